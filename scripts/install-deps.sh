@@ -1,0 +1,19 @@
+#!/bin/bash
+# Install what hako needs to build and test on Debian 12, as root. Idempotent: packages
+# already present are left alone and apt is only called when something is missing.
+set -euo pipefail
+build=(gcc meson ninja-build pkg-config libmnl-dev libjson-c-dev libsqlite3-dev libseccomp-dev
+	libcap-dev libnftables-dev libarchive-dev libyaml-dev libsodium-dev)
+# Independent oracles and fixtures used by the tests and the demo.
+test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo)
+want=("${build[@]}" "${test[@]}" "$@")
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

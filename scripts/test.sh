@@ -1,0 +1,48 @@
+#!/bin/bash
+# Install what is missing, build, and run every test: unit + integration, first in a normal
+# build, then in an ASan/UBSan build. Needs root (integration tests make namespaces).
+# Ends with the line "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+total_pass=0 total_fail=0 total_skip=0
+
+run_suite() { # BUILDDIR LABEL [meson options]
+	local dir=$1 label=$2
+	shift 2
+	./scripts/build.sh "$dir" "$@" || { total_fail=$((total_fail + 1)); return; }
+	echo "== $label"
+	meson test -C "$dir" --print-errorlogs --num-processes 2 >"$dir/test-summary.txt" 2>&1
+	grep -E '^ *[0-9]+/[0-9]+ ' "$dir/test-summary.txt" | sed 's/^ *//'
+	# per-test TAP counts from meson's JSON log
+	read -r p f s < <(python3 - "$dir/meson-logs/testlog.json" <<'PY'
+import json, sys
+p = f = s = 0
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    out = t.get("stdout", "")
+    for l in out.splitlines():
+        if l.startswith("ok "):
+            if "# SKIP" in l: s += 1
+            else: p += 1
+        elif l.startswith("not ok "):
+            f += 1
+    if t.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL") and "not ok" not in out:
+        f += 1  # crashed, timed out or printed no TAP
+print(p, f, s)
+PY
+)
+	if [ "$f" -gt 0 ]; then
+		grep -E 'not ok|^#' "$dir/meson-logs/testlog.txt" | head -80
+	fi
+	echo "$label: $p passed, $f failed, $s skipped"
+	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
+}
+
+run_suite build "normal build"
+if [ "${HAKO_SKIP_ASAN:-0}" != 1 ]; then
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		run_suite build-asan "ASan/UBSan build" -Db_sanitize=address,undefined -Db_lundef=false
+fi
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+[ "$total_fail" -eq 0 ]

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/parse.h"
+#include "cmd.h"
+#include "ctx.h"
+
+#ifndef HAKO_VERSION
+#define HAKO_VERSION "0.0.0"
+#endif
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },	  { "netns", required_argument, NULL, 'n' },
+		{ "batch", required_argument, NULL, 'b' }, { "atomic", no_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },	  { "version", no_argument, NULL, 'V' },
+		{ "root", required_argument, NULL, 'R' },
+		{},
+	};
+	struct hk_ctx ctx;
+	ctx_init(&ctx);
+	const char *batch = NULL;
+	ctx.root = getenv("HAKO_ROOT");
+	int c;
+	/* '+': stop at the first non-option, the group name */
+	while ((c = getopt_long(argc, argv, "+jn:b:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			ctx.json = true;
+			break;
+		case 'n':
+			if (hk_parse_netns_name(optarg, &ctx.err) < 0) {
+				fprintf(stderr, "hako: %s\n", ctx.err.msg);
+				return EXIT_USAGE;
+			}
+			ctx.netns = optarg;
+			break;
+		case 'b':
+			batch = optarg;
+			break;
+		case 'A':
+			ctx.atomic = true;
+			break;
+		case 'R':
+			ctx.root = optarg;
+			break;
+		case 'h':
+			cmd_print_help(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("hako %s\n", HAKO_VERSION);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "hako: try 'hako --help'\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (ctx.atomic && !batch) {
+		fprintf(stderr, "hako: --atomic goes with -b FILE\n");
+		return EXIT_USAGE;
+	}
+	int r;
+	if (batch) {
+		if (optind < argc) {
+			fprintf(stderr, "hako: -b FILE takes no command on the command line\n");
+			return EXIT_USAGE;
+		}
+		r = cmd_batch(&ctx, batch);
+	} else {
+		r = cmd_run(&ctx, argc - optind, argv + optind);
+	}
+	int status = EXIT_OK;
+	if (r < 0) {
+		fprintf(stderr, "hako: %s\n", ctx.err.msg[0] ? ctx.err.msg : strerror(-r));
+		status = ctx.err.msg[0] ? ctx_exit_status(&ctx.err) : EXIT_FAILED;
+	} else if (r > 0) {
+		status = r; /* a command's own status (netns exec, ns enter: the child's) */
+	}
+	if (getenv("HAKO_NL_STATS")) {
+		/* Debugging aid (docs/cli.md): how many requests went in how many sendmsg(). */
+		unsigned long long sends, requests;
+		ctx_stats(&ctx, &sends, &requests);
+		fprintf(stderr, "hako: netlink: %llu requests in %llu sendmsg calls\n", requests, sends);
+	}
+	ctx_done(&ctx);
+	if (fflush(stdout) != 0 && status == EXIT_OK) {
+		fprintf(stderr, "hako: write to standard output: %s\n", strerror(errno));
+		status = EXIT_FAILED;
+	}
+	return status;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Output: one column table per object renders both the aligned human table and the JSON
+ * array, so the two cannot drift (util-linux's libsmartcols idea, small).
+ *
+ *   struct out_table *t = out_table_new(cols, N);
+ *   out_row(t); out_str(t, COL_NAME, "eth0"); out_int(t, COL_MTU, 1500); ...
+ *   out_table_print(t, json);  out_table_free(t);
+ *
+ * A cell may also be a JSON value (arrays of flags, addresses): out_json() takes ownership;
+ * its human form is given separately. Cells left unset print "-" and are absent in JSON.
+ */
+#ifndef HK_OUT_H
+#define HK_OUT_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct out_col {
+	const char *header; /* human header, e.g. "NAME" */
+	const char *key;    /* JSON key, e.g. "ifname" */
+	bool right;	    /* right-align (numbers) */
+	bool hidden;	    /* JSON only, not in the human table */
+};
+
+struct out_table;
+
+struct out_table *out_table_new(const struct out_col *cols, int ncols);
+void out_table_free(struct out_table *t);
+void out_row(struct out_table *t);
+void out_str(struct out_table *t, int col, const char *s); /* NULL: unset */
+void out_int(struct out_table *t, int col, int64_t v);
+void out_bool(struct out_table *t, int col, bool v);
+/* JSON value (owned) plus its human text (copied; NULL: "-"). */
+void out_json(struct out_table *t, int col, struct json_object *v, const char *human);
+/* Sort rows by the human text of column col (numeric if all cells are numbers). */
+void out_sort(struct out_table *t, int col);
+size_t out_rows(const struct out_table *t);
+/* Print to stdout; with noheadings the human header line is left out. Returns 0 or -EIO. */
+int out_table_print(struct out_table *t, bool json, bool noheadings);
+
+/* Print one JSON object (owned) to stdout, pretty. */
+int out_json_print(struct json_object *o);
+
+/* Flush stdout and report write errors (EPIPE, ENOSPC) as a failure. */
+int out_flush(void);
+
+#endif

@@ -1,0 +1,24 @@
+#!/bin/bash
+# Run one integration test script in a private mount + network namespace, with a private
+# /run/netns and hako state, so that nothing it creates can reach (or leak into) the host:
+# when the script ends, its namespaces, links and mounts go with it.
+set -u
+script=$1
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP integration tests need root"
+	exit 0
+fi
+mkdir -p /run/netns
+exec unshare --mount --net --propagation private -- bash -c '
+	set -e
+	mount -t tmpfs -o mode=755 hako-test-netns /run/netns
+	tmp=$(mktemp -d /tmp/hako-test.XXXXXX)
+	mount -t tmpfs hako-test-tmp "$tmp"
+	export HAKO_TEST_TMP=$tmp
+	ip link set lo up
+	set +e
+	bash "$1"
+	rc=$?
+	umount -l "$tmp" 2>/dev/null; rmdir "$tmp" 2>/dev/null
+	exit $rc
+' run-one "$script"
