@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hako link add|set|del|show: iproute2's grammar parsed by the library (link_parse.c),
+ * requests sent through ctx_write() so batch mode can queue them and roll them back.
+ */
+#include <errno.h>
+#include <linux/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "cmd.h"
+#include "ifindex.h"
+#include "link.h"
+#include "out.h"
+
+/* EEXIST right after a namespace delete: how long and how often to retry (see
+ * docs/parts/link.md, "Name collisions after netns del"). */
+#define DYING_RETRY_MS 1000
+#define DYING_SLEEP_MS 20
+
+/* Where each device `link add` creates lives, by name: the namespace (NULL: the caller's)
+ * that holds it after the request. */
+struct placed {
+	const char *netns;
+	const char *name;
+};
+
+static int add_places(struct hk_ctx *ctx, const struct hk_link_req *req, struct placed p[2])
+{
+	const char *here = ctx->netns;
+	int n = 0;
+	p[n++] = (struct placed){ req->a.netns[0] ? req->a.netns : here, req->name };
+	if (req->kind == &hk_link_veth)
+		/* without a peer netns the peer is created in the socket's namespace */
+		p[n++] = (struct placed){ req->u.veth.peer_netns[0] ? req->u.veth.peer_netns : here,
+					  req->u.veth.peer };
+	return n;
+}
+
+static bool same_ns(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Is a device this request wants to create being destroyed right now? */
+static bool any_dying(struct hk_ctx *ctx, const struct hk_link_req *req)
+{
+	struct placed p[2];
+	int n = add_places(ctx, req, p);
+	for (int i = 0; i < n; i++) {
+		struct hk_nl *nl;
+		struct hk_err saved = ctx->err;
+		int r = ctx_nl_for(ctx, p[i].netns, &nl);
+		ctx->err = saved;
+		if (r == 0 && hk_link_dying(nl, p[i].name))
+			return true;
+	}
+	return false;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static int add_tuntap(struct hk_ctx *ctx, struct hk_nl *nl, const struct hk_link_req *req,
+		      const struct hk_link_res *res)
+{
+	const char *where = req->a.netns[0] ? req->a.netns : ctx->netns;
+	int fd = res->netns_fd;
+	int r = fd < 0 ? ctx_netns_fd(ctx, ctx->netns, &fd) : 0;
+	if (r == 0 && ctx->batch)
+		r = ctx_flush(ctx); /* keep the order of the lines */
+	if (r < 0)
+		return r;
+	r = hk_tuntap_create(req, fd, &ctx->err);
+	if (r < 0)
+		return hk_link_explain(req, true, &ctx->err);
+	struct hk_nlmsg del;
+	hk_link_del_msg(req->name, &del);
+	r = ctx_undo_msg(ctx, where, &del);
+	if (r < 0 || (req->a.up < 0 && !req->a.has_mtu && !req->a.has_mac && !res->master))
+		return r;
+	/* mtu, address, master, up: a second request, on the device's own namespace */
+	struct hk_link_res set = *res;
+	set.netns_fd = -1;
+	struct hk_nlmsg m;
+	struct hk_nl *tnl = nl;
+	r = ctx_nl_for(ctx, where, &tnl);
+	if (r == 0)
+		r = hk_link_set_msg(req, &set, &m, &ctx->err);
+	char what[64];
+	snprintf(what, sizeof(what), "link '%s': configure", req->name);
+	if (r == 0)
+		r = ctx_write(ctx, tnl, &m, NULL, what);
+	if (r < 0 && !ctx->batch) {
+		/* do not leave a half-configured device behind (batch mode: the undo does it) */
+		struct hk_err ignore;
+		hk_nl_do(tnl, &del, NULL, NULL, &ignore);
+	}
+	return r < 0 ? hk_link_explain(req, true, &ctx->err) : 0;
+}
+
+/* Send the create; the undo deletes the device by name in the namespace it ends up in. */
+static int add_send(struct hk_ctx *ctx, struct hk_nl *nl, const struct hk_link_req *req,
+		    struct hk_nlmsg *m)
+{
+	struct placed p[2];
+	int n = add_places(ctx, req, p);
+	/* Deleting either end of a veth deletes both: pick one on the request's socket. */
+	const struct placed *u = &p[0];
+	if (n == 2 && !same_ns(p[0].netns, ctx->netns) && same_ns(p[1].netns, ctx->netns))
+		u = &p[1];
+	struct hk_nlmsg undo;
+	hk_link_del_msg(u->name, &undo);
+	char what[64];
+	snprintf(what, sizeof(what), "link '%s': create", req->name);
+	bool here = same_ns(u->netns, ctx->netns);
+	int r;
+	for (long waited = 0;; waited += DYING_SLEEP_MS) {
+		r = ctx_write(ctx, nl, m, here ? &undo : NULL, what);
+		/* Retry only when the colliding device is being destroyed (batch mode queues
+		 * the request, so a collision there surfaces at flush time and is not retried). */
+		if (r != -EEXIST || ctx->batch || waited >= DYING_RETRY_MS || !any_dying(ctx, req))
+			break;
+		sleep_ms(DYING_SLEEP_MS);
+	}
+	if (r < 0)
+		return hk_link_explain(req, true, &ctx->err);
+	return here ? 0 : ctx_undo_msg(ctx, u->netns, &undo);
+}
+
+static int cmd_link_add(struct hk_ctx *ctx, int argc, char **argv)
+{
+	struct hk_link_req req;
+	int r = hk_link_parse_add(argc, argv, &req, &ctx->err);
+	if (r < 0)
+		return r;
+	struct hk_link_res res;
+	hk_link_res_init(&res);
+	if (req.a.netns[0] && (r = ctx_netns_fd(ctx, req.a.netns, &res.netns_fd)) < 0)
+		return r;
+	if (req.kind == &hk_link_veth && req.u.veth.peer_netns[0] &&
+	    (r = ctx_netns_fd(ctx, req.u.veth.peer_netns, &res.peer_netns_fd)) < 0)
+		return hk_err_prefix(&ctx->err, "peer");
+	struct hk_nl *nl;
+	if ((r = ctx_nl(ctx, &nl)) < 0)
+		return r;
+	if (req.a.master[0] && (r = ctx_link_index(ctx, nl, req.a.master, &res.master)) < 0) {
+		if (r == -ENODEV)
+			hk_err_set(&ctx->err, -ENODEV, "master '%s' does not exist", req.a.master);
+		return hk_err_prefix(&ctx->err, "link '%s'", req.name);
+	}
+	bool lookups = req.a.link[0] || (req.kind == &hk_link_vxlan && req.u.vxlan.dev[0]);
+	if (lookups && hk_nl_batch_pending(nl) && (r = ctx_flush(ctx)) < 0)
+		return r;
+	if (lookups && (r = hk_link_resolve(nl, &req, &res, &ctx->err)) < 0)
+		return r;
+	if (req.kind->ioctl)
+		return add_tuntap(ctx, nl, &req, &res);
+	struct hk_nlmsg m;
+	if ((r = hk_link_add_msg(&req, &res, &m, &ctx->err)) < 0)
+		return r;
+	return add_send(ctx, nl, &req, &m);
+}
+
+/* Batch mode: record how to put the device back as it was before `link set`. */
+static int set_undo(struct hk_ctx *ctx, const struct hk_link_req *req, const struct hk_link_snap *snap)
+{
+	const char *final_ns = req->a.netns[0] ? req->a.netns : ctx->netns;
+	const char *final_name = req->a.newname[0] ? req->a.newname : req->name;
+	int now = snap->index, fd = -1, r;
+	pid_t pid = 0;
+	if (req->a.netns[0]) {
+		struct hk_nl *nl;
+		if ((r = ctx_nl_for(ctx, final_ns, &nl)) < 0 || (r = hk_link_index(nl, final_name, &now, &ctx->err)) < 0)
+			return r;
+		/* Back by fd to a named namespace; to the caller's own by our pid (its main
+		 * thread never leaves it), which needs no fd kept open. */
+		if (ctx->netns)
+			r = ctx_netns_fd(ctx, ctx->netns, &fd);
+		else
+			pid = getpid();
+		if (r < 0)
+			return r;
+	}
+	struct hk_nlmsg undo;
+	hk_link_restore_msg(snap, now, fd, pid, &undo);
+	return ctx_undo_msg(ctx, final_ns, &undo);
+}
+
+static int cmd_link_set(struct hk_ctx *ctx, int argc, char **argv)
+{
+	struct hk_link_req req;
+	int r = hk_link_parse_set(argc, argv, &req, &ctx->err);
+	if (r < 0)
+		return r;
+	struct hk_link_res res;
+	hk_link_res_init(&res);
+	if (req.a.netns[0] && (r = ctx_netns_fd(ctx, req.a.netns, &res.netns_fd)) < 0)
+		return r;
+	struct hk_nl *nl;
+	if ((r = ctx_nl(ctx, &nl)) < 0)
+		return r;
+	if (hk_nl_batch_pending(nl) && (r = ctx_flush(ctx)) < 0)
+		return r;
+	if ((r = hk_link_resolve(nl, &req, &res, &ctx->err)) < 0)
+		return r;
+	struct hk_link_snap snap = { 0 };
+	if (ctx->batch) {
+		if ((r = hk_link_snapshot(nl, req.name, &snap, &ctx->err)) < 0)
+			return r;
+		res.index = snap.index;
+	} else if (req.a.newname[0] && (r = hk_link_index(nl, req.name, &res.index, &ctx->err)) < 0) {
+		return r;
+	}
+	struct hk_nlmsg m;
+	if ((r = hk_link_set_msg(&req, &res, &m, &ctx->err)) < 0)
+		return r;
+	char what[64];
+	snprintf(what, sizeof(what), "link '%s': set", req.name);
+	r = ctx_write(ctx, nl, &m, NULL, what);
+	if (r < 0)
+		return hk_link_explain(&req, false, &ctx->err);
+	return ctx->batch ? set_undo(ctx, &req, &snap) : 0;
+}
+
+static int cmd_link_del(struct hk_ctx *ctx, int argc, char **argv)
+{
+	struct hk_link_req req;
+	int r = hk_link_parse_del(argc, argv, &req, &ctx->err);
+	if (r < 0)
+		return r;
+	struct hk_nl *nl;
+	if ((r = ctx_nl(ctx, &nl)) < 0)
+		return r;
+	struct hk_nlmsg m;
+	hk_link_del_msg(req.name, &m);
+	char what[64];
+	snprintf(what, sizeof(what), "link '%s': delete", req.name);
+	r = ctx_write(ctx, nl, &m, NULL, what);
+	return r < 0 ? hk_link_explain(&req, false, &ctx->err) : 0;
+}
+
+/* --- show ---------------------------------------------------------------------------- */
+
+enum { C_INDEX, C_NAME, C_KIND, C_STATE, C_MTU, C_MAC, C_MASTER, C_PEER, C_FLAGS, C_TYPE, C_TXQ,
+       C_LINKIDX, C_NSID };
+static const struct out_col cols[] = {
+	[C_INDEX] = { "INDEX", "ifindex", true, false },
+	[C_NAME] = { "NAME", "ifname", false, false },
+	[C_KIND] = { "KIND", "linkinfo", false, false },
+	[C_STATE] = { "STATE", "operstate", false, false },
+	[C_MTU] = { "MTU", "mtu", true, false },
+	[C_MAC] = { "MAC", "address", false, false },
+	[C_MASTER] = { "MASTER", "master", false, false },
+	[C_PEER] = { "PEER", "link", false, false },
+	[C_FLAGS] = { "FLAGS", "flags", false, false },
+	[C_TYPE] = { "TYPE", "link_type", false, true },
+	[C_TXQ] = { "TXQLEN", "txqlen", true, true },
+	[C_LINKIDX] = { "LINKINDEX", "link_index", true, true },
+	[C_NSID] = { "LINKNETNSID", "link_netnsid", true, true },
+};
+
+static const char *name_of(const struct hk_link_info *v, size_t n, int index)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].index == index)
+			return v[i].name;
+	return NULL;
+}
+
+static const char *kv_str(const struct hk_link_info *l, const char *key)
+{
+	for (int i = 0; i < l->nkv; i++)
+		if (l->kv[i].type == HK_KV_STR && !strcmp(l->kv[i].key, key))
+			return l->kv[i].str;
+	return NULL;
+}
+
+/* The word `type` shows and filters on: tun and tap share the kernel kind "tun". */
+static const char *kind_word(const struct hk_link_info *l)
+{
+	if (!strcmp(l->kind, "tun") && kv_str(l, "type"))
+		return kv_str(l, "type");
+	return l->kind[0] ? l->kind : NULL;
+}
+
+static void add_flag(const char *name, void *data)
+{
+	json_object_array_add(data, json_object_new_string(name));
+}
+
+static struct json_object *linkinfo_json(const struct hk_link_info *l)
+{
+	struct json_object *o = json_object_new_object();
+	if (l->kind[0])
+		json_object_object_add(o, "info_kind", json_object_new_string(l->kind));
+	if (l->nkv) {
+		struct json_object *d = json_object_new_object();
+		for (int i = 0; i < l->nkv; i++) {
+			const struct hk_link_kv *kv = &l->kv[i];
+			struct json_object *v = kv->type == HK_KV_STR	? json_object_new_string(kv->str)
+						: kv->type == HK_KV_BOOL ? json_object_new_boolean(kv->u)
+									 : json_object_new_int64((int64_t)kv->u);
+			json_object_object_add(d, kv->key, v);
+		}
+		json_object_object_add(o, "info_data", d);
+	}
+	if (l->slave_kind[0])
+		json_object_object_add(o, "info_slave_kind", json_object_new_string(l->slave_kind));
+	return o;
+}
+
+static void show_row(struct out_table *t, const struct hk_link_info *v, size_t n, const struct hk_link_info *l)
+{
+	char buf[256];
+	out_row(t);
+	out_int(t, C_INDEX, l->index);
+	out_str(t, C_NAME, l->name);
+	if (l->kind[0] || l->slave_kind[0])
+		out_json(t, C_KIND, linkinfo_json(l), kind_word(l));
+	out_str(t, C_STATE, hk_link_operstate_str(l->operstate));
+	out_int(t, C_MTU, l->mtu);
+	if (l->maclen)
+		out_str(t, C_MAC, hk_mac_str(l->mac, l->maclen, buf, sizeof(buf)));
+	if (l->master)
+		out_str(t, C_MASTER, name_of(v, n, l->master));
+	if (l->link) { /* the kernel omits IFLA_LINK when it is the device itself */
+		if (l->has_link_netnsid) {
+			snprintf(buf, sizeof(buf), "if%d@nsid%d", l->link, l->link_netnsid);
+			out_json(t, C_PEER, NULL, buf);
+			out_int(t, C_LINKIDX, l->link);
+			out_int(t, C_NSID, l->link_netnsid);
+		} else {
+			out_str(t, C_PEER, name_of(v, n, l->link));
+		}
+	}
+	struct json_object *flags = json_object_new_array();
+	hk_link_flags_each(l->flags, add_flag, flags);
+	out_json(t, C_FLAGS, flags, hk_link_flags_str(l->flags, buf, sizeof(buf)));
+	out_str(t, C_TYPE, hk_link_type_str(l->type));
+	out_int(t, C_TXQ, l->txqlen);
+}
+
+static int cmd_link_show(struct hk_ctx *ctx, int argc, char **argv)
+{
+	struct hk_link_filter f;
+	int r = hk_link_parse_show(argc, argv, &f, &ctx->err);
+	if (r < 0)
+		return r;
+	struct hk_nl *nl;
+	if ((r = ctx_nl(ctx, &nl)) < 0)
+		return r;
+	if (hk_nl_batch_pending(nl) && (r = ctx_flush(ctx)) < 0)
+		return r;
+	int master = 0;
+	if (f.master[0] && (r = hk_link_index(nl, f.master, &master, &ctx->err)) < 0)
+		return hk_err_prefix(&ctx->err, "master");
+	_cleanup_free_ struct hk_link_info *v = NULL;
+	size_t n = 0;
+	if ((r = hk_link_list(nl, NULL, &v, &n, &ctx->err)) < 0)
+		return r;
+	struct out_table *t = out_table_new(cols, HK_ARRAY_SIZE(cols));
+	bool found = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct hk_link_info *l = &v[i];
+		if (f.name[0] && strcmp(f.name, l->name))
+			continue;
+		found = true;
+		if (f.kind[0] && (!kind_word(l) || strcmp(f.kind, kind_word(l))))
+			continue;
+		if (master && l->master != master)
+			continue;
+		show_row(t, v, n, l);
+	}
+	if (f.name[0] && !found) {
+		out_table_free(t);
+		return hk_err_set(&ctx->err, -ENODEV, "device '%s' does not exist", f.name);
+	}
+	r = out_table_print(t, ctx->json, ctx->noheadings);
+	out_table_free(t);
+	return r < 0 ? hk_err_sys(&ctx->err, r, "write to standard output") : 0;
+}
+
+static const struct cmd_verb verbs[] = {
+	{ "add", NULL, cmd_link_add,
+	  "add NAME [mtu N] [address MAC] [master BR] [up] [netns NS] type KIND [ARGS...]" },
+	{ "set", NULL, cmd_link_set,
+	  "set NAME [up|down] [mtu N] [master BR|nomaster] [netns NS] [name NEW] [address MAC]" },
+	{ "del", "delete", cmd_link_del, "del NAME" },
+	{ "show", "list", cmd_link_show, "show [NAME] [type KIND] [master BR]" },
+};
+
+int cmd_link(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return cmd_dispatch(ctx, "link", verbs, HK_ARRAY_SIZE(verbs), "show", argc, argv);
+}

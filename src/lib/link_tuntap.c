@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tun and tap: `[owner U] [group G] [multi_queue]`, persistent like `ip tuntap add`. The
+ * kernel refuses to create them over rtnetlink ("tun/tap creation via rtnetlink is not
+ * supported"), so: open /dev/net/tun, TUNSETIFF, TUNSETOWNER/TUNSETGROUP, TUNSETPERSIST 1,
+ * close. A tun fd belongs to the network namespace current at open() time, so for another
+ * namespace the calling thread switches into it just for the open (as netlink.c does for
+ * sockets) and straight back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/if_tun.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "link.h"
+
+static int tuntap_parse(struct hk_link_req *req, int argc, char **argv, struct hk_err *err)
+{
+	struct hk_link_tuntap *t = &req->u.tuntap;
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i], *v;
+		uint32_t id;
+		if (!strcmp(w, "multi_queue")) {
+			t->multi_queue = true;
+			continue;
+		}
+		if (strcmp(w, "owner") && strcmp(w, "user") && strcmp(w, "group"))
+			return hk_err_usage(err, "unexpected '%s' (owner U, group G, multi_queue)", w);
+		bool grp = !strcmp(w, "group");
+		int r = hk_link_next_arg(argc, argv, &i, &v, err);
+		if (r < 0 || (r = hk_link_parse_owner(v, grp, &id, err)) < 0)
+			return r;
+		if (grp) {
+			t->group = id;
+			t->has_group = true;
+		} else {
+			t->owner = id;
+			t->has_owner = true;
+		}
+	}
+	return 0;
+}
+
+static int open_tun(int netns_fd, struct hk_err *err)
+{
+	if (netns_fd < 0) {
+		int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+		return fd < 0 ? hk_err_sys(err, -errno, "open /dev/net/tun") : fd;
+	}
+	_cleanup_close_ int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return hk_err_sys(err, -errno, "open /proc/thread-self/ns/net");
+	if (setns(netns_fd, CLONE_NEWNET) < 0)
+		return hk_err_sys(err, -errno, "enter the network namespace");
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	int saved = errno;
+	if (setns(self, CLONE_NEWNET) < 0)
+		abort(); /* cannot go on in the wrong namespace */
+	return fd < 0 ? hk_err_sys(err, -saved, "open /dev/net/tun") : fd;
+}
+
+int hk_tuntap_create(const struct hk_link_req *req, int netns_fd, struct hk_err *err)
+{
+	const struct hk_link_tuntap *t = &req->u.tuntap;
+	_cleanup_close_ int fd = open_tun(netns_fd, err);
+	if (fd < 0)
+		return fd;
+	struct ifreq ifr = { 0 };
+	strcpy(ifr.ifr_name, req->name);
+	/* IFF_TUN_EXCL: without it TUNSETIFF attaches to an existing device of that name. */
+	ifr.ifr_flags = (req->kind == &hk_link_tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI | IFF_TUN_EXCL;
+	if (t->multi_queue)
+		ifr.ifr_flags |= IFF_MULTI_QUEUE;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		if (errno == EBUSY)
+			return hk_err_sys(err, -EEXIST, "create %s '%s'", req->kind->name, req->name);
+		return hk_err_sys(err, -errno, "create %s '%s' (TUNSETIFF)", req->kind->name, req->name);
+	}
+	int r = 0;
+	if (t->has_owner && ioctl(fd, TUNSETOWNER, (unsigned long)t->owner) < 0)
+		r = hk_err_sys(err, -errno, "%s '%s': set owner %u", req->kind->name, req->name, t->owner);
+	if (!r && t->has_group && ioctl(fd, TUNSETGROUP, (unsigned long)t->group) < 0)
+		r = hk_err_sys(err, -errno, "%s '%s': set group %u", req->kind->name, req->name, t->group);
+	if (!r && ioctl(fd, TUNSETPERSIST, 1UL) < 0)
+		r = hk_err_sys(err, -errno, "%s '%s': make persistent", req->kind->name, req->name);
+	/* On failure the device is not persistent yet: closing fd destroys it. */
+	return r;
+}
+
+static void tuntap_info(const struct nlattr *data, struct hk_link_info *info)
+{
+	const struct nlattr *tb[IFLA_TUN_MAX + 1];
+	hk_attr_parse_nested(data, tb, IFLA_TUN_MAX);
+	if (tb[IFLA_TUN_TYPE])
+		hk_link_kv_str(info, "type", hk_attr_u8(tb[IFLA_TUN_TYPE]) == IFF_TAP ? "tap" : "tun");
+	if (tb[IFLA_TUN_PI])
+		hk_link_kv_bool(info, "pi", hk_attr_u8(tb[IFLA_TUN_PI]));
+	if (tb[IFLA_TUN_MULTI_QUEUE])
+		hk_link_kv_bool(info, "multi_queue", hk_attr_u8(tb[IFLA_TUN_MULTI_QUEUE]));
+	if (tb[IFLA_TUN_PERSIST])
+		hk_link_kv_bool(info, "persist", hk_attr_u8(tb[IFLA_TUN_PERSIST]));
+	if (tb[IFLA_TUN_OWNER])
+		hk_link_kv_u64(info, "owner", hk_attr_u32(tb[IFLA_TUN_OWNER]));
+	if (tb[IFLA_TUN_GROUP])
+		hk_link_kv_u64(info, "group", hk_attr_u32(tb[IFLA_TUN_GROUP]));
+}
+
+const struct hk_link_kind hk_link_tun = {
+	.name = "tun",
+	.info_kind = "tun",
+	.ioctl = true,
+	.parse = tuntap_parse,
+	.info = tuntap_info,
+};
+
+const struct hk_link_kind hk_link_tap = {
+	.name = "tap",
+	.info_kind = "tun",
+	.ioctl = true,
+	.parse = tuntap_parse,
+	.info = tuntap_info,
+};
