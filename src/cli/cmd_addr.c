@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hako addr add|del|show|flush: iproute2's grammar parsed by the library (addr.c), requests
+ * sent through ctx_write() so batch mode can queue an add (undo: the same address deleted).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "base/cleanup.h"
+#include "cmd.h"
+#include "ifindex.h"
+#include "out.h"
+
+/* "addr add 10.0.0.1/24 dev eth0": the command as typed, for error messages. */
+static void describe(char *buf, size_t len, const char *verb, int argc, char **argv)
+{
+	int n = snprintf(buf, len, "addr %s", verb);
+	for (int i = 0; i < argc && n >= 0 && (size_t)n < len; i++)
+		n += snprintf(buf + n, len - n, " %s", argv[i]);
+}
+
+/* The socket for this command, with queued batch requests landed (reads follow). */
+static int nl_ready(struct hk_ctx *ctx, struct hk_nl **ret)
+{
+	int r = ctx_nl(ctx, ret);
+	if (r < 0)
+		return r;
+	if (hk_nl_batch_pending(*ret))
+		return ctx_flush(ctx);
+	return 0;
+}
+
+static int addr_change(struct hk_ctx *ctx, int argc, char **argv, bool add)
+{
+	char what[256];
+	describe(what, sizeof(what), add ? "add" : "del", argc, argv);
+	struct hk_addr_req req;
+	int r = hk_addr_parse(argc, argv, add, &req, &ctx->err);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	struct hk_nl *nl;
+	if ((r = nl_ready(ctx, &nl)) < 0)
+		return r;
+	int ifindex;
+	if ((r = hk_link_index(nl, req.dev, &ifindex, &ctx->err)) < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	struct hk_nlmsg m, undo;
+	hk_addr_msg(&req, ifindex, add ? RTM_NEWADDR : RTM_DELADDR, &m);
+	if (add)
+		hk_addr_msg(&req, ifindex, RTM_DELADDR, &undo);
+	return ctx_write(ctx, nl, &m, add ? &undo : NULL, what);
+}
+
+static int cmd_addr_add(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return addr_change(ctx, argc, argv, true);
+}
+
+static int cmd_addr_del(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return addr_change(ctx, argc, argv, false);
+}
+
+/* Index -> name, asked once per index. */
+struct names {
+	int index[64];
+	char name[64][HK_IFNAMSIZ];
+	size_t n;
+};
+
+static const char *ifname(struct hk_nl *nl, struct names *c, int index, char *buf)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->index[i] == index)
+			return c->name[i];
+	struct hk_err err;
+	if (hk_link_name(nl, index, buf, &err) < 0)
+		snprintf(buf, HK_IFNAMSIZ, "if%d", index);
+	if (c->n < 64) {
+		c->index[c->n] = index;
+		memcpy(c->name[c->n++], buf, HK_IFNAMSIZ);
+	}
+	return buf;
+}
+
+/* Resolve the filter's device, if any. */
+static int filter_index(struct hk_ctx *ctx, struct hk_nl *nl, const struct hk_addr_filter *f,
+			const char *what, int *ret)
+{
+	*ret = 0;
+	if (!f->dev[0])
+		return 0;
+	int r = hk_link_index(nl, f->dev, ret, &ctx->err);
+	return r < 0 ? hk_err_prefix(&ctx->err, "%s", what) : 0;
+}
+
+enum {
+	C_DEV,
+	C_FAMILY,
+	C_CIDR,
+	C_SCOPE,
+	C_FLAGS,
+	C_IFINDEX,
+	C_LOCAL,
+	C_PREFIXLEN,
+	C_PEER,
+	C_BROADCAST,
+	C_LABEL,
+	C_VALID,
+	C_PREFERRED,
+	C_NCOLS
+};
+
+static const struct out_col addr_cols[C_NCOLS] = {
+	[C_DEV] = { "DEV", "ifname" },
+	[C_FAMILY] = { "FAMILY", "family" },
+	[C_CIDR] = { "ADDRESS", "cidr" },
+	[C_SCOPE] = { "SCOPE", "scope" },
+	[C_FLAGS] = { "FLAGS", "flags" },
+	[C_IFINDEX] = { "IFINDEX", "ifindex", .hidden = true },
+	[C_LOCAL] = { "LOCAL", "local", .hidden = true },
+	[C_PREFIXLEN] = { "PREFIXLEN", "prefixlen", .hidden = true },
+	[C_PEER] = { "PEER", "address", .hidden = true },
+	[C_BROADCAST] = { "BROADCAST", "broadcast", .hidden = true },
+	[C_LABEL] = { "LABEL", "label", .hidden = true },
+	[C_VALID] = { "VALID", "valid_life_time", .hidden = true },
+	[C_PREFERRED] = { "PREFERRED", "preferred_life_time", .hidden = true },
+};
+
+struct flags_acc {
+	struct json_object *arr;
+	char text[256];
+};
+
+static void add_flag(const char *name, void *data)
+{
+	struct flags_acc *a = data;
+	json_object_array_add(a->arr, json_object_new_string(name));
+	size_t n = strlen(a->text);
+	snprintf(a->text + n, sizeof(a->text) - n, "%s%s", n ? "," : "", name);
+}
+
+static const char *addr_str(const struct hk_prefix *p, char *buf, size_t len)
+{
+	return inet_ntop(p->family, p->addr.raw, buf, (socklen_t)len);
+}
+
+static void addr_row(struct out_table *t, const struct hk_addr_info *a, const char *dev)
+{
+	char buf[INET6_ADDRSTRLEN + 8], sbuf[8];
+	out_row(t);
+	out_str(t, C_DEV, dev);
+	out_str(t, C_FAMILY, hk_family_name(a->family));
+	out_str(t, C_CIDR, hk_prefix_str(&a->local, buf, sizeof(buf)));
+	out_str(t, C_SCOPE, hk_scope_name(a->scope, sbuf, sizeof(sbuf)));
+	struct flags_acc fl = { .arr = json_object_new_array() };
+	hk_addr_flags_each(a->flags, add_flag, &fl);
+	out_json(t, C_FLAGS, fl.arr, fl.text[0] ? fl.text : NULL);
+	out_int(t, C_IFINDEX, a->ifindex);
+	out_str(t, C_LOCAL, addr_str(&a->local, buf, sizeof(buf)));
+	out_int(t, C_PREFIXLEN, a->prefixlen);
+	if (a->peer.family)
+		out_str(t, C_PEER, addr_str(&a->peer, buf, sizeof(buf)));
+	if (a->broadcast.family)
+		out_str(t, C_BROADCAST, addr_str(&a->broadcast, buf, sizeof(buf)));
+	if (a->label[0])
+		out_str(t, C_LABEL, a->label);
+	if (a->has_cacheinfo) {
+		out_int(t, C_VALID, a->valid_lft);
+		out_int(t, C_PREFERRED, a->preferred_lft);
+	}
+}
+
+static int cmd_addr_show(struct hk_ctx *ctx, int argc, char **argv)
+{
+	char what[256];
+	describe(what, sizeof(what), "show", argc, argv);
+	struct hk_addr_filter f;
+	int r = hk_addr_parse_filter(argc, argv, &f, &ctx->err);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	struct hk_nl *nl;
+	int ifindex;
+	if ((r = nl_ready(ctx, &nl)) < 0 || (r = filter_index(ctx, nl, &f, what, &ifindex)) < 0)
+		return r;
+	_cleanup_free_ struct hk_addr_info *v = NULL;
+	size_t n;
+	if ((r = hk_addr_list(nl, f.family, ifindex, &v, &n, &ctx->err)) < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	struct names cache = { .n = 0 };
+	struct out_table *t = out_table_new(addr_cols, C_NCOLS);
+	for (size_t i = 0; i < n; i++) {
+		char buf[HK_IFNAMSIZ];
+		addr_row(t, &v[i], ifname(nl, &cache, v[i].ifindex, buf));
+	}
+	r = out_table_print(t, ctx->json, ctx->noheadings || (!ctx->json && n == 0));
+	out_table_free(t);
+	return r;
+}
+
+/* Delete every address of the device: secondaries first (deleting a primary IPv4 address
+ * takes its secondaries with it, unless promote_secondaries is set). */
+static int cmd_addr_flush(struct hk_ctx *ctx, int argc, char **argv)
+{
+	char what[256];
+	describe(what, sizeof(what), "flush", argc, argv);
+	struct hk_addr_filter f;
+	int r = hk_addr_parse_filter(argc, argv, &f, &ctx->err);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	if (!f.dev[0])
+		return hk_err_usage(&ctx->err, "%s: missing 'dev DEV'", what);
+	struct hk_nl *nl;
+	int ifindex;
+	if ((r = nl_ready(ctx, &nl)) < 0 || (r = filter_index(ctx, nl, &f, what, &ifindex)) < 0)
+		return r;
+	_cleanup_free_ struct hk_addr_info *v = NULL;
+	size_t n;
+	if ((r = hk_addr_list(nl, f.family, ifindex, &v, &n, &ctx->err)) < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			bool secondary = v[i].flags & IFA_F_SECONDARY;
+			if (secondary != (pass == 0))
+				continue;
+			struct hk_addr_req req = { .local = v[i].local, .scope = -1 };
+			req.local.has_len = true;
+			struct hk_nlmsg m;
+			hk_addr_msg(&req, ifindex, RTM_DELADDR, &m);
+			r = ctx_write(ctx, nl, &m, NULL, what);
+			if (r == -EADDRNOTAVAIL) /* went with its primary */
+				continue;
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static const struct cmd_verb verbs[] = {
+	{ "add", NULL, cmd_addr_add,
+	  "add CIDR dev DEV [broadcast +|-|IP] [label L] [scope S] [noprefixroute] [nodad]" },
+	{ "del", "delete", cmd_addr_del, "del CIDR dev DEV" },
+	{ "show", "list", cmd_addr_show, "show [dev DEV] [-4|-6]" },
+	{ "flush", NULL, cmd_addr_flush, "flush dev DEV [-4|-6]" },
+};
+
+int cmd_addr(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return cmd_dispatch(ctx, "addr", verbs, HK_ARRAY_SIZE(verbs), "show", argc, argv);
+}

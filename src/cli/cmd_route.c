@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hako route add|del|replace|show|get: iproute2's grammar parsed by the library (route.c),
+ * requests sent through ctx_write() so batch mode can queue an add (undo: the same route
+ * deleted, matched on everything the add set).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/cleanup.h"
+#include "cmd.h"
+#include "ifindex.h"
+#include "out.h"
+#include "route.h"
+
+static void describe(char *buf, size_t len, const char *verb, int argc, char **argv)
+{
+	int n = snprintf(buf, len, "route %s", verb);
+	for (int i = 0; i < argc && n >= 0 && (size_t)n < len; i++)
+		n += snprintf(buf + n, len - n, " %s", argv[i]);
+}
+
+/* The socket for this command, with queued batch requests landed (lookups follow). */
+static int nl_ready(struct hk_ctx *ctx, struct hk_nl **ret)
+{
+	int r = ctx_nl(ctx, ret);
+	if (r < 0)
+		return r;
+	if (hk_nl_batch_pending(*ret))
+		return ctx_flush(ctx);
+	return 0;
+}
+
+static int route_change(struct hk_ctx *ctx, int argc, char **argv, enum hk_route_op op,
+			const char *verb)
+{
+	char what[256];
+	describe(what, sizeof(what), verb, argc, argv);
+	struct hk_route_req req;
+	int r = hk_route_parse(argc, argv, op, &req, &ctx->err);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	struct hk_nl *nl;
+	if ((r = nl_ready(ctx, &nl)) < 0)
+		return r;
+	int oif = 0;
+	if (req.dev[0] && (r = hk_link_index(nl, req.dev, &oif, &ctx->err)) < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	struct hk_nlmsg m, undo;
+	hk_route_msg(&req, oif, op, &m);
+	if (op == HK_ROUTE_ADD)
+		hk_route_undo_msg(&req, oif, &undo);
+	return ctx_write(ctx, nl, &m, op == HK_ROUTE_ADD ? &undo : NULL, what);
+}
+
+static int cmd_route_add(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return route_change(ctx, argc, argv, HK_ROUTE_ADD, "add");
+}
+
+static int cmd_route_del(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return route_change(ctx, argc, argv, HK_ROUTE_DEL, "del");
+}
+
+static int cmd_route_replace(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return route_change(ctx, argc, argv, HK_ROUTE_REPLACE, "replace");
+}
+
+/* Index -> name, asked once per index. */
+struct names {
+	int index[64];
+	char name[64][HK_IFNAMSIZ];
+	size_t n;
+};
+
+static const char *ifname(struct hk_nl *nl, struct names *c, int index, char *buf)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->index[i] == index)
+			return c->name[i];
+	struct hk_err err;
+	if (hk_link_name(nl, index, buf, &err) < 0)
+		snprintf(buf, HK_IFNAMSIZ, "if%d", index);
+	if (c->n < 64) {
+		c->index[c->n] = index;
+		memcpy(c->name[c->n++], buf, HK_IFNAMSIZ);
+	}
+	return buf;
+}
+
+enum {
+	C_DST,
+	C_GATEWAY,
+	C_DEV,
+	C_PROTO,
+	C_SCOPE,
+	C_METRIC,
+	C_TABLE,
+	C_FAMILY,
+	C_TYPE,
+	C_PREFSRC,
+	C_FLAGS,
+	C_NEXTHOPS,
+	C_NCOLS
+};
+
+static const struct out_col route_cols[C_NCOLS] = {
+	[C_DST] = { "DEST", "dst" },
+	[C_GATEWAY] = { "GATEWAY", "gateway" },
+	[C_DEV] = { "DEV", "dev" },
+	[C_PROTO] = { "PROTO", "protocol" },
+	[C_SCOPE] = { "SCOPE", "scope" },
+	[C_METRIC] = { "METRIC", "metric", .right = true },
+	[C_TABLE] = { "TABLE", "table" },
+	[C_FAMILY] = { "FAMILY", "family", .hidden = true },
+	[C_TYPE] = { "TYPE", "type", .hidden = true },
+	[C_PREFSRC] = { "PREFSRC", "prefsrc", .hidden = true },
+	[C_FLAGS] = { "FLAGS", "flags", .hidden = true },
+	[C_NEXTHOPS] = { "NEXTHOPS", "nexthops", .hidden = true },
+};
+
+static const char *addr_str(const struct hk_prefix *p, char *buf, size_t len)
+{
+	return inet_ntop(p->family, p->addr.raw, buf, (socklen_t)len);
+}
+
+/* "default", "10.0.0.0/24", or a host route's bare address, as ip prints them. */
+static const char *dst_str(const struct hk_route_info *ri, char *buf, size_t len)
+{
+	if (ri->dst.len == 0)
+		return "default";
+	if (ri->dst.len == (ri->family == AF_INET ? 32 : 128))
+		return addr_str(&ri->dst, buf, len);
+	return hk_prefix_str(&ri->dst, buf, len);
+}
+
+static void add_flag(const char *name, void *data)
+{
+	json_object_array_add(data, json_object_new_string(name));
+}
+
+/* RTA_MULTIPATH: [{gateway, dev, weight}], and the human GATEWAY/DEV of the first hop. */
+static struct json_object *nexthops(struct hk_nl *nl, struct names *cache,
+				    const struct hk_route_info *ri)
+{
+	struct json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < ri->nnh; i++) {
+		struct json_object *o = json_object_new_object();
+		char buf[INET6_ADDRSTRLEN], nb[HK_IFNAMSIZ];
+		if (ri->nh[i].gw.family)
+			json_object_object_add(
+				o, "gateway",
+				json_object_new_string(addr_str(&ri->nh[i].gw, buf, sizeof(buf))));
+		if (ri->nh[i].oif)
+			json_object_object_add(
+				o, "dev",
+				json_object_new_string(ifname(nl, cache, ri->nh[i].oif, nb)));
+		json_object_object_add(o, "weight", json_object_new_int(ri->nh[i].weight));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static void route_row(struct out_table *t, struct hk_nl *nl, struct names *cache,
+		      const struct hk_route_info *ri)
+{
+	char buf[INET6_ADDRSTRLEN + 8], nb[HK_IFNAMSIZ], sb[16];
+	out_row(t);
+	out_str(t, C_DST, dst_str(ri, buf, sizeof(buf)));
+	const struct hk_prefix *gw = ri->gw.family ? &ri->gw : ri->nnh ? &ri->nh[0].gw : NULL;
+	if (gw && gw->family)
+		out_str(t, C_GATEWAY, addr_str(gw, buf, sizeof(buf)));
+	int oif = ri->oif ? ri->oif : ri->nnh ? ri->nh[0].oif : 0;
+	if (oif)
+		out_str(t, C_DEV, ifname(nl, cache, oif, nb));
+	out_str(t, C_PROTO, hk_route_proto_name(ri->protocol, sb, sizeof(sb)));
+	out_str(t, C_SCOPE, hk_scope_name(ri->scope, sb, sizeof(sb)));
+	if (ri->has_metric)
+		out_int(t, C_METRIC, ri->metric);
+	out_str(t, C_TABLE, hk_route_table_name(ri->table, sb, sizeof(sb)));
+	out_str(t, C_FAMILY, hk_family_name(ri->family));
+	out_str(t, C_TYPE, hk_route_type_name(ri->type, sb, sizeof(sb)));
+	if (ri->prefsrc.family)
+		out_str(t, C_PREFSRC, addr_str(&ri->prefsrc, buf, sizeof(buf)));
+	struct json_object *fl = json_object_new_array();
+	hk_route_flags_each(ri->flags, add_flag, fl);
+	out_json(t, C_FLAGS, fl, NULL);
+	if (ri->nnh)
+		out_json(t, C_NEXTHOPS, nexthops(nl, cache, ri), NULL);
+}
+
+static int print_routes(struct hk_ctx *ctx, struct hk_nl *nl, const struct hk_route_info *v,
+			size_t n)
+{
+	struct names cache = { .n = 0 };
+	struct out_table *t = out_table_new(route_cols, C_NCOLS);
+	for (size_t i = 0; i < n; i++)
+		route_row(t, nl, &cache, &v[i]);
+	/* An empty list prints nothing at all (no header) in the human form; JSON: []. */
+	int r = out_table_print(t, ctx->json, ctx->noheadings || (!ctx->json && n == 0));
+	out_table_free(t);
+	return r;
+}
+
+static int cmd_route_show(struct hk_ctx *ctx, int argc, char **argv)
+{
+	char what[256];
+	describe(what, sizeof(what), "show", argc, argv);
+	struct hk_route_filter f;
+	int r = hk_route_parse_filter(argc, argv, &f, &ctx->err);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	struct hk_nl *nl;
+	if ((r = nl_ready(ctx, &nl)) < 0)
+		return r;
+	int oif = 0;
+	if (f.dev[0] && (r = hk_link_index(nl, f.dev, &oif, &ctx->err)) < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	_cleanup_free_ struct hk_route_info *v = NULL;
+	size_t n;
+	if ((r = hk_route_list(nl, f.family, f.table, oif, &v, &n, &ctx->err)) < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	return print_routes(ctx, nl, v, n);
+}
+
+static int cmd_route_get(struct hk_ctx *ctx, int argc, char **argv)
+{
+	char what[256];
+	describe(what, sizeof(what), "get", argc, argv);
+	int i = argc > 0 && !strcmp(argv[0], "to") ? 1 : 0;
+	if (argc - i != 1)
+		return hk_err_usage(&ctx->err, "%s: expected exactly one address", what);
+	struct hk_prefix addr;
+	int r = hk_parse_addr(argv[i], 0, &addr, &ctx->err);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	struct hk_nl *nl;
+	if ((r = nl_ready(ctx, &nl)) < 0)
+		return r;
+	struct hk_route_info ri;
+	if ((r = hk_route_get(nl, &addr, &ri, &ctx->err)) < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	return print_routes(ctx, nl, &ri, 1);
+}
+
+static const struct cmd_verb verbs[] = {
+	{ "add", NULL, cmd_route_add,
+	  "add [TYPE] PREFIX|default [via GW] [dev DEV] [metric N] [table N] [scope S] [proto P] "
+	  "[src IP]" },
+	{ "del", "delete", cmd_route_del,
+	  "del [TYPE] PREFIX|default [via GW] [dev DEV] [metric N] [table N] ..." },
+	{ "replace", NULL, cmd_route_replace,
+	  "replace PREFIX|default [via GW] [dev DEV] [metric N] [table N] ..." },
+	{ "show", "list", cmd_route_show, "show [table N|all] [dev DEV] [-4|-6]" },
+	{ "get", NULL, cmd_route_get, "get ADDR" },
+};
+
+int cmd_route(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return cmd_dispatch(ctx, "route", verbs, HK_ARRAY_SIZE(verbs), "show", argc, argv);
+}

@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: MIT
+#include "route.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* ---- names ------------------------------------------------------------------------------ */
+
+struct name_num {
+	const char *name;
+	uint32_t num;
+};
+
+static const struct name_num tables[] = {
+	{ "main", RT_TABLE_MAIN },
+	{ "local", RT_TABLE_LOCAL },
+	{ "default", RT_TABLE_DEFAULT },
+};
+
+static const struct name_num protos[] = {
+	{ "unspec", RTPROT_UNSPEC }, { "redirect", RTPROT_REDIRECT }, { "kernel", RTPROT_KERNEL },
+	{ "boot", RTPROT_BOOT },     { "static", RTPROT_STATIC },     { "ra", RTPROT_RA },
+	{ "dhcp", RTPROT_DHCP },     { "zebra", RTPROT_ZEBRA },     { "bird", RTPROT_BIRD },
+	{ "babel", RTPROT_BABEL },   { "bgp", RTPROT_BGP },         { "isis", RTPROT_ISIS },
+	{ "ospf", RTPROT_OSPF },     { "rip", RTPROT_RIP },         { "eigrp", RTPROT_EIGRP },
+};
+
+static const struct name_num types[] = {
+	{ "unicast", RTN_UNICAST },
+	{ "local", RTN_LOCAL },
+	{ "broadcast", RTN_BROADCAST },
+	{ "anycast", RTN_ANYCAST },
+	{ "multicast", RTN_MULTICAST },
+	{ "blackhole", RTN_BLACKHOLE },
+	{ "unreachable", RTN_UNREACHABLE },
+	{ "prohibit", RTN_PROHIBIT },
+	{ "throw", RTN_THROW },
+	{ "nat", RTN_NAT },
+};
+
+#define FIND_NAME(tab, s, ret)                                                                     \
+	({                                                                                         \
+		bool _found = false;                                                               \
+		for (size_t _i = 0; _i < sizeof(tab) / sizeof(tab[0]); _i++)                       \
+			if (!strcmp((tab)[_i].name, (s))) {                                        \
+				*(ret) = (tab)[_i].num;                                            \
+				_found = true;                                                     \
+				break;                                                             \
+			}                                                                          \
+		_found;                                                                            \
+	})
+
+static const char *num_name(const struct name_num *tab, size_t n, uint32_t v, char *buf, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (tab[i].num == v)
+			return tab[i].name;
+	snprintf(buf, len, "%u", v);
+	return buf;
+}
+
+int hk_route_table_parse(const char *s, uint32_t *ret, struct hk_err *err)
+{
+	uint32_t v;
+	if (FIND_NAME(tables, s, &v)) {
+		*ret = v;
+		return 0;
+	}
+	if (hk_parse_u32(s, 1, UINT32_MAX, &v, "table", err) < 0)
+		return hk_err_usage(
+			err, "table '%s': expected main, local, default or 1..4294967295", s);
+	*ret = v;
+	return 0;
+}
+
+const char *hk_route_table_name(uint32_t table, char *buf, size_t len)
+{
+	return num_name(tables, sizeof(tables) / sizeof(tables[0]), table, buf, len);
+}
+
+int hk_route_proto_parse(const char *s, uint8_t *ret, struct hk_err *err)
+{
+	uint32_t v;
+	if (!FIND_NAME(protos, s, &v) && hk_parse_u32(s, 0, 255, &v, "proto", err) < 0)
+		return hk_err_usage(
+			err, "proto '%s': expected a name (boot, static, kernel, ...) or 0..255",
+			s);
+	*ret = (uint8_t)v;
+	return 0;
+}
+
+const char *hk_route_proto_name(uint8_t proto, char *buf, size_t len)
+{
+	return num_name(protos, sizeof(protos) / sizeof(protos[0]), proto, buf, len);
+}
+
+int hk_route_type_parse(const char *s, uint8_t *ret)
+{
+	uint32_t v;
+	if (!FIND_NAME(types, s, &v))
+		return -EINVAL;
+	*ret = (uint8_t)v;
+	return 0;
+}
+
+const char *hk_route_type_name(uint8_t type, char *buf, size_t len)
+{
+	return num_name(types, sizeof(types) / sizeof(types[0]), type, buf, len);
+}
+
+void hk_route_flags_each(uint32_t flags, void (*fn)(const char *name, void *data), void *data)
+{
+	static const struct name_num names[] = {
+		{ "dead", RTNH_F_DEAD },	 { "pervasive", RTNH_F_PERVASIVE },
+		{ "onlink", RTNH_F_ONLINK },	 { "offload", RTNH_F_OFFLOAD },
+		{ "linkdown", RTNH_F_LINKDOWN }, { "unresolved", RTNH_F_UNRESOLVED },
+		{ "trap", RTNH_F_TRAP },	 { "notify", RTM_F_NOTIFY },
+		{ "cloned", RTM_F_CLONED },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].num)
+			fn(names[i].name, data);
+}
+
+/* ---- parsing ---------------------------------------------------------------------------- */
+
+static int next_arg(int argc, char **argv, int *i, const char **ret, struct hk_err *err)
+{
+	if (*i + 1 >= argc)
+		return hk_err_usage(err, "'%s' needs a value", argv[*i]);
+	*ret = argv[++*i];
+	return 0;
+}
+
+static int parse_dst(const char *s, struct hk_route_req *req, struct hk_err *err)
+{
+	if (!strcmp(s, "default") || !strcmp(s, "all") || !strcmp(s, "any")) {
+		req->dst = (struct hk_prefix){ 0 }; /* family decided later */
+		req->dst.has_len = true;
+		return 0;
+	}
+	int r = hk_parse_prefix(s, 0, &req->dst, err);
+	if (r < 0)
+		return r;
+	struct hk_prefix masked = req->dst;
+	hk_prefix_mask(&masked);
+	/* The kernel refuses an IPv4 prefix with host bits set; say so before sending. */
+	if (req->dst.family == AF_INET && masked.addr.v4.s_addr != req->dst.addr.v4.s_addr) {
+		char buf[INET6_ADDRSTRLEN + 4];
+		return hk_err_usage(err, "'%s' has host bits set; did you mean %s?", s,
+				    hk_prefix_str(&masked, buf, sizeof(buf)));
+	}
+	return 0;
+}
+
+/* One keyword at argv[*i]: 0 consumed (with its value), 1 not a keyword, < 0 bad input. */
+static int route_keyword(int argc, char **argv, int *i, enum hk_route_op op,
+			 struct hk_route_req *req, struct hk_err *err)
+{
+	const char *kw = argv[*i], *v = NULL;
+	int r;
+	if (!strcmp(kw, "via") || !strcmp(kw, "src") || !strcmp(kw, "dev") ||
+	    !strcmp(kw, "metric") || !strcmp(kw, "priority") || !strcmp(kw, "table") ||
+	    !strcmp(kw, "scope") || !strcmp(kw, "proto") || !strcmp(kw, "protocol")) {
+		if ((r = next_arg(argc, argv, i, &v, err)) < 0)
+			return r;
+	} else {
+		return 1;
+	}
+	uint8_t u8;
+	if (!strcmp(kw, "via")) {
+		/* iproute2 also accepts "via inet6 ADDR" */
+		if ((!strcmp(v, "inet") || !strcmp(v, "inet6")) &&
+		    (r = next_arg(argc, argv, i, &v, err)) < 0)
+			return r;
+		r = hk_parse_addr(v, 0, &req->gw, err);
+		return r < 0 ? hk_err_prefix(err, "via") : 0;
+	}
+	if (!strcmp(kw, "src")) {
+		r = hk_parse_addr(v, 0, &req->src, err);
+		return r < 0 ? hk_err_prefix(err, "src") : 0;
+	}
+	if (!strcmp(kw, "dev")) {
+		if ((r = hk_parse_ifname(v, err)) < 0)
+			return r;
+		snprintf(req->dev, sizeof(req->dev), "%s", v);
+		return 0;
+	}
+	if (!strcmp(kw, "table"))
+		return hk_route_table_parse(v, &req->table, err);
+	if (!strcmp(kw, "scope")) {
+		if ((r = hk_scope_parse(v, &u8, err)) < 0)
+			return r;
+		req->scope = u8;
+		return 0;
+	}
+	if (!strcmp(kw, "proto") || !strcmp(kw, "protocol")) {
+		if ((r = hk_route_proto_parse(v, &u8, err)) < 0)
+			return r;
+		req->proto = u8;
+		return 0;
+	}
+	(void)op;
+	req->has_metric = true;
+	return hk_parse_u32(v, 0, UINT32_MAX, &req->metric, "metric", err);
+}
+
+/* The family from the addresses given; they must agree. */
+static int route_family(struct hk_route_req *req, struct hk_err *err)
+{
+	int fam = req->dst.family;
+	const struct hk_prefix *others[] = { &req->gw, &req->src };
+	const char *names[] = { "via", "src" };
+	for (int k = 0; k < 2; k++) {
+		if (!others[k]->family)
+			continue;
+		if (fam && fam != others[k]->family)
+			return hk_err_usage(err, "%s %s address does not match the %s destination",
+					    names[k],
+					    others[k]->family == AF_INET ? "IPv4" : "IPv6",
+					    fam == AF_INET ? "IPv4" : "IPv6");
+		fam = others[k]->family;
+	}
+	req->family = fam ? fam : AF_INET;
+	if (!req->dst.family) { /* default */
+		req->dst.family = req->family;
+		req->dst.len = 0;
+	}
+	return 0;
+}
+
+int hk_route_parse(int argc, char **argv, enum hk_route_op op, struct hk_route_req *ret,
+		   struct hk_err *err)
+{
+	struct hk_route_req req = { .type = RTN_UNICAST, .scope = -1, .proto = -1 };
+	bool have_dst = false;
+	for (int i = 0; i < argc; i++) {
+		int r = route_keyword(argc, argv, &i, op, &req, err);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			continue;
+		const char *w = argv[i];
+		if (!have_dst && !req.has_type && hk_route_type_parse(w, &req.type) == 0) {
+			req.has_type = true;
+			continue;
+		}
+		if (have_dst)
+			return hk_err_usage(err, "unknown keyword '%s'", w);
+		if (!strcmp(w, "to") && (r = next_arg(argc, argv, &i, &w, err)) < 0)
+			return r;
+		if ((r = parse_dst(w, &req, err)) < 0)
+			return r;
+		have_dst = true;
+	}
+	if (!have_dst)
+		return hk_err_usage(err, "missing destination (PREFIX or default)");
+	int r = route_family(&req, err);
+	if (r < 0)
+		return r;
+	if (op != HK_ROUTE_DEL && req.type == RTN_UNICAST && !req.gw.family && !req.dev[0])
+		return hk_err_usage(err, "a unicast route needs 'via GW' or 'dev DEV'");
+	*ret = req;
+	return 0;
+}
+
+int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, struct hk_err *err)
+{
+	struct hk_route_filter f = { .table = RT_TABLE_MAIN, .family = AF_UNSPEC };
+	for (int i = 0; i < argc; i++) {
+		const char *v = NULL;
+		int r;
+		if (!strcmp(argv[i], "-4")) {
+			f.family = AF_INET;
+		} else if (!strcmp(argv[i], "-6")) {
+			f.family = AF_INET6;
+		} else if (!strcmp(argv[i], "table")) {
+			if ((r = next_arg(argc, argv, &i, &v, err)) < 0)
+				return r;
+			if (!strcmp(v, "all"))
+				f.table = 0;
+			else if ((r = hk_route_table_parse(v, &f.table, err)) < 0)
+				return r;
+		} else if (!strcmp(argv[i], "dev")) {
+			if ((r = next_arg(argc, argv, &i, &v, err)) < 0 ||
+			    (r = hk_parse_ifname(v, err)) < 0)
+				return r;
+			snprintf(f.dev, sizeof(f.dev), "%s", v);
+		} else {
+			return hk_err_usage(err, "unknown keyword '%s'", argv[i]);
+		}
+	}
+	*ret = f;
+	return 0;
+}
+
+/* ---- messages --------------------------------------------------------------------------- */
+
+static uint8_t default_scope(const struct hk_route_req *req)
+{
+	switch (req->type) {
+	case RTN_LOCAL:
+	case RTN_NAT:
+		return RT_SCOPE_HOST;
+	case RTN_BROADCAST:
+	case RTN_MULTICAST:
+	case RTN_ANYCAST:
+		return RT_SCOPE_LINK;
+	case RTN_UNICAST:
+		return req->gw.family ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	default:
+		return RT_SCOPE_UNIVERSE;
+	}
+}
+
+void hk_route_msg(const struct hk_route_req *req, int oif, enum hk_route_op op, struct hk_nlmsg *m)
+{
+	struct rtmsg *rtm;
+	uint16_t flags = op == HK_ROUTE_ADD	  ? NLM_F_CREATE | NLM_F_EXCL
+			 : op == HK_ROUTE_REPLACE ? NLM_F_CREATE | NLM_F_REPLACE
+						  : 0;
+	hk_nlmsg_init(m, op == HK_ROUTE_DEL ? RTM_DELROUTE : RTM_NEWROUTE, flags, sizeof(*rtm),
+		      (void **)&rtm);
+	size_t alen = req->family == AF_INET ? 4 : 16;
+	rtm->rtm_family = (uint8_t)req->family;
+	rtm->rtm_dst_len = req->dst.len;
+	uint32_t table = req->table ? req->table : RT_TABLE_MAIN;
+	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	if (op == HK_ROUTE_DEL) {
+		/* Unset fields match anything, as in iproute2: scope nowhere, protocol and type
+		 * unspec. An add's undo passes the add's own values, so it is exact. */
+		rtm->rtm_scope = req->scope >= 0 ? (uint8_t)req->scope : RT_SCOPE_NOWHERE;
+		rtm->rtm_protocol = req->proto >= 0 ? (uint8_t)req->proto : RTPROT_UNSPEC;
+		rtm->rtm_type = req->has_type ? req->type : RTN_UNSPEC;
+	} else {
+		rtm->rtm_scope = req->scope >= 0 ? (uint8_t)req->scope : default_scope(req);
+		rtm->rtm_protocol = req->proto >= 0 ? (uint8_t)req->proto : RTPROT_BOOT;
+		rtm->rtm_type = req->type;
+	}
+	if (table >= 256)
+		hk_nlmsg_put_u32(m, RTA_TABLE, table);
+	if (req->dst.len)
+		hk_nlmsg_put(m, RTA_DST, alen, req->dst.addr.raw);
+	if (req->gw.family)
+		hk_nlmsg_put(m, RTA_GATEWAY, alen, req->gw.addr.raw);
+	if (req->src.family)
+		hk_nlmsg_put(m, RTA_PREFSRC, alen, req->src.addr.raw);
+	if (oif)
+		hk_nlmsg_put_u32(m, RTA_OIF, (uint32_t)oif);
+	if (req->has_metric)
+		hk_nlmsg_put_u32(m, RTA_PRIORITY, req->metric);
+}
+
+void hk_route_undo_msg(const struct hk_route_req *req, int oif, struct hk_nlmsg *m)
+{
+	hk_route_msg(req, oif, HK_ROUTE_ADD, m);
+	m->nlh.nlmsg_type = RTM_DELROUTE;
+	m->nlh.nlmsg_flags &= (uint16_t) ~(NLM_F_CREATE | NLM_F_EXCL);
+}
+
+/* ---- reading back ----------------------------------------------------------------------- */
+
+static bool get_addr(const void *data, size_t len, int family, uint8_t plen, struct hk_prefix *ret)
+{
+	size_t alen = family == AF_INET ? 4 : 16;
+	if (!data || len < alen)
+		return false;
+	memset(ret, 0, sizeof(*ret));
+	ret->family = family;
+	ret->len = plen;
+	memcpy(ret->addr.raw, data, alen);
+	return true;
+}
+
+static bool get_attr_addr(const struct nlattr *a, int family, uint8_t plen, struct hk_prefix *ret)
+{
+	return a && get_addr(hk_attr_data(a), hk_attr_len(a), family, plen, ret);
+}
+
+/* RTA_MULTIPATH: a packed array of struct rtnexthop, each followed by its attributes. */
+static void decode_multipath(const struct nlattr *mp, struct hk_route_info *ri)
+{
+	const uint8_t *p = hk_attr_data(mp);
+	size_t left = hk_attr_len(mp);
+	uint8_t alen = ri->family == AF_INET ? 4 : 16;
+	while (left >= sizeof(struct rtnexthop) && ri->nnh < HK_ROUTE_MAX_NH) {
+		const struct rtnexthop *nh = (const void *)p;
+		if (nh->rtnh_len < sizeof(*nh) || nh->rtnh_len > left)
+			break;
+		struct hk_route_nh *o = &ri->nh[ri->nnh++];
+		*o = (struct hk_route_nh){ .oif = nh->rtnh_ifindex,
+					   .weight = (uint8_t)(nh->rtnh_hops + 1),
+					   .flags = nh->rtnh_flags };
+		size_t off = RTNH_ALIGN(sizeof(*nh));
+		while (off + sizeof(struct nlattr) <= nh->rtnh_len) {
+			const struct nlattr *a = (const void *)(p + off);
+			if (a->nla_len < sizeof(*a) || off + a->nla_len > nh->rtnh_len)
+				break;
+			if ((a->nla_type & NLA_TYPE_MASK) == RTA_GATEWAY)
+				get_addr(hk_attr_data(a), hk_attr_len(a), ri->family, alen * 8,
+					 &o->gw);
+			off += NLA_ALIGN(a->nla_len);
+		}
+		size_t step = RTNH_ALIGN(nh->rtnh_len);
+		if (step >= left)
+			break;
+		p += step;
+		left -= step;
+	}
+}
+
+int hk_route_decode(const struct nlmsghdr *nlh, struct hk_route_info *ret)
+{
+	if (nlh->nlmsg_type != RTM_NEWROUTE || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtmsg)))
+		return -EINVAL;
+	const struct rtmsg *rtm = hk_nlmsg_payload(nlh);
+	if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
+		return -EINVAL;
+	const struct nlattr *tb[RTA_MAX + 1];
+	hk_attr_parse(nlh, sizeof(*rtm), tb, RTA_MAX);
+	struct hk_route_info ri = {
+		.family = rtm->rtm_family,
+		.type = rtm->rtm_type,
+		.protocol = rtm->rtm_protocol,
+		.scope = rtm->rtm_scope,
+		.tos = rtm->rtm_tos,
+		.table = tb[RTA_TABLE] ? hk_attr_u32(tb[RTA_TABLE]) : rtm->rtm_table,
+		.flags = rtm->rtm_flags,
+		.oif = tb[RTA_OIF] ? (int)hk_attr_u32(tb[RTA_OIF]) : 0,
+	};
+	uint8_t full = ri.family == AF_INET ? 32 : 128;
+	ri.dst.family = ri.family;
+	ri.dst.len = rtm->rtm_dst_len;
+	get_attr_addr(tb[RTA_DST], ri.family, rtm->rtm_dst_len, &ri.dst);
+	get_attr_addr(tb[RTA_GATEWAY], ri.family, full, &ri.gw);
+	get_attr_addr(tb[RTA_PREFSRC], ri.family, full, &ri.prefsrc);
+	if (tb[RTA_PRIORITY]) {
+		ri.has_metric = true;
+		ri.metric = hk_attr_u32(tb[RTA_PRIORITY]);
+	}
+	if (tb[RTA_MULTIPATH])
+		decode_multipath(tb[RTA_MULTIPATH], &ri);
+	*ret = ri;
+	return 0;
+}
+
+struct route_list {
+	uint32_t table;
+	int oif;
+	struct hk_route_info *v;
+	size_t n, cap;
+};
+
+static bool uses_oif(const struct hk_route_info *ri, int oif)
+{
+	if (ri->oif == oif)
+		return true;
+	for (size_t i = 0; i < ri->nnh; i++)
+		if (ri->nh[i].oif == oif)
+			return true;
+	return false;
+}
+
+static int on_route(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
+{
+	struct route_list *l = data;
+	if (!nlh) { /* the dump restarts */
+		l->n = 0;
+		return 0;
+	}
+	struct hk_route_info ri;
+	if (hk_route_decode(nlh, &ri) < 0 || (ri.flags & RTM_F_CLONED))
+		return 0;
+	if ((l->table && ri.table != l->table) || (l->oif && !uses_oif(&ri, l->oif)))
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct hk_route_info *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return hk_err_sys(err, -ENOMEM, "route list");
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = ri;
+	return 0;
+}
+
+int hk_route_list(struct hk_nl *nl, int family, uint32_t table, int oif, struct hk_route_info **ret,
+		  size_t *ret_n, struct hk_err *err)
+{
+	struct hk_nlmsg m;
+	struct rtmsg *rtm;
+	/* No table in the request: the kernel would answer "FIB table does not exist" for a
+	 * table with no routes yet (iproute2 shows this in a fresh namespace); filter here. */
+	hk_nlmsg_init(&m, RTM_GETROUTE, 0, sizeof(*rtm), (void **)&rtm);
+	rtm->rtm_family = (uint8_t)family;
+	struct route_list l = { .table = table, .oif = oif };
+	int r = hk_nl_dump(nl, &m, on_route, &l, err);
+	if (r < 0) {
+		free(l.v);
+		return hk_err_prefix(err, "list routes");
+	}
+	*ret = l.v;
+	*ret_n = l.n;
+	return 0;
+}
+
+struct get_state {
+	struct hk_route_info *ri;
+	bool found;
+};
+
+static int on_get(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
+{
+	(void)err;
+	struct get_state *st = data;
+	if (nlh && !st->found && hk_route_decode(nlh, st->ri) == 0)
+		st->found = true;
+	return 0;
+}
+
+int hk_route_get(struct hk_nl *nl, const struct hk_prefix *addr, struct hk_route_info *ret,
+		 struct hk_err *err)
+{
+	struct hk_nlmsg m;
+	struct rtmsg *rtm;
+	hk_nlmsg_init(&m, RTM_GETROUTE, 0, sizeof(*rtm), (void **)&rtm);
+	size_t alen = addr->family == AF_INET ? 4 : 16;
+	rtm->rtm_family = (uint8_t)addr->family;
+	rtm->rtm_dst_len = (uint8_t)(alen * 8);
+	hk_nlmsg_put(&m, RTA_DST, alen, addr->addr.raw);
+	struct get_state st = { .ri = ret };
+	int r = hk_nl_do(nl, &m, on_get, &st, err);
+	if (r < 0)
+		return r;
+	if (!st.found)
+		return hk_err_set(err, -ENOENT, "no route in the kernel's answer");
+	return 0;
+}
