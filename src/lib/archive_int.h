@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to archive.c (the reader, limits, digests) and archive_entry.c (writing entries). */
+#ifndef HK_ARCHIVE_INT_H
+#define HK_ARCHIVE_INT_H
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "digest.h"
+#include "hkarchive.h"
+
+struct strset {
+	char **slot;
+	size_t cap, n;
+};
+
+bool hk_ax_set_has(const struct strset *s, const char *k);
+int hk_ax_set_put(struct strset *s, const char *k);
+
+struct xctx {
+	/* input */
+	int fd;
+	unsigned char *inbuf;
+	struct hk_sha256 hin, hout;
+	uint64_t in, out, next_progress;
+	struct archive *raw; /* decompressor */
+	struct archive *tar; /* tar parser */
+	bool compressed;
+	char limit_msg[256]; /* set when a read callback stopped on a limit */
+	bool bad_input;	     /* the archive itself was refused (class HK_ERR_USAGE) */
+	const char *cur;     /* the entry being written */
+	/* output */
+	int root;
+	struct hk_extract_opts o;
+	const char *name;
+	struct hk_err *err;
+	bool chown;
+	uint64_t entries, sizes;
+	char pdir[PATH_MAX]; /* cached parent directory (relative), pfd open on it */
+	int pfd;
+	struct dmeta {
+		char *path;
+		mode_t mode;
+		struct timespec ts[2];
+	} * dirs;
+	size_t ndirs, capdirs;
+	struct strset created;
+};
+
+/* archive.c: errors. x_fail: the archive is refused (what); x_sys: a syscall failed (errno
+ * text appended; -ELOOP/-EXDEV worded as refusals); archive_fail: libarchive's message. */
+int hk_ax_fail(struct xctx *x, int code, const char *path, const char *what);
+int hk_ax_sys(struct xctx *x, int code, const char *path, const char *what);
+int hk_ax_archive_fail(struct xctx *x, struct archive *a, const char *path);
+
+/* archive_entry.c */
+int hk_ax_entry(struct xctx *x, struct archive_entry *e, const char *rel);
+int hk_ax_finish_dirs(struct xctx *x);
+void hk_ax_drop_parent(struct xctx *x);
+
+#endif

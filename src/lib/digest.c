@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+#include "digest.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <string.h>
+
+_Static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(((struct hk_sha256 *)0)->state),
+	       "struct hk_sha256 too small for libsodium's state");
+
+static crypto_hash_sha256_state *st(struct hk_sha256 *h)
+{
+	return (crypto_hash_sha256_state *)h->state;
+}
+
+void hk_sha256_init(struct hk_sha256 *h)
+{
+	crypto_hash_sha256_init(st(h));
+}
+
+void hk_sha256_update(struct hk_sha256 *h, const void *buf, size_t len)
+{
+	if (len)
+		crypto_hash_sha256_update(st(h), buf, len);
+}
+
+static void format(const unsigned char *md, char out[HK_DIGEST_MAX])
+{
+	static const char hex[] = "0123456789abcdef";
+	memcpy(out, HK_DIGEST_PREFIX, sizeof(HK_DIGEST_PREFIX) - 1);
+	char *p = out + sizeof(HK_DIGEST_PREFIX) - 1;
+	for (size_t i = 0; i < crypto_hash_sha256_BYTES; i++) {
+		*p++ = hex[md[i] >> 4];
+		*p++ = hex[md[i] & 15];
+	}
+	*p = '\0';
+}
+
+void hk_sha256_final(struct hk_sha256 *h, char out[HK_DIGEST_MAX])
+{
+	unsigned char md[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final(st(h), md);
+	format(md, out);
+}
+
+void hk_digest_buf(const void *buf, size_t len, char out[HK_DIGEST_MAX])
+{
+	struct hk_sha256 h;
+	hk_sha256_init(&h);
+	hk_sha256_update(&h, buf, len);
+	hk_sha256_final(&h, out);
+}
+
+int hk_digest_check(const char *s, struct hk_err *err)
+{
+	if (!s)
+		return hk_err_usage(err, "digest missing");
+	size_t pl = sizeof(HK_DIGEST_PREFIX) - 1;
+	if (strncmp(s, HK_DIGEST_PREFIX, pl) != 0)
+		return hk_err_usage(err, "digest '%.80s': only sha256 digests are supported", s);
+	const char *h = s + pl;
+	size_t n = strspn(h, "0123456789abcdef");
+	if (n != HK_SHA256_HEX || h[n] != '\0')
+		return hk_err_usage(err, "digest '%.80s': want sha256: and 64 lowercase hex digits",
+				    s);
+	return 0;
+}
+
+bool hk_digest_eq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}

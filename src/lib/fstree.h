@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Directory-tree helpers for image storage that never follow a symlink out of the tree:
+ * opening beneath a directory fd (openat2 RESOLVE_BENEATH), recursive removal, and the
+ * overlay-aware copy used when overlayfs is not available.
+ */
+#ifndef HK_FSTREE_H
+#define HK_FSTREE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/err.h"
+
+/* Open path relative to dirfd without ever leaving dirfd: RESOLVE_BENEATH, no magic links,
+ * and with no_symlinks no symlink at all (every component, including the last). flags are
+ * open(2) flags (O_CLOEXEC is always added). Returns an fd or negative errno (-EXDEV for a
+ * path that escapes, -ELOOP for a symlink when no_symlinks). Kernels without openat2 get an
+ * O_NOFOLLOW walk when no_symlinks, -ENOSYS otherwise. */
+int hk_open_beneath(int dirfd, const char *path, int flags, mode_t mode, bool no_symlinks);
+
+/* Remove name (any type) under dirfd, recursively, never following symlinks. A missing
+ * name is not an error. Returns 0 or negative errno. */
+int hk_rm_rf_at(int dirfd, const char *name);
+/* Remove everything inside the directory dirfd, keeping it. */
+int hk_rm_children(int dirfd);
+/* hk_rm_rf_at(AT_FDCWD, path), with err filled on failure. */
+int hk_rm_rf(const char *path, struct hk_err *err);
+
+/* mkdir -p (each missing component with mode). 0 or negative errno. */
+int hk_mkdir_p(const char *path, mode_t mode);
+
+/* Copy the tree under srcfd into dstfd (which exists), keeping types, modes (setuid too),
+ * numeric owners, xattrs, times and hardlinks; files are reflinked when the filesystem can.
+ * With overlay_layer, src is an overlay-form layer applied on top of what dst holds: a char
+ * 0/0 device removes the name from dst, a directory with trusted.overlay.opaque=y first has
+ * its old content in dst removed, and existing entries are replaced. Used by the copy
+ * fallback when overlayfs cannot be mounted. */
+int hk_tree_copy(int srcfd, int dstfd, bool overlay_layer, struct hk_err *err);
+
+#endif

@@ -1,0 +1,132 @@
+#!/bin/bash
+# Hostile archives (built here with python3's tarfile): each is refused with one clear line,
+# exit 2, and nothing is written outside the target directory (a canary directory next to it
+# stays byte-identical).
+. "$HAKO_SRC/tests/lib/lib.sh"
+DRV=${HAKO_IMAGE_DRIVER:-$(dirname "$HAKO")/tests/image_driver}
+if ! command -v python3 >/dev/null; then
+	skip "hostile archives" "python3 is not installed"
+	exit 0
+fi
+W=$(mktemp -d "${HAKO_TEST_TMP:-/tmp}/hostile.XXXXXX")
+on_exit rm -rf "$W"
+mkdir -p "$W/canary" "$W/arc"
+echo precious >"$W/canary/file"
+canary_state() { (cd "$W" && find canary -printf '%p %y %m %s %l\n' | sort && cat canary/file); }
+before=$(canary_state)
+
+python3 - "$W" <<'PY'
+import gzip, io, os, sys, tarfile
+W = sys.argv[1]
+A = os.path.join(W, "arc")
+canary = os.path.join(W, "canary")
+
+def mk(name, entries, mode="w"):
+    with tarfile.open(os.path.join(A, name), mode, format=tarfile.PAX_FORMAT) as t:
+        for e in entries:
+            ti = tarfile.TarInfo(e[1])
+            data = None
+            if e[0] == "file":
+                data = e[2] if len(e) > 2 else b"pwned\n"
+                ti.size = len(data)
+            elif e[0] == "dir":
+                ti.type = tarfile.DIRTYPE; ti.mode = 0o755
+            elif e[0] == "sym":
+                ti.type = tarfile.SYMTYPE; ti.linkname = e[2]
+            elif e[0] == "hard":
+                ti.type = tarfile.LNKTYPE; ti.linkname = e[2]
+            elif e[0] == "chr":
+                ti.type = tarfile.CHRTYPE; ti.devmajor, ti.devminor = e[2], e[3]
+            t.addfile(ti, io.BytesIO(data) if data is not None else None)
+
+mk("dotdot.tar", [("file", "ok"), ("file", "../canary/pwned")])
+mk("dotdot-mid.tar", [("dir", "a/"), ("file", "a/../../canary/pwned")])
+mk("absolute.tar", [("file", canary + "/pwned")])
+mk("symlink-abs.tar", [("sym", "link", canary), ("file", "link/pwned")])
+mk("symlink-rel.tar", [("sym", "link", "../canary"), ("file", "link/pwned")])
+mk("symlink-dir.tar", [("sym", "link", canary), ("dir", "link/sub/"), ("file", "link/sub/pwned")])
+mk("symlink-chain.tar", [("dir", "d/"), ("sym", "d/up", ".."), ("sym", "d/x", "up/up/canary"),
+                         ("file", "d/x/pwned")])
+mk("symlink-then-file.tar", [("sym", "file", canary + "/file"), ("file", "file", b"overwritten\n")])
+mk("hardlink-out.tar", [("hard", "hl", "../canary/file")])
+mk("hardlink-abs.tar", [("hard", "hl", canary + "/file")])
+mk("hardlink-via-symlink.tar", [("sym", "link", canary), ("hard", "hl", "link/file")])
+mk("device.tar", [("chr", "null", 1, 3)])
+mk("whiteout-bad.tar", [("file", ".wh..")])
+mk("two.tar", [("file", "one"), ("file", "two")])
+
+# a decompression bomb: 96 MiB of zeros, gzip -9 (~1000:1)
+with tarfile.open(os.path.join(A, "bomb.tar.gz"), "w:gz", compresslevel=9) as t:
+    class Zeros:
+        def __init__(self, n): self.n = n
+        def read(self, k=-1):
+            k = self.n if k < 0 else min(k, self.n); self.n -= k; return bytes(k)
+    ti = tarfile.TarInfo("zeros"); ti.size = 96 << 20
+    t.addfile(ti, Zeros(ti.size))
+
+# a valid gzip tar of incompressible data, then a truncated and a corrupted copy
+with tarfile.open(os.path.join(A, "good.tar.gz"), "w:gz") as t:
+    data = os.urandom(256 << 10)
+    ti = tarfile.TarInfo("random"); ti.size = len(data)
+    t.addfile(ti, io.BytesIO(data))
+good = open(os.path.join(A, "good.tar.gz"), "rb").read()
+open(os.path.join(A, "truncated.tar.gz"), "wb").write(good[: len(good) // 2])
+bad = bytearray(good)
+for i in range(len(bad) // 2, len(bad) // 2 + 64):
+    bad[i] ^= 0x5A
+open(os.path.join(A, "corrupted.tar.gz"), "wb").write(bytes(bad))
+open(os.path.join(A, "notatar.bin"), "wb").write(os.urandom(4096))
+open(os.path.join(A, "empty.tar"), "wb").write(b"")
+# a plain tar cut inside a file's data
+with tarfile.open(os.path.join(A, "good.tar"), "w") as t:
+    ti = tarfile.TarInfo("data"); ti.size = 100000
+    t.addfile(ti, io.BytesIO(os.urandom(100000)))
+open(os.path.join(A, "truncated.tar"), "wb").write(open(os.path.join(A, "good.tar"), "rb").read()[:50000])
+PY
+
+refuse() { # NAME PATTERN [DRIVER OPTS...]
+	local name=$1 pat=$2
+	shift 2
+	rm -rf "$W/t"
+	check_fail "$name refused" 2 "$pat" "$DRV" extract "$@" "$W/arc/$name" "$W/t"
+	is "$name: canary untouched" "$(canary_state)" "$before"
+	is "$name: nothing named pwned anywhere" "$(find "$W" -name pwned | wc -l)" 0
+}
+
+refuse dotdot.tar "'\.\.' component refused"
+refuse dotdot-mid.tar "'\.\.' component refused"
+refuse absolute.tar "absolute path refused"
+refuse symlink-abs.tar "entry 'link/pwned': refused: 'link' is a symlink"
+refuse symlink-rel.tar "refused: .*symlink"
+refuse symlink-dir.tar "refused: .*symlink"
+refuse symlink-chain.tar "refused: .*symlink"
+refuse hardlink-out.tar "hardlink target.*'\.\.' component refused"
+refuse hardlink-abs.tar "hardlink target.*absolute path refused"
+refuse hardlink-via-symlink.tar "refused: .*symlink"
+refuse device.tar "device node \(char 1:3\) refused"
+refuse whiteout-bad.tar "invalid whiteout name" --whiteouts overlay
+refuse bomb.tar.gz "compression ratio above 200:1"
+refuse truncated.tar.gz "truncated|Truncated|gzip"
+refuse corrupted.tar.gz "gzip|deflate|corrupt|Damaged|invalid|checksum"
+refuse truncated.tar "Truncated|truncated"
+refuse notatar.bin "Unrecognized archive format|not a tar"
+refuse empty.tar "empty input"
+refuse good.tar.gz "uncompressed size exceeds the limit of 4096 bytes" --max-bytes 4096
+refuse two.tar "too many entries" --max-entries 1
+
+# a later file of the same name replaces a symlink instead of writing through it
+rm -rf "$W/t"
+check "symlink then file: accepted" "$DRV" extract "$W/arc/symlink-then-file.tar" "$W/t"
+is "symlink then file: the file replaced the link" "$(stat -c %F "$W/t/file"):$(cat "$W/t/file")" \
+	"regular file:overwritten"
+is "symlink then file: canary untouched" "$(canary_state)" "$before"
+
+# devices are fine when allowed (hako image import --allow-devices)
+rm -rf "$W/t"
+check "device with --allow-devices" "$DRV" extract --allow-devices "$W/arc/device.tar" "$W/t"
+is "device node created" "$(stat -c '%F %t:%T' "$W/t/null")" "character special file 1:3"
+
+# the good archive still extracts (the battery is not refusing everything)
+rm -rf "$W/t"
+check "good.tar.gz extracts" "$DRV" extract "$W/arc/good.tar.gz" "$W/t"
+is "good.tar.gz content" "$(stat -c %s "$W/t/random")" 262144

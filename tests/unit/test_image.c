@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/* Pure parts of the image library: digests, archive path checks, whiteout names, image
+ * config JSON. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest.h"
+#include "hkarchive.h"
+#include "oci.h"
+#include "tap.h"
+
+static void test_digest(void)
+{
+	char d[HK_DIGEST_MAX];
+	hk_digest_buf("", 0, d);
+	TAP_EQ_STR(d, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		   "sha256 of nothing");
+	hk_digest_buf("abc", 3, d);
+	TAP_EQ_STR(d, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+		   "sha256 of abc");
+	struct hk_sha256 h;
+	char d2[HK_DIGEST_MAX];
+	hk_sha256_init(&h);
+	hk_sha256_update(&h, "a", 1);
+	hk_sha256_update(&h, "bc", 2);
+	hk_sha256_final(&h, d2);
+	TAP_EQ_STR(d2, d, "streamed sha256 equals one-shot");
+	TAP_EQ_STR(hk_digest_hex(d),
+		   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "hex part");
+	struct hk_err err = {0};
+	TAP_EQ_INT(hk_digest_check(d, &err), 0, "valid digest accepted");
+	const char *bad[] = {
+	    "sha512:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	    "sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
+	    "sha256:ba7816bf",
+	    "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0",
+	    "sha256:../../../../etc/passwd0000000000000000000000000000000000000000000",
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		TAP_EQ_INT(hk_digest_check(bad[i], &err), -EINVAL, "bad digest refused");
+		TAP_OK(strstr(err.msg, "digest") != NULL, "message names the digest: %s", err.msg);
+	}
+	TAP_OK(hk_digest_eq(d, d2) && !hk_digest_eq(d, NULL), "digest_eq");
+}
+
+static void clean_ok(const char *in, const char *want)
+{
+	char out[4096];
+	struct hk_err err = {0};
+	int r = hk_archive_path_clean(in, out, sizeof(out), &err);
+	TAP_OK(r == 0 && !strcmp(out, want), "clean '%s' -> '%s'", in, want);
+	if (r || strcmp(out, want))
+		printf("#   got r=%d '%s' (%s)\n", r, r ? "" : out, err.msg);
+}
+
+static void clean_bad(const char *in, const char *why)
+{
+	char out[4096];
+	struct hk_err err = {0};
+	int r = hk_archive_path_clean(in, out, sizeof(out), &err);
+	TAP_OK(r == -EINVAL && strstr(err.msg, why), "refuse '%.40s' (%s)", in, why);
+	if (r != -EINVAL || !strstr(err.msg, why))
+		printf("#   got r=%d msg '%s'\n", r, err.msg);
+}
+
+static void test_paths(void)
+{
+	clean_ok("a/b/c", "a/b/c");
+	clean_ok("./a/b/", "a/b");
+	clean_ok("a//b/./c", "a/b/c");
+	clean_ok("./", "");
+	clean_ok(".", "");
+	clean_ok("a/..b/c..", "a/..b/c..");
+	clean_ok("...", "...");
+	clean_bad("/etc/passwd", "absolute");
+	clean_bad("../x", "'..'");
+	clean_bad("a/../../x", "'..'");
+	clean_bad("a/..", "'..'");
+	clean_bad("", "empty");
+	char longc[300];
+	memset(longc, 'x', sizeof(longc) - 1);
+	longc[sizeof(longc) - 1] = '\0';
+	clean_bad(longc, "longer than");
+	char small[8];
+	struct hk_err err = {0};
+	TAP_EQ_INT(hk_archive_path_clean("abcdefghijk", small, sizeof(small), &err), -EINVAL,
+		   "result longer than the buffer refused");
+}
+
+static void test_whiteouts(void)
+{
+	const char *t = NULL;
+	TAP_EQ_INT(hk_whiteout_parse("file", &t), HK_WH_NONE, "plain name");
+	TAP_EQ_INT(hk_whiteout_parse(".whx", &t), HK_WH_NONE, "'.whx' is plain");
+	TAP_EQ_INT(hk_whiteout_parse(".wh.passwd", &t), HK_WH_FILE, ".wh.passwd is a whiteout");
+	TAP_EQ_STR(t, "passwd", "whiteout target");
+	TAP_EQ_INT(hk_whiteout_parse(".wh..hidden", &t), HK_WH_FILE,
+		   ".wh..hidden whites out .hidden");
+	TAP_EQ_STR(t, ".hidden", "dot-file target");
+	TAP_EQ_INT(hk_whiteout_parse(".wh..wh..opq", &t), HK_WH_OPAQUE, "opaque marker");
+	TAP_EQ_INT(hk_whiteout_parse(".wh..wh.plnk", &t), HK_WH_META, "aufs metadata");
+	TAP_EQ_INT(hk_whiteout_parse(".wh.", &t), HK_WH_INVALID, "empty target");
+	TAP_EQ_INT(hk_whiteout_parse(".wh..", &t), HK_WH_INVALID, "'.' target");
+	TAP_EQ_INT(hk_whiteout_parse(".wh...", &t), HK_WH_INVALID, "'..' target");
+}
+
+static void test_config(void)
+{
+	const char *doc =
+	    "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/bin\","
+	    "\"A=b c\"],\"Cmd\":[\"sh\",\"-c\",\"echo hi\"],\"Entrypoint\":null,"
+	    "\"WorkingDir\":\"/srv\",\"User\":\"1000:1000\",\"ExposedPorts\":{\"80/tcp\":{},"
+	    "\"53/udp\":{}}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"]}}";
+	struct hk_image_config c;
+	struct hk_err err = {0};
+	int r = hk_image_config_parse(doc, strlen(doc), &c, &err);
+	TAP_EQ_INT(r, 0, "config parses");
+	if (r)
+		return;
+	TAP_EQ_STR(c.env[1], "A=b c", "Env");
+	TAP_EQ_STR(c.cmd[2], "echo hi", "Cmd");
+	TAP_OK(c.entrypoint == NULL, "null Entrypoint");
+	TAP_EQ_STR(c.workdir, "/srv", "WorkingDir");
+	TAP_EQ_STR(c.user, "1000:1000", "User");
+	TAP_EQ_STR(c.exposed_ports[0], "80/tcp", "ExposedPorts");
+	TAP_EQ_INT(c.ndiff_ids, 1, "diff_ids");
+	char *j = hk_image_config_json(&c);
+	struct hk_image_config c2;
+	TAP_EQ_INT(hk_image_config_parse(j, strlen(j), &c2, &err), 0, "own JSON parses back");
+	TAP_EQ_STR(c2.cmd[0], "sh", "round trip Cmd");
+	TAP_EQ_STR(c2.exposed_ports[1], "53/udp", "round trip ports");
+	TAP_EQ_STR(c2.diff_ids[0], c.diff_ids[0], "round trip diff_ids");
+	free(j);
+	hk_image_config_free(&c);
+	hk_image_config_free(&c2);
+
+	const char *badtype = "{\"config\":{\"Cmd\":\"sh\"}}";
+	TAP_EQ_INT(hk_image_config_parse(badtype, strlen(badtype), &c, &err), -EBADMSG,
+		   "string Cmd refused");
+	TAP_OK(strstr(err.msg, "config.Cmd") != NULL, "message names the field: %s", err.msg);
+	const char *badid = "{\"rootfs\":{\"diff_ids\":[\"md5:x\"]}}";
+	TAP_EQ_INT(hk_image_config_parse(badid, strlen(badid), &c, &err), -EBADMSG,
+		   "bad diff_id refused");
+	TAP_EQ_INT(hk_image_config_parse("[1]", 3, &c, &err), -EBADMSG, "non-object refused");
+	TAP_EQ_INT(hk_image_config_parse("{\"a\":", 5, &c, &err), -EBADMSG, "truncated refused");
+}
+
+int main(void)
+{
+	test_digest();
+	test_paths();
+	test_whiteouts();
+	test_config();
+	return tap_done();
+}
