@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+/* hako stop, kill, rm, and the helpers shared by the container commands. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/parse.h"
+#include "container.h"
+#include "ct.h"
+
+int ct_open(struct hk_ctx *ctx, struct hk_paths *p, struct hk_store **st)
+{
+	int r = hk_paths_init(p, ctx->root, &ctx->err);
+	if (r < 0)
+		return r;
+	return hk_ct_open(p, st, &ctx->err);
+}
+
+int ct_fail(struct hk_ctx *ctx, int status)
+{
+	fprintf(stderr, "hako: %s\n", ctx->err.msg[0] ? ctx->err.msg : "failed");
+	return status;
+}
+
+int ct_signal(const char *s)
+{
+	static const struct {
+		const char *name;
+		int sig;
+	} sigs[] = { { "HUP", SIGHUP },	  { "INT", SIGINT },   { "QUIT", SIGQUIT },
+		     { "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
+		     { "TERM", SIGTERM }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+		     { "WINCH", SIGWINCH }, { "ALRM", SIGALRM }, { "PIPE", SIGPIPE } };
+	uint32_t n;
+	if (hk_parse_u32(s, 1, NSIG - 1, &n, "signal", NULL) == 0)
+		return (int)n;
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < HK_ARRAY_SIZE(sigs); i++)
+		if (!strcasecmp(s, sigs[i].name))
+			return sigs[i].sig;
+	return 0;
+}
+
+/* Wait until pid is gone, up to ms milliseconds. */
+static bool wait_gone(pid_t pid, uint64_t start, int ms)
+{
+	for (int t = 0; t < ms; t += 10) {
+		if (!hk_proc_alive(pid, start))
+			return true;
+		usleep(10000);
+	}
+	return !hk_proc_alive(pid, start);
+}
+
+/* After the init is gone: let its monitor record the exit (it knows the status); if the
+ * monitor is gone too, reconcile does it. */
+static int settle(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
+		  const char *id)
+{
+	for (int t = 0; t < 300; t++) {
+		struct hk_ct_row r;
+		if (hk_store_get(st, id, &r, &ctx->err) < 0) {
+			hk_err_clear(&ctx->err);
+			return 0; /* --rm: removed */
+		}
+		bool done = strcmp(r.state, HK_CT_RUNNING) != 0;
+		bool owner = hk_proc_alive(r.owner_pid, r.owner_start);
+		hk_ct_row_free(&r);
+		if (done)
+			return 0;
+		if (!owner)
+			return hk_ct_reconcile(st, p, &ctx->err);
+		usleep(10000);
+	}
+	return hk_ct_reconcile(st, p, &ctx->err);
+}
+
+static int stop_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
+		    const char *key, int secs)
+{
+	struct hk_ct_row r;
+	int ret = hk_store_get(st, key, &r, &ctx->err);
+	if (ret < 0)
+		return ret;
+	if (!strcmp(r.state, HK_CT_RUNNING) && hk_proc_alive(r.pid, r.pid_start)) {
+		kill(r.pid, SIGTERM);
+		if (!wait_gone(r.pid, r.pid_start, secs * 1000)) {
+			kill(r.pid, SIGKILL);
+			wait_gone(r.pid, r.pid_start, 5000);
+		}
+		ret = settle(ctx, st, p, r.id);
+	}
+	hk_ct_row_free(&r);
+	return ret;
+}
+
+int cmd_ct_stop(struct hk_ctx *ctx, int argc, char **argv)
+{
+	uint32_t secs = 10;
+	int i = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if ((!strcmp(argv[i], "-t") || !strcmp(argv[i], "--time")) && i + 1 < argc) {
+			if (hk_parse_u32(argv[++i], 0, 3600, &secs, "stop -t", &ctx->err) < 0)
+				return -EINVAL;
+		} else {
+			return cmd_usage(ctx, "stop: unknown option '%s'", argv[i]);
+		}
+	}
+	if (i >= argc)
+		return cmd_usage(ctx, "stop: missing container; hako stop [-t SECS] CT...");
+	struct hk_paths p;
+	struct hk_store *st;
+	int r = ct_open(ctx, &p, &st);
+	for (; r == 0 && i < argc; i++) {
+		r = stop_one(ctx, st, &p, argv[i], (int)secs);
+		if (r == 0)
+			printf("%s\n", argv[i]);
+	}
+	hk_store_close(st);
+	return r;
+}
+
+int cmd_ct_kill(struct hk_ctx *ctx, int argc, char **argv)
+{
+	int sig = SIGKILL, i = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if ((!strcmp(argv[i], "-s") || !strcmp(argv[i], "--signal")) && i + 1 < argc) {
+			sig = ct_signal(argv[++i]);
+			if (!sig)
+				return cmd_usage(ctx, "kill: unknown signal '%s'", argv[i]);
+		} else {
+			return cmd_usage(ctx, "kill: unknown option '%s'", argv[i]);
+		}
+	}
+	if (i >= argc)
+		return cmd_usage(ctx, "kill: missing container; hako kill [-s SIG] CT...");
+	struct hk_paths p;
+	struct hk_store *st;
+	int r = ct_open(ctx, &p, &st);
+	for (; r == 0 && i < argc; i++) {
+		struct hk_ct_row c;
+		r = hk_store_get(st, argv[i], &c, &ctx->err);
+		if (r < 0)
+			break;
+		if (strcmp(c.state, HK_CT_RUNNING) || !hk_proc_alive(c.pid, c.pid_start))
+			r = hk_err_set(&ctx->err, -ESRCH, "container '%s' is not running", c.name);
+		else if (kill(c.pid, sig) < 0)
+			r = hk_err_sys(&ctx->err, -errno, "kill container '%s'", c.name);
+		else
+			printf("%s\n", argv[i]);
+		hk_ct_row_free(&c);
+	}
+	hk_store_close(st);
+	return r;
+}
+
+int cmd_ct_rm(struct hk_ctx *ctx, int argc, char **argv)
+{
+	bool force = false;
+	int i = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force"))
+			force = true;
+		else
+			return cmd_usage(ctx, "rm: unknown option '%s'", argv[i]);
+	}
+	if (i >= argc)
+		return cmd_usage(ctx, "rm: missing container; hako rm [-f] CT...");
+	struct hk_paths p;
+	struct hk_store *st;
+	int r = ct_open(ctx, &p, &st);
+	for (; r == 0 && i < argc; i++) {
+		struct hk_ct_row c;
+		r = hk_store_get(st, argv[i], &c, &ctx->err);
+		if (r < 0)
+			break;
+		bool alive = hk_proc_alive(c.pid, c.pid_start);
+		if (alive && !force) {
+			r = hk_err_set(&ctx->err, -EBUSY, "container '%s' is running; stop it or "
+							  "use rm -f", c.name);
+		} else {
+			if (alive) {
+				kill(c.pid, SIGKILL);
+				wait_gone(c.pid, c.pid_start, 5000);
+			}
+			/* the monitor may be removing it at the same time: both are idempotent */
+			r = hk_ct_remove(st, &c, &p, &ctx->err);
+			if (r == 0)
+				printf("%s\n", argv[i]);
+		}
+		hk_ct_row_free(&c);
+	}
+	hk_store_close(st);
+	return r;
+}

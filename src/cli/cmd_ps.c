@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: MIT
+/* hako ps, top, logs, inspect: the read-only container commands. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "container.h"
+#include "ct.h"
+#include "out.h"
+
+enum { C_ID, C_NAME, C_STATE, C_PID, C_EXIT, C_HOSTNAME, C_NET, C_CREATED, C_COMMAND };
+
+static const struct out_col ps_cols[] = {
+	[C_ID] = { "ID", "id" },	  [C_NAME] = { "NAME", "name" },
+	[C_STATE] = { "STATE", "state" }, [C_PID] = { "PID", "pid", true },
+	[C_EXIT] = { "EXIT", "exit_code", true }, [C_HOSTNAME] = { "HOSTNAME", "hostname" },
+	[C_NET] = { "NET", "net" },	  [C_CREATED] = { "CREATED", "created", true, true },
+	[C_COMMAND] = { "COMMAND", "command" },
+};
+
+static char *human_command(const char *cmd)
+{
+	char *s = strdup(cmd);
+	for (char *c = s; c && *c; c++)
+		if (*c == '\x1f')
+			*c = ' ';
+	return s;
+}
+
+static struct json_object *command_json(const char *cmd)
+{
+	struct json_object *a = json_object_new_array();
+	const char *p = cmd;
+	for (;;) {
+		const char *e = strchr(p, '\x1f');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		json_object_array_add(a, json_object_new_string_len(p, (int)n));
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return a;
+}
+
+int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
+{
+	bool all = false, quiet = false;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all"))
+			all = true;
+		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+			quiet = true;
+		else
+			return cmd_usage(ctx, "ps: unknown argument '%s'; hako ps [-a] [-q]", argv[i]);
+	}
+	struct hk_paths p;
+	struct hk_store *st;
+	int r = ct_open(ctx, &p, &st);
+	if (r < 0)
+		return r;
+	struct hk_ct_row *rows;
+	size_t n;
+	r = hk_store_list(st, &rows, &n, &ctx->err);
+	hk_store_close(st);
+	if (r < 0)
+		return r;
+	struct out_table *t = out_table_new(ps_cols, HK_ARRAY_SIZE(ps_cols));
+	for (size_t i = 0; i < n; i++) {
+		struct hk_ct_row *c = &rows[i];
+		bool running = !strcmp(c->state, HK_CT_RUNNING);
+		if (!all && !running)
+			continue;
+		if (quiet && !ctx->json) {
+			printf("%s\n", c->name);
+			continue;
+		}
+		out_row(t);
+		out_str(t, C_ID, c->id);
+		out_str(t, C_NAME, c->name);
+		out_str(t, C_STATE, c->state);
+		if (running)
+			out_int(t, C_PID, c->pid);
+		if (!running && c->exit_code >= 0)
+			out_int(t, C_EXIT, c->exit_code);
+		out_str(t, C_HOSTNAME, c->hostname);
+		out_str(t, C_NET, c->net);
+		out_int(t, C_CREATED, c->created);
+		char *h = human_command(c->command);
+		out_json(t, C_COMMAND, command_json(c->command), h);
+		free(h);
+	}
+	if (!quiet || ctx->json)
+		r = out_table_print(t, ctx->json, ctx->noheadings);
+	out_table_free(t);
+	hk_ct_rows_free(rows, n);
+	return r;
+}
+
+/* Look one container up (after reconcile). */
+static int get(struct hk_ctx *ctx, const char *key, struct hk_paths *p, struct hk_ct_row *c)
+{
+	struct hk_store *st;
+	int r = ct_open(ctx, p, &st);
+	if (r < 0)
+		return r;
+	r = hk_store_get(st, key, c, &ctx->err);
+	hk_store_close(st);
+	return r;
+}
+
+enum { T_PID, T_PPID, T_STATE, T_CMD };
+static const struct out_col top_cols[] = {
+	[T_PID] = { "PID", "pid", true },
+	[T_PPID] = { "PPID", "ppid", true },
+	[T_STATE] = { "S", "state" },
+	[T_CMD] = { "COMMAND", "command" },
+};
+
+static void proc_row(struct out_table *t, pid_t pid)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t k = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (k <= 0)
+		return;
+	buf[k] = 0;
+	char *e = strrchr(buf, ')');
+	char state[2] = { e ? e[2] : '?', 0 };
+	int ppid = e ? atoi(e + 4) : 0;
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	_cleanup_close_ int cfd = open(path, O_RDONLY | O_CLOEXEC);
+	k = cfd >= 0 ? read(cfd, buf, sizeof(buf) - 1) : -1;
+	if (k < 0)
+		k = 0;
+	buf[k] = 0;
+	for (ssize_t i = 0; i + 1 < k; i++)
+		if (!buf[i])
+			buf[i] = ' ';
+	out_row(t);
+	out_int(t, T_PID, pid);
+	out_int(t, T_PPID, ppid);
+	out_str(t, T_STATE, state);
+	out_str(t, T_CMD, buf);
+}
+
+int cmd_ct_top(struct hk_ctx *ctx, int argc, char **argv)
+{
+	if (argc != 1)
+		return cmd_usage(ctx, "top: expected one container; hako top CT");
+	struct hk_paths p;
+	struct hk_ct_row c;
+	int r = get(ctx, argv[0], &p, &c);
+	if (r < 0)
+		return r;
+	char cg[64];
+	hk_ct_cgroup(c.id, cg, sizeof(cg));
+	bool running = !strcmp(c.state, HK_CT_RUNNING);
+	hk_ct_row_free(&c);
+	if (!running)
+		return hk_err_set(&ctx->err, -ESRCH, "container '%s' is not running", argv[0]);
+	pid_t *pids;
+	size_t n;
+	r = hk_cgroup_pids(cg, &pids, &n, &ctx->err);
+	if (r < 0)
+		return r;
+	struct out_table *t = out_table_new(top_cols, HK_ARRAY_SIZE(top_cols));
+	for (size_t i = 0; i < n; i++)
+		proc_row(t, pids[i]);
+	out_sort(t, T_PID);
+	r = out_table_print(t, ctx->json, ctx->noheadings);
+	out_table_free(t);
+	free(pids);
+	return r;
+}
+
+int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
+{
+	bool follow = false;
+	const char *key = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow"))
+			follow = true;
+		else if (!key && argv[i][0] != '-')
+			key = argv[i];
+		else
+			return cmd_usage(ctx, "logs: unexpected '%s'; hako logs [-f] CT", argv[i]);
+	}
+	if (!key)
+		return cmd_usage(ctx, "logs: missing container; hako logs [-f] CT");
+	struct hk_paths p;
+	struct hk_ct_row c;
+	int r = get(ctx, key, &p, &c);
+	if (r < 0)
+		return r;
+	char dir[HK_PATH_MAX], path[HK_PATH_MAX + 8];
+	hk_ct_rundir(&p, c.id, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/log", dir);
+	pid_t pid = c.pid;
+	uint64_t start = c.pid_start;
+	bool detach = c.detach;
+	hk_ct_row_free(&c);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT && !detach)
+			return 0; /* foreground containers write to their terminal: no log */
+		return hk_err_sys(&ctx->err, -errno, "logs '%s'", path);
+	}
+	char buf[65536];
+	for (;;) {
+		ssize_t k = read(fd, buf, sizeof(buf));
+		if (k < 0)
+			return hk_err_sys(&ctx->err, -errno, "read '%s'", path);
+		if (k > 0) {
+			if (fwrite(buf, 1, k, stdout) != (size_t)k)
+				return hk_err_sys(&ctx->err, -EIO, "write to standard output");
+			continue;
+		}
+		fflush(stdout);
+		if (!follow || !hk_proc_alive(pid, start)) {
+			/* one more read: what was written just before the exit */
+			k = read(fd, buf, sizeof(buf));
+			if (k > 0 && fwrite(buf, 1, k, stdout) != (size_t)k)
+				return -EIO;
+			return 0;
+		}
+		usleep(100000);
+	}
+}
+
+int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 1)
+		return cmd_usage(ctx, "inspect: missing container; hako inspect CT...");
+	struct json_object *arr = json_object_new_array();
+	for (int i = 0; i < argc; i++) {
+		struct hk_paths p;
+		struct hk_ct_row c;
+		int r = get(ctx, argv[i], &p, &c);
+		if (r < 0) {
+			json_object_put(arr);
+			return r;
+		}
+		struct json_object *o = json_object_new_object();
+		char buf[HK_PATH_MAX];
+		json_object_object_add(o, "id", json_object_new_string(c.id));
+		json_object_object_add(o, "name", json_object_new_string(c.name));
+		json_object_object_add(o, "state", json_object_new_string(c.state));
+		json_object_object_add(o, "pid", json_object_new_int(c.pid));
+		json_object_object_add(o, "exit_code", json_object_new_int(c.exit_code));
+		json_object_object_add(o, "hostname", json_object_new_string(c.hostname));
+		json_object_object_add(o, "net", json_object_new_string(c.net));
+		json_object_object_add(o, "rootfs", json_object_new_string(c.rootfs));
+		json_object_object_add(o, "command", command_json(c.command));
+		json_object_object_add(o, "created", json_object_new_int64(c.created));
+		json_object_object_add(o, "started", json_object_new_int64(c.started));
+		json_object_object_add(o, "finished", json_object_new_int64(c.finished));
+		json_object_object_add(o, "auto_remove", json_object_new_boolean(c.auto_remove));
+		json_object_object_add(o, "tty", json_object_new_boolean(c.tty));
+		json_object_object_add(o, "detach", json_object_new_boolean(c.detach));
+		hk_ct_nsdir(&p, c.id, buf, sizeof(buf));
+		json_object_object_add(o, "ns_dir", json_object_new_string(buf));
+		hk_ct_cgroup(c.id, buf, sizeof(buf));
+		json_object_object_add(o, "cgroup", json_object_new_string(buf));
+		hk_ct_rundir(&p, c.id, buf, sizeof(buf));
+		strncat(buf, "/log", sizeof(buf) - strlen(buf) - 1);
+		json_object_object_add(o, "log_path", json_object_new_string(buf));
+		json_object_object_add(o, "config", json_tokener_parse(c.config));
+		json_object_array_add(arr, o);
+		hk_ct_row_free(&c);
+	}
+	return out_json_print(arr);
+}

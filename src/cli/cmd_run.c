@@ -1,0 +1,617 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hako run: parse and validate everything first (bad input changes nothing), then record
+ * the container ("creating"), make its files and cgroup, spawn it, persist its namespaces,
+ * mark it running, and wait for it (foreground) or leave a monitor process waiting for it
+ * (-d). Exit status: the container's, 125 for hako's own failures, 126/127 for a command
+ * that cannot be executed / is not found (as Docker's).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/parse.h"
+#include "container.h"
+#include "ct.h"
+#include "netns.h"
+
+#define MAX_ENV 256
+#define MAX_VOL 64
+
+struct run_opts {
+	struct hk_ct_spec spec;
+	bool rm;
+	char *env[MAX_ENV + 1];
+	size_t nenv;
+	struct hk_mountspec vols[MAX_VOL];
+	char rootfs[PATH_MAX];
+	char net[300];
+};
+
+static int valid_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > HK_CT_NAME_MAX || !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", s[0]))
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
+}
+
+static int valid_hostname(const char *s)
+{
+	size_t n = strlen(s), label = 0;
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (s[i] == '.' || s[i] == 0) {
+			if (label == 0 || label > 63 || s[i - 1] == '-')
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", s[i]) ||
+		    (label == 0 && s[i] == '-'))
+			return 0;
+		label++;
+	}
+	return 1;
+}
+
+static int set_env(struct hk_ctx *ctx, struct run_opts *o, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	size_t klen = eq ? (size_t)(eq - kv) : strlen(kv);
+	if (klen == 0)
+		return cmd_usage(ctx, "run: -e '%s': expected KEY=VALUE", kv);
+	char *v;
+	if (eq) {
+		v = strdup(kv);
+	} else {
+		const char *host = getenv(kv);
+		if (!host)
+			return 0; /* -e KEY with KEY unset: nothing, as Docker */
+		if (asprintf(&v, "%s=%s", kv, host) < 0)
+			v = NULL;
+	}
+	if (!v)
+		return hk_err_sys(&ctx->err, -ENOMEM, "run");
+	for (size_t i = 0; i < o->nenv; i++) {
+		if (!strncmp(o->env[i], v, klen + 1)) {
+			free(o->env[i]);
+			o->env[i] = v;
+			return 0;
+		}
+	}
+	if (o->nenv == MAX_ENV) {
+		free(v);
+		return cmd_usage(ctx, "run: too many -e options");
+	}
+	o->env[o->nenv++] = v;
+	return 0;
+}
+
+static int parse_volume(struct hk_ctx *ctx, struct run_opts *o, char *arg)
+{
+	if (o->spec.nmounts == MAX_VOL)
+		return cmd_usage(ctx, "run: too many -v options");
+	struct hk_mountspec *m = &o->vols[o->spec.nmounts];
+	char *ct = strchr(arg, ':');
+	if (!ct)
+		return cmd_usage(ctx, "run: -v '%s': expected HOST:CONTAINER[:ro]", arg);
+	*ct++ = 0;
+	char *opt = strchr(ct, ':');
+	if (opt) {
+		*opt++ = 0;
+		if (strcmp(opt, "ro") && strcmp(opt, "rw"))
+			return cmd_usage(ctx, "run: -v: unknown option '%s' (ro or rw)", opt);
+		m->ro = !strcmp(opt, "ro");
+	}
+	if (arg[0] != '/' || ct[0] != '/')
+		return cmd_usage(ctx, "run: -v '%s:%s': both paths must be absolute", arg, ct);
+	if (strstr(ct, "/..") || !strcmp(ct, "/"))
+		return cmd_usage(ctx, "run: -v: container path '%s' is not allowed", ct);
+	if (access(arg, F_OK) < 0)
+		return hk_err_sys(&ctx->err, -errno, "run: volume '%s'", arg);
+	m->host = arg;
+	m->ct = ct;
+	o->spec.nmounts++;
+	return 0;
+}
+
+/* Short flags may be combined (-it, -dit). Returns the number of argv words used. */
+static int parse_opt(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
+{
+	const char *a = argv[0];
+	const char *val = argc > 1 ? argv[1] : NULL;
+	static const char *const with_arg[] = { "--name", "--hostname", "-e", "--env", "-w",
+						"--workdir", "-v", "--volume", "--net",
+						"--network", "--rootfs" };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(with_arg); i++) {
+		if (strcmp(a, with_arg[i]))
+			continue;
+		if (!val)
+			return cmd_usage(ctx, "run: %s needs a value", a);
+		int r = 0;
+		if (!strcmp(a, "--name"))
+			snprintf(o->spec.name, sizeof(o->spec.name), "%s", val),
+				r = valid_name(val) ? 0 : cmd_usage(ctx, "run: invalid container name '%s' (letters, digits, _ . -; at most 63)", val);
+		else if (!strcmp(a, "--hostname"))
+			snprintf(o->spec.hostname, sizeof(o->spec.hostname), "%s", val),
+				r = valid_hostname(val) ? 0 : cmd_usage(ctx, "run: invalid hostname '%s'", val);
+		else if (a[1] == 'e' || !strcmp(a, "--env"))
+			r = set_env(ctx, o, val);
+		else if (a[1] == 'w' || !strcmp(a, "--workdir"))
+			r = val[0] == '/' ? (o->spec.workdir = val, 0) : cmd_usage(ctx, "run: -w '%s': must be absolute", val);
+		else if (a[1] == 'v' || !strcmp(a, "--volume"))
+			r = parse_volume(ctx, o, argv[1]);
+		else if (!strcmp(a, "--rootfs"))
+			r = realpath(val, o->rootfs) ? 0 : hk_err_sys(&ctx->err, -errno, "run: rootfs '%s'", val);
+		else
+			snprintf(o->net, sizeof(o->net), "%s", val);
+		return r < 0 ? r : 2;
+	}
+	if (!strcmp(a, "--rm")) {
+		o->rm = true;
+		return 1;
+	}
+	if (!strcmp(a, "--detach") || !strcmp(a, "--interactive") || !strcmp(a, "--tty"))
+		a = !strcmp(a, "--detach") ? "-d" : !strcmp(a, "--tty") ? "-t" : "-i";
+	if (a[0] != '-' || a[1] == '-' || !a[1])
+		return cmd_usage(ctx, "run: unknown option '%s'", a);
+	for (const char *c = a + 1; *c; c++) {
+		if (*c == 'd')
+			o->spec.detach = true;
+		else if (*c == 'i')
+			o->spec.interactive = true;
+		else if (*c == 't')
+			o->spec.tty = true;
+		else
+			return cmd_usage(ctx, "run: unknown option '-%c'", *c);
+	}
+	return 1;
+}
+
+static int parse_net(struct hk_ctx *ctx, struct run_opts *o)
+{
+	if (!o->net[0] || !strcmp(o->net, "new") || !strcmp(o->net, "bridge")) {
+		strcpy(o->net, "new");
+		o->spec.net = HK_NET_NEW;
+	} else if (!strcmp(o->net, "none")) {
+		o->spec.net = HK_NET_NONE;
+	} else if (!strcmp(o->net, "host")) {
+		o->spec.net = HK_NET_HOST;
+	} else if (!strncmp(o->net, "netns:", 6)) {
+		o->spec.net = HK_NET_NETNS;
+		o->spec.netns = o->net + 6;
+		int fd;
+		if (hk_parse_netns_name(o->spec.netns, &ctx->err) < 0 ||
+		    hk_netns_open(o->spec.netns, &fd, &ctx->err) < 0)
+			return hk_err_prefix(&ctx->err, "run: --net");
+		close(fd);
+	} else {
+		return cmd_usage(ctx, "run: --net '%s': expected none, host or netns:NAME", o->net);
+	}
+	return 0;
+}
+
+static int parse(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
+{
+	int i = 0;
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		}
+		int k = parse_opt(ctx, o, argc - i, argv + i);
+		if (k < 0)
+			return k;
+		i += k;
+	}
+	if (!o->rootfs[0])
+		return cmd_usage(ctx, "run: --rootfs DIR is required");
+	struct stat st;
+	if (stat(o->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
+		return cmd_usage(ctx, "run: rootfs '%s' is not a directory", o->rootfs);
+	if (!strcmp(o->rootfs, "/"))
+		return cmd_usage(ctx, "run: the host's / cannot be a rootfs");
+	if (i >= argc)
+		return cmd_usage(ctx, "run: missing command; hako run --rootfs DIR -- CMD [ARGS...]");
+	if (o->spec.detach && o->spec.tty)
+		return cmd_usage(ctx, "run: -t with -d is not supported");
+	o->spec.argv = argv + i;
+	o->spec.rootfs = o->rootfs;
+	o->spec.mounts = o->vols;
+	return parse_net(ctx, o);
+}
+
+static void defaults(struct hk_ctx *ctx, struct run_opts *o)
+{
+	uint8_t rnd[HK_CT_ID_LEN / 2];
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			rnd[i] = (uint8_t)(rand() ^ getpid() ^ time(NULL));
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		sprintf(o->spec.id + 2 * i, "%02x", rnd[i]);
+	if (!o->spec.name[0])
+		snprintf(o->spec.name, sizeof(o->spec.name), "%.12s", o->spec.id);
+	if (!o->spec.hostname[0])
+		snprintf(o->spec.hostname, sizeof(o->spec.hostname), "%s",
+			 valid_hostname(o->spec.name) ? o->spec.name : o->spec.id);
+	static const char *const dflt[] = {
+		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root" };
+	char **user = o->env;
+	size_t nuser = o->nenv;
+	char *merged[MAX_ENV + 1];
+	size_t n = 0;
+	char host[80];
+	snprintf(host, sizeof(host), "HOSTNAME=%s", o->spec.hostname);
+	const char *extra[4] = { dflt[0], dflt[1], host, o->spec.tty ? "TERM=xterm" : NULL };
+	for (size_t i = 0; i < 4; i++) {
+		if (!extra[i])
+			continue;
+		size_t kl = strchr(extra[i], '=') - extra[i] + 1;
+		bool over = false;
+		for (size_t j = 0; j < nuser; j++)
+			over |= !strncmp(user[j], extra[i], kl);
+		if (!over && n + nuser < MAX_ENV)
+			merged[n++] = strdup(extra[i]);
+	}
+	for (size_t j = 0; j < nuser; j++)
+		merged[n++] = user[j];
+	memcpy(o->env, merged, n * sizeof(char *));
+	o->nenv = n;
+	o->env[n] = NULL;
+	o->spec.env = o->env;
+	(void)ctx;
+}
+
+static int write_text(const char *path, const char *text, struct hk_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, text, strlen(text)) < 0)
+		return hk_err_sys(err, -errno, "write '%s'", path);
+	return 0;
+}
+
+/* RUN/<id>/{hostname,hosts,resolv.conf}, and the log for -d. */
+static int make_files(struct run_opts *o, const char *rundir, struct hk_err *err)
+{
+	if (mkdir(rundir, 0700) < 0)
+		return hk_err_sys(err, -errno, "mkdir '%s'", rundir);
+	char p[HK_PATH_MAX + 32], buf[8192];
+	snprintf(p, sizeof(p), "%s/hostname", rundir);
+	snprintf(buf, sizeof(buf), "%s\n", o->spec.hostname);
+	int r = write_text(p, buf, err);
+	if (r < 0)
+		return r;
+	snprintf(p, sizeof(p), "%s/hosts", rundir);
+	snprintf(buf, sizeof(buf),
+		 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+		 "127.0.1.1\t%s\n", o->spec.hostname);
+	r = write_text(p, buf, err);
+	if (r < 0)
+		return r;
+	buf[0] = 0;
+	if (o->spec.net != HK_NET_NONE) {
+		_cleanup_close_ int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
+		ssize_t k = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : 0;
+		buf[k > 0 ? k : 0] = 0;
+	}
+	snprintf(p, sizeof(p), "%s/resolv.conf", rundir);
+	r = write_text(p, buf, err);
+	if (r < 0 || !o->spec.detach)
+		return r;
+	snprintf(p, sizeof(p), "%s/log", rundir);
+	o->spec.log_fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (o->spec.log_fd < 0)
+		return hk_err_sys(err, -errno, "create log '%s'", p);
+	return 0;
+}
+
+static char *join_args(char **argv)
+{
+	size_t len = 1;
+	for (char **a = argv; *a; a++)
+		len += strlen(*a) + 1;
+	char *s = calloc(1, len);
+	if (!s)
+		return NULL;
+	for (char **a = argv; *a; a++) {
+		if (a != argv)
+			strcat(s, "\x1f");
+		strcat(s, *a);
+	}
+	return s;
+}
+
+static char *config_json(const struct run_opts *o)
+{
+	struct json_object *c = json_object_new_object();
+	struct json_object *env = json_object_new_array(), *vols = json_object_new_array();
+	for (size_t i = 0; i < o->nenv; i++)
+		json_object_array_add(env, json_object_new_string(o->env[i]));
+	for (size_t i = 0; i < o->spec.nmounts; i++) {
+		struct json_object *v = json_object_new_object();
+		json_object_object_add(v, "source", json_object_new_string(o->vols[i].host));
+		json_object_object_add(v, "destination", json_object_new_string(o->vols[i].ct));
+		json_object_object_add(v, "readonly", json_object_new_boolean(o->vols[i].ro));
+		json_object_array_add(vols, v);
+	}
+	json_object_object_add(c, "env", env);
+	json_object_object_add(c, "workdir", json_object_new_string(o->spec.workdir ? o->spec.workdir : "/"));
+	json_object_object_add(c, "mounts", vols);
+	json_object_object_add(c, "interactive", json_object_new_boolean(o->spec.interactive));
+	char *s = strdup(json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN));
+	json_object_put(c);
+	return s;
+}
+
+struct running {
+	struct hk_paths paths;
+	struct hk_store *st;
+	struct hk_ct_row row;
+	struct hk_ct_proc proc;
+	int pty_master;
+};
+
+/* Everything up to a running container. On failure every trace is removed. */
+static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
+{
+	struct hk_err *err = &ctx->err;
+	char rundir[HK_PATH_MAX], nsdir[HK_PATH_MAX], cg[64], nsbase[HK_PATH_MAX + 8];
+	int r = ct_open(ctx, &x->paths, &x->st);
+	if (r < 0)
+		return r;
+	defaults(ctx, o);
+	struct hk_ct_row old;
+	if (hk_store_get(x->st, o->spec.name, &old, err) == 0) {
+		hk_ct_row_free(&old);
+		return hk_err_set(err, -EEXIST, "container name '%s' is already in use",
+				  o->spec.name);
+	}
+	hk_err_clear(err);
+	if (hk_ct_own_net(o->net)) {
+		char p[HK_PATH_MAX];
+		snprintf(p, sizeof(p), "%s/%s", HK_NETNS_DIR, o->spec.name);
+		if (access(p, F_OK) == 0)
+			return hk_err_set(err, -EEXIST, "network namespace '%s' already exists",
+					  o->spec.name);
+	}
+	struct hk_ct_row *w = &x->row;
+	snprintf(w->id, sizeof(w->id), "%s", o->spec.id);
+	snprintf(w->name, sizeof(w->name), "%s", o->spec.name);
+	snprintf(w->state, sizeof(w->state), "%s", HK_CT_CREATING);
+	snprintf(w->hostname, sizeof(w->hostname), "%s", o->spec.hostname);
+	snprintf(w->net, sizeof(w->net), "%s", o->net);
+	w->owner_pid = getpid();
+	w->owner_start = hk_proc_start_time(w->owner_pid);
+	w->exit_code = -1;
+	w->rootfs = strdup(o->rootfs);
+	w->command = join_args(o->spec.argv);
+	w->config = config_json(o);
+	w->created = time(NULL);
+	w->auto_remove = o->rm;
+	w->tty = o->spec.tty;
+	w->detach = o->spec.detach;
+	if (!w->rootfs || !w->command || !w->config)
+		return hk_err_sys(err, -ENOMEM, "run");
+	r = hk_store_insert(x->st, w, err);
+	if (r < 0)
+		return r;
+	hk_ct_rundir(&x->paths, w->id, rundir, sizeof(rundir));
+	hk_ct_nsdir(&x->paths, w->id, nsdir, sizeof(nsdir));
+	hk_ct_cgroup(w->id, cg, sizeof(cg));
+	snprintf(nsbase, sizeof(nsbase), "%s/ns", x->paths.run);
+	o->spec.rundir = rundir;
+	o->spec.nsdir = nsdir;
+	o->spec.cgroup = cg;
+	r = make_files(o, rundir, err);
+	if (r == 0)
+		r = hk_private_dir(nsbase, err);
+	if (r == 0)
+		r = hk_cgroup_create(cg, err);
+	if (r == 0 && o->spec.tty)
+		r = hk_pty_open(&x->pty_master, &o->spec.pty_slave, err);
+	if (r == 0)
+		r = hk_ct_spawn(&o->spec, &x->proc, err);
+	if (o->spec.pty_slave >= 0)
+		close(o->spec.pty_slave);
+	if (o->spec.log_fd >= 0)
+		close(o->spec.log_fd);
+	if (r == 0)
+		r = hk_ns_persist(x->proc.pid, nsdir, hk_ct_own_net(o->net), err);
+	if (r == 0 && hk_ct_own_net(o->net))
+		r = hk_netns_attach(w->name, x->proc.pid, err);
+	if (r == 0) {
+		strcpy(w->state, HK_CT_RUNNING);
+		w->pid = x->proc.pid;
+		w->pid_start = x->proc.start_time;
+		w->started = time(NULL);
+		r = hk_store_update(x->st, w, err);
+	}
+	if (r == 0)
+		r = hk_ct_start(&x->proc, err);
+	if (r < 0) {
+		struct hk_err e2;
+		if (x->proc.sync_fd >= 0)
+			close(x->proc.sync_fd);
+		if (x->proc.pid > 0) {
+			kill(x->proc.pid, SIGKILL);
+			waitpid(x->proc.pid, NULL, 0);
+		}
+		hk_ct_remove(x->st, w, &x->paths, &e2);
+		return r;
+	}
+	return 0;
+}
+
+/* Foreground: forward signals to the init, copy the pty, until the init exits. */
+static int wait_init(struct running *x, bool tty, bool stdin_open)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(fwd); i++)
+		sigaddset(&set, fwd[i]);
+	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	int st = 0;
+	for (;;) {
+		pid_t p = waitpid(x->proc.pid, &st, WNOHANG);
+		if (p == x->proc.pid)
+			break;
+		int sig;
+		if (tty) {
+			struct hk_err e;
+			sig = hk_pty_proxy(x->pty_master, stdin_open, sfd, &e);
+			if (sig <= 0) {
+				waitpid(x->proc.pid, &st, 0);
+				break;
+			}
+		} else {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			sig = (int)si.ssi_signo;
+		}
+		if (sig != SIGCHLD && sig != SIGWINCH)
+			kill(x->proc.pid, sig);
+	}
+	if (tty) {
+		/* what the container wrote last */
+		fcntl(x->pty_master, F_SETFL, O_NONBLOCK);
+		char buf[4096];
+		ssize_t k;
+		while ((k = read(x->pty_master, buf, sizeof(buf))) > 0)
+			if (write(STDOUT_FILENO, buf, k) < 0)
+				break;
+	}
+	return hk_ct_exit_code(st);
+}
+
+static int finish(struct hk_ctx *ctx, struct running *x, bool rm, int code)
+{
+	if (rm)
+		return hk_ct_remove(x->st, &x->row, &x->paths, &ctx->err);
+	return hk_ct_finish(x->st, &x->row, &x->paths, code, &ctx->err);
+}
+
+/* -d: the monitor tells the caller how the start went: {status, err}. */
+struct started {
+	int status;
+	struct hk_err err;
+	char id[HK_CT_ID_LEN + 1];
+};
+
+static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
+{
+	struct running x = { .pty_master = -1, .proc = { .report_fd = -1, .sync_fd = -1 } };
+	sigset_t set;
+	sigemptyset(&set);
+	int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(fwd); i++)
+		sigaddset(&set, fwd[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	int status = 0;
+	int r = start(ctx, o, &x);
+	if (r == 0 && hk_ct_wait_exec(&x.proc, &status, &ctx->err) < 0) {
+		struct hk_err keep = ctx->err;
+		waitpid(x.proc.pid, NULL, 0);
+		finish(ctx, &x, o->rm, status);
+		ctx->err = keep;
+		r = -1;
+	}
+	if (result_fd >= 0) {
+		struct started s = { .status = r < 0 ? (status ? status : HK_EXIT_HAKO) : 0,
+				     .err = ctx->err };
+		snprintf(s.id, sizeof(s.id), "%s", x.row.id);
+		if (write(result_fd, &s, sizeof(s)) < 0)
+			r = r < 0 ? r : -errno;
+		close(result_fd);
+	}
+	if (r < 0) {
+		hk_ct_row_free(&x.row);
+		hk_store_close(x.st);
+		return status ? status : HK_EXIT_HAKO;
+	}
+	/* the monitor does not hold the database open while the container runs */
+	hk_store_close(x.st);
+	x.st = NULL;
+	int code = wait_init(&x, o->spec.tty, o->spec.interactive);
+	if (hk_ct_open(&x.paths, &x.st, &ctx->err) == 0)
+		finish(ctx, &x, o->rm, code);
+	if (x.pty_master >= 0)
+		close(x.pty_master);
+	hk_ct_row_free(&x.row);
+	hk_store_close(x.st);
+	return code;
+}
+
+static int detach(struct hk_ctx *ctx, struct run_opts *o)
+{
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return ct_fail(ctx, hk_err_sys(&ctx->err, -errno, "pipe") ? HK_EXIT_HAKO : 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return ct_fail(ctx, hk_err_sys(&ctx->err, -errno, "fork") ? HK_EXIT_HAKO : 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		setsid();
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		_exit(run(ctx, o, pfd[1]) & 0xff);
+	}
+	close(pfd[1]);
+	struct started s;
+	ssize_t k = read(pfd[0], &s, sizeof(s));
+	close(pfd[0]);
+	if (k != (ssize_t)sizeof(s)) {
+		waitpid(pid, NULL, 0);
+		hk_err_set(&ctx->err, -EIO, "run: the monitor process died");
+		return ct_fail(ctx, HK_EXIT_HAKO);
+	}
+	if (s.status) {
+		waitpid(pid, NULL, 0);
+		ctx->err = s.err;
+		return ct_fail(ctx, s.status);
+	}
+	printf("%s\n", s.id);
+	return 0;
+}
+
+int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
+{
+	struct run_opts *o = calloc(1, sizeof(*o));
+	if (!o)
+		return hk_err_sys(&ctx->err, -ENOMEM, "run");
+	o->spec.log_fd = -1;
+	o->spec.pty_slave = -1;
+	int r = parse(ctx, o, argc, argv);
+	if (r < 0)
+		r = ct_fail(ctx, HK_EXIT_HAKO);
+	else if (o->spec.detach)
+		r = detach(ctx, o);
+	else {
+		r = run(ctx, o, -1);
+		if (ctx->err.msg[0] && r >= HK_EXIT_HAKO && r <= HK_EXIT_NOTFOUND)
+			ct_fail(ctx, r);
+	}
+	for (size_t i = 0; i < o->nenv; i++)
+		free(o->env[i]);
+	free(o);
+	return r;
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One cgroup per container, in every mounted hierarchy: on a hybrid host the v1
+ * controllers (cpu, memory, pids, name=systemd, ...) and the v2 tree at
+ * /sys/fs/cgroup/unified; on a pure v2 host the one tree at /sys/fs/cgroup. The path is the
+ * same relative one everywhere ("hako/<id>"), under each hierarchy's root.
+ */
+#include "container.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+
+#define MAX_HIER 16
+
+/* Mount points of cgroup and cgroup2 file systems, from /proc/self/mountinfo. */
+static int hierarchies(char mnts[MAX_HIER][256], bool v2[MAX_HIER])
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -errno;
+	char line[4096];
+	int n = 0;
+	while (n < MAX_HIER && fgets(line, sizeof(line), f)) {
+		char *sep = strstr(line, " - ");
+		if (!sep)
+			continue;
+		char fstype[32];
+		if (sscanf(sep + 3, "%31s", fstype) != 1)
+			continue;
+		bool is2 = !strcmp(fstype, "cgroup2");
+		if (!is2 && strcmp(fstype, "cgroup"))
+			continue;
+		char mp[256];
+		if (sscanf(line, "%*s %*s %*s %*s %255s", mp) != 1)
+			continue;
+		bool dup = false;
+		for (int i = 0; i < n; i++)
+			dup |= !strcmp(mnts[i], mp);
+		if (dup)
+			continue;
+		snprintf(mnts[n], 256, "%s", mp);
+		v2[n++] = is2;
+	}
+	return n;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* v1 cpuset: a new cgroup starts with no cpus/mems and takes no tasks; inherit them. */
+static void cpuset_inherit(const char *dir)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(files); i++) {
+		char p[HK_PATH_MAX + 32], pp[HK_PATH_MAX + 32], buf[256] = "";
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		snprintf(pp, sizeof(pp), "%s/../%s", dir, files[i]);
+		_cleanup_close_ int fd = open(pp, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t k = read(fd, buf, sizeof(buf) - 1);
+		if (k > 0) {
+			buf[k] = 0;
+			write_file(p, buf);
+		}
+	}
+}
+
+static bool is_cpuset(const char *mnt)
+{
+	char p[HK_PATH_MAX];
+	snprintf(p, sizeof(p), "%s/cpuset.cpus", mnt);
+	return access(p, F_OK) == 0;
+}
+
+int hk_cgroup_create(const char *path, struct hk_err *err)
+{
+	char mnts[MAX_HIER][256];
+	bool v2[MAX_HIER];
+	int n = hierarchies(mnts, v2);
+	if (n < 0)
+		return hk_err_sys(err, n, "cgroup: read /proc/self/mountinfo");
+	if (n == 0)
+		return hk_err_set(err, -EOPNOTSUPP, "cgroup: no cgroup file system is mounted");
+	for (int i = 0; i < n; i++) {
+		char dir[HK_PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s/%s", mnts[i], path);
+		/* the parent ("hako") first, then the container's own */
+		char *slash = strrchr(dir, '/');
+		*slash = 0;
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+			int r = -errno;
+			/* a read-only or unusable hierarchy is skipped; v2 is not optional */
+			if (!v2[i])
+				continue;
+			hk_cgroup_remove(path, NULL);
+			return hk_err_sys(err, r, "cgroup: mkdir '%s'", dir);
+		}
+		if (is_cpuset(mnts[i]))
+			cpuset_inherit(dir);
+		*slash = '/';
+		if (mkdir(dir, 0755) < 0) {
+			int r = -errno;
+			hk_cgroup_remove(path, NULL);
+			return hk_err_sys(err, r, "cgroup: mkdir '%s'", dir);
+		}
+		if (is_cpuset(mnts[i]))
+			cpuset_inherit(dir);
+	}
+	return 0;
+}
+
+int hk_cgroup_attach(const char *path, pid_t pid, struct hk_err *err)
+{
+	char mnts[MAX_HIER][256];
+	bool v2[MAX_HIER];
+	int n = hierarchies(mnts, v2);
+	if (n < 0)
+		return hk_err_sys(err, n, "cgroup: read /proc/self/mountinfo");
+	char spid[32];
+	snprintf(spid, sizeof(spid), "%d", (int)pid);
+	for (int i = 0; i < n; i++) {
+		char p[HK_PATH_MAX + 32], dir[HK_PATH_MAX];
+		if (snprintf(dir, sizeof(dir), "%s/%s", mnts[i], path) >= (int)sizeof(dir) ||
+		    access(dir, F_OK) < 0)
+			continue; /* skipped at create */
+		snprintf(p, sizeof(p), "%s/cgroup.procs", dir);
+		int r = write_file(p, spid);
+		if (r < 0)
+			return hk_err_sys(err, r, "cgroup: join '%s'", dir);
+	}
+	return 0;
+}
+
+/* Read the pids of one cgroup directory's cgroup.procs. */
+static int read_procs(const char *dir, pid_t **ret, size_t *ret_n)
+{
+	char p[HK_PATH_MAX + 32];
+	snprintf(p, sizeof(p), "%s/cgroup.procs", dir);
+	_cleanup_fclose_ FILE *f = fopen(p, "re");
+	if (!f)
+		return -errno;
+	pid_t *v = NULL;
+	size_t n = 0;
+	int pid;
+	while (fscanf(f, "%d", &pid) == 1) {
+		pid_t *nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv) {
+			free(v);
+			return -ENOMEM;
+		}
+		v = nv;
+		v[n++] = pid;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+int hk_cgroup_pids(const char *path, pid_t **ret, size_t *ret_n, struct hk_err *err)
+{
+	char mnts[MAX_HIER][256];
+	bool v2[MAX_HIER];
+	int n = hierarchies(mnts, v2);
+	if (n < 0)
+		return hk_err_sys(err, n, "cgroup: read /proc/self/mountinfo");
+	int r = -ENOENT;
+	/* prefer v2, then any v1 hierarchy that has the directory */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < n; i++) {
+			if (v2[i] != (pass == 0))
+				continue;
+			char dir[HK_PATH_MAX];
+			snprintf(dir, sizeof(dir), "%s/%s", mnts[i], path);
+			r = read_procs(dir, ret, ret_n);
+			if (r == 0)
+				return 0;
+		}
+	}
+	return hk_err_sys(err, r, "cgroup '%s': read processes", path);
+}
+
+int hk_cgroup_remove(const char *path, struct hk_err *err)
+{
+	char mnts[MAX_HIER][256];
+	bool v2[MAX_HIER];
+	int n = hierarchies(mnts, v2);
+	if (n < 0)
+		return hk_err_sys(err, n, "cgroup: read /proc/self/mountinfo");
+	int ret = 0;
+	for (int i = 0; i < n; i++) {
+		char dir[HK_PATH_MAX];
+		if (snprintf(dir, sizeof(dir), "%s/%s", mnts[i], path) >= (int)sizeof(dir))
+			continue;
+		/* a cgroup with processes cannot go: kill them and wait a little */
+		for (int tries = 0; tries < 200; tries++) {
+			if (rmdir(dir) == 0 || errno == ENOENT)
+				break;
+			if (errno != EBUSY) {
+				if (!ret)
+					ret = hk_err_sys(err, -errno, "cgroup: rmdir '%s'", dir);
+				break;
+			}
+			pid_t *pids = NULL;
+			size_t np = 0;
+			if (read_procs(dir, &pids, &np) == 0) {
+				for (size_t k = 0; k < np; k++)
+					kill(pids[k], SIGKILL);
+				free(pids);
+			}
+			usleep(5000);
+			if (tries == 199 && !ret)
+				ret = hk_err_sys(err, -EBUSY, "cgroup: rmdir '%s'", dir);
+		}
+		/* the shared parent "hako" stays: removing it would race another run's mkdir */
+	}
+	return ret;
+}

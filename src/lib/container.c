@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The container lifecycle over the store: paths, reconcile, release, remove. Every step is
+ * idempotent so that a command killed half-way leaves state the next command repairs.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "netns.h"
+#include "store.h"
+
+static int mkdirs(const char *path)
+{
+	char buf[HK_PATH_MAX];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *s = buf + 1; *s; s++) {
+		if (*s == '/') {
+			*s = 0;
+			mkdir(buf, 0755);
+			*s = '/';
+		}
+	}
+	return mkdir(buf, 0700) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+int hk_paths_init(struct hk_paths *p, const char *root, struct hk_err *err)
+{
+	if (root && root[0] != '/')
+		return hk_err_usage(err, "--root '%s': must be an absolute path", root);
+	snprintf(p->state, sizeof(p->state), "%s", root ? root : "/var/lib/hako");
+	snprintf(p->run, sizeof(p->run), "%s", root ? root : "/run/hako");
+	if (root) {
+		strncat(p->state, "/state", sizeof(p->state) - strlen(p->state) - 1);
+		strncat(p->run, "/run", sizeof(p->run) - strlen(p->run) - 1);
+	}
+	int r = mkdirs(p->state);
+	if (r < 0)
+		return hk_err_sys(err, r, "state directory '%s'", p->state);
+	r = mkdirs(p->run);
+	if (r < 0)
+		return hk_err_sys(err, r, "run directory '%s'", p->run);
+	return 0;
+}
+
+void hk_ct_rundir(const struct hk_paths *p, const char *id, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", p->run, id);
+}
+
+void hk_ct_nsdir(const struct hk_paths *p, const char *id, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/ns/%s", p->run, id);
+}
+
+void hk_ct_cgroup(const char *id, char *buf, size_t len)
+{
+	snprintf(buf, len, "hako/%s", id);
+}
+
+bool hk_ct_own_net(const char *net)
+{
+	return !strcmp(net, "new") || !strcmp(net, "none");
+}
+
+int hk_ct_open(const struct hk_paths *p, struct hk_store **ret, struct hk_err *err)
+{
+	char db[HK_PATH_MAX + 16];
+	snprintf(db, sizeof(db), "%s/hako.db", p->state);
+	struct hk_store *st;
+	int r = hk_store_open(db, &st, err);
+	if (r < 0)
+		return r;
+	r = hk_ct_reconcile(st, p, err);
+	if (r < 0) {
+		hk_store_close(st);
+		return r;
+	}
+	*ret = st;
+	return 0;
+}
+
+int hk_ct_release(const struct hk_ct_row *r, const struct hk_paths *p, struct hk_err *err)
+{
+	char buf[HK_PATH_MAX];
+	struct hk_err e2 = {};
+	int ret = 0;
+	hk_ct_nsdir(p, r->id, buf, sizeof(buf));
+	if (hk_ns_unpersist(buf, &e2) < 0 && !ret)
+		ret = -1;
+	if (hk_ct_own_net(r->net)) {
+		/* only our own name: a /run/netns/NAME someone else made for another ns stays */
+		char nsfile[HK_PATH_MAX];
+		snprintf(nsfile, sizeof(nsfile), "%s/%s", HK_NETNS_DIR, r->name);
+		struct stat st;
+		if (stat(nsfile, &st) == 0 && hk_netns_del(r->name, &e2) < 0 && e2.code != -ENOENT &&
+		    !ret)
+			ret = -1;
+	}
+	hk_ct_cgroup(r->id, buf, sizeof(buf));
+	if (hk_cgroup_remove(buf, &e2) < 0 && !ret)
+		ret = -1;
+	if (ret < 0) {
+		*err = e2;
+		return hk_err_prefix(err, "container '%s': release", r->name);
+	}
+	return 0;
+}
+
+static void rm_rundir(const struct hk_paths *p, const char *id)
+{
+	char dir[HK_PATH_MAX], f[HK_PATH_MAX + 32];
+	hk_ct_rundir(p, id, dir, sizeof(dir));
+	static const char *const files[] = { "hostname", "hosts", "resolv.conf", "log" };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(files); i++) {
+		snprintf(f, sizeof(f), "%s/%s", dir, files[i]);
+		unlink(f);
+	}
+	rmdir(dir);
+}
+
+int hk_ct_remove(struct hk_store *st, const struct hk_ct_row *r, const struct hk_paths *p,
+		 struct hk_err *err)
+{
+	int ret = hk_ct_release(r, p, err);
+	if (ret < 0)
+		return ret;
+	rm_rundir(p, r->id);
+	return hk_store_delete(st, r->id, err);
+}
+
+int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p,
+		 int exit_code, struct hk_err *err)
+{
+	strcpy(r->state, HK_CT_EXITED);
+	r->exit_code = exit_code;
+	r->finished = time(NULL);
+	r->owner_pid = 0;
+	r->owner_start = 0;
+	int ret = hk_ct_release(r, p, err);
+	int r2 = hk_store_update(st, r, ret < 0 ? NULL : err);
+	return ret < 0 ? ret : r2;
+}
+
+int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err *err)
+{
+	struct hk_ct_row *rows;
+	size_t n;
+	int r = hk_store_list(st, &rows, &n, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct hk_ct_row *c = &rows[i];
+		bool owner = hk_proc_alive(c->owner_pid, c->owner_start);
+		bool init = hk_proc_alive(c->pid, c->pid_start);
+		if (!strcmp(c->state, HK_CT_CREATING) && !owner) {
+			/* the hako that made it died half-way: undo everything */
+			if (init)
+				kill(c->pid, SIGKILL);
+			r = hk_ct_remove(st, c, p, err);
+		} else if (!strcmp(c->state, HK_CT_RUNNING) && !init && !owner) {
+			if (c->auto_remove)
+				r = hk_ct_remove(st, c, p, err);
+			else
+				r = hk_ct_finish(st, c, p, -1, err);
+		}
+	}
+	hk_ct_rows_free(rows, n);
+	return r;
+}

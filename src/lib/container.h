@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Containers: a rootfs plus new pid, net, uts, ipc, mnt and cgroup namespaces, hako's own
+ * PID 1 (init.c), namespaces persisted under the run directory, a cgroup per container.
+ *
+ *   spawn.c   clone + the child's set-up steps, reported to the parent as {step, errno}
+ *   init.c    PID 1: reap, forward signals, exit with the main process's status
+ *   rootfs.c  mounts and pivot_root       cgroup.c  the container's cgroup(s)
+ *   nsjoin.c  joining a running container (exec)      pty.c  -t terminals
+ *   store.c   the state database (SQLite)
+ *
+ * Layout under the root pair (--root DIR: DIR/state and DIR/run):
+ *   STATE/hako.db                     the containers table
+ *   RUN/ns/                           a private bind mount of itself (ns files live here)
+ *   RUN/ns/<id>/{pid,net,uts,ipc,mnt,cgroup}   persisted namespaces
+ *   RUN/<id>/{hostname,hosts,resolv.conf,log}  files bound into the container, the -d log
+ */
+#ifndef HK_CONTAINER_H
+#define HK_CONTAINER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/err.h"
+
+#define HK_CT_ID_LEN 16	   /* hex characters */
+#define HK_CT_NAME_MAX 63
+#define HK_PATH_MAX 4096
+
+/* Exit statuses of `hako run` that are not the container's own (as Docker's). */
+enum {
+	HK_EXIT_HAKO = 125,	 /* hako failed to set the container up */
+	HK_EXIT_NOEXEC = 126,	 /* the command is not executable */
+	HK_EXIT_NOTFOUND = 127, /* the command is not in the container */
+};
+
+enum hk_net_mode { HK_NET_NEW = 0, HK_NET_NONE, HK_NET_HOST, HK_NET_NETNS };
+
+/* Child set-up steps, reported on failure. */
+enum hk_step {
+	HK_STEP_READY = 0, /* not a failure: namespaces and mounts are in place */
+	HK_STEP_SETUP = 1, /* any mount/namespace set-up step: 125 */
+	HK_STEP_EXEC = 2,  /* execve of the command: 126/127 */
+};
+
+struct hk_mountspec {
+	char *host;
+	char *ct;
+	bool ro;
+};
+
+/* Everything `hako run` needs; filled by the CLI, validated before anything changes. */
+struct hk_ct_spec {
+	char id[HK_CT_ID_LEN + 1];
+	char name[HK_CT_NAME_MAX + 1];
+	char hostname[65];
+	const char *rootfs; /* absolute, resolved */
+	char **argv;	    /* NULL-terminated */
+	char **env;	    /* NULL-terminated, K=V (PATH, HOSTNAME, TERM, HOME defaults added) */
+	const char *workdir;
+	struct hk_mountspec *mounts;
+	size_t nmounts;
+	enum hk_net_mode net;
+	const char *netns; /* HK_NET_NETNS: the name under /run/netns */
+	bool tty;
+	bool interactive;
+	bool detach;
+	const char *rundir; /* RUN/<id> */
+	const char *nsdir;  /* RUN/ns/<id> */
+	const char *cgroup; /* relative cgroup path, "hako/<id>" */
+	int log_fd;	    /* -d: stdout/stderr of the container, -1 otherwise */
+	int pty_slave;	    /* -t: the slave side, -1 otherwise */
+};
+
+/* A spawned container as seen by its parent. */
+struct hk_ct_proc {
+	pid_t pid;	      /* the init, in the caller's pid namespace */
+	int report_fd;	      /* read side of the child's report pipe (EOF: command exec'ed) */
+	int sync_fd;	      /* write side of the sync pipe: hk_ct_start() lets the init go on */
+	uint64_t start_time; /* /proc/<pid>/stat field 22, to tell a reused pid */
+};
+
+/* spawn.c: clone the container's init (new namespaces; cgroup joined before it runs);
+ * return once its mounts are in place (HK_STEP_READY read) or it failed. */
+int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk_err *err);
+/* After spawn (and persisting the namespaces, which must happen while the init surely
+ * lives): let the init start the command. */
+int hk_ct_start(struct hk_ct_proc *p, struct hk_err *err);
+/* After start: wait for the command's exec. 0: running; HK_STEP_EXEC failure: negative with
+ * err set and *ret_status the status hako run exits with (126/127). */
+int hk_ct_wait_exec(struct hk_ct_proc *p, int *ret_status, struct hk_err *err);
+/* Decode a wait status like Docker: exit code, or 128+N for a signal. */
+int hk_ct_exit_code(int wstatus);
+/* Start time (clock ticks since boot) of pid, 0 if it does not exist. */
+uint64_t hk_proc_start_time(pid_t pid);
+/* Is pid alive and the same process (start_time matches; 0 skips the check)? */
+bool hk_proc_alive(pid_t pid, uint64_t start_time);
+
+/* init.c: run as PID 1: fork the main process (main_fn runs in it and must exec), then reap
+ * and forward signals until the main process exits. Never returns. */
+typedef void (*hk_main_fn)(void *arg);
+void hk_init_run(hk_main_fn main_fn, void *arg) __attribute__((noreturn));
+
+/* rootfs.c: in the child's new mount namespace, make every mount and pivot_root. */
+int hk_rootfs_setup(const struct hk_ct_spec *spec, struct hk_err *err);
+/* Make dir a private bind mount of itself (once), so ns files bound under it do not
+ * propagate. */
+int hk_private_dir(const char *dir, struct hk_err *err);
+
+/* Persist /proc/<pid>/ns/{...} under nsdir (bind mounts); remove them. */
+int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, struct hk_err *err);
+int hk_ns_unpersist(const char *nsdir, struct hk_err *err);
+
+/* cgroup.c: create path (relative, e.g. "hako/<id>") in every hierarchy (v1 and v2);
+ * move pid into it; remove it (killing what is left when force). */
+int hk_cgroup_create(const char *path, struct hk_err *err);
+int hk_cgroup_attach(const char *path, pid_t pid, struct hk_err *err);
+int hk_cgroup_remove(const char *path, struct hk_err *err);
+/* The pids in the container's cgroup (from the v2 or name=systemd/pids hierarchy). */
+int hk_cgroup_pids(const char *path, pid_t **ret, size_t *ret_n, struct hk_err *err);
+
+/* nsjoin.c: make the calling process a member of a running container: join its cgroup,
+ * namespaces (from nsdir) and root (/proc/<init>/root). The caller must fork after this
+ * for the pid namespace to apply. */
+int hk_ct_join(pid_t init, const char *nsdir, const char *cgroup, bool with_net,
+	       struct hk_err *err);
+
+/* pty.c */
+int hk_pty_open(int *ret_master, int *ret_slave, struct hk_err *err);
+/* Make fd (a terminal) the controlling terminal and 0/1/2 of the calling process. */
+int hk_pty_become(int slave, struct hk_err *err);
+/* Copy between the caller's terminal (stdin/stdout) and master until the master hangs up
+ * or child exits (sigfd readable on SIGCHLD). Raw mode on stdin if it is a terminal,
+ * restored on return. SIGWINCH resizes master. */
+int hk_pty_proxy(int master, bool forward_stdin, int sigfd, struct hk_err *err);
+void hk_pty_copy_winsize(int from, int to);
+
+#endif

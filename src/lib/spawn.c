@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Starting a container: clone(2) with new pid, net, uts, ipc and mnt namespaces. The child
+ * waits on a sync pipe until its parent has put it into its cgroup, then unshares the
+ * cgroup namespace (so it sees that cgroup as its root), sets the hostname, makes its
+ * mounts and pivots (rootfs.c), reports READY and becomes PID 1 (init.c). Failures travel
+ * to the parent as {step, struct hk_err} over a CLOEXEC pipe: after the command's execve
+ * succeeds the pipe reads EOF.
+ */
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+
+struct report {
+	int step;
+	struct hk_err err;
+};
+
+struct child {
+	const struct hk_ct_spec *spec;
+	int report_fd;
+};
+
+static void report(int fd, int step, const struct hk_err *err)
+{
+	struct report m = { .step = step };
+	if (err)
+		m.err = *err;
+	ssize_t k = write(fd, &m, sizeof(m));
+	(void)k;
+}
+
+uint64_t hk_proc_start_time(pid_t pid)
+{
+	char p[64], buf[1024];
+	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t k = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (k <= 0)
+		return 0;
+	buf[k] = 0;
+	/* comm may hold spaces and parentheses: fields start after the last ')' */
+	char *s = strrchr(buf, ')');
+	if (!s)
+		return 0;
+	char state = 0;
+	unsigned long long start = 0;
+	if (sscanf(s + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+			  "%*d %*d %llu", &state, &start) != 2 || state == 'Z' || state == 'X')
+		return 0;
+	return start;
+}
+
+bool hk_proc_alive(pid_t pid, uint64_t start_time)
+{
+	if (pid <= 0)
+		return false;
+	uint64_t st = hk_proc_start_time(pid);
+	return st != 0 && (start_time == 0 || st == start_time);
+}
+
+static int mkdir_p(const char *path)
+{
+	char buf[HK_PATH_MAX];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p == '/') {
+			*p = 0;
+			mkdir(buf, 0755);
+			*p = '/';
+		}
+	}
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+/* The main process (PID 2): stdio, working directory, environment, execve. */
+static void main_fn(void *arg)
+{
+	struct child *c = arg;
+	const struct hk_ct_spec *spec = c->spec;
+	struct hk_err err = {};
+	if (spec->tty) {
+		if (hk_pty_become(spec->pty_slave, &err) < 0)
+			goto fail;
+	} else {
+		if (!spec->interactive) {
+			int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			if (fd >= 0)
+				dup2(fd, 0);
+		}
+		if (spec->log_fd >= 0) {
+			dup2(spec->log_fd, 1);
+			dup2(spec->log_fd, 2);
+		}
+	}
+	/* every other fd closes at execve (the report pipe too: EOF tells success) */
+	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	const char *wd = spec->workdir ? spec->workdir : "/";
+	if (chdir(wd) < 0 && (mkdir_p(wd) < 0 || chdir(wd) < 0)) {
+		hk_err_sys(&err, -errno, "working directory '%s'", wd);
+		goto fail;
+	}
+	environ = spec->env;
+	execvp(spec->argv[0], spec->argv);
+	int e = errno;
+	if (e == ENOENT)
+		hk_err_set(&err, -e, "exec '%s': executable file not found in container",
+			   spec->argv[0]);
+	else
+		hk_err_sys(&err, -e, "exec '%s'", spec->argv[0]);
+	report(c->report_fd, HK_STEP_EXEC, &err);
+	_exit(e == ENOENT ? HK_EXIT_NOTFOUND : HK_EXIT_NOEXEC);
+fail:
+	report(c->report_fd, HK_STEP_SETUP, &err);
+	_exit(HK_EXIT_HAKO);
+}
+
+/* A new network namespace starts with lo down; Docker and every peer bring it up. */
+static void lo_up(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return;
+	struct ifreq ifr = {};
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP;
+		ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	close(s);
+}
+
+static void child(const struct hk_ct_spec *spec, pid_t parent, int sync_fd, int report_fd,
+		  int netns_fd)
+{
+	struct hk_err err = {};
+	char c;
+	/* The container lives as long as its monitor (hako run, or run -d's monitor): a hako
+	 * killed at any point leaves no orphan container, only a row the next command fixes.
+	 * (getppid() is 0 across the pid namespace; a parent that died before this prctl is
+	 * seen below as EOF on the sync pipe.) */
+	(void)parent;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		_exit(HK_EXIT_HAKO);
+	if (read(sync_fd, &c, 1) != 1)
+		_exit(HK_EXIT_HAKO); /* the parent gave up */
+	if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0) {
+		hk_err_sys(&err, -errno, "join network namespace '%s'", spec->netns);
+		goto fail;
+	}
+	if (unshare(CLONE_NEWCGROUP) < 0) {
+		hk_err_sys(&err, -errno, "unshare the cgroup namespace");
+		goto fail;
+	}
+	if (spec->net == HK_NET_NEW || spec->net == HK_NET_NONE)
+		lo_up();
+	if (sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
+		hk_err_sys(&err, -errno, "sethostname '%s'", spec->hostname);
+		goto fail;
+	}
+	if (hk_rootfs_setup(spec, &err) < 0) {
+		hk_err_prefix(&err, "rootfs '%s'", spec->rootfs);
+		goto fail;
+	}
+	report(report_fd, HK_STEP_READY, NULL);
+	/* wait until the parent has persisted our namespaces: a command that exits at once
+	 * must not take them away first */
+	if (read(sync_fd, &c, 1) != 1)
+		_exit(HK_EXIT_HAKO);
+	close(sync_fd);
+	struct child arg = { spec, report_fd };
+	hk_init_run(main_fn, &arg);
+fail:
+	report(report_fd, HK_STEP_SETUP, &err);
+	_exit(HK_EXIT_HAKO);
+}
+
+static int read_report(int fd, struct report *m)
+{
+	ssize_t k;
+	do
+		k = read(fd, m, sizeof(*m));
+	while (k < 0 && errno == EINTR);
+	if (k == 0)
+		return 0;
+	if (k != (ssize_t)sizeof(*m))
+		return -EIO;
+	return 1;
+}
+
+int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk_err *err)
+{
+	int sync[2], rep[2];
+	_cleanup_close_ int netns_fd = -1;
+	if (spec->net == HK_NET_NETNS) {
+		char p[HK_PATH_MAX];
+		snprintf(p, sizeof(p), "/run/netns/%s", spec->netns);
+		netns_fd = open(p, O_RDONLY | O_CLOEXEC);
+		if (netns_fd < 0)
+			return hk_err_sys(err, -errno, "network namespace '%s'", spec->netns);
+	}
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return hk_err_sys(err, -errno, "pipe");
+	if (pipe2(rep, O_CLOEXEC) < 0) {
+		close(sync[0]);
+		close(sync[1]);
+		return hk_err_sys(err, -errno, "pipe");
+	}
+	unsigned long flags = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS;
+	if (spec->net == HK_NET_NEW || spec->net == HK_NET_NONE)
+		flags |= CLONE_NEWNET;
+	pid_t self = getpid();
+	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid == 0) {
+		close(sync[1]);
+		close(rep[0]);
+		child(spec, self, sync[0], rep[1], netns_fd);
+	}
+	int e = errno;
+	close(sync[0]);
+	close(rep[1]);
+	if (pid < 0) {
+		close(sync[1]);
+		close(rep[0]);
+		return hk_err_sys(err, -e, "clone the container's namespaces");
+	}
+	int r = hk_cgroup_attach(spec->cgroup, pid, err);
+	/* a child that died already must not kill us with SIGPIPE */
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	sigaction(SIGPIPE, &ign, &old);
+	if (r == 0 && write(sync[1], "1", 1) != 1)
+		r = hk_err_sys(err, -errno, "start the container");
+	sigaction(SIGPIPE, &old, NULL);
+	struct report m;
+	if (r == 0) {
+		int k = read_report(rep[0], &m);
+		if (k <= 0)
+			r = hk_err_set(err, -EIO, "the container's init died during set-up");
+		else if (m.step != HK_STEP_READY) {
+			*err = m.err;
+			r = err->code ? err->code : -EIO;
+		}
+	}
+	if (r < 0) {
+		close(rep[0]);
+		close(sync[1]);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return r;
+	}
+	ret->pid = pid;
+	ret->report_fd = rep[0];
+	ret->sync_fd = sync[1];
+	ret->start_time = hk_proc_start_time(pid);
+	return 0;
+}
+
+int hk_ct_start(struct hk_ct_proc *p, struct hk_err *err)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	sigaction(SIGPIPE, &ign, &old);
+	ssize_t k = write(p->sync_fd, "2", 1);
+	int e = errno;
+	sigaction(SIGPIPE, &old, NULL);
+	close(p->sync_fd);
+	p->sync_fd = -1;
+	if (k != 1)
+		return hk_err_sys(err, -e, "start the container's command");
+	return 0;
+}
+
+int hk_ct_wait_exec(struct hk_ct_proc *p, int *ret_status, struct hk_err *err)
+{
+	struct report m;
+	int k = read_report(p->report_fd, &m);
+	close(p->report_fd);
+	p->report_fd = -1;
+	if (k == 0)
+		return 0;
+	if (k < 0)
+		return hk_err_set(err, -EIO, "the container's init: short report");
+	*err = m.err;
+	if (m.step == HK_STEP_EXEC)
+		*ret_status = err->code == -ENOENT ? HK_EXIT_NOTFOUND : HK_EXIT_NOEXEC;
+	else
+		*ret_status = HK_EXIT_HAKO;
+	return err->code ? err->code : -EIO;
+}

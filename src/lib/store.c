@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SQLite state. Concurrent hako commands: WAL so readers never block the writer, a 5 s
+ * busy_timeout, every change in one transaction (BEGIN IMMEDIATE), and the name's UNIQUE
+ * constraint decides which of two racing `run --name X` wins.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct hk_store {
+	sqlite3 *db;
+};
+
+/* Migration i brings the schema from version i to i + 1. Append only. */
+static const char *const migrations[] = {
+	"CREATE TABLE containers ("
+	" id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, state TEXT NOT NULL,"
+	" owner_pid INTEGER NOT NULL DEFAULT 0, owner_start INTEGER NOT NULL DEFAULT 0,"
+	" pid INTEGER NOT NULL DEFAULT 0, pid_start INTEGER NOT NULL DEFAULT 0,"
+	" exit_code INTEGER NOT NULL DEFAULT -1, hostname TEXT NOT NULL, net TEXT NOT NULL,"
+	" rootfs TEXT NOT NULL, command TEXT NOT NULL, config TEXT NOT NULL DEFAULT '{}',"
+	" created INTEGER NOT NULL, started INTEGER NOT NULL DEFAULT 0,"
+	" finished INTEGER NOT NULL DEFAULT 0, auto_remove INTEGER NOT NULL DEFAULT 0,"
+	" tty INTEGER NOT NULL DEFAULT 0);",
+	"ALTER TABLE containers ADD COLUMN detach INTEGER NOT NULL DEFAULT 0;",
+};
+
+static int db_err(struct hk_store *st, struct hk_err *err, int rc, const char *what)
+{
+	int code = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? -EBUSY
+		   : rc == SQLITE_CONSTRAINT			? -EEXIST
+								: -EIO;
+	return hk_err_set(err, code, "state database: %s: %s", what,
+			  st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+}
+
+static int exec_sql(struct hk_store *st, const char *sql, struct hk_err *err)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : db_err(st, err, rc, sql);
+}
+
+static int migrate(struct hk_store *st, struct hk_err *err)
+{
+	int r = exec_sql(st, "BEGIN IMMEDIATE", err);
+	if (r < 0)
+		return r;
+	r = exec_sql(st, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);",
+		     err);
+	sqlite3_stmt *s = NULL;
+	int version = -1;
+	if (r == 0 && sqlite3_prepare_v2(st->db, "SELECT version FROM schema_version", -1, &s,
+					 NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			version = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	if (r == 0 && version < 0) {
+		r = exec_sql(st, "INSERT INTO schema_version VALUES (0)", err);
+		version = 0;
+	}
+	int n = (int)(sizeof(migrations) / sizeof(migrations[0]));
+	if (r == 0 && version > n)
+		r = hk_err_set(err, -EPROTO, "state database: schema version %d is newer than this "
+					     "hako (%d)", version, n);
+	for (int i = version; r == 0 && i < n; i++)
+		r = exec_sql(st, migrations[i], err);
+	if (r == 0 && version < n) {
+		char sql[64];
+		snprintf(sql, sizeof(sql), "UPDATE schema_version SET version = %d", n);
+		r = exec_sql(st, sql, err);
+	}
+	if (r < 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return r;
+	}
+	return exec_sql(st, "COMMIT", err);
+}
+
+int hk_store_open(const char *path, struct hk_store **ret, struct hk_err *err)
+{
+	struct hk_store *st = calloc(1, sizeof(*st));
+	if (!st)
+		return hk_err_sys(err, -ENOMEM, "state database");
+	int rc = sqlite3_open_v2(path, &st->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	int r = 0;
+	if (rc != SQLITE_OK) {
+		r = hk_err_set(err, -EIO, "state database '%s': %s", path,
+			       st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	r = exec_sql(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err);
+	if (r == 0)
+		r = migrate(st, err);
+	if (r < 0)
+		goto fail;
+	*ret = st;
+	return 0;
+fail:
+	hk_store_close(st);
+	return r;
+}
+
+void hk_store_close(struct hk_store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close(st->db);
+	free(st);
+}
+
+void hk_ct_row_free(struct hk_ct_row *r)
+{
+	if (!r)
+		return;
+	free(r->rootfs);
+	free(r->command);
+	free(r->config);
+	r->rootfs = r->command = r->config = NULL;
+}
+
+void hk_ct_rows_free(struct hk_ct_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		hk_ct_row_free(&rows[i]);
+	free(rows);
+}
+
+#define COLS                                                                                       \
+	"id, name, state, owner_pid, owner_start, pid, pid_start, exit_code, hostname, net, "    \
+	"rootfs, command, config, created, started, finished, auto_remove, tty, detach"
+
+static void cpy(char *dst, size_t len, const unsigned char *s)
+{
+	snprintf(dst, len, "%s", s ? (const char *)s : "");
+}
+
+static char *dup_col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return strdup(t ? (const char *)t : "");
+}
+
+static int row_read(sqlite3_stmt *s, struct hk_ct_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	cpy(r->id, sizeof(r->id), sqlite3_column_text(s, 0));
+	cpy(r->name, sizeof(r->name), sqlite3_column_text(s, 1));
+	cpy(r->state, sizeof(r->state), sqlite3_column_text(s, 2));
+	r->owner_pid = sqlite3_column_int(s, 3);
+	r->owner_start = (uint64_t)sqlite3_column_int64(s, 4);
+	r->pid = sqlite3_column_int(s, 5);
+	r->pid_start = (uint64_t)sqlite3_column_int64(s, 6);
+	r->exit_code = sqlite3_column_int(s, 7);
+	cpy(r->hostname, sizeof(r->hostname), sqlite3_column_text(s, 8));
+	cpy(r->net, sizeof(r->net), sqlite3_column_text(s, 9));
+	r->rootfs = dup_col(s, 10);
+	r->command = dup_col(s, 11);
+	r->config = dup_col(s, 12);
+	r->created = sqlite3_column_int64(s, 13);
+	r->started = sqlite3_column_int64(s, 14);
+	r->finished = sqlite3_column_int64(s, 15);
+	r->auto_remove = sqlite3_column_int(s, 16);
+	r->tty = sqlite3_column_int(s, 17);
+	r->detach = sqlite3_column_int(s, 18);
+	if (!r->rootfs || !r->command || !r->config) {
+		hk_ct_row_free(r);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* One statement in its own IMMEDIATE transaction. */
+static int write_stmt(struct hk_store *st, sqlite3_stmt *s, const char *what, struct hk_err *err)
+{
+	int r = exec_sql(st, "BEGIN IMMEDIATE", err);
+	if (r < 0) {
+		sqlite3_finalize(s);
+		return r;
+	}
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		r = db_err(st, err, rc, what);
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return r;
+	}
+	return exec_sql(st, "COMMIT", err);
+}
+
+int hk_store_insert(struct hk_store *st, const struct hk_ct_row *r, struct hk_err *err)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(st->db, "INSERT INTO containers (" COLS ") VALUES "
+					    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
+					    "?16,?17,?18,?19)", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return db_err(st, err, rc, "insert");
+	sqlite3_bind_text(s, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, r->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, r->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 4, r->owner_pid);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)r->owner_start);
+	sqlite3_bind_int(s, 6, r->pid);
+	sqlite3_bind_int64(s, 7, (sqlite3_int64)r->pid_start);
+	sqlite3_bind_int(s, 8, r->exit_code);
+	sqlite3_bind_text(s, 9, r->hostname, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, r->net, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, r->rootfs, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 12, r->command, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 13, r->config ? r->config : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 14, r->created);
+	sqlite3_bind_int64(s, 15, r->started);
+	sqlite3_bind_int64(s, 16, r->finished);
+	sqlite3_bind_int(s, 17, r->auto_remove);
+	sqlite3_bind_int(s, 18, r->tty);
+	sqlite3_bind_int(s, 19, r->detach);
+	int ret = write_stmt(st, s, "insert", err);
+	if (ret == -EEXIST)
+		return hk_err_set(err, -EEXIST, "container name '%s' is already in use", r->name);
+	return ret;
+}
+
+int hk_store_update(struct hk_store *st, const struct hk_ct_row *r, struct hk_err *err)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(st->db, "UPDATE containers SET state=?2, owner_pid=?3, "
+					    "owner_start=?4, pid=?5, pid_start=?6, exit_code=?7, "
+					    "started=?8, finished=?9 WHERE id=?1", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return db_err(st, err, rc, "update");
+	sqlite3_bind_text(s, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, r->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, r->owner_pid);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)r->owner_start);
+	sqlite3_bind_int(s, 5, r->pid);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)r->pid_start);
+	sqlite3_bind_int(s, 7, r->exit_code);
+	sqlite3_bind_int64(s, 8, r->started);
+	sqlite3_bind_int64(s, 9, r->finished);
+	return write_stmt(st, s, "update", err);
+}
+
+int hk_store_delete(struct hk_store *st, const char *id, struct hk_err *err)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(st->db, "DELETE FROM containers WHERE id=?1", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return db_err(st, err, rc, "delete");
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	return write_stmt(st, s, "delete", err);
+}
+
+int hk_store_get(struct hk_store *st, const char *key, struct hk_ct_row *ret, struct hk_err *err)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(st->db, "SELECT " COLS " FROM containers WHERE name=?1 OR "
+					    "id=?1 OR (length(?1) >= 4 AND substr(id, 1, "
+					    "length(?1)) = ?1) ORDER BY name=?1 DESC LIMIT 2",
+				    -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return db_err(st, err, rc, "select");
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	int r = -ENOENT;
+	struct hk_ct_row first;
+	int n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == 0) {
+			if (row_read(s, &first) < 0) {
+				r = -ENOMEM;
+				break;
+			}
+		} else if (strcmp(first.name, key) && strcmp(first.id, key)) {
+			hk_ct_row_free(&first);
+			sqlite3_finalize(s);
+			return hk_err_set(err, -EINVAL, "container id prefix '%s' is ambiguous", key);
+		}
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (n > 0 && r != -ENOMEM) {
+		*ret = first;
+		return 0;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_err(st, err, rc, "select");
+	if (r == -ENOMEM)
+		return hk_err_sys(err, r, "state database");
+	return hk_err_set(err, -ENOENT, "no such container: %s", key);
+}
+
+int hk_store_list(struct hk_store *st, struct hk_ct_row **ret, size_t *ret_n, struct hk_err *err)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(st->db, "SELECT " COLS " FROM containers ORDER BY created, name",
+				    -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return db_err(st, err, rc, "select");
+	struct hk_ct_row *rows = NULL;
+	size_t n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct hk_ct_row *nr = realloc(rows, (n + 1) * sizeof(*rows));
+		if (!nr || row_read(s, &nr[n]) < 0) {
+			rows = nr ? nr : rows;
+			sqlite3_finalize(s);
+			hk_ct_rows_free(rows, n);
+			return hk_err_sys(err, -ENOMEM, "state database");
+		}
+		rows = nr;
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		hk_ct_rows_free(rows, n);
+		return db_err(st, err, rc, "select");
+	}
+	*ret = rows;
+	*ret_n = n;
+	return 0;
+}

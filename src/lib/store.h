@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The state database: one SQLite file (WAL, busy_timeout, a schema_version table with
+ * migrations). store.c is the only file that touches sqlite3.
+ */
+#ifndef HK_STORE_H
+#define HK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/err.h"
+#include "container.h"
+
+struct hk_store;
+
+/* Container states. "creating": hako (owner_pid) is setting it up; if the owner dies the
+ * next command removes it. */
+#define HK_CT_CREATING "creating"
+#define HK_CT_RUNNING "running"
+#define HK_CT_EXITED "exited"
+
+struct hk_ct_row {
+	char id[HK_CT_ID_LEN + 1];
+	char name[HK_CT_NAME_MAX + 1];
+	char state[16];
+	pid_t owner_pid;     /* the hako process that created it / waits for it (monitor) */
+	uint64_t owner_start;
+	pid_t pid;	     /* the init, 0 when none */
+	uint64_t pid_start;
+	int exit_code;	     /* -1: unknown */
+	char hostname[65];
+	char net[300];	     /* "new", "none", "host", "netns:NAME" */
+	char *rootfs;
+	char *command;	     /* arguments separated by '\x1f' */
+	char *config;	     /* JSON text: env, workdir, mounts, ... for inspect */
+	int64_t created;     /* unix seconds */
+	int64_t started;
+	int64_t finished;
+	bool auto_remove;
+	bool tty;
+	bool detach;
+};
+
+void hk_ct_row_free(struct hk_ct_row *r);
+void hk_ct_rows_free(struct hk_ct_row *rows, size_t n);
+
+int hk_store_open(const char *path, struct hk_store **ret, struct hk_err *err);
+void hk_store_close(struct hk_store *st);
+
+/* Insert a new row; a taken name: -EEXIST "container name 'N' is already in use". */
+int hk_store_insert(struct hk_store *st, const struct hk_ct_row *r, struct hk_err *err);
+/* Rewrite the mutable fields (state, owner, pid, exit_code, times) of row r->id. */
+int hk_store_update(struct hk_store *st, const struct hk_ct_row *r, struct hk_err *err);
+/* Look up by exact name, exact id, or unique id prefix (>= 4 characters). -ENOENT:
+ * "no such container: X". */
+int hk_store_get(struct hk_store *st, const char *key, struct hk_ct_row *ret, struct hk_err *err);
+int hk_store_list(struct hk_store *st, struct hk_ct_row **ret, size_t *ret_n, struct hk_err *err);
+int hk_store_delete(struct hk_store *st, const char *id, struct hk_err *err);
+
+#endif
+
+/* ---- container.c: the lifecycle over the store ---- */
+
+struct hk_paths {
+	char state[HK_PATH_MAX]; /* STATE: hako.db */
+	char run[HK_PATH_MAX];	 /* RUN: <id>/ files, ns/<id>/ namespaces */
+};
+
+/* root NULL: /var/lib/hako and /run/hako; else ROOT/state and ROOT/run. Creates both. */
+int hk_paths_init(struct hk_paths *p, const char *root, struct hk_err *err);
+/* Open the store and reconcile it (below). */
+int hk_ct_open(const struct hk_paths *p, struct hk_store **ret, struct hk_err *err);
+/* Stale state after crashes or kill -9: a "creating" row whose hako died is removed with
+ * everything it made; a "running" row whose init died (and whose monitor is gone) is
+ * marked exited and its runtime (ns files, netns name, cgroup) released. */
+int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err *err);
+/* Release the runtime of a stopped container: persisted namespaces, /run/netns name,
+ * cgroup. Idempotent. */
+int hk_ct_release(const struct hk_ct_row *r, const struct hk_paths *p, struct hk_err *err);
+/* Release, then remove its files and its row. The init must be dead. */
+int hk_ct_remove(struct hk_store *st, const struct hk_ct_row *r, const struct hk_paths *p,
+		 struct hk_err *err);
+/* Record the init's exit (the monitor's job): state exited, exit code, release. */
+int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p,
+		 int exit_code, struct hk_err *err);
+/* RUN/<id>, RUN/ns/<id>, "hako/<id>" */
+void hk_ct_rundir(const struct hk_paths *p, const char *id, char *buf, size_t len);
+void hk_ct_nsdir(const struct hk_paths *p, const char *id, char *buf, size_t len);
+void hk_ct_cgroup(const char *id, char *buf, size_t len);
+/* "new"/"none" nets have their own namespace (persisted, named in /run/netns). */
+bool hk_ct_own_net(const char *net);
