@@ -27,8 +27,9 @@ int main(int argc, char **argv)
 	const char *batch = NULL;
 	ctx.root = getenv("HAKO_ROOT");
 	int c;
+	opterr = 0; /* one line of our own on bad options */
 	/* '+': stop at the first non-option, the group name */
-	while ((c = getopt_long(argc, argv, "+jn:b:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jn:b:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			ctx.json = true;
@@ -55,8 +56,11 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("hako %s\n", HAKO_VERSION);
 			return EXIT_OK;
+		case ':':
+			fprintf(stderr, "hako: option '%s' needs a value; try 'hako --help'\n", argv[optind - 1]);
+			return EXIT_USAGE;
 		default:
-			fprintf(stderr, "hako: try 'hako --help'\n");
+			fprintf(stderr, "hako: unknown option '%s'; try 'hako --help'\n", argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}

@@ -12,14 +12,18 @@ T_CLEANUP=()
 on_exit() { T_CLEANUP+=("$*"); }
 
 t_finish() {
-	local i
+	local rc=$1 i
 	for ((i = ${#T_CLEANUP[@]} - 1; i >= 0; i--)); do
 		eval "${T_CLEANUP[$i]}" >/dev/null 2>&1 || true
 	done
+	# A script that stops with a non-zero status is a failure even if it printed none.
+	if [ "$rc" -ne 0 ] && [ "$T_FAILED" -eq 0 ]; then
+		not_ok "the test script exited with status $rc"
+	fi
 	echo "1..$T_N"
 	[ "$T_FAILED" -eq 0 ]
 }
-trap 't_finish; exit $?' EXIT
+trap 't_finish $?; exit $?' EXIT
 
 ok() { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
 not_ok() { T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1)); echo "not ok $T_N - $*"; }

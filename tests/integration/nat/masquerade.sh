@@ -17,6 +17,7 @@ fi
 
 topo_init || { not_ok "topology"; exit 1; }
 for n in 0 1 2; do topo_bridge "hkbr$n" $n; topo_ct "ct$n" "hkbr$n" $n 2; done
+topo_ready || { not_ok "topology ready for IPv6"; exit 1; }
 nsx host nft -f - <<'NFT'
 table inet other {
 	chain keep {

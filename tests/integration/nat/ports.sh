@@ -23,6 +23,7 @@ topo_bridge hkbr2 2
 topo_ct ct0 hkbr0 0 2
 topo_ct ct0b hkbr0 0 3
 topo_ct ct2 hkbr2 2 2
+topo_ready || { not_ok "topology ready for IPv6"; exit 1; }
 before=$(nsx host nft -s list ruleset)
 drv forward 4 >/dev/null
 drv forward 6 >/dev/null
