@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `hako run` isolation options, resolved before anything is created, and their replay by
+ * `hako exec` from the container's stored config. Defaults (docs/parts/security.md):
+ * Docker's 14 capabilities, no_new_privs, the built-in seccomp profile (compiled once and
+ * cached on disk under STATE/seccomp), masked and read-only /proc and /sys paths, the v1
+ * device allowlist. --privileged: every capability, no seccomp, no masks, no device filter.
+ */
+#include "run_sec.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "secfilter.h"
+#include "store.h"
+#include "base/cleanup.h"
+
+int runsec_seal(struct hk_ctx *ctx)
+{
+	/* HAKO_NO_SEAL=1 only for measuring what the copy costs (bench/security.sh) */
+	const char *no = getenv("HAKO_NO_SEAL");
+	if (no && !strcmp(no, "1"))
+		return 0;
+	return hk_selfexe_seal(&ctx->err);
+}
+
+static int parse_user(struct hk_ctx *ctx, const char *s, struct hk_caps_user *u)
+{
+	char *end;
+	errno = 0;
+	unsigned long uid = strtoul(s, &end, 10), gid;
+	if (errno || end == s || uid > 0xfffffffeUL || s[0] == '-')
+		goto bad;
+	gid = uid;
+	if (*end == ':') {
+		const char *g = end + 1;
+		gid = strtoul(g, &end, 10);
+		if (errno || end == g || gid > 0xfffffffeUL || g[0] == '-')
+			goto bad;
+	}
+	if (*end)
+		goto bad;
+	u->set = true;
+	u->uid = (uid_t)uid;
+	u->gid = (gid_t)gid;
+	return 0;
+bad:
+	return cmd_usage(ctx, "run: --user '%s': expected UID[:GID] (numbers)", s);
+}
+
+static int security_opt(struct hk_ctx *ctx, struct run_sec *s, const char *v)
+{
+	if (!strncmp(v, "seccomp=", 8) || !strncmp(v, "seccomp:", 8)) {
+		if (!v[8])
+			return cmd_usage(ctx, "run: --security-opt seccomp= needs unconfined or FILE");
+		s->seccomp = v + 8;
+		return 0;
+	}
+	if (!strcmp(v, "no-new-privileges") || !strcmp(v, "no-new-privileges=true") ||
+	    !strcmp(v, "no-new-privileges:true")) {
+		s->allow_new_privs = false;
+		return 0;
+	}
+	if (!strcmp(v, "no-new-privileges=false") || !strcmp(v, "no-new-privileges:false")) {
+		s->allow_new_privs = true;
+		return 0;
+	}
+	return cmd_usage(ctx, "run: --security-opt '%s': expected seccomp=unconfined|FILE or "
+			 "no-new-privileges[=true|false]", v);
+}
+
+static int with_value(struct hk_ctx *ctx, struct run_sec *s, const char *o, const char *v)
+{
+	struct hk_err *err = &ctx->err;
+	if (!strcmp(o, "--cap-add") || !strcmp(o, "--cap-drop")) {
+		bool add = o[6] == 'a';
+		if ((add ? s->nadd : s->ndrop) == RUNSEC_LIST_MAX)
+			return cmd_usage(ctx, "run: too many %s options", o);
+		if (add)
+			s->add[s->nadd++] = v;
+		else
+			s->drop[s->ndrop++] = v;
+		return 0;
+	}
+	if (!strcmp(o, "--security-opt"))
+		return security_opt(ctx, s, v);
+	if (!strcmp(o, "--tmpfs")) {
+		if (s->ntmpfs == RUNSEC_TMPFS_MAX)
+			return cmd_usage(ctx, "run: too many --tmpfs options");
+		int r = hk_ct_tmpfs_parse(v, &s->tmpfs[s->ntmpfs], err);
+		s->ntmpfs += r == 0;
+		return r < 0 ? hk_err_prefix(err, "run") : 0;
+	}
+	if (!strcmp(o, "--user") || !strcmp(o, "-u"))
+		return parse_user(ctx, v, &s->user);
+	if (!strcmp(o, "--memory") || !strcmp(o, "-m"))
+		return hk_cg_parse_bytes("--memory", v, &s->lim.memory, err);
+	if (!strcmp(o, "--memory-swap"))
+		return hk_cg_parse_bytes("--memory-swap", v, &s->lim.memory_swap, err);
+	if (!strcmp(o, "--cpus"))
+		return hk_cg_parse_cpus(v, &s->lim.cpus_milli, err);
+	if (!strcmp(o, "--cpuset-cpus"))
+		return hk_cg_parse_cpuset(v, s->lim.cpuset, sizeof(s->lim.cpuset), err);
+	if (!strcmp(o, "--cpu-shares") || !strcmp(o, "--pids-limit")) {
+		char *end;
+		errno = 0;
+		long long n = strtoll(v, &end, 10);
+		if (errno || end == v || *end || (o[2] == 'c' && n <= 0) || n < -1 || n == 0)
+			return cmd_usage(ctx, "run: %s '%s': expected a positive number%s", o, v,
+					 o[2] == 'p' ? " (or -1: unlimited)" : "");
+		if (o[2] == 'c')
+			s->lim.cpu_shares = (uint64_t)n;
+		else
+			s->lim.pids = n;
+		return 0;
+	}
+	return cmd_usage(ctx, "run: %s: user namespaces are not supported yet (see "
+			 "docs/parts/security.md)", o);
+}
+
+int runsec_opt(struct hk_ctx *ctx, struct run_sec *s, const char *opt, const char *val)
+{
+	static const char *const valued[] = { "--cap-add", "--cap-drop", "--security-opt",
+		"--tmpfs", "--user", "-u", "--memory", "-m", "--memory-swap", "--cpus",
+		"--cpu-shares", "--pids-limit", "--cpuset-cpus", "--uidmap", "--gidmap" };
+	if (!strcmp(opt, "--privileged")) {
+		s->privileged = true;
+		return 1;
+	}
+	if (!strcmp(opt, "--read-only")) {
+		s->read_only = true;
+		return 1;
+	}
+	if (!strcmp(opt, "--userns") || !strncmp(opt, "--userns=", 9))
+		return cmd_usage(ctx, "run: --userns: user namespaces are not supported yet (see "
+				 "docs/parts/security.md)");
+	char name[32];
+	const char *eq = strchr(opt, '=');
+	size_t n = eq ? (size_t)(eq - opt) : strlen(opt);
+	if (n >= sizeof(name))
+		return 0;
+	memcpy(name, opt, n);
+	name[n] = 0;
+	for (size_t i = 0; i < HK_ARRAY_SIZE(valued); i++) {
+		if (strcmp(name, valued[i]))
+			continue;
+		const char *v = eq ? eq + 1 : val;
+		if (!v)
+			return cmd_usage(ctx, "run: %s needs a value", name);
+		int r = with_value(ctx, s, name, v);
+		return r < 0 ? r : eq ? 1 : 2;
+	}
+	return 0;
+}
+
+static int compile(struct hk_ctx *ctx, struct run_sec *s, const struct hk_paths *p)
+{
+	const struct hk_seccomp_profile *prof = hk_seccomp_profile_default();
+	if (s->seccomp && strcmp(s->seccomp, "unconfined") && strcmp(s->seccomp, "default")) {
+		int r = hk_seccomp_profile_load(s->seccomp, &s->profile, &ctx->err);
+		if (r < 0)
+			return hk_err_prefix(&ctx->err, "run: --security-opt seccomp");
+		prof = s->profile;
+	}
+	char dir[HK_PATH_MAX + 16];
+	snprintf(dir, sizeof(dir), "%s/seccomp", p->state);
+	bool hit;
+	int r = hk_seccomp_disk_get(prof, s->caps, dir, &s->prog, &hit, &ctx->err);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "run: seccomp");
+	s->sec.plan.seccomp = &s->prog;
+	return 0;
+}
+
+/* Capabilities, user, seccomp from the options (no kernel state changed). */
+static int resolve(struct hk_ctx *ctx, struct run_sec *s, const struct hk_paths *p)
+{
+	struct hk_caps_spec cs = { s->add, s->nadd, s->drop, s->ndrop, s->privileged };
+	uint64_t avail;
+	int r = hk_caps_available(&avail, &ctx->err);
+	if (r == 0)
+		r = hk_caps_resolve(&cs, avail, &s->caps, &ctx->err);
+	if (r == 0)
+		r = hk_caps_plan_new(s->caps, &s->user, &s->plan, &ctx->err);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "run");
+	s->sec.plan.caps = s->plan;
+	s->sec.plan.no_new_privs = !s->allow_new_privs;
+	bool unconfined = s->privileged || (s->seccomp && !strcmp(s->seccomp, "unconfined"));
+	if (s->privileged && s->seccomp && strcmp(s->seccomp, "unconfined"))
+		unconfined = false; /* an explicit profile wins over --privileged, as Docker */
+	return unconfined ? 0 : compile(ctx, s, p);
+}
+
+int runsec_prepare(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec)
+{
+	struct hk_paths p;
+	int r = hk_cglimits_check(&s->lim, &ctx->err);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "run");
+	r = hk_paths_init(&p, ctx->root, &ctx->err);
+	if (r == 0)
+		r = resolve(ctx, s, &p);
+	if (r < 0)
+		return r;
+	s->lim.devices = !s->privileged;
+	s->sec.masks = !s->privileged;
+	s->sec.readonly_root = s->read_only;
+	s->sec.tmpfs = s->tmpfs;
+	s->sec.ntmpfs = s->ntmpfs;
+	spec->sec = &s->sec;
+	return 0;
+}
+
+void runsec_free(struct run_sec *s)
+{
+	hk_caps_plan_free(s->plan);
+	s->plan = NULL;
+	hk_seccomp_prog_release(&s->prog);
+	if (s->profile)
+		hk_seccomp_profile_free(s->profile);
+	s->profile = NULL;
+}
+
+void runsec_config(const struct run_sec *s, struct json_object *c)
+{
+	char hex[HK_CAPS_HEX_LEN], user[32] = "";
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "caps", json_object_new_string(hk_caps_hex(s->caps, hex)));
+	json_object_object_add(o, "no_new_privs", json_object_new_boolean(!s->allow_new_privs));
+	const char *sc = s->sec.plan.seccomp ? (s->seccomp ? s->seccomp : "default")
+					      : "unconfined";
+	json_object_object_add(o, "seccomp", json_object_new_string(sc));
+	json_object_object_add(o, "privileged", json_object_new_boolean(s->privileged));
+	json_object_object_add(o, "read_only", json_object_new_boolean(s->read_only));
+	if (s->user.set)
+		snprintf(user, sizeof(user), "%u:%u", (unsigned)s->user.uid, (unsigned)s->user.gid);
+	json_object_object_add(o, "user", json_object_new_string(user));
+	json_object_object_add(c, "security", o);
+	struct json_object *l = json_object_new_object();
+	json_object_object_add(l, "memory", json_object_new_int64(s->lim.memory));
+	json_object_object_add(l, "memory_swap", json_object_new_int64(s->lim.memory_swap));
+	json_object_object_add(l, "cpus", json_object_new_double(s->lim.cpus_milli / 1000.0));
+	json_object_object_add(l, "cpu_shares", json_object_new_int64((int64_t)s->lim.cpu_shares));
+	json_object_object_add(l, "pids_limit", json_object_new_int64(s->lim.pids));
+	json_object_object_add(l, "cpuset_cpus", json_object_new_string(s->lim.cpuset));
+	json_object_object_add(c, "limits", l);
+}
+
+int runsec_exit(const struct run_sec *s, const char *name, const char *cgroup, int code)
+{
+	bool oom = false;
+	int64_t limit = -1;
+	struct hk_err e = {};
+	if (!s->lim.memory || hk_cglimits_oom(cgroup, &oom, &limit, &e) < 0 || !oom)
+		return code;
+	fprintf(stderr, "container %s: killed: memory limit (%" PRId64 " bytes) reached\n", name,
+		limit > 0 ? limit : s->lim.memory);
+	return code;
+}
+
+static const char *jstr(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : NULL;
+}
+
+int runsec_from_config(struct hk_ctx *ctx, const char *config, struct run_sec *s)
+{
+	struct json_object *c = config ? json_tokener_parse(config) : NULL, *o;
+	if (!c || !json_object_object_get_ex(c, "security", &o)) {
+		if (c)
+			json_object_put(c);
+		return 0; /* a container from before security existed: nothing to replay */
+	}
+	const char *caps = jstr(o, "caps"), *sc = jstr(o, "seccomp"), *user = jstr(o, "user");
+	struct json_object *v;
+	s->allow_new_privs = json_object_object_get_ex(o, "no_new_privs", &v) &&
+			     !json_object_get_boolean(v);
+	int r = hk_caps_parse_hex(caps ? caps : "", &s->caps, &ctx->err);
+	if (r == 0 && user && *user)
+		r = parse_user(ctx, user, &s->user);
+	if (r == 0)
+		r = hk_caps_plan_new(s->caps, &s->user, &s->plan, &ctx->err);
+	if (r == 0) {
+		s->sec.plan.caps = s->plan;
+		s->sec.plan.no_new_privs = !s->allow_new_privs;
+	}
+	struct hk_paths p;
+	if (r == 0 && sc && strcmp(sc, "unconfined")) {
+		/* a profile file is read again, as at run (its path is what was stored) */
+		s->seccomp = strcmp(sc, "default") ? sc : NULL;
+		r = hk_paths_init(&p, ctx->root, &ctx->err);
+		if (r == 0)
+			r = compile(ctx, s, &p);
+	}
+	s->seccomp = NULL;
+	json_object_put(c);
+	return r < 0 ? hk_err_prefix(&ctx->err, "exec: the container's security") : 0;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* `hako run` / `hako exec` isolation options (capabilities, seccomp, no_new_privs,
+ * --read-only, --tmpfs, --user, resource limits), kept in run_sec.c so cmd_run.c and
+ * cmd_exec.c only call them. Everything is resolved before anything is created. */
+#ifndef HK_RUN_SEC_H
+#define HK_RUN_SEC_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "caps.h"
+#include "cglimits.h"
+#include "cmd.h"
+#include "container.h"
+#include "ctsec.h"
+
+#define RUNSEC_LIST_MAX 32
+#define RUNSEC_TMPFS_MAX 16
+
+struct run_sec {
+	const char *add[RUNSEC_LIST_MAX], *drop[RUNSEC_LIST_MAX];
+	size_t nadd, ndrop;
+	bool privileged, allow_new_privs, read_only;
+	const char *seccomp; /* NULL: default; "unconfined"; a file */
+	struct hk_caps_user user;
+	struct hk_ct_tmpfs tmpfs[RUNSEC_TMPFS_MAX];
+	size_t ntmpfs;
+	struct hk_cglimits lim;
+	/* resolved by runsec_prepare */
+	uint64_t caps;
+	struct hk_caps_plan *plan;
+	struct hk_seccomp_profile *profile;
+	struct hk_seccomp_prog prog;
+	struct hk_ct_sec sec;
+};
+
+/* Re-exec from a sealed memfd copy (CVE-2019-5736); returns only when already sealed. */
+int runsec_seal(struct hk_ctx *ctx);
+/* Option opt with value val (NULL at the end of argv): 1 or 2 words consumed, 0 not one
+ * of ours, < 0 bad input. */
+int runsec_opt(struct hk_ctx *ctx, struct run_sec *s, const char *opt, const char *val);
+/* After parsing: resolve caps, load and compile seccomp, check limits; set spec->sec. */
+int runsec_prepare(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec);
+void runsec_free(struct run_sec *s);
+/* The "security" and "limits" objects of the container's stored config. */
+void runsec_config(const struct run_sec *s, struct json_object *config);
+/* After the container exited with code: the OOM line; returns the exit status. */
+int runsec_exit(const struct run_sec *s, const char *name, const char *cgroup, int code);
+/* hako exec: the container's security from its stored config, ready to apply. */
+int runsec_from_config(struct hk_ctx *ctx, const char *config, struct run_sec *s);
+
+#endif

@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: MIT
+/* Resource limits, device allowlist, OOM verdict and usage of a container's cgroup, on
+ * cgroup v1 and v2 (see cglimits.h for the file map). */
+#include "cglimits.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+
+#define MNT_MAX 256
+#define PATH_LEN 4200
+
+/* Where controller ctrl lives: its mount point, and whether that is the v2 tree. */
+static int find_ctrl(const char *ctrl, char mnt[MNT_MAX], bool *ret_v2)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -errno;
+	char line[4096], v2mnt[MNT_MAX] = "";
+	while (fgets(line, sizeof(line), f)) {
+		char *sep = strstr(line, " - ");
+		char fstype[32], src[64], opts[512], mp[MNT_MAX];
+		if (!sep || sscanf(sep + 3, "%31s %63s %511s", fstype, src, opts) != 3 ||
+		    sscanf(line, "%*s %*s %*s %*s %255s", mp) != 1)
+			continue;
+		if (!strcmp(fstype, "cgroup2")) {
+			if (!v2mnt[0])
+				snprintf(v2mnt, sizeof(v2mnt), "%s", mp);
+			continue;
+		}
+		if (strcmp(fstype, "cgroup"))
+			continue;
+		for (char *save = NULL, *t = strtok_r(opts, ",", &save); t;
+		     t = strtok_r(NULL, ",", &save)) {
+			if (!strcmp(t, ctrl)) {
+				snprintf(mnt, MNT_MAX, "%s", mp);
+				*ret_v2 = false;
+				return 0;
+			}
+		}
+	}
+	if (!v2mnt[0])
+		return -ENOENT;
+	char p[MNT_MAX + 32], buf[512] = "";
+	snprintf(p, sizeof(p), "%s/cgroup.controllers", v2mnt);
+	_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+	ssize_t k = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (k <= 0)
+		return -ENOENT;
+	buf[k] = 0;
+	for (char *save = NULL, *t = strtok_r(buf, " \n", &save); t;
+	     t = strtok_r(NULL, " \n", &save)) {
+		if (!strcmp(t, ctrl)) {
+			snprintf(mnt, MNT_MAX, "%s", v2mnt);
+			*ret_v2 = true;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int write_at(const char *dir, const char *file, const char *val, struct hk_err *err)
+{
+	char p[PATH_LEN];
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	_cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, val, strlen(val)) < 0) {
+		int e = -errno;
+		if (!err)
+			return e;
+		if (e == -EINVAL || e == -EBUSY)
+			return hk_err_sys(err, e, "cgroup: write '%s' to '%s' (the kernel refuses "
+						  "this value)", val, p);
+		return hk_err_sys(err, e, "cgroup: write '%s' to '%s'", val, p);
+	}
+	return 0;
+}
+
+static int read_at(const char *dir, const char *file, char *buf, size_t len)
+{
+	char p[PATH_LEN];
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t k = read(fd, buf, len - 1);
+	if (k < 0)
+		return -errno;
+	buf[k] = 0;
+	return 0;
+}
+
+/* "KEY N" line of a flat-keyed file (memory.events, memory.oom_control, cpu.stat). */
+static int read_key(const char *dir, const char *file, const char *key, uint64_t *ret)
+{
+	char buf[4096];
+	int r = read_at(dir, file, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	size_t kl = strlen(key);
+	for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (!strncmp(l, key, kl) && l[kl] == ' ') {
+			*ret = strtoull(l + kl + 1, NULL, 10);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int read_u64(const char *dir, const char *file, int64_t *ret)
+{
+	char buf[64];
+	int r = read_at(dir, file, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	*ret = !strncmp(buf, "max", 3) ? -1 : (int64_t)strtoll(buf, NULL, 10);
+	return 0;
+}
+
+int hk_cg_parse_bytes(const char *opt, const char *s, int64_t *ret, struct hk_err *err)
+{
+	if (!strcmp(s, "-1")) {
+		*ret = -1;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	uint64_t mul = 1;
+	switch (*end | 0x20) {
+	case 'k':
+		mul = 1ULL << 10;
+		break;
+	case 'm':
+		mul = 1ULL << 20;
+		break;
+	case 'g':
+		mul = 1ULL << 30;
+		break;
+	case 't':
+		mul = 1ULL << 40;
+		break;
+	case 'b':
+	case ' ': /* '\0' | 0x20 */
+		break;
+	default:
+		mul = 0;
+	}
+	if (*end && mul)
+		end++;
+	if ((*end == 'b' || *end == 'B') && mul > 1)
+		end++;
+	if (errno || end == s || *end || !mul || v <= 0 || v * (double)mul > 9.2e18)
+		return hk_err_usage(err, "%s '%s': expected a size such as 512m, 1g, 1048576",
+				    opt, s);
+	*ret = (int64_t)(v * (double)mul);
+	return 0;
+}
+
+int hk_cg_parse_cpus(const char *s, uint32_t *ret_milli, struct hk_err *err)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (errno || end == s || *end || v < 0.01 || v > 1024)
+		return hk_err_usage(err, "--cpus '%s': expected a number of CPUs such as 0.5 or 2",
+				    s);
+	if (n > 0 && v > (double)n)
+		return hk_err_usage(err, "--cpus %s: this machine has %ld CPUs", s, n);
+	*ret_milli = (uint32_t)(v * 1000 + 0.5);
+	return 0;
+}
+
+int hk_cg_parse_cpuset(const char *s, char *buf, size_t len, struct hk_err *err)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+	if (!*s || strlen(s) >= len || strspn(s, "0123456789,-") != strlen(s))
+		return hk_err_usage(err, "--cpuset-cpus '%s': expected a CPU list such as 0-1,3", s);
+	for (const char *p = s; *p;) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+		if (end == p)
+			return hk_err_usage(err, "--cpuset-cpus '%s': malformed list", s);
+		if (*end == '-') {
+			p = end + 1;
+			b = strtol(p, &end, 10);
+			if (end == p || b < a)
+				return hk_err_usage(err, "--cpuset-cpus '%s': malformed range", s);
+		}
+		if (n > 0 && b >= n)
+			return hk_err_usage(err, "--cpuset-cpus '%s': CPU %ld does not exist (this "
+					    "machine has 0-%ld)", s, b, n - 1);
+		p = *end == ',' ? end + 1 : end;
+	}
+	snprintf(buf, len, "%s", s);
+	return 0;
+}
+
+static int need(const char *ctrl, const char *opt, struct hk_err *err)
+{
+	char mnt[MNT_MAX];
+	bool v2;
+	int r = find_ctrl(ctrl, mnt, &v2);
+	if (r < 0)
+		return hk_err_set(err, -EOPNOTSUPP, "%s: the '%s' cgroup controller is not "
+				  "available on this host (neither a v1 hierarchy nor the v2 tree "
+				  "has it)", opt, ctrl);
+	return 0;
+}
+
+static bool has_swap_accounting(void)
+{
+	char mnt[MNT_MAX], p[MNT_MAX + 64];
+	bool v2;
+	if (find_ctrl("memory", mnt, &v2) < 0)
+		return false;
+	snprintf(p, sizeof(p), "%s/%s", mnt, v2 ? "memory.swap.max" :
+		 "memory.memsw.limit_in_bytes");
+	if (v2) /* the root has no memory.swap.max: look for the feature in a child */
+		return access("/proc/swaps", F_OK) == 0;
+	return access(p, F_OK) == 0;
+}
+
+int hk_cglimits_check(const struct hk_cglimits *l, struct hk_err *err)
+{
+	if (l->memory > 0 && l->memory < HK_CG_MEMORY_MIN)
+		return hk_err_usage(err, "--memory %" PRId64 ": the minimum is 6m (%d bytes)",
+				    l->memory, HK_CG_MEMORY_MIN);
+	if (l->memory < 0)
+		return hk_err_usage(err, "--memory: expected a positive size");
+	if (l->memory_swap && !l->memory)
+		return hk_err_usage(err, "--memory-swap needs --memory");
+	if (l->memory_swap > 0 && l->memory_swap < l->memory)
+		return hk_err_usage(err, "--memory-swap (%" PRId64 ") must be at least --memory "
+				    "(%" PRId64 "): it is memory plus swap", l->memory_swap,
+				    l->memory);
+	int r = 0;
+	if (l->memory)
+		r = need("memory", "--memory", err);
+	if (r == 0 && l->memory_swap > 0 && l->memory_swap != l->memory &&
+	    !has_swap_accounting())
+		r = hk_err_set(err, -EOPNOTSUPP, "--memory-swap: this kernel does not account "
+			       "swap in the memory cgroup (swapaccount)");
+	if (r == 0 && l->cpus_milli)
+		r = need("cpu", "--cpus", err);
+	if (r == 0 && l->cpu_shares) {
+		if (l->cpu_shares < 2 || l->cpu_shares > 262144)
+			return hk_err_usage(err, "--cpu-shares %" PRIu64 ": expected 2 to 262144",
+					    l->cpu_shares);
+		r = need("cpu", "--cpu-shares", err);
+	}
+	if (r == 0 && l->pids)
+		r = need("pids", "--pids-limit", err);
+	if (r == 0 && l->cpuset[0])
+		r = need("cpuset", "--cpuset-cpus", err);
+	return r;
+}
+
+/* The container's directory for ctrl; on v2 first make the controller available to it
+ * (subtree_control of the root and of "hako"). */
+static int ctrl_dir(const char *ctrl, const char *path, char dir[PATH_LEN], bool *ret_v2,
+		    struct hk_err *err)
+{
+	char mnt[MNT_MAX];
+	int r = find_ctrl(ctrl, mnt, ret_v2);
+	if (r < 0)
+		return hk_err_set(err, -EOPNOTSUPP, "cgroup: no '%s' controller", ctrl);
+	snprintf(dir, PATH_LEN, "%s/%s", mnt, path);
+	if (!*ret_v2)
+		return 0;
+	char on[64], parent[PATH_LEN];
+	snprintf(on, sizeof(on), "+%s", ctrl);
+	snprintf(parent, sizeof(parent), "%s", dir);
+	*strrchr(parent, '/') = 0;
+	r = write_at(mnt, "cgroup.subtree_control", on, err);
+	return r < 0 ? r : write_at(parent, "cgroup.subtree_control", on, err);
+}
+
+static int apply_memory(const char *path, const struct hk_cglimits *l, struct hk_err *err)
+{
+	char dir[PATH_LEN], v[32];
+	bool v2;
+	int r = ctrl_dir("memory", path, dir, &v2, err);
+	if (r < 0)
+		return r;
+	snprintf(v, sizeof(v), "%" PRId64, l->memory);
+	r = write_at(dir, v2 ? "memory.max" : "memory.limit_in_bytes", v, err);
+	if (r < 0)
+		return r;
+	/* swap: unset = as much again as memory (Docker); -1 = unlimited */
+	int64_t total = l->memory_swap ? l->memory_swap : 2 * l->memory;
+	if (v2) {
+		if (total < 0)
+			strcpy(v, "max");
+		else
+			snprintf(v, sizeof(v), "%" PRId64, total - l->memory);
+		r = write_at(dir, "memory.swap.max", v, NULL);
+	} else {
+		snprintf(v, sizeof(v), "%" PRId64, total);
+		r = write_at(dir, "memory.memsw.limit_in_bytes", v, NULL);
+	}
+	/* no swap accounting: only an explicit swap limit other than "none" is an error */
+	if (r == -ENOENT && (l->memory_swap <= 0 || l->memory_swap == l->memory))
+		return 0;
+	if (r < 0)
+		return hk_err_sys(err, r, "cgroup '%s': set the swap limit", dir);
+	return 0;
+}
+
+static int apply_cpu(const char *path, const struct hk_cglimits *l, struct hk_err *err)
+{
+	char dir[PATH_LEN], v[64];
+	bool v2;
+	int r = ctrl_dir("cpu", path, dir, &v2, err);
+	if (r < 0)
+		return r;
+	uint64_t quota = (uint64_t)l->cpus_milli * HK_CG_CPU_PERIOD / 1000;
+	if (l->cpus_milli && v2) {
+		snprintf(v, sizeof(v), "%" PRIu64 " %d", quota, HK_CG_CPU_PERIOD);
+		r = write_at(dir, "cpu.max", v, err);
+	} else if (l->cpus_milli) {
+		snprintf(v, sizeof(v), "%d", HK_CG_CPU_PERIOD);
+		r = write_at(dir, "cpu.cfs_period_us", v, err);
+		snprintf(v, sizeof(v), "%" PRIu64, quota);
+		if (r == 0)
+			r = write_at(dir, "cpu.cfs_quota_us", v, err);
+	}
+	if (r < 0 || !l->cpu_shares)
+		return r;
+	if (v2) /* Docker/runc: weight = 1 + (shares - 2) * 9999 / 262142 */
+		snprintf(v, sizeof(v), "%" PRIu64, 1 + (l->cpu_shares - 2) * 9999 / 262142);
+	else
+		snprintf(v, sizeof(v), "%" PRIu64, l->cpu_shares);
+	return write_at(dir, v2 ? "cpu.weight" : "cpu.shares", v, err);
+}
+
+/* Docker's default device rules: mknod of anything, use of the harmless character devices
+ * only (so a block device node made inside cannot be read). v1 devices controller. */
+static int apply_devices(const char *path, struct hk_err *err)
+{
+	static const char *const allow[] = {
+		"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
+		"c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm",
+	};
+	char mnt[MNT_MAX], dir[PATH_LEN];
+	bool v2;
+	if (find_ctrl("devices", mnt, &v2) < 0 || v2)
+		return 0; /* documented: no v1 devices controller, no device filter */
+	snprintf(dir, sizeof(dir), "%s/%s", mnt, path);
+	int r = write_at(dir, "devices.deny", "a", err);
+	for (size_t i = 0; r == 0 && i < HK_ARRAY_SIZE(allow); i++)
+		r = write_at(dir, "devices.allow", allow[i], err);
+	return r;
+}
+
+int hk_cglimits_apply(const char *path, const struct hk_cglimits *l, struct hk_err *err)
+{
+	int r = 0;
+	char dir[PATH_LEN], v[32];
+	bool v2;
+	if (l->memory)
+		r = apply_memory(path, l, err);
+	if (r == 0 && (l->cpus_milli || l->cpu_shares))
+		r = apply_cpu(path, l, err);
+	if (r == 0 && l->pids) {
+		r = ctrl_dir("pids", path, dir, &v2, err);
+		if (l->pids < 0)
+			strcpy(v, "max");
+		else
+			snprintf(v, sizeof(v), "%" PRId64, l->pids);
+		if (r == 0)
+			r = write_at(dir, "pids.max", v, err);
+	}
+	if (r == 0 && l->cpuset[0]) {
+		r = ctrl_dir("cpuset", path, dir, &v2, err);
+		if (r == 0)
+			r = write_at(dir, "cpuset.cpus", l->cpuset, err);
+	}
+	if (r == 0 && l->devices)
+		r = apply_devices(path, err);
+	return r;
+}
+
+int hk_cglimits_oom(const char *path, bool *ret_oom, int64_t *ret_limit, struct hk_err *err)
+{
+	char dir[PATH_LEN];
+	bool v2;
+	*ret_oom = false;
+	*ret_limit = -1;
+	char mnt[MNT_MAX];
+	if (find_ctrl("memory", mnt, &v2) < 0)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/%s", mnt, path);
+	uint64_t kills = 0;
+	int r = read_key(dir, v2 ? "memory.events" : "memory.oom_control", "oom_kill", &kills);
+	if (r == -ENOENT && !v2) { /* kernels before 4.13: no oom_kill count */
+		uint64_t under = 0;
+		r = read_key(dir, "memory.oom_control", "under_oom", &under);
+		int64_t fail = 0;
+		read_u64(dir, "memory.failcnt", &fail);
+		kills = under || fail > 0;
+	}
+	if (r < 0)
+		return hk_err_sys(err, r, "cgroup '%s': read the OOM count", dir);
+	*ret_oom = kills > 0;
+	read_u64(dir, v2 ? "memory.max" : "memory.limit_in_bytes", ret_limit);
+	return 0;
+}
+
+int hk_cglimits_stats(const char *path, struct hk_cgstats *ret, struct hk_err *err)
+{
+	char mnt[MNT_MAX], dir[PATH_LEN];
+	bool v2;
+	int64_t v;
+	*ret = (struct hk_cgstats){ .mem_limit = -1, .pids_limit = -1 };
+	bool any = false;
+	if (find_ctrl("memory", mnt, &v2) == 0) {
+		snprintf(dir, sizeof(dir), "%s/%s", mnt, path);
+		if (read_u64(dir, v2 ? "memory.current" : "memory.usage_in_bytes", &v) == 0) {
+			ret->mem_usage = (uint64_t)v;
+			any = true;
+		}
+		read_u64(dir, v2 ? "memory.max" : "memory.limit_in_bytes", &ret->mem_limit);
+		/* v1 "no limit" is a huge page-rounded number */
+		if (ret->mem_limit >= INT64_C(0x7ffffffffffff000))
+			ret->mem_limit = -1;
+	}
+	if (find_ctrl("cpuacct", mnt, &v2) == 0 && !v2) {
+		snprintf(dir, sizeof(dir), "%s/%s", mnt, path);
+		if (read_u64(dir, "cpuacct.usage", &v) == 0)
+			ret->cpu_usec = (uint64_t)v / 1000;
+	} else if (find_ctrl("cpu", mnt, &v2) == 0 && v2) {
+		snprintf(dir, sizeof(dir), "%s/%s", mnt, path);
+		read_key(dir, "cpu.stat", "usage_usec", &ret->cpu_usec);
+	}
+	if (find_ctrl("pids", mnt, &v2) == 0) {
+		snprintf(dir, sizeof(dir), "%s/%s", mnt, path);
+		if (read_u64(dir, "pids.current", &v) == 0)
+			ret->pids = (uint64_t)v;
+		read_u64(dir, "pids.max", &ret->pids_limit);
+	}
+	if (!any)
+		return hk_err_set(err, -ENOENT, "cgroup '%s': no memory accounting found", path);
+	return 0;
+}

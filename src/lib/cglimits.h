@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Resource limits of a container's cgroup (--memory, --memory-swap, --cpus, --cpu-shares,
+ * --pids-limit, --cpuset-cpus), the device allowlist, the OOM verdict and usage figures,
+ * on cgroup v1 and v2 alike. Each controller is looked up at run time in
+ * /proc/self/mountinfo: a v1 hierarchy that carries it, else the v2 tree when its root's
+ * cgroup.controllers lists it. A limit asked for whose controller is nowhere is an error
+ * from hk_cglimits_check(), before anything is created: never silently dropped.
+ *
+ *   v1                                      v2
+ *   memory.limit_in_bytes                   memory.max
+ *   memory.memsw.limit_in_bytes (mem+swap)  memory.swap.max (swap only: swap - memory)
+ *   cpu.cfs_quota_us / cpu.cfs_period_us    cpu.max "QUOTA PERIOD"
+ *   cpu.shares                              cpu.weight (Docker's shares->weight formula)
+ *   pids.max                                pids.max
+ *   cpuset.cpus                             cpuset.cpus
+ *   memory.oom_control oom_kill             memory.events oom_kill
+ */
+#ifndef HK_CGLIMITS_H
+#define HK_CGLIMITS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+#define HK_CG_MEMORY_MIN (6 * 1024 * 1024) /* Docker's minimum; below it runs nothing */
+#define HK_CG_CPU_PERIOD 100000		   /* microseconds, as Docker */
+
+struct hk_cglimits {
+	int64_t memory;	     /* bytes; 0: none */
+	int64_t memory_swap; /* memory + swap, bytes; 0: unset (2 x memory), -1: unlimited */
+	uint32_t cpus_milli; /* 500 = --cpus 0.5; 0: none */
+	uint64_t cpu_shares; /* 0: none */
+	int64_t pids;	     /* 0: none; -1: unlimited */
+	char cpuset[128];    /* "" none, else "0-1,3" */
+	bool devices;	     /* apply the device allowlist (not with --privileged) */
+};
+
+/* Parsers for the option values; usage errors (exit 2) naming the option. */
+int hk_cg_parse_bytes(const char *opt, const char *s, int64_t *ret, struct hk_err *err);
+int hk_cg_parse_cpus(const char *s, uint32_t *ret_milli, struct hk_err *err);
+int hk_cg_parse_cpuset(const char *s, char *buf, size_t len, struct hk_err *err);
+
+/* Values consistent, every needed controller present. Changes nothing. */
+int hk_cglimits_check(const struct hk_cglimits *l, struct hk_err *err);
+
+/* Write the limits into the container's cgroup path (relative, "hako/<id>"), after
+ * hk_cgroup_create() and before any process joins. */
+int hk_cglimits_apply(const char *path, const struct hk_cglimits *l, struct hk_err *err);
+
+/* Did the kernel's OOM killer kill anything in the cgroup? ret_limit: the memory limit. */
+int hk_cglimits_oom(const char *path, bool *ret_oom, int64_t *ret_limit, struct hk_err *err);
+
+struct hk_cgstats {
+	uint64_t mem_usage;  /* bytes */
+	int64_t mem_limit;   /* bytes; -1: none */
+	uint64_t cpu_usec;   /* CPU time used */
+	uint64_t pids;	     /* tasks */
+	int64_t pids_limit;  /* -1: none */
+};
+
+int hk_cglimits_stats(const char *path, struct hk_cgstats *ret, struct hk_err *err);
+
+#endif

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ct_probe: raw system calls that busybox has no applet for, run inside a container by the
+ * breakout battery (tests/integration/security/breakout.sh). Linked statically so it runs
+ * in any rootfs. Each probe prints "ok" or "EPERM"-style errno name and exits 0 when the
+ * call succeeded, 1 when it failed.
+ *   ct_probe keyctl | add_key | ptrace PID | bpf | userfaultfd | perf | kexec | swapoff
+ */
+#include <errno.h>
+#include <linux/bpf.h>
+#include <linux/keyctl.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int verdict(long r)
+{
+	if (r >= 0) {
+		puts("ok");
+		return 0;
+	}
+	printf("%s\n", strerror(errno));
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return 2;
+	const char *p = argv[1];
+	if (!strcmp(p, "keyctl"))
+		return verdict(syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, "hako-probe"));
+	if (!strcmp(p, "add_key"))
+		return verdict(syscall(SYS_add_key, "user", "hako", "v", 1,
+				       KEY_SPEC_PROCESS_KEYRING));
+	if (!strcmp(p, "ptrace") && argc > 2) {
+		pid_t pid = atoi(argv[2]);
+		long r = ptrace(PTRACE_ATTACH, pid, 0, 0);
+		if (r == 0) {
+			waitpid(pid, NULL, __WALL);
+			ptrace(PTRACE_DETACH, pid, 0, 0);
+		}
+		return verdict(r);
+	}
+	if (!strcmp(p, "bpf")) {
+		union bpf_attr a;
+		memset(&a, 0, sizeof(a));
+		a.map_type = BPF_MAP_TYPE_ARRAY;
+		a.key_size = 4;
+		a.value_size = 4;
+		a.max_entries = 1;
+		return verdict(syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a)));
+	}
+	if (!strcmp(p, "userfaultfd"))
+		return verdict(syscall(SYS_userfaultfd, 0));
+	if (!strcmp(p, "perf")) {
+		struct perf_event_attr a;
+		memset(&a, 0, sizeof(a));
+		a.size = sizeof(a);
+		a.type = PERF_TYPE_SOFTWARE;
+		a.config = PERF_COUNT_SW_CPU_CLOCK;
+		return verdict(syscall(SYS_perf_event_open, &a, 0, -1, -1, 0));
+	}
+	if (!strcmp(p, "kexec"))
+		return verdict(syscall(SYS_kexec_load, 0, 0, NULL, 0));
+	if (!strcmp(p, "swapoff"))
+		return verdict(syscall(SYS_swapoff, "/nonexistent"));
+	return 2;
+}
