@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hako networks from the container side: `hako run` options (--network, --ip, -p,
+ * --network-alias), `hako port CT` (published ports) and `hako ss CT` (listening sockets in
+ * the container's network namespace through sock_diag, like `ss -N CT -tlp`).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "ct.h"
+#include "nat.h"
+#include "netrun.h"
+#include "network.h"
+#include "out.h"
+#include "sockdiag.h"
+
+void netrun_notes(const struct hk_net_notes *notes)
+{
+	if (notes->forwarding4)
+		fprintf(stderr, "hako: enabled IPv4 forwarding (net.ipv4.ip_forward=1) for hako "
+				"networks\n");
+	if (notes->forwarding6)
+		fprintf(stderr, "hako: enabled IPv6 forwarding (net.ipv6.conf.all.forwarding=1) "
+				"for hako networks\n");
+	if (notes->resolv[0])
+		fprintf(stderr, "hako: warning: %s\n", notes->resolv);
+}
+
+int netrun_network(struct hk_ctx *ctx, struct netrun *n, const char *val)
+{
+	const char *name = !strcmp(val, "bridge") ? HK_NET_DEFAULT : val;
+	if (hk_nat_check_name(name, "--network", &ctx->err) < 0)
+		return -EINVAL;
+	if (strlen(name) > HK_NET_NAME_MAX)
+		return cmd_usage(ctx, "run: --network '%s': name too long", name);
+	snprintf(n->net, sizeof(n->net), "%s", name);
+	return 0;
+}
+
+/* [HOSTIP:]HOSTPORT:CTPORT[/tcp|udp]; an IPv6 HOSTIP in brackets: [::1]:8080:80. */
+static int parse_port(struct hk_ctx *ctx, struct hk_port_row *p, const char *spec)
+{
+	char buf[128], *s = buf;
+	snprintf(buf, sizeof(buf), "%s", spec);
+	memset(p, 0, sizeof(*p));
+	strcpy(p->proto, "tcp");
+	char *slash = strrchr(s, '/');
+	if (slash) {
+		*slash++ = 0;
+		if (strcmp(slash, "tcp") && strcmp(slash, "udp"))
+			return cmd_usage(ctx, "run: -p '%s': protocol must be tcp or udp", spec);
+		strcpy(p->proto, slash);
+	}
+	char *ctp = strrchr(s, ':');
+	if (!ctp)
+		return cmd_usage(ctx, "run: -p '%s': expected [HOSTIP:]HOSTPORT:CTPORT[/tcp|udp]",
+				 spec);
+	*ctp++ = 0;
+	char *hp = strrchr(s, ':');
+	if (hp) {
+		*hp++ = 0;
+		if (s[0] == '[' && s[strlen(s) - 1] == ']') {
+			s[strlen(s) - 1] = 0;
+			s++;
+		}
+		struct hk_prefix a;
+		if (hk_parse_addr(s, 0, &a, &ctx->err) < 0)
+			return hk_err_prefix(&ctx->err, "run: -p '%s'", spec);
+		inet_ntop(a.family, a.addr.raw, p->host_ip, sizeof(p->host_ip));
+	} else {
+		hp = s;
+	}
+	uint32_t v;
+	if (hk_parse_u32(hp, 1, 65535, &v, "host port", &ctx->err) < 0)
+		return hk_err_prefix(&ctx->err, "run: -p '%s'", spec);
+	p->host_port = (uint16_t)v;
+	if (hk_parse_u32(ctp, 1, 65535, &v, "container port", &ctx->err) < 0)
+		return hk_err_prefix(&ctx->err, "run: -p '%s'", spec);
+	p->ct_port = (uint16_t)v;
+	return 0;
+}
+
+int netrun_opt(struct hk_ctx *ctx, struct netrun *n, const char *opt, const char *val)
+{
+	static const char *const ours[] = { "--ip", "-p", "--publish", "--network-alias",
+					    "--alias" };
+	bool mine = false;
+	for (size_t i = 0; i < HK_ARRAY_SIZE(ours); i++)
+		mine |= !strcmp(opt, ours[i]);
+	if (!mine)
+		return 0;
+	if (!val)
+		return cmd_usage(ctx, "run: %s needs a value", opt);
+	if (!strcmp(opt, "--ip")) {
+		struct hk_prefix a;
+		if (hk_parse_addr(val, AF_INET, &a, &ctx->err) < 0)
+			return hk_err_prefix(&ctx->err, "run: --ip");
+		n->ip = val;
+		return 1;
+	}
+	if (!strcmp(opt, "-p") || !strcmp(opt, "--publish")) {
+		if (n->n_ports == NETRUN_PORTS_MAX)
+			return cmd_usage(ctx, "run: too many -p options");
+		struct hk_port_row *p = &n->ports[n->n_ports];
+		int r = parse_port(ctx, p, val);
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < n->n_ports; i++)
+			if (n->ports[i].host_port == p->host_port &&
+			    !strcmp(n->ports[i].proto, p->proto))
+				return cmd_usage(ctx, "run: -p: host port %u/%s given twice",
+						 p->host_port, p->proto);
+		n->n_ports++;
+		return 1;
+	}
+	if (!strcmp(opt, "--network-alias") || !strcmp(opt, "--alias")) {
+		struct hk_err e;
+		if (hk_nat_check_name(val, "--network-alias", &e) < 0)
+			return cmd_usage(ctx, "run: %s", e.msg);
+		size_t o = strlen(n->aliases);
+		if (o + strlen(val) + 2 > sizeof(n->aliases))
+			return cmd_usage(ctx, "run: too many aliases");
+		snprintf(n->aliases + o, sizeof(n->aliases) - o, "%s%s", o ? " " : "", val);
+		return 1;
+	}
+	return 0;
+}
+
+int netrun_check(struct hk_ctx *ctx, const struct netrun *n)
+{
+	if (!n->net[0] && (n->ip || n->n_ports || n->aliases[0]))
+		return cmd_usage(ctx, "run: --ip, -p and --network-alias need --network NET");
+	return 0;
+}
+
+void netrun_keep_stderr(struct netrun *n)
+{
+	if (n->net[0])
+		n->notes_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+}
+
+int netrun_attach(struct hk_ctx *ctx, const struct netrun *n, struct hk_store *st,
+		  const struct hk_paths *p, const struct hk_ct_row *row)
+{
+	struct hk_net_notes notes = { 0 };
+	struct hk_net_attach a = { .net = n->net, .ip = n->ip, .aliases = n->aliases,
+				   .ports = n->ports, .n_ports = n->n_ports };
+	int r = hk_network_connect(st, p, row, &a, &notes, &ctx->err);
+	if (r == -ENOENT && !strncmp(ctx->err.msg, "no such network", 15))
+		hk_err_set(&ctx->err, -ENOENT, "no such network: %s (expected none, host or "
+			   "netns:NAME, or a network of 'hako network ls')", n->net);
+	if (n->notes_fd > 0) {
+		/* the detached monitor: its stderr is /dev/null */
+		int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+		fflush(stderr);
+		dup2(n->notes_fd, STDERR_FILENO);
+		netrun_notes(&notes);
+		fflush(stderr);
+		if (saved >= 0) {
+			dup2(saved, STDERR_FILENO);
+			close(saved);
+		}
+		close(n->notes_fd);
+	} else {
+		netrun_notes(&notes);
+	}
+	return r;
+}
+
+/* ---- hako port CT ---- */
+
+static int get_ct(struct hk_ctx *ctx, const char *key, struct hk_paths *p, struct hk_ct_row *c)
+{
+	struct hk_store *st;
+	int r = ct_open(ctx, p, &st);
+	if (r == 0)
+		r = hk_store_get(st, key, c, &ctx->err);
+	hk_store_close(st);
+	if (r == -ENOENT)
+		hk_err_class_set(&ctx->err, HK_ERR_NOTFOUND);
+	return r;
+}
+
+enum { P_CT, P_PROTO, P_HOST, P_HPORT, P_NET };
+static const struct out_col port_cols[] = {
+	[P_CT] = { "CONTAINER PORT", "container_port", true },
+	[P_PROTO] = { "PROTO", "proto" },
+	[P_HOST] = { "HOST IP", "host_ip" },
+	[P_HPORT] = { "HOST PORT", "host_port", true },
+	[P_NET] = { "NETWORK", "network" },
+};
+
+int cmd_ct_port(struct hk_ctx *ctx, int argc, char **argv)
+{
+	if (argc != 1)
+		return cmd_usage(ctx, "port: expected one container; hako port CT");
+	struct hk_paths p;
+	struct hk_ct_row c;
+	int r = get_ct(ctx, argv[0], &p, &c);
+	if (r < 0)
+		return r;
+	struct hk_store *st;
+	struct hk_port_row *ports = NULL;
+	size_t n = 0;
+	r = ct_open(ctx, &p, &st);
+	if (r == 0)
+		r = hk_netstore_ports(st, c.id, &ports, &n, &ctx->err);
+	hk_store_close(st);
+	hk_ct_row_free(&c);
+	if (r < 0)
+		return r;
+	struct out_table *t = out_table_new(port_cols, HK_ARRAY_SIZE(port_cols));
+	for (size_t i = 0; i < n; i++) {
+		out_row(t);
+		out_int(t, P_CT, ports[i].ct_port);
+		out_str(t, P_PROTO, ports[i].proto);
+		out_str(t, P_HOST, ports[i].host_ip[0] ? ports[i].host_ip : "0.0.0.0");
+		out_int(t, P_HPORT, ports[i].host_port);
+		out_str(t, P_NET, ports[i].net);
+	}
+	free(ports);
+	r = out_table_print(t, ctx->json, ctx->noheadings);
+	out_table_free(t);
+	return r;
+}
+
+/* ---- hako ss CT ---- */
+
+enum { S_NETID, S_STATE, S_RQ, S_SQ, S_LOCAL, S_LPORT, S_PEER, S_PPORT, S_PROC };
+static const struct out_col ss_cols[] = {
+	[S_NETID] = { "Netid", "netid" },	   [S_STATE] = { "State", "state" },
+	[S_RQ] = { "Recv-Q", "recv_q", true },	   [S_SQ] = { "Send-Q", "send_q", true },
+	[S_LOCAL] = { "Local", "local" },	   [S_LPORT] = { "Port", "local_port", true },
+	[S_PEER] = { "Peer", "peer", false, true }, [S_PPORT] = { "PPort", "peer_port", true, true },
+	[S_PROC] = { "Process", "users" },
+};
+
+static void ss_users(struct out_table *t, const struct hk_sock *s)
+{
+	struct json_object *arr = json_object_new_array();
+	char human[256] = "";
+	for (size_t i = 0; i < s->n_users && i < HK_SOCKDIAG_USERS_MAX; i++) {
+		struct json_object *u = json_object_new_object();
+		json_object_object_add(u, "comm", json_object_new_string(s->users[i].comm));
+		json_object_object_add(u, "pid", json_object_new_int(s->users[i].pid));
+		json_object_object_add(u, "fd", json_object_new_int(s->users[i].fd));
+		json_object_array_add(arr, u);
+		size_t o = strlen(human);
+		snprintf(human + o, sizeof(human) - o, "%s(\"%s\",pid=%d,fd=%d)", i ? "," : "users:",
+			 s->users[i].comm, s->users[i].pid, s->users[i].fd);
+	}
+	out_json(t, S_PROC, arr, human[0] ? human : NULL);
+}
+
+int cmd_ct_ss(struct hk_ctx *ctx, int argc, char **argv)
+{
+	unsigned flags = 0;
+	int i = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		for (const char *c = argv[i] + 1; *c; c++) {
+			if (*c == 't')
+				flags |= HK_SOCKDIAG_TCP;
+			else if (*c == 'u')
+				flags |= HK_SOCKDIAG_UDP;
+			else if (*c == 'p')
+				flags |= HK_SOCKDIAG_PROCS;
+			else if (*c != 'l' && *c != 'n')
+				return cmd_usage(ctx, "ss: unknown option '-%c' (-t, -u, -p)", *c);
+		}
+	}
+	if (argc - i != 1)
+		return cmd_usage(ctx, "ss: expected one container; hako ss [-tup] CT");
+	if (!(flags & (HK_SOCKDIAG_TCP | HK_SOCKDIAG_UDP)))
+		flags |= HK_SOCKDIAG_TCP;
+	struct hk_paths p;
+	struct hk_ct_row c;
+	int r = get_ct(ctx, argv[i], &p, &c);
+	if (r < 0)
+		return r;
+	char path[HK_PATH_MAX + 16];
+	hk_ct_nsdir(&p, c.id, path, sizeof(path));
+	strncat(path, "/net", sizeof(path) - strlen(path) - 1);
+	bool running = !strcmp(c.state, HK_CT_RUNNING);
+	hk_ct_row_free(&c);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (!running || fd < 0)
+		return hk_err_set(&ctx->err, -ESRCH, "ss: container '%s' is not running", argv[i]);
+	struct hk_sock *v;
+	size_t n;
+	r = hk_sockdiag_list(fd, flags, &v, &n, &ctx->err);
+	if (r < 0)
+		return r;
+	struct out_table *t = out_table_new(ss_cols, HK_ARRAY_SIZE(ss_cols));
+	for (size_t k = 0; k < n; k++) {
+		char a[INET6_ADDRSTRLEN];
+		out_row(t);
+		out_str(t, S_NETID, v[k].proto == IPPROTO_TCP ? "tcp" : "udp");
+		out_str(t, S_STATE, hk_sockdiag_state_str(v[k].state));
+		out_int(t, S_RQ, v[k].rqueue);
+		out_int(t, S_SQ, v[k].wqueue);
+		out_str(t, S_LOCAL, inet_ntop(v[k].family, v[k].local.addr.raw, a, sizeof(a)));
+		out_int(t, S_LPORT, v[k].local_port);
+		out_str(t, S_PEER, inet_ntop(v[k].family, v[k].peer.addr.raw, a, sizeof(a)));
+		out_int(t, S_PPORT, v[k].peer_port);
+		if (flags & HK_SOCKDIAG_PROCS)
+			ss_users(t, &v[k]);
+	}
+	free(v);
+	r = out_table_print(t, ctx->json, ctx->noheadings);
+	out_table_free(t);
+	return r;
+}

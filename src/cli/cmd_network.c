@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hako network create|ls|inspect|rm|prune|connect|disconnect: Docker-style networks
+ * (src/lib/network.h). Everything is validated before anything changes; changes to networks
+ * and attachments are serialized by the library's lock.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/cleanup.h"
+#include "ct.h"
+#include "netrun.h"
+#include "network.h"
+#include "out.h"
+
+static int opt_val(struct hk_ctx *ctx, int argc, char **argv, int *i, const char **ret)
+{
+	if (*i + 1 >= argc)
+		return cmd_usage(ctx, "network: %s needs a value", argv[*i]);
+	*ret = argv[++*i];
+	return 0;
+}
+
+static int set_str(struct hk_ctx *ctx, char *dst, size_t len, const char *v, const char *what)
+{
+	if (strlen(v) >= len)
+		return cmd_usage(ctx, "network: %s '%s' is too long", what, v);
+	snprintf(dst, len, "%s", v);
+	return 0;
+}
+
+static int create_opt(struct hk_ctx *ctx, struct hk_net_row *n, bool *ipv6, int argc, char **argv,
+		      int *i)
+{
+	const char *a = argv[*i], *v = NULL;
+	if (!strcmp(a, "--internal")) {
+		n->internal = true;
+		return 0;
+	}
+	if (!strcmp(a, "--ipv6")) {
+		*ipv6 = true;
+		return 0;
+	}
+	int r = opt_val(ctx, argc, argv, i, &v);
+	if (r < 0)
+		return r;
+	bool six = strchr(v, ':') != NULL;
+	if (!strcmp(a, "--driver") || !strcmp(a, "-d"))
+		return set_str(ctx, n->driver, sizeof(n->driver), v, "--driver");
+	if (!strcmp(a, "--subnet"))
+		return six ? set_str(ctx, n->subnet6, sizeof(n->subnet6), v, "--subnet")
+			   : set_str(ctx, n->subnet, sizeof(n->subnet), v, "--subnet");
+	if (!strcmp(a, "--gateway"))
+		return six ? set_str(ctx, n->gateway6, sizeof(n->gateway6), v, "--gateway")
+			   : set_str(ctx, n->gateway, sizeof(n->gateway), v, "--gateway");
+	if (!strcmp(a, "--ip-range"))
+		return set_str(ctx, n->iprange, sizeof(n->iprange), v, "--ip-range");
+	if (!strcmp(a, "--parent"))
+		return set_str(ctx, n->parent, sizeof(n->parent), v, "--parent");
+	if (!strcmp(a, "--mtu"))
+		return hk_parse_u32(v, 68, 65535, &n->mtu, "--mtu", &ctx->err);
+	return cmd_usage(ctx, "network create: unknown option '%s'", a);
+}
+
+static int net_create(struct hk_ctx *ctx, int argc, char **argv)
+{
+	struct hk_net_row n = { 0 };
+	bool ipv6 = false;
+	const char *name = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (argv[i][0] != '-') {
+			if (name)
+				return cmd_usage(ctx, "network create: unexpected '%s'", argv[i]);
+			name = argv[i];
+			continue;
+		}
+		int r = create_opt(ctx, &n, &ipv6, argc, argv, &i);
+		if (r < 0)
+			return r;
+	}
+	if (!name)
+		return cmd_usage(ctx, "network create: missing NAME");
+	if (set_str(ctx, n.name, sizeof(n.name), name, "name") < 0)
+		return -EINVAL;
+	if (n.subnet6[0] && !ipv6)
+		return cmd_usage(ctx, "network create: an IPv6 --subnet needs --ipv6");
+	if (ipv6 && !n.subnet6[0])
+		return cmd_usage(ctx, "network create: --ipv6 needs an IPv6 --subnet");
+	if (n.gateway6[0] && !n.subnet6[0])
+		return cmd_usage(ctx, "network create: an IPv6 --gateway needs an IPv6 --subnet");
+	int r = hk_network_check(&n, &ctx->err);
+	if (r < 0)
+		return r;
+	struct hk_paths p;
+	struct hk_store *st;
+	r = ct_open(ctx, &p, &st);
+	if (r < 0)
+		return r;
+	struct hk_net_notes notes = { 0 };
+	r = hk_network_create(st, &p, &n, &notes, &ctx->err);
+	hk_store_close(st);
+	netrun_notes(&notes);
+	if (r == 0)
+		printf("%s\n", n.name);
+	return r;
+}
+
+enum { N_NAME, N_DRIVER, N_SUBNET, N_GW, N_DEV, N_INTERNAL, N_CTS, N_SUBNET6, N_GW6, N_MTU,
+       N_BRIDGE, N_PARENT, N_RANGE };
+static const struct out_col net_cols[] = {
+	[N_NAME] = { "NAME", "name" },
+	[N_DRIVER] = { "DRIVER", "driver" },
+	[N_SUBNET] = { "SUBNET", "subnet" },
+	[N_GW] = { "GATEWAY", "gateway" },
+	[N_DEV] = { "DEVICE", "device" },
+	[N_INTERNAL] = { "INTERNAL", "internal" },
+	[N_CTS] = { "CONTAINERS", "containers", true },
+	[N_SUBNET6] = { "SUBNET6", "subnet6", false, true },
+	[N_GW6] = { "GATEWAY6", "gateway6", false, true },
+	[N_MTU] = { "MTU", "mtu", true, true },
+	[N_BRIDGE] = { "BRIDGE", "bridge", false, true },
+	[N_PARENT] = { "PARENT", "parent", false, true },
+	[N_RANGE] = { "IP RANGE", "ip_range", false, true },
+};
+
+static void net_row(struct out_table *t, const struct hk_net_row *n, size_t cts)
+{
+	out_row(t);
+	out_str(t, N_NAME, n->name);
+	out_str(t, N_DRIVER, n->driver);
+	out_str(t, N_SUBNET, n->subnet);
+	out_str(t, N_GW, n->gateway);
+	out_str(t, N_DEV, n->bridge[0] ? n->bridge : n->parent);
+	out_bool(t, N_INTERNAL, n->internal);
+	out_int(t, N_CTS, (int64_t)cts);
+	out_str(t, N_SUBNET6, n->subnet6[0] ? n->subnet6 : NULL);
+	out_str(t, N_GW6, n->gateway6[0] ? n->gateway6 : NULL);
+	if (n->mtu)
+		out_int(t, N_MTU, n->mtu);
+	out_str(t, N_BRIDGE, n->bridge[0] ? n->bridge : NULL);
+	out_str(t, N_PARENT, n->parent[0] ? n->parent : NULL);
+	out_str(t, N_RANGE, n->iprange);
+}
+
+static int net_ls(struct hk_ctx *ctx, int argc, char **argv)
+{
+	bool quiet = argc == 1 && !strcmp(argv[0], "-q");
+	if (argc > (quiet ? 1 : 0))
+		return cmd_usage(ctx, "network ls: unexpected '%s'", argv[0]);
+	struct hk_paths p;
+	struct hk_store *st;
+	struct hk_net_row *nets = NULL;
+	struct hk_lease_row *l = NULL;
+	size_t n = 0, nl = 0;
+	int r = ct_open(ctx, &p, &st);
+	if (r < 0)
+		return r;
+	r = hk_netstore_list(st, &nets, &n, &ctx->err);
+	if (r == 0)
+		r = hk_netstore_leases(st, NULL, NULL, &l, &nl, &ctx->err);
+	hk_store_close(st);
+	struct out_table *t = out_table_new(net_cols, HK_ARRAY_SIZE(net_cols));
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (quiet && !ctx->json) {
+			printf("%s\n", nets[i].name);
+			continue;
+		}
+		size_t cts = 0;
+		for (size_t k = 0; k < nl; k++)
+			cts += !strcmp(l[k].net, nets[i].name);
+		net_row(t, &nets[i], cts);
+	}
+	if (r == 0 && !(quiet && !ctx->json))
+		r = out_table_print(t, ctx->json, ctx->noheadings);
+	out_table_free(t);
+	free(nets);
+	free(l);
+	return r;
+}
+
+static struct json_object *jstr(const char *s)
+{
+	return json_object_new_string(s);
+}
+
+static struct json_object *net_json(const struct hk_net_row *n, const struct hk_lease_row *l,
+				    size_t nl)
+{
+	struct json_object *o = json_object_new_object(), *cts = json_object_new_array();
+	json_object_object_add(o, "name", jstr(n->name));
+	json_object_object_add(o, "driver", jstr(n->driver));
+	json_object_object_add(o, "bridge", jstr(n->bridge));
+	json_object_object_add(o, "parent", jstr(n->parent));
+	json_object_object_add(o, "subnet", jstr(n->subnet));
+	json_object_object_add(o, "gateway", jstr(n->gateway));
+	json_object_object_add(o, "ip_range", jstr(n->iprange));
+	json_object_object_add(o, "subnet6", jstr(n->subnet6));
+	json_object_object_add(o, "gateway6", jstr(n->gateway6));
+	json_object_object_add(o, "internal", json_object_new_boolean(n->internal));
+	json_object_object_add(o, "mtu", json_object_new_int((int)n->mtu));
+	json_object_object_add(o, "created", json_object_new_int64(n->created));
+	for (size_t i = 0; i < nl; i++) {
+		if (strcmp(l[i].net, n->name))
+			continue;
+		struct json_object *c = json_object_new_object();
+		json_object_object_add(c, "id", jstr(l[i].ct));
+		json_object_object_add(c, "name", jstr(l[i].ct_name));
+		json_object_object_add(c, "ifname", jstr(l[i].ifname));
+		json_object_object_add(c, "host_ifname", jstr(l[i].hostif));
+		json_object_object_add(c, "address", jstr(l[i].addr));
+		json_object_object_add(c, "address6", jstr(l[i].addr6));
+		json_object_object_add(c, "aliases", jstr(l[i].aliases));
+		json_object_array_add(cts, c);
+	}
+	json_object_object_add(o, "containers", cts);
+	return o;
+}
+
+static int net_inspect(struct hk_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 1)
+		return cmd_usage(ctx, "network inspect: missing NAME");
+	struct hk_paths p;
+	struct hk_store *st;
+	int r = ct_open(ctx, &p, &st);
+	if (r < 0)
+		return r;
+	struct json_object *arr = json_object_new_array();
+	for (int i = 0; r == 0 && i < argc; i++) {
+		struct hk_net_row n;
+		struct hk_lease_row *l = NULL;
+		size_t nl = 0;
+		r = hk_netstore_get(st, argv[i], &n, &ctx->err);
+		if (r == 0)
+			r = hk_netstore_leases(st, n.name, NULL, &l, &nl, &ctx->err);
+		if (r == 0)
+			json_object_array_add(arr, net_json(&n, l, nl));
+		free(l);
+	}
+	hk_store_close(st);
+	if (r == 0)
+		return out_json_print(arr);
+	json_object_put(arr);
+	return r;
+}
+
+static int net_rm(struct hk_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 1)
+		return cmd_usage(ctx, "network rm: missing NAME");
+	struct hk_paths p;
+	struct hk_store *st = NULL;
+	int r = ct_open(ctx, &p, &st);
+	for (int i = 0; r == 0 && i < argc; i++) {
+		r = hk_network_remove(st, &p, argv[i], &ctx->err);
+		if (r == 0)
+			printf("%s\n", argv[i]);
+	}
+	hk_store_close(st);
+	return r;
+}
+
+static int net_prune(struct hk_ctx *ctx, int argc, char **argv)
+{
+	if (argc > 0 && strcmp(argv[0], "-f") && strcmp(argv[0], "--force"))
+		return cmd_usage(ctx, "network prune: unexpected '%s'", argv[0]);
+	struct hk_paths p;
+	struct hk_store *st;
+	struct hk_net_row *nets = NULL;
+	struct hk_lease_row *l = NULL;
+	size_t n = 0, nl = 0;
+	int r = ct_open(ctx, &p, &st);
+	if (r < 0)
+		return r;
+	r = hk_netstore_list(st, &nets, &n, &ctx->err);
+	if (r == 0)
+		r = hk_netstore_leases(st, NULL, NULL, &l, &nl, &ctx->err);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		bool used = false;
+		for (size_t k = 0; k < nl; k++)
+			used |= !strcmp(l[k].net, nets[i].name);
+		if (used)
+			continue;
+		r = hk_network_remove(st, &p, nets[i].name, &ctx->err);
+		if (r == -EBUSY) { /* a container joined meanwhile */
+			hk_err_clear(&ctx->err);
+			r = 0;
+		} else if (r == 0) {
+			printf("%s\n", nets[i].name);
+		}
+	}
+	hk_store_close(st);
+	free(nets);
+	free(l);
+	return r;
+}
+
+static int running_ct(struct hk_ctx *ctx, struct hk_store *st, const char *key,
+		      struct hk_ct_row *c)
+{
+	int r = hk_store_get(st, key, c, &ctx->err);
+	if (r == -ENOENT)
+		hk_err_class_set(&ctx->err, HK_ERR_NOTFOUND);
+	if (r < 0)
+		return r;
+	if (strcmp(c->state, HK_CT_RUNNING))
+		r = hk_err_set(&ctx->err, -ESRCH, "container '%s' is not running", c->name);
+	else if (strcmp(c->net, "new"))
+		r = cmd_usage(ctx, "container '%s' has --net %s: only containers with their own "
+				   "network namespace join networks", c->name, c->net);
+	if (r < 0)
+		hk_ct_row_free(c);
+	return r;
+}
+
+static int net_connect(struct hk_ctx *ctx, int argc, char **argv)
+{
+	struct netrun o = { 0 };
+	const char *pos[2];
+	int npos = 0;
+	for (int i = 0; i < argc; i++) {
+		if (argv[i][0] != '-') {
+			if (npos == 2)
+				return cmd_usage(ctx, "network connect: unexpected '%s'", argv[i]);
+			pos[npos++] = argv[i];
+			continue;
+		}
+		const char *v = NULL;
+		const char *opt = !strcmp(argv[i], "--alias") ? "--network-alias" : argv[i];
+		if (strcmp(opt, "--ip") && strcmp(opt, "--network-alias") && strcmp(opt, "-p") &&
+		    strcmp(opt, "--publish"))
+			return cmd_usage(ctx, "network connect: unknown option '%s'", argv[i]);
+		int r = opt_val(ctx, argc, argv, &i, &v);
+		if (r == 0)
+			r = netrun_opt(ctx, &o, opt, v);
+		if (r < 0)
+			return r;
+	}
+	if (npos != 2)
+		return cmd_usage(ctx, "network connect: expected NET CT");
+	if (netrun_network(ctx, &o, pos[0]) < 0)
+		return -EINVAL;
+	struct hk_paths p;
+	struct hk_store *st;
+	struct hk_ct_row c;
+	int r = ct_open(ctx, &p, &st);
+	if (r < 0)
+		return r;
+	r = running_ct(ctx, st, pos[1], &c);
+	if (r == 0) {
+		r = netrun_attach(ctx, &o, st, &p, &c);
+		hk_ct_row_free(&c);
+	}
+	hk_store_close(st);
+	return r;
+}
+
+static int net_disconnect(struct hk_ctx *ctx, int argc, char **argv)
+{
+	if (argc != 2)
+		return cmd_usage(ctx, "network disconnect: expected NET CT");
+	struct hk_paths p;
+	struct hk_store *st;
+	struct hk_ct_row c;
+	struct hk_net_row n;
+	int r = ct_open(ctx, &p, &st);
+	if (r < 0)
+		return r;
+	r = hk_netstore_get(st, argv[0], &n, &ctx->err);
+	if (r == 0)
+		r = hk_store_get(st, argv[1], &c, &ctx->err);
+	if (r == -ENOENT)
+		hk_err_class_set(&ctx->err, HK_ERR_NOTFOUND);
+	if (r == 0) {
+		struct hk_lease_row *l = NULL;
+		size_t nl = 0;
+		r = hk_netstore_leases(st, n.name, c.id, &l, &nl, &ctx->err);
+		free(l);
+		if (r == 0 && nl == 0)
+			r = cmd_usage(ctx, "container '%s' is not connected to network '%s'", c.name,
+				      n.name);
+		if (r == 0)
+			r = hk_network_disconnect(st, &p, c.id, n.name, &ctx->err);
+		hk_ct_row_free(&c);
+	}
+	hk_store_close(st);
+	return r;
+}
+
+static const struct cmd_verb verbs[] = {
+	{ "create", NULL, net_create,
+	  "create [--driver bridge|macvlan] [--subnet CIDR] [--gateway IP] [--ip-range CIDR] "
+	  "[--internal] [--parent DEV] [--mtu N] [--ipv6 --subnet CIDR6] NAME" },
+	{ "ls", "list", net_ls, "ls [-q]" },
+	{ "inspect", NULL, net_inspect, "inspect NAME..." },
+	{ "rm", "remove", net_rm, "rm NAME..." },
+	{ "prune", NULL, net_prune, "prune [-f]" },
+	{ "connect", NULL, net_connect, "connect [--ip IP] [--alias NAME]... [-p [HOSTIP:]HOSTPORT:CTPORT[/PROTO]]... NET CT" },
+	{ "disconnect", NULL, net_disconnect, "disconnect NET CT" },
+};
+
+int cmd_network(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return cmd_dispatch(ctx, "network", verbs, HK_ARRAY_SIZE(verbs), "ls", argc, argv);
+}

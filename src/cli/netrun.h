@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* `hako run` options for hako networks (--network NET, --ip, -p, --network-alias), kept in
+ * cmd_netrun.c so cmd_run.c only calls them. */
+#ifndef HK_NETRUN_H
+#define HK_NETRUN_H
+
+#include <stdbool.h>
+
+#include "cmd.h"
+#include "store_net.h"
+
+#define NETRUN_PORTS_MAX 32
+
+struct netrun {
+	char net[HK_NET_NAME_MAX + 1]; /* "" no hako network */
+	const char *ip;
+	char aliases[256];
+	struct hk_port_row ports[NETRUN_PORTS_MAX];
+	size_t n_ports;
+	int notes_fd; /* -d: a copy of the caller's stderr for the monitor's notes, 0: stderr */
+};
+
+/* -d: keep a copy of stderr for the detached monitor (closed once the notes are out). */
+void netrun_keep_stderr(struct netrun *n);
+
+/* Option opt with value val: 1 consumed, 0 not one of ours, < 0 bad input. */
+int netrun_opt(struct hk_ctx *ctx, struct netrun *n, const char *opt, const char *val);
+/* --network VALUE that is not none/host/netns:NAME/new: a hako network ("bridge": the
+ * default one). Validated (name syntax) now, resolved at attach. */
+int netrun_network(struct hk_ctx *ctx, struct netrun *n, const char *val);
+/* After parsing: --ip, -p, --network-alias need --network. */
+int netrun_check(struct hk_ctx *ctx, const struct netrun *n);
+/* Attach the new container (its namespaces persisted) to its network. */
+int netrun_attach(struct hk_ctx *ctx, const struct netrun *n, struct hk_store *st,
+		  const struct hk_paths *p, const struct hk_ct_row *row);
+/* Print what the lib asks to tell the user once (forwarding enabled, resolv.conf). */
+struct hk_net_notes;
+void netrun_notes(const struct hk_net_notes *notes);
+
+#endif

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hako networks: Docker-style bridge and macvlan networks over the state database
+ * (store_net.h), the kernel (netattach.c: bridges, veths, macvlans, addresses, routes) and
+ * nftables (nat.h). network.c orchestrates; every change to networks and attachments runs
+ * under one lock file (STATE/network.lock), since nat.h needs its callers serialized.
+ *
+ * Order of a change: validate everything (bad input: nothing changed) -> record it in the
+ * store (the intent) -> apply it to the kernel and nftables -> on failure undo in reverse.
+ * A hako killed half-way leaves a lease whose container the next command finds dead
+ * (hk_ct_reconcile -> hk_network_ct_release): lease, ports, veth and nft rules go then.
+ */
+#ifndef HK_NETWORK_H
+#define HK_NETWORK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "store_net.h"
+
+/* What a change did that the CLI reports once on stderr. */
+struct hk_net_notes {
+	bool forwarding4; /* net.ipv4.ip_forward was 0 and was set to 1 */
+	bool forwarding6;
+	char resolv[200]; /* "" or a warning about /etc/resolv.conf */
+};
+
+/* Validate a network to create (driver, names, subnets, gateway, range, parent, mtu) and
+ * fill derived fields (the bridge's name). Bad input: usage class; nothing is touched. */
+int hk_network_check(struct hk_net_row *n, struct hk_err *err);
+/* Create: record, then bridge + addresses + nft rules (+ forwarding). */
+int hk_network_create(struct hk_store *st, const struct hk_paths *p, struct hk_net_row *n,
+		      struct hk_net_notes *notes, struct hk_err *err);
+/* The default network "hako" (bridge hako0, first free /24 of 10.123.0.0/16): create it on
+ * first use. Also makes sure a recorded network's bridge and rules exist (after a reboot). */
+int hk_network_ensure(struct hk_store *st, const struct hk_paths *p, const char *name,
+		      struct hk_net_notes *notes, struct hk_err *err);
+/* Remove: refused while containers are attached (naming them). */
+int hk_network_remove(struct hk_store *st, const struct hk_paths *p, const char *name,
+		      struct hk_err *err);
+
+struct hk_net_attach {
+	const char *net;
+	const char *ip;	     /* static address or NULL */
+	const char *aliases; /* space separated or "" */
+	const struct hk_port_row *ports;
+	size_t n_ports;
+};
+
+/* Connect running (or creating) container c to a network: lease, eth<N> in its namespace,
+ * routes, published ports, /etc/hosts of every container on the network, resolv.conf. */
+int hk_network_connect(struct hk_store *st, const struct hk_paths *p, const struct hk_ct_row *c,
+		       const struct hk_net_attach *a, struct hk_net_notes *notes,
+		       struct hk_err *err);
+/* Disconnect c from net (NULL: from every network; what is already gone is no error). */
+int hk_network_disconnect(struct hk_store *st, const struct hk_paths *p, const char *ct_id,
+			  const char *net, struct hk_err *err);
+/* For container.c: the container is going away (exited, removed, found dead). */
+int hk_network_ct_release(struct hk_store *st, const struct hk_paths *p, const char *ct_id,
+			  struct hk_err *err);
+
+/* Rewrite RUN/<id>/hosts of every container on net (write in place: it is bind mounted). */
+int hk_network_hosts_update(struct hk_store *st, const struct hk_paths *p, const char *net,
+			    struct hk_err *err);
+
+/* Internal to network*.c: the lock (an fd to close), and ensure with it held. */
+int hk_network_lock(const struct hk_paths *p, struct hk_err *err);
+int hk_network_ensure_locked(struct hk_store *st, const char *name, struct hk_net_row *ret,
+			     struct hk_net_notes *notes, struct hk_err *err);
+
+/* netattach.c: the kernel side. */
+int hk_netattach_bridge_up(const struct hk_net_row *n, struct hk_err *err);
+int hk_netattach_bridge_down(const struct hk_net_row *n, struct hk_err *err);
+bool hk_netattach_bridge_exists(const struct hk_net_row *n);
+/* Create lease->ifname in the namespace netns_fd (veth peer on the bridge / macvlan child
+ * of the parent), address it, bring it up, default route via the gateway if none yet. */
+int hk_netattach_ct(const struct hk_net_row *n, const struct hk_lease_row *lease, int netns_fd,
+		    struct hk_err *err);
+/* Delete a host-side device by name; absent is fine. */
+int hk_netattach_del(const char *ifname, struct hk_err *err);
+/* Delete a device inside the namespace netns_fd; absent is fine. */
+int hk_netattach_ct_del(int netns_fd, const char *ifname, struct hk_err *err);
+/* The host's IPv4 addresses (to keep automatic subnets away from them). */
+int hk_netattach_host_prefixes(struct hk_prefix **ret, size_t *ret_n, struct hk_err *err);
+
+#endif

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Containers on hako networks: connect, disconnect, release, and the files that carry names
+ * (/etc/hosts, /etc/resolv.conf, bound from RUN/<id>/ by rootfs.c and rewritten in place so
+ * the bind mounts see the change).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "ifindex.h"
+#include "netlink.h"
+#include "store.h"
+#include "nat.h"
+#include "network.h"
+
+#define HOSTS_MARK "# hako networks\n"
+
+/* Replace the file's content in place (it is bind mounted: a rename would not be seen). */
+static int rewrite(const char *path, const char *text)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t n = strlen(text);
+	return write(fd, text, n) == (ssize_t)n ? 0 : -EIO;
+}
+
+static char *slurp(const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf = calloc(1, 16384);
+	if (fd < 0 || !buf) {
+		free(buf);
+		return NULL;
+	}
+	ssize_t k = read(fd, buf, 16383);
+	buf[k > 0 ? k : 0] = 0;
+	return buf;
+}
+
+/* The hosts file of container id: what run wrote, then one line per peer. */
+static int hosts_one(const struct hk_paths *p, const char *id, const struct hk_lease_row *all,
+		     size_t n_all)
+{
+	char path[HK_PATH_MAX + 32];
+	hk_ct_rundir(p, id, path, sizeof(path));
+	strncat(path, "/hosts", sizeof(path) - strlen(path) - 1);
+	_cleanup_free_ char *old = slurp(path);
+	if (!old)
+		return -ENOENT;
+	char *mark = strstr(old, HOSTS_MARK);
+	if (mark)
+		*mark = 0;
+	size_t cap = strlen(old) + 64 + n_all * 400;
+	_cleanup_free_ char *out = malloc(cap);
+	if (!out)
+		return -ENOMEM;
+	size_t o = (size_t)snprintf(out, cap, "%s" HOSTS_MARK, old);
+	for (size_t i = 0; i < n_all; i++) {
+		const struct hk_lease_row *l = &all[i];
+		bool mine = !strcmp(l->ct, id), shared = mine;
+		for (size_t j = 0; j < n_all && !shared; j++)
+			shared = !strcmp(all[j].ct, id) && !strcmp(all[j].net, l->net);
+		if (!shared || !l->ct_name[0])
+			continue;
+		o += (size_t)snprintf(out + o, cap - o, "%s\t%s%s%s\n", l->addr, l->ct_name,
+				      l->aliases[0] ? " " : "", l->aliases);
+		if (l->addr6[0])
+			o += (size_t)snprintf(out + o, cap - o, "%s\t%s%s%s\n", l->addr6,
+					      l->ct_name, l->aliases[0] ? " " : "", l->aliases);
+	}
+	return rewrite(path, out);
+}
+
+int hk_network_hosts_update(struct hk_store *st, const struct hk_paths *p, const char *net,
+			    struct hk_err *err)
+{
+	struct hk_lease_row *all;
+	size_t n;
+	int r = hk_netstore_leases(st, NULL, NULL, &all, &n, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		if (!net || !strcmp(all[i].net, net))
+			hosts_one(p, all[i].ct, all, n);
+	free(all);
+	return 0;
+}
+
+static bool loopback_ns(const char *line)
+{
+	char a[64];
+	if (sscanf(line, "nameserver %63s", a) != 1)
+		return false;
+	return !strncmp(a, "127.", 4) || !strcmp(a, "::1");
+}
+
+/* Append the non-loopback lines of file to out; count the nameservers kept and dropped. */
+static void resolv_filter(const char *file, char *out, size_t cap, int *kept, int *dropped)
+{
+	_cleanup_free_ char *text = slurp(file);
+	for (char *save, *line = text ? strtok_r(text, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		bool ns = !strncmp(line, "nameserver", 10);
+		if (ns && loopback_ns(line)) {
+			(*dropped)++;
+			continue;
+		}
+		*kept += ns;
+		size_t o = strlen(out);
+		snprintf(out + o, cap - o, "%s\n", line);
+	}
+}
+
+/*
+ * The container's resolv.conf: the host's, without loopback resolvers (127.0.0.53 of
+ * systemd-resolved, a local dnsmasq): the container has its own loopback. With only such
+ * resolvers, systemd-resolved's upstream list (/run/systemd/resolve/resolv.conf) is used, as
+ * Docker does; failing that the container gets no nameserver and a warning. hako never puts
+ * a public resolver there by itself.
+ */
+static void resolv_write(const struct hk_paths *p, const char *id, struct hk_net_notes *notes)
+{
+	char out[8192] = "", path[HK_PATH_MAX + 32];
+	int kept = 0, dropped = 0;
+	resolv_filter("/etc/resolv.conf", out, sizeof(out), &kept, &dropped);
+	if (dropped && !kept) {
+		char up[8192] = "";
+		int k2 = 0, d2 = 0;
+		resolv_filter("/run/systemd/resolve/resolv.conf", up, sizeof(up), &k2, &d2);
+		if (k2) {
+			snprintf(out, sizeof(out), "%s", up);
+			kept = k2;
+		} else if (notes) {
+			snprintf(notes->resolv, sizeof(notes->resolv),
+				 "the host's resolvers are on loopback only, which a container "
+				 "cannot reach: its /etc/resolv.conf has no nameserver");
+		}
+	}
+	hk_ct_rundir(p, id, path, sizeof(path));
+	strncat(path, "/resolv.conf", sizeof(path) - strlen(path) - 1);
+	rewrite(path, out);
+}
+
+/* Refuse a host port some process on the host holds already (as Docker's proxy would). */
+static int port_free(const struct hk_port_row *pr, struct hk_err *err)
+{
+	bool udp = !strcmp(pr->proto, "udp");
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	struct hk_prefix a = { 0 };
+	struct hk_err e;
+	if (pr->host_ip[0] && hk_parse_addr(pr->host_ip, 0, &a, &e) < 0)
+		return 0;
+	if (a.family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(pr->host_port);
+		memcpy(&s6->sin6_addr, a.addr.raw, 16);
+		len = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(pr->host_port);
+		if (a.family)
+			memcpy(&s4->sin_addr, a.addr.raw, 4);
+		len = sizeof(*s4);
+	}
+	_cleanup_close_ int fd = socket(ss.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) == 0 || errno != EADDRINUSE)
+		return 0;
+	hk_err_usage(err, "host port %s%s%u/%s is already in use on the host", pr->host_ip,
+		     pr->host_ip[0] ? ":" : "", pr->host_port, pr->proto);
+	err->code = -EADDRINUSE;
+	return -EADDRINUSE;
+}
+
+static int ports_nat(const struct hk_net_row *n, const struct hk_lease_row *l,
+		     const struct hk_port_row *ports, size_t np, struct hk_err *err)
+{
+	struct hk_nat_port *np_ = calloc(np * 2 + 1, sizeof(*np_));
+	if (!np_)
+		return hk_err_sys(err, -ENOMEM, "ports");
+	size_t k = 0;
+	struct hk_err e;
+	for (size_t i = 0; i < np; i++) {
+		for (int v6 = 0; v6 < 2; v6++) {
+			struct hk_nat_port *q = &np_[k];
+			const char *ct = v6 ? l->addr6 : l->addr;
+			if (!ct[0] || hk_parse_addr(ct, v6 ? AF_INET6 : AF_INET, &q->ct_ip, &e) < 0)
+				continue;
+			if (ports[i].host_ip[0] &&
+			    (hk_parse_addr(ports[i].host_ip, 0, &q->host_ip, &e) < 0 ||
+			     q->host_ip.family != q->ct_ip.family))
+				continue;
+			q->proto = !strcmp(ports[i].proto, "udp") ? IPPROTO_UDP : IPPROTO_TCP;
+			q->host_port = ports[i].host_port;
+			q->ct_port = ports[i].ct_port;
+			k++;
+		}
+	}
+	_cleanup_nat_ struct hk_nat *nat = NULL;
+	int r = hk_nat_open(&nat, -1, err);
+	if (r == 0)
+		r = hk_nat_ports_add(nat, n->name, l->ct, np_, k, err);
+	free(np_);
+	return r;
+}
+
+static void pick_ifnames(struct hk_store *st, const struct hk_net_row *n, const char *id,
+			 struct hk_lease_row *l)
+{
+	struct hk_lease_row *mine = NULL;
+	size_t nm = 0;
+	struct hk_err e;
+	hk_netstore_leases(st, NULL, id, &mine, &nm, &e);
+	for (int k = 0; k < 10; k++) {
+		char want[16];
+		snprintf(want, sizeof(want), "eth%d", k);
+		bool used = false;
+		for (size_t i = 0; i < nm; i++)
+			used |= !strcmp(mine[i].ifname, want);
+		if (!used) {
+			strcpy(l->ifname, want);
+			if (n->bridge[0])
+				snprintf(l->hostif, sizeof(l->hostif), "hk%.12s%d", id, k);
+			break;
+		}
+	}
+	free(mine);
+}
+
+static int ct_netns(const struct hk_paths *p, const char *id, struct hk_err *err)
+{
+	char path[HK_PATH_MAX + 16];
+	hk_ct_nsdir(p, id, path, sizeof(path));
+	strncat(path, "/net", sizeof(path) - strlen(path) - 1);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd >= 0 ? fd : hk_err_sys(err, -errno, "container network namespace '%s'", path);
+}
+
+static int connect_locked(struct hk_store *st, const struct hk_paths *p, const struct hk_ct_row *c,
+			  const struct hk_net_attach *a, struct hk_net_notes *notes,
+			  struct hk_err *err)
+{
+	struct hk_net_row n;
+	int r = hk_network_ensure_locked(st, a->net, &n, notes, err);
+	if (r < 0)
+		return r;
+	if (a->n_ports && (n.internal || strcmp(n.driver, "bridge")))
+		return hk_err_usage(err, "network '%s': ports can only be published on a bridge "
+					 "network with a way out", n.name);
+	for (size_t i = 0; i < a->n_ports; i++)
+		if ((r = port_free(&a->ports[i], err)) < 0)
+			return r;
+	_cleanup_close_ int nsfd = ct_netns(p, c->id, err);
+	if (nsfd < 0)
+		return nsfd;
+	struct hk_lease_row l = { 0 };
+	snprintf(l.net, sizeof(l.net), "%s", n.name);
+	snprintf(l.ct, sizeof(l.ct), "%s", c->id);
+	snprintf(l.aliases, sizeof(l.aliases), "%s", a->aliases ? a->aliases : "");
+	pick_ifnames(st, &n, c->id, &l);
+	if (!l.ifname[0])
+		return hk_err_usage(err, "container '%s' is on too many networks", c->name);
+	bool first = !strcmp(l.ifname, "eth0");
+	r = hk_netstore_lease(st, &l, a->ip, a->ports, a->n_ports, err);
+	if (r < 0)
+		return r;
+	r = hk_netattach_ct(&n, &l, nsfd, err);
+	if (r == 0 && a->n_ports)
+		r = ports_nat(&n, &l, a->ports, a->n_ports, err);
+	if (r < 0) {
+		struct hk_err e;
+		if (l.hostif[0])
+			hk_netattach_del(l.hostif, &e);
+		hk_netattach_ct_del(nsfd, l.ifname, &e);
+		hk_netstore_release(st, n.name, c->id, &e);
+		return hk_err_prefix(err, "network '%s'", n.name);
+	}
+	if (first)
+		resolv_write(p, c->id, notes);
+	return hk_network_hosts_update(st, p, n.name, err);
+}
+
+int hk_network_connect(struct hk_store *st, const struct hk_paths *p, const struct hk_ct_row *c,
+		       const struct hk_net_attach *a, struct hk_net_notes *notes,
+		       struct hk_err *err)
+{
+	_cleanup_close_ int lock = hk_network_lock(p, err);
+	return lock < 0 ? lock : connect_locked(st, p, c, a, notes, err);
+}
+
+int hk_network_disconnect(struct hk_store *st, const struct hk_paths *p, const char *ct_id,
+			  const char *net, struct hk_err *err)
+{
+	struct hk_lease_row *l;
+	size_t n;
+	int r = hk_netstore_leases(st, net, ct_id, &l, &n, err);
+	if (r < 0)
+		return r;
+	if (n == 0) {
+		free(l);
+		return 0;
+	}
+	_cleanup_close_ int lock = hk_network_lock(p, err);
+	if (lock < 0) {
+		free(l);
+		return lock;
+	}
+	struct hk_err e;
+	int nsfd = ct_netns(p, ct_id, &e);
+	struct hk_port_row *ports = NULL;
+	size_t np = 0;
+	if (hk_netstore_ports(st, ct_id, &ports, &np, &e) < 0)
+		np = 1; /* unknown: look in nftables anyway */
+	free(ports);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		_cleanup_nat_ struct hk_nat *nat = NULL;
+		if (np && hk_nat_open(&nat, -1, &e) == 0)
+			hk_nat_ports_del(nat, l[i].net, ct_id, &e);
+		if (l[i].hostif[0])
+			r = hk_netattach_del(l[i].hostif, err);
+		else if (nsfd >= 0)
+			r = hk_netattach_ct_del(nsfd, l[i].ifname, err);
+		if (r == 0)
+			r = hk_netstore_release(st, l[i].net, ct_id, err);
+		if (r == 0)
+			r = hk_network_hosts_update(st, p, l[i].net, err);
+	}
+	if (nsfd >= 0)
+		close(nsfd);
+	/* the container's own file loses the peers of the networks it left */
+	struct hk_lease_row *rest;
+	size_t nr;
+	if (r == 0 && hk_netstore_leases(st, NULL, NULL, &rest, &nr, &e) == 0) {
+		hosts_one(p, ct_id, rest, nr);
+		free(rest);
+	}
+	free(l);
+	return r;
+}
+
+int hk_network_ct_release(struct hk_store *st, const struct hk_paths *p, const char *ct_id,
+			  struct hk_err *err)
+{
+	return hk_network_disconnect(st, p, ct_id, NULL, err);
+}
