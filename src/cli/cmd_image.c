@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hako image import|load|add-dir|bootstrap|ls|inspect|rm|tag|prune|save, and the top-level
+ * hako commit and hako export. Thin: image.h does the work.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "ct.h"
+#include "image.h"
+#include "out.h"
+
+struct img_session {
+	struct hk_paths paths;
+	struct hk_store *st;
+	struct hk_images *im;
+};
+
+static int img_open(struct hk_ctx *ctx, struct img_session *s)
+{
+	int r = ct_open(ctx, &s->paths, &s->st);
+	if (r == 0)
+		r = hk_images_open(s->paths.state, s->st, &s->im, &ctx->err);
+	return r;
+}
+
+static void img_close(struct img_session *s)
+{
+	hk_images_close(s->im);
+	hk_store_close(s->st);
+}
+
+/* ---- progress on a terminal ---- */
+
+struct progress {
+	struct timespec t0;
+	struct timespec last;
+	uint64_t done; /* bytes of finished layers */
+	size_t layer;
+	uint64_t in;
+};
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress_cb(void *ud, size_t layer, size_t nlayers, uint64_t in, uint64_t out)
+{
+	struct progress *p = ud;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (layer != p->layer) {
+		p->done += p->in;
+		p->layer = layer;
+	}
+	p->in = in;
+	if (since(&p->last, &now) < 0.2)
+		return;
+	p->last = now;
+	double t = since(&p->t0, &now), mib = (double)(p->done + in) / (1 << 20);
+	fprintf(stderr, "\r\033[Klayer %zu/%zu: %.1f MiB read, %.1f MiB written, %.1f MiB/s",
+		layer + 1, nlayers, mib, (double)out / (1 << 20), t > 0 ? mib / t : 0.0);
+}
+
+static void progress_end(struct progress *p)
+{
+	if (p->last.tv_sec)
+		fprintf(stderr, "\r\033[K");
+}
+
+/* Options shared by import/load/add-dir/bootstrap; returns the positional args left. */
+static int parse_add(struct hk_ctx *ctx, const char *verb, int argc, char **argv, char *tag,
+		     struct hk_image_opts *o, char **pos, int maxpos)
+{
+	int npos = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if ((!strcmp(a, "--name") || !strcmp(a, "-t")) && i + 1 < argc) {
+			if (hk_image_ref_normalize(argv[++i], tag, HK_IMAGE_REF_MAX, &ctx->err) < 0)
+				return hk_err_prefix(&ctx->err, "image %s", verb);
+			o->tag = tag;
+		} else if (!strcmp(a, "--allow-devices")) {
+			o->allow_devices = true;
+		} else if (a[0] == '-' && a[1]) {
+			return cmd_usage(ctx, "image %s: unknown option '%s'", verb, a);
+		} else if (npos == maxpos) {
+			return cmd_usage(ctx, "image %s: unexpected argument '%s'", verb, a);
+		} else {
+			pos[npos++] = argv[i];
+		}
+	}
+	return npos;
+}
+
+static int finish_add(struct hk_ctx *ctx, int r, const char *id)
+{
+	if (r < 0)
+		return r;
+	if (ctx->json) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(id));
+		return out_json_print(o);
+	}
+	printf("%s\n", id);
+	return out_flush();
+}
+
+enum add_kind { ADD_IMPORT, ADD_LOAD, ADD_DIR, ADD_BOOTSTRAP };
+
+static int image_add(struct hk_ctx *ctx, enum add_kind kind, int argc, char **argv)
+{
+	static const char *const verbs[] = { "import", "load", "add-dir", "bootstrap" };
+	const char *verb = verbs[kind];
+	char tag[HK_IMAGE_REF_MAX], *pos[2] = { NULL, NULL };
+	struct hk_image_opts o = {0};
+	int npos = parse_add(ctx, verb, argc, argv, tag, &o, pos, 2);
+	if (npos < 0)
+		return npos;
+	if (kind == ADD_BOOTSTRAP) {
+		if (npos != 2 || strcmp(pos[0], "busybox"))
+			return cmd_usage(ctx, "image bootstrap: expected 'busybox NAME[:TAG]'");
+		if (hk_image_ref_normalize(pos[1], tag, sizeof(tag), &ctx->err) < 0)
+			return hk_err_prefix(&ctx->err, "image bootstrap");
+		o.tag = tag;
+	} else if (npos != 1) {
+		return cmd_usage(ctx, "image %s: expected one %s", verb,
+				 kind == ADD_DIR ? "DIR" : "FILE");
+	}
+	if (kind == ADD_DIR && !o.tag)
+		return cmd_usage(ctx, "image add-dir: --name NAME[:TAG] is required");
+	struct progress p = {0};
+	if (isatty(STDERR_FILENO) && !ctx->json) {
+		clock_gettime(CLOCK_MONOTONIC, &p.t0);
+		o.progress = progress_cb;
+		o.userdata = &p;
+	}
+	struct img_session s = {0};
+	char id[HK_DIGEST_MAX];
+	int r = img_open(ctx, &s);
+	const char *bb = getenv("HAKO_BUSYBOX");
+	if (r == 0 && kind == ADD_IMPORT)
+		r = hk_image_import(s.im, pos[0], &o, id, &ctx->err);
+	else if (r == 0 && kind == ADD_LOAD)
+		r = hk_image_load(s.im, pos[0], &o, id, &ctx->err);
+	else if (r == 0 && kind == ADD_DIR)
+		r = hk_image_add_dir(s.im, pos[0], &o, id, &ctx->err);
+	else if (r == 0)
+		r = hk_image_bootstrap_busybox(s.im, bb ? bb : "/bin/busybox", &o, id, &ctx->err);
+	progress_end(&p);
+	img_close(&s);
+	return finish_add(ctx, r, id);
+}
+
+static int image_import(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return image_add(ctx, ADD_IMPORT, argc, argv);
+}
+static int image_load(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return image_add(ctx, ADD_LOAD, argc, argv);
+}
+static int image_add_dir(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return image_add(ctx, ADD_DIR, argc, argv);
+}
+static int image_bootstrap(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return image_add(ctx, ADD_BOOTSTRAP, argc, argv);
+}
+
+static void human_size(uint64_t b, char *buf, size_t len)
+{
+	if (b >= (1ULL << 30))
+		snprintf(buf, len, "%.1fGB", (double)b / (1ULL << 30));
+	else if (b >= (1ULL << 20))
+		snprintf(buf, len, "%.1fMB", (double)b / (1ULL << 20));
+	else
+		snprintf(buf, len, "%.1fkB", (double)b / 1024);
+}
+
+enum { C_NAME, C_ID, C_LAYERS, C_SIZE, C_CREATED, C_BYTES };
+static const struct out_col ls_cols[] = {
+	[C_NAME] = { "NAME", "name" },	      [C_ID] = { "ID", "id" },
+	[C_LAYERS] = { "LAYERS", "layers", true }, [C_SIZE] = { "SIZE", "size_human", true },
+	[C_CREATED] = { "CREATED", "created" },	   [C_BYTES] = { "BYTES", "size", true, true },
+};
+
+static void ls_row(struct out_table *t, const struct hk_image_row *r, const char *name)
+{
+	char size[32], created[32], id[16];
+	struct tm tm;
+	time_t c = (time_t)r->created;
+	strftime(created, sizeof(created), "%Y-%m-%d %H:%M:%S", localtime_r(&c, &tm));
+	human_size(r->size, size, sizeof(size));
+	snprintf(id, sizeof(id), "%.12s", hk_digest_hex(r->id));
+	out_row(t);
+	out_str(t, C_NAME, name);
+	out_str(t, C_ID, id);
+	out_int(t, C_LAYERS, (int64_t)r->nlayers);
+	out_str(t, C_SIZE, size);
+	out_str(t, C_CREATED, created);
+	out_int(t, C_BYTES, (int64_t)r->size);
+}
+
+static int image_ls(struct hk_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 0)
+		return cmd_usage(ctx, "image ls: takes no arguments");
+	struct img_session s = {0};
+	struct hk_image_row *rows = NULL;
+	size_t n = 0;
+	int r = img_open(ctx, &s);
+	if (r == 0)
+		r = hk_imgstore_list(s.st, &rows, &n, &ctx->err);
+	img_close(&s);
+	if (r < 0)
+		return r;
+	struct out_table *t = out_table_new(ls_cols, HK_ARRAY_SIZE(ls_cols));
+	for (size_t i = 0; i < n; i++) {
+		if (!rows[i].ntags)
+			ls_row(t, &rows[i], NULL);
+		for (size_t k = 0; k < rows[i].ntags; k++)
+			ls_row(t, &rows[i], rows[i].tags[k]);
+	}
+	hk_image_rows_free(rows, n);
+	r = out_table_print(t, ctx->json, ctx->noheadings);
+	out_table_free(t);
+	return r < 0 ? hk_err_sys(&ctx->err, r, "image ls") : 0;
+}
+
+static struct json_object *inspect_one(const struct hk_image_row *r)
+{
+	struct json_object *o = json_object_new_object(), *tags = json_object_new_array(),
+			   *layers = json_object_new_array();
+	json_object_object_add(o, "id", json_object_new_string(r->id));
+	for (size_t i = 0; i < r->ntags; i++)
+		json_object_array_add(tags, json_object_new_string(r->tags[i]));
+	json_object_object_add(o, "tags", tags);
+	json_object_object_add(o, "created", json_object_new_int64(r->created));
+	json_object_object_add(o, "size", json_object_new_int64((int64_t)r->size));
+	for (size_t i = 0; i < r->nlayers; i++) {
+		struct json_object *l = json_object_new_object();
+		json_object_object_add(l, "diff_id", json_object_new_string(r->layers[i]));
+		json_object_object_add(l, "size", json_object_new_int64((int64_t)r->layer_sizes[i]));
+		json_object_array_add(layers, l);
+	}
+	json_object_object_add(o, "layers", layers);
+	struct json_object *cfg = json_tokener_parse(r->config);
+	json_object_object_add(o, "config", cfg);
+	return o;
+}
+
+static int image_inspect(struct hk_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 1)
+		return cmd_usage(ctx, "image inspect: expected IMAGE...");
+	struct img_session s = {0};
+	int r = img_open(ctx, &s);
+	struct json_object *a = json_object_new_array();
+	for (int i = 0; r == 0 && i < argc; i++) {
+		struct hk_image_row row;
+		r = hk_image_find(s.im, argv[i], &row, &ctx->err);
+		if (r == 0) {
+			json_object_array_add(a, inspect_one(&row));
+			hk_image_row_free(&row);
+		}
+	}
+	img_close(&s);
+	if (r < 0) {
+		json_object_put(a);
+		return r;
+	}
+	return out_json_print(a);
+}
+
+static int image_rm(struct hk_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 1)
+		return cmd_usage(ctx, "image rm: expected IMAGE...");
+	struct img_session s = {0};
+	int r = img_open(ctx, &s), ret = 0;
+	for (int i = 0; r == 0 && i < argc; i++) {
+		if (hk_image_remove(s.im, argv[i], &ctx->err) < 0) {
+			if (i + 1 < argc)
+				fprintf(stderr, "hako: %s\n", ctx->err.msg);
+			ret = ctx->err.code;
+		}
+	}
+	img_close(&s);
+	return r < 0 ? r : ret;
+}
+
+static int image_tag(struct hk_ctx *ctx, int argc, char **argv)
+{
+	char tag[HK_IMAGE_REF_MAX];
+	if (argc != 2)
+		return cmd_usage(ctx, "image tag: expected IMAGE NAME[:TAG]");
+	if (hk_image_ref_normalize(argv[1], tag, sizeof(tag), &ctx->err) < 0)
+		return hk_err_prefix(&ctx->err, "image tag");
+	struct img_session s = {0};
+	struct hk_image_row row;
+	int r = img_open(ctx, &s);
+	if (r == 0 && (r = hk_image_find(s.im, argv[0], &row, &ctx->err)) == 0) {
+		r = hk_imgstore_tag(s.st, row.id, tag, &ctx->err);
+		hk_image_row_free(&row);
+	}
+	img_close(&s);
+	return r;
+}
+
+static int image_prune(struct hk_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 0)
+		return cmd_usage(ctx, "image prune: takes no arguments");
+	struct img_session s = {0};
+	size_t ni = 0, nl = 0;
+	int r = img_open(ctx, &s);
+	if (r == 0)
+		r = hk_image_prune(s.im, &ni, &nl, &ctx->err);
+	img_close(&s);
+	if (r < 0)
+		return r;
+	if (ctx->json) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "images", json_object_new_int64((int64_t)ni));
+		json_object_object_add(o, "layers", json_object_new_int64((int64_t)nl));
+		return out_json_print(o);
+	}
+	printf("removed %zu images, %zu layers\n", ni, nl);
+	return out_flush();
+}
+
+static int image_save(struct hk_ctx *ctx, int argc, char **argv)
+{
+	const char *ref = NULL, *out = NULL;
+	for (int i = 0; i < argc; i++) {
+		if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc)
+			out = argv[++i];
+		else if (argv[i][0] == '-')
+			return cmd_usage(ctx, "image save: unknown option '%s'", argv[i]);
+		else if (!ref)
+			ref = argv[i];
+		else
+			return cmd_usage(ctx, "image save: unexpected argument '%s'", argv[i]);
+	}
+	if (!ref || !out)
+		return cmd_usage(ctx, "image save: expected IMAGE -o FILE");
+	if (!strcmp(out, "-") && isatty(STDOUT_FILENO))
+		return cmd_usage(ctx, "image save: refusing to write a tar to a terminal");
+	struct img_session s = {0};
+	int r = img_open(ctx, &s);
+	struct hk_image_row row;
+	if (r == 0 && (r = hk_image_find(s.im, ref, &row, &ctx->err)) == 0)
+		hk_image_row_free(&row); /* exists: only now create FILE */
+	int fd = -1;
+	if (r == 0) {
+		fd = strcmp(out, "-") ? open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)
+				      : STDOUT_FILENO;
+		if (fd < 0)
+			r = hk_err_sys(&ctx->err, -errno, "image save: '%s'", out);
+	}
+	if (r == 0)
+		r = hk_image_save(s.im, ref, fd, &ctx->err);
+	if (fd > STDOUT_FILENO && close(fd) < 0 && r == 0)
+		r = hk_err_sys(&ctx->err, -errno, "image save: '%s'", out);
+	if (r < 0 && fd > STDOUT_FILENO)
+		unlink(out);
+	img_close(&s);
+	return r;
+}
+
+static const struct cmd_verb image_verbs[] = {
+	{ "ls", "list", image_ls, "ls" },
+	{ "import", NULL, image_import, "import FILE|- [--name NAME[:TAG]] [--allow-devices]" },
+	{ "load", NULL, image_load, "load FILE|DIR|- [--name NAME[:TAG]]" },
+	{ "add-dir", NULL, image_add_dir, "add-dir DIR --name NAME[:TAG]" },
+	{ "bootstrap", NULL, image_bootstrap, "bootstrap busybox NAME[:TAG]" },
+	{ "inspect", NULL, image_inspect, "inspect IMAGE..." },
+	{ "rm", "remove", image_rm, "rm IMAGE..." },
+	{ "tag", NULL, image_tag, "tag IMAGE NAME[:TAG]" },
+	{ "prune", NULL, image_prune, "prune" },
+	{ "save", NULL, image_save, "save IMAGE -o FILE|-" },
+};
+
+int cmd_image(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return cmd_dispatch(ctx, "image", image_verbs, HK_ARRAY_SIZE(image_verbs), "ls", argc,
+			    argv);
+}
+
+/* ---- hako commit CT NAME[:TAG], hako export CT ---- */
+
+static int ct_image_cmd(struct hk_ctx *ctx, bool commit, int argc, char **argv)
+{
+	char tag[HK_IMAGE_REF_MAX];
+	if (commit ? argc != 2 : argc != 1)
+		return cmd_usage(ctx, commit ? "commit: expected CONTAINER NAME[:TAG]"
+					     : "export: expected CONTAINER (the tar goes to stdout)");
+	if (commit && hk_image_ref_normalize(argv[1], tag, sizeof(tag), &ctx->err) < 0)
+		return hk_err_prefix(&ctx->err, "commit");
+	if (!commit && isatty(STDOUT_FILENO))
+		return cmd_usage(ctx, "export: refusing to write a tar to a terminal (> FILE)");
+	struct img_session s = {0};
+	struct hk_ct_row ct;
+	char id[HK_DIGEST_MAX];
+	int r = img_open(ctx, &s);
+	if (r == 0 && (r = hk_store_get(s.st, argv[0], &ct, &ctx->err)) == 0) {
+		struct hk_image_opts o = { .tag = tag };
+		r = commit ? hk_image_commit(s.im, ct.id, &o, id, &ctx->err)
+			   : hk_ctroot_export(s.im, ct.id, STDOUT_FILENO, &ctx->err);
+		hk_ct_row_free(&ct);
+	}
+	img_close(&s);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "container '%s'", argv[0]);
+	return commit ? finish_add(ctx, r, id) : 0;
+}
+
+int cmd_ct_commit(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return ct_image_cmd(ctx, true, argc, argv);
+}
+
+int cmd_ct_export(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return ct_image_cmd(ctx, false, argc, argv);
+}

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+/* hako run IMAGE: image config as defaults, the per-container overlay root. */
+#include "run_image.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+
+static size_t strv_len(char **v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+static int set_argv(struct hk_ctx *ctx, struct run_image *ri, struct hk_ct_spec *spec,
+		    const struct hk_image_config *c)
+{
+	char **user = spec->argv;
+	char **tail = user && user[0] ? user : c->cmd;
+	size_t ne = strv_len(c->entrypoint), nt = strv_len(tail);
+	if (ne + nt == 0)
+		return cmd_usage(ctx, "run: image '%s' has no Cmd or Entrypoint: give a command",
+				 ri->ref);
+	ri->argv = calloc(ne + nt + 1, sizeof(char *));
+	if (!ri->argv)
+		return hk_err_sys(&ctx->err, -ENOMEM, "run");
+	/* the strings stay owned by argv or by the kept config copy below */
+	for (size_t i = 0; i < ne; i++)
+		ri->argv[i] = strdup(c->entrypoint[i]);
+	for (size_t i = 0; i < nt; i++)
+		ri->argv[ne + i] = strdup(tail[i]);
+	for (size_t i = 0; i < ne + nt; i++)
+		if (!ri->argv[i])
+			return hk_err_sys(&ctx->err, -ENOMEM, "run");
+	spec->argv = ri->argv;
+	return 0;
+}
+
+static int set_env(struct hk_ctx *ctx, const struct hk_image_config *c, char **env,
+		   size_t *nenv, size_t max)
+{
+	size_t add = 0;
+	char *img[256];
+	for (size_t i = 0; c->env && c->env[i] && add < 256; i++) {
+		const char *eq = strchr(c->env[i], '=');
+		size_t kl = eq ? (size_t)(eq - c->env[i]) + 1 : strlen(c->env[i]);
+		bool over = false;
+		for (size_t j = 0; j < *nenv; j++)
+			over |= !strncmp(env[j], c->env[i], kl);
+		if (!over && eq)
+			img[add++] = c->env[i];
+	}
+	if (*nenv + add > max)
+		return cmd_usage(ctx, "run: too many environment variables");
+	memmove(env + add, env, *nenv * sizeof(char *));
+	for (size_t i = 0; i < add; i++)
+		if (!(env[i] = strdup(img[i])))
+			return hk_err_sys(&ctx->err, -ENOMEM, "run");
+	*nenv += add;
+	env[*nenv] = NULL;
+	return 0;
+}
+
+int run_image_defaults(struct hk_ctx *ctx, struct hk_store *st, struct run_image *ri,
+		       struct hk_ct_spec *spec, char **env, size_t *nenv, size_t max)
+{
+	struct hk_image_row row;
+	struct hk_image_config c = {0};
+	char norm[HK_IMAGE_REF_MAX];
+	struct hk_err e2 = {0};
+	/* NAME[:TAG] first, then an id or id prefix (hk_image_find without the layer store) */
+	int r = hk_image_ref_normalize(ri->ref, norm, sizeof(norm), &e2);
+	r = r == 0 ? hk_imgstore_get(st, norm, &row, &ctx->err) : -ENOENT;
+	if (r == -ENOENT)
+		r = hk_imgstore_get(st, ri->ref, &row, &ctx->err);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "run");
+	snprintf(ri->id, sizeof(ri->id), "%s", row.id);
+	r = hk_image_config_parse(row.config, strlen(row.config), &c, &ctx->err);
+	hk_image_row_free(&row);
+	if (r == 0)
+		r = set_argv(ctx, ri, spec, &c);
+	if (r == 0)
+		r = set_env(ctx, &c, env, nenv, max);
+	if (r == 0 && !spec->workdir && c.workdir && c.workdir[0] == '/')
+		spec->workdir = ri->workdir = strdup(c.workdir);
+	hk_image_config_free(&c);
+	return r;
+}
+
+void run_image_rootfs(const struct hk_paths *p, const char *ct, char *buf, size_t len)
+{
+	hk_ctroot_merged(p->state, ct, buf, len);
+}
+
+int run_image_mount(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
+		    const char *ct, const struct run_image *ri)
+{
+	const char *m = getenv("HAKO_LAYERS");
+	enum hk_layers_mode mode = !m			? HK_LAYERS_AUTO
+				   : !strcmp(m, "copy")	? HK_LAYERS_COPY
+				   : !strcmp(m, "overlay") ? HK_LAYERS_OVERLAY
+							   : HK_LAYERS_AUTO;
+	struct hk_images *im;
+	int r = hk_images_open(p->state, st, &im, &ctx->err);
+	if (r == 0)
+		r = hk_ctroot_mount(im, ct, ri->id, mode, &ctx->err);
+	hk_images_close(im);
+	return r;
+}
+
+void run_image_free(struct run_image *ri)
+{
+	for (size_t i = 0; ri->argv && ri->argv[i]; i++)
+		free(ri->argv[i]);
+	free(ri->argv);
+	free(ri->workdir);
+	ri->argv = NULL;
+	ri->workdir = NULL;
+}

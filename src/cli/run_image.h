@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* hako run IMAGE: the image step of cmd_run.c (run_image.c). */
+#ifndef HK_RUN_IMAGE_H
+#define HK_RUN_IMAGE_H
+
+#include <stddef.h>
+
+#include "cmd.h"
+#include "container.h"
+#include "digest.h"
+#include "ct.h"
+
+struct run_image {
+	const char *ref;	 /* as given; NULL: --rootfs */
+	char id[HK_DIGEST_MAX]; /* resolved */
+	char **argv;		 /* Entrypoint + (the user's args or Cmd), owned */
+	char *workdir;		 /* the image's WorkingDir, owned */
+};
+
+/* Resolve ri->ref and apply its config as defaults: spec->argv (Entrypoint + the user's
+ * arguments, or + Cmd without them), Env entries whose key no -e set (put before the
+ * user's), WorkingDir when no -w. Usage error when there is no command at all. */
+int run_image_defaults(struct hk_ctx *ctx, struct hk_store *st, struct run_image *ri,
+		       struct hk_ct_spec *spec, char **env, size_t *nenv, size_t max);
+/* The container's rootfs path (STATE/ctroot/<id>/merged). */
+void run_image_rootfs(const struct hk_paths *p, const char *ct, char *buf, size_t len);
+/* Mount it (after the container's row exists: hk_ct_remove cleans up on failure).
+ * HAKO_LAYERS=overlay|copy forces a mode (default: overlay, copy when it cannot mount). */
+int run_image_mount(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
+		    const char *ct, const struct run_image *ri);
+void run_image_free(struct run_image *ri);
+
+#endif

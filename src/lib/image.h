@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Images: what `hako image ...`, `hako run IMAGE`, `hako commit` and `hako export` do, over
+ * the layer store (layerstore.h: directories) and the state database (store_image.h: which
+ * image has which layers and tags).
+ *
+ * An image is an OCI config (Env, Cmd, Entrypoint, WorkingDir, User, ExposedPorts,
+ * rootfs.diff_ids); its id is the sha256 of that config as hako stores it, so the same
+ * layers with the same config are one image. Layers are shared between images and removed
+ * when the last image naming them goes (image rm, prune).
+ *
+ * A container made from an image has STATE/ctroot/<id>/{upper,work,merged}: the overlay of
+ * the image's layers with upper/work mounted on merged (in the mount namespace hako runs
+ * in), which becomes the container's rootfs. Where overlayfs cannot be mounted the layer
+ * store's copy fallback fills upper with a full copy and bind-mounts it (see
+ * hk_layerstore_mount). hk_ctroot_remove() (called by hk_ct_remove) unmounts and deletes it.
+ */
+#ifndef HK_IMAGE_H
+#define HK_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "digest.h"
+#include "layerstore.h"
+#include "oci.h"
+struct hk_store;
+#include "store_image.h"
+
+struct hk_images;
+
+/* Called every few MiB while a layer is read: layer index (0-based), layer count, bytes
+ * read and written so far for this layer. */
+typedef void (*hk_image_progress_fn)(void *userdata, size_t layer, size_t nlayers, uint64_t in,
+				     uint64_t out);
+
+struct hk_image_opts {
+	const char *tag;      /* "repo:tag" (normalised) or NULL */
+	bool allow_devices;   /* keep device nodes of the archive */
+	hk_image_progress_fn progress;
+	void *userdata;
+};
+
+int hk_images_open(const char *state_dir, struct hk_store *st, struct hk_images **ret,
+		   struct hk_err *err);
+void hk_images_close(struct hk_images *im);
+
+/* "NAME[:TAG]" -> "NAME:TAG" (TAG defaults to latest) into out. Names: lower case letters,
+ * digits, '.', '_', '-', '/', starting with a letter or digit, at most 128; tags: letters,
+ * digits, '.', '_', '-', at most 128, not starting with '.' or '-'. Usage error otherwise. */
+int hk_image_ref_normalize(const char *ref, char *out, size_t len, struct hk_err *err);
+/* Find an image by NAME[:TAG], id or unique id prefix. */
+int hk_image_find(struct hk_images *im, const char *ref, struct hk_image_row *ret,
+		  struct hk_err *err);
+
+/* A plain rootfs tar (docker export; compressed or not; "-" is stdin) as a one-layer
+ * image. ret_id receives the image id. */
+int hk_image_import(struct hk_images *im, const char *file, const struct hk_image_opts *o,
+		    char ret_id[HK_DIGEST_MAX], struct hk_err *err);
+/* An OCI layout or docker save archive (directory or tar). Without o->tag the archive's
+ * own ref (annotation, RepoTags) names it when it is a valid name. */
+int hk_image_load(struct hk_images *im, const char *path, const struct hk_image_opts *o,
+		  char ret_id[HK_DIGEST_MAX], struct hk_err *err);
+/* A directory tree (debootstrap) copied as a one-layer image. */
+int hk_image_add_dir(struct hk_images *im, const char *dir, const struct hk_image_opts *o,
+		     char ret_id[HK_DIGEST_MAX], struct hk_err *err);
+/* A busybox image from the static busybox binary at busybox (Debian's busybox-static:
+ * /bin/busybox): applet symlinks, /etc/passwd, /etc/group, Cmd ["/bin/sh"]. Offline. */
+int hk_image_bootstrap_busybox(struct hk_images *im, const char *busybox,
+			       const struct hk_image_opts *o, char ret_id[HK_DIGEST_MAX],
+			       struct hk_err *err);
+
+/* Untag ref; when it was given by id or its last tag goes, remove the image and the layers
+ * no other image uses. Refused (-EBUSY) while a container's root is made of it. */
+int hk_image_remove(struct hk_images *im, const char *ref, struct hk_err *err);
+/* Remove untagged images no container uses, then every layer no image uses, and leftovers
+ * of crashed imports. */
+int hk_image_prune(struct hk_images *im, size_t *ret_images, size_t *ret_layers,
+		   struct hk_err *err);
+/* Write image ref as an OCI image layout tar to out_fd. */
+int hk_image_save(struct hk_images *im, const char *ref, int out_fd, struct hk_err *err);
+
+/* ---- container roots ---- */
+
+/* STATE/ctroot/<ct> and STATE/ctroot/<ct>/merged (the rootfs). */
+void hk_ctroot_dir(const char *state_dir, const char *ct, char *buf, size_t len);
+void hk_ctroot_merged(const char *state_dir, const char *ct, char *buf, size_t len);
+/* Record ct's image and mount its root (idempotent: an existing mount is kept). */
+int hk_ctroot_mount(struct hk_images *im, const char *ct, const char *image_id,
+		    enum hk_layers_mode mode, struct hk_err *err);
+/* Unmount and delete ct's root and its ct_images row; nothing to do for a --rootfs
+ * container. */
+int hk_ctroot_remove(struct hk_store *st, const char *state_dir, const char *ct,
+		     struct hk_err *err);
+/* ct's changes (its upper dir) as a new layer on top of its image's: a new image. */
+int hk_image_commit(struct hk_images *im, const char *ct, const struct hk_image_opts *o,
+		    char ret_id[HK_DIGEST_MAX], struct hk_err *err);
+/* ct's merged root as one flat tar on out_fd (docker export). */
+int hk_ctroot_export(struct hk_images *im, const char *ct, int out_fd, struct hk_err *err);
+
+#endif
