@@ -1,0 +1,128 @@
+#!/bin/bash
+# run's options: -e, -w, -v HOST:CT[:ro], --net none|host|netns:NAME, -i; logs -f; inspect's
+# JSON keys; exec -t. Oracles: the host's view (files, readlink of namespaces, ip, jq).
+. "$HAKO_SRC/tests/lib/lib.sh"
+. "$HAKO_SRC/tests/integration/container/common.inc"
+# a private copy: -v and -w create their targets in the rootfs, as Docker does
+cp -a "$R" "$HAKO_TEST_TMP/rootfs"
+R=$HAKO_TEST_TMP/rootfs
+
+# -e
+out=$(h run --rm -e FOO=bar -e HOME=/x -e FOO=baz --rootfs "$R" -- sh -c 'echo "$FOO $HOME"')
+is "-e sets, overrides a default, last one wins" "$out" "baz /x"
+out=$(HK_FROM_HOST=yes h run --rm -e HK_FROM_HOST -e HK_UNSET_VAR --rootfs "$R" -- env)
+echo "$out" | grep -qx HK_FROM_HOST=yes && ! echo "$out" | grep -q HK_UNSET_VAR &&
+	ok "-e KEY takes the host's value; unset KEY is skipped" || not_ok "-e KEY: $out"
+check_fail "-e =x refused" 125 "expected KEY=VALUE" h run --rm -e =x --rootfs "$R" -- true
+
+# -w
+is "-w existing dir" "$(h run --rm -w /www --rootfs "$R" -- pwd)" /www
+is "-w missing dir is created" "$(h run --rm -w /made/here --rootfs "$R" -- pwd)" /made/here
+check_fail "-w relative refused" 125 "must be absolute" h run --rm -w rel --rootfs "$R" -- true
+
+# -v
+vol=$HAKO_TEST_TMP/vol
+mkdir -p "$vol/sub"
+echo data >"$vol/f"
+mount -t tmpfs sub "$vol/sub"
+echo subdata >"$vol/sub/s"
+out=$(h run --rm -v "$vol:/v" --rootfs "$R" -- sh -c 'cat /v/f /v/sub/s; echo w >/v/new')
+is "-v rw: reads the host's files (and submounts)" "$out" "data
+subdata"
+is "-v rw: writes reach the host" "$(cat "$vol/new" 2>&1)" w
+out=$(h run --rm -v "$vol:/v:ro" --rootfs "$R" -- sh -c '
+	exec 2>&1; echo x >/v/f; echo x >/v/sub/s; touch /v/t; cat /v/f')
+echo "$out" | grep -c "Read-only file system" | grep -qx 3 &&
+	ok "-v :ro: writes fail with EROFS, submounts too" || not_ok "-v :ro: $out"
+is "-v :ro: host files unchanged" "$(cat "$vol/f" "$vol/sub/s"; ls "$vol")" "data
+subdata
+f
+new
+sub"
+out=$(h run --rm -v "$vol:/v:ro" --rootfs "$R" -- cat /proc/self/mountinfo |
+	awk '$5 == "/v" || $5 == "/v/sub" {split($6, o, ","); print $5, o[1]}')
+is "-v :ro: mountinfo says ro (recursively)" "$out" "/v ro
+/v/sub ro"
+check_fail "-v missing host path" 125 "volume" h run --rm -v /nonexistent-hk:/v --rootfs "$R" -- true
+check_fail "-v relative" 125 "absolute" h run --rm -v "$vol:v" --rootfs "$R" -- true
+check_fail "-v bad option" 125 "unknown option" h run --rm -v "$vol:/v:rx" --rootfs "$R" -- true
+
+# --net
+hostnet=$(readlink /proc/self/ns/net)
+is "--net host: the caller's namespace" \
+	"$(h run --rm --net host --rootfs "$R" -- readlink /proc/self/ns/net)" "$hostnet"
+out=$(h run --rm --name nn1 --net none --rootfs "$R" -- sh -c 'readlink /proc/self/ns/net; ip -o link | wc -l')
+[ "$(echo "$out" | head -1)" != "$hostnet" ] && [ "$(echo "$out" | tail -1)" = 1 ] &&
+	ok "--net none: own namespace, only lo" || not_ok "--net none: $out"
+ip netns add hkflags
+ip -n hkflags link add hkv0 type veth peer name hkv1
+want=$(ip netns exec hkflags readlink /proc/self/ns/net)
+out=$(h run --rm --net netns:hkflags --rootfs "$R" -- sh -c 'readlink /proc/self/ns/net; ip -o link show hkv0 >/dev/null && echo seen')
+is "--net netns:NAME: joins /run/netns/NAME" "$out" "$want
+seen"
+h run -d --name nsct --net netns:hkflags --rootfs "$R" -- sleep 100 >/dev/null
+[ ! -e /run/netns/nsct ] && ok "--net netns:NAME: no /run/netns/<ct> name made" || not_ok "netns name made"
+h rm -f nsct >/dev/null
+ip netns list | grep -qw hkflags && ok "--net netns:NAME: rm keeps the user's namespace" ||
+	not_ok "rm removed the user's namespace"
+check_fail "--net netns:missing" 125 "missing" h run --rm --net netns:missing --rootfs "$R" -- true
+check_fail "--net bogus" 125 "expected none, host or netns:NAME" h run --rm --net bogus --rootfs "$R" -- true
+
+# -i
+is "-i: stdin reaches the command" "$(printf 'one\ntwo\n' | h run --rm -i --rootfs "$R" -- wc -l)" 2
+is "without -i stdin is /dev/null" "$(echo one | h run --rm --rootfs "$R" -- wc -l)" 0
+
+# logs -f: follows until the container exits (bounded by timeout)
+h run -d --name lg --rootfs "$R" -- sh -c 'echo l1; sleep 0.4; echo l2; sleep 0.4; echo l3' >/dev/null
+out=$(timeout 5 "$HAKO" --root "$ROOT" logs -f lg)
+rc=$?
+is "logs -f: every line, returns when the container exits" "$rc:$(echo $out)" "0:l1 l2 l3"
+h run -d --name lg2 --rootfs "$R" -- sh -c 'echo a; sleep 1000' >/dev/null
+out=$(timeout 1 "$HAKO" --root "$ROOT" logs -f lg2)
+is "logs -f on a running container keeps following (timeout ends it)" "$?:$out" "124:a"
+
+# inspect: the documented keys, with jq as the oracle
+if command -v jq >/dev/null; then
+	want="id name state pid exit_code hostname net rootfs command created started finished auto_remove tty detach ns_dir cgroup log_path config"
+	keys=" $(h inspect lg2 | jq -r '.[0] | keys_unsorted | join(" ")') "
+	miss=
+	for k in $want; do case $keys in *" $k "*) ;; *) miss="$miss $k" ;; esac; done
+	is "inspect: every documented key is there" "$miss" ""
+	ckeys=" $(h inspect lg2 | jq -r '.[0].config | keys | join(" ")') "
+	miss=
+	for k in env interactive mounts workdir; do case $ckeys in *" $k "*) ;; *) miss="$miss $k" ;; esac; done
+	is "inspect: config keys env, interactive, mounts, workdir" "$miss" ""
+	# every key inspect emits (other parts add theirs) is documented somewhere in docs/
+	undoc=
+	for k in $keys $ckeys; do
+		cat "$HAKO_SRC"/docs/*.md "$HAKO_SRC"/docs/parts/*.md | grep -qw -- "$k" || undoc="$undoc $k"
+	done
+	is "inspect: every key it emits is documented (docs/)" "$undoc" ""
+	table=$(sed -n '/^## JSON keys/,$p' "$HAKO_SRC/docs/parts/container.md")
+	miss=
+	for k in $want; do echo "$table" | grep -q "^| [a-z_, ]*\b$k\b" || miss="$miss $k"; done
+	is "inspect: the table in docs/parts/container.md lists every key" "$miss" ""
+	out=$(h run -d --name ins -e K=V -w /www -v "$vol:/v:ro" --rootfs "$R" -- sleep 100 >/dev/null
+		h inspect ins | jq -c '.[0] | [.state, (.pid > 0), .config.workdir,
+			(.config.env | index("K=V") != null), .config.mounts[0].readonly, .command]')
+	is "inspect: values" "$out" '["running",true,"/www",true,true,["sleep","100"]]'
+	is "inspect of an unknown container: 5" "$(h inspect nosuch >/dev/null 2>&1; echo $?)" 5
+	h rm -f ins >/dev/null
+else
+	skip "inspect keys" "jq not installed"
+fi
+
+# exec -t: a terminal from the container's own devpts, window size passed (script(1))
+if command -v script >/dev/null; then
+	out=$(script -qec "stty cols 81 rows 27; $HAKO --root $ROOT exec -t lg2 -- sh -c 'tty; stty size; test -t 0 && echo tty0'" /dev/null | tr -d '\r')
+	is "exec -t: a pty in /dev/pts, stdin a tty, window size" "$out" "/dev/pts/0
+27 81
+tty0"
+	out=$(script -qec "$HAKO --root $ROOT exec -t lg2 -- sh -c 'exit 7'" /dev/null; echo "rc=$?")
+	is "exec -t: exit status" "$(echo "$out" | tr -d '\r' | tail -1)" "rc=7"
+	is "exec without -t: no tty" "$(h exec lg2 -- sh -c 'test -t 0 || echo notty')" notty
+else
+	skip "exec -t" "script(1) not installed"
+fi
+h rm -f lg lg2 >/dev/null
+is "nothing left" "$(h ps -a -q | wc -l)" 0
