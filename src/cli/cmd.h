@@ -38,15 +38,27 @@ int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_top(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_stats(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_stop(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_kill(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_rm(struct hk_ctx *ctx, int argc, char **argv);
+/* Images (cmd_image.c). */
+int cmd_image(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_commit(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_export(struct hk_ctx *ctx, int argc, char **argv);
+/* Networks (cmd_network.c, cmd_netrun.c). */
+int cmd_network(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_port(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_ss(struct hk_ctx *ctx, int argc, char **argv);
 
 /* Run one command line (argv after global options) through the group table. */
 int cmd_run(struct hk_ctx *ctx, int argc, char **argv);
 
 /* -b FILE: run a batch. */
 int cmd_batch(struct hk_ctx *ctx, const char *file);
+
+/* The usage line of a single-verb command (run, exec, ps, ...), NULL for groups. */
+const char *cmd_single_usage(const char *name);
 
 /* Print the group list (hako --help). */
 void cmd_print_help(FILE *f);

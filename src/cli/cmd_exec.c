@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -19,6 +20,11 @@
 #include "base/cleanup.h"
 #include "container.h"
 #include "ct.h"
+#include "run_sec.h"
+
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
 
 #define MAX_ENV 256
 
@@ -29,6 +35,7 @@ struct exec_opts {
 	size_t nenv;
 	char **argv;
 	const char *ct;
+	struct run_sec sec; /* the container's caps, no_new_privs, seccomp (run_sec.c) */
 };
 
 static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
@@ -78,6 +85,9 @@ static void child(const struct exec_opts *o, int slave, int report_fd)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* hako's code inside the container's pid namespace until execve: no /proc/PID/exe,
+	 * no ptrace for the container's processes (CVE-2019-5736) */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (slave >= 0) {
 		if (hk_pty_become(slave, &err) < 0)
 			goto fail;
@@ -92,6 +102,8 @@ static void child(const struct exec_opts *o, int slave, int report_fd)
 		goto fail;
 	}
 	environ = (char **)o->env;
+	if (hk_sec_apply(&o->sec.sec.plan, &err) < 0)
+		goto fail;
 	execvp(o->argv[0], o->argv);
 	int e = errno;
 	if (e == ENOENT)
@@ -129,16 +141,26 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 	hk_ct_cgroup(c.id, cg, sizeof(cg));
 	bool own_net = hk_ct_own_net(c.net);
 	pid_t init = c.pid;
+	r = runsec_from_config(ctx, c.config, &o->sec);
 	hk_ct_row_free(&c);
+	if (r < 0)
+		return r;
 	_cleanup_close_ int master = -1;
 	int slave = -1, rep[2];
-	if (o->tty && hk_pty_open(&master, &slave, &ctx->err) < 0)
-		return -EIO;
 	if (pipe2(rep, O_CLOEXEC) < 0)
 		return hk_err_sys(&ctx->err, -errno, "pipe");
+#ifdef __SANITIZE_ADDRESS__
+	/* LeakSanitizer's exit-time check hangs once this process is in the container's root
+	 * (that /proc does not show it): check now, which also cancels the exit-time one */
+	__lsan_do_leak_check();
+#endif
 	r = hk_ct_join(init, nsdir, cg, own_net, &ctx->err);
 	if (r < 0)
 		return r;
+	/* after joining: the pty comes from the container's own devpts (/dev/ptmx there), so
+	 * the command sees its terminal under /dev/pts (tty, ttyname work) */
+	if (o->tty && hk_pty_open(&master, &slave, &ctx->err) < 0)
+		return -EIO;
 	sigset_t set;
 	sigemptyset(&set);
 	int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD };
@@ -184,15 +206,27 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 		if (sig != SIGCHLD && sig != SIGWINCH)
 			kill(pid, sig);
 	}
+	if (o->tty) {
+		/* what the command wrote last, still in the pty */
+		fcntl(master, F_SETFL, O_NONBLOCK);
+		char buf[4096];
+		ssize_t n;
+		while ((n = read(master, buf, sizeof(buf))) > 0)
+			if (write(STDOUT_FILENO, buf, n) < 0)
+				break;
+	}
 	return hk_ct_exit_code(status);
 }
 
 int cmd_ct_exec(struct hk_ctx *ctx, int argc, char **argv)
 {
 	struct exec_opts o = {};
-	int r = parse(ctx, &o, argc, argv);
+	int r = runsec_seal(ctx);
+	if (r == 0)
+		r = parse(ctx, &o, argc, argv);
 	if (r < 0)
 		return ct_fail(ctx, HK_EXIT_HAKO);
 	r = do_exec(ctx, &o);
+	runsec_free(&o.sec);
 	return r < 0 ? ct_fail(ctx, HK_EXIT_HAKO) : r;
 }

@@ -185,6 +185,13 @@ int cmd_ct_rm(struct hk_ctx *ctx, int argc, char **argv)
 			r = hk_err_set(&ctx->err, -EBUSY, "container '%s' is running; stop it or "
 							  "use rm -f", c.name);
 		} else {
+			/* the intent first: if this rm is killed, the next command finishes it */
+			snprintf(c.state, sizeof(c.state), "%s", HK_CT_REMOVING);
+			r = hk_store_update(st, &c, &ctx->err);
+			if (r < 0) {
+				hk_ct_row_free(&c);
+				break;
+			}
 			if (alive) {
 				kill(c.pid, SIGKILL);
 				wait_gone(c.pid, c.pid_start, 5000);

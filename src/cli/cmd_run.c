@@ -26,6 +26,9 @@
 #include "container.h"
 #include "ct.h"
 #include "netns.h"
+#include "run_image.h"
+#include "netrun.h"
+#include "run_sec.h"
 
 #define MAX_ENV 256
 #define MAX_VOL 64
@@ -38,6 +41,9 @@ struct run_opts {
 	struct hk_mountspec vols[MAX_VOL];
 	char rootfs[PATH_MAX];
 	char net[300];
+	struct netrun netrun; /* --network NET, --ip, -p, --network-alias (cmd_netrun.c) */
+	struct run_image image; /* hako run IMAGE [CMD...] (run_image.c) */
+	struct run_sec sec;	/* caps, seccomp, --read-only, --user, limits (run_sec.c) */
 };
 
 static int valid_name(const char *s)
@@ -134,6 +140,12 @@ static int parse_opt(struct hk_ctx *ctx, struct run_opts *o, int argc, char **ar
 {
 	const char *a = argv[0];
 	const char *val = argc > 1 ? argv[1] : NULL;
+	int k = netrun_opt(ctx, &o->netrun, a, val);
+	if (k != 0)
+		return k < 0 ? k : 2;
+	k = runsec_opt(ctx, &o->sec, a, val);
+	if (k != 0)
+		return k;
 	static const char *const with_arg[] = { "--name", "--hostname", "-e", "--env", "-w",
 						"--workdir", "-v", "--volume", "--net",
 						"--network", "--rootfs" };
@@ -184,7 +196,7 @@ static int parse_opt(struct hk_ctx *ctx, struct run_opts *o, int argc, char **ar
 
 static int parse_net(struct hk_ctx *ctx, struct run_opts *o)
 {
-	if (!o->net[0] || !strcmp(o->net, "new") || !strcmp(o->net, "bridge")) {
+	if (!o->net[0] || !strcmp(o->net, "new")) {
 		strcpy(o->net, "new");
 		o->spec.net = HK_NET_NEW;
 	} else if (!strcmp(o->net, "none")) {
@@ -200,9 +212,13 @@ static int parse_net(struct hk_ctx *ctx, struct run_opts *o)
 			return hk_err_prefix(&ctx->err, "run: --net");
 		close(fd);
 	} else {
-		return cmd_usage(ctx, "run: --net '%s': expected none, host or netns:NAME", o->net);
+		/* a hako network ("bridge": the default one) in a namespace of its own */
+		if (netrun_network(ctx, &o->netrun, o->net) < 0)
+			return -EINVAL;
+		strcpy(o->net, "new");
+		o->spec.net = HK_NET_NEW;
 	}
-	return 0;
+	return netrun_check(ctx, &o->netrun);
 }
 
 static int parse(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
@@ -218,21 +234,24 @@ static int parse(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
 			return k;
 		i += k;
 	}
-	if (!o->rootfs[0])
-		return cmd_usage(ctx, "run: --rootfs DIR is required");
+	if (!o->rootfs[0] && i < argc)
+		o->image.ref = argv[i++];
+	if (!o->rootfs[0] && !o->image.ref)
+		return cmd_usage(ctx, "run: expected IMAGE or --rootfs DIR");
 	struct stat st;
-	if (stat(o->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (!o->image.ref && (stat(o->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)))
 		return cmd_usage(ctx, "run: rootfs '%s' is not a directory", o->rootfs);
 	if (!strcmp(o->rootfs, "/"))
 		return cmd_usage(ctx, "run: the host's / cannot be a rootfs");
-	if (i >= argc)
+	if (i >= argc && !o->image.ref)
 		return cmd_usage(ctx, "run: missing command; hako run --rootfs DIR -- CMD [ARGS...]");
 	if (o->spec.detach && o->spec.tty)
 		return cmd_usage(ctx, "run: -t with -d is not supported");
 	o->spec.argv = argv + i;
 	o->spec.rootfs = o->rootfs;
 	o->spec.mounts = o->vols;
-	return parse_net(ctx, o);
+	int r = parse_net(ctx, o);
+	return r < 0 ? r : runsec_prepare(ctx, &o->sec, &o->spec);
 }
 
 static void defaults(struct hk_ctx *ctx, struct run_opts *o)
@@ -352,6 +371,7 @@ static char *config_json(const struct run_opts *o)
 	json_object_object_add(c, "workdir", json_object_new_string(o->spec.workdir ? o->spec.workdir : "/"));
 	json_object_object_add(c, "mounts", vols);
 	json_object_object_add(c, "interactive", json_object_new_boolean(o->spec.interactive));
+	runsec_config(&o->sec, c);
 	char *s = strdup(json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN));
 	json_object_put(c);
 	return s;
@@ -371,9 +391,13 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 	struct hk_err *err = &ctx->err;
 	char rundir[HK_PATH_MAX], nsdir[HK_PATH_MAX], cg[64], nsbase[HK_PATH_MAX + 8];
 	int r = ct_open(ctx, &x->paths, &x->st);
+	if (r == 0 && o->image.ref)
+		r = run_image_defaults(ctx, x->st, &o->image, &o->spec, o->env, &o->nenv, MAX_ENV);
 	if (r < 0)
 		return r;
 	defaults(ctx, o);
+	if (o->image.ref)
+		run_image_rootfs(&x->paths, o->spec.id, o->rootfs, sizeof(o->rootfs));
 	struct hk_ct_row old;
 	if (hk_store_get(x->st, o->spec.name, &old, err) == 0) {
 		hk_ct_row_free(&old);
@@ -417,10 +441,14 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 	o->spec.nsdir = nsdir;
 	o->spec.cgroup = cg;
 	r = make_files(o, rundir, err);
+	if (r == 0 && o->image.ref)
+		r = run_image_mount(ctx, x->st, &x->paths, w->id, &o->image);
 	if (r == 0)
 		r = hk_private_dir(nsbase, err);
 	if (r == 0)
 		r = hk_cgroup_create(cg, err);
+	if (r == 0)
+		r = hk_cglimits_apply(cg, &o->sec.lim, err);
 	if (r == 0 && o->spec.tty)
 		r = hk_pty_open(&x->pty_master, &o->spec.pty_slave, err);
 	if (r == 0)
@@ -433,6 +461,8 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 		r = hk_ns_persist(x->proc.pid, nsdir, hk_ct_own_net(o->net), err);
 	if (r == 0 && hk_ct_own_net(o->net))
 		r = hk_netns_attach(w->name, x->proc.pid, err);
+	if (r == 0 && o->netrun.net[0])
+		r = netrun_attach(ctx, &o->netrun, x->st, &x->paths, w);
 	if (r == 0) {
 		strcpy(w->state, HK_CT_RUNNING);
 		w->pid = x->proc.pid;
@@ -548,6 +578,9 @@ static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
 	hk_store_close(x.st);
 	x.st = NULL;
 	int code = wait_init(&x, o->spec.tty, o->spec.interactive);
+	char cg[64];
+	hk_ct_cgroup(x.row.id, cg, sizeof(cg));
+	code = runsec_exit(&o->sec, x.row.name, cg, code);
 	if (hk_ct_open(&x.paths, &x.st, &ctx->err) == 0)
 		finish(ctx, &x, o->rm, code);
 	if (x.pty_master >= 0)
@@ -562,6 +595,7 @@ static int detach(struct hk_ctx *ctx, struct run_opts *o)
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return ct_fail(ctx, hk_err_sys(&ctx->err, -errno, "pipe") ? HK_EXIT_HAKO : 0);
+	netrun_keep_stderr(&o->netrun); /* the monitor's network notes still reach the user */
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0)
@@ -600,7 +634,9 @@ int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
 		return hk_err_sys(&ctx->err, -ENOMEM, "run");
 	o->spec.log_fd = -1;
 	o->spec.pty_slave = -1;
-	int r = parse(ctx, o, argc, argv);
+	int r = runsec_seal(ctx);
+	if (r == 0)
+		r = parse(ctx, o, argc, argv);
 	if (r < 0)
 		r = ct_fail(ctx, HK_EXIT_HAKO);
 	else if (o->spec.detach)
@@ -612,6 +648,8 @@ int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
 	}
 	for (size_t i = 0; i < o->nenv; i++)
 		free(o->env[i]);
+	run_image_free(&o->image);
+	runsec_free(&o->sec);
 	free(o);
 	return r;
 }

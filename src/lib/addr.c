@@ -130,7 +130,7 @@ static int addr_keyword(int argc, char **argv, int *i, bool add, struct hk_addr_
 			return hk_err_usage(err, "label '%s': 1..15 bytes, no '/'", v);
 		snprintf(req->label, sizeof(req->label), "%s", v);
 	} else if (add && !strcmp(kw, "scope")) {
-		uint8_t s;
+		uint8_t s = 0;
 		if ((r = next_arg(argc, argv, i, &v, err)) < 0 ||
 		    (r = hk_scope_parse(v, &s, err)) < 0)
 			return r;

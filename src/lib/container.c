@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "image.h"
 #include "netns.h"
+#include "network.h"
 #include "store.h"
 
 static int mkdirs(const char *path)
@@ -128,21 +130,36 @@ static void rm_rundir(const struct hk_paths *p, const char *id)
 int hk_ct_remove(struct hk_store *st, const struct hk_ct_row *r, const struct hk_paths *p,
 		 struct hk_err *err)
 {
+	struct hk_err e2;
+	hk_network_ct_release(st, p, r->id, &e2); /* leases, ports, veths, peers' hosts */
 	int ret = hk_ct_release(r, p, err);
 	if (ret < 0)
 		return ret;
 	rm_rundir(p, r->id);
+	ret = hk_ctroot_remove(st, p->state, r->id, err); /* a root made of an image (image.h) */
+	if (ret < 0)
+		return ret;
 	return hk_store_delete(st, r->id, err);
 }
 
 int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p,
 		 int exit_code, struct hk_err *err)
 {
+	struct hk_ct_row cur;
+	struct hk_err e2;
+	if (hk_store_get(st, r->id, &cur, &e2) == 0) {
+		bool removing = !strcmp(cur.state, HK_CT_REMOVING);
+		hk_ct_row_free(&cur);
+		if (removing) /* an rm is (or was) under way: finish it */
+			return hk_ct_remove(st, r, p, err);
+	}
 	strcpy(r->state, HK_CT_EXITED);
 	r->exit_code = exit_code;
 	r->finished = time(NULL);
 	r->owner_pid = 0;
 	r->owner_start = 0;
+	struct hk_err enet;
+	hk_network_ct_release(st, p, r->id, &enet);
 	int ret = hk_ct_release(r, p, err);
 	int r2 = hk_store_update(st, r, ret < 0 ? NULL : err);
 	return ret < 0 ? ret : r2;
@@ -163,6 +180,13 @@ int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err
 			/* the hako that made it died half-way: undo everything */
 			if (init)
 				kill(c->pid, SIGKILL);
+			r = hk_ct_remove(st, c, p, err);
+		} else if (!strcmp(c->state, HK_CT_REMOVING)) {
+			/* an rm was killed half-way: kill the init, wait for it, remove */
+			if (init)
+				kill(c->pid, SIGKILL);
+			for (int t = 0; t < 500 && hk_proc_alive(c->pid, c->pid_start); t++)
+				usleep(10000);
 			r = hk_ct_remove(st, c, p, err);
 		} else if (!strcmp(c->state, HK_CT_RUNNING) && !init && !owner) {
 			if (c->auto_remove)

@@ -24,6 +24,8 @@
 
 #include "base/err.h"
 
+struct hk_ct_sec;
+
 #define HK_CT_ID_LEN 16	   /* hex characters */
 #define HK_CT_NAME_MAX 63
 #define HK_PATH_MAX 4096
@@ -71,6 +73,7 @@ struct hk_ct_spec {
 	const char *cgroup; /* relative cgroup path, "hako/<id>" */
 	int log_fd;	    /* -d: stdout/stderr of the container, -1 otherwise */
 	int pty_slave;	    /* -t: the slave side, -1 otherwise */
+	const struct hk_ct_sec *sec; /* ctsec.h: caps, seccomp, masks, --read-only; NULL: none */
 };
 
 /* A spawned container as seen by its parent. */

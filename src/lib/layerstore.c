@@ -417,6 +417,17 @@ static bool opt_add(char *buf, size_t len, size_t *o, const char *s)
 	return true;
 }
 
+/* Append s without escaping (option names). */
+static bool opt_raw(char *buf, size_t len, size_t *o, const char *s)
+{
+	size_t n = strlen(s);
+	if (*o + n >= len)
+		return false;
+	memcpy(buf + *o, s, n + 1);
+	*o += n;
+	return true;
+}
+
 static int mount_legacy(char **lowers, const char *upper, const char *work, const char *target)
 {
 	char opts[4096]; /* one page: the limit of mount(2) data */
@@ -428,16 +439,10 @@ static int mount_legacy(char **lowers, const char *upper, const char *work, cons
 			ok = o + 1 < sizeof(opts) && (opts[o++] = ':');
 		ok = ok && opt_add(opts, sizeof(opts), &o, *p);
 	}
-	int n = snprintf(opts + o, sizeof(opts) - o, ",upperdir=");
-	o += (size_t)n;
-	ok = ok && o < sizeof(opts) && opt_add(opts, sizeof(opts), &o, upper);
-	n = snprintf(opts + o, sizeof(opts) - o, ",workdir=");
-	o += (size_t)n;
-	ok = ok && o < sizeof(opts) && opt_add(opts, sizeof(opts), &o, work);
-	if (ok)
-		n = snprintf(opts + o, sizeof(opts) - o,
-			     ",index=off,redirect_dir=off,metacopy=off");
-	if (!ok || o + (size_t)n >= sizeof(opts))
+	ok = ok && opt_raw(opts, sizeof(opts), &o, ",upperdir=") && opt_add(opts, sizeof(opts), &o, upper);
+	ok = ok && opt_raw(opts, sizeof(opts), &o, ",workdir=") && opt_add(opts, sizeof(opts), &o, work);
+	ok = ok && opt_raw(opts, sizeof(opts), &o, ",index=off,redirect_dir=off,metacopy=off");
+	if (!ok)
 		return -E2BIG;
 	return mount("overlay", target, "overlay", 0, opts) < 0 ? -errno : 0;
 }

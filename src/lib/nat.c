@@ -430,7 +430,7 @@ int hk_nat_forwarding_ensure(struct hk_nat *nat, int family, bool *ret_changed, 
 					      : "/proc/sys/net/ipv4/ip_forward";
 	if (family != AF_INET && family != AF_INET6)
 		return hk_err_usage(err, "forwarding: family must be IPv4 or IPv6");
-	char old;
+	char old = '0';
 	int r = sysctl_set(nat, path, '1', &old, err);
 	if (r < 0)
 		return hk_err_prefix(err, "enable forwarding");

@@ -80,9 +80,14 @@ static int bind(const char *src, const char *dst, bool ro, bool file, struct hk_
 	if (r < 0)
 		return r;
 	r = do_mount(src, dst, NULL, MS_BIND | MS_REC, NULL, err);
-	if (r == 0 && ro)
-		r = do_mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL, err);
-	return r;
+	if (r < 0 || !ro)
+		return r;
+	/* MS_REC is ignored by a bind remount: only mount_setattr(AT_RECURSIVE) also makes the
+	 * submounts of an rbind read-only (Linux >= 5.12); remount is the fallback */
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	if (mount_setattr(AT_FDCWD, dst, AT_RECURSIVE, &attr, sizeof(attr)) == 0)
+		return 0;
+	return do_mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL, err);
 }
 
 static int setup_dev(const char *root, bool tty, int pty_slave, struct hk_err *err)

@@ -263,6 +263,12 @@ int hk_seccomp_compile(const struct hk_seccomp_profile *p, uint64_t caps,
 	return 0;
 }
 
+void hk_seccomp_lib_version(char *buf, size_t len)
+{
+	const struct scmp_version *v = seccomp_version();
+	snprintf(buf, len, "%u.%u.%u", v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
+}
+
 void hk_seccomp_prog_release(struct hk_seccomp_prog *prog)
 {
 	if (!prog)

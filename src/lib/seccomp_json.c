@@ -173,7 +173,7 @@ static const struct {
 
 static int get_action(struct pctx *c, json_object *o, const char *path, enum hk_sc_action *ret)
 {
-	const char *s;
+	const char *s = NULL;
 	int r = get_string(c, o, path, &s);
 	if (r < 0)
 		return r;
@@ -220,7 +220,7 @@ static int parse_arg(struct pctx *c, json_object *o, const char *path, struct hk
 		} else if (!strcmp(key, "valueTwo")) {
 			r = get_u64(c, val, p, UINT64_MAX, &a->value2);
 		} else if (!strcmp(key, "op")) {
-			const char *s;
+			const char *s = NULL;
 			r = get_string(c, val, p, &s);
 			if (r < 0)
 				return r;
@@ -279,7 +279,7 @@ static int parse_filter(struct pctx *c, json_object *o, const char *path, struct
 				}
 			}
 		} else if (!strcmp(key, "minKernel")) {
-			const char *s;
+			const char *s = NULL;
 			int used = 0;
 			r = get_string(c, val, p, &s);
 			if (r < 0)
@@ -458,7 +458,7 @@ static int parse_archmap(struct pctx *c, json_object *o, struct hk_seccomp_profi
 			int r;
 			pathf(pk, sizeof(pk), "%s.%s", path, key);
 			if (!strcmp(key, "architecture")) {
-				const char *s;
+				const char *s = NULL;
 				r = get_string(c, val, pk, &s);
 				if (r >= 0)
 					r = arch_name(c, s, pk, &m[i].arch);

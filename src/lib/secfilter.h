@@ -81,6 +81,8 @@ struct hk_seccomp_prog {
 int hk_seccomp_compile(const struct hk_seccomp_profile *p, uint64_t caps,
 		       struct hk_seccomp_prog *ret, struct hk_err *err);
 void hk_seccomp_prog_release(struct hk_seccomp_prog *prog);
+/* libseccomp's run-time version, "2.5.4" (part of the on-disk cache key). */
+void hk_seccomp_lib_version(char *buf, size_t len);
 
 /* Compile once, reuse: programs keyed by the capability bits the profile looks at. The cache
  * does not own the profile, which must outlive it. */

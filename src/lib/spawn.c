@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "ctsec.h"
 
 struct report {
 	int step;
@@ -120,6 +121,9 @@ static void main_fn(void *arg)
 		goto fail;
 	}
 	environ = spec->env;
+	/* capabilities, no_new_privs, seccomp: the last steps before execve (security.h) */
+	if (spec->sec && hk_sec_apply(&spec->sec->plan, &err) < 0)
+		goto fail;
 	execvp(spec->argv[0], spec->argv);
 	int e = errno;
 	if (e == ENOENT)
@@ -181,6 +185,11 @@ static void child(const struct hk_ct_spec *spec, pid_t parent, int sync_fd, int 
 		hk_err_prefix(&err, "rootfs '%s'", spec->rootfs);
 		goto fail;
 	}
+	if (hk_ctsec_mounts(spec->sec, &err) < 0)
+		goto fail;
+	/* the init runs hako's code: nothing in the container may open /proc/1/exe (the hako
+	 * binary) or ptrace it (CVE-2019-5736) */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	report(report_fd, HK_STEP_READY, NULL);
 	/* wait until the parent has persisted our namespaces: a command that exits at once
 	 * must not take them away first */

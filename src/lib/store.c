@@ -28,6 +28,27 @@ static const char *const migrations[] = {
 	" finished INTEGER NOT NULL DEFAULT 0, auto_remove INTEGER NOT NULL DEFAULT 0,"
 	" tty INTEGER NOT NULL DEFAULT 0);",
 	"ALTER TABLE containers ADD COLUMN detach INTEGER NOT NULL DEFAULT 0;",
+	/* networks (store_net.c) */
+	"CREATE TABLE networks (name TEXT PRIMARY KEY, driver TEXT NOT NULL,"
+	" bridge TEXT NOT NULL, parent TEXT NOT NULL DEFAULT '', subnet TEXT NOT NULL,"
+	" gateway TEXT NOT NULL, iprange TEXT NOT NULL, subnet6 TEXT NOT NULL DEFAULT '',"
+	" gateway6 TEXT NOT NULL DEFAULT '', internal INTEGER NOT NULL DEFAULT 0,"
+	" mtu INTEGER NOT NULL DEFAULT 0, last TEXT NOT NULL DEFAULT '',"
+	" created INTEGER NOT NULL);"
+	"CREATE TABLE leases (net TEXT NOT NULL, ct TEXT NOT NULL, addr TEXT NOT NULL,"
+	" ifname TEXT NOT NULL, hostif TEXT NOT NULL DEFAULT '', aliases TEXT NOT NULL DEFAULT '',"
+	" addr6 TEXT NOT NULL DEFAULT '', UNIQUE (net, addr), UNIQUE (net, ct));"
+	"CREATE TABLE ports (ct TEXT NOT NULL, net TEXT NOT NULL, proto TEXT NOT NULL,"
+	" host_ip TEXT NOT NULL, host_port INTEGER NOT NULL, ct_port INTEGER NOT NULL,"
+	" UNIQUE (proto, host_ip, host_port));",
+	/* images (store_image.c) */
+	"CREATE TABLE images (id TEXT PRIMARY KEY, config TEXT NOT NULL,"
+	" size INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
+	"CREATE TABLE image_layers (image TEXT NOT NULL, idx INTEGER NOT NULL,"
+	" diff_id TEXT NOT NULL, size INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (image, idx));"
+	"CREATE INDEX image_layers_diff ON image_layers (diff_id);"
+	"CREATE TABLE image_tags (name TEXT PRIMARY KEY, image TEXT NOT NULL);"
+	"CREATE TABLE ct_images (ct TEXT PRIMARY KEY, image TEXT NOT NULL);",
 };
 
 static int db_err(struct hk_store *st, struct hk_err *err, int rc, const char *what)
@@ -107,6 +128,12 @@ int hk_store_open(const char *path, struct hk_store **ret, struct hk_err *err)
 fail:
 	hk_store_close(st);
 	return r;
+}
+
+/* For the other store*.c files (store_net.c): the open database. */
+void *hk_store_sqlite(struct hk_store *st)
+{
+	return st->db;
 }
 
 void hk_store_close(struct hk_store *st)

@@ -21,6 +21,9 @@ struct hk_store;
 #define HK_CT_CREATING "creating"
 #define HK_CT_RUNNING "running"
 #define HK_CT_EXITED "exited"
+/* "removing": an rm recorded its intent; whoever sees it (the monitor, the next command)
+ * finishes the removal, so a killed rm leaves nothing behind. */
+#define HK_CT_REMOVING "removing"
 
 struct hk_ct_row {
 	char id[HK_CT_ID_LEN + 1];
