@@ -8,32 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DB(st) ((sqlite3 *)hk_store_sqlite(st))
-
-static int dberr(sqlite3 *db, struct hk_err *err, int rc, const char *what)
-{
-	int code = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? -EBUSY
-		   : rc == SQLITE_CONSTRAINT			? -EEXIST
-								: -EIO;
-	return hk_err_set(err, code, "state database: %s: %s", what, sqlite3_errmsg(db));
-}
-
-static int begin(sqlite3 *db, struct hk_err *err)
-{
-	int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	return rc == SQLITE_OK ? 0 : dberr(db, err, rc, "begin");
-}
-
-static int end(sqlite3 *db, int r, struct hk_err *err)
-{
-	if (r < 0) {
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		return r;
-	}
-	int rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	return rc == SQLITE_OK ? 0 : dberr(db, err, rc, "commit");
-}
-
+#include "store_int.h"
 /* Prepare sql and bind args (NULL-terminated strings). */
 static sqlite3_stmt *prep(sqlite3 *db, const char *sql, const char *const *args)
 {
