@@ -15,37 +15,19 @@
 #include "base/cleanup.h"
 #include "cmd.h"
 #include "ifindex.h"
+#include "ifnames.h"
 #include "out.h"
-
-/* "addr add 10.0.0.1/24 dev eth0": the command as typed, for error messages. */
-static void describe(char *buf, size_t len, const char *verb, int argc, char **argv)
-{
-	int n = snprintf(buf, len, "addr %s", verb);
-	for (int i = 0; i < argc && n >= 0 && (size_t)n < len; i++)
-		n += snprintf(buf + n, len - n, " %s", argv[i]);
-}
-
-/* The socket for this command, with queued batch requests landed (reads follow). */
-static int nl_ready(struct hk_ctx *ctx, struct hk_nl **ret)
-{
-	int r = ctx_nl(ctx, ret);
-	if (r < 0)
-		return r;
-	if (hk_nl_batch_pending(*ret))
-		return ctx_flush(ctx);
-	return 0;
-}
 
 static int addr_change(struct hk_ctx *ctx, int argc, char **argv, bool add)
 {
 	char what[256];
-	describe(what, sizeof(what), add ? "add" : "del", argc, argv);
+	cli_describe(what, sizeof(what), "addr", add ? "add" : "del", argc, argv);
 	struct hk_addr_req req;
 	int r = hk_addr_parse(argc, argv, add, &req, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
 	struct hk_nl *nl;
-	if ((r = nl_ready(ctx, &nl)) < 0)
+	if ((r = cli_nl_ready(ctx, &nl)) < 0)
 		return r;
 	int ifindex;
 	if ((r = hk_link_index(nl, req.dev, &ifindex, &ctx->err)) < 0)
@@ -65,28 +47,6 @@ static int cmd_addr_add(struct hk_ctx *ctx, int argc, char **argv)
 static int cmd_addr_del(struct hk_ctx *ctx, int argc, char **argv)
 {
 	return addr_change(ctx, argc, argv, false);
-}
-
-/* Index -> name, asked once per index. */
-struct names {
-	int index[64];
-	char name[64][HK_IFNAMSIZ];
-	size_t n;
-};
-
-static const char *ifname(struct hk_nl *nl, struct names *c, int index, char *buf)
-{
-	for (size_t i = 0; i < c->n; i++)
-		if (c->index[i] == index)
-			return c->name[i];
-	struct hk_err err;
-	if (hk_link_name(nl, index, buf, &err) < 0)
-		snprintf(buf, HK_IFNAMSIZ, "if%d", index);
-	if (c->n < 64) {
-		c->index[c->n] = index;
-		memcpy(c->name[c->n++], buf, HK_IFNAMSIZ);
-	}
-	return buf;
 }
 
 /* Resolve the filter's device, if any. */
@@ -180,24 +140,24 @@ static void addr_row(struct out_table *t, const struct hk_addr_info *a, const ch
 static int cmd_addr_show(struct hk_ctx *ctx, int argc, char **argv)
 {
 	char what[256];
-	describe(what, sizeof(what), "show", argc, argv);
+	cli_describe(what, sizeof(what), "addr", "show", argc, argv);
 	struct hk_addr_filter f;
 	int r = hk_addr_parse_filter(argc, argv, &f, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
 	struct hk_nl *nl;
 	int ifindex;
-	if ((r = nl_ready(ctx, &nl)) < 0 || (r = filter_index(ctx, nl, &f, what, &ifindex)) < 0)
+	if ((r = cli_nl_ready(ctx, &nl)) < 0 || (r = filter_index(ctx, nl, &f, what, &ifindex)) < 0)
 		return r;
 	_cleanup_free_ struct hk_addr_info *v = NULL;
 	size_t n;
 	if ((r = hk_addr_list(nl, f.family, ifindex, &v, &n, &ctx->err)) < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
-	struct names cache = { .n = 0 };
+	struct cli_names cache = { .n = 0 };
 	struct out_table *t = out_table_new(addr_cols, C_NCOLS);
 	for (size_t i = 0; i < n; i++) {
 		char buf[HK_IFNAMSIZ];
-		addr_row(t, &v[i], ifname(nl, &cache, v[i].ifindex, buf));
+		addr_row(t, &v[i], cli_ifname(nl, &cache, v[i].ifindex, buf));
 	}
 	r = out_table_print(t, ctx->json, ctx->noheadings || (!ctx->json && n == 0));
 	out_table_free(t);
@@ -209,7 +169,7 @@ static int cmd_addr_show(struct hk_ctx *ctx, int argc, char **argv)
 static int cmd_addr_flush(struct hk_ctx *ctx, int argc, char **argv)
 {
 	char what[256];
-	describe(what, sizeof(what), "flush", argc, argv);
+	cli_describe(what, sizeof(what), "addr", "flush", argc, argv);
 	struct hk_addr_filter f;
 	int r = hk_addr_parse_filter(argc, argv, &f, &ctx->err);
 	if (r < 0)
@@ -218,7 +178,7 @@ static int cmd_addr_flush(struct hk_ctx *ctx, int argc, char **argv)
 		return hk_err_usage(&ctx->err, "%s: missing 'dev DEV'", what);
 	struct hk_nl *nl;
 	int ifindex;
-	if ((r = nl_ready(ctx, &nl)) < 0 || (r = filter_index(ctx, nl, &f, what, &ifindex)) < 0)
+	if ((r = cli_nl_ready(ctx, &nl)) < 0 || (r = filter_index(ctx, nl, &f, what, &ifindex)) < 0)
 		return r;
 	_cleanup_free_ struct hk_addr_info *v = NULL;
 	size_t n;

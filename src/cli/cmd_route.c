@@ -14,38 +14,21 @@
 #include "base/cleanup.h"
 #include "cmd.h"
 #include "ifindex.h"
+#include "ifnames.h"
 #include "out.h"
 #include "route.h"
-
-static void describe(char *buf, size_t len, const char *verb, int argc, char **argv)
-{
-	int n = snprintf(buf, len, "route %s", verb);
-	for (int i = 0; i < argc && n >= 0 && (size_t)n < len; i++)
-		n += snprintf(buf + n, len - n, " %s", argv[i]);
-}
-
-/* The socket for this command, with queued batch requests landed (lookups follow). */
-static int nl_ready(struct hk_ctx *ctx, struct hk_nl **ret)
-{
-	int r = ctx_nl(ctx, ret);
-	if (r < 0)
-		return r;
-	if (hk_nl_batch_pending(*ret))
-		return ctx_flush(ctx);
-	return 0;
-}
 
 static int route_change(struct hk_ctx *ctx, int argc, char **argv, enum hk_route_op op,
 			const char *verb)
 {
 	char what[256];
-	describe(what, sizeof(what), verb, argc, argv);
+	cli_describe(what, sizeof(what), "route", verb, argc, argv);
 	struct hk_route_req req;
 	int r = hk_route_parse(argc, argv, op, &req, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
 	struct hk_nl *nl;
-	if ((r = nl_ready(ctx, &nl)) < 0)
+	if ((r = cli_nl_ready(ctx, &nl)) < 0)
 		return r;
 	int oif = 0;
 	if (req.dev[0] && (r = hk_link_index(nl, req.dev, &oif, &ctx->err)) < 0)
@@ -70,28 +53,6 @@ static int cmd_route_del(struct hk_ctx *ctx, int argc, char **argv)
 static int cmd_route_replace(struct hk_ctx *ctx, int argc, char **argv)
 {
 	return route_change(ctx, argc, argv, HK_ROUTE_REPLACE, "replace");
-}
-
-/* Index -> name, asked once per index. */
-struct names {
-	int index[64];
-	char name[64][HK_IFNAMSIZ];
-	size_t n;
-};
-
-static const char *ifname(struct hk_nl *nl, struct names *c, int index, char *buf)
-{
-	for (size_t i = 0; i < c->n; i++)
-		if (c->index[i] == index)
-			return c->name[i];
-	struct hk_err err;
-	if (hk_link_name(nl, index, buf, &err) < 0)
-		snprintf(buf, HK_IFNAMSIZ, "if%d", index);
-	if (c->n < 64) {
-		c->index[c->n] = index;
-		memcpy(c->name[c->n++], buf, HK_IFNAMSIZ);
-	}
-	return buf;
 }
 
 enum {
@@ -146,7 +107,7 @@ static void add_flag(const char *name, void *data)
 }
 
 /* RTA_MULTIPATH: [{gateway, dev, weight}], and the human GATEWAY/DEV of the first hop. */
-static struct json_object *nexthops(struct hk_nl *nl, struct names *cache,
+static struct json_object *nexthops(struct hk_nl *nl, struct cli_names *cache,
 				    const struct hk_route_info *ri)
 {
 	struct json_object *arr = json_object_new_array();
@@ -160,14 +121,14 @@ static struct json_object *nexthops(struct hk_nl *nl, struct names *cache,
 		if (ri->nh[i].oif)
 			json_object_object_add(
 				o, "dev",
-				json_object_new_string(ifname(nl, cache, ri->nh[i].oif, nb)));
+				json_object_new_string(cli_ifname(nl, cache, ri->nh[i].oif, nb)));
 		json_object_object_add(o, "weight", json_object_new_int(ri->nh[i].weight));
 		json_object_array_add(arr, o);
 	}
 	return arr;
 }
 
-static void route_row(struct out_table *t, struct hk_nl *nl, struct names *cache,
+static void route_row(struct out_table *t, struct hk_nl *nl, struct cli_names *cache,
 		      const struct hk_route_info *ri)
 {
 	char buf[INET6_ADDRSTRLEN + 8], nb[HK_IFNAMSIZ], sb[16];
@@ -178,7 +139,7 @@ static void route_row(struct out_table *t, struct hk_nl *nl, struct names *cache
 		out_str(t, C_GATEWAY, addr_str(gw, buf, sizeof(buf)));
 	int oif = ri->oif ? ri->oif : ri->nnh ? ri->nh[0].oif : 0;
 	if (oif)
-		out_str(t, C_DEV, ifname(nl, cache, oif, nb));
+		out_str(t, C_DEV, cli_ifname(nl, cache, oif, nb));
 	out_str(t, C_PROTO, hk_route_proto_name(ri->protocol, sb, sizeof(sb)));
 	out_str(t, C_SCOPE, hk_scope_name(ri->scope, sb, sizeof(sb)));
 	if (ri->has_metric)
@@ -198,7 +159,7 @@ static void route_row(struct out_table *t, struct hk_nl *nl, struct names *cache
 static int print_routes(struct hk_ctx *ctx, struct hk_nl *nl, const struct hk_route_info *v,
 			size_t n)
 {
-	struct names cache = { .n = 0 };
+	struct cli_names cache = { .n = 0 };
 	struct out_table *t = out_table_new(route_cols, C_NCOLS);
 	for (size_t i = 0; i < n; i++)
 		route_row(t, nl, &cache, &v[i]);
@@ -211,13 +172,13 @@ static int print_routes(struct hk_ctx *ctx, struct hk_nl *nl, const struct hk_ro
 static int cmd_route_show(struct hk_ctx *ctx, int argc, char **argv)
 {
 	char what[256];
-	describe(what, sizeof(what), "show", argc, argv);
+	cli_describe(what, sizeof(what), "route", "show", argc, argv);
 	struct hk_route_filter f;
 	int r = hk_route_parse_filter(argc, argv, &f, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
 	struct hk_nl *nl;
-	if ((r = nl_ready(ctx, &nl)) < 0)
+	if ((r = cli_nl_ready(ctx, &nl)) < 0)
 		return r;
 	int oif = 0;
 	if (f.dev[0] && (r = hk_link_index(nl, f.dev, &oif, &ctx->err)) < 0)
@@ -232,7 +193,7 @@ static int cmd_route_show(struct hk_ctx *ctx, int argc, char **argv)
 static int cmd_route_get(struct hk_ctx *ctx, int argc, char **argv)
 {
 	char what[256];
-	describe(what, sizeof(what), "get", argc, argv);
+	cli_describe(what, sizeof(what), "route", "get", argc, argv);
 	int i = argc > 0 && !strcmp(argv[0], "to") ? 1 : 0;
 	if (argc - i != 1)
 		return hk_err_usage(&ctx->err, "%s: expected exactly one address", what);
@@ -241,7 +202,7 @@ static int cmd_route_get(struct hk_ctx *ctx, int argc, char **argv)
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
 	struct hk_nl *nl;
-	if ((r = nl_ready(ctx, &nl)) < 0)
+	if ((r = cli_nl_ready(ctx, &nl)) < 0)
 		return r;
 	struct hk_route_info ri;
 	if ((r = hk_route_get(nl, &addr, &ri, &ctx->err)) < 0)

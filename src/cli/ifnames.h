@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Plumbing the listing/changing commands of addr and route share: the one-line description
+ * of a command used as error context, the socket with queued batch requests landed, and an
+ * index -> name cache so a listing asks the kernel once per device.
+ */
+#ifndef HK_CLI_IFNAMES_H
+#define HK_CLI_IFNAMES_H
+
+#include <stddef.h>
+
+#include "base/parse.h"
+#include "ctx.h"
+
+/* "GROUP VERB ARG..." into buf, truncated to len. */
+void cli_describe(char *buf, size_t len, const char *group, const char *verb, int argc,
+		  char **argv);
+
+/* ctx_nl(), then flush the batch queue if anything is pending (a lookup follows). */
+int cli_nl_ready(struct hk_ctx *ctx, struct hk_nl **ret);
+
+struct cli_names {
+	int index[64];
+	char name[64][HK_IFNAMSIZ];
+	size_t n;
+};
+
+/* The name of device index (buf as scratch, HK_IFNAMSIZ bytes); "ifN" if it has none. */
+const char *cli_ifname(struct hk_nl *nl, struct cli_names *c, int index, char *buf);
+
+#endif
