@@ -157,6 +157,18 @@ int hk_link_parse_show(int argc, char **argv, struct hk_link_filter *ret, struct
 int hk_link_next_arg(int argc, char **argv, int *i, const char **ret, struct hk_err *err);
 /* "link DEV" at argv[*i] inside a kind's words: 1 when it was, 0 when not, < 0 bad input. */
 int hk_link_parse_lower(struct hk_link_req *req, int argc, char **argv, int *i, struct hk_err *err);
+/* A kind's named modes (macvlan, ipvlan). */
+struct hk_link_mode {
+	const char *name;
+	uint32_t value;
+};
+/* The words of a kind over a lower device: "link DEV" and "mode NAME" (NAME one of modes;
+ * *ret_mode is left as it is when no mode is given). */
+int hk_link_parse_lower_mode(struct hk_link_req *req, int argc, char **argv,
+			     const struct hk_link_mode *modes, size_t n, uint32_t *ret_mode,
+			     struct hk_err *err);
+/* The name of mode value, "unknown" if it has none. */
+const char *hk_link_mode_name(const struct hk_link_mode *modes, size_t n, uint32_t value);
 int hk_link_parse_owner(const char *s, bool group, uint32_t *ret, struct hk_err *err);
 
 /* --- lookups and messages (link.c) ------------------------------------------------------ */

@@ -3,40 +3,20 @@
  * frames go to the character device /dev/tapN (N = its ifindex), which devtmpfs creates by
  * itself: no udev is needed. */
 #include <linux/if_link.h>
-#include <string.h>
 
 #include "link.h"
 
-static const struct {
-	const char *name;
-	uint32_t mode;
-} modes[] = {
+static const struct hk_link_mode modes[] = {
 	{ "private", MACVLAN_MODE_PRIVATE }, { "vepa", MACVLAN_MODE_VEPA },
 	{ "bridge", MACVLAN_MODE_BRIDGE },   { "passthru", MACVLAN_MODE_PASSTHRU },
 	{ "source", MACVLAN_MODE_SOURCE },
 };
+#define NMODES (sizeof(modes) / sizeof(modes[0]))
 
 static int macvlan_parse(struct hk_link_req *req, int argc, char **argv, struct hk_err *err)
 {
-	for (int i = 0; i < argc; i++) {
-		int r = hk_link_parse_lower(req, argc, argv, &i, err);
-		if (r < 0)
-			return r;
-		if (r > 0)
-			continue;
-		const char *v;
-		if (strcmp(argv[i], "mode"))
-			return hk_err_usage(err, "unexpected '%s' (link DEV, mode MODE)", argv[i]);
-		if ((r = hk_link_next_arg(argc, argv, &i, &v, err)) < 0)
-			return r;
-		req->u.macvlan.mode = 0;
-		for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++)
-			if (!strcmp(v, modes[m].name))
-				req->u.macvlan.mode = modes[m].mode;
-		if (!req->u.macvlan.mode)
-			return hk_err_usage(err, "unknown mode '%s' (private, vepa, bridge, passthru, source)", v);
-	}
-	return 0;
+	req->u.macvlan.mode = 0; /* none given: the kernel's default (vepa) */
+	return hk_link_parse_lower_mode(req, argc, argv, modes, NMODES, &req->u.macvlan.mode, err);
 }
 
 static int macvlan_fill(const struct hk_link_req *req, const struct hk_link_res *res, struct hk_nlmsg *m,
@@ -58,12 +38,8 @@ static void macvlan_info(const struct nlattr *data, struct hk_link_info *info)
 	hk_attr_parse_nested(data, tb, IFLA_MACVLAN_MAX);
 	if (!tb[IFLA_MACVLAN_MODE])
 		return;
-	uint32_t mode = hk_attr_u32(tb[IFLA_MACVLAN_MODE]);
-	const char *name = "unknown";
-	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++)
-		if (mode == modes[m].mode)
-			name = modes[m].name;
-	hk_link_kv_str(info, "mode", name);
+	hk_link_kv_str(info, "mode",
+		       hk_link_mode_name(modes, NMODES, hk_attr_u32(tb[IFLA_MACVLAN_MODE])));
 }
 
 const struct hk_link_kind hk_link_macvlan = {

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,6 +84,45 @@ int hk_link_parse_lower(struct hk_link_req *req, int argc, char **argv, int *i, 
 		return hk_err_prefix(err, "link");
 	strcpy(req->a.link, v);
 	return 1;
+}
+
+int hk_link_parse_lower_mode(struct hk_link_req *req, int argc, char **argv,
+			     const struct hk_link_mode *modes, size_t n, uint32_t *ret_mode,
+			     struct hk_err *err)
+{
+	for (int i = 0; i < argc; i++) {
+		int r = hk_link_parse_lower(req, argc, argv, &i, err);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			continue;
+		const char *v;
+		if (strcmp(argv[i], "mode"))
+			return hk_err_usage(err, "unexpected '%s' (link DEV, mode MODE)", argv[i]);
+		if ((r = hk_link_next_arg(argc, argv, &i, &v, err)) < 0)
+			return r;
+		size_t m = 0;
+		while (m < n && strcmp(v, modes[m].name))
+			m++;
+		if (m < n) {
+			*ret_mode = modes[m].value;
+			continue;
+		}
+		char list[128] = "";
+		for (size_t k = 0, len = 0; k < n && len < sizeof(list); k++)
+			len += snprintf(list + len, sizeof(list) - len, "%s%s", k ? ", " : "",
+					modes[k].name);
+		return hk_err_usage(err, "unknown mode '%s' (%s)", v, list);
+	}
+	return 0;
+}
+
+const char *hk_link_mode_name(const struct hk_link_mode *modes, size_t n, uint32_t value)
+{
+	for (size_t m = 0; m < n; m++)
+		if (modes[m].value == value)
+			return modes[m].name;
+	return "unknown";
 }
 
 
