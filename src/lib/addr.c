@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "base/vec.h"
+
 /* ---- names ------------------------------------------------------------------------------ */
 
 static const struct {
@@ -315,14 +317,8 @@ static int on_addr(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
 	struct hk_addr_info a;
 	if (hk_addr_decode(nlh, &a) < 0 || (l->ifindex && a.ifindex != l->ifindex))
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct hk_addr_info *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return hk_err_sys(err, -ENOMEM, "address list");
-		l->v = v;
-		l->cap = cap;
-	}
+	if (hk_vec_grow(&l->v, l->n, &l->cap, 16) < 0)
+		return hk_err_sys(err, -ENOMEM, "address list");
 	l->v[l->n++] = a;
 	return 0;
 }

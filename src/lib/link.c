@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/vec.h"
+
 #include "ifindex.h"
 
 static int lookup(struct hk_nl *nl, const char *name, const char *what, int *ret, struct hk_err *err)
@@ -327,14 +329,8 @@ static int on_dump(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
 	}
 	if (nlh->nlmsg_type != RTM_NEWLINK)
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct hk_link_info *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return hk_err_sys(err, -ENOMEM, "link list");
-		l->v = v;
-		l->cap = cap;
-	}
+	if (hk_vec_grow(&l->v, l->n, &l->cap, 16) < 0)
+		return hk_err_sys(err, -ENOMEM, "link list");
 	fill_info(nlh, &l->v[l->n++]);
 	return 0;
 }

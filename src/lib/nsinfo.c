@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/vec.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -258,14 +259,8 @@ static struct hk_ns_entry *nsmap_get(struct nsmap *m, enum hk_ns_type type, uint
 	size_t i = slot_of(m, ino);
 	if (m->slot[i])
 		return &m->v[m->slot[i] - 1];
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
-		struct hk_ns_entry *v = realloc(m->v, cap * sizeof(*v));
-		if (!v)
-			return NULL;
-		m->v = v;
-		m->cap = cap;
-	}
+	if (hk_vec_grow(&m->v, m->n, &m->cap, 64) < 0)
+		return NULL;
 	m->v[m->n] = (struct hk_ns_entry){.ino = ino, .type = type};
 	m->slot[i] = ++m->n;
 	return &m->v[m->n - 1];

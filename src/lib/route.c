@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "base/vec.h"
+
 /* ---- names ------------------------------------------------------------------------------ */
 
 struct name_num {
@@ -478,14 +480,8 @@ static int on_route(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
 		return 0;
 	if ((l->table && ri.table != l->table) || (l->oif && !uses_oif(&ri, l->oif)))
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct hk_route_info *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return hk_err_sys(err, -ENOMEM, "route list");
-		l->v = v;
-		l->cap = cap;
-	}
+	if (hk_vec_grow(&l->v, l->n, &l->cap, 16) < 0)
+		return hk_err_sys(err, -ENOMEM, "route list");
 	l->v[l->n++] = ri;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/vec.h"
 #include "netlink.h"
 
 enum { ST_LISTEN = 10 }; /* the kernel's TCP_LISTEN */
@@ -55,14 +56,8 @@ static int on_msg(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
 	const struct inet_diag_msg *m = hk_nlmsg_payload(nlh);
 	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
 		return 0;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		struct hk_sock *v = realloc(c->v, cap * sizeof(*v));
-		if (!v)
-			return hk_err_sys(err, -ENOMEM, "sock_diag");
-		c->v = v;
-		c->cap = cap;
-	}
+	if (hk_vec_grow(&c->v, c->n, &c->cap, 64) < 0)
+		return hk_err_sys(err, -ENOMEM, "sock_diag");
 	struct hk_sock *s = &c->v[c->n++];
 	*s = (struct hk_sock){
 		.proto = c->proto,
