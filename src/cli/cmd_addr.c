@@ -49,15 +49,32 @@ static int cmd_addr_del(struct hk_ctx *ctx, int argc, char **argv)
 	return addr_change(ctx, argc, argv, false);
 }
 
-/* Resolve the filter's device, if any. */
-static int filter_index(struct hk_ctx *ctx, struct hk_nl *nl, const struct hk_addr_filter *f,
-			const char *what, int *ret)
+/* The addresses a show/flush selects: the filter parsed from argv (dev required for
+ * flush), its device resolved, the list read. what: the command, for error context. */
+struct addr_sel {
+	struct hk_nl *nl;
+	int ifindex;
+	struct hk_addr_info *v;
+	size_t n;
+};
+
+static int addr_select(struct hk_ctx *ctx, int argc, char **argv, bool need_dev, const char *what,
+		       struct addr_sel *ret)
 {
-	*ret = 0;
-	if (!f->dev[0])
-		return 0;
-	int r = hk_link_index(nl, f->dev, ret, &ctx->err);
-	return r < 0 ? hk_err_prefix(&ctx->err, "%s", what) : 0;
+	struct hk_addr_filter f;
+	*ret = (struct addr_sel){ 0 };
+	int r = hk_addr_parse_filter(argc, argv, &f, &ctx->err);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	if (need_dev && !f.dev[0])
+		return hk_err_usage(&ctx->err, "%s: missing 'dev DEV'", what);
+	if ((r = cli_nl_ready(ctx, &ret->nl)) < 0)
+		return r;
+	if ((r = cli_dev_index(ctx, ret->nl, f.dev, what, &ret->ifindex)) < 0)
+		return r;
+	if ((r = hk_addr_list(ret->nl, f.family, ret->ifindex, &ret->v, &ret->n, &ctx->err)) < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	return 0;
 }
 
 enum {
@@ -141,18 +158,13 @@ static int cmd_addr_show(struct hk_ctx *ctx, int argc, char **argv)
 {
 	char what[256];
 	cli_describe(what, sizeof(what), "addr", "show", argc, argv);
-	struct hk_addr_filter f;
-	int r = hk_addr_parse_filter(argc, argv, &f, &ctx->err);
+	struct addr_sel sel;
+	int r = addr_select(ctx, argc, argv, false, what, &sel);
+	_cleanup_free_ struct hk_addr_info *v = sel.v;
 	if (r < 0)
-		return hk_err_prefix(&ctx->err, "%s", what);
-	struct hk_nl *nl;
-	int ifindex;
-	if ((r = cli_nl_ready(ctx, &nl)) < 0 || (r = filter_index(ctx, nl, &f, what, &ifindex)) < 0)
 		return r;
-	_cleanup_free_ struct hk_addr_info *v = NULL;
-	size_t n;
-	if ((r = hk_addr_list(nl, f.family, ifindex, &v, &n, &ctx->err)) < 0)
-		return hk_err_prefix(&ctx->err, "%s", what);
+	struct hk_nl *nl = sel.nl;
+	size_t n = sel.n;
 	struct cli_names cache = { .n = 0 };
 	struct out_table *t = out_table_new(addr_cols, C_NCOLS);
 	for (size_t i = 0; i < n; i++) {
@@ -170,20 +182,14 @@ static int cmd_addr_flush(struct hk_ctx *ctx, int argc, char **argv)
 {
 	char what[256];
 	cli_describe(what, sizeof(what), "addr", "flush", argc, argv);
-	struct hk_addr_filter f;
-	int r = hk_addr_parse_filter(argc, argv, &f, &ctx->err);
+	struct addr_sel sel;
+	int r = addr_select(ctx, argc, argv, true, what, &sel);
+	_cleanup_free_ struct hk_addr_info *v = sel.v;
 	if (r < 0)
-		return hk_err_prefix(&ctx->err, "%s", what);
-	if (!f.dev[0])
-		return hk_err_usage(&ctx->err, "%s: missing 'dev DEV'", what);
-	struct hk_nl *nl;
-	int ifindex;
-	if ((r = cli_nl_ready(ctx, &nl)) < 0 || (r = filter_index(ctx, nl, &f, what, &ifindex)) < 0)
 		return r;
-	_cleanup_free_ struct hk_addr_info *v = NULL;
-	size_t n;
-	if ((r = hk_addr_list(nl, f.family, ifindex, &v, &n, &ctx->err)) < 0)
-		return hk_err_prefix(&ctx->err, "%s", what);
+	struct hk_nl *nl = sel.nl;
+	int ifindex = sel.ifindex;
+	size_t n = sel.n;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < n; i++) {
 			bool secondary = v[i].flags & IFA_F_SECONDARY;

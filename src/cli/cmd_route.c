@@ -30,9 +30,9 @@ static int route_change(struct hk_ctx *ctx, int argc, char **argv, enum hk_route
 	struct hk_nl *nl;
 	if ((r = cli_nl_ready(ctx, &nl)) < 0)
 		return r;
-	int oif = 0;
-	if (req.dev[0] && (r = hk_link_index(nl, req.dev, &oif, &ctx->err)) < 0)
-		return hk_err_prefix(&ctx->err, "%s", what);
+	int oif;
+	if ((r = cli_dev_index(ctx, nl, req.dev, what, &oif)) < 0)
+		return r;
 	struct hk_nlmsg m, undo;
 	hk_route_msg(&req, oif, op, &m);
 	if (op == HK_ROUTE_ADD)
@@ -180,9 +180,9 @@ static int cmd_route_show(struct hk_ctx *ctx, int argc, char **argv)
 	struct hk_nl *nl;
 	if ((r = cli_nl_ready(ctx, &nl)) < 0)
 		return r;
-	int oif = 0;
-	if (f.dev[0] && (r = hk_link_index(nl, f.dev, &oif, &ctx->err)) < 0)
-		return hk_err_prefix(&ctx->err, "%s", what);
+	int oif;
+	if ((r = cli_dev_index(ctx, nl, f.dev, what, &oif)) < 0)
+		return r;
 	_cleanup_free_ struct hk_route_info *v = NULL;
 	size_t n;
 	if ((r = hk_route_list(nl, f.family, f.table, oif, &v, &n, &ctx->err)) < 0)

@@ -24,6 +24,16 @@ int cli_nl_ready(struct hk_ctx *ctx, struct hk_nl **ret)
 	return 0;
 }
 
+int cli_dev_index(struct hk_ctx *ctx, struct hk_nl *nl, const char *dev, const char *what,
+		  int *ret_index)
+{
+	*ret_index = 0;
+	if (!dev[0])
+		return 0;
+	int r = hk_link_index(nl, dev, ret_index, &ctx->err);
+	return r < 0 ? hk_err_prefix(&ctx->err, "%s", what) : 0;
+}
+
 const char *cli_ifname(struct hk_nl *nl, struct cli_names *c, int index, char *buf)
 {
 	for (size_t i = 0; i < c->n; i++)

@@ -19,6 +19,10 @@ void cli_describe(char *buf, size_t len, const char *group, const char *verb, in
 /* ctx_nl(), then flush the batch queue if anything is pending (a lookup follows). */
 int cli_nl_ready(struct hk_ctx *ctx, struct hk_nl **ret);
 
+/* The index of device dev on nl (0 when dev is empty), failures prefixed with what. */
+int cli_dev_index(struct hk_ctx *ctx, struct hk_nl *nl, const char *dev, const char *what,
+		  int *ret_index);
+
 struct cli_names {
 	int index[64];
 	char name[64][HK_IFNAMSIZ];
