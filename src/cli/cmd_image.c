@@ -236,7 +236,29 @@ static int image_ls(struct hk_ctx *ctx, int argc, char **argv)
 	return r < 0 ? hk_err_sys(&ctx->err, r, "image ls") : 0;
 }
 
-static struct json_object *inspect_one(const struct hk_image_row *r)
+/* The blobs kept as received (store_image.h): [{kind, index, digest, media_type, size}]. */
+static struct json_object *inspect_blobs(struct hk_store *st, const char *id)
+{
+	struct json_object *a = json_object_new_array();
+	struct hk_blob_row *b;
+	size_t n;
+	struct hk_err e;
+	if (hk_imgstore_blobs_get(st, id, &b, &n, &e) < 0)
+		return a;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "kind", json_object_new_string(b[i].kind));
+		json_object_object_add(o, "index", json_object_new_int64((int64_t)b[i].idx));
+		json_object_object_add(o, "digest", json_object_new_string(b[i].digest));
+		json_object_object_add(o, "media_type", json_object_new_string(b[i].media_type));
+		json_object_object_add(o, "size", json_object_new_int64((int64_t)b[i].size));
+		json_object_array_add(a, o);
+	}
+	free(b);
+	return a;
+}
+
+static struct json_object *inspect_one(struct hk_store *st, const struct hk_image_row *r)
 {
 	struct json_object *o = json_object_new_object(), *tags = json_object_new_array(),
 			   *layers = json_object_new_array();
@@ -253,6 +275,7 @@ static struct json_object *inspect_one(const struct hk_image_row *r)
 		json_object_array_add(layers, l);
 	}
 	json_object_object_add(o, "layers", layers);
+	json_object_object_add(o, "blobs", inspect_blobs(st, r->id));
 	struct json_object *cfg = json_tokener_parse(r->config);
 	json_object_object_add(o, "config", cfg);
 	return o;
@@ -269,7 +292,7 @@ static int image_inspect(struct hk_ctx *ctx, int argc, char **argv)
 		struct hk_image_row row;
 		r = hk_image_find(s.im, argv[i], &row, &ctx->err);
 		if (r == 0) {
-			json_object_array_add(a, inspect_one(&row));
+			json_object_array_add(a, inspect_one(s.st, &row));
 			hk_image_row_free(&row);
 		}
 	}

@@ -5,8 +5,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "image.h"
+#include "userns.h"
 
 static size_t strv_len(char **v)
 {
@@ -72,8 +74,16 @@ int run_image_defaults(struct hk_ctx *ctx, struct hk_store *st, struct run_image
 	struct hk_image_config c = {0};
 	char norm[HK_IMAGE_REF_MAX];
 	struct hk_err e2 = {0};
+	struct hk_paths p;
+	int r = hk_paths_init(&p, ctx->root, &ctx->err);
+	if (r < 0)
+		return r;
+	/* held until run_image_mount: a prune cannot remove the image in between */
+	if ((ri->lock = hk_images_lock(p.state, false, &ctx->err)) < 0)
+		return hk_err_prefix(&ctx->err, "run");
+	ri->locked = true;
 	/* NAME[:TAG] first, then an id or id prefix (hk_image_find without the layer store) */
-	int r = hk_image_ref_normalize(ri->ref, norm, sizeof(norm), &e2);
+	r = hk_image_ref_normalize(ri->ref, norm, sizeof(norm), &e2);
 	r = r == 0 ? hk_imgstore_get(st, norm, &row, &ctx->err) : -ENOENT;
 	if (r == -ENOENT)
 		r = hk_imgstore_get(st, ri->ref, &row, &ctx->err);
@@ -88,8 +98,27 @@ int run_image_defaults(struct hk_ctx *ctx, struct hk_store *st, struct run_image
 		r = set_env(ctx, &c, env, nenv, max);
 	if (r == 0 && !spec->workdir && c.workdir && c.workdir[0] == '/')
 		spec->workdir = ri->workdir = strdup(c.workdir);
+	if (r == 0 && c.user && c.user[0] && !(ri->user = strdup(c.user)))
+		r = hk_err_sys(&ctx->err, -ENOMEM, "run");
 	hk_image_config_free(&c);
 	return r;
+}
+
+int run_image_user(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
+		   const struct run_image *ri, struct run_sec *sec)
+{
+	if (!ri->user || sec->user.set)
+		return 0; /* no User, or --user wins */
+	struct hk_images *im;
+	uid_t uid;
+	gid_t gid;
+	int r = hk_images_open(p->state, st, &im, &ctx->err);
+	if (r == 0)
+		r = hk_image_user(im, ri->id, ri->user, &uid, &gid, &ctx->err);
+	hk_images_close(im);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "run");
+	return runsec_set_user(ctx, sec, uid, gid);
 }
 
 void run_image_rootfs(const struct hk_paths *p, const char *ct, char *buf, size_t len)
@@ -98,7 +127,7 @@ void run_image_rootfs(const struct hk_paths *p, const char *ct, char *buf, size_
 }
 
 int run_image_mount(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
-		    const char *ct, const struct run_image *ri)
+		    const char *ct, struct run_image *ri)
 {
 	const char *m = getenv("HAKO_LAYERS");
 	enum hk_layers_mode mode = !m			? HK_LAYERS_AUTO
@@ -108,9 +137,18 @@ int run_image_mount(struct hk_ctx *ctx, struct hk_store *st, const struct hk_pat
 	struct hk_images *im;
 	int r = hk_images_open(p->state, st, &im, &ctx->err);
 	if (r == 0)
-		r = hk_ctroot_mount(im, ct, ri->id, mode, &ctx->err);
+		r = ri->userns ? hk_ctroot_mount_userns(im, ct, ri->id, ri->userns, &ctx->err)
+			       : hk_ctroot_mount(im, ct, ri->id, mode, &ctx->err);
 	hk_images_close(im);
+	run_image_unlock(ri);
 	return r;
+}
+
+void run_image_unlock(struct run_image *ri)
+{
+	if (ri->locked)
+		close(ri->lock);
+	ri->locked = false;
 }
 
 void run_image_free(struct run_image *ri)
@@ -119,6 +157,9 @@ void run_image_free(struct run_image *ri)
 		free(ri->argv[i]);
 	free(ri->argv);
 	free(ri->workdir);
+	free(ri->user);
+	run_image_unlock(ri);
 	ri->argv = NULL;
 	ri->workdir = NULL;
+	ri->user = NULL;
 }

@@ -9,12 +9,17 @@
 #include "container.h"
 #include "digest.h"
 #include "ct.h"
+#include "run_sec.h"
 
 struct run_image {
 	const char *ref;	 /* as given; NULL: --rootfs */
 	char id[HK_DIGEST_MAX]; /* resolved */
 	char **argv;		 /* Entrypoint + (the user's args or Cmd), owned */
 	char *workdir;		 /* the image's WorkingDir, owned */
+	char *user;		 /* the image's User, owned; NULL: none */
+	bool locked;		 /* lock: the image store's shared lock (hk_images_lock) */
+	int lock;
+	const struct hk_userns *userns; /* --userns: idmapped layers (userns.h); NULL: none */
 };
 
 /* Resolve ri->ref and apply its config as defaults: spec->argv (Entrypoint + the user's
@@ -22,12 +27,18 @@ struct run_image {
  * user's), WorkingDir when no -w. Usage error when there is no command at all. */
 int run_image_defaults(struct hk_ctx *ctx, struct hk_store *st, struct run_image *ri,
 		       struct hk_ct_spec *spec, char **env, size_t *nenv, size_t max);
+/* Without --user: the image's User, resolved in the image's own /etc/passwd and /etc/group,
+ * becomes the container's user (stored with it, so hako exec uses it too). */
+int run_image_user(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
+		   const struct run_image *ri, struct run_sec *sec);
 /* The container's rootfs path (STATE/ctroot/<id>/merged). */
 void run_image_rootfs(const struct hk_paths *p, const char *ct, char *buf, size_t len);
-/* Mount it (after the container's row exists: hk_ct_remove cleans up on failure).
+/* Mount it (after the container's row exists: hk_ct_remove cleans up on failure), then
+ * release the image store lock run_image_defaults took (before anything is forked).
  * HAKO_LAYERS=overlay|copy forces a mode (default: overlay, copy when it cannot mount). */
 int run_image_mount(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
-		    const char *ct, const struct run_image *ri);
+		    const char *ct, struct run_image *ri);
+void run_image_unlock(struct run_image *ri);
 void run_image_free(struct run_image *ri);
 
 #endif

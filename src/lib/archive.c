@@ -8,8 +8,7 @@
 #include "hkarchive.h"
 #include "archive_int.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "dl_archive.h" /* libarchive through dlopen */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -23,7 +22,6 @@
 #include "base/cleanup.h"
 #include "fstree.h"
 
-#define IN_BLOCK (1 << 20)
 #define PROGRESS_EVERY (4ULL << 20)
 
 const char *hk_compress_name(enum hk_compress c)
@@ -154,17 +152,18 @@ static void set_free(struct strset *s)
 static la_ssize_t read_in(struct archive *a, void *ud, const void **buf)
 {
 	struct xctx *x = ud;
+	unsigned char *b = hk_ax_ring_next(x);
 	ssize_t n;
 	do
-		n = read(x->fd, x->inbuf, IN_BLOCK);
+		n = read(x->fd, b, HK_AX_BLOCK);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		archive_set_error(a, errno, "read: %s", strerror(errno));
 		return -1;
 	}
-	hk_sha256_update(&x->hin, x->inbuf, (size_t)n);
+	hk_ax_ring_post(x, (size_t)n); /* hashed (into hin) by the ring's thread */
 	x->in += (uint64_t)n;
-	*buf = x->inbuf;
+	*buf = b;
 	return n;
 }
 
@@ -246,6 +245,8 @@ int hk_ax_archive_fail(struct xctx *x, struct archive *a, const char *path)
 
 static int open_input(struct xctx *x)
 {
+	if (hk_dl_archive(x->err) < 0)
+		return x->err->code;
 	x->raw = archive_read_new();
 	x->tar = archive_read_new();
 	if (!x->raw || !x->tar)
@@ -279,6 +280,8 @@ static int open_input(struct xctx *x)
 	default:
 		break;
 	}
+	if (x->o.keep_fd > 0 && x->o.keep_if_compressed && !x->compressed)
+		hk_ax_ring_keep_off(x); /* a plain tar: the caller does not want a copy */
 	archive_read_support_format_tar(x->tar);
 	if (archive_read_open(x->tar, x, NULL, read_tar, NULL) != ARCHIVE_OK)
 		return hk_ax_archive_fail(x, x->tar, NULL);
@@ -314,7 +317,7 @@ static int drain(struct xctx *x)
 	unsigned char buf[65536];
 	ssize_t m;
 	while ((m = read(x->fd, buf, sizeof(buf))) > 0) {
-		hk_sha256_update(&x->hin, buf, (size_t)m);
+		hk_ax_ring_feed(x, buf, (size_t)m);
 		x->in += (uint64_t)m;
 	}
 	return m < 0 ? hk_err_sys(x->err, -errno, "read") : 0;
@@ -393,9 +396,10 @@ static bool digest_explains(struct xctx *x)
 		ssize_t n = read(x->fd, buf, left < sizeof(buf) ? (size_t)left : sizeof(buf));
 		if (n <= 0)
 			break;
-		hk_sha256_update(&x->hin, buf, (size_t)n);
+		hk_ax_ring_feed(x, buf, (size_t)n);
 		x->in += (uint64_t)n;
 	}
+	hk_ax_ring_sync(x);
 	struct hk_sha256 h = x->hin; /* a copy: finalising consumes the state */
 	char d[HK_DIGEST_MAX];
 	hk_sha256_final(&h, d);
@@ -414,13 +418,16 @@ int hk_archive_extract_fd(int fd, int dirfd, const char *name, const struct hk_e
 	x.chown = x.o.owners == HK_OWNER_KEEP || (x.o.owners == HK_OWNER_AUTO && geteuid() == 0);
 	hk_sha256_init(&x.hin);
 	hk_sha256_init(&x.hout);
-	int r = -ENOMEM;
-	if ((x.inbuf = malloc(IN_BLOCK)))
+	int r = hk_ax_ring_start(&x, &x.hin, x.o.keep_fd > 0 ? x.o.keep_fd : -1);
+	if (r == 0)
 		r = run(&x);
 	else
 		hk_err_set(err, r, "out of memory");
 	bool corrupt =
 	    r < 0 && x.bad_input && x.o.expect_digest && x.o.expect_size && digest_explains(&x);
+	int kr = hk_ax_ring_stop(&x);
+	if (r == 0 && kr < 0)
+		r = hk_err_sys(err, kr, "keep a copy of the blob");
 	hk_ax_drop_parent(&x);
 	if (x.raw) {
 		res.compress = compress_of(x.raw);
@@ -428,13 +435,13 @@ int hk_archive_extract_fd(int fd, int dirfd, const char *name, const struct hk_e
 	}
 	if (x.tar)
 		archive_read_free(x.tar);
-	free(x.inbuf);
 	for (size_t i = 0; i < x.ndirs; i++)
 		free(x.dirs[i].path);
 	free(x.dirs);
 	set_free(&x.created);
 	res.in_bytes = x.in;
 	res.tar_bytes = x.out;
+	res.kept = x.o.keep_fd > 0 && !(x.o.keep_if_compressed && !x.compressed);
 	res.entries = x.entries;
 	hk_sha256_final(&x.hin, res.digest);
 	if (x.compressed)

@@ -3,8 +3,7 @@
 #ifndef HK_ARCHIVE_INT_H
 #define HK_ARCHIVE_INT_H
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "dl_archive.h" /* libarchive through dlopen */
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,10 +21,13 @@ struct strset {
 bool hk_ax_set_has(const struct strset *s, const char *k);
 int hk_ax_set_put(struct strset *s, const char *k);
 
+struct hk_ax_ring;
+#define HK_AX_BLOCK (1 << 16) /* input read size: small enough to stay in cache */
+
 struct xctx {
 	/* input */
 	int fd;
-	unsigned char *inbuf;
+	struct hk_ax_ring *ring; /* input blocks, hashed into hin by a second thread */
 	struct hk_sha256 hin, hout;
 	uint64_t in, out, next_progress;
 	struct archive *raw; /* decompressor */
@@ -57,6 +59,19 @@ struct xctx {
 int hk_ax_fail(struct xctx *x, int code, const char *path, const char *what);
 int hk_ax_sys(struct xctx *x, int code, const char *path, const char *what);
 int hk_ax_archive_fail(struct xctx *x, struct archive *a, const char *path);
+
+/* archive_hash.c: the input ring. start: hash into h (and append to keep_fd >= 0); next:
+ * a free block to read into; post: hand over its first n bytes; feed: hash (and keep) bytes
+ * directly, after the ring drained; sync: wait until every posted block is hashed; stop:
+ * drain, end the thread, free (the kept copy's first write error, or 0). */
+int hk_ax_ring_start(struct xctx *x, struct hk_sha256 *h, int keep_fd);
+unsigned char *hk_ax_ring_next(struct xctx *x);
+void hk_ax_ring_post(struct xctx *x, size_t n);
+void hk_ax_ring_feed(struct xctx *x, const void *b, size_t n);
+void hk_ax_ring_sync(struct xctx *x);
+int hk_ax_ring_stop(struct xctx *x);
+/* Stop writing the kept copy (what was written stays: the caller drops it). */
+void hk_ax_ring_keep_off(struct xctx *x);
 
 /* archive_entry.c */
 int hk_ax_entry(struct xctx *x, struct archive_entry *e, const char *rel);

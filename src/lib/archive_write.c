@@ -7,8 +7,7 @@
  */
 #include "hkarchive.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "dl_archive.h" /* libarchive through dlopen */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -120,6 +119,8 @@ static int a_fail(struct wctx *w, struct archive *a, const char *rel)
 
 static int open_writers(struct wctx *w)
 {
+	if (hk_dl_archive(w->err) < 0)
+		return w->err->code;
 	if (w->o->compress != HK_COMPRESS_NONE) {
 		w->zip = archive_write_new();
 		if (!w->zip)

@@ -2,26 +2,26 @@
 #include "digest.h"
 
 #include <errno.h>
-#include <sodium.h>
+#include <nettle/sha2.h>
 #include <string.h>
 
-_Static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(((struct hk_sha256 *)0)->state),
-	       "struct hk_sha256 too small for libsodium's state");
+_Static_assert(sizeof(struct sha256_ctx) <= sizeof(((struct hk_sha256 *)0)->state),
+	       "struct hk_sha256 too small for nettle's state");
 
-static crypto_hash_sha256_state *st(struct hk_sha256 *h)
+static struct sha256_ctx *st(struct hk_sha256 *h)
 {
-	return (crypto_hash_sha256_state *)h->state;
+	return (struct sha256_ctx *)h->state;
 }
 
 void hk_sha256_init(struct hk_sha256 *h)
 {
-	crypto_hash_sha256_init(st(h));
+	sha256_init(st(h));
 }
 
 void hk_sha256_update(struct hk_sha256 *h, const void *buf, size_t len)
 {
 	if (len)
-		crypto_hash_sha256_update(st(h), buf, len);
+		sha256_update(st(h), len, buf);
 }
 
 static void format(const unsigned char *md, char out[HK_DIGEST_MAX])
@@ -29,7 +29,7 @@ static void format(const unsigned char *md, char out[HK_DIGEST_MAX])
 	static const char hex[] = "0123456789abcdef";
 	memcpy(out, HK_DIGEST_PREFIX, sizeof(HK_DIGEST_PREFIX) - 1);
 	char *p = out + sizeof(HK_DIGEST_PREFIX) - 1;
-	for (size_t i = 0; i < crypto_hash_sha256_BYTES; i++) {
+	for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) {
 		*p++ = hex[md[i] >> 4];
 		*p++ = hex[md[i] & 15];
 	}
@@ -38,8 +38,8 @@ static void format(const unsigned char *md, char out[HK_DIGEST_MAX])
 
 void hk_sha256_final(struct hk_sha256 *h, char out[HK_DIGEST_MAX])
 {
-	unsigned char md[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256_final(st(h), md);
+	unsigned char md[SHA256_DIGEST_SIZE];
+	sha256_digest(st(h), sizeof(md), md);
 	format(md, out);
 }
 

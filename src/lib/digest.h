@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Content digests as OCI writes them: "sha256:<64 lowercase hex>". sha256 comes from
- * libsodium (crypto_hash_sha256); only digest.c includes it.
+ * nettle (SHA-NI where the CPU has it; libarchive already loads libnettle); only digest.c
+ * includes it.
  */
 #ifndef HK_DIGEST_H
 #define HK_DIGEST_H
@@ -17,7 +18,7 @@
 /* "sha256:" + 64 hex + NUL */
 #define HK_DIGEST_MAX (7 + HK_SHA256_HEX + 1)
 
-/* A running sha256; opaque storage big enough for libsodium's state (checked in digest.c). */
+/* A running sha256; opaque storage big enough for nettle's state (checked in digest.c). */
 struct hk_sha256 {
 	_Alignas(16) unsigned char state[128];
 };

@@ -82,6 +82,11 @@ struct hk_extract_opts {
 	const char *expect_digest;
 	const char *expect_diff_id;
 	uint64_t expect_size; /* bytes as read, 0: unchecked */
+	/* > 0: also append the bytes as read to this fd (a kept copy of the blob, written by
+	 * the hashing thread); a write error fails the extraction. With keep_if_compressed,
+	 * only when the input turns out compressed (result.kept says whether it was). */
+	int keep_fd;
+	bool keep_if_compressed;
 	/* Called every few MiB and at the end (in = bytes read, out = uncompressed). */
 	void (*progress)(void *userdata, uint64_t in, uint64_t out);
 	void *userdata;
@@ -94,6 +99,7 @@ struct hk_extract_result {
 	uint64_t tar_bytes;	     /* uncompressed tar bytes */
 	uint64_t entries;
 	enum hk_compress compress;
+	bool kept; /* opts.keep_fd holds the whole input */
 };
 
 /* Extract the tar stream on fd (a file or a pipe; read to its end) into the directory

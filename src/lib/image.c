@@ -8,12 +8,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "fstree.h"
 #include "image_int.h"
+
+int hk_images_lock(const char *state_dir, bool exclusive, struct hk_err *err)
+{
+	char p[4200];
+	snprintf(p, sizeof(p), "%s/layers", state_dir);
+	int r = hk_mkdir_p(p, 0700);
+	if (r < 0)
+		return hk_err_sys(err, r, "create '%s'", p);
+	snprintf(p, sizeof(p), "%s/layers/gc.lock", state_dir);
+	int fd = open(p, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return hk_err_sys(err, -errno, "open '%s'", p);
+	while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
+		if (errno != EINTR) {
+			r = hk_err_sys(err, -errno, "lock '%s'", p);
+			close(fd);
+			return r;
+		}
+	return fd;
+}
 
 int hk_images_open(const char *state_dir, struct hk_store *st, struct hk_images **ret,
 		   struct hk_err *err)
@@ -24,6 +46,8 @@ int hk_images_open(const char *state_dir, struct hk_store *st, struct hk_images 
 	snprintf(im->state, sizeof(im->state), "%s", state_dir);
 	im->st = st;
 	int r = hk_layerstore_open(state_dir, &im->ls, err);
+	if (r == 0 && (r = hk_blobstore_open(state_dir, &im->bs, err)) < 0)
+		hk_layerstore_close(im->ls);
 	if (r < 0) {
 		free(im);
 		return r;
@@ -37,6 +61,7 @@ void hk_images_close(struct hk_images *im)
 	if (!im)
 		return;
 	hk_layerstore_close(im->ls);
+	hk_blobstore_close(im->bs);
 	free(im);
 }
 
@@ -183,6 +208,9 @@ static void opts_progress(struct hk_extract_opts *eo, struct prog *p)
 int hk_image_import(struct hk_images *im, const char *file, const struct hk_image_opts *o,
 		    char ret_id[HK_DIGEST_MAX], struct hk_err *err)
 {
+	_cleanup_close_ int lock = hk_images_lock(im->state, false, err);
+	if (lock < 0)
+		return hk_err_prefix(err, "import");
 	_cleanup_close_ int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC)
 						   : fcntl(0, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
@@ -192,14 +220,24 @@ int hk_image_import(struct hk_images *im, const char *file, const struct hk_imag
 	opts_progress(&eo, &p);
 	struct hk_extract_result res = {0};
 	char id[HK_DIGEST_MAX];
+	/* a compressed input is kept as received (written by the hashing thread) */
+	_cleanup_close_ int keep = hk_blobstore_tmp(im->bs, err);
+	if (keep < 0)
+		return hk_err_prefix(err, "import");
+	eo.keep_fd = keep;
+	eo.keep_if_compressed = true; /* see image_blob.c */
 	int r = hk_layerstore_import_fd(im->ls, fd, file, &eo, id, &res, err);
 	if (r < 0)
 		return hk_err_prefix(err, "import");
 	bool fresh = r == 0;
+	struct hk_blob_row blob;
+	int kept = image_keep_read(im, keep, &res, NULL, 0, &blob, err);
 	char *ids[] = { id, NULL };
 	uint64_t size = fresh ? res.tar_bytes : image_layer_size(im, id);
 	struct hk_image_config c = { .diff_ids = ids, .ndiff_ids = 1 };
-	r = image_store(im, &c, &size, o ? o->tag : NULL, ret_id, true, err);
+	r = kept < 0 ? kept : image_store(im, &c, &size, o ? o->tag : NULL, ret_id, true, err);
+	if (r == 0 && kept == 1)
+		r = hk_imgstore_blobs_put(im->st, ret_id, &blob, 1, err);
 	c.diff_ids = NULL;
 	c.ndiff_ids = 0;
 	hk_image_config_free(&c);
@@ -210,16 +248,20 @@ int hk_image_import(struct hk_images *im, const char *file, const struct hk_imag
 
 static int load_layers(struct hk_images *im, struct hk_oci_image *img,
 		       const struct hk_image_opts *o, uint64_t *sizes, bool *fresh,
-		       struct hk_err *err)
+		       struct hk_blob_row *blobs, size_t *nblobs, struct hk_err *err)
 {
 	struct prog p = { .o = o, .nlayers = img->nlayers };
 	for (size_t i = 0; i < img->nlayers; i++) {
 		struct hk_extract_opts eo = {0};
 		p.layer = i;
 		opts_progress(&eo, &p);
+		_cleanup_close_ int keep = hk_blobstore_tmp(im->bs, err);
+		if (keep < 0)
+			return keep;
 		int fd = hk_oci_layer_open(img, i, &eo, err);
 		if (fd < 0)
 			return fd;
+		eo.keep_fd = keep;
 		char name[64], id[HK_DIGEST_MAX];
 		snprintf(name, sizeof(name), "layer %zu", i + 1);
 		struct hk_extract_result res = {0};
@@ -227,6 +269,14 @@ static int load_layers(struct hk_images *im, struct hk_oci_image *img,
 		close(fd);
 		if (r < 0)
 			return r;
+		/* the blob as received: read just now, or copied when the layer was stored */
+		const char *mt = img->layers[i].media_type;
+		int k = r == 0 ? image_keep_read(im, keep, &res, mt, i,
+						 &blobs[*nblobs], err)
+			       : image_keep_copy(im, img, i, &blobs[*nblobs], err);
+		if (k < 0)
+			return k;
+		*nblobs += (size_t)k;
 		fresh[i] = r == 0;
 		sizes[i] = fresh[i] ? res.tar_bytes : image_layer_size(im, id);
 		if (i < img->config.ndiff_ids && !hk_digest_eq(id, img->config.diff_ids[i]))
@@ -239,6 +289,9 @@ static int load_layers(struct hk_images *im, struct hk_oci_image *img,
 int hk_image_load(struct hk_images *im, const char *path, const struct hk_image_opts *o,
 		  char ret_id[HK_DIGEST_MAX], struct hk_err *err)
 {
+	_cleanup_close_ int lock = hk_images_lock(im->state, false, err);
+	if (lock < 0)
+		return hk_err_prefix(err, "load '%s'", path);
 	struct hk_oci_image *img;
 	int r = hk_oci_open(path, hk_layerstore_tmpdir(im->ls), NULL, &img, err);
 	if (r < 0)
@@ -250,10 +303,15 @@ int hk_image_load(struct hk_images *im, const char *path, const struct hk_image_
 	}
 	uint64_t *sizes = calloc(img->nlayers + 1, sizeof(*sizes));
 	bool *fresh = calloc(img->nlayers + 1, sizeof(*fresh));
-	if (!sizes || !fresh)
+	struct hk_blob_row *blobs = calloc(img->nlayers + 2, sizeof(*blobs));
+	size_t nblobs = 0;
+	if (!sizes || !fresh || !blobs)
 		r = hk_err_sys(err, -ENOMEM, "load");
 	if (r == 0)
-		r = load_layers(im, img, o, sizes, fresh, err);
+		r = load_layers(im, img, o, sizes, fresh, blobs, &nblobs, err);
+	/* the whole image is kept only when every layer was (a manifest names them all) */
+	if (r == 0 && nblobs == img->nlayers)
+		r = image_keep_docs(im, img, blobs, &nblobs, err);
 	char tag[HK_IMAGE_REF_MAX];
 	const char *t = o ? o->tag : NULL;
 	struct hk_err e2;
@@ -261,6 +319,8 @@ int hk_image_load(struct hk_images *im, const char *path, const struct hk_image_
 		t = tag;
 	if (r == 0)
 		r = image_store(im, &img->config, sizes, t, ret_id, false, err);
+	if (r == 0 && nblobs)
+		r = hk_imgstore_blobs_put(im->st, ret_id, blobs, nblobs, err);
 	if (r < 0) {
 		char **ids = calloc(img->nlayers + 1, sizeof(char *));
 		for (size_t i = 0; ids && i < img->nlayers && i < img->config.ndiff_ids; i++)
@@ -272,6 +332,7 @@ int hk_image_load(struct hk_images *im, const char *path, const struct hk_image_
 	}
 	free(sizes);
 	free(fresh);
+	free(blobs);
 	hk_oci_image_free(img);
 	return r;
 }
@@ -286,6 +347,9 @@ int image_add_dir_config(struct hk_images *im, const char *dir, struct hk_image_
 			 const struct hk_image_opts *o, char ret_id[HK_DIGEST_MAX],
 			 struct hk_err *err)
 {
+	_cleanup_close_ int lock = hk_images_lock(im->state, false, err);
+	if (lock < 0)
+		return lock;
 	char id[HK_DIGEST_MAX];
 	int r = hk_layerstore_import_dir(im->ls, dir, id, err);
 	if (r < 0)
@@ -307,6 +371,9 @@ int image_add_dir_config(struct hk_images *im, const char *dir, struct hk_image_
 
 int hk_image_remove(struct hk_images *im, const char *ref, struct hk_err *err)
 {
+	_cleanup_close_ int lock = hk_images_lock(im->state, true, err);
+	if (lock < 0)
+		return lock;
 	struct hk_image_row row;
 	int r = hk_image_find(im, ref, &row, err);
 	if (r < 0)
@@ -328,8 +395,10 @@ int hk_image_remove(struct hk_images *im, const char *ref, struct hk_err *err)
 		r = hk_err_set(err, -EBUSY, "image '%s' is used by container '%s'", ref, user);
 	if (r == 0)
 		r = hk_imgstore_delete(im->st, row.id, err);
-	if (r == 0)
+	if (r == 0) {
 		image_gc_layers(im, row.layers, row.nlayers);
+		image_gc_blobs(im);
+	}
 	hk_image_row_free(&row);
 	return r;
 }
@@ -337,6 +406,9 @@ int hk_image_remove(struct hk_images *im, const char *ref, struct hk_err *err)
 int hk_image_prune(struct hk_images *im, size_t *ret_images, size_t *ret_layers,
 		   struct hk_err *err)
 {
+	_cleanup_close_ int lock = hk_images_lock(im->state, true, err);
+	if (lock < 0)
+		return lock;
 	char **ids;
 	size_t n, done = 0;
 	int r = hk_imgstore_dangling(im->st, &ids, &n, err);
@@ -350,6 +422,7 @@ int hk_image_prune(struct hk_images *im, size_t *ret_images, size_t *ret_layers,
 	free(ids);
 	*ret_images = done;
 	*ret_layers = image_gc_layers(im, NULL, 0);
+	image_gc_blobs(im);
 	struct hk_err e2;
 	hk_layerstore_clean(im->ls, &e2);
 	return 0;
@@ -357,6 +430,9 @@ int hk_image_prune(struct hk_images *im, size_t *ret_images, size_t *ret_layers,
 
 int hk_image_save(struct hk_images *im, const char *ref, int out_fd, struct hk_err *err)
 {
+	_cleanup_close_ int lock = hk_images_lock(im->state, false, err);
+	if (lock < 0)
+		return lock;
 	struct hk_image_row row;
 	int r = hk_image_find(im, ref, &row, err);
 	if (r < 0)
@@ -379,8 +455,16 @@ int hk_image_save(struct hk_images *im, const char *ref, int out_fd, struct hk_e
 					 .layer_dirs = (const char *const *)dirs,
 					 .nlayers = row.nlayers,
 					 .tmp_parent = hk_layerstore_tmpdir(im->ls) };
+	struct hk_oci_kept *kept = calloc(row.nlayers + 3, sizeof(*kept));
+	struct hk_blob_row *blobs = NULL;
+	if (r == 0 && !kept)
+		r = hk_err_sys(err, -ENOMEM, "save");
+	if (r == 0)
+		r = image_save_blobs(im, &row, &spec, kept, &blobs, err);
 	if (r == 0)
 		r = hk_oci_save(out_fd, &spec, err);
+	free(kept);
+	free(blobs);
 	for (size_t i = 0; dirs && i < row.nlayers; i++)
 		free(dirs[i]);
 	free(dirs);

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/err.h"
 #include "digest.h"
@@ -45,6 +46,15 @@ struct hk_image_opts {
 
 int hk_images_open(const char *state_dir, struct hk_store *st, struct hk_images **ret,
 		   struct hk_err *err);
+
+/* The image store's lock, STATE/layers/gc.lock (flock): shared while images are made or
+ * read (import, load, add-dir, bootstrap, commit, save, and `hako run IMAGE` from resolving
+ * the image until its container's ct_images row exists), exclusive while they are removed
+ * (image rm, prune). So a prune never deletes a layer an import has stored but not yet
+ * named in an image row, nor the image a starting container is about to use. Lock order:
+ * this lock, then SQLite's transaction, then a layer's locks/<hex>. Returns the fd (close
+ * it to unlock; keep it out of child processes: it is O_CLOEXEC). */
+int hk_images_lock(const char *state_dir, bool exclusive, struct hk_err *err);
 void hk_images_close(struct hk_images *im);
 
 /* "NAME[:TAG]" -> "NAME:TAG" (TAG defaults to latest) into out. Names: lower case letters,
@@ -81,6 +91,15 @@ int hk_image_prune(struct hk_images *im, size_t *ret_images, size_t *ret_layers,
 		   struct hk_err *err);
 /* Write image ref as an OCI image layout tar to out_fd. */
 int hk_image_save(struct hk_images *im, const char *ref, int out_fd, struct hk_err *err);
+
+/* The image config's User ("USER[:GROUP]", numbers or names) as uid and gid, names looked
+ * up in the image's own /etc/passwd and /etc/group (image_user.c; Docker's rules). */
+int hk_image_user(struct hk_images *im, const char *image_id, const char *user, uid_t *ret_uid,
+		  gid_t *ret_gid, struct hk_err *err);
+/* Pure helper (unit-tested): find key (a name, or with by_id a number) in a passwd or group
+ * file's text: *ret_id = its uid (gid for group), *ret_gid (may be NULL) = its group. */
+int hk_user_db_find(const char *db, const char *key, bool by_id, unsigned long *ret_id,
+		    unsigned long *ret_gid);
 
 /* ---- container roots ---- */
 

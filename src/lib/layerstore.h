@@ -9,6 +9,8 @@
  *   STATE/layers/locks/<hex>     per-layer flock while a layer is stored or removed; the
  *                                holder unlinks it before unlocking (waiters re-open)
  *   STATE/layers/empty/          the lowerdir of an image with no layers
+ *   STATE/layers/blobs/sha256/   blobs kept as received (blobstore.h)
+ *   STATE/layers/gc.lock         the image store's lock (image.h: hk_images_lock)
  *
  * A layer appears by an atomic renameat2(RENAME_NOREPLACE) from tmp/ (same filesystem) under
  * its lock, so concurrent imports of one layer store it once and a crash never leaves a

@@ -442,6 +442,10 @@ static int set_config(struct hk_oci_image *img, const char *buf, size_t len, con
 		      struct hk_err *err)
 {
 	snprintf(img->config_digest, sizeof(img->config_digest), "%s", digest);
+	if (!(img->config_json = malloc(len ? len : 1)))
+		return hk_err_set(err, -ENOMEM, "out of memory");
+	memcpy(img->config_json, buf, len);
+	img->config_len = len;
 	if (hk_image_config_parse(buf, len, &img->config, err) < 0)
 		return err->code;
 	if (img->config.ndiff_ids != img->nlayers)
@@ -532,7 +536,10 @@ static int load_oci(struct hk_oci_image *img, int root, const char *ref, struct 
 	if (desc_parse(jget(man, "config"), "manifest: config", &cd, err) < 0 ||
 	    oci_layers(img, man, err) < 0)
 		return err->code;
-	free(TAKE_PTR(buf));
+	snprintf(img->manifest_media_type, sizeof(img->manifest_media_type), "%s",
+		 mt ? mt : d.media_type ? d.media_type : MT_OCI_MANIFEST);
+	img->manifest_json = TAKE_PTR(buf);
+	img->manifest_len = len;
 	if (read_blob(root, &cd, "config", &buf, &len, err) < 0)
 		return err->code;
 	return set_config(img, buf, len, cd.digest, err);
@@ -640,6 +647,8 @@ void hk_oci_image_free(struct hk_oci_image *img)
 		free(img->layers[i].path);
 	}
 	free(img->layers);
+	free(img->manifest_json);
+	free(img->config_json);
 	hk_image_config_free(&img->config);
 	free(img->tmpdir);
 	free(img->root);

@@ -69,6 +69,11 @@ struct hk_oci_image {
 	char manifest_digest[HK_DIGEST_MAX]; /* "" for docker-save */
 	char config_digest[HK_DIGEST_MAX];
 	struct hk_image_config config;
+	/* the documents as read (to keep them byte for byte): manifest (NULL for docker-save)
+	 * and config */
+	char *manifest_json, *config_json;
+	size_t manifest_len, config_len;
+	char manifest_media_type[128];
 	struct hk_oci_layer *layers;
 	size_t nlayers;
 };
@@ -89,17 +94,33 @@ void hk_oci_image_free(struct hk_oci_image *img);
 int hk_oci_layer_open(const struct hk_oci_image *img, size_t i, struct hk_extract_opts *opts,
 		      struct hk_err *err);
 
+/* A blob kept as received (blobstore.h), written as it is. digest NULL: none. */
+struct hk_oci_kept {
+	const char *digest;
+	const char *media_type;
+	uint64_t size;
+};
+
 struct hk_oci_save_spec {
 	const char *ref;		      /* written as the ref.name annotation */
 	const struct hk_image_config *config; /* diff_ids are ignored: computed */
 	const char *const *layer_dirs;	      /* bottom first; overlay-form layers */
 	size_t nlayers;
 	const char *tmp_parent; /* staging directory is created under it */
+	/* kept blobs (all optional): in blobs_fd (a blobs/sha256 directory, same filesystem as
+	 * tmp_parent: they are hard-linked). With a manifest, it and the blobs it names (config,
+	 * every layer: all must be kept) are the image; otherwise a kept config is used as it
+	 * is (its diff_ids are diff_ids[]) and each kept layer replaces its regenerated tar. */
+	int blobs_fd;
+	const struct hk_oci_kept *manifest_blob, *config_blob;
+	const struct hk_oci_kept *layer_blobs; /* nlayers entries */
+	const char *const *diff_ids;	  /* the stored diff_ids, for kept layers */
 };
 
 /* Write an OCI image layout as an uncompressed tar to out_fd: oci-layout, index.json (one
- * manifest, annotated with the ref), the manifest, the config and one tar+gzip blob per
- * layer (overlay whiteouts converted to OCI form). */
+ * manifest, annotated with the ref), the manifest, the config and one blob per layer: the
+ * kept blob as received, or a tar+gzip of the layer directory (overlay whiteouts converted
+ * to OCI form). */
 int hk_oci_save(int out_fd, const struct hk_oci_save_spec *spec, struct hk_err *err);
 
 #endif

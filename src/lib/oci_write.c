@@ -39,6 +39,31 @@ static int put_blob(struct stage *s, const char *data, size_t len, char digest[H
 	return 0;
 }
 
+/* A kept blob into the stage: a hard link (same filesystem), a copy otherwise. */
+static int link_blob(struct stage *s, int from, const struct hk_oci_kept *k)
+{
+	const char *hex = hk_digest_hex(k->digest);
+	if (linkat(from, hex, s->blobs, hex, 0) == 0 || errno == EEXIST)
+		return 0;
+	_cleanup_close_ int in = openat(from, hex, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int out =
+	    in < 0 ? -1
+		   : openat(s->blobs, hex, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    0644);
+	if (in < 0 || out < 0)
+		return hk_err_sys(s->err, -errno, "kept blob %s", k->digest);
+	struct stat st;
+	if (fstat(in, &st) < 0)
+		return hk_err_sys(s->err, -errno, "kept blob %s", k->digest);
+	for (off_t left = st.st_size; left > 0;) {
+		ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
+		if (n <= 0)
+			return hk_err_sys(s->err, n < 0 ? -errno : -EIO, "copy blob %s", k->digest);
+		left -= n;
+	}
+	return 0;
+}
+
 static int put_layer(struct stage *s, const char *dir, struct hk_tar_result *res)
 {
 	_cleanup_close_ int src = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -88,8 +113,10 @@ static int put_json_file(struct stage *s, const char *name, json_object *o)
 	return 0;
 }
 
-/* config, manifest, index.json, oci-layout for the staged layers */
-static int put_meta(struct stage *s, const struct hk_oci_save_spec *spec, struct hk_tar_result *ls)
+/* The config (kept or generated) and the manifest naming it and the staged layers. */
+static int put_manifest(struct stage *s, const struct hk_oci_save_spec *spec,
+			struct hk_tar_result *ls, const char *const *mts, char mdig[HK_DIGEST_MAX],
+			size_t *ret_mlen)
 {
 	struct hk_image_config c = *spec->config;
 	char **ids = calloc(spec->nlayers + 1, sizeof(*ids));
@@ -99,30 +126,58 @@ static int put_meta(struct stage *s, const struct hk_oci_save_spec *spec, struct
 		ids[i] = ls[i].diff_id;
 	c.diff_ids = ids;
 	c.ndiff_ids = spec->nlayers;
-	_cleanup_free_ char *cfg = hk_image_config_json(&c);
+	_cleanup_free_ char *cfg = spec->config_blob ? NULL : hk_image_config_json(&c);
 	free(ids);
-	if (!cfg)
+	if (!cfg && !spec->config_blob)
 		return hk_err_set(s->err, -ENOMEM, "out of memory");
-	char cdig[HK_DIGEST_MAX], mdig[HK_DIGEST_MAX];
-	if (put_blob(s, cfg, strlen(cfg), cdig) < 0)
+	char cdig[HK_DIGEST_MAX];
+	uint64_t csize = cfg ? strlen(cfg) : spec->config_blob->size;
+	if (cfg && put_blob(s, cfg, strlen(cfg), cdig) < 0)
 		return s->err->code;
+	if (!cfg && link_blob(s, spec->blobs_fd, spec->config_blob) < 0)
+		return s->err->code;
+	if (!cfg)
+		snprintf(cdig, sizeof(cdig), "%s", spec->config_blob->digest);
 
 	json_object *man = json_object_new_object(), *layers = json_object_new_array();
 	json_object_object_add(man, "schemaVersion", json_object_new_int(2));
 	json_object_object_add(man, "mediaType", json_object_new_string(MT_MANIFEST));
-	json_object_object_add(man, "config", descriptor(MT_CONFIG, cdig, strlen(cfg)));
+	json_object_object_add(man, "config", descriptor(MT_CONFIG, cdig, csize));
 	for (size_t i = 0; i < spec->nlayers; i++)
-		json_object_array_add(layers, descriptor(MT_LAYER_GZ, ls[i].digest, ls[i].size));
+		json_object_array_add(layers, descriptor(mts[i], ls[i].digest, ls[i].size));
 	json_object_object_add(man, "layers", layers);
 	const char *mtxt = plain(man);
 	size_t mlen = mtxt ? strlen(mtxt) : 0;
 	int r = mtxt ? put_blob(s, mtxt, mlen, mdig) : hk_err_set(s->err, -ENOMEM, "out of memory");
 	json_object_put(man);
+	*ret_mlen = mlen;
+	return r;
+}
+
+/* config, manifest (kept, or made for the staged layers), index.json, oci-layout */
+static int put_meta(struct stage *s, const struct hk_oci_save_spec *spec, struct hk_tar_result *ls,
+		    const char *const *mts)
+{
+	char mdig[HK_DIGEST_MAX];
+	size_t mlen = 0;
+	const char *mmt = MT_MANIFEST;
+	int r;
+	if (spec->manifest_blob) {
+		r = spec->config_blob ? link_blob(s, spec->blobs_fd, spec->config_blob)
+				      : hk_err_set(s->err, -ENOENT, "the kept config is missing");
+		if (r == 0)
+			r = link_blob(s, spec->blobs_fd, spec->manifest_blob);
+		snprintf(mdig, sizeof(mdig), "%s", spec->manifest_blob->digest);
+		mlen = spec->manifest_blob->size;
+		mmt = spec->manifest_blob->media_type;
+	} else {
+		r = put_manifest(s, spec, ls, mts, mdig, &mlen);
+	}
 	if (r < 0)
 		return r;
 
 	json_object *index = json_object_new_object(), *ms = json_object_new_array();
-	json_object *d = descriptor(MT_MANIFEST, mdig, mlen), *ann = json_object_new_object();
+	json_object *d = descriptor(mmt, mdig, mlen), *ann = json_object_new_object();
 	json_object_object_add(ann, HK_OCI_REF_ANNOTATION, json_object_new_string(spec->ref));
 	json_object_object_add(d, "annotations", ann);
 	json_object_array_add(ms, d);
@@ -170,11 +225,25 @@ int hk_oci_save(int out_fd, const struct hk_oci_save_spec *spec, struct hk_err *
 		return hk_err_usage(err, "image save: a reference name is required");
 	struct stage s = {.blobs = -1, .lock = -1, .err = err};
 	struct hk_tar_result *ls = calloc(spec->nlayers + 1, sizeof(*ls));
-	int r = ls ? stage_open(&s, spec->tmp_parent) : hk_err_set(err, -ENOMEM, "out of memory");
-	for (size_t i = 0; r == 0 && i < spec->nlayers; i++)
-		r = put_layer(&s, spec->layer_dirs[i], &ls[i]);
+	const char **mts = calloc(spec->nlayers + 1, sizeof(*mts));
+	int r = ls && mts ? stage_open(&s, spec->tmp_parent)
+			  : hk_err_set(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; r == 0 && i < spec->nlayers; i++) {
+		const struct hk_oci_kept *k = spec->layer_blobs && spec->layer_blobs[i].digest
+						      ? &spec->layer_blobs[i] : NULL;
+		if (!k && spec->manifest_blob)
+			r = hk_err_set(err, -ENOENT, "layer %zu: its kept blob is missing", i + 1);
+		else if (!k)
+			r = put_layer(&s, spec->layer_dirs[i], &ls[i]);
+		else if ((r = link_blob(&s, spec->blobs_fd, k)) == 0) {
+			snprintf(ls[i].digest, sizeof(ls[i].digest), "%s", k->digest);
+			snprintf(ls[i].diff_id, sizeof(ls[i].diff_id), "%s", spec->diff_ids[i]);
+			ls[i].size = k->size;
+		}
+		mts[i] = k ? k->media_type : MT_LAYER_GZ;
+	}
 	if (r == 0)
-		r = put_meta(&s, spec, ls);
+		r = put_meta(&s, spec, ls, mts);
 	_cleanup_close_ int top = r == 0 ? open(s.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (r == 0 && top < 0)
 		r = hk_err_sys(err, -errno, "open '%s'", s.dir);
@@ -189,5 +258,6 @@ int hk_oci_save(int out_fd, const struct hk_oci_save_spec *spec, struct hk_err *
 	hk_closep(&s.lock);
 	free(s.dir);
 	free(ls);
+	free(mts);
 	return r < 0 ? hk_err_prefix(err, "image save") : 0;
 }

@@ -247,6 +247,8 @@ int hk_imgstore_delete(struct hk_store *st, const char *id, struct hk_err *err)
 	if (r == 0)
 		r = run(db, "DELETE FROM image_layers WHERE image = ?", a, err);
 	if (r == 0)
+		r = run(db, "DELETE FROM image_blobs WHERE image = ?", a, err);
+	if (r == 0)
 		r = run(db, "DELETE FROM images WHERE id = ?", a, err);
 	return end(db, r, err);
 }

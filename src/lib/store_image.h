@@ -68,6 +68,33 @@ int hk_imgstore_ct_set(struct hk_store *st, const char *ct, const char *image,
 int hk_imgstore_ct_get(struct hk_store *st, const char *ct, char ret[HK_DIGEST_MAX]);
 int hk_imgstore_ct_del(struct hk_store *st, const char *ct, struct hk_err *err);
 
+/* ---- blobs kept as received (store_blob.c; files in blobstore.h) ----
+ *
+ *   image_blobs   image, kind ("manifest", "config", "layer"), idx (layer index, bottom 0),
+ *                 digest, media_type, size
+ *
+ * An image loaded from an OCI layout keeps its manifest, config and layer blobs; a docker-save
+ * image its config and layers; an imported tar its input (uncompressed, gzip or zstd).
+ * image save writes them byte for byte. A blob is garbage once no row names it. */
+struct hk_blob_row {
+	char kind[16];
+	size_t idx;
+	char digest[HK_DIGEST_MAX];
+	char media_type[128];
+	uint64_t size;
+};
+
+/* Record the kept blobs of image id, unless it has some already (the first source of an
+ * image wins, so a manifest never mixes with another source's layers); their bytes are added
+ * to the image's size (its disk cost). */
+int hk_imgstore_blobs_put(struct hk_store *st, const char *id, const struct hk_blob_row *rows,
+			  size_t n, struct hk_err *err);
+/* The kept blobs of image id (malloc'd; none: *ret_n = 0). */
+int hk_imgstore_blobs_get(struct hk_store *st, const char *id, struct hk_blob_row **ret,
+			  size_t *ret_n, struct hk_err *err);
+/* Does any image keep blob digest? (true on a database error: keep it) */
+bool hk_imgstore_blob_used(struct hk_store *st, const char *digest);
+
 /* store.c: the sqlite3 handle (only store*.c use it). */
 void *hk_store_sqlite(struct hk_store *st);
 

@@ -7,6 +7,7 @@
 
 #include "digest.h"
 #include "hkarchive.h"
+#include "image.h"
 #include "oci.h"
 #include "tap.h"
 
@@ -148,9 +149,32 @@ static void test_config(void)
 	TAP_EQ_INT(hk_image_config_parse("{\"a\":", 5, &c, &err), -EBADMSG, "truncated refused");
 }
 
+static void test_userdb(void)
+{
+	const char *pw = "root:x:0:0:root:/root:/bin/sh\n# app:x:9:9\n+nis\n"
+			 "app:x:1234:2345:App:/home/app:/bin/sh\nbad:x:notnum:1::/:\nshort:x\n"
+			 "last:x:77:88::/:/bin/false";
+	unsigned long id = 0, gid = 0;
+	TAP_EQ_INT(hk_user_db_find(pw, "app", false, &id, &gid), 0, "user name found");
+	TAP_OK(id == 1234 && gid == 2345, "uid and gid of a name");
+	TAP_EQ_INT(hk_user_db_find(pw, "1234", true, &id, &gid), 0, "uid found");
+	TAP_OK(id == 1234 && gid == 2345, "gid of a uid");
+	TAP_EQ_INT(hk_user_db_find(pw, "last", false, &id, &gid), 0, "last line without newline");
+	TAP_OK(id == 77 && gid == 88, "its ids");
+	TAP_EQ_INT(hk_user_db_find(pw, "bad", false, &id, &gid), -ENOENT, "non-numeric id skipped");
+	TAP_EQ_INT(hk_user_db_find(pw, "short", false, &id, &gid), -ENOENT, "short line skipped");
+	TAP_EQ_INT(hk_user_db_find(pw, "ap", false, &id, &gid), -ENOENT, "no prefix match");
+	TAP_EQ_INT(hk_user_db_find(pw, "9", true, &id, &gid), -ENOENT, "comments skipped");
+	const char *gr = "root:x:0:\nstaff:x:3456:app,other\n";
+	TAP_EQ_INT(hk_user_db_find(gr, "staff", false, &id, NULL), 0, "group name found");
+	TAP_OK(id == 3456, "its gid");
+	TAP_EQ_INT(hk_user_db_find("", "root", false, &id, NULL), -ENOENT, "empty file");
+}
+
 int main(void)
 {
 	test_digest();
+	test_userdb();
 	test_paths();
 	test_whiteouts();
 	test_config();
