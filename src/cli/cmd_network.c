@@ -212,6 +212,8 @@ static struct json_object *net_json(const struct hk_net_row *n, const struct hk_
 		json_object_object_add(c, "address", jstr(l[i].addr));
 		json_object_object_add(c, "address6", jstr(l[i].addr6));
 		json_object_object_add(c, "aliases", jstr(l[i].aliases));
+		/* being made or undone right now, or left half-way by a killed hako */
+		json_object_object_add(c, "pending", json_object_new_boolean(l[i].owner_pid != 0));
 		json_object_array_add(cts, c);
 	}
 	json_object_object_add(o, "containers", cts);

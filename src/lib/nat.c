@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <nftables/libnftables.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "dl_nft.h" /* libnftables through dlopen */
 
 #define T "inet " HK_NAT_TABLE
 
@@ -57,6 +57,8 @@ static void ns_leave(int self)
 
 int hk_nat_open(struct hk_nat **ret, int netns_fd, struct hk_err *err)
 {
+	if (hk_dl_nft(err) < 0)
+		return err->code;
 	struct hk_nat *nat = calloc(1, sizeof(*nat));
 	if (!nat)
 		return hk_err_sys(err, -ENOMEM, "nat");

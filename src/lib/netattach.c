@@ -12,9 +12,12 @@
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -51,9 +54,10 @@ static int addr_add(struct hk_nl *nl, int ifindex, const struct hk_prefix *a, bo
 	return r < 0 ? hk_err_prefix(err, "address") : 0;
 }
 
-static int link_up(struct hk_nl *nl, int index, uint32_t mtu, struct hk_err *err)
+/* up: 1 up, -1 unchanged; mtu 0: unchanged */
+static int link_set(struct hk_nl *nl, int index, int up, uint32_t mtu, struct hk_err *err)
 {
-	struct hk_link_req req = { .a.up = 1 };
+	struct hk_link_req req = { .a.up = up };
 	struct hk_link_res res;
 	hk_link_res_init(&res);
 	res.index = index;
@@ -66,17 +70,22 @@ static int link_up(struct hk_nl *nl, int index, uint32_t mtu, struct hk_err *err
 	return r < 0 ? r : hk_nl_do(nl, &m, NULL, NULL, err);
 }
 
-bool hk_netattach_bridge_exists(const struct hk_net_row *n)
+static int link_up(struct hk_nl *nl, int index, uint32_t mtu, struct hk_err *err)
 {
-	_cleanup_nl_ struct hk_nl *nl = NULL;
-	struct hk_err e;
-	int idx;
-	if (!n->bridge[0])
-		return true;
-	return hk_nl_open(&nl, -1, &e) == 0 && hk_link_index(nl, n->bridge, &idx, &e) == 0;
+	return link_set(nl, index, 1, mtu, err);
 }
 
-int hk_netattach_bridge_up(const struct hk_net_row *n, struct hk_err *err)
+bool hk_netattach_bridge_ready(const struct hk_net_row *n)
+{
+	if (!n->bridge[0])
+		return true;
+	struct ifreq ifr = { 0 };
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", n->bridge);
+	_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP);
+}
+
+int hk_netattach_bridge_up(const struct hk_net_row *n, bool up, struct hk_err *err)
 {
 	_cleanup_nl_ struct hk_nl *nl = NULL;
 	int r = hk_nl_open(&nl, -1, err);
@@ -101,8 +110,8 @@ int hk_netattach_bridge_up(const struct hk_net_row *n, struct hk_err *err)
 		r = addr_add(nl, idx, &gw, true, err);
 	if (r == 0 && n->gateway6[0] && (r = prefix_of(n->gateway6, n->subnet6, &gw, err)) == 0)
 		r = addr_add(nl, idx, &gw, true, err);
-	if (r == 0)
-		r = link_up(nl, idx, n->mtu, err);
+	if (r == 0 && (up || n->mtu))
+		r = link_set(nl, idx, up ? 1 : -1, n->mtu, err);
 	return r < 0 ? hk_err_prefix(err, "bridge '%s'", n->bridge) : 0;
 }
 

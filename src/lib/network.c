@@ -18,6 +18,7 @@
 #include "store.h"
 #include "ipam.h"
 #include "nat.h"
+#include "testpoint.h"
 
 int hk_network_lock(const struct hk_paths *p, struct hk_err *err)
 {
@@ -129,14 +130,17 @@ static int nat_net(const struct hk_net_row *n, struct hk_nat_net *nn, struct hk_
 	return r;
 }
 
-/* Bridge, addresses, nft rules, forwarding: idempotent. */
+/* Bridge, addresses, nft rules, forwarding, and last the bridge up: idempotent. A hako
+ * killed before the end leaves the bridge down (or absent), and hk_network_ensure_locked
+ * applies it all again on the next use. */
 static int apply(const struct hk_net_row *n, struct hk_net_notes *notes, struct hk_err *err)
 {
 	if (strcmp(n->driver, "bridge"))
 		return 0;
-	int r = hk_netattach_bridge_up(n, err);
+	int r = hk_netattach_bridge_up(n, false, err);
 	if (r < 0)
 		return r;
+	hk_test_point("network-bridged");
 	_cleanup_nat_ struct hk_nat *nat = NULL;
 	struct hk_nat_net nn;
 	r = nat_net(n, &nn, err);
@@ -155,6 +159,8 @@ static int apply(const struct hk_net_row *n, struct hk_net_notes *notes, struct 
 				notes->forwarding6 |= ch;
 		}
 	}
+	if (r == 0)
+		r = hk_netattach_bridge_up(n, true, err);
 	return r < 0 ? hk_err_prefix(err, "network '%s'", n->name) : 0;
 }
 
@@ -208,8 +214,8 @@ int hk_network_ensure_locked(struct hk_store *st, const char *name, struct hk_ne
 		r = hk_network_check(ret, err);
 		return r < 0 ? r : create_locked(st, ret, notes, err);
 	}
-	if (r == 0 && !hk_netattach_bridge_exists(ret))
-		r = apply(ret, notes, err); /* recorded but gone (a reboot): make it again */
+	if (r == 0 && !hk_netattach_bridge_ready(ret))
+		r = apply(ret, notes, err); /* recorded but gone (a reboot) or half-made: again */
 	return r;
 }
 

@@ -9,6 +9,8 @@
  * store (the intent) -> apply it to the kernel and nftables -> on failure undo in reverse.
  * A hako killed half-way leaves a lease whose container the next command finds dead
  * (hk_ct_reconcile -> hk_network_ct_release): lease, ports, veth and nft rules go then.
+ * A connect or disconnect of a running container killed half-way leaves a pending lease
+ * (its owner dead), which hk_network_reconcile undoes on the next command.
  */
 #ifndef HK_NETWORK_H
 #define HK_NETWORK_H
@@ -60,6 +62,12 @@ int hk_network_disconnect(struct hk_store *st, const struct hk_paths *p, const c
 int hk_network_ct_release(struct hk_store *st, const struct hk_paths *p, const char *ct_id,
 			  struct hk_err *err);
 
+/* Repair after a hako killed half-way through a connect or disconnect: every pending lease
+ * (store_net.h) whose owner is dead is undone completely (nft port rules tagged
+ * hako:NET:CT, host veth, container interface, lease, ports, /etc/hosts). Cheap when there
+ * is nothing to do (one query, no lock). Called by hk_ct_reconcile, so by every command. */
+int hk_network_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err *err);
+
 /* Rewrite RUN/<id>/hosts of every container on net (write in place: it is bind mounted). */
 int hk_network_hosts_update(struct hk_store *st, const struct hk_paths *p, const char *net,
 			    struct hk_err *err);
@@ -70,9 +78,12 @@ int hk_network_ensure_locked(struct hk_store *st, const char *name, struct hk_ne
 			     struct hk_net_notes *notes, struct hk_err *err);
 
 /* netattach.c: the kernel side. */
-int hk_netattach_bridge_up(const struct hk_net_row *n, struct hk_err *err);
+/* Create the bridge with its gateway addresses and MTU (existing: fine); up: also set it up,
+ * which apply() does last, after the nft rules: an up bridge marks a complete network. */
+int hk_netattach_bridge_up(const struct hk_net_row *n, bool up, struct hk_err *err);
 int hk_netattach_bridge_down(const struct hk_net_row *n, struct hk_err *err);
-bool hk_netattach_bridge_exists(const struct hk_net_row *n);
+/* The bridge exists and is up (true for drivers without one). */
+bool hk_netattach_bridge_ready(const struct hk_net_row *n);
 /* Create lease->ifname in the namespace netns_fd (veth peer on the bridge / macvlan child
  * of the parent), address it, bring it up, default route via the gateway if none yet. */
 int hk_netattach_ct(const struct hk_net_row *n, const struct hk_lease_row *lease, int netns_fd,

@@ -21,17 +21,22 @@
 #include "store.h"
 #include "nat.h"
 #include "network.h"
+#include "testpoint.h"
 
 #define HOSTS_MARK "# hako networks\n"
 
-/* Replace the file's content in place (it is bind mounted: a rename would not be seen). */
+/* Replace the file's content in place (it is bind mounted: a rename would not be seen).
+ * Write first, then cut: a hako killed in between leaves the new text followed by a tail of
+ * the old one, never an empty file (hosts_one cuts at HOSTS_MARK, so the next write heals). */
 static int rewrite(const char *path, const char *text)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	size_t n = strlen(text);
-	return write(fd, text, n) == (ssize_t)n ? 0 : -EIO;
+	if (write(fd, text, n) != (ssize_t)n)
+		return -EIO;
+	return ftruncate(fd, (off_t)n) < 0 ? -errno : 0;
 }
 
 static char *slurp(const char *path)
@@ -248,6 +253,51 @@ static int ct_netns(const struct hk_paths *p, const char *id, struct hk_err *err
 	return fd >= 0 ? fd : hk_err_sys(err, -errno, "container network namespace '%s'", path);
 }
 
+/* Undo one attachment (complete or half-made): published ports, the interface (the host's
+ * veth end takes its peer along; a macvlan child is deleted in the container), the lease
+ * and its ports rows, the peers' /etc/hosts. What is already gone is no error. */
+static int detach_one(struct hk_store *st, const struct hk_paths *p, const struct hk_lease_row *l,
+		      int nsfd, bool ports, struct hk_err *err)
+{
+	int r = 0;
+	/* closed at the end: closing an nftables socket right after its commit waits for the
+	 * kernel (about 9 ms here), which overlaps with the link deletion's own wait this way */
+	_cleanup_nat_ struct hk_nat *nat = NULL;
+	if (ports) {
+		r = hk_nat_open(&nat, -1, err);
+		if (r == 0)
+			r = hk_nat_ports_del(nat, l->net, l->ct, err);
+	}
+	if (r == 0 && l->hostif[0])
+		r = hk_netattach_del(l->hostif, err);
+	else if (r == 0 && nsfd >= 0)
+		r = hk_netattach_ct_del(nsfd, l->ifname, err);
+	hk_test_point("disconnect-unlinked");
+	if (r == 0)
+		r = hk_netstore_release(st, l->net, l->ct, err);
+	if (r == 0)
+		r = hk_network_hosts_update(st, p, l->net, err);
+	return r;
+}
+
+/* The container's own hosts file loses the peers of the networks it left. */
+static void hosts_self(struct hk_store *st, const struct hk_paths *p, const char *id)
+{
+	struct hk_lease_row *rest;
+	size_t nr;
+	struct hk_err e;
+	if (hk_netstore_leases(st, NULL, NULL, &rest, &nr, &e) == 0) {
+		hosts_one(p, id, rest, nr);
+		free(rest);
+	}
+}
+
+/*
+ * A connect is recorded as a pending lease (owner: this process) before any kernel object
+ * exists, and marked complete as its last step; everything in between carries names derived
+ * from the lease (host veth hk<id><k>, eth<k>, nft tag hako:NET:CT), so a hako killed
+ * anywhere in between leaves nothing that hk_network_reconcile cannot find and undo.
+ */
 static int connect_locked(struct hk_store *st, const struct hk_paths *p, const struct hk_ct_row *c,
 			  const struct hk_net_attach *a, struct hk_net_notes *notes,
 			  struct hk_err *err)
@@ -272,24 +322,31 @@ static int connect_locked(struct hk_store *st, const struct hk_paths *p, const s
 	pick_ifnames(st, &n, c->id, &l);
 	if (!l.ifname[0])
 		return hk_err_usage(err, "container '%s' is on too many networks", c->name);
+	l.owner_pid = getpid();
+	l.owner_start = hk_proc_start_time(l.owner_pid);
 	bool first = !strcmp(l.ifname, "eth0");
 	r = hk_netstore_lease(st, &l, a->ip, a->ports, a->n_ports, err);
 	if (r < 0)
 		return r;
+	hk_test_point("connect-leased");
 	r = hk_netattach_ct(&n, &l, nsfd, err);
+	hk_test_point("connect-linked");
 	if (r == 0 && a->n_ports)
 		r = ports_nat(&n, &l, a->ports, a->n_ports, err);
+	hk_test_point("connect-ported");
+	if (r == 0 && first)
+		resolv_write(p, c->id, notes);
+	if (r == 0)
+		r = hk_network_hosts_update(st, p, n.name, err);
+	hk_test_point("connect-hosts");
+	if (r == 0)
+		r = hk_netstore_set_owner(st, n.name, c->id, 0, 0, err);
 	if (r < 0) {
 		struct hk_err e;
-		if (l.hostif[0])
-			hk_netattach_del(l.hostif, &e);
-		hk_netattach_ct_del(nsfd, l.ifname, &e);
-		hk_netstore_release(st, n.name, c->id, &e);
+		detach_one(st, p, &l, nsfd, a->n_ports > 0, &e);
 		return hk_err_prefix(err, "network '%s'", n.name);
 	}
-	if (first)
-		resolv_write(p, c->id, notes);
-	return hk_network_hosts_update(st, p, n.name, err);
+	return 0;
 }
 
 int hk_network_connect(struct hk_store *st, const struct hk_paths *p, const struct hk_ct_row *c,
@@ -300,6 +357,8 @@ int hk_network_connect(struct hk_store *st, const struct hk_paths *p, const stru
 	return lock < 0 ? lock : connect_locked(st, p, c, a, notes, err);
 }
 
+/* A disconnect first marks the leases pending (owner: this process): a hako killed half-way
+ * leaves them for hk_network_reconcile, which finishes the job. */
 int hk_network_disconnect(struct hk_store *st, const struct hk_paths *p, const char *ct_id,
 			  const char *net, struct hk_err *err)
 {
@@ -317,6 +376,8 @@ int hk_network_disconnect(struct hk_store *st, const struct hk_paths *p, const c
 		free(l);
 		return lock;
 	}
+	pid_t self = getpid();
+	r = hk_netstore_set_owner(st, net, ct_id, self, hk_proc_start_time(self), err);
 	struct hk_err e;
 	int nsfd = ct_netns(p, ct_id, &e);
 	struct hk_port_row *ports = NULL;
@@ -324,28 +385,12 @@ int hk_network_disconnect(struct hk_store *st, const struct hk_paths *p, const c
 	if (hk_netstore_ports(st, ct_id, &ports, &np, &e) < 0)
 		np = 1; /* unknown: look in nftables anyway */
 	free(ports);
-	for (size_t i = 0; i < n && r == 0; i++) {
-		_cleanup_nat_ struct hk_nat *nat = NULL;
-		if (np && hk_nat_open(&nat, -1, &e) == 0)
-			hk_nat_ports_del(nat, l[i].net, ct_id, &e);
-		if (l[i].hostif[0])
-			r = hk_netattach_del(l[i].hostif, err);
-		else if (nsfd >= 0)
-			r = hk_netattach_ct_del(nsfd, l[i].ifname, err);
-		if (r == 0)
-			r = hk_netstore_release(st, l[i].net, ct_id, err);
-		if (r == 0)
-			r = hk_network_hosts_update(st, p, l[i].net, err);
-	}
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = detach_one(st, p, &l[i], nsfd, np > 0, err);
 	if (nsfd >= 0)
 		close(nsfd);
-	/* the container's own file loses the peers of the networks it left */
-	struct hk_lease_row *rest;
-	size_t nr;
-	if (r == 0 && hk_netstore_leases(st, NULL, NULL, &rest, &nr, &e) == 0) {
-		hosts_one(p, ct_id, rest, nr);
-		free(rest);
-	}
+	if (r == 0)
+		hosts_self(st, p, ct_id);
 	free(l);
 	return r;
 }
@@ -354,4 +399,51 @@ int hk_network_ct_release(struct hk_store *st, const struct hk_paths *p, const c
 			  struct hk_err *err)
 {
 	return hk_network_disconnect(st, p, ct_id, NULL, err);
+}
+
+/* Any pending lease whose owner is gone? (Outside the lock: only decides whether to look.) */
+static int orphans(struct hk_store *st, bool *ret, struct hk_err *err)
+{
+	struct hk_lease_row *l;
+	size_t n;
+	int r = hk_netstore_pending(st, &l, &n, err);
+	if (r < 0)
+		return r;
+	*ret = false;
+	for (size_t i = 0; i < n; i++)
+		*ret |= !hk_proc_alive(l[i].owner_pid, l[i].owner_start);
+	free(l);
+	return 0;
+}
+
+int hk_network_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err *err)
+{
+	bool any;
+	int r = orphans(st, &any, err);
+	if (r < 0 || !any)
+		return r;
+	_cleanup_close_ int lock = hk_network_lock(p, err);
+	if (lock < 0)
+		return lock;
+	/* Leases become pending and complete only under the lock: with it held, every pending
+	 * lease but our own belongs to a hako that died (or gave up) half-way. */
+	struct hk_lease_row *l = NULL;
+	size_t n = 0;
+	r = hk_netstore_pending(st, &l, &n, err);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (l[i].owner_pid == getpid())
+			continue;
+		struct hk_err e;
+		int nsfd = ct_netns(p, l[i].ct, &e);
+		r = detach_one(st, p, &l[i], nsfd, true, err);
+		if (nsfd >= 0)
+			close(nsfd);
+		if (r == 0)
+			hosts_self(st, p, l[i].ct);
+		else
+			hk_err_prefix(err, "repair of container %.12s on network '%s'", l[i].ct,
+				      l[i].net);
+	}
+	free(l);
+	return r;
 }

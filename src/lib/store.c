@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct hk_store {
 	sqlite3 *db;
@@ -49,6 +50,15 @@ static const char *const migrations[] = {
 	"CREATE INDEX image_layers_diff ON image_layers (diff_id);"
 	"CREATE TABLE image_tags (name TEXT PRIMARY KEY, image TEXT NOT NULL);"
 	"CREATE TABLE ct_images (ct TEXT PRIMARY KEY, image TEXT NOT NULL);",
+	/* a lease being made or undone: its owner (store_net.h, pending attachments) */
+	"ALTER TABLE leases ADD COLUMN owner_pid INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE leases ADD COLUMN owner_start INTEGER NOT NULL DEFAULT 0;",
+	/* blobs kept as received, reused byte for byte by image save (store_blob.c) */
+	"CREATE TABLE image_blobs (image TEXT NOT NULL, kind TEXT NOT NULL,"
+	" idx INTEGER NOT NULL DEFAULT 0, digest TEXT NOT NULL,"
+	" media_type TEXT NOT NULL DEFAULT '', size INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (image, kind, idx));"
+	"CREATE INDEX image_blobs_digest ON image_blobs (digest);",
 };
 
 static int db_err(struct hk_store *st, struct hk_err *err, int rc, const char *what)
@@ -66,8 +76,25 @@ static int exec_sql(struct hk_store *st, const char *sql, struct hk_err *err)
 	return rc == SQLITE_OK ? 0 : db_err(st, err, rc, sql);
 }
 
+/* The schema version, read without a write lock; -1 when there is none yet. */
+static int schema_version(struct hk_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int version = -1;
+	if (sqlite3_prepare_v2(st->db, "SELECT version FROM schema_version", -1, &s, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			version = sqlite3_column_int(s, 0);
+	}
+	sqlite3_finalize(s);
+	return version;
+}
+
 static int migrate(struct hk_store *st, struct hk_err *err)
 {
+	/* the common case, up to date: no write transaction on every open */
+	if (schema_version(st) == (int)(sizeof(migrations) / sizeof(migrations[0])))
+		return 0;
 	int r = exec_sql(st, "BEGIN IMMEDIATE", err);
 	if (r < 0)
 		return r;
@@ -103,6 +130,30 @@ static int migrate(struct hk_store *st, struct hk_err *err)
 	return exec_sql(st, "COMMIT", err);
 }
 
+/*
+ * WAL and the schema. Switching a brand-new file to WAL needs an exclusive lock for which
+ * SQLite does not call the busy handler, so many hako opening an empty state directory at
+ * the same instant get "database is locked" at once. Retry on SQLITE_BUSY with a growing,
+ * jittered sleep, about 5 s in all (the busy_timeout covers the later, ordinary waits).
+ */
+static int setup(struct hk_store *st, struct hk_err *err)
+{
+	int r = 0;
+	unsigned jitter = (unsigned)getpid();
+	for (long waited = 0; waited < 5000000;) {
+		r = exec_sql(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err);
+		if (r == 0)
+			r = migrate(st, err);
+		if (r != -EBUSY)
+			return r;
+		jitter = jitter * 1103515245u + 12345u;
+		long us = 1000 + (waited < 20000 ? waited : 20000) + (long)(jitter % 4000);
+		usleep((useconds_t)us);
+		waited += us;
+	}
+	return r;
+}
+
 int hk_store_open(const char *path, struct hk_store **ret, struct hk_err *err)
 {
 	struct hk_store *st = calloc(1, sizeof(*st));
@@ -118,9 +169,7 @@ int hk_store_open(const char *path, struct hk_store **ret, struct hk_err *err)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
-	r = exec_sql(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err);
-	if (r == 0)
-		r = migrate(st, err);
+	r = setup(st, err);
 	if (r < 0)
 		goto fail;
 	*ret = st;

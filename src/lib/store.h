@@ -63,8 +63,6 @@ int hk_store_get(struct hk_store *st, const char *key, struct hk_ct_row *ret, st
 int hk_store_list(struct hk_store *st, struct hk_ct_row **ret, size_t *ret_n, struct hk_err *err);
 int hk_store_delete(struct hk_store *st, const char *id, struct hk_err *err);
 
-#endif
-
 /* ---- container.c: the lifecycle over the store ---- */
 
 struct hk_paths {
@@ -95,3 +93,5 @@ void hk_ct_nsdir(const struct hk_paths *p, const char *id, char *buf, size_t len
 void hk_ct_cgroup(const char *id, char *buf, size_t len);
 /* "new"/"none" nets have their own namespace (persisted, named in /run/netns). */
 bool hk_ct_own_net(const char *net);
+
+#endif

@@ -235,14 +235,16 @@ int hk_netstore_list(struct hk_store *st, struct hk_net_row **ret, size_t *ret_n
 }
 
 #define LEASE_SQL                                                                                  \
-	"SELECT l.net, l.ct, IFNULL(c.name, ''), l.addr, l.addr6, l.ifname, l.hostif, l.aliases"   \
-	" FROM leases l LEFT JOIN containers c ON c.id = l.ct"                                      \
-	" WHERE (?1 IS NULL OR l.net=?1) AND (?2 IS NULL OR l.ct=?2) ORDER BY l.net, l.addr"
+	"SELECT l.net, l.ct, IFNULL(c.name, ''), l.addr, l.addr6, l.ifname, l.hostif, l.aliases,"  \
+	" l.owner_pid, l.owner_start FROM leases l LEFT JOIN containers c ON c.id = l.ct"          \
+	" WHERE (?1 IS NULL OR l.net=?1) AND (?2 IS NULL OR l.ct=?2)"                              \
+	" AND (?3 IS NULL OR l.owner_pid != 0) ORDER BY l.net, l.addr"
 
-static int lease_select(sqlite3 *db, const char *net, const char *ct, struct hk_lease_row **ret,
-			size_t *ret_n, struct hk_err *err)
+static int lease_select_p(sqlite3 *db, const char *net, const char *ct, bool pending,
+			  struct hk_lease_row **ret, size_t *ret_n, struct hk_err *err)
 {
-	const char *args[] = { net ? net : "\x01", ct ? ct : "\x01", NULL };
+	const char *args[] = { net ? net : "\x01", ct ? ct : "\x01", pending ? "1" : "\x01",
+			       NULL };
 	sqlite3_stmt *s = prep(db, LEASE_SQL, args);
 	if (!s)
 		return dberr(db, err, SQLITE_ERROR, "select leases");
@@ -266,6 +268,8 @@ static int lease_select(sqlite3 *db, const char *net, const char *ct, struct hk_
 		col(s, 5, l->ifname, sizeof(l->ifname));
 		col(s, 6, l->hostif, sizeof(l->hostif));
 		col(s, 7, l->aliases, sizeof(l->aliases));
+		l->owner_pid = sqlite3_column_int(s, 8);
+		l->owner_start = (uint64_t)sqlite3_column_int64(s, 9);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -277,10 +281,38 @@ static int lease_select(sqlite3 *db, const char *net, const char *ct, struct hk_
 	return 0;
 }
 
+static int lease_select(sqlite3 *db, const char *net, const char *ct, struct hk_lease_row **ret,
+			size_t *ret_n, struct hk_err *err)
+{
+	return lease_select_p(db, net, ct, false, ret, ret_n, err);
+}
+
 int hk_netstore_leases(struct hk_store *st, const char *net, const char *ct,
 		       struct hk_lease_row **ret, size_t *ret_n, struct hk_err *err)
 {
 	return lease_select(DB(st), net, ct, ret, ret_n, err);
+}
+
+int hk_netstore_pending(struct hk_store *st, struct hk_lease_row **ret, size_t *ret_n,
+			struct hk_err *err)
+{
+	return lease_select_p(DB(st), NULL, NULL, true, ret, ret_n, err);
+}
+
+int hk_netstore_set_owner(struct hk_store *st, const char *net, const char *ct, pid_t pid,
+			  uint64_t start, struct hk_err *err)
+{
+	sqlite3 *db = DB(st);
+	char ps[24], ss[24];
+	snprintf(ps, sizeof(ps), "%d", (int)pid);
+	snprintf(ss, sizeof(ss), "%llu", (unsigned long long)start);
+	const char *args[] = { net ? net : "\x01", ct, ps, ss, NULL };
+	int r = begin(db, err);
+	if (r < 0)
+		return r;
+	r = run(db, "UPDATE leases SET owner_pid=CAST(?3 AS INTEGER), owner_start=CAST(?4 AS "
+		    "INTEGER) WHERE (?1 IS NULL OR net=?1) AND ct=?2", args, err);
+	return end(db, r, err);
 }
 
 int hk_netstore_delete(struct hk_store *st, const char *name, struct hk_err *err)
@@ -422,10 +454,14 @@ static int lease_tx(sqlite3 *db, struct hk_lease_row *l, const char *ip,
 		r = ports_check(db, &ports[i], err);
 	if (r < 0)
 		return r;
+	char ps[24], ss[24];
+	snprintf(ps, sizeof(ps), "%d", (int)l->owner_pid);
+	snprintf(ss, sizeof(ss), "%llu", (unsigned long long)l->owner_start);
 	const char *args[] = { l->net, l->ct, l->addr, l->ifname, l->hostif, l->aliases, l->addr6,
-			       NULL };
-	r = run(db, "INSERT INTO leases (net, ct, addr, ifname, hostif, aliases, addr6) VALUES "
-		    "(?1,?2,?3,?4,?5,?6,?7)", args, err);
+			       ps, ss, NULL };
+	r = run(db, "INSERT INTO leases (net, ct, addr, ifname, hostif, aliases, addr6, owner_pid,"
+		    " owner_start) VALUES (?1,?2,?3,?4,?5,?6,?7,CAST(?8 AS INTEGER),"
+		    "CAST(?9 AS INTEGER))", args, err);
 	char last[130];
 	snprintf(last, sizeof(last), "%s|%s", ip ? n.last : l->addr, l->addr6);
 	const char *largs[] = { l->net, last, NULL };

@@ -12,12 +12,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/err.h"
 #include "base/parse.h"
 #include "container.h"
 
-/* store.h's second half has no include guard: declare what is needed here instead. */
+/* From store.h (declared here so this header stands on its own). */
 struct hk_store;
 struct hk_paths;
 struct hk_ct_row;
@@ -47,6 +48,11 @@ struct hk_lease_row {
 	char ifname[16];		  /* in the container: eth0, eth1, ... */
 	char hostif[16];		  /* the host's veth end, "" for macvlan */
 	char aliases[256];		  /* space separated */
+	/* Pending: owner_pid != 0 while a hako (pid, start time) makes or undoes this
+	 * attachment. A pending lease whose owner is dead is undone by the next command
+	 * (hk_network_reconcile); a complete one has owner_pid 0. */
+	pid_t owner_pid;
+	uint64_t owner_start;
 };
 
 struct hk_port_row {
@@ -82,6 +88,12 @@ int hk_netstore_lease(struct hk_store *st, struct hk_lease_row *lease, const cha
 /* Leases of net (NULL: all) and container ct (NULL: all). */
 int hk_netstore_leases(struct hk_store *st, const char *net, const char *ct,
 		       struct hk_lease_row **ret, size_t *ret_n, struct hk_err *err);
+/* Set the owner of ct's lease on net (NULL: every network of ct); pid 0 marks it complete. */
+int hk_netstore_set_owner(struct hk_store *st, const char *net, const char *ct, pid_t pid,
+			  uint64_t start, struct hk_err *err);
+/* Every pending lease (owner_pid != 0), with its owner. */
+int hk_netstore_pending(struct hk_store *st, struct hk_lease_row **ret, size_t *ret_n,
+			struct hk_err *err);
 /* Drop ct's lease and ports on net (NULL: on every network). */
 int hk_netstore_release(struct hk_store *st, const char *net, const char *ct, struct hk_err *err);
 /* Ports of ct (NULL: all). */
