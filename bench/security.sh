@@ -2,16 +2,17 @@
 # The cost of the default isolation, in one hyperfine run (-N, warm-ups), same busybox rootfs,
 # state on tmpfs, a container that runs /bin/true and exits:
 #   hako run --rm                   defaults: 14 caps, no_new_privs, seccomp (cached on disk),
-#                                   masks, device allowlist, sealed-memfd re-exec
+#                                   masks, device allowlist, exec trampoline in a sealed memfd
 #   hako run --rm --privileged      all caps, no seccomp, no masks, no device allowlist
 #   hako run --rm, seccomp compiled each run (the on-disk cache removed before each run)
-#   hako run --rm, HAKO_NO_SEAL=1   without the sealed-memfd re-exec (through env(1))
+#   hako run --rm --security-opt seccomp=unconfined   the defaults without seccomp (what
+#                                   loading the filter costs)
 #   crun run                        an OCI bundle from `crun spec` (crun's default spec: its
 #                                   default caps, masked paths, no seccomp), args /bin/true
 # crun 1.8.1 refuses the hybrid cgroup layout, so everything runs in a private mount
 # namespace with /sys/fs/cgroup/unified unmounted (as bench/run.sh).
 # Usage (root): bench/security.sh [RUNS]  (default 100). HAKO=path: a built hako.
-# Writes bench/results/security.{json,md}.
+# Writes bench/results/security.{json,md} and security-interleaved.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
@@ -53,9 +54,17 @@ hyperfine -N --style basic --warmup 10 --runs "$runs" \
 	-n "hako run (defaults)" "$H run --rm --rootfs $R -- /bin/true" \
 	-n "hako run --privileged" "$H run --rm --privileged --rootfs $R -- /bin/true" \
 	-n "hako run (defaults, seccomp compiled each run)" "$H run --rm --rootfs $R -- /bin/true" \
-	-n "hako run (defaults, no sealed re-exec)" \
-	"env HAKO_NO_SEAL=1 $H run --rm --rootfs $R -- /bin/true" \
+	-n "hako run (defaults, seccomp=unconfined)" \
+	"$H run --rm --security-opt seccomp=unconfined --rootfs $R -- /bin/true" \
 	-n "crun run (crun spec)" "crun --root $work/crun-state run --bundle $work/crun benchs"
+# the same three hako variants again, interleaved run by run (bench/interleave.py): on a
+# shared machine the load drifts during a hyperfine run by more than the ~1 ms measured here
+python3 "$here/interleave.py" "$runs" \
+	"hako run (defaults)::$H run --rm --rootfs $R -- /bin/true" \
+	"hako run --privileged::$H run --rm --privileged --rootfs $R -- /bin/true" \
+	"hako run (defaults, seccomp=unconfined)::$H run --rm --security-opt seccomp=unconfined --rootfs $R -- /bin/true" \
+	>"$here/results/security-interleaved.md"
+cat "$here/results/security-interleaved.md"
 jq -r 'def ms: . * 1000 * 100 | round / 100; .results[] |
 	"| \(.command) | \(.median | ms) | \(.mean | ms) ± \(.stddev | ms) | \(.user | ms) + \(.system | ms) |"' \
 	"$here/results/security.json"

@@ -21,6 +21,7 @@
 #include "container.h"
 #include "ct.h"
 #include "run_sec.h"
+#include "tramp.h"
 
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/lsan_interface.h>
@@ -36,6 +37,7 @@ struct exec_opts {
 	char **argv;
 	const char *ct;
 	struct run_sec sec; /* the container's caps, no_new_privs, seccomp (run_sec.c) */
+	int tramp_fd;	    /* the sealed exec trampoline (tramp.h) */
 };
 
 static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
@@ -104,17 +106,11 @@ static void child(const struct exec_opts *o, int slave, int report_fd)
 	environ = (char **)o->env;
 	if (hk_sec_apply(&o->sec.sec.plan, &err) < 0)
 		goto fail;
-	execvp(o->argv[0], o->argv);
-	int e = errno;
-	if (e == ENOENT)
-		hk_err_set(&err, -e, "exec '%s': executable file not found in container", o->argv[0]);
-	else
-		hk_err_sys(&err, -e, "exec '%s'", o->argv[0]);
-	if (write(report_fd, &err, sizeof(err)) < 0)
-		_exit(HK_EXIT_HAKO);
-	_exit(e == ENOENT ? HK_EXIT_NOTFOUND : HK_EXIT_NOEXEC);
-fail:
-	if (write(report_fd, &err, sizeof(err)) < 0)
+	/* execvp through the sealed trampoline: it reports an exec failure itself */
+	hk_tramp_exec(o->tramp_fd, report_fd, o->argv, o->env, &err);
+fail:;
+	struct hk_exec_report m = { HK_STEP_SETUP, err };
+	if (write(report_fd, &m, sizeof(m)) < 0)
 		_exit(HK_EXIT_HAKO);
 	_exit(HK_EXIT_HAKO);
 }
@@ -145,8 +141,11 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 	hk_ct_row_free(&c);
 	if (r < 0)
 		return r;
-	_cleanup_close_ int master = -1;
+	_cleanup_close_ int master = -1, tramp = hk_tramp_open(&ctx->err);
 	int slave = -1, rep[2];
+	if (tramp < 0)
+		return tramp;
+	o->tramp_fd = tramp;
 	if (pipe2(rep, O_CLOEXEC) < 0)
 		return hk_err_sys(&ctx->err, -errno, "pipe");
 #ifdef __SANITIZE_ADDRESS__
@@ -177,12 +176,14 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 	close(rep[1]);
 	if (slave >= 0)
 		close(slave);
-	struct hk_err e;
-	ssize_t k = read(rep[0], &e, sizeof(e));
+	struct hk_exec_report m;
+	ssize_t k = read(rep[0], &m, sizeof(m));
 	close(rep[0]);
 	int status;
-	if (k == (ssize_t)sizeof(e)) {
-		ctx->err = e;
+	struct hk_err e;
+	if (k == (ssize_t)sizeof(m)) {
+		ctx->err = m.err;
+		hk_exec_report_finish(&ctx->err);
 		waitpid(pid, &status, 0);
 		return ct_fail(ctx, hk_ct_exit_code(status));
 	}
@@ -221,9 +222,7 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 int cmd_ct_exec(struct hk_ctx *ctx, int argc, char **argv)
 {
 	struct exec_opts o = {};
-	int r = runsec_seal(ctx);
-	if (r == 0)
-		r = parse(ctx, &o, argc, argv);
+	int r = parse(ctx, &o, argc, argv);
 	if (r < 0)
 		return ct_fail(ctx, HK_EXIT_HAKO);
 	r = do_exec(ctx, &o);

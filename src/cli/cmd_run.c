@@ -119,9 +119,16 @@ static int parse_volume(struct hk_ctx *ctx, struct run_opts *o, char *arg)
 	char *opt = strchr(ct, ':');
 	if (opt) {
 		*opt++ = 0;
-		if (strcmp(opt, "ro") && strcmp(opt, "rw"))
-			return cmd_usage(ctx, "run: -v: unknown option '%s' (ro or rw)", opt);
-		m->ro = !strcmp(opt, "ro");
+		char *save = NULL;
+		for (char *w = strtok_r(opt, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+			if (strcmp(w, "ro") && strcmp(w, "rw") && strcmp(w, "idmap"))
+				return cmd_usage(ctx, "run: -v: unknown option '%s' (ro, rw, idmap)",
+						 w);
+			if (!strcmp(w, "idmap"))
+				m->idmap = true; /* checked with --userns: run_sec.c */
+			else
+				m->ro = !strcmp(w, "ro");
+		}
 	}
 	if (arg[0] != '/' || ct[0] != '/')
 		return cmd_usage(ctx, "run: -v '%s:%s': both paths must be absolute", arg, ct);
@@ -393,6 +400,8 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 	int r = ct_open(ctx, &x->paths, &x->st);
 	if (r == 0 && o->image.ref)
 		r = run_image_defaults(ctx, x->st, &o->image, &o->spec, o->env, &o->nenv, MAX_ENV);
+	if (r == 0 && o->image.ref)
+		r = run_image_user(ctx, x->st, &x->paths, &o->image, &o->sec);
 	if (r < 0)
 		return r;
 	defaults(ctx, o);
@@ -440,6 +449,7 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 	o->spec.rundir = rundir;
 	o->spec.nsdir = nsdir;
 	o->spec.cgroup = cg;
+	o->image.userns = o->spec.userns; /* --userns: the overlay on idmapped layers */
 	r = make_files(o, rundir, err);
 	if (r == 0 && o->image.ref)
 		r = run_image_mount(ctx, x->st, &x->paths, w->id, &o->image);
@@ -634,9 +644,7 @@ int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
 		return hk_err_sys(&ctx->err, -ENOMEM, "run");
 	o->spec.log_fd = -1;
 	o->spec.pty_slave = -1;
-	int r = runsec_seal(ctx);
-	if (r == 0)
-		r = parse(ctx, o, argc, argv);
+	int r = parse(ctx, o, argc, argv);
 	if (r < 0)
 		r = ct_fail(ctx, HK_EXIT_HAKO);
 	else if (o->spec.detach)

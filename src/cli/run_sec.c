@@ -18,15 +18,6 @@
 #include "store.h"
 #include "base/cleanup.h"
 
-int runsec_seal(struct hk_ctx *ctx)
-{
-	/* HAKO_NO_SEAL=1 only for measuring what the copy costs (bench/security.sh) */
-	const char *no = getenv("HAKO_NO_SEAL");
-	if (no && !strcmp(no, "1"))
-		return 0;
-	return hk_selfexe_seal(&ctx->err);
-}
-
 static int parse_user(struct hk_ctx *ctx, const char *s, struct hk_caps_user *u)
 {
 	char *end;
@@ -72,6 +63,13 @@ static int security_opt(struct hk_ctx *ctx, struct run_sec *s, const char *v)
 			 "no-new-privileges[=true|false]", v);
 }
 
+static void userns_on(struct run_sec *s)
+{
+	if (!s->userns.on)
+		s->userns.idmap_fd = s->userns.root_fd = s->userns.target_fd = -1;
+	s->userns.on = true;
+}
+
 static int with_value(struct hk_ctx *ctx, struct run_sec *s, const char *o, const char *v)
 {
 	struct hk_err *err = &ctx->err;
@@ -104,6 +102,11 @@ static int with_value(struct hk_ctx *ctx, struct run_sec *s, const char *o, cons
 		return hk_cg_parse_cpus(v, &s->lim.cpus_milli, err);
 	if (!strcmp(o, "--cpuset-cpus"))
 		return hk_cg_parse_cpuset(v, s->lim.cpuset, sizeof(s->lim.cpuset), err);
+	if (!strcmp(o, "--uidmap") || !strcmp(o, "--gidmap")) {
+		userns_on(s);
+		int r = hk_idmap_add(o[2] == 'u' ? &s->userns.uid : &s->userns.gid, v, o, err);
+		return r < 0 ? hk_err_prefix(err, "run") : 0;
+	}
 	if (!strcmp(o, "--cpu-shares") || !strcmp(o, "--pids-limit")) {
 		char *end;
 		errno = 0;
@@ -117,8 +120,7 @@ static int with_value(struct hk_ctx *ctx, struct run_sec *s, const char *o, cons
 			s->lim.pids = n;
 		return 0;
 	}
-	return cmd_usage(ctx, "run: %s: user namespaces are not supported yet (see "
-			 "docs/parts/security.md)", o);
+	return cmd_usage(ctx, "run: %s: unknown option", o);
 }
 
 int runsec_opt(struct hk_ctx *ctx, struct run_sec *s, const char *opt, const char *val)
@@ -134,9 +136,17 @@ int runsec_opt(struct hk_ctx *ctx, struct run_sec *s, const char *opt, const cha
 		s->read_only = true;
 		return 1;
 	}
-	if (!strcmp(opt, "--userns") || !strncmp(opt, "--userns=", 9))
-		return cmd_usage(ctx, "run: --userns: user namespaces are not supported yet (see "
-				 "docs/parts/security.md)");
+	if (!strcmp(opt, "--userns")) {
+		userns_on(s);
+		return 1;
+	}
+	if (!strcmp(opt, "--userns=host")) {
+		if (s->userns.on)
+			return cmd_usage(ctx, "run: --userns=host with --userns/--uidmap/--gidmap");
+		return 1; /* Docker's spelling of the default: no user namespace */
+	}
+	if (!strncmp(opt, "--userns=", 9))
+		return cmd_usage(ctx, "run: '%s': expected --userns or --userns=host", opt);
 	char name[32];
 	const char *eq = strchr(opt, '=');
 	size_t n = eq ? (size_t)(eq - opt) : strlen(opt);
@@ -198,7 +208,10 @@ static int resolve(struct hk_ctx *ctx, struct run_sec *s, const struct hk_paths 
 int runsec_prepare(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec)
 {
 	struct hk_paths p;
-	int r = hk_cglimits_check(&s->lim, &ctx->err);
+	int r = runsec_userns(ctx, s, spec); /* first: it writes nothing, not even a cache */
+	if (r < 0)
+		return r;
+	r = hk_cglimits_check(&s->lim, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "run");
 	r = hk_paths_init(&p, ctx->root, &ctx->err);
@@ -215,8 +228,48 @@ int runsec_prepare(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spe
 	return 0;
 }
 
+int runsec_set_user(struct hk_ctx *ctx, struct run_sec *s, uid_t uid, gid_t gid)
+{
+	s->user = (struct hk_caps_user){ .set = true, .uid = uid, .gid = gid };
+	hk_caps_plan_free(s->plan);
+	s->plan = NULL;
+	int r = hk_caps_plan_new(s->caps, &s->user, &s->plan, &ctx->err);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "run");
+	s->sec.plan.caps = s->plan;
+	return 0;
+}
+
+int runsec_userns(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec)
+{
+	struct hk_userns *u = &s->userns;
+	for (size_t i = 0; !u->on && i < spec->nmounts; i++)
+		if (spec->mounts[i].idmap)
+			return cmd_usage(ctx, "run: -v %s:%s:idmap needs --userns",
+					 spec->mounts[i].host, spec->mounts[i].ct);
+	if (!u->on)
+		return 0;
+	if (u->uid.n && !u->gid.n)
+		u->gid = u->uid; /* --uidmap alone: the same map for groups (as Podman) */
+	const char *su = getenv("HAKO_SUBUID"), *sg = getenv("HAKO_SUBGID");
+	int r = hk_userns_default(u, su ? su : HK_USERNS_DEFAULT_SUBUID,
+				  sg ? sg : HK_USERNS_DEFAULT_SUBGID, &ctx->err);
+	if (r == 0)
+		r = hk_idmap_validate(&u->uid, "--uidmap", &ctx->err);
+	if (r == 0)
+		r = hk_idmap_validate(&u->gid, "--gidmap", &ctx->err);
+	if (r == 0 && spec->rootfs && spec->rootfs[0])
+		r = hk_userns_prepare_rootfs(u, spec->rootfs, &ctx->err);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "run");
+	spec->userns = u;
+	return 0;
+}
+
 void runsec_free(struct run_sec *s)
 {
+	if (s->userns.on)
+		hk_userns_close(&s->userns);
 	hk_caps_plan_free(s->plan);
 	s->plan = NULL;
 	hk_seccomp_prog_release(&s->prog);
@@ -239,6 +292,13 @@ void runsec_config(const struct run_sec *s, struct json_object *c)
 	if (s->user.set)
 		snprintf(user, sizeof(user), "%u:%u", (unsigned)s->user.uid, (unsigned)s->user.gid);
 	json_object_object_add(o, "user", json_object_new_string(user));
+	char map[HK_USERNS_MAP_MAX * 34] = "";
+	if (s->userns.on)
+		hk_idmap_format(&s->userns.uid, map, sizeof(map));
+	json_object_object_add(o, "uidmap", json_object_new_string(map));
+	if (s->userns.on)
+		hk_idmap_format(&s->userns.gid, map, sizeof(map));
+	json_object_object_add(o, "gidmap", json_object_new_string(map));
 	json_object_object_add(c, "security", o);
 	struct json_object *l = json_object_new_object();
 	json_object_object_add(l, "memory", json_object_new_int64(s->lim.memory));

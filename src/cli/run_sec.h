@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "container.h"
 #include "ctsec.h"
+#include "userns.h"
 
 #define RUNSEC_LIST_MAX 32
 #define RUNSEC_TMPFS_MAX 16
@@ -26,6 +27,7 @@ struct run_sec {
 	struct hk_ct_tmpfs tmpfs[RUNSEC_TMPFS_MAX];
 	size_t ntmpfs;
 	struct hk_cglimits lim;
+	struct hk_userns userns; /* --userns, --uidmap, --gidmap (userns.h) */
 	/* resolved by runsec_prepare */
 	uint64_t caps;
 	struct hk_caps_plan *plan;
@@ -34,18 +36,21 @@ struct run_sec {
 	struct hk_ct_sec sec;
 };
 
-/* Re-exec from a sealed memfd copy (CVE-2019-5736); returns only when already sealed. */
-int runsec_seal(struct hk_ctx *ctx);
 /* Option opt with value val (NULL at the end of argv): 1 or 2 words consumed, 0 not one
  * of ours, < 0 bad input. */
 int runsec_opt(struct hk_ctx *ctx, struct run_sec *s, const char *opt, const char *val);
 /* After parsing: resolve caps, load and compile seccomp, check limits; set spec->sec. */
 int runsec_prepare(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec);
+/* After runsec_prepare: run as uid:gid (an image's User when --user was not given). */
+int runsec_set_user(struct hk_ctx *ctx, struct run_sec *s, uid_t uid, gid_t gid);
 void runsec_free(struct run_sec *s);
 /* The "security" and "limits" objects of the container's stored config. */
 void runsec_config(const struct run_sec *s, struct json_object *config);
 /* After the container exited with code: the OOM line; returns the exit status. */
 int runsec_exit(const struct run_sec *s, const char *name, const char *cgroup, int code);
+/* --userns: maps resolved and validated, the --rootfs tree idmapped (before anything is
+ * created); spec->userns set. No-op without --userns. */
+int runsec_userns(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec);
 /* hako exec: the container's security from its stored config, ready to apply. */
 int runsec_from_config(struct hk_ctx *ctx, const char *config, struct run_sec *s);
 

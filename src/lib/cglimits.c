@@ -65,21 +65,33 @@ static int find_ctrl(const char *ctrl, char mnt[MNT_MAX], bool *ret_v2)
 	return -ENOENT;
 }
 
-static int write_at(const char *dir, const char *file, const char *val, struct hk_err *err)
+/* Write each of vals[0..n) with its own write(2) on one open of dir/file (a cgroup file
+ * takes one value per write). */
+static int write_all(const char *dir, const char *file, const char *const *vals, size_t n,
+		     struct hk_err *err)
 {
 	char p[PATH_LEN];
-	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, file) >= sizeof(p))
+		return err ? hk_err_set(err, -ENAMETOOLONG, "cgroup: '%s': path too long", dir)
+			   : -ENAMETOOLONG;
 	_cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, val, strlen(val)) < 0) {
+	for (size_t i = 0; i < n; i++) {
+		if (fd >= 0 && write(fd, vals[i], strlen(vals[i])) >= 0)
+			continue;
 		int e = -errno;
 		if (!err)
 			return e;
 		if (e == -EINVAL || e == -EBUSY)
 			return hk_err_sys(err, e, "cgroup: write '%s' to '%s' (the kernel refuses "
-						  "this value)", val, p);
-		return hk_err_sys(err, e, "cgroup: write '%s' to '%s'", val, p);
+						  "this value)", vals[i], p);
+		return hk_err_sys(err, e, "cgroup: write '%s' to '%s'", vals[i], p);
 	}
 	return 0;
+}
+
+static int write_at(const char *dir, const char *file, const char *val, struct hk_err *err)
+{
+	return write_all(dir, file, &val, 1, err);
 }
 
 static int read_at(const char *dir, const char *file, char *buf, size_t len)
@@ -355,9 +367,7 @@ static int apply_devices(const char *path, struct hk_err *err)
 		return 0; /* documented: no v1 devices controller, no device filter */
 	snprintf(dir, sizeof(dir), "%s/%s", mnt, path);
 	int r = write_at(dir, "devices.deny", "a", err);
-	for (size_t i = 0; r == 0 && i < HK_ARRAY_SIZE(allow); i++)
-		r = write_at(dir, "devices.allow", allow[i], err);
-	return r;
+	return r < 0 ? r : write_all(dir, "devices.allow", allow, HK_ARRAY_SIZE(allow), err);
 }
 
 int hk_cglimits_apply(const char *path, const struct hk_cglimits *l, struct hk_err *err)

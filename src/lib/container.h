@@ -12,7 +12,7 @@
  * Layout under the root pair (--root DIR: DIR/state and DIR/run):
  *   STATE/hako.db                     the containers table
  *   RUN/ns/                           a private bind mount of itself (ns files live here)
- *   RUN/ns/<id>/{pid,net,uts,ipc,mnt,cgroup}   persisted namespaces
+ *   RUN/ns/<id>/{pid,net,uts,ipc,mnt,cgroup}   persisted namespaces (+ user: --userns)
  *   RUN/<id>/{hostname,hosts,resolv.conf,log}  files bound into the container, the -d log
  */
 #ifndef HK_CONTAINER_H
@@ -25,6 +25,7 @@
 #include "base/err.h"
 
 struct hk_ct_sec;
+struct hk_userns;
 
 #define HK_CT_ID_LEN 16	   /* hex characters */
 #define HK_CT_NAME_MAX 63
@@ -50,6 +51,7 @@ struct hk_mountspec {
 	char *host;
 	char *ct;
 	bool ro;
+	bool idmap; /* -v ...:idmap, with --userns: an idmapped mount of host (userns.h) */
 };
 
 /* Everything `hako run` needs; filled by the CLI, validated before anything changes. */
@@ -74,6 +76,7 @@ struct hk_ct_spec {
 	int log_fd;	    /* -d: stdout/stderr of the container, -1 otherwise */
 	int pty_slave;	    /* -t: the slave side, -1 otherwise */
 	const struct hk_ct_sec *sec; /* ctsec.h: caps, seccomp, masks, --read-only; NULL: none */
+	struct hk_userns *userns; /* userns.h: --userns maps, idmapped root; NULL: none */
 };
 
 /* A spawned container as seen by its parent. */

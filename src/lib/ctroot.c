@@ -108,6 +108,9 @@ int hk_image_commit(struct hk_images *im, const char *ct, const struct hk_image_
 		    char ret_id[HK_DIGEST_MAX], struct hk_err *err)
 {
 	char img[HK_DIGEST_MAX], dir[4096], upper[4200], mark[4200];
+	_cleanup_close_ int lock = hk_images_lock(im->state, false, err);
+	if (lock < 0)
+		return hk_err_prefix(err, "commit");
 	if (hk_imgstore_ct_get(im->st, ct, img) < 0)
 		return hk_err_usage(err, "commit: the container's root is not made of an image"
 					 " (--rootfs): use hako image add-dir");
@@ -130,6 +133,9 @@ int hk_image_commit(struct hk_images *im, const char *ct, const struct hk_image_
 	int fd = r < 0 ? r : upper_tar(im, upper, err);
 	int stored = fd < 0 ? fd : hk_layerstore_import_fd(im->ls, fd, "upper", NULL, id, &res,
 							    err);
+	/* the tar is kept as the layer's blob: save writes these very bytes */
+	if (stored >= 0 && (r = hk_blobstore_link(im->bs, fd, res.digest, err)) < 0)
+		stored = r;
 	if (fd >= 0)
 		close(fd);
 	size_t n = 0;
@@ -147,6 +153,9 @@ int hk_image_commit(struct hk_images *im, const char *ct, const struct hk_image_
 		free(c.created);
 		c.created = NULL;
 		r = image_store(im, &c, sizes, o ? o->tag : NULL, ret_id, true, err);
+		if (r == 0)
+			r = image_commit_blobs(im, row.id, flat ? 0 : row.nlayers, n - 1, &res,
+					       ret_id, err);
 		c.diff_ids = old;
 		c.ndiff_ids = nold;
 		if (r < 0 && stored == 0) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* The child's security mounts (--tmpfs, masks, --read-only) and the sealed self-exec that
- * keeps the hako binary out of reach of a container (see ctsec.h). */
+/* The child's security mounts (--tmpfs, masks, --read-only); see ctsec.h. (The hako binary
+ * is kept out of a container's reach by the exec trampoline: tramp.h.) */
 #include "ctsec.h"
 
 #include <errno.h>
@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -112,76 +111,4 @@ int hk_ctsec_mounts(const struct hk_ct_sec *s, struct hk_err *err)
 			return r;
 	}
 	return s->readonly_root ? readonly_root(err) : 0;
-}
-
-static int sealed(int fd)
-{
-	int seals = fcntl(fd, F_GET_SEALS);
-	return seals >= 0 && (seals & (F_SEAL_WRITE | F_SEAL_SEAL)) == (F_SEAL_WRITE | F_SEAL_SEAL);
-}
-
-/* argv as the kernel recorded it. */
-static char **self_argv(void)
-{
-	_cleanup_close_ int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	static char buf[65536];
-	ssize_t k = read(fd, buf, sizeof(buf) - 1);
-	if (k <= 0)
-		return NULL;
-	buf[k] = 0;
-	size_t n = 0;
-	for (ssize_t i = 0; i < k; i++)
-		n += buf[i] == 0;
-	char **v = calloc(n + 2, sizeof(char *));
-	if (!v)
-		return NULL;
-	size_t j = 0;
-	for (char *p = buf; p < buf + k && j <= n; p += strlen(p) + 1)
-		v[j++] = p;
-	return v;
-}
-
-int hk_selfexe_seal(struct hk_err *err)
-{
-	_cleanup_close_ int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (self < 0)
-		return hk_err_sys(err, -errno, "open /proc/self/exe");
-	if (sealed(self))
-		return 0;
-	struct stat st;
-	if (fstat(self, &st) < 0)
-		return hk_err_sys(err, -errno, "stat /proc/self/exe");
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U
-#endif
-	int mfd = memfd_create("hako", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-	if (mfd < 0 && errno == EINVAL) /* kernels before 6.3 know no MFD_EXEC */
-		mfd = memfd_create("hako", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (mfd < 0)
-		return hk_err_sys(err, -errno, "memfd_create for the sealed hako copy");
-	off_t off = 0;
-	while (off < st.st_size) {
-		ssize_t k = sendfile(mfd, self, &off, (size_t)(st.st_size - off));
-		if (k <= 0) {
-			close(mfd);
-			return hk_err_sys(err, k < 0 ? -errno : -EIO, "copy hako into a memfd");
-		}
-	}
-	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
-		close(mfd);
-		return hk_err_sys(err, -errno, "seal the hako memfd");
-	}
-	char **argv = self_argv();
-	if (!argv) {
-		close(mfd);
-		return hk_err_sys(err, -EIO, "read /proc/self/cmdline");
-	}
-	extern char **environ;
-	fexecve(mfd, argv, environ);
-	int e = -errno;
-	close(mfd);
-	free(argv);
-	return hk_err_sys(err, e, "re-exec hako from its sealed memfd");
 }

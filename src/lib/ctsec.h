@@ -50,10 +50,4 @@ int hk_ctsec_mounts(const struct hk_ct_sec *s, struct hk_err *err);
 int hk_seccomp_disk_get(const struct hk_seccomp_profile *p, uint64_t caps, const char *dir,
 			struct hk_seccomp_prog *ret, bool *ret_hit, struct hk_err *err);
 
-/* Re-exec the running binary from a sealed memfd copy unless it already runs from one,
- * so /proc/self/exe of every hako process that enters a container names an immutable
- * copy and never the binary on disk (CVE-2019-5736). Returns only on failure or when
- * already sealed (0). */
-int hk_selfexe_seal(struct hk_err *err);
-
 #endif

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "userns.h"
 
 static const struct {
 	const char *name;
@@ -31,7 +32,7 @@ int hk_ct_join(pid_t init, const char *nsdir, const char *cgroup, bool with_net,
 	       struct hk_err *err)
 {
 	int fds[NNS];
-	int r = 0;
+	int r = 0, userfd = -1;
 	for (size_t i = 0; i < NNS; i++)
 		fds[i] = -1;
 	char p[HK_PATH_MAX];
@@ -61,6 +62,15 @@ int hk_ct_join(pid_t init, const char *nsdir, const char *cgroup, bool with_net,
 	r = hk_cgroup_attach(cgroup, getpid(), err);
 	if (r < 0)
 		goto out;
+	/* --userns: the user namespace first (it owns the others), then container root */
+	snprintf(p, sizeof(p), "%s/user", nsdir);
+	userfd = open(p, O_RDONLY | O_CLOEXEC);
+	if (userfd >= 0 && setns(userfd, CLONE_NEWUSER) < 0) {
+		r = hk_err_sys(err, -errno, "join the user namespace");
+		goto out;
+	}
+	if (userfd >= 0 && (r = hk_userns_become_root(err)) < 0)
+		goto out;
 	for (size_t i = 0; i < NNS; i++) {
 		if (fds[i] < 0)
 			continue;
@@ -72,6 +82,8 @@ int hk_ct_join(pid_t init, const char *nsdir, const char *cgroup, bool with_net,
 	if (fchdir(rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		r = hk_err_sys(err, -errno, "enter the container's root");
 out:
+	if (userfd >= 0)
+		close(userfd);
 	for (size_t i = 0; i < NNS; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

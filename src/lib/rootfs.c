@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "inroot.h"
+#include "userns.h"
 
 static int do_mount(const char *src, const char *dst, const char *fs, unsigned long fl,
 		    const char *data, struct hk_err *err)
@@ -90,6 +92,19 @@ static int bind(const char *src, const char *dst, bool ro, bool file, struct hk_
 	return do_mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL, err);
 }
 
+/* bind, or with --userns the tree the parent opened for src (userns.h) */
+static int bind_src(const struct hk_ct_spec *spec, const char *src, const char *dst, bool ro,
+		    bool file, struct hk_err *err)
+{
+	int fd = hk_userns_src_fd(spec->userns, src);
+	if (fd < 0)
+		return bind(src, dst, ro, file, err);
+	int r = ensure_target(dst, file, err);
+	if (r == 0 && syscall(SYS_move_mount, fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		r = hk_err_sys(err, -errno, "mount '%s' on '%s'", src, dst);
+	return r;
+}
+
 static int setup_dev(const char *root, bool tty, int pty_slave, struct hk_err *err)
 {
 	static const struct {
@@ -107,8 +122,17 @@ static int setup_dev(const char *root, bool tty, int pty_slave, struct hk_err *e
 		return r;
 	for (size_t i = 0; i < HK_ARRAY_SIZE(nodes); i++) {
 		snprintf(p, sizeof(p), "%s/%s", dev, nodes[i].name);
-		if (mknod(p, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0)
-			return hk_err_sys(err, -errno, "mknod '%s'", p);
+		if (mknod(p, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0) {
+			/* in a user namespace mknod is refused: bind the host's node */
+			char host[64];
+			if (errno != EPERM)
+				return hk_err_sys(err, -errno, "mknod '%s'", p);
+			snprintf(host, sizeof(host), "/dev/%s", nodes[i].name);
+			r = bind(host, p, false, true, err);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		chmod(p, 0666); /* umask */
 	}
 	snprintf(p, sizeof(p), "%s/pts", dev);
@@ -152,19 +176,19 @@ static int setup_dev(const char *root, bool tty, int pty_slave, struct hk_err *e
 	return r;
 }
 
-static int setup_etc(const struct hk_ct_spec *spec, struct hk_err *err)
+static int setup_etc(const struct hk_ct_spec *spec, const char *root, struct hk_err *err)
 {
 	static const char *const files[] = { "hostname", "hosts", "resolv.conf" };
 	for (size_t i = 0; i < HK_ARRAY_SIZE(files); i++) {
 		char src[HK_PATH_MAX], dst[HK_PATH_MAX];
 		snprintf(src, sizeof(src), "%s/%s", spec->rundir, files[i]);
-		snprintf(dst, sizeof(dst), "%s/etc/%s", spec->rootfs, files[i]);
+		snprintf(dst, sizeof(dst), "%s/etc/%s", root, files[i]);
 		/* a symlink there (resolv.conf -> ../run/...) would be followed out of the
 		 * rootfs: replace it by a file */
 		struct stat st;
 		if (lstat(dst, &st) == 0 && S_ISLNK(st.st_mode))
 			unlink(dst);
-		int r = bind(src, dst, false, true, err);
+		int r = bind_src(spec, src, dst, false, true, err);
 		if (r < 0)
 			return r;
 	}
@@ -202,9 +226,13 @@ static int pivot(const char *root, struct hk_err *err)
 int hk_rootfs_setup(const struct hk_ct_spec *spec, struct hk_err *err)
 {
 	const char *root = spec->rootfs;
-	char p[HK_PATH_MAX];
+	char p[HK_PATH_MAX], fdroot[64];
 	int r = do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err);
-	if (r == 0)
+	if (r == 0) /* --userns: the tree the parent opened, then reached as /proc/self/fd/N */
+		r = hk_userns_mount_root(spec->userns, root, fdroot, sizeof(fdroot), err);
+	if (r == 1)
+		root = fdroot;
+	else if (r == 0)
 		r = do_mount(root, root, NULL, MS_BIND | MS_REC, NULL, err);
 	if (r < 0)
 		return r;
@@ -228,13 +256,16 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, struct hk_err *err)
 	}
 	r = setup_dev(root, spec->tty, spec->pty_slave, err);
 	if (r == 0)
-		r = setup_etc(spec, err);
+		r = setup_etc(spec, root, err);
 	for (size_t i = 0; r == 0 && i < spec->nmounts; i++) {
 		struct stat st;
-		if (stat(spec->mounts[i].host, &st) < 0)
-			return hk_err_sys(err, -errno, "volume '%s'", spec->mounts[i].host);
-		snprintf(p, sizeof(p), "%s%s", root, spec->mounts[i].ct);
-		r = bind(spec->mounts[i].host, p, spec->mounts[i].ro, !S_ISDIR(st.st_mode), err);
+		const char *src = spec->mounts[i].host;
+		int fd = hk_userns_src_fd(spec->userns, src);
+		if ((fd >= 0 ? fstat(fd, &st) : stat(src, &st)) < 0)
+			return hk_err_sys(err, -errno, "volume '%s'", src);
+		/* resolved inside the rootfs: a symlink there cannot aim the bind out (inroot.h) */
+		r = hk_inroot_bind(root, src, fd, spec->mounts[i].ct, spec->mounts[i].ro,
+				   !S_ISDIR(st.st_mode), err);
 	}
 	if (r < 0)
 		return r;
@@ -260,15 +291,22 @@ int hk_private_dir(const char *dir, struct hk_err *err)
 	return r;
 }
 
-static const char *const ns_names[] = { "ipc", "uts", "net", "pid", "cgroup", "mnt" };
+static const char *const ns_names[] = { "ipc", "uts", "net", "pid", "cgroup", "mnt", "user" };
 
 int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, struct hk_err *err)
 {
 	int r = mkdir_p(nsdir, 0700);
 	if (r < 0)
 		return hk_err_sys(err, r, "mkdir '%s'", nsdir);
+	/* nsdir becomes a mount of its own holding the nsfs binds, so hk_ns_unpersist() takes
+	 * them all away with one umount (each umount waits for an RCU grace period) */
+	r = do_mount(nsdir, nsdir, NULL, MS_BIND, NULL, err);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < HK_ARRAY_SIZE(ns_names); i++) {
 		if (!with_net && !strcmp(ns_names[i], "net"))
+			continue;
+		if (!strcmp(ns_names[i], "user") && !hk_userns_of(pid)) /* --userns only */
 			continue;
 		char src[64], dst[HK_PATH_MAX];
 		snprintf(src, sizeof(src), "/proc/%d/ns/%s", (int)pid, ns_names[i]);
@@ -296,6 +334,10 @@ int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, struct hk_err *er
 int hk_ns_unpersist(const char *nsdir, struct hk_err *err)
 {
 	int ret = 0;
+	/* the binds and nsdir's own mount at once (hk_ns_persist); the loop below then finds
+	 * nothing mounted, or undoes what an older layout left */
+	while (umount2(nsdir, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+		;
 	for (size_t i = 0; i < HK_ARRAY_SIZE(ns_names); i++) {
 		char p[HK_PATH_MAX];
 		snprintf(p, sizeof(p), "%s/%s", nsdir, ns_names[i]);

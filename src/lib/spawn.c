@@ -27,6 +27,8 @@
 
 #include "base/cleanup.h"
 #include "ctsec.h"
+#include "tramp.h"
+#include "userns.h"
 
 struct report {
 	int step;
@@ -36,7 +38,11 @@ struct report {
 struct child {
 	const struct hk_ct_spec *spec;
 	int report_fd;
+	int tramp_fd; /* the sealed exec trampoline (tramp.h) */
+	int sync_fd;  /* the parent's go: it has persisted our namespaces */
 };
+
+_Static_assert(sizeof(struct report) == sizeof(struct hk_exec_report), "tramp.h's report");
 
 static void report(int fd, int step, const struct hk_err *err)
 {
@@ -124,17 +130,18 @@ static void main_fn(void *arg)
 	/* capabilities, no_new_privs, seccomp: the last steps before execve (security.h) */
 	if (spec->sec && hk_sec_apply(&spec->sec->plan, &err) < 0)
 		goto fail;
-	execvp(spec->argv[0], spec->argv);
-	int e = errno;
-	if (e == ENOENT)
-		hk_err_set(&err, -e, "exec '%s': executable file not found in container",
-			   spec->argv[0]);
-	else
-		hk_err_sys(&err, -e, "exec '%s'", spec->argv[0]);
-	report(c->report_fd, HK_STEP_EXEC, &err);
-	_exit(e == ENOENT ? HK_EXIT_NOTFOUND : HK_EXIT_NOEXEC);
+	/* all of the above ran while the parent persisted our namespaces; the command starts
+	 * only now, so one that exits at once cannot take them away first */
+	char go;
+	if (read(c->sync_fd, &go, 1) != 1)
+		_exit(HK_EXIT_HAKO); /* the parent gave up */
+	/* execvp through the sealed trampoline: it reports an exec failure itself */
+	hk_tramp_exec(c->tramp_fd, c->report_fd, spec->argv, spec->env, &err);
 fail:
 	report(c->report_fd, HK_STEP_SETUP, &err);
+	/* the namespaces must outlive the parent's persisting them (its go, or EOF after it) */
+	if (read(c->sync_fd, &go, 1) < 0)
+		_exit(HK_EXIT_HAKO);
 	_exit(HK_EXIT_HAKO);
 }
 
@@ -167,6 +174,11 @@ static void child(const struct hk_ct_spec *spec, pid_t parent, int sync_fd, int 
 		_exit(HK_EXIT_HAKO);
 	if (read(sync_fd, &c, 1) != 1)
 		_exit(HK_EXIT_HAKO); /* the parent gave up */
+	/* --userns: the maps are written; become container root (an id change clears the
+	 * parent-death signal: set it again) */
+	if (spec->userns && (hk_userns_enter(spec->userns, spec->rootfs, &err) < 0 ||
+			     prctl(PR_SET_PDEATHSIG, SIGKILL) < 0))
+		goto fail;
 	if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0) {
 		hk_err_sys(&err, -errno, "join network namespace '%s'", spec->netns);
 		goto fail;
@@ -190,13 +202,13 @@ static void child(const struct hk_ct_spec *spec, pid_t parent, int sync_fd, int 
 	/* the init runs hako's code: nothing in the container may open /proc/1/exe (the hako
 	 * binary) or ptrace it (CVE-2019-5736) */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	int tramp_fd = hk_tramp_open(&err);
+	if (tramp_fd < 0)
+		goto fail;
 	report(report_fd, HK_STEP_READY, NULL);
-	/* wait until the parent has persisted our namespaces: a command that exits at once
-	 * must not take them away first */
-	if (read(sync_fd, &c, 1) != 1)
-		_exit(HK_EXIT_HAKO);
-	close(sync_fd);
-	struct child arg = { spec, report_fd };
+	/* the main process prepares (stdio, working directory, capabilities, seccomp) while
+	 * the parent persists our namespaces, and waits for its go on sync_fd to exec */
+	struct child arg = { spec, report_fd, tramp_fd, sync_fd };
 	hk_init_run(main_fn, &arg);
 fail:
 	report(report_fd, HK_STEP_SETUP, &err);
@@ -237,14 +249,28 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 	unsigned long flags = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS;
 	if (spec->net == HK_NET_NEW || spec->net == HK_NET_NONE)
 		flags |= CLONE_NEWNET;
+	if (spec->userns)
+		flags |= CLONE_NEWUSER;
+	/* userns.h: the bind sources opened here; a shared network namespace joined around
+	 * clone */
+	int r = spec->userns ? hk_userns_open_sources(spec->userns, spec, err) : 0, oldnet = -1;
+	if (r == 0 && spec->userns && netns_fd >= 0)
+		r = oldnet = hk_userns_netns_enter(netns_fd, err);
+	if (r < 0) {
+		int fds[] = { sync[0], sync[1], rep[0], rep[1] };
+		for (size_t i = 0; i < HK_ARRAY_SIZE(fds); i++)
+			close(fds[i]);
+		return r;
+	}
 	pid_t self = getpid();
 	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
 	if (pid == 0) {
 		close(sync[1]);
 		close(rep[0]);
-		child(spec, self, sync[0], rep[1], netns_fd);
+		child(spec, self, sync[0], rep[1], spec->userns ? -1 : netns_fd);
 	}
 	int e = errno;
+	hk_userns_netns_leave(oldnet);
 	close(sync[0]);
 	close(rep[1]);
 	if (pid < 0) {
@@ -252,7 +278,9 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 		close(rep[0]);
 		return hk_err_sys(err, -e, "clone the container's namespaces");
 	}
-	int r = hk_cgroup_attach(spec->cgroup, pid, err);
+	r = spec->userns ? hk_userns_write_maps(pid, spec->userns, err) : 0;
+	if (r == 0)
+		r = hk_cgroup_attach(spec->cgroup, pid, err);
 	/* a child that died already must not kill us with SIGPIPE */
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
 	sigaction(SIGPIPE, &ign, &old);
@@ -308,6 +336,7 @@ int hk_ct_wait_exec(struct hk_ct_proc *p, int *ret_status, struct hk_err *err)
 	if (k < 0)
 		return hk_err_set(err, -EIO, "the container's init: short report");
 	*err = m.err;
+	hk_exec_report_finish(err);
 	if (m.step == HK_STEP_EXEC)
 		*ret_status = err->code == -ENOENT ? HK_EXIT_NOTFOUND : HK_EXIT_NOEXEC;
 	else

@@ -140,18 +140,42 @@ done
 bin=$(readlink -f "$HAKO")
 sum=$(sha256sum <"$bin")
 fails "open /proc/1/exe for writing" "echo x >> /proc/1/exe"
-out=$(ct --privileged -- sh -c 'readlink /proc/1/exe; echo x >> /proc/1/exe; echo rc=$?')
-echo "$out" | grep -q '^/memfd:hako' && echo "$out" | grep -q 'rc=1' &&
-	ok "--privileged: /proc/1/exe is a sealed memfd copy, writing fails" ||
+# --privileged has CAP_SYS_PTRACE, so it reaches the init's /proc/1/exe (the hako file): the
+# kernel refuses writes to a file that a live process executes, and the init lives as long
+# as anything in the container does
+out=$(ct --privileged -- sh -c 'echo x >> /proc/1/exe; echo rc=$?')
+echo "$out" | grep -q 'rc=1' &&
+	ok "--privileged: writing /proc/1/exe fails ($(echo "$out" | head -1 | sed 's/.*: //'))" ||
 	not_ok "--privileged: /proc/1/exe: $out"
-# the #!/proc/self/exe trick through hako exec: it runs the sealed copy, never the file
-h run -d --name bo-$$ --rootfs "$R" -- sleep 30 >/dev/null
+# the #!/proc/self/exe trick: the command is exec'ed by hako's trampoline from a sealed
+# memfd, so /proc/self/exe is that copy, which refuses to run unless hako started it (no
+# loop, no hako code, nothing to write)
 printf '#!/proc/self/exe\n' >"$R/evil"
 chmod +x "$R/evil"
-h exec "bo-$$" -- /evil >/dev/null 2>&1
+printf '#!/proc/self/exe\necho x >> /proc/self/exe\n' >"$R/evil2"
+chmod +x "$R/evil2"
+for opt in "" --privileged; do
+	out=$(timeout 30 "$HAKO" --root "$ROOT" run --rm $opt --rootfs "$R" -- /evil2 2>&1)
+	rc=$?
+	if [ $rc = 126 ] && echo "$out" | grep -q "trampoline not started by hako"; then
+		ok "run ${opt:-(defaults)}: a #!/proc/self/exe command is refused (126), no loop"
+	else
+		not_ok "run ${opt:-(defaults)}: #!/proc/self/exe gave rc=$rc: $out"
+	fi
+done
+out=$(ct -- sh -c 'cat /proc/self/exe >/dev/null; for p in /proc/[0-9]*; do readlink $p/exe; done')
+echo "$out" | grep -q "$(basename "$bin")" && not_ok "a container process names the hako file" ||
+	ok "run: no container process has the hako file as its exe"
+# the same through hako exec
+h run -d --name bo-$$ --rootfs "$R" -- sleep 30 >/dev/null
+out=$(timeout 30 "$HAKO" --root "$ROOT" exec "bo-$$" -- /evil 2>&1)
+rc=$?
+[ $rc = 126 ] && echo "$out" | grep -q "trampoline not started by hako" &&
+	ok "exec: a #!/proc/self/exe command is refused (126), no loop" ||
+	not_ok "exec: #!/proc/self/exe gave rc=$rc: $out"
 out=$(h exec "bo-$$" -- sh -c 'for p in /proc/[0-9]*; do readlink $p/exe; done' 2>&1)
 echo "$out" | grep -q "$(basename "$bin")" && not_ok "a container process names the hako file" ||
-	ok "no container process has the hako file as its exe"
+	ok "exec: no container process has the hako file as its exe"
 h rm -f "bo-$$" >/dev/null
 is "the hako binary is unchanged" "$(sha256sum <"$bin")" "$sum"
 

@@ -64,5 +64,6 @@ echo '{"defaultAction": ' >"$HAKO_TEST_TMP/bad.json"
 check_fail "malformed seccomp file" 125 "seccomp profile .*bad.json" \
 	ct --security-opt "seccomp=$HAKO_TEST_TMP/bad.json" -- true
 check_fail "unknown --security-opt" 125 "expected seccomp=" ct --security-opt apparmor=x -- true
-check_fail "--userns refused clearly" 125 "user namespaces are not supported" ct --userns -- true
+check_fail "--userns=VALUE refused clearly" 125 "expected --userns or --userns=host" \
+	ct --userns=private -- true
 is "nothing was created" "$(h ps -a -q | wc -l) $(ls "$ROOT/run" | grep -vc '^ns$')" "0 0"

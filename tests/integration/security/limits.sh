@@ -49,26 +49,46 @@ is "pids.max" "$(cat "$(cgdir pids "$id")/pids.max")" 33
 out=$(ct --cpuset-cpus 0 -- grep Cpus_allowed_list /proc/self/status)
 is "--cpuset-cpus 0: the process may run on CPU 0 only" "$(echo $out)" "Cpus_allowed_list: 0"
 
-# --cpus 0.5: CPU time over ~3 s of wall time, from cpuacct (v1) or cpu.stat (v2). The
-# bound that matters is the upper one. A control loop without a limit runs alongside: when
-# it gets less than 70% (other work shares the CPUs), the lower bound is not checked.
-h run -d --name ctl-$$ --rootfs "$R" -- sh -c 'while :; do :; done' >/dev/null
-cid_ctl=$(cid ctl-$$)
-usage() { # ID
+# --cpus 0.5: CPU time over ~3 s of wall time, from the container's own cgroup accounting
+# (cpuacct.usage on v1, cpu.stat usage_usec on v2). Both bounds: 30-60% of a CPU, generous
+# for a loaded 2-CPU machine. An unlimited control loop is measured first (and again if the
+# limited loop falls short): when even it gets less than 30% of a CPU, the machine is too
+# busy to tell a limit from load, and the lower bound is skipped with that reason.
+usage() { # ID: nanoseconds of CPU used by the container's cgroup
 	local a
 	a=$(cgdir cpuacct "$1")
 	if [ -n "$a" ] && [ -f "$a/cpuacct.usage" ]; then cat "$a/cpuacct.usage"; else
 		echo $(($(awk '/^usage_usec/ {print $2}' "$(cgdir cpu "$1")/cpu.stat") * 1000)); fi
 }
-u0=$(usage "$id") k0=$(usage "$cid_ctl") t0=$(date +%s%N)
-sleep 3
-u1=$(usage "$id") k1=$(usage "$cid_ctl") t1=$(date +%s%N)
-pct=$(((u1 - u0) * 100 / (t1 - t0))) ctl=$(((k1 - k0) * 100 / (t1 - t0)))
-h rm -f "ctl-$$" >/dev/null
-if [ "$pct" -le 60 ] && { [ "$pct" -ge 40 ] || [ "$ctl" -lt 70 ]; }; then
-	ok "--cpus 0.5: busy loop used ${pct}% of a CPU over 3 s (unlimited control: ${ctl}%)"
+share() { # ID SECONDS: percent of one CPU the container used over SECONDS of wall time
+	local u0 u1 t0 t1
+	u0=$(usage "$1") t0=$(date +%s%N)
+	sleep "$2"
+	u1=$(usage "$1") t1=$(date +%s%N)
+	echo $(((u1 - u0) * 100 / (t1 - t0)))
+}
+control() { # percent of a CPU an unlimited busy loop gets now
+	local c
+	h run -d --name ctl-$$ --rootfs "$R" -- sh -c 'while :; do :; done' >/dev/null
+	c=$(cid ctl-$$)
+	sleep 0.2
+	share "$c" 2
+	h rm -f "ctl-$$" >/dev/null
+}
+ctl=$(control)
+pct=$(share "$id" 3)
+if [ "$pct" -gt 60 ]; then
+	not_ok "--cpus 0.5: busy loop used ${pct}% of a CPU over 3 s, want at most 60 (control: ${ctl}%)"
 else
-	not_ok "--cpus 0.5: busy loop used ${pct}% of a CPU, want 40-60 (control: ${ctl}%)"
+	ok "--cpus 0.5: upper bound: busy loop used ${pct}% of a CPU over 3 s (<= 60)"
+fi
+[ "$pct" -lt 30 ] && ctl=$(control)
+if [ "$pct" -ge 30 ]; then
+	ok "--cpus 0.5: lower bound: busy loop used ${pct}% of a CPU over 3 s (>= 30; unlimited control: ${ctl}%)"
+elif [ "$ctl" -lt 30 ]; then
+	skip "--cpus 0.5: lower bound" "machine too loaded: an unlimited busy loop got only ${ctl}% of a CPU (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+else
+	not_ok "--cpus 0.5: busy loop used ${pct}% of a CPU, want at least 30 (unlimited control: ${ctl}%)"
 fi
 
 # hako stats -j

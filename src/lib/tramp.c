@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hako's side of the exec trampoline (tramp.h): the sealed memfd, the exec through it, and
+ * completing the trampoline's failure report. The trampoline's bytes come from
+ * src/tramp/tramp.c, compiled freestanding and turned into hk_tramp_bin by meson.
+ */
+#include "tramp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "container.h"
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+extern const unsigned char hk_tramp_bin[];
+extern const size_t hk_tramp_bin_len;
+
+_Static_assert(HK_STEP_EXEC == 2 && HK_EXIT_NOEXEC == 126 && HK_EXIT_NOTFOUND == 127,
+	       "src/tramp/tramp.c hard-codes these");
+
+int hk_tramp_open(struct hk_err *err)
+{
+	int fd = memfd_create("hako-trampoline", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL) /* kernels before 6.3 know no MFD_EXEC */
+		fd = memfd_create("hako-trampoline", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return hk_err_sys(err, -errno, "memfd_create for hako's exec trampoline");
+	size_t off = 0;
+	while (off < hk_tramp_bin_len) {
+		ssize_t k = write(fd, hk_tramp_bin + off, hk_tramp_bin_len - off);
+		if (k <= 0) {
+			int e = k < 0 ? -errno : -EIO;
+			close(fd);
+			return hk_err_sys(err, e, "write hako's exec trampoline");
+		}
+		off += (size_t)k;
+	}
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
+		int e = -errno;
+		close(fd);
+		return hk_err_sys(err, e, "seal hako's exec trampoline");
+	}
+	return fd;
+}
+
+int hk_tramp_exec(int tramp_fd, int report_fd, char *const argv[], char *const envp[],
+		  struct hk_err *err)
+{
+	size_t argc = 0;
+	while (argv[argc])
+		argc++;
+	char fdbuf[16];
+	snprintf(fdbuf, sizeof(fdbuf), "%d", report_fd);
+	char *v[argc + 3];
+	v[0] = HK_TRAMP_MAGIC;
+	v[1] = fdbuf;
+	for (size_t i = 0; i <= argc; i++)
+		v[i + 2] = argv[i];
+	/* the trampoline writes the report if the command cannot run, and closes it at exec */
+	if (fcntl(report_fd, F_SETFD, 0) < 0)
+		return hk_err_sys(err, -errno, "exec trampoline: report fd");
+	execveat(tramp_fd, "", v, envp, AT_EMPTY_PATH);
+	int e = -errno;
+	fcntl(report_fd, F_SETFD, FD_CLOEXEC);
+	return hk_err_sys(err, e, "exec hako's trampoline from its sealed memfd");
+}
+
+void hk_exec_report_finish(struct hk_err *err)
+{
+	if (err->cls != 0 || err->code >= 0)
+		return;
+	char what[HK_ERR_MSG_MAX];
+	err->msg[HK_ERR_MSG_MAX - 1] = 0;
+	snprintf(what, sizeof(what), "%s", err->msg);
+	if (err->code == -ENOENT)
+		hk_err_set(err, err->code, "%s: executable file not found in container", what);
+	else
+		hk_err_sys(err, err->code, "%s", what);
+}
