@@ -3,7 +3,7 @@
 # already present are left alone and apt is only called when something is missing.
 set -euo pipefail
 build=(gcc meson ninja-build pkg-config libmnl-dev libjson-c-dev libsqlite3-dev libseccomp-dev
-	libcap-dev libnftables-dev libarchive-dev libyaml-dev nettle-dev)
+	libcap-dev libnftables-dev libarchive-dev libyaml-dev nettle-dev zlib1g-dev)
 # Independent oracles and fixtures used by the tests and the demo.
 test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo)
 want=("${build[@]}" "${test[@]}" "$@")

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Safe tar extraction (see archive.h for the rules). The input goes through two libarchive
- * readers: the first only decompresses (format "raw"), the second parses tar from the first's
- * output. That way hako sees both streams, which it needs for the blob digest (compressed),
- * the diff_id (uncompressed) and the zip-bomb ratio; libarchive never touches the disk.
+ * Safe tar extraction (see archive.h for the rules). The input goes through two readers: the
+ * first only decompresses (gzip: hako's own over zlib, archive_gz.h, which checks the CRC32
+ * and length that libarchive's gzip filter ignores; xz, zstd, bzip2: libarchive with format
+ * "raw"), the second, libarchive's, parses tar from the first's output. That way hako sees
+ * both streams, which it needs for the blob digest (compressed), the diff_id (uncompressed)
+ * and the zip-bomb ratio; libarchive never touches the disk.
  */
 #include "hkarchive.h"
+#include "archive_gz.h"
 #include "archive_int.h"
 
 #include "dl_archive.h" /* libarchive through dlopen */
@@ -149,27 +152,62 @@ static void set_free(struct strset *s)
 	free(s->slot);
 }
 
+/* The next block of input, through the ring (hashed into hin by its thread): its length, 0 at
+ * the end, -errno. At least min bytes unless the input ends first (the format sniff). */
+static ssize_t next_block(struct xctx *x, const unsigned char **buf, size_t min)
+{
+	if (x->first) {
+		*buf = x->first;
+		x->first = NULL;
+		return (ssize_t)x->first_len;
+	}
+	unsigned char *b = hk_ax_ring_next(x);
+	size_t got = 0;
+	while (got < min || !got) {
+		ssize_t n = read(x->fd, b + got, HK_AX_BLOCK - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	hk_ax_ring_post(x, got);
+	x->in += got;
+	*buf = b;
+	return (ssize_t)got;
+}
+
+static ssize_t gz_fill(void *ud, const unsigned char **buf)
+{
+	return next_block(ud, buf, 1);
+}
+
 static la_ssize_t read_in(struct archive *a, void *ud, const void **buf)
 {
-	struct xctx *x = ud;
-	unsigned char *b = hk_ax_ring_next(x);
-	ssize_t n;
-	do
-		n = read(x->fd, b, HK_AX_BLOCK);
-	while (n < 0 && errno == EINTR);
+	const unsigned char *b;
+	ssize_t n = next_block(ud, &b, 1);
 	if (n < 0) {
-		archive_set_error(a, errno, "read: %s", strerror(errno));
+		archive_set_error(a, (int)-n, "read: %s", strerror((int)-n));
 		return -1;
 	}
-	hk_ax_ring_post(x, (size_t)n); /* hashed (into hin) by the ring's thread */
-	x->in += (uint64_t)n;
 	*buf = b;
 	return n;
 }
 
-static la_ssize_t read_tar(struct archive *a, void *ud, const void **buf)
+/* The next decompressed block: its length, 0 at the end, -1 with a's error set. */
+static la_ssize_t read_plain(struct xctx *x, struct archive *a, const void **buf)
 {
-	struct xctx *x = ud;
+	if (x->gz) {
+		ssize_t n = hk_gz_read(x->gz, buf);
+		if (n >= 0)
+			return n;
+		snprintf(x->limit_msg, sizeof(x->limit_msg), "%s", hk_gz_error(x->gz));
+		x->limit_code = (int)n;
+		archive_set_error(a, (int)-n, "%s", x->limit_msg);
+		return -1;
+	}
 	size_t n = 0;
 	la_int64_t off;
 	int r = archive_read_data_block(x->raw, buf, &n, &off);
@@ -181,6 +219,16 @@ static la_ssize_t read_tar(struct archive *a, void *ud, const void **buf)
 							       : "decompression failed");
 		return -1;
 	}
+	return (la_ssize_t)n;
+}
+
+static la_ssize_t read_tar(struct archive *a, void *ud, const void **buf)
+{
+	struct xctx *x = ud;
+	la_ssize_t got = read_plain(x, a, buf);
+	if (got <= 0)
+		return got;
+	size_t n = (size_t)got;
 	if (x->compressed) /* uncompressed: the same bytes as hin, hashed once */
 		hk_sha256_update(&x->hout, *buf, n);
 	x->out += n;
@@ -229,7 +277,7 @@ int hk_ax_archive_fail(struct xctx *x, struct archive *a, const char *path)
 {
 	x->bad_input = true;
 	if (x->limit_msg[0])
-		return hk_ax_fail(x, -EFBIG, NULL, x->limit_msg);
+		return hk_ax_fail(x, x->limit_code ? x->limit_code : -EFBIG, NULL, x->limit_msg);
 	if (x->in == 0 && !path)
 		return hk_err_set(x->err, -EBADMSG, "empty input, not a tar archive");
 	const char *s = archive_error_string(a);
@@ -243,15 +291,25 @@ int hk_ax_archive_fail(struct xctx *x, struct archive *a, const char *path)
 	return code;
 }
 
-static int open_input(struct xctx *x)
+static enum hk_compress compress_of(struct archive *raw)
 {
-	if (hk_dl_archive(x->err) < 0)
-		return x->err->code;
-	x->raw = archive_read_new();
-	x->tar = archive_read_new();
-	if (!x->raw || !x->tar)
+	switch (archive_filter_code(raw, 0)) {
+	case ARCHIVE_FILTER_XZ:
+		return HK_COMPRESS_XZ;
+	case ARCHIVE_FILTER_ZSTD:
+		return HK_COMPRESS_ZSTD;
+	case ARCHIVE_FILTER_BZIP2:
+		return HK_COMPRESS_BZIP2;
+	default:
+		return HK_COMPRESS_NONE;
+	}
+}
+
+/* Not gzip: libarchive decompresses (or passes a plain tar through, format "raw"). */
+static int open_raw(struct xctx *x)
+{
+	if (!(x->raw = archive_read_new()))
 		return hk_err_set(x->err, -ENOMEM, "out of memory");
-	archive_read_support_filter_gzip(x->raw);
 	archive_read_support_filter_xz(x->raw);
 	archive_read_support_filter_zstd(x->raw);
 	archive_read_support_filter_bzip2(x->raw);
@@ -264,21 +322,30 @@ static int open_input(struct xctx *x)
 		return hk_ax_fail(x, -EBADMSG, NULL, "empty input, not a tar archive");
 	if (r < ARCHIVE_WARN)
 		return hk_ax_archive_fail(x, x->raw, NULL);
-	switch (archive_filter_code(x->raw, 0)) {
-	case ARCHIVE_FILTER_GZIP:
+	x->compressed = compress_of(x->raw) != HK_COMPRESS_NONE;
+	return 0;
+}
+
+static int open_input(struct xctx *x)
+{
+	if (hk_dl_archive(x->err) < 0)
+		return x->err->code;
+	if (!(x->tar = archive_read_new()))
+		return hk_err_set(x->err, -ENOMEM, "out of memory");
+	/* the first block decides: gzip magic -> our reader, anything else -> libarchive */
+	const unsigned char *b;
+	ssize_t n = next_block(x, &b, 2);
+	if (n < 0)
+		return hk_err_sys(x->err, (int)n, "read");
+	x->first = (unsigned char *)b;
+	x->first_len = (size_t)n;
+	int r = 0;
+	if (hk_gz_magic(b, (size_t)n)) {
+		if (!(x->gz = hk_gz_new(gz_fill, x)))
+			return hk_err_set(x->err, -ENOMEM, "out of memory");
 		x->compressed = true;
-		break;
-	case ARCHIVE_FILTER_XZ:
-		x->compressed = true;
-		break;
-	case ARCHIVE_FILTER_ZSTD:
-		x->compressed = true;
-		break;
-	case ARCHIVE_FILTER_BZIP2:
-		x->compressed = true;
-		break;
-	default:
-		break;
+	} else if ((r = open_raw(x)) < 0) {
+		return r;
 	}
 	if (x->o.keep_fd > 0 && x->o.keep_if_compressed && !x->compressed)
 		hk_ax_ring_keep_off(x); /* a plain tar: the caller does not want a copy */
@@ -286,22 +353,6 @@ static int open_input(struct xctx *x)
 	if (archive_read_open(x->tar, x, NULL, read_tar, NULL) != ARCHIVE_OK)
 		return hk_ax_archive_fail(x, x->tar, NULL);
 	return 0;
-}
-
-static enum hk_compress compress_of(struct archive *raw)
-{
-	switch (archive_filter_code(raw, 0)) {
-	case ARCHIVE_FILTER_GZIP:
-		return HK_COMPRESS_GZIP;
-	case ARCHIVE_FILTER_XZ:
-		return HK_COMPRESS_XZ;
-	case ARCHIVE_FILTER_ZSTD:
-		return HK_COMPRESS_ZSTD;
-	case ARCHIVE_FILTER_BZIP2:
-		return HK_COMPRESS_BZIP2;
-	default:
-		return HK_COMPRESS_NONE;
-	}
 }
 
 /* After the tar's end: hash what follows (padding, trailing zeros) so the digests cover the
@@ -406,6 +457,19 @@ static bool digest_explains(struct xctx *x)
 	return !hk_digest_eq(d, x->o.expect_digest);
 }
 
+/* The tar was refused (a bad header, a short entry) while the gzip around it had not ended:
+ * inflate the rest, within the limits, and when gzip itself is corrupt (the CRC check, a
+ * deflate error), report that: it is the cause, the tar error only a symptom. */
+static void gz_explains(struct xctx *x)
+{
+	const void *b;
+	la_ssize_t n;
+	while ((n = read_tar(x->tar, x, &b)) > 0)
+		;
+	if (n < 0 && x->limit_code && x->limit_code != -EFBIG)
+		hk_err_set(x->err, x->limit_code, "%s", x->limit_msg);
+}
+
 int hk_archive_extract_fd(int fd, int dirfd, const char *name, const struct hk_extract_opts *opts,
 			  struct hk_extract_result *ret, struct hk_err *err)
 {
@@ -423,12 +487,17 @@ int hk_archive_extract_fd(int fd, int dirfd, const char *name, const struct hk_e
 		r = run(&x);
 	else
 		hk_err_set(err, r, "out of memory");
+	if (r < 0 && x.bad_input && x.gz && !x.limit_msg[0])
+		gz_explains(&x);
 	bool corrupt =
 	    r < 0 && x.bad_input && x.o.expect_digest && x.o.expect_size && digest_explains(&x);
 	int kr = hk_ax_ring_stop(&x);
 	if (r == 0 && kr < 0)
 		r = hk_err_sys(err, kr, "keep a copy of the blob");
 	hk_ax_drop_parent(&x);
+	if (x.gz)
+		res.compress = HK_COMPRESS_GZIP;
+	hk_gz_free(x.gz);
 	if (x.raw) {
 		res.compress = compress_of(x.raw);
 		archive_read_free(x.raw);

@@ -30,10 +30,14 @@ struct xctx {
 	struct hk_ax_ring *ring; /* input blocks, hashed into hin by a second thread */
 	struct hk_sha256 hin, hout;
 	uint64_t in, out, next_progress;
-	struct archive *raw; /* decompressor */
+	struct archive *raw; /* decompressor (xz, zstd, bzip2, none) */
+	struct hk_gz *gz;    /* or gzip (archive_gz.h): libarchive would not check its CRC */
 	struct archive *tar; /* tar parser */
+	unsigned char *first; /* the first block, read to sniff the format, not yet handed on */
+	size_t first_len;
 	bool compressed;
-	char limit_msg[256]; /* set when a read callback stopped on a limit */
+	char limit_msg[256]; /* set when a read callback stopped on a limit or bad gzip */
+	int limit_code;	     /* its error code (0: -EFBIG) */
 	bool bad_input;	     /* the archive itself was refused (class HK_ERR_USAGE) */
 	const char *cur;     /* the entry being written */
 	/* output */

@@ -60,7 +60,6 @@
 	X(archive_read_next_header) \
 	X(archive_read_open) \
 	X(archive_read_support_filter_bzip2) \
-	X(archive_read_support_filter_gzip) \
 	X(archive_read_support_filter_xz) \
 	X(archive_read_support_filter_zstd) \
 	X(archive_read_support_format_raw) \
@@ -137,7 +136,6 @@ int hk_dl_archive(struct hk_err *err);
 #define archive_read_next_header (hk_dl_archive_syms.archive_read_next_header)
 #define archive_read_open (hk_dl_archive_syms.archive_read_open)
 #define archive_read_support_filter_bzip2 (hk_dl_archive_syms.archive_read_support_filter_bzip2)
-#define archive_read_support_filter_gzip (hk_dl_archive_syms.archive_read_support_filter_gzip)
 #define archive_read_support_filter_xz (hk_dl_archive_syms.archive_read_support_filter_xz)
 #define archive_read_support_filter_zstd (hk_dl_archive_syms.archive_read_support_filter_zstd)
 #define archive_read_support_format_raw (hk_dl_archive_syms.archive_read_support_format_raw)

@@ -5,7 +5,8 @@
  * that touch libarchive.
  *
  * Extraction is written for hostile input. libarchive only parses (tar: ustar, pax, GNU;
- * filters: none, gzip, xz, zstd, bzip2 - auto-detected); every file is created by hako
+ * filters: none, xz, zstd, bzip2 - auto-detected; gzip is read by archive_gz.c, which checks
+ * each member's CRC32 and length, unlike libarchive); every file is created by hako
  * relative to a directory fd, each parent opened with openat2(RESOLVE_BENEATH |
  * RESOLVE_NO_SYMLINKS), so nothing is written outside the target, whatever the archive's
  * symlinks and hardlinks say:

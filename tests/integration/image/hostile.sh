@@ -16,8 +16,9 @@ canary_state() { (cd "$W" && find canary -printf '%p %y %m %s %l\n' | sort && ca
 before=$(canary_state)
 
 python3 - "$W" <<'PY'
-import gzip, io, os, sys, tarfile
+import gzip, io, os, random, sys, tarfile
 W = sys.argv[1]
+rnd = random.Random(1)  # fixed inputs where a refusal depends on the bytes
 A = os.path.join(W, "arc")
 canary = os.path.join(W, "canary")
 
@@ -64,23 +65,26 @@ with tarfile.open(os.path.join(A, "bomb.tar.gz"), "w:gz", compresslevel=9) as t:
     ti = tarfile.TarInfo("zeros"); ti.size = 96 << 20
     t.addfile(ti, Zeros(ti.size))
 
-# a valid gzip tar of incompressible data, then a truncated and a corrupted copy
-with tarfile.open(os.path.join(A, "good.tar.gz"), "w:gz") as t:
-    data = os.urandom(256 << 10)
-    ti = tarfile.TarInfo("random"); ti.size = len(data)
+# a valid gzip tar of incompressible data, then a truncated and a corrupted copy (refused
+# whatever the bytes: by inflate, or by the CRC32 check when the corruption inflates)
+tb = io.BytesIO()
+with tarfile.open(fileobj=tb, mode="w") as t:
+    data = rnd.randbytes(256 << 10)
+    ti = tarfile.TarInfo("random"); ti.size = len(data); ti.mtime = 1700000000
     t.addfile(ti, io.BytesIO(data))
-good = open(os.path.join(A, "good.tar.gz"), "rb").read()
+good = gzip.compress(tb.getvalue(), mtime=0)
+open(os.path.join(A, "good.tar.gz"), "wb").write(good)
 open(os.path.join(A, "truncated.tar.gz"), "wb").write(good[: len(good) // 2])
 bad = bytearray(good)
 for i in range(len(bad) // 2, len(bad) // 2 + 64):
     bad[i] ^= 0x5A
 open(os.path.join(A, "corrupted.tar.gz"), "wb").write(bytes(bad))
-open(os.path.join(A, "notatar.bin"), "wb").write(os.urandom(4096))
+open(os.path.join(A, "notatar.bin"), "wb").write(rnd.randbytes(4096))
 open(os.path.join(A, "empty.tar"), "wb").write(b"")
 # a plain tar cut inside a file's data
 with tarfile.open(os.path.join(A, "good.tar"), "w") as t:
     ti = tarfile.TarInfo("data"); ti.size = 100000
-    t.addfile(ti, io.BytesIO(os.urandom(100000)))
+    t.addfile(ti, io.BytesIO(rnd.randbytes(100000)))
 open(os.path.join(A, "truncated.tar"), "wb").write(open(os.path.join(A, "good.tar"), "rb").read()[:50000])
 PY
 
@@ -106,8 +110,8 @@ refuse hardlink-via-symlink.tar "refused: .*symlink"
 refuse device.tar "device node \(char 1:3\) refused"
 refuse whiteout-bad.tar "invalid whiteout name" --whiteouts overlay
 refuse bomb.tar.gz "compression ratio above 200:1"
-refuse truncated.tar.gz "truncated|Truncated|gzip"
-refuse corrupted.tar.gz "gzip|deflate|corrupt|Damaged|invalid|checksum"
+refuse truncated.tar.gz "gzip: truncated"
+refuse corrupted.tar.gz "gzip: data corrupted"
 refuse truncated.tar "Truncated|truncated"
 refuse notatar.bin "Unrecognized archive format|not a tar"
 refuse empty.tar "empty input"
