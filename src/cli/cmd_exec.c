@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -118,13 +117,8 @@ fail:;
 static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 {
 	struct hk_paths p;
-	struct hk_store *st;
-	int r = ct_open(ctx, &p, &st);
-	if (r < 0)
-		return r;
 	struct hk_ct_row c;
-	r = hk_store_get(st, o->ct, &c, &ctx->err);
-	hk_store_close(st);
+	int r = ct_get(ctx, o->ct, &p, &c);
 	if (r < 0)
 		return r;
 	if (strcmp(c.state, HK_CT_RUNNING) || !hk_proc_alive(c.pid, c.pid_start)) {
@@ -161,10 +155,7 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 	if (o->tty && hk_pty_open(&master, &slave, &ctx->err) < 0)
 		return -EIO;
 	sigset_t set;
-	sigemptyset(&set);
-	int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD };
-	for (size_t i = 0; i < HK_ARRAY_SIZE(fwd); i++)
-		sigaddset(&set, fwd[i]);
+	ct_fwd_sigset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	pid_t pid = fork();
 	if (pid < 0)
@@ -179,44 +170,14 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 	struct hk_exec_report m;
 	ssize_t k = read(rep[0], &m, sizeof(m));
 	close(rep[0]);
-	int status;
-	struct hk_err e;
 	if (k == (ssize_t)sizeof(m)) {
+		int status;
 		ctx->err = m.err;
 		hk_exec_report_finish(&ctx->err);
 		waitpid(pid, &status, 0);
 		return ct_fail(ctx, hk_ct_exit_code(status));
 	}
-	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	for (;;) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			break;
-		int sig;
-		if (o->tty) {
-			sig = hk_pty_proxy(master, o->interactive, sfd, &e);
-			if (sig <= 0) {
-				waitpid(pid, &status, 0);
-				break;
-			}
-		} else {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) != sizeof(si))
-				continue;
-			sig = (int)si.ssi_signo;
-		}
-		if (sig != SIGCHLD && sig != SIGWINCH)
-			kill(pid, sig);
-	}
-	if (o->tty) {
-		/* what the command wrote last, still in the pty */
-		fcntl(master, F_SETFL, O_NONBLOCK);
-		char buf[4096];
-		ssize_t n;
-		while ((n = read(master, buf, sizeof(buf))) > 0)
-			if (write(STDOUT_FILENO, buf, n) < 0)
-				break;
-	}
-	return hk_ct_exit_code(status);
+	return ct_wait_fwd(pid, o->tty ? master : -1, o->interactive);
 }
 
 int cmd_ct_exec(struct hk_ctx *ctx, int argc, char **argv)

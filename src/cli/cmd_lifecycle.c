@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* hako stop, kill, rm, and the helpers shared by the container commands. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,10 +18,32 @@
 
 int ct_open(struct hk_ctx *ctx, struct hk_paths *p, struct hk_store **st)
 {
+	*st = NULL; /* callers close it whether or not it opened */
 	int r = hk_paths_init(p, ctx->root, &ctx->err);
 	if (r < 0)
 		return r;
 	return hk_ct_open(p, st, &ctx->err);
+}
+
+int ct_list(struct hk_ctx *ctx, struct hk_ct_row **rows, size_t *n)
+{
+	struct hk_paths p;
+	struct hk_store *st;
+	int r = ct_open(ctx, &p, &st);
+	if (r == 0)
+		r = hk_store_list(st, rows, n, &ctx->err);
+	hk_store_close(st);
+	return r;
+}
+
+int ct_get(struct hk_ctx *ctx, const char *key, struct hk_paths *p, struct hk_ct_row *c)
+{
+	struct hk_store *st;
+	int r = ct_open(ctx, p, &st);
+	if (r == 0)
+		r = hk_store_get(st, key, c, &ctx->err);
+	hk_store_close(st);
+	return r;
 }
 
 int ct_fail(struct hk_ctx *ctx, int status)
@@ -45,6 +70,53 @@ int ct_signal(const char *s)
 		if (!strcasecmp(s, sigs[i].name))
 			return sigs[i].sig;
 	return 0;
+}
+
+void ct_fwd_sigset(sigset_t *set)
+{
+	static const int fwd[] = { SIGINT,  SIGTERM, SIGHUP,   SIGQUIT,
+				   SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD };
+	sigemptyset(set);
+	for (size_t i = 0; i < HK_ARRAY_SIZE(fwd); i++)
+		sigaddset(set, fwd[i]);
+}
+
+int ct_wait_fwd(pid_t pid, int master, bool stdin_open)
+{
+	sigset_t set;
+	ct_fwd_sigset(&set);
+	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	int status = 0;
+	for (;;) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		int sig;
+		if (master >= 0) {
+			struct hk_err e;
+			sig = hk_pty_proxy(master, stdin_open, sfd, &e);
+			if (sig <= 0) {
+				waitpid(pid, &status, 0);
+				break;
+			}
+		} else {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			sig = (int)si.ssi_signo;
+		}
+		if (sig != SIGCHLD && sig != SIGWINCH)
+			kill(pid, sig);
+	}
+	if (master >= 0) {
+		/* what the process wrote last, still in the pty */
+		fcntl(master, F_SETFL, O_NONBLOCK);
+		char buf[4096];
+		ssize_t n;
+		while ((n = read(master, buf, sizeof(buf))) > 0)
+			if (write(STDOUT_FILENO, buf, n) < 0)
+				break;
+	}
+	return hk_ct_exit_code(status);
 }
 
 /* Wait until pid is gone, up to ms milliseconds. */
@@ -81,23 +153,74 @@ static int settle(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths
 	return hk_ct_reconcile(st, p, &ctx->err);
 }
 
-static int stop_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
-		    const char *key, int secs)
+/* For each container named in names: look it up, call fn and print its name if fn
+ * succeeds; stops at the first failure. */
+typedef int each_fn(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
+		    struct hk_ct_row *c, const void *arg);
+
+static int each_ct(struct hk_ctx *ctx, char **names, int n, each_fn *fn, const void *arg)
 {
-	struct hk_ct_row r;
-	int ret = hk_store_get(st, key, &r, &ctx->err);
-	if (ret < 0)
-		return ret;
-	if (!strcmp(r.state, HK_CT_RUNNING) && hk_proc_alive(r.pid, r.pid_start)) {
-		kill(r.pid, SIGTERM);
-		if (!wait_gone(r.pid, r.pid_start, secs * 1000)) {
-			kill(r.pid, SIGKILL);
-			wait_gone(r.pid, r.pid_start, 5000);
-		}
-		ret = settle(ctx, st, p, r.id);
+	struct hk_paths p;
+	struct hk_store *st;
+	int r = ct_open(ctx, &p, &st);
+	for (int i = 0; r == 0 && i < n; i++) {
+		struct hk_ct_row c;
+		r = hk_store_get(st, names[i], &c, &ctx->err);
+		if (r < 0)
+			break;
+		r = fn(ctx, st, &p, &c, arg);
+		if (r == 0)
+			printf("%s\n", names[i]);
+		hk_ct_row_free(&c);
 	}
-	hk_ct_row_free(&r);
-	return ret;
+	hk_store_close(st);
+	return r;
+}
+
+static int stop_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
+		    struct hk_ct_row *c, const void *arg)
+{
+	int secs = *(const int *)arg;
+	if (strcmp(c->state, HK_CT_RUNNING) || !hk_proc_alive(c->pid, c->pid_start))
+		return 0;
+	kill(c->pid, SIGTERM);
+	if (!wait_gone(c->pid, c->pid_start, secs * 1000)) {
+		kill(c->pid, SIGKILL);
+		wait_gone(c->pid, c->pid_start, 5000);
+	}
+	return settle(ctx, st, p, c->id);
+}
+
+static int kill_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
+		    struct hk_ct_row *c, const void *arg)
+{
+	(void)st;
+	(void)p;
+	if (strcmp(c->state, HK_CT_RUNNING) || !hk_proc_alive(c->pid, c->pid_start))
+		return hk_err_set(&ctx->err, -ESRCH, "container '%s' is not running", c->name);
+	if (kill(c->pid, *(const int *)arg) < 0)
+		return hk_err_sys(&ctx->err, -errno, "kill container '%s'", c->name);
+	return 0;
+}
+
+static int rm_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
+		  struct hk_ct_row *c, const void *arg)
+{
+	bool alive = hk_proc_alive(c->pid, c->pid_start);
+	if (alive && !*(const bool *)arg)
+		return hk_err_set(&ctx->err, -EBUSY, "container '%s' is running; stop it or "
+						     "use rm -f", c->name);
+	/* the intent first: if this rm is killed, the next command finishes it */
+	snprintf(c->state, sizeof(c->state), "%s", HK_CT_REMOVING);
+	int r = hk_store_update(st, c, &ctx->err);
+	if (r < 0)
+		return r;
+	if (alive) {
+		kill(c->pid, SIGKILL);
+		wait_gone(c->pid, c->pid_start, 5000);
+	}
+	/* the monitor may be removing it at the same time: both are idempotent */
+	return hk_ct_remove(st, c, p, &ctx->err);
 }
 
 int cmd_ct_stop(struct hk_ctx *ctx, int argc, char **argv)
@@ -114,16 +237,8 @@ int cmd_ct_stop(struct hk_ctx *ctx, int argc, char **argv)
 	}
 	if (i >= argc)
 		return cmd_usage(ctx, "stop: missing container; hako stop [-t SECS] CT...");
-	struct hk_paths p;
-	struct hk_store *st;
-	int r = ct_open(ctx, &p, &st);
-	for (; r == 0 && i < argc; i++) {
-		r = stop_one(ctx, st, &p, argv[i], (int)secs);
-		if (r == 0)
-			printf("%s\n", argv[i]);
-	}
-	hk_store_close(st);
-	return r;
+	int t = (int)secs;
+	return each_ct(ctx, argv + i, argc - i, stop_one, &t);
 }
 
 int cmd_ct_kill(struct hk_ctx *ctx, int argc, char **argv)
@@ -140,24 +255,7 @@ int cmd_ct_kill(struct hk_ctx *ctx, int argc, char **argv)
 	}
 	if (i >= argc)
 		return cmd_usage(ctx, "kill: missing container; hako kill [-s SIG] CT...");
-	struct hk_paths p;
-	struct hk_store *st;
-	int r = ct_open(ctx, &p, &st);
-	for (; r == 0 && i < argc; i++) {
-		struct hk_ct_row c;
-		r = hk_store_get(st, argv[i], &c, &ctx->err);
-		if (r < 0)
-			break;
-		if (strcmp(c.state, HK_CT_RUNNING) || !hk_proc_alive(c.pid, c.pid_start))
-			r = hk_err_set(&ctx->err, -ESRCH, "container '%s' is not running", c.name);
-		else if (kill(c.pid, sig) < 0)
-			r = hk_err_sys(&ctx->err, -errno, "kill container '%s'", c.name);
-		else
-			printf("%s\n", argv[i]);
-		hk_ct_row_free(&c);
-	}
-	hk_store_close(st);
-	return r;
+	return each_ct(ctx, argv + i, argc - i, kill_one, &sig);
 }
 
 int cmd_ct_rm(struct hk_ctx *ctx, int argc, char **argv)
@@ -172,37 +270,5 @@ int cmd_ct_rm(struct hk_ctx *ctx, int argc, char **argv)
 	}
 	if (i >= argc)
 		return cmd_usage(ctx, "rm: missing container; hako rm [-f] CT...");
-	struct hk_paths p;
-	struct hk_store *st;
-	int r = ct_open(ctx, &p, &st);
-	for (; r == 0 && i < argc; i++) {
-		struct hk_ct_row c;
-		r = hk_store_get(st, argv[i], &c, &ctx->err);
-		if (r < 0)
-			break;
-		bool alive = hk_proc_alive(c.pid, c.pid_start);
-		if (alive && !force) {
-			r = hk_err_set(&ctx->err, -EBUSY, "container '%s' is running; stop it or "
-							  "use rm -f", c.name);
-		} else {
-			/* the intent first: if this rm is killed, the next command finishes it */
-			snprintf(c.state, sizeof(c.state), "%s", HK_CT_REMOVING);
-			r = hk_store_update(st, &c, &ctx->err);
-			if (r < 0) {
-				hk_ct_row_free(&c);
-				break;
-			}
-			if (alive) {
-				kill(c.pid, SIGKILL);
-				wait_gone(c.pid, c.pid_start, 5000);
-			}
-			/* the monitor may be removing it at the same time: both are idempotent */
-			r = hk_ct_remove(st, &c, &p, &ctx->err);
-			if (r == 0)
-				printf("%s\n", argv[i]);
-		}
-		hk_ct_row_free(&c);
-	}
-	hk_store_close(st);
-	return r;
+	return each_ct(ctx, argv + i, argc - i, rm_one, &force);
 }

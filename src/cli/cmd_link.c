@@ -13,6 +13,7 @@
 #include "base/cleanup.h"
 #include "cmd.h"
 #include "ifindex.h"
+#include "ifnames.h"
 #include "link.h"
 #include "out.h"
 
@@ -134,15 +135,36 @@ static int add_send(struct hk_ctx *ctx, struct hk_nl *nl, const struct hk_link_r
 	return here ? 0 : ctx_undo_msg(ctx, u->netns, &undo);
 }
 
+/* add and set: parse the request and open `netns NS` (where the device goes). */
+static int parse_req(struct hk_ctx *ctx, int argc, char **argv, bool add, struct hk_link_req *req,
+		     struct hk_link_res *res)
+{
+	int r = add ? hk_link_parse_add(argc, argv, req, &ctx->err)
+		    : hk_link_parse_set(argc, argv, req, &ctx->err);
+	if (r < 0)
+		return r;
+	hk_link_res_init(res);
+	if (req->a.netns[0] && (r = ctx_netns_fd(ctx, req->a.netns, &res->netns_fd)) < 0)
+		return r;
+	return 0;
+}
+
+/* set and del: one request; its failure explained. */
+static int write_req(struct hk_ctx *ctx, struct hk_nl *nl, const struct hk_link_req *req,
+		     struct hk_nlmsg *m, const char *verb)
+{
+	char what[64];
+	snprintf(what, sizeof(what), "link '%s': %s", req->name, verb);
+	int r = ctx_write(ctx, nl, m, NULL, what);
+	return r < 0 ? hk_link_explain(req, false, &ctx->err) : 0;
+}
+
 static int cmd_link_add(struct hk_ctx *ctx, int argc, char **argv)
 {
 	struct hk_link_req req;
-	int r = hk_link_parse_add(argc, argv, &req, &ctx->err);
-	if (r < 0)
-		return r;
 	struct hk_link_res res;
-	hk_link_res_init(&res);
-	if (req.a.netns[0] && (r = ctx_netns_fd(ctx, req.a.netns, &res.netns_fd)) < 0)
+	int r = parse_req(ctx, argc, argv, true, &req, &res);
+	if (r < 0)
 		return r;
 	if (req.kind == &hk_link_veth && req.u.veth.peer_netns[0] &&
 	    (r = ctx_netns_fd(ctx, req.u.veth.peer_netns, &res.peer_netns_fd)) < 0)
@@ -196,17 +218,12 @@ static int set_undo(struct hk_ctx *ctx, const struct hk_link_req *req, const str
 static int cmd_link_set(struct hk_ctx *ctx, int argc, char **argv)
 {
 	struct hk_link_req req;
-	int r = hk_link_parse_set(argc, argv, &req, &ctx->err);
+	struct hk_link_res res;
+	int r = parse_req(ctx, argc, argv, false, &req, &res);
 	if (r < 0)
 		return r;
-	struct hk_link_res res;
-	hk_link_res_init(&res);
-	if (req.a.netns[0] && (r = ctx_netns_fd(ctx, req.a.netns, &res.netns_fd)) < 0)
-		return r;
 	struct hk_nl *nl;
-	if ((r = ctx_nl(ctx, &nl)) < 0)
-		return r;
-	if (hk_nl_batch_pending(nl) && (r = ctx_flush(ctx)) < 0)
+	if ((r = cli_nl_ready(ctx, &nl)) < 0)
 		return r;
 	if ((r = hk_link_resolve(nl, &req, &res, &ctx->err)) < 0)
 		return r;
@@ -221,11 +238,8 @@ static int cmd_link_set(struct hk_ctx *ctx, int argc, char **argv)
 	struct hk_nlmsg m;
 	if ((r = hk_link_set_msg(&req, &res, &m, &ctx->err)) < 0)
 		return r;
-	char what[64];
-	snprintf(what, sizeof(what), "link '%s': set", req.name);
-	r = ctx_write(ctx, nl, &m, NULL, what);
-	if (r < 0)
-		return hk_link_explain(&req, false, &ctx->err);
+	if ((r = write_req(ctx, nl, &req, &m, "set")) < 0)
+		return r;
 	return ctx->batch ? set_undo(ctx, &req, &snap) : 0;
 }
 
@@ -240,10 +254,7 @@ static int cmd_link_del(struct hk_ctx *ctx, int argc, char **argv)
 		return r;
 	struct hk_nlmsg m;
 	hk_link_del_msg(req.name, &m);
-	char what[64];
-	snprintf(what, sizeof(what), "link '%s': delete", req.name);
-	r = ctx_write(ctx, nl, &m, NULL, what);
-	return r < 0 ? hk_link_explain(&req, false, &ctx->err) : 0;
+	return write_req(ctx, nl, &req, &m, "delete");
 }
 
 /* --- show ---------------------------------------------------------------------------- */
@@ -354,9 +365,7 @@ static int cmd_link_show(struct hk_ctx *ctx, int argc, char **argv)
 	if (r < 0)
 		return r;
 	struct hk_nl *nl;
-	if ((r = ctx_nl(ctx, &nl)) < 0)
-		return r;
-	if (hk_nl_batch_pending(nl) && (r = ctx_flush(ctx)) < 0)
+	if ((r = cli_nl_ready(ctx, &nl)) < 0)
 		return r;
 	int master = 0;
 	if (f.master[0] && (r = hk_link_index(nl, f.master, &master, &ctx->err)) < 0)

@@ -15,6 +15,7 @@
 #include "base/cleanup.h"
 #include "base/parse.h"
 #include "cmd.h"
+#include "ifnames.h"
 #include "netns.h"
 #include "out.h"
 
@@ -34,10 +35,8 @@ static int cmd_netns_list(struct hk_ctx *ctx, int argc, char **argv)
 	if (r < 0)
 		return r;
 	struct hk_nl *nl;
-	r = ctx_nl(ctx, &nl); /* ids as seen from -n NETNS, like `ip -n NETNS netns list` */
+	r = cli_nl_ready(ctx, &nl); /* ids as seen from -n NETNS, like `ip -n NETNS netns list` */
 	if (r < 0)
-		return r;
-	if (hk_nl_batch_pending(nl) && (r = ctx_flush(ctx)) < 0)
 		return r;
 	_cleanup_free_ struct hk_netns_info *v = NULL;
 	size_t n;

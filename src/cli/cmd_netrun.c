@@ -178,11 +178,7 @@ int netrun_attach(struct hk_ctx *ctx, const struct netrun *n, struct hk_store *s
 
 static int get_ct(struct hk_ctx *ctx, const char *key, struct hk_paths *p, struct hk_ct_row *c)
 {
-	struct hk_store *st;
-	int r = ct_open(ctx, p, &st);
-	if (r == 0)
-		r = hk_store_get(st, key, c, &ctx->err);
-	hk_store_close(st);
+	int r = ct_get(ctx, key, p, c);
 	if (r == -ENOENT)
 		hk_err_class_set(&ctx->err, HK_ERR_NOTFOUND);
 	return r;

@@ -59,15 +59,9 @@ int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 		else
 			return cmd_usage(ctx, "ps: unknown argument '%s'; hako ps [-a] [-q]", argv[i]);
 	}
-	struct hk_paths p;
-	struct hk_store *st;
-	int r = ct_open(ctx, &p, &st);
-	if (r < 0)
-		return r;
 	struct hk_ct_row *rows;
 	size_t n;
-	r = hk_store_list(st, &rows, &n, &ctx->err);
-	hk_store_close(st);
+	int r = ct_list(ctx, &rows, &n);
 	if (r < 0)
 		return r;
 	struct out_table *t = out_table_new(ps_cols, HK_ARRAY_SIZE(ps_cols));
@@ -99,18 +93,6 @@ int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 		r = out_table_print(t, ctx->json, ctx->noheadings);
 	out_table_free(t);
 	hk_ct_rows_free(rows, n);
-	return r;
-}
-
-/* Look one container up (after reconcile). */
-static int get(struct hk_ctx *ctx, const char *key, struct hk_paths *p, struct hk_ct_row *c)
-{
-	struct hk_store *st;
-	int r = ct_open(ctx, p, &st);
-	if (r < 0)
-		return r;
-	r = hk_store_get(st, key, c, &ctx->err);
-	hk_store_close(st);
 	return r;
 }
 
@@ -156,7 +138,7 @@ int cmd_ct_top(struct hk_ctx *ctx, int argc, char **argv)
 		return cmd_usage(ctx, "top: expected one container; hako top CT");
 	struct hk_paths p;
 	struct hk_ct_row c;
-	int r = get(ctx, argv[0], &p, &c);
+	int r = ct_get(ctx, argv[0], &p, &c);
 	if (r < 0)
 		return r;
 	char cg[64];
@@ -196,7 +178,7 @@ int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
 		return cmd_usage(ctx, "logs: missing container; hako logs [-f] CT");
 	struct hk_paths p;
 	struct hk_ct_row c;
-	int r = get(ctx, key, &p, &c);
+	int r = ct_get(ctx, key, &p, &c);
 	if (r < 0)
 		return r;
 	char dir[HK_PATH_MAX], path[HK_PATH_MAX + 8];
@@ -242,7 +224,7 @@ int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		struct hk_paths p;
 		struct hk_ct_row c;
-		int r = get(ctx, argv[i], &p, &c);
+		int r = ct_get(ctx, argv[i], &p, &c);
 		if (r < 0) {
 			json_object_put(arr);
 			return r;

@@ -499,44 +499,7 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 /* Foreground: forward signals to the init, copy the pty, until the init exits. */
 static int wait_init(struct running *x, bool tty, bool stdin_open)
 {
-	sigset_t set;
-	sigemptyset(&set);
-	int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD };
-	for (size_t i = 0; i < HK_ARRAY_SIZE(fwd); i++)
-		sigaddset(&set, fwd[i]);
-	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	int st = 0;
-	for (;;) {
-		pid_t p = waitpid(x->proc.pid, &st, WNOHANG);
-		if (p == x->proc.pid)
-			break;
-		int sig;
-		if (tty) {
-			struct hk_err e;
-			sig = hk_pty_proxy(x->pty_master, stdin_open, sfd, &e);
-			if (sig <= 0) {
-				waitpid(x->proc.pid, &st, 0);
-				break;
-			}
-		} else {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) != sizeof(si))
-				continue;
-			sig = (int)si.ssi_signo;
-		}
-		if (sig != SIGCHLD && sig != SIGWINCH)
-			kill(x->proc.pid, sig);
-	}
-	if (tty) {
-		/* what the container wrote last */
-		fcntl(x->pty_master, F_SETFL, O_NONBLOCK);
-		char buf[4096];
-		ssize_t k;
-		while ((k = read(x->pty_master, buf, sizeof(buf))) > 0)
-			if (write(STDOUT_FILENO, buf, k) < 0)
-				break;
-	}
-	return hk_ct_exit_code(st);
+	return ct_wait_fwd(x->proc.pid, tty ? x->pty_master : -1, stdin_open);
 }
 
 static int finish(struct hk_ctx *ctx, struct running *x, bool rm, int code)
@@ -557,10 +520,7 @@ static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
 {
 	struct running x = { .pty_master = -1, .proc = { .report_fd = -1, .sync_fd = -1 } };
 	sigset_t set;
-	sigemptyset(&set);
-	int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD };
-	for (size_t i = 0; i < HK_ARRAY_SIZE(fwd); i++)
-		sigaddset(&set, fwd[i]);
+	ct_fwd_sigset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	int status = 0;
 	int r = start(ctx, o, &x);

@@ -56,15 +56,9 @@ int cmd_ct_stats(struct hk_ctx *ctx, int argc, char **argv)
 		if (argv[i][0] == '-')
 			return cmd_usage(ctx, "stats: unknown option '%s'; hako [-j] stats [CT...]",
 					 argv[i]);
-	struct hk_paths p;
-	struct hk_store *st;
-	int r = ct_open(ctx, &p, &st);
-	if (r < 0)
-		return r;
 	struct hk_ct_row *rows;
 	size_t n;
-	r = hk_store_list(st, &rows, &n, &ctx->err);
-	hk_store_close(st);
+	int r = ct_list(ctx, &rows, &n);
 	if (r < 0)
 		return r;
 	struct hk_cgstats *a = calloc(n ? n : 1, sizeof(*a)), b;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Plumbing the listing/changing commands of addr and route share: the one-line description
+ * Plumbing the listing/changing commands (addr, route, link, netns) share: the description
  * of a command used as error context, the socket with queued batch requests landed, and an
  * index -> name cache so a listing asks the kernel once per device.
  */

@@ -80,14 +80,6 @@ void hk_addr_flags_each(uint32_t flags, void (*fn)(const char *name, void *data)
 
 /* ---- parsing ---------------------------------------------------------------------------- */
 
-static int next_arg(int argc, char **argv, int *i, const char **ret, struct hk_err *err)
-{
-	if (*i + 1 >= argc)
-		return hk_err_usage(err, "'%s' needs a value", argv[*i]);
-	*ret = argv[++*i];
-	return 0;
-}
-
 /* broadcast + (all host bits set), - (none set), or an IPv4 address. */
 static int parse_broadcast(const char *s, struct hk_addr_req *req, struct hk_err *err)
 {
@@ -118,22 +110,22 @@ static int addr_keyword(int argc, char **argv, int *i, bool add, struct hk_addr_
 	const char *kw = argv[*i], *v = NULL;
 	int r;
 	if (!strcmp(kw, "dev")) {
-		if ((r = next_arg(argc, argv, i, &v, err)) < 0 || (r = hk_parse_ifname(v, err)) < 0)
+		if ((r = hk_next_arg(argc, argv, i, &v, err)) < 0 || (r = hk_parse_ifname(v, err)) < 0)
 			return r;
 		snprintf(req->dev, sizeof(req->dev), "%s", v);
 	} else if (add && (!strcmp(kw, "broadcast") || !strcmp(kw, "brd"))) {
-		if ((r = next_arg(argc, argv, i, &v, err)) < 0 ||
+		if ((r = hk_next_arg(argc, argv, i, &v, err)) < 0 ||
 		    (r = parse_broadcast(v, req, err)) < 0)
 			return r;
 	} else if (add && !strcmp(kw, "label")) {
-		if ((r = next_arg(argc, argv, i, &v, err)) < 0)
+		if ((r = hk_next_arg(argc, argv, i, &v, err)) < 0)
 			return r;
 		if (strlen(v) >= HK_IFNAMSIZ || strchr(v, '/') || !*v)
 			return hk_err_usage(err, "label '%s': 1..15 bytes, no '/'", v);
 		snprintf(req->label, sizeof(req->label), "%s", v);
 	} else if (add && !strcmp(kw, "scope")) {
 		uint8_t s = 0;
-		if ((r = next_arg(argc, argv, i, &v, err)) < 0 ||
+		if ((r = hk_next_arg(argc, argv, i, &v, err)) < 0 ||
 		    (r = hk_scope_parse(v, &s, err)) < 0)
 			return r;
 		req->scope = s;
@@ -180,7 +172,7 @@ int hk_addr_parse(int argc, char **argv, bool add, struct hk_addr_req *ret, stru
 			return r;
 		if (r == 0)
 			continue;
-		if (!strcmp(w, "local") && (r = next_arg(argc, argv, &i, &w, err)) < 0)
+		if (!strcmp(w, "local") && (r = hk_next_arg(argc, argv, &i, &w, err)) < 0)
 			return r;
 		if (req.local.family)
 			return hk_err_usage(err, "unknown keyword '%s'", w);
@@ -205,7 +197,7 @@ int hk_addr_parse_filter(int argc, char **argv, struct hk_addr_filter *ret, stru
 		} else if (!strcmp(argv[i], "-6")) {
 			f.family = AF_INET6;
 		} else if (!strcmp(argv[i], "dev") || !f.dev[0]) {
-			if (!strcmp(argv[i], "dev") && (r = next_arg(argc, argv, &i, &v, err)) < 0)
+			if (!strcmp(argv[i], "dev") && (r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
 				return r;
 			v = argv[i];
 			if ((r = hk_parse_ifname(v, err)) < 0)

@@ -157,13 +157,9 @@ int hk_blobstore_copy(struct hk_blobstore *bs, int fd, const char *expect,
 size_t hk_blobstore_gc(struct hk_blobstore *bs, bool (*used)(void *ud, const char *digest),
 		       void *ud)
 {
-	int fd = openat(bs->dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	DIR *d = hk_opendir_at(bs->dir, ".");
+	if (!d)
 		return 0;
-	}
 	size_t n = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {

@@ -22,11 +22,11 @@
 #define MAX_HIER 16
 
 /* Mount points of cgroup and cgroup2 file systems, from /proc/self/mountinfo. */
-static int hierarchies(char mnts[MAX_HIER][256], bool v2[MAX_HIER])
+static int hierarchies(char mnts[MAX_HIER][256], bool v2[MAX_HIER], struct hk_err *err)
 {
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
-		return -errno;
+		return hk_err_sys(err, -errno, "cgroup: read /proc/self/mountinfo");
 	char line[4096];
 	int n = 0;
 	while (n < MAX_HIER && fgets(line, sizeof(line), f)) {
@@ -93,9 +93,9 @@ int hk_cgroup_create(const char *path, struct hk_err *err)
 {
 	char mnts[MAX_HIER][256];
 	bool v2[MAX_HIER];
-	int n = hierarchies(mnts, v2);
+	int n = hierarchies(mnts, v2, err);
 	if (n < 0)
-		return hk_err_sys(err, n, "cgroup: read /proc/self/mountinfo");
+		return n;
 	if (n == 0)
 		return hk_err_set(err, -EOPNOTSUPP, "cgroup: no cgroup file system is mounted");
 	for (int i = 0; i < n; i++) {
@@ -130,9 +130,9 @@ int hk_cgroup_attach(const char *path, pid_t pid, struct hk_err *err)
 {
 	char mnts[MAX_HIER][256];
 	bool v2[MAX_HIER];
-	int n = hierarchies(mnts, v2);
+	int n = hierarchies(mnts, v2, err);
 	if (n < 0)
-		return hk_err_sys(err, n, "cgroup: read /proc/self/mountinfo");
+		return n;
 	char spid[32];
 	snprintf(spid, sizeof(spid), "%d", (int)pid);
 	for (int i = 0; i < n; i++) {
@@ -177,9 +177,9 @@ int hk_cgroup_pids(const char *path, pid_t **ret, size_t *ret_n, struct hk_err *
 {
 	char mnts[MAX_HIER][256];
 	bool v2[MAX_HIER];
-	int n = hierarchies(mnts, v2);
+	int n = hierarchies(mnts, v2, err);
 	if (n < 0)
-		return hk_err_sys(err, n, "cgroup: read /proc/self/mountinfo");
+		return n;
 	int r = -ENOENT;
 	/* prefer v2, then any v1 hierarchy that has the directory */
 	for (int pass = 0; pass < 2; pass++) {
@@ -200,9 +200,9 @@ int hk_cgroup_remove(const char *path, struct hk_err *err)
 {
 	char mnts[MAX_HIER][256];
 	bool v2[MAX_HIER];
-	int n = hierarchies(mnts, v2);
+	int n = hierarchies(mnts, v2, err);
 	if (n < 0)
-		return hk_err_sys(err, n, "cgroup: read /proc/self/mountinfo");
+		return n;
 	int ret = 0;
 	for (int i = 0; i < n; i++) {
 		char dir[HK_PATH_MAX];

@@ -31,7 +31,7 @@ void hk_ctroot_merged(const char *state_dir, const char *ct, char *buf, size_t l
 		buf[0] = 0;
 }
 
-static bool is_mountpoint(const char *path)
+bool hk_is_mountpoint(const char *path)
 {
 	struct statx sx;
 	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
@@ -40,29 +40,43 @@ static bool is_mountpoint(const char *path)
 	       sx.stx_attributes & STATX_ATTR_MOUNT_ROOT;
 }
 
-int hk_ctroot_mount(struct hk_images *im, const char *ct, const char *image_id,
-		    enum hk_layers_mode mode, struct hk_err *err)
+int hk_ctroot_prepare(struct hk_images *im, const char *ct, const char *image_id,
+		      struct hk_ctroot_paths *p, struct hk_image_row *row, struct hk_err *err)
 {
-	char dir[4096], upper[4200], work[4200], merged[4200];
-	hk_ctroot_dir(im->state, ct, dir, sizeof(dir));
-	snprintf(upper, sizeof(upper), "%s/upper", dir);
-	snprintf(work, sizeof(work), "%s/work", dir);
-	snprintf(merged, sizeof(merged), "%s/merged", dir);
-	struct hk_image_row row;
-	int r = hk_imgstore_get(im->st, image_id, &row, err);
+	hk_ctroot_dir(im->state, ct, p->dir, sizeof(p->dir));
+	snprintf(p->upper, sizeof(p->upper), "%s/upper", p->dir);
+	snprintf(p->work, sizeof(p->work), "%s/work", p->dir);
+	snprintf(p->merged, sizeof(p->merged), "%s/merged", p->dir);
+	int r = hk_imgstore_get(im->st, image_id, row, err);
 	if (r < 0)
 		return r;
 	r = hk_imgstore_ct_set(im->st, ct, image_id, err);
-	const char *parts[] = { upper, work, merged };
+	const char *parts[] = { p->upper, p->work, p->merged };
 	for (size_t i = 0; r == 0 && i < 3; i++)
 		if ((r = hk_mkdir_p(parts[i], 0700)) < 0)
 			r = hk_err_sys(err, r, "mkdir '%s'", parts[i]);
-	/* the upper dir's mode is the container's / (overlayfs takes the root from upper) */
-	if (r == 0 && chmod(upper, 0755) < 0)
-		r = hk_err_sys(err, -errno, "chmod '%s'", upper);
-	if (r == 0 && !is_mountpoint(merged))
-		r = hk_layerstore_mount(im->ls, (const char *const *)row.layers, row.nlayers, upper,
-					work, merged, mode, NULL, err);
+	/* the upper dir's mode is the container's / (overlayfs takes the root from upper;
+	 * with --userns the idmapped mount shows it as root's) */
+	if (r == 0 && chmod(p->upper, 0755) < 0)
+		r = hk_err_sys(err, -errno, "chmod '%s'", p->upper);
+	if (r < 0) {
+		hk_image_row_free(row);
+		return hk_err_prefix(err, "container root from image %.19s", image_id);
+	}
+	return 0;
+}
+
+int hk_ctroot_mount(struct hk_images *im, const char *ct, const char *image_id,
+		    enum hk_layers_mode mode, struct hk_err *err)
+{
+	struct hk_ctroot_paths p;
+	struct hk_image_row row;
+	int r = hk_ctroot_prepare(im, ct, image_id, &p, &row, err);
+	if (r < 0)
+		return r;
+	if (!hk_is_mountpoint(p.merged))
+		r = hk_layerstore_mount(im->ls, (const char *const *)row.layers, row.nlayers,
+					p.upper, p.work, p.merged, mode, NULL, err);
 	hk_image_row_free(&row);
 	return r < 0 ? hk_err_prefix(err, "container root from image %.19s", image_id) : 0;
 }

@@ -19,14 +19,6 @@
 #include "store_image.h"
 #include "userns.h"
 
-static bool mounted(const char *path)
-{
-	struct statx sx;
-	return statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, &sx) == 0 &&
-	       (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-	       (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
-}
-
 /* Layer paths, top first; an image without layers gets an empty directory. */
 static int lowers_of(struct hk_images *im, const struct hk_image_row *row, const char *dir,
 		     char ***ret, struct hk_err *err)
@@ -55,36 +47,24 @@ static int lowers_of(struct hk_images *im, const struct hk_image_row *row, const
 int hk_ctroot_mount_userns(struct hk_images *im, const char *ct, const char *image_id,
 			   const struct hk_userns *u, struct hk_err *err)
 {
-	char dir[4096], upper[4200], work[4200], merged[4200];
-	hk_ctroot_dir(im->state, ct, dir, sizeof(dir));
-	snprintf(upper, sizeof(upper), "%s/upper", dir);
-	snprintf(work, sizeof(work), "%s/work", dir);
-	snprintf(merged, sizeof(merged), "%s/merged", dir);
+	struct hk_ctroot_paths p;
 	struct hk_image_row row;
-	int r = hk_imgstore_get(im->st, image_id, &row, err);
+	int r = hk_ctroot_prepare(im, ct, image_id, &p, &row, err);
 	if (r < 0)
 		return r;
-	r = hk_imgstore_ct_set(im->st, ct, image_id, err);
-	const char *parts[] = { upper, work, merged };
-	for (size_t i = 0; r == 0 && i < 3; i++)
-		if ((r = hk_mkdir_p(parts[i], 0700)) < 0)
-			r = hk_err_sys(err, r, "mkdir '%s'", parts[i]);
-	/* the upper dir is the container's /: 0755 (the idmapped mount shows it as root's) */
-	if (r == 0 && chmod(upper, 0755) < 0)
-		r = hk_err_sys(err, -errno, "chmod '%s'", upper);
 	char **lowers = NULL;
-	if (r == 0 && !mounted(merged)) {
+	if (!hk_is_mountpoint(p.merged)) {
 		struct hk_userns tmp = *u;
-		r = lowers_of(im, &row, dir, &lowers, err);
+		r = lowers_of(im, &row, p.dir, &lowers, err);
 		if (r == 0 && tmp.idmap_fd < 0)
 			r = hk_userns_make_fd(&tmp, err);
 		if (r == 0)
-			r = hk_userns_overlay(&tmp, lowers, upper, work, merged, err);
+			r = hk_userns_overlay(&tmp, lowers, p.upper, p.work, p.merged, err);
 		if (tmp.idmap_fd >= 0 && tmp.idmap_fd != u->idmap_fd)
 			close(tmp.idmap_fd);
 	}
-	for (char **p = lowers; p && *p; p++)
-		free(*p);
+	for (char **l = lowers; l && *l; l++)
+		free(*l);
 	free(lowers);
 	hk_image_row_free(&row);
 	return r < 0 ? hk_err_prefix(err, "container root from image %.19s", image_id) : 0;

@@ -398,16 +398,25 @@ static int copy_subdir(struct copy_ctx *c, int sdir, int ddir, const char *name,
 	return r < 0 ? r : copy_meta_fd(s, d, st, c->overlay);
 }
 
+DIR *hk_opendir_at(int dirfd, const char *path)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	return d;
+}
+
 static int copy_dir(struct copy_ctx *c, int sdir, int ddir, const char *rel)
 {
-	int fd = openat(sdir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	_cleanup_closedir_ DIR *d = hk_opendir_at(sdir, ".");
+	if (!d)
 		return -errno;
-	_cleanup_closedir_ DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
 	struct dirent *de;
 	while ((errno = 0, de = readdir(d))) {
 		const char *name = de->d_name;

@@ -7,6 +7,7 @@
 #ifndef HK_FSTREE_H
 #define HK_FSTREE_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -27,6 +28,10 @@ int hk_rm_rf_at(int dirfd, const char *name);
 int hk_rm_children(int dirfd);
 /* hk_rm_rf_at(AT_FDCWD, path), with err filled on failure. */
 int hk_rm_rf(const char *path, struct hk_err *err);
+
+/* A directory stream on path under dirfd ("." for dirfd itself) through a descriptor of its
+ * own, so dirfd stays open and its position is untouched. NULL with errno set on failure. */
+DIR *hk_opendir_at(int dirfd, const char *path);
 
 /* mkdir -p (each missing component with mode). 0 or negative errno. */
 int hk_mkdir_p(const char *path, mode_t mode);

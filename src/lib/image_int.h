@@ -42,4 +42,14 @@ int image_save_blobs(struct hk_images *im, const struct hk_image_row *row,
 		     struct hk_oci_save_spec *spec, struct hk_oci_kept *kept,
 		     struct hk_blob_row **ret_rows, struct hk_err *err);
 
+/* ctroot.c, for ctroot_userns.c too: what comes before the overlay mount of a container
+ * root: its paths under STATE/ctroot/<ct>, the image's row (free it after a 0 return),
+ * ct's image recorded, upper (0755), work and merged made. */
+struct hk_ctroot_paths {
+	char dir[4096], upper[4200], work[4200], merged[4200];
+};
+int hk_ctroot_prepare(struct hk_images *im, const char *ct, const char *image_id,
+		      struct hk_ctroot_paths *p, struct hk_image_row *row, struct hk_err *err);
+bool hk_is_mountpoint(const char *path);
+
 #endif

@@ -270,14 +270,9 @@ int hk_layerstore_remove(struct hk_layerstore *ls, const char *diff_id, struct h
 
 int hk_layerstore_list(struct hk_layerstore *ls, char ***ret, size_t *ret_n, struct hk_err *err)
 {
-	int fd = openat(ls->sha, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d) {
-		int r = hk_err_sys(err, -errno, "list layers");
-		if (fd >= 0)
-			close(fd);
-		return r;
-	}
+	DIR *d = hk_opendir_at(ls->sha, ".");
+	if (!d)
+		return hk_err_sys(err, -errno, "list layers");
 	char **v = NULL;
 	size_t n = 0;
 	struct dirent *de;
@@ -310,13 +305,9 @@ int hk_layerstore_list(struct hk_layerstore *ls, char ***ret, size_t *ret_n, str
 
 int hk_layerstore_clean(struct hk_layerstore *ls, struct hk_err *err)
 {
-	int fd = openat(ls->tmpfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	DIR *d = hk_opendir_at(ls->tmpfd, ".");
+	if (!d)
 		return hk_err_sys(err, -errno, "clean '%s'", ls->tmp);
-	}
 	struct dirent *de;
 	int r = 0;
 	while ((de = readdir(d))) {

@@ -153,9 +153,8 @@ struct hk_link_filter {
 /* [dev] [NAME] [type KIND] [master BR] */
 int hk_link_parse_show(int argc, char **argv, struct hk_link_filter *ret, struct hk_err *err);
 
-/* Helpers for kind parsers: the next word after argv[*i], or a usage error naming kw. */
-int hk_link_next_arg(int argc, char **argv, int *i, const char **ret, struct hk_err *err);
-/* "link DEV" at argv[*i] inside a kind's words: 1 when it was, 0 when not, < 0 bad input. */
+/* Helpers for kind parsers (the value after a keyword: hk_next_arg, base/parse.h).
+ * "link DEV" at argv[*i] inside a kind's words: 1 when it was, 0 when not, < 0 bad input. */
 int hk_link_parse_lower(struct hk_link_req *req, int argc, char **argv, int *i, struct hk_err *err);
 /* A kind's named modes (macvlan, ipvlan). */
 struct hk_link_mode {

@@ -13,7 +13,7 @@ static int bridge_parse(struct hk_link_req *req, int argc, char **argv, struct h
 		uint32_t n;
 		if (strcmp(w, "stp_state") && strcmp(w, "forward_delay"))
 			return hk_err_usage(err, "unexpected '%s' (stp_state 0|1, forward_delay N)", w);
-		int r = hk_link_next_arg(argc, argv, &i, &v, err);
+		int r = hk_next_arg(argc, argv, &i, &v, err);
 		if (r < 0)
 			return r;
 		if (!strcmp(w, "stp_state")) {

@@ -31,14 +31,6 @@ void hk_link_res_init(struct hk_link_res *res)
 	*res = (struct hk_link_res){ .netns_fd = -1, .peer_netns_fd = -1 };
 }
 
-int hk_link_next_arg(int argc, char **argv, int *i, const char **ret, struct hk_err *err)
-{
-	if (*i + 1 >= argc)
-		return hk_err_usage(err, "'%s' needs a value", argv[*i]);
-	*ret = argv[++*i];
-	return 0;
-}
-
 int hk_link_parse_owner(const char *s, bool group, uint32_t *ret, struct hk_err *err)
 {
 	const char *what = group ? "group" : "owner";
@@ -77,7 +69,7 @@ int hk_link_parse_lower(struct hk_link_req *req, int argc, char **argv, int *i, 
 	const char *v;
 	if (strcmp(argv[*i], "link"))
 		return 0;
-	int r = hk_link_next_arg(argc, argv, i, &v, err);
+	int r = hk_next_arg(argc, argv, i, &v, err);
 	if (r < 0)
 		return r;
 	if (hk_parse_ifname(v, err) < 0)
@@ -99,7 +91,7 @@ int hk_link_parse_lower_mode(struct hk_link_req *req, int argc, char **argv,
 		const char *v;
 		if (strcmp(argv[i], "mode"))
 			return hk_err_usage(err, "unexpected '%s' (link DEV, mode MODE)", argv[i]);
-		if ((r = hk_link_next_arg(argc, argv, &i, &v, err)) < 0)
+		if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
 			return r;
 		size_t m = 0;
 		while (m < n && strcmp(v, modes[m].name))
@@ -156,7 +148,7 @@ static int parse_common(int argc, char **argv, int *i, struct hk_link_attrs *a, 
 		return 0;
 	if (!strcmp(w, "link") && !add)
 		return 0;
-	r = hk_link_next_arg(argc, argv, i, &v, err);
+	r = hk_next_arg(argc, argv, i, &v, err);
 	if (r < 0)
 		return r;
 	if (!strcmp(w, "mtu")) {
@@ -196,7 +188,7 @@ int hk_link_parse_add(int argc, char **argv, struct hk_link_req *ret, struct hk_
 	for (i = 0; i < argc; i++) {
 		const char *w = argv[i], *v;
 		if (!strcmp(w, "type")) {
-			r = hk_link_next_arg(argc, argv, &i, &v, err);
+			r = hk_next_arg(argc, argv, &i, &v, err);
 			if (r < 0)
 				return r;
 			req.kind = hk_link_kind_find(v);
@@ -212,7 +204,7 @@ int hk_link_parse_add(int argc, char **argv, struct hk_link_req *ret, struct hk_
 		if (r > 0)
 			continue;
 		if (!strcmp(w, "name") || !strcmp(w, "dev")) {
-			r = hk_link_next_arg(argc, argv, &i, &w, err);
+			r = hk_next_arg(argc, argv, &i, &w, err);
 			if (r < 0)
 				return r;
 		}
@@ -253,7 +245,7 @@ static int parse_dev(int argc, char **argv, int *i, struct hk_link_req *req, str
 {
 	const char *w = argv[*i];
 	if (!strcmp(w, "dev")) {
-		int r = hk_link_next_arg(argc, argv, i, &w, err);
+		int r = hk_next_arg(argc, argv, i, &w, err);
 		if (r < 0)
 			return r;
 	}
@@ -277,7 +269,7 @@ int hk_link_parse_set(int argc, char **argv, struct hk_link_req *ret, struct hk_
 		}
 		if (!strcmp(argv[i], "name")) {
 			const char *v;
-			r = hk_link_next_arg(argc, argv, &i, &v, err);
+			r = hk_next_arg(argc, argv, &i, &v, err);
 			if (r < 0 || (r = copy_name(req.a.newname, v, "name", err)) < 0)
 				return r;
 			any = true;
@@ -321,7 +313,7 @@ int hk_link_parse_show(int argc, char **argv, struct hk_link_filter *ret, struct
 		const char *w = argv[i], *v;
 		int r;
 		if (!strcmp(w, "type") || !strcmp(w, "master")) {
-			r = hk_link_next_arg(argc, argv, &i, &v, err);
+			r = hk_next_arg(argc, argv, &i, &v, err);
 			if (r < 0)
 				return r;
 			if (!strcmp(w, "master")) {
@@ -336,7 +328,7 @@ int hk_link_parse_show(int argc, char **argv, struct hk_link_filter *ret, struct
 			continue;
 		}
 		if (!strcmp(w, "dev")) {
-			r = hk_link_next_arg(argc, argv, &i, &w, err);
+			r = hk_next_arg(argc, argv, &i, &w, err);
 			if (r < 0)
 				return r;
 		}

@@ -34,7 +34,7 @@ static int tuntap_parse(struct hk_link_req *req, int argc, char **argv, struct h
 		if (strcmp(w, "owner") && strcmp(w, "user") && strcmp(w, "group"))
 			return hk_err_usage(err, "unexpected '%s' (owner U, group G, multi_queue)", w);
 		bool grp = !strcmp(w, "group");
-		int r = hk_link_next_arg(argc, argv, &i, &v, err);
+		int r = hk_next_arg(argc, argv, &i, &v, err);
 		if (r < 0 || (r = hk_link_parse_owner(v, grp, &id, err)) < 0)
 			return r;
 		if (grp) {

@@ -19,7 +19,7 @@ static int veth_parse(struct hk_link_req *req, int argc, char **argv, struct hk_
 	for (i = 1; i < argc; i++) {
 		const char *w = argv[i];
 		if (!strcmp(w, "mtu") || !strcmp(w, "address") || !strcmp(w, "netns")) {
-			r = hk_link_next_arg(argc, argv, &i, &s, err);
+			r = hk_next_arg(argc, argv, &i, &s, err);
 			if (r < 0)
 				return r;
 			if (!strcmp(w, "mtu")) {
@@ -36,7 +36,7 @@ static int veth_parse(struct hk_link_req *req, int argc, char **argv, struct hk_
 			continue;
 		}
 		if (!strcmp(w, "name")) {
-			r = hk_link_next_arg(argc, argv, &i, &w, err);
+			r = hk_next_arg(argc, argv, &i, &w, err);
 			if (r < 0)
 				return r;
 		}

@@ -19,7 +19,7 @@ static int vlan_parse(struct hk_link_req *req, int argc, char **argv, struct hk_
 		const char *w = argv[i], *s;
 		if (strcasecmp(w, "id") && strcasecmp(w, "protocol"))
 			return hk_err_usage(err, "unexpected '%s' (link DEV, id N, protocol 802.1q|802.1ad)", w);
-		if ((r = hk_link_next_arg(argc, argv, &i, &s, err)) < 0)
+		if ((r = hk_next_arg(argc, argv, &i, &s, err)) < 0)
 			return r;
 		if (!strcasecmp(w, "id")) {
 			uint32_t id;

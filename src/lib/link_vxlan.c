@@ -66,7 +66,7 @@ static int vxlan_parse(struct hk_link_req *req, int argc, char **argv, struct hk
 		if (!known)
 			return hk_err_usage(err, "unexpected '%s' (id, remote, group, local, dstport, dev, ttl)",
 					    argv[i]);
-		int r = hk_link_next_arg(argc, argv, &i, &v, err);
+		int r = hk_next_arg(argc, argv, &i, &v, err);
 		if (r < 0 || (r = vxlan_word(x, argv[i - 1], v, err)) < 0)
 			return r;
 	}

@@ -18,6 +18,7 @@
 
 #include "base/cleanup.h"
 #include "base/vec.h"
+#include "fstree.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -314,14 +315,10 @@ static int scan_fds(struct nsmap *m, int proc_fd, pid_t pid, unsigned types,
 {
 	char buf[64];
 	snprintf(buf, sizeof(buf), "%d/fd", (int)pid);
-	int fd = openat(proc_fd, buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	_cleanup_closedir_ DIR *d = hk_opendir_at(proc_fd, buf);
+	if (!d)
 		return 0;
-	_cleanup_closedir_ DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return 0;
-	}
+	int fd = dirfd(d);
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		char link[PATH_MAX];
@@ -351,14 +348,9 @@ static int scan_fds(struct nsmap *m, int proc_fd, pid_t pid, unsigned types,
 static int scan_procs(struct nsmap *m, int proc_fd, const struct hk_ns_list_opts *o, unsigned types,
 		      const struct hk_ns_bind *b, size_t nb)
 {
-	int fd = dup(proc_fd);
-	if (fd < 0)
+	_cleanup_closedir_ DIR *d = hk_opendir_at(proc_fd, ".");
+	if (!d)
 		return -errno;
-	_cleanup_closedir_ DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		pid_t pid;
@@ -599,17 +591,11 @@ int hk_ns_show(pid_t pid, struct hk_ns_link **ret, size_t *ret_n, struct hk_err 
 		snprintf(path, sizeof(path), "/proc/%d/ns", (int)pid);
 	else
 		snprintf(path, sizeof(path), "/proc/self/ns");
-	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		if (errno == ENOENT)
-			return hk_err_set(err, -ESRCH, "process %d does not exist", (int)pid);
+	_cleanup_closedir_ DIR *d = hk_opendir_at(AT_FDCWD, path);
+	if (!d && errno == ENOENT)
+		return hk_err_set(err, -ESRCH, "process %d does not exist", (int)pid);
+	if (!d)
 		return hk_err_sys(err, -errno, "open %s", path);
-	}
-	_cleanup_closedir_ DIR *d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return hk_err_sys(err, -errno, "open %s", path);
-	}
 	_cleanup_close_ int init_fd = open_init_ns();
 	struct hk_ns_link *v = NULL;
 	size_t n = 0;
@@ -625,7 +611,7 @@ int hk_ns_show(pid_t pid, struct hk_ns_link **ret, size_t *ret_n, struct hk_err 
 		v = nv;
 		struct hk_ns_link *l = memset(&v[n], 0, sizeof(*l));
 		snprintf(l->file, sizeof(l->file), "%.*s", (int)sizeof(l->file) - 1, de->d_name);
-		int r = read_ns_link(dfd, l->file, &l->type, &l->ino);
+		int r = read_ns_link(dirfd(d), l->file, &l->type, &l->ino);
 		if (r < 0) {
 			free(v);
 			return hk_err_sys(err, r, "read %s/%s", path, l->file);

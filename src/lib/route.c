@@ -131,14 +131,6 @@ void hk_route_flags_each(uint32_t flags, void (*fn)(const char *name, void *data
 
 /* ---- parsing ---------------------------------------------------------------------------- */
 
-static int next_arg(int argc, char **argv, int *i, const char **ret, struct hk_err *err)
-{
-	if (*i + 1 >= argc)
-		return hk_err_usage(err, "'%s' needs a value", argv[*i]);
-	*ret = argv[++*i];
-	return 0;
-}
-
 static int parse_dst(const char *s, struct hk_route_req *req, struct hk_err *err)
 {
 	if (!strcmp(s, "default") || !strcmp(s, "all") || !strcmp(s, "any")) {
@@ -169,7 +161,7 @@ static int route_keyword(int argc, char **argv, int *i, enum hk_route_op op,
 	if (!strcmp(kw, "via") || !strcmp(kw, "src") || !strcmp(kw, "dev") ||
 	    !strcmp(kw, "metric") || !strcmp(kw, "priority") || !strcmp(kw, "table") ||
 	    !strcmp(kw, "scope") || !strcmp(kw, "proto") || !strcmp(kw, "protocol")) {
-		if ((r = next_arg(argc, argv, i, &v, err)) < 0)
+		if ((r = hk_next_arg(argc, argv, i, &v, err)) < 0)
 			return r;
 	} else {
 		return 1;
@@ -178,7 +170,7 @@ static int route_keyword(int argc, char **argv, int *i, enum hk_route_op op,
 	if (!strcmp(kw, "via")) {
 		/* iproute2 also accepts "via inet6 ADDR" */
 		if ((!strcmp(v, "inet") || !strcmp(v, "inet6")) &&
-		    (r = next_arg(argc, argv, i, &v, err)) < 0)
+		    (r = hk_next_arg(argc, argv, i, &v, err)) < 0)
 			return r;
 		r = hk_parse_addr(v, 0, &req->gw, err);
 		return r < 0 ? hk_err_prefix(err, "via") : 0;
@@ -254,7 +246,7 @@ int hk_route_parse(int argc, char **argv, enum hk_route_op op, struct hk_route_r
 		}
 		if (have_dst)
 			return hk_err_usage(err, "unknown keyword '%s'", w);
-		if (!strcmp(w, "to") && (r = next_arg(argc, argv, &i, &w, err)) < 0)
+		if (!strcmp(w, "to") && (r = hk_next_arg(argc, argv, &i, &w, err)) < 0)
 			return r;
 		if ((r = parse_dst(w, &req, err)) < 0)
 			return r;
@@ -282,14 +274,14 @@ int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, st
 		} else if (!strcmp(argv[i], "-6")) {
 			f.family = AF_INET6;
 		} else if (!strcmp(argv[i], "table")) {
-			if ((r = next_arg(argc, argv, &i, &v, err)) < 0)
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
 				return r;
 			if (!strcmp(v, "all"))
 				f.table = 0;
 			else if ((r = hk_route_table_parse(v, &f.table, err)) < 0)
 				return r;
 		} else if (!strcmp(argv[i], "dev")) {
-			if ((r = next_arg(argc, argv, &i, &v, err)) < 0 ||
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0 ||
 			    (r = hk_parse_ifname(v, err)) < 0)
 				return r;
 			snprintf(f.dev, sizeof(f.dev), "%s", v);

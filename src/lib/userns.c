@@ -142,34 +142,33 @@ int64_t hk_idmap_to_host(const struct hk_idmap *m, uint32_t in)
 	return -1;
 }
 
-void hk_idmap_format(const struct hk_idmap *m, char *buf, size_t len)
+/* "0:100000:65536,..." (kernel false) or the uid_map text "0 100000 65536\n..." (true). */
+static size_t idmap_text(const struct hk_idmap *m, bool kernel, char *buf, size_t len)
 {
 	size_t o = 0;
 	if (len)
 		buf[0] = 0;
 	for (size_t i = 0; i < m->n && o < len; i++) {
 		const struct hk_idmap_ext *e = &m->ext[i];
-		int k = snprintf(buf + o, len - o, "%s%u:%u:%u", i ? "," : "", e->inside,
-				 e->outside, e->count);
-		if (k < 0)
-			break;
-		o += (size_t)k;
-	}
-}
-
-size_t hk_idmap_kernel_text(const struct hk_idmap *m, char *buf, size_t len)
-{
-	size_t o = 0;
-	if (len)
-		buf[0] = 0;
-	for (size_t i = 0; i < m->n && o < len; i++) {
-		const struct hk_idmap_ext *e = &m->ext[i];
-		int k = snprintf(buf + o, len - o, "%u %u %u\n", e->inside, e->outside, e->count);
+		int k = kernel ? snprintf(buf + o, len - o, "%u %u %u\n", e->inside, e->outside,
+					  e->count)
+			       : snprintf(buf + o, len - o, "%s%u:%u:%u", i ? "," : "", e->inside,
+					  e->outside, e->count);
 		if (k < 0)
 			break;
 		o += (size_t)k;
 	}
 	return o < len ? o : len;
+}
+
+void hk_idmap_format(const struct hk_idmap *m, char *buf, size_t len)
+{
+	idmap_text(m, false, buf, len);
+}
+
+size_t hk_idmap_kernel_text(const struct hk_idmap *m, char *buf, size_t len)
+{
+	return idmap_text(m, true, buf, len);
 }
 
 int hk_subid_parse_line(const char *line, const char *name, uint32_t *ret_start,

@@ -185,3 +185,11 @@ int hk_split_args(char *line, char **argv, int max, struct hk_err *err)
 	argv[argc] = NULL;
 	return argc;
 }
+
+int hk_next_arg(int argc, char **argv, int *i, const char **ret, struct hk_err *err)
+{
+	if (*i + 1 >= argc)
+		return hk_err_usage(err, "'%s' needs a value", argv[*i]);
+	*ret = argv[++*i];
+	return 0;
+}

@@ -55,4 +55,8 @@ void hk_prefix_mask(struct hk_prefix *p);
  * '#' at the start of a word begins a comment. Returns argc or -EINVAL on an unclosed quote. */
 int hk_split_args(char *line, char **argv, int max, struct hk_err *err);
 
+/* The value after the keyword argv[*i] (iproute2 grammar): *ret, with *i moved onto it, or a
+ * usage error "'KEYWORD' needs a value". */
+int hk_next_arg(int argc, char **argv, int *i, const char **ret, struct hk_err *err);
+
 #endif

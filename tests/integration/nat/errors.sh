@@ -5,14 +5,8 @@
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/nat/topology.inc"
 
-if ! have_kind bridge; then
-	skip "nat errors" "kernel lacks bridge"
-	exit 0
-fi
-if ! unshare --net nft add table inet probe 2>/dev/null; then
-	skip "nat errors" "nftables is not available in this kernel"
-	exit 0
-fi
+needs_kinds "nat errors" bridge
+needs_nft "nat errors"
 ip netns add host
 nsx host ip link add hkbr0 type bridge
 before=$(nsx host nft -s list ruleset)

@@ -6,14 +6,8 @@
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/nat/topology.inc"
 
-if ! have_kind veth || ! have_kind bridge; then
-	skip "nat masquerade" "kernel lacks veth or bridge"
-	exit 0
-fi
-if ! unshare --net nft add table inet probe 2>/dev/null; then
-	skip "nat masquerade" "nftables is not available in this kernel"
-	exit 0
-fi
+needs_kinds "nat masquerade" veth bridge
+needs_nft "nat masquerade"
 
 topo_init || { not_ok "topology"; exit 1; }
 for n in 0 1 2; do topo_bridge "hkbr$n" $n; topo_ct "ct$n" "hkbr$n" $n 2; done

@@ -8,14 +8,8 @@
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/nat/topology.inc"
 
-if ! have_kind veth || ! have_kind bridge; then
-	skip "nat ports" "kernel lacks veth or bridge"
-	exit 0
-fi
-if ! unshare --net nft add table inet probe 2>/dev/null; then
-	skip "nat ports" "nftables is not available in this kernel"
-	exit 0
-fi
+needs_kinds "nat ports" veth bridge
+needs_nft "nat ports"
 
 topo_init || { not_ok "topology"; exit 1; }
 topo_bridge hkbr0 0

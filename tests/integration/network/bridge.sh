@@ -9,14 +9,8 @@
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/network/common.inc"
 
-if ! have_kind veth || ! have_kind bridge; then
-	skip "bridge networks" "kernel lacks veth or bridge"
-	exit 0
-fi
-if ! unshare --net nft add table inet probe 2>/dev/null; then
-	skip "bridge networks" "nftables is not available in this kernel"
-	exit 0
-fi
+needs_kinds "bridge networks" veth bridge
+needs_nft "bridge networks"
 up_init || { not_ok "upstream topology"; exit 1; }
 up_httpd || { not_ok "upstream httpd"; exit 1; }
 before=$(nft -s list ruleset)

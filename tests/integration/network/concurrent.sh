@@ -5,10 +5,7 @@
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/network/common.inc"
 
-if ! have_kind veth || ! have_kind bridge; then
-	skip "concurrent runs" "kernel lacks veth or bridge"
-	exit 0
-fi
+needs_kinds "concurrent runs" veth bridge
 before=$(nft -s list ruleset)
 N=${HAKO_NET_CONCURRENCY:-50}
 out=$HAKO_TEST_TMP/addrs

@@ -4,10 +4,7 @@
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/network/common.inc"
 
-if ! have_kind veth || ! have_kind bridge; then
-	skip "ipv6 networks" "kernel lacks veth or bridge"
-	exit 0
-fi
+needs_kinds "ipv6 networks" veth bridge
 sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
 check "dual-stack network" h network create --subnet 10.210.4.0/24 --ipv6 \
 	--subnet fd68:616b:6f00:4::/64 d
