@@ -130,9 +130,9 @@ static int nat_net(const struct hk_net_row *n, struct hk_nat_net *nn, struct hk_
 	return r;
 }
 
-/* Bridge, addresses, nft rules, forwarding, and last the bridge up: idempotent. A hako
- * killed before the end leaves the bridge down (or absent), and hk_network_ensure_locked
- * applies it all again on the next use. */
+/* Bridge, addresses, nft rules, forwarding, and last the bridge up: idempotent. For a
+ * recorded (complete) network whose bridge is absent or down (a reboot, or a hako killed
+ * while re-applying) hk_network_ensure_locked applies it all again on the next use. */
 static int apply(const struct hk_net_row *n, struct hk_net_notes *notes, struct hk_err *err)
 {
 	if (strcmp(n->driver, "bridge"))
@@ -148,6 +148,7 @@ static int apply(const struct hk_net_row *n, struct hk_net_notes *notes, struct 
 		r = hk_nat_open(&nat, -1, err);
 	if (r == 0)
 		r = hk_nat_network_add(nat, &nn, err);
+	hk_test_point("network-ruled");
 	bool ch = false;
 	if (r == 0 && !n->internal) {
 		r = hk_nat_forwarding_ensure(nat, AF_INET, &ch, err);
@@ -164,36 +165,68 @@ static int apply(const struct hk_net_row *n, struct hk_net_notes *notes, struct 
 	return r < 0 ? hk_err_prefix(err, "network '%s'", n->name) : 0;
 }
 
-static void unapply(const struct hk_net_row *n)
+/* The network's nft rules (and published ports), then its bridge; what is gone is fine. */
+static int unapply(const struct hk_net_row *n, struct hk_err *err)
 {
-	struct hk_err e;
 	_cleanup_nat_ struct hk_nat *nat = NULL;
 	struct hk_nat_net nn;
 	if (strcmp(n->driver, "bridge"))
-		return;
-	if (nat_net(n, &nn, &e) == 0 && hk_nat_open(&nat, -1, &e) == 0)
-		hk_nat_network_del(nat, &nn, &e);
-	hk_netattach_bridge_down(n, &e);
+		return 0;
+	int r = nat_net(n, &nn, err);
+	if (r == 0)
+		r = hk_nat_open(&nat, -1, err);
+	if (r == 0)
+		r = hk_nat_network_del(nat, &nn, err);
+	hk_test_point("network-rm-unruled");
+	if (r == 0)
+		r = hk_netattach_bridge_down(n, err);
+	hk_test_point("network-rm-unbridged");
+	return r;
 }
 
+static void set_owner(struct hk_net_row *n, const char *state)
+{
+	snprintf(n->state, sizeof(n->state), "%s", state);
+	n->owner_pid = state[0] ? getpid() : 0;
+	n->owner_start = state[0] ? hk_proc_start_time(n->owner_pid) : 0;
+}
+
+/* The row goes in first, as "creating" (owner: this process), and is marked complete last:
+ * a hako killed in between leaves a row that the next command rolls back (repair_locked). */
 static int create_locked(struct hk_store *st, struct hk_net_row *n, struct hk_net_notes *notes,
 			 struct hk_err *err)
 {
 	struct hk_prefix *avoid = NULL;
 	size_t n_avoid = 0;
+	set_owner(n, HK_NET_CREATING);
 	int r = hk_netattach_host_prefixes(&avoid, &n_avoid, err);
 	if (r == 0)
 		r = hk_netstore_insert(st, n, avoid, n_avoid, err);
 	free(avoid);
 	if (r < 0)
 		return r;
+	hk_test_point("network-recorded");
 	r = apply(n, notes, err);
+	hk_test_point("network-up");
+	if (r == 0)
+		r = hk_netstore_set_state(st, n->name, "", 0, 0, err);
 	if (r < 0) {
 		struct hk_err e;
-		unapply(n);
-		hk_netstore_delete(st, n->name, &e);
+		if (unapply(n, &e) == 0)
+			hk_netstore_delete(st, n->name, &e);
+		return r;
 	}
-	return r;
+	set_owner(n, "");
+	hk_test_point("network-created");
+	return 0;
+}
+
+/* Undo a network left half-made (rolled back) or half-removed (finished) by a hako that
+ * died: its rules, its bridge, its row. With the lock held. */
+static int repair_locked(struct hk_store *st, const struct hk_net_row *n, struct hk_err *err)
+{
+	int r = unapply(n, err);
+	return r < 0 ? r : hk_netstore_delete(st, n->name, err);
 }
 
 int hk_network_create(struct hk_store *st, const struct hk_paths *p, struct hk_net_row *n,
@@ -207,6 +240,12 @@ int hk_network_ensure_locked(struct hk_store *st, const char *name, struct hk_ne
 			 struct hk_net_notes *notes, struct hk_err *err)
 {
 	int r = hk_netstore_get(st, name, ret, err);
+	if (r == 0 && ret->state[0]) {
+		/* creating or removing, and we hold the lock: its owner died half-way */
+		r = repair_locked(st, ret, err);
+		if (r == 0)
+			r = hk_netstore_get(st, name, ret, err);
+	}
 	if (r == -ENOENT && !strcmp(name, HK_NET_DEFAULT)) {
 		hk_err_clear(err);
 		memset(ret, 0, sizeof(*ret));
@@ -234,10 +273,36 @@ int hk_network_remove(struct hk_store *st, const struct hk_paths *p, const char 
 	if (lock < 0)
 		return lock;
 	struct hk_net_row n;
+	pid_t self = getpid();
 	int r = hk_netstore_get(st, name, &n, err);
 	if (r == 0)
-		r = hk_netstore_delete(st, name, err);
+		r = hk_netstore_set_state(st, name, HK_NET_REMOVING, self,
+					  hk_proc_start_time(self), err);
+	hk_test_point("network-rm-marked");
 	if (r == 0)
-		unapply(&n);
+		r = repair_locked(st, &n, err);
+	return r;
+}
+
+int hk_network_reconcile_nets(struct hk_store *st, const struct hk_paths *p, struct hk_err *err)
+{
+	struct hk_net_row *n = NULL;
+	size_t nn = 0;
+	bool dead = false;
+	int r = hk_netstore_pending_nets(st, &n, &nn, err);
+	for (size_t i = 0; r == 0 && i < nn; i++)
+		dead |= !hk_proc_alive(n[i].owner_pid, n[i].owner_start);
+	free(n);
+	if (r < 0 || !dead)
+		return r;
+	_cleanup_close_ int lock = hk_network_lock(p, err);
+	if (lock < 0)
+		return lock;
+	/* rows change state only under the lock: every pending one is a dead hako's now */
+	r = hk_netstore_pending_nets(st, &n, &nn, err);
+	for (size_t i = 0; r == 0 && i < nn; i++)
+		if ((r = repair_locked(st, &n[i], err)) < 0)
+			hk_err_prefix(err, "repair of network '%s' (%s)", n[i].name, n[i].state);
+	free(n);
 	return r;
 }

@@ -10,7 +10,10 @@
  * A hako killed half-way leaves a lease whose container the next command finds dead
  * (hk_ct_reconcile -> hk_network_ct_release): lease, ports, veth and nft rules go then.
  * A connect or disconnect of a running container killed half-way leaves a pending lease
- * (its owner dead), which hk_network_reconcile undoes on the next command.
+ * (its owner dead), which hk_network_reconcile undoes on the next command. A network is
+ * recorded "creating" before its bridge and rules exist and marked complete last; a remove
+ * marks it "removing" first and deletes the row last: a create killed half-way is rolled
+ * back, a remove killed half-way is finished, by the next command.
  */
 #ifndef HK_NETWORK_H
 #define HK_NETWORK_H
@@ -31,14 +34,16 @@ struct hk_net_notes {
 /* Validate a network to create (driver, names, subnets, gateway, range, parent, mtu) and
  * fill derived fields (the bridge's name). Bad input: usage class; nothing is touched. */
 int hk_network_check(struct hk_net_row *n, struct hk_err *err);
-/* Create: record, then bridge + addresses + nft rules (+ forwarding). */
+/* Create: record (creating), then bridge + addresses + nft rules (+ forwarding), bridge up,
+ * mark complete. */
 int hk_network_create(struct hk_store *st, const struct hk_paths *p, struct hk_net_row *n,
 		      struct hk_net_notes *notes, struct hk_err *err);
 /* The default network "hako" (bridge hako0, first free /24 of 10.123.0.0/16): create it on
  * first use. Also makes sure a recorded network's bridge and rules exist (after a reboot). */
 int hk_network_ensure(struct hk_store *st, const struct hk_paths *p, const char *name,
 		      struct hk_net_notes *notes, struct hk_err *err);
-/* Remove: refused while containers are attached (naming them). */
+/* Remove: refused while containers are attached (naming them, -EBUSY); marks the row
+ * removing, then nft rules, bridge, row. */
 int hk_network_remove(struct hk_store *st, const struct hk_paths *p, const char *name,
 		      struct hk_err *err);
 
@@ -67,6 +72,9 @@ int hk_network_ct_release(struct hk_store *st, const struct hk_paths *p, const c
  * hako:NET:CT, host veth, container interface, lease, ports, /etc/hosts). Cheap when there
  * is nothing to do (one query, no lock). Called by hk_ct_reconcile, so by every command. */
 int hk_network_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err *err);
+/* The same for networks (part of hk_network_reconcile): a row left "creating" by a dead hako
+ * is rolled back (nft rules, bridge, row), one left "removing" is finished (the same). */
+int hk_network_reconcile_nets(struct hk_store *st, const struct hk_paths *p, struct hk_err *err);
 
 /* Rewrite RUN/<id>/hosts of every container on net (write in place: it is bind mounted). */
 int hk_network_hosts_update(struct hk_store *st, const struct hk_paths *p, const char *net,

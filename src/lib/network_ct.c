@@ -416,12 +416,8 @@ static int orphans(struct hk_store *st, bool *ret, struct hk_err *err)
 	return 0;
 }
 
-int hk_network_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err *err)
+static int reconcile_leases(struct hk_store *st, const struct hk_paths *p, struct hk_err *err)
 {
-	bool any;
-	int r = orphans(st, &any, err);
-	if (r < 0 || !any)
-		return r;
 	_cleanup_close_ int lock = hk_network_lock(p, err);
 	if (lock < 0)
 		return lock;
@@ -429,7 +425,7 @@ int hk_network_reconcile(struct hk_store *st, const struct hk_paths *p, struct h
 	 * lease but our own belongs to a hako that died (or gave up) half-way. */
 	struct hk_lease_row *l = NULL;
 	size_t n = 0;
-	r = hk_netstore_pending(st, &l, &n, err);
+	int r = hk_netstore_pending(st, &l, &n, err);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		if (l[i].owner_pid == getpid())
 			continue;
@@ -446,4 +442,13 @@ int hk_network_reconcile(struct hk_store *st, const struct hk_paths *p, struct h
 	}
 	free(l);
 	return r;
+}
+
+int hk_network_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err *err)
+{
+	bool any;
+	int r = orphans(st, &any, err);
+	if (r == 0 && any)
+		r = reconcile_leases(st, p, err);
+	return r < 0 ? r : hk_network_reconcile_nets(st, p, err);
 }

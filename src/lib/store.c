@@ -59,6 +59,10 @@ static const char *const migrations[] = {
 	" media_type TEXT NOT NULL DEFAULT '', size INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY (image, kind, idx));"
 	"CREATE INDEX image_blobs_digest ON image_blobs (digest);",
+	/* a network being made or removed: its state and owner (store_net.h) */
+	"ALTER TABLE networks ADD COLUMN state TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE networks ADD COLUMN owner_pid INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE networks ADD COLUMN owner_start INTEGER NOT NULL DEFAULT 0;",
 };
 
 static int db_err(struct hk_store *st, struct hk_err *err, int rc, const char *what)

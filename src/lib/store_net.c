@@ -47,7 +47,7 @@ static void col(sqlite3_stmt *s, int i, char *dst, size_t len)
 
 #define NET_COLS                                                                                   \
 	"name, driver, bridge, parent, subnet, gateway, iprange, subnet6, gateway6, internal, mtu," \
-	" last, created"
+	" last, created, state, owner_pid, owner_start"
 
 static void net_read(sqlite3_stmt *s, struct hk_net_row *n)
 {
@@ -73,15 +73,19 @@ static void net_read(sqlite3_stmt *s, struct hk_net_row *n)
 	}
 	snprintf(n->last, sizeof(n->last), "%.63s", last);
 	n->created = sqlite3_column_int64(s, 12);
+	col(s, 13, n->state, sizeof(n->state));
+	n->owner_pid = sqlite3_column_int(s, 14);
+	n->owner_start = (uint64_t)sqlite3_column_int64(s, 15);
 }
 
-/* Every network, in name order; with the database's own error reporting. */
-static int net_select(sqlite3 *db, const char *name, struct hk_net_row **ret, size_t *ret_n,
-		      struct hk_err *err)
+/* Networks (name NULL: every one; pending: only those being made or removed), in name
+ * order; with the database's own error reporting. */
+static int net_select_p(sqlite3 *db, const char *name, bool pending, struct hk_net_row **ret,
+			size_t *ret_n, struct hk_err *err)
 {
-	const char *args[] = { name ? name : "\x01", NULL };
-	sqlite3_stmt *s = prep(db, "SELECT " NET_COLS " FROM networks WHERE ?1 IS NULL OR name=?1"
-				   " ORDER BY name", args);
+	const char *args[] = { name ? name : "\x01", pending ? "1" : "\x01", NULL };
+	sqlite3_stmt *s = prep(db, "SELECT " NET_COLS " FROM networks WHERE (?1 IS NULL OR name=?1)"
+				   " AND (?2 IS NULL OR state != '') ORDER BY name", args);
 	if (!s)
 		return dberr(db, err, SQLITE_ERROR, "select networks");
 	struct hk_net_row *rows = NULL;
@@ -105,6 +109,12 @@ static int net_select(sqlite3 *db, const char *name, struct hk_net_row **ret, si
 	*ret = rows;
 	*ret_n = n;
 	return 0;
+}
+
+static int net_select(sqlite3 *db, const char *name, struct hk_net_row **ret, size_t *ret_n,
+		      struct hk_err *err)
+{
+	return net_select_p(db, name, false, ret, ret_n, err);
 }
 
 static int check_overlap(const struct hk_net_row *nets, size_t n, const char *subnet,
@@ -187,15 +197,18 @@ static int insert_tx(sqlite3 *db, struct hk_net_row *n, const struct hk_prefix *
 	(void)gw;
 	if (!n->iprange[0])
 		snprintf(n->iprange, sizeof(n->iprange), "%s", n->subnet);
-	char internal[4], mtu[16], created[24];
+	char internal[4], mtu[16], created[24], pid[24], start[24];
 	snprintf(internal, sizeof(internal), "%d", n->internal);
 	snprintf(mtu, sizeof(mtu), "%u", n->mtu);
 	snprintf(created, sizeof(created), "%lld", (long long)time(NULL));
+	snprintf(pid, sizeof(pid), "%d", (int)n->owner_pid);
+	snprintf(start, sizeof(start), "%llu", (unsigned long long)n->owner_start);
 	const char *args[] = { n->name, n->driver, n->bridge, n->parent, n->subnet, n->gateway,
 			       n->iprange, n->subnet6, n->gateway6, internal, mtu, "", created,
-			       NULL };
+			       n->state, pid, start, NULL };
 	return run(db, "INSERT INTO networks (" NET_COLS ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
-		       "CAST(?10 AS INTEGER),CAST(?11 AS INTEGER),?12,CAST(?13 AS INTEGER))",
+		       "CAST(?10 AS INTEGER),CAST(?11 AS INTEGER),?12,CAST(?13 AS INTEGER),?14,"
+		       "CAST(?15 AS INTEGER),CAST(?16 AS INTEGER))",
 		   args, err);
 }
 
@@ -299,20 +312,53 @@ int hk_netstore_pending(struct hk_store *st, struct hk_lease_row **ret, size_t *
 	return lease_select_p(DB(st), NULL, NULL, true, ret, ret_n, err);
 }
 
-int hk_netstore_set_owner(struct hk_store *st, const char *net, const char *ct, pid_t pid,
-			  uint64_t start, struct hk_err *err)
+/* -EBUSY naming the containers while net has leases. */
+static int in_use(sqlite3 *db, const char *name, struct hk_err *err)
+{
+	struct hk_lease_row *l = NULL;
+	size_t n = 0;
+	int r = lease_select(db, name, NULL, &l, &n, err);
+	if (r == 0 && n > 0) {
+		char names[400] = "";
+		for (size_t i = 0; i < n; i++) {
+			size_t o = strlen(names);
+			snprintf(names + o, sizeof(names) - o, "%s%s", i ? ", " : "",
+				 l[i].ct_name[0] ? l[i].ct_name : l[i].ct);
+		}
+		hk_err_usage(err, "network '%s' is in use by container%s %s", name,
+			     n > 1 ? "s" : "", names);
+		r = err->code = -EBUSY;
+	}
+	free(l);
+	return r;
+}
+
+/* One transaction: sql with ?1 = a, ?2 = b, ?3 = pid, ?4 = start; refused first while
+ * busy_net (if not NULL) has leases. */
+static int owner_update(struct hk_store *st, const char *sql, const char *a, const char *b,
+			pid_t pid, uint64_t start, const char *busy_net, struct hk_err *err)
 {
 	sqlite3 *db = DB(st);
 	char ps[24], ss[24];
 	snprintf(ps, sizeof(ps), "%d", (int)pid);
 	snprintf(ss, sizeof(ss), "%llu", (unsigned long long)start);
-	const char *args[] = { net ? net : "\x01", ct, ps, ss, NULL };
+	const char *args[] = { a, b, ps, ss, NULL };
 	int r = begin(db, err);
 	if (r < 0)
 		return r;
-	r = run(db, "UPDATE leases SET owner_pid=CAST(?3 AS INTEGER), owner_start=CAST(?4 AS "
-		    "INTEGER) WHERE (?1 IS NULL OR net=?1) AND ct=?2", args, err);
+	if (busy_net)
+		r = in_use(db, busy_net, err);
+	if (r == 0)
+		r = run(db, sql, args, err);
 	return end(db, r, err);
+}
+
+int hk_netstore_set_owner(struct hk_store *st, const char *net, const char *ct, pid_t pid,
+			  uint64_t start, struct hk_err *err)
+{
+	return owner_update(st, "UPDATE leases SET owner_pid=CAST(?3 AS INTEGER), owner_start="
+				"CAST(?4 AS INTEGER) WHERE (?1 IS NULL OR net=?1) AND ct=?2",
+			    net ? net : "\x01", ct, pid, start, NULL, err);
 }
 
 int hk_netstore_delete(struct hk_store *st, const char *name, struct hk_err *err)
@@ -321,27 +367,28 @@ int hk_netstore_delete(struct hk_store *st, const char *name, struct hk_err *err
 	int r = begin(db, err);
 	if (r < 0)
 		return r;
-	struct hk_lease_row *l = NULL;
-	size_t n = 0;
-	r = lease_select(db, name, NULL, &l, &n, err);
-	if (r == 0 && n > 0) {
-		char names[400] = "";
-		for (size_t i = 0; i < n; i++) {
-			size_t o = strlen(names);
-			snprintf(names + o, sizeof(names) - o, "%s%s", i ? ", " : "",
-				 l[i].ct_name[0] ? l[i].ct_name : l[i].ct);
-		}
-		r = hk_err_usage(err, "network '%s' is in use by container%s %s", name,
-				 n > 1 ? "s" : "", names);
-		err->code = -EBUSY;
-	}
-	free(l);
+	r = in_use(db, name, err);
 	const char *args[] = { name, NULL };
 	if (r == 0)
 		r = run(db, "DELETE FROM ports WHERE net=?1", args, err);
 	if (r == 0)
 		r = run(db, "DELETE FROM networks WHERE name=?1", args, err);
 	return end(db, r, err);
+}
+
+int hk_netstore_set_state(struct hk_store *st, const char *name, const char *state, pid_t pid,
+			  uint64_t start, struct hk_err *err)
+{
+	return owner_update(st, "UPDATE networks SET state=?2, owner_pid=CAST(?3 AS INTEGER),"
+				" owner_start=CAST(?4 AS INTEGER) WHERE name=?1",
+			    name, state, pid, start, !strcmp(state, HK_NET_REMOVING) ? name : NULL,
+			    err);
+}
+
+int hk_netstore_pending_nets(struct hk_store *st, struct hk_net_row **ret, size_t *ret_n,
+			     struct hk_err *err)
+{
+	return net_select_p(DB(st), NULL, true, ret, ret_n, err);
 }
 
 /* The addresses taken on net of one family, as prefixes. */
@@ -392,6 +439,8 @@ static int pick(sqlite3 *db, const struct hk_net_row *n, bool v6, const char *ip
 		r = hk_parse_addr(ip, fam, &want, err);
 		if (r == 0)
 			r = hk_ipam_check(&pool, &want, tk, ntk, err);
+		if (r < 0) /* a bad --ip (taken, outside, the gateway): bad input */
+			hk_err_class_set(err, HK_ERR_USAGE);
 		got = want;
 	} else {
 		struct hk_err e;

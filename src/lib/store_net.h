@@ -26,6 +26,8 @@ struct hk_ct_row;
 #define HK_NET_NAME_MAX 32
 #define HK_NET_DEFAULT "hako"	  /* the default network, created on first use */
 #define HK_NET_DEFAULT_BRIDGE "hako0"
+#define HK_NET_CREATING "creating" /* states of a network row; "" is a complete network */
+#define HK_NET_REMOVING "removing"
 
 struct hk_net_row {
 	char name[HK_NET_NAME_MAX + 1];
@@ -38,6 +40,12 @@ struct hk_net_row {
 	uint32_t mtu; /* 0: the kernel's default */
 	char last[64], last6[64];
 	int64_t created;
+	/* "" (complete), HK_NET_CREATING or HK_NET_REMOVING while the hako (owner_pid,
+	 * owner_start) makes or removes it; a row left so by a dead owner is undone (creating)
+	 * or finished (removing) by the next command (hk_network_reconcile). */
+	char state[12];
+	pid_t owner_pid;
+	uint64_t owner_start;
 };
 
 struct hk_lease_row {
@@ -64,10 +72,10 @@ struct hk_port_row {
 	uint16_t ct_port;
 };
 
-/* Insert a network. subnet "" picks a free /24 from ipam's default pool avoiding avoid[]
- * (the host's own addresses) and every other network; a given subnet must not overlap
- * another network's ("subnet 10.1.0.0/24 overlaps network 'a' (10.1.0.0/16)", usage).
- * Fills in the subnet and gateway chosen. Name taken: -EEXIST (usage). */
+/* Insert a network, with n's state and owner. subnet "" picks a free /24 from ipam's default
+ * pool avoiding avoid[] (the host's own addresses) and every other network; a given subnet
+ * must not overlap another network's ("subnet 10.1.0.0/24 overlaps network 'a'
+ * (10.1.0.0/16)", usage). Fills in the subnet and gateway chosen. Name taken: -EEXIST. */
 int hk_netstore_insert(struct hk_store *st, struct hk_net_row *n, const struct hk_prefix *avoid,
 		       size_t n_avoid, struct hk_err *err);
 /* -ENOENT "no such network: NAME" (class not found). */
@@ -77,6 +85,13 @@ int hk_netstore_list(struct hk_store *st, struct hk_net_row **ret, size_t *ret_n
 		     struct hk_err *err);
 /* Remove a network row; refused with -EBUSY naming the containers while leases remain. */
 int hk_netstore_delete(struct hk_store *st, const char *name, struct hk_err *err);
+/* Set a network's state and owner ("" and 0: complete). HK_NET_REMOVING is refused like
+ * hk_netstore_delete while leases remain, in the same transaction. */
+int hk_netstore_set_state(struct hk_store *st, const char *name, const char *state, pid_t pid,
+			  uint64_t start, struct hk_err *err);
+/* Every network being made or removed (state != ""), with its owner. */
+int hk_netstore_pending_nets(struct hk_store *st, struct hk_net_row **ret, size_t *ret_n,
+			     struct hk_err *err);
 
 /* Lease an address on net for container ct (static ip, or NULL for the next free one) and
  * record its ports (their ct field is ignored), all in one transaction. Fills lease->addr

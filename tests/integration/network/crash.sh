@@ -3,8 +3,10 @@
 # `run --network NET -p ...`: after the next command every attachment is either complete
 # (lease, host veth on the bridge, eth<N> with its address in the container, nft port rules,
 # peers' /etc/hosts) or entirely gone (no lease, no veth on the host or in the container, nft
-# ruleset as before, no hosts line). Exact steps through the HAKO_TEST_KILL_AT test hook,
-# then kills at random delays (HAKO_NET_CRASH_N of each, default 15).
+# ruleset as before, no hosts line); and in the middle of `network create`, `network rm`,
+# `network prune` (a create is rolled back, an rm finished: no row, bridge or nft rule left).
+# Exact steps through the HAKO_TEST_KILL_AT test hook, then kills at random delays
+# (HAKO_NET_CRASH_N of each, default 15).
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/network/common.inc"
 
@@ -156,23 +158,134 @@ done
 is "run --network -p killed at 4 steps and $N random points: repaired each time" "$bad" ""
 echo "outcomes (+: killed half-way):$seen" | diag
 
-# 5. a network whose creation was killed after its bridge, before its nft rules (the bridge
-# is set up last): its next use completes it; the same for the default network made by run
-nft_rules() { nft list table inet hako 2>/dev/null | grep -c "comment \"hako:$1\""; }
-bad=$(kill_at network-bridged network create kh --subnet 10.231.8.0/24)
-is "create killed at network-bridged: bridge down, no rules yet" \
-	"$bad$(ip -j link show hk-kh | jq -r '.[0].flags | index("UP") == null') $(nft_rules kh)" "true 0"
-check "connect to it" h network connect kh a
-[ "$(nft_rules kh)" -gt 0 ] && ok "its nft rules are made on that use" || not_ok "no rules for kh"
-is "its bridge is up" "$(ip -j link show hk-kh | jq -r '.[0].flags | index("UP") != null')" true
+# 5. `network create`, `network rm`, `network prune` and the default network's creation by
+# `run` killed at each step: the next command (network ls, ps, run, network create, ...)
+# rolls a half-made network back and finishes a half-removed one. Oracles: the row
+# (sqlite3), the bridge (ip -j link), hako's rules and set element (nft -j list table) and
+# the whole ruleset (nft -s list ruleset), compared with the state before.
+# sig NAME BRIDGE: "ROWSTATE/LINK/RULES/ELEM": row "-" (none), "ok" (complete) or its state;
+# link "-", "up" or "down"; RULES 1 if any rule is tagged hako:NAME[:...]; ELEM the bridge in
+# the bridges set (0/1)
+sig() {
+	local row link rules elem
+	row=$(sqlite3 "$ROOT/state/hako.db" "select 'r' || state from networks where name='$1'")
+	row=${row:--}
+	[ "$row" = r ] && row=ok
+	link=$(ip -j link show dev "$2" 2>/dev/null |
+		jq -r '.[0].flags | if index("UP") then "up" else "down" end')
+	rules=$(nft -j list table inet hako 2>/dev/null | jq --arg t "hako:$1" '[.nftables[] |
+		select(.rule) | .rule.comment // "" | select(. == $t or startswith($t + ":"))] |
+		if length > 0 then 1 else 0 end')
+	elem=$(nft -j list set inet hako bridges 2>/dev/null | jq --arg b "$2" '[.nftables[] |
+		select(.set) | .set.elem // [] | .[] | select(. == $b)] | length')
+	echo "${row#r}/${link:--}/${rules:-0}/${elem:-0}"
+}
+# net_gone NAME BRIDGE BASE: "gone" or what is left
+net_gone() {
+	local s
+	s=$(sig "$1" "$2")
+	[ "$s" = "-/-/0/0" ] || { echo "left: $s"; return; }
+	[ "$(nft -s list ruleset)" = "$3" ] || { echo "nft ruleset differs"; return; }
+	echo gone
+}
+# net_steps BASE: every step of create and rm (and prune), each followed by another next
+# command; BASE: the ruleset without the network
+NEXT=("network ls" "ps" "run --rm --rootfs $R -- true" "-j network ls" "network inspect kn"
+	"network disconnect kn a" "network prune -f" "network create kh --subnet 10.231.8.0/24")
+# step_repaired WHAT STEP:WANT BASE ARGS...: hako ARGS killed at STEP must leave kh as WANT
+# (sig), and the next command (the next of NEXT) must leave it gone; problems go to $bad
+K=0
+step_repaired() {
+	local what=$1 want=${2#*:} step=${2%%:*} base=$3 mid next s
+	shift 3
+	bad="$bad$(kill_at "$step" "$@")"
+	mid=$(sig kh hk-kh)
+	[ "$mid" = "$want" ] || bad="$bad [$what killed at $step left $mid, not $want]"
+	next=${NEXT[K++ % ${#NEXT[@]}]}
+	h $next >/dev/null 2>&1
+	case $next in
+	"network create"*) [ "$(sig kh hk-kh)" = ok/up/1/1 ] ||
+		bad="$bad [$step, then $next: $(sig kh hk-kh)]"
+		h network rm kh >/dev/null ;;
+	esac
+	s=$(net_gone kh hk-kh "$base")
+	[ "$s" = gone ] || bad="$bad [$what killed at $step, then $next: $s]"
+}
+net_steps() {
+	local base=$1 step verb
+	bad=
+	for step in network-recorded:creating/-/0/0 network-bridged:creating/down/0/0 \
+		network-ruled:creating/down/1/1 network-up:creating/up/1/1; do
+		step_repaired create "$step" "$base" network create kh --subnet 10.231.8.0/24
+	done
+	is "create killed at 4 steps: rolled back by the next command" "$bad" ""
+	bad=$(kill_at network-created network create kh --subnet 10.231.8.0/24)
+	h network ls >/dev/null
+	is "create killed after it was complete: kept" "$bad$(sig kh hk-kh)" ok/up/1/1
+	for verb in "rm kh" prune; do
+		bad=
+		for step in network-rm-marked:removing/up/1/1 network-rm-unruled:removing/up/0/0 \
+			network-rm-unbridged:removing/-/0/0; do
+			[ "$(sig kh hk-kh)" = ok/up/1/1 ] ||
+				h network create kh --subnet 10.231.8.0/24 >/dev/null
+			step_repaired "${verb% *}" "$step" "$base" network $verb
+		done
+		is "network ${verb% *} killed at 3 steps: finished by the next command" "$bad" ""
+	done
+	# at random delays: complete or gone after the next command, never in between (a create
+	# takes about 10 ms here, an rm about 50: the delays cover both)
+	bad= seen=
+	for i in $(seq $((N / 2 + 1))); do
+		for verb in create rm; do
+			[ $verb = rm ] && [ "$(sig kh hk-kh)" != ok/up/1/1 ] && continue
+			if [ $verb = create ]; then
+				"$HAKO" --root "$ROOT" network create kh --subnet 10.231.8.0/24 \
+					>/dev/null 2>&1 &
+				hp=$!
+				sleep "0.0$(printf %02d $((RANDOM % 16)))"
+			else
+				"$HAKO" --root "$ROOT" network rm kh >/dev/null 2>&1 &
+				hp=$!
+				sleep "0.0$(printf %02d $((RANDOM % 70)))"
+			fi
+			kill -9 $hp 2>/dev/null
+			wait $hp 2>/dev/null
+			mid=$(sig kh hk-kh)
+			mid=${mid%%/*}
+			h network ls >/dev/null
+			s=$(sig kh hk-kh)
+			seen="$seen $verb:${s%%/*}$([ "$mid" = ok ] || [ "$mid" = - ] || echo +)"
+			case $s in ok/up/1/1 | -/-/0/0) ;; *) bad="$bad [$i: $verb: $s]" ;; esac
+		done
+		[ "$(sig kh hk-kh)" = ok/up/1/1 ] && h network rm kh >/dev/null
+		s=$(net_gone kh hk-kh "$base")
+		[ "$s" = gone ] || bad="$bad [$i: $s]"
+	done
+	is "create and rm killed at random points: complete or gone each time" "$bad" ""
+	echo "outcomes (+: killed half-way):$seen" | diag
+}
+net_steps "$nft_base"
+# a complete network whose bridge vanished (a reboot): its next use makes it again
+h network create kh --subnet 10.231.8.0/24 >/dev/null
+ip link del hk-kh
+check "connect to a network whose bridge vanished" h network connect kh a
+is "its bridge is back, up, with its rules" "$(sig kh hk-kh)" ok/up/1/1
 h network disconnect kh a
 check "network rm kh" h network rm kh
-bad=$(kill_at network-bridged run --rm --network bridge --rootfs "$R" -- true)
-is "run killed while making the default network: no rules yet" "$bad$(nft_rules hako)" 0
+# the default network, made by run --network bridge
+bad=$(kill_at network-ruled run --rm --network bridge --rootfs "$R" -- true)
+is "run killed while making the default network: half-made" "$bad$(sig hako hako0)" \
+	creating/down/1/1
+h network ls >/dev/null
+is "rolled back by the next command" "$(net_gone hako hako0 "$nft_base")" gone
 check "the next run --network bridge" h run --rm --network bridge --rootfs "$R" -- true
-[ "$(nft_rules hako)" -gt 0 ] && ok "the default network has its nft rules" ||
-	not_ok "no rules for the default network"
+is "the default network is complete" "$(sig hako hako0)" ok/up/1/1
+bad=$(kill_at network-rm-unruled network rm hako)
+check "run --network bridge after an rm killed half-way" \
+	h run --rm --network bridge --rootfs "$R" -- true
+is "the default network is complete again" "$(sig hako hako0)" ok/up/1/1
 check "network rm hako" h network rm hako
+is "no trace of the default network" "$(net_gone hako hako0 "$nft_base")" gone
 
 # 6. every lease is free after rm; nft back to the original state after network rm
 h rm -f a b >/dev/null
@@ -180,3 +293,11 @@ is "no lease left" "$(h -j network inspect kn | jq '.[0].containers | length')" 
 check "network rm" h network rm kn
 is "nft list ruleset back to its original state" "$(nft -s list ruleset)" "$nft_orig"
 is "no veth left" "$(ip -o link show | grep -c ': hk')" 0
+
+# 7. the same with no other network: hako's table is made by the killed create and must be
+# gone again (nft list ruleset back to the original)
+is "no hako table now" "$(nft list tables | grep -c 'inet hako')" 0
+net_steps "$nft_orig"
+is "nft list ruleset back to its original state at the end" "$(nft -s list ruleset)" "$nft_orig"
+is "no bridge left" "$(ip -j link show type bridge | jq length)" 0
+is "no network row left" "$(sqlite3 "$ROOT/state/hako.db" 'select count(*) from networks')" 0

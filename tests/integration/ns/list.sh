@@ -46,7 +46,7 @@ is "named netns with processes keeps its name" "$got" "[2,\"$ns\"]"
 q='[.. | objects | select(.ns?) | [.ns, .type]] | sort'
 # A namespace born and gone between the two lsns runs is seen by hako alone: try again
 # (a few times) when the machine is that busy.
-for try in 1 2 3 4 5; do
+for try in $(seq 10); do
 	a=$(lsns -J | jq -c "$q")
 	got=$("$HAKO" ns list -j | jq -c '[.[] | select(.nprocs > 0) | [.ns, .type]] | sort')
 	b=$(lsns -J | jq -c "$q")
@@ -65,8 +65,11 @@ is "sorted by inode" "$got" "$(printf '%s' "$got" | jq -c 'sort')"
 # host's namespaces are shared with every process on the machine, whose number keeps changing.
 for t in mnt; do
 	i=$(stat -L -c %i /proc/self/ns/$t)
-	want=$(lsns -J -t $t | jq -c --argjson i "$i" '[.. | objects | select(.ns? == $i) | .nprocs]')
-	got=$("$HAKO" ns list -j -t $t | jq -c --argjson i "$i" '[.[] | select(.ns == $i) | .nprocs]')
+	# each tool alone in its $(...), so no jq of a pipeline is counted by one and not the other
+	want=$(lsns -J -t $t)
+	want=$(jq -c --argjson i "$i" '[.. | objects | select(.ns? == $i) | .nprocs]' <<<"$want")
+	got=$("$HAKO" ns list -j -t $t)
+	got=$(jq -c --argjson i "$i" '[.[] | select(.ns == $i) | .nprocs]' <<<"$got")
 	is "nprocs of our $t namespace as lsns" "$got" "$want"
 done
 
