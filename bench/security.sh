@@ -11,7 +11,9 @@
 #                                   default caps, masked paths, no seccomp), args /bin/true
 # crun 1.8.1 refuses the hybrid cgroup layout, so everything runs in a private mount
 # namespace with /sys/fs/cgroup/unified unmounted (as bench/run.sh).
-# Usage (root): bench/security.sh [RUNS]  (default 100). HAKO=path: a built hako.
+# Usage (root): bench/security.sh [RUNS]  (default 100). HAKO=path: a built hako. On a shared
+# machine `nice -n -15 bench/security.sh` keeps the other load from preempting the runs (all
+# commands alike).
 # Writes bench/results/security.{json,md} and security-interleaved.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -57,12 +59,14 @@ hyperfine -N --style basic --warmup 10 --runs "$runs" \
 	-n "hako run (defaults, seccomp=unconfined)" \
 	"$H run --rm --security-opt seccomp=unconfined --rootfs $R -- /bin/true" \
 	-n "crun run (crun spec)" "crun --root $work/crun-state run --bundle $work/crun benchs"
-# the same three hako variants again, interleaved run by run (bench/interleave.py): on a
-# shared machine the load drifts during a hyperfine run by more than the ~1 ms measured here
+# the same three hako variants and crun again, interleaved run by run (bench/interleave.py,
+# which also reports CPU time): on a shared machine the load drifts during a hyperfine run by
+# more than the ~1 ms measured here
 python3 "$here/interleave.py" "$runs" \
 	"hako run (defaults)::$H run --rm --rootfs $R -- /bin/true" \
 	"hako run --privileged::$H run --rm --privileged --rootfs $R -- /bin/true" \
 	"hako run (defaults, seccomp=unconfined)::$H run --rm --security-opt seccomp=unconfined --rootfs $R -- /bin/true" \
+	"crun run (crun spec)::crun --root $work/crun-state run --bundle $work/crun benchs" \
 	>"$here/results/security-interleaved.md"
 cat "$here/results/security-interleaved.md"
 jq -r 'def ms: . * 1000 * 100 | round / 100; .results[] |

@@ -40,6 +40,13 @@ PY
 }
 
 run_suite build "normal build"
+# -O3 finds warnings (maybe-uninitialized) that the default build does not: compile it too
+if ./scripts/build.sh build-release --buildtype=release; then
+	echo "release build (-O3, -Werror): compiled"
+else
+	echo "release build (-O3, -Werror): FAILED"
+	total_fail=$((total_fail + 1))
+fi
 if [ "${HAKO_SKIP_ASAN:-0}" != 1 ]; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		run_suite build-asan "ASan/UBSan build" -Db_sanitize=address,undefined -Db_lundef=false

@@ -186,7 +186,7 @@ static ssize_t gz_fill(void *ud, const unsigned char **buf)
 
 static la_ssize_t read_in(struct archive *a, void *ud, const void **buf)
 {
-	const unsigned char *b;
+	const unsigned char *b = NULL;
 	ssize_t n = next_block(ud, &b, 1);
 	if (n < 0) {
 		archive_set_error(a, (int)-n, "read: %s", strerror((int)-n));
@@ -333,7 +333,7 @@ static int open_input(struct xctx *x)
 	if (!(x->tar = archive_read_new()))
 		return hk_err_set(x->err, -ENOMEM, "out of memory");
 	/* the first block decides: gzip magic -> our reader, anything else -> libarchive */
-	const unsigned char *b;
+	const unsigned char *b = NULL;
 	ssize_t n = next_block(x, &b, 2);
 	if (n < 0)
 		return hk_err_sys(x->err, (int)n, "read");

@@ -306,7 +306,9 @@ int hk_caps_plan_apply(const struct hk_caps_plan *plan, struct hk_err *err)
 	/* Inheritable stays empty (CVE-2022-24769); ambient is cleared. */
 	if (cap_set_proc(plan->proc) < 0)
 		return hk_err_sys(err, -errno, "capabilities: capset");
-	if (CAP_AMBIENT_SUPPORTED() && cap_reset_ambient() < 0)
+	/* one prctl (libcap's cap_reset_ambient() first asks about each capability); EINVAL:
+	 * a kernel before 4.3, which has no ambient set */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return hk_err_sys(err, -errno, "capabilities: clear the ambient set");
 	return 0;
 }

@@ -112,6 +112,25 @@ static unsigned long kept_flags(int fd)
 	return fl;
 }
 
+/* The new mount API (5.12+): a copy of the tree at fd, made read-only (submounts too) while
+ * detached, then put on top of fd. Three calls and no path walks, where the bind and the
+ * remount below need two more lookups and two walks through /proc/self/fd. 1: not
+ * available here (nothing was changed). */
+static int readonly_clone(int fd)
+{
+	_cleanup_close_ int t = (int)syscall(SYS_open_tree, fd, "", OPEN_TREE_CLONE |
+					     OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (t < 0)
+		return errno == ENOSYS ? 1 : -errno;
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+	if (syscall(SYS_mount_setattr, t, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
+		return errno == ENOSYS ? 1 : -errno; /* the detached copy goes with t */
+	if (syscall(SYS_move_mount, t, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
+		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
 int hk_readonly_path(int root_fd, const char *path, struct hk_err *err)
 {
 	_cleanup_close_ int fd = -1, top = -1;
@@ -119,6 +138,11 @@ int hk_readonly_path(int root_fd, const char *path, struct hk_err *err)
 	int r = resolve(root_fd, path, &fd, err);
 	if (r < 0 || fd < 0)
 		return r;
+	r = readonly_clone(fd);
+	if (r < 0)
+		return hk_err_sys(err, r, "read-only '%s'", path);
+	if (r == 0)
+		return 0;
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
 	if (mount(target, target, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return hk_err_sys(err, -errno, "read-only '%s': bind", path);

@@ -6,6 +6,7 @@
 #include <seccomp.h>
 
 #include <errno.h>
+#include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/vec.h"
 #include "seccomp_profile.h"
 
 static uint64_t caps_used(const struct hk_seccomp_profile *p)
@@ -124,9 +126,30 @@ static bool rule_applies(const struct hk_sc_rule *r, const struct env *e)
 	return true;
 }
 
-static int add_arches(scmp_filter_ctx ctx, const struct hk_seccomp_profile *p, struct hk_err *err)
+#define ARCH_MAX 8 /* architectures in one filter: x86_64 + x86 + x32, ... */
+
+struct arches {
+	uint32_t a[ARCH_MAX];
+	size_t n;
+	bool overflow;
+};
+
+static void arch_note(struct arches *ar, uint32_t a)
+{
+	for (size_t i = 0; i < ar->n; i++)
+		if (ar->a[i] == a)
+			return;
+	if (ar->n == ARCH_MAX)
+		ar->overflow = true;
+	else
+		ar->a[ar->n++] = a;
+}
+
+static int add_arches(scmp_filter_ctx ctx, const struct hk_seccomp_profile *p, struct arches *ar,
+		      struct hk_err *err)
 {
 	uint32_t native = seccomp_arch_native();
+	arch_note(ar, native); /* seccomp_init's */
 	for (size_t i = 0; i < p->narchmap; i++) {
 		const struct hk_sc_archmap *m = &p->archmap[i];
 		bool all = !m->arch || !*m->arch;
@@ -140,6 +163,7 @@ static int add_arches(scmp_filter_ctx ctx, const struct hk_seccomp_profile *p, s
 			int r = seccomp_arch_add(ctx, a);
 			if (r < 0 && r != -EEXIST)
 				return hk_err_sys(err, r, "seccomp: add architecture %s", name);
+			arch_note(ar, a);
 		}
 	}
 	return 0;
@@ -173,10 +197,11 @@ static int add_syscall(scmp_filter_ctx ctx, const struct hk_sc_rule *r, uint32_t
 	return 0;
 }
 
+/* skip: per name of every rule, in order (NULL: none): left to the front (seccomp_tree.c) */
 static int add_rules(scmp_filter_ctx ctx, const struct hk_seccomp_profile *p,
-		     const struct env *e, uint32_t defact, struct hk_err *err)
+		     const struct env *e, uint32_t defact, const bool *skip, struct hk_err *err)
 {
-	for (size_t i = 0; i < p->nrules; i++) {
+	for (size_t i = 0, k = 0; i < p->nrules; k += p->rules[i++].nnames) {
 		const struct hk_sc_rule *r = &p->rules[i];
 		if (!rule_applies(r, e))
 			continue;
@@ -184,6 +209,8 @@ static int add_rules(scmp_filter_ctx ctx, const struct hk_seccomp_profile *p,
 		if (act == defact)
 			continue; /* libseccomp refuses it, and it changes nothing (as runc) */
 		for (size_t j = 0; j < r->nnames; j++) {
+			if (skip && skip[k + j])
+				continue;
 			int nr = seccomp_syscall_resolve_name(r->names[j]);
 			if (nr == __NR_SCMP_ERROR)
 				continue; /* unknown here: another architecture or a newer kernel */
@@ -228,10 +255,198 @@ static int export_prog(scmp_filter_ctx ctx, struct hk_seccomp_prog *ret, struct 
 	return 0;
 }
 
-int hk_seccomp_compile(const struct hk_seccomp_profile *p, uint64_t caps,
-		       struct hk_seccomp_prog *ret, struct hk_err *err)
+/* --- the front: plain ALLOW numbers as runs in a tree (seccomp_tree.c) ------------------ */
+
+struct u32set {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+struct front {
+	struct u32set plain[ARCH_MAX], other[ARCH_MAX]; /* numbers, per architecture */
+	bool *skip; /* per name of every rule: left to the front */
+	struct hk_sc_fast fast[ARCH_MAX];
+	size_t nfast;
+};
+
+static int u32_add(struct u32set *s, uint32_t x)
+{
+	if (hk_vec_grow(&s->v, s->n, &s->cap, 64) < 0)
+		return -ENOMEM;
+	s->v[s->n++] = x;
+	return 0;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void u32_sort(struct u32set *s)
+{
+	size_t k = 0;
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), u32_cmp);
+	for (size_t i = 0; i < s->n; i++)
+		if (k == 0 || s->v[k - 1] != s->v[i])
+			s->v[k++] = s->v[i];
+	s->n = k;
+}
+
+static bool u32_has(const struct u32set *s, uint32_t x)
+{
+	return s->n && bsearch(&x, s->v, s->n, sizeof(*s->v), u32_cmp);
+}
+
+static void front_free(struct front *f)
+{
+	for (size_t k = 0; k < ARCH_MAX; k++) {
+		free(f->plain[k].v);
+		free(f->other[k].v);
+	}
+	for (size_t k = 0; k < f->nfast; k++)
+		free(f->fast[k].nr);
+	free(f->skip);
+}
+
+/* seccomp_data.arch of the architectures the front handles; 0: not this one */
+static uint32_t audit_arch(uint32_t a)
+{
+	switch (a) {
+	case SCMP_ARCH_X86_64:
+	case SCMP_ARCH_X32: /* x86-64's, with __X32_SYSCALL_BIT in the numbers */
+		return AUDIT_ARCH_X86_64;
+	case SCMP_ARCH_X86:
+		return AUDIT_ARCH_I386;
+	case SCMP_ARCH_AARCH64:
+		return AUDIT_ARCH_AARCH64;
+	}
+	return 0;
+}
+
+/* The number libseccomp filters for native syscall nr on architecture a (it goes through
+ * the native name, as arch_syscall_translate), and the one after its rewriting; both < 0
+ * when nothing is added there. */
+static void arch_nr(uint32_t a, int nr, int *ret, int *ret_rw)
+{
+	*ret = *ret_rw = nr;
+	if (a == seccomp_arch_native())
+		return;
+	*ret = *ret_rw = __NR_SCMP_ERROR;
+	char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+	if (!name)
+		return;
+	*ret = seccomp_syscall_resolve_name_arch(a, name);
+	*ret_rw = seccomp_syscall_resolve_name_rewrite(a, name);
+	free(name);
+}
+
+/* Pass 1: each number on each architecture, named by a plain ALLOW rule (no arguments) or
+ * by anything else. x86's socketcall/ipc multiplexing: never in the front. */
+static int front_numbers(const struct hk_seccomp_profile *p, const struct env *e,
+			 uint32_t defact, const struct arches *ar, struct front *f)
+{
+	static const uint32_t x86_mux[][2] = { { 102, 102 }, { 117, 117 }, { 359, 373 },
+					       { 393, 402 } };
+	int r = 0;
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct hk_sc_rule *rl = &p->rules[i];
+		uint32_t act = scmp_action(rl->action, rl->errno_ret);
+		if (!rule_applies(rl, e) || act == defact)
+			continue;
+		bool plain = act == SCMP_ACT_ALLOW && rl->nargs == 0;
+		for (size_t j = 0; j < rl->nnames; j++) {
+			int native = seccomp_syscall_resolve_name(rl->names[j]), nr, rw;
+			for (size_t k = 0; k < ar->n && native != __NR_SCMP_ERROR; k++) {
+				arch_nr(ar->a[k], native, &nr, &rw);
+				if (plain && nr >= 0 && nr == rw)
+					r |= u32_add(&f->plain[k], (uint32_t)nr);
+				if (!(plain && nr >= 0 && nr == rw) && nr >= 0)
+					r |= u32_add(&f->other[k], (uint32_t)nr);
+				if (!(plain && nr >= 0 && nr == rw) && rw >= 0)
+					r |= u32_add(&f->other[k], (uint32_t)rw);
+			}
+		}
+	}
+	for (size_t k = 0; k < ar->n; k++) {
+		for (size_t m = 0; ar->a[k] == SCMP_ARCH_X86 && m < HK_ARRAY_SIZE(x86_mux); m++)
+			for (uint32_t n = x86_mux[m][0]; n <= x86_mux[m][1]; n++)
+				r |= u32_add(&f->other[k], n);
+		u32_sort(&f->plain[k]);
+		u32_sort(&f->other[k]);
+	}
+	return r < 0 ? -ENOMEM : 0;
+}
+
+/* Pass 2: a name goes to the front when on every architecture its number is named by plain
+ * ALLOW rules only; the front allows plain \ other on each. */
+static int front_plan(const struct hk_seccomp_profile *p, const struct env *e, uint32_t defact,
+		      const struct arches *ar, struct front *f)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < p->nrules; i++)
+		total += p->rules[i].nnames;
+	f->skip = calloc(total ? total : 1, sizeof(*f->skip));
+	if (!f->skip || front_numbers(p, e, defact, ar, f) < 0)
+		return -ENOMEM;
+	for (size_t i = 0, x = 0; i < p->nrules; x += p->rules[i++].nnames) {
+		const struct hk_sc_rule *rl = &p->rules[i];
+		uint32_t act = scmp_action(rl->action, rl->errno_ret);
+		if (!rule_applies(rl, e) || act != SCMP_ACT_ALLOW || rl->nargs)
+			continue;
+		for (size_t j = 0; j < rl->nnames; j++) {
+			int native = seccomp_syscall_resolve_name(rl->names[j]), nr, rw;
+			bool fast = native != __NR_SCMP_ERROR;
+			for (size_t k = 0; k < ar->n && fast; k++) {
+				arch_nr(ar->a[k], native, &nr, &rw);
+				if (nr < 0 && rw < 0)
+					continue; /* not a syscall there */
+				fast = nr >= 0 && nr == rw && !u32_has(&f->other[k], (uint32_t)nr);
+			}
+			f->skip[x + j] = fast;
+		}
+	}
+	for (size_t k = 0; k < ar->n; k++) {
+		uint32_t aa = audit_arch(ar->a[k]);
+		size_t t = 0;
+		while (t < f->nfast && f->fast[t].arch != aa)
+			t++;
+		if (t == f->nfast)
+			f->fast[f->nfast++] = (struct hk_sc_fast){
+				.arch = aa, .tree = aa == audit_arch(seccomp_arch_native()) };
+		struct u32set s = { f->fast[t].nr, f->fast[t].n, f->fast[t].n };
+		int r = 0;
+		for (size_t m = 0; m < f->plain[k].n && r == 0; m++)
+			if (!u32_has(&f->other[k], f->plain[k].v[m]))
+				r = u32_add(&s, f->plain[k].v[m]);
+		u32_sort(&s);
+		f->fast[t].nr = s.v; /* also on failure: front_free() frees it */
+		f->fast[t].n = s.n;
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The front is for profiles with an allowlist, on architectures it knows. */
+static bool front_applies(const struct hk_seccomp_profile *p, uint32_t defact,
+			  const struct arches *ar)
+{
+	if (defact == SCMP_ACT_ALLOW || ar->overflow || p->nrules == 0)
+		return false;
+	for (size_t k = 0; k < ar->n; k++)
+		if (!audit_arch(ar->a[k]))
+			return false;
+	return true;
+}
+
+int hk_seccomp_compile_as(const struct hk_seccomp_profile *p, uint64_t caps, enum hk_sc_front how,
+			  struct hk_seccomp_prog *ret, struct hk_err *err)
 {
 	struct env e = { .caps = caps, .goarch = hk_sc_goarch_native() };
+	struct arches ar = { 0 };
+	struct front f = { 0 };
 	kernel_version(&e.kmajor, &e.kminor);
 	memset(ret, 0, sizeof(*ret));
 
@@ -250,17 +465,44 @@ int hk_seccomp_compile(const struct hk_seccomp_profile *p, uint64_t caps,
 	if (r < 0)
 		hk_err_sys(err, r, "seccomp: filter attribute");
 	if (r >= 0)
-		r = add_arches(ctx, p, err);
+		r = add_arches(ctx, p, &ar, err);
+	bool use_front = how != HK_SC_FRONT_NEVER && r >= 0 && front_applies(p, defact, &ar);
+	if (use_front && front_plan(p, &e, defact, &ar, &f) < 0)
+		r = hk_err_sys(err, -ENOMEM, "seccomp");
 	if (r >= 0)
-		r = add_rules(ctx, p, &e, defact, err);
+		r = add_rules(ctx, p, &e, defact, use_front ? f.skip : NULL, err);
 	if (r >= 0)
 		r = export_prog(ctx, ret, err);
 	seccomp_release(ctx);
+	struct sock_fprog all = { 0 };
+	size_t rest = ret->fprog.len, nfast = 0;
+	for (size_t k = 0; k < f.nfast; k++)
+		nfast += f.fast[k].n;
+	int t = r >= 0 && use_front ? hk_sc_tree_build(f.fast, f.nfast, &ret->fprog, &all) : 0;
+	front_free(&f);
 	if (r < 0)
 		return r;
+	if (use_front)
+		hk_seccomp_prog_release(ret); /* libseccomp's part, now in all */
+	if (use_front && how == HK_SC_FRONT_ALWAYS && t < 0)
+		return hk_err_sys(err, t, "seccomp: build the filter");
+	if (use_front && (t < 0 || (how == HK_SC_FRONT_IF_SMALLER && all.len >= rest + nfast))) {
+		/* a short list (libseccomp's one comparison per number is as small), or too long
+		 * for the front's jumps: libseccomp's program alone */
+		free(all.filter);
+		return hk_seccomp_compile_as(p, caps, HK_SC_FRONT_NEVER, ret, err);
+	}
+	if (use_front)
+		ret->fprog = all;
 	ret->flags = p->flags;
 	ret->key = caps & caps_used(p);
 	return 0;
+}
+
+int hk_seccomp_compile(const struct hk_seccomp_profile *p, uint64_t caps,
+		       struct hk_seccomp_prog *ret, struct hk_err *err)
+{
+	return hk_seccomp_compile_as(p, caps, HK_SC_FRONT_IF_SMALLER, ret, err);
 }
 
 void hk_seccomp_lib_version(char *buf, size_t len)

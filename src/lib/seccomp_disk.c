@@ -4,8 +4,9 @@
  * libseccomp costs 10-15 ms, and every `hako run` is a new process, so the in-process cache
  * alone never hits; reading a 4 KiB file costs ~20 us. Key: sha256 over the profile's
  * contents (walked field by field), caps & the capabilities it looks at, libseccomp's
- * version, the kernel release and machine. File: "HKBPF1\n" + flags + key + n + n
- * instructions, written to a temporary name and renamed (readers never see half a file).
+ * version, the layout of the program (seccomp_tree.c), the kernel release and machine.
+ * File: "HKBPF1\n" + flags + key + n + n instructions, written to a temporary name and
+ * renamed (readers never see half a file).
  */
 #include "ctsec.h"
 
@@ -77,6 +78,7 @@ static void profile_hash(const struct hk_seccomp_profile *p, uint64_t caps, char
 	struct utsname u;
 	hk_seccomp_lib_version(ver, sizeof(ver));
 	h_str(&h, ver);
+	h_str(&h, "front1"); /* the program's layout (seccomp_tree.c): older files go stale */
 	if (uname(&u) == 0) {
 		h_str(&h, u.release);
 		h_str(&h, u.machine);

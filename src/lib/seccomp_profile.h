@@ -73,4 +73,27 @@ uint32_t hk_sc_goarch_native(void);
  * SCMP_ARCH_ prefix, lower case). */
 bool hk_sc_arch_known(const char *name);
 
+/* seccomp_tree.c: the syscall numbers allowed outright on one architecture (sorted,
+ * distinct), put in front of libseccomp's program rest as a binary tree over their runs:
+ * the architecture checked once, a hit returns ALLOW, anything else goes on to rest. ret's
+ * filter is malloc'ed. -E2BIG: longer than BPF_MAXINSNS. */
+struct hk_sc_fast {
+	uint32_t arch; /* seccomp_data.arch (AUDIT_ARCH_*) */
+	uint32_t *nr;
+	size_t n;
+	bool tree; /* the native one: a tree the kernel's action cache follows (else bitmaps) */
+};
+int hk_sc_tree_build(const struct hk_sc_fast *fast, size_t nfast, const struct sock_fprog *rest,
+		     struct sock_fprog *ret);
+
+/* hk_seccomp_compile is hk_seccomp_compile_as(..., HK_SC_FRONT_IF_SMALLER, ...); tests
+ * compare the program with and without the front. */
+enum hk_sc_front {
+	HK_SC_FRONT_NEVER,	/* libseccomp's program alone */
+	HK_SC_FRONT_IF_SMALLER, /* the front when that makes the program shorter */
+	HK_SC_FRONT_ALWAYS,
+};
+int hk_seccomp_compile_as(const struct hk_seccomp_profile *p, uint64_t caps, enum hk_sc_front how,
+			  struct hk_seccomp_prog *ret, struct hk_err *err);
+
 #endif

@@ -7,12 +7,15 @@
  *             set and on the architecture), or a file in Docker's JSON format
  *             (--security-opt seccomp=FILE); "unconfined" is simply no profile.
  *   compile   profile + capability set -> a classic BPF program (libseccomp, exported to
- *             memory). It costs about a millisecond, so a hk_seccomp_cache compiles once per
- *             distinct set of the capabilities the profile looks at, and hands back the same
- *             ready program afterwards.
+ *             memory, behind a front that allows the plain allowlist through a binary tree
+ *             over runs of syscall numbers: half the instructions, and installing costs per
+ *             instruction; seccomp_tree.c). It costs about a millisecond, so a
+ *             hk_seccomp_cache compiles once per distinct set of the capabilities the profile
+ *             looks at, and hands back the same ready program afterwards.
  *   apply     in the child, right before execve: one seccomp(SECCOMP_SET_MODE_FILTER) call.
  *
- * Only seccomp.c uses libseccomp; only seccomp_json.c uses json-c.
+ * Only seccomp.c uses libseccomp (seccomp_tree.c only emits instructions); only
+ * seccomp_json.c uses json-c.
  */
 #ifndef HK_SECCOMP_H
 #define HK_SECCOMP_H

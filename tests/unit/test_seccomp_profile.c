@@ -13,7 +13,9 @@
 #include <string.h>
 #include <sys/syscall.h>
 
+#include "base/cleanup.h"
 #include "caps.h"
+#include "seccomp_profile.h"
 #include "secfilter.h"
 #include "tap.h"
 
@@ -430,6 +432,94 @@ static void test_json_bad(void)
 	TAP_OK(strstr(err.msg, "/nonexistent/p.json") != NULL, "  names the file: %s", err.msg);
 }
 
+/* --- the front (seccomp_tree.c): the same answers as libseccomp's program alone ---------- */
+
+static bool same_everywhere(const struct hk_seccomp_profile *p, uint64_t caps, const char *what)
+{
+	static const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64,
+					   AUDIT_ARCH_ARM, 0x12345678 };
+	static const uint64_t a0s[] = { 0, 1, 8, 9, 40, SIGCHLD, CLONE_NEWUSER | SIGCHLD,
+					CLONE_VM | CLONE_THREAD, 0x0040000, 0x20008, 0xffffffff,
+					0x100000000ULL };
+	struct hk_err err = { 0 };
+	struct hk_seccomp_prog a, b;
+	if (hk_seccomp_compile_as(p, caps, HK_SC_FRONT_NEVER, &a, &err) < 0) {
+		TAP_OK(0, "%s: compile plain: %s", what, err.msg);
+		return false;
+	}
+	if (hk_seccomp_compile_as(p, caps, HK_SC_FRONT_ALWAYS, &b, &err) < 0) {
+		hk_seccomp_prog_release(&a);
+		TAP_OK(0, "%s: compile: %s", what, err.msg);
+		return false;
+	}
+	size_t diffs = 0, checked = 0;
+	for (size_t i = 0; i < HK_ARRAY_SIZE(arches); i++) {
+		for (uint32_t n = 0; n < 2 * 1100; n++) {
+			/* 0..1099, then x32's 0x40000000 + 0..1099 */
+			uint32_t nr = n < 1100 ? n : 0x40000000 + n - 1100;
+			for (size_t j = 0; j < HK_ARRAY_SIZE(a0s); j++) {
+				uint32_t x = call(&a, arches[i], (int)nr, a0s[j], 9);
+				uint32_t y = call(&b, arches[i], (int)nr, a0s[j], 9);
+				checked++;
+				if (x != y && diffs++ < 5)
+					printf("# %s: arch %#x nr %#x a0 %#llx: %#x, front %#x\n",
+					       what, arches[i], nr,
+					       (unsigned long long)a0s[j], x, y);
+			}
+		}
+	}
+	for (uint32_t nr = 0xfffffff0; nr != 0; nr++)
+		diffs += call(&a, AUDIT_ARCH_X86_64, (int)nr, 0, 0) !=
+			 call(&b, AUDIT_ARCH_X86_64, (int)nr, 0, 0);
+	TAP_OK(diffs == 0, "%s: %u instructions, libseccomp alone %u; %zu of %zu calls differ",
+	       what, b.fprog.len, a.fprog.len, diffs, checked);
+	hk_seccomp_prog_release(&a);
+	hk_seccomp_prog_release(&b);
+	return diffs == 0;
+}
+
+static void test_front_same(void)
+{
+	const struct hk_seccomp_profile *d = hk_seccomp_profile_default();
+	same_everywhere(d, HK_CAPS_DEFAULT, "default profile, default caps");
+	same_everywhere(d, 0, "default profile, no caps");
+	same_everywhere(d, ~0ULL, "default profile, all caps");
+	same_everywhere(d, HK_CAPS_DEFAULT | HK_CAP_BIT(21), "default profile, +SYS_ADMIN");
+	struct hk_err err = { 0 };
+	struct hk_seccomp_profile *p = parse(
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,"
+		"\"archMap\":[{\"architecture\":\"SCMP_ARCH_X86_64\","
+		"\"subArchitectures\":[\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"]},"
+		"{\"architecture\":\"SCMP_ARCH_AARCH64\","
+		"\"subArchitectures\":[\"SCMP_ARCH_ARM\"]}],"
+		"\"syscalls\":["
+		"{\"names\":[\"read\",\"write\",\"close\",\"getpid\",\"socketcall\",\"ipc\","
+		"\"stat\",\"fstat\",\"lstat\",\"poll\",\"lseek\",\"mmap\",\"mprotect\",\"munmap\","
+		"\"brk\",\"rt_sigaction\",\"rt_sigprocmask\",\"rt_sigreturn\",\"ioctl\","
+		"\"pread64\","
+		"\"pwrite64\",\"readv\",\"writev\",\"access\",\"pipe\",\"select\",\"sched_yield\","
+		"\"mremap\",\"msync\",\"mincore\",\"madvise\",\"shmget\",\"shmat\",\"shmctl\","
+		"\"dup\",\"dup2\",\"pause\",\"nanosleep\",\"getitimer\",\"alarm\",\"setitimer\","
+		"\"semop\",\"accept4\",\"kill\",\"open\",\"openat\",\"exit_group\"],"
+		"\"action\":\"SCMP_ACT_ALLOW\"},"
+		"{\"names\":[\"socket\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,"
+		"\"args\":[{\"index\":0,\"value\":40,\"op\":\"SCMP_CMP_EQ\"}]},"
+		"{\"names\":[\"socket\",\"bind\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+		"{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_KILL_PROCESS\","
+		"\"args\":[{\"index\":1,\"value\":9,\"op\":\"SCMP_CMP_EQ\"}]},"
+		"{\"names\":[\"clone3\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38},"
+		"{\"names\":[\"write\"],\"action\":\"SCMP_ACT_ALLOW\","
+		"\"excludes\":{\"caps\":[\"CAP_SYS_ADMIN\"]}}"
+		"]}",
+		&err);
+	TAP_OK(p != NULL, "a mixed profile parses%s%s", p ? "" : ": ", p ? "" : err.msg);
+	if (p) {
+		same_everywhere(p, HK_CAPS_DEFAULT, "mixed profile");
+		same_everywhere(p, ~0ULL, "mixed profile, all caps");
+		hk_seccomp_profile_free(p);
+	}
+}
+
 int main(void)
 {
 	test_default_info();
@@ -438,5 +528,6 @@ int main(void)
 	test_cache();
 	test_json_ok();
 	test_json_bad();
+	test_front_same();
 	return tap_done();
 }
