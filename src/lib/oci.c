@@ -671,8 +671,13 @@ static int unpack(struct hk_oci_image *img, const char *path, const char *tmp_pa
 	img->tmplock = open(img->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (img->tmplock < 0 || flock(img->tmplock, LOCK_EX) < 0)
 		return hk_err_sys(err, -errno, "lock '%s'", img->tmpdir);
+	/* unnamed: hk_oci_open's caller says which file (one name per error line) */
+	_cleanup_close_ int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC)
+						   : dup(STDIN_FILENO);
+	if (fd < 0)
+		return hk_err_sys(err, -errno, "open");
 	struct hk_extract_opts o = {.owners = HK_OWNER_NONE, .no_xattrs = true};
-	if (hk_archive_extract(path, img->tmpdir, &o, NULL, err) < 0)
+	if (hk_archive_extract_fd(fd, img->tmplock, NULL, &o, NULL, err) < 0)
 		return err->code;
 	return (img->root = strdup(img->tmpdir)) ? 0 : hk_err_set(err, -ENOMEM, "out of memory");
 }
@@ -687,9 +692,9 @@ int hk_oci_open(const char *path, const char *tmp_parent, const char *ref,
 	struct stat st;
 	int r;
 	if (strcmp(path, "-") && stat(path, &st) < 0)
-		r = hk_err_sys(err, -errno, "'%s'", path);
+		r = hk_err_sys(err, -errno, "stat");
 	else if (strcmp(path, "-") && S_ISDIR(st.st_mode))
-		r = (img->root = realpath(path, NULL)) ? 0 : hk_err_sys(err, -errno, "'%s'", path);
+		r = (img->root = realpath(path, NULL)) ? 0 : hk_err_sys(err, -errno, "realpath");
 	else
 		r = unpack(img, path, tmp_parent, err);
 	_cleanup_close_ int root = -1;
@@ -711,7 +716,6 @@ int hk_oci_open(const char *path, const char *tmp_parent, const char *ref,
 		}
 	}
 	if (r < 0) {
-		hk_err_prefix(err, "'%s'", path);
 		if (err->cls == HK_ERR_FAILED && r == -EBADMSG)
 			hk_err_class_set(err, HK_ERR_USAGE);
 		hk_oci_image_free(img);

@@ -83,7 +83,7 @@ struct hk_oci_image {
  * image when the layout holds several (matched against the ref.name annotation, or a
  * RepoTags entry); NULL takes the only one. Multi-platform indexes resolve to linux and
  * the running architecture. Checks the manifest and config blobs now; layers are checked
- * while they are extracted (hk_oci_layer_open). */
+ * while they are extracted (hk_oci_layer_open). Errors do not name PATH: the caller does. */
 int hk_oci_open(const char *path, const char *tmp_parent, const char *ref,
 		struct hk_oci_image **ret, struct hk_err *err);
 void hk_oci_image_free(struct hk_oci_image *img);

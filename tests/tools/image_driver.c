@@ -190,6 +190,7 @@ static int cmd_load(int argc, char **argv)
 	if (store(argv[0], &ls) < 0)
 		return fail();
 	if (hk_oci_open(argv[1], hk_layerstore_tmpdir(ls), ref, &img, &err) < 0) {
+		hk_err_prefix(&err, "'%s'", argv[1]);
 		hk_layerstore_close(ls);
 		return fail();
 	}
