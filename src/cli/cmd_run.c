@@ -397,6 +397,7 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 {
 	struct hk_err *err = &ctx->err;
 	char rundir[HK_PATH_MAX], nsdir[HK_PATH_MAX], cg[64], nsbase[HK_PATH_MAX + 8];
+	int nsbase_fd = -1; /* holds RUN/ns mounted until our namespaces are bound in it */
 	int r = ct_open(ctx, &x->paths, &x->st);
 	if (r == 0 && o->image.ref)
 		r = run_image_defaults(ctx, x->st, &o->image, &o->spec, o->env, &o->nenv, MAX_ENV);
@@ -453,8 +454,8 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 	r = make_files(o, rundir, err);
 	if (r == 0 && o->image.ref)
 		r = run_image_mount(ctx, x->st, &x->paths, w->id, &o->image);
-	if (r == 0)
-		r = hk_private_dir(nsbase, err);
+	if (r == 0 && (nsbase_fd = hk_nsbase_hold(nsbase, err)) < 0)
+		r = nsbase_fd;
 	if (r == 0)
 		r = hk_cgroup_create(cg, err);
 	if (r == 0)
@@ -469,6 +470,8 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 		close(o->spec.log_fd);
 	if (r == 0)
 		r = hk_ns_persist(x->proc.pid, nsdir, hk_ct_own_net(o->net), err);
+	if (nsbase_fd >= 0)
+		close(nsbase_fd); /* before hk_ct_remove below, whose release may unmount RUN/ns */
 	if (r == 0 && hk_ct_own_net(o->net))
 		r = hk_netns_attach(w->name, x->proc.pid, err);
 	if (r == 0 && o->netrun.net[0])

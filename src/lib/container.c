@@ -96,6 +96,8 @@ int hk_ct_release(const struct hk_ct_row *r, const struct hk_paths *p, struct hk
 	hk_ct_nsdir(p, r->id, buf, sizeof(buf));
 	if (hk_ns_unpersist(buf, &e2) < 0 && !ret)
 		ret = -1;
+	*strrchr(buf, '/') = 0;
+	hk_nsbase_release(buf); /* RUN/ns: unmounted with the last container's namespaces */
 	if (hk_ct_own_net(r->net)) {
 		/* only our own name: a /run/netns/NAME someone else made for another ns stays */
 		char nsfile[HK_PATH_MAX];

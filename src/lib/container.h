@@ -110,9 +110,13 @@ void hk_init_run(hk_main_fn main_fn, void *arg) __attribute__((noreturn));
 
 /* rootfs.c: in the child's new mount namespace, make every mount and pivot_root. */
 int hk_rootfs_setup(const struct hk_ct_spec *spec, struct hk_err *err);
-/* Make dir a private bind mount of itself (once), so ns files bound under it do not
- * propagate. */
-int hk_private_dir(const char *dir, struct hk_err *err);
+/* RUN/ns: a private bind mount of itself while containers have namespaces bound in it (a
+ * mount namespace file cannot be bound where the bind would propagate). hk_nsbase_hold makes
+ * it so and returns a descriptor holding a shared lock on it: keep it open until the new
+ * container's namespaces are bound (hk_ns_persist). hk_nsbase_release, after a container's
+ * namespaces are gone, unmounts it when it is empty and nobody holds it. */
+int hk_nsbase_hold(const char *dir, struct hk_err *err);
+void hk_nsbase_release(const char *dir);
 
 /* Persist /proc/<pid>/ns/{...} under nsdir (bind mounts); remove them. */
 int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, struct hk_err *err);

@@ -31,15 +31,6 @@ void hk_ctroot_merged(const char *state_dir, const char *ct, char *buf, size_t l
 		buf[0] = 0;
 }
 
-bool hk_is_mountpoint(const char *path)
-{
-	struct statx sx;
-	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
-		return false;
-	return sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT &&
-	       sx.stx_attributes & STATX_ATTR_MOUNT_ROOT;
-}
-
 int hk_ctroot_prepare(struct hk_images *im, const char *ct, const char *image_id,
 		      struct hk_ctroot_paths *p, struct hk_image_row *row, struct hk_err *err)
 {

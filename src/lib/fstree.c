@@ -460,3 +460,12 @@ int hk_tree_copy(int srcfd, int dstfd, bool overlay_layer, struct hk_err *err)
 		hk_err_sys(err, r, "copy tree");
 	return r;
 }
+
+bool hk_is_mountpoint(const char *path)
+{
+	struct statx sx;
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
+		return false;
+	return sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT &&
+	       sx.stx_attributes & STATX_ATTR_MOUNT_ROOT;
+}

@@ -33,6 +33,9 @@ int hk_rm_rf(const char *path, struct hk_err *err);
  * own, so dirfd stays open and its position is untouched. NULL with errno set on failure. */
 DIR *hk_opendir_at(int dirfd, const char *path);
 
+/* path is the root of a mount (statx STATX_ATTR_MOUNT_ROOT; false when unknown). */
+bool hk_is_mountpoint(const char *path);
+
 /* mkdir -p (each missing component with mode). 0 or negative errno. */
 int hk_mkdir_p(const char *path, mode_t mode);
 

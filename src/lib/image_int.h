@@ -50,6 +50,5 @@ struct hk_ctroot_paths {
 };
 int hk_ctroot_prepare(struct hk_images *im, const char *ct, const char *image_id,
 		      struct hk_ctroot_paths *p, struct hk_image_row *row, struct hk_err *err);
-bool hk_is_mountpoint(const char *path);
 
 #endif

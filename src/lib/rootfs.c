@@ -9,10 +9,12 @@
  */
 #include "container.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "fstree.h"
 #include "inroot.h"
 #include "userns.h"
 
@@ -272,23 +275,45 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, struct hk_err *err)
 	return pivot(root, err);
 }
 
-int hk_private_dir(const char *dir, struct hk_err *err)
+int hk_nsbase_hold(const char *dir, struct hk_err *err)
 {
 	int r = mkdir_p(dir, 0700);
 	if (r < 0)
 		return hk_err_sys(err, r, "mkdir '%s'", dir);
-	/* already a private mount point of itself? (a second bind would stack) */
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
-	while (f && fgets(line, sizeof(line), f)) {
-		char mp[HK_PATH_MAX];
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && !strcmp(mp, dir))
-			return do_mount(NULL, dir, NULL, MS_PRIVATE, NULL, err);
+	/* the lock is on the directory's inode, the same below and on top of its self-bind */
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return hk_err_sys(err, -errno, "open '%s'", dir);
+	if (flock(fd, LOCK_SH) < 0) {
+		r = hk_err_sys(err, -errno, "lock '%s'", dir);
+		close(fd);
+		return r;
 	}
-	r = do_mount(dir, dir, NULL, MS_BIND, NULL, err);
+	/* already a mount of its own: only make sure it is private (a second bind would stack) */
+	if (!hk_is_mountpoint(dir))
+		r = do_mount(dir, dir, NULL, MS_BIND, NULL, err);
 	if (r == 0)
 		r = do_mount(NULL, dir, NULL, MS_PRIVATE, NULL, err);
-	return r;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+void hk_nsbase_release(const char *dir)
+{
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* a run between hk_nsbase_hold and its namespaces being bound keeps it */
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || !hk_is_mountpoint(dir))
+		return;
+	_cleanup_closedir_ DIR *d = hk_opendir_at(fd, ".");
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			return; /* a container's namespaces are still there */
+	if (d)
+		umount2(dir, MNT_DETACH | UMOUNT_NOFOLLOW);
 }
 
 static const char *const ns_names[] = { "ipc", "uts", "net", "pid", "cgroup", "mnt", "user" };

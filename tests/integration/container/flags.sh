@@ -25,6 +25,7 @@ vol=$HAKO_TEST_TMP/vol
 mkdir -p "$vol/sub"
 echo data >"$vol/f"
 mount -t tmpfs sub "$vol/sub"
+on_exit umount "$vol/sub"
 echo subdata >"$vol/sub/s"
 out=$(h run --rm -v "$vol:/v" --rootfs "$R" -- sh -c 'cat /v/f /v/sub/s; echo w >/v/new')
 is "-v rw: reads the host's files (and submounts)" "$out" "data
@@ -55,6 +56,7 @@ out=$(h run --rm --name nn1 --net none --rootfs "$R" -- sh -c 'readlink /proc/se
 [ "$(echo "$out" | head -1)" != "$hostnet" ] && [ "$(echo "$out" | tail -1)" = 1 ] &&
 	ok "--net none: own namespace, only lo" || not_ok "--net none: $out"
 ip netns add hkflags
+on_exit ip netns del hkflags
 ip -n hkflags link add hkv0 type veth peer name hkv1
 want=$(ip netns exec hkflags readlink /proc/self/ns/net)
 out=$(h run --rm --net netns:hkflags --rootfs "$R" -- sh -c 'readlink /proc/self/ns/net; ip -o link show hkv0 >/dev/null && echo seen')

@@ -21,6 +21,7 @@ idx=$(ip -j link show mt0 | jq '.[0].ifindex')
 # devtmpfs creates /dev/tapN by itself (no udev needed); N is the ifindex. The index is
 # per namespace, so compare the node's device number with sysfs rather than trust the name.
 mount -t sysfs sysfs /sys
+on_exit umount /sys
 if [ -c "/dev/tap$idx" ] && [ "$(cat "/sys/class/net/mt0/macvtap/tap$idx/dev")" = "$(stat -c '%t:%T' "/dev/tap$idx" | { IFS=: read -r ma mi; echo "$((16#$ma)):$((16#$mi))"; })" ]; then
 	ok "/dev/tap$idx is mt0's character device"
 else

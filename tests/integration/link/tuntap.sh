@@ -5,6 +5,7 @@
 s=$(uniq_suffix)
 # sysfs shows the namespace it was mounted in: mount one for ours (private mount ns).
 mount -t sysfs sysfs /sys
+on_exit umount /sys
 check "tap with owner, group, multi_queue" "$HAKO" link add tp0 mtu 1400 up type tap owner 1234 group 4321 multi_queue
 # IFF_TAP 0x2 | IFF_NO_PI 0x1000 | IFF_MULTI_QUEUE 0x100 | IFF_PERSIST 0x800
 is "tun_flags" "$(cat /sys/class/net/tp0/tun_flags)" 0x1902

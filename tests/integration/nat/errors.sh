@@ -8,6 +8,7 @@
 needs_kinds "nat errors" bridge
 needs_nft "nat errors"
 ip netns add host
+on_exit ip netns del host
 nsx host ip link add hkbr0 type bridge
 before=$(nsx host nft -s list ruleset)
 

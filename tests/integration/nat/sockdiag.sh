@@ -5,6 +5,7 @@
 . "$HAKO_SRC/tests/integration/nat/topology.inc"
 
 ip netns add sd
+on_exit ip netns del sd
 nsx sd ip link set lo up
 serve sd tcp 4711 || exit 1
 pid=$(nsx sd ss -Htlpn 'sport = :4711' | sed -n 's/.*pid=\([0-9]*\).*/\1/p')

@@ -18,6 +18,7 @@ before=$(nft -s list ruleset)
 # resolv.conf: a systemd-resolved-like host (loopback only) and no upstream list
 printf 'nameserver 127.0.0.53\noptions edns0\nsearch example.test\n' >"$HAKO_TEST_TMP/resolv"
 mount --bind "$HAKO_TEST_TMP/resolv" /etc/resolv.conf
+on_exit umount /etc/resolv.conf
 
 out=$(h network create --subnet 10.210.1.0/24 a 2>&1)
 echo "$out" | grep -q "enabled IPv4 forwarding" && ok "forwarding enabled and said so" ||
