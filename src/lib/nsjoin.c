@@ -62,9 +62,25 @@ int hk_ct_join(pid_t init, const char *nsdir, const char *cgroup, bool with_net,
 	r = hk_cgroup_attach(cgroup, getpid(), err);
 	if (r < 0)
 		goto out;
-	/* --userns: the user namespace first (it owns the others), then container root */
+	/* --userns: the user namespace first (it owns the others), then container root. A
+	 * network namespace it does not own (--net host/netns:) is joined before: inside the
+	 * user namespace there is no capability over it. */
 	snprintf(p, sizeof(p), "%s/user", nsdir);
 	userfd = open(p, O_RDONLY | O_CLOEXEC);
+	if (userfd < 0 && errno != ENOENT) {
+		r = hk_err_sys(err, -errno, "open namespace '%s'", p);
+		goto out;
+	}
+	for (size_t i = 0; userfd >= 0 && !with_net && i < NNS; i++) {
+		if (order[i].type != CLONE_NEWNET)
+			continue;
+		if (setns(fds[i], CLONE_NEWNET) < 0) {
+			r = hk_err_sys(err, -errno, "join the net namespace");
+			goto out;
+		}
+		close(fds[i]);
+		fds[i] = -1;
+	}
 	if (userfd >= 0 && setns(userfd, CLONE_NEWUSER) < 0) {
 		r = hk_err_sys(err, -errno, "join the user namespace");
 		goto out;

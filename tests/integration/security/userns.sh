@@ -131,6 +131,19 @@ ip netns add "un-t$$" && ip -n "un-t$$" link add unv0 type veth peer name unv1 &
 	is "--net netns:NAME: the named namespace's interfaces" \
 		"$(u --net "netns:un-t$$" -- cat /proc/net/dev 2>&1 | grep -c 'unv[01]:')" 2
 ip netns del "un-t$$" 2>/dev/null
+# exec into --userns containers whose network namespace the host's user namespace owns
+ip netns add "un-e$$"
+h run -d --name unhost --userns "${MAP[@]}" --net host --rootfs "$R" -- sleep 60 >/dev/null 2>&1
+h run -d --name unnamed --userns "${MAP[@]}" --net "netns:un-e$$" --rootfs "$R" -- sleep 60 \
+	>/dev/null 2>&1
+on_exit h rm -f unhost unnamed
+is "exec into --userns --net host: root, the host's network" \
+	"$(h exec unhost sh -c 'id -u; ls /sys/class/net | grep -c ^lo$' 2>&1 | tr '\n' ' ')" "0 1 "
+is "exec into --userns --net netns:NAME: the named namespace" \
+	"$(h exec unnamed sh -c 'id -u; readlink /proc/self/ns/net' 2>&1 | tr '\n' ' ')" \
+	"0 $(readlink /proc/$(h inspect unnamed | jq .[0].pid)/ns/net) "
+h rm -f unhost unnamed >/dev/null 2>&1
+ip netns del "un-e$$"
 # the default bridge network with a published port: reached from the host
 h run -d --name unweb --userns "${MAP[@]}" --network bridge -p 18080:80 --rootfs "$R" -- \
 	httpd -f -p 80 -h /etc >/dev/null 2>&1
