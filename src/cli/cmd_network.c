@@ -15,6 +15,18 @@
 #include "network.h"
 #include "out.h"
 
+/* ct_open, then the repair of networks and attachments a killed hako left (hk_ct_reconcile
+ * only tries it, so that other commands carry on), whose failure network commands report. */
+static int net_open(struct hk_ctx *ctx, struct hk_paths *p, struct hk_store **st)
+{
+	int r = ct_open(ctx, p, st);
+	if (r == 0 && (r = hk_network_reconcile(*st, p, &ctx->err)) < 0) {
+		hk_store_close(*st);
+		*st = NULL;
+	}
+	return r;
+}
+
 static int opt_val(struct hk_ctx *ctx, int argc, char **argv, int *i, const char **ret)
 {
 	if (*i + 1 >= argc)
@@ -95,7 +107,7 @@ static int net_create(struct hk_ctx *ctx, int argc, char **argv)
 		return r;
 	struct hk_paths p;
 	struct hk_store *st;
-	r = ct_open(ctx, &p, &st);
+	r = net_open(ctx, &p, &st);
 	if (r < 0)
 		return r;
 	struct hk_net_notes notes = { 0 };
@@ -154,7 +166,7 @@ static int net_ls(struct hk_ctx *ctx, int argc, char **argv)
 	struct hk_net_row *nets = NULL;
 	struct hk_lease_row *l = NULL;
 	size_t n = 0, nl = 0;
-	int r = ct_open(ctx, &p, &st);
+	int r = net_open(ctx, &p, &st);
 	if (r < 0)
 		return r;
 	r = hk_netstore_list(st, &nets, &n, &ctx->err);
@@ -226,7 +238,7 @@ static int net_inspect(struct hk_ctx *ctx, int argc, char **argv)
 		return cmd_usage(ctx, "network inspect: missing NAME");
 	struct hk_paths p;
 	struct hk_store *st;
-	int r = ct_open(ctx, &p, &st);
+	int r = net_open(ctx, &p, &st);
 	if (r < 0)
 		return r;
 	struct json_object *arr = json_object_new_array();
@@ -254,7 +266,7 @@ static int net_rm(struct hk_ctx *ctx, int argc, char **argv)
 		return cmd_usage(ctx, "network rm: missing NAME");
 	struct hk_paths p;
 	struct hk_store *st = NULL;
-	int r = ct_open(ctx, &p, &st);
+	int r = net_open(ctx, &p, &st);
 	for (int i = 0; r == 0 && i < argc; i++) {
 		r = hk_network_remove(st, &p, argv[i], &ctx->err);
 		if (r == 0)
@@ -273,7 +285,7 @@ static int net_prune(struct hk_ctx *ctx, int argc, char **argv)
 	struct hk_net_row *nets = NULL;
 	struct hk_lease_row *l = NULL;
 	size_t n = 0, nl = 0;
-	int r = ct_open(ctx, &p, &st);
+	int r = net_open(ctx, &p, &st);
 	if (r < 0)
 		return r;
 	r = hk_netstore_list(st, &nets, &n, &ctx->err);
@@ -347,7 +359,7 @@ static int net_connect(struct hk_ctx *ctx, int argc, char **argv)
 	struct hk_paths p;
 	struct hk_store *st;
 	struct hk_ct_row c;
-	int r = ct_open(ctx, &p, &st);
+	int r = net_open(ctx, &p, &st);
 	if (r < 0)
 		return r;
 	r = running_ct(ctx, st, pos[1], &c);
@@ -367,7 +379,7 @@ static int net_disconnect(struct hk_ctx *ctx, int argc, char **argv)
 	struct hk_store *st;
 	struct hk_ct_row c;
 	struct hk_net_row n;
-	int r = ct_open(ctx, &p, &st);
+	int r = net_open(ctx, &p, &st);
 	if (r < 0)
 		return r;
 	r = hk_netstore_get(st, argv[0], &n, &ctx->err);

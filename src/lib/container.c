@@ -171,9 +171,11 @@ int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err
 {
 	struct hk_ct_row *rows;
 	size_t n;
-	int r = hk_network_reconcile(st, p, err); /* half-made or half-undone attachments */
-	if (r == 0)
-		r = hk_store_list(st, &rows, &n, err);
+	/* half-made or half-undone attachments and networks: best effort here, so that one
+	 * repair that keeps failing cannot stop every command; network commands report it */
+	struct hk_err enet = {};
+	hk_network_reconcile(st, p, &enet);
+	int r = hk_store_list(st, &rows, &n, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n && r == 0; i++) {

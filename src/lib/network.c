@@ -258,14 +258,6 @@ int hk_network_ensure_locked(struct hk_store *st, const char *name, struct hk_ne
 	return r;
 }
 
-int hk_network_ensure(struct hk_store *st, const struct hk_paths *p, const char *name,
-		      struct hk_net_notes *notes, struct hk_err *err)
-{
-	_cleanup_close_ int lock = hk_network_lock(p, err);
-	struct hk_net_row n;
-	return lock < 0 ? lock : hk_network_ensure_locked(st, name, &n, notes, err);
-}
-
 int hk_network_remove(struct hk_store *st, const struct hk_paths *p, const char *name,
 		      struct hk_err *err)
 {

@@ -38,10 +38,6 @@ int hk_network_check(struct hk_net_row *n, struct hk_err *err);
  * mark complete. */
 int hk_network_create(struct hk_store *st, const struct hk_paths *p, struct hk_net_row *n,
 		      struct hk_net_notes *notes, struct hk_err *err);
-/* The default network "hako" (bridge hako0, first free /24 of 10.123.0.0/16): create it on
- * first use. Also makes sure a recorded network's bridge and rules exist (after a reboot). */
-int hk_network_ensure(struct hk_store *st, const struct hk_paths *p, const char *name,
-		      struct hk_net_notes *notes, struct hk_err *err);
 /* Remove: refused while containers are attached (naming them, -EBUSY); marks the row
  * removing, then nft rules, bridge, row. */
 int hk_network_remove(struct hk_store *st, const struct hk_paths *p, const char *name,
@@ -70,7 +66,8 @@ int hk_network_ct_release(struct hk_store *st, const struct hk_paths *p, const c
 /* Repair after a hako killed half-way through a connect or disconnect: every pending lease
  * (store_net.h) whose owner is dead is undone completely (nft port rules tagged
  * hako:NET:CT, host veth, container interface, lease, ports, /etc/hosts). Cheap when there
- * is nothing to do (one query, no lock). Called by hk_ct_reconcile, so by every command. */
+ * is nothing to do (one query, no lock). Tried by hk_ct_reconcile, so by every command;
+ * network commands fail with its error (a repair that keeps failing stops only them). */
 int hk_network_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err *err);
 /* The same for networks (part of hk_network_reconcile): a row left "creating" by a dead hako
  * is rolled back (nft rules, bridge, row), one left "removing" is finished (the same). */
@@ -80,7 +77,9 @@ int hk_network_reconcile_nets(struct hk_store *st, const struct hk_paths *p, str
 int hk_network_hosts_update(struct hk_store *st, const struct hk_paths *p, const char *net,
 			    struct hk_err *err);
 
-/* Internal to network*.c: the lock (an fd to close), and ensure with it held. */
+/* Internal to network*.c: the lock (an fd to close), and ensure with it held: the default
+ * network "hako" (bridge hako0, first free /24 of 10.123.0.0/16) is created on first use; a
+ * recorded network's bridge and rules are made again when gone (after a reboot). */
 int hk_network_lock(const struct hk_paths *p, struct hk_err *err);
 int hk_network_ensure_locked(struct hk_store *st, const char *name, struct hk_net_row *ret,
 			     struct hk_net_notes *notes, struct hk_err *err);
