@@ -87,7 +87,8 @@ int ct_wait_fwd(pid_t pid, int master, bool stdin_open)
 	ct_fwd_sigset(&set);
 	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	int status = 0;
-	for (;;) {
+	/* without a signalfd (out of fds) nothing is forwarded: wait, not spin on read */
+	for (; sfd >= 0;) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
 		int sig;
@@ -107,6 +108,8 @@ int ct_wait_fwd(pid_t pid, int master, bool stdin_open)
 		if (sig != SIGCHLD && sig != SIGWINCH)
 			kill(pid, sig);
 	}
+	if (sfd < 0)
+		waitpid(pid, &status, 0);
 	if (master >= 0) {
 		/* what the process wrote last, still in the pty */
 		fcntl(master, F_SETFL, O_NONBLOCK);

@@ -469,7 +469,7 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 	if (o->spec.log_fd >= 0)
 		close(o->spec.log_fd);
 	if (r == 0)
-		r = hk_ns_persist(x->proc.pid, nsdir, hk_ct_own_net(o->net), err);
+		r = hk_ns_persist(x->proc.pid, nsdir, hk_ct_own_net(o->net), o->spec.userns, err);
 	if (nsbase_fd >= 0)
 		close(nsbase_fd); /* before hk_ct_remove below, whose release may unmount RUN/ns */
 	if (r == 0 && hk_ct_own_net(o->net))

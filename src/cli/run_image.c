@@ -109,7 +109,7 @@ int run_image_user(struct hk_ctx *ctx, struct hk_store *st, const struct hk_path
 {
 	if (!ri->user || sec->user.set)
 		return 0; /* no User, or --user wins */
-	struct hk_images *im;
+	struct hk_images *im = NULL;
 	uid_t uid;
 	gid_t gid;
 	int r = hk_images_open(p->state, st, &im, &ctx->err);
@@ -134,7 +134,7 @@ int run_image_mount(struct hk_ctx *ctx, struct hk_store *st, const struct hk_pat
 				   : !strcmp(m, "copy")	? HK_LAYERS_COPY
 				   : !strcmp(m, "overlay") ? HK_LAYERS_OVERLAY
 							   : HK_LAYERS_AUTO;
-	struct hk_images *im;
+	struct hk_images *im = NULL;
 	int r = hk_images_open(p->state, st, &im, &ctx->err);
 	if (r == 0)
 		r = ri->userns ? hk_ctroot_mount_userns(im, ct, ri->id, ri->userns, &ctx->err)

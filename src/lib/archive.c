@@ -305,6 +305,18 @@ static enum hk_compress compress_of(struct archive *raw)
 	}
 }
 
+/* Whether a kept copy is wanted: with keep_if_compressed only gzip and zstd, the
+ * compressed layers an OCI layout names (image_blob.c); a plain tar would double what is
+ * written, an xz or bzip2 copy would be thrown away. */
+static bool keep_wanted(const struct xctx *x)
+{
+	enum hk_compress c = x->gz    ? HK_COMPRESS_GZIP
+			     : x->raw ? compress_of(x->raw)
+				      : HK_COMPRESS_NONE;
+	return x->o.keep_fd > 0 &&
+	       (!x->o.keep_if_compressed || c == HK_COMPRESS_GZIP || c == HK_COMPRESS_ZSTD);
+}
+
 /* Not gzip: libarchive decompresses (or passes a plain tar through, format "raw"). */
 static int open_raw(struct xctx *x)
 {
@@ -347,8 +359,8 @@ static int open_input(struct xctx *x)
 	} else if ((r = open_raw(x)) < 0) {
 		return r;
 	}
-	if (x->o.keep_fd > 0 && x->o.keep_if_compressed && !x->compressed)
-		hk_ax_ring_keep_off(x); /* a plain tar: the caller does not want a copy */
+	if (x->o.keep_fd > 0 && !keep_wanted(x))
+		hk_ax_ring_keep_off(x);
 	archive_read_support_format_tar(x->tar);
 	if (archive_read_open(x->tar, x, NULL, read_tar, NULL) != ARCHIVE_OK)
 		return hk_ax_archive_fail(x, x->tar, NULL);
@@ -495,13 +507,12 @@ int hk_archive_extract_fd(int fd, int dirfd, const char *name, const struct hk_e
 	if (r == 0 && kr < 0)
 		r = hk_err_sys(err, kr, "keep a copy of the blob");
 	hk_ax_drop_parent(&x);
-	if (x.gz)
-		res.compress = HK_COMPRESS_GZIP;
+	res.kept = keep_wanted(&x);
+	if (x.gz || x.raw)
+		res.compress = x.gz ? HK_COMPRESS_GZIP : compress_of(x.raw);
 	hk_gz_free(x.gz);
-	if (x.raw) {
-		res.compress = compress_of(x.raw);
+	if (x.raw)
 		archive_read_free(x.raw);
-	}
 	if (x.tar)
 		archive_read_free(x.tar);
 	for (size_t i = 0; i < x.ndirs; i++)
@@ -510,7 +521,6 @@ int hk_archive_extract_fd(int fd, int dirfd, const char *name, const struct hk_e
 	set_free(&x.created);
 	res.in_bytes = x.in;
 	res.tar_bytes = x.out;
-	res.kept = x.o.keep_fd > 0 && !(x.o.keep_if_compressed && !x.compressed);
 	res.entries = x.entries;
 	hk_sha256_final(&x.hin, res.digest);
 	if (x.compressed)

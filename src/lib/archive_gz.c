@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * gzip over zlib (see archive_gz.h). inflate() with windowBits 16 + MAX_WBITS reads one gzip
- * member: header, deflate data, then the 8-byte trailer. zlib's own trailer check is off
- * (inflateValidate; that also skips the rare optional header CRC, FHCRC) because the trailer
- * may straddle input blocks and what follows a member (another member, zero padding, garbage)
- * is decided here: the CRC32 (zlib's crc32_z) of each member's output is compared with the
- * last 8 bytes zlib
- * consumed when it reports Z_STREAM_END. Z_STREAM_END plus a matching trailer means a member
- * was whole and right; what follows is decided here.
+ * member: header (its optional CRC checked), deflate data, then the 8-byte trailer, whose
+ * CRC32 and ISIZE zlib compares with what it inflated (Z_DATA_ERROR "incorrect data check" /
+ * "incorrect length check"). Z_STREAM_END means a member was whole and right; what follows
+ * it (another member, zero padding, garbage, the end) is decided here.
  */
 #include "archive_gz.h"
 
@@ -36,21 +33,10 @@ struct hk_gz {
 	unsigned char *out;
 	enum gz_state state;
 	bool eof;
-	uint32_t crc;		  /* of this member's output so far */
-	unsigned char tail[8];	  /* the last bytes of the previous input blocks (the trailer may */
-	size_t ntail;		  /* straddle blocks), ntail of them valid, oldest first */
-	const unsigned char *blk; /* the current input block */
 	unsigned members;	  /* started; the complete ones are members - 1 inside a member */
 	int code;		  /* sticky error */
 	char msg[160];
 };
-
-/* ---- CRC32 (gzip's, bit-reflected 0xEDB88320): zlib's ---------------------------------- */
-
-uint32_t hk_gz_crc32(uint32_t crc, const void *b, size_t n)
-{
-	return (uint32_t)crc32_z(crc, b, n);
-}
 
 /* ---- the reader -------------------------------------------------------------------------- */
 
@@ -72,7 +58,6 @@ struct hk_gz *hk_gz_new(hk_gz_fill_fn fill, void *ud)
 		return NULL;
 	}
 	inflateGetHeader(&g->z, &g->hdr);
-	inflateValidate(&g->z, 0); /* the trailer is checked here (see the top) */
 	g->fill = fill;
 	g->ud = ud;
 	g->members = 1;
@@ -91,11 +76,6 @@ void hk_gz_free(struct hk_gz *g)
 const char *hk_gz_error(const struct hk_gz *g)
 {
 	return g->msg;
-}
-
-unsigned hk_gz_members(const struct hk_gz *g)
-{
-	return g->members;
 }
 
 __attribute__((format(printf, 3, 4))) static int fail(struct hk_gz *g, int code, const char *fmt,
@@ -118,6 +98,10 @@ static int garbage(struct hk_gz *g)
 static int data_error(struct hk_gz *g)
 {
 	const char *m = g->z.msg ? g->z.msg : "invalid data";
+	if (!strcmp(m, "incorrect data check"))
+		return fail(g, -EBADMSG, "gzip: data corrupted (CRC mismatch)");
+	if (!strcmp(m, "incorrect length check"))
+		return fail(g, -EBADMSG, "gzip: length mismatch (ISIZE differs from the data)");
 	if (g->members > 1 && g->hdr.done != 1)
 		return garbage(g); /* what follows a member is not another member */
 	if (g->hdr.done != 1)
@@ -125,50 +109,11 @@ static int data_error(struct hk_gz *g)
 	return fail(g, -EBADMSG, "gzip: data corrupted (%s)", m);
 }
 
-/* The input block is used up: keep its last bytes (up to 8 in all) for a trailer that
- * straddles blocks. */
-static void keep_tail(struct hk_gz *g, size_t len)
-{
-	size_t n = len < 8 ? len : 8;
-	size_t old = g->ntail + n > 8 ? 8 - n : g->ntail;
-	memmove(g->tail, g->tail + g->ntail - old, old);
-	memcpy(g->tail + old, g->blk + len - n, n);
-	g->ntail = old + n;
-}
-
-/* The 8 bytes zlib consumed last: the trailer of the member it just ended. */
-static void trailer(const struct hk_gz *g, unsigned char t[8])
-{
-	size_t in_blk = (size_t)(g->z.next_in - g->blk);
-	size_t b = in_blk < 8 ? in_blk : 8, a = 8 - b; /* a from earlier blocks (ntail >= a: */
-	memcpy(t, g->tail + g->ntail - a, a);	       /* the header alone is 10 bytes) */
-	memcpy(t + a, g->z.next_in - b, b);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static int member_end(struct hk_gz *g)
-{
-	unsigned char t[8];
-	trailer(g, t);
-	if (le32(t) != g->crc)
-		return fail(g, -EBADMSG, "gzip: data corrupted (CRC mismatch)");
-	if (le32(t + 4) != (uint32_t)g->z.total_out)
-		return fail(g, -EBADMSG, "gzip: length mismatch (ISIZE differs from the data)");
-	g->state = GZ_BETWEEN;
-	return 0;
-}
-
 /* Refill the input when zlib used it all: 0, or a negative errno. */
 static int refill(struct hk_gz *g)
 {
 	if (g->z.avail_in || g->eof)
 		return 0;
-	if (g->blk)
-		keep_tail(g, (size_t)(g->z.next_in - g->blk));
 	const unsigned char *b;
 	ssize_t n = g->fill(g->ud, &b);
 	if (n < 0)
@@ -177,7 +122,6 @@ static int refill(struct hk_gz *g)
 		g->eof = true;
 		return 0;
 	}
-	g->blk = b;
 	g->z.next_in = (unsigned char *)b; /* zlib's API is not const; it never writes */
 	g->z.avail_in = (uInt)n;
 	return 0;
@@ -191,12 +135,10 @@ static int step_member(struct hk_gz *g)
 		return fail(g, -EBADMSG, "gzip: truncated (the input ends inside member %u)",
 			    g->members);
 	}
-	unsigned char *o = g->z.next_out;
-	int zr = inflate(&g->z, Z_NO_FLUSH);
-	g->crc = hk_gz_crc32(g->crc, o, (size_t)(g->z.next_out - o));
-	switch (zr) {
+	switch (inflate(&g->z, Z_NO_FLUSH)) {
 	case Z_STREAM_END:
-		return member_end(g);
+		g->state = GZ_BETWEEN;
+		return 0;
 	case Z_OK:
 	case Z_BUF_ERROR: /* no progress possible: input or output ran out (refilled above) */
 		return 0;
@@ -223,8 +165,6 @@ static int step_between(struct hk_gz *g)
 	if (inflateReset(&g->z) != Z_OK)
 		return fail(g, -EINVAL, "gzip: inflateReset failed");
 	inflateGetHeader(&g->z, &g->hdr); /* the reset forgot it */
-	inflateValidate(&g->z, 0);
-	g->crc = 0;
 	g->members++;
 	g->state = GZ_MEMBER;
 	return 0;

@@ -40,10 +40,4 @@ ssize_t hk_gz_read(struct hk_gz *g, const void **buf);
 /* The last error as one line ("gzip: data corrupted (CRC mismatch)"), "" when none. */
 const char *hk_gz_error(const struct hk_gz *g);
 
-/* Members started so far (1 after the first header byte). */
-unsigned hk_gz_members(const struct hk_gz *g);
-
-/* gzip's CRC32 (zlib's crc32_z: start with 0). */
-uint32_t hk_gz_crc32(uint32_t crc, const void *b, size_t n);
-
 #endif

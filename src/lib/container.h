@@ -119,7 +119,8 @@ int hk_nsbase_hold(const char *dir, struct hk_err *err);
 void hk_nsbase_release(const char *dir);
 
 /* Persist /proc/<pid>/ns/{...} under nsdir (bind mounts); remove them. */
-int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, struct hk_err *err);
+int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, bool with_user,
+		  struct hk_err *err);
 int hk_ns_unpersist(const char *nsdir, struct hk_err *err);
 
 /* cgroup.c: create path (relative, e.g. "hako/<id>") in every hierarchy (v1 and v2);

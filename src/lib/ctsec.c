@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "fstree.h"
 #include "masks.h"
 
 int hk_ct_tmpfs_parse(const char *arg, struct hk_ct_tmpfs *ret, struct hk_err *err)
@@ -62,20 +63,6 @@ int hk_ct_tmpfs_parse(const char *arg, struct hk_ct_tmpfs *ret, struct hk_err *e
 	return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p == '/') {
-			*p = 0;
-			mkdir(buf, 0755);
-			*p = '/';
-		}
-	}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
-}
-
 static int readonly_root(struct hk_err *err)
 {
 	struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
@@ -94,7 +81,7 @@ int hk_ctsec_mounts(const struct hk_ct_sec *s, struct hk_err *err)
 		return 0;
 	for (size_t i = 0; i < s->ntmpfs; i++) {
 		const struct hk_ct_tmpfs *t = &s->tmpfs[i];
-		int r = mkdir_p(t->path);
+		int r = hk_mkdir_p(t->path, 0755);
 		if (r < 0)
 			return hk_err_sys(err, r, "--tmpfs: mkdir '%s'", t->path);
 		if (mount("tmpfs", t->path, "tmpfs", t->flags, t->data[0] ? t->data : NULL) < 0)

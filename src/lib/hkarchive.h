@@ -85,7 +85,7 @@ struct hk_extract_opts {
 	uint64_t expect_size; /* bytes as read, 0: unchecked */
 	/* > 0: also append the bytes as read to this fd (a kept copy of the blob, written by
 	 * the hashing thread); a write error fails the extraction. With keep_if_compressed,
-	 * only when the input turns out compressed (result.kept says whether it was). */
+	 * only when the input turns out gzip or zstd (result.kept says whether it was). */
 	int keep_fd;
 	bool keep_if_compressed;
 	/* Called every few MiB and at the end (in = bytes read, out = uncompressed). */

@@ -40,6 +40,7 @@ int hk_images_lock(const char *state_dir, bool exclusive, struct hk_err *err)
 int hk_images_open(const char *state_dir, struct hk_store *st, struct hk_images **ret,
 		   struct hk_err *err)
 {
+	*ret = NULL; /* hk_images_close(NULL) is a no-op: callers close whatever happened */
 	struct hk_images *im = calloc(1, sizeof(*im));
 	if (!im)
 		return hk_err_sys(err, -ENOMEM, "images");

@@ -12,17 +12,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "fstree.h"
 #include "image_int.h"
 
 #define DB_MAX (4U << 20) /* a passwd or group file larger than this is refused */
@@ -82,14 +81,6 @@ static bool whiteout(const struct stat *st)
 	return S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0);
 }
 
-static int open_beneath(int dfd, const char *path)
-{
-	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW,
-				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
-	int fd = (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
-	return fd < 0 ? -errno : fd;
-}
-
 /* etc/NAME from the topmost layer that has it: malloc'd, NUL-terminated. -ENOENT if the
  * image has none. */
 static int read_etc(struct hk_images *im, const struct hk_image_row *row, const char *name,
@@ -112,11 +103,12 @@ static int read_etc(struct hk_images *im, const struct hk_image_row *row, const 
 		if (!S_ISDIR(st.st_mode))
 			return hk_err_usage(err, "the image's /etc is not a directory: cannot read"
 						 " /%s", rel);
-		int fd = open_beneath(lfd, rel);
+		int fd = hk_open_beneath(lfd, rel, O_RDONLY | O_NOFOLLOW, 0, true);
 		if (fd == -ENOENT) {
 			/* an opaque etc/ hides what the lower layers have there */
 			char v[2];
-			_cleanup_close_ int efd = open_beneath(lfd, "etc");
+			_cleanup_close_ int efd =
+			    hk_open_beneath(lfd, "etc", O_RDONLY | O_NOFOLLOW, 0, true);
 			if (efd >= 0 &&
 			    fgetxattr(efd, "trusted.overlay.opaque", v, sizeof(v)) == 1 &&
 			    v[0] == 'y')

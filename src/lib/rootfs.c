@@ -34,24 +34,6 @@ static int do_mount(const char *src, const char *dst, const char *fs, unsigned l
 	return 0;
 }
 
-/* mkdir -p for a path inside the rootfs (given as the full host path). */
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[HK_PATH_MAX];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(buf, mode) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 /* Make sure a mount target exists: a directory, or an empty file for a file source. */
 static int ensure_target(const char *dst, bool file, struct hk_err *err)
 {
@@ -63,7 +45,7 @@ static int ensure_target(const char *dst, bool file, struct hk_err *err)
 	char *slash = strrchr(parent, '/');
 	if (slash && slash != parent) {
 		*slash = 0;
-		int r = mkdir_p(parent, 0755);
+		int r = hk_mkdir_p(parent, 0755);
 		if (r < 0)
 			return hk_err_sys(err, r, "mkdir '%s'", parent);
 	}
@@ -277,7 +259,7 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, struct hk_err *err)
 
 int hk_nsbase_hold(const char *dir, struct hk_err *err)
 {
-	int r = mkdir_p(dir, 0700);
+	int r = hk_mkdir_p(dir, 0700);
 	if (r < 0)
 		return hk_err_sys(err, r, "mkdir '%s'", dir);
 	/* the lock is on the directory's inode, the same below and on top of its self-bind */
@@ -318,9 +300,10 @@ void hk_nsbase_release(const char *dir)
 
 static const char *const ns_names[] = { "ipc", "uts", "net", "pid", "cgroup", "mnt", "user" };
 
-int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, struct hk_err *err)
+int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, bool with_user,
+		  struct hk_err *err)
 {
-	int r = mkdir_p(nsdir, 0700);
+	int r = hk_mkdir_p(nsdir, 0700);
 	if (r < 0)
 		return hk_err_sys(err, r, "mkdir '%s'", nsdir);
 	/* nsdir becomes a mount of its own holding the nsfs binds, so hk_ns_unpersist() takes
@@ -331,7 +314,7 @@ int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, struct hk_err *er
 	for (size_t i = 0; i < HK_ARRAY_SIZE(ns_names); i++) {
 		if (!with_net && !strcmp(ns_names[i], "net"))
 			continue;
-		if (!strcmp(ns_names[i], "user") && !hk_userns_of(pid)) /* --userns only */
+		if (!with_user && !strcmp(ns_names[i], "user")) /* --userns only */
 			continue;
 		char src[64], dst[HK_PATH_MAX];
 		snprintf(src, sizeof(src), "/proc/%d/ns/%s", (int)pid, ns_names[i]);

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "fstree.h"
 #include "ctsec.h"
 #include "tramp.h"
 #include "userns.h"
@@ -85,20 +86,6 @@ bool hk_proc_alive(pid_t pid, uint64_t start_time)
 	return st != 0 && (start_time == 0 || st == start_time);
 }
 
-static int mkdir_p(const char *path)
-{
-	char buf[HK_PATH_MAX];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p == '/') {
-			*p = 0;
-			mkdir(buf, 0755);
-			*p = '/';
-		}
-	}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
-}
-
 /* The main process (PID 2): stdio, working directory, environment, execve. */
 static void main_fn(void *arg)
 {
@@ -122,7 +109,7 @@ static void main_fn(void *arg)
 	/* every other fd closes at execve (the report pipe too: EOF tells success) */
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 	const char *wd = spec->workdir ? spec->workdir : "/";
-	if (chdir(wd) < 0 && (mkdir_p(wd) < 0 || chdir(wd) < 0)) {
+	if (chdir(wd) < 0 && (hk_mkdir_p(wd, 0755) < 0 || chdir(wd) < 0)) {
 		hk_err_sys(&err, -errno, "working directory '%s'", wd);
 		goto fail;
 	}

@@ -104,14 +104,7 @@ static int migrate(struct hk_store *st, struct hk_err *err)
 		return r;
 	r = exec_sql(st, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);",
 		     err);
-	sqlite3_stmt *s = NULL;
-	int version = -1;
-	if (r == 0 && sqlite3_prepare_v2(st->db, "SELECT version FROM schema_version", -1, &s,
-					 NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			version = sqlite3_column_int(s, 0);
-		sqlite3_finalize(s);
-	}
+	int version = r == 0 ? schema_version(st) : -1; /* again, now under the write lock */
 	if (r == 0 && version < 0) {
 		r = exec_sql(st, "INSERT INTO schema_version VALUES (0)", err);
 		version = 0;

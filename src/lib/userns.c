@@ -548,16 +548,6 @@ void hk_userns_netns_leave(int old)
 	close(old);
 }
 
-bool hk_userns_of(pid_t pid)
-{
-	char p[64];
-	struct stat a, b;
-	snprintf(p, sizeof(p), "/proc/%d/ns/user", (int)pid);
-	if (stat(p, &a) < 0 || stat("/proc/self/ns/user", &b) < 0)
-		return false;
-	return a.st_ino != b.st_ino || a.st_dev != b.st_dev;
-}
-
 int hk_userns_open_src(struct hk_userns *u, const char *path, bool ro, bool idmap,
 		       struct hk_err *err)
 {

@@ -120,8 +120,6 @@ int hk_userns_open_sources(struct hk_userns *u, const struct hk_ct_spec *spec,
 			   struct hk_err *err);
 /* The tree opened for path, -1 when none (or u NULL). */
 int hk_userns_src_fd(const struct hk_userns *u, const char *path);
-/* Does pid live in a user namespace other than the caller's? */
-bool hk_userns_of(pid_t pid);
 /* --userns with --net netns:NAME: the init (in its own user namespace) cannot join a
  * network namespace the host owns, so the parent joins it around clone: enter returns
  * the fd of the namespace to go back to (leave; -1 is a no-op). */

@@ -197,17 +197,9 @@ static void test_io_error(void)
 	hk_gz_free(NULL);
 }
 
-static void test_crc(void)
-{
-	TAP_EQ_INT(hk_gz_crc32(0, "123456789", 9), 0xCBF43926, "check value of '123456789'");
-	TAP_EQ_INT(hk_gz_crc32(hk_gz_crc32(0, data, 1000), data + 1000, sizeof(data) - 1000),
-		   crc32_z(0, data, sizeof(data)), "hk_gz_crc32 continues across calls");
-}
-
 int main(void)
 {
 	make_data();
-	test_crc();
 	test_valid();
 	test_refused();
 	test_io_error();
