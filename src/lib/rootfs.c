@@ -77,19 +77,6 @@ static int bind(const char *src, const char *dst, bool ro, bool file, struct hk_
 	return do_mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL, err);
 }
 
-/* bind, or with --userns the tree the parent opened for src (userns.h) */
-static int bind_src(const struct hk_ct_spec *spec, const char *src, const char *dst, bool ro,
-		    bool file, struct hk_err *err)
-{
-	int fd = hk_userns_src_fd(spec->userns, src);
-	if (fd < 0)
-		return bind(src, dst, ro, file, err);
-	int r = ensure_target(dst, file, err);
-	if (r == 0 && syscall(SYS_move_mount, fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		r = hk_err_sys(err, -errno, "mount '%s' on '%s'", src, dst);
-	return r;
-}
-
 static int setup_dev(const char *root, bool tty, int pty_slave, struct hk_err *err)
 {
 	static const struct {
@@ -161,19 +148,27 @@ static int setup_dev(const char *root, bool tty, int pty_slave, struct hk_err *e
 	return r;
 }
 
+/* RUN/<id>/{hostname,hosts,resolv.conf} onto the rootfs's /etc, resolved inside the rootfs
+ * (inroot.h): a symlinked /etc cannot aim them at the host. */
 static int setup_etc(const struct hk_ct_spec *spec, const char *root, struct hk_err *err)
 {
 	static const char *const files[] = { "hostname", "hosts", "resolv.conf" };
+	_cleanup_close_ int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0)
+		return hk_err_sys(err, -errno, "rootfs '%s'", root);
+	_cleanup_close_ int etc = hk_inroot_target(rfd, "/etc", false, err);
+	if (etc < 0)
+		return etc;
 	for (size_t i = 0; i < HK_ARRAY_SIZE(files); i++) {
-		char src[HK_PATH_MAX], dst[HK_PATH_MAX];
+		char src[HK_PATH_MAX], dst[32];
 		snprintf(src, sizeof(src), "%s/%s", spec->rundir, files[i]);
-		snprintf(dst, sizeof(dst), "%s/etc/%s", root, files[i]);
-		/* a symlink there (resolv.conf -> ../run/...) would be followed out of the
-		 * rootfs: replace it by a file */
+		snprintf(dst, sizeof(dst), "/etc/%s", files[i]);
+		/* a symlink there (resolv.conf -> ../run/...): replace it by a file */
 		struct stat st;
-		if (lstat(dst, &st) == 0 && S_ISLNK(st.st_mode))
-			unlink(dst);
-		int r = bind_src(spec, src, dst, false, true, err);
+		if (fstatat(etc, files[i], &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			unlinkat(etc, files[i], 0);
+		int r = hk_inroot_bind(root, src, hk_userns_src_fd(spec->userns, src), dst, false,
+				       true, err);
 		if (r < 0)
 			return r;
 	}

@@ -35,3 +35,20 @@ is "-v ro onto /data: read-only" \
 is "the host directory behind the link is untouched" "$(snap)" "$before"
 is "the host file keeps its content" "$(cat "$T/victim/keep")" host-original
 is "no mount left on the host's directory" "$(grep -c " $T/victim" /proc/self/mountinfo)" 0
+
+# The files hako binds onto /etc (hostname, hosts, resolv.conf): a rootfs whose /etc is a
+# symlink to a host directory gets them inside the rootfs, and the host directory keeps its
+# files (a symlinked resolv.conf there is not removed either).
+RE=$T/rootfs-etc
+cp -a "$R" "$RE"
+mkdir -p "$T/hostetc"
+ln -s /nonexistent "$T/hostetc/resolv.conf"
+echo host-hosts >"$T/hostetc/hosts"
+rm -rf "$RE/etc"
+ln -s "$T/hostetc" "$RE/etc"
+etcsnap() { (cd "$T/hostetc" && find . -printf '%p %y %s\n' | sort) 2>&1; }
+ebefore=$(etcsnap)
+is "/etc -> host dir: the container's hostname file is hako's" \
+	"$(h run --rm --hostname etcprobe --rootfs "$RE" -- cat /etc/hostname 2>&1)" etcprobe
+is "the host directory behind /etc is untouched" "$(etcsnap)" "$ebefore"
+is "its hosts file keeps its content" "$(cat "$T/hostetc/hosts")" host-hosts
