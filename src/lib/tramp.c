@@ -25,29 +25,35 @@ extern const size_t hk_tramp_bin_len;
 _Static_assert(HK_STEP_EXEC == 2 && HK_EXIT_NOEXEC == 126 && HK_EXIT_NOTFOUND == 127,
 	       "src/tramp/tramp.c hard-codes these");
 
-int hk_tramp_open(struct hk_err *err)
+int hk_sealed_memfd(const char *name, const unsigned char *bytes, size_t len,
+		    struct hk_err *err)
 {
-	int fd = memfd_create("hako-trampoline", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
 	if (fd < 0 && errno == EINVAL) /* kernels before 6.3 know no MFD_EXEC */
-		fd = memfd_create("hako-trampoline", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+		fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
-		return hk_err_sys(err, -errno, "memfd_create for hako's exec trampoline");
+		return hk_err_sys(err, -errno, "memfd_create for %s", name);
 	size_t off = 0;
-	while (off < hk_tramp_bin_len) {
-		ssize_t k = write(fd, hk_tramp_bin + off, hk_tramp_bin_len - off);
+	while (off < len) {
+		ssize_t k = write(fd, bytes + off, len - off);
 		if (k <= 0) {
 			int e = k < 0 ? -errno : -EIO;
 			close(fd);
-			return hk_err_sys(err, e, "write hako's exec trampoline");
+			return hk_err_sys(err, e, "write %s", name);
 		}
 		off += (size_t)k;
 	}
 	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
 		int e = -errno;
 		close(fd);
-		return hk_err_sys(err, e, "seal hako's exec trampoline");
+		return hk_err_sys(err, e, "seal %s", name);
 	}
 	return fd;
+}
+
+int hk_tramp_open(struct hk_err *err)
+{
+	return hk_sealed_memfd("hako-trampoline", hk_tramp_bin, hk_tramp_bin_len, err);
 }
 
 int hk_tramp_exec(int tramp_fd, int report_fd, char *const argv[], char *const envp[],

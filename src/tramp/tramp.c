@@ -18,59 +18,8 @@
 #define EXIT_NOTFOUND 127
 #define PATH_BUF 4096
 
-#if defined(__x86_64__)
-__asm__(".text\n.global _start\n_start:\n\txor %rbp, %rbp\n\tmov %rsp, %rdi\n"
-	"\tand $-16, %rsp\n\tcall tramp_main\n\thlt\n");
-
-static long sys3(long n, long a, long b, long c)
-{
-	long r;
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c)
-			 : "rcx", "r11", "memory");
-	return r;
-}
-#elif defined(__aarch64__)
-__asm__(".text\n.global _start\n_start:\n\tmov x29, #0\n\tmov x0, sp\n\tbl tramp_main\n");
-
-static long sys3(long n, long a, long b, long c)
-{
-	register long x8 __asm__("x8") = n;
-	register long x0 __asm__("x0") = a;
-	register long x1 __asm__("x1") = b;
-	register long x2 __asm__("x2") = c;
-	__asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
-	return x0;
-}
-#else
-#error "hako's trampoline: add this architecture's _start and system call"
-#endif
-
-/* the compiler may emit calls to these even in freestanding code */
-void *memset(void *d, int c, unsigned long n);
-void *memcpy(void *d, const void *s, unsigned long n);
-
-void *memset(void *d, int c, unsigned long n)
-{
-	volatile unsigned char *p = d;
-	while (n--)
-		*p++ = (unsigned char)c;
-	return d;
-}
-
-void *memcpy(void *d, const void *s, unsigned long n)
-{
-	volatile unsigned char *p = d;
-	const unsigned char *q = s;
-	while (n--)
-		*p++ = *q++;
-	return d;
-}
-
-static __attribute__((noreturn)) void sys_exit(int code)
-{
-	for (;;)
-		sys3(__NR_exit_group, code, 0, 0);
-}
+#define HK_FREESTANDING_MAIN tramp_main
+#include "sys.h"
 
 static unsigned long slen(const char *s)
 {
