@@ -19,6 +19,8 @@
 #include "base/cleanup.h"
 #include "container.h"
 #include "ct.h"
+#include "preexec.h"
+#include "security.h"
 #include "run_sec.h"
 #include "tramp.h"
 
@@ -80,38 +82,27 @@ static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
 	return 0;
 }
 
-static void child(const struct exec_opts *o, int slave, int report_fd)
+static __attribute__((noreturn)) void child(const struct exec_opts *o, int slave, int wd,
+					   const int *stdio, int report_fd)
 {
-	struct hk_err err = {};
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* hako's code inside the container's pid namespace until execve: no /proc/PID/exe,
-	 * no ptrace for the container's processes (CVE-2019-5736) */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (slave >= 0) {
-		if (hk_pty_become(slave, &err) < 0)
-			goto fail;
-	} else if (!o->interactive) {
-		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (fd >= 0)
-			dup2(fd, 0);
-	}
-	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (chdir(o->workdir ? o->workdir : "/") < 0) {
-		hk_err_sys(&err, -errno, "working directory '%s'", o->workdir);
-		goto fail;
-	}
-	environ = (char **)o->env;
-	if (hk_sec_apply(&o->sec.sec.plan, &err) < 0)
-		goto fail;
-	/* execvp through the sealed trampoline: it reports an exec failure itself */
-	hk_tramp_exec(o->tramp_fd, report_fd, o->argv, o->env, &err);
-fail:;
-	struct hk_exec_report m = { HK_STEP_SETUP, err };
-	if (write(report_fd, &m, sizeof(m)) < 0)
-		_exit(HK_EXIT_HAKO);
-	_exit(HK_EXIT_HAKO);
+	struct hk_preexec p = {
+		.argv = o->argv,
+		.env = (char *const *)o->env,
+		.pty_slave = slave,
+		.stdio = { stdio[0], stdio[1], stdio[2] },
+		.workdir = o->workdir,
+		.workdir_fd = wd,
+		.sec = NULL, /* applied by the parent before fork (do_exec) */
+		.report_fd = report_fd,
+		.tramp_fd = o->tramp_fd,
+		.go_fd = -1,
+	};
+	if (slave < 0 && !o->interactive)
+		p.stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	hk_preexec_run(&p);
 }
 
 static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
@@ -154,6 +145,21 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 	 * the command sees its terminal under /dev/pts (tty, ttyname work) */
 	if (o->tty && hk_pty_open(&master, &slave, &ctx->err) < 0)
 		return -EIO;
+	/* without -t: pipes, never our terminal */
+	int cstdio[3] = { -1, -1, -1 }, proxy[3] = { -1, -1, -1 };
+	if (!o->tty && hk_stdio_pipes(o->interactive, cstdio, proxy, &ctx->err) < 0)
+		return -EIO;
+	/* the working directory, resolved inside the container's root while we may */
+	_cleanup_close_ int wd = hk_workdir_open(o->workdir ? o->workdir : "/", false, &ctx->err);
+	if (wd < 0)
+		return wd;
+	/* The child becomes visible to the container's processes the moment it is forked: it
+	 * must hold no more than they do. So this process takes the container's restrictions
+	 * now (a fresh session keyring, capabilities, user, no_new_privs, seccomp); it only
+	 * waits, forwards signals and copies the pty from here on. */
+	if (hk_keyring_new_session(&ctx->err) < 0 ||
+	    hk_sec_apply(&o->sec.sec.plan, &ctx->err) < 0)
+		return -EPERM;
 	sigset_t set;
 	ct_fwd_sigset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
@@ -162,11 +168,14 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 		return hk_err_sys(&ctx->err, -errno, "fork");
 	if (pid == 0) {
 		close(rep[0]);
-		child(o, slave, rep[1]);
+		child(o, slave, wd, cstdio, rep[1]);
 	}
 	close(rep[1]);
 	if (slave >= 0)
 		close(slave);
+	for (int i = 0; i < 3; i++)
+		if (cstdio[i] >= 0)
+			close(cstdio[i]);
 	struct hk_exec_report m;
 	ssize_t k = read(rep[0], &m, sizeof(m));
 	close(rep[0]);
@@ -175,9 +184,10 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 		ctx->err = m.err;
 		hk_exec_report_finish(&ctx->err);
 		waitpid(pid, &status, 0);
+		hk_stdio_drain(proxy);
 		return ct_fail(ctx, hk_ct_exit_code(status));
 	}
-	return ct_wait_fwd(pid, o->tty ? master : -1, o->interactive);
+	return ct_wait_fwd(pid, o->tty ? master : -1, o->interactive, proxy);
 }
 
 int cmd_ct_exec(struct hk_ctx *ctx, int argc, char **argv)

@@ -81,8 +81,9 @@ void ct_fwd_sigset(sigset_t *set)
 		sigaddset(set, fwd[i]);
 }
 
-int ct_wait_fwd(pid_t pid, int master, bool stdin_open)
+int ct_wait_fwd(pid_t pid, int master, bool stdin_open, int *proxy)
 {
+	bool pumping = proxy && (proxy[0] >= 0 || proxy[1] >= 0 || proxy[2] >= 0);
 	sigset_t set;
 	ct_fwd_sigset(&set);
 	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
@@ -99,6 +100,13 @@ int ct_wait_fwd(pid_t pid, int master, bool stdin_open)
 				waitpid(pid, &status, 0);
 				break;
 			}
+		} else if (pumping) {
+			struct hk_err e;
+			sig = hk_stdio_proxy(proxy, sfd, &e);
+			if (sig < 0)
+				pumping = false;
+			if (sig <= 0)
+				continue;
 		} else {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof(si)) != sizeof(si))
@@ -110,6 +118,8 @@ int ct_wait_fwd(pid_t pid, int master, bool stdin_open)
 	}
 	if (sfd < 0)
 		waitpid(pid, &status, 0);
+	if (proxy)
+		hk_stdio_drain(proxy);
 	if (master >= 0) {
 		/* what the process wrote last, still in the pty */
 		fcntl(master, F_SETFL, O_NONBLOCK);

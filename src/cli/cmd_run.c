@@ -134,8 +134,14 @@ static int parse_volume(struct hk_ctx *ctx, struct run_opts *o, char *arg)
 		return cmd_usage(ctx, "run: -v '%s:%s': both paths must be absolute", arg, ct);
 	if (strstr(ct, "/..") || !strcmp(ct, "/"))
 		return cmd_usage(ctx, "run: -v: container path '%s' is not allowed", ct);
-	if (access(arg, F_OK) < 0)
+	/* resolved once, now: what the path names at this moment is what gets bound (a
+	 * symlink swapped into it later is refused, not followed) */
+	char real[PATH_MAX];
+	if (!realpath(arg, real))
 		return hk_err_sys(&ctx->err, -errno, "run: volume '%s'", arg);
+	m->host_fd = hk_bindsrc_open(real, &ctx->err);
+	if (m->host_fd < 0)
+		return hk_err_prefix(&ctx->err, "run: volume '%s'", arg);
 	m->host = arg;
 	m->ct = ct;
 	o->spec.nmounts++;
@@ -250,6 +256,9 @@ static int parse(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
 		return cmd_usage(ctx, "run: rootfs '%s' is not a directory", o->rootfs);
 	if (!strcmp(o->rootfs, "/"))
 		return cmd_usage(ctx, "run: the host's / cannot be a rootfs");
+	/* opened once; every later step uses this descriptor, never the path (rootfs.c) */
+	if (!o->image.ref && (o->spec.rootfs_fd = hk_rootfs_open(o->rootfs, &ctx->err)) < 0)
+		return hk_err_prefix(&ctx->err, "run: rootfs '%s'", o->rootfs);
 	if (i >= argc && !o->image.ref)
 		return cmd_usage(ctx, "run: missing command; hako run --rootfs DIR -- CMD [ARGS...]");
 	if (o->spec.detach && o->spec.tty)
@@ -384,12 +393,31 @@ static char *config_json(const struct run_opts *o)
 	return s;
 }
 
+/* What only the spawned init needs: the pty's slave side, the -d log, the proxy pipes'
+ * child ends, the rootfs and bind sources (held, they would pin their mounts). */
+static void close_spawn_fds(struct run_opts *o)
+{
+	int *fds[] = { &o->spec.pty_slave, &o->spec.log_fd, &o->spec.rootfs_fd, &o->spec.stdio[0],
+		       &o->spec.stdio[1], &o->spec.stdio[2] };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(fds); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+	for (size_t i = 0; i < o->spec.nmounts; i++) {
+		if (o->vols[i].host_fd >= 0)
+			close(o->vols[i].host_fd);
+		o->vols[i].host_fd = -1;
+	}
+}
+
 struct running {
 	struct hk_paths paths;
 	struct hk_store *st;
 	struct hk_ct_row row;
 	struct hk_ct_proc proc;
 	int pty_master;
+	int proxy[3]; /* without -t: hako's ends of the stdio pipes (hk_stdio_pipes) */
 };
 
 /* Everything up to a running container. On failure every trace is removed. */
@@ -454,6 +482,8 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 	r = make_files(o, rundir, err);
 	if (r == 0 && o->image.ref)
 		r = run_image_mount(ctx, x->st, &x->paths, w->id, &o->image);
+	if (r == 0 && o->image.ref && (o->spec.rootfs_fd = hk_rootfs_open(o->rootfs, err)) < 0)
+		r = o->spec.rootfs_fd;
 	if (r == 0 && (nsbase_fd = hk_nsbase_hold(nsbase, err)) < 0)
 		r = nsbase_fd;
 	if (r == 0)
@@ -462,12 +492,17 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 		r = hk_cglimits_apply(cg, &o->sec.lim, err);
 	if (r == 0 && o->spec.tty)
 		r = hk_pty_open(&x->pty_master, &o->spec.pty_slave, err);
+	else if (r == 0 && !o->spec.detach)
+		r = hk_stdio_pipes(o->spec.interactive, o->spec.stdio, x->proxy, err);
 	if (r == 0)
 		r = hk_ct_spawn(&o->spec, &x->proc, err);
-	if (o->spec.pty_slave >= 0)
-		close(o->spec.pty_slave);
-	if (o->spec.log_fd >= 0)
-		close(o->spec.log_fd);
+	/* the container exists: from now on the signals are forwarded to it (ct_wait_fwd) */
+	if (r == 0) {
+		sigset_t set;
+		ct_fwd_sigset(&set);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+	}
+	close_spawn_fds(o);
 	if (r == 0)
 		r = hk_ns_persist(x->proc.pid, nsdir, hk_ct_own_net(o->net), o->spec.userns, err);
 	if (nsbase_fd >= 0)
@@ -476,6 +511,9 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 		r = hk_netns_attach(w->name, x->proc.pid, err);
 	if (r == 0 && o->netrun.net[0])
 		r = netrun_attach(ctx, &o->netrun, x->st, &x->paths, w);
+	/* the main process has dropped its privileges before anything (hako exec) can join */
+	if (r == 0)
+		r = hk_ct_wait_prepared(&x->proc, err);
 	if (r == 0) {
 		strcpy(w->state, HK_CT_RUNNING);
 		w->pid = x->proc.pid;
@@ -502,7 +540,7 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 /* Foreground: forward signals to the init, copy the pty, until the init exits. */
 static int wait_init(struct running *x, bool tty, bool stdin_open)
 {
-	return ct_wait_fwd(x->proc.pid, tty ? x->pty_master : -1, stdin_open);
+	return ct_wait_fwd(x->proc.pid, tty ? x->pty_master : -1, stdin_open, x->proxy);
 }
 
 static int finish(struct hk_ctx *ctx, struct running *x, bool rm, int code)
@@ -521,10 +559,9 @@ struct started {
 
 static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
 {
-	struct running x = { .pty_master = -1, .proc = { .report_fd = -1, .sync_fd = -1 } };
-	sigset_t set;
-	ct_fwd_sigset(&set);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	struct running x = { .pty_master = -1,
+			     .proc = { .report_fd = -1, .sync_fd = -1 },
+			     .proxy = { -1, -1, -1 } };
 	int status = 0;
 	int r = start(ctx, o, &x);
 	if (r == 0 && hk_ct_wait_exec(&x.proc, &status, &ctx->err) < 0) {
@@ -607,6 +644,8 @@ int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
 		return hk_err_sys(&ctx->err, -ENOMEM, "run");
 	o->spec.log_fd = -1;
 	o->spec.pty_slave = -1;
+	o->spec.rootfs_fd = -1;
+	o->spec.stdio[0] = o->spec.stdio[1] = o->spec.stdio[2] = -1;
 	int r = parse(ctx, o, argc, argv);
 	if (r < 0)
 		r = ct_fail(ctx, HK_EXIT_HAKO);
@@ -619,6 +658,7 @@ int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
 	}
 	for (size_t i = 0; i < o->nenv; i++)
 		free(o->env[i]);
+	close_spawn_fds(o);
 	run_image_free(&o->image);
 	runsec_free(&o->sec);
 	free(o);

@@ -20,7 +20,8 @@ int ct_signal(const char *s);
 /* The signals a foreground run or exec blocks and forwards to its process. */
 void ct_fwd_sigset(sigset_t *set);
 /* Forward those signals (blocked by the caller) to pid and, with a pty master (>= 0; its
- * input from stdin when stdin_open), copy the pty, until pid exits; its exit code. */
-int ct_wait_fwd(pid_t pid, int master, bool stdin_open);
+ * input from stdin when stdin_open), copy the pty, until pid exits; its exit code. proxy:
+ * NULL, or hako's ends of hk_stdio_pipes, copied likewise and closed at the end. */
+int ct_wait_fwd(pid_t pid, int master, bool stdin_open, int *proxy);
 
 #endif

@@ -258,8 +258,9 @@ int runsec_userns(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec
 		r = hk_idmap_validate(&u->uid, "--uidmap", &ctx->err);
 	if (r == 0)
 		r = hk_idmap_validate(&u->gid, "--gidmap", &ctx->err);
-	if (r == 0 && spec->rootfs && spec->rootfs[0])
-		r = hk_userns_prepare_rootfs(u, spec->rootfs, &ctx->err);
+	if (r == 0 && spec->rootfs && spec->rootfs[0] && spec->rootfs_fd >= 0)
+		r = hk_userns_prepare_rootfs(u, spec->rootfs_fd, spec->rootfs,
+					     &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "run");
 	spec->userns = u;

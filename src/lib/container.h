@@ -45,10 +45,12 @@ enum hk_step {
 	HK_STEP_READY = 0, /* not a failure: namespaces and mounts are in place */
 	HK_STEP_SETUP = 1, /* any mount/namespace set-up step: 125 */
 	HK_STEP_EXEC = 2,  /* execve of the command: 126/127 */
+	HK_STEP_PREPARED = 3, /* not a failure: the main process is ready to exec (preexec.h) */
 };
 
 struct hk_mountspec {
 	char *host;
+	int host_fd; /* host opened once (O_PATH, no symlink followed after realpath) */
 	char *ct;
 	bool ro;
 	bool idmap; /* -v ...:idmap, with --userns: an idmapped mount of host (userns.h) */
@@ -59,7 +61,8 @@ struct hk_ct_spec {
 	char id[HK_CT_ID_LEN + 1];
 	char name[HK_CT_NAME_MAX + 1];
 	char hostname[65];
-	const char *rootfs; /* absolute, resolved */
+	const char *rootfs; /* absolute, resolved (for messages: rootfs_fd is what is used) */
+	int rootfs_fd;	    /* the rootfs directory, opened once (hk_rootfs_open) */
 	char **argv;	    /* NULL-terminated */
 	char **env;	    /* NULL-terminated, K=V (PATH, HOSTNAME, TERM, HOME defaults added) */
 	const char *workdir;
@@ -75,6 +78,7 @@ struct hk_ct_spec {
 	const char *cgroup; /* relative cgroup path, "hako/<id>" */
 	int log_fd;	    /* -d: stdout/stderr of the container, -1 otherwise */
 	int pty_slave;	    /* -t: the slave side, -1 otherwise */
+	int stdio[3];	    /* without -t or -d: proxy pipes for 0, 1, 2 (-1: as hako's) */
 	const struct hk_ct_sec *sec; /* ctsec.h: caps, seccomp, masks, --read-only; NULL: none */
 	struct hk_userns *userns; /* userns.h: --userns maps, idmapped root; NULL: none */
 };
@@ -103,13 +107,20 @@ uint64_t hk_proc_start_time(pid_t pid);
 /* Is pid alive and the same process (start_time matches; 0 skips the check)? */
 bool hk_proc_alive(pid_t pid, uint64_t start_time);
 
-/* init.c: run as PID 1: fork the main process (main_fn runs in it and must exec), then reap
- * and forward signals until the main process exits. Never returns. */
-typedef void (*hk_main_fn)(void *arg);
-void hk_init_run(hk_main_fn main_fn, void *arg) __attribute__((noreturn));
+/* spawn.c, after hk_ct_spawn and before hk_ct_start: wait until the main process has
+ * applied its restrictions (it reports HK_STEP_PREPARED) or failed. */
+int hk_ct_wait_prepared(struct hk_ct_proc *p, struct hk_err *err);
 
-/* rootfs.c: in the child's new mount namespace, make every mount and pivot_root. */
-int hk_rootfs_setup(const struct hk_ct_spec *spec, struct hk_err *err);
+/* rootfs.c: open path (absolute, as realpath() made it) once: O_PATH, no symlink followed
+ * (one swapped in after realpath() fails: ELOOP), a directory, not the host's /. */
+int hk_rootfs_open(const char *path, struct hk_err *err);
+/* Open a bind source the same way (any file type). */
+int hk_bindsrc_open(const char *path, struct hk_err *err);
+/* rootfs.c: in the child's new mount namespace, make every mount and pivot_root. trees:
+ * the rootfs and bind sources as detached trees (userns.h), u->target_fd the run directory
+ * to mount the rootfs on. */
+int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees,
+		    struct hk_err *err);
 /* RUN/ns: a private bind mount of itself while containers have namespaces bound in it (a
  * mount namespace file cannot be bound where the bind would propagate). hk_nsbase_hold makes
  * it so and returns a descriptor holding a shared lock on it: keep it open until the new
@@ -146,5 +157,14 @@ int hk_pty_become(int slave, struct hk_err *err);
  * restored on return. SIGWINCH resizes master. */
 int hk_pty_proxy(int master, bool forward_stdin, int sigfd, struct hk_err *err);
 void hk_pty_copy_winsize(int from, int to);
+/* Without -t the operator's terminal is never handed to a container (Docker proxies too):
+ * for each of hako's 0, 1, 2 that is a terminal (0 only when in), a CLOEXEC pipe, child[i]
+ * for the container, parent[i] for hako; -1 where hako's own fd is passed as it is. */
+int hk_stdio_pipes(bool in, int child[3], int parent[3], struct hk_err *err);
+/* Copy hako's terminal to parent[0] and parent[1], parent[2] to hako's 1, 2 until a signal
+ * arrives on sigfd: returns its number (as hk_pty_proxy). Pipes at EOF are closed and set
+ * to -1. hk_stdio_drain: after the process ended, what is left; closes them all. */
+int hk_stdio_proxy(int fds[3], int sigfd, struct hk_err *err);
+void hk_stdio_drain(int fds[3]);
 
 #endif

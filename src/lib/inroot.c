@@ -28,6 +28,11 @@ static int in_root(int root_fd, const char *rel)
 	return fd >= 0 ? fd : -errno;
 }
 
+int hk_inroot_open(int root_fd, const char *path)
+{
+	return in_root(root_fd, path);
+}
+
 /*
  * Create the first missing component of want (relative to the root). Returns 0 when
  * something was created, 1 when want was rewritten through a dangling symlink, or a

@@ -19,6 +19,10 @@
  * its target created there. Returns the fd or a negative errno with err set. */
 int hk_inroot_target(int root_fd, const char *path, bool file, struct hk_err *err);
 
+/* Open path (as seen in the container) under root_fd as an O_PATH descriptor, creating
+ * nothing; /proc magic links are not followed (ELOOP). fd or a negative errno. */
+int hk_inroot_open(int root_fd, const char *path);
+
 /* Bind src (a host path) onto path inside root (a host directory), recursively; ro makes it
  * read-only, submounts too. src_fd >= 0: move that detached mount tree (open_tree) there
  * instead, as it is (--userns, userns.h). */

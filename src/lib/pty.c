@@ -125,3 +125,76 @@ int hk_pty_proxy(int master, bool forward_stdin, int sigfd, struct hk_err *err)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	return ret;
 }
+
+int hk_stdio_pipes(bool in, int child[3], int parent[3], struct hk_err *err)
+{
+	for (int i = 0; i < 3; i++)
+		child[i] = parent[i] = -1;
+	for (int i = 0; i < 3; i++) {
+		if ((i == 0 && !in) || !isatty(i))
+			continue;
+		int p[2];
+		if (pipe2(p, O_CLOEXEC) < 0) {
+			int e = -errno;
+			for (int j = 0; j < i; j++) {
+				if (child[j] >= 0)
+					close(child[j]);
+				if (parent[j] >= 0)
+					close(parent[j]);
+			}
+			return hk_err_sys(err, e, "pipe for fd %d", i);
+		}
+		child[i] = i == 0 ? p[0] : p[1];
+		parent[i] = i == 0 ? p[1] : p[0];
+	}
+	return 0;
+}
+
+int hk_stdio_proxy(int fds[3], int sigfd, struct hk_err *err)
+{
+	for (;;) {
+		struct pollfd pf[4] = { { sigfd, POLLIN, 0 },
+					{ fds[0] >= 0 ? STDIN_FILENO : -1, POLLIN, 0 },
+					{ fds[1], POLLIN, 0 },
+					{ fds[2], POLLIN, 0 } };
+		if (poll(pf, 4, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return hk_err_sys(err, -errno, "poll");
+		}
+		if (pf[1].revents & (POLLIN | POLLHUP | POLLERR) && !copy(STDIN_FILENO, fds[0])) {
+			close(fds[0]); /* EOF on the terminal: EOF for the container */
+			fds[0] = -1;
+		}
+		for (int i = 1; i < 3; i++) {
+			if (pf[i + 1].revents & (POLLIN | POLLHUP | POLLERR) && !copy(fds[i], i)) {
+				close(fds[i]);
+				fds[i] = -1;
+			}
+		}
+		if (pf[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sigfd, &si, sizeof(si)) == sizeof(si))
+				return (int)si.ssi_signo;
+		}
+	}
+}
+
+void hk_stdio_drain(int fds[3])
+{
+	for (int i = 0; i < 3; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (i > 0) {
+			/* not blocking: a process left behind (exec's) may hold the pipe */
+			fcntl(fds[i], F_SETFL, O_NONBLOCK);
+			char buf[8192];
+			ssize_t k;
+			while ((k = read(fds[i], buf, sizeof(buf))) > 0)
+				if (write(i, buf, (size_t)k) < 0)
+					break;
+		}
+		close(fds[i]);
+		fds[i] = -1;
+	}
+}

@@ -2,16 +2,22 @@
 /*
  * The container's mounts, made by its init in its new mount namespace before pivot_root:
  *   / made rprivate first, so nothing mounted here propagates back to the host (the seed's
- *   --make-rslave lesson; private also keeps the host's later mounts out), the rootfs bound
- *   onto itself (pivot_root needs a mount point), /proc, /sys read-only, a minimal /dev on
- *   tmpfs (never the host's), /etc/{hostname,hosts,resolv.conf} bound from the run dir, the
- *   -v binds, then pivot_root.
+ *   --make-rslave lesson; private also keeps the host's later mounts out); the rootfs as
+ *   the detached tree the parent cloned from the directory it opened and checked once
+ *   (hk_rootfs_open), moved onto the container's run directory; /proc, /sys read-only, a
+ *   minimal /dev on a fresh tmpfs (never the host's), /etc/{hostname,hosts,resolv.conf}
+ *   from the run dir, the -v binds, then pivot_root.
+ * Nothing is looked up by a rootfs path: every step goes through the tree's fd and the fds
+ * of its directories; /proc, /sys and /dev must be directories (a symlink is refused) and
+ * every other target is resolved inside the root (inroot.h). Whoever can write the rootfs
+ * or its parents cannot swap what hako mounts on.
  */
 #include "container.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -34,123 +40,160 @@ static int do_mount(const char *src, const char *dst, const char *fs, unsigned l
 	return 0;
 }
 
-/* Make sure a mount target exists: a directory, or an empty file for a file source. */
-static int ensure_target(const char *dst, bool file, struct hk_err *err)
+/* "/proc/self/fd/N" for a descriptor: a mount target or source without a second lookup. */
+#define FD_PATH(buf, fd) (snprintf((buf), sizeof(buf), "/proc/self/fd/%d", (fd)), (buf))
+
+/* name (one component) in the directory rfd as a mount point: a directory, created when
+ * missing; a symlink there is refused, whatever it points to (finding 14 of the review:
+ * /proc, /sys, /dev must be the container's own). O_PATH fd or negative errno. */
+static int mount_point(int rfd, const char *name, struct hk_err *err)
 {
 	struct stat st;
-	if (lstat(dst, &st) == 0)
-		return 0;
-	char parent[HK_PATH_MAX];
-	snprintf(parent, sizeof(parent), "%s", dst);
-	char *slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = 0;
-		int r = hk_mkdir_p(parent, 0755);
-		if (r < 0)
-			return hk_err_sys(err, r, "mkdir '%s'", parent);
+	if (fstatat(rfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			return hk_err_sys(err, -errno, "/%s", name);
+		if (mkdirat(rfd, name, 0755) < 0 && errno != EEXIST)
+			return hk_err_sys(err, -errno, "mkdir /%s", name);
+	} else if (S_ISLNK(st.st_mode)) {
+		return hk_err_set(err, -ELOOP, "/%s is a symbolic link: refused (a rootfs's /%s "
+				  "must be a directory)", name, name);
 	}
-	if (!file) {
-		if (mkdir(dst, 0755) < 0 && errno != EEXIST)
-			return hk_err_sys(err, -errno, "mkdir '%s'", dst);
-		return 0;
-	}
-	int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	int fd = openat(rfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return hk_err_sys(err, -errno, "create '%s'", dst);
-	close(fd);
+		return hk_err_sys(err, -errno, "/%s", name);
+	return fd;
+}
+
+/* A detached tree of a host path (trusted: hako's own choice), moved onto the fd target. */
+static int bind_tree(const char *src, int target, bool ro, struct hk_err *err)
+{
+	_cleanup_close_ int t = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+					     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (t < 0)
+		return hk_err_sys(err, -errno, "open_tree '%s'", src);
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	if (ro && mount_setattr(t, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return hk_err_sys(err, -errno, "read-only '%s'", src);
+	if (move_mount(t, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return hk_err_sys(err, -errno, "bind '%s'", src);
 	return 0;
 }
 
-static int bind(const char *src, const char *dst, bool ro, bool file, struct hk_err *err)
+/* A fresh filesystem (fsopen/fsmount) on the fd target; its root as an fd (ret_root) when
+ * asked. */
+static int new_fs(const char *type, const char *const *opts, unsigned attrs, int target,
+		  int *ret_root, struct hk_err *err)
 {
-	int r = ensure_target(dst, file, err);
-	if (r < 0)
-		return r;
-	r = do_mount(src, dst, NULL, MS_BIND | MS_REC, NULL, err);
-	if (r < 0 || !ro)
-		return r;
-	/* MS_REC is ignored by a bind remount: only mount_setattr(AT_RECURSIVE) also makes the
-	 * submounts of an rbind read-only (Linux >= 5.12); remount is the fallback */
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
-	if (mount_setattr(AT_FDCWD, dst, AT_RECURSIVE, &attr, sizeof(attr)) == 0)
-		return 0;
-	return do_mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL, err);
+	_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return hk_err_sys(err, -errno, "fsopen %s", type);
+	for (const char *const *o = opts; o && *o; o += 2)
+		if (fsconfig(fs, o[1] ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o[0], o[1], 0) < 0)
+			return hk_err_sys(err, -errno, "%s: option %s", type, o[0]);
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return hk_err_sys(err, -errno, "mount %s", type);
+	int m = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	if (m < 0)
+		return hk_err_sys(err, -errno, "mount %s", type);
+	if (move_mount(m, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		int e = -errno;
+		close(m);
+		return hk_err_sys(err, e, "attach %s", type);
+	}
+	if (ret_root)
+		*ret_root = m;
+	else
+		close(m);
+	return 0;
 }
 
-static int setup_dev(const char *root, bool tty, int pty_slave, struct hk_err *err)
+/* A minimal /dev on a fresh tmpfs: everything below is made relative to its root fd, so
+ * nothing in the rootfs (or a concurrent change to it) can redirect a node or a mount. */
+static int setup_dev(int rfd, bool tty, int pty_slave, struct hk_err *err)
 {
 	static const struct {
 		const char *name;
 		unsigned maj, min;
 	} nodes[] = { { "null", 1, 3 },	   { "zero", 1, 5 }, { "full", 1, 7 },
 		      { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 } };
-	char dev[HK_PATH_MAX], p[HK_PATH_MAX + 64];
-	snprintf(dev, sizeof(dev), "%s/dev", root);
-	int r = ensure_target(dev, false, err);
-	if (r == 0)
-		r = do_mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=65536k",
-			     err);
+	static const char *const tmpfs_opts[] = { "mode", "755", "size", "65536k", NULL };
+	char p[64];
+	_cleanup_close_ int target = mount_point(rfd, "dev", err), dev = -1;
+	if (target < 0)
+		return target;
+	int r = new_fs("tmpfs", tmpfs_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, target, &dev,
+		       err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < HK_ARRAY_SIZE(nodes); i++) {
-		snprintf(p, sizeof(p), "%s/%s", dev, nodes[i].name);
-		if (mknod(p, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0) {
-			/* in a user namespace mknod is refused: bind the host's node */
-			char host[64];
-			if (errno != EPERM)
-				return hk_err_sys(err, -errno, "mknod '%s'", p);
-			snprintf(host, sizeof(host), "/dev/%s", nodes[i].name);
-			r = bind(host, p, false, true, err);
-			if (r < 0)
-				return r;
+		const char *n = nodes[i].name;
+		if (mknodat(dev, n, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) == 0) {
+			fchmodat(dev, n, 0666, 0); /* umask */
 			continue;
 		}
-		chmod(p, 0666); /* umask */
+		/* in a user namespace mknod is refused: bind the host's node */
+		if (errno != EPERM)
+			return hk_err_sys(err, -errno, "mknod /dev/%s", n);
+		_cleanup_close_ int f = openat(dev, n, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+					       0666);
+		if (f < 0)
+			return hk_err_sys(err, -errno, "create /dev/%s", n);
+		char host[32];
+		snprintf(host, sizeof(host), "/dev/%s", n);
+		r = bind_tree(host, f, false, err);
+		if (r < 0)
+			return r;
 	}
-	snprintf(p, sizeof(p), "%s/pts", dev);
-	mkdir(p, 0755);
-	r = do_mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC,
-		     "newinstance,ptmxmode=0666,mode=0620", err);
-	if (r < 0)
-		return r;
 	static const char *const links[][2] = { { "pts/ptmx", "ptmx" },
 						{ "/proc/self/fd", "fd" },
 						{ "/proc/self/fd/0", "stdin" },
 						{ "/proc/self/fd/1", "stdout" },
 						{ "/proc/self/fd/2", "stderr" } };
-	for (size_t i = 0; i < HK_ARRAY_SIZE(links); i++) {
-		snprintf(p, sizeof(p), "%s/%s", dev, links[i][1]);
-		if (symlink(links[i][0], p) < 0)
-			return hk_err_sys(err, -errno, "symlink '%s'", p);
+	for (size_t i = 0; i < HK_ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i][0], dev, links[i][1]) < 0)
+			return hk_err_sys(err, -errno, "symlink /dev/%s", links[i][1]);
+	static const struct {
+		const char *dir, *type, *data;
+		unsigned long flags;
+		mode_t mode;
+	} subs[] = {
+		{ "pts", "devpts", "newinstance,ptmxmode=0666,mode=0620", MS_NOSUID | MS_NOEXEC,
+		  0755 },
+		{ "shm", "tmpfs", "mode=1777,size=65536k", MS_NOSUID | MS_NODEV | MS_NOEXEC, 01777 },
+		{ "mqueue", "mqueue", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, 0755 },
+	};
+	for (size_t i = 0; i < HK_ARRAY_SIZE(subs); i++) {
+		if (mkdirat(dev, subs[i].dir, subs[i].mode) < 0)
+			return hk_err_sys(err, -errno, "mkdir /dev/%s", subs[i].dir);
+		_cleanup_close_ int d = openat(dev, subs[i].dir,
+					       O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (d < 0)
+			return hk_err_sys(err, -errno, "/dev/%s", subs[i].dir);
+		if (mount(subs[i].type, FD_PATH(p, d), subs[i].type, subs[i].flags, subs[i].data) <
+		    0)
+			return hk_err_sys(err, -errno, "mount %s on /dev/%s", subs[i].type,
+					  subs[i].dir);
 	}
-	snprintf(p, sizeof(p), "%s/shm", dev);
-	mkdir(p, 01777);
-	r = do_mount("shm", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k",
-		     err);
-	if (r < 0)
-		return r;
-	snprintf(p, sizeof(p), "%s/mqueue", dev);
-	mkdir(p, 0755);
-	r = do_mount("mqueue", p, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
-	if (r < 0)
-		return r;
 	if (tty && pty_slave >= 0) {
 		/* by path: the fd's mount is the caller's mount namespace's, not ours (EINVAL) */
-		char fdp[64], src[HK_PATH_MAX] = "";
-		snprintf(fdp, sizeof(fdp), "/proc/self/fd/%d", pty_slave);
-		ssize_t k = readlink(fdp, src, sizeof(src) - 1);
+		char src[HK_PATH_MAX] = "";
+		ssize_t k = readlink(FD_PATH(p, pty_slave), src, sizeof(src) - 1);
 		if (k <= 0)
-			return hk_err_sys(err, -errno, "readlink '%s'", fdp);
+			return hk_err_sys(err, -errno, "readlink '%s'", p);
 		src[k] = 0;
-		snprintf(p, sizeof(p), "%s/console", dev);
-		r = bind(src, p, false, true, err);
+		_cleanup_close_ int f = openat(dev, "console",
+					       O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (f < 0)
+			return hk_err_sys(err, -errno, "create /dev/console");
+		r = bind_tree(src, f, false, err);
 	}
 	return r;
 }
 
 /* RUN/<id>/{hostname,hosts,resolv.conf} onto the rootfs's /etc, resolved inside the rootfs
  * (inroot.h): a symlinked /etc cannot aim them at the host. */
-static int setup_etc(const struct hk_ct_spec *spec, const char *root, struct hk_err *err)
+static int setup_etc(const struct hk_ct_spec *spec, const struct hk_userns *trees,
+		     const char *root, struct hk_err *err)
 {
 	static const char *const files[] = { "hostname", "hosts", "resolv.conf" };
 	_cleanup_close_ int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -167,8 +210,8 @@ static int setup_etc(const struct hk_ct_spec *spec, const char *root, struct hk_
 		struct stat st;
 		if (fstatat(etc, files[i], &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
 			unlinkat(etc, files[i], 0);
-		int r = hk_inroot_bind(root, src, hk_userns_src_fd(spec->userns, src), dst, false,
-				       true, err);
+		int r = hk_inroot_bind(root, src, hk_userns_src_fd(trees, src), dst, false, true,
+				       err);
 		if (r < 0)
 			return r;
 	}
@@ -203,46 +246,47 @@ static int pivot(const char *root, struct hk_err *err)
 	return 0;
 }
 
-int hk_rootfs_setup(const struct hk_ct_spec *spec, struct hk_err *err)
+int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees,
+		    struct hk_err *err)
 {
-	const char *root = spec->rootfs;
-	char p[HK_PATH_MAX], fdroot[64];
+	char root[64], p[64];
 	int r = do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err);
-	if (r == 0) /* --userns: the tree the parent opened, then reached as /proc/self/fd/N */
-		r = hk_userns_mount_root(spec->userns, root, fdroot, sizeof(fdroot), err);
-	if (r == 1)
-		root = fdroot;
-	else if (r == 0)
-		r = do_mount(root, root, NULL, MS_BIND | MS_REC, NULL, err);
-	if (r < 0)
-		return r;
-	snprintf(p, sizeof(p), "%s/proc", root);
-	r = ensure_target(p, false, err);
+	/* the rootfs tree the parent opened (once, from the checked fd) onto the run dir; from
+	 * here on the root is reached only through that tree's fd */
 	if (r == 0)
-		r = do_mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
+		r = hk_userns_mount_root(trees, spec->rundir, root, sizeof(root), err);
 	if (r < 0)
 		return r;
-	snprintf(p, sizeof(p), "%s/sys", root);
-	r = ensure_target(p, false, err);
+	_cleanup_close_ int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0)
+		return hk_err_sys(err, -errno, "open the rootfs tree");
+	_cleanup_close_ int proc = mount_point(rfd, "proc", err), sys = -1;
+	if (proc < 0)
+		return proc;
+	r = do_mount("proc", FD_PATH(p, proc), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
+		     err);
 	if (r < 0)
-		return r;
+		return hk_err_prefix(err, "/proc");
+	sys = mount_point(rfd, "sys", err);
+	if (sys < 0)
+		return sys;
 	unsigned long sysfl = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
 	/* sysfs belongs to a network namespace; sharing the host's (--net host/netns:) it
 	 * cannot be mounted anew: bind the host's read-only instead */
-	if (mount("sysfs", p, "sysfs", sysfl, NULL) < 0) {
-		r = bind("/sys", p, true, false, err);
+	if (mount("sysfs", FD_PATH(p, sys), "sysfs", sysfl, NULL) < 0) {
+		r = bind_tree("/sys", sys, true, err);
 		if (r < 0)
 			return r;
 	}
-	r = setup_dev(root, spec->tty, spec->pty_slave, err);
+	r = setup_dev(rfd, spec->tty, spec->pty_slave, err);
 	if (r == 0)
-		r = setup_etc(spec, root, err);
+		r = setup_etc(spec, trees, root, err);
 	for (size_t i = 0; r == 0 && i < spec->nmounts; i++) {
 		struct stat st;
 		const char *src = spec->mounts[i].host;
-		int fd = hk_userns_src_fd(spec->userns, src);
-		if ((fd >= 0 ? fstat(fd, &st) : stat(src, &st)) < 0)
-			return hk_err_sys(err, -errno, "volume '%s'", src);
+		int fd = hk_userns_src_fd(trees, src);
+		if (fd < 0 || fstat(fd, &st) < 0)
+			return hk_err_sys(err, fd < 0 ? -EBADF : -errno, "volume '%s'", src);
 		/* resolved inside the rootfs: a symlink there cannot aim the bind out (inroot.h) */
 		r = hk_inroot_bind(root, src, fd, spec->mounts[i].ct, spec->mounts[i].ro,
 				   !S_ISDIR(st.st_mode), err);
@@ -250,6 +294,42 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, struct hk_err *err)
 	if (r < 0)
 		return r;
 	return pivot(root, err);
+}
+
+static int open_once(const char *path, int flags, struct hk_err *err)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC | flags,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (fd >= 0)
+		return fd;
+	if (errno == ELOOP)
+		return hk_err_set(err, -ELOOP, "'%s' changed into a symbolic link while hako "
+				  "was starting (refused)", path);
+	return hk_err_sys(err, -errno, "'%s'", path);
+}
+
+int hk_rootfs_open(const char *path, struct hk_err *err)
+{
+	int fd = open_once(path, O_DIRECTORY, err);
+	if (fd < 0)
+		return fd;
+	struct stat st, host;
+	if (fstat(fd, &st) < 0 || stat("/", &host) < 0) {
+		int e = -errno;
+		close(fd);
+		return hk_err_sys(err, e, "'%s'", path);
+	}
+	if (st.st_dev == host.st_dev && st.st_ino == host.st_ino) {
+		close(fd);
+		return hk_err_set(err, -EINVAL, "the host's / cannot be a rootfs");
+	}
+	return fd;
+}
+
+int hk_bindsrc_open(const char *path, struct hk_err *err)
+{
+	return open_once(path, 0, err);
 }
 
 int hk_nsbase_hold(const char *dir, struct hk_err *err)

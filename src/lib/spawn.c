@@ -26,21 +26,16 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
-#include "fstree.h"
 #include "ctsec.h"
+#include "fstree.h"
+#include "initbin.h"
+#include "preexec.h"
 #include "tramp.h"
 #include "userns.h"
 
 struct report {
 	int step;
 	struct hk_err err;
-};
-
-struct child {
-	const struct hk_ct_spec *spec;
-	int report_fd;
-	int tramp_fd; /* the sealed exec trampoline (tramp.h) */
-	int sync_fd;  /* the parent's go: it has persisted our namespaces */
 };
 
 _Static_assert(sizeof(struct report) == sizeof(struct hk_exec_report), "tramp.h's report");
@@ -86,52 +81,6 @@ bool hk_proc_alive(pid_t pid, uint64_t start_time)
 	return st != 0 && (start_time == 0 || st == start_time);
 }
 
-/* The main process (PID 2): stdio, working directory, environment, execve. */
-static void main_fn(void *arg)
-{
-	struct child *c = arg;
-	const struct hk_ct_spec *spec = c->spec;
-	struct hk_err err = {};
-	if (spec->tty) {
-		if (hk_pty_become(spec->pty_slave, &err) < 0)
-			goto fail;
-	} else {
-		if (!spec->interactive) {
-			int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-			if (fd >= 0)
-				dup2(fd, 0);
-		}
-		if (spec->log_fd >= 0) {
-			dup2(spec->log_fd, 1);
-			dup2(spec->log_fd, 2);
-		}
-	}
-	/* every other fd closes at execve (the report pipe too: EOF tells success) */
-	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-	const char *wd = spec->workdir ? spec->workdir : "/";
-	if (chdir(wd) < 0 && (hk_mkdir_p(wd, 0755) < 0 || chdir(wd) < 0)) {
-		hk_err_sys(&err, -errno, "working directory '%s'", wd);
-		goto fail;
-	}
-	environ = spec->env;
-	/* capabilities, no_new_privs, seccomp: the last steps before execve (security.h) */
-	if (spec->sec && hk_sec_apply(&spec->sec->plan, &err) < 0)
-		goto fail;
-	/* all of the above ran while the parent persisted our namespaces; the command starts
-	 * only now, so one that exits at once cannot take them away first */
-	char go;
-	if (read(c->sync_fd, &go, 1) != 1)
-		_exit(HK_EXIT_HAKO); /* the parent gave up */
-	/* execvp through the sealed trampoline: it reports an exec failure itself */
-	hk_tramp_exec(c->tramp_fd, c->report_fd, spec->argv, spec->env, &err);
-fail:
-	report(c->report_fd, HK_STEP_SETUP, &err);
-	/* the namespaces must outlive the parent's persisting them (its go, or EOF after it) */
-	if (read(c->sync_fd, &go, 1) < 0)
-		_exit(HK_EXIT_HAKO);
-	_exit(HK_EXIT_HAKO);
-}
-
 /* A new network namespace starts with lo down; Docker and every peer bring it up. */
 static void lo_up(void)
 {
@@ -147,8 +96,37 @@ static void lo_up(void)
 	close(s);
 }
 
-static void child(const struct hk_ct_spec *spec, pid_t parent, int sync_fd, int report_fd,
-		  int netns_fd)
+/* The main process (PID 2): its stdio, then the shared pre-exec steps (preexec.h). */
+static __attribute__((noreturn)) void main_fn(const struct hk_ct_spec *spec, int report_fd,
+					       int sync_fd, int tramp_fd)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	struct hk_preexec p = {
+		.argv = spec->argv,
+		.env = spec->env,
+		.pty_slave = spec->tty ? spec->pty_slave : -1,
+		.stdio = { spec->stdio[0], spec->stdio[1], spec->stdio[2] },
+		.workdir = spec->workdir,
+		.mkdir_workdir = true,
+		.workdir_fd = -1,
+		.sec = spec->sec ? &spec->sec->plan : NULL,
+		.report_fd = report_fd,
+		.tramp_fd = tramp_fd,
+		.go_fd = sync_fd,
+	};
+	if (!spec->interactive)
+		p.stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (spec->log_fd >= 0)
+		p.stdio[1] = p.stdio[2] = spec->log_fd;
+	hk_preexec_run(&p);
+}
+
+static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, int sync_fd,
+		  int report_fd, int netns_fd)
 {
 	struct hk_err err = {};
 	char c;
@@ -156,15 +134,29 @@ static void child(const struct hk_ct_spec *spec, pid_t parent, int sync_fd, int 
 	 * killed at any point leaves no orphan container, only a row the next command fixes.
 	 * (getppid() is 0 across the pid namespace; a parent that died before this prctl is
 	 * seen below as EOF on the sync pipe.) */
-	(void)parent;
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		_exit(HK_EXIT_HAKO);
 	if (read(sync_fd, &c, 1) != 1)
 		_exit(HK_EXIT_HAKO); /* the parent gave up */
+	/* a session of its own (no controlling terminal: the operator's stays out of reach)
+	 * and no keyring of the operator's */
+	if (setsid() < 0) {
+		hk_err_sys(&err, -errno, "setsid");
+		goto fail;
+	}
+	if (hk_keyring_new_session(&err) < 0)
+		goto fail;
+	/* where the rootfs tree goes: the run directory, trusted (0700, root's), opened
+	 * before --userns's id change */
+	trees->target_fd = open(spec->rundir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (trees->target_fd < 0) {
+		hk_err_sys(&err, -errno, "open '%s'", spec->rundir);
+		goto fail;
+	}
 	/* --userns: the maps are written; become container root (an id change clears the
 	 * parent-death signal: set it again) */
-	if (spec->userns && (hk_userns_enter(spec->userns, spec->rootfs, &err) < 0 ||
-			     prctl(PR_SET_PDEATHSIG, SIGKILL) < 0))
+	if (spec->userns &&
+	    (hk_userns_become_root(&err) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0))
 		goto fail;
 	if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0) {
 		hk_err_sys(&err, -errno, "join network namespace '%s'", spec->netns);
@@ -180,23 +172,35 @@ static void child(const struct hk_ct_spec *spec, pid_t parent, int sync_fd, int 
 		hk_err_sys(&err, -errno, "sethostname '%s'", spec->hostname);
 		goto fail;
 	}
-	if (hk_rootfs_setup(spec, &err) < 0) {
+	if (hk_rootfs_setup(spec, trees, &err) < 0) {
 		hk_err_prefix(&err, "rootfs '%s'", spec->rootfs);
 		goto fail;
 	}
 	if (hk_ctsec_mounts(spec->sec, &err) < 0)
 		goto fail;
-	/* the init runs hako's code: nothing in the container may open /proc/1/exe (the hako
-	 * binary) or ptrace it (CVE-2019-5736) */
+	/* hako's code until the exec below: nothing in the container may open /proc/1/exe
+	 * (the hako binary) or ptrace it (CVE-2019-5736) */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	int tramp_fd = hk_tramp_open(&err);
 	if (tramp_fd < 0)
 		goto fail;
 	report(report_fd, HK_STEP_READY, NULL);
-	/* the main process prepares (stdio, working directory, capabilities, seccomp) while
-	 * the parent persists our namespaces, and waits for its go on sync_fd to exec */
-	struct child arg = { spec, report_fd, tramp_fd, sync_fd };
-	hk_init_run(main_fn, &arg);
+	/* every signal blocked from here on: none is lost or kills us before hako-init waits */
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	pid_t main_pid = fork();
+	if (main_pid < 0) {
+		hk_err_sys(&err, -errno, "fork the main process");
+		goto fail;
+	}
+	if (main_pid == 0)
+		main_fn(spec, report_fd, sync_fd, tramp_fd);
+	/* PID 1 keeps nothing of hako's: CAP_KILL, no_new_privs, a five-call filter */
+	hk_init_become(main_pid, &err);
+	report(report_fd, HK_STEP_SETUP, &err);
+	kill(main_pid, SIGKILL);
+	_exit(HK_EXIT_HAKO);
 fail:
 	report(report_fd, HK_STEP_SETUP, &err);
 	_exit(HK_EXIT_HAKO);
@@ -238,26 +242,34 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 		flags |= CLONE_NEWNET;
 	if (spec->userns)
 		flags |= CLONE_NEWUSER;
-	/* userns.h: the bind sources opened here; a shared network namespace joined around
-	 * clone */
-	int r = spec->userns ? hk_userns_open_sources(spec->userns, spec, err) : 0, oldnet = -1;
+	/* userns.h: the rootfs and bind sources opened here as detached trees, with or without
+	 * --userns (the init never looks a host path up by name); a shared network namespace
+	 * joined around clone */
+	struct hk_userns local;
+	hk_userns_init(&local);
+	struct hk_userns *trees = spec->userns ? spec->userns : &local;
+	int r = hk_userns_open_sources(trees, spec, err), oldnet = -1;
 	if (r == 0 && spec->userns && netns_fd >= 0)
 		r = oldnet = hk_userns_netns_enter(netns_fd, err);
 	if (r < 0) {
 		int fds[] = { sync[0], sync[1], rep[0], rep[1] };
 		for (size_t i = 0; i < HK_ARRAY_SIZE(fds); i++)
 			close(fds[i]);
+		hk_userns_close_trees(trees);
+		hk_userns_close(&local);
 		return r;
 	}
-	pid_t self = getpid();
 	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
 	if (pid == 0) {
 		close(sync[1]);
 		close(rep[0]);
-		child(spec, self, sync[0], rep[1], spec->userns ? -1 : netns_fd);
+		child(spec, trees, sync[0], rep[1], spec->userns ? -1 : netns_fd);
 	}
 	int e = errno;
 	hk_userns_netns_leave(oldnet);
+	/* the init has its own copies: ours would pin the trees' mounts for as long as we run */
+	hk_userns_close_trees(trees);
+	hk_userns_close(&local);
 	close(sync[0]);
 	close(rep[1]);
 	if (pid < 0) {
@@ -296,6 +308,18 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 	ret->sync_fd = sync[1];
 	ret->start_time = hk_proc_start_time(pid);
 	return 0;
+}
+
+int hk_ct_wait_prepared(struct hk_ct_proc *p, struct hk_err *err)
+{
+	struct report m;
+	int k = read_report(p->report_fd, &m);
+	if (k <= 0)
+		return hk_err_set(err, -EIO, "the container's main process died during set-up");
+	if (m.step == HK_STEP_PREPARED)
+		return 0;
+	*err = m.err;
+	return err->code ? err->code : -EIO;
 }
 
 int hk_ct_start(struct hk_ct_proc *p, struct hk_err *err)

@@ -37,6 +37,18 @@ void hk_userns_init(struct hk_userns *u)
 	u->target_fd = -1;
 }
 
+void hk_userns_close_trees(struct hk_userns *u)
+{
+	if (u->root_fd >= 0)
+		close(u->root_fd);
+	u->root_fd = -1;
+	for (size_t i = 0; i < u->nsrc; i++) {
+		if (u->src[i].fd >= 0)
+			close(u->src[i].fd);
+		u->src[i].fd = -1;
+	}
+}
+
 void hk_userns_close(struct hk_userns *u)
 {
 	if (u->idmap_fd >= 0)
@@ -45,7 +57,8 @@ void hk_userns_close(struct hk_userns *u)
 		close(u->root_fd);
 	u->idmap_fd = u->root_fd = -1;
 	for (size_t i = 0; i < u->nsrc; i++) {
-		close(u->src[i].fd);
+		if (u->src[i].fd >= 0)
+			close(u->src[i].fd);
 		free(u->src[i].path);
 	}
 	u->nsrc = 0;
@@ -316,14 +329,6 @@ int hk_userns_become_root(struct hk_err *err)
 	return 0;
 }
 
-int hk_userns_enter(struct hk_userns *u, const char *rootfs, struct hk_err *err)
-{
-	u->target_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (u->target_fd < 0)
-		return hk_err_sys(err, -errno, "open '%s'", rootfs);
-	return hk_userns_become_root(err);
-}
-
 int hk_userns_make_fd(struct hk_userns *u, struct hk_err *err)
 {
 	if (u->idmap_fd >= 0)
@@ -374,11 +379,18 @@ static const char *fs_name(long type)
 	return NULL;
 }
 
-int hk_userns_idmap_tree(const struct hk_userns *u, const char *path, int *ret_fd,
+/* open_tree(OPEN_TREE_CLONE) of dirfd itself (>= 0) or of path */
+static int clone_tree(int dirfd, const char *path)
+{
+	return (int)syscall(SYS_open_tree, dirfd >= 0 ? dirfd : AT_FDCWD, dirfd >= 0 ? "" : path,
+			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+				    (dirfd >= 0 ? AT_EMPTY_PATH : 0));
+}
+
+int hk_userns_idmap_tree(const struct hk_userns *u, int dirfd, const char *path, int *ret_fd,
 			 struct hk_err *err)
 {
-	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, path,
-			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	int fd = clone_tree(dirfd, path);
 	if (fd < 0)
 		return hk_err_sys(err, -errno, "open_tree '%s'", path);
 	struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)u->idmap_fd };
@@ -392,8 +404,9 @@ int hk_userns_idmap_tree(const struct hk_userns *u, const char *path, int *ret_f
 		return hk_err_sys(err, -e, "idmapped mount of '%s'", path);
 	struct statfs sf;
 	char fsbuf[32];
-	const char *fs = statfs(path, &sf) == 0 ? fs_name((long)sf.f_type) : NULL;
-	if (!fs && statfs(path, &sf) == 0) {
+	int sr = dirfd >= 0 ? fstatfs(dirfd, &sf) : statfs(path, &sf);
+	const char *fs = sr == 0 ? fs_name((long)sf.f_type) : NULL;
+	if (!fs && sr == 0) {
 		snprintf(fsbuf, sizeof(fsbuf), "0x%lx", (unsigned long)sf.f_type);
 		fs = fsbuf;
 	}
@@ -405,29 +418,29 @@ int hk_userns_idmap_tree(const struct hk_userns *u, const char *path, int *ret_f
 	return -e;
 }
 
-int hk_userns_prepare_rootfs(struct hk_userns *u, const char *rootfs, struct hk_err *err)
+int hk_userns_prepare_rootfs(struct hk_userns *u, int rootfs_fd, const char *rootfs,
+			      struct hk_err *err)
 {
 	struct stat st;
-	if (stat(rootfs, &st) < 0)
+	if (fstat(rootfs_fd, &st) < 0)
 		return hk_err_sys(err, -errno, "rootfs '%s'", rootfs);
 	if ((int64_t)st.st_uid == hk_idmap_to_host(&u->uid, 0) &&
 	    (int64_t)st.st_gid == hk_idmap_to_host(&u->gid, 0))
 		return 0; /* already chowned into the range (the documented fallback) */
 	int r = hk_userns_make_fd(u, err);
-	return r < 0 ? r : hk_userns_idmap_tree(u, rootfs, &u->root_fd, err);
+	return r < 0 ? r : hk_userns_idmap_tree(u, rootfs_fd, rootfs, &u->root_fd, err);
 }
 
 int hk_userns_mount_root(const struct hk_userns *u, const char *target, char *ret_root,
 			 size_t len, struct hk_err *err)
 {
-	if (!u || u->root_fd < 0)
-		return 0;
-	int tfd = u->target_fd >= 0 ? u->target_fd : AT_FDCWD;
-	if (syscall(SYS_move_mount, u->root_fd, "", tfd, tfd == AT_FDCWD ? target : "",
-		    MOVE_MOUNT_F_EMPTY_PATH | (tfd == AT_FDCWD ? 0 : MOVE_MOUNT_T_EMPTY_PATH)) < 0)
+	if (u->root_fd < 0 || u->target_fd < 0)
+		return hk_err_set(err, -EBADF, "the rootfs tree was not opened");
+	if (syscall(SYS_move_mount, u->root_fd, "", u->target_fd, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return hk_err_sys(err, -errno, "move the rootfs tree onto '%s'", target);
 	snprintf(ret_root, len, "/proc/self/fd/%d", u->root_fd);
-	return 1;
+	return 0;
 }
 
 /* Effective = permitted (a change of fsuid away from 0 clears the filesystem capabilities
@@ -499,7 +512,7 @@ int hk_userns_overlay(const struct hk_userns *u, char *const *lowers, const char
 		fds[i] = -1;
 	_cleanup_close_ int fs = -1, m = -1;
 	for (size_t i = 0; r == 0 && i < n + 1; i++)
-		r = hk_userns_idmap_tree(u, i < n ? lowers[i] : ud, &fds[i], err);
+		r = hk_userns_idmap_tree(u, -1, i < n ? lowers[i] : ud, &fds[i], err);
 	if (r == 0 && (fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC)) < 0)
 		r = hk_err_sys(err, -errno, "fsopen overlay");
 	for (size_t i = 0; r == 0 && i < n; i++)
@@ -548,7 +561,7 @@ void hk_userns_netns_leave(int old)
 	close(old);
 }
 
-int hk_userns_open_src(struct hk_userns *u, const char *path, bool ro, bool idmap,
+int hk_userns_open_src(struct hk_userns *u, int fd_in, const char *path, bool ro, bool idmap,
 		       struct hk_err *err)
 {
 	if (u->nsrc == HK_USERNS_SRC_MAX)
@@ -558,12 +571,11 @@ int hk_userns_open_src(struct hk_userns *u, const char *path, bool ro, bool idma
 	if (idmap) {
 		r = hk_userns_make_fd(u, err);
 		if (r == 0)
-			r = hk_userns_idmap_tree(u, path, &fd, err);
+			r = hk_userns_idmap_tree(u, fd_in, path, &fd, err);
 		if (r < 0)
 			return r;
 	} else {
-		fd = (int)syscall(SYS_open_tree, AT_FDCWD, path,
-				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		fd = clone_tree(fd_in, path);
 		if (fd < 0)
 			return hk_err_sys(err, -errno, "open_tree '%s'", path);
 	}
@@ -598,18 +610,18 @@ int hk_userns_open_sources(struct hk_userns *u, const struct hk_ct_spec *spec,
 	static const char *const etc[] = { "hostname", "hosts", "resolv.conf" };
 	char p[HK_PATH_MAX];
 	int r = 0;
-	if (u->root_fd < 0) { /* not idmapped (an image's overlay, a chowned rootfs) */
-		u->root_fd = (int)syscall(SYS_open_tree, AT_FDCWD, spec->rootfs,
-					  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (u->root_fd < 0) { /* not idmapped (no --userns, an image's overlay, a chowned
+				 rootfs): the directory opened and checked once, as it is */
+		u->root_fd = clone_tree(spec->rootfs_fd, spec->rootfs);
 		if (u->root_fd < 0)
 			return hk_err_sys(err, -errno, "open_tree '%s'", spec->rootfs);
 	}
 	for (size_t i = 0; r == 0 && i < HK_ARRAY_SIZE(etc); i++) {
 		snprintf(p, sizeof(p), "%s/%s", spec->rundir, etc[i]);
-		r = hk_userns_open_src(u, p, false, false, err);
+		r = hk_userns_open_src(u, -1, p, false, false, err);
 	}
 	for (size_t i = 0; r == 0 && i < spec->nmounts; i++)
-		r = hk_userns_open_src(u, spec->mounts[i].host, spec->mounts[i].ro,
-				       spec->mounts[i].idmap, err);
+		r = hk_userns_open_src(u, spec->mounts[i].host_fd, spec->mounts[i].host,
+				       spec->mounts[i].ro, spec->mounts[i].idmap, err);
 	return r;
 }

@@ -89,37 +89,41 @@ int hk_userns_write_maps(pid_t pid, const struct hk_userns *u, struct hk_err *er
 /* The init (or an exec'ed process) inside the namespace: become container root (ids 0,
  * no supplementary groups). Keeps the capabilities (they are the namespace's now). */
 int hk_userns_become_root(struct hk_err *err);
-/* The init, maps written: open rootfs (as u->target_fd: still with the host's root ids,
- * which own a 0700 state directory above it), then hk_userns_become_root. */
-int hk_userns_enter(struct hk_userns *u, const char *rootfs, struct hk_err *err);
 /* A user namespace with u's maps (a short-lived helper's), as u->idmap_fd. */
 int hk_userns_make_fd(struct hk_userns *u, struct hk_err *err);
-/* The tree at path (recursive) as a detached idmapped mount: *ret_fd for move_mount. An
- * error names the path and its filesystem when that filesystem cannot be idmapped. */
-int hk_userns_idmap_tree(const struct hk_userns *u, const char *path, int *ret_fd,
+/* The tree at dirfd (>= 0; path only names it in errors) or at path (recursive) as a
+ * detached idmapped mount: *ret_fd for move_mount. An error names the path and its
+ * filesystem when that filesystem cannot be idmapped. */
+int hk_userns_idmap_tree(const struct hk_userns *u, int dirfd, const char *path, int *ret_fd,
 			 struct hk_err *err);
 /* Before clone, for --rootfs: an idmapped tree of rootfs in u->root_fd, unless the rootfs
  * is already owned by the host id of container root (chowned into the range: bound as it
  * is). */
-int hk_userns_prepare_rootfs(struct hk_userns *u, const char *rootfs, struct hk_err *err);
-/* In the init's mount namespace: put the prepared tree on target (0 when there is none:
- * the caller binds the path). 1 when mounted: ret_root is then "/proc/self/fd/N", the
- * path to use for the root from now on (container root may not be allowed to look up
- * target's parents, e.g. a 0700 state directory). */
+int hk_userns_prepare_rootfs(struct hk_userns *u, int rootfs_fd, const char *rootfs,
+			      struct hk_err *err);
+/* In the init's mount namespace: put the rootfs tree (u->root_fd) on u->target_fd (the
+ * container's run directory, opened by the init; target names it in errors). ret_root is
+ * then "/proc/self/fd/N", the path to use for the root from now on: nothing is looked up
+ * by the rootfs's own path again (container root may not even be allowed to look up its
+ * parents, e.g. a 0700 state directory). */
 int hk_userns_mount_root(const struct hk_userns *u, const char *target, char *ret_root,
 			 size_t len, struct hk_err *err);
 /* Parent, before clone: path as a detached tree (open_tree OPEN_TREE_CLONE, idmapped when
  * idmap, read-only when ro), for the init to move_mount (a bind from a path would need the
  * lookup rights of container root, and an fd of the parent's mount namespace cannot be
  * bound). */
-int hk_userns_open_src(struct hk_userns *u, const char *path, bool ro, bool idmap,
+int hk_userns_open_src(struct hk_userns *u, int fd, const char *path, bool ro, bool idmap,
 		       struct hk_err *err);
-/* hk_userns_open_src for the run directory's etc files and every -v source of spec. */
+/* The rootfs (from spec->rootfs_fd, unless prepared idmapped already), the run directory's
+ * etc files and every -v source (from its host_fd) as detached trees: with or without
+ * --userns, the only way the init reaches host paths (nothing is looked up again by name).
+ * hk_userns_close_trees: the parent's copies, once the init has its own. */
 struct hk_ct_spec;
 int hk_userns_open_sources(struct hk_userns *u, const struct hk_ct_spec *spec,
 			   struct hk_err *err);
 /* The tree opened for path, -1 when none (or u NULL). */
 int hk_userns_src_fd(const struct hk_userns *u, const char *path);
+void hk_userns_close_trees(struct hk_userns *u);
 /* --userns with --net netns:NAME: the init (in its own user namespace) cannot join a
  * network namespace the host owns, so the parent joins it around clone: enter returns
  * the fd of the namespace to go back to (leave; -1 is a no-op). */

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+/* The pre-exec sequence shared by `hako run` and `hako exec` (see preexec.h). */
+#include "preexec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "container.h"
+#include "inroot.h"
+#include "security.h"
+#include "tramp.h"
+
+int hk_keyring_new_session(struct hk_err *err)
+{
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+		return hk_err_sys(err, -errno, "join a new session keyring");
+	return 0;
+}
+
+int hk_workdir_open(const char *wd, bool create, struct hk_err *err)
+{
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return hk_err_sys(err, -errno, "open the container's root");
+	int fd = hk_inroot_open(root, wd);
+	if (fd == -ENOENT && create)
+		fd = hk_inroot_target(root, wd, false, err);
+	if (fd == -ELOOP)
+		return hk_err_set(err, fd,
+				  "working directory '%s': refused: it resolves through a "
+				  "/proc magic link or too many symbolic links",
+				  wd);
+	if (fd < 0)
+		return hk_err_sys(err, fd, "working directory '%s'", wd);
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		close(fd);
+		return hk_err_sys(err, -ENOTDIR, "working directory '%s'", wd);
+	}
+	return fd;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Close every descriptor from 3 up but those in keep (n <= 8). */
+static void close_all_but(int *keep, size_t n)
+{
+	qsort(keep, n, sizeof(*keep), cmp_int);
+	unsigned from = 3;
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < (int)from)
+			continue;
+		if ((unsigned)keep[i] > from)
+			syscall(SYS_close_range, from, (unsigned)keep[i] - 1, 0U);
+		from = (unsigned)keep[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0U);
+}
+
+static void report(int fd, int step, const struct hk_err *err)
+{
+	struct hk_exec_report m = {.step = step};
+	if (err)
+		m.err = *err;
+	ssize_t k = write(fd, &m, sizeof(m));
+	(void)k;
+}
+
+void hk_preexec_run(const struct hk_preexec *p)
+{
+	struct hk_err err = {};
+	int wd = p->workdir_fd;
+	const char *wdname = p->workdir ? p->workdir : "/";
+	char go;
+	if (p->pty_slave >= 0) {
+		if (hk_pty_become(p->pty_slave, &err) < 0)
+			goto fail;
+	} else {
+		/* no controlling terminal, a process group of its own: the operator's terminal
+		 * and job are out of reach (TIOCSTI, kill(0, ...)) */
+		if (setsid() < 0 && errno != EPERM) {
+			hk_err_sys(&err, -errno, "setsid");
+			goto fail;
+		}
+		for (int i = 0; i < 3; i++) {
+			if (p->stdio[i] >= 0 && p->stdio[i] != i && dup2(p->stdio[i], i) < 0) {
+				hk_err_sys(&err, -errno, "dup2 onto fd %d", i);
+				goto fail;
+			}
+		}
+	}
+	/* nothing of the host stays open: a directory fd here would be a way out through
+	 * /proc/self/fd/N (CVE-2024-21626) */
+	int keep[] = {p->report_fd, p->tramp_fd, p->go_fd, wd};
+	close_all_but(keep, HK_ARRAY_SIZE(keep));
+	if (wd < 0 && (wd = hk_workdir_open(wdname, p->mkdir_workdir, &err)) < 0)
+		goto fail;
+	if (fchdir(wd) < 0) {
+		hk_err_sys(&err, -errno, "working directory '%s'", wdname);
+		goto fail;
+	}
+	close(wd);
+	wd = -1;
+	/* under the root: getcwd() fails (or says "(unreachable)") for a directory outside it */
+	char cwd[HK_PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd)) || cwd[0] != '/') {
+		hk_err_set(&err, -EPERM, "working directory '%s': not inside the container",
+			   wdname);
+		goto fail;
+	}
+	if (p->sec && hk_sec_apply(p->sec, &err) < 0)
+		goto fail;
+	if (p->go_fd >= 0) {
+		report(p->report_fd, HK_STEP_PREPARED, NULL);
+		if (read(p->go_fd, &go, 1) != 1)
+			_exit(HK_EXIT_HAKO); /* the parent gave up */
+	}
+	/* execvp through the sealed trampoline: it reports an exec failure itself */
+	hk_tramp_exec(p->tramp_fd, p->report_fd, p->argv, p->env, &err);
+fail:
+	report(p->report_fd, HK_STEP_SETUP, &err);
+	/* run: the namespaces must outlive the parent's persisting them (its go, or EOF) */
+	if (p->go_fd >= 0 && read(p->go_fd, &go, 1) < 0)
+		_exit(HK_EXIT_HAKO);
+	_exit(HK_EXIT_HAKO);
+}
