@@ -32,8 +32,7 @@ CNI=${CNI_PATH:-/usr/lib/cni}
 runs=${1:-30}
 work=$(mktemp -d /tmp/hako-bench-net.XXXXXX)
 trap 'set +e; $HAKO --root $work/root rm -f bct >/dev/null 2>&1; ip netns del cnict 2>/dev/null; umount -R "$work/root/run/ns" 2>/dev/null; rm -rf "$work"' EXIT
-rootfs=${HAKO_ROOTFS:-/var/tmp/hako-test-rootfs}
-[ -x "$rootfs/bin/busybox" ] || "$src/scripts/mkrootfs-busybox.sh" "$rootfs" >/dev/null
+rootfs=${HAKO_ROOTFS:-$("$src/scripts/mkrootfs-busybox.sh" --cached)}
 h() { "$HAKO" --root "$work/root" "$@"; }
 
 # hako: a network and a running container without one

@@ -1,10 +1,19 @@
 #!/bin/sh
 # Build a small offline test rootfs from Debian's busybox-static package:
 #   scripts/mkrootfs-busybox.sh DIR
-# No downloads: it uses /bin/busybox as installed by `apt-get install busybox-static`.
-# DIR gets busybox with its applet symlinks, /etc/passwd, /etc/group, and /www for httpd.
+#   scripts/mkrootfs-busybox.sh --cached      (prints the path of a shared, keyed copy)
+# No downloads: it uses /bin/busybox (or $BUSYBOX) as installed by `apt-get install
+# busybox-static`. DIR gets busybox with its applet symlinks, /etc/passwd, /etc/group, the
+# usual empty directories (/mnt, /opt, /home, /run, ...), and /www for httpd.
+#
+# --cached: the tests' copy, $HAKO_ROOTFS_CACHE_DIR (default /var/tmp)/hako-test-rootfs-KEY,
+# KEY the first 16 hex digits of the sha256 of this script's and busybox's sha256 sums: a
+# change to either makes a new tree, never a stale one reused. Built into a temporary
+# directory and renamed into place under a lock, so concurrent tests never see a half-built
+# tree and build it once.
 set -eu
-dir=${1:?usage: mkrootfs-busybox.sh DIR}
+usage="usage: mkrootfs-busybox.sh DIR | --cached"
+dir=${1:?$usage}
 bb=${BUSYBOX:-/bin/busybox}
 if ! "$bb" --list >/dev/null 2>&1 || ! file -L "$bb" 2>/dev/null | grep -q 'statically linked'; then
 	# file(1) may be missing: fall back to ldd's verdict
@@ -13,9 +22,31 @@ if ! "$bb" --list >/dev/null 2>&1 || ! file -L "$bb" 2>/dev/null | grep -q 'stat
 		exit 1
 	fi
 fi
+if [ "$dir" = --cached ]; then
+	base=${HAKO_ROOTFS_CACHE_DIR:-/var/tmp}
+	key=$({ sha256sum <"$0" && sha256sum <"$bb"; } | sha256sum | cut -c1-16)
+	cache=$base/hako-test-rootfs-$key
+	if [ ! -d "$cache" ]; then
+		exec 9>"$base/hako-test-rootfs.lock"
+		flock 9
+		if [ ! -d "$cache" ]; then
+			rm -rf "$cache".tmp.* # a build that died (the lock is ours)
+			tmp=$(mktemp -d "$cache.tmp.XXXXXX")
+			chmod 755 "$tmp"
+			if ! BUSYBOX=$bb "$0" "$tmp" >/dev/null; then
+				rm -rf "$tmp"
+				exit 1
+			fi
+			mv -T "$tmp" "$cache"
+		fi
+		exec 9>&-
+	fi
+	echo "$cache"
+	exit 0
+fi
 mkdir -p "$dir"
 cd "$dir"
-mkdir -p bin sbin usr/bin usr/sbin etc proc sys dev tmp root www var/log
+mkdir -p bin sbin usr/bin usr/sbin etc proc sys dev tmp root www var/log mnt opt home run
 chmod 1777 tmp
 cp "$bb" bin/busybox
 chmod 755 bin/busybox

@@ -193,7 +193,10 @@ static int meta_at(struct xctx *x, struct archive_entry *e, const char *base, co
 	if (x->chown && fchownat(x->pfd, base, (uid_t)archive_entry_uid(e),
 				 (gid_t)archive_entry_gid(e), AT_SYMLINK_NOFOLLOW) < 0)
 		return hk_ax_sys(x, -errno, rel, "chown");
-	if (mode && fchmodat(x->pfd, base, archive_entry_perm(e) & 07777, 0) < 0)
+	/* set-id and sticky bits mean nothing on a device node: dropped */
+	mode_t t = archive_entry_filetype(e);
+	mode_t keep = t == AE_IFCHR || t == AE_IFBLK ? 0777 : 07777;
+	if (mode && fchmodat(x->pfd, base, archive_entry_perm(e) & keep, 0) < 0)
 		return hk_ax_sys(x, -errno, rel, "chmod");
 	struct timespec ts[2];
 	entry_times(e, ts);
@@ -485,14 +488,12 @@ int hk_ax_entry(struct xctx *x, struct archive_entry *e, const char *rel)
 	}
 	mode_t type = archive_entry_filetype(e);
 	const char *link = archive_entry_hardlink(e);
-	if (!link && (type == AE_IFCHR || type == AE_IFBLK) && !x->o.allow_devices) {
-		char m[96];
-		snprintf(m, sizeof(m), "device node (%s %lu:%lu) refused (devices are not allowed)",
-			 type == AE_IFCHR ? "char" : "block",
-			 (unsigned long)archive_entry_rdevmajor(e),
-			 (unsigned long)archive_entry_rdevminor(e));
-		return hk_ax_fail(x, -EPERM, rel, m);
-	}
+	/* Other device nodes are kept, as Docker keeps them: the container's device rules
+	 * decide what opens (meta_at drops their set-id and sticky bits). */
+	if (!link && type == AE_IFCHR && archive_entry_rdev(e) == makedev(0, 0))
+		return hk_ax_fail(x, -EINVAL, rel,
+				  "char 0:0 device node refused (overlayfs takes it for a whiteout:"
+				  " an archive says .wh.NAME)");
 	if (!*rel)
 		return type == AE_IFDIR ? do_dir(x, e, base, rel) : 0;
 	int r = get_parent(x, dir, true);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "fstree.h"
 
 #define OUT_BUF (1 << 20)
 #define OVL_OPAQUE "trusted.overlay.opaque"
@@ -320,9 +321,14 @@ static int put_file(struct wctx *w, int dirfd, const char *name, const char *rel
 			return hk_err_set(w->err, -ENOMEM, "out of memory");
 		w->hl[w->nhl++] = (struct hl){st->st_dev, st->st_ino, p};
 	}
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* the tree may be a live container's: a name swapped for a FIFO or a device node since
+	 * the walk saw a file is refused, never opened */
+	struct stat now;
+	_cleanup_close_ int fd = hk_open_regular_beneath(dirfd, name, true, &now);
+	if (fd == -EBADMSG)
+		return hk_err_set(w->err, fd, "%s: not a regular file any more", rel);
 	if (fd < 0)
-		return hk_err_sys(w->err, -errno, "%s: open", rel);
+		return hk_err_sys(w->err, fd, "%s: open", rel);
 	base_entry(w, rel, st);
 	archive_entry_set_size(w->ent, st->st_size);
 	if (w->o->xattrs)

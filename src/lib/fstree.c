@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -68,6 +69,33 @@ int hk_open_beneath(int dirfd, const char *path, int flags, mode_t mode, bool no
 	if (errno == ENOSYS && no_symlinks)
 		return open_walk(dirfd, path, flags, mode);
 	return -errno;
+}
+
+int hk_open_regular_beneath(int dirfd, const char *path, bool no_symlinks, struct stat *ret_st)
+{
+	_cleanup_close_ int pfd = hk_open_beneath(dirfd, path, O_PATH, 0, no_symlinks);
+	if (pfd < 0)
+		return pfd;
+	if (fstat(pfd, ret_st) < 0)
+		return -errno;
+	if (!S_ISREG(ret_st->st_mode))
+		return -EBADMSG;
+	char p[32];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", pfd);
+	int fd = open(p, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0 || errno != ENOENT)
+		return fd >= 0 ? fd : -errno;
+	/* no /proc (rare): by name again, non-blocking, and it must be the inode checked above */
+	struct stat st;
+	fd = hk_open_beneath(dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, no_symlinks);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || st.st_dev != ret_st->st_dev || st.st_ino != ret_st->st_ino ||
+	    fcntl(fd, F_SETFL, 0) < 0) {
+		close(fd);
+		return -EBADMSG;
+	}
+	return fd;
 }
 
 /* Name stack for the iterative removal: deep trees would otherwise need one fd per level. */
@@ -328,9 +356,10 @@ static int copy_file(struct copy_ctx *c, int sdir, int ddir, const char *name,
 		if (first)
 			return linkat(c->dstroot, first, ddir, name, 0) < 0 ? -errno : 0;
 	}
-	_cleanup_close_ int sfd = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat now; /* a name swapped for a FIFO or a device since the walk is refused */
+	_cleanup_close_ int sfd = hk_open_regular_beneath(sdir, name, true, &now);
 	if (sfd < 0)
-		return -errno;
+		return sfd;
 	_cleanup_close_ int dfd =
 	    openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (dfd < 0)

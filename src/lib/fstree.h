@@ -21,6 +21,16 @@
  * O_NOFOLLOW walk when no_symlinks, -ENOSYS otherwise. */
 int hk_open_beneath(int dirfd, const char *path, int flags, mode_t mode, bool no_symlinks);
 
+struct stat;
+/* Open path beneath dirfd (as hk_open_beneath) for reading, only if it is a regular file:
+ * for names an image or a container chose. The name is first opened O_PATH and checked
+ * with fstat, then that same inode is opened for reading through /proc/self/fd, so a FIFO
+ * is never waited on (open blocks until a writer comes) and a device node is never opened
+ * (an open has effects: a tty, a watchdog, a tape). Returns an O_RDONLY|O_CLOEXEC fd with
+ * *ret_st filled, or negative errno: -EBADMSG when it is not a regular file (*ret_st then
+ * says what it is, so a caller can tell an overlay whiteout). */
+int hk_open_regular_beneath(int dirfd, const char *path, bool no_symlinks, struct stat *ret_st);
+
 /* Remove name (any type) under dirfd, recursively, never following symlinks. A missing
  * name is not an error. Returns 0 or negative errno. */
 int hk_rm_rf_at(int dirfd, const char *name);

@@ -17,7 +17,10 @@
  *    container), but never followed while creating later entries (-ELOOP: "a symlink is in
  *    the way");
  *  - hardlink targets are archive names (same rules) and must exist in the tree;
- *  - character and block devices are refused unless allow_devices (FIFOs are fine);
+ *  - character and block devices and FIFOs are created (mknod: needs CAP_MKNOD), as Docker
+ *    does; a device loses any setuid/setgid/sticky bit; char 0:0 is refused (overlayfs
+ *    reads it as a whiteout). Nothing here opens them; a container's device rules (the
+ *    devices cgroup) and user namespace decide what can;
  *  - modes keep setuid/setgid/sticky; owners are the archive's numeric ids when running as
  *    root (names ignored), the caller's otherwise;
  *  - xattrs are kept (user.*, security.*, system.posix_acl_*, trusted.*) except
@@ -75,7 +78,7 @@ struct hk_extract_opts {
 	uint64_t ratio_floor; /* 0: HK_ARCHIVE_RATIO_FLOOR */
 	enum hk_whiteout_mode whiteouts;
 	enum hk_owner_mode owners;
-	bool allow_devices;
+	bool allow_devices; /* no effect: device nodes are always kept (see above) */
 	bool no_xattrs;
 	/* Expected digests, "sha256:..." or NULL: of the bytes as read (an OCI layer blob)
 	 * and of the uncompressed tar (a diff_id). A mismatch fails with -EBADMSG after the

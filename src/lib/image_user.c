@@ -103,31 +103,35 @@ static int read_etc(struct hk_images *im, const struct hk_image_row *row, const 
 		if (!S_ISDIR(st.st_mode))
 			return hk_err_usage(err, "the image's /etc is not a directory: cannot read"
 						 " /%s", rel);
-		int fd = hk_open_beneath(lfd, rel, O_RDONLY | O_NOFOLLOW, 0, true);
+		/* never opened for reading unless regular: a FIFO there would hang the run */
+		int fd = hk_open_regular_beneath(lfd, rel, true, &st);
 		if (fd == -ENOENT) {
 			/* an opaque etc/ hides what the lower layers have there */
 			char v[2];
-			_cleanup_close_ int efd =
-			    hk_open_beneath(lfd, "etc", O_RDONLY | O_NOFOLLOW, 0, true);
+			_cleanup_close_ int efd = hk_open_beneath(
+			    lfd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, true);
 			if (efd >= 0 &&
 			    fgetxattr(efd, "trusted.overlay.opaque", v, sizeof(v)) == 1 &&
 			    v[0] == 'y')
 				return -ENOENT;
 			continue;
 		}
+		if (fd == -EBADMSG && whiteout(&st))
+			return -ENOENT;
+		if (fd == -EBADMSG)
+			return hk_err_usage(err,
+					    "the image's /%s is not a regular file: cannot"
+					    " resolve a user name through it",
+					    rel);
 		if (fd == -ELOOP || fd == -EXDEV)
 			return hk_err_usage(err, "the image's /%s is a symlink: cannot resolve a"
 						 " user name through it", rel);
 		if (fd < 0)
 			return hk_err_sys(err, fd, "open the image's /%s", rel);
 		_cleanup_close_ int f = fd;
-		if (fstat(f, &st) < 0)
-			return hk_err_sys(err, -errno, "stat the image's /%s", rel);
-		if (whiteout(&st))
-			return -ENOENT;
-		if (!S_ISREG(st.st_mode) || st.st_size > DB_MAX)
-			return hk_err_usage(err, "the image's /%s is not a regular file of at most"
-						 " %u bytes", rel, DB_MAX);
+		if (st.st_size > DB_MAX)
+			return hk_err_usage(err, "the image's /%s is larger than %u bytes", rel,
+					    DB_MAX);
 		char *b = malloc((size_t)st.st_size + 1);
 		if (!b)
 			return hk_err_set(err, -ENOMEM, "out of memory");

@@ -253,14 +253,12 @@ char *hk_image_config_json(const struct hk_image_config *c)
 static int read_rel(int root, const char *rel, size_t max, char **ret, size_t *ret_len,
 		    struct hk_err *err)
 {
-	_cleanup_close_ int fd = hk_open_beneath(root, rel, O_RDONLY, 0, false);
+	struct stat st;
+	_cleanup_close_ int fd = hk_open_regular_beneath(root, rel, false, &st);
+	if (fd == -EBADMSG)
+		return hk_err_set(err, fd, "'%s' is not a regular file", rel);
 	if (fd < 0)
 		return hk_err_sys(err, fd, "open '%s'", rel);
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return hk_err_sys(err, -errno, "stat '%s'", rel);
-	if (!S_ISREG(st.st_mode))
-		return hk_err_set(err, -EBADMSG, "'%s': not a regular file", rel);
 	if ((uint64_t)st.st_size > max)
 		return hk_err_set(err, -EFBIG, "'%s': larger than %zu bytes", rel, max);
 	char *buf = malloc((size_t)st.st_size + 1);
@@ -734,9 +732,11 @@ int hk_oci_layer_open(const struct hk_oci_image *img, size_t i, struct hk_extrac
 	_cleanup_close_ int root = open(img->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return hk_err_sys(err, -errno, "open '%s'", img->root);
-	int fd = hk_open_beneath(root, l->path, O_RDONLY, 0, false);
-	if (fd == -ENOENT) {
-		hk_err_set(err, fd, "layer %zu: blob '%s' is missing", i, l->path);
+	struct stat st;
+	int fd = hk_open_regular_beneath(root, l->path, false, &st);
+	if (fd == -ENOENT || fd == -EBADMSG) {
+		hk_err_set(err, fd, "layer %zu: blob '%s' is %s", i, l->path,
+			   fd == -ENOENT ? "missing" : "not a regular file");
 		hk_err_class_set(err, HK_ERR_USAGE);
 		return fd;
 	}
