@@ -261,8 +261,10 @@ static int write_file(const char *root, const char *name, const char *text, mode
 
 static int bb_tree(const char *root, int bbfd, const char *list)
 {
-	static const char *const dirs[] = { "bin", "sbin", "usr/bin", "usr/sbin", "etc", "proc",
-					    "sys", "dev", "tmp", "root", "var/log", "www" };
+	/* the same tree as scripts/mkrootfs-busybox.sh */
+	static const char *const dirs[] = { "bin",  "sbin", "usr/bin", "usr/sbin", "etc",
+					    "proc", "sys",  "dev",     "tmp",	   "root",
+					    "www",  "var/log", "mnt",  "opt",	   "home", "run" };
 	char p[4608];
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", root, dirs[i]);
