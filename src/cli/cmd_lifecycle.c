@@ -84,6 +84,9 @@ void ct_fwd_sigset(sigset_t *set)
 int ct_wait_fwd(pid_t pid, int master, bool stdin_open, int *proxy)
 {
 	bool pumping = proxy && (proxy[0] >= 0 || proxy[1] >= 0 || proxy[2] >= 0);
+	/* a container that closes its end of a pipe must not kill us: EPIPE ends that copy */
+	if (pumping)
+		signal(SIGPIPE, SIG_IGN);
 	sigset_t set;
 	ct_fwd_sigset(&set);
 	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
