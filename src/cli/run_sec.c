@@ -170,7 +170,15 @@ static int compile(struct hk_ctx *ctx, struct run_sec *s, const struct hk_paths 
 {
 	const struct hk_seccomp_profile *prof = hk_seccomp_profile_default();
 	if (s->seccomp && strcmp(s->seccomp, "unconfined") && strcmp(s->seccomp, "default")) {
-		int r = hk_seccomp_profile_load(s->seccomp, &s->profile, &ctx->err);
+		/* read once (run) or given (exec, from the config): the bytes parsed here are
+		 * the bytes runsec_config stores */
+		int r = 0;
+		if (!s->profile_text)
+			r = hk_seccomp_profile_read(s->seccomp, &s->profile_text, &s->profile_len,
+						    &ctx->err);
+		if (r == 0)
+			r = hk_seccomp_profile_parse(s->profile_text, s->profile_len, s->seccomp,
+						     &s->profile, &ctx->err);
 		if (r < 0)
 			return hk_err_prefix(&ctx->err, "run: --security-opt seccomp");
 		prof = s->profile;
@@ -276,6 +284,8 @@ void runsec_free(struct run_sec *s)
 	if (s->profile)
 		hk_seccomp_profile_free(s->profile);
 	s->profile = NULL;
+	free(s->profile_text);
+	s->profile_text = NULL;
 }
 
 void runsec_config(const struct run_sec *s, struct json_object *c)
@@ -287,6 +297,12 @@ void runsec_config(const struct run_sec *s, struct json_object *c)
 	const char *sc = s->sec.plan.seccomp ? (s->seccomp ? s->seccomp : "default")
 					      : "unconfined";
 	json_object_object_add(o, "seccomp", json_object_new_string(sc));
+	/* the profile's text itself, as Docker keeps it in SecurityOpt: exec replays it, so
+	 * a file edited or removed after run changes nothing */
+	if (s->sec.plan.seccomp && s->profile_text)
+		json_object_object_add(
+		    o, "seccomp_profile",
+		    json_object_new_string_len(s->profile_text, (int)s->profile_len));
 	json_object_object_add(o, "privileged", json_object_new_boolean(s->privileged));
 	json_object_object_add(o, "read_only", json_object_new_boolean(s->read_only));
 	if (s->user.set)
@@ -328,6 +344,27 @@ static const char *jstr(struct json_object *o, const char *k)
 	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : NULL;
 }
 
+/* seccomp=FILE: the text stored at run (runsec_config). A container started before the
+ * text was stored has only the path: refused rather than read again. */
+static int stored_profile(struct hk_ctx *ctx, struct json_object *sec, struct run_sec *s)
+{
+	struct json_object *v;
+	if (!json_object_object_get_ex(sec, "seccomp_profile", &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return hk_err_set(&ctx->err, -ENODATA,
+				  "seccomp profile '%s' was not stored with the container (started "
+				  "by an older hako): run the container again",
+				  s->seccomp);
+	size_t len = (size_t)json_object_get_string_len(v);
+	s->profile_text = malloc(len + 1);
+	if (!s->profile_text)
+		return hk_err_sys(&ctx->err, -ENOMEM, "seccomp profile");
+	memcpy(s->profile_text, json_object_get_string(v), len);
+	s->profile_text[len] = '\0';
+	s->profile_len = len;
+	return 0;
+}
+
 int runsec_from_config(struct hk_ctx *ctx, const char *config, struct run_sec *s)
 {
 	struct json_object *c = config ? json_tokener_parse(config) : NULL, *o;
@@ -351,9 +388,11 @@ int runsec_from_config(struct hk_ctx *ctx, const char *config, struct run_sec *s
 	}
 	struct hk_paths p;
 	if (r == 0 && sc && strcmp(sc, "unconfined")) {
-		/* a profile file is read again, as at run (its path is what was stored) */
 		s->seccomp = strcmp(sc, "default") ? sc : NULL;
-		r = hk_paths_init(&p, ctx->root, &ctx->err);
+		if (s->seccomp)
+			r = stored_profile(ctx, o, s);
+		if (r == 0)
+			r = hk_paths_init(&p, ctx->root, &ctx->err);
 		if (r == 0)
 			r = compile(ctx, s, &p);
 	}

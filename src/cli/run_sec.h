@@ -32,6 +32,10 @@ struct run_sec {
 	uint64_t caps;
 	struct hk_caps_plan *plan;
 	struct hk_seccomp_profile *profile;
+	/* seccomp=FILE: the file's text, read once; what was parsed is what the container's
+	 * config stores and what `exec` parses again (never the file) */
+	char *profile_text;
+	size_t profile_len;
 	struct hk_seccomp_prog prog;
 	struct hk_ct_sec sec;
 };
@@ -51,7 +55,8 @@ int runsec_exit(const struct run_sec *s, const char *name, const char *cgroup, i
 /* --userns: maps resolved and validated, the --rootfs tree idmapped (before anything is
  * created); spec->userns set. No-op without --userns. */
 int runsec_userns(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec);
-/* hako exec: the container's security from its stored config, ready to apply. */
+/* hako exec: the container's security from its stored config, ready to apply. A
+ * seccomp=FILE profile comes from the text stored at run, never from FILE again. */
 int runsec_from_config(struct hk_ctx *ctx, const char *config, struct run_sec *s);
 
 #endif
