@@ -16,6 +16,7 @@
 
 #include "secfilter.h"
 #include "store.h"
+#include "testpoint.h"
 #include "base/cleanup.h"
 
 static int parse_user(struct hk_ctx *ctx, const char *s, struct hk_caps_user *u)
@@ -259,7 +260,8 @@ int runsec_userns(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec
 		return 0;
 	if (u->uid.n && !u->gid.n)
 		u->gid = u->uid; /* --uidmap alone: the same map for groups (as Podman) */
-	const char *su = getenv("HAKO_SUBUID"), *sg = getenv("HAKO_SUBGID");
+	/* test builds only (testpoint.h): other files than /etc/subuid and /etc/subgid */
+	const char *su = hk_test_getenv("HAKO_SUBUID"), *sg = hk_test_getenv("HAKO_SUBGID");
 	int r = hk_userns_default(u, su ? su : HK_USERNS_DEFAULT_SUBUID,
 				  sg ? sg : HK_USERNS_DEFAULT_SUBGID, &ctx->err);
 	if (r == 0)
