@@ -19,6 +19,12 @@
 #include "testpoint.h"
 #include "base/cleanup.h"
 
+/* --log-opt and the limits.log_* keys of the config: 1 once the run -d monitor writes the
+ * container's output through ctlog (cmd_run.c: a pipe instead of RUN/<id>/log as log_fd,
+ * hk_ctlog_pump in its wait loop; see ctlog.h). Until then the option is refused, so that
+ * no bound is promised that is not kept. */
+#define RUNSEC_LOG_OPT 0
+
 static int parse_user(struct hk_ctx *ctx, const char *s, struct hk_caps_user *u)
 {
 	char *end;
@@ -86,6 +92,15 @@ static int with_value(struct hk_ctx *ctx, struct run_sec *s, const char *o, cons
 	}
 	if (!strcmp(o, "--security-opt"))
 		return security_opt(ctx, s, v);
+	if (!strcmp(o, "--log-opt")) {
+		if (!RUNSEC_LOG_OPT)
+			return cmd_usage(ctx, "run: --log-opt is not supported yet");
+		if (!s->log_set)
+			hk_ctlog_opts_default(&s->log);
+		s->log_set = true;
+		int r = hk_ctlog_opt_parse(&s->log, v, err);
+		return r < 0 ? hk_err_prefix(err, "run") : 0;
+	}
 	if (!strcmp(o, "--tmpfs")) {
 		if (s->ntmpfs == RUNSEC_TMPFS_MAX)
 			return cmd_usage(ctx, "run: too many --tmpfs options");
@@ -128,7 +143,8 @@ int runsec_opt(struct hk_ctx *ctx, struct run_sec *s, const char *opt, const cha
 {
 	static const char *const valued[] = { "--cap-add", "--cap-drop", "--security-opt",
 		"--tmpfs", "--user", "-u", "--memory", "-m", "--memory-swap", "--cpus",
-		"--cpu-shares", "--pids-limit", "--cpuset-cpus", "--uidmap", "--gidmap" };
+		"--cpu-shares", "--pids-limit", "--cpuset-cpus", "--uidmap", "--gidmap",
+		"--log-opt" };
 	if (!strcmp(opt, "--privileged")) {
 		s->privileged = true;
 		return 1;
@@ -221,6 +237,11 @@ int runsec_prepare(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spe
 	if (r < 0)
 		return r;
 	r = hk_cglimits_check(&s->lim, &ctx->err);
+	if (r == 0 && !s->log_set)
+		hk_ctlog_opts_default(&s->log);
+	s->log_set = true;
+	if (r == 0)
+		r = hk_ctlog_opts_check(&s->log, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "run");
 	r = hk_paths_init(&p, ctx->root, &ctx->err);
@@ -325,6 +346,13 @@ void runsec_config(const struct run_sec *s, struct json_object *c)
 	json_object_object_add(l, "cpu_shares", json_object_new_int64((int64_t)s->lim.cpu_shares));
 	json_object_object_add(l, "pids_limit", json_object_new_int64(s->lim.pids));
 	json_object_object_add(l, "cpuset_cpus", json_object_new_string(s->lim.cpuset));
+	if (RUNSEC_LOG_OPT) {
+		int64_t size =
+		    s->log.max_size == HK_CTLOG_UNLIMITED ? -1 : (int64_t)s->log.max_size;
+		json_object_object_add(l, "log_max_size", json_object_new_int64(size));
+		json_object_object_add(l, "log_max_file",
+				       json_object_new_int((int)s->log.max_file));
+	}
 	json_object_object_add(c, "limits", l);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `hako run` / `hako exec` isolation options (capabilities, seccomp, no_new_privs,
- * --read-only, --tmpfs, --user, resource limits), kept in run_sec.c so cmd_run.c and
- * cmd_exec.c only call them. Everything is resolved before anything is created. */
+ * --read-only, --tmpfs, --user, resource limits, the -d log's bounds), kept in run_sec.c so
+ * cmd_run.c and cmd_exec.c only call them. Everything is resolved before anything is created. */
 #ifndef HK_RUN_SEC_H
 #define HK_RUN_SEC_H
 
@@ -12,6 +12,7 @@
 #include "cglimits.h"
 #include "cmd.h"
 #include "container.h"
+#include "ctlog.h"
 #include "ctsec.h"
 #include "userns.h"
 
@@ -27,6 +28,9 @@ struct run_sec {
 	struct hk_ct_tmpfs tmpfs[RUNSEC_TMPFS_MAX];
 	size_t ntmpfs;
 	struct hk_cglimits lim;
+	/* --log-opt max-size=, max-file= (ctlog.h): the bounds of a -d container's log */
+	struct hk_ctlog_opts log;
+	bool log_set;
 	struct hk_userns userns; /* --userns, --uidmap, --gidmap (userns.h) */
 	/* resolved by runsec_prepare */
 	uint64_t caps;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "ctlog.h"
 #include "image.h"
 #include "netns.h"
 #include "network.h"
@@ -161,6 +162,11 @@ static void rm_rundir(const struct hk_paths *p, const char *id)
 	for (size_t i = 0; i < HK_ARRAY_SIZE(files); i++) {
 		snprintf(f, sizeof(f), "%s/%s", dir, files[i]);
 		unlink(f);
+	}
+	for (unsigned k = 1; k <= HK_CTLOG_MAX_FILE_MAX; k++) { /* log.1, log.2, ... (ctlog.h) */
+		snprintf(f, sizeof(f), "%s/log.%u", dir, k);
+		if (unlink(f) < 0 && errno == ENOENT)
+			break;
 	}
 	rmdir(dir);
 }
