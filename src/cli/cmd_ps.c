@@ -12,6 +12,7 @@
 #include "base/cleanup.h"
 #include "container.h"
 #include "ct.h"
+#include "ctlog.h"
 #include "out.h"
 
 enum { C_ID, C_NAME, C_STATE, C_PID, C_EXIT, C_HOSTNAME, C_NET, C_CREATED, C_COMMAND };
@@ -188,32 +189,42 @@ int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
 	uint64_t start = c.pid_start;
 	bool detach = c.detach;
 	hk_ct_row_free(&c);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT && !detach)
-			return 0; /* foreground containers write to their terminal: no log */
-		return hk_err_sys(&ctx->err, -errno, "logs '%s'", path);
+	/* log, and the files it was rotated to (ctlog.h): oldest first, rotations followed */
+	struct hk_ctlog_reader *lr = NULL;
+	r = hk_ctlog_reader_open(path, &lr, &ctx->err);
+	if (r == -ENOENT && !detach) {
+		hk_err_clear(&ctx->err);
+		return 0; /* foreground containers write to their terminal: no log */
 	}
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "logs");
 	char buf[65536];
+	ssize_t k;
 	for (;;) {
-		ssize_t k = read(fd, buf, sizeof(buf));
+		k = hk_ctlog_reader_read(lr, buf, sizeof(buf), &ctx->err);
 		if (k < 0)
-			return hk_err_sys(&ctx->err, -errno, "read '%s'", path);
+			break;
 		if (k > 0) {
-			if (fwrite(buf, 1, k, stdout) != (size_t)k)
-				return hk_err_sys(&ctx->err, -EIO, "write to standard output");
+			if (fwrite(buf, 1, k, stdout) != (size_t)k) {
+				k = hk_err_sys(&ctx->err, -EIO, "write to standard output");
+				break;
+			}
 			continue;
 		}
 		fflush(stdout);
 		if (!follow || !hk_proc_alive(pid, start)) {
-			/* one more read: what was written just before the exit */
-			k = read(fd, buf, sizeof(buf));
-			if (k > 0 && fwrite(buf, 1, k, stdout) != (size_t)k)
-				return -EIO;
-			return 0;
+			/* what was written just before the exit */
+			while ((k = hk_ctlog_reader_read(lr, buf, sizeof(buf), &ctx->err)) > 0)
+				if (fwrite(buf, 1, k, stdout) != (size_t)k) {
+					k = hk_err_sys(&ctx->err, -EIO, "write to standard output");
+					break;
+				}
+			break;
 		}
 		usleep(100000);
 	}
+	hk_ctlog_reader_close(lr);
+	return k < 0 ? (int)k : 0;
 }
 
 int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)

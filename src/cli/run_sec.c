@@ -16,7 +16,14 @@
 
 #include "secfilter.h"
 #include "store.h"
+#include "testpoint.h"
 #include "base/cleanup.h"
+
+/* --log-opt and the limits.log_* keys of the config: 1 once the run -d monitor writes the
+ * container's output through ctlog (cmd_run.c: a pipe instead of RUN/<id>/log as log_fd,
+ * hk_ctlog_pump in its wait loop; see ctlog.h). Until then the option is refused, so that
+ * no bound is promised that is not kept. */
+#define RUNSEC_LOG_OPT 0
 
 static int parse_user(struct hk_ctx *ctx, const char *s, struct hk_caps_user *u)
 {
@@ -85,6 +92,15 @@ static int with_value(struct hk_ctx *ctx, struct run_sec *s, const char *o, cons
 	}
 	if (!strcmp(o, "--security-opt"))
 		return security_opt(ctx, s, v);
+	if (!strcmp(o, "--log-opt")) {
+		if (!RUNSEC_LOG_OPT)
+			return cmd_usage(ctx, "run: --log-opt is not supported yet");
+		if (!s->log_set)
+			hk_ctlog_opts_default(&s->log);
+		s->log_set = true;
+		int r = hk_ctlog_opt_parse(&s->log, v, err);
+		return r < 0 ? hk_err_prefix(err, "run") : 0;
+	}
 	if (!strcmp(o, "--tmpfs")) {
 		if (s->ntmpfs == RUNSEC_TMPFS_MAX)
 			return cmd_usage(ctx, "run: too many --tmpfs options");
@@ -127,7 +143,8 @@ int runsec_opt(struct hk_ctx *ctx, struct run_sec *s, const char *opt, const cha
 {
 	static const char *const valued[] = { "--cap-add", "--cap-drop", "--security-opt",
 		"--tmpfs", "--user", "-u", "--memory", "-m", "--memory-swap", "--cpus",
-		"--cpu-shares", "--pids-limit", "--cpuset-cpus", "--uidmap", "--gidmap" };
+		"--cpu-shares", "--pids-limit", "--cpuset-cpus", "--uidmap", "--gidmap",
+		"--log-opt" };
 	if (!strcmp(opt, "--privileged")) {
 		s->privileged = true;
 		return 1;
@@ -170,7 +187,15 @@ static int compile(struct hk_ctx *ctx, struct run_sec *s, const struct hk_paths 
 {
 	const struct hk_seccomp_profile *prof = hk_seccomp_profile_default();
 	if (s->seccomp && strcmp(s->seccomp, "unconfined") && strcmp(s->seccomp, "default")) {
-		int r = hk_seccomp_profile_load(s->seccomp, &s->profile, &ctx->err);
+		/* read once (run) or given (exec, from the config): the bytes parsed here are
+		 * the bytes runsec_config stores */
+		int r = 0;
+		if (!s->profile_text)
+			r = hk_seccomp_profile_read(s->seccomp, &s->profile_text, &s->profile_len,
+						    &ctx->err);
+		if (r == 0)
+			r = hk_seccomp_profile_parse(s->profile_text, s->profile_len, s->seccomp,
+						     &s->profile, &ctx->err);
 		if (r < 0)
 			return hk_err_prefix(&ctx->err, "run: --security-opt seccomp");
 		prof = s->profile;
@@ -212,6 +237,11 @@ int runsec_prepare(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spe
 	if (r < 0)
 		return r;
 	r = hk_cglimits_check(&s->lim, &ctx->err);
+	if (r == 0 && !s->log_set)
+		hk_ctlog_opts_default(&s->log);
+	s->log_set = true;
+	if (r == 0)
+		r = hk_ctlog_opts_check(&s->log, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "run");
 	r = hk_paths_init(&p, ctx->root, &ctx->err);
@@ -251,7 +281,8 @@ int runsec_userns(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec
 		return 0;
 	if (u->uid.n && !u->gid.n)
 		u->gid = u->uid; /* --uidmap alone: the same map for groups (as Podman) */
-	const char *su = getenv("HAKO_SUBUID"), *sg = getenv("HAKO_SUBGID");
+	/* test builds only (testpoint.h): other files than /etc/subuid and /etc/subgid */
+	const char *su = hk_test_getenv("HAKO_SUBUID"), *sg = hk_test_getenv("HAKO_SUBGID");
 	int r = hk_userns_default(u, su ? su : HK_USERNS_DEFAULT_SUBUID,
 				  sg ? sg : HK_USERNS_DEFAULT_SUBGID, &ctx->err);
 	if (r == 0)
@@ -277,6 +308,8 @@ void runsec_free(struct run_sec *s)
 	if (s->profile)
 		hk_seccomp_profile_free(s->profile);
 	s->profile = NULL;
+	free(s->profile_text);
+	s->profile_text = NULL;
 }
 
 void runsec_config(const struct run_sec *s, struct json_object *c)
@@ -288,6 +321,12 @@ void runsec_config(const struct run_sec *s, struct json_object *c)
 	const char *sc = s->sec.plan.seccomp ? (s->seccomp ? s->seccomp : "default")
 					      : "unconfined";
 	json_object_object_add(o, "seccomp", json_object_new_string(sc));
+	/* the profile's text itself, as Docker keeps it in SecurityOpt: exec replays it, so
+	 * a file edited or removed after run changes nothing */
+	if (s->sec.plan.seccomp && s->profile_text)
+		json_object_object_add(
+		    o, "seccomp_profile",
+		    json_object_new_string_len(s->profile_text, (int)s->profile_len));
 	json_object_object_add(o, "privileged", json_object_new_boolean(s->privileged));
 	json_object_object_add(o, "read_only", json_object_new_boolean(s->read_only));
 	if (s->user.set)
@@ -308,6 +347,13 @@ void runsec_config(const struct run_sec *s, struct json_object *c)
 	json_object_object_add(l, "cpu_shares", json_object_new_int64((int64_t)s->lim.cpu_shares));
 	json_object_object_add(l, "pids_limit", json_object_new_int64(s->lim.pids));
 	json_object_object_add(l, "cpuset_cpus", json_object_new_string(s->lim.cpuset));
+	if (RUNSEC_LOG_OPT) {
+		int64_t size =
+		    s->log.max_size == HK_CTLOG_UNLIMITED ? -1 : (int64_t)s->log.max_size;
+		json_object_object_add(l, "log_max_size", json_object_new_int64(size));
+		json_object_object_add(l, "log_max_file",
+				       json_object_new_int((int)s->log.max_file));
+	}
 	json_object_object_add(c, "limits", l);
 }
 
@@ -327,6 +373,27 @@ static const char *jstr(struct json_object *o, const char *k)
 {
 	struct json_object *v;
 	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : NULL;
+}
+
+/* seccomp=FILE: the text stored at run (runsec_config). A container started before the
+ * text was stored has only the path: refused rather than read again. */
+static int stored_profile(struct hk_ctx *ctx, struct json_object *sec, struct run_sec *s)
+{
+	struct json_object *v;
+	if (!json_object_object_get_ex(sec, "seccomp_profile", &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return hk_err_set(&ctx->err, -ENODATA,
+				  "seccomp profile '%s' was not stored with the container (started "
+				  "by an older hako): run the container again",
+				  s->seccomp);
+	size_t len = (size_t)json_object_get_string_len(v);
+	s->profile_text = malloc(len + 1);
+	if (!s->profile_text)
+		return hk_err_sys(&ctx->err, -ENOMEM, "seccomp profile");
+	memcpy(s->profile_text, json_object_get_string(v), len);
+	s->profile_text[len] = '\0';
+	s->profile_len = len;
+	return 0;
 }
 
 int runsec_from_config(struct hk_ctx *ctx, const char *config, struct run_sec *s)
@@ -352,9 +419,11 @@ int runsec_from_config(struct hk_ctx *ctx, const char *config, struct run_sec *s
 	}
 	struct hk_paths p;
 	if (r == 0 && sc && strcmp(sc, "unconfined")) {
-		/* a profile file is read again, as at run (its path is what was stored) */
 		s->seccomp = strcmp(sc, "default") ? sc : NULL;
-		r = hk_paths_init(&p, ctx->root, &ctx->err);
+		if (s->seccomp)
+			r = stored_profile(ctx, o, s);
+		if (r == 0)
+			r = hk_paths_init(&p, ctx->root, &ctx->err);
 		if (r == 0)
 			r = compile(ctx, s, &p);
 	}

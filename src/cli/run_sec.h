@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `hako run` / `hako exec` isolation options (capabilities, seccomp, no_new_privs,
- * --read-only, --tmpfs, --user, resource limits), kept in run_sec.c so cmd_run.c and
- * cmd_exec.c only call them. Everything is resolved before anything is created. */
+ * --read-only, --tmpfs, --user, resource limits, the -d log's bounds), kept in run_sec.c so
+ * cmd_run.c and cmd_exec.c only call them. Everything is resolved before anything is created. */
 #ifndef HK_RUN_SEC_H
 #define HK_RUN_SEC_H
 
@@ -12,6 +12,7 @@
 #include "cglimits.h"
 #include "cmd.h"
 #include "container.h"
+#include "ctlog.h"
 #include "ctsec.h"
 #include "userns.h"
 
@@ -27,11 +28,18 @@ struct run_sec {
 	struct hk_ct_tmpfs tmpfs[RUNSEC_TMPFS_MAX];
 	size_t ntmpfs;
 	struct hk_cglimits lim;
+	/* --log-opt max-size=, max-file= (ctlog.h): the bounds of a -d container's log */
+	struct hk_ctlog_opts log;
+	bool log_set;
 	struct hk_userns userns; /* --userns, --uidmap, --gidmap (userns.h) */
 	/* resolved by runsec_prepare */
 	uint64_t caps;
 	struct hk_caps_plan *plan;
 	struct hk_seccomp_profile *profile;
+	/* seccomp=FILE: the file's text, read once; what was parsed is what the container's
+	 * config stores and what `exec` parses again (never the file) */
+	char *profile_text;
+	size_t profile_len;
 	struct hk_seccomp_prog prog;
 	struct hk_ct_sec sec;
 };
@@ -51,7 +59,8 @@ int runsec_exit(const struct run_sec *s, const char *name, const char *cgroup, i
 /* --userns: maps resolved and validated, the --rootfs tree idmapped (before anything is
  * created); spec->userns set. No-op without --userns. */
 int runsec_userns(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec);
-/* hako exec: the container's security from its stored config, ready to apply. */
+/* hako exec: the container's security from its stored config, ready to apply. A
+ * seccomp=FILE profile comes from the text stored at run, never from FILE again. */
 int runsec_from_config(struct hk_ctx *ctx, const char *config, struct run_sec *s);
 
 #endif

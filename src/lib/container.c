@@ -13,12 +13,15 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "ctlog.h"
 #include "image.h"
 #include "netns.h"
 #include "network.h"
 #include "store.h"
+#include "trust.h"
 
-static int mkdirs(const char *path)
+/* mkdir -p: the missing directories above path 0755 (as mkdir -p), path itself mode */
+static int mkdirs(const char *path, mode_t mode)
 {
 	char buf[HK_PATH_MAX];
 	snprintf(buf, sizeof(buf), "%s", path);
@@ -29,9 +32,12 @@ static int mkdirs(const char *path)
 			*s = '/';
 		}
 	}
-	return mkdir(buf, 0700) < 0 && errno != EEXIST ? -errno : 0;
+	return mkdir(buf, mode) < 0 && errno != EEXIST ? -errno : 0;
 }
 
+/* STATE and RUN are believed (the database holds the security configuration exec applies,
+ * STATE/seccomp compiled filters): each, and every directory above it, is checked before
+ * anything is made (trust.h); what hako makes is its own: ROOT 0711, STATE and RUN 0700. */
 int hk_paths_init(struct hk_paths *p, const char *root, struct hk_err *err)
 {
 	if (root && root[0] != '/')
@@ -42,10 +48,17 @@ int hk_paths_init(struct hk_paths *p, const char *root, struct hk_err *err)
 		strncat(p->state, "/state", sizeof(p->state) - strlen(p->state) - 1);
 		strncat(p->run, "/run", sizeof(p->run) - strlen(p->run) - 1);
 	}
-	int r = mkdirs(p->state);
+	int r = hk_trust_dir_tree(p->state, "state directory", err);
+	if (r == 0)
+		r = hk_trust_dir_tree(p->run, "run directory", err);
+	if (r < 0)
+		return r;
+	if (root && (r = mkdirs(root, 0711)) < 0)
+		return hk_err_sys(err, r, "--root '%s'", root);
+	r = mkdirs(p->state, 0700);
 	if (r < 0)
 		return hk_err_sys(err, r, "state directory '%s'", p->state);
-	r = mkdirs(p->run);
+	r = mkdirs(p->run, 0700);
 	if (r < 0)
 		return hk_err_sys(err, r, "run directory '%s'", p->run);
 	return 0;
@@ -71,12 +84,36 @@ bool hk_ct_own_net(const char *net)
 	return !strcmp(net, "new") || !strcmp(net, "none");
 }
 
+/* The database and SQLite's files beside it, where they exist: regular files (not
+ * symlinks) only root may have written. */
+static int db_trusted(const char *db, struct hk_err *err)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(sfx); i++) {
+		char f[HK_PATH_MAX + 32];
+		struct stat st;
+		snprintf(f, sizeof(f), "%s%s", db, sfx[i]);
+		if (lstat(f, &st) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return hk_err_sys(err, -errno, "state database '%s'", f);
+		}
+		int r = hk_trust_stat(&st, "state database", f, false, false, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int hk_ct_open(const struct hk_paths *p, struct hk_store **ret, struct hk_err *err)
 {
 	char db[HK_PATH_MAX + 16];
 	snprintf(db, sizeof(db), "%s/hako.db", p->state);
 	struct hk_store *st;
-	int r = hk_store_open(db, &st, err);
+	int r = db_trusted(db, err);
+	if (r < 0)
+		return r;
+	r = hk_store_open(db, &st, err);
 	if (r < 0)
 		return r;
 	r = hk_ct_reconcile(st, p, err);
@@ -125,6 +162,11 @@ static void rm_rundir(const struct hk_paths *p, const char *id)
 	for (size_t i = 0; i < HK_ARRAY_SIZE(files); i++) {
 		snprintf(f, sizeof(f), "%s/%s", dir, files[i]);
 		unlink(f);
+	}
+	for (unsigned k = 1; k <= HK_CTLOG_MAX_FILE_MAX; k++) { /* log.1, log.2, ... (ctlog.h) */
+		snprintf(f, sizeof(f), "%s/log.%u", dir, k);
+		if (unlink(f) < 0 && errno == ENOENT)
+			break;
 	}
 	rmdir(dir);
 }

@@ -6,7 +6,8 @@
  * contents (walked field by field), caps & the capabilities it looks at, libseccomp's
  * version, the layout of the program (seccomp_tree.c), the kernel release and machine.
  * File: "HKBPF1\n" + flags + key + n + n instructions, written to a temporary name and
- * renamed (readers never see half a file).
+ * renamed (readers never see half a file). The directory and the file are loaded only when
+ * nobody but root could have written them (trust.h): anything else is refused, not used.
  */
 #include "ctsec.h"
 
@@ -23,6 +24,7 @@
 #include "base/cleanup.h"
 #include "digest.h"
 #include "seccomp_profile.h"
+#include "trust.h"
 
 #define MAGIC "HKBPF1\n"
 
@@ -86,11 +88,17 @@ static void profile_hash(const struct hk_seccomp_profile *p, uint64_t caps, char
 	hk_sha256_final(&h, out);
 }
 
-static int load(const char *path, struct hk_seccomp_prog *ret)
+/* -ENOENT or -EBADMSG: compile (and store) it; other errors are the caller's. */
+static int load(const char *path, struct hk_seccomp_prog *ret, struct hk_err *err)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0 && errno == ENOENT)
+		return -ENOENT;
 	if (fd < 0)
-		return -errno;
+		return hk_err_sys(err, -errno, "seccomp cache '%s'", path);
+	int r = hk_trust_fd(fd, "seccomp cache", path, err); /* loaded as it is: root's only */
+	if (r < 0)
+		return r;
 	struct hdr hd;
 	if (read(fd, &hd, sizeof(hd)) != (ssize_t)sizeof(hd) || memcmp(hd.magic, MAGIC, 8) ||
 	    hd.n == 0 || hd.n > BPF_MAXINSNS)
@@ -110,10 +118,9 @@ static int load(const char *path, struct hk_seccomp_prog *ret)
 	return 0;
 }
 
-static void store(const char *dir, const char *path, const struct hk_seccomp_prog *prog)
+static void store(const char *path, const struct hk_seccomp_prog *prog)
 {
 	char tmp[PATH_MAX + 32];
-	mkdir(dir, 0700);
 	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
 	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -132,14 +139,24 @@ int hk_seccomp_disk_get(const struct hk_seccomp_profile *p, uint64_t caps, const
 	char dg[HK_DIGEST_MAX], path[PATH_MAX];
 	*ret_hit = false;
 	profile_hash(p, caps, dg);
-	if (dir && snprintf(path, sizeof(path), "%s/%s.bpf", dir, hk_digest_hex(dg)) <
-			   (int)sizeof(path) &&
-	    load(path, ret) == 0) {
-		*ret_hit = true;
-		return 0;
+	if (dir &&
+	    snprintf(path, sizeof(path), "%s/%s.bpf", dir, hk_digest_hex(dg)) >= (int)sizeof(path))
+		dir = NULL;
+	if (dir) {
+		mkdir(dir, 0700);
+		int r = hk_trust_dir(dir, "seccomp cache", false, err);
+		if (r == 0)
+			r = load(path, ret, err);
+		if (r == 0) {
+			*ret_hit = true;
+			return 0;
+		}
+		if (r != -ENOENT && r != -EBADMSG)
+			return r;
+		hk_err_clear(err);
 	}
 	int r = hk_seccomp_compile(p, caps, ret, err);
 	if (r == 0 && dir)
-		store(dir, path, ret);
+		store(path, ret);
 	return r;
 }

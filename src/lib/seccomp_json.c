@@ -631,8 +631,7 @@ int hk_seccomp_profile_parse(const char *text, size_t len, const char *origin,
 	return 0;
 }
 
-int hk_seccomp_profile_load(const char *path, struct hk_seccomp_profile **ret,
-			    struct hk_err *err)
+int hk_seccomp_profile_read(const char *path, char **ret_text, size_t *ret_len, struct hk_err *err)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
@@ -662,5 +661,15 @@ int hk_seccomp_profile_load(const char *path, struct hk_seccomp_profile **ret,
 		off += (size_t)n;
 	}
 	buf[off] = '\0';
-	return hk_seccomp_profile_parse(buf, off, path, ret, err);
+	*ret_text = TAKE_PTR(buf);
+	*ret_len = off;
+	return 0;
+}
+
+int hk_seccomp_profile_load(const char *path, struct hk_seccomp_profile **ret, struct hk_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r = hk_seccomp_profile_read(path, &text, &len, err);
+	return r < 0 ? r : hk_seccomp_profile_parse(text, len, path, ret, err);
 }

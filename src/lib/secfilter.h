@@ -60,6 +60,10 @@ int hk_seccomp_profile_parse(const char *text, size_t len, const char *origin,
 /* Read and parse a profile file. */
 int hk_seccomp_profile_load(const char *path, struct hk_seccomp_profile **ret,
 			    struct hk_err *err);
+/* Read a profile file's text (a regular file, at most 4 MiB) into a malloc'ed,
+ * NUL-terminated buffer, for callers that parse it and keep the very bytes they parsed
+ * (`hako run` stores them with the container, so `exec` never reads the file again). */
+int hk_seccomp_profile_read(const char *path, char **ret_text, size_t *ret_len, struct hk_err *err);
 
 void hk_seccomp_profile_free(const struct hk_seccomp_profile *p);
 static inline void hk_seccomp_profile_freep(struct hk_seccomp_profile **p)

@@ -4,10 +4,12 @@
  * breakout battery (tests/integration/security/breakout.sh). Linked statically so it runs
  * in any rootfs. Each probe prints "ok" or "EPERM"-style errno name and exits 0 when the
  * call succeeded, 1 when it failed.
- *   ct_probe keyctl | add_key | ptrace PID | bpf | userfaultfd | perf | kexec | swapoff
+ *   ct_probe keyctl | add_key | ptrace PID | bpf | userfaultfd | perf | kexec | swapoff |
+ *            io_uring_setup
  */
 #include <errno.h>
 #include <linux/bpf.h>
+#include <linux/io_uring.h>
 #include <linux/keyctl.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
@@ -68,6 +70,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(p, "kexec"))
 		return verdict(syscall(SYS_kexec_load, 0, 0, NULL, 0));
+	if (!strcmp(p, "io_uring_setup")) {
+		/* a ring of 8 entries: harmless when allowed (closed at exit) */
+		struct io_uring_params prm;
+		memset(&prm, 0, sizeof(prm));
+		return verdict(syscall(SYS_io_uring_setup, 8, &prm));
+	}
 	if (!strcmp(p, "swapoff"))
 		return verdict(syscall(SYS_swapoff, "/nonexistent"));
 	return 2;

@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "base/cleanup.h"
 #include "caps.h"
+#include "ctsec.h"
 #include "seccomp_profile.h"
 #include "secfilter.h"
 #include "tap.h"
@@ -161,6 +163,9 @@ static void test_default_docker_caps(void)
 		{ SYS_open_by_handle_at, "open_by_handle_at" }, { SYS_syslog, "syslog" },
 		{ SYS_sethostname, "sethostname" }, { SYS_fsopen, "fsopen" },
 		{ SYS_open_tree, "open_tree" },	  { SYS_move_mount, "move_mount" },
+		/* removed from Docker's allowlist in moby#46762 (Engine 25.0) */
+		{ SYS_io_uring_setup, "io_uring_setup" }, { SYS_io_uring_enter, "io_uring_enter" },
+		{ SYS_io_uring_register, "io_uring_register" },
 #ifdef SYS_kexec_file_load
 		{ SYS_kexec_file_load, "kexec_file_load" },
 #endif
@@ -250,6 +255,60 @@ static void test_cache(void)
 			   "eviction keeps working");
 	hk_seccomp_cache_free(c);
 	hk_seccomp_cache_free(NULL);
+}
+
+/* The on-disk cache (seccomp_disk.c) is keyed by the profile's contents: a program cached
+ * for the default profile of an older hako, which allowed io_uring, is not the one handed
+ * out for today's default. */
+static void test_disk_cache_key(void)
+{
+	static const char *const uring[] = { "io_uring_setup", "io_uring_enter",
+					     "io_uring_register" };
+	const struct hk_seccomp_profile *d = hk_seccomp_profile_default();
+	struct hk_sc_rule rules[64];
+	if (d->nrules + 1 > HK_ARRAY_SIZE(rules)) {
+		TAP_OK(0, "disk cache: %zu rules fit the test's copy", d->nrules);
+		return;
+	}
+	memcpy(rules, d->rules, d->nrules * sizeof(rules[0]));
+	rules[d->nrules] = (struct hk_sc_rule){ .names = uring, .nnames = 3,
+						.action = HK_SC_ALLOW, .errno_ret = -1 };
+	struct hk_seccomp_profile old = *d;
+	old.rules = rules;
+	old.nrules = d->nrules + 1;
+
+	char dir[] = "/tmp/hako-test-seccomp.XXXXXX";
+	if (!mkdtemp(dir)) {
+		TAP_OK(0, "disk cache: mkdtemp: %s", strerror(errno));
+		return;
+	}
+	struct hk_err err = { 0 };
+	struct hk_seccomp_prog p;
+	bool hit = true;
+	TAP_EQ_INT(hk_seccomp_disk_get(&old, HK_CAPS_DEFAULT, dir, &p, &hit, &err), 0,
+		   "disk cache: the old default (io_uring allowed) compiled and stored");
+	TAP_OK(!hit, "  a miss the first time");
+	TAP_EQ_INT(native(&p, SYS_io_uring_setup, 0), SECCOMP_RET_ALLOW,
+		   "  io_uring_setup allowed");
+	hk_seccomp_prog_release(&p);
+	TAP_EQ_INT(hk_seccomp_disk_get(&old, HK_CAPS_DEFAULT, dir, &p, &hit, &err), 0,
+		   "  asked again");
+	TAP_OK(hit, "  a hit the second time");
+	hk_seccomp_prog_release(&p);
+	hit = true;
+	TAP_EQ_INT(hk_seccomp_disk_get(d, HK_CAPS_DEFAULT, dir, &p, &hit, &err), 0,
+		   "disk cache: today's default, same directory");
+	TAP_OK(!hit, "  not the old default's file (the key follows the contents)");
+	TAP_EQ_INT(native(&p, SYS_io_uring_setup, 0), RET_ERRNO(EPERM), "  io_uring_setup: EPERM");
+	hk_seccomp_prog_release(&p);
+	TAP_EQ_INT(hk_seccomp_disk_get(d, HK_CAPS_DEFAULT, dir, &p, &hit, &err), 0,
+		   "  today's default again");
+	TAP_OK(hit, "  now from its own file");
+	TAP_EQ_INT(native(&p, SYS_io_uring_setup, 0), RET_ERRNO(EPERM), "  io_uring_setup: EPERM");
+	hk_seccomp_prog_release(&p);
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	TAP_EQ_INT(system(cmd), 0, "disk cache: test directory removed");
 }
 
 /* --- JSON profiles --------------------------------------------------------------------- */
@@ -526,6 +585,7 @@ int main(void)
 	test_default_docker_caps();
 	test_default_with_caps();
 	test_cache();
+	test_disk_cache_key();
 	test_json_ok();
 	test_json_bad();
 	test_front_same();

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A detached container's log: what its processes write to stdout and stderr, read from a
+ * pipe by the `run -d` monitor and kept in RUN/<id>/log, bounded as Docker's json-file
+ * driver bounds it with --log-opt max-size/max-file (the bytes as written, not JSON lines).
+ * Docker's default is unbounded; RUN is usually a small tmpfs, so hako's default is
+ * max-size=10m, max-file=3: at most log, log.1 and log.2, 10 MiB each.
+ *
+ *   rotation  before a write would take `log` past max_size: log.(max_file-2) is renamed
+ *             log.(max_file-1) (the oldest, log.(max_file-1), removed first), ..., log to
+ *             log.1, and a new `log` is started. A file never exceeds max_size. When the
+ *             data has a newline in what still fits, the cut is made after it, so lines
+ *             stay whole; a line longer than what is left moves whole to the new file, and
+ *             a line longer than max_size is cut. max_file=1: `log` is emptied instead.
+ *   pumping   event-driven, for the monitor's wait loop: hk_ctlog_pump() when the pipe is
+ *             readable (it is non-blocking: one read of at most 64 KiB per call), until it
+ *             returns 0 (every writer closed it). A failed write or rotation (ENOSPC, ...)
+ *             drops that data, counted by hk_ctlog_dropped(); pumping goes on, so the
+ *             container never blocks on a full pipe because the disk is full.
+ *   reading   hk_ctlog_reader_*: the files oldest first (log.N ... log.1, log), and, for
+ *             `hako logs -f`, on through rotations (tail -F): when `log` is renamed under
+ *             the reader, it finishes the old file, then reads what came after it.
+ *
+ * Paths are used only under the directory fd taken at open (renameat/unlinkat/openat
+ * with O_NOFOLLOW); files are made 0640, O_CLOEXEC.
+ */
+#ifndef HK_CTLOG_H
+#define HK_CTLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/err.h"
+
+#define HK_CTLOG_MAX_SIZE_DEFAULT (10ULL << 20)
+#define HK_CTLOG_MAX_FILE_DEFAULT 3U
+#define HK_CTLOG_MAX_FILE_MAX 1000U
+#define HK_CTLOG_UNLIMITED UINT64_MAX
+
+struct hk_ctlog_opts {
+	uint64_t max_size; /* bytes per file; HK_CTLOG_UNLIMITED: never rotated */
+	unsigned max_file; /* files kept, `log` included: 1..HK_CTLOG_MAX_FILE_MAX */
+	/* write(2) unless set: tests give one that writes short */
+	ssize_t (*write_fn)(int fd, const void *buf, size_t len);
+};
+
+/* max_size 10 MiB, max_file 3. */
+void hk_ctlog_opts_default(struct hk_ctlog_opts *o);
+
+/* One --log-opt value, as Docker's json-file: "max-size=SIZE" (a number with an optional
+ * unit k, m or g, binary, as Docker: 10m = 10485760; "-1": unlimited) or "max-file=N"
+ * (1..1000). Anything else is a usage error naming the option. After every option:
+ * hk_ctlog_opts_check. */
+int hk_ctlog_opt_parse(struct hk_ctlog_opts *o, const char *kv, struct hk_err *err);
+/* max-file > 1 needs a max-size (as Docker): a usage error otherwise. */
+int hk_ctlog_opts_check(const struct hk_ctlog_opts *o, struct hk_err *err);
+
+struct hk_ctlog;
+/* Open (create, append to) path for writing, rotated by o. */
+int hk_ctlog_open(const char *path, const struct hk_ctlog_opts *o, struct hk_ctlog **ret,
+		  struct hk_err *err);
+/* fd readable (O_NONBLOCK): one read, written out. > 0: bytes read (written, or dropped:
+ * hk_ctlog_dropped); 0: end of file (every writer closed the pipe); -EAGAIN: nothing
+ * there; other < 0: reading failed. */
+ssize_t hk_ctlog_pump(struct hk_ctlog *l, int fd, struct hk_err *err);
+/* Pump until end of file or nothing is there (-EAGAIN: never blocks): after the
+ * container's init is gone, what is left in the pipe. 0, or < 0 if reading failed. */
+int hk_ctlog_drain(struct hk_ctlog *l, int fd, struct hk_err *err);
+/* Bytes dropped because a write or rotation failed; the first such error in *ret_err
+ * (when not NULL and there was one). */
+uint64_t hk_ctlog_dropped(const struct hk_ctlog *l, struct hk_err *ret_err);
+/* Bytes in the current `log` (tests). */
+uint64_t hk_ctlog_size(const struct hk_ctlog *l);
+void hk_ctlog_close(struct hk_ctlog *l);
+
+struct hk_ctlog_reader;
+/* The log at path (and its rotated files): -ENOENT when there is none at all. */
+int hk_ctlog_reader_open(const char *path, struct hk_ctlog_reader **ret, struct hk_err *err);
+/* Up to len bytes, in order: > 0 bytes; 0: nothing more for now (end of `log`; with
+ * follow, call again later: rotations are followed). */
+ssize_t hk_ctlog_reader_read(struct hk_ctlog_reader *r, void *buf, size_t len, struct hk_err *err);
+void hk_ctlog_reader_close(struct hk_ctlog_reader *r);
+
+#endif
