@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include "base/cleanup.h"
 #include "base/parse.h"
 #include "container.h"
+#include "ctlog.h"
 #include "ct.h"
 #include "netns.h"
 #include "run_image.h"
@@ -44,6 +46,8 @@ struct run_opts {
 	struct netrun netrun; /* --network NET, --ip, -p, --network-alias (cmd_netrun.c) */
 	struct run_image image; /* hako run IMAGE [CMD...] (run_image.c) */
 	struct run_sec sec;	/* caps, seccomp, --read-only, --user, limits (run_sec.c) */
+	int log_rd;		/* -d: the read side of the container's stdout/stderr pipe */
+	struct hk_ctlog *log;	/* -d: RUN/<id>/log, rotated (ctlog.h) */
 };
 
 static int valid_name(const char *s)
@@ -347,10 +351,20 @@ static int make_files(struct run_opts *o, const char *rundir, struct hk_err *err
 	r = write_text(p, buf, err);
 	if (r < 0 || !o->spec.detach)
 		return r;
+	/* the container writes into a pipe; the monitor keeps the log, bounded (ctlog.h) */
 	snprintf(p, sizeof(p), "%s/log", rundir);
-	o->spec.log_fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	if (o->spec.log_fd < 0)
-		return hk_err_sys(err, -errno, "create log '%s'", p);
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return hk_err_sys(err, -errno, "log pipe");
+	r = hk_ctlog_open(p, &o->sec.log, &o->log, err);
+	if (r < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return r;
+	}
+	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+	o->log_rd = pfd[0];
+	o->spec.log_fd = pfd[1];
 	return 0;
 }
 
@@ -537,6 +551,34 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 	return 0;
 }
 
+/* -d: forward signals to the init and keep its output in the log, until the init exits. */
+static int wait_logged(pid_t pid, struct hk_ctlog *log, int log_rd)
+{
+	sigset_t set;
+	ct_fwd_sigset(&set);
+	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	int status = 0;
+	struct hk_err e;
+	bool eof = false;
+	for (; sfd >= 0;) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		struct pollfd pf[2] = { { sfd, POLLIN, 0 }, { eof ? -1 : log_rd, POLLIN, 0 } };
+		if (poll(pf, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pf[1].revents && hk_ctlog_pump(log, log_rd, &e) == 0)
+			eof = true;
+		struct signalfd_siginfo si;
+		while ((pf[0].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si))
+			if (si.ssi_signo != SIGCHLD && si.ssi_signo != SIGWINCH)
+				kill(pid, (int)si.ssi_signo);
+	}
+	if (sfd < 0) /* out of fds: no forwarding, the log read after the end */
+		waitpid(pid, &status, 0);
+	hk_ctlog_drain(log, log_rd, &e);
+	return hk_ct_exit_code(status);
+}
+
 /* Foreground: forward signals to the init, copy the pty, until the init exits. */
 static int wait_init(struct running *x, bool tty, bool stdin_open)
 {
@@ -587,7 +629,8 @@ static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
 	/* the monitor does not hold the database open while the container runs */
 	hk_store_close(x.st);
 	x.st = NULL;
-	int code = wait_init(&x, o->spec.tty, o->spec.interactive);
+	int code = o->log ? wait_logged(x.proc.pid, o->log, o->log_rd)
+			  : wait_init(&x, o->spec.tty, o->spec.interactive);
 	char cg[64];
 	hk_ct_cgroup(x.row.id, cg, sizeof(cg));
 	code = runsec_exit(&o->sec, x.row.name, cg, code);
@@ -645,6 +688,7 @@ int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
 	o->spec.log_fd = -1;
 	o->spec.pty_slave = -1;
 	o->spec.rootfs_fd = -1;
+	o->log_rd = -1;
 	o->spec.stdio[0] = o->spec.stdio[1] = o->spec.stdio[2] = -1;
 	int r = parse(ctx, o, argc, argv);
 	if (r < 0)
@@ -659,6 +703,9 @@ int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < o->nenv; i++)
 		free(o->env[i]);
 	close_spawn_fds(o);
+	hk_ctlog_close(o->log);
+	if (o->log_rd >= 0)
+		close(o->log_rd);
 	run_image_free(&o->image);
 	runsec_free(&o->sec);
 	free(o);

@@ -19,12 +19,6 @@
 #include "testpoint.h"
 #include "base/cleanup.h"
 
-/* --log-opt and the limits.log_* keys of the config: 1 once the run -d monitor writes the
- * container's output through ctlog (cmd_run.c: a pipe instead of RUN/<id>/log as log_fd,
- * hk_ctlog_pump in its wait loop; see ctlog.h). Until then the option is refused, so that
- * no bound is promised that is not kept. */
-#define RUNSEC_LOG_OPT 0
-
 static int parse_user(struct hk_ctx *ctx, const char *s, struct hk_caps_user *u)
 {
 	char *end;
@@ -53,7 +47,8 @@ static int security_opt(struct hk_ctx *ctx, struct run_sec *s, const char *v)
 {
 	if (!strncmp(v, "seccomp=", 8) || !strncmp(v, "seccomp:", 8)) {
 		if (!v[8])
-			return cmd_usage(ctx, "run: --security-opt seccomp= needs unconfined or FILE");
+			return cmd_usage(ctx,
+					 "run: --security-opt seccomp= needs unconfined or FILE");
 		s->seccomp = v + 8;
 		return 0;
 	}
@@ -66,8 +61,10 @@ static int security_opt(struct hk_ctx *ctx, struct run_sec *s, const char *v)
 		s->allow_new_privs = true;
 		return 0;
 	}
-	return cmd_usage(ctx, "run: --security-opt '%s': expected seccomp=unconfined|FILE or "
-			 "no-new-privileges[=true|false]", v);
+	return cmd_usage(ctx,
+			 "run: --security-opt '%s': expected seccomp=unconfined|FILE or "
+			 "no-new-privileges[=true|false]",
+			 v);
 }
 
 static void userns_on(struct run_sec *s)
@@ -93,8 +90,6 @@ static int with_value(struct hk_ctx *ctx, struct run_sec *s, const char *o, cons
 	if (!strcmp(o, "--security-opt"))
 		return security_opt(ctx, s, v);
 	if (!strcmp(o, "--log-opt")) {
-		if (!RUNSEC_LOG_OPT)
-			return cmd_usage(ctx, "run: --log-opt is not supported yet");
 		if (!s->log_set)
 			hk_ctlog_opts_default(&s->log);
 		s->log_set = true;
@@ -141,10 +136,11 @@ static int with_value(struct hk_ctx *ctx, struct run_sec *s, const char *o, cons
 
 int runsec_opt(struct hk_ctx *ctx, struct run_sec *s, const char *opt, const char *val)
 {
-	static const char *const valued[] = { "--cap-add", "--cap-drop", "--security-opt",
-		"--tmpfs", "--user", "-u", "--memory", "-m", "--memory-swap", "--cpus",
-		"--cpu-shares", "--pids-limit", "--cpuset-cpus", "--uidmap", "--gidmap",
-		"--log-opt" };
+	static const char *const valued[] = {
+	    "--cap-add",     "--cap-drop", "--security-opt", "--tmpfs",
+	    "--user",	     "-u",	   "--memory",	     "-m",
+	    "--memory-swap", "--cpus",	   "--cpu-shares",   "--pids-limit",
+	    "--cpuset-cpus", "--uidmap",   "--gidmap",	     "--log-opt"};
 	if (!strcmp(opt, "--privileged")) {
 		s->privileged = true;
 		return 1;
@@ -213,7 +209,7 @@ static int compile(struct hk_ctx *ctx, struct run_sec *s, const struct hk_paths 
 /* Capabilities, user, seccomp from the options (no kernel state changed). */
 static int resolve(struct hk_ctx *ctx, struct run_sec *s, const struct hk_paths *p)
 {
-	struct hk_caps_spec cs = { s->add, s->nadd, s->drop, s->ndrop, s->privileged };
+	struct hk_caps_spec cs = {s->add, s->nadd, s->drop, s->ndrop, s->privileged};
 	uint64_t avail;
 	int r = hk_caps_available(&avail, &ctx->err);
 	if (r == 0)
@@ -260,7 +256,7 @@ int runsec_prepare(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spe
 
 int runsec_set_user(struct hk_ctx *ctx, struct run_sec *s, uid_t uid, gid_t gid)
 {
-	s->user = (struct hk_caps_user){ .set = true, .uid = uid, .gid = gid };
+	s->user = (struct hk_caps_user){.set = true, .uid = uid, .gid = gid};
 	hk_caps_plan_free(s->plan);
 	s->plan = NULL;
 	int r = hk_caps_plan_new(s->caps, &s->user, &s->plan, &ctx->err);
@@ -290,8 +286,7 @@ int runsec_userns(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec
 	if (r == 0)
 		r = hk_idmap_validate(&u->gid, "--gidmap", &ctx->err);
 	if (r == 0 && spec->rootfs && spec->rootfs[0] && spec->rootfs_fd >= 0)
-		r = hk_userns_prepare_rootfs(u, spec->rootfs_fd, spec->rootfs,
-					     &ctx->err);
+		r = hk_userns_prepare_rootfs(u, spec->rootfs_fd, spec->rootfs, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "run");
 	spec->userns = u;
@@ -318,8 +313,7 @@ void runsec_config(const struct run_sec *s, struct json_object *c)
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "caps", json_object_new_string(hk_caps_hex(s->caps, hex)));
 	json_object_object_add(o, "no_new_privs", json_object_new_boolean(!s->allow_new_privs));
-	const char *sc = s->sec.plan.seccomp ? (s->seccomp ? s->seccomp : "default")
-					      : "unconfined";
+	const char *sc = s->sec.plan.seccomp ? (s->seccomp ? s->seccomp : "default") : "unconfined";
 	json_object_object_add(o, "seccomp", json_object_new_string(sc));
 	/* the profile's text itself, as Docker keeps it in SecurityOpt: exec replays it, so
 	 * a file edited or removed after run changes nothing */
@@ -347,13 +341,9 @@ void runsec_config(const struct run_sec *s, struct json_object *c)
 	json_object_object_add(l, "cpu_shares", json_object_new_int64((int64_t)s->lim.cpu_shares));
 	json_object_object_add(l, "pids_limit", json_object_new_int64(s->lim.pids));
 	json_object_object_add(l, "cpuset_cpus", json_object_new_string(s->lim.cpuset));
-	if (RUNSEC_LOG_OPT) {
-		int64_t size =
-		    s->log.max_size == HK_CTLOG_UNLIMITED ? -1 : (int64_t)s->log.max_size;
-		json_object_object_add(l, "log_max_size", json_object_new_int64(size));
-		json_object_object_add(l, "log_max_file",
-				       json_object_new_int((int)s->log.max_file));
-	}
+	int64_t size = s->log.max_size == HK_CTLOG_UNLIMITED ? -1 : (int64_t)s->log.max_size;
+	json_object_object_add(l, "log_max_size", json_object_new_int64(size));
+	json_object_object_add(l, "log_max_file", json_object_new_int((int)s->log.max_file));
 	json_object_object_add(c, "limits", l);
 }
 
@@ -406,8 +396,8 @@ int runsec_from_config(struct hk_ctx *ctx, const char *config, struct run_sec *s
 	}
 	const char *caps = jstr(o, "caps"), *sc = jstr(o, "seccomp"), *user = jstr(o, "user");
 	struct json_object *v;
-	s->allow_new_privs = json_object_object_get_ex(o, "no_new_privs", &v) &&
-			     !json_object_get_boolean(v);
+	s->allow_new_privs =
+	    json_object_object_get_ex(o, "no_new_privs", &v) && !json_object_get_boolean(v);
 	int r = hk_caps_parse_hex(caps ? caps : "", &s->caps, &ctx->err);
 	if (r == 0 && user && *user)
 		r = parse_user(ctx, user, &s->user);

@@ -20,6 +20,7 @@ static const struct {
 		 "         [--privileged] [--security-opt seccomp=unconfined|FILE]\n"
 		 "         [--security-opt no-new-privileges=false] [--read-only] [--tmpfs PATH]...\n"
 		 "         [-u|--user UID[:GID]] [--userns [--uidmap C:H:N] [--gidmap C:H:N]]\n"
+		 "         [--log-opt max-size=SIZE|max-file=N]...\n"
 		 "         (--rootfs DIR -- CMD [ARGS...] | IMAGE [CMD [ARGS...]])" },
 	{ "exec", "exec [-t] [-i] [-e K=V]... [-w DIR] CT -- CMD [ARGS...]" },
 	{ "ps", "ps [-a] [-q]" },
