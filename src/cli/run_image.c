@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "testpoint.h"
 #include "userns.h"
 
 static size_t strv_len(char **v)
@@ -129,7 +130,7 @@ void run_image_rootfs(const struct hk_paths *p, const char *ct, char *buf, size_
 int run_image_mount(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		    const char *ct, struct run_image *ri)
 {
-	const char *m = getenv("HAKO_LAYERS");
+	const char *m = hk_test_getenv("HAKO_LAYERS");
 	enum hk_layers_mode mode = !m			? HK_LAYERS_AUTO
 				   : !strcmp(m, "copy")	? HK_LAYERS_COPY
 				   : !strcmp(m, "overlay") ? HK_LAYERS_OVERLAY

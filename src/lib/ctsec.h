@@ -46,7 +46,8 @@ int hk_ctsec_mounts(const struct hk_ct_sec *s, struct hk_err *err);
  * (created if missing), compiling and storing it on a miss. The file name is the sha256
  * of the profile's contents, the capability bits it looks at, libseccomp's version, the
  * kernel release and the machine: anything that changes the program changes the name.
- * A cache that cannot be read or written is ignored (the program is compiled). */
+ * A cache that cannot be read or written is ignored (the program is compiled); a cache
+ * directory or file that anyone but root could have written is refused (trust.h). */
 int hk_seccomp_disk_get(const struct hk_seccomp_profile *p, uint64_t caps, const char *dir,
 			struct hk_seccomp_prog *ret, bool *ret_hit, struct hk_err *err);
 

@@ -69,6 +69,10 @@ is() {
 	fi
 }
 
+# Was $HAKO built with its test hooks (meson -Dtest_hooks=true, as scripts/test.sh builds it)?
+# HAKO_TEST_KILL_AT, HAKO_SUBUID/SUBGID and HAKO_LAYERS exist only there (testpoint.h).
+have_test_hooks() { grep -aq HAKO_TEST_KILL_AT "$HAKO"; }
+
 # Does this kernel support link kind $1? Probed in the test's own namespace.
 have_kind() {
 	local n="probe$$"

@@ -14,6 +14,10 @@ if ! have_kind veth || ! have_kind bridge; then
 	skip "kill -9 during connect/run" "kernel lacks veth or bridge"
 	exit 0
 fi
+if ! have_test_hooks; then
+	skip "kill -9 at exact steps" "$HAKO has no test hooks (meson -Dtest_hooks=true)"
+	exit 0
+fi
 N=${HAKO_NET_CRASH_N:-15}
 SUB=10.231.7
 nft_orig=$(nft -s list ruleset)

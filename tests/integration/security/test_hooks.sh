@@ -28,16 +28,10 @@ if [ -n "$new" ]; then
 	skip "release build ignores the test hooks" "$REL is older than $new (ninja -C $(dirname "$REL"))"
 	exit 0
 fi
-for v in HAKO_TEST_KILL_AT HAKO_SUBUID HAKO_SUBGID; do
+for v in HAKO_TEST_KILL_AT HAKO_SUBUID HAKO_SUBGID HAKO_LAYERS; do
 	hooked "$v" "$REL" && not_ok "release build: no '$v' in the binary" ||
 		ok "release build: no '$v' in the binary"
 done
-# read by src/cli/run_image.c, which is to switch to hk_test_getenv()
-if hooked HAKO_LAYERS "$REL"; then
-	skip "release build: no 'HAKO_LAYERS' in the binary" "run_image.c still reads it with getenv()"
-else
-	ok "release build: no 'HAKO_LAYERS' in the binary"
-fi
 HAKO_TEST_KILL_AT=network-bridged "$REL" --root "$T/r" network create hk2 \
 	--subnet 10.233.2.0/24 >/dev/null 2>&1
 is "release build: HAKO_TEST_KILL_AT=network-bridged ignored (network create completes)" "$?" 0
