@@ -20,6 +20,7 @@
 
 #include "base/cleanup.h"
 #include "link.h"
+#include "base/nsswitch.h"
 
 static int tuntap_parse(struct hk_link_req *req, int argc, char **argv, struct hk_err *err)
 {
@@ -54,15 +55,12 @@ static int open_tun(int netns_fd, struct hk_err *err)
 		int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 		return fd < 0 ? hk_err_sys(err, -errno, "open /dev/net/tun") : fd;
 	}
-	_cleanup_close_ int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0)
-		return hk_err_sys(err, -errno, "open /proc/thread-self/ns/net");
-	if (setns(netns_fd, CLONE_NEWNET) < 0)
-		return hk_err_sys(err, -errno, "enter the network namespace");
+	int old, r = hk_thread_netns_enter(netns_fd, &old, err);
+	if (r < 0)
+		return r;
 	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	int saved = errno;
-	if (setns(self, CLONE_NEWNET) < 0)
-		abort(); /* cannot go on in the wrong namespace */
+	hk_thread_netns_leave(old);
 	return fd < 0 ? hk_err_sys(err, -saved, "open /dev/net/tun") : fd;
 }
 

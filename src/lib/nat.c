@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/nsswitch.h"
 #include "dl_nft.h" /* libnftables through dlopen */
 
 #define T "inet " HK_NAT_TABLE
@@ -31,28 +32,13 @@ struct hk_nat {
 /* Enter nat's namespace on this thread; *ret_self is the fd to come back with (-1: none). */
 static int ns_enter(struct hk_nat *nat, int *ret_self, struct hk_err *err)
 {
-	*ret_self = -1;
-	if (nat->netns_fd < 0)
-		return 0;
-	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0)
-		return hk_err_sys(err, -errno, "nat: open /proc/thread-self/ns/net");
-	if (setns(nat->netns_fd, CLONE_NEWNET) < 0) {
-		int r = hk_err_sys(err, -errno, "nat: enter network namespace");
-		close(self);
-		return r;
-	}
-	*ret_self = self;
-	return 0;
+	int r = hk_thread_netns_enter(nat->netns_fd, ret_self, err);
+	return r < 0 ? hk_err_prefix(err, "nat") : 0;
 }
 
 static void ns_leave(int self)
 {
-	if (self < 0)
-		return;
-	if (setns(self, CLONE_NEWNET) < 0)
-		abort(); /* we could no longer tell which namespace later calls would change */
-	close(self);
+	hk_thread_netns_leave(self);
 }
 
 int hk_nat_open(struct hk_nat **ret, int netns_fd, struct hk_err *err)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/nsswitch.h"
 
 #define RECV_BUF_SIZE (64 * 1024)
 #define SOCK_BUF_SIZE (4 * 1024 * 1024)
@@ -82,19 +83,14 @@ int hk_nl_open_proto(struct hk_nl **ret, int proto, int netns_fd, struct hk_err 
 	if (netns_fd >= 0) {
 		/* Switch this thread into the target namespace only for socket(): the socket
 		 * keeps its namespace for life. */
-		_cleanup_close_ int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (self < 0) {
+		int old;
+		r = hk_thread_netns_enter(netns_fd, &old, err);
+		if (r < 0) {
 			hk_nl_close(nl);
-			return hk_err_sys(err, -errno, "netlink: open /proc/thread-self/ns/net");
-		}
-		if (setns(netns_fd, CLONE_NEWNET) < 0) {
-			r = hk_err_sys(err, -errno, "netlink: enter network namespace");
-			hk_nl_close(nl);
-			return r;
+			return hk_err_prefix(err, "netlink");
 		}
 		r = open_here(nl, proto, err);
-		if (setns(self, CLONE_NEWNET) < 0)
-			abort(); /* we can no longer tell which namespace later calls would hit */
+		hk_thread_netns_leave(old);
 	} else {
 		r = open_here(nl, proto, err);
 	}

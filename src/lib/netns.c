@@ -41,6 +41,7 @@
 #include "base/cleanup.h"
 #include "base/parse.h"
 #include "netlink.h"
+#include "base/nsswitch.h"
 
 #define NETNS_ETC_DIR "/etc/netns"
 
@@ -134,16 +135,12 @@ static int create_file(const char *name, const char *path, struct hk_err *err)
 /* unshare a new network namespace on this thread, bind it onto path, switch back. */
 static int bind_new_netns(const char *name, const char *path, struct hk_err *err)
 {
-	_cleanup_close_ int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0)
-		return sys_err(err, -errno, name, "open /proc/thread-self/ns/net");
-	if (unshare(CLONE_NEWNET) < 0)
-		return sys_err(err, -errno, name, "create a new network namespace");
-	int r = 0;
+	int old, r = hk_thread_netns_new(&old, err);
+	if (r < 0)
+		return hk_err_prefix(err, "network namespace '%s'", name);
 	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0)
 		r = sys_err(err, -errno, name, "bind-mount it onto " HK_NETNS_DIR);
-	if (setns(self, CLONE_NEWNET) < 0)
-		abort(); /* we could no longer tell which namespace later calls would hit */
+	hk_thread_netns_leave(old);
 	return r;
 }
 

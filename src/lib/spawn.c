@@ -32,6 +32,7 @@
 #include "preexec.h"
 #include "tramp.h"
 #include "userns.h"
+#include "base/nsswitch.h"
 
 struct report {
 	int step;
@@ -248,9 +249,11 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 	struct hk_userns local;
 	hk_userns_init(&local);
 	struct hk_userns *trees = spec->userns ? spec->userns : &local;
+	/* --userns with --net netns:NAME: the init, in its own user namespace, cannot join a
+	 * network namespace the host owns: it is cloned in it instead */
 	int r = hk_userns_open_sources(trees, spec, err), oldnet = -1;
-	if (r == 0 && spec->userns && netns_fd >= 0)
-		r = oldnet = hk_userns_netns_enter(netns_fd, err);
+	if (r == 0 && spec->userns)
+		r = hk_thread_netns_enter(netns_fd, &oldnet, err);
 	if (r < 0) {
 		int fds[] = { sync[0], sync[1], rep[0], rep[1] };
 		for (size_t i = 0; i < HK_ARRAY_SIZE(fds); i++)
@@ -266,7 +269,7 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 		child(spec, trees, sync[0], rep[1], spec->userns ? -1 : netns_fd);
 	}
 	int e = errno;
-	hk_userns_netns_leave(oldnet);
+	hk_thread_netns_leave(oldnet);
 	/* the init has its own copies: ours would pin the trees' mounts for as long as we run */
 	hk_userns_close_trees(trees);
 	hk_userns_close(&local);

@@ -539,28 +539,6 @@ int hk_userns_overlay(const struct hk_userns *u, char *const *lowers, const char
 	return r;
 }
 
-int hk_userns_netns_enter(int netns_fd, struct hk_err *err)
-{
-	int old = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (old < 0)
-		return hk_err_sys(err, -errno, "open the current network namespace");
-	if (setns(netns_fd, CLONE_NEWNET) < 0) {
-		int e = errno;
-		close(old);
-		return hk_err_sys(err, -e, "join the container's network namespace");
-	}
-	return old;
-}
-
-void hk_userns_netns_leave(int old)
-{
-	if (old < 0)
-		return;
-	if (setns(old, CLONE_NEWNET) < 0)
-		abort(); /* never go on in the wrong network namespace */
-	close(old);
-}
-
 int hk_userns_open_src(struct hk_userns *u, int fd_in, const char *path, bool ro, bool idmap,
 		       struct hk_err *err)
 {

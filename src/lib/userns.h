@@ -124,11 +124,6 @@ int hk_userns_open_sources(struct hk_userns *u, const struct hk_ct_spec *spec,
 /* The tree opened for path, -1 when none (or u NULL). */
 int hk_userns_src_fd(const struct hk_userns *u, const char *path);
 void hk_userns_close_trees(struct hk_userns *u);
-/* --userns with --net netns:NAME: the init (in its own user namespace) cannot join a
- * network namespace the host owns, so the parent joins it around clone: enter returns
- * the fd of the namespace to go back to (leave; -1 is a no-op). */
-int hk_userns_netns_enter(int netns_fd, struct hk_err *err);
-void hk_userns_netns_leave(int old);
 /* Image containers: overlay of lowers (top first) with upper/work, every layer an
  * idmapped mount, created with container root's filesystem ids so the upper layer is
  * written in the image's ids; mounted on target. */
