@@ -177,9 +177,9 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 		if (cstdio[i] >= 0)
 			close(cstdio[i]);
 	struct hk_exec_report m;
-	ssize_t k = read(rep[0], &m, sizeof(m));
+	int k = hk_exec_report_recv(rep[0], &m);
 	close(rep[0]);
-	if (k == (ssize_t)sizeof(m)) {
+	if (k == 1) {
 		int status;
 		ctx->err = m.err;
 		hk_exec_report_finish(&ctx->err);

@@ -67,15 +67,6 @@ static void close_all_but(int *keep, size_t n)
 	syscall(SYS_close_range, from, ~0U, 0U);
 }
 
-static void report(int fd, int step, const struct hk_err *err)
-{
-	struct hk_exec_report m = {.step = step};
-	if (err)
-		m.err = *err;
-	ssize_t k = write(fd, &m, sizeof(m));
-	(void)k;
-}
-
 void hk_preexec_run(const struct hk_preexec *p)
 {
 	struct hk_err err = {};
@@ -121,14 +112,14 @@ void hk_preexec_run(const struct hk_preexec *p)
 	if (p->sec && hk_sec_apply(p->sec, &err) < 0)
 		goto fail;
 	if (p->go_fd >= 0) {
-		report(p->report_fd, HK_STEP_PREPARED, NULL);
+		hk_exec_report_send(p->report_fd, HK_STEP_PREPARED, NULL);
 		if (read(p->go_fd, &go, 1) != 1)
 			_exit(HK_EXIT_HAKO); /* the parent gave up */
 	}
 	/* execvp through the sealed trampoline: it reports an exec failure itself */
 	hk_tramp_exec(p->tramp_fd, p->report_fd, p->argv, p->env, &err);
 fail:
-	report(p->report_fd, HK_STEP_SETUP, &err);
+	hk_exec_report_send(p->report_fd, HK_STEP_SETUP, &err);
 	/* run: the namespaces must outlive the parent's persisting them (its go, or EOF) */
 	if (p->go_fd >= 0 && read(p->go_fd, &go, 1) < 0)
 		_exit(HK_EXIT_HAKO);

@@ -34,22 +34,6 @@
 #include "userns.h"
 #include "base/nsswitch.h"
 
-struct report {
-	int step;
-	struct hk_err err;
-};
-
-_Static_assert(sizeof(struct report) == sizeof(struct hk_exec_report), "tramp.h's report");
-
-static void report(int fd, int step, const struct hk_err *err)
-{
-	struct report m = { .step = step };
-	if (err)
-		m.err = *err;
-	ssize_t k = write(fd, &m, sizeof(m));
-	(void)k;
-}
-
 uint64_t hk_proc_start_time(pid_t pid)
 {
 	char p[64], buf[1024];
@@ -185,7 +169,7 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, int sy
 	int tramp_fd = hk_tramp_open(&err);
 	if (tramp_fd < 0)
 		goto fail;
-	report(report_fd, HK_STEP_READY, NULL);
+	hk_exec_report_send(report_fd, HK_STEP_READY, NULL);
 	/* every signal blocked from here on: none is lost or kills us before hako-init waits */
 	sigset_t all;
 	sigfillset(&all);
@@ -199,25 +183,12 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, int sy
 		main_fn(spec, report_fd, sync_fd, tramp_fd);
 	/* PID 1 keeps nothing of hako's: CAP_KILL, no_new_privs, a five-call filter */
 	hk_init_become(main_pid, &err);
-	report(report_fd, HK_STEP_SETUP, &err);
+	hk_exec_report_send(report_fd, HK_STEP_SETUP, &err);
 	kill(main_pid, SIGKILL);
 	_exit(HK_EXIT_HAKO);
 fail:
-	report(report_fd, HK_STEP_SETUP, &err);
+	hk_exec_report_send(report_fd, HK_STEP_SETUP, &err);
 	_exit(HK_EXIT_HAKO);
-}
-
-static int read_report(int fd, struct report *m)
-{
-	ssize_t k;
-	do
-		k = read(fd, m, sizeof(*m));
-	while (k < 0 && errno == EINTR);
-	if (k == 0)
-		return 0;
-	if (k != (ssize_t)sizeof(*m))
-		return -EIO;
-	return 1;
 }
 
 int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk_err *err)
@@ -289,9 +260,9 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 	if (r == 0 && write(sync[1], "1", 1) != 1)
 		r = hk_err_sys(err, -errno, "start the container");
 	sigaction(SIGPIPE, &old, NULL);
-	struct report m;
+	struct hk_exec_report m;
 	if (r == 0) {
-		int k = read_report(rep[0], &m);
+		int k = hk_exec_report_recv(rep[0], &m);
 		if (k <= 0)
 			r = hk_err_set(err, -EIO, "the container's init died during set-up");
 		else if (m.step != HK_STEP_READY) {
@@ -315,8 +286,8 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 
 int hk_ct_wait_prepared(struct hk_ct_proc *p, struct hk_err *err)
 {
-	struct report m;
-	int k = read_report(p->report_fd, &m);
+	struct hk_exec_report m;
+	int k = hk_exec_report_recv(p->report_fd, &m);
 	if (k <= 0)
 		return hk_err_set(err, -EIO, "the container's main process died during set-up");
 	if (m.step == HK_STEP_PREPARED)
@@ -341,8 +312,8 @@ int hk_ct_start(struct hk_ct_proc *p, struct hk_err *err)
 
 int hk_ct_wait_exec(struct hk_ct_proc *p, int *ret_status, struct hk_err *err)
 {
-	struct report m;
-	int k = read_report(p->report_fd, &m);
+	struct hk_exec_report m;
+	int k = hk_exec_report_recv(p->report_fd, &m);
 	close(p->report_fd);
 	p->report_fd = -1;
 	if (k == 0)

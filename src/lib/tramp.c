@@ -90,3 +90,25 @@ void hk_exec_report_finish(struct hk_err *err)
 	else
 		hk_err_sys(err, err->code, "%s", what);
 }
+
+void hk_exec_report_send(int fd, int step, const struct hk_err *err)
+{
+	struct hk_exec_report m = { .step = step };
+	if (err)
+		m.err = *err;
+	ssize_t k = write(fd, &m, sizeof(m));
+	(void)k; /* the reader sees a short report or EOF */
+}
+
+int hk_exec_report_recv(int fd, struct hk_exec_report *m)
+{
+	ssize_t k;
+	do
+		k = read(fd, m, sizeof(*m));
+	while (k < 0 && errno == EINTR);
+	if (k == 0)
+		return 0;
+	if (k != (ssize_t)sizeof(*m))
+		return -EIO;
+	return 1;
+}

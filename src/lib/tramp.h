@@ -41,6 +41,11 @@ int hk_tramp_open(struct hk_err *err);
 int hk_tramp_exec(int tramp_fd, int report_fd, char *const argv[], char *const envp[],
 		  struct hk_err *err);
 
+/* The child -> parent failure report, the one copy of it: {step, err} in one write on a
+ * CLOEXEC pipe (EOF: the command was exec'ed). recv: 1 a report, 0 EOF, -EIO a short one. */
+void hk_exec_report_send(int fd, int step, const struct hk_err *err);
+int hk_exec_report_recv(int fd, struct hk_exec_report *m);
+
 /* A report the trampoline wrote (err->cls 0): complete the message exactly as hako's own
  * "exec 'CMD': ..." errors and set the class. Other reports are left alone. */
 void hk_exec_report_finish(struct hk_err *err);

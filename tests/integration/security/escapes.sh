@@ -161,7 +161,7 @@ if [ "$(uname -m)" = x86_64 ]; then
 	out=$(hr --cap-add SYS_PTRACE -- sh -c '/esc inject 1 "echo pwned > /tmp/inj"; sleep 1' 2>&1)
 	[ ! -e "$R2/tmp/inj" ] && ok "ptrace-injected execve in PID 1 runs nothing (${out%%$'\n'*})" ||
 		not_ok "PID 1 ran an injected command: $(cat "$R2/tmp/inj")"
-	out=$(hr --cap-add SYS_PTRACE -- sh -c 'sleep 30 & /esc inject $! "echo pwned > /tmp/inj2"; sleep 1; cat /tmp/inj2' 2>&1)
+	out=$(hr --cap-add SYS_PTRACE -- sh -c 'sleep 30 & sleep 0.3; /esc inject $! "echo pwned > /tmp/inj2"; sleep 1; cat /tmp/inj2' 2>&1)
 	echo "$out" | grep -q pwned && ok "control: the same injection into a process of its own works" ||
 		not_ok "control: inject: $out"
 else
