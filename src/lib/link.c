@@ -200,10 +200,10 @@ bool hk_link_dying(struct hk_nl *nl, const char *name)
 
 int hk_link_explain(const struct hk_link_req *req, bool add, struct hk_err *err)
 {
-	const char *kernel = strstr(err->msg, "(kernel: ");
-	char extra[200] = "";
-	if (kernel)
-		snprintf(extra, sizeof(extra), " %s", kernel);
+	char extra[HK_ERR_EXTACK_MAX + 16] = "", extack[HK_ERR_EXTACK_MAX];
+	snprintf(extack, sizeof(extack), "%s", err->extack);
+	if (extack[0])
+		snprintf(extra, sizeof(extra), " (kernel: %s)", extack);
 	switch (-err->code) {
 	case EOPNOTSUPP:
 		if (add && req->kind) {
@@ -230,6 +230,8 @@ int hk_link_explain(const struct hk_link_req *req, bool add, struct hk_err *err)
 				   extra);
 		break;
 	}
+	/* the explanation keeps the kernel's text as a field too */
+	snprintf(err->extack, sizeof(err->extack), "%s", extack);
 	return err->code;
 }
 

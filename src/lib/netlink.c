@@ -46,14 +46,17 @@ struct hk_nl {
 
 int hk_nl_err(struct hk_err *err, int code, const char *extack, const char *what)
 {
-	if (!what) {
-		if (extack && *extack)
-			return hk_err_set(err, code, "%s (kernel: %s)", strerror(-code), extack);
-		return hk_err_set(err, code, "%s", strerror(-code));
-	}
-	if (extack && *extack)
-		return hk_err_set(err, code, "%s: %s (kernel: %s)", what, strerror(-code), extack);
-	return hk_err_set(err, code, "%s: %s", what, strerror(-code));
+	if (!what && extack && *extack)
+		hk_err_set(err, code, "%s (kernel: %s)", strerror(-code), extack);
+	else if (!what)
+		hk_err_set(err, code, "%s", strerror(-code));
+	else if (extack && *extack)
+		hk_err_set(err, code, "%s: %s (kernel: %s)", what, strerror(-code), extack);
+	else
+		hk_err_set(err, code, "%s: %s", what, strerror(-code));
+	if (err && extack)
+		snprintf(err->extack, sizeof(err->extack), "%s", extack);
+	return code < 0 ? code : -EINVAL;
 }
 
 static int open_here(struct hk_nl *nl, int proto, struct hk_err *err)

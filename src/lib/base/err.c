@@ -31,6 +31,7 @@ static void vset(struct hk_err *err, int code, int with_errno, const char *fmt, 
 		return;
 	err->code = code < 0 ? code : -EINVAL;
 	err->cls = hk_err_class_of(err->code);
+	err->extack[0] = 0;
 	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	if (with_errno && n >= 0 && (size_t)n < sizeof(err->msg))
 		snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(-err->code));

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #define HK_ERR_MSG_MAX 512
+#define HK_ERR_EXTACK_MAX 128
 
 /* Classes of failure, mapped by the CLI onto documented exit statuses. */
 enum hk_err_class {
@@ -25,6 +26,9 @@ struct hk_err {
 	int code;		 /* negative errno, 0 when unset */
 	enum hk_err_class cls;	 /* class used for the exit status */
 	char msg[HK_ERR_MSG_MAX]; /* one line, no trailing newline */
+	/* the kernel's extended-ack text (netlink), also shown in msg as "(kernel: ...)";
+	 * "" when none. Code that explains an error reads it here, never out of msg. */
+	char extack[HK_ERR_EXTACK_MAX];
 };
 
 /* Set err to code (negative errno) with a printf-style message; returns code. The errno
