@@ -23,6 +23,7 @@
 #include <sys/types.h>
 
 #include "base/err.h"
+#include "base/proc.h"
 
 struct hk_ct_sec;
 struct hk_userns;
@@ -102,10 +103,6 @@ int hk_ct_start(struct hk_ct_proc *p, struct hk_err *err);
 int hk_ct_wait_exec(struct hk_ct_proc *p, int *ret_status, struct hk_err *err);
 /* Decode a wait status like Docker: exit code, or 128+N for a signal. */
 int hk_ct_exit_code(int wstatus);
-/* Start time (clock ticks since boot) of pid, 0 if it does not exist. */
-uint64_t hk_proc_start_time(pid_t pid);
-/* Is pid alive and the same process (start_time matches; 0 skips the check)? */
-bool hk_proc_alive(pid_t pid, uint64_t start_time);
 
 /* spawn.c, after hk_ct_spawn and before hk_ct_start: wait until the main process has
  * applied its restrictions (it reports HK_STEP_PREPARED) or failed. */
