@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,12 +65,54 @@ static struct cell *cur(struct out_table *t, int col)
 	return c;
 }
 
+/* Length of the UTF-8 sequence at s if it is well formed (no overlong form, no surrogate,
+ * at most U+10FFFF), else 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n = c >= 0xc2 && c <= 0xdf   ? 2
+		   : c >= 0xe0 && c <= 0xef ? 3
+		   : c >= 0xf0 && c <= 0xf4 ? 4
+					    : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+char *out_escape(const char *s)
+{
+	/* every byte may become 4 */
+	char *out = malloc(strlen(s) * 4 + 1), *o = out;
+	if (!out)
+		abort();
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = *p < 0x80 ? 1 : utf8_len(p);
+		/* C1 controls: U+0080..U+009F, as C2 80..C2 9F */
+		bool bad =
+		    n == 0 || *p < 0x20 || *p == 0x7f || *p == '\\' || (*p == 0xc2 && p[1] < 0xa0);
+		if (!bad) {
+			memcpy(o, p, n);
+			o += n;
+			p += n;
+			continue;
+		}
+		for (size_t i = 0; i < (n ? n : 1); i++)
+			o += sprintf(o, "\\x%02x", *p++);
+	}
+	*o = 0;
+	return out;
+}
+
 void out_str(struct out_table *t, int col, const char *s)
 {
 	struct cell *c = cur(t, col);
 	if (!s)
 		return;
-	c->text = strdup(s);
+	c->text = out_escape(s);
 	c->j = json_object_new_string(s);
 }
 
@@ -93,7 +136,7 @@ void out_json(struct out_table *t, int col, struct json_object *v, const char *h
 {
 	struct cell *c = cur(t, col);
 	c->j = v;
-	c->text = human ? strdup(human) : NULL;
+	c->text = human ? out_escape(human) : NULL;
 }
 
 size_t out_rows(const struct out_table *t)
@@ -186,7 +229,17 @@ int out_json_print(struct json_object *o)
 {
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 							       JSON_C_TO_STRING_NOSLASHESCAPE);
-	fputs(s, stdout);
+	/* json-c escapes C0 controls as \u00XX; DEL and the C1 controls (U+0080..U+009F, C2 80..
+	 * C2 9F in UTF-8), which some terminals act on, get the same (the string is unchanged).
+	 * Both only occur inside strings: the JSON syntax itself is ASCII. */
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == 0x7f)
+			fputs("\\u007f", stdout);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			printf("\\u00%02x", *++p);
+		else
+			putchar(*p);
+	}
 	putchar('\n');
 	json_object_put(o);
 	return 0;

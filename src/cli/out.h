@@ -9,6 +9,11 @@
  *
  * A cell may also be a JSON value (arrays of flags, addresses): out_json() takes ownership;
  * its human form is given separately. Cells left unset print "-" and are absent in JSON.
+ *
+ * Cells often hold what a container or an image chose (argv, process names, image
+ * commands): their human text is escaped (out_escape) so that no terminal control sequence
+ * reaches the operator's terminal; JSON carries the exact string (json-c escapes control
+ * characters as \u00XX).
  */
 #ifndef HK_OUT_H
 #define HK_OUT_H
@@ -30,6 +35,10 @@ struct out_table;
 struct out_table *out_table_new(const struct out_col *cols, int ncols);
 void out_table_free(struct out_table *t);
 void out_row(struct out_table *t);
+/* A copy of s safe to print on a terminal (malloc'd; aborts on OOM): control characters
+ * (C0, DEL, C1), backslash and bytes that are not well-formed UTF-8 become \xNN, as
+ * util-linux does; printable UTF-8 is kept. */
+char *out_escape(const char *s);
 void out_str(struct out_table *t, int col, const char *s); /* NULL: unset */
 void out_int(struct out_table *t, int col, int64_t v);
 void out_bool(struct out_table *t, int col, bool v);

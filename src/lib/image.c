@@ -2,6 +2,7 @@
 /* Images over the layer store and the state database (see image.h). */
 #include "image.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fts.h>
@@ -66,25 +67,173 @@ void hk_images_close(struct hk_images *im)
 	free(im);
 }
 
+/*
+ * Docker's reference grammar (distribution/reference, reference.go and normalize.go):
+ *   reference        := name [":" tag] ["@" digest]
+ *   name             := [domain "/"] path-component ["/" path-component]*
+ *   domain           := host [":" port-number]
+ *   host             := domain-component ["." domain-component]* | "[" IPv6 "]"
+ *   domain-component := /[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]/
+ *   path-component   := alpha-numeric [separator alpha-numeric]*
+ *   alpha-numeric    := /[a-z0-9]+/
+ *   separator        := /[_.]|__|[-]+/
+ *   tag              := /[\w][\w.-]{0,127}/
+ *   digest           := "sha256:" /[0-9a-f]{64}/   (the only algorithm hako knows)
+ * The first component is a domain only when it holds '.' or ':' or is "localhost" (Docker's
+ * splitDockerDomain, before v25 also took an upper-case first component as a host); a name
+ * has at most 255 characters, and a name of 64 hex digits is refused (it reads as an id).
+ * So no component is empty, ".", "..", or starts with a separator.
+ */
+static bool lower_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static bool alnum(char c)
+{
+	return lower_alnum(c) || (c >= 'A' && c <= 'Z');
+}
+
+static bool path_component_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+	for (;;) {
+		size_t run = i;
+		while (i < n && lower_alnum(s[i]))
+			i++;
+		if (i == run)
+			return false; /* empty, or a separator first, last or doubled */
+		if (i == n)
+			return true;
+		if (s[i] == '.')
+			i++;
+		else if (s[i] == '_')
+			i += i + 1 < n && s[i + 1] == '_' ? 2 : 1;
+		else if (s[i] == '-')
+			while (i < n && s[i] == '-')
+				i++;
+		else
+			return false;
+	}
+}
+
+static bool domain_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (n && s[0] == '[') { /* [IPv6] */
+		for (i = 1; i < n && (isxdigit((unsigned char)s[i]) || s[i] == ':'); i++)
+			;
+		if (i == 1 || i >= n || s[i] != ']')
+			return false;
+		i++;
+	} else {
+		for (;;) { /* domain-component ("." domain-component)* */
+			size_t c = i;
+			while (i < n && (alnum(s[i]) || s[i] == '-'))
+				i++;
+			if (i == c || s[c] == '-' || s[i - 1] == '-')
+				return false;
+			if (i < n && s[i] == '.') {
+				i++;
+				continue;
+			}
+			break;
+		}
+	}
+	if (i == n)
+		return true;
+	if (s[i] != ':' || i + 1 == n)
+		return false;
+	for (i++; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static bool name_ok(const char *s, size_t n)
+{
+	const char *slash = memchr(s, '/', n);
+	if (slash) {
+		size_t d = (size_t)(slash - s);
+		bool domain = memchr(s, '.', d) || memchr(s, ':', d) ||
+			      (d == 9 && !memcmp(s, "localhost", 9));
+		if (domain) {
+			if (!domain_ok(s, d))
+				return false;
+			s += d + 1;
+			n -= d + 1;
+		}
+	}
+	for (;;) {
+		const char *e = memchr(s, '/', n);
+		size_t c = e ? (size_t)(e - s) : n;
+		if (!path_component_ok(s, c))
+			return false;
+		if (!e)
+			return true;
+		s += c + 1;
+		n -= c + 1;
+	}
+}
+
+static bool tag_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 128 || s[0] == '.' || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!alnum(s[i]) && !strchr("_.-", s[i]))
+			return false;
+	return true;
+}
+
+/* ref for a message: printable ASCII only ('?' for the rest), at most 80 characters. */
+static const char *shown(const char *ref, size_t n, char buf[84])
+{
+	size_t i;
+	for (i = 0; i < n && ref[i] && i < 80; i++)
+		buf[i] = ref[i] >= 0x20 && ref[i] < 0x7f ? ref[i] : '?';
+	strcpy(buf + i, i < n && ref[i] ? "..." : "");
+	return buf;
+}
+
 int hk_image_ref_normalize(const char *ref, char *out, size_t len, struct hk_err *err)
 {
-	static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	char b[84];
+	if (strchr(ref, '@'))
+		return hk_err_usage(err,
+				    "image '%s': references by digest (@sha256:...) are not "
+				    "supported; name the image NAME[:TAG]",
+				    shown(ref, strlen(ref), b));
 	const char *slash = strrchr(ref, '/'), *colon = strrchr(ref, ':');
 	if (colon && slash && colon < slash)
 		colon = NULL;
 	size_t nlen = colon ? (size_t)(colon - ref) : strlen(ref);
 	const char *tag = colon ? colon + 1 : "latest";
-	if (nlen == 0 || nlen > 128 || !strchr(alnum, ref[0]) ||
-	    strspn(ref, "abcdefghijklmnopqrstuvwxyz0123456789._/-") < nlen || strstr(ref, "//"))
-		return hk_err_usage(err, "invalid image name '%.*s' (lower case letters, digits,"
-					 " . _ - /; at most 128)", (int)nlen, ref);
-	if (!*tag || strlen(tag) > 128 || strchr(".-", tag[0]) ||
-	    strspn(tag, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
-		    strlen(tag))
-		return hk_err_usage(err, "invalid image tag '%s' (letters, digits, . _ -; at most"
-					 " 128)", tag);
+	if (nlen > 255)
+		return hk_err_usage(err, "invalid image name '%s': longer than 255 characters",
+				    shown(ref, nlen, b));
+	if (!name_ok(ref, nlen))
+		return hk_err_usage(err,
+				    "invalid image name '%s' (components of lower-case letters "
+				    "and digits joined by '.', '_', '__' or '-', separated "
+				    "by '/', after an optional HOST[:PORT]/)",
+				    shown(ref, nlen, b));
+	if (nlen == 64 && strspn(ref, "0123456789abcdef") >= 64)
+		return hk_err_usage(err,
+				    "invalid image name '%s': 64 hexadecimal digits read as an "
+				    "image id",
+				    shown(ref, nlen, b));
+	if (!tag_ok(tag))
+		return hk_err_usage(err,
+				    "invalid image tag '%s' (letters, digits, '_', '.', '-', "
+				    "not starting with '.' or '-'; at most 128)",
+				    shown(tag, strlen(tag), b));
 	if ((size_t)snprintf(out, len, "%.*s:%s", (int)nlen, ref, tag) >= len)
-		return hk_err_usage(err, "image name '%s' is too long", ref);
+		return hk_err_usage(err,
+				    "image name '%s' is too long (NAME:TAG at most %zu "
+				    "characters)",
+				    shown(ref, strlen(ref), b), len - 1);
 	return 0;
 }
 
@@ -302,6 +451,20 @@ int hk_image_load(struct hk_images *im, const char *path, const struct hk_image_
 		return hk_err_set(err, -EBADMSG, "load '%s': %zu layers but %zu diff_ids", path,
 				  img->nlayers, img->config.ndiff_ids);
 	}
+	/* The archive's own name, unless the caller gives one. A docker-save RepoTags entry is
+	 * a full reference, so a bad one refuses the load before anything is stored, as
+	 * Docker does; an OCI ref.name annotation is often a bare tag ("1.0", "Latest") and
+	 * names the image only when it is a valid name. */
+	char tag[HK_IMAGE_REF_MAX];
+	const char *t = o ? o->tag : NULL;
+	struct hk_err e2 = {0};
+	if (!t && img->ref && hk_image_ref_normalize(img->ref, tag, sizeof(tag), &e2) == 0)
+		t = tag;
+	else if (!t && img->ref && img->docker) {
+		hk_oci_image_free(img);
+		*err = e2;
+		return hk_err_prefix(err, "load '%s': manifest.json: RepoTags", path);
+	}
 	uint64_t *sizes = calloc(img->nlayers + 1, sizeof(*sizes));
 	bool *fresh = calloc(img->nlayers + 1, sizeof(*fresh));
 	struct hk_blob_row *blobs = calloc(img->nlayers + 2, sizeof(*blobs));
@@ -313,11 +476,6 @@ int hk_image_load(struct hk_images *im, const char *path, const struct hk_image_
 	/* the whole image is kept only when every layer was (a manifest names them all) */
 	if (r == 0 && nblobs == img->nlayers)
 		r = image_keep_docs(im, img, blobs, &nblobs, err);
-	char tag[HK_IMAGE_REF_MAX];
-	const char *t = o ? o->tag : NULL;
-	struct hk_err e2;
-	if (!t && img->ref && hk_image_ref_normalize(img->ref, tag, sizeof(tag), &e2) == 0)
-		t = tag;
 	if (r == 0)
 		r = image_store(im, &img->config, sizes, t, ret_id, false, err);
 	if (r == 0 && nblobs)

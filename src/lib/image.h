@@ -57,9 +57,11 @@ int hk_images_open(const char *state_dir, struct hk_store *st, struct hk_images 
 int hk_images_lock(const char *state_dir, bool exclusive, struct hk_err *err);
 void hk_images_close(struct hk_images *im);
 
-/* "NAME[:TAG]" -> "NAME:TAG" (TAG defaults to latest) into out. Names: lower case letters,
- * digits, '.', '_', '-', '/', starting with a letter or digit, at most 128; tags: letters,
- * digits, '.', '_', '-', at most 128, not starting with '.' or '-'. Usage error otherwise. */
+/* "NAME[:TAG]" -> "NAME:TAG" (TAG defaults to latest) into out, by Docker's reference
+ * grammar (image.c): NAME is [HOST[:PORT]/]COMPONENT[/COMPONENT]..., each component lower
+ * case letters and digits joined by '.', '_', '__' or dashes (so never empty, "." or ".."),
+ * at most 255 characters, not 64 hex digits; TAG is letters, digits, '_', '.', '-', at most
+ * 128, not starting with '.' or '-'. No digest (@sha256:...). Usage error otherwise. */
 int hk_image_ref_normalize(const char *ref, char *out, size_t len, struct hk_err *err);
 /* Find an image by NAME[:TAG], id or unique id prefix. */
 int hk_image_find(struct hk_images *im, const char *ref, struct hk_image_row *ret,

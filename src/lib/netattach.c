@@ -26,6 +26,7 @@
 #include "link.h"
 #include "network.h"
 #include "route.h"
+#include "userns.h"
 
 static int prefix_of(const char *addr, const char *subnet, struct hk_prefix *ret, struct hk_err *err)
 {
@@ -85,6 +86,41 @@ bool hk_netattach_bridge_ready(const struct hk_net_row *n)
 	return fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP);
 }
 
+/*
+ * Write val to /proc/sys/net/ipv6/conf/IFNAME/KEY in the network namespace netns_fd (-1: the
+ * caller's). /proc/sys/net shows the namespace of the thread that opens the file, so the
+ * thread is in the target namespace for the open only (the file keeps its namespace).
+ * Per-interface IPv6 settings have no netlink setter (IFLA_INET6_CONF is read-only; only
+ * the token and addr_gen_mode can be set). No such file: a kernel without IPv6
+ * (ipv6.disable=1), nothing to turn off.
+ */
+static int ipv6_conf(int netns_fd, const char *ifname, const char *key, const char *val,
+		     struct hk_err *err)
+{
+	char path[96];
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
+	int old = -1;
+	if (netns_fd >= 0 && (old = hk_userns_netns_enter(netns_fd, err)) < 0)
+		return old;
+	int fd = open(path, O_WRONLY | O_CLOEXEC), e = errno;
+	hk_userns_netns_leave(old);
+	if (fd < 0)
+		return e == ENOENT ? 0 : hk_err_sys(err, -e, "open %s", path);
+	size_t n = strlen(val);
+	ssize_t k = write(fd, val, n);
+	e = errno;
+	close(fd);
+	return k == (ssize_t)n ? 0 : hk_err_sys(err, k < 0 ? -e : -EIO, "write %s", path);
+}
+
+/* A bridge ignores router advertisements (the kernel's default accept_ra=1 would let any
+ * container give the host a default route and an address through it: CVE-2020-13401;
+ * libnetwork does the same). */
+static int bridge_no_ra(const char *bridge, struct hk_err *err)
+{
+	return ipv6_conf(-1, bridge, "accept_ra", "0", err);
+}
+
 int hk_netattach_bridge_up(const struct hk_net_row *n, bool up, struct hk_err *err)
 {
 	_cleanup_nl_ struct hk_nl *nl = NULL;
@@ -105,6 +141,8 @@ int hk_netattach_bridge_up(const struct hk_net_row *n, bool up, struct hk_err *e
 		return hk_err_prefix(err, "bridge '%s'", n->bridge);
 	int idx;
 	r = hk_link_index(nl, n->bridge, &idx, err);
+	if (r == 0)
+		r = bridge_no_ra(n->bridge, err);
 	struct hk_prefix gw;
 	if (r == 0 && n->gateway[0] && (r = prefix_of(n->gateway, n->subnet, &gw, err)) == 0)
 		r = addr_add(nl, idx, &gw, true, err);
@@ -233,6 +271,9 @@ int hk_netattach_ct(const struct hk_net_row *n, const struct hk_lease_row *l, in
 	int r = hk_nl_open(&host, -1, err);
 	if (r == 0)
 		r = hk_nl_open(&ct, netns_fd, err);
+	/* a bridge made by an older hako (still up, so never re-applied) is fixed here */
+	if (r == 0 && n->bridge[0])
+		r = bridge_no_ra(n->bridge, err);
 	if (r == 0)
 		r = make_link(host, n, l, netns_fd, err);
 	if (r < 0)
@@ -240,6 +281,12 @@ int hk_netattach_ct(const struct hk_net_row *n, const struct hk_lease_row *l, in
 	int idx;
 	struct hk_prefix a;
 	r = hk_link_index(ct, l->ifname, &idx, err);
+	/* The container's addresses and routes are hako's: router advertisements and redirects
+	 * from peers (any container has CAP_NET_RAW) are ignored, set before the link is up. */
+	if (r == 0)
+		r = ipv6_conf(netns_fd, l->ifname, "accept_ra", "0", err);
+	if (r == 0)
+		r = ipv6_conf(netns_fd, l->ifname, "accept_redirects", "0", err);
 	if (r == 0 && (r = prefix_of(l->addr, n->subnet, &a, err)) == 0)
 		r = addr_add(ct, idx, &a, false, err);
 	if (r == 0 && l->addr6[0] && (r = prefix_of(l->addr6, n->subnet6, &a, err)) == 0)

@@ -130,9 +130,10 @@ static int nat_net(const struct hk_net_row *n, struct hk_nat_net *nn, struct hk_
 	return r;
 }
 
-/* Bridge, addresses, nft rules, forwarding, and last the bridge up: idempotent. For a
- * recorded (complete) network whose bridge is absent or down (a reboot, or a hako killed
- * while re-applying) hk_network_ensure_locked applies it all again on the next use. */
+/* Bridge (ignoring router advertisements), addresses, nft rules, forwarding, and last the
+ * bridge up: idempotent. For a recorded (complete) network whose bridge is absent or down (a
+ * reboot, or a hako killed while re-applying) hk_network_ensure_locked applies it all again
+ * on the next use. */
 static int apply(const struct hk_net_row *n, struct hk_net_notes *notes, struct hk_err *err)
 {
 	if (strcmp(n->driver, "bridge"))

@@ -52,7 +52,9 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* The hosts file of container id: what run wrote, then one line per peer. */
+/* The hosts file of container id: what run wrote, then one line per peer address. The text
+ * is built in a memory stream (its size follows what is written: each peer may take two
+ * lines of several hundred bytes); on any failure the file is left as it was. */
 static int hosts_one(const struct hk_paths *p, const char *id, const struct hk_lease_row *all,
 		     size_t n_all)
 {
@@ -65,24 +67,28 @@ static int hosts_one(const struct hk_paths *p, const char *id, const struct hk_l
 	char *mark = strstr(old, HOSTS_MARK);
 	if (mark)
 		*mark = 0;
-	size_t cap = strlen(old) + 64 + n_all * 400;
-	_cleanup_free_ char *out = malloc(cap);
-	if (!out)
+	_cleanup_free_ char *out = NULL;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
 		return -ENOMEM;
-	size_t o = (size_t)snprintf(out, cap, "%s" HOSTS_MARK, old);
+	fputs(old, f);
+	fputs(HOSTS_MARK, f);
 	for (size_t i = 0; i < n_all; i++) {
 		const struct hk_lease_row *l = &all[i];
-		bool mine = !strcmp(l->ct, id), shared = mine;
+		bool shared = !strcmp(l->ct, id);
 		for (size_t j = 0; j < n_all && !shared; j++)
 			shared = !strcmp(all[j].ct, id) && !strcmp(all[j].net, l->net);
 		if (!shared || !l->ct_name[0])
 			continue;
-		o += (size_t)snprintf(out + o, cap - o, "%s\t%s%s%s\n", l->addr, l->ct_name,
-				      l->aliases[0] ? " " : "", l->aliases);
+		const char *sep = l->aliases[0] ? " " : "";
+		fprintf(f, "%s\t%s%s%s\n", l->addr, l->ct_name, sep, l->aliases);
 		if (l->addr6[0])
-			o += (size_t)snprintf(out + o, cap - o, "%s\t%s%s%s\n", l->addr6,
-					      l->ct_name, l->aliases[0] ? " " : "", l->aliases);
+			fprintf(f, "%s\t%s%s%s\n", l->addr6, l->ct_name, sep, l->aliases);
 	}
+	bool failed = ferror(f);
+	if (fclose(f) != 0 || failed)
+		return -ENOMEM;
 	return rewrite(path, out);
 }
 

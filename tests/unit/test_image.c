@@ -171,9 +171,121 @@ static void test_userdb(void)
 	TAP_EQ_INT(hk_user_db_find("", "root", false, &id, NULL), -ENOENT, "empty file");
 }
 
+/* Docker's reference grammar (distribution/reference): what hk_image_ref_normalize takes. */
+static void test_ref(void)
+{
+	static const struct {
+		const char *in, *out;
+	} good[] = {
+	    {"busybox", "busybox:latest"},
+	    {"busybox:1.36", "busybox:1.36"},
+	    {"library/busybox:Latest_1", "library/busybox:Latest_1"},
+	    {"a", "a:latest"},
+	    {"0", "0:latest"},
+	    {"a.b_c__d---e:_x", "a.b_c__d---e:_x"},
+	    {"x/a.b_c__d---e/f", "x/a.b_c__d---e/f:latest"},
+	    {"my-app/web.api/v2", "my-app/web.api/v2:latest"},
+	    {"localhost/x", "localhost/x:latest"},
+	    {"localhost:5000/team/app:1.0", "localhost:5000/team/app:1.0"},
+	    {"Registry.Example.com/app", "Registry.Example.com/app:latest"},
+	    {"reg-1.example.com:443/a/b/c:v1.2-rc.3", "reg-1.example.com:443/a/b/c:v1.2-rc.3"},
+	    {"[fd00::1]:5000/app:1", "[fd00::1]:5000/app:1"},
+	    {"imp:1", "imp:1"},
+	    {"demo:1.0", "demo:1.0"},
+	    {"bo-123", "bo-123:latest"},
+	};
+	static const char *const bad[] = {
+	    "",
+	    "a/../../b:1",
+	    "a/../b",
+	    "../a",
+	    "a/./b",
+	    "./a",
+	    "a/..",
+	    "..",
+	    ".",
+	    "A/b",
+	    "Busybox",
+	    "a/B",
+	    "a//b",
+	    "/a",
+	    "a/",
+	    "-a",
+	    "a-",
+	    "_a",
+	    "a_",
+	    "a.",
+	    ".a",
+	    "a..b",
+	    "a___b",
+	    "a._b",
+	    "a-.b",
+	    "a.b_c/d", /* a first component with a dot is a host: no underscore */
+	    "a:",
+	    "a:.x",
+	    "a:-x",
+	    "a:x/y",
+	    "a:x y",
+	    "a b",
+	    "a\x1b[2J",
+	    "a:1\x07",
+	    "caf\xc3\xa9",
+	    "a@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	    "localhost:/a",
+	    "localhost:x/a",
+	    "-host.com/a",
+	    "host-.com/a",
+	    "host..com/a",
+	    "[]/a",
+	    "[fd00::1/a",
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	};
+	char out[HK_IMAGE_REF_MAX];
+	struct hk_err err = {0};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		int r = hk_image_ref_normalize(good[i].in, out, sizeof(out), &err);
+		TAP_OK(r == 0, "valid '%s'", good[i].in);
+		if (r == 0)
+			TAP_EQ_STR(out, good[i].out, "normalised");
+		else
+			printf("#   %s\n", err.msg);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r = hk_image_ref_normalize(bad[i], out, sizeof(out), &err);
+		TAP_OK(r == -EINVAL && err.cls == HK_ERR_USAGE, "invalid: '%s' (%s)", bad[i],
+		       r ? err.msg : out);
+		/* the message shows the name without its control bytes */
+		TAP_OK(r == 0 || (!strchr(err.msg, '\x1b') && !strchr(err.msg, '\x07')),
+		       "message has no control byte");
+	}
+	/* lengths: a name of 255 characters, a tag of 128; NAME:TAG fits HK_IMAGE_REF_MAX */
+	char name[300], ref[600];
+	memset(name, 'a', 255);
+	name[255] = 0;
+	TAP_EQ_INT(hk_image_ref_normalize(name, out, sizeof(out), &err), -EINVAL,
+		   "255-character name: NAME:latest too long for the store");
+	TAP_OK(strstr(err.msg, "too long") != NULL, "says so: %s", err.msg);
+	name[200] = 0;
+	TAP_EQ_INT(hk_image_ref_normalize(name, out, sizeof(out), &err), 0, "200-character name");
+	memset(name, 'a', 256);
+	name[256] = 0;
+	TAP_EQ_INT(hk_image_ref_normalize(name, out, sizeof(out), &err), -EINVAL,
+		   "256-character name");
+	TAP_OK(strstr(err.msg, "255") != NULL, "says so: %s", err.msg);
+	memset(ref, 'x', sizeof(ref));
+	memcpy(ref, "a:", 2);
+	ref[2 + 128] = 0;
+	TAP_EQ_INT(hk_image_ref_normalize(ref, out, sizeof(out), &err), 0, "128-character tag");
+	ref[2 + 129] = 0;
+	ref[2 + 128] = 'x';
+	TAP_EQ_INT(hk_image_ref_normalize(ref, out, sizeof(out), &err), -EINVAL,
+		   "129-character tag");
+}
+
 int main(void)
 {
 	test_digest();
+	test_ref();
 	test_userdb();
 	test_paths();
 	test_whiteouts();
