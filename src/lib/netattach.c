@@ -22,11 +22,11 @@
 
 #include "addr.h"
 #include "base/cleanup.h"
+#include "base/nsswitch.h"
 #include "ifindex.h"
 #include "link.h"
 #include "network.h"
 #include "route.h"
-#include "userns.h"
 
 static int prefix_of(const char *addr, const char *subnet, struct hk_prefix *ret, struct hk_err *err)
 {
@@ -99,11 +99,11 @@ static int ipv6_conf(int netns_fd, const char *ifname, const char *key, const ch
 {
 	char path[96];
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
-	int old = -1;
-	if (netns_fd >= 0 && (old = hk_userns_netns_enter(netns_fd, err)) < 0)
-		return old;
+	int old, r = hk_thread_netns_enter(netns_fd, &old, err);
+	if (r < 0)
+		return r;
 	int fd = open(path, O_WRONLY | O_CLOEXEC), e = errno;
-	hk_userns_netns_leave(old);
+	hk_thread_netns_leave(old);
 	if (fd < 0)
 		return e == ENOENT ? 0 : hk_err_sys(err, -e, "open %s", path);
 	size_t n = strlen(val);
