@@ -153,7 +153,10 @@ int netrun_attach(struct hk_ctx *ctx, const struct netrun *n, struct hk_store *s
 	struct hk_net_attach a = { .net = n->net, .ip = n->ip, .aliases = n->aliases,
 				   .ports = n->ports, .n_ports = n->n_ports };
 	int r = hk_network_connect(st, p, row, &a, &notes, &ctx->err);
-	if (r == -ENOENT && !strncmp(ctx->err.msg, "no such network", 15))
+	struct hk_net_row nrow;
+	struct hk_err e2;
+	/* which ENOENT: asked of the store, never read out of the message */
+	if (r == -ENOENT && hk_netstore_get(st, n->net, &nrow, &e2) == -ENOENT)
 		hk_err_set(&ctx->err, -ENOENT, "no such network: %s (expected none, host or "
 			   "netns:NAME, or a network of 'hako network ls')", n->net);
 	if (n->notes_fd > 0) {
