@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * hako network create|ls|inspect|rm|prune|connect|disconnect: Docker-style networks
- * (src/lib/network.h). Everything is validated before anything changes; changes to networks
+ * (src/lib/network/network.h). Everything is validated before anything changes; changes to networks
  * and attachments are serialized by the library's lock.
  */
 #include <errno.h>

@@ -2,7 +2,7 @@
 /*
  * hako-init: a container's PID 1 (what tini or docker-init do), as a tiny freestanding
  * program. hako's own set-up code forks the container's main process, then drops to what
- * this program needs and execs it from a sealed memfd (src/lib/initbin.c): no capability
+ * this program needs and execs it from a sealed memfd (src/lib/container/initbin.c): no capability
  * but CAP_KILL (to forward signals to a main process of another uid), no_new_privs, and a
  * seccomp filter allowing only the calls below, so a container that can ptrace its PID 1
  * (--cap-add SYS_PTRACE) gains nothing from it. /proc/1/cmdline reads "hako-init".

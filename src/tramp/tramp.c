@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * hako's exec trampoline (protocol in src/lib/tramp.h). Freestanding: no libc, inline
+ * hako's exec trampoline (protocol in src/lib/container/tramp.h). Freestanding: no libc, inline
  * system calls, built with -nostdlib -static -ffreestanding and never with sanitizers, and
  * embedded in hako as a byte array (meson.build). It is exec'ed from a sealed memfd by the
  * container's main process and by `hako exec`'s child, after their capabilities, no_new_privs

@@ -1,6 +1,6 @@
 #!/bin/bash
 # A detached container's log is bounded and rotated as Docker's json-file max-size/max-file
-# (src/lib/ctlog.h; security review finding 15): `hako logs` reads log.N ... log.1, log in
+# (src/lib/container/ctlog.h; security review finding 15): `hako logs` reads log.N ... log.1, log in
 # that order, `rm` removes them all, and (once `run -d` writes through ctlog: --log-opt)
 # no file grows past max-size and no more than max-file are kept.
 . "$HAKO_SRC/tests/lib/lib.sh"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# -v targets are resolved inside the rootfs (openat2 RESOLVE_IN_ROOT, src/lib/inroot.c): a
+# -v targets are resolved inside the rootfs (openat2 RESOLVE_IN_ROOT, src/lib/container/inroot.c): a
 # symlink planted in the rootfs (absolute, relative with "..", dangling) cannot aim the bind
 # mount, or the directories and files made for it, at the host. The bind lands where the
 # container itself sees the path, and the host's files are untouched.

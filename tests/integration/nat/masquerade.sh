@@ -1,5 +1,5 @@
 #!/bin/bash
-# hako's NAT for networks (src/lib/nat.c through tests/tools/nat_driver): masquerade towards
+# hako's NAT for networks (src/lib/network/nat.c through tests/tools/nat_driver): masquerade towards
 # an upstream host (IPv4 and IPv6), --internal networks without a way out, no traffic between
 # different networks, idempotent re-adding, and `nft list ruleset` back to its original state
 # (a foreign table untouched) once every network is removed.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Published ports (src/lib/nat.c through tests/tools/nat_driver): DNAT that keeps the
+# Published ports (src/lib/network/nat.c through tests/tools/nat_driver): DNAT that keeps the
 # client's address (TCP, UDP, IPv6), reachable from an upstream host, from the host itself on
 # its own address, on the bridge address and on 127.0.0.1, from a container of the same
 # network (hairpin) and of another network; ports bound to one host address; a container

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The test hooks (src/lib/testpoint.h: HAKO_TEST_KILL_AT, HAKO_SUBUID, HAKO_SUBGID,
+# The test hooks (src/lib/base/testpoint.h: HAKO_TEST_KILL_AT, HAKO_SUBUID, HAKO_SUBGID,
 # HAKO_LAYERS) exist only in test builds (meson -Dtest_hooks=true): a release build
 # (scripts/test.sh's build-release, -Dtest_hooks=false) holds not even their names and
 # ignores them (security review finding 15). Positive control: the tested build honours

@@ -30,7 +30,7 @@ struct hk_dl_nft {
 #undef HK_DL_FIELD
 };
 
-/* filled once by hk_dl_nft() (dl.c) */
+/* filled once by hk_dl_nft() (dl_nft.c) */
 extern struct hk_dl_nft hk_dl_nft_syms;
 
 /* Load libnftables.so.1 on first use (thread-safe, once per process); 0, or -ENOENT with err set

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The state database: one SQLite file (WAL, busy_timeout, a schema_version table with
- * migrations). store.c is the only file that touches sqlite3.
+ * migrations); store*.c are the only files that touch sqlite3. The containers table is
+ * here; images (store_image.h) and networks (store_net.h) have theirs. paths.c: the layout
+ * of the state and run directories.
  */
 #ifndef HK_STORE_H
 #define HK_STORE_H
@@ -12,7 +14,10 @@
 #include <sys/types.h>
 
 #include "base/err.h"
-#include "container.h"
+
+#define HK_CT_ID_LEN 16	   /* hex characters */
+#define HK_CT_NAME_MAX 63
+#define HK_PATH_MAX 4096
 
 struct hk_store;
 
@@ -63,30 +68,17 @@ int hk_store_get(struct hk_store *st, const char *key, struct hk_ct_row *ret, st
 int hk_store_list(struct hk_store *st, struct hk_ct_row **ret, size_t *ret_n, struct hk_err *err);
 int hk_store_delete(struct hk_store *st, const char *id, struct hk_err *err);
 
-/* ---- container.c: the lifecycle over the store ---- */
+/* ---- paths.c: the state and run directories ---- */
 
 struct hk_paths {
 	char state[HK_PATH_MAX]; /* STATE: hako.db */
 	char run[HK_PATH_MAX];	 /* RUN: <id>/ files, ns/<id>/ namespaces */
 };
 
-/* root NULL: /var/lib/hako and /run/hako; else ROOT/state and ROOT/run. Creates both. */
+/* root NULL: /var/lib/hako and /run/hako; else ROOT/state and ROOT/run. Creates both
+ * (ROOT 0711, STATE and RUN 0700), after checking that only root can write them or any
+ * directory above them (trust.h). */
 int hk_paths_init(struct hk_paths *p, const char *root, struct hk_err *err);
-/* Open the store and reconcile it (below). */
-int hk_ct_open(const struct hk_paths *p, struct hk_store **ret, struct hk_err *err);
-/* Stale state after crashes or kill -9: a "creating" row whose hako died is removed with
- * everything it made; a "running" row whose init died (and whose monitor is gone) is
- * marked exited and its runtime (ns files, netns name, cgroup) released. */
-int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err *err);
-/* Release the runtime of a stopped container: persisted namespaces, /run/netns name,
- * cgroup. Idempotent. */
-int hk_ct_release(const struct hk_ct_row *r, const struct hk_paths *p, struct hk_err *err);
-/* Release, then remove its files and its row. The init must be dead. */
-int hk_ct_remove(struct hk_store *st, const struct hk_ct_row *r, const struct hk_paths *p,
-		 struct hk_err *err);
-/* Record the init's exit (the monitor's job): state exited, exit code, release. */
-int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p,
-		 int exit_code, struct hk_err *err);
 /* RUN/<id>, RUN/ns/<id>, "hako/<id>" */
 void hk_ct_rundir(const struct hk_paths *p, const char *id, char *buf, size_t len);
 void hk_ct_nsdir(const struct hk_paths *p, const char *id, char *buf, size_t len);

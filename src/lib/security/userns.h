@@ -114,13 +114,10 @@ int hk_userns_mount_root(const struct hk_userns *u, const char *target, char *re
  * bound). */
 int hk_userns_open_src(struct hk_userns *u, int fd, const char *path, bool ro, bool idmap,
 		       struct hk_err *err);
-/* The rootfs (from spec->rootfs_fd, unless prepared idmapped already), the run directory's
- * etc files and every -v source (from its host_fd) as detached trees: with or without
- * --userns, the only way the init reaches host paths (nothing is looked up again by name).
- * hk_userns_close_trees: the parent's copies, once the init has its own. */
-struct hk_ct_spec;
-int hk_userns_open_sources(struct hk_userns *u, const struct hk_ct_spec *spec,
-			   struct hk_err *err);
+/* A detached copy (open_tree OPEN_TREE_CLONE, recursive, close-on-exec) of the directory or
+ * file dirfd (>= 0) or, when dirfd < 0, of path. fd or -1 with errno. */
+int hk_tree_clone(int dirfd, const char *path);
+/* The rootfs's tree is u->root_fd; the bind sources are looked up by path: */
 /* The tree opened for path, -1 when none (or u NULL). */
 int hk_userns_src_fd(const struct hk_userns *u, const char *path);
 void hk_userns_close_trees(struct hk_userns *u);

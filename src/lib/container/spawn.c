@@ -159,6 +159,31 @@ fail:
 	_exit(HK_EXIT_HAKO);
 }
 
+/* The rootfs (from spec->rootfs_fd, unless --userns prepared it idmapped already), the run
+ * directory's etc files and every -v source (from its host_fd) as detached trees (userns.h):
+ * with or without --userns, the only way the init reaches host paths; nothing is looked up
+ * again by name. */
+static int open_trees(struct hk_userns *u, const struct hk_ct_spec *spec, struct hk_err *err)
+{
+	static const char *const etc[] = { "hostname", "hosts", "resolv.conf" };
+	char p[HK_PATH_MAX];
+	int r = 0;
+	if (u->root_fd < 0) { /* not idmapped (no --userns, an image's overlay, a chowned
+				 rootfs): the directory opened and checked once, as it is */
+		u->root_fd = hk_tree_clone(spec->rootfs_fd, spec->rootfs);
+		if (u->root_fd < 0)
+			return hk_err_sys(err, -errno, "open_tree '%s'", spec->rootfs);
+	}
+	for (size_t i = 0; r == 0 && i < HK_ARRAY_SIZE(etc); i++) {
+		snprintf(p, sizeof(p), "%s/%s", spec->rundir, etc[i]);
+		r = hk_userns_open_src(u, -1, p, false, false, err);
+	}
+	for (size_t i = 0; r == 0 && i < spec->nmounts; i++)
+		r = hk_userns_open_src(u, spec->mounts[i].host_fd, spec->mounts[i].host,
+				       spec->mounts[i].ro, spec->mounts[i].idmap, err);
+	return r;
+}
+
 int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk_err *err)
 {
 	int sync[2], rep[2];
@@ -190,7 +215,7 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 	struct hk_userns *trees = spec->userns ? spec->userns : &local;
 	/* --userns with --net netns:NAME: the init, in its own user namespace, cannot join a
 	 * network namespace the host owns: it is cloned in it instead */
-	int r = hk_userns_open_sources(trees, spec, err), oldnet = -1;
+	int r = open_trees(trees, spec, err), oldnet = -1;
 	if (r == 0 && spec->userns)
 		r = hk_thread_netns_enter(netns_fd, &oldnet, err);
 	if (r < 0) {

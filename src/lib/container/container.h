@@ -24,13 +24,11 @@
 
 #include "base/err.h"
 #include "base/proc.h"
+#include "store.h"
 
 struct hk_ct_sec;
 struct hk_userns;
 
-#define HK_CT_ID_LEN 16	   /* hex characters */
-#define HK_CT_NAME_MAX 63
-#define HK_PATH_MAX 4096
 
 /* Exit statuses of `hako run` that are not the container's own (as Docker's). */
 enum {
@@ -163,5 +161,23 @@ int hk_stdio_pipes(bool in, int child[3], int parent[3], struct hk_err *err);
  * to -1. hk_stdio_drain: after the process ended, what is left; closes them all. */
 int hk_stdio_proxy(int fds[3], int sigfd, struct hk_err *err);
 void hk_stdio_drain(int fds[3]);
+
+/* ---- container.c: the lifecycle over the store ---- */
+
+/* Open the store and reconcile it (below). */
+int hk_ct_open(const struct hk_paths *p, struct hk_store **ret, struct hk_err *err);
+/* Stale state after crashes or kill -9: a "creating" row whose hako died is removed with
+ * everything it made; a "running" row whose init died (and whose monitor is gone) is
+ * marked exited and its runtime (ns files, netns name, cgroup) released. */
+int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err *err);
+/* Release the runtime of a stopped container: persisted namespaces, /run/netns name,
+ * cgroup. Idempotent. */
+int hk_ct_release(const struct hk_ct_row *r, const struct hk_paths *p, struct hk_err *err);
+/* Release, then remove its files and its row. The init must be dead. */
+int hk_ct_remove(struct hk_store *st, const struct hk_ct_row *r, const struct hk_paths *p,
+		 struct hk_err *err);
+/* Record the init's exit (the monitor's job): state exited, exit code, release. */
+int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p,
+		 int exit_code, struct hk_err *err);
 
 #endif

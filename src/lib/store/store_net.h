@@ -16,7 +16,7 @@
 
 #include "base/err.h"
 #include "base/parse.h"
-#include "container.h"
+#include "store.h"
 
 /* From store.h (declared here so this header stands on its own). */
 struct hk_store;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/proc.h"
 #include "ifindex.h"
 #include "netlink.h"
 #include "store.h"

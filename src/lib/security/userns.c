@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
-#include "container.h"
 
 #define ID_LAST 4294967294ULL /* (uid_t)-1 is never an id */
 
@@ -379,8 +378,7 @@ static const char *fs_name(long type)
 	return NULL;
 }
 
-/* open_tree(OPEN_TREE_CLONE) of dirfd itself (>= 0) or of path */
-static int clone_tree(int dirfd, const char *path)
+int hk_tree_clone(int dirfd, const char *path)
 {
 	return (int)syscall(SYS_open_tree, dirfd >= 0 ? dirfd : AT_FDCWD, dirfd >= 0 ? "" : path,
 			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
@@ -390,7 +388,7 @@ static int clone_tree(int dirfd, const char *path)
 int hk_userns_idmap_tree(const struct hk_userns *u, int dirfd, const char *path, int *ret_fd,
 			 struct hk_err *err)
 {
-	int fd = clone_tree(dirfd, path);
+	int fd = hk_tree_clone(dirfd, path);
 	if (fd < 0)
 		return hk_err_sys(err, -errno, "open_tree '%s'", path);
 	struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)u->idmap_fd };
@@ -553,7 +551,7 @@ int hk_userns_open_src(struct hk_userns *u, int fd_in, const char *path, bool ro
 		if (r < 0)
 			return r;
 	} else {
-		fd = clone_tree(fd_in, path);
+		fd = hk_tree_clone(fd_in, path);
 		if (fd < 0)
 			return hk_err_sys(err, -errno, "open_tree '%s'", path);
 	}
@@ -580,26 +578,4 @@ int hk_userns_src_fd(const struct hk_userns *u, const char *path)
 		if (!strcmp(u->src[i].path, path))
 			return u->src[i].fd;
 	return -1;
-}
-
-int hk_userns_open_sources(struct hk_userns *u, const struct hk_ct_spec *spec,
-			   struct hk_err *err)
-{
-	static const char *const etc[] = { "hostname", "hosts", "resolv.conf" };
-	char p[HK_PATH_MAX];
-	int r = 0;
-	if (u->root_fd < 0) { /* not idmapped (no --userns, an image's overlay, a chowned
-				 rootfs): the directory opened and checked once, as it is */
-		u->root_fd = clone_tree(spec->rootfs_fd, spec->rootfs);
-		if (u->root_fd < 0)
-			return hk_err_sys(err, -errno, "open_tree '%s'", spec->rootfs);
-	}
-	for (size_t i = 0; r == 0 && i < HK_ARRAY_SIZE(etc); i++) {
-		snprintf(p, sizeof(p), "%s/%s", spec->rundir, etc[i]);
-		r = hk_userns_open_src(u, -1, p, false, false, err);
-	}
-	for (size_t i = 0; r == 0 && i < spec->nmounts; i++)
-		r = hk_userns_open_src(u, spec->mounts[i].host_fd, spec->mounts[i].host,
-				       spec->mounts[i].ro, spec->mounts[i].idmap, err);
-	return r;
 }

@@ -86,7 +86,7 @@ struct hk_dl_archive {
 #undef HK_DL_FIELD
 };
 
-/* filled once by hk_dl_archive() (dl.c) */
+/* filled once by hk_dl_archive() (dl_archive.c) */
 extern struct hk_dl_archive hk_dl_archive_syms;
 
 /* Load libarchive.so.13 on first use (thread-safe, once per process); 0, or -ENOENT with err set
