@@ -58,6 +58,13 @@ else
 	total_fail=$((total_fail + 1))
 fi
 run_suite build "normal build" -Dtest_hooks=true
+# the library's layering (docs/architecture.md): sources and the normal build's compile flags
+if python3 scripts/check-layers.py --build build; then
+	total_pass=$((total_pass + 1))
+else
+	echo "layering check: FAILED"
+	total_fail=$((total_fail + 1))
+fi
 if [ "${HAKO_SKIP_ASAN:-0}" != 1 ]; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		run_suite build-asan "ASan/UBSan build" -Db_sanitize=address,undefined -Db_lundef=false \
