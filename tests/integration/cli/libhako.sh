@@ -1,0 +1,45 @@
+#!/bin/bash
+# libhako: `meson install` into a private destdir, then the example program
+# (examples/netns_veth.c) compiled against the installed header with `pkg-config --cflags
+# --libs hako`, run, and its result checked with iproute2. Also: the soname, and that the
+# library exports the documented hako_* functions only.
+. "$HAKO_SRC/tests/lib/lib.sh"
+B=$(dirname "$HAKO")
+D=$HAKO_TEST_TMP/dest
+if ! command -v pkg-config >/dev/null || ! command -v cc >/dev/null; then
+	skip "libhako" "no pkg-config or cc"
+	exit 0
+fi
+check "meson install --destdir" meson install -C "$B" --destdir "$D" --no-rebuild --quiet
+pc=$(find "$D" -name hako.pc | head -1)
+so=$(find "$D" -name 'libhako.so.0' | head -1)
+[ -n "$pc" ] && ok "hako.pc installed (${pc#$D})" || not_ok "no hako.pc under $D"
+[ -f "$D/usr/local/include/hako/hako.h" ] && ok "hako/hako.h installed" || not_ok "no hako/hako.h"
+is "soname" "$(readelf -d "$so" 2>/dev/null | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')" libhako.so.0
+is "exported: the documented functions only" \
+	"$(nm -D --defined-only "$so" | awk '$2 == "T" {sub(/@.*/, "", $3); print $3}' | sort | tr '\n' ' ')" \
+	"$(grep -o 'hako_[a-z_]*(' "$HAKO_SRC/include/hako/hako.h" | tr -d '(' | sort -u | tr '\n' ' ')"
+for f in "$D"/usr/local/share/man/man8/hako-container.8 "$D"/usr/local/bin/hako; do
+	[ -e "$f" ] && ok "installed ${f#$D}" || not_ok "not installed: ${f#$D}"
+done
+flags=()
+# a sanitized build's library needs the sanitizers' runtime in the program too
+ldd "$so" | grep -q libasan && flags=(-fsanitize=address,undefined)
+cflags=$(PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR=$D pkg-config --cflags --libs hako)
+check "the example builds with pkg-config --cflags --libs hako" \
+	cc "${flags[@]}" -o "$HAKO_TEST_TMP/netns_veth" "$HAKO_SRC/examples/netns_veth.c" $cflags
+a=lhA$$ b=lhB$$
+export LD_LIBRARY_PATH=$(dirname "$so") ASAN_OPTIONS=detect_leaks=0
+out=$("$HAKO_TEST_TMP/netns_veth" "$a" "$b" 2>&1)
+is "the example runs" "$(echo "$out" | tail -1)" "$a/v-a <-> $b/v-b"
+is "iproute2: v-a in $a, up, peer in $b" \
+	"$(ip -n "$a" -j link show v-a | python3 -c 'import json,sys; l=json.load(sys.stdin)[0]; print(l["link_type"], "UP" in l["flags"])')" \
+	"ether True"
+is "iproute2: v-b in $b" "$(ip -n "$b" -br link show v-b | awk '{print $1}' | cut -d@ -f1)" v-b
+out=$("$HAKO_TEST_TMP/netns_veth" "$a" "$b" 2>&1)
+rc=$?
+echo "$out" | grep -q "netns add: network namespace '$a' already exists" && [ $rc = 1 ] &&
+	ok "errors come back as one line and the command's status ($rc)" ||
+	not_ok "second run: rc=$rc: $out"
+check "cleanup through the library" "$HAKO_TEST_TMP/netns_veth" "$a" "$b" --cleanup
+is "no namespace left" "$(ip netns list | grep -c "lh[AB]$$")" 0
