@@ -24,6 +24,7 @@ if ! "$bb" --list >/dev/null 2>&1 || ! file -L "$bb" 2>/dev/null | grep -q 'stat
 fi
 if [ "$dir" = --cached ]; then
 	base=${HAKO_ROOTFS_CACHE_DIR:-/var/tmp}
+	mkdir -p "$base"
 	key=$({ sha256sum <"$0" && sha256sum <"$bb"; } | sha256sum | cut -c1-16)
 	cache=$base/hako-test-rootfs-$key
 	if [ ! -d "$cache" ]; then
