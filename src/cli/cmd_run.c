@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -386,25 +385,9 @@ static char *join_args(char **argv)
 
 static char *config_json(const struct run_opts *o)
 {
-	struct json_object *c = json_object_new_object();
-	struct json_object *env = json_object_new_array(), *vols = json_object_new_array();
-	for (size_t i = 0; i < o->nenv; i++)
-		json_object_array_add(env, json_object_new_string(o->env[i]));
-	for (size_t i = 0; i < o->spec.nmounts; i++) {
-		struct json_object *v = json_object_new_object();
-		json_object_object_add(v, "source", json_object_new_string(o->vols[i].host));
-		json_object_object_add(v, "destination", json_object_new_string(o->vols[i].ct));
-		json_object_object_add(v, "readonly", json_object_new_boolean(o->vols[i].ro));
-		json_object_array_add(vols, v);
-	}
-	json_object_object_add(c, "env", env);
-	json_object_object_add(c, "workdir", json_object_new_string(o->spec.workdir ? o->spec.workdir : "/"));
-	json_object_object_add(c, "mounts", vols);
-	json_object_object_add(c, "interactive", json_object_new_boolean(o->spec.interactive));
-	runsec_config(&o->sec, c);
-	char *s = strdup(json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN));
-	json_object_put(c);
-	return s;
+	struct hk_ct_config_sec sec;
+	runsec_config(&o->sec, &sec);
+	return hk_ct_config_json(&o->spec, &sec);
 }
 
 /* What only the spawned init needs: the pty's slave side, the -d log, the proxy pipes'
