@@ -9,7 +9,6 @@
 #include "run_sec.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,18 +321,6 @@ void runsec_config(const struct run_sec *s, struct hk_ct_config_sec *c)
 	    .lim = &s->lim,
 	    .log = &s->log,
 	};
-}
-
-int runsec_exit(const struct run_sec *s, const char *name, const char *cgroup, int code)
-{
-	bool oom = false;
-	int64_t limit = -1;
-	struct hk_err e = {};
-	if (!s->lim.memory || hk_cglimits_oom(cgroup, &oom, &limit, &e) < 0 || !oom)
-		return code;
-	fprintf(stderr, "container %s: killed: memory limit (%" PRId64 " bytes) reached\n", name,
-		limit > 0 ? limit : s->lim.memory);
-	return code;
 }
 
 int runsec_from_config(struct hk_ctx *ctx, const char *config, struct run_sec *s)

@@ -54,8 +54,6 @@ int runsec_set_user(struct hk_ctx *ctx, struct run_sec *s, uid_t uid, gid_t gid)
 void runsec_free(struct run_sec *s);
 /* The security and limits the container's stored config records (ctconfig.h). */
 void runsec_config(const struct run_sec *s, struct hk_ct_config_sec *ret);
-/* After the container exited with code: the OOM line; returns the exit status. */
-int runsec_exit(const struct run_sec *s, const char *name, const char *cgroup, int code);
 /* --userns: maps resolved and validated, the --rootfs tree idmapped (before anything is
  * created); spec->userns set. No-op without --userns. */
 int runsec_userns(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec);
