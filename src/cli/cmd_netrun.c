@@ -146,13 +146,15 @@ void netrun_keep_stderr(struct netrun *n)
 		n->notes_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 }
 
-const struct hk_net_attach *netrun_attach_spec(const struct netrun *n,
-					       struct hk_net_attach *buf)
+const struct hk_net_attach *netrun_attach_spec(const struct netrun *n, struct hk_net_attach *buf)
 {
 	if (!n->net[0])
 		return NULL;
-	*buf = (struct hk_net_attach){ .net = n->net, .ip = n->ip, .aliases = n->aliases,
-				       .ports = n->ports, .n_ports = n->n_ports };
+	*buf = (struct hk_net_attach){.net = n->net,
+				      .ip = n->ip,
+				      .aliases = n->aliases,
+				      .ports = n->ports,
+				      .n_ports = n->n_ports};
 	return buf;
 }
 
@@ -179,15 +181,17 @@ void netrun_notes_out(struct netrun *n, const struct hk_net_notes *notes)
 int netrun_attach(struct hk_ctx *ctx, struct netrun *n, struct hk_store *st,
 		  const struct hk_paths *p, const struct hk_ct_row *row)
 {
-	struct hk_net_notes notes = { 0 };
+	struct hk_net_notes notes = {0};
 	struct hk_net_attach a;
 	int r = hk_network_connect(st, p, row, netrun_attach_spec(n, &a), &notes, &ctx->err);
 	struct hk_net_row nrow;
 	struct hk_err e2;
 	/* which ENOENT: asked of the store, never read out of the message */
 	if (r == -ENOENT && hk_netstore_get(st, n->net, &nrow, &e2) == -ENOENT)
-		hk_err_set(&ctx->err, -ENOENT, "no such network: %s (expected none, host or "
-			   "netns:NAME, or a network of 'hako network ls')", n->net);
+		hk_err_set(&ctx->err, -ENOENT,
+			   "no such network: %s (expected none, host or "
+			   "netns:NAME, or a network of 'hako network ls')",
+			   n->net);
 	netrun_notes_out(n, &notes);
 	return r;
 }

@@ -333,20 +333,20 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, in
 	sigset_t fwd;
 	ct_fwd_sigset(&fwd);
 	struct hk_ct_create c = {
-		.st = x->st,
-		.paths = &x->paths,
-		.spec = &o->spec,
-		.net = o->net,
-		.rm = o->rm,
-		.rootfs = o->rootfs,
-		.image_id = o->image.ref ? o->image.id : NULL,
-		.layers = run_image_layers(),
-		.image_lock = &o->image.lock,
-		.lim = &o->sec.lim,
-		.log = &o->sec.log,
-		.sec = &sec,
-		.attach = netrun_attach_spec(&o->netrun, &na),
-		.block = &fwd, /* the container exists: its signals are forwarded (ct_wait_fwd) */
+	    .st = x->st,
+	    .paths = &x->paths,
+	    .spec = &o->spec,
+	    .net = o->net,
+	    .rm = o->rm,
+	    .rootfs = o->rootfs,
+	    .image_id = o->image.ref ? o->image.id : NULL,
+	    .layers = run_image_layers(),
+	    .image_lock = &o->image.lock,
+	    .lim = &o->sec.lim,
+	    .log = &o->sec.log,
+	    .sec = &sec,
+	    .attach = netrun_attach_spec(&o->netrun, &na),
+	    .block = &fwd, /* the container exists: its signals are forwarded (ct_wait_fwd) */
 	};
 	r = hk_ct_create(&c, x, &ctx->err);
 	if (c.attach)

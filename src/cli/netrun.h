@@ -32,8 +32,7 @@ int netrun_network(struct hk_ctx *ctx, struct netrun *n, const char *val);
 /* After parsing: --ip, -p, --network-alias need --network. */
 int netrun_check(struct hk_ctx *ctx, const struct netrun *n);
 /* What hk_ct_create connects the container to (in buf): NULL without --network NET. */
-const struct hk_net_attach *netrun_attach_spec(const struct netrun *n,
-					       struct hk_net_attach *buf);
+const struct hk_net_attach *netrun_attach_spec(const struct netrun *n, struct hk_net_attach *buf);
 /* hako network connect: attach the container (its namespaces persisted) to n's network. */
 int netrun_attach(struct hk_ctx *ctx, struct netrun *n, struct hk_store *st,
 		  const struct hk_paths *p, const struct hk_ct_row *row);

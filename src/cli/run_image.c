@@ -124,7 +124,7 @@ int run_image_user(struct hk_ctx *ctx, struct hk_store *st, const struct hk_path
 enum hk_layers_mode run_image_layers(void)
 {
 	const char *m = hk_test_getenv("HAKO_LAYERS");
-	return !m		      ? HK_LAYERS_AUTO
+	return !m		       ? HK_LAYERS_AUTO
 	       : !strcmp(m, "copy")    ? HK_LAYERS_COPY
 	       : !strcmp(m, "overlay") ? HK_LAYERS_OVERLAY
 				       : HK_LAYERS_AUTO;

@@ -132,8 +132,7 @@ static int stored_profile(struct json_object *sec, const char *name,
 	return 0;
 }
 
-int hk_ct_config_sec_read(const char *config, struct hk_ct_config_sec_read *s,
-			  struct hk_err *err)
+int hk_ct_config_sec_read(const char *config, struct hk_ct_config_sec_read *s, struct hk_err *err)
 {
 	*s = (struct hk_ct_config_sec_read){0};
 	struct json_object *c = config ? json_tokener_parse(config) : NULL, *o, *v;

@@ -28,7 +28,7 @@
 #include "store.h"
 
 struct hk_ct_create {
-	struct hk_store *st;	    /* open (hk_ct_open); the run takes it (hk_ct_run_free) */
+	struct hk_store *st; /* open (hk_ct_open); the run takes it (hk_ct_run_free) */
 	const struct hk_paths *paths;
 	struct hk_ct_spec *spec;    /* validated: id, name, hostname, argv, env, mounts, net, ...;
 				     * rundir, nsdir, cgroup, rootfs (image), log_fd, pty_slave,
@@ -41,7 +41,7 @@ struct hk_ct_create {
 	int *image_lock;	    /* image_id: the image store's shared lock, closed (-1) once
 				     * the root is mounted; NULL: none */
 	const struct hk_cglimits *lim;
-	const struct hk_ctlog_opts *log; /* spec->detach: the log's bounds */
+	const struct hk_ctlog_opts *log;    /* spec->detach: the log's bounds */
 	const struct hk_ct_config_sec *sec; /* what the stored config records (ctconfig.h) */
 	const struct hk_net_attach *attach; /* NULL, or the hako network to connect it to */
 	const sigset_t *block; /* blocked once the init exists (the caller forwards them) */
