@@ -9,7 +9,10 @@
      NAME_int.h);
   3. with --build DIR: each src/lib/LAYER/*.c is compiled (compile_commands.json) with the
      include directories of LAYER and the layers below it only, so that an upward include
-     does not build at all.
+     does not build at all;
+  4. no src/cli/*.c calls what builds or enters a container (spawn, rootfs, cgroup, limits,
+     namespaces, pty, pre-exec, applying security): the library does that (ctrun.h,
+     ctexec.h); the CLI parses, resolves, prints and waits.
 
 Usage: scripts/check-layers.py [--build DIR]. Prints one line per violation; exit 1 if any.
 """
@@ -23,6 +26,16 @@ LAYERS = ['base', 'rtnl', 'ns', 'store', 'security', 'image', 'network', 'contai
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIB = os.path.join(ROOT, 'src', 'lib')
 INC = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+CLI = os.path.join(ROOT, 'src', 'cli')
+# 4: what only the library calls (ctrun.c, ctexec.c, container.c) ...
+LIB_ONLY = re.compile(r'\b(hk_ct_spawn\w*|hk_ct_wait_prepared|hk_ct_wait_exec|hk_ct_join|'
+                      r'hk_cgroup_\w+|hk_cglimits_\w+|hk_sec_apply|hk_rootfs_\w+|'
+                      r'hk_ns_persist|hk_ns_unpersist|hk_nsbase_\w+|hk_pty_open|'
+                      r'hk_stdio_pipes|hk_preexec_run|hk_workdir_open|hk_keyring_new_session|'
+                      r'hk_tramp_open|hk_ctroot_mount\w*)\s*\(')
+# ... but these, which only check or open the user's input while it is parsed (nothing is
+# created; what was checked is what the library later uses)
+CLI_ALLOWED = {'hk_cglimits_check', 'hk_rootfs_open'}
 
 
 def headers():
@@ -129,6 +142,15 @@ def main():
                     bad.append(f'src/lib/{rel}: compiled with -I src/lib/{d} (above {layer})')
         if not seen:
             bad.append(f'{build}/compile_commands.json: no src/lib/LAYER/*.c compiled')
+    for f in sorted(os.listdir(CLI)):
+        if not f.endswith('.c'):
+            continue
+        src = open(os.path.join(CLI, f), encoding='utf-8').read()
+        src = re.sub(r'/\*.*?\*/', lambda m: '\n' * m.group(0).count('\n'), src, flags=re.S)
+        for n, line in enumerate(src.split('\n'), 1):
+            for name in LIB_ONLY.findall(line.split('//')[0]):
+                if name not in CLI_ALLOWED:
+                    bad.append(f'src/cli/{f}:{n}: calls {name}(): library work (ctrun.h, ctexec.h)')
     for b in bad:
         print(b)
     if not bad:

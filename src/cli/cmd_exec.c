@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * hako exec [-t] [-i] [-e K=V] [-w DIR] CT -- CMD: this process joins the container
- * (cgroup, namespaces, root: nsjoin.c) and forks the command, which lands in the
- * container's pid namespace. Exit status: the command's; 126/127 when it cannot be run;
- * 125 for hako's own failures.
+ * hako exec [-t] [-i] [-e K=V] [-w DIR] CT -- CMD: the container's security from its
+ * stored config, then hk_ct_exec (ctexec.h): this process joins the container and forks
+ * the command, which lands in the container's pid namespace. Exit status: the command's;
+ * 126/127 when it cannot be run; 125 for hako's own failures.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,14 +19,8 @@
 #include "base/cleanup.h"
 #include "container.h"
 #include "ct.h"
-#include "preexec.h"
-#include "security.h"
+#include "ctexec.h"
 #include "run_sec.h"
-#include "tramp.h"
-
-#ifdef __SANITIZE_ADDRESS__
-#include <sanitizer/lsan_interface.h>
-#endif
 
 #define MAX_ENV 256
 
@@ -38,7 +32,6 @@ struct exec_opts {
 	char **argv;
 	const char *ct;
 	struct run_sec sec; /* the container's caps, no_new_privs, seccomp (run_sec.c) */
-	int tramp_fd;	    /* the sealed exec trampoline (tramp.h) */
 };
 
 static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
@@ -82,29 +75,6 @@ static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
 	return 0;
 }
 
-static __attribute__((noreturn)) void child(const struct exec_opts *o, int slave, int wd,
-					   const int *stdio, int report_fd)
-{
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	struct hk_preexec p = {
-		.argv = o->argv,
-		.env = (char *const *)o->env,
-		.pty_slave = slave,
-		.stdio = { stdio[0], stdio[1], stdio[2] },
-		.workdir = o->workdir,
-		.workdir_fd = wd,
-		.sec = NULL, /* applied by the parent before fork (do_exec) */
-		.report_fd = report_fd,
-		.tramp_fd = o->tramp_fd,
-		.go_fd = -1,
-	};
-	if (slave < 0 && !o->interactive)
-		p.stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	hk_preexec_run(&p);
-}
-
 static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 {
 	struct hk_paths p;
@@ -117,77 +87,34 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 		hk_ct_row_free(&c);
 		return -ESRCH;
 	}
-	char nsdir[HK_PATH_MAX], cg[64];
-	hk_ct_nsdir(&p, c.id, nsdir, sizeof(nsdir));
-	hk_ct_cgroup(c.id, cg, sizeof(cg));
-	bool own_net = hk_ct_own_net(c.net);
-	pid_t init = c.pid;
 	r = runsec_from_config(ctx, c.config, &o->sec);
+	if (r < 0) {
+		hk_ct_row_free(&c);
+		return r;
+	}
+	sigset_t fwd;
+	ct_fwd_sigset(&fwd);
+	struct hk_ct_exec x = {
+	    .paths = &p,
+	    .row = &c,
+	    .argv = o->argv,
+	    .env = (char *const *)o->env,
+	    .workdir = o->workdir,
+	    .tty = o->tty,
+	    .interactive = o->interactive,
+	    .sec = &o->sec.sec.plan,
+	    .block = &fwd,
+	};
+	struct hk_ct_exec_proc proc;
+	int status;
+	r = hk_ct_exec(&x, &proc, &status, &ctx->err);
 	hk_ct_row_free(&c);
 	if (r < 0)
-		return r;
-	_cleanup_close_ int master = -1, tramp = hk_tramp_open(&ctx->err);
-	int slave = -1, rep[2];
-	if (tramp < 0)
-		return tramp;
-	o->tramp_fd = tramp;
-	if (pipe2(rep, O_CLOEXEC) < 0)
-		return hk_err_sys(&ctx->err, -errno, "pipe");
-#ifdef __SANITIZE_ADDRESS__
-	/* LeakSanitizer's exit-time check hangs once this process is in the container's root
-	 * (that /proc does not show it): check now, which also cancels the exit-time one */
-	__lsan_do_leak_check();
-#endif
-	r = hk_ct_join(init, nsdir, cg, own_net, &ctx->err);
-	if (r < 0)
-		return r;
-	/* after joining: the pty comes from the container's own devpts (/dev/ptmx there), so
-	 * the command sees its terminal under /dev/pts (tty, ttyname work) */
-	if (o->tty && hk_pty_open(&master, &slave, &ctx->err) < 0)
-		return -EIO;
-	/* without -t: pipes, never our terminal */
-	int cstdio[3] = { -1, -1, -1 }, proxy[3] = { -1, -1, -1 };
-	if (!o->tty && hk_stdio_pipes(o->interactive, cstdio, proxy, &ctx->err) < 0)
-		return -EIO;
-	/* the working directory, resolved inside the container's root while we may */
-	_cleanup_close_ int wd = hk_workdir_open(o->workdir ? o->workdir : "/", false, &ctx->err);
-	if (wd < 0)
-		return wd;
-	/* The child becomes visible to the container's processes the moment it is forked: it
-	 * must hold no more than they do. So this process takes the container's restrictions
-	 * now (a fresh session keyring, capabilities, user, no_new_privs, seccomp); it only
-	 * waits, forwards signals and copies the pty from here on. */
-	if (hk_keyring_new_session(&ctx->err) < 0 ||
-	    hk_sec_apply(&o->sec.sec.plan, &ctx->err) < 0)
-		return -EPERM;
-	sigset_t set;
-	ct_fwd_sigset(&set);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		return hk_err_sys(&ctx->err, -errno, "fork");
-	if (pid == 0) {
-		close(rep[0]);
-		child(o, slave, wd, cstdio, rep[1]);
-	}
-	close(rep[1]);
-	if (slave >= 0)
-		close(slave);
-	for (int i = 0; i < 3; i++)
-		if (cstdio[i] >= 0)
-			close(cstdio[i]);
-	struct hk_exec_report m;
-	int k = hk_exec_report_recv(rep[0], &m);
-	close(rep[0]);
-	if (k == 1) {
-		int status;
-		ctx->err = m.err;
-		hk_exec_report_finish(&ctx->err);
-		waitpid(pid, &status, 0);
-		hk_stdio_drain(proxy);
-		return ct_fail(ctx, hk_ct_exit_code(status));
-	}
-	return ct_wait_fwd(pid, o->tty ? master : -1, o->interactive, proxy);
+		return status ? ct_fail(ctx, status) : r;
+	int code = ct_wait_fwd(proc.pid, o->tty ? proc.pty_master : -1, o->interactive, proc.proxy);
+	if (proc.pty_master >= 0)
+		close(proc.pty_master);
+	return code;
 }
 
 int cmd_ct_exec(struct hk_ctx *ctx, int argc, char **argv)

@@ -146,34 +146,53 @@ void netrun_keep_stderr(struct netrun *n)
 		n->notes_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 }
 
-int netrun_attach(struct hk_ctx *ctx, const struct netrun *n, struct hk_store *st,
-		  const struct hk_paths *p, const struct hk_ct_row *row)
+const struct hk_net_attach *netrun_attach_spec(const struct netrun *n, struct hk_net_attach *buf)
 {
-	struct hk_net_notes notes = { 0 };
-	struct hk_net_attach a = { .net = n->net, .ip = n->ip, .aliases = n->aliases,
-				   .ports = n->ports, .n_ports = n->n_ports };
-	int r = hk_network_connect(st, p, row, &a, &notes, &ctx->err);
-	struct hk_net_row nrow;
-	struct hk_err e2;
-	/* which ENOENT: asked of the store, never read out of the message */
-	if (r == -ENOENT && hk_netstore_get(st, n->net, &nrow, &e2) == -ENOENT)
-		hk_err_set(&ctx->err, -ENOENT, "no such network: %s (expected none, host or "
-			   "netns:NAME, or a network of 'hako network ls')", n->net);
+	if (!n->net[0])
+		return NULL;
+	*buf = (struct hk_net_attach){.net = n->net,
+				      .ip = n->ip,
+				      .aliases = n->aliases,
+				      .ports = n->ports,
+				      .n_ports = n->n_ports};
+	return buf;
+}
+
+void netrun_notes_out(struct netrun *n, const struct hk_net_notes *notes)
+{
 	if (n->notes_fd > 0) {
 		/* the detached monitor: its stderr is /dev/null */
 		int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 		fflush(stderr);
 		dup2(n->notes_fd, STDERR_FILENO);
-		netrun_notes(&notes);
+		netrun_notes(notes);
 		fflush(stderr);
 		if (saved >= 0) {
 			dup2(saved, STDERR_FILENO);
 			close(saved);
 		}
 		close(n->notes_fd);
+		n->notes_fd = 0;
 	} else {
-		netrun_notes(&notes);
+		netrun_notes(notes);
 	}
+}
+
+int netrun_attach(struct hk_ctx *ctx, struct netrun *n, struct hk_store *st,
+		  const struct hk_paths *p, const struct hk_ct_row *row)
+{
+	struct hk_net_notes notes = {0};
+	struct hk_net_attach a;
+	int r = hk_network_connect(st, p, row, netrun_attach_spec(n, &a), &notes, &ctx->err);
+	struct hk_net_row nrow;
+	struct hk_err e2;
+	/* which ENOENT: asked of the store, never read out of the message */
+	if (r == -ENOENT && hk_netstore_get(st, n->net, &nrow, &e2) == -ENOENT)
+		hk_err_set(&ctx->err, -ENOENT,
+			   "no such network: %s (expected none, host or "
+			   "netns:NAME, or a network of 'hako network ls')",
+			   n->net);
+	netrun_notes_out(n, &notes);
 	return r;
 }
 

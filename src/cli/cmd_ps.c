@@ -142,15 +142,15 @@ int cmd_ct_top(struct hk_ctx *ctx, int argc, char **argv)
 	int r = ct_get(ctx, argv[0], &p, &c);
 	if (r < 0)
 		return r;
-	char cg[64];
-	hk_ct_cgroup(c.id, cg, sizeof(cg));
+	char id[HK_CT_ID_LEN + 1];
+	snprintf(id, sizeof(id), "%s", c.id);
 	bool running = !strcmp(c.state, HK_CT_RUNNING);
 	hk_ct_row_free(&c);
 	if (!running)
 		return hk_err_set(&ctx->err, -ESRCH, "container '%s' is not running", argv[0]);
 	pid_t *pids;
 	size_t n;
-	r = hk_cgroup_pids(cg, &pids, &n, &ctx->err);
+	r = hk_ct_pids(id, &pids, &n, &ctx->err);
 	if (r < 0)
 		return r;
 	struct out_table *t = out_table_new(top_cols, HK_ARRAY_SIZE(top_cols));

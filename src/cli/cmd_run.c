@@ -8,7 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -26,6 +26,7 @@
 #include "base/parse.h"
 #include "container.h"
 #include "ctlog.h"
+#include "ctrun.h"
 #include "ct.h"
 #include "netns.h"
 #include "run_image.h"
@@ -46,8 +47,6 @@ struct run_opts {
 	struct netrun netrun; /* --network NET, --ip, -p, --network-alias (cmd_netrun.c) */
 	struct run_image image; /* hako run IMAGE [CMD...] (run_image.c) */
 	struct run_sec sec;	/* caps, seccomp, --read-only, --user, limits (run_sec.c) */
-	int log_rd;		/* -d: the read side of the container's stdout/stderr pipe */
-	struct hk_ctlog *log;	/* -d: RUN/<id>/log, rotated (ctlog.h) */
 };
 
 static int valid_name(const char *s)
@@ -315,131 +314,11 @@ static void defaults(struct hk_ctx *ctx, struct run_opts *o)
 	(void)ctx;
 }
 
-static int write_text(const char *path, const char *text, struct hk_err *err)
+/* Resolve the rest (the image's config, the user, defaults), then let the library create
+ * the container (hk_ct_create) and start it. On failure every trace is removed; *ret_status
+ * is 126/127 when the command could not be executed. */
+static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, int *ret_status)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, text, strlen(text)) < 0)
-		return hk_err_sys(err, -errno, "write '%s'", path);
-	return 0;
-}
-
-/* RUN/<id>/{hostname,hosts,resolv.conf}, and the log for -d. */
-static int make_files(struct run_opts *o, const char *rundir, struct hk_err *err)
-{
-	if (mkdir(rundir, 0700) < 0)
-		return hk_err_sys(err, -errno, "mkdir '%s'", rundir);
-	char p[HK_PATH_MAX + 32], buf[8192];
-	snprintf(p, sizeof(p), "%s/hostname", rundir);
-	snprintf(buf, sizeof(buf), "%s\n", o->spec.hostname);
-	int r = write_text(p, buf, err);
-	if (r < 0)
-		return r;
-	snprintf(p, sizeof(p), "%s/hosts", rundir);
-	snprintf(buf, sizeof(buf),
-		 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-		 "127.0.1.1\t%s\n", o->spec.hostname);
-	r = write_text(p, buf, err);
-	if (r < 0)
-		return r;
-	buf[0] = 0;
-	if (o->spec.net != HK_NET_NONE) {
-		_cleanup_close_ int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
-		ssize_t k = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : 0;
-		buf[k > 0 ? k : 0] = 0;
-	}
-	snprintf(p, sizeof(p), "%s/resolv.conf", rundir);
-	r = write_text(p, buf, err);
-	if (r < 0 || !o->spec.detach)
-		return r;
-	/* the container writes into a pipe; the monitor keeps the log, bounded (ctlog.h) */
-	snprintf(p, sizeof(p), "%s/log", rundir);
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return hk_err_sys(err, -errno, "log pipe");
-	r = hk_ctlog_open(p, &o->sec.log, &o->log, err);
-	if (r < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return r;
-	}
-	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
-	o->log_rd = pfd[0];
-	o->spec.log_fd = pfd[1];
-	return 0;
-}
-
-static char *join_args(char **argv)
-{
-	size_t len = 1;
-	for (char **a = argv; *a; a++)
-		len += strlen(*a) + 1;
-	char *s = calloc(1, len);
-	if (!s)
-		return NULL;
-	for (char **a = argv; *a; a++) {
-		if (a != argv)
-			strcat(s, "\x1f");
-		strcat(s, *a);
-	}
-	return s;
-}
-
-static char *config_json(const struct run_opts *o)
-{
-	struct json_object *c = json_object_new_object();
-	struct json_object *env = json_object_new_array(), *vols = json_object_new_array();
-	for (size_t i = 0; i < o->nenv; i++)
-		json_object_array_add(env, json_object_new_string(o->env[i]));
-	for (size_t i = 0; i < o->spec.nmounts; i++) {
-		struct json_object *v = json_object_new_object();
-		json_object_object_add(v, "source", json_object_new_string(o->vols[i].host));
-		json_object_object_add(v, "destination", json_object_new_string(o->vols[i].ct));
-		json_object_object_add(v, "readonly", json_object_new_boolean(o->vols[i].ro));
-		json_object_array_add(vols, v);
-	}
-	json_object_object_add(c, "env", env);
-	json_object_object_add(c, "workdir", json_object_new_string(o->spec.workdir ? o->spec.workdir : "/"));
-	json_object_object_add(c, "mounts", vols);
-	json_object_object_add(c, "interactive", json_object_new_boolean(o->spec.interactive));
-	runsec_config(&o->sec, c);
-	char *s = strdup(json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN));
-	json_object_put(c);
-	return s;
-}
-
-/* What only the spawned init needs: the pty's slave side, the -d log, the proxy pipes'
- * child ends, the rootfs and bind sources (held, they would pin their mounts). */
-static void close_spawn_fds(struct run_opts *o)
-{
-	int *fds[] = { &o->spec.pty_slave, &o->spec.log_fd, &o->spec.rootfs_fd, &o->spec.stdio[0],
-		       &o->spec.stdio[1], &o->spec.stdio[2] };
-	for (size_t i = 0; i < HK_ARRAY_SIZE(fds); i++) {
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-		*fds[i] = -1;
-	}
-	for (size_t i = 0; i < o->spec.nmounts; i++) {
-		if (o->vols[i].host_fd >= 0)
-			close(o->vols[i].host_fd);
-		o->vols[i].host_fd = -1;
-	}
-}
-
-struct running {
-	struct hk_paths paths;
-	struct hk_store *st;
-	struct hk_ct_row row;
-	struct hk_ct_proc proc;
-	int pty_master;
-	int proxy[3]; /* without -t: hako's ends of the stdio pipes (hk_stdio_pipes) */
-};
-
-/* Everything up to a running container. On failure every trace is removed. */
-static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
-{
-	struct hk_err *err = &ctx->err;
-	char rundir[HK_PATH_MAX], nsdir[HK_PATH_MAX], cg[64], nsbase[HK_PATH_MAX + 8];
-	int nsbase_fd = -1; /* holds RUN/ns mounted until our namespaces are bound in it */
 	int r = ct_open(ctx, &x->paths, &x->st);
 	if (r == 0 && o->image.ref)
 		r = run_image_defaults(ctx, x->st, &o->image, &o->spec, o->env, &o->nenv, MAX_ENV);
@@ -448,107 +327,31 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct running *x)
 	if (r < 0)
 		return r;
 	defaults(ctx, o);
-	if (o->image.ref)
-		run_image_rootfs(&x->paths, o->spec.id, o->rootfs, sizeof(o->rootfs));
-	struct hk_ct_row old;
-	if (hk_store_get(x->st, o->spec.name, &old, err) == 0) {
-		hk_ct_row_free(&old);
-		return hk_err_set(err, -EEXIST, "container name '%s' is already in use",
-				  o->spec.name);
-	}
-	hk_err_clear(err);
-	if (hk_ct_own_net(o->net)) {
-		char p[HK_PATH_MAX];
-		snprintf(p, sizeof(p), "%s/%s", HK_NETNS_DIR, o->spec.name);
-		if (access(p, F_OK) == 0)
-			return hk_err_set(err, -EEXIST, "network namespace '%s' already exists",
-					  o->spec.name);
-	}
-	struct hk_ct_row *w = &x->row;
-	snprintf(w->id, sizeof(w->id), "%s", o->spec.id);
-	snprintf(w->name, sizeof(w->name), "%s", o->spec.name);
-	snprintf(w->state, sizeof(w->state), "%s", HK_CT_CREATING);
-	snprintf(w->hostname, sizeof(w->hostname), "%s", o->spec.hostname);
-	snprintf(w->net, sizeof(w->net), "%s", o->net);
-	w->owner_pid = getpid();
-	w->owner_start = hk_proc_start_time(w->owner_pid);
-	w->exit_code = -1;
-	w->rootfs = strdup(o->rootfs);
-	w->command = join_args(o->spec.argv);
-	w->config = config_json(o);
-	w->created = time(NULL);
-	w->auto_remove = o->rm;
-	w->tty = o->spec.tty;
-	w->detach = o->spec.detach;
-	if (!w->rootfs || !w->command || !w->config)
-		return hk_err_sys(err, -ENOMEM, "run");
-	r = hk_store_insert(x->st, w, err);
-	if (r < 0)
-		return r;
-	hk_ct_rundir(&x->paths, w->id, rundir, sizeof(rundir));
-	hk_ct_nsdir(&x->paths, w->id, nsdir, sizeof(nsdir));
-	hk_ct_cgroup(w->id, cg, sizeof(cg));
-	snprintf(nsbase, sizeof(nsbase), "%s/ns", x->paths.run);
-	o->spec.rundir = rundir;
-	o->spec.nsdir = nsdir;
-	o->spec.cgroup = cg;
-	o->image.userns = o->spec.userns; /* --userns: the overlay on idmapped layers */
-	r = make_files(o, rundir, err);
-	if (r == 0 && o->image.ref)
-		r = run_image_mount(ctx, x->st, &x->paths, w->id, &o->image);
-	if (r == 0 && o->image.ref && (o->spec.rootfs_fd = hk_rootfs_open(o->rootfs, err)) < 0)
-		r = o->spec.rootfs_fd;
-	if (r == 0 && (nsbase_fd = hk_nsbase_hold(nsbase, err)) < 0)
-		r = nsbase_fd;
-	if (r == 0)
-		r = hk_cgroup_create(cg, err);
-	if (r == 0)
-		r = hk_cglimits_apply(cg, &o->sec.lim, err);
-	if (r == 0 && o->spec.tty)
-		r = hk_pty_open(&x->pty_master, &o->spec.pty_slave, err);
-	else if (r == 0 && !o->spec.detach)
-		r = hk_stdio_pipes(o->spec.interactive, o->spec.stdio, x->proxy, err);
-	if (r == 0)
-		r = hk_ct_spawn(&o->spec, &x->proc, err);
-	/* the container exists: from now on the signals are forwarded to it (ct_wait_fwd) */
-	if (r == 0) {
-		sigset_t set;
-		ct_fwd_sigset(&set);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-	}
-	close_spawn_fds(o);
-	if (r == 0)
-		r = hk_ns_persist(x->proc.pid, nsdir, hk_ct_own_net(o->net), o->spec.userns, err);
-	if (nsbase_fd >= 0)
-		close(nsbase_fd); /* before hk_ct_remove below, whose release may unmount RUN/ns */
-	if (r == 0 && hk_ct_own_net(o->net))
-		r = hk_netns_attach(w->name, x->proc.pid, err);
-	if (r == 0 && o->netrun.net[0])
-		r = netrun_attach(ctx, &o->netrun, x->st, &x->paths, w);
-	/* the main process has dropped its privileges before anything (hako exec) can join */
-	if (r == 0)
-		r = hk_ct_wait_prepared(&x->proc, err);
-	if (r == 0) {
-		strcpy(w->state, HK_CT_RUNNING);
-		w->pid = x->proc.pid;
-		w->pid_start = x->proc.start_time;
-		w->started = time(NULL);
-		r = hk_store_update(x->st, w, err);
-	}
-	if (r == 0)
-		r = hk_ct_start(&x->proc, err);
-	if (r < 0) {
-		struct hk_err e2;
-		if (x->proc.sync_fd >= 0)
-			close(x->proc.sync_fd);
-		if (x->proc.pid > 0) {
-			kill(x->proc.pid, SIGKILL);
-			waitpid(x->proc.pid, NULL, 0);
-		}
-		hk_ct_remove(x->st, w, &x->paths, &e2);
-		return r;
-	}
-	return 0;
+	struct hk_ct_config_sec sec;
+	runsec_config(&o->sec, &sec);
+	struct hk_net_attach na;
+	sigset_t fwd;
+	ct_fwd_sigset(&fwd);
+	struct hk_ct_create c = {
+	    .st = x->st,
+	    .paths = &x->paths,
+	    .spec = &o->spec,
+	    .net = o->net,
+	    .rm = o->rm,
+	    .rootfs = o->rootfs,
+	    .image_id = o->image.ref ? o->image.id : NULL,
+	    .layers = run_image_layers(),
+	    .image_lock = &o->image.lock,
+	    .lim = &o->sec.lim,
+	    .log = &o->sec.log,
+	    .sec = &sec,
+	    .attach = netrun_attach_spec(&o->netrun, &na),
+	    .block = &fwd, /* the container exists: its signals are forwarded (ct_wait_fwd) */
+	};
+	r = hk_ct_create(&c, x, &ctx->err);
+	if (c.attach)
+		netrun_notes_out(&o->netrun, &x->notes);
+	return r < 0 ? r : hk_ct_start(x, ret_status, &ctx->err);
 }
 
 /* -d: forward signals to the init and keep its output in the log, until the init exits. */
@@ -579,19 +382,6 @@ static int wait_logged(pid_t pid, struct hk_ctlog *log, int log_rd)
 	return hk_ct_exit_code(status);
 }
 
-/* Foreground: forward signals to the init, copy the pty, until the init exits. */
-static int wait_init(struct running *x, bool tty, bool stdin_open)
-{
-	return ct_wait_fwd(x->proc.pid, tty ? x->pty_master : -1, stdin_open, x->proxy);
-}
-
-static int finish(struct hk_ctx *ctx, struct running *x, bool rm, int code)
-{
-	if (rm)
-		return hk_ct_remove(x->st, &x->row, &x->paths, &ctx->err);
-	return hk_ct_finish(x->st, &x->row, &x->paths, code, &ctx->err);
-}
-
 /* -d: the monitor tells the caller how the start went: {status, err}. */
 struct started {
 	int status;
@@ -601,18 +391,10 @@ struct started {
 
 static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
 {
-	struct running x = { .pty_master = -1,
-			     .proc = { .report_fd = -1, .sync_fd = -1 },
-			     .proxy = { -1, -1, -1 } };
+	struct hk_ct_run x;
+	hk_ct_run_init(&x);
 	int status = 0;
-	int r = start(ctx, o, &x);
-	if (r == 0 && hk_ct_wait_exec(&x.proc, &status, &ctx->err) < 0) {
-		struct hk_err keep = ctx->err;
-		waitpid(x.proc.pid, NULL, 0);
-		finish(ctx, &x, o->rm, status);
-		ctx->err = keep;
-		r = -1;
-	}
+	int r = start(ctx, o, &x, &status);
 	if (result_fd >= 0) {
 		struct started s = { .status = r < 0 ? (status ? status : HK_EXIT_HAKO) : 0,
 				     .err = ctx->err };
@@ -622,24 +404,21 @@ static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
 		close(result_fd);
 	}
 	if (r < 0) {
-		hk_ct_row_free(&x.row);
-		hk_store_close(x.st);
+		hk_ct_run_free(&x);
 		return status ? status : HK_EXIT_HAKO;
 	}
 	/* the monitor does not hold the database open while the container runs */
 	hk_store_close(x.st);
 	x.st = NULL;
-	int code = o->log ? wait_logged(x.proc.pid, o->log, o->log_rd)
-			  : wait_init(&x, o->spec.tty, o->spec.interactive);
-	char cg[64];
-	hk_ct_cgroup(x.row.id, cg, sizeof(cg));
-	code = runsec_exit(&o->sec, x.row.name, cg, code);
-	if (hk_ct_open(&x.paths, &x.st, &ctx->err) == 0)
-		finish(ctx, &x, o->rm, code);
-	if (x.pty_master >= 0)
-		close(x.pty_master);
-	hk_ct_row_free(&x.row);
-	hk_store_close(x.st);
+	int code = x.log ? wait_logged(x.proc.pid, x.log, x.log_rd)
+			 : ct_wait_fwd(x.proc.pid, o->spec.tty ? x.pty_master : -1,
+				       o->spec.interactive, x.proxy);
+	int64_t limit;
+	if (hk_ct_oom_killed(&x, &limit))
+		fprintf(stderr, "container %s: killed: memory limit (%" PRId64 " bytes) reached\n",
+			x.row.name, limit);
+	hk_ct_end(&x, code, &ctx->err);
+	hk_ct_run_free(&x);
 	return code;
 }
 
@@ -688,7 +467,7 @@ int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
 	o->spec.log_fd = -1;
 	o->spec.pty_slave = -1;
 	o->spec.rootfs_fd = -1;
-	o->log_rd = -1;
+	o->image.lock = -1;
 	o->spec.stdio[0] = o->spec.stdio[1] = o->spec.stdio[2] = -1;
 	int r = parse(ctx, o, argc, argv);
 	if (r < 0)
@@ -702,10 +481,7 @@ int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
 	}
 	for (size_t i = 0; i < o->nenv; i++)
 		free(o->env[i]);
-	close_spawn_fds(o);
-	hk_ctlog_close(o->log);
-	if (o->log_rd >= 0)
-		close(o->log_rd);
+	hk_ct_spec_close_fds(&o->spec);
 	run_image_free(&o->image);
 	runsec_free(&o->sec);
 	free(o);

@@ -65,12 +65,10 @@ int cmd_ct_stats(struct hk_ctx *ctx, int argc, char **argv)
 	bool *ok = calloc(n ? n : 1, sizeof(*ok));
 	size_t found = 0;
 	for (size_t i = 0; i < n; i++) {
-		char cg[64];
 		struct hk_err e;
 		if (strcmp(rows[i].state, HK_CT_RUNNING) || !wanted(&rows[i], argc, argv))
 			continue;
-		hk_ct_cgroup(rows[i].id, cg, sizeof(cg));
-		ok[i] = hk_cglimits_stats(cg, &a[i], &e) == 0;
+		ok[i] = hk_ct_stats(rows[i].id, &a[i], &e) == 0;
 		found++;
 	}
 	if (argc > 0 && found < (size_t)argc) {
@@ -82,12 +80,10 @@ int cmd_ct_stats(struct hk_ctx *ctx, int argc, char **argv)
 	double dt = now_s() - t0;
 	struct out_table *t = out_table_new(stats_cols, HK_ARRAY_SIZE(stats_cols));
 	for (size_t i = 0; i < n; i++) {
-		char cg[64];
 		struct hk_err e;
 		if (!ok[i])
 			continue;
-		hk_ct_cgroup(rows[i].id, cg, sizeof(cg));
-		if (hk_cglimits_stats(cg, &b, &e) < 0)
+		if (hk_ct_stats(rows[i].id, &b, &e) < 0)
 			continue;
 		out_row(t);
 		out_str(t, C_ID, rows[i].id);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "cmd.h"
+#include "network.h"
 #include "store_net.h"
 
 #define NETRUN_PORTS_MAX 32
@@ -30,11 +31,15 @@ int netrun_opt(struct hk_ctx *ctx, struct netrun *n, const char *opt, const char
 int netrun_network(struct hk_ctx *ctx, struct netrun *n, const char *val);
 /* After parsing: --ip, -p, --network-alias need --network. */
 int netrun_check(struct hk_ctx *ctx, const struct netrun *n);
-/* Attach the new container (its namespaces persisted) to its network. */
-int netrun_attach(struct hk_ctx *ctx, const struct netrun *n, struct hk_store *st,
+/* What hk_ct_create connects the container to (in buf): NULL without --network NET. */
+const struct hk_net_attach *netrun_attach_spec(const struct netrun *n, struct hk_net_attach *buf);
+/* hako network connect: attach the container (its namespaces persisted) to n's network. */
+int netrun_attach(struct hk_ctx *ctx, struct netrun *n, struct hk_store *st,
 		  const struct hk_paths *p, const struct hk_ct_row *row);
 /* Print what the lib asks to tell the user once (forwarding enabled, resolv.conf). */
-struct hk_net_notes;
 void netrun_notes(const struct hk_net_notes *notes);
+/* The same after the container's network was connected: through the kept copy of stderr in
+ * the detached monitor (netrun_keep_stderr), which is closed then. */
+void netrun_notes_out(struct netrun *n, const struct hk_net_notes *notes);
 
 #endif

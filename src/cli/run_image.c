@@ -82,7 +82,6 @@ int run_image_defaults(struct hk_ctx *ctx, struct hk_store *st, struct run_image
 	/* held until run_image_mount: a prune cannot remove the image in between */
 	if ((ri->lock = hk_images_lock(p.state, false, &ctx->err)) < 0)
 		return hk_err_prefix(&ctx->err, "run");
-	ri->locked = true;
 	/* NAME[:TAG] first, then an id or id prefix (hk_image_find without the layer store) */
 	r = hk_image_ref_normalize(ri->ref, norm, sizeof(norm), &e2);
 	r = r == 0 ? hk_imgstore_get(st, norm, &row, &ctx->err) : -ENOENT;
@@ -122,34 +121,20 @@ int run_image_user(struct hk_ctx *ctx, struct hk_store *st, const struct hk_path
 	return runsec_set_user(ctx, sec, uid, gid);
 }
 
-void run_image_rootfs(const struct hk_paths *p, const char *ct, char *buf, size_t len)
-{
-	hk_ctroot_merged(p->state, ct, buf, len);
-}
-
-int run_image_mount(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
-		    const char *ct, struct run_image *ri)
+enum hk_layers_mode run_image_layers(void)
 {
 	const char *m = hk_test_getenv("HAKO_LAYERS");
-	enum hk_layers_mode mode = !m			? HK_LAYERS_AUTO
-				   : !strcmp(m, "copy")	? HK_LAYERS_COPY
-				   : !strcmp(m, "overlay") ? HK_LAYERS_OVERLAY
-							   : HK_LAYERS_AUTO;
-	struct hk_images *im = NULL;
-	int r = hk_images_open(p->state, st, &im, &ctx->err);
-	if (r == 0)
-		r = ri->userns ? hk_ctroot_mount_userns(im, ct, ri->id, ri->userns, &ctx->err)
-			       : hk_ctroot_mount(im, ct, ri->id, mode, &ctx->err);
-	hk_images_close(im);
-	run_image_unlock(ri);
-	return r;
+	return !m		       ? HK_LAYERS_AUTO
+	       : !strcmp(m, "copy")    ? HK_LAYERS_COPY
+	       : !strcmp(m, "overlay") ? HK_LAYERS_OVERLAY
+				       : HK_LAYERS_AUTO;
 }
 
 void run_image_unlock(struct run_image *ri)
 {
-	if (ri->locked)
+	if (ri->lock >= 0)
 		close(ri->lock);
-	ri->locked = false;
+	ri->lock = -1;
 }
 
 void run_image_free(struct run_image *ri)

@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "container.h"
 #include "digest.h"
+#include "layerstore.h"
 #include "ct.h"
 #include "run_sec.h"
 
@@ -17,8 +18,8 @@ struct run_image {
 	char **argv;		 /* Entrypoint + (the user's args or Cmd), owned */
 	char *workdir;		 /* the image's WorkingDir, owned */
 	char *user;		 /* the image's User, owned; NULL: none */
-	bool locked;		 /* lock: the image store's shared lock (hk_images_lock) */
-	int lock;
+	int lock; /* the image store's shared lock (hk_images_lock), -1: none; held until
+		   * the root is mounted (hk_ct_create closes it) */
 	const struct hk_userns *userns; /* --userns: idmapped layers (userns.h); NULL: none */
 };
 
@@ -31,13 +32,9 @@ int run_image_defaults(struct hk_ctx *ctx, struct hk_store *st, struct run_image
  * becomes the container's user (stored with it, so hako exec uses it too). */
 int run_image_user(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		   const struct run_image *ri, struct run_sec *sec);
-/* The container's rootfs path (STATE/ctroot/<id>/merged). */
-void run_image_rootfs(const struct hk_paths *p, const char *ct, char *buf, size_t len);
-/* Mount it (after the container's row exists: hk_ct_remove cleans up on failure), then
- * release the image store lock run_image_defaults took (before anything is forked).
- * HAKO_LAYERS=overlay|copy forces a mode (default: overlay, copy when it cannot mount). */
-int run_image_mount(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
-		    const char *ct, struct run_image *ri);
+/* HAKO_LAYERS=overlay|copy (test builds) forces how the image's root is mounted (default:
+ * overlay, copy when it cannot mount). */
+enum hk_layers_mode run_image_layers(void);
 void run_image_unlock(struct run_image *ri);
 void run_image_free(struct run_image *ri);
 

@@ -9,7 +9,6 @@
 #include "run_sec.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,117 +306,47 @@ void runsec_free(struct run_sec *s)
 	s->profile_text = NULL;
 }
 
-void runsec_config(const struct run_sec *s, struct json_object *c)
+void runsec_config(const struct run_sec *s, struct hk_ct_config_sec *c)
 {
-	char hex[HK_CAPS_HEX_LEN], user[32] = "";
-	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "caps", json_object_new_string(hk_caps_hex(s->caps, hex)));
-	json_object_object_add(o, "no_new_privs", json_object_new_boolean(!s->allow_new_privs));
-	const char *sc = s->sec.plan.seccomp ? (s->seccomp ? s->seccomp : "default") : "unconfined";
-	json_object_object_add(o, "seccomp", json_object_new_string(sc));
-	/* the profile's text itself, as Docker keeps it in SecurityOpt: exec replays it, so
-	 * a file edited or removed after run changes nothing */
-	if (s->sec.plan.seccomp && s->profile_text)
-		json_object_object_add(
-		    o, "seccomp_profile",
-		    json_object_new_string_len(s->profile_text, (int)s->profile_len));
-	json_object_object_add(o, "privileged", json_object_new_boolean(s->privileged));
-	json_object_object_add(o, "read_only", json_object_new_boolean(s->read_only));
-	if (s->user.set)
-		snprintf(user, sizeof(user), "%u:%u", (unsigned)s->user.uid, (unsigned)s->user.gid);
-	json_object_object_add(o, "user", json_object_new_string(user));
-	char map[HK_USERNS_MAP_MAX * 34] = "";
-	if (s->userns.on)
-		hk_idmap_format(&s->userns.uid, map, sizeof(map));
-	json_object_object_add(o, "uidmap", json_object_new_string(map));
-	if (s->userns.on)
-		hk_idmap_format(&s->userns.gid, map, sizeof(map));
-	json_object_object_add(o, "gidmap", json_object_new_string(map));
-	json_object_object_add(c, "security", o);
-	struct json_object *l = json_object_new_object();
-	json_object_object_add(l, "memory", json_object_new_int64(s->lim.memory));
-	json_object_object_add(l, "memory_swap", json_object_new_int64(s->lim.memory_swap));
-	json_object_object_add(l, "cpus", json_object_new_double(s->lim.cpus_milli / 1000.0));
-	json_object_object_add(l, "cpu_shares", json_object_new_int64((int64_t)s->lim.cpu_shares));
-	json_object_object_add(l, "pids_limit", json_object_new_int64(s->lim.pids));
-	json_object_object_add(l, "cpuset_cpus", json_object_new_string(s->lim.cpuset));
-	int64_t size = s->log.max_size == HK_CTLOG_UNLIMITED ? -1 : (int64_t)s->log.max_size;
-	json_object_object_add(l, "log_max_size", json_object_new_int64(size));
-	json_object_object_add(l, "log_max_file", json_object_new_int((int)s->log.max_file));
-	json_object_object_add(c, "limits", l);
-}
-
-int runsec_exit(const struct run_sec *s, const char *name, const char *cgroup, int code)
-{
-	bool oom = false;
-	int64_t limit = -1;
-	struct hk_err e = {};
-	if (!s->lim.memory || hk_cglimits_oom(cgroup, &oom, &limit, &e) < 0 || !oom)
-		return code;
-	fprintf(stderr, "container %s: killed: memory limit (%" PRId64 " bytes) reached\n", name,
-		limit > 0 ? limit : s->lim.memory);
-	return code;
-}
-
-static const char *jstr(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : NULL;
-}
-
-/* seccomp=FILE: the text stored at run (runsec_config). A container started before the
- * text was stored has only the path: refused rather than read again. */
-static int stored_profile(struct hk_ctx *ctx, struct json_object *sec, struct run_sec *s)
-{
-	struct json_object *v;
-	if (!json_object_object_get_ex(sec, "seccomp_profile", &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return hk_err_set(&ctx->err, -ENODATA,
-				  "seccomp profile '%s' was not stored with the container (started "
-				  "by an older hako): run the container again",
-				  s->seccomp);
-	size_t len = (size_t)json_object_get_string_len(v);
-	s->profile_text = malloc(len + 1);
-	if (!s->profile_text)
-		return hk_err_sys(&ctx->err, -ENOMEM, "seccomp profile");
-	memcpy(s->profile_text, json_object_get_string(v), len);
-	s->profile_text[len] = '\0';
-	s->profile_len = len;
-	return 0;
+	*c = (struct hk_ct_config_sec){
+	    .caps = s->caps,
+	    .no_new_privs = !s->allow_new_privs,
+	    .seccomp = s->sec.plan.seccomp ? (s->seccomp ? s->seccomp : "default") : "unconfined",
+	    .profile_text = s->sec.plan.seccomp ? s->profile_text : NULL,
+	    .profile_len = s->profile_len,
+	    .privileged = s->privileged,
+	    .read_only = s->read_only,
+	    .user = s->user,
+	    .userns = s->userns.on ? &s->userns : NULL,
+	    .lim = &s->lim,
+	    .log = &s->log,
+	};
 }
 
 int runsec_from_config(struct hk_ctx *ctx, const char *config, struct run_sec *s)
 {
-	struct json_object *c = config ? json_tokener_parse(config) : NULL, *o;
-	if (!c || !json_object_object_get_ex(c, "security", &o)) {
-		if (c)
-			json_object_put(c);
-		return 0; /* a container from before security existed: nothing to replay */
-	}
-	const char *caps = jstr(o, "caps"), *sc = jstr(o, "seccomp"), *user = jstr(o, "user");
-	struct json_object *v;
-	s->allow_new_privs =
-	    json_object_object_get_ex(o, "no_new_privs", &v) && !json_object_get_boolean(v);
-	int r = hk_caps_parse_hex(caps ? caps : "", &s->caps, &ctx->err);
-	if (r == 0 && user && *user)
-		r = parse_user(ctx, user, &s->user);
-	if (r == 0)
-		r = hk_caps_plan_new(s->caps, &s->user, &s->plan, &ctx->err);
+	struct hk_ct_config_sec_read c;
+	int r = hk_ct_config_sec_read(config, &c, &ctx->err);
+	if (r < 0 || !c.present)
+		return r < 0 ? hk_err_prefix(&ctx->err, "exec: the container's security") : 0;
+	s->caps = c.caps;
+	s->allow_new_privs = !c.no_new_privs;
+	s->user = c.user;
+	r = hk_caps_plan_new(s->caps, &s->user, &s->plan, &ctx->err);
 	if (r == 0) {
 		s->sec.plan.caps = s->plan;
 		s->sec.plan.no_new_privs = !s->allow_new_privs;
 	}
 	struct hk_paths p;
-	if (r == 0 && sc && strcmp(sc, "unconfined")) {
-		s->seccomp = strcmp(sc, "default") ? sc : NULL;
-		if (s->seccomp)
-			r = stored_profile(ctx, o, s);
-		if (r == 0)
-			r = hk_paths_init(&p, ctx->root, &ctx->err);
+	if (r == 0 && c.seccomp) {
+		s->seccomp = c.profile_name;
+		s->profile_text = TAKE_PTR(c.profile_text);
+		s->profile_len = c.profile_len;
+		r = hk_paths_init(&p, ctx->root, &ctx->err);
 		if (r == 0)
 			r = compile(ctx, s, &p);
 	}
 	s->seccomp = NULL;
-	json_object_put(c);
+	hk_ct_config_sec_read_free(&c);
 	return r < 0 ? hk_err_prefix(&ctx->err, "exec: the container's security") : 0;
 }

@@ -5,13 +5,13 @@
 #ifndef HK_RUN_SEC_H
 #define HK_RUN_SEC_H
 
-#include <json-c/json.h>
 #include <stdbool.h>
 
 #include "caps.h"
 #include "cglimits.h"
 #include "cmd.h"
 #include "container.h"
+#include "ctconfig.h"
 #include "ctlog.h"
 #include "ctsec.h"
 #include "userns.h"
@@ -52,10 +52,8 @@ int runsec_prepare(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spe
 /* After runsec_prepare: run as uid:gid (an image's User when --user was not given). */
 int runsec_set_user(struct hk_ctx *ctx, struct run_sec *s, uid_t uid, gid_t gid);
 void runsec_free(struct run_sec *s);
-/* The "security" and "limits" objects of the container's stored config. */
-void runsec_config(const struct run_sec *s, struct json_object *config);
-/* After the container exited with code: the OOM line; returns the exit status. */
-int runsec_exit(const struct run_sec *s, const char *name, const char *cgroup, int code);
+/* The security and limits the container's stored config records (ctconfig.h). */
+void runsec_config(const struct run_sec *s, struct hk_ct_config_sec *ret);
 /* --userns: maps resolved and validated, the --rootfs tree idmapped (before anything is
  * created); spec->userns set. No-op without --userns. */
 int runsec_userns(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec);

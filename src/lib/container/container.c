@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "cglimits.h"
 #include "ctlog.h"
 #include "image.h"
 #include "netns.h"
@@ -182,4 +183,18 @@ int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err
 	}
 	hk_ct_rows_free(rows, n);
 	return r;
+}
+
+int hk_ct_pids(const char *id, pid_t **ret, size_t *ret_n, struct hk_err *err)
+{
+	char cg[64];
+	hk_ct_cgroup(id, cg, sizeof(cg));
+	return hk_cgroup_pids(cg, ret, ret_n, err);
+}
+
+int hk_ct_stats(const char *id, struct hk_cgstats *ret, struct hk_err *err)
+{
+	char cg[64];
+	hk_ct_cgroup(id, cg, sizeof(cg));
+	return hk_cglimits_stats(cg, ret, err);
 }

@@ -26,6 +26,7 @@
 #include "base/proc.h"
 #include "store.h"
 
+struct hk_cgstats;
 struct hk_ct_sec;
 struct hk_userns;
 
@@ -86,7 +87,7 @@ struct hk_ct_spec {
 struct hk_ct_proc {
 	pid_t pid;	      /* the init, in the caller's pid namespace */
 	int report_fd;	      /* read side of the child's report pipe (EOF: command exec'ed) */
-	int sync_fd;	      /* write side of the sync pipe: hk_ct_start() lets the init go on */
+	int sync_fd;	     /* write side of the sync pipe: hk_ct_spawn_go() lets the init go on */
 	uint64_t start_time; /* /proc/<pid>/stat field 22, to tell a reused pid */
 };
 
@@ -95,14 +96,14 @@ struct hk_ct_proc {
 int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk_err *err);
 /* After spawn (and persisting the namespaces, which must happen while the init surely
  * lives): let the init start the command. */
-int hk_ct_start(struct hk_ct_proc *p, struct hk_err *err);
+int hk_ct_spawn_go(struct hk_ct_proc *p, struct hk_err *err);
 /* After start: wait for the command's exec. 0: running; HK_STEP_EXEC failure: negative with
  * err set and *ret_status the status hako run exits with (126/127). */
 int hk_ct_wait_exec(struct hk_ct_proc *p, int *ret_status, struct hk_err *err);
 /* Decode a wait status like Docker: exit code, or 128+N for a signal. */
 int hk_ct_exit_code(int wstatus);
 
-/* spawn.c, after hk_ct_spawn and before hk_ct_start: wait until the main process has
+/* spawn.c, after hk_ct_spawn and before hk_ct_spawn_go: wait until the main process has
  * applied its restrictions (it reports HK_STEP_PREPARED) or failed. */
 int hk_ct_wait_prepared(struct hk_ct_proc *p, struct hk_err *err);
 
@@ -179,5 +180,9 @@ int hk_ct_remove(struct hk_store *st, const struct hk_ct_row *r, const struct hk
 /* Record the init's exit (the monitor's job): state exited, exit code, release. */
 int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p,
 		 int exit_code, struct hk_err *err);
+/* The processes of container id (its cgroup's pids: hako top), malloc'ed. */
+int hk_ct_pids(const char *id, pid_t **ret, size_t *ret_n, struct hk_err *err);
+/* The usage of container id's cgroup (hako stats; cglimits.h). */
+int hk_ct_stats(const char *id, struct hk_cgstats *ret, struct hk_err *err);
 
 #endif

@@ -289,7 +289,7 @@ int hk_ct_wait_prepared(struct hk_ct_proc *p, struct hk_err *err)
 	return err->code ? err->code : -EIO;
 }
 
-int hk_ct_start(struct hk_ct_proc *p, struct hk_err *err)
+int hk_ct_spawn_go(struct hk_ct_proc *p, struct hk_err *err)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
 	sigaction(SIGPIPE, &ign, &old);

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+/* A container's stored config: written at create, its security read back by exec. */
+#include "ctconfig.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void add_security(const struct hk_ct_config_sec *s, struct json_object *c)
+{
+	char hex[HK_CAPS_HEX_LEN], user[32] = "";
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "caps", json_object_new_string(hk_caps_hex(s->caps, hex)));
+	json_object_object_add(o, "no_new_privs", json_object_new_boolean(s->no_new_privs));
+	json_object_object_add(o, "seccomp", json_object_new_string(s->seccomp));
+	/* the profile's text itself, as Docker keeps it in SecurityOpt: exec replays it, so
+	 * a file edited or removed after run changes nothing */
+	if (s->profile_text)
+		json_object_object_add(
+		    o, "seccomp_profile",
+		    json_object_new_string_len(s->profile_text, (int)s->profile_len));
+	json_object_object_add(o, "privileged", json_object_new_boolean(s->privileged));
+	json_object_object_add(o, "read_only", json_object_new_boolean(s->read_only));
+	if (s->user.set)
+		snprintf(user, sizeof(user), "%u:%u", (unsigned)s->user.uid, (unsigned)s->user.gid);
+	json_object_object_add(o, "user", json_object_new_string(user));
+	char map[HK_USERNS_MAP_MAX * 34] = "";
+	if (s->userns)
+		hk_idmap_format(&s->userns->uid, map, sizeof(map));
+	json_object_object_add(o, "uidmap", json_object_new_string(map));
+	if (s->userns)
+		hk_idmap_format(&s->userns->gid, map, sizeof(map));
+	json_object_object_add(o, "gidmap", json_object_new_string(map));
+	json_object_object_add(c, "security", o);
+}
+
+static void add_limits(const struct hk_ct_config_sec *s, struct json_object *c)
+{
+	const struct hk_cglimits *lim = s->lim;
+	struct json_object *l = json_object_new_object();
+	json_object_object_add(l, "memory", json_object_new_int64(lim->memory));
+	json_object_object_add(l, "memory_swap", json_object_new_int64(lim->memory_swap));
+	json_object_object_add(l, "cpus", json_object_new_double(lim->cpus_milli / 1000.0));
+	json_object_object_add(l, "cpu_shares", json_object_new_int64((int64_t)lim->cpu_shares));
+	json_object_object_add(l, "pids_limit", json_object_new_int64(lim->pids));
+	json_object_object_add(l, "cpuset_cpus", json_object_new_string(lim->cpuset));
+	int64_t size = s->log->max_size == HK_CTLOG_UNLIMITED ? -1 : (int64_t)s->log->max_size;
+	json_object_object_add(l, "log_max_size", json_object_new_int64(size));
+	json_object_object_add(l, "log_max_file", json_object_new_int((int)s->log->max_file));
+	json_object_object_add(c, "limits", l);
+}
+
+char *hk_ct_config_json(const struct hk_ct_spec *spec, const struct hk_ct_config_sec *sec)
+{
+	struct json_object *c = json_object_new_object();
+	struct json_object *env = json_object_new_array(), *vols = json_object_new_array();
+	for (size_t i = 0; spec->env && spec->env[i]; i++)
+		json_object_array_add(env, json_object_new_string(spec->env[i]));
+	for (size_t i = 0; i < spec->nmounts; i++) {
+		struct json_object *v = json_object_new_object();
+		json_object_object_add(v, "source", json_object_new_string(spec->mounts[i].host));
+		json_object_object_add(v, "destination",
+				       json_object_new_string(spec->mounts[i].ct));
+		json_object_object_add(v, "readonly", json_object_new_boolean(spec->mounts[i].ro));
+		json_object_array_add(vols, v);
+	}
+	json_object_object_add(c, "env", env);
+	json_object_object_add(c, "workdir",
+			       json_object_new_string(spec->workdir ? spec->workdir : "/"));
+	json_object_object_add(c, "mounts", vols);
+	json_object_object_add(c, "interactive", json_object_new_boolean(spec->interactive));
+	add_security(sec, c);
+	add_limits(sec, c);
+	char *s = strdup(json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN));
+	json_object_put(c);
+	return s;
+}
+
+static const char *jstr(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : NULL;
+}
+
+/* "UID[:GID]", as --user wrote it */
+static int parse_user(const char *s, struct hk_caps_user *u, struct hk_err *err)
+{
+	char *end;
+	errno = 0;
+	unsigned long uid = strtoul(s, &end, 10), gid;
+	if (errno || end == s || uid > 0xfffffffeUL || s[0] == '-')
+		goto bad;
+	gid = uid;
+	if (*end == ':') {
+		const char *g = end + 1;
+		gid = strtoul(g, &end, 10);
+		if (errno || end == g || gid > 0xfffffffeUL || g[0] == '-')
+			goto bad;
+	}
+	if (*end)
+		goto bad;
+	u->set = true;
+	u->uid = (uid_t)uid;
+	u->gid = (gid_t)gid;
+	return 0;
+bad:
+	return hk_err_usage(err, "run: --user '%s': expected UID[:GID] (numbers)", s);
+}
+
+/* seccomp=FILE: the text stored at run (add_security). A container started before the
+ * text was stored has only the path: refused rather than read again. */
+static int stored_profile(struct json_object *sec, const char *name,
+			  struct hk_ct_config_sec_read *s, struct hk_err *err)
+{
+	struct json_object *v;
+	if (!json_object_object_get_ex(sec, "seccomp_profile", &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return hk_err_set(err, -ENODATA,
+				  "seccomp profile '%s' was not stored with the container (started "
+				  "by an older hako): run the container again",
+				  name);
+	size_t len = (size_t)json_object_get_string_len(v);
+	s->profile_text = malloc(len + 1);
+	s->profile_name = strdup(name);
+	if (!s->profile_text || !s->profile_name)
+		return hk_err_sys(err, -ENOMEM, "seccomp profile");
+	memcpy(s->profile_text, json_object_get_string(v), len);
+	s->profile_text[len] = '\0';
+	s->profile_len = len;
+	return 0;
+}
+
+int hk_ct_config_sec_read(const char *config, struct hk_ct_config_sec_read *s, struct hk_err *err)
+{
+	*s = (struct hk_ct_config_sec_read){0};
+	struct json_object *c = config ? json_tokener_parse(config) : NULL, *o, *v;
+	if (!c || !json_object_object_get_ex(c, "security", &o)) {
+		if (c)
+			json_object_put(c);
+		return 0;
+	}
+	s->present = true;
+	const char *caps = jstr(o, "caps"), *sc = jstr(o, "seccomp"), *user = jstr(o, "user");
+	s->no_new_privs =
+	    !(json_object_object_get_ex(o, "no_new_privs", &v) && !json_object_get_boolean(v));
+	int r = hk_caps_parse_hex(caps ? caps : "", &s->caps, err);
+	if (r == 0 && user && *user)
+		r = parse_user(user, &s->user, err);
+	if (r == 0 && sc && strcmp(sc, "unconfined")) {
+		s->seccomp = true;
+		if (strcmp(sc, "default"))
+			r = stored_profile(o, sc, s, err);
+	}
+	json_object_put(c);
+	if (r < 0)
+		hk_ct_config_sec_read_free(s);
+	return r;
+}
+
+void hk_ct_config_sec_read_free(struct hk_ct_config_sec_read *s)
+{
+	free(s->profile_text);
+	free(s->profile_name);
+	s->profile_text = s->profile_name = NULL;
+}

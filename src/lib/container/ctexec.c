@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+/* hk_ct_exec (ctexec.h): a command in a running container, `hako exec`. */
+#include "ctexec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "container.h"
+#include "preexec.h"
+#include "security.h"
+#include "tramp.h"
+
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
+
+static __attribute__((noreturn)) void child(const struct hk_ct_exec *x, int slave, int wd,
+					    const int *stdio, int report_fd, int tramp_fd)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	struct hk_preexec p = {
+	    .argv = x->argv,
+	    .env = x->env,
+	    .pty_slave = slave,
+	    .stdio = {stdio[0], stdio[1], stdio[2]},
+	    .workdir = x->workdir,
+	    .workdir_fd = wd,
+	    .sec = NULL, /* applied by the parent before fork (hk_ct_exec) */
+	    .report_fd = report_fd,
+	    .tramp_fd = tramp_fd,
+	    .go_fd = -1,
+	};
+	if (slave < 0 && !x->interactive)
+		p.stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	hk_preexec_run(&p);
+}
+
+int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret_status,
+	       struct hk_err *err)
+{
+	*ret = (struct hk_ct_exec_proc){.pid = -1, .pty_master = -1, .proxy = {-1, -1, -1}};
+	*ret_status = 0;
+	char nsdir[HK_PATH_MAX], cg[64];
+	hk_ct_nsdir(x->paths, x->row->id, nsdir, sizeof(nsdir));
+	hk_ct_cgroup(x->row->id, cg, sizeof(cg));
+	bool own_net = hk_ct_own_net(x->row->net);
+	pid_t init = x->row->pid;
+	_cleanup_close_ int master = -1, tramp = hk_tramp_open(err);
+	int slave = -1, rep[2];
+	if (tramp < 0)
+		return tramp;
+	if (pipe2(rep, O_CLOEXEC) < 0)
+		return hk_err_sys(err, -errno, "pipe");
+#ifdef __SANITIZE_ADDRESS__
+	/* LeakSanitizer's exit-time check hangs once this process is in the container's root
+	 * (that /proc does not show it): check now, which also cancels the exit-time one */
+	__lsan_do_leak_check();
+#endif
+	int r = hk_ct_join(init, nsdir, cg, own_net, err);
+	if (r < 0)
+		return r;
+	/* after joining: the pty comes from the container's own devpts (/dev/ptmx there), so
+	 * the command sees its terminal under /dev/pts (tty, ttyname work) */
+	if (x->tty && hk_pty_open(&master, &slave, err) < 0)
+		return -EIO;
+	/* without -t: pipes, never our terminal */
+	int cstdio[3] = {-1, -1, -1}, proxy[3] = {-1, -1, -1};
+	if (!x->tty && hk_stdio_pipes(x->interactive, cstdio, proxy, err) < 0)
+		return -EIO;
+	/* the working directory, resolved inside the container's root while we may */
+	_cleanup_close_ int wd = hk_workdir_open(x->workdir ? x->workdir : "/", false, err);
+	if (wd < 0)
+		return wd;
+	/* The child becomes visible to the container's processes the moment it is forked: it
+	 * must hold no more than they do. So this process takes the container's restrictions
+	 * now (a fresh session keyring, capabilities, user, no_new_privs, seccomp); it only
+	 * waits, forwards signals and copies the pty from here on. */
+	if (hk_keyring_new_session(err) < 0 || hk_sec_apply(x->sec, err) < 0)
+		return -EPERM;
+	if (x->block)
+		sigprocmask(SIG_BLOCK, x->block, NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return hk_err_sys(err, -errno, "fork");
+	if (pid == 0) {
+		close(rep[0]);
+		child(x, slave, wd, cstdio, rep[1], tramp);
+	}
+	close(rep[1]);
+	if (slave >= 0)
+		close(slave);
+	for (int i = 0; i < 3; i++)
+		if (cstdio[i] >= 0)
+			close(cstdio[i]);
+	struct hk_exec_report m;
+	int k = hk_exec_report_recv(rep[0], &m);
+	close(rep[0]);
+	if (k == 1) {
+		int status;
+		*err = m.err;
+		hk_exec_report_finish(err);
+		waitpid(pid, &status, 0);
+		hk_stdio_drain(proxy);
+		*ret_status = hk_ct_exit_code(status);
+		return err->code ? err->code : -EIO;
+	}
+	ret->pid = pid;
+	ret->pty_master = TAKE_FD(master);
+	for (int i = 0; i < 3; i++)
+		ret->proxy[i] = proxy[i];
+	return 0;
+}

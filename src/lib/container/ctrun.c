@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A container made by the library (ctrun.h): hk_ct_create records the container first
+ * ("creating", owned by this process, so a crash leaves a row hk_ct_reconcile repairs), then
+ * makes its parts in order; on failure hk_ct_remove takes away whatever exists of them,
+ * newest first, after the init is killed.
+ */
+#include "ctrun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "netns.h"
+#include "userns.h"
+
+void hk_ct_run_init(struct hk_ct_run *run)
+{
+	*run = (struct hk_ct_run){.pty_master = -1,
+				  .proxy = {-1, -1, -1},
+				  .log_rd = -1,
+				  .proc = {.report_fd = -1, .sync_fd = -1}};
+}
+
+void hk_ct_spec_close_fds(struct hk_ct_spec *spec)
+{
+	int *fds[] = {&spec->pty_slave, &spec->log_fd,	 &spec->rootfs_fd,
+		      &spec->stdio[0],	&spec->stdio[1], &spec->stdio[2]};
+	for (size_t i = 0; i < HK_ARRAY_SIZE(fds); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+	for (size_t i = 0; i < spec->nmounts; i++) {
+		if (spec->mounts[i].host_fd >= 0)
+			close(spec->mounts[i].host_fd);
+		spec->mounts[i].host_fd = -1;
+	}
+}
+
+static int write_text(const char *path, const char *text, struct hk_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, text, strlen(text)) < 0)
+		return hk_err_sys(err, -errno, "write '%s'", path);
+	return 0;
+}
+
+/* RUN/<id>/{hostname,hosts,resolv.conf}, and the log for -d. */
+static int make_files(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_err *err)
+{
+	struct hk_ct_spec *spec = c->spec;
+	if (mkdir(x->rundir, 0700) < 0)
+		return hk_err_sys(err, -errno, "mkdir '%s'", x->rundir);
+	char p[HK_PATH_MAX + 32], buf[8192];
+	snprintf(p, sizeof(p), "%s/hostname", x->rundir);
+	snprintf(buf, sizeof(buf), "%s\n", spec->hostname);
+	int r = write_text(p, buf, err);
+	if (r < 0)
+		return r;
+	snprintf(p, sizeof(p), "%s/hosts", x->rundir);
+	snprintf(buf, sizeof(buf),
+		 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+		 "127.0.1.1\t%s\n",
+		 spec->hostname);
+	r = write_text(p, buf, err);
+	if (r < 0)
+		return r;
+	buf[0] = 0;
+	if (spec->net != HK_NET_NONE) {
+		_cleanup_close_ int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
+		ssize_t k = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : 0;
+		buf[k > 0 ? k : 0] = 0;
+	}
+	snprintf(p, sizeof(p), "%s/resolv.conf", x->rundir);
+	r = write_text(p, buf, err);
+	if (r < 0 || !spec->detach)
+		return r;
+	/* the container writes into a pipe; the monitor keeps the log, bounded (ctlog.h) */
+	snprintf(p, sizeof(p), "%s/log", x->rundir);
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return hk_err_sys(err, -errno, "log pipe");
+	r = hk_ctlog_open(p, c->log, &x->log, err);
+	if (r < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return r;
+	}
+	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+	x->log_rd = pfd[0];
+	spec->log_fd = pfd[1];
+	return 0;
+}
+
+/* The image's root for the container (STATE/ctroot/<id>/merged), then the image store's
+ * lock released (before anything is forked). */
+static int mount_image(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_err *err)
+{
+	struct hk_images *im = NULL;
+	int r = hk_images_open(x->paths.state, x->st, &im, err);
+	if (r == 0)
+		r = c->spec->userns
+			? hk_ctroot_mount_userns(im, x->row.id, c->image_id, c->spec->userns, err)
+			: hk_ctroot_mount(im, x->row.id, c->image_id, c->layers, err);
+	hk_images_close(im);
+	if (c->image_lock && *c->image_lock >= 0) {
+		close(*c->image_lock);
+		*c->image_lock = -1;
+	}
+	return r;
+}
+
+static int attach(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_err *err)
+{
+	int r = hk_network_connect(x->st, &x->paths, &x->row, c->attach, &x->notes, err);
+	struct hk_net_row nrow;
+	struct hk_err e2;
+	/* which ENOENT: asked of the store, never read out of the message */
+	if (r == -ENOENT && hk_netstore_get(x->st, c->attach->net, &nrow, &e2) == -ENOENT)
+		hk_err_set(err, -ENOENT,
+			   "no such network: %s (expected none, host or netns:NAME, or a network "
+			   "of 'hako network ls')",
+			   c->attach->net);
+	return r;
+}
+
+static char *join_args(char **argv)
+{
+	size_t len = 1;
+	for (char **a = argv; *a; a++)
+		len += strlen(*a) + 1;
+	char *s = calloc(1, len);
+	if (!s)
+		return NULL;
+	for (char **a = argv; *a; a++) {
+		if (a != argv)
+			strcat(s, "\x1f");
+		strcat(s, *a);
+	}
+	return s;
+}
+
+/* The plan: refused before anything changes. */
+static int check(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_err *err)
+{
+	struct hk_ct_row old;
+	if (hk_store_get(x->st, c->spec->name, &old, err) == 0) {
+		hk_ct_row_free(&old);
+		return hk_err_set(err, -EEXIST, "container name '%s' is already in use",
+				  c->spec->name);
+	}
+	hk_err_clear(err);
+	if (hk_ct_own_net(c->net)) {
+		char p[HK_PATH_MAX];
+		snprintf(p, sizeof(p), "%s/%s", HK_NETNS_DIR, c->spec->name);
+		if (access(p, F_OK) == 0)
+			return hk_err_set(err, -EEXIST, "network namespace '%s' already exists",
+					  c->spec->name);
+	}
+	return 0;
+}
+
+/* The row, "creating", owned by this process. */
+static int record(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_err *err)
+{
+	const struct hk_ct_spec *spec = c->spec;
+	struct hk_ct_row *w = &x->row;
+	snprintf(w->id, sizeof(w->id), "%s", spec->id);
+	snprintf(w->name, sizeof(w->name), "%s", spec->name);
+	snprintf(w->state, sizeof(w->state), "%s", HK_CT_CREATING);
+	snprintf(w->hostname, sizeof(w->hostname), "%s", spec->hostname);
+	snprintf(w->net, sizeof(w->net), "%s", c->net);
+	w->owner_pid = getpid();
+	w->owner_start = hk_proc_start_time(w->owner_pid);
+	w->exit_code = -1;
+	w->rootfs = strdup(x->rootfs);
+	w->command = join_args(spec->argv);
+	w->config = hk_ct_config_json(spec, c->sec);
+	w->created = time(NULL);
+	w->auto_remove = c->rm;
+	w->tty = spec->tty;
+	w->detach = spec->detach;
+	if (!w->rootfs || !w->command || !w->config)
+		return hk_err_sys(err, -ENOMEM, "run");
+	return hk_store_insert(x->st, w, err);
+}
+
+/* Undo: the init killed, then everything recorded under the row (hk_ct_remove). */
+static void undo(struct hk_ct_run *x)
+{
+	struct hk_err e2;
+	if (x->proc.sync_fd >= 0)
+		close(x->proc.sync_fd);
+	x->proc.sync_fd = -1;
+	if (x->proc.pid > 0) {
+		kill(x->proc.pid, SIGKILL);
+		waitpid(x->proc.pid, NULL, 0);
+	}
+	hk_ct_remove(x->st, &x->row, &x->paths, &e2);
+}
+
+int hk_ct_create(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_err *err)
+{
+	struct hk_ct_spec *spec = c->spec;
+	char nsbase[HK_PATH_MAX + 8];
+	int nsbase_fd = -1; /* holds RUN/ns mounted until our namespaces are bound in it */
+	x->paths = *c->paths;
+	x->st = c->st;
+	x->rm = c->rm;
+	x->memory = c->lim->memory;
+	if (c->image_id)
+		hk_ctroot_merged(x->paths.state, spec->id, x->rootfs, sizeof(x->rootfs));
+	else
+		snprintf(x->rootfs, sizeof(x->rootfs), "%s", c->rootfs);
+	spec->rootfs = x->rootfs;
+	int r = check(c, x, err);
+	if (r == 0)
+		r = record(c, x, err);
+	if (r < 0)
+		return r;
+	hk_ct_rundir(&x->paths, spec->id, x->rundir, sizeof(x->rundir));
+	hk_ct_nsdir(&x->paths, spec->id, x->nsdir, sizeof(x->nsdir));
+	hk_ct_cgroup(spec->id, x->cgroup, sizeof(x->cgroup));
+	snprintf(nsbase, sizeof(nsbase), "%s/ns", x->paths.run);
+	spec->rundir = x->rundir;
+	spec->nsdir = x->nsdir;
+	spec->cgroup = x->cgroup;
+	bool own_net = hk_ct_own_net(c->net);
+	r = make_files(c, x, err);
+	if (r == 0 && c->image_id)
+		r = mount_image(c, x, err);
+	if (r == 0 && c->image_id && (spec->rootfs_fd = hk_rootfs_open(x->rootfs, err)) < 0)
+		r = spec->rootfs_fd;
+	if (r == 0 && (nsbase_fd = hk_nsbase_hold(nsbase, err)) < 0)
+		r = nsbase_fd;
+	if (r == 0)
+		r = hk_cgroup_create(x->cgroup, err);
+	if (r == 0)
+		r = hk_cglimits_apply(x->cgroup, c->lim, err);
+	if (r == 0 && spec->tty)
+		r = hk_pty_open(&x->pty_master, &spec->pty_slave, err);
+	else if (r == 0 && !spec->detach)
+		r = hk_stdio_pipes(spec->interactive, spec->stdio, x->proxy, err);
+	if (r == 0)
+		r = hk_ct_spawn(spec, &x->proc, err);
+	/* the container exists: from now on the caller forwards the signals to it */
+	if (r == 0 && c->block)
+		sigprocmask(SIG_BLOCK, c->block, NULL);
+	hk_ct_spec_close_fds(spec);
+	if (r == 0)
+		r = hk_ns_persist(x->proc.pid, x->nsdir, own_net, spec->userns, err);
+	if (nsbase_fd >= 0)
+		close(nsbase_fd); /* before hk_ct_remove (undo), whose release may unmount RUN/ns */
+	if (r == 0 && own_net)
+		r = hk_netns_attach(x->row.name, x->proc.pid, err);
+	if (r == 0 && c->attach)
+		r = attach(c, x, err);
+	/* the main process has dropped its privileges before anything (hako exec) can join */
+	if (r == 0)
+		r = hk_ct_wait_prepared(&x->proc, err);
+	if (r < 0)
+		undo(x);
+	return r;
+}
+
+int hk_ct_start(struct hk_ct_run *x, int *ret_status, struct hk_err *err)
+{
+	struct hk_ct_row *w = &x->row;
+	*ret_status = 0;
+	strcpy(w->state, HK_CT_RUNNING);
+	w->pid = x->proc.pid;
+	w->pid_start = x->proc.start_time;
+	w->started = time(NULL);
+	int r = hk_store_update(x->st, w, err);
+	if (r == 0)
+		r = hk_ct_spawn_go(&x->proc, err);
+	if (r < 0) {
+		undo(x);
+		return r;
+	}
+	int status = 0;
+	r = hk_ct_wait_exec(&x->proc, &status, err);
+	if (r < 0) {
+		struct hk_err keep = *err;
+		waitpid(x->proc.pid, NULL, 0);
+		hk_ct_end(x, status, err);
+		*err = keep;
+		*ret_status = status;
+	}
+	return r;
+}
+
+int hk_ct_end(struct hk_ct_run *x, int code, struct hk_err *err)
+{
+	if (!x->st) {
+		int r = hk_ct_open(&x->paths, &x->st, err);
+		if (r < 0)
+			return r;
+	}
+	if (x->rm)
+		return hk_ct_remove(x->st, &x->row, &x->paths, err);
+	return hk_ct_finish(x->st, &x->row, &x->paths, code, err);
+}
+
+bool hk_ct_oom_killed(const struct hk_ct_run *x, int64_t *ret_limit)
+{
+	bool oom = false;
+	int64_t limit = -1;
+	struct hk_err e = {};
+	if (!x->memory || hk_cglimits_oom(x->cgroup, &oom, &limit, &e) < 0 || !oom)
+		return false;
+	*ret_limit = limit > 0 ? limit : x->memory;
+	return true;
+}
+
+void hk_ct_run_free(struct hk_ct_run *x)
+{
+	if (x->pty_master >= 0)
+		close(x->pty_master);
+	x->pty_master = -1;
+	for (int i = 0; i < 3; i++) {
+		if (x->proxy[i] >= 0)
+			close(x->proxy[i]);
+		x->proxy[i] = -1;
+	}
+	hk_ctlog_close(x->log);
+	x->log = NULL;
+	if (x->log_rd >= 0)
+		close(x->log_rd);
+	x->log_rd = -1;
+	hk_ct_row_free(&x->row);
+	hk_store_close(x->st);
+	x->st = NULL;
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A container made by the library, plan → apply → undo (what `hako run` does):
+ *
+ *   hk_ct_create   record the row ("creating", with its stored config), make RUN/<id>'s
+ *                  files, mount an image's root, create the cgroup and its limits, open the
+ *                  pty or stdio pipes, spawn the init, persist its namespaces, name its netns,
+ *                  attach it to a hako network, wait until its main process is prepared. On
+ *                  any failure everything done so far is undone, newest first.
+ *   hk_ct_start    mark it running and let its command exec.
+ *   hk_ct_end      after the init exited: record the exit (or remove it: --rm).
+ *
+ * The caller parses and resolves the description (ids, defaults, security, the image's
+ * config), prints, and waits for the init (forwarding signals, copying the terminal).
+ */
+#ifndef HK_CTRUN_H
+#define HK_CTRUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "cglimits.h"
+#include "container.h"
+#include "ctconfig.h"
+#include "ctlog.h"
+#include "image.h"
+#include "network.h"
+#include "store.h"
+
+struct hk_ct_create {
+	struct hk_store *st; /* open (hk_ct_open); the run takes it (hk_ct_run_free) */
+	const struct hk_paths *paths;
+	struct hk_ct_spec *spec;    /* validated: id, name, hostname, argv, env, mounts, net, ...;
+				     * rundir, nsdir, cgroup, rootfs (image), log_fd, pty_slave,
+				     * stdio are filled here */
+	const char *net;	    /* the row's net: "new", "none", "host" or "netns:NAME" */
+	bool rm;		    /* --rm: removed, not kept, when it ends */
+	const char *rootfs;	    /* --rootfs DIR (spec->rootfs_fd open); NULL with image_id */
+	const char *image_id;	    /* NULL, or the image whose root is mounted for it */
+	enum hk_layers_mode layers; /* how (image.h) */
+	int *image_lock;	    /* image_id: the image store's shared lock, closed (-1) once
+				     * the root is mounted; NULL: none */
+	const struct hk_cglimits *lim;
+	const struct hk_ctlog_opts *log;    /* spec->detach: the log's bounds */
+	const struct hk_ct_config_sec *sec; /* what the stored config records (ctconfig.h) */
+	const struct hk_net_attach *attach; /* NULL, or the hako network to connect it to */
+	const sigset_t *block; /* blocked once the init exists (the caller forwards them) */
+};
+
+/* A created container, as its creator sees it. */
+struct hk_ct_run {
+	struct hk_paths paths;
+	struct hk_store *st; /* the caller's; NULL while closed (hk_ct_end reopens it) */
+	struct hk_ct_row row;
+	struct hk_ct_proc proc;
+	char rootfs[HK_PATH_MAX];
+	char rundir[HK_PATH_MAX], nsdir[HK_PATH_MAX], cgroup[64];
+	bool rm;
+	int64_t memory; /* --memory, for hk_ct_oom_killed */
+	int pty_master; /* -t: -1 otherwise */
+	int proxy[3];	/* without -t or -d: hako's ends of the stdio pipes (hk_stdio_pipes) */
+	int log_rd;	/* -d: the read side of the container's stdout/stderr pipe (O_NONBLOCK) */
+	struct hk_ctlog *log;	   /* -d: RUN/<id>/log, rotated (ctlog.h) */
+	struct hk_net_notes notes; /* what connecting to the network has to tell the user */
+};
+
+/* Set every descriptor of run to -1 (before hk_ct_create, so hk_ct_run_free is safe). */
+void hk_ct_run_init(struct hk_ct_run *run);
+/* Everything up to a spawned, persisted, attached container waiting for hk_ct_start. On
+ * failure nothing of it is left (row, files, root, cgroup, namespaces, init). The spec's
+ * descriptors for the init (pty slave, log, rootfs, stdio, bind sources) are closed. */
+int hk_ct_create(const struct hk_ct_create *c, struct hk_ct_run *ret, struct hk_err *err);
+/* Mark it running and let its command exec. < 0 with *ret_status 0: hako failed (nothing is
+ * left, as for hk_ct_create); < 0 with *ret_status 126/127: the command could not be
+ * executed, the container is ended with that status (hk_ct_end). */
+int hk_ct_start(struct hk_ct_run *run, int *ret_status, struct hk_err *err);
+/* After the init exited with code: record the exit and release its runtime, or remove it
+ * (rm). Reopens the store when the caller closed it (run->st NULL). */
+int hk_ct_end(struct hk_ct_run *run, int code, struct hk_err *err);
+/* After the init exited: was it killed by its memory limit? *ret_limit: the limit. */
+bool hk_ct_oom_killed(const struct hk_ct_run *run, int64_t *ret_limit);
+/* Close what run holds (pty master, proxies, log, store) and free its row. */
+void hk_ct_run_free(struct hk_ct_run *run);
+/* Close the descriptors a spec holds for the init (pty slave, log, rootfs, stdio, bind
+ * sources) and set them to -1. */
+void hk_ct_spec_close_fds(struct hk_ct_spec *spec);
+
+#endif
