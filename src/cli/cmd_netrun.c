@@ -87,25 +87,16 @@ static int parse_port(struct hk_ctx *ctx, struct hk_port_row *p, const char *spe
 	return 0;
 }
 
-int netrun_opt(struct hk_ctx *ctx, struct netrun *n, const char *opt, const char *val)
+int netrun_set(struct hk_ctx *ctx, struct netrun *n, int id, const char *val)
 {
-	static const char *const ours[] = { "--ip", "-p", "--publish", "--network-alias",
-					    "--alias" };
-	bool mine = false;
-	for (size_t i = 0; i < HK_ARRAY_SIZE(ours); i++)
-		mine |= !strcmp(opt, ours[i]);
-	if (!mine)
-		return 0;
-	if (!val)
-		return cmd_usage(ctx, "run: %s needs a value", opt);
-	if (!strcmp(opt, "--ip")) {
+	if (id == NETRUN_IP) {
 		struct hk_prefix a;
 		if (hk_parse_addr(val, AF_INET, &a, &ctx->err) < 0)
 			return hk_err_prefix(&ctx->err, "run: --ip");
 		n->ip = val;
-		return 1;
+		return 0;
 	}
-	if (!strcmp(opt, "-p") || !strcmp(opt, "--publish")) {
+	if (id == NETRUN_PUBLISH) {
 		if (n->n_ports == NETRUN_PORTS_MAX)
 			return cmd_usage(ctx, "run: too many -p options");
 		struct hk_port_row *p = &n->ports[n->n_ports];
@@ -118,18 +109,17 @@ int netrun_opt(struct hk_ctx *ctx, struct netrun *n, const char *opt, const char
 				return cmd_usage(ctx, "run: -p: host port %u/%s given twice",
 						 p->host_port, p->proto);
 		n->n_ports++;
-		return 1;
+		return 0;
 	}
-	if (!strcmp(opt, "--network-alias") || !strcmp(opt, "--alias")) {
-		struct hk_err e;
-		if (hk_nat_check_name(val, "--network-alias", &e) < 0)
-			return cmd_usage(ctx, "run: %s", e.msg);
-		size_t o = strlen(n->aliases);
-		if (o + strlen(val) + 2 > sizeof(n->aliases))
-			return cmd_usage(ctx, "run: too many aliases");
-		snprintf(n->aliases + o, sizeof(n->aliases) - o, "%s%s", o ? " " : "", val);
-		return 1;
-	}
+	if (id != NETRUN_ALIAS)
+		return cmd_usage(ctx, "run: option %d: not a network option", id);
+	struct hk_err e;
+	if (hk_nat_check_name(val, "--network-alias", &e) < 0)
+		return cmd_usage(ctx, "run: %s", e.msg);
+	size_t o = strlen(n->aliases);
+	if (o + strlen(val) + 2 > sizeof(n->aliases))
+		return cmd_usage(ctx, "run: too many aliases");
+	snprintf(n->aliases + o, sizeof(n->aliases) - o, "%s%s", o ? " " : "", val);
 	return 0;
 }
 

@@ -331,27 +331,31 @@ static int running_ct(struct hk_ctx *ctx, struct hk_store *st, const char *key,
 
 static int net_connect(struct hk_ctx *ctx, int argc, char **argv)
 {
+	/* as hako run's (cmd_netrun.c) */
+	static const struct option opts[] = {
+	    {"ip", required_argument, NULL, NETRUN_IP},
+	    {"alias", required_argument, NULL, NETRUN_ALIAS},
+	    {"network-alias", required_argument, NULL, NETRUN_ALIAS},
+	    {"publish", required_argument, NULL, NETRUN_PUBLISH},
+	    {},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	struct netrun o = { 0 };
 	const char *pos[2];
-	int npos = 0;
-	for (int i = 0; i < argc; i++) {
-		if (argv[i][0] != '-') {
-			if (npos == 2)
-				return cmd_usage(ctx, "network connect: unexpected '%s'", argv[i]);
-			pos[npos++] = argv[i];
-			continue;
-		}
-		const char *v = NULL;
-		const char *opt = !strcmp(argv[i], "--alias") ? "--network-alias" : argv[i];
-		if (strcmp(opt, "--ip") && strcmp(opt, "--network-alias") && strcmp(opt, "-p") &&
-		    strcmp(opt, "--publish"))
-			return cmd_usage(ctx, "network connect: unknown option '%s'", argv[i]);
-		int r = opt_val(ctx, argc, argv, &i, &v);
-		if (r == 0)
-			r = netrun_opt(ctx, &o, opt, v);
-		if (r < 0)
-			return r;
+	int npos = 0, opt,
+	    r = cmd_getopt_init(ctx, &g, "network connect", "-:p:", opts, argc, argv);
+	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1) {
+		if (opt == 1 && npos == 2)
+			r = cmd_usage(ctx, "network connect: unexpected '%s'", optarg);
+		else if (opt == 1)
+			pos[npos++] = optarg;
+		else if (opt == NETRUN_IP || opt == NETRUN_ALIAS || opt == NETRUN_PUBLISH)
+			r = netrun_set(ctx, &o, opt, optarg);
+		else
+			r = cmd_getopt_bad(ctx, &g, opt);
 	}
+	if (r < 0)
+		return r;
 	if (npos != 2)
 		return cmd_usage(ctx, "network connect: expected NET CT");
 	if (netrun_network(ctx, &o, pos[0]) < 0)
@@ -359,7 +363,7 @@ static int net_connect(struct hk_ctx *ctx, int argc, char **argv)
 	struct hk_paths p;
 	struct hk_store *st;
 	struct hk_ct_row c;
-	int r = net_open(ctx, &p, &st);
+	r = net_open(ctx, &p, &st);
 	if (r < 0)
 		return r;
 	r = running_ct(ctx, st, pos[1], &c);
