@@ -247,27 +247,31 @@ static void ss_users(struct out_table *t, const struct hk_sock *s)
 
 int cmd_ct_ss(struct hk_ctx *ctx, int argc, char **argv)
 {
+	/* ss(8)'s letters; -l and -n are what hako ss always does */
+	static const struct option opts[] = {{}};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	unsigned flags = 0;
-	int i = 0;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		for (const char *c = argv[i] + 1; *c; c++) {
-			if (*c == 't')
-				flags |= HK_SOCKDIAG_TCP;
-			else if (*c == 'u')
-				flags |= HK_SOCKDIAG_UDP;
-			else if (*c == 'p')
-				flags |= HK_SOCKDIAG_PROCS;
-			else if (*c != 'l' && *c != 'n')
-				return cmd_usage(ctx, "ss: unknown option '-%c' (-t, -u, -p)", *c);
-		}
+	int opt, r = cmd_getopt_init(ctx, &g, "ss", "+:tupln", opts, argc, argv);
+	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1) {
+		if (opt == 't')
+			flags |= HK_SOCKDIAG_TCP;
+		else if (opt == 'u')
+			flags |= HK_SOCKDIAG_UDP;
+		else if (opt == 'p')
+			flags |= HK_SOCKDIAG_PROCS;
+		else if (opt != 'l' && opt != 'n')
+			r = cmd_getopt_bad(ctx, &g, opt);
 	}
+	if (r < 0)
+		return r;
+	int i = g.rest;
 	if (argc - i != 1)
 		return cmd_usage(ctx, "ss: expected one container; hako ss [-tup] CT");
 	if (!(flags & (HK_SOCKDIAG_TCP | HK_SOCKDIAG_UDP)))
 		flags |= HK_SOCKDIAG_TCP;
 	struct hk_paths p;
 	struct hk_ct_row c;
-	int r = get_ct(ctx, argv[i], &p, &c);
+	r = get_ct(ctx, argv[i], &p, &c);
 	if (r < 0)
 		return r;
 	char path[HK_PATH_MAX + 16];
