@@ -28,12 +28,12 @@ int cmd_usage(struct hk_ctx *ctx, const char *fmt, ...) __attribute__((format(pr
 /*
  * A command's options: getopt_long over one `static const struct option` table. The optstring
  * starts with "+:" (options end at the first operand: the IMAGE or CT whose command and flags
- * follow) or "-:" (every operand comes back in order as 1, in optarg, those after "--" too:
- * `image import FILE --name N`);
- * its ':' tells a missing value from an unknown option. So every command takes `--opt value`
- * and `--opt=value`, bundled short options (-dit) and `--`. Long options are matched exactly,
- * as verbs are: getopt_long's unique prefixes (--na for --name) are refused. Neither mode
- * permutes argv, so the operands left after the loop are the caller's argv + g.rest.
+ * follow) or "-:" (options may follow operands, `image import FILE --name N`: every operand,
+ * those after "--" too, comes back in order as 1, in optarg); its ':' tells a missing value
+ * from an unknown option. So every command takes `--opt value` and `--opt=value`, bundled
+ * short options (-dit) and `--`. Long options are matched exactly, as verbs are: getopt_long's
+ * unique prefixes (--na for --name) are refused. Neither mode permutes argv, so in "+" mode
+ * the operands left after the loop are the caller's argv + g.rest.
  *
  *	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
  *	if (cmd_getopt_init(ctx, &g, "ps", "+:aq", opts, argc, argv) < 0) ...
@@ -47,8 +47,8 @@ struct cmd_getopt {
 	int argc;
 	char **argv; /* name, then the arguments: what getopt_long scans (heap) */
 	int word;    /* argv index of the option just returned */
-	int rest; /* after the end (-1): the first operand left, as an index of the caller's argv */
-	int tail; /* "-" mode after "--": the next operand */
+	int rest;    /* "+" mode, after -1: the first operand's index in the caller's argv */
+	int tail;    /* "-" mode, after "--": the next operand */
 };
 
 /* Set g up over argc/argv (the arguments after the command word); optind reset (0: glibc's
