@@ -61,21 +61,26 @@ static int read_all(const char *file, char **ret, struct hk_err *err)
 /* Split off per-line global options: -n NETNS, -j. Returns the index of the group word. */
 static int line_options(struct hk_ctx *ctx, int argc, char **argv)
 {
-	int i = 0;
-	while (i < argc && argv[i][0] == '-') {
-		if ((!strcmp(argv[i], "-n") || !strcmp(argv[i], "--netns")) && i + 1 < argc) {
-			if (hk_parse_netns_name(argv[i + 1], &ctx->err) < 0)
-				return -EINVAL;
-			ctx->netns = argv[i + 1];
-			i += 2;
-		} else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+	static const struct option opts[] = {
+	    {"netns", required_argument, NULL, 'n'},
+	    {"json", no_argument, NULL, 'j'},
+	    {},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	int c, r = cmd_getopt_init(ctx, &g, "batch", "+:n:j", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == 'n' && hk_parse_netns_name(optarg, &ctx->err) < 0)
+			r = -EINVAL;
+		else if (c == 'n')
+			ctx->netns = optarg;
+		else if (c == 'j')
 			ctx->json = true;
-			i++;
-		} else {
-			return cmd_usage(ctx, "unknown option '%s' (a batch line takes -n NETNS and -j)", argv[i]);
-		}
+		else
+			r = cmd_usage(ctx, "%s '%s' (a batch line takes -n NETNS and -j)",
+				      c == ':' ? "missing value after" : "unknown option",
+				      g.argv[g.word]);
 	}
-	return i;
+	return r < 0 ? r : g.rest;
 }
 
 static bool irreversible(int argc, char **argv)

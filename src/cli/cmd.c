@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/cleanup.h"
@@ -16,6 +17,84 @@ int cmd_usage(struct hk_ctx *ctx, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	return hk_err_usage(&ctx->err, "%s", buf);
+}
+
+int cmd_getopt_init(struct hk_ctx *ctx, struct cmd_getopt *g, const char *name,
+		    const char *optstring, const struct option *opts, int argc, char **argv)
+{
+	*g = (struct cmd_getopt){.name = name, .optstring = optstring, .opts = opts};
+	g->argv = calloc((size_t)argc + 2, sizeof(char *));
+	if (!g->argv)
+		return hk_err_sys(&ctx->err, -ENOMEM, "%s", name);
+	g->argv[0] = (char *)name;
+	memcpy(g->argv + 1, argv, (size_t)argc * sizeof(char *));
+	g->argc = argc + 1;
+	optind = 0; /* glibc: a full re-initialisation (batch mode parses many lines) */
+	opterr = 0; /* one line of our own (cmd_getopt_bad) */
+	return 0;
+}
+
+void cmd_getopt_free(struct cmd_getopt *g)
+{
+	free(g->argv);
+	g->argv = NULL;
+}
+
+/* The option a "--name[=value]" word names exactly, or NULL. */
+static const struct option *long_exact(const struct cmd_getopt *g, const char *word)
+{
+	if (strncmp(word, "--", 2))
+		return NULL;
+	size_t n = strcspn(word + 2, "=");
+	for (const struct option *o = g->opts; o && o->name; o++)
+		if (strlen(o->name) == n && !strncmp(o->name, word + 2, n))
+			return o;
+	return NULL;
+}
+
+int cmd_getopt_next(struct cmd_getopt *g)
+{
+	if (g->tail) {
+		/* "-" mode after "--": the words left are operands too */
+		if (g->tail == g->argc)
+			return -1;
+		g->word = g->tail;
+		optarg = g->argv[g->tail++];
+		g->rest = g->tail - 1;
+		return 1;
+	}
+	int li = -1;
+	/* the word being scanned: a long option and its "=value" are always in it */
+	g->word = optind ? optind : 1;
+	int c = getopt_long(g->argc, g->argv, g->optstring, g->opts, &li);
+	if (c == -1) {
+		g->rest = optind - 1;
+		if (g->optstring[0] == '-' && optind < g->argc) {
+			g->tail = optind;
+			return cmd_getopt_next(g);
+		}
+	} else if (li >= 0 && long_exact(g, g->argv[g->word]) != &g->opts[li]) {
+		c = '?'; /* an abbreviation */
+	}
+	return c;
+}
+
+int cmd_getopt_bad(struct hk_ctx *ctx, const struct cmd_getopt *g, int c)
+{
+	const char *w = g->argv[g->word];
+	if (strncmp(w, "--", 2)) {
+		if (c == ':')
+			return cmd_usage(ctx, "%s: -%c needs a value", g->name, optopt);
+		return cmd_usage(ctx, "%s: unknown option '-%c'; try 'hako %s --help'", g->name,
+				 optopt, g->name);
+	}
+	const struct option *o = long_exact(g, w);
+	int n = (int)strcspn(w, "=");
+	if (o && c == ':')
+		return cmd_usage(ctx, "%s: %.*s needs a value", g->name, n, w);
+	if (o && w[n] == '=' && o->has_arg == no_argument)
+		return cmd_usage(ctx, "%s: %.*s takes no value", g->name, n, w);
+	return cmd_usage(ctx, "%s: unknown option '%s'; try 'hako %s --help'", g->name, w, g->name);
 }
 
 static void print_group_usage(FILE *f, const char *group, const struct cmd_verb *verbs, size_t n)

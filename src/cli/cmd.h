@@ -3,6 +3,7 @@
 #ifndef HK_CMD_H
 #define HK_CMD_H
 
+#include <getopt.h>
 #include <stdio.h>
 
 #include "ctx.h"
@@ -23,6 +24,44 @@ int cmd_dispatch(struct hk_ctx *ctx, const char *group, const struct cmd_verb *v
 
 /* Usage error helper: sets ctx->err (class usage) and returns -EINVAL. */
 int cmd_usage(struct hk_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * A command's options: getopt_long over one `static const struct option` table. The optstring
+ * starts with "+:" (options end at the first operand: the IMAGE or CT whose command and flags
+ * follow) or "-:" (options may follow operands, `image import FILE --name N`: every operand,
+ * those after "--" too, comes back in order as 1, in optarg); its ':' tells a missing value
+ * from an unknown option. So every command takes `--opt value` and `--opt=value`, bundled
+ * short options (-dit) and `--`. Long options are matched exactly, as verbs are: getopt_long's
+ * unique prefixes (--na for --name) are refused. Neither mode permutes argv, so in "+" mode
+ * the operands left after the loop are the caller's argv + g.rest.
+ *
+ *	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+ *	if (cmd_getopt_init(ctx, &g, "ps", "+:aq", opts, argc, argv) < 0) ...
+ *	while ((c = cmd_getopt_next(&g)) != -1)
+ *		switch (c) { case 'a': ...; default: return cmd_getopt_bad(ctx, &g, c); }
+ */
+struct cmd_getopt {
+	const char *name; /* "run", "image import": the start of error messages */
+	const char *optstring;
+	const struct option *opts;
+	int argc;
+	char **argv; /* name, then the arguments: what getopt_long scans (heap) */
+	int word;    /* argv index of the option just returned */
+	int rest;    /* "+" mode, after -1: the first operand's index in the caller's argv */
+	int tail;    /* "-" mode, after "--": the next operand */
+};
+
+/* Set g up over argc/argv (the arguments after the command word); optind reset (0: glibc's
+ * full re-initialisation, as batch mode parses many lines in one process), opterr off. */
+int cmd_getopt_init(struct hk_ctx *ctx, struct cmd_getopt *g, const char *name,
+		    const char *optstring, const struct option *opts, int argc, char **argv);
+/* The next option's val (its value in optarg), 1 for an operand in "-" mode, -1 at the end,
+ * '?' or ':' for a bad option: pass those to cmd_getopt_bad. */
+int cmd_getopt_next(struct cmd_getopt *g);
+/* The usage error for '?' or ':' from cmd_getopt_next, one line: "run: unknown option
+ * '--bogus'; try 'hako run --help'", "run: --name needs a value", "run: --rm takes no value". */
+int cmd_getopt_bad(struct hk_ctx *ctx, const struct cmd_getopt *g, int c);
+void cmd_getopt_free(struct cmd_getopt *g);
 
 /* Groups. Each returns 0 or a negative errno with ctx->err set. */
 int cmd_netns(struct hk_ctx *ctx, int argc, char **argv);

@@ -36,32 +36,36 @@ struct exec_opts {
 
 static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
 {
-	int i = 0;
+	static const struct option opts[] = {{}}; /* short options only */
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	o->env[o->nenv++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	o->env[o->nenv++] = "HOME=/root";
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--"))
+	/* options end at CT: the command's own follow it */
+	int c, r = cmd_getopt_init(ctx, &g, "exec", "+:tie:w:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		switch (c) {
+		case 't':
+			o->tty = true;
 			break;
-		if ((!strcmp(a, "-e") || !strcmp(a, "-w")) && i + 1 < argc) {
-			if (a[1] == 'w') {
-				o->workdir = argv[++i];
-			} else if (o->nenv < MAX_ENV && strchr(argv[i + 1], '=')) {
-				o->env[o->nenv++] = argv[++i];
-			} else {
-				return cmd_usage(ctx, "exec: -e '%s': expected KEY=VALUE", argv[i + 1]);
-			}
-			continue;
-		}
-		for (const char *c = a + 1; *c; c++) {
-			if (*c == 't')
-				o->tty = true;
-			else if (*c == 'i')
-				o->interactive = true;
+		case 'i':
+			o->interactive = true;
+			break;
+		case 'w':
+			o->workdir = optarg;
+			break;
+		case 'e':
+			if (o->nenv < MAX_ENV && strchr(optarg, '='))
+				o->env[o->nenv++] = optarg;
 			else
-				return cmd_usage(ctx, "exec: unknown option '%s'", a);
+				r = cmd_usage(ctx, "exec: -e '%s': expected KEY=VALUE", optarg);
+			break;
+		default:
+			r = cmd_getopt_bad(ctx, &g, c);
 		}
 	}
+	if (r < 0)
+		return r;
+	int i = g.rest;
 	if (i >= argc)
 		return cmd_usage(ctx, "exec: missing container; hako exec [-t] CT -- CMD [ARGS...]");
 	o->ct = argv[i++];

@@ -75,28 +75,41 @@ static void progress_end(struct progress *p)
 		fprintf(stderr, "\r\033[K");
 }
 
-/* Options shared by import/load/add-dir/bootstrap; returns the positional args left. */
-static int parse_add(struct hk_ctx *ctx, const char *verb, int argc, char **argv, char *tag,
+enum { OPT_ALLOW_DEVICES = 0x100 };
+
+/* Options shared by import/load/add-dir/bootstrap, before or after the operands; returns the
+ * number of operands (in pos). */
+static int parse_add(struct hk_ctx *ctx, const char *name, int argc, char **argv, char *tag,
 		     struct hk_image_opts *o, char **pos, int maxpos)
 {
-	int npos = 0;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		if ((!strcmp(a, "--name") || !strcmp(a, "-t")) && i + 1 < argc) {
-			if (hk_image_ref_normalize(argv[++i], tag, HK_IMAGE_REF_MAX, &ctx->err) < 0)
-				return hk_err_prefix(&ctx->err, "image %s", verb);
+	static const struct option opts[] = {
+	    {"name", required_argument, NULL, 't'},
+	    /* deprecated, no effect: device nodes are always imported (docs/parts/image.md) */
+	    {"allow-devices", no_argument, NULL, OPT_ALLOW_DEVICES},
+	    {},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	int npos = 0, c, r = cmd_getopt_init(ctx, &g, name, "-:t:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		switch (c) {
+		case 't':
+			if (hk_image_ref_normalize(optarg, tag, HK_IMAGE_REF_MAX, &ctx->err) < 0)
+				r = hk_err_prefix(&ctx->err, "%s", name);
 			o->tag = tag;
-		} else if (!strcmp(a, "--allow-devices")) {
-			o->allow_devices = true;
-		} else if (a[0] == '-' && a[1]) {
-			return cmd_usage(ctx, "image %s: unknown option '%s'", verb, a);
-		} else if (npos == maxpos) {
-			return cmd_usage(ctx, "image %s: unexpected argument '%s'", verb, a);
-		} else {
-			pos[npos++] = argv[i];
+			break;
+		case 1: /* an operand */
+			if (npos == maxpos)
+				r = cmd_usage(ctx, "%s: unexpected argument '%s'", name, optarg);
+			else
+				pos[npos++] = optarg;
+			break;
+		case OPT_ALLOW_DEVICES:
+			break;
+		default:
+			r = cmd_getopt_bad(ctx, &g, c);
 		}
 	}
-	return npos;
+	return r < 0 ? r : npos;
 }
 
 static int finish_add(struct hk_ctx *ctx, int r, const char *id)
@@ -117,10 +130,12 @@ enum add_kind { ADD_IMPORT, ADD_LOAD, ADD_DIR, ADD_BOOTSTRAP };
 static int image_add(struct hk_ctx *ctx, enum add_kind kind, int argc, char **argv)
 {
 	static const char *const verbs[] = { "import", "load", "add-dir", "bootstrap" };
+	static const char *const names[] = {"image import", "image load", "image add-dir",
+					    "image bootstrap"};
 	const char *verb = verbs[kind];
 	char tag[HK_IMAGE_REF_MAX], *pos[2] = { NULL, NULL };
 	struct hk_image_opts o = {0};
-	int npos = parse_add(ctx, verb, argc, argv, tag, &o, pos, 2);
+	int npos = parse_add(ctx, names[kind], argc, argv, tag, &o, pos, 2);
 	if (npos < 0)
 		return npos;
 	if (kind == ADD_BOOTSTRAP) {
@@ -364,23 +379,32 @@ static int image_prune(struct hk_ctx *ctx, int argc, char **argv)
 
 static int image_save(struct hk_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+	    {"output", required_argument, NULL, 'o'},
+	    {},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	const char *ref = NULL, *out = NULL;
-	for (int i = 0; i < argc; i++) {
-		if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc)
-			out = argv[++i];
-		else if (argv[i][0] == '-')
-			return cmd_usage(ctx, "image save: unknown option '%s'", argv[i]);
-		else if (!ref)
-			ref = argv[i];
+	/* "-": IMAGE -o FILE as well as -o FILE IMAGE */
+	int c, r = cmd_getopt_init(ctx, &g, "image save", "-:o:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == 'o')
+			out = optarg;
+		else if (c == 1 && !ref)
+			ref = optarg;
+		else if (c == 1)
+			r = cmd_usage(ctx, "image save: unexpected argument '%s'", optarg);
 		else
-			return cmd_usage(ctx, "image save: unexpected argument '%s'", argv[i]);
+			r = cmd_getopt_bad(ctx, &g, c);
 	}
+	if (r < 0)
+		return r;
 	if (!ref || !out)
 		return cmd_usage(ctx, "image save: expected IMAGE -o FILE");
 	if (!strcmp(out, "-") && isatty(STDOUT_FILENO))
 		return cmd_usage(ctx, "image save: refusing to write a tar to a terminal");
 	struct img_session s = {0};
-	int r = img_open(ctx, &s);
+	r = img_open(ctx, &s);
 	struct hk_image_row row;
 	if (r == 0 && (r = hk_image_find(s.im, ref, &row, &ctx->err)) == 0)
 		hk_image_row_free(&row); /* exists: only now create FILE */
@@ -403,7 +427,7 @@ static int image_save(struct hk_ctx *ctx, int argc, char **argv)
 
 static const struct cmd_verb image_verbs[] = {
 	{ "ls", "list", image_ls, "ls" },
-	{ "import", NULL, image_import, "import FILE|- [--name NAME[:TAG]] [--allow-devices]" },
+	{ "import", NULL, image_import, "import FILE|- [--name NAME[:TAG]]" },
 	{ "load", NULL, image_load, "load FILE|DIR|- [--name NAME[:TAG]]" },
 	{ "add-dir", NULL, image_add_dir, "add-dir DIR --name NAME[:TAG]" },
 	{ "bootstrap", NULL, image_bootstrap, "bootstrap busybox NAME[:TAG]" },

@@ -239,52 +239,69 @@ static int rm_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths
 	return hk_ct_remove(st, c, p, &ctx->err);
 }
 
+/* stop, kill, rm: options end at the first CT, as before */
 int cmd_ct_stop(struct hk_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+	    {"time", required_argument, NULL, 't'},
+	    {},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	uint32_t secs = 10;
-	int i = 0;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if ((!strcmp(argv[i], "-t") || !strcmp(argv[i], "--time")) && i + 1 < argc) {
-			if (hk_parse_u32(argv[++i], 0, 3600, &secs, "stop -t", &ctx->err) < 0)
-				return -EINVAL;
-		} else {
-			return cmd_usage(ctx, "stop: unknown option '%s'", argv[i]);
-		}
+	int c, r = cmd_getopt_init(ctx, &g, "stop", "+:t:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == 't')
+			r = hk_parse_u32(optarg, 0, 3600, &secs, "stop -t", &ctx->err);
+		else
+			r = cmd_getopt_bad(ctx, &g, c);
 	}
-	if (i >= argc)
+	if (r < 0)
+		return r;
+	if (g.rest >= argc)
 		return cmd_usage(ctx, "stop: missing container; hako stop [-t SECS] CT...");
 	int t = (int)secs;
-	return each_ct(ctx, argv + i, argc - i, stop_one, &t);
+	return each_ct(ctx, argv + g.rest, argc - g.rest, stop_one, &t);
 }
 
 int cmd_ct_kill(struct hk_ctx *ctx, int argc, char **argv)
 {
-	int sig = SIGKILL, i = 0;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if ((!strcmp(argv[i], "-s") || !strcmp(argv[i], "--signal")) && i + 1 < argc) {
-			sig = ct_signal(argv[++i]);
-			if (!sig)
-				return cmd_usage(ctx, "kill: unknown signal '%s'", argv[i]);
-		} else {
-			return cmd_usage(ctx, "kill: unknown option '%s'", argv[i]);
-		}
+	static const struct option opts[] = {
+	    {"signal", required_argument, NULL, 's'},
+	    {},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	int sig = SIGKILL, c, r = cmd_getopt_init(ctx, &g, "kill", "+:s:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c != 's')
+			r = cmd_getopt_bad(ctx, &g, c);
+		else if (!(sig = ct_signal(optarg)))
+			r = cmd_usage(ctx, "kill: unknown signal '%s'", optarg);
 	}
-	if (i >= argc)
+	if (r < 0)
+		return r;
+	if (g.rest >= argc)
 		return cmd_usage(ctx, "kill: missing container; hako kill [-s SIG] CT...");
-	return each_ct(ctx, argv + i, argc - i, kill_one, &sig);
+	return each_ct(ctx, argv + g.rest, argc - g.rest, kill_one, &sig);
 }
 
 int cmd_ct_rm(struct hk_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+	    {"force", no_argument, NULL, 'f'},
+	    {},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	bool force = false;
-	int i = 0;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force"))
+	int c, r = cmd_getopt_init(ctx, &g, "rm", "+:f", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == 'f')
 			force = true;
 		else
-			return cmd_usage(ctx, "rm: unknown option '%s'", argv[i]);
+			r = cmd_getopt_bad(ctx, &g, c);
 	}
-	if (i >= argc)
+	if (r < 0)
+		return r;
+	if (g.rest >= argc)
 		return cmd_usage(ctx, "rm: missing container; hako rm [-f] CT...");
-	return each_ct(ctx, argv + i, argc - i, rm_one, &force);
+	return each_ct(ctx, argv + g.rest, argc - g.rest, rm_one, &force);
 }

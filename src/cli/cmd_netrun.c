@@ -87,25 +87,16 @@ static int parse_port(struct hk_ctx *ctx, struct hk_port_row *p, const char *spe
 	return 0;
 }
 
-int netrun_opt(struct hk_ctx *ctx, struct netrun *n, const char *opt, const char *val)
+int netrun_set(struct hk_ctx *ctx, struct netrun *n, int id, const char *val)
 {
-	static const char *const ours[] = { "--ip", "-p", "--publish", "--network-alias",
-					    "--alias" };
-	bool mine = false;
-	for (size_t i = 0; i < HK_ARRAY_SIZE(ours); i++)
-		mine |= !strcmp(opt, ours[i]);
-	if (!mine)
-		return 0;
-	if (!val)
-		return cmd_usage(ctx, "run: %s needs a value", opt);
-	if (!strcmp(opt, "--ip")) {
+	if (id == NETRUN_IP) {
 		struct hk_prefix a;
 		if (hk_parse_addr(val, AF_INET, &a, &ctx->err) < 0)
 			return hk_err_prefix(&ctx->err, "run: --ip");
 		n->ip = val;
-		return 1;
+		return 0;
 	}
-	if (!strcmp(opt, "-p") || !strcmp(opt, "--publish")) {
+	if (id == NETRUN_PUBLISH) {
 		if (n->n_ports == NETRUN_PORTS_MAX)
 			return cmd_usage(ctx, "run: too many -p options");
 		struct hk_port_row *p = &n->ports[n->n_ports];
@@ -118,18 +109,17 @@ int netrun_opt(struct hk_ctx *ctx, struct netrun *n, const char *opt, const char
 				return cmd_usage(ctx, "run: -p: host port %u/%s given twice",
 						 p->host_port, p->proto);
 		n->n_ports++;
-		return 1;
+		return 0;
 	}
-	if (!strcmp(opt, "--network-alias") || !strcmp(opt, "--alias")) {
-		struct hk_err e;
-		if (hk_nat_check_name(val, "--network-alias", &e) < 0)
-			return cmd_usage(ctx, "run: %s", e.msg);
-		size_t o = strlen(n->aliases);
-		if (o + strlen(val) + 2 > sizeof(n->aliases))
-			return cmd_usage(ctx, "run: too many aliases");
-		snprintf(n->aliases + o, sizeof(n->aliases) - o, "%s%s", o ? " " : "", val);
-		return 1;
-	}
+	if (id != NETRUN_ALIAS)
+		return cmd_usage(ctx, "run: option %d: not a network option", id);
+	struct hk_err e;
+	if (hk_nat_check_name(val, "--network-alias", &e) < 0)
+		return cmd_usage(ctx, "run: %s", e.msg);
+	size_t o = strlen(n->aliases);
+	if (o + strlen(val) + 2 > sizeof(n->aliases))
+		return cmd_usage(ctx, "run: too many aliases");
+	snprintf(n->aliases + o, sizeof(n->aliases) - o, "%s%s", o ? " " : "", val);
 	return 0;
 }
 
@@ -279,27 +269,31 @@ static void ss_users(struct out_table *t, const struct hk_sock *s)
 
 int cmd_ct_ss(struct hk_ctx *ctx, int argc, char **argv)
 {
+	/* ss(8)'s letters; -l and -n are what hako ss always does */
+	static const struct option opts[] = {{}};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	unsigned flags = 0;
-	int i = 0;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		for (const char *c = argv[i] + 1; *c; c++) {
-			if (*c == 't')
-				flags |= HK_SOCKDIAG_TCP;
-			else if (*c == 'u')
-				flags |= HK_SOCKDIAG_UDP;
-			else if (*c == 'p')
-				flags |= HK_SOCKDIAG_PROCS;
-			else if (*c != 'l' && *c != 'n')
-				return cmd_usage(ctx, "ss: unknown option '-%c' (-t, -u, -p)", *c);
-		}
+	int opt, r = cmd_getopt_init(ctx, &g, "ss", "+:tupln", opts, argc, argv);
+	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1) {
+		if (opt == 't')
+			flags |= HK_SOCKDIAG_TCP;
+		else if (opt == 'u')
+			flags |= HK_SOCKDIAG_UDP;
+		else if (opt == 'p')
+			flags |= HK_SOCKDIAG_PROCS;
+		else if (opt != 'l' && opt != 'n')
+			r = cmd_getopt_bad(ctx, &g, opt);
 	}
+	if (r < 0)
+		return r;
+	int i = g.rest;
 	if (argc - i != 1)
 		return cmd_usage(ctx, "ss: expected one container; hako ss [-tup] CT");
 	if (!(flags & (HK_SOCKDIAG_TCP | HK_SOCKDIAG_UDP)))
 		flags |= HK_SOCKDIAG_TCP;
 	struct hk_paths p;
 	struct hk_ct_row c;
-	int r = get_ct(ctx, argv[i], &p, &c);
+	r = get_ct(ctx, argv[i], &p, &c);
 	if (r < 0)
 		return r;
 	char path[HK_PATH_MAX + 16];

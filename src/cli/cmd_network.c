@@ -27,14 +27,6 @@ static int net_open(struct hk_ctx *ctx, struct hk_paths *p, struct hk_store **st
 	return r;
 }
 
-static int opt_val(struct hk_ctx *ctx, int argc, char **argv, int *i, const char **ret)
-{
-	if (*i + 1 >= argc)
-		return cmd_usage(ctx, "network: %s needs a value", argv[*i]);
-	*ret = argv[++*i];
-	return 0;
-}
-
 static int set_str(struct hk_ctx *ctx, char *dst, size_t len, const char *v, const char *what)
 {
 	if (strlen(v) >= len)
@@ -43,55 +35,68 @@ static int set_str(struct hk_ctx *ctx, char *dst, size_t len, const char *v, con
 	return 0;
 }
 
-static int create_opt(struct hk_ctx *ctx, struct hk_net_row *n, bool *ipv6, int argc, char **argv,
-		      int *i)
+enum { OPT_INTERNAL = 0x100, OPT_IPV6, OPT_SUBNET, OPT_GATEWAY, OPT_IP_RANGE, OPT_PARENT, OPT_MTU };
+
+static const struct option create_opts[] = {
+    {"driver", required_argument, NULL, 'd'},
+    {"subnet", required_argument, NULL, OPT_SUBNET},
+    {"gateway", required_argument, NULL, OPT_GATEWAY},
+    {"ip-range", required_argument, NULL, OPT_IP_RANGE},
+    {"internal", no_argument, NULL, OPT_INTERNAL},
+    {"parent", required_argument, NULL, OPT_PARENT},
+    {"mtu", required_argument, NULL, OPT_MTU},
+    {"ipv6", no_argument, NULL, OPT_IPV6},
+    {},
+};
+
+static int create_opt(struct hk_ctx *ctx, struct hk_net_row *n, bool *ipv6, int c, const char *v)
 {
-	const char *a = argv[*i], *v = NULL;
-	if (!strcmp(a, "--internal")) {
+	bool six = v && strchr(v, ':');
+	switch (c) {
+	case OPT_INTERNAL:
 		n->internal = true;
 		return 0;
-	}
-	if (!strcmp(a, "--ipv6")) {
+	case OPT_IPV6:
 		*ipv6 = true;
 		return 0;
-	}
-	int r = opt_val(ctx, argc, argv, i, &v);
-	if (r < 0)
-		return r;
-	bool six = strchr(v, ':') != NULL;
-	if (!strcmp(a, "--driver") || !strcmp(a, "-d"))
+	case 'd':
 		return set_str(ctx, n->driver, sizeof(n->driver), v, "--driver");
-	if (!strcmp(a, "--subnet"))
+	case OPT_SUBNET:
 		return six ? set_str(ctx, n->subnet6, sizeof(n->subnet6), v, "--subnet")
 			   : set_str(ctx, n->subnet, sizeof(n->subnet), v, "--subnet");
-	if (!strcmp(a, "--gateway"))
+	case OPT_GATEWAY:
 		return six ? set_str(ctx, n->gateway6, sizeof(n->gateway6), v, "--gateway")
 			   : set_str(ctx, n->gateway, sizeof(n->gateway), v, "--gateway");
-	if (!strcmp(a, "--ip-range"))
+	case OPT_IP_RANGE:
 		return set_str(ctx, n->iprange, sizeof(n->iprange), v, "--ip-range");
-	if (!strcmp(a, "--parent"))
+	case OPT_PARENT:
 		return set_str(ctx, n->parent, sizeof(n->parent), v, "--parent");
-	if (!strcmp(a, "--mtu"))
+	case OPT_MTU:
 		return hk_parse_u32(v, 68, 65535, &n->mtu, "--mtu", &ctx->err);
-	return cmd_usage(ctx, "network create: unknown option '%s'", a);
+	}
+	return cmd_usage(ctx, "network create: option %d not handled", c);
 }
 
 static int net_create(struct hk_ctx *ctx, int argc, char **argv)
 {
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	struct hk_net_row n = { 0 };
 	bool ipv6 = false;
 	const char *name = NULL;
-	for (int i = 0; i < argc; i++) {
-		if (argv[i][0] != '-') {
-			if (name)
-				return cmd_usage(ctx, "network create: unexpected '%s'", argv[i]);
-			name = argv[i];
-			continue;
-		}
-		int r = create_opt(ctx, &n, &ipv6, argc, argv, &i);
-		if (r < 0)
-			return r;
+	/* "-": NAME before or after the options */
+	int c, r = cmd_getopt_init(ctx, &g, "network create", "-:d:", create_opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == 1 && name)
+			r = cmd_usage(ctx, "network create: unexpected '%s'", optarg);
+		else if (c == 1)
+			name = optarg;
+		else if (c == '?' || c == ':')
+			r = cmd_getopt_bad(ctx, &g, c);
+		else
+			r = create_opt(ctx, &n, &ipv6, c, optarg);
 	}
+	if (r < 0)
+		return r;
 	if (!name)
 		return cmd_usage(ctx, "network create: missing NAME");
 	if (set_str(ctx, n.name, sizeof(n.name), name, "name") < 0)
@@ -102,7 +107,7 @@ static int net_create(struct hk_ctx *ctx, int argc, char **argv)
 		return cmd_usage(ctx, "network create: --ipv6 needs an IPv6 --subnet");
 	if (n.gateway6[0] && !n.subnet6[0])
 		return cmd_usage(ctx, "network create: an IPv6 --gateway needs an IPv6 --subnet");
-	int r = hk_network_check(&n, &ctx->err);
+	r = hk_network_check(&n, &ctx->err);
 	if (r < 0)
 		return r;
 	struct hk_paths p;
@@ -158,15 +163,26 @@ static void net_row(struct out_table *t, const struct hk_net_row *n, size_t cts)
 
 static int net_ls(struct hk_ctx *ctx, int argc, char **argv)
 {
-	bool quiet = argc == 1 && !strcmp(argv[0], "-q");
-	if (argc > (quiet ? 1 : 0))
-		return cmd_usage(ctx, "network ls: unexpected '%s'", argv[0]);
+	static const struct option opts[] = {{}}; /* -q */
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	bool quiet = false;
+	int c, r = cmd_getopt_init(ctx, &g, "network ls", "+:q", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == 'q')
+			quiet = true;
+		else
+			r = cmd_getopt_bad(ctx, &g, c);
+	}
+	if (r < 0)
+		return r;
+	if (g.rest < argc)
+		return cmd_usage(ctx, "network ls: unexpected '%s'", argv[g.rest]);
 	struct hk_paths p;
 	struct hk_store *st;
 	struct hk_net_row *nets = NULL;
 	struct hk_lease_row *l = NULL;
 	size_t n = 0, nl = 0;
-	int r = net_open(ctx, &p, &st);
+	r = net_open(ctx, &p, &st);
 	if (r < 0)
 		return r;
 	r = hk_netstore_list(st, &nets, &n, &ctx->err);
@@ -278,14 +294,26 @@ static int net_rm(struct hk_ctx *ctx, int argc, char **argv)
 
 static int net_prune(struct hk_ctx *ctx, int argc, char **argv)
 {
-	if (argc > 0 && strcmp(argv[0], "-f") && strcmp(argv[0], "--force"))
-		return cmd_usage(ctx, "network prune: unexpected '%s'", argv[0]);
+	/* -f: accepted (as Docker's), prune never asks */
+	static const struct option opts[] = {
+	    {"force", no_argument, NULL, 'f'},
+	    {},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	int c, r = cmd_getopt_init(ctx, &g, "network prune", "+:f", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1)
+		if (c != 'f')
+			r = cmd_getopt_bad(ctx, &g, c);
+	if (r < 0)
+		return r;
+	if (g.rest < argc)
+		return cmd_usage(ctx, "network prune: unexpected '%s'", argv[g.rest]);
 	struct hk_paths p;
 	struct hk_store *st;
 	struct hk_net_row *nets = NULL;
 	struct hk_lease_row *l = NULL;
 	size_t n = 0, nl = 0;
-	int r = net_open(ctx, &p, &st);
+	r = net_open(ctx, &p, &st);
 	if (r < 0)
 		return r;
 	r = hk_netstore_list(st, &nets, &n, &ctx->err);
@@ -331,27 +359,31 @@ static int running_ct(struct hk_ctx *ctx, struct hk_store *st, const char *key,
 
 static int net_connect(struct hk_ctx *ctx, int argc, char **argv)
 {
+	/* as hako run's (cmd_netrun.c) */
+	static const struct option opts[] = {
+	    {"ip", required_argument, NULL, NETRUN_IP},
+	    {"alias", required_argument, NULL, NETRUN_ALIAS},
+	    {"network-alias", required_argument, NULL, NETRUN_ALIAS},
+	    {"publish", required_argument, NULL, NETRUN_PUBLISH},
+	    {},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	struct netrun o = { 0 };
 	const char *pos[2];
-	int npos = 0;
-	for (int i = 0; i < argc; i++) {
-		if (argv[i][0] != '-') {
-			if (npos == 2)
-				return cmd_usage(ctx, "network connect: unexpected '%s'", argv[i]);
-			pos[npos++] = argv[i];
-			continue;
-		}
-		const char *v = NULL;
-		const char *opt = !strcmp(argv[i], "--alias") ? "--network-alias" : argv[i];
-		if (strcmp(opt, "--ip") && strcmp(opt, "--network-alias") && strcmp(opt, "-p") &&
-		    strcmp(opt, "--publish"))
-			return cmd_usage(ctx, "network connect: unknown option '%s'", argv[i]);
-		int r = opt_val(ctx, argc, argv, &i, &v);
-		if (r == 0)
-			r = netrun_opt(ctx, &o, opt, v);
-		if (r < 0)
-			return r;
+	int npos = 0, opt,
+	    r = cmd_getopt_init(ctx, &g, "network connect", "-:p:", opts, argc, argv);
+	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1) {
+		if (opt == 1 && npos == 2)
+			r = cmd_usage(ctx, "network connect: unexpected '%s'", optarg);
+		else if (opt == 1)
+			pos[npos++] = optarg;
+		else if (opt == NETRUN_IP || opt == NETRUN_ALIAS || opt == NETRUN_PUBLISH)
+			r = netrun_set(ctx, &o, opt, optarg);
+		else
+			r = cmd_getopt_bad(ctx, &g, opt);
 	}
+	if (r < 0)
+		return r;
 	if (npos != 2)
 		return cmd_usage(ctx, "network connect: expected NET CT");
 	if (netrun_network(ctx, &o, pos[0]) < 0)
@@ -359,7 +391,7 @@ static int net_connect(struct hk_ctx *ctx, int argc, char **argv)
 	struct hk_paths p;
 	struct hk_store *st;
 	struct hk_ct_row c;
-	int r = net_open(ctx, &p, &st);
+	r = net_open(ctx, &p, &st);
 	if (r < 0)
 		return r;
 	r = running_ct(ctx, st, pos[1], &c);

@@ -202,11 +202,19 @@ static void show_name(struct out_table *t, const struct hk_ns_bind *b, size_t nb
 
 static int cmd_ns_show(struct hk_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {{}}; /* -j */
+	char *av[NS_MAX_ARGS + 1];
+	int ac = opt_argv(argc, argv, av, "show", ctx), c;
 	pid_t pid = 0;
-	if (argc > 0 && !strcmp(argv[0], "-j")) {
+	if (ac < 0)
+		return ac;
+	while ((c = getopt_long(ac, av, "+:j", opts, NULL)) != -1) {
+		if (c != 'j')
+			return bad_opt(ctx, "show", av);
 		ctx->json = true;
-		argc--, argv++;
 	}
+	argc = ac - optind;
+	argv = av + optind;
 	if (argc > 1)
 		return cmd_usage(ctx, "ns show: unexpected argument '%s'", argv[1]);
 	if (argc == 1 && strcmp(argv[0], "self") && parse_pid(ctx, argv[0], &pid) < 0)

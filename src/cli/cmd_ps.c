@@ -51,18 +51,29 @@ static struct json_object *command_json(const char *cmd)
 
 int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+	    {"all", no_argument, NULL, 'a'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	bool all = false, quiet = false;
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all"))
+	int opt, r = cmd_getopt_init(ctx, &g, "ps", "+:aq", opts, argc, argv);
+	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1) {
+		if (opt == 'a')
 			all = true;
-		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+		else if (opt == 'q')
 			quiet = true;
 		else
-			return cmd_usage(ctx, "ps: unknown argument '%s'; hako ps [-a] [-q]", argv[i]);
+			r = cmd_getopt_bad(ctx, &g, opt);
 	}
+	if (r < 0)
+		return r;
+	if (g.rest < argc)
+		return cmd_usage(ctx, "ps: unknown argument '%s'; hako ps [-a] [-q]", argv[g.rest]);
 	struct hk_ct_row *rows;
 	size_t n;
-	int r = ct_list(ctx, &rows, &n);
+	r = ct_list(ctx, &rows, &n);
 	if (r < 0)
 		return r;
 	struct out_table *t = out_table_new(ps_cols, HK_ARRAY_SIZE(ps_cols));
@@ -165,21 +176,32 @@ int cmd_ct_top(struct hk_ctx *ctx, int argc, char **argv)
 
 int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+	    {"follow", no_argument, NULL, 'f'},
+	    {},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	bool follow = false;
 	const char *key = NULL;
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow"))
+	/* "-": -f before or after CT */
+	int opt, r = cmd_getopt_init(ctx, &g, "logs", "-:f", opts, argc, argv);
+	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1) {
+		if (opt == 'f')
 			follow = true;
-		else if (!key && argv[i][0] != '-')
-			key = argv[i];
+		else if (opt == 1 && !key)
+			key = optarg;
+		else if (opt == 1)
+			r = cmd_usage(ctx, "logs: unexpected '%s'; hako logs [-f] CT", optarg);
 		else
-			return cmd_usage(ctx, "logs: unexpected '%s'; hako logs [-f] CT", argv[i]);
+			r = cmd_getopt_bad(ctx, &g, opt);
 	}
+	if (r < 0)
+		return r;
 	if (!key)
 		return cmd_usage(ctx, "logs: missing container; hako logs [-f] CT");
 	struct hk_paths p;
 	struct hk_ct_row c;
-	int r = ct_get(ctx, key, &p, &c);
+	r = ct_get(ctx, key, &p, &c);
 	if (r < 0)
 		return r;
 	char dir[HK_PATH_MAX], path[HK_PATH_MAX + 8];

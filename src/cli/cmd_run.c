@@ -151,63 +151,112 @@ static int parse_volume(struct hk_ctx *ctx, struct run_opts *o, char *arg)
 	return 0;
 }
 
-/* Short flags may be combined (-it, -dit). Returns the number of argv words used. */
-static int parse_opt(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
+enum { OPT_NAME = 0x100, OPT_HOSTNAME, OPT_RM, OPT_NET, OPT_ROOTFS };
+
+/* Every option of hako run. The values of the network options are taken by cmd_netrun.c,
+ * those of the isolation options by run_sec.c. */
+static const char run_shortopts[] = "+:dite:w:v:p:m:u:";
+static const struct option run_longopts[] = {
+    {"name", required_argument, NULL, OPT_NAME},
+    {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"detach", no_argument, NULL, 'd'},
+    {"interactive", no_argument, NULL, 'i'},
+    {"tty", no_argument, NULL, 't'},
+    {"rm", no_argument, NULL, OPT_RM},
+    {"env", required_argument, NULL, 'e'},
+    {"workdir", required_argument, NULL, 'w'},
+    {"volume", required_argument, NULL, 'v'},
+    {"net", required_argument, NULL, OPT_NET},
+    {"network", required_argument, NULL, OPT_NET},
+    {"rootfs", required_argument, NULL, OPT_ROOTFS},
+    /* hako networks (cmd_netrun.c) */
+    {"ip", required_argument, NULL, NETRUN_IP},
+    {"publish", required_argument, NULL, NETRUN_PUBLISH},
+    {"network-alias", required_argument, NULL, NETRUN_ALIAS},
+    {"alias", required_argument, NULL, NETRUN_ALIAS},
+    /* isolation and limits (run_sec.c) */
+    {"privileged", no_argument, NULL, RUNSEC_PRIVILEGED},
+    {"read-only", no_argument, NULL, RUNSEC_READ_ONLY},
+    {"userns", optional_argument, NULL, RUNSEC_USERNS},
+    {"uidmap", required_argument, NULL, RUNSEC_UIDMAP},
+    {"gidmap", required_argument, NULL, RUNSEC_GIDMAP},
+    {"cap-add", required_argument, NULL, RUNSEC_CAP_ADD},
+    {"cap-drop", required_argument, NULL, RUNSEC_CAP_DROP},
+    {"security-opt", required_argument, NULL, RUNSEC_SECURITY_OPT},
+    {"tmpfs", required_argument, NULL, RUNSEC_TMPFS},
+    {"user", required_argument, NULL, RUNSEC_USER},
+    {"memory", required_argument, NULL, RUNSEC_MEMORY},
+    {"memory-swap", required_argument, NULL, RUNSEC_MEMORY_SWAP},
+    {"cpus", required_argument, NULL, RUNSEC_CPUS},
+    {"cpu-shares", required_argument, NULL, RUNSEC_CPU_SHARES},
+    {"pids-limit", required_argument, NULL, RUNSEC_PIDS_LIMIT},
+    {"cpuset-cpus", required_argument, NULL, RUNSEC_CPUSET_CPUS},
+    {"log-opt", required_argument, NULL, RUNSEC_LOG_OPT},
+    {},
+};
+
+static int set_opt(struct hk_ctx *ctx, const struct cmd_getopt *g, struct run_opts *o, int c,
+		   char *v)
 {
-	const char *a = argv[0];
-	const char *val = argc > 1 ? argv[1] : NULL;
-	int k = netrun_opt(ctx, &o->netrun, a, val);
-	if (k != 0)
-		return k < 0 ? k : 2;
-	k = runsec_opt(ctx, &o->sec, a, val);
-	if (k != 0)
-		return k;
-	static const char *const with_arg[] = { "--name", "--hostname", "-e", "--env", "-w",
-						"--workdir", "-v", "--volume", "--net",
-						"--network", "--rootfs" };
-	for (size_t i = 0; i < HK_ARRAY_SIZE(with_arg); i++) {
-		if (strcmp(a, with_arg[i]))
-			continue;
-		if (!val)
-			return cmd_usage(ctx, "run: %s needs a value", a);
-		int r = 0;
-		if (!strcmp(a, "--name"))
-			snprintf(o->spec.name, sizeof(o->spec.name), "%s", val),
-				r = valid_name(val) ? 0 : cmd_usage(ctx, "run: invalid container name '%s' (letters, digits, _ . -; at most 63)", val);
-		else if (!strcmp(a, "--hostname"))
-			snprintf(o->spec.hostname, sizeof(o->spec.hostname), "%s", val),
-				r = valid_hostname(val) ? 0 : cmd_usage(ctx, "run: invalid hostname '%s'", val);
-		else if (a[1] == 'e' || !strcmp(a, "--env"))
-			r = set_env(ctx, o, val);
-		else if (a[1] == 'w' || !strcmp(a, "--workdir"))
-			r = val[0] == '/' ? (o->spec.workdir = val, 0) : cmd_usage(ctx, "run: -w '%s': must be absolute", val);
-		else if (a[1] == 'v' || !strcmp(a, "--volume"))
-			r = parse_volume(ctx, o, argv[1]);
-		else if (!strcmp(a, "--rootfs"))
-			r = realpath(val, o->rootfs) ? 0 : hk_err_sys(&ctx->err, -errno, "run: rootfs '%s'", val);
-		else
-			snprintf(o->net, sizeof(o->net), "%s", val);
-		return r < 0 ? r : 2;
-	}
-	if (!strcmp(a, "--rm")) {
+	switch (c) {
+	case 'd':
+		o->spec.detach = true;
+		return 0;
+	case 'i':
+		o->spec.interactive = true;
+		return 0;
+	case 't':
+		o->spec.tty = true;
+		return 0;
+	case OPT_RM:
 		o->rm = true;
-		return 1;
+		return 0;
+	case OPT_NAME:
+		snprintf(o->spec.name, sizeof(o->spec.name), "%s", v);
+		if (!valid_name(v))
+			return cmd_usage(ctx, "run: invalid container name '%s' (%s)", v,
+					 "letters, digits, _ . -; at most 63");
+		return 0;
+	case OPT_HOSTNAME:
+		snprintf(o->spec.hostname, sizeof(o->spec.hostname), "%s", v);
+		return valid_hostname(v) ? 0 : cmd_usage(ctx, "run: invalid hostname '%s'", v);
+	case 'e':
+		return set_env(ctx, o, v);
+	case 'w':
+		if (v[0] != '/')
+			return cmd_usage(ctx, "run: -w '%s': must be absolute", v);
+		o->spec.workdir = v;
+		return 0;
+	case 'v':
+		return parse_volume(ctx, o, v);
+	case OPT_ROOTFS:
+		if (!realpath(v, o->rootfs))
+			return hk_err_sys(&ctx->err, -errno, "run: rootfs '%s'", v);
+		return 0;
+	case OPT_NET:
+		snprintf(o->net, sizeof(o->net), "%s", v);
+		return 0;
+	case NETRUN_PUBLISH:
+	case NETRUN_IP:
+	case NETRUN_ALIAS:
+		return netrun_set(ctx, &o->netrun, c, v);
+	case RUNSEC_MEMORY:
+	case RUNSEC_USER:
+	case RUNSEC_OPT_FIRST ... RUNSEC_OPT_LAST:
+		return runsec_set(ctx, &o->sec, c, v);
 	}
-	if (!strcmp(a, "--detach") || !strcmp(a, "--interactive") || !strcmp(a, "--tty"))
-		a = !strcmp(a, "--detach") ? "-d" : !strcmp(a, "--tty") ? "-t" : "-i";
-	if (a[0] != '-' || a[1] == '-' || !a[1])
-		return cmd_usage(ctx, "run: unknown option '%s'", a);
-	for (const char *c = a + 1; *c; c++) {
-		if (*c == 'd')
-			o->spec.detach = true;
-		else if (*c == 'i')
-			o->spec.interactive = true;
-		else if (*c == 't')
-			o->spec.tty = true;
-		else
-			return cmd_usage(ctx, "run: unknown option '-%c'", *c);
-	}
-	return 1;
+	return cmd_getopt_bad(ctx, g, c);
+}
+
+/* The options, up to the first operand (IMAGE, or with --rootfs the command) or "--":
+ * returns the index in argv of what follows them. */
+static int parse_opts(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
+{
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	int c, r = cmd_getopt_init(ctx, &g, "run", run_shortopts, run_longopts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1)
+		r = set_opt(ctx, &g, o, c, optarg);
+	return r < 0 ? r : g.rest;
 }
 
 static int parse_net(struct hk_ctx *ctx, struct run_opts *o)
@@ -239,17 +288,9 @@ static int parse_net(struct hk_ctx *ctx, struct run_opts *o)
 
 static int parse(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
 {
-	int i = 0;
-	while (i < argc && argv[i][0] == '-') {
-		if (!strcmp(argv[i], "--")) {
-			i++;
-			break;
-		}
-		int k = parse_opt(ctx, o, argc - i, argv + i);
-		if (k < 0)
-			return k;
-		i += k;
-	}
+	int i = parse_opts(ctx, o, argc, argv);
+	if (i < 0)
+		return i;
 	if (!o->rootfs[0] && i < argc)
 		o->image.ref = argv[i++];
 	if (!o->rootfs[0] && !o->image.ref)

@@ -24,8 +24,16 @@ struct netrun {
 /* -d: keep a copy of stderr for the detached monitor (closed once the notes are out). */
 void netrun_keep_stderr(struct netrun *n);
 
-/* Option opt with value val: 1 consumed, 0 not one of ours, < 0 bad input. */
-int netrun_opt(struct hk_ctx *ctx, struct netrun *n, const char *opt, const char *val);
+/* The network options of `hako run` and `hako network connect`: the vals of their entries in
+ * those commands' option tables (-p: the letter of its short form). */
+enum netrun_opt {
+	NETRUN_PUBLISH = 'p', /* -p, --publish [HOSTIP:]HOSTPORT:CTPORT[/tcp|udp] */
+	NETRUN_IP = 0x300,    /* --ip IP */
+	NETRUN_ALIAS,	      /* --network-alias, --alias NAME */
+};
+
+/* Option id with its value (optarg): 0, or < 0 bad input. */
+int netrun_set(struct hk_ctx *ctx, struct netrun *n, int id, const char *val);
 /* --network VALUE that is not none/host/netns:NAME/new: a hako network ("bridge": the
  * default one). Validated (name syntax) now, resolved at attach. */
 int netrun_network(struct hk_ctx *ctx, struct netrun *n, const char *val);

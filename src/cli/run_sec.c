@@ -73,109 +73,94 @@ static void userns_on(struct run_sec *s)
 	s->userns.on = true;
 }
 
-static int with_value(struct hk_ctx *ctx, struct run_sec *s, const char *o, const char *v)
+static int limit_number(struct hk_ctx *ctx, const char *name, const char *v, bool pids,
+			long long *ret)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (errno || end == v || *end || (!pids && n <= 0) || n < -1 || n == 0)
+		return cmd_usage(ctx, "run: %s '%s': expected a positive number%s", name, v,
+				 pids ? " (or -1: unlimited)" : "");
+	*ret = n;
+	return 0;
+}
+
+int runsec_set(struct hk_ctx *ctx, struct run_sec *s, int id, const char *v)
 {
 	struct hk_err *err = &ctx->err;
-	if (!strcmp(o, "--cap-add") || !strcmp(o, "--cap-drop")) {
-		bool add = o[6] == 'a';
-		if ((add ? s->nadd : s->ndrop) == RUNSEC_LIST_MAX)
-			return cmd_usage(ctx, "run: too many %s options", o);
-		if (add)
-			s->add[s->nadd++] = v;
-		else
-			s->drop[s->ndrop++] = v;
+	long long n;
+	int r;
+	switch (id) {
+	case RUNSEC_PRIVILEGED:
+		s->privileged = true;
 		return 0;
-	}
-	if (!strcmp(o, "--security-opt"))
+	case RUNSEC_READ_ONLY:
+		s->read_only = true;
+		return 0;
+	case RUNSEC_USERNS:
+		if (!v) {
+			userns_on(s);
+			return 0;
+		}
+		if (strcmp(v, "host"))
+			return cmd_usage(
+			    ctx, "run: '--userns=%s': expected --userns or --userns=host", v);
+		if (s->userns.on)
+			return cmd_usage(ctx, "run: --userns=host with --userns/--uidmap/--gidmap");
+		return 0; /* Docker's spelling of the default: no user namespace */
+	case RUNSEC_CAP_ADD:
+		if (s->nadd == RUNSEC_LIST_MAX)
+			return cmd_usage(ctx, "run: too many --cap-add options");
+		s->add[s->nadd++] = v;
+		return 0;
+	case RUNSEC_CAP_DROP:
+		if (s->ndrop == RUNSEC_LIST_MAX)
+			return cmd_usage(ctx, "run: too many --cap-drop options");
+		s->drop[s->ndrop++] = v;
+		return 0;
+	case RUNSEC_SECURITY_OPT:
 		return security_opt(ctx, s, v);
-	if (!strcmp(o, "--log-opt")) {
+	case RUNSEC_LOG_OPT:
 		if (!s->log_set)
 			hk_ctlog_opts_default(&s->log);
 		s->log_set = true;
-		int r = hk_ctlog_opt_parse(&s->log, v, err);
+		r = hk_ctlog_opt_parse(&s->log, v, err);
 		return r < 0 ? hk_err_prefix(err, "run") : 0;
-	}
-	if (!strcmp(o, "--tmpfs")) {
+	case RUNSEC_TMPFS:
 		if (s->ntmpfs == RUNSEC_TMPFS_MAX)
 			return cmd_usage(ctx, "run: too many --tmpfs options");
-		int r = hk_ct_tmpfs_parse(v, &s->tmpfs[s->ntmpfs], err);
+		r = hk_ct_tmpfs_parse(v, &s->tmpfs[s->ntmpfs], err);
 		s->ntmpfs += r == 0;
 		return r < 0 ? hk_err_prefix(err, "run") : 0;
-	}
-	if (!strcmp(o, "--user") || !strcmp(o, "-u"))
+	case RUNSEC_USER:
 		return parse_user(ctx, v, &s->user);
-	if (!strcmp(o, "--memory") || !strcmp(o, "-m"))
+	case RUNSEC_MEMORY:
 		return hk_cg_parse_bytes("--memory", v, &s->lim.memory, err);
-	if (!strcmp(o, "--memory-swap"))
+	case RUNSEC_MEMORY_SWAP:
 		return hk_cg_parse_bytes("--memory-swap", v, &s->lim.memory_swap, err);
-	if (!strcmp(o, "--cpus"))
+	case RUNSEC_CPUS:
 		return hk_cg_parse_cpus(v, &s->lim.cpus_milli, err);
-	if (!strcmp(o, "--cpuset-cpus"))
+	case RUNSEC_CPUSET_CPUS:
 		return hk_cg_parse_cpuset(v, s->lim.cpuset, sizeof(s->lim.cpuset), err);
-	if (!strcmp(o, "--uidmap") || !strcmp(o, "--gidmap")) {
+	case RUNSEC_UIDMAP:
+	case RUNSEC_GIDMAP:
 		userns_on(s);
-		int r = hk_idmap_add(o[2] == 'u' ? &s->userns.uid : &s->userns.gid, v, o, err);
+		r = id == RUNSEC_UIDMAP ? hk_idmap_add(&s->userns.uid, v, "--uidmap", err)
+					: hk_idmap_add(&s->userns.gid, v, "--gidmap", err);
 		return r < 0 ? hk_err_prefix(err, "run") : 0;
-	}
-	if (!strcmp(o, "--cpu-shares") || !strcmp(o, "--pids-limit")) {
-		char *end;
-		errno = 0;
-		long long n = strtoll(v, &end, 10);
-		if (errno || end == v || *end || (o[2] == 'c' && n <= 0) || n < -1 || n == 0)
-			return cmd_usage(ctx, "run: %s '%s': expected a positive number%s", o, v,
-					 o[2] == 'p' ? " (or -1: unlimited)" : "");
-		if (o[2] == 'c')
-			s->lim.cpu_shares = (uint64_t)n;
-		else
-			s->lim.pids = n;
+	case RUNSEC_CPU_SHARES:
+		if (limit_number(ctx, "--cpu-shares", v, false, &n) < 0)
+			return -EINVAL;
+		s->lim.cpu_shares = (uint64_t)n;
+		return 0;
+	case RUNSEC_PIDS_LIMIT:
+		if (limit_number(ctx, "--pids-limit", v, true, &n) < 0)
+			return -EINVAL;
+		s->lim.pids = n;
 		return 0;
 	}
-	return cmd_usage(ctx, "run: %s: unknown option", o);
-}
-
-int runsec_opt(struct hk_ctx *ctx, struct run_sec *s, const char *opt, const char *val)
-{
-	static const char *const valued[] = {
-	    "--cap-add",     "--cap-drop", "--security-opt", "--tmpfs",
-	    "--user",	     "-u",	   "--memory",	     "-m",
-	    "--memory-swap", "--cpus",	   "--cpu-shares",   "--pids-limit",
-	    "--cpuset-cpus", "--uidmap",   "--gidmap",	     "--log-opt"};
-	if (!strcmp(opt, "--privileged")) {
-		s->privileged = true;
-		return 1;
-	}
-	if (!strcmp(opt, "--read-only")) {
-		s->read_only = true;
-		return 1;
-	}
-	if (!strcmp(opt, "--userns")) {
-		userns_on(s);
-		return 1;
-	}
-	if (!strcmp(opt, "--userns=host")) {
-		if (s->userns.on)
-			return cmd_usage(ctx, "run: --userns=host with --userns/--uidmap/--gidmap");
-		return 1; /* Docker's spelling of the default: no user namespace */
-	}
-	if (!strncmp(opt, "--userns=", 9))
-		return cmd_usage(ctx, "run: '%s': expected --userns or --userns=host", opt);
-	char name[32];
-	const char *eq = strchr(opt, '=');
-	size_t n = eq ? (size_t)(eq - opt) : strlen(opt);
-	if (n >= sizeof(name))
-		return 0;
-	memcpy(name, opt, n);
-	name[n] = 0;
-	for (size_t i = 0; i < HK_ARRAY_SIZE(valued); i++) {
-		if (strcmp(name, valued[i]))
-			continue;
-		const char *v = eq ? eq + 1 : val;
-		if (!v)
-			return cmd_usage(ctx, "run: %s needs a value", name);
-		int r = with_value(ctx, s, name, v);
-		return r < 0 ? r : eq ? 1 : 2;
-	}
-	return 0;
+	return cmd_usage(ctx, "run: option %d: not an isolation option", id);
 }
 
 static int compile(struct hk_ctx *ctx, struct run_sec *s, const struct hk_paths *p)

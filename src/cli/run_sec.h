@@ -44,9 +44,33 @@ struct run_sec {
 	struct hk_ct_sec sec;
 };
 
-/* Option opt with value val (NULL at the end of argv): 1 or 2 words consumed, 0 not one
- * of ours, < 0 bad input. */
-int runsec_opt(struct hk_ctx *ctx, struct run_sec *s, const char *opt, const char *val);
+/* The isolation options of `hako run`: the vals of their entries in cmd_run.c's option table
+ * (-m and -u: the letters of their short forms; the rest RUNSEC_OPT_FIRST..RUNSEC_OPT_LAST). */
+enum runsec_opt {
+	RUNSEC_MEMORY = 'm', /* -m, --memory SIZE */
+	RUNSEC_USER = 'u',   /* -u, --user UID[:GID] */
+	RUNSEC_PRIVILEGED = 0x200,
+	RUNSEC_READ_ONLY,
+	RUNSEC_USERNS, /* --userns, --userns=host */
+	RUNSEC_CAP_ADD,
+	RUNSEC_CAP_DROP,
+	RUNSEC_SECURITY_OPT,
+	RUNSEC_TMPFS,
+	RUNSEC_MEMORY_SWAP,
+	RUNSEC_CPUS,
+	RUNSEC_CPU_SHARES,
+	RUNSEC_PIDS_LIMIT,
+	RUNSEC_CPUSET_CPUS,
+	RUNSEC_UIDMAP,
+	RUNSEC_GIDMAP,
+	RUNSEC_LOG_OPT,
+	RUNSEC_OPT_FIRST = RUNSEC_PRIVILEGED,
+	RUNSEC_OPT_LAST = RUNSEC_LOG_OPT,
+};
+
+/* Option id with its value (optarg: NULL for a flag or a bare --userns): 0, or < 0 bad
+ * input. */
+int runsec_set(struct hk_ctx *ctx, struct run_sec *s, int id, const char *val);
 /* After parsing: resolve caps, load and compile seccomp, check limits; set spec->sec. */
 int runsec_prepare(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec);
 /* After runsec_prepare: run as uid:gid (an image's User when --user was not given). */

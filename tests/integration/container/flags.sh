@@ -126,5 +126,27 @@ tty0"
 else
 	skip "exec -t" "script(1) not installed"
 fi
+# option syntax (getopt_long): --opt=VALUE as --opt VALUE, bundles, options end at the first
+# operand (the command's own flags follow it), long options spelt in full
+out=$(h run --rm --name=eqname --hostname=eqhost --env=EQ=1 --workdir=/www --rootfs="$R" -- \
+	sh -c 'echo "$(hostname) $EQ $(pwd)"')
+is "--name= --hostname= --env= --workdir= --rootfs=" "$out" "eqhost 1 /www"
+is "--rootfs DIR CMD -c ...: -c is the command's" "$(h run --rm --rootfs "$R" sh -c 'echo own')" own
+h run -di --name=eqct --memory=64m --rootfs "$R" -- sleep 100 >/dev/null
+out=$(h inspect eqct | grep -oE '"(detach|interactive|memory)": [a-z0-9]+' | sort | tr '\n' ' ')
+is "-di bundled, --memory=64m" "$out" '"detach": true "interactive": true "memory": 67108864 '
+is "exec CT CMD -d: -d is the command's" "$(h exec eqct ls -d /www)" /www
+is "exec -eK=V (attached value)" "$(h exec -eEQ=2 eqct sh -c 'echo $EQ')" 2
+check "stop --time=1" h stop --time=1 eqct
+check "rm --force" h rm --force eqct
+check_fail "an abbreviated option is refused" 125 "unknown option '--hostn'" \
+	h run --rm --hostn x --rootfs "$R" -- true
+check_fail "a value given to a flag is refused" 125 "--rm takes no value" \
+	h run --rm=yes --rootfs "$R" -- true
+check_fail "a missing value" 125 "--name needs a value" h run --rm --rootfs "$R" --name
+check_fail "an unknown short option in a bundle" 125 "unknown option '-x'" \
+	h run -dix --rootfs "$R" -- true
+check_fail "ps: an unknown option" 2 "unknown option '--bogus'" h ps --bogus
+check_fail "kill --signal=BOGUS" 2 "unknown signal 'BOGUS'" h kill --signal=BOGUS nosuch
 h rm -f lg lg2 >/dev/null
 is "nothing left" "$(h ps -a -q | wc -l)" 0

@@ -18,6 +18,18 @@ check_fail "run without command, image has no Cmd -> 125" 125 "no Cmd or Entrypo
 	h run --rm --net none bb:1
 check_fail "unknown image -> 125" 125 "no such image: nope" h run --rm --net none nope true
 check_fail "bad name refused" 2 "invalid image name" h image import "$W/rootfs.tar" --name 'Bad Name'
+# options: --name=VALUE, before FILE; --allow-devices deprecated (accepted, no effect); names
+# spelt in full
+h image import --name=bb:eq --allow-devices "$W/rootfs.tar" >/dev/null
+is "import --name=NAME before FILE, with --allow-devices" \
+	"$(h image ls | awk '$1 == "bb:eq" {print $1}')" bb:eq
+h image rm bb:eq >/dev/null
+check_fail "--name=VALUE is checked as --name VALUE" 2 "invalid image name 'Bad Name'" \
+	h image import "$W/rootfs.tar" --name='Bad Name'
+check_fail "an abbreviated option is refused" 2 "unknown option '--na'" \
+	h image import "$W/rootfs.tar" --na bb:x
+check_fail "--allow-devices=VALUE refused" 2 "--allow-devices takes no value" \
+	h image import "$W/rootfs.tar" --allow-devices=yes
 
 # two containers from one image: private writes, image untouched
 h run -d --name c1 --net none bb:1 sh -c 'echo one >/mine; sleep 1000' >/dev/null

@@ -101,6 +101,16 @@ fails "host port already published, on connect" 2 \
 fails "connect to a network that does not exist" 5 "no such network: nosuch" \
 	h network connect nosuch c1
 fails "connect twice" 2 "already connected to network 'a'" h network connect a web1
+# --opt=VALUE is checked as --opt VALUE; options are spelt in full
+fails "--subnet=VALUE" 2 "overlaps network 'a'" h network create --subnet=10.210.0.0/16 b
+fails "--ip=VALUE on connect" 2 "10\.210\.1\.50.*(in use|taken|leased)" \
+	h network connect --ip=10.210.1.50 a c1
+fails "--network=NET --ip=IP on run" 125 "10\.210\.1\.50.*(in use|taken|leased)" \
+	h run --rm --network=a --ip=10.210.1.50 --rootfs "$R" -- true
+fails "an abbreviated option" 2 "unknown option '--sub'" h network create --sub 10.210.5.0/24 b
+fails "a value given to a flag" 2 "--internal takes no value" \
+	h network create --internal=yes --subnet 10.210.5.0/24 b
+fails "a missing value" 2 "--mtu needs a value" h network create b --mtu
 check "prune keeps a network in use" h network prune
 [ "$(snap)" = "$s0" ] || changed="$changed [prune]"
 is "every refused command changed nothing (links, nft ruleset, networks, containers)" \
@@ -111,5 +121,9 @@ check "tiny network" h network create --subnet 10.210.7.0/30 tiny
 h run -d --name t1 --network tiny --rootfs "$R" -- sleep 100 >/dev/null
 check_fail "exhausted subnet" 125 "no free address in 10\.210\.7\.0/30" \
 	h run --rm --network tiny --rootfs "$R" -- true
+check "create with --opt=VALUE after NAME" h network create eq --subnet=10.210.8.0/24 --mtu=1400
+is "... as --opt VALUE" "$(h -j network inspect eq | jq -r '.[0] | "\(.subnet) \(.mtu)"')" \
+	"10.210.8.0/24 1400"
+check "... removed" h network rm eq
 h rm -f t1 web1 web2 c1 >/dev/null
 check "networks removed once unused" h network rm tiny a
