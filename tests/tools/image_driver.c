@@ -83,7 +83,7 @@ static int cmd_extract(int argc, char **argv)
 	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--allow-devices"))
-			o.allow_devices = true;
+			continue; /* device nodes are always kept now: accepted, as by the CLI */
 		else if (!strcmp(a, "--no-owners"))
 			o.owners = HK_OWNER_NONE;
 		else if (!v)

@@ -78,7 +78,6 @@ struct hk_extract_opts {
 	uint64_t ratio_floor; /* 0: HK_ARCHIVE_RATIO_FLOOR */
 	enum hk_whiteout_mode whiteouts;
 	enum hk_owner_mode owners;
-	bool allow_devices; /* no effect: device nodes are always kept (see above) */
 	bool no_xattrs;
 	/* Expected digests, "sha256:..." or NULL: of the bytes as read (an OCI layer blob)
 	 * and of the uncompressed tar (a diff_id). A mismatch fails with -EBADMSG after the

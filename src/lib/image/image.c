@@ -352,7 +352,6 @@ static void opts_progress(struct hk_extract_opts *eo, struct prog *p)
 		eo->progress = prog_cb;
 		eo->userdata = p;
 	}
-	eo->allow_devices = p->o && p->o->allow_devices;
 }
 
 int hk_image_import(struct hk_images *im, const char *file, const struct hk_image_opts *o,

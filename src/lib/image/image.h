@@ -39,7 +39,6 @@ typedef void (*hk_image_progress_fn)(void *userdata, size_t layer, size_t nlayer
 
 struct hk_image_opts {
 	const char *tag;      /* "repo:tag" (normalised) or NULL */
-	bool allow_devices;   /* keep device nodes of the archive */
 	hk_image_progress_fn progress;
 	void *userdata;
 };

@@ -613,8 +613,9 @@ int hk_ns_show(pid_t pid, struct hk_ns_link **ret, size_t *ret_n, struct hk_err 
 		snprintf(l->file, sizeof(l->file), "%.*s", (int)sizeof(l->file) - 1, de->d_name);
 		int r = read_ns_link(dirfd(d), l->file, &l->type, &l->ino);
 		if (r < 0) {
+			hk_err_sys(err, r, "read %s/%s", path, l->file); /* before l goes */
 			free(v);
-			return hk_err_sys(err, r, "read %s/%s", path, l->file);
+			return r;
 		}
 		enum hk_ns_type it;
 		uint64_t iino;
