@@ -31,7 +31,8 @@ int main(int argc, char **argv)
 	printf("libhako %s\n", hako_version());
 	if (hako_netns_add(a, &e) < 0 || hako_netns_add(b, &e) < 0)
 		return die("netns add", &e);
-	/* made in NS1, its peer put in NS2: hako -n NS1 link add v-a type veth peer name v-b netns NS2 */
+	/* made in NS1, its peer put in NS2: hako -n NS1 link add v-a type veth peer name v-b netns
+	 * NS2 */
 	const char *words[] = { "v-a", "up", "type", "veth", "peer", "name", "v-b", "netns", b };
 	if (hako_link_add(a, sizeof(words) / sizeof(words[0]), words, &e) < 0)
 		return die("link add", &e);

@@ -2,7 +2,7 @@
 # Install what hako needs to build and test on Debian 12, as root. Idempotent: packages
 # already present are left alone and apt is only called when something is missing.
 set -euo pipefail
-build=(gcc meson ninja-build pkg-config libmnl-dev libjson-c-dev libsqlite3-dev libseccomp-dev
+build=(gcc meson ninja-build pkg-config clang-format libmnl-dev libjson-c-dev libsqlite3-dev libseccomp-dev
 	libcap-dev libnftables-dev libarchive-dev libyaml-dev nettle-dev zlib1g-dev)
 # Independent oracles and fixtures used by the tests and the demo.
 test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo)

@@ -58,6 +58,16 @@ else
 	total_fail=$((total_fail + 1))
 fi
 run_suite build "normal build" -Dtest_hooks=true
+# the format of every C file (.clang-format), as committed
+if clang-format --dry-run -Werror $(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'examples/*.c' \
+	'include/*.h') 2>/dev/null; then
+	total_pass=$((total_pass + 1))
+else
+	echo "clang-format: FAILED (run: clang-format -i on the files it names)"
+	clang-format --dry-run $(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'examples/*.c' \
+		'include/*.h') 2>&1 | grep warning: | head -20
+	total_fail=$((total_fail + 1))
+fi
 # the library's layering (docs/architecture.md): sources and the normal build's compile flags
 if python3 scripts/check-layers.py --build build; then
 	total_pass=$((total_pass + 1))

@@ -34,8 +34,7 @@ int hako_netns_del(const char *name, struct hako_error *err);
 
 /* `hako [-n NETNS] link add ARGS...` (NETNS NULL: the caller's namespace): argv holds the
  * words after "add", e.g. { "v0", "type", "veth", "peer", "name", "v1", "netns", "ns2" }. */
-int hako_link_add(const char *netns, int argc, const char *const *argv,
-		  struct hako_error *err);
+int hako_link_add(const char *netns, int argc, const char *const *argv, struct hako_error *err);
 /* `hako [-n NETNS] link del NAME`. */
 int hako_link_del(const char *netns, const char *name, struct hako_error *err);
 

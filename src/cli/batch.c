@@ -9,7 +9,8 @@
  * On a failing line the batch stops and says which line. Lines after it that were already
  * sent in the same sendmsg are undone, and so is whatever the failing line itself did, so
  * the system is as if the batch had stopped exactly before that line. With --atomic every
- * line is undone; lines that cannot be undone (del, flush, replace, exec, enter) are refused up front.
+ * line is undone; lines that cannot be undone (del, flush, replace, exec, enter) are refused up
+ * front.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -62,9 +63,9 @@ static int read_all(const char *file, char **ret, struct hk_err *err)
 static int line_options(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"netns", required_argument, NULL, 'n'},
-	    {"json", no_argument, NULL, 'j'},
-	    {},
+		{ "netns", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	int c, r = cmd_getopt_init(ctx, &g, "batch", "+:n:j", opts, argc, argv);
@@ -85,7 +86,8 @@ static int line_options(struct hk_ctx *ctx, int argc, char **argv)
 
 static bool irreversible(int argc, char **argv)
 {
-	static const char *const verbs[] = { "del", "delete", "flush", "replace", "exec", "enter", "prune" };
+	static const char *const verbs[] = { "del",  "delete", "flush", "replace",
+					     "exec", "enter",  "prune" };
 	if (argc < 2)
 		return false;
 	for (size_t i = 0; i < HK_ARRAY_SIZE(verbs); i++)
@@ -118,7 +120,8 @@ static int atomic_precheck(struct hk_ctx *ctx, const char *text)
 			return hk_err_prefix(&ctx->err, "line %u", lineno);
 		if (irreversible(argc - i, argv + i))
 			return hk_err_usage(&ctx->err,
-					    "line %u: '%s %s' cannot be rolled back, so --atomic refuses it (nothing was run)",
+					    "line %u: '%s %s' cannot be rolled back, so --atomic "
+					    "refuses it (nothing was run)",
 					    lineno, argv[i], argv[i + 1]);
 		p = nl ? nl + 1 : NULL;
 	}
@@ -196,6 +199,7 @@ int cmd_batch(struct hk_ctx *ctx, const char *file)
 	ctx->err = saved;
 	hk_err_prefix(&ctx->err, "line %d", failed);
 	if (ctx->atomic)
-		hk_err_prefix(&ctx->err, "batch rolled back%s", undone ? " (with failures, see warnings)" : "");
+		hk_err_prefix(&ctx->err, "batch rolled back%s",
+			      undone ? " (with failures, see warnings)" : "");
 	return r < 0 ? r : -EIO;
 }

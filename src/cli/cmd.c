@@ -22,7 +22,7 @@ int cmd_usage(struct hk_ctx *ctx, const char *fmt, ...)
 int cmd_getopt_init(struct hk_ctx *ctx, struct cmd_getopt *g, const char *name,
 		    const char *optstring, const struct option *opts, int argc, char **argv)
 {
-	*g = (struct cmd_getopt){.name = name, .optstring = optstring, .opts = opts};
+	*g = (struct cmd_getopt){ .name = name, .optstring = optstring, .opts = opts };
 	g->argv = calloc((size_t)argc + 2, sizeof(char *));
 	if (!g->argv)
 		return hk_err_sys(&ctx->err, -ENOMEM, "%s", name);
@@ -118,14 +118,16 @@ int cmd_dispatch(struct hk_ctx *ctx, const char *group, const struct cmd_verb *v
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (strcmp(verb, verbs[i].name) && (!verbs[i].alias || strcmp(verb, verbs[i].alias)))
+		if (strcmp(verb, verbs[i].name) &&
+		    (!verbs[i].alias || strcmp(verb, verbs[i].alias)))
 			continue;
 		if (argc > 0) {
 			argc--;
 			argv++;
 		}
 		/* "VERB help" / "VERB --help" */
-		if (argc > 0 && (!strcmp(argv[0], "help") || !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+		if (argc > 0 && (!strcmp(argv[0], "help") || !strcmp(argv[0], "--help") ||
+				 !strcmp(argv[0], "-h"))) {
 			printf("Usage: hako %s %s\n", group, verbs[i].usage);
 			return 0;
 		}
@@ -144,7 +146,8 @@ struct group {
 static const struct group groups[] = {
 	{ "netns", NULL, cmd_netns, "named network namespaces (like ip netns)" },
 	{ "ns", NULL, cmd_ns, "list, show and enter any namespace (like lsns, nsenter)" },
-	{ "link", NULL, cmd_link, "network devices: veth, bridge, tun/tap, macvlan, macvtap, vxlan, ..." },
+	{ "link", NULL, cmd_link,
+	  "network devices: veth, bridge, tun/tap, macvlan, macvtap, vxlan, ..." },
 	{ "addr", "address", cmd_addr, "IPv4 and IPv6 addresses" },
 	{ "route", NULL, cmd_route, "routes" },
 	{ "run", NULL, cmd_ct_run, "run a command in a new container" },
@@ -167,21 +170,23 @@ static const struct group groups[] = {
 
 void cmd_print_help(FILE *f)
 {
-	fprintf(f, "Usage: hako [OPTIONS] GROUP VERB [ARGS...]\n"
-		   "       hako [OPTIONS] -b FILE|-  [--atomic]\n\n"
-		   "Options:\n"
-		   "  -j, --json          machine-readable JSON output (docs/json.md)\n"
-		   "  -n, --netns NAME    act inside the named network namespace\n"
-		   "  -b, --batch FILE    run one command per line from FILE (- for stdin)\n"
-		   "      --root DIR      containers' state in DIR/state, runtime files in DIR/run\n"
-		   "                      (env HAKO_ROOT; default /var/lib/hako and /run/hako)\n"
-		   "      --atomic        with -b: on failure, roll back every line already done\n"
-		   "  -h, --help          this help\n"
-		   "  -V, --version       print the version\n\n"
-		   "Groups:\n");
+	fprintf(f,
+		"Usage: hako [OPTIONS] GROUP VERB [ARGS...]\n"
+		"       hako [OPTIONS] -b FILE|-  [--atomic]\n\n"
+		"Options:\n"
+		"  -j, --json          machine-readable JSON output (docs/json.md)\n"
+		"  -n, --netns NAME    act inside the named network namespace\n"
+		"  -b, --batch FILE    run one command per line from FILE (- for stdin)\n"
+		"      --root DIR      containers' state in DIR/state, runtime files in DIR/run\n"
+		"                      (env HAKO_ROOT; default /var/lib/hako and /run/hako)\n"
+		"      --atomic        with -b: on failure, roll back every line already done\n"
+		"  -h, --help          this help\n"
+		"  -V, --version       print the version\n\n"
+		"Groups:\n");
 	for (size_t i = 0; i < HK_ARRAY_SIZE(groups); i++)
 		fprintf(f, "  %-8s %s\n", groups[i].name, groups[i].summary);
-	fprintf(f, "\nSee 'hako GROUP help' and docs/cli.md. Exit status: 0 ok, 1 failed, 2 bad input (nothing\n"
+	fprintf(f, "\nSee 'hako GROUP help' and docs/cli.md. Exit status: 0 ok, 1 failed, 2 bad "
+		   "input (nothing\n"
 		   "changed), 3 unsupported by the kernel, 4 permission denied, 5 not found.\n");
 }
 
@@ -190,7 +195,8 @@ int cmd_run(struct hk_ctx *ctx, int argc, char **argv)
 	if (argc < 1)
 		return cmd_usage(ctx, "missing command group; try 'hako --help'");
 	for (size_t i = 0; i < HK_ARRAY_SIZE(groups); i++) {
-		if (strcmp(argv[0], groups[i].name) && (!groups[i].alias || strcmp(argv[0], groups[i].alias)))
+		if (strcmp(argv[0], groups[i].name) &&
+		    (!groups[i].alias || strcmp(argv[0], groups[i].alias)))
 			continue;
 		const char *usage = cmd_single_usage(groups[i].name);
 		if (usage && argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {

@@ -36,7 +36,7 @@ struct exec_opts {
 
 static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {{}}; /* short options only */
+	static const struct option opts[] = { {} }; /* short options only */
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	o->env[o->nenv++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	o->env[o->nenv++] = "HOME=/root";
@@ -67,7 +67,8 @@ static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
 		return r;
 	int i = g.rest;
 	if (i >= argc)
-		return cmd_usage(ctx, "exec: missing container; hako exec [-t] CT -- CMD [ARGS...]");
+		return cmd_usage(ctx,
+				 "exec: missing container; hako exec [-t] CT -- CMD [ARGS...]");
 	o->ct = argv[i++];
 	if (i < argc && !strcmp(argv[i], "--"))
 		i++;
@@ -99,15 +100,15 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 	sigset_t fwd;
 	ct_fwd_sigset(&fwd);
 	struct hk_ct_exec x = {
-	    .paths = &p,
-	    .row = &c,
-	    .argv = o->argv,
-	    .env = (char *const *)o->env,
-	    .workdir = o->workdir,
-	    .tty = o->tty,
-	    .interactive = o->interactive,
-	    .sec = &o->sec.sec.plan,
-	    .block = &fwd,
+		.paths = &p,
+		.row = &c,
+		.argv = o->argv,
+		.env = (char *const *)o->env,
+		.workdir = o->workdir,
+		.tty = o->tty,
+		.interactive = o->interactive,
+		.sec = &o->sec.sec.plan,
+		.block = &fwd,
 	};
 	struct hk_ct_exec_proc proc;
 	int status;

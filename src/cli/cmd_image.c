@@ -83,10 +83,10 @@ static int parse_add(struct hk_ctx *ctx, const char *name, int argc, char **argv
 		     struct hk_image_opts *o, char **pos, int maxpos)
 {
 	static const struct option opts[] = {
-	    {"name", required_argument, NULL, 't'},
-	    /* deprecated, no effect: device nodes are always imported (docs/parts/image.md) */
-	    {"allow-devices", no_argument, NULL, OPT_ALLOW_DEVICES},
-	    {},
+		{ "name", required_argument, NULL, 't' },
+		/* deprecated, no effect: device nodes are always imported (docs/parts/image.md) */
+		{ "allow-devices", no_argument, NULL, OPT_ALLOW_DEVICES },
+		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	int npos = 0, c, r = cmd_getopt_init(ctx, &g, name, "-:t:", opts, argc, argv);
@@ -130,11 +130,11 @@ enum add_kind { ADD_IMPORT, ADD_LOAD, ADD_DIR, ADD_BOOTSTRAP };
 static int image_add(struct hk_ctx *ctx, enum add_kind kind, int argc, char **argv)
 {
 	static const char *const verbs[] = { "import", "load", "add-dir", "bootstrap" };
-	static const char *const names[] = {"image import", "image load", "image add-dir",
-					    "image bootstrap"};
+	static const char *const names[] = { "image import", "image load", "image add-dir",
+					     "image bootstrap" };
 	const char *verb = verbs[kind];
 	char tag[HK_IMAGE_REF_MAX], *pos[2] = { NULL, NULL };
-	struct hk_image_opts o = {0};
+	struct hk_image_opts o = { 0 };
 	int npos = parse_add(ctx, names[kind], argc, argv, tag, &o, pos, 2);
 	if (npos < 0)
 		return npos;
@@ -150,13 +150,13 @@ static int image_add(struct hk_ctx *ctx, enum add_kind kind, int argc, char **ar
 	}
 	if (kind == ADD_DIR && !o.tag)
 		return cmd_usage(ctx, "image add-dir: --name NAME[:TAG] is required");
-	struct progress p = {0};
+	struct progress p = { 0 };
 	if (isatty(STDERR_FILENO) && !ctx->json) {
 		clock_gettime(CLOCK_MONOTONIC, &p.t0);
 		o.progress = progress_cb;
 		o.userdata = &p;
 	}
-	struct img_session s = {0};
+	struct img_session s = { 0 };
 	char id[HK_DIGEST_MAX];
 	int r = img_open(ctx, &s);
 	const char *bb = getenv("HAKO_BUSYBOX");
@@ -202,9 +202,12 @@ static void human_size(uint64_t b, char *buf, size_t len)
 
 enum { C_NAME, C_ID, C_LAYERS, C_SIZE, C_CREATED, C_BYTES };
 static const struct out_col ls_cols[] = {
-	[C_NAME] = { "NAME", "name" },	      [C_ID] = { "ID", "id" },
-	[C_LAYERS] = { "LAYERS", "layers", true }, [C_SIZE] = { "SIZE", "size_human", true },
-	[C_CREATED] = { "CREATED", "created" },	   [C_BYTES] = { "BYTES", "size", true, true },
+	[C_NAME] = { "NAME", "name" },
+	[C_ID] = { "ID", "id" },
+	[C_LAYERS] = { "LAYERS", "layers", true },
+	[C_SIZE] = { "SIZE", "size_human", true },
+	[C_CREATED] = { "CREATED", "created" },
+	[C_BYTES] = { "BYTES", "size", true, true },
 };
 
 static void ls_row(struct out_table *t, const struct hk_image_row *r, const char *name)
@@ -229,7 +232,7 @@ static int image_ls(struct hk_ctx *ctx, int argc, char **argv)
 	(void)argv;
 	if (argc > 0)
 		return cmd_usage(ctx, "image ls: takes no arguments");
-	struct img_session s = {0};
+	struct img_session s = { 0 };
 	struct hk_image_row *rows = NULL;
 	size_t n = 0;
 	int r = img_open(ctx, &s);
@@ -286,7 +289,8 @@ static struct json_object *inspect_one(struct hk_store *st, const struct hk_imag
 	for (size_t i = 0; i < r->nlayers; i++) {
 		struct json_object *l = json_object_new_object();
 		json_object_object_add(l, "diff_id", json_object_new_string(r->layers[i]));
-		json_object_object_add(l, "size", json_object_new_int64((int64_t)r->layer_sizes[i]));
+		json_object_object_add(l, "size",
+				       json_object_new_int64((int64_t)r->layer_sizes[i]));
 		json_object_array_add(layers, l);
 	}
 	json_object_object_add(o, "layers", layers);
@@ -300,7 +304,7 @@ static int image_inspect(struct hk_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 1)
 		return cmd_usage(ctx, "image inspect: expected IMAGE...");
-	struct img_session s = {0};
+	struct img_session s = { 0 };
 	int r = img_open(ctx, &s);
 	struct json_object *a = json_object_new_array();
 	for (int i = 0; r == 0 && i < argc; i++) {
@@ -323,7 +327,7 @@ static int image_rm(struct hk_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 1)
 		return cmd_usage(ctx, "image rm: expected IMAGE...");
-	struct img_session s = {0};
+	struct img_session s = { 0 };
 	int r = img_open(ctx, &s), ret = 0;
 	for (int i = 0; r == 0 && i < argc; i++) {
 		if (hk_image_remove(s.im, argv[i], &ctx->err) < 0) {
@@ -343,7 +347,7 @@ static int image_tag(struct hk_ctx *ctx, int argc, char **argv)
 		return cmd_usage(ctx, "image tag: expected IMAGE NAME[:TAG]");
 	if (hk_image_ref_normalize(argv[1], tag, sizeof(tag), &ctx->err) < 0)
 		return hk_err_prefix(&ctx->err, "image tag");
-	struct img_session s = {0};
+	struct img_session s = { 0 };
 	struct hk_image_row row;
 	int r = img_open(ctx, &s);
 	if (r == 0 && (r = hk_image_find(s.im, argv[0], &row, &ctx->err)) == 0) {
@@ -359,7 +363,7 @@ static int image_prune(struct hk_ctx *ctx, int argc, char **argv)
 	(void)argv;
 	if (argc > 0)
 		return cmd_usage(ctx, "image prune: takes no arguments");
-	struct img_session s = {0};
+	struct img_session s = { 0 };
 	size_t ni = 0, nl = 0;
 	int r = img_open(ctx, &s);
 	if (r == 0)
@@ -380,8 +384,8 @@ static int image_prune(struct hk_ctx *ctx, int argc, char **argv)
 static int image_save(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {},
+		{ "output", required_argument, NULL, 'o' },
+		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	const char *ref = NULL, *out = NULL;
@@ -403,7 +407,7 @@ static int image_save(struct hk_ctx *ctx, int argc, char **argv)
 		return cmd_usage(ctx, "image save: expected IMAGE -o FILE");
 	if (!strcmp(out, "-") && isatty(STDOUT_FILENO))
 		return cmd_usage(ctx, "image save: refusing to write a tar to a terminal");
-	struct img_session s = {0};
+	struct img_session s = { 0 };
 	r = img_open(ctx, &s);
 	struct hk_image_row row;
 	if (r == 0 && (r = hk_image_find(s.im, ref, &row, &ctx->err)) == 0)
@@ -450,13 +454,14 @@ static int ct_image_cmd(struct hk_ctx *ctx, bool commit, int argc, char **argv)
 {
 	char tag[HK_IMAGE_REF_MAX];
 	if (commit ? argc != 2 : argc != 1)
-		return cmd_usage(ctx, commit ? "commit: expected CONTAINER NAME[:TAG]"
-					     : "export: expected CONTAINER (the tar goes to stdout)");
+		return cmd_usage(ctx,
+				 commit ? "commit: expected CONTAINER NAME[:TAG]"
+					: "export: expected CONTAINER (the tar goes to stdout)");
 	if (commit && hk_image_ref_normalize(argv[1], tag, sizeof(tag), &ctx->err) < 0)
 		return hk_err_prefix(&ctx->err, "commit");
 	if (!commit && isatty(STDOUT_FILENO))
 		return cmd_usage(ctx, "export: refusing to write a tar to a terminal (> FILE)");
-	struct img_session s = {0};
+	struct img_session s = { 0 };
 	struct hk_ct_row ct;
 	char id[HK_DIGEST_MAX];
 	int r = img_open(ctx, &s);

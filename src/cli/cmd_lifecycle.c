@@ -57,9 +57,9 @@ int ct_signal(const char *s)
 	static const struct {
 		const char *name;
 		int sig;
-	} sigs[] = { { "HUP", SIGHUP },	  { "INT", SIGINT },   { "QUIT", SIGQUIT },
-		     { "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
-		     { "TERM", SIGTERM }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+	} sigs[] = { { "HUP", SIGHUP },	    { "INT", SIGINT },	 { "QUIT", SIGQUIT },
+		     { "KILL", SIGKILL },   { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
+		     { "TERM", SIGTERM },   { "CONT", SIGCONT }, { "STOP", SIGSTOP },
 		     { "WINCH", SIGWINCH }, { "ALRM", SIGALRM }, { "PIPE", SIGPIPE } };
 	uint32_t n;
 	if (hk_parse_u32(s, 1, NSIG - 1, &n, "signal", NULL) == 0)
@@ -148,8 +148,7 @@ static bool wait_gone(pid_t pid, uint64_t start, int ms)
 
 /* After the init is gone: let its monitor record the exit (it knows the status); if the
  * monitor is gone too, reconcile does it. */
-static int settle(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
-		  const char *id)
+static int settle(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p, const char *id)
 {
 	for (int t = 0; t < 300; t++) {
 		struct hk_ct_row r;
@@ -224,8 +223,10 @@ static int rm_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths
 {
 	bool alive = hk_proc_alive(c->pid, c->pid_start);
 	if (alive && !*(const bool *)arg)
-		return hk_err_set(&ctx->err, -EBUSY, "container '%s' is running; stop it or "
-						     "use rm -f", c->name);
+		return hk_err_set(&ctx->err, -EBUSY,
+				  "container '%s' is running; stop it or "
+				  "use rm -f",
+				  c->name);
 	/* the intent first: if this rm is killed, the next command finishes it */
 	snprintf(c->state, sizeof(c->state), "%s", HK_CT_REMOVING);
 	int r = hk_store_update(st, c, &ctx->err);
@@ -243,8 +244,8 @@ static int rm_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths
 int cmd_ct_stop(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"time", required_argument, NULL, 't'},
-	    {},
+		{ "time", required_argument, NULL, 't' },
+		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	uint32_t secs = 10;
@@ -266,8 +267,8 @@ int cmd_ct_stop(struct hk_ctx *ctx, int argc, char **argv)
 int cmd_ct_kill(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"signal", required_argument, NULL, 's'},
-	    {},
+		{ "signal", required_argument, NULL, 's' },
+		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	int sig = SIGKILL, c, r = cmd_getopt_init(ctx, &g, "kill", "+:s:", opts, argc, argv);
@@ -287,8 +288,8 @@ int cmd_ct_kill(struct hk_ctx *ctx, int argc, char **argv)
 int cmd_ct_rm(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"force", no_argument, NULL, 'f'},
-	    {},
+		{ "force", no_argument, NULL, 'f' },
+		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	bool force = false;

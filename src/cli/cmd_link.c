@@ -191,7 +191,8 @@ static int cmd_link_add(struct hk_ctx *ctx, int argc, char **argv)
 }
 
 /* Batch mode: record how to put the device back as it was before `link set`. */
-static int set_undo(struct hk_ctx *ctx, const struct hk_link_req *req, const struct hk_link_snap *snap)
+static int set_undo(struct hk_ctx *ctx, const struct hk_link_req *req,
+		    const struct hk_link_snap *snap)
 {
 	const char *final_ns = req->a.netns[0] ? req->a.netns : ctx->netns;
 	const char *final_name = req->a.newname[0] ? req->a.newname : req->name;
@@ -199,7 +200,8 @@ static int set_undo(struct hk_ctx *ctx, const struct hk_link_req *req, const str
 	pid_t pid = 0;
 	if (req->a.netns[0]) {
 		struct hk_nl *nl;
-		if ((r = ctx_nl_for(ctx, final_ns, &nl)) < 0 || (r = hk_link_index(nl, final_name, &now, &ctx->err)) < 0)
+		if ((r = ctx_nl_for(ctx, final_ns, &nl)) < 0 ||
+		    (r = hk_link_index(nl, final_name, &now, &ctx->err)) < 0)
 			return r;
 		/* Back by fd to a named namespace; to the caller's own by our pid (its main
 		 * thread never leaves it), which needs no fd kept open. */
@@ -232,7 +234,8 @@ static int cmd_link_set(struct hk_ctx *ctx, int argc, char **argv)
 		if ((r = hk_link_snapshot(nl, req.name, &snap, &ctx->err)) < 0)
 			return r;
 		res.index = snap.index;
-	} else if (req.a.newname[0] && (r = hk_link_index(nl, req.name, &res.index, &ctx->err)) < 0) {
+	} else if (req.a.newname[0] &&
+		   (r = hk_link_index(nl, req.name, &res.index, &ctx->err)) < 0) {
 		return r;
 	}
 	struct hk_nlmsg m;
@@ -259,8 +262,21 @@ static int cmd_link_del(struct hk_ctx *ctx, int argc, char **argv)
 
 /* --- show ---------------------------------------------------------------------------- */
 
-enum { C_INDEX, C_NAME, C_KIND, C_STATE, C_MTU, C_MAC, C_MASTER, C_PEER, C_FLAGS, C_TYPE, C_TXQ,
-       C_LINKIDX, C_NSID };
+enum {
+	C_INDEX,
+	C_NAME,
+	C_KIND,
+	C_STATE,
+	C_MTU,
+	C_MAC,
+	C_MASTER,
+	C_PEER,
+	C_FLAGS,
+	C_TYPE,
+	C_TXQ,
+	C_LINKIDX,
+	C_NSID
+};
 static const struct out_col cols[] = {
 	[C_INDEX] = { "INDEX", "ifindex", true, false },
 	[C_NAME] = { "NAME", "ifname", false, false },
@@ -315,9 +331,10 @@ static struct json_object *linkinfo_json(const struct hk_link_info *l)
 		struct json_object *d = json_object_new_object();
 		for (int i = 0; i < l->nkv; i++) {
 			const struct hk_link_kv *kv = &l->kv[i];
-			struct json_object *v = kv->type == HK_KV_STR	? json_object_new_string(kv->str)
-						: kv->type == HK_KV_BOOL ? json_object_new_boolean(kv->u)
-									 : json_object_new_int64((int64_t)kv->u);
+			struct json_object *v =
+				kv->type == HK_KV_STR	 ? json_object_new_string(kv->str)
+				: kv->type == HK_KV_BOOL ? json_object_new_boolean(kv->u)
+							 : json_object_new_int64((int64_t)kv->u);
 			json_object_object_add(d, kv->key, v);
 		}
 		json_object_object_add(o, "info_data", d);
@@ -327,7 +344,8 @@ static struct json_object *linkinfo_json(const struct hk_link_info *l)
 	return o;
 }
 
-static void show_row(struct out_table *t, const struct hk_link_info *v, size_t n, const struct hk_link_info *l)
+static void show_row(struct out_table *t, const struct hk_link_info *v, size_t n,
+		     const struct hk_link_info *l)
 {
 	char buf[256];
 	out_row(t);

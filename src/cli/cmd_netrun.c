@@ -140,11 +140,11 @@ const struct hk_net_attach *netrun_attach_spec(const struct netrun *n, struct hk
 {
 	if (!n->net[0])
 		return NULL;
-	*buf = (struct hk_net_attach){.net = n->net,
-				      .ip = n->ip,
-				      .aliases = n->aliases,
-				      .ports = n->ports,
-				      .n_ports = n->n_ports};
+	*buf = (struct hk_net_attach){ .net = n->net,
+				       .ip = n->ip,
+				       .aliases = n->aliases,
+				       .ports = n->ports,
+				       .n_ports = n->n_ports };
 	return buf;
 }
 
@@ -171,7 +171,7 @@ void netrun_notes_out(struct netrun *n, const struct hk_net_notes *notes)
 int netrun_attach(struct hk_ctx *ctx, struct netrun *n, struct hk_store *st,
 		  const struct hk_paths *p, const struct hk_ct_row *row)
 {
-	struct hk_net_notes notes = {0};
+	struct hk_net_notes notes = { 0 };
 	struct hk_net_attach a;
 	int r = hk_network_connect(st, p, row, netrun_attach_spec(n, &a), &notes, &ctx->err);
 	struct hk_net_row nrow;
@@ -243,10 +243,14 @@ int cmd_ct_port(struct hk_ctx *ctx, int argc, char **argv)
 
 enum { S_NETID, S_STATE, S_RQ, S_SQ, S_LOCAL, S_LPORT, S_PEER, S_PPORT, S_PROC };
 static const struct out_col ss_cols[] = {
-	[S_NETID] = { "Netid", "netid" },	   [S_STATE] = { "State", "state" },
-	[S_RQ] = { "Recv-Q", "recv_q", true },	   [S_SQ] = { "Send-Q", "send_q", true },
-	[S_LOCAL] = { "Local", "local" },	   [S_LPORT] = { "Port", "local_port", true },
-	[S_PEER] = { "Peer", "peer", false, true }, [S_PPORT] = { "PPort", "peer_port", true, true },
+	[S_NETID] = { "Netid", "netid" },
+	[S_STATE] = { "State", "state" },
+	[S_RQ] = { "Recv-Q", "recv_q", true },
+	[S_SQ] = { "Send-Q", "send_q", true },
+	[S_LOCAL] = { "Local", "local" },
+	[S_LPORT] = { "Port", "local_port", true },
+	[S_PEER] = { "Peer", "peer", false, true },
+	[S_PPORT] = { "PPort", "peer_port", true, true },
 	[S_PROC] = { "Process", "users" },
 };
 
@@ -261,8 +265,8 @@ static void ss_users(struct out_table *t, const struct hk_sock *s)
 		json_object_object_add(u, "fd", json_object_new_int(s->users[i].fd));
 		json_object_array_add(arr, u);
 		size_t o = strlen(human);
-		snprintf(human + o, sizeof(human) - o, "%s(\"%s\",pid=%d,fd=%d)", i ? "," : "users:",
-			 s->users[i].comm, s->users[i].pid, s->users[i].fd);
+		snprintf(human + o, sizeof(human) - o, "%s(\"%s\",pid=%d,fd=%d)",
+			 i ? "," : "users:", s->users[i].comm, s->users[i].pid, s->users[i].fd);
 	}
 	out_json(t, S_PROC, arr, human[0] ? human : NULL);
 }
@@ -270,7 +274,7 @@ static void ss_users(struct out_table *t, const struct hk_sock *s)
 int cmd_ct_ss(struct hk_ctx *ctx, int argc, char **argv)
 {
 	/* ss(8)'s letters; -l and -n are what hako ss always does */
-	static const struct option opts[] = {{}};
+	static const struct option opts[] = { {} };
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	unsigned flags = 0;
 	int opt, r = cmd_getopt_init(ctx, &g, "ss", "+:tupln", opts, argc, argv);

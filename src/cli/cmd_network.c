@@ -38,15 +38,15 @@ static int set_str(struct hk_ctx *ctx, char *dst, size_t len, const char *v, con
 enum { OPT_INTERNAL = 0x100, OPT_IPV6, OPT_SUBNET, OPT_GATEWAY, OPT_IP_RANGE, OPT_PARENT, OPT_MTU };
 
 static const struct option create_opts[] = {
-    {"driver", required_argument, NULL, 'd'},
-    {"subnet", required_argument, NULL, OPT_SUBNET},
-    {"gateway", required_argument, NULL, OPT_GATEWAY},
-    {"ip-range", required_argument, NULL, OPT_IP_RANGE},
-    {"internal", no_argument, NULL, OPT_INTERNAL},
-    {"parent", required_argument, NULL, OPT_PARENT},
-    {"mtu", required_argument, NULL, OPT_MTU},
-    {"ipv6", no_argument, NULL, OPT_IPV6},
-    {},
+	{ "driver", required_argument, NULL, 'd' },
+	{ "subnet", required_argument, NULL, OPT_SUBNET },
+	{ "gateway", required_argument, NULL, OPT_GATEWAY },
+	{ "ip-range", required_argument, NULL, OPT_IP_RANGE },
+	{ "internal", no_argument, NULL, OPT_INTERNAL },
+	{ "parent", required_argument, NULL, OPT_PARENT },
+	{ "mtu", required_argument, NULL, OPT_MTU },
+	{ "ipv6", no_argument, NULL, OPT_IPV6 },
+	{},
 };
 
 static int create_opt(struct hk_ctx *ctx, struct hk_net_row *n, bool *ipv6, int c, const char *v)
@@ -124,8 +124,21 @@ static int net_create(struct hk_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
-enum { N_NAME, N_DRIVER, N_SUBNET, N_GW, N_DEV, N_INTERNAL, N_CTS, N_SUBNET6, N_GW6, N_MTU,
-       N_BRIDGE, N_PARENT, N_RANGE };
+enum {
+	N_NAME,
+	N_DRIVER,
+	N_SUBNET,
+	N_GW,
+	N_DEV,
+	N_INTERNAL,
+	N_CTS,
+	N_SUBNET6,
+	N_GW6,
+	N_MTU,
+	N_BRIDGE,
+	N_PARENT,
+	N_RANGE
+};
 static const struct out_col net_cols[] = {
 	[N_NAME] = { "NAME", "name" },
 	[N_DRIVER] = { "DRIVER", "driver" },
@@ -163,7 +176,7 @@ static void net_row(struct out_table *t, const struct hk_net_row *n, size_t cts)
 
 static int net_ls(struct hk_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{}}; /* -q */
+	static const struct option opts[] = { {} }; /* -q */
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	bool quiet = false;
 	int c, r = cmd_getopt_init(ctx, &g, "network ls", "+:q", opts, argc, argv);
@@ -296,8 +309,8 @@ static int net_prune(struct hk_ctx *ctx, int argc, char **argv)
 {
 	/* -f: accepted (as Docker's), prune never asks */
 	static const struct option opts[] = {
-	    {"force", no_argument, NULL, 'f'},
-	    {},
+		{ "force", no_argument, NULL, 'f' },
+		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	int c, r = cmd_getopt_init(ctx, &g, "network prune", "+:f", opts, argc, argv);
@@ -339,8 +352,7 @@ static int net_prune(struct hk_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
-static int running_ct(struct hk_ctx *ctx, struct hk_store *st, const char *key,
-		      struct hk_ct_row *c)
+static int running_ct(struct hk_ctx *ctx, struct hk_store *st, const char *key, struct hk_ct_row *c)
 {
 	int r = hk_store_get(st, key, c, &ctx->err);
 	if (r == -ENOENT)
@@ -350,8 +362,10 @@ static int running_ct(struct hk_ctx *ctx, struct hk_store *st, const char *key,
 	if (strcmp(c->state, HK_CT_RUNNING))
 		r = hk_err_set(&ctx->err, -ESRCH, "container '%s' is not running", c->name);
 	else if (strcmp(c->net, "new"))
-		r = cmd_usage(ctx, "container '%s' has --net %s: only containers with their own "
-				   "network namespace join networks", c->name, c->net);
+		r = cmd_usage(ctx,
+			      "container '%s' has --net %s: only containers with their own "
+			      "network namespace join networks",
+			      c->name, c->net);
 	if (r < 0)
 		hk_ct_row_free(c);
 	return r;
@@ -361,11 +375,11 @@ static int net_connect(struct hk_ctx *ctx, int argc, char **argv)
 {
 	/* as hako run's (cmd_netrun.c) */
 	static const struct option opts[] = {
-	    {"ip", required_argument, NULL, NETRUN_IP},
-	    {"alias", required_argument, NULL, NETRUN_ALIAS},
-	    {"network-alias", required_argument, NULL, NETRUN_ALIAS},
-	    {"publish", required_argument, NULL, NETRUN_PUBLISH},
-	    {},
+		{ "ip", required_argument, NULL, NETRUN_IP },
+		{ "alias", required_argument, NULL, NETRUN_ALIAS },
+		{ "network-alias", required_argument, NULL, NETRUN_ALIAS },
+		{ "publish", required_argument, NULL, NETRUN_PUBLISH },
+		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	struct netrun o = { 0 };
@@ -425,8 +439,8 @@ static int net_disconnect(struct hk_ctx *ctx, int argc, char **argv)
 		r = hk_netstore_leases(st, n.name, c.id, &l, &nl, &ctx->err);
 		free(l);
 		if (r == 0 && nl == 0)
-			r = cmd_usage(ctx, "container '%s' is not connected to network '%s'", c.name,
-				      n.name);
+			r = cmd_usage(ctx, "container '%s' is not connected to network '%s'",
+				      c.name, n.name);
 		if (r == 0)
 			r = hk_network_disconnect(st, &p, c.id, n.name, &ctx->err);
 		hk_ct_row_free(&c);
@@ -443,7 +457,8 @@ static const struct cmd_verb verbs[] = {
 	{ "inspect", NULL, net_inspect, "inspect NAME..." },
 	{ "rm", "remove", net_rm, "rm NAME..." },
 	{ "prune", NULL, net_prune, "prune [-f]" },
-	{ "connect", NULL, net_connect, "connect [--ip IP] [--alias NAME]... [-p [HOSTIP:]HOSTPORT:CTPORT[/PROTO]]... NET CT" },
+	{ "connect", NULL, net_connect,
+	  "connect [--ip IP] [--alias NAME]... [-p [HOSTIP:]HOSTPORT:CTPORT[/PROTO]]... NET CT" },
 	{ "disconnect", NULL, net_disconnect, "disconnect NET CT" },
 };
 

@@ -70,15 +70,15 @@ static const char *user_name(uid_t uid, char *buf, size_t len)
 
 enum { L_NS, L_TYPE, L_NPROCS, L_PID, L_USER, L_COMMAND, L_NAME, L_PATH, L_FDPID, L_NCOLS };
 static const struct out_col list_cols[L_NCOLS] = {
-    [L_NS] = {"NS", "ns", true, false},
-    [L_TYPE] = {"TYPE", "type", false, false},
-    [L_NPROCS] = {"NPROCS", "nprocs", true, false},
-    [L_PID] = {"PID", "pid", true, false},
-    [L_USER] = {"USER", "user", false, false},
-    [L_COMMAND] = {"COMMAND", "command", false, false},
-    [L_NAME] = {"NAME", "name", false, false},
-    [L_PATH] = {"PATH", "path", false, true},
-    [L_FDPID] = {"FDPID", "fd_pid", true, true},
+	[L_NS] = { "NS", "ns", true, false },
+	[L_TYPE] = { "TYPE", "type", false, false },
+	[L_NPROCS] = { "NPROCS", "nprocs", true, false },
+	[L_PID] = { "PID", "pid", true, false },
+	[L_USER] = { "USER", "user", false, false },
+	[L_COMMAND] = { "COMMAND", "command", false, false },
+	[L_NAME] = { "NAME", "name", false, false },
+	[L_PATH] = { "PATH", "path", false, true },
+	[L_FDPID] = { "FDPID", "fd_pid", true, true },
 };
 
 /* NAME: every persisted name ("/run/netns/NAME" -> NAME, other mount points as paths). */
@@ -105,17 +105,17 @@ static void list_name(struct out_table *t, const struct hk_ns_entry *e)
 static int cmd_ns_list(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"type", required_argument, NULL, 't'},
-	    {"task", required_argument, NULL, 'p'},
-	    {"pid", required_argument, NULL, 'p'},
-	    {"fds", no_argument, NULL, 'f'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"noheadings", no_argument, NULL, 'n'},
-	    {},
+		{ "type", required_argument, NULL, 't' },
+		{ "task", required_argument, NULL, 'p' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "fds", no_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{},
 	};
 	char *av[NS_MAX_ARGS + 1];
 	int ac = opt_argv(argc, argv, av, "list", ctx), c;
-	struct hk_ns_list_opts o = {0};
+	struct hk_ns_list_opts o = { 0 };
 	if (ac < 0)
 		return ac;
 	while ((c = getopt_long(ac, av, "t:p:fjn", opts, NULL)) != -1) {
@@ -176,12 +176,12 @@ static int cmd_ns_list(struct hk_ctx *ctx, int argc, char **argv)
 
 enum { S_LINK, S_NS, S_INIT, S_NAME, S_TYPE, S_SHARED, S_NCOLS };
 static const struct out_col show_cols[S_NCOLS] = {
-    [S_LINK] = {"TYPE", "link", false, false},
-    [S_NS] = {"NS", "ns", true, false},
-    [S_INIT] = {"INIT", "init", false, false},
-    [S_NAME] = {"NAME", "name", false, false},
-    [S_TYPE] = {"NSTYPE", "type", false, true},
-    [S_SHARED] = {"SHARED", "shared_with_init", false, true},
+	[S_LINK] = { "TYPE", "link", false, false },
+	[S_NS] = { "NS", "ns", true, false },
+	[S_INIT] = { "INIT", "init", false, false },
+	[S_NAME] = { "NAME", "name", false, false },
+	[S_TYPE] = { "NSTYPE", "type", false, true },
+	[S_SHARED] = { "SHARED", "shared_with_init", false, true },
 };
 
 /* Names of persisted namespaces by inode, for show's NAME column. */
@@ -202,7 +202,7 @@ static void show_name(struct out_table *t, const struct hk_ns_bind *b, size_t nb
 
 static int cmd_ns_show(struct hk_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{}}; /* -j */
+	static const struct option opts[] = { {} }; /* -j */
 	char *av[NS_MAX_ARGS + 1];
 	int ac = opt_argv(argc, argv, av, "show", ctx), c;
 	pid_t pid = 0;
@@ -295,13 +295,13 @@ static int fork_exec(struct hk_ctx *ctx, struct hk_ns_enter *e, char **cmd)
 }
 
 static const struct option enter_opts[] = {
-    {"target", required_argument, NULL, 't'}, {"net", optional_argument, NULL, 'n'},
-    {"uts", optional_argument, NULL, 'u'},    {"ipc", optional_argument, NULL, 'i'},
-    {"mnt", optional_argument, NULL, 'm'},    {"mount", optional_argument, NULL, 'm'},
-    {"pid", optional_argument, NULL, 'p'},    {"cgroup", optional_argument, NULL, 'C'},
-    {"user", optional_argument, NULL, 'U'},   {"time", optional_argument, NULL, 'T'},
-    {"all", no_argument, NULL, 'a'},	      {"root", optional_argument, NULL, 'r'},
-    {"wd", optional_argument, NULL, 'w'},     {},
+	{ "target", required_argument, NULL, 't' }, { "net", optional_argument, NULL, 'n' },
+	{ "uts", optional_argument, NULL, 'u' },    { "ipc", optional_argument, NULL, 'i' },
+	{ "mnt", optional_argument, NULL, 'm' },    { "mount", optional_argument, NULL, 'm' },
+	{ "pid", optional_argument, NULL, 'p' },    { "cgroup", optional_argument, NULL, 'C' },
+	{ "user", optional_argument, NULL, 'U' },   { "time", optional_argument, NULL, 'T' },
+	{ "all", no_argument, NULL, 'a' },	    { "root", optional_argument, NULL, 'r' },
+	{ "wd", optional_argument, NULL, 'w' },	    {},
 };
 
 static const char *opt_path(void)
@@ -314,8 +314,9 @@ static const char *opt_path(void)
 static int enter_parse(struct hk_ctx *ctx, int ac, char **av, struct hk_ns_enter *e)
 {
 	static const char types[] = {
-	    ['n'] = HK_NS_NET, ['u'] = HK_NS_UTS,    ['i'] = HK_NS_IPC,	 ['m'] = HK_NS_MNT,
-	    ['p'] = HK_NS_PID, ['C'] = HK_NS_CGROUP, ['U'] = HK_NS_USER, ['T'] = HK_NS_TIME};
+		['n'] = HK_NS_NET, ['u'] = HK_NS_UTS,	 ['i'] = HK_NS_IPC,  ['m'] = HK_NS_MNT,
+		['p'] = HK_NS_PID, ['C'] = HK_NS_CGROUP, ['U'] = HK_NS_USER, ['T'] = HK_NS_TIME
+	};
 	int c;
 	while ((c = getopt_long(ac, av, "+t:n::u::i::m::p::C::U::T::ar::w::", enter_opts, NULL)) !=
 	       -1) {
@@ -366,7 +367,7 @@ static int cmd_ns_enter(struct hk_ctx *ctx, int argc, char **argv)
 	int r = enter_parse(ctx, ac, av, &e);
 	if (r < 0)
 		return r;
-	char *shell[] = {getenv("SHELL") && *getenv("SHELL") ? getenv("SHELL") : "/bin/sh", NULL};
+	char *shell[] = { getenv("SHELL") && *getenv("SHELL") ? getenv("SHELL") : "/bin/sh", NULL };
 	char **cmd = optind < ac ? av + optind : shell;
 	if (ctx->batch)
 		return cmd_usage(ctx,
@@ -384,13 +385,14 @@ static int cmd_ns_enter(struct hk_ctx *ctx, int argc, char **argv)
 }
 
 static const struct cmd_verb verbs[] = {
-    {"list", "ls", cmd_ns_list, "list [-t TYPE]... [-p PID] [--fds] [-j]"},
-    {"show", NULL, cmd_ns_show, "show [-j] [PID|self]"},
-    {"enter", "exec", cmd_ns_enter,
-     "enter [-t PID] [--net[=PATH]] [--uts[=PATH]] [--ipc[=PATH]] [--mnt[=PATH]] [--pid[=PATH]]\n"
-     "                [--cgroup[=PATH]] [--user[=PATH]] [--time[=PATH]] [-a|--all] "
-     "[-r|--root[=DIR]]\n"
-     "                [-w|--wd[=DIR]] [--] [CMD [ARGS...]]"},
+	{ "list", "ls", cmd_ns_list, "list [-t TYPE]... [-p PID] [--fds] [-j]" },
+	{ "show", NULL, cmd_ns_show, "show [-j] [PID|self]" },
+	{ "enter", "exec", cmd_ns_enter,
+	  "enter [-t PID] [--net[=PATH]] [--uts[=PATH]] [--ipc[=PATH]] [--mnt[=PATH]] "
+	  "[--pid[=PATH]]\n"
+	  "                [--cgroup[=PATH]] [--user[=PATH]] [--time[=PATH]] [-a|--all] "
+	  "[-r|--root[=DIR]]\n"
+	  "                [-w|--wd[=DIR]] [--] [CMD [ARGS...]]" },
 };
 
 int cmd_ns(struct hk_ctx *ctx, int argc, char **argv)

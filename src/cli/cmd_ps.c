@@ -18,10 +18,14 @@
 enum { C_ID, C_NAME, C_STATE, C_PID, C_EXIT, C_HOSTNAME, C_NET, C_CREATED, C_COMMAND };
 
 static const struct out_col ps_cols[] = {
-	[C_ID] = { "ID", "id" },	  [C_NAME] = { "NAME", "name" },
-	[C_STATE] = { "STATE", "state" }, [C_PID] = { "PID", "pid", true },
-	[C_EXIT] = { "EXIT", "exit_code", true }, [C_HOSTNAME] = { "HOSTNAME", "hostname" },
-	[C_NET] = { "NET", "net" },	  [C_CREATED] = { "CREATED", "created", true, true },
+	[C_ID] = { "ID", "id" },
+	[C_NAME] = { "NAME", "name" },
+	[C_STATE] = { "STATE", "state" },
+	[C_PID] = { "PID", "pid", true },
+	[C_EXIT] = { "EXIT", "exit_code", true },
+	[C_HOSTNAME] = { "HOSTNAME", "hostname" },
+	[C_NET] = { "NET", "net" },
+	[C_CREATED] = { "CREATED", "created", true, true },
 	[C_COMMAND] = { "COMMAND", "command" },
 };
 
@@ -52,9 +56,9 @@ static struct json_object *command_json(const char *cmd)
 int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"all", no_argument, NULL, 'a'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {},
+		{ "all", no_argument, NULL, 'a' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	bool all = false, quiet = false;
@@ -177,8 +181,8 @@ int cmd_ct_top(struct hk_ctx *ctx, int argc, char **argv)
 int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"follow", no_argument, NULL, 'f'},
-	    {},
+		{ "follow", no_argument, NULL, 'f' },
+		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	bool follow = false;

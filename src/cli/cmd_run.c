@@ -44,7 +44,7 @@ struct run_opts {
 	struct hk_mountspec vols[MAX_VOL];
 	char rootfs[PATH_MAX];
 	char net[300];
-	struct netrun netrun; /* --network NET, --ip, -p, --network-alias (cmd_netrun.c) */
+	struct netrun netrun;	/* --network NET, --ip, -p, --network-alias (cmd_netrun.c) */
 	struct run_image image; /* hako run IMAGE [CMD...] (run_image.c) */
 	struct run_sec sec;	/* caps, seccomp, --read-only, --user, limits (run_sec.c) */
 };
@@ -52,7 +52,8 @@ struct run_opts {
 static int valid_name(const char *s)
 {
 	size_t n = strlen(s);
-	if (n == 0 || n > HK_CT_NAME_MAX || !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", s[0]))
+	if (n == 0 || n > HK_CT_NAME_MAX ||
+	    !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", s[0]))
 		return 0;
 	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
@@ -69,7 +70,8 @@ static int valid_hostname(const char *s)
 			label = 0;
 			continue;
 		}
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", s[i]) ||
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-",
+			    s[i]) ||
 		    (label == 0 && s[i] == '-'))
 			return 0;
 		label++;
@@ -125,8 +127,8 @@ static int parse_volume(struct hk_ctx *ctx, struct run_opts *o, char *arg)
 		char *save = NULL;
 		for (char *w = strtok_r(opt, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 			if (strcmp(w, "ro") && strcmp(w, "rw") && strcmp(w, "idmap"))
-				return cmd_usage(ctx, "run: -v: unknown option '%s' (ro, rw, idmap)",
-						 w);
+				return cmd_usage(ctx,
+						 "run: -v: unknown option '%s' (ro, rw, idmap)", w);
 			if (!strcmp(w, "idmap"))
 				m->idmap = true; /* checked with --userns: run_sec.c */
 			else
@@ -157,42 +159,42 @@ enum { OPT_NAME = 0x100, OPT_HOSTNAME, OPT_RM, OPT_NET, OPT_ROOTFS };
  * those of the isolation options by run_sec.c. */
 static const char run_shortopts[] = "+:dite:w:v:p:m:u:";
 static const struct option run_longopts[] = {
-    {"name", required_argument, NULL, OPT_NAME},
-    {"hostname", required_argument, NULL, OPT_HOSTNAME},
-    {"detach", no_argument, NULL, 'd'},
-    {"interactive", no_argument, NULL, 'i'},
-    {"tty", no_argument, NULL, 't'},
-    {"rm", no_argument, NULL, OPT_RM},
-    {"env", required_argument, NULL, 'e'},
-    {"workdir", required_argument, NULL, 'w'},
-    {"volume", required_argument, NULL, 'v'},
-    {"net", required_argument, NULL, OPT_NET},
-    {"network", required_argument, NULL, OPT_NET},
-    {"rootfs", required_argument, NULL, OPT_ROOTFS},
-    /* hako networks (cmd_netrun.c) */
-    {"ip", required_argument, NULL, NETRUN_IP},
-    {"publish", required_argument, NULL, NETRUN_PUBLISH},
-    {"network-alias", required_argument, NULL, NETRUN_ALIAS},
-    {"alias", required_argument, NULL, NETRUN_ALIAS},
-    /* isolation and limits (run_sec.c) */
-    {"privileged", no_argument, NULL, RUNSEC_PRIVILEGED},
-    {"read-only", no_argument, NULL, RUNSEC_READ_ONLY},
-    {"userns", optional_argument, NULL, RUNSEC_USERNS},
-    {"uidmap", required_argument, NULL, RUNSEC_UIDMAP},
-    {"gidmap", required_argument, NULL, RUNSEC_GIDMAP},
-    {"cap-add", required_argument, NULL, RUNSEC_CAP_ADD},
-    {"cap-drop", required_argument, NULL, RUNSEC_CAP_DROP},
-    {"security-opt", required_argument, NULL, RUNSEC_SECURITY_OPT},
-    {"tmpfs", required_argument, NULL, RUNSEC_TMPFS},
-    {"user", required_argument, NULL, RUNSEC_USER},
-    {"memory", required_argument, NULL, RUNSEC_MEMORY},
-    {"memory-swap", required_argument, NULL, RUNSEC_MEMORY_SWAP},
-    {"cpus", required_argument, NULL, RUNSEC_CPUS},
-    {"cpu-shares", required_argument, NULL, RUNSEC_CPU_SHARES},
-    {"pids-limit", required_argument, NULL, RUNSEC_PIDS_LIMIT},
-    {"cpuset-cpus", required_argument, NULL, RUNSEC_CPUSET_CPUS},
-    {"log-opt", required_argument, NULL, RUNSEC_LOG_OPT},
-    {},
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+	{ "detach", no_argument, NULL, 'd' },
+	{ "interactive", no_argument, NULL, 'i' },
+	{ "tty", no_argument, NULL, 't' },
+	{ "rm", no_argument, NULL, OPT_RM },
+	{ "env", required_argument, NULL, 'e' },
+	{ "workdir", required_argument, NULL, 'w' },
+	{ "volume", required_argument, NULL, 'v' },
+	{ "net", required_argument, NULL, OPT_NET },
+	{ "network", required_argument, NULL, OPT_NET },
+	{ "rootfs", required_argument, NULL, OPT_ROOTFS },
+	/* hako networks (cmd_netrun.c) */
+	{ "ip", required_argument, NULL, NETRUN_IP },
+	{ "publish", required_argument, NULL, NETRUN_PUBLISH },
+	{ "network-alias", required_argument, NULL, NETRUN_ALIAS },
+	{ "alias", required_argument, NULL, NETRUN_ALIAS },
+	/* isolation and limits (run_sec.c) */
+	{ "privileged", no_argument, NULL, RUNSEC_PRIVILEGED },
+	{ "read-only", no_argument, NULL, RUNSEC_READ_ONLY },
+	{ "userns", optional_argument, NULL, RUNSEC_USERNS },
+	{ "uidmap", required_argument, NULL, RUNSEC_UIDMAP },
+	{ "gidmap", required_argument, NULL, RUNSEC_GIDMAP },
+	{ "cap-add", required_argument, NULL, RUNSEC_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, RUNSEC_CAP_DROP },
+	{ "security-opt", required_argument, NULL, RUNSEC_SECURITY_OPT },
+	{ "tmpfs", required_argument, NULL, RUNSEC_TMPFS },
+	{ "user", required_argument, NULL, RUNSEC_USER },
+	{ "memory", required_argument, NULL, RUNSEC_MEMORY },
+	{ "memory-swap", required_argument, NULL, RUNSEC_MEMORY_SWAP },
+	{ "cpus", required_argument, NULL, RUNSEC_CPUS },
+	{ "cpu-shares", required_argument, NULL, RUNSEC_CPU_SHARES },
+	{ "pids-limit", required_argument, NULL, RUNSEC_PIDS_LIMIT },
+	{ "cpuset-cpus", required_argument, NULL, RUNSEC_CPUSET_CPUS },
+	{ "log-opt", required_argument, NULL, RUNSEC_LOG_OPT },
+	{},
 };
 
 static int set_opt(struct hk_ctx *ctx, const struct cmd_getopt *g, struct run_opts *o, int c,
@@ -304,7 +306,8 @@ static int parse(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
 	if (!o->image.ref && (o->spec.rootfs_fd = hk_rootfs_open(o->rootfs, &ctx->err)) < 0)
 		return hk_err_prefix(&ctx->err, "run: rootfs '%s'", o->rootfs);
 	if (i >= argc && !o->image.ref)
-		return cmd_usage(ctx, "run: missing command; hako run --rootfs DIR -- CMD [ARGS...]");
+		return cmd_usage(ctx,
+				 "run: missing command; hako run --rootfs DIR -- CMD [ARGS...]");
 	if (o->spec.detach && o->spec.tty)
 		return cmd_usage(ctx, "run: -t with -d is not supported");
 	o->spec.argv = argv + i;
@@ -328,7 +331,8 @@ static void defaults(struct hk_ctx *ctx, struct run_opts *o)
 		snprintf(o->spec.hostname, sizeof(o->spec.hostname), "%s",
 			 valid_hostname(o->spec.name) ? o->spec.name : o->spec.id);
 	static const char *const dflt[] = {
-		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root" };
+		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root"
+	};
 	char **user = o->env;
 	size_t nuser = o->nenv;
 	char *merged[MAX_ENV + 1];
@@ -374,20 +378,20 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, in
 	sigset_t fwd;
 	ct_fwd_sigset(&fwd);
 	struct hk_ct_create c = {
-	    .st = x->st,
-	    .paths = &x->paths,
-	    .spec = &o->spec,
-	    .net = o->net,
-	    .rm = o->rm,
-	    .rootfs = o->rootfs,
-	    .image_id = o->image.ref ? o->image.id : NULL,
-	    .layers = run_image_layers(),
-	    .image_lock = &o->image.lock,
-	    .lim = &o->sec.lim,
-	    .log = &o->sec.log,
-	    .sec = &sec,
-	    .attach = netrun_attach_spec(&o->netrun, &na),
-	    .block = &fwd, /* the container exists: its signals are forwarded (ct_wait_fwd) */
+		.st = x->st,
+		.paths = &x->paths,
+		.spec = &o->spec,
+		.net = o->net,
+		.rm = o->rm,
+		.rootfs = o->rootfs,
+		.image_id = o->image.ref ? o->image.id : NULL,
+		.layers = run_image_layers(),
+		.image_lock = &o->image.lock,
+		.lim = &o->sec.lim,
+		.log = &o->sec.log,
+		.sec = &sec,
+		.attach = netrun_attach_spec(&o->netrun, &na),
+		.block = &fwd, /* the container exists: its signals are forwarded (ct_wait_fwd) */
 	};
 	r = hk_ct_create(&c, x, &ctx->err);
 	if (c.attach)

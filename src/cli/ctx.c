@@ -33,9 +33,9 @@ struct undo_ent {
 	unsigned line;
 	enum undo_kind kind;
 	bool applied;
-	char *netns;		/* namespace of the socket to send on (UNDO_MSG), or to delete */
-	struct hk_nlmsg *msg;	/* UNDO_MSG */
-	char what[128];		/* what the forward step did, for error reports */
+	char *netns;	      /* namespace of the socket to send on (UNDO_MSG), or to delete */
+	struct hk_nlmsg *msg; /* UNDO_MSG */
+	char what[128];	      /* what the forward step did, for error reports */
 };
 
 void ctx_init(struct hk_ctx *ctx)
@@ -188,7 +188,9 @@ static struct undo_ent *push_undo(struct hk_ctx *ctx, enum undo_kind kind, const
 		ctx->capundo = cap;
 	}
 	struct undo_ent *u = &ctx->undo[ctx->nundo++];
-	*u = (struct undo_ent){ .line = ctx->line, .kind = kind, .applied = true,
+	*u = (struct undo_ent){ .line = ctx->line,
+				.kind = kind,
+				.applied = true,
 				.netns = netns ? strdup(netns) : NULL };
 	return u;
 }
@@ -352,12 +354,14 @@ int ctx_rollback(struct hk_ctx *ctx, unsigned after_line)
 					err = ctx->err;
 				/* Undoing a creation inside a namespace that was itself rolled back
 				 * finds nothing: that is success. */
-				if (r == -ENODEV || r == -ENOENT || r == -EADDRNOTAVAIL || r == -ESRCH)
+				if (r == -ENODEV || r == -ENOENT || r == -EADDRNOTAVAIL ||
+				    r == -ESRCH)
 					r = 0;
 			}
 			if (r < 0) {
 				failures++;
-				fprintf(stderr, "hako: warning: rollback of line %u failed: %s\n", u->line, err.msg);
+				fprintf(stderr, "hako: warning: rollback of line %u failed: %s\n",
+					u->line, err.msg);
 			}
 		}
 		free(u->netns);
@@ -367,7 +371,8 @@ int ctx_rollback(struct hk_ctx *ctx, unsigned after_line)
 	return failures;
 }
 
-void ctx_stats(const struct hk_ctx *ctx, unsigned long long *ret_sends, unsigned long long *ret_requests)
+void ctx_stats(const struct hk_ctx *ctx, unsigned long long *ret_sends,
+	       unsigned long long *ret_requests)
 {
 	*ret_sends = *ret_requests = 0;
 	for (size_t i = 0; i < ctx->nns; i++) {

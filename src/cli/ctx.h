@@ -32,7 +32,8 @@ struct hk_ctx {
 	bool json;
 	bool noheadings;
 	const char *netns; /* -n NETNS for this command (line), NULL: the caller's */
-	const char *root;  /* --root DIR / HAKO_ROOT: containers' DIR/state and DIR/run, NULL: default */
+	const char *
+		root; /* --root DIR / HAKO_ROOT: containers' DIR/state and DIR/run, NULL: default */
 	struct hk_err err;
 
 	/* batch mode */
@@ -90,7 +91,8 @@ int ctx_flush(struct hk_ctx *ctx);
 int ctx_rollback(struct hk_ctx *ctx, unsigned after_line);
 
 /* Totals over every socket of this context: sendmsg() calls and requests sent. */
-void ctx_stats(const struct hk_ctx *ctx, unsigned long long *ret_sends, unsigned long long *ret_requests);
+void ctx_stats(const struct hk_ctx *ctx, unsigned long long *ret_sends,
+	       unsigned long long *ret_requests);
 
 /* Map an error class to the documented exit status. */
 int ctx_exit_status(const struct hk_err *err);

@@ -6,8 +6,7 @@
 #include "ifindex.h"
 #include "ifnames.h"
 
-void cli_describe(char *buf, size_t len, const char *group, const char *verb, int argc,
-		  char **argv)
+void cli_describe(char *buf, size_t len, const char *group, const char *verb, int argc, char **argv)
 {
 	int n = snprintf(buf, len, "%s %s", group, verb);
 	for (int i = 0; i < argc && n >= 0 && (size_t)n < len; i++)

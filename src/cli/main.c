@@ -16,9 +16,12 @@
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },	  { "netns", required_argument, NULL, 'n' },
-		{ "batch", required_argument, NULL, 'b' }, { "atomic", no_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },	  { "version", no_argument, NULL, 'V' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "atomic", no_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "root", required_argument, NULL, 'R' },
 		{},
 	};
@@ -57,10 +60,12 @@ int main(int argc, char **argv)
 			printf("hako %s\n", HAKO_VERSION);
 			return EXIT_OK;
 		case ':':
-			fprintf(stderr, "hako: option '%s' needs a value; try 'hako --help'\n", argv[optind - 1]);
+			fprintf(stderr, "hako: option '%s' needs a value; try 'hako --help'\n",
+				argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
-			fprintf(stderr, "hako: unknown option '%s'; try 'hako --help'\n", argv[optind - 1]);
+			fprintf(stderr, "hako: unknown option '%s'; try 'hako --help'\n",
+				argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
@@ -89,7 +94,8 @@ int main(int argc, char **argv)
 		/* Debugging aid (docs/cli.md): how many requests went in how many sendmsg(). */
 		unsigned long long sends, requests;
 		ctx_stats(&ctx, &sends, &requests);
-		fprintf(stderr, "hako: netlink: %llu requests in %llu sendmsg calls\n", requests, sends);
+		fprintf(stderr, "hako: netlink: %llu requests in %llu sendmsg calls\n", requests,
+			sends);
 	}
 	ctx_done(&ctx);
 	if (fflush(stdout) != 0 && status == EXIT_OK) {

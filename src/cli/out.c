@@ -8,8 +8,8 @@
 #include <string.h>
 
 struct cell {
-	char *text;		/* human text, NULL = unset */
-	struct json_object *j;	/* JSON value */
+	char *text;	       /* human text, NULL = unset */
+	struct json_object *j; /* JSON value */
 };
 
 struct out_table {
@@ -92,8 +92,8 @@ char *out_escape(const char *s)
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		size_t n = *p < 0x80 ? 1 : utf8_len(p);
 		/* C1 controls: U+0080..U+009F, as C2 80..C2 9F */
-		bool bad =
-		    n == 0 || *p < 0x20 || *p == 0x7f || *p == '\\' || (*p == 0xc2 && p[1] < 0xa0);
+		bool bad = n == 0 || *p < 0x20 || *p == 0x7f || *p == '\\' ||
+			   (*p == 0xc2 && p[1] < 0xa0);
 		if (!bad) {
 			memcpy(o, p, n);
 			o += n;
@@ -150,7 +150,8 @@ static bool sort_numeric;
 
 static int cmp_rows(const void *a, const void *b)
 {
-	const struct cell *ca = (const struct cell *)a + sort_col, *cb = (const struct cell *)b + sort_col;
+	const struct cell *ca = (const struct cell *)a + sort_col,
+			  *cb = (const struct cell *)b + sort_col;
 	const char *sa = ca->text ? ca->text : "", *sb = cb->text ? cb->text : "";
 	if (sort_numeric) {
 		long long x = atoll(sa), y = atoll(sb);
@@ -181,7 +182,8 @@ int out_table_print(struct out_table *t, bool json, bool noheadings)
 			for (int c = 0; c < t->ncols; c++) {
 				struct cell *cell = &t->cells[r * t->ncols + c];
 				if (cell->j)
-					json_object_object_add(o, t->cols[c].key, json_object_get(cell->j));
+					json_object_object_add(o, t->cols[c].key,
+							       json_object_get(cell->j));
 			}
 			json_object_array_add(arr, o);
 		}
@@ -227,8 +229,9 @@ int out_table_print(struct out_table *t, bool json, bool noheadings)
 
 int out_json_print(struct json_object *o)
 {
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-							       JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_SPACED |
+								  JSON_C_TO_STRING_NOSLASHESCAPE);
 	/* json-c escapes C0 controls as \u00XX; DEL and the C1 controls (U+0080..U+009F, C2 80..
 	 * C2 9F in UTF-8), which some terminals act on, get the same (the string is unchanged).
 	 * Both only occur inside strings: the JSON syntax itself is ASCII. */

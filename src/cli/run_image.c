@@ -43,8 +43,8 @@ static int set_argv(struct hk_ctx *ctx, struct run_image *ri, struct hk_ct_spec 
 	return 0;
 }
 
-static int set_env(struct hk_ctx *ctx, const struct hk_image_config *c, char **env,
-		   size_t *nenv, size_t max)
+static int set_env(struct hk_ctx *ctx, const struct hk_image_config *c, char **env, size_t *nenv,
+		   size_t max)
 {
 	size_t add = 0;
 	char *img[256];
@@ -72,9 +72,9 @@ int run_image_defaults(struct hk_ctx *ctx, struct hk_store *st, struct run_image
 		       struct hk_ct_spec *spec, char **env, size_t *nenv, size_t max)
 {
 	struct hk_image_row row;
-	struct hk_image_config c = {0};
+	struct hk_image_config c = { 0 };
 	char norm[HK_IMAGE_REF_MAX];
-	struct hk_err e2 = {0};
+	struct hk_err e2 = { 0 };
 	struct hk_paths p;
 	int r = hk_paths_init(&p, ctx->root, &ctx->err);
 	if (r < 0)

@@ -13,11 +13,11 @@
 #include "run_sec.h"
 
 struct run_image {
-	const char *ref;	 /* as given; NULL: --rootfs */
+	const char *ref;	/* as given; NULL: --rootfs */
 	char id[HK_DIGEST_MAX]; /* resolved */
-	char **argv;		 /* Entrypoint + (the user's args or Cmd), owned */
-	char *workdir;		 /* the image's WorkingDir, owned */
-	char *user;		 /* the image's User, owned; NULL: none */
+	char **argv;		/* Entrypoint + (the user's args or Cmd), owned */
+	char *workdir;		/* the image's WorkingDir, owned */
+	char *user;		/* the image's User, owned; NULL: none */
 	int lock; /* the image store's shared lock (hk_images_lock), -1: none; held until
 		   * the root is mounted (hk_ct_create closes it) */
 	const struct hk_userns *userns; /* --userns: idmapped layers (userns.h); NULL: none */

@@ -105,7 +105,7 @@ int runsec_set(struct hk_ctx *ctx, struct run_sec *s, int id, const char *v)
 		}
 		if (strcmp(v, "host"))
 			return cmd_usage(
-			    ctx, "run: '--userns=%s': expected --userns or --userns=host", v);
+				ctx, "run: '--userns=%s': expected --userns or --userns=host", v);
 		if (s->userns.on)
 			return cmd_usage(ctx, "run: --userns=host with --userns/--uidmap/--gidmap");
 		return 0; /* Docker's spelling of the default: no user namespace */
@@ -193,7 +193,7 @@ static int compile(struct hk_ctx *ctx, struct run_sec *s, const struct hk_paths 
 /* Capabilities, user, seccomp from the options (no kernel state changed). */
 static int resolve(struct hk_ctx *ctx, struct run_sec *s, const struct hk_paths *p)
 {
-	struct hk_caps_spec cs = {s->add, s->nadd, s->drop, s->ndrop, s->privileged};
+	struct hk_caps_spec cs = { s->add, s->nadd, s->drop, s->ndrop, s->privileged };
 	uint64_t avail;
 	int r = hk_caps_available(&avail, &ctx->err);
 	if (r == 0)
@@ -240,7 +240,7 @@ int runsec_prepare(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spe
 
 int runsec_set_user(struct hk_ctx *ctx, struct run_sec *s, uid_t uid, gid_t gid)
 {
-	s->user = (struct hk_caps_user){.set = true, .uid = uid, .gid = gid};
+	s->user = (struct hk_caps_user){ .set = true, .uid = uid, .gid = gid };
 	hk_caps_plan_free(s->plan);
 	s->plan = NULL;
 	int r = hk_caps_plan_new(s->caps, &s->user, &s->plan, &ctx->err);
@@ -294,17 +294,18 @@ void runsec_free(struct run_sec *s)
 void runsec_config(const struct run_sec *s, struct hk_ct_config_sec *c)
 {
 	*c = (struct hk_ct_config_sec){
-	    .caps = s->caps,
-	    .no_new_privs = !s->allow_new_privs,
-	    .seccomp = s->sec.plan.seccomp ? (s->seccomp ? s->seccomp : "default") : "unconfined",
-	    .profile_text = s->sec.plan.seccomp ? s->profile_text : NULL,
-	    .profile_len = s->profile_len,
-	    .privileged = s->privileged,
-	    .read_only = s->read_only,
-	    .user = s->user,
-	    .userns = s->userns.on ? &s->userns : NULL,
-	    .lim = &s->lim,
-	    .log = &s->log,
+		.caps = s->caps,
+		.no_new_privs = !s->allow_new_privs,
+		.seccomp =
+			s->sec.plan.seccomp ? (s->seccomp ? s->seccomp : "default") : "unconfined",
+		.profile_text = s->sec.plan.seccomp ? s->profile_text : NULL,
+		.profile_len = s->profile_len,
+		.privileged = s->privileged,
+		.read_only = s->read_only,
+		.user = s->user,
+		.userns = s->userns.on ? &s->userns : NULL,
+		.lim = &s->lim,
+		.log = &s->log,
 	};
 }
 

@@ -12,16 +12,17 @@ static const struct {
 	const char *name;
 	const char *usage;
 } usages[] = {
-	{ "run", "run [--name N] [--hostname H] [-d] [-i] [-t] [--rm] [-e K=V]... [-w DIR]\n"
-		 "         [-v HOST:CT[:ro]]... [--net none|host|netns:NAME] [--network NET [--ip IP]\n"
-		 "         [--network-alias A]... [-p [HOSTIP:]HOSTPORT:CTPORT[/tcp|udp]]...]\n"
-		 "         [-m|--memory SIZE] [--memory-swap SIZE] [--cpus N] [--cpu-shares N]\n"
-		 "         [--pids-limit N] [--cpuset-cpus LIST] [--cap-add CAP]... [--cap-drop CAP]...\n"
-		 "         [--privileged] [--security-opt seccomp=unconfined|FILE]\n"
-		 "         [--security-opt no-new-privileges=false] [--read-only] [--tmpfs PATH]...\n"
-		 "         [-u|--user UID[:GID]] [--userns [--uidmap C:H:N] [--gidmap C:H:N]]\n"
-		 "         [--log-opt max-size=SIZE|max-file=N]...\n"
-		 "         (--rootfs DIR -- CMD [ARGS...] | IMAGE [CMD [ARGS...]])" },
+	{ "run",
+	  "run [--name N] [--hostname H] [-d] [-i] [-t] [--rm] [-e K=V]... [-w DIR]\n"
+	  "         [-v HOST:CT[:ro]]... [--net none|host|netns:NAME] [--network NET [--ip IP]\n"
+	  "         [--network-alias A]... [-p [HOSTIP:]HOSTPORT:CTPORT[/tcp|udp]]...]\n"
+	  "         [-m|--memory SIZE] [--memory-swap SIZE] [--cpus N] [--cpu-shares N]\n"
+	  "         [--pids-limit N] [--cpuset-cpus LIST] [--cap-add CAP]... [--cap-drop CAP]...\n"
+	  "         [--privileged] [--security-opt seccomp=unconfined|FILE]\n"
+	  "         [--security-opt no-new-privileges=false] [--read-only] [--tmpfs PATH]...\n"
+	  "         [-u|--user UID[:GID]] [--userns [--uidmap C:H:N] [--gidmap C:H:N]]\n"
+	  "         [--log-opt max-size=SIZE|max-file=N]...\n"
+	  "         (--rootfs DIR -- CMD [ARGS...] | IMAGE [CMD [ARGS...]])" },
 	{ "exec", "exec [-t] [-i] [-e K=V]... [-w DIR] CT -- CMD [ARGS...]" },
 	{ "ps", "ps [-a] [-q]" },
 	{ "top", "top CT" },

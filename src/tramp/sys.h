@@ -23,7 +23,9 @@ __asm__(".text\n.global _start\n_start:\n\txor %rbp, %rbp\n\tmov %rsp, %rdi\n"
 static __attribute__((unused)) long sys3(long n, long a, long b, long c)
 {
 	long r;
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c)
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "a"(n), "D"(a), "S"(b), "d"(c)
 			 : "rcx", "r11", "memory");
 	return r;
 }
@@ -32,12 +34,15 @@ static __attribute__((unused)) long sys4(long n, long a, long b, long c, long d)
 {
 	long r;
 	register long r10 __asm__("r10") = d;
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10)
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10)
 			 : "rcx", "r11", "memory");
 	return r;
 }
 #elif defined(__aarch64__)
-__asm__(".text\n.global _start\n_start:\n\tmov x29, #0\n\tmov x0, sp\n\tbl " HK_STR(HK_FREESTANDING_MAIN) "\n");
+__asm__(".text\n.global _start\n_start:\n\tmov x29, #0\n\tmov x0, sp\n\tbl " HK_STR(
+	HK_FREESTANDING_MAIN) "\n");
 
 static __attribute__((unused)) long sys3(long n, long a, long b, long c)
 {

@@ -38,8 +38,8 @@ int main(int argc, char **argv)
 	if (!strcmp(p, "keyctl"))
 		return verdict(syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, "hako-probe"));
 	if (!strcmp(p, "add_key"))
-		return verdict(syscall(SYS_add_key, "user", "hako", "v", 1,
-				       KEY_SPEC_PROCESS_KEYRING));
+		return verdict(
+			syscall(SYS_add_key, "user", "hako", "v", 1, KEY_SPEC_PROCESS_KEYRING));
 	if (!strcmp(p, "ptrace") && argc > 2) {
 		pid_t pid = atoi(argv[2]);
 		long r = ptrace(PTRACE_ATTACH, pid, 0, 0);

@@ -106,10 +106,10 @@ static int inject(pid_t p, const char *cmd)
 		return 1;
 	}
 	unsigned long base = (r.rsp - 8192) & ~15UL;
-	char strs[1024] = {0};
+	char strs[1024] = { 0 };
 	size_t o = 0;
-	const char *a[3] = {"/bin/sh", "-c", cmd};
-	unsigned long ptrs[4] = {0};
+	const char *a[3] = { "/bin/sh", "-c", cmd };
+	unsigned long ptrs[4] = { 0 };
 	for (int i = 0; i < 3 && o + strlen(a[i]) + 1 < sizeof(strs); i++) {
 		ptrs[i] = base + 64 + o;
 		strcpy(strs + o, a[i]);

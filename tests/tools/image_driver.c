@@ -45,7 +45,7 @@ static int usage(const char *m)
 static void print(json_object *o)
 {
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
 
@@ -78,7 +78,7 @@ static json_object *result_json(const struct hk_extract_result *r)
 
 static int cmd_extract(int argc, char **argv)
 {
-	struct hk_extract_opts o = {0};
+	struct hk_extract_opts o = { 0 };
 	int i = 0;
 	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -118,7 +118,7 @@ static int cmd_extract(int argc, char **argv)
 
 static int cmd_tar(int argc, char **argv)
 {
-	struct hk_tar_opts o = {0};
+	struct hk_tar_opts o = { 0 };
 	int i = 0;
 	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
 		if (!strcmp(argv[i], "--gzip"))
@@ -197,7 +197,7 @@ static int cmd_load(int argc, char **argv)
 	json_object *o = json_object_new_object(), *layers = json_object_new_array();
 	int r = 0;
 	for (size_t i = 0; i < img->nlayers && r >= 0; i++) {
-		struct hk_extract_opts eo = {0};
+		struct hk_extract_opts eo = { 0 };
 		char id[HK_DIGEST_MAX];
 		int fd = hk_oci_layer_open(img, i, &eo, &err);
 		if (fd < 0) {
@@ -271,7 +271,7 @@ static int cmd_save(int argc, char **argv)
 	if (argc < 4 || strcmp(argv[2], "--ref"))
 		return usage("save STATE OUT --ref R [--config FILE] ID...");
 	int i = 4;
-	struct hk_image_config cfg = {0};
+	struct hk_image_config cfg = { 0 };
 	if (i + 1 < argc && !strcmp(argv[i], "--config")) {
 		size_t len;
 		char *buf = slurp(argv[i + 1], &len);
@@ -294,11 +294,11 @@ static int cmd_save(int argc, char **argv)
 	int out = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (out < 0)
 		return usage("cannot create OUT");
-	struct hk_oci_save_spec spec = {.ref = argv[3],
-					.config = &cfg,
-					.layer_dirs = (const char *const *)dirs,
-					.nlayers = n,
-					.tmp_parent = hk_layerstore_tmpdir(ls)};
+	struct hk_oci_save_spec spec = { .ref = argv[3],
+					 .config = &cfg,
+					 .layer_dirs = (const char *const *)dirs,
+					 .nlayers = n,
+					 .tmp_parent = hk_layerstore_tmpdir(ls) };
 	int r = hk_oci_save(out, &spec, &err);
 	close(out);
 	for (size_t k = 0; k < n; k++)

@@ -205,7 +205,8 @@ static int compile(const struct opts *o, uint64_t caps, struct hk_seccomp_profil
 		double t2 = now_us();
 		hk_seccomp_cache_get(*ret_cache, caps, &again, err);
 		double t3 = now_us();
-		fprintf(stderr, "secure_exec: time seccomp_compile_us=%.1f cached_us=%.2f insns=%u\n",
+		fprintf(stderr,
+			"secure_exec: time seccomp_compile_us=%.1f cached_us=%.2f insns=%u\n",
 			t1 - t0, t3 - t2, (*ret)->fprog.len);
 	}
 	return 0;

@@ -27,7 +27,7 @@ static int tap_n, tap_failed;
 		long long _a = (long long)(a), _b = (long long)(b);                                \
 		TAP_OK(_a == _b, "%s", name);                                                      \
 		if (_a != _b)                                                                      \
-			printf("#   got %lld, expected %lld\n", _a, _b);                               \
+			printf("#   got %lld, expected %lld\n", _a, _b);                           \
 	} while (0)
 
 #define TAP_EQ_STR(a, b, name)                                                                     \
@@ -36,7 +36,8 @@ static int tap_n, tap_failed;
 		int _eq = _a && _b && !strcmp(_a, _b);                                             \
 		TAP_OK(_eq, "%s", name);                                                           \
 		if (!_eq)                                                                          \
-			printf("#   got '%s', expected '%s'\n", _a ? _a : "(null)", _b ? _b : "(null)"); \
+			printf("#   got '%s', expected '%s'\n", _a ? _a : "(null)",                \
+			       _b ? _b : "(null)");                                                \
 	} while (0)
 
 static inline int tap_done(void)

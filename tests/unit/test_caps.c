@@ -8,8 +8,8 @@
 
 #define ALL41 ((UINT64_C(1) << 41) - 1) /* every capability of a 6.x kernel */
 
-static uint64_t resolve(const char *const *add, size_t nadd, const char *const *drop,
-			size_t ndrop, bool priv, uint64_t avail, int *ret_r, struct hk_err *err)
+static uint64_t resolve(const char *const *add, size_t nadd, const char *const *drop, size_t ndrop,
+			bool priv, uint64_t avail, int *ret_r, struct hk_err *err)
 {
 	struct hk_caps_spec s = { add, nadd, drop, ndrop, priv };
 	uint64_t set = UINT64_MAX;
@@ -73,15 +73,14 @@ static void test_tweaks(void)
 		      &err);
 	TAP_OK(r == 0 && set == (HK_CAPS_DEFAULT & ~(HK_CAP_BIT(0) | HK_CAP_BIT(13))),
 	       "--cap-drop chown --cap-drop CAP_NET_RAW");
-	set = resolve((const char *[]){ "sys_admin,sys_time" }, 1, NULL, 0, false, ALL41, &r,
-		      &err);
+	set = resolve((const char *[]){ "sys_admin,sys_time" }, 1, NULL, 0, false, ALL41, &r, &err);
 	TAP_OK(r == 0 && set == (HK_CAPS_DEFAULT | HK_CAP_BIT(21) | HK_CAP_BIT(25)),
 	       "comma list in one --cap-add");
 	set = resolve((const char *[]){ "ALL" }, 1, (const char *[]){ "SYS_ADMIN" }, 1, false,
 		      ALL41, &r, &err);
 	TAP_OK(r == 0 && set == (ALL41 & ~HK_CAP_BIT(21)), "--cap-add ALL --cap-drop SYS_ADMIN");
-	set = resolve((const char *[]){ "kill" }, 1, (const char *[]){ "all" }, 1, false, ALL41,
-		      &r, &err);
+	set = resolve((const char *[]){ "kill" }, 1, (const char *[]){ "all" }, 1, false, ALL41, &r,
+		      &err);
 	TAP_OK(r == 0 && set == HK_CAP_BIT(5), "--cap-drop all --cap-add kill: only KILL");
 	set = resolve(NULL, 0, (const char *[]){ "ALL" }, 1, false, ALL41, &r, &err);
 	TAP_OK(r == 0 && set == 0, "--cap-drop ALL: empty");

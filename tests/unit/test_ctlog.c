@@ -84,9 +84,12 @@ static void test_opts(void)
 	static const struct {
 		const char *in;
 		uint64_t size;
-	} sizes[] = { { "max-size=10m", 10485760 }, { "max-size=1k", 1024 },
-		      { "max-size=5", 5 },	    { "max-size=2G", 2ULL << 30 },
-		      { "max-size=3MiB", 3 << 20 }, { "max-size=4kb", 4096 },
+	} sizes[] = { { "max-size=10m", 10485760 },
+		      { "max-size=1k", 1024 },
+		      { "max-size=5", 5 },
+		      { "max-size=2G", 2ULL << 30 },
+		      { "max-size=3MiB", 3 << 20 },
+		      { "max-size=4kb", 4096 },
 		      { "max-size=-1", HK_CTLOG_UNLIMITED } };
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		hk_ctlog_opts_default(&o);
@@ -97,10 +100,23 @@ static void test_opts(void)
 	TAP_OK(hk_ctlog_opt_parse(&o, "max-file=1", &err) == 0 && o.max_file == 1, "max-file=1");
 	TAP_OK(hk_ctlog_opt_parse(&o, "max-file=1000", &err) == 0 && o.max_file == 1000,
 	       "max-file=1000");
-	static const char *const bad[] = { "max-size=0", "max-size=", "max-size=10x",
-		"max-size=m", "max-size= 1", "max-size=-2", "max-size=99999999999999999g",
-		"max-size=1.5m", "max-file=0", "max-file=1001", "max-file=", "max-file=-1",
-		"max-file=3x", "max-file=+3", "mode=non-blocking", "max-size", "" };
+	static const char *const bad[] = { "max-size=0",
+					   "max-size=",
+					   "max-size=10x",
+					   "max-size=m",
+					   "max-size= 1",
+					   "max-size=-2",
+					   "max-size=99999999999999999g",
+					   "max-size=1.5m",
+					   "max-file=0",
+					   "max-file=1001",
+					   "max-file=",
+					   "max-file=-1",
+					   "max-file=3x",
+					   "max-file=+3",
+					   "mode=non-blocking",
+					   "max-size",
+					   "" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		hk_err_clear(&err);
 		int r = hk_ctlog_opt_parse(&o, bad[i], &err);
@@ -324,7 +340,8 @@ static void test_reader(void)
 	 * own file (still open), then on from the oldest left; what was removed unread
 	 * (dddd to gggg) is lost, as with tail -F */
 	static const char *const more[] = { "cccc\n", "dddd\n", "eeee\n", "ffff\n",
-		"gggg\n", "hhhh\n", "iiii\n", "jjjj\n", "kkkk\n", "llll\n", "mmmm\n" };
+					    "gggg\n", "hhhh\n", "iiii\n", "jjjj\n",
+					    "kkkk\n", "llll\n", "mmmm\n" };
 	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)
 		feed(l, more[i]);
 	char want[256];

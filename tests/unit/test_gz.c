@@ -29,7 +29,7 @@ static ssize_t fill(void *ud, const unsigned char **buf)
 /* gzip of data: one member, header without a name (10 bytes), trailer 8 bytes */
 static size_t gz(const void *data, size_t n, unsigned char *out, size_t cap)
 {
-	z_stream z = {0};
+	z_stream z = { 0 };
 	if (deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		abort();
 	z.next_in = (unsigned char *)data;
@@ -47,7 +47,7 @@ static size_t gz(const void *data, size_t n, unsigned char *out, size_t cap)
 static ssize_t inflate_all(const unsigned char *in, size_t len, size_t chunk, unsigned char *out,
 			   size_t cap, const char **msg)
 {
-	struct src s = {.p = in, .len = len, .chunk = chunk};
+	struct src s = { .p = in, .len = len, .chunk = chunk };
 	struct hk_gz *g = hk_gz_new(fill, &s);
 	size_t got = 0;
 	ssize_t n;
@@ -84,7 +84,7 @@ static void test_valid(void)
 	const char *msg;
 	size_t n = gz(data, sizeof(data), a, sizeof(a));
 	TAP_OK(hk_gz_magic(a, n) && !hk_gz_magic(a, 1) && !hk_gz_magic("\x1f\x8c", 2), "magic");
-	static const size_t chunks[] = {1, 2, 7, 4096, 65536, 1 << 20};
+	static const size_t chunks[] = { 1, 2, 7, 4096, 65536, 1 << 20 };
 	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
 		ssize_t r = inflate_all(a, n, chunks[i], out, sizeof(out), &msg);
 		TAP_OK(r == (ssize_t)sizeof(data) && !memcmp(out, data, sizeof(data)),
@@ -185,7 +185,7 @@ static void test_refused(void)
 static void test_io_error(void)
 {
 	size_t n = gz(data, sizeof(data), a, sizeof(a));
-	struct src s = {.p = a, .len = n, .chunk = 1000, .fail = 5000};
+	struct src s = { .p = a, .len = n, .chunk = 1000, .fail = 5000 };
 	struct hk_gz *g = hk_gz_new(fill, &s);
 	const void *p;
 	ssize_t r;

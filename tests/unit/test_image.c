@@ -29,15 +29,15 @@ static void test_digest(void)
 	TAP_EQ_STR(d2, d, "streamed sha256 equals one-shot");
 	TAP_EQ_STR(hk_digest_hex(d),
 		   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "hex part");
-	struct hk_err err = {0};
+	struct hk_err err = { 0 };
 	TAP_EQ_INT(hk_digest_check(d, &err), 0, "valid digest accepted");
 	const char *bad[] = {
-	    "sha512:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-	    "sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
-	    "sha256:ba7816bf",
-	    "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0",
-	    "sha256:../../../../etc/passwd0000000000000000000000000000000000000000000",
-	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+		"sha512:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+		"sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
+		"sha256:ba7816bf",
+		"sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0",
+		"sha256:../../../../etc/passwd0000000000000000000000000000000000000000000",
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		TAP_EQ_INT(hk_digest_check(bad[i], &err), -EINVAL, "bad digest refused");
@@ -49,7 +49,7 @@ static void test_digest(void)
 static void clean_ok(const char *in, const char *want)
 {
 	char out[4096];
-	struct hk_err err = {0};
+	struct hk_err err = { 0 };
 	int r = hk_archive_path_clean(in, out, sizeof(out), &err);
 	TAP_OK(r == 0 && !strcmp(out, want), "clean '%s' -> '%s'", in, want);
 	if (r || strcmp(out, want))
@@ -59,7 +59,7 @@ static void clean_ok(const char *in, const char *want)
 static void clean_bad(const char *in, const char *why)
 {
 	char out[4096];
-	struct hk_err err = {0};
+	struct hk_err err = { 0 };
 	int r = hk_archive_path_clean(in, out, sizeof(out), &err);
 	TAP_OK(r == -EINVAL && strstr(err.msg, why), "refuse '%.40s' (%s)", in, why);
 	if (r != -EINVAL || !strstr(err.msg, why))
@@ -85,7 +85,7 @@ static void test_paths(void)
 	longc[sizeof(longc) - 1] = '\0';
 	clean_bad(longc, "longer than");
 	char small[8];
-	struct hk_err err = {0};
+	struct hk_err err = { 0 };
 	TAP_EQ_INT(hk_archive_path_clean("abcdefghijk", small, sizeof(small), &err), -EINVAL,
 		   "result longer than the buffer refused");
 }
@@ -110,13 +110,13 @@ static void test_whiteouts(void)
 static void test_config(void)
 {
 	const char *doc =
-	    "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/bin\","
-	    "\"A=b c\"],\"Cmd\":[\"sh\",\"-c\",\"echo hi\"],\"Entrypoint\":null,"
-	    "\"WorkingDir\":\"/srv\",\"User\":\"1000:1000\",\"ExposedPorts\":{\"80/tcp\":{},"
-	    "\"53/udp\":{}}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
-	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"]}}";
+		"{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/bin\","
+		"\"A=b c\"],\"Cmd\":[\"sh\",\"-c\",\"echo hi\"],\"Entrypoint\":null,"
+		"\"WorkingDir\":\"/srv\",\"User\":\"1000:1000\",\"ExposedPorts\":{\"80/tcp\":{},"
+		"\"53/udp\":{}}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
+		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"]}}";
 	struct hk_image_config c;
-	struct hk_err err = {0};
+	struct hk_err err = { 0 };
 	int r = hk_image_config_parse(doc, strlen(doc), &c, &err);
 	TAP_EQ_INT(r, 0, "config parses");
 	if (r)
@@ -177,71 +177,72 @@ static void test_ref(void)
 	static const struct {
 		const char *in, *out;
 	} good[] = {
-	    {"busybox", "busybox:latest"},
-	    {"busybox:1.36", "busybox:1.36"},
-	    {"library/busybox:Latest_1", "library/busybox:Latest_1"},
-	    {"a", "a:latest"},
-	    {"0", "0:latest"},
-	    {"a.b_c__d---e:_x", "a.b_c__d---e:_x"},
-	    {"x/a.b_c__d---e/f", "x/a.b_c__d---e/f:latest"},
-	    {"my-app/web.api/v2", "my-app/web.api/v2:latest"},
-	    {"localhost/x", "localhost/x:latest"},
-	    {"localhost:5000/team/app:1.0", "localhost:5000/team/app:1.0"},
-	    {"Registry.Example.com/app", "Registry.Example.com/app:latest"},
-	    {"reg-1.example.com:443/a/b/c:v1.2-rc.3", "reg-1.example.com:443/a/b/c:v1.2-rc.3"},
-	    {"[fd00::1]:5000/app:1", "[fd00::1]:5000/app:1"},
-	    {"imp:1", "imp:1"},
-	    {"demo:1.0", "demo:1.0"},
-	    {"bo-123", "bo-123:latest"},
+		{ "busybox", "busybox:latest" },
+		{ "busybox:1.36", "busybox:1.36" },
+		{ "library/busybox:Latest_1", "library/busybox:Latest_1" },
+		{ "a", "a:latest" },
+		{ "0", "0:latest" },
+		{ "a.b_c__d---e:_x", "a.b_c__d---e:_x" },
+		{ "x/a.b_c__d---e/f", "x/a.b_c__d---e/f:latest" },
+		{ "my-app/web.api/v2", "my-app/web.api/v2:latest" },
+		{ "localhost/x", "localhost/x:latest" },
+		{ "localhost:5000/team/app:1.0", "localhost:5000/team/app:1.0" },
+		{ "Registry.Example.com/app", "Registry.Example.com/app:latest" },
+		{ "reg-1.example.com:443/a/b/c:v1.2-rc.3",
+		  "reg-1.example.com:443/a/b/c:v1.2-rc.3" },
+		{ "[fd00::1]:5000/app:1", "[fd00::1]:5000/app:1" },
+		{ "imp:1", "imp:1" },
+		{ "demo:1.0", "demo:1.0" },
+		{ "bo-123", "bo-123:latest" },
 	};
 	static const char *const bad[] = {
-	    "",
-	    "a/../../b:1",
-	    "a/../b",
-	    "../a",
-	    "a/./b",
-	    "./a",
-	    "a/..",
-	    "..",
-	    ".",
-	    "A/b",
-	    "Busybox",
-	    "a/B",
-	    "a//b",
-	    "/a",
-	    "a/",
-	    "-a",
-	    "a-",
-	    "_a",
-	    "a_",
-	    "a.",
-	    ".a",
-	    "a..b",
-	    "a___b",
-	    "a._b",
-	    "a-.b",
-	    "a.b_c/d", /* a first component with a dot is a host: no underscore */
-	    "a:",
-	    "a:.x",
-	    "a:-x",
-	    "a:x/y",
-	    "a:x y",
-	    "a b",
-	    "a\x1b[2J",
-	    "a:1\x07",
-	    "caf\xc3\xa9",
-	    "a@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-	    "localhost:/a",
-	    "localhost:x/a",
-	    "-host.com/a",
-	    "host-.com/a",
-	    "host..com/a",
-	    "[]/a",
-	    "[fd00::1/a",
-	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		"",
+		"a/../../b:1",
+		"a/../b",
+		"../a",
+		"a/./b",
+		"./a",
+		"a/..",
+		"..",
+		".",
+		"A/b",
+		"Busybox",
+		"a/B",
+		"a//b",
+		"/a",
+		"a/",
+		"-a",
+		"a-",
+		"_a",
+		"a_",
+		"a.",
+		".a",
+		"a..b",
+		"a___b",
+		"a._b",
+		"a-.b",
+		"a.b_c/d", /* a first component with a dot is a host: no underscore */
+		"a:",
+		"a:.x",
+		"a:-x",
+		"a:x/y",
+		"a:x y",
+		"a b",
+		"a\x1b[2J",
+		"a:1\x07",
+		"caf\xc3\xa9",
+		"a@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		"localhost:/a",
+		"localhost:x/a",
+		"-host.com/a",
+		"host-.com/a",
+		"host..com/a",
+		"[]/a",
+		"[fd00::1/a",
+		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
 	};
 	char out[HK_IMAGE_REF_MAX];
-	struct hk_err err = {0};
+	struct hk_err err = { 0 };
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		int r = hk_image_ref_normalize(good[i].in, out, sizeof(out), &err);
 		TAP_OK(r == 0, "valid '%s'", good[i].in);

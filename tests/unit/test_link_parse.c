@@ -41,7 +41,8 @@ static void bad_add(const char *line, const char *want)
 	struct hk_link_req req;
 	struct hk_err err;
 	int r = add(line, &req, &err);
-	TAP_OK(r == -EINVAL && err.cls == HK_ERR_USAGE && strstr(err.msg, want), "refused: %s", line);
+	TAP_OK(r == -EINVAL && err.cls == HK_ERR_USAGE && strstr(err.msg, want), "refused: %s",
+	       line);
 	if (!(r == -EINVAL && strstr(err.msg, want)))
 		printf("#   r=%d msg='%s' want '%s'\n", r, err.msg, want);
 }
@@ -50,7 +51,8 @@ static void test_veth(void)
 {
 	struct hk_link_req req;
 	struct hk_err err;
-	int r = add("v0 mtu 1400 up type veth peer name v1 mtu 9000 address 02:00:00:00:00:01 netns ns2",
+	int r = add("v0 mtu 1400 up type veth peer name v1 mtu 9000 address 02:00:00:00:00:01 "
+		    "netns ns2",
 		    &req, &err);
 	TAP_EQ_INT(r, 0, "veth parses");
 	TAP_EQ_STR(req.name, "v0", "name");
@@ -74,7 +76,8 @@ static void test_veth(void)
 	r = hk_link_add_msg(&req, &res, m, &err);
 	TAP_EQ_INT(r, 0, "veth message built");
 	TAP_EQ_INT(m->nlh.nlmsg_type, RTM_NEWLINK, "RTM_NEWLINK");
-	TAP_OK((m->nlh.nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)) == (NLM_F_CREATE | NLM_F_EXCL), "create|excl");
+	TAP_OK((m->nlh.nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)) == (NLM_F_CREATE | NLM_F_EXCL),
+	       "create|excl");
 	const struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1], *vd[VETH_INFO_MAX + 1];
 	hk_attr_parse(&m->nlh, sizeof(struct ifinfomsg), tb, IFLA_MAX);
 	TAP_EQ_STR(hk_attr_str(tb[IFLA_IFNAME]), "v0", "IFLA_IFNAME");
@@ -98,29 +101,37 @@ static void test_kinds(void)
 {
 	struct hk_link_req req;
 	struct hk_err err;
-	TAP_EQ_INT(add("t0 type tap owner 1000 group 100 multi_queue", &req, &err), 0, "tap parses");
-	TAP_OK(req.kind == &hk_link_tap && req.u.tuntap.owner == 1000 && req.u.tuntap.group == 100 &&
-		       req.u.tuntap.multi_queue, "tap owner/group/multi_queue");
+	TAP_EQ_INT(add("t0 type tap owner 1000 group 100 multi_queue", &req, &err), 0,
+		   "tap parses");
+	TAP_OK(req.kind == &hk_link_tap && req.u.tuntap.owner == 1000 &&
+		       req.u.tuntap.group == 100 && req.u.tuntap.multi_queue,
+	       "tap owner/group/multi_queue");
 	TAP_EQ_INT(add("t0 type tun owner root", &req, &err), 0, "owner by user name");
 	TAP_EQ_INT(req.u.tuntap.owner, 0, "root is 0");
 	TAP_EQ_INT(add("m0 type macvlan link v0 mode bridge", &req, &err), 0, "macvlan parses");
 	TAP_EQ_STR(req.a.link, "v0", "lower device");
 	TAP_EQ_INT(req.u.macvlan.mode, MACVLAN_MODE_BRIDGE, "mode bridge");
-	TAP_EQ_INT(add("m0 link v0 type macvtap mode passthru", &req, &err), 0, "link DEV before type");
+	TAP_EQ_INT(add("m0 link v0 type macvtap mode passthru", &req, &err), 0,
+		   "link DEV before type");
 	TAP_EQ_INT(req.u.macvlan.mode, MACVLAN_MODE_PASSTHRU, "mode passthru");
-	TAP_EQ_INT(add("x0 type vxlan id 42 remote 10.0.0.2 local 10.0.0.1 dstport 4789 dev v0 ttl 8", &req, &err),
-		   0, "vxlan parses");
+	TAP_EQ_INT(
+		add("x0 type vxlan id 42 remote 10.0.0.2 local 10.0.0.1 dstport 4789 dev v0 ttl 8",
+		    &req, &err),
+		0, "vxlan parses");
 	TAP_OK(req.u.vxlan.id == 42 && req.u.vxlan.dstport == 4789 && req.u.vxlan.ttl == 8 &&
-		       !strcmp(req.u.vxlan.dev, "v0") && req.u.vxlan.remote.family == AF_INET && !req.u.vxlan.group,
+		       !strcmp(req.u.vxlan.dev, "v0") && req.u.vxlan.remote.family == AF_INET &&
+		       !req.u.vxlan.group,
 	       "vxlan fields");
 	TAP_EQ_INT(add("x0 type vxlan id 7 group 239.1.1.1 dev v0", &req, &err), 0, "vxlan group");
 	TAP_OK(req.u.vxlan.group, "group flagged");
-	TAP_EQ_INT(add("l0 type vlan link v0 id 10 protocol 802.1ad", &req, &err), 0, "vlan parses");
+	TAP_EQ_INT(add("l0 type vlan link v0 id 10 protocol 802.1ad", &req, &err), 0,
+		   "vlan parses");
 	TAP_OK(req.u.vlan.id == 10 && req.u.vlan.proto == 0x88a8, "vlan id/protocol");
 	TAP_EQ_INT(add("i0 type ipvlan link v0 mode l3s", &req, &err), 0, "ipvlan parses");
 	TAP_EQ_INT(req.u.ipvlan.mode, IPVLAN_MODE_L3S, "ipvlan l3s");
 	TAP_EQ_INT(add("d0 type dummy", &req, &err), 0, "dummy parses");
-	TAP_EQ_INT(add("b0 type bridge stp_state 1 forward_delay 400", &req, &err), 0, "bridge parses");
+	TAP_EQ_INT(add("b0 type bridge stp_state 1 forward_delay 400", &req, &err), 0,
+		   "bridge parses");
 	TAP_OK(req.u.bridge.stp_state == 1 && req.u.bridge.forward_delay == 400, "bridge options");
 	TAP_EQ_INT(add("b0 master br0 type bridge", &req, &err), 0, "master parses");
 	TAP_EQ_STR(req.a.master, "br0", "master");
@@ -158,7 +169,8 @@ static void test_set(void)
 {
 	struct hk_link_req req;
 	struct hk_err err;
-	TAP_EQ_INT(set("v0 up mtu 1400 name v9 address 02:00:00:00:00:02", &req, &err), 0, "set parses");
+	TAP_EQ_INT(set("v0 up mtu 1400 name v9 address 02:00:00:00:00:02", &req, &err), 0,
+		   "set parses");
 	TAP_OK(req.a.up == 1 && req.a.mtu == 1400 && !strcmp(req.a.newname, "v9"), "set fields");
 	TAP_EQ_INT(set("dev v0 nomaster down", &req, &err), 0, "dev NAME form");
 	TAP_OK(req.a.nomaster && req.a.up == 0 && !strcmp(req.name, "v0"), "nomaster down");
@@ -175,8 +187,10 @@ static void test_set(void)
 	const struct ifinfomsg *ifi = hk_nlmsg_payload(&m->nlh);
 	const struct nlattr *tb[IFLA_MAX + 1];
 	hk_attr_parse(&m->nlh, sizeof(*ifi), tb, IFLA_MAX);
-	TAP_OK(ifi->ifi_index == 0 && !strcmp(hk_attr_str(tb[IFLA_IFNAME]), "v0"), "addressed by IFLA_IFNAME");
-	TAP_OK(ifi->ifi_change == IFF_UP && ifi->ifi_flags == IFF_UP, "up via ifi_change/ifi_flags");
+	TAP_OK(ifi->ifi_index == 0 && !strcmp(hk_attr_str(tb[IFLA_IFNAME]), "v0"),
+	       "addressed by IFLA_IFNAME");
+	TAP_OK(ifi->ifi_change == IFF_UP && ifi->ifi_flags == IFF_UP,
+	       "up via ifi_change/ifi_flags");
 	TAP_EQ_INT(hk_attr_u32(tb[IFLA_MTU]), 1300, "IFLA_MTU");
 	set("v0 name v1", &req, &err);
 	TAP_EQ_INT(hk_link_set_msg(&req, &res, m, &err), -EINVAL, "rename without index refused");
@@ -184,14 +198,18 @@ static void test_set(void)
 	TAP_EQ_INT(hk_link_set_msg(&req, &res, m, &err), 0, "rename with index");
 	hk_attr_parse(&m->nlh, sizeof(*ifi), tb, IFLA_MAX);
 	ifi = hk_nlmsg_payload(&m->nlh);
-	TAP_OK(ifi->ifi_index == 5 && !strcmp(hk_attr_str(tb[IFLA_IFNAME]), "v1"), "new name, by index");
+	TAP_OK(ifi->ifi_index == 5 && !strcmp(hk_attr_str(tb[IFLA_IFNAME]), "v1"),
+	       "new name, by index");
 
 	/* restore message: moves back by pid, renames, master 0 */
-	struct hk_link_snap snap = { .index = 5, .name = "v0", .flags = 0, .mtu = 1500, .maclen = 6 };
+	struct hk_link_snap snap = {
+		.index = 5, .name = "v0", .flags = 0, .mtu = 1500, .maclen = 6
+	};
 	hk_link_restore_msg(&snap, 9, -1, 1234, m);
 	hk_attr_parse(&m->nlh, sizeof(*ifi), tb, IFLA_MAX);
 	ifi = hk_nlmsg_payload(&m->nlh);
-	TAP_OK(ifi->ifi_index == 9 && ifi->ifi_change == IFF_UP && ifi->ifi_flags == 0, "restore: index, down");
+	TAP_OK(ifi->ifi_index == 9 && ifi->ifi_change == IFF_UP && ifi->ifi_flags == 0,
+	       "restore: index, down");
 	TAP_EQ_INT(hk_attr_u32(tb[IFLA_NET_NS_PID]), 1234, "restore: back by pid");
 	TAP_EQ_STR(hk_attr_str(tb[IFLA_IFNAME]), "v0", "restore: old name");
 	TAP_EQ_INT(hk_attr_u32(tb[IFLA_MASTER]), 0, "restore: no master");
@@ -202,10 +220,12 @@ static void test_show(void)
 {
 	struct hk_link_filter f;
 	struct hk_err err;
-	char a0[] = "v0", a1[] = "type", a2[] = "tap", a3[] = "master", a4[] = "br0", a5[] = "nosuch";
+	char a0[] = "v0", a1[] = "type", a2[] = "tap", a3[] = "master", a4[] = "br0",
+	     a5[] = "nosuch";
 	char *argv[] = { a0, a1, a2, a3, a4 };
 	TAP_EQ_INT(hk_link_parse_show(5, argv, &f, &err), 0, "show filters parse");
-	TAP_OK(!strcmp(f.name, "v0") && !strcmp(f.kind, "tap") && !strcmp(f.master, "br0"), "show filter fields");
+	TAP_OK(!strcmp(f.name, "v0") && !strcmp(f.kind, "tap") && !strcmp(f.master, "br0"),
+	       "show filter fields");
 	char *bad[] = { a1, a5 };
 	TAP_EQ_INT(hk_link_parse_show(2, bad, &f, &err), -EINVAL, "unknown kind in show refused");
 }

@@ -38,7 +38,8 @@ static void test_encode_decode(void)
 	TAP_OK(tb[IFLA_ADDRESS] == NULL, "absent attribute is NULL");
 
 	int n = 0;
-	for (const struct nlattr *a = hk_attr_first(tb[IFLA_LINKINFO]); a; a = hk_attr_next(tb[IFLA_LINKINFO], a))
+	for (const struct nlattr *a = hk_attr_first(tb[IFLA_LINKINFO]); a;
+	     a = hk_attr_next(tb[IFLA_LINKINFO], a))
 		n++;
 	TAP_EQ_INT(n, 1, "nest iteration");
 }
@@ -77,7 +78,8 @@ static void test_err_text(void)
 {
 	struct hk_err e = { 0 };
 	hk_nl_err(&e, -EEXIST, "Device already exists", "link 'v0': create");
-	TAP_EQ_STR(e.msg, "link 'v0': create: File exists (kernel: Device already exists)", "extack appended");
+	TAP_EQ_STR(e.msg, "link 'v0': create: File exists (kernel: Device already exists)",
+		   "extack appended");
 	hk_nl_err(&e, -ENODEV, "", "link 'x'");
 	TAP_EQ_STR(e.msg, "link 'x': No such device", "no extack");
 	TAP_EQ_INT(e.cls, HK_ERR_NOTFOUND, "ENODEV is not-found");

@@ -23,20 +23,20 @@ static void test_link_parse(void)
 	TAP_EQ_INT(ino, 1, "small inode");
 
 	static const char *const bad[] = {
-	    "",				     /* empty */
-	    "net",			     /* no inode */
-	    "net:[]",			     /* empty inode */
-	    "net:[12",			     /* unclosed */
-	    "net:[12]x",		     /* trailing text */
-	    "net:[-5]",			     /* negative */
-	    "net:[0]",			     /* zero is no inode */
-	    "bogus:[12]",		     /* unknown type */
-	    "pid_for_children:[1]",	     /* a file name, not a type */
-	    "socket:[12345]",		     /* an fd on a socket, not a namespace */
-	    "anon_inode:[eventfd]",	     /* another fd link */
-	    "/run/netns/x",		     /* a path */
-	    "net:[99999999999999999999999]", /* overflows 64 bits */
-	    "ne:[12]",			     /* prefix of a type */
+		"",				 /* empty */
+		"net",				 /* no inode */
+		"net:[]",			 /* empty inode */
+		"net:[12",			 /* unclosed */
+		"net:[12]x",			 /* trailing text */
+		"net:[-5]",			 /* negative */
+		"net:[0]",			 /* zero is no inode */
+		"bogus:[12]",			 /* unknown type */
+		"pid_for_children:[1]",		 /* a file name, not a type */
+		"socket:[12345]",		 /* an fd on a socket, not a namespace */
+		"anon_inode:[eventfd]",		 /* another fd link */
+		"/run/netns/x",			 /* a path */
+		"net:[99999999999999999999999]", /* overflows 64 bits */
+		"ne:[12]",			 /* prefix of a type */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		TAP_EQ_INT(hk_ns_link_parse(bad[i], &t, &ino), -EINVAL,
@@ -61,7 +61,7 @@ static void test_mountinfo(void)
 
 	/* several optional fields */
 	char l3[] =
-	    "25 1 8:1 / / rw,relatime shared:1 master:2 propagate_from:3 - ext4 /dev/sda1 rw";
+		"25 1 8:1 / / rw,relatime shared:1 master:2 propagate_from:3 - ext4 /dev/sda1 rw";
 	TAP_EQ_INT(hk_mountinfo_parse_line(l3, &m), 0, "line with many optional fields parses");
 	TAP_EQ_STR(m.fstype, "ext4", "fs type after optional fields");
 	TAP_EQ_STR(m.source, "/dev/sda1", "source after optional fields");
@@ -87,9 +87,9 @@ static void test_persist_name(void)
 
 static void test_types(void)
 {
-	static const char *const names[] = {"cgroup", "ipc",  "mnt",  "net",
-					    "pid",    "time", "user", "uts"};
-	struct hk_err err = {0};
+	static const char *const names[] = { "cgroup", "ipc",  "mnt",  "net",
+					     "pid",    "time", "user", "uts" };
+	struct hk_err err = { 0 };
 	for (int t = 0; t < HK_NS_NTYPES; t++) {
 		enum hk_ns_type got = HK_NS_NTYPES;
 		TAP_EQ_STR(hk_ns_type_name(t), names[t], names[t]);

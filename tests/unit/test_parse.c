@@ -27,7 +27,8 @@ static void test_netns_name(void)
 {
 	struct hk_err e = { 0 };
 	TAP_EQ_INT(hk_parse_netns_name("ns01", &e), 0, "netns ns01 ok");
-	TAP_EQ_INT(hk_parse_netns_name("a-very-long-namespace-name-is-fine", &e), 0, "long netns name ok");
+	TAP_EQ_INT(hk_parse_netns_name("a-very-long-namespace-name-is-fine", &e), 0,
+		   "long netns name ok");
 	TAP_EQ_INT(hk_parse_netns_name("..", &e), -EINVAL, "netns .. refused");
 	TAP_EQ_INT(hk_parse_netns_name(".", &e), -EINVAL, "netns . refused");
 	TAP_EQ_INT(hk_parse_netns_name("a/b", &e), -EINVAL, "netns with / refused");
@@ -47,7 +48,8 @@ static void test_u32(void)
 	TAP_EQ_INT(hk_parse_u32("-1", 0, 10, &v, "x", &e), -EINVAL, "negative refused");
 	TAP_EQ_INT(hk_parse_u32("12a", 0, 100, &v, "x", &e), -EINVAL, "trailing junk refused");
 	TAP_EQ_INT(hk_parse_u32("", 0, 100, &v, "x", &e), -EINVAL, "empty refused");
-	TAP_EQ_INT(hk_parse_u32("99999999999999999999", 0, UINT32_MAX, &v, "x", &e), -EINVAL, "overflow refused");
+	TAP_EQ_INT(hk_parse_u32("99999999999999999999", 0, UINT32_MAX, &v, "x", &e), -EINVAL,
+		   "overflow refused");
 }
 
 static void test_prefix(void)
@@ -72,7 +74,8 @@ static void test_prefix(void)
 	TAP_EQ_INT(p.family, AF_INET6, "v6 family");
 	TAP_EQ_STR(hk_prefix_str(&p, buf, sizeof(buf)), "fd00::1/64", "v6 round trip");
 	TAP_EQ_INT(hk_parse_prefix("fd00::1/129", 0, &p, &e), -EINVAL, "/129 refused");
-	TAP_EQ_INT(hk_parse_prefix("fd00::1/64", AF_INET, &p, &e), -EINVAL, "v6 refused when v4 wanted");
+	TAP_EQ_INT(hk_parse_prefix("fd00::1/64", AF_INET, &p, &e), -EINVAL,
+		   "v6 refused when v4 wanted");
 	TAP_EQ_INT(hk_parse_prefix("not-an-ip", 0, &p, &e), -EINVAL, "garbage refused");
 	TAP_EQ_INT(hk_parse_prefix("10.1.2.3/20", 0, &p, &e), 0, "mask input");
 	hk_prefix_mask(&p);

@@ -52,27 +52,57 @@ static uint32_t bpf_run(const struct sock_fprog *p, const struct seccomp_data *d
 			break;
 		case BPF_ALU:
 			switch (BPF_OP(f->code)) {
-			case BPF_ADD: A += src; break;
-			case BPF_SUB: A -= src; break;
-			case BPF_MUL: A *= src; break;
-			case BPF_DIV: A = src ? A / src : 0; break;
-			case BPF_OR: A |= src; break;
-			case BPF_AND: A &= src; break;
-			case BPF_LSH: A <<= src; break;
-			case BPF_RSH: A >>= src; break;
-			case BPF_NEG: A = -A; break;
-			default: return 0xdead0002;
+			case BPF_ADD:
+				A += src;
+				break;
+			case BPF_SUB:
+				A -= src;
+				break;
+			case BPF_MUL:
+				A *= src;
+				break;
+			case BPF_DIV:
+				A = src ? A / src : 0;
+				break;
+			case BPF_OR:
+				A |= src;
+				break;
+			case BPF_AND:
+				A &= src;
+				break;
+			case BPF_LSH:
+				A <<= src;
+				break;
+			case BPF_RSH:
+				A >>= src;
+				break;
+			case BPF_NEG:
+				A = -A;
+				break;
+			default:
+				return 0xdead0002;
 			}
 			break;
 		case BPF_JMP: {
 			bool t;
 			switch (BPF_OP(f->code)) {
-			case BPF_JA: pc += k; continue;
-			case BPF_JEQ: t = A == src; break;
-			case BPF_JGT: t = A > src; break;
-			case BPF_JGE: t = A >= src; break;
-			case BPF_JSET: t = (A & src) != 0; break;
-			default: return 0xdead0003;
+			case BPF_JA:
+				pc += k;
+				continue;
+			case BPF_JEQ:
+				t = A == src;
+				break;
+			case BPF_JGT:
+				t = A > src;
+				break;
+			case BPF_JGE:
+				t = A >= src;
+				break;
+			case BPF_JSET:
+				t = (A & src) != 0;
+				break;
+			default:
+				return 0xdead0003;
 			}
 			pc += t ? f->jt : f->jf;
 			break;
@@ -149,28 +179,44 @@ static void test_default_docker_caps(void)
 		int nr;
 		const char *name;
 	} blocked[] = {
-		{ SYS_mount, "mount" },		  { SYS_umount2, "umount2" },
-		{ SYS_pivot_root, "pivot_root" }, { SYS_unshare, "unshare" },
-		{ SYS_setns, "setns" },		  { SYS_kexec_load, "kexec_load" },
-		{ SYS_init_module, "init_module" }, { SYS_finit_module, "finit_module" },
-		{ SYS_delete_module, "delete_module" }, { SYS_keyctl, "keyctl" },
-		{ SYS_add_key, "add_key" },	  { SYS_request_key, "request_key" },
-		{ SYS_bpf, "bpf" },		  { SYS_perf_event_open, "perf_event_open" },
-		{ SYS_userfaultfd, "userfaultfd" }, { SYS_reboot, "reboot" },
-		{ SYS_swapon, "swapon" },	  { SYS_swapoff, "swapoff" },
-		{ SYS_settimeofday, "settimeofday" }, { SYS_clock_settime, "clock_settime" },
-		{ SYS_acct, "acct" },		  { SYS_name_to_handle_at, "name_to_handle_at" },
-		{ SYS_open_by_handle_at, "open_by_handle_at" }, { SYS_syslog, "syslog" },
-		{ SYS_sethostname, "sethostname" }, { SYS_fsopen, "fsopen" },
-		{ SYS_open_tree, "open_tree" },	  { SYS_move_mount, "move_mount" },
+		{ SYS_mount, "mount" },
+		{ SYS_umount2, "umount2" },
+		{ SYS_pivot_root, "pivot_root" },
+		{ SYS_unshare, "unshare" },
+		{ SYS_setns, "setns" },
+		{ SYS_kexec_load, "kexec_load" },
+		{ SYS_init_module, "init_module" },
+		{ SYS_finit_module, "finit_module" },
+		{ SYS_delete_module, "delete_module" },
+		{ SYS_keyctl, "keyctl" },
+		{ SYS_add_key, "add_key" },
+		{ SYS_request_key, "request_key" },
+		{ SYS_bpf, "bpf" },
+		{ SYS_perf_event_open, "perf_event_open" },
+		{ SYS_userfaultfd, "userfaultfd" },
+		{ SYS_reboot, "reboot" },
+		{ SYS_swapon, "swapon" },
+		{ SYS_swapoff, "swapoff" },
+		{ SYS_settimeofday, "settimeofday" },
+		{ SYS_clock_settime, "clock_settime" },
+		{ SYS_acct, "acct" },
+		{ SYS_name_to_handle_at, "name_to_handle_at" },
+		{ SYS_open_by_handle_at, "open_by_handle_at" },
+		{ SYS_syslog, "syslog" },
+		{ SYS_sethostname, "sethostname" },
+		{ SYS_fsopen, "fsopen" },
+		{ SYS_open_tree, "open_tree" },
+		{ SYS_move_mount, "move_mount" },
 		/* removed from Docker's allowlist in moby#46762 (Engine 25.0) */
-		{ SYS_io_uring_setup, "io_uring_setup" }, { SYS_io_uring_enter, "io_uring_enter" },
+		{ SYS_io_uring_setup, "io_uring_setup" },
+		{ SYS_io_uring_enter, "io_uring_enter" },
 		{ SYS_io_uring_register, "io_uring_register" },
 #ifdef SYS_kexec_file_load
 		{ SYS_kexec_file_load, "kexec_file_load" },
 #endif
 #ifdef SYS_iopl
-		{ SYS_iopl, "iopl" },		  { SYS_ioperm, "ioperm" },
+		{ SYS_iopl, "iopl" },
+		{ SYS_ioperm, "ioperm" },
 		{ SYS_lookup_dcookie, "lookup_dcookie" },
 #endif
 	};
@@ -184,8 +230,10 @@ static void test_default_docker_caps(void)
 		   SECCOMP_RET_ALLOW, "clone of a thread allowed");
 	TAP_EQ_INT(native(&p, SYS_clone, CLONE_NEWUSER | SIGCHLD), RET_ERRNO(EPERM),
 		   "clone(CLONE_NEWUSER): EPERM");
-	TAP_EQ_INT(native(&p, SYS_clone, CLONE_NEWNET), RET_ERRNO(EPERM), "clone(CLONE_NEWNET): EPERM");
-	TAP_EQ_INT(native(&p, SYS_clone3, 0), RET_ERRNO(ENOSYS), "clone3: ENOSYS (libc falls back)");
+	TAP_EQ_INT(native(&p, SYS_clone, CLONE_NEWNET), RET_ERRNO(EPERM),
+		   "clone(CLONE_NEWNET): EPERM");
+	TAP_EQ_INT(native(&p, SYS_clone3, 0), RET_ERRNO(ENOSYS),
+		   "clone3: ENOSYS (libc falls back)");
 	TAP_EQ_INT(native(&p, SYS_personality, 0), SECCOMP_RET_ALLOW, "personality(PER_LINUX)");
 	TAP_EQ_INT(native(&p, SYS_personality, 0xffffffff), SECCOMP_RET_ALLOW,
 		   "personality(query)");
@@ -193,7 +241,8 @@ static void test_default_docker_caps(void)
 		   "personality(ADDR_NO_RANDOMIZE): EPERM");
 	TAP_EQ_INT(native(&p, SYS_ptrace, 0), SECCOMP_RET_ALLOW,
 		   "ptrace allowed (kernel >= 4.8, as Docker)");
-	TAP_EQ_INT(native(&p, SYS_chroot, 0), SECCOMP_RET_ALLOW, "chroot allowed (SYS_CHROOT held)");
+	TAP_EQ_INT(native(&p, SYS_chroot, 0), SECCOMP_RET_ALLOW,
+		   "chroot allowed (SYS_CHROOT held)");
 	TAP_EQ_INT(native(&p, 4000, 0), RET_ERRNO(EPERM), "an unknown syscall number: EPERM");
 #if defined(__x86_64__)
 	TAP_EQ_INT(call(&p, AUDIT_ARCH_I386, 3 /* read */, 0, 0), SECCOMP_RET_ALLOW,
@@ -226,7 +275,8 @@ static void test_default_with_caps(void)
 	TAP_EQ_INT(native(&p, SYS_reboot, 0), SECCOMP_RET_ALLOW, "+SYS_BOOT: reboot allowed");
 	TAP_EQ_INT(native(&p, SYS_settimeofday, 0), SECCOMP_RET_ALLOW,
 		   "+SYS_TIME: settimeofday allowed");
-	TAP_EQ_INT(native(&p, SYS_kexec_load, 0), RET_ERRNO(EPERM), "+SYS_BOOT: kexec_load still EPERM");
+	TAP_EQ_INT(native(&p, SYS_kexec_load, 0), RET_ERRNO(EPERM),
+		   "+SYS_BOOT: kexec_load still EPERM");
 	TAP_EQ_INT(native(&p, SYS_init_module, 0), RET_ERRNO(EPERM), "init_module still EPERM");
 	TAP_EQ_INT(native(&p, SYS_keyctl, 0), RET_ERRNO(EPERM), "keyctl still EPERM");
 	hk_seccomp_prog_release(&p);
@@ -271,8 +321,9 @@ static void test_disk_cache_key(void)
 		return;
 	}
 	memcpy(rules, d->rules, d->nrules * sizeof(rules[0]));
-	rules[d->nrules] = (struct hk_sc_rule){ .names = uring, .nnames = 3,
-						.action = HK_SC_ALLOW, .errno_ret = -1 };
+	rules[d->nrules] = (struct hk_sc_rule){
+		.names = uring, .nnames = 3, .action = HK_SC_ALLOW, .errno_ret = -1
+	};
 	struct hk_seccomp_profile old = *d;
 	old.rules = rules;
 	old.nrules = d->nrules + 1;
@@ -407,8 +458,8 @@ static void bad_json(const char *json, const char *want, const char *what)
 {
 	struct hk_err err = { 0 };
 	struct hk_seccomp_profile *p = parse(json, &err);
-	TAP_OK(!p && err.cls == HK_ERR_USAGE && strstr(err.msg, want) &&
-		       !strchr(err.msg, '\n') && !strncmp(err.msg, "seccomp profile 't.json': ", 26),
+	TAP_OK(!p && err.cls == HK_ERR_USAGE && strstr(err.msg, want) && !strchr(err.msg, '\n') &&
+		       !strncmp(err.msg, "seccomp profile 't.json': ", 26),
 	       "%s: %s", what, err.msg);
 	if (p || !strstr(err.msg, want))
 		printf("#   wanted '%s' in the message\n", want);
@@ -433,11 +484,13 @@ static void test_json_bad(void)
 	bad_json("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": {}}",
 		 "syscalls: want an array, got object", "syscalls not an array");
 	bad_json("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],"
-		 "\"action\":\"SCMP_ACT_ALLOW\"},{\"names\":\"mkdir\",\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		 "\"action\":\"SCMP_ACT_ALLOW\"},{\"names\":\"mkdir\",\"action\":\"SCMP_ACT_"
+		 "ALLOW\"}]}",
 		 "syscalls[1].names: want an array of strings, got string", "names as a string");
 	bad_json("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"]}]}",
 		 "syscalls[0]: 'action' is missing", "rule without action");
-	bad_json("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"action\":\"SCMP_ACT_ALLOW\"}]}",
+	bad_json("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"action\":\"SCMP_ACT_"
+		 "ALLOW\"}]}",
 		 "syscalls[0]: no syscall 'names'", "rule without names");
 	bad_json("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],"
 		 "\"action\":\"SCMP_ACT_ALLOW\",\"arg\":[]}]}",
@@ -459,7 +512,8 @@ static void test_json_bad(void)
 		 "syscalls[0].args[0]: 'op' is missing", "arg without op");
 	bad_json("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],"
 		 "\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":[\"CAP_SYS_ADMINN\"]}}]}",
-		 "syscalls[0].includes.caps[0]: unknown capability 'CAP_SYS_ADMINN'", "unknown cap");
+		 "syscalls[0].includes.caps[0]: unknown capability 'CAP_SYS_ADMINN'",
+		 "unknown cap");
 	bad_json("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],"
 		 "\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{\"arches\":[\"amd46\"]}}]}",
 		 "syscalls[0].excludes.arches[0]: unknown architecture 'amd46'", "unknown arch");
@@ -497,8 +551,17 @@ static bool same_everywhere(const struct hk_seccomp_profile *p, uint64_t caps, c
 {
 	static const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64,
 					   AUDIT_ARCH_ARM, 0x12345678 };
-	static const uint64_t a0s[] = { 0, 1, 8, 9, 40, SIGCHLD, CLONE_NEWUSER | SIGCHLD,
-					CLONE_VM | CLONE_THREAD, 0x0040000, 0x20008, 0xffffffff,
+	static const uint64_t a0s[] = { 0,
+					1,
+					8,
+					9,
+					40,
+					SIGCHLD,
+					CLONE_NEWUSER | SIGCHLD,
+					CLONE_VM | CLONE_THREAD,
+					0x0040000,
+					0x20008,
+					0xffffffff,
 					0x100000000ULL };
 	struct hk_err err = { 0 };
 	struct hk_seccomp_prog a, b;
@@ -522,8 +585,8 @@ static bool same_everywhere(const struct hk_seccomp_profile *p, uint64_t caps, c
 				checked++;
 				if (x != y && diffs++ < 5)
 					printf("# %s: arch %#x nr %#x a0 %#llx: %#x, front %#x\n",
-					       what, arches[i], nr,
-					       (unsigned long long)a0s[j], x, y);
+					       what, arches[i], nr, (unsigned long long)a0s[j], x,
+					       y);
 			}
 		}
 	}

@@ -40,8 +40,9 @@ static void test_parse(void)
 	TAP_EQ_INT(e.outside, 100000, "  outside");
 	TAP_EQ_INT(e.count, 65536, "  count");
 	TAP_EQ_INT(hk_idmap_parse_ext("4294967295:0:1", &e, &err), 0, "32-bit ids parse");
-	const char *bad[] = { "", "0", "0:1", "0:1:", "0:1:2:3", "a:1:2", "-1:0:1", "0:+1:1",
-			      "0:1:4294967296", " 0:1:1", "0:1:1 ", "0::1", "0:1:0" };
+	const char *bad[] = { "",	"0",	  "0:1",    "0:1:",	      "0:1:2:3",
+			      "a:1:2",	"-1:0:1", "0:+1:1", "0:1:4294967296", " 0:1:1",
+			      "0:1:1 ", "0::1",	  "0:1:0" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		hk_err_clear(&err);
 		int r = hk_idmap_parse_ext(bad[i], &e, &err);
@@ -63,23 +64,19 @@ static void test_validate(void)
 	TAP_EQ_INT(r, 0, "adjacent extents are valid");
 	const char *in[] = { "0:100000:100", "50:300000:100" };
 	r = validate(in, 2, msg, sizeof(msg));
-	TAP_OK(r < 0 && strstr(msg, "container ids"),
-	       "overlapping container ids refused: %s", msg);
+	TAP_OK(r < 0 && strstr(msg, "container ids"), "overlapping container ids refused: %s", msg);
 	const char *out[] = { "0:100000:100", "200:100050:10" };
 	r = validate(out, 2, msg, sizeof(msg));
-	TAP_OK(r < 0 && strstr(msg, "host ids"),
-	       "overlapping host ids refused: %s", msg);
+	TAP_OK(r < 0 && strstr(msg, "host ids"), "overlapping host ids refused: %s", msg);
 	const char *range[] = { "0:4294967290:100" };
 	r = validate(range, 1, msg, sizeof(msg));
-	TAP_OK(r < 0 && strstr(msg, "beyond"),
-	       "ids past 4294967294 refused: %s", msg);
+	TAP_OK(r < 0 && strstr(msg, "beyond"), "ids past 4294967294 refused: %s", msg);
 	const char *last[] = { "0:4294967294:1" };
 	r = validate(last, 1, msg, sizeof(msg));
 	TAP_EQ_INT(r, 0, "4294967294 is the last id");
 	const char *noroot[] = { "1:100000:100" };
 	r = validate(noroot, 1, msg, sizeof(msg));
-	TAP_OK(r < 0 && strstr(msg, "id 0 is not mapped"),
-	       "container 0 unmapped refused: %s", msg);
+	TAP_OK(r < 0 && strstr(msg, "id 0 is not mapped"), "container 0 unmapped refused: %s", msg);
 	memset(&map, 0, sizeof(map));
 	struct hk_err err = { 0 };
 	TAP_OK(hk_idmap_validate(&map, "--uidmap", &err) < 0, "an empty map refused");
@@ -121,8 +118,8 @@ static void test_subid_line(void)
 	TAP_EQ_INT(hk_subid_parse_line("rootx:1:1", "root", &s, &c), 0, "a longer name");
 	TAP_EQ_INT(hk_subid_parse_line("# root:1:1", "root", &s, &c), 0, "a comment");
 	TAP_EQ_INT(hk_subid_parse_line("\n", "root", &s, &c), 0, "a blank line");
-	const char *bad[] = { "root", "root:1", "root:x:1", "root:1:0", ":1:1", "root:1:1:1",
-			      "root:4294967295:2" };
+	const char *bad[] = { "root", "root:1",	    "root:x:1",		"root:1:0",
+			      ":1:1", "root:1:1:1", "root:4294967295:2" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		TAP_OK(hk_subid_parse_line(bad[i], "root", &s, &c) < 0, "'%s' malformed", bad[i]);
 }

@@ -74,8 +74,7 @@ static void res_close(struct hk_link_res *res)
 		close(res->peer_netns_fd);
 }
 
-API int hako_link_add(const char *netns, int argc, const char *const *argv,
-		      struct hako_error *err)
+API int hako_link_add(const char *netns, int argc, const char *const *argv, struct hako_error *err)
 {
 	struct hk_err e = { 0 };
 	struct hk_link_req req;

@@ -22,8 +22,8 @@ void *hk_dl_sym(struct hk_dl *dl, void *h, const char *soname, const char *name)
 	void *p = dl->code ? NULL : dlsym(h, name);
 	if (!p && !dl->code) {
 		dl->code = -ENOENT;
-		snprintf(dl->msg, sizeof(dl->msg), "%s: symbol '%s' missing (wrong version?)", soname,
-			 name);
+		snprintf(dl->msg, sizeof(dl->msg), "%s: symbol '%s' missing (wrong version?)",
+			 soname, name);
 	}
 	return p;
 }

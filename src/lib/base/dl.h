@@ -16,7 +16,10 @@ struct hk_dl {
 	int code;
 	char msg[HK_ERR_MSG_MAX];
 };
-#define HK_DL_INIT { .once = PTHREAD_ONCE_INIT }
+#define HK_DL_INIT                                                                                 \
+	{                                                                                          \
+		.once = PTHREAD_ONCE_INIT                                                          \
+	}
 
 /* NULL on failure, recorded in dl (what: the feature that needs the library). */
 void *hk_dl_open(struct hk_dl *dl, const char *soname, const char *what);

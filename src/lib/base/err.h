@@ -23,8 +23,8 @@ enum hk_err_class {
 };
 
 struct hk_err {
-	int code;		 /* negative errno, 0 when unset */
-	enum hk_err_class cls;	 /* class used for the exit status */
+	int code;		  /* negative errno, 0 when unset */
+	enum hk_err_class cls;	  /* class used for the exit status */
 	char msg[HK_ERR_MSG_MAX]; /* one line, no trailing newline */
 	/* the kernel's extended-ack text (netlink), also shown in msg as "(kernel: ...)";
 	 * "" when none. Code that explains an error reads it here, never out of msg. */

@@ -56,10 +56,10 @@ static int open_walk(int dirfd, const char *path, int flags, mode_t mode)
 int hk_open_beneath(int dirfd, const char *path, int flags, mode_t mode, bool no_symlinks)
 {
 	struct open_how how = {
-	    .flags = (uint64_t)(flags | O_CLOEXEC),
-	    .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
-	    .resolve =
-		RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | (no_symlinks ? RESOLVE_NO_SYMLINKS : 0),
+		.flags = (uint64_t)(flags | O_CLOEXEC),
+		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS |
+			   (no_symlinks ? RESOLVE_NO_SYMLINKS : 0),
 	};
 	if (!*path)
 		path = ".";
@@ -131,7 +131,7 @@ static void names_free(struct names *s)
  * parent, ascend through "..", so the depth costs memory for names, not file descriptors. */
 static int rm_walk(int fd)
 {
-	struct names stack = {0};
+	struct names stack = { 0 };
 	int r = 0;
 	DIR *d = fdopendir(fd);
 	if (!d) {
@@ -148,8 +148,8 @@ static int rm_walk(int fd)
 			}
 			if (stack.n == 0)
 				break;
-			int up =
-			    openat(dirfd(d), "..", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int up = openat(dirfd(d), "..",
+					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (up < 0) {
 				r = -errno;
 				break;
@@ -176,8 +176,8 @@ static int rm_walk(int fd)
 			r = -errno;
 			break;
 		}
-		int sub =
-		    openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int sub = openat(dirfd(d), de->d_name,
+				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub < 0) {
 			r = -errno;
 			break;
@@ -294,7 +294,7 @@ static int copy_meta_fd(int sfd, int dfd, const struct stat *st, bool skip_overl
 	int r = copy_xattrs(sfd, dfd, skip_overlay);
 	if (r < 0)
 		return r;
-	struct timespec ts[2] = {st->st_atim, st->st_mtim};
+	struct timespec ts[2] = { st->st_atim, st->st_mtim };
 	return futimens(dfd, ts) < 0 ? -errno : 0;
 }
 
@@ -344,7 +344,7 @@ static int hl_add(struct copy_ctx *c, const struct stat *st, const char *rel)
 	char *p = strdup(rel);
 	if (!p)
 		return -ENOMEM;
-	c->hl[c->nhl++] = (struct hl_ent){st->st_dev, st->st_ino, p};
+	c->hl[c->nhl++] = (struct hl_ent){ st->st_dev, st->st_ino, p };
 	return 0;
 }
 
@@ -361,7 +361,7 @@ static int copy_file(struct copy_ctx *c, int sdir, int ddir, const char *name,
 	if (sfd < 0)
 		return sfd;
 	_cleanup_close_ int dfd =
-	    openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (dfd < 0)
 		return -errno;
 	int r = copy_data(sfd, dfd, st->st_size);
@@ -391,7 +391,7 @@ static int copy_special(int sdir, int ddir, const char *name, const struct stat 
 		return -errno;
 	if (!S_ISLNK(st->st_mode) && fchmodat(ddir, name, st->st_mode & 07777, 0) < 0)
 		return -errno;
-	struct timespec ts[2] = {st->st_atim, st->st_mtim};
+	struct timespec ts[2] = { st->st_atim, st->st_mtim };
 	return utimensat(ddir, name, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
 }
 
@@ -479,7 +479,7 @@ static int copy_dir(struct copy_ctx *c, int sdir, int ddir, const char *rel)
 
 int hk_tree_copy(int srcfd, int dstfd, bool overlay_layer, struct hk_err *err)
 {
-	struct copy_ctx c = {.dstroot = dstfd, .overlay = overlay_layer, .err = err};
+	struct copy_ctx c = { .dstroot = dstfd, .overlay = overlay_layer, .err = err };
 	hk_err_clear(err);
 	int r = copy_dir(&c, srcfd, dstfd, "");
 	for (size_t i = 0; i < c.nhl; i++)

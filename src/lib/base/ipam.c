@@ -133,9 +133,10 @@ int hk_ipam_pool_init(struct hk_ipam_pool *ret, const struct hk_prefix *subnet,
 		struct hk_ipam_pool nogw = p;
 		nogw.gateway.family = 0;
 		if (reserved(&nogw, to_u128(gateway)))
-			return hk_err_usage(
-			    err, "gateway %s is the network or broadcast address of %s",
-			    astr(gateway, b1, sizeof(b1)), hk_prefix_str(subnet, b2, sizeof(b2)));
+			return hk_err_usage(err,
+					    "gateway %s is the network or broadcast address of %s",
+					    astr(gateway, b1, sizeof(b1)),
+					    hk_prefix_str(subnet, b2, sizeof(b2)));
 	} else if (!no_gateway) {
 		p.gateway = from_u128(subnet->family, first_of(subnet) + 1);
 	}

@@ -22,10 +22,12 @@ int hk_parse_ifname(const char *s, struct hk_err *err)
 		return hk_err_usage(err, "interface name is empty");
 	size_t n = strlen(s);
 	if (n >= HK_IFNAMSIZ)
-		return hk_err_usage(err, "interface name '%s' is %zu bytes long, the kernel allows at most %d", s,
-				    n, HK_IFNAMSIZ - 1);
+		return hk_err_usage(
+			err, "interface name '%s' is %zu bytes long, the kernel allows at most %d",
+			s, n, HK_IFNAMSIZ - 1);
 	if (strchr(s, '/') || strchr(s, ':') || has_space(s))
-		return hk_err_usage(err, "interface name '%s' must not contain '/', ':' or whitespace", s);
+		return hk_err_usage(
+			err, "interface name '%s' must not contain '/', ':' or whitespace", s);
 	if (!strcmp(s, ".") || !strcmp(s, ".."))
 		return hk_err_usage(err, "interface name '%s' is reserved", s);
 	return 0;
@@ -38,7 +40,8 @@ int hk_parse_netns_name(const char *s, struct hk_err *err)
 	if (strlen(s) > 255)
 		return hk_err_usage(err, "namespace name is longer than 255 bytes");
 	if (strchr(s, '/') || has_space(s))
-		return hk_err_usage(err, "namespace name '%s' must not contain '/' or whitespace", s);
+		return hk_err_usage(err, "namespace name '%s' must not contain '/' or whitespace",
+				    s);
 	if (!strcmp(s, ".") || !strcmp(s, ".."))
 		return hk_err_usage(err, "namespace name '%s' is not allowed", s);
 	return 0;
@@ -73,7 +76,9 @@ int hk_parse_addr(const char *s, int family, struct hk_prefix *ret, struct hk_er
 		p.len = 128;
 	} else {
 		return hk_err_usage(err, "'%s' is not a valid %s address", s,
-				    family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "IP");
+				    family == AF_INET	 ? "IPv4"
+				    : family == AF_INET6 ? "IPv6"
+							 : "IP");
 	}
 	*ret = p;
 	return 0;
@@ -108,11 +113,14 @@ int hk_parse_mac(const char *s, uint8_t ret[6], struct hk_err *err)
 	unsigned int b[6];
 	char tail;
 	if (!s || strlen(s) != 17 ||
-	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &tail) != 6)
-		return hk_err_usage(err, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", s ? s : "");
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &tail) != 6)
+		return hk_err_usage(err, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)",
+				    s ? s : "");
 	for (int i = 0; i < 6; i++) {
 		if (!isxdigit((unsigned char)s[i * 3]) || !isxdigit((unsigned char)s[i * 3 + 1]))
-			return hk_err_usage(err, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", s);
+			return hk_err_usage(err, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)",
+					    s);
 		ret[i] = (uint8_t)b[i];
 	}
 	return 0;

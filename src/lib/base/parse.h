@@ -14,9 +14,9 @@
 
 /* An IPv4 or IPv6 address with an optional prefix length. */
 struct hk_prefix {
-	int family;	/* AF_INET or AF_INET6 */
-	uint8_t len;	/* prefix length; 32/128 when none was given */
-	bool has_len;	/* a "/len" was written */
+	int family;   /* AF_INET or AF_INET6 */
+	uint8_t len;  /* prefix length; 32/128 when none was given */
+	bool has_len; /* a "/len" was written */
 	union {
 		struct in_addr v4;
 		struct in6_addr v6;

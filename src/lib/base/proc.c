@@ -25,8 +25,11 @@ uint64_t hk_proc_start_time(pid_t pid)
 		return 0;
 	char state = 0;
 	unsigned long long start = 0;
-	if (sscanf(s + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
-			  "%*d %*d %llu", &state, &start) != 2 || state == 'Z' || state == 'X')
+	if (sscanf(s + 2,
+		   "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+		   "%*d %*d %llu",
+		   &state, &start) != 2 ||
+	    state == 'Z' || state == 'X')
 		return 0;
 	return start;
 }

@@ -18,9 +18,9 @@ int hk_trust_stat(const struct stat *st, const char *what, const char *path, boo
 			       want_dir ? "directory" : "regular file");
 	} else if (st->st_uid != 0 && st->st_uid != geteuid()) {
 		r = hk_err_set(
-		    err, -EPERM,
-		    "%s '%s': owned by uid %u, not root: refusing to use it (chown root)", what,
-		    path, (unsigned)st->st_uid);
+			err, -EPERM,
+			"%s '%s': owned by uid %u, not root: refusing to use it (chown root)", what,
+			path, (unsigned)st->st_uid);
 	} else if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(sticky_ok && (st->st_mode & S_ISVTX))) {
 		r = hk_err_set(err, -EPERM,
 			       "%s '%s': writable by group or others (mode %04o): refusing to use "

@@ -28,7 +28,7 @@ static inline int hk_vec_grow_(void **v, size_t n, size_t *cap, size_t size, siz
 	return 0;
 }
 
-#define hk_vec_grow(pv, n, pcap, first) \
+#define hk_vec_grow(pv, n, pcap, first)                                                            \
 	hk_vec_grow_((void **)(pv), (n), (pcap), sizeof(**(pv)), (first))
 
 #endif

@@ -82,8 +82,10 @@ static int write_all(const char *dir, const char *file, const char *const *vals,
 		if (!err)
 			return e;
 		if (e == -EINVAL || e == -EBUSY)
-			return hk_err_sys(err, e, "cgroup: write '%s' to '%s' (the kernel refuses "
-						  "this value)", vals[i], p);
+			return hk_err_sys(err, e,
+					  "cgroup: write '%s' to '%s' (the kernel refuses "
+					  "this value)",
+					  vals[i], p);
 		return hk_err_sys(err, e, "cgroup: write '%s' to '%s'", vals[i], p);
 	}
 	return 0;
@@ -169,8 +171,8 @@ int hk_cg_parse_bytes(const char *opt, const char *s, int64_t *ret, struct hk_er
 	if ((*end == 'b' || *end == 'B') && mul > 1)
 		end++;
 	if (errno || end == s || *end || !mul || v <= 0 || v * (double)mul > 9.2e18)
-		return hk_err_usage(err, "%s '%s': expected a size such as 512m, 1g, 1048576",
-				    opt, s);
+		return hk_err_usage(err, "%s '%s': expected a size such as 512m, 1g, 1048576", opt,
+				    s);
 	*ret = (int64_t)(v * (double)mul);
 	return 0;
 }
@@ -194,7 +196,8 @@ int hk_cg_parse_cpuset(const char *s, char *buf, size_t len, struct hk_err *err)
 {
 	long n = sysconf(_SC_NPROCESSORS_CONF);
 	if (!*s || strlen(s) >= len || strspn(s, "0123456789,-") != strlen(s))
-		return hk_err_usage(err, "--cpuset-cpus '%s': expected a CPU list such as 0-1,3", s);
+		return hk_err_usage(err, "--cpuset-cpus '%s': expected a CPU list such as 0-1,3",
+				    s);
 	for (const char *p = s; *p;) {
 		char *end;
 		long a = strtol(p, &end, 10), b = a;
@@ -207,8 +210,10 @@ int hk_cg_parse_cpuset(const char *s, char *buf, size_t len, struct hk_err *err)
 				return hk_err_usage(err, "--cpuset-cpus '%s': malformed range", s);
 		}
 		if (n > 0 && b >= n)
-			return hk_err_usage(err, "--cpuset-cpus '%s': CPU %ld does not exist (this "
-					    "machine has 0-%ld)", s, b, n - 1);
+			return hk_err_usage(err,
+					    "--cpuset-cpus '%s': CPU %ld does not exist (this "
+					    "machine has 0-%ld)",
+					    s, b, n - 1);
 		p = *end == ',' ? end + 1 : end;
 	}
 	snprintf(buf, len, "%s", s);
@@ -221,9 +226,11 @@ static int need(const char *ctrl, const char *opt, struct hk_err *err)
 	bool v2;
 	int r = find_ctrl(ctrl, mnt, &v2);
 	if (r < 0)
-		return hk_err_set(err, -EOPNOTSUPP, "%s: the '%s' cgroup controller is not "
+		return hk_err_set(err, -EOPNOTSUPP,
+				  "%s: the '%s' cgroup controller is not "
 				  "available on this host (neither a v1 hierarchy nor the v2 tree "
-				  "has it)", opt, ctrl);
+				  "has it)",
+				  opt, ctrl);
 	return 0;
 }
 
@@ -233,8 +240,8 @@ static bool has_swap_accounting(void)
 	bool v2;
 	if (find_ctrl("memory", mnt, &v2) < 0)
 		return false;
-	snprintf(p, sizeof(p), "%s/%s", mnt, v2 ? "memory.swap.max" :
-		 "memory.memsw.limit_in_bytes");
+	snprintf(p, sizeof(p), "%s/%s", mnt,
+		 v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes");
 	if (v2) /* the root has no memory.swap.max: look for the feature in a child */
 		return access("/proc/swaps", F_OK) == 0;
 	return access(p, F_OK) == 0;
@@ -250,15 +257,16 @@ int hk_cglimits_check(const struct hk_cglimits *l, struct hk_err *err)
 	if (l->memory_swap && !l->memory)
 		return hk_err_usage(err, "--memory-swap needs --memory");
 	if (l->memory_swap > 0 && l->memory_swap < l->memory)
-		return hk_err_usage(err, "--memory-swap (%" PRId64 ") must be at least --memory "
-				    "(%" PRId64 "): it is memory plus swap", l->memory_swap,
-				    l->memory);
+		return hk_err_usage(err,
+				    "--memory-swap (%" PRId64 ") must be at least --memory "
+				    "(%" PRId64 "): it is memory plus swap",
+				    l->memory_swap, l->memory);
 	int r = 0;
 	if (l->memory)
 		r = need("memory", "--memory", err);
-	if (r == 0 && l->memory_swap > 0 && l->memory_swap != l->memory &&
-	    !has_swap_accounting())
-		r = hk_err_set(err, -EOPNOTSUPP, "--memory-swap: this kernel does not account "
+	if (r == 0 && l->memory_swap > 0 && l->memory_swap != l->memory && !has_swap_accounting())
+		r = hk_err_set(err, -EOPNOTSUPP,
+			       "--memory-swap: this kernel does not account "
 			       "swap in the memory cgroup (swapaccount)");
 	if (r == 0 && l->cpus_milli)
 		r = need("cpu", "--cpus", err);
@@ -358,7 +366,7 @@ static int apply_cpu(const char *path, const struct hk_cglimits *l, struct hk_er
 static int apply_devices(const char *path, struct hk_err *err)
 {
 	static const char *const allow[] = {
-		"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
+		"c *:* m",   "b *:* m",	  "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
 		"c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm",
 	};
 	char mnt[MNT_MAX], dir[PATH_LEN];

@@ -53,11 +53,11 @@ int hk_cglimits_apply(const char *path, const struct hk_cglimits *l, struct hk_e
 int hk_cglimits_oom(const char *path, bool *ret_oom, int64_t *ret_limit, struct hk_err *err);
 
 struct hk_cgstats {
-	uint64_t mem_usage;  /* bytes */
-	int64_t mem_limit;   /* bytes; -1: none */
-	uint64_t cpu_usec;   /* CPU time used */
-	uint64_t pids;	     /* tasks */
-	int64_t pids_limit;  /* -1: none */
+	uint64_t mem_usage; /* bytes */
+	int64_t mem_limit;  /* bytes; -1: none */
+	uint64_t cpu_usec;  /* CPU time used */
+	uint64_t pids;	    /* tasks */
+	int64_t pids_limit; /* -1: none */
 };
 
 int hk_cglimits_stats(const char *path, struct hk_cgstats *ret, struct hk_err *err);

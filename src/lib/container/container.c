@@ -78,8 +78,8 @@ int hk_ct_release(const struct hk_ct_row *r, const struct hk_paths *p, struct hk
 		char nsfile[HK_PATH_MAX];
 		snprintf(nsfile, sizeof(nsfile), "%s/%s", HK_NETNS_DIR, r->name);
 		struct stat st;
-		if (stat(nsfile, &st) == 0 && hk_netns_del(r->name, &e2) < 0 && e2.code != -ENOENT &&
-		    !ret)
+		if (stat(nsfile, &st) == 0 && hk_netns_del(r->name, &e2) < 0 &&
+		    e2.code != -ENOENT && !ret)
 			ret = -1;
 	}
 	hk_ct_cgroup(r->id, buf, sizeof(buf));
@@ -124,8 +124,8 @@ int hk_ct_remove(struct hk_store *st, const struct hk_ct_row *r, const struct hk
 	return hk_store_delete(st, r->id, err);
 }
 
-int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p,
-		 int exit_code, struct hk_err *err)
+int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p, int exit_code,
+		 struct hk_err *err)
 {
 	struct hk_ct_row cur;
 	struct hk_err e2;

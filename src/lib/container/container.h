@@ -30,11 +30,10 @@ struct hk_cgstats;
 struct hk_ct_sec;
 struct hk_userns;
 
-
 /* Exit statuses of `hako run` that are not the container's own (as Docker's). */
 enum {
-	HK_EXIT_HAKO = 125,	 /* hako failed to set the container up */
-	HK_EXIT_NOEXEC = 126,	 /* the command is not executable */
+	HK_EXIT_HAKO = 125,	/* hako failed to set the container up */
+	HK_EXIT_NOEXEC = 126,	/* the command is not executable */
 	HK_EXIT_NOTFOUND = 127, /* the command is not in the container */
 };
 
@@ -42,9 +41,9 @@ enum hk_net_mode { HK_NET_NEW = 0, HK_NET_NONE, HK_NET_HOST, HK_NET_NETNS };
 
 /* Child set-up steps, reported on failure. */
 enum hk_step {
-	HK_STEP_READY = 0, /* not a failure: namespaces and mounts are in place */
-	HK_STEP_SETUP = 1, /* any mount/namespace set-up step: 125 */
-	HK_STEP_EXEC = 2,  /* execve of the command: 126/127 */
+	HK_STEP_READY = 0,    /* not a failure: namespaces and mounts are in place */
+	HK_STEP_SETUP = 1,    /* any mount/namespace set-up step: 125 */
+	HK_STEP_EXEC = 2,     /* execve of the command: 126/127 */
 	HK_STEP_PREPARED = 3, /* not a failure: the main process is ready to exec (preexec.h) */
 };
 
@@ -73,20 +72,20 @@ struct hk_ct_spec {
 	bool tty;
 	bool interactive;
 	bool detach;
-	const char *rundir; /* RUN/<id> */
-	const char *nsdir;  /* RUN/ns/<id> */
-	const char *cgroup; /* relative cgroup path, "hako/<id>" */
-	int log_fd;	    /* -d: stdout/stderr of the container, -1 otherwise */
-	int pty_slave;	    /* -t: the slave side, -1 otherwise */
-	int stdio[3];	    /* without -t or -d: proxy pipes for 0, 1, 2 (-1: as hako's) */
+	const char *rundir;	     /* RUN/<id> */
+	const char *nsdir;	     /* RUN/ns/<id> */
+	const char *cgroup;	     /* relative cgroup path, "hako/<id>" */
+	int log_fd;		     /* -d: stdout/stderr of the container, -1 otherwise */
+	int pty_slave;		     /* -t: the slave side, -1 otherwise */
+	int stdio[3];		     /* without -t or -d: proxy pipes for 0, 1, 2 (-1: as hako's) */
 	const struct hk_ct_sec *sec; /* ctsec.h: caps, seccomp, masks, --read-only; NULL: none */
-	struct hk_userns *userns; /* userns.h: --userns maps, idmapped root; NULL: none */
+	struct hk_userns *userns;    /* userns.h: --userns maps, idmapped root; NULL: none */
 };
 
 /* A spawned container as seen by its parent. */
 struct hk_ct_proc {
-	pid_t pid;	      /* the init, in the caller's pid namespace */
-	int report_fd;	      /* read side of the child's report pipe (EOF: command exec'ed) */
+	pid_t pid;	     /* the init, in the caller's pid namespace */
+	int report_fd;	     /* read side of the child's report pipe (EOF: command exec'ed) */
 	int sync_fd;	     /* write side of the sync pipe: hk_ct_spawn_go() lets the init go on */
 	uint64_t start_time; /* /proc/<pid>/stat field 22, to tell a reused pid */
 };
@@ -126,8 +125,7 @@ int hk_nsbase_hold(const char *dir, struct hk_err *err);
 void hk_nsbase_release(const char *dir);
 
 /* Persist /proc/<pid>/ns/{...} under nsdir (bind mounts); remove them. */
-int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, bool with_user,
-		  struct hk_err *err);
+int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, bool with_user, struct hk_err *err);
 int hk_ns_unpersist(const char *nsdir, struct hk_err *err);
 
 /* cgroup.c: create path (relative, e.g. "hako/<id>") in every hierarchy (v1 and v2);
@@ -178,8 +176,8 @@ int hk_ct_release(const struct hk_ct_row *r, const struct hk_paths *p, struct hk
 int hk_ct_remove(struct hk_store *st, const struct hk_ct_row *r, const struct hk_paths *p,
 		 struct hk_err *err);
 /* Record the init's exit (the monitor's job): state exited, exit code, release. */
-int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p,
-		 int exit_code, struct hk_err *err);
+int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p, int exit_code,
+		 struct hk_err *err);
 /* The processes of container id (its cgroup's pids: hako top), malloc'ed. */
 int hk_ct_pids(const char *id, pid_t **ret, size_t *ret_n, struct hk_err *err);
 /* The usage of container id's cgroup (hako stats; cglimits.h). */

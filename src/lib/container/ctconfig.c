@@ -19,8 +19,8 @@ static void add_security(const struct hk_ct_config_sec *s, struct json_object *c
 	 * a file edited or removed after run changes nothing */
 	if (s->profile_text)
 		json_object_object_add(
-		    o, "seccomp_profile",
-		    json_object_new_string_len(s->profile_text, (int)s->profile_len));
+			o, "seccomp_profile",
+			json_object_new_string_len(s->profile_text, (int)s->profile_len));
 	json_object_object_add(o, "privileged", json_object_new_boolean(s->privileged));
 	json_object_object_add(o, "read_only", json_object_new_boolean(s->read_only));
 	if (s->user.set)
@@ -134,7 +134,7 @@ static int stored_profile(struct json_object *sec, const char *name,
 
 int hk_ct_config_sec_read(const char *config, struct hk_ct_config_sec_read *s, struct hk_err *err)
 {
-	*s = (struct hk_ct_config_sec_read){0};
+	*s = (struct hk_ct_config_sec_read){ 0 };
 	struct json_object *c = config ? json_tokener_parse(config) : NULL, *o, *v;
 	if (!c || !json_object_object_get_ex(c, "security", &o)) {
 		if (c)
@@ -144,7 +144,7 @@ int hk_ct_config_sec_read(const char *config, struct hk_ct_config_sec_read *s, s
 	s->present = true;
 	const char *caps = jstr(o, "caps"), *sc = jstr(o, "seccomp"), *user = jstr(o, "user");
 	s->no_new_privs =
-	    !(json_object_object_get_ex(o, "no_new_privs", &v) && !json_object_get_boolean(v));
+		!(json_object_object_get_ex(o, "no_new_privs", &v) && !json_object_get_boolean(v));
 	int r = hk_caps_parse_hex(caps ? caps : "", &s->caps, err);
 	if (r == 0 && user && *user)
 		r = parse_user(user, &s->user, err);

@@ -25,16 +25,16 @@ static __attribute__((noreturn)) void child(const struct hk_ct_exec *x, int slav
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	struct hk_preexec p = {
-	    .argv = x->argv,
-	    .env = x->env,
-	    .pty_slave = slave,
-	    .stdio = {stdio[0], stdio[1], stdio[2]},
-	    .workdir = x->workdir,
-	    .workdir_fd = wd,
-	    .sec = NULL, /* applied by the parent before fork (hk_ct_exec) */
-	    .report_fd = report_fd,
-	    .tramp_fd = tramp_fd,
-	    .go_fd = -1,
+		.argv = x->argv,
+		.env = x->env,
+		.pty_slave = slave,
+		.stdio = { stdio[0], stdio[1], stdio[2] },
+		.workdir = x->workdir,
+		.workdir_fd = wd,
+		.sec = NULL, /* applied by the parent before fork (hk_ct_exec) */
+		.report_fd = report_fd,
+		.tramp_fd = tramp_fd,
+		.go_fd = -1,
 	};
 	if (slave < 0 && !x->interactive)
 		p.stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -44,7 +44,7 @@ static __attribute__((noreturn)) void child(const struct hk_ct_exec *x, int slav
 int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret_status,
 	       struct hk_err *err)
 {
-	*ret = (struct hk_ct_exec_proc){.pid = -1, .pty_master = -1, .proxy = {-1, -1, -1}};
+	*ret = (struct hk_ct_exec_proc){ .pid = -1, .pty_master = -1, .proxy = { -1, -1, -1 } };
 	*ret_status = 0;
 	char nsdir[HK_PATH_MAX], cg[64];
 	hk_ct_nsdir(x->paths, x->row->id, nsdir, sizeof(nsdir));
@@ -70,7 +70,7 @@ int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret
 	if (x->tty && hk_pty_open(&master, &slave, err) < 0)
 		return -EIO;
 	/* without -t: pipes, never our terminal */
-	int cstdio[3] = {-1, -1, -1}, proxy[3] = {-1, -1, -1};
+	int cstdio[3] = { -1, -1, -1 }, proxy[3] = { -1, -1, -1 };
 	if (!x->tty && hk_stdio_pipes(x->interactive, cstdio, proxy, err) < 0)
 		return -EIO;
 	/* the working directory, resolved inside the container's root while we may */

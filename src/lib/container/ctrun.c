@@ -23,16 +23,16 @@
 
 void hk_ct_run_init(struct hk_ct_run *run)
 {
-	*run = (struct hk_ct_run){.pty_master = -1,
-				  .proxy = {-1, -1, -1},
-				  .log_rd = -1,
-				  .proc = {.report_fd = -1, .sync_fd = -1}};
+	*run = (struct hk_ct_run){ .pty_master = -1,
+				   .proxy = { -1, -1, -1 },
+				   .log_rd = -1,
+				   .proc = { .report_fd = -1, .sync_fd = -1 } };
 }
 
 void hk_ct_spec_close_fds(struct hk_ct_spec *spec)
 {
-	int *fds[] = {&spec->pty_slave, &spec->log_fd,	 &spec->rootfs_fd,
-		      &spec->stdio[0],	&spec->stdio[1], &spec->stdio[2]};
+	int *fds[] = { &spec->pty_slave, &spec->log_fd,	  &spec->rootfs_fd,
+		       &spec->stdio[0],	 &spec->stdio[1], &spec->stdio[2] };
 	for (size_t i = 0; i < HK_ARRAY_SIZE(fds); i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -107,9 +107,9 @@ static int mount_image(const struct hk_ct_create *c, struct hk_ct_run *x, struct
 	struct hk_images *im = NULL;
 	int r = hk_images_open(x->paths.state, x->st, &im, err);
 	if (r == 0)
-		r = c->spec->userns
-			? hk_ctroot_mount_userns(im, x->row.id, c->image_id, c->spec->userns, err)
-			: hk_ctroot_mount(im, x->row.id, c->image_id, c->layers, err);
+		r = c->spec->userns ? hk_ctroot_mount_userns(im, x->row.id, c->image_id,
+							     c->spec->userns, err)
+				    : hk_ctroot_mount(im, x->row.id, c->image_id, c->layers, err);
 	hk_images_close(im);
 	if (c->image_lock && *c->image_lock >= 0) {
 		close(*c->image_lock);

@@ -28,8 +28,8 @@ extern const size_t hk_init_bin_len;
 
 /* what src/tramp/init.c calls, and the exec that starts it */
 static const char *const init_calls[] = {
-    "rt_sigtimedwait", "wait4",		  "kill",     "exit_group", "exit",
-    "rt_sigreturn",    "restart_syscall", "execveat", "execve",
+	"rt_sigtimedwait", "wait4",	      "kill",	  "exit_group", "exit",
+	"rt_sigreturn",	   "restart_syscall", "execveat", "execve",
 };
 
 int hk_init_become(pid_t main_pid, struct hk_err *err)
@@ -75,7 +75,7 @@ int hk_init_become(pid_t main_pid, struct hk_err *err)
 	}
 	char pid[24];
 	snprintf(pid, sizeof(pid), "%d", (int)main_pid);
-	char *argv[] = {"hako-init", pid, NULL}, *envp[] = {NULL};
+	char *argv[] = { "hako-init", pid, NULL }, *envp[] = { NULL };
 	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
 	r = hk_err_sys(err, -errno, "container init: exec hako-init");
 	close(fd);

@@ -23,13 +23,12 @@
 static const struct {
 	const char *name;
 	int type;
-} order[] = { { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },	     { "net", CLONE_NEWNET },
+} order[] = { { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },	      { "net", CLONE_NEWNET },
 	      { "pid", CLONE_NEWPID }, { "cgroup", CLONE_NEWCGROUP }, { "mnt", CLONE_NEWNS } };
 
 #define NNS (sizeof(order) / sizeof(order[0]))
 
-int hk_ct_join(pid_t init, const char *nsdir, const char *cgroup, bool with_net,
-	       struct hk_err *err)
+int hk_ct_join(pid_t init, const char *nsdir, const char *cgroup, bool with_net, struct hk_err *err)
 {
 	int fds[NNS];
 	int r = 0, userfd = -1;

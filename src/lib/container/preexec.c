@@ -92,7 +92,7 @@ void hk_preexec_run(const struct hk_preexec *p)
 	}
 	/* nothing of the host stays open: a directory fd here would be a way out through
 	 * /proc/self/fd/N (CVE-2024-21626) */
-	int keep[] = {p->report_fd, p->tramp_fd, p->go_fd, wd};
+	int keep[] = { p->report_fd, p->tramp_fd, p->go_fd, wd };
 	close_all_but(keep, HK_ARRAY_SIZE(keep));
 	if (wd < 0 && (wd = hk_workdir_open(wdname, p->mkdir_workdir, &err)) < 0)
 		goto fail;

@@ -55,8 +55,10 @@ static int mount_point(int rfd, const char *name, struct hk_err *err)
 		if (mkdirat(rfd, name, 0755) < 0 && errno != EEXIST)
 			return hk_err_sys(err, -errno, "mkdir /%s", name);
 	} else if (S_ISLNK(st.st_mode)) {
-		return hk_err_set(err, -ELOOP, "/%s is a symbolic link: refused (a rootfs's /%s "
-				  "must be a directory)", name, name);
+		return hk_err_set(err, -ELOOP,
+				  "/%s is a symbolic link: refused (a rootfs's /%s "
+				  "must be a directory)",
+				  name, name);
 	}
 	int fd = openat(rfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -114,7 +116,7 @@ static int setup_dev(int rfd, bool tty, int pty_slave, struct hk_err *err)
 	static const struct {
 		const char *name;
 		unsigned maj, min;
-	} nodes[] = { { "null", 1, 3 },	   { "zero", 1, 5 }, { "full", 1, 7 },
+	} nodes[] = { { "null", 1, 3 },	  { "zero", 1, 5 },    { "full", 1, 7 },
 		      { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 } };
 	static const char *const tmpfs_opts[] = { "mode", "755", "size", "65536k", NULL };
 	char p[64];
@@ -134,8 +136,8 @@ static int setup_dev(int rfd, bool tty, int pty_slave, struct hk_err *err)
 		/* in a user namespace mknod is refused: bind the host's node */
 		if (errno != EPERM)
 			return hk_err_sys(err, -errno, "mknod /dev/%s", n);
-		_cleanup_close_ int f = openat(dev, n, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-					       0666);
+		_cleanup_close_ int f =
+			openat(dev, n, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
 		if (f < 0)
 			return hk_err_sys(err, -errno, "create /dev/%s", n);
 		char host[32];
@@ -159,14 +161,15 @@ static int setup_dev(int rfd, bool tty, int pty_slave, struct hk_err *err)
 	} subs[] = {
 		{ "pts", "devpts", "newinstance,ptmxmode=0666,mode=0620", MS_NOSUID | MS_NOEXEC,
 		  0755 },
-		{ "shm", "tmpfs", "mode=1777,size=65536k", MS_NOSUID | MS_NODEV | MS_NOEXEC, 01777 },
+		{ "shm", "tmpfs", "mode=1777,size=65536k", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  01777 },
 		{ "mqueue", "mqueue", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, 0755 },
 	};
 	for (size_t i = 0; i < HK_ARRAY_SIZE(subs); i++) {
 		if (mkdirat(dev, subs[i].dir, subs[i].mode) < 0)
 			return hk_err_sys(err, -errno, "mkdir /dev/%s", subs[i].dir);
-		_cleanup_close_ int d = openat(dev, subs[i].dir,
-					       O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		_cleanup_close_ int d =
+			openat(dev, subs[i].dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (d < 0)
 			return hk_err_sys(err, -errno, "/dev/%s", subs[i].dir);
 		if (mount(subs[i].type, FD_PATH(p, d), subs[i].type, subs[i].flags, subs[i].data) <
@@ -181,8 +184,8 @@ static int setup_dev(int rfd, bool tty, int pty_slave, struct hk_err *err)
 		if (k <= 0)
 			return hk_err_sys(err, -errno, "readlink '%s'", p);
 		src[k] = 0;
-		_cleanup_close_ int f = openat(dev, "console",
-					       O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		_cleanup_close_ int f =
+			openat(dev, "console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (f < 0)
 			return hk_err_sys(err, -errno, "create /dev/console");
 		r = bind_tree(src, f, false, err);
@@ -192,8 +195,8 @@ static int setup_dev(int rfd, bool tty, int pty_slave, struct hk_err *err)
 
 /* RUN/<id>/{hostname,hosts,resolv.conf} onto the rootfs's /etc, resolved inside the rootfs
  * (inroot.h): a symlinked /etc cannot aim them at the host. */
-static int setup_etc(const struct hk_ct_spec *spec, const struct hk_userns *trees,
-		     const char *root, struct hk_err *err)
+static int setup_etc(const struct hk_ct_spec *spec, const struct hk_userns *trees, const char *root,
+		     struct hk_err *err)
 {
 	static const char *const files[] = { "hostname", "hosts", "resolv.conf" };
 	_cleanup_close_ int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -263,8 +266,7 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 	_cleanup_close_ int proc = mount_point(rfd, "proc", err), sys = -1;
 	if (proc < 0)
 		return proc;
-	r = do_mount("proc", FD_PATH(p, proc), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
-		     err);
+	r = do_mount("proc", FD_PATH(p, proc), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
 	if (r < 0)
 		return hk_err_prefix(err, "/proc");
 	sys = mount_point(rfd, "sys", err);
@@ -304,8 +306,10 @@ static int open_once(const char *path, int flags, struct hk_err *err)
 	if (fd >= 0)
 		return fd;
 	if (errno == ELOOP)
-		return hk_err_set(err, -ELOOP, "'%s' changed into a symbolic link while hako "
-				  "was starting (refused)", path);
+		return hk_err_set(err, -ELOOP,
+				  "'%s' changed into a symbolic link while hako "
+				  "was starting (refused)",
+				  path);
 	return hk_err_sys(err, -errno, "'%s'", path);
 }
 
@@ -375,8 +379,7 @@ void hk_nsbase_release(const char *dir)
 
 static const char *const ns_names[] = { "ipc", "uts", "net", "pid", "cgroup", "mnt", "user" };
 
-int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, bool with_user,
-		  struct hk_err *err)
+int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, bool with_user, struct hk_err *err)
 {
 	int r = hk_mkdir_p(nsdir, 0700);
 	if (r < 0)

@@ -51,7 +51,7 @@ static void lo_up(void)
 
 /* The main process (PID 2): its stdio, then the shared pre-exec steps (preexec.h). */
 static __attribute__((noreturn)) void main_fn(const struct hk_ct_spec *spec, int report_fd,
-					       int sync_fd, int tramp_fd)
+					      int sync_fd, int tramp_fd)
 {
 	sigset_t none;
 	sigemptyset(&none);

@@ -25,8 +25,7 @@ extern const size_t hk_tramp_bin_len;
 _Static_assert(HK_STEP_EXEC == 2 && HK_EXIT_NOEXEC == 126 && HK_EXIT_NOTFOUND == 127,
 	       "src/tramp/tramp.c hard-codes these");
 
-int hk_sealed_memfd(const char *name, const unsigned char *bytes, size_t len,
-		    struct hk_err *err)
+int hk_sealed_memfd(const char *name, const unsigned char *bytes, size_t len, struct hk_err *err)
 {
 	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
 	if (fd < 0 && errno == EINVAL) /* kernels before 6.3 know no MFD_EXEC */

@@ -29,8 +29,7 @@ struct hk_exec_report {
 
 /* A sealed (WRITE, SHRINK, GROW, SEAL), close-on-exec memfd holding bytes (a program that
  * is then exec'ed with execveat(fd, "", ..., AT_EMPTY_PATH)). */
-int hk_sealed_memfd(const char *name, const unsigned char *bytes, size_t len,
-		    struct hk_err *err);
+int hk_sealed_memfd(const char *name, const unsigned char *bytes, size_t len, struct hk_err *err);
 
 /* A sealed (WRITE, SHRINK, GROW, SEAL), close-on-exec memfd holding the trampoline: made
  * once per hako process, before the clone/fork whose child runs the command. */

@@ -29,7 +29,7 @@
 
 const char *hk_compress_name(enum hk_compress c)
 {
-	static const char *const n[] = {"none", "gzip", "zstd", "xz", "bzip2"};
+	static const char *const n[] = { "none", "gzip", "zstd", "xz", "bzip2" };
 	return (unsigned)c < HK_ARRAY_SIZE(n) ? n[c] : "?";
 }
 
@@ -115,7 +115,7 @@ int hk_ax_set_put(struct strset *s, const char *k);
 
 static int set_grow(struct strset *s)
 {
-	struct strset n = {.cap = s->cap ? s->cap * 2 : 1024};
+	struct strset n = { .cap = s->cap ? s->cap * 2 : 1024 };
 	if (!(n.slot = calloc(n.cap, sizeof(char *))))
 		return -ENOMEM;
 	for (size_t i = 0; i < s->cap; i++)
@@ -485,8 +485,8 @@ static void gz_explains(struct xctx *x)
 int hk_archive_extract_fd(int fd, int dirfd, const char *name, const struct hk_extract_opts *opts,
 			  struct hk_extract_result *ret, struct hk_err *err)
 {
-	struct xctx x = {.fd = fd, .root = dirfd, .pfd = -1, .name = name, .err = err};
-	struct hk_extract_result res = {0};
+	struct xctx x = { .fd = fd, .root = dirfd, .pfd = -1, .name = name, .err = err };
+	struct hk_extract_result res = { 0 };
 	if (opts)
 		x.o = *opts;
 	fill_defaults(&x.o);
@@ -502,7 +502,7 @@ int hk_archive_extract_fd(int fd, int dirfd, const char *name, const struct hk_e
 	if (r < 0 && x.bad_input && x.gz && !x.limit_msg[0])
 		gz_explains(&x);
 	bool corrupt =
-	    r < 0 && x.bad_input && x.o.expect_digest && x.o.expect_size && digest_explains(&x);
+		r < 0 && x.bad_input && x.o.expect_digest && x.o.expect_size && digest_explains(&x);
 	int kr = hk_ax_ring_stop(&x);
 	if (r == 0 && kr < 0)
 		r = hk_err_sys(err, kr, "keep a copy of the blob");

@@ -104,8 +104,9 @@ fail:;
 	if (r == -ELOOP) {
 		x->bad_input = true;
 		return hk_err_set(
-		    x->err, r, "entry '%.300s': refused: '%.300s' is a symlink or not a directory",
-		    x->cur ? x->cur : pre, pre);
+			x->err, r,
+			"entry '%.300s': refused: '%.300s' is a symlink or not a directory",
+			x->cur ? x->cur : pre, pre);
 	}
 	return hk_ax_sys(x, r, pre, "open parent directory");
 fail_quiet:
@@ -329,7 +330,7 @@ static int do_dir(struct xctx *x, struct archive_entry *e, const char *base, con
 			return hk_ax_sys(x, -errno, rel, "create directory");
 	}
 	_cleanup_close_ int fd =
-	    openat(x->pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		openat(x->pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return hk_ax_sys(x, -errno, rel, "open directory");
 	int r = meta_fd(x, e, fd, rel, false);
@@ -415,8 +416,9 @@ static int prune_lower(struct xctx *x, int fd, const char *rel)
 		if (!hk_ax_set_has(&x->created, sub)) {
 			r = hk_rm_rf_at(dirfd(d), de->d_name);
 		} else if (de->d_type == DT_DIR) {
-			_cleanup_close_ int c = openat(
-			    dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int c =
+				openat(dirfd(d), de->d_name,
+				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			r = c < 0 ? -errno : prune_lower(x, c, sub);
 		}
 		if (r < 0)

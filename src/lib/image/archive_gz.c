@@ -33,8 +33,8 @@ struct hk_gz {
 	unsigned char *out;
 	enum gz_state state;
 	bool eof;
-	unsigned members;	  /* started; the complete ones are members - 1 inside a member */
-	int code;		  /* sticky error */
+	unsigned members; /* started; the complete ones are members - 1 inside a member */
+	int code;	  /* sticky error */
 	char msg[160];
 };
 

@@ -30,9 +30,9 @@ struct xctx {
 	struct hk_ax_ring *ring; /* input blocks, hashed into hin by a second thread */
 	struct hk_sha256 hin, hout;
 	uint64_t in, out, next_progress;
-	struct archive *raw; /* decompressor (xz, zstd, bzip2, none) */
-	struct hk_gz *gz;    /* or gzip (archive_gz.h): libarchive would not check its CRC */
-	struct archive *tar; /* tar parser */
+	struct archive *raw;  /* decompressor (xz, zstd, bzip2, none) */
+	struct hk_gz *gz;     /* or gzip (archive_gz.h): libarchive would not check its CRC */
+	struct archive *tar;  /* tar parser */
 	unsigned char *first; /* the first block, read to sniff the format, not yet handed on */
 	size_t first_len;
 	bool compressed;

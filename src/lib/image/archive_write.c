@@ -319,7 +319,7 @@ static int put_file(struct wctx *w, int dirfd, const char *name, const char *rel
 		char *p = strdup(rel);
 		if (!p)
 			return hk_err_set(w->err, -ENOMEM, "out of memory");
-		w->hl[w->nhl++] = (struct hl){st->st_dev, st->st_ino, p};
+		w->hl[w->nhl++] = (struct hl){ st->st_dev, st->st_ino, p };
 	}
 	/* the tree may be a live container's: a name swapped for a FIFO or a device node since
 	 * the walk saw a file is refused, never opened */
@@ -343,7 +343,7 @@ static int put_dir(struct wctx *w, int dirfd, const char *name, const char *rel,
 		   const struct stat *st)
 {
 	_cleanup_close_ int fd =
-	    openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return hk_err_sys(w->err, -errno, "%s: open", rel);
 	base_entry(w, rel, st);
@@ -423,8 +423,8 @@ static int close_writers(struct wctx *w)
 int hk_archive_write_dir(int dirfd, int out_fd, const struct hk_tar_opts *opts,
 			 struct hk_tar_result *ret, struct hk_err *err)
 {
-	static const struct hk_tar_opts defaults = {0};
-	struct wctx w = {.out_fd = out_fd, .o = opts ? opts : &defaults, .err = err};
+	static const struct hk_tar_opts defaults = { 0 };
+	struct wctx w = { .out_fd = out_fd, .o = opts ? opts : &defaults, .err = err };
 	hk_err_clear(err);
 	hk_sha256_init(&w.htar);
 	hk_sha256_init(&w.hout);
@@ -449,8 +449,9 @@ int hk_archive_write_dir(int dirfd, int out_fd, const struct hk_tar_opts *opts,
 	if (r < 0)
 		return hk_err_prefix(err, "write tar");
 	if (ret) {
-		*ret = (struct hk_tar_result){
-		    .size = w.out_bytes, .tar_bytes = w.tar_bytes, .entries = w.entries};
+		*ret = (struct hk_tar_result){ .size = w.out_bytes,
+					       .tar_bytes = w.tar_bytes,
+					       .entries = w.entries };
 		hk_sha256_final(&w.hout, ret->digest);
 		hk_sha256_final(&w.htar, ret->diff_id);
 	}

@@ -72,8 +72,7 @@ int hk_ctroot_mount(struct hk_images *im, const char *ct, const char *image_id,
 	return r < 0 ? hk_err_prefix(err, "container root from image %.19s", image_id) : 0;
 }
 
-int hk_ctroot_remove(struct hk_store *st, const char *state_dir, const char *ct,
-		     struct hk_err *err)
+int hk_ctroot_remove(struct hk_store *st, const char *state_dir, const char *ct, struct hk_err *err)
 {
 	char dir[4096], merged[4200], img[HK_DIGEST_MAX];
 	hk_ctroot_dir(state_dir, ct, dir, sizeof(dir));
@@ -94,8 +93,8 @@ static int upper_tar(struct hk_images *im, const char *upper, struct hk_err *err
 	_cleanup_close_ int src = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (src < 0)
 		return hk_err_sys(err, -errno, "open '%s'", upper);
-	_cleanup_close_ int fd = open(hk_layerstore_tmpdir(im->ls), O_TMPFILE | O_RDWR | O_CLOEXEC,
-				      0600);
+	_cleanup_close_ int fd =
+		open(hk_layerstore_tmpdir(im->ls), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return hk_err_sys(err, -errno, "temporary file in '%s'",
 				  hk_layerstore_tmpdir(im->ls));
@@ -128,16 +127,16 @@ int hk_image_commit(struct hk_images *im, const char *ct, const struct hk_image_
 	int r = hk_imgstore_get(im->st, img, &row, err);
 	if (r < 0)
 		return r;
-	struct hk_image_config c = {0};
+	struct hk_image_config c = { 0 };
 	char **ids = calloc(row.nlayers + 2, sizeof(char *));
 	uint64_t *sizes = calloc(row.nlayers + 2, sizeof(uint64_t));
 	char id[HK_DIGEST_MAX] = "";
-	struct hk_extract_result res = {0};
+	struct hk_extract_result res = { 0 };
 	r = ids && sizes ? hk_image_config_parse(row.config, strlen(row.config), &c, err)
 			 : hk_err_sys(err, -ENOMEM, "commit");
 	int fd = r < 0 ? r : upper_tar(im, upper, err);
-	int stored = fd < 0 ? fd : hk_layerstore_import_fd(im->ls, fd, "upper", NULL, id, &res,
-							    err);
+	int stored =
+		fd < 0 ? fd : hk_layerstore_import_fd(im->ls, fd, "upper", NULL, id, &res, err);
 	/* the tar is kept as the layer's blob: save writes these very bytes */
 	if (stored >= 0 && (r = hk_blobstore_link(im->bs, fd, res.digest, err)) < 0)
 		stored = r;
@@ -207,12 +206,14 @@ static int check_static(int fd, const char *path, struct hk_err *err)
 		return hk_err_usage(err, "'%s' is not a 64-bit ELF binary", path);
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
-		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (uint64_t)i * eh.e_phentsize)) !=
-		    sizeof(ph))
+		if (pread(fd, &ph, sizeof(ph),
+			  (off_t)(eh.e_phoff + (uint64_t)i * eh.e_phentsize)) != sizeof(ph))
 			return hk_err_usage(err, "'%s': truncated ELF", path);
 		if (ph.p_type == PT_INTERP)
-			return hk_err_usage(err, "'%s' is not statically linked (apt-get install"
-						 " busybox-static)", path);
+			return hk_err_usage(err,
+					    "'%s' is not statically linked (apt-get install"
+					    " busybox-static)",
+					    path);
 	}
 	return 0;
 }
@@ -262,9 +263,9 @@ static int write_file(const char *root, const char *name, const char *text, mode
 static int bb_tree(const char *root, int bbfd, const char *list)
 {
 	/* the same tree as scripts/mkrootfs-busybox.sh */
-	static const char *const dirs[] = { "bin",  "sbin", "usr/bin", "usr/sbin", "etc",
-					    "proc", "sys",  "dev",     "tmp",	   "root",
-					    "www",  "var/log", "mnt",  "opt",	   "home", "run" };
+	static const char *const dirs[] = { "bin", "sbin", "usr/bin", "usr/sbin", "etc", "proc",
+					    "sys", "dev",  "tmp",     "root",	  "www", "var/log",
+					    "mnt", "opt",  "home",    "run" };
 	char p[4608];
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", root, dirs[i]);
@@ -297,7 +298,8 @@ static int bb_tree(const char *root, int bbfd, const char *list)
 	}
 	int r = write_file(root, "etc/passwd",
 			   "root:x:0:0:root:/root:/bin/sh\n"
-			   "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n", 0644);
+			   "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n",
+			   0644);
 	if (r == 0)
 		r = write_file(root, "etc/group", "root:x:0:\nnogroup:x:65534:\n", 0644);
 	if (r == 0)

@@ -241,7 +241,7 @@ int hk_image_find(struct hk_images *im, const char *ref, struct hk_image_row *re
 		  struct hk_err *err)
 {
 	char norm[HK_IMAGE_REF_MAX];
-	struct hk_err e2 = {0};
+	struct hk_err e2 = { 0 };
 	if (hk_image_ref_normalize(ref, norm, sizeof(norm), &e2) == 0 &&
 	    hk_imgstore_get(im->st, norm, ret, &e2) == 0)
 		return 0;
@@ -301,8 +301,10 @@ int image_store(struct hk_images *im, struct hk_image_config *c, const uint64_t 
 	_cleanup_free_ char *json = hk_image_config_json(c);
 	if (!json || (new_image && (!c->created || !c->os || !c->architecture)))
 		return hk_err_sys(err, -ENOMEM, "image config");
-	struct hk_image_row row = { .config = json, .created = time(NULL),
-				    .layers = c->diff_ids, .nlayers = c->ndiff_ids,
+	struct hk_image_row row = { .config = json,
+				    .created = time(NULL),
+				    .layers = c->diff_ids,
+				    .nlayers = c->ndiff_ids,
 				    .layer_sizes = (uint64_t *)sizes };
 	hk_digest_buf(json, strlen(json), row.id);
 	for (size_t i = 0; i < c->ndiff_ids; i++)
@@ -360,14 +362,14 @@ int hk_image_import(struct hk_images *im, const char *file, const struct hk_imag
 	_cleanup_close_ int lock = hk_images_lock(im->state, false, err);
 	if (lock < 0)
 		return hk_err_prefix(err, "import");
-	_cleanup_close_ int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC)
-						   : fcntl(0, F_DUPFD_CLOEXEC, 3);
+	_cleanup_close_ int fd =
+		strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : fcntl(0, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
 		return hk_err_sys(err, -errno, "import '%s'", file);
 	struct prog p = { .o = o, .nlayers = 1 };
-	struct hk_extract_opts eo = {0};
+	struct hk_extract_opts eo = { 0 };
 	opts_progress(&eo, &p);
-	struct hk_extract_result res = {0};
+	struct hk_extract_result res = { 0 };
 	char id[HK_DIGEST_MAX];
 	/* a compressed input is kept as received (written by the hashing thread) */
 	_cleanup_close_ int keep = hk_blobstore_tmp(im->bs, err);
@@ -401,7 +403,7 @@ static int load_layers(struct hk_images *im, struct hk_oci_image *img,
 {
 	struct prog p = { .o = o, .nlayers = img->nlayers };
 	for (size_t i = 0; i < img->nlayers; i++) {
-		struct hk_extract_opts eo = {0};
+		struct hk_extract_opts eo = { 0 };
 		p.layer = i;
 		opts_progress(&eo, &p);
 		_cleanup_close_ int keep = hk_blobstore_tmp(im->bs, err);
@@ -413,15 +415,14 @@ static int load_layers(struct hk_images *im, struct hk_oci_image *img,
 		eo.keep_fd = keep;
 		char name[64], id[HK_DIGEST_MAX];
 		snprintf(name, sizeof(name), "layer %zu", i + 1);
-		struct hk_extract_result res = {0};
+		struct hk_extract_result res = { 0 };
 		int r = hk_layerstore_import_fd(im->ls, fd, name, &eo, id, &res, err);
 		close(fd);
 		if (r < 0)
 			return r;
 		/* the blob as received: read just now, or copied when the layer was stored */
 		const char *mt = img->layers[i].media_type;
-		int k = r == 0 ? image_keep_read(im, keep, &res, mt, i,
-						 &blobs[*nblobs], err)
+		int k = r == 0 ? image_keep_read(im, keep, &res, mt, i, &blobs[*nblobs], err)
 			       : image_keep_copy(im, img, i, &blobs[*nblobs], err);
 		if (k < 0)
 			return k;
@@ -456,7 +457,7 @@ int hk_image_load(struct hk_images *im, const char *path, const struct hk_image_
 	 * names the image only when it is a valid name. */
 	char tag[HK_IMAGE_REF_MAX];
 	const char *t = o ? o->tag : NULL;
-	struct hk_err e2 = {0};
+	struct hk_err e2 = { 0 };
 	if (!t && img->ref && hk_image_ref_normalize(img->ref, tag, sizeof(tag), &e2) == 0)
 		t = tag;
 	else if (!t && img->ref && img->docker) {
@@ -561,8 +562,7 @@ int hk_image_remove(struct hk_images *im, const char *ref, struct hk_err *err)
 	return r;
 }
 
-int hk_image_prune(struct hk_images *im, size_t *ret_images, size_t *ret_layers,
-		   struct hk_err *err)
+int hk_image_prune(struct hk_images *im, size_t *ret_images, size_t *ret_layers, struct hk_err *err)
 {
 	_cleanup_close_ int lock = hk_images_lock(im->state, true, err);
 	if (lock < 0)
@@ -595,7 +595,7 @@ int hk_image_save(struct hk_images *im, const char *ref, int out_fd, struct hk_e
 	int r = hk_image_find(im, ref, &row, err);
 	if (r < 0)
 		return r;
-	struct hk_image_config c = {0};
+	struct hk_image_config c = { 0 };
 	char **dirs = calloc(row.nlayers + 1, sizeof(char *));
 	r = dirs ? hk_image_config_parse(row.config, strlen(row.config), &c, err)
 		 : hk_err_sys(err, -ENOMEM, "save");

@@ -38,7 +38,7 @@ typedef void (*hk_image_progress_fn)(void *userdata, size_t layer, size_t nlayer
 				     uint64_t out);
 
 struct hk_image_opts {
-	const char *tag;      /* "repo:tag" (normalised) or NULL */
+	const char *tag; /* "repo:tag" (normalised) or NULL */
 	hk_image_progress_fn progress;
 	void *userdata;
 };

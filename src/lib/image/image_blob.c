@@ -34,7 +34,7 @@
 
 static const char *layer_mt(enum hk_compress c)
 {
-	return c == HK_COMPRESS_NONE ? MT_TAR
+	return c == HK_COMPRESS_NONE   ? MT_TAR
 	       : c == HK_COMPRESS_GZIP ? MT_TAR_GZ
 	       : c == HK_COMPRESS_ZSTD ? MT_TAR_ZST
 				       : NULL;
@@ -52,8 +52,7 @@ static void row_set(struct hk_blob_row *b, const char *kind, size_t idx, const c
 }
 
 int image_keep_read(struct hk_images *im, int tmpfd, const struct hk_extract_result *res,
-		    const char *media_type, size_t idx, struct hk_blob_row *row,
-		    struct hk_err *err)
+		    const char *media_type, size_t idx, struct hk_blob_row *row, struct hk_err *err)
 {
 	const char *mt = media_type ? media_type : layer_mt(res->compress);
 	if (!mt || !res->in_bytes || !res->kept)
@@ -68,7 +67,7 @@ int image_keep_read(struct hk_images *im, int tmpfd, const struct hk_extract_res
 /* What a docker-save layer is, from its first bytes. */
 static const char *sniff(int fd)
 {
-	unsigned char m[4] = {0};
+	unsigned char m[4] = { 0 };
 	if (pread(fd, m, sizeof(m), 0) < 2)
 		return MT_TAR;
 	if (m[0] == 0x1f && m[1] == 0x8b)
@@ -81,7 +80,7 @@ static const char *sniff(int fd)
 int image_keep_copy(struct hk_images *im, struct hk_oci_image *img, size_t i,
 		    struct hk_blob_row *row, struct hk_err *err)
 {
-	struct hk_extract_opts eo = {0};
+	struct hk_extract_opts eo = { 0 };
 	_cleanup_close_ int fd = hk_oci_layer_open(img, i, &eo, err);
 	if (fd < 0)
 		return fd;

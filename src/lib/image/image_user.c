@@ -101,15 +101,17 @@ static int read_etc(struct hk_images *im, const struct hk_image_row *row, const 
 		if (whiteout(&st))
 			return -ENOENT;
 		if (!S_ISDIR(st.st_mode))
-			return hk_err_usage(err, "the image's /etc is not a directory: cannot read"
-						 " /%s", rel);
+			return hk_err_usage(err,
+					    "the image's /etc is not a directory: cannot read"
+					    " /%s",
+					    rel);
 		/* never opened for reading unless regular: a FIFO there would hang the run */
 		int fd = hk_open_regular_beneath(lfd, rel, true, &st);
 		if (fd == -ENOENT) {
 			/* an opaque etc/ hides what the lower layers have there */
 			char v[2];
 			_cleanup_close_ int efd = hk_open_beneath(
-			    lfd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, true);
+				lfd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, true);
 			if (efd >= 0 &&
 			    fgetxattr(efd, "trusted.overlay.opaque", v, sizeof(v)) == 1 &&
 			    v[0] == 'y')
@@ -124,8 +126,10 @@ static int read_etc(struct hk_images *im, const struct hk_image_row *row, const 
 					    " resolve a user name through it",
 					    rel);
 		if (fd == -ELOOP || fd == -EXDEV)
-			return hk_err_usage(err, "the image's /%s is a symlink: cannot resolve a"
-						 " user name through it", rel);
+			return hk_err_usage(err,
+					    "the image's /%s is a symlink: cannot resolve a"
+					    " user name through it",
+					    rel);
 		if (fd < 0)
 			return hk_err_sys(err, fd, "open the image's /%s", rel);
 		_cleanup_close_ int f = fd;
@@ -147,9 +151,8 @@ static int read_etc(struct hk_images *im, const struct hk_image_row *row, const 
 	return -ENOENT;
 }
 
-static int part(struct hk_images *im, const struct hk_image_row *row, const char *db,
-		const char *s, unsigned long *id, unsigned long *gid, bool *found,
-		struct hk_err *err)
+static int part(struct hk_images *im, const struct hk_image_row *row, const char *db, const char *s,
+		unsigned long *id, unsigned long *gid, bool *found, struct hk_err *err)
 {
 	_cleanup_free_ char *txt = NULL;
 	int r = read_etc(im, row, db, &txt, err);

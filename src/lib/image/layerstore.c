@@ -93,9 +93,9 @@ int hk_layerstore_path(const struct hk_layerstore *ls, const char *diff_id, char
 	snprintf(buf, len, "%s/sha256/%s", ls->top, hk_digest_hex(diff_id));
 	struct stat st;
 	return fstatat(ls->sha, hk_digest_hex(diff_id), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		       S_ISDIR(st.st_mode)
-		   ? 0
-		   : -ENOENT;
+			       S_ISDIR(st.st_mode)
+		       ? 0
+		       : -ENOENT;
 }
 
 /* flock locks/<hex>; retry when the holder unlinked the file under us. */
@@ -169,8 +169,8 @@ int hk_layerstore_import_fd(struct hk_layerstore *ls, int fd, const char *name,
 			    const struct hk_extract_opts *opts, char ret_diff_id[HK_DIGEST_MAX],
 			    struct hk_extract_result *ret_res, struct hk_err *err)
 {
-	struct hk_extract_opts o = opts ? *opts : (struct hk_extract_opts){0};
-	struct hk_extract_result res = {0};
+	struct hk_extract_opts o = opts ? *opts : (struct hk_extract_opts){ 0 };
+	struct hk_extract_result res = { 0 };
 	o.whiteouts = HK_WHITEOUT_OVERLAY;
 	int lock = -1, r;
 	char hex[HK_SHA256_HEX + 1] = "";
@@ -224,7 +224,7 @@ int hk_layerstore_import_dir(struct hk_layerstore *ls, const char *dir,
 	if (r < 0)
 		return r;
 	struct stat st;
-	struct hk_tar_opts o = {.digest_only = true, .xattrs = true};
+	struct hk_tar_opts o = { .digest_only = true, .xattrs = true };
 	struct hk_tar_result res;
 	if ((r = hk_tree_copy(src, tfd, false, err)) == 0 && fstat(src, &st) == 0)
 		fchmod(tfd, st.st_mode & 07777);
@@ -314,7 +314,7 @@ int hk_layerstore_clean(struct hk_layerstore *ls, struct hk_err *err)
 		if (de->d_name[0] == '.')
 			continue;
 		_cleanup_close_ int e =
-		    openat(ls->tmpfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			openat(ls->tmpfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (e >= 0 && flock(e, LOCK_EX | LOCK_NB) < 0)
 			continue; /* a live import */
 		int q = hk_rm_rf_at(ls->tmpfd, de->d_name);
@@ -363,8 +363,9 @@ static void strv_freep(char ***v)
 	free(*v);
 }
 
-static const char *const ovl_opts[][2] = {
-    {"index", "off"}, {"redirect_dir", "off"}, {"metacopy", "off"}};
+static const char *const ovl_opts[][2] = { { "index", "off" },
+					   { "redirect_dir", "off" },
+					   { "metacopy", "off" } };
 
 /* New mount API: one lowerdir+ per layer (Linux 6.8). -EINVAL from lowerdir+ on older
  * kernels: the caller falls back to mount(2). */
@@ -430,8 +431,10 @@ static int mount_legacy(char **lowers, const char *upper, const char *work, cons
 			ok = o + 1 < sizeof(opts) && (opts[o++] = ':');
 		ok = ok && opt_add(opts, sizeof(opts), &o, *p);
 	}
-	ok = ok && opt_raw(opts, sizeof(opts), &o, ",upperdir=") && opt_add(opts, sizeof(opts), &o, upper);
-	ok = ok && opt_raw(opts, sizeof(opts), &o, ",workdir=") && opt_add(opts, sizeof(opts), &o, work);
+	ok = ok && opt_raw(opts, sizeof(opts), &o, ",upperdir=") &&
+	     opt_add(opts, sizeof(opts), &o, upper);
+	ok = ok && opt_raw(opts, sizeof(opts), &o, ",workdir=") &&
+	     opt_add(opts, sizeof(opts), &o, work);
 	ok = ok && opt_raw(opts, sizeof(opts), &o, ",index=off,redirect_dir=off,metacopy=off");
 	if (!ok)
 		return -E2BIG;
@@ -456,7 +459,7 @@ static int mount_copy(struct hk_layerstore *ls, char **lowers, const char *upper
 			n++;
 		for (size_t i = n; i-- > 0;) { /* bottom first */
 			_cleanup_close_ int lfd =
-			    open(lowers[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+				open(lowers[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (lfd < 0)
 				return hk_err_sys(err, -errno, "open '%s'", lowers[i]);
 			if (hk_tree_copy(lfd, ufd, true, err) < 0)

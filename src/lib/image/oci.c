@@ -33,9 +33,9 @@ static json_object *jget(json_object *o, const char *key)
 {
 	json_object *v = NULL;
 	return o && json_object_is_type(o, json_type_object) &&
-		       json_object_object_get_ex(o, key, &v)
-		   ? v
-		   : NULL;
+			       json_object_object_get_ex(o, key, &v)
+		       ? v
+		       : NULL;
 }
 
 static const char *jstr(json_object *o, const char *key)
@@ -122,7 +122,7 @@ void hk_image_config_free(struct hk_image_config *c)
 	free(c->os);
 	free(c->architecture);
 	free(c->created);
-	*c = (struct hk_image_config){0};
+	*c = (struct hk_image_config){ 0 };
 }
 
 static int ports_parse(json_object *o, char ***ret)
@@ -154,7 +154,7 @@ int hk_image_config_parse(const char *json, size_t len, struct hk_image_config *
 	_cleanup_json_ json_object *root = parse_json(json, len, "image config", err);
 	if (!root)
 		return err->code;
-	struct hk_image_config c = {0};
+	struct hk_image_config c = { 0 };
 	json_object *cfg = jget(root, "config");
 	json_object *rootfs = jget(root, "rootfs");
 	int r = 0;
@@ -241,8 +241,8 @@ char *hk_image_config_json(const struct hk_image_config *c)
 		json_object_array_add(ids, json_object_new_string(c->diff_ids[i]));
 	json_object_object_add(rootfs, "diff_ids", ids);
 	json_object_object_add(root, "rootfs", rootfs);
-	const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
-								 JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *s = json_object_to_json_string_ext(
+		root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	return s ? strdup(s) : NULL;
 }
 
@@ -329,9 +329,9 @@ static int read_blob(int root, const struct desc *d, const char *what, char **re
 		free(buf);
 		if (len != d->size)
 			return hk_err_set(
-			    err, -EBADMSG,
-			    "%s %s: size mismatch: descriptor says %llu, blob has %zu", what,
-			    d->digest, (unsigned long long)d->size, len);
+				err, -EBADMSG,
+				"%s %s: size mismatch: descriptor says %llu, blob has %zu", what,
+				d->digest, (unsigned long long)d->size, len);
 		return hk_err_set(err, -EBADMSG,
 				  "%s: digest mismatch: descriptor says %s, blob is %s", what,
 				  d->digest, got);
@@ -346,8 +346,9 @@ static int read_blob(int root, const struct desc *d, const char *what, char **re
 static const char *go_arch(void)
 {
 	static const char *const map[][2] = {
-	    {"x86_64", "amd64"}, {"aarch64", "arm64"},	 {"i686", "386"},    {"i386", "386"},
-	    {"armv7l", "arm"},	 {"ppc64le", "ppc64le"}, {"s390x", "s390x"}, {"riscv64", "riscv64"},
+		{ "x86_64", "amd64" }, { "aarch64", "arm64" },	 { "i686", "386" },
+		{ "i386", "386" },     { "armv7l", "arm" },	 { "ppc64le", "ppc64le" },
+		{ "s390x", "s390x" },  { "riscv64", "riscv64" },
 	};
 	struct utsname u;
 	if (uname(&u) == 0)
@@ -420,15 +421,15 @@ static int pick(json_object *index, const char *ref, const char *what, json_obje
 static bool layer_media_ok(const char *mt)
 {
 	static const char *const ok[] = {
-	    "application/vnd.oci.image.layer.v1.tar",
-	    "application/vnd.oci.image.layer.v1.tar+gzip",
-	    "application/vnd.oci.image.layer.v1.tar+zstd",
-	    "application/vnd.oci.image.layer.nondistributable.v1.tar",
-	    "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
-	    "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
-	    "application/vnd.docker.image.rootfs.diff.tar",
-	    "application/vnd.docker.image.rootfs.diff.tar.gzip",
-	    "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+		"application/vnd.oci.image.layer.v1.tar",
+		"application/vnd.oci.image.layer.v1.tar+gzip",
+		"application/vnd.oci.image.layer.v1.tar+zstd",
+		"application/vnd.oci.image.layer.nondistributable.v1.tar",
+		"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+		"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+		"application/vnd.docker.image.rootfs.diff.tar",
+		"application/vnd.docker.image.rootfs.diff.tar.gzip",
+		"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
 	};
 	for (size_t i = 0; mt && i < HK_ARRAY_SIZE(ok); i++)
 		if (!strcmp(mt, ok[i]))
@@ -535,7 +536,9 @@ static int load_oci(struct hk_oci_image *img, int root, const char *ref, struct 
 	    oci_layers(img, man, err) < 0)
 		return err->code;
 	snprintf(img->manifest_media_type, sizeof(img->manifest_media_type), "%s",
-		 mt ? mt : d.media_type ? d.media_type : MT_OCI_MANIFEST);
+		 mt		? mt
+		 : d.media_type ? d.media_type
+				: MT_OCI_MANIFEST);
 	img->manifest_json = TAKE_PTR(buf);
 	img->manifest_len = len;
 	if (read_blob(root, &cd, "config", &buf, &len, err) < 0)
@@ -593,11 +596,11 @@ static int load_docker(struct hk_oci_image *img, int root, const char *ref, stru
 	if (docker_entry(ms, ref, &e, err) < 0)
 		return err->code;
 	json_object *tags = jget(e, "RepoTags");
-	const char *tag =
-	    ref ? ref
-	    : tags && json_object_is_type(tags, json_type_array) && json_object_array_length(tags)
-		? json_object_get_string(json_object_array_get_idx(tags, 0))
-		: NULL;
+	const char *tag = ref ? ref
+			  : tags && json_object_is_type(tags, json_type_array) &&
+					  json_object_array_length(tags)
+				  ? json_object_get_string(json_object_array_get_idx(tags, 0))
+				  : NULL;
 	if (tag && !(img->ref = strdup(tag)))
 		return hk_err_set(err, -ENOMEM, "out of memory");
 	const char *cfg = jstr(e, "Config");
@@ -670,11 +673,11 @@ static int unpack(struct hk_oci_image *img, const char *path, const char *tmp_pa
 	if (img->tmplock < 0 || flock(img->tmplock, LOCK_EX) < 0)
 		return hk_err_sys(err, -errno, "lock '%s'", img->tmpdir);
 	/* unnamed: hk_oci_open's caller says which file (one name per error line) */
-	_cleanup_close_ int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC)
-						   : dup(STDIN_FILENO);
+	_cleanup_close_ int fd =
+		strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(STDIN_FILENO);
 	if (fd < 0)
 		return hk_err_sys(err, -errno, "open");
-	struct hk_extract_opts o = {.owners = HK_OWNER_NONE, .no_xattrs = true};
+	struct hk_extract_opts o = { .owners = HK_OWNER_NONE, .no_xattrs = true };
 	if (hk_archive_extract_fd(fd, img->tmplock, NULL, &o, NULL, err) < 0)
 		return err->code;
 	return (img->root = strdup(img->tmpdir)) ? 0 : hk_err_set(err, -ENOMEM, "out of memory");
@@ -708,9 +711,9 @@ int hk_oci_open(const char *path, const char *tmp_parent, const char *ref,
 			r = load_docker(img, root, ref, err);
 		} else {
 			r = hk_err_set(
-			    err, -EBADMSG,
-			    "not an OCI image layout or docker-save archive (no index.json "
-			    "and oci-layout, no manifest.json)");
+				err, -EBADMSG,
+				"not an OCI image layout or docker-save archive (no index.json "
+				"and oci-layout, no manifest.json)");
 		}
 	}
 	if (r < 0) {

@@ -114,7 +114,7 @@ struct hk_oci_save_spec {
 	int blobs_fd;
 	const struct hk_oci_kept *manifest_blob, *config_blob;
 	const struct hk_oci_kept *layer_blobs; /* nlayers entries */
-	const char *const *diff_ids;	  /* the stored diff_ids, for kept layers */
+	const char *const *diff_ids;	       /* the stored diff_ids, for kept layers */
 };
 
 /* Write an OCI image layout as an uncompressed tar to out_fd: oci-layout, index.json (one

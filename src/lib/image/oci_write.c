@@ -31,7 +31,7 @@ static int put_blob(struct stage *s, const char *data, size_t len, char digest[H
 	hk_digest_buf(data, len, digest);
 	const char *hex = hk_digest_hex(digest);
 	_cleanup_close_ int fd =
-	    openat(s->blobs, hex, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		openat(s->blobs, hex, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return hk_err_sys(s->err, -errno, "create blob %s", digest);
 	if (write(fd, data, len) != (ssize_t)len)
@@ -47,9 +47,9 @@ static int link_blob(struct stage *s, int from, const struct hk_oci_kept *k)
 		return 0;
 	_cleanup_close_ int in = openat(from, hex, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	_cleanup_close_ int out =
-	    in < 0 ? -1
-		   : openat(s->blobs, hex, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			    0644);
+		in < 0 ? -1
+		       : openat(s->blobs, hex, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				0644);
 	if (in < 0 || out < 0)
 		return hk_err_sys(s->err, -errno, "kept blob %s", k->digest);
 	struct stat st;
@@ -70,11 +70,12 @@ static int put_layer(struct stage *s, const char *dir, struct hk_tar_result *res
 	if (src < 0)
 		return hk_err_sys(s->err, -errno, "open layer '%s'", dir);
 	_cleanup_close_ int fd =
-	    openat(s->blobs, ".layer.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		openat(s->blobs, ".layer.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return hk_err_sys(s->err, -errno, "create layer blob");
-	struct hk_tar_opts o = {
-	    .compress = HK_COMPRESS_GZIP, .xattrs = true, .oci_whiteouts = true};
+	struct hk_tar_opts o = { .compress = HK_COMPRESS_GZIP,
+				 .xattrs = true,
+				 .oci_whiteouts = true };
 	if (hk_archive_write_dir(src, fd, &o, res, s->err) < 0)
 		return hk_err_prefix(s->err, "layer '%s'", dir);
 	if (renameat(s->blobs, ".layer.tmp", s->blobs, hk_digest_hex(res->digest)) < 0)
@@ -96,7 +97,7 @@ static json_object *descriptor(const char *mt, const char *digest, uint64_t size
 static const char *plain(json_object *o)
 {
 	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-						     JSON_C_TO_STRING_NOSLASHESCAPE);
+							 JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
 static int put_json_file(struct stage *s, const char *name, json_object *o)
@@ -106,7 +107,7 @@ static int put_json_file(struct stage *s, const char *name, json_object *o)
 		return hk_err_set(s->err, -ENOMEM, "out of memory");
 	_cleanup_close_ int dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_close_ int fd =
-	    dfd < 0 ? -1 : openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		dfd < 0 ? -1 : openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	size_t len = strlen(txt);
 	if (fd < 0 || write(fd, txt, len) != (ssize_t)len)
 		return hk_err_sys(s->err, errno ? -errno : -EIO, "write %s", name);
@@ -223,14 +224,15 @@ int hk_oci_save(int out_fd, const struct hk_oci_save_spec *spec, struct hk_err *
 {
 	if (!spec->ref || !*spec->ref)
 		return hk_err_usage(err, "image save: a reference name is required");
-	struct stage s = {.blobs = -1, .lock = -1, .err = err};
+	struct stage s = { .blobs = -1, .lock = -1, .err = err };
 	struct hk_tar_result *ls = calloc(spec->nlayers + 1, sizeof(*ls));
 	const char **mts = calloc(spec->nlayers + 1, sizeof(*mts));
 	int r = ls && mts ? stage_open(&s, spec->tmp_parent)
 			  : hk_err_set(err, -ENOMEM, "out of memory");
 	for (size_t i = 0; r == 0 && i < spec->nlayers; i++) {
 		const struct hk_oci_kept *k = spec->layer_blobs && spec->layer_blobs[i].digest
-						      ? &spec->layer_blobs[i] : NULL;
+						      ? &spec->layer_blobs[i]
+						      : NULL;
 		if (!k && spec->manifest_blob)
 			r = hk_err_set(err, -ENOENT, "layer %zu: its kept blob is missing", i + 1);
 		else if (!k)
@@ -248,7 +250,7 @@ int hk_oci_save(int out_fd, const struct hk_oci_save_spec *spec, struct hk_err *
 	if (r == 0 && top < 0)
 		r = hk_err_sys(err, -errno, "open '%s'", s.dir);
 	if (r == 0) {
-		struct hk_tar_opts o = {.compress = HK_COMPRESS_NONE};
+		struct hk_tar_opts o = { .compress = HK_COMPRESS_NONE };
 		r = hk_archive_write_dir(top, out_fd, &o, NULL, err);
 	}
 	if (s.blobs >= 0)

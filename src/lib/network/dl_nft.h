@@ -14,14 +14,14 @@
 #define HK_DL_NFT_SONAME "libnftables.so.1"
 
 /* every symbol the callers use: add a new one here and below */
-#define HK_DL_NFT_SYMS(X) \
-	X(nft_ctx_buffer_error) \
-	X(nft_ctx_buffer_output) \
-	X(nft_ctx_free) \
-	X(nft_ctx_get_error_buffer) \
-	X(nft_ctx_get_output_buffer) \
-	X(nft_ctx_new) \
-	X(nft_ctx_output_set_flags) \
+#define HK_DL_NFT_SYMS(X)                                                                          \
+	X(nft_ctx_buffer_error)                                                                    \
+	X(nft_ctx_buffer_output)                                                                   \
+	X(nft_ctx_free)                                                                            \
+	X(nft_ctx_get_error_buffer)                                                                \
+	X(nft_ctx_get_output_buffer)                                                               \
+	X(nft_ctx_new)                                                                             \
+	X(nft_ctx_output_set_flags)                                                                \
 	X(nft_run_cmd_from_buffer)
 
 struct hk_dl_nft {

@@ -147,8 +147,8 @@ int hk_nat_check_name(const char *s, const char *what, struct hk_err *err)
 	for (const char *p = s; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
 			return hk_err_usage(
-			    err, "%s '%s': only letters, digits, '_', '.' and '-' are allowed",
-			    what, s);
+				err, "%s '%s': only letters, digits, '_', '.' and '-' are allowed",
+				what, s);
 	return 0;
 }
 
@@ -161,8 +161,8 @@ static int check_ifname(const char *s, struct hk_err *err)
 	for (const char *p = s; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("_.-@+=", *p))
 			return hk_err_usage(
-			    err, "interface name '%s': character '%c' is not supported here", s,
-			    *p);
+				err, "interface name '%s': character '%c' is not supported here", s,
+				*p);
 	return 0;
 }
 
@@ -203,8 +203,8 @@ static int check_port(const struct hk_nat_port *p, struct hk_err *err)
 		return hk_err_usage(err, "published port: container address is unspecified");
 	if (p->host_ip.family && p->host_ip.family != p->ct_ip.family)
 		return hk_err_usage(
-		    err, "published port %u: host and container addresses differ in family",
-		    p->host_port);
+			err, "published port %u: host and container addresses differ in family",
+			p->host_port);
 	if (p->host_ip.family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&p->host_ip.addr.v6))
 		return hk_err_usage(err,
 				    "published port %u: ::1 cannot be forwarded (the kernel never "
@@ -325,13 +325,14 @@ static int list_table(struct hk_nat *nat, struct listing *l, struct hk_err *err)
 /* ---- transactions -------------------------------------------------------------------- */
 
 static const char ensure_cmds[] =
-    "add table " T "\n"
-    "add set " T " bridges { type ifname; }\n"
-    "add chain " T " prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
-    "add chain " T " output { type nat hook output priority -100; policy accept; }\n"
-    "add chain " T " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
-    "add chain " T " forward { type filter hook forward priority filter; policy accept; }\n"
-    "add chain " T " input { type filter hook input priority filter; policy accept; }\n";
+	"add table " T "\n"
+	"add set " T " bridges { type ifname; }\n"
+	"add chain " T " prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
+	"add chain " T " output { type nat hook output priority -100; policy accept; }\n"
+	"add chain " T
+	" postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
+	"add chain " T " forward { type filter hook forward priority filter; policy accept; }\n"
+	"add chain " T " input { type filter hook input priority filter; policy accept; }\n";
 
 /* Which listed rules a change replaces or removes. owner NULL: every rule of net. */
 struct match {

@@ -28,7 +28,8 @@
 #include "network.h"
 #include "route.h"
 
-static int prefix_of(const char *addr, const char *subnet, struct hk_prefix *ret, struct hk_err *err)
+static int prefix_of(const char *addr, const char *subnet, struct hk_prefix *ret,
+		     struct hk_err *err)
 {
 	struct hk_prefix sub;
 	int r = hk_parse_prefix(subnet, 0, &sub, err);

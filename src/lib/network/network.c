@@ -239,7 +239,7 @@ int hk_network_create(struct hk_store *st, const struct hk_paths *p, struct hk_n
 }
 
 int hk_network_ensure_locked(struct hk_store *st, const char *name, struct hk_net_row *ret,
-			 struct hk_net_notes *notes, struct hk_err *err)
+			     struct hk_net_notes *notes, struct hk_err *err)
 {
 	int r = hk_netstore_get(st, name, ret, err);
 	if (r == 0 && ret->state[0]) {
@@ -270,8 +270,8 @@ int hk_network_remove(struct hk_store *st, const struct hk_paths *p, const char 
 	pid_t self = getpid();
 	int r = hk_netstore_get(st, name, &n, err);
 	if (r == 0)
-		r = hk_netstore_set_state(st, name, HK_NET_REMOVING, self,
-					  hk_proc_start_time(self), err);
+		r = hk_netstore_set_state(st, name, HK_NET_REMOVING, self, hk_proc_start_time(self),
+					  err);
 	hk_test_point("network-rm-marked");
 	if (r == 0)
 		r = repair_locked(st, &n, err);

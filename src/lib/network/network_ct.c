@@ -187,7 +187,8 @@ static int port_free(const struct hk_port_row *pr, struct hk_err *err)
 			memcpy(&s4->sin_addr, a.addr.raw, 4);
 		len = sizeof(*s4);
 	}
-	_cleanup_close_ int fd = socket(ss.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+	_cleanup_close_ int fd =
+		socket(ss.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) == 0 || errno != EADDRINUSE)
 		return 0;
 	hk_err_usage(err, "host port %s%s%u/%s is already in use on the host", pr->host_ip,
@@ -314,8 +315,10 @@ static int connect_locked(struct hk_store *st, const struct hk_paths *p, const s
 	if (r < 0)
 		return r;
 	if (a->n_ports && (n.internal || strcmp(n.driver, "bridge")))
-		return hk_err_usage(err, "network '%s': ports can only be published on a bridge "
-					 "network with a way out", n.name);
+		return hk_err_usage(err,
+				    "network '%s': ports can only be published on a bridge "
+				    "network with a way out",
+				    n.name);
 	for (size_t i = 0; i < a->n_ports; i++)
 		if ((r = port_free(&a->ports[i], err)) < 0)
 			return r;

@@ -27,7 +27,7 @@
 /* nsenter's order: user first (it fails on the first pass when it raises privilege and
  * is retried on the second), mnt late because it changes how later paths resolve. */
 static const enum hk_ns_type enter_order[HK_NS_NTYPES] = {
-    HK_NS_USER, HK_NS_CGROUP, HK_NS_IPC, HK_NS_UTS, HK_NS_NET, HK_NS_PID, HK_NS_MNT, HK_NS_TIME,
+	HK_NS_USER, HK_NS_CGROUP, HK_NS_IPC, HK_NS_UTS, HK_NS_NET, HK_NS_PID, HK_NS_MNT, HK_NS_TIME,
 };
 
 void hk_ns_enter_init(struct hk_ns_enter *e)

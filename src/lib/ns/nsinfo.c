@@ -28,10 +28,10 @@ static const struct {
 	const char *name;
 	int flag;
 } ns_types[HK_NS_NTYPES] = {
-    [HK_NS_CGROUP] = {"cgroup", CLONE_NEWCGROUP}, [HK_NS_IPC] = {"ipc", CLONE_NEWIPC},
-    [HK_NS_MNT] = {"mnt", CLONE_NEWNS},		  [HK_NS_NET] = {"net", CLONE_NEWNET},
-    [HK_NS_PID] = {"pid", CLONE_NEWPID},	  [HK_NS_TIME] = {"time", CLONE_NEWTIME},
-    [HK_NS_USER] = {"user", CLONE_NEWUSER},	  [HK_NS_UTS] = {"uts", CLONE_NEWUTS},
+	[HK_NS_CGROUP] = { "cgroup", CLONE_NEWCGROUP }, [HK_NS_IPC] = { "ipc", CLONE_NEWIPC },
+	[HK_NS_MNT] = { "mnt", CLONE_NEWNS },		[HK_NS_NET] = { "net", CLONE_NEWNET },
+	[HK_NS_PID] = { "pid", CLONE_NEWPID },		[HK_NS_TIME] = { "time", CLONE_NEWTIME },
+	[HK_NS_USER] = { "user", CLONE_NEWUSER },	[HK_NS_UTS] = { "uts", CLONE_NEWUTS },
 };
 
 const char *hk_ns_type_name(enum hk_ns_type t)
@@ -65,7 +65,8 @@ int hk_ns_type_parse(const char *s, enum hk_ns_type *ret, struct hk_err *err)
 		return 0;
 	}
 	return hk_err_usage(
-	    err, "unknown namespace type '%s' (cgroup, ipc, mnt, net, pid, time, user, uts)", s);
+		err, "unknown namespace type '%s' (cgroup, ipc, mnt, net, pid, time, user, uts)",
+		s);
 }
 
 /* ---- pure parsers ------------------------------------------------------------------- */
@@ -131,7 +132,8 @@ int hk_mountinfo_parse_line(char *line, struct hk_mountinfo_ent *ret)
 	unescape(f[4]);
 	unescape(source);
 	*ret = (struct hk_mountinfo_ent){
-	    .root = f[3], .mount_point = f[4], .fstype = fstype, .source = source};
+		.root = f[3], .mount_point = f[4], .fstype = fstype, .source = source
+	};
 	return 0;
 }
 
@@ -262,7 +264,7 @@ static struct hk_ns_entry *nsmap_get(struct nsmap *m, enum hk_ns_type type, uint
 		return &m->v[m->slot[i] - 1];
 	if (hk_vec_grow(&m->v, m->n, &m->cap, 64) < 0)
 		return NULL;
-	m->v[m->n] = (struct hk_ns_entry){.ino = ino, .type = type};
+	m->v[m->n] = (struct hk_ns_entry){ .ino = ino, .type = type };
 	m->slot[i] = ++m->n;
 	return &m->v[m->n - 1];
 }
@@ -484,7 +486,7 @@ static void filter_pid(struct nsmap *m, const uint64_t *inos, size_t ninos)
 /* The namespace inodes of pid (the 8 types). ESRCH if it does not exist. */
 static int pid_inos(int proc_fd, pid_t pid, uint64_t *inos, size_t *ret_n, struct hk_err *err)
 {
-	struct nsmap one = {0};
+	struct nsmap one = { 0 };
 	int r = scan_pid(&one, proc_fd, pid, HK_NS_ALL_TYPES);
 	*ret_n = 0;
 	for (size_t i = 0; r == 0 && i < one.n; i++)
@@ -518,7 +520,7 @@ int hk_ns_list(const struct hk_ns_list_opts *o, struct hk_ns_entry **ret, size_t
 		return r;
 	if ((r = hk_ns_binds(&b, &nb, err)) < 0)
 		return r;
-	struct nsmap m = {0};
+	struct nsmap m = { 0 };
 	if ((r = scan_procs(&m, proc_fd, o, types, b, nb)) < 0) {
 		hk_err_sys(err, r, "scan /proc");
 		goto fail;

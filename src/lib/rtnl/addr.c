@@ -110,7 +110,8 @@ static int addr_keyword(int argc, char **argv, int *i, bool add, struct hk_addr_
 	const char *kw = argv[*i], *v = NULL;
 	int r;
 	if (!strcmp(kw, "dev")) {
-		if ((r = hk_next_arg(argc, argv, i, &v, err)) < 0 || (r = hk_parse_ifname(v, err)) < 0)
+		if ((r = hk_next_arg(argc, argv, i, &v, err)) < 0 ||
+		    (r = hk_parse_ifname(v, err)) < 0)
 			return r;
 		snprintf(req->dev, sizeof(req->dev), "%s", v);
 	} else if (add && (!strcmp(kw, "broadcast") || !strcmp(kw, "brd"))) {
@@ -197,7 +198,8 @@ int hk_addr_parse_filter(int argc, char **argv, struct hk_addr_filter *ret, stru
 		} else if (!strcmp(argv[i], "-6")) {
 			f.family = AF_INET6;
 		} else if (!strcmp(argv[i], "dev") || !f.dev[0]) {
-			if (!strcmp(argv[i], "dev") && (r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
+			if (!strcmp(argv[i], "dev") &&
+			    (r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
 				return r;
 			v = argv[i];
 			if ((r = hk_parse_ifname(v, err)) < 0)

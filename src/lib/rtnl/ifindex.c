@@ -29,7 +29,8 @@ static int on_link(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
 	return 0;
 }
 
-static int get_link(struct hk_nl *nl, int index, const char *name, struct lookup *l, struct hk_err *err)
+static int get_link(struct hk_nl *nl, int index, const char *name, struct lookup *l,
+		    struct hk_err *err)
 {
 	struct hk_nlmsg m;
 	struct ifinfomsg *ifi;

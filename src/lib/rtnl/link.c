@@ -17,7 +17,8 @@
 
 #include "ifindex.h"
 
-static int lookup(struct hk_nl *nl, const char *name, const char *what, int *ret, struct hk_err *err)
+static int lookup(struct hk_nl *nl, const char *name, const char *what, int *ret,
+		  struct hk_err *err)
 {
 	if (!name[0] || *ret > 0)
 		return 0; /* nothing to look up, or already resolved by the caller */
@@ -39,8 +40,8 @@ int hk_link_resolve(struct hk_nl *nl, const struct hk_link_req *req, struct hk_l
 }
 
 /* Attributes common to add and set. */
-static void put_common(const struct hk_link_req *req, const struct hk_link_res *res, struct ifinfomsg *ifi,
-		       struct hk_nlmsg *m)
+static void put_common(const struct hk_link_req *req, const struct hk_link_res *res,
+		       struct ifinfomsg *ifi, struct hk_nlmsg *m)
 {
 	if (req->a.up >= 0) {
 		ifi->ifi_change |= IFF_UP;
@@ -61,8 +62,8 @@ static int check_overflow(const struct hk_nlmsg *m, const char *name, struct hk_
 	return m->overflow ? hk_err_set(err, -EMSGSIZE, "link '%s': request too large", name) : 0;
 }
 
-int hk_link_add_msg(const struct hk_link_req *req, const struct hk_link_res *res, struct hk_nlmsg *m,
-		    struct hk_err *err)
+int hk_link_add_msg(const struct hk_link_req *req, const struct hk_link_res *res,
+		    struct hk_nlmsg *m, struct hk_err *err)
 {
 	struct ifinfomsg *ifi;
 	hk_nlmsg_init(m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifi), (void **)&ifi);
@@ -90,8 +91,8 @@ void hk_link_del_msg(const char *name, struct hk_nlmsg *m)
 	hk_nlmsg_put_str(m, IFLA_IFNAME, name);
 }
 
-int hk_link_set_msg(const struct hk_link_req *req, const struct hk_link_res *res, struct hk_nlmsg *m,
-		    struct hk_err *err)
+int hk_link_set_msg(const struct hk_link_req *req, const struct hk_link_res *res,
+		    struct hk_nlmsg *m, struct hk_err *err)
 {
 	struct ifinfomsg *ifi;
 	hk_nlmsg_init(m, RTM_NEWLINK, 0, sizeof(*ifi), (void **)&ifi);
@@ -101,7 +102,8 @@ int hk_link_set_msg(const struct hk_link_req *req, const struct hk_link_res *res
 	 * kernel reads IFLA_IFNAME as the new name then. */
 	if (req->a.newname[0]) {
 		if (!res->index)
-			return hk_err_set(err, -EINVAL, "link '%s': rename needs the device index", req->name);
+			return hk_err_set(err, -EINVAL, "link '%s': rename needs the device index",
+					  req->name);
 		hk_nlmsg_put_str(m, IFLA_IFNAME, req->a.newname);
 	} else if (!res->index) {
 		hk_nlmsg_put_str(m, IFLA_IFNAME, req->name);
@@ -120,7 +122,8 @@ static int on_snap(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
 	return 0;
 }
 
-static int get_one(struct hk_nl *nl, const char *name, struct hk_link_info *info, struct hk_err *err)
+static int get_one(struct hk_nl *nl, const char *name, struct hk_link_info *info,
+		   struct hk_err *err)
 {
 	struct hk_nlmsg m;
 	struct ifinfomsg *ifi;
@@ -135,15 +138,19 @@ static int get_one(struct hk_nl *nl, const char *name, struct hk_link_info *info
 	return r < 0 ? hk_err_prefix(err, "device '%s'", name) : 0;
 }
 
-int hk_link_snapshot(struct hk_nl *nl, const char *name, struct hk_link_snap *ret, struct hk_err *err)
+int hk_link_snapshot(struct hk_nl *nl, const char *name, struct hk_link_snap *ret,
+		     struct hk_err *err)
 {
 	struct hk_link_info *info = malloc(sizeof(*info));
 	if (!info)
 		return hk_err_sys(err, -ENOMEM, "link '%s'", name);
 	int r = get_one(nl, name, info, err);
 	if (r == 0) {
-		*ret = (struct hk_link_snap){ .index = info->index, .flags = info->flags, .mtu = info->mtu,
-					      .maclen = info->maclen, .master = info->master };
+		*ret = (struct hk_link_snap){ .index = info->index,
+					      .flags = info->flags,
+					      .mtu = info->mtu,
+					      .maclen = info->maclen,
+					      .master = info->master };
 		memcpy(ret->name, info->name, sizeof(ret->name));
 		memcpy(ret->mac, info->mac, sizeof(ret->mac));
 	}
@@ -151,8 +158,8 @@ int hk_link_snapshot(struct hk_nl *nl, const char *name, struct hk_link_snap *re
 	return r;
 }
 
-void hk_link_restore_msg(const struct hk_link_snap *snap, int now_index, int netns_fd, pid_t netns_pid,
-			 struct hk_nlmsg *m)
+void hk_link_restore_msg(const struct hk_link_snap *snap, int now_index, int netns_fd,
+			 pid_t netns_pid, struct hk_nlmsg *m)
 {
 	struct ifinfomsg *ifi;
 	hk_nlmsg_init(m, RTM_NEWLINK, 0, sizeof(*ifi), (void **)&ifi);
@@ -207,15 +214,17 @@ int hk_link_explain(const struct hk_link_req *req, bool add, struct hk_err *err)
 	switch (-err->code) {
 	case EOPNOTSUPP:
 		if (add && req->kind) {
-			hk_err_set(err, -EOPNOTSUPP, "link '%s': the kernel has no %s support%s", req->name,
-				   req->kind->name, extra);
+			hk_err_set(err, -EOPNOTSUPP, "link '%s': the kernel has no %s support%s",
+				   req->name, req->kind->name, extra);
 			hk_err_class_set(err, HK_ERR_UNSUPPORTED);
 		}
 		break;
 	case EXFULL:
 		if (req->a.master[0])
-			hk_err_set(err, -EXFULL, "link '%s': master '%s' is full: the kernel allows at most "
-					 "1023 ports per bridge (BR_MAX_PORTS)", req->name, req->a.master);
+			hk_err_set(err, -EXFULL,
+				   "link '%s': master '%s' is full: the kernel allows at most "
+				   "1023 ports per bridge (BR_MAX_PORTS)",
+				   req->name, req->a.master);
 		break;
 	case ENODEV:
 		if (!add)
@@ -223,10 +232,12 @@ int hk_link_explain(const struct hk_link_req *req, bool add, struct hk_err *err)
 		break;
 	case EEXIST:
 		if (add && req->kind == &hk_link_veth)
-			hk_err_set(err, -EEXIST, "link '%s': a device named '%s' or '%s' already exists%s",
+			hk_err_set(err, -EEXIST,
+				   "link '%s': a device named '%s' or '%s' already exists%s",
 				   req->name, req->name, req->u.veth.peer, extra);
 		else if (add)
-			hk_err_set(err, -EEXIST, "link '%s': a device of that name already exists%s", req->name,
+			hk_err_set(err, -EEXIST,
+				   "link '%s': a device of that name already exists%s", req->name,
 				   extra);
 		break;
 	}
@@ -249,20 +260,24 @@ void hk_link_kv_str(struct hk_link_info *info, const char *key, const char *s)
 void hk_link_kv_u64(struct hk_link_info *info, const char *key, uint64_t v)
 {
 	if (info->nkv < HK_LINK_KV_MAX)
-		info->kv[info->nkv++] = (struct hk_link_kv){ .key = key, .type = HK_KV_U64, .u = v };
+		info->kv[info->nkv++] =
+			(struct hk_link_kv){ .key = key, .type = HK_KV_U64, .u = v };
 }
 
 void hk_link_kv_bool(struct hk_link_info *info, const char *key, bool v)
 {
 	if (info->nkv < HK_LINK_KV_MAX)
-		info->kv[info->nkv++] = (struct hk_link_kv){ .key = key, .type = HK_KV_BOOL, .u = v };
+		info->kv[info->nkv++] =
+			(struct hk_link_kv){ .key = key, .type = HK_KV_BOOL, .u = v };
 }
 
 static const struct hk_link_kind *kind_by_info(const char *info_kind)
 {
-	static const struct hk_link_kind *const all[] = { &hk_link_veth,    &hk_link_bridge, &hk_link_tun,
-							  &hk_link_macvlan, &hk_link_macvtap, &hk_link_vxlan,
-							  &hk_link_vlan,    &hk_link_ipvlan, &hk_link_dummy };
+	static const struct hk_link_kind *const all[] = { &hk_link_veth,    &hk_link_bridge,
+							  &hk_link_tun,	    &hk_link_macvlan,
+							  &hk_link_macvtap, &hk_link_vxlan,
+							  &hk_link_vlan,    &hk_link_ipvlan,
+							  &hk_link_dummy };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (!strcmp(all[i]->info_kind, info_kind))
 			return all[i];
@@ -274,7 +289,8 @@ static void fill_linkinfo(const struct nlattr *li, struct hk_link_info *info)
 	const struct nlattr *tb[IFLA_INFO_MAX + 1];
 	hk_attr_parse_nested(li, tb, IFLA_INFO_MAX);
 	if (tb[IFLA_INFO_SLAVE_KIND] && hk_attr_str(tb[IFLA_INFO_SLAVE_KIND]))
-		snprintf(info->slave_kind, sizeof(info->slave_kind), "%s", hk_attr_str(tb[IFLA_INFO_SLAVE_KIND]));
+		snprintf(info->slave_kind, sizeof(info->slave_kind), "%s",
+			 hk_attr_str(tb[IFLA_INFO_SLAVE_KIND]));
 	if (!tb[IFLA_INFO_KIND] || !hk_attr_str(tb[IFLA_INFO_KIND]))
 		return;
 	snprintf(info->kind, sizeof(info->kind), "%s", hk_attr_str(tb[IFLA_INFO_KIND]));
@@ -385,12 +401,24 @@ static const struct {
 	uint32_t flag;
 	const char *name;
 } flag_names[] = {
-	{ IFF_LOOPBACK, "LOOPBACK" },	{ IFF_BROADCAST, "BROADCAST" }, { IFF_POINTOPOINT, "POINTOPOINT" },
-	{ IFF_MULTICAST, "MULTICAST" }, { IFF_NOARP, "NOARP" },		{ IFF_ALLMULTI, "ALLMULTI" },
-	{ IFF_PROMISC, "PROMISC" },	{ IFF_MASTER, "MASTER" },	{ IFF_SLAVE, "SLAVE" },
-	{ IFF_DEBUG, "DEBUG" },		{ IFF_DYNAMIC, "DYNAMIC" },	{ IFF_AUTOMEDIA, "AUTOMEDIA" },
-	{ IFF_PORTSEL, "PORTSEL" },	{ IFF_NOTRAILERS, "NOTRAILERS" }, { IFF_UP, "UP" },
-	{ IFF_LOWER_UP, "LOWER_UP" },	{ IFF_DORMANT, "DORMANT" },	{ IFF_ECHO, "ECHO" },
+	{ IFF_LOOPBACK, "LOOPBACK" },
+	{ IFF_BROADCAST, "BROADCAST" },
+	{ IFF_POINTOPOINT, "POINTOPOINT" },
+	{ IFF_MULTICAST, "MULTICAST" },
+	{ IFF_NOARP, "NOARP" },
+	{ IFF_ALLMULTI, "ALLMULTI" },
+	{ IFF_PROMISC, "PROMISC" },
+	{ IFF_MASTER, "MASTER" },
+	{ IFF_SLAVE, "SLAVE" },
+	{ IFF_DEBUG, "DEBUG" },
+	{ IFF_DYNAMIC, "DYNAMIC" },
+	{ IFF_AUTOMEDIA, "AUTOMEDIA" },
+	{ IFF_PORTSEL, "PORTSEL" },
+	{ IFF_NOTRAILERS, "NOTRAILERS" },
+	{ IFF_UP, "UP" },
+	{ IFF_LOWER_UP, "LOWER_UP" },
+	{ IFF_DORMANT, "DORMANT" },
+	{ IFF_ECHO, "ECHO" },
 };
 
 void hk_link_flags_each(uint32_t flags, void (*fn)(const char *name, void *data), void *data)

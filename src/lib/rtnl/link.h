@@ -35,15 +35,16 @@ struct hk_link_kind {
 	bool needs_link;       /* a lower device (link DEV) is required */
 	bool ioctl;	       /* created by ioctl on /dev/net/tun, not by RTM_NEWLINK */
 	int (*parse)(struct hk_link_req *req, int argc, char **argv, struct hk_err *err);
-	int (*fill)(const struct hk_link_req *req, const struct hk_link_res *res, struct hk_nlmsg *m,
-		    struct hk_err *err);
+	int (*fill)(const struct hk_link_req *req, const struct hk_link_res *res,
+		    struct hk_nlmsg *m, struct hk_err *err);
 	void (*info)(const struct nlattr *data, struct hk_link_info *info);
 };
 
 /* Every kind hako knows, and the lookup by the word after "type". */
 const struct hk_link_kind *hk_link_kind_find(const char *name);
 extern const struct hk_link_kind hk_link_veth, hk_link_bridge, hk_link_tun, hk_link_tap,
-	hk_link_macvlan, hk_link_macvtap, hk_link_vxlan, hk_link_vlan, hk_link_ipvlan, hk_link_dummy;
+	hk_link_macvlan, hk_link_macvtap, hk_link_vxlan, hk_link_vlan, hk_link_ipvlan,
+	hk_link_dummy;
 
 /* Settings common to `link add` and `link set`. Unset fields are left as they are. */
 struct hk_link_attrs {
@@ -53,10 +54,10 @@ struct hk_link_attrs {
 	bool has_mac;
 	char master[HK_IFNAMSIZ]; /* "" unset */
 	bool nomaster;
-	int up;				  /* -1 unchanged, 0 down, 1 up */
-	char netns[HK_NETNS_NAME_MAX];	  /* "" unset: move to / create in this namespace */
-	char newname[HK_IFNAMSIZ];	  /* set only: rename */
-	char link[HK_IFNAMSIZ];		  /* add only: lower device (macvlan, vlan, ipvlan) */
+	int up;			       /* -1 unchanged, 0 down, 1 up */
+	char netns[HK_NETNS_NAME_MAX]; /* "" unset: move to / create in this namespace */
+	char newname[HK_IFNAMSIZ];     /* set only: rename */
+	char link[HK_IFNAMSIZ];	       /* add only: lower device (macvlan, vlan, ipvlan) */
 };
 
 struct hk_link_veth {
@@ -178,13 +179,13 @@ int hk_link_resolve(struct hk_nl *nl, const struct hk_link_req *req, struct hk_l
 		    struct hk_err *err);
 
 /* RTM_NEWLINK with NLM_F_CREATE|NLM_F_EXCL for req (not for ioctl kinds). */
-int hk_link_add_msg(const struct hk_link_req *req, const struct hk_link_res *res, struct hk_nlmsg *m,
-		    struct hk_err *err);
+int hk_link_add_msg(const struct hk_link_req *req, const struct hk_link_res *res,
+		    struct hk_nlmsg *m, struct hk_err *err);
 /* RTM_DELLINK by name (ifi_index 0, IFLA_IFNAME). */
 void hk_link_del_msg(const char *name, struct hk_nlmsg *m);
 /* RTM_NEWLINK (no create) applying req.a to the device (res->index, or by name). */
-int hk_link_set_msg(const struct hk_link_req *req, const struct hk_link_res *res, struct hk_nlmsg *m,
-		    struct hk_err *err);
+int hk_link_set_msg(const struct hk_link_req *req, const struct hk_link_res *res,
+		    struct hk_nlmsg *m, struct hk_err *err);
 
 /* The state of one device that `link set` can change, to undo it. */
 struct hk_link_snap {
@@ -196,12 +197,13 @@ struct hk_link_snap {
 	uint16_t maclen;
 	int master;
 };
-int hk_link_snapshot(struct hk_nl *nl, const char *name, struct hk_link_snap *ret, struct hk_err *err);
+int hk_link_snapshot(struct hk_nl *nl, const char *name, struct hk_link_snap *ret,
+		     struct hk_err *err);
 /* A message, to be sent in the namespace the device is in after the change, that puts the
  * device back as snap describes: by index `now_index`; back into the namespace netns_fd
  * (>= 0) or the namespace of process netns_pid (> 0) when it was moved. */
-void hk_link_restore_msg(const struct hk_link_snap *snap, int now_index, int netns_fd, pid_t netns_pid,
-			 struct hk_nlmsg *m);
+void hk_link_restore_msg(const struct hk_link_snap *snap, int now_index, int netns_fd,
+			 pid_t netns_pid, struct hk_nlmsg *m);
 
 /* Is device NAME on nl being destroyed? True when it is a veth (or other cross-namespace
  * link) whose other end's namespace is dying: its IFLA_LINK_NETNSID is -1 (the dying
@@ -234,7 +236,7 @@ struct hk_link_kv {
 struct hk_link_info {
 	int index;
 	char name[HK_IFNAMSIZ];
-	char kind[16];	/* IFLA_INFO_KIND, "" none */
+	char kind[16]; /* IFLA_INFO_KIND, "" none */
 	char slave_kind[16];
 	uint32_t flags; /* IFF_* */
 	uint8_t operstate;
@@ -242,8 +244,8 @@ struct hk_link_info {
 	uint16_t type; /* ARPHRD_* */
 	uint8_t mac[32];
 	uint16_t maclen;
-	int master;	 /* 0 none */
-	int link;	 /* IFLA_LINK: veth peer / lower device index, 0 none */
+	int master;	  /* 0 none */
+	int link;	  /* IFLA_LINK: veth peer / lower device index, 0 none */
 	int link_netnsid; /* -1: same namespace (or dying peer, see hk_link_dying) */
 	bool has_link_netnsid;
 	uint32_t txqlen;

@@ -12,7 +12,8 @@ static int bridge_parse(struct hk_link_req *req, int argc, char **argv, struct h
 		const char *w = argv[i], *v;
 		uint32_t n;
 		if (strcmp(w, "stp_state") && strcmp(w, "forward_delay"))
-			return hk_err_usage(err, "unexpected '%s' (stp_state 0|1, forward_delay N)", w);
+			return hk_err_usage(err, "unexpected '%s' (stp_state 0|1, forward_delay N)",
+					    w);
 		int r = hk_next_arg(argc, argv, &i, &v, err);
 		if (r < 0)
 			return r;
@@ -30,8 +31,8 @@ static int bridge_parse(struct hk_link_req *req, int argc, char **argv, struct h
 	return 0;
 }
 
-static int bridge_fill(const struct hk_link_req *req, const struct hk_link_res *res, struct hk_nlmsg *m,
-		       struct hk_err *err)
+static int bridge_fill(const struct hk_link_req *req, const struct hk_link_res *res,
+		       struct hk_nlmsg *m, struct hk_err *err)
 {
 	(void)res;
 	(void)err;

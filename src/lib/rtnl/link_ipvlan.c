@@ -5,7 +5,9 @@
 #include "link.h"
 
 static const struct hk_link_mode modes[] = {
-	{ "l2", IPVLAN_MODE_L2 }, { "l3", IPVLAN_MODE_L3 }, { "l3s", IPVLAN_MODE_L3S },
+	{ "l2", IPVLAN_MODE_L2 },
+	{ "l3", IPVLAN_MODE_L3 },
+	{ "l3s", IPVLAN_MODE_L3S },
 };
 #define NMODES (sizeof(modes) / sizeof(modes[0]))
 
@@ -17,8 +19,8 @@ static int ipvlan_parse(struct hk_link_req *req, int argc, char **argv, struct h
 	return r;
 }
 
-static int ipvlan_fill(const struct hk_link_req *req, const struct hk_link_res *res, struct hk_nlmsg *m,
-		       struct hk_err *err)
+static int ipvlan_fill(const struct hk_link_req *req, const struct hk_link_res *res,
+		       struct hk_nlmsg *m, struct hk_err *err)
 {
 	(void)res;
 	(void)err;

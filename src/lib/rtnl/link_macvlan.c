@@ -19,8 +19,8 @@ static int macvlan_parse(struct hk_link_req *req, int argc, char **argv, struct 
 	return hk_link_parse_lower_mode(req, argc, argv, modes, NMODES, &req->u.macvlan.mode, err);
 }
 
-static int macvlan_fill(const struct hk_link_req *req, const struct hk_link_res *res, struct hk_nlmsg *m,
-			struct hk_err *err)
+static int macvlan_fill(const struct hk_link_req *req, const struct hk_link_res *res,
+			struct hk_nlmsg *m, struct hk_err *err)
 {
 	(void)res;
 	(void)err;

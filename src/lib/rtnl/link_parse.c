@@ -14,7 +14,7 @@
 #include <string.h>
 
 static const struct hk_link_kind *const kinds[] = {
-	&hk_link_veth,	 &hk_link_bridge, &hk_link_tun,	 &hk_link_tap,	  &hk_link_macvlan,
+	&hk_link_veth,	  &hk_link_bridge, &hk_link_tun,  &hk_link_tap,	   &hk_link_macvlan,
 	&hk_link_macvtap, &hk_link_vxlan,  &hk_link_vlan, &hk_link_ipvlan, &hk_link_dummy,
 };
 
@@ -117,7 +117,6 @@ const char *hk_link_mode_name(const struct hk_link_mode *modes, size_t n, uint32
 	return "unknown";
 }
 
-
 static int copy_netns(char *dst, const char *s, struct hk_err *err)
 {
 	if (hk_parse_netns_name(s, err) < 0)
@@ -175,8 +174,9 @@ static int check_common(const struct hk_link_attrs *a, struct hk_err *err)
 	 * move; accepting both would look the bridge up in one namespace and use it in
 	 * another. Enslave inside the namespace instead. */
 	if (a->master[0] && a->netns[0])
-		return hk_err_usage(err, "'master' and 'netns' cannot be combined: enslave the device "
-					 "inside its namespace (hako -n NS link set NAME master BR)");
+		return hk_err_usage(err,
+				    "'master' and 'netns' cannot be combined: enslave the device "
+				    "inside its namespace (hako -n NS link set NAME master BR)");
 	return 0;
 }
 
@@ -193,8 +193,11 @@ int hk_link_parse_add(int argc, char **argv, struct hk_link_req *ret, struct hk_
 				return r;
 			req.kind = hk_link_kind_find(v);
 			if (!req.kind)
-				return hk_err_usage(err, "unknown link kind '%s' (known: veth bridge tun tap "
-							 "macvlan macvtap vxlan vlan ipvlan dummy)", v);
+				return hk_err_usage(
+					err,
+					"unknown link kind '%s' (known: veth bridge tun tap "
+					"macvlan macvtap vxlan vlan ipvlan dummy)",
+					v);
 			i++;
 			break;
 		}
@@ -209,7 +212,8 @@ int hk_link_parse_add(int argc, char **argv, struct hk_link_req *ret, struct hk_
 				return r;
 		}
 		if (req.name[0])
-			return hk_err_usage(err, "unexpected '%s' (the name is already '%s')", w, req.name);
+			return hk_err_usage(err, "unexpected '%s' (the name is already '%s')", w,
+					    req.name);
 		r = copy_name(req.name, w, "name", err);
 		if (r < 0)
 			return r;
@@ -230,7 +234,8 @@ int hk_link_parse_add(int argc, char **argv, struct hk_link_req *ret, struct hk_
 		return hk_err_usage(err, "%s: unexpected '%s'", req.kind->name, argv[i]);
 	}
 	if (req.kind->needs_link && !req.a.link[0])
-		return hk_err_usage(err, "%s: missing 'link DEV' (the lower device)", req.kind->name);
+		return hk_err_usage(err, "%s: missing 'link DEV' (the lower device)",
+				    req.kind->name);
 	if (!req.kind->needs_link && req.a.link[0])
 		return hk_err_usage(err, "%s: takes no 'link DEV'", req.kind->name);
 	r = check_common(&req.a, err);
@@ -282,8 +287,10 @@ int hk_link_parse_set(int argc, char **argv, struct hk_link_req *ret, struct hk_
 	if (!req.name[0])
 		return hk_err_usage(err, "link set: missing NAME");
 	if (!any)
-		return hk_err_usage(err, "link set '%s': nothing to change (up, down, mtu, master, "
-					 "nomaster, netns, name, address)", req.name);
+		return hk_err_usage(err,
+				    "link set '%s': nothing to change (up, down, mtu, master, "
+				    "nomaster, netns, name, address)",
+				    req.name);
 	int r = check_common(&req.a, err);
 	if (r < 0)
 		return r;

@@ -33,7 +33,8 @@ static int tuntap_parse(struct hk_link_req *req, int argc, char **argv, struct h
 			continue;
 		}
 		if (strcmp(w, "owner") && strcmp(w, "user") && strcmp(w, "group"))
-			return hk_err_usage(err, "unexpected '%s' (owner U, group G, multi_queue)", w);
+			return hk_err_usage(err, "unexpected '%s' (owner U, group G, multi_queue)",
+					    w);
 		bool grp = !strcmp(w, "group");
 		int r = hk_next_arg(argc, argv, &i, &v, err);
 		if (r < 0 || (r = hk_link_parse_owner(v, grp, &id, err)) < 0)
@@ -78,14 +79,18 @@ int hk_tuntap_create(const struct hk_link_req *req, int netns_fd, struct hk_err 
 		ifr.ifr_flags |= IFF_MULTI_QUEUE;
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		if (errno == EBUSY)
-			return hk_err_sys(err, -EEXIST, "create %s '%s'", req->kind->name, req->name);
-		return hk_err_sys(err, -errno, "create %s '%s' (TUNSETIFF)", req->kind->name, req->name);
+			return hk_err_sys(err, -EEXIST, "create %s '%s'", req->kind->name,
+					  req->name);
+		return hk_err_sys(err, -errno, "create %s '%s' (TUNSETIFF)", req->kind->name,
+				  req->name);
 	}
 	int r = 0;
 	if (t->has_owner && ioctl(fd, TUNSETOWNER, (unsigned long)t->owner) < 0)
-		r = hk_err_sys(err, -errno, "%s '%s': set owner %u", req->kind->name, req->name, t->owner);
+		r = hk_err_sys(err, -errno, "%s '%s': set owner %u", req->kind->name, req->name,
+			       t->owner);
 	if (!r && t->has_group && ioctl(fd, TUNSETGROUP, (unsigned long)t->group) < 0)
-		r = hk_err_sys(err, -errno, "%s '%s': set group %u", req->kind->name, req->name, t->group);
+		r = hk_err_sys(err, -errno, "%s '%s': set group %u", req->kind->name, req->name,
+			       t->group);
 	if (!r && ioctl(fd, TUNSETPERSIST, 1UL) < 0)
 		r = hk_err_sys(err, -errno, "%s '%s': make persistent", req->kind->name, req->name);
 	/* On failure the device is not persistent yet: closing fd destroys it. */
@@ -97,7 +102,8 @@ static void tuntap_info(const struct nlattr *data, struct hk_link_info *info)
 	const struct nlattr *tb[IFLA_TUN_MAX + 1];
 	hk_attr_parse_nested(data, tb, IFLA_TUN_MAX);
 	if (tb[IFLA_TUN_TYPE])
-		hk_link_kv_str(info, "type", hk_attr_u8(tb[IFLA_TUN_TYPE]) == IFF_TAP ? "tap" : "tun");
+		hk_link_kv_str(info, "type",
+			       hk_attr_u8(tb[IFLA_TUN_TYPE]) == IFF_TAP ? "tap" : "tun");
 	if (tb[IFLA_TUN_PI])
 		hk_link_kv_bool(info, "pi", hk_attr_u8(tb[IFLA_TUN_PI]));
 	if (tb[IFLA_TUN_MULTI_QUEUE])

@@ -49,13 +49,14 @@ static int veth_parse(struct hk_link_req *req, int argc, char **argv, struct hk_
 	if (!v->peer[0])
 		return hk_err_usage(err, "missing 'peer name PEER'");
 	if (!strcmp(v->peer, req->name) && !strcmp(v->peer_netns, req->a.netns))
-		return hk_err_usage(err, "the peer cannot have the same name as '%s' in the same namespace",
-				    req->name);
+		return hk_err_usage(
+			err, "the peer cannot have the same name as '%s' in the same namespace",
+			req->name);
 	return 0;
 }
 
-static int veth_fill(const struct hk_link_req *req, const struct hk_link_res *res, struct hk_nlmsg *m,
-		     struct hk_err *err)
+static int veth_fill(const struct hk_link_req *req, const struct hk_link_res *res,
+		     struct hk_nlmsg *m, struct hk_err *err)
 {
 	(void)err;
 	const struct hk_link_veth *v = &req->u.veth;

@@ -18,7 +18,9 @@ static int vlan_parse(struct hk_link_req *req, int argc, char **argv, struct hk_
 			continue;
 		const char *w = argv[i], *s;
 		if (strcasecmp(w, "id") && strcasecmp(w, "protocol"))
-			return hk_err_usage(err, "unexpected '%s' (link DEV, id N, protocol 802.1q|802.1ad)", w);
+			return hk_err_usage(
+				err, "unexpected '%s' (link DEV, id N, protocol 802.1q|802.1ad)",
+				w);
 		if ((r = hk_next_arg(argc, argv, &i, &s, err)) < 0)
 			return r;
 		if (!strcasecmp(w, "id")) {
@@ -40,8 +42,8 @@ static int vlan_parse(struct hk_link_req *req, int argc, char **argv, struct hk_
 	return 0;
 }
 
-static int vlan_fill(const struct hk_link_req *req, const struct hk_link_res *res, struct hk_nlmsg *m,
-		     struct hk_err *err)
+static int vlan_fill(const struct hk_link_req *req, const struct hk_link_res *res,
+		     struct hk_nlmsg *m, struct hk_err *err)
 {
 	(void)res;
 	(void)err;
@@ -62,7 +64,9 @@ static void vlan_info(const struct nlattr *data, struct hk_link_info *info)
 		hk_link_kv_u64(info, "id", hk_attr_u16(tb[IFLA_VLAN_ID]));
 	if (tb[IFLA_VLAN_PROTOCOL])
 		hk_link_kv_str(info, "protocol",
-			       ntohs(hk_attr_u16(tb[IFLA_VLAN_PROTOCOL])) == ETH_P_8021AD ? "802.1ad" : "802.1Q");
+			       ntohs(hk_attr_u16(tb[IFLA_VLAN_PROTOCOL])) == ETH_P_8021AD
+				       ? "802.1ad"
+				       : "802.1Q");
 }
 
 const struct hk_link_kind hk_link_vlan = {

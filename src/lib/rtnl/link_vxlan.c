@@ -30,7 +30,8 @@ static int vxlan_word(struct hk_link_vxlan *x, const char *w, const char *v, str
 		x->group = !strcmp(w, "group");
 		if (x->group != is_multicast(&x->remote))
 			return hk_err_usage(err, "%s '%s': %s", w, v,
-					    x->group ? "not a multicast address" : "a multicast address (use 'group')");
+					    x->group ? "not a multicast address"
+						     : "a multicast address (use 'group')");
 		return 0;
 	}
 	if (!strcmp(w, "local"))
@@ -56,7 +57,8 @@ static int vxlan_word(struct hk_link_vxlan *x, const char *w, const char *v, str
 
 static int vxlan_parse(struct hk_link_req *req, int argc, char **argv, struct hk_err *err)
 {
-	static const char *const words[] = { "id", "vni", "remote", "group", "local", "dstport", "ttl", "dev" };
+	static const char *const words[] = { "id",    "vni",	 "remote", "group",
+					     "local", "dstport", "ttl",	   "dev" };
 	struct hk_link_vxlan *x = &req->u.vxlan;
 	for (int i = 0; i < argc; i++) {
 		const char *v;
@@ -64,8 +66,10 @@ static int vxlan_parse(struct hk_link_req *req, int argc, char **argv, struct hk
 		for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
 			known |= !strcmp(argv[i], words[k]);
 		if (!known)
-			return hk_err_usage(err, "unexpected '%s' (id, remote, group, local, dstport, dev, ttl)",
-					    argv[i]);
+			return hk_err_usage(
+				err,
+				"unexpected '%s' (id, remote, group, local, dstport, dev, ttl)",
+				argv[i]);
 		int r = hk_next_arg(argc, argv, &i, &v, err);
 		if (r < 0 || (r = vxlan_word(x, argv[i - 1], v, err)) < 0)
 			return r;
@@ -85,8 +89,8 @@ static void put_addr(struct hk_nlmsg *m, uint16_t t4, uint16_t t6, const struct 
 		hk_nlmsg_put(m, t6, 16, &p->addr.v6);
 }
 
-static int vxlan_fill(const struct hk_link_req *req, const struct hk_link_res *res, struct hk_nlmsg *m,
-		      struct hk_err *err)
+static int vxlan_fill(const struct hk_link_req *req, const struct hk_link_res *res,
+		      struct hk_nlmsg *m, struct hk_err *err)
 {
 	(void)err;
 	const struct hk_link_vxlan *x = &req->u.vxlan;
@@ -106,7 +110,8 @@ static int vxlan_fill(const struct hk_link_req *req, const struct hk_link_res *r
 	return 0;
 }
 
-static void info_addr(struct hk_link_info *info, const char *key, const struct nlattr *a, int family)
+static void info_addr(struct hk_link_info *info, const char *key, const struct nlattr *a,
+		      int family)
 {
 	char buf[INET6_ADDRSTRLEN];
 	if (a && inet_ntop(family, hk_attr_data(a), buf, sizeof(buf)))
@@ -119,7 +124,8 @@ static void vxlan_info(const struct nlattr *data, struct hk_link_info *info)
 	hk_attr_parse_nested(data, tb, IFLA_VXLAN_MAX);
 	if (tb[IFLA_VXLAN_ID])
 		hk_link_kv_u64(info, "id", hk_attr_u32(tb[IFLA_VXLAN_ID]));
-	const struct nlattr *g = tb[IFLA_VXLAN_GROUP] ? tb[IFLA_VXLAN_GROUP] : tb[IFLA_VXLAN_GROUP6];
+	const struct nlattr *g =
+		tb[IFLA_VXLAN_GROUP] ? tb[IFLA_VXLAN_GROUP] : tb[IFLA_VXLAN_GROUP6];
 	if (g) {
 		int fam = tb[IFLA_VXLAN_GROUP] ? AF_INET : AF_INET6;
 		const uint8_t *b = hk_attr_data(g);

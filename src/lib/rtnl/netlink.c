@@ -209,11 +209,12 @@ void hk_nlmsg_nest_end(struct hk_nlmsg *m, struct nlattr *nest)
 
 /* ---- parsing ------------------------------------------------------------------------ */
 
-void hk_attr_parse(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr **tb, uint16_t max)
+void hk_attr_parse(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr **tb,
+		   uint16_t max)
 {
 	memset(tb, 0, sizeof(*tb) * (max + 1u));
 	const struct nlattr *a;
-	mnl_attr_for_each(a, nlh, hdrlen) {
+	mnl_attr_for_each (a, nlh, hdrlen) {
 		uint16_t t = mnl_attr_get_type(a);
 		if (t <= max)
 			tb[t] = a;
@@ -224,7 +225,7 @@ void hk_attr_parse_nested(const struct nlattr *nest, const struct nlattr **tb, u
 {
 	memset(tb, 0, sizeof(*tb) * (max + 1u));
 	const struct nlattr *a;
-	mnl_attr_for_each_nested(a, nest) {
+	mnl_attr_for_each_nested (a, nest) {
 		uint16_t t = mnl_attr_get_type(a);
 		if (t <= max)
 			tb[t] = a;
@@ -312,7 +313,7 @@ static int decode_error(const struct nlmsghdr *nlh, char *extack, size_t extack_
 		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 			off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
 		const struct nlattr *a;
-		mnl_attr_for_each(a, nlh, off) {
+		mnl_attr_for_each (a, nlh, off) {
 			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG) {
 				const char *s = hk_attr_str(a);
 				if (s)
@@ -328,7 +329,8 @@ static int decode_error(const struct nlmsghdr *nlh, char *extack, size_t extack_
 static int send_one(struct hk_nl *nl, struct hk_nlmsg *m, struct hk_err *err)
 {
 	if (m->overflow)
-		return hk_err_set(err, -EMSGSIZE, "netlink: request does not fit %d bytes", HK_NLMSG_SIZE);
+		return hk_err_set(err, -EMSGSIZE, "netlink: request does not fit %d bytes",
+				  HK_NLMSG_SIZE);
 	if (hk_nl_batch_pending(nl))
 		return hk_err_set(err, -EBUSY, "netlink: batch pending: flush it first");
 	m->nlh.nlmsg_seq = ++nl->seq;
@@ -341,8 +343,8 @@ static int send_one(struct hk_nl *nl, struct hk_nlmsg *m, struct hk_err *err)
 }
 
 /* Receive until the ack (or DONE) of seq; data messages go to cb. */
-static int recv_reply(struct hk_nl *nl, uint32_t seq, bool dump, hk_nl_cb cb, void *data, bool *intr,
-		      struct hk_err *err)
+static int recv_reply(struct hk_nl *nl, uint32_t seq, bool dump, hk_nl_cb cb, void *data,
+		      bool *intr, struct hk_err *err)
 {
 	char extack[256];
 	for (;;) {
@@ -376,11 +378,14 @@ static int recv_reply(struct hk_nl *nl, uint32_t seq, bool dump, hk_nl_cb cb, vo
 						extack[0] = '\0';
 						const struct nlattr *a;
 						if (h->nlmsg_flags & NLM_F_ACK_TLVS)
-							mnl_attr_for_each(a, h, off) if (mnl_attr_get_type(a) ==
-											 NLMSGERR_ATTR_MSG &&
-										 hk_attr_str(a))
-								snprintf(extack, sizeof(extack), "%s",
-									 hk_attr_str(a));
+							mnl_attr_for_each (a, h, off)
+								if (mnl_attr_get_type(a) ==
+									    NLMSGERR_ATTR_MSG &&
+								    hk_attr_str(a))
+									snprintf(extack,
+										 sizeof(extack),
+										 "%s",
+										 hk_attr_str(a));
 						return hk_nl_err(err, e, extack, NULL);
 					}
 				}
@@ -420,7 +425,8 @@ int hk_nl_dump(struct hk_nl *nl, struct hk_nlmsg *m, hk_nl_cb cb, void *data, st
 			return r;
 		if (attempt + 1 >= DUMP_RETRIES)
 			return hk_err_set(err, -EAGAIN,
-					  "netlink: dump kept changing under us (%d attempts)", DUMP_RETRIES);
+					  "netlink: dump kept changing under us (%d attempts)",
+					  DUMP_RETRIES);
 		if (cb) {
 			r = cb(NULL, data, err); /* restart: drop partial results */
 			if (r < 0)
@@ -439,7 +445,8 @@ size_t hk_nl_batch_pending(const struct hk_nl *nl)
 int hk_nl_batch_add(struct hk_nl *nl, const struct hk_nlmsg *m, uint64_t cookie, struct hk_err *err)
 {
 	if (m->overflow)
-		return hk_err_set(err, -EMSGSIZE, "netlink: request does not fit %d bytes", HK_NLMSG_SIZE);
+		return hk_err_set(err, -EMSGSIZE, "netlink: request does not fit %d bytes",
+				  HK_NLMSG_SIZE);
 	uint32_t len = m->nlh.nlmsg_len;
 	if (nl->qlen + len > nl->qcap) {
 		size_t cap = nl->qcap ? nl->qcap * 2 : 64 * 1024;
@@ -464,8 +471,9 @@ int hk_nl_batch_add(struct hk_nl *nl, const struct hk_nlmsg *m, uint64_t cookie,
 	h->nlmsg_flags |= NLM_F_ACK;
 	h->nlmsg_seq = ++nl->seq;
 	h->nlmsg_pid = 0;
-	nl->ents[nl->nents++] = (struct batch_entry){ .seq = h->nlmsg_seq, .off = (uint32_t)nl->qlen,
-						      .len = len, .cookie = cookie };
+	nl->ents[nl->nents++] = (struct batch_entry){
+		.seq = h->nlmsg_seq, .off = (uint32_t)nl->qlen, .len = len, .cookie = cookie
+	};
 	nl->qlen += MNL_ALIGN(len);
 	return 0;
 }
@@ -522,8 +530,8 @@ int hk_nl_batch_flush(struct hk_nl *nl, hk_nl_done_cb done, void *data, struct h
 	for (size_t k = 0; k < nl->nents; k++) {
 		struct batch_entry *e = &nl->ents[k];
 		if (done)
-			done(e->cookie, e->acked ? e->error : (r < 0 ? r : -EIO), e->acked ? e->extack : "",
-			     data);
+			done(e->cookie, e->acked ? e->error : (r < 0 ? r : -EIO),
+			     e->acked ? e->extack : "", data);
 	}
 	nl->nents = 0;
 	nl->qlen = 0;

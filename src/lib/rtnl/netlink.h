@@ -53,7 +53,8 @@ static inline void hk_nl_closep(struct hk_nl **nl)
 
 /* Start a message: type, flags (NLM_F_REQUEST is added) and a zeroed family header of
  * hdrlen bytes, returned in *ret_hdr. */
-void hk_nlmsg_init(struct hk_nlmsg *m, uint16_t type, uint16_t flags, size_t hdrlen, void **ret_hdr);
+void hk_nlmsg_init(struct hk_nlmsg *m, uint16_t type, uint16_t flags, size_t hdrlen,
+		   void **ret_hdr);
 
 void hk_nlmsg_put(struct hk_nlmsg *m, uint16_t type, size_t len, const void *data);
 /* Raw bytes, no attribute header (the veth peer's ifinfomsg inside its nest). */
@@ -69,7 +70,8 @@ void hk_nlmsg_nest_end(struct hk_nlmsg *m, struct nlattr *nest);
 
 /* Parsing: fill tb[0..max] with the attributes after a family header of hdrlen bytes;
  * duplicates keep the last one, unknown types above max are ignored. */
-void hk_attr_parse(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr **tb, uint16_t max);
+void hk_attr_parse(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr **tb,
+		   uint16_t max);
 void hk_attr_parse_nested(const struct nlattr *nest, const struct nlattr **tb, uint16_t max);
 uint8_t hk_attr_u8(const struct nlattr *a);
 uint16_t hk_attr_u16(const struct nlattr *a);
@@ -105,7 +107,8 @@ int hk_nl_dump(struct hk_nl *nl, struct hk_nlmsg *m, hk_nl_cb cb, void *data, st
  * failure only; per-request failures are reported through done.
  */
 typedef void (*hk_nl_done_cb)(uint64_t cookie, int error, const char *extack, void *data);
-int hk_nl_batch_add(struct hk_nl *nl, const struct hk_nlmsg *m, uint64_t cookie, struct hk_err *err);
+int hk_nl_batch_add(struct hk_nl *nl, const struct hk_nlmsg *m, uint64_t cookie,
+		    struct hk_err *err);
 size_t hk_nl_batch_pending(const struct hk_nl *nl);
 int hk_nl_batch_flush(struct hk_nl *nl, hk_nl_done_cb done, void *data, struct hk_err *err);
 

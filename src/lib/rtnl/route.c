@@ -27,9 +27,9 @@ static const struct name_num tables[] = {
 static const struct name_num protos[] = {
 	{ "unspec", RTPROT_UNSPEC }, { "redirect", RTPROT_REDIRECT }, { "kernel", RTPROT_KERNEL },
 	{ "boot", RTPROT_BOOT },     { "static", RTPROT_STATIC },     { "ra", RTPROT_RA },
-	{ "dhcp", RTPROT_DHCP },     { "zebra", RTPROT_ZEBRA },     { "bird", RTPROT_BIRD },
-	{ "babel", RTPROT_BABEL },   { "bgp", RTPROT_BGP },         { "isis", RTPROT_ISIS },
-	{ "ospf", RTPROT_OSPF },     { "rip", RTPROT_RIP },         { "eigrp", RTPROT_EIGRP },
+	{ "dhcp", RTPROT_DHCP },     { "zebra", RTPROT_ZEBRA },	      { "bird", RTPROT_BIRD },
+	{ "babel", RTPROT_BABEL },   { "bgp", RTPROT_BGP },	      { "isis", RTPROT_ISIS },
+	{ "ospf", RTPROT_OSPF },     { "rip", RTPROT_RIP },	      { "eigrp", RTPROT_EIGRP },
 };
 
 static const struct name_num types[] = {

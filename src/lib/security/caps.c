@@ -17,16 +17,46 @@
 
 /* capabilities(7), in bit order. */
 static const char *const cap_full_names[] = {
-	"CAP_CHOWN",	     "CAP_DAC_OVERRIDE",    "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-	"CAP_FSETID",	     "CAP_KILL",	    "CAP_SETGID",	   "CAP_SETUID",
-	"CAP_SETPCAP",	     "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN",     "CAP_NET_RAW",	    "CAP_IPC_LOCK",	   "CAP_IPC_OWNER",
-	"CAP_SYS_MODULE",    "CAP_SYS_RAWIO",	    "CAP_SYS_CHROOT",	   "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT",     "CAP_SYS_ADMIN",	    "CAP_SYS_BOOT",	   "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE",  "CAP_SYS_TIME",	    "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
-	"CAP_LEASE",	     "CAP_AUDIT_WRITE",	    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE",  "CAP_MAC_ADMIN",	    "CAP_SYSLOG",	   "CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",	    "CAP_PERFMON",	   "CAP_BPF",
+	"CAP_CHOWN",
+	"CAP_DAC_OVERRIDE",
+	"CAP_DAC_READ_SEARCH",
+	"CAP_FOWNER",
+	"CAP_FSETID",
+	"CAP_KILL",
+	"CAP_SETGID",
+	"CAP_SETUID",
+	"CAP_SETPCAP",
+	"CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE",
+	"CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN",
+	"CAP_NET_RAW",
+	"CAP_IPC_LOCK",
+	"CAP_IPC_OWNER",
+	"CAP_SYS_MODULE",
+	"CAP_SYS_RAWIO",
+	"CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT",
+	"CAP_SYS_ADMIN",
+	"CAP_SYS_BOOT",
+	"CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE",
+	"CAP_SYS_TIME",
+	"CAP_SYS_TTY_CONFIG",
+	"CAP_MKNOD",
+	"CAP_LEASE",
+	"CAP_AUDIT_WRITE",
+	"CAP_AUDIT_CONTROL",
+	"CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN",
+	"CAP_SYSLOG",
+	"CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND",
+	"CAP_AUDIT_READ",
+	"CAP_PERFMON",
+	"CAP_BPF",
 	"CAP_CHECKPOINT_RESTORE",
 };
 
@@ -50,14 +80,16 @@ int hk_cap_parse(const char *name, unsigned *ret_cap, struct hk_err *err)
 			return 0;
 		}
 	}
-	return hk_err_usage(err, "unknown capability '%s' (names as in capabilities(7), e.g. "
-				 "NET_ADMIN or CAP_NET_ADMIN, or ALL)", name);
+	return hk_err_usage(err,
+			    "unknown capability '%s' (names as in capabilities(7), e.g. "
+			    "NET_ADMIN or CAP_NET_ADMIN, or ALL)",
+			    name);
 }
 
 /* Walk one list of possibly comma-separated names: set *all when ALL appears, OR the rest
  * into *set. what is "--cap-add" or "--cap-drop" for the message. */
-static int parse_list(const char *const *list, size_t n, const char *what, uint64_t *set,
-		      bool *all, struct hk_err *err)
+static int parse_list(const char *const *list, size_t n, const char *what, uint64_t *set, bool *all,
+		      struct hk_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		char word[64];
@@ -67,12 +99,14 @@ static int parse_list(const char *const *list, size_t n, const char *what, uint6
 		while (*p) {
 			size_t len = strcspn(p, ",");
 			if (len == 0 || len >= sizeof(word))
-				return hk_err_usage(err, "%s: bad capability list '%s'", what, list[i]);
+				return hk_err_usage(err, "%s: bad capability list '%s'", what,
+						    list[i]);
 			memcpy(word, p, len);
 			word[len] = '\0';
 			p += len;
 			if (*p == ',' && !*++p)
-				return hk_err_usage(err, "%s: bad capability list '%s'", what, list[i]);
+				return hk_err_usage(err, "%s: bad capability list '%s'", what,
+						    list[i]);
 			if (!strcasecmp(word, "ALL")) {
 				*all = true;
 				continue;
@@ -115,10 +149,11 @@ int hk_caps_resolve(const struct hk_caps_spec *spec, uint64_t avail, uint64_t *r
 	if (missing) {
 		unsigned c = (unsigned)__builtin_ctzll(missing);
 		const char *name = hk_cap_name(c);
-		int rr = hk_err_set(err, -EPERM,
-				    "capability %s%s is not available: hako itself does not hold it "
-				    "(not in its bounding set)",
-				    name ? name : "#", name ? "" : "?");
+		int rr =
+			hk_err_set(err, -EPERM,
+				   "capability %s%s is not available: hako itself does not hold it "
+				   "(not in its bounding set)",
+				   name ? name : "#", name ? "" : "?");
 		hk_err_class_set(err, HK_ERR_PERM);
 		return rr;
 	}
@@ -195,12 +230,12 @@ int hk_caps_parse_hex(const char *s, uint64_t *ret, struct hk_err *err)
 }
 
 struct hk_caps_plan {
-	uint64_t caps;	     /* the bounding set */
-	uint64_t effective;  /* permitted = effective after the user switch */
-	cap_t proc;	     /* prepared for cap_set_proc() */
+	uint64_t caps;	    /* the bounding set */
+	uint64_t effective; /* permitted = effective after the user switch */
+	cap_t proc;	    /* prepared for cap_set_proc() */
 	struct hk_caps_user user;
-	gid_t *groups;	     /* owned copy of user.groups */
-	int max;	     /* cap_max_bits() */
+	gid_t *groups; /* owned copy of user.groups */
+	int max;       /* cap_max_bits() */
 };
 
 void hk_caps_plan_free(struct hk_caps_plan *plan)
@@ -293,7 +328,8 @@ int hk_caps_plan_apply(const struct hk_caps_plan *plan, struct hk_err *err)
 		if (cap_drop_bound(c) < 0) {
 			if (errno == EINVAL)
 				break; /* beyond the kernel's last capability */
-			return hk_err_sys(err, -errno, "capabilities: drop %s from the bounding set",
+			return hk_err_sys(err, -errno,
+					  "capabilities: drop %s from the bounding set",
 					  hk_cap_name(c) ? hk_cap_name(c) : "?");
 		}
 	}

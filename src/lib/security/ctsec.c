@@ -25,16 +25,18 @@ int hk_ct_tmpfs_parse(const char *arg, struct hk_ct_tmpfs *ret, struct hk_err *e
 		const char *name;
 		unsigned long set, clear;
 	} fl[] = {
-		{ "ro", MS_RDONLY, 0 },	    { "rw", 0, MS_RDONLY },   { "noexec", MS_NOEXEC, 0 },
-		{ "exec", 0, MS_NOEXEC },   { "nosuid", MS_NOSUID, 0 }, { "suid", 0, MS_NOSUID },
-		{ "nodev", MS_NODEV, 0 },   { "dev", 0, MS_NODEV },
+		{ "ro", MS_RDONLY, 0 },	  { "rw", 0, MS_RDONLY },     { "noexec", MS_NOEXEC, 0 },
+		{ "exec", 0, MS_NOEXEC }, { "nosuid", MS_NOSUID, 0 }, { "suid", 0, MS_NOSUID },
+		{ "nodev", MS_NODEV, 0 }, { "dev", 0, MS_NODEV },
 	};
 	memset(ret, 0, sizeof(*ret));
 	const char *colon = strchr(arg, ':');
 	size_t plen = colon ? (size_t)(colon - arg) : strlen(arg);
 	if (plen == 0 || arg[0] != '/' || plen >= sizeof(ret->path) || plen == 1)
-		return hk_err_usage(err, "--tmpfs '%s': expected an absolute PATH[:OPTIONS] "
-				    "(not /)", arg);
+		return hk_err_usage(err,
+				    "--tmpfs '%s': expected an absolute PATH[:OPTIONS] "
+				    "(not /)",
+				    arg);
 	memcpy(ret->path, arg, plen);
 	if (strstr(ret->path, "/.."))
 		return hk_err_usage(err, "--tmpfs '%s': '..' is not allowed", arg);

@@ -17,9 +17,18 @@
 #include "base/cleanup.h"
 
 const char *const hk_masks_default_masked[] = {
-	"/proc/acpi",	     "/proc/asound",	   "/proc/kcore",   "/proc/keys",
-	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-	"/proc/scsi",	     "/sys/firmware",	   "/sys/devices/virtual/powercap", NULL,
+	"/proc/acpi",
+	"/proc/asound",
+	"/proc/kcore",
+	"/proc/keys",
+	"/proc/latency_stats",
+	"/proc/timer_list",
+	"/proc/timer_stats",
+	"/proc/sched_debug",
+	"/proc/scsi",
+	"/sys/firmware",
+	"/sys/devices/virtual/powercap",
+	NULL,
 };
 
 const char *const hk_masks_default_readonly[] = {
@@ -97,9 +106,9 @@ static unsigned long kept_flags(int fd)
 	static const struct {
 		unsigned long st, ms;
 	} map[] = {
-		{ ST_NOSUID, MS_NOSUID },     { ST_NODEV, MS_NODEV },
-		{ ST_NOEXEC, MS_NOEXEC },     { ST_NOATIME, MS_NOATIME },
-		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+		{ ST_NOSUID, MS_NOSUID },	    { ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC },	    { ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME },   { ST_RELATIME, MS_RELATIME },
 		{ ST_SYNCHRONOUS, MS_SYNCHRONOUS },
 	};
 	struct statvfs sv;
@@ -118,15 +127,16 @@ static unsigned long kept_flags(int fd)
  * available here (nothing was changed). */
 static int readonly_clone(int fd)
 {
-	_cleanup_close_ int t = (int)syscall(SYS_open_tree, fd, "", OPEN_TREE_CLONE |
-					     OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	_cleanup_close_ int t =
+		(int)syscall(SYS_open_tree, fd, "",
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (t < 0)
 		return errno == ENOSYS ? 1 : -errno;
 	struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
 	if (syscall(SYS_mount_setattr, t, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
 		return errno == ENOSYS ? 1 : -errno; /* the detached copy goes with t */
-	if (syscall(SYS_move_mount, t, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
-		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (syscall(SYS_move_mount, t, "", fd, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return -errno;
 	return 0;
 }

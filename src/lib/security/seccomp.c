@@ -198,8 +198,8 @@ static int add_syscall(scmp_filter_ctx ctx, const struct hk_sc_rule *r, uint32_t
 }
 
 /* skip: per name of every rule, in order (NULL: none): left to the front (seccomp_tree.c) */
-static int add_rules(scmp_filter_ctx ctx, const struct hk_seccomp_profile *p,
-		     const struct env *e, uint32_t defact, const bool *skip, struct hk_err *err)
+static int add_rules(scmp_filter_ctx ctx, const struct hk_seccomp_profile *p, const struct env *e,
+		     uint32_t defact, const bool *skip, struct hk_err *err)
 {
 	for (size_t i = 0, k = 0; i < p->nrules; k += p->rules[i++].nnames) {
 		const struct hk_sc_rule *r = &p->rules[i];
@@ -344,11 +344,12 @@ static void arch_nr(uint32_t a, int nr, int *ret, int *ret_rw)
 
 /* Pass 1: each number on each architecture, named by a plain ALLOW rule (no arguments) or
  * by anything else. x86's socketcall/ipc multiplexing: never in the front. */
-static int front_numbers(const struct hk_seccomp_profile *p, const struct env *e,
-			 uint32_t defact, const struct arches *ar, struct front *f)
+static int front_numbers(const struct hk_seccomp_profile *p, const struct env *e, uint32_t defact,
+			 const struct arches *ar, struct front *f)
 {
-	static const uint32_t x86_mux[][2] = { { 102, 102 }, { 117, 117 }, { 359, 373 },
-					       { 393, 402 } };
+	static const uint32_t x86_mux[][2] = {
+		{ 102, 102 }, { 117, 117 }, { 359, 373 }, { 393, 402 }
+	};
 	int r = 0;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct hk_sc_rule *rl = &p->rules[i];
@@ -414,7 +415,8 @@ static int front_plan(const struct hk_seccomp_profile *p, const struct env *e, u
 			t++;
 		if (t == f->nfast)
 			f->fast[f->nfast++] = (struct hk_sc_fast){
-				.arch = aa, .tree = aa == audit_arch(seccomp_arch_native()) };
+				.arch = aa, .tree = aa == audit_arch(seccomp_arch_native())
+			};
 		struct u32set s = { f->fast[t].nr, f->fast[t].n, f->fast[t].n };
 		int r = 0;
 		for (size_t m = 0; m < f->plain[k].n && r == 0; m++)
@@ -581,8 +583,9 @@ int hk_seccomp_apply(const struct hk_seccomp_prog *prog, struct hk_err *err)
 	if (r < 0) {
 		int e = -errno;
 		if (e == -EACCES)
-			return hk_err_sys(err, e, "seccomp: install the filter (needs no_new_privs "
-						  "or CAP_SYS_ADMIN)");
+			return hk_err_sys(err, e,
+					  "seccomp: install the filter (needs no_new_privs "
+					  "or CAP_SYS_ADMIN)");
 		return hk_err_sys(err, e, "seccomp: install the filter");
 	}
 	return 0;

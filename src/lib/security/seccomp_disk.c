@@ -53,8 +53,8 @@ static void profile_hash(const struct hk_seccomp_profile *p, uint64_t caps, char
 	uint64_t used = 0;
 	for (size_t i = 0; i < p->nrules; i++)
 		used |= p->rules[i].inc.caps | p->rules[i].exc.caps;
-	int64_t head[5] = { p->default_action, p->default_errno, p->flags,
-			    (int64_t)(caps & used), (int64_t)p->nrules };
+	int64_t head[5] = { p->default_action, p->default_errno, p->flags, (int64_t)(caps & used),
+			    (int64_t)p->nrules };
 	hk_sha256_update(&h, head, sizeof(head));
 	for (size_t i = 0; i < p->narchmap; i++) {
 		h_str(&h, p->archmap[i].arch);

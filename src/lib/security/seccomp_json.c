@@ -78,8 +78,7 @@ static void *own_calloc(struct pctx *c, size_t n, size_t size)
 
 /* Where in the document we are ("syscalls[2].args[0].op"); deep paths are cut, not
  * overflowed. */
-__attribute__((format(printf, 3, 4))) static void pathf(char *buf, size_t len, const char *fmt,
-							 ...)
+__attribute__((format(printf, 3, 4))) static void pathf(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -89,7 +88,7 @@ __attribute__((format(printf, 3, 4))) static void pathf(char *buf, size_t len, c
 
 /* "seccomp profile 'F': <path>: <message>" as a usage error. */
 __attribute__((format(printf, 3, 4))) static int bad(struct pctx *c, const char *path,
-						      const char *fmt, ...)
+						     const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -117,8 +116,7 @@ static int get_string(struct pctx *c, json_object *o, const char *path, const ch
 	return 0;
 }
 
-static int get_u64(struct pctx *c, json_object *o, const char *path, uint64_t max,
-		   uint64_t *ret)
+static int get_u64(struct pctx *c, json_object *o, const char *path, uint64_t max, uint64_t *ret)
 {
 	if (!json_object_is_type(o, json_type_int))
 		return bad(c, path, "want a non-negative integer, got %s", type_name(o));
@@ -134,8 +132,8 @@ static int get_u64(struct pctx *c, json_object *o, const char *path, uint64_t ma
 }
 
 /* An array of strings (null is an empty array); each validated by check if given. */
-static int get_strings(struct pctx *c, json_object *o, const char *path,
-		       const char *const **ret, size_t *ret_n)
+static int get_strings(struct pctx *c, json_object *o, const char *path, const char *const **ret,
+		       size_t *ret_n)
 {
 	*ret = NULL;
 	*ret_n = 0;
@@ -165,10 +163,14 @@ static const struct {
 	const char *name;
 	enum hk_sc_action action;
 } actions[] = {
-	{ "SCMP_ACT_KILL", HK_SC_KILL_THREAD },	 { "SCMP_ACT_KILL_THREAD", HK_SC_KILL_THREAD },
-	{ "SCMP_ACT_KILL_PROCESS", HK_SC_KILL_PROCESS }, { "SCMP_ACT_TRAP", HK_SC_TRAP },
-	{ "SCMP_ACT_ERRNO", HK_SC_ERRNO },	 { "SCMP_ACT_TRACE", HK_SC_TRACE },
-	{ "SCMP_ACT_LOG", HK_SC_LOG },		 { "SCMP_ACT_ALLOW", HK_SC_ALLOW },
+	{ "SCMP_ACT_KILL", HK_SC_KILL_THREAD },
+	{ "SCMP_ACT_KILL_THREAD", HK_SC_KILL_THREAD },
+	{ "SCMP_ACT_KILL_PROCESS", HK_SC_KILL_PROCESS },
+	{ "SCMP_ACT_TRAP", HK_SC_TRAP },
+	{ "SCMP_ACT_ERRNO", HK_SC_ERRNO },
+	{ "SCMP_ACT_TRACE", HK_SC_TRACE },
+	{ "SCMP_ACT_LOG", HK_SC_LOG },
+	{ "SCMP_ACT_ALLOW", HK_SC_ALLOW },
 };
 
 static int get_action(struct pctx *c, json_object *o, const char *path, enum hk_sc_action *ret)
@@ -184,19 +186,26 @@ static int get_action(struct pctx *c, json_object *o, const char *path, enum hk_
 		}
 	}
 	if (!strcmp(s, "SCMP_ACT_NOTIFY"))
-		return bad(c, path, "SCMP_ACT_NOTIFY needs a seccomp agent, which hako does not "
-				    "support");
-	return bad(c, path, "unknown action '%s' (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, "
-			    "SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_TRAP, SCMP_ACT_TRACE, "
-			    "SCMP_ACT_LOG)", s);
+		return bad(c, path,
+			   "SCMP_ACT_NOTIFY needs a seccomp agent, which hako does not "
+			   "support");
+	return bad(c, path,
+		   "unknown action '%s' (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, "
+		   "SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_TRAP, SCMP_ACT_TRACE, "
+		   "SCMP_ACT_LOG)",
+		   s);
 }
 
 static const struct {
 	const char *name;
 	enum hk_sc_op op;
 } ops[] = {
-	{ "SCMP_CMP_NE", HK_SC_NE }, { "SCMP_CMP_LT", HK_SC_LT }, { "SCMP_CMP_LE", HK_SC_LE },
-	{ "SCMP_CMP_EQ", HK_SC_EQ }, { "SCMP_CMP_GE", HK_SC_GE }, { "SCMP_CMP_GT", HK_SC_GT },
+	{ "SCMP_CMP_NE", HK_SC_NE },
+	{ "SCMP_CMP_LT", HK_SC_LT },
+	{ "SCMP_CMP_LE", HK_SC_LE },
+	{ "SCMP_CMP_EQ", HK_SC_EQ },
+	{ "SCMP_CMP_GE", HK_SC_GE },
+	{ "SCMP_CMP_GT", HK_SC_GT },
 	{ "SCMP_CMP_MASKED_EQ", HK_SC_MASKED_EQ },
 };
 
@@ -228,8 +237,10 @@ static int parse_arg(struct pctx *c, json_object *o, const char *path, struct hk
 				if (!strcmp(s, ops[i].name))
 					a->op = ops[i].op;
 			if (!a->op)
-				return bad(c, p, "unknown operator '%s' (SCMP_CMP_EQ, NE, LT, LE, "
-						 "GE, GT, MASKED_EQ)", s);
+				return bad(c, p,
+					   "unknown operator '%s' (SCMP_CMP_EQ, NE, LT, LE, "
+					   "GE, GT, MASKED_EQ)",
+					   s);
 			have_op = true;
 		} else {
 			return bad(c, p, "unknown key");
@@ -272,8 +283,9 @@ static int parse_filter(struct pctx *c, json_object *o, const char *path, struct
 				} else {
 					uint32_t bit = hk_sc_goarch_bit(v[i]);
 					if (!bit)
-						return bad(c, pi, "unknown architecture '%s' (Go "
-								  "names: amd64, arm64, 386, ...)",
+						return bad(c, pi,
+							   "unknown architecture '%s' (Go "
+							   "names: amd64, arm64, 386, ...)",
 							   v[i]);
 					f->arches |= bit;
 				}
@@ -407,7 +419,7 @@ static int arch_name(struct pctx *c, const char *s, const char *path, const char
 		return nomem(c);
 	for (size_t i = 0; i < n; i++)
 		low[i] = (char)((s[10 + i] >= 'A' && s[10 + i] <= 'Z') ? s[10 + i] - 'A' + 'a'
-								      : s[10 + i]);
+								       : s[10 + i]);
 	if (!hk_sc_arch_known(low))
 		return bad(c, path, "unknown architecture '%s'", s);
 	*ret = low;
@@ -541,7 +553,8 @@ static int parse_top(struct pctx *c, json_object *root, struct hk_seccomp_profil
 	if (!have_default)
 		return bad(c, "defaultAction", "missing (e.g. \"SCMP_ACT_ERRNO\")");
 	if (narches && p->narchmap)
-		return bad(c, "architectures", "give either 'architectures' or 'archMap', not both");
+		return bad(c, "architectures",
+			   "give either 'architectures' or 'archMap', not both");
 	if (narches) { /* a plain list: one archmap entry with no main arch adds all of it */
 		struct hk_sc_archmap *m = own_calloc(c, 1, sizeof(*m));
 		if (!m)
@@ -586,19 +599,23 @@ static int parse_json(struct pctx *c, const char *text, size_t len, json_object 
 			json_object_put(o);
 		if (e == json_tokener_continue || e == json_tokener_success)
 			return hk_err_usage(c->err, "seccomp profile '%s': not valid JSON: %s",
-					    c->origin, len ? "unexpected end of file" : "empty file");
+					    c->origin,
+					    len ? "unexpected end of file" : "empty file");
 		offset_pos(text, end < len ? end : len, &line, &col); /* end: the offending byte */
-		return hk_err_usage(c->err, "seccomp profile '%s': line %u, column %u: not valid "
-					    "JSON: %s", c->origin, line, col,
-				    json_tokener_error_desc(e));
+		return hk_err_usage(c->err,
+				    "seccomp profile '%s': line %u, column %u: not valid "
+				    "JSON: %s",
+				    c->origin, line, col, json_tokener_error_desc(e));
 	}
 	while (end < len && strchr(" \t\r\n", text[end]))
 		end++;
 	if (end < len) {
 		json_object_put(o);
 		offset_pos(text, end, &line, &col);
-		return hk_err_usage(c->err, "seccomp profile '%s': line %u, column %u: text after "
-					    "the JSON value", c->origin, line, col);
+		return hk_err_usage(c->err,
+				    "seccomp profile '%s': line %u, column %u: text after "
+				    "the JSON value",
+				    c->origin, line, col);
 	}
 	*ret = o;
 	return 0;

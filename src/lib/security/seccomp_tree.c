@@ -157,12 +157,12 @@ static void bitmap(struct emit *e, const uint32_t *nr, size_t n, uint32_t base)
 		put(e, BPF_ALU | BPF_SUB | BPF_K, 0, 0, base);
 	}
 	fix(e, put(e, BPF_JMP | BPF_JGE | BPF_K, 0, 0, words * 32), true, false);
-	put(e, BPF_ST, 0, 0, 0);			 /* M[0] = n */
+	put(e, BPF_ST, 0, 0, 0); /* M[0] = n */
 	put(e, BPF_ALU | BPF_AND | BPF_K, 0, 0, 31);
 	put(e, BPF_MISC | BPF_TAX, 0, 0, 0);
 	put(e, BPF_LD | BPF_IMM, 0, 0, 1);
 	put(e, BPF_ALU | BPF_LSH | BPF_X, 0, 0, 0);
-	put(e, BPF_ST, 0, 0, 1);			 /* M[1] = 1 << (n % 32) */
+	put(e, BPF_ST, 0, 0, 1); /* M[1] = 1 << (n % 32) */
 	put(e, BPF_LD | BPF_MEM, 0, 0, 0);
 	put(e, BPF_ALU | BPF_RSH | BPF_K, 0, 0, 5); /* A = n / 32 */
 	for (size_t i = 0; i < n;) {

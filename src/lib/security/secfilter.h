@@ -41,10 +41,10 @@ enum hk_sc_action {
 /* A summary, for tests and for `hako` to show. */
 struct hk_seccomp_info {
 	enum hk_sc_action default_action;
-	int default_errno; /* for ERRNO/TRACE */
-	size_t nrules;	   /* syscalls[] entries */
-	size_t nnames;	   /* syscall names over all rules */
-	unsigned flags;	   /* SECCOMP_FILTER_FLAG_* */
+	int default_errno;  /* for ERRNO/TRACE */
+	size_t nrules;	    /* syscalls[] entries */
+	size_t nnames;	    /* syscall names over all rules */
+	unsigned flags;	    /* SECCOMP_FILTER_FLAG_* */
 	uint64_t caps_used; /* capabilities some rule depends on */
 };
 
@@ -58,8 +58,7 @@ int hk_seccomp_profile_parse(const char *text, size_t len, const char *origin,
 			     struct hk_seccomp_profile **ret, struct hk_err *err);
 
 /* Read and parse a profile file. */
-int hk_seccomp_profile_load(const char *path, struct hk_seccomp_profile **ret,
-			    struct hk_err *err);
+int hk_seccomp_profile_load(const char *path, struct hk_seccomp_profile **ret, struct hk_err *err);
 /* Read a profile file's text (a regular file, at most 4 MiB) into a malloc'ed,
  * NUL-terminated buffer, for callers that parse it and keep the very bytes they parsed
  * (`hako run` stores them with the container, so `exec` never reads the file again). */

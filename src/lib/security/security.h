@@ -20,7 +20,7 @@
 #include "secfilter.h"
 
 struct hk_sec_plan {
-	const struct hk_caps_plan *caps;      /* NULL: leave capabilities and user alone */
+	const struct hk_caps_plan *caps;       /* NULL: leave capabilities and user alone */
 	const struct hk_seccomp_prog *seccomp; /* NULL: unconfined */
 	bool no_new_privs;
 };

@@ -83,8 +83,10 @@ int hk_idmap_parse_ext(const char *s, struct hk_idmap_ext *ret, struct hk_err *e
 	const char *p = s;
 	for (int i = 0; i < 3; i++) {
 		if (num(&p, &v[i]) < 0 || *p != (i < 2 ? ':' : '\0'))
-			return hk_err_usage(err, "'%s': expected CONTAINER_ID:HOST_ID:COUNT "
-					    "(decimal)", s);
+			return hk_err_usage(err,
+					    "'%s': expected CONTAINER_ID:HOST_ID:COUNT "
+					    "(decimal)",
+					    s);
 		p += i < 2;
 	}
 	if (v[2] == 0)
@@ -139,8 +141,10 @@ int hk_idmap_validate(const struct hk_idmap *m, const char *what, struct hk_err 
 		}
 	}
 	if (hk_idmap_to_host(m, 0) < 0)
-		return hk_err_usage(err, "%s: container id 0 is not mapped (the container's "
-				    "init runs as 0)", what);
+		return hk_err_usage(err,
+				    "%s: container id 0 is not mapped (the container's "
+				    "init runs as 0)",
+				    what);
 	return 0;
 }
 
@@ -210,8 +214,8 @@ int hk_subid_parse_line(const char *line, const char *name, uint32_t *ret_start,
 }
 
 /* The first range of name in file: 1 found, 0 not, < 0 a malformed line (err set). */
-static int subid_find(FILE *f, const char *file, const char *name, uint32_t *start,
-		      uint32_t *count, struct hk_err *err)
+static int subid_find(FILE *f, const char *file, const char *name, uint32_t *start, uint32_t *count,
+		      struct hk_err *err)
 {
 	char line[512];
 	unsigned lineno = 0;
@@ -227,9 +231,8 @@ static int subid_find(FILE *f, const char *file, const char *name, uint32_t *sta
 	return 0;
 }
 
-int hk_subid_lookup(const char *file, const char *name, const char *fallback,
-		    uint32_t *ret_start, uint32_t *ret_count, const char **ret_who,
-		    struct hk_err *err)
+int hk_subid_lookup(const char *file, const char *name, const char *fallback, uint32_t *ret_start,
+		    uint32_t *ret_count, const char **ret_who, struct hk_err *err)
 {
 	_cleanup_fclose_ FILE *f = fopen(file, "re");
 	if (!f) {
@@ -258,9 +261,11 @@ static int default_one(struct hk_idmap *m, const char *file, struct hk_err *err)
 	const char *who;
 	int r = hk_subid_lookup(file, "hako", "root", &start, &count, &who, err);
 	if (r == -ENOENT)
-		return hk_err_usage(err, "--userns: no subordinate ids for user 'hako' or 'root' "
+		return hk_err_usage(err,
+				    "--userns: no subordinate ids for user 'hako' or 'root' "
 				    "in %s; add a line such as 'root:100000:65536' (or give "
-				    "--uidmap/--gidmap)", file);
+				    "--uidmap/--gidmap)",
+				    file);
 	if (r < 0)
 		return r;
 	m->ext[0] = (struct hk_idmap_ext){ 0, start, count };
@@ -290,8 +295,7 @@ static int write_file(const char *path, const char *text, size_t len)
 	return (size_t)k == len ? 0 : -EIO;
 }
 
-static int write_map(pid_t pid, const char *which, const struct hk_idmap *m,
-		     struct hk_err *err)
+static int write_map(pid_t pid, const char *which, const struct hk_idmap *m, struct hk_err *err)
 {
 	char path[64], text[HK_USERNS_MAP_MAX * 34 + 1];
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, which);
@@ -367,11 +371,21 @@ static const char *fs_name(long type)
 	static const struct {
 		long magic;
 		const char *name;
-	} t[] = { { 0x65735546, "fuse" }, { 0x01021994, "tmpfs" }, { 0x6969, "nfs" },
-		  { 0x794c7630, "overlay" }, { 0x9123683e, "btrfs" }, { 0x58465342, "xfs" },
-		  { 0xef53, "ext4" }, { 0x4d44, "vfat" }, { 0x2011bab0, "exfat" },
-		  { 0x5346544e, "ntfs" }, { 0xff534d42, "cifs" }, { 0x73717368, "squashfs" },
-		  { (long)0x858458f6, "ramfs" }, { 0x9fa0, "proc" }, { 0x62656572, "sysfs" } };
+	} t[] = { { 0x65735546, "fuse" },
+		  { 0x01021994, "tmpfs" },
+		  { 0x6969, "nfs" },
+		  { 0x794c7630, "overlay" },
+		  { 0x9123683e, "btrfs" },
+		  { 0x58465342, "xfs" },
+		  { 0xef53, "ext4" },
+		  { 0x4d44, "vfat" },
+		  { 0x2011bab0, "exfat" },
+		  { 0x5346544e, "ntfs" },
+		  { 0xff534d42, "cifs" },
+		  { 0x73717368, "squashfs" },
+		  { (long)0x858458f6, "ramfs" },
+		  { 0x9fa0, "proc" },
+		  { 0x62656572, "sysfs" } };
 	for (size_t i = 0; i < HK_ARRAY_SIZE(t); i++)
 		if (t[i].magic == type)
 			return t[i].name;
@@ -408,16 +422,17 @@ int hk_userns_idmap_tree(const struct hk_userns *u, int dirfd, const char *path,
 		snprintf(fsbuf, sizeof(fsbuf), "0x%lx", (unsigned long)sf.f_type);
 		fs = fsbuf;
 	}
-	hk_err_set(err, -e, "idmapped mount of '%s': its filesystem (%s) does not support "
+	hk_err_set(err, -e,
+		   "idmapped mount of '%s': its filesystem (%s) does not support "
 		   "idmapped mounts; chown the tree into the range (container uid 0 = host uid "
-		   "%" PRId64 ") and run --userns with it as it is", path, fs ? fs : "unknown",
-		   hk_idmap_to_host(&u->uid, 0));
+		   "%" PRId64 ") and run --userns with it as it is",
+		   path, fs ? fs : "unknown", hk_idmap_to_host(&u->uid, 0));
 	hk_err_class_set(err, HK_ERR_UNSUPPORTED);
 	return -e;
 }
 
 int hk_userns_prepare_rootfs(struct hk_userns *u, int rootfs_fd, const char *rootfs,
-			      struct hk_err *err)
+			     struct hk_err *err)
 {
 	struct stat st;
 	if (fstat(rootfs_fd, &st) < 0)
@@ -429,8 +444,8 @@ int hk_userns_prepare_rootfs(struct hk_userns *u, int rootfs_fd, const char *roo
 	return r < 0 ? r : hk_userns_idmap_tree(u, rootfs_fd, rootfs, &u->root_fd, err);
 }
 
-int hk_userns_mount_root(const struct hk_userns *u, const char *target, char *ret_root,
-			 size_t len, struct hk_err *err)
+int hk_userns_mount_root(const struct hk_userns *u, const char *target, char *ret_root, size_t len,
+			 struct hk_err *err)
 {
 	if (u->root_fd < 0 || u->target_fd < 0)
 		return hk_err_set(err, -EBADF, "the rootfs tree was not opened");
@@ -492,14 +507,17 @@ static const char *split(const char *path, char *buf, size_t len)
 int hk_userns_overlay(const struct hk_userns *u, char *const *lowers, const char *upper,
 		      const char *work, const char *target, struct hk_err *err)
 {
-	static const char *const opts[][2] = { { "index", "off" }, { "redirect_dir", "off" },
+	static const char *const opts[][2] = { { "index", "off" },
+					       { "redirect_dir", "off" },
 					       { "metacopy", "off" } };
 	/* upper and work must be under one mount: idmap their common parent */
 	char ud[4200], wd[4200];
 	const char *un = split(upper, ud, sizeof(ud)), *wn = split(work, wd, sizeof(wd));
 	if (!un || !wn || strcmp(ud, wd))
-		return hk_err_set(err, -EINVAL, "overlay: upper '%s' and work '%s' are not in one "
-				  "directory", upper, work);
+		return hk_err_set(err, -EINVAL,
+				  "overlay: upper '%s' and work '%s' are not in one "
+				  "directory",
+				  upper, work);
 	size_t n = 0;
 	while (lowers[n])
 		n++;
@@ -527,8 +545,7 @@ int hk_userns_overlay(const struct hk_userns *u, char *const *lowers, const char
 		hk_err_sys(err, r, "create the overlay on idmapped layers (upper '%s')", upper);
 	if (r == 0 && (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0)) < 0)
 		r = hk_err_sys(err, -errno, "fsmount overlay");
-	if (r == 0 &&
-	    syscall(SYS_move_mount, m, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	if (r == 0 && syscall(SYS_move_mount, m, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		r = hk_err_sys(err, -errno, "mount overlay on '%s'", target);
 	for (size_t i = 0; i < n + 1; i++)
 		if (fds[i] >= 0)
@@ -556,8 +573,8 @@ int hk_userns_open_src(struct hk_userns *u, int fd_in, const char *path, bool ro
 			return hk_err_sys(err, -errno, "open_tree '%s'", path);
 	}
 	struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
-	if (ro && syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a,
-			  sizeof(a)) < 0) {
+	if (ro &&
+	    syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0) {
 		int e = errno;
 		close(fd);
 		return hk_err_sys(err, -e, "read-only '%s'", path);

@@ -40,8 +40,8 @@ struct hk_idmap {
 struct hk_userns {
 	bool on;
 	struct hk_idmap uid, gid;
-	int idmap_fd; /* a user namespace with these maps, for mount_setattr (-1: none yet) */
-	int root_fd;  /* the rootfs as an idmapped detached tree (-1: bind the path as is) */
+	int idmap_fd;  /* a user namespace with these maps, for mount_setattr (-1: none yet) */
+	int root_fd;   /* the rootfs as an idmapped detached tree (-1: bind the path as is) */
 	int target_fd; /* in the init: the rootfs directory, opened before the id change */
 	/* bind sources opened (O_PATH) by the parent before clone: container root may not
 	 * be allowed to look them up (a 0700 run directory) */
@@ -75,9 +75,8 @@ int hk_subid_parse_line(const char *line, const char *name, uint32_t *ret_start,
 			uint32_t *ret_count);
 /* The first range of name in file (then of fallback, when not NULL): 0 and *ret_who set,
  * -ENOENT when neither has one (or the file does not exist). */
-int hk_subid_lookup(const char *file, const char *name, const char *fallback,
-		    uint32_t *ret_start, uint32_t *ret_count, const char **ret_who,
-		    struct hk_err *err);
+int hk_subid_lookup(const char *file, const char *name, const char *fallback, uint32_t *ret_start,
+		    uint32_t *ret_count, const char **ret_who, struct hk_err *err);
 /* No explicit map: container 0.. maps to the subordinate range of "hako" (else "root")
  * from subuid/subgid; a usage error naming the line to add when there is none. */
 int hk_userns_default(struct hk_userns *u, const char *subuid, const char *subgid,
@@ -100,14 +99,14 @@ int hk_userns_idmap_tree(const struct hk_userns *u, int dirfd, const char *path,
  * is already owned by the host id of container root (chowned into the range: bound as it
  * is). */
 int hk_userns_prepare_rootfs(struct hk_userns *u, int rootfs_fd, const char *rootfs,
-			      struct hk_err *err);
+			     struct hk_err *err);
 /* In the init's mount namespace: put the rootfs tree (u->root_fd) on u->target_fd (the
  * container's run directory, opened by the init; target names it in errors). ret_root is
  * then "/proc/self/fd/N", the path to use for the root from now on: nothing is looked up
  * by the rootfs's own path again (container root may not even be allowed to look up its
  * parents, e.g. a 0700 state directory). */
-int hk_userns_mount_root(const struct hk_userns *u, const char *target, char *ret_root,
-			 size_t len, struct hk_err *err);
+int hk_userns_mount_root(const struct hk_userns *u, const char *target, char *ret_root, size_t len,
+			 struct hk_err *err);
 /* Parent, before clone: path as a detached tree (open_tree OPEN_TREE_CLONE, idmapped when
  * idmap, read-only when ro), for the init to move_mount (a bind from a path would need the
  * lookup rights of container root, and an fd of the parent's mount namespace cannot be

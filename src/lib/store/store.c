@@ -68,8 +68,8 @@ static const char *const migrations[] = {
 static int db_err(struct hk_store *st, struct hk_err *err, int rc, const char *what)
 {
 	int code = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? -EBUSY
-		   : rc == SQLITE_CONSTRAINT			? -EEXIST
-								: -EIO;
+		   : rc == SQLITE_CONSTRAINT		    ? -EEXIST
+							    : -EIO;
 	return hk_err_set(err, code, "state database: %s: %s", what,
 			  st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 }
@@ -111,8 +111,10 @@ static int migrate(struct hk_store *st, struct hk_err *err)
 	}
 	int n = (int)(sizeof(migrations) / sizeof(migrations[0]));
 	if (r == 0 && version > n)
-		r = hk_err_set(err, -EPROTO, "state database: schema version %d is newer than this "
-					     "hako (%d)", version, n);
+		r = hk_err_set(err, -EPROTO,
+			       "state database: schema version %d is newer than this "
+			       "hako (%d)",
+			       version, n);
 	for (int i = version; r == 0 && i < n; i++)
 		r = exec_sql(st, migrations[i], err);
 	if (r == 0 && version < n) {
@@ -208,7 +210,7 @@ void hk_ct_rows_free(struct hk_ct_row *rows, size_t n)
 }
 
 #define COLS                                                                                       \
-	"id, name, state, owner_pid, owner_start, pid, pid_start, exit_code, hostname, net, "    \
+	"id, name, state, owner_pid, owner_start, pid, pid_start, exit_code, hostname, net, "      \
 	"rootfs, command, config, created, started, finished, auto_remove, tty, detach"
 
 static void cpy(char *dst, size_t len, const unsigned char *s)
@@ -272,9 +274,11 @@ static int write_stmt(struct hk_store *st, sqlite3_stmt *s, const char *what, st
 int hk_store_insert(struct hk_store *st, const struct hk_ct_row *r, struct hk_err *err)
 {
 	sqlite3_stmt *s;
-	int rc = sqlite3_prepare_v2(st->db, "INSERT INTO containers (" COLS ") VALUES "
-					    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
-					    "?16,?17,?18,?19)", -1, &s, NULL);
+	int rc = sqlite3_prepare_v2(st->db,
+				    "INSERT INTO containers (" COLS ") VALUES "
+				    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
+				    "?16,?17,?18,?19)",
+				    -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return db_err(st, err, rc, "insert");
 	sqlite3_bind_text(s, 1, r->id, -1, SQLITE_STATIC);
@@ -305,9 +309,11 @@ int hk_store_insert(struct hk_store *st, const struct hk_ct_row *r, struct hk_er
 int hk_store_update(struct hk_store *st, const struct hk_ct_row *r, struct hk_err *err)
 {
 	sqlite3_stmt *s;
-	int rc = sqlite3_prepare_v2(st->db, "UPDATE containers SET state=?2, owner_pid=?3, "
-					    "owner_start=?4, pid=?5, pid_start=?6, exit_code=?7, "
-					    "started=?8, finished=?9 WHERE id=?1", -1, &s, NULL);
+	int rc = sqlite3_prepare_v2(st->db,
+				    "UPDATE containers SET state=?2, owner_pid=?3, "
+				    "owner_start=?4, pid=?5, pid_start=?6, exit_code=?7, "
+				    "started=?8, finished=?9 WHERE id=?1",
+				    -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return db_err(st, err, rc, "update");
 	sqlite3_bind_text(s, 1, r->id, -1, SQLITE_STATIC);
@@ -335,9 +341,10 @@ int hk_store_delete(struct hk_store *st, const char *id, struct hk_err *err)
 int hk_store_get(struct hk_store *st, const char *key, struct hk_ct_row *ret, struct hk_err *err)
 {
 	sqlite3_stmt *s;
-	int rc = sqlite3_prepare_v2(st->db, "SELECT " COLS " FROM containers WHERE name=?1 OR "
-					    "id=?1 OR (length(?1) >= 4 AND substr(id, 1, "
-					    "length(?1)) = ?1) ORDER BY name=?1 DESC LIMIT 2",
+	int rc = sqlite3_prepare_v2(st->db,
+				    "SELECT " COLS " FROM containers WHERE name=?1 OR "
+				    "id=?1 OR (length(?1) >= 4 AND substr(id, 1, "
+				    "length(?1)) = ?1) ORDER BY name=?1 DESC LIMIT 2",
 				    -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return db_err(st, err, rc, "select");
@@ -354,7 +361,8 @@ int hk_store_get(struct hk_store *st, const char *key, struct hk_ct_row *ret, st
 		} else if (strcmp(first.name, key) && strcmp(first.id, key)) {
 			hk_ct_row_free(&first);
 			sqlite3_finalize(s);
-			return hk_err_set(err, -EINVAL, "container id prefix '%s' is ambiguous", key);
+			return hk_err_set(err, -EINVAL, "container id prefix '%s' is ambiguous",
+					  key);
 		}
 		n++;
 	}
@@ -373,8 +381,8 @@ int hk_store_get(struct hk_store *st, const char *key, struct hk_ct_row *ret, st
 int hk_store_list(struct hk_store *st, struct hk_ct_row **ret, size_t *ret_n, struct hk_err *err)
 {
 	sqlite3_stmt *s;
-	int rc = sqlite3_prepare_v2(st->db, "SELECT " COLS " FROM containers ORDER BY created, name",
-				    -1, &s, NULL);
+	int rc = sqlite3_prepare_v2(
+		st->db, "SELECT " COLS " FROM containers ORDER BY created, name", -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return db_err(st, err, rc, "select");
 	struct hk_ct_row *rows = NULL;

@@ -15,7 +15,7 @@
 
 #include "base/err.h"
 
-#define HK_CT_ID_LEN 16	   /* hex characters */
+#define HK_CT_ID_LEN 16 /* hex characters */
 #define HK_CT_NAME_MAX 63
 #define HK_PATH_MAX 4096
 
@@ -34,17 +34,17 @@ struct hk_ct_row {
 	char id[HK_CT_ID_LEN + 1];
 	char name[HK_CT_NAME_MAX + 1];
 	char state[16];
-	pid_t owner_pid;     /* the hako process that created it / waits for it (monitor) */
+	pid_t owner_pid; /* the hako process that created it / waits for it (monitor) */
 	uint64_t owner_start;
-	pid_t pid;	     /* the init, 0 when none */
+	pid_t pid; /* the init, 0 when none */
 	uint64_t pid_start;
-	int exit_code;	     /* -1: unknown */
+	int exit_code; /* -1: unknown */
 	char hostname[65];
-	char net[300];	     /* "new", "none", "host", "netns:NAME" */
+	char net[300]; /* "new", "none", "host", "netns:NAME" */
 	char *rootfs;
-	char *command;	     /* arguments separated by '\x1f' */
-	char *config;	     /* JSON text: env, workdir, mounts, ... for inspect */
-	int64_t created;     /* unix seconds */
+	char *command;	 /* arguments separated by '\x1f' */
+	char *config;	 /* JSON text: env, workdir, mounts, ... for inspect */
+	int64_t created; /* unix seconds */
 	int64_t started;
 	int64_t finished;
 	bool auto_remove;

@@ -78,8 +78,10 @@ static int append(char ***v, size_t *n, char *s)
 static int fill(sqlite3 *db, struct hk_image_row *r, struct hk_err *err)
 {
 	const char *args[] = { r->id, NULL };
-	sqlite3_stmt *s = prep(db, "SELECT diff_id, size FROM image_layers WHERE image = ?"
-				   " ORDER BY idx", args);
+	sqlite3_stmt *s = prep(db,
+			       "SELECT diff_id, size FROM image_layers WHERE image = ?"
+			       " ORDER BY idx",
+			       args);
 	if (!s)
 		return dberr(db, err, SQLITE_ERROR, "image layers");
 	int rc, ret = 0;
@@ -94,7 +96,8 @@ static int fill(sqlite3 *db, struct hk_image_row *r, struct hk_err *err)
 		ret = append(&r->layers, &r->nlayers, coldup(s, 0));
 	}
 	sqlite3_finalize(s);
-	s = ret ? NULL : prep(db, "SELECT name FROM image_tags WHERE image = ? ORDER BY name", args);
+	s = ret ? NULL
+		: prep(db, "SELECT name FROM image_tags WHERE image = ? ORDER BY name", args);
 	while (s && ret == 0 && sqlite3_step(s) == SQLITE_ROW)
 		ret = append(&r->tags, &r->ntags, coldup(s, 0));
 	sqlite3_finalize(s);
@@ -133,8 +136,10 @@ int hk_imgstore_put(struct hk_store *st, const struct hk_image_row *r, const cha
 		snprintf(size, sizeof(size), "%llu",
 			 (unsigned long long)(r->layer_sizes ? r->layer_sizes[i] : 0));
 		const char *l[] = { r->id, idx, r->layers[i], size, NULL };
-		ret = run(db, "INSERT INTO image_layers (image, idx, diff_id, size)"
-			      " VALUES (?, ?, ?, ?)", l, err);
+		ret = run(db,
+			  "INSERT INTO image_layers (image, idx, diff_id, size)"
+			  " VALUES (?, ?, ?, ?)",
+			  l, err);
 	}
 	if (ret == 0 && tag) {
 		const char *t[] = { tag, r->id, NULL };
@@ -193,8 +198,10 @@ int hk_imgstore_list(struct hk_store *st, struct hk_image_row **ret, size_t *ret
 		     struct hk_err *err)
 {
 	sqlite3 *db = DB(st);
-	sqlite3_stmt *s = prep(db, "SELECT id, config, size, created FROM images"
-				   " ORDER BY created DESC, id", NULL);
+	sqlite3_stmt *s = prep(db,
+			       "SELECT id, config, size, created FROM images"
+			       " ORDER BY created DESC, id",
+			       NULL);
 	if (!s)
 		return dberr(db, err, SQLITE_ERROR, "list images");
 	struct hk_image_row *rows = NULL;
@@ -258,8 +265,10 @@ int hk_imgstore_user(struct hk_store *st, const char *id, char *ret_name, size_t
 {
 	sqlite3 *db = DB(st);
 	const char *a[] = { id, NULL };
-	sqlite3_stmt *s = prep(db, "SELECT c.name FROM ct_images i JOIN containers c ON c.id = i.ct"
-				   " WHERE i.image = ? ORDER BY c.name LIMIT 1", a);
+	sqlite3_stmt *s = prep(db,
+			       "SELECT c.name FROM ct_images i JOIN containers c ON c.id = i.ct"
+			       " WHERE i.image = ? ORDER BY c.name LIMIT 1",
+			       a);
 	if (!s)
 		return dberr(db, err, SQLITE_ERROR, "image users");
 	int r = 0;
@@ -284,9 +293,11 @@ bool hk_imgstore_layer_used(struct hk_store *st, const char *diff_id)
 int hk_imgstore_dangling(struct hk_store *st, char ***ret, size_t *ret_n, struct hk_err *err)
 {
 	sqlite3 *db = DB(st);
-	sqlite3_stmt *s = prep(db, "SELECT id FROM images WHERE id NOT IN (SELECT image FROM"
-				   " image_tags) AND id NOT IN (SELECT i.image FROM ct_images i"
-				   " JOIN containers c ON c.id = i.ct)", NULL);
+	sqlite3_stmt *s = prep(db,
+			       "SELECT id FROM images WHERE id NOT IN (SELECT image FROM"
+			       " image_tags) AND id NOT IN (SELECT i.image FROM ct_images i"
+			       " JOIN containers c ON c.id = i.ct)",
+			       NULL);
 	if (!s)
 		return dberr(db, err, SQLITE_ERROR, "dangling images");
 	char **v = NULL;
@@ -304,8 +315,7 @@ int hk_imgstore_dangling(struct hk_store *st, char ***ret, size_t *ret_n, struct
 	return 0;
 }
 
-int hk_imgstore_ct_set(struct hk_store *st, const char *ct, const char *image,
-		       struct hk_err *err)
+int hk_imgstore_ct_set(struct hk_store *st, const char *ct, const char *image, struct hk_err *err)
 {
 	const char *a[] = { ct, image, NULL };
 	return run(DB(st), "INSERT OR REPLACE INTO ct_images (ct, image) VALUES (?, ?)", a, err);

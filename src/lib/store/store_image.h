@@ -63,8 +63,7 @@ bool hk_imgstore_layer_used(struct hk_store *st, const char *diff_id);
 int hk_imgstore_dangling(struct hk_store *st, char ***ret, size_t *ret_n, struct hk_err *err);
 
 /* Container ct's image (the ct_images row). get: -ENOENT when ct has none. */
-int hk_imgstore_ct_set(struct hk_store *st, const char *ct, const char *image,
-		       struct hk_err *err);
+int hk_imgstore_ct_set(struct hk_store *st, const char *ct, const char *image, struct hk_err *err);
 int hk_imgstore_ct_get(struct hk_store *st, const char *ct, char ret[HK_DIGEST_MAX]);
 int hk_imgstore_ct_del(struct hk_store *st, const char *ct, struct hk_err *err);
 

@@ -14,8 +14,8 @@
 static inline int dberr(sqlite3 *db, struct hk_err *err, int rc, const char *what)
 {
 	int code = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? -EBUSY
-		   : rc == SQLITE_CONSTRAINT			? -EEXIST
-								: -EIO;
+		   : rc == SQLITE_CONSTRAINT		    ? -EEXIST
+							    : -EIO;
 	return hk_err_set(err, code, "state database: %s: %s", what, sqlite3_errmsg(db));
 }
 
@@ -34,6 +34,5 @@ static inline int end(sqlite3 *db, int r, struct hk_err *err)
 	int rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : dberr(db, err, rc, "commit");
 }
-
 
 #endif

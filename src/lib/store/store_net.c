@@ -46,7 +46,8 @@ static void col(sqlite3_stmt *s, int i, char *dst, size_t len)
 }
 
 #define NET_COLS                                                                                   \
-	"name, driver, bridge, parent, subnet, gateway, iprange, subnet6, gateway6, internal, mtu," \
+	"name, driver, bridge, parent, subnet, gateway, iprange, subnet6, gateway6, internal, "    \
+	"mtu,"                                                                                     \
 	" last, created, state, owner_pid, owner_start"
 
 static void net_read(sqlite3_stmt *s, struct hk_net_row *n)
@@ -84,8 +85,10 @@ static int net_select_p(sqlite3 *db, const char *name, bool pending, struct hk_n
 			size_t *ret_n, struct hk_err *err)
 {
 	const char *args[] = { name ? name : "\x01", pending ? "1" : "\x01", NULL };
-	sqlite3_stmt *s = prep(db, "SELECT " NET_COLS " FROM networks WHERE (?1 IS NULL OR name=?1)"
-				   " AND (?2 IS NULL OR state != '') ORDER BY name", args);
+	sqlite3_stmt *s = prep(db,
+			       "SELECT " NET_COLS " FROM networks WHERE (?1 IS NULL OR name=?1)"
+			       " AND (?2 IS NULL OR state != '') ORDER BY name",
+			       args);
 	if (!s)
 		return dberr(db, err, SQLITE_ERROR, "select networks");
 	struct hk_net_row *rows = NULL;
@@ -191,7 +194,8 @@ static int insert_tx(sqlite3 *db, struct hk_net_row *n, const struct hk_prefix *
 	    hk_ipam_pool_init(&pool, &sub, NULL, NULL, false, err) == 0) {
 		inet_ntop(AF_INET, pool.gateway.addr.raw, n->gateway, sizeof(n->gateway));
 	}
-	if (n->subnet6[0] && !n->gateway6[0] && hk_parse_prefix(n->subnet6, AF_INET6, &sub, err) == 0 &&
+	if (n->subnet6[0] && !n->gateway6[0] &&
+	    hk_parse_prefix(n->subnet6, AF_INET6, &sub, err) == 0 &&
 	    hk_ipam_pool_init(&pool, &sub, NULL, NULL, false, err) == 0)
 		inet_ntop(AF_INET6, pool.gateway.addr.raw, n->gateway6, sizeof(n->gateway6));
 	(void)gw;
@@ -203,12 +207,14 @@ static int insert_tx(sqlite3 *db, struct hk_net_row *n, const struct hk_prefix *
 	snprintf(created, sizeof(created), "%lld", (long long)time(NULL));
 	snprintf(pid, sizeof(pid), "%d", (int)n->owner_pid);
 	snprintf(start, sizeof(start), "%llu", (unsigned long long)n->owner_start);
-	const char *args[] = { n->name, n->driver, n->bridge, n->parent, n->subnet, n->gateway,
-			       n->iprange, n->subnet6, n->gateway6, internal, mtu, "", created,
-			       n->state, pid, start, NULL };
-	return run(db, "INSERT INTO networks (" NET_COLS ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
-		       "CAST(?10 AS INTEGER),CAST(?11 AS INTEGER),?12,CAST(?13 AS INTEGER),?14,"
-		       "CAST(?15 AS INTEGER),CAST(?16 AS INTEGER))",
+	const char *args[] = { n->name,	   n->driver,  n->bridge,  n->parent,	n->subnet,
+			       n->gateway, n->iprange, n->subnet6, n->gateway6, internal,
+			       mtu,	   "",	       created,	   n->state,	pid,
+			       start,	   NULL };
+	return run(db,
+		   "INSERT INTO networks (" NET_COLS ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
+		   "CAST(?10 AS INTEGER),CAST(?11 AS INTEGER),?12,CAST(?13 AS INTEGER),?14,"
+		   "CAST(?15 AS INTEGER),CAST(?16 AS INTEGER))",
 		   args, err);
 }
 
@@ -256,8 +262,7 @@ int hk_netstore_list(struct hk_store *st, struct hk_net_row **ret, size_t *ret_n
 static int lease_select_p(sqlite3 *db, const char *net, const char *ct, bool pending,
 			  struct hk_lease_row **ret, size_t *ret_n, struct hk_err *err)
 {
-	const char *args[] = { net ? net : "\x01", ct ? ct : "\x01", pending ? "1" : "\x01",
-			       NULL };
+	const char *args[] = { net ? net : "\x01", ct ? ct : "\x01", pending ? "1" : "\x01", NULL };
 	sqlite3_stmt *s = prep(db, LEASE_SQL, args);
 	if (!s)
 		return dberr(db, err, SQLITE_ERROR, "select leases");
@@ -356,8 +361,9 @@ static int owner_update(struct hk_store *st, const char *sql, const char *a, con
 int hk_netstore_set_owner(struct hk_store *st, const char *net, const char *ct, pid_t pid,
 			  uint64_t start, struct hk_err *err)
 {
-	return owner_update(st, "UPDATE leases SET owner_pid=CAST(?3 AS INTEGER), owner_start="
-				"CAST(?4 AS INTEGER) WHERE (?1 IS NULL OR net=?1) AND ct=?2",
+	return owner_update(st,
+			    "UPDATE leases SET owner_pid=CAST(?3 AS INTEGER), owner_start="
+			    "CAST(?4 AS INTEGER) WHERE (?1 IS NULL OR net=?1) AND ct=?2",
 			    net ? net : "\x01", ct, pid, start, NULL, err);
 }
 
@@ -379,8 +385,9 @@ int hk_netstore_delete(struct hk_store *st, const char *name, struct hk_err *err
 int hk_netstore_set_state(struct hk_store *st, const char *name, const char *state, pid_t pid,
 			  uint64_t start, struct hk_err *err)
 {
-	return owner_update(st, "UPDATE networks SET state=?2, owner_pid=CAST(?3 AS INTEGER),"
-				" owner_start=CAST(?4 AS INTEGER) WHERE name=?1",
+	return owner_update(st,
+			    "UPDATE networks SET state=?2, owner_pid=CAST(?3 AS INTEGER),"
+			    " owner_start=CAST(?4 AS INTEGER) WHERE name=?1",
 			    name, state, pid, start, !strcmp(state, HK_NET_REMOVING) ? name : NULL,
 			    err);
 }
@@ -460,9 +467,11 @@ static int ports_check(sqlite3 *db, const struct hk_port_row *p, struct hk_err *
 	char port[8];
 	snprintf(port, sizeof(port), "%u", p->host_port);
 	const char *args[] = { p->proto, port, p->host_ip, NULL };
-	sqlite3_stmt *s = prep(db, "SELECT IFNULL(c.name, p.ct) FROM ports p LEFT JOIN containers c"
-				   " ON c.id = p.ct WHERE p.proto=?1 AND p.host_port=CAST(?2 AS"
-				   " INTEGER) AND (p.host_ip=?3 OR p.host_ip='' OR ?3='')", args);
+	sqlite3_stmt *s = prep(db,
+			       "SELECT IFNULL(c.name, p.ct) FROM ports p LEFT JOIN containers c"
+			       " ON c.id = p.ct WHERE p.proto=?1 AND p.host_port=CAST(?2 AS"
+			       " INTEGER) AND (p.host_ip=?3 OR p.host_ip='' OR ?3='')",
+			       args);
 	if (!s)
 		return dberr(db, err, SQLITE_ERROR, "select ports");
 	int r = 0;
@@ -506,11 +515,13 @@ static int lease_tx(sqlite3 *db, struct hk_lease_row *l, const char *ip,
 	char ps[24], ss[24];
 	snprintf(ps, sizeof(ps), "%d", (int)l->owner_pid);
 	snprintf(ss, sizeof(ss), "%llu", (unsigned long long)l->owner_start);
-	const char *args[] = { l->net, l->ct, l->addr, l->ifname, l->hostif, l->aliases, l->addr6,
-			       ps, ss, NULL };
-	r = run(db, "INSERT INTO leases (net, ct, addr, ifname, hostif, aliases, addr6, owner_pid,"
-		    " owner_start) VALUES (?1,?2,?3,?4,?5,?6,?7,CAST(?8 AS INTEGER),"
-		    "CAST(?9 AS INTEGER))", args, err);
+	const char *args[] = { l->net,	   l->ct,    l->addr, l->ifname, l->hostif,
+			       l->aliases, l->addr6, ps,      ss,	 NULL };
+	r = run(db,
+		"INSERT INTO leases (net, ct, addr, ifname, hostif, aliases, addr6, owner_pid,"
+		" owner_start) VALUES (?1,?2,?3,?4,?5,?6,?7,CAST(?8 AS INTEGER),"
+		"CAST(?9 AS INTEGER))",
+		args, err);
 	char last[130];
 	snprintf(last, sizeof(last), "%s|%s", ip ? n.last : l->addr, l->addr6);
 	const char *largs[] = { l->net, last, NULL };
@@ -520,9 +531,13 @@ static int lease_tx(sqlite3 *db, struct hk_lease_row *l, const char *ip,
 		char hp[8], cp[8];
 		snprintf(hp, sizeof(hp), "%u", ports[i].host_port);
 		snprintf(cp, sizeof(cp), "%u", ports[i].ct_port);
-		const char *pa[] = { l->ct, l->net, ports[i].proto, ports[i].host_ip, hp, cp, NULL };
-		r = run(db, "INSERT INTO ports VALUES (?1,?2,?3,?4,CAST(?5 AS INTEGER),"
-			    "CAST(?6 AS INTEGER))", pa, err);
+		const char *pa[] = {
+			l->ct, l->net, ports[i].proto, ports[i].host_ip, hp, cp, NULL
+		};
+		r = run(db,
+			"INSERT INTO ports VALUES (?1,?2,?3,?4,CAST(?5 AS INTEGER),"
+			"CAST(?6 AS INTEGER))",
+			pa, err);
 	}
 	return r;
 }
@@ -550,13 +565,15 @@ int hk_netstore_release(struct hk_store *st, const char *net, const char *ct, st
 	return end(db, r, err);
 }
 
-int hk_netstore_ports(struct hk_store *st, const char *ct, struct hk_port_row **ret,
-		      size_t *ret_n, struct hk_err *err)
+int hk_netstore_ports(struct hk_store *st, const char *ct, struct hk_port_row **ret, size_t *ret_n,
+		      struct hk_err *err)
 {
 	sqlite3 *db = DB(st);
 	const char *args[] = { ct ? ct : "\x01", NULL };
-	sqlite3_stmt *s = prep(db, "SELECT ct, net, proto, host_ip, host_port, ct_port FROM ports"
-				   " WHERE ?1 IS NULL OR ct=?1 ORDER BY host_port, proto", args);
+	sqlite3_stmt *s = prep(db,
+			       "SELECT ct, net, proto, host_ip, host_port, ct_port FROM ports"
+			       " WHERE ?1 IS NULL OR ct=?1 ORDER BY host_port, proto",
+			       args);
 	if (!s)
 		return dberr(db, err, SQLITE_ERROR, "select ports");
 	struct hk_port_row *rows = NULL;

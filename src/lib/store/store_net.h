@@ -24,7 +24,7 @@ struct hk_paths;
 struct hk_ct_row;
 
 #define HK_NET_NAME_MAX 32
-#define HK_NET_DEFAULT "hako"	  /* the default network, created on first use */
+#define HK_NET_DEFAULT "hako" /* the default network, created on first use */
 #define HK_NET_DEFAULT_BRIDGE "hako0"
 #define HK_NET_CREATING "creating" /* states of a network row; "" is a complete network */
 #define HK_NET_REMOVING "removing"
@@ -66,8 +66,8 @@ struct hk_lease_row {
 struct hk_port_row {
 	char ct[HK_CT_ID_LEN + 1];
 	char net[HK_NET_NAME_MAX + 1];
-	char proto[4];	    /* "tcp" or "udp" */
-	char host_ip[64];   /* "" any address */
+	char proto[4];	  /* "tcp" or "udp" */
+	char host_ip[64]; /* "" any address */
 	uint16_t host_port;
 	uint16_t ct_port;
 };
@@ -112,8 +112,8 @@ int hk_netstore_pending(struct hk_store *st, struct hk_lease_row **ret, size_t *
 /* Drop ct's lease and ports on net (NULL: on every network). */
 int hk_netstore_release(struct hk_store *st, const char *net, const char *ct, struct hk_err *err);
 /* Ports of ct (NULL: all). */
-int hk_netstore_ports(struct hk_store *st, const char *ct, struct hk_port_row **ret,
-		      size_t *ret_n, struct hk_err *err);
+int hk_netstore_ports(struct hk_store *st, const char *ct, struct hk_port_row **ret, size_t *ret_n,
+		      struct hk_err *err);
 
 /* The sqlite3 handle of st (store.c); only store*.c use it. */
 void *hk_store_sqlite(struct hk_store *st);
