@@ -18,30 +18,6 @@
 #include "testpoint.h"
 #include "base/cleanup.h"
 
-static int parse_user(struct hk_ctx *ctx, const char *s, struct hk_caps_user *u)
-{
-	char *end;
-	errno = 0;
-	unsigned long uid = strtoul(s, &end, 10), gid;
-	if (errno || end == s || uid > 0xfffffffeUL || s[0] == '-')
-		goto bad;
-	gid = uid;
-	if (*end == ':') {
-		const char *g = end + 1;
-		gid = strtoul(g, &end, 10);
-		if (errno || end == g || gid > 0xfffffffeUL || g[0] == '-')
-			goto bad;
-	}
-	if (*end)
-		goto bad;
-	u->set = true;
-	u->uid = (uid_t)uid;
-	u->gid = (gid_t)gid;
-	return 0;
-bad:
-	return cmd_usage(ctx, "run: --user '%s': expected UID[:GID] (numbers)", s);
-}
-
 static int security_opt(struct hk_ctx *ctx, struct run_sec *s, const char *v)
 {
 	if (!strncmp(v, "seccomp=", 8) || !strncmp(v, "seccomp:", 8)) {
@@ -134,7 +110,7 @@ int runsec_set(struct hk_ctx *ctx, struct run_sec *s, int id, const char *v)
 		s->ntmpfs += r == 0;
 		return r < 0 ? hk_err_prefix(err, "run") : 0;
 	case RUNSEC_USER:
-		return parse_user(ctx, v, &s->user);
+		return hk_caps_user_parse(v, &s->user, &ctx->err);
 	case RUNSEC_MEMORY:
 		return hk_cg_parse_bytes("--memory", v, &s->lim.memory, err);
 	case RUNSEC_MEMORY_SWAP:

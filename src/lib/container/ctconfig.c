@@ -84,31 +84,6 @@ static const char *jstr(struct json_object *o, const char *k)
 	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : NULL;
 }
 
-/* "UID[:GID]", as --user wrote it */
-static int parse_user(const char *s, struct hk_caps_user *u, struct hk_err *err)
-{
-	char *end;
-	errno = 0;
-	unsigned long uid = strtoul(s, &end, 10), gid;
-	if (errno || end == s || uid > 0xfffffffeUL || s[0] == '-')
-		goto bad;
-	gid = uid;
-	if (*end == ':') {
-		const char *g = end + 1;
-		gid = strtoul(g, &end, 10);
-		if (errno || end == g || gid > 0xfffffffeUL || g[0] == '-')
-			goto bad;
-	}
-	if (*end)
-		goto bad;
-	u->set = true;
-	u->uid = (uid_t)uid;
-	u->gid = (gid_t)gid;
-	return 0;
-bad:
-	return hk_err_usage(err, "run: --user '%s': expected UID[:GID] (numbers)", s);
-}
-
 /* seccomp=FILE: the text stored at run (add_security). A container started before the
  * text was stored has only the path: refused rather than read again. */
 static int stored_profile(struct json_object *sec, const char *name,
@@ -147,7 +122,7 @@ int hk_ct_config_sec_read(const char *config, struct hk_ct_config_sec_read *s, s
 		!(json_object_object_get_ex(o, "no_new_privs", &v) && !json_object_get_boolean(v));
 	int r = hk_caps_parse_hex(caps ? caps : "", &s->caps, err);
 	if (r == 0 && user && *user)
-		r = parse_user(user, &s->user, err);
+		r = hk_caps_user_parse(user, &s->user, err);
 	if (r == 0 && sc && strcmp(sc, "unconfined")) {
 		s->seccomp = true;
 		if (strcmp(sc, "default"))

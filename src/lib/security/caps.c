@@ -348,3 +348,27 @@ int hk_caps_plan_apply(const struct hk_caps_plan *plan, struct hk_err *err)
 		return hk_err_sys(err, -errno, "capabilities: clear the ambient set");
 	return 0;
 }
+
+int hk_caps_user_parse(const char *s, struct hk_caps_user *u, struct hk_err *err)
+{
+	char *end;
+	errno = 0;
+	unsigned long uid = strtoul(s, &end, 10), gid;
+	if (errno || end == s || uid > 0xfffffffeUL || s[0] == '-')
+		goto bad;
+	gid = uid;
+	if (*end == ':') {
+		const char *g = end + 1;
+		gid = strtoul(g, &end, 10);
+		if (errno || end == g || gid > 0xfffffffeUL || g[0] == '-')
+			goto bad;
+	}
+	if (*end)
+		goto bad;
+	u->set = true;
+	u->uid = (uid_t)uid;
+	u->gid = (gid_t)gid;
+	return 0;
+bad:
+	return hk_err_usage(err, "run: --user '%s': expected UID[:GID] (numbers)", s);
+}

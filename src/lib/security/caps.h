@@ -102,4 +102,7 @@ int hk_caps_plan_apply(const struct hk_caps_plan *plan, struct hk_err *err);
 uint64_t hk_caps_plan_effective(const struct hk_caps_plan *plan);
 uint64_t hk_caps_plan_bounding(const struct hk_caps_plan *plan);
 
+/* "UID[:GID]" (numbers, as --user takes them) into *u (set); a usage error otherwise. */
+int hk_caps_user_parse(const char *s, struct hk_caps_user *u, struct hk_err *err);
+
 #endif
