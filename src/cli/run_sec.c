@@ -65,7 +65,7 @@ static int limit_number(struct hk_ctx *ctx, const char *name, const char *v, boo
 int runsec_set(struct hk_ctx *ctx, struct run_sec *s, int id, const char *v)
 {
 	struct hk_err *err = &ctx->err;
-	long long n;
+	long long n = 0;
 	int r;
 	switch (id) {
 	case RUNSEC_PRIVILEGED:
