@@ -89,8 +89,10 @@ static int create_first_missing(int root_fd, char *want, size_t cap, bool file)
 		/* the name exists but does not resolve: a dangling symlink; go through it */
 		char tgt[HK_PATH_MAX], next[HK_PATH_MAX];
 		ssize_t k = readlinkat(dfd, name, tgt, sizeof(tgt) - 1);
+		/* not a symlink: someone else made it between our lookup and our create (runs
+		 * started at once on a fresh rootfs, all making /etc/hosts): resolve again */
 		if (k < 0)
-			return errno == EINVAL ? -EEXIST : -errno;
+			return errno == EINVAL ? 0 : -errno;
 		tgt[k] = 0;
 		int n = snprintf(next, sizeof(next), "%.*s/%s%s", tgt[0] == '/' ? 0 : (int)start,
 				 want, tgt, want + end); /* want + end: "" or "/rest" */

@@ -1,8 +1,13 @@
 #!/bin/bash
 # Ten `hako run -d` at once: ten distinct rows, all running, an intact database; and the
-# seed's check: `ss -N <container> -tl` (iproute2) sees a listener started inside.
+# seed's check: `ss -N <container> -tl` (iproute2) sees a listener started inside. The rootfs
+# is a fresh copy without /etc/hosts, as on a new machine: the ten runs all make that mount
+# target at once.
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/container/common.inc"
+cp -a "$R" "$HAKO_TEST_TMP/rootfs"
+R=$HAKO_TEST_TMP/rootfs
+rm -f "$R/etc/hosts" "$R/etc/hostname" "$R/etc/resolv.conf"
 pids=()
 for i in $(seq 10); do
 	h run -d --name cc$i --rootfs "$R" -- sleep 1000 >"$HAKO_TEST_TMP/id$i" 2>"$HAKO_TEST_TMP/err$i" &
