@@ -31,6 +31,19 @@ static int exit_code(int st)
 	return 128 + (st & 0x7f);	 /* killed by a signal */
 }
 
+/* Reap every child that has ended; the main process's end ends the init. */
+static void reap(long main_pid)
+{
+	for (;;) {
+		int st = 0;
+		long p = sys4(__NR_wait4, -1, (long)&st, WNOHANG, 0);
+		if (p <= 0)
+			return;
+		if (p == main_pid)
+			sys_exit(exit_code(st));
+	}
+}
+
 __attribute__((noreturn, used)) void init_main(long *sp);
 
 __attribute__((noreturn, used)) void init_main(long *sp)
@@ -47,21 +60,13 @@ __attribute__((noreturn, used)) void init_main(long *sp)
 	}
 	unsigned long all = ~0UL; /* the kernel's sigset: one bit per signal, 64 signals */
 	unsigned char info[128];  /* siginfo_t, unused */
+	/* a child may have ended before this program ran: reap first, then wait */
+	reap(main_pid);
 	for (;;) {
 		long sig = sys4(__NR_rt_sigtimedwait, (long)&all, (long)info, 0, sizeof(all));
-		if (sig < 0)
-			continue; /* EINTR */
-		if (sig != SIG_CHLD) {
+		if (sig == SIG_CHLD)
+			reap(main_pid);
+		else if (sig > 0)
 			sys3(__NR_kill, main_pid, sig, 0);
-			continue;
-		}
-		for (;;) {
-			int st = 0;
-			long p = sys4(__NR_wait4, -1, (long)&st, WNOHANG, 0);
-			if (p <= 0)
-				break;
-			if (p == main_pid)
-				sys_exit(exit_code(st));
-		}
 	}
 }

@@ -21,6 +21,7 @@
 #include "base/cleanup.h"
 #include "caps.h"
 #include "seccomp_allow.h"
+#include "testpoint.h"
 #include "tramp.h"
 
 extern const unsigned char hk_init_bin[];
@@ -55,10 +56,16 @@ int hk_init_become(pid_t main_pid, struct hk_err *err)
 	if (fd > 3)
 		syscall(SYS_close_range, 3U, (unsigned)fd - 1, 0U);
 	syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0U);
-	/* handlers hako may have set would be reset by execve; ignored signals would stay
-	 * ignored (SIGCHLD ignored means no exit status) */
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
+	/* Handlers hako set are reset by execve itself; only ignored signals would stay
+	 * ignored (SIGCHLD ignored means no exit status). Reset just those: setting SIG_DFL on
+	 * a signal whose default is to ignore it (SIGCHLD) discards it if pending, and the
+	 * main process may have exited already. */
+	hk_test_delay("init-become");
+	for (int s = 1; s < NSIG; s++) {
+		struct sigaction old;
+		if (sigaction(s, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			signal(s, SIG_DFL);
+	}
 	struct hk_caps_plan *plan;
 	int r = hk_caps_plan_new(HK_CAP_BIT(CAP_KILL), NULL, &plan, err);
 	if (r == 0) {
