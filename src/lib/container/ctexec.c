@@ -51,8 +51,9 @@ int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret
 	hk_ct_cgroup(x->row->id, cg, sizeof(cg));
 	bool own_net = hk_ct_own_net(x->row->net);
 	pid_t init = x->row->pid;
-	_cleanup_close_ int master = -1, tramp = hk_tramp_open(err);
-	int slave = -1, rep[2];
+	_cleanup_close_ int master = -1, tramp = hk_tramp_open(err), wd = -1;
+	int slave = -1, rep[2] = { -1, -1 }, cstdio[3] = { -1, -1, -1 }, proxy[3] = { -1, -1, -1 };
+	int r = tramp;
 	if (tramp < 0)
 		return tramp;
 	if (pipe2(rep, O_CLOEXEC) < 0)
@@ -62,42 +63,48 @@ int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret
 	 * (that /proc does not show it): check now, which also cancels the exit-time one */
 	__lsan_do_leak_check();
 #endif
-	int r = hk_ct_join(init, nsdir, cg, own_net, err);
-	if (r < 0)
-		return r;
+	r = hk_ct_join(init, nsdir, cg, own_net, err);
 	/* after joining: the pty comes from the container's own devpts (/dev/ptmx there), so
-	 * the command sees its terminal under /dev/pts (tty, ttyname work) */
-	if (x->tty && hk_pty_open(&master, &slave, err) < 0)
-		return -EIO;
-	/* without -t: pipes, never our terminal */
-	int cstdio[3] = { -1, -1, -1 }, proxy[3] = { -1, -1, -1 };
-	if (!x->tty && hk_stdio_pipes(x->interactive, cstdio, proxy, err) < 0)
-		return -EIO;
+	 * the command sees its terminal under /dev/pts (tty, ttyname work); without -t: pipes,
+	 * never our terminal */
+	if (r == 0 && x->tty)
+		r = hk_pty_open(&master, &slave, err);
+	else if (r == 0)
+		r = hk_stdio_pipes(x->interactive, cstdio, proxy, err);
 	/* the working directory, resolved inside the container's root while we may */
-	_cleanup_close_ int wd = hk_workdir_open(x->workdir ? x->workdir : "/", false, err);
-	if (wd < 0)
-		return wd;
+	if (r == 0 && (wd = hk_workdir_open(x->workdir ? x->workdir : "/", false, err)) < 0)
+		r = wd;
 	/* The child becomes visible to the container's processes the moment it is forked: it
 	 * must hold no more than they do. So this process takes the container's restrictions
 	 * now (a fresh session keyring, capabilities, user, no_new_privs, seccomp); it only
 	 * waits, forwards signals and copies the pty from here on. */
-	if (hk_keyring_new_session(err) < 0 || hk_sec_apply(x->sec, err) < 0)
-		return -EPERM;
-	if (x->block)
+	if (r == 0)
+		r = hk_keyring_new_session(err);
+	if (r == 0)
+		r = hk_sec_apply(x->sec, err);
+	if (r == 0 && x->block)
 		sigprocmask(SIG_BLOCK, x->block, NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		return hk_err_sys(err, -errno, "fork");
+	pid_t pid = r == 0 ? fork() : -1;
+	if (r == 0 && pid < 0)
+		r = hk_err_sys(err, -errno, "fork");
 	if (pid == 0) {
 		close(rep[0]);
 		child(x, slave, wd, cstdio, rep[1], tramp);
 	}
-	close(rep[1]);
-	if (slave >= 0)
-		close(slave);
-	for (int i = 0; i < 3; i++)
-		if (cstdio[i] >= 0)
-			close(cstdio[i]);
+	/* the child's ends (and, on failure, everything) */
+	int *fds[] = { &rep[1], &slave, &cstdio[0], &cstdio[1], &cstdio[2] };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(fds); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+	if (r < 0) {
+		close(rep[0]);
+		for (int i = 0; i < 3; i++)
+			if (proxy[i] >= 0)
+				close(proxy[i]);
+		return r;
+	}
 	struct hk_exec_report m;
 	int k = hk_exec_report_recv(rep[0], &m);
 	close(rep[0]);
