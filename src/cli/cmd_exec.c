@@ -19,8 +19,9 @@
 #include "base/cleanup.h"
 #include "container.h"
 #include "ct.h"
+#include "ctwait.h"
 #include "ctexec.h"
-#include "run_sec.h"
+#include "runsec.h"
 
 #define MAX_ENV 256
 
@@ -31,7 +32,7 @@ struct exec_opts {
 	size_t nenv;
 	char **argv;
 	const char *ct;
-	struct run_sec sec; /* the container's caps, no_new_privs, seccomp (run_sec.c) */
+	struct hk_runsec sec; /* the container's caps, no_new_privs, seccomp (runsec.c) */
 };
 
 static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
@@ -92,13 +93,13 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 		hk_ct_row_free(&c);
 		return -ESRCH;
 	}
-	r = runsec_from_config(ctx, c.config, &o->sec);
+	r = hk_runsec_from_config(&o->sec, c.config, ctx->root, &ctx->err);
 	if (r < 0) {
 		hk_ct_row_free(&c);
 		return r;
 	}
 	sigset_t fwd;
-	ct_fwd_sigset(&fwd);
+	hk_ct_fwd_sigset(&fwd);
 	struct hk_ct_exec x = {
 		.paths = &p,
 		.row = &c,
@@ -116,7 +117,8 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 	hk_ct_row_free(&c);
 	if (r < 0)
 		return status ? ct_fail(ctx, status) : r;
-	int code = ct_wait_fwd(proc.pid, o->tty ? proc.pty_master : -1, o->interactive, proc.proxy);
+	int code =
+		hk_ct_wait_fwd(proc.pid, o->tty ? proc.pty_master : -1, o->interactive, proc.proxy);
 	if (proc.pty_master >= 0)
 		close(proc.pty_master);
 	return code;
@@ -129,6 +131,6 @@ int cmd_ct_exec(struct hk_ctx *ctx, int argc, char **argv)
 	if (r < 0)
 		return ct_fail(ctx, HK_EXIT_HAKO);
 	r = do_exec(ctx, &o);
-	runsec_free(&o.sec);
+	hk_runsec_free(&o.sec);
 	return r < 0 ? ct_fail(ctx, HK_EXIT_HAKO) : r;
 }

@@ -72,69 +72,6 @@ int ct_signal(const char *s)
 	return 0;
 }
 
-void ct_fwd_sigset(sigset_t *set)
-{
-	static const int fwd[] = { SIGINT,  SIGTERM, SIGHUP,   SIGQUIT,
-				   SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD };
-	sigemptyset(set);
-	for (size_t i = 0; i < HK_ARRAY_SIZE(fwd); i++)
-		sigaddset(set, fwd[i]);
-}
-
-int ct_wait_fwd(pid_t pid, int master, bool stdin_open, int *proxy)
-{
-	bool pumping = proxy && (proxy[0] >= 0 || proxy[1] >= 0 || proxy[2] >= 0);
-	/* a container that closes its end of a pipe must not kill us: EPIPE ends that copy */
-	if (pumping)
-		signal(SIGPIPE, SIG_IGN);
-	sigset_t set;
-	ct_fwd_sigset(&set);
-	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	int status = 0;
-	/* without a signalfd (out of fds) nothing is forwarded: wait, not spin on read */
-	for (; sfd >= 0;) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			break;
-		int sig;
-		if (master >= 0) {
-			struct hk_err e;
-			sig = hk_pty_proxy(master, stdin_open, sfd, &e);
-			if (sig <= 0) {
-				waitpid(pid, &status, 0);
-				break;
-			}
-		} else if (pumping) {
-			struct hk_err e;
-			sig = hk_stdio_proxy(proxy, sfd, &e);
-			if (sig < 0)
-				pumping = false;
-			if (sig <= 0)
-				continue;
-		} else {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) != sizeof(si))
-				continue;
-			sig = (int)si.ssi_signo;
-		}
-		if (sig != SIGCHLD && sig != SIGWINCH)
-			kill(pid, sig);
-	}
-	if (sfd < 0)
-		waitpid(pid, &status, 0);
-	if (proxy)
-		hk_stdio_drain(proxy);
-	if (master >= 0) {
-		/* what the process wrote last, still in the pty */
-		fcntl(master, F_SETFL, O_NONBLOCK);
-		char buf[4096];
-		ssize_t n;
-		while ((n = read(master, buf, sizeof(buf))) > 0)
-			if (write(STDOUT_FILENO, buf, n) < 0)
-				break;
-	}
-	return hk_ct_exit_code(status);
-}
-
 /* Wait until pid is gone, up to ms milliseconds. */
 static bool wait_gone(pid_t pid, uint64_t start, int ms)
 {

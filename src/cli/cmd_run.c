@@ -15,11 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -27,11 +25,13 @@
 #include "container.h"
 #include "ctlog.h"
 #include "ctrun.h"
+#include "ctwait.h"
+#include "ctspec.h"
 #include "ct.h"
 #include "netns.h"
 #include "run_image.h"
 #include "netrun.h"
-#include "run_sec.h"
+#include "runsec.h"
 
 #define MAX_ENV 256
 #define MAX_VOL 64
@@ -46,38 +46,8 @@ struct run_opts {
 	char net[300];
 	struct netrun netrun;	/* --network NET, --ip, -p, --network-alias (cmd_netrun.c) */
 	struct run_image image; /* hako run IMAGE [CMD...] (run_image.c) */
-	struct run_sec sec;	/* caps, seccomp, --read-only, --user, limits (run_sec.c) */
+	struct hk_runsec sec;	/* caps, seccomp, --read-only, --user, limits (runsec.c) */
 };
-
-static int valid_name(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > HK_CT_NAME_MAX ||
-	    !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", s[0]))
-		return 0;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
-}
-
-static int valid_hostname(const char *s)
-{
-	size_t n = strlen(s), label = 0;
-	if (n == 0 || n > 64)
-		return 0;
-	for (size_t i = 0; i <= n; i++) {
-		if (s[i] == '.' || s[i] == 0) {
-			if (label == 0 || label > 63 || s[i - 1] == '-')
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-",
-			    s[i]) ||
-		    (label == 0 && s[i] == '-'))
-			return 0;
-		label++;
-	}
-	return 1;
-}
 
 static int set_env(struct hk_ctx *ctx, struct run_opts *o, const char *kv)
 {
@@ -130,7 +100,7 @@ static int parse_volume(struct hk_ctx *ctx, struct run_opts *o, char *arg)
 				return cmd_usage(ctx,
 						 "run: -v: unknown option '%s' (ro, rw, idmap)", w);
 			if (!strcmp(w, "idmap"))
-				m->idmap = true; /* checked with --userns: run_sec.c */
+				m->idmap = true; /* checked with --userns: runsec.c */
 			else
 				m->ro = !strcmp(w, "ro");
 		}
@@ -156,7 +126,7 @@ static int parse_volume(struct hk_ctx *ctx, struct run_opts *o, char *arg)
 enum { OPT_NAME = 0x100, OPT_HOSTNAME, OPT_RM, OPT_NET, OPT_ROOTFS };
 
 /* Every option of hako run. The values of the network options are taken by cmd_netrun.c,
- * those of the isolation options by run_sec.c. */
+ * those of the isolation options by runsec.c. */
 static const char run_shortopts[] = "+:dite:w:v:p:m:u:";
 static const struct option run_longopts[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
@@ -176,24 +146,24 @@ static const struct option run_longopts[] = {
 	{ "publish", required_argument, NULL, NETRUN_PUBLISH },
 	{ "network-alias", required_argument, NULL, NETRUN_ALIAS },
 	{ "alias", required_argument, NULL, NETRUN_ALIAS },
-	/* isolation and limits (run_sec.c) */
-	{ "privileged", no_argument, NULL, RUNSEC_PRIVILEGED },
-	{ "read-only", no_argument, NULL, RUNSEC_READ_ONLY },
-	{ "userns", optional_argument, NULL, RUNSEC_USERNS },
-	{ "uidmap", required_argument, NULL, RUNSEC_UIDMAP },
-	{ "gidmap", required_argument, NULL, RUNSEC_GIDMAP },
-	{ "cap-add", required_argument, NULL, RUNSEC_CAP_ADD },
-	{ "cap-drop", required_argument, NULL, RUNSEC_CAP_DROP },
-	{ "security-opt", required_argument, NULL, RUNSEC_SECURITY_OPT },
-	{ "tmpfs", required_argument, NULL, RUNSEC_TMPFS },
-	{ "user", required_argument, NULL, RUNSEC_USER },
-	{ "memory", required_argument, NULL, RUNSEC_MEMORY },
-	{ "memory-swap", required_argument, NULL, RUNSEC_MEMORY_SWAP },
-	{ "cpus", required_argument, NULL, RUNSEC_CPUS },
-	{ "cpu-shares", required_argument, NULL, RUNSEC_CPU_SHARES },
-	{ "pids-limit", required_argument, NULL, RUNSEC_PIDS_LIMIT },
-	{ "cpuset-cpus", required_argument, NULL, RUNSEC_CPUSET_CPUS },
-	{ "log-opt", required_argument, NULL, RUNSEC_LOG_OPT },
+	/* isolation and limits (runsec.c) */
+	{ "privileged", no_argument, NULL, HK_RUNSEC_PRIVILEGED },
+	{ "read-only", no_argument, NULL, HK_RUNSEC_READ_ONLY },
+	{ "userns", optional_argument, NULL, HK_RUNSEC_USERNS },
+	{ "uidmap", required_argument, NULL, HK_RUNSEC_UIDMAP },
+	{ "gidmap", required_argument, NULL, HK_RUNSEC_GIDMAP },
+	{ "cap-add", required_argument, NULL, HK_RUNSEC_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, HK_RUNSEC_CAP_DROP },
+	{ "security-opt", required_argument, NULL, HK_RUNSEC_SECURITY_OPT },
+	{ "tmpfs", required_argument, NULL, HK_RUNSEC_TMPFS },
+	{ "user", required_argument, NULL, HK_RUNSEC_USER },
+	{ "memory", required_argument, NULL, HK_RUNSEC_MEMORY },
+	{ "memory-swap", required_argument, NULL, HK_RUNSEC_MEMORY_SWAP },
+	{ "cpus", required_argument, NULL, HK_RUNSEC_CPUS },
+	{ "cpu-shares", required_argument, NULL, HK_RUNSEC_CPU_SHARES },
+	{ "pids-limit", required_argument, NULL, HK_RUNSEC_PIDS_LIMIT },
+	{ "cpuset-cpus", required_argument, NULL, HK_RUNSEC_CPUSET_CPUS },
+	{ "log-opt", required_argument, NULL, HK_RUNSEC_LOG_OPT },
 	{},
 };
 
@@ -215,13 +185,14 @@ static int set_opt(struct hk_ctx *ctx, const struct cmd_getopt *g, struct run_op
 		return 0;
 	case OPT_NAME:
 		snprintf(o->spec.name, sizeof(o->spec.name), "%s", v);
-		if (!valid_name(v))
+		if (!hk_ct_name_valid(v))
 			return cmd_usage(ctx, "run: invalid container name '%s' (%s)", v,
 					 "letters, digits, _ . -; at most 63");
 		return 0;
 	case OPT_HOSTNAME:
 		snprintf(o->spec.hostname, sizeof(o->spec.hostname), "%s", v);
-		return valid_hostname(v) ? 0 : cmd_usage(ctx, "run: invalid hostname '%s'", v);
+		return hk_ct_hostname_valid(v) ? 0
+					       : cmd_usage(ctx, "run: invalid hostname '%s'", v);
 	case 'e':
 		return set_env(ctx, o, v);
 	case 'w':
@@ -242,10 +213,10 @@ static int set_opt(struct hk_ctx *ctx, const struct cmd_getopt *g, struct run_op
 	case NETRUN_IP:
 	case NETRUN_ALIAS:
 		return netrun_set(ctx, &o->netrun, c, v);
-	case RUNSEC_MEMORY:
-	case RUNSEC_USER:
-	case RUNSEC_OPT_FIRST ... RUNSEC_OPT_LAST:
-		return runsec_set(ctx, &o->sec, c, v);
+	case HK_RUNSEC_MEMORY:
+	case HK_RUNSEC_USER:
+	case HK_RUNSEC_OPT_FIRST ... HK_RUNSEC_OPT_LAST:
+		return hk_runsec_set(&o->sec, c, v, &ctx->err);
 	}
 	return cmd_getopt_bad(ctx, g, c);
 }
@@ -314,49 +285,7 @@ static int parse(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
 	o->spec.rootfs = o->rootfs;
 	o->spec.mounts = o->vols;
 	int r = parse_net(ctx, o);
-	return r < 0 ? r : runsec_prepare(ctx, &o->sec, &o->spec);
-}
-
-static void defaults(struct hk_ctx *ctx, struct run_opts *o)
-{
-	uint8_t rnd[HK_CT_ID_LEN / 2];
-	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
-		for (size_t i = 0; i < sizeof(rnd); i++)
-			rnd[i] = (uint8_t)(rand() ^ getpid() ^ time(NULL));
-	for (size_t i = 0; i < sizeof(rnd); i++)
-		sprintf(o->spec.id + 2 * i, "%02x", rnd[i]);
-	if (!o->spec.name[0])
-		snprintf(o->spec.name, sizeof(o->spec.name), "%.12s", o->spec.id);
-	if (!o->spec.hostname[0])
-		snprintf(o->spec.hostname, sizeof(o->spec.hostname), "%s",
-			 valid_hostname(o->spec.name) ? o->spec.name : o->spec.id);
-	static const char *const dflt[] = {
-		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root"
-	};
-	char **user = o->env;
-	size_t nuser = o->nenv;
-	char *merged[MAX_ENV + 1];
-	size_t n = 0;
-	char host[80];
-	snprintf(host, sizeof(host), "HOSTNAME=%s", o->spec.hostname);
-	const char *extra[4] = { dflt[0], dflt[1], host, o->spec.tty ? "TERM=xterm" : NULL };
-	for (size_t i = 0; i < 4; i++) {
-		if (!extra[i])
-			continue;
-		size_t kl = strchr(extra[i], '=') - extra[i] + 1;
-		bool over = false;
-		for (size_t j = 0; j < nuser; j++)
-			over |= !strncmp(user[j], extra[i], kl);
-		if (!over && n + nuser < MAX_ENV)
-			merged[n++] = strdup(extra[i]);
-	}
-	for (size_t j = 0; j < nuser; j++)
-		merged[n++] = user[j];
-	memcpy(o->env, merged, n * sizeof(char *));
-	o->nenv = n;
-	o->env[n] = NULL;
-	o->spec.env = o->env;
-	(void)ctx;
+	return r < 0 ? r : hk_runsec_prepare(&o->sec, &o->spec, ctx->root, &ctx->err);
 }
 
 /* Resolve the rest (the image's config, the user, defaults), then let the library create
@@ -371,12 +300,14 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, in
 		r = run_image_user(ctx, x->st, &x->paths, &o->image, &o->sec);
 	if (r < 0)
 		return r;
-	defaults(ctx, o);
+	r = hk_ct_spec_defaults(&o->spec, o->env, &o->nenv, MAX_ENV, &ctx->err);
+	if (r < 0)
+		return r;
 	struct hk_ct_config_sec sec;
-	runsec_config(&o->sec, &sec);
+	hk_runsec_config(&o->sec, &sec);
 	struct hk_net_attach na;
 	sigset_t fwd;
-	ct_fwd_sigset(&fwd);
+	hk_ct_fwd_sigset(&fwd);
 	struct hk_ct_create c = {
 		.st = x->st,
 		.paths = &x->paths,
@@ -391,40 +322,13 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, in
 		.log = &o->sec.log,
 		.sec = &sec,
 		.attach = netrun_attach_spec(&o->netrun, &na),
-		.block = &fwd, /* the container exists: its signals are forwarded (ct_wait_fwd) */
+		.block =
+			&fwd, /* the container exists: its signals are forwarded (hk_ct_wait_fwd) */
 	};
 	r = hk_ct_create(&c, x, &ctx->err);
 	if (c.attach)
 		netrun_notes_out(&o->netrun, &x->notes);
 	return r < 0 ? r : hk_ct_start(x, ret_status, &ctx->err);
-}
-
-/* -d: forward signals to the init and keep its output in the log, until the init exits. */
-static int wait_logged(pid_t pid, struct hk_ctlog *log, int log_rd)
-{
-	sigset_t set;
-	ct_fwd_sigset(&set);
-	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	int status = 0;
-	struct hk_err e;
-	bool eof = false;
-	for (; sfd >= 0;) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			break;
-		struct pollfd pf[2] = { { sfd, POLLIN, 0 }, { eof ? -1 : log_rd, POLLIN, 0 } };
-		if (poll(pf, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (pf[1].revents && hk_ctlog_pump(log, log_rd, &e) == 0)
-			eof = true;
-		struct signalfd_siginfo si;
-		while ((pf[0].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si))
-			if (si.ssi_signo != SIGCHLD && si.ssi_signo != SIGWINCH)
-				kill(pid, (int)si.ssi_signo);
-	}
-	if (sfd < 0) /* out of fds: no forwarding, the log read after the end */
-		waitpid(pid, &status, 0);
-	hk_ctlog_drain(log, log_rd, &e);
-	return hk_ct_exit_code(status);
 }
 
 /* -d: the monitor tells the caller how the start went: {status, err}. */
@@ -455,9 +359,9 @@ static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
 	/* the monitor does not hold the database open while the container runs */
 	hk_store_close(x.st);
 	x.st = NULL;
-	int code = x.log ? wait_logged(x.proc.pid, x.log, x.log_rd)
-			 : ct_wait_fwd(x.proc.pid, o->spec.tty ? x.pty_master : -1,
-				       o->spec.interactive, x.proxy);
+	int code = x.log ? hk_ct_wait_logged(x.proc.pid, x.log, x.log_rd)
+			 : hk_ct_wait_fwd(x.proc.pid, o->spec.tty ? x.pty_master : -1,
+					  o->spec.interactive, x.proxy);
 	int64_t limit;
 	if (hk_ct_oom_killed(&x, &limit))
 		fprintf(stderr, "container %s: killed: memory limit (%" PRId64 " bytes) reached\n",
@@ -528,7 +432,7 @@ int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
 		free(o->env[i]);
 	hk_ct_spec_close_fds(&o->spec);
 	run_image_free(&o->image);
-	runsec_free(&o->sec);
+	hk_runsec_free(&o->sec);
 	free(o);
 	return r;
 }

@@ -17,11 +17,5 @@ int ct_get(struct hk_ctx *ctx, const char *key, struct hk_paths *p, struct hk_ct
 int ct_fail(struct hk_ctx *ctx, int status);
 /* Parse a signal name (TERM, SIGTERM) or number; 0 on error. */
 int ct_signal(const char *s);
-/* The signals a foreground run or exec blocks and forwards to its process. */
-void ct_fwd_sigset(sigset_t *set);
-/* Forward those signals (blocked by the caller) to pid and, with a pty master (>= 0; its
- * input from stdin when stdin_open), copy the pty, until pid exits; its exit code. proxy:
- * NULL, or hako's ends of hk_stdio_pipes, copied likewise and closed at the end. */
-int ct_wait_fwd(pid_t pid, int master, bool stdin_open, int *proxy);
 
 #endif

@@ -105,7 +105,7 @@ int run_image_defaults(struct hk_ctx *ctx, struct hk_store *st, struct run_image
 }
 
 int run_image_user(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
-		   const struct run_image *ri, struct run_sec *sec)
+		   const struct run_image *ri, struct hk_runsec *sec)
 {
 	if (!ri->user || sec->user.set)
 		return 0; /* no User, or --user wins */
@@ -118,7 +118,7 @@ int run_image_user(struct hk_ctx *ctx, struct hk_store *st, const struct hk_path
 	hk_images_close(im);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "run");
-	return runsec_set_user(ctx, sec, uid, gid);
+	return hk_runsec_set_user(sec, uid, gid, &ctx->err);
 }
 
 enum hk_layers_mode run_image_layers(void)

@@ -10,7 +10,7 @@
 #include "digest.h"
 #include "layerstore.h"
 #include "ct.h"
-#include "run_sec.h"
+#include "runsec.h"
 
 struct run_image {
 	const char *ref;	/* as given; NULL: --rootfs */
@@ -31,7 +31,7 @@ int run_image_defaults(struct hk_ctx *ctx, struct hk_store *st, struct run_image
 /* Without --user: the image's User, resolved in the image's own /etc/passwd and /etc/group,
  * becomes the container's user (stored with it, so hako exec uses it too). */
 int run_image_user(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
-		   const struct run_image *ri, struct run_sec *sec);
+		   const struct run_image *ri, struct hk_runsec *sec);
 /* HAKO_LAYERS=overlay|copy (test builds) forces how the image's root is mounted (default:
  * overlay, copy when it cannot mount). */
 enum hk_layers_mode run_image_layers(void);

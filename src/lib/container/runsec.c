@@ -6,7 +6,7 @@
  * cached on disk under STATE/seccomp), masked and read-only /proc and /sys paths, the v1
  * device allowlist. --privileged: every capability, no seccomp, no masks, no device filter.
  */
-#include "run_sec.h"
+#include "runsec.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,12 +18,12 @@
 #include "testpoint.h"
 #include "base/cleanup.h"
 
-static int security_opt(struct hk_ctx *ctx, struct run_sec *s, const char *v)
+static int security_opt(struct hk_runsec *s, const char *v, struct hk_err *err)
 {
 	if (!strncmp(v, "seccomp=", 8) || !strncmp(v, "seccomp:", 8)) {
 		if (!v[8])
-			return cmd_usage(ctx,
-					 "run: --security-opt seccomp= needs unconfined or FILE");
+			return hk_err_usage(
+				err, "run: --security-opt seccomp= needs unconfined or FILE");
 		s->seccomp = v + 8;
 		return 0;
 	}
@@ -36,173 +36,174 @@ static int security_opt(struct hk_ctx *ctx, struct run_sec *s, const char *v)
 		s->allow_new_privs = true;
 		return 0;
 	}
-	return cmd_usage(ctx,
-			 "run: --security-opt '%s': expected seccomp=unconfined|FILE or "
-			 "no-new-privileges[=true|false]",
-			 v);
+	return hk_err_usage(err,
+			    "run: --security-opt '%s': expected seccomp=unconfined|FILE or "
+			    "no-new-privileges[=true|false]",
+			    v);
 }
 
-static void userns_on(struct run_sec *s)
+static void userns_on(struct hk_runsec *s)
 {
 	if (!s->userns.on)
 		s->userns.idmap_fd = s->userns.root_fd = s->userns.target_fd = -1;
 	s->userns.on = true;
 }
 
-static int limit_number(struct hk_ctx *ctx, const char *name, const char *v, bool pids,
+static int limit_number(struct hk_err *err, const char *name, const char *v, bool pids,
 			long long *ret)
 {
 	char *end;
 	errno = 0;
 	long long n = strtoll(v, &end, 10);
 	if (errno || end == v || *end || (!pids && n <= 0) || n < -1 || n == 0)
-		return cmd_usage(ctx, "run: %s '%s': expected a positive number%s", name, v,
-				 pids ? " (or -1: unlimited)" : "");
+		return hk_err_usage(err, "run: %s '%s': expected a positive number%s", name, v,
+				    pids ? " (or -1: unlimited)" : "");
 	*ret = n;
 	return 0;
 }
 
-int runsec_set(struct hk_ctx *ctx, struct run_sec *s, int id, const char *v)
+int hk_runsec_set(struct hk_runsec *s, int id, const char *v, struct hk_err *err)
 {
-	struct hk_err *err = &ctx->err;
 	long long n = 0;
 	int r;
 	switch (id) {
-	case RUNSEC_PRIVILEGED:
+	case HK_RUNSEC_PRIVILEGED:
 		s->privileged = true;
 		return 0;
-	case RUNSEC_READ_ONLY:
+	case HK_RUNSEC_READ_ONLY:
 		s->read_only = true;
 		return 0;
-	case RUNSEC_USERNS:
+	case HK_RUNSEC_USERNS:
 		if (!v) {
 			userns_on(s);
 			return 0;
 		}
 		if (strcmp(v, "host"))
-			return cmd_usage(
-				ctx, "run: '--userns=%s': expected --userns or --userns=host", v);
+			return hk_err_usage(
+				err, "run: '--userns=%s': expected --userns or --userns=host", v);
 		if (s->userns.on)
-			return cmd_usage(ctx, "run: --userns=host with --userns/--uidmap/--gidmap");
+			return hk_err_usage(err,
+					    "run: --userns=host with --userns/--uidmap/--gidmap");
 		return 0; /* Docker's spelling of the default: no user namespace */
-	case RUNSEC_CAP_ADD:
-		if (s->nadd == RUNSEC_LIST_MAX)
-			return cmd_usage(ctx, "run: too many --cap-add options");
+	case HK_RUNSEC_CAP_ADD:
+		if (s->nadd == HK_RUNSEC_LIST_MAX)
+			return hk_err_usage(err, "run: too many --cap-add options");
 		s->add[s->nadd++] = v;
 		return 0;
-	case RUNSEC_CAP_DROP:
-		if (s->ndrop == RUNSEC_LIST_MAX)
-			return cmd_usage(ctx, "run: too many --cap-drop options");
+	case HK_RUNSEC_CAP_DROP:
+		if (s->ndrop == HK_RUNSEC_LIST_MAX)
+			return hk_err_usage(err, "run: too many --cap-drop options");
 		s->drop[s->ndrop++] = v;
 		return 0;
-	case RUNSEC_SECURITY_OPT:
-		return security_opt(ctx, s, v);
-	case RUNSEC_LOG_OPT:
+	case HK_RUNSEC_SECURITY_OPT:
+		return security_opt(s, v, err);
+	case HK_RUNSEC_LOG_OPT:
 		if (!s->log_set)
 			hk_ctlog_opts_default(&s->log);
 		s->log_set = true;
 		r = hk_ctlog_opt_parse(&s->log, v, err);
 		return r < 0 ? hk_err_prefix(err, "run") : 0;
-	case RUNSEC_TMPFS:
-		if (s->ntmpfs == RUNSEC_TMPFS_MAX)
-			return cmd_usage(ctx, "run: too many --tmpfs options");
+	case HK_RUNSEC_TMPFS:
+		if (s->ntmpfs == HK_RUNSEC_TMPFS_MAX)
+			return hk_err_usage(err, "run: too many --tmpfs options");
 		r = hk_ct_tmpfs_parse(v, &s->tmpfs[s->ntmpfs], err);
 		s->ntmpfs += r == 0;
 		return r < 0 ? hk_err_prefix(err, "run") : 0;
-	case RUNSEC_USER:
-		return hk_caps_user_parse(v, &s->user, &ctx->err);
-	case RUNSEC_MEMORY:
+	case HK_RUNSEC_USER:
+		return hk_caps_user_parse(v, &s->user, err);
+	case HK_RUNSEC_MEMORY:
 		return hk_cg_parse_bytes("--memory", v, &s->lim.memory, err);
-	case RUNSEC_MEMORY_SWAP:
+	case HK_RUNSEC_MEMORY_SWAP:
 		return hk_cg_parse_bytes("--memory-swap", v, &s->lim.memory_swap, err);
-	case RUNSEC_CPUS:
+	case HK_RUNSEC_CPUS:
 		return hk_cg_parse_cpus(v, &s->lim.cpus_milli, err);
-	case RUNSEC_CPUSET_CPUS:
+	case HK_RUNSEC_CPUSET_CPUS:
 		return hk_cg_parse_cpuset(v, s->lim.cpuset, sizeof(s->lim.cpuset), err);
-	case RUNSEC_UIDMAP:
-	case RUNSEC_GIDMAP:
+	case HK_RUNSEC_UIDMAP:
+	case HK_RUNSEC_GIDMAP:
 		userns_on(s);
-		r = id == RUNSEC_UIDMAP ? hk_idmap_add(&s->userns.uid, v, "--uidmap", err)
-					: hk_idmap_add(&s->userns.gid, v, "--gidmap", err);
+		r = id == HK_RUNSEC_UIDMAP ? hk_idmap_add(&s->userns.uid, v, "--uidmap", err)
+					   : hk_idmap_add(&s->userns.gid, v, "--gidmap", err);
 		return r < 0 ? hk_err_prefix(err, "run") : 0;
-	case RUNSEC_CPU_SHARES:
-		if (limit_number(ctx, "--cpu-shares", v, false, &n) < 0)
+	case HK_RUNSEC_CPU_SHARES:
+		if (limit_number(err, "--cpu-shares", v, false, &n) < 0)
 			return -EINVAL;
 		s->lim.cpu_shares = (uint64_t)n;
 		return 0;
-	case RUNSEC_PIDS_LIMIT:
-		if (limit_number(ctx, "--pids-limit", v, true, &n) < 0)
+	case HK_RUNSEC_PIDS_LIMIT:
+		if (limit_number(err, "--pids-limit", v, true, &n) < 0)
 			return -EINVAL;
 		s->lim.pids = n;
 		return 0;
 	}
-	return cmd_usage(ctx, "run: option %d: not an isolation option", id);
+	return hk_err_usage(err, "run: option %d: not an isolation option", id);
 }
 
-static int compile(struct hk_ctx *ctx, struct run_sec *s, const struct hk_paths *p)
+static int compile(struct hk_err *err, struct hk_runsec *s, const struct hk_paths *p)
 {
 	const struct hk_seccomp_profile *prof = hk_seccomp_profile_default();
 	if (s->seccomp && strcmp(s->seccomp, "unconfined") && strcmp(s->seccomp, "default")) {
 		/* read once (run) or given (exec, from the config): the bytes parsed here are
-		 * the bytes runsec_config stores */
+		 * the bytes hk_runsec_config stores */
 		int r = 0;
 		if (!s->profile_text)
 			r = hk_seccomp_profile_read(s->seccomp, &s->profile_text, &s->profile_len,
-						    &ctx->err);
+						    err);
 		if (r == 0)
 			r = hk_seccomp_profile_parse(s->profile_text, s->profile_len, s->seccomp,
-						     &s->profile, &ctx->err);
+						     &s->profile, err);
 		if (r < 0)
-			return hk_err_prefix(&ctx->err, "run: --security-opt seccomp");
+			return hk_err_prefix(err, "run: --security-opt seccomp");
 		prof = s->profile;
 	}
 	char dir[HK_PATH_MAX + 16];
 	snprintf(dir, sizeof(dir), "%s/seccomp", p->state);
 	bool hit;
-	int r = hk_seccomp_disk_get(prof, s->caps, dir, &s->prog, &hit, &ctx->err);
+	int r = hk_seccomp_disk_get(prof, s->caps, dir, &s->prog, &hit, err);
 	if (r < 0)
-		return hk_err_prefix(&ctx->err, "run: seccomp");
+		return hk_err_prefix(err, "run: seccomp");
 	s->sec.plan.seccomp = &s->prog;
 	return 0;
 }
 
 /* Capabilities, user, seccomp from the options (no kernel state changed). */
-static int resolve(struct hk_ctx *ctx, struct run_sec *s, const struct hk_paths *p)
+static int resolve(struct hk_err *err, struct hk_runsec *s, const struct hk_paths *p)
 {
 	struct hk_caps_spec cs = { s->add, s->nadd, s->drop, s->ndrop, s->privileged };
 	uint64_t avail;
-	int r = hk_caps_available(&avail, &ctx->err);
+	int r = hk_caps_available(&avail, err);
 	if (r == 0)
-		r = hk_caps_resolve(&cs, avail, &s->caps, &ctx->err);
+		r = hk_caps_resolve(&cs, avail, &s->caps, err);
 	if (r == 0)
-		r = hk_caps_plan_new(s->caps, &s->user, &s->plan, &ctx->err);
+		r = hk_caps_plan_new(s->caps, &s->user, &s->plan, err);
 	if (r < 0)
-		return hk_err_prefix(&ctx->err, "run");
+		return hk_err_prefix(err, "run");
 	s->sec.plan.caps = s->plan;
 	s->sec.plan.no_new_privs = !s->allow_new_privs;
 	bool unconfined = s->privileged || (s->seccomp && !strcmp(s->seccomp, "unconfined"));
 	if (s->privileged && s->seccomp && strcmp(s->seccomp, "unconfined"))
 		unconfined = false; /* an explicit profile wins over --privileged, as Docker */
-	return unconfined ? 0 : compile(ctx, s, p);
+	return unconfined ? 0 : compile(err, s, p);
 }
 
-int runsec_prepare(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec)
+int hk_runsec_prepare(struct hk_runsec *s, struct hk_ct_spec *spec, const char *root,
+		      struct hk_err *err)
 {
 	struct hk_paths p;
-	int r = runsec_userns(ctx, s, spec); /* first: it writes nothing, not even a cache */
+	int r = hk_runsec_userns(s, spec, err); /* first: it writes nothing, not even a cache */
 	if (r < 0)
 		return r;
-	r = hk_cglimits_check(&s->lim, &ctx->err);
+	r = hk_cglimits_check(&s->lim, err);
 	if (r == 0 && !s->log_set)
 		hk_ctlog_opts_default(&s->log);
 	s->log_set = true;
 	if (r == 0)
-		r = hk_ctlog_opts_check(&s->log, &ctx->err);
+		r = hk_ctlog_opts_check(&s->log, err);
 	if (r < 0)
-		return hk_err_prefix(&ctx->err, "run");
-	r = hk_paths_init(&p, ctx->root, &ctx->err);
+		return hk_err_prefix(err, "run");
+	r = hk_paths_init(&p, root, err);
 	if (r == 0)
-		r = resolve(ctx, s, &p);
+		r = resolve(err, s, &p);
 	if (r < 0)
 		return r;
 	s->lim.devices = !s->privileged;
@@ -214,25 +215,25 @@ int runsec_prepare(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spe
 	return 0;
 }
 
-int runsec_set_user(struct hk_ctx *ctx, struct run_sec *s, uid_t uid, gid_t gid)
+int hk_runsec_set_user(struct hk_runsec *s, uid_t uid, gid_t gid, struct hk_err *err)
 {
 	s->user = (struct hk_caps_user){ .set = true, .uid = uid, .gid = gid };
 	hk_caps_plan_free(s->plan);
 	s->plan = NULL;
-	int r = hk_caps_plan_new(s->caps, &s->user, &s->plan, &ctx->err);
+	int r = hk_caps_plan_new(s->caps, &s->user, &s->plan, err);
 	if (r < 0)
-		return hk_err_prefix(&ctx->err, "run");
+		return hk_err_prefix(err, "run");
 	s->sec.plan.caps = s->plan;
 	return 0;
 }
 
-int runsec_userns(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec)
+int hk_runsec_userns(struct hk_runsec *s, struct hk_ct_spec *spec, struct hk_err *err)
 {
 	struct hk_userns *u = &s->userns;
 	for (size_t i = 0; !u->on && i < spec->nmounts; i++)
 		if (spec->mounts[i].idmap)
-			return cmd_usage(ctx, "run: -v %s:%s:idmap needs --userns",
-					 spec->mounts[i].host, spec->mounts[i].ct);
+			return hk_err_usage(err, "run: -v %s:%s:idmap needs --userns",
+					    spec->mounts[i].host, spec->mounts[i].ct);
 	if (!u->on)
 		return 0;
 	if (u->uid.n && !u->gid.n)
@@ -240,20 +241,20 @@ int runsec_userns(struct hk_ctx *ctx, struct run_sec *s, struct hk_ct_spec *spec
 	/* test builds only (testpoint.h): other files than /etc/subuid and /etc/subgid */
 	const char *su = hk_test_getenv("HAKO_SUBUID"), *sg = hk_test_getenv("HAKO_SUBGID");
 	int r = hk_userns_default(u, su ? su : HK_USERNS_DEFAULT_SUBUID,
-				  sg ? sg : HK_USERNS_DEFAULT_SUBGID, &ctx->err);
+				  sg ? sg : HK_USERNS_DEFAULT_SUBGID, err);
 	if (r == 0)
-		r = hk_idmap_validate(&u->uid, "--uidmap", &ctx->err);
+		r = hk_idmap_validate(&u->uid, "--uidmap", err);
 	if (r == 0)
-		r = hk_idmap_validate(&u->gid, "--gidmap", &ctx->err);
+		r = hk_idmap_validate(&u->gid, "--gidmap", err);
 	if (r == 0 && spec->rootfs && spec->rootfs[0] && spec->rootfs_fd >= 0)
-		r = hk_userns_prepare_rootfs(u, spec->rootfs_fd, spec->rootfs, &ctx->err);
+		r = hk_userns_prepare_rootfs(u, spec->rootfs_fd, spec->rootfs, err);
 	if (r < 0)
-		return hk_err_prefix(&ctx->err, "run");
+		return hk_err_prefix(err, "run");
 	spec->userns = u;
 	return 0;
 }
 
-void runsec_free(struct run_sec *s)
+void hk_runsec_free(struct hk_runsec *s)
 {
 	if (s->userns.on)
 		hk_userns_close(&s->userns);
@@ -267,7 +268,7 @@ void runsec_free(struct run_sec *s)
 	s->profile_text = NULL;
 }
 
-void runsec_config(const struct run_sec *s, struct hk_ct_config_sec *c)
+void hk_runsec_config(const struct hk_runsec *s, struct hk_ct_config_sec *c)
 {
 	*c = (struct hk_ct_config_sec){
 		.caps = s->caps,
@@ -285,16 +286,17 @@ void runsec_config(const struct run_sec *s, struct hk_ct_config_sec *c)
 	};
 }
 
-int runsec_from_config(struct hk_ctx *ctx, const char *config, struct run_sec *s)
+int hk_runsec_from_config(struct hk_runsec *s, const char *config, const char *root,
+			  struct hk_err *err)
 {
 	struct hk_ct_config_sec_read c;
-	int r = hk_ct_config_sec_read(config, &c, &ctx->err);
+	int r = hk_ct_config_sec_read(config, &c, err);
 	if (r < 0 || !c.present)
-		return r < 0 ? hk_err_prefix(&ctx->err, "exec: the container's security") : 0;
+		return r < 0 ? hk_err_prefix(err, "exec: the container's security") : 0;
 	s->caps = c.caps;
 	s->allow_new_privs = !c.no_new_privs;
 	s->user = c.user;
-	r = hk_caps_plan_new(s->caps, &s->user, &s->plan, &ctx->err);
+	r = hk_caps_plan_new(s->caps, &s->user, &s->plan, err);
 	if (r == 0) {
 		s->sec.plan.caps = s->plan;
 		s->sec.plan.no_new_privs = !s->allow_new_privs;
@@ -304,11 +306,11 @@ int runsec_from_config(struct hk_ctx *ctx, const char *config, struct run_sec *s
 		s->seccomp = c.profile_name;
 		s->profile_text = TAKE_PTR(c.profile_text);
 		s->profile_len = c.profile_len;
-		r = hk_paths_init(&p, ctx->root, &ctx->err);
+		r = hk_paths_init(&p, root, err);
 		if (r == 0)
-			r = compile(ctx, s, &p);
+			r = compile(err, s, &p);
 	}
 	s->seccomp = NULL;
 	hk_ct_config_sec_read_free(&c);
-	return r < 0 ? hk_err_prefix(&ctx->err, "exec: the container's security") : 0;
+	return r < 0 ? hk_err_prefix(err, "exec: the container's security") : 0;
 }
