@@ -43,3 +43,40 @@ echo "$out" | grep -q "netns add: network namespace '$a' already exists" && [ $r
 	not_ok "second run: rc=$rc: $out"
 check "cleanup through the library" "$HAKO_TEST_TMP/netns_veth" "$a" "$b" --cleanup
 is "no namespace left" "$(ip netns list | grep -c "lh[AB]$$")" 0
+# a container through the library: in NS1, hako's default isolation, removed when it ends
+. "$HAKO_SRC/tests/integration/container/common.inc"
+out=$(HAKO_ROOT=$ROOT "$HAKO_TEST_TMP/netns_veth" "$a" "$b" "$R" 2>&1)
+rc=$?
+is "a container in $a sees lo and v-a (rc $rc)" "$(echo "$out" | sed -n '3,4p' | tr '\n' ' ')" "lo v-a "
+is "its status comes back" "$(echo "$out" | tail -1)" "container exited with 0"
+is "removed when it ended (hako ps -a)" "$(h ps -a -q | wc -l)" 0
+# the positive control of the isolation: the same container's capabilities are Docker's
+cat >"$HAKO_TEST_TMP/caps.c" <<'C'
+#include <hako/hako.h>
+#include <stdio.h>
+int main(int argc, char **argv)
+{
+	const char *cmd[] = { "sh", "-c", "grep CapEff /proc/self/status; hostname", NULL };
+	struct hako_container ct = { .rootfs = argv[1], .argv = cmd, .hostname = "libct" };
+	struct hako_error e;
+	int st;
+	if (hako_container_run(&ct, &st, &e) < 0) {
+		fprintf(stderr, "%s\n", e.msg);
+		return e.status;
+	}
+	(void)argc;
+	return st;
+}
+C
+if cc "${flags[@]}" -o "$HAKO_TEST_TMP/caps" "$HAKO_TEST_TMP/caps.c" $cflags; then
+	out=$(HAKO_ROOT=$ROOT "$HAKO_TEST_TMP/caps" "$R" 2>&1)
+	is "default capabilities (Docker's 14: 00000000a80425fb)" "$(echo "$out" | head -1 | awk '{print $2}')" 00000000a80425fb
+	is "its hostname" "$(echo "$out" | tail -1)" libct
+	out=$(HAKO_ROOT=$ROOT "$HAKO_TEST_TMP/caps" /nonexistent 2>&1)
+	rc=$?
+	echo "$out" | grep -q "container: rootfs '/nonexistent'" && [ $rc = 5 ] &&
+		ok "a missing rootfs: one line, status 5 (not found)" || not_ok "missing rootfs: rc=$rc: $out"
+else
+	not_ok "caps.c does not build"
+fi
+check "cleanup" "$HAKO_TEST_TMP/netns_veth" "$a" "$b" --cleanup
