@@ -32,10 +32,11 @@ LIB_ONLY = re.compile(r'\b(hk_ct_spawn\w*|hk_ct_wait_prepared|hk_ct_wait_exec|hk
                       r'hk_cgroup_\w+|hk_cglimits_\w+|hk_sec_apply|hk_rootfs_\w+|'
                       r'hk_ns_persist|hk_ns_unpersist|hk_nsbase_\w+|hk_pty_open|'
                       r'hk_stdio_pipes|hk_preexec_run|hk_workdir_open|hk_keyring_new_session|'
-                      r'hk_tramp_open|hk_ctroot_mount\w*)\s*\(')
-# ... but these, which only check or open the user's input while it is parsed (nothing is
-# created; what was checked is what the library later uses)
-CLI_ALLOWED = {'hk_cglimits_check', 'hk_rootfs_open'}
+                      r'hk_tramp_open|hk_ctroot_mount\w*|hk_bindsrc_open|hk_caps_\w+|'
+                      r'hk_seccomp_\w+|hk_userns_\w+|hk_idmap_\w+|hk_masks_\w+|hk_keyring_\w+)\s*\(')
+# ... but none is allowed now: even the checks and opens of the user's input while it is
+# parsed are the library's (ctspec.h: hk_ct_spec_rootfs, hk_ct_mount_source; runsec.h)
+CLI_ALLOWED = set()
 
 
 def headers():

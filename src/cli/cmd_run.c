@@ -42,7 +42,8 @@ struct run_opts {
 	char *env[MAX_ENV + 1];
 	size_t nenv;
 	struct hk_mountspec vols[MAX_VOL];
-	char rootfs[PATH_MAX];
+	const char *rootfs_arg; /* --rootfs DIR as given */
+	char rootfs[PATH_MAX];	/* resolved (hk_ct_spec_rootfs) */
 	char net[300];
 	struct netrun netrun;	/* --network NET, --ip, -p, --network-alias (cmd_netrun.c) */
 	struct run_image image; /* hako run IMAGE [CMD...] (run_image.c) */
@@ -109,15 +110,8 @@ static int parse_volume(struct hk_ctx *ctx, struct run_opts *o, char *arg)
 		return cmd_usage(ctx, "run: -v '%s:%s': both paths must be absolute", arg, ct);
 	if (strstr(ct, "/..") || !strcmp(ct, "/"))
 		return cmd_usage(ctx, "run: -v: container path '%s' is not allowed", ct);
-	/* resolved once, now: what the path names at this moment is what gets bound (a
-	 * symlink swapped into it later is refused, not followed) */
-	char real[PATH_MAX];
-	if (!realpath(arg, real))
-		return hk_err_sys(&ctx->err, -errno, "run: volume '%s'", arg);
-	m->host_fd = hk_bindsrc_open(real, &ctx->err);
-	if (m->host_fd < 0)
-		return hk_err_prefix(&ctx->err, "run: volume '%s'", arg);
-	m->host = arg;
+	if (hk_ct_mount_source(m, arg, &ctx->err) < 0)
+		return hk_err_prefix(&ctx->err, "run");
 	m->ct = ct;
 	o->spec.nmounts++;
 	return 0;
@@ -203,8 +197,7 @@ static int set_opt(struct hk_ctx *ctx, const struct cmd_getopt *g, struct run_op
 	case 'v':
 		return parse_volume(ctx, o, v);
 	case OPT_ROOTFS:
-		if (!realpath(v, o->rootfs))
-			return hk_err_sys(&ctx->err, -errno, "run: rootfs '%s'", v);
+		o->rootfs_arg = v;
 		return 0;
 	case OPT_NET:
 		snprintf(o->net, sizeof(o->net), "%s", v);
@@ -264,25 +257,18 @@ static int parse(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
 	int i = parse_opts(ctx, o, argc, argv);
 	if (i < 0)
 		return i;
-	if (!o->rootfs[0] && i < argc)
+	if (!o->rootfs_arg && i < argc)
 		o->image.ref = argv[i++];
-	if (!o->rootfs[0] && !o->image.ref)
+	if (!o->rootfs_arg && !o->image.ref)
 		return cmd_usage(ctx, "run: expected IMAGE or --rootfs DIR");
-	struct stat st;
-	if (!o->image.ref && (stat(o->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)))
-		return cmd_usage(ctx, "run: rootfs '%s' is not a directory", o->rootfs);
-	if (!strcmp(o->rootfs, "/"))
-		return cmd_usage(ctx, "run: the host's / cannot be a rootfs");
-	/* opened once; every later step uses this descriptor, never the path (rootfs.c) */
-	if (!o->image.ref && (o->spec.rootfs_fd = hk_rootfs_open(o->rootfs, &ctx->err)) < 0)
-		return hk_err_prefix(&ctx->err, "run: rootfs '%s'", o->rootfs);
+	if (o->rootfs_arg && hk_ct_spec_rootfs(&o->spec, o->rootfs_arg, o->rootfs, &ctx->err) < 0)
+		return hk_err_prefix(&ctx->err, "run");
 	if (i >= argc && !o->image.ref)
 		return cmd_usage(ctx,
 				 "run: missing command; hako run --rootfs DIR -- CMD [ARGS...]");
 	if (o->spec.detach && o->spec.tty)
 		return cmd_usage(ctx, "run: -t with -d is not supported");
 	o->spec.argv = argv + i;
-	o->spec.rootfs = o->rootfs;
 	o->spec.mounts = o->vols;
 	int r = parse_net(ctx, o);
 	return r < 0 ? r : hk_runsec_prepare(&o->sec, &o->spec, ctx->root, &ctx->err);

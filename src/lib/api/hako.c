@@ -193,13 +193,8 @@ static int ct_describe(const struct hako_container *c, const char *root, struct 
 			return hk_err_sys(e, -ENOMEM, "container: env");
 		k->nenv++;
 	}
-	if (!realpath(c->rootfs, k->rootfs))
-		return hk_err_sys(e, -errno, "container: rootfs '%s'", c->rootfs);
-	if (!strcmp(k->rootfs, "/"))
-		return hk_err_usage(e, "container: the host's / cannot be a rootfs");
-	if ((s->rootfs_fd = hk_rootfs_open(k->rootfs, e)) < 0)
-		return hk_err_prefix(e, "container: rootfs '%s'", c->rootfs);
-	s->rootfs = k->rootfs;
+	if (hk_ct_spec_rootfs(s, c->rootfs, k->rootfs, e) < 0)
+		return hk_err_prefix(e, "container");
 	s->argv = (char **)c->argv;
 	if (c->netns) {
 		int fd;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
+#include <limits.h>
 
 #define ALNUM "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -77,5 +79,32 @@ int hk_ct_spec_defaults(struct hk_ct_spec *spec, char **env, size_t *nenv, size_
 	*nenv = n + nuser;
 	env[*nenv] = NULL;
 	spec->env = env;
+	return 0;
+}
+
+int hk_ct_spec_rootfs(struct hk_ct_spec *spec, const char *path, char *real, struct hk_err *err)
+{
+	struct stat st;
+	if (!realpath(path, real))
+		return hk_err_sys(err, -errno, "rootfs '%s'", path);
+	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode))
+		return hk_err_usage(err, "rootfs '%s' is not a directory", real);
+	if (!strcmp(real, "/"))
+		return hk_err_usage(err, "the host's / cannot be a rootfs");
+	if ((spec->rootfs_fd = hk_rootfs_open(real, err)) < 0)
+		return hk_err_prefix(err, "rootfs '%s'", real);
+	spec->rootfs = real;
+	return 0;
+}
+
+int hk_ct_mount_source(struct hk_mountspec *m, char *path, struct hk_err *err)
+{
+	char real[PATH_MAX];
+	if (!realpath(path, real))
+		return hk_err_sys(err, -errno, "volume '%s'", path);
+	m->host_fd = hk_bindsrc_open(real, err);
+	if (m->host_fd < 0)
+		return hk_err_prefix(err, "volume '%s'", path);
+	m->host = path;
 	return 0;
 }

@@ -20,6 +20,13 @@ bool hk_ct_hostname_valid(const char *s);
  * name, or the id when the name is no hostname), and merge the default environment before
  * the caller's env[0..*nenv) (heap strings, NULL-terminated; room for max + 1 entries; the
  * defaults are added while there is room). spec->env points at env. */
+/* The --rootfs DIR of a description: resolved now (realpath into real, PATH_MAX bytes), a
+ * directory, not the host's /, and opened once (hk_rootfs_open: every later step uses
+ * spec->rootfs_fd, never the path). spec->rootfs points at real. */
+int hk_ct_spec_rootfs(struct hk_ct_spec *spec, const char *path, char *real, struct hk_err *err);
+/* A bind mount's host path: resolved now and opened once (m->host_fd), so a symlink swapped
+ * into it later is refused, not followed. m->host points at path. */
+int hk_ct_mount_source(struct hk_mountspec *m, char *path, struct hk_err *err);
 int hk_ct_spec_defaults(struct hk_ct_spec *spec, char **env, size_t *nenv, size_t max,
 			struct hk_err *err);
 
