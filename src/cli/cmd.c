@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/cleanup.h"
+#include "usage.h"
 
 int cmd_usage(struct hk_ctx *ctx, const char *fmt, ...)
 {
@@ -97,14 +98,29 @@ int cmd_getopt_bad(struct hk_ctx *ctx, const struct cmd_getopt *g, int c)
 	return cmd_usage(ctx, "%s: unknown option '%s'; try 'hako %s --help'", g->name, w, g->name);
 }
 
+/* A synopsis (docs/parts), each line indented by ind. */
+static void print_synopsis(FILE *f, const char *ind, const char *syn)
+{
+	for (const char *l = syn; *l;) {
+		size_t n = strcspn(l, "\n");
+		fprintf(f, "%s%.*s\n", ind, (int)n, l);
+		l += n + (l[n] == '\n');
+	}
+}
+
 static void print_group_usage(FILE *f, const char *group, const struct cmd_verb *verbs, size_t n)
 {
 	fprintf(f, "Usage:\n");
 	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "  hako %s %s\n", group, verbs[i].usage);
-		if (verbs[i].alias)
-			fprintf(f, "      (alias: %s)\n", verbs[i].alias);
+		char key[64];
+		snprintf(key, sizeof(key), "%s %s", group, verbs[i].name);
+		const char *syn = cmd_synopsis(key);
+		if (syn)
+			print_synopsis(f, "  ", syn);
+		else
+			fprintf(f, "  hako %s\n", key);
 	}
+	fprintf(f, "See man hako-%s or docs/cli.md.\n", group);
 }
 
 int cmd_dispatch(struct hk_ctx *ctx, const char *group, const struct cmd_verb *verbs, size_t n,
@@ -128,7 +144,11 @@ int cmd_dispatch(struct hk_ctx *ctx, const char *group, const struct cmd_verb *v
 		/* "VERB help" / "VERB --help" */
 		if (argc > 0 && (!strcmp(argv[0], "help") || !strcmp(argv[0], "--help") ||
 				 !strcmp(argv[0], "-h"))) {
-			printf("Usage: hako %s %s\n", group, verbs[i].usage);
+			char key[64];
+			snprintf(key, sizeof(key), "%s %s", group, verbs[i].name);
+			const char *syn = cmd_synopsis(key);
+			printf("Usage:\n");
+			print_synopsis(stdout, "  ", syn ? syn : key);
 			return 0;
 		}
 		return verbs[i].fn(ctx, argc, argv);
@@ -198,9 +218,10 @@ int cmd_run(struct hk_ctx *ctx, int argc, char **argv)
 		if (strcmp(argv[0], groups[i].name) &&
 		    (!groups[i].alias || strcmp(argv[0], groups[i].alias)))
 			continue;
-		const char *usage = cmd_single_usage(groups[i].name);
+		const char *usage = cmd_synopsis(groups[i].name);
 		if (usage && argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			printf("Usage: hako %s\n", usage);
+			printf("Usage:\n");
+			print_synopsis(stdout, "  ", usage);
 			return 0;
 		}
 		return groups[i].fn(ctx, argc - 1, argv + 1);

@@ -13,8 +13,7 @@ typedef int (*cmd_fn)(struct hk_ctx *ctx, int argc, char **argv);
 struct cmd_verb {
 	const char *name;
 	const char *alias; /* documented alias, or NULL */
-	cmd_fn fn;
-	const char *usage; /* "add NAME", shown by help */
+	cmd_fn fn;	   /* its synopsis: docs/parts (usage.h) */
 };
 
 /* Find argv[0] among verbs (exact names and aliases only) and run it with argv shifted.
@@ -95,9 +94,6 @@ int cmd_run(struct hk_ctx *ctx, int argc, char **argv);
 
 /* -b FILE: run a batch. */
 int cmd_batch(struct hk_ctx *ctx, const char *file);
-
-/* The usage line of a single-verb command (run, exec, ps, ...), NULL for groups. */
-const char *cmd_single_usage(const char *name);
 
 /* Print the group list (hako --help). */
 void cmd_print_help(FILE *f);

@@ -210,11 +210,10 @@ static int cmd_addr_flush(struct hk_ctx *ctx, int argc, char **argv)
 }
 
 static const struct cmd_verb verbs[] = {
-	{ "add", NULL, cmd_addr_add,
-	  "add CIDR dev DEV [broadcast +|-|IP] [label L] [scope S] [noprefixroute] [nodad]" },
-	{ "del", "delete", cmd_addr_del, "del CIDR dev DEV" },
-	{ "show", "list", cmd_addr_show, "show [dev DEV] [-4|-6]" },
-	{ "flush", NULL, cmd_addr_flush, "flush dev DEV [-4|-6]" },
+	{ "add", NULL, cmd_addr_add },
+	{ "del", "delete", cmd_addr_del },
+	{ "show", "list", cmd_addr_show },
+	{ "flush", NULL, cmd_addr_flush },
 };
 
 int cmd_addr(struct hk_ctx *ctx, int argc, char **argv)

@@ -37,7 +37,13 @@ struct exec_opts {
 
 static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = { {} }; /* short options only */
+	static const struct option opts[] = {
+		{ "tty", no_argument, NULL, 't' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "workdir", required_argument, NULL, 'w' },
+		{},
+	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	o->env[o->nenv++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	o->env[o->nenv++] = "HOME=/root";

@@ -430,16 +430,16 @@ static int image_save(struct hk_ctx *ctx, int argc, char **argv)
 }
 
 static const struct cmd_verb image_verbs[] = {
-	{ "ls", "list", image_ls, "ls" },
-	{ "import", NULL, image_import, "import FILE|- [--name NAME[:TAG]]" },
-	{ "load", NULL, image_load, "load FILE|DIR|- [--name NAME[:TAG]]" },
-	{ "add-dir", NULL, image_add_dir, "add-dir DIR --name NAME[:TAG]" },
-	{ "bootstrap", NULL, image_bootstrap, "bootstrap busybox NAME[:TAG]" },
-	{ "inspect", NULL, image_inspect, "inspect IMAGE..." },
-	{ "rm", "remove", image_rm, "rm IMAGE..." },
-	{ "tag", NULL, image_tag, "tag IMAGE NAME[:TAG]" },
-	{ "prune", NULL, image_prune, "prune" },
-	{ "save", NULL, image_save, "save IMAGE -o FILE|-" },
+	{ "ls", "list", image_ls },
+	{ "import", NULL, image_import },
+	{ "load", NULL, image_load },
+	{ "add-dir", NULL, image_add_dir },
+	{ "bootstrap", NULL, image_bootstrap },
+	{ "inspect", NULL, image_inspect },
+	{ "rm", "remove", image_rm },
+	{ "tag", NULL, image_tag },
+	{ "prune", NULL, image_prune },
+	{ "save", NULL, image_save },
 };
 
 int cmd_image(struct hk_ctx *ctx, int argc, char **argv)

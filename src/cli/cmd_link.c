@@ -415,12 +415,10 @@ static int cmd_link_show(struct hk_ctx *ctx, int argc, char **argv)
 }
 
 static const struct cmd_verb verbs[] = {
-	{ "add", NULL, cmd_link_add,
-	  "add NAME [mtu N] [address MAC] [master BR] [up] [netns NS] type KIND [ARGS...]" },
-	{ "set", NULL, cmd_link_set,
-	  "set NAME [up|down] [mtu N] [master BR|nomaster] [netns NS] [name NEW] [address MAC]" },
-	{ "del", "delete", cmd_link_del, "del NAME" },
-	{ "show", "list", cmd_link_show, "show [NAME] [type KIND] [master BR]" },
+	{ "add", NULL, cmd_link_add },
+	{ "set", NULL, cmd_link_set },
+	{ "del", "delete", cmd_link_del },
+	{ "show", "list", cmd_link_show },
 };
 
 int cmd_link(struct hk_ctx *ctx, int argc, char **argv)

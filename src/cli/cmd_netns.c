@@ -219,13 +219,10 @@ static int cmd_netns_exec(struct hk_ctx *ctx, int argc, char **argv)
 }
 
 static const struct cmd_verb verbs[] = {
-	{ "list", "show", cmd_netns_list, "list" },
-	{ "add", NULL, cmd_netns_add, "add NAME" },
-	{ "del", "delete", cmd_netns_del, "del NAME" },
-	{ "attach", NULL, cmd_netns_attach, "attach NAME PID" },
-	{ "exec", NULL, cmd_netns_exec, "exec NAME CMD [ARGS...]" },
-	{ "identify", NULL, cmd_netns_identify, "identify [PID]" },
-	{ "pids", NULL, cmd_netns_pids, "pids NAME" },
+	{ "list", "show", cmd_netns_list }, { "add", NULL, cmd_netns_add },
+	{ "del", "delete", cmd_netns_del }, { "attach", NULL, cmd_netns_attach },
+	{ "exec", NULL, cmd_netns_exec },   { "identify", NULL, cmd_netns_identify },
+	{ "pids", NULL, cmd_netns_pids },
 };
 
 int cmd_netns(struct hk_ctx *ctx, int argc, char **argv)

@@ -450,16 +450,10 @@ static int net_disconnect(struct hk_ctx *ctx, int argc, char **argv)
 }
 
 static const struct cmd_verb verbs[] = {
-	{ "create", NULL, net_create,
-	  "create [--driver bridge|macvlan] [--subnet CIDR] [--gateway IP] [--ip-range CIDR] "
-	  "[--internal] [--parent DEV] [--mtu N] [--ipv6 --subnet CIDR6] NAME" },
-	{ "ls", "list", net_ls, "ls [-q]" },
-	{ "inspect", NULL, net_inspect, "inspect NAME..." },
-	{ "rm", "remove", net_rm, "rm NAME..." },
-	{ "prune", NULL, net_prune, "prune [-f]" },
-	{ "connect", NULL, net_connect,
-	  "connect [--ip IP] [--alias NAME]... [-p [HOSTIP:]HOSTPORT:CTPORT[/PROTO]]... NET CT" },
-	{ "disconnect", NULL, net_disconnect, "disconnect NET CT" },
+	{ "create", NULL, net_create },		{ "ls", "list", net_ls },
+	{ "inspect", NULL, net_inspect },	{ "rm", "remove", net_rm },
+	{ "prune", NULL, net_prune },		{ "connect", NULL, net_connect },
+	{ "disconnect", NULL, net_disconnect },
 };
 
 int cmd_network(struct hk_ctx *ctx, int argc, char **argv)

@@ -385,14 +385,9 @@ static int cmd_ns_enter(struct hk_ctx *ctx, int argc, char **argv)
 }
 
 static const struct cmd_verb verbs[] = {
-	{ "list", "ls", cmd_ns_list, "list [-t TYPE]... [-p PID] [--fds] [-j]" },
-	{ "show", NULL, cmd_ns_show, "show [-j] [PID|self]" },
-	{ "enter", "exec", cmd_ns_enter,
-	  "enter [-t PID] [--net[=PATH]] [--uts[=PATH]] [--ipc[=PATH]] [--mnt[=PATH]] "
-	  "[--pid[=PATH]]\n"
-	  "                [--cgroup[=PATH]] [--user[=PATH]] [--time[=PATH]] [-a|--all] "
-	  "[-r|--root[=DIR]]\n"
-	  "                [-w|--wd[=DIR]] [--] [CMD [ARGS...]]" },
+	{ "list", "ls", cmd_ns_list },
+	{ "show", NULL, cmd_ns_show },
+	{ "enter", "exec", cmd_ns_enter },
 };
 
 int cmd_ns(struct hk_ctx *ctx, int argc, char **argv)

@@ -211,15 +211,9 @@ static int cmd_route_get(struct hk_ctx *ctx, int argc, char **argv)
 }
 
 static const struct cmd_verb verbs[] = {
-	{ "add", NULL, cmd_route_add,
-	  "add [TYPE] PREFIX|default [via GW] [dev DEV] [metric N] [table N] [scope S] [proto P] "
-	  "[src IP]" },
-	{ "del", "delete", cmd_route_del,
-	  "del [TYPE] PREFIX|default [via GW] [dev DEV] [metric N] [table N] ..." },
-	{ "replace", NULL, cmd_route_replace,
-	  "replace PREFIX|default [via GW] [dev DEV] [metric N] [table N] ..." },
-	{ "show", "list", cmd_route_show, "show [table N|all] [dev DEV] [-4|-6]" },
-	{ "get", NULL, cmd_route_get, "get ADDR" },
+	{ "add", NULL, cmd_route_add },		{ "del", "delete", cmd_route_del },
+	{ "replace", NULL, cmd_route_replace }, { "show", "list", cmd_route_show },
+	{ "get", NULL, cmd_route_get },
 };
 
 int cmd_route(struct hk_ctx *ctx, int argc, char **argv)

@@ -19,7 +19,8 @@ is "soname" "$(readelf -d "$so" 2>/dev/null | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/
 is "exported: the documented functions only" \
 	"$(nm -D --defined-only "$so" | awk '$2 == "T" {sub(/@.*/, "", $3); print $3}' | sort | tr '\n' ' ')" \
 	"$(grep -o 'hako_[a-z_]*(' "$HAKO_SRC/include/hako/hako.h" | tr -d '(' | sort -u | tr '\n' ' ')"
-for f in "$D"/usr/local/share/man/man8/hako-container.8 "$D"/usr/local/bin/hako; do
+for f in "$D"/usr/local/share/man/man8/hako-container.8 "$D"/usr/local/share/man/man1/hako.1 \
+	"$D"/usr/local/share/bash-completion/completions/hako "$D"/usr/local/bin/hako; do
 	[ -e "$f" ] && ok "installed ${f#$D}" || not_ok "not installed: ${f#$D}"
 done
 flags=()

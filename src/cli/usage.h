@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* The synopses `hako CMD --help` and `hako GROUP help` print: generated at build time by
+ * scripts/gendoc.py from the pages of docs/parts (usage_gen.c), the same text the man pages and
+ * docs/cli.md are made from; scripts/gendoc.py check fails when they disagree with the
+ * commands' verb and option tables. */
+#ifndef HK_USAGE_H
+#define HK_USAGE_H
+
+struct cmd_doc {
+	const char *cmd;      /* "netns add", "run" */
+	const char *synopsis; /* "hako netns add NAME"; lines separated by '\n' */
+};
+
+extern const struct cmd_doc cmd_docs[]; /* ends with { NULL, NULL } */
+
+/* The synopsis of "GROUP VERB" or of a single command, NULL if it has none. */
+const char *cmd_synopsis(const char *cmd);
+
+#endif
