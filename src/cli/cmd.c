@@ -186,6 +186,7 @@ static const struct group groups[] = {
 	{ "network", NULL, cmd_network, "container networks: bridge and macvlan, NAT, ports" },
 	{ "port", NULL, cmd_ct_port, "the published ports of a container" },
 	{ "ss", NULL, cmd_ct_ss, "listening sockets inside a container (like ss -N CT -tlp)" },
+	{ "oci", NULL, cmd_oci, "the OCI runtime, runc's commands (also as hako-runtime)" },
 };
 
 void cmd_print_help(FILE *f)

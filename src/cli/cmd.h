@@ -89,6 +89,9 @@ int cmd_network(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_port(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_ss(struct hk_ctx *ctx, int argc, char **argv);
 
+/* The OCI runtime (cmd_oci.c): runc's global options and verbs; also `hako-runtime`. */
+int cmd_oci(struct hk_ctx *ctx, int argc, char **argv);
+
 /* Run one command line (argv after global options) through the group table. */
 int cmd_run(struct hk_ctx *ctx, int argc, char **argv);
 

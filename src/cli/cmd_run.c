@@ -399,11 +399,8 @@ int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
 	struct run_opts *o = calloc(1, sizeof(*o));
 	if (!o)
 		return hk_err_sys(&ctx->err, -ENOMEM, "run");
-	o->spec.log_fd = -1;
-	o->spec.pty_slave = -1;
-	o->spec.rootfs_fd = -1;
+	hk_ct_spec_init(&o->spec);
 	o->image.lock = -1;
-	o->spec.stdio[0] = o->spec.stdio[1] = o->spec.stdio[2] = -1;
 	int r = parse(ctx, o, argc, argv);
 	if (r < 0)
 		r = ct_fail(ctx, HK_EXIT_HAKO);

@@ -29,7 +29,14 @@ int main(int argc, char **argv)
 	ctx_init(&ctx);
 	const char *batch = NULL;
 	ctx.root = getenv("HAKO_ROOT");
-	int c;
+	int c, r;
+	/* invoked as hako-runtime: an OCI runtime with runc's command line (cmd_oci.c) */
+	const char *base = strrchr(argv[0], '/');
+	if (!strcmp(base ? base + 1 : argv[0], "hako-runtime")) {
+		ctx.root = NULL; /* its own --root, as runc's */
+		r = cmd_oci(&ctx, argc - 1, argv + 1);
+		goto done;
+	}
 	opterr = 0; /* one line of our own on bad options */
 	/* '+': stop at the first non-option, the group name */
 	while ((c = getopt_long(argc, argv, "+:jn:b:hV", opts, NULL)) != -1) {
@@ -73,7 +80,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hako: --atomic goes with -b FILE\n");
 		return EXIT_USAGE;
 	}
-	int r;
 	if (batch) {
 		if (optind < argc) {
 			fprintf(stderr, "hako: -b FILE takes no command on the command line\n");
@@ -83,6 +89,7 @@ int main(int argc, char **argv)
 	} else {
 		r = cmd_run(&ctx, argc - optind, argv + optind);
 	}
+done:;
 	int status = EXIT_OK;
 	if (r < 0) {
 		fprintf(stderr, "hako: %s\n", ctx.err.msg[0] ? ctx.err.msg : strerror(-r));

@@ -174,8 +174,7 @@ static int ct_describe(const struct hako_container *c, const char *root, struct 
 		       struct hk_err *e)
 {
 	struct hk_ct_spec *s = &k->spec;
-	s->log_fd = s->pty_slave = s->rootfs_fd = -1;
-	s->stdio[0] = s->stdio[1] = s->stdio[2] = -1;
+	hk_ct_spec_init(s);
 	if (!c || !c->rootfs || !c->argv || !c->argv[0])
 		return hk_err_usage(e, "container: a rootfs and a command are required");
 	if (c->name && !hk_ct_name_valid(c->name))

@@ -96,7 +96,8 @@ static void rm_rundir(const struct hk_paths *p, const char *id)
 {
 	char dir[HK_PATH_MAX], f[HK_PATH_MAX + 32];
 	hk_ct_rundir(p, id, dir, sizeof(dir));
-	static const char *const files[] = { "hostname", "hosts", "resolv.conf", "log" };
+	static const char *const files[] = { "hostname", "hosts", "resolv.conf", "log",
+					     "exec.fifo", "oci.json" };
 	for (size_t i = 0; i < HK_ARRAY_SIZE(files); i++) {
 		snprintf(f, sizeof(f), "%s/%s", dir, files[i]);
 		unlink(f);
@@ -174,7 +175,8 @@ int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err
 			for (int t = 0; t < 500 && hk_proc_alive(c->pid, c->pid_start); t++)
 				usleep(10000);
 			r = hk_ct_remove(st, c, p, err);
-		} else if (!strcmp(c->state, HK_CT_RUNNING) && !init && !owner) {
+		} else if ((!strcmp(c->state, HK_CT_RUNNING) || !strcmp(c->state, HK_CT_CREATED)) &&
+			   !init && !owner) {
 			if (c->auto_remove)
 				r = hk_ct_remove(st, c, p, err);
 			else

@@ -80,6 +80,19 @@ struct hk_ct_spec {
 	int stdio[3];		     /* without -t or -d: proxy pipes for 0, 1, 2 (-1: as hako's) */
 	const struct hk_ct_sec *sec; /* ctsec.h: caps, seccomp, masks, --read-only; NULL: none */
 	struct hk_userns *userns;    /* userns.h: --userns maps, idmapped root; NULL: none */
+	/* An OCI runtime's container (oci/): created by one process, started by another. */
+	int go_fd;	      /* >= 0: the main process waits for a byte here (RUN/<id>/exec.fifo,
+			       * written by `start`) instead of on its creator's sync pipe */
+	bool survive_creator; /* the init outlives the process that created it (no
+			       * parent-death signal): the engine's subreaper collects it */
+	const struct hk_rlimit *rlimits; /* process.rlimits, set before the exec */
+	size_t nrlimits;
+};
+
+/* One resource limit of the main process (setrlimit). */
+struct hk_rlimit {
+	int resource; /* RLIMIT_* */
+	unsigned long long soft, hard;
 };
 
 /* A spawned container as seen by its parent. */

@@ -31,7 +31,7 @@ void hk_ct_run_init(struct hk_ct_run *run)
 
 void hk_ct_spec_close_fds(struct hk_ct_spec *spec)
 {
-	int *fds[] = { &spec->pty_slave, &spec->log_fd,	  &spec->rootfs_fd,
+	int *fds[] = { &spec->pty_slave, &spec->log_fd,	  &spec->rootfs_fd, &spec->go_fd,
 		       &spec->stdio[0],	 &spec->stdio[1], &spec->stdio[2] };
 	for (size_t i = 0; i < HK_ARRAY_SIZE(fds); i++) {
 		if (*fds[i] >= 0)
@@ -81,6 +81,17 @@ static int make_files(const struct hk_ct_create *c, struct hk_ct_run *x, struct 
 	}
 	snprintf(p, sizeof(p), "%s/resolv.conf", x->rundir);
 	r = write_text(p, buf, err);
+	if (r == 0 && c->created_only) {
+		/* the command's go, from `start` in another process: a fifo the main process
+		 * holds open for reading and writing, so `start`'s open never blocks */
+		snprintf(p, sizeof(p), "%s/exec.fifo", x->rundir);
+		if (mkfifo(p, 0600) < 0)
+			return hk_err_sys(err, -errno, "mkfifo '%s'", p);
+		spec->go_fd = open(p, O_RDWR | O_CLOEXEC);
+		if (spec->go_fd < 0)
+			return hk_err_sys(err, -errno, "open '%s'", p);
+		spec->survive_creator = true;
+	}
 	if (r < 0 || !spec->detach)
 		return r;
 	/* the container writes into a pipe; the monitor keeps the log, bounded (ctlog.h) */
@@ -296,6 +307,54 @@ int hk_ct_start(struct hk_ct_run *x, int *ret_status, struct hk_err *err)
 		*ret_status = status;
 	}
 	return r;
+}
+
+int hk_ct_created(struct hk_ct_run *x, struct hk_err *err)
+{
+	struct hk_ct_row *w = &x->row;
+	strcpy(w->state, HK_CT_CREATED);
+	w->pid = x->proc.pid;
+	w->pid_start = x->proc.start_time;
+	w->owner_pid = 0;
+	w->owner_start = 0;
+	int r = hk_store_update(x->st, w, err);
+	if (r < 0) {
+		undo(x);
+		return r;
+	}
+	/* the command reports nothing more to us: its exec failure is its exit status */
+	close(x->proc.report_fd);
+	x->proc.report_fd = -1;
+	close(x->proc.sync_fd);
+	x->proc.sync_fd = -1;
+	return 0;
+}
+
+int hk_ct_start_created(struct hk_store *st, const struct hk_paths *p, struct hk_ct_row *row,
+			struct hk_err *err)
+{
+	if (strcmp(row->state, HK_CT_CREATED))
+		return hk_err_usage(err, "container '%s' is %s, not created", row->name,
+				    row->state);
+	if (!hk_proc_alive(row->pid, row->pid_start))
+		return hk_err_usage(err, "container '%s': its init is gone", row->name);
+	char dir[HK_PATH_MAX], fifo[HK_PATH_MAX + 16];
+	hk_ct_rundir(p, row->id, dir, sizeof(dir));
+	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", dir);
+	/* the main process holds it open: a non-blocking open for writing succeeds while it
+	 * waits, and fails (ENXIO) when it is gone */
+	_cleanup_close_ int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return hk_err_sys(err, -errno, "container '%s': start: '%s'", row->name, fifo);
+	strcpy(row->state, HK_CT_RUNNING);
+	row->started = time(NULL);
+	int r = hk_store_update(st, row, err);
+	if (r < 0)
+		return r;
+	if (write(fd, "g", 1) != 1)
+		return hk_err_sys(err, -errno, "container '%s': start", row->name);
+	unlink(fifo);
+	return 0;
 }
 
 int hk_ct_end(struct hk_ct_run *x, int code, struct hk_err *err)

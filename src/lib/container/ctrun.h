@@ -45,6 +45,10 @@ struct hk_ct_create {
 	const struct hk_ct_config_sec *sec; /* what the stored config records (ctconfig.h) */
 	const struct hk_net_attach *attach; /* NULL, or the hako network to connect it to */
 	const sigset_t *block; /* blocked once the init exists (the caller forwards them) */
+	/* An OCI runtime's create: the init outlives this process, and the command waits on
+	 * RUN/<id>/exec.fifo for hk_ct_start_created (from another process) instead of on
+	 * hk_ct_start. */
+	bool created_only;
 };
 
 /* A created container, as its creator sees it. */
@@ -74,6 +78,14 @@ int hk_ct_create(const struct hk_ct_create *c, struct hk_ct_run *ret, struct hk_
  * left, as for hk_ct_create); < 0 with *ret_status 126/127: the command could not be
  * executed, the container is ended with that status (hk_ct_end). */
 int hk_ct_start(struct hk_ct_run *run, int *ret_status, struct hk_err *err);
+/* created_only: record it "created" (no owner: its init's liveness is its state) and let
+ * this process go; its command waits for hk_ct_start_created. */
+int hk_ct_created(struct hk_ct_run *run, struct hk_err *err);
+/* Start a "created" container (row): a byte into RUN/<id>/exec.fifo lets its command exec;
+ * the fifo is removed and the row marked running. -EINVAL (usage) when it is not created or
+ * its init is gone. */
+int hk_ct_start_created(struct hk_store *st, const struct hk_paths *p, struct hk_ct_row *row,
+			struct hk_err *err);
 /* After the init exited with code: record the exit and release its runtime, or remove it
  * (rm). Reopens the store when the caller closed it (run->st NULL). */
 int hk_ct_end(struct hk_ct_run *run, int code, struct hk_err *err);

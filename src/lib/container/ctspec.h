@@ -12,6 +12,8 @@
 #include "base/err.h"
 #include "container.h"
 
+/* Zero spec and set each of its descriptors to -1 (none). */
+void hk_ct_spec_init(struct hk_ct_spec *spec);
 /* A container name as Docker takes it: [A-Za-z0-9][A-Za-z0-9_.-]*, up to HK_CT_NAME_MAX. */
 bool hk_ct_name_valid(const char *s);
 /* A hostname: dot-separated labels of 1..63 of [A-Za-z0-9-], not ending in '-', <= 64. */

@@ -19,6 +19,7 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -75,6 +76,21 @@ static __attribute__((noreturn)) void main_fn(const struct hk_ct_spec *spec, int
 		p.stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (spec->log_fd >= 0)
 		p.stdio[1] = p.stdio[2] = spec->log_fd;
+	if (spec->go_fd >= 0) { /* OCI: `start` gives the go through the exec fifo */
+		close(sync_fd);
+		p.go_fd = spec->go_fd;
+	}
+	for (size_t i = 0; i < spec->nrlimits; i++) {
+		const struct hk_rlimit *l = &spec->rlimits[i];
+		struct rlimit rl = { .rlim_cur = l->soft, .rlim_max = l->hard };
+		if (setrlimit(l->resource, &rl) < 0) {
+			struct hk_err err = {};
+			hk_err_sys(&err, -errno, "setrlimit %d (soft %llu, hard %llu)", l->resource,
+				   l->soft, l->hard);
+			hk_exec_report_send(report_fd, HK_STEP_SETUP, &err);
+			_exit(HK_EXIT_HAKO);
+		}
+	}
 	hk_preexec_run(&p);
 }
 
@@ -87,7 +103,7 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, int sy
 	 * killed at any point leaves no orphan container, only a row the next command fixes.
 	 * (getppid() is 0 across the pid namespace; a parent that died before this prctl is
 	 * seen below as EOF on the sync pipe.) */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+	if (!spec->survive_creator && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		_exit(HK_EXIT_HAKO);
 	if (read(sync_fd, &c, 1) != 1)
 		_exit(HK_EXIT_HAKO); /* the parent gave up */
@@ -108,8 +124,8 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, int sy
 	}
 	/* --userns: the maps are written; become container root (an id change clears the
 	 * parent-death signal: set it again) */
-	if (spec->userns &&
-	    (hk_userns_become_root(&err) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0))
+	if (spec->userns && (hk_userns_become_root(&err) < 0 ||
+			     (!spec->survive_creator && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)))
 		goto fail;
 	if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0) {
 		hk_err_sys(&err, -errno, "join network namespace '%s'", spec->netns);
@@ -190,7 +206,8 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 	_cleanup_close_ int netns_fd = -1;
 	if (spec->net == HK_NET_NETNS) {
 		char p[HK_PATH_MAX];
-		snprintf(p, sizeof(p), "/run/netns/%s", spec->netns);
+		/* a name under /run/netns, or (an OCI config's namespace path) an absolute path */
+		snprintf(p, sizeof(p), spec->netns[0] == '/' ? "%s" : "/run/netns/%s", spec->netns);
 		netns_fd = open(p, O_RDONLY | O_CLOEXEC);
 		if (netns_fd < 0)
 			return hk_err_sys(err, -errno, "network namespace '%s'", spec->netns);

@@ -25,6 +25,10 @@ struct hk_store;
  * next command removes it. */
 #define HK_CT_CREATING "creating"
 #define HK_CT_RUNNING "running"
+/* "created": made by an OCI runtime's create and waiting for its start (RUN/<id>/exec.fifo);
+ * no monitor waits for it (owner_pid 0): while its init lives it stays, after that the next
+ * command records it stopped, as a running one. */
+#define HK_CT_CREATED "created"
 #define HK_CT_EXITED "exited"
 /* "removing": an rm recorded its intent; whoever sees it (the monitor, the next command)
  * finishes the removal, so a killed rm leaves nothing behind. */

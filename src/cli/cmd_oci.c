@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hako oci: the OCI runtime with runc's command line (src/lib/oci/ociruntime.h). Also what
+ * the binary is when invoked as `hako-runtime` (main.c): a runc replacement for podman,
+ * containerd and the runtime-tools validation suite.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/parse.h"
+#include "cmd.h"
+#include "ct.h"
+#include "ociconfig.h"
+#include "ociruntime.h"
+#include "out.h"
+
+/* runc's global options, before the verb */
+static struct {
+	const char *root;
+	const char *log;
+	bool log_json;
+} g;
+
+static int one_id(struct hk_ctx *ctx, const char *verb, int argc, char **argv, int i)
+{
+	if (i >= argc)
+		return cmd_usage(ctx, "oci %s: missing container id", verb);
+	if (i + 1 < argc)
+		return cmd_usage(ctx, "oci %s: unexpected argument '%s'", verb, argv[i + 1]);
+	return i;
+}
+
+static int print_json(struct json_object *o)
+{
+	int r = out_json_print(o);
+	return r;
+}
+
+enum { OPT_PID_FILE = 0x100, OPT_CONSOLE, OPT_PRESERVE, OPT_NO_PIVOT, OPT_NO_KEYRING };
+
+/* create and run: the options and the id; ret_detach for run's -d. */
+static int parse_create(struct hk_ctx *ctx, const char *verb, int argc, char **argv,
+			struct hk_oci_create_opts *o, const char **id)
+{
+	static const struct option opts[] = {
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "pid-file", required_argument, NULL, OPT_PID_FILE },
+		{ "console-socket", required_argument, NULL, OPT_CONSOLE },
+		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "no-pivot", no_argument, NULL, OPT_NO_PIVOT },
+		{ "no-new-keyring", no_argument, NULL, OPT_NO_KEYRING },
+		{},
+	};
+	char name[32];
+	snprintf(name, sizeof(name), "oci %s", verb);
+	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
+	int c, r = cmd_getopt_init(ctx, &gg, name, "+:b:d", opts, argc, argv);
+	uint32_t n;
+	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
+		switch (c) {
+		case 'b':
+			o->bundle = optarg;
+			break;
+		case OPT_PID_FILE:
+			o->pid_file = optarg;
+			break;
+		case OPT_CONSOLE:
+			o->console_socket = optarg;
+			break;
+		case OPT_PRESERVE:
+			r = hk_parse_u32(optarg, 0, 1024, &n, "--preserve-fds", &ctx->err);
+			o->preserve_fds = (int)n;
+			break;
+		case 'd':
+			if (strcmp(verb, "run"))
+				return cmd_getopt_bad(ctx, &gg, '?');
+			o->detach = true;
+			break;
+		case OPT_NO_PIVOT:
+			return cmd_usage(ctx, "oci %s: --no-pivot: hako always pivots the root",
+					 verb);
+		case OPT_NO_KEYRING:
+			break; /* hako always gives a container a session keyring of its own */
+		default:
+			return cmd_getopt_bad(ctx, &gg, c);
+		}
+	}
+	if (r < 0)
+		return r;
+	int i = one_id(ctx, verb, argc, argv, gg.rest);
+	if (i < 0)
+		return i;
+	*id = argv[i];
+	return 0;
+}
+
+static int oci_create(struct hk_ctx *ctx, int argc, char **argv)
+{
+	struct hk_oci_create_opts o = {};
+	const char *id;
+	int r = parse_create(ctx, "create", argc, argv, &o, &id);
+	return r < 0 ? r : hk_oci_create(g.root, id, &o, &ctx->err);
+}
+
+static int oci_run(struct hk_ctx *ctx, int argc, char **argv)
+{
+	struct hk_oci_create_opts o = {};
+	const char *id;
+	int status = 0, r = parse_create(ctx, "run", argc, argv, &o, &id);
+	if (r == 0)
+		r = hk_oci_run(g.root, id, &o, &status, &ctx->err);
+	return r < 0 ? r : status;
+}
+
+/* Verbs whose only operand is the id and that take no option. */
+static int id_only(struct hk_ctx *ctx, const char *verb, int argc, char **argv)
+{
+	static const struct option opts[] = { {} };
+	char name[32];
+	snprintf(name, sizeof(name), "oci %s", verb);
+	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
+	int c, r = cmd_getopt_init(ctx, &gg, name, "+:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1)
+		return cmd_getopt_bad(ctx, &gg, c);
+	return r < 0 ? r : one_id(ctx, verb, argc, argv, gg.rest);
+}
+
+enum { E_PID_FILE = 0x100, E_CONSOLE, E_CWD, E_NNP, E_PRESERVE };
+
+static int oci_exec(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "process", required_argument, NULL, 'p' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "tty", no_argument, NULL, 't' },
+		{ "pid-file", required_argument, NULL, E_PID_FILE },
+		{ "console-socket", required_argument, NULL, E_CONSOLE },
+		{ "cwd", required_argument, NULL, E_CWD },
+		{ "env", required_argument, NULL, 'e' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "no-new-privs", no_argument, NULL, E_NNP },
+		{ "preserve-fds", required_argument, NULL, E_PRESERVE },
+		{},
+	};
+	struct hk_oci_exec_opts o = {};
+	char *env[65] = {};
+	size_t ne = 0;
+	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
+	int c, r = cmd_getopt_init(ctx, &gg, "oci exec", "+:p:dte:u:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
+		switch (c) {
+		case 'p':
+			o.process = optarg;
+			break;
+		case 'd':
+			o.detach = true;
+			break;
+		case 't':
+			o.tty = true;
+			break;
+		case E_PID_FILE:
+			o.pid_file = optarg;
+			break;
+		case E_CONSOLE:
+			o.console_socket = optarg;
+			break;
+		case E_CWD:
+			o.cwd = optarg;
+			break;
+		case 'e':
+			if (ne == 64 || !strchr(optarg, '='))
+				return cmd_usage(ctx,
+						 "oci exec: -e '%s': expected KEY=VALUE (64 at "
+						 "most)",
+						 optarg);
+			env[ne++] = optarg;
+			break;
+		case 'u': {
+			unsigned uid, gid = 0;
+			char extra;
+			int k = sscanf(optarg, "%u:%u%c", &uid, &gid, &extra);
+			if (k != 1 && k != 2)
+				return cmd_usage(ctx, "oci exec: --user '%s': expected UID[:GID]",
+						 optarg);
+			o.user_set = true;
+			o.uid = uid;
+			o.gid = gid;
+			break;
+		}
+		case E_NNP:
+			break; /* the container's no_new_privs applies to every exec anyway */
+		case E_PRESERVE:
+			if (strcmp(optarg, "0"))
+				return cmd_usage(ctx,
+						 "oci exec: --preserve-fds %s: passing extra "
+						 "descriptors is not supported by hako yet",
+						 optarg);
+			break;
+		default:
+			return cmd_getopt_bad(ctx, &gg, c);
+		}
+	}
+	if (r < 0)
+		return r;
+	int i = gg.rest;
+	if (i >= argc)
+		return cmd_usage(ctx, "oci exec: missing container id");
+	const char *id = argv[i++];
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	if (!o.process && i >= argc)
+		return cmd_usage(ctx, "oci exec: a command or --process FILE is required");
+	o.argv = i < argc ? argv + i : NULL;
+	o.env = env;
+	int status = 0;
+	r = hk_oci_exec(g.root, id, &o, &status, &ctx->err);
+	return r < 0 ? r : status;
+}
+
+static int oci_start(struct hk_ctx *ctx, int argc, char **argv)
+{
+	int i = id_only(ctx, "start", argc, argv);
+	return i < 0 ? i : hk_oci_start(g.root, argv[i], &ctx->err);
+}
+
+static int oci_state(struct hk_ctx *ctx, int argc, char **argv)
+{
+	int i = id_only(ctx, "state", argc, argv);
+	struct json_object *o;
+	if (i < 0)
+		return i;
+	int r = hk_oci_state(g.root, argv[i], &o, &ctx->err);
+	return r < 0 ? r : print_json(o);
+}
+
+static int oci_kill(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, {} };
+	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
+	bool all = false;
+	int c, r = cmd_getopt_init(ctx, &gg, "oci kill", "+:a", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
+		if (c != 'a')
+			return cmd_getopt_bad(ctx, &gg, c);
+		all = true;
+	}
+	if (r < 0)
+		return r;
+	int i = gg.rest;
+	if (i >= argc)
+		return cmd_usage(ctx, "oci kill: missing container id");
+	int sig = SIGTERM;
+	if (i + 1 < argc && !(sig = ct_signal(argv[i + 1])))
+		return cmd_usage(ctx, "oci kill: unknown signal '%s'", argv[i + 1]);
+	if (i + 2 < argc)
+		return cmd_usage(ctx, "oci kill: unexpected argument '%s'", argv[i + 2]);
+	return hk_oci_kill(g.root, argv[i], sig, all, &ctx->err);
+}
+
+static int oci_delete(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { { "force", no_argument, NULL, 'f' }, {} };
+	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
+	bool force = false;
+	int c, r = cmd_getopt_init(ctx, &gg, "oci delete", "+:f", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
+		if (c != 'f')
+			return cmd_getopt_bad(ctx, &gg, c);
+		force = true;
+	}
+	if (r < 0)
+		return r;
+	if (gg.rest >= argc)
+		return cmd_usage(ctx, "oci delete: missing container id");
+	for (int i = gg.rest; r == 0 && i < argc; i++)
+		r = hk_oci_delete(g.root, argv[i], force, &ctx->err);
+	return r;
+}
+
+/* --format table|json */
+static int parse_format(struct hk_ctx *ctx, const char *v, bool *json)
+{
+	if (!strcmp(v, "json"))
+		*json = true;
+	else if (!strcmp(v, "table"))
+		*json = false;
+	else
+		return cmd_usage(ctx, "oci: --format '%s': expected table or json", v);
+	return 0;
+}
+
+static int oci_list(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { { "format", required_argument, NULL, 'f' },
+					      { "quiet", no_argument, NULL, 'q' },
+					      {} };
+	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
+	bool json = ctx->json, quiet = false;
+	int c, r = cmd_getopt_init(ctx, &gg, "oci list", "+:f:q", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
+		if (c == 'f')
+			r = parse_format(ctx, optarg, &json);
+		else if (c == 'q')
+			quiet = true;
+		else
+			return cmd_getopt_bad(ctx, &gg, c);
+	}
+	if (r == 0 && gg.rest < argc)
+		return cmd_usage(ctx, "oci list: unexpected argument '%s'", argv[gg.rest]);
+	struct json_object *a;
+	if (r < 0 || (r = hk_oci_list(g.root, &a, &ctx->err)) < 0)
+		return r;
+	if (json)
+		return print_json(a);
+	enum { L_ID, L_PID, L_STATUS, L_BUNDLE, L_CREATED };
+	static const struct out_col cols[] = { { "ID", "id", false, false },
+					       { "PID", "pid", true, false },
+					       { "STATUS", "status", false, false },
+					       { "BUNDLE", "bundle", false, false },
+					       { "CREATED", "created", false, false } };
+	struct out_table *t = out_table_new(cols, HK_ARRAY_SIZE(cols));
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *s = json_object_array_get_idx(a, i), *v;
+		if (quiet) {
+			json_object_object_get_ex(s, "id", &v);
+			printf("%s\n", json_object_get_string(v));
+			continue;
+		}
+		out_row(t);
+		static const char *const keys[] = { "id", "pid", "status", "bundle", "created" };
+		for (int k = 0; k < 5; k++)
+			if (json_object_object_get_ex(s, keys[k], &v) && v)
+				out_str(t, k, json_object_get_string(v));
+	}
+	if (!quiet)
+		r = out_table_print(t, false, false);
+	out_table_free(t);
+	json_object_put(a);
+	return r;
+}
+
+static int oci_ps(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, {} };
+	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
+	bool json = ctx->json;
+	int c, r = cmd_getopt_init(ctx, &gg, "oci ps", "+:f:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
+		if (c != 'f')
+			return cmd_getopt_bad(ctx, &gg, c);
+		r = parse_format(ctx, optarg, &json);
+	}
+	if (r < 0)
+		return r;
+	int i = one_id(ctx, "ps", argc, argv, gg.rest);
+	int *pids;
+	size_t n;
+	if (i < 0 || (r = hk_oci_pids(g.root, argv[i], &pids, &n, &ctx->err)) < 0)
+		return i < 0 ? i : r;
+	if (json) {
+		struct json_object *a = json_object_new_array();
+		for (size_t k = 0; k < n; k++)
+			json_object_array_add(a, json_object_new_int(pids[k]));
+		r = print_json(a);
+	} else {
+		printf("PID\n");
+		for (size_t k = 0; k < n; k++)
+			printf("%d\n", pids[k]);
+	}
+	free(pids);
+	return r;
+}
+
+static int oci_spec(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { { "bundle", required_argument, NULL, 'b' }, {} };
+	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
+	const char *bundle = ".";
+	int c, r = cmd_getopt_init(ctx, &gg, "oci spec", "+:b:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
+		if (c != 'b')
+			return cmd_getopt_bad(ctx, &gg, c);
+		bundle = optarg;
+	}
+	if (r == 0 && gg.rest < argc)
+		return cmd_usage(ctx, "oci spec: unexpected argument '%s'", argv[gg.rest]);
+	if (r < 0)
+		return r;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno == EEXIST
+			       ? cmd_usage(ctx, "oci spec: %s exists: remove it first", path)
+			       : hk_err_sys(&ctx->err, -errno, "oci spec: %s", path);
+	struct json_object *o = hk_oci_config_default();
+	const char *text = json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (write(fd, text, strlen(text)) < 0 || write(fd, "\n", 1) < 0)
+		r = hk_err_sys(&ctx->err, -errno, "oci spec: write %s", path);
+	json_object_put(o);
+	return r;
+}
+
+static int oci_features(struct hk_ctx *ctx, int argc, char **argv)
+{
+	if (argc > 0)
+		return cmd_usage(ctx, "oci features: unexpected argument '%s'", argv[0]);
+	return print_json(hk_oci_features());
+}
+
+static const struct cmd_verb verbs[] = {
+	{ "create", NULL, oci_create },
+	{ "start", NULL, oci_start },
+	{ "run", NULL, oci_run },
+	{ "state", NULL, oci_state },
+	{ "kill", NULL, oci_kill },
+	{ "delete", NULL, oci_delete },
+	{ "exec", NULL, oci_exec },
+	{ "list", NULL, oci_list },
+	{ "ps", NULL, oci_ps },
+	{ "spec", NULL, oci_spec },
+	{ "features", NULL, oci_features },
+};
+
+/* --log FILE: the error, as runc writes it (conmon and containerd read it from there). */
+static void log_error(const char *msg)
+{
+	FILE *f = fopen(g.log, "ae");
+	if (!f)
+		return;
+	char ts[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (g.log_json) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "level", json_object_new_string("error"));
+		json_object_object_add(o, "msg", json_object_new_string(msg));
+		json_object_object_add(o, "time", json_object_new_string(ts));
+		fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else {
+		fprintf(f, "time=\"%s\" level=error msg=\"%s\"\n", ts, msg);
+	}
+	fclose(f);
+}
+
+enum { G_ROOT = 0x100, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS };
+
+int cmd_oci(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, G_ROOT },
+		{ "log", required_argument, NULL, G_LOG },
+		{ "log-format", required_argument, NULL, G_LOG_FORMAT },
+		{ "debug", no_argument, NULL, G_DEBUG },
+		{ "systemd-cgroup", no_argument, NULL, G_SYSTEMD },
+		{ "rootless", required_argument, NULL, G_ROOTLESS },
+		{},
+	};
+	g.root = ctx->root;
+	g.log = NULL;
+	g.log_json = false;
+	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
+	int c, r = cmd_getopt_init(ctx, &gg, "oci", "+:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
+		switch (c) {
+		case G_ROOT:
+			g.root = optarg;
+			break;
+		case G_LOG:
+			g.log = optarg;
+			break;
+		case G_LOG_FORMAT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+				return cmd_usage(ctx,
+						 "oci: --log-format '%s': expected text or json",
+						 optarg);
+			g.log_json = !strcmp(optarg, "json");
+			break;
+		case G_DEBUG:
+			break; /* hako's messages are the same either way */
+		case G_SYSTEMD:
+			return cmd_usage(ctx, "oci: --systemd-cgroup: the systemd cgroup driver is "
+					      "not supported; configure the engine for cgroupfs");
+		case G_ROOTLESS:
+			if (strcmp(optarg, "false") && strcmp(optarg, "auto"))
+				return cmd_usage(ctx,
+						 "oci: --rootless %s: hako's runtime runs as "
+						 "root only",
+						 optarg);
+			break;
+		default:
+			return cmd_getopt_bad(ctx, &gg, c);
+		}
+	}
+	if (r < 0)
+		return r;
+	r = cmd_dispatch(ctx, "oci", verbs, HK_ARRAY_SIZE(verbs), NULL, argc - gg.rest,
+			 argv + gg.rest);
+	if (r < 0 && g.log && ctx->err.msg[0])
+		log_error(ctx->err.msg);
+	return r;
+}

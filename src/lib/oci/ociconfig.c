@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: MIT
+#include "ociconfig.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "ctrun.h"
+#include "ctspec.h"
+
+/* A member of o by key with the given type; NULL when absent (or null). A member of
+ * another type is refused with its path. */
+static int member(struct json_object *o, const char *key, enum json_type t, const char *path,
+		  struct json_object **ret, struct hk_err *err)
+{
+	*ret = NULL;
+	struct json_object *v;
+	if (!o || !json_object_object_get_ex(o, key, &v) || !v)
+		return 0;
+	if (json_object_get_type(v) != t &&
+	    !(t == json_type_double && json_object_get_type(v) == json_type_int))
+		return hk_err_usage(err, "config.json: %s%s%s: expected %s", path, *path ? "." : "",
+				    key, json_type_to_name(t));
+	*ret = v;
+	return 0;
+}
+
+static const char *str_or(struct json_object *v, const char *dflt)
+{
+	return v ? json_object_get_string(v) : dflt;
+}
+
+/* Every member of o must be one of known (NULL-terminated): a field hako does not know is
+ * refused rather than ignored, unless it is an extension (a key with a dot, as the spec
+ * allows for vendors). */
+static int known_only(struct json_object *o, const char *path, const char *const *known,
+		      struct hk_err *err)
+{
+	json_object_object_foreach(o, key, val)
+	{
+		(void)val;
+		bool ok = strchr(key, '.') != NULL;
+		for (const char *const *k = known; *k && !ok; k++)
+			ok = !strcmp(*k, key);
+		if (!ok)
+			return hk_err_usage(err, "config.json: %s%s%s: not supported by hako", path,
+					    *path ? "." : "", key);
+	}
+	return 0;
+}
+
+static int string_array(struct json_object *a, const char *path, char ***ret, size_t *ret_n,
+			struct hk_err *err)
+{
+	size_t n = json_object_array_length(a);
+	char **v = calloc(n + 1, sizeof(char *));
+	if (!v)
+		return hk_err_sys(err, -ENOMEM, "config.json");
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *s = json_object_array_get_idx(a, i);
+		if (!s || json_object_get_type(s) != json_type_string) {
+			free(v);
+			return hk_err_usage(err, "config.json: %s[%zu]: expected a string", path,
+					    i);
+		}
+		v[i] = (char *)json_object_get_string(s);
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int res;
+} rlimit_names[] = {
+	{ "RLIMIT_AS", RLIMIT_AS },
+	{ "RLIMIT_CORE", RLIMIT_CORE },
+	{ "RLIMIT_CPU", RLIMIT_CPU },
+	{ "RLIMIT_DATA", RLIMIT_DATA },
+	{ "RLIMIT_FSIZE", RLIMIT_FSIZE },
+	{ "RLIMIT_LOCKS", RLIMIT_LOCKS },
+	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "RLIMIT_NICE", RLIMIT_NICE },
+	{ "RLIMIT_NOFILE", RLIMIT_NOFILE },
+	{ "RLIMIT_NPROC", RLIMIT_NPROC },
+	{ "RLIMIT_RSS", RLIMIT_RSS },
+	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+	{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
+	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+	{ "RLIMIT_STACK", RLIMIT_STACK },
+};
+
+static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err *err)
+{
+	static const char *const known[] = { "terminal",
+					     "consoleSize",
+					     "user",
+					     "args",
+					     "env",
+					     "cwd",
+					     "capabilities",
+					     "rlimits",
+					     "noNewPrivileges",
+					     "oomScoreAdj",
+					     "apparmorProfile",
+					     "selinuxLabel",
+					     "commandLine",
+					     NULL };
+	struct json_object *v, *u, *caps, *a;
+	int r = known_only(p, "process", known, err);
+	if (r == 0)
+		r = member(p, "terminal", json_type_boolean, "process", &v, err);
+	if (r < 0)
+		return r;
+	c->terminal = v && json_object_get_boolean(v);
+	size_t n;
+	if ((r = member(p, "args", json_type_array, "process", &a, err)) < 0)
+		return r;
+	if (!a || !json_object_array_length(a))
+		return hk_err_usage(err, "config.json: process.args: at least one is required");
+	if ((r = string_array(a, "process.args", &c->argv, &n, err)) < 0)
+		return r;
+	c->spec.argv = c->argv;
+	if ((r = member(p, "env", json_type_array, "process", &a, err)) < 0)
+		return r;
+	char **env = NULL;
+	size_t nenv = 0;
+	if (a && (r = string_array(a, "process.env", &env, &nenv, err)) < 0)
+		return r;
+	c->env = calloc(nenv + 8, sizeof(char *));
+	for (size_t i = 0; c->env && i < nenv; i++)
+		if (!(c->env[c->nenv++] = strdup(env[i])))
+			break;
+	free(env);
+	if (!c->env || c->nenv != nenv)
+		return hk_err_sys(err, -ENOMEM, "config.json: process.env");
+	if ((r = member(p, "cwd", json_type_string, "process", &v, err)) < 0)
+		return r;
+	if (!v || json_object_get_string(v)[0] != '/')
+		return hk_err_usage(err, "config.json: process.cwd: an absolute path is required");
+	c->spec.workdir = json_object_get_string(v);
+	/* user */
+	if ((r = member(p, "user", json_type_object, "process", &u, err)) < 0)
+		return r;
+	if (u) {
+		static const char *const uknown[] = { "uid",	  "gid", "umask", "additionalGids",
+						      "username", NULL };
+		struct json_object *uid, *gid, *groups;
+		if ((r = known_only(u, "process.user", uknown, err)) < 0 ||
+		    (r = member(u, "uid", json_type_int, "process.user", &uid, err)) < 0 ||
+		    (r = member(u, "gid", json_type_int, "process.user", &gid, err)) < 0 ||
+		    (r = member(u, "additionalGids", json_type_array, "process.user", &groups,
+				err)) < 0)
+			return r;
+		c->sec.user = (struct hk_caps_user){ .set = true,
+						     .uid = uid ? json_object_get_int(uid) : 0,
+						     .gid = gid ? json_object_get_int(gid) : 0 };
+		size_t ng = groups ? json_object_array_length(groups) : 0;
+		if (ng > HK_OCI_GROUPS_MAX)
+			return hk_err_usage(
+				err, "config.json: process.user.additionalGids: more than %d",
+				HK_OCI_GROUPS_MAX);
+		for (size_t i = 0; i < ng; i++)
+			c->groups[i] = json_object_get_int(json_object_array_get_idx(groups, i));
+		c->sec.user.ngroups = ng;
+		c->sec.user.groups = c->groups;
+		if (json_object_object_get_ex(u, "umask", &v) && v)
+			return hk_err_usage(err,
+					    "config.json: process.user.umask: not supported by "
+					    "hako (the image's umask applies)");
+	}
+	/* capabilities: hako gives the process one set (bounding = permitted = effective); the
+	 * effective list is it, the others must not ask for more */
+	if ((r = member(p, "capabilities", json_type_object, "process", &caps, err)) < 0)
+		return r;
+	c->sec.drop[c->sec.ndrop++] = "ALL";
+	if (caps) {
+		static const char *const sets[] = { "bounding",	 "effective", "inheritable",
+						    "permitted", "ambient",   NULL };
+		if ((r = known_only(caps, "process.capabilities", sets, err)) < 0 ||
+		    (r = member(caps, "effective", json_type_array, "process.capabilities", &a,
+				err)) < 0)
+			return r;
+		for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+			if (c->sec.nadd == HK_RUNSEC_LIST_MAX)
+				return hk_err_usage(err,
+						    "config.json: process.capabilities: too many");
+			c->sec.add[c->sec.nadd++] =
+				json_object_get_string(json_object_array_get_idx(a, i));
+		}
+	}
+	if ((r = member(p, "noNewPrivileges", json_type_boolean, "process", &v, err)) < 0)
+		return r;
+	c->sec.allow_new_privs = !(v && json_object_get_boolean(v));
+	if ((r = member(p, "oomScoreAdj", json_type_int, "process", &v, err)) < 0)
+		return r;
+	if (v) {
+		c->has_oom_score_adj = true;
+		c->oom_score_adj = json_object_get_int(v);
+	}
+	if ((r = member(p, "apparmorProfile", json_type_string, "process", &v, err)) < 0)
+		return r;
+	if (v && json_object_get_string(v)[0]) {
+		char on = 'N';
+		_cleanup_close_ int fd =
+			open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && read(fd, &on, 1) == 1 && on == 'Y')
+			return hk_err_usage(err, "config.json: process.apparmorProfile: AppArmor "
+						 "profiles are not supported by hako");
+	}
+	if ((r = member(p, "selinuxLabel", json_type_string, "process", &v, err)) < 0)
+		return r;
+	if (v && json_object_get_string(v)[0])
+		return hk_err_usage(err,
+				    "config.json: process.selinuxLabel: not supported by hako");
+	if ((r = member(p, "rlimits", json_type_array, "process", &a, err)) < 0)
+		return r;
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		struct json_object *l = json_object_array_get_idx(a, i), *t, *h, *s;
+		char path[48];
+		snprintf(path, sizeof(path), "process.rlimits[%zu]", i);
+		if ((r = member(l, "type", json_type_string, path, &t, err)) < 0 ||
+		    (r = member(l, "hard", json_type_int, path, &h, err)) < 0 ||
+		    (r = member(l, "soft", json_type_int, path, &s, err)) < 0)
+			return r;
+		if (i == HK_OCI_RLIMITS_MAX)
+			return hk_err_usage(err, "config.json: process.rlimits: too many");
+		int res = -1;
+		for (size_t k = 0; t && k < HK_ARRAY_SIZE(rlimit_names); k++)
+			if (!strcmp(rlimit_names[k].name, json_object_get_string(t)))
+				res = rlimit_names[k].res;
+		if (res < 0)
+			return hk_err_usage(err, "config.json: %s.type: unknown limit '%s'", path,
+					    str_or(t, ""));
+		c->rlimits[i] =
+			(struct hk_rlimit){ res, (unsigned long long)json_object_get_int64(s),
+					    (unsigned long long)json_object_get_int64(h) };
+		c->spec.nrlimits = i + 1;
+	}
+	c->spec.rlimits = c->rlimits;
+	return 0;
+}
+
+/* The mounts hako makes itself (rootfs.c) in every container: an OCI entry for one of them
+ * is satisfied by hako's own. */
+static bool own_mount(const char *dst)
+{
+	static const char *const own[] = { "/proc",	      "/sys",	       "/dev",
+					   "/dev/pts",	      "/dev/shm",      "/dev/mqueue",
+					   "/sys/fs/cgroup",  "/etc/hostname", "/etc/hosts",
+					   "/etc/resolv.conf" };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(own); i++)
+		if (!strcmp(own[i], dst))
+			return true;
+	return false;
+}
+
+static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err *err)
+{
+	int r = 0;
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *m = json_object_array_get_idx(a, i), *d, *t, *s, *o;
+		char path[32];
+		snprintf(path, sizeof(path), "mounts[%zu]", i);
+		if ((r = member(m, "destination", json_type_string, path, &d, err)) < 0 ||
+		    (r = member(m, "type", json_type_string, path, &t, err)) < 0 ||
+		    (r = member(m, "source", json_type_string, path, &s, err)) < 0 ||
+		    (r = member(m, "options", json_type_array, path, &o, err)) < 0)
+			return r;
+		const char *dst = str_or(d, ""), *type = str_or(t, "");
+		if (dst[0] != '/')
+			return hk_err_usage(err,
+					    "config.json: %s.destination: an absolute path is "
+					    "required",
+					    path);
+		bool bind = !strcmp(type, "bind"), ro = false;
+		for (size_t k = 0; o && k < json_object_array_length(o); k++) {
+			const char *opt = json_object_get_string(json_object_array_get_idx(o, k));
+			if (!strcmp(opt, "bind") || !strcmp(opt, "rbind"))
+				bind = true;
+			else if (!strcmp(opt, "ro"))
+				ro = true;
+		}
+		if (own_mount(dst) && !bind)
+			continue; /* proc, sysfs, devpts, ...: hako makes its own */
+		if (own_mount(dst) && bind && strncmp(dst, "/etc/", 5) && strcmp(dst, "/dev/shm"))
+			return hk_err_usage(err,
+					    "config.json: %s: a bind mount on %s is not "
+					    "supported by hako",
+					    path, dst);
+		if (!strcmp(type, "tmpfs")) {
+			char arg[512];
+			size_t len = (size_t)snprintf(arg, sizeof(arg), "%s", dst);
+			for (size_t k = 0; o && k < json_object_array_length(o); k++) {
+				const char *opt =
+					json_object_get_string(json_object_array_get_idx(o, k));
+				if (strcmp(opt, "tmpcopyup") && len < sizeof(arg))
+					len += (size_t)snprintf(arg + len, sizeof(arg) - len,
+								"%c%s",
+								strchr(arg, ':') ? ',' : ':', opt);
+			}
+			if (c->sec.ntmpfs == HK_RUNSEC_TMPFS_MAX)
+				return hk_err_usage(err, "config.json: %s: too many tmpfs mounts",
+						    path);
+			r = hk_ct_tmpfs_parse(arg, &c->sec.tmpfs[c->sec.ntmpfs], err);
+			if (r < 0)
+				return hk_err_prefix(err, "config.json: %s", path);
+			c->sec.ntmpfs++;
+			continue;
+		}
+		if (!bind)
+			return hk_err_usage(err,
+					    "config.json: %s.type: '%s' on %s is not supported "
+					    "by hako (bind and tmpfs are)",
+					    path, type, dst);
+		if (c->spec.nmounts == HK_OCI_MOUNTS_MAX)
+			return hk_err_usage(err, "config.json: mounts: more than %d bind mounts",
+					    HK_OCI_MOUNTS_MAX);
+		struct hk_mountspec *ms = &c->mounts[c->spec.nmounts];
+		snprintf(c->mount_ct[c->spec.nmounts], PATH_MAX, "%s", dst);
+		char src[PATH_MAX];
+		const char *sp = str_or(s, "");
+		int k = sp[0] != '/' ? snprintf(src, sizeof(src), "%s/%s", c->bundle, sp)
+				     : snprintf(src, sizeof(src), "%s", sp);
+		if (k < 0 || (size_t)k >= sizeof(src))
+			return hk_err_usage(err, "config.json: %s.source: path too long", path);
+		ms->host_fd = -1;
+		ms->host = strdup(src);
+		if (!ms->host)
+			return hk_err_sys(err, -ENOMEM, "config.json: %s", path);
+		c->spec.nmounts++;
+		r = hk_ct_mount_source(ms, ms->host, err);
+		if (r < 0)
+			return hk_err_prefix(err, "config.json: %s.source", path);
+		ms->ct = c->mount_ct[c->spec.nmounts - 1];
+		ms->ro = ro;
+	}
+	c->spec.mounts = c->mounts;
+	return 0;
+}
+
+static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_err *err)
+{
+	bool seen_mnt = false, seen_pid = false, seen_net = false;
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		struct json_object *n = json_object_array_get_idx(a, i), *t, *p;
+		char path[48];
+		snprintf(path, sizeof(path), "linux.namespaces[%zu]", i);
+		int r = member(n, "type", json_type_string, path, &t, err);
+		if (r == 0)
+			r = member(n, "path", json_type_string, path, &p, err);
+		if (r < 0)
+			return r;
+		const char *type = str_or(t, ""), *nspath = str_or(p, "");
+		if (!strcmp(type, "network")) {
+			seen_net = true;
+			if (nspath[0]) {
+				if (nspath[0] != '/')
+					return hk_err_usage(err,
+							    "config.json: %s.path: an absolute "
+							    "path is required",
+							    path);
+				snprintf(c->netns, sizeof(c->netns), "%s", nspath);
+			}
+			continue;
+		}
+		if (!strcmp(type, "mount"))
+			seen_mnt = true;
+		else if (!strcmp(type, "pid"))
+			seen_pid = true;
+		else if (!strcmp(type, "user"))
+			return hk_err_usage(err,
+					    "config.json: %s: user namespaces through the OCI "
+					    "runtime are not supported by hako yet",
+					    path);
+		else if (strcmp(type, "ipc") && strcmp(type, "uts") && strcmp(type, "cgroup") &&
+			 strcmp(type, "time"))
+			return hk_err_usage(err, "config.json: %s.type: unknown namespace '%s'",
+					    path, type);
+		if (nspath[0])
+			return hk_err_usage(err,
+					    "config.json: %s.path: joining a %s namespace is "
+					    "not supported by hako (only network)",
+					    path, type);
+	}
+	if (!seen_mnt || !seen_pid)
+		return hk_err_usage(err, "config.json: linux.namespaces: hako containers always "
+					 "have their own mount and pid namespaces; list them");
+	if (!seen_net)
+		return hk_err_usage(err, "config.json: linux.namespaces: sharing the host's "
+					 "network namespace needs a network entry with path "
+					 "/proc/1/ns/net");
+	if (c->netns[0]) {
+		c->spec.net = HK_NET_NETNS;
+		c->spec.netns = c->netns;
+	} else {
+		c->spec.net = HK_NET_NONE; /* a new namespace of its own, lo only */
+	}
+	return 0;
+}
+
+static int resources(struct hk_oci_config *c, struct json_object *res, struct hk_err *err)
+{
+	struct json_object *m, *cpu, *pids, *v;
+	int r = member(res, "memory", json_type_object, "linux.resources", &m, err);
+	if (r == 0)
+		r = member(res, "cpu", json_type_object, "linux.resources", &cpu, err);
+	if (r == 0)
+		r = member(res, "pids", json_type_object, "linux.resources", &pids, err);
+	if (r < 0)
+		return r;
+	if (m && (r = member(m, "limit", json_type_int, "linux.resources.memory", &v, err)) < 0)
+		return r;
+	if (m && v && json_object_get_int64(v) > 0)
+		c->sec.lim.memory = json_object_get_int64(v);
+	if (m && (r = member(m, "swap", json_type_int, "linux.resources.memory", &v, err)) < 0)
+		return r;
+	if (m && v && json_object_get_int64(v) != 0)
+		c->sec.lim.memory_swap = json_object_get_int64(v);
+	if (cpu) {
+		struct json_object *q, *per, *sh, *set;
+		if ((r = member(cpu, "quota", json_type_int, "linux.resources.cpu", &q, err)) < 0 ||
+		    (r = member(cpu, "period", json_type_int, "linux.resources.cpu", &per, err)) <
+			    0 ||
+		    (r = member(cpu, "shares", json_type_int, "linux.resources.cpu", &sh, err)) <
+			    0 ||
+		    (r = member(cpu, "cpus", json_type_string, "linux.resources.cpu", &set, err)) <
+			    0)
+			return r;
+		int64_t quota = q ? json_object_get_int64(q) : 0;
+		int64_t period = per ? json_object_get_int64(per) : 100000;
+		if (quota > 0 && period > 0)
+			c->sec.lim.cpus_milli = (uint32_t)(quota * 1000 / period);
+		if (sh && json_object_get_int64(sh) > 0)
+			c->sec.lim.cpu_shares = (uint64_t)json_object_get_int64(sh);
+		if (set && json_object_get_string(set)[0] &&
+		    hk_cg_parse_cpuset(json_object_get_string(set), c->sec.lim.cpuset,
+				       sizeof(c->sec.lim.cpuset), err) < 0)
+			return hk_err_prefix(err, "config.json: linux.resources.cpu.cpus");
+	}
+	if (pids && (r = member(pids, "limit", json_type_int, "linux.resources.pids", &v, err)) < 0)
+		return r;
+	if (pids && v && json_object_get_int64(v) != 0)
+		c->sec.lim.pids = json_object_get_int64(v) < 0 ? -1 : json_object_get_int64(v);
+	return 0;
+}
+
+static int linux_section(struct hk_oci_config *c, struct json_object *l, struct hk_err *err)
+{
+	static const char *const known[] = {
+		"namespaces", "uidMappings", "gidMappings", "resources",     "cgroupsPath",
+		"sysctl",     "seccomp",     "maskedPaths", "readonlyPaths", "rootfsPropagation",
+		"devices",    "mountLabel",  NULL
+	};
+	struct json_object *v;
+	int r = known_only(l, "linux", known, err);
+	if (r == 0)
+		r = member(l, "namespaces", json_type_array, "linux", &v, err);
+	if (r == 0)
+		r = namespaces(c, v, err);
+	if (r == 0)
+		r = member(l, "uidMappings", json_type_array, "linux", &v, err);
+	if (r == 0 && v && json_object_array_length(v))
+		return hk_err_usage(err, "config.json: linux.uidMappings: user namespaces through "
+					 "the OCI runtime are not supported by hako yet");
+	if (r == 0)
+		r = member(l, "resources", json_type_object, "linux", &v, err);
+	if (r == 0 && v)
+		r = resources(c, v, err);
+	if (r == 0)
+		r = member(l, "sysctl", json_type_object, "linux", &v, err);
+	if (r == 0 && v && json_object_object_length(v))
+		return hk_err_usage(err, "config.json: linux.sysctl: not supported by hako yet");
+	if (r == 0)
+		r = member(l, "devices", json_type_array, "linux", &v, err);
+	if (r == 0 && v && json_object_array_length(v))
+		return hk_err_usage(err, "config.json: linux.devices: extra device nodes are not "
+					 "supported by hako yet");
+	if (r == 0)
+		r = member(l, "rootfsPropagation", json_type_string, "linux", &v, err);
+	if (r == 0 && v && strcmp(json_object_get_string(v), "private") &&
+	    strcmp(json_object_get_string(v), "rprivate") && json_object_get_string(v)[0])
+		return hk_err_usage(err,
+				    "config.json: linux.rootfsPropagation: '%s' is not "
+				    "supported by hako (rprivate is what it does)",
+				    json_object_get_string(v));
+	/* the masked and read-only paths: hako's own lists (Docker's, which every engine's
+	 * default is) when the config asks for any */
+	struct json_object *mp = NULL, *rp = NULL;
+	if (r == 0)
+		r = member(l, "maskedPaths", json_type_array, "linux", &mp, err);
+	if (r == 0)
+		r = member(l, "readonlyPaths", json_type_array, "linux", &rp, err);
+	if (r < 0)
+		return r;
+	c->sec.privileged = false;
+	bool masks = (mp && json_object_array_length(mp)) || (rp && json_object_array_length(rp));
+	if (member(l, "seccomp", json_type_object, "linux", &v, err) < 0)
+		return -EINVAL;
+	if (v) {
+		const char *txt = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+		c->sec.profile_text = strdup(txt);
+		if (!c->sec.profile_text)
+			return hk_err_sys(err, -ENOMEM, "config.json: linux.seccomp");
+		c->sec.profile_len = strlen(txt);
+		c->sec.seccomp = "config.json:linux.seccomp";
+	} else {
+		c->sec.seccomp = "unconfined"; /* an OCI config without seccomp asks for none */
+	}
+	/* the device allowlist and the masks go with hako's default isolation; a config
+	 * without masked paths is a privileged one */
+	c->sec.lim.devices = true;
+	c->mask_paths = masks;
+	return 0;
+}
+
+int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *state_root,
+		       struct hk_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	hk_ct_spec_init(&c->spec);
+	if (!realpath(bundle, c->bundle))
+		return hk_err_sys(err, -errno, "bundle '%s'", bundle);
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
+	c->root = json_object_from_file(path);
+	if (!c->root)
+		return hk_err_usage(err, "%s: %s", path, json_util_get_last_err());
+	if (json_object_get_type(c->root) != json_type_object)
+		return hk_err_usage(err, "%s: expected an object", path);
+	static const char *const known[] = { "ociVersion", "process", "root",  "hostname",
+					     "domainname", "mounts",  "hooks", "annotations",
+					     "linux",	   NULL };
+	struct json_object *v, *p, *root, *l;
+	int r = known_only(c->root, "", known, err);
+	if (r == 0)
+		r = member(c->root, "ociVersion", json_type_string, "", &v, err);
+	if (r == 0 && (!v || strncmp(json_object_get_string(v), "1.", 2)))
+		r = hk_err_usage(err, "config.json: ociVersion: expected 1.x, not '%s'",
+				 str_or(v, "(missing)"));
+	if (r == 0)
+		r = member(c->root, "process", json_type_object, "", &p, err);
+	if (r == 0 && !p)
+		r = hk_err_usage(err, "config.json: process: required");
+	if (r == 0)
+		r = process(c, p, err);
+	if (r == 0)
+		r = member(c->root, "root", json_type_object, "", &root, err);
+	if (r == 0 && !root)
+		r = hk_err_usage(err, "config.json: root: required");
+	if (r == 0)
+		r = member(root, "path", json_type_string, "root", &v, err);
+	if (r < 0)
+		return r;
+	if (!v || !json_object_get_string(v)[0])
+		return hk_err_usage(err, "config.json: root.path: required");
+	const char *rp = json_object_get_string(v);
+	char rootfs[PATH_MAX + 8];
+	snprintf(rootfs, sizeof(rootfs), rp[0] == '/' ? "%s" : "%s/%s",
+		 rp[0] == '/' ? rp : c->bundle, rp);
+	if (hk_ct_spec_rootfs(&c->spec, rootfs, c->rootfs, err) < 0)
+		return hk_err_prefix(err, "config.json: root.path");
+	if ((r = member(root, "readonly", json_type_boolean, "root", &v, err)) < 0)
+		return r;
+	c->sec.read_only = v && json_object_get_boolean(v);
+	if ((r = member(c->root, "hostname", json_type_string, "", &v, err)) < 0)
+		return r;
+	if (v && json_object_get_string(v)[0]) {
+		if (!hk_ct_hostname_valid(json_object_get_string(v)))
+			return hk_err_usage(err, "config.json: hostname: '%s' is not a hostname",
+					    json_object_get_string(v));
+		snprintf(c->spec.hostname, sizeof(c->spec.hostname), "%s",
+			 json_object_get_string(v));
+	}
+	if ((r = member(c->root, "domainname", json_type_string, "", &v, err)) < 0)
+		return r;
+	if (v && json_object_get_string(v)[0])
+		return hk_err_usage(err, "config.json: domainname: not supported by hako yet");
+	if ((r = member(c->root, "mounts", json_type_array, "", &v, err)) < 0)
+		return r;
+	if (v && (r = mounts(c, v, err)) < 0)
+		return r;
+	if ((r = member(c->root, "linux", json_type_object, "", &l, err)) < 0)
+		return r;
+	if (!l)
+		return hk_err_usage(err, "config.json: linux: required on Linux");
+	if ((r = linux_section(c, l, err)) < 0)
+		return r;
+	if ((r = member(c->root, "hooks", json_type_object, "", &v, err)) < 0)
+		return r;
+	static const char *const in_container[] = { "createContainer", "startContainer" };
+	for (size_t i = 0; v && i < HK_ARRAY_SIZE(in_container); i++) {
+		struct json_object *h;
+		if (json_object_object_get_ex(v, in_container[i], &h) && h &&
+		    json_object_array_length(h))
+			return hk_err_usage(err,
+					    "config.json: hooks.%s: hooks run in the "
+					    "container's namespaces are not supported by hako "
+					    "yet",
+					    in_container[i]);
+	}
+	c->spec.interactive = true; /* stdin is the engine's, as are stdout and stderr */
+	c->spec.tty = c->terminal;
+	c->spec.survive_creator = true;
+	c->spec.sec = NULL;
+	c->sec.log_set = false;
+	r = hk_runsec_prepare(&c->sec, &c->spec, state_root, err);
+	if (r < 0)
+		return hk_err_prefix(err, "config.json");
+	/* masks: hako's lists when the config has any, none otherwise (runsec set them from
+	 * privileged, which an OCI config does not have) */
+	c->sec.sec.masks = c->mask_paths;
+	return 0;
+}
+
+void hk_oci_config_free(struct hk_oci_config *c)
+{
+	for (size_t i = 0; i < c->nenv; i++)
+		free(c->env[i]);
+	free(c->env);
+	free(c->argv);
+	for (size_t i = 0; i < c->spec.nmounts; i++)
+		free(c->mounts[i].host);
+	hk_ct_spec_close_fds(&c->spec);
+	hk_runsec_free(&c->sec);
+	if (c->root)
+		json_object_put(c->root);
+	c->root = NULL;
+}
+
+struct json_object *hk_oci_config_default(void)
+{
+	static const char *const caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE" };
+	static const char *const masked[] = { "/proc/acpi",	     "/proc/asound",
+					      "/proc/kcore",	     "/proc/keys",
+					      "/proc/latency_stats", "/proc/timer_list",
+					      "/proc/timer_stats",   "/proc/sched_debug",
+					      "/sys/firmware",	     "/proc/scsi" };
+	static const char *const ro[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+					  "/proc/sysrq-trigger" };
+	static const char *const ns[] = { "pid", "network", "ipc", "uts", "mount", "cgroup" };
+	struct json_object *o = json_object_new_object(), *p = json_object_new_object();
+	json_object_object_add(o, "ociVersion", json_object_new_string("1.0.2"));
+	json_object_object_add(p, "terminal", json_object_new_boolean(0));
+	struct json_object *u = json_object_new_object();
+	json_object_object_add(u, "uid", json_object_new_int(0));
+	json_object_object_add(u, "gid", json_object_new_int(0));
+	json_object_object_add(p, "user", u);
+	struct json_object *args = json_object_new_array();
+	json_object_array_add(args, json_object_new_string("sh"));
+	json_object_object_add(p, "args", args);
+	struct json_object *env = json_object_new_array();
+	json_object_array_add(env, json_object_new_string("PATH=/usr/local/sbin:/usr/local/bin:"
+							  "/usr/sbin:/usr/bin:/sbin:/bin"));
+	json_object_array_add(env, json_object_new_string("TERM=xterm"));
+	json_object_object_add(p, "env", env);
+	json_object_object_add(p, "cwd", json_object_new_string("/"));
+	struct json_object *cs = json_object_new_object();
+	static const char *const sets[] = { "bounding", "effective", "permitted" };
+	for (size_t s = 0; s < HK_ARRAY_SIZE(sets); s++) {
+		struct json_object *a = json_object_new_array();
+		for (size_t i = 0; i < HK_ARRAY_SIZE(caps); i++)
+			json_object_array_add(a, json_object_new_string(caps[i]));
+		json_object_object_add(cs, sets[s], a);
+	}
+	json_object_object_add(p, "capabilities", cs);
+	struct json_object *rl = json_object_new_array(), *l = json_object_new_object();
+	json_object_object_add(l, "type", json_object_new_string("RLIMIT_NOFILE"));
+	json_object_object_add(l, "hard", json_object_new_int(1024));
+	json_object_object_add(l, "soft", json_object_new_int(1024));
+	json_object_array_add(rl, l);
+	json_object_object_add(p, "rlimits", rl);
+	json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(1));
+	json_object_object_add(o, "process", p);
+	struct json_object *root = json_object_new_object();
+	json_object_object_add(root, "path", json_object_new_string("rootfs"));
+	json_object_object_add(root, "readonly", json_object_new_boolean(1));
+	json_object_object_add(o, "root", root);
+	json_object_object_add(o, "hostname", json_object_new_string("hako"));
+	struct json_object *mounts = json_object_new_array(), *m = json_object_new_object();
+	json_object_object_add(m, "destination", json_object_new_string("/proc"));
+	json_object_object_add(m, "type", json_object_new_string("proc"));
+	json_object_object_add(m, "source", json_object_new_string("proc"));
+	json_object_array_add(mounts, m);
+	json_object_object_add(o, "mounts", mounts);
+	struct json_object *lx = json_object_new_object(), *nss = json_object_new_array();
+	for (size_t i = 0; i < HK_ARRAY_SIZE(ns); i++) {
+		struct json_object *n = json_object_new_object();
+		json_object_object_add(n, "type", json_object_new_string(ns[i]));
+		json_object_array_add(nss, n);
+	}
+	json_object_object_add(lx, "namespaces", nss);
+	struct json_object *ma = json_object_new_array(), *ra = json_object_new_array();
+	for (size_t i = 0; i < HK_ARRAY_SIZE(masked); i++)
+		json_object_array_add(ma, json_object_new_string(masked[i]));
+	for (size_t i = 0; i < HK_ARRAY_SIZE(ro); i++)
+		json_object_array_add(ra, json_object_new_string(ro[i]));
+	json_object_object_add(lx, "maskedPaths", ma);
+	json_object_object_add(lx, "readonlyPaths", ra);
+	json_object_object_add(o, "linux", lx);
+	return o;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An OCI bundle's config.json (runtime spec 1.1) read into hako's own container description
+ * (struct hk_ct_spec + struct hk_runsec): the same description `hako run` fills, so the OCI
+ * runtime goes through the same spawn, rootfs, security and cgroup code. Every field is
+ * read; one hako cannot honour is refused with its path ("linux.namespaces[2].path:
+ * joining a pid namespace is not supported"), before anything is created.
+ */
+#ifndef HK_OCICONFIG_H
+#define HK_OCICONFIG_H
+
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdbool.h>
+
+#include "base/err.h"
+#include "container.h"
+#include "runsec.h"
+
+#define HK_OCI_MOUNTS_MAX 64
+#define HK_OCI_RLIMITS_MAX 16
+#define HK_OCI_GROUPS_MAX 64
+
+struct hk_oci_config {
+	struct json_object *root; /* the parsed config.json (owned) */
+	char bundle[PATH_MAX];	  /* absolute */
+	char rootfs[PATH_MAX];	  /* root.path, resolved (hk_ct_spec_rootfs) */
+	struct hk_ct_spec spec;	  /* argv, env point into root */
+	struct hk_runsec sec;	  /* caps (exact set), no_new_privs, seccomp, masks, limits */
+	char **env;		  /* NULL-terminated, heap strings (hk_ct_spec_defaults) */
+	size_t nenv;
+	char **argv; /* NULL-terminated, pointing into root */
+	struct hk_mountspec mounts[HK_OCI_MOUNTS_MAX];
+	char mount_ct[HK_OCI_MOUNTS_MAX][PATH_MAX];
+	struct hk_rlimit rlimits[HK_OCI_RLIMITS_MAX];
+	gid_t groups[HK_OCI_GROUPS_MAX];
+	char netns[PATH_MAX]; /* linux.namespaces network path, "" for a new one */
+	bool terminal;	      /* process.terminal */
+	bool mask_paths;      /* linux.maskedPaths/readonlyPaths given: hako's masks */
+	bool has_oom_score_adj;
+	int oom_score_adj;
+};
+
+/* Read BUNDLE/config.json into c (zeroed by the caller is not needed). state_root: hako's
+ * --root for the seccomp cache. Bad input: -EINVAL (usage class, exit 2) with the field's
+ * path; nothing is created. */
+int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *state_root,
+		       struct hk_err *err);
+void hk_oci_config_free(struct hk_oci_config *c);
+
+/* The config.json `spec` writes: a busybox-friendly default like runc's (sh, the default
+ * capabilities, namespaces pid, network, ipc, uts, mount, cgroup), owned JSON. */
+struct json_object *hk_oci_config_default(void);
+
+#endif

@@ -1,0 +1,775 @@
+// SPDX-License-Identifier: MIT
+#include "ociruntime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/proc.h"
+#include "container.h"
+#include "ctrun.h"
+#include "ctexec.h"
+#include "ctspec.h"
+#include "ctwait.h"
+#include "ociconfig.h"
+#include "store.h"
+
+/* ---- ids, paths, the store ---- */
+
+/* An OCI id as runc takes it ([A-Za-z0-9_.-]+, not "." or ".."); hako's row name is the id
+ * (its first HK_CT_NAME_MAX characters for a longer one; oci.json keeps it whole). */
+static int check_id(const char *id, struct hk_err *err)
+{
+	size_t n = id ? strlen(id) : 0;
+	if (n == 0 || n > 1024 || !strcmp(id, ".") || !strcmp(id, "..") ||
+	    strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != n ||
+	    !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", id[0]))
+		return hk_err_usage(err,
+				    "invalid container id '%s' (expected [A-Za-z0-9_.-]+, "
+				    "starting with a letter or digit)",
+				    id ? id : "");
+	return 0;
+}
+
+static void row_name(const char *id, char name[HK_CT_NAME_MAX + 1])
+{
+	snprintf(name, HK_CT_NAME_MAX + 1, "%s", id);
+}
+
+struct oci_ct {
+	struct hk_paths paths;
+	struct hk_store *st;
+	struct hk_ct_row row;
+	bool have_row;
+	struct json_object *meta; /* RUN/<row id>/oci.json */
+};
+
+static void oci_ct_close(struct oci_ct *c)
+{
+	if (c->have_row)
+		hk_ct_row_free(&c->row);
+	c->have_row = false;
+	if (c->meta)
+		json_object_put(c->meta);
+	c->meta = NULL;
+	hk_store_close(c->st);
+	c->st = NULL;
+}
+
+static int open_store(const char *root, struct oci_ct *c, struct hk_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	int r = hk_paths_init(&c->paths, root ? root : HK_OCI_DEFAULT_ROOT, err);
+	return r < 0 ? r : hk_ct_open(&c->paths, &c->st, err);
+}
+
+static void meta_path(const struct oci_ct *c, char *buf, size_t len)
+{
+	char dir[HK_PATH_MAX];
+	hk_ct_rundir(&c->paths, c->row.id, dir, sizeof(dir));
+	snprintf(buf, len, "%s/oci.json", dir);
+}
+
+/* The container id names, with its oci.json. */
+static int lookup(const char *root, const char *id, struct oci_ct *c, struct hk_err *err)
+{
+	int r = check_id(id, err);
+	if (r == 0)
+		r = open_store(root, c, err);
+	if (r < 0)
+		return r;
+	char name[HK_CT_NAME_MAX + 1];
+	row_name(id, name);
+	struct hk_err e2;
+	if (hk_store_get(c->st, name, &c->row, &e2) < 0 || strcmp(c->row.name, name)) {
+		if (e2.code == 0)
+			hk_ct_row_free(&c->row);
+		return hk_err_set(err, -ENOENT, "container '%s' does not exist", id);
+	}
+	c->have_row = true;
+	char p[HK_PATH_MAX + 16];
+	meta_path(c, p, sizeof(p));
+	c->meta = json_object_from_file(p);
+	struct json_object *v;
+	if (!c->meta || !json_object_object_get_ex(c->meta, "id", &v) ||
+	    strcmp(json_object_get_string(v), id))
+		return hk_err_set(err, -ENOENT, "container '%s' does not exist", id);
+	return 0;
+}
+
+static const char *status_of(const struct hk_ct_row *r)
+{
+	bool alive = hk_proc_alive(r->pid, r->pid_start);
+	if (!strcmp(r->state, HK_CT_CREATING))
+		return "creating";
+	if (!strcmp(r->state, HK_CT_CREATED) && alive)
+		return "created";
+	if (!strcmp(r->state, HK_CT_RUNNING) && alive)
+		return "running";
+	return "stopped";
+}
+
+static struct json_object *meta_get(struct json_object *meta, const char *key)
+{
+	struct json_object *v = NULL;
+	if (meta)
+		json_object_object_get_ex(meta, key, &v);
+	return v;
+}
+
+static struct json_object *state_json(const struct hk_ct_row *r, struct json_object *meta)
+{
+	struct json_object *o = json_object_new_object();
+	const char *status = status_of(r);
+	json_object_object_add(o, "ociVersion", json_object_new_string("1.0.2"));
+	json_object_object_add(o, "id", json_object_get(meta_get(meta, "id")));
+	json_object_object_add(o, "status", json_object_new_string(status));
+	if (strcmp(status, "stopped"))
+		json_object_object_add(o, "pid", json_object_new_int(r->pid));
+	json_object_object_add(o, "bundle", json_object_get(meta_get(meta, "bundle")));
+	struct json_object *a = meta_get(meta, "annotations");
+	if (a)
+		json_object_object_add(o, "annotations", json_object_get(a));
+	json_object_object_add(o, "created", json_object_get(meta_get(meta, "created")));
+	return o;
+}
+
+/* ---- hooks (runtime-spec config.md "POSIX-platform Hooks") ---- */
+
+static int run_hook(struct json_object *h, const char *kind, size_t i, const char *state,
+		    struct hk_err *err)
+{
+	struct json_object *path, *args, *env, *timeout;
+	if (!json_object_object_get_ex(h, "path", &path) || !path)
+		return hk_err_usage(err, "hooks.%s[%zu].path: required", kind, i);
+	json_object_object_get_ex(h, "args", &args);
+	json_object_object_get_ex(h, "env", &env);
+	json_object_object_get_ex(h, "timeout", &timeout);
+	size_t na = args ? json_object_array_length(args) : 0;
+	size_t ne = env ? json_object_array_length(env) : 0;
+	char **argv = calloc(na + 2, sizeof(char *)), **envp = calloc(ne + 1, sizeof(char *));
+	if (!argv || !envp) {
+		free(argv);
+		free(envp);
+		return hk_err_sys(err, -ENOMEM, "hooks.%s[%zu]", kind, i);
+	}
+	argv[0] = (char *)json_object_get_string(path);
+	for (size_t k = 0; k < na; k++)
+		argv[k] = (char *)json_object_get_string(json_object_array_get_idx(args, k));
+	if (!na)
+		argv[1] = NULL;
+	for (size_t k = 0; k < ne; k++)
+		envp[k] = (char *)json_object_get_string(json_object_array_get_idx(env, k));
+	int in[2];
+	if (pipe2(in, O_CLOEXEC) < 0) {
+		free(argv);
+		free(envp);
+		return hk_err_sys(err, -errno, "hooks.%s[%zu]: pipe", kind, i);
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(in[0], 0);
+		execve(json_object_get_string(path), argv, envp);
+		_exit(127);
+	}
+	int e = errno;
+	free(argv);
+	free(envp);
+	close(in[0]);
+	if (pid < 0) {
+		close(in[1]);
+		return hk_err_sys(err, -e, "hooks.%s[%zu]: fork", kind, i);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (write(in[1], state, strlen(state)) < 0) {
+		/* a hook that does not read its stdin is fine */
+	}
+	close(in[1]);
+	int secs = timeout ? json_object_get_int(timeout) : 0, status = 0;
+	for (int t = 0;; t++) {
+		pid_t w = waitpid(pid, &status, secs > 0 ? WNOHANG : 0);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR)
+			return hk_err_sys(err, -errno, "hooks.%s[%zu]: wait", kind, i);
+		if (secs > 0 && t >= secs * 100) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			return hk_err_set(err, -ETIMEDOUT,
+					  "hooks.%s[%zu] '%s': timed out after %d s", kind, i,
+					  json_object_get_string(path), secs);
+		}
+		if (secs > 0)
+			usleep(10000);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return hk_err_set(err, -EIO, "hooks.%s[%zu] '%s': exited with status %d", kind, i,
+				  json_object_get_string(path),
+				  WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	return 0;
+}
+
+/* Every hook of kind in meta's hooks, in order, the state on its stdin. */
+static int run_hooks(struct json_object *meta, const struct hk_ct_row *row, const char *kind,
+		     struct hk_err *err)
+{
+	struct json_object *hooks = meta_get(meta, "hooks"), *list;
+	if (!hooks || !json_object_object_get_ex(hooks, kind, &list) || !list)
+		return 0;
+	struct json_object *st = state_json(row, meta);
+	const char *text = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < json_object_array_length(list); i++)
+		r = run_hook(json_object_array_get_idx(list, i), kind, i, text, err);
+	json_object_put(st);
+	return r;
+}
+
+/* ---- create ---- */
+
+static int send_console(const char *sock, int master, struct hk_err *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(sock) >= sizeof(sa.sun_path))
+		return hk_err_usage(err, "--console-socket '%s': path too long", sock);
+	strcpy(sa.sun_path, sock);
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return hk_err_sys(err, -errno, "--console-socket '%s'", sock);
+	char name[] = "/dev/ptmx";
+	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = {};
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.buf,
+			    .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &master, sizeof(int));
+	if (sendmsg(fd, &m, MSG_NOSIGNAL) < 0)
+		return hk_err_sys(err, -errno, "--console-socket '%s': send the terminal", sock);
+	return 0;
+}
+
+static int write_file_atomic(const char *path, const char *text, struct hk_err *err)
+{
+	char tmp[HK_PATH_MAX + 16];
+	snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, getpid());
+	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+	    rename(tmp, path) < 0) {
+		int e = -errno;
+		unlink(tmp);
+		return hk_err_sys(err, e, "write '%s'", path);
+	}
+	return 0;
+}
+
+static void oom_adj(pid_t pid, int v)
+{
+	char p[64], val[16];
+	snprintf(val, sizeof(val), "%d", v);
+	snprintf(p, sizeof(p), "/proc/%d/oom_score_adj", pid);
+	_cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0 && write(fd, val, strlen(val)) < 0) {
+		/* best effort: the init's; its command's below */
+	}
+}
+
+static int write_meta(struct oci_ct *c, const char *id, const struct hk_oci_config *cfg,
+		      struct hk_err *err)
+{
+	struct json_object *m = json_object_new_object(), *v;
+	json_object_object_add(m, "id", json_object_new_string(id));
+	json_object_object_add(m, "bundle", json_object_new_string(cfg->bundle));
+	char ts[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_object_add(m, "created", json_object_new_string(ts));
+	if (json_object_object_get_ex(cfg->root, "annotations", &v) && v)
+		json_object_object_add(m, "annotations", json_object_get(v));
+	if (json_object_object_get_ex(cfg->root, "hooks", &v) && v)
+		json_object_object_add(m, "hooks", json_object_get(v));
+	char p[HK_PATH_MAX + 16];
+	meta_path(c, p, sizeof(p));
+	int r = write_file_atomic(p, json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN),
+				  err);
+	c->meta = m;
+	return r;
+}
+
+/* create (or run's first half). x: the run, kept for run's wait. */
+static int create(const char *root, const char *id, const struct hk_oci_create_opts *o,
+		  struct hk_oci_config *cfg, struct oci_ct *c, struct hk_ct_run *x,
+		  const sigset_t *block, struct hk_err *err)
+{
+	int r = check_id(id, err);
+	if (r == 0)
+		r = hk_oci_config_load(cfg, o->bundle ? o->bundle : ".",
+				       root ? root : HK_OCI_DEFAULT_ROOT, err);
+	if (r < 0)
+		return r;
+	if (o->preserve_fds > 0)
+		return hk_err_usage(err,
+				    "--preserve-fds %d: passing extra descriptors is not "
+				    "supported by hako yet",
+				    o->preserve_fds);
+	if (cfg->terminal && !o->console_socket && !o->foreground)
+		return hk_err_usage(err, "process.terminal is true: --console-socket is required");
+	if (!o->foreground)
+		for (int i = 0; !cfg->terminal && i < 3; i++)
+			if (isatty(i))
+				return hk_err_usage(err,
+						    "fd %d is a terminal: a container never gets "
+						    "the caller's terminal; set process.terminal "
+						    "(with --console-socket) or pass pipes",
+						    i);
+	if ((r = open_store(root, c, err)) < 0)
+		return r;
+	char name[HK_CT_NAME_MAX + 1];
+	row_name(id, name);
+	struct hk_ct_row old;
+	struct hk_err e2;
+	if (hk_store_get(c->st, name, &old, &e2) == 0) {
+		hk_ct_row_free(&old);
+		return hk_err_set(err, -EEXIST, "container '%s' already exists", id);
+	}
+	snprintf(cfg->spec.name, sizeof(cfg->spec.name), "%s", name);
+	if (!cfg->spec.hostname[0])
+		snprintf(cfg->spec.hostname, sizeof(cfg->spec.hostname), "%s",
+			 hk_ct_hostname_valid(name) ? name : "hako");
+	r = hk_ct_spec_defaults(&cfg->spec, cfg->env, &cfg->nenv, cfg->nenv + 7, err);
+	if (r < 0)
+		return r;
+	struct hk_ct_config_sec cs;
+	hk_runsec_config(&cfg->sec, &cs);
+	char net[HK_PATH_MAX + 8];
+	snprintf(net, sizeof(net), cfg->netns[0] ? "netns:%s" : "none", cfg->netns);
+	struct hk_ct_create cc = {
+		.st = c->st,
+		.paths = &c->paths,
+		.spec = &cfg->spec,
+		.net = net,
+		.rootfs = cfg->rootfs,
+		.lim = &cfg->sec.lim,
+		.log = &cfg->sec.log,
+		.sec = &cs,
+		.block = block,
+		.created_only = !o->foreground,
+	};
+	c->st = NULL; /* the run holds it now */
+	r = hk_ct_create(&cc, x, err);
+	if (r == 0 && !o->foreground)
+		r = hk_ct_created(x, err);
+	c->st = x->st;
+	x->st = NULL;
+	if (r < 0)
+		return r;
+	c->row = x->row;
+	memset(&x->row, 0, sizeof(x->row));
+	c->have_row = true;
+	if (cfg->has_oom_score_adj) {
+		oom_adj(x->proc.pid, cfg->oom_score_adj);
+		pid_t *pids;
+		size_t n;
+		struct hk_err e3;
+		if (hk_ct_pids(c->row.id, &pids, &n, &e3) == 0) {
+			for (size_t i = 0; i < n; i++)
+				oom_adj(pids[i], cfg->oom_score_adj);
+			free(pids);
+		}
+	}
+	r = write_meta(c, id, cfg, err);
+	if (r == 0 && cfg->terminal && o->console_socket) {
+		r = send_console(o->console_socket, x->pty_master, err);
+		close(x->pty_master);
+		x->pty_master = -1;
+	}
+	if (r == 0 && o->pid_file) {
+		char pid[32];
+		snprintf(pid, sizeof(pid), "%d", c->row.pid);
+		r = write_file_atomic(o->pid_file, pid, err);
+	}
+	if (r == 0)
+		r = run_hooks(c->meta, &c->row, "createRuntime", err);
+	if (r == 0)
+		r = run_hooks(c->meta, &c->row, "prestart", err);
+	if (r < 0) {
+		struct hk_err e4;
+		kill(c->row.pid, SIGKILL);
+		for (int t = 0; t < 500 && hk_proc_alive(c->row.pid, c->row.pid_start); t++)
+			usleep(10000);
+		hk_ct_remove(c->st, &c->row, &c->paths, &e4);
+	}
+	return r;
+}
+
+int hk_oci_create(const char *root, const char *id, const struct hk_oci_create_opts *o,
+		  struct hk_err *err)
+{
+	struct hk_oci_config *cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
+		return hk_err_sys(err, -ENOMEM, "create");
+	struct oci_ct c = {};
+	struct hk_ct_run x;
+	hk_ct_run_init(&x);
+	int r = create(root, id, o, cfg, &c, &x, NULL, err);
+	hk_ct_run_free(&x);
+	oci_ct_close(&c);
+	hk_oci_config_free(cfg);
+	free(cfg);
+	return r;
+}
+
+int hk_oci_start(const char *root, const char *id, struct hk_err *err)
+{
+	struct oci_ct c;
+	int r = lookup(root, id, &c, err);
+	if (r == 0 && strcmp(status_of(&c.row), "created"))
+		r = hk_err_usage(err,
+				 "container '%s' is %s: only a created container can be "
+				 "started",
+				 id, status_of(&c.row));
+	if (r == 0)
+		r = hk_ct_start_created(c.st, &c.paths, &c.row, err);
+	if (r == 0) {
+		struct hk_err e2; /* poststart: a failure is a warning, the container runs */
+		if (run_hooks(c.meta, &c.row, "poststart", &e2) < 0)
+			fprintf(stderr, "hako: warning: %s\n", e2.msg);
+	}
+	oci_ct_close(&c);
+	return r;
+}
+
+int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts *o,
+	       int *ret_status, struct hk_err *err)
+{
+	*ret_status = 0;
+	if (o->detach) {
+		struct hk_oci_create_opts d = *o;
+		d.foreground = false;
+		int r = hk_oci_create(root, id, &d, err);
+		return r < 0 ? r : hk_oci_start(root, id, err);
+	}
+	struct hk_oci_config *cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
+		return hk_err_sys(err, -ENOMEM, "run");
+	struct hk_oci_create_opts f = *o;
+	f.foreground = true;
+	struct oci_ct c = {};
+	struct hk_ct_run x;
+	hk_ct_run_init(&x);
+	sigset_t fwd, old;
+	hk_ct_fwd_sigset(&fwd);
+	sigprocmask(SIG_SETMASK, NULL, &old);
+	int r = create(root, id, &f, cfg, &c, &x, &fwd, err), status = 0;
+	if (r == 0) {
+		x.row = c.row; /* hk_ct_start marks it running */
+		x.st = c.st;
+		r = hk_ct_start(&x, &status, err);
+		c.row = x.row;
+		c.st = x.st;
+		memset(&x.row, 0, sizeof(x.row));
+		x.st = NULL;
+	}
+	if (r == 0) {
+		struct hk_err e2;
+		if (run_hooks(c.meta, &c.row, "poststart", &e2) < 0)
+			fprintf(stderr, "hako: warning: %s\n", e2.msg);
+		hk_store_close(c.st); /* not held while it runs */
+		c.st = NULL;
+		status = hk_ct_wait_fwd(x.proc.pid, cfg->terminal ? x.pty_master : -1, true,
+					x.proxy);
+		struct hk_err e3;
+		if (hk_ct_open(&c.paths, &c.st, &e3) == 0) {
+			hk_ct_remove(c.st, &c.row, &c.paths, &e3);
+			run_hooks(c.meta, &c.row, "poststop", &e3);
+		}
+	} else if (status) {
+		/* the command could not be executed: its status (126/127), the container gone */
+		struct hk_err e3;
+		if (c.st || hk_ct_open(&c.paths, &c.st, &e3) == 0)
+			hk_ct_remove(c.st, &c.row, &c.paths, &e3);
+		r = 0;
+	}
+	*ret_status = status;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	hk_ct_run_free(&x);
+	oci_ct_close(&c);
+	hk_oci_config_free(cfg);
+	free(cfg);
+	return r;
+}
+
+int hk_oci_state(const char *root, const char *id, struct json_object **ret, struct hk_err *err)
+{
+	struct oci_ct c;
+	int r = lookup(root, id, &c, err);
+	if (r == 0)
+		*ret = state_json(&c.row, c.meta);
+	oci_ct_close(&c);
+	return r;
+}
+
+int hk_oci_list(const char *root, struct json_object **ret, struct hk_err *err)
+{
+	struct oci_ct c;
+	struct hk_ct_row *rows;
+	size_t n;
+	int r = open_store(root, &c, err);
+	if (r == 0)
+		r = hk_store_list(c.st, &rows, &n, err);
+	if (r < 0) {
+		oci_ct_close(&c);
+		return r;
+	}
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		char p[HK_PATH_MAX + 16], dir[HK_PATH_MAX];
+		hk_ct_rundir(&c.paths, rows[i].id, dir, sizeof(dir));
+		snprintf(p, sizeof(p), "%s/oci.json", dir);
+		struct json_object *meta = json_object_from_file(p);
+		if (!meta)
+			continue; /* being created or removed */
+		json_object_array_add(a, state_json(&rows[i], meta));
+		json_object_put(meta);
+	}
+	hk_ct_rows_free(rows, n);
+	oci_ct_close(&c);
+	*ret = a;
+	return 0;
+}
+
+int hk_oci_kill(const char *root, const char *id, int sig, bool all, struct hk_err *err)
+{
+	struct oci_ct c;
+	int r = lookup(root, id, &c, err);
+	if (r == 0 && !strcmp(status_of(&c.row), "stopped"))
+		r = hk_err_usage(err, "container '%s' is not running", id);
+	if (r == 0 && all) {
+		pid_t *pids;
+		size_t n;
+		r = hk_ct_pids(c.row.id, &pids, &n, err);
+		for (size_t i = 0; r == 0 && i < n; i++)
+			kill(pids[i], sig);
+		if (r == 0)
+			free(pids);
+	} else if (r == 0 && kill(c.row.pid, sig) < 0) {
+		r = hk_err_sys(err, -errno, "kill container '%s'", id);
+	}
+	oci_ct_close(&c);
+	return r;
+}
+
+int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *err)
+{
+	struct oci_ct c;
+	int r = lookup(root, id, &c, err);
+	if (r == -ENOENT && force) {
+		oci_ct_close(&c);
+		hk_err_clear(err);
+		return 0;
+	}
+	const char *status = r == 0 ? status_of(&c.row) : "";
+	if (r == 0 && !strcmp(status, "running") && !force)
+		r = hk_err_usage(err, "cannot delete container '%s' that is not stopped: running",
+				 id);
+	if (r == 0 && strcmp(status, "stopped")) {
+		kill(c.row.pid, SIGKILL);
+		for (int t = 0; t < 1000 && hk_proc_alive(c.row.pid, c.row.pid_start); t++)
+			usleep(5000);
+	}
+	if (r == 0)
+		r = hk_ct_remove(c.st, &c.row, &c.paths, err);
+	if (r == 0) {
+		struct hk_err e2; /* poststop: a failure is a warning, the container is gone */
+		if (run_hooks(c.meta, &c.row, "poststop", &e2) < 0)
+			fprintf(stderr, "hako: warning: %s\n", e2.msg);
+	}
+	oci_ct_close(&c);
+	return r;
+}
+
+/* --process FILE: args, env, cwd, terminal, user of a process object. */
+static int read_process(const char *file, struct json_object **ret, char ***argv, char ***env,
+			struct hk_oci_exec_opts *o, struct hk_err *err)
+{
+	struct json_object *p = json_object_from_file(file), *v;
+	if (!p || json_object_get_type(p) != json_type_object) {
+		if (p)
+			json_object_put(p);
+		return hk_err_usage(err, "--process %s: %s", file,
+				    p ? "expected an object" : json_util_get_last_err());
+	}
+	*ret = p;
+	if (!json_object_object_get_ex(p, "args", &v) || !v ||
+	    json_object_get_type(v) != json_type_array || !json_object_array_length(v))
+		return hk_err_usage(err, "--process %s: args: at least one is required", file);
+	size_t n = json_object_array_length(v);
+	*argv = calloc(n + 1, sizeof(char *));
+	for (size_t i = 0; *argv && i < n; i++)
+		(*argv)[i] = (char *)json_object_get_string(json_object_array_get_idx(v, i));
+	size_t ne = json_object_object_get_ex(p, "env", &v) && v &&
+				    json_object_get_type(v) == json_type_array
+			    ? json_object_array_length(v)
+			    : 0;
+	*env = calloc(ne + 1, sizeof(char *));
+	for (size_t i = 0; *env && i < ne; i++)
+		(*env)[i] = (char *)json_object_get_string(json_object_array_get_idx(v, i));
+	if (!*argv || !*env)
+		return hk_err_sys(err, -ENOMEM, "--process %s", file);
+	if (!o->cwd && json_object_object_get_ex(p, "cwd", &v) && v)
+		o->cwd = json_object_get_string(v);
+	if (json_object_object_get_ex(p, "terminal", &v) && v && json_object_get_boolean(v))
+		o->tty = true;
+	struct json_object *u;
+	if (!o->user_set && json_object_object_get_ex(p, "user", &u) && u) {
+		o->user_set = true;
+		o->uid = json_object_object_get_ex(u, "uid", &v) ? (unsigned)json_object_get_int(v)
+								 : 0;
+		o->gid = json_object_object_get_ex(u, "gid", &v) ? (unsigned)json_object_get_int(v)
+								 : 0;
+	}
+	return 0;
+}
+
+int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts *opts,
+		int *ret_status, struct hk_err *err)
+{
+	struct hk_oci_exec_opts o = *opts;
+	struct json_object *proc_json = NULL;
+	char **pargv = NULL, **penv = NULL, **env = NULL;
+	struct hk_runsec sec = {};
+	struct oci_ct c;
+	*ret_status = 0;
+	int r = lookup(root, id, &c, err);
+	if (r == 0 && strcmp(status_of(&c.row), "running"))
+		r = hk_err_usage(err, "container '%s' is %s, not running", id, status_of(&c.row));
+	if (r == 0 && o.process)
+		r = read_process(o.process, &proc_json, &pargv, &penv, &o, err);
+	if (r == 0 && o.tty && !o.console_socket && o.detach)
+		r = hk_err_usage(err, "exec --tty --detach: --console-socket is required");
+	/* the environment: the process's, then -e */
+	size_t n = 0, ne = 0;
+	for (char *const *e = penv; e && *e; e++)
+		n++;
+	for (char *const *e = o.env; e && *e; e++)
+		ne++;
+	if (r == 0 && !(env = calloc(n + ne + 2, sizeof(char *))))
+		r = hk_err_sys(err, -ENOMEM, "exec");
+	for (size_t i = 0; r == 0 && i < n; i++)
+		env[i] = penv[i];
+	for (size_t i = 0; r == 0 && i < ne; i++)
+		env[n + i] = o.env[i];
+	if (r == 0 && n + ne == 0)
+		env[0] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	char *const *argv = pargv ? pargv : o.argv;
+	if (r == 0 && (!argv || !argv[0]))
+		r = hk_err_usage(err, "exec: a command or --process FILE is required");
+	if (r == 0)
+		r = hk_runsec_from_config(&sec, c.row.config, root ? root : HK_OCI_DEFAULT_ROOT,
+					  err);
+	if (r == 0 && o.user_set)
+		r = hk_runsec_set_user(&sec, o.uid, o.gid, err);
+	struct hk_ct_exec_proc proc = { .pid = -1, .pty_master = -1, .proxy = { -1, -1, -1 } };
+	sigset_t fwd, old;
+	hk_ct_fwd_sigset(&fwd);
+	sigprocmask(SIG_SETMASK, NULL, &old);
+	if (r == 0) {
+		struct hk_ct_exec x = {
+			.paths = &c.paths,
+			.row = &c.row,
+			.argv = argv,
+			.env = env,
+			.workdir = o.cwd,
+			.tty = o.tty,
+			.interactive = true,
+			.sec = &sec.sec.plan,
+			.block = o.detach ? NULL : &fwd,
+		};
+		r = hk_ct_exec(&x, &proc, ret_status, err);
+		if (r < 0 && *ret_status)
+			r = 0; /* could not be executed: its status */
+		else if (r == 0 && o.pid_file) {
+			char pid[32];
+			snprintf(pid, sizeof(pid), "%d", proc.pid);
+			r = write_file_atomic(o.pid_file, pid, err);
+		}
+		if (r == 0 && proc.pid > 0 && o.tty && o.console_socket)
+			r = send_console(o.console_socket, proc.pty_master, err);
+		if (r == 0 && proc.pid > 0 && !o.detach)
+			*ret_status =
+				hk_ct_wait_fwd(proc.pid, o.console_socket ? -1 : proc.pty_master,
+					       true, proc.proxy);
+		if (proc.pty_master >= 0)
+			close(proc.pty_master);
+		for (int i = 0; i < 3; i++)
+			if (proc.proxy[i] >= 0)
+				close(proc.proxy[i]);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	hk_runsec_free(&sec);
+	free(env);
+	free(pargv);
+	free(penv);
+	if (proc_json)
+		json_object_put(proc_json);
+	oci_ct_close(&c);
+	return r;
+}
+
+int hk_oci_pids(const char *root, const char *id, int **ret, size_t *ret_n, struct hk_err *err)
+{
+	struct oci_ct c;
+	int r = lookup(root, id, &c, err);
+	if (r == 0)
+		r = hk_ct_pids(c.row.id, ret, ret_n, err);
+	oci_ct_close(&c);
+	return r;
+}
+
+struct json_object *hk_oci_features(void)
+{
+	static const char *const ns[] = { "cgroup", "ipc", "mount", "network", "pid", "uts" };
+	static const char *const mopts[] = { "bind",  "rbind",	"ro",	"rw",  "nosuid",
+					     "nodev", "noexec", "suid", "dev", "exec" };
+	struct json_object *o = json_object_new_object(), *l = json_object_new_object();
+	json_object_object_add(o, "ociVersionMin", json_object_new_string("1.0.0"));
+	json_object_object_add(o, "ociVersionMax", json_object_new_string("1.1.0"));
+	struct json_object *hooks = json_object_new_array();
+	static const char *const hk[] = { "prestart", "createRuntime", "poststart", "poststop" };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(hk); i++)
+		json_object_array_add(hooks, json_object_new_string(hk[i]));
+	json_object_object_add(o, "hooks", hooks);
+	struct json_object *mo = json_object_new_array();
+	for (size_t i = 0; i < HK_ARRAY_SIZE(mopts); i++)
+		json_object_array_add(mo, json_object_new_string(mopts[i]));
+	json_object_object_add(o, "mountOptions", mo);
+	struct json_object *na = json_object_new_array();
+	for (size_t i = 0; i < HK_ARRAY_SIZE(ns); i++)
+		json_object_array_add(na, json_object_new_string(ns[i]));
+	json_object_object_add(l, "namespaces", na);
+	struct json_object *sc = json_object_new_object();
+	json_object_object_add(sc, "enabled", json_object_new_boolean(1));
+	json_object_object_add(l, "seccomp", sc);
+	json_object_object_add(o, "linux", l);
+	return o;
+}

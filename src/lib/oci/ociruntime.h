@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hako as an OCI runtime (runc's verbs): a bundle's config.json becomes hako's container
+ * description (ociconfig.h) and goes through the same hk_ct_create as `hako run`, with
+ * created_only (ctrun.h): `create` leaves the container's command waiting on its exec fifo
+ * and returns; `start`, from another process, lets it exec. No monitor process stays: the
+ * container's init is reparented to the engine's subreaper (conmon, containerd-shim), and
+ * its liveness is its state. State lives under --root (default /run/hako-runtime): hako's
+ * own store (ROOT/state) and run directories (ROOT/run/<id>, with oci.json: the bundle,
+ * annotations and creation time the spec's `state` reports).
+ */
+#ifndef HK_OCIRUNTIME_H
+#define HK_OCIRUNTIME_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "base/err.h"
+
+#define HK_OCI_DEFAULT_ROOT "/run/hako-runtime"
+
+struct hk_oci_create_opts {
+	const char *bundle;	    /* default "." */
+	const char *pid_file;	    /* NULL: none */
+	const char *console_socket; /* process.terminal: where the pty master is sent */
+	int preserve_fds;	    /* fds 3 .. 3+N-1 passed to the container */
+	bool foreground;	    /* `run`: this process waits for the container (no fifo) */
+	bool detach;		    /* `run -d` */
+};
+
+/* create ID. 0, or < 0 with err (exit 2 for bad input: nothing is left). */
+int hk_oci_create(const char *root, const char *id, const struct hk_oci_create_opts *o,
+		  struct hk_err *err);
+/* start ID: its command execs; poststart hooks run. */
+int hk_oci_start(const char *root, const char *id, struct hk_err *err);
+/* run ID: create and start; in the foreground (not detach) wait for it and delete it.
+ * *ret_status: the container's status (128+N for signal N). */
+int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts *o,
+	       int *ret_status, struct hk_err *err);
+/* state ID: the runtime spec's state object (ociVersion, id, status, pid, bundle,
+ * annotations; created as hako's extension). */
+int hk_oci_state(const char *root, const char *id, struct json_object **ret, struct hk_err *err);
+/* Every container: their states, as `list` shows them. */
+int hk_oci_list(const char *root, struct json_object **ret, struct hk_err *err);
+/* kill ID SIG: to the init (which forwards it to the command); all: to every process of
+ * its cgroup. A stopped container: -EINVAL "container not running". */
+int hk_oci_kill(const char *root, const char *id, int sig, bool all, struct hk_err *err);
+/* delete ID: a stopped (or created) container's runtime and files, its poststop hooks;
+ * force: killed first when it runs. */
+int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *err);
+struct hk_oci_exec_opts {
+	const char *process; /* --process FILE: a process object (config.json's) */
+	char *const *argv;   /* else the command, NULL-terminated */
+	char *const *env;    /* -e K=V..., NULL-terminated (added to the process's) */
+	const char *cwd;     /* --cwd; NULL: the process's, or / */
+	bool tty;	     /* --tty (or process.terminal) */
+	bool user_set;	     /* --user UID[:GID] */
+	unsigned uid, gid;
+	bool detach;		    /* --detach: return once it runs */
+	const char *pid_file;	    /* its pid */
+	const char *console_socket; /* tty: where the pty master goes (else it is copied) */
+};
+
+/* exec ID: a process in a running container, under the container's restrictions
+ * (ctexec.h). Not detached: waits for it; *ret_status its status. */
+int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts *o, int *ret_status,
+		struct hk_err *err);
+/* The pids of its cgroup (`ps`), malloc'ed. */
+int hk_oci_pids(const char *root, const char *id, int **ret, size_t *ret_n, struct hk_err *err);
+/* `features`: what this runtime supports (runtime-spec features.md), owned JSON. */
+struct json_object *hk_oci_features(void);
+
+#endif
