@@ -217,7 +217,7 @@ def md_to_man(md, name, section, title):
 
 
 PART_ORDER = ['netns', 'ns', 'link', 'addr', 'route', 'container', 'network', 'image',
-              'security']
+              'security', 'oci']
 
 
 def ordered_parts():

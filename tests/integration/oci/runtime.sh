@@ -1,0 +1,177 @@
+#!/bin/bash
+# hako as an OCI runtime (hako oci / hako-runtime), driven as an engine drives runc: a bundle
+# made by `hako oci spec`, create / state / start / kill / delete, run, exec, hooks, the
+# console socket. Oracles: /proc (namespaces, capabilities, status), the cgroup files,
+# iproute2, python's json and a unix socket receiving the terminal.
+. "$HAKO_SRC/tests/lib/lib.sh"
+. "$HAKO_SRC/tests/integration/container/common.inc"
+OR=$HAKO_TEST_TMP/ociroot
+B=$HAKO_TEST_TMP/bundle
+o() { "$HAKO" oci --root "$OR" "$@"; }
+mkdir -p "$B/rootfs" "$B/data"
+# the rootfs: a private copy-free bind of the test busybox tree
+mount --bind "$R" "$B/rootfs"
+on_exit umount "$B/rootfs"
+echo "from the bundle" >"$B/data/file"
+check "oci spec writes config.json" o spec --bundle "$B"
+check_fail "oci spec refuses to overwrite" 2 "exists: remove it first" o spec --bundle "$B"
+# cfg PYTHON: edit the bundle's config.json (c is the dict)
+cfg() { python3 -c "import json,sys; c=json.load(open('$B/config.json')); $1; json.dump(c, open('$B/config.json','w'))"; }
+cfg "c['root']['readonly']=False"
+
+# --- run in the foreground: output, status, removed at the end
+cfg "c['process']['args']=['sh','-c','echo out:\$(hostname); exit 7']"
+out=$(cd "$B" && o run r1 </dev/null 2>&1)
+rc=$?
+is "run: the command's output" "$out" "out:hako"
+is "run: its exit status" "$rc" 7
+is "run: removed when it ends (list)" "$(o list -q)" ""
+
+# --- create, state, start, kill, delete
+cfg "c['process']['args']=['sh','-c','echo started >/tmp/x; cat /proc/self/status | grep CapEff; sleep 60']"
+(cd "$B" && o create --pid-file "$HAKO_TEST_TMP/pid" c1 </dev/null >"$HAKO_TEST_TMP/c1.out" 2>&1)
+is "create: exit 0" "$?" 0
+st=$(o state c1)
+is "state: created" "$(echo "$st" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" created
+pid=$(echo "$st" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+is "state's pid is the --pid-file's" "$(cat "$HAKO_TEST_TMP/pid")" "$pid"
+is "state's bundle" "$(echo "$st" | python3 -c 'import json,sys; print(json.load(sys.stdin)["bundle"])')" "$B"
+[ -d "/proc/$pid" ] && ok "the init exists after create" || not_ok "no /proc/$pid"
+[ "$(readlink /proc/$pid/ns/pid)" != "$(readlink /proc/self/ns/pid)" ] &&
+	ok "its own pid namespace" || not_ok "host pid namespace"
+[ "$(readlink /proc/$pid/ns/net)" != "$(readlink /proc/self/ns/net)" ] &&
+	ok "its own network namespace" || not_ok "host network namespace"
+sleep 0.3
+is "create: the command has not run yet" "$(cat "$HAKO_TEST_TMP/c1.out")" ""
+check "start" o start c1
+for i in $(seq 50); do [ -s "$HAKO_TEST_TMP/c1.out" ] && break; sleep 0.1; done
+is "start: the command runs (CapEff of the 3 default capabilities)" \
+	"$(awk '{print $2}' "$HAKO_TEST_TMP/c1.out")" 0000000020000420
+is "state: running" "$(o state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" running
+check_fail "start twice is refused" 2 "only a created container can be started" o start c1
+cg=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' /proc/$pid/cgroup)
+[ -n "$cg" ] && [ -d "/sys/fs/cgroup/pids$cg" ] && ok "its pids cgroup $cg" || not_ok "no pids cgroup: $(cat /proc/$pid/cgroup)"
+is "ps: the init and the command" "$(o ps --format json c1 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 2
+check_fail "delete of a running container is refused" 2 "not stopped: running" o delete c1
+check "kill TERM" o kill c1 TERM
+for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+is "state: stopped" "$(o state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" stopped
+check_fail "kill of a stopped container is refused" 2 "is not running" o kill c1 KILL
+check "delete" o delete c1
+check_fail "state after delete: not found" 5 "container 'c1' does not exist" o state c1
+check "delete --force of a missing container succeeds (as runc)" o delete --force c1
+[ -n "$cg" ] && [ ! -d "/sys/fs/cgroup/pids$cg" ] && ok "its cgroup is gone" || not_ok "cgroup $cg left"
+is "no namespace mount left" "$(findmnt -rn -o TARGET | grep -c "$OR")" 0
+
+# --- created, then delete --force (the engine gave up before start)
+(cd "$B" && o create c2 </dev/null >/dev/null 2>&1)
+pid=$(o state c2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+check "delete --force of a created container" o delete --force c2
+for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && not_ok "its init still runs" || ok "its init is gone"
+
+# --- exec
+cfg "c['process']['args']=['sleep','60']"
+(cd "$B" && o run -d e1 </dev/null >/dev/null 2>&1)
+is "exec: runs in the container" "$(o exec e1 hostname </dev/null 2>&1)" hako
+is "exec --user" "$(o exec --user 1000:1000 e1 id -u </dev/null 2>&1)" 1000
+echo '{"args":["sh","-c","pwd; echo $A; exit 3"],"env":["A=from-process","PATH=/bin"],"cwd":"/tmp"}' >"$HAKO_TEST_TMP/p.json"
+out=$(o exec --process "$HAKO_TEST_TMP/p.json" e1 </dev/null 2>&1)
+rc=$?
+is "exec --process: cwd, env" "$(echo $out)" "/tmp from-process"
+is "exec --process: status" "$rc" 3
+o exec e1 /nonexistent </dev/null >/dev/null 2>&1
+is "exec of a missing command: 127" "$?" 127
+check "delete --force of a running container" o delete --force e1
+
+# --- the config: mounts, read-only root, network namespace by path, resources, seccomp
+ip netns add "ocins$$"
+on_exit ip netns del "ocins$$"
+cfg "c['root']['readonly']=True; c['process']['args']=['sh','-c','cat /data/file; touch /x 2>&1 | grep -o \"Read-only\"; sh -c \"echo w >/data/file\" 2>&1 | grep -o \"Read-only\"; mount | grep -c \" /scratch type tmpfs\"; mkdir /scratch/d 2>&1 | grep -o \"not permitted\"']; \
+c['mounts'].append({'destination':'/data','type':'bind','source':'data','options':['rbind','ro']}); \
+c['mounts'].append({'destination':'/scratch','type':'tmpfs','source':'tmpfs','options':['size=1m']}); \
+c['linux']['namespaces']=[n if n['type']!='network' else {'type':'network','path':'/run/netns/ocins$$'} for n in c['linux']['namespaces']]; \
+c['linux']['resources']={'memory':{'limit':67108864},'pids':{'limit':64}}; \
+c['linux']['seccomp']={'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['mkdir','mkdirat'],'action':'SCMP_ACT_ERRNO'}]}"
+out=$(cd "$B" && o run m1 </dev/null 2>&1)
+is "bind mount from the bundle, read-only root and bind, tmpfs, seccomp" "$(echo $out)" \
+	"from the bundle Read-only Read-only 1 not permitted"
+cfg "c['process']['args']=['sleep','60']"
+(cd "$B" && o run -d n1 </dev/null >/dev/null 2>&1)
+pid=$(o state n1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+is "the network namespace joined by path" "$(stat -L -c %i /proc/$pid/ns/net)" "$(stat -L -c %i /run/netns/ocins$$)"
+mcg=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' /proc/$pid/cgroup)
+is "linux.resources.memory.limit in its cgroup" \
+	"$(cat /sys/fs/cgroup/memory$mcg/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup$mcg/memory.max)" 67108864
+pcg=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' /proc/$pid/cgroup)
+is "linux.resources.pids.limit in its cgroup" "$(cat /sys/fs/cgroup/pids$pcg/pids.max 2>/dev/null || cat /sys/fs/cgroup$pcg/pids.max)" 64
+check "delete --force" o delete --force n1
+
+# --- hooks: the state on stdin, in order
+cat >"$HAKO_TEST_TMP/hook" <<'H'
+#!/bin/sh
+python3 -c 'import json,sys; s=json.load(sys.stdin); print(sys.argv[1], s["id"], s["status"])' "$1" >>"$HOOKLOG"
+H
+chmod +x "$HAKO_TEST_TMP/hook"
+export HOOKLOG=$HAKO_TEST_TMP/hooks.log
+h() { echo "{'path':'$HAKO_TEST_TMP/hook','args':['hook','$1'],'env':['HOOKLOG=$HOOKLOG','PATH=/usr/bin:/bin']}"; }
+cfg "c['process']['args']=['true']; c['hooks']={'createRuntime':[$(h createRuntime)],'prestart':[$(h prestart)],'poststart':[$(h poststart)],'poststop':[$(h poststop)]}"
+(cd "$B" && o create k1 </dev/null >/dev/null 2>&1) && o start k1 && sleep 0.5 && o delete k1
+is "hooks ran in the spec's order with the state" "$(cat "$HOOKLOG" | tr '\n' ';')" \
+	"createRuntime k1 created;prestart k1 created;poststart k1 running;poststop k1 stopped;"
+cfg "c.pop('hooks')"
+
+# --- the terminal through --console-socket
+cfg "c['process']['terminal']=True; c['process']['args']=['sh','-c','[ -t 0 ] && [ -t 1 ] && echo terminal; sleep 1']"
+cat >"$HAKO_TEST_TMP/console.py" <<'P'
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1)
+print("ready", flush=True)
+c, _ = s.accept()
+msg, fds, _, _ = socket.recv_fds(c, 64, 1)
+out = b""
+try:
+    while b"\n" not in out:
+        out += os.read(fds[0], 64)
+except OSError:
+    pass
+print(out.decode().strip())
+P
+python3 "$HAKO_TEST_TMP/console.py" "$HAKO_TEST_TMP/console.sock" >"$HAKO_TEST_TMP/console.out" &
+cpid=$!
+for i in $(seq 50); do [ -S "$HAKO_TEST_TMP/console.sock" ] && break; sleep 0.1; done
+(cd "$B" && o create --console-socket "$HAKO_TEST_TMP/console.sock" t1 </dev/null >/dev/null 2>&1)
+is "create with a terminal" "$?" 0
+o start t1
+wait $cpid
+is "the container's terminal reached the console socket" "$(tail -1 "$HAKO_TEST_TMP/console.out")" terminal
+o delete --force t1
+cfg "c['process']['terminal']=False"
+check_fail "a terminal without --console-socket is refused" 2 "console-socket is required" \
+	sh -c "cd '$B' && python3 -c \"import json; c=json.load(open('config.json')); c['process']['terminal']=True; json.dump(c,open('config.json','w'))\" && '$HAKO' oci --root '$OR' create t2 </dev/null"
+cfg "c['process']['terminal']=False"
+
+# --- bad input: the field's path, exit 2, nothing created
+cfg "c['process']['bogus']=1"
+check_fail "an unknown field is refused with its path" 2 "config.json: process.bogus: not supported" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create b1 </dev/null"
+cfg "c['process'].pop('bogus'); c['linux']['namespaces'].append({'type':'ipc','path':'/proc/1/ns/ipc'})"
+check_fail "joining an ipc namespace is refused" 2 "linux.namespaces\[6\].path: joining a ipc namespace" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create b2 </dev/null"
+cfg "c['linux']['namespaces'].pop(); c['process']['args']=[]"
+check_fail "empty args are refused" 2 "process.args: at least one" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create b3 </dev/null"
+check_fail "a bad id is refused" 2 "invalid container id" o create --bundle "$B" 'a/b'
+check_fail "a missing bundle" 5 "bundle '/nonexistent'" o create --bundle /nonexistent b4
+check_fail "--systemd-cgroup is refused" 2 "systemd cgroup driver is not supported" \
+	"$HAKO" oci --systemd-cgroup list
+is "nothing was created by the refusals" "$(o list -q)" ""
+# the --log file gets the error as runc writes it
+"$HAKO" oci --root "$OR" --log "$HAKO_TEST_TMP/log" --log-format json state nosuch 2>/dev/null
+is "--log --log-format json: the error" \
+	"$(python3 -c 'import json,sys; l=json.loads(open(sys.argv[1]).readline()); print(l["level"], l["msg"])' "$HAKO_TEST_TMP/log")" \
+	"error container 'nosuch' does not exist"
+# as hako-runtime (argv[0]), with runc's global options
+ln -s "$HAKO" "$HAKO_TEST_TMP/hako-runtime"
+is "hako-runtime is the runtime (features)" \
+	"$("$HAKO_TEST_TMP/hako-runtime" --root "$OR" features | python3 -c 'import json,sys; print(json.load(sys.stdin)["ociVersionMax"])')" 1.1.0
