@@ -85,13 +85,24 @@ struct hk_ct_spec {
 			       * written by `start`) instead of on its creator's sync pipe */
 	bool survive_creator; /* the init outlives the process that created it (no
 			       * parent-death signal): the engine's subreaper collects it */
+	int umask;	      /* >= 0: the main process's umask (process.user.umask) */
+	const struct hk_sysctl *sysctls; /* linux.sysctl: written in its namespaces */
+	size_t nsysctls;
 	const struct hk_rlimit *rlimits; /* process.rlimits, set before the exec */
 	size_t nrlimits;
 };
 
+/* One namespaced sysctl (net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*), written
+ * to the container's /proc/sys before its /proc is made read-only. */
+struct hk_sysctl {
+	const char *key; /* "net.ipv4.ping_group_range" */
+	const char *value;
+};
+
 /* One resource limit of the main process (setrlimit). */
 struct hk_rlimit {
-	int resource; /* RLIMIT_* */
+	int resource;	  /* RLIMIT_* */
+	const char *name; /* "RLIMIT_NOFILE", for messages */
 	unsigned long long soft, hard;
 };
 

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 
 #include "base/cleanup.h"
 #include "netns.h"
+#include "tramp.h"
 #include "userns.h"
 
 void hk_ct_run_init(struct hk_ct_run *run)
@@ -218,6 +220,17 @@ static void undo(struct hk_ct_run *x)
 	hk_ct_remove(x->st, &x->row, &x->paths, &e2);
 }
 
+/* A step after the spawn failed because the init died (its /proc/<pid>/ns files gone, say):
+ * the reason is what its main process reported, when it did. */
+static void init_reason(struct hk_ct_run *x, struct hk_err *err)
+{
+	struct pollfd pf = { x->proc.report_fd, POLLIN, 0 };
+	struct hk_exec_report m;
+	if (poll(&pf, 1, 200) == 1 && (pf.revents & POLLIN) &&
+	    hk_exec_report_recv(x->proc.report_fd, &m) > 0 && m.err.code)
+		*err = m.err;
+}
+
 int hk_ct_create(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_err *err)
 {
 	struct hk_ct_spec *spec = c->spec;
@@ -277,6 +290,8 @@ int hk_ct_create(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_er
 	/* the main process has dropped its privileges before anything (hako exec) can join */
 	if (r == 0)
 		r = hk_ct_wait_prepared(&x->proc, err);
+	if (r < 0 && x->proc.report_fd >= 0)
+		init_reason(x, err);
 	if (r < 0)
 		undo(x);
 	return r;

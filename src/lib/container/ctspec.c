@@ -14,9 +14,12 @@
 
 void hk_ct_spec_init(struct hk_ct_spec *spec)
 {
-	*spec = (struct hk_ct_spec){
-		.rootfs_fd = -1, .log_fd = -1, .pty_slave = -1, .stdio = { -1, -1, -1 }, .go_fd = -1
-	};
+	*spec = (struct hk_ct_spec){ .rootfs_fd = -1,
+				     .log_fd = -1,
+				     .pty_slave = -1,
+				     .stdio = { -1, -1, -1 },
+				     .go_fd = -1,
+				     .umask = -1 };
 }
 
 bool hk_ct_name_valid(const char *s)

@@ -80,13 +80,21 @@ static __attribute__((noreturn)) void main_fn(const struct hk_ct_spec *spec, int
 		close(sync_fd);
 		p.go_fd = spec->go_fd;
 	}
+	if (spec->umask >= 0)
+		umask((mode_t)spec->umask);
 	for (size_t i = 0; i < spec->nrlimits; i++) {
 		const struct hk_rlimit *l = &spec->rlimits[i];
 		struct rlimit rl = { .rlim_cur = l->soft, .rlim_max = l->hard };
 		if (setrlimit(l->resource, &rl) < 0) {
 			struct hk_err err = {};
-			hk_err_sys(&err, -errno, "setrlimit %d (soft %llu, hard %llu)", l->resource,
-				   l->soft, l->hard);
+			struct rlimit cur = {};
+			getrlimit(l->resource, &cur);
+			hk_err_sys(
+				&err, -errno,
+				"%s: soft %llu, hard %llu (the hard limit now is %llu; raising it "
+				"needs CAP_SYS_RESOURCE)",
+				l->name ? l->name : "rlimit", l->soft, l->hard,
+				(unsigned long long)cur.rlim_max);
 			hk_exec_report_send(report_fd, HK_STEP_SETUP, &err);
 			_exit(HK_EXIT_HAKO);
 		}
@@ -144,6 +152,22 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, int sy
 	if (hk_rootfs_setup(spec, trees, &err) < 0) {
 		hk_err_prefix(&err, "rootfs '%s'", spec->rootfs);
 		goto fail;
+	}
+	for (size_t i = 0; i < spec->nsysctls; i++) {
+		char p[256];
+		snprintf(p, sizeof(p), "/proc/sys/%s", spec->sysctls[i].key);
+		for (char *d = p + 10; *d; d++)
+			if (*d == '.')
+				*d = '/';
+		int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		const char *v = spec->sysctls[i].value;
+		if (fd < 0 || write(fd, v, strlen(v)) < 0) {
+			hk_err_sys(&err, -errno, "sysctl %s=%s", spec->sysctls[i].key, v);
+			if (fd >= 0)
+				close(fd);
+			goto fail;
+		}
+		close(fd);
 	}
 	if (hk_ctsec_mounts(spec->sec, &err) < 0)
 		goto fail;

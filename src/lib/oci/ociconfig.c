@@ -172,10 +172,15 @@ static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err
 			c->groups[i] = json_object_get_int(json_object_array_get_idx(groups, i));
 		c->sec.user.ngroups = ng;
 		c->sec.user.groups = c->groups;
-		if (json_object_object_get_ex(u, "umask", &v) && v)
+		if ((r = member(u, "umask", json_type_int, "process.user", &v, err)) < 0)
+			return r;
+		if (v && (json_object_get_int(v) < 0 || json_object_get_int(v) > 0777))
 			return hk_err_usage(err,
-					    "config.json: process.user.umask: not supported by "
-					    "hako (the image's umask applies)");
+					    "config.json: process.user.umask: %d is not a "
+					    "umask",
+					    json_object_get_int(v));
+		if (v)
+			c->spec.umask = json_object_get_int(v);
 	}
 	/* capabilities: hako gives the process one set (bounding = permitted = effective); the
 	 * effective list is it, the others must not ask for more */
@@ -240,9 +245,9 @@ static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err
 		if (res < 0)
 			return hk_err_usage(err, "config.json: %s.type: unknown limit '%s'", path,
 					    str_or(t, ""));
-		c->rlimits[i] =
-			(struct hk_rlimit){ res, (unsigned long long)json_object_get_int64(s),
-					    (unsigned long long)json_object_get_int64(h) };
+		c->rlimits[i] = (struct hk_rlimit){ res, json_object_get_string(t),
+						    (unsigned long long)json_object_get_int64(s),
+						    (unsigned long long)json_object_get_int64(h) };
 		c->spec.nrlimits = i + 1;
 	}
 	c->spec.rlimits = c->rlimits;
@@ -453,6 +458,41 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 	return 0;
 }
 
+/* linux.sysctl: namespaced keys only (as runc: net.* with a network namespace of its own,
+ * the IPC ones, fs.mqueue.*), written in the container's namespaces (spawn.c). */
+static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err *err)
+{
+	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb",
+					   "kernel.msgmni", "kernel.sem",
+					   "kernel.shmall", "kernel.shmmax",
+					   "kernel.shmmni", "kernel.shm_rmid_forced" };
+	size_t n = 0;
+	json_object_object_foreach(o, key, val)
+	{
+		bool ok = !strncmp(key, "fs.mqueue.", 10) ||
+			  (!strncmp(key, "net.", 4) && c->spec.net != HK_NET_NETNS);
+		for (size_t i = 0; i < HK_ARRAY_SIZE(ipc) && !ok; i++)
+			ok = !strcmp(key, ipc[i]);
+		if (!ok)
+			return hk_err_usage(err,
+					    "config.json: linux.sysctl.%s: not a sysctl of the "
+					    "container's own namespaces",
+					    key);
+		if (strstr(key, "..") || strchr(key, '/') || strlen(key) > 200)
+			return hk_err_usage(err, "config.json: linux.sysctl.%s: not a sysctl name",
+					    key);
+		if (!val || json_object_get_type(val) != json_type_string)
+			return hk_err_usage(err, "config.json: linux.sysctl.%s: expected a string",
+					    key);
+		if (n == HK_ARRAY_SIZE(c->sysctls))
+			return hk_err_usage(err, "config.json: linux.sysctl: too many");
+		c->sysctls[n++] = (struct hk_sysctl){ key, json_object_get_string(val) };
+	}
+	c->spec.sysctls = c->sysctls;
+	c->spec.nsysctls = n;
+	return 0;
+}
+
 static int linux_section(struct hk_oci_config *c, struct json_object *l, struct hk_err *err)
 {
 	static const char *const known[] = {
@@ -477,8 +517,8 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 		r = resources(c, v, err);
 	if (r == 0)
 		r = member(l, "sysctl", json_type_object, "linux", &v, err);
-	if (r == 0 && v && json_object_object_length(v))
-		return hk_err_usage(err, "config.json: linux.sysctl: not supported by hako yet");
+	if (r == 0 && v && (r = sysctls(c, v, err)) < 0)
+		return r;
 	if (r == 0)
 		r = member(l, "devices", json_type_array, "linux", &v, err);
 	if (r == 0 && v && json_object_array_length(v))

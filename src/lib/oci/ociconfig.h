@@ -33,6 +33,7 @@ struct hk_oci_config {
 	struct hk_mountspec mounts[HK_OCI_MOUNTS_MAX];
 	char mount_ct[HK_OCI_MOUNTS_MAX][PATH_MAX];
 	struct hk_rlimit rlimits[HK_OCI_RLIMITS_MAX];
+	struct hk_sysctl sysctls[HK_OCI_RLIMITS_MAX * 2];
 	gid_t groups[HK_OCI_GROUPS_MAX];
 	char netns[PATH_MAX]; /* linux.namespaces network path, "" for a new one */
 	bool terminal;	      /* process.terminal */
