@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -307,7 +308,16 @@ static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err 
 			for (size_t k = 0; o && k < json_object_array_length(o); k++) {
 				const char *opt =
 					json_object_get_string(json_object_array_get_idx(o, k));
-				if (strcmp(opt, "tmpcopyup") && len < sizeof(arg))
+				/* propagation: every container mount is private in hako */
+				static const char *const skip[] = { "tmpcopyup",  "private",
+								    "rprivate",	  "shared",
+								    "rshared",	  "slave",
+								    "rslave",	  "unbindable",
+								    "runbindable" };
+				bool drop = false;
+				for (size_t q = 0; q < HK_ARRAY_SIZE(skip); q++)
+					drop |= !strcmp(opt, skip[q]);
+				if (!drop && len < sizeof(arg))
 					len += (size_t)snprintf(arg + len, sizeof(arg) - len,
 								"%c%s",
 								strchr(arg, ':') ? ',' : ':', opt);
@@ -467,10 +477,15 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 					   "kernel.shmall", "kernel.shmmax",
 					   "kernel.shmmni", "kernel.shm_rmid_forced" };
 	size_t n = 0;
+	/* net.*: in a network namespace of its own, or a joined one that is not ours (an
+	 * engine's, made for this container: CNI) */
+	bool own_net = c->spec.net != HK_NET_NETNS;
+	struct stat a, b;
+	if (!own_net && stat(c->netns, &a) == 0 && stat("/proc/self/ns/net", &b) == 0)
+		own_net = a.st_ino != b.st_ino || a.st_dev != b.st_dev;
 	json_object_object_foreach(o, key, val)
 	{
-		bool ok = !strncmp(key, "fs.mqueue.", 10) ||
-			  (!strncmp(key, "net.", 4) && c->spec.net != HK_NET_NETNS);
+		bool ok = !strncmp(key, "fs.mqueue.", 10) || (!strncmp(key, "net.", 4) && own_net);
 		for (size_t i = 0; i < HK_ARRAY_SIZE(ipc) && !ok; i++)
 			ok = !strcmp(key, ipc[i]);
 		if (!ok)

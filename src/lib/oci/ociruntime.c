@@ -238,15 +238,26 @@ static int run_hooks(struct json_object *meta, const struct hk_ct_row *row, cons
 
 /* ---- create ---- */
 
-static int send_console(const char *sock, int master, struct hk_err *err)
+/* --console-socket: connected before anything joins the container (exec does). */
+static int console_connect(const char *sock, struct hk_err *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	if (strlen(sock) >= sizeof(sa.sun_path))
 		return hk_err_usage(err, "--console-socket '%s': path too long", sock);
 	strcpy(sa.sun_path, sock);
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return hk_err_sys(err, -errno, "--console-socket '%s'", sock);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = -errno;
+		if (fd >= 0)
+			close(fd);
+		return hk_err_sys(err, e, "--console-socket '%s'", sock);
+	}
+	return fd;
+}
+
+/* The pty master over the socket, as runc sends it (SCM_RIGHTS). */
+static int console_send(int fd, const char *sock, int master, struct hk_err *err)
+{
 	char name[] = "/dev/ptmx";
 	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
 	union {
@@ -267,18 +278,60 @@ static int send_console(const char *sock, int master, struct hk_err *err)
 	return 0;
 }
 
-static int write_file_atomic(const char *path, const char *text, struct hk_err *err)
+static int send_console(const char *sock, int master, struct hk_err *err)
 {
-	char tmp[HK_PATH_MAX + 16];
-	snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, getpid());
-	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = console_connect(sock, err);
+	if (fd < 0)
+		return fd;
+	int r = console_send(fd, sock, master, err);
+	close(fd);
+	return r;
+}
+
+/* A file written whole under its final name (a temporary renamed), relative to dirfd. */
+static int write_at_atomic(int dirfd, const char *path, const char *text, struct hk_err *err)
+{
+	char tmp[HK_PATH_MAX + 32];
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	snprintf(tmp, sizeof(tmp), ".%s.tmp%d", base, getpid());
+	_cleanup_close_ int fd =
+		openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
-	    rename(tmp, path) < 0) {
+	    renameat(dirfd, tmp, dirfd, base) < 0) {
 		int e = -errno;
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 		return hk_err_sys(err, e, "write '%s'", path);
 	}
 	return 0;
+}
+
+/* The directory of path, opened now (before exec joins the container's mount namespace). */
+static int dir_of(const char *path, struct hk_err *err)
+{
+	char d[HK_PATH_MAX];
+	snprintf(d, sizeof(d), "%s", path);
+	char *slash = strrchr(d, '/');
+	if (!slash)
+		strcpy(d, ".");
+	else if (slash == d)
+		d[1] = 0;
+	else
+		*slash = 0;
+	int fd = open(d, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return hk_err_sys(err, -errno, "--pid-file '%s'", path);
+	return fd;
+}
+
+static int write_file_atomic(const char *path, const char *text, struct hk_err *err)
+{
+	int dfd = dir_of(path, err);
+	if (dfd < 0)
+		return dfd;
+	int r = write_at_atomic(dfd, path, text, err);
+	close(dfd);
+	return r;
 }
 
 static void oom_adj(pid_t pid, int v)
@@ -690,6 +743,13 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 	if (r == 0 && o.user_set)
 		r = hk_runsec_set_user(&sec, o.uid, o.gid, err);
 	struct hk_ct_exec_proc proc = { .pid = -1, .pty_master = -1, .proxy = { -1, -1, -1 } };
+	/* what lives outside the container, opened before this process joins it */
+	int piddir = -1, console = -1;
+	if (r == 0 && o.pid_file && (piddir = dir_of(o.pid_file, err)) < 0)
+		r = piddir;
+	if (r == 0 && o.tty && o.console_socket &&
+	    (console = console_connect(o.console_socket, err)) < 0)
+		r = console;
 	sigset_t fwd, old;
 	hk_ct_fwd_sigset(&fwd);
 	sigprocmask(SIG_SETMASK, NULL, &old);
@@ -711,10 +771,10 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 		else if (r == 0 && o.pid_file) {
 			char pid[32];
 			snprintf(pid, sizeof(pid), "%d", proc.pid);
-			r = write_file_atomic(o.pid_file, pid, err);
+			r = write_at_atomic(piddir, o.pid_file, pid, err);
 		}
-		if (r == 0 && proc.pid > 0 && o.tty && o.console_socket)
-			r = send_console(o.console_socket, proc.pty_master, err);
+		if (r == 0 && proc.pid > 0 && console >= 0)
+			r = console_send(console, o.console_socket, proc.pty_master, err);
 		if (r == 0 && proc.pid > 0 && !o.detach)
 			*ret_status =
 				hk_ct_wait_fwd(proc.pid, o.console_socket ? -1 : proc.pty_master,
@@ -726,6 +786,10 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 				close(proc.proxy[i]);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (piddir >= 0)
+		close(piddir);
+	if (console >= 0)
+		close(console);
 	hk_runsec_free(&sec);
 	free(env);
 	free(pargv);

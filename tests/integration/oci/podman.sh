@@ -1,0 +1,72 @@
+#!/bin/bash
+# podman (Debian's 4.3) with --runtime hako-runtime: run --rm, run -d + exec + logs + stop +
+# rm, run -it (a terminal through the console socket), exec -it, --memory, --read-only,
+# --user, --cap-drop, and -p on a CNI bridge network; each checked with podman's own view
+# and from the outside (/proc, the cgroup files, wget over the network the test made).
+# Everything podman keeps (storage, run root, CNI configs, exits) is in the test's tmpfs.
+. "$HAKO_SRC/tests/lib/lib.sh"
+if ! command -v podman >/dev/null || ! command -v conmon >/dev/null; then
+	skip "podman with hako-runtime" "podman is not installed (scripts/install-deps.sh installs it)"
+	exit 0
+fi
+. "$HAKO_SRC/tests/integration/container/common.inc"
+T=$HAKO_TEST_TMP
+mkdir -p "$T/cni" "$T/tmp"
+ln -s "$HAKO" "$T/hako-runtime"
+p() {
+	podman --root "$T/storage" --runroot "$T/run" --tmpdir "$T/tmp" --network-config-dir "$T/cni" \
+		--cgroup-manager cgroupfs --events-backend file --runtime "$T/hako-runtime" "$@"
+}
+# podman asks for RLIMIT_NOFILE 1048576, which needs CAP_SYS_RESOURCE where the hard limit is
+# lower (so it does with runc): ask for what this host allows
+U=(--ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" --ulimit "nproc=1024:1024")
+on_exit p rm -af
+if ! tar -C "$R" -c . | p import - localhost/bb >/dev/null 2>&1; then
+	not_ok "podman import of the test rootfs"
+	exit 1
+fi
+is "run --rm: output and status" "$(p run --rm "${U[@]}" --network none localhost/bb sh -c 'echo hi; exit 3' 2>&1; echo "rc=$?")" \
+	"hi
+rc=3"
+is "the runtime podman used is hako's (no container left in its root)" \
+	"$("$T/hako-runtime" list -q 2>/dev/null | wc -l)" 0
+id=$(p run -d --name d1 "${U[@]}" --network none localhost/bb sh -c 'echo logged; exec sleep 100')
+[ -n "$id" ] && ok "run -d" || not_ok "run -d"
+for i in $(seq 50); do p logs d1 2>/dev/null | grep -q logged && break; sleep 0.1; done
+is "logs" "$(p logs d1)" logged
+is "exec" "$(p exec d1 hostname)" "${id:0:12}"
+is "exec: in the container's pid namespace" "$(p exec d1 sh -c 'cat /proc/1/cmdline | tr "\0" " "')" "hako-init 2 "
+pid=$(p inspect d1 --format '{{.State.Pid}}')
+[ -n "$pid" ] && [ "$(readlink /proc/$pid/ns/pid)" != "$(readlink /proc/self/ns/pid)" ] &&
+	ok "podman's pid is the container's init (own pid namespace)" || not_ok "pid '$pid'"
+check "stop" p stop -t 2 d1
+is "stopped: exited (143: TERM)" "$(p inspect d1 --format '{{.State.Status}} {{.State.ExitCode}}')" "exited 143"
+check "rm" p rm d1
+out=$(script -qec "podman --root $T/storage --runroot $T/run --tmpdir $T/tmp --network-config-dir $T/cni --cgroup-manager cgroupfs --events-backend file --runtime $T/hako-runtime run --rm -it ${U[*]} --network none localhost/bb sh -c '[ -t 0 ] && [ -t 1 ] && echo on-a-terminal'" /dev/null </dev/null | tr -d '\r\0' | grep -o on-a-terminal)
+is "run -it: a terminal (console socket)" "$out" on-a-terminal
+p run -d --name d2 "${U[@]}" --network none localhost/bb sleep 100 >/dev/null
+out=$(script -qec "podman --root $T/storage --runroot $T/run --tmpdir $T/tmp --network-config-dir $T/cni --cgroup-manager cgroupfs --events-backend file --runtime $T/hako-runtime exec -it d2 sh -c '[ -t 0 ] && echo exec-terminal'" /dev/null </dev/null | tr -d '\r\0' | grep -o exec-terminal)
+is "exec -it: a terminal" "$out" exec-terminal
+p rm -f d2 >/dev/null
+out=$(p run --rm "${U[@]}" --network none --read-only --user 1000:1000 --cap-drop ALL localhost/bb \
+	sh -c 'id -u; touch /x 2>&1 | grep -o Read-only; grep CapEff /proc/self/status' 2>&1)
+is "--read-only --user --cap-drop ALL" "$(echo $out)" "1000 Read-only CapEff: 0000000000000000"
+p run -d --name m1 "${U[@]}" --network none --memory 64m localhost/bb sleep 100 >/dev/null
+pid=$(p inspect m1 --format '{{.State.Pid}}')
+mcg=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' /proc/$pid/cgroup)
+is "--memory 64m: the container's memory cgroup" \
+	"$(cat /sys/fs/cgroup/memory$mcg/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup$mcg/memory.max)" 67108864
+p rm -f m1 >/dev/null
+# -p on a CNI bridge network podman makes (in the test's own network namespace)
+if p network create hnet >/dev/null 2>&1; then
+	p run -d --name web "${U[@]}" --network hnet -p 18080:80 localhost/bb \
+		sh -c 'mkdir -p /w; echo served-by-hako >/w/index.html; exec httpd -f -p 80 -h /w' >/dev/null
+	ip=$(p inspect web --format '{{.NetworkSettings.Networks.hnet.IPAddress}}')
+	for i in $(seq 30); do timeout 2 wget -qO- "http://$ip/" >/dev/null 2>&1 && break; sleep 0.2; done
+	is "a second container reaches the first over the network" \
+		"$(p run --rm "${U[@]}" --network hnet localhost/bb timeout 5 wget -qO- "http://$ip/" 2>&1)" served-by-hako
+	is "-p 18080:80 reaches it from the host side" "$(timeout 5 wget -qO- http://127.0.0.1:18080/ 2>&1)" served-by-hako
+	p rm -f web >/dev/null
+else
+	skip "-p on a CNI network" "podman network create failed (containernetworking-plugins missing?)"
+fi
