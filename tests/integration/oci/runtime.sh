@@ -115,8 +115,8 @@ H
 chmod +x "$HAKO_TEST_TMP/hook"
 export HOOKLOG=$HAKO_TEST_TMP/hooks.log
 h() { echo "{'path':'$HAKO_TEST_TMP/hook','args':['hook','$1'],'env':['HOOKLOG=$HOOKLOG','PATH=/usr/bin:/bin']}"; }
-cfg "c['process']['args']=['true']; c['hooks']={'createRuntime':[$(h createRuntime)],'prestart':[$(h prestart)],'poststart':[$(h poststart)],'poststop':[$(h poststop)]}"
-(cd "$B" && o create k1 </dev/null >/dev/null 2>&1) && o start k1 && sleep 0.5 && o delete k1
+cfg "c['process']['args']=['sleep','5']; c['hooks']={'createRuntime':[$(h createRuntime)],'prestart':[$(h prestart)],'poststart':[$(h poststart)],'poststop':[$(h poststop)]}"
+(cd "$B" && o create k1 </dev/null >/dev/null 2>&1) && o start k1 && o delete --force k1
 is "hooks ran in the spec's order with the state" "$(cat "$HOOKLOG" | tr '\n' ';')" \
 	"createRuntime k1 created;prestart k1 created;poststart k1 running;poststop k1 stopped;"
 cfg "c.pop('hooks')"
