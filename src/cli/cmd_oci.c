@@ -231,6 +231,18 @@ static int oci_start(struct hk_ctx *ctx, int argc, char **argv)
 	return i < 0 ? i : hk_oci_start(g.root, argv[i], &ctx->err);
 }
 
+static int oci_pause(struct hk_ctx *ctx, int argc, char **argv)
+{
+	int i = id_only(ctx, "pause", argc, argv);
+	return i < 0 ? i : hk_oci_pause(g.root, argv[i], true, &ctx->err);
+}
+
+static int oci_resume(struct hk_ctx *ctx, int argc, char **argv)
+{
+	int i = id_only(ctx, "resume", argc, argv);
+	return i < 0 ? i : hk_oci_pause(g.root, argv[i], false, &ctx->err);
+}
+
 static int oci_state(struct hk_ctx *ctx, int argc, char **argv)
 {
 	int i = id_only(ctx, "state", argc, argv);
@@ -425,6 +437,8 @@ static const struct cmd_verb verbs[] = {
 	{ "kill", NULL, oci_kill },
 	{ "delete", NULL, oci_delete },
 	{ "exec", NULL, oci_exec },
+	{ "pause", NULL, oci_pause },
+	{ "resume", NULL, oci_resume },
 	{ "list", NULL, oci_list },
 	{ "ps", NULL, oci_ps },
 	{ "spec", NULL, oci_spec },

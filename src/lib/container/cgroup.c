@@ -196,8 +196,82 @@ int hk_cgroup_pids(const char *path, pid_t **ret, size_t *ret_n, struct hk_err *
 	return hk_err_sys(err, r, "cgroup '%s': read processes", path);
 }
 
+/* The file that freezes path's processes: v1 freezer.state where a freezer hierarchy is
+ * mounted, else v2 cgroup.freeze. *v1 says which. -ENOENT: neither. */
+static int freeze_file(const char *path, char *buf, size_t len, bool *v1)
+{
+	char mnts[MAX_HIER][256];
+	bool v2[MAX_HIER];
+	int n = hierarchies(mnts, v2, NULL);
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < n; i++) {
+			snprintf(buf, len, "%s/%s/%s", mnts[i], path,
+				 pass == 0 ? "freezer.state" : "cgroup.freeze");
+			if ((pass == 0) == !v2[i] && access(buf, F_OK) == 0) {
+				*v1 = pass == 0;
+				return 0;
+			}
+		}
+	return -ENOENT;
+}
+
+static bool read_is(const char *file, const char *want)
+{
+	char buf[32] = "";
+	_cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC);
+	ssize_t k = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (k <= 0)
+		return false;
+	buf[k] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return !strcmp(buf, want);
+}
+
+int hk_cgroup_freeze(const char *path, bool freeze, struct hk_err *err)
+{
+	char f[HK_PATH_MAX + 64];
+	bool v1;
+	if (freeze_file(path, f, sizeof(f), &v1) < 0)
+		return hk_err_set(err, -EOPNOTSUPP,
+				  "cgroup '%s': no freezer (v1 freezer or v2 "
+				  "cgroup.freeze)",
+				  path);
+	const char *v = v1 ? (freeze ? "FROZEN" : "THAWED") : (freeze ? "1" : "0");
+	int r = write_file(f, v);
+	if (r < 0)
+		return hk_err_sys(err, r, "cgroup '%s': %s", path, freeze ? "freeze" : "thaw");
+	/* v1: FREEZING until every task stopped; v2: cgroup.events says frozen 1 */
+	for (int t = 0; t < 200; t++) {
+		if (v1 ? read_is(f, v) : !freeze || hk_cgroup_frozen(path))
+			return 0;
+		usleep(5000);
+	}
+	return hk_err_set(err, -ETIMEDOUT, "cgroup '%s': %s did not complete in 1 s", path,
+			  freeze ? "freeze" : "thaw");
+}
+
+bool hk_cgroup_frozen(const char *path)
+{
+	char f[HK_PATH_MAX + 64];
+	bool v1;
+	if (freeze_file(path, f, sizeof(f), &v1) < 0)
+		return false;
+	if (v1)
+		return read_is(f, "FROZEN");
+	char ev[HK_PATH_MAX + 64], buf[512] = "";
+	snprintf(ev, sizeof(ev), "%.*s/cgroup.events", (int)(strrchr(f, '/') - f), f);
+	_cleanup_close_ int fd = open(ev, O_RDONLY | O_CLOEXEC);
+	ssize_t k = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (k > 0)
+		buf[k] = 0;
+	return strstr(buf, "frozen 1") != NULL;
+}
+
 int hk_cgroup_remove(const char *path, struct hk_err *err)
 {
+	/* frozen processes do not die of SIGKILL (v1): thaw them first */
+	if (hk_cgroup_frozen(path))
+		hk_cgroup_freeze(path, false, NULL);
 	char mnts[MAX_HIER][256];
 	bool v2[MAX_HIER];
 	int n = hierarchies(mnts, v2, err);

@@ -157,6 +157,10 @@ int hk_ns_unpersist(const char *nsdir, struct hk_err *err);
 int hk_cgroup_create(const char *path, struct hk_err *err);
 int hk_cgroup_attach(const char *path, pid_t pid, struct hk_err *err);
 int hk_cgroup_remove(const char *path, struct hk_err *err);
+/* Freeze (pause) or thaw every process of path: the v1 freezer where it is mounted, else v2
+ * cgroup.freeze; returns once the kernel reports it done (1 s at most). */
+int hk_cgroup_freeze(const char *path, bool freeze, struct hk_err *err);
+bool hk_cgroup_frozen(const char *path);
 /* The pids in the container's cgroup (from the v2 or name=systemd/pids hierarchy). */
 int hk_cgroup_pids(const char *path, pid_t **ret, size_t *ret_n, struct hk_err *err);
 

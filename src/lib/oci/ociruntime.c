@@ -115,8 +115,11 @@ static const char *status_of(const struct hk_ct_row *r)
 		return "creating";
 	if (!strcmp(r->state, HK_CT_CREATED) && alive)
 		return "created";
-	if (!strcmp(r->state, HK_CT_RUNNING) && alive)
-		return "running";
+	if (!strcmp(r->state, HK_CT_RUNNING) && alive) {
+		char cg[64];
+		hk_ct_cgroup(r->id, cg, sizeof(cg));
+		return hk_cgroup_frozen(cg) ? "paused" : "running";
+	}
 	return "stopped";
 }
 
@@ -642,9 +645,9 @@ int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *e
 		return 0;
 	}
 	const char *status = r == 0 ? status_of(&c.row) : "";
-	if (r == 0 && !strcmp(status, "running") && !force)
-		r = hk_err_usage(err, "cannot delete container '%s' that is not stopped: running",
-				 id);
+	if (r == 0 && (!strcmp(status, "running") || !strcmp(status, "paused")) && !force)
+		r = hk_err_usage(err, "cannot delete container '%s' that is not stopped: %s", id,
+				 status);
 	if (r == 0 && strcmp(status, "stopped")) {
 		kill(c.row.pid, SIGKILL);
 		for (int t = 0; t < 1000 && hk_proc_alive(c.row.pid, c.row.pid_start); t++)
@@ -796,6 +799,22 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 	free(penv);
 	if (proc_json)
 		json_object_put(proc_json);
+	oci_ct_close(&c);
+	return r;
+}
+
+int hk_oci_pause(const char *root, const char *id, bool pause, struct hk_err *err)
+{
+	struct oci_ct c;
+	int r = lookup(root, id, &c, err);
+	const char *want = pause ? "running" : "paused";
+	if (r == 0 && strcmp(status_of(&c.row), want))
+		r = hk_err_usage(err, "container '%s' is %s, not %s", id, status_of(&c.row), want);
+	if (r == 0) {
+		char cg[64];
+		hk_ct_cgroup(c.row.id, cg, sizeof(cg));
+		r = hk_cgroup_freeze(cg, pause, err);
+	}
 	oci_ct_close(&c);
 	return r;
 }

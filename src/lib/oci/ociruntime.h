@@ -65,6 +65,8 @@ struct hk_oci_exec_opts {
  * (ctexec.h). Not detached: waits for it; *ret_status its status. */
 int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts *o, int *ret_status,
 		struct hk_err *err);
+/* pause / resume ID: freeze or thaw its cgroup (state "paused"). */
+int hk_oci_pause(const char *root, const char *id, bool pause, struct hk_err *err);
 /* The pids of its cgroup (`ps`), malloc'ed. */
 int hk_oci_pids(const char *root, const char *id, int **ret, size_t *ret_n, struct hk_err *err);
 /* `features`: what this runtime supports (runtime-spec features.md), owned JSON. */

@@ -82,7 +82,20 @@ is "exec --process: cwd, env" "$(echo $out)" "/tmp from-process"
 is "exec --process: status" "$rc" 3
 o exec e1 /nonexistent </dev/null >/dev/null 2>&1
 is "exec of a missing command: 127" "$?" 127
-check "delete --force of a running container" o delete --force e1
+check "pause" o pause e1
+pid=$(o state e1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+fcg=$(awk -F: '$2 ~ /(^|,)freezer(,|$)/ {print $3}' /proc/$pid/cgroup)
+is "state: paused" "$(o state e1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" paused
+if [ -n "$fcg" ]; then
+	is "the freezer says FROZEN" "$(cat /sys/fs/cgroup/freezer$fcg/freezer.state)" FROZEN
+else
+	is "cgroup.events says frozen" "$(grep frozen /sys/fs/cgroup/unified$(awk -F: '$1 == 0 {print $3}' /proc/$pid/cgroup)/cgroup.events 2>/dev/null || grep frozen /sys/fs/cgroup$(awk -F: '$1 == 0 {print $3}' /proc/$pid/cgroup)/cgroup.events)" "frozen 1"
+fi
+check_fail "pause twice is refused" 2 "is paused, not running" o pause e1
+check "resume" o resume e1
+is "state: running again" "$(o state e1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" running
+o pause e1
+check "delete --force of a paused container" o delete --force e1
 
 # --- the config: mounts, read-only root, network namespace by path, resources, seccomp
 ip netns add "ocins$$"
