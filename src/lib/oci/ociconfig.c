@@ -269,6 +269,75 @@ static bool own_mount(const char *dst)
 	return false;
 }
 
+/* mount(8)'s option words as flags (set, or cleared by their "no"/opposite form); the
+ * propagation ones are dropped: every container mount is private in hako. */
+static const struct {
+	const char *name;
+	unsigned long set, clear;
+} mount_flags[] = {
+	{ "ro", MS_RDONLY, 0 },
+	{ "rw", 0, MS_RDONLY },
+	{ "nosuid", MS_NOSUID, 0 },
+	{ "suid", 0, MS_NOSUID },
+	{ "nodev", MS_NODEV, 0 },
+	{ "dev", 0, MS_NODEV },
+	{ "noexec", MS_NOEXEC, 0 },
+	{ "exec", 0, MS_NOEXEC },
+	{ "sync", MS_SYNCHRONOUS, 0 },
+	{ "async", 0, MS_SYNCHRONOUS },
+	{ "dirsync", MS_DIRSYNC, 0 },
+	{ "noatime", MS_NOATIME, 0 },
+	{ "atime", 0, MS_NOATIME },
+	{ "nodiratime", MS_NODIRATIME, 0 },
+	{ "diratime", 0, MS_NODIRATIME },
+	{ "relatime", MS_RELATIME, 0 },
+	{ "norelatime", 0, MS_RELATIME },
+	{ "strictatime", MS_STRICTATIME, 0 },
+	{ "nostrictatime", 0, MS_STRICTATIME },
+	{ "mand", MS_MANDLOCK, 0 },
+	{ "nomand", 0, MS_MANDLOCK },
+	{ "private", 0, 0 },
+	{ "rprivate", 0, 0 },
+	{ "shared", 0, 0 },
+	{ "rshared", 0, 0 },
+	{ "slave", 0, 0 },
+	{ "rslave", 0, 0 },
+	{ "unbindable", 0, 0 },
+	{ "runbindable", 0, 0 },
+	{ "tmpcopyup", 0, 0 },
+};
+
+/* A tmpfs mount: its flags from the option words, the rest (size=, mode=, ...) as data. */
+static int tmpfs_mount(struct hk_ct_tmpfs *t, const char *dst, struct json_object *o,
+		       const char *path, struct hk_err *err)
+{
+	memset(t, 0, sizeof(*t));
+	if (strlen(dst) >= sizeof(t->path) || !strcmp(dst, "/") || strstr(dst, "/.."))
+		return hk_err_usage(err, "config.json: %s.destination: '%s' is not allowed", path,
+				    dst);
+	snprintf(t->path, sizeof(t->path), "%s", dst);
+	size_t len = 0;
+	for (size_t k = 0; o && k < json_object_array_length(o); k++) {
+		const char *opt = json_object_get_string(json_object_array_get_idx(o, k));
+		bool flag = false;
+		for (size_t q = 0; q < HK_ARRAY_SIZE(mount_flags) && !flag; q++)
+			if (!strcmp(opt, mount_flags[q].name)) {
+				t->flags = (t->flags | mount_flags[q].set) & ~mount_flags[q].clear;
+				flag = true;
+			}
+		if (flag)
+			continue;
+		if (!strchr(opt, '=') || strchr(opt, ','))
+			return hk_err_usage(err, "config.json: %s.options: unknown option '%s'",
+					    path, opt);
+		int n = snprintf(t->data + len, sizeof(t->data) - len, "%s%s", len ? "," : "", opt);
+		if (n < 0 || (size_t)n >= sizeof(t->data) - len)
+			return hk_err_usage(err, "config.json: %s.options: too long", path);
+		len += (size_t)n;
+	}
+	return 0;
+}
+
 static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err *err)
 {
 	int r = 0;
@@ -303,31 +372,12 @@ static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err 
 					    "supported by hako",
 					    path, dst);
 		if (!strcmp(type, "tmpfs")) {
-			char arg[512];
-			size_t len = (size_t)snprintf(arg, sizeof(arg), "%s", dst);
-			for (size_t k = 0; o && k < json_object_array_length(o); k++) {
-				const char *opt =
-					json_object_get_string(json_object_array_get_idx(o, k));
-				/* propagation: every container mount is private in hako */
-				static const char *const skip[] = { "tmpcopyup",  "private",
-								    "rprivate",	  "shared",
-								    "rshared",	  "slave",
-								    "rslave",	  "unbindable",
-								    "runbindable" };
-				bool drop = false;
-				for (size_t q = 0; q < HK_ARRAY_SIZE(skip); q++)
-					drop |= !strcmp(opt, skip[q]);
-				if (!drop && len < sizeof(arg))
-					len += (size_t)snprintf(arg + len, sizeof(arg) - len,
-								"%c%s",
-								strchr(arg, ':') ? ',' : ':', opt);
-			}
 			if (c->sec.ntmpfs == HK_RUNSEC_TMPFS_MAX)
 				return hk_err_usage(err, "config.json: %s: too many tmpfs mounts",
 						    path);
-			r = hk_ct_tmpfs_parse(arg, &c->sec.tmpfs[c->sec.ntmpfs], err);
+			r = tmpfs_mount(&c->sec.tmpfs[c->sec.ntmpfs], dst, o, path, err);
 			if (r < 0)
-				return hk_err_prefix(err, "config.json: %s", path);
+				return r;
 			c->sec.ntmpfs++;
 			continue;
 		}
