@@ -1,20 +1,23 @@
 #!/bin/bash
-# OCI image layout (built here: two layers, a whiteout, an opaque directory) and a docker-save
-# archive load with verified digests; the merged view (overlay, and the copy fallback) is
-# right; digest/size/diff_id mismatches and a missing blob are refused; concurrent imports
-# of one layer store it once.
+# `hako image load` of an OCI image layout (built here: two layers, a whiteout, an opaque
+# directory) and a docker-save archive, with verified digests; the layers in the store (overlay
+# whiteouts: char 0/0, trusted.overlay.opaque); the merged view of a container (overlay, and
+# the copy fallback) is right; digest/size/diff_id mismatches and a missing blob are refused
+# and leave nothing; concurrent imports of one layer store it once. (Flattening with whiteouts
+# applied, a library mode no command uses alone, is in tests/unit/test_archive.c.)
 . "$HAKO_SRC/tests/lib/lib.sh"
-DRV=${HAKO_IMAGE_DRIVER:-$(dirname "$HAKO")/tests/image_driver}
 for t in python3 jq; do
 	command -v $t >/dev/null || { skip "oci layout" "$t is not installed"; exit 0; }
 done
-W=$(mktemp -d "${HAKO_TEST_TMP:-/tmp}/oci.XXXXXX")
-on_exit "umount -l '$W/m1' '$W/m2'; rm -rf '$W'"
-S=$W/state
+. "$HAKO_SRC/tests/integration/image/cli_common.inc"
+S=$ROOT/state
+# a second, fresh hako root for the refusals
+ROOT2=$HAKO_TEST_TMP/root2
+h2() { "$HAKO" --root "$ROOT2" "$@"; }
 
-python3 - "$W" <<'PY'
+python3 - "$W" "$R/bin/busybox" <<'PY'
 import gzip, hashlib, io, json, os, shutil, sys, tarfile
-W = sys.argv[1]
+W, BB = sys.argv[1], sys.argv[2]
 
 def tar_bytes(entries):
     b = io.BytesIO()
@@ -26,6 +29,8 @@ def tar_bytes(entries):
                 ti.type = tarfile.DIRTYPE; ti.mode = rest[0] if rest else 0o755
             elif kind == "sym":
                 ti.type = tarfile.SYMTYPE; ti.linkname = rest[0]
+            elif kind == "busybox":
+                data = open(BB, "rb").read(); ti.size = len(data); ti.mode = 0o755
             else:
                 data = rest[0]; ti.size = len(data); ti.mode = rest[1] if len(rest) > 1 else 0o644
             t.addfile(ti, io.BytesIO(data) if data is not None else None)
@@ -35,7 +40,9 @@ l1 = tar_bytes([("dir", "etc/"), ("file", "etc/passwd", b"root:x:0:0::/root:/bin
                 ("file", "etc/gone", b"bye\n"), ("dir", "opq/"), ("file", "opq/old1", b"1"),
                 ("dir", "opq/olddir/"), ("file", "opq/olddir/x", b"x"),
                 ("dir", "keep/"), ("dir", "keep/sub/"), ("file", "keep/sub/file", b"kept\n"),
-                ("sym", "keep/link", "sub/file"), ("file", "bin-tool", b"#!/bin/sh\n", 0o755)])
+                ("sym", "keep/link", "sub/file"), ("file", "bin-tool", b"#!/bin/sh\n", 0o755),
+                ("dir", "bin/"), ("busybox", "bin/busybox"), ("sym", "bin/sh", "busybox"),
+                ("file", "bin/entry", b'#!/bin/sh\nexec "$@"\n', 0o755), ("dir", "tmp/", 0o1777)])
 l2 = tar_bytes([("dir", "etc/"), ("file", "etc/.wh.gone", b""),
                 ("file", "etc/passwd", b"root:x:0:0::/root:/bin/sh\nuser:x:1000:1000::/home:/bin/sh\n"),
                 ("dir", "opq/"), ("file", "opq/.wh..wh..opq", b""), ("file", "opq/new", b"new\n"),
@@ -96,15 +103,16 @@ open(W + "/ids", "w").write(sha(l1) + " " + sha(l2) + "\n")
 PY
 read -r ID1 ID2 <"$W/ids"
 
-out=$("$DRV" load "$S" "$W/good" 2>&1)
-check "load OCI layout directory" test -n "$(printf '%s' "$out" | jq -e .layers 2>/dev/null)"
-is "ref from the annotation" "$(printf '%s' "$out" | jq -r .ref)" "demo:1.0"
-is "layers stored by diff_id" "$(printf '%s' "$out" | jq -r '[.layers[].diff_id]|join(" ")')" "$ID1 $ID2"
-is "config Env" "$(printf '%s' "$out" | jq -c .env)" '["PATH=/usr/bin:/bin","GREETING=hello world"]'
-is "config Cmd/Entrypoint" "$(printf '%s' "$out" | jq -c '[.cmd,.entrypoint]')" '[["/bin/sh","-c","echo hi"],["/bin/entry"]]'
-is "config WorkingDir/User/ExposedPorts" "$(printf '%s' "$out" | jq -c '[.workdir,.user,.exposed_ports]')" '["/srv","1000:1000",["8080/tcp"]]'
-out=$("$DRV" load "$S" "$W/good.tar" 2>&1)
-is "load OCI layout tar: layers already there" "$(printf '%s' "$out" | jq -c '[.layers[].stored]')" "[false,false]"
+id=$(h image load "$W/good" 2>&1)
+check "load OCI layout directory" test "${id#sha256:}" != "$id"
+cfg() { h image inspect demo:1.0 | jq -c ".[0].config.config | $1"; }
+is "ref from the annotation" "$(h -j image ls | jq -r '.[].name')" "demo:1.0"
+is "layers stored by diff_id" "$(h image inspect demo:1.0 | jq -r '[.[0].layers[].diff_id]|join(" ")')" "$ID1 $ID2"
+is "config Env" "$(cfg .Env)" '["PATH=/usr/bin:/bin","GREETING=hello world"]'
+is "config Cmd/Entrypoint" "$(cfg '[.Cmd,.Entrypoint]')" '[["/bin/sh","-c","echo hi"],["/bin/entry"]]'
+is "config WorkingDir/User/ExposedPorts" "$(cfg '[.WorkingDir,.User,(.ExposedPorts|keys)]')" '["/srv","1000:1000",["8080/tcp"]]'
+is "load OCI layout tar: the same image" "$(h image load "$W/good.tar" 2>&1)" "$id"
+is "load OCI layout tar: layers already there" "$(ls "$S/layers/sha256" | wc -l)" 2
 is "unpacked tar removed afterwards" "$(ls -A "$S/layers/tmp" | wc -l)" 0
 
 # the layer dirs: overlay-form whiteouts
@@ -112,51 +120,67 @@ is "whiteout stored as char 0/0" "$(stat -c '%F %t:%T' "$S/layers/sha256/${ID2#s
 	"character special file 0:0"
 is "opaque dir xattr" "$(python3 -c 'import os,sys; print(os.getxattr(sys.argv[1], "trusted.overlay.opaque").decode())' "$S/layers/sha256/${ID2#sha256:}/opq" 2>&1)" "y"
 
-view() { (cd "$1" && find . -printf '%p %y %m %l\n' | sort && find . -type f -printf '%p %s\n' | sort); }
-mkdir -p "$W/m1" "$W/u1" "$W/w1" "$W/m2" "$W/u2" "$W/w2"
-is "overlay mount" "$("$DRV" mount "$S" "$W/m1" "$W/u1" "$W/w1" --overlay "$ID1" "$ID2" 2>&1)" overlay
-is "merged: whiteout hides etc/gone" "$(test -e "$W/m1/etc/gone" && echo present || echo absent)" absent
-is "merged: opaque dir shows only the top layer" "$(ls -A "$W/m1/opq" | tr '\n' ' ')" "new "
-is "merged: upper file wins" "$(grep -c : "$W/m1/etc/passwd")" 2
-is "merged: lower-only files stay" "$(cat "$W/m1/keep/sub/file")" kept
-is "merged: symlink" "$(readlink "$W/m1/keep/link")" sub/file
-is "merged: setuid/setgid kept" "$(stat -c %a "$W/m1/suid") $(stat -c %a "$W/m1/sgid")" "4755 2755"
-is "copy fallback" "$("$DRV" mount "$S" "$W/m2" "$W/u2" "$W/w2" --copy "$ID1" "$ID2" 2>&1)" copy
-is "copy fallback: same view as overlay" "$(view "$W/m2")" "$(view "$W/m1")"
-"$DRV" extract --whiteouts apply "$W/l1.tar" "$W/flat" >/dev/null &&
-	"$DRV" extract --whiteouts apply "$W/l2.tar" "$W/flat" >/dev/null
-is "flattening (whiteouts applied): same view as overlay" "$(view "$W/flat")" "$(view "$W/m1")"
-echo scribble >"$W/m1/etc/new-in-ct"
+# the merged view inside a container of the image (as root: the image's User is 1000)
+inct() { h run --rm --net none --user 0 demo:1.0 sh -c "$1" 2>&1; }
+is "merged: whiteout hides etc/gone" "$(inct 'test -e /etc/gone && echo present || echo absent')" absent
+is "merged: opaque dir shows only the top layer" "$(inct 'ls -A /opq | tr "\n" " "')" "new "
+is "merged: upper file wins" "$(inct 'grep -c : /etc/passwd')" 2
+is "merged: lower-only files stay" "$(inct 'cat /keep/sub/file')" kept
+is "merged: symlink" "$(inct 'readlink /keep/link')" sub/file
+is "merged: setuid/setgid kept" "$(inct 'stat -c %a /suid; stat -c %a /sgid' | tr '\n' ' ')" "4755 2755 "
+h run -d --name ov --net none --user 0 demo:1.0 sleep 1000 >/dev/null
+on_exit h rm -f ov cp
+ov=$(h inspect ov | jq -r '.[0].id')
+is "overlay mount" "$(findmnt -n -o FSTYPE "$S/ctroot/$ov/merged")" overlay
+view() { tar -tvf "$1" | awk '{print $1, $2, $3, $6, $7, $8}' | sed 's/ *$//' | LC_ALL=C sort -k4; }
+if have_test_hooks; then
+	HAKO_LAYERS=copy h run -d --name cp --net none --user 0 demo:1.0 sleep 1000 >/dev/null
+	cp=$(h inspect cp | jq -r '.[0].id')
+	is "copy fallback: not an overlay" "$(findmnt -n -o FSTYPE "$S/ctroot/$cp/merged" | grep -c overlay)" 0
+	h export ov >"$W/ov.tar" && h export cp >"$W/cp.tar"
+	is "copy fallback: same view as overlay (hako export, read by GNU tar)" "$(view "$W/cp.tar")" "$(view "$W/ov.tar")"
+	is "and the view is the image's" "$(view "$W/ov.tar" | grep -cE ' (opq/new|keep/link -> sub/file|suid)$')" 3
+	h rm -f cp >/dev/null
+else
+	skip "copy fallback" "HAKO_LAYERS needs a test build (meson -Dtest_hooks=true)"
+fi
+h exec ov sh -c 'echo scribble >/etc/new-in-ct'
 is "writes land in the upper dir only" \
-	"$(cat "$W/u1/etc/new-in-ct"):$(ls "$S/layers/sha256/${ID2#sha256:}/etc" | tr '\n' ' ')" "scribble:gone passwd "
+	"$(cat "$S/ctroot/$ov/upper/etc/new-in-ct"):$(ls "$S/layers/sha256/${ID2#sha256:}/etc" | tr '\n' ' ')" "scribble:gone passwd "
+h rm -f ov >/dev/null
 
-out=$("$DRV" load "$S" "$W/docker.tar" 2>&1)
-is "docker save archive loads" "$(printf '%s' "$out" | jq -r '[.docker,.ref,(.cmd|join(" "))]|join(",")')" "true,demo:docker,/bin/true"
-is "docker save: same diff_ids, stored once" "$(printf '%s' "$out" | jq -r '[.layers[].stored]|join(",")')" "false,false"
+id=$(h image load "$W/docker.tar" 2>&1)
+is "docker save archive loads" "$(h image inspect demo:docker | jq -r '[.[0].tags[0],(.[0].config.config.Cmd|join(" "))]|join(",")')" "demo:docker,/bin/true"
+is "docker save: kept as a docker-save config blob" "$(h image inspect demo:docker | jq -r '[.[0].blobs[].kind]|join(",")')" "config,layer,layer"
+is "docker save: same diff_ids, stored once" "$(ls "$S/layers/sha256" | wc -l)" 2
 
-fresh() { rm -rf "$W/s2"; }
+fresh() { rm -rf "$ROOT2"; }
+leftovers() { echo "$(h2 -j image ls | jq length) $(ls -A "$ROOT2/state/layers/sha256" "$ROOT2/state/layers/tmp" | grep -vc ':$\|^$')"; }
 fresh
-check_fail "layer digest mismatch refused" 2 "layer 1: digest mismatch: expected sha256:" "$DRV" load "$W/s2" "$W/baddigest"
+check_fail "layer digest mismatch refused" 2 "layer 2: digest mismatch: expected sha256:" h2 image load "$W/baddigest"
+is "digest mismatch: no image, layer or temporary file left" "$(leftovers)" "0 0"
 fresh
-check_fail "manifest digest mismatch refused" 2 "manifest sha256:[0-9a-f]+: size mismatch|manifest: digest mismatch" "$DRV" load "$W/s2" "$W/badmanifest"
+check_fail "manifest digest mismatch refused" 2 "manifest sha256:[0-9a-f]+: size mismatch|manifest: digest mismatch" h2 image load "$W/badmanifest"
 fresh
-check_fail "diff_id mismatch refused" 2 "layer 1: diff_id mismatch" "$DRV" load "$W/s2" "$W/baddiffid"
-is "failed import leaves no tmp dir" "$(ls -A "$W/s2/layers/tmp" | wc -l)" 0
-is "failed layer is not stored" "$("$DRV" ls "$W/s2" | grep -c "$ID2")" 0
+check_fail "diff_id mismatch refused" 2 "layer 2: diff_id mismatch" h2 image load "$W/baddiffid"
+is "failed import leaves no tmp dir" "$(ls -A "$ROOT2/state/layers/tmp" | wc -l)" 0
+is "failed layer is not stored" "$(ls "$ROOT2/state/layers/sha256" | grep -c "${ID2#sha256:}")" 0
 fresh
-check_fail "missing layer blob refused" 2 "layer 1: blob 'blobs/sha256/[0-9a-f]+' is missing" "$DRV" load "$W/s2" "$W/missing"
-check_fail "not an image" 2 "not an OCI image layout or docker-save archive" "$DRV" load "$W/s2" "$W/l1.tar"
-check_fail "unknown ref" 5 "no image named 'nope'" "$DRV" load "$W/s2" "$W/good" --ref nope
+# (this message counts layers from 0, the mismatches above from 1: src/lib/image/oci.c)
+check_fail "missing layer blob refused" 2 "layer 1: blob 'blobs/sha256/[0-9a-f]+' is missing" h2 image load "$W/missing"
+check_fail "not an image" 2 "not an OCI image layout or docker-save archive" h2 image load "$W/l1.tar"
+check "the good layout loads into the same root (positive control)" h2 image load "$W/good"
 
 # concurrent imports of the same layer: stored once, all succeed
 fresh
 pids=()
-for i in 1 2 3 4 5 6; do "$DRV" import "$W/s2" "$W/l1.tar" >"$W/imp.$i" 2>&1 & pids+=($!); done
+for i in 1 2 3 4 5 6; do h2 image import "$W/l1.tar" --name "c$i:1" >"$W/imp.$i" 2>&1 & pids+=($!); done
 rc=0
 for p in "${pids[@]}"; do wait "$p" || rc=1; done
 is "concurrent imports all succeed" "$rc" 0
-is "stored exactly once" "$(cat "$W"/imp.* | jq -r 'select(.stored)|.diff_id' | wc -l) $("$DRV" ls "$W/s2")" "1 $ID1"
-is "no leftovers (tmp, locks)" "$(ls -A "$W/s2/layers/tmp" "$W/s2/layers/locks" | grep -vc ':$\|^$')" 0
-check "rm layer" "$DRV" rm "$W/s2" "$ID1"
-is "no layer files remain" "$(find "$W/s2/layers" -mindepth 2 | wc -l)" 0
-check_fail "rm unknown layer" 5 "no such layer" "$DRV" rm "$W/s2" "$ID1"
+is "every import printed its image id" "$(cat "$W"/imp.* | grep -c '^sha256:[0-9a-f]\{64\}$')" 6
+is "the layer is stored exactly once" "$(ls "$ROOT2/state/layers/sha256")" "${ID1#sha256:}"
+is "no leftovers (tmp, locks)" "$(ls -A "$ROOT2/state/layers/tmp" "$ROOT2/state/layers/locks" | grep -vc ':$\|^$')" 0
+check "rm the image (all its names)" h2 image rm c1:1 c2:1 c3:1 c4:1 c5:1 c6:1
+is "no layer files remain" "$(find "$ROOT2/state/layers" -mindepth 2 -not -type d | wc -l)" 0
+check_fail "rm unknown image" 5 "no such image" h2 image rm c1:1

@@ -1,40 +1,55 @@
 #!/bin/bash
-# Bad input to the NAT library changes nothing: names that could break out of nft's
-# language, prefixes with host bits, bad ports, ::1, a missing bridge. Also the -N path
-# (operating on another namespace from outside it) and hk_nat_clear.
+# Bad input to hako's networks and published ports changes nothing: network names that could
+# break out of nft's language, subnets with host bits, ::1, an unknown protocol, port 0 (each
+# next to a good one that works). Removing a network whose nft table is gone is fine; hako run
+# in another namespace puts its rules there and nowhere else. (The library's checks no
+# command can reach, bridge names and port owners, are in tests/unit/test_nat.c.)
 . "$HAKO_SRC/tests/lib/lib.sh"
-. "$HAKO_SRC/tests/integration/nat/topology.inc"
+. "$HAKO_SRC/tests/integration/container/common.inc"
+. "$HAKO_SRC/tests/integration/network/needs.inc"
+nsx() { ip netns exec "$@"; }
 
 needs_kinds "nat errors" bridge
 needs_nft "nat errors"
-ip netns add host
-on_exit ip netns del host
-nsx host ip link add hkbr0 type bridge
-before=$(nsx host nft -s list ruleset)
+before=$(nft -s list ruleset)
+links() { ip -o link show | grep -c ' hk-'; }
 
-check_fail "a quote in a bridge name is refused" 2 "character '\"' is not supported" \
-	drv net-add n1 'br"x' v4 10.0.0.0/24
-check_fail "a wildcard bridge name is refused" 2 "character '\*'" drv net-add n1 'br*' v4 10.0.0.0/24
-check_fail "a too long bridge name is refused" 2 "at most 15" drv net-add n1 abcdefghijklmnop
-check_fail "a network name with ':' is refused" 2 "only letters, digits" drv net-add 'a:b' hkbr0
-check_fail "a network name with a quote is refused" 2 "only letters, digits" drv net-add 'a"b' hkbr0
-check_fail "a subnet with host bits is refused" 2 "host bits" drv net-add n1 hkbr0 v4 10.0.0.1/24
-check_fail "a missing bridge is reported" 5 "bridge 'nope' does not exist" drv net-add n1 nope v4 10.0.0.0/24
-check_fail "::1 cannot be published" 2 "::1 cannot be forwarded" \
-	drv ports-add n1 c1 tcp,::1,8080,fd00::2,80
-check_fail "mixed families are refused" 2 "differ in family" drv ports-add n1 c1 tcp,10.0.0.1,8080,fd00::2,80
-check_fail "an unknown protocol is refused" 2 "tcp or udp" drv ports-add n1 c1 sctp,-,8080,10.0.0.2,80
-check_fail "an owner with ':' is refused" 2 "port owner" drv ports-add n1 'c:1' tcp,-,8080,10.0.0.2,80
-check_fail "an unspecified container address is refused" 2 "unspecified" drv ports-add n1 c1 tcp,-,8080,0.0.0.0,80
-is "nothing changed after bad input" "$(nsx host nft -s list ruleset)" "$before"
-is "route_localnet untouched" "$(nsx host cat /proc/sys/net/ipv4/conf/hkbr0/route_localnet)" 0
+check_fail "a network name with ':' is refused" 2 "only letters, digits" h network create 'a:b'
+check_fail "a network name with a quote is refused" 2 "only letters, digits" h network create 'a"b'
+check_fail "a subnet with host bits is refused" 2 "host bits" h network create --subnet 10.0.0.1/24 n1
+is "nothing changed after bad input (nft)" "$(nft -s list ruleset)" "$before"
+is "no bridge made" "$(links)" 0
+is "no network recorded" "$(h network ls -q | wc -l)" 0
+check "the same network with a good name and subnet is made" \
+	h network create --subnet 10.0.0.0/24 --ipv6 --subnet fd00:1::/64 n1
+on_exit h network rm n1
+is "route_localnet set on its bridge" "$(cat /proc/sys/net/ipv4/conf/hk-n1/route_localnet)" 1
 
-check "removing from a missing table is fine" drv ports-del n1 c1
-check "operating on a namespace from outside (-N)" "$D" -N host net-add n1 hkbr0 v4 10.0.0.0/24
-is "the rules landed in that namespace" "$(nsx host nft list tables | grep -c 'inet hako')" 1
+ruled=$(nft -s list ruleset)
+run() { h run --rm --network n1 --rootfs "$R" "$@" -- true; }
+check_fail "::1 cannot be published" 125 "::1 cannot be forwarded" run -p '[::1]:8080:80'
+check_fail "an unknown protocol is refused" 125 "protocol must be tcp or udp" run -p 8080:80/sctp
+check_fail "container port 0 is refused" 125 "container port 0 is out of range" run -p 8080:0
+is "nothing changed after bad ports" "$(nft -s list ruleset)" "$ruled"
+is "no container left" "$(h ps -a -q | wc -l)" 0
+check "a good port on 127.0.0.1 is published" h run -d --name good --network n1 -p 127.0.0.1:8080:80 --rootfs "$R" -- sleep 100
+is "its DNAT rules are there" "$(nft list table inet hako | grep -c 'ip daddr 127.0.0.1 tcp dport 8080 dnat')" 2
+check "its container removed" h rm -f good
+is "and its rules with it" "$(nft -s list ruleset)" "$ruled"
+
+nft delete table inet hako
+check "removing a network whose nft table is gone is fine" h network rm n1
+is "the ruleset is back" "$(nft -s list ruleset)" "$before"
+is "the bridge is gone" "$(links)" 0
+
+# hako run in another namespace: the rules land there, not in the test's own
+ip netns add other
+on_exit ip netns del other
+nsx other ip link set lo up
+ho() { nsx other "$HAKO" --root "$HAKO_TEST_TMP/root-other" "$@"; }
+check "a network made by hako in another namespace" ho network create --subnet 10.0.0.0/24 n2
+is "the rules landed in that namespace" "$(nsx other nft list tables | grep -c 'inet hako')" 1
 is "and not in the test's own" "$(nft list tables | grep -c 'inet hako')" 0
-is "route_localnet set in that namespace" "$(nsx host cat /proc/sys/net/ipv4/conf/hkbr0/route_localnet)" 1
-check "ports added from outside" "$D" -N host ports-add n1 c1 tcp,-,80,10.0.0.2,80
-check "clear removes hako's table" "$D" -N host clear
-is "the ruleset is back" "$(nsx host nft -s list ruleset)" "$before"
-check "clear without a table is fine" "$D" -N host clear
+is "route_localnet set in that namespace" "$(nsx other cat /proc/sys/net/ipv4/conf/hk-n2/route_localnet)" 1
+check "removed there" ho network rm n2
+is "that namespace's ruleset is empty again" "$(nsx other nft -s list ruleset)" ""

@@ -1,10 +1,11 @@
 #!/bin/bash
-# Docker's masked and read-only paths, applied in a new pid + mount namespace over a fresh
-# /proc: masked files read as empty (/dev/null bound over them), masked directories are
-# empty read-only tmpfs, /proc/sys & co. are read-only; the caller's view is untouched.
+# Docker's masked and read-only paths in a default `hako run` container (its own pid + mount
+# namespace, a fresh /proc): masked files read as empty (/dev/null bound over them), masked
+# directories are empty read-only tmpfs, /proc/sys & co. are read-only; the caller's view is
+# untouched, and --privileged has none of them (the positive control).
 # Paths the kernel does not have (CONFIG_PROC_KCORE, CONFIG_MAGIC_SYSRQ, ...) are skipped.
 . "$HAKO_SRC/tests/integration/security/common.bash"
-run() { "$SECX" --masks "$@"; }
+run() { sx "$@"; }
 
 for f in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug /proc/latency_stats; do
 	if [ ! -e "$f" ]; then
@@ -38,6 +39,8 @@ check_fail "writing /proc/sys/kernel/ns_last_pid: read-only file system" 2 "Read
 is "still the default security set-up inside" \
 	"$(run -- grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status | awk '{printf "%s ", $2}')" \
 	"00000000a80425fb 1 2 "
-is "pid namespace: the command is pid 1" "$(run -- sh -c 'echo $$')" 1
+is "pid namespace: pid 1 is hako's init, not the host's" "$(run -- sh -c "tr '\\0' ' ' </proc/1/cmdline | cut -d ' ' -f1")" hako-init
 is "the caller's /proc/keys is untouched" "$(stat -c '%F' /proc/keys)" "regular empty file"
-is "no masks without --masks" "$("$SECX" -- stat -c '%F' /proc/keys)" "regular empty file"
+is "no masks with --privileged" "$(sx --privileged -- stat -c '%F' /proc/keys)" "regular empty file"
+check "--privileged: the same write to ns_last_pid works" \
+	sx --privileged -- sh -c 'echo 5 >/proc/sys/kernel/ns_last_pid'
