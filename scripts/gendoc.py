@@ -216,7 +216,7 @@ def md_to_man(md, name, section, title):
     return '\n'.join(out) + '\n'
 
 
-PART_ORDER = ['netns', 'ns', 'link', 'addr', 'route', 'container', 'network', 'image',
+PART_ORDER = ['netns', 'ns', 'link', 'addr', 'route', 'neigh', 'container', 'network', 'image',
               'security', 'oci']
 
 

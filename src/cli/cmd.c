@@ -170,6 +170,8 @@ static const struct group groups[] = {
 	  "network devices: veth, bridge, tun/tap, macvlan, macvtap, vxlan, ..." },
 	{ "addr", "address", cmd_addr, "IPv4 and IPv6 addresses" },
 	{ "route", NULL, cmd_route, "routes" },
+	{ "neigh", "neighbour", cmd_neigh,
+	  "the neighbour tables: ARP and NDP entries (like ip neigh)" },
 	{ "run", NULL, cmd_ct_run, "run a command in a new container" },
 	{ "exec", NULL, cmd_ct_exec, "run a command in a running container" },
 	{ "ps", NULL, cmd_ct_ps, "list containers" },
