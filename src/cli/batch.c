@@ -87,7 +87,7 @@ static int line_options(struct hk_ctx *ctx, int argc, char **argv)
 static bool irreversible(int argc, char **argv)
 {
 	static const char *const verbs[] = { "del",  "delete", "flush", "replace",
-					     "exec", "enter",  "prune",   "change" };
+					     "exec", "enter",  "prune", "change" };
 	if (argc < 2)
 		return false;
 	for (size_t i = 0; i < HK_ARRAY_SIZE(verbs); i++)
