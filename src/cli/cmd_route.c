@@ -190,6 +190,46 @@ static int cmd_route_show(struct hk_ctx *ctx, int argc, char **argv)
 	return print_routes(ctx, nl, v, n);
 }
 
+/* route flush: what show lists (table main unless table N|all), deleted one by one; the
+ * kernel's own local and broadcast routes and the link routes of addresses stay unless a
+ * table or device is named, as ip route flush does not touch the local table either. */
+static int cmd_route_flush(struct hk_ctx *ctx, int argc, char **argv)
+{
+	char what[256];
+	cli_describe(what, sizeof(what), "route", "flush", argc, argv);
+	struct hk_route_filter f;
+	int r = hk_route_parse_filter(argc, argv, &f, &ctx->err);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	if (!argc)
+		return hk_err_usage(&ctx->err,
+				    "%s: name what to flush (table N|all, dev DEV, -4, "
+				    "-6), as ip route flush",
+				    what);
+	struct hk_nl *nl;
+	if ((r = cli_nl_ready(ctx, &nl)) < 0)
+		return r;
+	int oif;
+	if ((r = cli_dev_index(ctx, nl, f.dev, what, &oif)) < 0)
+		return r;
+	_cleanup_free_ struct hk_route_info *v = NULL;
+	size_t n;
+	if ((r = hk_route_list(nl, f.family, f.table, oif, &v, &n, &ctx->err)) < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (v[i].table == RT_TABLE_LOCAL && f.table != RT_TABLE_LOCAL)
+			continue; /* the local table only when named */
+		struct hk_nlmsg m;
+		hk_route_del_info_msg(&v[i], &m);
+		r = ctx_write(ctx, nl, &m, NULL, what);
+		if (r == -ESRCH || r == -ENOENT) { /* gone with an earlier one */
+			hk_err_clear(&ctx->err);
+			r = 0;
+		}
+	}
+	return r;
+}
+
 static int cmd_route_get(struct hk_ctx *ctx, int argc, char **argv)
 {
 	char what[256];
@@ -213,7 +253,7 @@ static int cmd_route_get(struct hk_ctx *ctx, int argc, char **argv)
 static const struct cmd_verb verbs[] = {
 	{ "add", NULL, cmd_route_add },		{ "del", "delete", cmd_route_del },
 	{ "replace", NULL, cmd_route_replace }, { "show", "list", cmd_route_show },
-	{ "get", NULL, cmd_route_get },
+	{ "get", NULL, cmd_route_get },		{ "flush", NULL, cmd_route_flush },
 };
 
 int cmd_route(struct hk_ctx *ctx, int argc, char **argv)

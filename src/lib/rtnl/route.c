@@ -357,6 +357,30 @@ void hk_route_undo_msg(const struct hk_route_req *req, int oif, struct hk_nlmsg 
 	m->nlh.nlmsg_flags &= (uint16_t) ~(NLM_F_CREATE | NLM_F_EXCL);
 }
 
+void hk_route_del_info_msg(const struct hk_route_info *ri, struct hk_nlmsg *m)
+{
+	struct rtmsg *rtm;
+	hk_nlmsg_init(m, RTM_DELROUTE, 0, sizeof(*rtm), (void **)&rtm);
+	size_t alen = ri->family == AF_INET ? 4 : 16;
+	rtm->rtm_family = (uint8_t)ri->family;
+	rtm->rtm_dst_len = ri->dst.len;
+	rtm->rtm_tos = ri->tos;
+	rtm->rtm_table = ri->table < 256 ? (uint8_t)ri->table : RT_TABLE_UNSPEC;
+	rtm->rtm_scope = ri->scope;
+	rtm->rtm_protocol = ri->protocol;
+	rtm->rtm_type = ri->type;
+	if (ri->table >= 256)
+		hk_nlmsg_put_u32(m, RTA_TABLE, ri->table);
+	if (ri->dst.len)
+		hk_nlmsg_put(m, RTA_DST, alen, ri->dst.addr.raw);
+	if (ri->gw.family)
+		hk_nlmsg_put(m, RTA_GATEWAY, alen, ri->gw.addr.raw);
+	if (ri->oif)
+		hk_nlmsg_put_u32(m, RTA_OIF, (uint32_t)ri->oif);
+	if (ri->has_metric)
+		hk_nlmsg_put_u32(m, RTA_PRIORITY, ri->metric);
+}
+
 /* ---- reading back ----------------------------------------------------------------------- */
 
 static bool get_addr(const void *data, size_t len, int family, uint8_t plen, struct hk_prefix *ret)

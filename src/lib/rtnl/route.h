@@ -91,6 +91,9 @@ int hk_route_decode(const struct nlmsghdr *nlh, struct hk_route_info *ret);
 int hk_route_list(struct hk_nl *nl, int family, uint32_t table, int oif, struct hk_route_info **ret,
 		  size_t *ret_n, struct hk_err *err);
 
+/* The RTM_DELROUTE that removes exactly ri (route flush). */
+void hk_route_del_info_msg(const struct hk_route_info *ri, struct hk_nlmsg *m);
+
 /* RTM_GETROUTE: the route the kernel would use to reach addr. */
 int hk_route_get(struct hk_nl *nl, const struct hk_prefix *addr, struct hk_route_info *ret,
 		 struct hk_err *err);
