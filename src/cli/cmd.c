@@ -180,6 +180,8 @@ static const struct group groups[] = {
 	{ "stop", NULL, cmd_ct_stop, "stop a container (TERM, then KILL)" },
 	{ "kill", NULL, cmd_ct_kill, "send a signal to a container" },
 	{ "rm", NULL, cmd_ct_rm, "remove containers" },
+	{ "pause", NULL, cmd_ct_pause, "freeze every process of containers" },
+	{ "unpause", NULL, cmd_ct_unpause, "thaw paused containers" },
 	{ "stats", NULL, cmd_ct_stats, "memory, CPU and pids usage of containers" },
 	{ "inspect", NULL, cmd_ct_inspect, "a container's state and configuration as JSON" },
 	{ "image", NULL, cmd_image, "images: import, load, save, ls, rm, prune, ..." },

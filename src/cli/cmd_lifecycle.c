@@ -135,7 +135,10 @@ static int stop_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_pat
 	int secs = *(const int *)arg;
 	if (strcmp(c->state, HK_CT_RUNNING) || !hk_proc_alive(c->pid, c->pid_start))
 		return 0;
+	bool paused = hk_ct_paused(c);
 	kill(c->pid, SIGTERM);
+	if (paused)
+		hk_ct_pause(c, false, &ctx->err);
 	if (!wait_gone(c->pid, c->pid_start, secs * 1000)) {
 		kill(c->pid, SIGKILL);
 		wait_gone(c->pid, c->pid_start, 5000);
@@ -150,9 +153,45 @@ static int kill_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_pat
 	(void)p;
 	if (strcmp(c->state, HK_CT_RUNNING) || !hk_proc_alive(c->pid, c->pid_start))
 		return hk_err_set(&ctx->err, -ESRCH, "container '%s' is not running", c->name);
+	bool paused = hk_ct_paused(c);
 	if (kill(c->pid, *(const int *)arg) < 0)
 		return hk_err_sys(&ctx->err, -errno, "kill container '%s'", c->name);
+	if (paused) /* a frozen process gets its signal once thawed, as Docker does */
+		hk_ct_pause(c, false, &ctx->err);
 	return 0;
+}
+
+static int pause_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
+		     struct hk_ct_row *c, const void *arg)
+{
+	(void)st;
+	(void)p;
+	return hk_ct_pause(c, *(const bool *)arg, &ctx->err);
+}
+
+static int pause_cmd(struct hk_ctx *ctx, int argc, char **argv, bool pause)
+{
+	static const struct option opts[] = { {} };
+	const char *name = pause ? "pause" : "unpause";
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	int c, r = cmd_getopt_init(ctx, &g, name, "+:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1)
+		r = cmd_getopt_bad(ctx, &g, c);
+	if (r < 0)
+		return r;
+	if (g.rest >= argc)
+		return cmd_usage(ctx, "%s: missing container; hako %s CT...", name, name);
+	return each_ct(ctx, argv + g.rest, argc - g.rest, pause_one, &pause);
+}
+
+int cmd_ct_pause(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return pause_cmd(ctx, argc, argv, true);
+}
+
+int cmd_ct_unpause(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return pause_cmd(ctx, argc, argv, false);
 }
 
 static int rm_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,

@@ -93,7 +93,7 @@ int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 		out_row(t);
 		out_str(t, C_ID, c->id);
 		out_str(t, C_NAME, c->name);
-		out_str(t, C_STATE, c->state);
+		out_str(t, C_STATE, hk_ct_paused(c) ? "paused" : c->state);
 		if (running)
 			out_int(t, C_PID, c->pid);
 		if (!running && c->exit_code >= 0)

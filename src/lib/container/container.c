@@ -187,6 +187,27 @@ int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err
 	return r;
 }
 
+bool hk_ct_paused(const struct hk_ct_row *r)
+{
+	char cg[64];
+	hk_ct_cgroup(r->id, cg, sizeof(cg));
+	return !strcmp(r->state, HK_CT_RUNNING) && hk_cgroup_frozen(cg);
+}
+
+int hk_ct_pause(const struct hk_ct_row *r, bool pause, struct hk_err *err)
+{
+	if (strcmp(r->state, HK_CT_RUNNING) || !hk_proc_alive(r->pid, r->pid_start))
+		return hk_err_usage(err, "container '%s' is not running", r->name);
+	bool paused = hk_ct_paused(r);
+	if (pause && paused)
+		return hk_err_usage(err, "container '%s' is already paused", r->name);
+	if (!pause && !paused)
+		return hk_err_usage(err, "container '%s' is not paused", r->name);
+	char cg[64];
+	hk_ct_cgroup(r->id, cg, sizeof(cg));
+	return hk_cgroup_freeze(cg, pause, err);
+}
+
 int hk_ct_pids(const char *id, pid_t **ret, size_t *ret_n, struct hk_err *err)
 {
 	char cg[64];

@@ -206,6 +206,10 @@ int hk_ct_remove(struct hk_store *st, const struct hk_ct_row *r, const struct hk
 /* Record the init's exit (the monitor's job): state exited, exit code, release. */
 int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p, int exit_code,
 		 struct hk_err *err);
+/* Pause (freeze its cgroup) or unpause a running container: Docker's pause/unpause. A
+ * container not running, already paused or not paused: -EINVAL with Docker's message. */
+int hk_ct_pause(const struct hk_ct_row *r, bool pause, struct hk_err *err);
+bool hk_ct_paused(const struct hk_ct_row *r);
 /* The processes of container id (its cgroup's pids: hako top), malloc'ed. */
 int hk_ct_pids(const char *id, pid_t **ret, size_t *ret_n, struct hk_err *err);
 /* The usage of container id's cgroup (hako stats; cglimits.h). */

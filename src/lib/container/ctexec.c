@@ -49,6 +49,10 @@ int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret
 	char nsdir[HK_PATH_MAX], cg[64];
 	hk_ct_nsdir(x->paths, x->row->id, nsdir, sizeof(nsdir));
 	hk_ct_cgroup(x->row->id, cg, sizeof(cg));
+	/* joining a frozen cgroup would freeze this process with it (Docker refuses too) */
+	if (hk_cgroup_frozen(cg))
+		return hk_err_usage(err, "container '%s' is paused; unpause it before exec",
+				    x->row->name);
 	bool own_net = hk_ct_own_net(x->row->net);
 	pid_t init = x->row->pid;
 	_cleanup_close_ int master = -1, tramp = hk_tramp_open(err), wd = -1;
