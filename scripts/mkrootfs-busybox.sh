@@ -10,7 +10,8 @@
 # KEY the first 16 hex digits of the sha256 of this script's and busybox's sha256 sums: a
 # change to either makes a new tree, never a stale one reused. Built into a temporary
 # directory and renamed into place under a lock, so concurrent tests never see a half-built
-# tree and build it once.
+# tree and build it once. A tree that no longer matches the manifest written when it was
+# made (a test wrote into it) is rebuilt.
 set -eu
 usage="usage: mkrootfs-busybox.sh DIR | --cached"
 dir=${1:?$usage}
@@ -27,18 +28,26 @@ if [ "$dir" = --cached ]; then
 	mkdir -p "$base"
 	key=$({ sha256sum <"$0" && sha256sum <"$bb"; } | sha256sum | cut -c1-16)
 	cache=$base/hako-test-rootfs-$key
-	if [ ! -d "$cache" ]; then
+	# what the tree holds (paths, types, modes, file sizes, link targets): kept beside it,
+	# where no container writes, and compared on every use, so a tree a test changed (a
+	# mount target made in it, a file written) is rebuilt rather than handed on
+	manifest() { (cd "$1" && find . -printf '%y %m %p %l %s\n' | awk '$1 == "d" {$NF = ""} 1' | sort | sha256sum | cut -c1-64); }
+	if [ ! -d "$cache" ] || [ "$(cat "$cache.manifest" 2>/dev/null)" != "$(manifest "$cache")" ]; then
 		exec 9>"$base/hako-test-rootfs.lock"
 		flock 9
-		if [ ! -d "$cache" ]; then
-			rm -rf "$cache".tmp.* # a build that died (the lock is ours)
+		if [ ! -d "$cache" ] || [ "$(cat "$cache.manifest" 2>/dev/null)" != "$(manifest "$cache")" ]; then
+			rm -rf "$cache".tmp.* "$cache".stale.* # what died before (the lock is ours)
 			tmp=$(mktemp -d "$cache.tmp.XXXXXX")
 			chmod 755 "$tmp"
 			if ! BUSYBOX=$bb "$0" "$tmp" >/dev/null; then
 				rm -rf "$tmp"
 				exit 1
 			fi
+			manifest "$tmp" >"$cache.manifest.tmp"
+			[ -d "$cache" ] && mv -T "$cache" "$cache.stale.$$"
 			mv -T "$tmp" "$cache"
+			mv -f "$cache.manifest.tmp" "$cache.manifest"
+			rm -rf "$cache.stale.$$"
 		fi
 		exec 9>&-
 	fi

@@ -4,7 +4,9 @@
 # paused container.
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/container/common.inc"
-id=$(h run -d --name p1 --rootfs "$R" -- sh -c 'i=0; while true; do i=$((i+1)); echo $i >/tmp/n; sleep 0.05; done')
+RF=$HAKO_TEST_TMP/rootfs
+cp -a "$R" "$RF" # the counter writes into the root: a copy, not the shared tree
+id=$(h run -d --name p1 --rootfs "$RF" -- sh -c 'i=0; while true; do i=$((i+1)); echo $i >/tmp/n; sleep 0.05; done')
 [ -n "$id" ] && ok "run -d" || not_ok "run -d"
 pid=$(h inspect p1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["pid"])')
 frozen() {
@@ -34,7 +36,7 @@ check "stop of a paused container" h stop -t 5 p1
 ms=$((($(date +%s%N) - start) / 1000000))
 [ "$ms" -lt 4000 ] && ok "it got its TERM at once (${ms} ms), not the KILL after 5 s" || not_ok "stop took ${ms} ms"
 check_fail "pause of a stopped container" 2 "is not running" h pause p1
-h run -d --name p2 --rootfs "$R" -- sleep 60 >/dev/null
+h run -d --name p2 --rootfs "$RF" -- sleep 60 >/dev/null
 h pause p2
 check "kill of a paused container" h kill p2
 for i in $(seq 50); do h ps | grep -q ' p2 ' || break; sleep 0.1; done

@@ -8,10 +8,10 @@
 OR=$HAKO_TEST_TMP/ociroot
 B=$HAKO_TEST_TMP/bundle
 o() { "$HAKO" oci --root "$OR" "$@"; }
-mkdir -p "$B/rootfs" "$B/data"
-# the rootfs: a private copy-free bind of the test busybox tree
-mount --bind "$R" "$B/rootfs"
-on_exit umount "$B/rootfs"
+mkdir -p "$B/data"
+# the rootfs: a private copy of the test busybox tree (containers write to it: mount targets,
+# files), never the shared one
+cp -a "$R" "$B/rootfs"
 echo "from the bundle" >"$B/data/file"
 check "oci spec writes config.json" o spec --bundle "$B"
 check_fail "oci spec refuses to overwrite" 2 "exists: remove it first" o spec --bundle "$B"
