@@ -63,6 +63,25 @@ int hk_network_disconnect(struct hk_store *st, const struct hk_paths *p, const c
 int hk_network_ct_release(struct hk_store *st, const struct hk_paths *p, const char *ct_id,
 			  struct hk_err *err);
 
+/* network_tap.c: a VM on a hako bridge network. Its lease is recorded under the VM's id
+ * (hostif: the tap) as a container's is, so `network inspect` lists it, network rm refuses
+ * while it is there, and hk_network_disconnect(id) / hk_network_reconcile undo it the same
+ * way (the tap deleted by name when still there). */
+struct hk_net_tap {
+	const char *net;
+	const char *id;	    /* the VM's id: the lease's owner key */
+	const char *ifname; /* the tap to create on the host */
+	const char *ip;	    /* static address or NULL */
+};
+/* Lease an address (pending), create the tap (hk_tuntap_open: not persistent, it lives as
+ * long as *ret_fd and the copies qemu is given), plug it into the bridge, mark the lease
+ * complete. Fills *ret_net and *ret_lease. Bad input (a macvlan network, the tap name
+ * taken, --ip taken or outside): usage class, nothing left. */
+int hk_network_tap_connect(struct hk_store *st, const struct hk_paths *p,
+			   const struct hk_net_tap *t, struct hk_net_row *ret_net,
+			   struct hk_lease_row *ret_lease, int *ret_fd, struct hk_net_notes *notes,
+			   struct hk_err *err);
+
 /* Repair after a hako killed half-way through a connect or disconnect: every pending lease
  * (store_net.h) whose owner is dead is undone completely (nft port rules tagged
  * hako:NET:CT, host veth, container interface, lease, ports, /etc/hosts). Cheap when there
@@ -95,6 +114,8 @@ bool hk_netattach_bridge_ready(const struct hk_net_row *n);
  * of the parent), address it, bring it up, default route via the gateway if none yet. */
 int hk_netattach_ct(const struct hk_net_row *n, const struct hk_lease_row *lease, int netns_fd,
 		    struct hk_err *err);
+/* Enslave the host device ifname (a VM's tap) to n's bridge, with n's MTU, and set it up. */
+int hk_netattach_port(const struct hk_net_row *n, const char *ifname, struct hk_err *err);
 /* Delete a host-side device by name; absent is fine. */
 int hk_netattach_del(const char *ifname, struct hk_err *err);
 /* Delete a device inside the namespace netns_fd; absent is fine. */
