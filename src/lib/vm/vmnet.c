@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/* A VM's tap or macvtap (see vmnet.h). */
+#include "vmnet.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/parse.h"
+#include "ifindex.h"
+#include "link.h"
+#include "netlink.h"
+
+int hk_vmnet_check(struct hk_store *st, const struct hk_vm_row *v, struct hk_err *err)
+{
+	if (!strcmp(v->nettype, "network")) {
+		struct hk_net_row n;
+		if (!strcmp(v->net, HK_NET_DEFAULT))
+			return 0; /* made on first use */
+		int r = hk_netstore_get(st, v->net, &n, err);
+		if (r < 0)
+			return r;
+		if (strcmp(n.driver, "bridge"))
+			return hk_err_usage(err,
+					    "network '%s' is a %s network: a VM joins its parent "
+					    "with --macvtap %s",
+					    n.name, n.driver, n.parent);
+		return 0;
+	}
+	if (!strcmp(v->nettype, "tap")) {
+		if (strlen(v->hostif) >= IFNAMSIZ || !v->hostif[0])
+			return hk_err_usage(err, "--tap '%s': not a device name", v->hostif);
+		if (if_nametoindex(v->hostif)) {
+			hk_err_usage(err, "tap '%s': a device of that name already exists",
+				     v->hostif);
+			return err->code = -EEXIST;
+		}
+		return 0;
+	}
+	if (!strcmp(v->nettype, "macvtap") && !if_nametoindex(v->net)) {
+		hk_err_set(err, -ENODEV, "--macvtap '%s': no such device", v->net);
+		hk_err_class_set(err, HK_ERR_NOTFOUND);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int mask_str(const char *subnet, char *addr_gw_mask, size_t len, const char *addr,
+		    const char *gw, struct hk_err *err)
+{
+	struct hk_prefix sub;
+	int r = hk_parse_prefix(subnet, AF_INET, &sub, err);
+	if (r < 0)
+		return r;
+	struct in_addr m = { .s_addr = sub.len ? htonl(~0u << (32 - sub.len)) : 0 };
+	char ms[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &m, ms, sizeof(ms));
+	snprintf(addr_gw_mask, len, "ip=%s::%s:%s::eth0:off", addr, gw, ms);
+	return 0;
+}
+
+/* The macvtap's character device number from sysfs. /sys describes the network namespace
+ * it was mounted in, which may not be ours (ip netns exec remounts it; a process that only
+ * setns'ed does not): then a child reads it from a sysfs of its own, in a private mount
+ * namespace. */
+static int macvtap_dev(const char *name, int index, dev_t *ret, struct hk_err *err)
+{
+	char path[128], buf[32] = "";
+	snprintf(path, sizeof(path), "/sys/class/net/%s/macvtap/tap%d/dev", name, index);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int pfd[2];
+		if (pipe2(pfd, O_CLOEXEC) < 0)
+			return hk_err_sys(err, -errno, "pipe");
+		pid_t pid = fork();
+		if (pid == 0) {
+			if (unshare(CLONE_NEWNS) < 0 ||
+			    mount("", "/", NULL, MS_SLAVE | MS_REC, NULL) < 0 ||
+			    (umount2("/sys", MNT_DETACH),
+			     mount("sysfs", "/sys", "sysfs", 0, NULL)) < 0)
+				_exit(1);
+			int f = open(path, O_RDONLY | O_CLOEXEC);
+			ssize_t k = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
+			_exit(k > 0 && write(pfd[1], buf, (size_t)k) == k ? 0 : 1);
+		}
+		close(pfd[1]);
+		ssize_t k = pid > 0 ? read(pfd[0], buf, sizeof(buf) - 1) : -1;
+		close(pfd[0]);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		if (k <= 0)
+			return hk_err_set(err, -ENOENT, "macvtap '%s': no %s", name, path);
+		buf[k] = 0;
+	} else {
+		ssize_t k = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (k <= 0)
+			return hk_err_sys(err, -EIO, "read %s", path);
+	}
+	unsigned maj, min;
+	if (sscanf(buf, "%u:%u", &maj, &min) != 2)
+		return hk_err_set(err, -EINVAL, "macvtap '%s': bad device number '%s'", name, buf);
+	*ret = makedev(maj, min);
+	return 0;
+}
+
+/* Open the macvtap's character device through a node of our own in /dev (devtmpfs may have
+ * /dev/tapN of another namespace's device of that index; /run is nodev), unlinked at once. */
+static int macvtap_open(const struct hk_vm_row *v, int index, struct hk_err *err)
+{
+	dev_t dev = 0;
+	int r = macvtap_dev(v->hostif, index, &dev, err);
+	if (r < 0)
+		return r;
+	char node[64];
+	snprintf(node, sizeof(node), "/dev/.hako-vm-%s", v->id);
+	unlink(node);
+	if (mknod(node, S_IFCHR | 0600, dev) < 0)
+		return hk_err_sys(err, -errno, "macvtap '%s': mknod %s", v->hostif, node);
+	int fd = open(node, O_RDWR | O_CLOEXEC);
+	int e = errno;
+	unlink(node);
+	return fd >= 0 ? fd : hk_err_sys(err, -e, "macvtap '%s': open", v->hostif);
+}
+
+static int macvtap_setup(struct hk_vm_row *v, int *ret_fd, struct hk_err *err)
+{
+	_cleanup_nl_ struct hk_nl *nl = NULL;
+	int r = hk_nl_open(&nl, -1, err);
+	if (r < 0)
+		return r;
+	struct hk_link_req req = { .kind = &hk_link_macvtap, .a.up = 1 };
+	req.u.macvlan.mode = MACVLAN_MODE_BRIDGE;
+	snprintf(req.name, sizeof(req.name), "%s", v->hostif);
+	unsigned m[6];
+	if (sscanf(v->mac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) == 6) {
+		for (int i = 0; i < 6; i++)
+			req.a.mac[i] = (uint8_t)m[i];
+		req.a.has_mac = true;
+	}
+	struct hk_link_res res;
+	hk_link_res_init(&res);
+	r = hk_link_index(nl, v->net, &res.link, err);
+	struct hk_nlmsg msg;
+	if (r == 0)
+		r = hk_link_add_msg(&req, &res, &msg, err);
+	if (r == 0)
+		r = hk_nl_do(nl, &msg, NULL, NULL, err);
+	if (r < 0)
+		return hk_err_prefix(err, "macvtap '%s' on '%s'", v->hostif, v->net);
+	int index;
+	r = hk_link_index(nl, v->hostif, &index, err);
+	int fd = r < 0 ? r : macvtap_open(v, index, err);
+	if (fd < 0) {
+		struct hk_err e;
+		hk_netattach_del(v->hostif, &e);
+		return fd;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+int hk_vmnet_setup(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row *v, int *ret_fd,
+		   char *ip_param, size_t len, struct hk_net_notes *notes, struct hk_err *err)
+{
+	*ret_fd = -1;
+	ip_param[0] = 0;
+	if (!strcmp(v->nettype, "network")) {
+		struct hk_net_tap t = { .net = v->net, .id = v->id, .ifname = v->hostif };
+		struct hk_net_row n;
+		struct hk_lease_row l;
+		int r = hk_network_tap_connect(st, p, &t, &n, &l, ret_fd, notes, err);
+		if (r < 0)
+			return r;
+		snprintf(v->addr, sizeof(v->addr), "%s", l.addr);
+		return mask_str(n.subnet, ip_param, len, l.addr, n.internal ? "" : n.gateway, err);
+	}
+	if (!strcmp(v->nettype, "tap")) {
+		int fd = hk_tuntap_open(v->hostif, err);
+		if (fd < 0)
+			return fd;
+		*ret_fd = fd;
+		return 0;
+	}
+	if (!strcmp(v->nettype, "macvtap"))
+		return macvtap_setup(v, ret_fd, err);
+	return 0;
+}
+
+int hk_vmnet_release(struct hk_store *st, const struct hk_paths *p, const struct hk_vm_row *v,
+		     struct hk_err *err)
+{
+	if (!strcmp(v->nettype, "network"))
+		return hk_network_disconnect(st, p, v->id, NULL, err);
+	if (!strcmp(v->nettype, "macvtap") && v->hostif[0])
+		return hk_netattach_del(v->hostif, err);
+	return 0; /* a tap went with qemu's fd */
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A VM's network device on the host, handed to qemu as an open fd:
+ *   network  a tap hako creates and plugs into a hako bridge network, with an IPAM lease
+ *            under the VM's id (network.h hk_network_tap_connect); the guest learns its
+ *            address from the kernel's ip= parameter (hk_vmnet_ip_param)
+ *   tap      a tap of the given name, left for the user to plug (no address)
+ *   macvtap  a macvtap (bridge mode) on a lower device; its /dev/tapN opened, as libvirt
+ *   none     no network device
+ * Taps are not persistent: they go with qemu's fd. A macvtap is a link that outlives qemu:
+ * hk_vmnet_release deletes it (by its recorded name), with the lease.
+ */
+#ifndef HK_VMNET_H
+#define HK_VMNET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "network.h"
+#include "store_vm.h"
+
+/* Validate v's network choice (nettype, net, hostif) without changing anything: the network
+ * exists (not found), the tap name is free (usage), the lower device exists (not found). */
+int hk_vmnet_check(struct hk_store *st, const struct hk_vm_row *v, struct hk_err *err);
+/* Make v's device; fills v->addr for a network, and *ret_fd (-1 for none). ip_param: the
+ * kernel's ip= for the leased address ("" otherwise). */
+int hk_vmnet_setup(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row *v, int *ret_fd,
+		   char *ip_param, size_t len, struct hk_net_notes *notes, struct hk_err *err);
+/* Undo what setup made: the lease (and a tap still there), a macvtap. Idempotent. */
+int hk_vmnet_release(struct hk_store *st, const struct hk_paths *p, const struct hk_vm_row *v,
+		     struct hk_err *err);
+
+#endif
