@@ -15,6 +15,7 @@
 #   hako.ping=ADDR[,ADDR...]   ping each once after eth0 is up and print
 #                              "hako-guest: ping ADDR ok" (or "failed")
 #   hako.forward=1             enable IPv4 forwarding (a guest that routes)
+#   hako.httpd=1               busybox httpd on port 80 serving "hello from the guest"
 # then a shell on the console (ttyS0).
 #
 # --cached: $HAKO_GUEST_CACHE_DIR (default /var/tmp)/hako-test-guest-KEY, KEY the first 16
@@ -163,6 +164,11 @@ EOF
 	;;
 esac
 [ "$(arg hako.forward)" = 1 ] && echo 1 >/proc/sys/net/ipv4/ip_forward
+if [ "$(arg hako.httpd)" = 1 ]; then
+	mkdir -p /www
+	echo "hello from the guest" >/www/index.html
+	httpd -p 80 -h /www && echo "hako-guest: httpd on port 80"
+fi
 for a in $(arg hako.ping | tr , ' '); do
 	if ping -c 1 -W 2 "$a" >/dev/null 2>&1 || ping -c 1 -W 2 "$a" >/dev/null 2>&1; then
 		echo "hako-guest: ping $a ok"

@@ -46,6 +46,8 @@ static const struct option run_opts[] = {
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "append", required_argument, NULL, OPT_APPEND },
 	{ "accel", required_argument, NULL, OPT_ACCEL },
+	{ "publish", required_argument, NULL, NETRUN_PUBLISH },
+	{ "ip", required_argument, NULL, NETRUN_IP },
 	{},
 };
 
@@ -66,9 +68,13 @@ static int parse_mem(struct hk_ctx *ctx, const char *v, uint32_t *ret)
 	return 0;
 }
 
-static int run_opt(struct hk_ctx *ctx, struct hk_vm_spec *s, int c, const char *v)
+static int run_opt(struct hk_ctx *ctx, struct hk_vm_spec *s, struct netrun *nr, int c,
+		   const char *v)
 {
 	switch (c) {
+	case NETRUN_PUBLISH:
+	case NETRUN_IP:
+		return netrun_set(ctx, nr, c, v);
 	case 'N':
 		s->name = v;
 		return 0;
@@ -105,7 +111,8 @@ static int vm_run(struct hk_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	struct hk_vm_spec s = { 0 };
-	int c, r = cmd_getopt_init(ctx, &g, "vm run", "-:", run_opts, argc, argv);
+	struct netrun nr = { 0 };
+	int c, r = cmd_getopt_init(ctx, &g, "vm run", "-:p:", run_opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
 		if (c == 1 && s.disk)
 			r = cmd_usage(ctx, "vm run: unexpected '%s'", optarg);
@@ -114,10 +121,13 @@ static int vm_run(struct hk_ctx *ctx, int argc, char **argv)
 		else if (c == '?' || c == ':')
 			r = cmd_getopt_bad(ctx, &g, c);
 		else
-			r = run_opt(ctx, &s, c, optarg);
+			r = run_opt(ctx, &s, &nr, c, optarg);
 	}
 	if (r < 0)
 		return r;
+	s.ip = nr.ip;
+	s.ports = nr.ports;
+	s.n_ports = nr.n_ports;
 	struct hk_paths p;
 	struct hk_store *st;
 	r = vm_open(ctx, &p, &st);
@@ -222,7 +232,22 @@ static struct json_object *jstr(const char *s)
 	return json_object_new_string(s);
 }
 
-static struct json_object *vm_json(const struct hk_vm_row *v, const struct hk_paths *p)
+static struct json_object *ports_json(const struct hk_port_row *ports, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "host_ip", json_object_new_string(ports[i].host_ip));
+		json_object_object_add(o, "host_port", json_object_new_int(ports[i].host_port));
+		json_object_object_add(o, "guest_port", json_object_new_int(ports[i].ct_port));
+		json_object_object_add(o, "proto", json_object_new_string(ports[i].proto));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *vm_json(const struct hk_vm_row *v, const struct hk_paths *p,
+				   struct json_object *ports)
 {
 	struct json_object *o = json_object_new_object(), *net = json_object_new_object();
 	char dir[HK_PATH_MAX], log[HK_PATH_MAX + 16];
@@ -247,6 +272,7 @@ static struct json_object *vm_json(const struct hk_vm_row *v, const struct hk_pa
 	json_object_object_add(net, "device", jstr(v->hostif));
 	json_object_object_add(net, "mac", jstr(v->mac));
 	json_object_object_add(net, "address", jstr(v->addr));
+	json_object_object_add(net, "ports", ports);
 	json_object_object_add(o, "net", net);
 	json_object_object_add(o, "created", json_object_new_int64(v->created));
 	json_object_object_add(o, "started", json_object_new_int64(v->started));
@@ -264,9 +290,14 @@ static int vm_inspect(struct hk_ctx *ctx, int argc, char **argv)
 	struct json_object *arr = json_object_new_array();
 	for (int i = 0; r == 0 && i < argc; i++) {
 		struct hk_vm_row v;
+		struct hk_port_row *ports = NULL;
+		size_t np = 0;
 		r = hk_vmstore_get(st, argv[i], &v, &ctx->err);
 		if (r == 0)
-			json_object_array_add(arr, vm_json(&v, &p));
+			r = hk_netstore_ports(st, v.id, &ports, &np, &ctx->err);
+		if (r == 0)
+			json_object_array_add(arr, vm_json(&v, &p, ports_json(ports, np)));
+		free(ports);
 	}
 	hk_store_close(st);
 	if (r == 0)
@@ -343,8 +374,9 @@ static int vm_console(struct hk_ctx *ctx, int argc, char **argv)
 
 static const struct cmd_verb verbs[] = {
 	{ "run", NULL, vm_run,
-	  "run [--name N] [--network NET | --tap DEV | --macvtap LOWER] [--memory M] [--cpus N] "
-	  "[--accel auto|kvm|tcg] (--kernel FILE [--initrd FILE] [--append ARGS] | DISK)" },
+	  "run [--name N] [--network NET [--ip IP] [-p [HOSTIP:]HOSTPORT:GUESTPORT]... | --tap DEV "
+	  "| --macvtap LOWER] [--memory M] [--cpus N] [--accel auto|kvm|tcg] (--kernel FILE "
+	  "[--initrd FILE] [--append ARGS] | DISK)" },
 	{ "ls", "list", vm_ls, "ls [-q]" },
 	{ "stop", NULL, vm_stop, "stop VM..." },
 	{ "rm", NULL, vm_rm, "rm [-f] VM..." },

@@ -69,14 +69,16 @@ int hk_network_ct_release(struct hk_store *st, const struct hk_paths *p, const c
  * way (the tap deleted by name when still there). */
 struct hk_net_tap {
 	const char *net;
-	const char *id;	    /* the VM's id: the lease's owner key */
-	const char *ifname; /* the tap to create on the host */
-	const char *ip;	    /* static address or NULL */
+	const char *id;			 /* the VM's id: the lease's owner key */
+	const char *ifname;		 /* the tap to create on the host */
+	const char *ip;			 /* static address or NULL */
+	const struct hk_port_row *ports; /* published: host port -> the VM's address */
+	size_t n_ports;
 };
 /* Lease an address (pending), create the tap (hk_tuntap_open: not persistent, it lives as
  * long as *ret_fd and the copies qemu is given), plug it into the bridge, mark the lease
  * complete. Fills *ret_net and *ret_lease. Bad input (a macvlan network, the tap name
- * taken, --ip taken or outside): usage class, nothing left. */
+ * taken, --ip taken or outside, a host port taken): usage class, nothing left. */
 int hk_network_tap_connect(struct hk_store *st, const struct hk_paths *p,
 			   const struct hk_net_tap *t, struct hk_net_row *ret_net,
 			   struct hk_lease_row *ret_lease, int *ret_fd, struct hk_net_notes *notes,
@@ -102,6 +104,15 @@ int hk_network_hosts_update(struct hk_store *st, const struct hk_paths *p, const
 int hk_network_lock(const struct hk_paths *p, struct hk_err *err);
 int hk_network_ensure_locked(struct hk_store *st, const char *name, struct hk_net_row *ret,
 			     struct hk_net_notes *notes, struct hk_err *err);
+
+/* Internal to network*.c (network_tap.c), with the lock held: every host port of ports free
+ * on the host (usage); ports' DNAT rules for lease l; undo attachment l completely (ports'
+ * rules if ports, the host device, lease, /etc/hosts of the peers). */
+int hk_network_ports_free(const struct hk_port_row *ports, size_t n, struct hk_err *err);
+int hk_network_ports_nat(const struct hk_net_row *n, const struct hk_lease_row *l,
+			 const struct hk_port_row *ports, size_t np, struct hk_err *err);
+int hk_network_detach_locked(struct hk_store *st, const struct hk_paths *p,
+			     const struct hk_lease_row *l, bool ports, struct hk_err *err);
 
 /* netattach.c: the kernel side. */
 /* Create the bridge with its gateway addresses and MTU (existing: fine); up: also set it up,

@@ -29,6 +29,11 @@ static int tap_locked(struct hk_store *st, const struct hk_paths *p, const struc
 				    "network '%s' is a %s network: a VM joins its parent with "
 				    "--macvtap %s",
 				    n->name, n->driver, n->parent);
+	if (t->n_ports && n->internal)
+		return hk_err_usage(err, "network '%s' is internal: no ports can be published",
+				    n->name);
+	if ((r = hk_network_ports_free(t->ports, t->n_ports, err)) < 0)
+		return r;
 	if (if_nametoindex(t->ifname)) {
 		hk_err_usage(err, "tap '%s': a device of that name already exists", t->ifname);
 		return err->code = -EEXIST;
@@ -40,12 +45,14 @@ static int tap_locked(struct hk_store *st, const struct hk_paths *p, const struc
 	snprintf(l->hostif, sizeof(l->hostif), "%s", t->ifname);
 	l->owner_pid = getpid();
 	l->owner_start = hk_proc_start_time(l->owner_pid);
-	r = hk_netstore_lease(st, l, t->ip, NULL, 0, err);
+	r = hk_netstore_lease(st, l, t->ip, t->ports, t->n_ports, err);
 	if (r < 0)
 		return hk_err_prefix(err, "network '%s'", n->name);
 	hk_test_point("vm-leased");
 	_cleanup_close_ int fd = hk_tuntap_open(t->ifname, err);
 	r = fd < 0 ? fd : hk_netattach_port(n, t->ifname, err);
+	if (r == 0 && t->n_ports)
+		r = hk_network_ports_nat(n, l, t->ports, t->n_ports, err);
 	if (r == 0)
 		r = hk_network_hosts_update(st, p, n->name, err);
 	if (r == 0)
@@ -56,7 +63,7 @@ static int tap_locked(struct hk_store *st, const struct hk_paths *p, const struc
 			close(fd); /* the tap goes with it */
 			fd = -1;
 		}
-		hk_netstore_release(st, n->name, t->id, &e);
+		hk_network_detach_locked(st, p, l, t->n_ports > 0, &e);
 		return hk_err_prefix(err, "network '%s'", n->name);
 	}
 	*ret_fd = TAKE_FD(fd);

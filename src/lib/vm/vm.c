@@ -110,6 +110,8 @@ static int plan(struct hk_store *st, const struct hk_vm_spec *s, struct hk_vm_ro
 			"--network", err);
 		snprintf(v->hostif, sizeof(v->hostif), "hv%.13s", v->id);
 	}
+	if (r == 0 && (s->ip || s->n_ports) && strcmp(v->nettype, "network"))
+		r = hk_err_usage(err, "--ip and -p need a hako network (--network)");
 	if (r < 0)
 		return r;
 	char bin[4096];
@@ -181,12 +183,12 @@ static void undo(struct hk_store *st, const struct hk_paths *p, const struct hk_
 }
 
 static int start(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row *v,
-		 struct hk_net_notes *notes, struct hk_err *err)
+		 const struct hk_vmnet_opts *o, struct hk_net_notes *notes, struct hk_err *err)
 {
 	char dir[HK_PATH_MAX], ip[256], bin[4096];
 	int r = rundir_make(p, v->id, dir, sizeof(dir), err);
 	_cleanup_close_ int fd = -1;
-	r = r ?: hk_vmnet_setup(st, p, v, &fd, ip, sizeof(ip), notes, err);
+	r = r ?: hk_vmnet_setup(st, p, v, o, &fd, ip, sizeof(ip), notes, err);
 	hk_test_point("vm-net");
 	r = r ?: hk_qemu_find(bin, sizeof(bin), err);
 	if (r < 0)
@@ -235,7 +237,8 @@ int hk_vm_run(struct hk_store *st, const struct hk_paths *p, const struct hk_vm_
 	r = hk_vmstore_insert(st, &v, err);
 	if (r < 0)
 		return r;
-	r = start(st, p, &v, notes, err);
+	struct hk_vmnet_opts o = { .ip = s->ip, .ports = s->ports, .n_ports = s->n_ports };
+	r = start(st, p, &v, &o, notes, err);
 	if (r < 0) {
 		struct hk_err e;
 		undo(st, p, &v);

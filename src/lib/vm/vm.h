@@ -29,6 +29,9 @@ struct hk_vm_spec {
 	const char *kernel, *initrd, *append; /* direct kernel boot */
 	const char *disk;		      /* or a disk image (raw or qcow2) */
 	const char *accel;		      /* "auto" (NULL), "kvm" or "tcg" */
+	const char *ip;			      /* on a hako network: this address */
+	const struct hk_port_row *ports;      /* on a hako network: published ports */
+	size_t n_ports;
 };
 
 /* RUN/vm/<id>: qemu.pid, console.log */

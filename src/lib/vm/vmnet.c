@@ -172,13 +172,19 @@ static int macvtap_setup(struct hk_vm_row *v, int *ret_fd, struct hk_err *err)
 	return 0;
 }
 
-int hk_vmnet_setup(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row *v, int *ret_fd,
-		   char *ip_param, size_t len, struct hk_net_notes *notes, struct hk_err *err)
+int hk_vmnet_setup(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row *v,
+		   const struct hk_vmnet_opts *o, int *ret_fd, char *ip_param, size_t len,
+		   struct hk_net_notes *notes, struct hk_err *err)
 {
 	*ret_fd = -1;
 	ip_param[0] = 0;
 	if (!strcmp(v->nettype, "network")) {
-		struct hk_net_tap t = { .net = v->net, .id = v->id, .ifname = v->hostif };
+		struct hk_net_tap t = { .net = v->net,
+					.id = v->id,
+					.ifname = v->hostif,
+					.ip = o->ip,
+					.ports = o->ports,
+					.n_ports = o->n_ports };
 		struct hk_net_row n;
 		struct hk_lease_row l;
 		int r = hk_network_tap_connect(st, p, &t, &n, &l, ret_fd, notes, err);

@@ -23,10 +23,17 @@
 /* Validate v's network choice (nettype, net, hostif) without changing anything: the network
  * exists (not found), the tap name is free (usage), the lower device exists (not found). */
 int hk_vmnet_check(struct hk_store *st, const struct hk_vm_row *v, struct hk_err *err);
+/* What a VM asks of a hako network: a static address, published ports. */
+struct hk_vmnet_opts {
+	const char *ip;
+	const struct hk_port_row *ports;
+	size_t n_ports;
+};
 /* Make v's device; fills v->addr for a network, and *ret_fd (-1 for none). ip_param: the
  * kernel's ip= for the leased address ("" otherwise). */
-int hk_vmnet_setup(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row *v, int *ret_fd,
-		   char *ip_param, size_t len, struct hk_net_notes *notes, struct hk_err *err);
+int hk_vmnet_setup(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row *v,
+		   const struct hk_vmnet_opts *o, int *ret_fd, char *ip_param, size_t len,
+		   struct hk_net_notes *notes, struct hk_err *err);
 /* Undo what setup made: the lease (and a tap still there), a macvtap. Idempotent. */
 int hk_vmnet_release(struct hk_store *st, const struct hk_paths *p, const struct hk_vm_row *v,
 		     struct hk_err *err);

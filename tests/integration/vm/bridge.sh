@@ -2,8 +2,9 @@
 # A VM on a hako bridge network (the seed's KVM picture, with hako's bridge): hako makes the
 # tap, plugs it into the network's bridge and leases the VM an address, which the guest takes
 # from the kernel's ip= parameter. The VM answers the host and a container on the same
-# network, and reaches both itself; it is listed by `network inspect` next to the container;
-# its console answers; after `vm rm` the tap, bridge port, lease and run files are gone.
+# network, and reaches both itself; a published port (-p) reaches the guest's httpd; it is
+# listed by `network inspect` next to the container; its console answers; after `vm rm` the
+# tap, bridge port, lease, port rule and run files are gone.
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/vm/common.inc"
 
@@ -17,7 +18,7 @@ on_exit "$HAKO --root $ROOT rm -f c1"
 c1=$(h network inspect vnet | jq -r '.[0].containers[] | select(.name=="c1") | .address')
 br=$(h network inspect vnet | jq -r '.[0].bridge')
 is "container address" "$c1" 10.211.0.2
-check "vm run" vm_run v1 --network vnet --append "hako.ping=10.211.0.1,$c1"
+check "vm run" vm_run v1 --network vnet -p 8080:80 --append "hako.ping=10.211.0.1,$c1 hako.httpd=1"
 addr=$(vm_field v1 net.address)
 tap=$(vm_field v1 net.device)
 is "leased address" "$addr" 10.211.0.3
@@ -43,6 +44,10 @@ if wait_log v1 "hako-guest: ping $c1 ok" 10; then ok "the VM pings the container
 fi
 is "the guest configured eth0 from ip=" "$(grep -c "hako-guest: eth0 $addr/24 up" "$(vm_field v1 console_log)")" 1
 wait_log v1 "hako-guest: ready" 10 >/dev/null
+is "the container reaches the guest's httpd" "$(h exec c1 -- timeout 5 wget -qO- "http://$addr/")" "hello from the guest"
+is "the published port reaches the guest from 127.0.0.1" "$(timeout 5 "$BB" wget -qO- http://127.0.0.1:8080/)" "hello from the guest"
+is "vm inspect shows the port" "$(h vm inspect v1 | jq -r '.[0].net.ports[0] | "\(.host_port) \(.guest_port) \(.proto)"')" "8080 80 tcp"
+nft list ruleset | grep -q "dport 8080" && ok "a DNAT rule for the port" || not_ok "a DNAT rule for the port"
 out=$(echo "echo marker-\$((6*7))" | timeout 20 "$HAKO" --root "$ROOT" vm console v1)
 echo "$out" | grep -q "marker-42" && ok "vm console: a command runs on the serial console" ||
 	{ not_ok "vm console"; echo "$out" | tail -5 | diag; }
@@ -55,4 +60,5 @@ is "the lease is gone" "$(h network inspect vnet | jq -r '[.[0].containers[] | s
 # gone, or a zombie its new parent (init) has not reaped yet
 is "qemu is gone" "$(awk '$3 != "Z" {print "alive"}' /proc/"$qpid"/stat 2>/dev/null)" ""
 is "run files gone" "$(ls "$(dirname "$log")" 2>/dev/null | wc -l)" 0
+nft list ruleset | grep -q "dport 8080" && not_ok "the port's rule is gone" || ok "the port's rule is gone"
 is "vm ls empty" "$(h vm ls -q)" ""

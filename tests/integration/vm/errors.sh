@@ -25,6 +25,8 @@ check_fail "macvtap lower missing" 5 "--macvtap 'nolower0': no such device" h vm
 check_fail "two networks" 2 "exclude each other" h vm run --network enet --tap t0 --kernel "$K"
 check_fail "kernel and disk" 2 "one of them" h vm run --kernel "$K" "$K"
 check_fail "neither" 2 "one of them" h vm run
+check_fail "-p without a hako network" 2 "need a hako network" h vm run --tap t0 -p 8080:80 --kernel "$K"
+check_fail "bad -p" 2 "-p" h vm run -p 99999:80 --kernel "$K"
 check_fail "bad accel" 2 "--accel 'xen'" h vm run --accel xen --kernel "$K"
 check_fail "bad memory" 2 "--memory 'lots'" h vm run --memory lots --kernel "$K"
 check_fail "bad name" 2 "vm name 'a/b'" h vm run --name a/b --kernel "$K"
