@@ -15,6 +15,7 @@
 #   hako.ping=ADDR[,ADDR...]   ping each once after eth0 is up and print
 #                              "hako-guest: ping ADDR ok" (or "failed")
 #   hako.forward=1             enable IPv4 forwarding (a guest that routes)
+#   hako.dhcp=1                DHCP (udhcpc) on eth0 whatever ip= says
 #   hako.httpd=1               busybox httpd on port 80 serving "hello from the guest"
 # then a shell on the console (ttyS0).
 #
@@ -146,10 +147,11 @@ masklen() { # 255.255.255.0 -> 24
 }
 for i in $(seq 50); do [ -e /sys/class/net/eth0 ] && break; sleep 0.1; done
 ipa=$(arg ip)
+[ "$(arg hako.dhcp)" = 1 ] && ipa=dhcp
 case "$ipa" in
 dhcp)
 	ip link set eth0 up
-	udhcpc -i eth0 -n -q -t 10 -s /etc/udhcpc.sh && echo "hako-guest: eth0 dhcp up"
+	udhcpc -i eth0 -n -q -t 10 -s /etc/udhcpc.sh || echo "hako-guest: dhcp failed"
 	;;
 ?*)
 	IFS=: read -r client server gw mask host dev auto <<EOF

@@ -128,7 +128,7 @@ static void rundir_rm(const struct hk_paths *p, const char *id)
 {
 	char dir[HK_PATH_MAX], f[HK_PATH_MAX + 32];
 	hk_vm_rundir(p, id, dir, sizeof(dir));
-	static const char *const files[] = { "qemu.pid", "console.log" };
+	static const char *const files[] = { "qemu.pid", "dhcp.pid", "console.log" };
 	for (size_t i = 0; i < HK_ARRAY_SIZE(files); i++) {
 		snprintf(f, sizeof(f), "%s/%s", dir, files[i]);
 		unlink(f);
@@ -188,7 +188,8 @@ static int start(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row
 	char dir[HK_PATH_MAX], ip[256], bin[4096];
 	int r = rundir_make(p, v->id, dir, sizeof(dir), err);
 	_cleanup_close_ int fd = -1;
-	r = r ?: hk_vmnet_setup(st, p, v, o, &fd, ip, sizeof(ip), notes, err);
+	struct hk_dhcp_lease dhcp = { 0 };
+	r = r ?: hk_vmnet_setup(st, p, v, o, &fd, ip, sizeof(ip), &dhcp, notes, err);
 	hk_test_point("vm-net");
 	r = r ?: hk_qemu_find(bin, sizeof(bin), err);
 	if (r < 0)
@@ -216,6 +217,14 @@ static int start(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row
 		return r;
 	v->pid_start = hk_proc_start_time(v->pid);
 	hk_test_point("vm-started");
+	close(TAKE_FD(fd)); /* qemu's now, only: the tap goes when qemu does */
+	if (dhcp.addr) {
+		char pidfile[HK_PATH_MAX + 16];
+		snprintf(pidfile, sizeof(pidfile), "%s/dhcp.pid", dir);
+		r = hk_dhcp_spawn(&dhcp, v->pid, v->pid_start, pidfile, err);
+		if (r < 0)
+			return r;
+	}
 	strcpy(v->state, HK_VM_RUNNING);
 	v->owner_pid = 0;
 	v->owner_start = 0;

@@ -3,8 +3,9 @@
  * hako's virtual machines: qemu (qemu.h) with its network through a tap or macvtap hako made
  * (vmnet.h), recorded in the state database (store_vm.h). A run validates everything first
  * (bad input: nothing made), records the VM "creating" (owner: this process), makes its
- * device, starts qemu and marks it "running" last; a failure undoes in reverse. No process
- * of hako's stays with the VM: the next command that opens the store (hk_vm_reconcile) finds
+ * device, starts qemu (and, on a hako network, the VM's DHCP responder: dhcp.h) and marks
+ * it "running" last; a failure undoes in reverse. No hako process supervises the VM: the
+ * next command that opens the store (hk_vm_reconcile) finds
  * a qemu that died (kill -9, a guest poweroff) and releases its tap, lease or macvtap, and
  * finishes a run or rm whose hako died half-way.
  */

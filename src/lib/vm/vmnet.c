@@ -71,6 +71,27 @@ static int mask_str(const char *subnet, char *addr_gw_mask, size_t len, const ch
 	return 0;
 }
 
+static int dhcp_lease(const struct hk_vm_row *v, const struct hk_net_row *n,
+		      struct hk_dhcp_lease *d, struct hk_err *err)
+{
+	struct hk_prefix sub;
+	int r = hk_parse_prefix(n->subnet, AF_INET, &sub, err);
+	if (r < 0)
+		return r;
+	unsigned m[6];
+	if (sscanf(v->mac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6)
+		return hk_err_set(err, -EINVAL, "mac '%s'", v->mac);
+	for (int i = 0; i < 6; i++)
+		d->mac[i] = (uint8_t)m[i];
+	snprintf(d->ifname, sizeof(d->ifname), "%s", v->hostif);
+	inet_pton(AF_INET, v->addr, &d->addr);
+	inet_pton(AF_INET, n->gateway, &d->server);
+	d->mask = sub.len ? htonl(~0u << (32 - sub.len)) : 0;
+	d->router = n->internal ? 0 : d->server;
+	d->lease_s = 86400;
+	return 0;
+}
+
 /* The macvtap's character device number from sysfs. /sys describes the network namespace
  * it was mounted in, which may not be ours (ip netns exec remounts it; a process that only
  * setns'ed does not): then a child reads it from a sysfs of its own, in a private mount
@@ -174,9 +195,10 @@ static int macvtap_setup(struct hk_vm_row *v, int *ret_fd, struct hk_err *err)
 
 int hk_vmnet_setup(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row *v,
 		   const struct hk_vmnet_opts *o, int *ret_fd, char *ip_param, size_t len,
-		   struct hk_net_notes *notes, struct hk_err *err)
+		   struct hk_dhcp_lease *ret_dhcp, struct hk_net_notes *notes, struct hk_err *err)
 {
 	*ret_fd = -1;
+	memset(ret_dhcp, 0, sizeof(*ret_dhcp));
 	ip_param[0] = 0;
 	if (!strcmp(v->nettype, "network")) {
 		struct hk_net_tap t = { .net = v->net,
@@ -191,7 +213,10 @@ int hk_vmnet_setup(struct hk_store *st, const struct hk_paths *p, struct hk_vm_r
 		if (r < 0)
 			return r;
 		snprintf(v->addr, sizeof(v->addr), "%s", l.addr);
-		return mask_str(n.subnet, ip_param, len, l.addr, n.internal ? "" : n.gateway, err);
+		r = mask_str(n.subnet, ip_param, len, l.addr, n.internal ? "" : n.gateway, err);
+		if (r == 0)
+			r = dhcp_lease(v, &n, ret_dhcp, err);
+		return r;
 	}
 	if (!strcmp(v->nettype, "tap")) {
 		int fd = hk_tuntap_open(v->hostif, err);

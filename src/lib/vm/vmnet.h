@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "dhcp.h"
 #include "network.h"
 #include "store_vm.h"
 
@@ -30,10 +31,11 @@ struct hk_vmnet_opts {
 	size_t n_ports;
 };
 /* Make v's device; fills v->addr for a network, and *ret_fd (-1 for none). ip_param: the
- * kernel's ip= for the leased address ("" otherwise). */
+ * kernel's ip= for the leased address ("" otherwise); *ret_dhcp: what the DHCP responder
+ * hands out (its addr 0 when there is nothing to hand out: not on a hako network). */
 int hk_vmnet_setup(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row *v,
 		   const struct hk_vmnet_opts *o, int *ret_fd, char *ip_param, size_t len,
-		   struct hk_net_notes *notes, struct hk_err *err);
+		   struct hk_dhcp_lease *ret_dhcp, struct hk_net_notes *notes, struct hk_err *err);
 /* Undo what setup made: the lease (and a tap still there), a macvtap. Idempotent. */
 int hk_vmnet_release(struct hk_store *st, const struct hk_paths *p, const struct hk_vm_row *v,
 		     struct hk_err *err);
