@@ -5,9 +5,9 @@
  * (bad input: nothing made), records the VM "creating" (owner: this process), makes its
  * device, starts qemu (and, on a hako network, the VM's DHCP responder: dhcp.h) and marks
  * it "running" last; a failure undoes in reverse. No hako process supervises the VM: the
- * next command that opens the store (hk_vm_reconcile) finds
- * a qemu that died (kill -9, a guest poweroff) and releases its tap, lease or macvtap, and
- * finishes a run or rm whose hako died half-way.
+ * next command that opens the store (hk_vm_reconcile) finds a qemu that died (kill -9, a
+ * guest poweroff) and releases its tap, lease or macvtap, and finishes a run or rm whose
+ * hako died half-way.
  */
 #ifndef HK_VM_H
 #define HK_VM_H
