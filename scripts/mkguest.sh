@@ -14,6 +14,7 @@
 # and prints "hako-guest: eth0 CLIENT/LEN up" on the console. More guest parameters:
 #   hako.ping=ADDR[,ADDR...]   ping each once after eth0 is up and print
 #                              "hako-guest: ping ADDR ok" (or "failed")
+#   hako.addr=IF,ADDR/LEN      one more address (eth1, ...: a VM with several NICs)
 #   hako.forward=1             enable IPv4 forwarding (a guest that routes)
 #   hako.dhcp=1                DHCP (udhcpc) on eth0 whatever ip= says
 #   hako.httpd=1               busybox httpd on port 80 serving "hello from the guest"
@@ -165,6 +166,13 @@ EOF
 	echo "hako-guest: $dev $client/$len up"
 	;;
 esac
+for w in $(cat /proc/cmdline); do # hako.addr=IF,ADDR/LEN (any number of them)
+	case "$w" in hako.addr=*,*) ;; *) continue ;; esac
+	v=${w#hako.addr=}
+	dev=${v%%,*}
+	for i in $(seq 50); do [ -e "/sys/class/net/$dev" ] && break; sleep 0.1; done
+	ip link set "$dev" up && ip addr add "${v#*,}" dev "$dev" && echo "hako-guest: $dev ${v#*,} up"
+done
 [ "$(arg hako.forward)" = 1 ] && echo 1 >/proc/sys/net/ipv4/ip_forward
 if [ "$(arg hako.httpd)" = 1 ]; then
 	mkdir -p /www

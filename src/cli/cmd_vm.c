@@ -16,6 +16,7 @@
 #include "netrun.h"
 #include "out.h"
 #include "vm.h"
+#include "vmnet.h"
 
 /* The store, reconciled for containers (ct_open) and VMs alike. */
 static int vm_open(struct hk_ctx *ctx, struct hk_paths *p, struct hk_store **st)
@@ -82,7 +83,9 @@ static int run_opt(struct hk_ctx *ctx, struct hk_vm_spec *s, struct netrun *nr, 
 		s->network = v;
 		return 0;
 	case OPT_TAP:
-		s->tap = v;
+		if (s->n_taps == HK_VM_NICS_MAX)
+			return cmd_usage(ctx, "vm run: more than %d --tap", HK_VM_NICS_MAX);
+		s->taps[s->n_taps++] = v;
 		return 0;
 	case OPT_MACVTAP:
 		s->macvtap = v;
@@ -273,6 +276,22 @@ static struct json_object *vm_json(const struct hk_vm_row *v, const struct hk_pa
 	json_object_object_add(net, "mac", jstr(v->mac));
 	json_object_object_add(net, "address", jstr(v->addr));
 	json_object_object_add(net, "ports", ports);
+	/* every NIC: eth0 (the one above, if any), then the taps */
+	struct json_object *nics = json_object_new_array();
+	char taps[sizeof(v->taps)], mac[18], ifname[16];
+	snprintf(taps, sizeof(taps), "%s", v->taps);
+	size_t k = 0;
+	const char *dev = v->hostif[0] ? v->hostif : NULL;
+	for (char *save = NULL; dev; dev = strtok_r(k == 1 ? taps : NULL, " ", &save)) {
+		struct json_object *n = json_object_new_object();
+		snprintf(ifname, sizeof(ifname), "eth%zu", k);
+		hk_vmnet_mac(v, k++, mac);
+		json_object_object_add(n, "ifname", jstr(ifname));
+		json_object_object_add(n, "device", jstr(dev));
+		json_object_object_add(n, "mac", jstr(mac));
+		json_object_array_add(nics, n);
+	}
+	json_object_object_add(net, "nics", nics);
 	json_object_object_add(o, "net", net);
 	json_object_object_add(o, "created", json_object_new_int64(v->created));
 	json_object_object_add(o, "started", json_object_new_int64(v->started));
@@ -374,8 +393,8 @@ static int vm_console(struct hk_ctx *ctx, int argc, char **argv)
 
 static const struct cmd_verb verbs[] = {
 	{ "run", NULL, vm_run,
-	  "run [--name N] [--network NET [--ip IP] [-p [HOSTIP:]HOSTPORT:GUESTPORT]... | --tap DEV "
-	  "| --macvtap LOWER] [--memory M] [--cpus N] [--accel auto|kvm|tcg] (--kernel FILE "
+	  "run [--name N] [--network NET [--ip IP] [-p [HOSTIP:]HOSTPORT:GUESTPORT]... | --macvtap "
+	  "LOWER] [--tap DEV]... [--memory M] [--cpus N] [--accel auto|kvm|tcg] (--kernel FILE "
 	  "[--initrd FILE] [--append ARGS] | DISK)" },
 	{ "ls", "list", vm_ls, "ls [-q]" },
 	{ "stop", NULL, vm_stop, "stop VM..." },

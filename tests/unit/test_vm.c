@@ -33,8 +33,9 @@ static void test_argv(void)
 		.kernel = "/k",
 		.initrd = "/i",
 		.append = "console=ttyS0 ip=10.0.0.2::10.0.0.1:255.255.255.0::eth0:off",
-		.net_fd = 5,
-		.mac = "52:54:00:aa:bb:cc",
+		.n_nics = 2,
+		.net_fds = { 5, 7 },
+		.macs = { "52:54:00:aa:bb:cc", "52:54:01:aa:bb:cc" },
 		.rundir = "/run/hako/vm/a,b"
 	};
 	TAP_EQ_INT(hk_qemu_argv(&c, &a, &e), 0, "argv built");
@@ -49,6 +50,9 @@ static void test_argv(void)
 	TAP_OK(has(&a, "-netdev", "tap,id=net0,fd=5"), "the tap as an fd");
 	TAP_OK(has(&a, "-device", "virtio-net-pci,netdev=net0,mac=52:54:00:aa:bb:cc"),
 	       "virtio NIC");
+	TAP_OK(has(&a, "-netdev", "tap,id=net1,fd=7") &&
+		       has(&a, "-device", "virtio-net-pci,netdev=net1,mac=52:54:01:aa:bb:cc"),
+	       "a second NIC");
 	TAP_OK(has(&a, "-append", c.append) && has(&a, "-kernel", "/k") && has(&a, "-initrd", "/i"),
 	       "direct kernel boot");
 	TAP_EQ_STR(a.v[a.n - 1], "-daemonize", "daemonized");
@@ -61,7 +65,7 @@ static void test_argv(void)
 	close(fd);
 	c.kernel = NULL;
 	c.disk = disk;
-	c.net_fd = -1;
+	c.n_nics = 0;
 	c.accel = "kvm";
 	TAP_EQ_INT(hk_qemu_argv(&c, &a, &e), 0, "disk argv built");
 	char want[128];

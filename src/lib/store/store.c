@@ -71,7 +71,8 @@ static const char *const migrations[] = {
 	" mac TEXT NOT NULL, addr TEXT NOT NULL, memory INTEGER NOT NULL, cpus INTEGER NOT NULL,"
 	" console TEXT NOT NULL, kernel TEXT NOT NULL, initrd TEXT NOT NULL,"
 	" append TEXT NOT NULL, disk TEXT NOT NULL, created INTEGER NOT NULL,"
-	" started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0);",
+	" started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0,"
+	" taps TEXT NOT NULL DEFAULT '');",
 };
 
 static int db_err(struct hk_store *st, struct hk_err *err, int rc, const char *what)

@@ -15,8 +15,7 @@
 #define VM_COLS                                                                                    \
 	"id, name, state, owner_pid, owner_start, pid, pid_start, accel, nettype, net, hostif,"    \
 	" mac, addr, memory, cpus, console, kernel, initrd, append, disk, created, started,"       \
-	" finished"
-#define VM_NCOLS 23
+	" finished, taps"
 
 static void col(sqlite3_stmt *s, int i, char *dst, size_t len)
 {
@@ -50,9 +49,10 @@ static void vm_read(sqlite3_stmt *s, struct hk_vm_row *v)
 	v->created = sqlite3_column_int64(s, 20);
 	v->started = sqlite3_column_int64(s, 21);
 	v->finished = sqlite3_column_int64(s, 22);
+	col(s, 23, v->taps, sizeof(v->taps));
 }
 
-/* Bind every column of v in VM_COLS order (?1 .. ?23). */
+/* Bind every column of v in VM_COLS order (?1 .. ?24). */
 static void vm_bind(sqlite3_stmt *s, const struct hk_vm_row *v)
 {
 	const char *text[] = {
@@ -73,6 +73,7 @@ static void vm_bind(sqlite3_stmt *s, const struct hk_vm_row *v)
 	sqlite3_bind_int64(s, 21, v->created);
 	sqlite3_bind_int64(s, 22, v->started);
 	sqlite3_bind_int64(s, 23, v->finished);
+	sqlite3_bind_text(s, 24, v->taps, -1, SQLITE_STATIC);
 }
 
 /* One statement (sql, with v bound if not NULL, else ?1 = key) in its own transaction. */
@@ -99,7 +100,7 @@ int hk_vmstore_insert(struct hk_store *st, const struct hk_vm_row *v, struct hk_
 {
 	int r = write1(st,
 		       "INSERT INTO vms (" VM_COLS ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
-		       "?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23)",
+		       "?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)",
 		       v, NULL, "insert vm", err);
 	if (r == -EEXIST)
 		return hk_err_usage(err, "vm name '%s' is already in use", v->name);
@@ -112,7 +113,8 @@ int hk_vmstore_update(struct hk_store *st, const struct hk_vm_row *v, struct hk_
 		      "UPDATE vms SET name=?2, state=?3, owner_pid=?4, owner_start=?5, pid=?6,"
 		      " pid_start=?7, accel=?8, nettype=?9, net=?10, hostif=?11, mac=?12,"
 		      " addr=?13, memory=?14, cpus=?15, console=?16, kernel=?17, initrd=?18,"
-		      " append=?19, disk=?20, created=?21, started=?22, finished=?23 WHERE id=?1",
+		      " append=?19, disk=?20, created=?21, started=?22, finished=?23, taps=?24 "
+		      "WHERE id=?1",
 		      v, NULL, "update vm", err);
 }
 

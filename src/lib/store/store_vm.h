@@ -23,6 +23,7 @@
 #define HK_VM_REMOVING "removing"
 
 #define HK_VM_ARG_MAX 1024 /* kernel, initrd, disk paths and the kernel command line */
+#define HK_VM_NICS_MAX 8   /* network devices of one VM */
 
 struct hk_vm_row {
 	char id[HK_CT_ID_LEN + 1];
@@ -37,8 +38,9 @@ struct hk_vm_row {
 	char net[64];	  /* the hako network, or the macvtap's lower device */
 	char hostif[16];  /* the tap or macvtap on the host, "" none */
 	char mac[18];
-	char addr[64];	 /* the address leased on net (network), "" otherwise */
-	uint32_t memory; /* MiB */
+	char addr[64];			/* the address leased on net (network), "" otherwise */
+	char taps[HK_VM_NICS_MAX * 16]; /* more NICs: taps (--tap), space separated */
+	uint32_t memory;		/* MiB */
 	uint32_t cpus;
 	char console[64]; /* the serial console's pty (qemu's), "" when stopped */
 	char kernel[HK_VM_ARG_MAX], initrd[HK_VM_ARG_MAX], append[HK_VM_ARG_MAX];

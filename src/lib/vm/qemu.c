@@ -160,11 +160,11 @@ int hk_qemu_argv(const struct hk_qemu_cfg *c, struct hk_qemu_argv *a, struct hk_
 		r = r ?: add(a, "-drive");
 		r = r ?: add(a, "file=%s,if=virtio,format=%s", disk, disk_format(c->disk));
 	}
-	if (c->net_fd >= 0) {
+	for (size_t i = 0; i < c->n_nics && i < HK_QEMU_NICS_MAX; i++) {
 		r = r ?: add(a, "-netdev");
-		r = r ?: add(a, "tap,id=net0,fd=%d", c->net_fd);
+		r = r ?: add(a, "tap,id=net%zu,fd=%d", i, c->net_fds[i]);
 		r = r ?: add(a, "-device");
-		r = r ?: add(a, "virtio-net-pci,netdev=net0,mac=%s", c->mac);
+		r = r ?: add(a, "virtio-net-pci,netdev=net%zu,mac=%s", i, c->macs[i]);
 	}
 	r = r ?: add(a, "-pidfile");
 	r = r ?: add(a, "%s/qemu.pid", c->rundir);
@@ -252,9 +252,10 @@ int hk_qemu_start(const struct hk_qemu_cfg *c, pid_t *ret_pid, char *console, si
 		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (nul < 0 || dup2(nul, 0) < 0 || dup2(pfd[1], 1) < 0 || dup2(pfd[1], 2) < 0)
 			_exit(127);
-		/* the one fd qemu inherits: every other one of hako's is close-on-exec */
-		if (c->net_fd >= 0 && fcntl(c->net_fd, F_SETFD, 0) < 0)
-			_exit(127);
+		/* the fds qemu inherits: every other one of hako's is close-on-exec */
+		for (size_t i = 0; i < c->n_nics; i++)
+			if (fcntl(c->net_fds[i], F_SETFD, 0) < 0)
+				_exit(127);
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);

@@ -16,7 +16,8 @@
 
 #include "base/err.h"
 
-#define HK_QEMU_ARGS_MAX 64
+#define HK_QEMU_ARGS_MAX 96
+#define HK_QEMU_NICS_MAX 8
 
 struct hk_qemu_cfg {
 	const char *bin;   /* hk_qemu_find */
@@ -26,8 +27,9 @@ struct hk_qemu_cfg {
 	uint32_t cpus;
 	const char *kernel, *initrd, *append; /* direct kernel boot (kernel NULL: disk) */
 	const char *disk;		      /* a raw or qcow2 image, NULL none */
-	int net_fd;			      /* the tap / macvtap fd, -1: no network */
-	const char *mac;		      /* the guest NIC's MAC */
+	size_t n_nics;			      /* virtio NICs, in order (eth0, eth1, ...) */
+	int net_fds[HK_QEMU_NICS_MAX];	      /* each one's tap / macvtap fd */
+	const char *macs[HK_QEMU_NICS_MAX];   /* and the guest's MAC on it */
 	const char *rundir;		      /* qemu.pid and console.log go here */
 };
 

@@ -63,9 +63,16 @@ static int check_name(const char *n, struct hk_err *err)
 static int plan(struct hk_store *st, const struct hk_vm_spec *s, struct hk_vm_row *v,
 		struct hk_err *err)
 {
-	int nnet = !!s->network + !!s->tap + !!s->macvtap;
-	if (nnet > 1)
-		return hk_err_usage(err, "--network, --tap and --macvtap exclude each other");
+	bool none = s->network && !strcmp(s->network, "none");
+	const char *network = none ? NULL : s->network;
+	if (network && s->macvtap)
+		return hk_err_usage(err, "--network and --macvtap exclude each other");
+	if (s->n_taps + !!(network || s->macvtap) > HK_VM_NICS_MAX)
+		return hk_err_usage(err, "more than %d network devices", HK_VM_NICS_MAX);
+	for (size_t i = 0; i < s->n_taps; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(s->taps[i], s->taps[j]))
+				return hk_err_usage(err, "--tap '%s' given twice", s->taps[i]);
 	if (!s->kernel == !s->disk)
 		return hk_err_usage(err, "a VM boots a --kernel or a DISK (one of them)");
 	if (!s->kernel && (s->initrd || s->append))
@@ -93,22 +100,31 @@ static int plan(struct hk_store *st, const struct hk_vm_spec *s, struct hk_vm_ro
 		return hk_err_usage(err, "--memory %u: expected 32 to 1048576 MiB", v->memory);
 	if (v->cpus > 255)
 		return hk_err_usage(err, "--cpus %u: expected 1 to 255", v->cpus);
-	/* a locally administered MAC from the id, qemu's 52:54:00 prefix */
-	snprintf(v->mac, sizeof(v->mac), "52:54:00:%.2s:%.2s:%.2s", v->id, v->id + 2, v->id + 4);
-	if (s->tap) {
+	hk_vmnet_mac(v, 0, v->mac);
+	size_t first = 0; /* the taps that are not the first NIC start here */
+	if (!network && !s->macvtap && s->n_taps) {
 		strcpy(v->nettype, "tap");
-		r = set(v->hostif, sizeof(v->hostif), s->tap, "--tap", err);
+		r = set(v->hostif, sizeof(v->hostif), s->taps[0], "--tap", err);
+		first = 1;
 	} else if (s->macvtap) {
 		strcpy(v->nettype, "macvtap");
 		r = set(v->net, sizeof(v->net), s->macvtap, "--macvtap", err);
 		snprintf(v->hostif, sizeof(v->hostif), "hv%.13s", v->id);
-	} else if (s->network && !strcmp(s->network, "none")) {
+	} else if (none) {
 		strcpy(v->nettype, "none");
 	} else {
 		strcpy(v->nettype, "network");
-		r = set(v->net, sizeof(v->net), s->network ? s->network : HK_NET_DEFAULT,
-			"--network", err);
+		r = set(v->net, sizeof(v->net), network ? network : HK_NET_DEFAULT, "--network",
+			err);
 		snprintf(v->hostif, sizeof(v->hostif), "hv%.13s", v->id);
+	}
+	for (size_t i = first; r == 0 && i < s->n_taps; i++) {
+		size_t o = strlen(v->taps);
+		if (strlen(s->taps[i]) >= 16)
+			r = hk_err_usage(err, "--tap '%s': not a device name", s->taps[i]);
+		else
+			snprintf(v->taps + o, sizeof(v->taps) - o, "%s%s", o ? " " : "",
+				 s->taps[i]);
 	}
 	if (r == 0 && (s->ip || s->n_ports) && strcmp(v->nettype, "network"))
 		r = hk_err_usage(err, "--ip and -p need a hako network (--network)");
@@ -182,18 +198,10 @@ static void undo(struct hk_store *st, const struct hk_paths *p, const struct hk_
 	rundir_rm(p, v->id);
 }
 
-static int start(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row *v,
-		 const struct hk_vmnet_opts *o, struct hk_net_notes *notes, struct hk_err *err)
+/* qemu for v with the NICs' fds; fills v->pid, pid_start, console. */
+static int launch(struct hk_vm_row *v, const char *dir, const char *bin, const char *ip,
+		  const int *fds, size_t nfd, struct hk_err *err)
 {
-	char dir[HK_PATH_MAX], ip[256], bin[4096];
-	int r = rundir_make(p, v->id, dir, sizeof(dir), err);
-	_cleanup_close_ int fd = -1;
-	struct hk_dhcp_lease dhcp = { 0 };
-	r = r ?: hk_vmnet_setup(st, p, v, o, &fd, ip, sizeof(ip), &dhcp, notes, err);
-	hk_test_point("vm-net");
-	r = r ?: hk_qemu_find(bin, sizeof(bin), err);
-	if (r < 0)
-		return r;
 	/* the serial console first, so a user's console= comes last and wins; ip= last */
 	char append[HK_VM_ARG_MAX + 300];
 	snprintf(append, sizeof(append), "console=ttyS0%s%s%s%s", v->append[0] ? " " : "",
@@ -208,16 +216,40 @@ static int start(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row
 		.initrd = v->initrd[0] ? v->initrd : NULL,
 		.append = append,
 		.disk = v->disk[0] ? v->disk : NULL,
-		.net_fd = fd,
-		.mac = v->mac,
+		.n_nics = nfd,
 		.rundir = dir,
 	};
-	r = hk_qemu_start(&c, &v->pid, v->console, sizeof(v->console), err);
+	char macs[HK_VM_NICS_MAX][18];
+	for (size_t i = 0; i < nfd; i++) {
+		c.net_fds[i] = fds[i];
+		hk_vmnet_mac(v, i, macs[i]);
+		c.macs[i] = macs[i];
+	}
+	int r = hk_qemu_start(&c, &v->pid, v->console, sizeof(v->console), err);
 	if (r < 0)
 		return r;
 	v->pid_start = hk_proc_start_time(v->pid);
 	hk_test_point("vm-started");
-	close(TAKE_FD(fd)); /* qemu's now, only: the tap goes when qemu does */
+	return 0;
+}
+
+static int start(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row *v,
+		 const struct hk_vmnet_opts *o, struct hk_net_notes *notes, struct hk_err *err)
+{
+	char dir[HK_PATH_MAX], ip[256], bin[4096];
+	int r = rundir_make(p, v->id, dir, sizeof(dir), err);
+	int fds[HK_VM_NICS_MAX];
+	size_t nfd = 0;
+	struct hk_dhcp_lease dhcp = { 0 };
+	r = r ?: hk_vmnet_setup(st, p, v, o, fds, &nfd, ip, sizeof(ip), &dhcp, notes, err);
+	hk_test_point("vm-net");
+	r = r ?: hk_qemu_find(bin, sizeof(bin), err);
+	if (r == 0)
+		r = launch(v, dir, bin, ip, fds, nfd, err);
+	for (size_t i = 0; i < nfd; i++)
+		close(fds[i]); /* qemu's now, only: a tap goes when qemu does */
+	if (r < 0)
+		return r;
 	if (dhcp.addr) {
 		char pidfile[HK_PATH_MAX + 16];
 		snprintf(pidfile, sizeof(pidfile), "%s/dhcp.pid", dir);

@@ -21,9 +21,10 @@
 #include "store_vm.h"
 
 struct hk_vm_spec {
-	const char *name;		      /* NULL: "vm-" and the id's first 8 characters */
-	const char *network;		      /* a hako bridge network ("none": no NIC) */
-	const char *tap;		      /* or a tap of this name, unplugged */
+	const char *name;		  /* NULL: "vm-" and the id's first 8 characters */
+	const char *network;		  /* a hako bridge network ("none": none) */
+	const char *taps[HK_VM_NICS_MAX]; /* and/or taps of these names, unplugged */
+	size_t n_taps;
 	const char *macvtap;		      /* or a macvtap (bridge mode) on this lower device */
 	uint32_t memory;		      /* MiB; 0: 256 */
 	uint32_t cpus;			      /* 0: 1 */

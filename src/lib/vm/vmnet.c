@@ -23,7 +23,31 @@
 #include "link.h"
 #include "netlink.h"
 
+static int tap_free(const char *name, struct hk_err *err)
+{
+	if (strlen(name) >= IFNAMSIZ || !name[0])
+		return hk_err_usage(err, "--tap '%s': not a device name", name);
+	if (if_nametoindex(name)) {
+		hk_err_usage(err, "tap '%s': a device of that name already exists", name);
+		return err->code = -EEXIST;
+	}
+	return 0;
+}
+
+static int check_first(struct hk_store *st, const struct hk_vm_row *v, struct hk_err *err);
+
 int hk_vmnet_check(struct hk_store *st, const struct hk_vm_row *v, struct hk_err *err)
+{
+	int r = check_first(st, v, err);
+	char taps[sizeof(v->taps)];
+	snprintf(taps, sizeof(taps), "%s", v->taps);
+	for (char *save, *t = strtok_r(taps, " ", &save); r == 0 && t;
+	     t = strtok_r(NULL, " ", &save))
+		r = tap_free(t, err);
+	return r;
+}
+
+static int check_first(struct hk_store *st, const struct hk_vm_row *v, struct hk_err *err)
 {
 	if (!strcmp(v->nettype, "network")) {
 		struct hk_net_row n;
@@ -39,16 +63,8 @@ int hk_vmnet_check(struct hk_store *st, const struct hk_vm_row *v, struct hk_err
 					    n.name, n.driver, n.parent);
 		return 0;
 	}
-	if (!strcmp(v->nettype, "tap")) {
-		if (strlen(v->hostif) >= IFNAMSIZ || !v->hostif[0])
-			return hk_err_usage(err, "--tap '%s': not a device name", v->hostif);
-		if (if_nametoindex(v->hostif)) {
-			hk_err_usage(err, "tap '%s': a device of that name already exists",
-				     v->hostif);
-			return err->code = -EEXIST;
-		}
-		return 0;
-	}
+	if (!strcmp(v->nettype, "tap"))
+		return tap_free(v->hostif, err);
 	if (!strcmp(v->nettype, "macvtap") && !if_nametoindex(v->net)) {
 		hk_err_set(err, -ENODEV, "--macvtap '%s': no such device", v->net);
 		hk_err_class_set(err, HK_ERR_NOTFOUND);
@@ -193,9 +209,15 @@ static int macvtap_setup(struct hk_vm_row *v, int *ret_fd, struct hk_err *err)
 	return 0;
 }
 
-int hk_vmnet_setup(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row *v,
-		   const struct hk_vmnet_opts *o, int *ret_fd, char *ip_param, size_t len,
-		   struct hk_dhcp_lease *ret_dhcp, struct hk_net_notes *notes, struct hk_err *err)
+void hk_vmnet_mac(const struct hk_vm_row *v, size_t k, char buf[18])
+{
+	snprintf(buf, 18, "52:54:%02zx:%.2s:%.2s:%.2s", k, v->id, v->id + 2, v->id + 4);
+}
+
+/* The first NIC (nettype); *ret_fd -1 for none. */
+static int first_nic(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row *v,
+		     const struct hk_vmnet_opts *o, int *ret_fd, char *ip_param, size_t len,
+		     struct hk_dhcp_lease *ret_dhcp, struct hk_net_notes *notes, struct hk_err *err)
 {
 	*ret_fd = -1;
 	memset(ret_dhcp, 0, sizeof(*ret_dhcp));
@@ -228,6 +250,39 @@ int hk_vmnet_setup(struct hk_store *st, const struct hk_paths *p, struct hk_vm_r
 	if (!strcmp(v->nettype, "macvtap"))
 		return macvtap_setup(v, ret_fd, err);
 	return 0;
+}
+
+int hk_vmnet_setup(struct hk_store *st, const struct hk_paths *p, struct hk_vm_row *v,
+		   const struct hk_vmnet_opts *o, int ret_fds[HK_VM_NICS_MAX], size_t *ret_n,
+		   char *ip_param, size_t len, struct hk_dhcp_lease *ret_dhcp,
+		   struct hk_net_notes *notes, struct hk_err *err)
+{
+	*ret_n = 0;
+	int fd, r = first_nic(st, p, v, o, &fd, ip_param, len, ret_dhcp, notes, err);
+	if (r < 0)
+		return r;
+	if (fd >= 0)
+		ret_fds[(*ret_n)++] = fd;
+	char taps[sizeof(v->taps)];
+	snprintf(taps, sizeof(taps), "%s", v->taps);
+	for (char *save, *t = strtok_r(taps, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (*ret_n == HK_VM_NICS_MAX)
+			r = hk_err_usage(err, "more than %d network devices", HK_VM_NICS_MAX);
+		else if ((fd = hk_tuntap_open(t, err)) < 0)
+			r = fd;
+		else
+			ret_fds[(*ret_n)++] = fd;
+		if (r < 0)
+			break;
+	}
+	if (r < 0) {
+		struct hk_err e;
+		for (size_t i = 0; i < *ret_n; i++)
+			close(ret_fds[i]);
+		*ret_n = 0;
+		hk_vmnet_release(st, p, v, &e);
+	}
+	return r;
 }
 
 int hk_vmnet_release(struct hk_store *st, const struct hk_paths *p, const struct hk_vm_row *v,
