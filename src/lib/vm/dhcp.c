@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -252,6 +253,12 @@ int hk_dhcp_spawn(const struct hk_dhcp_lease *l, pid_t qemu, uint64_t qemu_start
 		if (s != 3 && dup2(s, 3) < 0)
 			_exit(1);
 		syscall(SYS_close_range, 4, ~0u, 0);
+		/* the socket is made and bound: nothing more needs root (sending on it does not),
+		 * so a long-lived process parsing what a guest sends runs as nobody */
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0 ||
+		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			_exit(1);
 		serve(l, 3, ifindex, qemu, qemu_start);
 		_exit(0);
 	}

@@ -6,7 +6,8 @@
  * on the VM's own tap (not on the bridge): it sees only that guest's frames, answers only
  * its MAC with its lease (DISCOVER -> OFFER, REQUEST -> ACK, or NAK for another address),
  * sends back through the tap, and never competes with another VM's responder or a DHCP
- * server elsewhere on the bridge. It exits when qemu does (a pidfd), or when the tap goes.
+ * server elsewhere on the bridge. It runs as nobody (uid and gid 65534, no_new_privs) once
+ * its socket is bound, and exits when qemu does (a pidfd), or when the tap goes.
  * Its pid is in RUN/vm/<id>/dhcp.pid.
  */
 #ifndef HK_VM_DHCP_H

@@ -19,6 +19,7 @@ a2=$(vm_field d2 net.address)
 dir=$(dirname "$(vm_field d1 console_log)")
 rpid=$(cat "$dir/dhcp.pid" 2>/dev/null)
 is "a responder runs for d1" "$(cat /proc/"$rpid"/comm 2>/dev/null)" hako-dhcp
+is "as nobody" "$(awk '/^Uid:/ {print $2} /^CapEff:/ {print $2}' /proc/"$rpid"/status | tr '\n' ' ')" "65534 0000000000000000 "
 if wait_log d1 "hako-guest: eth0 $a1/24 up"; then ok "d1 got its lease by DHCP ($a1)"; else
 	not_ok "d1 got its lease by DHCP"
 fi
