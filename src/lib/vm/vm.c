@@ -338,6 +338,14 @@ int hk_vm_remove(struct hk_store *st, const struct hk_paths *p, const char *key,
 	int r = hk_vmstore_get(st, key, ret, err);
 	if (r < 0)
 		return r;
+	bool busy = strcmp(ret->state, HK_VM_RUNNING) && strcmp(ret->state, HK_VM_STOPPED);
+	if (busy && hk_proc_alive(ret->owner_pid, ret->owner_start)) {
+		hk_err_usage(err, "vm '%s' is %s by hako (pid %d)", ret->name,
+			     !strcmp(ret->state, HK_VM_CREATING) ? "being created"
+								 : "being removed",
+			     (int)ret->owner_pid);
+		return err->code = -EBUSY;
+	}
 	if (!strcmp(ret->state, HK_VM_RUNNING) && !force) {
 		hk_err_usage(err, "vm '%s' is running: stop it first, or rm --force", ret->name);
 		return err->code = -EBUSY;

@@ -51,6 +51,12 @@ nft list ruleset | grep -q "dport 8080" && ok "a DNAT rule for the port" || not_
 out=$(echo "echo marker-\$((6*7))" | timeout 20 "$HAKO" --root "$ROOT" vm console v1)
 echo "$out" | grep -q "marker-42" && ok "vm console: a command runs on the serial console" ||
 	{ not_ok "vm console"; echo "$out" | tail -5 | diag; }
+# on a terminal (script(1) gives it one): raw mode, Ctrl-] leaves, status 0
+out=$({ sleep 1; printf 'echo tty-$((6*7))\r'; sleep 2; printf '\035'; } |
+	timeout 20 script -qfec "$HAKO --root $ROOT vm console v1" /dev/null)
+rc=$?
+echo "$out" | grep -q "tty-42" && [ $rc = 0 ] && ok "vm console on a terminal, left with Ctrl-]" ||
+	{ not_ok "vm console on a terminal (status $rc)"; echo "$out" | tail -5 | diag; }
 check_fail "network rm refused while the VM is on it" 2 "in use by container.*v1" h network rm vnet
 log=$(vm_field v1 console_log)
 check "vm rm -f" h vm rm -f v1
