@@ -103,6 +103,8 @@ int hk_tuntap_open(const char *name, struct hk_err *err)
 		return hk_err_usage(err, "tap name '%s' is longer than %d characters", name,
 				    IFNAMSIZ - 1);
 	_cleanup_close_ int fd = open_tun(-1, err);
+	if (fd == -ENOENT || fd == -ENODEV) /* no tun module, or no device node */
+		hk_err_class_set(err, HK_ERR_UNSUPPORTED);
 	if (fd < 0)
 		return fd;
 	struct ifreq ifr = { 0 };

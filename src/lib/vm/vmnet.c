@@ -193,8 +193,8 @@ static int macvtap_setup(struct hk_vm_row *v, int *ret_fd, struct hk_err *err)
 	struct hk_nlmsg msg;
 	if (r == 0)
 		r = hk_link_add_msg(&req, &res, &msg, err);
-	if (r == 0)
-		r = hk_nl_do(nl, &msg, NULL, NULL, err);
+	if (r == 0 && (r = hk_nl_do(nl, &msg, NULL, NULL, err)) < 0)
+		hk_link_explain(&req, true, err); /* no macvtap in this kernel: exit 3 */
 	if (r < 0)
 		return hk_err_prefix(err, "macvtap '%s' on '%s'", v->hostif, v->net);
 	int index;

@@ -10,6 +10,7 @@
 
 needs_kinds "VM on a bridge network" veth bridge
 needs_nft "VM on a bridge network"
+needs_tun "VM on a bridge network"
 needs_guest "VM on a bridge network"
 
 check "network" h network create --subnet 10.211.0.0/24 vnet

@@ -8,6 +8,7 @@
 
 needs_kinds "VM crash repair" veth bridge
 needs_nft "VM crash repair"
+needs_tun "VM crash repair"
 needs_guest "VM crash repair"
 
 check "network" h network create --subnet 10.212.0.0/24 cnet

@@ -9,6 +9,7 @@
 
 needs_kinds "VM DHCP" veth bridge
 needs_nft "VM DHCP"
+needs_tun "VM DHCP"
 needs_guest "VM DHCP"
 
 check "network" h network create --subnet 10.215.0.0/24 dnet

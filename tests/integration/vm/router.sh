@@ -7,6 +7,7 @@
 . "$HAKO_SRC/tests/integration/vm/common.inc"
 
 needs_kinds "VM router" veth bridge
+needs_tun "VM router"
 needs_guest "VM router"
 s=$(uniq_suffix)
 for side in l r; do
