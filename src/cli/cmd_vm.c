@@ -392,15 +392,8 @@ static int vm_console(struct hk_ctx *ctx, int argc, char **argv)
 }
 
 static const struct cmd_verb verbs[] = {
-	{ "run", NULL, vm_run,
-	  "run [--name N] [--network NET [--ip IP] [-p [HOSTIP:]HOSTPORT:GUESTPORT]... | --macvtap "
-	  "LOWER] [--tap DEV]... [--memory M] [--cpus N] [--accel auto|kvm|tcg] (--kernel FILE "
-	  "[--initrd FILE] [--append ARGS] | DISK)" },
-	{ "ls", "list", vm_ls, "ls [-q]" },
-	{ "stop", NULL, vm_stop, "stop VM..." },
-	{ "rm", NULL, vm_rm, "rm [-f] VM..." },
-	{ "console", NULL, vm_console, "console VM" },
-	{ "inspect", NULL, vm_inspect, "inspect VM..." },
+	{ "run", NULL, vm_run }, { "ls", "list", vm_ls },	  { "stop", NULL, vm_stop },
+	{ "rm", NULL, vm_rm },	 { "console", NULL, vm_console }, { "inspect", NULL, vm_inspect },
 };
 
 int cmd_vm(struct hk_ctx *ctx, int argc, char **argv)
