@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/parse.h"
 #include "base/proc.h"
 #include "qemu.h"
 #include "testpoint.h"
@@ -69,10 +70,14 @@ static int plan(struct hk_store *st, const struct hk_vm_spec *s, struct hk_vm_ro
 		return hk_err_usage(err, "--network and --macvtap exclude each other");
 	if (s->n_taps + !!(network || s->macvtap) > HK_VM_NICS_MAX)
 		return hk_err_usage(err, "more than %d network devices", HK_VM_NICS_MAX);
-	for (size_t i = 0; i < s->n_taps; i++)
+	for (size_t i = 0; i < s->n_taps; i++) {
+		int r = hk_parse_ifname(s->taps[i], err);
+		if (r < 0)
+			return hk_err_prefix(err, "--tap");
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(s->taps[i], s->taps[j]))
 				return hk_err_usage(err, "--tap '%s' given twice", s->taps[i]);
+	}
 	if (!s->kernel == !s->disk)
 		return hk_err_usage(err, "a VM boots a --kernel or a DISK (one of them)");
 	if (!s->kernel && (s->initrd || s->append))
@@ -118,13 +123,9 @@ static int plan(struct hk_store *st, const struct hk_vm_spec *s, struct hk_vm_ro
 			err);
 		snprintf(v->hostif, sizeof(v->hostif), "hv%.13s", v->id);
 	}
-	for (size_t i = first; r == 0 && i < s->n_taps; i++) {
+	for (size_t i = first; r == 0 && i < s->n_taps; i++) { /* names checked above */
 		size_t o = strlen(v->taps);
-		if (strlen(s->taps[i]) >= 16)
-			r = hk_err_usage(err, "--tap '%s': not a device name", s->taps[i]);
-		else
-			snprintf(v->taps + o, sizeof(v->taps) - o, "%s%s", o ? " " : "",
-				 s->taps[i]);
+		snprintf(v->taps + o, sizeof(v->taps) - o, "%s%s", o ? " " : "", s->taps[i]);
 	}
 	if (r == 0 && (s->ip || s->n_ports) && strcmp(v->nettype, "network"))
 		r = hk_err_usage(err, "--ip and -p need a hako network (--network)");

@@ -23,6 +23,7 @@ ip link add vmbusy0 type veth peer name vmbusy1
 check_fail "tap name in use" 2 "tap 'vmbusy0': a device of that name already exists" h vm run --tap vmbusy0 --kernel "$K"
 check_fail "macvtap lower missing" 5 "--macvtap 'nolower0': no such device" h vm run --macvtap nolower0 --kernel "$K"
 check_fail "--network and --macvtap" 2 "exclude each other" h vm run --network enet --macvtap lo --kernel "$K"
+check_fail "a bad tap name" 2 "--tap: interface name 'a b'" h vm run --tap "a b" --kernel "$K"
 check_fail "a tap twice" 2 "--tap 't0' given twice" h vm run --tap t0 --tap t0 --kernel "$K"
 check_fail "kernel and disk" 2 "one of them" h vm run --kernel "$K" "$K"
 check_fail "neither" 2 "one of them" h vm run
