@@ -286,9 +286,8 @@ int hk_qemu_start(const struct hk_qemu_cfg *c, pid_t *ret_pid, char *console, si
 	}
 	const char *p = strstr(out, "char device redirected to ");
 	console[0] = 0;
-	if (p)
-		sscanf(p + 26, "%63s", console);
-	(void)len;
+	if (p) /* "char device redirected to /dev/pts/N (label con0)" */
+		snprintf(console, len, "%.*s", (int)strcspn(p + 26, " \n"), p + 26);
 	if (read_pid(c->rundir, ret_pid) < 0)
 		return hk_err_set(err, -EIO, "qemu started but wrote no pid file in '%s'",
 				  c->rundir);
