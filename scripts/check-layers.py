@@ -22,7 +22,8 @@ import re
 import shlex
 import sys
 
-LAYERS = ['base', 'rtnl', 'ns', 'store', 'security', 'image', 'network', 'container', 'oci']
+LAYERS = ['base', 'rtnl', 'ns', 'store', 'security', 'image', 'network', 'container', 'vm',
+          'oci']
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIB = os.path.join(ROOT, 'src', 'lib')
 INC = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

@@ -6,7 +6,8 @@ build=(gcc meson ninja-build pkg-config clang-format libmnl-dev libjson-c-dev li
 	libcap-dev libnftables-dev libarchive-dev libyaml-dev nettle-dev zlib1g-dev)
 # Independent oracles and fixtures used by the tests and the demo.
 test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo
-	podman conmon containernetworking-plugins iptables containerd)
+	podman conmon containernetworking-plugins iptables containerd
+	qemu-system-x86)
 want=("${build[@]}" "${test[@]}" "$@")
 missing=()
 for p in "${want[@]}"; do
@@ -18,3 +19,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# The VM test guest's kernel package (scripts/mkguest.sh), downloaded once: tests run offline.
+"$(dirname "$0")/mkguest.sh" --fetch

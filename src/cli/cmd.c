@@ -191,6 +191,7 @@ static const struct group groups[] = {
 	{ "port", NULL, cmd_ct_port, "the published ports of a container" },
 	{ "ss", NULL, cmd_ct_ss, "listening sockets inside a container (like ss -N CT -tlp)" },
 	{ "oci", NULL, cmd_oci, "the OCI runtime, runc's commands (also as hako-runtime)" },
+	{ "vm", NULL, cmd_vm, "virtual machines (qemu) on hako's taps and macvtaps" },
 };
 
 void cmd_print_help(FILE *f)

@@ -15,6 +15,7 @@
 #include "base/parse.h"
 #include "container.h"
 #include "ct.h"
+#include "vm.h"
 
 int ct_open(struct hk_ctx *ctx, struct hk_paths *p, struct hk_store **st)
 {
@@ -22,7 +23,13 @@ int ct_open(struct hk_ctx *ctx, struct hk_paths *p, struct hk_store **st)
 	int r = hk_paths_init(p, ctx->root, &ctx->err);
 	if (r < 0)
 		return r;
-	return hk_ct_open(p, st, &ctx->err);
+	r = hk_ct_open(p, st, &ctx->err);
+	/* VMs whose qemu died (or whose run or rm died half-way): their taps, leases and
+	 * macvtaps go now, best effort, so that no command trips on them */
+	struct hk_err e;
+	if (r == 0)
+		hk_vm_reconcile(*st, p, &e);
+	return r;
 }
 
 int ct_list(struct hk_ctx *ctx, struct hk_ct_row **rows, size_t *n)

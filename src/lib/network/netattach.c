@@ -248,6 +248,29 @@ static int make_link(struct hk_nl *host, const struct hk_net_row *n, const struc
 	return r;
 }
 
+int hk_netattach_port(const struct hk_net_row *n, const char *ifname, struct hk_err *err)
+{
+	_cleanup_nl_ struct hk_nl *nl = NULL;
+	int r = hk_nl_open(&nl, -1, err);
+	struct hk_link_req req = { .a.up = 1 };
+	struct hk_link_res res;
+	hk_link_res_init(&res);
+	if (n->mtu) {
+		req.a.mtu = n->mtu;
+		req.a.has_mtu = true;
+	}
+	if (r == 0 && (r = hk_link_index(nl, n->bridge, &res.master, err)) < 0)
+		hk_err_prefix(err, "bridge");
+	if (r == 0)
+		r = hk_link_index(nl, ifname, &res.index, err);
+	struct hk_nlmsg m;
+	if (r == 0)
+		r = hk_link_set_msg(&req, &res, &m, err);
+	if (r == 0)
+		r = hk_nl_do(nl, &m, NULL, NULL, err);
+	return r < 0 ? hk_err_prefix(err, "plug '%s' into '%s'", ifname, n->bridge) : 0;
+}
+
 static int default_route(struct hk_nl *nl, int idx, const char *gw, int fam, struct hk_err *err)
 {
 	struct hk_route_req rq = { .family = fam, .type = RTN_UNICAST, .scope = -1, .proto = -1 };

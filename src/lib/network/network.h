@@ -63,6 +63,27 @@ int hk_network_disconnect(struct hk_store *st, const struct hk_paths *p, const c
 int hk_network_ct_release(struct hk_store *st, const struct hk_paths *p, const char *ct_id,
 			  struct hk_err *err);
 
+/* network_tap.c: a VM on a hako bridge network. Its lease is recorded under the VM's id
+ * (hostif: the tap) as a container's is, so `network inspect` lists it, network rm refuses
+ * while it is there, and hk_network_disconnect(id) / hk_network_reconcile undo it the same
+ * way (the tap deleted by name when still there). */
+struct hk_net_tap {
+	const char *net;
+	const char *id;			 /* the VM's id: the lease's owner key */
+	const char *ifname;		 /* the tap to create on the host */
+	const char *ip;			 /* static address or NULL */
+	const struct hk_port_row *ports; /* published: host port -> the VM's address */
+	size_t n_ports;
+};
+/* Lease an address (pending), create the tap (hk_tuntap_open: not persistent, it lives as
+ * long as *ret_fd and the copies qemu is given), plug it into the bridge, mark the lease
+ * complete. Fills *ret_net and *ret_lease. Bad input (a macvlan network, the tap name
+ * taken, --ip taken or outside, a host port taken): usage class, nothing left. */
+int hk_network_tap_connect(struct hk_store *st, const struct hk_paths *p,
+			   const struct hk_net_tap *t, struct hk_net_row *ret_net,
+			   struct hk_lease_row *ret_lease, int *ret_fd, struct hk_net_notes *notes,
+			   struct hk_err *err);
+
 /* Repair after a hako killed half-way through a connect or disconnect: every pending lease
  * (store_net.h) whose owner is dead is undone completely (nft port rules tagged
  * hako:NET:CT, host veth, container interface, lease, ports, /etc/hosts). Cheap when there
@@ -84,6 +105,15 @@ int hk_network_lock(const struct hk_paths *p, struct hk_err *err);
 int hk_network_ensure_locked(struct hk_store *st, const char *name, struct hk_net_row *ret,
 			     struct hk_net_notes *notes, struct hk_err *err);
 
+/* Internal to network*.c (network_tap.c), with the lock held: every host port of ports free
+ * on the host (usage); ports' DNAT rules for lease l; undo attachment l completely (ports'
+ * rules if ports, the host device, lease, /etc/hosts of the peers). */
+int hk_network_ports_free(const struct hk_port_row *ports, size_t n, struct hk_err *err);
+int hk_network_ports_nat(const struct hk_net_row *n, const struct hk_lease_row *l,
+			 const struct hk_port_row *ports, size_t np, struct hk_err *err);
+int hk_network_detach_locked(struct hk_store *st, const struct hk_paths *p,
+			     const struct hk_lease_row *l, bool ports, struct hk_err *err);
+
 /* netattach.c: the kernel side. */
 /* Create the bridge with its gateway addresses and MTU (existing: fine); up: also set it up,
  * which apply() does last, after the nft rules: an up bridge marks a complete network. */
@@ -95,6 +125,8 @@ bool hk_netattach_bridge_ready(const struct hk_net_row *n);
  * of the parent), address it, bring it up, default route via the gateway if none yet. */
 int hk_netattach_ct(const struct hk_net_row *n, const struct hk_lease_row *lease, int netns_fd,
 		    struct hk_err *err);
+/* Enslave the host device ifname (a VM's tap) to n's bridge, with n's MTU, and set it up. */
+int hk_netattach_port(const struct hk_net_row *n, const char *ifname, struct hk_err *err);
 /* Delete a host-side device by name; absent is fine. */
 int hk_netattach_del(const char *ifname, struct hk_err *err);
 /* Delete a device inside the namespace netns_fd; absent is fine. */

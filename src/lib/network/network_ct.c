@@ -462,3 +462,25 @@ int hk_network_reconcile(struct hk_store *st, const struct hk_paths *p, struct h
 		r = reconcile_leases(st, p, err);
 	return r < 0 ? r : hk_network_reconcile_nets(st, p, err);
 }
+
+int hk_network_ports_free(const struct hk_port_row *ports, size_t n, struct hk_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		int r = port_free(&ports[i], err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int hk_network_ports_nat(const struct hk_net_row *n, const struct hk_lease_row *l,
+			 const struct hk_port_row *ports, size_t np, struct hk_err *err)
+{
+	return ports_nat(n, l, ports, np, err);
+}
+
+int hk_network_detach_locked(struct hk_store *st, const struct hk_paths *p,
+			     const struct hk_lease_row *l, bool ports, struct hk_err *err)
+{
+	return detach_one(st, p, l, -1, ports, err);
+}

@@ -222,6 +222,10 @@ int hk_link_explain(const struct hk_link_req *req, bool add, struct hk_err *err)
  * netns_fd (-1: the caller's): the /dev/net/tun fd is opened with the thread switched into
  * that namespace, since TUNSETIFF creates the device in the namespace of the opener. */
 int hk_tuntap_create(const struct hk_link_req *req, int netns_fd, struct hk_err *err);
+/* Create tap device name in the caller's namespace and return its fd: not persistent, so the
+ * device lives exactly as long as the fd (a VM's qemu holds it; its death removes the tap
+ * and its bridge port with it). A device of that name already there: -EEXIST, usage. */
+int hk_tuntap_open(const char *name, struct hk_err *err);
 
 /* --- reading links (link.c) ------------------------------------------------------------- */
 

@@ -97,6 +97,30 @@ int hk_tuntap_create(const struct hk_link_req *req, int netns_fd, struct hk_err 
 	return r;
 }
 
+int hk_tuntap_open(const char *name, struct hk_err *err)
+{
+	if (strlen(name) >= IFNAMSIZ)
+		return hk_err_usage(err, "tap name '%s' is longer than %d characters", name,
+				    IFNAMSIZ - 1);
+	_cleanup_close_ int fd = open_tun(-1, err);
+	if (fd == -ENOENT || fd == -ENODEV) /* no tun module, or no device node */
+		hk_err_class_set(err, HK_ERR_UNSUPPORTED);
+	if (fd < 0)
+		return fd;
+	struct ifreq ifr = { 0 };
+	strcpy(ifr.ifr_name, name);
+	/* IFF_VNET_HDR as libvirt sets it: qemu finds it (TUNGETIFF) and passes offloads */
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL | IFF_VNET_HDR;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		if (errno == EBUSY || errno == EEXIST) {
+			hk_err_usage(err, "tap '%s': a device of that name already exists", name);
+			return err->code = -EEXIST;
+		}
+		return hk_err_sys(err, -errno, "create tap '%s' (TUNSETIFF)", name);
+	}
+	return TAKE_FD(fd);
+}
+
 static void tuntap_info(const struct nlattr *data, struct hk_link_info *info)
 {
 	const struct nlattr *tb[IFLA_TUN_MAX + 1];

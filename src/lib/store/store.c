@@ -63,6 +63,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE networks ADD COLUMN state TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE networks ADD COLUMN owner_pid INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE networks ADD COLUMN owner_start INTEGER NOT NULL DEFAULT 0;",
+	/* virtual machines (store_vm.c) */
+	"CREATE TABLE vms (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, state TEXT NOT NULL,"
+	" owner_pid INTEGER NOT NULL DEFAULT 0, owner_start INTEGER NOT NULL DEFAULT 0,"
+	" pid INTEGER NOT NULL DEFAULT 0, pid_start INTEGER NOT NULL DEFAULT 0,"
+	" accel TEXT NOT NULL, nettype TEXT NOT NULL, net TEXT NOT NULL, hostif TEXT NOT NULL,"
+	" mac TEXT NOT NULL, addr TEXT NOT NULL, memory INTEGER NOT NULL, cpus INTEGER NOT NULL,"
+	" console TEXT NOT NULL, kernel TEXT NOT NULL, initrd TEXT NOT NULL,"
+	" append TEXT NOT NULL, disk TEXT NOT NULL, created INTEGER NOT NULL,"
+	" started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0,"
+	" taps TEXT NOT NULL DEFAULT '');",
 };
 
 static int db_err(struct hk_store *st, struct hk_err *err, int rc, const char *what)

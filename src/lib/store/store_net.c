@@ -254,8 +254,9 @@ int hk_netstore_list(struct hk_store *st, struct hk_net_row **ret, size_t *ret_n
 }
 
 #define LEASE_SQL                                                                                  \
-	"SELECT l.net, l.ct, IFNULL(c.name, ''), l.addr, l.addr6, l.ifname, l.hostif, l.aliases,"  \
-	" l.owner_pid, l.owner_start FROM leases l LEFT JOIN containers c ON c.id = l.ct"          \
+	"SELECT l.net, l.ct, IFNULL(c.name, IFNULL(v.name, '')), l.addr, l.addr6, l.ifname,"       \
+	" l.hostif, l.aliases, l.owner_pid, l.owner_start FROM leases l"                           \
+	" LEFT JOIN containers c ON c.id = l.ct LEFT JOIN vms v ON v.id = l.ct"                    \
 	" WHERE (?1 IS NULL OR l.net=?1) AND (?2 IS NULL OR l.ct=?2)"                              \
 	" AND (?3 IS NULL OR l.owner_pid != 0) ORDER BY l.net, l.addr"
 

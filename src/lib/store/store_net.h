@@ -51,7 +51,7 @@ struct hk_net_row {
 struct hk_lease_row {
 	char net[HK_NET_NAME_MAX + 1];
 	char ct[HK_CT_ID_LEN + 1];
-	char ct_name[HK_CT_NAME_MAX + 1]; /* from the containers table, "" if it is gone */
+	char ct_name[HK_CT_NAME_MAX + 1]; /* from the containers (or vms) table, "" if gone */
 	char addr[64], addr6[64];	  /* addresses without /len; addr6 "" without IPv6 */
 	char ifname[16];		  /* in the container: eth0, eth1, ... */
 	char hostif[16];		  /* the host's veth end, "" for macvlan */
