@@ -201,7 +201,9 @@ static int net_ensure(struct run *x, const struct hk_cni_range *r4, const struct
 		r = hk_network_create(x->st, &x->paths, &n, &notes, err);
 		if (r == 0)
 			return 0;
-		if (r != -EEXIST) /* -EEXIST: a concurrent ADD made it: compare */
+		/* a concurrent ADD made it first (the name, or the subnet, is taken): compare */
+		struct hk_err e;
+		if (hk_netstore_get(x->st, x->conf.net, &n, &e) < 0)
 			return lib_fail(x, hk_err_prefix(err, "network '%s'", x->conf.name));
 		hk_err_clear(err);
 	}
