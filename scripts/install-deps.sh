@@ -6,7 +6,7 @@ build=(gcc meson ninja-build pkg-config clang-format libmnl-dev libjson-c-dev li
 	libcap-dev libnftables-dev libarchive-dev libyaml-dev nettle-dev zlib1g-dev)
 # Independent oracles and fixtures used by the tests and the demo.
 test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo
-	sqlite3 containernetworking-plugins)
+	sqlite3 containernetworking-plugins podman runc)
 want=("${build[@]}" "${test[@]}" "$@")
 missing=()
 for p in "${want[@]}"; do

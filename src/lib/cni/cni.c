@@ -102,7 +102,8 @@ static int store_open(struct run *x)
 {
 	struct hk_err *err = &x->out->err;
 	char db[HK_PATH_MAX + 16];
-	int r = hk_paths_init(&x->paths, x->req->root, err);
+	const char *root = x->conf.hako_root[0] ? x->conf.hako_root : x->req->root;
+	int r = hk_paths_init(&x->paths, root, err);
 	if (r == 0) {
 		snprintf(db, sizeof(db), "%s/hako.db", x->paths.state);
 		r = hk_store_trusted(db, err);

@@ -36,7 +36,8 @@ struct hk_cni_req {
 	const char *path;	  /* CNI_PATH */
 	const char *conf;	  /* stdin, NUL-terminated */
 	size_t conf_len;
-	const char *root; /* hako's --root (HAKO_ROOT), NULL: the default */
+	const char *root; /* hako's --root (HAKO_ROOT), NULL: the default; the config's
+			   * hakoRoot comes first */
 };
 
 struct hk_cni_out {

@@ -435,6 +435,11 @@ static int parse_obj(struct pc *pc, struct hk_cni_conf *c)
 	struct hk_err e;
 	if (hk_parse_ifname(c->bridge, &e) < 0)
 		return bad(pc, HK_CNI_E_CONFIG, "bridge: %s", e.msg);
+	if ((r = get_str(pc, o, "", "hakoRoot", c->hako_root, sizeof(c->hako_root), false)) < 0)
+		return r;
+	if (c->hako_root[0] && c->hako_root[0] != '/')
+		return bad(pc, HK_CNI_E_CONFIG, "hakoRoot: '%s' is not an absolute path",
+			   c->hako_root);
 	if ((r = get_bool(pc, o, "", "isGateway", &c->is_gateway)) < 0 ||
 	    (r = get_bool(pc, o, "", "isDefaultGateway", &c->is_default_gateway)) < 0 ||
 	    (r = get_bool(pc, o, "", "ipMasq", &c->ip_masq)) < 0 ||

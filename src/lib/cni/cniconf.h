@@ -3,8 +3,10 @@
  * The network configuration of hako-cni (json-c): the reference `bridge` plugin's keys —
  * name, cniVersion, bridge (default "cni0"), isGateway, isDefaultGateway, ipMasq,
  * hairpinMode, mtu, ipam, dns, args, prevResult, runtimeConfig {portMappings, ipRanges},
- * cni.dev/valid-attachments (GC) — and of the host-local ipam: subnet, rangeStart,
- * rangeEnd, gateway or ranges [[{subnet, rangeStart, rangeEnd, gateway}]], routes.
+ * cni.dev/valid-attachments (GC), and hako's own hakoRoot (the state directory, as hako
+ * --root: engines may call DEL with another environment than ADD, e.g. podman's cleanup
+ * from conmon, so HAKO_ROOT in the environment is not enough) — and of the host-local ipam: subnet,
+ * rangeStart, rangeEnd, gateway or ranges [[{subnet, rangeStart, rangeEnd, gateway}]], routes.
  *
  * Every refusal names the field's path and the reason ("ipam.ranges[0][0].subnet:
  * '10.1.0.0/33' is not an address/length") with its CNI code: 6 for text that is no JSON
@@ -60,6 +62,7 @@ struct hk_cni_conf {
 	char name[256];		       /* the CNI network's name */
 	char net[HK_NET_NAME_MAX + 1]; /* the hako network's name */
 	char bridge[16];
+	char hako_root[4096]; /* hakoRoot: hako's --root for this network, "" none */
 	bool is_gateway, is_default_gateway, ip_masq, hairpin;
 	uint32_t mtu;
 	char ipam_type[256]; /* "" no ipam; "host-local" served by hako */
