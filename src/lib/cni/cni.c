@@ -98,6 +98,31 @@ static int env_netns(struct run *x, bool required)
 	return 0;
 }
 
+/* CNI_ARGS "K=V;K=V": IP=ADDR asks for a static address (as host-local takes it), unless
+ * runtimeConfig.ips gave one; other keys are ignored (IgnoreUnknown or not). */
+static int env_args(struct run *x)
+{
+	const char *s = x->req->args;
+	while (s && *s) {
+		size_t n = strcspn(s, ";");
+		if (n > 3 && !strncmp(s, "IP=", 3) && !x->conf.static_ip[0]) {
+			char a[64];
+			snprintf(a, sizeof(a), "%.*s", (int)(n - 3 < 63 ? n - 3 : 63), s + 3);
+			struct hk_prefix p;
+			struct hk_err e;
+			if (strchr(a, ',') || hk_parse_addr(a, AF_INET, &p, &e) < 0)
+				return fail(
+					x, HK_CNI_E_ENV,
+					hk_err_usage(&x->out->err,
+						     "CNI_ARGS: IP=%s: expected one IPv4 address",
+						     a));
+			snprintf(x->conf.static_ip, sizeof(x->conf.static_ip), "%s", a);
+		}
+		s += n + (s[n] == ';');
+	}
+	return 0;
+}
+
 static int store_open(struct run *x)
 {
 	struct hk_err *err = &x->out->err;
@@ -315,12 +340,15 @@ static int cmd_add(struct run *x)
 	if (r == 0)
 		r = env_netns(x, true);
 	if (r == 0)
+		r = env_args(x);
+	if (r == 0)
 		r = store_open(x);
 	if (r < 0)
 		return r;
 	struct hk_cni_range r4 = x->conf.r4, r6 = x->conf.r6;
 	bool has6 = x->conf.has6;
-	char ip[64] = "";
+	char ip[64];
+	snprintf(ip, sizeof(ip), "%s", x->conf.static_ip);
 	struct hk_net_route routes[HK_CNI_MAX_ROUTES];
 	size_t n_routes = x->conf.n_routes;
 	memcpy(routes, x->conf.routes, sizeof(routes));

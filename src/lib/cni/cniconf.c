@@ -340,6 +340,32 @@ static int parse_ipam(struct pc *pc, struct hk_cni_conf *c, json_object *ipam)
 	return r;
 }
 
+/* runtimeConfig.ips (the "ips" capability): one IPv4 address, with or without /len. */
+static int parse_ips(struct pc *pc, struct hk_cni_conf *c)
+{
+	json_object *rc = NULL, *ips;
+	json_object_object_get_ex(c->root, "runtimeConfig", &rc);
+	int r = rc ? member(pc, rc, "runtimeConfig", "ips", json_type_array, &ips) : 0;
+	if (r < 0 || !rc || !ips || json_object_array_length(ips) == 0)
+		return r;
+	if (json_object_array_length(ips) > 1)
+		return bad(pc, HK_CNI_E_FIELD,
+			   "runtimeConfig.ips: more than one address: hako-cni leases one");
+	json_object *v = json_object_array_get_idx(ips, 0);
+	if (!json_object_is_type(v, json_type_string))
+		return bad(pc, HK_CNI_E_CONFIG, "runtimeConfig.ips[0]: expected a string");
+	char a[64];
+	snprintf(a, sizeof(a), "%s", json_object_get_string(v));
+	char *slash = strchr(a, '/');
+	if (slash)
+		*slash = 0;
+	struct hk_prefix p;
+	if ((r = parse_ip(pc, "runtimeConfig.ips[0]", a, AF_INET, &p)) < 0)
+		return r;
+	snprintf(c->static_ip, sizeof(c->static_ip), "%s", a);
+	return 0;
+}
+
 static int parse_ports(struct pc *pc, struct hk_cni_conf *c)
 {
 	json_object *rc = NULL, *pm;
@@ -461,7 +487,7 @@ static int parse_obj(struct pc *pc, struct hk_cni_conf *c)
 		return bad(pc, HK_CNI_E_CONFIG, "ipam: missing (hako-cni needs addresses)");
 	if ((r = parse_ipam(pc, c, v)) < 0)
 		return r;
-	if ((r = parse_ports(pc, c)) < 0)
+	if ((r = parse_ports(pc, c)) < 0 || (r = parse_ips(pc, c)) < 0)
 		return r;
 	if (c->is_default_gateway && c->n_routes < HK_CNI_MAX_ROUTES) {
 		struct hk_net_route *rt = &c->routes[c->n_routes++];

@@ -2,7 +2,7 @@
 /*
  * The network configuration of hako-cni (json-c): the reference `bridge` plugin's keys —
  * name, cniVersion, bridge (default "cni0"), isGateway, isDefaultGateway, ipMasq,
- * hairpinMode, mtu, ipam, dns, args, prevResult, runtimeConfig {portMappings, ipRanges},
+ * hairpinMode, mtu, ipam, dns, args, prevResult, runtimeConfig {portMappings, ipRanges, ips},
  * cni.dev/valid-attachments (GC), and hako's own hakoRoot (the state directory, as hako
  * --root: engines may call DEL with another environment than ADD, e.g. podman's cleanup
  * from conmon, so HAKO_ROOT in the environment is not enough) — and of the host-local ipam: subnet,
@@ -70,6 +70,7 @@ struct hk_cni_conf {
 	struct hk_cni_range r4, r6;
 	struct hk_net_route routes[HK_CNI_MAX_ROUTES];
 	size_t n_routes;
+	char static_ip[64]; /* runtimeConfig.ips[0] (the "ips" capability), "" none */
 	struct hk_port_row ports[HK_CNI_MAX_PORTS];
 	size_t n_ports;
 	struct json_object *dns;   /* borrowed from root, NULL: none */

@@ -76,6 +76,26 @@ check "DEL c3" cni DEL ctr3 eth0 /run/netns/c1 "$C"
 check "DEL c2" cni DEL ctr2 eth0 /run/netns/c2 "$C"
 is "no lease left" "$(h network inspect n1 | grep -c '"address"')" 0
 
+# a static address: the "ips" capability, CNI_ARGS IP=, one outside the subnet
+r=$(cni ADD st1 eth0 /run/netns/c1 "$(jmod "$C" 'c["runtimeConfig"] = {"ips": ["10.231.0.77/24"]}')")
+is "runtimeConfig.ips gives a static address" "$(jget "$r" 'j["ips"][0]["address"]')" 10.231.0.77/24
+r=$(CNI_ARGS="IgnoreUnknown=1;IP=10.231.0.78;K8S_POD_NAME=x" cni ADD st2 eth0 /run/netns/c2 "$C")
+is "so does CNI_ARGS IP=" "$(jget "$r" 'j["ips"][0]["address"]')" 10.231.0.78/24
+is "... the namespace has it" "$(ip -n c2 -4 -o addr show eth0 | awk '{print $4}')" 10.231.0.78/24
+mkns c3
+out=$(CNI_ARGS="IP=10.99.0.5" cni ADD st3 eth0 /run/netns/c3 "$C")
+is "an address outside the subnet: code 7" "$(jget "$out" 'j["code"]')" 7
+cni DEL st2 eth0 /run/netns/c2 "$C" >/dev/null
+# DEL after the runtime removed the namespace: the host side and the lease go all the same
+cni ADD gone eth0 /run/netns/c3 "$C" >/dev/null
+is "(one more attachment)" "$(ip -br link | grep -c '^hkn')" 2
+ip netns del c3
+out=$(cni DEL gone eth0 /run/netns/c3 "$C")
+is "DEL with the namespace gone succeeds" "$?:$out" "0:"
+is "... and its host veth is gone (st1's stays)" "$(ip -br link | grep -c '^hkn')" 1
+cni DEL st1 eth0 /run/netns/c1 "$C" >/dev/null
+is "... nor lease" "$(h network inspect n1 | grep -c '"address"')" 0
+
 out=$(cni STATUS "" "" "" "$C")
 is "STATUS: ready (exit 0, no output)" "$?:$out" "0:"
 out=$(cni STATUS "" "" "" "${C/1.1.0/1.0.0}")
