@@ -77,6 +77,13 @@ is "... and the one in the namespace" \
 	"$(ip -n r1 -j addr show eth0 | jget "$(cat)" '[x["local"]+"/"+str(x["prefixlen"]) for x in j[0]["addr_info"] if x["family"]=="inet"][0]')" "$a"
 is "the routes are host-local's" "$(jget "$r" 'j["routes"][0]["dst"]')" 0.0.0.0/0
 check "the gateway answers" ip netns exec r1 ping -c1 -W2 10.240.0.1
+out=$(cni CHECK d1 eth0 /run/netns/r1 "$(jmod "$D" 'c["prevResult"] = json.loads(sys.argv[3])' "$r")")
+is "CHECK with a delegated ipam (host-local's CHECK too)" "$?:$out" "0:"
+mv "$DATA/dlnet/${a%/*}" "$HAKO_TEST_TMP/lease.saved"
+out=$(cni CHECK d1 eth0 /run/netns/r1 "$(jmod "$D" 'c["prevResult"] = json.loads(sys.argv[3])' "$r")")
+[ $? -ne 0 ] && echo "$out" | grep -q "ipam plugin 'hl' CHECK" && ok "... which fails when host-local lost the lease" ||
+	not_ok "delegated CHECK: $out"
+mv "$HAKO_TEST_TMP/lease.saved" "$DATA/dlnet/${a%/*}"
 check "DEL with a delegated ipam" cni DEL d1 eth0 /run/netns/r1 "$D"
 is "host-local's lease is given back" "$(ls "$DATA/dlnet" | grep -c '^10\.')" 0
 out=$(cni ADD d2 eth0 /run/netns/r1 "$(jmod "$D" 'c["ipam"]["type"] = "nosuchipam"')")
