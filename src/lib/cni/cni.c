@@ -181,6 +181,9 @@ static int net_same(struct run *x, const struct hk_net_row *n, const char *subne
 		want = subnet6[0] ? subnet6 : "none";
 	else if (strcmp(n->bridge, x->conf.bridge))
 		what = "bridge", have = n->bridge, want = x->conf.bridge;
+	else if (n->no_masq == x->conf.ip_masq)
+		what = "ipMasq", have = n->no_masq ? "false" : "true",
+		want = x->conf.ip_masq ? "true" : "false";
 	if (!what)
 		return 0;
 	return fail(x, HK_CNI_E_CONFIG,
@@ -218,6 +221,7 @@ static int net_ensure(struct run *x, const struct hk_cni_range *r4, const struct
 			fmt_prefix(&r6->gateway, false, n.gateway6, sizeof(n.gateway6));
 		}
 		n.mtu = x->conf.mtu;
+		n.no_masq = !x->conf.ip_masq;
 		r = hk_network_check(&n, err);
 		if (r < 0)
 			return fail(x, HK_CNI_E_CONFIG,
