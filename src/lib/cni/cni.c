@@ -181,6 +181,9 @@ static int net_same(struct run *x, const struct hk_net_row *n, const char *subne
 		want = subnet6[0] ? subnet6 : "none";
 	else if (strcmp(n->bridge, x->conf.bridge))
 		what = "bridge", have = n->bridge, want = x->conf.bridge;
+	else if (n->no_bridge_gw != (!x->conf.is_gateway && !x->conf.is_default_gateway))
+		what = "isGateway", have = n->no_bridge_gw ? "false" : "true",
+		want = n->no_bridge_gw ? "true" : "false";
 	else if (n->no_masq == x->conf.ip_masq)
 		what = "ipMasq", have = n->no_masq ? "false" : "true",
 		want = x->conf.ip_masq ? "true" : "false";
@@ -222,6 +225,7 @@ static int net_ensure(struct run *x, const struct hk_cni_range *r4, const struct
 		}
 		n.mtu = x->conf.mtu;
 		n.no_masq = !x->conf.ip_masq;
+		n.no_bridge_gw = !x->conf.is_gateway && !x->conf.is_default_gateway;
 		r = hk_network_check(&n, err);
 		if (r < 0)
 			return fail(x, HK_CNI_E_CONFIG,

@@ -13,9 +13,9 @@
  * object, 7 for a bad value, 2 for a key hako does not do (promiscMode, vlan, macspoofchk,
  * two ranges of one family, a range that is not one CIDR block, ...).
  *
- * hako networks always give the bridge the gateway address (hako's network model):
- * isGateway false is accepted but changes nothing; ipMasq is the network's no_masq;
- * without isDefaultGateway only ipam.routes are installed, as with the reference.
+ * isGateway (or isDefaultGateway) gives the bridge the gateway address (the network's
+ * no_bridge_gw otherwise), ipMasq is the network's no_masq; without isDefaultGateway only
+ * ipam.routes are installed, as with the reference.
  */
 #ifndef HK_CNICONF_H
 #define HK_CNICONF_H

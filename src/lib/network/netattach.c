@@ -145,9 +145,12 @@ int hk_netattach_bridge_up(const struct hk_net_row *n, bool up, struct hk_err *e
 	if (r == 0)
 		r = bridge_no_ra(n->bridge, err);
 	struct hk_prefix gw;
-	if (r == 0 && n->gateway[0] && (r = prefix_of(n->gateway, n->subnet, &gw, err)) == 0)
+	bool addr = !n->no_bridge_gw;
+	if (r == 0 && addr && n->gateway[0] &&
+	    (r = prefix_of(n->gateway, n->subnet, &gw, err)) == 0)
 		r = addr_add(nl, idx, &gw, true, err);
-	if (r == 0 && n->gateway6[0] && (r = prefix_of(n->gateway6, n->subnet6, &gw, err)) == 0)
+	if (r == 0 && addr && n->gateway6[0] &&
+	    (r = prefix_of(n->gateway6, n->subnet6, &gw, err)) == 0)
 		r = addr_add(nl, idx, &gw, true, err);
 	if (r == 0 && (up || n->mtu))
 		r = link_set(nl, idx, up ? 1 : -1, n->mtu, err);

@@ -66,8 +66,10 @@ static const char *const migrations[] = {
 	"ALTER TABLE networks ADD COLUMN state TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE networks ADD COLUMN owner_pid INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE networks ADD COLUMN owner_start INTEGER NOT NULL DEFAULT 0;",
-	/* a network whose traffic leaves the host unmasqueraded (hako-cni's ipMasq false) */
-	"ALTER TABLE networks ADD COLUMN masq INTEGER NOT NULL DEFAULT 1;",
+	/* a network whose traffic leaves the host unmasqueraded (hako-cni's ipMasq false), one
+	 * whose bridge has no address (hako-cni's isGateway false) */
+	"ALTER TABLE networks ADD COLUMN masq INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE networks ADD COLUMN bridge_gw INTEGER NOT NULL DEFAULT 1;",
 };
 
 static int db_err(struct hk_store *st, struct hk_err *err, int rc, const char *what)
