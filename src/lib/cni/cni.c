@@ -23,6 +23,7 @@
 #include "nat.h"
 #include "netlink.h"
 #include "network.h"
+#include "nsinfo.h"
 #include "store.h"
 #include "store_net.h"
 
@@ -92,10 +93,21 @@ static int env_netns(struct run *x, bool required)
 				       hk_err_usage(&x->out->err, "CNI_NETNS: missing"))
 				: 0;
 	x->nsfd = open(ns, O_RDONLY | O_CLOEXEC);
-	if (x->nsfd < 0 && required)
-		return fail(x, HK_CNI_E_UNKNOWN,
-			    hk_err_sys(&x->out->err, -errno, "CNI_NETNS '%s'", ns));
-	return 0;
+	if (x->nsfd < 0)
+		return required ? fail(x, HK_CNI_E_UNKNOWN,
+				       hk_err_sys(&x->out->err, -errno, "CNI_NETNS '%s'", ns))
+				: 0;
+	/* a stale path (the runtime's bind mount gone, the file left) is no namespace */
+	enum hk_ns_type t;
+	uint64_t ino;
+	if (hk_ns_fd_identify(x->nsfd, &t, &ino) == 0 && t == HK_NS_NET)
+		return 0;
+	close(x->nsfd);
+	x->nsfd = -1;
+	return required ? fail(x, HK_CNI_E_UNKNOWN,
+			       hk_err_set(&x->out->err, -ENOENT,
+					  "CNI_NETNS '%s' is not a network namespace", ns))
+			: 0;
 }
 
 /* CNI_ARGS "K=V;K=V": IP=ADDR asks for a static address (as host-local takes it), unless
@@ -339,6 +351,13 @@ static int ipam_exec(struct run *x, const char *command, struct hk_cni_ipam_res 
 	int code = 0;
 	int r = hk_cni_ipam_exec(x->req->path, x->conf.ipam_type, command, x->req->conf,
 				 x->req->conf_len, res, &code, &x->out->err);
+	/* an ipam plugin older than spec 1.1 has no GC or STATUS: nothing of it to collect
+	 * or to ask, not a failure of ours */
+	bool new_cmd = !strcmp(command, "GC") || !strcmp(command, "STATUS");
+	if (r < 0 && new_cmd && code == HK_CNI_E_VERSION) {
+		hk_err_clear(&x->out->err);
+		return 0;
+	}
 	return r < 0 ? fail(x, code, r) : 0;
 }
 

@@ -96,6 +96,14 @@ is "... and its host veth is gone (st1's stays)" "$(ip -br link | grep -c '^hkn'
 cni DEL st1 eth0 /run/netns/c1 "$C" >/dev/null
 is "... nor lease" "$(h network inspect n1 | grep -c '"address"')" 0
 
+# a CNI_NETNS path that is no namespace (the runtime's bind mount gone, the file left)
+touch "$HAKO_TEST_TMP/stale"
+out=$(cni ADD stale eth0 "$HAKO_TEST_TMP/stale" "$C")
+is "ADD into a file that is no namespace: code 3" "$(jget "$out" 'j["code"]')" 3
+echo "$out" | grep -q "is not a network namespace" && ok "... saying so" || not_ok "message: $out"
+out=$(cni DEL stale eth0 "$HAKO_TEST_TMP/stale" "$C")
+is "DEL with it succeeds" "$?:$out" "0:"
+
 out=$(cni STATUS "" "" "" "$C")
 is "STATUS: ready (exit 0, no output)" "$?:$out" "0:"
 out=$(cni STATUS "" "" "" "${C/1.1.0/1.0.0}")

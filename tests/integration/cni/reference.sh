@@ -86,6 +86,8 @@ out=$(cni CHECK d1 eth0 /run/netns/r1 "$(jmod "$D" 'c["prevResult"] = json.loads
 mv "$HAKO_TEST_TMP/lease.saved" "$DATA/dlnet/${a%/*}"
 check "DEL with a delegated ipam" cni DEL d1 eth0 /run/netns/r1 "$D"
 is "host-local's lease is given back" "$(ls "$DATA/dlnet" | grep -c '^10\.')" 0
+out=$(cni GC "" "" "" "$(jmod "$D" 'c["cniVersion"] = "1.1.0"; c["cni.dev/valid-attachments"] = []')")
+is "GC with an ipam plugin older than spec 1.1 (no GC of its own) succeeds" "$?:$out" "0:"
 out=$(cni ADD d2 eth0 /run/netns/r1 "$(jmod "$D" 'c["ipam"]["type"] = "nosuchipam"')")
 is "an ipam plugin not in CNI_PATH: code 50" "$(jget "$out" 'j["code"]')" 50
 ip -n r1 link show eth0 >/dev/null 2>&1 && not_ok "nothing made for it" || ok "nothing made for it"
