@@ -349,15 +349,19 @@ static int result(struct run *x, const struct hk_net_row *n, const struct hk_lea
 static int ipam_exec(struct run *x, const char *command, struct hk_cni_ipam_res *res)
 {
 	int code = 0;
+	/* GC and STATUS came with spec 1.1: an ipam plugin that does not list 1.1.0 has
+	 * neither (nothing of it to collect or to ask), as libcni skips them */
+	if (!strcmp(command, "GC") || !strcmp(command, "STATUS")) {
+		bool yes;
+		int r = hk_cni_ipam_supports(x->req->path, x->conf.ipam_type, "1.1.0", &yes, &code,
+					     &x->out->err);
+		if (r < 0)
+			return fail(x, code, r);
+		if (!yes)
+			return 0;
+	}
 	int r = hk_cni_ipam_exec(x->req->path, x->conf.ipam_type, command, x->req->conf,
 				 x->req->conf_len, res, &code, &x->out->err);
-	/* an ipam plugin older than spec 1.1 has no GC or STATUS: nothing of it to collect
-	 * or to ask, not a failure of ours */
-	bool new_cmd = !strcmp(command, "GC") || !strcmp(command, "STATUS");
-	if (r < 0 && new_cmd && code == HK_CNI_E_VERSION) {
-		hk_err_clear(&x->out->err);
-		return 0;
-	}
 	return r < 0 ? fail(x, code, r) : 0;
 }
 

@@ -166,8 +166,9 @@ static int parse_result(const char *text, struct hk_cni_ipam_res *ret, struct hk
 	return 0;
 }
 
-int hk_cni_ipam_exec(const char *cni_path, const char *type, const char *command, const char *conf,
-		     size_t len, struct hk_cni_ipam_res *ret, int *ret_code, struct hk_err *err)
+/* Run it; its stdout (malloc'ed) in *ret_text on success. */
+static int run_plugin(const char *cni_path, const char *type, const char *command, const char *conf,
+		      size_t len, char **ret_text, int *ret_code, struct hk_err *err)
 {
 	char exe[4096], cmd[64];
 	int r = find(cni_path, type, exe, sizeof(exe), ret_code, err);
@@ -226,8 +227,17 @@ int hk_cni_ipam_exec(const char *cni_path, const char *type, const char *command
 		json_object_put(o);
 		return -EIO;
 	}
-	if (!ret)
-		return 0;
+	*ret_text = TAKE_PTR(text);
+	return 0;
+}
+
+int hk_cni_ipam_exec(const char *cni_path, const char *type, const char *command, const char *conf,
+		     size_t len, struct hk_cni_ipam_res *ret, int *ret_code, struct hk_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = run_plugin(cni_path, type, command, conf, len, &text, ret_code, err);
+	if (r < 0 || !ret)
+		return r;
 	r = parse_result(text, ret, err);
 	if (r < 0) {
 		hk_cni_ipam_res_free(ret);
@@ -241,4 +251,24 @@ void hk_cni_ipam_res_free(struct hk_cni_ipam_res *r)
 {
 	json_object_put(r->root);
 	r->root = NULL;
+}
+
+int hk_cni_ipam_supports(const char *cni_path, const char *type, const char *version, bool *ret,
+			 int *ret_code, struct hk_err *err)
+{
+	char conf[64];
+	snprintf(conf, sizeof(conf), "{\"cniVersion\": \"%s\"}", version);
+	_cleanup_free_ char *text = NULL;
+	*ret = false;
+	int r = run_plugin(cni_path, type, "VERSION", conf, strlen(conf), &text, ret_code, err);
+	if (r < 0)
+		return r;
+	json_object *o = json_tokener_parse(text), *v;
+	if (o && json_object_object_get_ex(o, "supportedVersions", &v) &&
+	    json_object_is_type(v, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(v) && !*ret; i++)
+			*ret = !strcmp(json_object_get_string(json_object_array_get_idx(v, i)),
+				       version);
+	json_object_put(o);
+	return 0;
 }

@@ -34,4 +34,9 @@ int hk_cni_ipam_exec(const char *cni_path, const char *type, const char *command
 		     size_t len, struct hk_cni_ipam_res *ret, int *ret_code, struct hk_err *err);
 void hk_cni_ipam_res_free(struct hk_cni_ipam_res *r);
 
+/* Whether the plugin's VERSION lists version (GC and STATUS go only to plugins that speak
+ * 1.1.0, as libcni does). */
+int hk_cni_ipam_supports(const char *cni_path, const char *type, const char *version, bool *ret,
+			 int *ret_code, struct hk_err *err);
+
 #endif
