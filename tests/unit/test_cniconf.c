@@ -74,6 +74,13 @@ static void test_good(void)
 	TAP_EQ_STR(c.bridge, "cni0", "the default bridge");
 	TAP_OK(!strncmp(c.net, "cni-", 4), "a reserved name becomes cni-<hash> (%s)", c.net);
 	hk_cni_conf_free(&c);
+	r = parse("{\"cniVersion\": \"1.0.0\", \"name\": \"hako\", \"ipam\": {\"type\": "
+		  "\"dhcp\"}}",
+		  &c, &code, &e);
+	TAP_OK(r == 0 && !strncmp(c.net, "cni-", 4), "so does hako's default network's (%s)",
+	       c.net);
+	if (r == 0)
+		hk_cni_conf_free(&c);
 }
 
 static void bad(const char *text, int want_code, const char *want_msg)
