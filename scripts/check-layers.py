@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Check the library's layering (docs/architecture.md):
 
-    base < rtnl < ns < store < security < image < network < container < src/cli
+    base < rtnl < ns < store < security < image < network < cni < container < src/cli
 
   1. every #include "..." in src/lib/LAYER/ names a header of LAYER or of a layer below it;
   2. no include cycle between modules (a module: NAME.c with NAME.h and its folder-private
@@ -22,8 +22,8 @@ import re
 import shlex
 import sys
 
-LAYERS = ['base', 'rtnl', 'ns', 'store', 'security', 'image', 'network', 'container', 'vm',
-          'oci']
+LAYERS = ['base', 'rtnl', 'ns', 'store', 'security', 'image', 'network', 'cni', 'container',
+          'vm', 'oci']
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIB = os.path.join(ROOT, 'src', 'lib')
 INC = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

@@ -6,7 +6,7 @@ build=(gcc meson ninja-build pkg-config clang-format libmnl-dev libjson-c-dev li
 	libcap-dev libnftables-dev libarchive-dev libyaml-dev nettle-dev zlib1g-dev)
 # Independent oracles and fixtures used by the tests and the demo.
 test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo
-	podman conmon containernetworking-plugins iptables containerd
+	podman conmon containernetworking-plugins iptables containerd runc sqlite3
 	qemu-system-x86)
 want=("${build[@]}" "${test[@]}" "$@")
 missing=()

@@ -1,20 +1,32 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/parse.h"
 #include "cmd.h"
+#include "cni_main.h"
 #include "ctx.h"
 
 #ifndef HAKO_VERSION
 #define HAKO_VERSION "0.0.0"
 #endif
 
+/* The name hako was invoked as: "hako-cni" makes it the CNI plugin (docs/parts/cni.md),
+ * "hako-runtime" the OCI runtime (docs/parts/oci.md). */
+static bool invoked_as(const char *argv0, const char *name)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+	return argv0 && !strcmp(slash ? slash + 1 : argv0, name);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 0 && invoked_as(argv[0], "hako-cni"))
+		return cni_main(argc, argv);
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "netns", required_argument, NULL, 'n' },
@@ -31,8 +43,7 @@ int main(int argc, char **argv)
 	ctx.root = getenv("HAKO_ROOT");
 	int c, r;
 	/* invoked as hako-runtime: an OCI runtime with runc's command line (cmd_oci.c) */
-	const char *base = strrchr(argv[0], '/');
-	if (!strcmp(base ? base + 1 : argv[0], "hako-runtime")) {
+	if (argc > 0 && invoked_as(argv[0], "hako-runtime")) {
 		ctx.root = NULL; /* its own --root, as runc's */
 		r = cmd_oci(&ctx, argc - 1, argv + 1);
 		goto done;

@@ -448,10 +448,11 @@ static void net_subnet_rules(FILE *f, const struct hk_nat_net *net, const struct
 	char buf[INET6_ADDRSTRLEN + 8];
 	const char *fam = s->family == AF_INET ? "ip" : "ip6";
 	hk_prefix_str(s, buf, sizeof(buf));
-	fprintf(f,
-		"add rule " T
-		" postrouting %s saddr %s oifname != \"%s\" masquerade comment \"%s\"\n",
-		fam, buf, net->bridge, tag);
+	if (!net->no_masq)
+		fprintf(f,
+			"add rule " T
+			" postrouting %s saddr %s oifname != \"%s\" masquerade comment \"%s\"\n",
+			fam, buf, net->bridge, tag);
 	fprintf(f,
 		"add rule " T " postrouting oifname \"%s\" %s saddr %s ct status dnat masquerade "
 		"comment \"%s\"\n",

@@ -26,7 +26,8 @@
  *               (no traffic between networks, except to published ports: those are open
  *               to the world through the uplink already, so they are to neighbours too)
  *   internal:   iifname B oifname != B drop; oifname B iifname != B drop   (no way out, none in)
- *   postrouting ip saddr S4 oifname != B masquerade                 (not for internal; S6 too)
+ *   postrouting ip saddr S4 oifname != B masquerade                 (not for internal or
+ *                                                                    no_masq; S6 too)
  *               oifname B ip saddr S4 ct status dnat masquerade     (hairpin: a container
  *               reaching a published port of its own network through a host address)
  *               oifname B ip saddr 127.0.0.0/8 masquerade           (localhost, IPv4)
@@ -82,6 +83,7 @@ struct hk_nat_net {
 	struct hk_prefix subnet4; /* family 0: no IPv4 */
 	struct hk_prefix subnet6; /* family 0: no IPv6 */
 	bool internal;		  /* no way out: no masquerade, forwarding off the bridge dropped */
+	bool no_masq; /* a way out, but without masquerade: the subnets' addresses are routed */
 };
 
 /* Install (or replace) a network's rules, creating the table on first use, and set

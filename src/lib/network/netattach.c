@@ -145,9 +145,12 @@ int hk_netattach_bridge_up(const struct hk_net_row *n, bool up, struct hk_err *e
 	if (r == 0)
 		r = bridge_no_ra(n->bridge, err);
 	struct hk_prefix gw;
-	if (r == 0 && n->gateway[0] && (r = prefix_of(n->gateway, n->subnet, &gw, err)) == 0)
+	bool addr = !n->no_bridge_gw;
+	if (r == 0 && addr && n->gateway[0] &&
+	    (r = prefix_of(n->gateway, n->subnet, &gw, err)) == 0)
 		r = addr_add(nl, idx, &gw, true, err);
-	if (r == 0 && n->gateway6[0] && (r = prefix_of(n->gateway6, n->subnet6, &gw, err)) == 0)
+	if (r == 0 && addr && n->gateway6[0] &&
+	    (r = prefix_of(n->gateway6, n->subnet6, &gw, err)) == 0)
 		r = addr_add(nl, idx, &gw, true, err);
 	if (r == 0 && (up || n->mtu))
 		r = link_set(nl, idx, up ? 1 : -1, n->mtu, err);
@@ -271,25 +274,59 @@ int hk_netattach_port(const struct hk_net_row *n, const char *ifname, struct hk_
 	return r < 0 ? hk_err_prefix(err, "plug '%s' into '%s'", ifname, n->bridge) : 0;
 }
 
-static int default_route(struct hk_nl *nl, int idx, const char *gw, int fam, struct hk_err *err)
+/* dst (len 0: default) via gw on idx; a route that is there already is fine (another
+ * network gives the default route already). */
+static int route_add(struct hk_nl *nl, int idx, const struct hk_prefix *dst,
+		     const struct hk_prefix *gw, struct hk_err *err)
 {
-	struct hk_route_req rq = { .family = fam, .type = RTN_UNICAST, .scope = -1, .proto = -1 };
-	rq.dst.family = fam;
-	int r = hk_parse_addr(gw, fam, &rq.gw, err);
-	if (r < 0)
-		return r;
+	struct hk_route_req rq = {
+		.family = dst->family, .type = RTN_UNICAST, .scope = -1, .proto = -1
+	};
+	rq.dst = *dst;
+	rq.gw = *gw;
 	struct hk_nlmsg m;
 	hk_route_msg(&rq, idx, HK_ROUTE_ADD, &m);
-	r = hk_nl_do(nl, &m, NULL, NULL, err);
-	if (r == -EEXIST) { /* another network gives the default route already */
+	int r = hk_nl_do(nl, &m, NULL, NULL, err);
+	if (r == -EEXIST) {
 		hk_err_clear(err);
 		return 0;
 	}
-	return r < 0 ? hk_err_prefix(err, "default route via %s", gw) : 0;
+	char d[64], g[64];
+	return r < 0 ? hk_err_prefix(err, "route %s/%u via %s",
+				     inet_ntop(dst->family, dst->addr.raw, d, sizeof(d)), dst->len,
+				     inet_ntop(gw->family, gw->addr.raw, g, sizeof(g)))
+		     : 0;
+}
+
+static int default_route(struct hk_nl *nl, int idx, const char *gw, int fam, struct hk_err *err)
+{
+	struct hk_prefix dst = { .family = fam }, g;
+	int r = hk_parse_addr(gw, fam, &g, err);
+	return r < 0 ? r : route_add(nl, idx, &dst, &g, err);
+}
+
+/* x's routes; a route without a gateway goes via the network's gateway of its family. */
+static int ext_routes(struct hk_nl *nl, int idx, const struct hk_net_row *n,
+		      const struct hk_net_ext *x, struct hk_err *err)
+{
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < x->n_routes; i++) {
+		const struct hk_net_route *rt = &x->routes[i];
+		struct hk_prefix gw = rt->gw;
+		if (!gw.family) {
+			const char *g = rt->dst.family == AF_INET6 ? n->gateway6 : n->gateway;
+			if (!g[0])
+				return hk_err_usage(err, "route: no gateway for its family");
+			r = hk_parse_addr(g, rt->dst.family, &gw, err);
+		}
+		if (r == 0)
+			r = route_add(nl, idx, &rt->dst, &gw, err);
+	}
+	return r;
 }
 
 int hk_netattach_ct(const struct hk_net_row *n, const struct hk_lease_row *l, int netns_fd,
-		    struct hk_err *err)
+		    const struct hk_net_ext *x, struct hk_err *err)
 {
 	_cleanup_nl_ struct hk_nl *host = NULL, *ct = NULL;
 	int r = hk_nl_open(&host, -1, err);
@@ -317,9 +354,11 @@ int hk_netattach_ct(const struct hk_net_row *n, const struct hk_lease_row *l, in
 		r = addr_add(ct, idx, &a, false, err);
 	if (r == 0)
 		r = link_up(ct, idx, 0, err);
-	if (r == 0 && n->gateway[0] && !n->internal)
+	if (r == 0 && x)
+		r = ext_routes(ct, idx, n, x, err);
+	if (r == 0 && !x && n->gateway[0] && !n->internal)
 		r = default_route(ct, idx, n->gateway, AF_INET, err);
-	if (r == 0 && n->gateway6[0] && !n->internal)
+	if (r == 0 && !x && n->gateway6[0] && !n->internal)
 		r = default_route(ct, idx, n->gateway6, AF_INET6, err);
 	if (r < 0) {
 		struct hk_err e;

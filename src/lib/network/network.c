@@ -125,6 +125,7 @@ static int nat_net(const struct hk_net_row *n, struct hk_nat_net *nn, struct hk_
 	nn->name = n->name;
 	nn->bridge = n->bridge;
 	nn->internal = n->internal;
+	nn->no_masq = n->no_masq;
 	int r = hk_parse_prefix(n->subnet, AF_INET, &nn->subnet4, err);
 	if (r == 0 && n->subnet6[0])
 		r = hk_parse_prefix(n->subnet6, AF_INET6, &nn->subnet6, err);

@@ -51,6 +51,27 @@ struct hk_net_attach {
 	size_t n_ports;
 };
 
+/* A route of an attachment that is not a hako container's: dst (len 0: the default route)
+ * via gw (family 0: the network's gateway of dst's family). */
+struct hk_net_route {
+	struct hk_prefix dst;
+	struct hk_prefix gw;
+};
+
+/* An attachment of something that is not a hako container (a CNI plugin's ADD, cni.h): the
+ * lease is keyed by id (HK_CT_ID_LEN hex characters the caller derives from its own key),
+ * the interface is ifname in the namespace netns_fd (the caller's), its host end hostif; the
+ * routes are exactly routes[] (none when n_routes is 0: no default route either). No
+ * /etc/hosts or resolv.conf is written. */
+struct hk_net_ext {
+	const char *id;
+	int netns_fd;
+	const char *ifname;
+	const char *hostif;
+	const struct hk_net_route *routes;
+	size_t n_routes;
+};
+
 /* Connect running (or creating) container c to a network: lease, eth<N> in its namespace,
  * routes, published ports, /etc/hosts of every container on the network, resolv.conf. */
 int hk_network_connect(struct hk_store *st, const struct hk_paths *p, const struct hk_ct_row *c,
@@ -59,6 +80,17 @@ int hk_network_connect(struct hk_store *st, const struct hk_paths *p, const stru
 /* Disconnect c from net (NULL: from every network; what is already gone is no error). */
 int hk_network_disconnect(struct hk_store *st, const struct hk_paths *p, const char *ct_id,
 			  const char *net, struct hk_err *err);
+/* The same for an attachment described by x (above); *ret: the lease made (addresses). A
+ * hako killed half-way leaves a pending lease that hk_network_reconcile undoes. */
+int hk_network_attach_ext(struct hk_store *st, const struct hk_paths *p,
+			  const struct hk_net_attach *a, const struct hk_net_ext *x,
+			  struct hk_lease_row *ret, struct hk_net_notes *notes, struct hk_err *err);
+/* Undo the attachment id on net: published ports, the host veth (its peer goes with it),
+ * the lease. Without a lease (gone, or never made) ifname is deleted in netns_fd when both
+ * are given. What is already gone is no error: a second call returns 0. */
+int hk_network_detach_ext(struct hk_store *st, const struct hk_paths *p, const char *net,
+			  const char *id, int netns_fd, const char *ifname, struct hk_err *err);
+
 /* For container.c: the container is going away (exited, removed, found dead). */
 int hk_network_ct_release(struct hk_store *st, const struct hk_paths *p, const char *ct_id,
 			  struct hk_err *err);
@@ -122,9 +154,10 @@ int hk_netattach_bridge_down(const struct hk_net_row *n, struct hk_err *err);
 /* The bridge exists and is up (true for drivers without one). */
 bool hk_netattach_bridge_ready(const struct hk_net_row *n);
 /* Create lease->ifname in the namespace netns_fd (veth peer on the bridge / macvlan child
- * of the parent), address it, bring it up, default route via the gateway if none yet. */
+ * of the parent), address it, bring it up, default route via the gateway if none yet (x:
+ * x->routes instead). */
 int hk_netattach_ct(const struct hk_net_row *n, const struct hk_lease_row *lease, int netns_fd,
-		    struct hk_err *err);
+		    const struct hk_net_ext *x, struct hk_err *err);
 /* Enslave the host device ifname (a VM's tap) to n's bridge, with n's MTU, and set it up. */
 int hk_netattach_port(const struct hk_net_row *n, const char *ifname, struct hk_err *err);
 /* Delete a host-side device by name; absent is fine. */

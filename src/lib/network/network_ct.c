@@ -300,15 +300,23 @@ static void hosts_self(struct hk_store *st, const struct hk_paths *p, const char
 	}
 }
 
+/* Who is attached: a hako container (x NULL: its namespace, eth<k>, hosts files) or what x
+ * describes (hk_network_attach_ext). */
+struct who {
+	const char *id, *name;
+	int nsfd;
+	const struct hk_net_ext *x;
+};
+
 /*
  * A connect is recorded as a pending lease (owner: this process) before any kernel object
  * exists, and marked complete as its last step; everything in between carries names derived
  * from the lease (host veth hk<id><k>, eth<k>, nft tag hako:NET:CT), so a hako killed
  * anywhere in between leaves nothing that hk_network_reconcile cannot find and undo.
  */
-static int connect_locked(struct hk_store *st, const struct hk_paths *p, const struct hk_ct_row *c,
-			  const struct hk_net_attach *a, struct hk_net_notes *notes,
-			  struct hk_err *err)
+static int connect_locked(struct hk_store *st, const struct hk_paths *p, const struct who *w,
+			  const struct hk_net_attach *a, struct hk_lease_row *ret,
+			  struct hk_net_notes *notes, struct hk_err *err)
 {
 	struct hk_net_row n;
 	int r = hk_network_ensure_locked(st, a->net, &n, notes, err);
@@ -322,39 +330,47 @@ static int connect_locked(struct hk_store *st, const struct hk_paths *p, const s
 	for (size_t i = 0; i < a->n_ports; i++)
 		if ((r = port_free(&a->ports[i], err)) < 0)
 			return r;
-	_cleanup_close_ int nsfd = ct_netns(p, c->id, err);
-	if (nsfd < 0)
-		return nsfd;
 	struct hk_lease_row l = { 0 };
 	snprintf(l.net, sizeof(l.net), "%s", n.name);
-	snprintf(l.ct, sizeof(l.ct), "%s", c->id);
+	snprintf(l.ct, sizeof(l.ct), "%s", w->id);
 	snprintf(l.aliases, sizeof(l.aliases), "%s", a->aliases ? a->aliases : "");
-	pick_ifnames(st, &n, c->id, &l);
+	if (w->x) {
+		snprintf(l.ifname, sizeof(l.ifname), "%s", w->x->ifname);
+		if (n.bridge[0])
+			snprintf(l.hostif, sizeof(l.hostif), "%s", w->x->hostif);
+	} else {
+		pick_ifnames(st, &n, w->id, &l);
+	}
 	if (!l.ifname[0])
-		return hk_err_usage(err, "container '%s' is on too many networks", c->name);
+		return hk_err_usage(err, "container '%s' is on too many networks", w->name);
 	l.owner_pid = getpid();
 	l.owner_start = hk_proc_start_time(l.owner_pid);
-	bool first = !strcmp(l.ifname, "eth0");
+	bool first = !w->x && !strcmp(l.ifname, "eth0");
 	r = hk_netstore_lease(st, &l, a->ip, a->ports, a->n_ports, err);
 	if (r < 0)
 		return r;
 	hk_test_point("connect-leased");
-	r = hk_netattach_ct(&n, &l, nsfd, err);
+	r = hk_netattach_ct(&n, &l, w->nsfd, w->x, err);
 	hk_test_point("connect-linked");
 	if (r == 0 && a->n_ports)
 		r = ports_nat(&n, &l, a->ports, a->n_ports, err);
 	hk_test_point("connect-ported");
 	if (r == 0 && first)
-		resolv_write(p, c->id, notes);
-	if (r == 0)
+		resolv_write(p, w->id, notes);
+	if (r == 0 && !w->x)
 		r = hk_network_hosts_update(st, p, n.name, err);
 	hk_test_point("connect-hosts");
 	if (r == 0)
-		r = hk_netstore_set_owner(st, n.name, c->id, 0, 0, err);
+		r = hk_netstore_set_owner(st, n.name, w->id, 0, 0, err);
 	if (r < 0) {
 		struct hk_err e;
-		detach_one(st, p, &l, nsfd, a->n_ports > 0, &e);
+		detach_one(st, p, &l, w->nsfd, a->n_ports > 0, &e);
 		return hk_err_prefix(err, "network '%s'", n.name);
+	}
+	if (ret) {
+		*ret = l;
+		ret->owner_pid = 0;
+		ret->owner_start = 0;
 	}
 	return 0;
 }
@@ -364,7 +380,51 @@ int hk_network_connect(struct hk_store *st, const struct hk_paths *p, const stru
 		       struct hk_err *err)
 {
 	_cleanup_close_ int lock = hk_network_lock(p, err);
-	return lock < 0 ? lock : connect_locked(st, p, c, a, notes, err);
+	if (lock < 0)
+		return lock;
+	_cleanup_close_ int nsfd = ct_netns(p, c->id, err);
+	if (nsfd < 0)
+		return nsfd;
+	struct who w = { .id = c->id, .name = c->name, .nsfd = nsfd };
+	return connect_locked(st, p, &w, a, NULL, notes, err);
+}
+
+int hk_network_attach_ext(struct hk_store *st, const struct hk_paths *p,
+			  const struct hk_net_attach *a, const struct hk_net_ext *x,
+			  struct hk_lease_row *ret, struct hk_net_notes *notes, struct hk_err *err)
+{
+	_cleanup_close_ int lock = hk_network_lock(p, err);
+	if (lock < 0)
+		return lock;
+	struct who w = { .id = x->id, .name = x->id, .nsfd = x->netns_fd, .x = x };
+	return connect_locked(st, p, &w, a, ret, notes, err);
+}
+
+int hk_network_detach_ext(struct hk_store *st, const struct hk_paths *p, const char *net,
+			  const char *id, int netns_fd, const char *ifname, struct hk_err *err)
+{
+	_cleanup_close_ int lock = hk_network_lock(p, err);
+	if (lock < 0)
+		return lock;
+	struct hk_lease_row *l = NULL;
+	size_t n = 0;
+	int r = hk_netstore_leases(st, net, id, &l, &n, err);
+	if (r == 0 && n) {
+		pid_t self = getpid();
+		r = hk_netstore_set_owner(st, net, id, self, hk_proc_start_time(self), err);
+		struct hk_port_row *ports = NULL;
+		size_t np = 0;
+		struct hk_err e;
+		if (hk_netstore_ports(st, id, &ports, &np, &e) < 0)
+			np = 1; /* unknown: look in nftables anyway */
+		free(ports);
+		if (r == 0)
+			r = detach_one(st, p, &l[0], netns_fd, np > 0, err);
+	} else if (r == 0 && netns_fd >= 0 && ifname && ifname[0]) {
+		r = hk_netattach_ct_del(netns_fd, ifname, err);
+	}
+	free(l);
+	return r;
 }
 
 /* A disconnect first marks the leases pending (owner: this process): a hako killed half-way

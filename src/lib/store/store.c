@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "base/trust.h"
 
 struct hk_store {
 	sqlite3 *db;
@@ -73,6 +76,10 @@ static const char *const migrations[] = {
 	" append TEXT NOT NULL, disk TEXT NOT NULL, created INTEGER NOT NULL,"
 	" started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0,"
 	" taps TEXT NOT NULL DEFAULT '');",
+	/* a network whose traffic leaves the host unmasqueraded (hako-cni's ipMasq false), one
+	 * whose bridge has no address (hako-cni's isGateway false) */
+	"ALTER TABLE networks ADD COLUMN masq INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE networks ADD COLUMN bridge_gw INTEGER NOT NULL DEFAULT 1;",
 };
 
 static int db_err(struct hk_store *st, struct hk_err *err, int rc, const char *what)
@@ -415,5 +422,24 @@ int hk_store_list(struct hk_store *st, struct hk_ct_row **ret, size_t *ret_n, st
 	}
 	*ret = rows;
 	*ret_n = n;
+	return 0;
+}
+
+int hk_store_trusted(const char *db, struct hk_err *err)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		char f[HK_PATH_MAX + 32];
+		struct stat st;
+		snprintf(f, sizeof(f), "%s%s", db, sfx[i]);
+		if (lstat(f, &st) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return hk_err_sys(err, -errno, "state database '%s'", f);
+		}
+		int r = hk_trust_stat(&st, "state database", f, false, false, err);
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }

@@ -60,6 +60,9 @@ void hk_ct_row_free(struct hk_ct_row *r);
 void hk_ct_rows_free(struct hk_ct_row *rows, size_t n);
 
 int hk_store_open(const char *path, struct hk_store **ret, struct hk_err *err);
+/* The database and SQLite's files beside it, where they exist: regular files (not
+ * symlinks) only root may have written. Call before hk_store_open. */
+int hk_store_trusted(const char *db, struct hk_err *err);
 void hk_store_close(struct hk_store *st);
 
 /* Insert a new row; a taken name: -EEXIST "container name 'N' is already in use". */

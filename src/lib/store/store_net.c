@@ -48,7 +48,7 @@ static void col(sqlite3_stmt *s, int i, char *dst, size_t len)
 #define NET_COLS                                                                                   \
 	"name, driver, bridge, parent, subnet, gateway, iprange, subnet6, gateway6, internal, "    \
 	"mtu,"                                                                                     \
-	" last, created, state, owner_pid, owner_start"
+	" last, created, state, owner_pid, owner_start, masq, bridge_gw"
 
 static void net_read(sqlite3_stmt *s, struct hk_net_row *n)
 {
@@ -77,6 +77,8 @@ static void net_read(sqlite3_stmt *s, struct hk_net_row *n)
 	col(s, 13, n->state, sizeof(n->state));
 	n->owner_pid = sqlite3_column_int(s, 14);
 	n->owner_start = (uint64_t)sqlite3_column_int64(s, 15);
+	n->no_masq = !sqlite3_column_int(s, 16);
+	n->no_bridge_gw = !sqlite3_column_int(s, 17);
 }
 
 /* Networks (name NULL: every one; pending: only those being made or removed), in name
@@ -201,8 +203,10 @@ static int insert_tx(sqlite3 *db, struct hk_net_row *n, const struct hk_prefix *
 	(void)gw;
 	if (!n->iprange[0])
 		snprintf(n->iprange, sizeof(n->iprange), "%s", n->subnet);
-	char internal[4], mtu[16], created[24], pid[24], start[24];
+	char internal[4], masq[4], bgw[4], mtu[16], created[24], pid[24], start[24];
 	snprintf(internal, sizeof(internal), "%d", n->internal);
+	snprintf(masq, sizeof(masq), "%d", !n->no_masq);
+	snprintf(bgw, sizeof(bgw), "%d", !n->no_bridge_gw);
 	snprintf(mtu, sizeof(mtu), "%u", n->mtu);
 	snprintf(created, sizeof(created), "%lld", (long long)time(NULL));
 	snprintf(pid, sizeof(pid), "%d", (int)n->owner_pid);
@@ -210,11 +214,12 @@ static int insert_tx(sqlite3 *db, struct hk_net_row *n, const struct hk_prefix *
 	const char *args[] = { n->name,	   n->driver,  n->bridge,  n->parent,	n->subnet,
 			       n->gateway, n->iprange, n->subnet6, n->gateway6, internal,
 			       mtu,	   "",	       created,	   n->state,	pid,
-			       start,	   NULL };
+			       start,	   masq,       bgw,	   NULL };
 	return run(db,
 		   "INSERT INTO networks (" NET_COLS ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
 		   "CAST(?10 AS INTEGER),CAST(?11 AS INTEGER),?12,CAST(?13 AS INTEGER),?14,"
-		   "CAST(?15 AS INTEGER),CAST(?16 AS INTEGER))",
+		   "CAST(?15 AS INTEGER),CAST(?16 AS INTEGER),CAST(?17 AS INTEGER),"
+		   "CAST(?18 AS INTEGER))",
 		   args, err);
 }
 

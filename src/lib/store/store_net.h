@@ -37,7 +37,9 @@ struct hk_net_row {
 	char subnet[64], gateway[64], iprange[64];
 	char subnet6[64], gateway6[64]; /* "" without IPv6 */
 	bool internal;
-	uint32_t mtu; /* 0: the kernel's default */
+	bool no_masq;	   /* traffic leaving the host keeps its source address (no masquerade) */
+	bool no_bridge_gw; /* the bridge gets no gateway address (a router outside does it) */
+	uint32_t mtu;	   /* 0: the kernel's default */
 	char last[64], last6[64];
 	int64_t created;
 	/* "" (complete), HK_NET_CREATING or HK_NET_REMOVING while the hako (owner_pid,
