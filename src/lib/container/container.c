@@ -22,33 +22,12 @@
 #include "store.h"
 #include "trust.h"
 
-/* The database and SQLite's files beside it, where they exist: regular files (not
- * symlinks) only root may have written. */
-static int db_trusted(const char *db, struct hk_err *err)
-{
-	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
-	for (size_t i = 0; i < HK_ARRAY_SIZE(sfx); i++) {
-		char f[HK_PATH_MAX + 32];
-		struct stat st;
-		snprintf(f, sizeof(f), "%s%s", db, sfx[i]);
-		if (lstat(f, &st) < 0) {
-			if (errno == ENOENT)
-				continue;
-			return hk_err_sys(err, -errno, "state database '%s'", f);
-		}
-		int r = hk_trust_stat(&st, "state database", f, false, false, err);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
 int hk_ct_open(const struct hk_paths *p, struct hk_store **ret, struct hk_err *err)
 {
 	char db[HK_PATH_MAX + 16];
 	snprintf(db, sizeof(db), "%s/hako.db", p->state);
 	struct hk_store *st;
-	int r = db_trusted(db, err);
+	int r = hk_store_trusted(db, err);
 	if (r < 0)
 		return r;
 	r = hk_store_open(db, &st, err);
