@@ -206,6 +206,7 @@ static int ports_nat(const struct hk_net_row *n, const struct hk_lease_row *l,
 	size_t k = 0;
 	struct hk_err e;
 	for (size_t i = 0; i < np; i++) {
+		size_t before = k;
 		for (int v6 = 0; v6 < 2; v6++) {
 			struct hk_nat_port *q = &np_[k];
 			const char *ct = v6 ? l->addr6 : l->addr;
@@ -219,6 +220,14 @@ static int ports_nat(const struct hk_net_row *n, const struct hk_lease_row *l,
 			q->host_port = ports[i].host_port;
 			q->ct_port = ports[i].ct_port;
 			k++;
+		}
+		if (k == before) { /* a host address of a family the container has none of */
+			free(np_);
+			return hk_err_usage(err,
+					    "port %s:%u:%u/%s: network '%s' gives the container no "
+					    "address of that host address's family",
+					    ports[i].host_ip, ports[i].host_port, ports[i].ct_port,
+					    ports[i].proto, n->name);
 		}
 	}
 	_cleanup_nat_ struct hk_nat *nat = NULL;

@@ -30,6 +30,13 @@ run() { h run --rm --network n1 --rootfs "$R" "$@" -- true; }
 check_fail "::1 cannot be published" 125 "::1 cannot be forwarded" run -p '[::1]:8080:80'
 check_fail "an unknown protocol is refused" 125 "protocol must be tcp or udp" run -p 8080:80/sctp
 check_fail "container port 0 is refused" 125 "container port 0 is out of range" run -p 8080:0
+# an IPv6 host address on an IPv4-only network: refused, not a port listed with no rule
+h network create --subnet 10.0.9.0/24 n4 >/dev/null
+check_fail "an IPv6 host address on an IPv4-only network is refused" 125 \
+	"network 'n4' gives the container no address of that host address's family" \
+	h run --rm --network n4 -p '[fd00::1]:8080:80' --rootfs "$R" -- true
+is "and nothing of it is left (hako ps -a)" "$(h ps -a -q | wc -l)" 0
+h network rm n4 >/dev/null
 is "nothing changed after bad ports" "$(nft -s list ruleset)" "$ruled"
 is "no container left" "$(h ps -a -q | wc -l)" 0
 check "a good port on 127.0.0.1 is published" h run -d --name good --network n1 -p 127.0.0.1:8080:80 --rootfs "$R" -- sleep 100
