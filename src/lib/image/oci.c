@@ -738,13 +738,13 @@ int hk_oci_layer_open(const struct hk_oci_image *img, size_t i, struct hk_extrac
 	struct stat st;
 	int fd = hk_open_regular_beneath(root, l->path, false, &st);
 	if (fd == -ENOENT || fd == -EBADMSG) {
-		hk_err_set(err, fd, "layer %zu: blob '%s' is %s", i, l->path,
+		hk_err_set(err, fd, "layer %zu: blob '%s' is %s", i + 1, l->path,
 			   fd == -ENOENT ? "missing" : "not a regular file");
 		hk_err_class_set(err, HK_ERR_USAGE);
 		return fd;
 	}
 	if (fd < 0)
-		return hk_err_sys(err, fd, "layer %zu: open '%s'", i, l->path);
+		return hk_err_sys(err, fd, "layer %zu: open '%s'", i + 1, l->path);
 	opts->expect_digest = l->digest[0] ? l->digest : NULL;
 	opts->expect_size = l->size;
 	opts->expect_diff_id = l->diff_id;

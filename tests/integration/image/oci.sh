@@ -166,8 +166,8 @@ check_fail "diff_id mismatch refused" 2 "layer 2: diff_id mismatch" h2 image loa
 is "failed import leaves no tmp dir" "$(ls -A "$ROOT2/state/layers/tmp" | wc -l)" 0
 is "failed layer is not stored" "$(ls "$ROOT2/state/layers/sha256" | grep -c "${ID2#sha256:}")" 0
 fresh
-# (this message counts layers from 0, the mismatches above from 1: src/lib/image/oci.c)
-check_fail "missing layer blob refused" 2 "layer 1: blob 'blobs/sha256/[0-9a-f]+' is missing" h2 image load "$W/missing"
+# (layers are counted from 1 in every message, as above: the missing one is the second)
+check_fail "missing layer blob refused" 2 "layer 2: blob 'blobs/sha256/[0-9a-f]+' is missing" h2 image load "$W/missing"
 check_fail "not an image" 2 "not an OCI image layout or docker-save archive" h2 image load "$W/l1.tar"
 check "the good layout loads into the same root (positive control)" h2 image load "$W/good"
 
