@@ -63,6 +63,12 @@ static const char *const migrations[] = {
 	"ALTER TABLE networks ADD COLUMN state TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE networks ADD COLUMN owner_pid INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE networks ADD COLUMN owner_start INTEGER NOT NULL DEFAULT 0;",
+	/* labs and every object each one made (store_lab.c) */
+	"CREATE TABLE labs (name TEXT PRIMARY KEY, state TEXT NOT NULL, file TEXT NOT NULL,"
+	" text TEXT NOT NULL, owner_pid INTEGER NOT NULL DEFAULT 0,"
+	" owner_start INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
+	"CREATE TABLE lab_objects (lab TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+	" name TEXT NOT NULL, node TEXT NOT NULL DEFAULT '', PRIMARY KEY (lab, seq));",
 };
 
 static int db_err(struct hk_store *st, struct hk_err *err, int rc, const char *what)
