@@ -166,6 +166,7 @@ static const struct group groups[] = {
 	{ "network", NULL, cmd_network, "container networks: bridge and macvlan, NAT, ports" },
 	{ "port", NULL, cmd_ct_port, "the published ports of a container" },
 	{ "ss", NULL, cmd_ct_ss, "listening sockets inside a container (like ss -N CT -tlp)" },
+	{ "lab", NULL, cmd_lab, "whole networks from one file (containerlab's format)" },
 };
 
 void cmd_print_help(FILE *f)
