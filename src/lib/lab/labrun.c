@@ -131,6 +131,25 @@ static int if_index(struct hk_nl *nl, const struct hk_lab_if *f, int *ret, struc
 	return hk_link_index(nl, f->name, ret, err);
 }
 
+/* Bringing a device down makes the kernel drop the IPv4 routes through it; once it is up
+ * again, the node's routes from the file are put back (replace: those still there stay).
+ * A route whose gateway is behind another interface still down is left for that one. */
+static int restore_routes(struct hk_nl *nl, const struct hk_lab_node *nd, struct hk_err *err)
+{
+	for (size_t i = 0; i < nd->nroutes; i++) {
+		const struct hk_lab_route *rt = &nd->routes[i];
+		int oif = 0;
+		if (rt->req.dev[0] && hk_link_index(nl, rt->req.dev, &oif, err) < 0)
+			continue;
+		struct hk_nlmsg m;
+		hk_route_msg(&rt->req, oif, HK_ROUTE_REPLACE, &m);
+		int r = hk_nl_do(nl, &m, NULL, NULL, err);
+		if (r < 0 && r != -ENETUNREACH && r != -ENETDOWN)
+			return hk_err_prefix(err, "route '%s'", rt->text);
+	}
+	return 0;
+}
+
 int hk_lab_link_set(const struct hk_lab *lab, const struct hk_lab_ep *ep, enum hk_lab_link_op op,
 		    uint64_t rate, struct hk_err *err)
 {
@@ -150,6 +169,8 @@ int hk_lab_link_set(const struct hk_lab *lab, const struct hk_lab_ep *ep, enum h
 		r = hk_link_set_msg(&req, &res, &m, err);
 		if (r == 0)
 			r = hk_nl_do(nl, &m, NULL, NULL, err);
+		if (r == 0 && op == HK_LAB_LINK_UP)
+			r = restore_routes(nl, nd, err);
 	} else if (r == 0) {
 		struct hk_impair imp = { .rate = rate };
 		if (rate)

@@ -1,0 +1,47 @@
+#!/bin/bash
+# The seed's network scenarios as lab files: two namespaces joined by a veth (document 2),
+# three namespaces on a bridge (document 3). Checked with ip -j and ping; after destroy,
+# namespaces, links, mounts and the state DB are exactly as before.
+. "$HAKO_SRC/tests/lib/lib.sh"
+. "$HAKO_SRC/tests/integration/lab/common.inc"
+h lab ls >/dev/null # the state DB exists before the "before" snapshot
+before=$(snapshot)
+
+# --- two namespaces and a veth
+check "deploy seed-veth.yml" h lab deploy "$FX/seed-veth.yml"
+is "both namespaces exist" "$(ip netns list | awk '{print $1}' | grep '^seed1-' | sort | xargs)" \
+	"seed1-ns01 seed1-ns02"
+is "ns01's veth0 has 192.168.0.1/24" \
+	"$(ip -n seed1-ns01 -j -4 addr show veth0 | jq -r '.[0].addr_info[0] | "\(.local)/\(.prefixlen)"')" \
+	192.168.0.1/24
+is "veth0 of ns01 is a veth whose peer is in seed1-ns02" \
+	"$(ip -n seed1-ns01 -j -d link show veth0 | jq -r '.[0].linkinfo.info_kind')" veth
+is "lo is up in ns01" "$(ip -n seed1-ns01 -j link show lo | jq -r '.[0].flags | index("UP") != null')" true
+check "ns01 pings ns02" nsx seed1-ns01 ping -c 2 -W 2 -i 0.2 192.168.0.2
+check "no IPv6 link-local on a lab link without IPv6 (no DAD, RS, MLD)" no_ll seed1-ns01 veth0
+is "lab ls -j names it running" "$(h -j lab ls | jq -r '.[] | select(.name == "seed1") | .state')" running
+is "lab inspect -j: ns02's veth0 address" \
+	"$(h -j lab inspect seed1 | jq -r '.[] | select(.node == "ns02") | .addresses[0]')" 192.168.0.2/24
+is "lab exec runs in the node's namespace" \
+	"$(h lab exec seed1 ns02 -- ip -j addr show veth0 | jq -r '.[0].addr_info[0].local')" 192.168.0.2
+
+# --- three namespaces on a bridge
+check "deploy seed-bridge.yml" h lab deploy "$FX/seed-bridge.yml"
+is "three ports on br0" \
+	"$(ip -n seed2-br0 -j link show master br0 | jq -r '[.[].ifname] | sort | join(",")')" p0,p1,p2
+for i in 1 2 3; do
+	check "net0 pings 10.0.0.$i across the bridge" nsx seed2-net0 ping -c 1 -W 2 10.0.0.$i
+done
+check "net2 pings net1" nsx seed2-net2 ping -c 1 -W 2 10.0.0.2
+check "no IPv6 link-local on the bridge" no_ll seed2-br0 br0
+dot_has() { h lab graph seed2 | grep -q '"net1" -- "br0"'; }
+check "lab graph draws the bridge (dot)" dot_has
+mermaid() { h lab graph seed2 --format mermaid | grep -q '^graph LR'; }
+check "lab graph --format mermaid" mermaid
+saved() { h lab save seed2 | cmp - "$FX/seed-bridge.yml"; }
+check "lab save gives back the file" saved
+
+check "destroy seed1 by name" h lab destroy seed1
+check "destroy seed2 by file" h lab destroy "$FX/seed-bridge.yml"
+is "after destroy: namespaces, links, mounts, state DB, nft as before" "$(snapshot)" "$before"
+check_fail "destroy of a lab that is gone: exit 5" 5 "no such lab: seed1" h lab destroy seed1
