@@ -482,7 +482,7 @@ static int endpoint(struct px *x, const yaml_node_t *n, size_t link, struct hk_l
 	struct hk_lab_node *nd = &x->lab->nodes[ni];
 	struct hk_err e;
 	if (hk_parse_ifname(colon + 1, &e) < 0)
-		return bad(x, n, "endpoint '%s': interface name: %s", s, e.msg);
+		return bad(x, n, "endpoint '%s': %s", s, e.msg);
 	struct hk_lab_if *f = iface_get(nd, colon + 1, true);
 	if (!f)
 		return hk_err_sys(x->err, -ENOMEM, "lab");
