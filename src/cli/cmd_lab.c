@@ -121,12 +121,21 @@ static int print_plan(struct hk_ctx *ctx, const struct hk_lab *lab)
 
 static int cmd_lab_deploy(struct hk_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = { { "quiet", no_argument, NULL, 'q' }, {} };
+	static const struct option opts[] = { { "quiet", no_argument, NULL, 'q' },
+					      { "host", required_argument, NULL, 'H' },
+					      {} };
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	bool quiet = false;
+	const char *self = NULL;
 	int c, r = cmd_getopt_init(ctx, &g, "lab deploy", "+:q", opts, argc, argv);
-	while (r == 0 && (c = cmd_getopt_next(&g)) != -1)
-		r = c == 'q' ? (quiet = true, 0) : cmd_getopt_bad(ctx, &g, c);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == 'q')
+			quiet = true;
+		else if (c == 'H')
+			self = optarg;
+		else
+			r = cmd_getopt_bad(ctx, &g, c);
+	}
 	if (r == 0)
 		r = want_args(ctx, argc - g.rest, 1, 1, "deploy FILE");
 	if (r < 0)
@@ -134,6 +143,8 @@ static int cmd_lab_deploy(struct hk_ctx *ctx, int argc, char **argv)
 	int64_t t0 = now_us();
 	struct hk_lab lab;
 	r = hk_lab_load(argv[g.rest], &lab, &ctx->err);
+	if (r == 0 && self)
+		snprintf(lab.self, sizeof(lab.self), "%s", self);
 	if (r == 0)
 		r = hk_lab_plan(&lab, &ctx->err);
 	_cleanup_store_ struct hk_store *st = NULL;
@@ -473,7 +484,7 @@ static int cmd_lab_node(struct hk_ctx *ctx, int argc, char **argv)
 }
 
 static const struct cmd_verb verbs[] = {
-	{ "deploy", NULL, cmd_lab_deploy, "deploy FILE" },
+	{ "deploy", NULL, cmd_lab_deploy, "deploy [--host NAME] FILE" },
 	{ "destroy", NULL, cmd_lab_destroy, "destroy NAME|FILE" },
 	{ "ls", "list", cmd_lab_ls, "ls" },
 	{ "inspect", NULL, cmd_lab_inspect, "inspect NAME" },

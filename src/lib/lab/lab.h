@@ -81,7 +81,9 @@ struct hk_lab_node {
 	size_t nsysctls;
 	struct hk_lab_if *ifs;
 	size_t nifs;
-	bool declared; /* false: "host" named only by an endpoint */
+	bool declared;			/* false: "host" named only by an endpoint */
+	char host[HK_LAB_NODE_MAX + 1]; /* topology.hosts: the machine it runs on, "" this one */
+	bool remote;			/* planned: on another host, not deployed here */
 	/* the plan (labplan.c) */
 	char netns[256]; /* "" for host */
 	char ctname[64]; /* linux: the container's name */
@@ -99,9 +101,24 @@ struct hk_lab_link {
 	struct hk_lab_pos pos, imp_pos;
 };
 
+/* A machine of a lab spread over several (topology.hosts, hako's): a link between nodes on
+ * two of them is a VXLAN tunnel between their addresses, each host deploying its half. */
+struct hk_lab_host {
+	char name[HK_LAB_NODE_MAX + 1];
+	struct hk_prefix addr;
+	struct hk_lab_pos pos;
+};
+
+#define HK_LAB_VXLAN_PORT 4789
+#define HK_LAB_VNI_BASE 4096 /* link i's tunnel: VNI HK_LAB_VNI_BASE + i, the same on both sides   \
+			      */
+
 struct hk_lab {
 	char name[HK_LAB_NAME_MAX + 1];
-	char *file; /* as given */
+	struct hk_lab_host *hosts;
+	size_t nhosts;
+	char self[HK_LAB_NODE_MAX + 1]; /* the host deploying (lab deploy --host), "" none */
+	char *file;			/* as given */
 	char *dir;  /* the file's directory: relative binds and rootfs are resolved from it */
 	char *text; /* the file's contents */
 	struct hk_lab_node *nodes;
@@ -132,8 +149,11 @@ int hk_lab_ep_find(const struct hk_lab *lab, const char *ep, struct hk_lab_ep *r
 
 /* --- labplan.c ------------------------------------------------------------------------- */
 
-/* Fill the plan: namespace and container names, ifindexes. -EINVAL (usage) when a name
- * does not fit ("LAB-NODE" over 255 bytes, a container name over 63). */
+/* The host named name, NULL none. */
+const struct hk_lab_host *hk_lab_host_find(const struct hk_lab *lab, const char *name);
+/* Fill the plan: namespace and container names, ifindexes; with lab->self set, only the
+ * nodes of that host are planned (the others are remote); a lab with hosts needs it. -EINVAL
+ * (usage) when a name does not fit ("LAB-NODE" over 255 bytes, a container name over 63). */
 int hk_lab_plan(struct hk_lab *lab, struct hk_err *err);
 /* The objects to record, in the order they are made (free *ret). */
 int hk_lab_plan_objects(const struct hk_lab *lab, struct hk_labobj_row **ret, size_t *ret_n,

@@ -123,11 +123,63 @@ static uint32_t if_mtu(const struct hk_lab *lab, const struct hk_lab_if *f)
 	return f->mtu ? f->mtu : lab->links[f->link].mtu;
 }
 
+/* A link to a node on another host: this host's end is a VXLAN device, made in the host's
+ * namespace (where its UDP socket stays) straight into the node's, VNI and port the same
+ * on both sides, so each host deploying its half of the file meets the other. */
+static int make_tunnel(struct dep *d, struct hk_nl *host, size_t li, const struct hk_lab_ep *loc,
+		       const struct hk_lab_ep *rem)
+{
+	struct hk_lab *lab = d->lab;
+	const struct hk_lab_node *ln = &lab->nodes[loc->node], *rn = &lab->nodes[rem->node];
+	const struct hk_lab_if *f = &ln->ifs[loc->iface];
+	const struct hk_lab_host *me = hk_lab_host_find(lab, lab->self);
+	const struct hk_lab_host *peer = hk_lab_host_find(lab, rn->host);
+	if (!me || !peer || me->addr.family != peer->addr.family)
+		return hk_err_usage(d->err,
+				    "%s:%u: link %s:%s -- %s:%s: hosts '%s' and '%s' need "
+				    "addresses of one family",
+				    lab->file, lab->links[li].pos.line, ln->name, f->name, rn->name,
+				    rn->ifs[rem->iface].name, lab->self, rn->host);
+	struct hk_link_req req = { .kind = &hk_link_vxlan, .a = { .up = -1 } };
+	struct hk_link_res res;
+	hk_link_res_init(&res);
+	snprintf(req.name, sizeof(req.name), "%s", f->name);
+	res.index = f->index;
+	res.netns_fd = d->fds[loc->node];
+	struct hk_link_vxlan *x = &req.u.vxlan;
+	x->id = HK_LAB_VNI_BASE + (uint32_t)li;
+	x->has_id = true;
+	x->remote = peer->addr;
+	x->local = me->addr;
+	x->dstport = HK_LAB_VXLAN_PORT;
+	x->has_dstport = true;
+	/* room for the 50 bytes of outer headers on a 1500-byte underlay */
+	req.a.mtu = if_mtu(lab, f) ? if_mtu(lab, f) : 1450;
+	req.a.has_mtu = true;
+	struct hk_nlmsg m;
+	int r = hk_link_add_msg(&req, &res, &m, d->err);
+	if (r == 0)
+		r = queue(d, host, &m, "%s:%u: link %s:%s -- %s:%s (on %s): vxlan %u", lab->file,
+			  lab->links[li].pos.line, ln->name, f->name, rn->name,
+			  rn->ifs[rem->iface].name, rn->host, x->id);
+	return r;
+}
+
 static int make_links(struct dep *d, struct hk_nl *host)
 {
 	struct hk_lab *lab = d->lab;
 	for (size_t i = 0; i < lab->nlinks; i++) {
 		struct hk_lab_link *l = &lab->links[i];
+		bool r0 = lab->nodes[l->ep[0].node].remote, r1 = lab->nodes[l->ep[1].node].remote;
+		if (r0 && r1)
+			continue; /* another host's link */
+		if (r0 || r1) {
+			int r = make_tunnel(d, host, i, &l->ep[r0 ? 1 : 0], &l->ep[r0 ? 0 : 1]);
+			if (r < 0)
+				return r;
+			d->stats->links++;
+			continue;
+		}
 		/* The kernel honours the peer's ifindex only when the first end has one too: a
 		 * host end (no planned index) goes second. */
 		int a = lab->nodes[l->ep[0].node].kind == HK_LAB_HOST ? 1 : 0;
@@ -299,7 +351,7 @@ static int configure(struct dep *d)
 	struct hk_lab *lab = d->lab;
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		struct hk_lab_node *nd = &lab->nodes[i];
-		if (nd->kind == HK_LAB_HOST && !nd->nifs)
+		if ((nd->kind == HK_LAB_HOST && !nd->nifs) || nd->remote)
 			continue;
 		struct hk_nl *nl = NULL;
 		int r = hk_nl_open(&nl, d->fds[i], d->err);
@@ -324,7 +376,7 @@ static int sysctls(struct dep *d)
 	struct hk_lab *lab = d->lab;
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		struct hk_lab_node *nd = &lab->nodes[i];
-		for (size_t k = 0; k < nd->nsysctls; k++) {
+		for (size_t k = 0; !nd->remote && k < nd->nsysctls; k++) {
 			char path[512];
 			int n = snprintf(path, sizeof(path), "/proc/sys/%s", nd->sysctls[k].key);
 			for (int j = 10; j < n; j++)
@@ -358,7 +410,7 @@ static int containers(struct dep *d)
 		total += lab->nodes[i].kind == HK_LAB_LINUX;
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		struct hk_lab_node *nd = &lab->nodes[i];
-		if (nd->kind != HK_LAB_LINUX)
+		if (nd->kind != HK_LAB_LINUX || nd->remote)
 			continue;
 		if (!d->ops || !d->ops->ct_start)
 			return hk_err_set(d->err, -EOPNOTSUPP, "lab '%s': no container runtime",
@@ -371,7 +423,7 @@ static int containers(struct dep *d)
 	}
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		struct hk_lab_node *nd = &lab->nodes[i];
-		for (size_t k = 0; k < nd->nexec; k++) {
+		for (size_t k = 0; !nd->remote && k < nd->nexec; k++) {
 			int r = d->ops && d->ops->node_exec
 					? d->ops->node_exec(d->ops->data, lab, nd, nd->exec[k],
 							    d->err)
@@ -463,6 +515,7 @@ int hk_lab_deploy(struct hk_store *st, struct hk_lab *lab, const struct hk_lab_o
 				  .owner_start = hk_proc_start_time(getpid()),
 				  .created = time(NULL) };
 	snprintf(row.name, sizeof(row.name), "%s", lab->name);
+	snprintf(row.host, sizeof(row.host), "%s", lab->self);
 	r = hk_labstore_insert(st, &row, objs, nobjs, err);
 	free(real);
 	if (r < 0)

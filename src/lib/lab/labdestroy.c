@@ -100,6 +100,8 @@ int hk_lab_open(struct hk_store *st, const char *name, struct hk_lab_row *ret_ro
 	}
 	r = hk_lab_parse(ret_row->file, dirname(dir), ret_row->text, ret, err);
 	if (r == 0)
+		snprintf(ret->self, sizeof(ret->self), "%.48s", ret_row->host);
+	if (r == 0)
 		r = hk_lab_plan(ret, err);
 	if (r < 0) {
 		hk_lab_row_free(ret_row);

@@ -406,6 +406,16 @@ static int parse_node(struct px *x, const yaml_node_t *topo, const yaml_node_t *
 		r = parse_routes(x, nd, v);
 	if (r == 0 && (v = get(x, m, "sysctls")))
 		r = parse_sysctls(x, nd, v);
+	if (r == 0 && (v = get(x, m, "host"))) {
+		const char *hs = scalar(v);
+		if (!hs || !hk_lab_host_find(x->lab, hs))
+			return bad(x, v, "node '%s': no such host '%s' in topology.hosts", name,
+				   hs ? hs : "?");
+		snprintf(nd->host, sizeof(nd->host), "%s", hs);
+	}
+	if (r == 0 && x->lab->nhosts && !nd->host[0])
+		return bad(x, k, "node '%s': the lab spans hosts: say which one runs it (host:)",
+			   name);
 	if (r < 0)
 		return r;
 	if (nd->kind == HK_LAB_LINUX && !nd->image && !nd->rootfs)
@@ -425,6 +435,47 @@ static struct hk_lab_node *add_node(struct hk_lab *lab)
 	struct hk_lab_node *n = &v[lab->nnodes++];
 	memset(n, 0, sizeof(*n));
 	return n;
+}
+
+/* topology.hosts: {NAME: {address: IP}} */
+static int parse_hosts(struct px *x, const yaml_node_t *topo)
+{
+	const yaml_node_t *m = get(x, topo, "hosts");
+	if (!m)
+		return 0;
+	int r = want_type(x, m, YAML_MAPPING_NODE, "hosts");
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start;
+	     r == 0 && p < m->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(x, p->key), *v = node(x, p->value);
+		const char *name = scalar(k), *a = scalar(get(x, v, "address"));
+		struct hk_err e;
+		struct hk_prefix addr;
+		if (!name || !valid_name(name, HK_LAB_NODE_MAX))
+			return bad(x, k, "host name '%s': letters, digits, '_', '.', '-'",
+				   name ? name : "?");
+		if (hk_lab_host_find(x->lab, name))
+			return bad(x, k, "host '%s' is defined twice", name);
+		if (!a)
+			return bad(x, v, "host '%s': expected address: IP", name);
+		if (hk_parse_addr(a, 0, &addr, &e) < 0)
+			return bad(x, get(x, v, "address"), "host '%s': %s", name, e.msg);
+		struct hk_lab *lab = x->lab;
+		struct hk_lab_host *nv = realloc(lab->hosts, (lab->nhosts + 1) * sizeof(*nv));
+		if (!nv)
+			return hk_err_sys(x->err, -ENOMEM, "lab");
+		lab->hosts = nv;
+		nv[lab->nhosts] = (struct hk_lab_host){ .addr = addr, .pos = pos_of(k) };
+		snprintf(nv[lab->nhosts++].name, sizeof(nv->name), "%s", name);
+	}
+	return r;
+}
+
+const struct hk_lab_host *hk_lab_host_find(const struct hk_lab *lab, const char *name)
+{
+	for (size_t i = 0; i < lab->nhosts; i++)
+		if (!strcmp(lab->hosts[i].name, name))
+			return &lab->hosts[i];
+	return NULL;
 }
 
 static int parse_nodes(struct px *x, const yaml_node_t *topo)
@@ -653,7 +704,9 @@ static int parse_doc(struct px *x)
 		return bad(x, root, "no 'topology'");
 	if ((r = want_type(x, topo, YAML_MAPPING_NODE, "topology")) < 0)
 		return r;
-	r = parse_nodes(x, topo);
+	r = parse_hosts(x, topo);
+	if (r == 0)
+		r = parse_nodes(x, topo);
 	if (r == 0)
 		r = parse_links(x, topo);
 	return r < 0 ? r : check(x);
@@ -786,6 +839,7 @@ void hk_lab_free(struct hk_lab *lab)
 	}
 	free(lab->nodes);
 	free(lab->links);
+	free(lab->hosts);
 	free(lab->file);
 	free(lab->dir);
 	free(lab->text);

@@ -19,10 +19,22 @@
 
 int hk_lab_plan(struct hk_lab *lab, struct hk_err *err)
 {
+	if (lab->nhosts && !lab->self[0])
+		return hk_err_usage(err, "lab '%s' spans %zu hosts: deploy it with --host NAME",
+				    lab->name, lab->nhosts);
+	if (lab->self[0] && !hk_lab_host_find(lab, lab->self))
+		return hk_err_usage(err, "lab '%s': no host '%s' in topology.hosts", lab->name,
+				    lab->self);
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		struct hk_lab_node *nd = &lab->nodes[i];
 		int next = HK_LAB_IFINDEX_BASE;
 		nd->netns[0] = nd->ctname[0] = 0;
+		nd->remote = lab->self[0] && nd->host[0] && strcmp(nd->host, lab->self);
+		if (nd->remote) {
+			for (size_t k = 0; k < nd->nifs; k++)
+				nd->ifs[k].index = 0;
+			continue;
+		}
 		if (nd->kind != HK_LAB_HOST) {
 			snprintf(nd->netns, sizeof(nd->netns), "%s-%s", lab->name, nd->name);
 			if (hk_parse_netns_name(nd->netns, err) < 0)
@@ -109,6 +121,8 @@ int hk_lab_plan_check_free(const struct hk_lab *lab, struct hk_err *err)
 		const struct hk_lab_node *nd = &lab->nodes[i];
 		char path[300];
 		snprintf(path, sizeof(path), "%s/%s", HK_NETNS_DIR, nd->netns);
+		if (nd->remote)
+			continue;
 		if (nd->netns[0] && access(path, F_OK) == 0)
 			return hk_err_usage(err,
 					    "lab '%s': node '%s': network namespace '%s' already "

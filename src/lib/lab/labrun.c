@@ -56,6 +56,10 @@ static int node_status(struct hk_store *st, const struct hk_lab *lab, const stru
 		snprintf(s->ifs[k].name, sizeof(s->ifs[k].name), "%s", nd->ifs[k].name);
 		peer_of(lab, nd, &nd->ifs[k], s->ifs[k].peer, sizeof(s->ifs[k].peer));
 	}
+	if (nd->remote) {
+		snprintf(s->state, sizeof(s->state), "remote");
+		return 0;
+	}
 	struct hk_nl *nl = NULL;
 	struct hk_err e;
 	if (node_nl(nd, &nl, &e) < 0) {
@@ -155,6 +159,9 @@ int hk_lab_link_set(const struct hk_lab *lab, const struct hk_lab_ep *ep, enum h
 {
 	const struct hk_lab_node *nd = &lab->nodes[ep->node];
 	const struct hk_lab_if *f = &nd->ifs[ep->iface];
+	if (nd->remote)
+		return hk_err_usage(err, "lab '%s': node '%s' runs on host '%s', not here",
+				    lab->name, nd->name, nd->host);
 	struct hk_nl *nl = NULL;
 	int index = 0, r = node_nl(nd, &nl, err);
 	if (r == 0)
@@ -189,6 +196,9 @@ int hk_lab_node_set(const struct hk_lab *lab, size_t node, bool start, const str
 		    struct hk_err *err)
 {
 	const struct hk_lab_node *nd = &lab->nodes[node];
+	if (nd->remote)
+		return hk_err_usage(err, "lab '%s': node '%s' runs on host '%s', not here",
+				    lab->name, nd->name, nd->host);
 	int r = 0;
 	if (nd->kind == HK_LAB_LINUX && !start && ops && ops->ct_stop)
 		r = ops->ct_stop(ops->data, nd->ctname, err);

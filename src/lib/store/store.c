@@ -65,7 +65,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE networks ADD COLUMN owner_start INTEGER NOT NULL DEFAULT 0;",
 	/* labs and every object each one made (store_lab.c) */
 	"CREATE TABLE labs (name TEXT PRIMARY KEY, state TEXT NOT NULL, file TEXT NOT NULL,"
-	" text TEXT NOT NULL, owner_pid INTEGER NOT NULL DEFAULT 0,"
+	" text TEXT NOT NULL, host TEXT NOT NULL DEFAULT '', owner_pid INTEGER NOT NULL DEFAULT 0,"
 	" owner_start INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
 	"CREATE TABLE lab_objects (lab TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
 	" name TEXT NOT NULL, node TEXT NOT NULL DEFAULT '', PRIMARY KEY (lab, seq));",

@@ -79,7 +79,7 @@ int hk_labstore_insert(struct hk_store *st, const struct hk_lab_row *r,
 	int rc = sqlite3_prepare_v2(
 		db,
 		"INSERT INTO labs (name, state, file, text, owner_pid, owner_start,"
-		" created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		" created, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 		-1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return end(db, dberr(db, err, rc, "insert lab"), err);
@@ -90,6 +90,7 @@ int hk_labstore_insert(struct hk_store *st, const struct hk_lab_row *r,
 	sqlite3_bind_int64(s, 5, r->owner_pid);
 	sqlite3_bind_int64(s, 6, (sqlite3_int64)r->owner_start);
 	sqlite3_bind_int64(s, 7, r->created);
+	sqlite3_bind_text(s, 8, r->host, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc == SQLITE_CONSTRAINT)
@@ -115,11 +116,11 @@ static int select_labs(sqlite3 *db, const char *name, struct hk_lab_row **ret, s
 		       struct hk_err *err)
 {
 	sqlite3_stmt *s;
-	int rc =
-		sqlite3_prepare_v2(db,
-				   "SELECT name, state, file, text, owner_pid, owner_start, created"
-				   " FROM labs WHERE (?1 IS NULL OR name = ?1) ORDER BY name",
-				   -1, &s, NULL);
+	int rc = sqlite3_prepare_v2(
+		db,
+		"SELECT name, state, file, text, owner_pid, owner_start, created,"
+		" host FROM labs WHERE (?1 IS NULL OR name = ?1) ORDER BY name",
+		-1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return dberr(db, err, rc, "select labs");
 	if (name)
@@ -140,6 +141,7 @@ static int select_labs(sqlite3 *db, const char *name, struct hk_lab_row **ret, s
 		r->owner_pid = (pid_t)sqlite3_column_int64(s, 4);
 		r->owner_start = (uint64_t)sqlite3_column_int64(s, 5);
 		r->created = sqlite3_column_int64(s, 6);
+		col(s, 7, r->host, sizeof(r->host));
 		if (!r->file || !r->text)
 			break;
 	}

@@ -28,6 +28,7 @@ struct hk_lab_row {
 	char state[16];
 	char *file;	 /* the path it was deployed from (absolute) */
 	char *text;	 /* the file's contents at deploy */
+	char host[64];	 /* the part of a lab over several hosts deployed here, "" all of it */
 	pid_t owner_pid; /* the hako deploying or destroying it, 0 when none */
 	uint64_t owner_start;
 	int64_t created;
