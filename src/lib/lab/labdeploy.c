@@ -285,6 +285,7 @@ static int config_bridge(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd
 	struct hk_link_req req = { .kind = &hk_link_bridge, .a = { .up = -1 } };
 	req.u.bridge.stp_state = -1;
 	req.u.bridge.forward_delay = -1;
+	req.u.bridge.no_mcast_snooping = true; /* a lab bridge floods multicast: O(1) per port */
 	struct hk_link_res res;
 	hk_link_res_init(&res);
 	res.index = HK_LAB_IFINDEX_BASE;

@@ -74,6 +74,9 @@ struct hk_link_veth {
 struct hk_link_bridge {
 	int stp_state;	       /* -1 unset */
 	int64_t forward_delay; /* centiseconds, -1 unset */
+	/* IGMP/MLD snooping off: with it on, every port event makes the bridge re-arm its
+	 * multicast timers on every port (br_port_state_selection), O(ports) per event */
+	bool no_mcast_snooping;
 };
 
 struct hk_link_tuntap {
