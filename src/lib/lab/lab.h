@@ -54,6 +54,7 @@ struct hk_lab_if {
 	size_t naddr;
 	uint32_t mtu; /* 0: the link's, else the kernel's */
 	int index;    /* planned ifindex in the node's namespace; 0: the host's, looked up */
+	bool made_up; /* deploy: created up (and enslaved), nothing left to set but addresses */
 	long link;    /* the link it is an end of, -1 none yet */
 	struct hk_lab_pos pos;
 };
@@ -110,8 +111,9 @@ struct hk_lab_host {
 };
 
 #define HK_LAB_VXLAN_PORT 4789
-#define HK_LAB_VNI_BASE 4096 /* link i's tunnel: VNI HK_LAB_VNI_BASE + i, the same on both sides   \
-			      */
+#define HK_LAB_VNI_BASE                                                                            \
+	4096 /* link i's tunnel: VNI HK_LAB_VNI_BASE + i, the same on both sides                   \
+	      */
 
 struct hk_lab {
 	char name[HK_LAB_NAME_MAX + 1];

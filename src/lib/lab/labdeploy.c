@@ -3,13 +3,17 @@
  * Deploying a lab (see lab.h): record every object, then make them, in phases that each go
  * to the kernel in as few sendmsg() calls as the batched netlink core allows:
  *
- *   1. the named namespaces, one per node (hk_netns_add: an unshare and a bind mount each);
+ *   1. the named namespaces, one per node (hk_netns_add: an unshare and a bind mount each),
+ *      each with IPv6 address generation off for the devices made in it (the namespace's
+ *      conf/default/addr_gen_mode): no link-local address, so no DAD, router or MLD
+ *      solicitations flooding the lab's bridges; then the bridges, up;
  *   2. every veth pair, from one socket in the host's namespace, each end created straight
  *      in its node's namespace (IFLA_NET_NS_FD on both ends) with the ifindex the plan gave
- *      it, so no later step has to look a device up;
- *   3. per namespace, one batch: lo up, the bridge, each interface's IPv6 address
- *      generation off (when it has no IPv6 address: no link-local, so no DAD, router or MLD
- *      solicitations), its bridge port, its state, its addresses, its qdisc, the routes;
+ *      it, so no later step has to look a device up; the first end up from the start and,
+ *      for a bridge port, already enslaved;
+ *   3. per namespace, one batch: lo up, what creation could not do (the second end of each
+ *      veth comes up, enslaved if it is a bridge port; an interface with an IPv6 address
+ *      gets its address generation back first), addresses, qdiscs, routes;
  *   4. sysctls, containers, exec lines.
  *
  * Any failure undoes the whole lab through the same path as destroy (labdestroy.c).
@@ -93,6 +97,32 @@ static int flush(struct dep *d, struct hk_nl *nl)
 	return d->failed ? (d->err->code < 0 ? d->err->code : -EIO) : 0;
 }
 
+/* IN6_ADDR_GEN_MODE_NONE for every device made in the namespace from now on. A kernel
+ * without IPv6 has no such file: nothing to turn off. */
+static int no_addrgen(int fd, struct hk_err *err)
+{
+	int old, r = hk_thread_netns_enter(fd, &old, err);
+	if (r < 0)
+		return r;
+	int f = open("/proc/sys/net/ipv6/conf/default/addr_gen_mode", O_WRONLY | O_CLOEXEC);
+	int e = f < 0 && errno != ENOENT ? -errno : 0;
+	hk_thread_netns_leave(old);
+	if (f >= 0) {
+		if (write(f, "1", 1) != 1)
+			e = -errno;
+		close(f);
+	}
+	return e < 0 ? hk_err_sys(err, e, "ipv6 addr_gen_mode") : 0;
+}
+
+static bool has_v6(const struct hk_lab_if *f)
+{
+	for (size_t i = 0; i < f->naddr; i++)
+		if (f->addr[i].family == AF_INET6)
+			return true;
+	return false;
+}
+
 static int make_netns(struct dep *d)
 {
 	struct hk_lab *lab = d->lab;
@@ -106,6 +136,8 @@ static int make_netns(struct dep *d)
 		int r = hk_netns_add(nd->netns, d->err);
 		if (r == 0)
 			r = hk_netns_open(nd->netns, &d->fds[i], d->err);
+		if (r == 0)
+			r = no_addrgen(d->fds[i], d->err);
 		if (r < 0)
 			return hk_err_prefix(d->err, "lab '%s': node '%s'", lab->name, nd->name);
 		d->stats->netns++;
@@ -181,12 +213,23 @@ static int make_links(struct dep *d, struct hk_nl *host)
 			continue;
 		}
 		/* The kernel honours the peer's ifindex only when the first end has one too: a
-		 * host end (no planned index) goes second. */
-		int a = lab->nodes[l->ep[0].node].kind == HK_LAB_HOST ? 1 : 0;
+		 * host end (no planned index) goes second. Only the first end can be enslaved as
+		 * it is made: a bridge port goes first. */
+		const struct hk_lab_node *n0 = &lab->nodes[l->ep[0].node];
+		const struct hk_lab_node *n1 = &lab->nodes[l->ep[1].node];
+		int a = n0->kind == HK_LAB_HOST ||
+			(n1->kind == HK_LAB_BRIDGE && n0->kind != HK_LAB_BRIDGE);
 		const struct hk_lab_ep *ea = &l->ep[a], *eb = &l->ep[!a];
-		const struct hk_lab_if *fa = &lab->nodes[ea->node].ifs[ea->iface];
-		const struct hk_lab_if *fb = &lab->nodes[eb->node].ifs[eb->iface];
-		struct hk_link_req req = { .kind = &hk_link_veth, .a = { .up = -1 } };
+		struct hk_lab_node *na = &lab->nodes[ea->node], *nb = &lab->nodes[eb->node];
+		struct hk_lab_if *fa = &na->ifs[ea->iface], *fb = &nb->ifs[eb->iface];
+		/* The first end comes up as it is made when it is in a lab namespace (address
+		 * generation already off there) and has no IPv6 address (which needs it back on
+		 * first). The peer cannot: the kernel opens it before the pair is joined
+		 * (veth_open: ENOTCONN); its namespace's batch brings it up. */
+		fa->made_up = na->kind != HK_LAB_HOST && !has_v6(fa);
+		fb->made_up = false;
+		struct hk_link_req req = { .kind = &hk_link_veth,
+					   .a = { .up = fa->made_up ? 1 : -1 } };
 		struct hk_link_res res;
 		hk_link_res_init(&res);
 		snprintf(req.name, sizeof(req.name), "%s", fa->name);
@@ -195,6 +238,8 @@ static int make_links(struct dep *d, struct hk_nl *host)
 		req.u.veth.peer_index = fb->index;
 		res.netns_fd = d->fds[ea->node];
 		res.peer_netns_fd = d->fds[eb->node];
+		if (na->kind == HK_LAB_BRIDGE)
+			res.master = HK_LAB_IFINDEX_BASE; /* made before the links */
 		if ((req.a.mtu = if_mtu(lab, fa)))
 			req.a.has_mtu = true;
 		if ((req.u.veth.peer_mtu = if_mtu(lab, fb)))
@@ -215,14 +260,6 @@ static int make_links(struct dep *d, struct hk_nl *host)
 	return r;
 }
 
-static bool has_v6(const struct hk_lab_if *f)
-{
-	for (size_t i = 0; i < f->naddr; i++)
-		if (f->addr[i].family == AF_INET6)
-			return true;
-	return false;
-}
-
 static void up_msg(int index, const char *name, int up, struct hk_nlmsg *m)
 {
 	struct hk_link_req req = { .a = { .up = up } };
@@ -234,17 +271,19 @@ static void up_msg(int index, const char *name, int up, struct hk_nlmsg *m)
 	hk_link_set_msg(&req, &res, m, &e);
 }
 
-/* One interface of node nd: address generation, bridge port, up, addresses, qdisc. */
-static int config_if(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd, struct hk_lab_if *f)
+/* What creation could not do for interface f: its IPv6 address generation (off in the
+ * host's namespace when it needs no IPv6, back on in a lab namespace when it does), its
+ * bridge (the peer end of a veth between two bridges), up. */
+static int config_up(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd, struct hk_lab_if *f,
+		     int index)
 {
-	struct hk_lab *lab = d->lab;
 	struct hk_nlmsg m;
-	int r, index = f->index;
-	if (!index && (r = hk_link_index(nl, f->name, &index, d->err)) < 0)
-		return hk_err_prefix(d->err, "lab '%s': %s:%s", lab->name, nd->name, f->name);
-	if (!has_v6(f)) {
-		hk_link_addrgen_msg(index, f->name, IN6_ADDR_GEN_MODE_NONE, &m);
-		if ((r = queue(d, nl, &m, "%s:%s: no IPv6 link-local", nd->name, f->name)) < 0)
+	int r;
+	bool v6 = has_v6(f);
+	if (v6 == (nd->kind != HK_LAB_HOST)) {
+		hk_link_addrgen_msg(index, f->name,
+				    v6 ? IN6_ADDR_GEN_MODE_EUI64 : IN6_ADDR_GEN_MODE_NONE, &m);
+		if ((r = queue(d, nl, &m, "%s:%s: IPv6 address generation", nd->name, f->name)) < 0)
 			return r;
 	}
 	struct hk_link_req req = { .a = { .up = 1 } };
@@ -252,11 +291,22 @@ static int config_if(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd, st
 	hk_link_res_init(&res);
 	res.index = index;
 	snprintf(req.name, sizeof(req.name), "%s", f->name);
-	bool port = nd->kind == HK_LAB_BRIDGE && f->index != HK_LAB_IFINDEX_BASE;
-	if (port)
+	if (nd->kind == HK_LAB_BRIDGE && f->index != HK_LAB_IFINDEX_BASE)
 		res.master = HK_LAB_IFINDEX_BASE;
-	if ((r = hk_link_set_msg(&req, &res, &m, d->err)) < 0 ||
-	    (r = queue(d, nl, &m, "%s:%s: up", nd->name, f->name)) < 0)
+	if ((r = hk_link_set_msg(&req, &res, &m, d->err)) < 0)
+		return r;
+	return queue(d, nl, &m, "%s:%s: up", nd->name, f->name);
+}
+
+/* One interface of node nd: what creation left, addresses, qdisc. */
+static int config_if(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd, struct hk_lab_if *f)
+{
+	struct hk_lab *lab = d->lab;
+	struct hk_nlmsg m;
+	int r, index = f->index;
+	if (!index && (r = hk_link_index(nl, f->name, &index, d->err)) < 0)
+		return hk_err_prefix(d->err, "lab '%s': %s:%s", lab->name, nd->name, f->name);
+	if (!f->made_up && (r = config_up(d, nl, nd, f, index)) < 0)
 		return r;
 	for (size_t i = 0; i < f->naddr; i++) {
 		struct hk_addr_req a = { .local = f->addr[i], .scope = -1 };
@@ -280,34 +330,44 @@ static int config_if(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd, st
 	return 0;
 }
 
-static int config_bridge(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd)
+/* The bridges, before the links (their ports are enslaved as they are made): up at once
+ * unless the bridge itself has an IPv6 address (then config_up does it). */
+static int make_bridges(struct dep *d)
 {
-	struct hk_link_req req = { .kind = &hk_link_bridge, .a = { .up = -1 } };
-	req.u.bridge.stp_state = -1;
-	req.u.bridge.forward_delay = -1;
-	req.u.bridge.no_mcast_snooping = true; /* a lab bridge floods multicast: O(1) per port */
-	struct hk_link_res res;
-	hk_link_res_init(&res);
-	res.index = HK_LAB_IFINDEX_BASE;
-	snprintf(req.name, sizeof(req.name), "%.15s", nd->name);
-	struct hk_nlmsg m;
-	int r = hk_link_add_msg(&req, &res, &m, d->err);
-	if (r == 0)
-		r = queue(d, nl, &m, "bridge '%s': create", nd->name);
-	if (r < 0)
-		return r;
-	bool own = false;
-	for (size_t k = 0; k < nd->nifs; k++)
-		own |= nd->ifs[k].index == HK_LAB_IFINDEX_BASE;
-	if (own)
-		return 0; /* configured with the interfaces */
-	hk_link_addrgen_msg(HK_LAB_IFINDEX_BASE, nd->name, IN6_ADDR_GEN_MODE_NONE, &m);
-	r = queue(d, nl, &m, "bridge '%s': no IPv6 link-local", nd->name);
-	if (r == 0) {
-		up_msg(HK_LAB_IFINDEX_BASE, nd->name, 1, &m);
-		r = queue(d, nl, &m, "bridge '%s': up", nd->name);
+	struct hk_lab *lab = d->lab;
+	for (size_t i = 0; i < lab->nnodes; i++) {
+		struct hk_lab_node *nd = &lab->nodes[i];
+		if (nd->kind != HK_LAB_BRIDGE || nd->remote)
+			continue;
+		struct hk_lab_if *self = NULL;
+		for (size_t k = 0; k < nd->nifs; k++)
+			if (nd->ifs[k].index == HK_LAB_IFINDEX_BASE)
+				self = &nd->ifs[k];
+		bool up = !self || !has_v6(self);
+		if (self)
+			self->made_up = up;
+		struct hk_link_req req = { .kind = &hk_link_bridge, .a = { .up = up ? 1 : -1 } };
+		req.u.bridge.stp_state = -1;
+		req.u.bridge.forward_delay = -1;
+		req.u.bridge.no_mcast_snooping = true; /* floods: O(1) per port event */
+		struct hk_link_res res;
+		hk_link_res_init(&res);
+		res.index = HK_LAB_IFINDEX_BASE;
+		snprintf(req.name, sizeof(req.name), "%.15s", nd->name);
+		struct hk_nlmsg m;
+		struct hk_nl *nl = NULL;
+		int r = hk_nl_open(&nl, d->fds[i], d->err);
+		if (r == 0)
+			r = hk_link_add_msg(&req, &res, &m, d->err);
+		if (r == 0)
+			r = queue(d, nl, &m, "bridge '%s': create", nd->name);
+		if (r == 0)
+			r = flush(d, nl);
+		hk_nl_close(nl);
+		if (r < 0)
+			return hk_err_prefix(d->err, "lab '%s'", lab->name);
 	}
-	return r;
+	return 0;
 }
 
 static int config_node(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd)
@@ -320,8 +380,6 @@ static int config_node(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd)
 		if ((r = queue(d, nl, &m, "%s: lo up", nd->name)) < 0)
 			return r;
 	}
-	if (nd->kind == HK_LAB_BRIDGE && (r = config_bridge(d, nl, nd)) < 0)
-		return r;
 	/* the bridge itself first: its ports are enslaved to it */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t k = 0; r == 0 && k < nd->nifs; k++) {
@@ -442,6 +500,8 @@ static int deploy(struct hk_store *st, struct dep *d)
 	struct hk_lab *lab = d->lab;
 	int r = make_netns(d);
 	struct hk_nl *host = NULL;
+	if (r == 0)
+		r = make_bridges(d);
 	if (r == 0)
 		r = hk_nl_open(&host, -1, d->err);
 	if (r == 0)
