@@ -41,6 +41,35 @@ check "lab graph --format mermaid" mermaid
 saved() { h lab save seed2 | cmp - "$FX/seed-bridge.yml"; }
 check "lab save gives back the file" saved
 
+# IPv6 where the file asks for it: the interface keeps its link-local address
+f6=$(lab_file v6 <<'EOF2'
+name: v6
+topology:
+  defaults: {kind: netns}
+  nodes:
+    a:
+      interfaces:
+        eth0: {ipv6: "2001:db8::1/64"}
+        eth1: {ipv4: 10.61.0.1/24}
+    b:
+      interfaces:
+        eth0: {addresses: ["2001:db8::2/64", 10.60.0.2/24]}
+    c:
+      interfaces:
+        eth1: {ipv4: 10.61.0.2/24}
+  links:
+    - endpoints: ["a:eth0", "b:eth0"]
+    - endpoints: ["a:eth1", "c:eth1"]
+EOF2
+)
+check "deploy a lab with IPv6 addresses" h lab deploy -q "$f6"
+check "a pings b over IPv6" nsx v6-a ping -6 -c 1 -W 3 2001:db8::2
+is "a:eth0 (IPv6) has a link-local address" \
+	"$(ip -n v6-a -j -6 addr show dev eth0 | jq -r '[.[].addr_info[] | select(.scope == "link")] | length')" 1
+check "a:eth1 (IPv4 only) has no IPv6 address" no_ll v6-a eth1
+check "a pings c over IPv4" nsx v6-a ping -c 1 -W 2 10.61.0.2
+check "destroy v6" h lab destroy v6
+
 check "destroy seed1 by name" h lab destroy seed1
 check "destroy seed2 by file" h lab destroy "$FX/seed-bridge.yml"
 is "after destroy: namespaces, links, mounts, state DB, nft as before" "$(snapshot)" "$before"
