@@ -5,7 +5,7 @@ set -euo pipefail
 build=(gcc meson ninja-build pkg-config clang-format libmnl-dev libjson-c-dev libsqlite3-dev libseccomp-dev
 	libcap-dev libnftables-dev libarchive-dev libyaml-dev nettle-dev zlib1g-dev)
 # Independent oracles and fixtures used by the tests and the demo.
-test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo iperf3 sqlite3)
+test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo iperf3 sqlite3 graphviz)
 want=("${build[@]}" "${test[@]}" "$@")
 missing=()
 for p in "${want[@]}"; do

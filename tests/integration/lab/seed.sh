@@ -38,6 +38,13 @@ dot_has() { h lab graph seed2 | grep -q '"net1" -- "br0"'; }
 check "lab graph draws the bridge (dot)" dot_has
 mermaid() { h lab graph seed2 --format mermaid | grep -q '^graph LR'; }
 check "lab graph --format mermaid" mermaid
+if command -v dot >/dev/null; then
+	svg_nodes() { h lab graph seed2 --format svg | grep -c 'class="node"'; }
+	is "lab graph --format svg (Graphviz): four nodes drawn" "$(svg_nodes)" 4
+else
+	check_fail "lab graph --format svg without Graphviz: exit 3" 3 "needs Graphviz's 'dot'" \
+		h lab graph seed2 --format svg
+fi
 saved() { h lab save seed2 | cmp - "$FX/seed-bridge.yml"; }
 check "lab save gives back the file" saved
 
