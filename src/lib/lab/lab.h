@@ -162,8 +162,6 @@ int hk_lab_plan_objects(const struct hk_lab *lab, struct hk_labobj_row **ret, si
 			struct hk_err *err);
 /* Nothing the plan would make exists yet (namespaces, host devices): else usage. */
 int hk_lab_plan_check_free(const struct hk_lab *lab, struct hk_err *err);
-/* Does anything need netem? The first such link, -1 none. */
-long hk_lab_plan_netem(const struct hk_lab *lab);
 
 /* --- labdeploy.c / labdestroy.c -------------------------------------------------------- */
 

@@ -553,6 +553,42 @@ static int deploy(struct hk_store *st, struct dep *d)
 	return r;
 }
 
+/* The qdiscs the links ask for exist in this kernel, asked before anything is made: delay,
+ * jitter, loss and corrupt need netem, a rate alone tbf. */
+static int check_qdiscs(const struct hk_lab *lab, struct hk_err *err)
+{
+	long netem = -1, tbf = -1;
+	for (size_t i = 0; i < lab->nlinks; i++) {
+		const struct hk_impair *imp = &lab->links[i].imp;
+		if (netem < 0 && hk_impair_needs_netem(imp))
+			netem = (long)i;
+		else if (tbf < 0 && imp->rate && !hk_impair_needs_netem(imp))
+			tbf = (long)i;
+	}
+	const char *kind[] = { "netem", "tbf" };
+	const char *what[] = { "delay, jitter, loss and corrupt need", "a rate needs" };
+	const char *conf[] = { "CONFIG_NET_SCH_NETEM", "CONFIG_NET_SCH_TBF" };
+	long at[] = { netem, tbf };
+	for (int k = 0; k < 2; k++) {
+		if (at[k] < 0)
+			continue;
+		int r = hk_qdisc_probe(kind[k], err);
+		if (r < 0)
+			return r;
+		if (r == 0) {
+			const struct hk_lab_link *l = &lab->links[at[k]];
+			hk_err_set(err, -EOPNOTSUPP,
+				   "%s:%u:%u: %s the %s qdisc, which this kernel lacks (%s); "
+				   "nothing was deployed",
+				   lab->file, l->imp_pos.line, l->imp_pos.col, what[k], kind[k],
+				   conf[k]);
+			hk_err_class_set(err, HK_ERR_UNSUPPORTED);
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
 /* A record with this name: a live lab (refused), or one whose deploying or destroying hako
  * died (destroyed now, so this deploy starts clean). */
 static int stale(struct hk_store *st, struct hk_lab *lab, const struct hk_lab_ops *ops,
@@ -577,21 +613,8 @@ int hk_lab_deploy(struct hk_store *st, struct hk_lab *lab, const struct hk_lab_o
 	int r = stale(st, lab, ops, err);
 	if (r == 0)
 		r = hk_lab_plan_check_free(lab, err);
-	long nl = r == 0 ? hk_lab_plan_netem(lab) : -1;
-	if (r == 0 && nl >= 0) {
-		r = hk_qdisc_probe("netem", err);
-		if (r == 0) {
-			hk_err_set(err, -EOPNOTSUPP,
-				   "%s:%u:%u: delay, jitter, loss and corrupt need the netem "
-				   "qdisc, which this kernel lacks (CONFIG_NET_SCH_NETEM); "
-				   "nothing was deployed",
-				   lab->file, lab->links[nl].imp_pos.line,
-				   lab->links[nl].imp_pos.col);
-			hk_err_class_set(err, HK_ERR_UNSUPPORTED);
-			r = -EOPNOTSUPP;
-		}
-		r = r > 0 ? 0 : r;
-	}
+	if (r == 0)
+		r = check_qdiscs(lab, err);
 	_cleanup_free_ struct hk_labobj_row *objs = NULL;
 	size_t nobjs = 0;
 	if (r == 0)

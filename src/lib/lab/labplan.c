@@ -138,11 +138,3 @@ int hk_lab_plan_check_free(const struct hk_lab *lab, struct hk_err *err)
 	}
 	return 0;
 }
-
-long hk_lab_plan_netem(const struct hk_lab *lab)
-{
-	for (size_t i = 0; i < lab->nlinks; i++)
-		if (hk_impair_needs_netem(&lab->links[i].imp))
-			return (long)i;
-	return -1;
-}
