@@ -450,7 +450,7 @@ static int configure(struct dep *d)
 			r = flush(d, nl);
 		hk_nl_close(nl);
 		if (r < 0)
-			return nd->netns[0] ? hk_err_prefix(d->err, "netns '%s'", nd->netns) : r;
+			return r;
 		if ((i + 1) % 64 == 0 || i + 1 == lab->nnodes)
 			progress(d, "addresses", i + 1, lab->nnodes);
 	}

@@ -129,6 +129,26 @@ check "positive control: the same file deploys" h lab deploy -q "$HAKO_TEST_TMP/
 check_fail "deploying it twice: exit 2" 2 "lab 'e10' already exists" h lab deploy "$HAKO_TEST_TMP/good.yml"
 check "destroy" h lab destroy e10
 
+# a failure half way (the kernel refuses a route: its gateway is on no link): exit 1 naming
+# the file's line, and everything made before it is removed again
+f=$(lab_file half <<'EOF2'
+name: e12
+topology:
+  defaults: {kind: netns}
+  nodes:
+    a:
+      interfaces:
+        eth0: {ipv4: 10.12.0.1/24}
+      routes: ["10.99.0.0/24 via 10.98.0.1"]
+    b:
+  links:
+    - endpoints: ["a:eth0", "b:eth0"]
+EOF2
+)
+check_fail "a route the kernel refuses: exit 1" 1 "^hako: $HAKO_TEST_TMP/half.yml:8: node 'a': route '10.99.0.0/24 via 10.98.0.1': .*unreachable" \
+	h lab deploy "$f"
+is "the half-made lab is gone again" "$(snapshot)" "$before"
+
 # delay needs netem
 if unshare --net sh -c 'ip link set lo up; tc qdisc add dev lo root netem delay 1ms' 2>/dev/null; then
 	skip "delay without netem: exit 3" "this kernel has netem"
