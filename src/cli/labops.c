@@ -156,6 +156,10 @@ static int ct_start(void *data, const struct hk_lab *lab, const struct hk_lab_no
 	self_argv(d->ctx, &a);
 	add(&a, "run");
 	add(&a, "-d");
+	/* a lab node configures its own network (containerlab's exec lines: ip addr add, ...;
+	 * routing daemons): hako run's defaults plus CAP_NET_ADMIN, as containerlab gives */
+	add(&a, "--cap-add");
+	add(&a, "NET_ADMIN");
 	add(&a, "--name");
 	add(&a, n->ctname);
 	if (valid_hostname(n->name)) {
