@@ -1,10 +1,10 @@
 #!/bin/bash
 # containerlab's own example lab-examples/frr01 (tests/fixtures/lab/containerlab-frr01,
-# unchanged, BSD-3-Clause): the file is read as containerlab reads it (groups, binds, exec,
-# links) and drawn; deploying it needs its images (FRR, network-multitool) under the names
-# the file uses: with HAKO_FRR01_ROOT=DIR, a hako root whose image store has them (hako
-# image tag), it is deployed unchanged and PC1 reaches PC3 once OSPF has converged;
-# otherwise that part is skipped with the reason (stand-in images are not built here yet).
+# unchanged, BSD-3-Clause): read as containerlab reads it (groups, binds, exec, links) and
+# drawn; deployed unchanged with stand-in images under the names the file uses (busybox whose
+# command waits: six containers, their links, the PCs' exec lines, the routers' binds).
+# The stand-ins have no FRR, so OSPF (PC1 reaching PC3) is checked only with
+# HAKO_FRR01_ROOT=DIR, a hako root whose image store has the real images.
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/lab/common.inc"
 F=$FX/containerlab-frr01/frr01.clab.yml
