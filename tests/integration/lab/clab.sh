@@ -74,7 +74,7 @@ if [ -n "${HAKO_FRR01_ROOT:-}" ]; then
 	done
 	check "PC1 reaches PC3 through OSPF" h lab exec frr01 PC1 -- ping -c 1 -W 1 192.168.13.2
 	check "destroy frr01" h lab destroy frr01
-	is "after destroy, as before" "$(snapshot)" "$before"
+	as_before "after destroy, as before"
 else
 	skip "deploy frr01 unchanged, PC1 reaches PC3" \
 		"needs HAKO_FRR01_ROOT: a hako root with images quay.io/frrouting/frr:10.5.1 and wbitt/network-multitool:3.22.2"

@@ -56,4 +56,4 @@ for i in 1 2 3 4 5 6 7 8 9 10; do get web-test01 10.30.0.2 >/dev/null && break; 
 is "test02 serves again after start" "$(get web-test01 10.30.0.2)" test02
 check "destroy" h lab destroy web
 is "no container left" "$(h -j ps -a | jq -r '[.[] | select(.name | startswith("web-"))] | length')" 0
-is "after destroy, as before" "$(snapshot)" "$before"
+as_before "after destroy, as before"

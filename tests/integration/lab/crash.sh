@@ -19,7 +19,7 @@ for step in lab-recorded lab-netns lab-links lab-configured; do
 	is "killed at $step: the record says deploying" \
 		"$(h -j lab ls | jq -r '.[] | select(.name == "seed2") | .state')" deploying
 	check "killed at $step: destroy" h lab destroy seed2
-	is "killed at $step: after destroy, as before" "$(snapshot)" "$before"
+	as_before "killed at $step: after destroy, as before"
 done
 
 HAKO_TEST_KILL_AT=lab-links h lab deploy "$F" >/dev/null 2>&1
@@ -30,4 +30,4 @@ HAKO_TEST_KILL_AT=lab-destroy h lab destroy seed2 >/dev/null 2>&1
 is "destroy killed half way (status 137)" "$?" 137
 is "the record says destroying" "$(h -j lab ls | jq -r '.[0].state')" destroying
 check "the next destroy finishes the half-gone lab" h lab destroy seed2
-is "after destroy, as before" "$(snapshot)" "$before"
+as_before "after destroy, as before"

@@ -63,4 +63,4 @@ check_fail "link set on a remote node: exit 2" 2 "runs on host 'b', not here" \
 check "host a destroys its half" ha lab destroy xh
 is "host b's half is untouched" "$(ip netns list | awk '{print $1}' | grep '^xh-' | sort | xargs)" "xh-n2 xh-n3"
 check "host b destroys its half" hb lab destroy xh
-is "after destroy, as before" "$(snapshot)" "$before"
+as_before "after destroy, as before"

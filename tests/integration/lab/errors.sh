@@ -14,7 +14,7 @@ bad() {
 	local f
 	f=$(lab_file bad)
 	check_fail "$1" "$2" "$3" h lab deploy "$f"
-	is "$1: nothing created" "$(snapshot)" "$before"
+	as_before "$1: nothing created"
 }
 
 F=$HAKO_TEST_TMP/bad.yml
@@ -147,7 +147,7 @@ EOF2
 )
 check_fail "a route the kernel refuses: exit 1" 1 "^hako: $HAKO_TEST_TMP/half.yml:8: node 'a': route '10.99.0.0/24 via 10.98.0.1': .*unreachable" \
 	h lab deploy "$f"
-is "the half-made lab is gone again" "$(snapshot)" "$before"
+as_before "the half-made lab is gone again"
 
 # delay needs netem
 if unshare --net sh -c 'ip link set lo up; tc qdisc add dev lo root netem delay 1ms' 2>/dev/null; then
@@ -166,4 +166,4 @@ topology:
       delay: 10ms
 EOF2
 fi
-is "after everything: as before" "$(snapshot)" "$before"
+as_before "after everything: as before"

@@ -35,4 +35,4 @@ is "hl1 made on the host" \
 	"$(ip -j link show hl1 | jq -r '.[0].ifname')" hl1
 check "the host pings a across hl0" ping -c 1 -W 2 10.50.0.2
 check "destroy" h lab destroy hl
-is "after destroy, as before (hl0 and hl1 gone)" "$(snapshot)" "$before"
+as_before "after destroy, as before (hl0 and hl1 gone)"

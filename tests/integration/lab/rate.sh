@@ -35,4 +35,4 @@ is "tbf at 20 Mbit/s on a's end" "$(tbf_rate rate-a)" 2500000
 check "link set rate a:eth0 rate none" h lab link set rate a:eth0 rate none
 is "no tbf left on a's end" "$(tbf_rate rate-a)" ""
 check "destroy" h lab destroy rate
-is "after destroy, as before" "$(snapshot)" "$before"
+as_before "after destroy, as before"

@@ -49,4 +49,4 @@ check "the path is back after node start" nsx chain-r1 ping -c 1 -W 3 10.0.4.2
 check_fail "link set on an endpoint that is not in the lab" 2 "no endpoint 'r9:eth1'" \
 	h lab link set chain r9:eth1 down
 check "destroy chain" h lab destroy chain
-is "after destroy: as before" "$(snapshot)" "$before"
+as_before "after destroy: as before"

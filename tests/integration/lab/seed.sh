@@ -79,5 +79,5 @@ check "destroy v6" h lab destroy v6
 
 check "destroy seed1 by name" h lab destroy seed1
 check "destroy seed2 by file" h lab destroy "$FX/seed-bridge.yml"
-is "after destroy: namespaces, links, mounts, state DB, nft as before" "$(snapshot)" "$before"
+as_before "after destroy: namespaces, links, mounts, state DB, nft as before"
 check_fail "destroy of a lab that is gone: exit 5" 5 "no such lab: seed1" h lab destroy seed1
