@@ -7,7 +7,7 @@ build=(gcc meson ninja-build pkg-config clang-format libmnl-dev libjson-c-dev li
 # Independent oracles and fixtures used by the tests and the demo.
 test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo
 	podman conmon containernetworking-plugins iptables containerd runc sqlite3
-	qemu-system-x86)
+	qemu-system-x86 iperf3 graphviz)
 want=("${build[@]}" "${test[@]}" "$@")
 missing=()
 for p in "${want[@]}"; do

@@ -192,6 +192,7 @@ static const struct group groups[] = {
 	{ "ss", NULL, cmd_ct_ss, "listening sockets inside a container (like ss -N CT -tlp)" },
 	{ "oci", NULL, cmd_oci, "the OCI runtime, runc's commands (also as hako-runtime)" },
 	{ "vm", NULL, cmd_vm, "virtual machines (qemu) on hako's taps and macvtaps" },
+	{ "lab", NULL, cmd_lab, "whole networks from one file (containerlab's format)" },
 };
 
 void cmd_print_help(FILE *f)

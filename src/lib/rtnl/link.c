@@ -68,6 +68,7 @@ int hk_link_add_msg(const struct hk_link_req *req, const struct hk_link_res *res
 	struct ifinfomsg *ifi;
 	hk_nlmsg_init(m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifi), (void **)&ifi);
 	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = res->index;
 	hk_nlmsg_put_str(m, IFLA_IFNAME, req->name);
 	put_common(req, res, ifi, m);
 	if (res->link)
@@ -81,6 +82,21 @@ int hk_link_add_msg(const struct hk_link_req *req, const struct hk_link_res *res
 	}
 	hk_nlmsg_nest_end(m, li);
 	return check_overflow(m, req->name, err);
+}
+
+void hk_link_addrgen_msg(int index, const char *name, uint8_t mode, struct hk_nlmsg *m)
+{
+	struct ifinfomsg *ifi;
+	hk_nlmsg_init(m, RTM_NEWLINK, 0, sizeof(*ifi), (void **)&ifi);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = index;
+	if (!index)
+		hk_nlmsg_put_str(m, IFLA_IFNAME, name);
+	struct nlattr *af = hk_nlmsg_nest_start(m, IFLA_AF_SPEC);
+	struct nlattr *in6 = hk_nlmsg_nest_start(m, AF_INET6);
+	hk_nlmsg_put_u8(m, IFLA_INET6_ADDR_GEN_MODE, mode);
+	hk_nlmsg_nest_end(m, in6);
+	hk_nlmsg_nest_end(m, af);
 }
 
 void hk_link_del_msg(const char *name, struct hk_nlmsg *m)

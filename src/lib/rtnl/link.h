@@ -62,6 +62,8 @@ struct hk_link_attrs {
 
 struct hk_link_veth {
 	char peer[HK_IFNAMSIZ];
+	int peer_index; /* the peer's ifindex, 0: the kernel picks (the kernel honours it only
+			 * when the device's own index is given too) */
 	char peer_netns[HK_NETNS_NAME_MAX];
 	uint32_t peer_mtu;
 	bool has_peer_mtu;
@@ -72,6 +74,9 @@ struct hk_link_veth {
 struct hk_link_bridge {
 	int stp_state;	       /* -1 unset */
 	int64_t forward_delay; /* centiseconds, -1 unset */
+	/* IGMP/MLD snooping off: with it on, every port event makes the bridge re-arm its
+	 * multicast timers on every port (br_port_state_selection), O(ports) per event */
+	bool no_mcast_snooping;
 };
 
 struct hk_link_tuntap {
@@ -128,7 +133,8 @@ struct hk_link_req {
 /* What the request's names resolve to in the socket's namespace (indexes), and namespace
  * fds given by the caller (-1: none). */
 struct hk_link_res {
-	int index;	   /* set: the device, 0 = address it by name */
+	int index;	   /* set: the device, 0 = address it by name; add: the index asked
+			    * for (a lab picks them so it never looks them up), 0 = any */
 	int master;	   /* master index, 0 none */
 	int link;	   /* lower device index, 0 none */
 	int vxlan_dev;	   /* vxlan dev index, 0 none */
@@ -181,6 +187,11 @@ int hk_link_resolve(struct hk_nl *nl, const struct hk_link_req *req, struct hk_l
 /* RTM_NEWLINK with NLM_F_CREATE|NLM_F_EXCL for req (not for ioctl kinds). */
 int hk_link_add_msg(const struct hk_link_req *req, const struct hk_link_res *res,
 		    struct hk_nlmsg *m, struct hk_err *err);
+/* RTM_NEWLINK setting the IPv6 address generation mode of device index (or NAME when
+ * index is 0): IN6_ADDR_GEN_MODE_NONE keeps a link that needs no IPv6 from getting a
+ * link-local address, so no DAD, router or MLD solicitations when it comes up. Sent
+ * before the device goes up. */
+void hk_link_addrgen_msg(int index, const char *name, uint8_t mode, struct hk_nlmsg *m);
 /* RTM_DELLINK by name (ifi_index 0, IFLA_IFNAME). */
 void hk_link_del_msg(const char *name, struct hk_nlmsg *m);
 /* RTM_NEWLINK (no create) applying req.a to the device (res->index, or by name). */

@@ -37,13 +37,15 @@ static int bridge_fill(const struct hk_link_req *req, const struct hk_link_res *
 	(void)res;
 	(void)err;
 	const struct hk_link_bridge *b = &req->u.bridge;
-	if (b->stp_state < 0 && b->forward_delay < 0)
+	if (b->stp_state < 0 && b->forward_delay < 0 && !b->no_mcast_snooping)
 		return 0;
 	struct nlattr *data = hk_nlmsg_nest_start(m, IFLA_INFO_DATA);
 	if (b->stp_state >= 0)
 		hk_nlmsg_put_u32(m, IFLA_BR_STP_STATE, (uint32_t)b->stp_state);
 	if (b->forward_delay >= 0)
 		hk_nlmsg_put_u32(m, IFLA_BR_FORWARD_DELAY, (uint32_t)b->forward_delay);
+	if (b->no_mcast_snooping)
+		hk_nlmsg_put_u8(m, IFLA_BR_MCAST_SNOOPING, 0);
 	hk_nlmsg_nest_end(m, data);
 	return 0;
 }

@@ -62,7 +62,7 @@ static int veth_fill(const struct hk_link_req *req, const struct hk_link_res *re
 	const struct hk_link_veth *v = &req->u.veth;
 	struct nlattr *data = hk_nlmsg_nest_start(m, IFLA_INFO_DATA);
 	struct nlattr *peer = hk_nlmsg_nest_start(m, VETH_INFO_PEER);
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = v->peer_index };
 	/* the peer's ifinfomsg sits in the nest, before its attributes */
 	hk_nlmsg_put_raw(m, &ifi, sizeof(ifi));
 	hk_nlmsg_put_str(m, IFLA_IFNAME, v->peer);

@@ -80,6 +80,12 @@ static const char *const migrations[] = {
 	 * whose bridge has no address (hako-cni's isGateway false) */
 	"ALTER TABLE networks ADD COLUMN masq INTEGER NOT NULL DEFAULT 1;"
 	"ALTER TABLE networks ADD COLUMN bridge_gw INTEGER NOT NULL DEFAULT 1;",
+	/* labs and every object each one made (store_lab.c) */
+	"CREATE TABLE labs (name TEXT PRIMARY KEY, state TEXT NOT NULL, file TEXT NOT NULL,"
+	" text TEXT NOT NULL, host TEXT NOT NULL DEFAULT '', owner_pid INTEGER NOT NULL DEFAULT 0,"
+	" owner_start INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
+	"CREATE TABLE lab_objects (lab TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+	" name TEXT NOT NULL, node TEXT NOT NULL DEFAULT '', PRIMARY KEY (lab, seq));",
 };
 
 static int db_err(struct hk_store *st, struct hk_err *err, int rc, const char *what)

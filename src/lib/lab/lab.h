@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A lab: a whole network described in one file (containerlab's topology format, YAML) and
+ * deployed, changed and destroyed as one object. This header is the model every lab module
+ * shares; the work is split by concern:
+ *
+ *   labfile.c     the file -> struct hk_lab (libyaml, the only libyaml user), every check
+ *                 that can be made on the text: FILE:LINE:COLUMN and the reason, exit 2;
+ *   labplan.c     the kernel objects a lab is made of: a named network namespace per node
+ *                 ("LAB-NODE"), an interface per link endpoint with the ifindex it will
+ *                 get, the host's devices; checked against the system before anything is
+ *                 made (a name already taken is bad input too);
+ *   labdeploy.c   make them, through the batched netlink core, after recording every one
+ *                 in the state database (store_lab.h); on failure undo;
+ *   labdestroy.c  remove exactly what the record lists, whatever is already gone;
+ *   labrun.c      runtime changes (link up/down/rate, node stop/start) and inspection;
+ *   labgraph.c    the topology as Graphviz dot or Mermaid text.
+ *
+ * Kinds of node: `netns` (hako's: a bare named network namespace), `linux` (a hako
+ * container from `image:` or `rootfs:`, in the node's namespace), `bridge` (a Linux bridge
+ * in a namespace of its own; its endpoints are its ports), `host` (the host's namespace:
+ * the endpoint's device stays on the host). An endpoint "host:IF" needs no node.
+ */
+#ifndef HK_LAB_H
+#define HK_LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/parse.h"
+#include "qdisc.h"
+#include "route.h"
+#include "store_lab.h"
+
+#define HK_LAB_NODE_MAX 48 /* a node's name */
+#define HK_LAB_ADDR_MAX 8  /* addresses per interface */
+/* Interfaces made by the lab get fixed ifindexes from here up in their namespace, so that
+ * deploy never has to look one up (a fresh namespace holds only lo and maybe the fallback
+ * tunnel devices, which take the low numbers). */
+#define HK_LAB_IFINDEX_BASE 100
+
+enum hk_lab_kind { HK_LAB_NETNS, HK_LAB_LINUX, HK_LAB_BRIDGE, HK_LAB_HOST };
+
+/* Where something was written in the file, 1-based; line 0: nowhere (a default). */
+struct hk_lab_pos {
+	unsigned line, col;
+};
+
+struct hk_lab_if {
+	char name[HK_IFNAMSIZ];
+	struct hk_prefix addr[HK_LAB_ADDR_MAX];
+	size_t naddr;
+	uint32_t mtu; /* 0: the link's, else the kernel's */
+	int index;    /* planned ifindex in the node's namespace; 0: the host's, looked up */
+	bool made_up; /* deploy: created up (and enslaved), nothing left to set but addresses */
+	long link;    /* the link it is an end of, -1 none yet */
+	struct hk_lab_pos pos;
+};
+
+struct hk_lab_route {
+	char *text; /* as written: "default via 10.0.0.1" */
+	struct hk_route_req req;
+	struct hk_lab_pos pos;
+};
+
+struct hk_lab_kv {
+	char *key, *value;
+	struct hk_lab_pos pos;
+};
+
+struct hk_lab_node {
+	char name[HK_LAB_NODE_MAX + 1];
+	enum hk_lab_kind kind;
+	char *image, *rootfs, *cmd;  /* linux */
+	char **exec, **binds, **env; /* NULL-terminated; env "K=V" */
+	size_t nexec, nbinds, nenv;
+	struct hk_lab_route *routes;
+	size_t nroutes;
+	struct hk_lab_kv *sysctls;
+	size_t nsysctls;
+	struct hk_lab_if *ifs;
+	size_t nifs;
+	bool declared;			/* false: "host" named only by an endpoint */
+	char host[HK_LAB_NODE_MAX + 1]; /* topology.hosts: the machine it runs on, "" this one */
+	bool remote;			/* planned: on another host, not deployed here */
+	/* the plan (labplan.c) */
+	char netns[256]; /* "" for host */
+	char ctname[64]; /* linux: the container's name */
+	struct hk_lab_pos pos, kind_pos;
+};
+
+struct hk_lab_ep {
+	size_t node, iface;
+};
+
+struct hk_lab_link {
+	struct hk_lab_ep ep[2];
+	uint32_t mtu;
+	struct hk_impair imp;
+	struct hk_lab_pos pos, imp_pos;
+};
+
+/* A machine of a lab spread over several (topology.hosts, hako's): a link between nodes on
+ * two of them is a VXLAN tunnel between their addresses, each host deploying its half. */
+struct hk_lab_host {
+	char name[HK_LAB_NODE_MAX + 1];
+	struct hk_prefix addr;
+	struct hk_lab_pos pos;
+};
+
+#define HK_LAB_VXLAN_PORT 4789
+#define HK_LAB_VNI_BASE                                                                            \
+	4096 /* link i's tunnel: VNI HK_LAB_VNI_BASE + i, the same on both sides                   \
+	      */
+
+struct hk_lab {
+	char name[HK_LAB_NAME_MAX + 1];
+	struct hk_lab_host *hosts;
+	size_t nhosts;
+	char self[HK_LAB_NODE_MAX + 1]; /* the host deploying (lab deploy --host), "" none */
+	char *file;			/* as given */
+	char *dir;  /* the file's directory: relative binds and rootfs are resolved from it */
+	char *text; /* the file's contents */
+	struct hk_lab_node *nodes;
+	size_t nnodes;
+	struct hk_lab_link *links;
+	size_t nlinks;
+};
+
+void hk_lab_free(struct hk_lab *lab);
+const char *hk_lab_kind_name(enum hk_lab_kind k);
+
+/* --- labfile.c ------------------------------------------------------------------------- */
+
+/* Parse and check text (the contents of file; file names it in messages, dir resolves
+ * relative paths). Bad input: -EINVAL, class usage, "FILE:LINE:COLUMN: reason". */
+int hk_lab_parse(const char *file, const char *dir, const char *text, struct hk_lab *ret,
+		 struct hk_err *err);
+/* Read FILE and parse it. */
+int hk_lab_load(const char *file, struct hk_lab *ret, struct hk_err *err);
+/* Only the lab's name from FILE (destroy FILE). */
+int hk_lab_file_name(const char *file, char *buf, size_t len, struct hk_err *err);
+
+/* Find a node by name; -1 none. */
+long hk_lab_node_find(const struct hk_lab *lab, const char *name);
+/* Parse "NODE:IF" against the lab: its node and interface. -ENOENT (usage) when none. */
+int hk_lab_ep_find(const struct hk_lab *lab, const char *ep, struct hk_lab_ep *ret,
+		   struct hk_err *err);
+
+/* --- labplan.c ------------------------------------------------------------------------- */
+
+/* The host named name, NULL none. */
+const struct hk_lab_host *hk_lab_host_find(const struct hk_lab *lab, const char *name);
+/* Fill the plan: namespace and container names, ifindexes; with lab->self set, only the
+ * nodes of that host are planned (the others are remote); a lab with hosts needs it. -EINVAL
+ * (usage) when a name does not fit ("LAB-NODE" over 255 bytes, a container name over 63). */
+int hk_lab_plan(struct hk_lab *lab, struct hk_err *err);
+/* The objects to record, in the order they are made (free *ret). */
+int hk_lab_plan_objects(const struct hk_lab *lab, struct hk_labobj_row **ret, size_t *ret_n,
+			struct hk_err *err);
+/* Nothing the plan would make exists yet (namespaces, host devices): else usage. */
+int hk_lab_plan_check_free(const struct hk_lab *lab, struct hk_err *err);
+
+/* --- labdeploy.c / labdestroy.c -------------------------------------------------------- */
+
+/*
+ * What a lab needs from its caller: containers are made by the same path as `hako run -d`
+ * (its security defaults, image resolution and monitor), which lives in the front door; the
+ * caller also draws progress. Each returns 0 or a negative errno with err set.
+ */
+struct hk_lab_ops {
+	void *data;
+	/* Start node n's container (n->ctname) in namespace n->netns. */
+	int (*ct_start)(void *data, const struct hk_lab *lab, const struct hk_lab_node *n,
+			struct hk_err *err);
+	/* Remove container ctname, running or not; a missing one is success. */
+	int (*ct_remove)(void *data, const char *ctname, struct hk_err *err);
+	/* Stop container ctname (node stop). */
+	int (*ct_stop)(void *data, const char *ctname, struct hk_err *err);
+	/* Run cmd (a shell line) in node n: its container, or its namespace. */
+	int (*node_exec)(void *data, const struct hk_lab *lab, const struct hk_lab_node *n,
+			 const char *cmd, struct hk_err *err);
+	/* Progress: phase, done of total (may be NULL). */
+	void (*progress)(void *data, const char *phase, size_t done, size_t total);
+};
+
+struct hk_lab_stats {
+	size_t netns, links, addrs, routes, qdiscs, containers;
+	unsigned long long sends, requests; /* netlink sendmsg() calls and requests */
+};
+
+/* Deploy a parsed lab. Refused, changing nothing, when its name is taken by a live lab or
+ * anything it would make exists; a record left by a deploy whose hako died is destroyed
+ * first. On failure everything made is removed again. */
+int hk_lab_deploy(struct hk_store *st, struct hk_lab *lab, const struct hk_lab_ops *ops,
+		  struct hk_lab_stats *ret_stats, struct hk_err *err);
+/* Destroy lab name: every recorded object, whatever is already gone, then the record. A lab
+ * being deployed or destroyed by a live hako: -EBUSY. */
+int hk_lab_destroy(struct hk_store *st, const char *name, const struct hk_lab_ops *ops,
+		   struct hk_err *err);
+/* The lab as recorded: its row and its file parsed and planned again. */
+int hk_lab_open(struct hk_store *st, const char *name, struct hk_lab_row *ret_row,
+		struct hk_lab *ret, struct hk_err *err);
+
+#endif

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel objects of a lab (see lab.h): names, ifindexes, and the check that none of
+ * them exists yet. Names: the node NODE of lab LAB lives in the network namespace
+ * "LAB-NODE" (its container, if any, is named the same), so two labs with the same node
+ * names do not meet; the interfaces keep their own names inside it.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/vec.h"
+#include "lab.h"
+#include "netns.h"
+
+int hk_lab_plan(struct hk_lab *lab, struct hk_err *err)
+{
+	if (lab->nhosts && !lab->self[0])
+		return hk_err_usage(err, "lab '%s' spans %zu hosts: deploy it with --host NAME",
+				    lab->name, lab->nhosts);
+	if (lab->self[0] && !hk_lab_host_find(lab, lab->self))
+		return hk_err_usage(err, "lab '%s': no host '%s' in topology.hosts", lab->name,
+				    lab->self);
+	for (size_t i = 0; i < lab->nnodes; i++) {
+		struct hk_lab_node *nd = &lab->nodes[i];
+		int next = HK_LAB_IFINDEX_BASE;
+		nd->netns[0] = nd->ctname[0] = 0;
+		nd->remote = lab->self[0] && nd->host[0] && strcmp(nd->host, lab->self);
+		if (nd->remote) {
+			for (size_t k = 0; k < nd->nifs; k++)
+				nd->ifs[k].index = 0;
+			continue;
+		}
+		if (nd->kind != HK_LAB_HOST) {
+			snprintf(nd->netns, sizeof(nd->netns), "%s-%s", lab->name, nd->name);
+			if (hk_parse_netns_name(nd->netns, err) < 0)
+				return hk_err_prefix(err, "lab '%s': node '%s'", lab->name,
+						     nd->name);
+		}
+		if (nd->kind == HK_LAB_LINUX) {
+			if (strlen(nd->netns) >= sizeof(nd->ctname))
+				return hk_err_usage(err,
+						    "lab '%s': node '%s': the container name '%s' "
+						    "is longer than 63",
+						    lab->name, nd->name, nd->netns);
+			snprintf(nd->ctname, sizeof(nd->ctname), "%s", nd->netns);
+		}
+		if (nd->kind == HK_LAB_BRIDGE) {
+			if (hk_parse_ifname(nd->name, err) < 0)
+				return hk_err_prefix(err, "lab '%s': bridge node '%s'", lab->name,
+						     nd->name);
+			for (size_t k = 0; k < nd->nifs; k++)
+				if (!strcmp(nd->ifs[k].name, nd->name) && nd->ifs[k].link >= 0)
+					return hk_err_usage(err,
+							    "lab '%s': bridge '%s' has a port of "
+							    "its own name",
+							    lab->name, nd->name);
+			next++; /* HK_LAB_IFINDEX_BASE: the bridge itself */
+		}
+		for (size_t k = 0; k < nd->nifs; k++) {
+			struct hk_lab_if *f = &nd->ifs[k];
+			if (nd->kind == HK_LAB_HOST)
+				f->index = 0;
+			else if (nd->kind == HK_LAB_BRIDGE && !strcmp(f->name, nd->name))
+				f->index = HK_LAB_IFINDEX_BASE;
+			else
+				f->index = next++;
+		}
+	}
+	return 0;
+}
+
+static int push(struct hk_labobj_row **v, size_t *n, size_t *cap, const char *kind,
+		const char *name, const char *node)
+{
+	if (hk_vec_grow(v, *n, cap, 64) < 0)
+		return -ENOMEM;
+	struct hk_labobj_row *o = &(*v)[(*n)++];
+	memset(o, 0, sizeof(*o));
+	snprintf(o->kind, sizeof(o->kind), "%s", kind);
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	snprintf(o->node, sizeof(o->node), "%s", node);
+	return 0;
+}
+
+int hk_lab_plan_objects(const struct hk_lab *lab, struct hk_labobj_row **ret, size_t *ret_n,
+			struct hk_err *err)
+{
+	struct hk_labobj_row *v = NULL;
+	size_t n = 0, cap = 0;
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < lab->nnodes; i++)
+		if (lab->nodes[i].netns[0])
+			r = push(&v, &n, &cap, HK_LABOBJ_NETNS, lab->nodes[i].netns,
+				 lab->nodes[i].name);
+	for (size_t i = 0; r == 0 && i < lab->nnodes; i++) {
+		const struct hk_lab_node *nd = &lab->nodes[i];
+		for (size_t k = 0; r == 0 && nd->kind == HK_LAB_HOST && k < nd->nifs; k++)
+			r = push(&v, &n, &cap, HK_LABOBJ_LINK, nd->ifs[k].name, nd->name);
+	}
+	for (size_t i = 0; r == 0 && i < lab->nnodes; i++)
+		if (lab->nodes[i].ctname[0])
+			r = push(&v, &n, &cap, HK_LABOBJ_CT, lab->nodes[i].ctname,
+				 lab->nodes[i].name);
+	if (r < 0) {
+		free(v);
+		return hk_err_sys(err, r, "lab '%s'", lab->name);
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+int hk_lab_plan_check_free(const struct hk_lab *lab, struct hk_err *err)
+{
+	for (size_t i = 0; i < lab->nnodes; i++) {
+		const struct hk_lab_node *nd = &lab->nodes[i];
+		char path[300];
+		snprintf(path, sizeof(path), "%s/%s", HK_NETNS_DIR, nd->netns);
+		if (nd->remote)
+			continue;
+		if (nd->netns[0] && access(path, F_OK) == 0)
+			return hk_err_usage(err,
+					    "lab '%s': node '%s': network namespace '%s' already "
+					    "exists",
+					    lab->name, nd->name, nd->netns);
+		for (size_t k = 0; nd->kind == HK_LAB_HOST && k < nd->nifs; k++)
+			if (if_nametoindex(nd->ifs[k].name))
+				return hk_err_usage(
+					err,
+					"lab '%s': endpoint '%s:%s': the host already has "
+					"a device '%s'",
+					lab->name, nd->name, nd->ifs[k].name, nd->ifs[k].name);
+	}
+	return 0;
+}

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+/* A running lab: status and runtime changes (see labrun.h). */
+#include "labrun.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "base/cleanup.h"
+#include "ifindex.h"
+#include "link.h"
+#include "netns.h"
+#include "store.h"
+
+/* A socket in node's namespace (the host's for a host node). -ENOENT: it is gone. */
+static int node_nl(const struct hk_lab_node *nd, struct hk_nl **ret, struct hk_err *err)
+{
+	int fd = -1;
+	if (nd->netns[0]) {
+		int r = hk_netns_open(nd->netns, &fd, err);
+		if (r < 0)
+			return r;
+	}
+	int r = hk_nl_open(ret, fd, err);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static void peer_of(const struct hk_lab *lab, const struct hk_lab_node *nd,
+		    const struct hk_lab_if *f, char *buf, size_t len)
+{
+	buf[0] = 0;
+	if (f->link < 0)
+		return;
+	const struct hk_lab_link *l = &lab->links[f->link];
+	for (int k = 0; k < 2; k++) {
+		const struct hk_lab_node *o = &lab->nodes[l->ep[k].node];
+		const struct hk_lab_if *g = &o->ifs[l->ep[k].iface];
+		if (o != nd || g != f)
+			snprintf(buf, len, "%s:%s", o->name, g->name);
+	}
+}
+
+static int node_status(struct hk_store *st, const struct hk_lab *lab, const struct hk_lab_node *nd,
+		       struct hk_lab_nodestat *s, struct hk_err *err)
+{
+	s->ifs = calloc(nd->nifs + 1, sizeof(*s->ifs));
+	if (!s->ifs)
+		return hk_err_sys(err, -ENOMEM, "lab");
+	s->nifs = nd->nifs;
+	for (size_t k = 0; k < nd->nifs; k++) {
+		snprintf(s->ifs[k].name, sizeof(s->ifs[k].name), "%s", nd->ifs[k].name);
+		peer_of(lab, nd, &nd->ifs[k], s->ifs[k].peer, sizeof(s->ifs[k].peer));
+	}
+	if (nd->remote) {
+		snprintf(s->state, sizeof(s->state), "remote");
+		return 0;
+	}
+	struct hk_nl *nl = NULL;
+	struct hk_err e;
+	if (node_nl(nd, &nl, &e) < 0) {
+		snprintf(s->state, sizeof(s->state), "missing");
+		return 0;
+	}
+	snprintf(s->state, sizeof(s->state), "running");
+	if (nd->kind == HK_LAB_LINUX) {
+		struct hk_ct_row row;
+		if (hk_store_get(st, nd->ctname, &row, &e) < 0)
+			snprintf(s->state, sizeof(s->state), "stopped");
+		else {
+			if (strcmp(row.state, HK_CT_RUNNING))
+				snprintf(s->state, sizeof(s->state), "stopped");
+			hk_ct_row_free(&row);
+		}
+	}
+	_cleanup_free_ struct hk_link_info *links = NULL;
+	_cleanup_free_ struct hk_addr_info *addrs = NULL;
+	size_t nlinks = 0, naddrs = 0;
+	int r = hk_link_list(nl, NULL, &links, &nlinks, err);
+	if (r == 0)
+		r = hk_addr_list(nl, AF_UNSPEC, 0, &addrs, &naddrs, err);
+	hk_nl_close(nl);
+	if (r < 0)
+		return r;
+	for (size_t k = 0; k < nd->nifs; k++) {
+		struct hk_lab_ifstat *f = &s->ifs[k];
+		for (size_t i = 0; i < nlinks; i++) {
+			if (strcmp(links[i].name, f->name))
+				continue;
+			f->present = true;
+			f->up = links[i].flags & 1; /* IFF_UP */
+			f->mtu = links[i].mtu;
+			snprintf(f->operstate, sizeof(f->operstate), "%s",
+				 hk_link_operstate_str(links[i].operstate));
+			for (size_t a = 0; a < naddrs && f->naddr < HK_LAB_ADDR_MAX; a++)
+				if (addrs[a].ifindex == links[i].index && addrs[a].scope == 0)
+					f->addr[f->naddr++] = addrs[a].local;
+		}
+	}
+	return 0;
+}
+
+int hk_lab_status(struct hk_store *st, const struct hk_lab *lab, struct hk_lab_nodestat **ret,
+		  struct hk_err *err)
+{
+	struct hk_lab_nodestat *s = calloc(lab->nnodes + 1, sizeof(*s));
+	if (!s)
+		return hk_err_sys(err, -ENOMEM, "lab");
+	for (size_t i = 0; i < lab->nnodes; i++) {
+		int r = node_status(st, lab, &lab->nodes[i], &s[i], err);
+		if (r < 0) {
+			hk_lab_status_free(s, lab->nnodes);
+			return hk_err_prefix(err, "lab '%s': node '%s'", lab->name,
+					     lab->nodes[i].name);
+		}
+	}
+	*ret = s;
+	return 0;
+}
+
+void hk_lab_status_free(struct hk_lab_nodestat *s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		free(s[i].ifs);
+	free(s);
+}
+
+static int if_index(struct hk_nl *nl, const struct hk_lab_if *f, int *ret, struct hk_err *err)
+{
+	/* by name: a lab file edited since deploy cannot point at another device */
+	return hk_link_index(nl, f->name, ret, err);
+}
+
+/* Bringing a device down makes the kernel drop the IPv4 routes through it; once it is up
+ * again, the node's routes from the file are put back (replace: those still there stay).
+ * A route whose gateway is behind another interface still down is left for that one. */
+static int restore_routes(struct hk_nl *nl, const struct hk_lab_node *nd, struct hk_err *err)
+{
+	for (size_t i = 0; i < nd->nroutes; i++) {
+		const struct hk_lab_route *rt = &nd->routes[i];
+		int oif = 0;
+		if (rt->req.dev[0] && hk_link_index(nl, rt->req.dev, &oif, err) < 0)
+			continue;
+		struct hk_nlmsg m;
+		hk_route_msg(&rt->req, oif, HK_ROUTE_REPLACE, &m);
+		int r = hk_nl_do(nl, &m, NULL, NULL, err);
+		if (r < 0 && r != -ENETUNREACH && r != -ENETDOWN)
+			return hk_err_prefix(err, "route '%s'", rt->text);
+	}
+	return 0;
+}
+
+int hk_lab_link_set(const struct hk_lab *lab, const struct hk_lab_ep *ep, enum hk_lab_link_op op,
+		    uint64_t rate, struct hk_err *err)
+{
+	const struct hk_lab_node *nd = &lab->nodes[ep->node];
+	const struct hk_lab_if *f = &nd->ifs[ep->iface];
+	if (nd->remote)
+		return hk_err_usage(err, "lab '%s': node '%s' runs on host '%s', not here",
+				    lab->name, nd->name, nd->host);
+	struct hk_nl *nl = NULL;
+	int index = 0, r = node_nl(nd, &nl, err);
+	if (r == 0)
+		r = if_index(nl, f, &index, err);
+	struct hk_nlmsg m;
+	if (r == 0 && op != HK_LAB_LINK_RATE) {
+		struct hk_link_req req = { .a = { .up = op == HK_LAB_LINK_UP } };
+		struct hk_link_res res;
+		hk_link_res_init(&res);
+		res.index = index;
+		snprintf(req.name, sizeof(req.name), "%s", f->name);
+		r = hk_link_set_msg(&req, &res, &m, err);
+		if (r == 0)
+			r = hk_nl_do(nl, &m, NULL, NULL, err);
+		if (r == 0 && op == HK_LAB_LINK_UP)
+			r = restore_routes(nl, nd, err);
+	} else if (r == 0) {
+		struct hk_impair imp = { .rate = rate };
+		if (rate)
+			hk_qdisc_impair_msg(index, &imp, &m);
+		else
+			hk_qdisc_del_root_msg(index, &m);
+		r = hk_nl_do(nl, &m, NULL, NULL, err);
+		if (r == -ENOENT && !rate)
+			r = 0; /* no qdisc of ours: nothing to remove */
+	}
+	hk_nl_close(nl);
+	return r < 0 ? hk_err_prefix(err, "lab '%s': %s:%s", lab->name, nd->name, f->name) : 0;
+}
+
+int hk_lab_node_set(const struct hk_lab *lab, size_t node, bool start, const struct hk_lab_ops *ops,
+		    struct hk_err *err)
+{
+	const struct hk_lab_node *nd = &lab->nodes[node];
+	if (nd->remote)
+		return hk_err_usage(err, "lab '%s': node '%s' runs on host '%s', not here",
+				    lab->name, nd->name, nd->host);
+	int r = 0;
+	if (nd->kind == HK_LAB_LINUX && !start && ops && ops->ct_stop)
+		r = ops->ct_stop(ops->data, nd->ctname, err);
+	if (nd->kind == HK_LAB_LINUX && start && ops && ops->ct_remove && ops->ct_start) {
+		r = ops->ct_remove(ops->data, nd->ctname, err);
+		if (r == 0)
+			r = ops->ct_start(ops->data, lab, nd, err);
+	}
+	for (size_t k = 0; r == 0 && k < nd->nifs; k++) {
+		struct hk_lab_ep ep = { node, k };
+		if (nd->ifs[k].link >= 0)
+			r = hk_lab_link_set(lab, &ep, start ? HK_LAB_LINK_UP : HK_LAB_LINK_DOWN, 0,
+					    err);
+	}
+	return r < 0 ? hk_err_prefix(err, "node '%s'", nd->name) : 0;
+}

@@ -1,0 +1,59 @@
+#!/bin/bash
+# The seed's fourth document as a lab: containers test01 and test02 (kind linux, from a
+# rootfs), each with a web server, joined by a bridge; each serves its own name, reached
+# from the other's namespace. Destroy removes the containers too.
+. "$HAKO_SRC/tests/lib/lib.sh"
+. "$HAKO_SRC/tests/integration/lab/common.inc"
+. "$HAKO_SRC/tests/integration/container/common.inc" # $R: a busybox rootfs; h with $ROOT
+h lab ls >/dev/null
+before=$(snapshot)
+for n in test01 test02; do
+	mkdir -p "$HAKO_TEST_TMP/www-$n"
+	echo "$n" >"$HAKO_TEST_TMP/www-$n/index.html"
+done
+f=$(lab_file web <<EOF2
+name: web
+topology:
+  kinds:
+    linux:
+      rootfs: $R
+      cmd: httpd -f -p 80 -h /www
+  nodes:
+    test01:
+      kind: linux
+      binds: ["www-test01:/www:ro"]
+      interfaces:
+        eth0: {ipv4: 10.30.0.1/24}
+    test02:
+      kind: linux
+      binds: ["www-test02:/www:ro"]
+      interfaces:
+        eth0: {ipv4: 10.30.0.2/24}
+    br0:
+      kind: bridge
+  links:
+    - endpoints: ["test01:eth0", "br0:test01"]
+    - endpoints: ["test02:eth0", "br0:test02"]
+EOF2
+)
+check "deploy two containers on a bridge" h lab deploy "$f"
+is "both containers running (hako ps)" \
+	"$(h -j ps | jq -r '[.[] | select(.name | startswith("web-")) | "\(.name)=\(.state)"] | sort | join(",")')" \
+	"web-test01=running,web-test02=running"
+is "test01's hostname" "$(h lab exec web test01 -- hostname)" test01
+# (busybox 1.35 wget -T segfaults: the timeout comes from timeout(1))
+get() { timeout 5 ip netns exec "$1" "$R/bin/busybox" wget -q -O - "http://$2/" 2>&1; }
+for i in 1 2 3 4 5 6 7 8 9 10; do get web-test01 10.30.0.2 >/dev/null && break; sleep 0.2; done
+is "from test01's namespace, test02 serves its name" "$(get web-test01 10.30.0.2)" test02
+is "from test02's namespace, test01 serves its name" "$(get web-test02 10.30.0.1)" test01
+is "inspect: containers running" \
+	"$(h -j lab inspect web | jq -r '[.[] | select(.kind == "linux") | .state] | unique | join(",")')" running
+check "node stop web test02" h lab node stop web test02
+is "inspect: test02 stopped" \
+	"$(h -j lab inspect web | jq -r '[.[] | select(.node == "test02") | .state][0]')" stopped
+check "node start web test02" h lab node start web test02
+for i in 1 2 3 4 5 6 7 8 9 10; do get web-test01 10.30.0.2 >/dev/null && break; sleep 0.2; done
+is "test02 serves again after start" "$(get web-test01 10.30.0.2)" test02
+check "destroy" h lab destroy web
+is "no container left" "$(h -j ps -a | jq -r '[.[] | select(.name | startswith("web-"))] | length')" 0
+as_before "after destroy, as before"
