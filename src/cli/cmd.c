@@ -166,6 +166,7 @@ static const struct group groups[] = {
 	{ "network", NULL, cmd_network, "container networks: bridge and macvlan, NAT, ports" },
 	{ "port", NULL, cmd_ct_port, "the published ports of a container" },
 	{ "ss", NULL, cmd_ct_ss, "listening sockets inside a container (like ss -N CT -tlp)" },
+	{ "tunnel", NULL, cmd_tunnel, "WireGuard-compatible VPN tunnels over TUN, driven by wg" },
 };
 
 void cmd_print_help(FILE *f)

@@ -90,6 +90,9 @@ int cmd_network(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_port(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_ss(struct hk_ctx *ctx, int argc, char **argv);
 
+/* Tunnels (cmd_tunnel.c). */
+int cmd_tunnel(struct hk_ctx *ctx, int argc, char **argv);
+
 /* Run one command line (argv after global options) through the group table. */
 int cmd_run(struct hk_ctx *ctx, int argc, char **argv);
 

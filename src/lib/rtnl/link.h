@@ -223,6 +223,11 @@ int hk_link_explain(const struct hk_link_req *req, bool add, struct hk_err *err)
  * that namespace, since TUNSETIFF creates the device in the namespace of the opener. */
 int hk_tuntap_create(const struct hk_link_req *req, int netns_fd, struct hk_err *err);
 
+/* Create a tun device that lives as long as the returned descriptor (not persistent: when its
+ * owner dies, however it dies, the kernel removes the device with its addresses and routes),
+ * in the network namespace netns_fd (-1: the caller's). A taken name: -EEXIST. */
+int hk_tun_attach(const char *name, int netns_fd, int *ret_fd, struct hk_err *err);
+
 /* --- reading links (link.c) ------------------------------------------------------------- */
 
 #define HK_LINK_KV_MAX 16

@@ -97,6 +97,25 @@ int hk_tuntap_create(const struct hk_link_req *req, int netns_fd, struct hk_err 
 	return r;
 }
 
+int hk_tun_attach(const char *name, int netns_fd, int *ret_fd, struct hk_err *err)
+{
+	_cleanup_close_ int fd = open_tun(netns_fd, err);
+	if (fd < 0)
+		return fd;
+	struct ifreq ifr = { 0 };
+	if (strlen(name) >= sizeof(ifr.ifr_name))
+		return hk_err_usage(err, "tun '%s': name too long", name);
+	strcpy(ifr.ifr_name, name);
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_TUN_EXCL;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		if (errno == EBUSY)
+			return hk_err_sys(err, -EEXIST, "create tun '%s'", name);
+		return hk_err_sys(err, -errno, "create tun '%s' (TUNSETIFF)", name);
+	}
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
 static void tuntap_info(const struct nlattr *data, struct hk_link_info *info)
 {
 	const struct nlattr *tb[IFLA_TUN_MAX + 1];
