@@ -137,8 +137,9 @@ static void get(const struct hk_tundev *d, FILE *o)
 
 #define DROPS(X)                                                                                   \
 	X(bad_mac)                                                                                 \
-	X(bad_handshake) X(unknown_peer) X(unknown_index) X(bad_auth) X(replay) X(bad_source)      \
-		X(no_peer) X(malformed) X(queue)
+	X(bad_handshake)                                                                           \
+	X(unknown_peer)                                                                            \
+	X(unknown_index) X(bad_auth) X(replay) X(bad_source) X(no_peer) X(malformed) X(queue)
 
 static void get_hako(const struct hk_tundev *d, FILE *o)
 {
