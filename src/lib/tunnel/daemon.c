@@ -15,19 +15,35 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <netinet/udp.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "daemon.h"
+#include "offload.h"
 #include "uapi.h"
 
 #define HDR_LEN 16 /* struct hk_msg_data */
 #define REKEY_AFTER_MESSAGES (1ULL << 60)
 #define INIT_MIN_GAP_MS 20 /* at most 50 initiations a second from one peer */
 
+#define GSO_MAX 64	    /* segments of one TSO packet */
+#define UDP_GSO_BYTES 65000 /* one UDP GSO send: its datagrams together */
+#define RX_BATCH 16
+
 struct loop {
 	struct hk_tundev *d;
-	uint8_t buf[HDR_LEN + HK_PKT_MAX + 2 * HK_TAG_LEN];
+	bool no_gso;  /* the socket refused UDP_SEGMENT once: one datagram per send */
+	uint8_t *seg; /* GSO_MAX slots of seg_stride bytes: TSO segments, sealed in place */
+	size_t seg_stride;
+	/* from the device (the packet at HDR_LEN, room for padding and tag after it) */
+	uint8_t tx[HDR_LEN + HK_PKT_MAX + 2 * HK_TAG_LEN];
+	/* the packets decrypted in one round, joined for the device */
+	struct hk_gro gro;
+	/* from the socket, RX_BATCH per recvmmsg (with UDP GRO each up to 64 KiB of datagrams
+	 * of one size) */
+	uint8_t rx[RX_BATCH][HK_PKT_MAX + 2 * HK_TAG_LEN];
 };
 
 static uint64_t now_ms(void)
@@ -40,33 +56,75 @@ static bool usable(const struct hk_tundev *d, const struct hk_keypair *kp, uint6
 	return kp && now - kp->born_ms < d->t.reject_after && kp->send_ctr < HK_REPLAY_LIMIT;
 }
 
+/* The peer's endpoint as the socket takes it (NULL: none yet). */
+static const struct sockaddr *endpoint_sa(struct hk_tundev *d, struct hk_peer *p,
+					  struct sockaddr_in6 *a6, socklen_t *alen)
+{
+	if (p->ep.sa.sa_family == AF_INET && d->udp_family == AF_INET6) {
+		/* the dual-stack socket takes IPv4 as v4-mapped IPv6 */
+		memset(a6, 0, sizeof(*a6));
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = p->ep.in.sin_port;
+		a6->sin6_addr.s6_addr[10] = a6->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&a6->sin6_addr.s6_addr[12], &p->ep.in.sin_addr, 4);
+		*alen = sizeof(*a6);
+		return (const struct sockaddr *)a6;
+	}
+	if (p->ep.sa.sa_family == AF_INET) {
+		*alen = sizeof(struct sockaddr_in);
+		return &p->ep.sa;
+	}
+	if (p->ep.sa.sa_family == AF_INET6) {
+		*alen = sizeof(struct sockaddr_in6);
+		return &p->ep.sa;
+	}
+	return NULL; /* no endpoint yet: the peer must reach us first */
+}
+
 static void send_to(struct hk_tundev *d, struct hk_peer *p, const void *buf, size_t len,
 		    uint64_t now)
 {
 	struct sockaddr_in6 a6;
-	const struct sockaddr *sa = &p->ep.sa;
 	socklen_t alen;
-	if (p->ep.sa.sa_family == AF_INET && d->udp_family == AF_INET6) {
-		/* the dual-stack socket takes IPv4 as v4-mapped IPv6 */
-		memset(&a6, 0, sizeof(a6));
-		a6.sin6_family = AF_INET6;
-		a6.sin6_port = p->ep.in.sin_port;
-		a6.sin6_addr.s6_addr[10] = a6.sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&a6.sin6_addr.s6_addr[12], &p->ep.in.sin_addr, 4);
-		sa = (const struct sockaddr *)&a6;
-		alen = sizeof(a6);
-	} else if (p->ep.sa.sa_family == AF_INET) {
-		alen = sizeof(struct sockaddr_in);
-	} else if (p->ep.sa.sa_family == AF_INET6) {
-		alen = sizeof(struct sockaddr_in6);
-	} else {
-		return; /* no endpoint yet: the peer must reach us first */
-	}
-	if (sendto(d->udp_fd, buf, len, 0, sa, alen) < 0)
+	const struct sockaddr *sa = endpoint_sa(d, p, &a6, &alen);
+	if (!sa || sendto(d->udp_fd, buf, len, 0, sa, alen) < 0)
 		return; /* like a lost packet: the timers retry */
 	p->last_sent_ms = now;
 	p->keepalive_due_ms = 0;
 	p->tx_bytes += len;
+}
+
+/* Like send_to, bytes of datagrams of gso bytes each (the last may be shorter). */
+static int send_to_gso(struct hk_tundev *d, struct hk_peer *p, const void *buf, size_t bytes,
+		       uint16_t gso, uint64_t now)
+{
+	struct sockaddr_in6 a6;
+	socklen_t alen;
+	const struct sockaddr *sa = endpoint_sa(d, p, &a6, &alen);
+	if (!sa)
+		return 0;
+	char cbuf[CMSG_SPACE(sizeof(uint16_t))] = { 0 };
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = bytes };
+	struct msghdr mh = { .msg_name = (void *)sa,
+			     .msg_namelen = alen,
+			     .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_UDP;
+	c->cmsg_type = UDP_SEGMENT;
+	c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	memcpy(CMSG_DATA(c), &gso, sizeof(gso));
+	if (sendmsg(d->udp_fd, &mh, 0) < 0) {
+		if (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT || errno == EOPNOTSUPP)
+			return -errno; /* no UDP GSO on this path */
+		return 0;	       /* like a lost packet */
+	}
+	p->last_sent_ms = now;
+	p->keepalive_due_ms = 0;
+	p->tx_bytes += bytes;
+	return 0;
 }
 
 static uint32_t new_index(struct hk_tundev *d)
@@ -98,28 +156,46 @@ static void initiate(struct hk_tundev *d, struct hk_peer *p, uint64_t now, bool 
 		p->hs_first_ms = now;
 }
 
-/* Seal pkt (len bytes at l->buf + HDR_LEN, room after it) for p's current session. */
-static void send_data(struct loop *l, struct hk_peer *p, size_t len, uint64_t now)
+static size_t padded_len(const struct hk_tundev *d, size_t len)
 {
-	struct hk_tundev *d = l->d;
-	struct hk_keypair *kp = p->cur;
 	size_t padded = (len + 15) & ~(size_t)15;
-	if (len <= d->mtu && padded > d->mtu)
-		padded = d->mtu;
-	memset(l->buf + HDR_LEN + len, 0, padded - len);
-	struct hk_msg_data *m = (struct hk_msg_data *)l->buf;
+	return len <= d->mtu && padded > d->mtu ? d->mtu : padded;
+}
+
+/* Seal the packet of len bytes at msg + HDR_LEN (room after it) as a data message of kp;
+ * its length, 0 on failure. */
+static size_t seal(struct hk_tundev *d, struct hk_keypair *kp, uint8_t *msg, size_t len)
+{
+	size_t padded = padded_len(d, len);
+	memset(msg + HDR_LEN + len, 0, padded - len);
+	struct hk_msg_data *m = (struct hk_msg_data *)msg;
 	uint64_t ctr = kp->send_ctr++;
 	m->type = htole32(HK_MSG_DATA);
 	m->receiver = htole32(kp->remote_index);
 	m->counter = htole64(ctr);
 	if (hk_aead_seal(kp->send, ctr, m->data, m->data, padded) < 0)
-		return;
-	send_to(d, p, l->buf, HDR_LEN + padded + HK_TAG_LEN, now);
-	if (len && !p->unanswered_ms)
+		return 0;
+	return HDR_LEN + padded + HK_TAG_LEN;
+}
+
+static void sent_data(struct hk_tundev *d, struct hk_peer *p, struct hk_keypair *kp, bool data,
+		      uint64_t now)
+{
+	if (data && !p->unanswered_ms)
 		p->unanswered_ms = now;
 	if (kp->initiator &&
 	    (now - kp->born_ms >= d->t.rekey_after || kp->send_ctr >= REKEY_AFTER_MESSAGES))
 		initiate(d, p, now, false);
+}
+
+/* Seal and send the packet of len bytes at l->tx + HDR_LEN for p's current session. */
+static void send_data(struct loop *l, struct hk_peer *p, size_t len, uint64_t now)
+{
+	struct hk_keypair *kp = p->cur;
+	size_t n = seal(l->d, kp, l->tx, len);
+	if (n)
+		send_to(l->d, p, l->tx, n, now);
+	sent_data(l->d, p, kp, len > 0, now);
 }
 
 static void keepalive(struct loop *l, struct hk_peer *p, uint64_t now)
@@ -133,7 +209,7 @@ static void keepalive(struct loop *l, struct hk_peer *p, uint64_t now)
 static void flush_queue(struct loop *l, struct hk_peer *p, uint64_t now)
 {
 	for (size_t i = 0; i < p->nqueue; i++) {
-		memcpy(l->buf + HDR_LEN, p->queue[i], p->queue_len[i]);
+		memcpy(l->tx + HDR_LEN, p->queue[i], p->queue_len[i]);
 		send_data(l, p, p->queue_len[i], now);
 		free(p->queue[i]);
 	}
@@ -156,22 +232,92 @@ static int ip_addr(const uint8_t *pkt, size_t len, bool dst, const uint8_t **ret
 	return 0;
 }
 
-static void from_tun(struct loop *l, size_t len, uint64_t now)
+/* msgs: n sealed messages of stride bytes each (the last last_len) to p, by UDP GSO. */
+static void send_gso(struct loop *l, struct hk_peer *p, uint8_t *msgs, size_t stride, size_t n,
+		     size_t last_len, uint64_t now)
+{
+	size_t per = UDP_GSO_BYTES / stride;
+	for (size_t i = 0; i < n;) {
+		size_t k = n - i < per ? n - i : per;
+		size_t bytes = (k - 1) * stride + (i + k == n ? last_len : stride);
+		if (l->no_gso || k == 1) {
+			for (size_t j = 0; j < k; j++)
+				send_to(l->d, p, msgs + (i + j) * stride,
+					i + j + 1 == n ? last_len : stride, now);
+		} else {
+			if (send_to_gso(l->d, p, msgs + i * stride, bytes, (uint16_t)stride, now) <
+			    0) {
+				l->no_gso = true;
+				continue; /* the same chunk again, one datagram at a time */
+			}
+		}
+		i += k;
+	}
+}
+
+/* A TSO packet (len bytes at l->tx + HDR_LEN): cut, sealed in place, sent in one go. */
+static void from_tun_gso(struct loop *l, struct hk_peer *p, const struct virtio_net_hdr *h,
+			 size_t len, uint64_t now)
 {
 	struct hk_tundev *d = l->d;
+	size_t lens[GSO_MAX];
+	int n = hk_offload_tso(l->tx + HDR_LEN, len, h->gso_size, l->seg + HDR_LEN, l->seg_stride,
+			       GSO_MAX, lens);
+	if (n <= 0) {
+		d->drops.malformed++;
+		return;
+	}
+	struct hk_keypair *kp = p->cur;
+	if (!usable(d, kp, now)) {
+		for (int i = 0; i < n; i++)
+			if (hk_peer_enqueue(p, l->seg + i * l->seg_stride + HDR_LEN, lens[i]) != 0)
+				d->drops.queue++;
+		initiate(d, p, now, false);
+		return;
+	}
+	/* every full segment seals to the same length: that is the GSO size */
+	size_t stride = 0, last = 0;
+	for (int i = 0; i < n; i++) {
+		uint8_t *msg = l->seg + (size_t)i * l->seg_stride;
+		size_t m = seal(d, kp, msg, lens[i]);
+		if (!m)
+			return;
+		if (i == 0)
+			stride = m;
+		last = m;
+		if (i > 0 && stride != l->seg_stride)
+			memmove(l->seg + (size_t)i * stride, msg, m); /* close the gaps */
+	}
+	send_gso(l, p, l->seg, stride, (size_t)n, last, now);
+	sent_data(d, p, kp, true, now);
+}
+
+static void from_tun(struct loop *l, const struct virtio_net_hdr *h, size_t len, uint64_t now)
+{
+	struct hk_tundev *d = l->d;
+	uint8_t *pkt = l->tx + HDR_LEN;
 	const uint8_t *dst;
 	size_t iplen;
-	int fam = ip_addr(l->buf + HDR_LEN, len, true, &dst, &iplen);
+	if (h->gso_type == VIRTIO_NET_HDR_GSO_NONE && (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+	    hk_offload_csum(pkt, len, h) < 0) {
+		d->drops.malformed++;
+		return;
+	}
+	int fam = ip_addr(pkt, len, true, &dst, &iplen);
 	struct hk_peer *p = fam ? hk_peer_route(d->peers, d->n_peers, fam, dst) : NULL;
 	if (!p) {
 		d->drops.no_peer++;
+		return;
+	}
+	if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+		from_tun_gso(l, p, h, len, now);
 		return;
 	}
 	if (usable(d, p->cur, now)) {
 		send_data(l, p, len, now);
 		return;
 	}
-	if (hk_peer_enqueue(p, l->buf + HDR_LEN, len) != 0)
+	if (hk_peer_enqueue(p, pkt, len) != 0)
 		d->drops.queue++;
 	initiate(d, p, now, false);
 }
@@ -278,10 +424,22 @@ static void on_cookie(struct loop *l, const struct hk_msg_cookie *m, uint64_t no
 		d->drops.bad_handshake++;
 }
 
-static void on_data(struct loop *l, size_t len, const struct hk_endpoint *from, uint64_t now)
+/* Authenticated by the AEAD, a packet's inner checksums need no check (as the kernel's
+ * WireGuard marks its packets CHECKSUM_UNNECESSARY): the header says DATA_VALID, or for a
+ * joined TCP run NEEDS_CSUM, which the kernel's TCP takes as checked too. */
+static void tun_write(void *ctx, const struct virtio_net_hdr *h, const uint8_t *pkt, size_t len)
+{
+	struct hk_tundev *d = ctx;
+	struct iovec iov[2] = { { (void *)h, sizeof(*h) }, { (void *)pkt, len } };
+	if (writev(d->tun_fd, iov, 2) < 0)
+		return; /* the device is down or full: dropped like the kernel's own */
+}
+
+static void on_data(struct loop *l, uint8_t *msg, size_t len, const struct hk_endpoint *from,
+		    uint64_t now)
 {
 	struct hk_tundev *d = l->d;
-	struct hk_msg_data *m = (struct hk_msg_data *)l->buf;
+	struct hk_msg_data *m = (struct hk_msg_data *)msg;
 	struct hk_keypair *kp;
 	struct hk_peer *p = hk_peer_by_index(d->peers, d->n_peers, le32toh(m->receiver), &kp);
 	if (!p || now - kp->born_ms >= d->t.reject_after) {
@@ -325,27 +483,27 @@ static void on_data(struct loop *l, size_t len, const struct hk_endpoint *from, 
 		d->drops.bad_source++;
 		return;
 	}
-	if (write(d->tun_fd, m->data, iplen) < 0)
-		return; /* the device is down or full: dropped like the kernel's own */
+	hk_gro_add(&l->gro, m->data, iplen, tun_write, d);
 }
 
-static void from_udp(struct loop *l, size_t len, const struct hk_endpoint *from, uint64_t now)
+static void from_udp(struct loop *l, uint8_t *msg, size_t len, const struct hk_endpoint *from,
+		     uint64_t now)
 {
 	uint32_t type;
 	if (len < 4) {
 		l->d->drops.malformed++;
 		return;
 	}
-	memcpy(&type, l->buf, 4);
+	memcpy(&type, msg, 4);
 	type = le32toh(type);
 	if (type == HK_MSG_DATA && len >= HDR_LEN + HK_TAG_LEN)
-		on_data(l, len, from, now);
+		on_data(l, msg, len, from, now);
 	else if (type == HK_MSG_INIT && len == sizeof(struct hk_msg_init))
-		on_init(l, (const struct hk_msg_init *)l->buf, from, now);
+		on_init(l, (const struct hk_msg_init *)msg, from, now);
 	else if (type == HK_MSG_RESP && len == sizeof(struct hk_msg_resp))
-		on_resp(l, (const struct hk_msg_resp *)l->buf, from, now);
+		on_resp(l, (const struct hk_msg_resp *)msg, from, now);
 	else if (type == HK_MSG_COOKIE && len == sizeof(struct hk_msg_cookie))
-		on_cookie(l, (const struct hk_msg_cookie *)l->buf, now);
+		on_cookie(l, (const struct hk_msg_cookie *)msg, now);
 	else
 		l->d->drops.malformed++;
 }
@@ -389,24 +547,56 @@ static int epoll_add(int ep, int fd)
 static void drain_tun(struct loop *l)
 {
 	for (int i = 0; i < 256; i++) {
-		ssize_t n = read(l->d->tun_fd, l->buf + HDR_LEN, HK_PKT_MAX);
-		if (n <= 0)
+		struct virtio_net_hdr h;
+		struct iovec iov[2] = { { &h, sizeof(h) }, { l->tx + HDR_LEN, HK_PKT_MAX } };
+		ssize_t n = readv(l->d->tun_fd, iov, 2);
+		if (n <= (ssize_t)sizeof(h))
 			return;
-		from_tun(l, (size_t)n, now_ms());
+		from_tun(l, &h, (size_t)n - sizeof(h), now_ms());
 	}
 }
 
 static void drain_udp(struct loop *l)
 {
-	for (int i = 0; i < 256; i++) {
-		struct hk_endpoint from;
-		socklen_t alen = sizeof(from);
-		memset(&from, 0, sizeof(from));
-		ssize_t n = recvfrom(l->d->udp_fd, l->buf, sizeof(l->buf), 0, &from.sa, &alen);
-		if (n < 0)
-			return;
-		from_udp(l, (size_t)n, &from, now_ms());
+	struct hk_endpoint from[RX_BATCH];
+	struct mmsghdr mm[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+	char cbuf[RX_BATCH][CMSG_SPACE(sizeof(int))];
+	for (int round = 0; round < 16; round++) {
+		for (int i = 0; i < RX_BATCH; i++) {
+			iov[i] = (struct iovec){ l->rx[i], sizeof(l->rx[i]) };
+			mm[i].msg_hdr = (struct msghdr){ .msg_name = &from[i],
+							 .msg_namelen = sizeof(from[i]),
+							 .msg_iov = &iov[i],
+							 .msg_iovlen = 1,
+							 .msg_control = cbuf[i],
+							 .msg_controllen = sizeof(cbuf[i]) };
+			memset(&from[i], 0, sizeof(from[i]));
+		}
+		int got = recvmmsg(l->d->udp_fd, mm, RX_BATCH, MSG_DONTWAIT, NULL);
+		if (got <= 0)
+			break;
+		uint64_t now = now_ms();
+		for (int i = 0; i < got; i++) {
+			struct msghdr *mh = &mm[i].msg_hdr;
+			size_t n = mm[i].msg_len, gso = n;
+			/* UDP GRO: datagrams of gso bytes each (the last may be shorter) */
+			for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
+				if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+					int g;
+					memcpy(&g, CMSG_DATA(c), sizeof(g));
+					if (g > 0)
+						gso = (size_t)g;
+				}
+			for (size_t off = 0; off < n; off += gso) {
+				size_t len = n - off < gso ? n - off : gso;
+				from_udp(l, l->rx[i] + off, len, &from[i], now);
+			}
+		}
+		if (got < RX_BATCH)
+			break;
 	}
+	hk_gro_flush(&l->gro, tun_write, l->d);
 }
 
 static void serve_uapi(struct loop *l, int ep, int uapi_fd)
@@ -428,12 +618,28 @@ static void serve_uapi(struct loop *l, int ep, int uapi_fd)
 			keepalive(l, l->d->peers[i], now);
 }
 
+static int run(struct loop *l, int uapi_fd, struct hk_err *err);
+
 int hk_daemon_run(struct hk_tundev *d, int uapi_fd, struct hk_err *err)
 {
 	_cleanup_free_ struct loop *l = calloc(1, sizeof(*l));
 	if (!l)
 		return hk_err_set(err, -ENOMEM, "out of memory");
 	l->d = d;
+	l->seg_stride = HDR_LEN + ((d->mtu + 15) & ~(size_t)15) + HK_TAG_LEN;
+	l->seg = malloc(GSO_MAX * l->seg_stride);
+	if (!l->seg)
+		return hk_err_set(err, -ENOMEM, "out of memory");
+	int one = 1;
+	setsockopt(d->udp_fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
+	int r = run(l, uapi_fd, err);
+	free(l->seg);
+	return r;
+}
+
+static int run(struct loop *l, int uapi_fd, struct hk_err *err)
+{
+	struct hk_tundev *d = l->d;
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

@@ -123,7 +123,7 @@ static int daemon_setup(const struct hk_tunnel_up *u, struct hk_tundev *d, int *
 			return r;
 	if ((r = hk_uapi_listen(u->name, ret_uapi, err)) < 0)
 		return r;
-	if ((r = hk_tun_attach(u->name, nsfd, &d->tun_fd, err)) < 0)
+	if ((r = hk_tun_attach(u->name, nsfd, true, &d->tun_fd, err)) < 0)
 		return r;
 	fcntl(d->tun_fd, F_SETFL, O_NONBLOCK);
 	if ((r = configure(u, nsfd, err)) < 0)
