@@ -54,8 +54,9 @@ ip -n A link add inet type veth peer name inet netns B
 ip -n A addr add 192.0.2.1/24 dev inet
 ip -n B addr add 192.0.2.2/24 dev inet
 for n in A B; do ip -n $n link set inet up; ip -n $n link set lo up; done
-nsx B iperf3 -s -D --logfile "$work/iperf-server.log"
-pids+=("$(pgrep -n -x iperf3)")
+nsx B iperf3 -s -D --logfile "$work/iperf-server.log" --pidfile "$work/iperf.pid"
+sleep 0.3
+pids+=("$(cat "$work/iperf.pid")")
 
 cpu_of() { # total utime+stime seconds of pids
 	local t=0 p
@@ -125,12 +126,14 @@ run hako 10.10.0.2 $hp
 
 # wireguard-go
 # one mount namespace: the socket names (/run/wireguard/NAME.sock) must differ
+wgp=
 for n in A B; do
-	nsx $n env WG_PROCESS_FOREGROUND=1 LOG_LEVEL=error wireguard-go wg$n >/dev/null 2>&1 &
+	# ip netns exec and env exec: $! is wireguard-go itself (foreground)
+	ip netns exec $n env WG_PROCESS_FOREGROUND=1 LOG_LEVEL=error wireguard-go wg$n >/dev/null 2>&1 &
 	pids+=($!)
+	wgp="$wgp $!"
 done
 for _ in $(seq 100); do [ -S /run/wireguard/wgA.sock ] && [ -S /run/wireguard/wgB.sock ] && break; sleep 0.05; done
-wgp=$(pgrep -x wireguard-go | tr '\n' ' ')
 nsx A wg set wgA private-key "$work/a.key" listen-port 51821 peer "$(cat "$work/b.pub")" allowed-ips 10.11.0.2/32 endpoint 192.0.2.2:51821
 nsx B wg set wgB private-key "$work/b.key" listen-port 51821 peer "$(cat "$work/a.pub")" allowed-ips 10.11.0.1/32
 nsx A ip addr add 10.11.0.1/24 dev wgA
@@ -152,17 +155,18 @@ done
 ovpn() { # NS ME PEER ROLE LOCAL REMOTE CIPHER
 	local extra=(--tls-server --dh none)
 	[ "$4" = client ] && extra=(--tls-client --remote 192.0.2.2 1194)
-	nsx "$1" openvpn --dev tun --dev-type tun --proto udp --port 1194 --topology p2p \
+	ip netns exec "$1" openvpn --dev tun --dev-type tun --proto udp --port 1194 --topology p2p \
 		--ifconfig "$5" "$6" --cert "$work/$2.pem" --key "$work/$2.pem.key" \
 		--peer-fingerprint "$(cat "$work/$3.fp")" --data-ciphers "$7" --cipher "$7" \
 		--verb 0 --mute-replay-warnings "${extra[@]}" >"$work/ovpn-$1.log" 2>&1 &
 	pids+=($!)
+	op="$op $!"
 }
 for c in AES-256-GCM CHACHA20-POLY1305; do
+	op=
 	ovpn B b a server 10.12.0.2 10.12.0.1 $c
 	ovpn A a b client 10.12.0.1 10.12.0.2 $c
 	for _ in $(seq 100); do nsx A ping -c 1 -W 1 10.12.0.2 >/dev/null 2>&1 && break; sleep 0.2; done
-	op=$(pgrep -x openvpn | tr '\n' ' ')
 	name=ovpn-gcm
 	[ $c = CHACHA20-POLY1305 ] && name=ovpn-chacha
 	# shellcheck disable=SC2086

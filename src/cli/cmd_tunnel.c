@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,12 +182,23 @@ static void ago(char *buf, size_t len, int64_t sec)
 static struct json_object *drops_json(const struct hk_tun_drops *d)
 {
 	struct json_object *o = json_object_new_object();
-#define J(x) json_object_object_add(o, #x, json_object_new_int64((int64_t)d->x));
-	J(bad_mac)
-	J(bad_handshake) J(unknown_peer) J(unknown_index) J(bad_auth) J(replay) J(bad_source)
-		J(no_peer) J(malformed) J(queue)
-#undef J
-			return o;
+	static const struct {
+		const char *key;
+		size_t off;
+	} keys[] = {
+#define K(x) { #x, offsetof(struct hk_tun_drops, x) }
+		K(bad_mac),   K(bad_handshake), K(unknown_peer), K(unknown_index),
+		K(bad_auth),  K(replay),	K(bad_source),	 K(no_peer),
+		K(malformed), K(queue),		K(cookie),
+#undef K
+	};
+	for (size_t i = 0; i < HK_ARRAY_SIZE(keys); i++) {
+		uint64_t v;
+		memcpy(&v, (const char *)d + keys[i].off, sizeof(v));
+		json_object_object_add(o, keys[i].key, json_object_new_int64((int64_t)v));
+	}
+
+	return o;
 }
 
 static struct json_object *peer_json(const struct hk_uapi_peer *p)
@@ -246,9 +258,9 @@ static int show_human(const char *name, const struct hk_uapi_state *s)
 	printf("  dropped: bad_mac %" PRIu64 ", bad_handshake %" PRIu64 ", unknown_peer %" PRIu64
 	       ", unknown_index %" PRIu64 ", bad_auth %" PRIu64 ", replay %" PRIu64
 	       ", bad_source %" PRIu64 ", no_peer %" PRIu64 ", malformed %" PRIu64
-	       ", queue %" PRIu64 "\n\n",
+	       ", queue %" PRIu64 ", cookie %" PRIu64 "\n\n",
 	       d->bad_mac, d->bad_handshake, d->unknown_peer, d->unknown_index, d->bad_auth,
-	       d->replay, d->bad_source, d->no_peer, d->malformed, d->queue);
+	       d->replay, d->bad_source, d->no_peer, d->malformed, d->queue, d->cookie);
 	struct out_table *t = out_table_new(cols, HK_ARRAY_SIZE(cols));
 	for (size_t i = 0; i < s->n_peers; i++) {
 		const struct hk_uapi_peer *p = &s->peers[i];

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/testpoint.h"
 #include "daemon.h"
 #include "offload.h"
 #include "uapi.h"
@@ -31,9 +32,18 @@
 #define GSO_MAX 64	    /* segments of one TSO packet */
 #define UDP_GSO_BYTES 65000 /* one UDP GSO send: its datagrams together */
 #define RX_BATCH 16
+/* Under load: more handshake messages than this in one second (a single thread does about
+ * 5000 a second here), and for the second after; then initiations must carry a cookie. */
+#define LOAD_HANDSHAKES 1000
+#define COOKIE_SECRET_MS 120000
 
 struct loop {
 	struct hk_tundev *d;
+	bool force_load; /* test builds: HAKO_TEST_TUNNEL_UNDER_LOAD=1 */
+	uint64_t load_window_ms, load_until_ms;
+	unsigned load_count;
+	uint8_t cookie_secret[HK_KEY_LEN];
+	uint64_t cookie_secret_ms;
 	bool no_gso;  /* the socket refused UDP_SEGMENT once: one datagram per send */
 	uint8_t *seg; /* GSO_MAX slots of seg_stride bytes: TSO segments, sealed in place */
 	size_t seg_stride;
@@ -338,10 +348,6 @@ static void on_init(struct loop *l, const struct hk_msg_init *m, const struct hk
 	struct hk_tundev *d = l->d;
 	struct hk_handshake hs;
 	uint8_t pub[HK_KEY_LEN], ts[HK_TAI64N_LEN];
-	if (!d->has_key || !hk_noise_mac1_ok(&d->local, m, sizeof(*m))) {
-		d->drops.bad_mac++;
-		return;
-	}
 	if (hk_noise_init_consume1(&d->local, m, &hs, pub) < 0) {
 		d->drops.bad_handshake++;
 		goto out;
@@ -382,10 +388,6 @@ static void on_resp(struct loop *l, const struct hk_msg_resp *m, const struct hk
 		    uint64_t now)
 {
 	struct hk_tundev *d = l->d;
-	if (!d->has_key || !hk_noise_mac1_ok(&d->local, m, sizeof(*m))) {
-		d->drops.bad_mac++;
-		return;
-	}
 	struct hk_peer *p = by_handshake(d, le32toh(m->receiver));
 	if (!p) {
 		d->drops.unknown_index++;
@@ -486,6 +488,57 @@ static void on_data(struct loop *l, uint8_t *msg, size_t len, const struct hk_en
 	hk_gro_add(&l->gro, m->data, iplen, tun_write, d);
 }
 
+static bool under_load(struct loop *l, uint64_t now)
+{
+	if (now - l->load_window_ms >= 1000) {
+		l->load_window_ms = now;
+		l->load_count = 0;
+	}
+	if (++l->load_count > LOAD_HANDSHAKES)
+		l->load_until_ms = now + 1000;
+	return l->force_load || now < l->load_until_ms;
+}
+
+/* mac1, then under load mac2: a handshake message without a valid cookie for its source is
+ * answered with a cookie reply and dropped. True: go on with it. */
+static bool handshake_gate(struct loop *l, const uint8_t *msg, size_t len,
+			   const struct hk_endpoint *from, uint64_t now)
+{
+	struct hk_tundev *d = l->d;
+	if (!d->has_key || !hk_noise_mac1_ok(&d->local, msg, len)) {
+		d->drops.bad_mac++;
+		return false;
+	}
+	if (!under_load(l, now))
+		return true;
+	if (!l->cookie_secret_ms || now - l->cookie_secret_ms >= COOKIE_SECRET_MS) {
+		hk_crypto_random(l->cookie_secret, sizeof(l->cookie_secret));
+		l->cookie_secret_ms = now;
+	}
+	/* the source: address and port as they came (v4-mapped for IPv4 on the v6 socket) */
+	uint8_t src[18], cookie[HK_MAC_LEN];
+	size_t srclen;
+	if (from->sa.sa_family == AF_INET6) {
+		memcpy(src, &from->in6.sin6_addr, 16);
+		memcpy(src + 16, &from->in6.sin6_port, 2);
+		srclen = 18;
+	} else {
+		memcpy(src, &from->in.sin_addr, 4);
+		memcpy(src + 4, &from->in.sin_port, 2);
+		srclen = 6;
+	}
+	hk_noise_cookie_of(cookie, l->cookie_secret, src, srclen);
+	if (hk_noise_mac2_ok(cookie, msg, len))
+		return true;
+	struct hk_msg_cookie r;
+	if (hk_noise_cookie_reply(&d->local, msg, len, cookie, &r) == 0)
+		sendto(d->udp_fd, &r, sizeof(r), 0, &from->sa,
+		       from->sa.sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						      : sizeof(struct sockaddr_in));
+	d->drops.cookie++;
+	return false;
+}
+
 static void from_udp(struct loop *l, uint8_t *msg, size_t len, const struct hk_endpoint *from,
 		     uint64_t now)
 {
@@ -498,11 +551,13 @@ static void from_udp(struct loop *l, uint8_t *msg, size_t len, const struct hk_e
 	type = le32toh(type);
 	if (type == HK_MSG_DATA && len >= HDR_LEN + HK_TAG_LEN)
 		on_data(l, msg, len, from, now);
-	else if (type == HK_MSG_INIT && len == sizeof(struct hk_msg_init))
-		on_init(l, (const struct hk_msg_init *)msg, from, now);
-	else if (type == HK_MSG_RESP && len == sizeof(struct hk_msg_resp))
-		on_resp(l, (const struct hk_msg_resp *)msg, from, now);
-	else if (type == HK_MSG_COOKIE && len == sizeof(struct hk_msg_cookie))
+	else if (type == HK_MSG_INIT && len == sizeof(struct hk_msg_init)) {
+		if (handshake_gate(l, msg, len, from, now))
+			on_init(l, (const struct hk_msg_init *)msg, from, now);
+	} else if (type == HK_MSG_RESP && len == sizeof(struct hk_msg_resp)) {
+		if (handshake_gate(l, msg, len, from, now))
+			on_resp(l, (const struct hk_msg_resp *)msg, from, now);
+	} else if (type == HK_MSG_COOKIE && len == sizeof(struct hk_msg_cookie))
 		on_cookie(l, (const struct hk_msg_cookie *)msg, now);
 	else
 		l->d->drops.malformed++;
@@ -626,6 +681,8 @@ int hk_daemon_run(struct hk_tundev *d, int uapi_fd, struct hk_err *err)
 	if (!l)
 		return hk_err_set(err, -ENOMEM, "out of memory");
 	l->d = d;
+	const char *fl = hk_test_getenv("HAKO_TEST_TUNNEL_UNDER_LOAD");
+	l->force_load = fl && !strcmp(fl, "1");
 	l->seg_stride = HDR_LEN + ((d->mtu + 15) & ~(size_t)15) + HK_TAG_LEN;
 	l->seg = malloc(GSO_MAX * l->seg_stride);
 	if (!l->seg)
@@ -634,6 +691,7 @@ int hk_daemon_run(struct hk_tundev *d, int uapi_fd, struct hk_err *err)
 	setsockopt(d->udp_fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
 	int r = run(l, uapi_fd, err);
 	free(l->seg);
+	hk_crypto_wipe(l->cookie_secret, sizeof(l->cookie_secret));
 	return r;
 }
 

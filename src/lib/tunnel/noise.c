@@ -264,3 +264,31 @@ int hk_noise_cookie_consume(struct hk_noise_peer *p, const struct hk_msg_cookie 
 	p->cookie_ms = now_ms ? now_ms : 1;
 	return 0;
 }
+
+void hk_noise_cookie_of(uint8_t out[HK_MAC_LEN], const uint8_t secret[HK_KEY_LEN], const void *src,
+			size_t srclen)
+{
+	hk_blake2s_mac(out, secret, HK_KEY_LEN, src, srclen);
+}
+
+bool hk_noise_mac2_ok(const uint8_t cookie[HK_MAC_LEN], const void *m, size_t len)
+{
+	uint8_t mac[HK_MAC_LEN];
+	const uint8_t *b = m;
+	hk_blake2s_mac(mac, cookie, HK_MAC_LEN, b, len - HK_MAC_LEN);
+	return hk_crypto_equal(mac, b + len - HK_MAC_LEN, HK_MAC_LEN);
+}
+
+int hk_noise_cookie_reply(const struct hk_noise_local *l, const void *m, size_t len,
+			  const uint8_t cookie[HK_MAC_LEN], struct hk_msg_cookie *ret)
+{
+	const uint8_t *b = m;
+	memset(ret, 0, sizeof(*ret));
+	ret->type = htole32(HK_MSG_COOKIE);
+	memcpy(&ret->receiver, b + 4, 4); /* the sender index of both handshake messages */
+	int r = hk_crypto_random(ret->nonce, sizeof(ret->nonce));
+	if (r < 0)
+		return r;
+	return hk_xaead_seal(ret->cookie, l->cookie_key, ret->nonce, cookie, HK_MAC_LEN,
+			     b + len - 2 * HK_MAC_LEN, HK_MAC_LEN);
+}

@@ -121,6 +121,16 @@ int hk_noise_resp_consume(const struct hk_noise_local *l, const struct hk_noise_
 			  struct hk_session_keys *ret);
 /* mac1 of a received handshake message (len bytes, the macs at its end) is ours. */
 bool hk_noise_mac1_ok(const struct hk_noise_local *l, const void *m, size_t len);
+/* Under load (the responder's side of cookies): the cookie of a source address, a keyed MAC
+ * of its bytes (address and port) under secret, which changes every two minutes. */
+void hk_noise_cookie_of(uint8_t out[HK_MAC_LEN], const uint8_t secret[HK_KEY_LEN], const void *src,
+			size_t srclen);
+/* mac2 of a received handshake message of len bytes is right for cookie. */
+bool hk_noise_mac2_ok(const uint8_t cookie[HK_MAC_LEN], const void *m, size_t len);
+/* The cookie reply to a handshake message of len bytes (its sender index first after the type,
+ * its mac1 at the end), carrying cookie, sealed with our cookie key. */
+int hk_noise_cookie_reply(const struct hk_noise_local *l, const void *m, size_t len,
+			  const uint8_t cookie[HK_MAC_LEN], struct hk_msg_cookie *ret);
 /* A cookie reply for the handshake whose last mac1 p remembers: store the cookie. */
 int hk_noise_cookie_consume(struct hk_noise_peer *p, const struct hk_msg_cookie *m,
 			    uint64_t now_ms);

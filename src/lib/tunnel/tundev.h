@@ -25,6 +25,7 @@ struct hk_tun_drops {
 	uint64_t no_peer;	/* from the device, to an address no peer has */
 	uint64_t malformed;	/* too short, unknown type */
 	uint64_t queue;		/* waiting for a handshake, queue full */
+	uint64_t cookie;	/* handshake answered by a cookie reply (under load) */
 };
 
 struct hk_tundev {

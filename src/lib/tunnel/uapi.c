@@ -139,7 +139,8 @@ static void get(const struct hk_tundev *d, FILE *o)
 	X(bad_mac)                                                                                 \
 	X(bad_handshake)                                                                           \
 	X(unknown_peer)                                                                            \
-	X(unknown_index) X(bad_auth) X(replay) X(bad_source) X(no_peer) X(malformed) X(queue)
+	X(unknown_index)                                                                           \
+	X(bad_auth) X(replay) X(bad_source) X(no_peer) X(malformed) X(queue) X(cookie)
 
 static void get_hako(const struct hk_tundev *d, FILE *o)
 {
