@@ -151,7 +151,9 @@ static int peer_key(struct hk_tunconf_peer *p, const char *k, char *v, struct hk
 		return 0;
 	}
 	if (!strcasecmp(k, "AllowedIPs")) {
-		size_t room = p->n_allowed + 64;
+		size_t room = p->n_allowed + 1;
+		for (const char *c = v; *c; c++)
+			room += *c == ',';
 		struct hk_prefix *a = realloc(p->allowed, room * sizeof(*a));
 		if (!a)
 			return hk_err_set(err, -ENOMEM, "out of memory");

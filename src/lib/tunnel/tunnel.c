@@ -152,8 +152,20 @@ static void null_stdio(void)
 	close(fd);
 }
 
+/* Close every descriptor the daemon inherited from its caller but a and b. */
+static void close_inherited(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+	if (lo > 3)
+		close_range(3, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0U, 0);
+}
+
 static _Noreturn void daemon_main(const struct hk_tunnel_up *u, int lock_fd, int report_fd)
 {
+	close_inherited(lock_fd, report_fd);
 	struct hk_tundev d;
 	struct report rep = { .pid = getpid() };
 	int uapi = -1;
