@@ -39,7 +39,7 @@ static int run_dir(struct hk_ctx *ctx, struct hk_paths *p)
 static int tun_genkey(struct hk_ctx *ctx, int argc, char **argv)
 {
 	int r = want_args(ctx, argc, argv, 0, "genkey");
-	if (r < 0)
+	if (r < 0 || (r = hk_crypto_load(&ctx->err)) < 0)
 		return r;
 	uint8_t k[HK_KEY_LEN];
 	char b[HK_KEY_B64_LEN + 1];
@@ -55,7 +55,7 @@ static int tun_genkey(struct hk_ctx *ctx, int argc, char **argv)
 static int tun_pubkey(struct hk_ctx *ctx, int argc, char **argv)
 {
 	int r = want_args(ctx, argc, argv, 0, "pubkey");
-	if (r < 0)
+	if (r < 0 || (r = hk_crypto_load(&ctx->err)) < 0)
 		return r;
 	char line[128] = { 0 };
 	uint8_t k[HK_KEY_LEN], pub[HK_KEY_LEN];

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "crypto.h"
 #include "noise.h"
 #include "peer.h"
@@ -179,6 +180,11 @@ static void test_conf(void)
 
 int main(void)
 {
+	struct hk_err e = { 0 };
+	if (hk_crypto_load(&e) < 0) {
+		printf("Bail out! %s\n", e.msg);
+		return 1;
+	}
 	test_replay();
 	test_crypto();
 	test_handshake();

@@ -3,18 +3,21 @@
  * The only user of libcrypto and libsodium. Measured here (docs/tunnel.md): OpenSSL 3's
  * ChaCha20-Poly1305 seals 1.35 GB/s at 1400 bytes and 4.3 GB/s at 64 KiB, libsodium 0.86 and
  * 1.36, nettle 0.26 and 0.26; OpenSSL also has BLAKE2s (hash and BLAKE2SMAC) and X25519, so
- * it does everything but XChaCha20-Poly1305, which only libsodium has.
+ * it does everything but XChaCha20-Poly1305, which only libsodium has. Both are dlopen'ed
+ * (dl_crypto.c) on first use: only the tunnel commands load them.
  */
 #include <errno.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
 #include "crypto.h"
+#include "dl_crypto.h"
+
+int hk_crypto_load(struct hk_err *err)
+{
+	return hk_dl_crypto(err);
+}
 
 void hk_crypto_wipe(void *p, size_t n)
 {

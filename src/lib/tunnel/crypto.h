@@ -20,6 +20,11 @@
 #define HK_XNONCE_LEN 24
 #define HK_KEY_B64_LEN 44 /* without the NUL */
 
+struct hk_err;
+/* Load the libraries (dlopen, once per process): call it before any other function here.
+ * 0, or -ENOENT/-EIO with err set (class unsupported: exit 3). */
+int hk_crypto_load(struct hk_err *err);
+
 /* Zero secret memory in a way the compiler cannot drop. */
 void hk_crypto_wipe(void *p, size_t n);
 /* Constant-time equality of n bytes. */

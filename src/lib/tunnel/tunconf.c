@@ -195,6 +195,8 @@ int hk_tunconf_parse(FILE *f, const char *name, struct hk_tunconf *c, struct hk_
 	int lineno = 0, r = 0;
 	memset(c, 0, sizeof(*c));
 	c->mtu = 1420;
+	if ((r = hk_crypto_load(err)) < 0)
+		return r;
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
 		char *h = strchr(line, '#');

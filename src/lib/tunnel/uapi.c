@@ -457,7 +457,10 @@ static int run_get(const char *name, const char *req, struct hk_uapi_state *s, b
 int hk_uapi_get(const char *name, struct hk_uapi_state *ret, struct hk_err *err)
 {
 	memset(ret, 0, sizeof(*ret));
-	int r = run_get(name, "get=1\n\n", ret, false, err);
+	int r = hk_crypto_load(err);
+	if (r < 0)
+		return r;
+	r = run_get(name, "get=1\n\n", ret, false, err);
 	if (r == 0)
 		r = run_get(name, "hako_get=1\n\n", ret, true, err);
 	if (r < 0)
