@@ -22,6 +22,9 @@
 #include "link.h"
 #include "base/nsswitch.h"
 
+#define HK_TUN_F_USO4 0x20 /* linux 6.2 uapi; Debian 12's headers lack them */
+#define HK_TUN_F_USO6 0x40
+
 static int tuntap_parse(struct hk_link_req *req, int argc, char **argv, struct hk_err *err)
 {
 	struct hk_link_tuntap *t = &req->u.tuntap;
@@ -114,9 +117,13 @@ int hk_tun_attach(const char *name, int netns_fd, bool offload, int *ret_fd, str
 	}
 	/* partial checksums and TCP segments of up to 64 KiB; a kernel that refuses still
 	 * sends every packet behind a virtio_net_hdr, only never a GSO one */
-	if (offload)
-		ioctl(fd, TUNSETOFFLOAD,
-		      (unsigned long)(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN));
+	if (offload) {
+		unsigned long f = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
+		/* UDP segments too where the kernel has them (6.2); older ones refuse the
+		 * whole set, so ask again without */
+		if (ioctl(fd, TUNSETOFFLOAD, f | HK_TUN_F_USO4 | HK_TUN_F_USO6) < 0)
+			ioctl(fd, TUNSETOFFLOAD, f);
+	}
 	*ret_fd = TAKE_FD(fd);
 	return 0;
 }

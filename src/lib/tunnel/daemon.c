@@ -265,14 +265,17 @@ static void send_gso(struct loop *l, struct hk_peer *p, uint8_t *msgs, size_t st
 	}
 }
 
-/* A TSO packet (len bytes at l->tx + HDR_LEN): cut, sealed in place, sent in one go. */
+/* A TSO or USO packet (len bytes at l->tx + HDR_LEN): cut, sealed in place, sent in one go. */
 static void from_tun_gso(struct loop *l, struct hk_peer *p, const struct virtio_net_hdr *h,
 			 size_t len, uint64_t now)
 {
 	struct hk_tundev *d = l->d;
 	size_t lens[GSO_MAX];
-	int n = hk_offload_tso(l->tx + HDR_LEN, len, h->gso_size, l->seg + HDR_LEN, l->seg_stride,
-			       GSO_MAX, lens);
+	int n = h->gso_type == VIRTIO_NET_HDR_GSO_UDP_L4
+			? hk_offload_uso(l->tx + HDR_LEN, len, h->gso_size, l->seg + HDR_LEN,
+					 l->seg_stride, GSO_MAX, lens)
+			: hk_offload_tso(l->tx + HDR_LEN, len, h->gso_size, l->seg + HDR_LEN,
+					 l->seg_stride, GSO_MAX, lens);
 	if (n <= 0) {
 		d->drops.malformed++;
 		return;

@@ -113,6 +113,54 @@ int hk_offload_tso(const uint8_t *pkt, size_t len, size_t mss, uint8_t *out, siz
 	return (int)n;
 }
 
+int hk_offload_uso(const uint8_t *pkt, size_t len, size_t mss, uint8_t *out, size_t stride,
+		   size_t max, size_t *lens)
+{
+	if (len < 20 || !mss)
+		return -EINVAL;
+	bool v4 = pkt[0] >> 4 == 4;
+	size_t iphl = v4 ? (size_t)(pkt[0] & 15) * 4 : 40;
+	if ((v4 && (iphl < 20 || pkt[9] != IPPROTO_UDP)) ||
+	    (!v4 && (pkt[0] >> 4 != 6 || pkt[6] != IPPROTO_UDP)) || len < iphl + 8)
+		return -EINVAL;
+	size_t hl = iphl + 8, payload = len - hl, n = (payload + mss - 1) / mss;
+	if (!n || n > max || hl + mss > stride)
+		return -EINVAL;
+	uint16_t id;
+	memcpy(&id, pkt + 4, 2);
+	id = ntohs(id);
+	uint64_t pseudo = v4 ? sum(pkt + 12, 8, 0) : sum(pkt + 8, 32, 0);
+	pseudo += htons(IPPROTO_UDP);
+	for (size_t i = 0; i < n; i++) {
+		size_t off = i * mss, plen = payload - off < mss ? payload - off : mss;
+		size_t total = hl + plen;
+		uint8_t *s = out + i * stride;
+		memcpy(s, pkt, hl);
+		memcpy(s + hl, pkt + hl + off, plen);
+		if (v4) {
+			uint16_t tl = htons((uint16_t)total), nid = htons((uint16_t)(id + i));
+			memcpy(s + 2, &tl, 2);
+			memcpy(s + 4, &nid, 2);
+			memset(s + 10, 0, 2);
+			uint16_t c = fold(sum(s, iphl, 0));
+			memcpy(s + 10, &c, 2);
+		} else {
+			uint16_t pl = htons((uint16_t)(total - 40));
+			memcpy(s + 4, &pl, 2);
+		}
+		uint8_t *udp = s + iphl;
+		uint16_t ulen = htons((uint16_t)(plen + 8));
+		memcpy(udp + 4, &ulen, 2);
+		memset(udp + 6, 0, 2);
+		uint16_t c = fold(sum(udp, plen + 8, pseudo + ulen));
+		if (!c)
+			c = 0xffff; /* 0 means "no checksum" in UDP */
+		memcpy(udp + 6, &c, 2);
+		lens[i] = total;
+	}
+	return (int)n;
+}
+
 #define TCP_ACK 0x10
 #define TCP_PSH 0x08
 

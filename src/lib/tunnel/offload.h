@@ -14,6 +14,9 @@
 #include <stdint.h>
 
 #define HK_VNET_HDR_LEN sizeof(struct virtio_net_hdr)
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5 /* linux 5.18 uapi; Debian 12's headers lack it */
+#endif
 
 /* Finish the checksum of a packet with VIRTIO_NET_HDR_F_NEEDS_CSUM. -EINVAL when the offsets
  * do not fit the packet. */
@@ -27,6 +30,11 @@ int hk_offload_tso(const uint8_t *pkt, size_t len, size_t mss, uint8_t *out, siz
 		   size_t max, size_t *lens);
 
 #endif
+
+/* The same for a UDP super-packet (USO, VIRTIO_NET_HDR_GSO_UDP_L4): datagrams of mss payload
+ * bytes, each with its own IP and UDP header and checksums. */
+int hk_offload_uso(const uint8_t *pkt, size_t len, size_t mss, uint8_t *out, size_t stride,
+		   size_t max, size_t *lens);
 
 /*
  * The receive side: consecutive TCP segments of one flow, as they come out of the tunnel,
