@@ -43,5 +43,5 @@ nothing "after down"
 check_fail "-n of a namespace that does not exist: exit 5" 5 "network namespace 'nope' does not exist" "$HAKO" -n nope tunnel up t1 -c "$f"
 ip link add t2 type veth peer name t2p && on_exit ip link del t2
 check_fail "a device of that name exists already: exit 1" 1 "t2" "$HAKO" tunnel up t2 -c "$f"
-is "the existing device is untouched" "$(ip -d -j link show t2 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["link_info"]["info_kind"])')" "veth"
+is "the existing device is untouched" "$(ip -d -j link show t2 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_kind"])')" "veth"
 is "nothing left after the failed starts" "$(ls /run/wireguard; ls "$HAKO_ROOT/run/tunnel" 2>/dev/null)" ""
