@@ -276,7 +276,9 @@ static void from_tun_gso(struct loop *l, struct hk_peer *p, const struct virtio_
 					 l->seg_stride, GSO_MAX, lens)
 			: hk_offload_tso(l->tx + HDR_LEN, len, h->gso_size, l->seg + HDR_LEN,
 					 l->seg_stride, GSO_MAX, lens);
-	if (n <= 0) {
+	/* a segment longer than the MTU would not fit its slot once sealed (the kernel cuts
+	 * to the device's MTU: never seen) */
+	if (n <= 0 || lens[0] > d->mtu) {
 		d->drops.malformed++;
 		return;
 	}
@@ -687,7 +689,7 @@ int hk_daemon_run(struct hk_tundev *d, int uapi_fd, struct hk_err *err)
 	const char *fl = hk_test_getenv("HAKO_TEST_TUNNEL_UNDER_LOAD");
 	l->force_load = fl && !strcmp(fl, "1");
 	l->seg_stride = HDR_LEN + ((d->mtu + 15) & ~(size_t)15) + HK_TAG_LEN;
-	l->seg = malloc(GSO_MAX * l->seg_stride);
+	l->seg = malloc(GSO_MAX * l->seg_stride + HDR_LEN); /* the cutter writes at + HDR_LEN */
 	if (!l->seg)
 		return hk_err_set(err, -ENOMEM, "out of memory");
 	int one = 1;
