@@ -100,7 +100,8 @@ int hk_tuntap_create(const struct hk_link_req *req, int netns_fd, struct hk_err 
 	return r;
 }
 
-int hk_tun_attach(const char *name, int netns_fd, bool offload, int *ret_fd, struct hk_err *err)
+int hk_tun_attach(const char *name, int netns_fd, bool tap, bool offload, int *ret_fd,
+		  struct hk_err *err)
 {
 	_cleanup_close_ int fd = open_tun(netns_fd, err);
 	if (fd < 0)
@@ -109,15 +110,17 @@ int hk_tun_attach(const char *name, int netns_fd, bool offload, int *ret_fd, str
 	if (strlen(name) >= sizeof(ifr.ifr_name))
 		return hk_err_usage(err, "tun '%s': name too long", name);
 	strcpy(ifr.ifr_name, name);
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_TUN_EXCL | (offload ? IFF_VNET_HDR : 0);
+	const char *kind = tap ? "tap" : "tun";
+	ifr.ifr_flags = (short)((tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI | IFF_TUN_EXCL |
+				(offload ? IFF_VNET_HDR : 0));
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		if (errno == EBUSY)
-			return hk_err_sys(err, -EEXIST, "create tun '%s'", name);
-		return hk_err_sys(err, -errno, "create tun '%s' (TUNSETIFF)", name);
+			return hk_err_sys(err, -EEXIST, "create %s '%s'", kind, name);
+		return hk_err_sys(err, -errno, "create %s '%s' (TUNSETIFF)", kind, name);
 	}
 	/* partial checksums and TCP segments of up to 64 KiB; a kernel that refuses still
 	 * sends every packet behind a virtio_net_hdr, only never a GSO one */
-	if (offload) {
+	if (offload && !tap) {
 		unsigned long f = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
 		/* UDP segments too where the kernel has them (6.2); older ones refuse the
 		 * whole set, so ask again without */

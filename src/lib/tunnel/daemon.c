@@ -168,6 +168,8 @@ static void initiate(struct hk_tundev *d, struct hk_peer *p, uint64_t now, bool 
 
 static size_t padded_len(const struct hk_tundev *d, size_t len)
 {
+	if (d->tap)
+		return len; /* a frame has no length field to find its end by: never padded */
 	size_t padded = (len + 15) & ~(size_t)15;
 	return len <= d->mtu && padded > d->mtu ? d->mtu : padded;
 }
@@ -307,8 +309,50 @@ static void from_tun_gso(struct loop *l, struct hk_peer *p, const struct virtio_
 	sent_data(d, p, kp, true, now);
 }
 
+/* Send the packet at l->tx + HDR_LEN to p, or queue it and start a handshake. */
+static void to_peer(struct loop *l, struct hk_peer *p, size_t len, uint64_t now)
+{
+	if (usable(l->d, p->cur, now)) {
+		send_data(l, p, len, now);
+		return;
+	}
+	if (hk_peer_enqueue(p, l->tx + HDR_LEN, len) != 0)
+		l->d->drops.queue++;
+	initiate(l->d, p, now, false);
+}
+
+/* Tap mode: a frame goes to the peer its destination was learnt behind; broadcast, multicast
+ * and unknown destinations to every peer (a bridge's flooding). */
+static void from_tap(struct loop *l, size_t len, uint64_t now)
+{
+	struct hk_tundev *d = l->d;
+	const uint8_t *f = l->tx + HDR_LEN;
+	if (len < 14) {
+		d->drops.malformed++;
+		return;
+	}
+	struct hk_peer *p = f[0] & 1 ? NULL : hk_tundev_mac_peer(d, f);
+	if (p) {
+		to_peer(l, p, len, now);
+		return;
+	}
+	if (!d->n_peers) {
+		d->drops.no_peer++;
+		return;
+	}
+	memcpy(l->seg, f, len); /* sealing works in place: a copy per peer */
+	for (size_t i = 0; i < d->n_peers; i++) {
+		memcpy(l->tx + HDR_LEN, l->seg, len);
+		to_peer(l, d->peers[i], len, now);
+	}
+}
+
 static void from_tun(struct loop *l, const struct virtio_net_hdr *h, size_t len, uint64_t now)
 {
+	if (l->d->tap) {
+		from_tap(l, len, now);
+		return;
+	}
 	struct hk_tundev *d = l->d;
 	uint8_t *pkt = l->tx + HDR_LEN;
 	const uint8_t *dst;
@@ -479,6 +523,17 @@ static void on_data(struct loop *l, uint8_t *msg, size_t len, const struct hk_en
 		return; /* a keepalive */
 	if (!p->keepalive_due_ms)
 		p->keepalive_due_ms = now + d->t.keepalive;
+	if (d->tap) {
+		if (plen < 14) {
+			d->drops.malformed++;
+			return;
+		}
+		if (!(m->data[6] & 1))
+			hk_tundev_mac_learn(d, m->data + 6, p);
+		struct virtio_net_hdr h = { .flags = VIRTIO_NET_HDR_F_DATA_VALID };
+		tun_write(d, &h, m->data, plen);
+		return;
+	}
 	const uint8_t *src;
 	size_t iplen;
 	int fam = ip_addr(m->data, plen, false, &src, &iplen);
@@ -689,7 +744,8 @@ int hk_daemon_run(struct hk_tundev *d, int uapi_fd, struct hk_err *err)
 	const char *fl = hk_test_getenv("HAKO_TEST_TUNNEL_UNDER_LOAD");
 	l->force_load = fl && !strcmp(fl, "1");
 	l->seg_stride = HDR_LEN + ((d->mtu + 15) & ~(size_t)15) + HK_TAG_LEN;
-	l->seg = malloc(GSO_MAX * l->seg_stride + HDR_LEN); /* the cutter writes at + HDR_LEN */
+	/* the cutter writes at + HDR_LEN; tap mode keeps a frame's copy there (< 64 KiB) */
+	l->seg = malloc(GSO_MAX * l->seg_stride + HDR_LEN);
 	if (!l->seg)
 		return hk_err_set(err, -ENOMEM, "out of memory");
 	int one = 1;

@@ -124,6 +124,12 @@ static int iface_key(struct hk_tunconf *c, const char *k, char *v, struct hk_err
 		c->mtu = u;
 		return 0;
 	}
+	if (!strcasecmp(k, "Mode")) {
+		if (strcasecmp(v, "tun") && strcasecmp(v, "tap"))
+			return hk_err_usage(err, "Mode '%s': tun or tap", v);
+		c->tap = !strcasecmp(v, "tap");
+		return 0;
+	}
 	if (!strcasecmp(k, "Address"))
 		return prefixes(v, c->addr, &c->n_addr, HK_TUNCONF_ADDR_MAX, false, err);
 	return hk_err_usage(err, "unknown key '%s' in [Interface]", k);

@@ -4,6 +4,7 @@
  * MTU, so existing WireGuard configs work:
  *   [Interface] PrivateKey, ListenPort, Address, MTU
  *   [Peer]      PublicKey, PresharedKey, AllowedIPs, Endpoint, PersistentKeepalive
+ * and one hako extension, `Mode = tun|tap` in [Interface] (tap: only between hako peers).
  * Keys are case-insensitive, lists comma-separated, '#' starts a comment. Any error is bad
  * input, "FILE:LINE: reason" (exit 2), found before anything is created. The file holds
  * secrets, so it must be owned by root (or the caller) and not readable by group or others.
@@ -47,6 +48,7 @@ struct hk_tunconf {
 	struct hk_prefix addr[HK_TUNCONF_ADDR_MAX];
 	size_t n_addr;
 	uint32_t mtu; /* 1420 unless set */
+	bool tap;     /* Mode = tap (a hako extension): Ethernet frames over a TAP device */
 	struct hk_tunconf_peer *peers;
 	size_t n_peers;
 };

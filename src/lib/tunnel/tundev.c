@@ -74,8 +74,32 @@ int hk_tundev_add_peer(struct hk_tundev *d, const struct hk_tunconf_peer *cfg,
 	return 0;
 }
 
+void hk_tundev_mac_learn(struct hk_tundev *d, const uint8_t mac[6], struct hk_peer *p)
+{
+	for (size_t i = 0; i < d->n_macs; i++)
+		if (!memcmp(d->macs[i].mac, mac, 6)) {
+			d->macs[i].peer = p; /* moved behind another peer */
+			return;
+		}
+	/* full: the oldest entry goes (a ring) */
+	size_t i = d->n_macs < HK_TUNDEV_MACS ? d->n_macs++ : d->mac_next++ % HK_TUNDEV_MACS;
+	memcpy(d->macs[i].mac, mac, 6);
+	d->macs[i].peer = p;
+}
+
+struct hk_peer *hk_tundev_mac_peer(const struct hk_tundev *d, const uint8_t mac[6])
+{
+	for (size_t i = 0; i < d->n_macs; i++)
+		if (!memcmp(d->macs[i].mac, mac, 6))
+			return d->macs[i].peer;
+	return NULL;
+}
+
 void hk_tundev_remove_peer(struct hk_tundev *d, struct hk_peer *p)
 {
+	for (size_t i = 0; i < d->n_macs; i++)
+		if (d->macs[i].peer == p)
+			d->macs[i].peer = NULL;
 	for (size_t i = 0; i < d->n_peers; i++)
 		if (d->peers[i] == p) {
 			d->peers[i] = d->peers[--d->n_peers];

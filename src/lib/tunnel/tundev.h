@@ -28,8 +28,18 @@ struct hk_tun_drops {
 	uint64_t cookie;	/* handshake answered by a cookie reply (under load) */
 };
 
+/* Tap mode: the peer behind an Ethernet address, learnt from the frames it sends. */
+#define HK_TUNDEV_MACS 256
+struct hk_mac_entry {
+	uint8_t mac[6];
+	struct hk_peer *peer;
+};
+
 struct hk_tundev {
 	char name[16];
+	bool tap; /* Ethernet frames over a TAP device (hako peers only) */
+	struct hk_mac_entry macs[HK_TUNDEV_MACS];
+	size_t n_macs, mac_next;
 	struct hk_noise_local local;
 	bool has_key;
 	struct hk_peer **peers;
@@ -53,6 +63,9 @@ int hk_tundev_set_key(struct hk_tundev *d, const uint8_t *priv, struct hk_err *e
 int hk_tundev_add_peer(struct hk_tundev *d, const struct hk_tunconf_peer *cfg,
 		       struct hk_peer **ret_peer, struct hk_err *err);
 void hk_tundev_remove_peer(struct hk_tundev *d, struct hk_peer *p);
+/* Tap mode: remember that mac is behind p; the peer behind mac (NULL: unknown). */
+void hk_tundev_mac_learn(struct hk_tundev *d, const uint8_t mac[6], struct hk_peer *p);
+struct hk_peer *hk_tundev_mac_peer(const struct hk_tundev *d, const uint8_t mac[6]);
 /* (Re)open the UDP socket on port (0: any) in d->sock_netns_fd; d->udp_fd and d->port. */
 int hk_tundev_bind(struct hk_tundev *d, uint16_t port, struct hk_err *err);
 

@@ -69,7 +69,8 @@ static int configure(const struct hk_tunnel_up *u, int netns_fd, struct hk_err *
 			goto out;
 		}
 	}
-	for (size_t i = 0; i < u->conf->n_peers; i++)
+	/* tap: frames go by Ethernet address, AllowedIPs are no routes */
+	for (size_t i = 0; i < u->conf->n_peers && !u->conf->tap; i++)
 		for (size_t j = 0; j < u->conf->peers[i].n_allowed; j++) {
 			struct hk_route_req rr = { .dst = u->conf->peers[i].allowed[j],
 						   .scope = -1,
@@ -116,6 +117,7 @@ static int daemon_setup(const struct hk_tunnel_up *u, struct hk_tundev *d, int *
 		return r;
 	snprintf(d->name, sizeof(d->name), "%s", u->name);
 	d->mtu = u->conf->mtu;
+	d->tap = u->conf->tap;
 	if ((r = hk_tundev_set_key(d, u->conf->priv, err)) < 0)
 		return r;
 	for (size_t i = 0; i < u->conf->n_peers; i++)
@@ -123,7 +125,7 @@ static int daemon_setup(const struct hk_tunnel_up *u, struct hk_tundev *d, int *
 			return r;
 	if ((r = hk_uapi_listen(u->name, ret_uapi, err)) < 0)
 		return r;
-	if ((r = hk_tun_attach(u->name, nsfd, true, &d->tun_fd, err)) < 0)
+	if ((r = hk_tun_attach(u->name, nsfd, u->conf->tap, true, &d->tun_fd, err)) < 0)
 		return r;
 	fcntl(d->tun_fd, F_SETFL, O_NONBLOCK);
 	if ((r = configure(u, nsfd, err)) < 0)

@@ -18,6 +18,7 @@ import socket, sys
 s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
 s.bind(("inet", 0))
 s.settimeout(10)
+open(sys.argv[1] + ".ready", "w").close()
 while True:
     p = s.recv(2048)
     ihl = (p[0] & 15) * 4
@@ -28,7 +29,7 @@ while True:
         open(sys.argv[1], "wb").write(u); break
 PY
 cap=$!
-sleep 0.3
+for _ in $(seq 100); do [ -e "$WORK/pkt.ready" ] && break; sleep 0.1; done
 check "ping A -> B (the captured packet's flow)" nsx A ping -c 2 -i 0.2 -W 2 10.9.0.2
 wait $cap
 drops() { "$HAKO" -j tunnel show tb | python3 -c "import json,sys; print(json.load(sys.stdin)['drops']['$1'])"; }
