@@ -169,6 +169,7 @@ static void test_conf(void)
 		{ "[Interface]\nPrivateKey = abc\n", "t.conf:2: not a key" },
 		{ "[Interfaces]\n", "t.conf:1: expected [Interface], [Peer] or KEY = VALUE" },
 		{ "[Interface]\nMode = l2\n", "t.conf:2: Mode 'l2': tun or tap" },
+		{ "[Interface]\nTransport = quic\n", "t.conf:2: Transport 'quic': udp or tcp" },
 		{ "[Interface]\nListenPort = 1\n", "t.conf: [Interface] has no PrivateKey" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

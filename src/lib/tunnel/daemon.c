@@ -44,7 +44,8 @@ struct loop {
 	unsigned load_count;
 	uint8_t cookie_secret[HK_KEY_LEN];
 	uint64_t cookie_secret_ms;
-	bool no_gso;  /* the socket refused UDP_SEGMENT once: one datagram per send */
+	bool no_gso; /* the socket refused UDP_SEGMENT once: one datagram per send */
+	struct hk_tcpconn *cur_conn; /* Transport = tcp: the connection being read */
 	uint8_t *seg; /* GSO_MAX slots of seg_stride bytes: TSO segments, sealed in place */
 	size_t seg_stride;
 	/* from the device (the packet at HDR_LEN, room for padding and tag after it) */
@@ -91,9 +92,39 @@ static const struct sockaddr *endpoint_sa(struct hk_tundev *d, struct hk_peer *p
 	return NULL; /* no endpoint yet: the peer must reach us first */
 }
 
+/* Transport = tcp: over the peer's connection, made when there is none (it must have an
+ * endpoint then). */
+static void send_tcp(struct hk_tundev *d, struct hk_peer *p, const void *buf, size_t len,
+		     uint64_t now)
+{
+	if (!p->conn) {
+		if (!p->ep.sa.sa_family)
+			return;
+		struct hk_tcpconn *c = hk_tcpconn_connect(d->sock_netns_fd, &p->ep);
+		if (!c || hk_tundev_conn_add(d, c) < 0)
+			return;
+		c->peer = p;
+		p->conn = c;
+	}
+	int r = hk_tcpconn_send(p->conn, buf, len);
+	if (r == -ENOBUFS)
+		return; /* dropped, as a datagram would be */
+	if (r < 0) {
+		hk_tundev_conn_drop(d, p->conn);
+		return;
+	}
+	p->last_sent_ms = now;
+	p->keepalive_due_ms = 0;
+	p->tx_bytes += len;
+}
+
 static void send_to(struct hk_tundev *d, struct hk_peer *p, const void *buf, size_t len,
 		    uint64_t now)
 {
+	if (d->tcp) {
+		send_tcp(d, p, buf, len, now);
+		return;
+	}
 	struct sockaddr_in6 a6;
 	socklen_t alen;
 	const struct sockaddr *sa = endpoint_sa(d, p, &a6, &alen);
@@ -381,9 +412,21 @@ static void from_tun(struct loop *l, const struct virtio_net_hdr *h, size_t len,
 	initiate(d, p, now, false);
 }
 
-static void set_endpoint(struct hk_peer *p, const struct hk_endpoint *from)
+static void set_endpoint(struct loop *l, struct hk_peer *p, const struct hk_endpoint *from)
 {
 	p->ep = *from; /* roaming: the last authenticated source wins */
+	struct hk_tcpconn *c = l->cur_conn;
+	if (!c || p->conn == c)
+		return;
+	/* the connection this message authenticated on is now the peer's; an older one goes
+	 * (never the one being read: that is c) */
+	if (c->peer && c->peer != p && c->peer->conn == c)
+		c->peer->conn = NULL;
+	struct hk_tcpconn *old = p->conn;
+	c->peer = p;
+	p->conn = c;
+	if (old)
+		hk_tundev_conn_drop(l->d, old);
 }
 
 static void handshake_done(struct hk_peer *p)
@@ -414,7 +457,7 @@ static void on_init(struct loop *l, const struct hk_msg_init *m, const struct hk
 	}
 	memcpy(p->last_ts, ts, HK_TAI64N_LEN);
 	p->last_init_ms = now;
-	set_endpoint(p, from);
+	set_endpoint(l, p, from);
 	struct hk_msg_resp r;
 	struct hk_session_keys keys;
 	if (hk_noise_resp_create(&p->np, &hs, new_index(d), now, &r, &keys) < 0)
@@ -451,7 +494,7 @@ static void on_resp(struct loop *l, const struct hk_msg_resp *m, const struct hk
 		return;
 	p->hs_first_ms = 0;
 	handshake_done(p);
-	set_endpoint(p, from);
+	set_endpoint(l, p, from);
 	p->last_recv_ms = now;
 	uint64_t sent = p->last_sent_ms;
 	flush_queue(l, p, now);
@@ -511,7 +554,7 @@ static void on_data(struct loop *l, uint8_t *msg, size_t len, const struct hk_en
 		hk_peer_confirm(p);
 		handshake_done(p);
 	}
-	set_endpoint(p, from);
+	set_endpoint(l, p, from);
 	p->last_recv_ms = now;
 	p->unanswered_ms = 0;
 	p->rx_bytes += len;
@@ -591,7 +634,9 @@ static bool handshake_gate(struct loop *l, const uint8_t *msg, size_t len,
 	if (hk_noise_mac2_ok(cookie, msg, len))
 		return true;
 	struct hk_msg_cookie r;
-	if (hk_noise_cookie_reply(&d->local, msg, len, cookie, &r) == 0)
+	if (hk_noise_cookie_reply(&d->local, msg, len, cookie, &r) == 0 && l->cur_conn)
+		hk_tcpconn_send(l->cur_conn, &r, sizeof(r));
+	else if (!l->cur_conn)
 		sendto(d->udp_fd, &r, sizeof(r), 0, &from->sa,
 		       from->sa.sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
 						      : sizeof(struct sockaddr_in));
@@ -714,6 +759,43 @@ static void drain_udp(struct loop *l)
 	hk_gro_flush(&l->gro, tun_write, l->d);
 }
 
+static void on_conn_msg(void *ctx, uint8_t *msg, size_t len)
+{
+	struct loop *l = ctx;
+	from_udp(l, msg, len, &l->cur_conn->addr, now_ms());
+}
+
+/* Transport = tcp: new connections on the listener. */
+static void accept_conns(struct loop *l)
+{
+	for (int i = 0; i < 64; i++) {
+		struct hk_endpoint a;
+		socklen_t alen = sizeof(a);
+		memset(&a, 0, sizeof(a));
+		int fd = accept4(l->d->udp_fd, &a.sa, &alen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		struct hk_tcpconn *c = hk_tcpconn_accepted(fd, &a);
+		if (c)
+			hk_tundev_conn_add(l->d, c);
+	}
+}
+
+static void conn_event(struct loop *l, struct hk_tcpconn *c, uint32_t events)
+{
+	int r = 0;
+	if (events & EPOLLOUT)
+		r = hk_tcpconn_flush(c) < 0 ? -1 : 0;
+	if (!r && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
+		l->cur_conn = c;
+		r = hk_tcpconn_read(c, on_conn_msg, l);
+		l->cur_conn = NULL;
+		hk_gro_flush(&l->gro, tun_write, l->d);
+	}
+	if (r < 0)
+		hk_tundev_conn_drop(l->d, c);
+}
+
 static void serve_uapi(struct loop *l, int ep, int uapi_fd)
 {
 	int c = accept4(uapi_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -770,6 +852,8 @@ static int run(struct loop *l, int uapi_fd, struct hk_err *err)
 	if (sfd < 0 || ep < 0)
 		return hk_err_sys(err, -errno, "tunnel '%s': event loop", d->name);
 	int r;
+	d->epfd = ep;
+	l->no_gso = d->tcp; /* over TCP one message at a time */
 	if ((r = epoll_add(ep, d->tun_fd)) < 0 || (r = epoll_add(ep, d->udp_fd)) < 0 ||
 	    (r = epoll_add(ep, uapi_fd)) < 0 || (r = epoll_add(ep, sfd)) < 0)
 		return hk_err_sys(err, r, "tunnel '%s': epoll", d->name);
@@ -791,12 +875,17 @@ static int run(struct loop *l, int uapi_fd, struct hk_err *err)
 			int fd = ev[i].data.fd;
 			if (fd == sfd)
 				return 0;
+			struct hk_tcpconn *c;
 			if (fd == d->tun_fd)
 				drain_tun(l);
+			else if (fd == d->udp_fd && d->tcp)
+				accept_conns(l);
 			else if (fd == d->udp_fd)
 				drain_udp(l);
 			else if (fd == uapi_fd)
 				serve_uapi(l, ep, uapi_fd);
+			else if ((c = hk_tundev_conn_by_fd(d, fd)))
+				conn_event(l, c, ev[i].events);
 		}
 		now = now_ms();
 		if (now - last_tick >= period) {

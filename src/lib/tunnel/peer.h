@@ -15,6 +15,7 @@
 #include "base/parse.h"
 #include "noise.h"
 #include "replay.h"
+#include "tcpconn.h"
 #include "tunconf.h"
 
 /* One session: a pair of transport keys from one handshake. */
@@ -47,6 +48,7 @@ struct hk_peer {
 	uint64_t unanswered_ms;		/* data sent, nothing received since: 0 none */
 	struct timespec last_handshake; /* wall clock */
 	uint64_t rx_bytes, tx_bytes;
+	struct hk_tcpconn *conn; /* Transport = tcp: its connection (owned by the tundev) */
 	/* packets waiting for a session */
 	uint8_t *queue[HK_PEER_QUEUE];
 	size_t queue_len[HK_PEER_QUEUE];

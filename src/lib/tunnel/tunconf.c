@@ -124,6 +124,12 @@ static int iface_key(struct hk_tunconf *c, const char *k, char *v, struct hk_err
 		c->mtu = u;
 		return 0;
 	}
+	if (!strcasecmp(k, "Transport")) {
+		if (strcasecmp(v, "udp") && strcasecmp(v, "tcp"))
+			return hk_err_usage(err, "Transport '%s': udp or tcp", v);
+		c->tcp = !strcasecmp(v, "tcp");
+		return 0;
+	}
 	if (!strcasecmp(k, "Mode")) {
 		if (strcasecmp(v, "tun") && strcasecmp(v, "tap"))
 			return hk_err_usage(err, "Mode '%s': tun or tap", v);

@@ -4,7 +4,8 @@
  * MTU, so existing WireGuard configs work:
  *   [Interface] PrivateKey, ListenPort, Address, MTU
  *   [Peer]      PublicKey, PresharedKey, AllowedIPs, Endpoint, PersistentKeepalive
- * and one hako extension, `Mode = tun|tap` in [Interface] (tap: only between hako peers).
+ * and two hako extensions in [Interface], which only work between hako peers: `Mode = tun|tap`
+ * and `Transport = udp|tcp`.
  * Keys are case-insensitive, lists comma-separated, '#' starts a comment. Any error is bad
  * input, "FILE:LINE: reason" (exit 2), found before anything is created. The file holds
  * secrets, so it must be owned by root (or the caller) and not readable by group or others.
@@ -49,6 +50,7 @@ struct hk_tunconf {
 	size_t n_addr;
 	uint32_t mtu; /* 1420 unless set */
 	bool tap;     /* Mode = tap (a hako extension): Ethernet frames over a TAP device */
+	bool tcp;     /* Transport = tcp (a hako extension): messages over TCP */
 	struct hk_tunconf_peer *peers;
 	size_t n_peers;
 };

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,13 +13,15 @@
 void hk_tundev_init(struct hk_tundev *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->tun_fd = d->udp_fd = d->sock_netns_fd = -1;
+	d->tun_fd = d->udp_fd = d->sock_netns_fd = d->epfd = -1;
 	d->mtu = 1420;
 	hk_timers_init(&d->t);
 }
 
 void hk_tundev_destroy(struct hk_tundev *d)
 {
+	while (d->nconns)
+		hk_tundev_conn_drop(d, d->conns[0]);
 	for (size_t i = 0; i < d->n_peers; i++)
 		hk_peer_free(d->peers[i]);
 	free(d->peers);
@@ -95,8 +98,42 @@ struct hk_peer *hk_tundev_mac_peer(const struct hk_tundev *d, const uint8_t mac[
 	return NULL;
 }
 
+int hk_tundev_conn_add(struct hk_tundev *d, struct hk_tcpconn *c)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLET, .data.fd = c->fd };
+	if (d->nconns == HK_TUNDEV_CONNS || epoll_ctl(d->epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
+		hk_tcpconn_free(c);
+		return -ENOBUFS;
+	}
+	d->conns[d->nconns++] = c;
+	return 0;
+}
+
+void hk_tundev_conn_drop(struct hk_tundev *d, struct hk_tcpconn *c)
+{
+	for (size_t i = 0; i < d->nconns; i++)
+		if (d->conns[i] == c) {
+			d->conns[i] = d->conns[--d->nconns];
+			break;
+		}
+	if (c->peer && c->peer->conn == c)
+		c->peer->conn = NULL;
+	hk_tcpconn_free(c); /* closing the fd takes it out of the epoll set */
+}
+
+struct hk_tcpconn *hk_tundev_conn_by_fd(const struct hk_tundev *d, int fd)
+{
+	for (size_t i = 0; i < d->nconns; i++)
+		if (d->conns[i]->fd == fd)
+			return d->conns[i];
+	return NULL;
+}
+
 void hk_tundev_remove_peer(struct hk_tundev *d, struct hk_peer *p)
 {
+	for (size_t i = 0; i < d->nconns; i++)
+		if (d->conns[i]->peer == p)
+			d->conns[i]->peer = NULL;
 	for (size_t i = 0; i < d->n_macs; i++)
 		if (d->macs[i].peer == p)
 			d->macs[i].peer = NULL;
@@ -108,9 +145,9 @@ void hk_tundev_remove_peer(struct hk_tundev *d, struct hk_peer *p)
 		}
 }
 
-static int udp_socket(int family, uint16_t port, uint32_t fwmark, struct hk_err *err)
+static int udp_socket(int family, uint16_t port, uint32_t fwmark, bool tcp, struct hk_err *err)
 {
-	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = socket(family, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	int zero = 0, big = 4 << 20;
@@ -137,10 +174,13 @@ static int udp_socket(int family, uint16_t port, uint32_t fwmark, struct hk_err 
 		a.in.sin_port = htons(port);
 		alen = sizeof(a.in);
 	}
-	if (bind(fd, (struct sockaddr *)&a, alen) < 0) {
+	int one = 1;
+	if (tcp)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, alen) < 0 || (tcp && listen(fd, 64) < 0)) {
 		int e = -errno;
 		close(fd);
-		return hk_err_sys(err, e, "bind UDP port %u", port);
+		return hk_err_sys(err, e, "bind %s port %u", tcp ? "TCP" : "UDP", port);
 	}
 	return fd;
 }
@@ -151,10 +191,10 @@ int hk_tundev_bind(struct hk_tundev *d, uint16_t port, struct hk_err *err)
 	if (r < 0)
 		return r;
 	int family = AF_INET6;
-	int fd = udp_socket(family, port, d->fwmark, err);
+	int fd = udp_socket(family, port, d->fwmark, d->tcp, err);
 	if (fd == -EAFNOSUPPORT) {
 		family = AF_INET;
-		fd = udp_socket(family, port, d->fwmark, err);
+		fd = udp_socket(family, port, d->fwmark, d->tcp, err);
 	}
 	hk_thread_netns_leave(old);
 	if (fd < 0)

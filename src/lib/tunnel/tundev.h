@@ -30,6 +30,7 @@ struct hk_tun_drops {
 
 /* Tap mode: the peer behind an Ethernet address, learnt from the frames it sends. */
 #define HK_TUNDEV_MACS 256
+#define HK_TUNDEV_CONNS 64
 struct hk_mac_entry {
 	uint8_t mac[6];
 	struct hk_peer *peer;
@@ -38,6 +39,10 @@ struct hk_mac_entry {
 struct hk_tundev {
 	char name[16];
 	bool tap; /* Ethernet frames over a TAP device (hako peers only) */
+	bool tcp; /* messages over TCP (hako peers only): udp_fd is the TCP listener */
+	int epfd; /* the daemon's epoll, where new connections go (-1: none yet) */
+	struct hk_tcpconn *conns[HK_TUNDEV_CONNS];
+	size_t nconns;
 	struct hk_mac_entry macs[HK_TUNDEV_MACS];
 	size_t n_macs, mac_next;
 	struct hk_noise_local local;
@@ -66,7 +71,13 @@ void hk_tundev_remove_peer(struct hk_tundev *d, struct hk_peer *p);
 /* Tap mode: remember that mac is behind p; the peer behind mac (NULL: unknown). */
 void hk_tundev_mac_learn(struct hk_tundev *d, const uint8_t mac[6], struct hk_peer *p);
 struct hk_peer *hk_tundev_mac_peer(const struct hk_tundev *d, const uint8_t mac[6]);
-/* (Re)open the UDP socket on port (0: any) in d->sock_netns_fd; d->udp_fd and d->port. */
+/* Transport = tcp: keep c (registered with d->epfd) or close it when the table is full;
+ * forget and close one (its peer let go of it). */
+int hk_tundev_conn_add(struct hk_tundev *d, struct hk_tcpconn *c);
+void hk_tundev_conn_drop(struct hk_tundev *d, struct hk_tcpconn *c);
+struct hk_tcpconn *hk_tundev_conn_by_fd(const struct hk_tundev *d, int fd);
+/* (Re)open the UDP socket (Transport = tcp: the TCP listener) on port (0: any) in d->sock_netns_fd;
+ * d->udp_fd and d->port. */
 int hk_tundev_bind(struct hk_tundev *d, uint16_t port, struct hk_err *err);
 
 #endif

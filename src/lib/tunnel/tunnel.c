@@ -118,6 +118,7 @@ static int daemon_setup(const struct hk_tunnel_up *u, struct hk_tundev *d, int *
 	snprintf(d->name, sizeof(d->name), "%s", u->name);
 	d->mtu = u->conf->mtu;
 	d->tap = u->conf->tap;
+	d->tcp = u->conf->tcp;
 	if ((r = hk_tundev_set_key(d, u->conf->priv, err)) < 0)
 		return r;
 	for (size_t i = 0; i < u->conf->n_peers; i++)
