@@ -788,11 +788,13 @@ static void conn_event(struct loop *l, struct hk_tcpconn *c, uint32_t events)
 		r = hk_tcpconn_flush(c) < 0 ? -1 : 0;
 	if (!r && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
 		l->cur_conn = c;
+		c->busy = true;
 		r = hk_tcpconn_read(c, on_conn_msg, l);
+		c->busy = false;
 		l->cur_conn = NULL;
 		hk_gro_flush(&l->gro, tun_write, l->d);
 	}
-	if (r < 0)
+	if (r < 0 || c->dead)
 		hk_tundev_conn_drop(l->d, c);
 }
 

@@ -135,6 +135,8 @@ int hk_tcpconn_read(struct hk_tcpconn *c, void (*fn)(void *ctx, uint8_t *msg, si
 				break;
 			fn(ctx, c->rx + off + 2, len);
 			off += 2 + len;
+			if (c->dead)
+				return -ECONNRESET; /* dropped by what fn did */
 		}
 		memmove(c->rx, c->rx + off, c->rlen - off);
 		c->rlen -= off;

@@ -21,7 +21,9 @@ struct hk_peer;
 
 struct hk_tcpconn {
 	int fd;
-	bool connecting;	 /* connect() in progress */
+	bool connecting; /* connect() in progress */
+	bool busy;	 /* being read: a drop only marks it dead, the reader frees it */
+	bool dead;
 	struct hk_peer *peer;	 /* NULL until a message authenticates */
 	struct hk_endpoint addr; /* the other end */
 	uint8_t *rx;

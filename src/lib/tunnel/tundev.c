@@ -111,6 +111,10 @@ int hk_tundev_conn_add(struct hk_tundev *d, struct hk_tcpconn *c)
 
 void hk_tundev_conn_drop(struct hk_tundev *d, struct hk_tcpconn *c)
 {
+	if (c->busy) {
+		c->dead = true; /* its reader (the daemon's loop) drops it when done */
+		return;
+	}
 	for (size_t i = 0; i < d->nconns; i++)
 		if (d->conns[i] == c) {
 			d->conns[i] = d->conns[--d->nconns];
