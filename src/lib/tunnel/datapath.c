@@ -64,12 +64,15 @@ static void send_tcp(struct hk_tundev *d, struct hk_peer *p, const void *buf, si
 		if (!c || hk_tundev_conn_add(d, c) < 0)
 			return;
 		c->peer = p;
+		c->born_ms = now;
 		p->conn = c;
 	}
 	int r = hk_tcpconn_send(p->conn, buf, len);
-	if (r == -ENOBUFS)
+	if (r == -ENOBUFS && p->conn->tlen < HK_TCPCONN_TXMAX / 2)
 		return; /* dropped, as a datagram would be */
 	if (r < 0) {
+		/* broken, or 1 MiB queued that the other end does not take: a new connection
+		 * on the next send */
 		hk_tundev_conn_drop(d, p->conn);
 		return;
 	}
@@ -654,6 +657,10 @@ void hk_datapath_tick(struct hk_dp *l, struct hk_peer *p, uint64_t now)
 	}
 	if (p->keepalive && now - p->last_sent_ms >= (uint64_t)p->keepalive * 1000)
 		hk_datapath_keepalive(l, p, now);
+	/* a connection still not made after REKEY_TIMEOUT: the next send makes a new one */
+	if (p->conn && p->conn->connecting && p->conn->born_ms &&
+	    now - p->conn->born_ms >= d->t.rekey_timeout && !p->conn->busy)
+		hk_tundev_conn_drop(d, p->conn);
 	if (p->cur && now - p->cur->born_ms >= 3 * d->t.reject_after)
 		hk_peer_drop_sessions(p); /* unused three times REJECT_AFTER_TIME, as the kernel */
 }

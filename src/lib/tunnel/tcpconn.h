@@ -25,6 +25,7 @@ struct hk_tcpconn {
 	bool busy;	 /* being read: a drop only marks it dead, the reader frees it */
 	bool dead;
 	struct hk_peer *peer;	 /* NULL until a message authenticates */
+	uint64_t born_ms;	 /* when it was made (ms, monotonic) */
 	struct hk_endpoint addr; /* the other end */
 	uint8_t *rx;
 	size_t rlen;
