@@ -37,7 +37,7 @@ if command -v iperf3 >/dev/null; then
 	mb=$(printf '%s' "$out" | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]) // 1000000)' 2>/dev/null)
 	if [ "${mb:-0}" -gt 10 ]; then ok "iperf3 through the TCP tunnel: $mb MB in 2 s"; else not_ok "iperf3 through the TCP tunnel: ${mb:-?} MB"; echo "$out" | tail -3 | diag; fi
 fi
-is "wg show: the peer's endpoint is the TCP connection's" "$(wg show atcp endpoints | cut -f2)" "192.0.2.2:51831"
+is "the peer's endpoint is the TCP connection's" "$("$HAKO" -j tunnel show atcp | python3 -c 'import json,sys; print(json.load(sys.stdin)["peers"][0]["endpoint"])')" "192.0.2.2:51831"
 # the far end restarts: its connection breaks, A connects again and shakes hands anew
 check "B's TCP tunnel down" "$HAKO" tunnel down btcp
 check "and up again" "$HAKO" -n B tunnel up btcp -c "$WORK/btcp.conf"
