@@ -410,7 +410,7 @@ def json_keys_check():
     # a table row's first cell ("| `key` |" or "| key |"), and key lists ("`ps -j`: a, b")
     strict = set(re.findall(r'^\|\s*`([a-z_][\w.]*)`\s*\|', doc, re.M))
     documented = set(re.findall(r'^\|\s*`?([a-z_][\w.]*)`?\s*\|', doc, re.M))
-    for lst in re.findall(r'^\|?\s*`[a-z ]+ -j`\s*[|:](.*)$', doc, re.M):
+    for lst in re.findall(r'^\|?\s*`[a-z ]+ -j[^`]*`\s*[|:](.*)$', doc, re.M):
         documented |= set(re.findall(r'\b[a-z_][a-z0-9_]*\b', lst))
     made = set()
     for root, _, files in os.walk(os.path.join(TOP, 'src')):

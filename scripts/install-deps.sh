@@ -3,11 +3,12 @@
 # already present are left alone and apt is only called when something is missing.
 set -euo pipefail
 build=(gcc meson ninja-build pkg-config clang-format libmnl-dev libjson-c-dev libsqlite3-dev libseccomp-dev
-	libcap-dev libnftables-dev libarchive-dev libyaml-dev nettle-dev zlib1g-dev)
+	libcap-dev libnftables-dev libarchive-dev libyaml-dev nettle-dev zlib1g-dev
+	libssl-dev libsodium-dev)
 # Independent oracles and fixtures used by the tests and the demo.
 test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo
 	podman conmon containernetworking-plugins iptables containerd runc sqlite3
-	qemu-system-x86 iperf3 graphviz)
+	qemu-system-x86 iperf3 graphviz wireguard-go wireguard-tools)
 want=("${build[@]}" "${test[@]}" "$@")
 missing=()
 for p in "${want[@]}"; do

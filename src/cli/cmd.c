@@ -193,6 +193,7 @@ static const struct group groups[] = {
 	{ "oci", NULL, cmd_oci, "the OCI runtime, runc's commands (also as hako-runtime)" },
 	{ "vm", NULL, cmd_vm, "virtual machines (qemu) on hako's taps and macvtaps" },
 	{ "lab", NULL, cmd_lab, "whole networks from one file (containerlab's format)" },
+	{ "tunnel", NULL, cmd_tunnel, "WireGuard-compatible VPN tunnels over TUN, driven by wg" },
 };
 
 void cmd_print_help(FILE *f)

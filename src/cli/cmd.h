@@ -98,6 +98,8 @@ int cmd_oci(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_vm(struct hk_ctx *ctx, int argc, char **argv);
 /* Labs (cmd_lab.c). */
 int cmd_lab(struct hk_ctx *ctx, int argc, char **argv);
+/* Tunnels (cmd_tunnel.c). */
+int cmd_tunnel(struct hk_ctx *ctx, int argc, char **argv);
 
 /* Run one command line (argv after global options) through the group table. */
 int cmd_run(struct hk_ctx *ctx, int argc, char **argv);

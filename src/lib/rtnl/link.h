@@ -238,6 +238,15 @@ int hk_tuntap_create(const struct hk_link_req *req, int netns_fd, struct hk_err 
  * and its bridge port with it). A device of that name already there: -EEXIST, usage. */
 int hk_tuntap_open(const char *name, struct hk_err *err);
 
+/* Create a tun (tap: a tap) device that lives as long as the returned descriptor (not persistent:
+ * when its owner dies, however it dies, the kernel removes the device with its addresses and
+ * routes), in the network namespace netns_fd (-1: the caller's). A taken name: -EEXIST. offload:
+ * every packet read or written has a struct virtio_net_hdr in front (IFF_VNET_HDR), and the
+ * kernel may hand over partial checksums and TCP segments of up to 64 KiB (TUNSETOFFLOAD;
+ * tun only: a tap's frames always come whole). */
+int hk_tun_attach(const char *name, int netns_fd, bool tap, bool offload, int *ret_fd,
+		  struct hk_err *err);
+
 /* --- reading links (link.c) ------------------------------------------------------------- */
 
 #define HK_LINK_KV_MAX 16

@@ -22,6 +22,9 @@
 #include "link.h"
 #include "base/nsswitch.h"
 
+#define HK_TUN_F_USO4 0x20 /* linux 6.2 uapi; Debian 12's headers lack them */
+#define HK_TUN_F_USO6 0x40
+
 static int tuntap_parse(struct hk_link_req *req, int argc, char **argv, struct hk_err *err)
 {
 	struct hk_link_tuntap *t = &req->u.tuntap;
@@ -97,28 +100,51 @@ int hk_tuntap_create(const struct hk_link_req *req, int netns_fd, struct hk_err 
 	return r;
 }
 
+int hk_tun_attach(const char *name, int netns_fd, bool tap, bool offload, int *ret_fd,
+		  struct hk_err *err)
+{
+	_cleanup_close_ int fd = open_tun(netns_fd, err);
+	if (fd < 0)
+		return fd;
+	struct ifreq ifr = { 0 };
+	if (strlen(name) >= sizeof(ifr.ifr_name))
+		return hk_err_usage(err, "tun '%s': name too long", name);
+	strcpy(ifr.ifr_name, name);
+	const char *kind = tap ? "tap" : "tun";
+	ifr.ifr_flags = (short)((tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI | IFF_TUN_EXCL |
+				(offload ? IFF_VNET_HDR : 0));
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		if (errno == EBUSY)
+			return hk_err_sys(err, -EEXIST, "create %s '%s'", kind, name);
+		return hk_err_sys(err, -errno, "create %s '%s' (TUNSETIFF)", kind, name);
+	}
+	/* partial checksums and TCP segments of up to 64 KiB; a kernel that refuses still
+	 * sends every packet behind a virtio_net_hdr, only never a GSO one */
+	if (offload && !tap) {
+		unsigned long f = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
+		/* UDP segments too where the kernel has them (6.2); older ones refuse the
+		 * whole set, so ask again without */
+		if (ioctl(fd, TUNSETOFFLOAD, f | HK_TUN_F_USO4 | HK_TUN_F_USO6) < 0)
+			ioctl(fd, TUNSETOFFLOAD, f);
+	}
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
 int hk_tuntap_open(const char *name, struct hk_err *err)
 {
 	if (strlen(name) >= IFNAMSIZ)
 		return hk_err_usage(err, "tap name '%s' is longer than %d characters", name,
 				    IFNAMSIZ - 1);
-	_cleanup_close_ int fd = open_tun(-1, err);
-	if (fd == -ENOENT || fd == -ENODEV) /* no tun module, or no device node */
-		hk_err_class_set(err, HK_ERR_UNSUPPORTED);
-	if (fd < 0)
-		return fd;
-	struct ifreq ifr = { 0 };
-	strcpy(ifr.ifr_name, name);
 	/* IFF_VNET_HDR as libvirt sets it: qemu finds it (TUNGETIFF) and passes offloads */
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL | IFF_VNET_HDR;
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		if (errno == EBUSY || errno == EEXIST) {
-			hk_err_usage(err, "tap '%s': a device of that name already exists", name);
-			return err->code = -EEXIST;
-		}
-		return hk_err_sys(err, -errno, "create tap '%s' (TUNSETIFF)", name);
+	int fd, r = hk_tun_attach(name, -1, true, true, &fd, err);
+	if (r == -ENOENT || r == -ENODEV) /* no tun module, or no device node */
+		hk_err_class_set(err, HK_ERR_UNSUPPORTED);
+	if (r == -EEXIST) {
+		hk_err_usage(err, "tap '%s': a device of that name already exists", name);
+		return err->code = -EEXIST;
 	}
-	return TAKE_FD(fd);
+	return r < 0 ? r : fd;
 }
 
 static void tuntap_info(const struct nlattr *data, struct hk_link_info *info)

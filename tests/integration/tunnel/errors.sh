@@ -1,0 +1,47 @@
+#!/bin/bash
+# Bad configs: exit 2, "FILE:LINE: reason", nothing created (no device, no socket, no record).
+# A second tunnel of one name is refused; keys are read from files with mode checks.
+. "$HAKO_SRC/tests/integration/tunnel/common.inc"
+keypair a && keypair b
+good=("[Interface]" "PrivateKey = $(key a)" "Address = 10.9.0.1/24" "[Peer]" "PublicKey = $(pub b)" "AllowedIPs = 10.9.0.2/32")
+nothing() {
+	is "$1: nothing created" "$(ip -o link show t0 2>/dev/null; ls /run/wireguard; ls "$HAKO_ROOT/run/tunnel" 2>/dev/null)" ""
+}
+f=$WORK/bad.conf
+conf "$f" "[Interface]" "PrivateKey = $(key a)" "Bogus = 1"
+check_fail "unknown key: exit 2, file and line" 2 "^hako: $f:3: unknown key 'Bogus' in \[Interface\]" "$HAKO" tunnel up t0 -c "$f"
+nothing "unknown key"
+conf "$f" "[Interface]" "PrivateKey = $(key a)" "[Peer]" "PublicKey = AAAA"
+check_fail "bad key length" 2 "^hako: $f:4: not a key" "$HAKO" tunnel up t0 -c "$f"
+conf "$f" "[Interface]" "PrivateKey = $(key a)" "[Peer]" "PublicKey = $(pub b)" "AllowedIPs = 10.9.0.0/33"
+check_fail "bad CIDR" 2 "^hako: $f:5: .*10.9.0.0/33" "$HAKO" tunnel up t0 -c "$f"
+conf "$f" "[Interface]" "PrivateKey = $(key a)" "[Peer]" "PublicKey = $(pub b)" "Endpoint = no-such-host.invalid:51820"
+check_fail "unresolvable endpoint" 2 "^hako: $f:5: endpoint 'no-such-host.invalid:51820': cannot resolve" "$HAKO" tunnel up t0 -c "$f"
+conf "$f" "[Interface]" "ListenPort = 70000" "PrivateKey = $(key a)"
+check_fail "port out of range" 2 "^hako: $f:2: .*ListenPort" "$HAKO" tunnel up t0 -c "$f"
+conf "$f" "[Interface]" "ListenPort = 1"
+check_fail "no private key" 2 "^hako: $f: \[Interface\] has no PrivateKey" "$HAKO" tunnel up t0 -c "$f"
+conf "$f" "${good[@]}"
+chmod 644 "$f"
+check_fail "a config readable by others is refused" 2 "^hako: config '$f': holds private keys .*mode 0644" "$HAKO" tunnel up t0 -c "$f"
+chmod 600 "$f"
+check_fail "a name that is no interface name" 2 "^hako: tunnel: " "$HAKO" tunnel up "a/b" -c "$f"
+check_fail "up without -c" 2 "tunnel up" "$HAKO" tunnel up t0
+nothing "all the bad input"
+check_fail "pubkey of garbage: exit 2" 2 "^hako: tunnel pubkey: stdin is not a key" sh -c "echo nope | '$HAKO' tunnel pubkey"
+check_fail "down of a tunnel that does not exist: exit 5" 5 "^hako: tunnel 't9' does not exist" "$HAKO" tunnel down t9
+check_fail "show of a tunnel that does not exist: exit 5" 5 "^hako: tunnel 't9' does not exist" "$HAKO" tunnel show t9
+
+# positive control, then the same name again
+check "the good config comes up" "$HAKO" tunnel up t0 -c "$f"
+check_fail "a second tunnel with the same name is refused" 1 "^hako: tunnel 't0' is already up" "$HAKO" tunnel up t0 -c "$f"
+is "still one daemon for t0" "$("$HAKO" -j tunnel ls | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" "1"
+check "down t0" "$HAKO" tunnel down t0
+nothing "after down"
+
+# failures in the daemon's own start are reported by up, with nothing left behind
+check_fail "-n of a namespace that does not exist: exit 5" 5 "network namespace 'nope' does not exist" "$HAKO" -n nope tunnel up t1 -c "$f"
+ip link add t2 type veth peer name t2p && on_exit ip link del t2
+check_fail "a device of that name exists already: exit 1" 1 "t2" "$HAKO" tunnel up t2 -c "$f"
+is "the existing device is untouched" "$(ip -d -j link show t2 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_kind"])')" "veth"
+is "nothing left after the failed starts" "$(ls /run/wireguard; ls "$HAKO_ROOT/run/tunnel" 2>/dev/null)" ""
