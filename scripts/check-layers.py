@@ -22,7 +22,7 @@ import re
 import shlex
 import sys
 
-LAYERS = ['base', 'rtnl', 'ns', 'store', 'security', 'image', 'network', 'container']
+LAYERS = ['base', 'rtnl', 'ns', 'store', 'security', 'image', 'registry', 'network', 'container']
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIB = os.path.join(ROOT, 'src', 'lib')
 INC = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

@@ -3,9 +3,11 @@
 # already present are left alone and apt is only called when something is missing.
 set -euo pipefail
 build=(gcc meson ninja-build pkg-config clang-format libmnl-dev libjson-c-dev libsqlite3-dev libseccomp-dev
-	libcap-dev libnftables-dev libarchive-dev libyaml-dev nettle-dev zlib1g-dev)
+	libcap-dev libnftables-dev libarchive-dev libyaml-dev nettle-dev zlib1g-dev
+	libcurl4-openssl-dev)
 # Independent oracles and fixtures used by the tests and the demo.
-test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo)
+test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo
+	docker-registry apache2-utils openssl)
 want=("${build[@]}" "${test[@]}" "$@")
 missing=()
 for p in "${want[@]}"; do
