@@ -84,6 +84,10 @@ int cmd_ct_rm(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_image(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_commit(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_export(struct hk_ctx *ctx, int argc, char **argv);
+/* Registries (cmd_registry.c). */
+int cmd_pull(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_login(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_logout(struct hk_ctx *ctx, int argc, char **argv);
 /* Networks (cmd_network.c, cmd_netrun.c). */
 int cmd_network(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_port(struct hk_ctx *ctx, int argc, char **argv);

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hako pull, hako login, hako logout: registries (src/lib/registry does the work). Flags as
+ * podman spells them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "ct.h"
+#include "image.h"
+#include "out.h"
+#include "pull.h"
+#include "regauth.h"
+#include "regclient.h"
+
+enum {
+	OPT_TLS_VERIFY = 0x100,
+	OPT_CERT_DIR,
+	OPT_CREDS,
+	OPT_AUTHFILE,
+	OPT_PASSWORD_STDIN,
+};
+
+static int parse_bool(struct hk_ctx *ctx, const char *name, const char *opt, const char *v,
+		      int *ret)
+{
+	if (!v || !strcmp(v, "true") || !strcmp(v, "1"))
+		*ret = 1;
+	else if (!strcmp(v, "false") || !strcmp(v, "0"))
+		*ret = 0;
+	else
+		return cmd_usage(ctx, "%s: %s: 'true' or 'false' expected, not '%s'", name, opt, v);
+	return 0;
+}
+
+/* The options every registry command shares; 1 when c was one of them. */
+static int reg_opt(struct hk_ctx *ctx, const char *name, int c, struct hk_reg_opts *o)
+{
+	switch (c) {
+	case OPT_TLS_VERIFY:
+		return parse_bool(ctx, name, "--tls-verify", optarg, &o->tls_verify) < 0 ? -EINVAL
+											 : 1;
+	case OPT_CERT_DIR:
+		o->cert_dir = optarg;
+		return 1;
+	case OPT_AUTHFILE:
+		o->authfile = optarg;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* ---- progress ---- */
+
+struct progress {
+	bool tty;
+	struct timespec t0, last;
+	size_t nlayers, done_layers;
+	uint64_t *got, *total; /* per blob index (0: config) */
+	size_t nslots;
+};
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void mib(uint64_t b, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.1f MiB", (double)b / (1 << 20));
+}
+
+static void tty_line(struct progress *p)
+{
+	uint64_t got = 0, total = 0;
+	for (size_t i = 0; i < p->nslots; i++) {
+		got += p->got[i];
+		total += p->total[i];
+	}
+	double t = now_s() - ((double)p->t0.tv_sec + (double)p->t0.tv_nsec / 1e9);
+	double rate = t > 0 ? (double)got / t : 0;
+	char a[32], b[32];
+	mib(got, a, sizeof(a));
+	mib(total, b, sizeof(b));
+	fprintf(stderr, "\r\033[Klayers %zu/%zu  %s of %s  %.1f MiB/s", p->done_layers, p->nlayers,
+		a, b, rate / (1 << 20));
+	if (rate > 0 && total > got)
+		fprintf(stderr, "  ETA %.0fs", (double)(total - got) / rate);
+}
+
+static void on_event(void *ud, const struct hk_pull_event *ev)
+{
+	struct progress *p = ud;
+	if (ev->kind == HK_PULL_RESOLVED) {
+		p->nlayers = ev->n;
+		p->nslots = ev->n + 1;
+		free(p->got);
+		free(p->total);
+		p->got = calloc(p->nslots, sizeof(*p->got));
+		p->total = calloc(p->nslots, sizeof(*p->total));
+		if (!p->tty)
+			fprintf(stderr, "resolved %s: %s, %zu layers\n", ev->msg, ev->digest,
+				ev->n);
+		return;
+	}
+	const char *what = ev->idx ? "layer" : "config";
+	if (ev->idx < p->nslots && p->got) {
+		p->got[ev->idx] = ev->done;
+		p->total[ev->idx] = ev->total;
+	}
+	if ((ev->kind == HK_PULL_DONE || ev->kind == HK_PULL_EXISTS) && ev->idx)
+		p->done_layers++;
+	if (p->tty) {
+		double t = now_s(), l = (double)p->last.tv_sec + (double)p->last.tv_nsec / 1e9;
+		if (ev->kind == HK_PULL_RETRY) {
+			fprintf(stderr, "\r\033[K%s %zu: retrying: %s\n", what, ev->idx, ev->msg);
+		} else if (ev->kind == HK_PULL_UNPACK) {
+			fprintf(stderr, "\r\033[Kunpacking %zu layers\n", p->nlayers);
+			return;
+		}
+		if (ev->kind == HK_PULL_PROGRESS && t - l < 0.1)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &p->last);
+		tty_line(p);
+		return;
+	}
+	char sz[32];
+	mib(ev->total, sz, sizeof(sz));
+	switch (ev->kind) {
+	case HK_PULL_EXISTS:
+		fprintf(stderr, "%s %zu %s: already stored\n", what, ev->idx, ev->digest);
+		break;
+	case HK_PULL_START:
+		fprintf(stderr, "%s %zu %s: downloading %s\n", what, ev->idx, ev->digest, sz);
+		break;
+	case HK_PULL_RETRY:
+		fprintf(stderr, "%s %zu %s: retrying at byte %llu: %s\n", what, ev->idx, ev->digest,
+			(unsigned long long)ev->done, ev->msg);
+		break;
+	case HK_PULL_DONE:
+		fprintf(stderr, "%s %zu %s: done\n", what, ev->idx, ev->digest);
+		break;
+	case HK_PULL_UNPACK:
+		fprintf(stderr, "unpacking %zu layers\n", p->nlayers);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- hako pull ---- */
+
+int cmd_pull(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "tls-verify", optional_argument, NULL, OPT_TLS_VERIFY },
+		{ "cert-dir", required_argument, NULL, OPT_CERT_DIR },
+		{ "creds", required_argument, NULL, OPT_CREDS },
+		{ "authfile", required_argument, NULL, OPT_AUTHFILE },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	struct hk_pull_opts o = { .reg = { .tls_verify = 1 } };
+	const char *ref = NULL;
+	bool quiet = false;
+	int c, r = cmd_getopt_init(ctx, &g, "pull", "-:q", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == 'q')
+			quiet = true;
+		else if (c == OPT_CREDS)
+			o.reg.creds = optarg;
+		else if (c == 1 && !ref)
+			ref = optarg;
+		else if (c == 1)
+			r = cmd_usage(ctx, "pull: unexpected argument '%s'", optarg);
+		else if ((r = reg_opt(ctx, "pull", c, &o.reg)) == 0)
+			r = cmd_getopt_bad(ctx, &g, c);
+		else if (r > 0)
+			r = 0;
+	}
+	if (r < 0)
+		return r;
+	if (!ref)
+		return cmd_usage(ctx, "pull: expected an image reference");
+	struct hk_regref rr;
+	if (hk_regref_parse(ref, &rr, &ctx->err) < 0)
+		return hk_err_prefix(&ctx->err, "pull");
+	struct progress p = { .tty = isatty(STDERR_FILENO) };
+	clock_gettime(CLOCK_MONOTONIC, &p.t0);
+	if (!quiet && !ctx->json) {
+		o.progress = on_event;
+		o.ud = &p;
+	}
+	struct hk_paths paths;
+	struct hk_store *st = NULL;
+	struct hk_images *im = NULL;
+	char id[HK_DIGEST_MAX], name[HK_IMAGE_REF_MAX];
+	r = ct_open(ctx, &paths, &st);
+	if (r == 0)
+		r = hk_images_open(paths.state, st, &im, &ctx->err);
+	if (r == 0)
+		r = hk_pull(im, paths.state, ref, &o, id, name, sizeof(name), &ctx->err);
+	if (p.tty && o.progress)
+		fprintf(stderr, "\r\033[K");
+	free(p.got);
+	free(p.total);
+	hk_images_close(im);
+	hk_store_close(st);
+	if (r < 0)
+		return r;
+	if (ctx->json) {
+		struct json_object *j = json_object_new_object();
+		json_object_object_add(j, "id", json_object_new_string(id));
+		json_object_object_add(j, "name", name[0] ? json_object_new_string(name) : NULL);
+		return out_json_print(j);
+	}
+	printf("%s\n", id);
+	return out_flush();
+}
+
+/* ---- hako login, hako logout ---- */
+
+static int read_line(FILE *f, char *buf, size_t len)
+{
+	if (!fgets(buf, (int)len, f))
+		return -EIO;
+	buf[strcspn(buf, "\r\n")] = 0;
+	return 0;
+}
+
+static int read_password_tty(char *buf, size_t len)
+{
+	struct termios t, old;
+	if (tcgetattr(STDIN_FILENO, &old) < 0)
+		return -errno;
+	t = old;
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	fprintf(stderr, "Password: ");
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
+	int r = read_line(stdin, buf, len);
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	fprintf(stderr, "\n");
+	return r;
+}
+
+int cmd_login(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "username", required_argument, NULL, 'u' },
+		{ "password", required_argument, NULL, 'p' },
+		{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
+		{ "tls-verify", optional_argument, NULL, OPT_TLS_VERIFY },
+		{ "cert-dir", required_argument, NULL, OPT_CERT_DIR },
+		{ "authfile", required_argument, NULL, OPT_AUTHFILE },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	struct hk_reg_opts o = { .tls_verify = 1 };
+	struct hk_creds cr = { 0 };
+	const char *reg = NULL, *pass = NULL;
+	bool from_stdin = false;
+	int c, r = cmd_getopt_init(ctx, &g, "login", "-:u:p:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == 'u')
+			snprintf(cr.user, sizeof(cr.user), "%s", optarg);
+		else if (c == 'p')
+			pass = optarg;
+		else if (c == OPT_PASSWORD_STDIN)
+			from_stdin = true;
+		else if (c == 1 && !reg)
+			reg = optarg;
+		else if (c == 1)
+			r = cmd_usage(ctx, "login: unexpected argument '%s'", optarg);
+		else if ((r = reg_opt(ctx, "login", c, &o)) == 0)
+			r = cmd_getopt_bad(ctx, &g, c);
+		else if (r > 0)
+			r = 0;
+	}
+	if (r < 0)
+		return r;
+	char host[256];
+	if (!reg)
+		return cmd_usage(ctx, "login: expected a REGISTRY (HOST[:PORT])");
+	if (hk_regref_registry(reg, host, sizeof(host), &ctx->err) < 0)
+		return hk_err_prefix(&ctx->err, "login");
+	if (!cr.user[0])
+		return cmd_usage(ctx, "login: -u USER is required");
+	if (pass && from_stdin)
+		return cmd_usage(ctx, "login: -p and --password-stdin exclude each other");
+	if (pass)
+		snprintf(cr.pass, sizeof(cr.pass), "%s", pass);
+	else if (from_stdin ? read_line(stdin, cr.pass, sizeof(cr.pass)) < 0
+			    : (!isatty(STDIN_FILENO) ||
+			       read_password_tty(cr.pass, sizeof(cr.pass)) < 0))
+		return cmd_usage(ctx, "login: no password (--password-stdin, or a terminal)");
+	r = hk_regclient_login(host, &cr, &o, &ctx->err);
+	char path[4200];
+	if (r == 0)
+		r = hk_regauth_store(o.authfile, host, &cr, path, sizeof(path), &ctx->err);
+	explicit_bzero(&cr, sizeof(cr));
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "login '%s'", host);
+	if (!ctx->json)
+		printf("Login Succeeded\n");
+	return out_flush();
+}
+
+int cmd_logout(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "authfile", required_argument, NULL, OPT_AUTHFILE },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	const char *reg = NULL, *authfile = NULL;
+	int c, r = cmd_getopt_init(ctx, &g, "logout", "-:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == OPT_AUTHFILE)
+			authfile = optarg;
+		else if (c == 1 && !reg)
+			reg = optarg;
+		else if (c == 1)
+			r = cmd_usage(ctx, "logout: unexpected argument '%s'", optarg);
+		else
+			r = cmd_getopt_bad(ctx, &g, c);
+	}
+	if (r < 0)
+		return r;
+	char host[256];
+	if (!reg)
+		return cmd_usage(ctx, "logout: expected a REGISTRY (HOST[:PORT])");
+	if (hk_regref_registry(reg, host, sizeof(host), &ctx->err) < 0 ||
+	    hk_regauth_remove(authfile, host, &ctx->err) < 0)
+		return hk_err_prefix(&ctx->err, "logout");
+	if (!ctx->json)
+		printf("Removed login credentials for %s\n", host);
+	return out_flush();
+}
