@@ -1,0 +1,65 @@
+#!/bin/bash
+# hako pull from a real registry over plain HTTP: an image skopeo pushed (from an OCI layout
+# made here) comes out with the same layer digests and the same file tree as skopeo's own
+# copy; a second pull fetches nothing; a multi-platform index gives this machine's entry;
+# by digest; bad references, unknown tags and registries: one line, documented statuses.
+. "$HAKO_SRC/tests/lib/lib.sh"
+. "$HAKO_SRC/tests/integration/registry/common.inc"
+start_registry plain
+mklayout "$W/one"
+check "skopeo pushes the image" sk copy -q --dest-tls-verify=false "oci:$W/one" "docker://$REG/test/one:1"
+
+out=$(h pull --tls-verify=false "$REG/test/one:1" 2>"$W/progress")
+rc=$?
+is "hako pull exits 0" "$rc" 0
+is "prints the image id" "$(echo "$out" | grep -c '^sha256:[0-9a-f]\{64\}$')" 1
+is "named as Docker names it" "$(h -j image ls | python3 -c 'import json,sys; print([r["name"] for r in json.load(sys.stdin)])')" "['$REG/test/one:1']"
+grep -q "resolved $REG/test/one:1" "$W/progress" && grep -q "unpacking 2 layers" "$W/progress"
+is "progress: one line per event when not a terminal" "$?" 0
+sk inspect --raw --tls-verify=false "docker://$REG/test/one:1" | layer_digests >"$W/want"
+hako_layer_blobs "$REG/test/one:1" >"$W/got"
+is "layer digests as the registry has them (skopeo inspect)" "$(cat "$W/got")" "$(cat "$W/want")"
+hako_tree "$REG/test/one:1" "$W/t-hako"
+skopeo_tree "$REG/test/one:1" "$W/t-sk"
+is "file tree as skopeo's copy untarred" "$(tree_view "$W/t-hako")" "$(tree_view "$W/t-sk")"
+is "config: Cmd kept" "$(h image inspect "$REG/test/one:1" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["config"]["config"]["Cmd"])')" "['/bin/tool']"
+
+# warm: nothing fetched
+h pull --tls-verify=false "$REG/test/one:1" >/dev/null 2>"$W/progress2"
+is "second pull: every blob already stored" "$(grep -c 'already stored' "$W/progress2")" 3
+is "second pull: nothing downloaded" "$(grep -c downloading "$W/progress2")" 0
+is "-q: nothing on stderr" "$(h pull -q --tls-verify=false "$REG/test/one:1" 2>&1 >/dev/null)" ""
+is "-j: {id, name}" "$(h -j pull --tls-verify=false "$REG/test/one:1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')" "$REG/test/one:1"
+
+# a multi-platform index: this machine's entry
+arch=$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')
+mklayout "$W/multi" s390x "$arch" ppc64le
+check "skopeo pushes an index of 3 platforms" sk copy -q --all --dest-tls-verify=false "oci:$W/multi" "docker://$REG/test/multi:1"
+h pull -q --tls-verify=false "$REG/test/multi:1" >/dev/null
+hako_tree "$REG/test/multi:1" "$W/t-multi"
+is "the index entry for linux/$arch" "$(cat "$W/t-multi/arch")" "$arch"
+is "config of linux/$arch" "$(h image inspect "$REG/test/multi:1" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["config"]["architecture"])')" "$arch"
+mklayout "$W/foreign" s390x ppc64le
+sk copy -q --all --dest-tls-verify=false "oci:$W/foreign" "docker://$REG/test/foreign:1" >/dev/null
+check_fail "an index without this platform: exit 5, says what it has" 5 "no image for linux/$arch.*linux/s390x, linux/ppc64le" \
+	h pull -q --tls-verify=false "$REG/test/foreign:1"
+
+# by digest
+dg=$(sk inspect --raw --tls-verify=false "docker://$REG/test/one:1" | sha256sum | cut -d' ' -f1)
+id1=$(h image inspect "$REG/test/one:1" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+is "pull by digest: the same image" "$(h pull -q --tls-verify=false "$REG/test/one@sha256:$dg")" "$id1"
+check_fail "a digest the registry does not have: exit 5" 5 "not found \(404\)" \
+	h pull -q --tls-verify=false "$REG/test/one@sha256:$(printf x | sha256sum | cut -d' ' -f1)"
+
+# bad input and failures
+n0=$(ls "$ROOT/state/layers/sha256" | wc -l)
+check_fail "malformed reference: exit 2, one line" 2 "invalid image name" h pull 'Bad//Ref'
+check_fail "bad digest: exit 2" 2 "invalid reference" h pull "$REG/x@sha256:abc"
+check_fail "bad tag: exit 2" 2 "invalid image tag" h pull "$REG/x:-bad"
+check_fail "unknown tag: exit 5" 5 "manifest: not found \(404\)" h pull -q --tls-verify=false "$REG/test/one:nope"
+check_fail "unknown repository: exit 5" 5 "not found \(404\)" h pull -q --tls-verify=false "$REG/test/nothing:1"
+check_fail "no registry there: exit 1" 1 "Couldn't connect|Connection refused" h pull -q --tls-verify=false "127.0.0.1:$(free_port)/x:1"
+check_fail "plain HTTP without --tls-verify=false: a TLS failure, exit 1" 1 "TLS; --tls-verify=false" h pull -q "$REG/test/one:1"
+check_fail "no REF: exit 2" 2 "expected an image reference" h pull
+check_fail "bad --tls-verify value: exit 2" 2 "'true' or 'false'" h pull --tls-verify=maybe "$REG/test/one:1"
+is "failures stored no layer" "$(ls "$ROOT/state/layers/sha256" | wc -l)" "$n0"
