@@ -1,0 +1,64 @@
+#!/bin/bash
+# Failures in transit, made by a proxy in front of a real registry: a connection cut
+# mid-blob (resumed with a Range request, same image), a corrupted byte (refused with one
+# line, nothing stored; the same pull without the fault then works), 429 answers (retried),
+# a pull killed with SIGKILL half-way (the next pull works and reuses the complete blobs).
+. "$HAKO_SRC/tests/lib/lib.sh"
+. "$HAKO_SRC/tests/integration/registry/common.inc"
+start_registry faults
+mklayout "$W/one"
+sk copy -q --dest-tls-verify=false "oci:$W/one" "docker://$REG/test/one:1" >/dev/null
+want=$(sk inspect --raw --tls-verify=false "docker://$REG/test/one:1" | layer_digests)
+big=$(echo "$want" | head -1)
+blobs() { ls "$ROOT/state/layers/blobs/sha256" 2>/dev/null; }
+names() { h -j image ls | python3 -c 'import json,sys; print(" ".join(r.get("name","-") for r in json.load(sys.stdin)))'; }
+
+# corrupt: refused, nothing stored
+start_proxy corrupt
+check_fail "a corrupted byte: exit 1, digest mismatch" 1 "layer 1 .*digest mismatch: expected $big" \
+	h pull -q --tls-verify=false "$PREG/test/one:1"
+is "no image row" "$(names)" ""
+is "the corrupted blob is not in the blob store" "$(blobs | grep -c "${big#sha256:}")" 0
+is "no layer directory" "$(ls "$ROOT/state/layers/sha256" 2>/dev/null | wc -l)" 0
+check "positive control: the same pull without the fault works" h pull -q --tls-verify=false "$REG/test/one:1"
+is "and stores the blob" "$(blobs | grep -c "${big#sha256:}")" 1
+check "reset" h image rm "$REG/test/one:1"
+
+# cut: resumed with Range
+start_proxy cut
+out=$(h pull --tls-verify=false "$PREG/test/one:1" 2>&1 >/dev/null)
+is "a connection cut mid-blob: the pull succeeds" "$?" 0
+echo "$out" | grep -q "layer 1 $big: retrying at byte [1-9]"
+is "says it resumes" "$?" 0
+is "the second request asks for the rest (Range)" "$(grep -c "GET .*blobs/$big bytes=[1-9][0-9]*-" "$PLOG")" 1
+is "layer digests as the registry has them" "$(hako_layer_blobs "$PREG/test/one:1")" "$want"
+hako_tree "$PREG/test/one:1" "$W/t-cut"
+skopeo_tree "$REG/test/one:1" "$W/t-sk"
+is "file tree as skopeo's" "$(tree_view "$W/t-cut")" "$(tree_view "$W/t-sk")"
+check "reset" h image rm "$PREG/test/one:1"
+
+# 429: retried
+start_proxy 429
+out=$(h pull --tls-verify=false "$PREG/test/one:1" 2>&1 >/dev/null)
+is "429 twice per blob: the pull succeeds" "$?" 0
+is "retried (two per blob, three blobs)" "$(echo "$out" | grep -c "retrying.*server busy")" 6
+is "each blob asked three times" "$(grep -c "GET .*blobs/$big" "$PLOG")" 3
+check "reset" h image rm "$PREG/test/one:1"
+
+# kill -9 half-way through the big layer, then pull again
+start_proxy delay
+h pull -q --tls-verify=false "$PREG/test/one:1" >/dev/null 2>&1 &
+pid=$!
+for i in $(seq 100); do
+	grep -q "blobs/$big" "$PLOG" && break
+	sleep 0.05
+done
+sleep 0.3
+kill -9 $pid
+wait $pid 2>/dev/null
+is "killed mid-pull: no image" "$(names)" ""
+is "killed mid-pull: no partial blob under its digest" "$(blobs | grep -c "${big#sha256:}")" 0
+out=$(h pull --tls-verify=false "$REG/test/one:1" 2>&1 >/dev/null)
+is "the next pull works" "$?" 0
+is "and reuses the complete blobs (the config at least)" "$(echo "$out" | grep -c 'config 0 .*already stored')" 1
+is "named" "$(names)" "$REG/test/one:1"
