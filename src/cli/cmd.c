@@ -184,6 +184,7 @@ static const struct group groups[] = {
 	{ "commit", NULL, cmd_ct_commit, "a container's changes as a new image" },
 	{ "export", NULL, cmd_ct_export, "a container's root as a tar on stdout" },
 	{ "pull", NULL, cmd_pull, "an image from a registry (OCI distribution API)" },
+	{ "push", NULL, cmd_push, "an image to a registry" },
 	{ "login", NULL, cmd_login, "store credentials for a registry" },
 	{ "logout", NULL, cmd_logout, "remove the stored credentials for a registry" },
 	{ "network", NULL, cmd_network, "container networks: bridge and macvlan, NAT, ports" },

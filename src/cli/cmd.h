@@ -86,6 +86,7 @@ int cmd_ct_commit(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_export(struct hk_ctx *ctx, int argc, char **argv);
 /* Registries (cmd_registry.c). */
 int cmd_pull(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_push(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_login(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_logout(struct hk_ctx *ctx, int argc, char **argv);
 /* Networks (cmd_network.c, cmd_netrun.c). */

@@ -16,6 +16,7 @@
 #include "image.h"
 #include "out.h"
 #include "pull.h"
+#include "push.h"
 #include "regauth.h"
 #include "regclient.h"
 
@@ -60,7 +61,7 @@ static int reg_opt(struct hk_ctx *ctx, const char *name, int c, struct hk_reg_op
 /* ---- progress ---- */
 
 struct progress {
-	bool tty;
+	bool tty, push;
 	struct timespec t0, last;
 	size_t nlayers, done_layers;
 	uint64_t *got, *total; /* per blob index (0: config) */
@@ -117,7 +118,9 @@ static void on_event(void *ud, const struct hk_pull_event *ev)
 		p->got[ev->idx] = ev->done;
 		p->total[ev->idx] = ev->total;
 	}
-	if ((ev->kind == HK_PULL_DONE || ev->kind == HK_PULL_EXISTS) && ev->idx)
+	if ((ev->kind == HK_PULL_DONE || ev->kind == HK_PULL_EXISTS ||
+	     ev->kind == HK_PULL_MOUNTED) &&
+	    ev->idx)
 		p->done_layers++;
 	if (p->tty) {
 		double t = now_s(), l = (double)p->last.tv_sec + (double)p->last.tv_nsec / 1e9;
@@ -137,10 +140,12 @@ static void on_event(void *ud, const struct hk_pull_event *ev)
 	mib(ev->total, sz, sizeof(sz));
 	switch (ev->kind) {
 	case HK_PULL_EXISTS:
-		fprintf(stderr, "%s %zu %s: already stored\n", what, ev->idx, ev->digest);
+		fprintf(stderr, "%s %zu %s: already %s\n", what, ev->idx, ev->digest,
+			p->push ? "in the registry" : "stored");
 		break;
 	case HK_PULL_START:
-		fprintf(stderr, "%s %zu %s: downloading %s\n", what, ev->idx, ev->digest, sz);
+		fprintf(stderr, "%s %zu %s: %s %s\n", what, ev->idx, ev->digest,
+			p->push ? "uploading" : "downloading", sz);
 		break;
 	case HK_PULL_RETRY:
 		fprintf(stderr, "%s %zu %s: retrying at byte %llu: %s\n", what, ev->idx, ev->digest,
@@ -151,6 +156,10 @@ static void on_event(void *ud, const struct hk_pull_event *ev)
 		break;
 	case HK_PULL_UNPACK:
 		fprintf(stderr, "unpacking %zu layers\n", p->nlayers);
+		break;
+	case HK_PULL_MOUNTED:
+		fprintf(stderr, "%s %zu %s: mounted from another repository\n", what, ev->idx,
+			ev->digest);
 		break;
 	default:
 		break;
@@ -225,6 +234,74 @@ int cmd_pull(struct hk_ctx *ctx, int argc, char **argv)
 		return out_json_print(j);
 	}
 	printf("%s\n", id);
+	return out_flush();
+}
+
+/* ---- hako push ---- */
+
+int cmd_push(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "tls-verify", optional_argument, NULL, OPT_TLS_VERIFY },
+		{ "cert-dir", required_argument, NULL, OPT_CERT_DIR },
+		{ "creds", required_argument, NULL, OPT_CREDS },
+		{ "authfile", required_argument, NULL, OPT_AUTHFILE },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	struct hk_push_opts o = { .reg = { .tls_verify = 1 } };
+	const char *pos[2] = { NULL, NULL };
+	int npos = 0;
+	bool quiet = false;
+	int c, r = cmd_getopt_init(ctx, &g, "push", "-:q", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == 'q')
+			quiet = true;
+		else if (c == OPT_CREDS)
+			o.reg.creds = optarg;
+		else if (c == 1 && npos < 2)
+			pos[npos++] = optarg;
+		else if (c == 1)
+			r = cmd_usage(ctx, "push: unexpected argument '%s'", optarg);
+		else if ((r = reg_opt(ctx, "push", c, &o.reg)) == 0)
+			r = cmd_getopt_bad(ctx, &g, c);
+		else if (r > 0)
+			r = 0;
+	}
+	if (r < 0)
+		return r;
+	if (!npos)
+		return cmd_usage(ctx, "push: expected IMAGE [DEST]");
+	struct hk_regref rr;
+	if (hk_regref_parse(pos[npos - 1], &rr, &ctx->err) < 0)
+		return hk_err_prefix(&ctx->err, "push");
+	struct progress p = { .push = true };
+	if (!quiet && !ctx->json) {
+		o.progress = on_event;
+		o.ud = &p;
+	}
+	struct hk_paths paths;
+	struct hk_store *st = NULL;
+	struct hk_images *im = NULL;
+	char digest[HK_DIGEST_MAX];
+	r = ct_open(ctx, &paths, &st);
+	if (r == 0)
+		r = hk_images_open(paths.state, st, &im, &ctx->err);
+	if (r == 0)
+		r = hk_push(im, paths.state, pos[0], pos[1], &o, digest, &ctx->err);
+	free(p.got);
+	free(p.total);
+	hk_images_close(im);
+	hk_store_close(st);
+	if (r < 0)
+		return r;
+	if (ctx->json) {
+		struct json_object *j = json_object_new_object();
+		json_object_object_add(j, "digest", json_object_new_string(digest));
+		return out_json_print(j);
+	}
+	printf("%s\n", digest);
 	return out_flush();
 }
 

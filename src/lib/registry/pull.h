@@ -32,6 +32,7 @@ enum hk_pull_ev {
 	HK_PULL_RETRY,	  /* blob idx: msg says why; resumes at done */
 	HK_PULL_DONE,	  /* blob idx: stored */
 	HK_PULL_UNPACK,	  /* layers being unpacked into the layer store */
+	HK_PULL_MOUNTED,  /* push: blob idx mounted from another repository */
 };
 
 struct hk_pull_event {
