@@ -237,6 +237,27 @@ int cmd_pull(struct hk_ctx *ctx, int argc, char **argv)
 	return out_flush();
 }
 
+int cmd_registry_pull(struct hk_ctx *ctx, const char *state, struct hk_store *st, const char *ref,
+		      char ret_id[HK_DIGEST_MAX])
+{
+	struct hk_pull_opts o = { .reg = { .tls_verify = 1 } };
+	struct progress p = { .tty = isatty(STDERR_FILENO) };
+	clock_gettime(CLOCK_MONOTONIC, &p.t0);
+	o.progress = on_event;
+	o.ud = &p;
+	struct hk_images *im = NULL;
+	char name[HK_IMAGE_REF_MAX];
+	int r = hk_images_open(state, st, &im, &ctx->err);
+	if (r == 0)
+		r = hk_pull(im, state, ref, &o, ret_id, name, sizeof(name), &ctx->err);
+	if (p.tty && p.last.tv_sec)
+		fprintf(stderr, "\r\033[K");
+	free(p.got);
+	free(p.total);
+	hk_images_close(im);
+	return r;
+}
+
 /* ---- hako push ---- */
 
 int cmd_push(struct hk_ctx *ctx, int argc, char **argv)

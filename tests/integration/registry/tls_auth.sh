@@ -40,6 +40,23 @@ if mount -t tmpfs hako-test-etc /etc/containers 2>/dev/null; then
 	on_exit "umount /etc/containers"
 	mkdir -p "/etc/containers/certs.d/$REG" && cp "$C/ca.crt" "/etc/containers/certs.d/$REG/"
 	check "/etc/containers/certs.d/$REG/ca.crt is used" h pull -q "$REG/test/one:1"
+	# hako run --pull: a busybox image hako made, pushed, removed, run from the registry
+	bb=${BUSYBOX:-/bin/busybox}
+	if [ -x "$bb" ] && HAKO_BUSYBOX=$bb h image bootstrap busybox made:1 >/dev/null 2>&1 &&
+		h push -q made:1 "$REG/made/bb:1" >/dev/null && h image rm made:1 >/dev/null; then
+		check_fail "run --pull never: no such image, exit 125" 125 "no such image" \
+			h run --rm --net none --pull never "$REG/made/bb:1" true
+		is "run of an image not stored: pulled, then run" \
+			"$(h run --rm --net none "$REG/made/bb:1" echo hello 2>/dev/null)" hello
+		is "run --pull always: pulled again" \
+			"$(h run --rm --net none --pull always "$REG/made/bb:1" true 2>&1 | grep -c 'already stored')" 2
+		check_fail "run of a missing tag: no such image, and why the pull failed" 125 \
+			"no such image.*\(pull: .*not found \(404\)" h run --rm --net none "$REG/made/bb:nope" true
+		check_fail "run --pull bogus: exit 125" 125 "missing, always or never" \
+			h run --rm --pull bogus "$REG/made/bb:1" true
+	else
+		skip "run --pull" "no static busybox at $bb"
+	fi
 	umount /etc/containers
 else
 	skip "/etc/containers/certs.d" "cannot mount a tmpfs on /etc/containers"
