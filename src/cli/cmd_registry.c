@@ -118,9 +118,9 @@ static void on_event(void *ud, const struct hk_pull_event *ev)
 		p->got[ev->idx] = ev->done;
 		p->total[ev->idx] = ev->total;
 	}
-	if ((ev->kind == HK_PULL_DONE || ev->kind == HK_PULL_EXISTS ||
-	     ev->kind == HK_PULL_MOUNTED) &&
-	    ev->idx)
+	/* a pull's layer is done once unpacked (DONE follows EXISTS); a push's at any of them */
+	if (ev->idx && (ev->kind == HK_PULL_DONE ||
+			(p->push && (ev->kind == HK_PULL_EXISTS || ev->kind == HK_PULL_MOUNTED))))
 		p->done_layers++;
 	if (p->tty) {
 		double t = now_s(), l = (double)p->last.tv_sec + (double)p->last.tv_nsec / 1e9;

@@ -18,12 +18,15 @@
 #include "base/cleanup.h"
 #include "blobstore.h"
 #include "fstree.h"
+#include "layerstore.h"
 #include "manifest.h"
 #include "regref.h"
 
 struct pull {
 	struct hk_regclient *rc;
 	struct hk_blobstore *bs;
+	struct hk_layerstore *ls;
+	struct hk_image_config config; /* its diff_ids: each layer unpacked as it arrives */
 	const struct hk_pull_opts *o;
 	pthread_mutex_t lock; /* progress calls, err */
 	atomic_bool failed;
@@ -174,9 +177,33 @@ static int fetch_blob(struct pull *p, struct hk_http *h, const struct hk_desc *d
 		return hk_err_set(err, -EBADMSG, "%s: digest mismatch: expected %s, got %s", what,
 				  d->digest, got);
 	r = hk_blobstore_link(p->bs, fd, d->digest, err);
-	if (r == 0)
+	if (r == 0 && idx == 0)
 		emit(p, HK_PULL_DONE, idx, d->digest, d->size, d->size, NULL);
 	return r;
+}
+
+/* Layer idx (1-based) from its stored blob into the layer store, checked against the
+ * config's diff_id, now rather than after every download: layers unpack in parallel and
+ * while others download. hk_image_load then finds them stored and does not read them. */
+static int unpack(struct pull *p, const struct hk_desc *d, size_t idx, struct hk_err *err)
+{
+	if (idx - 1 >= p->config.ndiff_ids)
+		return hk_err_set(err, -EBADMSG, "the config lists %zu diff_ids, the manifest more",
+				  p->config.ndiff_ids);
+	_cleanup_close_ int fd =
+		openat(hk_blobstore_dirfd(p->bs), hk_digest_hex(d->digest), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return hk_err_sys(err, -errno, "layer %zu: open blob %s", idx, d->digest);
+	struct hk_extract_opts eo = { .expect_digest = d->digest,
+				      .expect_size = d->size,
+				      .expect_diff_id = p->config.diff_ids[idx - 1] };
+	struct hk_extract_result res;
+	char name[64], id[HK_DIGEST_MAX];
+	snprintf(name, sizeof(name), "layer %zu", idx);
+	int r = hk_layerstore_import_fd(p->ls, fd, name, &eo, id, &res, err);
+	if (r >= 0)
+		emit(p, HK_PULL_DONE, idx, d->digest, d->size, d->size, NULL);
+	return r < 0 ? r : 0;
 }
 
 static void *worker(void *arg)
@@ -187,7 +214,8 @@ static void *worker(void *arg)
 	int r = hk_http_new(&h, &e);
 	for (size_t i;
 	     r == 0 && !atomic_load(&p->failed) && (i = atomic_fetch_add(&p->next, 1)) < p->ntodo;)
-		r = fetch_blob(p, h, p->todo[i], p->todo_idx[i], &e);
+		if ((r = fetch_blob(p, h, p->todo[i], p->todo_idx[i], &e)) == 0)
+			r = unpack(p, p->todo[i], p->todo_idx[i], &e);
 	if (r < 0 && r != -ECANCELED) {
 		pthread_mutex_lock(&p->lock);
 		if (!atomic_exchange(&p->failed, true))
@@ -232,6 +260,21 @@ static int fetch_layers(struct pull *p, const struct hk_manifest *m, struct hk_e
 		return err->code;
 	}
 	return 0;
+}
+
+static int read_config(struct pull *p, const struct hk_desc *d, struct hk_err *err)
+{
+	_cleanup_close_ int fd =
+		openat(hk_blobstore_dirfd(p->bs), hk_digest_hex(d->digest), O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ char *buf = malloc(d->size + 1);
+	if (fd < 0 || !buf)
+		return hk_err_sys(err, fd < 0 ? -errno : -ENOMEM, "config %s", d->digest);
+	ssize_t n = pread(fd, buf, d->size, 0);
+	if (n != (ssize_t)d->size)
+		return hk_err_sys(err, n < 0 ? -errno : -EIO, "config %s: read", d->digest);
+	buf[n] = 0;
+	int r = hk_image_config_parse(buf, (size_t)n, &p->config, err);
+	return r < 0 ? hk_err_prefix(err, "config %s", d->digest) : 0;
 }
 
 /* ---- the manifest ---- */
@@ -426,6 +469,10 @@ int hk_pull(struct hk_images *im, const char *state_dir, const char *ref,
 			r = fetch_blob(&p, h, &m.config, 0, err);
 	}
 	if (r == 0)
+		r = read_config(&p, &m.config, err);
+	if (r == 0)
+		r = hk_layerstore_open(state_dir, &p.ls, err);
+	if (r == 0)
 		r = fetch_layers(&p, &m, err);
 	if (r == 0)
 		r = record(&p, im, state_dir, &m, mdigest, blen, name, ret_id, err);
@@ -440,6 +487,8 @@ int hk_pull(struct hk_images *im, const char *state_dir, const char *ref,
 	hk_regclient_close(p.rc);
 	hk_http_free(h);
 	hk_blobstore_close(p.bs);
+	hk_layerstore_close(p.ls);
+	hk_image_config_free(&p.config);
 	pthread_mutex_destroy(&p.lock);
 	return r;
 }
