@@ -126,8 +126,11 @@ static void on_event(void *ud, const struct hk_pull_event *ev)
 		double t = now_s(), l = (double)p->last.tv_sec + (double)p->last.tv_nsec / 1e9;
 		if (ev->kind == HK_PULL_RETRY) {
 			fprintf(stderr, "\r\033[K%s %zu: retrying: %s\n", what, ev->idx, ev->msg);
-		} else if (ev->kind == HK_PULL_UNPACK) {
-			fprintf(stderr, "\r\033[Kunpacking %zu layers\n", p->nlayers);
+		} else if (ev->kind == HK_PULL_UNPACK || ev->kind == HK_PULL_UPTODATE) {
+			if (ev->kind == HK_PULL_UNPACK)
+				fprintf(stderr, "\r\033[Kunpacking %zu layers\n", p->nlayers);
+			else
+				fprintf(stderr, "\r\033[K%s: up to date\n", ev->msg);
 			return;
 		}
 		if (ev->kind == HK_PULL_PROGRESS && t - l < 0.1)
@@ -156,6 +159,9 @@ static void on_event(void *ud, const struct hk_pull_event *ev)
 		break;
 	case HK_PULL_UNPACK:
 		fprintf(stderr, "unpacking %zu layers\n", p->nlayers);
+		break;
+	case HK_PULL_UPTODATE:
+		fprintf(stderr, "%s: up to date\n", ev->msg);
 		break;
 	case HK_PULL_MOUNTED:
 		fprintf(stderr, "%s %zu %s: mounted from another repository\n", what, ev->idx,

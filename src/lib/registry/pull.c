@@ -455,6 +455,14 @@ int hk_pull(struct hk_images *im, const char *state_dir, const char *ref,
 		if (r == 0 && m.index)
 			r = hk_err_set(err, -EBADMSG, "index entry %s is an index itself", want);
 	}
+	/* the name already holds this very manifest: nothing to fetch or record */
+	if (r == 0 && name[0] && hk_image_has_manifest(im, name, mdigest, ret_id)) {
+		p.nlayers = m.ndescs;
+		emit(&p, HK_PULL_RESOLVED, 0, mdigest, 0, 0, full);
+		emit(&p, HK_PULL_UPTODATE, 0, mdigest, 0, 0, name);
+		snprintf(ret_name, len, "%s", name);
+		goto out;
+	}
 	if (r == 0) {
 		p.nlayers = m.ndescs;
 		emit(&p, HK_PULL_RESOLVED, 0, mdigest, 0, 0, full);
@@ -480,6 +488,7 @@ int hk_pull(struct hk_images *im, const char *state_dir, const char *ref,
 		snprintf(ret_name, len, "%s", name);
 	if (r < 0)
 		hk_err_prefix(err, "pull '%s'", full);
+out:
 	hk_manifest_free(&m);
 	hk_manifest_free(&idx);
 	free(p.todo);

@@ -33,6 +33,7 @@ enum hk_pull_ev {
 	HK_PULL_DONE,	  /* blob idx: stored */
 	HK_PULL_UNPACK,	  /* layers being unpacked into the layer store */
 	HK_PULL_MOUNTED,  /* push: blob idx mounted from another repository */
+	HK_PULL_UPTODATE, /* the name already holds this manifest (msg: the name) */
 };
 
 struct hk_pull_event {

@@ -26,8 +26,13 @@ is "config: Cmd kept" "$(h image inspect "$REG/test/one:1" | python3 -c 'import 
 
 # warm: nothing fetched
 h pull --tls-verify=false "$REG/test/one:1" >/dev/null 2>"$W/progress2"
-is "second pull: every blob already stored" "$(grep -c 'already stored' "$W/progress2")" 3
+is "second pull: up to date (the name holds that manifest)" "$(grep -c "$REG/test/one:1: up to date" "$W/progress2")" 1
 is "second pull: nothing downloaded" "$(grep -c downloading "$W/progress2")" 0
+sk copy -q --src-tls-verify=false --dest-tls-verify=false "docker://$REG/test/one:1" "docker://$REG/test/one:2" >/dev/null
+h pull --tls-verify=false "$REG/test/one:2" >/dev/null 2>"$W/progress3"
+is "the same image under another tag: every blob already stored" "$(grep -c 'already stored' "$W/progress3")" 3
+is "nothing downloaded" "$(grep -c downloading "$W/progress3")" 0
+is "one image, two names" "$(h -j image ls | python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r), len(set(x["id"] for x in r)))')" "2 1"
 is "-q: nothing on stderr" "$(h pull -q --tls-verify=false "$REG/test/one:1" 2>&1 >/dev/null)" ""
 is "-j: {id, name}" "$(h -j pull --tls-verify=false "$REG/test/one:1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')" "$REG/test/one:1"
 
