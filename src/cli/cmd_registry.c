@@ -60,13 +60,27 @@ static int reg_opt(struct hk_ctx *ctx, const char *name, int c, struct hk_reg_op
 
 /* ---- progress ---- */
 
+/* On a terminal: one line per blob (config, then each layer), redrawn in place: bytes, rate,
+ * ETA while it downloads, then unpacking, done. Otherwise one line per event. */
+enum slot_state { SLOT_WAIT, SLOT_GET, SLOT_UNPACK, SLOT_DONE, SLOT_HAD };
+
+struct slot {
+	enum slot_state st;
+	uint64_t got, total;
+	double t0;
+	char hex[13];
+	char note[96]; /* a retry's reason, until the next progress */
+};
+
 struct progress {
 	bool tty, push;
 	struct timespec t0, last;
-	size_t nlayers, done_layers;
-	uint64_t *got, *total; /* per blob index (0: config) */
-	size_t nslots;
+	size_t nlayers;
+	struct slot *slots; /* [0]: config, [1..n]: layers */
+	size_t nslots, drawn;
 };
+
+#define TTY_MAX_LINES 24
 
 static double now_s(void)
 {
@@ -80,22 +94,68 @@ static void mib(uint64_t b, char *buf, size_t len)
 	snprintf(buf, len, "%.1f MiB", (double)b / (1 << 20));
 }
 
-static void tty_line(struct progress *p)
+static void slot_text(const struct slot *s, char *buf, size_t len)
 {
-	uint64_t got = 0, total = 0;
-	for (size_t i = 0; i < p->nslots; i++) {
-		got += p->got[i];
-		total += p->total[i];
-	}
-	double t = now_s() - ((double)p->t0.tv_sec + (double)p->t0.tv_nsec / 1e9);
-	double rate = t > 0 ? (double)got / t : 0;
 	char a[32], b[32];
-	mib(got, a, sizeof(a));
-	mib(total, b, sizeof(b));
-	fprintf(stderr, "\r\033[Klayers %zu/%zu  %s of %s  %.1f MiB/s", p->done_layers, p->nlayers,
-		a, b, rate / (1 << 20));
-	if (rate > 0 && total > got)
-		fprintf(stderr, "  ETA %.0fs", (double)(total - got) / rate);
+	mib(s->got, a, sizeof(a));
+	mib(s->total, b, sizeof(b));
+	double t = now_s() - s->t0, rate = t > 0 ? (double)s->got / t : 0;
+	switch (s->st) {
+	case SLOT_WAIT:
+		snprintf(buf, len, "waiting");
+		break;
+	case SLOT_GET:
+		if (s->note[0]) {
+			snprintf(buf, len, "%s of %s, retrying: %s", a, b, s->note);
+			break;
+		}
+		snprintf(buf, len, "%s of %s  %.1f MiB/s", a, b, rate / (1 << 20));
+		if (rate > 0 && s->total > s->got) {
+			size_t n = strlen(buf);
+			snprintf(buf + n, len - n, "  ETA %.0fs",
+				 (double)(s->total - s->got) / rate);
+		}
+		break;
+	case SLOT_UNPACK:
+		snprintf(buf, len, "%s, unpacking", b);
+		break;
+	case SLOT_DONE:
+		snprintf(buf, len, "done (%s)", b);
+		break;
+	case SLOT_HAD:
+		snprintf(buf, len, "already stored");
+		break;
+	}
+}
+
+static void tty_draw(struct progress *p)
+{
+	if (p->nslots > TTY_MAX_LINES) { /* would scroll: one line for all */
+		uint64_t got = 0, total = 0;
+		size_t done = 0;
+		for (size_t i = 0; i < p->nslots; i++) {
+			got += p->slots[i].got;
+			total += p->slots[i].total;
+			done += i && p->slots[i].st >= SLOT_DONE;
+		}
+		char a[32], b[32];
+		mib(got, a, sizeof(a));
+		mib(total, b, sizeof(b));
+		fprintf(stderr, "\r\033[Klayers %zu/%zu  %s of %s", done, p->nlayers, a, b);
+		return;
+	}
+	if (p->drawn)
+		fprintf(stderr, "\033[%zuA", p->drawn);
+	for (size_t i = 0; i < p->nslots; i++) {
+		char name[32], text[200];
+		if (i)
+			snprintf(name, sizeof(name), "layer %zu/%zu", i, p->nlayers);
+		else
+			snprintf(name, sizeof(name), "config");
+		slot_text(&p->slots[i], text, sizeof(text));
+		fprintf(stderr, "\r\033[K%-12s %-12s  %s\n", name, p->slots[i].hex, text);
+	}
+	p->drawn = p->nslots;
 }
 
 static void on_event(void *ud, const struct hk_pull_event *ev)
@@ -104,39 +164,58 @@ static void on_event(void *ud, const struct hk_pull_event *ev)
 	if (ev->kind == HK_PULL_RESOLVED) {
 		p->nlayers = ev->n;
 		p->nslots = ev->n + 1;
-		free(p->got);
-		free(p->total);
-		p->got = calloc(p->nslots, sizeof(*p->got));
-		p->total = calloc(p->nslots, sizeof(*p->total));
+		free(p->slots);
+		p->slots = calloc(p->nslots, sizeof(*p->slots));
+		if (!p->slots)
+			p->nslots = 0;
 		if (!p->tty)
 			fprintf(stderr, "resolved %s: %s, %zu layers\n", ev->msg, ev->digest,
 				ev->n);
 		return;
 	}
 	const char *what = ev->idx ? "layer" : "config";
-	if (ev->idx < p->nslots && p->got) {
-		p->got[ev->idx] = ev->done;
-		p->total[ev->idx] = ev->total;
-	}
-	/* a pull's layer is done once unpacked (DONE follows EXISTS); a push's at any of them */
-	if (ev->idx && (ev->kind == HK_PULL_DONE ||
-			(p->push && (ev->kind == HK_PULL_EXISTS || ev->kind == HK_PULL_MOUNTED))))
-		p->done_layers++;
 	if (p->tty) {
-		double t = now_s(), l = (double)p->last.tv_sec + (double)p->last.tv_nsec / 1e9;
-		if (ev->kind == HK_PULL_RETRY) {
-			fprintf(stderr, "\r\033[K%s %zu: retrying: %s\n", what, ev->idx, ev->msg);
-		} else if (ev->kind == HK_PULL_UNPACK || ev->kind == HK_PULL_UPTODATE) {
-			if (ev->kind == HK_PULL_UNPACK)
-				fprintf(stderr, "\r\033[Kunpacking %zu layers\n", p->nlayers);
-			else
-				fprintf(stderr, "\r\033[K%s: up to date\n", ev->msg);
+		if (ev->kind == HK_PULL_UPTODATE) {
+			fprintf(stderr, "%s: up to date\n", ev->msg);
 			return;
 		}
-		if (ev->kind == HK_PULL_PROGRESS && t - l < 0.1)
+		if (ev->idx >= p->nslots)
+			return;
+		struct slot *s = &p->slots[ev->idx];
+		if (ev->digest && !s->hex[0])
+			snprintf(s->hex, sizeof(s->hex), "%.12s", hk_digest_hex(ev->digest));
+		s->total = ev->total;
+		switch (ev->kind) {
+		case HK_PULL_START:
+			s->st = SLOT_GET;
+			s->t0 = now_s();
+			break;
+		case HK_PULL_PROGRESS:
+			s->got = ev->done;
+			s->note[0] = 0;
+			if (s->got == s->total && ev->idx)
+				s->st = SLOT_UNPACK;
+			break;
+		case HK_PULL_RETRY:
+			snprintf(s->note, sizeof(s->note), "%s", ev->msg);
+			break;
+		case HK_PULL_EXISTS:
+			s->st = SLOT_HAD;
+			s->got = ev->total;
+			break;
+		case HK_PULL_DONE:
+			s->got = ev->total;
+			if (s->st != SLOT_HAD)
+				s->st = SLOT_DONE;
+			break;
+		default:
+			return;
+		}
+		double t = now_s(), l = (double)p->last.tv_sec + (double)p->last.tv_nsec / 1e9;
+		if (ev->kind == HK_PULL_PROGRESS && s->st == SLOT_GET && t - l < 0.1)
 			return;
 		clock_gettime(CLOCK_MONOTONIC, &p->last);
-		tty_line(p);
+		tty_draw(p);
 		return;
 	}
 	char sz[32];
@@ -225,10 +304,9 @@ int cmd_pull(struct hk_ctx *ctx, int argc, char **argv)
 		r = hk_images_open(paths.state, st, &im, &ctx->err);
 	if (r == 0)
 		r = hk_pull(im, paths.state, ref, &o, id, name, sizeof(name), &ctx->err);
-	if (p.tty && o.progress)
-		fprintf(stderr, "\r\033[K");
-	free(p.got);
-	free(p.total);
+	if (p.tty && o.progress && p.nslots > TTY_MAX_LINES)
+		fprintf(stderr, "\n");
+	free(p.slots);
 	hk_images_close(im);
 	hk_store_close(st);
 	if (r < 0)
@@ -256,10 +334,9 @@ int cmd_registry_pull(struct hk_ctx *ctx, const char *state, struct hk_store *st
 	int r = hk_images_open(state, st, &im, &ctx->err);
 	if (r == 0)
 		r = hk_pull(im, state, ref, &o, ret_id, name, sizeof(name), &ctx->err);
-	if (p.tty && p.last.tv_sec)
-		fprintf(stderr, "\r\033[K");
-	free(p.got);
-	free(p.total);
+	if (p.tty && p.nslots > TTY_MAX_LINES)
+		fprintf(stderr, "\n");
+	free(p.slots);
 	hk_images_close(im);
 	return r;
 }
@@ -317,8 +394,7 @@ int cmd_push(struct hk_ctx *ctx, int argc, char **argv)
 		r = hk_images_open(paths.state, st, &im, &ctx->err);
 	if (r == 0)
 		r = hk_push(im, paths.state, pos[0], pos[1], &o, digest, &ctx->err);
-	free(p.got);
-	free(p.total);
+	free(p.slots);
 	hk_images_close(im);
 	hk_store_close(st);
 	if (r < 0)

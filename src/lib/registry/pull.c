@@ -144,6 +144,13 @@ static int fetch_blob(struct pull *p, struct hk_http *h, const struct hk_desc *d
 		}
 		if (done) /* ended early without an error: resume */
 			r = -EPIPE;
+		if (r == 0 && resp.status == 416 && s.got) {
+			r = hk_err_set(err, -EBADMSG,
+				       "%s: the registry has %llu bytes, its descriptor says %llu",
+				       what, (unsigned long long)s.got,
+				       (unsigned long long)d->size);
+			break;
+		}
 		if (r == 0 && resp.status >= 300 && resp.status != 429 && resp.status < 500) {
 			r = hk_regclient_status(&resp, what, err);
 			break;

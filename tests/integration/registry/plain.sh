@@ -36,6 +36,22 @@ is "one image, two names" "$(h -j image ls | python3 -c 'import json,sys; r=json
 is "-q: nothing on stderr" "$(h pull -q --tls-verify=false "$REG/test/one:1" 2>&1 >/dev/null)" ""
 is "-j: {id, name}" "$(h -j pull --tls-verify=false "$REG/test/one:1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')" "$REG/test/one:1"
 
+# on a terminal: one line per blob, redrawn in place (script(1) gives it a pty)
+if command -v script >/dev/null; then
+	h image rm "$REG/test/one:1" >/dev/null && h image rm "$REG/test/one:2" >/dev/null
+	script -qec "REGISTRY_AUTH_FILE=$W/auth.json '$HAKO' --root '$ROOT' pull --tls-verify=false $REG/test/one:1" /dev/null >"$W/tty" 2>&1
+	is "terminal: exit 0" "$?" 0
+	is "terminal: config and both layers drawn as done" \
+		"$(tr '\r' '\n' <"$W/tty" | grep -oE '(config|layer [12]/2) +[0-9a-f]{12}  done' | awk '{print $1 ($1 == "layer" ? " " $2 : "")}' | sort -u | tr '\n' ,)" \
+		"config,layer 1/2,layer 2/2,"
+	ups=$(grep -c $'\033\\[3A' "$W/tty")
+	ok_ups=no
+	[ "$ups" -gt 0 ] && ok_ups=yes
+	is "terminal: the three lines are redrawn in place (cursor up 3)" "$ok_ups" yes
+else
+	skip "progress on a terminal" "script (util-linux) is not installed"
+fi
+
 # a multi-platform index: this machine's entry
 arch=$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')
 mklayout "$W/multi" s390x "$arch" ppc64le
