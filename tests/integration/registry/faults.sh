@@ -25,6 +25,23 @@ check "positive control: the same pull without the fault works" h pull -q --tls-
 is "and stores the blob" "$(blobs | grep -c "${big#sha256:}")" 1
 check "reset" h image rm "$REG/test/one:1"
 
+# a blob longer than its descriptor, a manifest not matching its digest, 503 after retries
+start_proxy long
+check_fail "a blob longer than its descriptor: exit 1" 1 "layer 1 .*larger than the [0-9]+ bytes its descriptor says" \
+	h pull -q --tls-verify=false "$PREG/test/one:1"
+is "not stored" "$(blobs | grep -c "${big#sha256:}")" 0
+start_proxy badmanifest
+check_fail "a manifest whose digest does not match: exit 1" 1 "manifest: digest mismatch: the registry says sha256:" \
+	h pull -q --tls-verify=false "$PREG/test/one:1"
+dg=$(sk inspect --raw --tls-verify=false "docker://$REG/test/one:1" | sha256sum | cut -d' ' -f1)
+check_fail "by digest: a manifest not matching the digest asked for: exit 1" 1 "manifest: digest mismatch: asked for sha256:$dg" \
+	h pull -q --tls-verify=false "$PREG/test/one@sha256:$dg"
+start_proxy 503
+check_fail "503 on every try: exit 1 after the retries" 1 "registry answered 503" \
+	h pull -q --tls-verify=false "$PREG/test/one:1"
+is "tried five times (1 + 4 retries)" "$(grep -c "GET .*blobs/$big" "$PLOG")" 5
+is "no image after all that" "$(names)" ""
+
 # cut: resumed with Range
 start_proxy cut
 out=$(h pull --tls-verify=false "$PREG/test/one:1" 2>&1 >/dev/null)

@@ -7,6 +7,9 @@ forwards to http://UPSTREAM and, for blob GETs of more than 1 MiB (the layers th
   corrupt  one byte in the middle of every such blob is flipped
   429      the first two requests of each blob are answered 429 Too Many Requests
   delay    the body goes out in 64 KiB pieces, 30 ms apart
+  long     ten bytes more than the blob has
+  503      every such blob request is answered 503 Service Unavailable
+  badmanifest  one byte of every manifest flipped (the Docker-Content-Digest header kept)
   pass     nothing
 Every request is logged to LOG as "METHOD PATH RANGE".
 """
@@ -31,8 +34,8 @@ class H(http.server.BaseHTTPRequestHandler):
         if blob:
             with lock:
                 n = seen[self.path] = seen.get(self.path, 0) + 1
-        if blob and mode == "429" and n <= 2:
-            self.send_response(429)
+        if blob and mode in ("429", "503") and (n <= 2 or mode == "503"):
+            self.send_response(int(mode))
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
@@ -47,6 +50,10 @@ class H(http.server.BaseHTTPRequestHandler):
         if big and mode == "corrupt":
             i = len(data) // 2
             data = data[:i] + bytes([data[i] ^ 0xFF]) + data[i + 1:]
+        if big and mode == "long":
+            data += b"0123456789"
+        if mode == "badmanifest" and "/manifests/" in self.path and r.status == 200 and data:
+            data = data[:-1] + bytes([data[-1] ^ 0x01])
         self.send_response(r.status)
         for k, v in r.getheaders():
             if k.lower() not in ("connection", "transfer-encoding", "content-length"):
