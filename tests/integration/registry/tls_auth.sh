@@ -48,8 +48,8 @@ if mount -t tmpfs hako-test-etc /etc/containers 2>/dev/null; then
 			h run --rm --net none --pull never "$REG/made/bb:1" true
 		is "run of an image not stored: pulled, then run" \
 			"$(h run --rm --net none "$REG/made/bb:1" echo hello 2>/dev/null)" hello
-		is "run --pull always: pulled again" \
-			"$(h run --rm --net none --pull always "$REG/made/bb:1" true 2>&1 | grep -c 'already stored')" 2
+		is "run --pull always: asks the registry again (up to date)" \
+			"$(h run --rm --net none --pull always "$REG/made/bb:1" true 2>&1 | grep -c 'up to date')" 1
 		check_fail "run of a missing tag: no such image, and why the pull failed" 125 \
 			"no such image.*\(pull: .*not found \(404\)" h run --rm --net none "$REG/made/bb:nope" true
 		check_fail "run --pull bogus: exit 125" 125 "missing, always or never" \
