@@ -267,7 +267,7 @@ int hk_http_do(struct hk_http *h, const struct hk_http_req *req, struct hk_http_
 		*ret_tls = false;
 	struct xfer x = { .req = req, .resp = resp };
 	struct curl_slist *hl = NULL;
-	char line[2200], range[48];
+	char range[48];
 	const char *m = req->method ? req->method : "GET";
 	cu.curl_easy_reset(c); /* keeps the connection cache */
 	h->errbuf[0] = 0;
@@ -294,9 +294,13 @@ int hk_http_do(struct hk_http *h, const struct hk_http_req *req, struct hk_http_
 		hl = cu.curl_slist_append(hl, *p);
 	if (req->auth) {
 		/* libcurl sends a header set here to the first host only, never after a
-		 * redirect to another host (CURLOPT_UNRESTRICTED_AUTH is off) */
-		snprintf(line, sizeof(line), "Authorization: %s", req->auth);
+		 * redirect to another host (CURLOPT_UNRESTRICTED_AUTH is off). Tokens are
+		 * long (a JWT with its certificate chain: several KiB). */
+		char *line = NULL;
+		if (asprintf(&line, "Authorization: %s", req->auth) < 0)
+			return hk_err_set(err, -ENOMEM, "out of memory");
 		hl = cu.curl_slist_append(hl, line);
+		free(line);
 	}
 	if (req->range_from) {
 		snprintf(range, sizeof(range), "%llu-", (unsigned long long)req->range_from);

@@ -27,8 +27,10 @@ struct hk_regclient {
 	struct hk_reg_opts o;
 	struct hk_creds creds;
 	struct hk_http_tls tls;
-	pthread_mutex_t lock; /* authz */
-	char authz[8192];     /* "Bearer ..." / "Basic ..." / "" */
+	pthread_mutex_t lock;	/* authz, gen */
+	pthread_mutex_t reauth; /* one token request at a time */
+	char authz[16384];	/* "Bearer ..." / "Basic ..." / "" */
+	unsigned gen;		/* bumped by every new authz */
 };
 
 const struct hk_http_tls *hk_regclient_tls(const struct hk_regclient *rc)
@@ -44,6 +46,7 @@ void hk_regclient_close(struct hk_regclient *rc)
 	free(rc->tls.cert);
 	free(rc->tls.key);
 	pthread_mutex_destroy(&rc->lock);
+	pthread_mutex_destroy(&rc->reauth);
 	explicit_bzero(rc, sizeof(*rc));
 	free(rc);
 }
@@ -207,7 +210,16 @@ static void set_authz(struct hk_regclient *rc, const char *v)
 {
 	pthread_mutex_lock(&rc->lock);
 	snprintf(rc->authz, sizeof(rc->authz), "%s", v);
+	rc->gen++;
 	pthread_mutex_unlock(&rc->lock);
+}
+
+static unsigned authz_gen(struct hk_regclient *rc)
+{
+	pthread_mutex_lock(&rc->lock);
+	unsigned g = rc->gen;
+	pthread_mutex_unlock(&rc->lock);
+	return g;
 }
 
 /* Answer challenge ch: a token from its realm, or basic credentials. */
@@ -237,11 +249,23 @@ static int authenticate(struct hk_regclient *rc, struct hk_http *h, const char *
 	else
 		scope[0] = 0;
 	_cleanup_free_ char *svc = hk_http_escape(h, ch.service);
-	_cleanup_free_ char *sc = hk_http_escape(h, scope);
-	if (!svc || !sc)
+	if (!svc)
 		return hk_err_set(err, -ENOMEM, "out of memory");
-	snprintf(url, sizeof(url), "%s%sservice=%s%s%s", ch.realm,
-		 strchr(ch.realm, '?') ? "&" : "?", svc, sc[0] ? "&scope=" : "", sc);
+	size_t n = (size_t)snprintf(url, sizeof(url), "%s%sservice=%s", ch.realm,
+				    strchr(ch.realm, '?') ? "&" : "?", svc);
+	/* our scope, and those the challenge names (a cross-repository mount needs pull on
+	 * the source repository too: "repository:a:pull,push repository:b:pull") */
+	char all[1200];
+	snprintf(all, sizeof(all), "%s %s", scope, ch.scope);
+	for (char *save = NULL, *s = strtok_r(all, " ", &save); s && n < sizeof(url);
+	     s = strtok_r(NULL, " ", &save)) {
+		if (s != all && !strcmp(s, scope))
+			continue;
+		_cleanup_free_ char *e = hk_http_escape(h, s);
+		if (!e)
+			return hk_err_set(err, -ENOMEM, "out of memory");
+		n += (size_t)snprintf(url + n, sizeof(url) - n, "&scope=%s", e);
+	}
 	struct hk_http_req q = { .url = url,
 				 .auth = basic[0] ? basic : NULL,
 				 .body_fd = -1,
@@ -271,13 +295,19 @@ static int authenticate(struct hk_regclient *rc, struct hk_http *h, const char *
 	if (o && (json_object_object_get_ex(o, "token", &t) ||
 		  json_object_object_get_ex(o, "access_token", &t)))
 		tok = json_object_get_string(t);
-	if (tok && *tok) {
-		char v[8192];
-		snprintf(v, sizeof(v), "Bearer %s", tok);
-		set_authz(rc, v);
+	bool fits = tok && strlen(tok) + 8 < sizeof(rc->authz);
+	if (fits) {
+		_cleanup_free_ char *v = NULL;
+		if (asprintf(&v, "Bearer %s", tok) < 0)
+			fits = false;
+		else
+			set_authz(rc, v);
 	}
 	json_object_put(o);
 	hk_http_resp_free(&resp);
+	if (tok && *tok && !fits)
+		return hk_err_set(err, -EFBIG, "token: longer than %zu bytes",
+				  sizeof(rc->authz) - 8);
 	return tok && *tok ? 0 : hk_err_set(err, -EBADMSG, "token: no token in the answer");
 }
 
@@ -292,7 +322,10 @@ int hk_regclient_reauth(struct hk_regclient *rc, struct hk_http *h, const struct
 int hk_regclient_do(struct hk_regclient *rc, struct hk_http *h, struct hk_http_req *req,
 		    struct hk_http_resp *resp, struct hk_err *err)
 {
-	char url[4096], authz[8192];
+	char url[4096];
+	_cleanup_free_ char *authz = malloc(sizeof(rc->authz));
+	if (!authz)
+		return hk_err_set(err, -ENOMEM, "out of memory");
 	const char *orig = req->url;
 	if (orig[0] == '/') {
 		snprintf(url, sizeof(url), "%s%s", rc->base, orig);
@@ -303,7 +336,8 @@ int hk_regclient_do(struct hk_regclient *rc, struct hk_http *h, struct hk_http_r
 	int r;
 	for (unsigned a = 0;; a++) {
 		bool tls;
-		hk_regclient_authz(rc, authz, sizeof(authz));
+		unsigned gen = authz_gen(rc);
+		hk_regclient_authz(rc, authz, sizeof(rc->authz));
 		req->auth = authz[0] ? authz : NULL;
 		r = hk_http_do(h, req, resp, &tls, err);
 		if (r == 0 && resp->status == 401 && !reauthed && resp->www_auth[0]) {
@@ -311,7 +345,10 @@ int hk_regclient_do(struct hk_regclient *rc, struct hk_http *h, struct hk_http_r
 			struct hk_http_resp copy = *resp;
 			copy.body = NULL;
 			hk_http_resp_free(resp);
-			r = hk_regclient_reauth(rc, h, &copy, err);
+			/* parallel workers hit by the same 401 ask for one token, not one each */
+			pthread_mutex_lock(&rc->reauth);
+			r = authz_gen(rc) != gen ? 0 : hk_regclient_reauth(rc, h, &copy, err);
+			pthread_mutex_unlock(&rc->reauth);
 			if (r < 0)
 				break;
 			continue;
@@ -350,6 +387,7 @@ static int open_common(const char *domain, const char *api_host, const char *rep
 	if (!rc)
 		return hk_err_set(err, -ENOMEM, "out of memory");
 	pthread_mutex_init(&rc->lock, NULL);
+	pthread_mutex_init(&rc->reauth, NULL);
 	rc->o = *o;
 	if (!o->retry_delay_ms)
 		rc->o.retry_delay_ms = 200;
