@@ -331,6 +331,25 @@ static int get_manifest(struct pull *p, struct hk_http *h, const char *reference
 	return *ret ? 0 : hk_err_set(err, -ENOMEM, "out of memory");
 }
 
+static bool head_uptodate(struct pull *p, struct hk_images *im, struct hk_http *h, const char *tag,
+			  const char *name, char ret_id[HK_DIGEST_MAX])
+{
+	char url[1024], suffix[400];
+	snprintf(suffix, sizeof(suffix), "manifests/%s", tag);
+	hk_regclient_url(p->rc, suffix, url, sizeof(url));
+	const char *hdrs[] = { HK_MANIFEST_ACCEPT, NULL };
+	struct hk_http_req q = {
+		.method = "HEAD", .url = url, .headers = hdrs, .body_fd = -1, .follow = true
+	};
+	struct hk_http_resp resp;
+	struct hk_err e;
+	bool yes = hk_regclient_do(p->rc, h, &q, &resp, &e) == 0 && resp.status == 200 &&
+		   hk_digest_check(resp.content_digest, &e) == 0 &&
+		   hk_image_has_manifest(im, name, resp.content_digest, ret_id) == 1;
+	hk_http_resp_free(&resp);
+	return yes;
+}
+
 /* ---- the OCI layout handed to hk_image_load ---- */
 
 static int stage_link(struct hk_blobstore *bs, int dir, const char *digest, struct hk_err *err)
@@ -440,6 +459,13 @@ int hk_pull(struct hk_images *im, const char *state_dir, const char *ref,
 		r = hk_http_new(&h, err);
 	if (r == 0)
 		r = hk_regclient_open(&rr, false, &o->reg, h, &p.rc, err);
+	/* a HEAD first when the name is stored: the registry's digest for the tag may be the
+	 * manifest the name holds (Docker Hub does not count HEADs against its pull limit) */
+	if (r == 0 && name[0] && !rr.digest[0] && head_uptodate(&p, im, h, rr.tag, name, ret_id)) {
+		emit(&p, HK_PULL_UPTODATE, 0, NULL, 0, 0, name);
+		snprintf(ret_name, len, "%s", name);
+		goto out;
+	}
 	if (r == 0)
 		r = get_manifest(&p, h, hk_regref_reference(&rr), rr.digest[0] ? rr.digest : NULL,
 				 0, &body, &blen, ct, mdigest, err);
