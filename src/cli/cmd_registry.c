@@ -175,8 +175,13 @@ static void on_event(void *ud, const struct hk_pull_event *ev)
 	}
 	const char *what = ev->idx ? "layer" : "config";
 	if (p->tty) {
-		if (ev->kind == HK_PULL_UPTODATE) {
-			fprintf(stderr, "%s: up to date\n", ev->msg);
+		if (ev->kind == HK_PULL_UPTODATE || ev->kind == HK_PULL_MIRROR_FAILED) {
+			fprintf(stderr,
+				ev->kind == HK_PULL_UPTODATE
+					? "%s: up to date\n"
+					: "mirror failed, trying the next: %s\n",
+				ev->msg);
+			p->drawn = 0;
 			return;
 		}
 		if (ev->idx >= p->nslots)
@@ -242,6 +247,9 @@ static void on_event(void *ud, const struct hk_pull_event *ev)
 	case HK_PULL_UPTODATE:
 		fprintf(stderr, "%s: up to date\n", ev->msg);
 		break;
+	case HK_PULL_MIRROR_FAILED:
+		fprintf(stderr, "mirror failed, trying the next: %s\n", ev->msg);
+		break;
 	case HK_PULL_MOUNTED:
 		fprintf(stderr, "%s %zu %s: mounted from another repository\n", what, ev->idx,
 			ev->digest);
@@ -264,7 +272,7 @@ int cmd_pull(struct hk_ctx *ctx, int argc, char **argv)
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
-	struct hk_pull_opts o = { .reg = { .tls_verify = 1 } };
+	struct hk_pull_opts o = { .reg = { .tls_verify = -1 } };
 	const char *ref = NULL;
 	bool quiet = false;
 	int c, r = cmd_getopt_init(ctx, &g, "pull", "-:q", opts, argc, argv);
@@ -324,7 +332,7 @@ int cmd_pull(struct hk_ctx *ctx, int argc, char **argv)
 int cmd_registry_pull(struct hk_ctx *ctx, const char *state, struct hk_store *st, const char *ref,
 		      char ret_id[HK_DIGEST_MAX])
 {
-	struct hk_pull_opts o = { .reg = { .tls_verify = 1 } };
+	struct hk_pull_opts o = { .reg = { .tls_verify = -1 } };
 	struct progress p = { .tty = isatty(STDERR_FILENO) };
 	clock_gettime(CLOCK_MONOTONIC, &p.t0);
 	o.progress = on_event;
@@ -354,7 +362,7 @@ int cmd_push(struct hk_ctx *ctx, int argc, char **argv)
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
-	struct hk_push_opts o = { .reg = { .tls_verify = 1 } };
+	struct hk_push_opts o = { .reg = { .tls_verify = -1 } };
 	const char *pos[2] = { NULL, NULL };
 	int npos = 0;
 	bool quiet = false;
@@ -445,7 +453,7 @@ int cmd_login(struct hk_ctx *ctx, int argc, char **argv)
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
-	struct hk_reg_opts o = { .tls_verify = 1 };
+	struct hk_reg_opts o = { .tls_verify = -1 };
 	struct hk_creds cr = { 0 };
 	const char *reg = NULL, *pass = NULL;
 	bool from_stdin = false;

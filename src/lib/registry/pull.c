@@ -20,6 +20,7 @@
 #include "fstree.h"
 #include "layerstore.h"
 #include "manifest.h"
+#include "regconf.h"
 #include "regref.h"
 
 struct pull {
@@ -432,21 +433,13 @@ static int record(struct pull *p, struct hk_images *im, const char *state_dir,
 	return r;
 }
 
-int hk_pull(struct hk_images *im, const char *state_dir, const char *ref,
-	    const struct hk_pull_opts *o, char ret_id[HK_DIGEST_MAX], char *ret_name, size_t len,
-	    struct hk_err *err)
+/* One attempt at endpoint rr (a mirror or the registry itself); name: the local name. */
+static int pull_from(struct hk_images *im, const char *state_dir, const struct hk_regref *rr,
+		     const struct hk_reg_opts *ro, const char *name, const struct hk_pull_opts *o,
+		     char ret_id[HK_DIGEST_MAX], bool *ret_uptodate, struct hk_err *err)
 {
-	struct hk_regref rr;
-	char name[HK_IMAGE_REF_MAX], full[700];
-	int r = hk_regref_parse(ref, &rr, err);
-	if (r < 0)
-		return r;
-	if (!hk_regref_local(&rr, name, sizeof(name)))
-		return hk_err_usage(err, "reference '%s': name too long", ref);
-	hk_regref_full(&rr, full, sizeof(full));
-	_cleanup_close_ int lock = hk_images_lock(state_dir, false, err);
-	if (lock < 0)
-		return lock;
+	char full[700];
+	hk_regref_full(rr, full, sizeof(full));
 	struct pull p = { .o = o };
 	pthread_mutex_init(&p.lock, NULL);
 	struct hk_http *h = NULL;
@@ -454,20 +447,20 @@ int hk_pull(struct hk_images *im, const char *state_dir, const char *ref,
 	_cleanup_free_ char *body = NULL;
 	size_t blen = 0;
 	char ct[128], mdigest[HK_DIGEST_MAX];
-	r = hk_blobstore_open(state_dir, &p.bs, err);
+	int r = hk_blobstore_open(state_dir, &p.bs, err);
 	if (r == 0)
 		r = hk_http_new(&h, err);
 	if (r == 0)
-		r = hk_regclient_open(&rr, false, &o->reg, h, &p.rc, err);
+		r = hk_regclient_open(rr, false, ro, h, &p.rc, err);
 	/* a HEAD first when the name is stored: the registry's digest for the tag may be the
 	 * manifest the name holds (Docker Hub does not count HEADs against its pull limit) */
-	if (r == 0 && name[0] && !rr.digest[0] && head_uptodate(&p, im, h, rr.tag, name, ret_id)) {
-		emit(&p, HK_PULL_UPTODATE, 0, NULL, 0, 0, name);
-		snprintf(ret_name, len, "%s", name);
+	if (r == 0 && name[0] && !rr->digest[0] &&
+	    head_uptodate(&p, im, h, rr->tag, name, ret_id)) {
+		*ret_uptodate = true;
 		goto out;
 	}
 	if (r == 0)
-		r = get_manifest(&p, h, hk_regref_reference(&rr), rr.digest[0] ? rr.digest : NULL,
+		r = get_manifest(&p, h, hk_regref_reference(rr), rr->digest[0] ? rr->digest : NULL,
 				 0, &body, &blen, ct, mdigest, err);
 	if (r == 0)
 		r = hk_manifest_parse(body, blen, ct, &m, err);
@@ -488,17 +481,16 @@ int hk_pull(struct hk_images *im, const char *state_dir, const char *ref,
 		if (r == 0 && m.index)
 			r = hk_err_set(err, -EBADMSG, "index entry %s is an index itself", want);
 	}
-	/* the name already holds this very manifest: nothing to fetch or record */
-	if (r == 0 && name[0] && hk_image_has_manifest(im, name, mdigest, ret_id)) {
-		p.nlayers = m.ndescs;
-		emit(&p, HK_PULL_RESOLVED, 0, mdigest, 0, 0, full);
-		emit(&p, HK_PULL_UPTODATE, 0, mdigest, 0, 0, name);
-		snprintf(ret_name, len, "%s", name);
-		goto out;
-	}
 	if (r == 0) {
 		p.nlayers = m.ndescs;
 		emit(&p, HK_PULL_RESOLVED, 0, mdigest, 0, 0, full);
+	}
+	/* the name already holds this very manifest: nothing to fetch or record */
+	if (r == 0 && name[0] && hk_image_has_manifest(im, name, mdigest, ret_id)) {
+		*ret_uptodate = true;
+		goto out;
+	}
+	if (r == 0) {
 		char d[HK_DIGEST_MAX];
 		r = hk_blobstore_put(p.bs, body, blen, d, err);
 	}
@@ -517,8 +509,6 @@ int hk_pull(struct hk_images *im, const char *state_dir, const char *ref,
 		r = fetch_layers(&p, &m, err);
 	if (r == 0)
 		r = record(&p, im, state_dir, &m, mdigest, blen, name, ret_id, err);
-	if (r == 0 && ret_name)
-		snprintf(ret_name, len, "%s", name);
 	if (r < 0)
 		hk_err_prefix(err, "pull '%s'", full);
 out:
@@ -532,5 +522,53 @@ out:
 	hk_layerstore_close(p.ls);
 	hk_image_config_free(&p.config);
 	pthread_mutex_destroy(&p.lock);
+	return r;
+}
+
+int hk_pull(struct hk_images *im, const char *state_dir, const char *ref,
+	    const struct hk_pull_opts *o, char ret_id[HK_DIGEST_MAX], char *ret_name, size_t len,
+	    struct hk_err *err)
+{
+	struct hk_regref rr;
+	struct hk_regconf_ep eps[HK_REGCONF_MAX_EP];
+	size_t neps;
+	char name[HK_IMAGE_REF_MAX];
+	int r = hk_regref_parse(ref, &rr, err);
+	if (r < 0)
+		return r;
+	if (!hk_regref_local(&rr, name, sizeof(name)))
+		return hk_err_usage(err, "reference '%s': name too long", ref);
+	if ((r = hk_regconf_endpoints(&rr, true, eps, &neps, err)) < 0)
+		return hk_err_prefix(err, "pull '%s'", ref);
+	_cleanup_close_ int lock = hk_images_lock(state_dir, false, err);
+	if (lock < 0)
+		return lock;
+	/* mirrors first, then the registry; a mirror's failure is reported and the next one
+	 * tried (blobs it delivered stay: they are checked and content-addressed) */
+	for (size_t i = 0; i < neps; i++) {
+		struct hk_reg_opts ro = o->reg;
+		if (ro.tls_verify < 0)
+			ro.tls_verify = !eps[i].insecure;
+		bool uptodate = false;
+		r = pull_from(im, state_dir, &eps[i].ref, &ro, name, o, ret_id, &uptodate, err);
+		if (r == 0 && uptodate) {
+			struct pull p = { .o = o };
+			pthread_mutex_init(&p.lock, NULL);
+			emit(&p, HK_PULL_UPTODATE, 0, NULL, 0, 0, name);
+			pthread_mutex_destroy(&p.lock);
+		}
+		if (r == 0) {
+			if (ret_name)
+				snprintf(ret_name, len, "%s", name);
+			return 0;
+		}
+		if (!eps[i].mirror || i + 1 == neps || err->cls == HK_ERR_USAGE)
+			break;
+		if (o->progress) {
+			struct hk_pull_event ev = { .kind = HK_PULL_MIRROR_FAILED,
+						    .msg = err->msg };
+			o->progress(o->ud, &ev);
+		}
+	}
 	return r;
 }

@@ -25,15 +25,16 @@
 #include "regclient.h"
 
 enum hk_pull_ev {
-	HK_PULL_RESOLVED, /* msg: manifest digest; n: layers */
-	HK_PULL_EXISTS,	  /* blob idx already stored */
-	HK_PULL_START,	  /* blob idx: download starts (total: its size) */
-	HK_PULL_PROGRESS, /* blob idx: done of total bytes */
-	HK_PULL_RETRY,	  /* blob idx: msg says why; resumes at done */
-	HK_PULL_DONE,	  /* blob idx: stored */
-	HK_PULL_UNPACK,	  /* layers being unpacked into the layer store */
-	HK_PULL_MOUNTED,  /* push: blob idx mounted from another repository */
-	HK_PULL_UPTODATE, /* the name already holds this manifest (msg: the name) */
+	HK_PULL_RESOLVED,      /* msg: manifest digest; n: layers */
+	HK_PULL_EXISTS,	       /* blob idx already stored */
+	HK_PULL_START,	       /* blob idx: download starts (total: its size) */
+	HK_PULL_PROGRESS,      /* blob idx: done of total bytes */
+	HK_PULL_RETRY,	       /* blob idx: msg says why; resumes at done */
+	HK_PULL_DONE,	       /* blob idx: stored */
+	HK_PULL_UNPACK,	       /* layers being unpacked into the layer store */
+	HK_PULL_MOUNTED,       /* push: blob idx mounted from another repository */
+	HK_PULL_UPTODATE,      /* the name already holds this manifest (msg: the name) */
+	HK_PULL_MIRROR_FAILED, /* a mirror failed (msg: why); the next endpoint is tried */
 };
 
 struct hk_pull_event {

@@ -16,6 +16,7 @@
 #include "base/cleanup.h"
 #include "base/testpoint.h"
 #include "oci.h"
+#include "regconf.h"
 #include "regref.h"
 
 struct blob {
@@ -253,6 +254,14 @@ int hk_push(struct hk_images *im, const char *state_dir, const char *src, const 
 				 dest ? dest : src);
 	if (r < 0)
 		return r;
+	struct hk_regconf_ep eps[HK_REGCONF_MAX_EP];
+	size_t neps;
+	if ((r = hk_regconf_endpoints(&rr, false, eps, &neps, err)) < 0)
+		return hk_err_prefix(err, "push '%s'", dest ? dest : src);
+	rr = eps[0].ref; /* the configured location */
+	struct hk_reg_opts ro = o->reg;
+	if (ro.tls_verify < 0)
+		ro.tls_verify = !eps[0].insecure;
 	if ((r = hk_image_find(im, src, &row, err)) < 0)
 		return r;
 	hk_image_row_free(&row);
@@ -290,7 +299,7 @@ int hk_push(struct hk_images *im, const char *state_dir, const char *src, const 
 	if (r == 0)
 		r = hk_http_new(&h, err);
 	if (r == 0)
-		r = hk_regclient_open(&rr, true, &o->reg, h, &p.rc, err);
+		r = hk_regclient_open(&rr, true, &ro, h, &p.rc, err);
 	if (r == 0)
 		r = push_blobs(&p, err);
 	if (r == 0)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "regconf.h"
 
 #define SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"
 
@@ -449,6 +450,16 @@ int hk_regclient_login(const char *registry, const struct hk_creds *c, const str
 	if (r < 0)
 		return r;
 	struct hk_reg_opts o2 = *o;
+	struct hk_regref rr = { 0 };
+	struct hk_regconf_ep eps[HK_REGCONF_MAX_EP];
+	size_t neps;
+	snprintf(rr.domain, sizeof(rr.domain), "%s", registry);
+	if ((r = hk_regconf_endpoints(&rr, false, eps, &neps, err)) < 0) {
+		hk_http_free(h);
+		return r;
+	}
+	if (o2.tls_verify < 0)
+		o2.tls_verify = !eps[0].insecure;
 	char up[1400];
 	snprintf(up, sizeof(up), "%s:%s", c->user, c->pass);
 	o2.creds = up;

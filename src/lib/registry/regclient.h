@@ -24,7 +24,8 @@
 struct hk_reg_opts {
 	const char *authfile;	 /* --authfile */
 	const char *creds;	 /* --creds USER:PASS */
-	int tls_verify;		 /* 1 (default), 0 (--tls-verify=false) */
+	int tls_verify;		 /* 1, 0 (--tls-verify=false), -1: the configuration's
+				  * "insecure" (regconf.h), else verify */
 	const char *cert_dir;	 /* --cert-dir */
 	unsigned retries;	 /* attempts after the first (default 4) */
 	unsigned retry_delay_ms; /* first delay (default 200) */
