@@ -2,10 +2,13 @@
 /* Registry references (Docker/podman normalisation), challenges, credentials and manifests. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "manifest.h"
 #include "regauth.h"
+#include "regconf.h"
 #include "regref.h"
 #include "tap.h"
 
@@ -155,10 +158,73 @@ static void test_manifest(void)
 	TAP_EQ_INT(hk_manifest_parse(bad, strlen(bad), NULL, &m, &err), -EBADMSG, "bad digest");
 }
 
+static void conf_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_conf(void)
+{
+	char path[] = "/tmp/hako-regconf-XXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	setenv("HAKO_REGISTRIES_CONF", path, 1);
+	conf_file(path, "{\"registry\": ["
+			"{\"location\": \"docker.io\", \"mirror\": ["
+			"{\"location\": \"m1.example:5000/hub\", \"insecure\": true},"
+			"{\"location\": \"m2.example\"}]},"
+			"{\"prefix\": \"docker.io/library/secret\", \"location\": \"docker.io\","
+			"\"blocked\": true},"
+			"{\"prefix\": \"quay.io/org\", \"location\": \"internal.example/quay\","
+			"\"insecure\": true}]}");
+	struct hk_regref r;
+	struct hk_regconf_ep eps[HK_REGCONF_MAX_EP];
+	size_t n = 0;
+	struct hk_err err = { 0 };
+	char full[700];
+	hk_regref_parse("busybox:1", &r, &err);
+	TAP_EQ_INT(hk_regconf_endpoints(&r, true, eps, &n, &err), 0, "docker.io: endpoints");
+	TAP_EQ_INT(n, 3, "two mirrors, then the registry");
+	hk_regref_full(&eps[0].ref, full, sizeof(full));
+	TAP_EQ_STR(full, "m1.example:5000/hub/library/busybox:1", "mirror 1, under its path");
+	TAP_OK(eps[0].insecure && eps[0].mirror, "mirror 1: insecure, a mirror");
+	hk_regref_full(&eps[1].ref, full, sizeof(full));
+	TAP_EQ_STR(full, "m2.example/library/busybox:1", "mirror 2");
+	hk_regref_full(&eps[2].ref, full, sizeof(full));
+	TAP_EQ_STR(full, "docker.io/library/busybox:1", "then docker.io");
+	TAP_OK(!eps[2].insecure && !eps[2].mirror, "the registry: verified, not a mirror");
+	TAP_EQ_INT(hk_regconf_endpoints(&r, false, eps, &n, &err), 0, "push: no mirrors");
+	TAP_EQ_INT(n, 1, "the location only");
+	hk_regref_parse("secret/x", &r, &err);
+	TAP_EQ_INT(hk_regconf_endpoints(&r, true, eps, &n, &err), 0,
+		   "docker.io/library/secret/x: not under the blocked prefix (boundary)");
+	hk_regref_parse("secret", &r, &err);
+	TAP_EQ_INT(hk_regconf_endpoints(&r, true, eps, &n, &err), -EACCES,
+		   "docker.io/library/secret: blocked (the longest prefix)");
+	hk_regref_parse("quay.io/org/app@" D64, &r, &err);
+	TAP_EQ_INT(hk_regconf_endpoints(&r, true, eps, &n, &err), 0, "quay.io/org: rewritten");
+	hk_regref_full(&eps[0].ref, full, sizeof(full));
+	TAP_EQ_STR(full, "internal.example/quay/app@" D64, "prefix replaced, digest kept");
+	TAP_OK(n == 1 && eps[0].insecure, "insecure");
+	hk_regref_parse("quay.io/orgx/app", &r, &err);
+	hk_regconf_endpoints(&r, true, eps, &n, &err);
+	hk_regref_full(&eps[0].ref, full, sizeof(full));
+	TAP_EQ_STR(full, "quay.io/orgx/app:latest", "quay.io/orgx: no entry, as it is");
+	conf_file(path, "{\"registry\": [");
+	TAP_EQ_INT(hk_regconf_endpoints(&r, true, eps, &n, &err), -EBADMSG, "malformed file");
+	unlink(path);
+	TAP_EQ_INT(hk_regconf_endpoints(&r, true, eps, &n, &err), 0, "no file: fine");
+	TAP_EQ_INT(n, 1, "the reference itself");
+	unsetenv("HAKO_REGISTRIES_CONF");
+}
+
 int main(void)
 {
 	test_parse();
 	test_challenge();
 	test_manifest();
+	test_conf();
 	return tap_done();
 }
