@@ -304,12 +304,13 @@ static int authenticate(struct hk_regclient *rc, struct hk_http *h, const char *
 		else
 			set_authz(rc, v);
 	}
+	bool have = tok && *tok; /* tok belongs to o */
 	json_object_put(o);
 	hk_http_resp_free(&resp);
-	if (tok && *tok && !fits)
+	if (have && !fits)
 		return hk_err_set(err, -EFBIG, "token: longer than %zu bytes",
 				  sizeof(rc->authz) - 8);
-	return tok && *tok ? 0 : hk_err_set(err, -EBADMSG, "token: no token in the answer");
+	return have ? 0 : hk_err_set(err, -EBADMSG, "token: no token in the answer");
 }
 
 int hk_regclient_reauth(struct hk_regclient *rc, struct hk_http *h, const struct hk_http_resp *resp,
