@@ -36,13 +36,24 @@ is "one image, two names" "$(h -j image ls | python3 -c 'import json,sys; r=json
 is "-q: nothing on stderr" "$(h pull -q --tls-verify=false "$REG/test/one:1" 2>&1 >/dev/null)" ""
 is "-j: {id, name}" "$(h -j pull --tls-verify=false "$REG/test/one:1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')" "$REG/test/one:1"
 
+# Docker's schema 2 (skopeo --format v2s2): media types and digests as the registry has them
+mklayout "$W/docker" # another image (its own random blob): an image's kept blobs are its first source's
+check "skopeo pushes a Docker v2 schema 2 manifest" sk copy -q --format v2s2 --dest-tls-verify=false "oci:$W/docker" "docker://$REG/test/docker:1"
+is "it is one" "$(sk inspect --raw --tls-verify=false "docker://$REG/test/docker:1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mediaType"])')" \
+	application/vnd.docker.distribution.manifest.v2+json
+check "hako pulls it" h pull -q --tls-verify=false "$REG/test/docker:1"
+is "layer digests as the registry has them" "$(hako_layer_blobs "$REG/test/docker:1")" \
+	"$(sk inspect --raw --tls-verify=false "docker://$REG/test/docker:1" | layer_digests)"
+is "the kept manifest keeps its media type" "$(h image inspect "$REG/test/docker:1" | python3 -c 'import json,sys; print([b["media_type"] for b in json.load(sys.stdin)[0]["blobs"] if b["kind"] == "manifest"][0])')" \
+	application/vnd.docker.distribution.manifest.v2+json
+
 # on a terminal: one line per blob, redrawn in place (script(1) gives it a pty)
 if command -v script >/dev/null; then
 	h image rm "$REG/test/one:1" >/dev/null && h image rm "$REG/test/one:2" >/dev/null
 	script -qec "REGISTRY_AUTH_FILE=$W/auth.json '$HAKO' --root '$ROOT' pull --tls-verify=false $REG/test/one:1" /dev/null >"$W/tty" 2>&1
 	is "terminal: exit 0" "$?" 0
-	is "terminal: config and both layers drawn as done" \
-		"$(tr '\r' '\n' <"$W/tty" | grep -oE '(config|layer [12]/2) +[0-9a-f]{12}  done' | awk '{print $1 ($1 == "layer" ? " " $2 : "")}' | sort -u | tr '\n' ,)" \
+	is "terminal: config and both layers drawn as done (or already stored)" \
+		"$(tr '\r' '\n' <"$W/tty" | grep -oE '(config|layer [12]/2) +[0-9a-f]{12}  (done|already stored)' | awk '{print $1 ($1 == "layer" ? " " $2 : "")}' | sort -u | tr '\n' ,)" \
 		"config,layer 1/2,layer 2/2,"
 	ups=$(grep -c $'\033\\[3A' "$W/tty")
 	ok_ups=no
