@@ -95,3 +95,15 @@ check_fail "plain HTTP without --tls-verify=false: a TLS failure, exit 1" 1 "TLS
 check_fail "no REF: exit 2" 2 "expected an image reference" h pull
 check_fail "bad --tls-verify value: exit 2" 2 "'true' or 'false'" h pull --tls-verify=maybe "$REG/test/one:1"
 is "failures stored no layer" "$(ls "$ROOT/state/layers/sha256" | wc -l)" "$n0"
+
+# four pulls of one image at once into an empty store: each gets it, one image, one copy
+R2=$HAKO_TEST_TMP/root-concurrent
+pids=
+for i in 1 2 3 4; do
+	"$HAKO" --root "$R2" pull -q --tls-verify=false "$REG/test/multi:1" >"$W/conc$i" 2>&1 &
+	pids="$pids $!"
+done
+wait $pids # not the registry's
+is "four concurrent pulls: the same id each" "$(sort -u "$W"/conc[1-4] | wc -l):$(grep -c '^sha256:' "$W"/conc[1-4] | grep -c ':1$')" "1:4"
+is "one image" "$("$HAKO" --root "$R2" -j image ls | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 1
+is "each layer stored once" "$(ls "$R2/state/layers/sha256" | wc -l)" 2
