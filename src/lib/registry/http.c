@@ -257,18 +257,13 @@ static bool is_tls_error(CURLcode cc)
 	}
 }
 
-int hk_http_do(struct hk_http *h, const struct hk_http_req *req, struct hk_http_resp *resp,
-	       bool *ret_tls, struct hk_err *err)
+/* Every option of one request on h's (reset) handle; the header list to free after it, or
+ * NULL with *ret_oom set. */
+static struct curl_slist *set_request(struct hk_http *h, const struct hk_http_req *req,
+				      struct xfer *x, const char *m, bool *ret_oom)
 {
 	CURL *c = h->c;
-	memset(resp, 0, sizeof(*resp));
-	resp->content_length = -1;
-	if (ret_tls)
-		*ret_tls = false;
-	struct xfer x = { .req = req, .resp = resp };
 	struct curl_slist *hl = NULL;
-	char range[48];
-	const char *m = req->method ? req->method : "GET";
 	cu.curl_easy_reset(c); /* keeps the connection cache */
 	h->errbuf[0] = 0;
 	cu.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
@@ -282,9 +277,9 @@ int hk_http_do(struct hk_http *h, const struct hk_http_req *req, struct hk_http_
 	cu.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	cu.curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	cu.curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	cu.curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
+	cu.curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
 	cu.curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	cu.curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
+	cu.curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
 	if (req->follow) {
 		cu.curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 		cu.curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
@@ -297,12 +292,16 @@ int hk_http_do(struct hk_http *h, const struct hk_http_req *req, struct hk_http_
 		 * redirect to another host (CURLOPT_UNRESTRICTED_AUTH is off). Tokens are
 		 * long (a JWT with its certificate chain: several KiB). */
 		char *line = NULL;
-		if (asprintf(&line, "Authorization: %s", req->auth) < 0)
-			return hk_err_set(err, -ENOMEM, "out of memory");
+		if (asprintf(&line, "Authorization: %s", req->auth) < 0) {
+			cu.curl_slist_free_all(hl);
+			*ret_oom = true;
+			return NULL;
+		}
 		hl = cu.curl_slist_append(hl, line);
 		free(line);
 	}
 	if (req->range_from) {
+		char range[48]; /* libcurl copies option strings */
 		snprintf(range, sizeof(range), "%llu-", (unsigned long long)req->range_from);
 		cu.curl_easy_setopt(c, CURLOPT_RANGE, range);
 	}
@@ -312,7 +311,7 @@ int hk_http_do(struct hk_http *h, const struct hk_http_req *req, struct hk_http_
 	} else if (has_body) {
 		cu.curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 		cu.curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-		cu.curl_easy_setopt(c, CURLOPT_READDATA, &x);
+		cu.curl_easy_setopt(c, CURLOPT_READDATA, x);
 		cu.curl_easy_setopt(
 			c, CURLOPT_INFILESIZE_LARGE,
 			(curl_off_t)(req->body_fd >= 0 ? req->body_size : req->body_len));
@@ -329,11 +328,27 @@ int hk_http_do(struct hk_http *h, const struct hk_http_req *req, struct hk_http_
 	}
 	if (hl)
 		cu.curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
-	CURLcode cc = cu.curl_easy_perform(c);
+	return hl;
+}
+
+int hk_http_do(struct hk_http *h, const struct hk_http_req *req, struct hk_http_resp *resp,
+	       bool *ret_tls, struct hk_err *err)
+{
+	memset(resp, 0, sizeof(*resp));
+	resp->content_length = -1;
+	if (ret_tls)
+		*ret_tls = false;
+	struct xfer x = { .req = req, .resp = resp };
+	const char *m = req->method ? req->method : "GET";
+	bool oom = false;
+	struct curl_slist *hl = set_request(h, req, &x, m, &oom);
+	if (oom)
+		return hk_err_set(err, -ENOMEM, "out of memory");
+	CURLcode cc = cu.curl_easy_perform(h->c);
 	cu.curl_slist_free_all(hl);
 	if (cc == CURLE_OK) {
 		long code = 0;
-		cu.curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+		cu.curl_easy_getinfo(h->c, CURLINFO_RESPONSE_CODE, &code);
 		resp->status = code;
 		return 0;
 	}

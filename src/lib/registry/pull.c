@@ -433,6 +433,39 @@ static int record(struct pull *p, struct hk_images *im, const char *state_dir,
 	return r;
 }
 
+/* rr's image manifest (an index resolved to this platform's entry): parsed into m, its
+ * bytes in *ret_body, its digest in mdigest. */
+static int resolve(struct pull *p, struct hk_http *h, const struct hk_regref *rr,
+		   struct hk_manifest *m, char **ret_body, size_t *ret_len,
+		   char mdigest[HK_DIGEST_MAX], struct hk_err *err)
+{
+	char ct[128], want[HK_DIGEST_MAX];
+	struct hk_manifest idx = { 0 };
+	size_t i;
+	int r = get_manifest(p, h, hk_regref_reference(rr), rr->digest[0] ? rr->digest : NULL, 0,
+			     ret_body, ret_len, ct, mdigest, err);
+	if (r == 0)
+		r = hk_manifest_parse(*ret_body, *ret_len, ct, m, err);
+	if (r < 0 || !m->index)
+		return r;
+	idx = *m;
+	memset(m, 0, sizeof(*m));
+	r = hk_manifest_pick(&idx, "linux", p->o->arch, p->o->variant, &i, err);
+	if (r == 0) {
+		snprintf(want, sizeof(want), "%s", idx.descs[i].digest);
+		free(*ret_body);
+		*ret_body = NULL;
+		r = get_manifest(p, h, want, want, idx.descs[i].size, ret_body, ret_len, ct,
+				 mdigest, err);
+	}
+	if (r == 0)
+		r = hk_manifest_parse(*ret_body, *ret_len, ct, m, err);
+	if (r == 0 && m->index)
+		r = hk_err_set(err, -EBADMSG, "index entry %s is an index itself", want);
+	hk_manifest_free(&idx);
+	return r;
+}
+
 /* One attempt at endpoint rr (a mirror or the registry itself); name: the local name. */
 static int pull_from(struct hk_images *im, const char *state_dir, const struct hk_regref *rr,
 		     const struct hk_reg_opts *ro, const char *name, const struct hk_pull_opts *o,
@@ -443,10 +476,10 @@ static int pull_from(struct hk_images *im, const char *state_dir, const struct h
 	struct pull p = { .o = o };
 	pthread_mutex_init(&p.lock, NULL);
 	struct hk_http *h = NULL;
-	struct hk_manifest m = { 0 }, idx = { 0 };
+	struct hk_manifest m = { 0 };
 	_cleanup_free_ char *body = NULL;
 	size_t blen = 0;
-	char ct[128], mdigest[HK_DIGEST_MAX];
+	char mdigest[HK_DIGEST_MAX];
 	int r = hk_blobstore_open(state_dir, &p.bs, err);
 	if (r == 0)
 		r = hk_http_new(&h, err);
@@ -460,27 +493,7 @@ static int pull_from(struct hk_images *im, const char *state_dir, const struct h
 		goto out;
 	}
 	if (r == 0)
-		r = get_manifest(&p, h, hk_regref_reference(rr), rr->digest[0] ? rr->digest : NULL,
-				 0, &body, &blen, ct, mdigest, err);
-	if (r == 0)
-		r = hk_manifest_parse(body, blen, ct, &m, err);
-	if (r == 0 && m.index) {
-		size_t i;
-		idx = m;
-		memset(&m, 0, sizeof(m));
-		r = hk_manifest_pick(&idx, "linux", o->arch, o->variant, &i, err);
-		char want[HK_DIGEST_MAX];
-		if (r == 0) {
-			snprintf(want, sizeof(want), "%s", idx.descs[i].digest);
-			free(TAKE_PTR(body));
-			r = get_manifest(&p, h, want, want, idx.descs[i].size, &body, &blen, ct,
-					 mdigest, err);
-		}
-		if (r == 0)
-			r = hk_manifest_parse(body, blen, ct, &m, err);
-		if (r == 0 && m.index)
-			r = hk_err_set(err, -EBADMSG, "index entry %s is an index itself", want);
-	}
+		r = resolve(&p, h, rr, &m, &body, &blen, mdigest, err);
 	if (r == 0) {
 		p.nlayers = m.ndescs;
 		emit(&p, HK_PULL_RESOLVED, 0, mdigest, 0, 0, full);
@@ -513,7 +526,6 @@ static int pull_from(struct hk_images *im, const char *state_dir, const struct h
 		hk_err_prefix(err, "pull '%s'", full);
 out:
 	hk_manifest_free(&m);
-	hk_manifest_free(&idx);
 	free(p.todo);
 	free(p.todo_idx);
 	hk_regclient_close(p.rc);

@@ -69,6 +69,51 @@ static void upload_url(struct push *p, const char *loc, const char *extra, char 
 		 extra);
 }
 
+/* Send blob b to the upload session at loc (updated by each answer) in chunks: PATCH with
+ * Content-Range, as the distribution spec's chunked upload. */
+static int upload(struct push *p, struct hk_http *h, const struct blob *b, char *loc, size_t loclen,
+		  const char *what, struct hk_err *err)
+{
+	char url[4096];
+	struct hk_http_req q;
+	struct hk_http_resp resp;
+	int r;
+	_cleanup_close_ int fd = openat(p->root, b->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return hk_err_sys(err, -errno, "%s: open", what);
+	uint64_t chunk = p->o->chunk ? p->o->chunk : (16U << 20);
+	const char *tc = hk_test_getenv("HAKO_PUSH_CHUNK"); /* tests: several chunks */
+	if (tc && strtoull(tc, NULL, 10) > 0)
+		chunk = strtoull(tc, NULL, 10);
+	for (uint64_t off = 0; off < b->size;) {
+		uint64_t n = b->size - off < chunk ? b->size - off : chunk;
+		char range[80],
+			*hdrs[3] = { range, "Content-Type: application/octet-stream", NULL };
+		snprintf(range, sizeof(range), "Content-Range: %llu-%llu", (unsigned long long)off,
+			 (unsigned long long)(off + n - 1));
+		upload_url(p, loc, "", url, sizeof(url));
+		q = (struct hk_http_req){ .method = "PATCH",
+					  .url = url,
+					  .body_fd = fd,
+					  .body_off = off,
+					  .body_size = n,
+					  .headers = (const char *const *)hdrs };
+		r = hk_regclient_do(p->rc, h, &q, &resp, err);
+		if (r == 0 && resp.status != 202)
+			r = hk_regclient_status(&resp, what, err);
+		if (r == 0 && resp.location[0])
+			snprintf(loc, loclen, "%s", resp.location);
+		hk_http_resp_free(&resp);
+		if (r < 0)
+			return hk_err_prefix(err, "%s: upload at byte %llu", what,
+					     (unsigned long long)off);
+		off += n;
+		if (atomic_load(&p->failed))
+			return -ECANCELED;
+	}
+	return 0;
+}
+
 static int push_blob(struct push *p, struct hk_http *h, const struct blob *b, struct hk_err *err)
 {
 	char url[4096], what[120], suffix[400];
@@ -108,39 +153,9 @@ static int push_blob(struct push *p, struct hk_http *h, const struct blob *b, st
 	hk_http_resp_free(&resp);
 	if (r < 0)
 		return hk_err_prefix(err, "%s: start upload", what);
-	_cleanup_close_ int fd = openat(p->root, b->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return hk_err_sys(err, -errno, "%s: open", what);
-	uint64_t chunk = p->o->chunk ? p->o->chunk : (16U << 20);
-	const char *tc = hk_test_getenv("HAKO_PUSH_CHUNK"); /* tests: several chunks */
-	if (tc && strtoull(tc, NULL, 10) > 0)
-		chunk = strtoull(tc, NULL, 10);
-	for (uint64_t off = 0; off < b->size;) {
-		uint64_t n = b->size - off < chunk ? b->size - off : chunk;
-		char range[80],
-			*hdrs[3] = { range, "Content-Type: application/octet-stream", NULL };
-		snprintf(range, sizeof(range), "Content-Range: %llu-%llu", (unsigned long long)off,
-			 (unsigned long long)(off + n - 1));
-		upload_url(p, loc, "", url, sizeof(url));
-		q = (struct hk_http_req){ .method = "PATCH",
-					  .url = url,
-					  .body_fd = fd,
-					  .body_off = off,
-					  .body_size = n,
-					  .headers = (const char *const *)hdrs };
-		r = hk_regclient_do(p->rc, h, &q, &resp, err);
-		if (r == 0 && resp.status != 202)
-			r = hk_regclient_status(&resp, what, err);
-		if (r == 0 && resp.location[0])
-			snprintf(loc, sizeof(loc), "%s", resp.location);
-		hk_http_resp_free(&resp);
-		if (r < 0)
-			return hk_err_prefix(err, "%s: upload at byte %llu", what,
-					     (unsigned long long)off);
-		off += n;
-		if (atomic_load(&p->failed))
-			return -ECANCELED;
-	}
+	r = upload(p, h, b, loc, sizeof(loc), what, err);
+	if (r < 0)
+		return r;
 	char dq[120];
 	snprintf(dq, sizeof(dq), "digest=%s", b->digest);
 	upload_url(p, loc, dq, url, sizeof(url));
