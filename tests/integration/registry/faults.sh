@@ -63,8 +63,23 @@ is "retried (two per blob, three blobs)" "$(echo "$out" | grep -c "retrying.*ser
 is "each blob asked three times" "$(grep -c "GET .*blobs/$big" "$PLOG")" 3
 check "reset" h image rm "$PREG/test/one:1"
 
-# kill -9 half-way through the big layer, then pull again
+# a slow registry: progress on a terminal is redrawn while the big layer comes (bytes grow)
 start_proxy delay
+if command -v script >/dev/null; then
+	script -qec "REGISTRY_AUTH_FILE=$W/auth.json '$HAKO' --root '$ROOT' pull --tls-verify=false $PREG/test/one:1" /dev/null >"$W/tty" 2>&1
+	is "slow pull on a terminal: exit 0" "$?" 0
+	n=$(tr '\r' '\n' <"$W/tty" | grep -oE 'layer 1/2 +[0-9a-f]{12}  [0-9.]+ MiB of [0-9.]+ MiB  [0-9.]+ MiB/s' | awk '{print $4}' | sort -u | wc -l)
+	ok_n=no
+	[ "$n" -ge 3 ] && ok_n=yes
+	is "the big layer's bytes drawn at several points ($n), with a rate" "$ok_n" yes
+	tr '\r' '\n' <"$W/tty" | grep -q 'ETA [0-9]*s'
+	is "and an ETA" "$?" 0
+	check "reset" h image rm "$PREG/test/one:1"
+else
+	skip "progress on a terminal" "script (util-linux) is not installed"
+fi
+
+# kill -9 half-way through the big layer, then pull again
 h pull -q --tls-verify=false "$PREG/test/one:1" >/dev/null 2>&1 &
 pid=$!
 for i in $(seq 100); do
