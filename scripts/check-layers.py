@@ -22,8 +22,8 @@ import re
 import shlex
 import sys
 
-LAYERS = ['base', 'rtnl', 'ns', 'store', 'security', 'image', 'network', 'cni', 'tunnel',
-          'container', 'vm', 'oci', 'lab']
+LAYERS = ['base', 'rtnl', 'ns', 'store', 'security', 'image', 'registry', 'network', 'cni',
+          'tunnel', 'container', 'vm', 'oci', 'lab']
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIB = os.path.join(ROOT, 'src', 'lib')
 INC = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

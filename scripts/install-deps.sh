@@ -4,11 +4,12 @@
 set -euo pipefail
 build=(gcc meson ninja-build pkg-config clang-format libmnl-dev libjson-c-dev libsqlite3-dev libseccomp-dev
 	libcap-dev libnftables-dev libarchive-dev libyaml-dev nettle-dev zlib1g-dev
-	libssl-dev libsodium-dev)
+	libssl-dev libsodium-dev libcurl4-openssl-dev)
 # Independent oracles and fixtures used by the tests and the demo.
 test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo
 	podman conmon containernetworking-plugins iptables containerd runc sqlite3
-	qemu-system-x86 iperf3 graphviz wireguard-go wireguard-tools)
+	qemu-system-x86 iperf3 graphviz wireguard-go wireguard-tools
+	docker-registry apache2-utils openssl)
 want=("${build[@]}" "${test[@]}" "$@")
 missing=()
 for p in "${want[@]}"; do

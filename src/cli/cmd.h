@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "ctx.h"
+#include "digest.h"
 
 typedef int (*cmd_fn)(struct hk_ctx *ctx, int argc, char **argv);
 
@@ -87,6 +88,16 @@ int cmd_ct_unpause(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_image(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_commit(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_export(struct hk_ctx *ctx, int argc, char **argv);
+/* Registries (cmd_registry.c). */
+int cmd_pull(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_push(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_login(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_logout(struct hk_ctx *ctx, int argc, char **argv);
+/* hako run --pull: pull ref into the store at state (progress on stderr as hako pull
+ * prints it); ret_id gets the image id. */
+struct hk_store;
+int cmd_registry_pull(struct hk_ctx *ctx, const char *state, struct hk_store *st, const char *ref,
+		      char ret_id[HK_DIGEST_MAX]);
 /* Networks (cmd_network.c, cmd_netrun.c). */
 int cmd_network(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_port(struct hk_ctx *ctx, int argc, char **argv);

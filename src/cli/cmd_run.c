@@ -117,7 +117,7 @@ static int parse_volume(struct hk_ctx *ctx, struct run_opts *o, char *arg)
 	return 0;
 }
 
-enum { OPT_NAME = 0x100, OPT_HOSTNAME, OPT_RM, OPT_NET, OPT_ROOTFS };
+enum { OPT_NAME = 0x100, OPT_HOSTNAME, OPT_RM, OPT_NET, OPT_ROOTFS, OPT_PULL };
 
 /* Every option of hako run. The values of the network options are taken by cmd_netrun.c,
  * those of the isolation options by runsec.c. */
@@ -135,6 +135,7 @@ static const struct option run_longopts[] = {
 	{ "net", required_argument, NULL, OPT_NET },
 	{ "network", required_argument, NULL, OPT_NET },
 	{ "rootfs", required_argument, NULL, OPT_ROOTFS },
+	{ "pull", required_argument, NULL, OPT_PULL },
 	/* hako networks (cmd_netrun.c) */
 	{ "ip", required_argument, NULL, NETRUN_IP },
 	{ "publish", required_argument, NULL, NETRUN_PUBLISH },
@@ -198,6 +199,16 @@ static int set_opt(struct hk_ctx *ctx, const struct cmd_getopt *g, struct run_op
 		return parse_volume(ctx, o, v);
 	case OPT_ROOTFS:
 		o->rootfs_arg = v;
+		return 0;
+	case OPT_PULL:
+		if (!strcmp(v, "missing"))
+			o->image.pull = RUN_PULL_MISSING;
+		else if (!strcmp(v, "always"))
+			o->image.pull = RUN_PULL_ALWAYS;
+		else if (!strcmp(v, "never"))
+			o->image.pull = RUN_PULL_NEVER;
+		else
+			return cmd_usage(ctx, "run: --pull: missing, always or never, not '%s'", v);
 		return 0;
 	case OPT_NET:
 		snprintf(o->net, sizeof(o->net), "%s", v);

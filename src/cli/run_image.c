@@ -84,9 +84,31 @@ int run_image_defaults(struct hk_ctx *ctx, struct hk_store *st, struct run_image
 		return hk_err_prefix(&ctx->err, "run");
 	/* NAME[:TAG] first, then an id or id prefix (hk_image_find without the layer store) */
 	r = hk_image_ref_normalize(ri->ref, norm, sizeof(norm), &e2);
-	r = r == 0 ? hk_imgstore_get(st, norm, &row, &ctx->err) : -ENOENT;
-	if (r == -ENOENT)
+	bool named = r == 0;
+	r = ri->pull == RUN_PULL_ALWAYS ? -ENOENT
+	    : named			? hk_imgstore_get(st, norm, &row, &ctx->err)
+					: -ENOENT;
+	if (r == -ENOENT && ri->pull != RUN_PULL_ALWAYS)
 		r = hk_imgstore_get(st, ri->ref, &row, &ctx->err);
+	/* --pull missing|always: from its registry (cmd_registry.c), then found by the name
+	 * the pull gave it; a failed pull keeps "no such image" and says why it failed */
+	if (r == -ENOENT && ri->pull != RUN_PULL_NEVER) {
+		char id[HK_DIGEST_MAX];
+		struct hk_err notfound = ctx->err;
+		int p2 = cmd_registry_pull(ctx, p.state, st, ri->ref, id);
+		if (p2 == 0)
+			r = hk_imgstore_get(st, id, &row, &ctx->err);
+		else if (ri->pull == RUN_PULL_MISSING && p2 != -EINVAL) {
+			char why[HK_ERR_MSG_MAX];
+			snprintf(why, sizeof(why), "%s", ctx->err.msg);
+			ctx->err = notfound;
+			if (!notfound.msg[0])
+				hk_err_set(&ctx->err, -ENOENT, "no such image: %s", ri->ref);
+			size_t n = strlen(ctx->err.msg);
+			snprintf(ctx->err.msg + n, sizeof(ctx->err.msg) - n, " (pull: %s)", why);
+		} else
+			r = p2;
+	}
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "run");
 	snprintf(ri->id, sizeof(ri->id), "%s", row.id);

@@ -12,8 +12,11 @@
 #include "ct.h"
 #include "runsec.h"
 
+enum run_pull { RUN_PULL_MISSING = 0, RUN_PULL_ALWAYS, RUN_PULL_NEVER };
+
 struct run_image {
 	const char *ref;	/* as given; NULL: --rootfs */
+	enum run_pull pull;	/* --pull (default: missing, as Docker and podman) */
 	char id[HK_DIGEST_MAX]; /* resolved */
 	char **argv;		/* Entrypoint + (the user's args or Cmd), owned */
 	char *workdir;		/* the image's WorkingDir, owned */

@@ -2,6 +2,7 @@
 #include "digest.h"
 
 #include <errno.h>
+#include <nettle/base64.h>
 #include <nettle/sha2.h>
 #include <string.h>
 
@@ -69,4 +70,26 @@ int hk_digest_check(const char *s, struct hk_err *err)
 bool hk_digest_eq(const char *a, const char *b)
 {
 	return a && b && strcmp(a, b) == 0;
+}
+
+int hk_digest_b64_encode(const void *buf, size_t len, char *out, size_t outlen)
+{
+	if (len > SIZE_MAX / 2 || BASE64_ENCODE_RAW_LENGTH(len) + 1 > outlen)
+		return -ENOSPC;
+	base64_encode_raw(out, len, buf);
+	out[BASE64_ENCODE_RAW_LENGTH(len)] = 0;
+	return 0;
+}
+
+int hk_digest_b64_decode(const char *s, char *out, size_t outlen)
+{
+	size_t n = strlen(s), dl = BASE64_DECODE_LENGTH(n);
+	if (dl + 1 > outlen)
+		return -ENOSPC;
+	struct base64_decode_ctx ctx;
+	base64_decode_init(&ctx);
+	if (!base64_decode_update(&ctx, &dl, (uint8_t *)out, n, s) || !base64_decode_final(&ctx))
+		return -EINVAL;
+	out[dl] = 0;
+	return (int)dl;
 }

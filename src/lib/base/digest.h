@@ -45,4 +45,11 @@ static inline const char *hk_digest_hex(const char *s)
 /* Same content? (exact string compare of two checked digests) */
 bool hk_digest_eq(const char *a, const char *b);
 
+/* base64 (RFC 4648, padded) of len bytes into out (at least 4 * ((len + 2) / 3) + 1 bytes);
+ * -ENOSPC when it does not fit. Registry credentials are stored this way (auth.json). */
+int hk_digest_b64_encode(const void *buf, size_t len, char *out, size_t outlen);
+/* Decode NUL-terminated s into out (NUL-terminated); -EINVAL when s is not base64, -ENOSPC
+ * when out is too small. Returns the decoded length. */
+int hk_digest_b64_decode(const char *s, char *out, size_t outlen);
+
 #endif

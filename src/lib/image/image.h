@@ -74,6 +74,10 @@ int hk_image_import(struct hk_images *im, const char *file, const struct hk_imag
  * own ref (annotation, RepoTags) names it when it is a valid name. */
 int hk_image_load(struct hk_images *im, const char *path, const struct hk_image_opts *o,
 		  char ret_id[HK_DIGEST_MAX], struct hk_err *err);
+/* Is image ref (NAME[:TAG]) stored with manifest_digest as its kept manifest (what a pull
+ * of that manifest would record)? 1 yes (ret_id gets its id), 0 no. */
+int hk_image_has_manifest(struct hk_images *im, const char *ref, const char *manifest_digest,
+			  char ret_id[HK_DIGEST_MAX]);
 /* A directory tree (debootstrap) copied as a one-layer image. */
 int hk_image_add_dir(struct hk_images *im, const char *dir, const struct hk_image_opts *o,
 		     char ret_id[HK_DIGEST_MAX], struct hk_err *err);

@@ -178,3 +178,26 @@ int image_save_blobs(struct hk_images *im, const struct hk_image_row *row,
 	spec->diff_ids = (const char *const *)row->layers;
 	return 0;
 }
+
+int hk_image_has_manifest(struct hk_images *im, const char *ref, const char *manifest_digest,
+			  char ret_id[HK_DIGEST_MAX])
+{
+	struct hk_image_row row;
+	struct hk_blob_row *rows = NULL;
+	struct hk_err e;
+	size_t n = 0;
+	char norm[HK_IMAGE_REF_MAX];
+	if (hk_image_ref_normalize(ref, norm, sizeof(norm), &e) < 0 ||
+	    hk_imgstore_get(im->st, norm, &row, &e) < 0)
+		return 0;
+	int found = 0;
+	if (hk_imgstore_blobs_get(im->st, row.id, &rows, &n, &e) == 0)
+		for (size_t i = 0; i < n && !found; i++)
+			found = !strcmp(rows[i].kind, "manifest") &&
+				hk_digest_eq(rows[i].digest, manifest_digest);
+	if (found)
+		snprintf(ret_id, HK_DIGEST_MAX, "%s", row.id);
+	free(rows);
+	hk_image_row_free(&row);
+	return found;
+}
