@@ -4,7 +4,7 @@
 # the veth end and the guest NIC's tap on a bridge; the guest gets the file's addresses and
 # forwards (sysctls: net.ipv4.ip_forward: 1). left pings right through the guest (TTL 63);
 # lab inspect shows the node as a vm, running; destroy — and destroy after hako was killed
-# (-9) with qemu started, or with the VM up — leaves namespaces, links, mounts, qemu
+# (-9) with qemu started, or with the VM up, or after qemu was killed (-9) — leaves namespaces, links, mounts, qemu
 # processes and the state DB as before. Bad input: no kernel (FILE:LINE:COLUMN, exit 2), a
 # kernel that is not there (exit 5), no qemu (exit 3), each changing nothing.
 . "$HAKO_SRC/tests/lib/lib.sh"
@@ -76,6 +76,17 @@ is "the reply came through the router (TTL 63)" \
 	"$(nsx vmlab-left ping -c 1 -W 3 10.217.2.2 | grep -o 'ttl=[0-9]*')" ttl=63
 check "destroy" h lab destroy vmlab
 is "no qemu left" "$(qemus)" 0
+is "no VM left" "$(h -j vm ls | jq length)" 0
+as_before "after destroy: as before"
+
+# qemu killed (-9) under a running lab: the next command finds it, inspect says stopped
+check "deploy again" h lab deploy -q "$F"
+kill -9 "$(vm_field vmlab-rt pid)"
+for ((i = 0; i < 50; i++)); do [ "$(qemus)" = 0 ] && break; sleep 0.1; done
+is "qemu killed: lab inspect says rt is stopped" \
+	"$(h -j lab inspect vmlab | jq -r '[.[] | select(.node == "rt") | .state] | unique | join(",")')" \
+	stopped
+check "destroy after qemu was killed" h lab destroy vmlab
 is "no VM left" "$(h -j vm ls | jq length)" 0
 as_before "after destroy: as before"
 
