@@ -137,6 +137,11 @@ static void vm_model(void)
 		       !strcmp(objs[3].name, "v-r/eth1-br"),
 	       "recorded: namespaces, then r's bridges and taps, then its VM last");
 	free(objs);
+	char *g = NULL;
+	r = hk_lab_graph(&lab, HK_LAB_GRAPH_MERMAID, &g, &err);
+	TAP_OK(r == 0 && g && strstr(g, "n1[[\"r (vm)\"]]"),
+	       "mermaid: a vm node is a subroutine box");
+	free(g);
 	hk_lab_free(&lab);
 }
 
