@@ -594,7 +594,7 @@ static int make_vm(struct dep *d, size_t i)
 {
 	struct hk_lab *lab = d->lab;
 	struct hk_lab_node *nd = &lab->nodes[i];
-	char kernel[HK_VM_ARG_MAX], initrd[HK_VM_ARG_MAX], append[HK_VM_ARG_MAX];
+	char kernel[HK_VM_ARG_MAX], initrd[HK_VM_ARG_MAX], append[HK_VM_ARG_MAX] = "";
 	int r = lab_path(lab, nd->kernel, kernel, sizeof(kernel), d->err);
 	if (r == 0 && nd->initrd)
 		r = lab_path(lab, nd->initrd, initrd, sizeof(initrd), d->err);
