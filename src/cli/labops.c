@@ -293,7 +293,10 @@ void labops_bar_done(struct labops_data *d)
 void labops_init(struct hk_lab_ops *ops, struct labops_data *data, struct hk_ctx *ctx)
 {
 	*data = (struct labops_data){ .ctx = ctx, .bar = isatty(2) && !ctx->json };
+	struct hk_err e;
+	bool paths = hk_paths_init(&data->paths, ctx->root, &e) == 0;
 	*ops = (struct hk_lab_ops){ .data = data,
+				    .paths = paths ? &data->paths : NULL,
 				    .ct_start = ct_start,
 				    .ct_remove = ct_remove,
 				    .ct_stop = ct_stop,

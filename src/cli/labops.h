@@ -6,11 +6,13 @@
 
 #include "cmd.h"
 #include "lab.h"
+#include "store.h"
 
 struct labops_data {
 	struct hk_ctx *ctx;
 	bool bar; /* draw the progress bar (stderr is a terminal) */
 	bool drawn;
+	struct hk_paths paths; /* where a vm node's VM is kept */
 };
 
 /* ops over data (which must outlive it). */

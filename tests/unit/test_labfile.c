@@ -84,9 +84,83 @@ static void model(void)
 	hk_lab_free(&lab);
 }
 
+/* kind vm: its keys from the node and from kinds, the plan's names and indexes. */
+static void vm_model(void)
+{
+	struct hk_lab lab;
+	struct hk_err err;
+	const char *text = "name: v\n"
+			   "topology:\n"
+			   "  kinds:\n"
+			   "    vm: {kernel: k/vmlinuz, memory: 192, accel: tcg}\n"
+			   "  nodes:\n"
+			   "    a: {kind: netns}\n"
+			   "    r:\n"
+			   "      kind: vm\n"
+			   "      initrd: k/initrd.img\n"
+			   "      memory: 256\n"
+			   "      interfaces: {eth1: {ipv4: 10.0.1.1/24}}\n"
+			   "      sysctls: {net.ipv4.ip_forward: 1}\n"
+			   "    b: {kind: netns}\n"
+			   "  links:\n"
+			   "    - endpoints: [\"a:eth0\", \"r:eth0\"]\n"
+			   "    - endpoints: [\"r:eth1\", \"b:eth0\"]\n"
+			   "    - endpoints: [\"r:a-very-long-if\", \"b:eth1\"]\n";
+	int r = parse(text, &lab, &err);
+	TAP_EQ_INT(r, 0, "a file with a vm node parses");
+	if (r < 0) {
+		printf("#   %s\n", err.msg);
+		return;
+	}
+	const struct hk_lab_node *n = &lab.nodes[1];
+	TAP_EQ_INT(n->kind, HK_LAB_VM, "r: kind vm");
+	TAP_EQ_STR(n->kernel, "k/vmlinuz", "r: kernel from kinds");
+	TAP_EQ_STR(n->initrd, "k/initrd.img", "r: its own initrd");
+	TAP_EQ_INT(n->memory, 256, "r: its own memory wins over the kind's");
+	TAP_EQ_STR(n->accel, "tcg", "r: accel from kinds");
+	TAP_OK(n->forward, "r: ip_forward 1 makes the guest forward");
+	r = hk_lab_plan(&lab, &err);
+	TAP_EQ_INT(r, 0, "plan");
+	TAP_EQ_STR(n->vmname, "v-r", "r's VM: LAB-NODE");
+	TAP_EQ_STR(n->netns, "v-r", "r's namespace: LAB-NODE");
+	TAP_EQ_STR(n->ifs[0].name, "eth1", "the interfaces: first those under interfaces:");
+	TAP_EQ_STR(n->ifs[0].tap, "eth1-tap", "eth1's tap");
+	TAP_EQ_STR(n->ifs[0].br, "eth1-br", "eth1's bridge");
+	TAP_EQ_STR(n->ifs[2].tap, "a-very-long-tap", "a long name is cut to fit 15 bytes");
+	TAP_EQ_INT(n->ifs[0].br_index, HK_LAB_IFINDEX_BASE + 3, "bridges after the veth ends");
+	struct hk_labobj_row *objs = NULL;
+	size_t no = 0;
+	r = hk_lab_plan_objects(&lab, &objs, &no, &err);
+	TAP_OK(r == 0 && no == 3 + 3 * 2 + 1 && !strcmp(objs[no - 1].kind, HK_LABOBJ_VM) &&
+		       !strcmp(objs[no - 1].name, "v-r") &&
+		       !strcmp(objs[3].kind, HK_LABOBJ_NSLINK) &&
+		       !strcmp(objs[3].name, "v-r/eth1-br"),
+	       "recorded: namespaces, then r's bridges and taps, then its VM last");
+	free(objs);
+	char *g = NULL;
+	r = hk_lab_graph(&lab, HK_LAB_GRAPH_MERMAID, &g, &err);
+	TAP_OK(r == 0 && g && strstr(g, "n1[[\"r (vm)\"]]"),
+	       "mermaid: a vm node is a subroutine box");
+	free(g);
+	hk_lab_free(&lab);
+}
+
 int main(void)
 {
 	model();
+	vm_model();
+	bad("name: x\ntopology:\n  nodes:\n    r: {kind: vm}\n",
+	    "t.yml:4:15: node 'r': kind vm needs a kernel", "a vm node without a kernel");
+	bad("name: x\ntopology:\n  nodes:\n    r: {kind: vm, kernel: k, accel: xen}\n",
+	    "accel 'xen': expected auto, kvm or tcg", "a vm node's unknown accel");
+	bad("name: x\ntopology:\n  nodes:\n    r: {kind: vm, kernel: k, routes: [\"default via "
+	    "10.0.0.1\"]}\n",
+	    "a vm node takes no routes", "routes on a vm node");
+	bad("name: x\ntopology:\n  nodes:\n    r: {kind: vm, kernel: k, sysctls: "
+	    "{net.ipv4.conf.all.rp_filter: 0}}\n",
+	    "a vm node takes only net.ipv4.ip_forward", "another sysctl on a vm node");
+	bad("name: x\ntopology:\n  nodes:\n    a: {kind: netns, memory: 1}\n",
+	    "t.yml:4:30: node 'a': memory is for kind vm, not netns", "vm keys on a netns node");
 	bad("name: x\ntopology:\n  nodes:\n    a: {kind: netns\n",
 	    "t.yml:5:1:", "YAML syntax error");
 	bad("name: x\ntopology:\n  nodes:\n    a: {kind: router}\n",

@@ -119,6 +119,10 @@ void hk_lab_free(struct hk_lab *lab)
 		free(n->image);
 		free(n->rootfs);
 		free(n->cmd);
+		free(n->kernel);
+		free(n->initrd);
+		free(n->append);
+		free(n->accel);
 		strv_free(n->exec);
 		strv_free(n->binds);
 		strv_free(n->env);

@@ -19,7 +19,9 @@
  * Kinds of node: `netns` (hako's: a bare named network namespace), `linux` (a hako
  * container from `image:` or `rootfs:`, in the node's namespace), `bridge` (a Linux bridge
  * in a namespace of its own; its endpoints are its ports), `host` (the host's namespace:
- * the endpoint's device stays on the host). An endpoint "host:IF" needs no node.
+ * the endpoint's device stays on the host), `vm` (hako's: a qemu guest, vm.h, whose
+ * namespace holds, per interface, the veth end and the guest NIC's tap on a bridge of their
+ * own; the interface's addresses are the guest's). An endpoint "host:IF" needs no node.
  */
 #ifndef HK_LAB_H
 #define HK_LAB_H
@@ -34,6 +36,8 @@
 #include "route.h"
 #include "store_lab.h"
 
+struct hk_paths;
+
 #define HK_LAB_NODE_MAX 48 /* a node's name */
 #define HK_LAB_ADDR_MAX 8  /* addresses per interface */
 /* Interfaces made by the lab get fixed ifindexes from here up in their namespace, so that
@@ -41,7 +45,7 @@
  * tunnel devices, which take the low numbers). */
 #define HK_LAB_IFINDEX_BASE 100
 
-enum hk_lab_kind { HK_LAB_NETNS, HK_LAB_LINUX, HK_LAB_BRIDGE, HK_LAB_HOST };
+enum hk_lab_kind { HK_LAB_NETNS, HK_LAB_LINUX, HK_LAB_BRIDGE, HK_LAB_HOST, HK_LAB_VM };
 
 /* Where something was written in the file, 1-based; line 0: nowhere (a default). */
 struct hk_lab_pos {
@@ -57,6 +61,9 @@ struct hk_lab_if {
 	bool made_up; /* deploy: created up (and enslaved), nothing left to set but addresses */
 	long link;    /* the link it is an end of, -1 none yet */
 	struct hk_lab_pos pos;
+	/* vm nodes, planned: the guest NIC's tap and the bridge joining it to this end */
+	char tap[HK_IFNAMSIZ], br[HK_IFNAMSIZ];
+	int br_index;
 };
 
 struct hk_lab_route {
@@ -73,8 +80,11 @@ struct hk_lab_kv {
 struct hk_lab_node {
 	char name[HK_LAB_NODE_MAX + 1];
 	enum hk_lab_kind kind;
-	char *image, *rootfs, *cmd;  /* linux */
-	char **exec, **binds, **env; /* NULL-terminated; env "K=V" */
+	char *image, *rootfs, *cmd;		/* linux */
+	char *kernel, *initrd, *append, *accel; /* vm: paths as written (relative: to dir) */
+	uint32_t memory, cpus;			/* vm: MiB, 0 the default */
+	bool forward;				/* vm: the guest routes (hako.forward=1) */
+	char **exec, **binds, **env;		/* NULL-terminated; env "K=V" */
 	size_t nexec, nbinds, nenv;
 	struct hk_lab_route *routes;
 	size_t nroutes;
@@ -88,6 +98,7 @@ struct hk_lab_node {
 	/* the plan (labplan.c) */
 	char netns[256]; /* "" for host */
 	char ctname[64]; /* linux: the container's name */
+	char vmname[64]; /* vm: the VM's name (vm.h), "LAB-NODE" */
 	struct hk_lab_pos pos, kind_pos;
 };
 
@@ -182,12 +193,14 @@ struct hk_lab_ops {
 	/* Run cmd (a shell line) in node n: its container, or its namespace. */
 	int (*node_exec)(void *data, const struct hk_lab *lab, const struct hk_lab_node *n,
 			 const char *cmd, struct hk_err *err);
+	/* The state and run directories VMs are made under (vm nodes), NULL: none. */
+	const struct hk_paths *paths;
 	/* Progress: phase, done of total (may be NULL). */
 	void (*progress)(void *data, const char *phase, size_t done, size_t total);
 };
 
 struct hk_lab_stats {
-	size_t netns, links, addrs, routes, qdiscs, containers;
+	size_t netns, links, addrs, routes, qdiscs, containers, vms;
 	unsigned long long sends, requests; /* netlink sendmsg() calls and requests */
 };
 

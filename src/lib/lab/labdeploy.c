@@ -14,7 +14,9 @@
  *   3. per namespace, one batch: lo up, what creation could not do (the second end of each
  *      veth comes up, enslaved if it is a bridge port; an interface with an IPv6 address
  *      gets its address generation back first), addresses, qdiscs, routes;
- *   4. sysctls, containers, exec lines.
+ *   4. sysctls, VMs (a vm node: per interface a bridge, its veth end enslaved, in the
+ *      node's namespace; the VM run from a thread in that namespace, so its taps are made
+ *      there; the taps then enslaved), containers, exec lines.
  *
  * Any failure undoes the whole lab through the same path as destroy (labdestroy.c).
  */
@@ -41,8 +43,11 @@
 #include "lab.h"
 #include "link.h"
 #include "netns.h"
+#include "qemu.h"
+#include "vm.h"
 
 struct dep {
+	struct hk_store *st;
 	struct hk_lab *lab;
 	const struct hk_lab_ops *ops;
 	struct hk_lab_stats *stats;
@@ -338,7 +343,7 @@ static int config_if(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd, st
 		return hk_err_prefix(d->err, "lab '%s': %s:%s", lab->name, nd->name, f->name);
 	if (!f->made_up && (r = config_up(d, nl, nd, f, index)) < 0)
 		return r;
-	for (size_t i = 0; i < f->naddr; i++) {
+	for (size_t i = 0; nd->kind != HK_LAB_VM && i < f->naddr; i++) { /* a VM's: its guest's */
 		struct hk_addr_req a = { .local = f->addr[i], .scope = -1 };
 		if (a.local.family == AF_INET6)
 			a.flags = IFA_F_NODAD;
@@ -465,7 +470,7 @@ static int sysctls(struct dep *d)
 	struct hk_lab *lab = d->lab;
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		struct hk_lab_node *nd = &lab->nodes[i];
-		for (size_t k = 0; !nd->remote && k < nd->nsysctls; k++) {
+		for (size_t k = 0; !nd->remote && nd->kind != HK_LAB_VM && k < nd->nsysctls; k++) {
 			char path[512];
 			int n = snprintf(path, sizeof(path), "/proc/sys/%s", nd->sysctls[k].key);
 			for (int j = 10; j < n; j++)
@@ -487,6 +492,193 @@ static int sysctls(struct dep *d)
 						  lab->file, nd->sysctls[k].pos.line, nd->name,
 						  nd->sysctls[k].key);
 		}
+	}
+	return 0;
+}
+
+/* A path of the file, relative to its directory. */
+static int lab_path(const struct hk_lab *lab, const char *p, char *buf, size_t len,
+		    struct hk_err *err)
+{
+	int n = p[0] == '/' ? snprintf(buf, len, "%s", p)
+			    : snprintf(buf, len, "%s/%s", lab->dir, p);
+	return n >= 0 && (size_t)n < len ? 0 : hk_err_usage(err, "path '%s' is too long", p);
+}
+
+/* The guest's kernel command line: the file's append, then per interface k its addresses
+ * (hako.addr=eth<k>,CIDR), then hako.forward=1 when the node forwards. */
+static int vm_append(const struct hk_lab_node *nd, char *buf, size_t len, struct hk_err *err)
+{
+	size_t o = 0;
+	int n = snprintf(buf, len, "%s", nd->append ? nd->append : "");
+	for (size_t k = 0; n >= 0 && (size_t)n < len && k < nd->nifs; k++) {
+		for (size_t a = 0; a < nd->ifs[k].naddr; a++) {
+			char p[64];
+			o = (size_t)n;
+			n += snprintf(buf + o, len - o, "%shako.addr=eth%zu,%s", o ? " " : "", k,
+				      hk_prefix_str(&nd->ifs[k].addr[a], p, sizeof(p)));
+			if ((size_t)n >= len)
+				break;
+		}
+	}
+	if (n >= 0 && (size_t)n < len && nd->forward) {
+		o = (size_t)n;
+		n += snprintf(buf + o, len - o, "%shako.forward=1", o ? " " : "");
+	}
+	if (n < 0 || (size_t)n >= len)
+		return hk_err_usage(err,
+				    "node '%s': the guest's kernel command line is longer than "
+				    "%zu bytes",
+				    nd->name, len - 1);
+	return 0;
+}
+
+/* Node i's bridges, one per interface, each with the interface's veth end enslaved. */
+static int vm_bridges(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd)
+{
+	struct hk_nlmsg m;
+	int r = 0;
+	for (size_t k = 0; r == 0 && k < nd->nifs; k++) {
+		struct hk_lab_if *f = &nd->ifs[k];
+		struct hk_link_req req = { .kind = &hk_link_bridge, .a = { .up = 1 } };
+		req.u.bridge.stp_state = -1;
+		req.u.bridge.forward_delay = -1;
+		req.u.bridge.no_mcast_snooping = true;
+		struct hk_link_res res;
+		hk_link_res_init(&res);
+		res.index = f->br_index;
+		snprintf(req.name, sizeof(req.name), "%s", f->br);
+		r = hk_link_add_msg(&req, &res, &m, d->err);
+		if (r == 0)
+			r = queue(d, nl, &m, "%s: bridge '%s': create", nd->name, f->br);
+	}
+	for (size_t k = 0; r == 0 && k < nd->nifs; k++) {
+		struct hk_lab_if *f = &nd->ifs[k];
+		struct hk_link_req req = { .a = { .up = 1 } };
+		struct hk_link_res res;
+		hk_link_res_init(&res);
+		res.index = f->index;
+		res.master = f->br_index;
+		snprintf(req.name, sizeof(req.name), "%s", f->name);
+		r = hk_link_set_msg(&req, &res, &m, d->err);
+		if (r == 0)
+			r = queue(d, nl, &m, "%s:%s: onto bridge '%s'", nd->name, f->name, f->br);
+	}
+	return r == 0 ? flush(d, nl) : r;
+}
+
+/* The taps the VM's run made, each onto its interface's bridge, up. */
+static int vm_taps(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd)
+{
+	struct hk_nlmsg m;
+	int r = 0, index[HK_VM_NICS_MAX];
+	for (size_t k = 0; r == 0 && k < nd->nifs && k < HK_VM_NICS_MAX; k++)
+		r = hk_link_index(nl, nd->ifs[k].tap, &index[k], d->err); /* before the batch */
+	for (size_t k = 0; r == 0 && k < nd->nifs && k < HK_VM_NICS_MAX; k++) {
+		struct hk_lab_if *f = &nd->ifs[k];
+		struct hk_link_req req = { .a = { .up = 1 } };
+		struct hk_link_res res;
+		hk_link_res_init(&res);
+		res.master = f->br_index;
+		res.index = index[k];
+		snprintf(req.name, sizeof(req.name), "%s", f->tap);
+		r = hk_link_set_msg(&req, &res, &m, d->err);
+		if (r == 0)
+			r = queue(d, nl, &m, "%s: tap '%s': onto bridge '%s'", nd->name, f->tap,
+				  f->br);
+	}
+	return r == 0 ? flush(d, nl) : r;
+}
+
+static int make_vm(struct dep *d, size_t i)
+{
+	struct hk_lab *lab = d->lab;
+	struct hk_lab_node *nd = &lab->nodes[i];
+	char kernel[HK_VM_ARG_MAX], initrd[HK_VM_ARG_MAX], append[HK_VM_ARG_MAX] = "";
+	int r = lab_path(lab, nd->kernel, kernel, sizeof(kernel), d->err);
+	if (r == 0 && nd->initrd)
+		r = lab_path(lab, nd->initrd, initrd, sizeof(initrd), d->err);
+	if (r == 0)
+		r = vm_append(nd, append, sizeof(append), d->err);
+	struct hk_vm_spec s = { .name = nd->vmname,
+				.n_taps = nd->nifs,
+				.memory = nd->memory,
+				.cpus = nd->cpus,
+				.kernel = kernel,
+				.initrd = nd->initrd ? initrd : NULL,
+				.append = append[0] ? append : NULL,
+				.accel = nd->accel };
+	for (size_t k = 0; k < nd->nifs && k < HK_VM_NICS_MAX; k++)
+		s.taps[k] = nd->ifs[k].tap;
+	struct hk_nl *nl = NULL;
+	if (r == 0)
+		r = hk_nl_open(&nl, d->fds[i], d->err);
+	if (r == 0)
+		r = vm_bridges(d, nl, nd);
+	int old;
+	if (r == 0 && (r = hk_thread_netns_enter(d->fds[i], &old, d->err)) == 0) {
+		/* the taps are made in this thread's namespace, qemu is started from it */
+		struct hk_vm_row v;
+		struct hk_net_notes notes = { 0 };
+		r = hk_vm_run(d->st, d->ops->paths, &s, &v, &notes, d->err);
+		hk_thread_netns_leave(old);
+	}
+	if (r == 0)
+		r = vm_taps(d, nl, nd);
+	hk_nl_close(nl);
+	return r < 0 ? hk_err_prefix(d->err, "lab '%s': node '%s'", lab->name, nd->name) : 0;
+}
+
+static int vms(struct dep *d)
+{
+	struct hk_lab *lab = d->lab;
+	size_t total = 0, n = 0;
+	for (size_t i = 0; i < lab->nnodes; i++)
+		total += lab->nodes[i].vmname[0] != 0;
+	for (size_t i = 0; i < lab->nnodes; i++) {
+		if (!lab->nodes[i].vmname[0])
+			continue;
+		int r = make_vm(d, i);
+		if (r < 0)
+			return r;
+		d->stats->vms++;
+		progress(d, "vms", ++n, total);
+	}
+	return 0;
+}
+
+/* What a vm node needs, asked before anything is made: somewhere to keep VMs, qemu, its
+ * kernel and initrd, its name free. */
+static int check_vms(struct hk_store *st, const struct hk_lab *lab, const struct hk_lab_ops *ops,
+		     struct hk_err *err)
+{
+	for (size_t i = 0; i < lab->nnodes; i++) {
+		const struct hk_lab_node *nd = &lab->nodes[i];
+		if (!nd->vmname[0])
+			continue;
+		if (!ops || !ops->paths)
+			return hk_err_set(err, -EOPNOTSUPP, "lab '%s': node '%s': no VM runtime",
+					  lab->name, nd->name);
+		char bin[4096], path[HK_VM_ARG_MAX];
+		int r = hk_qemu_find(bin, sizeof(bin), err);
+		const char *files[] = { nd->kernel, nd->initrd };
+		for (int k = 0; r == 0 && k < 2; k++) {
+			if (!files[k])
+				continue;
+			r = lab_path(lab, files[k], path, sizeof(path), err);
+			if (r == 0 && access(path, R_OK) < 0) {
+				r = hk_err_sys(err, -errno, "%s '%s'", k ? "initrd" : "kernel",
+					       path);
+				if (r == -ENOENT)
+					hk_err_class_set(err, HK_ERR_NOTFOUND);
+			}
+		}
+		struct hk_vm_row v;
+		struct hk_err e;
+		if (r == 0 && hk_vmstore_get(st, nd->vmname, &v, &e) == 0)
+			r = hk_err_usage(err, "a vm named '%s' already exists", nd->vmname);
+		if (r < 0)
+			return hk_err_prefix(err, "lab '%s': node '%s'", lab->name, nd->name);
 	}
 	return 0;
 }
@@ -541,6 +733,10 @@ static int deploy(struct hk_store *st, struct dep *d)
 		r = configure(d);
 	if (r == 0)
 		r = sysctls(d);
+	if (r == 0)
+		r = vms(d);
+	if (r == 0 && d->stats->vms)
+		hk_test_point("lab-vms");
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		if (d->fds[i] >= 0)
 			close(d->fds[i]);
@@ -615,6 +811,8 @@ int hk_lab_deploy(struct hk_store *st, struct hk_lab *lab, const struct hk_lab_o
 		r = hk_lab_plan_check_free(lab, err);
 	if (r == 0)
 		r = check_qdiscs(lab, err);
+	if (r == 0)
+		r = check_vms(st, lab, ops, err);
 	_cleanup_free_ struct hk_labobj_row *objs = NULL;
 	size_t nobjs = 0;
 	if (r == 0)
@@ -635,7 +833,7 @@ int hk_lab_deploy(struct hk_store *st, struct hk_lab *lab, const struct hk_lab_o
 	if (r < 0)
 		return r;
 	hk_test_point("lab-recorded");
-	struct dep d = { .lab = lab, .ops = ops, .stats = &stats, .err = err };
+	struct dep d = { .st = st, .lab = lab, .ops = ops, .stats = &stats, .err = err };
 	d.fds = malloc((lab->nnodes + 1) * sizeof(int));
 	if (!d.fds)
 		r = hk_err_sys(err, -ENOMEM, "lab");

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Destroying a lab (see lab.h): the record lists every object the deploy meant to make,
- * written before it made any; each is removed if it is there, newest first (containers,
- * then the host's devices, then the namespaces, whose devices go with them), and the record
- * last. A destroy that is itself killed leaves the record in "destroying" with a dead owner:
- * the next destroy (or deploy of the same name) finishes it.
+ * written before it made any; each is removed if it is there, newest first (VMs, then
+ * their taps and bridges, containers, the host's devices, then the namespaces, whose devices
+ * go with them), and the record last. A VM goes first: its qemu holds its namespace. A destroy that
+ * is itself killed leaves the record in "destroying" with a dead owner: the next destroy (or deploy
+ * of the same name) finishes it.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -19,12 +20,47 @@
 #include "lab.h"
 #include "link.h"
 #include "netns.h"
+#include "vm.h"
 
-static int remove_one(struct hk_nl **host, const struct hk_labobj_row *o,
+/* A device in a lab namespace: "NETNS/DEVICE". Either gone: done. */
+static int remove_nslink(const char *name, struct hk_err *err)
+{
+	char ns[256];
+	const char *slash = strchr(name, '/');
+	if (!slash || (size_t)(slash - name) >= sizeof(ns))
+		return 0;
+	snprintf(ns, sizeof(ns), "%.*s", (int)(slash - name), name);
+	int fd, r = hk_netns_open(ns, &fd, err);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	struct hk_nl *nl = NULL;
+	r = hk_nl_open(&nl, fd, err);
+	close(fd);
+	if (r < 0)
+		return r;
+	struct hk_nlmsg m;
+	hk_link_del_msg(slash + 1, &m);
+	r = hk_nl_do(nl, &m, NULL, NULL, err);
+	hk_nl_close(nl);
+	if (r == -ENODEV)
+		return 0;
+	return r < 0 ? hk_err_prefix(err, "link '%s': delete", name) : 0;
+}
+
+static int remove_one(struct hk_store *st, struct hk_nl **host, const struct hk_labobj_row *o,
 		      const struct hk_lab_ops *ops, struct hk_err *err)
 {
 	int r = 0;
-	if (!strcmp(o->kind, HK_LABOBJ_CT)) {
+	if (!strcmp(o->kind, HK_LABOBJ_VM)) {
+		if (!ops || !ops->paths)
+			return hk_err_set(err, -EOPNOTSUPP, "vm '%s': no VM runtime", o->name);
+		struct hk_vm_row v;
+		r = hk_vm_remove(st, ops->paths, o->name, true, &v, err);
+		if (r == -ENOENT)
+			r = 0;
+	} else if (!strcmp(o->kind, HK_LABOBJ_NSLINK)) {
+		r = remove_nslink(o->name, err);
+	} else if (!strcmp(o->kind, HK_LABOBJ_CT)) {
 		r = ops && ops->ct_remove ? ops->ct_remove(ops->data, o->name, err) : 0;
 	} else if (!strcmp(o->kind, HK_LABOBJ_LINK)) {
 		if (!*host && (r = hk_nl_open(host, -1, err)) < 0)
@@ -72,7 +108,7 @@ int hk_lab_destroy(struct hk_store *st, const char *name, const struct hk_lab_op
 	int first = 0;
 	for (size_t i = n; i-- > 0;) {
 		struct hk_err e = { 0 };
-		int k = remove_one(&host, &objs[i], ops, &e);
+		int k = remove_one(st, &host, &objs[i], ops, &e);
 		if (k < 0 && !first) {
 			first = k;
 			*err = e;

@@ -7,9 +7,9 @@
  * containerlab's keys: name, topology.{defaults, kinds, groups, nodes, links};
  * node: kind, group, image, cmd, exec, binds, env (others, like mgmt-ipv4, labels,
  * startup-config, are accepted and ignored, so published files deploy); link: endpoints.
- * hako's additions, under keys containerlab does not have: kind netns; node: rootfs,
- * interfaces.IF.{ipv4, ipv6, addresses, mtu}, routes, sysctls; link: mtu, rate, delay,
- * jitter, loss, corrupt.
+ * hako's additions, under keys containerlab does not have: kinds netns and vm; node: rootfs,
+ * interfaces.IF.{ipv4, ipv6, addresses, mtu}, routes, sysctls; vm node: kernel, initrd,
+ * append, memory, cpus, accel; link: mtu, rate, delay, jitter, loss, corrupt.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +26,7 @@
 #include "base/cleanup.h"
 #include "base/vec.h"
 #include "lab.h"
+#include "store_vm.h"
 
 struct px {
 	const char *file;
@@ -140,8 +141,12 @@ static const struct {
 } kinds[] = {
 	{ "netns", HK_LAB_NETNS },   { "linux", HK_LAB_LINUX },
 	{ "bridge", HK_LAB_BRIDGE }, { "ovs-bridge", HK_LAB_BRIDGE }, /* a Linux bridge stands in */
-	{ "host", HK_LAB_HOST },
+	{ "host", HK_LAB_HOST },     { "vm", HK_LAB_VM },
 };
+#define KINDS "netns, linux, bridge, host, vm"
+
+/* A vm node's own keys (hako's), refused on other kinds. */
+static const char *const vm_keys[] = { "kernel", "initrd", "append", "memory", "cpus", "accel" };
 
 const char *hk_lab_kind_name(enum hk_lab_kind k)
 {
@@ -321,6 +326,42 @@ static int parse_env(struct px *x, struct hk_lab_node *nd, const yaml_node_t *n)
 	return 0;
 }
 
+static int set_u32(struct px *x, uint32_t *dst, const yaml_node_t *n, const char *what,
+		   uint32_t min, uint32_t max)
+{
+	if (!n || *dst)
+		return 0;
+	const char *s;
+	struct hk_err e;
+	int r = want_scalar(x, n, what, &s);
+	if (r == 0 && hk_parse_u32(s, min, max, dst, what, &e) < 0)
+		r = bad(x, n, "%s", e.msg);
+	return r;
+}
+
+/* A vm node's guest: kernel, initrd, append, accel (auto, kvm, tcg), memory (MiB), cpus. */
+static int vm_settings(struct px *x, struct hk_lab_node *nd, const yaml_node_t *m)
+{
+	int r = set_str(x, &nd->kernel, get(x, m, "kernel"), "kernel");
+	if (r == 0)
+		r = set_str(x, &nd->initrd, get(x, m, "initrd"), "initrd");
+	if (r == 0)
+		r = set_str(x, &nd->append, get(x, m, "append"), "append");
+	const yaml_node_t *a = get(x, m, "accel");
+	if (r == 0 && a && !nd->accel) {
+		r = set_str(x, &nd->accel, a, "accel");
+		if (r == 0 && strcmp(nd->accel, "auto") && strcmp(nd->accel, "kvm") &&
+		    strcmp(nd->accel, "tcg"))
+			r = bad(x, a, "node '%s': accel '%s': expected auto, kvm or tcg", nd->name,
+				nd->accel);
+	}
+	if (r == 0)
+		r = set_u32(x, &nd->memory, get(x, m, "memory"), "memory (MiB)", 32, 1024 * 1024);
+	if (r == 0)
+		r = set_u32(x, &nd->cpus, get(x, m, "cpus"), "cpus", 1, 255);
+	return r;
+}
+
 /* The settings a node takes from one place (itself, its group, its kind, the defaults):
  * the first place that gives a setting wins. */
 static int node_settings(struct px *x, struct hk_lab_node *nd, const yaml_node_t *m)
@@ -338,6 +379,8 @@ static int node_settings(struct px *x, struct hk_lab_node *nd, const yaml_node_t
 		r = str_list(x, get(x, m, "binds"), "binds", &nd->binds, &nd->nbinds);
 	if (r == 0)
 		r = parse_env(x, nd, get(x, m, "env"));
+	if (r == 0 && nd->kind == HK_LAB_VM)
+		r = vm_settings(x, nd, m);
 	return r;
 }
 
@@ -349,7 +392,35 @@ static int node_kind(struct px *x, const yaml_node_t *where, const char *s, enum
 			return 0;
 		}
 	}
-	return bad(x, where, "unknown kind '%s' (netns, linux, bridge, host)", s);
+	return bad(x, where, "unknown kind '%s' (" KINDS ")", s);
+}
+
+/* A vm node: a kernel; no exec or routes (its guest is set up from its kernel command
+ * line); of sysctls only net.ipv4.ip_forward, which becomes the guest's (hako.forward=1). */
+static int check_vm(struct px *x, struct hk_lab_node *nd, const yaml_node_t *kn,
+		    const yaml_node_t *m)
+{
+	if (!nd->kernel)
+		return bad(x, kn, "node '%s': kind vm needs a kernel (kernel: PATH)", nd->name);
+	if (nd->nexec)
+		return bad(x, get(x, m, "exec"),
+			   "node '%s': a vm node takes no exec (its guest's command line: append)",
+			   nd->name);
+	if (nd->nroutes)
+		return bad_at(x, nd->routes[0].pos,
+			      "node '%s': a vm node takes no routes (its guest's command line: "
+			      "append)",
+			      nd->name);
+	for (size_t i = 0; i < nd->nsysctls; i++) {
+		const struct hk_lab_kv *kv = &nd->sysctls[i];
+		if (strcmp(kv->key, "net.ipv4.ip_forward"))
+			return bad_at(x, kv->pos,
+				      "node '%s': sysctl '%s': a vm node takes only "
+				      "net.ipv4.ip_forward (its guest's)",
+				      nd->name, kv->key);
+		nd->forward = strcmp(kv->value, "0") != 0;
+	}
+	return 0;
 }
 
 static int parse_node(struct px *x, const yaml_node_t *topo, const yaml_node_t *k,
@@ -381,7 +452,7 @@ static int parse_node(struct px *x, const yaml_node_t *topo, const yaml_node_t *
 	if (!kn)
 		kn = get(x, defaults, "kind");
 	if (!kn)
-		return bad(x, k, "node '%s': no kind (netns, linux, bridge, host)", name);
+		return bad(x, k, "node '%s': no kind (" KINDS ")", name);
 	const char *ks;
 	int r = want_scalar(x, kn, "kind", &ks);
 	if (r == 0)
@@ -413,6 +484,12 @@ static int parse_node(struct px *x, const yaml_node_t *topo, const yaml_node_t *
 		return r;
 	if (nd->kind == HK_LAB_LINUX && !nd->image && !nd->rootfs)
 		return bad(x, kn, "node '%s': kind linux needs an image or a rootfs", name);
+	if (nd->kind == HK_LAB_VM)
+		return check_vm(x, nd, kn, m);
+	for (size_t i = 0; i < HK_ARRAY_SIZE(vm_keys); i++)
+		if ((v = get(x, m, vm_keys[i])))
+			return bad(x, v, "node '%s': %s is for kind vm, not %s", name, vm_keys[i],
+				   ks);
 	if (nd->kind != HK_LAB_LINUX && (nd->nexec || nd->routes || nd->sysctls) &&
 	    nd->kind != HK_LAB_NETNS)
 		return bad(x, k, "node '%s': a %s node takes no exec, routes or sysctls", name, ks);
@@ -610,6 +687,10 @@ static int check(struct px *x)
 	struct hk_lab *lab = x->lab;
 	for (size_t a = 0; a < lab->nnodes; a++) {
 		struct hk_lab_node *nd = &lab->nodes[a];
+		if (nd->kind == HK_LAB_VM && nd->nifs > HK_VM_NICS_MAX)
+			return bad_at(x, nd->ifs[HK_VM_NICS_MAX].pos,
+				      "node '%s': a vm node has at most %d interfaces", nd->name,
+				      HK_VM_NICS_MAX);
 		for (size_t i = 0; i < nd->nifs; i++) {
 			struct hk_lab_if *f = &nd->ifs[i];
 			if (f->link < 0 &&

@@ -20,6 +20,8 @@ static const char *shape(enum hk_lab_kind k)
 		return "house";
 	case HK_LAB_LINUX:
 		return "box3d";
+	case HK_LAB_VM:
+		return "component";
 	default:
 		return "box";
 	}
@@ -66,9 +68,11 @@ static void mermaid(const struct hk_lab *lab, FILE *f)
 		const struct hk_lab_node *n = &lab->nodes[i];
 		const char *o = n->kind == HK_LAB_BRIDGE ? "(("
 				: n->kind == HK_LAB_HOST ? "[/"
+				: n->kind == HK_LAB_VM	 ? "[["
 							 : "[";
 		const char *c = n->kind == HK_LAB_BRIDGE ? "))"
 				: n->kind == HK_LAB_HOST ? "\\]"
+				: n->kind == HK_LAB_VM	 ? "]]"
 							 : "]";
 		fprintf(f, "  n%zu%s\"%s (%s)\"%s\n", i, o, n->name, hk_lab_kind_name(n->kind), c);
 	}

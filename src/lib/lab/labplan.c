@@ -3,7 +3,9 @@
  * The kernel objects of a lab (see lab.h): names, ifindexes, and the check that none of
  * them exists yet. Names: the node NODE of lab LAB lives in the network namespace
  * "LAB-NODE" (its container, if any, is named the same), so two labs with the same node
- * names do not meet; the interfaces keep their own names inside it.
+ * names do not meet; the interfaces keep their own names inside it. A vm node's VM is named
+ * the same; per interface IF its namespace also holds the tap "IF-tap" of the guest's NIC
+ * and the bridge "IF-br" joining the two (IF cut to fit 15 bytes).
  */
 #include <errno.h>
 #include <net/if.h>
@@ -16,6 +18,41 @@
 #include "base/vec.h"
 #include "lab.h"
 #include "netns.h"
+#include "store.h"
+
+/* A vm node's taps and bridges: after its interfaces' ifindexes, no two names alike. */
+static int plan_vm(const struct hk_lab *lab, struct hk_lab_node *nd, struct hk_err *err)
+{
+	if (strlen(nd->netns) > HK_CT_NAME_MAX)
+		return hk_err_usage(err, "lab '%s': node '%s': the vm name '%s' is longer than %d",
+				    lab->name, nd->name, nd->netns, HK_CT_NAME_MAX);
+	snprintf(nd->vmname, sizeof(nd->vmname), "%s", nd->netns);
+	for (size_t k = 0; k < nd->nifs; k++) {
+		struct hk_lab_if *f = &nd->ifs[k];
+		snprintf(f->tap, sizeof(f->tap), "%.11s-tap", f->name);
+		snprintf(f->br, sizeof(f->br), "%.12s-br", f->name);
+		f->br_index = HK_LAB_IFINDEX_BASE + (int)(nd->nifs + k);
+	}
+	for (size_t k = 0; k < nd->nifs; k++) {
+		const char *mine[] = { nd->ifs[k].tap, nd->ifs[k].br };
+		for (size_t j = 0; j < nd->nifs; j++) {
+			const struct hk_lab_if *g = &nd->ifs[j];
+			const char *other[] = { g->name, j != k ? g->tap : "",
+						j != k ? g->br : "" };
+			for (int a = 0; a < 2; a++)
+				for (int b = 0; b < 3; b++)
+					if (!strcmp(mine[a], other[b]))
+						return hk_err_usage(
+							err,
+							"lab '%s': vm node '%s': interface '%s' "
+							"needs a device '%s', which interface '%s' "
+							"takes: rename one",
+							lab->name, nd->name, nd->ifs[k].name,
+							mine[a], g->name);
+		}
+	}
+	return 0;
+}
 
 int hk_lab_plan(struct hk_lab *lab, struct hk_err *err)
 {
@@ -28,7 +65,7 @@ int hk_lab_plan(struct hk_lab *lab, struct hk_err *err)
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		struct hk_lab_node *nd = &lab->nodes[i];
 		int next = HK_LAB_IFINDEX_BASE;
-		nd->netns[0] = nd->ctname[0] = 0;
+		nd->netns[0] = nd->ctname[0] = nd->vmname[0] = 0;
 		nd->remote = lab->self[0] && nd->host[0] && strcmp(nd->host, lab->self);
 		if (nd->remote) {
 			for (size_t k = 0; k < nd->nifs; k++)
@@ -70,6 +107,11 @@ int hk_lab_plan(struct hk_lab *lab, struct hk_err *err)
 			else
 				f->index = next++;
 		}
+		if (nd->kind == HK_LAB_VM) {
+			int r = plan_vm(lab, nd, err);
+			if (r < 0)
+				return r;
+		}
 	}
 	return 0;
 }
@@ -106,6 +148,22 @@ int hk_lab_plan_objects(const struct hk_lab *lab, struct hk_labobj_row **ret, si
 		if (lab->nodes[i].ctname[0])
 			r = push(&v, &n, &cap, HK_LABOBJ_CT, lab->nodes[i].ctname,
 				 lab->nodes[i].name);
+	/* a vm node: its bridges, its taps (made by the VM's run), the VM */
+	for (size_t i = 0; r == 0 && i < lab->nnodes; i++) {
+		const struct hk_lab_node *nd = &lab->nodes[i];
+		if (!nd->vmname[0])
+			continue;
+		for (int pass = 0; pass < 2; pass++) {
+			for (size_t k = 0; r == 0 && k < nd->nifs; k++) {
+				char name[300];
+				snprintf(name, sizeof(name), "%s/%s", nd->netns,
+					 pass ? nd->ifs[k].tap : nd->ifs[k].br);
+				r = push(&v, &n, &cap, HK_LABOBJ_NSLINK, name, nd->name);
+			}
+		}
+		if (r == 0)
+			r = push(&v, &n, &cap, HK_LABOBJ_VM, nd->vmname, nd->name);
+	}
 	if (r < 0) {
 		free(v);
 		return hk_err_sys(err, r, "lab '%s'", lab->name);

@@ -14,6 +14,7 @@
 #include "link.h"
 #include "netns.h"
 #include "store.h"
+#include "store_vm.h"
 
 /* A socket in node's namespace (the host's for a host node). -ENOENT: it is gone. */
 static int node_nl(const struct hk_lab_node *nd, struct hk_nl **ret, struct hk_err *err)
@@ -77,6 +78,13 @@ static int node_status(struct hk_store *st, const struct hk_lab *lab, const stru
 			hk_ct_row_free(&row);
 		}
 	}
+	if (nd->kind == HK_LAB_VM) { /* its VM's state: running, stopped, or missing */
+		struct hk_vm_row v;
+		if (hk_vmstore_get(st, nd->vmname, &v, &e) < 0)
+			snprintf(s->state, sizeof(s->state), "missing");
+		else
+			snprintf(s->state, sizeof(s->state), "%s", v.state);
+	}
 	_cleanup_free_ struct hk_link_info *links = NULL;
 	_cleanup_free_ struct hk_addr_info *addrs = NULL;
 	size_t nlinks = 0, naddrs = 0;
@@ -99,6 +107,10 @@ static int node_status(struct hk_store *st, const struct hk_lab *lab, const stru
 			for (size_t a = 0; a < naddrs && f->naddr < HK_LAB_ADDR_MAX; a++)
 				if (addrs[a].ifindex == links[i].index && addrs[a].scope == 0)
 					f->addr[f->naddr++] = addrs[a].local;
+			if (nd->kind == HK_LAB_VM) { /* the guest's, as the file gives them */
+				f->naddr = nd->ifs[k].naddr;
+				memcpy(f->addr, nd->ifs[k].addr, sizeof(f->addr));
+			}
 		}
 	}
 	return 0;

@@ -35,9 +35,11 @@ struct hk_lab_row {
 };
 
 /* Kinds of recorded objects. */
-#define HK_LABOBJ_NETNS "netns"	 /* a named network namespace: name */
-#define HK_LABOBJ_LINK "link"	 /* a device in the host's namespace: name */
-#define HK_LABOBJ_CT "container" /* a hako container: name */
+#define HK_LABOBJ_NETNS "netns"	  /* a named network namespace: name */
+#define HK_LABOBJ_LINK "link"	  /* a device in the host's namespace: name */
+#define HK_LABOBJ_CT "container"  /* a hako container: name */
+#define HK_LABOBJ_VM "vm"	  /* a hako VM (vm.h): name */
+#define HK_LABOBJ_NSLINK "nslink" /* a device in a lab namespace: "NETNS/DEVICE" */
 
 struct hk_labobj_row {
 	char kind[16];
