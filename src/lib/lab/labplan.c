@@ -124,8 +124,10 @@ static int push(struct hk_labobj_row **v, size_t *n, size_t *cap, const char *ki
 	struct hk_labobj_row *o = &(*v)[(*n)++];
 	memset(o, 0, sizeof(*o));
 	snprintf(o->kind, sizeof(o->kind), "%s", kind);
-	snprintf(o->name, sizeof(o->name), "%s", name);
-	snprintf(o->node, sizeof(o->node), "%s", node);
+	/* names are checked against these sizes when the file is read; a longer one is a bug */
+	if (snprintf(o->name, sizeof(o->name), "%s", name) >= (int)sizeof(o->name) ||
+	    snprintf(o->node, sizeof(o->node), "%s", node) >= (int)sizeof(o->node))
+		return -ENAMETOOLONG;
 	return 0;
 }
 

@@ -115,7 +115,7 @@ static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err
 					     "selinuxLabel",
 					     "commandLine",
 					     NULL };
-	struct json_object *v, *u, *caps, *a;
+	struct json_object *v = NULL, *u = NULL, *caps = NULL, *a = NULL;
 	int r = known_only(p, "process", known, err);
 	if (r == 0)
 		r = member(p, "terminal", json_type_boolean, "process", &v, err);
@@ -230,7 +230,8 @@ static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err
 	if ((r = member(p, "rlimits", json_type_array, "process", &a, err)) < 0)
 		return r;
 	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-		struct json_object *l = json_object_array_get_idx(a, i), *t, *h, *s;
+		struct json_object *l = json_object_array_get_idx(a, i), *t = NULL, *h = NULL,
+				   *s = NULL;
 		char path[48];
 		snprintf(path, sizeof(path), "process.rlimits[%zu]", i);
 		if ((r = member(l, "type", json_type_string, path, &t, err)) < 0 ||
@@ -342,7 +343,8 @@ static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err 
 {
 	int r = 0;
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
-		struct json_object *m = json_object_array_get_idx(a, i), *d, *t, *s, *o;
+		struct json_object *m = json_object_array_get_idx(a, i), *d = NULL, *t = NULL,
+				   *s = NULL, *o = NULL;
 		char path[32];
 		snprintf(path, sizeof(path), "mounts[%zu]", i);
 		if ((r = member(m, "destination", json_type_string, path, &d, err)) < 0 ||
@@ -416,7 +418,7 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 {
 	bool seen_mnt = false, seen_pid = false, seen_net = false;
 	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-		struct json_object *n = json_object_array_get_idx(a, i), *t, *p;
+		struct json_object *n = json_object_array_get_idx(a, i), *t = NULL, *p = NULL;
 		char path[48];
 		snprintf(path, sizeof(path), "linux.namespaces[%zu]", i);
 		int r = member(n, "type", json_type_string, path, &t, err);
@@ -474,7 +476,7 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 
 static int resources(struct hk_oci_config *c, struct json_object *res, struct hk_err *err)
 {
-	struct json_object *m, *cpu, *pids, *v;
+	struct json_object *m = NULL, *cpu = NULL, *pids = NULL, *v = NULL;
 	int r = member(res, "memory", json_type_object, "linux.resources", &m, err);
 	if (r == 0)
 		r = member(res, "cpu", json_type_object, "linux.resources", &cpu, err);
@@ -644,7 +646,7 @@ int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *
 	static const char *const known[] = { "ociVersion", "process", "root",  "hostname",
 					     "domainname", "mounts",  "hooks", "annotations",
 					     "linux",	   NULL };
-	struct json_object *v, *p, *root, *l;
+	struct json_object *v = NULL, *p = NULL, *root = NULL, *l = NULL;
 	int r = known_only(c->root, "", known, err);
 	if (r == 0)
 		r = member(c->root, "ociVersion", json_type_string, "", &v, err);

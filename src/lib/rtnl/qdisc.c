@@ -65,7 +65,7 @@ int hk_rate_parse(const char *s, uint64_t *ret_bytes, struct hk_err *err)
 		{ "mibit", 1048576 / 8.0 },
 		{ "gibit", 1073741824 / 8.0 },
 	};
-	double v;
+	double v = 0;
 	int r = parse_unit(s, u, sizeof(u) / sizeof(u[0]), false, &v, "rate", err);
 	if (r < 0)
 		return r;
@@ -81,7 +81,7 @@ int hk_time_parse(const char *s, uint64_t *ret_ns, struct hk_err *err)
 		{ "us", 1e3 }, { "usec", 1e3 }, { "ms", 1e6 }, { "msec", 1e6 },
 		{ "s", 1e9 },  { "sec", 1e9 },	{ "ns", 1 },
 	};
-	double v;
+	double v = 0;
 	int r = parse_unit(s, u, sizeof(u) / sizeof(u[0]), true, &v, "time", err);
 	if (r < 0)
 		return r;
@@ -94,7 +94,7 @@ int hk_time_parse(const char *s, uint64_t *ret_ns, struct hk_err *err)
 int hk_percent_parse(const char *s, double *ret, struct hk_err *err)
 {
 	static const struct unit u[] = { { "%", 1 } };
-	double v;
+	double v = 0;
 	int r = parse_unit(s, u, 1, false, &v, "percentage", err);
 	if (r < 0)
 		return r;
