@@ -46,6 +46,8 @@ int hk_regref_parse(const char *s, struct hk_regref *ret, struct hk_err *err)
 		return hk_err_prefix(err, "reference '%s'", shown(s, b));
 	/* norm is NAME:TAG */
 	char *tag = strrchr(norm, ':');
+	if (!tag)
+		return hk_err_usage(err, "invalid reference '%s'", shown(s, b));
 	*tag++ = 0;
 	if (has_tag || !at)
 		snprintf(ret->tag, sizeof(ret->tag), "%s", tag);
@@ -58,7 +60,7 @@ int hk_regref_parse(const char *s, struct hk_regref *ret, struct hk_err *err)
 		snprintf(ret->domain, sizeof(ret->domain), "%s", HK_REGREF_DOCKER);
 	}
 	if (!strcmp(ret->domain, "index.docker.io"))
-		snprintf(ret->domain, sizeof(ret->domain), "%s", HK_REGREF_DOCKER);
+		memcpy(ret->domain, HK_REGREF_DOCKER, sizeof(HK_REGREF_DOCKER));
 	bool lib = !strcmp(ret->domain, HK_REGREF_DOCKER) && !strchr(path, '/');
 	if ((size_t)snprintf(ret->repo, sizeof(ret->repo), "%s%s", lib ? "library/" : "", path) >=
 	    sizeof(ret->repo))
