@@ -118,7 +118,8 @@ static int setup_dev(int rfd, bool tty, int pty_slave, struct hk_err *err)
 		unsigned maj, min;
 	} nodes[] = { { "null", 1, 3 },	  { "zero", 1, 5 },    { "full", 1, 7 },
 		      { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 } };
-	static const char *const tmpfs_opts[] = { "mode", "755", "size", "65536k", NULL };
+	static const char *const tmpfs_opts[] = { "source", "tmpfs",  "mode", "755",
+						  "size",   "65536k", NULL };
 	char p[64];
 	_cleanup_close_ int target = mount_point(rfd, "dev", err), dev = -1;
 	if (target < 0)
@@ -155,15 +156,15 @@ static int setup_dev(int rfd, bool tty, int pty_slave, struct hk_err *err)
 		if (symlinkat(links[i][0], dev, links[i][1]) < 0)
 			return hk_err_sys(err, -errno, "symlink /dev/%s", links[i][1]);
 	static const struct {
-		const char *dir, *type, *data;
+		const char *dir, *type, *src, *data;
 		unsigned long flags;
 		mode_t mode;
 	} subs[] = {
-		{ "pts", "devpts", "newinstance,ptmxmode=0666,mode=0620", MS_NOSUID | MS_NOEXEC,
-		  0755 },
-		{ "shm", "tmpfs", "mode=1777,size=65536k", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		{ "pts", "devpts", "devpts", "newinstance,ptmxmode=0666,mode=0620",
+		  MS_NOSUID | MS_NOEXEC, 0755 },
+		{ "shm", "tmpfs", "shm", "mode=1777,size=65536k", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  01777 },
-		{ "mqueue", "mqueue", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, 0755 },
+		{ "mqueue", "mqueue", "mqueue", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, 0755 },
 	};
 	for (size_t i = 0; i < HK_ARRAY_SIZE(subs); i++) {
 		if (mkdirat(dev, subs[i].dir, subs[i].mode) < 0)
@@ -172,7 +173,7 @@ static int setup_dev(int rfd, bool tty, int pty_slave, struct hk_err *err)
 			openat(dev, subs[i].dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (d < 0)
 			return hk_err_sys(err, -errno, "/dev/%s", subs[i].dir);
-		if (mount(subs[i].type, FD_PATH(p, d), subs[i].type, subs[i].flags, subs[i].data) <
+		if (mount(subs[i].src, FD_PATH(p, d), subs[i].type, subs[i].flags, subs[i].data) <
 		    0)
 			return hk_err_sys(err, -errno, "mount %s on /dev/%s", subs[i].type,
 					  subs[i].dir);
@@ -269,6 +270,10 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 	r = do_mount("proc", FD_PATH(p, proc), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
 	if (r < 0)
 		return hk_err_prefix(err, "/proc");
+	/* in the order runc's default config lists them: /proc, /dev (pts, shm, mqueue), /sys */
+	r = setup_dev(rfd, spec->tty, spec->pty_slave, err);
+	if (r < 0)
+		return r;
 	sys = mount_point(rfd, "sys", err);
 	if (sys < 0)
 		return sys;
@@ -280,9 +285,7 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 		if (r < 0)
 			return r;
 	}
-	r = setup_dev(rfd, spec->tty, spec->pty_slave, err);
-	if (r == 0)
-		r = setup_etc(spec, trees, root, err);
+	r = setup_etc(spec, trees, root, err);
 	for (size_t i = 0; r == 0 && i < spec->nmounts; i++) {
 		struct stat st;
 		const char *src = spec->mounts[i].host;

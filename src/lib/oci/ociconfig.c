@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,21 +38,37 @@ static const char *str_or(struct json_object *v, const char *dflt)
 	return v ? json_object_get_string(v) : dflt;
 }
 
-/* Every member of o must be one of known (NULL-terminated): a field hako does not know is
- * refused rather than ignored, unless it is an extension (a key with a dot, as the spec
- * allows for vendors). */
-static int known_only(struct json_object *o, const char *path, const char *const *known,
-		      struct hk_err *err)
+/* Fields of the runtime spec (1.1 and the drafts engines already write) that hako does not
+ * implement: asked for, they are refused with their path, never ignored. */
+static const char *const spec_unsupported[] = {
+	"process.ioPriority",
+	"process.scheduler",
+	"process.execCPUAffinity",
+	"linux.intelRdt",
+	"linux.personality",
+	"linux.timeOffsets",
+	"linux.memoryPolicy",
+	"linux.netDevices",
+	"vm",
+	"windows",
+	"solaris",
+	"zos",
+};
+
+/* The members of o: one the runtime
+ * spec defines that hako does not implement is refused with its path; anything else is not
+ * in the spec and is ignored, as the spec requires ("MUST ignore unknown properties"). */
+static int refuse_unsupported(struct json_object *o, const char *path, struct hk_err *err)
 {
 	json_object_object_foreach(o, key, val)
 	{
 		(void)val;
-		bool ok = strchr(key, '.') != NULL;
-		for (const char *const *k = known; *k && !ok; k++)
-			ok = !strcmp(*k, key);
-		if (!ok)
-			return hk_err_usage(err, "config.json: %s%s%s: not supported by hako", path,
-					    *path ? "." : "", key);
+		char full[128];
+		snprintf(full, sizeof(full), "%s%s%s", path, *path ? "." : "", key);
+		for (size_t i = 0; i < HK_ARRAY_SIZE(spec_unsupported); i++)
+			if (!strcmp(spec_unsupported[i], full))
+				return hk_err_usage(err, "config.json: %s: not supported by hako",
+						    full);
 	}
 	return 0;
 }
@@ -99,24 +116,51 @@ static const struct {
 	{ "RLIMIT_STACK", RLIMIT_STACK },
 };
 
+/* process.capabilities: each set a list of CAP_ names, into c->sec.caps_sets. */
+static int cap_sets(struct hk_oci_config *c, struct json_object *caps, struct hk_err *err)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} sets[] = { { "bounding", offsetof(struct hk_caps_sets, bounding) },
+		     { "effective", offsetof(struct hk_caps_sets, effective) },
+		     { "inheritable", offsetof(struct hk_caps_sets, inheritable) },
+		     { "permitted", offsetof(struct hk_caps_sets, permitted) },
+		     { "ambient", offsetof(struct hk_caps_sets, ambient) } };
+	c->sec.caps_exact = true;
+	c->sec.caps_sets = (struct hk_caps_sets){ 0 };
+	int r = caps ? refuse_unsupported(caps, "process.capabilities", err) : 0;
+	for (size_t s = 0; caps && r == 0 && s < HK_ARRAY_SIZE(sets); s++) {
+		struct json_object *a;
+		char path[48];
+		snprintf(path, sizeof(path), "process.capabilities.%s", sets[s].name);
+		if ((r = member(caps, sets[s].name, json_type_array, "process.capabilities", &a,
+				err)) < 0)
+			return r;
+		uint64_t set = 0;
+		for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+			struct json_object *n = json_object_array_get_idx(a, i);
+			const char *name = n && json_object_get_type(n) == json_type_string
+						   ? json_object_get_string(n)
+						   : "";
+			unsigned cap;
+			/* only the spec's spelling: CAP_ and upper case */
+			if (strncmp(name, "CAP_", 4) || hk_cap_parse(name, &cap, err) < 0)
+				return hk_err_usage(err,
+						    "config.json: %s[%zu]: '%s' is not a "
+						    "capability",
+						    path, i, name);
+			set |= HK_CAP_BIT(cap);
+		}
+		memcpy((char *)&c->sec.caps_sets + sets[s].off, &set, sizeof(set));
+	}
+	return r;
+}
+
 static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err *err)
 {
-	static const char *const known[] = { "terminal",
-					     "consoleSize",
-					     "user",
-					     "args",
-					     "env",
-					     "cwd",
-					     "capabilities",
-					     "rlimits",
-					     "noNewPrivileges",
-					     "oomScoreAdj",
-					     "apparmorProfile",
-					     "selinuxLabel",
-					     "commandLine",
-					     NULL };
 	struct json_object *v, *u, *caps, *a;
-	int r = known_only(p, "process", known, err);
+	int r = refuse_unsupported(p, "process", err);
 	if (r == 0)
 		r = member(p, "terminal", json_type_boolean, "process", &v, err);
 	if (r < 0)
@@ -152,10 +196,8 @@ static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err
 	if ((r = member(p, "user", json_type_object, "process", &u, err)) < 0)
 		return r;
 	if (u) {
-		static const char *const uknown[] = { "uid",	  "gid", "umask", "additionalGids",
-						      "username", NULL };
 		struct json_object *uid, *gid, *groups;
-		if ((r = known_only(u, "process.user", uknown, err)) < 0 ||
+		if ((r = refuse_unsupported(u, "process.user", err)) < 0 ||
 		    (r = member(u, "uid", json_type_int, "process.user", &uid, err)) < 0 ||
 		    (r = member(u, "gid", json_type_int, "process.user", &gid, err)) < 0 ||
 		    (r = member(u, "additionalGids", json_type_array, "process.user", &groups,
@@ -183,26 +225,11 @@ static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err
 		if (v)
 			c->spec.umask = json_object_get_int(v);
 	}
-	/* capabilities: hako gives the process one set (bounding = permitted = effective); the
-	 * effective list is it, the others must not ask for more */
+	/* capabilities: the five sets exactly as given (an absent set is empty) */
 	if ((r = member(p, "capabilities", json_type_object, "process", &caps, err)) < 0)
 		return r;
-	c->sec.drop[c->sec.ndrop++] = "ALL";
-	if (caps) {
-		static const char *const sets[] = { "bounding",	 "effective", "inheritable",
-						    "permitted", "ambient",   NULL };
-		if ((r = known_only(caps, "process.capabilities", sets, err)) < 0 ||
-		    (r = member(caps, "effective", json_type_array, "process.capabilities", &a,
-				err)) < 0)
-			return r;
-		for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-			if (c->sec.nadd == HK_RUNSEC_LIST_MAX)
-				return hk_err_usage(err,
-						    "config.json: process.capabilities: too many");
-			c->sec.add[c->sec.nadd++] =
-				json_object_get_string(json_object_array_get_idx(a, i));
-		}
-	}
+	if ((r = cap_sets(c, caps, err)) < 0)
+		return r;
 	if ((r = member(p, "noNewPrivileges", json_type_boolean, "process", &v, err)) < 0)
 		return r;
 	c->sec.allow_new_privs = !(v && json_object_get_boolean(v));
@@ -510,13 +537,8 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 
 static int linux_section(struct hk_oci_config *c, struct json_object *l, struct hk_err *err)
 {
-	static const char *const known[] = {
-		"namespaces", "uidMappings", "gidMappings", "resources",     "cgroupsPath",
-		"sysctl",     "seccomp",     "maskedPaths", "readonlyPaths", "rootfsPropagation",
-		"devices",    "mountLabel",  NULL
-	};
 	struct json_object *v;
-	int r = known_only(l, "linux", known, err);
+	int r = refuse_unsupported(l, "linux", err);
 	if (r == 0)
 		r = member(l, "namespaces", json_type_array, "linux", &v, err);
 	if (r == 0)
@@ -591,11 +613,8 @@ int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *
 		return hk_err_usage(err, "%s: %s", path, json_util_get_last_err());
 	if (json_object_get_type(c->root) != json_type_object)
 		return hk_err_usage(err, "%s: expected an object", path);
-	static const char *const known[] = { "ociVersion", "process", "root",  "hostname",
-					     "domainname", "mounts",  "hooks", "annotations",
-					     "linux",	   NULL };
 	struct json_object *v, *p, *root, *l;
-	int r = known_only(c->root, "", known, err);
+	int r = refuse_unsupported(c->root, "", err);
 	if (r == 0)
 		r = member(c->root, "ociVersion", json_type_string, "", &v, err);
 	if (r == 0 && (!v || strncmp(json_object_get_string(v), "1.", 2)))
