@@ -579,7 +579,21 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 	if (r < 0)
 		return r;
 	c->sec.privileged = false;
-	bool masks = (mp && json_object_array_length(mp)) || (rp && json_object_array_length(rp));
+	size_t n;
+	if (mp && (r = string_array(mp, "linux.maskedPaths", &c->masked, &n, err)) < 0)
+		return r;
+	if (rp && (r = string_array(rp, "linux.readonlyPaths", &c->readonly, &n, err)) < 0)
+		return r;
+	char **lists[] = { c->masked, c->readonly };
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; lists[k] && lists[k][i]; i++)
+			if (lists[k][i][0] != '/')
+				return hk_err_usage(
+					err,
+					"config.json: linux.%s[%zu]: an absolute path is "
+					"required",
+					k ? "readonlyPaths" : "maskedPaths", i);
+	bool masks = (c->masked && c->masked[0]) || (c->readonly && c->readonly[0]);
 	if (member(l, "seccomp", json_type_object, "linux", &v, err) < 0)
 		return -EINVAL;
 	if (v) {
@@ -592,8 +606,8 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 	} else {
 		c->sec.seccomp = "unconfined"; /* an OCI config without seccomp asks for none */
 	}
-	/* the device allowlist and the masks go with hako's default isolation; a config
-	 * without masked paths is a privileged one */
+	/* the device allowlist goes with hako's default isolation; the masked and read-only
+	 * paths are the config's own lists */
 	c->sec.lim.devices = true;
 	c->mask_paths = masks;
 	return 0;
@@ -689,9 +703,12 @@ int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *
 	r = hk_runsec_prepare(&c->sec, &c->spec, state_root, err);
 	if (r < 0)
 		return hk_err_prefix(err, "config.json");
-	/* masks: hako's lists when the config has any, none otherwise (runsec set them from
-	 * privileged, which an OCI config does not have) */
+	/* masks: the config's lists, exactly (runsec set hako's from privileged, which an OCI
+	 * config does not have) */
+	static const char *const none[] = { NULL };
 	c->sec.sec.masks = c->mask_paths;
+	c->sec.sec.masked = c->masked ? (const char *const *)c->masked : none;
+	c->sec.sec.readonly = c->readonly ? (const char *const *)c->readonly : none;
 	return 0;
 }
 
@@ -701,6 +718,8 @@ void hk_oci_config_free(struct hk_oci_config *c)
 		free(c->env[i]);
 	free(c->env);
 	free(c->argv);
+	free(c->masked);
+	free(c->readonly);
 	for (size_t i = 0; i < c->spec.nmounts; i++)
 		free(c->mounts[i].host);
 	hk_ct_spec_close_fds(&c->spec);

@@ -37,7 +37,9 @@ struct hk_oci_config {
 	gid_t groups[HK_OCI_GROUPS_MAX];
 	char netns[PATH_MAX]; /* linux.namespaces network path, "" for a new one */
 	bool terminal;	      /* process.terminal */
-	bool mask_paths;      /* linux.maskedPaths/readonlyPaths given: hako's masks */
+	bool mask_paths;      /* linux.maskedPaths/readonlyPaths given (non-empty) */
+	char **masked;	      /* linux.maskedPaths, NULL-terminated, pointing into root */
+	char **readonly;      /* linux.readonlyPaths, likewise */
 	bool has_oom_score_adj;
 	int oom_score_adj;
 };

@@ -94,7 +94,8 @@ int hk_ctsec_mounts(const struct hk_ct_sec *s, struct hk_err *err)
 		_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (root < 0)
 			return hk_err_sys(err, -errno, "open '/'");
-		struct hk_masks m = { hk_masks_default_masked, hk_masks_default_readonly };
+		struct hk_masks m = { s->masked ? s->masked : hk_masks_default_masked,
+				      s->readonly ? s->readonly : hk_masks_default_readonly };
 		int r = hk_masks_apply(root, &m, err);
 		if (r < 0)
 			return r;
