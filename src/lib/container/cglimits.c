@@ -341,12 +341,14 @@ static int apply_cpu(const char *path, const struct hk_cglimits *l, struct hk_er
 	int r = ctrl_dir("cpu", path, dir, &v2, err);
 	if (r < 0)
 		return r;
-	uint64_t quota = (uint64_t)l->cpus_milli * HK_CG_CPU_PERIOD / 1000;
+	uint64_t period = l->cpu_period ? l->cpu_period : HK_CG_CPU_PERIOD;
+	uint64_t quota =
+		l->cpu_quota > 0 ? (uint64_t)l->cpu_quota : (uint64_t)l->cpus_milli * period / 1000;
 	if (l->cpus_milli && v2) {
-		snprintf(v, sizeof(v), "%" PRIu64 " %d", quota, HK_CG_CPU_PERIOD);
+		snprintf(v, sizeof(v), "%" PRIu64 " %" PRIu64, quota, period);
 		r = write_at(dir, "cpu.max", v, err);
 	} else if (l->cpus_milli) {
-		snprintf(v, sizeof(v), "%d", HK_CG_CPU_PERIOD);
+		snprintf(v, sizeof(v), "%" PRIu64, period);
 		r = write_at(dir, "cpu.cfs_period_us", v, err);
 		snprintf(v, sizeof(v), "%" PRIu64, quota);
 		if (r == 0)
@@ -363,7 +365,7 @@ static int apply_cpu(const char *path, const struct hk_cglimits *l, struct hk_er
 
 /* Docker's default device rules: mknod of anything, use of the harmless character devices
  * only (so a block device node made inside cannot be read). v1 devices controller. */
-static int apply_devices(const char *path, struct hk_err *err)
+static int apply_devices(const char *path, const struct hk_cglimits *l, struct hk_err *err)
 {
 	static const char *const allow[] = {
 		"c *:* m",   "b *:* m",	  "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
@@ -375,6 +377,9 @@ static int apply_devices(const char *path, struct hk_err *err)
 		return 0; /* documented: no v1 devices controller, no device filter */
 	snprintf(dir, sizeof(dir), "%s/%s", mnt, path);
 	int r = write_at(dir, "devices.deny", "a", err);
+	for (size_t i = 0; r == 0 && i < l->ndevrules; i++)
+		r = write_at(dir, l->devrules[i].allow ? "devices.allow" : "devices.deny",
+			     l->devrules[i].rule, err);
 	return r < 0 ? r : write_all(dir, "devices.allow", allow, HK_ARRAY_SIZE(allow), err);
 }
 
@@ -402,7 +407,7 @@ int hk_cglimits_apply(const char *path, const struct hk_cglimits *l, struct hk_e
 			r = write_at(dir, "cpuset.cpus", l->cpuset, err);
 	}
 	if (r == 0 && l->devices)
-		r = apply_devices(path, err);
+		r = apply_devices(path, l, err);
 	return r;
 }
 

@@ -35,6 +35,19 @@ struct hk_cglimits {
 	int64_t pids;	     /* 0: none; -1: unlimited */
 	char cpuset[128];    /* "" none, else "0-1,3" */
 	bool devices;	     /* apply the device allowlist (not with --privileged) */
+	/* an OCI config's exact values: cpu.cfs_quota_us / cpu.cfs_period_us (0: from
+	 * cpus_milli and HK_CG_CPU_PERIOD), and its linux.resources.devices rules, applied in
+	 * their order before the allowlist (v1 devices controller) */
+	int64_t cpu_quota;
+	uint64_t cpu_period;
+	const struct hk_cg_devrule *devrules;
+	size_t ndevrules;
+};
+
+/* One device cgroup rule: "a", "c 1:3 rwm", "b *:* m" ... (devices.allow/deny syntax). */
+struct hk_cg_devrule {
+	bool allow;
+	char rule[48];
 };
 
 /* Parsers for the option values; usage errors (exit 2) naming the option. */

@@ -39,6 +39,17 @@ enum {
 
 enum hk_net_mode { HK_NET_NEW = 0, HK_NET_NONE, HK_NET_HOST, HK_NET_NETNS };
 
+/* Namespaces a container may join by path instead of getting new ones (an OCI config's
+ * linux.namespaces[].path; the network one is spec->net = HK_NET_NETNS). */
+enum hk_ct_ns {
+	HK_CT_NS_IPC,
+	HK_CT_NS_UTS,
+	HK_CT_NS_CGROUP,
+	HK_CT_NS_PID,
+	HK_CT_NS_MNT,
+	HK_CT_NS_MAX
+};
+
 /* Child set-up steps, reported on failure. */
 enum hk_step {
 	HK_STEP_READY = 0,    /* not a failure: namespaces and mounts are in place */
@@ -90,6 +101,13 @@ struct hk_ct_spec {
 	size_t nsysctls;
 	const struct hk_rlimit *rlimits; /* process.rlimits, set before the exec */
 	size_t nrlimits;
+	/* NULL: a new namespace; else the path of one to join (its type checked by the caller):
+	 * the pid one by the creator around clone (the init is not its PID 1 then), the
+	 * others by the init before its set-up (a joined mount namespace gets the rootfs) */
+	const char *ns_path[HK_CT_NS_MAX];
+	/* NULL: hako's own cgroup (hako/<id>); else this path under each hierarchy's root (an
+	 * OCI config's linux.cgroupsPath, recorded in the stored config: hk_ct_config_cgroup) */
+	const char *cgroup_path;
 };
 
 /* One namespaced sysctl (net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*), written
@@ -202,9 +220,12 @@ int hk_ct_remove(struct hk_store *st, const struct hk_ct_row *r, const struct hk
 /* Record the init's exit (the monitor's job): state exited, exit code, release. */
 int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p, int exit_code,
 		 struct hk_err *err);
+/* The container's cgroup (relative to each hierarchy's root): the one its stored config
+ * records (spec->cgroup_path, key "cgroup"), else hako's own, hako/<id> (hk_ct_cgroup). */
+void hk_ct_row_cgroup(const struct hk_ct_row *r, char *buf, size_t len);
 /* The processes of container id (its cgroup's pids: hako top), malloc'ed. */
-int hk_ct_pids(const char *id, pid_t **ret, size_t *ret_n, struct hk_err *err);
+int hk_ct_pids(const struct hk_ct_row *r, pid_t **ret, size_t *ret_n, struct hk_err *err);
 /* The usage of container id's cgroup (hako stats; cglimits.h). */
-int hk_ct_stats(const char *id, struct hk_cgstats *ret, struct hk_err *err);
+int hk_ct_stats(const struct hk_ct_row *r, struct hk_cgstats *ret, struct hk_err *err);
 
 #endif

@@ -71,6 +71,8 @@ char *hk_ct_config_json(const struct hk_ct_spec *spec, const struct hk_ct_config
 			       json_object_new_string(spec->workdir ? spec->workdir : "/"));
 	json_object_object_add(c, "mounts", vols);
 	json_object_object_add(c, "interactive", json_object_new_boolean(spec->interactive));
+	if (spec->cgroup_path)
+		json_object_object_add(c, "cgroup", json_object_new_string(spec->cgroup_path));
 	add_security(sec, c);
 	add_limits(sec, c);
 	char *s = strdup(json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN));

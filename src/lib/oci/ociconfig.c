@@ -3,10 +3,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -402,36 +406,54 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 		if (r < 0)
 			return r;
 		const char *type = str_or(t, ""), *nspath = str_or(p, "");
-		if (!strcmp(type, "network")) {
-			seen_net = true;
-			if (nspath[0]) {
-				if (nspath[0] != '/')
-					return hk_err_usage(err,
-							    "config.json: %s.path: an absolute "
-							    "path is required",
-							    path);
-				snprintf(c->netns, sizeof(c->netns), "%s", nspath);
-			}
-			continue;
-		}
-		if (!strcmp(type, "mount"))
-			seen_mnt = true;
-		else if (!strcmp(type, "pid"))
-			seen_pid = true;
-		else if (!strcmp(type, "user"))
+		static const struct {
+			const char *name;
+			int flag, slot; /* slot: spec.ns_path index, -1 network, -2 none */
+		} kinds[] = { { "network", CLONE_NEWNET, -1 },
+			      { "mount", CLONE_NEWNS, HK_CT_NS_MNT },
+			      { "pid", CLONE_NEWPID, HK_CT_NS_PID },
+			      { "ipc", CLONE_NEWIPC, HK_CT_NS_IPC },
+			      { "uts", CLONE_NEWUTS, HK_CT_NS_UTS },
+			      { "cgroup", CLONE_NEWCGROUP, HK_CT_NS_CGROUP },
+			      { "time", CLONE_NEWTIME, -2 },
+			      { "user", CLONE_NEWUSER, -2 } };
+		size_t k = 0;
+		while (k < HK_ARRAY_SIZE(kinds) && strcmp(kinds[k].name, type))
+			k++;
+		if (k == HK_ARRAY_SIZE(kinds))
+			return hk_err_usage(err, "config.json: %s.type: unknown namespace '%s'",
+					    path, type);
+		if (!strcmp(type, "user"))
 			return hk_err_usage(err,
 					    "config.json: %s: user namespaces through the OCI "
 					    "runtime are not supported by hako yet",
 					    path);
-		else if (strcmp(type, "ipc") && strcmp(type, "uts") && strcmp(type, "cgroup") &&
-			 strcmp(type, "time"))
-			return hk_err_usage(err, "config.json: %s.type: unknown namespace '%s'",
-					    path, type);
-		if (nspath[0])
+		seen_net |= kinds[k].slot == -1;
+		seen_mnt |= kinds[k].slot == HK_CT_NS_MNT;
+		seen_pid |= kinds[k].slot == HK_CT_NS_PID;
+		if (!nspath[0])
+			continue;
+		if (nspath[0] != '/')
+			return hk_err_usage(
+				err, "config.json: %s.path: an absolute path is required", path);
+		if (kinds[k].slot == -2)
 			return hk_err_usage(err,
-					    "config.json: %s.path: joining a %s namespace is "
-					    "not supported by hako (only network)",
+					    "config.json: %s.path: joining a %s namespace is not "
+					    "supported by hako",
 					    path, type);
+		/* the file must be a namespace of that type (nothing is created otherwise) */
+		_cleanup_close_ int fd = open(nspath, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return hk_err_sys(err, -errno, "config.json: %s.path '%s'", path, nspath);
+		int got = ioctl(fd, NS_GET_NSTYPE);
+		if (got != kinds[k].flag)
+			return hk_err_usage(
+				err, "config.json: %s.path: '%s' is not a namespace of type %s",
+				path, nspath, type);
+		if (kinds[k].slot == -1)
+			snprintf(c->netns, sizeof(c->netns), "%s", nspath);
+		else
+			c->spec.ns_path[kinds[k].slot] = nspath;
 	}
 	if (!seen_mnt || !seen_pid)
 		return hk_err_usage(err, "config.json: linux.namespaces: hako containers always "
@@ -479,14 +501,55 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 			return r;
 		int64_t quota = q ? json_object_get_int64(q) : 0;
 		int64_t period = per ? json_object_get_int64(per) : 100000;
-		if (quota > 0 && period > 0)
+		if (quota > 0 && period > 0) {
 			c->sec.lim.cpus_milli = (uint32_t)(quota * 1000 / period);
+			if (!c->sec.lim.cpus_milli)
+				c->sec.lim.cpus_milli = 1;
+			c->sec.lim.cpu_quota = quota; /* written as given */
+			c->sec.lim.cpu_period = (uint64_t)period;
+		}
 		if (sh && json_object_get_int64(sh) > 0)
 			c->sec.lim.cpu_shares = (uint64_t)json_object_get_int64(sh);
 		if (set && json_object_get_string(set)[0] &&
 		    hk_cg_parse_cpuset(json_object_get_string(set), c->sec.lim.cpuset,
 				       sizeof(c->sec.lim.cpuset), err) < 0)
 			return hk_err_prefix(err, "config.json: linux.resources.cpu.cpus");
+	}
+	if ((r = member(res, "devices", json_type_array, "linux.resources", &v, err)) < 0)
+		return r;
+	for (size_t i = 0; v && i < json_object_array_length(v); i++) {
+		struct json_object *d = json_object_array_get_idx(v, i), *al, *ty, *ma, *mi, *ac;
+		char path[48], maj[24] = "*", min[24] = "*";
+		snprintf(path, sizeof(path), "linux.resources.devices[%zu]", i);
+		if ((r = member(d, "allow", json_type_boolean, path, &al, err)) < 0 ||
+		    (r = member(d, "type", json_type_string, path, &ty, err)) < 0 ||
+		    (r = member(d, "major", json_type_int, path, &ma, err)) < 0 ||
+		    (r = member(d, "minor", json_type_int, path, &mi, err)) < 0 ||
+		    (r = member(d, "access", json_type_string, path, &ac, err)) < 0)
+			return r;
+		const char *t = str_or(ty, "a"), *acc = str_or(ac, "rwm");
+		if (!al)
+			return hk_err_usage(err, "config.json: %s.allow: required", path);
+		if (strlen(t) != 1 || !strchr("abc", t[0]) || !acc[0] ||
+		    strspn(acc, "rwm") != strlen(acc))
+			return hk_err_usage(err,
+					    "config.json: %s: type a, b or c and access of r, w, "
+					    "m expected",
+					    path);
+		if (i == HK_ARRAY_SIZE(c->devrules))
+			return hk_err_usage(err, "config.json: linux.resources.devices: too many");
+		if (ma)
+			snprintf(maj, sizeof(maj), "%" PRId64, json_object_get_int64(ma));
+		if (mi)
+			snprintf(min, sizeof(min), "%" PRId64, json_object_get_int64(mi));
+		struct hk_cg_devrule *dr = &c->devrules[i];
+		dr->allow = json_object_get_boolean(al);
+		if (t[0] == 'a')
+			snprintf(dr->rule, sizeof(dr->rule), "a");
+		else
+			snprintf(dr->rule, sizeof(dr->rule), "%c %s:%s %s", t[0], maj, min, acc);
+		c->sec.lim.devrules = c->devrules;
+		c->sec.lim.ndevrules = i + 1;
 	}
 	if (pids && (r = member(pids, "limit", json_type_int, "linux.resources.pids", &v, err)) < 0)
 		return r;
@@ -548,6 +611,27 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 	if (r == 0 && v && json_object_array_length(v))
 		return hk_err_usage(err, "config.json: linux.uidMappings: user namespaces through "
 					 "the OCI runtime are not supported by hako yet");
+	if (r == 0)
+		r = member(l, "cgroupsPath", json_type_string, "linux", &v, err);
+	if (r == 0 && v && json_object_get_string(v)[0]) {
+		/* absolute: under each hierarchy's root; relative: likewise (hako runs in the
+		 * root cgroup's namespace) */
+		const char *cg = json_object_get_string(v);
+		while (*cg == '/')
+			cg++;
+		size_t len = strlen(cg);
+		if (!*cg || len >= sizeof(c->cgroup_path) || strstr(cg, "..") || strchr(cg, ':') ||
+		    strstr(cg, "//"))
+			return hk_err_usage(
+				err,
+				"config.json: linux.cgroupsPath: '%s' is not a cgroup "
+				"path hako takes (no '..', no systemd slice:prefix:name)",
+				json_object_get_string(v));
+		memcpy(c->cgroup_path, cg, len + 1);
+		while (len && c->cgroup_path[len - 1] == '/')
+			c->cgroup_path[--len] = 0;
+		c->spec.cgroup_path = c->cgroup_path;
+	}
 	if (r == 0)
 		r = member(l, "resources", json_type_object, "linux", &v, err);
 	if (r == 0 && v)

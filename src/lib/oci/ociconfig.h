@@ -35,11 +35,13 @@ struct hk_oci_config {
 	struct hk_rlimit rlimits[HK_OCI_RLIMITS_MAX];
 	struct hk_sysctl sysctls[HK_OCI_RLIMITS_MAX * 2];
 	gid_t groups[HK_OCI_GROUPS_MAX];
-	char netns[PATH_MAX]; /* linux.namespaces network path, "" for a new one */
-	bool terminal;	      /* process.terminal */
-	bool mask_paths;      /* linux.maskedPaths/readonlyPaths given (non-empty) */
-	char **masked;	      /* linux.maskedPaths, NULL-terminated, pointing into root */
-	char **readonly;      /* linux.readonlyPaths, likewise */
+	struct hk_cg_devrule devrules[64]; /* linux.resources.devices */
+	char netns[PATH_MAX];		   /* linux.namespaces network path, "" for a new one */
+	char cgroup_path[256]; /* linux.cgroupsPath without its leading '/' ("": hako's) */
+	bool terminal;	       /* process.terminal */
+	bool mask_paths;       /* linux.maskedPaths/readonlyPaths given (non-empty) */
+	char **masked;	       /* linux.maskedPaths, NULL-terminated, pointing into root */
+	char **readonly;       /* linux.readonlyPaths, likewise */
 	bool has_oom_score_adj;
 	int oom_score_adj;
 };

@@ -444,7 +444,7 @@ static int create(const char *root, const char *id, const struct hk_oci_create_o
 		pid_t *pids;
 		size_t n;
 		struct hk_err e3;
-		if (hk_ct_pids(c->row.id, &pids, &n, &e3) == 0) {
+		if (hk_ct_pids(&c->row, &pids, &n, &e3) == 0) {
 			for (size_t i = 0; i < n; i++)
 				oom_adj(pids[i], cfg->oom_score_adj);
 			free(pids);
@@ -620,7 +620,7 @@ int hk_oci_kill(const char *root, const char *id, int sig, bool all, struct hk_e
 	if (r == 0 && all) {
 		pid_t *pids;
 		size_t n;
-		r = hk_ct_pids(c.row.id, &pids, &n, err);
+		r = hk_ct_pids(&c.row, &pids, &n, err);
 		for (size_t i = 0; r == 0 && i < n; i++)
 			kill(pids[i], sig);
 		if (r == 0)
@@ -805,7 +805,7 @@ int hk_oci_pids(const char *root, const char *id, int **ret, size_t *ret_n, stru
 	struct oci_ct c;
 	int r = lookup(root, id, &c, err);
 	if (r == 0)
-		r = hk_ct_pids(c.row.id, ret, ret_n, err);
+		r = hk_ct_pids(&c.row, ret, ret_n, err);
 	oci_ct_close(&c);
 	return r;
 }

@@ -161,8 +161,8 @@ cfg "c['linux'].pop('personality'); c['process']['bogus']=1; c['bogus']={'x':1}"
 (cd "$B" && o create u1 </dev/null >/dev/null 2>&1)
 is "unknown fields are ignored" "$(o state u1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" created
 o delete --force u1
-cfg "c['process'].pop('bogus'); c.pop('bogus'); c['linux']['namespaces'].append({'type':'ipc','path':'/proc/1/ns/ipc'})"
-check_fail "joining an ipc namespace is refused" 2 "linux.namespaces\[6\].path: joining a ipc namespace" \
+cfg "c['process'].pop('bogus'); c.pop('bogus'); c['linux']['namespaces'].append({'type':'ipc','path':'/proc/self/ns/uts'})"
+check_fail "a namespace path of another type is refused" 2 "linux.namespaces\[6\].path: '/proc/self/ns/uts' is not a namespace of type ipc" \
 	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create b2 </dev/null"
 cfg "c['linux']['namespaces'].pop(); c['process']['args']=[]"
 check_fail "empty args are refused" 2 "process.args: at least one" \
