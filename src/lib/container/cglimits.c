@@ -334,6 +334,44 @@ static int apply_memory(const char *path, const struct hk_cglimits *l, struct hk
 	return 0;
 }
 
+static bool memory_extra(const struct hk_cglimits *l)
+{
+	return l->mem_reservation || l->mem_kernel || l->mem_kernel_tcp || l->swappiness_set ||
+	       l->oom_kill_disable;
+}
+
+static int apply_memory_extra(const char *path, const struct hk_cglimits *l, struct hk_err *err)
+{
+	char dir[PATH_LEN], v[32];
+	bool v2;
+	int r = ctrl_dir("memory", path, dir, &v2, err);
+	if (r == 0 && l->mem_reservation) {
+		snprintf(v, sizeof(v), "%" PRId64, l->mem_reservation);
+		r = write_at(dir, v2 ? "memory.low" : "memory.soft_limit_in_bytes", v, err);
+	}
+	if (r == 0 && l->mem_kernel && !v2) {
+		snprintf(v, sizeof(v), "%" PRId64, l->mem_kernel);
+		write_at(dir, "memory.kmem.limit_in_bytes", v, NULL); /* see cglimits.h */
+	}
+	if (r < 0 || !(l->mem_kernel_tcp || l->swappiness_set || l->oom_kill_disable))
+		return r;
+	if (v2)
+		return hk_err_set(err, -EOPNOTSUPP,
+				  "cgroup v2 has no kernel TCP limit, swappiness or OOM-killer "
+				  "switch");
+	if (l->mem_kernel_tcp) {
+		snprintf(v, sizeof(v), "%" PRId64, l->mem_kernel_tcp);
+		r = write_at(dir, "memory.kmem.tcp.limit_in_bytes", v, err);
+	}
+	if (r == 0 && l->swappiness_set) {
+		snprintf(v, sizeof(v), "%u", l->swappiness);
+		r = write_at(dir, "memory.swappiness", v, err);
+	}
+	if (r == 0 && l->oom_kill_disable)
+		r = write_at(dir, "memory.oom_control", "1", err);
+	return r;
+}
+
 static int apply_cpu(const char *path, const struct hk_cglimits *l, struct hk_err *err)
 {
 	char dir[PATH_LEN], v[64];
@@ -390,6 +428,8 @@ int hk_cglimits_apply(const char *path, const struct hk_cglimits *l, struct hk_e
 	bool v2;
 	if (l->memory)
 		r = apply_memory(path, l, err);
+	if (r == 0 && memory_extra(l))
+		r = apply_memory_extra(path, l, err);
 	if (r == 0 && (l->cpus_milli || l->cpu_shares))
 		r = apply_cpu(path, l, err);
 	if (r == 0 && l->pids) {
@@ -405,6 +445,11 @@ int hk_cglimits_apply(const char *path, const struct hk_cglimits *l, struct hk_e
 		r = ctrl_dir("cpuset", path, dir, &v2, err);
 		if (r == 0)
 			r = write_at(dir, "cpuset.cpus", l->cpuset, err);
+	}
+	if (r == 0 && l->cpuset_mems[0]) {
+		r = ctrl_dir("cpuset", path, dir, &v2, err);
+		if (r == 0)
+			r = write_at(dir, "cpuset.mems", l->cpuset_mems, err);
 	}
 	if (r == 0 && l->devices)
 		r = apply_devices(path, l, err);

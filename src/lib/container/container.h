@@ -28,6 +28,7 @@
 
 struct hk_cgstats;
 struct hk_ct_sec;
+struct hk_ct_tmpfs;
 struct hk_userns;
 
 /* Exit statuses of `hako run` that are not the container's own (as Docker's). */
@@ -64,6 +65,9 @@ struct hk_mountspec {
 	char *ct;
 	bool ro;
 	bool idmap; /* -v ...:idmap, with --userns: an idmapped mount of host (userns.h) */
+	/* non-NULL: not a bind but a tmpfs at ct (host NULL), made in the list's order (an OCI
+	 * config's mounts; --tmpfs mounts are the security's, made after pivot_root) */
+	const struct hk_ct_tmpfs *tmpfs;
 };
 
 /* Everything `hako run` needs; filled by the CLI, validated before anything changes. */
@@ -71,10 +75,11 @@ struct hk_ct_spec {
 	char id[HK_CT_ID_LEN + 1];
 	char name[HK_CT_NAME_MAX + 1];
 	char hostname[65];
-	const char *rootfs; /* absolute, resolved (for messages: rootfs_fd is what is used) */
-	int rootfs_fd;	    /* the rootfs directory, opened once (hk_rootfs_open) */
-	char **argv;	    /* NULL-terminated */
-	char **env;	    /* NULL-terminated, K=V (PATH, HOSTNAME, TERM, HOME defaults added) */
+	char domainname[65]; /* "": left as it is (an OCI config's domainname) */
+	const char *rootfs;  /* absolute, resolved (for messages: rootfs_fd is what is used) */
+	int rootfs_fd;	     /* the rootfs directory, opened once (hk_rootfs_open) */
+	char **argv;	     /* NULL-terminated */
+	char **env;	     /* NULL-terminated, K=V (PATH, HOSTNAME, TERM, HOME defaults added) */
 	const char *workdir;
 	struct hk_mountspec *mounts;
 	size_t nmounts;
@@ -108,6 +113,22 @@ struct hk_ct_spec {
 	/* NULL: hako's own cgroup (hako/<id>); else this path under each hierarchy's root (an
 	 * OCI config's linux.cgroupsPath, recorded in the stored config: hk_ct_config_cgroup) */
 	const char *cgroup_path;
+	/* 0, or MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE: the container's mounts get it
+	 * (recursively) after pivot_root (linux.rootfsPropagation). Everything was made
+	 * private before, so a shared root has no peer outside the container. */
+	unsigned long root_propagation;
+	const struct hk_ct_device *devices; /* linux.devices: made in the container's /dev */
+	size_t ndevices;
+};
+
+/* A device node made in the container's /dev (an OCI config's linux.devices). */
+struct hk_ct_device {
+	const char *path; /* "/dev/..." (checked: no "..", no empty component) */
+	mode_t type;	  /* S_IFCHR, S_IFBLK or S_IFIFO */
+	unsigned major, minor;
+	mode_t mode; /* permission bits */
+	uid_t uid;
+	gid_t gid;
 };
 
 /* One namespaced sysctl (net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*), written

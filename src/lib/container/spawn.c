@@ -164,6 +164,10 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, int sy
 		hk_err_sys(&err, -errno, "sethostname '%s'", spec->hostname);
 		goto fail;
 	}
+	if (spec->domainname[0] && setdomainname(spec->domainname, strlen(spec->domainname)) < 0) {
+		hk_err_sys(&err, -errno, "setdomainname '%s'", spec->domainname);
+		goto fail;
+	}
 	if (hk_rootfs_setup(spec, trees, &err) < 0) {
 		hk_err_prefix(&err, "rootfs '%s'", spec->rootfs);
 		goto fail;
@@ -234,8 +238,9 @@ static int open_trees(struct hk_userns *u, const struct hk_ct_spec *spec, struct
 		r = hk_userns_open_src(u, -1, p, false, false, err);
 	}
 	for (size_t i = 0; r == 0 && i < spec->nmounts; i++)
-		r = hk_userns_open_src(u, spec->mounts[i].host_fd, spec->mounts[i].host,
-				       spec->mounts[i].ro, spec->mounts[i].idmap, err);
+		if (!spec->mounts[i].tmpfs)
+			r = hk_userns_open_src(u, spec->mounts[i].host_fd, spec->mounts[i].host,
+					       spec->mounts[i].ro, spec->mounts[i].idmap, err);
 	return r;
 }
 

@@ -353,13 +353,19 @@ static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err 
 								"%c%s",
 								strchr(arg, ':') ? ',' : ':', opt);
 			}
-			if (c->sec.ntmpfs == HK_RUNSEC_TMPFS_MAX)
-				return hk_err_usage(err, "config.json: %s: too many tmpfs mounts",
-						    path);
-			r = hk_ct_tmpfs_parse(arg, &c->sec.tmpfs[c->sec.ntmpfs], err);
+			if (c->spec.nmounts == HK_OCI_MOUNTS_MAX)
+				return hk_err_usage(err, "config.json: mounts: more than %d",
+						    HK_OCI_MOUNTS_MAX);
+			/* in the list with the binds: made in the config's order */
+			size_t n = c->spec.nmounts;
+			r = hk_ct_tmpfs_parse(arg, &c->tmpfs[n], err);
 			if (r < 0)
 				return hk_err_prefix(err, "config.json: %s", path);
-			c->sec.ntmpfs++;
+			snprintf(c->mount_ct[n], PATH_MAX, "%s", dst);
+			c->mounts[n] = (struct hk_mountspec){ .host_fd = -1,
+							      .ct = c->mount_ct[n],
+							      .tmpfs = &c->tmpfs[n] };
+			c->spec.nmounts++;
 			continue;
 		}
 		if (!bind)
@@ -458,11 +464,9 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 	if (!seen_mnt || !seen_pid)
 		return hk_err_usage(err, "config.json: linux.namespaces: hako containers always "
 					 "have their own mount and pid namespaces; list them");
-	if (!seen_net)
-		return hk_err_usage(err, "config.json: linux.namespaces: sharing the host's "
-					 "network namespace needs a network entry with path "
-					 "/proc/1/ns/net");
-	if (c->netns[0]) {
+	if (!seen_net) {
+		c->spec.net = HK_NET_HOST; /* not listed: the runtime's own (the spec) */
+	} else if (c->netns[0]) {
 		c->spec.net = HK_NET_NETNS;
 		c->spec.netns = c->netns;
 	} else {
@@ -474,6 +478,22 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 static int resources(struct hk_oci_config *c, struct json_object *res, struct hk_err *err)
 {
 	struct json_object *m, *cpu, *pids, *v;
+	/* the resources hako does not set: refused when they ask for anything */
+	static const char *const unset[] = { "blockIO", "hugepageLimits", "network", "rdma",
+					     "unified" };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(unset); i++) {
+		if (!json_object_object_get_ex(res, unset[i], &v) || !v)
+			continue;
+		bool empty = (json_object_get_type(v) == json_type_object &&
+			      !json_object_object_length(v)) ||
+			     (json_object_get_type(v) == json_type_array &&
+			      !json_object_array_length(v));
+		if (!empty)
+			return hk_err_usage(err,
+					    "config.json: linux.resources.%s: not supported by "
+					    "hako",
+					    unset[i]);
+	}
 	int r = member(res, "memory", json_type_object, "linux.resources", &m, err);
 	if (r == 0)
 		r = member(res, "cpu", json_type_object, "linux.resources", &cpu, err);
@@ -489,6 +509,34 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 		return r;
 	if (m && v && json_object_get_int64(v) != 0)
 		c->sec.lim.memory_swap = json_object_get_int64(v);
+	static const struct {
+		const char *key;
+		size_t off;
+	} mem[] = { { "reservation", offsetof(struct hk_cglimits, mem_reservation) },
+		    { "kernel", offsetof(struct hk_cglimits, mem_kernel) },
+		    { "kernelTCP", offsetof(struct hk_cglimits, mem_kernel_tcp) } };
+	for (size_t i = 0; m && i < HK_ARRAY_SIZE(mem); i++) {
+		if ((r = member(m, mem[i].key, json_type_int, "linux.resources.memory", &v, err)) <
+		    0)
+			return r;
+		int64_t x = v ? json_object_get_int64(v) : 0;
+		if (x > 0)
+			memcpy((char *)&c->sec.lim + mem[i].off, &x, sizeof(x));
+	}
+	if (m &&
+	    (r = member(m, "swappiness", json_type_int, "linux.resources.memory", &v, err)) < 0)
+		return r;
+	if (m && v && (json_object_get_int64(v) < 0 || json_object_get_int64(v) > 100))
+		return hk_err_usage(err,
+				    "config.json: linux.resources.memory.swappiness: 0 to 100");
+	if (m && v) {
+		c->sec.lim.swappiness_set = true;
+		c->sec.lim.swappiness = (unsigned)json_object_get_int64(v);
+	}
+	if (m && (r = member(m, "disableOOMKiller", json_type_boolean, "linux.resources.memory", &v,
+			     err)) < 0)
+		return r;
+	c->sec.lim.oom_kill_disable = m && v && json_object_get_boolean(v);
 	if (cpu) {
 		struct json_object *q, *per, *sh, *set;
 		if ((r = member(cpu, "quota", json_type_int, "linux.resources.cpu", &q, err)) < 0 ||
@@ -514,6 +562,26 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 		    hk_cg_parse_cpuset(json_object_get_string(set), c->sec.lim.cpuset,
 				       sizeof(c->sec.lim.cpuset), err) < 0)
 			return hk_err_prefix(err, "config.json: linux.resources.cpu.cpus");
+		if ((r = member(cpu, "mems", json_type_string, "linux.resources.cpu", &set, err)) <
+		    0)
+			return r;
+		if (set && json_object_get_string(set)[0] &&
+		    hk_cg_parse_cpuset(json_object_get_string(set), c->sec.lim.cpuset_mems,
+				       sizeof(c->sec.lim.cpuset_mems), err) < 0)
+			return hk_err_prefix(err, "config.json: linux.resources.cpu.mems");
+		static const char *const rt[] = { "realtimeRuntime", "realtimePeriod", "idle",
+						  "burst" };
+		for (size_t i = 0; i < HK_ARRAY_SIZE(rt); i++) {
+			struct json_object *x;
+			if ((r = member(cpu, rt[i], json_type_int, "linux.resources.cpu", &x,
+					err)) < 0)
+				return r;
+			if (x && json_object_get_int64(x))
+				return hk_err_usage(err,
+						    "config.json: linux.resources.cpu.%s: not "
+						    "supported by hako",
+						    rt[i]);
+		}
 	}
 	if ((r = member(res, "devices", json_type_array, "linux.resources", &v, err)) < 0)
 		return r;
@@ -569,9 +637,10 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 	size_t n = 0;
 	/* net.*: in a network namespace of its own, or a joined one that is not ours (an
 	 * engine's, made for this container: CNI) */
-	bool own_net = c->spec.net != HK_NET_NETNS;
+	bool own_net = c->spec.net == HK_NET_NONE;
 	struct stat a, b;
-	if (!own_net && stat(c->netns, &a) == 0 && stat("/proc/self/ns/net", &b) == 0)
+	if (c->spec.net == HK_NET_NETNS && stat(c->netns, &a) == 0 &&
+	    stat("/proc/self/ns/net", &b) == 0)
 		own_net = a.st_ino != b.st_ino || a.st_dev != b.st_dev;
 	json_object_object_foreach(o, key, val)
 	{
@@ -595,6 +664,66 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 	}
 	c->spec.sysctls = c->sysctls;
 	c->spec.nsysctls = n;
+	return 0;
+}
+
+/* linux.devices: nodes made in the container's /dev, each allowed by its device cgroup
+ * (after linux.resources.devices' rules, as runc). */
+static int devices(struct hk_oci_config *c, struct json_object *a, struct hk_err *err)
+{
+	int r = 0;
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *d = json_object_array_get_idx(a, i), *p, *t, *ma, *mi, *fm, *u,
+				   *g;
+		char path[40];
+		snprintf(path, sizeof(path), "linux.devices[%zu]", i);
+		if ((r = member(d, "path", json_type_string, path, &p, err)) < 0 ||
+		    (r = member(d, "type", json_type_string, path, &t, err)) < 0 ||
+		    (r = member(d, "major", json_type_int, path, &ma, err)) < 0 ||
+		    (r = member(d, "minor", json_type_int, path, &mi, err)) < 0 ||
+		    (r = member(d, "fileMode", json_type_int, path, &fm, err)) < 0 ||
+		    (r = member(d, "uid", json_type_int, path, &u, err)) < 0 ||
+		    (r = member(d, "gid", json_type_int, path, &g, err)) < 0)
+			return r;
+		const char *dp = str_or(p, ""), *ty = str_or(t, "");
+		if (strncmp(dp, "/dev/", 5) || !dp[5] || strstr(dp, "..") || strstr(dp, "//") ||
+		    dp[strlen(dp) - 1] == '/' || strlen(dp) >= 200)
+			return hk_err_usage(err,
+					    "config.json: %s.path: '%s': a path under /dev/ is "
+					    "required",
+					    path, dp);
+		mode_t type = !strcmp(ty, "c") || !strcmp(ty, "u") ? S_IFCHR
+			      : !strcmp(ty, "b")		   ? S_IFBLK
+			      : !strcmp(ty, "p")		   ? S_IFIFO
+								   : 0;
+		if (!type)
+			return hk_err_usage(err, "config.json: %s.type: '%s' is not c, b, u or p",
+					    path, ty);
+		if (type != S_IFIFO && (!ma || !mi))
+			return hk_err_usage(err, "config.json: %s: major and minor are required",
+					    path);
+		if (c->spec.ndevices == HK_ARRAY_SIZE(c->devices) ||
+		    c->sec.lim.ndevrules == HK_ARRAY_SIZE(c->devrules))
+			return hk_err_usage(err, "config.json: linux.devices: too many");
+		struct hk_ct_device *dev = &c->devices[c->spec.ndevices++];
+		*dev = (struct hk_ct_device){
+			.path = dp,
+			.type = type,
+			.major = ma ? (unsigned)json_object_get_int64(ma) : 0,
+			.minor = mi ? (unsigned)json_object_get_int64(mi) : 0,
+			.mode = fm ? (mode_t)json_object_get_int64(fm) & 07777 : 0666,
+			.uid = u ? (uid_t)json_object_get_int64(u) : 0,
+			.gid = g ? (gid_t)json_object_get_int64(g) : 0,
+		};
+		if (type == S_IFIFO)
+			continue;
+		struct hk_cg_devrule *dr = &c->devrules[c->sec.lim.ndevrules++];
+		dr->allow = true;
+		snprintf(dr->rule, sizeof(dr->rule), "%c %u:%u rwm", type == S_IFBLK ? 'b' : 'c',
+			 dev->major, dev->minor);
+		c->sec.lim.devrules = c->devrules;
+	}
+	c->spec.devices = c->devices;
 	return 0;
 }
 
@@ -642,17 +771,27 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 		return r;
 	if (r == 0)
 		r = member(l, "devices", json_type_array, "linux", &v, err);
-	if (r == 0 && v && json_object_array_length(v))
-		return hk_err_usage(err, "config.json: linux.devices: extra device nodes are not "
-					 "supported by hako yet");
+	if (r == 0 && v)
+		r = devices(c, v, err);
 	if (r == 0)
 		r = member(l, "rootfsPropagation", json_type_string, "linux", &v, err);
-	if (r == 0 && v && strcmp(json_object_get_string(v), "private") &&
-	    strcmp(json_object_get_string(v), "rprivate") && json_object_get_string(v)[0])
-		return hk_err_usage(err,
-				    "config.json: linux.rootfsPropagation: '%s' is not "
-				    "supported by hako (rprivate is what it does)",
-				    json_object_get_string(v));
+	if (r == 0 && v && json_object_get_string(v)[0]) {
+		static const struct {
+			const char *name;
+			unsigned long flag;
+		} prop[] = { { "shared", MS_SHARED },	      { "rshared", MS_SHARED },
+			     { "slave", MS_SLAVE },	      { "rslave", MS_SLAVE },
+			     { "private", MS_PRIVATE },	      { "rprivate", MS_PRIVATE },
+			     { "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE } };
+		for (size_t i = 0; i < HK_ARRAY_SIZE(prop); i++)
+			if (!strcmp(prop[i].name, json_object_get_string(v)))
+				c->spec.root_propagation = prop[i].flag;
+		if (!c->spec.root_propagation)
+			return hk_err_usage(err,
+					    "config.json: linux.rootfsPropagation: '%s' is not a "
+					    "propagation",
+					    json_object_get_string(v));
+	}
 	/* the masked and read-only paths: hako's own lists (Docker's, which every engine's
 	 * default is) when the config asks for any */
 	struct json_object *mp = NULL, *rp = NULL;
@@ -754,8 +893,14 @@ int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *
 	}
 	if ((r = member(c->root, "domainname", json_type_string, "", &v, err)) < 0)
 		return r;
-	if (v && json_object_get_string(v)[0])
-		return hk_err_usage(err, "config.json: domainname: not supported by hako yet");
+	if (v && json_object_get_string(v)[0]) {
+		if (!hk_ct_hostname_valid(json_object_get_string(v)))
+			return hk_err_usage(err,
+					    "config.json: domainname: '%s' is not a domain name",
+					    json_object_get_string(v));
+		snprintf(c->spec.domainname, sizeof(c->spec.domainname), "%s",
+			 json_object_get_string(v));
+	}
 	if ((r = member(c->root, "mounts", json_type_array, "", &v, err)) < 0)
 		return r;
 	if (v && (r = mounts(c, v, err)) < 0)

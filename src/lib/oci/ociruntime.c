@@ -416,6 +416,8 @@ static int create(const char *root, const char *id, const struct hk_oci_create_o
 	hk_runsec_config(&cfg->sec, &cs);
 	char net[HK_PATH_MAX + 8];
 	snprintf(net, sizeof(net), cfg->netns[0] ? "netns:%s" : "none", cfg->netns);
+	if (cfg->spec.net == HK_NET_HOST)
+		snprintf(net, sizeof(net), "host");
 	struct hk_ct_create cc = {
 		.st = c->st,
 		.paths = &c->paths,
@@ -813,8 +815,11 @@ int hk_oci_pids(const char *root, const char *id, int **ret, size_t *ret_n, stru
 struct json_object *hk_oci_features(void)
 {
 	static const char *const ns[] = { "cgroup", "ipc", "mount", "network", "pid", "uts" };
-	static const char *const mopts[] = { "bind",  "rbind",	"ro",	"rw",  "nosuid",
-					     "nodev", "noexec", "suid", "dev", "exec" };
+	static const char *const mopts[] = { "bind",	"rbind",      "ro",	     "rw",
+					     "nosuid",	"nodev",      "noexec",	     "suid",
+					     "dev",	"exec",	      "strictatime", "relatime",
+					     "noatime", "nodiratime", "diratime",    "sync",
+					     "async",	"dirsync" };
 	struct json_object *o = json_object_new_object(), *l = json_object_new_object();
 	json_object_object_add(o, "ociVersionMin", json_object_new_string("1.0.0"));
 	json_object_object_add(o, "ociVersionMax", json_object_new_string("1.1.0"));

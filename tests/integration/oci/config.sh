@@ -51,6 +51,34 @@ cfg "c['linux'].pop('maskedPaths'); c['linux'].pop('readonlyPaths')"
 cfg "c['process']['args']=['sh','-c','awk \"{print \\\$5, \\\$(NF-1)}\" /proc/self/mountinfo | grep -E \"^/(dev|dev/shm|sys) \" | tr \"\\n\" \" \"']"
 is "/dev (tmpfs), /dev/shm (shm), then /sys (sysfs)" "$(run_out d1)" "/dev tmpfs /dev/shm shm /sys sysfs "
 
+# --- mounts in the config's order; one source bound twice, read-only once
+mkdir -p "$HAKO_TEST_TMP/src"
+cfg "c['mounts']+=[{'destination':'/m1','source':'$HAKO_TEST_TMP/src','options':['bind','ro']},{'destination':'/t2','type':'tmpfs','source':'tmpfs','options':['strictatime','size=1m']},{'destination':'/m3','source':'$HAKO_TEST_TMP/src','options':['rbind']}]; \
+c['process']['args']=['sh','-c','awk \"\\\$5 ~ /^\\/(m1|t2|m3)\$/ {print \\\$5, substr(\\\$6,1,2)}\" /proc/self/mountinfo | tr \"\\n\" \" \"']"
+is "bind, tmpfs, bind in order; the source twice, ro then rw" "$(run_out o1)" "/m1 ro /t2 rw /m3 rw "
+cfg "c['mounts']=c['mounts'][:-3]"
+
+# --- linux.devices, domainname, rootfsPropagation
+cfg "c['linux']['devices']=[{'path':'/dev/net/tun9','type':'c','major':10,'minor':200,'fileMode':0o620,'uid':5,'gid':6},{'path':'/dev/fifo1','type':'p'}]; \
+c['domainname']='example.org'; c['linux']['rootfsPropagation']='shared'; \
+c['process']['args']=['sh','-c','stat -c \"%F %t:%T %a %u:%g\" /dev/net/tun9; stat -c %F /dev/fifo1; echo \$(cat /proc/sys/kernel/domainname); grep -cE \"^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / [^ ]+ shared:\" /proc/self/mountinfo']"
+is "device nodes as given, domainname, a shared root" "$(run_out v1 | tr '\n' ' ')" \
+	"character special file a:c8 620 5:6 fifo example.org 1 "
+cfg "c['linux']['devices']=[{'path':'/etc/x','type':'c','major':1,'minor':3}]"
+check_fail "a device outside /dev is refused" 2 "linux.devices\[0\].path: '/etc/x': a path under /dev/" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create v2 </dev/null"
+cfg "c['linux'].pop('devices'); c.pop('domainname'); c['linux'].pop('rootfsPropagation')"
+
+# --- no network namespace listed: the runtime's own; unimplemented resources refused
+cfg "c['linux']['namespaces']=[n for n in c['linux']['namespaces'] if n['type']!='network']; c['process']['args']=['sleep','60']"
+(cd "$B" && o run -d h1 </dev/null >/dev/null 2>&1)
+is "no network entry: the runtime's network namespace" "$(readlink /proc/$(state_pid h1)/ns/net)" "$(readlink /proc/self/ns/net)"
+check "delete --force" o delete --force h1
+cfg "c['linux']['namespaces'].append({'type':'network'}); c['linux']['resources']={'blockIO':{'weight':500}}"
+check_fail "linux.resources.blockIO is refused" 2 "linux.resources.blockIO: not supported by hako" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create b1 </dev/null"
+cfg "c['linux'].pop('resources')"
+
 # --- namespaces joined by path
 unshare --ipc --uts --mount --pid --fork sleep 60 &
 upid=$!
