@@ -429,11 +429,12 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 		if (k == HK_ARRAY_SIZE(kinds))
 			return hk_err_usage(err, "config.json: %s.type: unknown namespace '%s'",
 					    path, type);
-		if (!strcmp(type, "user"))
+		if (!strcmp(type, "user") && nspath[0])
 			return hk_err_usage(err,
-					    "config.json: %s: user namespaces through the OCI "
-					    "runtime are not supported by hako yet",
+					    "config.json: %s.path: joining a user namespace is not "
+					    "supported by hako",
 					    path);
+		c->userns |= !strcmp(type, "user");
 		seen_net |= kinds[k].slot == -1;
 		seen_mnt |= kinds[k].slot == HK_CT_NS_MNT;
 		seen_pid |= kinds[k].slot == HK_CT_NS_PID;
@@ -727,6 +728,52 @@ static int devices(struct hk_oci_config *c, struct json_object *a, struct hk_err
 	return 0;
 }
 
+/* A new user namespace: linux.uidMappings and gidMappings, both required, go through
+ * hako's --uidmap/--gidmap (runsec.h: validated, the rootfs idmapped). */
+static int idmaps(struct hk_oci_config *c, struct json_object *l, struct hk_err *err)
+{
+	static const char *const keys[] = { "uidMappings", "gidMappings" };
+	for (size_t k = 0; k < 2; k++) {
+		struct json_object *a;
+		int r = member(l, keys[k], json_type_array, "linux", &a, err);
+		if (r < 0)
+			return r;
+		size_t n = a ? json_object_array_length(a) : 0;
+		if (!c->userns && n)
+			return hk_err_usage(err,
+					    "config.json: linux.%s: given without a user "
+					    "namespace in linux.namespaces",
+					    keys[k]);
+		if (c->userns && !n)
+			return hk_err_usage(err,
+					    "config.json: linux.%s: a new user namespace needs "
+					    "its mappings",
+					    keys[k]);
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *m = json_object_array_get_idx(a, i), *ci, *hi, *sz;
+			char path[48], ext[64];
+			snprintf(path, sizeof(path), "linux.%s[%zu]", keys[k], i);
+			if ((r = member(m, "containerID", json_type_int, path, &ci, err)) < 0 ||
+			    (r = member(m, "hostID", json_type_int, path, &hi, err)) < 0 ||
+			    (r = member(m, "size", json_type_int, path, &sz, err)) < 0)
+				return r;
+			if (!ci || !hi || !sz)
+				return hk_err_usage(err,
+						    "config.json: %s: containerID, hostID and size "
+						    "are required",
+						    path);
+			snprintf(ext, sizeof(ext), "%" PRId64 ":%" PRId64 ":%" PRId64,
+				 json_object_get_int64(ci), json_object_get_int64(hi),
+				 json_object_get_int64(sz));
+			r = hk_runsec_set(&c->sec, k ? HK_RUNSEC_GIDMAP : HK_RUNSEC_UIDMAP, ext,
+					  err);
+			if (r < 0)
+				return hk_err_prefix(err, "config.json: %s", path);
+		}
+	}
+	return 0;
+}
+
 static int linux_section(struct hk_oci_config *c, struct json_object *l, struct hk_err *err)
 {
 	struct json_object *v;
@@ -737,9 +784,8 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 		r = namespaces(c, v, err);
 	if (r == 0)
 		r = member(l, "uidMappings", json_type_array, "linux", &v, err);
-	if (r == 0 && v && json_object_array_length(v))
-		return hk_err_usage(err, "config.json: linux.uidMappings: user namespaces through "
-					 "the OCI runtime are not supported by hako yet");
+	if (r == 0)
+		r = idmaps(c, l, err);
 	if (r == 0)
 		r = member(l, "cgroupsPath", json_type_string, "linux", &v, err);
 	if (r == 0 && v && json_object_get_string(v)[0]) {

@@ -41,6 +41,7 @@ struct hk_oci_config {
 	char netns[PATH_MAX];		   /* linux.namespaces network path, "" for a new one */
 	char cgroup_path[256]; /* linux.cgroupsPath without its leading '/' ("": hako's) */
 	bool terminal;	       /* process.terminal */
+	bool userns;	       /* a new user namespace (linux.namespaces) */
 	bool mask_paths;       /* linux.maskedPaths/readonlyPaths given (non-empty) */
 	char **masked;	       /* linux.maskedPaths, NULL-terminated, pointing into root */
 	char **readonly;       /* linux.readonlyPaths, likewise */

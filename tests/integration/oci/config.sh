@@ -79,6 +79,16 @@ check_fail "linux.resources.blockIO is refused" 2 "linux.resources.blockIO: not 
 	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create b1 </dev/null"
 cfg "c['linux'].pop('resources')"
 
+# --- a new user namespace with the config's mappings (the rootfs idmapped, as --userns)
+cfg "c['linux']['namespaces'].append({'type':'user'}); \
+c['linux']['uidMappings']=[{'containerID':0,'hostID':200000,'size':65536}]; c['linux']['gidMappings']=[{'containerID':0,'hostID':300000,'size':65536}]; \
+c['process']['args']=['sh','-c','echo \$(cat /proc/self/uid_map /proc/self/gid_map) \$(id -u) \$(stat -c %u /bin/busybox)']"
+is "uid and gid maps as given, root inside owns the rootfs" "$(run_out u1)" "0 200000 65536 0 300000 65536 0 0"
+cfg "c['linux']['namespaces'].pop()"
+check_fail "mappings without a user namespace are refused" 2 "linux.uidMappings: given without a user namespace" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create u2 </dev/null"
+cfg "c['linux'].pop('uidMappings'); c['linux'].pop('gidMappings')"
+
 # --- namespaces joined by path
 unshare --ipc --uts --mount --pid --fork sleep 60 &
 upid=$!
