@@ -228,6 +228,12 @@ static int run_hooks(struct json_object *meta, const struct hk_ct_row *row, cons
 	if (!hooks || !json_object_object_get_ex(hooks, kind, &list) || !list)
 		return 0;
 	struct json_object *st = state_json(row, meta);
+	/* poststart runs once the command was started: it is running as far as the hooks
+	 * know, even when it has already exited (as crun reports it) */
+	if (!strcmp(kind, "poststart")) {
+		json_object_object_add(st, "status", json_object_new_string("running"));
+		json_object_object_add(st, "pid", json_object_new_int(row->pid));
+	}
 	const char *text = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < json_object_array_length(list); i++)

@@ -89,6 +89,17 @@ check_fail "mappings without a user namespace are refused" 2 "linux.uidMappings:
 	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create u2 </dev/null"
 cfg "c['linux'].pop('uidMappings'); c['linux'].pop('gidMappings')"
 
+# --- poststart sees the container running, even when its command has already exited
+cat >"$HAKO_TEST_TMP/hook" <<'H'
+#!/bin/sh
+sleep 0.5; python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["status"], s.get("pid", 0) > 0)' >"$1"
+H
+chmod +x "$HAKO_TEST_TMP/hook"
+cfg "c['process']['args']=['true']; c['hooks']={'poststart':[{'path':'$HAKO_TEST_TMP/hook','args':['hook','$HAKO_TEST_TMP/ps.out']}]}"
+(cd "$B" && o run p1 </dev/null >/dev/null 2>&1)
+is "poststart's state: running, with the pid" "$(cat "$HAKO_TEST_TMP/ps.out")" "running True"
+cfg "c.pop('hooks')"
+
 # --- namespaces joined by path
 unshare --ipc --uts --mount --pid --fork sleep 60 &
 upid=$!
