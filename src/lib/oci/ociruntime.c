@@ -650,9 +650,10 @@ int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *e
 		return 0;
 	}
 	const char *status = r == 0 ? status_of(&c.row) : "";
-	if (r == 0 && !strcmp(status, "running") && !force)
-		r = hk_err_usage(err, "cannot delete container '%s' that is not stopped: running",
-				 id);
+	/* created or running: the spec's "MUST generate an error" (--force kills it first) */
+	if (r == 0 && (!strcmp(status, "running") || !strcmp(status, "created")) && !force)
+		r = hk_err_usage(err, "cannot delete container '%s' that is not stopped: %s", id,
+				 status);
 	if (r == 0 && strcmp(status, "stopped")) {
 		kill(c.row.pid, SIGKILL);
 		for (int t = 0; t < 1000 && hk_proc_alive(c.row.pid, c.row.pid_start); t++)

@@ -66,6 +66,7 @@ is "no namespace mount left" "$(findmnt -rn -o TARGET | grep -c "$OR")" 0
 # --- created, then delete --force (the engine gave up before start)
 (cd "$B" && o create c2 </dev/null >/dev/null 2>&1)
 pid=$(o state c2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+check_fail "delete of a created container is refused (the spec)" 2 "not stopped: created" o delete c2
 check "delete --force of a created container" o delete --force c2
 for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && not_ok "its init still runs" || ok "its init is gone"
