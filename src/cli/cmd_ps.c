@@ -157,15 +157,13 @@ int cmd_ct_top(struct hk_ctx *ctx, int argc, char **argv)
 	int r = ct_get(ctx, argv[0], &p, &c);
 	if (r < 0)
 		return r;
-	char id[HK_CT_ID_LEN + 1];
-	snprintf(id, sizeof(id), "%s", c.id);
 	bool running = !strcmp(c.state, HK_CT_RUNNING);
+	pid_t *pids;
+	size_t n;
+	r = running ? hk_ct_pids(&c, &pids, &n, &ctx->err) : 0;
 	hk_ct_row_free(&c);
 	if (!running)
 		return hk_err_set(&ctx->err, -ESRCH, "container '%s' is not running", argv[0]);
-	pid_t *pids;
-	size_t n;
-	r = hk_ct_pids(id, &pids, &n, &ctx->err);
 	if (r < 0)
 		return r;
 	struct out_table *t = out_table_new(top_cols, HK_ARRAY_SIZE(top_cols));
@@ -285,7 +283,7 @@ int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
 		json_object_object_add(o, "detach", json_object_new_boolean(c.detach));
 		hk_ct_nsdir(&p, c.id, buf, sizeof(buf));
 		json_object_object_add(o, "ns_dir", json_object_new_string(buf));
-		hk_ct_cgroup(c.id, buf, sizeof(buf));
+		hk_ct_row_cgroup(&c, buf, sizeof(buf));
 		json_object_object_add(o, "cgroup", json_object_new_string(buf));
 		hk_ct_rundir(&p, c.id, buf, sizeof(buf));
 		strncat(buf, "/log", sizeof(buf) - strlen(buf) - 1);

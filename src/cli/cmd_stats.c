@@ -68,7 +68,7 @@ int cmd_ct_stats(struct hk_ctx *ctx, int argc, char **argv)
 		struct hk_err e;
 		if (strcmp(rows[i].state, HK_CT_RUNNING) || !wanted(&rows[i], argc, argv))
 			continue;
-		ok[i] = hk_ct_stats(rows[i].id, &a[i], &e) == 0;
+		ok[i] = hk_ct_stats(&rows[i], &a[i], &e) == 0;
 		found++;
 	}
 	if (argc > 0 && found < (size_t)argc) {
@@ -83,7 +83,7 @@ int cmd_ct_stats(struct hk_ctx *ctx, int argc, char **argv)
 		struct hk_err e;
 		if (!ok[i])
 			continue;
-		if (hk_ct_stats(rows[i].id, &b, &e) < 0)
+		if (hk_ct_stats(&rows[i], &b, &e) < 0)
 			continue;
 		out_row(t);
 		out_str(t, C_ID, rows[i].id);

@@ -334,6 +334,44 @@ static int apply_memory(const char *path, const struct hk_cglimits *l, struct hk
 	return 0;
 }
 
+static bool memory_extra(const struct hk_cglimits *l)
+{
+	return l->mem_reservation || l->mem_kernel || l->mem_kernel_tcp || l->swappiness_set ||
+	       l->oom_kill_disable;
+}
+
+static int apply_memory_extra(const char *path, const struct hk_cglimits *l, struct hk_err *err)
+{
+	char dir[PATH_LEN], v[32];
+	bool v2;
+	int r = ctrl_dir("memory", path, dir, &v2, err);
+	if (r == 0 && l->mem_reservation) {
+		snprintf(v, sizeof(v), "%" PRId64, l->mem_reservation);
+		r = write_at(dir, v2 ? "memory.low" : "memory.soft_limit_in_bytes", v, err);
+	}
+	if (r == 0 && l->mem_kernel && !v2) {
+		snprintf(v, sizeof(v), "%" PRId64, l->mem_kernel);
+		write_at(dir, "memory.kmem.limit_in_bytes", v, NULL); /* see cglimits.h */
+	}
+	if (r < 0 || !(l->mem_kernel_tcp || l->swappiness_set || l->oom_kill_disable))
+		return r;
+	if (v2)
+		return hk_err_set(err, -EOPNOTSUPP,
+				  "cgroup v2 has no kernel TCP limit, swappiness or OOM-killer "
+				  "switch");
+	if (l->mem_kernel_tcp) {
+		snprintf(v, sizeof(v), "%" PRId64, l->mem_kernel_tcp);
+		r = write_at(dir, "memory.kmem.tcp.limit_in_bytes", v, err);
+	}
+	if (r == 0 && l->swappiness_set) {
+		snprintf(v, sizeof(v), "%u", l->swappiness);
+		r = write_at(dir, "memory.swappiness", v, err);
+	}
+	if (r == 0 && l->oom_kill_disable)
+		r = write_at(dir, "memory.oom_control", "1", err);
+	return r;
+}
+
 static int apply_cpu(const char *path, const struct hk_cglimits *l, struct hk_err *err)
 {
 	char dir[PATH_LEN], v[64];
@@ -341,12 +379,14 @@ static int apply_cpu(const char *path, const struct hk_cglimits *l, struct hk_er
 	int r = ctrl_dir("cpu", path, dir, &v2, err);
 	if (r < 0)
 		return r;
-	uint64_t quota = (uint64_t)l->cpus_milli * HK_CG_CPU_PERIOD / 1000;
+	uint64_t period = l->cpu_period ? l->cpu_period : HK_CG_CPU_PERIOD;
+	uint64_t quota =
+		l->cpu_quota > 0 ? (uint64_t)l->cpu_quota : (uint64_t)l->cpus_milli * period / 1000;
 	if (l->cpus_milli && v2) {
-		snprintf(v, sizeof(v), "%" PRIu64 " %d", quota, HK_CG_CPU_PERIOD);
+		snprintf(v, sizeof(v), "%" PRIu64 " %" PRIu64, quota, period);
 		r = write_at(dir, "cpu.max", v, err);
 	} else if (l->cpus_milli) {
-		snprintf(v, sizeof(v), "%d", HK_CG_CPU_PERIOD);
+		snprintf(v, sizeof(v), "%" PRIu64, period);
 		r = write_at(dir, "cpu.cfs_period_us", v, err);
 		snprintf(v, sizeof(v), "%" PRIu64, quota);
 		if (r == 0)
@@ -363,7 +403,7 @@ static int apply_cpu(const char *path, const struct hk_cglimits *l, struct hk_er
 
 /* Docker's default device rules: mknod of anything, use of the harmless character devices
  * only (so a block device node made inside cannot be read). v1 devices controller. */
-static int apply_devices(const char *path, struct hk_err *err)
+static int apply_devices(const char *path, const struct hk_cglimits *l, struct hk_err *err)
 {
 	static const char *const allow[] = {
 		"c *:* m",   "b *:* m",	  "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
@@ -375,6 +415,9 @@ static int apply_devices(const char *path, struct hk_err *err)
 		return 0; /* documented: no v1 devices controller, no device filter */
 	snprintf(dir, sizeof(dir), "%s/%s", mnt, path);
 	int r = write_at(dir, "devices.deny", "a", err);
+	for (size_t i = 0; r == 0 && i < l->ndevrules; i++)
+		r = write_at(dir, l->devrules[i].allow ? "devices.allow" : "devices.deny",
+			     l->devrules[i].rule, err);
 	return r < 0 ? r : write_all(dir, "devices.allow", allow, HK_ARRAY_SIZE(allow), err);
 }
 
@@ -385,6 +428,8 @@ int hk_cglimits_apply(const char *path, const struct hk_cglimits *l, struct hk_e
 	bool v2;
 	if (l->memory)
 		r = apply_memory(path, l, err);
+	if (r == 0 && memory_extra(l))
+		r = apply_memory_extra(path, l, err);
 	if (r == 0 && (l->cpus_milli || l->cpu_shares))
 		r = apply_cpu(path, l, err);
 	if (r == 0 && l->pids) {
@@ -401,8 +446,13 @@ int hk_cglimits_apply(const char *path, const struct hk_cglimits *l, struct hk_e
 		if (r == 0)
 			r = write_at(dir, "cpuset.cpus", l->cpuset, err);
 	}
+	if (r == 0 && l->cpuset_mems[0]) {
+		r = ctrl_dir("cpuset", path, dir, &v2, err);
+		if (r == 0)
+			r = write_at(dir, "cpuset.mems", l->cpuset_mems, err);
+	}
 	if (r == 0 && l->devices)
-		r = apply_devices(path, err);
+		r = apply_devices(path, l, err);
 	return r;
 }
 

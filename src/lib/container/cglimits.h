@@ -28,13 +28,34 @@
 #define HK_CG_CPU_PERIOD 100000		   /* microseconds, as Docker */
 
 struct hk_cglimits {
-	int64_t memory;	     /* bytes; 0: none */
-	int64_t memory_swap; /* memory + swap, bytes; 0: unset (2 x memory), -1: unlimited */
-	uint32_t cpus_milli; /* 500 = --cpus 0.5; 0: none */
-	uint64_t cpu_shares; /* 0: none */
-	int64_t pids;	     /* 0: none; -1: unlimited */
-	char cpuset[128];    /* "" none, else "0-1,3" */
-	bool devices;	     /* apply the device allowlist (not with --privileged) */
+	int64_t memory;	      /* bytes; 0: none */
+	int64_t memory_swap;  /* memory + swap, bytes; 0: unset (2 x memory), -1: unlimited */
+	uint32_t cpus_milli;  /* 500 = --cpus 0.5; 0: none */
+	uint64_t cpu_shares;  /* 0: none */
+	int64_t pids;	      /* 0: none; -1: unlimited */
+	char cpuset[128];     /* "" none, else "0-1,3" */
+	char cpuset_mems[64]; /* "" none, else memory nodes "0" (an OCI config's cpu.mems) */
+	bool devices;	      /* apply the device allowlist (not with --privileged) */
+	/* an OCI config's exact values: cpu.cfs_quota_us / cpu.cfs_period_us (0: from
+	 * cpus_milli and HK_CG_CPU_PERIOD), and its linux.resources.devices rules, applied in
+	 * their order before the allowlist (v1 devices controller) */
+	int64_t cpu_quota;
+	uint64_t cpu_period;
+	const struct hk_cg_devrule *devrules;
+	size_t ndevrules;
+	/* an OCI config's other memory fields (0 / false: unset): reservation (v1
+	 * memory.soft_limit_in_bytes, v2 memory.low), kernelTCP, swappiness (v1 only) and
+	 * disableOOMKiller (v1 memory.oom_control); kernel (kmem) is deprecated by Linux and
+	 * written only where the kernel still takes it, as runc and crun do */
+	int64_t mem_reservation, mem_kernel, mem_kernel_tcp;
+	bool swappiness_set, oom_kill_disable;
+	unsigned swappiness;
+};
+
+/* One device cgroup rule: "a", "c 1:3 rwm", "b *:* m" ... (devices.allow/deny syntax). */
+struct hk_cg_devrule {
+	bool allow;
+	char rule[48];
 };
 
 /* Parsers for the option values; usage errors (exit 2) naming the option. */

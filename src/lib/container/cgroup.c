@@ -100,28 +100,32 @@ int hk_cgroup_create(const char *path, struct hk_err *err)
 		return hk_err_set(err, -EOPNOTSUPP, "cgroup: no cgroup file system is mounted");
 	for (int i = 0; i < n; i++) {
 		char dir[HK_PATH_MAX];
-		snprintf(dir, sizeof(dir), "%s/%s", mnts[i], path);
-		/* the parent ("hako") first, then the container's own */
-		char *slash = strrchr(dir, '/');
-		*slash = 0;
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-			int r = -errno;
-			/* a read-only or unusable hierarchy is skipped; v2 is not optional */
-			if (!v2[i])
+		size_t base = (size_t)snprintf(dir, sizeof(dir), "%s/", mnts[i]);
+		if (snprintf(dir + base, sizeof(dir) - base, "%s", path) >=
+		    (int)(sizeof(dir) - base))
+			return hk_err_set(err, -ENAMETOOLONG, "cgroup '%s': path too long", path);
+		/* each level from the top ("hako", then the container's own; an OCI
+		 * cgroupsPath may have more), cpuset's cpus and mems copied down at each */
+		for (char *c = dir + base;; c++) {
+			if (*c != '/' && *c)
 				continue;
-			hk_cgroup_remove(path, NULL);
-			return hk_err_sys(err, r, "cgroup: mkdir '%s'", dir);
+			char was = *c;
+			*c = 0;
+			if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+				int r = -errno;
+				/* a read-only or unusable v1 hierarchy is skipped; v2 is not
+				 * optional */
+				if (!v2[i] && was)
+					break;
+				hk_cgroup_remove(path, NULL);
+				return hk_err_sys(err, r, "cgroup: mkdir '%s'", dir);
+			}
+			if (is_cpuset(mnts[i]))
+				cpuset_inherit(dir);
+			*c = was;
+			if (!was)
+				break;
 		}
-		if (is_cpuset(mnts[i]))
-			cpuset_inherit(dir);
-		*slash = '/';
-		if (mkdir(dir, 0755) < 0) {
-			int r = -errno;
-			hk_cgroup_remove(path, NULL);
-			return hk_err_sys(err, r, "cgroup: mkdir '%s'", dir);
-		}
-		if (is_cpuset(mnts[i]))
-			cpuset_inherit(dir);
 	}
 	return 0;
 }

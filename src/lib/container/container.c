@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,7 +62,7 @@ int hk_ct_release(const struct hk_ct_row *r, const struct hk_paths *p, struct hk
 		    e2.code != -ENOENT && !ret)
 			ret = -1;
 	}
-	hk_ct_cgroup(r->id, buf, sizeof(buf));
+	hk_ct_row_cgroup(r, buf, sizeof(buf));
 	if (hk_cgroup_remove(buf, &e2) < 0 && !ret)
 		ret = -1;
 	if (ret < 0) {
@@ -168,8 +169,8 @@ int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err
 
 bool hk_ct_paused(const struct hk_ct_row *r)
 {
-	char cg[64];
-	hk_ct_cgroup(r->id, cg, sizeof(cg));
+	char cg[HK_PATH_MAX];
+	hk_ct_row_cgroup(r, cg, sizeof(cg));
 	return !strcmp(r->state, HK_CT_RUNNING) && hk_cgroup_frozen(cg);
 }
 
@@ -182,21 +183,33 @@ int hk_ct_pause(const struct hk_ct_row *r, bool pause, struct hk_err *err)
 		return hk_err_usage(err, "container '%s' is already paused", r->name);
 	if (!pause && !paused)
 		return hk_err_usage(err, "container '%s' is not paused", r->name);
-	char cg[64];
-	hk_ct_cgroup(r->id, cg, sizeof(cg));
+	char cg[HK_PATH_MAX];
+	hk_ct_row_cgroup(r, cg, sizeof(cg));
 	return hk_cgroup_freeze(cg, pause, err);
 }
 
-int hk_ct_pids(const char *id, pid_t **ret, size_t *ret_n, struct hk_err *err)
+void hk_ct_row_cgroup(const struct hk_ct_row *r, char *buf, size_t len)
 {
-	char cg[64];
-	hk_ct_cgroup(id, cg, sizeof(cg));
+	struct json_object *c = r->config ? json_tokener_parse(r->config) : NULL, *v;
+	if (c && json_object_object_get_ex(c, "cgroup", &v) &&
+	    json_object_get_type(v) == json_type_string && json_object_get_string(v)[0])
+		snprintf(buf, len, "%s", json_object_get_string(v));
+	else
+		hk_ct_cgroup(r->id, buf, len);
+	if (c)
+		json_object_put(c);
+}
+
+int hk_ct_pids(const struct hk_ct_row *r, pid_t **ret, size_t *ret_n, struct hk_err *err)
+{
+	char cg[HK_PATH_MAX];
+	hk_ct_row_cgroup(r, cg, sizeof(cg));
 	return hk_cgroup_pids(cg, ret, ret_n, err);
 }
 
-int hk_ct_stats(const char *id, struct hk_cgstats *ret, struct hk_err *err)
+int hk_ct_stats(const struct hk_ct_row *r, struct hk_cgstats *ret, struct hk_err *err)
 {
-	char cg[64];
-	hk_ct_cgroup(id, cg, sizeof(cg));
+	char cg[HK_PATH_MAX];
+	hk_ct_row_cgroup(r, cg, sizeof(cg));
 	return hk_cglimits_stats(cg, ret, err);
 }

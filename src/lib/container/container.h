@@ -28,6 +28,7 @@
 
 struct hk_cgstats;
 struct hk_ct_sec;
+struct hk_ct_tmpfs;
 struct hk_userns;
 
 /* Exit statuses of `hako run` that are not the container's own (as Docker's). */
@@ -38,6 +39,17 @@ enum {
 };
 
 enum hk_net_mode { HK_NET_NEW = 0, HK_NET_NONE, HK_NET_HOST, HK_NET_NETNS };
+
+/* Namespaces a container may join by path instead of getting new ones (an OCI config's
+ * linux.namespaces[].path; the network one is spec->net = HK_NET_NETNS). */
+enum hk_ct_ns {
+	HK_CT_NS_IPC,
+	HK_CT_NS_UTS,
+	HK_CT_NS_CGROUP,
+	HK_CT_NS_PID,
+	HK_CT_NS_MNT,
+	HK_CT_NS_MAX
+};
 
 /* Child set-up steps, reported on failure. */
 enum hk_step {
@@ -53,6 +65,9 @@ struct hk_mountspec {
 	char *ct;
 	bool ro;
 	bool idmap; /* -v ...:idmap, with --userns: an idmapped mount of host (userns.h) */
+	/* non-NULL: not a bind but a tmpfs at ct (host NULL), made in the list's order (an OCI
+	 * config's mounts; --tmpfs mounts are the security's, made after pivot_root) */
+	const struct hk_ct_tmpfs *tmpfs;
 };
 
 /* Everything `hako run` needs; filled by the CLI, validated before anything changes. */
@@ -60,10 +75,11 @@ struct hk_ct_spec {
 	char id[HK_CT_ID_LEN + 1];
 	char name[HK_CT_NAME_MAX + 1];
 	char hostname[65];
-	const char *rootfs; /* absolute, resolved (for messages: rootfs_fd is what is used) */
-	int rootfs_fd;	    /* the rootfs directory, opened once (hk_rootfs_open) */
-	char **argv;	    /* NULL-terminated */
-	char **env;	    /* NULL-terminated, K=V (PATH, HOSTNAME, TERM, HOME defaults added) */
+	char domainname[65]; /* "": left as it is (an OCI config's domainname) */
+	const char *rootfs;  /* absolute, resolved (for messages: rootfs_fd is what is used) */
+	int rootfs_fd;	     /* the rootfs directory, opened once (hk_rootfs_open) */
+	char **argv;	     /* NULL-terminated */
+	char **env;	     /* NULL-terminated, K=V (PATH, HOSTNAME, TERM, HOME defaults added) */
 	const char *workdir;
 	struct hk_mountspec *mounts;
 	size_t nmounts;
@@ -90,6 +106,29 @@ struct hk_ct_spec {
 	size_t nsysctls;
 	const struct hk_rlimit *rlimits; /* process.rlimits, set before the exec */
 	size_t nrlimits;
+	/* NULL: a new namespace; else the path of one to join (its type checked by the caller):
+	 * the pid one by the creator around clone (the init is not its PID 1 then), the
+	 * others by the init before its set-up (a joined mount namespace gets the rootfs) */
+	const char *ns_path[HK_CT_NS_MAX];
+	/* NULL: hako's own cgroup (hako/<id>); else this path under each hierarchy's root (an
+	 * OCI config's linux.cgroupsPath, recorded in the stored config: hk_ct_config_cgroup) */
+	const char *cgroup_path;
+	/* 0, or MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE: the container's mounts get it
+	 * (recursively) after pivot_root (linux.rootfsPropagation). Everything was made
+	 * private before, so a shared root has no peer outside the container. */
+	unsigned long root_propagation;
+	const struct hk_ct_device *devices; /* linux.devices: made in the container's /dev */
+	size_t ndevices;
+};
+
+/* A device node made in the container's /dev (an OCI config's linux.devices). */
+struct hk_ct_device {
+	const char *path; /* "/dev/..." (checked: no "..", no empty component) */
+	mode_t type;	  /* S_IFCHR, S_IFBLK or S_IFIFO */
+	unsigned major, minor;
+	mode_t mode; /* permission bits */
+	uid_t uid;
+	gid_t gid;
 };
 
 /* One namespaced sysctl (net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*), written
@@ -210,9 +249,12 @@ int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths
  * container not running, already paused or not paused: -EINVAL with Docker's message. */
 int hk_ct_pause(const struct hk_ct_row *r, bool pause, struct hk_err *err);
 bool hk_ct_paused(const struct hk_ct_row *r);
+/* The container's cgroup (relative to each hierarchy's root): the one its stored config
+ * records (spec->cgroup_path, key "cgroup"), else hako's own, hako/<id> (hk_ct_cgroup). */
+void hk_ct_row_cgroup(const struct hk_ct_row *r, char *buf, size_t len);
 /* The processes of container id (its cgroup's pids: hako top), malloc'ed. */
-int hk_ct_pids(const char *id, pid_t **ret, size_t *ret_n, struct hk_err *err);
+int hk_ct_pids(const struct hk_ct_row *r, pid_t **ret, size_t *ret_n, struct hk_err *err);
 /* The usage of container id's cgroup (hako stats; cglimits.h). */
-int hk_ct_stats(const char *id, struct hk_cgstats *ret, struct hk_err *err);
+int hk_ct_stats(const struct hk_ct_row *r, struct hk_cgstats *ret, struct hk_err *err);
 
 #endif

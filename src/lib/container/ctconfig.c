@@ -60,7 +60,10 @@ char *hk_ct_config_json(const struct hk_ct_spec *spec, const struct hk_ct_config
 		json_object_array_add(env, json_object_new_string(spec->env[i]));
 	for (size_t i = 0; i < spec->nmounts; i++) {
 		struct json_object *v = json_object_new_object();
-		json_object_object_add(v, "source", json_object_new_string(spec->mounts[i].host));
+		json_object_object_add(v, "source",
+				       json_object_new_string(spec->mounts[i].host
+								      ? spec->mounts[i].host
+								      : "tmpfs"));
 		json_object_object_add(v, "destination",
 				       json_object_new_string(spec->mounts[i].ct));
 		json_object_object_add(v, "readonly", json_object_new_boolean(spec->mounts[i].ro));
@@ -71,6 +74,8 @@ char *hk_ct_config_json(const struct hk_ct_spec *spec, const struct hk_ct_config
 			       json_object_new_string(spec->workdir ? spec->workdir : "/"));
 	json_object_object_add(c, "mounts", vols);
 	json_object_object_add(c, "interactive", json_object_new_boolean(spec->interactive));
+	if (spec->cgroup_path)
+		json_object_object_add(c, "cgroup", json_object_new_string(spec->cgroup_path));
 	add_security(sec, c);
 	add_limits(sec, c);
 	char *s = strdup(json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN));

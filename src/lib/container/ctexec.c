@@ -46,9 +46,9 @@ int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret
 {
 	*ret = (struct hk_ct_exec_proc){ .pid = -1, .pty_master = -1, .proxy = { -1, -1, -1 } };
 	*ret_status = 0;
-	char nsdir[HK_PATH_MAX], cg[64];
+	char nsdir[HK_PATH_MAX], cg[HK_PATH_MAX];
 	hk_ct_nsdir(x->paths, x->row->id, nsdir, sizeof(nsdir));
-	hk_ct_cgroup(x->row->id, cg, sizeof(cg));
+	hk_ct_row_cgroup(x->row, cg, sizeof(cg));
 	/* joining a frozen cgroup would freeze this process with it (Docker refuses too) */
 	if (hk_cgroup_frozen(cg))
 		return hk_err_usage(err, "container '%s' is paused; unpause it before exec",

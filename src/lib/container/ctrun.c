@@ -252,7 +252,10 @@ int hk_ct_create(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_er
 		return r;
 	hk_ct_rundir(&x->paths, spec->id, x->rundir, sizeof(x->rundir));
 	hk_ct_nsdir(&x->paths, spec->id, x->nsdir, sizeof(x->nsdir));
-	hk_ct_cgroup(spec->id, x->cgroup, sizeof(x->cgroup));
+	if (spec->cgroup_path)
+		snprintf(x->cgroup, sizeof(x->cgroup), "%s", spec->cgroup_path);
+	else
+		hk_ct_cgroup(spec->id, x->cgroup, sizeof(x->cgroup));
 	snprintf(nsbase, sizeof(nsbase), "%s/ns", x->paths.run);
 	spec->rundir = x->rundir;
 	spec->nsdir = x->nsdir;

@@ -58,7 +58,7 @@ struct hk_ct_run {
 	struct hk_ct_row row;
 	struct hk_ct_proc proc;
 	char rootfs[HK_PATH_MAX];
-	char rundir[HK_PATH_MAX], nsdir[HK_PATH_MAX], cgroup[64];
+	char rundir[HK_PATH_MAX], nsdir[HK_PATH_MAX], cgroup[HK_PATH_MAX];
 	bool rm;
 	int64_t memory; /* --memory, for hk_ct_oom_killed */
 	int pty_master; /* -t: -1 otherwise */

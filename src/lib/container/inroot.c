@@ -123,6 +123,33 @@ int hk_inroot_target(int root_fd, const char *path, bool file, struct hk_err *er
 	return hk_err_sys(err, -ELOOP, "mount target '%s'", path);
 }
 
+/* The tree just attached on path, replaced by a copy of itself made now: the kernel lists
+ * mounts (mountinfo) by creation, and a tree opened before the container's init existed
+ * would come before its /proc, /dev, ... whatever the order of the mounts asked for. A
+ * kernel that cannot copy it keeps the tree. */
+static int renew(int rfd, const char *path, bool file, struct hk_err *err)
+{
+	char at[40];
+	_cleanup_close_ int top = hk_inroot_target(rfd, path, file, err);
+	if (top < 0)
+		return top;
+	_cleanup_close_ int copy =
+		(int)syscall(SYS_open_tree, top, "",
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (copy < 0)
+		return 0;
+	snprintf(at, sizeof(at), "/proc/self/fd/%d", top);
+	if (umount2(at, MNT_DETACH) < 0)
+		return 0; /* the copy is dropped with its descriptor */
+	_cleanup_close_ int t = hk_inroot_target(rfd, path, file, err);
+	if (t < 0)
+		return t;
+	if (syscall(SYS_move_mount, copy, "", t, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return hk_err_sys(err, -errno, "mount again on '%s'", path);
+	return 0;
+}
+
 int hk_inroot_bind(const char *root, const char *src, int src_fd, const char *path, bool ro,
 		   bool file, struct hk_err *err)
 {
@@ -136,7 +163,7 @@ int hk_inroot_bind(const char *root, const char *src, int src_fd, const char *pa
 		if (syscall(SYS_move_mount, src_fd, "", t, "",
 			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 			return hk_err_sys(err, -errno, "mount '%s' on '%s'", src, path);
-		return 0;
+		return renew(rfd, path, file, err);
 	}
 	char at[40];
 	snprintf(at, sizeof(at), "/proc/self/fd/%d", t);

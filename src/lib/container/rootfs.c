@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "ctsec.h"
 #include "fstree.h"
 #include "inroot.h"
 #include "userns.h"
@@ -109,16 +110,45 @@ static int new_fs(const char *type, const char *const *opts, unsigned attrs, int
 	return 0;
 }
 
+/* One of linux.devices under the fresh /dev (its fd dev): the directories on the way made
+ * there (a symlink is never followed), the node replacing one of hako's of that name. */
+static int make_device(int dev, const struct hk_ct_device *d, struct hk_err *err)
+{
+	char rel[HK_PATH_MAX];
+	snprintf(rel, sizeof(rel), "%s", d->path + strlen("/dev/"));
+	_cleanup_close_ int dir = fcntl(dev, F_DUPFD_CLOEXEC, 3);
+	char *name = rel;
+	for (char *slash; dir >= 0 && (slash = strchr(name, '/')); name = slash + 1) {
+		*slash = 0;
+		if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST)
+			return hk_err_sys(err, -errno, "device '%s': mkdir", d->path);
+		int sub = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(dir);
+		dir = sub;
+	}
+	if (dir < 0)
+		return hk_err_sys(err, -errno, "device '%s'", d->path);
+	unlinkat(dir, name, 0); /* hako's own node of that name, if any */
+	if (mknodat(dir, name, d->type | d->mode, makedev(d->major, d->minor)) < 0)
+		return hk_err_sys(err, -errno, "device '%s': mknod", d->path);
+	if (fchownat(dir, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    fchmodat(dir, name, d->mode, 0) < 0) /* the umask */
+		return hk_err_sys(err, -errno, "device '%s': owner and mode", d->path);
+	return 0;
+}
+
 /* A minimal /dev on a fresh tmpfs: everything below is made relative to its root fd, so
  * nothing in the rootfs (or a concurrent change to it) can redirect a node or a mount. */
-static int setup_dev(int rfd, bool tty, int pty_slave, struct hk_err *err)
+static int setup_dev(int rfd, const struct hk_ct_spec *spec, bool tty, int pty_slave,
+		     struct hk_err *err)
 {
 	static const struct {
 		const char *name;
 		unsigned maj, min;
 	} nodes[] = { { "null", 1, 3 },	  { "zero", 1, 5 },    { "full", 1, 7 },
 		      { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 } };
-	static const char *const tmpfs_opts[] = { "mode", "755", "size", "65536k", NULL };
+	static const char *const tmpfs_opts[] = { "source", "tmpfs",  "mode", "755",
+						  "size",   "65536k", NULL };
 	char p[64];
 	_cleanup_close_ int target = mount_point(rfd, "dev", err), dev = -1;
 	if (target < 0)
@@ -155,15 +185,15 @@ static int setup_dev(int rfd, bool tty, int pty_slave, struct hk_err *err)
 		if (symlinkat(links[i][0], dev, links[i][1]) < 0)
 			return hk_err_sys(err, -errno, "symlink /dev/%s", links[i][1]);
 	static const struct {
-		const char *dir, *type, *data;
+		const char *dir, *type, *src, *data;
 		unsigned long flags;
 		mode_t mode;
 	} subs[] = {
-		{ "pts", "devpts", "newinstance,ptmxmode=0666,mode=0620", MS_NOSUID | MS_NOEXEC,
-		  0755 },
-		{ "shm", "tmpfs", "mode=1777,size=65536k", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		{ "pts", "devpts", "devpts", "newinstance,ptmxmode=0666,mode=0620",
+		  MS_NOSUID | MS_NOEXEC, 0755 },
+		{ "shm", "tmpfs", "shm", "mode=1777,size=65536k", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  01777 },
-		{ "mqueue", "mqueue", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, 0755 },
+		{ "mqueue", "mqueue", "mqueue", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, 0755 },
 	};
 	for (size_t i = 0; i < HK_ARRAY_SIZE(subs); i++) {
 		if (mkdirat(dev, subs[i].dir, subs[i].mode) < 0)
@@ -172,11 +202,14 @@ static int setup_dev(int rfd, bool tty, int pty_slave, struct hk_err *err)
 			openat(dev, subs[i].dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (d < 0)
 			return hk_err_sys(err, -errno, "/dev/%s", subs[i].dir);
-		if (mount(subs[i].type, FD_PATH(p, d), subs[i].type, subs[i].flags, subs[i].data) <
+		if (mount(subs[i].src, FD_PATH(p, d), subs[i].type, subs[i].flags, subs[i].data) <
 		    0)
 			return hk_err_sys(err, -errno, "mount %s on /dev/%s", subs[i].type,
 					  subs[i].dir);
 	}
+	for (size_t i = 0; i < spec->ndevices; i++)
+		if ((r = make_device(dev, &spec->devices[i], err)) < 0)
+			return r;
 	if (tty && pty_slave >= 0) {
 		/* by path: the fd's mount is the caller's mount namespace's, not ours (EINVAL) */
 		char src[HK_PATH_MAX] = "";
@@ -218,6 +251,18 @@ static int setup_etc(const struct hk_ct_spec *spec, const struct hk_userns *tree
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
+
+/* A tmpfs on path, resolved inside the root (inroot.h). */
+static int tmpfs_at(int rfd, const char *path, const struct hk_ct_tmpfs *t, struct hk_err *err)
+{
+	char p[64];
+	_cleanup_close_ int fd = hk_inroot_target(rfd, path, false, err);
+	if (fd < 0)
+		return fd;
+	if (mount("tmpfs", FD_PATH(p, fd), "tmpfs", t->flags, t->data[0] ? t->data : NULL) < 0)
+		return hk_err_sys(err, -errno, "mount tmpfs on '%s' (options '%s')", path, t->data);
 	return 0;
 }
 
@@ -269,6 +314,10 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 	r = do_mount("proc", FD_PATH(p, proc), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
 	if (r < 0)
 		return hk_err_prefix(err, "/proc");
+	/* in the order runc's default config lists them: /proc, /dev (pts, shm, mqueue), /sys */
+	r = setup_dev(rfd, spec, spec->tty, spec->pty_slave, err);
+	if (r < 0)
+		return r;
 	sys = mount_point(rfd, "sys", err);
 	if (sys < 0)
 		return sys;
@@ -280,22 +329,29 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 		if (r < 0)
 			return r;
 	}
-	r = setup_dev(rfd, spec->tty, spec->pty_slave, err);
-	if (r == 0)
-		r = setup_etc(spec, trees, root, err);
+	r = setup_etc(spec, trees, root, err);
 	for (size_t i = 0; r == 0 && i < spec->nmounts; i++) {
 		struct stat st;
 		const char *src = spec->mounts[i].host;
-		int fd = hk_userns_src_fd(trees, src);
+		if (spec->mounts[i].tmpfs) {
+			r = tmpfs_at(rfd, spec->mounts[i].ct, spec->mounts[i].tmpfs, err);
+			continue;
+		}
+		size_t nth = 0; /* the same source bound before: its own tree */
+		for (size_t k = 0; k < i; k++)
+			nth += !spec->mounts[k].tmpfs && !strcmp(spec->mounts[k].host, src);
+		int fd = hk_userns_src_fd_nth(trees, src, nth);
 		if (fd < 0 || fstat(fd, &st) < 0)
 			return hk_err_sys(err, fd < 0 ? -EBADF : -errno, "volume '%s'", src);
 		/* resolved inside the rootfs: a symlink there cannot aim the bind out (inroot.h) */
 		r = hk_inroot_bind(root, src, fd, spec->mounts[i].ct, spec->mounts[i].ro,
 				   !S_ISDIR(st.st_mode), err);
 	}
-	if (r < 0)
-		return r;
-	return pivot(root, err);
+	if (r == 0)
+		r = pivot(root, err);
+	if (r == 0 && spec->root_propagation)
+		r = do_mount(NULL, "/", NULL, MS_REC | spec->root_propagation, NULL, err);
+	return r;
 }
 
 static int open_once(const char *path, int flags, struct hk_err *err)

@@ -172,10 +172,25 @@ static int resolve(struct hk_err *err, struct hk_runsec *s, const struct hk_path
 	struct hk_caps_spec cs = { s->add, s->nadd, s->drop, s->ndrop, s->privileged };
 	uint64_t avail;
 	int r = hk_caps_available(&avail, err);
-	if (r == 0)
+	if (r == 0 && !s->caps_exact)
 		r = hk_caps_resolve(&cs, avail, &s->caps, err);
+	if (r == 0 && s->caps_exact) {
+		/* the bounding set bounds the others; the runtime cannot give what it lacks */
+		uint64_t all = s->caps_sets.bounding | s->caps_sets.effective |
+			       s->caps_sets.permitted | s->caps_sets.inheritable |
+			       s->caps_sets.ambient,
+			 lack = all & ~avail;
+		for (unsigned c = 0; c < 64 && lack && r == 0; c++)
+			if (lack & HK_CAP_BIT(c))
+				r = hk_err_set(err, -EPERM,
+					       "capability %s: not in this process's bounding set",
+					       hk_cap_name(c) ? hk_cap_name(c) : "?");
+		s->caps = s->caps_sets.bounding;
+	}
 	if (r == 0)
 		r = hk_caps_plan_new(s->caps, &s->user, &s->plan, err);
+	if (r == 0 && s->caps_exact)
+		r = hk_caps_plan_set_exact(s->plan, &s->caps_sets, err);
 	if (r < 0)
 		return hk_err_prefix(err, "run");
 	s->sec.plan.caps = s->plan;

@@ -33,6 +33,9 @@ struct hk_runsec {
 	struct hk_ctlog_opts log;
 	bool log_set;
 	struct hk_userns userns; /* --userns, --uidmap, --gidmap (userns.h) */
+	/* an OCI process: its five capability sets exactly as given (add/drop unused) */
+	bool caps_exact;
+	struct hk_caps_sets caps_sets;
 	/* resolved by hk_runsec_prepare */
 	uint64_t caps;
 	struct hk_caps_plan *plan;

@@ -102,8 +102,23 @@ static __attribute__((noreturn)) void main_fn(const struct hk_ct_spec *spec, int
 	hk_preexec_run(&p);
 }
 
+static const int ns_clone_flag[HK_CT_NS_MAX] = {
+	[HK_CT_NS_IPC] = CLONE_NEWIPC,	     [HK_CT_NS_UTS] = CLONE_NEWUTS,
+	[HK_CT_NS_CGROUP] = CLONE_NEWCGROUP, [HK_CT_NS_PID] = CLONE_NEWPID,
+	[HK_CT_NS_MNT] = CLONE_NEWNS,
+};
+
+/* In the init: join the namespaces given by path (their fds opened by hk_ct_spawn). */
+static int join_paths(const struct hk_ct_spec *spec, const int *ns_fd, struct hk_err *err)
+{
+	for (int i = 0; i < HK_CT_NS_MAX; i++)
+		if (i != HK_CT_NS_PID && ns_fd[i] >= 0 && setns(ns_fd[i], ns_clone_flag[i]) < 0)
+			return hk_err_sys(err, -errno, "join namespace '%s'", spec->ns_path[i]);
+	return 0;
+}
+
 static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, int sync_fd,
-		  int report_fd, int netns_fd)
+		  int report_fd, int netns_fd, const int *ns_fd)
 {
 	struct hk_err err = {};
 	char c;
@@ -121,7 +136,7 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, int sy
 		hk_err_sys(&err, -errno, "setsid");
 		goto fail;
 	}
-	if (hk_keyring_new_session(&err) < 0)
+	if (hk_keyring_new_session(&err) < 0 || join_paths(spec, ns_fd, &err) < 0)
 		goto fail;
 	/* where the rootfs tree goes: the run directory, trusted (0700, root's), opened
 	 * before --userns's id change */
@@ -139,7 +154,7 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, int sy
 		hk_err_sys(&err, -errno, "join network namespace '%s'", spec->netns);
 		goto fail;
 	}
-	if (unshare(CLONE_NEWCGROUP) < 0) {
+	if (ns_fd[HK_CT_NS_CGROUP] < 0 && unshare(CLONE_NEWCGROUP) < 0) {
 		hk_err_sys(&err, -errno, "unshare the cgroup namespace");
 		goto fail;
 	}
@@ -147,6 +162,10 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, int sy
 		lo_up();
 	if (sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
 		hk_err_sys(&err, -errno, "sethostname '%s'", spec->hostname);
+		goto fail;
+	}
+	if (spec->domainname[0] && setdomainname(spec->domainname, strlen(spec->domainname)) < 0) {
+		hk_err_sys(&err, -errno, "setdomainname '%s'", spec->domainname);
 		goto fail;
 	}
 	if (hk_rootfs_setup(spec, trees, &err) < 0) {
@@ -219,15 +238,33 @@ static int open_trees(struct hk_userns *u, const struct hk_ct_spec *spec, struct
 		r = hk_userns_open_src(u, -1, p, false, false, err);
 	}
 	for (size_t i = 0; r == 0 && i < spec->nmounts; i++)
-		r = hk_userns_open_src(u, spec->mounts[i].host_fd, spec->mounts[i].host,
-				       spec->mounts[i].ro, spec->mounts[i].idmap, err);
+		if (!spec->mounts[i].tmpfs)
+			r = hk_userns_open_src(u, spec->mounts[i].host_fd, spec->mounts[i].host,
+					       spec->mounts[i].ro, spec->mounts[i].idmap, err);
 	return r;
+}
+
+/* Close the namespace fds hk_ct_spawn opened. */
+static void close_ns(int *ns_fd)
+{
+	for (int i = 0; i < HK_CT_NS_MAX; i++)
+		if (ns_fd[i] >= 0)
+			close(ns_fd[i]);
 }
 
 int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk_err *err)
 {
 	int sync[2], rep[2];
-	_cleanup_close_ int netns_fd = -1;
+	_cleanup_close_ int netns_fd = -1, oldpid = -1;
+	int ns_fd[HK_CT_NS_MAX];
+	for (int i = 0; i < HK_CT_NS_MAX; i++) {
+		ns_fd[i] = spec->ns_path[i] ? open(spec->ns_path[i], O_RDONLY | O_CLOEXEC) : -1;
+		if (spec->ns_path[i] && ns_fd[i] < 0) {
+			int e = -errno;
+			close_ns(ns_fd);
+			return hk_err_sys(err, e, "namespace '%s'", spec->ns_path[i]);
+		}
+	}
 	if (spec->net == HK_NET_NETNS) {
 		char p[HK_PATH_MAX];
 		/* a name under /run/netns, or (an OCI config's namespace path) an absolute path */
@@ -236,14 +273,20 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 		if (netns_fd < 0)
 			return hk_err_sys(err, -errno, "network namespace '%s'", spec->netns);
 	}
-	if (pipe2(sync, O_CLOEXEC) < 0)
+	if (pipe2(sync, O_CLOEXEC) < 0) {
+		close_ns(ns_fd);
 		return hk_err_sys(err, -errno, "pipe");
+	}
 	if (pipe2(rep, O_CLOEXEC) < 0) {
 		close(sync[0]);
 		close(sync[1]);
+		close_ns(ns_fd);
 		return hk_err_sys(err, -errno, "pipe");
 	}
-	unsigned long flags = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS;
+	unsigned long flags = 0;
+	for (int i = 0; i < HK_CT_NS_MAX; i++)
+		if (i != HK_CT_NS_CGROUP && ns_fd[i] < 0)
+			flags |= (unsigned long)ns_clone_flag[i];
 	if (spec->net == HK_NET_NEW || spec->net == HK_NET_NONE)
 		flags |= CLONE_NEWNET;
 	if (spec->userns)
@@ -259,10 +302,18 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 	int r = open_trees(trees, spec, err), oldnet = -1;
 	if (r == 0 && spec->userns)
 		r = hk_thread_netns_enter(netns_fd, &oldnet, err);
+	/* a pid namespace by path: this process's children are born in it (undone below) */
+	if (r == 0 && ns_fd[HK_CT_NS_PID] >= 0) {
+		oldpid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (oldpid < 0 || setns(ns_fd[HK_CT_NS_PID], CLONE_NEWPID) < 0)
+			r = hk_err_sys(err, -errno, "join pid namespace '%s'",
+				       spec->ns_path[HK_CT_NS_PID]);
+	}
 	if (r < 0) {
 		int fds[] = { sync[0], sync[1], rep[0], rep[1] };
 		for (size_t i = 0; i < HK_ARRAY_SIZE(fds); i++)
 			close(fds[i]);
+		close_ns(ns_fd);
 		hk_userns_close_trees(trees);
 		hk_userns_close(&local);
 		return r;
@@ -271,10 +322,13 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 	if (pid == 0) {
 		close(sync[1]);
 		close(rep[0]);
-		child(spec, trees, sync[0], rep[1], spec->userns ? -1 : netns_fd);
+		child(spec, trees, sync[0], rep[1], spec->userns ? -1 : netns_fd, ns_fd);
 	}
 	int e = errno;
 	hk_thread_netns_leave(oldnet);
+	if (oldpid >= 0 && setns(oldpid, CLONE_NEWPID) < 0)
+		abort(); /* never: our own namespace; going on would put later children in it */
+	close_ns(ns_fd);
 	/* the init has its own copies: ours would pin the trees' mounts for as long as we run */
 	hk_userns_close_trees(trees);
 	hk_userns_close(&local);

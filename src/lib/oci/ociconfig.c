@@ -3,9 +3,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -37,21 +42,37 @@ static const char *str_or(struct json_object *v, const char *dflt)
 	return v ? json_object_get_string(v) : dflt;
 }
 
-/* Every member of o must be one of known (NULL-terminated): a field hako does not know is
- * refused rather than ignored, unless it is an extension (a key with a dot, as the spec
- * allows for vendors). */
-static int known_only(struct json_object *o, const char *path, const char *const *known,
-		      struct hk_err *err)
+/* Fields of the runtime spec (1.1 and the drafts engines already write) that hako does not
+ * implement: asked for, they are refused with their path, never ignored. */
+static const char *const spec_unsupported[] = {
+	"process.ioPriority",
+	"process.scheduler",
+	"process.execCPUAffinity",
+	"linux.intelRdt",
+	"linux.personality",
+	"linux.timeOffsets",
+	"linux.memoryPolicy",
+	"linux.netDevices",
+	"vm",
+	"windows",
+	"solaris",
+	"zos",
+};
+
+/* The members of o: one the runtime
+ * spec defines that hako does not implement is refused with its path; anything else is not
+ * in the spec and is ignored, as the spec requires ("MUST ignore unknown properties"). */
+static int refuse_unsupported(struct json_object *o, const char *path, struct hk_err *err)
 {
 	json_object_object_foreach(o, key, val)
 	{
 		(void)val;
-		bool ok = strchr(key, '.') != NULL;
-		for (const char *const *k = known; *k && !ok; k++)
-			ok = !strcmp(*k, key);
-		if (!ok)
-			return hk_err_usage(err, "config.json: %s%s%s: not supported by hako", path,
-					    *path ? "." : "", key);
+		char full[128];
+		snprintf(full, sizeof(full), "%s%s%s", path, *path ? "." : "", key);
+		for (size_t i = 0; i < HK_ARRAY_SIZE(spec_unsupported); i++)
+			if (!strcmp(spec_unsupported[i], full))
+				return hk_err_usage(err, "config.json: %s: not supported by hako",
+						    full);
 	}
 	return 0;
 }
@@ -99,24 +120,51 @@ static const struct {
 	{ "RLIMIT_STACK", RLIMIT_STACK },
 };
 
+/* process.capabilities: each set a list of CAP_ names, into c->sec.caps_sets. */
+static int cap_sets(struct hk_oci_config *c, struct json_object *caps, struct hk_err *err)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} sets[] = { { "bounding", offsetof(struct hk_caps_sets, bounding) },
+		     { "effective", offsetof(struct hk_caps_sets, effective) },
+		     { "inheritable", offsetof(struct hk_caps_sets, inheritable) },
+		     { "permitted", offsetof(struct hk_caps_sets, permitted) },
+		     { "ambient", offsetof(struct hk_caps_sets, ambient) } };
+	c->sec.caps_exact = true;
+	c->sec.caps_sets = (struct hk_caps_sets){ 0 };
+	int r = caps ? refuse_unsupported(caps, "process.capabilities", err) : 0;
+	for (size_t s = 0; caps && r == 0 && s < HK_ARRAY_SIZE(sets); s++) {
+		struct json_object *a;
+		char path[48];
+		snprintf(path, sizeof(path), "process.capabilities.%s", sets[s].name);
+		if ((r = member(caps, sets[s].name, json_type_array, "process.capabilities", &a,
+				err)) < 0)
+			return r;
+		uint64_t set = 0;
+		for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+			struct json_object *n = json_object_array_get_idx(a, i);
+			const char *name = n && json_object_get_type(n) == json_type_string
+						   ? json_object_get_string(n)
+						   : "";
+			unsigned cap;
+			/* only the spec's spelling: CAP_ and upper case */
+			if (strncmp(name, "CAP_", 4) || hk_cap_parse(name, &cap, err) < 0)
+				return hk_err_usage(err,
+						    "config.json: %s[%zu]: '%s' is not a "
+						    "capability",
+						    path, i, name);
+			set |= HK_CAP_BIT(cap);
+		}
+		memcpy((char *)&c->sec.caps_sets + sets[s].off, &set, sizeof(set));
+	}
+	return r;
+}
+
 static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err *err)
 {
-	static const char *const known[] = { "terminal",
-					     "consoleSize",
-					     "user",
-					     "args",
-					     "env",
-					     "cwd",
-					     "capabilities",
-					     "rlimits",
-					     "noNewPrivileges",
-					     "oomScoreAdj",
-					     "apparmorProfile",
-					     "selinuxLabel",
-					     "commandLine",
-					     NULL };
 	struct json_object *v = NULL, *u = NULL, *caps = NULL, *a = NULL;
-	int r = known_only(p, "process", known, err);
+	int r = refuse_unsupported(p, "process", err);
 	if (r == 0)
 		r = member(p, "terminal", json_type_boolean, "process", &v, err);
 	if (r < 0)
@@ -152,10 +200,8 @@ static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err
 	if ((r = member(p, "user", json_type_object, "process", &u, err)) < 0)
 		return r;
 	if (u) {
-		static const char *const uknown[] = { "uid",	  "gid", "umask", "additionalGids",
-						      "username", NULL };
-		struct json_object *uid, *gid, *groups;
-		if ((r = known_only(u, "process.user", uknown, err)) < 0 ||
+		struct json_object *uid = NULL, *gid = NULL, *groups = NULL;
+		if ((r = refuse_unsupported(u, "process.user", err)) < 0 ||
 		    (r = member(u, "uid", json_type_int, "process.user", &uid, err)) < 0 ||
 		    (r = member(u, "gid", json_type_int, "process.user", &gid, err)) < 0 ||
 		    (r = member(u, "additionalGids", json_type_array, "process.user", &groups,
@@ -183,26 +229,11 @@ static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err
 		if (v)
 			c->spec.umask = json_object_get_int(v);
 	}
-	/* capabilities: hako gives the process one set (bounding = permitted = effective); the
-	 * effective list is it, the others must not ask for more */
+	/* capabilities: the five sets exactly as given (an absent set is empty) */
 	if ((r = member(p, "capabilities", json_type_object, "process", &caps, err)) < 0)
 		return r;
-	c->sec.drop[c->sec.ndrop++] = "ALL";
-	if (caps) {
-		static const char *const sets[] = { "bounding",	 "effective", "inheritable",
-						    "permitted", "ambient",   NULL };
-		if ((r = known_only(caps, "process.capabilities", sets, err)) < 0 ||
-		    (r = member(caps, "effective", json_type_array, "process.capabilities", &a,
-				err)) < 0)
-			return r;
-		for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-			if (c->sec.nadd == HK_RUNSEC_LIST_MAX)
-				return hk_err_usage(err,
-						    "config.json: process.capabilities: too many");
-			c->sec.add[c->sec.nadd++] =
-				json_object_get_string(json_object_array_get_idx(a, i));
-		}
-	}
+	if ((r = cap_sets(c, caps, err)) < 0)
+		return r;
 	if ((r = member(p, "noNewPrivileges", json_type_boolean, "process", &v, err)) < 0)
 		return r;
 	c->sec.allow_new_privs = !(v && json_object_get_boolean(v));
@@ -270,75 +301,6 @@ static bool own_mount(const char *dst)
 	return false;
 }
 
-/* mount(8)'s option words as flags (set, or cleared by their "no"/opposite form); the
- * propagation ones are dropped: every container mount is private in hako. */
-static const struct {
-	const char *name;
-	unsigned long set, clear;
-} mount_flags[] = {
-	{ "ro", MS_RDONLY, 0 },
-	{ "rw", 0, MS_RDONLY },
-	{ "nosuid", MS_NOSUID, 0 },
-	{ "suid", 0, MS_NOSUID },
-	{ "nodev", MS_NODEV, 0 },
-	{ "dev", 0, MS_NODEV },
-	{ "noexec", MS_NOEXEC, 0 },
-	{ "exec", 0, MS_NOEXEC },
-	{ "sync", MS_SYNCHRONOUS, 0 },
-	{ "async", 0, MS_SYNCHRONOUS },
-	{ "dirsync", MS_DIRSYNC, 0 },
-	{ "noatime", MS_NOATIME, 0 },
-	{ "atime", 0, MS_NOATIME },
-	{ "nodiratime", MS_NODIRATIME, 0 },
-	{ "diratime", 0, MS_NODIRATIME },
-	{ "relatime", MS_RELATIME, 0 },
-	{ "norelatime", 0, MS_RELATIME },
-	{ "strictatime", MS_STRICTATIME, 0 },
-	{ "nostrictatime", 0, MS_STRICTATIME },
-	{ "mand", MS_MANDLOCK, 0 },
-	{ "nomand", 0, MS_MANDLOCK },
-	{ "private", 0, 0 },
-	{ "rprivate", 0, 0 },
-	{ "shared", 0, 0 },
-	{ "rshared", 0, 0 },
-	{ "slave", 0, 0 },
-	{ "rslave", 0, 0 },
-	{ "unbindable", 0, 0 },
-	{ "runbindable", 0, 0 },
-	{ "tmpcopyup", 0, 0 },
-};
-
-/* A tmpfs mount: its flags from the option words, the rest (size=, mode=, ...) as data. */
-static int tmpfs_mount(struct hk_ct_tmpfs *t, const char *dst, struct json_object *o,
-		       const char *path, struct hk_err *err)
-{
-	memset(t, 0, sizeof(*t));
-	if (strlen(dst) >= sizeof(t->path) || !strcmp(dst, "/") || strstr(dst, "/.."))
-		return hk_err_usage(err, "config.json: %s.destination: '%s' is not allowed", path,
-				    dst);
-	snprintf(t->path, sizeof(t->path), "%s", dst);
-	size_t len = 0;
-	for (size_t k = 0; o && k < json_object_array_length(o); k++) {
-		const char *opt = json_object_get_string(json_object_array_get_idx(o, k));
-		bool flag = false;
-		for (size_t q = 0; q < HK_ARRAY_SIZE(mount_flags) && !flag; q++)
-			if (!strcmp(opt, mount_flags[q].name)) {
-				t->flags = (t->flags | mount_flags[q].set) & ~mount_flags[q].clear;
-				flag = true;
-			}
-		if (flag)
-			continue;
-		if (!strchr(opt, '=') || strchr(opt, ','))
-			return hk_err_usage(err, "config.json: %s.options: unknown option '%s'",
-					    path, opt);
-		int n = snprintf(t->data + len, sizeof(t->data) - len, "%s%s", len ? "," : "", opt);
-		if (n < 0 || (size_t)n >= sizeof(t->data) - len)
-			return hk_err_usage(err, "config.json: %s.options: too long", path);
-		len += (size_t)n;
-	}
-	return 0;
-}
-
 static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err *err)
 {
 	int r = 0;
@@ -374,13 +336,38 @@ static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err 
 					    "supported by hako",
 					    path, dst);
 		if (!strcmp(type, "tmpfs")) {
-			if (c->sec.ntmpfs == HK_RUNSEC_TMPFS_MAX)
-				return hk_err_usage(err, "config.json: %s: too many tmpfs mounts",
-						    path);
-			r = tmpfs_mount(&c->sec.tmpfs[c->sec.ntmpfs], dst, o, path, err);
+			char arg[512];
+			size_t len = (size_t)snprintf(arg, sizeof(arg), "%s", dst);
+			for (size_t k = 0; o && k < json_object_array_length(o); k++) {
+				const char *opt =
+					json_object_get_string(json_object_array_get_idx(o, k));
+				/* propagation: every container mount is private in hako */
+				static const char *const skip[] = { "tmpcopyup",  "private",
+								    "rprivate",	  "shared",
+								    "rshared",	  "slave",
+								    "rslave",	  "unbindable",
+								    "runbindable" };
+				bool drop = false;
+				for (size_t q = 0; q < HK_ARRAY_SIZE(skip); q++)
+					drop |= !strcmp(opt, skip[q]);
+				if (!drop && len < sizeof(arg))
+					len += (size_t)snprintf(arg + len, sizeof(arg) - len,
+								"%c%s",
+								strchr(arg, ':') ? ',' : ':', opt);
+			}
+			if (c->spec.nmounts == HK_OCI_MOUNTS_MAX)
+				return hk_err_usage(err, "config.json: mounts: more than %d",
+						    HK_OCI_MOUNTS_MAX);
+			/* in the list with the binds: made in the config's order */
+			size_t n = c->spec.nmounts;
+			r = hk_ct_tmpfs_parse(arg, &c->tmpfs[n], err);
 			if (r < 0)
-				return r;
-			c->sec.ntmpfs++;
+				return hk_err_prefix(err, "config.json: %s", path);
+			snprintf(c->mount_ct[n], PATH_MAX, "%s", dst);
+			c->mounts[n] = (struct hk_mountspec){ .host_fd = -1,
+							      .ct = c->mount_ct[n],
+							      .tmpfs = &c->tmpfs[n] };
+			c->spec.nmounts++;
 			continue;
 		}
 		if (!bind)
@@ -427,45 +414,62 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 		if (r < 0)
 			return r;
 		const char *type = str_or(t, ""), *nspath = str_or(p, "");
-		if (!strcmp(type, "network")) {
-			seen_net = true;
-			if (nspath[0]) {
-				if (nspath[0] != '/')
-					return hk_err_usage(err,
-							    "config.json: %s.path: an absolute "
-							    "path is required",
-							    path);
-				snprintf(c->netns, sizeof(c->netns), "%s", nspath);
-			}
-			continue;
-		}
-		if (!strcmp(type, "mount"))
-			seen_mnt = true;
-		else if (!strcmp(type, "pid"))
-			seen_pid = true;
-		else if (!strcmp(type, "user"))
-			return hk_err_usage(err,
-					    "config.json: %s: user namespaces through the OCI "
-					    "runtime are not supported by hako yet",
-					    path);
-		else if (strcmp(type, "ipc") && strcmp(type, "uts") && strcmp(type, "cgroup") &&
-			 strcmp(type, "time"))
+		static const struct {
+			const char *name;
+			int flag, slot; /* slot: spec.ns_path index, -1 network, -2 none */
+		} kinds[] = { { "network", CLONE_NEWNET, -1 },
+			      { "mount", CLONE_NEWNS, HK_CT_NS_MNT },
+			      { "pid", CLONE_NEWPID, HK_CT_NS_PID },
+			      { "ipc", CLONE_NEWIPC, HK_CT_NS_IPC },
+			      { "uts", CLONE_NEWUTS, HK_CT_NS_UTS },
+			      { "cgroup", CLONE_NEWCGROUP, HK_CT_NS_CGROUP },
+			      { "time", CLONE_NEWTIME, -2 },
+			      { "user", CLONE_NEWUSER, -2 } };
+		size_t k = 0;
+		while (k < HK_ARRAY_SIZE(kinds) && strcmp(kinds[k].name, type))
+			k++;
+		if (k == HK_ARRAY_SIZE(kinds))
 			return hk_err_usage(err, "config.json: %s.type: unknown namespace '%s'",
 					    path, type);
-		if (nspath[0])
+		if (!strcmp(type, "user") && nspath[0])
 			return hk_err_usage(err,
-					    "config.json: %s.path: joining a %s namespace is "
-					    "not supported by hako (only network)",
+					    "config.json: %s.path: joining a user namespace is not "
+					    "supported by hako",
+					    path);
+		c->userns |= !strcmp(type, "user");
+		seen_net |= kinds[k].slot == -1;
+		seen_mnt |= kinds[k].slot == HK_CT_NS_MNT;
+		seen_pid |= kinds[k].slot == HK_CT_NS_PID;
+		if (!nspath[0])
+			continue;
+		if (nspath[0] != '/')
+			return hk_err_usage(
+				err, "config.json: %s.path: an absolute path is required", path);
+		if (kinds[k].slot == -2)
+			return hk_err_usage(err,
+					    "config.json: %s.path: joining a %s namespace is not "
+					    "supported by hako",
 					    path, type);
+		/* the file must be a namespace of that type (nothing is created otherwise) */
+		_cleanup_close_ int fd = open(nspath, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return hk_err_sys(err, -errno, "config.json: %s.path '%s'", path, nspath);
+		int got = ioctl(fd, NS_GET_NSTYPE);
+		if (got != kinds[k].flag)
+			return hk_err_usage(
+				err, "config.json: %s.path: '%s' is not a namespace of type %s",
+				path, nspath, type);
+		if (kinds[k].slot == -1)
+			snprintf(c->netns, sizeof(c->netns), "%s", nspath);
+		else
+			c->spec.ns_path[kinds[k].slot] = nspath;
 	}
 	if (!seen_mnt || !seen_pid)
 		return hk_err_usage(err, "config.json: linux.namespaces: hako containers always "
 					 "have their own mount and pid namespaces; list them");
-	if (!seen_net)
-		return hk_err_usage(err, "config.json: linux.namespaces: sharing the host's "
-					 "network namespace needs a network entry with path "
-					 "/proc/1/ns/net");
-	if (c->netns[0]) {
+	if (!seen_net) {
+		c->spec.net = HK_NET_HOST; /* not listed: the runtime's own (the spec) */
+	} else if (c->netns[0]) {
 		c->spec.net = HK_NET_NETNS;
 		c->spec.netns = c->netns;
 	} else {
@@ -477,6 +481,22 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 static int resources(struct hk_oci_config *c, struct json_object *res, struct hk_err *err)
 {
 	struct json_object *m = NULL, *cpu = NULL, *pids = NULL, *v = NULL;
+	/* the resources hako does not set: refused when they ask for anything */
+	static const char *const unset[] = { "blockIO", "hugepageLimits", "network", "rdma",
+					     "unified" };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(unset); i++) {
+		if (!json_object_object_get_ex(res, unset[i], &v) || !v)
+			continue;
+		bool empty = (json_object_get_type(v) == json_type_object &&
+			      !json_object_object_length(v)) ||
+			     (json_object_get_type(v) == json_type_array &&
+			      !json_object_array_length(v));
+		if (!empty)
+			return hk_err_usage(err,
+					    "config.json: linux.resources.%s: not supported by "
+					    "hako",
+					    unset[i]);
+	}
 	int r = member(res, "memory", json_type_object, "linux.resources", &m, err);
 	if (r == 0)
 		r = member(res, "cpu", json_type_object, "linux.resources", &cpu, err);
@@ -492,8 +512,36 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 		return r;
 	if (m && v && json_object_get_int64(v) != 0)
 		c->sec.lim.memory_swap = json_object_get_int64(v);
+	static const struct {
+		const char *key;
+		size_t off;
+	} mem[] = { { "reservation", offsetof(struct hk_cglimits, mem_reservation) },
+		    { "kernel", offsetof(struct hk_cglimits, mem_kernel) },
+		    { "kernelTCP", offsetof(struct hk_cglimits, mem_kernel_tcp) } };
+	for (size_t i = 0; m && i < HK_ARRAY_SIZE(mem); i++) {
+		if ((r = member(m, mem[i].key, json_type_int, "linux.resources.memory", &v, err)) <
+		    0)
+			return r;
+		int64_t x = v ? json_object_get_int64(v) : 0;
+		if (x > 0)
+			memcpy((char *)&c->sec.lim + mem[i].off, &x, sizeof(x));
+	}
+	if (m &&
+	    (r = member(m, "swappiness", json_type_int, "linux.resources.memory", &v, err)) < 0)
+		return r;
+	if (m && v && (json_object_get_int64(v) < 0 || json_object_get_int64(v) > 100))
+		return hk_err_usage(err,
+				    "config.json: linux.resources.memory.swappiness: 0 to 100");
+	if (m && v) {
+		c->sec.lim.swappiness_set = true;
+		c->sec.lim.swappiness = (unsigned)json_object_get_int64(v);
+	}
+	if (m && (r = member(m, "disableOOMKiller", json_type_boolean, "linux.resources.memory", &v,
+			     err)) < 0)
+		return r;
+	c->sec.lim.oom_kill_disable = m && v && json_object_get_boolean(v);
 	if (cpu) {
-		struct json_object *q, *per, *sh, *set;
+		struct json_object *q = NULL, *per = NULL, *sh = NULL, *set = NULL;
 		if ((r = member(cpu, "quota", json_type_int, "linux.resources.cpu", &q, err)) < 0 ||
 		    (r = member(cpu, "period", json_type_int, "linux.resources.cpu", &per, err)) <
 			    0 ||
@@ -504,14 +552,75 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 			return r;
 		int64_t quota = q ? json_object_get_int64(q) : 0;
 		int64_t period = per ? json_object_get_int64(per) : 100000;
-		if (quota > 0 && period > 0)
+		if (quota > 0 && period > 0) {
 			c->sec.lim.cpus_milli = (uint32_t)(quota * 1000 / period);
+			if (!c->sec.lim.cpus_milli)
+				c->sec.lim.cpus_milli = 1;
+			c->sec.lim.cpu_quota = quota; /* written as given */
+			c->sec.lim.cpu_period = (uint64_t)period;
+		}
 		if (sh && json_object_get_int64(sh) > 0)
 			c->sec.lim.cpu_shares = (uint64_t)json_object_get_int64(sh);
 		if (set && json_object_get_string(set)[0] &&
 		    hk_cg_parse_cpuset(json_object_get_string(set), c->sec.lim.cpuset,
 				       sizeof(c->sec.lim.cpuset), err) < 0)
 			return hk_err_prefix(err, "config.json: linux.resources.cpu.cpus");
+		if ((r = member(cpu, "mems", json_type_string, "linux.resources.cpu", &set, err)) <
+		    0)
+			return r;
+		if (set && json_object_get_string(set)[0] &&
+		    hk_cg_parse_cpuset(json_object_get_string(set), c->sec.lim.cpuset_mems,
+				       sizeof(c->sec.lim.cpuset_mems), err) < 0)
+			return hk_err_prefix(err, "config.json: linux.resources.cpu.mems");
+		static const char *const rt[] = { "realtimeRuntime", "realtimePeriod", "idle",
+						  "burst" };
+		for (size_t i = 0; i < HK_ARRAY_SIZE(rt); i++) {
+			struct json_object *x;
+			if ((r = member(cpu, rt[i], json_type_int, "linux.resources.cpu", &x,
+					err)) < 0)
+				return r;
+			if (x && json_object_get_int64(x))
+				return hk_err_usage(err,
+						    "config.json: linux.resources.cpu.%s: not "
+						    "supported by hako",
+						    rt[i]);
+		}
+	}
+	if ((r = member(res, "devices", json_type_array, "linux.resources", &v, err)) < 0)
+		return r;
+	for (size_t i = 0; v && i < json_object_array_length(v); i++) {
+		struct json_object *d = json_object_array_get_idx(v, i), *al, *ty, *ma, *mi, *ac;
+		char path[48], maj[24] = "*", min[24] = "*";
+		snprintf(path, sizeof(path), "linux.resources.devices[%zu]", i);
+		if ((r = member(d, "allow", json_type_boolean, path, &al, err)) < 0 ||
+		    (r = member(d, "type", json_type_string, path, &ty, err)) < 0 ||
+		    (r = member(d, "major", json_type_int, path, &ma, err)) < 0 ||
+		    (r = member(d, "minor", json_type_int, path, &mi, err)) < 0 ||
+		    (r = member(d, "access", json_type_string, path, &ac, err)) < 0)
+			return r;
+		const char *t = str_or(ty, "a"), *acc = str_or(ac, "rwm");
+		if (!al)
+			return hk_err_usage(err, "config.json: %s.allow: required", path);
+		if (strlen(t) != 1 || !strchr("abc", t[0]) || !acc[0] ||
+		    strspn(acc, "rwm") != strlen(acc))
+			return hk_err_usage(err,
+					    "config.json: %s: type a, b or c and access of r, w, "
+					    "m expected",
+					    path);
+		if (i == HK_ARRAY_SIZE(c->devrules))
+			return hk_err_usage(err, "config.json: linux.resources.devices: too many");
+		if (ma)
+			snprintf(maj, sizeof(maj), "%" PRId64, json_object_get_int64(ma));
+		if (mi)
+			snprintf(min, sizeof(min), "%" PRId64, json_object_get_int64(mi));
+		struct hk_cg_devrule *dr = &c->devrules[i];
+		dr->allow = json_object_get_boolean(al);
+		if (t[0] == 'a')
+			snprintf(dr->rule, sizeof(dr->rule), "a");
+		else
+			snprintf(dr->rule, sizeof(dr->rule), "%c %s:%s %s", t[0], maj, min, acc);
+		c->sec.lim.devrules = c->devrules;
+		c->sec.lim.ndevrules = i + 1;
 	}
 	if (pids && (r = member(pids, "limit", json_type_int, "linux.resources.pids", &v, err)) < 0)
 		return r;
@@ -531,9 +640,10 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 	size_t n = 0;
 	/* net.*: in a network namespace of its own, or a joined one that is not ours (an
 	 * engine's, made for this container: CNI) */
-	bool own_net = c->spec.net != HK_NET_NETNS;
+	bool own_net = c->spec.net == HK_NET_NONE;
 	struct stat a, b;
-	if (!own_net && stat(c->netns, &a) == 0 && stat("/proc/self/ns/net", &b) == 0)
+	if (c->spec.net == HK_NET_NETNS && stat(c->netns, &a) == 0 &&
+	    stat("/proc/self/ns/net", &b) == 0)
 		own_net = a.st_ino != b.st_ino || a.st_dev != b.st_dev;
 	json_object_object_foreach(o, key, val)
 	{
@@ -560,24 +670,145 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 	return 0;
 }
 
+/* linux.devices: nodes made in the container's /dev, each allowed by its device cgroup
+ * (after linux.resources.devices' rules, as runc). */
+static int devices(struct hk_oci_config *c, struct json_object *a, struct hk_err *err)
+{
+	int r = 0;
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *d = json_object_array_get_idx(a, i), *p, *t, *ma, *mi, *fm, *u,
+				   *g;
+		char path[40];
+		snprintf(path, sizeof(path), "linux.devices[%zu]", i);
+		if ((r = member(d, "path", json_type_string, path, &p, err)) < 0 ||
+		    (r = member(d, "type", json_type_string, path, &t, err)) < 0 ||
+		    (r = member(d, "major", json_type_int, path, &ma, err)) < 0 ||
+		    (r = member(d, "minor", json_type_int, path, &mi, err)) < 0 ||
+		    (r = member(d, "fileMode", json_type_int, path, &fm, err)) < 0 ||
+		    (r = member(d, "uid", json_type_int, path, &u, err)) < 0 ||
+		    (r = member(d, "gid", json_type_int, path, &g, err)) < 0)
+			return r;
+		const char *dp = str_or(p, ""), *ty = str_or(t, "");
+		if (strncmp(dp, "/dev/", 5) || !dp[5] || strstr(dp, "..") || strstr(dp, "//") ||
+		    dp[strlen(dp) - 1] == '/' || strlen(dp) >= 200)
+			return hk_err_usage(err,
+					    "config.json: %s.path: '%s': a path under /dev/ is "
+					    "required",
+					    path, dp);
+		mode_t type = !strcmp(ty, "c") || !strcmp(ty, "u") ? S_IFCHR
+			      : !strcmp(ty, "b")		   ? S_IFBLK
+			      : !strcmp(ty, "p")		   ? S_IFIFO
+								   : 0;
+		if (!type)
+			return hk_err_usage(err, "config.json: %s.type: '%s' is not c, b, u or p",
+					    path, ty);
+		if (type != S_IFIFO && (!ma || !mi))
+			return hk_err_usage(err, "config.json: %s: major and minor are required",
+					    path);
+		if (c->spec.ndevices == HK_ARRAY_SIZE(c->devices) ||
+		    c->sec.lim.ndevrules == HK_ARRAY_SIZE(c->devrules))
+			return hk_err_usage(err, "config.json: linux.devices: too many");
+		struct hk_ct_device *dev = &c->devices[c->spec.ndevices++];
+		*dev = (struct hk_ct_device){
+			.path = dp,
+			.type = type,
+			.major = ma ? (unsigned)json_object_get_int64(ma) : 0,
+			.minor = mi ? (unsigned)json_object_get_int64(mi) : 0,
+			.mode = fm ? (mode_t)json_object_get_int64(fm) & 07777 : 0666,
+			.uid = u ? (uid_t)json_object_get_int64(u) : 0,
+			.gid = g ? (gid_t)json_object_get_int64(g) : 0,
+		};
+		if (type == S_IFIFO)
+			continue;
+		struct hk_cg_devrule *dr = &c->devrules[c->sec.lim.ndevrules++];
+		dr->allow = true;
+		snprintf(dr->rule, sizeof(dr->rule), "%c %u:%u rwm", type == S_IFBLK ? 'b' : 'c',
+			 dev->major, dev->minor);
+		c->sec.lim.devrules = c->devrules;
+	}
+	c->spec.devices = c->devices;
+	return 0;
+}
+
+/* A new user namespace: linux.uidMappings and gidMappings, both required, go through
+ * hako's --uidmap/--gidmap (runsec.h: validated, the rootfs idmapped). */
+static int idmaps(struct hk_oci_config *c, struct json_object *l, struct hk_err *err)
+{
+	static const char *const keys[] = { "uidMappings", "gidMappings" };
+	for (size_t k = 0; k < 2; k++) {
+		struct json_object *a;
+		int r = member(l, keys[k], json_type_array, "linux", &a, err);
+		if (r < 0)
+			return r;
+		size_t n = a ? json_object_array_length(a) : 0;
+		if (!c->userns && n)
+			return hk_err_usage(err,
+					    "config.json: linux.%s: given without a user "
+					    "namespace in linux.namespaces",
+					    keys[k]);
+		if (c->userns && !n)
+			return hk_err_usage(err,
+					    "config.json: linux.%s: a new user namespace needs "
+					    "its mappings",
+					    keys[k]);
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *m = json_object_array_get_idx(a, i), *ci, *hi, *sz;
+			char path[48], ext[64];
+			snprintf(path, sizeof(path), "linux.%s[%zu]", keys[k], i);
+			if ((r = member(m, "containerID", json_type_int, path, &ci, err)) < 0 ||
+			    (r = member(m, "hostID", json_type_int, path, &hi, err)) < 0 ||
+			    (r = member(m, "size", json_type_int, path, &sz, err)) < 0)
+				return r;
+			if (!ci || !hi || !sz)
+				return hk_err_usage(err,
+						    "config.json: %s: containerID, hostID and size "
+						    "are required",
+						    path);
+			snprintf(ext, sizeof(ext), "%" PRId64 ":%" PRId64 ":%" PRId64,
+				 json_object_get_int64(ci), json_object_get_int64(hi),
+				 json_object_get_int64(sz));
+			r = hk_runsec_set(&c->sec, k ? HK_RUNSEC_GIDMAP : HK_RUNSEC_UIDMAP, ext,
+					  err);
+			if (r < 0)
+				return hk_err_prefix(err, "config.json: %s", path);
+		}
+	}
+	return 0;
+}
+
 static int linux_section(struct hk_oci_config *c, struct json_object *l, struct hk_err *err)
 {
-	static const char *const known[] = {
-		"namespaces", "uidMappings", "gidMappings", "resources",     "cgroupsPath",
-		"sysctl",     "seccomp",     "maskedPaths", "readonlyPaths", "rootfsPropagation",
-		"devices",    "mountLabel",  NULL
-	};
 	struct json_object *v;
-	int r = known_only(l, "linux", known, err);
+	int r = refuse_unsupported(l, "linux", err);
 	if (r == 0)
 		r = member(l, "namespaces", json_type_array, "linux", &v, err);
 	if (r == 0)
 		r = namespaces(c, v, err);
 	if (r == 0)
 		r = member(l, "uidMappings", json_type_array, "linux", &v, err);
-	if (r == 0 && v && json_object_array_length(v))
-		return hk_err_usage(err, "config.json: linux.uidMappings: user namespaces through "
-					 "the OCI runtime are not supported by hako yet");
+	if (r == 0)
+		r = idmaps(c, l, err);
+	if (r == 0)
+		r = member(l, "cgroupsPath", json_type_string, "linux", &v, err);
+	if (r == 0 && v && json_object_get_string(v)[0]) {
+		/* absolute: under each hierarchy's root; relative: likewise (hako runs in the
+		 * root cgroup's namespace) */
+		const char *cg = json_object_get_string(v);
+		while (*cg == '/')
+			cg++;
+		size_t len = strlen(cg);
+		if (!*cg || len >= sizeof(c->cgroup_path) || strstr(cg, "..") || strchr(cg, ':') ||
+		    strstr(cg, "//"))
+			return hk_err_usage(
+				err,
+				"config.json: linux.cgroupsPath: '%s' is not a cgroup "
+				"path hako takes (no '..', no systemd slice:prefix:name)",
+				json_object_get_string(v));
+		memcpy(c->cgroup_path, cg, len + 1);
+		while (len && c->cgroup_path[len - 1] == '/')
+			c->cgroup_path[--len] = 0;
+		c->spec.cgroup_path = c->cgroup_path;
+	}
 	if (r == 0)
 		r = member(l, "resources", json_type_object, "linux", &v, err);
 	if (r == 0 && v)
@@ -588,17 +819,27 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 		return r;
 	if (r == 0)
 		r = member(l, "devices", json_type_array, "linux", &v, err);
-	if (r == 0 && v && json_object_array_length(v))
-		return hk_err_usage(err, "config.json: linux.devices: extra device nodes are not "
-					 "supported by hako yet");
+	if (r == 0 && v)
+		r = devices(c, v, err);
 	if (r == 0)
 		r = member(l, "rootfsPropagation", json_type_string, "linux", &v, err);
-	if (r == 0 && v && strcmp(json_object_get_string(v), "private") &&
-	    strcmp(json_object_get_string(v), "rprivate") && json_object_get_string(v)[0])
-		return hk_err_usage(err,
-				    "config.json: linux.rootfsPropagation: '%s' is not "
-				    "supported by hako (rprivate is what it does)",
-				    json_object_get_string(v));
+	if (r == 0 && v && json_object_get_string(v)[0]) {
+		static const struct {
+			const char *name;
+			unsigned long flag;
+		} prop[] = { { "shared", MS_SHARED },	      { "rshared", MS_SHARED },
+			     { "slave", MS_SLAVE },	      { "rslave", MS_SLAVE },
+			     { "private", MS_PRIVATE },	      { "rprivate", MS_PRIVATE },
+			     { "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE } };
+		for (size_t i = 0; i < HK_ARRAY_SIZE(prop); i++)
+			if (!strcmp(prop[i].name, json_object_get_string(v)))
+				c->spec.root_propagation = prop[i].flag;
+		if (!c->spec.root_propagation)
+			return hk_err_usage(err,
+					    "config.json: linux.rootfsPropagation: '%s' is not a "
+					    "propagation",
+					    json_object_get_string(v));
+	}
 	/* the masked and read-only paths: hako's own lists (Docker's, which every engine's
 	 * default is) when the config asks for any */
 	struct json_object *mp = NULL, *rp = NULL;
@@ -609,7 +850,21 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 	if (r < 0)
 		return r;
 	c->sec.privileged = false;
-	bool masks = (mp && json_object_array_length(mp)) || (rp && json_object_array_length(rp));
+	size_t n;
+	if (mp && (r = string_array(mp, "linux.maskedPaths", &c->masked, &n, err)) < 0)
+		return r;
+	if (rp && (r = string_array(rp, "linux.readonlyPaths", &c->readonly, &n, err)) < 0)
+		return r;
+	char **lists[] = { c->masked, c->readonly };
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; lists[k] && lists[k][i]; i++)
+			if (lists[k][i][0] != '/')
+				return hk_err_usage(
+					err,
+					"config.json: linux.%s[%zu]: an absolute path is "
+					"required",
+					k ? "readonlyPaths" : "maskedPaths", i);
+	bool masks = (c->masked && c->masked[0]) || (c->readonly && c->readonly[0]);
 	if (member(l, "seccomp", json_type_object, "linux", &v, err) < 0)
 		return -EINVAL;
 	if (v) {
@@ -622,8 +877,8 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 	} else {
 		c->sec.seccomp = "unconfined"; /* an OCI config without seccomp asks for none */
 	}
-	/* the device allowlist and the masks go with hako's default isolation; a config
-	 * without masked paths is a privileged one */
+	/* the device allowlist goes with hako's default isolation; the masked and read-only
+	 * paths are the config's own lists */
 	c->sec.lim.devices = true;
 	c->mask_paths = masks;
 	return 0;
@@ -643,11 +898,8 @@ int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *
 		return hk_err_usage(err, "%s: %s", path, json_util_get_last_err());
 	if (json_object_get_type(c->root) != json_type_object)
 		return hk_err_usage(err, "%s: expected an object", path);
-	static const char *const known[] = { "ociVersion", "process", "root",  "hostname",
-					     "domainname", "mounts",  "hooks", "annotations",
-					     "linux",	   NULL };
 	struct json_object *v = NULL, *p = NULL, *root = NULL, *l = NULL;
-	int r = known_only(c->root, "", known, err);
+	int r = refuse_unsupported(c->root, "", err);
 	if (r == 0)
 		r = member(c->root, "ociVersion", json_type_string, "", &v, err);
 	if (r == 0 && (!v || strncmp(json_object_get_string(v), "1.", 2)))
@@ -689,8 +941,14 @@ int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *
 	}
 	if ((r = member(c->root, "domainname", json_type_string, "", &v, err)) < 0)
 		return r;
-	if (v && json_object_get_string(v)[0])
-		return hk_err_usage(err, "config.json: domainname: not supported by hako yet");
+	if (v && json_object_get_string(v)[0]) {
+		if (!hk_ct_hostname_valid(json_object_get_string(v)))
+			return hk_err_usage(err,
+					    "config.json: domainname: '%s' is not a domain name",
+					    json_object_get_string(v));
+		snprintf(c->spec.domainname, sizeof(c->spec.domainname), "%s",
+			 json_object_get_string(v));
+	}
 	if ((r = member(c->root, "mounts", json_type_array, "", &v, err)) < 0)
 		return r;
 	if (v && (r = mounts(c, v, err)) < 0)
@@ -722,9 +980,12 @@ int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *
 	r = hk_runsec_prepare(&c->sec, &c->spec, state_root, err);
 	if (r < 0)
 		return hk_err_prefix(err, "config.json");
-	/* masks: hako's lists when the config has any, none otherwise (runsec set them from
-	 * privileged, which an OCI config does not have) */
+	/* masks: the config's lists, exactly (runsec set hako's from privileged, which an OCI
+	 * config does not have) */
+	static const char *const none[] = { NULL };
 	c->sec.sec.masks = c->mask_paths;
+	c->sec.sec.masked = c->masked ? (const char *const *)c->masked : none;
+	c->sec.sec.readonly = c->readonly ? (const char *const *)c->readonly : none;
 	return 0;
 }
 
@@ -734,6 +995,8 @@ void hk_oci_config_free(struct hk_oci_config *c)
 		free(c->env[i]);
 	free(c->env);
 	free(c->argv);
+	free(c->masked);
+	free(c->readonly);
 	for (size_t i = 0; i < c->spec.nmounts; i++)
 		free(c->mounts[i].host);
 	hk_ct_spec_close_fds(&c->spec);

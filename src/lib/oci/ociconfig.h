@@ -32,12 +32,19 @@ struct hk_oci_config {
 	char **argv; /* NULL-terminated, pointing into root */
 	struct hk_mountspec mounts[HK_OCI_MOUNTS_MAX];
 	char mount_ct[HK_OCI_MOUNTS_MAX][PATH_MAX];
+	struct hk_ct_tmpfs tmpfs[HK_OCI_MOUNTS_MAX]; /* mounts[i].tmpfs */
 	struct hk_rlimit rlimits[HK_OCI_RLIMITS_MAX];
 	struct hk_sysctl sysctls[HK_OCI_RLIMITS_MAX * 2];
 	gid_t groups[HK_OCI_GROUPS_MAX];
-	char netns[PATH_MAX]; /* linux.namespaces network path, "" for a new one */
-	bool terminal;	      /* process.terminal */
-	bool mask_paths;      /* linux.maskedPaths/readonlyPaths given: hako's masks */
+	struct hk_cg_devrule devrules[64]; /* linux.resources.devices, then linux.devices' */
+	struct hk_ct_device devices[32];   /* linux.devices */
+	char netns[PATH_MAX];		   /* linux.namespaces network path, "" for a new one */
+	char cgroup_path[256]; /* linux.cgroupsPath without its leading '/' ("": hako's) */
+	bool terminal;	       /* process.terminal */
+	bool userns;	       /* a new user namespace (linux.namespaces) */
+	bool mask_paths;       /* linux.maskedPaths/readonlyPaths given (non-empty) */
+	char **masked;	       /* linux.maskedPaths, NULL-terminated, pointing into root */
+	char **readonly;       /* linux.readonlyPaths, likewise */
 	bool has_oom_score_adj;
 	int oom_score_adj;
 };

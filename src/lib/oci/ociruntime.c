@@ -231,6 +231,12 @@ static int run_hooks(struct json_object *meta, const struct hk_ct_row *row, cons
 	if (!hooks || !json_object_object_get_ex(hooks, kind, &list) || !list)
 		return 0;
 	struct json_object *st = state_json(row, meta);
+	/* poststart runs once the command was started: it is running as far as the hooks
+	 * know, even when it has already exited (as crun reports it) */
+	if (!strcmp(kind, "poststart")) {
+		json_object_object_add(st, "status", json_object_new_string("running"));
+		json_object_object_add(st, "pid", json_object_new_int(row->pid));
+	}
 	const char *text = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < json_object_array_length(list); i++)
@@ -419,6 +425,8 @@ static int create(const char *root, const char *id, const struct hk_oci_create_o
 	hk_runsec_config(&cfg->sec, &cs);
 	char net[HK_PATH_MAX + 8];
 	snprintf(net, sizeof(net), cfg->netns[0] ? "netns:%s" : "none", cfg->netns);
+	if (cfg->spec.net == HK_NET_HOST)
+		snprintf(net, sizeof(net), "host");
 	struct hk_ct_create cc = {
 		.st = c->st,
 		.paths = &c->paths,
@@ -447,7 +455,7 @@ static int create(const char *root, const char *id, const struct hk_oci_create_o
 		pid_t *pids;
 		size_t n;
 		struct hk_err e3;
-		if (hk_ct_pids(c->row.id, &pids, &n, &e3) == 0) {
+		if (hk_ct_pids(&c->row, &pids, &n, &e3) == 0) {
 			for (size_t i = 0; i < n; i++)
 				oom_adj(pids[i], cfg->oom_score_adj);
 			free(pids);
@@ -623,7 +631,7 @@ int hk_oci_kill(const char *root, const char *id, int sig, bool all, struct hk_e
 	if (r == 0 && all) {
 		pid_t *pids;
 		size_t n;
-		r = hk_ct_pids(c.row.id, &pids, &n, err);
+		r = hk_ct_pids(&c.row, &pids, &n, err);
 		for (size_t i = 0; r == 0 && i < n; i++)
 			kill(pids[i], sig);
 		if (r == 0)
@@ -645,7 +653,9 @@ int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *e
 		return 0;
 	}
 	const char *status = r == 0 ? status_of(&c.row) : "";
-	if (r == 0 && (!strcmp(status, "running") || !strcmp(status, "paused")) && !force)
+	/* created, running or paused: the spec's "MUST generate an error" (--force kills it
+	 * first) */
+	if (r == 0 && strcmp(status, "stopped") && !force)
 		r = hk_err_usage(err, "cannot delete container '%s' that is not stopped: %s", id,
 				 status);
 	if (r == 0 && strcmp(status, "stopped")) {
@@ -824,7 +834,7 @@ int hk_oci_pids(const char *root, const char *id, int **ret, size_t *ret_n, stru
 	struct oci_ct c;
 	int r = lookup(root, id, &c, err);
 	if (r == 0)
-		r = hk_ct_pids(c.row.id, ret, ret_n, err);
+		r = hk_ct_pids(&c.row, ret, ret_n, err);
 	oci_ct_close(&c);
 	return r;
 }
@@ -832,8 +842,11 @@ int hk_oci_pids(const char *root, const char *id, int **ret, size_t *ret_n, stru
 struct json_object *hk_oci_features(void)
 {
 	static const char *const ns[] = { "cgroup", "ipc", "mount", "network", "pid", "uts" };
-	static const char *const mopts[] = { "bind",  "rbind",	"ro",	"rw",  "nosuid",
-					     "nodev", "noexec", "suid", "dev", "exec" };
+	static const char *const mopts[] = { "bind",	"rbind",      "ro",	     "rw",
+					     "nosuid",	"nodev",      "noexec",	     "suid",
+					     "dev",	"exec",	      "strictatime", "relatime",
+					     "noatime", "nodiratime", "diratime",    "sync",
+					     "async",	"dirsync" };
 	struct json_object *o = json_object_new_object(), *l = json_object_new_object();
 	json_object_object_add(o, "ociVersionMin", json_object_new_string("1.0.0"));
 	json_object_object_add(o, "ociVersionMax", json_object_new_string("1.1.0"));

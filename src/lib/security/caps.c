@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +233,7 @@ int hk_caps_parse_hex(const char *s, uint64_t *ret, struct hk_err *err)
 struct hk_caps_plan {
 	uint64_t caps;	    /* the bounding set */
 	uint64_t effective; /* permitted = effective after the user switch */
+	uint64_t ambient;   /* hk_caps_plan_set_exact: raised after capset */
 	cap_t proc;	    /* prepared for cap_set_proc() */
 	struct hk_caps_user user;
 	gid_t *groups; /* owned copy of user.groups */
@@ -292,6 +294,46 @@ int hk_caps_plan_new(uint64_t caps, const struct hk_caps_user *user, struct hk_c
 	return 0;
 }
 
+int hk_caps_plan_set_exact(struct hk_caps_plan *plan, const struct hk_caps_sets *sets,
+			   struct hk_err *err)
+{
+	uint64_t lost = sets->ambient & ~(sets->permitted & sets->inheritable);
+	for (unsigned c = 0; c < 64 && lost; c++)
+		if (lost & HK_CAP_BIT(c))
+			return hk_err_usage(err,
+					    "capabilities: ambient %s is not both permitted and "
+					    "inheritable",
+					    hk_cap_name(c) ? hk_cap_name(c) : "?");
+	cap_t proc = cap_init();
+	if (!proc)
+		return hk_err_sys(err, -ENOMEM, "capabilities");
+	static const struct {
+		size_t off;
+		cap_flag_t flag;
+	} flags[] = { { offsetof(struct hk_caps_sets, effective), CAP_EFFECTIVE },
+		      { offsetof(struct hk_caps_sets, permitted), CAP_PERMITTED },
+		      { offsetof(struct hk_caps_sets, inheritable), CAP_INHERITABLE } };
+	for (cap_value_t c = 0; c < 64 && c < plan->max; c++) {
+		for (size_t i = 0; i < HK_ARRAY_SIZE(flags); i++) {
+			uint64_t set;
+			memcpy(&set, (const char *)sets + flags[i].off, sizeof(set));
+			if ((set & HK_CAP_BIT(c)) &&
+			    cap_set_flag(proc, flags[i].flag, 1, &c, CAP_SET) < 0) {
+				int e = -errno;
+				cap_free(proc);
+				return hk_err_sys(err, e, "capabilities: prepare %s",
+						  hk_cap_name(c));
+			}
+		}
+	}
+	cap_free(plan->proc);
+	plan->proc = proc;
+	plan->caps = sets->bounding;
+	plan->effective = sets->effective;
+	plan->ambient = sets->ambient;
+	return 0;
+}
+
 uint64_t hk_caps_plan_effective(const struct hk_caps_plan *plan)
 {
 	return plan->effective;
@@ -339,13 +381,20 @@ int hk_caps_plan_apply(const struct hk_caps_plan *plan, struct hk_err *err)
 			return hk_err_prefix(err, "user %u:%u", (unsigned)plan->user.uid,
 					     (unsigned)plan->user.gid);
 	}
-	/* Inheritable stays empty (CVE-2022-24769); ambient is cleared. */
+	/* Inheritable stays empty (CVE-2022-24769) and ambient is cleared, unless the sets
+	 * were given exactly (hk_caps_plan_set_exact). */
 	if (cap_set_proc(plan->proc) < 0)
 		return hk_err_sys(err, -errno, "capabilities: capset");
 	/* one prctl (libcap's cap_reset_ambient() first asks about each capability); EINVAL:
 	 * a kernel before 4.3, which has no ambient set */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return hk_err_sys(err, -errno, "capabilities: clear the ambient set");
+	for (unsigned long c = 0; c < 64 && plan->ambient; c++)
+		if ((plan->ambient & HK_CAP_BIT(c)) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+			return hk_err_sys(err, -errno, "capabilities: raise ambient %s",
+					  hk_cap_name((unsigned)c) ? hk_cap_name((unsigned)c)
+								   : "?");
 	return 0;
 }
 

@@ -98,6 +98,18 @@ static inline void hk_caps_plan_freep(struct hk_caps_plan **p)
  * inheritable and clear ambient. No allocation. */
 int hk_caps_plan_apply(const struct hk_caps_plan *plan, struct hk_err *err);
 
+/* An OCI process's five sets, each as given (runtime spec: process.capabilities). */
+struct hk_caps_sets {
+	uint64_t bounding, effective, permitted, inheritable, ambient;
+};
+
+/* Replace what hk_caps_plan_new chose by exactly these sets (the bounding set included),
+ * whatever the user: hk_caps_plan_apply then sets them after the user switch and raises
+ * each ambient capability (which the kernel allows only when it is permitted and
+ * inheritable: one that is not is a usage error here, before anything is made). */
+int hk_caps_plan_set_exact(struct hk_caps_plan *plan, const struct hk_caps_sets *sets,
+			   struct hk_err *err);
+
 /* The set the plan leaves effective (0 for a non-root user) and in the bounding set. */
 uint64_t hk_caps_plan_effective(const struct hk_caps_plan *plan);
 uint64_t hk_caps_plan_bounding(const struct hk_caps_plan *plan);

@@ -25,9 +25,23 @@ int hk_ct_tmpfs_parse(const char *arg, struct hk_ct_tmpfs *ret, struct hk_err *e
 		const char *name;
 		unsigned long set, clear;
 	} fl[] = {
-		{ "ro", MS_RDONLY, 0 },	  { "rw", 0, MS_RDONLY },     { "noexec", MS_NOEXEC, 0 },
-		{ "exec", 0, MS_NOEXEC }, { "nosuid", MS_NOSUID, 0 }, { "suid", 0, MS_NOSUID },
-		{ "nodev", MS_NODEV, 0 }, { "dev", 0, MS_NODEV },
+		{ "ro", MS_RDONLY, 0 },
+		{ "rw", 0, MS_RDONLY },
+		{ "noexec", MS_NOEXEC, 0 },
+		{ "exec", 0, MS_NOEXEC },
+		{ "nosuid", MS_NOSUID, 0 },
+		{ "suid", 0, MS_NOSUID },
+		{ "nodev", MS_NODEV, 0 },
+		{ "dev", 0, MS_NODEV },
+		/* access times and synchronous writes, as mount(8) spells them */
+		{ "strictatime", MS_STRICTATIME, MS_NOATIME | MS_RELATIME },
+		{ "relatime", MS_RELATIME, MS_NOATIME | MS_STRICTATIME },
+		{ "noatime", MS_NOATIME, MS_RELATIME | MS_STRICTATIME },
+		{ "nodiratime", MS_NODIRATIME, 0 },
+		{ "diratime", 0, MS_NODIRATIME },
+		{ "sync", MS_SYNCHRONOUS, 0 },
+		{ "async", 0, MS_SYNCHRONOUS },
+		{ "dirsync", MS_DIRSYNC, 0 },
 	};
 	memset(ret, 0, sizeof(*ret));
 	const char *colon = strchr(arg, ':');
@@ -94,7 +108,8 @@ int hk_ctsec_mounts(const struct hk_ct_sec *s, struct hk_err *err)
 		_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (root < 0)
 			return hk_err_sys(err, -errno, "open '/'");
-		struct hk_masks m = { hk_masks_default_masked, hk_masks_default_readonly };
+		struct hk_masks m = { s->masked ? s->masked : hk_masks_default_masked,
+				      s->readonly ? s->readonly : hk_masks_default_readonly };
 		int r = hk_masks_apply(root, &m, err);
 		if (r < 0)
 			return r;

@@ -5,7 +5,8 @@
  *   plan           capabilities + user, no_new_privs, the compiled seccomp program
  *                  (security.h), applied by the main process right before execve and by
  *                  `hako exec`'s child likewise;
- *   masks          Docker's masked and read-only /proc and /sys paths (masks.h);
+ *   masks          masked and read-only paths (masks.h): Docker's /proc and /sys lists,
+ *                  or the caller's (an OCI config's);
  *   readonly_root  --read-only: the root mount read-only (after the --tmpfs mounts);
  *   tmpfs          --tmpfs PATH[:OPTS] mounts.
  * The container's init (PID 1, hako's own code) is made non-dumpable, so nothing in the
@@ -30,6 +31,8 @@ struct hk_ct_tmpfs {
 struct hk_ct_sec {
 	struct hk_sec_plan plan;
 	bool masks;
+	/* with masks: the masked and read-only paths (NULL-terminated); NULL: Docker's lists */
+	const char *const *masked, *const *readonly;
 	bool readonly_root;
 	const struct hk_ct_tmpfs *tmpfs;
 	size_t ntmpfs;

@@ -591,8 +591,13 @@ int hk_userns_open_src(struct hk_userns *u, int fd_in, const char *path, bool ro
 
 int hk_userns_src_fd(const struct hk_userns *u, const char *path)
 {
+	return hk_userns_src_fd_nth(u, path, 0);
+}
+
+int hk_userns_src_fd_nth(const struct hk_userns *u, const char *path, size_t nth)
+{
 	for (size_t i = 0; u && i < u->nsrc; i++)
-		if (!strcmp(u->src[i].path, path))
+		if (!strcmp(u->src[i].path, path) && nth-- == 0)
 			return u->src[i].fd;
 	return -1;
 }

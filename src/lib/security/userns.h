@@ -119,6 +119,9 @@ int hk_tree_clone(int dirfd, const char *path);
 /* The rootfs's tree is u->root_fd; the bind sources are looked up by path: */
 /* The tree opened for path, -1 when none (or u NULL). */
 int hk_userns_src_fd(const struct hk_userns *u, const char *path);
+/* The tree opened for the nth (from 0) source opened with path: a source bound twice has a
+ * tree per bind (each with its own read-only flag). */
+int hk_userns_src_fd_nth(const struct hk_userns *u, const char *path, size_t nth);
 void hk_userns_close_trees(struct hk_userns *u);
 /* Image containers: overlay of lowers (top first) with upper/work, every layer an
  * idmapped mount, created with container root's filesystem ids so the upper layer is

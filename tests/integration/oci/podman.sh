@@ -12,7 +12,10 @@ fi
 . "$HAKO_SRC/tests/integration/container/common.inc"
 T=$HAKO_TEST_TMP
 mkdir -p "$T/cni" "$T/tmp"
-ln -s "$HAKO" "$T/hako-runtime"
+# hako-runtime with a state root in the test's tmpfs: the default /run/hako-runtime is
+# shared with every other user of the machine (and their hako's schema)
+printf '#!/bin/bash\nexec -a hako-runtime "%s" --root "%s" "$@"\n' "$HAKO" "$T/hrroot" >"$T/hako-runtime"
+chmod +x "$T/hako-runtime"
 p() {
 	podman --root "$T/storage" --runroot "$T/run" --tmpdir "$T/tmp" --network-config-dir "$T/cni" \
 		--cgroup-manager cgroupfs --events-backend file --runtime "$T/hako-runtime" "$@"

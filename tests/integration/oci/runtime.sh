@@ -66,6 +66,7 @@ is "no namespace mount left" "$(findmnt -rn -o TARGET | grep -c "$OR")" 0
 # --- created, then delete --force (the engine gave up before start)
 (cd "$B" && o create c2 </dev/null >/dev/null 2>&1)
 pid=$(o state c2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+check_fail "delete of a created container is refused (the spec)" 2 "not stopped: created" o delete c2
 check "delete --force of a created container" o delete --force c2
 for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && not_ok "its init still runs" || ok "its init is gone"
@@ -165,11 +166,17 @@ check_fail "a terminal without --console-socket is refused" 2 "console-socket is
 cfg "c['process']['terminal']=False"
 
 # --- bad input: the field's path, exit 2, nothing created
-cfg "c['process']['bogus']=1"
-check_fail "an unknown field is refused with its path" 2 "config.json: process.bogus: not supported" \
+cfg "c['linux']['personality']={'domain':'LINUX32'}"
+check_fail "a spec field hako does not implement is refused with its path" 2 \
+	"config.json: linux.personality: not supported" \
 	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create b1 </dev/null"
-cfg "c['process'].pop('bogus'); c['linux']['namespaces'].append({'type':'ipc','path':'/proc/1/ns/ipc'})"
-check_fail "joining an ipc namespace is refused" 2 "linux.namespaces\[6\].path: joining a ipc namespace" \
+# a field the spec does not define is ignored, as the spec requires
+cfg "c['linux'].pop('personality'); c['process']['bogus']=1; c['bogus']={'x':1}"
+(cd "$B" && o create u1 </dev/null >/dev/null 2>&1)
+is "unknown fields are ignored" "$(o state u1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" created
+o delete --force u1
+cfg "c['process'].pop('bogus'); c.pop('bogus'); c['linux']['namespaces'].append({'type':'ipc','path':'/proc/self/ns/uts'})"
+check_fail "a namespace path of another type is refused" 2 "linux.namespaces\[6\].path: '/proc/self/ns/uts' is not a namespace of type ipc" \
 	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create b2 </dev/null"
 cfg "c['linux']['namespaces'].pop(); c['process']['args']=[]"
 check_fail "empty args are refused" 2 "process.args: at least one" \

@@ -1,0 +1,148 @@
+#!/bin/bash
+# config.json fields the OCI conformance suite (runtime-tools validation/) checks, as hako
+# honours them: the five capability sets, the config's own masked and read-only paths,
+# namespaces joined by path (ipc, uts, pid, mount), linux.cgroupsPath, exact cpu quota and
+# period, linux.resources.devices in order, the default mounts' sources and order. Oracles:
+# /proc/<pid>/status and ns links, /proc/self/mountinfo inside, the cgroup files, unshare(1).
+. "$HAKO_SRC/tests/lib/lib.sh"
+. "$HAKO_SRC/tests/integration/container/common.inc"
+OR=$HAKO_TEST_TMP/ociroot
+B=$HAKO_TEST_TMP/bundle
+o() { "$HAKO" oci --root "$OR" "$@"; }
+mkdir -p "$B/rootfs"
+mount --bind "$R" "$B/rootfs"
+on_exit umount "$B/rootfs"
+check "oci spec" o spec --bundle "$B"
+cfg() { python3 -c "import json,sys; c=json.load(open('$B/config.json')); $1; json.dump(c, open('$B/config.json','w'))"; }
+run_out() { (cd "$B" && o run "$1" </dev/null 2>&1); }
+state_pid() { o state "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'; }
+cfg "c['root']['readonly']=False; c['mounts'].append({'destination':'/scratch','type':'tmpfs','source':'tmpfs','options':['size=1m']})"
+
+# --- the five capability sets, exactly; ambient ones survive the exec of a non-root user
+S="['CAP_KILL','CAP_NET_BIND_SERVICE']"
+cfg "c['process']['user']={'uid':1000,'gid':1000}; c['process']['capabilities']={k:$S for k in ['bounding','effective','inheritable','permitted','ambient']}; \
+c['process']['args']=['sh','-c','grep ^Cap /proc/self/status']"
+is "five sets as given, kept by a non-root user (ambient)" "$(run_out k1 | awk '{print $1 $2}' | tr '\n' ' ')" \
+	"CapInh:0000000000000420 CapPrm:0000000000000420 CapEff:0000000000000420 CapBnd:0000000000000420 CapAmb:0000000000000420 "
+cfg "c['process']['capabilities']['ambient']=[]; c['process']['capabilities']['inheritable']=[]"
+is "without ambient a non-root user keeps none" "$(run_out k2 | awk '/CapEff|CapBnd/ {print $1 $2}' | tr '\n' ' ')" \
+	"CapEff:0000000000000000 CapBnd:0000000000000420 "
+cfg "c['process']['capabilities']['bounding'].append('CAP_BOGUS')"
+check_fail "an unknown capability is refused with its path" 2 \
+	"process.capabilities.bounding\[2\]: 'CAP_BOGUS' is not a capability" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create k3 </dev/null"
+cfg "c['process']['capabilities']['bounding'].pop(); c['process']['capabilities']['ambient']=['CAP_KILL']"
+check_fail "an ambient capability that is not inheritable is refused" 2 \
+	"ambient CAP_KILL is not both permitted and inheritable" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create k4 </dev/null"
+cfg "c['process']['user']={'uid':0,'gid':0}; c['process'].pop('capabilities')"
+
+# --- the config's masked and read-only paths (not hako's lists)
+cfg "c['linux']['maskedPaths']=['/etc/passwd','/proc/sys/kernel']; c['linux']['readonlyPaths']=['/scratch']; \
+c['process']['args']=['sh','-c','echo passwd:\$(wc -c </etc/passwd); echo kernel:\$(ls /proc/sys/kernel | wc -l); touch /scratch/x 2>&1 | grep -o Read-only; echo timer:\$(head -c1 /proc/timer_list | wc -c)']"
+is "masked file and directory, read-only path, an unlisted default path open" "$(run_out m1 | tr '\n' ' ')" \
+	"passwd:0 kernel:0 Read-only timer:1 "
+cfg "c['linux']['maskedPaths']=['relative']"
+check_fail "a relative masked path is refused" 2 "linux.maskedPaths\[0\]: an absolute path is required" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create m2 </dev/null"
+cfg "c['linux'].pop('maskedPaths'); c['linux'].pop('readonlyPaths')"
+
+# --- the default mounts: sources as runc's config names them, /sys after /dev
+cfg "c['process']['args']=['sh','-c','awk \"{print \\\$5, \\\$(NF-1)}\" /proc/self/mountinfo | grep -E \"^/(dev|dev/shm|sys) \" | tr \"\\n\" \" \"']"
+is "/dev (tmpfs), /dev/shm (shm), then /sys (sysfs)" "$(run_out d1)" "/dev tmpfs /dev/shm shm /sys sysfs "
+
+# --- mounts in the config's order; one source bound twice, read-only once
+mkdir -p "$HAKO_TEST_TMP/src"
+cfg "c['mounts']+=[{'destination':'/m1','source':'$HAKO_TEST_TMP/src','options':['bind','ro']},{'destination':'/t2','type':'tmpfs','source':'tmpfs','options':['strictatime','size=1m']},{'destination':'/m3','source':'$HAKO_TEST_TMP/src','options':['rbind']}]; \
+c['process']['args']=['sh','-c','awk \"\\\$5 ~ /^\\/(m1|t2|m3)\$/ {print \\\$5, substr(\\\$6,1,2)}\" /proc/self/mountinfo | tr \"\\n\" \" \"']"
+is "bind, tmpfs, bind in order; the source twice, ro then rw" "$(run_out o1)" "/m1 ro /t2 rw /m3 rw "
+cfg "c['mounts']=c['mounts'][:-3]"
+
+# --- linux.devices, domainname, rootfsPropagation
+cfg "c['linux']['devices']=[{'path':'/dev/net/tun9','type':'c','major':10,'minor':200,'fileMode':0o620,'uid':5,'gid':6},{'path':'/dev/fifo1','type':'p'}]; \
+c['domainname']='example.org'; c['linux']['rootfsPropagation']='shared'; \
+c['process']['args']=['sh','-c','stat -c \"%F %t:%T %a %u:%g\" /dev/net/tun9; stat -c %F /dev/fifo1; echo \$(cat /proc/sys/kernel/domainname); grep -cE \"^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / [^ ]+ shared:\" /proc/self/mountinfo']"
+is "device nodes as given, domainname, a shared root" "$(run_out v1 | tr '\n' ' ')" \
+	"character special file a:c8 620 5:6 fifo example.org 1 "
+cfg "c['linux']['devices']=[{'path':'/etc/x','type':'c','major':1,'minor':3}]"
+check_fail "a device outside /dev is refused" 2 "linux.devices\[0\].path: '/etc/x': a path under /dev/" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create v2 </dev/null"
+cfg "c['linux'].pop('devices'); c.pop('domainname'); c['linux'].pop('rootfsPropagation')"
+
+# --- no network namespace listed: the runtime's own; unimplemented resources refused
+cfg "c['linux']['namespaces']=[n for n in c['linux']['namespaces'] if n['type']!='network']; c['process']['args']=['sleep','60']"
+(cd "$B" && o run -d h1 </dev/null >/dev/null 2>&1)
+is "no network entry: the runtime's network namespace" "$(readlink /proc/$(state_pid h1)/ns/net)" "$(readlink /proc/self/ns/net)"
+check "delete --force" o delete --force h1
+cfg "c['linux']['namespaces'].append({'type':'network'}); c['linux']['resources']={'blockIO':{'weight':500}}"
+check_fail "linux.resources.blockIO is refused" 2 "linux.resources.blockIO: not supported by hako" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create b1 </dev/null"
+cfg "c['linux'].pop('resources')"
+
+# --- a new user namespace with the config's mappings (the rootfs idmapped, as --userns)
+cfg "c['linux']['namespaces'].append({'type':'user'}); \
+c['linux']['uidMappings']=[{'containerID':0,'hostID':200000,'size':65536}]; c['linux']['gidMappings']=[{'containerID':0,'hostID':300000,'size':65536}]; \
+c['process']['args']=['sh','-c','echo \$(cat /proc/self/uid_map /proc/self/gid_map) \$(id -u) \$(stat -c %u /bin/busybox)']"
+is "uid and gid maps as given, root inside owns the rootfs" "$(run_out u1)" "0 200000 65536 0 300000 65536 0 0"
+cfg "c['linux']['namespaces'].pop()"
+check_fail "mappings without a user namespace are refused" 2 "linux.uidMappings: given without a user namespace" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create u2 </dev/null"
+cfg "c['linux'].pop('uidMappings'); c['linux'].pop('gidMappings')"
+
+# --- poststart sees the container running, even when its command has already exited
+cat >"$HAKO_TEST_TMP/hook" <<'H'
+#!/bin/sh
+sleep 0.5; python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["status"], s.get("pid", 0) > 0)' >"$1"
+H
+chmod +x "$HAKO_TEST_TMP/hook"
+cfg "c['process']['args']=['true']; c['hooks']={'poststart':[{'path':'$HAKO_TEST_TMP/hook','args':['hook','$HAKO_TEST_TMP/ps.out']}]}"
+(cd "$B" && o run p1 </dev/null >/dev/null 2>&1)
+is "poststart's state: running, with the pid" "$(cat "$HAKO_TEST_TMP/ps.out")" "running True"
+cfg "c.pop('hooks')"
+
+# --- namespaces joined by path
+unshare --ipc --uts --mount --pid --fork sleep 60 &
+upid=$!
+on_exit kill "$upid"
+for i in $(seq 50); do [ "$(readlink /proc/$upid/ns/uts)" != "$(readlink /proc/self/ns/uts)" ] && break; sleep 0.1; done
+cfg "c['process']['args']=['sleep','60']; \
+c['linux']['namespaces']=[n for n in c['linux']['namespaces'] if n['type'] not in ('ipc','uts','pid','mount')] + \
+[{'type':'ipc','path':'/proc/$upid/ns/ipc'},{'type':'uts','path':'/proc/$upid/ns/uts'},{'type':'pid','path':'/proc/$upid/ns/pid_for_children'},{'type':'mount','path':'/proc/$upid/ns/mnt'}]"
+(cd "$B" && o run -d j1 </dev/null >/dev/null 2>&1)
+is "run -d with namespaces joined by path" "$?" 0
+pid=$(state_pid j1)
+for ns in ipc uts mnt; do
+	is "the $ns namespace joined" "$(readlink /proc/$pid/ns/$ns)" "$(readlink /proc/$upid/ns/$ns)"
+done
+is "the pid namespace joined" "$(readlink /proc/$pid/ns/pid)" "$(readlink /proc/$upid/ns/pid_for_children)"
+check "delete --force" o delete --force j1
+cfg "c['linux']['namespaces']=[n for n in c['linux']['namespaces'] if 'path' not in n] + [{'type':t} for t in ('ipc','uts','pid','mount')]"
+
+# --- linux.cgroupsPath, exact cpu quota and period, device rules in order
+top=hakotest$$
+rm_top() { rmdir /sys/fs/cgroup/*/"$top" /sys/fs/cgroup/"$top" 2>/dev/null; true; }
+on_exit rm_top
+cfg "c['linux']['cgroupsPath']='/$top/c1'; c['linux']['resources']={'cpu':{'quota':30001,'period':70000},'pids':{'limit':50}, \
+'devices':[{'allow':False,'access':'rwm'},{'allow':True,'type':'c','major':10,'minor':229,'access':'rwm'},{'allow':True,'type':'b','major':8,'minor':0,'access':'r'}]}"
+(cd "$B" && o run -d g1 </dev/null >/dev/null 2>&1)
+is "run -d with cgroupsPath" "$?" 0
+pid=$(state_pid g1)
+pcg=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' /proc/$pid/cgroup)
+is "the init is in the cgroupsPath" "$pcg" "/$top/c1"
+if [ -d /sys/fs/cgroup/cpu/$top/c1 ]; then
+	is "cpu quota and period as given" "$(cat /sys/fs/cgroup/cpu/$top/c1/cpu.cfs_quota_us /sys/fs/cgroup/cpu/$top/c1/cpu.cfs_period_us | tr '\n' ' ')" "30001 70000 "
+else
+	is "cpu.max as given" "$(cat /sys/fs/cgroup/$top/c1/cpu.max)" "30001 70000"
+fi
+if [ -f /sys/fs/cgroup/devices/$top/c1/devices.list ]; then
+	is "the device rules first, in order" "$(head -2 /sys/fs/cgroup/devices/$top/c1/devices.list | tr '\n' ' ')" "c 10:229 rwm b 8:0 r "
+else
+	skip "device rules" "no v1 devices controller"
+fi
+is "ps reads the cgroupsPath" "$(o ps --format json g1 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 2
+check "delete --force" o delete --force g1
+[ ! -d "/sys/fs/cgroup/pids/$top/c1" ] && [ ! -d "/sys/fs/cgroup/$top/c1" ] && ok "its cgroup is removed" || not_ok "cgroup left"
+cfg "c['linux']['cgroupsPath']='../escape'"
+check_fail "a cgroupsPath with .. is refused" 2 "linux.cgroupsPath: '../escape' is not a cgroup path" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create g2 </dev/null"
+is "nothing left" "$(o list -q)" ""
