@@ -167,8 +167,8 @@ int hk_vmstore_list(struct hk_store *st, struct hk_vm_row **ret, size_t *ret_n, 
 
 int hk_vmstore_get(struct hk_store *st, const char *key, struct hk_vm_row *ret, struct hk_err *err)
 {
-	struct hk_vm_row *rows;
-	size_t n;
+	struct hk_vm_row *rows = NULL;
+	size_t n = 0;
 	int r = vm_select(st, key, 2, &rows, &n, err);
 	if (r < 0)
 		return r;
