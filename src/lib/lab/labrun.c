@@ -10,6 +10,7 @@
 
 #include "addr.h"
 #include "base/cleanup.h"
+#include "base/proc.h"
 #include "ifindex.h"
 #include "link.h"
 #include "netns.h"
@@ -82,6 +83,10 @@ static int node_status(struct hk_store *st, const struct hk_lab *lab, const stru
 		struct hk_vm_row v;
 		if (hk_vmstore_get(st, nd->vmname, &v, &e) < 0)
 			snprintf(s->state, sizeof(s->state), "missing");
+		else if (!strcmp(v.state, HK_VM_RUNNING) && !hk_proc_alive(v.pid, v.pid_start))
+			/* qemu died since the store's last repair: it is stopped, whatever the
+			 * row says (the next command records it) */
+			snprintf(s->state, sizeof(s->state), "stopped");
 		else
 			snprintf(s->state, sizeof(s->state), "%s", v.state);
 	}

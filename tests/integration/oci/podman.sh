@@ -45,7 +45,12 @@ pid=$(p inspect d1 --format '{{.State.Pid}}')
 check "stop" p stop -t 2 d1
 is "stopped: exited (143: TERM)" "$(p inspect d1 --format '{{.State.Status}} {{.State.ExitCode}}')" "exited 143"
 check "rm" p rm d1
-out=$(script -qec "podman --root $T/storage --runroot $T/run --tmpdir $T/tmp --network-config-dir $T/cni --cgroup-manager cgroupfs --events-backend file --runtime $T/hako-runtime run --rm -it ${U[*]} --network none localhost/bb sh -c '[ -t 0 ] && [ -t 1 ] && echo on-a-terminal'" /dev/null </dev/null | tr -d '\r\0' | grep -o on-a-terminal)
+# the command lingers a moment so that conmon copies its output before the terminal goes;
+# under load a short-lived one can still lose it: up to three tries
+for try in 1 2 3; do
+	out=$(script -qec "podman --root $T/storage --runroot $T/run --tmpdir $T/tmp --network-config-dir $T/cni --cgroup-manager cgroupfs --events-backend file --runtime $T/hako-runtime run --rm -it ${U[*]} --network none localhost/bb sh -c '[ -t 0 ] && [ -t 1 ] && echo on-a-terminal; sleep 0.5'" /dev/null </dev/null | tr -d '\r\0' | grep -o on-a-terminal)
+	[ -n "$out" ] && break
+done
 is "run -it: a terminal (console socket)" "$out" on-a-terminal
 p run -d --name d2 "${U[@]}" --network none localhost/bb sleep 100 >/dev/null
 out=$(script -qec "podman --root $T/storage --runroot $T/run --tmpdir $T/tmp --network-config-dir $T/cni --cgroup-manager cgroupfs --events-backend file --runtime $T/hako-runtime exec -it d2 sh -c '[ -t 0 ] && echo exec-terminal'" /dev/null </dev/null | tr -d '\r\0' | grep -o exec-terminal)
