@@ -222,6 +222,8 @@ static int oci_exec(struct hk_ctx *ctx, int argc, char **argv)
 	o.env = env;
 	int status = 0;
 	r = hk_oci_exec(g.root, id, &o, &status, &ctx->err);
+	if (r < 0 && status)
+		return ct_fail(ctx, status); /* could not be executed: why, and runc's status */
 	return r < 0 ? r : status;
 }
 

@@ -75,9 +75,9 @@ int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret
 		r = hk_pty_open(&master, &slave, err);
 	else if (r == 0)
 		r = hk_stdio_pipes(x->interactive, cstdio, proxy, err);
-	/* the working directory, resolved inside the container's root while we may */
-	if (r == 0 && (wd = hk_workdir_open(x->workdir ? x->workdir : "/", false, err)) < 0)
-		r = wd;
+	/* the working directory is resolved by the child (hk_preexec_run): only a process in
+	 * the container's pid namespace sees its own /proc/self, so a magic link such as
+	 * /proc/self/fd/N is refused as one rather than found missing */
 	/* The child becomes visible to the container's processes the moment it is forked: it
 	 * must hold no more than they do. So this process takes the container's restrictions
 	 * now (a fresh session keyring, capabilities, user, no_new_privs, seccomp); it only

@@ -194,10 +194,14 @@ static int run_hook(struct json_object *h, const char *kind, size_t i, const cha
 		close(in[1]);
 		return hk_err_sys(err, -e, "hooks.%s[%zu]: fork", kind, i);
 	}
-	signal(SIGPIPE, SIG_IGN);
+	/* a hook that does not read its stdin (or exits first) is fine: no SIGPIPE for us,
+	 * and the caller's disposition is back as it was */
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	sigaction(SIGPIPE, &ign, &old);
 	if (write(in[1], state, strlen(state)) < 0) {
-		/* a hook that does not read its stdin is fine */
+		/* EPIPE: see above */
 	}
+	sigaction(SIGPIPE, &old, NULL);
 	close(in[1]);
 	int secs = timeout ? json_object_get_int(timeout) : 0, status = 0;
 	for (int t = 0;; t++) {
@@ -778,10 +782,10 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 			.sec = &sec.sec.plan,
 			.block = o.detach ? NULL : &fwd,
 		};
+		/* r < 0 with *ret_status set: it could not be executed (err says why, the
+		 * status is 125-127 as runc's) */
 		r = hk_ct_exec(&x, &proc, ret_status, err);
-		if (r < 0 && *ret_status)
-			r = 0; /* could not be executed: its status */
-		else if (r == 0 && o.pid_file) {
+		if (r == 0 && o.pid_file) {
 			char pid[32];
 			snprintf(pid, sizeof(pid), "%d", proc.pid);
 			r = write_at_atomic(piddir, o.pid_file, pid, err);

@@ -62,7 +62,8 @@ struct hk_oci_exec_opts {
 };
 
 /* exec ID: a process in a running container, under the container's restrictions
- * (ctexec.h). Not detached: waits for it; *ret_status its status. */
+ * (ctexec.h). Not detached: waits for it; *ret_status its status. A command that
+ * could not be executed: < 0 (err says why) with *ret_status 125-127, as runc. */
 int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts *o, int *ret_status,
 		struct hk_err *err);
 /* pause / resume ID: freeze or thaw its cgroup (state "paused"). */

@@ -81,8 +81,14 @@ out=$(o exec --process "$HAKO_TEST_TMP/p.json" e1 </dev/null 2>&1)
 rc=$?
 is "exec --process: cwd, env" "$(echo $out)" "/tmp from-process"
 is "exec --process: status" "$rc" 3
-o exec e1 /nonexistent </dev/null >/dev/null 2>&1
+out=$(o exec e1 /nonexistent </dev/null 2>&1)
 is "exec of a missing command: 127" "$?" 127
+echo "$out" | grep -q "exec ./nonexistent.: executable file not found in container" &&
+	ok "exec of a missing command: says why" || not_ok "exec of a missing command: '$out'"
+out=$(o exec --cwd /proc/self/fd/3 e1 pwd </dev/null 2>&1)
+is "exec --cwd /proc/self/fd/3: refused" "$?" 125
+echo "$out" | grep -q "working directory '/proc/self/fd/3': refused: it resolves through a /proc magic link" &&
+	ok "exec --cwd /proc/self/fd/3: refused as a magic link" || not_ok "exec --cwd magic link: '$out'"
 check "pause" o pause e1
 pid=$(o state e1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
 fcg=$(awk -F: '$2 ~ /(^|,)freezer(,|$)/ {print $3}' /proc/$pid/cgroup)
