@@ -608,29 +608,3 @@ int hk_nat_ports_del(struct hk_nat *nat, const char *net, const char *owner, str
 		return hk_err_prefix(err, "network '%s': ports of '%s'", net, owner);
 	return 0;
 }
-
-/* ---- listing and clearing ----------------------------------------------------------------- */
-
-int hk_nat_list(struct hk_nat *nat, struct hk_nat_rule **ret, size_t *ret_n, struct hk_err *err)
-{
-	struct listing l;
-	int r = list_table(nat, &l, err);
-	if (r < 0)
-		return r;
-	*ret = l.rules;
-	*ret_n = l.n;
-	return 0;
-}
-
-int hk_nat_clear(struct hk_nat *nat, struct hk_err *err)
-{
-	struct listing l;
-	int r = list_table(nat, &l, err);
-	if (r < 0)
-		return r;
-	bool exists = l.exists;
-	listing_free(&l);
-	if (!exists)
-		return 0;
-	return run(nat, "delete table " T "\n", 0, NULL, "delete table " T, err);
-}

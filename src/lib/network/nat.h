@@ -111,20 +111,14 @@ int hk_nat_ports_add(struct hk_nat *nat, const char *net, const char *owner,
 /* Remove every published port of owner on net; the table goes if it is left empty. */
 int hk_nat_ports_del(struct hk_nat *nat, const char *net, const char *owner, struct hk_err *err);
 
-/* One hako rule, as listed. */
+/* One hako rule, as listed (the table is shared by every --root: its rules are never
+ * compared with one root's store to find orphans). */
 struct hk_nat_rule {
 	char chain[32];
 	uint64_t handle;
 	char net[HK_NAT_NAME_MAX + 1];
 	char owner[HK_NAT_NAME_MAX + 1]; /* "" for a network's own rules */
 };
-
-/* Every tagged rule of the table (none when it does not exist), in listing order: the repair
- * pass after a crash compares the owners with the store. Caller frees *ret. */
-int hk_nat_list(struct hk_nat *nat, struct hk_nat_rule **ret, size_t *ret_n, struct hk_err *err);
-
-/* Delete hako's whole table (whatever is in it). Not there: 0. */
-int hk_nat_clear(struct hk_nat *nat, struct hk_err *err);
 
 /* Names for the tags: 1..64 bytes of [A-Za-z0-9_.-]. */
 int hk_nat_check_name(const char *s, const char *what, struct hk_err *err);
