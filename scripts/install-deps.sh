@@ -4,7 +4,7 @@
 set -euo pipefail
 build=(gcc meson ninja-build pkg-config clang-format libmnl-dev libjson-c-dev libsqlite3-dev libseccomp-dev
 	libcap-dev libnftables-dev libarchive-dev libyaml-dev nettle-dev zlib1g-dev
-	libssl-dev libsodium-dev libcurl4-openssl-dev)
+	libssl-dev libsodium-dev libcurl4-openssl-dev libsmartcols-dev)
 # Independent oracles and fixtures used by the tests and the demo.
 test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo
 	podman conmon containernetworking-plugins iptables containerd runc sqlite3

@@ -36,7 +36,15 @@ if [ "$dir" = --cached ]; then
 		exec 9>"$base/hako-test-rootfs.lock"
 		flock 9
 		if [ ! -d "$cache" ] || [ "$(cat "$cache.manifest" 2>/dev/null)" != "$(manifest "$cache")" ]; then
-			rm -rf "$cache".tmp.* "$cache".stale.* # what died before (the lock is ours)
+			rm -rf "$cache".tmp.* # what died before (the lock is ours)
+			# a replaced tree may still be a running container's root (another test's, at
+			# the same time): it goes only half an hour after it was replaced
+			now=$(date +%s)
+			for old in "$cache".stale.*; do
+				t=${old#"$cache".stale.}
+				t=${t%%.*}
+				[ -e "$old" ] && [ "$t" -lt $((now - 1800)) ] 2>/dev/null && rm -rf "$old"
+			done
 			tmp=$(mktemp -d "$cache.tmp.XXXXXX")
 			chmod 755 "$tmp"
 			if ! BUSYBOX=$bb "$0" "$tmp" >/dev/null; then
@@ -44,10 +52,9 @@ if [ "$dir" = --cached ]; then
 				exit 1
 			fi
 			manifest "$tmp" >"$cache.manifest.tmp"
-			[ -d "$cache" ] && mv -T "$cache" "$cache.stale.$$"
+			[ -d "$cache" ] && mv -T "$cache" "$cache.stale.$now.$$"
 			mv -T "$tmp" "$cache"
 			mv -f "$cache.manifest.tmp" "$cache.manifest"
-			rm -rf "$cache.stale.$$"
 		fi
 		exec 9>&-
 	fi

@@ -68,17 +68,33 @@ static const char *user_name(uid_t uid, char *buf, size_t len)
 
 /* ---- list --------------------------------------------------------------------------- */
 
-enum { L_NS, L_TYPE, L_NPROCS, L_PID, L_USER, L_COMMAND, L_NAME, L_PATH, L_FDPID, L_NCOLS };
+enum {
+	L_NS,
+	L_TYPE,
+	L_NPROCS,
+	L_PID,
+	L_USER,
+	L_COMMAND,
+	L_NAME,
+	L_PATH,
+	L_FDPID,
+	L_NETNSID,
+	L_NSFS,
+	L_NCOLS
+};
+/* the default columns are lsns's plus NAME; -o chooses among all (lsns's names) */
 static const struct out_col list_cols[L_NCOLS] = {
 	[L_NS] = { "NS", "ns", true, false },
 	[L_TYPE] = { "TYPE", "type", false, false },
 	[L_NPROCS] = { "NPROCS", "nprocs", true, false },
 	[L_PID] = { "PID", "pid", true, false },
 	[L_USER] = { "USER", "user", false, false },
-	[L_COMMAND] = { "COMMAND", "command", false, false },
+	[L_COMMAND] = { "COMMAND", "command", false, false, .trunc = true },
 	[L_NAME] = { "NAME", "name", false, false },
 	[L_PATH] = { "PATH", "path", false, true },
 	[L_FDPID] = { "FDPID", "fd_pid", true, true },
+	[L_NETNSID] = { "NETNSID", "netnsid", true, true },
+	[L_NSFS] = { "NSFS", "nsfs", false, true },
 };
 
 /* NAME: every persisted name ("/run/netns/NAME" -> NAME, other mount points as paths). */
@@ -100,6 +116,18 @@ static void list_name(struct out_table *t, const struct hk_ns_entry *e)
 	}
 	if (e->fd_pid)
 		out_int(t, L_FDPID, e->fd_pid);
+	if (e->netnsid >= 0)
+		out_int(t, L_NETNSID, e->netnsid);
+	if (e->npaths) {
+		struct json_object *a = json_object_new_array();
+		off = 0;
+		for (size_t k = 0; k < e->npaths && off < sizeof(buf); k++) {
+			json_object_array_add(a, json_object_new_string(e->paths[k]));
+			off += snprintf(buf + off, sizeof(buf) - off, "%s%s", k ? "," : "",
+					e->paths[k]);
+		}
+		out_json(t, L_NSFS, a, buf);
+	}
 }
 
 static int cmd_ns_list(struct hk_ctx *ctx, int argc, char **argv)
@@ -111,14 +139,19 @@ static int cmd_ns_list(struct hk_ctx *ctx, int argc, char **argv)
 		{ "fds", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "noheadings", no_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "output-all", no_argument, NULL, 'O' },
+		{ "raw", no_argument, NULL, 'r' },
 		{},
 	};
 	char *av[NS_MAX_ARGS + 1];
 	int ac = opt_argv(argc, argv, av, "list", ctx), c;
 	struct hk_ns_list_opts o = { 0 };
+	const char *cols = NULL;
+	bool raw = false;
 	if (ac < 0)
 		return ac;
-	while ((c = getopt_long(ac, av, "t:p:fjn", opts, NULL)) != -1) {
+	while ((c = getopt_long(ac, av, "t:p:fjno:r", opts, NULL)) != -1) {
 		enum hk_ns_type type;
 		switch (c) {
 		case 't':
@@ -139,6 +172,15 @@ static int cmd_ns_list(struct hk_ctx *ctx, int argc, char **argv)
 		case 'n':
 			ctx->noheadings = true;
 			break;
+		case 'o':
+			cols = optarg;
+			break;
+		case 'O':
+			cols = "NS,TYPE,NPROCS,PID,USER,COMMAND,NAME,PATH,FDPID,NETNSID,NSFS";
+			break;
+		case 'r':
+			raw = true;
+			break;
 		default:
 			return bad_opt(ctx, "list", av);
 		}
@@ -146,12 +188,25 @@ static int cmd_ns_list(struct hk_ctx *ctx, int argc, char **argv)
 	if (optind < ac)
 		return cmd_usage(ctx, "ns list: unexpected argument '%s'", av[optind]);
 
+	struct out_table *t = out_table_new(list_cols, L_NCOLS);
+	const char *bad;
+	size_t blen;
+	if (cols && out_table_select(t, cols, &bad, &blen) < 0) {
+		int r = cmd_usage(ctx, "ns list: --output: unknown column '%.*s' (columns: %s)",
+				  (int)blen, bad, out_table_headers(t));
+		out_table_free(t);
+		return r;
+	}
+	out_table_raw(t, raw);
+	/* NETNSID costs a netlink query per network namespace: only when it is shown */
+	o.nsids = ctx->json || (cols && strcasestr(cols, "NETNSID"));
 	struct hk_ns_entry *v;
 	size_t n;
 	int r = hk_ns_list(&o, &v, &n, &ctx->err);
-	if (r < 0)
+	if (r < 0) {
+		out_table_free(t);
 		return r;
-	struct out_table *t = out_table_new(list_cols, L_NCOLS);
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct hk_ns_entry *e = &v[i];
 		char ubuf[64];

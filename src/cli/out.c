@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <libsmartcols.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct cell {
 	char *text;	       /* human text, NULL = unset */
@@ -17,6 +19,9 @@ struct out_table {
 	int ncols;
 	struct cell *cells; /* rows * ncols */
 	size_t nrows, cap;
+	int *shown; /* -o: the columns shown, in order (NULL: every column not hidden) */
+	int nshown;
+	bool raw;
 };
 
 struct out_table *out_table_new(const struct out_col *cols, int ncols)
@@ -38,6 +43,7 @@ void out_table_free(struct out_table *t)
 		json_object_put(t->cells[i].j);
 	}
 	free(t->cells);
+	free(t->shown);
 	free(t);
 }
 
@@ -173,58 +179,136 @@ void out_sort(struct out_table *t, int col)
 	qsort(t->cells, t->nrows, t->ncols * sizeof(struct cell), cmp_rows);
 }
 
-int out_table_print(struct out_table *t, bool json, bool noheadings)
+int out_table_select(struct out_table *t, const char *list, const char **ret_bad, size_t *ret_len)
 {
-	if (json) {
-		struct json_object *arr = json_object_new_array();
-		for (size_t r = 0; r < t->nrows; r++) {
-			struct json_object *o = json_object_new_object();
-			for (int c = 0; c < t->ncols; c++) {
-				struct cell *cell = &t->cells[r * t->ncols + c];
-				if (cell->j)
-					json_object_object_add(o, t->cols[c].key,
-							       json_object_get(cell->j));
-			}
-			json_object_array_add(arr, o);
-		}
-		return out_json_print(arr);
-	}
-	size_t *w = calloc(t->ncols, sizeof(size_t));
-	if (!w)
+	int *v = calloc((size_t)t->ncols * 2 + strlen(list) + 1, sizeof(int)), n = 0;
+	if (!v)
 		abort();
-	for (int c = 0; c < t->ncols; c++) {
-		w[c] = noheadings ? 0 : strlen(t->cols[c].header);
-		for (size_t r = 0; r < t->nrows; r++) {
-			const char *s = t->cells[r * t->ncols + c].text;
-			size_t n = s ? strlen(s) : 1;
-			if (n > w[c])
-				w[c] = n;
-		}
+	if (*list == '+') {
+		for (int c = 0; c < t->ncols; c++)
+			if (!t->cols[c].hidden)
+				v[n++] = c;
+		list++;
 	}
-	int last = -1;
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		int c = 0;
+		while (c < t->ncols &&
+		       (strlen(t->cols[c].header) != len || strncasecmp(t->cols[c].header, p, len)))
+			c++;
+		if (c == t->ncols) {
+			free(v);
+			*ret_bad = p;
+			*ret_len = len;
+			return -EINVAL;
+		}
+		v[n++] = c;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	free(t->shown);
+	t->shown = v;
+	t->nshown = n;
+	return 0;
+}
+
+void out_table_raw(struct out_table *t, bool raw)
+{
+	t->raw = raw;
+}
+
+const char *out_table_headers(const struct out_table *t)
+{
+	static char buf[512];
+	size_t off = 0;
+	for (int c = 0; c < t->ncols && off < sizeof(buf); c++)
+		off += snprintf(buf + off, sizeof(buf) - off, "%s%s", c ? ", " : "",
+				t->cols[c].header);
+	return buf;
+}
+
+/* The columns printed, in order: -o's, or every one not hidden. Returns how many. */
+static int shown(const struct out_table *t, int *v)
+{
+	if (t->shown) {
+		memcpy(v, t->shown, t->nshown * sizeof(int));
+		return t->nshown;
+	}
+	int n = 0;
 	for (int c = 0; c < t->ncols; c++)
 		if (!t->cols[c].hidden)
-			last = c;
-	for (long r = noheadings ? 0 : -1; r < (long)t->nrows; r++) {
-		bool first = true;
-		for (int c = 0; c < t->ncols; c++) {
-			if (t->cols[c].hidden)
-				continue;
-			const char *s = r < 0 ? t->cols[c].header : t->cells[r * t->ncols + c].text;
-			if (!s)
-				s = "-";
-			if (!first)
-				fputs("  ", stdout);
-			first = false;
-			if (c == last && !t->cols[c].right)
-				fputs(s, stdout);
-			else
-				printf(t->cols[c].right ? "%*s" : "%-*s", (int)w[c], s);
+			v[n++] = c;
+	return n;
+}
+
+static int print_json(struct out_table *t)
+{
+	struct json_object *arr = json_object_new_array();
+	int *v = calloc(t->nshown + t->ncols, sizeof(int));
+	if (!v)
+		abort();
+	/* without -o, JSON has every key (hidden ones too) */
+	int n = t->shown ? shown(t, v) : t->ncols;
+	for (int c = 0; !t->shown && c < t->ncols; c++)
+		v[c] = c;
+	for (size_t r = 0; r < t->nrows; r++) {
+		struct json_object *o = json_object_new_object();
+		for (int i = 0; i < n; i++) {
+			struct cell *cell = &t->cells[r * t->ncols + v[i]];
+			if (cell->j)
+				json_object_object_add(o, t->cols[v[i]].key,
+						       json_object_get(cell->j));
 		}
-		putchar('\n');
+		json_object_array_add(arr, o);
 	}
-	free(w);
-	return 0;
+	free(v);
+	return out_json_print(arr);
+}
+
+int out_table_print(struct out_table *t, bool json, bool noheadings)
+{
+	if (json)
+		return print_json(t);
+	struct libscols_table *tb = scols_new_table();
+	int *v = calloc(t->nshown + t->ncols, sizeof(int));
+	if (!tb || !v)
+		abort();
+	int n = shown(t, v), r = 0;
+	scols_table_enable_noheadings(tb, noheadings);
+	if (t->raw)
+		scols_table_enable_raw(tb, 1);
+	else
+		scols_table_set_column_separator(tb, "  ");
+	for (int i = 0; i < n; i++) {
+		const struct out_col *c = &t->cols[v[i]];
+		int fl = (c->right ? SCOLS_FL_RIGHT : 0) | (c->trunc ? SCOLS_FL_TRUNC : 0);
+		if (!scols_table_new_column(tb, c->header, c->trunc ? 0.3 : 0, fl))
+			abort();
+	}
+	for (size_t row = 0; row < t->nrows; row++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		if (!ln)
+			abort();
+		for (int i = 0; i < n; i++) {
+			const char *s = t->cells[row * t->ncols + v[i]].text;
+			if (scols_line_set_data(ln, i, s ? s : "-") < 0)
+				abort();
+		}
+	}
+	if (!t->nrows && !noheadings) {
+		/* libsmartcols prints nothing for a table without lines: the header, as docker
+		 * and ip do */
+		for (int i = 0; i < n; i++)
+			printf("%s%s", i ? (t->raw ? " " : "  ") : "", t->cols[v[i]].header);
+		if (n)
+			putchar('\n');
+	} else if (n && scols_print_table(tb) < 0) {
+		r = -EIO;
+	}
+	scols_unref_table(tb);
+	free(v);
+	return r;
 }
 
 int out_json_print(struct json_object *o)

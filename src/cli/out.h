@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Output: one column table per object renders both the aligned human table and the JSON
- * array, so the two cannot drift (util-linux's libsmartcols idea, small).
+ * Output: one column table per object renders both the aligned human table (through
+ * util-linux's libsmartcols: this file is its one door) and the JSON array, so the two
+ * cannot drift.
  *
  *   struct out_table *t = out_table_new(cols, N);
  *   out_row(t); out_str(t, COL_NAME, "eth0"); out_int(t, COL_MTU, 1500); ...
@@ -27,7 +28,8 @@ struct out_col {
 	const char *header; /* human header, e.g. "NAME" */
 	const char *key;    /* JSON key, e.g. "ifname" */
 	bool right;	    /* right-align (numbers) */
-	bool hidden;	    /* JSON only, not in the human table */
+	bool hidden;	    /* JSON only, not in the human table (unless chosen with -o) */
+	bool trunc;	    /* may be truncated to fit a terminal (long free text) */
 };
 
 struct out_table;
@@ -47,8 +49,18 @@ void out_json(struct out_table *t, int col, struct json_object *v, const char *h
 /* Sort rows by the human text of column col (numeric if all cells are numbers). */
 void out_sort(struct out_table *t, int col);
 size_t out_rows(const struct out_table *t);
-/* Print to stdout; with noheadings the human header line is left out. Returns 0 or -EIO. */
+/* Print to stdout; with noheadings the human header line is left out. Returns 0 or -EIO.
+ * On a terminal, columns marked trunc are cut to its width (COLUMNS overrides it). */
 int out_table_print(struct out_table *t, bool json, bool noheadings);
+
+/* -o/--output LIST: the columns shown (and the JSON keys given), in that order; headers
+ * case-insensitive, comma separated, "+LIST" appends to the default ones. An unknown name:
+ * -EINVAL and *ret_bad points at it (in list). */
+int out_table_select(struct out_table *t, const char *list, const char **ret_bad, size_t *ret_len);
+/* --raw: one space between columns, no alignment, blanks and controls escaped (lsns -r). */
+void out_table_raw(struct out_table *t, bool raw);
+/* "NAME, NAME, ...": the column headers, for a usage message. Static buffer. */
+const char *out_table_headers(const struct out_table *t);
 
 /* Print one JSON object (owned) to stdout, pretty. */
 int out_json_print(struct json_object *o);

@@ -19,6 +19,8 @@
 #include "base/cleanup.h"
 #include "base/vec.h"
 #include "fstree.h"
+#include "netns.h"
+#include "rtnl/netlink.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -264,7 +266,7 @@ static struct hk_ns_entry *nsmap_get(struct nsmap *m, enum hk_ns_type type, uint
 		return &m->v[m->slot[i] - 1];
 	if (hk_vec_grow(&m->v, m->n, &m->cap, 64) < 0)
 		return NULL;
-	m->v[m->n] = (struct hk_ns_entry){ .ino = ino, .type = type };
+	m->v[m->n] = (struct hk_ns_entry){ .ino = ino, .type = type, .netnsid = -1 };
 	m->slot[i] = ++m->n;
 	return &m->v[m->n - 1];
 }
@@ -505,6 +507,31 @@ static int pid_inos(int proc_fd, pid_t pid, uint64_t *inos, size_t *ret_n, struc
 	return 0;
 }
 
+/* NETNSID of every network namespace, through a bind mount or a process's link; one that
+ * vanished meanwhile, has no id here, or is held only by an fd keeps -1. */
+static int fill_nsids(struct nsmap *m, int proc_fd, struct hk_err *err)
+{
+	_cleanup_nl_ struct hk_nl *nl = NULL;
+	int r = hk_nl_open(&nl, -1, err);
+	for (size_t i = 0; r == 0 && i < m->n; i++) {
+		struct hk_ns_entry *e = &m->v[i];
+		if (e->type != HK_NS_NET)
+			continue;
+		char link[64];
+		snprintf(link, sizeof(link), "%d/ns/net", (int)e->pid);
+		_cleanup_close_ int fd = e->npaths ? open(e->paths[0], O_RDONLY | O_CLOEXEC)
+					 : e->pid  ? openat(proc_fd, link, O_RDONLY | O_CLOEXEC)
+						   : -1;
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) < 0 || st.st_ino != e->ino)
+			continue;
+		struct hk_err ignored = { 0 };
+		if (hk_netns_nsid(nl, fd, &e->netnsid, &ignored) < 0)
+			e->netnsid = -1;
+	}
+	return r;
+}
+
 int hk_ns_list(const struct hk_ns_list_opts *o, struct hk_ns_entry **ret, size_t *ret_n,
 	       struct hk_err *err)
 {
@@ -537,6 +564,8 @@ int hk_ns_list(const struct hk_ns_list_opts *o, struct hk_ns_entry **ret, size_t
 		hk_err_sys(err, r, "list namespaces");
 		goto fail;
 	}
+	if (o->nsids && (r = fill_nsids(&m, proc_fd, err)) < 0)
+		goto fail;
 	free(m.slot);
 	hk_ns_binds_free(b, nb);
 	*ret = m.v;

@@ -77,6 +77,7 @@ struct hk_ns_list_opts {
 	unsigned types; /* bit mask of 1u << enum hk_ns_type; 0 means all */
 	pid_t pid;	/* > 0: only the namespaces of this process */
 	bool fds;	/* also scan /proc/PID/fd for namespaces held only by open fds */
+	bool nsids;	/* fill netnsid (an rtnetlink query per network namespace) */
 };
 
 struct hk_ns_entry {
@@ -89,6 +90,8 @@ struct hk_ns_entry {
 	char **paths;	 /* nsfs bind mounts of it (mount points), sorted */
 	size_t npaths;
 	pid_t fd_pid; /* with opts.fds: a process holding an fd on it (lowest), else 0 */
+	int netnsid;  /* with opts.nsids, a network namespace: its id as the caller's namespace
+		       * knows it (RTM_GETNSID, lsns's NETNSID); -1 unassigned or not asked */
 };
 
 /* Every namespace, sorted by inode. Processes that vanish or cannot be read are skipped

@@ -108,3 +108,34 @@ check_fail "unknown type" 2 "unknown namespace type 'bogus'" "$HAKO" ns list -t 
 check_fail "nonexistent PID" 5 "process 999999999 does not exist" "$HAKO" ns list -p 999999999
 check_fail "PID not a number" 2 "PID 'abc' is not a number" "$HAKO" ns list -p abc
 check_fail "unknown option" 2 "unknown option" "$HAKO" ns list --bogus
+
+# -o, -r, NETNSID and NSFS (lsns's columns), and the terminal width (libsmartcols).
+ip netns set "$ns" 42
+is "-o NS,TYPE,NAME: those columns, in that order" \
+	"$("$HAKO" ns list -o NS,TYPE,NAME -t net | awk 'NR == 1 {print $1, $2, $3}')" "NS TYPE NAME"
+got=$("$HAKO" ns list -o ns,netnsid,nsfs -t net | awk -v i="$ino" '$1 == i {print $2, $3}')
+is "NETNSID (as ip netns list-id) and NSFS of a bound namespace" "$got" "42 /run/netns/$ns"
+want=$(lsns -n -o NS,NETNSID -t net | awk -v i="$ino" '$1 == i {print $2}')
+[ -z "$want" ] || is "NETNSID agrees with lsns where lsns lists it" "$got" "$want /run/netns/$ns"
+got=$("$HAKO" ns list -j -o NS,NETNSID,NSFS -t net | jq -c --argjson i "$ino" '.[] | select(.ns == $i)')
+is "-j -o: only those keys; nsfs an array" "$got" "{\"ns\":$ino,\"netnsid\":42,\"nsfs\":[\"/run/netns/$ns\"]}"
+is "+LIST appends to the default columns" \
+	"$("$HAKO" ns list -o +NETNSID -t net | head -1 | tr -s ' ' | sed 's/^ //')" \
+	"NS TYPE NPROCS PID USER COMMAND NAME NETNSID"
+got=$("$HAKO" ns list -r -n -t net -p $p1 | head -1)
+case "$got" in *' '*' '*) ok "-r: one space between columns: $got" ;; *) not_ok "-r: '$got'" ;; esac
+echo "$got" | grep -q '  ' && not_ok "-r aligned the columns: $got" || ok "-r: no alignment"
+check_fail "-o with an unknown column names it and the choices" 2 \
+	"unknown column 'bogus' .columns: NS, TYPE, NPROCS" "$HAKO" ns list -o NS,bogus
+# on an 80-column terminal, a long command line is cut, and NAME stays on screen
+bash -c 'exec -a "$(printf "x%.0s" $(seq 300))" sleep 60' &
+long=$!
+on_exit kill $long
+"$HAKO" netns attach "long$ns" $long
+on_exit "$HAKO" netns del "long$ns"
+out=$(COLUMNS=80 script -qec "\"$HAKO\" ns list -o NS,TYPE,COMMAND,NAME -t net" /dev/null | tr -d '\r')
+line=$(echo "$out" | grep "long$ns")
+[ -n "$line" ] && [ "${#line}" -le 80 ] && ok "width 80: NAME shown, line ${#line} wide" ||
+	not_ok "width 80: '$line' (${#line})"
+[ "$("$HAKO" ns list -o NS,COMMAND,NAME -t net | grep "long$ns" | wc -c)" -gt 300 ] &&
+	ok "piped, nothing is cut" || not_ok "piped output cut"
