@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/cleanup.h"
+#include "suggest.h"
 #include "usage.h"
 
 int cmd_usage(struct hk_ctx *ctx, const char *fmt, ...)
@@ -95,6 +96,14 @@ int cmd_getopt_bad(struct hk_ctx *ctx, const struct cmd_getopt *g, int c)
 		return cmd_usage(ctx, "%s: %.*s needs a value", g->name, n, w);
 	if (o && w[n] == '=' && o->has_arg == no_argument)
 		return cmd_usage(ctx, "%s: %.*s takes no value", g->name, n, w);
+	const char *names[128];
+	size_t k = 0;
+	for (const struct option *p = g->opts; p && p->name && k < HK_ARRAY_SIZE(names); p++)
+		names[k++] = p->name;
+	const char *near = suggest(w + 2, (size_t)n - 2, names, k);
+	if (near)
+		return cmd_usage(ctx, "%s: unknown option '%.*s'; did you mean '--%s'?", g->name, n,
+				 w, near);
 	return cmd_usage(ctx, "%s: unknown option '%s'; try 'hako %s --help'", g->name, w, g->name);
 }
 
@@ -153,6 +162,17 @@ int cmd_dispatch(struct hk_ctx *ctx, const char *group, const struct cmd_verb *v
 		}
 		return verbs[i].fn(ctx, argc, argv);
 	}
+	const char *names[2 * 64];
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 2 <= HK_ARRAY_SIZE(names); i++) {
+		names[k++] = verbs[i].name;
+		if (verbs[i].alias)
+			names[k++] = verbs[i].alias;
+	}
+	const char *near = suggest(verb, strlen(verb), names, k);
+	if (near)
+		return cmd_usage(ctx, "%s: unknown verb '%s'; did you mean '%s'?", group, verb,
+				 near);
 	return cmd_usage(ctx, "%s: unknown verb '%s'; try 'hako %s help'", group, verb, group);
 }
 
@@ -238,5 +258,16 @@ int cmd_run(struct hk_ctx *ctx, int argc, char **argv)
 		}
 		return groups[i].fn(ctx, argc - 1, argv + 1);
 	}
+	const char *names[2 * HK_ARRAY_SIZE(groups)];
+	size_t k = 0;
+	for (size_t i = 0; i < HK_ARRAY_SIZE(groups); i++) {
+		names[k++] = groups[i].name;
+		if (groups[i].alias)
+			names[k++] = groups[i].alias;
+	}
+	const char *near = suggest(argv[0], strlen(argv[0]), names, k);
+	if (near)
+		return cmd_usage(ctx, "unknown command group '%s'; did you mean '%s'?", argv[0],
+				 near);
 	return cmd_usage(ctx, "unknown command group '%s'; try 'hako --help'", argv[0]);
 }
