@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/cleanup.h"
+#include "out.h"
 #include "suggest.h"
 #include "usage.h"
 
@@ -232,6 +233,8 @@ void cmd_print_help(FILE *f)
 		"      --root DIR      containers' state in DIR/state, runtime files in DIR/run\n"
 		"                      (env HAKO_ROOT; default /var/lib/hako and /run/hako)\n"
 		"      --atomic        with -b: on failure, roll back every line already done\n"
+		"  -br, -s, -d, -o, -p iproute2's brief, statistics, details, one-line and pretty\n"
+		"                      output (link, addr; -p: indented JSON), as with ip\n"
 		"  -h, --help          this help\n"
 		"  -V, --version       print the version\n\n"
 		"Groups:\n");
@@ -250,6 +253,12 @@ int cmd_run(struct hk_ctx *ctx, int argc, char **argv)
 		if (strcmp(argv[0], groups[i].name) &&
 		    (!groups[i].alias || strcmp(argv[0], groups[i].alias)))
 			continue;
+		/* ip's groups: `ip -j` is one line, `-p` pretty */
+		static const char *const ipg[] = { "netns", "link", "addr", "route", "neigh" };
+		bool ip = false;
+		for (size_t k = 0; k < HK_ARRAY_SIZE(ipg); k++)
+			ip |= !strcmp(groups[i].name, ipg[k]);
+		out_json_compact(ip && !ctx->pretty);
 		const char *usage = cmd_synopsis(groups[i].name);
 		if (usage && argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 			printf("Usage:\n");

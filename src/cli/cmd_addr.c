@@ -13,6 +13,7 @@
 
 #include "addr.h"
 #include "base/cleanup.h"
+#include "brief.h"
 #include "cmd.h"
 #include "ifindex.h"
 #include "ifnames.h"
@@ -154,6 +155,23 @@ static void addr_row(struct out_table *t, const struct hk_addr_info *a, const ch
 	}
 }
 
+/* -br: every device (or the one asked for) with its addresses on one line, as ip -br. */
+static int addr_brief(struct hk_ctx *ctx, const struct addr_sel *sel)
+{
+	_cleanup_free_ struct hk_link_info *v = NULL;
+	size_t n = 0, k = 0;
+	int r = hk_link_list(sel->nl, NULL, &v, &n, &ctx->err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ const struct hk_link_info **rows = calloc(n + 1, sizeof(*rows));
+	if (!rows)
+		return hk_err_sys(&ctx->err, -ENOMEM, "addr show");
+	for (size_t i = 0; i < n; i++)
+		if (!sel->ifindex || v[i].index == sel->ifindex)
+			rows[k++] = &v[i];
+	return brief_addrs(ctx, v, n, rows, k, sel->v, sel->n);
+}
+
 static int cmd_addr_show(struct hk_ctx *ctx, int argc, char **argv)
 {
 	char what[256];
@@ -165,6 +183,8 @@ static int cmd_addr_show(struct hk_ctx *ctx, int argc, char **argv)
 		return r;
 	struct hk_nl *nl = sel.nl;
 	size_t n = sel.n;
+	if (ctx->brief)
+		return addr_brief(ctx, &sel);
 	struct cli_names cache = { .n = 0 };
 	struct out_table *t = out_table_new(addr_cols, C_NCOLS);
 	for (size_t i = 0; i < n; i++) {

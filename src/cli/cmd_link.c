@@ -11,10 +11,13 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "brief.h"
 #include "cmd.h"
 #include "ifindex.h"
 #include "ifnames.h"
 #include "link.h"
+#include "linkstats.h"
+#include "netns.h"
 #include "out.h"
 
 /* EEXIST right after a namespace delete: how long and how often to retry (see
@@ -275,7 +278,24 @@ enum {
 	C_TYPE,
 	C_TXQ,
 	C_LINKIDX,
-	C_NSID
+	C_NSID,
+	C_STATS,
+	C_LNETNS,
+	C_DETAILS,
+	/* -s: the counters as columns (JSON: stats64, as ip -s -j) */
+	C_RXB,
+	C_RXP,
+	C_RXE,
+	C_RXD,
+	C_TXB,
+	C_TXP,
+	C_TXE,
+	C_TXD,
+	/* -s -s */
+	C_RXMISS,
+	C_RXMC,
+	C_TXCARR,
+	C_TXCOLL,
 };
 static const struct out_col cols[] = {
 	[C_INDEX] = { "INDEX", "ifindex", true, false },
@@ -291,7 +311,79 @@ static const struct out_col cols[] = {
 	[C_TXQ] = { "TXQLEN", "txqlen", true, true },
 	[C_LINKIDX] = { "LINKINDEX", "link_index", true, true },
 	[C_NSID] = { "LINKNETNSID", "link_netnsid", true, true },
+	[C_STATS] = { "STATS64", "stats64", false, true },
+	[C_LNETNS] = { "LINKNETNS", "link_netns", false, true },
+	[C_DETAILS] = { "DETAILS", "linkinfo.info_data", false, true, .trunc = true },
+	[C_RXB] = { "RX-BYTES", "stats64.rx.bytes", true, true },
+	[C_RXP] = { "RX-PACKETS", "stats64.rx.packets", true, true },
+	[C_RXE] = { "RX-ERRORS", "stats64.rx.errors", true, true },
+	[C_RXD] = { "RX-DROPPED", "stats64.rx.dropped", true, true },
+	[C_TXB] = { "TX-BYTES", "stats64.tx.bytes", true, true },
+	[C_TXP] = { "TX-PACKETS", "stats64.tx.packets", true, true },
+	[C_TXE] = { "TX-ERRORS", "stats64.tx.errors", true, true },
+	[C_TXD] = { "TX-DROPPED", "stats64.tx.dropped", true, true },
+	[C_RXMISS] = { "RX-MISSED", "stats64.rx.missed_errors", true, true },
+	[C_RXMC] = { "RX-MCAST", "stats64.rx.multicast", true, true },
+	[C_TXCARR] = { "TX-CARRIER", "stats64.tx.carrier_errors", true, true },
+	[C_TXCOLL] = { "TX-COLLSNS", "stats64.tx.collisions", true, true },
 };
+
+/* -s (level 1, 2 for -s -s): stats64 as `ip -s -j link` gives it, and the human columns. */
+static void stats_cells(struct out_table *t, const struct rtnl_link_stats64 *s, int level)
+{
+	struct json_object *o = json_object_new_object(), *rx = json_object_new_object(),
+			   *tx = json_object_new_object();
+#define J(obj, key, v) json_object_object_add(obj, key, json_object_new_int64((int64_t)(v)))
+	J(rx, "bytes", s->rx_bytes);
+	J(rx, "packets", s->rx_packets);
+	J(rx, "errors", s->rx_errors);
+	J(rx, "dropped", s->rx_dropped);
+	J(rx, "over_errors", s->rx_over_errors);
+	J(rx, "multicast", s->multicast);
+	if (level > 1) {
+		J(rx, "length_errors", s->rx_length_errors);
+		J(rx, "crc_errors", s->rx_crc_errors);
+		J(rx, "frame_errors", s->rx_frame_errors);
+		J(rx, "fifo_errors", s->rx_fifo_errors);
+		J(rx, "missed_errors", s->rx_missed_errors);
+	}
+	J(tx, "bytes", s->tx_bytes);
+	J(tx, "packets", s->tx_packets);
+	J(tx, "errors", s->tx_errors);
+	J(tx, "dropped", s->tx_dropped);
+	J(tx, "carrier_errors", s->tx_carrier_errors);
+	J(tx, "collisions", s->collisions);
+	if (level > 1) {
+		J(tx, "aborted_errors", s->tx_aborted_errors);
+		J(tx, "fifo_errors", s->tx_fifo_errors);
+		J(tx, "window_errors", s->tx_window_errors);
+		J(tx, "heartbeat_errors", s->tx_heartbeat_errors);
+	}
+#undef J
+	json_object_object_add(o, "rx", rx);
+	json_object_object_add(o, "tx", tx);
+	out_json(t, C_STATS, o, NULL);
+	const struct {
+		int col;
+		uint64_t v;
+	} human[] = { { C_RXB, s->rx_bytes },
+		      { C_RXP, s->rx_packets },
+		      { C_RXE, s->rx_errors },
+		      { C_RXD, s->rx_dropped },
+		      { C_TXB, s->tx_bytes },
+		      { C_TXP, s->tx_packets },
+		      { C_TXE, s->tx_errors },
+		      { C_TXD, s->tx_dropped },
+		      { C_RXMISS, s->rx_missed_errors },
+		      { C_RXMC, s->multicast },
+		      { C_TXCARR, s->tx_carrier_errors },
+		      { C_TXCOLL, s->collisions } };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(human); i++) {
+		char buf[32];
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)human[i].v);
+		out_json(t, human[i].col, NULL, buf); /* JSON: in stats64 */
+	}
+}
 
 static const char *name_of(const struct hk_link_info *v, size_t n, int index)
 {
@@ -322,7 +414,15 @@ static void add_flag(const char *name, void *data)
 	json_object_array_add(data, json_object_new_string(name));
 }
 
-static struct json_object *linkinfo_json(const struct hk_link_info *l)
+/* info_data's "link" (vxlan's lower device) is an ifindex in the kernel's message; ip -d -j
+ * shows the device's name: so does hako when the device is in this namespace. */
+static const char *kv_link_name(const struct hk_link_info *v, size_t n, const struct hk_link_kv *kv)
+{
+	return kv->type == HK_KV_U64 && !strcmp(kv->key, "link") ? name_of(v, n, (int)kv->u) : NULL;
+}
+
+static struct json_object *linkinfo_json(const struct hk_link_info *v, size_t n,
+					 const struct hk_link_info *l)
 {
 	struct json_object *o = json_object_new_object();
 	if (l->kind[0])
@@ -331,11 +431,13 @@ static struct json_object *linkinfo_json(const struct hk_link_info *l)
 		struct json_object *d = json_object_new_object();
 		for (int i = 0; i < l->nkv; i++) {
 			const struct hk_link_kv *kv = &l->kv[i];
-			struct json_object *v =
-				kv->type == HK_KV_STR	 ? json_object_new_string(kv->str)
+			const char *lname = kv_link_name(v, n, kv);
+			struct json_object *x =
+				lname			 ? json_object_new_string(lname)
+				: kv->type == HK_KV_STR	 ? json_object_new_string(kv->str)
 				: kv->type == HK_KV_BOOL ? json_object_new_boolean(kv->u)
 							 : json_object_new_int64((int64_t)kv->u);
-			json_object_object_add(d, kv->key, v);
+			json_object_object_add(d, kv->key, x);
 		}
 		json_object_object_add(o, "info_data", d);
 	}
@@ -344,15 +446,38 @@ static struct json_object *linkinfo_json(const struct hk_link_info *l)
 	return o;
 }
 
+/* The named namespaces with their ids as the listing's namespace knows them (ip's
+ * link-netns NAME), fetched once, only when a device has a peer elsewhere. */
+struct peer_ns {
+	struct hk_nl *nl;
+	bool done;
+	struct hk_netns_info *v;
+	size_t n;
+};
+
+static const char *peer_ns_name(struct peer_ns *p, int nsid)
+{
+	if (!p->done) {
+		struct hk_err ignored = { 0 };
+		p->done = true;
+		if (hk_netns_list_at(p->nl, &p->v, &p->n, &ignored) < 0)
+			p->n = 0;
+	}
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].nsid == nsid)
+			return p->v[i].name;
+	return NULL;
+}
+
 static void show_row(struct out_table *t, const struct hk_link_info *v, size_t n,
-		     const struct hk_link_info *l)
+		     const struct hk_link_info *l, struct peer_ns *pns)
 {
 	char buf[256];
 	out_row(t);
 	out_int(t, C_INDEX, l->index);
 	out_str(t, C_NAME, l->name);
 	if (l->kind[0] || l->slave_kind[0])
-		out_json(t, C_KIND, linkinfo_json(l), kind_word(l));
+		out_json(t, C_KIND, linkinfo_json(v, n, l), kind_word(l));
 	out_str(t, C_STATE, hk_link_operstate_str(l->operstate));
 	out_int(t, C_MTU, l->mtu);
 	if (l->maclen)
@@ -361,7 +486,13 @@ static void show_row(struct out_table *t, const struct hk_link_info *v, size_t n
 		out_str(t, C_MASTER, name_of(v, n, l->master));
 	if (l->link) { /* the kernel omits IFLA_LINK when it is the device itself */
 		if (l->has_link_netnsid) {
-			snprintf(buf, sizeof(buf), "if%d@nsid%d", l->link, l->link_netnsid);
+			const char *ns = peer_ns_name(pns, l->link_netnsid);
+			if (ns) {
+				snprintf(buf, sizeof(buf), "if%d@%.200s", l->link, ns);
+				out_str(t, C_LNETNS, ns);
+			} else {
+				snprintf(buf, sizeof(buf), "if%d@nsid%d", l->link, l->link_netnsid);
+			}
 			out_json(t, C_PEER, NULL, buf);
 			out_int(t, C_LINKIDX, l->link);
 			out_int(t, C_NSID, l->link_netnsid);
@@ -371,7 +502,30 @@ static void show_row(struct out_table *t, const struct hk_link_info *v, size_t n
 	}
 	struct json_object *flags = json_object_new_array();
 	hk_link_flags_each(l->flags, add_flag, flags);
-	out_json(t, C_FLAGS, flags, hk_link_flags_str(l->flags, buf, sizeof(buf)));
+	hk_link_flags_str(l->flags, buf, sizeof(buf));
+	if (link_mdown(v, n, l)) {
+		add_flag("M-DOWN", flags);
+		strncat(buf, buf[0] ? ",M-DOWN" : "M-DOWN", sizeof(buf) - strlen(buf) - 1);
+	}
+	out_json(t, C_FLAGS, flags, buf);
+	/* -d: the kind's attributes, "key value" as ip -d prints them (JSON: linkinfo) */
+	size_t off = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < l->nkv && off < sizeof(buf); i++) {
+		const struct hk_link_kv *kv = &l->kv[i];
+		const char *lname = kv_link_name(v, n, kv);
+		off += lname ? snprintf(buf + off, sizeof(buf) - off, "%sdev %s", i ? " " : "",
+					lname)
+		       : kv->type == HK_KV_STR ? snprintf(buf + off, sizeof(buf) - off, "%s%s %s",
+							  i ? " " : "", kv->key, kv->str)
+		       : kv->type == HK_KV_BOOL
+			       ? snprintf(buf + off, sizeof(buf) - off, "%s%s %s", i ? " " : "",
+					  kv->key, kv->u ? "on" : "off")
+			       : snprintf(buf + off, sizeof(buf) - off, "%s%s %llu", i ? " " : "",
+					  kv->key, (unsigned long long)kv->u);
+	}
+	if (l->nkv)
+		out_json(t, C_DETAILS, NULL, buf);
 	out_str(t, C_TYPE, hk_link_type_str(l->type));
 	out_int(t, C_TXQ, l->txqlen);
 }
@@ -392,7 +546,10 @@ static int cmd_link_show(struct hk_ctx *ctx, int argc, char **argv)
 	size_t n = 0;
 	if ((r = hk_link_list(nl, NULL, &v, &n, &ctx->err)) < 0)
 		return r;
-	struct out_table *t = out_table_new(cols, HK_ARRAY_SIZE(cols));
+	_cleanup_free_ const struct hk_link_info **rows = calloc(n + 1, sizeof(*rows));
+	if (!rows)
+		return hk_err_sys(&ctx->err, -ENOMEM, "link show");
+	size_t k = 0;
 	bool found = false;
 	for (size_t i = 0; i < n; i++) {
 		const struct hk_link_info *l = &v[i];
@@ -403,14 +560,40 @@ static int cmd_link_show(struct hk_ctx *ctx, int argc, char **argv)
 			continue;
 		if (master && l->master != master)
 			continue;
-		show_row(t, v, n, l);
+		rows[k++] = l;
 	}
-	if (f.name[0] && !found) {
-		out_table_free(t);
+	if (f.name[0] && !found)
 		return hk_err_set(&ctx->err, -ENODEV, "device '%s' does not exist", f.name);
+	if (ctx->brief)
+		return brief_links(ctx, v, n, rows, k);
+	_cleanup_free_ struct hk_link_stats *st = NULL;
+	size_t nst = 0;
+	if (ctx->stats && (r = hk_link_stats_list(nl, &st, &nst, &ctx->err)) < 0)
+		return r;
+	struct out_table *t = out_table_new(cols, HK_ARRAY_SIZE(cols));
+	struct peer_ns pns = { .nl = nl };
+	for (size_t i = 0; i < k; i++) {
+		show_row(t, v, n, rows[i], &pns);
+		const struct hk_link_stats *s = hk_link_stats_find(st, nst, rows[i]->index);
+		if (s)
+			stats_cells(t, &s->s, ctx->stats);
 	}
+	const char *bad;
+	size_t blen;
+	if (ctx->details && !ctx->stats && !ctx->json)
+		out_table_select(t, "+DETAILS", &bad, &blen);
+	if (ctx->stats && !ctx->json)
+		out_table_select(t,
+				 ctx->stats > 1
+					 ? "INDEX,NAME,STATE,RX-BYTES,RX-PACKETS,RX-ERRORS,"
+					   "RX-DROPPED,RX-MISSED,RX-MCAST,TX-BYTES,TX-PACKETS,"
+					   "TX-ERRORS,TX-DROPPED,TX-CARRIER,TX-COLLSNS"
+					 : "INDEX,NAME,STATE,RX-BYTES,RX-PACKETS,RX-ERRORS,"
+					   "RX-DROPPED,TX-BYTES,TX-PACKETS,TX-ERRORS,TX-DROPPED",
+				 &bad, &blen);
 	r = out_table_print(t, ctx->json, ctx->noheadings);
 	out_table_free(t);
+	free(pns.v);
 	return r < 0 ? hk_err_sys(&ctx->err, r, "write to standard output") : 0;
 }
 

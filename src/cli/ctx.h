@@ -31,6 +31,12 @@ struct undo_ent;
 struct hk_ctx {
 	bool json;
 	bool noheadings;
+	/* iproute2's output options (docs/hako.md): -br, -s (twice: more), -d, -o, -p */
+	bool brief;
+	int stats;
+	bool details;
+	bool oneline;
+	bool pretty;
 	const char *netns; /* -n NETNS for this command (line), NULL: the caller's */
 	const char *
 		root; /* --root DIR / HAKO_ROOT: containers' DIR/state and DIR/run, NULL: default */

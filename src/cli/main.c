@@ -23,6 +23,30 @@ static bool invoked_as(const char *argv0, const char *name)
 	return argv0 && !strcmp(slash ? slash + 1 : argv0, name);
 }
 
+/* iproute2 spells its output options as single-dash words (-br, -stats, -details, ...):
+ * before the group, those exact words become their long options (-b FILE stays batch). */
+static void ip_words(int argc, char **argv)
+{
+	static const struct {
+		const char *word, *opt;
+	} words[] = {
+		{ "-br", "--brief" },	     { "-brief", "--brief" },
+		{ "-stats", "--stats" },     { "-statistics", "--stats" },
+		{ "-details", "--details" }, { "-oneline", "--oneline" },
+		{ "-pretty", "--pretty" },   { "-json", "--json" },
+	};
+	for (int i = 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
+		for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+			if (!strcmp(argv[i], words[k].word))
+				argv[i] = (char *)words[k].opt;
+		/* the value of an option that takes one is not an option word */
+		if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "-b") ||
+		    !strcmp(argv[i], "--netns") || !strcmp(argv[i], "--batch") ||
+		    !strcmp(argv[i], "--root"))
+			i++;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 0 && invoked_as(argv[0], "hako-cni"))
@@ -35,6 +59,12 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "root", required_argument, NULL, 'R' },
+		{ "brief", no_argument, NULL, 'B' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "statistics", no_argument, NULL, 's' },
+		{ "details", no_argument, NULL, 'd' },
+		{ "oneline", no_argument, NULL, 'o' },
+		{ "pretty", no_argument, NULL, 'p' },
 		{},
 	};
 	struct hk_ctx ctx;
@@ -49,9 +79,25 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	opterr = 0; /* one line of our own on bad options */
+	ip_words(argc, argv);
 	/* '+': stop at the first non-option, the group name */
-	while ((c = getopt_long(argc, argv, "+:jn:b:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jn:b:hVsdop", opts, NULL)) != -1) {
 		switch (c) {
+		case 'B':
+			ctx.brief = true;
+			break;
+		case 's':
+			ctx.stats++;
+			break;
+		case 'd':
+			ctx.details = true;
+			break;
+		case 'o':
+			ctx.oneline = true;
+			break;
+		case 'p':
+			ctx.pretty = true;
+			break;
 		case 'j':
 			ctx.json = true;
 			break;

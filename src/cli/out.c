@@ -311,11 +311,19 @@ int out_table_print(struct out_table *t, bool json, bool noheadings)
 	return r;
 }
 
+static bool json_compact;
+
+void out_json_compact(bool compact)
+{
+	json_compact = compact;
+}
+
 int out_json_print(struct json_object *o)
 {
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								  JSON_C_TO_STRING_SPACED |
-								  JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *s = json_object_to_json_string_ext(
+		o, (json_compact ? JSON_C_TO_STRING_PLAIN
+				 : JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED) |
+			   JSON_C_TO_STRING_NOSLASHESCAPE);
 	/* json-c escapes C0 controls as \u00XX; DEL and the C1 controls (U+0080..U+009F, C2 80..
 	 * C2 9F in UTF-8), which some terminals act on, get the same (the string is unchanged).
 	 * Both only occur inside strings: the JSON syntax itself is ASCII. */

@@ -62,8 +62,11 @@ void out_table_raw(struct out_table *t, bool raw);
 /* "NAME, NAME, ...": the column headers, for a usage message. Static buffer. */
 const char *out_table_headers(const struct out_table *t);
 
-/* Print one JSON object (owned) to stdout, pretty. */
+/* Print one JSON object (owned) to stdout, pretty (or compact, see below). */
 int out_json_print(struct json_object *o);
+/* The iproute2 groups print JSON on one line, as `ip -j` does (`-p` pretty); the others
+ * pretty, as docker and podman do. */
+void out_json_compact(bool compact);
 
 /* Flush stdout and report write errors (EPIPE, ENOSPC) as a failure. */
 int out_flush(void);

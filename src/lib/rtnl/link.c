@@ -437,8 +437,11 @@ static const struct {
 	{ IFF_ECHO, "ECHO" },
 };
 
+/* As iproute2: an UP device that is not RUNNING has no carrier, said first. */
 void hk_link_flags_each(uint32_t flags, void (*fn)(const char *name, void *data), void *data)
 {
+	if ((flags & IFF_UP) && !(flags & IFF_RUNNING))
+		fn("NO-CARRIER", data);
 	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
 		if (flags & flag_names[i].flag)
 			fn(flag_names[i].name, data);
@@ -448,7 +451,9 @@ const char *hk_link_flags_str(uint32_t flags, char *buf, size_t len)
 {
 	size_t n = 0;
 	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
+	if ((flags & IFF_UP) && !(flags & IFF_RUNNING))
+		n = (size_t)snprintf(buf, len, "NO-CARRIER");
+	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]) && n < len; i++) {
 		if (!(flags & flag_names[i].flag))
 			continue;
 		int w = snprintf(buf + n, len - n, "%s%s", n ? "," : "", flag_names[i].name);

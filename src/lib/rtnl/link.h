@@ -289,7 +289,7 @@ int hk_link_list(struct hk_nl *nl, const char *name, struct hk_link_info **ret, 
 
 /* Names for flags and operstate, as iproute2 prints them. */
 const char *hk_link_operstate_str(uint8_t state);
-/* Comma-separated IFF_* names into buf. */
+/* Comma-separated IFF_* names into buf (NO-CARRIER first for UP without RUNNING, as ip). */
 const char *hk_link_flags_str(uint32_t flags, char *buf, size_t len);
 /* Calls fn for each set flag's name. */
 void hk_link_flags_each(uint32_t flags, void (*fn)(const char *name, void *data), void *data);

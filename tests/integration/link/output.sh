@@ -1,0 +1,62 @@
+#!/bin/bash
+# iproute2's output options, compared with ip itself on the same devices: -br (text and
+# JSON) for link and addr, -s/-s -s (ip -s -j's stats64), -j one line and -p pretty, a peer
+# in another namespace named (link-netns), vxlan's lower device by name in -d -j, M-DOWN and
+# NO-CARRIER as ip derives them.
+. "$HAKO_SRC/tests/lib/lib.sh"
+s=$(uniq_suffix)
+a=oa$s b=ob$s
+ip netns add "$a" && ip netns add "$b"
+on_exit ip netns del "$a"
+on_exit ip netns del "$b"
+ip -n "$a" link add v0 type veth peer name v1
+ip -n "$a" link set v0 up
+ip -n "$a" addr add 10.61.0.1/24 dev v0
+ip -n "$a" addr add fd61::1/64 dev v0 nodad
+ip -n "$a" link add p0 type veth peer name p1 netns "$b"
+ip -n "$a" link add vx0 type vxlan id 42 dstport 4789 local 10.61.0.1 dev v0
+ip -n "$a" link set lo up
+ip netns exec "$a" ping -c 2 -i 0.2 -W 1 127.0.0.1 >/dev/null
+hk() { "$HAKO" -n "$a" "$@"; }
+
+is "-br link: as ip -br link" "$(hk -br link)" "$(ip -n "$a" -br link)"
+is "-br -j link: as ip -br -j link" "$(hk -br -j link)" "$(ip -n "$a" -br -j link)"
+is "-br addr: as ip -br addr" "$(hk -br addr)" "$(ip -n "$a" -br addr)"
+is "-br -j addr: as ip -br -j addr" "$(hk -br -j addr)" "$(ip -n "$a" -br -j addr)"
+is "-br addr show dev v0" "$(hk -br addr show dev v0)" "$(ip -n "$a" -br addr show dev v0)"
+is "the long spelling -brief" "$(hk -brief link show lo)" "$(ip -n "$a" -br link show lo)"
+# a control: -br changes the output (the comparison above is not of two tables)
+[ "$(hk link show lo | head -1 | awk '{print $1}')" = INDEX ] && ok "control: without -br, the table" ||
+	not_ok "control: without -br"
+
+# flags as ip derives them (NO-CARRIER: up without carrier; M-DOWN: its peer is down)
+is "flags of v0 as ip's" "$(hk -j link show v0 | jq -c '.[0].flags')" \
+	"$(ip -n "$a" -j link show v0 | jq -c '.[0].flags')"
+
+# -s: the counters (lo carried the pings), as ip -s -j
+is "-s -j: stats64 of lo as ip -s -j" "$(hk -s -j link show lo | jq -c '.[0].stats64')" \
+	"$(ip -n "$a" -s -j link show lo | jq -c '.[0].stats64')"
+# (carrier_changes is not a stats64 counter: ip takes it from the link message; hako not)
+is "-s -s -j: the extra counters" "$(hk -s -s -j link show lo | jq -c '.[0].stats64 | [.rx, .tx] | map(keys) | add | sort')" \
+	"$(ip -n "$a" -s -s -j link show lo | jq -c '.[0].stats64 | [.rx, .tx] | map(keys) | add | sort - ["carrier_changes"]')"
+rx=$(ip -n "$a" -s -j link show lo | jq '.[0].stats64.rx.packets')
+[ "$rx" -ge 4 ] && ok "lo counted the pings ($rx packets)" || not_ok "lo rx packets $rx"
+is "-s: RX-PACKETS column" "$(hk -s link show lo | awk 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "RX-PACKETS") c = i} NR == 2 {print $c}')" "$rx"
+is "without -s: no stats64" "$(hk -j link show lo | jq '.[0] | has("stats64")')" false
+
+# -j is one line like ip -j; -p pretty
+is "-j: one line" "$(hk -j link show lo | wc -l)" 1
+[ "$(hk -j -p link show lo | wc -l)" -gt 5 ] && ok "-p: pretty" || not_ok "-p: $(hk -j -p link show lo)"
+is "-p: the same JSON" "$(hk -j -p link show lo | jq -c .)" "$(hk -j link show lo | jq -c .)"
+
+# a peer in another namespace: its name as ip's link-netns
+is "PEER of p0 names the peer's namespace" "$(hk link show p0 | awk 'NR == 2 {print $8}')" "if$(ip -n "$b" -j link show p1 | jq '.[0].ifindex')@$b"
+is "link_netns in JSON" "$(hk -j link show p0 | jq -r '.[0].link_netns')" "$b"
+ip -n "$a" link show p0 | grep -q "link-netns $b" && ok "ip says link-netns $b too" ||
+	not_ok "ip: $(ip -n "$a" link show p0)"
+
+# -d: vxlan's lower device by name, as ip -d -j; the DETAILS column
+is "info_data.link by name (ip -d -j)" "$(hk -j link show vx0 | jq -r '.[0].linkinfo.info_data.link')" \
+	"$(ip -n "$a" -d -j link show vx0 | jq -r '.[0].linkinfo.info_data.link')"
+hk -d link show vx0 | grep -q "id 42 .*dev v0" && ok "-d: DETAILS" || not_ok "-d: $(hk -d link show vx0)"
+hk link show vx0 | grep -q "DETAILS" && not_ok "DETAILS without -d" || ok "no DETAILS without -d"
