@@ -19,6 +19,7 @@
 #include "linkstats.h"
 #include "netns.h"
 #include "out.h"
+#include "usage.h"
 
 /* EEXIST right after a namespace delete: how long and how often to retry (see
  * docs/parts/link.md, "Name collisions after netns del"). */
@@ -162,8 +163,36 @@ static int write_req(struct hk_ctx *ctx, struct hk_nl *nl, const struct hk_link_
 	return r < 0 ? hk_link_explain(req, false, &ctx->err) : 0;
 }
 
+/* `link add ... type KIND ... help`: the kind's arguments, as `ip link add type veth help`. */
+static int kind_help(struct hk_ctx *ctx, int argc, char **argv)
+{
+	for (int i = 0; i + 1 < argc; i++) {
+		if (strcmp(argv[i], "type"))
+			continue;
+		bool help = false;
+		for (int k = i + 2; k < argc; k++)
+			help |= !strcmp(argv[k], "help");
+		if (!help && !(i + 1 < argc && !strcmp(argv[i + 1], "help")))
+			return 0;
+		char key[64];
+		snprintf(key, sizeof(key), "link add type %.20s", argv[i + 1]);
+		const char *syn = cmd_synopsis(key);
+		if (!syn)
+			return cmd_usage(ctx,
+					 "link add: unknown kind '%s'; kinds: veth, bridge, tun, "
+					 "tap, macvlan, macvtap, vxlan, vlan, ipvlan, dummy",
+					 argv[i + 1]);
+		printf("Usage: %s\n", syn);
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_link_add(struct hk_ctx *ctx, int argc, char **argv)
 {
+	int h = kind_help(ctx, argc, argv);
+	if (h)
+		return h < 0 ? h : 0;
 	struct hk_link_req req;
 	struct hk_link_res res;
 	int r = parse_req(ctx, argc, argv, true, &req, &res);

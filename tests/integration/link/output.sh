@@ -60,3 +60,16 @@ is "info_data.link by name (ip -d -j)" "$(hk -j link show vx0 | jq -r '.[0].link
 	"$(ip -n "$a" -d -j link show vx0 | jq -r '.[0].linkinfo.info_data.link')"
 hk -d link show vx0 | grep -q "id 42 .*dev v0" && ok "-d: DETAILS" || not_ok "-d: $(hk -d link show vx0)"
 hk link show vx0 | grep -q "DETAILS" && not_ok "DETAILS without -d" || ok "no DETAILS without -d"
+
+# `link add NAME type KIND help`: the kind's arguments (from the docs' kind table), nothing made
+before=$(ip -j link | jq -c '[.[].ifname]')
+for k in veth bridge tun tap macvlan macvtap vxlan vlan ipvlan dummy; do
+	out=$("$HAKO" link add hx0 type "$k" help 2>&1)
+	rc=$?
+	[ $rc = 0 ] && echo "$out" | grep -q "^Usage: hako .*link add NAME .* type $k\b" && ok "type $k help" ||
+		not_ok "type $k help: rc=$rc $out"
+done
+echo "$("$HAKO" link add hx0 type veth help)" | grep -q "peer \[name\] PEER" && ok "veth help names the peer" ||
+	not_ok "veth help"
+is "help made nothing" "$(ip -j link | jq -c '[.[].ifname]')" "$before"
+check_fail "help of an unknown kind" 2 "unknown kind 'bogus'" "$HAKO" link add hx0 type bogus help
