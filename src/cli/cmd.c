@@ -156,9 +156,11 @@ int cmd_dispatch(struct hk_ctx *ctx, const char *group, const struct cmd_verb *v
 				 !strcmp(argv[0], "-h"))) {
 			char key[64];
 			snprintf(key, sizeof(key), "%s %s", group, verbs[i].name);
-			const char *syn = cmd_synopsis(key);
+			const char *syn = cmd_synopsis(key), *opts = cmd_options(key);
 			printf("Usage:\n");
 			print_synopsis(stdout, "  ", syn ? syn : key);
+			if (opts)
+				printf("\n%s\n", opts);
 			return 0;
 		}
 		return verbs[i].fn(ctx, argc, argv);
@@ -261,8 +263,11 @@ int cmd_run(struct hk_ctx *ctx, int argc, char **argv)
 		out_json_compact(ip && !ctx->pretty);
 		const char *usage = cmd_synopsis(groups[i].name);
 		if (usage && argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			const char *opts = cmd_options(groups[i].name);
 			printf("Usage:\n");
 			print_synopsis(stdout, "  ", usage);
+			if (opts)
+				printf("\n%s\n", opts);
 			return 0;
 		}
 		return groups[i].fn(ctx, argc - 1, argv + 1);

@@ -9,11 +9,14 @@
 struct cmd_doc {
 	const char *cmd;      /* "netns add", "run" */
 	const char *synopsis; /* "hako netns add NAME"; lines separated by '\n' */
+	const char *options;  /* "Options:" and one entry per option the docs describe, or NULL */
 };
 
-extern const struct cmd_doc cmd_docs[]; /* ends with { NULL, NULL } */
+extern const struct cmd_doc cmd_docs[]; /* ends with { NULL, NULL, NULL } */
 
 /* The synopsis of "GROUP VERB" or of a single command, NULL if it has none. */
 const char *cmd_synopsis(const char *cmd);
+/* Its options with their descriptions (for --help), NULL if the docs describe none. */
+const char *cmd_options(const char *cmd);
 
 #endif

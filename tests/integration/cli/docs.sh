@@ -68,3 +68,9 @@ if [ -f "$(dirname "$HAKO")/completion/hako" ]; then
 	out=$(bash -c ". '$(dirname "$HAKO")/completion/hako'; COMP_WORDS=(hako run --cap); COMP_CWORD=2; _hako; echo \${COMPREPLY[*]}")
 	is "bash completion: hako run --cap<TAB>" "$out" "--cap-add --cap-drop"
 fi
+# --help describes the options the docs describe (generated from the same section)
+out=$("$HAKO" ns list --help)
+echo "$out" | grep -q "^Options:$" && echo "$out" | grep -Eq "^  -o, --output LIST +the columns shown" &&
+	ok "ns list --help describes its options" || not_ok "ns list --help: $out"
+"$HAKO" vm help | grep -q "^Options:" && not_ok "a group's help lists only the synopses" ||
+	ok "a group's help lists only the synopses"
