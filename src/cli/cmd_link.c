@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <linux/if.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -360,35 +361,50 @@ static const struct out_col cols[] = {
 /* -s (level 1, 2 for -s -s): stats64 as `ip -s -j link` gives it, and the human columns. */
 static void stats_cells(struct out_table *t, const struct rtnl_link_stats64 *s, int level)
 {
-	struct json_object *o = json_object_new_object(), *rx = json_object_new_object(),
-			   *tx = json_object_new_object();
-#define J(obj, key, v) json_object_object_add(obj, key, json_object_new_int64((int64_t)(v)))
-	J(rx, "bytes", s->rx_bytes);
-	J(rx, "packets", s->rx_packets);
-	J(rx, "errors", s->rx_errors);
-	J(rx, "dropped", s->rx_dropped);
-	J(rx, "over_errors", s->rx_over_errors);
-	J(rx, "multicast", s->multicast);
-	if (level > 1) {
-		J(rx, "length_errors", s->rx_length_errors);
-		J(rx, "crc_errors", s->rx_crc_errors);
-		J(rx, "frame_errors", s->rx_frame_errors);
-		J(rx, "fifo_errors", s->rx_fifo_errors);
-		J(rx, "missed_errors", s->rx_missed_errors);
+	/* ip's keys, in ip's order: direction, key, counter, the -s level that shows it */
+#define S(dir, key, field, lv)                                                                     \
+	{                                                                                          \
+		dir, key, offsetof(struct rtnl_link_stats64, field), lv                            \
 	}
-	J(tx, "bytes", s->tx_bytes);
-	J(tx, "packets", s->tx_packets);
-	J(tx, "errors", s->tx_errors);
-	J(tx, "dropped", s->tx_dropped);
-	J(tx, "carrier_errors", s->tx_carrier_errors);
-	J(tx, "collisions", s->collisions);
-	if (level > 1) {
-		J(tx, "aborted_errors", s->tx_aborted_errors);
-		J(tx, "fifo_errors", s->tx_fifo_errors);
-		J(tx, "window_errors", s->tx_window_errors);
-		J(tx, "heartbeat_errors", s->tx_heartbeat_errors);
+	static const struct {
+		int tx;
+		const char *key;
+		size_t off;
+		int level;
+	} keys[] = {
+		S(0, "bytes", rx_bytes, 1),
+		S(0, "packets", rx_packets, 1),
+		S(0, "errors", rx_errors, 1),
+		S(0, "dropped", rx_dropped, 1),
+		S(0, "over_errors", rx_over_errors, 1),
+		S(0, "multicast", multicast, 1),
+		S(0, "length_errors", rx_length_errors, 2),
+		S(0, "crc_errors", rx_crc_errors, 2),
+		S(0, "frame_errors", rx_frame_errors, 2),
+		S(0, "fifo_errors", rx_fifo_errors, 2),
+		S(0, "missed_errors", rx_missed_errors, 2),
+		S(1, "bytes", tx_bytes, 1),
+		S(1, "packets", tx_packets, 1),
+		S(1, "errors", tx_errors, 1),
+		S(1, "dropped", tx_dropped, 1),
+		S(1, "carrier_errors", tx_carrier_errors, 1),
+		S(1, "collisions", collisions, 1),
+		S(1, "aborted_errors", tx_aborted_errors, 2),
+		S(1, "fifo_errors", tx_fifo_errors, 2),
+		S(1, "window_errors", tx_window_errors, 2),
+		S(1, "heartbeat_errors", tx_heartbeat_errors, 2),
+	};
+#undef S
+	struct json_object *o = json_object_new_object(),
+			   *dir[2] = { json_object_new_object(), json_object_new_object() };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(keys); i++) {
+		uint64_t v;
+		memcpy(&v, (const char *)s + keys[i].off, sizeof(v));
+		if (keys[i].level <= level)
+			json_object_object_add(dir[keys[i].tx], keys[i].key,
+					       json_object_new_int64((int64_t)v));
 	}
-#undef J
+	struct json_object *rx = dir[0], *tx = dir[1];
 	json_object_object_add(o, "rx", rx);
 	json_object_object_add(o, "tx", tx);
 	out_json(t, C_STATS, o, NULL);
