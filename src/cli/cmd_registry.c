@@ -261,6 +261,28 @@ static void on_event(void *ud, const struct hk_pull_event *ev)
 
 /* ---- hako pull ---- */
 
+/* Pull ref into the image store of state, with the progress on stderr when shown. */
+static int pull_shown(struct hk_ctx *ctx, const char *state, struct hk_store *st, const char *ref,
+		      struct hk_pull_opts *o, bool shown, char id[HK_DIGEST_MAX], char *name,
+		      size_t name_len)
+{
+	struct progress p = { .tty = isatty(STDERR_FILENO) };
+	clock_gettime(CLOCK_MONOTONIC, &p.t0);
+	if (shown) {
+		o->progress = on_event;
+		o->ud = &p;
+	}
+	struct hk_images *im = NULL;
+	int r = hk_images_open(state, st, &im, &ctx->err);
+	if (r == 0)
+		r = hk_pull(im, state, ref, o, id, name, name_len, &ctx->err);
+	if (p.tty && shown && p.nslots > TTY_MAX_LINES)
+		fprintf(stderr, "\n");
+	free(p.slots);
+	hk_images_close(im);
+	return r;
+}
+
 int cmd_pull(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -297,25 +319,13 @@ int cmd_pull(struct hk_ctx *ctx, int argc, char **argv)
 	struct hk_regref rr;
 	if (hk_regref_parse(ref, &rr, &ctx->err) < 0)
 		return hk_err_prefix(&ctx->err, "pull");
-	struct progress p = { .tty = isatty(STDERR_FILENO) };
-	clock_gettime(CLOCK_MONOTONIC, &p.t0);
-	if (!quiet && !ctx->json) {
-		o.progress = on_event;
-		o.ud = &p;
-	}
 	struct hk_paths paths;
 	struct hk_store *st = NULL;
-	struct hk_images *im = NULL;
 	char id[HK_DIGEST_MAX], name[HK_IMAGE_REF_MAX];
 	r = ct_open(ctx, &paths, &st);
 	if (r == 0)
-		r = hk_images_open(paths.state, st, &im, &ctx->err);
-	if (r == 0)
-		r = hk_pull(im, paths.state, ref, &o, id, name, sizeof(name), &ctx->err);
-	if (p.tty && o.progress && p.nslots > TTY_MAX_LINES)
-		fprintf(stderr, "\n");
-	free(p.slots);
-	hk_images_close(im);
+		r = pull_shown(ctx, paths.state, st, ref, &o, !quiet && !ctx->json, id, name,
+			       sizeof(name));
 	hk_store_close(st);
 	if (r < 0)
 		return r;
@@ -333,20 +343,8 @@ int cmd_registry_pull(struct hk_ctx *ctx, const char *state, struct hk_store *st
 		      char ret_id[HK_DIGEST_MAX])
 {
 	struct hk_pull_opts o = { .reg = { .tls_verify = -1 } };
-	struct progress p = { .tty = isatty(STDERR_FILENO) };
-	clock_gettime(CLOCK_MONOTONIC, &p.t0);
-	o.progress = on_event;
-	o.ud = &p;
-	struct hk_images *im = NULL;
 	char name[HK_IMAGE_REF_MAX];
-	int r = hk_images_open(state, st, &im, &ctx->err);
-	if (r == 0)
-		r = hk_pull(im, state, ref, &o, ret_id, name, sizeof(name), &ctx->err);
-	if (p.tty && p.nslots > TTY_MAX_LINES)
-		fprintf(stderr, "\n");
-	free(p.slots);
-	hk_images_close(im);
-	return r;
+	return pull_shown(ctx, state, st, ref, &o, true, ret_id, name, sizeof(name));
 }
 
 /* ---- hako push ---- */
