@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Pull an image from a registry (see pull.h). */
 #include "pull.h"
+#include "regpool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,15 +30,12 @@ struct pull {
 	struct hk_layerstore *ls;
 	struct hk_image_config config; /* its diff_ids: each layer unpacked as it arrives */
 	const struct hk_pull_opts *o;
-	pthread_mutex_t lock; /* progress calls, err */
-	atomic_bool failed;
-	struct hk_err err; /* the first failure of a worker */
+	struct hk_regpool pool; /* the blob workers; its lock around progress calls */
 	size_t nlayers;
 	/* work list for the workers */
 	const struct hk_desc **todo;
 	size_t *todo_idx;
 	size_t ntodo;
-	atomic_size_t next;
 };
 
 static void emit(struct pull *p, enum hk_pull_ev kind, size_t idx, const char *digest,
@@ -52,9 +50,9 @@ static void emit(struct pull *p, enum hk_pull_ev kind, size_t idx, const char *d
 				    .done = done,
 				    .total = total,
 				    .msg = msg };
-	pthread_mutex_lock(&p->lock);
+	pthread_mutex_lock(&p->pool.lock);
 	p->o->progress(p->o->ud, &ev);
-	pthread_mutex_unlock(&p->lock);
+	pthread_mutex_unlock(&p->pool.lock);
 }
 
 /* ---- one blob: streamed, hashed, resumed, linked in when it matches ---- */
@@ -73,7 +71,7 @@ struct sink {
 static int sink_write(void *ud, const void *buf, size_t len)
 {
 	struct sink *s = ud;
-	if (atomic_load(&s->p->failed))
+	if (hk_regpool_failed(&s->p->pool))
 		return -ECANCELED;
 	if (s->ranged && s->resp->status == 200) { /* the server ignored Range */
 		s->ranged = false;
@@ -214,24 +212,11 @@ static int unpack(struct pull *p, const struct hk_desc *d, size_t idx, struct hk
 	return r < 0 ? r : 0;
 }
 
-static void *worker(void *arg)
+static int pull_task(void *ud, struct hk_http *h, size_t i, struct hk_err *err)
 {
-	struct pull *p = arg;
-	struct hk_http *h = NULL;
-	struct hk_err e = { 0 };
-	int r = hk_http_new(&h, &e);
-	for (size_t i;
-	     r == 0 && !atomic_load(&p->failed) && (i = atomic_fetch_add(&p->next, 1)) < p->ntodo;)
-		if ((r = fetch_blob(p, h, p->todo[i], p->todo_idx[i], &e)) == 0)
-			r = unpack(p, p->todo[i], p->todo_idx[i], &e);
-	if (r < 0 && r != -ECANCELED) {
-		pthread_mutex_lock(&p->lock);
-		if (!atomic_exchange(&p->failed, true))
-			p->err = e;
-		pthread_mutex_unlock(&p->lock);
-	}
-	hk_http_free(h);
-	return NULL;
+	struct pull *p = ud;
+	int r = fetch_blob(p, h, p->todo[i], p->todo_idx[i], err);
+	return r < 0 ? r : unpack(p, p->todo[i], p->todo_idx[i], err);
 }
 
 static int fetch_layers(struct pull *p, const struct hk_manifest *m, struct hk_err *err)
@@ -249,25 +234,7 @@ static int fetch_layers(struct pull *p, const struct hk_manifest *m, struct hk_e
 		p->todo[p->ntodo] = &m->descs[i];
 		p->todo_idx[p->ntodo++] = i + 1;
 	}
-	unsigned n = p->o->parallel ? p->o->parallel : 3;
-	if (n > p->ntodo)
-		n = (unsigned)p->ntodo;
-	pthread_t t[16];
-	if (n > 16)
-		n = 16;
-	unsigned started = 0;
-	for (; started < n; started++)
-		if (pthread_create(&t[started], NULL, worker, p) != 0)
-			break;
-	if (started == 0 && p->ntodo)
-		worker(p);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(t[i], NULL);
-	if (atomic_load(&p->failed)) {
-		*err = p->err;
-		return err->code;
-	}
-	return 0;
+	return hk_regpool_run(&p->pool, p->o->parallel, p->ntodo, pull_task, p, err);
 }
 
 static int read_config(struct pull *p, const struct hk_desc *d, struct hk_err *err)
@@ -474,7 +441,7 @@ static int pull_from(struct hk_images *im, const char *state_dir, const struct h
 	char full[700];
 	hk_regref_full(rr, full, sizeof(full));
 	struct pull p = { .o = o };
-	pthread_mutex_init(&p.lock, NULL);
+	hk_regpool_init(&p.pool);
 	struct hk_http *h = NULL;
 	struct hk_manifest m = { 0 };
 	_cleanup_free_ char *body = NULL;
@@ -533,7 +500,7 @@ out:
 	hk_blobstore_close(p.bs);
 	hk_layerstore_close(p.ls);
 	hk_image_config_free(&p.config);
-	pthread_mutex_destroy(&p.lock);
+	hk_regpool_destroy(&p.pool);
 	return r;
 }
 
@@ -565,9 +532,9 @@ int hk_pull(struct hk_images *im, const char *state_dir, const char *ref,
 		r = pull_from(im, state_dir, &eps[i].ref, &ro, name, o, ret_id, &uptodate, err);
 		if (r == 0 && uptodate) {
 			struct pull p = { .o = o };
-			pthread_mutex_init(&p.lock, NULL);
+			hk_regpool_init(&p.pool);
 			emit(&p, HK_PULL_UPTODATE, 0, NULL, 0, 0, name);
-			pthread_mutex_destroy(&p.lock);
+			hk_regpool_destroy(&p.pool);
 		}
 		if (r == 0) {
 			if (ret_name)

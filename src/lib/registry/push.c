@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Push an image to a registry (see push.h). */
 #include "push.h"
+#include "regpool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,10 +35,7 @@ struct push {
 	char mount_from[256]; /* a repository of the same registry that may have the blobs */
 	struct blob *blobs;
 	size_t nblobs, nlayers;
-	atomic_size_t next;
-	atomic_bool failed;
-	pthread_mutex_t lock;
-	struct hk_err err;
+	struct hk_regpool pool; /* the blob workers; its lock around progress calls */
 };
 
 static void emit(struct push *p, enum hk_pull_ev kind, const struct blob *b)
@@ -50,9 +48,9 @@ static void emit(struct push *p, enum hk_pull_ev kind, const struct blob *b)
 				    .digest = b->digest,
 				    .done = kind == HK_PULL_START ? 0 : b->size,
 				    .total = b->size };
-	pthread_mutex_lock(&p->lock);
+	pthread_mutex_lock(&p->pool.lock);
 	p->o->progress(p->o->ud, &ev);
-	pthread_mutex_unlock(&p->lock);
+	pthread_mutex_unlock(&p->pool.lock);
 }
 
 /* An upload URL from a Location header (absolute, or a path on the registry). */
@@ -108,7 +106,7 @@ static int upload(struct push *p, struct hk_http *h, const struct blob *b, char 
 			return hk_err_prefix(err, "%s: upload at byte %llu", what,
 					     (unsigned long long)off);
 		off += n;
-		if (atomic_load(&p->failed))
+		if (hk_regpool_failed(&p->pool))
 			return -ECANCELED;
 	}
 	return 0;
@@ -170,45 +168,15 @@ static int push_blob(struct push *p, struct hk_http *h, const struct blob *b, st
 	return 0;
 }
 
-static void *worker(void *arg)
+static int push_task(void *ud, struct hk_http *h, size_t i, struct hk_err *err)
 {
-	struct push *p = arg;
-	struct hk_http *h = NULL;
-	struct hk_err e = { 0 };
-	int r = hk_http_new(&h, &e);
-	for (size_t i;
-	     r == 0 && !atomic_load(&p->failed) && (i = atomic_fetch_add(&p->next, 1)) < p->nblobs;)
-		r = push_blob(p, h, &p->blobs[i], &e);
-	if (r < 0 && r != -ECANCELED) {
-		pthread_mutex_lock(&p->lock);
-		if (!atomic_exchange(&p->failed, true))
-			p->err = e;
-		pthread_mutex_unlock(&p->lock);
-	}
-	hk_http_free(h);
-	return NULL;
+	struct push *p = ud;
+	return push_blob(p, h, &p->blobs[i], err);
 }
 
 static int push_blobs(struct push *p, struct hk_err *err)
 {
-	unsigned n = p->o->parallel ? p->o->parallel : 3, started = 0;
-	pthread_t t[16];
-	if (n > 16)
-		n = 16;
-	if (n > p->nblobs)
-		n = (unsigned)p->nblobs;
-	for (; started < n; started++)
-		if (pthread_create(&t[started], NULL, worker, p) != 0)
-			break;
-	if (started == 0)
-		worker(p);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(t[i], NULL);
-	if (atomic_load(&p->failed)) {
-		*err = p->err;
-		return err->code;
-	}
-	return 0;
+	return hk_regpool_run(&p->pool, p->o->parallel, p->nblobs, push_task, p, err);
 }
 
 static int put_manifest(struct push *p, struct hk_http *h, const char *tag,
@@ -282,7 +250,7 @@ int hk_push(struct hk_images *im, const char *state_dir, const char *src, const 
 	hk_image_row_free(&row);
 	hk_regref_full(&rr, full, sizeof(full));
 	struct push p = { .o = o, .root = -1 };
-	pthread_mutex_init(&p.lock, NULL);
+	hk_regpool_init(&p.pool);
 	/* the blobs of an image named after a repository of the same registry can be mounted */
 	if (hk_regref_parse(src, &from, err) == 0 && !strcmp(from.domain, rr.domain) &&
 	    strcmp(from.repo, rr.repo))
@@ -327,6 +295,6 @@ int hk_push(struct hk_images *im, const char *state_dir, const char *src, const 
 	hk_oci_image_free(p.img);
 	hk_regclient_close(p.rc);
 	hk_http_free(h);
-	pthread_mutex_destroy(&p.lock);
+	hk_regpool_destroy(&p.pool);
 	return r;
 }
