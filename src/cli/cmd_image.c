@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,6 +45,7 @@ struct progress {
 	uint64_t done; /* bytes of finished layers */
 	size_t layer;
 	uint64_t in;
+	uint64_t total; /* the input's size when it is a regular file, else 0 */
 };
 
 static double since(const struct timespec *a, const struct timespec *b)
@@ -64,9 +66,25 @@ static void progress_cb(void *ud, size_t layer, size_t nlayers, uint64_t in, uin
 	if (since(&p->last, &now) < 0.2)
 		return;
 	p->last = now;
-	double t = since(&p->t0, &now), mib = (double)(p->done + in) / (1 << 20);
-	fprintf(stderr, "\r\033[Klayer %zu/%zu: %.1f MiB read, %.1f MiB written, %.1f MiB/s",
-		layer + 1, nlayers, mib, (double)out / (1 << 20), t > 0 ? mib / t : 0.0);
+	uint64_t cur = p->done + in;
+	double t = since(&p->t0, &now), mib = (double)cur / (1 << 20);
+	if (!p->total || cur > p->total) {
+		fprintf(stderr,
+			"\r\033[Klayer %zu/%zu: %.1f MiB read, %.1f MiB written, %.1f MiB/s",
+			layer + 1, nlayers, mib, (double)out / (1 << 20), t > 0 ? mib / t : 0.0);
+		return;
+	}
+	/* the size is known: a bar, the percentage and the time left at the rate so far */
+	enum { WIDTH = 30 };
+	double frac = (double)cur / (double)p->total, eta = cur ? t * (1 / frac - 1) : 0;
+	char bar[WIDTH + 1];
+	int fill = (int)(frac * WIDTH);
+	for (int i = 0; i < WIDTH; i++)
+		bar[i] = i < fill ? '=' : i == fill ? '>' : ' ';
+	bar[WIDTH] = 0;
+	fprintf(stderr, "\r\033[Klayer %zu/%zu [%s] %3d%% %.1f/%.1f MiB %.1f MiB/s ETA %d:%02d",
+		layer + 1, nlayers, bar, (int)(frac * 100), mib, (double)p->total / (1 << 20),
+		t > 0 ? mib / t : 0.0, (int)eta / 60, (int)eta % 60);
 }
 
 static void progress_end(struct progress *p)
@@ -151,10 +169,14 @@ static int image_add(struct hk_ctx *ctx, enum add_kind kind, int argc, char **ar
 	if (kind == ADD_DIR && !o.tag)
 		return cmd_usage(ctx, "image add-dir: --name NAME[:TAG] is required");
 	struct progress p = { 0 };
-	if (isatty(STDERR_FILENO) && !ctx->json) {
+	if ((isatty(STDERR_FILENO) || getenv("HAKO_PROGRESS")) && !ctx->json) {
 		clock_gettime(CLOCK_MONOTONIC, &p.t0);
 		o.progress = progress_cb;
 		o.userdata = &p;
+		struct stat st;
+		if ((kind == ADD_IMPORT || kind == ADD_LOAD) && strcmp(pos[0], "-") &&
+		    stat(pos[0], &st) == 0 && S_ISREG(st.st_mode))
+			p.total = (uint64_t)st.st_size;
 	}
 	struct img_session s = { 0 };
 	char id[HK_DIGEST_MAX];

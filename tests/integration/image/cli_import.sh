@@ -107,3 +107,16 @@ check_fail "truncated gzip refused" 2 "truncated|unexpected|corrupt|EOF|end of" 
 is "nothing written outside" "$(ls "$W"/escaped "$HAKO_TEST_TMP"/escaped 2>/dev/null | wc -l)" 0
 is "failed imports leave no layer, temporary file or row" \
 	"$(ls -A "$ROOT/state/layers/sha256" "$ROOT/state/layers/tmp" | grep -vc ':$\|^$') $(db_rows)" "0 0"
+
+# the progress bar (a terminal's, forced with HAKO_PROGRESS): the input's size is known, so
+# the percentage, the total and the time left are shown; from stdin there is no total
+mkdir -p "$W/big"
+head -c 24M /dev/urandom >"$W/big/blob"
+tar -C "$W/big" -cf "$W/big.tar" .
+out=$(HAKO_PROGRESS=1 h image import "$W/big.tar" --name big:1 2>&1 >/dev/null | tr '\r' '\n')
+echo "$out" | grep -Eq '\[[=> ]+\] +[0-9]+% [0-9.]+/24\.0 MiB .* ETA [0-9]+:[0-9]{2}' &&
+	ok "import of a file: a bar with percent, size and ETA" || not_ok "progress: $out"
+out=$(HAKO_PROGRESS=1 h image import - --name big:2 <"$W/big.tar" 2>&1 >/dev/null | tr '\r' '\n')
+echo "$out" | grep -q "MiB read" && ! echo "$out" | grep -q "ETA" &&
+	ok "from stdin: no size, no percentage" || not_ok "stdin progress: $out"
+is "without a terminal, no progress" "$(h image import "$W/big.tar" --name big:3 2>&1 >/dev/null)" ""
