@@ -347,12 +347,38 @@ static int image_inspect(struct hk_ctx *ctx, int argc, char **argv)
 
 static int image_rm(struct hk_ctx *ctx, int argc, char **argv)
 {
+	/* -f: an image a container is made of loses its names (Docker's rmi -f); the image
+	 * itself stays while the container does. --no-prune: accepted (nothing else goes). */
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "no-prune", no_argument, NULL, 'P' },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	bool force = false;
+	int c, r = cmd_getopt_init(ctx, &g, "image rm", "+:f", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1)
+		if (c == 'f')
+			force = true;
+		else if (c != 'P')
+			r = cmd_getopt_bad(ctx, &g, c);
+	if (r < 0)
+		return r;
+	argc -= g.rest;
+	argv += g.rest;
 	if (argc < 1)
 		return cmd_usage(ctx, "image rm: expected IMAGE...");
 	struct img_session s = { 0 };
-	int r = img_open(ctx, &s), ret = 0;
+	int ret = 0;
+	size_t n;
+	r = img_open(ctx, &s);
 	for (int i = 0; r == 0 && i < argc; i++) {
-		if (hk_image_remove(s.im, argv[i], &ctx->err) < 0) {
+		int k = hk_image_remove(s.im, argv[i], &ctx->err);
+		if (k == -EBUSY && force) {
+			hk_err_clear(&ctx->err);
+			k = hk_image_untag_all(s.im, argv[i], &n, &ctx->err);
+		}
+		if (k < 0) {
 			if (i + 1 < argc)
 				fprintf(stderr, "hako: %s\n", ctx->err.msg);
 			ret = ctx->err.code;

@@ -562,6 +562,23 @@ int hk_image_remove(struct hk_images *im, const char *ref, struct hk_err *err)
 	return r;
 }
 
+int hk_image_untag_all(struct hk_images *im, const char *ref, size_t *ret_n, struct hk_err *err)
+{
+	_cleanup_close_ int lock = hk_images_lock(im->state, true, err);
+	if (lock < 0)
+		return lock;
+	struct hk_image_row row;
+	*ret_n = 0;
+	int r = hk_image_find(im, ref, &row, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; r == 0 && i < row.ntags; i++)
+		if ((r = hk_imgstore_untag(im->st, row.tags[i], err)) == 0)
+			(*ret_n)++;
+	hk_image_row_free(&row);
+	return r;
+}
+
 int hk_image_prune(struct hk_images *im, size_t *ret_images, size_t *ret_layers, struct hk_err *err)
 {
 	_cleanup_close_ int lock = hk_images_lock(im->state, true, err);

@@ -90,6 +90,10 @@ int hk_image_bootstrap_busybox(struct hk_images *im, const char *busybox,
 /* Untag ref; when it was given by id or its last tag goes, remove the image and the layers
  * no other image uses. Refused (-EBUSY) while a container's root is made of it. */
 int hk_image_remove(struct hk_images *im, const char *ref, struct hk_err *err);
+/* `image rm -f` of an image a container is made of: every name of it goes, the image stays
+ * (untagged, listed by id) until no container uses it and a prune takes it. The number of
+ * names removed in *ret_n. */
+int hk_image_untag_all(struct hk_images *im, const char *ref, size_t *ret_n, struct hk_err *err);
 /* Remove untagged images no container uses, then every layer no image uses, and leftovers
  * of crashed imports. */
 int hk_image_prune(struct hk_images *im, size_t *ret_images, size_t *ret_layers,

@@ -42,6 +42,18 @@ is "a new container does not see them" "$(h run --rm --net none bb:1 sh -c 'cat 
 c1=$(h inspect c1 | sed -n 's/.*"id": "\([0-9a-f]*\)".*/\1/p' | head -1)
 is "container root is an overlay (no copy)" "$(findmnt -n -o FSTYPE "$ROOT/state/ctroot/$c1/merged")" overlay
 check_fail "image rm refused while a container uses it" 1 "used by container 'c[12]'" h image rm "$id"
+# -f (docker rmi -f): by id, every name goes and the image stays for its containers; -f is
+# an option, not an image; by one of several names, just that name (as without -f)
+short=${id#sha256:}
+short=${short:0:12}
+names=$(h -j image ls | jq -r --arg i "$short" '.[] | select(.id == $i) | .name // empty')
+h image tag bb:1 bb:forced >/dev/null
+check "image rm -f NAME of several: untagged" h image rm -f bb:forced
+is "image rm -f ID of a used image: silent" "$(h image rm -f "$id" 2>&1)" ""
+is "its names are gone" "$(h -j image ls | jq -r --arg i "$short" '[.[] | select(.id == $i) | .name // empty] | join(",")')" ""
+is "the image stays (by id) while c1 uses it" "$(h -j image ls | jq --arg i "$short" '[.[] | select(.id == $i)] | length')" 1
+is "c1 still runs" "$(h exec c1 cat /mine)" one
+for n in $names; do h image tag "$id" "$n" >/dev/null; done
 h rm -f c1 c2 >/dev/null
 is "hako rm removes the container's upper dir" "$(ls "$ROOT/state/ctroot" | wc -l)" 0
 
