@@ -133,9 +133,13 @@ int cmd_dispatch(struct hk_ctx *ctx, const char *group, const struct cmd_verb *v
 		print_group_usage(stdout, group, verbs, n);
 		return 0;
 	}
+	/* ip's "ls" and "lst" for list: wherever a verb has the alias "list" */
+	bool lst = !strcmp(verb, "ls") || !strcmp(verb, "lst");
 	for (size_t i = 0; i < n; i++) {
+		bool is_list = !strcmp(verbs[i].name, "list") ||
+			       (verbs[i].alias && !strcmp(verbs[i].alias, "list"));
 		if (strcmp(verb, verbs[i].name) &&
-		    (!verbs[i].alias || strcmp(verb, verbs[i].alias)))
+		    (!verbs[i].alias || strcmp(verb, verbs[i].alias)) && !(lst && is_list))
 			continue;
 		if (argc > 0) {
 			argc--;
@@ -172,6 +176,7 @@ static const struct group groups[] = {
 	{ "route", NULL, cmd_route, "routes" },
 	{ "neigh", "neighbour", cmd_neigh,
 	  "the neighbour tables: ARP and NDP entries (like ip neigh)" },
+	{ "rule", NULL, cmd_rule, "policy routing rules (like ip rule)" },
 	{ "run", NULL, cmd_ct_run, "run a command in a new container" },
 	{ "exec", NULL, cmd_ct_exec, "run a command in a running container" },
 	{ "ps", NULL, cmd_ct_ps, "list containers" },
@@ -208,6 +213,7 @@ void cmd_print_help(FILE *f)
 		"Options:\n"
 		"  -j, --json          machine-readable JSON output (docs/json.md)\n"
 		"  -n, --netns NAME    act inside the named network namespace\n"
+		"  -4, -6, -0          IPv4, IPv6 or link-layer only (addr, route, neigh, rule)\n"
 		"  -b, --batch FILE    run one command per line from FILE (- for stdin)\n"
 		"      --root DIR      containers' state in DIR/state, runtime files in DIR/run\n"
 		"                      (env HAKO_ROOT; default /var/lib/hako and /run/hako)\n"

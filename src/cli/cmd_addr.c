@@ -68,6 +68,8 @@ static int addr_select(struct hk_ctx *ctx, int argc, char **argv, bool need_dev,
 		return hk_err_prefix(&ctx->err, "%s", what);
 	if (need_dev && !f.dev[0])
 		return hk_err_usage(&ctx->err, "%s: missing 'dev DEV'", what);
+	if ((r = cli_family(ctx, &f.family, what)) < 0)
+		return r;
 	if ((r = cli_nl_ready(ctx, &ret->nl)) < 0)
 		return r;
 	if ((r = cli_dev_index(ctx, ret->nl, f.dev, what, &ret->ifindex)) < 0)

@@ -81,6 +81,8 @@ static int list(struct hk_ctx *ctx, const char *verb, int argc, char **argv, str
 	int r = hk_neigh_parse_filter(argc, argv, &f, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
+	if ((r = cli_family(ctx, &f.family, what)) < 0)
+		return r;
 	f.flush = !strcmp(verb, "flush");
 	if (f.flush && !f.dev[0])
 		return hk_err_usage(&ctx->err, "%s: flush needs 'dev DEV' (as ip neigh flush)",

@@ -177,6 +177,8 @@ static int cmd_route_show(struct hk_ctx *ctx, int argc, char **argv)
 	int r = hk_route_parse_filter(argc, argv, &f, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
+	if ((r = cli_family(ctx, &f.family, what)) < 0)
+		return r;
 	struct hk_nl *nl;
 	if ((r = cli_nl_ready(ctx, &nl)) < 0)
 		return r;
@@ -201,6 +203,8 @@ static int cmd_route_flush(struct hk_ctx *ctx, int argc, char **argv)
 	int r = hk_route_parse_filter(argc, argv, &f, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
+	if ((r = cli_family(ctx, &f.family, what)) < 0)
+		return r;
 	if (!argc)
 		return hk_err_usage(&ctx->err,
 				    "%s: name what to flush (table N|all, dev DEV, -4, "

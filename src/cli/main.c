@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "base/parse.h"
 #include "cmd.h"
@@ -50,7 +51,7 @@ int main(int argc, char **argv)
 	}
 	opterr = 0; /* one line of our own on bad options */
 	/* '+': stop at the first non-option, the group name */
-	while ((c = getopt_long(argc, argv, "+:jn:b:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jn:b:hV460", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			ctx.json = true;
@@ -61,6 +62,15 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			ctx.netns = optarg;
+			break;
+		case '4':
+			ctx.family = AF_INET;
+			break;
+		case '6':
+			ctx.family = AF_INET6;
+			break;
+		case '0':
+			ctx.family = AF_PACKET;
 			break;
 		case 'b':
 			batch = optarg;

@@ -10,6 +10,7 @@
 struct cell {
 	char *text;	       /* human text, NULL = unset */
 	struct json_object *j; /* JSON value */
+	bool null;	       /* present in JSON as null (ip -j's flags: "not": null) */
 };
 
 struct out_table {
@@ -62,6 +63,7 @@ static struct cell *cur(struct out_table *t, int col)
 	json_object_put(c->j);
 	c->text = NULL;
 	c->j = NULL;
+	c->null = false;
 	return c;
 }
 
@@ -139,6 +141,13 @@ void out_json(struct out_table *t, int col, struct json_object *v, const char *h
 	c->text = human ? out_escape(human) : NULL;
 }
 
+void out_null(struct out_table *t, int col, const char *human)
+{
+	struct cell *c = cur(t, col);
+	c->null = true;
+	c->text = human ? out_escape(human) : NULL;
+}
+
 size_t out_rows(const struct out_table *t)
 {
 	return t->nrows;
@@ -181,7 +190,7 @@ int out_table_print(struct out_table *t, bool json, bool noheadings)
 			struct json_object *o = json_object_new_object();
 			for (int c = 0; c < t->ncols; c++) {
 				struct cell *cell = &t->cells[r * t->ncols + c];
-				if (cell->j)
+				if (cell->j || cell->null)
 					json_object_object_add(o, t->cols[c].key,
 							       json_object_get(cell->j));
 			}

@@ -44,6 +44,8 @@ void out_int(struct out_table *t, int col, int64_t v);
 void out_bool(struct out_table *t, int col, bool v);
 /* JSON value (owned) plus its human text (copied; NULL: "-"). */
 void out_json(struct out_table *t, int col, struct json_object *v, const char *human);
+/* A key present in JSON with the value null (ip -j's flag keys), human text as given. */
+void out_null(struct out_table *t, int col, const char *human);
 /* Sort rows by the human text of column col (numeric if all cells are numbers). */
 void out_sort(struct out_table *t, int col);
 size_t out_rows(const struct out_table *t);
