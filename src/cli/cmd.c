@@ -177,6 +177,8 @@ static const struct group groups[] = {
 	{ "neigh", "neighbour", cmd_neigh,
 	  "the neighbour tables: ARP and NDP entries (like ip neigh)" },
 	{ "rule", NULL, cmd_rule, "policy routing rules (like ip rule)" },
+	{ "monitor", NULL, cmd_monitor,
+	  "watch links, addresses, routes, neighbours, rules, namespaces (like ip monitor)" },
 	{ "run", NULL, cmd_ct_run, "run a command in a new container" },
 	{ "exec", NULL, cmd_ct_exec, "run a command in a running container" },
 	{ "ps", NULL, cmd_ct_ps, "list containers" },
@@ -214,6 +216,7 @@ void cmd_print_help(FILE *f)
 		"  -j, --json          machine-readable JSON output (docs/json.md)\n"
 		"  -n, --netns NAME    act inside the named network namespace\n"
 		"  -4, -6, -0          IPv4, IPv6 or link-layer only (addr, route, neigh, rule)\n"
+		"  -all, --all-netns   every named network namespace (monitor, netns exec)\n"
 		"  -b, --batch FILE    run one command per line from FILE (- for stdin)\n"
 		"      --root DIR      containers' state in DIR/state, runtime files in DIR/run\n"
 		"                      (env HAKO_ROOT; default /var/lib/hako and /run/hako)\n"

@@ -17,6 +17,7 @@
 #include "ifindex.h"
 #include "ifnames.h"
 #include "out.h"
+#include "rows.h"
 
 static int addr_change(struct hk_ctx *ctx, int argc, char **argv, bool add)
 {
@@ -154,6 +155,15 @@ static void addr_row(struct out_table *t, const struct hk_addr_info *a, const ch
 		out_int(t, C_VALID, a->valid_lft);
 		out_int(t, C_PREFERRED, a->preferred_lft);
 	}
+}
+
+struct out_table *cli_addr_table1(struct hk_nl *nl, struct cli_names *cache,
+				  const struct hk_addr_info *a)
+{
+	char buf[HK_IFNAMSIZ];
+	struct out_table *t = out_table_new(addr_cols, C_NCOLS);
+	addr_row(t, a, cli_ifname(nl, cache, a->ifindex, buf));
+	return t;
 }
 
 static int cmd_addr_show(struct hk_ctx *ctx, int argc, char **argv)

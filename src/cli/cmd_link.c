@@ -16,6 +16,7 @@
 #include "ifnames.h"
 #include "link.h"
 #include "out.h"
+#include "rows.h"
 
 /* EEXIST right after a namespace delete: how long and how often to retry (see
  * docs/parts/link.md, "Name collisions after netns del"). */
@@ -374,6 +375,13 @@ static void show_row(struct out_table *t, const struct hk_link_info *v, size_t n
 	out_json(t, C_FLAGS, flags, hk_link_flags_str(l->flags, buf, sizeof(buf)));
 	out_str(t, C_TYPE, hk_link_type_str(l->type));
 	out_int(t, C_TXQ, l->txqlen);
+}
+
+struct out_table *cli_link_table1(const struct hk_link_info *l)
+{
+	struct out_table *t = out_table_new(cols, HK_ARRAY_SIZE(cols));
+	show_row(t, l, 1, l);
+	return t;
 }
 
 static int cmd_link_show(struct hk_ctx *ctx, int argc, char **argv)

@@ -17,6 +17,7 @@
 #include "ifnames.h"
 #include "out.h"
 #include "route.h"
+#include "rows.h"
 
 static int route_change(struct hk_ctx *ctx, int argc, char **argv, enum hk_route_op op,
 			const char *verb)
@@ -193,6 +194,14 @@ static void route_row(struct out_table *t, struct hk_nl *nl, struct cli_names *c
 	}
 	if (ri->src.family)
 		out_str(t, C_FROM, addr_str(&ri->src, buf, sizeof(buf)));
+}
+
+struct out_table *cli_route_table1(struct hk_nl *nl, struct cli_names *cache,
+				   const struct hk_route_info *ri)
+{
+	struct out_table *t = out_table_new(route_cols, C_NCOLS);
+	route_row(t, nl, cache, ri);
+	return t;
 }
 
 static int print_routes(struct hk_ctx *ctx, struct hk_nl *nl, const struct hk_route_info *v,

@@ -17,6 +17,7 @@
 #include "ifnames.h"
 #include "out.h"
 #include "route.h"
+#include "rows.h"
 #include "rule.h"
 
 static int rule_change(struct hk_ctx *ctx, int argc, char **argv, enum hk_rule_op op,
@@ -171,6 +172,13 @@ static void rule_row(struct out_table *t, const struct hk_rule *r)
 	if (r->has_protocol)
 		out_str(t, R_PROTO, hk_route_proto_name(r->protocol, buf, sizeof(buf)));
 	out_str(t, R_FAMILY, hk_family_name(r->family));
+}
+
+struct out_table *cli_rule_table1(const struct hk_rule *r)
+{
+	struct out_table *t = out_table_new(rule_cols, R_NCOLS);
+	rule_row(t, r);
+	return t;
 }
 
 static int list(struct hk_ctx *ctx, const char *verb, int argc, char **argv, struct hk_nl **nl,

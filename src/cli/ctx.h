@@ -31,6 +31,7 @@ struct undo_ent;
 struct hk_ctx {
 	bool json;
 	bool noheadings;
+	bool all_netns;	   /* -all, --all-netns: every named namespace (monitor, netns exec) */
 	int family;	   /* -4, -6, -0: AF_INET, AF_INET6, AF_PACKET; 0 every family */
 	const char *netns; /* -n NETNS for this command (line), NULL: the caller's */
 	const char *

@@ -36,6 +36,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "root", required_argument, NULL, 'R' },
+		{ "all-netns", no_argument, NULL, 'a' },
 		{},
 	};
 	struct hk_ctx ctx;
@@ -51,8 +52,20 @@ int main(int argc, char **argv)
 	}
 	opterr = 0; /* one line of our own on bad options */
 	/* '+': stop at the first non-option, the group name */
-	while ((c = getopt_long(argc, argv, "+:jn:b:hV460", opts, NULL)) != -1) {
+	for (;;) {
+		/* ip's "-all" (and "-a"), a single-dash word getopt cannot take */
+		int at = optind ? optind : 1;
+		if (at < argc && (!strcmp(argv[at], "-all") || !strcmp(argv[at], "-a"))) {
+			ctx.all_netns = true;
+			optind = at + 1;
+			continue;
+		}
+		if ((c = getopt_long(argc, argv, "+:jn:b:hV460", opts, NULL)) == -1)
+			break;
 		switch (c) {
+		case 'a':
+			ctx.all_netns = true;
+			break;
 		case 'j':
 			ctx.json = true;
 			break;

@@ -182,20 +182,43 @@ void out_sort(struct out_table *t, int col)
 	qsort(t->cells, t->nrows, t->ncols * sizeof(struct cell), cmp_rows);
 }
 
+struct json_object *out_row_json(const struct out_table *t, size_t r)
+{
+	struct json_object *o = json_object_new_object();
+	for (int c = 0; c < t->ncols; c++) {
+		struct cell *cell = &t->cells[r * t->ncols + c];
+		if (cell->j || cell->null)
+			json_object_object_add(o, t->cols[c].key, json_object_get(cell->j));
+	}
+	return o;
+}
+
+char *out_row_words(const struct out_table *t, size_t r)
+{
+	size_t len = 1;
+	for (int c = 0; c < t->ncols; c++) {
+		const char *s = t->cells[r * t->ncols + c].text;
+		if (s)
+			len += strlen(t->cols[c].key) + strlen(s) + 2;
+	}
+	char *out = malloc(len), *o = out;
+	if (!out)
+		abort();
+	*o = 0;
+	for (int c = 0; c < t->ncols; c++) {
+		const char *s = t->cells[r * t->ncols + c].text;
+		if (s && !t->cols[c].hidden)
+			o += sprintf(o, "%s%s %s", o == out ? "" : " ", t->cols[c].key, s);
+	}
+	return out;
+}
+
 int out_table_print(struct out_table *t, bool json, bool noheadings)
 {
 	if (json) {
 		struct json_object *arr = json_object_new_array();
-		for (size_t r = 0; r < t->nrows; r++) {
-			struct json_object *o = json_object_new_object();
-			for (int c = 0; c < t->ncols; c++) {
-				struct cell *cell = &t->cells[r * t->ncols + c];
-				if (cell->j || cell->null)
-					json_object_object_add(o, t->cols[c].key,
-							       json_object_get(cell->j));
-			}
-			json_object_array_add(arr, o);
-		}
+		for (size_t r = 0; r < t->nrows; r++)
+			json_object_array_add(arr, out_row_json(t, r));
 		return out_json_print(arr);
 	}
 	size_t *w = calloc(t->ncols, sizeof(size_t));

@@ -349,6 +349,15 @@ static void fill_info(const struct nlmsghdr *nlh, struct hk_link_info *info)
 		fill_linkinfo(tb[IFLA_LINKINFO], info);
 }
 
+int hk_link_decode(const struct nlmsghdr *nlh, struct hk_link_info *ret)
+{
+	if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+		return -EINVAL;
+	fill_info(nlh, ret);
+	return 0;
+}
+
 struct list {
 	struct hk_link_info *v;
 	size_t n, cap;

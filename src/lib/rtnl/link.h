@@ -287,6 +287,9 @@ void hk_link_kv_bool(struct hk_link_info *info, const char *key, bool v);
 int hk_link_list(struct hk_nl *nl, const char *name, struct hk_link_info **ret, size_t *ret_n,
 		 struct hk_err *err);
 
+/* Decode one RTM_NEWLINK / RTM_DELLINK (monitor events). */
+int hk_link_decode(const struct nlmsghdr *nlh, struct hk_link_info *ret);
+
 /* Names for flags and operstate, as iproute2 prints them. */
 const char *hk_link_operstate_str(uint8_t state);
 /* Comma-separated IFF_* names into buf. */

@@ -550,7 +550,8 @@ static void decode_multipath(const struct nlattr *mp, struct hk_route_info *ri)
 
 int hk_route_decode(const struct nlmsghdr *nlh, struct hk_route_info *ret)
 {
-	if (nlh->nlmsg_type != RTM_NEWROUTE || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtmsg)))
+	if ((nlh->nlmsg_type != RTM_NEWROUTE && nlh->nlmsg_type != RTM_DELROUTE) ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtmsg)))
 		return -EINVAL;
 	const struct rtmsg *rtm = hk_nlmsg_payload(nlh);
 	if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)

@@ -230,19 +230,14 @@ struct rule_list {
 	size_t n, cap;
 };
 
-static int on_rule(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
+int hk_rule_decode(const struct nlmsghdr *nlh, struct hk_rule *ret)
 {
-	struct rule_list *l = data;
-	if (!nlh) {
-		l->n = 0;
-		return 0;
-	}
-	if (nlh->nlmsg_type != RTM_NEWRULE ||
+	if ((nlh->nlmsg_type != RTM_NEWRULE && nlh->nlmsg_type != RTM_DELRULE) ||
 	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct fib_rule_hdr)))
-		return 0;
+		return -EINVAL;
 	const struct fib_rule_hdr *h = hk_nlmsg_payload(nlh);
 	if (h->family != AF_INET && h->family != AF_INET6)
-		return 0;
+		return -EINVAL;
 	const struct nlattr *tb[FRA_MAX + 1];
 	hk_attr_parse(nlh, sizeof(*h), tb, FRA_MAX);
 	struct hk_rule r = { .family = h->family,
@@ -281,6 +276,20 @@ static int on_rule(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
 		r.has_protocol = true;
 		r.protocol = hk_attr_u8(tb[FRA_PROTOCOL]);
 	}
+	*ret = r;
+	return 0;
+}
+
+static int on_rule(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
+{
+	struct rule_list *l = data;
+	if (!nlh) {
+		l->n = 0;
+		return 0;
+	}
+	struct hk_rule r;
+	if (nlh->nlmsg_type != RTM_NEWRULE || hk_rule_decode(nlh, &r) < 0)
+		return 0;
 	if (hk_vec_grow(&l->v, l->n, &l->cap, 16) < 0)
 		return hk_err_sys(err, -ENOMEM, "rule list");
 	l->v[l->n++] = r;

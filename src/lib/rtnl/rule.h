@@ -54,6 +54,9 @@ void hk_rule_msg(const struct hk_rule *r, enum hk_rule_op op, struct hk_nlmsg *m
 int hk_rule_list(struct hk_nl *nl, int family, struct hk_rule **ret, size_t *ret_n,
 		 struct hk_err *err);
 
+/* Decode one RTM_NEWRULE / RTM_DELRULE (IPv4/IPv6; else -EINVAL). */
+int hk_rule_decode(const struct nlmsghdr *nlh, struct hk_rule *ret);
+
 /* The action's name as ip prints it ("blackhole", "goto", ...); NULL for "to table". */
 const char *hk_rule_action_name(uint8_t action);
 
