@@ -55,6 +55,9 @@ void ctx_done(struct hk_ctx *ctx);
 
 /* The fd of /run/netns/NAME, opened once (NULL name: -1, the caller's namespace). */
 int ctx_netns_fd(struct hk_ctx *ctx, const char *name, int *ret_fd);
+/* The same for `link set DEV netns NAME|PID`: a number that names no namespace is a PID
+ * (ip's rule); later lookups of the same word reuse the namespace. */
+int ctx_netns_fd_or_pid(struct hk_ctx *ctx, const char *name, int *ret_fd);
 /* Forget a cached namespace (after it was deleted). Flushes first. */
 void ctx_netns_forget(struct hk_ctx *ctx, const char *name);
 

@@ -228,6 +228,26 @@ int hk_netns_open(const char *name, int *ret_fd, struct hk_err *err)
 	return 0;
 }
 
+int hk_netns_open_or_pid(const char *s, int *ret_fd, struct hk_err *err)
+{
+	int r = hk_netns_open(s, ret_fd, err);
+	uint32_t pid;
+	if (r != -ENOENT || hk_parse_u32(s, 1, INT32_MAX, &pid, "pid", NULL) < 0)
+		return r;
+	hk_err_clear(err);
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/%u/ns/net", pid);
+	int fd = open(proc, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? hk_err_set(err, -ESRCH,
+						    "netns '%s': no network namespace of that "
+						    "name, and no process %u",
+						    s, pid)
+				       : hk_err_sys(err, -errno, "open %s", proc);
+	*ret_fd = fd;
+	return 0;
+}
+
 static int nsid_cb(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
 {
 	(void)err;

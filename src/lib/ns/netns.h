@@ -26,6 +26,10 @@ struct hk_netns_info {
  * 'NAME' does not exist". */
 int hk_netns_open(const char *name, int *ret_fd, struct hk_err *err);
 
+/* As ip's `netns NAME|PID`: /run/netns/NAME, or when there is no such name and s is a
+ * number, the network namespace of that process (/proc/PID/ns/net; none: -ESRCH). */
+int hk_netns_open_or_pid(const char *s, int *ret_fd, struct hk_err *err);
+
 /* Create a new network namespace named NAME. Fails with -EEXIST, changing nothing, if the
  * name is taken. lo stays down, as after `ip netns add`. */
 int hk_netns_add(const char *name, struct hk_err *err);
