@@ -172,6 +172,7 @@ static const struct group groups[] = {
 	{ "ns", NULL, cmd_ns, "list, show and enter any namespace (like lsns, nsenter)" },
 	{ "link", NULL, cmd_link,
 	  "network devices: veth, bridge, tun/tap, macvlan, macvtap, vxlan, ..." },
+	{ "tuntap", NULL, cmd_tuntap, "tun and tap devices with ip tuntap's grammar" },
 	{ "addr", "address", cmd_addr, "IPv4 and IPv6 addresses" },
 	{ "route", NULL, cmd_route, "routes" },
 	{ "neigh", "neighbour", cmd_neigh,

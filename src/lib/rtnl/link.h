@@ -97,6 +97,8 @@ struct hk_link_tuntap {
 	gid_t group;
 	bool has_group;
 	bool multi_queue;
+	bool vnet_hdr; /* IFF_VNET_HDR */
+	bool pi;       /* packet information header: no IFF_NO_PI */
 };
 
 struct hk_link_macvlan {
