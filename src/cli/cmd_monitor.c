@@ -34,6 +34,8 @@ struct mon {
 	bool timestamp;
 	struct mon_name names[MON_NAMES];
 	size_t next;
+	char seen[32][64]; /* namespaces whose devices were listed ("" the first) */
+	size_t nseen;
 };
 
 static void learn(struct mon *m, const char *netns, const struct hk_link_info *l)
@@ -48,6 +50,26 @@ static void learn(struct mon *m, const char *netns, const struct hk_link_info *l
 	snprintf(slot->netns, sizeof(slot->netns), "%s", ns);
 	slot->index = l->index;
 	memcpy(slot->name, l->name, sizeof(slot->name));
+}
+
+/* The first event from a namespace: learn the names of the devices it has already, so a
+ * device that existed before hako started is named in the events after its deletion. */
+static void learn_all(struct mon *m, const struct hk_mon_event *ev)
+{
+	const char *ns = ev->netns ? ev->netns : "";
+	for (size_t i = 0; i < m->nseen; i++)
+		if (!strncmp(m->seen[i], ns, 63))
+			return;
+	if (m->nseen < HK_ARRAY_SIZE(m->seen))
+		snprintf(m->seen[m->nseen++], sizeof(m->seen[0]), "%s", ns);
+	struct hk_link_info *v = NULL;
+	size_t n = 0;
+	struct hk_err err;
+	if (hk_link_list(ev->query, NULL, &v, &n, &err) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		learn(m, ev->netns, &v[i]);
+	free(v);
 }
 
 static void known(const struct mon *m, const char *netns, struct cli_names *c)
@@ -65,6 +87,7 @@ static void known(const struct mon *m, const char *netns, struct cli_names *c)
 static struct out_table *event_table(struct mon *m, const struct hk_mon_event *ev)
 {
 	struct cli_names cache;
+	learn_all(m, ev);
 	known(m, ev->netns, &cache);
 	union {
 		struct hk_link_info link;

@@ -99,24 +99,26 @@ static const struct out_col rule_cols[R_NCOLS] = {
 /* src/dst as ip -j prints them: "all" for any source, the address plus a length key unless
  * a host. */
 static void sel(struct out_table *t, int col, int lencol, const struct hk_prefix *p,
-		const char *any)
+		const char *any, bool invert)
 {
-	char buf[INET6_ADDRSTRLEN + 4];
+	char buf[INET6_ADDRSTRLEN + 4], human[INET6_ADDRSTRLEN + 16];
+	const char *not = invert ? "not " : ""; /* the human cell says it, as ip: not from X */
 	if (!p->family) {
-		if (any)
-			out_str(t, col, any);
+		if (any) {
+			snprintf(human, sizeof(human), "%s%s", not, any);
+			out_json(t, col, json_object_new_string(any), human);
+		}
 		return;
 	}
 	inet_ntop(p->family, p->addr.raw, buf, sizeof(buf));
 	uint8_t host = p->family == AF_INET ? 32 : 128;
-	if (p->len == host) {
-		out_str(t, col, buf);
-		return;
-	}
-	char human[INET6_ADDRSTRLEN + 8];
-	snprintf(human, sizeof(human), "%s/%u", buf, p->len);
+	if (p->len == host)
+		snprintf(human, sizeof(human), "%s%s", not, buf);
+	else
+		snprintf(human, sizeof(human), "%s%s/%u", not, buf, p->len);
 	out_json(t, col, json_object_new_string(buf), human);
-	out_int(t, lencol, p->len);
+	if (p->len != host)
+		out_int(t, lencol, p->len);
 }
 
 static void hex(struct out_table *t, int col, uint32_t v)
@@ -133,8 +135,8 @@ static void rule_row(struct out_table *t, const struct hk_rule *r)
 	out_int(t, R_PRIO, r->has_priority ? r->priority : 0);
 	if (r->invert)
 		out_null(t, R_NOT, "not");
-	sel(t, R_SRC, R_SRCLEN, &r->src, "all");
-	sel(t, R_DST, R_DSTLEN, &r->dst, NULL);
+	sel(t, R_SRC, R_SRCLEN, &r->src, "all", r->invert);
+	sel(t, R_DST, R_DSTLEN, &r->dst, NULL, false);
 	if (r->tos)
 		hex(t, R_TOS, r->tos);
 	if (r->has_fwmark || r->has_fwmask) {

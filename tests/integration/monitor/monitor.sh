@@ -21,6 +21,9 @@ wait_event() {
 	return 1
 }
 probe() { ip -n "$B" rule add pref 1 table 1 && ip -n "$B" rule del pref 1; }
+# a device there before the monitor starts: named in the events after its deletion too
+ip -n "$B" link add p0 type veth peer name p1
+ip -n "$B" addr add 10.5.0.1/24 dev p0
 "$HAKO" -n "$B" -j monitor -t >"$out" 2>"$HAKO_TEST_TMP/mon.err" &
 mon=$!
 on_exit kill $mon
@@ -42,8 +45,9 @@ ip -n "$B" route del 10.4.0.0/16
 ip -n "$B" addr del 10.3.0.1/24 dev m0
 ip -n "$B" -6 route del blackhole 2001:db8::/32
 ip -n "$B" link del m0
+ip -n "$B" link del p0
 # the last change seen: the monitor has caught up
-wait_event "$out" '"object":"link","event":"del".*"ifname":"m0"' true
+wait_event "$out" '"object":"link","event":"del".*"ifname":"p0"' true
 kill -INT $mon
 wait $mon
 is "SIGINT: exit status 0" "$?" 0
@@ -64,6 +68,8 @@ want = [
     ('addr', 'del', {'local': '10.3.0.1'}),
     ('route', 'del', {'dst': '2001:db8::/32', 'type': 'blackhole'}),
     ('link', 'del', {'ifname': 'm0'}),
+    ('addr', 'del', {'local': '10.5.0.1', 'ifname': 'p0'}),
+    ('link', 'del', {'ifname': 'p0'}),
 ]
 i = 0
 for n, (obj, what, keys) in enumerate(want):

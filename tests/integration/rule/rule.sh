@@ -47,6 +47,7 @@ is "show: both families by default" \
 	"$("$HAKO" -n "$B" -j rule show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" \
 	"$(($(ip -n "$B" -j rule show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') + $(ip -n "$B" -6 -j rule show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')))"
 is "show pref 300 (a filter)" "$("$HAKO" -n "$B" rule show pref 300 | tail -n +2 | awk '{print $1, $2, $7}')" "300 10.9.9.9 300"
+is "human: an inverted rule says not" "$("$HAKO" -n "$B" rule show pref 200 | tail -n +2 | awk '{print $2, $3, $4}')" "not all 10.1.0.0/16"
 is "ls and lst are list" "$("$HAKO" -n "$B" rule lst table 100 | wc -l) $("$HAKO" -n "$B" rule ls table 100 | wc -l)" "2 2"
 check_fail "add twice: exists" 1 "File exists" "$HAKO" -n "$B" rule add from 10.9.9.9 lookup 300 pref 300
 # del: the same on both sides, then equal again
