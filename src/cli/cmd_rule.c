@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,15 @@ enum {
 	R_FWMASK,
 	R_IIF,
 	R_OIF,
+	R_UIDSTART,
+	R_UIDEND,
+	R_IPPROTO,
+	R_SPORT,
+	R_SPORTSTART,
+	R_SPORTEND,
+	R_DPORT,
+	R_DPORTSTART,
+	R_DPORTEND,
 	R_TABLE,
 	R_SUPPRESS,
 	R_GOTO,
@@ -87,6 +97,15 @@ static const struct out_col rule_cols[R_NCOLS] = {
 	[R_FWMASK] = { "FWMASK", "fwmask", .hidden = true },
 	[R_IIF] = { "IIF", "iif" },
 	[R_OIF] = { "OIF", "oif" },
+	[R_UIDSTART] = { "UIDSTART", "uid_start", .hidden = true },
+	[R_UIDEND] = { "UIDEND", "uid_end", .hidden = true },
+	[R_IPPROTO] = { "IPPROTO", "ipproto", .hidden = true },
+	[R_SPORT] = { "SPORT", "sport", .hidden = true },
+	[R_SPORTSTART] = { "SPORTSTART", "sport_start", .hidden = true },
+	[R_SPORTEND] = { "SPORTEND", "sport_end", .hidden = true },
+	[R_DPORT] = { "DPORT", "dport", .hidden = true },
+	[R_DPORTSTART] = { "DPORTSTART", "dport_start", .hidden = true },
+	[R_DPORTEND] = { "DPORTEND", "dport_end", .hidden = true },
 	[R_TABLE] = { "TABLE", "table" },
 	[R_SUPPRESS] = { "SUPPRESS", "suppress_prefixlen", .hidden = true },
 	[R_GOTO] = { "GOTO", "goto", .hidden = true },
@@ -128,6 +147,20 @@ static void hex(struct out_table *t, int col, uint32_t v)
 	out_str(t, col, buf);
 }
 
+/* A port range as ip -j: "sport": N for one port, else "sport_start" and "sport_end"
+ * (the columns after col). */
+static void ports(struct out_table *t, int col, const uint16_t range[2])
+{
+	if (!range[1])
+		return;
+	if (range[0] == range[1]) {
+		out_int(t, col, range[0]);
+		return;
+	}
+	out_int(t, col + 1, range[0]);
+	out_int(t, col + 2, range[1]);
+}
+
 static void rule_row(struct out_table *t, const struct hk_rule *r)
 {
 	char buf[32];
@@ -148,6 +181,20 @@ static void rule_row(struct out_table *t, const struct hk_rule *r)
 		out_str(t, R_IIF, r->iif);
 	if (r->oif[0])
 		out_str(t, R_OIF, r->oif);
+	if (r->has_uid) {
+		out_int(t, R_UIDSTART, r->uid[0]);
+		out_int(t, R_UIDEND, r->uid[1]);
+	}
+	if (r->ipproto) {
+		struct protoent *pe = getprotobynumber(r->ipproto); /* as ip: /etc/protocols */
+		if (pe)
+			snprintf(buf, sizeof(buf), "%s", pe->p_name);
+		else
+			snprintf(buf, sizeof(buf), "ipproto-%u", r->ipproto);
+		out_str(t, R_IPPROTO, buf);
+	}
+	ports(t, R_SPORT, r->sport);
+	ports(t, R_DPORT, r->dport);
 	if (r->table) {
 		out_str(t, R_TABLE, hk_route_table_name(r->table, buf, sizeof(buf)));
 		if (r->suppress_prefixlen >= 0)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,14 +74,34 @@ static int copy_dev(char *dst, const char *kw, const char *v, struct hk_err *err
 	return 0;
 }
 
+/* "N" or "N-M" (ports 1..65535) into range[0..1]. */
+static int parse_range(const char *kw, const char *v, uint16_t range[2], struct hk_err *err)
+{
+	char buf[32], *dash;
+	snprintf(buf, sizeof(buf), "%s", v);
+	if ((dash = strchr(buf, '-')))
+		*dash++ = '\0';
+	uint32_t a, b;
+	if (hk_parse_u32(buf, 1, 65535, &a, kw, err) < 0 ||
+	    (dash && hk_parse_u32(dash, a, 65535, &b, kw, err) < 0))
+		return -EINVAL;
+	range[0] = (uint16_t)a;
+	range[1] = (uint16_t)(dash ? b : a);
+	return 0;
+}
+
 /* One keyword with a value at argv[*i]: 0 done, 1 not one of these, < 0 bad input. */
 static int rule_keyword(int argc, char **argv, int *i, struct hk_rule *r, struct hk_err *err)
 {
-	static const char *const kws[] = { "from",     "to",	  "fwmark",
-					   "iif",      "dev",	  "oif",
-					   "tos",      "dsfield", "pref",
-					   "priority", "order",	  "table",
-					   "lookup",   "goto",	  "suppress_prefixlength" };
+	static const char *const kws[] = {
+		"from",	    "to",      "fwmark",
+		"iif",	    "dev",     "oif",
+		"tos",	    "dsfield", "pref",
+		"priority", "order",   "table",
+		"lookup",   "goto",    "ipproto",
+		"sport",    "dport",   "uidrange",
+		"protocol", "proto",   "suppress_prefixlength",
+	};
 	const char *kw = argv[*i], *v;
 	size_t k;
 	for (k = 0; k < HK_ARRAY_SIZE(kws); k++)
@@ -114,6 +135,34 @@ static int rule_keyword(int argc, char **argv, int *i, struct hk_rule *r, struct
 		r->action = FR_ACT_GOTO;
 		r->has_goto = true;
 		return hk_parse_u32(v, 0, UINT32_MAX, &r->goto_target, "goto", err);
+	}
+	if (!strcmp(kw, "ipproto")) {
+		struct protoent *pe = getprotobyname(v); /* /etc/protocols, as ip */
+		if (pe)
+			u = (uint32_t)pe->p_proto;
+		else if (hk_parse_u32(v, 1, 255, &u, "ipproto", NULL) < 0)
+			return hk_err_usage(
+				err, "ipproto '%s': expected tcp, udp, icmp, ... or 1..255", v);
+		r->ipproto = (uint8_t)u;
+		return 0;
+	}
+	if (!strcmp(kw, "sport") || !strcmp(kw, "dport"))
+		return parse_range(kw, v, !strcmp(kw, "sport") ? r->sport : r->dport, err);
+	if (!strcmp(kw, "uidrange")) {
+		char buf[32], *dash;
+		snprintf(buf, sizeof(buf), "%s", v);
+		if (!(dash = strchr(buf, '-')))
+			return hk_err_usage(err, "uidrange '%s': expected START-END", v);
+		*dash++ = '\0';
+		if (hk_parse_u32(buf, 0, UINT32_MAX, &r->uid[0], "uidrange", err) < 0 ||
+		    hk_parse_u32(dash, r->uid[0], UINT32_MAX, &r->uid[1], "uidrange end", err) < 0)
+			return -EINVAL;
+		r->has_uid = true;
+		return 0;
+	}
+	if (!strcmp(kw, "protocol") || !strcmp(kw, "proto")) {
+		r->has_protocol = true;
+		return hk_route_proto_parse(v, &r->protocol, err);
 	}
 	if (!strcmp(kw, "suppress_prefixlength")) {
 		if (hk_parse_u32(v, 0, 128, &u, kw, err) < 0)
@@ -156,7 +205,8 @@ int hk_rule_parse(int argc, char **argv, enum hk_rule_op op, int family, struct 
 			return hk_err_usage(err,
 					    "unexpected '%s' (expected not, from, to, fwmark, iif, "
 					    "oif, tos, pref, table, goto, suppress_prefixlength, "
-					    "blackhole, unreachable, prohibit, nop)",
+					    "ipproto, sport, dport, uidrange, protocol, blackhole, "
+					    "unreachable, prohibit, nop)",
 					    w);
 		}
 	}
@@ -214,6 +264,22 @@ void hk_rule_msg(const struct hk_rule *r, enum hk_rule_op op, struct hk_nlmsg *m
 		hk_nlmsg_put_u32(m, FRA_GOTO, r->goto_target);
 	if (r->suppress_prefixlen >= 0)
 		hk_nlmsg_put_u32(m, FRA_SUPPRESS_PREFIXLEN, (uint32_t)r->suppress_prefixlen);
+	if (r->has_protocol)
+		hk_nlmsg_put_u8(m, FRA_PROTOCOL, r->protocol);
+	if (r->ipproto)
+		hk_nlmsg_put_u8(m, FRA_IP_PROTO, r->ipproto);
+	if (r->sport[1]) {
+		struct fib_rule_port_range pr = { r->sport[0], r->sport[1] };
+		hk_nlmsg_put(m, FRA_SPORT_RANGE, sizeof(pr), &pr);
+	}
+	if (r->dport[1]) {
+		struct fib_rule_port_range pr = { r->dport[0], r->dport[1] };
+		hk_nlmsg_put(m, FRA_DPORT_RANGE, sizeof(pr), &pr);
+	}
+	if (r->has_uid) {
+		struct fib_rule_uid_range ur = { r->uid[0], r->uid[1] };
+		hk_nlmsg_put(m, FRA_UID_RANGE, sizeof(ur), &ur);
+	}
 }
 
 static void get_prefix(const struct nlattr *a, int family, uint8_t len, struct hk_prefix *p)
@@ -275,6 +341,23 @@ int hk_rule_decode(const struct nlmsghdr *nlh, struct hk_rule *ret)
 	if (tb[FRA_PROTOCOL]) {
 		r.has_protocol = true;
 		r.protocol = hk_attr_u8(tb[FRA_PROTOCOL]);
+	}
+	if (tb[FRA_IP_PROTO])
+		r.ipproto = hk_attr_u8(tb[FRA_IP_PROTO]);
+	const struct nlattr *ranges[2] = { tb[FRA_SPORT_RANGE], tb[FRA_DPORT_RANGE] };
+	uint16_t *dst[2] = { r.sport, r.dport };
+	for (int k = 0; k < 2; k++)
+		if (ranges[k] && hk_attr_len(ranges[k]) >= sizeof(struct fib_rule_port_range)) {
+			const struct fib_rule_port_range *pr = hk_attr_data(ranges[k]);
+			dst[k][0] = pr->start;
+			dst[k][1] = pr->end;
+		}
+	if (tb[FRA_UID_RANGE] &&
+	    hk_attr_len(tb[FRA_UID_RANGE]) >= sizeof(struct fib_rule_uid_range)) {
+		const struct fib_rule_uid_range *ur = hk_attr_data(tb[FRA_UID_RANGE]);
+		r.has_uid = true;
+		r.uid[0] = ur->start;
+		r.uid[1] = ur->end;
 	}
 	*ret = r;
 	return 0;

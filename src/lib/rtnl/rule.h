@@ -35,13 +35,18 @@ struct hk_rule {
 	bool has_goto;
 	uint8_t tos;
 	int32_t suppress_prefixlen; /* -1 unset */
-	uint8_t protocol;	    /* FRA_PROTOCOL, read back */
+	uint8_t protocol;	    /* FRA_PROTOCOL (protocol P) */
 	bool has_protocol;
+	uint8_t ipproto;	     /* FRA_IP_PROTO, 0 none */
+	uint16_t sport[2], dport[2]; /* FRA_SPORT_RANGE / FRA_DPORT_RANGE, [1] 0: none */
+	uint32_t uid[2];	     /* FRA_UID_RANGE */
+	bool has_uid;
 	uint32_t flags; /* fib_rule_hdr flags read back (FIB_RULE_*) */
 };
 
 /* [not] [from PREFIX|all] [to PREFIX|all] [fwmark MARK[/MASK]] [iif DEV] [oif DEV]
  * [tos N] [pref|priority|order N] [table|lookup TABLE] [suppress_prefixlength N]
+ * [ipproto PROTO] [sport N[-M]] [dport N[-M]] [uidrange A-B] [protocol P]
  * [goto N|blackhole|unreachable|prohibit|nop] [-4|-6]
  * add without table and action looks up main, as ip. Usage errors: -EINVAL. */
 int hk_rule_parse(int argc, char **argv, enum hk_rule_op op, int family, struct hk_rule *ret,

@@ -22,6 +22,8 @@ rules=(
 	"to 10.2.0.0/16 table main suppress_prefixlength 0 pref 700"
 	"tos 0x10 table 70000 pref 800"
 	"iif v0 table 5"
+	"ipproto tcp sport 80 dport 1000-2000 uidrange 100-200 protocol static table 5 pref 10"
+	"ipproto 200 sport 5-6 table 5 pref 11"
 )
 for r in "${rules[@]}"; do
 	ip -n "$A" rule add $r
