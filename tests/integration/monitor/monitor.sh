@@ -113,6 +113,12 @@ if wait_event "$HAKO_TEST_TMP/all.json" "\"netns\":\"$N\",\"object\":\"rule\"" p
 else
 	not_ok "-all: events of a namespace added later, with its name"
 fi
+ip netns set "$N" 42
+if wait_event "$HAKO_TEST_TMP/all.json" '"object":"nsid","event":"new","nsid":42' true; then
+	ok "netns: the kernel's nsid event (ip netns set NAME 42)"
+else
+	not_ok "netns: the kernel's nsid event (ip netns set NAME 42)"
+fi
 is "-all: the namespace's addition" "$(grep -c "\"object\":\"netns\",\"event\":\"new\",\"name\":\"$N\"" "$HAKO_TEST_TMP/all.json")" 1
 ip netns del "$N"
 wait_event "$HAKO_TEST_TMP/all.json" "\"object\":\"netns\",\"event\":\"del\",\"name\":\"$N\"" true

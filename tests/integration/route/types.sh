@@ -62,6 +62,12 @@ for q in "10.9.1.1" "10.3.2.1" "10.0.0.5 from 10.1.0.1" "10.0.0.5 oif d0" "2001:
 	ip -n "$B" -j route get $q >"$HAKO_TEST_TMP/i.json"
 	check "route get $q: shared keys with ip -j route get" $J shared "$HAKO_TEST_TMP/h.json" "$HAKO_TEST_TMP/i.json"
 done
+# iif: as if the packet came in on d1 (forwarding on)
+ip netns exec "$B" sysctl -qw net.ipv4.ip_forward=1
+"$HAKO" -n "$B" -j route get 10.9.1.1 from 10.1.0.7 iif d1 >"$HAKO_TEST_TMP/h.json"
+ip -n "$B" -j route get 10.9.1.1 from 10.1.0.7 iif d1 >"$HAKO_TEST_TMP/i.json"
+check "route get ... from ... iif d1: shared keys with ip" $J shared "$HAKO_TEST_TMP/h.json" "$HAKO_TEST_TMP/i.json"
+is "route get iif: a forwarded route via the multipath hops" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[0]; print(d["dev"] in ("d0","d1"), d["from"])' "$HAKO_TEST_TMP/h.json")" "True 10.1.0.7"
 is "route get shows prefsrc" "$("$HAKO" -n "$B" -j route get 10.9.1.1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["prefsrc"])')" 10.0.0.1
 is "route get from: the from key" "$("$HAKO" -n "$B" -j route get 10.0.0.5 from 10.1.0.1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["from"])')" 10.1.0.1
 # del of typed and multipath routes, then equal again
