@@ -247,7 +247,11 @@ static int cmd_route_show(struct hk_ctx *ctx, int argc, char **argv)
 	size_t n;
 	if ((r = hk_route_list(nl, f.family, f.table, oif, &v, &n, &ctx->err)) < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
-	return print_routes(ctx, nl, v, n, route_cols);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (hk_route_filter_match(&f, &v[i]))
+			v[k++] = v[i];
+	return print_routes(ctx, nl, v, k, route_cols);
 }
 
 /* route flush: what show lists (table main unless table N|all), deleted one by one; the
@@ -281,6 +285,8 @@ static int cmd_route_flush(struct hk_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		if (v[i].table == RT_TABLE_LOCAL && f.table != RT_TABLE_LOCAL)
 			continue; /* the local table only when named */
+		if (!hk_route_filter_match(&f, &v[i]))
+			continue;
 		struct hk_nlmsg m;
 		hk_route_del_info_msg(&v[i], &m);
 		r = ctx_write(ctx, nl, &m, NULL, what);

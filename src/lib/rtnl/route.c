@@ -332,7 +332,7 @@ int hk_route_parse(int argc, char **argv, enum hk_route_op op, struct hk_route_r
 
 int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, struct hk_err *err)
 {
-	struct hk_route_filter f = { .table = RT_TABLE_MAIN, .family = AF_UNSPEC };
+	struct hk_route_filter f = { .table = RT_TABLE_MAIN, .family = AF_UNSPEC, .proto = -1 };
 	for (int i = 0; i < argc; i++) {
 		const char *v = NULL;
 		int r;
@@ -352,12 +352,32 @@ int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, st
 			    (r = hk_parse_ifname(v, err)) < 0)
 				return r;
 			snprintf(f.dev, sizeof(f.dev), "%s", v);
+		} else if (!strcmp(argv[i], "type")) {
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
+				return r;
+			if (hk_route_type_parse(v, &f.type) < 0)
+				return hk_err_usage(
+					err,
+					"type '%s': expected unicast, local, broadcast, "
+					"blackhole, unreachable, prohibit, throw, ...",
+					v);
+		} else if (!strcmp(argv[i], "proto") || !strcmp(argv[i], "protocol")) {
+			uint8_t p;
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0 ||
+			    (r = hk_route_proto_parse(v, &p, err)) < 0)
+				return r;
+			f.proto = p;
 		} else {
 			return hk_err_usage(err, "unknown keyword '%s'", argv[i]);
 		}
 	}
 	*ret = f;
 	return 0;
+}
+
+bool hk_route_filter_match(const struct hk_route_filter *f, const struct hk_route_info *ri)
+{
+	return (!f->type || ri->type == f->type) && (f->proto < 0 || ri->protocol == f->proto);
 }
 
 /* ---- messages --------------------------------------------------------------------------- */

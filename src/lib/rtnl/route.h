@@ -69,8 +69,10 @@ struct hk_route_filter {
 	uint32_t table;	       /* 0: every table ("table all"); default main */
 	char dev[HK_IFNAMSIZ]; /* "" all */
 	int family;	       /* AF_UNSPEC both */
+	uint8_t type;	       /* RTN_*, 0 any */
+	int proto;	       /* -1 any */
 };
-/* [table N|all] [dev DEV] [-4|-6] */
+/* [table N|all] [dev DEV] [type TYPE] [proto P] [-4|-6] */
 int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, struct hk_err *err);
 
 struct hk_route_nh {
@@ -104,6 +106,9 @@ int hk_route_decode(const struct nlmsghdr *nlh, struct hk_route_info *ret);
  * malloc'ed array the caller frees. An empty table or namespace is an empty list. */
 int hk_route_list(struct hk_nl *nl, int family, uint32_t table, int oif, struct hk_route_info **ret,
 		  size_t *ret_n, struct hk_err *err);
+
+/* Does ri pass the type and proto of f (the rest is hk_route_list's)? */
+bool hk_route_filter_match(const struct hk_route_filter *f, const struct hk_route_info *ri);
 
 /* The RTM_DELROUTE that removes exactly ri (route flush). */
 void hk_route_del_info_msg(const struct hk_route_info *ri, struct hk_nlmsg *m);

@@ -53,6 +53,11 @@ check "hako -j route show -6 vs ip -6 -j -d: shared keys" $J shared "$HAKO_TEST_
 is "TYPE column: blackhole shown" "$("$HAKO" -n "$B" route show | awk '$1 == "10.8.0.0/16" {print $8}')" blackhole
 is "NEXTHOPS column: every hop" "$("$HAKO" -n "$B" route show | grep '^10.9.0.0/16' | grep -o 'via .*')" \
 	"via 10.0.0.2 dev d0 weight 2, via 10.1.0.2 dev d1 weight 1"
+is "show type blackhole: the blackhole routes only" "$("$HAKO" -n "$B" -j route show type blackhole table all | python3 -c 'import json,sys; print(sorted(d["dst"] for d in json.load(sys.stdin)))')" \
+	"$(ip -n "$B" -j route show type blackhole table all | python3 -c 'import json,sys; print(sorted(d["dst"] for d in json.load(sys.stdin)))')"
+is "show proto kernel: as ip" "$("$HAKO" -n "$B" -j -4 route show proto kernel | python3 -c 'import json,sys; print(sorted(d["dst"] for d in json.load(sys.stdin)))')" \
+	"$(ip -n "$B" -j route show proto kernel | python3 -c 'import json,sys; print(sorted(d["dst"] for d in json.load(sys.stdin)))')"
+check_fail "show type bogus" 2 "type 'bogus'" "$HAKO" -n "$B" route show type bogus
 is "route ls is route show" "$("$HAKO" -n "$B" route ls)" "$("$HAKO" -n "$B" route show)"
 is "hako -4 route show: IPv4 only" "$("$HAKO" -n "$B" -4 -j route show | grep -c inet6)" 0
 # route get: from, oif; src (prefsrc) as ip shows it
