@@ -283,8 +283,8 @@ def md_to_man(md, name, section, title):
     return '\n'.join(out) + '\n'
 
 
-PART_ORDER = ['netns', 'ns', 'link', 'addr', 'route', 'neigh', 'container', 'network', 'image',
-              'security', 'oci']
+PART_ORDER = ['netns', 'ns', 'link', 'tuntap', 'addr', 'route', 'rule', 'neigh', 'monitor', 'container',
+              'network', 'image', 'security', 'oci']
 
 
 def ordered_parts():

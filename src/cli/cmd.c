@@ -143,9 +143,13 @@ int cmd_dispatch(struct hk_ctx *ctx, const char *group, const struct cmd_verb *v
 		print_group_usage(stdout, group, verbs, n);
 		return 0;
 	}
+	/* ip's "ls" and "lst" for list: wherever a verb has the alias "list" */
+	bool lst = !strcmp(verb, "ls") || !strcmp(verb, "lst");
 	for (size_t i = 0; i < n; i++) {
+		bool is_list = !strcmp(verbs[i].name, "list") ||
+			       (verbs[i].alias && !strcmp(verbs[i].alias, "list"));
 		if (strcmp(verb, verbs[i].name) &&
-		    (!verbs[i].alias || strcmp(verb, verbs[i].alias)))
+		    (!verbs[i].alias || strcmp(verb, verbs[i].alias)) && !(lst && is_list))
 			continue;
 		if (argc > 0) {
 			argc--;
@@ -191,10 +195,14 @@ static const struct group groups[] = {
 	{ "ns", NULL, cmd_ns, "list, show and enter any namespace (like lsns, nsenter)" },
 	{ "link", NULL, cmd_link,
 	  "network devices: veth, bridge, tun/tap, macvlan, macvtap, vxlan, ..." },
+	{ "tuntap", NULL, cmd_tuntap, "tun and tap devices with ip tuntap's grammar" },
 	{ "addr", "address", cmd_addr, "IPv4 and IPv6 addresses" },
 	{ "route", NULL, cmd_route, "routes" },
 	{ "neigh", "neighbour", cmd_neigh,
 	  "the neighbour tables: ARP and NDP entries (like ip neigh)" },
+	{ "rule", NULL, cmd_rule, "policy routing rules (like ip rule)" },
+	{ "monitor", NULL, cmd_monitor,
+	  "watch links, addresses, routes, neighbours, rules, namespaces (like ip monitor)" },
 	{ "run", NULL, cmd_ct_run, "run a command in a new container" },
 	{ "exec", NULL, cmd_ct_exec, "run a command in a running container" },
 	{ "ps", NULL, cmd_ct_ps, "list containers" },
@@ -231,6 +239,8 @@ void cmd_print_help(FILE *f)
 		"Options:\n"
 		"  -j, --json          machine-readable JSON output (docs/json.md)\n"
 		"  -n, --netns NAME    act inside the named network namespace\n"
+		"  -4, -6, -0          IPv4, IPv6 or link-layer only (addr, route, neigh, rule)\n"
+		"  -all, --all-netns   every named network namespace (monitor, netns exec)\n"
 		"  -b, --batch FILE    run one command per line from FILE (- for stdin)\n"
 		"      --root DIR      containers' state in DIR/state, runtime files in DIR/run\n"
 		"                      (env HAKO_ROOT; default /var/lib/hako and /run/hako)\n"
@@ -256,7 +266,8 @@ int cmd_run(struct hk_ctx *ctx, int argc, char **argv)
 		    (!groups[i].alias || strcmp(argv[0], groups[i].alias)))
 			continue;
 		/* ip's groups: `ip -j` is one line, `-p` pretty */
-		static const char *const ipg[] = { "netns", "link", "addr", "route", "neigh" };
+		static const char *const ipg[] = { "netns", "link", "addr",  "route",
+						   "neigh", "rule", "tuntap" };
 		bool ip = false;
 		for (size_t k = 0; k < HK_ARRAY_SIZE(ipg); k++)
 			ip |= !strcmp(groups[i].name, ipg[k]);

@@ -70,6 +70,9 @@ int cmd_link(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_addr(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_route(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_neigh(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_rule(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_monitor(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_tuntap(struct hk_ctx *ctx, int argc, char **argv);
 /* Containers (top-level commands like docker's; argv after the command word). The group
  * dispatcher already owns the name cmd_run, so `run` is cmd_ct_run. */
 int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv);

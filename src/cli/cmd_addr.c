@@ -18,6 +18,7 @@
 #include "ifindex.h"
 #include "ifnames.h"
 #include "out.h"
+#include "rows.h"
 
 static int addr_change(struct hk_ctx *ctx, int argc, char **argv, bool add)
 {
@@ -69,6 +70,8 @@ static int addr_select(struct hk_ctx *ctx, int argc, char **argv, bool need_dev,
 		return hk_err_prefix(&ctx->err, "%s", what);
 	if (need_dev && !f.dev[0])
 		return hk_err_usage(&ctx->err, "%s: missing 'dev DEV'", what);
+	if ((r = cli_family(ctx, &f.family, what)) < 0)
+		return r;
 	if ((r = cli_nl_ready(ctx, &ret->nl)) < 0)
 		return r;
 	if ((r = cli_dev_index(ctx, ret->nl, f.dev, what, &ret->ifindex)) < 0)
@@ -170,6 +173,15 @@ static int addr_brief(struct hk_ctx *ctx, const struct addr_sel *sel)
 		if (!sel->ifindex || v[i].index == sel->ifindex)
 			rows[k++] = &v[i];
 	return brief_addrs(ctx, v, n, rows, k, sel->v, sel->n);
+}
+
+struct out_table *cli_addr_table1(struct hk_nl *nl, struct cli_names *cache,
+				  const struct hk_addr_info *a)
+{
+	char buf[HK_IFNAMSIZ];
+	struct out_table *t = out_table_new(addr_cols, C_NCOLS);
+	addr_row(t, a, cli_ifname(nl, cache, a->ifindex, buf));
+	return t;
 }
 
 static int cmd_addr_show(struct hk_ctx *ctx, int argc, char **argv)

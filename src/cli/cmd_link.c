@@ -20,6 +20,7 @@
 #include "linkstats.h"
 #include "netns.h"
 #include "out.h"
+#include "rows.h"
 #include "usage.h"
 
 /* EEXIST right after a namespace delete: how long and how often to retry (see
@@ -149,7 +150,7 @@ static int parse_req(struct hk_ctx *ctx, int argc, char **argv, bool add, struct
 	if (r < 0)
 		return r;
 	hk_link_res_init(res);
-	if (req->a.netns[0] && (r = ctx_netns_fd(ctx, req->a.netns, &res->netns_fd)) < 0)
+	if (req->a.netns[0] && (r = ctx_netns_fd_or_pid(ctx, req->a.netns, &res->netns_fd)) < 0)
 		return r;
 	return 0;
 }
@@ -307,6 +308,8 @@ enum {
 	C_FLAGS,
 	C_TYPE,
 	C_TXQ,
+	C_GROUP,
+	C_ALIAS,
 	C_LINKIDX,
 	C_NSID,
 	C_STATS,
@@ -339,6 +342,8 @@ static const struct out_col cols[] = {
 	[C_FLAGS] = { "FLAGS", "flags", false, false },
 	[C_TYPE] = { "TYPE", "link_type", false, true },
 	[C_TXQ] = { "TXQLEN", "txqlen", true, true },
+	[C_GROUP] = { "GROUP", "group", false, true },
+	[C_ALIAS] = { "ALIAS", "ifalias", false, true },
 	[C_LINKIDX] = { "LINKINDEX", "link_index", true, true },
 	[C_NSID] = { "LINKNETNSID", "link_netnsid", true, true },
 	[C_STATS] = { "STATS64", "stats64", false, true },
@@ -573,6 +578,23 @@ static void show_row(struct out_table *t, const struct hk_link_info *v, size_t n
 		out_json(t, C_DETAILS, NULL, buf);
 	out_str(t, C_TYPE, hk_link_type_str(l->type));
 	out_int(t, C_TXQ, l->txqlen);
+	if (l->group) {
+		snprintf(buf, sizeof(buf), "%u", l->group);
+		out_str(t, C_GROUP, buf);
+	} else {
+		out_str(t, C_GROUP, "default"); /* as ip: group 0's name */
+	}
+	if (l->alias[0])
+		out_str(t, C_ALIAS, l->alias);
+}
+
+struct out_table *cli_link_table1(const struct hk_link_info *l)
+{
+	struct out_table *t = out_table_new(cols, HK_ARRAY_SIZE(cols));
+	struct peer_ns pns = { 0 }; /* an event's peer elsewhere: its nsid, not its name */
+	pns.done = true;
+	show_row(t, l, 1, l, &pns);
+	return t;
 }
 
 static int cmd_link_show(struct hk_ctx *ctx, int argc, char **argv)

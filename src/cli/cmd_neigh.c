@@ -15,6 +15,7 @@
 #include "ifnames.h"
 #include "neigh.h"
 #include "out.h"
+#include "rows.h"
 
 static int neigh_change(struct hk_ctx *ctx, int argc, char **argv, enum hk_neigh_op op,
 			const char *verb)
@@ -73,6 +74,41 @@ static void add_state(const char *name, void *data)
 	json_object_array_add(data, json_object_new_string(name));
 }
 
+static void neigh_row(struct out_table *t, struct hk_nl *nl, struct cli_names *cache,
+		      const struct hk_neigh_info *ni)
+{
+	char buf[INET6_ADDRSTRLEN], nb[HK_IFNAMSIZ], mac[3 * 32] = "";
+	out_row(t);
+	out_str(t, N_DST, inet_ntop(ni->family, ni->dst.addr.raw, buf, sizeof(buf)));
+	out_str(t, N_DEV, cli_ifname(nl, cache, ni->ifindex, nb));
+	for (size_t k = 0, len = 0; k < ni->lladdr_len; k++)
+		len += (size_t)snprintf(mac + len, sizeof(mac) - len, "%s%02x", k ? ":" : "",
+					ni->lladdr[k]);
+	if (ni->lladdr_len)
+		out_str(t, N_LLADDR, mac);
+	if (ni->flags & NTF_PROXY) { /* a proxy entry has no state, as ip shows it */
+		out_json(t, N_PROXY, json_object_new_string(""), "proxy");
+		return;
+	}
+	struct json_object *st = json_object_new_array();
+	hk_neigh_states_each(ni->state, add_state, st);
+	char human[128] = "";
+	for (size_t k = 0; k < json_object_array_length(st); k++)
+		snprintf(human + strlen(human), sizeof(human) - strlen(human), "%s%s", k ? "," : "",
+			 json_object_get_string(json_object_array_get_idx(st, k)));
+	out_json(t, N_STATE, st, human);
+	if (ni->flags & NTF_ROUTER)
+		out_json(t, N_ROUTER, json_object_new_string(""), "router");
+}
+
+struct out_table *cli_neigh_table1(struct hk_nl *nl, struct cli_names *cache,
+				   const struct hk_neigh_info *ni)
+{
+	struct out_table *t = out_table_new(neigh_cols, N_NCOLS);
+	neigh_row(t, nl, cache, ni);
+	return t;
+}
+
 static int list(struct hk_ctx *ctx, const char *verb, int argc, char **argv, struct hk_nl **ret_nl,
 		struct hk_neigh_info **ret, size_t *ret_n, char *what, size_t wlen)
 {
@@ -81,6 +117,8 @@ static int list(struct hk_ctx *ctx, const char *verb, int argc, char **argv, str
 	int r = hk_neigh_parse_filter(argc, argv, &f, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
+	if ((r = cli_family(ctx, &f.family, what)) < 0)
+		return r;
 	f.flush = !strcmp(verb, "flush");
 	if (f.flush && !f.dev[0])
 		return hk_err_usage(&ctx->err, "%s: flush needs 'dev DEV' (as ip neigh flush)",
@@ -105,31 +143,8 @@ static int neigh_show(struct hk_ctx *ctx, int argc, char **argv)
 		return r;
 	struct cli_names cache = { .n = 0 };
 	struct out_table *t = out_table_new(neigh_cols, N_NCOLS);
-	for (size_t i = 0; i < n; i++) {
-		char buf[INET6_ADDRSTRLEN], nb[HK_IFNAMSIZ], mac[3 * 32] = "";
-		out_row(t);
-		out_str(t, N_DST, inet_ntop(v[i].family, v[i].dst.addr.raw, buf, sizeof(buf)));
-		out_str(t, N_DEV, cli_ifname(nl, &cache, v[i].ifindex, nb));
-		for (size_t k = 0, len = 0; k < v[i].lladdr_len; k++)
-			len += (size_t)snprintf(mac + len, sizeof(mac) - len, "%s%02x",
-						k ? ":" : "", v[i].lladdr[k]);
-		if (v[i].lladdr_len)
-			out_str(t, N_LLADDR, mac);
-		if (v[i].flags & NTF_PROXY) { /* a proxy entry has no state, as ip shows it */
-			out_json(t, N_PROXY, json_object_new_string(""), "proxy");
-			continue;
-		}
-		struct json_object *st = json_object_new_array();
-		hk_neigh_states_each(v[i].state, add_state, st);
-		char human[128] = "";
-		for (size_t k = 0; k < json_object_array_length(st); k++)
-			snprintf(human + strlen(human), sizeof(human) - strlen(human), "%s%s",
-				 k ? "," : "",
-				 json_object_get_string(json_object_array_get_idx(st, k)));
-		out_json(t, N_STATE, st, human);
-		if (v[i].flags & NTF_ROUTER)
-			out_json(t, N_ROUTER, json_object_new_string(""), "router");
-	}
+	for (size_t i = 0; i < n; i++)
+		neigh_row(t, nl, &cache, &v[i]);
 	r = out_table_print(t, ctx->json, ctx->noheadings || (!ctx->json && n == 0));
 	out_table_free(t);
 	return r;

@@ -107,6 +107,59 @@ static int cmd_netns_attach(struct hk_ctx *ctx, int argc, char **argv)
 	return ctx_undo_netns_del(ctx, argv[0]);
 }
 
+static int cmd_netns_set(struct hk_ctx *ctx, int argc, char **argv)
+{
+	int r = want_args(ctx, argc, 2, 2, "set NAME NSID");
+	if (r < 0)
+		return r;
+	uint32_t id = 0;
+	bool any = !strcmp(argv[1], "auto");
+	if (!any && hk_parse_u32(argv[1], 0, INT32_MAX, &id, "NSID", &ctx->err) < 0)
+		return hk_err_prefix(&ctx->err, "netns set '%s'", argv[0]);
+	int fd;
+	struct hk_nl *nl;
+	if ((r = ctx_netns_fd(ctx, argv[0], &fd)) < 0 || (r = cli_nl_ready(ctx, &nl)) < 0)
+		return r;
+	if ((r = hk_netns_set_nsid(nl, fd, any ? -1 : (int)id, &ctx->err)) < 0)
+		return hk_err_prefix(&ctx->err, "netns set '%s' %s", argv[0], argv[1]);
+	return 0;
+}
+
+static int cmd_netns_list_id(struct hk_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	int r = want_args(ctx, argc, 0, 0, "list-id");
+	struct hk_nl *nl;
+	if (r < 0 || (r = cli_nl_ready(ctx, &nl)) < 0)
+		return r;
+	_cleanup_free_ struct hk_nsid_entry *v = NULL;
+	size_t n;
+	if ((r = hk_netns_list_ids(nl, &v, &n, &ctx->err)) < 0)
+		return r;
+	if (!ctx->json) { /* ip's own lines */
+		for (size_t i = 0; i < n; i++) {
+			_cleanup_free_ char *safe = out_escape(v[i].name);
+			if (v[i].name[0])
+				printf("nsid %d (iproute2 netns name: %s)\n", v[i].nsid, safe);
+			else
+				printf("nsid %d\n", v[i].nsid);
+		}
+		return 0;
+	}
+	static const struct out_col cols[] = { { "NSID", "nsid", true, false },
+					       { "NAME", "name", false, false } };
+	struct out_table *t = out_table_new(cols, HK_ARRAY_SIZE(cols));
+	for (size_t i = 0; i < n; i++) {
+		out_row(t);
+		out_int(t, 0, v[i].nsid);
+		if (v[i].name[0])
+			out_str(t, 1, v[i].name);
+	}
+	r = out_table_print(t, true, false);
+	out_table_free(t);
+	return r;
+}
+
 static int print_names(struct hk_ctx *ctx, const struct hk_netns_info *v, size_t n)
 {
 	static const struct out_col cols[] = { { "NAME", "name", false, false } };
@@ -182,8 +235,60 @@ static int enter_and_exec(struct hk_ctx *ctx, const char *name, char **cmd)
 	return 126;
 }
 
+/* Run cmd in the child of a fork inside name; its exit status (128 + signal). */
+static int exec_child(struct hk_ctx *ctx, const char *name, char **cmd, int *ret_status)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return hk_err_sys(&ctx->err, -errno, "netns exec '%s': fork", name);
+	if (pid == 0)
+		_exit(enter_and_exec(ctx, name, cmd));
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return hk_err_sys(&ctx->err, -errno, "netns exec '%s': wait", name);
+	*ret_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return 0;
+}
+
+/* hako -all netns exec CMD: in every named namespace, one after the other, each after a
+ * "netns: NAME" header as ip prints it; the failures named at the end (exit 1). */
+static int exec_all(struct hk_ctx *ctx, char **cmd)
+{
+	_cleanup_free_ struct hk_netns_info *v = NULL;
+	size_t n;
+	int r = hk_netns_list(&v, &n, &ctx->err);
+	if (r < 0 || (r = ctx_flush(ctx)) < 0)
+		return r;
+	size_t failed = 0;
+	char first[300] = "";
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].inode)
+			continue; /* a stray file, not a namespace */
+		_cleanup_free_ char *safe = out_escape(v[i].name);
+		printf("\nnetns: %s\n", safe);
+		if (fflush(stdout) != 0)
+			return hk_err_sys(&ctx->err, -errno, "write to standard output");
+		int status;
+		if ((r = exec_child(ctx, v[i].name, cmd, &status)) < 0)
+			return r;
+		if (status && !failed++)
+			snprintf(first, sizeof(first), "%s (status %d)", v[i].name, status);
+	}
+	if (failed)
+		return hk_err_set(&ctx->err, -ECHILD,
+				  "netns exec -all: '%s' failed in %zu namespace%s, first in %s",
+				  cmd[0], failed, failed > 1 ? "s" : "", first);
+	return 0;
+}
+
 static int cmd_netns_exec(struct hk_ctx *ctx, int argc, char **argv)
 {
+	if (ctx->all_netns) {
+		if (argc < 1 || (!strcmp(argv[0], "--") && argc < 2))
+			return cmd_usage(ctx, "netns exec -all: missing command");
+		return exec_all(ctx, argv + !strcmp(argv[0], "--"));
+	}
 	int r = want_args(ctx, argc, 2, INT32_MAX, "exec NAME CMD [ARGS...]");
 	if (r < 0)
 		return r;
@@ -202,16 +307,9 @@ static int cmd_netns_exec(struct hk_ctx *ctx, int argc, char **argv)
 	if (!ctx->batch)
 		return enter_and_exec(ctx, name, cmd); /* like ip netns exec: no fork */
 	/* A batch goes on after the line: run CMD in a child and wait for it. */
-	pid_t pid = fork();
-	if (pid < 0)
-		return hk_err_sys(&ctx->err, -errno, "netns exec '%s': fork", name);
-	if (pid == 0)
-		_exit(enter_and_exec(ctx, name, cmd));
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return hk_err_sys(&ctx->err, -errno, "netns exec '%s': wait", name);
-	int status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	int status;
+	if ((r = exec_child(ctx, name, cmd, &status)) < 0)
+		return r;
 	if (status)
 		return hk_err_set(&ctx->err, -ECHILD, "netns exec '%s': '%s' exited with status %d",
 				  name, cmd[0], status);
@@ -219,10 +317,11 @@ static int cmd_netns_exec(struct hk_ctx *ctx, int argc, char **argv)
 }
 
 static const struct cmd_verb verbs[] = {
-	{ "list", "show", cmd_netns_list }, { "add", NULL, cmd_netns_add },
-	{ "del", "delete", cmd_netns_del }, { "attach", NULL, cmd_netns_attach },
-	{ "exec", NULL, cmd_netns_exec },   { "identify", NULL, cmd_netns_identify },
-	{ "pids", NULL, cmd_netns_pids },
+	{ "list", "show", cmd_netns_list },	{ "add", NULL, cmd_netns_add },
+	{ "del", "delete", cmd_netns_del },	{ "attach", NULL, cmd_netns_attach },
+	{ "exec", NULL, cmd_netns_exec },	{ "identify", NULL, cmd_netns_identify },
+	{ "pids", NULL, cmd_netns_pids },	{ "set", NULL, cmd_netns_set },
+	{ "list-id", NULL, cmd_netns_list_id },
 };
 
 int cmd_netns(struct hk_ctx *ctx, int argc, char **argv)

@@ -17,6 +17,7 @@
 #include "ifnames.h"
 #include "out.h"
 #include "route.h"
+#include "rows.h"
 
 static int route_change(struct hk_ctx *ctx, int argc, char **argv, enum hk_route_op op,
 			const char *verb)
@@ -33,6 +34,9 @@ static int route_change(struct hk_ctx *ctx, int argc, char **argv, enum hk_route
 	int oif;
 	if ((r = cli_dev_index(ctx, nl, req.dev, what, &oif)) < 0)
 		return r;
+	for (size_t i = 0; i < req.nnh; i++)
+		if ((r = cli_dev_index(ctx, nl, req.nh[i].dev, what, &req.nh[i].oif)) < 0)
+			return r;
 	struct hk_nlmsg m, undo;
 	hk_route_msg(&req, oif, op, &m);
 	if (op == HK_ROUTE_ADD)
@@ -68,6 +72,7 @@ enum {
 	C_PREFSRC,
 	C_FLAGS,
 	C_NEXTHOPS,
+	C_FROM,
 	C_NCOLS
 };
 
@@ -80,10 +85,28 @@ static const struct out_col route_cols[C_NCOLS] = {
 	[C_METRIC] = { "METRIC", "metric", .right = true },
 	[C_TABLE] = { "TABLE", "table" },
 	[C_FAMILY] = { "FAMILY", "family", .hidden = true },
-	[C_TYPE] = { "TYPE", "type", .hidden = true },
+	[C_TYPE] = { "TYPE", "type" },
 	[C_PREFSRC] = { "PREFSRC", "prefsrc", .hidden = true },
 	[C_FLAGS] = { "FLAGS", "flags", .hidden = true },
 	[C_NEXTHOPS] = { "NEXTHOPS", "nexthops", .hidden = true },
+	[C_FROM] = { "FROM", "from", .hidden = true },
+};
+
+/* route get: the source the kernel picked (and the one asked with from) shown too */
+static const struct out_col get_cols[C_NCOLS] = {
+	[C_DST] = { "DEST", "dst" },
+	[C_GATEWAY] = { "GATEWAY", "gateway" },
+	[C_DEV] = { "DEV", "dev" },
+	[C_PROTO] = { "PROTO", "protocol", .hidden = true },
+	[C_SCOPE] = { "SCOPE", "scope", .hidden = true },
+	[C_METRIC] = { "METRIC", "metric", .right = true, .hidden = true },
+	[C_TABLE] = { "TABLE", "table" },
+	[C_FAMILY] = { "FAMILY", "family", .hidden = true },
+	[C_TYPE] = { "TYPE", "type" },
+	[C_PREFSRC] = { "PREFSRC", "prefsrc" },
+	[C_FLAGS] = { "FLAGS", "flags", .hidden = true },
+	[C_NEXTHOPS] = { "NEXTHOPS", "nexthops", .hidden = true },
+	[C_FROM] = { "FROM", "from" },
 };
 
 static const char *addr_str(const struct hk_prefix *p, char *buf, size_t len)
@@ -123,6 +146,9 @@ static struct json_object *nexthops(struct hk_nl *nl, struct cli_names *cache,
 				o, "dev",
 				json_object_new_string(cli_ifname(nl, cache, ri->nh[i].oif, nb)));
 		json_object_object_add(o, "weight", json_object_new_int(ri->nh[i].weight));
+		struct json_object *fl = json_object_new_array();
+		hk_route_flags_each(ri->nh[i].flags, add_flag, fl);
+		json_object_object_add(o, "flags", fl);
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -152,15 +178,47 @@ static void route_row(struct out_table *t, struct hk_nl *nl, struct cli_names *c
 	struct json_object *fl = json_object_new_array();
 	hk_route_flags_each(ri->flags, add_flag, fl);
 	out_json(t, C_FLAGS, fl, NULL);
-	if (ri->nnh)
-		out_json(t, C_NEXTHOPS, nexthops(nl, cache, ri), NULL);
+	if (ri->nnh) {
+		/* the human form: every hop, "via GW dev D weight W" joined by commas */
+		char human[HK_ROUTE_MAX_NH * 80] = "";
+		for (size_t i = 0, len = 0; i < ri->nnh && len < sizeof(human); i++) {
+			char gb[INET6_ADDRSTRLEN] = "-";
+			if (ri->nh[i].gw.family)
+				addr_str(&ri->nh[i].gw, gb, sizeof(gb));
+			len += (size_t)snprintf(human + len, sizeof(human) - len,
+						"%svia %s dev %s weight %u", i ? ", " : "", gb,
+						cli_ifname(nl, cache, ri->nh[i].oif, nb),
+						ri->nh[i].weight);
+		}
+		out_json(t, C_NEXTHOPS, nexthops(nl, cache, ri), human);
+	}
+	if (ri->src.family)
+		out_str(t, C_FROM, addr_str(&ri->src, buf, sizeof(buf)));
+}
+
+struct out_table *cli_route_table1(struct hk_nl *nl, struct cli_names *cache,
+				   const struct hk_route_info *ri)
+{
+	struct out_table *t = out_table_new(route_cols, C_NCOLS);
+	route_row(t, nl, cache, ri);
+	return t;
 }
 
 static int print_routes(struct hk_ctx *ctx, struct hk_nl *nl, const struct hk_route_info *v,
-			size_t n)
+			size_t n, const struct out_col *cols)
 {
 	struct cli_names cache = { .n = 0 };
-	struct out_table *t = out_table_new(route_cols, C_NCOLS);
+	/* a multipath route's hops are a column of their own when there is one (ip prints
+	 * them on lines of their own) */
+	struct out_col with_hops[C_NCOLS];
+	for (size_t i = 0; i < n && !ctx->json; i++)
+		if (v[i].nnh) {
+			memcpy(with_hops, cols, sizeof(with_hops));
+			with_hops[C_NEXTHOPS].hidden = false;
+			cols = with_hops;
+			break;
+		}
+	struct out_table *t = out_table_new(cols, C_NCOLS);
 	for (size_t i = 0; i < n; i++)
 		route_row(t, nl, &cache, &v[i]);
 	/* An empty list prints nothing at all (no header) in the human form; JSON: []. */
@@ -177,6 +235,8 @@ static int cmd_route_show(struct hk_ctx *ctx, int argc, char **argv)
 	int r = hk_route_parse_filter(argc, argv, &f, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
+	if ((r = cli_family(ctx, &f.family, what)) < 0)
+		return r;
 	struct hk_nl *nl;
 	if ((r = cli_nl_ready(ctx, &nl)) < 0)
 		return r;
@@ -187,7 +247,11 @@ static int cmd_route_show(struct hk_ctx *ctx, int argc, char **argv)
 	size_t n;
 	if ((r = hk_route_list(nl, f.family, f.table, oif, &v, &n, &ctx->err)) < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
-	return print_routes(ctx, nl, v, n);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (hk_route_filter_match(&f, &v[i]))
+			v[k++] = v[i];
+	return print_routes(ctx, nl, v, k, route_cols);
 }
 
 /* route flush: what show lists (table main unless table N|all), deleted one by one; the
@@ -201,6 +265,8 @@ static int cmd_route_flush(struct hk_ctx *ctx, int argc, char **argv)
 	int r = hk_route_parse_filter(argc, argv, &f, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
+	if ((r = cli_family(ctx, &f.family, what)) < 0)
+		return r;
 	if (!argc)
 		return hk_err_usage(&ctx->err,
 				    "%s: name what to flush (table N|all, dev DEV, -4, "
@@ -219,6 +285,8 @@ static int cmd_route_flush(struct hk_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		if (v[i].table == RT_TABLE_LOCAL && f.table != RT_TABLE_LOCAL)
 			continue; /* the local table only when named */
+		if (!hk_route_filter_match(&f, &v[i]))
+			continue;
 		struct hk_nlmsg m;
 		hk_route_del_info_msg(&v[i], &m);
 		r = ctx_write(ctx, nl, &m, NULL, what);
@@ -234,20 +302,19 @@ static int cmd_route_get(struct hk_ctx *ctx, int argc, char **argv)
 {
 	char what[256];
 	cli_describe(what, sizeof(what), "route", "get", argc, argv);
-	int i = argc > 0 && !strcmp(argv[0], "to") ? 1 : 0;
-	if (argc - i != 1)
-		return hk_err_usage(&ctx->err, "%s: expected exactly one address", what);
-	struct hk_prefix addr;
-	int r = hk_parse_addr(argv[i], 0, &addr, &ctx->err);
+	struct hk_route_query q;
+	int r = hk_route_parse_query(argc, argv, &q, &ctx->err);
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
 	struct hk_nl *nl;
-	if ((r = cli_nl_ready(ctx, &nl)) < 0)
+	if ((r = cli_nl_ready(ctx, &nl)) < 0 ||
+	    (r = cli_dev_index(ctx, nl, q.iif, what, &q.iif_index)) < 0 ||
+	    (r = cli_dev_index(ctx, nl, q.oif, what, &q.oif_index)) < 0)
 		return r;
 	struct hk_route_info ri;
-	if ((r = hk_route_get(nl, &addr, &ri, &ctx->err)) < 0)
+	if ((r = hk_route_get(nl, &q, &ri, &ctx->err)) < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
-	return print_routes(ctx, nl, &ri, 1);
+	return print_routes(ctx, nl, &ri, 1, get_cols);
 }
 
 static const struct cmd_verb verbs[] = {

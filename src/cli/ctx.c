@@ -82,7 +82,7 @@ static struct ns_ent *find_ns(struct hk_ctx *ctx, const char *name)
 	return NULL;
 }
 
-static int get_ns(struct hk_ctx *ctx, const char *name, struct ns_ent **ret)
+static int get_ns_how(struct hk_ctx *ctx, const char *name, bool pid_ok, struct ns_ent **ret)
 {
 	struct ns_ent *e = find_ns(ctx, name);
 	if (e) {
@@ -91,7 +91,8 @@ static int get_ns(struct hk_ctx *ctx, const char *name, struct ns_ent **ret)
 	}
 	int fd = -1;
 	if (name) {
-		int r = hk_netns_open(name, &fd, &ctx->err);
+		int r = pid_ok ? hk_netns_open_or_pid(name, &fd, &ctx->err)
+			       : hk_netns_open(name, &fd, &ctx->err);
 		if (r < 0)
 			return r;
 	}
@@ -105,6 +106,21 @@ static int get_ns(struct hk_ctx *ctx, const char *name, struct ns_ent **ret)
 	e = &ctx->ns[ctx->nns++];
 	*e = (struct ns_ent){ .name = name ? strdup(name) : NULL, .fd = fd };
 	*ret = e;
+	return 0;
+}
+
+static int get_ns(struct hk_ctx *ctx, const char *name, struct ns_ent **ret)
+{
+	return get_ns_how(ctx, name, false, ret);
+}
+
+int ctx_netns_fd_or_pid(struct hk_ctx *ctx, const char *name, int *ret_fd)
+{
+	struct ns_ent *e;
+	int r = get_ns_how(ctx, name, true, &e);
+	if (r < 0)
+		return r;
+	*ret_fd = e->fd;
 	return 0;
 }
 

@@ -37,6 +37,8 @@ struct hk_ctx {
 	bool details;
 	bool oneline;
 	bool pretty;
+	bool all_netns;	   /* -all, --all-netns: every named namespace (monitor, netns exec) */
+	int family;	   /* -4, -6, -0: AF_INET, AF_INET6, AF_PACKET; 0 every family */
 	const char *netns; /* -n NETNS for this command (line), NULL: the caller's */
 	const char *
 		root; /* --root DIR / HAKO_ROOT: containers' DIR/state and DIR/run, NULL: default */
@@ -59,6 +61,9 @@ void ctx_done(struct hk_ctx *ctx);
 
 /* The fd of /run/netns/NAME, opened once (NULL name: -1, the caller's namespace). */
 int ctx_netns_fd(struct hk_ctx *ctx, const char *name, int *ret_fd);
+/* The same for `link set DEV netns NAME|PID`: a number that names no namespace is a PID
+ * (ip's rule); later lookups of the same word reuse the namespace. */
+int ctx_netns_fd_or_pid(struct hk_ctx *ctx, const char *name, int *ret_fd);
 /* Forget a cached namespace (after it was deleted). Flushes first. */
 void ctx_netns_forget(struct hk_ctx *ctx, const char *name);
 

@@ -2,6 +2,7 @@
 /* Shared plumbing of cmd_addr.c and cmd_route.c (ifnames.h). */
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "ifindex.h"
 #include "ifnames.h"
@@ -20,6 +21,18 @@ int cli_nl_ready(struct hk_ctx *ctx, struct hk_nl **ret)
 		return r;
 	if (hk_nl_batch_pending(*ret))
 		return ctx_flush(ctx);
+	return 0;
+}
+
+int cli_family(struct hk_ctx *ctx, int *f, const char *what)
+{
+	if (*f || !ctx->family)
+		return 0;
+	if (ctx->family == AF_PACKET)
+		return hk_err_usage(&ctx->err,
+				    "%s: -0 (link layer) has nothing here; try 'hako link show'",
+				    what);
+	*f = ctx->family;
 	return 0;
 }
 

@@ -23,6 +23,10 @@ int cli_nl_ready(struct hk_ctx *ctx, struct hk_nl **ret);
 int cli_dev_index(struct hk_ctx *ctx, struct hk_nl *nl, const char *dev, const char *what,
 		  int *ret_index);
 
+/* The global -4/-6/-0 (ctx->family) into a filter's family *f: a family given with the verb
+ * wins; -0 (link layer) is refused where no such objects exist (what: error context). */
+int cli_family(struct hk_ctx *ctx, int *f, const char *what);
+
 struct cli_names {
 	int index[64];
 	char name[64][HK_IFNAMSIZ];

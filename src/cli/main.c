@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "base/parse.h"
 #include "cmd.h"
@@ -34,6 +35,7 @@ static void ip_words(int argc, char **argv)
 		{ "-stats", "--stats" },     { "-statistics", "--stats" },
 		{ "-details", "--details" }, { "-oneline", "--oneline" },
 		{ "-pretty", "--pretty" },   { "-json", "--json" },
+		{ "-all", "--all-netns" },   { "-a", "--all-netns" },
 	};
 	for (int i = 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
 		for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
@@ -65,6 +67,7 @@ int main(int argc, char **argv)
 		{ "details", no_argument, NULL, 'd' },
 		{ "oneline", no_argument, NULL, 'o' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "all-netns", no_argument, NULL, 'a' },
 		{},
 	};
 	struct hk_ctx ctx;
@@ -81,7 +84,7 @@ int main(int argc, char **argv)
 	opterr = 0; /* one line of our own on bad options */
 	ip_words(argc, argv);
 	/* '+': stop at the first non-option, the group name */
-	while ((c = getopt_long(argc, argv, "+:jn:b:hVsdop", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jn:b:hVsdop460", opts, NULL)) != -1) {
 		switch (c) {
 		case 'B':
 			ctx.brief = true;
@@ -98,6 +101,9 @@ int main(int argc, char **argv)
 		case 'p':
 			ctx.pretty = true;
 			break;
+		case 'a':
+			ctx.all_netns = true;
+			break;
 		case 'j':
 			ctx.json = true;
 			break;
@@ -107,6 +113,15 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			ctx.netns = optarg;
+			break;
+		case '4':
+			ctx.family = AF_INET;
+			break;
+		case '6':
+			ctx.family = AF_INET6;
+			break;
+		case '0':
+			ctx.family = AF_PACKET;
 			break;
 		case 'b':
 			batch = optarg;

@@ -12,6 +12,7 @@
 struct cell {
 	char *text;	       /* human text, NULL = unset */
 	struct json_object *j; /* JSON value */
+	bool null;	       /* present in JSON as null (ip -j's flags: "not": null) */
 };
 
 struct out_table {
@@ -68,6 +69,7 @@ static struct cell *cur(struct out_table *t, int col)
 	json_object_put(c->j);
 	c->text = NULL;
 	c->j = NULL;
+	c->null = false;
 	return c;
 }
 
@@ -145,6 +147,13 @@ void out_json(struct out_table *t, int col, struct json_object *v, const char *h
 	c->text = human ? out_escape(human) : NULL;
 }
 
+void out_null(struct out_table *t, int col, const char *human)
+{
+	struct cell *c = cur(t, col);
+	c->null = true;
+	c->text = human ? out_escape(human) : NULL;
+}
+
 size_t out_rows(const struct out_table *t)
 {
 	return t->nrows;
@@ -177,6 +186,37 @@ void out_sort(struct out_table *t, int col)
 			sort_numeric = false;
 	}
 	qsort(t->cells, t->nrows, t->ncols * sizeof(struct cell), cmp_rows);
+}
+
+struct json_object *out_row_json(const struct out_table *t, size_t r)
+{
+	struct json_object *o = json_object_new_object();
+	for (int c = 0; c < t->ncols; c++) {
+		struct cell *cell = &t->cells[r * t->ncols + c];
+		if (cell->j || cell->null)
+			json_object_object_add(o, t->cols[c].key, json_object_get(cell->j));
+	}
+	return o;
+}
+
+char *out_row_words(const struct out_table *t, size_t r)
+{
+	size_t len = 1;
+	for (int c = 0; c < t->ncols; c++) {
+		const char *s = t->cells[r * t->ncols + c].text;
+		if (s)
+			len += strlen(t->cols[c].key) + strlen(s) + 2;
+	}
+	char *out = malloc(len), *o = out;
+	if (!out)
+		abort();
+	*o = 0;
+	for (int c = 0; c < t->ncols; c++) {
+		const char *s = t->cells[r * t->ncols + c].text;
+		if (s && !t->cols[c].hidden)
+			o += sprintf(o, "%s%s %s", o == out ? "" : " ", t->cols[c].key, s);
+	}
+	return out;
 }
 
 int out_table_select(struct out_table *t, const char *list, const char **ret_bad, size_t *ret_len)
@@ -256,7 +296,7 @@ static int print_json(struct out_table *t)
 		struct json_object *o = json_object_new_object();
 		for (int i = 0; i < n; i++) {
 			struct cell *cell = &t->cells[r * t->ncols + v[i]];
-			if (cell->j)
+			if (cell->j || cell->null)
 				json_object_object_add(o, t->cols[v[i]].key,
 						       json_object_get(cell->j));
 		}

@@ -46,9 +46,15 @@ void out_int(struct out_table *t, int col, int64_t v);
 void out_bool(struct out_table *t, int col, bool v);
 /* JSON value (owned) plus its human text (copied; NULL: "-"). */
 void out_json(struct out_table *t, int col, struct json_object *v, const char *human);
+/* A key present in JSON with the value null (ip -j's flag keys), human text as given. */
+void out_null(struct out_table *t, int col, const char *human);
 /* Sort rows by the human text of column col (numeric if all cells are numbers). */
 void out_sort(struct out_table *t, int col);
 size_t out_rows(const struct out_table *t);
+/* Row r as one JSON object (a new reference), and as "key text key text ..." of its visible
+ * cells that are set (malloc'd): monitor's events. */
+struct json_object *out_row_json(const struct out_table *t, size_t r);
+char *out_row_words(const struct out_table *t, size_t r);
 /* Print to stdout; with noheadings the human header line is left out. Returns 0 or -EIO.
  * On a terminal, columns marked trunc are cut to its width (COLUMNS overrides it). */
 int out_table_print(struct out_table *t, bool json, bool noheadings);

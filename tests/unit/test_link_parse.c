@@ -208,8 +208,11 @@ static void test_set(void)
 	hk_link_restore_msg(&snap, 9, -1, 1234, m);
 	hk_attr_parse(&m->nlh, sizeof(*ifi), tb, IFLA_MAX);
 	ifi = hk_nlmsg_payload(&m->nlh);
-	TAP_OK(ifi->ifi_index == 9 && ifi->ifi_change == IFF_UP && ifi->ifi_flags == 0,
+	TAP_OK(ifi->ifi_index == 9 && (ifi->ifi_change & IFF_UP) && ifi->ifi_flags == 0,
 	       "restore: index, down");
+	TAP_OK(ifi->ifi_change == (IFF_UP | IFF_PROMISC | IFF_NOARP | IFF_MULTICAST | IFF_ALLMULTI),
+	       "restore: the flags link set changes");
+	TAP_EQ_INT(hk_attr_u32(tb[IFLA_TXQLEN]), 0, "restore: txqueuelen");
 	TAP_EQ_INT(hk_attr_u32(tb[IFLA_NET_NS_PID]), 1234, "restore: back by pid");
 	TAP_EQ_STR(hk_attr_str(tb[IFLA_IFNAME]), "v0", "restore: old name");
 	TAP_EQ_INT(hk_attr_u32(tb[IFLA_MASTER]), 0, "restore: no master");
@@ -230,8 +233,45 @@ static void test_show(void)
 	TAP_EQ_INT(hk_link_parse_show(2, bad, &f, &err), -EINVAL, "unknown kind in show refused");
 }
 
+/* ip's link set attributes: on|off flags, txqueuelen, alias, group, and their message */
+static void test_set_attrs(void)
+{
+	struct hk_link_req req;
+	struct hk_err err;
+	int r = set("v0 promisc on arp off multicast off allmulticast on txqueuelen 77 group 3",
+		    &req, &err);
+	TAP_EQ_INT(r, 0, "set attributes parse");
+	TAP_OK(req.a.promisc == HK_ON && req.a.arp == HK_OFF && req.a.multicast == HK_OFF &&
+		       req.a.allmulticast == HK_ON,
+	       "on|off flags");
+	TAP_OK(req.a.has_txqlen && req.a.txqlen == 77 && req.a.has_group && req.a.group == 3,
+	       "txqueuelen, group");
+	struct hk_link_res res;
+	hk_link_res_init(&res);
+	struct hk_nlmsg *m = malloc(sizeof(*m));
+	TAP_EQ_INT(hk_link_set_msg(&req, &res, m, &err), 0, "set message");
+	const struct ifinfomsg *ifi = hk_nlmsg_payload(&m->nlh);
+	TAP_OK(ifi->ifi_change == (IFF_PROMISC | IFF_NOARP | IFF_MULTICAST | IFF_ALLMULTI) &&
+		       ifi->ifi_flags == (IFF_PROMISC | IFF_NOARP | IFF_ALLMULTI),
+	       "flags: arp off sets NOARP, multicast off clears MULTICAST");
+	const struct nlattr *tb[IFLA_MAX + 1];
+	hk_attr_parse(&m->nlh, sizeof(*ifi), tb, IFLA_MAX);
+	TAP_EQ_INT(hk_attr_u32(tb[IFLA_TXQLEN]), 77, "IFLA_TXQLEN");
+	TAP_EQ_INT(hk_attr_u32(tb[IFLA_GROUP]), 3, "IFLA_GROUP");
+	TAP_OK(!tb[IFLA_IFALIAS], "no alias unless given");
+	TAP_EQ_INT(set("v0 alias ''", &req, &err), 0, "alias '' parses");
+	TAP_EQ_INT(set("v0 group default", &req, &err), 0, "group default");
+	TAP_EQ_INT(req.a.group, 0, "group default is 0");
+	r = set("v0 promisc yes", &req, &err);
+	TAP_OK(r == -EINVAL && strstr(err.msg, "expected on or off"), "promisc yes refused");
+	r = set("v0 bogus", &req, &err);
+	TAP_OK(r == -EINVAL && strstr(err.msg, "promisc"), "unknown keyword: the list");
+	free(m);
+}
+
 int main(void)
 {
+	test_set_attrs();
 	test_veth();
 	test_kinds();
 	test_bad();

@@ -432,6 +432,11 @@ static int config_node(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd)
 				oif = nd->ifs[k].index;
 		if (!strcmp(rt->req.dev, "lo"))
 			oif = 1;
+		/* a multipath route's hops name their devices too (nexthop ... dev X) */
+		for (size_t h = 0; h < rt->req.nnh; h++)
+			for (size_t k = 0; rt->req.nh[h].dev[0] && k < nd->nifs; k++)
+				if (!strcmp(nd->ifs[k].name, rt->req.nh[h].dev))
+					rt->req.nh[h].oif = nd->ifs[k].index;
 		hk_route_msg(&rt->req, oif, HK_ROUTE_ADD, &m);
 		r = queue(d, nl, &m, "%s:%u: node '%s': route '%s'", lab->file, rt->pos.line,
 			  nd->name, rt->text);

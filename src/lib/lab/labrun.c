@@ -162,8 +162,15 @@ static int restore_routes(struct hk_nl *nl, const struct hk_lab_node *nd, struct
 		int oif = 0;
 		if (rt->req.dev[0] && hk_link_index(nl, rt->req.dev, &oif, err) < 0)
 			continue;
+		struct hk_route_req req = rt->req; /* a multipath route's hops: their devices */
+		bool missing = false;
+		for (size_t h = 0; h < req.nnh && !missing; h++)
+			missing = req.nh[h].dev[0] &&
+				  hk_link_index(nl, req.nh[h].dev, &req.nh[h].oif, err) < 0;
+		if (missing)
+			continue;
 		struct hk_nlmsg m;
-		hk_route_msg(&rt->req, oif, HK_ROUTE_REPLACE, &m);
+		hk_route_msg(&req, oif, HK_ROUTE_REPLACE, &m);
 		int r = hk_nl_do(nl, &m, NULL, NULL, err);
 		if (r < 0 && r != -ENETUNREACH && r != -ENETDOWN)
 			return hk_err_prefix(err, "route '%s'", rt->text);

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/vec.h"
 #include "base/parse.h"
 #include "netlink.h"
 #include "base/nsswitch.h"
@@ -228,6 +229,26 @@ int hk_netns_open(const char *name, int *ret_fd, struct hk_err *err)
 	return 0;
 }
 
+int hk_netns_open_or_pid(const char *s, int *ret_fd, struct hk_err *err)
+{
+	int r = hk_netns_open(s, ret_fd, err);
+	uint32_t pid;
+	if (r != -ENOENT || hk_parse_u32(s, 1, INT32_MAX, &pid, "pid", NULL) < 0)
+		return r;
+	hk_err_clear(err);
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/%u/ns/net", pid);
+	int fd = open(proc, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? hk_err_set(err, -ESRCH,
+						    "netns '%s': no network namespace of that "
+						    "name, and no process %u",
+						    s, pid)
+				       : hk_err_sys(err, -errno, "open %s", proc);
+	*ret_fd = fd;
+	return 0;
+}
+
 static int nsid_cb(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
 {
 	(void)err;
@@ -252,6 +273,74 @@ int hk_netns_nsid(struct hk_nl *nl, int nsfd, int *ret_nsid, struct hk_err *err)
 	if (r < 0)
 		return hk_err_prefix(err, "get namespace id");
 	*ret_nsid = nsid < 0 ? -1 : nsid;
+	return 0;
+}
+
+int hk_netns_set_nsid(struct hk_nl *nl, int nsfd, int nsid, struct hk_err *err)
+{
+	struct hk_nlmsg m;
+	struct rtgenmsg *g;
+	hk_nlmsg_init(&m, RTM_NEWNSID, 0, sizeof(*g), (void **)&g);
+	g->rtgen_family = AF_UNSPEC;
+	hk_nlmsg_put_u32(&m, NETNSA_FD, (uint32_t)nsfd);
+	hk_nlmsg_put_s32(&m, NETNSA_NSID, nsid);
+	return hk_nl_do(nl, &m, NULL, NULL, err);
+}
+
+struct id_list {
+	struct hk_nsid_entry *v;
+	size_t n, cap;
+};
+
+static int on_id(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
+{
+	struct id_list *l = data;
+	if (!nlh) {
+		l->n = 0;
+		return 0;
+	}
+	int nsid = -1;
+	nsid_cb(nlh, &nsid, err);
+	if (nsid < 0)
+		return 0;
+	if (hk_vec_grow(&l->v, l->n, &l->cap, 8) < 0)
+		return hk_err_sys(err, -ENOMEM, "namespace ids");
+	l->v[l->n++] = (struct hk_nsid_entry){ .nsid = nsid };
+	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	return ((const struct hk_nsid_entry *)a)->nsid - ((const struct hk_nsid_entry *)b)->nsid;
+}
+
+int hk_netns_list_ids(struct hk_nl *nl, struct hk_nsid_entry **ret, size_t *ret_n,
+		      struct hk_err *err)
+{
+	struct hk_nlmsg m;
+	struct rtgenmsg *g;
+	hk_nlmsg_init(&m, RTM_GETNSID, 0, sizeof(*g), (void **)&g);
+	g->rtgen_family = AF_UNSPEC;
+	struct id_list l = { 0 };
+	int r = hk_nl_dump(nl, &m, on_id, &l, err);
+	_cleanup_free_ struct hk_netns_info *names = NULL;
+	size_t nn = 0;
+	if (r == 0)
+		r = hk_netns_list_at(nl, &names, &nn, err);
+	if (r < 0) {
+		free(l.v);
+		return hk_err_prefix(err, "list namespace ids");
+	}
+	for (size_t i = 0; i < l.n; i++)
+		for (size_t k = 0; k < nn; k++)
+			if (names[k].nsid == l.v[i].nsid) {
+				snprintf(l.v[i].name, sizeof(l.v[i].name), "%s", names[k].name);
+				break;
+			}
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), cmp_id);
+	*ret = l.v;
+	*ret_n = l.n;
 	return 0;
 }
 

@@ -26,6 +26,10 @@ struct hk_netns_info {
  * 'NAME' does not exist". */
 int hk_netns_open(const char *name, int *ret_fd, struct hk_err *err);
 
+/* As ip's `netns NAME|PID`: /run/netns/NAME, or when there is no such name and s is a
+ * number, the network namespace of that process (/proc/PID/ns/net; none: -ESRCH). */
+int hk_netns_open_or_pid(const char *s, int *ret_fd, struct hk_err *err);
+
 /* Create a new network namespace named NAME. Fails with -EEXIST, changing nothing, if the
  * name is taken. lo stays down, as after `ip netns add`. */
 int hk_netns_add(const char *name, struct hk_err *err);
@@ -46,6 +50,20 @@ int hk_netns_list_at(struct hk_nl *nl, struct hk_netns_info **ret, size_t *ret_n
 /* The id of the namespace nsfd as seen from nl's namespace (RTM_GETNSID), -1 when none is
  * assigned. */
 int hk_netns_nsid(struct hk_nl *nl, int nsfd, int *ret_nsid, struct hk_err *err);
+
+/* Give the namespace nsfd the id nsid as seen from nl's namespace (RTM_NEWNSID, like
+ * `ip netns set NAME NSID`); nsid -1: let the kernel pick one. An id already used, or a
+ * namespace that has one: -EEXIST with the kernel's text. */
+int hk_netns_set_nsid(struct hk_nl *nl, int nsfd, int nsid, struct hk_err *err);
+
+struct hk_nsid_entry {
+	int nsid;
+	char name[256]; /* the name under /run/netns of that namespace, "" none */
+};
+/* Every id nl's namespace has given to a peer namespace (RTM_GETNSID dump), ascending, with
+ * the peer's name when one under /run/netns is it. Caller frees *ret. */
+int hk_netns_list_ids(struct hk_nl *nl, struct hk_nsid_entry **ret, size_t *ret_n,
+		      struct hk_err *err);
 
 /* The names under /run/netns of the network namespace of pid (0: self). Caller frees
  * *ret. */

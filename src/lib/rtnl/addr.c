@@ -258,7 +258,7 @@ static bool get_addr(const struct nlattr *a, int family, uint8_t len, struct hk_
 
 int hk_addr_decode(const struct nlmsghdr *nlh, struct hk_addr_info *ret)
 {
-	if (nlh->nlmsg_type != RTM_NEWADDR ||
+	if ((nlh->nlmsg_type != RTM_NEWADDR && nlh->nlmsg_type != RTM_DELADDR) ||
 	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifaddrmsg)))
 		return -EINVAL;
 	const struct ifaddrmsg *ifa = hk_nlmsg_payload(nlh);

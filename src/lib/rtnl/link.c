@@ -55,6 +55,29 @@ static void put_common(const struct hk_link_req *req, const struct hk_link_res *
 		hk_nlmsg_put_u32(m, IFLA_MASTER, (uint32_t)res->master);
 	if (res->netns_fd >= 0)
 		hk_nlmsg_put_u32(m, IFLA_NET_NS_FD, (uint32_t)res->netns_fd);
+	const struct {
+		enum hk_onoff v;
+		unsigned flag;
+		bool inverse; /* arp on clears IFF_NOARP */
+	} fl[] = {
+		{ req->a.promisc, IFF_PROMISC, false },
+		{ req->a.arp, IFF_NOARP, true },
+		{ req->a.multicast, IFF_MULTICAST, false },
+		{ req->a.allmulticast, IFF_ALLMULTI, false },
+	};
+	for (size_t i = 0; i < sizeof(fl) / sizeof(fl[0]); i++) {
+		if (fl[i].v == HK_KEEP)
+			continue;
+		ifi->ifi_change |= fl[i].flag;
+		if ((fl[i].v == HK_ON) != fl[i].inverse)
+			ifi->ifi_flags |= fl[i].flag;
+	}
+	if (req->a.has_txqlen)
+		hk_nlmsg_put_u32(m, IFLA_TXQLEN, req->a.txqlen);
+	if (req->a.has_alias) /* without its NUL, as ip: an empty one removes the alias */
+		hk_nlmsg_put(m, IFLA_IFALIAS, strlen(req->a.alias), req->a.alias);
+	if (req->a.has_group)
+		hk_nlmsg_put_u32(m, IFLA_GROUP, req->a.group);
 }
 
 static int check_overflow(const struct hk_nlmsg *m, const char *name, struct hk_err *err)
@@ -165,10 +188,13 @@ int hk_link_snapshot(struct hk_nl *nl, const char *name, struct hk_link_snap *re
 		*ret = (struct hk_link_snap){ .index = info->index,
 					      .flags = info->flags,
 					      .mtu = info->mtu,
+					      .txqlen = info->txqlen,
+					      .group = info->group,
 					      .maclen = info->maclen,
 					      .master = info->master };
 		memcpy(ret->name, info->name, sizeof(ret->name));
 		memcpy(ret->mac, info->mac, sizeof(ret->mac));
+		memcpy(ret->alias, info->alias, sizeof(ret->alias));
 	}
 	free(info);
 	return r;
@@ -181,8 +207,9 @@ void hk_link_restore_msg(const struct hk_link_snap *snap, int now_index, int net
 	hk_nlmsg_init(m, RTM_NEWLINK, 0, sizeof(*ifi), (void **)&ifi);
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = now_index;
-	ifi->ifi_change = IFF_UP;
-	ifi->ifi_flags = snap->flags & IFF_UP;
+	/* the flags `link set` changes: up, promisc, arp, multicast, allmulticast */
+	ifi->ifi_change = IFF_UP | IFF_PROMISC | IFF_NOARP | IFF_MULTICAST | IFF_ALLMULTI;
+	ifi->ifi_flags = snap->flags & ifi->ifi_change;
 	/* The kernel moves the device first, then renames and applies the rest in the
 	 * namespace it came from (do_setlink), so the master index is the old one. */
 	if (netns_fd >= 0)
@@ -194,6 +221,9 @@ void hk_link_restore_msg(const struct hk_link_snap *snap, int now_index, int net
 	if (snap->maclen)
 		hk_nlmsg_put(m, IFLA_ADDRESS, snap->maclen, snap->mac);
 	hk_nlmsg_put_u32(m, IFLA_MASTER, (uint32_t)snap->master);
+	hk_nlmsg_put_u32(m, IFLA_TXQLEN, snap->txqlen);
+	hk_nlmsg_put_u32(m, IFLA_GROUP, snap->group);
+	hk_nlmsg_put(m, IFLA_IFALIAS, strlen(snap->alias), snap->alias);
 }
 
 /* Does nsid still name a live namespace? The kernel's get_net_ns_by_id() refuses a dying
@@ -333,6 +363,12 @@ static void fill_info(const struct nlmsghdr *nlh, struct hk_link_info *info)
 		info->operstate = hk_attr_u8(tb[IFLA_OPERSTATE]);
 	if (tb[IFLA_TXQLEN])
 		info->txqlen = hk_attr_u32(tb[IFLA_TXQLEN]);
+	if (tb[IFLA_GROUP])
+		info->group = hk_attr_u32(tb[IFLA_GROUP]);
+	if (tb[IFLA_IFALIAS] && hk_attr_len(tb[IFLA_IFALIAS]) < sizeof(info->alias)) {
+		memcpy(info->alias, hk_attr_data(tb[IFLA_IFALIAS]), hk_attr_len(tb[IFLA_IFALIAS]));
+		info->alias[hk_attr_len(tb[IFLA_IFALIAS])] = '\0';
+	}
 	if (tb[IFLA_MASTER])
 		info->master = (int)hk_attr_u32(tb[IFLA_MASTER]);
 	if (tb[IFLA_LINK])
@@ -347,6 +383,15 @@ static void fill_info(const struct nlmsghdr *nlh, struct hk_link_info *info)
 	}
 	if (tb[IFLA_LINKINFO])
 		fill_linkinfo(tb[IFLA_LINKINFO], info);
+}
+
+int hk_link_decode(const struct nlmsghdr *nlh, struct hk_link_info *ret)
+{
+	if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+		return -EINVAL;
+	fill_info(nlh, ret);
+	return 0;
 }
 
 struct list {

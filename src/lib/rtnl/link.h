@@ -46,6 +46,11 @@ extern const struct hk_link_kind hk_link_veth, hk_link_bridge, hk_link_tun, hk_l
 	hk_link_macvlan, hk_link_macvtap, hk_link_vxlan, hk_link_vlan, hk_link_ipvlan,
 	hk_link_dummy;
 
+/* An on|off setting: 0 (a zeroed struct) leaves it as it is. */
+enum hk_onoff { HK_KEEP = 0, HK_ON, HK_OFF };
+
+#define HK_LINK_ALIAS_MAX 256 /* IFALIASZ, the NUL included */
+
 /* Settings common to `link add` and `link set`. Unset fields are left as they are. */
 struct hk_link_attrs {
 	uint32_t mtu;
@@ -58,6 +63,13 @@ struct hk_link_attrs {
 	char netns[HK_NETNS_NAME_MAX]; /* "" unset: move to / create in this namespace */
 	char newname[HK_IFNAMSIZ];     /* set only: rename */
 	char link[HK_IFNAMSIZ];	       /* add only: lower device (macvlan, vlan, ipvlan) */
+	enum hk_onoff promisc, arp, multicast, allmulticast;
+	uint32_t txqlen;
+	bool has_txqlen;
+	char alias[HK_LINK_ALIAS_MAX];
+	bool has_alias;
+	uint32_t group;
+	bool has_group;
 };
 
 struct hk_link_veth {
@@ -85,6 +97,8 @@ struct hk_link_tuntap {
 	gid_t group;
 	bool has_group;
 	bool multi_queue;
+	bool vnet_hdr; /* IFF_VNET_HDR */
+	bool pi;       /* packet information header: no IFF_NO_PI */
 };
 
 struct hk_link_macvlan {
@@ -147,7 +161,9 @@ void hk_link_res_init(struct hk_link_res *res);
 
 /* [name] NAME [mtu N] [address MAC] [master BR] [up] [netns NS] [link DEV] type KIND ARGS.. */
 int hk_link_parse_add(int argc, char **argv, struct hk_link_req *ret, struct hk_err *err);
-/* [dev] NAME [up|down] [mtu N] [master BR] [nomaster] [netns NS] [name NEW] [address MAC] */
+/* [dev] NAME [up|down] [mtu N] [master BR] [nomaster] [netns NS|PID] [name NEW] [address MAC]
+ * [promisc on|off] [arp on|off] [multicast on|off] [allmulticast on|off] [txqueuelen N]
+ * [alias TEXT] [group N] */
 int hk_link_parse_set(int argc, char **argv, struct hk_link_req *ret, struct hk_err *err);
 /* [dev] NAME */
 int hk_link_parse_del(int argc, char **argv, struct hk_link_req *ret, struct hk_err *err);
@@ -204,6 +220,9 @@ struct hk_link_snap {
 	char name[HK_IFNAMSIZ];
 	uint32_t flags;
 	uint32_t mtu;
+	uint32_t txqlen;
+	uint32_t group;
+	char alias[HK_LINK_ALIAS_MAX];
 	uint8_t mac[32];
 	uint16_t maclen;
 	int master;
@@ -273,6 +292,8 @@ struct hk_link_info {
 	int link_netnsid; /* -1: same namespace (or dying peer, see hk_link_dying) */
 	bool has_link_netnsid;
 	uint32_t txqlen;
+	uint32_t group;			      /* IFLA_GROUP */
+	char alias[HK_LINK_ALIAS_MAX];	      /* IFLA_IFALIAS, "" none */
 	struct hk_link_kv kv[HK_LINK_KV_MAX]; /* decoded IFLA_INFO_DATA */
 	int nkv;
 };
@@ -286,6 +307,9 @@ void hk_link_kv_bool(struct hk_link_info *info, const char *key, bool v);
  * Caller frees *ret. */
 int hk_link_list(struct hk_nl *nl, const char *name, struct hk_link_info **ret, size_t *ret_n,
 		 struct hk_err *err);
+
+/* Decode one RTM_NEWLINK / RTM_DELLINK (monitor events). */
+int hk_link_decode(const struct nlmsghdr *nlh, struct hk_link_info *ret);
 
 /* Names for flags and operstate, as iproute2 prints them. */
 const char *hk_link_operstate_str(uint8_t state);

@@ -125,6 +125,47 @@ static int copy_netns(char *dst, const char *s, struct hk_err *err)
 	return 0;
 }
 
+/* on|off keywords (promisc, arp, multicast, allmulticast) and txqueuelen, alias, group:
+ * 1 consumed, 0 not one of them, < 0 bad input. */
+static int parse_flags(int argc, char **argv, int *i, struct hk_link_attrs *a, struct hk_err *err)
+{
+	const char *w = argv[*i], *v;
+	enum hk_onoff *onoff = !strcmp(w, "promisc")	    ? &a->promisc
+			       : !strcmp(w, "arp")	    ? &a->arp
+			       : !strcmp(w, "multicast")    ? &a->multicast
+			       : !strcmp(w, "allmulticast") ? &a->allmulticast
+							    : NULL;
+	bool valued = onoff || !strcmp(w, "txqueuelen") || !strcmp(w, "txqlen") ||
+		      !strcmp(w, "qlen") || !strcmp(w, "alias") || !strcmp(w, "group");
+	if (!valued)
+		return 0;
+	int r = hk_next_arg(argc, argv, i, &v, err);
+	if (r < 0)
+		return r;
+	if (onoff) {
+		if (strcmp(v, "on") && strcmp(v, "off"))
+			return hk_err_usage(err, "%s '%s': expected on or off", w, v);
+		*onoff = !strcmp(v, "on") ? HK_ON : HK_OFF;
+	} else if (!strcmp(w, "alias")) {
+		if (strlen(v) >= sizeof(a->alias))
+			return hk_err_usage(err, "alias: longer than %d bytes",
+					    HK_LINK_ALIAS_MAX - 1);
+		snprintf(a->alias, sizeof(a->alias), "%s", v);
+		a->has_alias = true;
+	} else if (!strcmp(w, "group")) {
+		if (!strcmp(v, "default"))
+			a->group = 0;
+		else if (hk_parse_u32(v, 0, INT32_MAX, &a->group, "group", err) < 0)
+			return -EINVAL;
+		a->has_group = true;
+	} else {
+		if (hk_parse_u32(v, 0, UINT32_MAX, &a->txqlen, "txqueuelen", err) < 0)
+			return -EINVAL;
+		a->has_txqlen = true;
+	}
+	return 1;
+}
+
 /*
  * One generic keyword at argv[*i] into a (add or set). Returns 1 when it was one, 0 when
  * it is not a generic keyword, negative on bad input.
@@ -142,6 +183,9 @@ static int parse_common(int argc, char **argv, int *i, struct hk_link_attrs *a, 
 		a->nomaster = true;
 		return 1;
 	}
+	r = parse_flags(argc, argv, i, a, err);
+	if (r != 0)
+		return r;
 	if (strcmp(w, "mtu") && strcmp(w, "address") && strcmp(w, "master") && strcmp(w, "netns") &&
 	    strcmp(w, "link"))
 		return 0;
@@ -255,7 +299,11 @@ static int parse_dev(int argc, char **argv, int *i, struct hk_link_req *req, str
 			return r;
 	}
 	if (req->name[0])
-		return hk_err_usage(err, "unexpected '%s'", w);
+		return hk_err_usage(err,
+				    "unexpected '%s' (expected up, down, mtu, master, nomaster, "
+				    "netns, name, address, promisc, arp, multicast, allmulticast, "
+				    "txqueuelen, alias, group)",
+				    w);
 	return copy_name(req->name, w, "device", err);
 }
 
@@ -289,7 +337,8 @@ int hk_link_parse_set(int argc, char **argv, struct hk_link_req *ret, struct hk_
 	if (!any)
 		return hk_err_usage(err,
 				    "link set '%s': nothing to change (up, down, mtu, master, "
-				    "nomaster, netns, name, address)",
+				    "nomaster, netns, name, address, promisc, arp, multicast, "
+				    "allmulticast, txqueuelen, alias, group)",
 				    req.name);
 	int r = check_common(&req.a, err);
 	if (r < 0)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * tun and tap: `[owner U] [group G] [multi_queue]`, persistent like `ip tuntap add`. The
+ * tun and tap: `[owner U] [group G] [multi_queue] [vnet_hdr] [pi]`, persistent like
+ * `ip tuntap add`. The
  * kernel refuses to create them over rtnetlink ("tun/tap creation via rtnetlink is not
  * supported"), so: open /dev/net/tun, TUNSETIFF, TUNSETOWNER/TUNSETGROUP, TUNSETPERSIST 1,
  * close. A tun fd belongs to the network namespace current at open() time, so for another
@@ -31,12 +32,17 @@ static int tuntap_parse(struct hk_link_req *req, int argc, char **argv, struct h
 	for (int i = 0; i < argc; i++) {
 		const char *w = argv[i], *v;
 		uint32_t id;
-		if (!strcmp(w, "multi_queue")) {
-			t->multi_queue = true;
+		if (!strcmp(w, "multi_queue") || !strcmp(w, "vnet_hdr") || !strcmp(w, "pi") ||
+		    !strcmp(w, "one_queue")) { /* one_queue: the kernel's default, as ip */
+			t->multi_queue |= !strcmp(w, "multi_queue");
+			t->vnet_hdr |= !strcmp(w, "vnet_hdr");
+			t->pi |= !strcmp(w, "pi");
 			continue;
 		}
 		if (strcmp(w, "owner") && strcmp(w, "user") && strcmp(w, "group"))
-			return hk_err_usage(err, "unexpected '%s' (owner U, group G, multi_queue)",
+			return hk_err_usage(err,
+					    "unexpected '%s' (owner U, group G, multi_queue, "
+					    "vnet_hdr, pi)",
 					    w);
 		bool grp = !strcmp(w, "group");
 		int r = hk_next_arg(argc, argv, &i, &v, err);
@@ -77,9 +83,13 @@ int hk_tuntap_create(const struct hk_link_req *req, int netns_fd, struct hk_err 
 	struct ifreq ifr = { 0 };
 	strcpy(ifr.ifr_name, req->name);
 	/* IFF_TUN_EXCL: without it TUNSETIFF attaches to an existing device of that name. */
-	ifr.ifr_flags = (req->kind == &hk_link_tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI | IFF_TUN_EXCL;
+	ifr.ifr_flags = (req->kind == &hk_link_tap ? IFF_TAP : IFF_TUN) | IFF_TUN_EXCL;
+	if (!t->pi)
+		ifr.ifr_flags |= IFF_NO_PI;
 	if (t->multi_queue)
 		ifr.ifr_flags |= IFF_MULTI_QUEUE;
+	if (t->vnet_hdr)
+		ifr.ifr_flags |= IFF_VNET_HDR;
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		if (errno == EBUSY)
 			return hk_err_sys(err, -EEXIST, "create %s '%s'", req->kind->name,
@@ -156,6 +166,8 @@ static void tuntap_info(const struct nlattr *data, struct hk_link_info *info)
 			       hk_attr_u8(tb[IFLA_TUN_TYPE]) == IFF_TAP ? "tap" : "tun");
 	if (tb[IFLA_TUN_PI])
 		hk_link_kv_bool(info, "pi", hk_attr_u8(tb[IFLA_TUN_PI]));
+	if (tb[IFLA_TUN_VNET_HDR])
+		hk_link_kv_bool(info, "vnet_hdr", hk_attr_u8(tb[IFLA_TUN_VNET_HDR]));
 	if (tb[IFLA_TUN_MULTI_QUEUE])
 		hk_link_kv_bool(info, "multi_queue", hk_attr_u8(tb[IFLA_TUN_MULTI_QUEUE]));
 	if (tb[IFLA_TUN_PERSIST])

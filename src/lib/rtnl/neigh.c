@@ -168,6 +168,34 @@ struct neigh_list {
 	size_t n, cap;
 };
 
+int hk_neigh_decode(const struct nlmsghdr *nlh, struct hk_neigh_info *ret)
+{
+	if ((nlh->nlmsg_type != RTM_NEWNEIGH && nlh->nlmsg_type != RTM_DELNEIGH) ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ndmsg)))
+		return -EINVAL;
+	const struct ndmsg *nd = hk_nlmsg_payload(nlh);
+	if (nd->ndm_family != AF_INET && nd->ndm_family != AF_INET6)
+		return -EINVAL;
+	const struct nlattr *tb[NDA_MAX + 1];
+	hk_attr_parse(nlh, sizeof(*nd), tb, NDA_MAX);
+	size_t alen = nd->ndm_family == AF_INET ? 4 : 16;
+	if (!tb[NDA_DST] || hk_attr_len(tb[NDA_DST]) != alen)
+		return -EINVAL;
+	struct hk_neigh_info ni = { .family = nd->ndm_family,
+				    .ifindex = nd->ndm_ifindex,
+				    .state = nd->ndm_state,
+				    .flags = nd->ndm_flags };
+	ni.dst.family = nd->ndm_family;
+	ni.dst.len = (uint8_t)(alen * 8);
+	memcpy(ni.dst.addr.raw, hk_attr_data(tb[NDA_DST]), alen);
+	if (tb[NDA_LLADDR] && hk_attr_len(tb[NDA_LLADDR]) <= sizeof(ni.lladdr)) {
+		ni.lladdr_len = hk_attr_len(tb[NDA_LLADDR]);
+		memcpy(ni.lladdr, hk_attr_data(tb[NDA_LLADDR]), ni.lladdr_len);
+	}
+	*ret = ni;
+	return 0;
+}
+
 static int on_neigh(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
 {
 	struct neigh_list *l = data;
@@ -175,41 +203,20 @@ static int on_neigh(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
 		l->n = 0;
 		return 0;
 	}
-	if (nlh->nlmsg_type != RTM_NEWNEIGH)
+	struct hk_neigh_info ni;
+	if (nlh->nlmsg_type != RTM_NEWNEIGH || hk_neigh_decode(nlh, &ni) < 0)
 		return 0;
-	const struct ndmsg *nd = hk_nlmsg_payload(nlh);
-	if (nd->ndm_family != AF_INET && nd->ndm_family != AF_INET6)
+	if (l->f->family && ni.family != l->f->family)
 		return 0;
-	if (l->f->family && nd->ndm_family != l->f->family)
+	if (l->ifindex && ni.ifindex != l->ifindex)
 		return 0;
-	if (l->ifindex && nd->ndm_ifindex != l->ifindex)
-		return 0;
-	if (!!(nd->ndm_flags & NTF_PROXY) != l->f->proxy)
+	if (!!(ni.flags & NTF_PROXY) != l->f->proxy)
 		return 0;
 	if (!l->f->proxy && !l->f->any_state) {
-		if (l->f->state
-			    ? !(nd->ndm_state & l->f->state)
-			    : (nd->ndm_state & (NUD_NOARP | (l->f->flush ? NUD_PERMANENT : 0))) ||
-				      nd->ndm_state == NUD_NONE)
+		if (l->f->state ? !(ni.state & l->f->state)
+				: (ni.state & (NUD_NOARP | (l->f->flush ? NUD_PERMANENT : 0))) ||
+					  ni.state == NUD_NONE)
 			return 0;
-	}
-	const struct nlattr *tb[NDA_MAX + 1];
-	hk_attr_parse(nlh, sizeof(*nd), tb, NDA_MAX);
-	if (!tb[NDA_DST])
-		return 0;
-	struct hk_neigh_info ni = { .family = nd->ndm_family,
-				    .ifindex = nd->ndm_ifindex,
-				    .state = nd->ndm_state,
-				    .flags = nd->ndm_flags };
-	size_t alen = nd->ndm_family == AF_INET ? 4 : 16;
-	if (hk_attr_len(tb[NDA_DST]) != alen)
-		return 0;
-	ni.dst.family = nd->ndm_family;
-	ni.dst.len = (uint8_t)(alen * 8);
-	memcpy(ni.dst.addr.raw, hk_attr_data(tb[NDA_DST]), alen);
-	if (tb[NDA_LLADDR] && hk_attr_len(tb[NDA_LLADDR]) <= sizeof(ni.lladdr)) {
-		ni.lladdr_len = hk_attr_len(tb[NDA_LLADDR]);
-		memcpy(ni.lladdr, hk_attr_data(tb[NDA_LLADDR]), ni.lladdr_len);
 	}
 	if (hk_vec_grow(&l->v, l->n, &l->cap, 16) < 0)
 		return hk_err_sys(err, -ENOMEM, "neighbour list");

@@ -60,6 +60,8 @@ struct hk_neigh_info {
 /* The entries f selects (ifindex 0: every device), malloc'ed. */
 int hk_neigh_list(struct hk_nl *nl, const struct hk_neigh_filter *f, int ifindex,
 		  struct hk_neigh_info **ret, size_t *ret_n, struct hk_err *err);
+/* Decode one RTM_NEWNEIGH / RTM_DELNEIGH (IPv4/IPv6 with a destination; else -EINVAL). */
+int hk_neigh_decode(const struct nlmsghdr *nlh, struct hk_neigh_info *ret);
 /* The delete message for an entry read back (flush). */
 void hk_neigh_del_msg(const struct hk_neigh_info *ni, struct hk_nlmsg *m);
 

@@ -545,3 +545,37 @@ void hk_nl_stats(const struct hk_nl *nl, uint64_t *ret_sends, uint64_t *ret_requ
 	if (ret_requests)
 		*ret_requests = nl->requests;
 }
+
+/* ---- listening ---------------------------------------------------------------------- */
+
+int hk_nl_join(struct hk_nl *nl, unsigned group, struct hk_err *err)
+{
+	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0)
+		return hk_err_sys(err, -errno, "netlink: join group %u", group);
+	return 0;
+}
+
+int hk_nl_fd(const struct hk_nl *nl)
+{
+	return mnl_socket_get_fd(nl->sock);
+}
+
+int hk_nl_recv_events(struct hk_nl *nl, hk_nl_cb cb, void *data, struct hk_err *err)
+{
+	ssize_t n = recv(mnl_socket_get_fd(nl->sock), nl->rbuf, RECV_BUF_SIZE, MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		return hk_err_sys(err, -errno, "netlink: receive events");
+	}
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->rbuf;
+	int left = (int)n;
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+			continue;
+		int r = cb(nlh, data, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

@@ -112,6 +112,16 @@ int hk_nl_batch_add(struct hk_nl *nl, const struct hk_nlmsg *m, uint64_t cookie,
 size_t hk_nl_batch_pending(const struct hk_nl *nl);
 int hk_nl_batch_flush(struct hk_nl *nl, hk_nl_done_cb done, void *data, struct hk_err *err);
 
+/*
+ * Listening (monitor.c). hk_nl_join() adds the socket to multicast group (RTNLGRP_*);
+ * hk_nl_fd() is its descriptor for poll(); hk_nl_recv_events() reads what is there (one
+ * datagram) and feeds every message to cb. -ENOBUFS: the kernel dropped events (the socket
+ * overran); the socket stays usable.
+ */
+int hk_nl_join(struct hk_nl *nl, unsigned group, struct hk_err *err);
+int hk_nl_fd(const struct hk_nl *nl);
+int hk_nl_recv_events(struct hk_nl *nl, hk_nl_cb cb, void *data, struct hk_err *err);
+
 /* Statistics for tests and benchmarks: sendmsg() calls and requests sent on this socket. */
 void hk_nl_stats(const struct hk_nl *nl, uint64_t *ret_sends, uint64_t *ret_requests);
 

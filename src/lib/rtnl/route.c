@@ -121,9 +121,9 @@ void hk_route_flags_each(uint32_t flags, void (*fn)(const char *name, void *data
 		{ "dead", RTNH_F_DEAD },	 { "pervasive", RTNH_F_PERVASIVE },
 		{ "onlink", RTNH_F_ONLINK },	 { "offload", RTNH_F_OFFLOAD },
 		{ "linkdown", RTNH_F_LINKDOWN }, { "unresolved", RTNH_F_UNRESOLVED },
-		{ "trap", RTNH_F_TRAP },	 { "notify", RTM_F_NOTIFY },
-		{ "cloned", RTM_F_CLONED },
+		{ "trap", RTNH_F_TRAP },
 	};
+	/* RTM_F_CLONED, RTM_F_NOTIFY: ip -j shows them elsewhere (a route get's "cache") */
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (flags & names[i].num)
 			fn(names[i].name, data);
@@ -220,11 +220,64 @@ static int route_family(struct hk_route_req *req, struct hk_err *err)
 					    fam == AF_INET ? "IPv4" : "IPv6");
 		fam = others[k]->family;
 	}
+	for (size_t k = 0; k < req->nnh; k++) {
+		int f = req->nh[k].gw.family;
+		if (!f)
+			continue;
+		if (fam && fam != f)
+			return hk_err_usage(
+				err, "nexthop via %s address does not match the %s route",
+				f == AF_INET ? "IPv4" : "IPv6", fam == AF_INET ? "IPv4" : "IPv6");
+		fam = f;
+	}
 	req->family = fam ? fam : AF_INET;
 	if (!req->dst.family) { /* default */
 		req->dst.family = req->family;
 		req->dst.len = 0;
 	}
+	return 0;
+}
+
+/* "nexthop" at argv[*i]: via GW, dev DEV, weight W, onlink up to the next "nexthop". */
+static int parse_nexthop(int argc, char **argv, int *i, struct hk_route_req *req,
+			 struct hk_err *err)
+{
+	if (req->nnh == HK_ROUTE_MAX_NH)
+		return hk_err_usage(err, "more than %d nexthops", HK_ROUTE_MAX_NH);
+	struct hk_route_req_nh *nh = &req->nh[req->nnh++];
+	int r;
+	while (*i + 1 < argc && strcmp(argv[*i + 1], "nexthop")) {
+		const char *kw = argv[++*i], *v;
+		if (!strcmp(kw, "onlink")) {
+			nh->onlink = true;
+			continue;
+		}
+		if (strcmp(kw, "via") && strcmp(kw, "dev") && strcmp(kw, "weight"))
+			return hk_err_usage(err,
+					    "nexthop: unexpected '%s' (expected via, dev, weight, "
+					    "onlink)",
+					    kw);
+		if ((r = hk_next_arg(argc, argv, i, &v, err)) < 0)
+			return r;
+		if (!strcmp(kw, "via")) {
+			if ((!strcmp(v, "inet") || !strcmp(v, "inet6")) &&
+			    (r = hk_next_arg(argc, argv, i, &v, err)) < 0)
+				return r;
+			if (hk_parse_addr(v, 0, &nh->gw, err) < 0)
+				return hk_err_prefix(err, "nexthop via");
+		} else if (!strcmp(kw, "dev")) {
+			if ((r = hk_parse_ifname(v, err)) < 0)
+				return r;
+			snprintf(nh->dev, sizeof(nh->dev), "%s", v);
+		} else {
+			uint32_t w;
+			if (hk_parse_u32(v, 1, 256, &w, "nexthop weight", err) < 0)
+				return -EINVAL;
+			nh->weight = (uint8_t)(w - 1);
+		}
+	}
+	if (!nh->gw.family && !nh->dev[0])
+		return hk_err_usage(err, "a nexthop needs 'via GW' or 'dev DEV'");
 	return 0;
 }
 
@@ -234,6 +287,16 @@ int hk_route_parse(int argc, char **argv, enum hk_route_op op, struct hk_route_r
 	struct hk_route_req req = { .type = RTN_UNICAST, .scope = -1, .proto = -1 };
 	bool have_dst = false;
 	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "nexthop")) {
+			int r = parse_nexthop(argc, argv, &i, &req, err);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (!strcmp(argv[i], "onlink")) {
+			req.onlink = true;
+			continue;
+		}
 		int r = route_keyword(argc, argv, &i, op, &req, err);
 		if (r < 0)
 			return r;
@@ -257,15 +320,19 @@ int hk_route_parse(int argc, char **argv, enum hk_route_op op, struct hk_route_r
 	int r = route_family(&req, err);
 	if (r < 0)
 		return r;
-	if (op != HK_ROUTE_DEL && req.type == RTN_UNICAST && !req.gw.family && !req.dev[0])
-		return hk_err_usage(err, "a unicast route needs 'via GW' or 'dev DEV'");
+	if (op != HK_ROUTE_DEL && req.type == RTN_UNICAST && !req.gw.family && !req.dev[0] &&
+	    !req.nnh)
+		return hk_err_usage(err, "a unicast route needs 'via GW', 'dev DEV' or 'nexthop'");
+	if (req.nnh && (req.gw.family || req.dev[0]))
+		return hk_err_usage(err, "'via' and 'dev' go inside each 'nexthop' of a multipath "
+					 "route");
 	*ret = req;
 	return 0;
 }
 
 int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, struct hk_err *err)
 {
-	struct hk_route_filter f = { .table = RT_TABLE_MAIN, .family = AF_UNSPEC };
+	struct hk_route_filter f = { .table = RT_TABLE_MAIN, .family = AF_UNSPEC, .proto = -1 };
 	for (int i = 0; i < argc; i++) {
 		const char *v = NULL;
 		int r;
@@ -285,6 +352,21 @@ int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, st
 			    (r = hk_parse_ifname(v, err)) < 0)
 				return r;
 			snprintf(f.dev, sizeof(f.dev), "%s", v);
+		} else if (!strcmp(argv[i], "type")) {
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
+				return r;
+			if (hk_route_type_parse(v, &f.type) < 0)
+				return hk_err_usage(
+					err,
+					"type '%s': expected unicast, local, broadcast, "
+					"blackhole, unreachable, prohibit, throw, ...",
+					v);
+		} else if (!strcmp(argv[i], "proto") || !strcmp(argv[i], "protocol")) {
+			uint8_t p;
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0 ||
+			    (r = hk_route_proto_parse(v, &p, err)) < 0)
+				return r;
+			f.proto = p;
 		} else {
 			return hk_err_usage(err, "unknown keyword '%s'", argv[i]);
 		}
@@ -293,10 +375,17 @@ int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, st
 	return 0;
 }
 
+bool hk_route_filter_match(const struct hk_route_filter *f, const struct hk_route_info *ri)
+{
+	return (!f->type || ri->type == f->type) && (f->proto < 0 || ri->protocol == f->proto);
+}
+
 /* ---- messages --------------------------------------------------------------------------- */
 
 static uint8_t default_scope(const struct hk_route_req *req)
 {
+	if (req->family == AF_INET6) /* as iproute2: IPv6 routes have no scope */
+		return RT_SCOPE_UNIVERSE;
 	switch (req->type) {
 	case RTN_LOCAL:
 	case RTN_NAT:
@@ -306,10 +395,53 @@ static uint8_t default_scope(const struct hk_route_req *req)
 	case RTN_ANYCAST:
 		return RT_SCOPE_LINK;
 	case RTN_UNICAST:
+		if (req->nnh)
+			return RT_SCOPE_UNIVERSE;
 		return req->gw.family ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	default:
 		return RT_SCOPE_UNIVERSE;
 	}
+}
+
+/* As iproute2: local, broadcast, anycast and nat routes go to the local table unless one
+ * is named. */
+static uint32_t default_table(const struct hk_route_req *req)
+{
+	switch (req->type) {
+	case RTN_LOCAL:
+	case RTN_BROADCAST:
+	case RTN_ANYCAST:
+	case RTN_NAT:
+		return RT_TABLE_LOCAL;
+	default:
+		return RT_TABLE_MAIN;
+	}
+}
+
+/* RTA_MULTIPATH: a packed array of struct rtnexthop, each followed by its RTA_GATEWAY (an
+ * IPv6 hop's gateway too: the kernel takes RTA_GATEWAY of the route's family). */
+static void put_multipath(const struct hk_route_req *req, struct hk_nlmsg *m)
+{
+	size_t alen = req->family == AF_INET ? 4 : 16;
+	struct nlattr *mp = hk_nlmsg_nest_start(m, RTA_MULTIPATH);
+	if (!mp)
+		return;
+	mp->nla_type &= (uint16_t)~NLA_F_NESTED; /* not a nest of attributes: as iproute2 */
+	for (size_t i = 0; i < req->nnh && !m->overflow; i++) {
+		const struct hk_route_req_nh *nh = &req->nh[i];
+		size_t off = m->nlh.nlmsg_len;
+		struct rtnexthop hdr = { .rtnh_flags = nh->onlink ? RTNH_F_ONLINK : 0,
+					 .rtnh_hops = nh->weight,
+					 .rtnh_ifindex = nh->oif };
+		hk_nlmsg_put_raw(m, &hdr, sizeof(hdr));
+		if (nh->gw.family)
+			hk_nlmsg_put(m, RTA_GATEWAY, alen, nh->gw.addr.raw);
+		if (m->overflow)
+			return;
+		struct rtnexthop *rh = (struct rtnexthop *)(m->buf + off);
+		rh->rtnh_len = (unsigned short)(m->nlh.nlmsg_len - off);
+	}
+	hk_nlmsg_nest_end(m, mp);
 }
 
 void hk_route_msg(const struct hk_route_req *req, int oif, enum hk_route_op op, struct hk_nlmsg *m)
@@ -323,7 +455,7 @@ void hk_route_msg(const struct hk_route_req *req, int oif, enum hk_route_op op, 
 	size_t alen = req->family == AF_INET ? 4 : 16;
 	rtm->rtm_family = (uint8_t)req->family;
 	rtm->rtm_dst_len = req->dst.len;
-	uint32_t table = req->table ? req->table : RT_TABLE_MAIN;
+	uint32_t table = req->table ? req->table : default_table(req);
 	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
 	if (op == HK_ROUTE_DEL) {
 		/* Unset fields match anything, as in iproute2: scope nowhere, protocol and type
@@ -348,6 +480,10 @@ void hk_route_msg(const struct hk_route_req *req, int oif, enum hk_route_op op, 
 		hk_nlmsg_put_u32(m, RTA_OIF, (uint32_t)oif);
 	if (req->has_metric)
 		hk_nlmsg_put_u32(m, RTA_PRIORITY, req->metric);
+	if (req->onlink)
+		rtm->rtm_flags |= RTNH_F_ONLINK;
+	if (req->nnh)
+		put_multipath(req, m);
 }
 
 void hk_route_undo_msg(const struct hk_route_req *req, int oif, struct hk_nlmsg *m)
@@ -434,7 +570,8 @@ static void decode_multipath(const struct nlattr *mp, struct hk_route_info *ri)
 
 int hk_route_decode(const struct nlmsghdr *nlh, struct hk_route_info *ret)
 {
-	if (nlh->nlmsg_type != RTM_NEWROUTE || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtmsg)))
+	if ((nlh->nlmsg_type != RTM_NEWROUTE && nlh->nlmsg_type != RTM_DELROUTE) ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtmsg)))
 		return -EINVAL;
 	const struct rtmsg *rtm = hk_nlmsg_payload(nlh);
 	if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
@@ -457,6 +594,7 @@ int hk_route_decode(const struct nlmsghdr *nlh, struct hk_route_info *ret)
 	get_attr_addr(tb[RTA_DST], ri.family, rtm->rtm_dst_len, &ri.dst);
 	get_attr_addr(tb[RTA_GATEWAY], ri.family, full, &ri.gw);
 	get_attr_addr(tb[RTA_PREFSRC], ri.family, full, &ri.prefsrc);
+	get_attr_addr(tb[RTA_SRC], ri.family, rtm->rtm_src_len, &ri.src);
 	if (tb[RTA_PRIORITY]) {
 		ri.has_metric = true;
 		ri.metric = hk_attr_u32(tb[RTA_PRIORITY]);
@@ -536,16 +674,72 @@ static int on_get(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
 	return 0;
 }
 
-int hk_route_get(struct hk_nl *nl, const struct hk_prefix *addr, struct hk_route_info *ret,
+int hk_route_parse_query(int argc, char **argv, struct hk_route_query *ret, struct hk_err *err)
+{
+	struct hk_route_query q = { 0 };
+	bool have_dst = false;
+	for (int i = 0; i < argc; i++) {
+		const char *kw = argv[i], *v;
+		int r;
+		if (!strcmp(kw, "from") || !strcmp(kw, "iif") || !strcmp(kw, "oif") ||
+		    !strcmp(kw, "mark") || !strcmp(kw, "to")) {
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
+				return r;
+		} else if (!have_dst) {
+			v = kw;
+			kw = "to";
+		} else {
+			return hk_err_usage(
+				err, "unexpected '%s' (expected from, iif, oif or mark)", kw);
+		}
+		if (!strcmp(kw, "to")) {
+			if (have_dst)
+				return hk_err_usage(err, "two destinations ('%s')", v);
+			if ((r = hk_parse_addr(v, 0, &q.dst, err)) < 0)
+				return r;
+			have_dst = true;
+		} else if (!strcmp(kw, "from")) {
+			if ((r = hk_parse_addr(v, 0, &q.from, err)) < 0)
+				return hk_err_prefix(err, "from");
+		} else if (!strcmp(kw, "mark")) {
+			if (hk_parse_u32(v, 0, UINT32_MAX, &q.mark, "mark", err) < 0)
+				return -EINVAL;
+			q.has_mark = true;
+		} else {
+			if ((r = hk_parse_ifname(v, err)) < 0)
+				return r;
+			snprintf(!strcmp(kw, "iif") ? q.iif : q.oif, HK_IFNAMSIZ, "%s", v);
+		}
+	}
+	if (!have_dst)
+		return hk_err_usage(err, "expected one address to look up");
+	if (q.from.family && q.from.family != q.dst.family)
+		return hk_err_usage(err, "from: the address families disagree");
+	*ret = q;
+	return 0;
+}
+
+int hk_route_get(struct hk_nl *nl, const struct hk_route_query *q, struct hk_route_info *ret,
 		 struct hk_err *err)
 {
 	struct hk_nlmsg m;
 	struct rtmsg *rtm;
 	hk_nlmsg_init(&m, RTM_GETROUTE, 0, sizeof(*rtm), (void **)&rtm);
+	const struct hk_prefix *addr = &q->dst;
 	size_t alen = addr->family == AF_INET ? 4 : 16;
 	rtm->rtm_family = (uint8_t)addr->family;
 	rtm->rtm_dst_len = (uint8_t)(alen * 8);
 	hk_nlmsg_put(&m, RTA_DST, alen, addr->addr.raw);
+	if (q->from.family) {
+		rtm->rtm_src_len = (uint8_t)(alen * 8);
+		hk_nlmsg_put(&m, RTA_SRC, alen, q->from.addr.raw);
+	}
+	if (q->iif_index)
+		hk_nlmsg_put_u32(&m, RTA_IIF, (uint32_t)q->iif_index);
+	if (q->oif_index)
+		hk_nlmsg_put_u32(&m, RTA_OIF, (uint32_t)q->oif_index);
+	if (q->has_mark)
+		hk_nlmsg_put_u32(&m, RTA_MARK, q->mark);
 	struct get_state st = { .ri = ret };
 	int r = hk_nl_do(nl, &m, on_get, &st, err);
 	if (r < 0)

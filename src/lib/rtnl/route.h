@@ -19,6 +19,17 @@
 
 enum hk_route_op { HK_ROUTE_ADD, HK_ROUTE_DEL, HK_ROUTE_REPLACE };
 
+#define HK_ROUTE_MAX_NH 8
+
+/* One hop of a multipath route: nexthop via GW dev DEV weight W [onlink]. */
+struct hk_route_req_nh {
+	struct hk_prefix gw;   /* family 0: none */
+	char dev[HK_IFNAMSIZ]; /* "" none */
+	uint8_t weight;	       /* 1..256 as rtnh_hops + 1; 0: 1 */
+	bool onlink;
+	int oif; /* dev's index: set by the caller before hk_route_msg() */
+};
+
 /* A parsed `route add|del|replace` request. */
 struct hk_route_req {
 	int family;   /* from the addresses (AF_INET when nothing says) */
@@ -33,9 +44,13 @@ struct hk_route_req {
 	uint32_t table; /* 0: main */
 	int scope;	/* -1 unset: add picks link without a gateway, else global */
 	int proto;	/* -1 unset: add uses boot, like iproute2 */
+	bool onlink;
+	struct hk_route_req_nh nh[HK_ROUTE_MAX_NH]; /* RTA_MULTIPATH, nnh 0: none */
+	size_t nnh;
 };
 
 /* [TYPE] PREFIX|default [via GW] [dev DEV] [metric N] [table N] [scope S] [proto P] [src IP]
+ * [onlink] [nexthop via GW dev DEV weight W [onlink]]...
  * TYPE: unicast, local, blackhole, unreachable, prohibit, throw. The family comes from
  * PREFIX, via or src; they must agree. Usage errors: -EINVAL. */
 int hk_route_parse(int argc, char **argv, enum hk_route_op op, struct hk_route_req *ret,
@@ -54,11 +69,11 @@ struct hk_route_filter {
 	uint32_t table;	       /* 0: every table ("table all"); default main */
 	char dev[HK_IFNAMSIZ]; /* "" all */
 	int family;	       /* AF_UNSPEC both */
+	uint8_t type;	       /* RTN_*, 0 any */
+	int proto;	       /* -1 any */
 };
-/* [table N|all] [dev DEV] [-4|-6] */
+/* [table N|all] [dev DEV] [type TYPE] [proto P] [-4|-6] */
 int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, struct hk_err *err);
-
-#define HK_ROUTE_MAX_NH 8
 
 struct hk_route_nh {
 	struct hk_prefix gw; /* family 0: none */
@@ -76,6 +91,7 @@ struct hk_route_info {
 	struct hk_prefix dst;	  /* len 0 and no address: default */
 	struct hk_prefix gw;	  /* family 0: none */
 	struct hk_prefix prefsrc; /* family 0: none */
+	struct hk_prefix src;	  /* RTA_SRC (route get ... from): family 0: none */
 	int oif;
 	uint32_t metric;
 	bool has_metric;
@@ -91,11 +107,25 @@ int hk_route_decode(const struct nlmsghdr *nlh, struct hk_route_info *ret);
 int hk_route_list(struct hk_nl *nl, int family, uint32_t table, int oif, struct hk_route_info **ret,
 		  size_t *ret_n, struct hk_err *err);
 
+/* Does ri pass the type and proto of f (the rest is hk_route_list's)? */
+bool hk_route_filter_match(const struct hk_route_filter *f, const struct hk_route_info *ri);
+
 /* The RTM_DELROUTE that removes exactly ri (route flush). */
 void hk_route_del_info_msg(const struct hk_route_info *ri, struct hk_nlmsg *m);
 
-/* RTM_GETROUTE: the route the kernel would use to reach addr. */
-int hk_route_get(struct hk_nl *nl, const struct hk_prefix *addr, struct hk_route_info *ret,
+/* A `route get` question: [to] ADDR [from ADDR] [iif DEV] [oif DEV] [mark N]. */
+struct hk_route_query {
+	struct hk_prefix dst;
+	struct hk_prefix from; /* family 0: none */
+	char iif[HK_IFNAMSIZ], oif[HK_IFNAMSIZ];
+	uint32_t mark;
+	bool has_mark;
+	int iif_index, oif_index; /* set by the caller from iif/oif */
+};
+int hk_route_parse_query(int argc, char **argv, struct hk_route_query *ret, struct hk_err *err);
+
+/* RTM_GETROUTE: the route the kernel would use for q. */
+int hk_route_get(struct hk_nl *nl, const struct hk_route_query *q, struct hk_route_info *ret,
 		 struct hk_err *err);
 
 /* Names as iproute2 spells them; numbers otherwise. */

@@ -8,8 +8,8 @@ check_fail "group: images -> image" 2 "^hako: unknown command group 'images'; di
 check_fail "group: a transposition (netwrok)" 2 "did you mean 'network'\?$" "$HAKO" netwrok ls
 check_fail "verb: shwo -> show" 2 "^hako: link: unknown verb 'shwo'; did you mean 'show'\?$" \
 	"$HAKO" link shwo
-check_fail "verb: an alias is a candidate too (lst -> list)" 2 "did you mean 'list'\?$" \
-	"$HAKO" addr lst
+check_fail "verb: an alias is a candidate too (lisst -> list)" 2 "did you mean 'list'\?$" \
+	"$HAKO" addr lisst
 check_fail "option: --netwrok=x -> --network (run: 125, as docker)" 125 \
 	"^hako: run: unknown option '--netwrok'; did you mean '--network'\?$" \
 	"$HAKO" run --netwrok=x --rootfs /nonexistent -- true
