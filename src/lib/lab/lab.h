@@ -32,6 +32,7 @@
 
 #include "base/err.h"
 #include "base/parse.h"
+#include "network.h"
 #include "qdisc.h"
 #include "route.h"
 #include "store_lab.h"
@@ -100,6 +101,14 @@ struct hk_lab_node {
 	char ctname[64]; /* linux: the container's name */
 	char vmname[64]; /* vm: the VM's name (vm.h), "LAB-NODE" */
 	struct hk_lab_pos pos, kind_pos;
+	/* the management network (linux nodes): the file's addresses (family 0: none, picked
+	 * by the network's IPAM), network-mode: none (no management interface) */
+	struct hk_prefix mgmt4, mgmt6;
+	struct hk_lab_pos mgmt4_pos, mgmt6_pos;
+	bool no_mgmt;
+	/* planned: on the management network as eth0, its lease's key and host veth end */
+	bool mgmt;
+	char mgmt_id[17], mgmt_hostif[16];
 };
 
 struct hk_lab_ep {
@@ -126,8 +135,27 @@ struct hk_lab_host {
 	4096 /* link i's tunnel: VNI HK_LAB_VNI_BASE + i, the same on both sides                   \
 	      */
 
+/*
+ * The lab's management network (containerlab's `mgmt:`): a hako bridge network (network.h)
+ * with an address from its IPAM for every linux node, as eth0 in the node's namespace. Named
+ * by `mgmt.network` (an existing hako network is joined and left alone) or "LAB-mgmt"; its
+ * subnet from `mgmt.ipv4-subnet` / `ipv6-subnet`, else the first free one hako's IPAM finds.
+ */
+#define HK_LAB_MGMT_IF "eth0"
+#define HK_LAB_NET_MAX 32 /* HK_NET_NAME_MAX */
+struct hk_lab_mgmt {
+	char network[HK_LAB_NET_MAX + 1]; /* as written, "" none */
+	struct hk_prefix sub4, sub6;	  /* family 0: not given */
+	struct hk_lab_pos network_pos, sub4_pos, sub6_pos;
+	/* planned */
+	char net[HK_LAB_NET_MAX + 1]; /* the network's name */
+	bool used;		      /* some node here is on it */
+	bool create;		      /* deploy: it does not exist yet, the lab makes it */
+};
+
 struct hk_lab {
 	char name[HK_LAB_NAME_MAX + 1];
+	struct hk_lab_mgmt mgmt;
 	struct hk_lab_host *hosts;
 	size_t nhosts;
 	char self[HK_LAB_NODE_MAX + 1]; /* the host deploying (lab deploy --host), "" none */
@@ -202,6 +230,7 @@ struct hk_lab_ops {
 struct hk_lab_stats {
 	size_t netns, links, addrs, routes, qdiscs, containers, vms;
 	unsigned long long sends, requests; /* netlink sendmsg() calls and requests */
+	struct hk_net_notes notes;	    /* the management network's (forwarding set) */
 };
 
 /* Deploy a parsed lab. Refused, changing nothing, when its name is taken by a live lab or

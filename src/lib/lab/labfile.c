@@ -4,13 +4,15 @@
  * the whole file is loaded as a node graph with each node's position, then walked. Every
  * error names FILE:LINE:COLUMN of the offending node and what is wrong with it.
  *
- * containerlab's keys: name, topology.{defaults, kinds, groups, nodes, links};
- * node: kind, group, image, cmd, exec, binds, env (others, like mgmt-ipv4, labels,
- * startup-config, are accepted and ignored, so published files deploy); link: endpoints.
+ * containerlab's keys: name, mgmt.{network, ipv4-subnet, ipv6-subnet}, topology.{defaults,
+ * kinds, groups, nodes, links}; node: kind, group, image, cmd, exec, binds, env, mgmt-ipv4,
+ * mgmt-ipv6, network-mode (others, like labels, startup-config, are accepted and ignored, so
+ * published files deploy); link: endpoints.
  * hako's additions, under keys containerlab does not have: kinds netns and vm; node: rootfs,
  * interfaces.IF.{ipv4, ipv6, addresses, mtu}, routes, sysctls; vm node: kernel, initrd,
  * append, memory, cpus, accel; link: mtu, rate, delay, jitter, loss, corrupt.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -25,6 +27,7 @@
 
 #include "base/cleanup.h"
 #include "base/vec.h"
+#include "ipam.h"
 #include "lab.h"
 #include "store_vm.h"
 
@@ -423,6 +426,50 @@ static int check_vm(struct px *x, struct hk_lab_node *nd, const yaml_node_t *kn,
 	return 0;
 }
 
+/* mgmt-ipv4 / mgmt-ipv6: an address (no length) on the management network. */
+static int mgmt_addr(struct px *x, struct hk_lab_node *nd, const yaml_node_t *v, int family,
+		     struct hk_prefix *ret, struct hk_lab_pos *pos)
+{
+	const char *key = family == AF_INET ? "mgmt-ipv4" : "mgmt-ipv6", *s;
+	if (!v)
+		return 0;
+	int r = want_scalar(x, v, key, &s);
+	struct hk_err e;
+	if (r == 0 && hk_parse_addr(s, family, ret, &e) < 0)
+		r = bad(x, v, "node '%s': %s '%s': %s", nd->name, key, s, e.msg);
+	*pos = pos_of(v);
+	return r;
+}
+
+/* A node's place on the management network: network-mode (none: off; from the node, its
+ * group, kind or the defaults), mgmt-ipv4, mgmt-ipv6 (the node's own). */
+static int node_mgmt(struct px *x, struct hk_lab_node *nd, const yaml_node_t *m,
+		     const yaml_node_t *const *order, size_t norder)
+{
+	for (size_t i = 0; i < norder; i++) {
+		const yaml_node_t *v = get(x, order[i], "network-mode");
+		if (!v)
+			continue;
+		const char *s = scalar(v);
+		if (!s || (strcmp(s, "none") && strcmp(s, "bridge")))
+			return bad(x, v, "node '%s': network-mode '%s': expected none or bridge",
+				   nd->name, s ? s : "?");
+		nd->no_mgmt = !strcmp(s, "none");
+		break;
+	}
+	int r = mgmt_addr(x, nd, get(x, m, "mgmt-ipv4"), AF_INET, &nd->mgmt4, &nd->mgmt4_pos);
+	if (r == 0)
+		r = mgmt_addr(x, nd, get(x, m, "mgmt-ipv6"), AF_INET6, &nd->mgmt6, &nd->mgmt6_pos);
+	if (r < 0)
+		return r;
+	if ((nd->mgmt4.family || nd->mgmt6.family) && (nd->kind != HK_LAB_LINUX || nd->no_mgmt))
+		return bad_at(x, nd->mgmt4.family ? nd->mgmt4_pos : nd->mgmt6_pos,
+			      "node '%s': only a linux node on the management network has a "
+			      "management address",
+			      nd->name);
+	return 0;
+}
+
 static int parse_node(struct px *x, const yaml_node_t *topo, const yaml_node_t *k,
 		      const yaml_node_t *m, struct hk_lab_node *nd)
 {
@@ -477,6 +524,8 @@ static int parse_node(struct px *x, const yaml_node_t *topo, const yaml_node_t *
 				   hs ? hs : "?");
 		snprintf(nd->host, sizeof(nd->host), "%s", hs);
 	}
+	if (r == 0)
+		r = node_mgmt(x, nd, m, order, HK_ARRAY_SIZE(order));
 	if (r == 0 && x->lab->nhosts && !nd->host[0])
 		return bad(x, k, "node '%s': the lab spans hosts: say which one runs it (host:)",
 			   name);
@@ -697,6 +746,13 @@ static int check(struct px *x)
 			    !(nd->kind == HK_LAB_BRIDGE && !strcmp(f->name, nd->name)))
 				return bad_at(x, f->pos, "node '%s': interface '%s' is on no link",
 					      nd->name, f->name);
+			if (nd->kind == HK_LAB_LINUX && !nd->no_mgmt &&
+			    !strcmp(f->name, HK_LAB_MGMT_IF))
+				return bad_at(x, f->pos,
+					      "node '%s': %s is a linux node's management "
+					      "interface: use eth1, eth2, ... (or network-mode: "
+					      "none)",
+					      nd->name, HK_LAB_MGMT_IF);
 			for (size_t k = 0; k < f->naddr; k++) {
 				/* against every address seen before this one */
 				for (size_t b = 0; b <= a; b++) {
@@ -739,6 +795,85 @@ static int check(struct px *x)
 	return 0;
 }
 
+/* mgmt: {network: NAME, ipv4-subnet: A/LEN, ipv6-subnet: A/LEN} (containerlab's; its other
+ * keys, like ipv4-gw or bridge, are accepted and ignored). */
+static int parse_mgmt(struct px *x, const yaml_node_t *m)
+{
+	if (!m)
+		return 0;
+	int r = want_type(x, m, YAML_MAPPING_NODE, "mgmt");
+	struct hk_lab_mgmt *g = &x->lab->mgmt;
+	const yaml_node_t *v = get(x, m, "network");
+	const char *s;
+	struct hk_err e;
+	if (r == 0 && v) {
+		if ((r = want_scalar(x, v, "mgmt.network", &s)) < 0)
+			return r;
+		if (!valid_name(s, HK_LAB_NET_MAX) || !strcmp(s, "none") || !strcmp(s, "host") ||
+		    !strcmp(s, "bridge") || !strcmp(s, "default") || !strcmp(s, "new"))
+			return bad(
+				x, v,
+				"mgmt.network '%s': a hako network's name (letters, digits, "
+				"'_', '.', '-', at most %d; not none, host, bridge, default, new)",
+				s, HK_LAB_NET_MAX);
+		snprintf(g->network, sizeof(g->network), "%s", s);
+		g->network_pos = pos_of(v);
+	}
+	static const char *const keys[] = { "ipv4-subnet", "ipv6-subnet" };
+	for (int k = 0; r == 0 && k < 2; k++) {
+		if (!(v = get(x, m, keys[k])))
+			continue;
+		struct hk_prefix *p = k ? &g->sub6 : &g->sub4;
+		struct hk_ipam_pool pool;
+		if ((r = want_scalar(x, v, keys[k], &s)) < 0)
+			return r;
+		if (hk_parse_prefix(s, k ? AF_INET6 : AF_INET, p, &e) < 0 || !p->has_len ||
+		    hk_ipam_pool_init(&pool, p, NULL, NULL, false, &e) < 0)
+			return bad(x, v, "mgmt.%s '%s': %s", keys[k], s,
+				   p->has_len ? e.msg : "expected ADDRESS/LENGTH");
+		*(k ? &g->sub6_pos : &g->sub4_pos) = pos_of(v);
+	}
+	return r;
+}
+
+/* The management addresses the file pins: each inside the file's subnet (when it gives
+ * one), not its network, broadcast or gateway address, and no two alike. */
+static int check_mgmt(struct px *x)
+{
+	struct hk_lab *lab = x->lab;
+	for (int fam = 0; fam < 2; fam++) {
+		const struct hk_prefix *sub = fam ? &lab->mgmt.sub6 : &lab->mgmt.sub4;
+		struct hk_ipam_pool pool;
+		struct hk_err e;
+		if (sub->family && hk_ipam_pool_init(&pool, sub, NULL, NULL, false, &e) < 0)
+			return hk_err_usage(x->err, "mgmt: %s", e.msg);
+		_cleanup_free_ struct hk_prefix *taken = calloc(lab->nnodes + 1, sizeof(*taken));
+		size_t nt = 0;
+		if (!taken)
+			return hk_err_sys(x->err, -ENOMEM, "lab");
+		for (size_t i = 0; i < lab->nnodes; i++) {
+			const struct hk_lab_node *nd = &lab->nodes[i];
+			const struct hk_prefix *a = fam ? &nd->mgmt6 : &nd->mgmt4;
+			struct hk_lab_pos pos = fam ? nd->mgmt6_pos : nd->mgmt4_pos;
+			if (!a->family)
+				continue;
+			char buf[64];
+			inet_ntop(a->family, a->addr.raw, buf, sizeof(buf));
+			for (size_t k = 0; k < nt; k++)
+				if (!memcmp(taken[k].addr.raw, a->addr.raw, 16))
+					return bad_at(x, pos,
+						      "node '%s': mgmt-ipv%c %s: already another "
+						      "node's",
+						      nd->name, fam ? '6' : '4', buf);
+			if (sub->family && hk_ipam_check(&pool, a, NULL, 0, &e) < 0)
+				return bad_at(x, pos, "node '%s': mgmt-ipv%c %s: %s", nd->name,
+					      fam ? '6' : '4', buf, e.msg);
+			taken[nt++] = *a;
+		}
+	}
+	return 0;
+}
+
 static int parse_doc(struct px *x)
 {
 	yaml_node_t *root = yaml_document_get_root_node(x->doc);
@@ -762,12 +897,16 @@ static int parse_doc(struct px *x)
 		return bad(x, root, "no 'topology'");
 	if ((r = want_type(x, topo, YAML_MAPPING_NODE, "topology")) < 0)
 		return r;
-	r = parse_hosts(x, topo);
+	r = parse_mgmt(x, get(x, root, "mgmt"));
+	if (r == 0)
+		r = parse_hosts(x, topo);
 	if (r == 0)
 		r = parse_nodes(x, topo);
 	if (r == 0)
 		r = parse_links(x, topo);
-	return r < 0 ? r : check(x);
+	if (r == 0)
+		r = check(x);
+	return r < 0 ? r : check_mgmt(x);
 }
 
 int hk_lab_parse(const char *file, const char *dir, const char *text, struct hk_lab *ret,

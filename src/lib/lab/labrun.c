@@ -15,6 +15,7 @@
 #include "link.h"
 #include "netns.h"
 #include "store.h"
+#include "store_net.h"
 #include "store_vm.h"
 
 /* A socket in node's namespace (the host's for a host node). -ENOENT: it is gone. */
@@ -62,6 +63,15 @@ static int node_status(struct hk_store *st, const struct hk_lab *lab, const stru
 		snprintf(s->state, sizeof(s->state), "remote");
 		return 0;
 	}
+	struct hk_lease_row *l = NULL;
+	size_t nlease = 0;
+	struct hk_err le;
+	if (nd->mgmt && hk_netstore_leases(st, lab->mgmt.net, nd->mgmt_id, &l, &nlease, &le) == 0 &&
+	    nlease) {
+		snprintf(s->mgmt4, sizeof(s->mgmt4), "%s", l[0].addr);
+		snprintf(s->mgmt6, sizeof(s->mgmt6), "%s", l[0].addr6);
+	}
+	free(l);
 	struct hk_nl *nl = NULL;
 	struct hk_err e;
 	if (node_nl(nd, &nl, &e) < 0) {

@@ -26,7 +26,8 @@ struct hk_lab_ifstat {
 };
 
 struct hk_lab_nodestat {
-	char state[16]; /* "running", "stopped" (a container not running), "missing" */
+	char state[16];		   /* "running", "stopped" (a container not running), "missing" */
+	char mgmt4[64], mgmt6[64]; /* its management addresses (its lease), "" none */
 	struct hk_lab_ifstat *ifs;
 	size_t nifs;
 };

@@ -46,9 +46,11 @@ if standin; then
 	check "deploy frr01 unchanged (stand-in images)" h lab deploy -q "$HAKO_TEST_TMP/frr01/frr01.clab.yml"
 	is "six containers running" \
 		"$(h -j ps | jq -r '[.[] | select(.name | startswith("frr01-")) | select(.state == "running")] | length')" 6
-	is "router1 has eth1, eth2, eth3 (ip -j in its namespace)" \
+	is "router1 has eth0 (management), eth1, eth2, eth3 (ip -j in its namespace)" \
 		"$(ip -n frr01-router1 -j link show | jq -r '[.[].ifname | select(startswith("eth"))] | sort | join(",")')" \
-		eth1,eth2,eth3
+		eth0,eth1,eth2,eth3
+	m=$(h -j lab inspect frr01 | jq -r '[.[] | select(.node == "PC3")][0].mgmt_ipv4')
+	check "the host reaches PC3 on the management network ($m)" ping -c 1 -W 2 "$m"
 	is "PC1's exec lines ran: eth1 has 192.168.11.2/24" \
 		"$(ip -n frr01-PC1 -j -4 addr show eth1 | jq -r '.[0].addr_info[0] | "\(.local)/\(.prefixlen)"')" \
 		192.168.11.2/24
