@@ -423,15 +423,19 @@ static int cmd_lab_save(struct hk_ctx *ctx, int argc, char **argv)
 {
 	int r = want_args(ctx, argc, 1, 1, "save NAME");
 	_cleanup_store_ struct hk_store *st = NULL;
-	if (r == 0)
-		r = open_store(ctx, &st);
 	struct hk_lab_row row;
+	struct hk_lab lab;
 	if (r == 0)
-		r = hk_labstore_get(st, argv[0], &row, &ctx->err);
+		r = open_lab(ctx, &st, argv[0], &row, &lab);
 	if (r < 0)
 		return r;
-	fputs(row.text, stdout);
 	hk_lab_row_free(&row);
+	_cleanup_free_ char *text = NULL;
+	r = hk_lab_save(st, &lab, &text, &ctx->err);
+	hk_lab_free(&lab);
+	if (r < 0)
+		return r;
+	fputs(text, stdout);
 	return out_flush();
 }
 

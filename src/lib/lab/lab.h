@@ -13,7 +13,8 @@
  *   labdeploy.c   make them, through the batched netlink core, after recording every one
  *                 in the state database (store_lab.h); on failure undo;
  *   labdestroy.c  remove exactly what the record lists, whatever is already gone;
- *   labrun.c      runtime changes (link up/down/rate, node stop/start) and inspection;
+ *   labrun.c      runtime changes (link up/down/rate, node stop/start), inspection, and
+ *                 save (those changes written back into the file);
  *   labgraph.c    the topology as Graphviz dot or Mermaid text.
  *
  * Kinds of node: `netns` (hako's: a bare named network namespace), `linux` (a hako
@@ -62,6 +63,11 @@ struct hk_lab_if {
 	bool made_up; /* deploy: created up (and enslaved), nothing left to set but addresses */
 	long link;    /* the link it is an end of, -1 none yet */
 	struct hk_lab_pos pos;
+	/* hako's runtime state, as `lab save` writes it: the device left down; its egress
+	 * qdisc a tbf of rate (0: none) instead of the link's impairments */
+	bool down, rate_set;
+	uint64_t rate;
+	struct hk_lab_pos rate_pos;
 	/* vm nodes, planned: the guest NIC's tap and the bridge joining it to this end */
 	char tap[HK_IFNAMSIZ], br[HK_IFNAMSIZ];
 	int br_index;
@@ -106,6 +112,7 @@ struct hk_lab_node {
 	struct hk_prefix mgmt4, mgmt6;
 	struct hk_lab_pos mgmt4_pos, mgmt6_pos;
 	bool no_mgmt;
+	bool stopped; /* state: stopped (lab save): deployed stopped, as by `lab node stop` */
 	/* planned: on the management network as eth0, its lease's key and host veth end */
 	bool mgmt;
 	char mgmt_id[17], mgmt_hostif[16];
@@ -181,6 +188,16 @@ int hk_lab_parse(const char *file, const char *dir, const char *text, struct hk_
 int hk_lab_load(const char *file, struct hk_lab *ret, struct hk_err *err);
 /* Only the lab's name from FILE (destroy FILE). */
 int hk_lab_file_name(const char *file, char *buf, size_t len, struct hk_err *err);
+
+/* One change to a lab file (lab save): key set to value in node's mapping, or (iface given)
+ * in topology.nodes.NODE.interfaces.IFACE, made when missing. */
+struct hk_lab_edit {
+	const char *node, *iface, *key, *value;
+};
+/* lab->text with the edits made (libyaml's emitter: the same document, its comments
+ * dropped); *ret malloc'd. */
+int hk_lab_edit_text(const struct hk_lab *lab, const struct hk_lab_edit *e, size_t n, char **ret,
+		     struct hk_err *err);
 
 /* Find a node by name; -1 none. */
 long hk_lab_node_find(const struct hk_lab *lab, const char *name);

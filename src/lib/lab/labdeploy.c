@@ -43,6 +43,7 @@
 #include "ifindex.h"
 #include "ipam.h"
 #include "lab.h"
+#include "labrun.h"
 #include "link.h"
 #include "netns.h"
 #include "network.h"
@@ -359,8 +360,11 @@ static int config_if(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd, st
 			return r;
 		d->stats->addrs++;
 	}
-	if (f->link >= 0 && hk_impair_any(&lab->links[f->link].imp)) {
-		hk_qdisc_impair_msg(index, &lab->links[f->link].imp, &m);
+	struct hk_impair imp = { 0 };
+	if (f->link >= 0)
+		imp = f->rate_set ? (struct hk_impair){ .rate = f->rate } : lab->links[f->link].imp;
+	if (hk_impair_any(&imp)) {
+		hk_qdisc_impair_msg(index, &imp, &m);
 		if ((r = queue(d, nl, &m, "%s:%s: qdisc", nd->name, f->name)) < 0)
 			return r;
 		d->stats->qdiscs++;
@@ -909,7 +913,7 @@ static int containers(struct dep *d)
 		total += lab->nodes[i].kind == HK_LAB_LINUX;
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		struct hk_lab_node *nd = &lab->nodes[i];
-		if (nd->kind != HK_LAB_LINUX || nd->remote)
+		if (nd->kind != HK_LAB_LINUX || nd->remote || nd->stopped)
 			continue;
 		if (!d->ops || !d->ops->ct_start)
 			return hk_err_set(d->err, -EOPNOTSUPP, "lab '%s': no container runtime",
@@ -922,7 +926,9 @@ static int containers(struct dep *d)
 	}
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		struct hk_lab_node *nd = &lab->nodes[i];
-		for (size_t k = 0; !nd->remote && k < nd->nexec; k++) {
+		for (size_t k = 0;
+		     !nd->remote && !(nd->stopped && nd->kind == HK_LAB_LINUX) && k < nd->nexec;
+		     k++) {
 			int r = d->ops && d->ops->node_exec
 					? d->ops->node_exec(d->ops->data, lab, nd, nd->exec[k],
 							    d->err)
@@ -930,6 +936,25 @@ static int containers(struct dep *d)
 			if (r < 0)
 				return hk_err_prefix(d->err, "lab '%s': node '%s': exec '%s'",
 						     lab->name, nd->name, nd->exec[k]);
+		}
+	}
+	return 0;
+}
+
+/* What a saved lab says was down (state: down, a node stopped): set down last, after the
+ * routes, so the kernel drops the routes through them as it did when they went down. */
+static int downs(struct dep *d)
+{
+	struct hk_lab *lab = d->lab;
+	for (size_t i = 0; i < lab->nnodes; i++) {
+		struct hk_lab_node *nd = &lab->nodes[i];
+		for (size_t k = 0; !nd->remote && k < nd->nifs; k++) {
+			struct hk_lab_ep ep = { i, k };
+			if (nd->ifs[k].link < 0 || !(nd->ifs[k].down || nd->stopped))
+				continue;
+			int r = hk_lab_link_set(lab, &ep, HK_LAB_LINK_DOWN, 0, d->err);
+			if (r < 0)
+				return r;
 		}
 	}
 	return 0;
@@ -965,6 +990,8 @@ static int deploy(struct hk_store *st, struct dep *d)
 	if (r == 0)
 		r = containers(d);
 	if (r == 0)
+		r = downs(d);
+	if (r == 0)
 		r = hk_labstore_set_state(st, lab->name, HK_LAB_RUNNING, 0, 0, d->err);
 	return r;
 }
@@ -981,6 +1008,13 @@ static int check_qdiscs(const struct hk_lab *lab, struct hk_err *err)
 		else if (tbf < 0 && imp->rate && !hk_impair_needs_netem(imp))
 			tbf = (long)i;
 	}
+	struct hk_lab_pos tbf_pos = { 0 };
+	for (size_t i = 0; tbf < 0 && i < lab->nnodes; i++)
+		for (size_t k = 0; tbf < 0 && k < lab->nodes[i].nifs; k++)
+			if (lab->nodes[i].ifs[k].rate_set && lab->nodes[i].ifs[k].rate) {
+				tbf = lab->nodes[i].ifs[k].link;
+				tbf_pos = lab->nodes[i].ifs[k].rate_pos;
+			}
 	const char *kind[] = { "netem", "tbf" };
 	const char *what[] = { "delay, jitter, loss and corrupt need", "a rate needs" };
 	const char *conf[] = { "CONFIG_NET_SCH_NETEM", "CONFIG_NET_SCH_TBF" };
@@ -992,12 +1026,13 @@ static int check_qdiscs(const struct hk_lab *lab, struct hk_err *err)
 		if (r < 0)
 			return r;
 		if (r == 0) {
-			const struct hk_lab_link *l = &lab->links[at[k]];
+			struct hk_lab_pos p = lab->links[at[k]].imp_pos;
+			if (k == 1 && tbf_pos.line)
+				p = tbf_pos;
 			hk_err_set(err, -EOPNOTSUPP,
 				   "%s:%u:%u: %s the %s qdisc, which this kernel lacks (%s); "
 				   "nothing was deployed",
-				   lab->file, l->imp_pos.line, l->imp_pos.col, what[k], kind[k],
-				   conf[k]);
+				   lab->file, p.line, p.col, what[k], kind[k], conf[k]);
 			hk_err_class_set(err, HK_ERR_UNSUPPORTED);
 			return -EOPNOTSUPP;
 		}

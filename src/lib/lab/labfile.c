@@ -239,6 +239,20 @@ static int parse_interfaces(struct px *x, struct hk_lab_node *nd, const yaml_nod
 				} else {
 					r = add_addr(x, f, val, fam);
 				}
+			} else if (!strcmp(key, "state")) {
+				const char *st = scalar(val);
+				if (!st || (strcmp(st, "up") && strcmp(st, "down")))
+					r = bad(x, val,
+						"interface '%s': state: expected up or down", name);
+				else
+					f->down = !strcmp(st, "down");
+			} else if (!strcmp(key, "rate")) {
+				const char *rs;
+				f->rate_set = true;
+				f->rate_pos = pos_of(val);
+				if ((r = want_scalar(x, val, "rate", &rs)) == 0 &&
+				    strcmp(rs, "none") && hk_rate_parse(rs, &f->rate, &e) < 0)
+					r = bad(x, val, "interface '%s': rate: %s", name, e.msg);
 			} else if (!strcmp(key, "mtu")) {
 				const char *s;
 				if ((r = want_scalar(x, val, "mtu", &s)) == 0 &&
@@ -247,7 +261,7 @@ static int parse_interfaces(struct px *x, struct hk_lab_node *nd, const yaml_nod
 			} else {
 				r = bad(x, node(x, q->key),
 					"interface '%s': unknown key '%s' (ipv4, ipv6, addresses, "
-					"mtu)",
+					"mtu, state, rate)",
 					name, key);
 			}
 		}
@@ -526,6 +540,12 @@ static int parse_node(struct px *x, const yaml_node_t *topo, const yaml_node_t *
 	}
 	if (r == 0)
 		r = node_mgmt(x, nd, m, order, HK_ARRAY_SIZE(order));
+	if (r == 0 && (v = get(x, m, "state"))) {
+		const char *st = scalar(v);
+		if (!st || (strcmp(st, "running") && strcmp(st, "stopped")))
+			return bad(x, v, "node '%s': state: expected running or stopped", name);
+		nd->stopped = !strcmp(st, "stopped");
+	}
 	if (r == 0 && x->lab->nhosts && !nd->host[0])
 		return bad(x, k, "node '%s': the lab spans hosts: say which one runs it (host:)",
 			   name);
@@ -936,4 +956,128 @@ int hk_lab_parse(const char *file, const char *dir, const char *text, struct hk_
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&p);
 	return r;
+}
+
+/* --- lab save: the file with runtime changes ------------------------------------------ */
+
+/* The value node of key in mapping id (0 none). */
+static int map_get(yaml_document_t *doc, int id, const char *key)
+{
+	yaml_node_t *m = yaml_document_get_node(doc, id);
+	if (!m || m->type != YAML_MAPPING_NODE)
+		return 0;
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
+	     p++) {
+		const char *k = scalar(yaml_document_get_node(doc, p->key));
+		if (k && !strcmp(k, key))
+			return p->value;
+	}
+	return 0;
+}
+
+/* Set key in mapping id to value (a node id), replacing the value it had. */
+static int map_set(yaml_document_t *doc, int id, const char *key, int value)
+{
+	yaml_node_t *m = yaml_document_get_node(doc, id);
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
+	     p++) {
+		const char *k = scalar(yaml_document_get_node(doc, p->key));
+		if (k && !strcmp(k, key)) {
+			p->value = value;
+			return 0;
+		}
+	}
+	int k = yaml_document_add_scalar(doc, NULL, (yaml_char_t *)key, -1,
+					 YAML_PLAIN_SCALAR_STYLE);
+	return k && yaml_document_append_mapping_pair(doc, id, k, value) ? 0 : -ENOMEM;
+}
+
+/* The mapping under key in mapping id, made (or put in place of a value that is none) when
+ * missing; 0 on failure. */
+static int map_sub(yaml_document_t *doc, int id, const char *key)
+{
+	int v = map_get(doc, id, key);
+	yaml_node_t *n = v ? yaml_document_get_node(doc, v) : NULL;
+	if (n && n->type == YAML_MAPPING_NODE)
+		return v;
+	if (n && !(n->type == YAML_SCALAR_NODE && !n->data.scalar.length))
+		return 0; /* something else is there: not ours to replace */
+	v = yaml_document_add_mapping(doc, NULL, YAML_ANY_MAPPING_STYLE);
+	return v && map_set(doc, id, key, v) == 0 ? v : 0;
+}
+
+struct outbuf {
+	char *p;
+	size_t n, cap;
+};
+
+static int out_write(void *data, unsigned char *buf, size_t size)
+{
+	struct outbuf *o = data;
+	if (o->n + size + 1 > o->cap) {
+		size_t cap = (o->n + size + 1) * 2;
+		char *np = realloc(o->p, cap);
+		if (!np)
+			return 0;
+		o->p = np;
+		o->cap = cap;
+	}
+	memcpy(o->p + o->n, buf, size);
+	o->n += size;
+	o->p[o->n] = 0;
+	return 1;
+}
+
+int hk_lab_edit_text(const struct hk_lab *lab, const struct hk_lab_edit *e, size_t n, char **ret,
+		     struct hk_err *err)
+{
+	yaml_parser_t p;
+	yaml_document_t doc;
+	if (!yaml_parser_initialize(&p))
+		return hk_err_sys(err, -ENOMEM, "lab: yaml");
+	yaml_parser_set_input_string(&p, (const unsigned char *)lab->text, strlen(lab->text));
+	if (!yaml_parser_load(&p, &doc)) {
+		yaml_parser_delete(&p);
+		return hk_err_usage(err, "lab '%s': its file no longer parses", lab->name);
+	}
+	yaml_parser_delete(&p);
+	int r = 0, root = 1; /* the root is the document's first node */
+	int nodes = map_get(&doc, map_get(&doc, root, "topology"), "nodes");
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		int nd = map_sub(&doc, nodes, e[i].node), at = nd;
+		if (at && e[i].iface)
+			at = map_sub(&doc, map_sub(&doc, nd, "interfaces"), e[i].iface);
+		int v = yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)e[i].value, -1,
+						 YAML_PLAIN_SCALAR_STYLE);
+		if (!nodes || !at || !v || map_set(&doc, at, e[i].key, v) < 0)
+			r = hk_err_set(err, -EINVAL, "lab '%s': node '%s'%s%s: cannot set %s",
+				       lab->name, e[i].node, e[i].iface ? " interface " : "",
+				       e[i].iface ? e[i].iface : "", e[i].key);
+	}
+	if (r < 0) {
+		yaml_document_delete(&doc);
+		return r;
+	}
+	yaml_emitter_t em;
+	struct outbuf o = { 0 };
+	if (!yaml_emitter_initialize(&em)) {
+		yaml_document_delete(&doc);
+		return hk_err_sys(err, -ENOMEM, "lab: yaml");
+	}
+	yaml_emitter_set_output(&em, out_write, &o);
+	yaml_emitter_set_unicode(&em, 1);
+	yaml_emitter_set_width(&em, -1);
+	/* dump frees the document's nodes (and empties its stack: the delete after it frees
+	 * only what is left) */
+	bool ok = yaml_emitter_open(&em) && yaml_emitter_dump(&em, &doc) && yaml_emitter_close(&em);
+	char problem[128];
+	snprintf(problem, sizeof(problem), "%s", em.problem ? em.problem : "failed");
+	yaml_document_delete(&doc);
+	yaml_emitter_delete(&em);
+	if (!ok || !o.p) {
+		free(o.p);
+		return hk_err_set(err, -EIO, "lab '%s': writing the file: %s", lab->name, problem);
+	}
+	*ret = o.p;
+	return 0;
 }

@@ -45,4 +45,11 @@ int hk_lab_link_set(const struct hk_lab *lab, const struct hk_lab_ep *ep, enum h
 int hk_lab_node_set(const struct hk_lab *lab, size_t node, bool start, const struct hk_lab_ops *ops,
 		    struct hk_err *err);
 
+/* The lab's file with what changed since deploy written back (lab save): an interface down
+ * (interfaces.IF.state: down, or up again), an egress rate other than the file's
+ * (interfaces.IF.rate: RATE or none), a linux node whose container is stopped (state:
+ * stopped). Read from the kernel and the store, so it holds whatever made the change.
+ * *ret malloc'd. */
+int hk_lab_save(struct hk_store *st, const struct hk_lab *lab, char **ret, struct hk_err *err);
+
 #endif
