@@ -470,30 +470,53 @@ static int configure(struct dep *d)
 	return 0;
 }
 
-/* /proc/sys/net/... of the node's namespace: the thread enters it for the open (the files
- * under /proc/sys/net are those of the opener's network namespace). */
+/* /proc/sys/KEY (dots for slashes) of node i's namespace set to value: the thread enters it
+ * for the open (the files under /proc/sys/net are those of the opener's network namespace). */
+static int sysctl_set(struct dep *d, size_t i, const char *key, const char *v)
+{
+	char path[512];
+	int n = snprintf(path, sizeof(path), "/proc/sys/%s", key);
+	for (int j = 10; j < n; j++)
+		if (path[j] == '.')
+			path[j] = '/';
+	int old, r = hk_thread_netns_enter(d->fds[i], &old, d->err);
+	if (r < 0)
+		return r;
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int e = fd < 0 ? -errno : 0;
+	hk_thread_netns_leave(old);
+	if (fd >= 0 && write(fd, v, strlen(v)) != (ssize_t)strlen(v))
+		e = errno ? -errno : -EIO;
+	if (fd >= 0)
+		close(fd);
+	return e;
+}
+
+static bool has_sysctl(const struct hk_lab_node *nd, const char *key)
+{
+	for (size_t k = 0; k < nd->nsysctls; k++)
+		if (!strcmp(nd->sysctls[k].key, key))
+			return true;
+	return false;
+}
+
+/* The file's sysctls; before them, a linux node's namespace forwards IPv4 as a container of
+ * containerlab's does on a Docker host (its namespace inherits the host's forwarding, which
+ * Docker turns on): routing daemons expect it. */
 static int sysctls(struct dep *d)
 {
 	struct hk_lab *lab = d->lab;
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		struct hk_lab_node *nd = &lab->nodes[i];
-		for (size_t k = 0; !nd->remote && nd->kind != HK_LAB_VM && k < nd->nsysctls; k++) {
-			char path[512];
-			int n = snprintf(path, sizeof(path), "/proc/sys/%s", nd->sysctls[k].key);
-			for (int j = 10; j < n; j++)
-				if (path[j] == '.')
-					path[j] = '/';
-			int old, r = hk_thread_netns_enter(d->fds[i], &old, d->err);
-			if (r < 0)
-				return r;
-			int fd = open(path, O_WRONLY | O_CLOEXEC);
-			int e = fd < 0 ? -errno : 0;
-			hk_thread_netns_leave(old);
-			const char *v = nd->sysctls[k].value;
-			if (fd >= 0 && write(fd, v, strlen(v)) != (ssize_t)strlen(v))
-				e = errno ? -errno : -EIO;
-			if (fd >= 0)
-				close(fd);
+		if (nd->remote || nd->kind == HK_LAB_VM)
+			continue;
+		int e;
+		if (nd->kind == HK_LAB_LINUX && !has_sysctl(nd, "net.ipv4.ip_forward") &&
+		    (e = sysctl_set(d, i, "net.ipv4.ip_forward", "1")) < 0)
+			return hk_err_sys(d->err, e, "lab '%s': node '%s': net.ipv4.ip_forward",
+					  lab->name, nd->name);
+		for (size_t k = 0; k < nd->nsysctls; k++) {
+			e = sysctl_set(d, i, nd->sysctls[k].key, nd->sysctls[k].value);
 			if (e < 0)
 				return hk_err_sys(d->err, e, "%s:%u: node '%s': sysctl %s",
 						  lab->file, nd->sysctls[k].pos.line, nd->name,

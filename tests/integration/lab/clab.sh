@@ -4,7 +4,9 @@
 # drawn; deployed unchanged with stand-in images under the names the file uses (busybox whose
 # command waits: six containers, their links, the PCs' exec lines, the routers' binds).
 # The stand-ins have no FRR, so OSPF (PC1 reaching PC3) is checked only with
-# HAKO_FRR01_ROOT=DIR, a hako root whose image store has the real images.
+# HAKO_FRR01_ROOT=DIR, a hako root whose image store has images with FRR under the file's
+# names: scripts/check-frr01.sh builds them from Debian packages (scripts/mkimage-frr.sh)
+# and runs this test with it (slow: out of the suite).
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/lab/common.inc"
 F=$FX/containerlab-frr01/frr01.clab.yml
@@ -79,5 +81,5 @@ if [ -n "${HAKO_FRR01_ROOT:-}" ]; then
 	as_before "after destroy, as before"
 else
 	skip "deploy frr01 unchanged, PC1 reaches PC3" \
-		"needs HAKO_FRR01_ROOT: a hako root with images quay.io/frrouting/frr:10.5.1 and wbitt/network-multitool:3.22.2"
+		"needs HAKO_FRR01_ROOT (scripts/check-frr01.sh): a hako root with images quay.io/frrouting/frr:10.5.1 and wbitt/network-multitool:3.22.2"
 fi
