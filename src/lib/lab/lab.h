@@ -224,7 +224,11 @@ int hk_lab_plan_check_free(const struct hk_lab *lab, struct hk_err *err);
 /*
  * What a lab needs from its caller: containers are made by the same path as `hako run -d`
  * (its security defaults, image resolution and monitor), which lives in the front door; the
- * caller also draws progress. Each returns 0 or a negative errno with err set.
+ * caller also draws progress. Each returns 0 or a negative errno with err set. (To make them
+ * here instead, four pieces of the front door would move into the container layer first,
+ * each then used by both: run -d's monitor (cmd_run.c: fork, create, start, report, wait
+ * logged, end), an image's defaults (run_image.c; the pull with its progress stays out),
+ * stop and rm -f (cmd_lifecycle.c: signal, wait, settle, remove), and exec's set-up.)
  */
 struct hk_lab_ops {
 	void *data;

@@ -933,7 +933,8 @@ static int containers(struct dep *d)
 	struct hk_lab *lab = d->lab;
 	size_t total = 0, n = 0;
 	for (size_t i = 0; i < lab->nnodes; i++)
-		total += lab->nodes[i].kind == HK_LAB_LINUX;
+		total += lab->nodes[i].kind == HK_LAB_LINUX && !lab->nodes[i].remote &&
+			 !lab->nodes[i].stopped;
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		struct hk_lab_node *nd = &lab->nodes[i];
 		if (nd->kind != HK_LAB_LINUX || nd->remote || nd->stopped)
