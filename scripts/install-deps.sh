@@ -9,7 +9,7 @@ build=(gcc meson ninja-build pkg-config clang-format libmnl-dev libjson-c-dev li
 test=(iproute2 util-linux iputils-ping procps busybox-static nftables kmod python3 jq skopeo
 	podman conmon containernetworking-plugins iptables containerd runc sqlite3
 	qemu-system-x86 iperf3 graphviz wireguard-go wireguard-tools
-	docker-registry apache2-utils openssl zsh)
+	docker-registry apache2-utils openssl zsh mmdebstrap)
 want=("${build[@]}" "${test[@]}" "$@")
 missing=()
 for p in "${want[@]}"; do

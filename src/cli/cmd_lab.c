@@ -20,6 +20,7 @@
 #include "labgraph.h"
 #include "labops.h"
 #include "labrun.h"
+#include "netrun.h"
 #include "out.h"
 
 static int want_args(struct hk_ctx *ctx, int argc, int min, int max, const char *usage)
@@ -157,6 +158,8 @@ static int cmd_lab_deploy(struct hk_ctx *ctx, int argc, char **argv)
 	if (r == 0)
 		r = hk_lab_deploy(st, &lab, &ops, &stats, &ctx->err);
 	labops_bar_done(&od);
+	if (r == 0)
+		netrun_notes(&stats.notes);
 	int64_t us = now_us() - t0;
 	if (r == 0 && !quiet) {
 		if (!ctx->json)
@@ -255,6 +258,8 @@ static int cmd_lab_inspect(struct hk_ctx *ctx, int argc, char **argv)
 		{ "MTU", "mtu", true, false },
 		{ "ADDRESSES", "addresses", false, false },
 		{ "PEER", "peer", false, false },
+		{ "MGMT", "mgmt_ipv4", false, false },
+		{ "MGMT-IPV6", "mgmt_ipv6", false, true },
 	};
 	struct out_table *t = r == 0 ? out_table_new(cols, HK_ARRAY_SIZE(cols)) : NULL;
 	for (size_t i = 0; t && i < lab.nnodes; i++) {
@@ -265,6 +270,15 @@ static int cmd_lab_inspect(struct hk_ctx *ctx, int argc, char **argv)
 			out_str(t, 1, hk_lab_kind_name(n->kind));
 			out_str(t, 2, s[i].state);
 			out_str(t, 3, n->netns[0] ? n->netns : "(host)");
+			if (s[i].mgmt4[0] || s[i].mgmt6[0]) {
+				char human[160];
+				snprintf(human, sizeof(human), "%s%s%s", s[i].mgmt4,
+					 s[i].mgmt4[0] && s[i].mgmt6[0] ? "," : "", s[i].mgmt6);
+				out_json(t, 9,
+					 s[i].mgmt4[0] ? json_object_new_string(s[i].mgmt4) : NULL,
+					 human);
+				out_str(t, 10, s[i].mgmt6[0] ? s[i].mgmt6 : NULL);
+			}
 			if (!n->nifs)
 				continue;
 			const struct hk_lab_ifstat *f = &s[i].ifs[k];
@@ -409,15 +423,19 @@ static int cmd_lab_save(struct hk_ctx *ctx, int argc, char **argv)
 {
 	int r = want_args(ctx, argc, 1, 1, "save NAME");
 	_cleanup_store_ struct hk_store *st = NULL;
-	if (r == 0)
-		r = open_store(ctx, &st);
 	struct hk_lab_row row;
+	struct hk_lab lab;
 	if (r == 0)
-		r = hk_labstore_get(st, argv[0], &row, &ctx->err);
+		r = open_lab(ctx, &st, argv[0], &row, &lab);
 	if (r < 0)
 		return r;
-	fputs(row.text, stdout);
 	hk_lab_row_free(&row);
+	_cleanup_free_ char *text = NULL;
+	r = hk_lab_save(st, &lab, &text, &ctx->err);
+	hk_lab_free(&lab);
+	if (r < 0)
+		return r;
+	fputs(text, stdout);
 	return out_flush();
 }
 

@@ -157,9 +157,13 @@ static int ct_start(void *data, const struct hk_lab *lab, const struct hk_lab_no
 	add(&a, "run");
 	add(&a, "-d");
 	/* a lab node configures its own network (containerlab's exec lines: ip addr add, ...;
-	 * routing daemons): hako run's defaults plus CAP_NET_ADMIN, as containerlab gives */
+	 * routing daemons): hako run's defaults plus CAP_NET_ADMIN and CAP_SYS_ADMIN */
 	add(&a, "--cap-add");
 	add(&a, "NET_ADMIN");
+	/* routing daemons (FRR's zebra, ospfd) want it in their permitted set; containerlab
+	 * runs its nodes privileged */
+	add(&a, "--cap-add");
+	add(&a, "SYS_ADMIN");
 	add(&a, "--name");
 	add(&a, n->ctname);
 	if (valid_hostname(n->name)) {

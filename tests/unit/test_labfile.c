@@ -145,9 +145,113 @@ static void vm_model(void)
 	hk_lab_free(&lab);
 }
 
+/* The management network (mgmt, mgmt-ipv4, network-mode) in the model and the plan. */
+static void mgmt_model(void)
+{
+	struct hk_lab lab;
+	struct hk_err err;
+	const char *text = "name: m\n"
+			   "mgmt: {network: mnet, ipv4-subnet: 10.9.0.0/24}\n"
+			   "topology:\n"
+			   "  kinds: {linux: {image: img:1}}\n"
+			   "  nodes:\n"
+			   "    a: {kind: linux, mgmt-ipv4: 10.9.0.5}\n"
+			   "    b: {kind: linux, network-mode: none}\n"
+			   "    c: {kind: linux}\n"
+			   "    n: {kind: netns}\n"
+			   "  links:\n"
+			   "    - endpoints: [\"a:eth1\", \"n:eth0\"]\n";
+	int r = parse(text, &lab, &err);
+	TAP_EQ_INT(r, 0, "a file with mgmt parses");
+	if (r < 0) {
+		printf("#   %s\n", err.msg);
+		return;
+	}
+	TAP_EQ_STR(lab.mgmt.network, "mnet", "mgmt.network");
+	TAP_EQ_INT(lab.mgmt.sub4.len, 24, "mgmt.ipv4-subnet");
+	TAP_EQ_INT(lab.nodes[0].mgmt4.family, AF_INET, "a: mgmt-ipv4");
+	TAP_OK(lab.nodes[1].no_mgmt, "b: network-mode none");
+	r = hk_lab_plan(&lab, &err);
+	TAP_EQ_INT(r, 0, "plan");
+	TAP_EQ_STR(lab.mgmt.net, "mnet", "the network: mgmt.network");
+	TAP_OK(lab.mgmt.used, "the network is used");
+	TAP_OK(lab.nodes[0].mgmt && !lab.nodes[1].mgmt && lab.nodes[2].mgmt && !lab.nodes[3].mgmt,
+	       "on it: linux nodes but b (network-mode none), not the netns node");
+	TAP_EQ_INT(strlen(lab.nodes[0].mgmt_id), 16, "a's lease key: 16 hex");
+	TAP_OK(!strncmp(lab.nodes[0].mgmt_hostif, "hkl", 3) &&
+		       strlen(lab.nodes[0].mgmt_hostif) == 15 &&
+		       strcmp(lab.nodes[0].mgmt_hostif, lab.nodes[2].mgmt_hostif),
+	       "host veth ends hkl<12 hex>, one per node");
+	lab.mgmt.create = true;
+	struct hk_labobj_row *objs = NULL;
+	size_t no = 0;
+	r = hk_lab_plan_objects(&lab, &objs, &no, &err);
+	TAP_OK(r == 0 && no == 1 + 4 + 2 + 3 && !strcmp(objs[0].kind, HK_LABOBJ_NET) &&
+		       !strcmp(objs[0].name, "mnet") && !strcmp(objs[5].kind, HK_LABOBJ_MGMT) &&
+		       !strncmp(objs[5].name, "mnet/", 5) && !strcmp(objs[7].kind, HK_LABOBJ_CT),
+	       "recorded: the network first (removed last), the leases before the containers");
+	free(objs);
+	hk_lab_free(&lab);
+	r = parse("name: a-lab-name-that-is-32-bytes\ntopology:\n  nodes: {x: {kind: linux, "
+		  "image: i}}\n",
+		  &lab, &err);
+	if (r == 0)
+		r = hk_lab_plan(&lab, &err);
+	TAP_OK(r == 0 && strlen(lab.mgmt.net) <= 32 && strstr(lab.mgmt.net, "-mgmt"),
+	       "a long lab name: the default network's name still fits (%s)", lab.mgmt.net);
+	hk_lab_free(&lab);
+}
+
+/* lab save's edits: the keys written into the file, read back. */
+static void save_edits(void)
+{
+	struct hk_lab lab, back;
+	struct hk_err err;
+	const char *text = "name: s\n"
+			   "topology:\n"
+			   "  nodes:\n"
+			   "    a: {kind: linux, image: i}\n"
+			   "    b:\n"
+			   "      kind: netns\n"
+			   "  links:\n"
+			   "    - endpoints: [\"a:eth1\", \"b:eth2\"]\n"
+			   "      rate: 20mbit\n";
+	int r = parse(text, &lab, &err);
+	TAP_EQ_INT(r, 0, "parse");
+	struct hk_lab_edit e[] = { { "a", NULL, "state", "stopped" },
+				   { "a", "eth1", "state", "down" },
+				   { "b", "eth2", "rate", "10mbit" },
+				   { "b", "eth2", "rate", "none" } };
+	char *out = NULL;
+	r = hk_lab_edit_text(&lab, e, 3, &out, &err);
+	TAP_EQ_INT(r, 0, "edit: node state, an interface's state and rate");
+	r = out ? parse(out, &back, &err) : -1;
+	TAP_EQ_INT(r, 0, "the edited file parses");
+	if (r == 0) {
+		TAP_OK(back.nodes[0].stopped, "a: state stopped");
+		TAP_OK(back.nodes[0].ifs[0].down, "a:eth1 down");
+		TAP_OK(back.nodes[1].ifs[0].rate_set && back.nodes[1].ifs[0].rate == 1250000,
+		       "b:eth2 rate 10mbit (made under interfaces:)");
+		TAP_EQ_INT(back.links[0].imp.rate, 2500000, "the link's own rate kept");
+		hk_lab_free(&back);
+	}
+	free(out);
+	out = NULL;
+	r = hk_lab_edit_text(&lab, e + 2, 2, &out, &err);
+	r = r == 0 ? parse(out, &back, &err) : r;
+	TAP_OK(r == 0 && back.nodes[1].ifs[0].rate_set && back.nodes[1].ifs[0].rate == 0,
+	       "the same key twice: the last value (rate none)");
+	if (r == 0)
+		hk_lab_free(&back);
+	free(out);
+	hk_lab_free(&lab);
+}
+
 int main(void)
 {
 	model();
+	mgmt_model();
+	save_edits();
 	vm_model();
 	bad("name: x\ntopology:\n  nodes:\n    r: {kind: vm}\n",
 	    "t.yml:4:15: node 'r': kind vm needs a kernel", "a vm node without a kernel");
@@ -190,5 +294,29 @@ int main(void)
 	bad("name: x\ntopology:\n  hosts: {h1: {address: 192.0.2.1}}\n  nodes:\n    a: {kind: "
 	    "netns}\n",
 	    "t.yml:5:5: node 'a': the lab spans hosts", "a node without its host");
+	bad("name: x\nmgmt: {ipv4-subnet: 10.9.0.0/24}\ntopology:\n  nodes:\n"
+	    "    a: {kind: linux, image: i, mgmt-ipv4: 10.8.0.1}\n",
+	    "t.yml:5:43: node 'a': mgmt-ipv4 10.8.0.1: address 10.8.0.1 is not inside subnet "
+	    "10.9.0.0/24",
+	    "mgmt-ipv4 outside mgmt.ipv4-subnet");
+	bad("name: x\ntopology:\n  nodes:\n"
+	    "    a: {kind: linux, image: i, mgmt-ipv4: 10.8.0.1}\n"
+	    "    b: {kind: linux, image: i, mgmt-ipv4: 10.8.0.1}\n",
+	    "t.yml:5:43: node 'b': mgmt-ipv4 10.8.0.1: already another node's",
+	    "the same mgmt-ipv4 twice");
+	bad("name: x\nmgmt: {ipv4-subnet: 10.9.0.1/24}\ntopology: {}\n",
+	    "t.yml:2:21: mgmt.ipv4-subnet '10.9.0.1/24'", "a subnet with host bits");
+	bad("name: x\ntopology:\n  nodes:\n    a: {kind: linux, image: i}\n"
+	    "    b: {kind: netns}\n  links:\n    - endpoints: [\"a:eth0\", \"b:eth0\"]\n",
+	    "t.yml:7:19: node 'a': eth0 is a linux node's management interface",
+	    "a linux node's eth0 on a link");
+	bad("name: x\ntopology:\n  nodes:\n    a: {kind: linux, image: i, network-mode: host}\n",
+	    "t.yml:4:46: node 'a': network-mode 'host': expected none or bridge",
+	    "network-mode host");
+	bad("name: x\ntopology:\n  nodes:\n    a: {kind: netns, mgmt-ipv4: 10.0.0.1}\n",
+	    "t.yml:4:33: node 'a': only a linux node on the management network",
+	    "mgmt-ipv4 on a netns node");
+	bad("name: x\ntopology:\n  nodes:\n    a: {kind: netns, state: paused}\n",
+	    "t.yml:4:29: node 'a': state: expected running or stopped", "node state paused");
 	return tap_done();
 }

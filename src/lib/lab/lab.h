@@ -13,7 +13,8 @@
  *   labdeploy.c   make them, through the batched netlink core, after recording every one
  *                 in the state database (store_lab.h); on failure undo;
  *   labdestroy.c  remove exactly what the record lists, whatever is already gone;
- *   labrun.c      runtime changes (link up/down/rate, node stop/start) and inspection;
+ *   labrun.c      runtime changes (link up/down/rate, node stop/start), inspection, and
+ *                 save (those changes written back into the file);
  *   labgraph.c    the topology as Graphviz dot or Mermaid text.
  *
  * Kinds of node: `netns` (hako's: a bare named network namespace), `linux` (a hako
@@ -32,6 +33,7 @@
 
 #include "base/err.h"
 #include "base/parse.h"
+#include "network.h"
 #include "qdisc.h"
 #include "route.h"
 #include "store_lab.h"
@@ -61,6 +63,11 @@ struct hk_lab_if {
 	bool made_up; /* deploy: created up (and enslaved), nothing left to set but addresses */
 	long link;    /* the link it is an end of, -1 none yet */
 	struct hk_lab_pos pos;
+	/* hako's runtime state, as `lab save` writes it: the device left down; its egress
+	 * qdisc a tbf of rate (0: none) instead of the link's impairments */
+	bool down, rate_set;
+	uint64_t rate;
+	struct hk_lab_pos rate_pos;
 	/* vm nodes, planned: the guest NIC's tap and the bridge joining it to this end */
 	char tap[HK_IFNAMSIZ], br[HK_IFNAMSIZ];
 	int br_index;
@@ -100,6 +107,15 @@ struct hk_lab_node {
 	char ctname[64]; /* linux: the container's name */
 	char vmname[64]; /* vm: the VM's name (vm.h), "LAB-NODE" */
 	struct hk_lab_pos pos, kind_pos;
+	/* the management network (linux nodes): the file's addresses (family 0: none, picked
+	 * by the network's IPAM), network-mode: none (no management interface) */
+	struct hk_prefix mgmt4, mgmt6;
+	struct hk_lab_pos mgmt4_pos, mgmt6_pos;
+	bool no_mgmt;
+	bool stopped; /* state: stopped (lab save): deployed stopped, as by `lab node stop` */
+	/* planned: on the management network as eth0, its lease's key and host veth end */
+	bool mgmt;
+	char mgmt_id[17], mgmt_hostif[16];
 };
 
 struct hk_lab_ep {
@@ -126,8 +142,27 @@ struct hk_lab_host {
 	4096 /* link i's tunnel: VNI HK_LAB_VNI_BASE + i, the same on both sides                   \
 	      */
 
+/*
+ * The lab's management network (containerlab's `mgmt:`): a hako bridge network (network.h)
+ * with an address from its IPAM for every linux node, as eth0 in the node's namespace. Named
+ * by `mgmt.network` (an existing hako network is joined and left alone) or "LAB-mgmt"; its
+ * subnet from `mgmt.ipv4-subnet` / `ipv6-subnet`, else the first free one hako's IPAM finds.
+ */
+#define HK_LAB_MGMT_IF "eth0"
+#define HK_LAB_NET_MAX 32 /* HK_NET_NAME_MAX */
+struct hk_lab_mgmt {
+	char network[HK_LAB_NET_MAX + 1]; /* as written, "" none */
+	struct hk_prefix sub4, sub6;	  /* family 0: not given */
+	struct hk_lab_pos network_pos, sub4_pos, sub6_pos;
+	/* planned */
+	char net[HK_LAB_NET_MAX + 1]; /* the network's name */
+	bool used;		      /* some node here is on it */
+	bool create;		      /* deploy: it does not exist yet, the lab makes it */
+};
+
 struct hk_lab {
 	char name[HK_LAB_NAME_MAX + 1];
+	struct hk_lab_mgmt mgmt;
 	struct hk_lab_host *hosts;
 	size_t nhosts;
 	char self[HK_LAB_NODE_MAX + 1]; /* the host deploying (lab deploy --host), "" none */
@@ -154,6 +189,16 @@ int hk_lab_load(const char *file, struct hk_lab *ret, struct hk_err *err);
 /* Only the lab's name from FILE (destroy FILE). */
 int hk_lab_file_name(const char *file, char *buf, size_t len, struct hk_err *err);
 
+/* One change to a lab file (lab save): key set to value in node's mapping, or (iface given)
+ * in topology.nodes.NODE.interfaces.IFACE, made when missing. */
+struct hk_lab_edit {
+	const char *node, *iface, *key, *value;
+};
+/* lab->text with the edits made (libyaml's emitter: the same document, its comments
+ * dropped); *ret malloc'd. */
+int hk_lab_edit_text(const struct hk_lab *lab, const struct hk_lab_edit *e, size_t n, char **ret,
+		     struct hk_err *err);
+
 /* Find a node by name; -1 none. */
 long hk_lab_node_find(const struct hk_lab *lab, const char *name);
 /* Parse "NODE:IF" against the lab: its node and interface. -ENOENT (usage) when none. */
@@ -179,7 +224,11 @@ int hk_lab_plan_check_free(const struct hk_lab *lab, struct hk_err *err);
 /*
  * What a lab needs from its caller: containers are made by the same path as `hako run -d`
  * (its security defaults, image resolution and monitor), which lives in the front door; the
- * caller also draws progress. Each returns 0 or a negative errno with err set.
+ * caller also draws progress. Each returns 0 or a negative errno with err set. (To make them
+ * here instead, four pieces of the front door would move into the container layer first,
+ * each then used by both: run -d's monitor (cmd_run.c: fork, create, start, report, wait
+ * logged, end), an image's defaults (run_image.c; the pull with its progress stays out),
+ * stop and rm -f (cmd_lifecycle.c: signal, wait, settle, remove), and exec's set-up.)
  */
 struct hk_lab_ops {
 	void *data;
@@ -202,6 +251,7 @@ struct hk_lab_ops {
 struct hk_lab_stats {
 	size_t netns, links, addrs, routes, qdiscs, containers, vms;
 	unsigned long long sends, requests; /* netlink sendmsg() calls and requests */
+	struct hk_net_notes notes;	    /* the management network's (forwarding set) */
 };
 
 /* Deploy a parsed lab. Refused, changing nothing, when its name is taken by a live lab or

@@ -20,6 +20,7 @@
  *
  * Any failure undoes the whole lab through the same path as destroy (labdestroy.c).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -40,9 +41,12 @@
 #include "base/proc.h"
 #include "base/testpoint.h"
 #include "ifindex.h"
+#include "ipam.h"
 #include "lab.h"
+#include "labrun.h"
 #include "link.h"
 #include "netns.h"
+#include "network.h"
 #include "qemu.h"
 #include "vm.h"
 
@@ -356,8 +360,11 @@ static int config_if(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd, st
 			return r;
 		d->stats->addrs++;
 	}
-	if (f->link >= 0 && hk_impair_any(&lab->links[f->link].imp)) {
-		hk_qdisc_impair_msg(index, &lab->links[f->link].imp, &m);
+	struct hk_impair imp = { 0 };
+	if (f->link >= 0)
+		imp = f->rate_set ? (struct hk_impair){ .rate = f->rate } : lab->links[f->link].imp;
+	if (hk_impair_any(&imp)) {
+		hk_qdisc_impair_msg(index, &imp, &m);
 		if ((r = queue(d, nl, &m, "%s:%s: qdisc", nd->name, f->name)) < 0)
 			return r;
 		d->stats->qdiscs++;
@@ -468,30 +475,53 @@ static int configure(struct dep *d)
 	return 0;
 }
 
-/* /proc/sys/net/... of the node's namespace: the thread enters it for the open (the files
- * under /proc/sys/net are those of the opener's network namespace). */
+/* /proc/sys/KEY (dots for slashes) of node i's namespace set to value: the thread enters it
+ * for the open (the files under /proc/sys/net are those of the opener's network namespace). */
+static int sysctl_set(struct dep *d, size_t i, const char *key, const char *v)
+{
+	char path[512];
+	int n = snprintf(path, sizeof(path), "/proc/sys/%s", key);
+	for (int j = 10; j < n; j++)
+		if (path[j] == '.')
+			path[j] = '/';
+	int old, r = hk_thread_netns_enter(d->fds[i], &old, d->err);
+	if (r < 0)
+		return r;
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int e = fd < 0 ? -errno : 0;
+	hk_thread_netns_leave(old);
+	if (fd >= 0 && write(fd, v, strlen(v)) != (ssize_t)strlen(v))
+		e = errno ? -errno : -EIO;
+	if (fd >= 0)
+		close(fd);
+	return e;
+}
+
+static bool has_sysctl(const struct hk_lab_node *nd, const char *key)
+{
+	for (size_t k = 0; k < nd->nsysctls; k++)
+		if (!strcmp(nd->sysctls[k].key, key))
+			return true;
+	return false;
+}
+
+/* The file's sysctls; before them, a linux node's namespace forwards IPv4 as a container of
+ * containerlab's does on a Docker host (its namespace inherits the host's forwarding, which
+ * Docker turns on): routing daemons expect it. */
 static int sysctls(struct dep *d)
 {
 	struct hk_lab *lab = d->lab;
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		struct hk_lab_node *nd = &lab->nodes[i];
-		for (size_t k = 0; !nd->remote && nd->kind != HK_LAB_VM && k < nd->nsysctls; k++) {
-			char path[512];
-			int n = snprintf(path, sizeof(path), "/proc/sys/%s", nd->sysctls[k].key);
-			for (int j = 10; j < n; j++)
-				if (path[j] == '.')
-					path[j] = '/';
-			int old, r = hk_thread_netns_enter(d->fds[i], &old, d->err);
-			if (r < 0)
-				return r;
-			int fd = open(path, O_WRONLY | O_CLOEXEC);
-			int e = fd < 0 ? -errno : 0;
-			hk_thread_netns_leave(old);
-			const char *v = nd->sysctls[k].value;
-			if (fd >= 0 && write(fd, v, strlen(v)) != (ssize_t)strlen(v))
-				e = errno ? -errno : -EIO;
-			if (fd >= 0)
-				close(fd);
+		if (nd->remote || nd->kind == HK_LAB_VM)
+			continue;
+		int e;
+		if (nd->kind == HK_LAB_LINUX && !has_sysctl(nd, "net.ipv4.ip_forward") &&
+		    (e = sysctl_set(d, i, "net.ipv4.ip_forward", "1")) < 0)
+			return hk_err_sys(d->err, e, "lab '%s': node '%s': net.ipv4.ip_forward",
+					  lab->name, nd->name);
+		for (size_t k = 0; k < nd->nsysctls; k++) {
+			e = sysctl_set(d, i, nd->sysctls[k].key, nd->sysctls[k].value);
 			if (e < 0)
 				return hk_err_sys(d->err, e, "%s:%u: node '%s': sysctl %s",
 						  lab->file, nd->sysctls[k].pos.line, nd->name,
@@ -688,15 +718,231 @@ static int check_vms(struct hk_store *st, const struct hk_lab *lab, const struct
 	return 0;
 }
 
+/* --- the management network ------------------------------------------------------------ */
+
+static int at(const struct hk_lab *lab, struct hk_lab_pos p, struct hk_err *err, const char *fmt,
+	      ...) __attribute__((format(printf, 4, 5)));
+static int at(const struct hk_lab *lab, struct hk_lab_pos p, struct hk_err *err, const char *fmt,
+	      ...)
+{
+	char msg[HK_ERR_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return hk_err_usage(err, "%s:%u:%u: %s", lab->file, p.line ? p.line : 1, p.col ? p.col : 1,
+			    msg);
+}
+
+/* The network the lab would create: its name and the file's subnets, checked. */
+static int mgmt_row(const struct hk_lab *lab, struct hk_net_row *n, struct hk_err *err)
+{
+	const struct hk_lab_mgmt *g = &lab->mgmt;
+	memset(n, 0, sizeof(*n));
+	snprintf(n->name, sizeof(n->name), "%s", g->net);
+	if (g->sub4.family)
+		hk_prefix_str(&g->sub4, n->subnet, sizeof(n->subnet));
+	if (g->sub6.family)
+		hk_prefix_str(&g->sub6, n->subnet6, sizeof(n->subnet6));
+	int r = hk_network_check(n, err);
+	return r < 0 ? at(lab, g->network_pos, err, "mgmt: network '%s': %s", g->net, err->msg) : 0;
+}
+
+/* An address the file pins (family fam) against the network's pool and its leases. */
+static int mgmt_pins(const struct hk_lab *lab, const char *subnet, const char *gateway, int fam,
+		     const struct hk_prefix *taken, size_t ntaken, struct hk_err *err)
+{
+	struct hk_prefix sub, gw;
+	struct hk_ipam_pool pool;
+	struct hk_err e;
+	for (size_t i = 0; i < lab->nnodes; i++) {
+		const struct hk_lab_node *nd = &lab->nodes[i];
+		const struct hk_prefix *a = fam == AF_INET6 ? &nd->mgmt6 : &nd->mgmt4;
+		struct hk_lab_pos pos = fam == AF_INET6 ? nd->mgmt6_pos : nd->mgmt4_pos;
+		char c = fam == AF_INET6 ? '6' : '4', buf[64];
+		if (!nd->mgmt || !a->family)
+			continue;
+		inet_ntop(a->family, a->addr.raw, buf, sizeof(buf));
+		if (!subnet[0])
+			return at(lab, pos, err,
+				  "node '%s': mgmt-ipv%c %s: the management network '%s' has no "
+				  "IPv%c subnet to take it from (mgmt.ipv%c-subnet)",
+				  nd->name, c, buf, lab->mgmt.net, c, c);
+		if (hk_parse_prefix(subnet, fam, &sub, &e) < 0 ||
+		    (gateway[0] && hk_parse_addr(gateway, fam, &gw, &e) < 0) ||
+		    hk_ipam_pool_init(&pool, &sub, NULL, gateway[0] ? &gw : NULL, false, &e) < 0 ||
+		    hk_ipam_check(&pool, a, taken, ntaken, &e) < 0)
+			return at(lab, pos, err, "node '%s': mgmt-ipv%c %s: %s", nd->name, c, buf,
+				  e.msg);
+	}
+	return 0;
+}
+
+/* What the management network needs, asked before anything is made: a network to join
+ * (a bridge one) or one to create (its name, bridge and subnets free), and every address
+ * the file pins inside its subnet and free. Decides lab->mgmt.create. */
+static int check_mgmt(struct hk_store *st, struct hk_lab *lab, const struct hk_lab_ops *ops,
+		      struct hk_err *err)
+{
+	struct hk_lab_mgmt *g = &lab->mgmt;
+	g->create = false;
+	if (!g->used)
+		return 0;
+	if (!ops || !ops->paths)
+		return hk_err_set(err, -EOPNOTSUPP, "lab '%s': no network runtime (mgmt)",
+				  lab->name);
+	struct hk_net_row n;
+	struct hk_err e = { 0 };
+	int r = hk_netstore_get(st, g->net, &n, &e);
+	if (r < 0 && r != -ENOENT) {
+		*err = e;
+		return r;
+	}
+	if (r == -ENOENT) {
+		g->create = true;
+		if ((r = mgmt_row(lab, &n, err)) < 0)
+			return r;
+		struct hk_net_row *nets = NULL;
+		size_t nn = 0;
+		if ((r = hk_netstore_list(st, &nets, &nn, err)) < 0)
+			return r;
+		for (size_t i = 0; r == 0 && i < nn; i++) {
+			for (int k = 0; r == 0 && k < 2; k++) {
+				const struct hk_prefix *mine = k ? &g->sub6 : &g->sub4;
+				struct hk_prefix theirs;
+				const char *s = k ? nets[i].subnet6 : nets[i].subnet;
+				if (mine->family && s[0] &&
+				    hk_parse_prefix(s, mine->family, &theirs, &e) == 0 &&
+				    hk_ipam_overlap(mine, &theirs))
+					r = at(lab, k ? g->sub6_pos : g->sub4_pos, err,
+					       "mgmt.ipv%c-subnet overlaps network '%s' (%s)",
+					       k ? '6' : '4', nets[i].name, s);
+			}
+		}
+		free(nets);
+		struct hk_nl *nl = NULL;
+		int idx;
+		if (r == 0 && hk_nl_open(&nl, -1, &e) == 0 &&
+		    hk_link_index(nl, n.bridge, &idx, &e) == 0)
+			r = at(lab, g->network_pos, err,
+			       "mgmt: the host already has a device '%s' (network '%s''s bridge)",
+			       n.bridge, g->net);
+		hk_nl_close(nl);
+		if (r == 0)
+			r = mgmt_pins(lab, n.subnet, "", AF_INET, NULL, 0, err);
+		return r == 0 ? mgmt_pins(lab, n.subnet6, "", AF_INET6, NULL, 0, err) : r;
+	}
+	if (strcmp(n.driver, "bridge"))
+		return at(lab, g->network_pos, err,
+			  "mgmt: network '%s' is a %s network, not a bridge one", g->net, n.driver);
+	char buf[64];
+	if (g->sub4.family && strcmp(hk_prefix_str(&g->sub4, buf, sizeof(buf)), n.subnet))
+		return at(lab, g->sub4_pos, err,
+			  "mgmt.ipv4-subnet %s: network '%s' exists with subnet %s", buf, g->net,
+			  n.subnet);
+	if (g->sub6.family && strcmp(hk_prefix_str(&g->sub6, buf, sizeof(buf)), n.subnet6))
+		return at(lab, g->sub6_pos, err,
+			  "mgmt.ipv6-subnet %s: network '%s' exists with IPv6 subnet '%s'", buf,
+			  g->net, n.subnet6);
+	struct hk_lease_row *l = NULL;
+	size_t nl = 0;
+	if ((r = hk_netstore_leases(st, g->net, NULL, &l, &nl, err)) < 0)
+		return r;
+	struct hk_prefix *taken = calloc(2 * nl + 1, sizeof(*taken));
+	size_t nt = 0;
+	for (size_t i = 0; taken && i < nl; i++) {
+		if (hk_parse_addr(l[i].addr, AF_INET, &taken[nt], &e) == 0)
+			nt++;
+		if (l[i].addr6[0] && hk_parse_addr(l[i].addr6, AF_INET6, &taken[nt], &e) == 0)
+			nt++;
+	}
+	free(l);
+	if (!taken)
+		return hk_err_sys(err, -ENOMEM, "lab");
+	r = mgmt_pins(lab, n.subnet, n.gateway, AF_INET, taken, nt, err);
+	if (r == 0)
+		r = mgmt_pins(lab, n.subnet6, n.gateway6, AF_INET6, taken, nt, err);
+	free(taken);
+	return r;
+}
+
+static bool has_default(const struct hk_lab_node *nd, int fam)
+{
+	for (size_t i = 0; i < nd->nroutes; i++)
+		if (nd->routes[i].req.family == fam && nd->routes[i].req.dst.len == 0)
+			return true;
+	return false;
+}
+
+/* The management network (made when the lab owns it), then each linux node's eth0 on it
+ * with its lease, as a CNI attachment is made (network.h): default routes through it unless
+ * the node has its own. */
+static int mgmt(struct dep *d)
+{
+	struct hk_lab *lab = d->lab;
+	struct hk_lab_mgmt *g = &lab->mgmt;
+	if (!g->used)
+		return 0;
+	const struct hk_paths *p = d->ops->paths;
+	struct hk_net_row n;
+	int r = 0;
+	if (g->create && (r = mgmt_row(lab, &n, d->err)) == 0)
+		r = hk_network_create(d->st, p, &n, &d->stats->notes, d->err);
+	if (r == 0)
+		r = hk_netstore_get(d->st, g->net, &n, d->err);
+	if (r < 0)
+		return hk_err_prefix(d->err, "lab '%s': management network", lab->name);
+	hk_test_point("lab-mgmt-net");
+	size_t total = 0, done = 0;
+	for (size_t i = 0; i < lab->nnodes; i++)
+		total += lab->nodes[i].mgmt;
+	for (size_t i = 0; i < lab->nnodes; i++) {
+		struct hk_lab_node *nd = &lab->nodes[i];
+		if (!nd->mgmt)
+			continue;
+		struct hk_net_route rts[2];
+		size_t nr = 0;
+		if (!has_default(nd, AF_INET))
+			rts[nr++] = (struct hk_net_route){ .dst = { .family = AF_INET } };
+		if (n.subnet6[0] && !has_default(nd, AF_INET6))
+			rts[nr++] = (struct hk_net_route){ .dst = { .family = AF_INET6 } };
+		char ip4[64], ip6[64];
+		struct hk_net_attach a = {
+			.net = g->net,
+			.ip = nd->mgmt4.family
+				      ? inet_ntop(AF_INET, nd->mgmt4.addr.raw, ip4, sizeof(ip4))
+				      : NULL,
+			.ip6 = nd->mgmt6.family
+				       ? inet_ntop(AF_INET6, nd->mgmt6.addr.raw, ip6, sizeof(ip6))
+				       : NULL,
+			.aliases = "",
+		};
+		struct hk_net_ext x = { .id = nd->mgmt_id,
+					.netns_fd = d->fds[i],
+					.ifname = HK_LAB_MGMT_IF,
+					.hostif = nd->mgmt_hostif,
+					.routes = rts,
+					.n_routes = nr };
+		struct hk_lease_row l;
+		r = hk_network_attach_ext(d->st, p, &a, &x, &l, &d->stats->notes, d->err);
+		if (r < 0)
+			return hk_err_prefix(d->err, "lab '%s': node '%s': management network '%s'",
+					     lab->name, nd->name, g->net);
+		progress(d, "mgmt", ++done, total);
+	}
+	return 0;
+}
+
 static int containers(struct dep *d)
 {
 	struct hk_lab *lab = d->lab;
 	size_t total = 0, n = 0;
 	for (size_t i = 0; i < lab->nnodes; i++)
-		total += lab->nodes[i].kind == HK_LAB_LINUX;
+		total += lab->nodes[i].kind == HK_LAB_LINUX && !lab->nodes[i].remote &&
+			 !lab->nodes[i].stopped;
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		struct hk_lab_node *nd = &lab->nodes[i];
-		if (nd->kind != HK_LAB_LINUX || nd->remote)
+		if (nd->kind != HK_LAB_LINUX || nd->remote || nd->stopped)
 			continue;
 		if (!d->ops || !d->ops->ct_start)
 			return hk_err_set(d->err, -EOPNOTSUPP, "lab '%s': no container runtime",
@@ -709,7 +955,9 @@ static int containers(struct dep *d)
 	}
 	for (size_t i = 0; i < lab->nnodes; i++) {
 		struct hk_lab_node *nd = &lab->nodes[i];
-		for (size_t k = 0; !nd->remote && k < nd->nexec; k++) {
+		for (size_t k = 0;
+		     !nd->remote && !(nd->stopped && nd->kind == HK_LAB_LINUX) && k < nd->nexec;
+		     k++) {
 			int r = d->ops && d->ops->node_exec
 					? d->ops->node_exec(d->ops->data, lab, nd, nd->exec[k],
 							    d->err)
@@ -717,6 +965,25 @@ static int containers(struct dep *d)
 			if (r < 0)
 				return hk_err_prefix(d->err, "lab '%s': node '%s': exec '%s'",
 						     lab->name, nd->name, nd->exec[k]);
+		}
+	}
+	return 0;
+}
+
+/* What a saved lab says was down (state: down, a node stopped): set down last, after the
+ * routes, so the kernel drops the routes through them as it did when they went down. */
+static int downs(struct dep *d)
+{
+	struct hk_lab *lab = d->lab;
+	for (size_t i = 0; i < lab->nnodes; i++) {
+		struct hk_lab_node *nd = &lab->nodes[i];
+		for (size_t k = 0; !nd->remote && k < nd->nifs; k++) {
+			struct hk_lab_ep ep = { i, k };
+			if (nd->ifs[k].link < 0 || !(nd->ifs[k].down || nd->stopped))
+				continue;
+			int r = hk_lab_link_set(lab, &ep, HK_LAB_LINK_DOWN, 0, d->err);
+			if (r < 0)
+				return r;
 		}
 	}
 	return 0;
@@ -739,6 +1006,8 @@ static int deploy(struct hk_store *st, struct dep *d)
 	if (r == 0)
 		r = sysctls(d);
 	if (r == 0)
+		r = mgmt(d);
+	if (r == 0)
 		r = vms(d);
 	if (r == 0 && d->stats->vms)
 		hk_test_point("lab-vms");
@@ -749,6 +1018,8 @@ static int deploy(struct hk_store *st, struct dep *d)
 	}
 	if (r == 0)
 		r = containers(d);
+	if (r == 0)
+		r = downs(d);
 	if (r == 0)
 		r = hk_labstore_set_state(st, lab->name, HK_LAB_RUNNING, 0, 0, d->err);
 	return r;
@@ -766,6 +1037,13 @@ static int check_qdiscs(const struct hk_lab *lab, struct hk_err *err)
 		else if (tbf < 0 && imp->rate && !hk_impair_needs_netem(imp))
 			tbf = (long)i;
 	}
+	struct hk_lab_pos tbf_pos = { 0 };
+	for (size_t i = 0; tbf < 0 && i < lab->nnodes; i++)
+		for (size_t k = 0; tbf < 0 && k < lab->nodes[i].nifs; k++)
+			if (lab->nodes[i].ifs[k].rate_set && lab->nodes[i].ifs[k].rate) {
+				tbf = lab->nodes[i].ifs[k].link;
+				tbf_pos = lab->nodes[i].ifs[k].rate_pos;
+			}
 	const char *kind[] = { "netem", "tbf" };
 	const char *what[] = { "delay, jitter, loss and corrupt need", "a rate needs" };
 	const char *conf[] = { "CONFIG_NET_SCH_NETEM", "CONFIG_NET_SCH_TBF" };
@@ -777,12 +1055,13 @@ static int check_qdiscs(const struct hk_lab *lab, struct hk_err *err)
 		if (r < 0)
 			return r;
 		if (r == 0) {
-			const struct hk_lab_link *l = &lab->links[at[k]];
+			struct hk_lab_pos p = lab->links[at[k]].imp_pos;
+			if (k == 1 && tbf_pos.line)
+				p = tbf_pos;
 			hk_err_set(err, -EOPNOTSUPP,
 				   "%s:%u:%u: %s the %s qdisc, which this kernel lacks (%s); "
 				   "nothing was deployed",
-				   lab->file, l->imp_pos.line, l->imp_pos.col, what[k], kind[k],
-				   conf[k]);
+				   lab->file, p.line, p.col, what[k], kind[k], conf[k]);
 			hk_err_class_set(err, HK_ERR_UNSUPPORTED);
 			return -EOPNOTSUPP;
 		}
@@ -818,6 +1097,8 @@ int hk_lab_deploy(struct hk_store *st, struct hk_lab *lab, const struct hk_lab_o
 		r = check_qdiscs(lab, err);
 	if (r == 0)
 		r = check_vms(st, lab, ops, err);
+	if (r == 0)
+		r = check_mgmt(st, lab, ops, err);
 	_cleanup_free_ struct hk_labobj_row *objs = NULL;
 	size_t nobjs = 0;
 	if (r == 0)

@@ -3,7 +3,8 @@
  * Destroying a lab (see lab.h): the record lists every object the deploy meant to make,
  * written before it made any; each is removed if it is there, newest first (VMs, then
  * their taps and bridges, containers, the host's devices, then the namespaces, whose devices
- * go with them), and the record last. A VM goes first: its qemu holds its namespace. A destroy that
+ * go with them), the management network's leases before it and it last, and the record
+ * last. A VM goes first: its qemu holds its namespace. A destroy that
  * is itself killed leaves the record in "destroying" with a dead owner: the next destroy (or deploy
  * of the same name) finishes it.
  */
@@ -20,6 +21,7 @@
 #include "lab.h"
 #include "link.h"
 #include "netns.h"
+#include "network.h"
 #include "vm.h"
 
 /* A device in a lab namespace: "NETNS/DEVICE". Either gone: done. */
@@ -58,6 +60,19 @@ static int remove_one(struct hk_store *st, struct hk_nl **host, const struct hk_
 		r = hk_vm_remove(st, ops->paths, o->name, true, &v, err);
 		if (r == -ENOENT)
 			r = 0;
+	} else if (!strcmp(o->kind, HK_LABOBJ_MGMT) || !strcmp(o->kind, HK_LABOBJ_NET)) {
+		if (!ops || !ops->paths)
+			return hk_err_set(err, -EOPNOTSUPP, "%s '%s': no network runtime", o->kind,
+					  o->name);
+		const char *slash = strchr(o->name, '/');
+		char net[HK_NET_NAME_MAX + 1];
+		snprintf(net, sizeof(net), "%.*s", slash ? (int)(slash - o->name) : 32, o->name);
+		if (slash) /* a node's lease, its veth (its peer goes with it) */
+			r = hk_network_detach_ext(st, ops->paths, net, slash + 1, -1, NULL, err);
+		else if ((r = hk_network_remove(st, ops->paths, net, err)) == -ENOENT)
+			r = 0;
+		else if (r == -EBUSY)
+			r = 0; /* another lab's nodes joined it since (mgmt.network): theirs now */
 	} else if (!strcmp(o->kind, HK_LABOBJ_NSLINK)) {
 		r = remove_nslink(o->name, err);
 	} else if (!strcmp(o->kind, HK_LABOBJ_CT)) {

@@ -4,13 +4,15 @@
  * the whole file is loaded as a node graph with each node's position, then walked. Every
  * error names FILE:LINE:COLUMN of the offending node and what is wrong with it.
  *
- * containerlab's keys: name, topology.{defaults, kinds, groups, nodes, links};
- * node: kind, group, image, cmd, exec, binds, env (others, like mgmt-ipv4, labels,
- * startup-config, are accepted and ignored, so published files deploy); link: endpoints.
+ * containerlab's keys: name, mgmt.{network, ipv4-subnet, ipv6-subnet}, topology.{defaults,
+ * kinds, groups, nodes, links}; node: kind, group, image, cmd, exec, binds, env, mgmt-ipv4,
+ * mgmt-ipv6, network-mode (others, like labels, startup-config, are accepted and ignored, so
+ * published files deploy); link: endpoints.
  * hako's additions, under keys containerlab does not have: kinds netns and vm; node: rootfs,
  * interfaces.IF.{ipv4, ipv6, addresses, mtu}, routes, sysctls; vm node: kernel, initrd,
  * append, memory, cpus, accel; link: mtu, rate, delay, jitter, loss, corrupt.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -25,6 +27,7 @@
 
 #include "base/cleanup.h"
 #include "base/vec.h"
+#include "ipam.h"
 #include "lab.h"
 #include "store_vm.h"
 
@@ -236,6 +239,20 @@ static int parse_interfaces(struct px *x, struct hk_lab_node *nd, const yaml_nod
 				} else {
 					r = add_addr(x, f, val, fam);
 				}
+			} else if (!strcmp(key, "state")) {
+				const char *st = scalar(val);
+				if (!st || (strcmp(st, "up") && strcmp(st, "down")))
+					r = bad(x, val,
+						"interface '%s': state: expected up or down", name);
+				else
+					f->down = !strcmp(st, "down");
+			} else if (!strcmp(key, "rate")) {
+				const char *rs;
+				f->rate_set = true;
+				f->rate_pos = pos_of(val);
+				if ((r = want_scalar(x, val, "rate", &rs)) == 0 &&
+				    strcmp(rs, "none") && hk_rate_parse(rs, &f->rate, &e) < 0)
+					r = bad(x, val, "interface '%s': rate: %s", name, e.msg);
 			} else if (!strcmp(key, "mtu")) {
 				const char *s;
 				if ((r = want_scalar(x, val, "mtu", &s)) == 0 &&
@@ -244,7 +261,7 @@ static int parse_interfaces(struct px *x, struct hk_lab_node *nd, const yaml_nod
 			} else {
 				r = bad(x, node(x, q->key),
 					"interface '%s': unknown key '%s' (ipv4, ipv6, addresses, "
-					"mtu)",
+					"mtu, state, rate)",
 					name, key);
 			}
 		}
@@ -423,6 +440,50 @@ static int check_vm(struct px *x, struct hk_lab_node *nd, const yaml_node_t *kn,
 	return 0;
 }
 
+/* mgmt-ipv4 / mgmt-ipv6: an address (no length) on the management network. */
+static int mgmt_addr(struct px *x, struct hk_lab_node *nd, const yaml_node_t *v, int family,
+		     struct hk_prefix *ret, struct hk_lab_pos *pos)
+{
+	const char *key = family == AF_INET ? "mgmt-ipv4" : "mgmt-ipv6", *s;
+	if (!v)
+		return 0;
+	int r = want_scalar(x, v, key, &s);
+	struct hk_err e;
+	if (r == 0 && hk_parse_addr(s, family, ret, &e) < 0)
+		r = bad(x, v, "node '%s': %s '%s': %s", nd->name, key, s, e.msg);
+	*pos = pos_of(v);
+	return r;
+}
+
+/* A node's place on the management network: network-mode (none: off; from the node, its
+ * group, kind or the defaults), mgmt-ipv4, mgmt-ipv6 (the node's own). */
+static int node_mgmt(struct px *x, struct hk_lab_node *nd, const yaml_node_t *m,
+		     const yaml_node_t *const *order, size_t norder)
+{
+	for (size_t i = 0; i < norder; i++) {
+		const yaml_node_t *v = get(x, order[i], "network-mode");
+		if (!v)
+			continue;
+		const char *s = scalar(v);
+		if (!s || (strcmp(s, "none") && strcmp(s, "bridge")))
+			return bad(x, v, "node '%s': network-mode '%s': expected none or bridge",
+				   nd->name, s ? s : "?");
+		nd->no_mgmt = !strcmp(s, "none");
+		break;
+	}
+	int r = mgmt_addr(x, nd, get(x, m, "mgmt-ipv4"), AF_INET, &nd->mgmt4, &nd->mgmt4_pos);
+	if (r == 0)
+		r = mgmt_addr(x, nd, get(x, m, "mgmt-ipv6"), AF_INET6, &nd->mgmt6, &nd->mgmt6_pos);
+	if (r < 0)
+		return r;
+	if ((nd->mgmt4.family || nd->mgmt6.family) && (nd->kind != HK_LAB_LINUX || nd->no_mgmt))
+		return bad_at(x, nd->mgmt4.family ? nd->mgmt4_pos : nd->mgmt6_pos,
+			      "node '%s': only a linux node on the management network has a "
+			      "management address",
+			      nd->name);
+	return 0;
+}
+
 static int parse_node(struct px *x, const yaml_node_t *topo, const yaml_node_t *k,
 		      const yaml_node_t *m, struct hk_lab_node *nd)
 {
@@ -476,6 +537,14 @@ static int parse_node(struct px *x, const yaml_node_t *topo, const yaml_node_t *
 			return bad(x, v, "node '%s': no such host '%s' in topology.hosts", name,
 				   hs ? hs : "?");
 		snprintf(nd->host, sizeof(nd->host), "%s", hs);
+	}
+	if (r == 0)
+		r = node_mgmt(x, nd, m, order, HK_ARRAY_SIZE(order));
+	if (r == 0 && (v = get(x, m, "state"))) {
+		const char *st = scalar(v);
+		if (!st || (strcmp(st, "running") && strcmp(st, "stopped")))
+			return bad(x, v, "node '%s': state: expected running or stopped", name);
+		nd->stopped = !strcmp(st, "stopped");
 	}
 	if (r == 0 && x->lab->nhosts && !nd->host[0])
 		return bad(x, k, "node '%s': the lab spans hosts: say which one runs it (host:)",
@@ -697,6 +766,13 @@ static int check(struct px *x)
 			    !(nd->kind == HK_LAB_BRIDGE && !strcmp(f->name, nd->name)))
 				return bad_at(x, f->pos, "node '%s': interface '%s' is on no link",
 					      nd->name, f->name);
+			if (nd->kind == HK_LAB_LINUX && !nd->no_mgmt &&
+			    !strcmp(f->name, HK_LAB_MGMT_IF))
+				return bad_at(x, f->pos,
+					      "node '%s': %s is a linux node's management "
+					      "interface: use eth1, eth2, ... (or network-mode: "
+					      "none)",
+					      nd->name, HK_LAB_MGMT_IF);
 			for (size_t k = 0; k < f->naddr; k++) {
 				/* against every address seen before this one */
 				for (size_t b = 0; b <= a; b++) {
@@ -739,6 +815,85 @@ static int check(struct px *x)
 	return 0;
 }
 
+/* mgmt: {network: NAME, ipv4-subnet: A/LEN, ipv6-subnet: A/LEN} (containerlab's; its other
+ * keys, like ipv4-gw or bridge, are accepted and ignored). */
+static int parse_mgmt(struct px *x, const yaml_node_t *m)
+{
+	if (!m)
+		return 0;
+	int r = want_type(x, m, YAML_MAPPING_NODE, "mgmt");
+	struct hk_lab_mgmt *g = &x->lab->mgmt;
+	const yaml_node_t *v = get(x, m, "network");
+	const char *s;
+	struct hk_err e;
+	if (r == 0 && v) {
+		if ((r = want_scalar(x, v, "mgmt.network", &s)) < 0)
+			return r;
+		if (!valid_name(s, HK_LAB_NET_MAX) || !strcmp(s, "none") || !strcmp(s, "host") ||
+		    !strcmp(s, "bridge") || !strcmp(s, "default") || !strcmp(s, "new"))
+			return bad(
+				x, v,
+				"mgmt.network '%s': a hako network's name (letters, digits, "
+				"'_', '.', '-', at most %d; not none, host, bridge, default, new)",
+				s, HK_LAB_NET_MAX);
+		snprintf(g->network, sizeof(g->network), "%s", s);
+		g->network_pos = pos_of(v);
+	}
+	static const char *const keys[] = { "ipv4-subnet", "ipv6-subnet" };
+	for (int k = 0; r == 0 && k < 2; k++) {
+		if (!(v = get(x, m, keys[k])))
+			continue;
+		struct hk_prefix *p = k ? &g->sub6 : &g->sub4;
+		struct hk_ipam_pool pool;
+		if ((r = want_scalar(x, v, keys[k], &s)) < 0)
+			return r;
+		if (hk_parse_prefix(s, k ? AF_INET6 : AF_INET, p, &e) < 0 || !p->has_len ||
+		    hk_ipam_pool_init(&pool, p, NULL, NULL, false, &e) < 0)
+			return bad(x, v, "mgmt.%s '%s': %s", keys[k], s,
+				   p->has_len ? e.msg : "expected ADDRESS/LENGTH");
+		*(k ? &g->sub6_pos : &g->sub4_pos) = pos_of(v);
+	}
+	return r;
+}
+
+/* The management addresses the file pins: each inside the file's subnet (when it gives
+ * one), not its network, broadcast or gateway address, and no two alike. */
+static int check_mgmt(struct px *x)
+{
+	struct hk_lab *lab = x->lab;
+	for (int fam = 0; fam < 2; fam++) {
+		const struct hk_prefix *sub = fam ? &lab->mgmt.sub6 : &lab->mgmt.sub4;
+		struct hk_ipam_pool pool;
+		struct hk_err e;
+		if (sub->family && hk_ipam_pool_init(&pool, sub, NULL, NULL, false, &e) < 0)
+			return hk_err_usage(x->err, "mgmt: %s", e.msg);
+		_cleanup_free_ struct hk_prefix *taken = calloc(lab->nnodes + 1, sizeof(*taken));
+		size_t nt = 0;
+		if (!taken)
+			return hk_err_sys(x->err, -ENOMEM, "lab");
+		for (size_t i = 0; i < lab->nnodes; i++) {
+			const struct hk_lab_node *nd = &lab->nodes[i];
+			const struct hk_prefix *a = fam ? &nd->mgmt6 : &nd->mgmt4;
+			struct hk_lab_pos pos = fam ? nd->mgmt6_pos : nd->mgmt4_pos;
+			if (!a->family)
+				continue;
+			char buf[64];
+			inet_ntop(a->family, a->addr.raw, buf, sizeof(buf));
+			for (size_t k = 0; k < nt; k++)
+				if (!memcmp(taken[k].addr.raw, a->addr.raw, 16))
+					return bad_at(x, pos,
+						      "node '%s': mgmt-ipv%c %s: already another "
+						      "node's",
+						      nd->name, fam ? '6' : '4', buf);
+			if (sub->family && hk_ipam_check(&pool, a, NULL, 0, &e) < 0)
+				return bad_at(x, pos, "node '%s': mgmt-ipv%c %s: %s", nd->name,
+					      fam ? '6' : '4', buf, e.msg);
+			taken[nt++] = *a;
+		}
+	}
+	return 0;
+}
+
 static int parse_doc(struct px *x)
 {
 	yaml_node_t *root = yaml_document_get_root_node(x->doc);
@@ -762,12 +917,16 @@ static int parse_doc(struct px *x)
 		return bad(x, root, "no 'topology'");
 	if ((r = want_type(x, topo, YAML_MAPPING_NODE, "topology")) < 0)
 		return r;
-	r = parse_hosts(x, topo);
+	r = parse_mgmt(x, get(x, root, "mgmt"));
+	if (r == 0)
+		r = parse_hosts(x, topo);
 	if (r == 0)
 		r = parse_nodes(x, topo);
 	if (r == 0)
 		r = parse_links(x, topo);
-	return r < 0 ? r : check(x);
+	if (r == 0)
+		r = check(x);
+	return r < 0 ? r : check_mgmt(x);
 }
 
 int hk_lab_parse(const char *file, const char *dir, const char *text, struct hk_lab *ret,
@@ -797,4 +956,128 @@ int hk_lab_parse(const char *file, const char *dir, const char *text, struct hk_
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&p);
 	return r;
+}
+
+/* --- lab save: the file with runtime changes ------------------------------------------ */
+
+/* The value node of key in mapping id (0 none). */
+static int map_get(yaml_document_t *doc, int id, const char *key)
+{
+	yaml_node_t *m = yaml_document_get_node(doc, id);
+	if (!m || m->type != YAML_MAPPING_NODE)
+		return 0;
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
+	     p++) {
+		const char *k = scalar(yaml_document_get_node(doc, p->key));
+		if (k && !strcmp(k, key))
+			return p->value;
+	}
+	return 0;
+}
+
+/* Set key in mapping id to value (a node id), replacing the value it had. */
+static int map_set(yaml_document_t *doc, int id, const char *key, int value)
+{
+	yaml_node_t *m = yaml_document_get_node(doc, id);
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
+	     p++) {
+		const char *k = scalar(yaml_document_get_node(doc, p->key));
+		if (k && !strcmp(k, key)) {
+			p->value = value;
+			return 0;
+		}
+	}
+	int k = yaml_document_add_scalar(doc, NULL, (yaml_char_t *)key, -1,
+					 YAML_PLAIN_SCALAR_STYLE);
+	return k && yaml_document_append_mapping_pair(doc, id, k, value) ? 0 : -ENOMEM;
+}
+
+/* The mapping under key in mapping id, made (or put in place of a value that is none) when
+ * missing; 0 on failure. */
+static int map_sub(yaml_document_t *doc, int id, const char *key)
+{
+	int v = map_get(doc, id, key);
+	yaml_node_t *n = v ? yaml_document_get_node(doc, v) : NULL;
+	if (n && n->type == YAML_MAPPING_NODE)
+		return v;
+	if (n && !(n->type == YAML_SCALAR_NODE && !n->data.scalar.length))
+		return 0; /* something else is there: not ours to replace */
+	v = yaml_document_add_mapping(doc, NULL, YAML_ANY_MAPPING_STYLE);
+	return v && map_set(doc, id, key, v) == 0 ? v : 0;
+}
+
+struct outbuf {
+	char *p;
+	size_t n, cap;
+};
+
+static int out_write(void *data, unsigned char *buf, size_t size)
+{
+	struct outbuf *o = data;
+	if (o->n + size + 1 > o->cap) {
+		size_t cap = (o->n + size + 1) * 2;
+		char *np = realloc(o->p, cap);
+		if (!np)
+			return 0;
+		o->p = np;
+		o->cap = cap;
+	}
+	memcpy(o->p + o->n, buf, size);
+	o->n += size;
+	o->p[o->n] = 0;
+	return 1;
+}
+
+int hk_lab_edit_text(const struct hk_lab *lab, const struct hk_lab_edit *e, size_t n, char **ret,
+		     struct hk_err *err)
+{
+	yaml_parser_t p;
+	yaml_document_t doc;
+	if (!yaml_parser_initialize(&p))
+		return hk_err_sys(err, -ENOMEM, "lab: yaml");
+	yaml_parser_set_input_string(&p, (const unsigned char *)lab->text, strlen(lab->text));
+	if (!yaml_parser_load(&p, &doc)) {
+		yaml_parser_delete(&p);
+		return hk_err_usage(err, "lab '%s': its file no longer parses", lab->name);
+	}
+	yaml_parser_delete(&p);
+	int r = 0, root = 1; /* the root is the document's first node */
+	int nodes = map_get(&doc, map_get(&doc, root, "topology"), "nodes");
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		int nd = map_sub(&doc, nodes, e[i].node), at = nd;
+		if (at && e[i].iface)
+			at = map_sub(&doc, map_sub(&doc, nd, "interfaces"), e[i].iface);
+		int v = yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)e[i].value, -1,
+						 YAML_PLAIN_SCALAR_STYLE);
+		if (!nodes || !at || !v || map_set(&doc, at, e[i].key, v) < 0)
+			r = hk_err_set(err, -EINVAL, "lab '%s': node '%s'%s%s: cannot set %s",
+				       lab->name, e[i].node, e[i].iface ? " interface " : "",
+				       e[i].iface ? e[i].iface : "", e[i].key);
+	}
+	if (r < 0) {
+		yaml_document_delete(&doc);
+		return r;
+	}
+	yaml_emitter_t em;
+	struct outbuf o = { 0 };
+	if (!yaml_emitter_initialize(&em)) {
+		yaml_document_delete(&doc);
+		return hk_err_sys(err, -ENOMEM, "lab: yaml");
+	}
+	yaml_emitter_set_output(&em, out_write, &o);
+	yaml_emitter_set_unicode(&em, 1);
+	yaml_emitter_set_width(&em, -1);
+	/* dump frees the document's nodes (and empties its stack: the delete after it frees
+	 * only what is left) */
+	bool ok = yaml_emitter_open(&em) && yaml_emitter_dump(&em, &doc) && yaml_emitter_close(&em);
+	char problem[128];
+	snprintf(problem, sizeof(problem), "%s", em.problem ? em.problem : "failed");
+	yaml_document_delete(&doc);
+	yaml_emitter_delete(&em);
+	if (!ok || !o.p) {
+		free(o.p);
+		return hk_err_set(err, -EIO, "lab '%s': writing the file: %s", lab->name, problem);
+	}
+	*ret = o.p;
+	return 0;
 }

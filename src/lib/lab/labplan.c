@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/digest.h"
 #include "base/vec.h"
 #include "lab.h"
 #include "netns.h"
@@ -52,6 +53,43 @@ static int plan_vm(const struct hk_lab *lab, struct hk_lab_node *nd, struct hk_e
 		}
 	}
 	return 0;
+}
+
+/* The management network's name, and per linux node here its lease key and host veth end:
+ * derived from the lab's and the node's names (sha256), so a destroy after a crash finds
+ * them, and two labs never share one. */
+static void plan_mgmt(struct hk_lab *lab)
+{
+	struct hk_lab_mgmt *g = &lab->mgmt;
+	g->used = false;
+	if (g->network[0])
+		snprintf(g->net, sizeof(g->net), "%s", g->network);
+	else if (strlen(lab->name) + 5 <= HK_LAB_NET_MAX)
+		snprintf(g->net, sizeof(g->net), "%s-mgmt", lab->name);
+	else {
+		uint32_t h = 2166136261u; /* FNV-1a: a stable short name */
+		for (const char *s = lab->name; *s; s++)
+			h = (h ^ (uint8_t)*s) * 16777619u;
+		snprintf(g->net, sizeof(g->net), "%.18s-%08x-mgmt", lab->name, h);
+	}
+	for (size_t i = 0; i < lab->nnodes; i++) {
+		struct hk_lab_node *nd = &lab->nodes[i];
+		nd->mgmt = nd->kind == HK_LAB_LINUX && !nd->remote && !nd->no_mgmt;
+		nd->mgmt_id[0] = nd->mgmt_hostif[0] = 0;
+		if (!nd->mgmt)
+			continue;
+		g->used = true;
+		struct hk_sha256 h;
+		char d[HK_DIGEST_MAX];
+		hk_sha256_init(&h);
+		hk_sha256_update(&h, "hako-lab-mgmt:", 14);
+		hk_sha256_update(&h, lab->name, strlen(lab->name));
+		hk_sha256_update(&h, "/", 1);
+		hk_sha256_update(&h, nd->name, strlen(nd->name));
+		hk_sha256_final(&h, d);
+		snprintf(nd->mgmt_id, sizeof(nd->mgmt_id), "%.16s", d + strlen(HK_DIGEST_PREFIX));
+		snprintf(nd->mgmt_hostif, sizeof(nd->mgmt_hostif), "hkl%.12s", nd->mgmt_id);
+	}
 }
 
 int hk_lab_plan(struct hk_lab *lab, struct hk_err *err)
@@ -113,6 +151,7 @@ int hk_lab_plan(struct hk_lab *lab, struct hk_err *err)
 				return r;
 		}
 	}
+	plan_mgmt(lab);
 	return 0;
 }
 
@@ -137,6 +176,9 @@ int hk_lab_plan_objects(const struct hk_lab *lab, struct hk_labobj_row **ret, si
 	struct hk_labobj_row *v = NULL;
 	size_t n = 0, cap = 0;
 	int r = 0;
+	/* the management network first: removed last, after every lease on it */
+	if (lab->mgmt.used && lab->mgmt.create)
+		r = push(&v, &n, &cap, HK_LABOBJ_NET, lab->mgmt.net, "");
 	for (size_t i = 0; r == 0 && i < lab->nnodes; i++)
 		if (lab->nodes[i].netns[0])
 			r = push(&v, &n, &cap, HK_LABOBJ_NETNS, lab->nodes[i].netns,
@@ -145,6 +187,13 @@ int hk_lab_plan_objects(const struct hk_lab *lab, struct hk_labobj_row **ret, si
 		const struct hk_lab_node *nd = &lab->nodes[i];
 		for (size_t k = 0; r == 0 && nd->kind == HK_LAB_HOST && k < nd->nifs; k++)
 			r = push(&v, &n, &cap, HK_LABOBJ_LINK, nd->ifs[k].name, nd->name);
+	}
+	for (size_t i = 0; r == 0 && i < lab->nnodes; i++) {
+		const struct hk_lab_node *nd = &lab->nodes[i];
+		char name[300];
+		snprintf(name, sizeof(name), "%s/%s", lab->mgmt.net, nd->mgmt_id);
+		if (nd->mgmt)
+			r = push(&v, &n, &cap, HK_LABOBJ_MGMT, name, nd->name);
 	}
 	for (size_t i = 0; r == 0 && i < lab->nnodes; i++)
 		if (lab->nodes[i].ctname[0])
@@ -188,6 +237,11 @@ int hk_lab_plan_check_free(const struct hk_lab *lab, struct hk_err *err)
 					    "lab '%s': node '%s': network namespace '%s' already "
 					    "exists",
 					    lab->name, nd->name, nd->netns);
+		if (nd->mgmt && if_nametoindex(nd->mgmt_hostif))
+			return hk_err_usage(err,
+					    "lab '%s': node '%s': the host already has a device "
+					    "'%s' (its management veth)",
+					    lab->name, nd->name, nd->mgmt_hostif);
 		for (size_t k = 0; nd->kind == HK_LAB_HOST && k < nd->nifs; k++)
 			if (if_nametoindex(nd->ifs[k].name))
 				return hk_err_usage(

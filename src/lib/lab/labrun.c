@@ -15,6 +15,7 @@
 #include "link.h"
 #include "netns.h"
 #include "store.h"
+#include "store_net.h"
 #include "store_vm.h"
 
 /* A socket in node's namespace (the host's for a host node). -ENOENT: it is gone. */
@@ -62,6 +63,15 @@ static int node_status(struct hk_store *st, const struct hk_lab *lab, const stru
 		snprintf(s->state, sizeof(s->state), "remote");
 		return 0;
 	}
+	struct hk_lease_row *l = NULL;
+	size_t nlease = 0;
+	struct hk_err le;
+	if (nd->mgmt && hk_netstore_leases(st, lab->mgmt.net, nd->mgmt_id, &l, &nlease, &le) == 0 &&
+	    nlease) {
+		snprintf(s->mgmt4, sizeof(s->mgmt4), "%s", l[0].addr);
+		snprintf(s->mgmt6, sizeof(s->mgmt6), "%s", l[0].addr6);
+	}
+	free(l);
 	struct hk_nl *nl = NULL;
 	struct hk_err e;
 	if (node_nl(nd, &nl, &e) < 0) {
@@ -238,4 +248,105 @@ int hk_lab_node_set(const struct hk_lab *lab, size_t node, bool start, const str
 					    err);
 	}
 	return r < 0 ? hk_err_prefix(err, "node '%s'", nd->name) : 0;
+}
+
+/* The egress qdisc the file gives endpoint f: its own rate, else the link's impairments. */
+static struct hk_impair file_impair(const struct hk_lab *lab, const struct hk_lab_if *f)
+{
+	if (f->rate_set)
+		return (struct hk_impair){ .rate = f->rate };
+	return lab->links[f->link].imp;
+}
+
+struct edits {
+	struct hk_lab_edit *v;
+	size_t n, cap;
+	char (*vals)[32]; /* the values' text, one per edit */
+};
+
+static int edit(struct edits *e, const char *node, const char *iface, const char *key,
+		const char *value)
+{
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 16;
+		struct hk_lab_edit *v = realloc(e->v, cap * sizeof(*v));
+		char(*vals)[32] = v ? realloc(e->vals, cap * sizeof(*vals)) : NULL;
+		if (v)
+			e->v = v;
+		if (!vals)
+			return -ENOMEM;
+		e->vals = vals;
+		e->cap = cap;
+	}
+	snprintf(e->vals[e->n], sizeof(e->vals[0]), "%s", value);
+	e->v[e->n] = (struct hk_lab_edit){ node, iface, key, NULL };
+	e->n++;
+	return 0;
+}
+
+/* The changes of node nd (its status s) against the file. */
+static int node_edits(const struct hk_lab *lab, const struct hk_lab_node *nd,
+		      const struct hk_lab_nodestat *s, struct edits *e, struct hk_err *err)
+{
+	int r = 0;
+	if (nd->kind == HK_LAB_LINUX && strcmp(s->state, "missing")) {
+		bool stopped = !strcmp(s->state, "stopped");
+		if (stopped != nd->stopped)
+			r = edit(e, nd->name, NULL, "state", stopped ? "stopped" : "running");
+	}
+	struct hk_nl *nl = NULL;
+	if (r == 0 && (r = node_nl(nd, &nl, err)) < 0)
+		return r == -ENOENT ? 0 : r;
+	for (size_t k = 0; r == 0 && k < nd->nifs; k++) {
+		const struct hk_lab_if *f = &nd->ifs[k];
+		if (f->link < 0 || !s->ifs[k].present)
+			continue;
+		if (s->ifs[k].up == f->down)
+			r = edit(e, nd->name, f->name, "state", s->ifs[k].up ? "up" : "down");
+		int index;
+		struct hk_qdisc_root q;
+		if (r == 0 && (r = hk_link_index(nl, f->name, &index, err)) == 0)
+			r = hk_qdisc_root_get(nl, index, &q, err);
+		if (r < 0)
+			break;
+		struct hk_impair want = file_impair(lab, f);
+		char buf[32];
+		if (!strcmp(q.kind, "tbf") && (hk_impair_needs_netem(&want) || want.rate != q.rate))
+			r = edit(e, nd->name, f->name, "rate",
+				 hk_rate_str(q.rate, buf, sizeof(buf)));
+		else if (strcmp(q.kind, "tbf") && strcmp(q.kind, "netem") && hk_impair_any(&want))
+			r = edit(e, nd->name, f->name, "rate", "none");
+	}
+	hk_nl_close(nl);
+	if (r == -ENOMEM)
+		hk_err_sys(err, r, "lab");
+	return r;
+}
+
+int hk_lab_save(struct hk_store *st, const struct hk_lab *lab, char **ret, struct hk_err *err)
+{
+	struct hk_lab_nodestat *s = NULL;
+	int r = hk_lab_status(st, lab, &s, err);
+	if (r < 0)
+		return r;
+	struct edits e = { 0 };
+	for (size_t i = 0; r == 0 && i < lab->nnodes; i++) {
+		const struct hk_lab_node *nd = &lab->nodes[i];
+		/* an undeclared host node has no place in the file to write to */
+		if (nd->remote || !nd->declared)
+			continue;
+		r = node_edits(lab, nd, &s[i], &e, err);
+		if (r < 0)
+			hk_err_prefix(err, "lab '%s': node '%s'", lab->name, nd->name);
+	}
+	hk_lab_status_free(s, lab->nnodes);
+	for (size_t i = 0; i < e.n; i++)
+		e.v[i].value = e.vals[i];
+	if (r == 0 && !e.n && !(*ret = strdup(lab->text))) /* unchanged: the file as it was */
+		r = hk_err_sys(err, -ENOMEM, "lab");
+	else if (r == 0 && e.n)
+		r = hk_lab_edit_text(lab, e.v, e.n, ret, err);
+	free(e.v);
+	free(e.vals);
+	return r;
 }

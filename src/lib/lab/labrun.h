@@ -26,7 +26,8 @@ struct hk_lab_ifstat {
 };
 
 struct hk_lab_nodestat {
-	char state[16]; /* "running", "stopped" (a container not running), "missing" */
+	char state[16];		   /* "running", "stopped" (a container not running), "missing" */
+	char mgmt4[64], mgmt6[64]; /* its management addresses (its lease), "" none */
 	struct hk_lab_ifstat *ifs;
 	size_t nifs;
 };
@@ -43,5 +44,12 @@ int hk_lab_link_set(const struct hk_lab *lab, const struct hk_lab_ep *ep, enum h
 /* Stop node (its interfaces down, its container stopped) or start it again. */
 int hk_lab_node_set(const struct hk_lab *lab, size_t node, bool start, const struct hk_lab_ops *ops,
 		    struct hk_err *err);
+
+/* The lab's file with what changed since deploy written back (lab save): an interface down
+ * (interfaces.IF.state: down, or up again), an egress rate other than the file's
+ * (interfaces.IF.rate: RATE or none), a linux node whose container is stopped (state:
+ * stopped). Read from the kernel and the store, so it holds whatever made the change.
+ * *ret malloc'd. */
+int hk_lab_save(struct hk_store *st, const struct hk_lab *lab, char **ret, struct hk_err *err);
 
 #endif

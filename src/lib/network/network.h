@@ -46,6 +46,7 @@ int hk_network_remove(struct hk_store *st, const struct hk_paths *p, const char 
 struct hk_net_attach {
 	const char *net;
 	const char *ip;	     /* static address or NULL */
+	const char *ip6;     /* static IPv6 address or NULL (a network with IPv6) */
 	const char *aliases; /* space separated or "" */
 	const struct hk_port_row *ports;
 	size_t n_ports;

@@ -352,6 +352,8 @@ static int connect_locked(struct hk_store *st, const struct hk_paths *p, const s
 	}
 	if (!l.ifname[0])
 		return hk_err_usage(err, "container '%s' is on too many networks", w->name);
+	if (a->ip6)
+		snprintf(l.addr6, sizeof(l.addr6), "%s", a->ip6);
 	l.owner_pid = getpid();
 	l.owner_start = hk_proc_start_time(l.owner_pid);
 	bool first = !w->x && !strcmp(l.ifname, "eth0");

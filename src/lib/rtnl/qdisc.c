@@ -223,3 +223,52 @@ int hk_qdisc_probe(const char *kind, struct hk_err *err)
 	*err = e;
 	return hk_err_prefix(err, "qdisc probe '%s'", kind);
 }
+
+struct root_q {
+	int ifindex;
+	struct hk_qdisc_root *q;
+};
+
+static int on_qdisc(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
+{
+	struct root_q *x = data;
+	(void)err;
+	if (!nlh) { /* the dump restarts */
+		memset(x->q, 0, sizeof(*x->q));
+		return 0;
+	}
+	if (nlh->nlmsg_type != RTM_NEWQDISC || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct tcmsg)))
+		return 0;
+	const struct tcmsg *t = NLMSG_DATA(nlh);
+	if (t->tcm_ifindex != x->ifindex || t->tcm_parent != TC_H_ROOT)
+		return 0;
+	const struct nlattr *tb[TCA_MAX + 1] = { 0 };
+	hk_attr_parse(nlh, sizeof(*t), tb, TCA_MAX);
+	const char *kind = tb[TCA_KIND] ? hk_attr_str(tb[TCA_KIND]) : NULL;
+	snprintf(x->q->kind, sizeof(x->q->kind), "%s", kind ? kind : "");
+	x->q->rate = 0;
+	if (!kind || strcmp(kind, "tbf") || !tb[TCA_OPTIONS])
+		return 0;
+	const struct nlattr *o[TCA_TBF_MAX + 1] = { 0 };
+	hk_attr_parse_nested(tb[TCA_OPTIONS], o, TCA_TBF_MAX);
+	if (o[TCA_TBF_PARMS] && hk_attr_len(o[TCA_TBF_PARMS]) >= sizeof(struct tc_tbf_qopt)) {
+		const struct tc_tbf_qopt *p = hk_attr_data(o[TCA_TBF_PARMS]);
+		x->q->rate = p->rate.rate;
+	}
+	if (o[TCA_TBF_RATE64] && hk_attr_len(o[TCA_TBF_RATE64]) >= 8)
+		x->q->rate = hk_attr_u64(o[TCA_TBF_RATE64]);
+	return 0;
+}
+
+int hk_qdisc_root_get(struct hk_nl *nl, int ifindex, struct hk_qdisc_root *ret, struct hk_err *err)
+{
+	memset(ret, 0, sizeof(*ret));
+	struct hk_nlmsg m;
+	struct tcmsg *t;
+	hk_nlmsg_init(&m, RTM_GETQDISC, 0, sizeof(*t), (void **)&t);
+	t->tcm_family = AF_UNSPEC;
+	t->tcm_ifindex = ifindex;
+	struct root_q x = { ifindex, ret };
+	int r = hk_nl_dump(nl, &m, on_qdisc, &x, err);
+	return r < 0 ? hk_err_prefix(err, "qdiscs") : 0;
+}

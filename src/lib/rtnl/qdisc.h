@@ -43,6 +43,15 @@ void hk_qdisc_impair_msg(int ifindex, const struct hk_impair *imp, struct hk_nlm
 /* RTM_DELQDISC of the root qdisc of ifindex (back to the default). */
 void hk_qdisc_del_root_msg(int ifindex, struct hk_nlmsg *m);
 
+/* The root qdisc of device ifindex as the kernel has it: its kind ("tbf", "netem", or a
+ * default: "noqueue", "pfifo_fast", ...; "" none) and, for tbf, its rate in bytes per second
+ * (what `lab save` reads back). */
+struct hk_qdisc_root {
+	char kind[16];
+	uint64_t rate;
+};
+int hk_qdisc_root_get(struct hk_nl *nl, int ifindex, struct hk_qdisc_root *ret, struct hk_err *err);
+
 /* Can this kernel make a qdisc of kind ("netem", "tbf")? Asks in a throwaway network
  * namespace (its lo), so nothing is changed anywhere. 1 yes, 0 no, < 0 the probe failed. */
 int hk_qdisc_probe(const char *kind, struct hk_err *err);

@@ -40,6 +40,8 @@ struct hk_lab_row {
 #define HK_LABOBJ_CT "container"  /* a hako container: name */
 #define HK_LABOBJ_VM "vm"	  /* a hako VM (vm.h): name */
 #define HK_LABOBJ_NSLINK "nslink" /* a device in a lab namespace: "NETNS/DEVICE" */
+#define HK_LABOBJ_NET "network"	  /* a hako network the lab made (its mgmt): name */
+#define HK_LABOBJ_MGMT "mgmt"	  /* a node's lease on it (network.h): "NET/ID" */
 
 struct hk_labobj_row {
 	char kind[16];

@@ -511,9 +511,13 @@ static int lease_tx(sqlite3 *db, struct hk_lease_row *l, const char *ip,
 		r = hk_err_usage(err, "container is already connected to network '%s'", l->net);
 	if (r == 0)
 		r = pick(db, &n, false, ip, l->addr, err);
+	char want6[64];
+	snprintf(want6, sizeof(want6), "%s", l->addr6);
 	l->addr6[0] = 0;
+	if (r == 0 && want6[0] && !n.subnet6[0])
+		r = hk_err_usage(err, "network '%s' has no IPv6 subnet for %s", n.name, want6);
 	if (r == 0 && n.subnet6[0])
-		r = pick(db, &n, true, NULL, l->addr6, err);
+		r = pick(db, &n, true, want6[0] ? want6 : NULL, l->addr6, err);
 	for (size_t i = 0; r == 0 && i < n_ports; i++)
 		r = ports_check(db, &ports[i], err);
 	if (r < 0)
@@ -529,7 +533,7 @@ static int lease_tx(sqlite3 *db, struct hk_lease_row *l, const char *ip,
 		"CAST(?9 AS INTEGER))",
 		args, err);
 	char last[130];
-	snprintf(last, sizeof(last), "%s|%s", ip ? n.last : l->addr, l->addr6);
+	snprintf(last, sizeof(last), "%s|%s", ip ? n.last : l->addr, want6[0] ? n.last6 : l->addr6);
 	const char *largs[] = { l->net, last, NULL };
 	if (r == 0)
 		r = run(db, "UPDATE networks SET last=?2 WHERE name=?1", largs, err);

@@ -95,7 +95,8 @@ int hk_netstore_set_state(struct hk_store *st, const char *name, const char *sta
 int hk_netstore_pending_nets(struct hk_store *st, struct hk_net_row **ret, size_t *ret_n,
 			     struct hk_err *err);
 
-/* Lease an address on net for container ct (static ip, or NULL for the next free one) and
+/* Lease an address on net for container ct (static ip, or NULL for the next free one; the
+ * same for IPv6 with lease->addr6 "" or the static address wanted) and
  * record its ports (their ct field is ignored), all in one transaction. Fills lease->addr
  * (and addr6 when the network has IPv6). Errors: address taken or outside the subnet,
  * subnet exhausted (-ENOSPC), a host port already published (-EADDRINUSE), the container

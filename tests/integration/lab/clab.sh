@@ -4,7 +4,9 @@
 # drawn; deployed unchanged with stand-in images under the names the file uses (busybox whose
 # command waits: six containers, their links, the PCs' exec lines, the routers' binds).
 # The stand-ins have no FRR, so OSPF (PC1 reaching PC3) is checked only with
-# HAKO_FRR01_ROOT=DIR, a hako root whose image store has the real images.
+# HAKO_FRR01_ROOT=DIR, a hako root whose image store has images with FRR under the file's
+# names: scripts/check-frr01.sh builds them from Debian packages (scripts/mkimage-frr.sh)
+# and runs this test with it (slow: out of the suite).
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/lab/common.inc"
 F=$FX/containerlab-frr01/frr01.clab.yml
@@ -46,9 +48,11 @@ if standin; then
 	check "deploy frr01 unchanged (stand-in images)" h lab deploy -q "$HAKO_TEST_TMP/frr01/frr01.clab.yml"
 	is "six containers running" \
 		"$(h -j ps | jq -r '[.[] | select(.name | startswith("frr01-")) | select(.state == "running")] | length')" 6
-	is "router1 has eth1, eth2, eth3 (ip -j in its namespace)" \
+	is "router1 has eth0 (management), eth1, eth2, eth3 (ip -j in its namespace)" \
 		"$(ip -n frr01-router1 -j link show | jq -r '[.[].ifname | select(startswith("eth"))] | sort | join(",")')" \
-		eth1,eth2,eth3
+		eth0,eth1,eth2,eth3
+	m=$(h -j lab inspect frr01 | jq -r '[.[] | select(.node == "PC3")][0].mgmt_ipv4')
+	check "the host reaches PC3 on the management network ($m)" ping -c 1 -W 2 "$m"
 	is "PC1's exec lines ran: eth1 has 192.168.11.2/24" \
 		"$(ip -n frr01-PC1 -j -4 addr show eth1 | jq -r '.[0].addr_info[0] | "\(.local)/\(.prefixlen)"')" \
 		192.168.11.2/24
@@ -77,5 +81,5 @@ if [ -n "${HAKO_FRR01_ROOT:-}" ]; then
 	as_before "after destroy, as before"
 else
 	skip "deploy frr01 unchanged, PC1 reaches PC3" \
-		"needs HAKO_FRR01_ROOT: a hako root with images quay.io/frrouting/frr:10.5.1 and wbitt/network-multitool:3.22.2"
+		"needs HAKO_FRR01_ROOT (scripts/check-frr01.sh): a hako root with images quay.io/frrouting/frr:10.5.1 and wbitt/network-multitool:3.22.2"
 fi

@@ -23,17 +23,17 @@ topology:
       kind: linux
       binds: ["www-test01:/www:ro"]
       interfaces:
-        eth0: {ipv4: 10.30.0.1/24}
+        eth1: {ipv4: 10.30.0.1/24}
     test02:
       kind: linux
       binds: ["www-test02:/www:ro"]
       interfaces:
-        eth0: {ipv4: 10.30.0.2/24}
+        eth1: {ipv4: 10.30.0.2/24}
     br0:
       kind: bridge
   links:
-    - endpoints: ["test01:eth0", "br0:test01"]
-    - endpoints: ["test02:eth0", "br0:test02"]
+    - endpoints: ["test01:eth1", "br0:test01"]
+    - endpoints: ["test02:eth1", "br0:test02"]
 EOF2
 )
 check "deploy two containers on a bridge" h lab deploy "$f"
