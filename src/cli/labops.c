@@ -156,14 +156,17 @@ static int ct_start(void *data, const struct hk_lab *lab, const struct hk_lab_no
 	self_argv(d->ctx, &a);
 	add(&a, "run");
 	add(&a, "-d");
-	/* a lab node configures its own network (containerlab's exec lines: ip addr add, ...;
-	 * routing daemons): hako run's defaults plus CAP_NET_ADMIN and CAP_SYS_ADMIN */
+	/* a lab node configures its own network (containerlab's exec lines: ip addr add, ...):
+	 * hako run's defaults plus CAP_NET_ADMIN; more only where the file asks (cap-add:
+	 * FRR's daemons want SYS_ADMIN). containerlab runs its nodes privileged; hako does
+	 * not, since CAP_SYS_ADMIN in a container without a user namespace reaches the host
+	 * (a cgroup v1 release_agent, mounts) */
 	add(&a, "--cap-add");
 	add(&a, "NET_ADMIN");
-	/* routing daemons (FRR's zebra, ospfd) want it in their permitted set; containerlab
-	 * runs its nodes privileged */
-	add(&a, "--cap-add");
-	add(&a, "SYS_ADMIN");
+	for (size_t i = 0; i < n->ncap_add; i++) {
+		add(&a, "--cap-add");
+		add(&a, n->cap_add[i]);
+	}
 	add(&a, "--name");
 	add(&a, n->ctname);
 	if (valid_hostname(n->name)) {

@@ -125,6 +125,7 @@ void hk_lab_free(struct hk_lab *lab)
 		free(n->accel);
 		strv_free(n->exec);
 		strv_free(n->binds);
+		strv_free(n->cap_add);
 		strv_free(n->env);
 		for (size_t k = 0; k < n->nroutes; k++)
 			free(n->routes[k].text);

@@ -93,6 +93,8 @@ struct hk_lab_node {
 	bool forward;				/* vm: the guest routes (hako.forward=1) */
 	char **exec, **binds, **env;		/* NULL-terminated; env "K=V" */
 	size_t nexec, nbinds, nenv;
+	char **cap_add; /* linux: cap-add, capabilities beyond hako run's and NET_ADMIN */
+	size_t ncap_add;
 	struct hk_lab_route *routes;
 	size_t nroutes;
 	struct hk_lab_kv *sysctls;

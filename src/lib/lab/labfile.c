@@ -5,12 +5,12 @@
  * error names FILE:LINE:COLUMN of the offending node and what is wrong with it.
  *
  * containerlab's keys: name, mgmt.{network, ipv4-subnet, ipv6-subnet}, topology.{defaults,
- * kinds, groups, nodes, links}; node: kind, group, image, cmd, exec, binds, env, mgmt-ipv4,
- * mgmt-ipv6, network-mode (others, like labels, startup-config, are accepted and ignored, so
- * published files deploy); link: endpoints.
- * hako's additions, under keys containerlab does not have: kinds netns and vm; node: rootfs,
- * interfaces.IF.{ipv4, ipv6, addresses, mtu}, routes, sysctls; vm node: kernel, initrd,
- * append, memory, cpus, accel; link: mtu, rate, delay, jitter, loss, corrupt.
+ * kinds, groups, nodes, links}; node: kind, group, image, cmd, exec, binds, env, cap-add,
+ * mgmt-ipv4, mgmt-ipv6, network-mode (others, like labels, startup-config, are accepted and
+ * ignored, so published files deploy); link: endpoints. hako's additions, under keys containerlab
+ * does not have: kinds netns and vm; node: rootfs, interfaces.IF.{ipv4, ipv6, addresses, mtu},
+ * routes, sysctls; vm node: kernel, initrd, append, memory, cpus, accel; link: mtu, rate, delay,
+ * jitter, loss, corrupt.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -394,6 +394,8 @@ static int node_settings(struct px *x, struct hk_lab_node *nd, const yaml_node_t
 		r = str_list(x, get(x, m, "exec"), "exec", &nd->exec, &nd->nexec);
 	if (r == 0 && !nd->binds)
 		r = str_list(x, get(x, m, "binds"), "binds", &nd->binds, &nd->nbinds);
+	if (r == 0 && !nd->cap_add)
+		r = str_list(x, get(x, m, "cap-add"), "cap-add", &nd->cap_add, &nd->ncap_add);
 	if (r == 0)
 		r = parse_env(x, nd, get(x, m, "env"));
 	if (r == 0 && nd->kind == HK_LAB_VM)

@@ -71,7 +71,13 @@ if [ -n "${HAKO_FRR01_ROOT:-}" ]; then
 	h lab ls >/dev/null
 	before=$(snapshot)
 	cp -r "$HAKO_SRC/tests/fixtures/lab/containerlab-frr01" "$HAKO_TEST_TMP/frr01"
-	check "deploy frr01 unchanged" h lab deploy "$HAKO_TEST_TMP/frr01/frr01.clab.yml"
+	# FRR's daemons need CAP_SYS_ADMIN, which containerlab gives by running nodes
+	# privileged and hako only where the file says so (containerlab's node key cap-add):
+	# the one line added to the published file
+	sed -i 's|^      image: quay.io/frrouting/frr:10.5.1$|&\n      cap-add: [SYS_ADMIN]|' \
+		"$HAKO_TEST_TMP/frr01/frr01.clab.yml"
+	grep -q "cap-add: \[SYS_ADMIN\]" "$HAKO_TEST_TMP/frr01/frr01.clab.yml" || not_ok "cap-add line"
+	check "deploy frr01 (routers with cap-add: SYS_ADMIN)" h lab deploy "$HAKO_TEST_TMP/frr01/frr01.clab.yml"
 	for i in $(seq 1 60); do
 		h lab exec frr01 PC1 -- ping -c 1 -W 1 192.168.13.2 >/dev/null 2>&1 && break
 		sleep 1

@@ -27,6 +27,7 @@ topology:
     test02:
       kind: linux
       binds: ["www-test02:/www:ro"]
+      cap-add: [SYS_ADMIN]
       interfaces:
         eth1: {ipv4: 10.30.0.2/24}
     br0:
@@ -41,6 +42,12 @@ is "both containers running (hako ps)" \
 	"$(h -j ps | jq -r '[.[] | select(.name | startswith("web-")) | "\(.name)=\(.state)"] | sort | join(",")')" \
 	"web-test01=running,web-test02=running"
 is "test01's hostname" "$(h lab exec web test01 -- hostname)" test01
+# capabilities: NET_ADMIN (12) always, SYS_ADMIN (21) only where the file's cap-add asks
+capeff() { printf '%d' "0x$(h lab exec web "$1" -- grep CapEff /proc/self/status | awk '{print $2}')"; }
+c1=$(capeff test01) c2=$(capeff test02)
+[ $((c1 >> 12 & 1)) = 1 ] && [ $((c1 >> 21 & 1)) = 0 ] &&
+	ok "test01: NET_ADMIN, no SYS_ADMIN" || not_ok "test01 CapEff $c1"
+[ $((c2 >> 21 & 1)) = 1 ] && ok "test02 (cap-add: [SYS_ADMIN]): SYS_ADMIN" || not_ok "test02 CapEff $c2"
 # (busybox 1.35 wget -T segfaults: the timeout comes from timeout(1))
 get() { timeout 5 ip netns exec "$1" "$R/bin/busybox" wget -q -O - "http://$2/" 2>&1; }
 for i in 1 2 3 4 5 6 7 8 9 10; do get web-test01 10.30.0.2 >/dev/null && break; sleep 0.2; done
