@@ -12,21 +12,49 @@
 #include "base/cleanup.h"
 #include "container.h"
 #include "ct.h"
+#include "ctinfo.h"
 #include "ctlog.h"
+#include "gotmpl.h"
+#include "base/human.h"
 #include "out.h"
 
-enum { C_ID, C_NAME, C_STATE, C_PID, C_EXIT, C_HOSTNAME, C_NET, C_CREATED, C_COMMAND };
+enum {
+	C_ID,
+	C_IMAGE,
+	C_COMMAND,
+	C_CREATED,
+	C_STATUS,
+	C_PORTS,
+	C_NAME,
+	C_STATE,
+	C_PID,
+	C_EXIT,
+	C_HOSTNAME,
+	C_NET
+};
 
+/* Docker's columns; hako's own keys (state, pid, exit_code, hostname, net) in JSON only */
 static const struct out_col ps_cols[] = {
-	[C_ID] = { "ID", "id" },
-	[C_NAME] = { "NAME", "name" },
-	[C_STATE] = { "STATE", "state" },
-	[C_PID] = { "PID", "pid", true },
-	[C_EXIT] = { "EXIT", "exit_code", true },
-	[C_HOSTNAME] = { "HOSTNAME", "hostname" },
-	[C_NET] = { "NET", "net" },
-	[C_CREATED] = { "CREATED", "created", true, true },
+	[C_ID] = { "CONTAINER ID", "id" },
+	[C_IMAGE] = { "IMAGE", "image" },
 	[C_COMMAND] = { "COMMAND", "command" },
+	[C_CREATED] = { "CREATED", "created" },
+	[C_STATUS] = { "STATUS", "status" },
+	[C_PORTS] = { "PORTS", "ports" },
+	[C_NAME] = { "NAMES", "name" },
+	[C_STATE] = { "STATE", "state", false, true },
+	[C_PID] = { "PID", "pid", true, true },
+	[C_EXIT] = { "EXIT", "exit_code", true, true },
+	[C_HOSTNAME] = { "HOSTNAME", "hostname", false, true },
+	[C_NET] = { "NET", "net", false, true },
+};
+
+/* ps --format's fields: Docker's names (docs/hako.md) */
+static const struct gotmpl_title ps_titles[] = {
+	{ "ID", "CONTAINER ID" },
+	{ "RunningFor", "CREATED" },
+	{ "CreatedAt", "CREATED AT" },
+	{ NULL, NULL },
 };
 
 static char *human_command(const char *cmd)
@@ -53,60 +81,132 @@ static struct json_object *command_json(const char *cmd)
 	return a;
 }
 
+/* One container as ps --format sees it (Docker's keys). */
+static struct json_object *ps_object(const struct hk_ct_row *c, const char *image,
+				     const char *quoted, const char *ago, const char *status,
+				     const char *ports, const char *nets)
+{
+	struct json_object *o = json_object_new_object();
+	char at[64];
+	time_t t = (time_t)c->created;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
+	json_object_object_add(o, "Command", json_object_new_string(quoted));
+	json_object_object_add(o, "CreatedAt", json_object_new_string(at));
+	json_object_object_add(o, "ID", json_object_new_string(c->id));
+	json_object_object_add(o, "Image", json_object_new_string(image));
+	json_object_object_add(o, "Labels", json_object_new_string(""));
+	json_object_object_add(o, "Names", json_object_new_string(c->name));
+	json_object_object_add(o, "Networks", json_object_new_string(nets));
+	json_object_object_add(o, "Ports", json_object_new_string(ports));
+	json_object_object_add(o, "RunningFor", json_object_new_string(ago));
+	json_object_object_add(o, "State", json_object_new_string(hk_ctinfo_state(c)));
+	json_object_object_add(o, "Status", json_object_new_string(status));
+	return o;
+}
+
 int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "no-trunc", no_argument, NULL, 'T' },
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	bool all = false, quiet = false;
+	const char *format = NULL;
 	int opt, r = cmd_getopt_init(ctx, &g, "ps", "+:aq", opts, argc, argv);
 	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1) {
 		if (opt == 'a')
 			all = true;
 		else if (opt == 'q')
 			quiet = true;
+		else if (opt == 'F')
+			format = optarg;
+		else if (opt == 'T')
+			; /* hako never truncates */
 		else
 			r = cmd_getopt_bad(ctx, &g, opt);
 	}
 	if (r < 0)
 		return r;
 	if (g.rest < argc)
-		return cmd_usage(ctx, "ps: unknown argument '%s'; hako ps [-a] [-q]", argv[g.rest]);
-	struct hk_ct_row *rows;
-	size_t n;
-	r = ct_list(ctx, &rows, &n);
-	if (r < 0)
+		return cmd_usage(ctx, "ps: unknown argument '%s'; hako ps [-a] [-q] [--format F]",
+				 argv[g.rest]);
+	struct gotmpl *tmpl = NULL;
+	if (format && !quiet && !ctx->json && gotmpl_parse(ctx, format, &tmpl) < 0)
+		return -EINVAL;
+	struct hk_paths p;
+	struct hk_store *st;
+	struct hk_ct_row *rows = NULL;
+	size_t n = 0;
+	r = ct_open(ctx, &p, &st);
+	if (r == 0)
+		r = hk_store_list(st, &rows, &n, &ctx->err);
+	if (r < 0) {
+		hk_store_close(st);
+		gotmpl_free(tmpl);
 		return r;
+	}
+	int64_t now = (int64_t)time(NULL);
 	struct out_table *t = out_table_new(ps_cols, HK_ARRAY_SIZE(ps_cols));
+	struct json_object **objs = calloc(n + 1, sizeof(*objs));
+	size_t nobj = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct hk_ct_row *c = &rows[i];
 		bool running = !strcmp(c->state, HK_CT_RUNNING);
 		if (!all && !running)
 			continue;
 		if (quiet && !ctx->json) {
-			printf("%s\n", c->name);
+			printf("%s\n", c->id); /* what rm, stop, inspect ... take */
 			continue;
 		}
-		out_row(t);
-		out_str(t, C_ID, c->id);
-		out_str(t, C_NAME, c->name);
-		out_str(t, C_STATE, hk_ct_paused(c) ? "paused" : c->state);
-		if (running)
-			out_int(t, C_PID, c->pid);
-		if (!running && c->exit_code >= 0)
-			out_int(t, C_EXIT, c->exit_code);
-		out_str(t, C_HOSTNAME, c->hostname);
-		out_str(t, C_NET, c->net);
-		out_int(t, C_CREATED, c->created);
+		char image[300], status[128], ports[1024], nets[1024], ago[80], d[64];
+		hk_ctinfo_image(st, c->id, image, sizeof(image), NULL);
+		hk_ctinfo_status(c, now, status, sizeof(status));
+		hk_ctinfo_ports(st, c->id, ports, sizeof(ports));
+		hk_ctinfo_networks(st, c->id, nets, sizeof(nets));
+		hk_human_duration(now - c->created, d, sizeof(d));
+		snprintf(ago, sizeof(ago), "%s ago", d);
 		char *h = human_command(c->command);
-		out_json(t, C_COMMAND, command_json(c->command), h);
+		char *quoted = NULL;
+		if (asprintf(&quoted, "\"%s\"", h ? h : "") < 0)
+			quoted = NULL;
+		if (tmpl) {
+			objs[nobj++] =
+				ps_object(c, image, quoted ? quoted : "", ago, status, ports, nets);
+		} else {
+			out_row(t);
+			out_str(t, C_ID, c->id);
+			out_str(t, C_IMAGE, image[0] ? image : NULL);
+			out_json(t, C_COMMAND, command_json(c->command), quoted);
+			out_json(t, C_CREATED, json_object_new_int64(c->created), ago);
+			out_str(t, C_STATUS, status);
+			out_str(t, C_PORTS, ports[0] ? ports : NULL);
+			out_str(t, C_NAME, c->name);
+			out_str(t, C_STATE, hk_ct_paused(c) ? "paused" : c->state);
+			if (running)
+				out_int(t, C_PID, c->pid);
+			if (!running && c->exit_code >= 0)
+				out_int(t, C_EXIT, c->exit_code);
+			out_str(t, C_HOSTNAME, c->hostname);
+			out_str(t, C_NET, c->net);
+		}
+		free(quoted);
 		free(h);
 	}
-	if (!quiet || ctx->json)
+	hk_store_close(st);
+	if (tmpl)
+		r = gotmpl_print(ctx, tmpl, objs, nobj, ps_titles);
+	else if (!quiet || ctx->json)
 		r = out_table_print(t, ctx->json, ctx->noheadings);
+	for (size_t i = 0; i < nobj; i++)
+		json_object_put(objs[i]);
+	free(objs);
+	gotmpl_free(tmpl);
 	out_table_free(t);
 	hk_ct_rows_free(rows, n);
 	return r;
@@ -251,46 +351,104 @@ int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
 	return k < 0 ? (int)k : 0;
 }
 
+static const struct gotmpl_title inspect_titles[] = { { NULL, NULL } };
+
+/* hako's own keys (docs/json.md), then Docker's (ctinfo.h) */
+static struct json_object *inspect_one(struct hk_store *st, const struct hk_paths *p,
+				       const struct hk_ct_row *c, struct hk_err *err)
+{
+	struct json_object *o = json_object_new_object();
+	char buf[HK_PATH_MAX];
+	bool running = !strcmp(c->state, HK_CT_RUNNING);
+	json_object_object_add(o, "id", json_object_new_string(c->id));
+	json_object_object_add(o, "name", json_object_new_string(c->name));
+	json_object_object_add(o, "state", json_object_new_string(c->state));
+	if (running && c->pid > 0)
+		json_object_object_add(o, "pid", json_object_new_int(c->pid));
+	if (c->exit_code >= 0)
+		json_object_object_add(o, "exit_code", json_object_new_int(c->exit_code));
+	json_object_object_add(o, "hostname", json_object_new_string(c->hostname));
+	json_object_object_add(o, "net", json_object_new_string(c->net));
+	json_object_object_add(o, "rootfs", json_object_new_string(c->rootfs));
+	json_object_object_add(o, "command", command_json(c->command));
+	json_object_object_add(o, "created", json_object_new_int64(c->created));
+	if (c->started)
+		json_object_object_add(o, "started", json_object_new_int64(c->started));
+	if (c->finished)
+		json_object_object_add(o, "finished", json_object_new_int64(c->finished));
+	json_object_object_add(o, "auto_remove", json_object_new_boolean(c->auto_remove));
+	json_object_object_add(o, "tty", json_object_new_boolean(c->tty));
+	json_object_object_add(o, "detach", json_object_new_boolean(c->detach));
+	hk_ct_nsdir(p, c->id, buf, sizeof(buf));
+	json_object_object_add(o, "ns_dir", json_object_new_string(buf));
+	hk_ct_row_cgroup(c, buf, sizeof(buf));
+	json_object_object_add(o, "cgroup", json_object_new_string(buf));
+	hk_ct_rundir(p, c->id, buf, sizeof(buf));
+	strncat(buf, "/log", sizeof(buf) - strlen(buf) - 1);
+	json_object_object_add(o, "log_path", json_object_new_string(buf));
+	json_object_object_add(o, "config", json_tokener_parse(c->config));
+	hk_ctinfo_docker(st, c, o, err);
+	return o;
+}
+
 int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
 {
-	if (argc < 1)
-		return cmd_usage(ctx, "inspect: missing container; hako inspect CT...");
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "type", required_argument, NULL, 'T' },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	const char *format = NULL;
+	_cleanup_free_ char **keys = calloc((size_t)argc + 1, sizeof(char *));
+	int nkeys = 0;
+	/* "-": options before or after the containers, as docker inspect */
+	int opt, r = cmd_getopt_init(ctx, &g, "inspect", "-:f:", opts, argc, argv);
+	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1) {
+		if (opt == 'f')
+			format = optarg;
+		else if (opt == 'T' && strcmp(optarg, "container"))
+			r = cmd_usage(ctx,
+				      "inspect: --type %s: only 'container' (images: hako image "
+				      "inspect)",
+				      optarg);
+		else if (opt == 1)
+			keys[nkeys++] = optarg;
+		else if (opt != 'T')
+			r = cmd_getopt_bad(ctx, &g, opt);
+	}
+	if (r < 0)
+		return r;
+	if (nkeys < 1)
+		return cmd_usage(ctx, "inspect: missing container; hako inspect [-f FORMAT] CT...");
+	struct gotmpl *tmpl = NULL;
+	if (format && gotmpl_parse(ctx, format, &tmpl) < 0)
+		return -EINVAL;
+	struct hk_paths p;
+	struct hk_store *st;
+	r = ct_open(ctx, &p, &st);
 	struct json_object *arr = json_object_new_array();
-	for (int i = 0; i < argc; i++) {
-		struct hk_paths p;
+	for (int i = 0; r == 0 && i < nkeys; i++) {
 		struct hk_ct_row c;
-		int r = ct_get(ctx, argv[i], &p, &c);
-		if (r < 0) {
-			json_object_put(arr);
-			return r;
-		}
-		struct json_object *o = json_object_new_object();
-		char buf[HK_PATH_MAX];
-		json_object_object_add(o, "id", json_object_new_string(c.id));
-		json_object_object_add(o, "name", json_object_new_string(c.name));
-		json_object_object_add(o, "state", json_object_new_string(c.state));
-		json_object_object_add(o, "pid", json_object_new_int(c.pid));
-		json_object_object_add(o, "exit_code", json_object_new_int(c.exit_code));
-		json_object_object_add(o, "hostname", json_object_new_string(c.hostname));
-		json_object_object_add(o, "net", json_object_new_string(c.net));
-		json_object_object_add(o, "rootfs", json_object_new_string(c.rootfs));
-		json_object_object_add(o, "command", command_json(c.command));
-		json_object_object_add(o, "created", json_object_new_int64(c.created));
-		json_object_object_add(o, "started", json_object_new_int64(c.started));
-		json_object_object_add(o, "finished", json_object_new_int64(c.finished));
-		json_object_object_add(o, "auto_remove", json_object_new_boolean(c.auto_remove));
-		json_object_object_add(o, "tty", json_object_new_boolean(c.tty));
-		json_object_object_add(o, "detach", json_object_new_boolean(c.detach));
-		hk_ct_nsdir(&p, c.id, buf, sizeof(buf));
-		json_object_object_add(o, "ns_dir", json_object_new_string(buf));
-		hk_ct_row_cgroup(&c, buf, sizeof(buf));
-		json_object_object_add(o, "cgroup", json_object_new_string(buf));
-		hk_ct_rundir(&p, c.id, buf, sizeof(buf));
-		strncat(buf, "/log", sizeof(buf) - strlen(buf) - 1);
-		json_object_object_add(o, "log_path", json_object_new_string(buf));
-		json_object_object_add(o, "config", json_tokener_parse(c.config));
-		json_object_array_add(arr, o);
+		r = hk_store_get(st, keys[i], &c, &ctx->err);
+		if (r < 0)
+			break;
+		json_object_array_add(arr, inspect_one(st, &p, &c, &ctx->err));
 		hk_ct_row_free(&c);
+	}
+	hk_store_close(st);
+	if (r == 0 && tmpl) {
+		size_t n = json_object_array_length(arr);
+		struct json_object **objs = calloc(n + 1, sizeof(*objs));
+		for (size_t i = 0; i < n; i++)
+			objs[i] = json_object_array_get_idx(arr, i);
+		r = gotmpl_print(ctx, tmpl, objs, n, inspect_titles);
+		free(objs);
+	}
+	gotmpl_free(tmpl);
+	if (r < 0 || tmpl) {
+		json_object_put(arr);
+		return r;
 	}
 	return out_json_print(arr);
 }

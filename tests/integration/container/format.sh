@@ -1,0 +1,83 @@
+#!/bin/bash
+# Docker's output: ps columns and -q, inspect in Docker's shape, --format templates (the forms
+# docker users type), checked against independent oracles (nsenter + ip -j, /proc, jq).
+. "$HAKO_SRC/tests/lib/lib.sh"
+. "$HAKO_SRC/tests/integration/container/common.inc"
+T=$HAKO_TEST_TMP
+command -v jq >/dev/null || { skip "format" "no jq"; exit 0; }
+tar -C "$R" -cf "$T/r.tar" . && h image import "$T/r.tar" --name fmtbb >/dev/null ||
+	not_ok "image import"
+net=fmt$(uniq_suffix)
+h network create "$net" >/dev/null 2>&1 || not_ok "network create"
+on_exit "h network rm $net"
+on_exit "h rm -f web old >/dev/null 2>&1"
+check "run -d --name web -p 18080:80 IMAGE" h run -d --name web --network "$net" --alias www \
+	-p 18080:80 fmtbb sleep 300
+h run -d --name old --rootfs "$R" -- sh -c 'exit 3' >/dev/null
+for i in $(seq 50); do [ "$(h inspect -f '{{.State.Status}}' old)" = exited ] && break; sleep 0.1; done
+
+# ps: Docker's header and cells
+is "ps: Docker's columns" "$(h ps | head -1 | tr -s ' ')" \
+	"CONTAINER ID IMAGE COMMAND CREATED STATUS PORTS NAMES"
+row=$(h ps | grep ' web$')
+like() { printf '%s' "$2" | grep -Eq -- "$3" && ok "$1" || { not_ok "$1"; echo "$2" | diag; }; }
+like "ps: web's row: image, quoted command, age, Up, ports, name" "$row" \
+	'^[0-9a-f]{16} +fmtbb:latest +"sleep 300" +([0-9]+ seconds|Less than a second|1 second) ago +Up .* +0\.0\.0\.0:18080->80/tcp +web$'
+like "ps -a: an exited container's status" "$(h ps -a | grep ' old$')" 'Exited \(3\) .* ago'
+id=$(h inspect -f '{{.Id}}' web)
+is "ps -q: the running containers' ids" "$(h ps -q)" "$id"
+is "ps -aq: every id, one a line" "$(h ps -aq | sort)" "$(printf '%s\n' "$id" "$(h inspect -f '{{.Id}}' old)" | sort)"
+is "ps -j: status and ports keys" "$(h -j ps | jq -r '.[0] | "\(.name) \(.ports) \(.state)"')" \
+	"web 0.0.0.0:18080->80/tcp running"
+is "ps -aj: exit_code of the exited one, no pid" "$(h -j ps -a | jq -c '.[] | select(.name == "old") | [.exit_code, .pid]')" "[3,null]"
+
+# ps --format
+is "ps --format '{{.ID}} {{.Names}}'" "$(h ps --format '{{.ID}} {{.Names}}')" "$id web"
+is "ps --format with literal text" "$(h ps --format 'name={{.Names}} state={{.State}}')" "name=web state=running"
+is "ps --format '{{json .}}' is JSON with Docker's keys" \
+	"$(h ps --format '{{json .}}' | jq -r '[.ID, .Names, .Image, .Ports, .State] | join(" ")')" \
+	"$id web fmtbb:latest 0.0.0.0:18080->80/tcp running"
+is "ps --format 'table {{.ID}}\\t{{.Names}}': header + aligned rows" \
+	"$(h ps --format 'table {{.ID}}\t{{.Names}}' | tr -s ' ')" "$(printf 'CONTAINER ID NAMES\n%s web' "$id")"
+
+# inspect in Docker's shape, against oracles
+pid=$(h inspect -f '{{.State.Pid}}' web)
+[ -n "$pid" ] && [ -d "/proc/$pid" ] && grep -q "hako/$id" "/proc/$pid/cgroup" &&
+	ok "inspect -f '{{.State.Pid}}': a live process in the container's cgroup" ||
+	not_ok "State.Pid '$pid'"
+oracle=$(nsenter -t "$pid" -n ip -j -4 addr show eth0 | jq -r '.[0].addr_info[0].local')
+is "inspect -f '{{.NetworkSettings.IPAddress}}' = the address eth0 has (ip -j)" \
+	"$(h inspect -f '{{.NetworkSettings.IPAddress}}' web)" "$oracle"
+is "Networks.NET.IPAddress through range" \
+	"$(h inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' web)" "$oracle"
+is "index .NetworkSettings.Networks NET | json" \
+	"$(h inspect -f "{{index .NetworkSettings.Networks \"$net\" | json}}" web | jq -r .IPAddress)" "$oracle"
+is "Aliases: an array" "$(h inspect web | jq -c ".[0].NetworkSettings.Networks[\"$net\"].Aliases")" '["www"]'
+is "HostConfig.PortBindings" "$(h inspect -f '{{json .HostConfig.PortBindings}}' web)" \
+	'{"80/tcp":[{"HostIp":"","HostPort":"18080"}]}'
+is "State.Running, Config.Image, Config.Cmd, Name" \
+	"$(h inspect -f '{{.State.Running}} {{.Config.Image}} {{.Config.Cmd}} {{.Name}}' web)" \
+	"true fmtbb:latest [sleep 300] /web"
+is "Config.Hostname = the UTS name (nsenter -u hostname)" \
+	"$(h inspect -f '{{.Config.Hostname}}' web)" "$(nsenter -t "$pid" -u hostname)"
+is "if/else, upper, a pipe, json of a list" \
+	"$(h inspect --format '{{if .State.Paused}}p{{else}}np{{end}} {{upper .State.Status}} {{.Name | upper}} {{json .Config.Cmd}}' web)" \
+	'np RUNNING /WEB ["sleep","300"]'
+is "exited: State.ExitCode, Pid 0, Running false" \
+	"$(h inspect -f '{{.State.ExitCode}} {{.State.Pid}} {{.State.Running}}' old)" "3 0 false"
+is "a missing key: <no value>" "$(h inspect -f '{{.Nope}}' web)" "<no value>"
+is "inspect -f, two containers: one line each" "$(h inspect -f '{{.Name}}' web old | tr '\n' ' ')" "/web /old "
+is "inspect CT -f (options after the container)" "$(h inspect web -f '{{.State.Status}}')" running
+is "inspect without -f: hako's keys kept" "$(h inspect web | jq -r '.[0] | [.name, .state] | join(" ")')" "web running"
+
+# refusals: exit 2, the action named, nothing printed on stdout
+check_fail "unsupported action (with)" 2 "unsupported action '\{\{with .State\}\}'" \
+	h inspect -f '{{with .State}}x{{end}}' web
+check_fail "unsupported action (variable)" 2 "unsupported action" h ps --format '{{$x := .ID}}'
+check_fail "unsupported function (printf)" 2 "unsupported action" h inspect -f '{{printf "%s" .Id}}' web
+check_fail "range without end" 2 "without \{\{end\}\}" h inspect -f '{{range .Args}}x' web
+check_fail "inspect -f of an unknown container" 5 "no such container: nosuch" h inspect -f '{{.Id}}' nosuch
+
+# the docker user's cleanup
+check "rm -f \$(hako ps -aq)" h rm -f $(h ps -aq)
+is "nothing left" "$(h ps -aq | wc -l)" 0
