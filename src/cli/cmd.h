@@ -86,6 +86,15 @@ int cmd_ct_pause(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_unpause(struct hk_ctx *ctx, int argc, char **argv);
 /* hako cp (cmd_cp.c). */
 int cmd_ct_cp(struct hk_ctx *ctx, int argc, char **argv);
+/* version, system, info, diff, history, images, rmi, container (cmd_system.c). */
+int cmd_version(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_system(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_info(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_diff(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_history(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_images(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_rmi(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_container(struct hk_ctx *ctx, int argc, char **argv);
 /* Images (cmd_image.c). */
 int cmd_image(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_commit(struct hk_ctx *ctx, int argc, char **argv);
