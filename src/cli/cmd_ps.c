@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/parse.h"
 #include "container.h"
 #include "ct.h"
 #include "ctinfo.h"
@@ -276,31 +277,186 @@ int cmd_ct_top(struct hk_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
+/* ---- hako logs: the records of ctlog.h, by stream, filtered ---- */
+
+struct logs_out {
+	bool timestamps;
+	int64_t since, until; /* ns; 0: none */
+	size_t tail;	      /* SIZE_MAX: every line */
+	bool collecting;      /* --tail: lines kept in ring until the end of what is there */
+	char **ring;	      /* "S" + the line (S the stream's digit), as printed */
+	size_t nring, head;
+	char *pend[3]; /* a stream's line so far (P records), its last part's time in pend_ts */
+	size_t pend_len[3];
+	int64_t pend_ts[3];
+	char *buf; /* bytes read, not yet a whole record */
+	size_t len;
+};
+
+static int logs_print(int stream, const char *s, size_t n)
+{
+	FILE *f = stream == HK_CTLOG_STDERR ? stderr : stdout;
+	static FILE *prev; /* both may be one file (2>&1): the order kept across them */
+	if (prev && prev != f)
+		fflush(prev);
+	prev = f;
+	if (fwrite(s, 1, n, f) != n)
+		return -EIO;
+	return 0;
+}
+
+/* One whole line of stream, read at ts (ns): filtered, kept for --tail or printed. */
+static int logs_line(struct logs_out *o, int stream, int64_t ts, const char *d, size_t n)
+{
+	if ((o->since && ts && ts < o->since) || (o->until && ts && ts > o->until))
+		return 0;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+	fputc('0' + stream, f);
+	if (o->timestamps) {
+		char t[40];
+		time_t sec = (time_t)(ts / 1000000000LL);
+		struct tm tm;
+		gmtime_r(&sec, &tm);
+		strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(f, "%s.%09lldZ ", t, (long long)(ts % 1000000000LL));
+	}
+	fwrite(d, 1, n, f);
+	fputc('\n', f);
+	fclose(f);
+	if (!o->collecting) {
+		int r = logs_print(stream, line + 1, len - 1);
+		free(line);
+		return r;
+	}
+	if (!o->tail) {
+		free(line);
+		return 0;
+	}
+	if (o->nring < o->tail) {
+		o->ring[o->nring++] = line;
+		return 0;
+	}
+	free(o->ring[o->head]);
+	o->ring[o->head] = line;
+	o->head = (o->head + 1) % o->tail;
+	return 0;
+}
+
+static int logs_record(struct logs_out *o, const char *l, size_t n)
+{
+	struct hk_ctlog_rec rec;
+	hk_ctlog_rec_parse(l, n, &rec);
+	int s = rec.stream == HK_CTLOG_STDERR ? 2 : 1;
+	int64_t ts = rec.sec * 1000000000LL + rec.nsec;
+	if (rec.partial || o->pend[s]) {
+		o->pend_ts[s] = ts; /* the line's time: when it was complete */
+		char *p = realloc(o->pend[s], o->pend_len[s] + rec.len + 1);
+		if (!p)
+			return -ENOMEM;
+		memcpy(p + o->pend_len[s], rec.data, rec.len);
+		o->pend[s] = p;
+		o->pend_len[s] += rec.len;
+		if (rec.partial)
+			return 0;
+		int r = logs_line(o, s, o->pend_ts[s], o->pend[s], o->pend_len[s]);
+		free(o->pend[s]);
+		o->pend[s] = NULL;
+		o->pend_len[s] = 0;
+		return r;
+	}
+	return logs_line(o, s, ts, rec.data, rec.len);
+}
+
+/* k more bytes in o->buf: every whole record in it handled, the rest kept */
+static int logs_feed(struct logs_out *o, const char *b, size_t k)
+{
+	char *nb = realloc(o->buf, o->len + k);
+	if (!nb)
+		return -ENOMEM;
+	o->buf = nb;
+	memcpy(o->buf + o->len, b, k);
+	o->len += k;
+	size_t i = 0;
+	int r = 0;
+	for (char *nl; r == 0 && (nl = memchr(o->buf + i, '\n', o->len - i));) {
+		r = logs_record(o, o->buf + i, (size_t)(nl - o->buf) - i);
+		i = (size_t)(nl - o->buf) + 1;
+	}
+	memmove(o->buf, o->buf + i, o->len - i);
+	o->len -= i;
+	return r;
+}
+
+/* --tail: the lines kept, oldest first, then print as they come */
+static int logs_flush_tail(struct logs_out *o)
+{
+	int r = 0;
+	for (size_t i = 0; i < o->nring; i++) {
+		char *l = o->ring[(o->head + i) % o->nring];
+		if (r == 0)
+			r = logs_print(l[0] - '0', l + 1, strlen(l + 1));
+		free(l);
+	}
+	o->nring = o->head = 0;
+	o->collecting = false;
+	fflush(stdout);
+	fflush(stderr);
+	return r;
+}
+
 int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "follow", no_argument, NULL, 'f' },
+		{ "tail", required_argument, NULL, 'n' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'U' },
+		{ "timestamps", no_argument, NULL, 't' },
+		{ "details", no_argument, NULL, 'D' },
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	bool follow = false;
 	const char *key = NULL;
-	/* "-": -f before or after CT */
-	int opt, r = cmd_getopt_init(ctx, &g, "logs", "-:f", opts, argc, argv);
+	struct logs_out o = { .tail = SIZE_MAX };
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t now_ns = (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec;
+	/* "-": options before or after CT */
+	int opt, r = cmd_getopt_init(ctx, &g, "logs", "-:fn:t", opts, argc, argv);
 	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1) {
+		uint32_t n;
 		if (opt == 'f')
 			follow = true;
+		else if (opt == 't')
+			o.timestamps = true;
+		else if (opt == 'D')
+			; /* no labels or env attributes to add */
+		else if (opt == 'n' && strcmp(optarg, "all"))
+			r = hk_parse_u32(optarg, 0, 100000000, &n, "logs --tail", &ctx->err) < 0
+				    ? -EINVAL
+				    : (o.tail = n, 0);
+		else if (opt == 'S' || opt == 'U')
+			r = hk_human_parse_time(optarg, now_ns, opt == 'S' ? &o.since : &o.until) <
+					    0
+				    ? cmd_usage(ctx,
+						"logs: --%s '%s': expected a time (RFC 3339, unix "
+						"seconds) or a duration (10m, 1h30m)",
+						opt == 'S' ? "since" : "until", optarg)
+				    : 0;
 		else if (opt == 1 && !key)
 			key = optarg;
 		else if (opt == 1)
-			r = cmd_usage(ctx, "logs: unexpected '%s'; hako logs [-f] CT", optarg);
-		else
+			r = cmd_usage(ctx, "logs: unexpected '%s'; hako logs [OPTIONS] CT", optarg);
+		else if (opt != 'n')
 			r = cmd_getopt_bad(ctx, &g, opt);
 	}
 	if (r < 0)
 		return r;
 	if (!key)
-		return cmd_usage(ctx, "logs: missing container; hako logs [-f] CT");
+		return cmd_usage(ctx, "logs: missing container; hako logs [OPTIONS] CT");
 	struct hk_paths p;
 	struct hk_ct_row c;
 	r = ct_get(ctx, key, &p, &c);
@@ -322,33 +478,54 @@ int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
 	}
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "logs");
+	if (o.tail != SIZE_MAX) {
+		o.collecting = true;
+		o.ring = calloc(o.tail ? o.tail : 1, sizeof(char *));
+		if (!o.ring)
+			abort();
+	}
 	char buf[65536];
 	ssize_t k;
+	bool last = false;
 	for (;;) {
 		k = hk_ctlog_reader_read(lr, buf, sizeof(buf), &ctx->err);
 		if (k < 0)
 			break;
 		if (k > 0) {
-			if (fwrite(buf, 1, k, stdout) != (size_t)k) {
-				k = hk_err_sys(&ctx->err, -EIO, "write to standard output");
+			if ((k = logs_feed(&o, buf, (size_t)k)) < 0)
 				break;
-			}
 			continue;
 		}
-		fflush(stdout);
-		if (!follow || !hk_proc_alive(pid, start)) {
-			/* what was written just before the exit */
-			while ((k = hk_ctlog_reader_read(lr, buf, sizeof(buf), &ctx->err)) > 0)
-				if (fwrite(buf, 1, k, stdout) != (size_t)k) {
-					k = hk_err_sys(&ctx->err, -EIO, "write to standard output");
-					break;
-				}
+		if (o.collecting && (k = logs_flush_tail(&o)) < 0)
 			break;
+		fflush(stdout);
+		fflush(stderr);
+		if (last || !follow || !hk_proc_alive(pid, start)) {
+			if (last || !follow)
+				break;
+			last = true; /* what was written just before the exit: one more round */
+			continue;
 		}
 		usleep(100000);
 	}
+	/* a last line without its newline (a record cut short, a part never finished) */
+	if (k >= 0 && o.len)
+		k = logs_record(&o, o.buf, o.len);
+	for (int i = 1; k >= 0 && i < 3; i++)
+		if (o.pend[i])
+			k = logs_line(&o, i, o.pend_ts[i], o.pend[i], o.pend_len[i]);
+	if (k == -EIO)
+		k = hk_err_sys(&ctx->err, -EIO, "write to standard output");
+	else if (k == -ENOMEM)
+		k = hk_err_sys(&ctx->err, -ENOMEM, "logs");
+	for (size_t i = 0; i < o.nring; i++)
+		free(o.ring[i]);
+	free(o.ring);
+	for (int i = 0; i < 3; i++)
+		free(o.pend[i]);
+	free(o.buf);
 	hk_ctlog_reader_close(lr);
-	return k < 0 ? (int)k : 0;
+	return k < 0 ? (int)k : out_flush();
 }
 
 static const struct gotmpl_title inspect_titles[] = { { NULL, NULL } };
