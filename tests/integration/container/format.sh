@@ -70,6 +70,16 @@ is "inspect -f, two containers: one line each" "$(h inspect -f '{{.Name}}' web o
 is "inspect CT -f (options after the container)" "$(h inspect web -f '{{.State.Status}}')" running
 is "inspect without -f: hako's keys kept" "$(h inspect web | jq -r '.[0] | [.name, .state] | join(" ")')" "web running"
 
+# network ls --format, network inspect: aliases an array, no "" placeholders
+is "network ls --format" "$(h network ls --format '{{.Name}} {{.Driver}} {{.Scope}}' | grep "^$net ")" \
+	"$net bridge local"
+is "network ls --format table: NETWORK ID" "$(h network ls --format 'table {{.ID}}\t{{.Driver}}' | head -1 | tr -s ' ')" \
+	"NETWORK ID DRIVER"
+is "network inspect: aliases is an array" \
+	"$(h network inspect "$net" | jq -c '.[0].containers[] | select(.name == "web") | .aliases')" '["www"]'
+is "network inspect: no empty-string values" \
+	"$(h network inspect "$net" | jq '[.. | strings | select(. == "")] | length')" 0
+
 # refusals: exit 2, the action named, nothing printed on stdout
 check_fail "unsupported action (with)" 2 "unsupported action '\{\{with .State\}\}'" \
 	h inspect -f '{{with .State}}x{{end}}' web
