@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/cleanup.h"
 #include "container.h"
@@ -55,8 +56,11 @@ int cmd_ct_cp(struct hk_ctx *ctx, int argc, char **argv)
 		return cmd_usage(ctx, "cp: '%s': an empty path in the container", sp ? src : dst);
 	if (!(sp ? dst : src)[0])
 		return cmd_usage(ctx, "cp: an empty host path");
-	if (!strcmp(sp ? dst : src, "-"))
-		return cmd_usage(ctx, "cp: '-' (a tar stream) is not supported; use hako export");
+	bool tar = !strcmp(sp ? dst : src, "-");
+	if (tar && sp && isatty(STDOUT_FILENO))
+		return cmd_usage(ctx, "cp: refusing to write a tar to a terminal (> FILE)");
+	if (tar && (o.archive || o.follow))
+		return cmd_usage(ctx, "cp: -a and -L do not apply to '-' (a tar keeps owners)");
 	struct hk_paths p;
 	struct hk_store *st;
 	struct hk_ct_row c;
@@ -72,7 +76,11 @@ int cmd_ct_cp(struct hk_ctx *ctx, int argc, char **argv)
 	hk_ct_row_free(&c);
 	if (root < 0)
 		return root;
-	r = sp ? hk_ctcp_from(root, sp, dst, &o, &ctx->err)
-	       : hk_ctcp_to(root, src, dp, &o, &ctx->err);
+	if (tar)
+		r = sp ? hk_ctcp_tar_out(root, sp, STDOUT_FILENO, &ctx->err)
+		       : hk_ctcp_tar_in(root, STDIN_FILENO, dp, &ctx->err);
+	else
+		r = sp ? hk_ctcp_from(root, sp, dst, &o, &ctx->err)
+		       : hk_ctcp_to(root, src, dp, &o, &ctx->err);
 	return r < 0 ? hk_err_prefix(&ctx->err, "cp") : 0;
 }

@@ -15,6 +15,7 @@
 #include "base/fstree.h"
 #include "base/proc.h"
 #include "container.h"
+#include "hkarchive.h"
 #include "image.h"
 #include "inroot.h"
 #include "store_image.h"
@@ -286,4 +287,47 @@ int hk_ctcp_to(int root_fd, const char *host_path, const char *ct_path,
 	       const struct hk_ctcp_opts *o, struct hk_err *err)
 {
 	return copy(-1, host_path, root_fd, ct_path, o, err);
+}
+
+/* ct_path resolved in the root, a directory opened for reading */
+static int ct_dir(int root_fd, const char *ct_path, struct hk_err *err)
+{
+	_cleanup_close_ int p = hk_inroot_open(root_fd, ct_path);
+	if (p == -ELOOP)
+		return hk_err_set(err, -ELOOP,
+				  "'%s': a /proc magic link or a symlink loop in the path "
+				  "(refused: it would leave the container's root)",
+				  ct_path);
+	if (p < 0)
+		return hk_err_sys(err, p, "'%s'", ct_path);
+	struct stat st;
+	if (fstat(p, &st) < 0)
+		return hk_err_sys(err, -errno, "'%s'", ct_path);
+	if (!S_ISDIR(st.st_mode))
+		return hk_err_set(err, -ENOTDIR,
+				  "'%s': not a directory (with '-' both sides are "
+				  "a directory and a tar of its content)",
+				  ct_path);
+	int fd = openat(p, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd >= 0 ? fd : hk_err_sys(err, -errno, "open '%s'", ct_path);
+}
+
+int hk_ctcp_tar_out(int root_fd, const char *ct_path, int out_fd, struct hk_err *err)
+{
+	_cleanup_close_ int d = ct_dir(root_fd, ct_path, err);
+	if (d < 0)
+		return d;
+	struct hk_tar_opts o = { .xattrs = false };
+	struct hk_tar_result res;
+	return hk_archive_write_dir(d, out_fd, &o, &res, err);
+}
+
+int hk_ctcp_tar_in(int root_fd, int in_fd, const char *ct_path, struct hk_err *err)
+{
+	_cleanup_close_ int d = ct_dir(root_fd, ct_path, err);
+	if (d < 0)
+		return d;
+	struct hk_extract_opts o = { .whiteouts = HK_WHITEOUT_NONE, .owners = HK_OWNER_AUTO };
+	struct hk_extract_result res;
+	return hk_archive_extract_fd(in_fd, d, "standard input", &o, &res, err);
 }

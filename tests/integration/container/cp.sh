@@ -82,6 +82,35 @@ is "in the container /abs is now the file" "$(h exec web -- cat /abs 2>&1)" from
 is "the host's files are untouched" "$(snap)" "$before"
 is "the host's secret keeps its content" "$(cat "$T/victim/secret")" host-secret
 
+# --- "-": a tar of a directory's content, out and in (libarchive, hkarchive.h) ---
+is "cp CT:DIR -: a tar of its content (tar -t)" \
+	"$(h cp web:/srv/tree - | tar -tf - | sed 's,^\./,,; s,/$,,' | sort | grep . | tr '\n' ' ')" \
+	"a link sub sub/b "
+h exec web -- mkdir -p /opt/fromtar
+check "cp - CT:DIR (a tar on stdin)" sh -c "tar -C '$T/host/tree' -cf - . | '$HAKO' --root '$ROOT' cp - web:/opt/fromtar"
+is "its files are in the container" "$(h exec web -- cat /opt/fromtar/sub/b 2>&1)" two
+python3 - "$T/evil.tar" "$T/victim" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    l = tarfile.TarInfo("lnk"); l.type = tarfile.SYMTYPE; l.linkname = sys.argv[2]; t.addfile(l)
+    d = b"pwned\n"; f = tarfile.TarInfo("lnk/secret"); f.size = len(d); t.addfile(f, io.BytesIO(d))
+PY
+check_fail "cp - CT:DIR with a tar whose symlink aims at the host: refused" 2 "'lnk' is a symlink" \
+	sh -c "'$HAKO' --root '$ROOT' cp - web:/opt/fromtar <'$T/evil.tar'"
+python3 - "$T/up.tar" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    d = b"pwned\n"; f = tarfile.TarInfo("../../../../../../tmp/hako-cp-escape"); f.size = len(d)
+    t.addfile(f, io.BytesIO(d))
+PY
+check_fail "cp - CT:DIR with a '..' name: refused" 2 "\.\." \
+	sh -c "'$HAKO' --root '$ROOT' cp - web:/opt/fromtar <'$T/up.tar'"
+[ ! -e /tmp/hako-cp-escape ] && ok "nothing written outside" || not_ok "/tmp/hako-cp-escape exists"
+is "the host's secret is untouched by the tars" "$(cat "$T/victim/secret")" host-secret
+check_fail "cp CT:/magic/ - : refused" 1 "magic link" sh -c "'$HAKO' --root '$ROOT' cp web:/magic/ - >/dev/null"
+check_fail "cp CT:FILE -: a directory is needed" 1 "not a directory" \
+	sh -c "'$HAKO' --root '$ROOT' cp web:/etc/hostname - >/dev/null"
+
 # --- a stopped container: its rootfs ---
 h stop -t 1 web >/dev/null 2>&1
 check "cp CT:FILE from a stopped container" h cp web:/etc/ctfile "$T/host/stopped"
