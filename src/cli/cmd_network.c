@@ -163,7 +163,7 @@ static void net_row(struct out_table *t, const struct hk_net_row *n, size_t cts)
 	out_str(t, N_NAME, n->name);
 	out_str(t, N_DRIVER, n->driver);
 	out_str(t, N_SUBNET, n->subnet);
-	out_str(t, N_GW, n->gateway);
+	out_str(t, N_GW, n->gateway[0] ? n->gateway : NULL);
 	out_str(t, N_DEV, n->bridge[0] ? n->bridge : n->parent);
 	out_bool(t, N_INTERNAL, n->internal);
 	out_int(t, N_CTS, (int64_t)cts);
@@ -173,7 +173,7 @@ static void net_row(struct out_table *t, const struct hk_net_row *n, size_t cts)
 		out_int(t, N_MTU, n->mtu);
 	out_str(t, N_BRIDGE, n->bridge[0] ? n->bridge : NULL);
 	out_str(t, N_PARENT, n->parent[0] ? n->parent : NULL);
-	out_str(t, N_RANGE, n->iprange);
+	out_str(t, N_RANGE, n->iprange[0] ? n->iprange : NULL);
 }
 
 /* network ls --format's object: Docker's keys (a hako network's id is its name) */

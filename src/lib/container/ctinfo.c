@@ -251,6 +251,30 @@ int hk_ctinfo_docker(struct hk_store *st, const struct hk_ct_row *c, struct json
 	add(cfg, "OpenStdin",
 	    json_object_new_boolean(hako && json_object_object_get_ex(hako, "interactive", &v) &&
 				    json_object_get_boolean(v)));
+	/* Mounts: the -v binds and tmpfs mounts, as Docker lists them */
+	struct json_object *mounts = json_object_new_array(), *ms;
+	if (hako && json_object_object_get_ex(hako, "mounts", &ms) &&
+	    json_object_is_type(ms, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(ms); i++) {
+			struct json_object *m = json_object_array_get_idx(ms, i), *x, *d;
+			const char *src = json_object_object_get_ex(m, "source", &x)
+						  ? json_object_get_string(x)
+						  : "";
+			d = json_object_new_object();
+			add(d, "Type", str(strcmp(src, "tmpfs") ? "bind" : "tmpfs"));
+			add(d, "Source", str(strcmp(src, "tmpfs") ? src : ""));
+			add(d, "Destination",
+			    str(json_object_object_get_ex(m, "destination", &x)
+					? json_object_get_string(x)
+					: ""));
+			add(d, "RW",
+			    json_object_new_boolean(
+				    !(json_object_object_get_ex(m, "readonly", &x) &&
+				      json_object_get_boolean(x))));
+			json_object_array_add(mounts, d);
+		}
+	}
+	add(o, "Mounts", mounts);
 	json_object_put(hako);
 	add(o, "Config", cfg);
 	struct json_object *hc = json_object_new_object();

@@ -13,7 +13,8 @@ on_exit "h network rm $net"
 on_exit "h rm -f web old >/dev/null 2>&1"
 check "run -d --name web -p 18080:80 IMAGE" h run -d --name web --network "$net" --alias www \
 	-p 18080:80 fmtbb sleep 300
-h run -d --name old --rootfs "$R" -- sh -c 'exit 3' >/dev/null
+mkdir -p "$T/vol"
+h run -d --name old -v "$T/vol:/data:ro" --rootfs "$R" -- sh -c 'exit 3' >/dev/null
 for i in $(seq 50); do [ "$(h inspect -f '{{.State.Status}}' old)" = exited ] && break; sleep 0.1; done
 
 # ps: Docker's header and cells
@@ -65,6 +66,8 @@ is "if/else, upper, a pipe, json of a list" \
 	'np RUNNING /WEB ["sleep","300"]'
 is "exited: State.ExitCode, Pid 0, Running false" \
 	"$(h inspect -f '{{.State.ExitCode}} {{.State.Pid}} {{.State.Running}}' old)" "3 0 false"
+is "Mounts: the -v bind" "$(h inspect -f '{{range .Mounts}}{{.Type}} {{.Source}} {{.Destination}} {{.RW}}{{end}}' old)" \
+	"bind $T/vol /data false"
 is "a missing key: <no value>" "$(h inspect -f '{{.Nope}}' web)" "<no value>"
 is "inspect -f, two containers: one line each" "$(h inspect -f '{{.Name}}' web old | tr '\n' ' ')" "/web /old "
 is "inspect CT -f (options after the container)" "$(h inspect web -f '{{.State.Status}}')" running
@@ -77,6 +80,7 @@ is "network ls --format table: NETWORK ID" "$(h network ls --format 'table {{.ID
 	"NETWORK ID DRIVER"
 is "network inspect: aliases is an array" \
 	"$(h network inspect "$net" | jq -c '.[0].containers[] | select(.name == "web") | .aliases')" '["www"]'
+is "network ls -j: no empty-string values" "$(h -j network ls | jq '[.. | strings | select(. == "")] | length')" 0
 is "network inspect: no empty-string values" \
 	"$(h network inspect "$net" | jq '[.. | strings | select(. == "")] | length')" 0
 
