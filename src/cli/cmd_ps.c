@@ -465,8 +465,8 @@ int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
 	char dir[HK_PATH_MAX], path[HK_PATH_MAX + 8];
 	hk_ct_rundir(&p, c.id, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/log", dir);
-	pid_t pid = c.pid;
-	uint64_t start = c.pid_start;
+	pid_t pid = c.pid, owner = c.owner_pid;
+	uint64_t start = c.pid_start, owner_start = c.owner_start;
 	bool detach = c.detach;
 	hk_ct_row_free(&c);
 	/* log, and the files it was rotated to (ctlog.h): oldest first, rotations followed */
@@ -503,7 +503,12 @@ int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
 		if (last || !follow || !hk_proc_alive(pid, start)) {
 			if (last || !follow)
 				break;
-			last = true; /* what was written just before the exit: one more round */
+			/* the container ended: its monitor writes what was left in the pipes,
+			 * then exits; read on once it is gone (2 s at most) */
+			for (int i = 0; i < 40 && owner > 0 && hk_proc_alive(owner, owner_start);
+			     i++)
+				usleep(50000);
+			last = true;
 			continue;
 		}
 		usleep(100000);
