@@ -394,10 +394,26 @@ static int image_inspect(struct hk_ctx *ctx, int argc, char **argv)
 
 static int image_rm(struct hk_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "no-prune", no_argument, NULL, 'P' },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	/* -f, --no-prune: accepted as docker rmi takes them; what goes is decided the same */
+	int opt, r = cmd_getopt_init(ctx, &g, "image rm", "+:f", opts, argc, argv);
+	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1)
+		if (opt != 'f' && opt != 'P')
+			r = cmd_getopt_bad(ctx, &g, opt);
+	if (r < 0)
+		return r;
+	argc -= g.rest;
+	argv += g.rest;
 	if (argc < 1)
 		return cmd_usage(ctx, "image rm: expected IMAGE...");
 	struct img_session s = { 0 };
-	int r = img_open(ctx, &s), ret = 0;
+	int ret = 0;
+	r = img_open(ctx, &s);
 	for (int i = 0; r == 0 && i < argc; i++) {
 		if (hk_image_remove(s.im, argv[i], &ctx->err) < 0) {
 			if (i + 1 < argc)

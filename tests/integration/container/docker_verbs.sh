@@ -68,3 +68,7 @@ is "the image a container uses is kept by prune -a" "$(h -j system prune -af | j
 h rm -f dv >/dev/null
 is "prune -af: the unused image goes" "$(h -j system prune -af | jq .images):$(h images -q | wc -l)" "1:0"
 check_fail "rmi of a missing image" 5 "no such image" h rmi vb
+h image import "$T/r.tar" --name vb2 >/dev/null
+out=$(h rmi -f vb2 2>&1)
+is "rmi -f IMAGE: removed, no complaint about -f (exit 0)" "$?:$out:$(h images -q | wc -l)" "0::0"
+check_fail "rmi --bogus: refused as an option, nothing removed" 2 "unknown option '--bogus'" h rmi --bogus vb2
