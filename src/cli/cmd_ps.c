@@ -107,6 +107,53 @@ static struct json_object *ps_object(const struct hk_ct_row *c, const char *imag
 	return o;
 }
 
+/* ps --filter KEY=VALUE (Docker's): the same key again is "or", another key "and" */
+#define PS_FILTERS_MAX 32
+static const char *const ps_filter_keys[] = { "status", "name",	   "id", "ancestor",
+					      "exited", "network", NULL };
+
+static bool ps_match(const char *key, const char *v, const struct hk_ct_row *c, const char *image,
+		     const char *nets)
+{
+	if (!strcmp(key, "status"))
+		return !strcmp(v, hk_ctinfo_state(c));
+	if (!strcmp(key, "name"))
+		return strstr(c->name, v) != NULL;
+	if (!strcmp(key, "id"))
+		return !strncmp(c->id, v, strlen(v));
+	if (!strcmp(key, "ancestor")) {
+		size_t n = strlen(v);
+		return !strcmp(image, v) ||
+		       (!strncmp(image, v, n) && !strcmp(image + n, ":latest"));
+	}
+	if (!strcmp(key, "exited"))
+		return !strcmp(c->state, HK_CT_EXITED) && c->exit_code == atoi(v);
+	/* network */
+	size_t n = strlen(v);
+	for (const char *p = nets; (p = strstr(p, v)); p += n)
+		if ((p == nets || p[-1] == ',') && (!p[n] || p[n] == ','))
+			return true;
+	return false;
+}
+
+static bool ps_filtered(char *const *f, size_t nf, const struct hk_ct_row *c, const char *image,
+			const char *nets)
+{
+	for (const char *const *k = ps_filter_keys; *k; k++) {
+		bool any = false, hit = false;
+		size_t kl = strlen(*k);
+		for (size_t i = 0; i < nf; i++) {
+			if (strncmp(f[i], *k, kl) || f[i][kl] != '=')
+				continue;
+			any = true;
+			hit |= ps_match(*k, f[i] + kl + 1, c, image, nets);
+		}
+		if (any && !hit)
+			return false;
+	}
+	return true;
+}
+
 int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -114,14 +161,38 @@ int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "no-trunc", no_argument, NULL, 'T' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "last", required_argument, NULL, 'n' },
+		{ "latest", no_argument, NULL, 'l' },
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	bool all = false, quiet = false;
 	const char *format = NULL;
-	int opt, r = cmd_getopt_init(ctx, &g, "ps", "+:aq", opts, argc, argv);
+	char *filters[PS_FILTERS_MAX];
+	size_t nf = 0;
+	uint32_t last = UINT32_MAX;
+	int opt, r = cmd_getopt_init(ctx, &g, "ps", "+:aqf:n:l", opts, argc, argv);
 	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1) {
-		if (opt == 'a')
+		if (opt == 'f') {
+			bool known = false;
+			for (const char *const *k = ps_filter_keys; *k; k++)
+				known |= !strncmp(optarg, *k, strlen(*k)) &&
+					 optarg[strlen(*k)] == '=';
+			if (!known || nf == PS_FILTERS_MAX)
+				r = cmd_usage(ctx,
+					      "ps: --filter '%s': expected status=, name=, id=, "
+					      "ancestor=, exited= or network= with a value",
+					      optarg);
+			else
+				filters[nf++] = optarg;
+		} else if (opt == 'n') {
+			r = hk_parse_u32(optarg, 0, UINT32_MAX - 1, &last, "ps --last", &ctx->err);
+			all = true;
+		} else if (opt == 'l') {
+			last = 1;
+			all = true;
+		} else if (opt == 'a')
 			all = true;
 		else if (opt == 'q')
 			quiet = true;
@@ -137,6 +208,8 @@ int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 	if (g.rest < argc)
 		return cmd_usage(ctx, "ps: unknown argument '%s'; hako ps [-a] [-q] [--format F]",
 				 argv[g.rest]);
+	if (last == 0)
+		return 0;
 	struct gotmpl *tmpl = NULL;
 	if (format && !quiet && !ctx->json && gotmpl_parse(ctx, format, &tmpl) < 0)
 		return -EINVAL;
@@ -156,20 +229,24 @@ int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 	struct out_table *t = out_table_new(ps_cols, HK_ARRAY_SIZE(ps_cols));
 	struct json_object **objs = calloc(n + 1, sizeof(*objs));
 	size_t nobj = 0;
-	for (size_t i = 0; i < n; i++) {
+	/* --last N, --latest: the N created last (the list is oldest first) */
+	size_t from = last != UINT32_MAX && last < n ? n - last : 0;
+	for (size_t i = n; i-- > from;) {
 		struct hk_ct_row *c = &rows[i];
 		bool running = !strcmp(c->state, HK_CT_RUNNING);
 		if (!all && !running)
+			continue;
+		char image[300], status[128], ports[1024], nets[1024], ago[80], d[64];
+		hk_ctinfo_image(st, c->id, image, sizeof(image), NULL);
+		hk_ctinfo_networks(st, c->id, nets, sizeof(nets));
+		if (nf && !ps_filtered(filters, nf, c, image, nets))
 			continue;
 		if (quiet && !ctx->json) {
 			printf("%s\n", c->id); /* what rm, stop, inspect ... take */
 			continue;
 		}
-		char image[300], status[128], ports[1024], nets[1024], ago[80], d[64];
-		hk_ctinfo_image(st, c->id, image, sizeof(image), NULL);
 		hk_ctinfo_status(c, now, status, sizeof(status));
 		hk_ctinfo_ports(st, c->id, ports, sizeof(ports));
-		hk_ctinfo_networks(st, c->id, nets, sizeof(nets));
 		hk_human_duration(now - c->created, d, sizeof(d));
 		snprintf(ago, sizeof(ago), "%s ago", d);
 		char *h = human_command(c->command);

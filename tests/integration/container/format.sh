@@ -32,6 +32,20 @@ is "ps -j: status and ports keys" "$(h -j ps | jq -r '.[0] | "\(.name) \(.ports)
 	"web 0.0.0.0:18080->80/tcp running"
 is "ps -aj: exit_code of the exited one, no pid" "$(h -j ps -a | jq -c '.[] | select(.name == "old") | [.exit_code, .pid]')" "[3,null]"
 
+# ps --filter, --last, --latest (Docker's); newest first
+oid=$(h inspect -f '{{.Id}}' old)
+is "ps -a: newest first" "$(h ps -aq | tr '\n' ' ')" "$oid $id "
+is "ps -aq -f status=exited" "$(h ps -aq -f status=exited)" "$oid"
+is "ps -q --filter name=we" "$(h ps -q --filter name=we)" "$id"
+is "ps -aq -f ancestor=fmtbb" "$(h ps -aq -f ancestor=fmtbb)" "$id"
+is "ps -aq -f exited=3" "$(h ps -aq -f exited=3)" "$oid"
+is "ps -aq -f network=NET" "$(h ps -aq -f network="$net")" "$id"
+is "two keys: and" "$(h ps -aq -f status=running -f name=old | wc -l)" 0
+is "one key twice: or" "$(h ps -aq -f name=old -f name=web | wc -l)" 2
+is "ps -lq: the latest" "$(h ps -lq)" "$oid"
+is "ps -n 2 -q: both" "$(h ps -n 2 -q | wc -l)" 2
+check_fail "ps --filter bogus=1" 2 "filter 'bogus=1'" h ps --filter bogus=1
+
 # ps --format
 is "ps --format '{{.ID}} {{.Names}}'" "$(h ps --format '{{.ID}} {{.Names}}')" "$id web"
 is "ps --format with literal text" "$(h ps --format 'name={{.Names}} state={{.State}}')" "name=web state=running"
