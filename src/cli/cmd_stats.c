@@ -53,6 +53,20 @@ int cmd_ct_stats(struct hk_ctx *ctx, int argc, char **argv)
 		       "Memory, CPU and pids of running containers (docs/parts/security.md).\n");
 		return 0;
 	}
+	static const struct option opts[] = {
+		{ "no-stream", no_argument, NULL, 'N' },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	/* --no-stream, as scripts give docker stats: hako's stats is one sample anyway */
+	int opt, rc = cmd_getopt_init(ctx, &g, "stats", "+:", opts, argc, argv);
+	while (rc == 0 && (opt = cmd_getopt_next(&g)) != -1)
+		if (opt != 'N')
+			rc = cmd_getopt_bad(ctx, &g, opt);
+	if (rc < 0)
+		return rc;
+	argc -= g.rest;
+	argv += g.rest;
 	for (int i = 0; i < argc; i++)
 		if (argv[i][0] == '-')
 			return cmd_usage(ctx, "stats: unknown option '%s'; hako [-j] stats [CT...]",

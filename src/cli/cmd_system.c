@@ -115,7 +115,11 @@ int cmd_version(struct hk_ctx *ctx, int argc, char **argv)
 	add_s(c, "Version", HAKO_VERSION);
 	add_s(c, "Os", "linux");
 	add_s(c, "Arch", go_arch(u.machine));
-	add_s(c, "Compiler", __VERSION__);
+#ifdef __clang__
+	add_s(c, "Compiler", "clang " __clang_version__);
+#else
+	add_s(c, "Compiler", "gcc " __VERSION__);
+#endif
 	add_s(s, "Version", HAKO_VERSION);
 	add_s(s, "Os", "linux");
 	add_s(s, "Arch", go_arch(u.machine));

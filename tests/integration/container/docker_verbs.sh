@@ -22,6 +22,9 @@ is "info: Containers / Running / Stopped / Images (-j)" \
 is "system info --format '{{.NCPU}}' = nproc" "$(h system info --format '{{.NCPU}}')" "$(nproc)"
 is "info (human): Containers line" "$(h info | head -1)" "Containers: 2"
 
+is "stats --no-stream: one sample of the running one" "$(h stats --no-stream | awk 'NR > 1 {print $2}')" dv
+check_fail "stats --bogus" 2 "unknown option '--bogus'" h stats --bogus
+
 # diff: exactly what the container changed
 h exec dv sh -c 'echo n >/newfile; rm /bin/cat; mkdir /etc/newdir; echo y >>/etc/passwd'
 is "diff: A, C, D, sorted; hako's /etc binds left out" "$(h diff dv | tr '\n' ' ')" \
