@@ -69,7 +69,7 @@ static int bad(struct gotmpl *t, const char *what, const char *act, size_t n)
 {
 	return cmd_usage(t->ctx,
 			 "--format: %s '{{%.*s}}' (hako supports fields, json, join, index, upper, "
-			 "lower, len, range, if/else, table: docs/hako.md)",
+			 "lower, len, eq, ne, not, range, if/else, table: docs/hako.md)",
 			 what, (int)n, act);
 }
 
@@ -136,7 +136,8 @@ static int parse_pipe(struct gotmpl *t, const char *act, size_t n, struct pipe_ 
 			a->kind = A_FUNC;
 			a->s = strndup(b, (size_t)(s - b));
 			static const char *const fns[] = { "json",  "join", "index", "upper",
-							   "lower", "len",  NULL };
+							   "lower", "len",  "eq",    "ne",
+							   "not",   NULL };
 			bool known = false;
 			for (int i = 0; fns[i]; i++)
 				known |= !strcmp(a->s, fns[i]);
@@ -537,6 +538,20 @@ static struct val call(struct run *r, const char *name, struct val *v, size_t n)
 		}
 		return (struct val){ .missing = true };
 	}
+	if ((!strcmp(name, "eq") && n >= 2) || (!strcmp(name, "ne") && n == 2)) {
+		/* as Go's: the first against each of the others, values compared as printed */
+		char *a = v[0].missing ? strdup("<no value>") : go_string(r, v[0].j);
+		bool hit = false;
+		for (size_t i = 1; i < n && a; i++) {
+			char *b = v[i].missing ? strdup("<no value>") : go_string(r, v[i].j);
+			hit |= b && !strcmp(a, b);
+			free(b);
+		}
+		free(a);
+		return (struct val){ json_object_new_boolean(name[0] == 'e' ? hit : !hit) };
+	}
+	if (!strcmp(name, "not") && one)
+		return (struct val){ json_object_new_boolean(!truth(&v[0])) };
 	hk_err_usage(&r->ctx->err, "--format: %s: wrong arguments (%zu)", name, n);
 	return (struct val){ .missing = true, .j = NULL };
 }

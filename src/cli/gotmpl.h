@@ -8,6 +8,7 @@
  *   {{json .}}  {{json .Field}}         compact JSON
  *   {{join .List ", "}}  {{index .Map "key"}}  {{index .List 0}}
  *   {{upper .X}}  {{lower .X}}  {{len .X}}  {{.X | upper}}   (a pipe passes the value last)
+ *   {{eq .X "a" "b"}}  {{ne .X "a"}}  {{not .X}}   (compared as printed; for if)
  *   {{range .X}}...{{end}}             each element (arrays) or value (objects, key order)
  *   {{if .X}}...{{else}}...{{end}}      false, 0, "", null, empty arrays/objects are false
  *   {{- ... -}}                         trims the white space beside the action
@@ -15,7 +16,7 @@
  *
  * Values print as Go prints them: strings as they are, [a b] for arrays, map[k:v] for
  * objects, <nil> for null. Anything else (variables, with, define, template, printf,
- * comparisons, comments) is refused with a usage error (exit 2) naming the action.
+ * lt/gt, parentheses) is refused with a usage error (exit 2) naming the action.
  */
 #ifndef HK_GOTMPL_H
 #define HK_GOTMPL_H

@@ -82,6 +82,8 @@ is "exited: State.ExitCode, Pid 0, Running false" \
 	"$(h inspect -f '{{.State.ExitCode}} {{.State.Pid}} {{.State.Running}}' old)" "3 0 false"
 is "Mounts: the -v bind" "$(h inspect -f '{{range .Mounts}}{{.Type}} {{.Source}} {{.Destination}} {{.RW}}{{end}}' old)" \
 	"bind $T/vol /data false"
+is "eq, ne, not in if" \
+	"$(h inspect -f '{{if eq .State.Status "paused" "running"}}y{{end}}{{if ne .Name "/web"}}n{{end}}{{if not .State.Paused}}z{{end}}' web)" yz
 is "a missing key: <no value>" "$(h inspect -f '{{.Nope}}' web)" "<no value>"
 is "inspect -f, two containers: one line each" "$(h inspect -f '{{.Name}}' web old | tr '\n' ' ')" "/web /old "
 is "inspect CT -f (options after the container)" "$(h inspect web -f '{{.State.Status}}')" running
