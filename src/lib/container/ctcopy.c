@@ -3,6 +3,7 @@
 #include "ctcopy.h"
 
 #include <dirent.h>
+#include <json-c/json.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,10 +21,23 @@
 #include "inroot.h"
 #include "store_image.h"
 
+/* Does c run in a user namespace of its own (--userns: config security.uidmap)? */
+static bool has_userns(const struct hk_ct_row *c)
+{
+	struct json_object *o = c->config ? json_tokener_parse(c->config) : NULL, *sec, *m;
+	bool r = o && json_object_object_get_ex(o, "security", &sec) &&
+		 json_object_object_get_ex(sec, "uidmap", &m) && json_object_get_string_len(m) > 0;
+	json_object_put(o);
+	return r;
+}
+
 int hk_ctcp_root(struct hk_store *st, const struct hk_paths *p, const struct hk_ct_row *c,
 		 struct hk_err *err)
 {
-	if (c->pid > 0 && strcmp(c->state, HK_CT_EXITED)) {
+	/* --userns: the container sees its rootfs through an idmapped mount, which takes no
+	 * file from the host's root (EOVERFLOW); the rootfs itself holds the container's own
+	 * ids (0 is its root), so files go there, owned as they should be */
+	if (c->pid > 0 && strcmp(c->state, HK_CT_EXITED) && !has_userns(c)) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/root", (int)c->pid);
 		int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -5,8 +5,10 @@
  * Every path inside the container is resolved through descriptors, with the container's root
  * as "/": the root is a descriptor (a running container's /proc/<init>/root, so its volumes
  * and tmpfs mounts are seen as its processes see them; a stopped one's rootfs, an image
- * container's root mounted again), and each path below it is opened with openat2
- * RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS. So a symlink planted in the container — absolute
+ * container's root mounted again; a --userns one's rootfs, running or not: the files there
+ * carry the container's own ids, its idmapped view takes no host root's file), and each path below
+ * it is opened with openat2 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS. So a symlink planted in the
+ * container — absolute
  * ("/etc"), climbing ("../../.."), or a /proc magic link (/proc/self/root, /proc/1/cwd) — is
  * resolved inside the container or refused (ELOOP), never followed to the host. Below the
  * resolved top, trees are copied with hk_tree_copy (fstree.h: every name opened relative to

@@ -119,3 +119,23 @@ check "cp HOSTFILE CT: into a stopped container" h cp "$T/host/hn" web:/srv/hn
 is "it is in the rootfs" "$(cat "$RF/srv/hn")" cphost
 check_fail "stopped: cp CT:/up/secret is still clamped" 5 "No such file" h cp web:/up/secret "$T/host/s4"
 is "the host's files are still untouched" "$(snap)" "$before"
+
+# --- a --userns container: files land owned by its root (host 100000 through its mapping) ---
+UB=100000
+URF=$T/rootfs-userns
+cp -a "$R" "$URF"
+if ! unshare -U true 2>/dev/null; then
+	skip "cp into a --userns container" "user namespaces are disabled on this kernel"
+elif ! out=$(h run -d --name un1 --userns --uidmap 0:$UB:65536 --gidmap 0:$UB:65536 \
+	--rootfs "$URF" -- sleep 300 2>&1); then
+	skip "cp into a --userns container" "$out"
+else
+	on_exit "h rm -f un1 >/dev/null 2>&1"
+	check "cp HOSTFILE CT: into a running --userns container" h cp "$T/host/up.txt" un1:/tmp/u
+	is "owned by the container's root inside" "$(h exec un1 -- stat -c %u:%g /tmp/u 2>&1)" 0:0
+	upid=$(h inspect -f '{{.State.Pid}}' un1)
+	is "... which the host sees as $UB (its process's view)" "$(stat -c %u:%g "/proc/$upid/root/tmp/u")" \
+		"$UB:$UB"
+	check "cp CT:FILE HOST from it" h cp un1:/tmp/u "$T/host/fromuserns"
+	is "its content" "$(cat "$T/host/fromuserns")" from-host
+fi
