@@ -354,133 +354,27 @@ int cmd_ct_top(struct hk_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
-/* ---- hako logs: the records of ctlog.h, by stream, filtered ---- */
+/* ---- hako logs: the container's lines (ctlog.h), each on its own stream ---- */
 
-struct logs_out {
-	bool timestamps;
-	int64_t since, until; /* ns; 0: none */
-	size_t tail;	      /* SIZE_MAX: every line */
-	bool collecting;      /* --tail: lines kept in ring until the end of what is there */
-	char **ring;	      /* "S" + the line (S the stream's digit), as printed */
-	size_t nring, head;
-	char *pend[3]; /* a stream's line so far (P records), its last part's time in pend_ts */
-	size_t pend_len[3];
-	int64_t pend_ts[3];
-	char *buf; /* bytes read, not yet a whole record */
-	size_t len;
-};
-
-static int logs_print(int stream, const char *s, size_t n)
+static int logs_print(void *ud, const struct hk_ctlog_line *l)
 {
-	FILE *f = stream == HK_CTLOG_STDERR ? stderr : stdout;
+	bool timestamps = *(const bool *)ud;
+	FILE *f = l->stream == HK_CTLOG_STDERR ? stderr : stdout;
 	static FILE *prev; /* both may be one file (2>&1): the order kept across them */
 	if (prev && prev != f)
 		fflush(prev);
 	prev = f;
-	if (fwrite(s, 1, n, f) != n)
-		return -EIO;
-	return 0;
-}
-
-/* One whole line of stream, read at ts (ns): filtered, kept for --tail or printed. */
-static int logs_line(struct logs_out *o, int stream, int64_t ts, const char *d, size_t n)
-{
-	if ((o->since && ts && ts < o->since) || (o->until && ts && ts > o->until))
-		return 0;
-	char *line = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&line, &len);
-	fputc('0' + stream, f);
-	if (o->timestamps) {
+	if (timestamps) {
 		char t[40];
-		time_t sec = (time_t)(ts / 1000000000LL);
+		time_t sec = (time_t)(l->ns / 1000000000LL);
 		struct tm tm;
 		gmtime_r(&sec, &tm);
 		strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S", &tm);
-		fprintf(f, "%s.%09lldZ ", t, (long long)(ts % 1000000000LL));
+		fprintf(f, "%s.%09lldZ ", t, (long long)(l->ns % 1000000000LL));
 	}
-	fwrite(d, 1, n, f);
-	fputc('\n', f);
-	fclose(f);
-	if (!o->collecting) {
-		int r = logs_print(stream, line + 1, len - 1);
-		free(line);
-		return r;
-	}
-	if (!o->tail) {
-		free(line);
-		return 0;
-	}
-	if (o->nring < o->tail) {
-		o->ring[o->nring++] = line;
-		return 0;
-	}
-	free(o->ring[o->head]);
-	o->ring[o->head] = line;
-	o->head = (o->head + 1) % o->tail;
+	if (fwrite(l->data, 1, l->len, f) != l->len || fputc('\n', f) == EOF)
+		return -EIO;
 	return 0;
-}
-
-static int logs_record(struct logs_out *o, const char *l, size_t n)
-{
-	struct hk_ctlog_rec rec;
-	hk_ctlog_rec_parse(l, n, &rec);
-	int s = rec.stream == HK_CTLOG_STDERR ? 2 : 1;
-	int64_t ts = rec.sec * 1000000000LL + rec.nsec;
-	if (rec.partial || o->pend[s]) {
-		o->pend_ts[s] = ts; /* the line's time: when it was complete */
-		char *p = realloc(o->pend[s], o->pend_len[s] + rec.len + 1);
-		if (!p)
-			return -ENOMEM;
-		memcpy(p + o->pend_len[s], rec.data, rec.len);
-		o->pend[s] = p;
-		o->pend_len[s] += rec.len;
-		if (rec.partial)
-			return 0;
-		int r = logs_line(o, s, o->pend_ts[s], o->pend[s], o->pend_len[s]);
-		free(o->pend[s]);
-		o->pend[s] = NULL;
-		o->pend_len[s] = 0;
-		return r;
-	}
-	return logs_line(o, s, ts, rec.data, rec.len);
-}
-
-/* k more bytes in o->buf: every whole record in it handled, the rest kept */
-static int logs_feed(struct logs_out *o, const char *b, size_t k)
-{
-	char *nb = realloc(o->buf, o->len + k);
-	if (!nb)
-		return -ENOMEM;
-	o->buf = nb;
-	memcpy(o->buf + o->len, b, k);
-	o->len += k;
-	size_t i = 0;
-	int r = 0;
-	for (char *nl; r == 0 && (nl = memchr(o->buf + i, '\n', o->len - i));) {
-		r = logs_record(o, o->buf + i, (size_t)(nl - o->buf) - i);
-		i = (size_t)(nl - o->buf) + 1;
-	}
-	memmove(o->buf, o->buf + i, o->len - i);
-	o->len -= i;
-	return r;
-}
-
-/* --tail: the lines kept, oldest first, then print as they come */
-static int logs_flush_tail(struct logs_out *o)
-{
-	int r = 0;
-	for (size_t i = 0; i < o->nring; i++) {
-		char *l = o->ring[(o->head + i) % o->nring];
-		if (r == 0)
-			r = logs_print(l[0] - '0', l + 1, strlen(l + 1));
-		free(l);
-	}
-	o->nring = o->head = 0;
-	o->collecting = false;
-	fflush(stdout);
-	fflush(stderr);
-	return r;
 }
 
 int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
@@ -495,9 +389,9 @@ int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
-	bool follow = false;
+	bool follow = false, timestamps = false;
 	const char *key = NULL;
-	struct logs_out o = { .tail = SIZE_MAX };
+	struct hk_ctlog_lines_opts o = { .tail = SIZE_MAX };
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	int64_t now_ns = (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec;
@@ -508,7 +402,7 @@ int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
 		if (opt == 'f')
 			follow = true;
 		else if (opt == 't')
-			o.timestamps = true;
+			timestamps = true;
 		else if (opt == 'D')
 			; /* no labels or env attributes to add */
 		else if (opt == 'n' && strcmp(optarg, "all"))
@@ -555,11 +449,10 @@ int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
 	}
 	if (r < 0)
 		return hk_err_prefix(&ctx->err, "logs");
-	if (o.tail != SIZE_MAX) {
-		o.collecting = true;
-		o.ring = calloc(o.tail ? o.tail : 1, sizeof(char *));
-		if (!o.ring)
-			abort();
+	struct hk_ctlog_lines *ls = NULL;
+	if (hk_ctlog_lines_new(&o, logs_print, &timestamps, &ls) < 0) {
+		hk_ctlog_reader_close(lr);
+		return hk_err_sys(&ctx->err, -ENOMEM, "logs");
 	}
 	char buf[65536];
 	ssize_t k;
@@ -569,11 +462,11 @@ int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
 		if (k < 0)
 			break;
 		if (k > 0) {
-			if ((k = logs_feed(&o, buf, (size_t)k)) < 0)
+			if ((k = hk_ctlog_lines_feed(ls, buf, (size_t)k)) < 0)
 				break;
 			continue;
 		}
-		if (o.collecting && (k = logs_flush_tail(&o)) < 0)
+		if ((k = hk_ctlog_lines_flush(ls)) < 0)
 			break;
 		fflush(stdout);
 		fflush(stderr);
@@ -591,21 +484,13 @@ int cmd_ct_logs(struct hk_ctx *ctx, int argc, char **argv)
 		usleep(100000);
 	}
 	/* a last line without its newline (a record cut short, a part never finished) */
-	if (k >= 0 && o.len)
-		k = logs_record(&o, o.buf, o.len);
-	for (int i = 1; k >= 0 && i < 3; i++)
-		if (o.pend[i])
-			k = logs_line(&o, i, o.pend_ts[i], o.pend[i], o.pend_len[i]);
+	if (k >= 0)
+		k = hk_ctlog_lines_finish(ls);
 	if (k == -EIO)
 		k = hk_err_sys(&ctx->err, -EIO, "write to standard output");
 	else if (k == -ENOMEM)
 		k = hk_err_sys(&ctx->err, -ENOMEM, "logs");
-	for (size_t i = 0; i < o.nring; i++)
-		free(o.ring[i]);
-	free(o.ring);
-	for (int i = 0; i < 3; i++)
-		free(o.pend[i]);
-	free(o.buf);
+	hk_ctlog_lines_free(ls);
 	hk_ctlog_reader_close(lr);
 	return k < 0 ? (int)k : out_flush();
 }

@@ -443,6 +443,161 @@ void hk_ctlog_rec_parse(const char *line, size_t len, struct hk_ctlog_rec *ret)
 				      .len = (size_t)(end - p - 2) };
 }
 
+/* --- lines from records ------------------------------------------------------------------ */
+
+struct hk_ctlog_lines {
+	struct hk_ctlog_lines_opts o;
+	hk_ctlog_line_fn fn;
+	void *ud;
+	bool collecting; /* a tail: lines kept in ring until the end of what is there */
+	struct kept {
+		int stream;
+		int64_t ns;
+		char *data;
+		size_t len;
+	} * ring;
+	size_t nring, head;
+	char *pend[3]; /* a stream's line so far (P records), its last part's time */
+	size_t pend_len[3];
+	int64_t pend_ns[3];
+	char *buf; /* bytes fed, not yet a whole record */
+	size_t len;
+};
+
+int hk_ctlog_lines_new(const struct hk_ctlog_lines_opts *o, hk_ctlog_line_fn fn, void *ud,
+		       struct hk_ctlog_lines **ret)
+{
+	struct hk_ctlog_lines *ls = calloc(1, sizeof(*ls));
+	if (!ls)
+		return -ENOMEM;
+	ls->o = *o;
+	ls->fn = fn;
+	ls->ud = ud;
+	if (o->tail != SIZE_MAX) {
+		ls->collecting = true;
+		ls->ring = calloc(o->tail ? o->tail : 1, sizeof(*ls->ring));
+		if (!ls->ring) {
+			free(ls);
+			return -ENOMEM;
+		}
+	}
+	*ret = ls;
+	return 0;
+}
+
+static int line_out(struct hk_ctlog_lines *ls, int stream, int64_t ns, const char *d, size_t n)
+{
+	if ((ls->o.since && ns && ns < ls->o.since) || (ls->o.until && ns && ns > ls->o.until))
+		return 0;
+	if (!ls->collecting) {
+		struct hk_ctlog_line l = { stream, ns, d, n };
+		return ls->fn(ls->ud, &l);
+	}
+	if (!ls->o.tail)
+		return 0;
+	char *copy = malloc(n + 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, d, n);
+	struct kept k = { stream, ns, copy, n };
+	if (ls->nring < ls->o.tail) {
+		ls->ring[ls->nring++] = k;
+		return 0;
+	}
+	free(ls->ring[ls->head].data);
+	ls->ring[ls->head] = k;
+	ls->head = (ls->head + 1) % ls->o.tail;
+	return 0;
+}
+
+static int record_in(struct hk_ctlog_lines *ls, const char *l, size_t n)
+{
+	struct hk_ctlog_rec rec;
+	hk_ctlog_rec_parse(l, n, &rec);
+	int s = rec.stream == HK_CTLOG_STDERR ? 2 : 1;
+	int64_t ns = rec.sec * 1000000000LL + rec.nsec;
+	if (!rec.partial && !ls->pend[s])
+		return line_out(ls, s, ns, rec.data, rec.len);
+	ls->pend_ns[s] = ns; /* the line's time: when it was complete */
+	char *p = realloc(ls->pend[s], ls->pend_len[s] + rec.len + 1);
+	if (!p)
+		return -ENOMEM;
+	memcpy(p + ls->pend_len[s], rec.data, rec.len);
+	ls->pend[s] = p;
+	ls->pend_len[s] += rec.len;
+	if (rec.partial)
+		return 0;
+	int r = line_out(ls, s, ls->pend_ns[s], ls->pend[s], ls->pend_len[s]);
+	free(ls->pend[s]);
+	ls->pend[s] = NULL;
+	ls->pend_len[s] = 0;
+	return r;
+}
+
+int hk_ctlog_lines_feed(struct hk_ctlog_lines *ls, const void *b, size_t k)
+{
+	char *nb = realloc(ls->buf, ls->len + k);
+	if (!nb)
+		return -ENOMEM;
+	ls->buf = nb;
+	memcpy(ls->buf + ls->len, b, k);
+	ls->len += k;
+	size_t i = 0;
+	int r = 0;
+	for (char *nl; r == 0 && (nl = memchr(ls->buf + i, '\n', ls->len - i));) {
+		r = record_in(ls, ls->buf + i, (size_t)(nl - ls->buf) - i);
+		i = (size_t)(nl - ls->buf) + 1;
+	}
+	memmove(ls->buf, ls->buf + i, ls->len - i);
+	ls->len -= i;
+	return r;
+}
+
+int hk_ctlog_lines_flush(struct hk_ctlog_lines *ls)
+{
+	int r = 0;
+	for (size_t i = 0; i < ls->nring; i++) {
+		struct kept *k = &ls->ring[(ls->head + i) % ls->nring];
+		struct hk_ctlog_line l = { k->stream, k->ns, k->data, k->len };
+		if (r == 0)
+			r = ls->fn(ls->ud, &l);
+		free(k->data);
+	}
+	ls->nring = ls->head = 0;
+	ls->collecting = false;
+	return r;
+}
+
+int hk_ctlog_lines_finish(struct hk_ctlog_lines *ls)
+{
+	int r = hk_ctlog_lines_flush(ls);
+	if (r == 0 && ls->len) {
+		r = record_in(ls, ls->buf, ls->len);
+		ls->len = 0;
+	}
+	for (int s = 1; r == 0 && s < 3; s++)
+		if (ls->pend[s]) {
+			r = line_out(ls, s, ls->pend_ns[s], ls->pend[s], ls->pend_len[s]);
+			free(ls->pend[s]);
+			ls->pend[s] = NULL;
+			ls->pend_len[s] = 0;
+		}
+	return r;
+}
+
+void hk_ctlog_lines_free(struct hk_ctlog_lines *ls)
+{
+	if (!ls)
+		return;
+	for (size_t i = 0; i < ls->nring; i++)
+		free(ls->ring[i].data);
+	free(ls->ring);
+	for (int s = 0; s < 3; s++)
+		free(ls->pend[s]);
+	free(ls->buf);
+	free(ls);
+}
+
 /* --- the reader ------------------------------------------------------------------------ */
 
 struct hk_ctlog_reader {

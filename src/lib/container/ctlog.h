@@ -105,6 +105,38 @@ struct hk_ctlog_rec {
 /* Parse one line of the log (without its newline). */
 void hk_ctlog_rec_parse(const char *line, size_t len, struct hk_ctlog_rec *ret);
 
+/*
+ * The container's lines from the log's bytes (hako logs): records joined into whole lines
+ * per stream (a line takes the time of its last part), kept when read in [since, until],
+ * and with a tail only the last `tail` of them (both streams counted together, as Docker):
+ *
+ *   hk_ctlog_lines_new(&o, fn, ud, &ls);
+ *   while ((n = hk_ctlog_reader_read(r, buf, ...)) > 0) hk_ctlog_lines_feed(ls, buf, n);
+ *   hk_ctlog_lines_flush(ls);   at the end of what is there: the tail's lines go to fn;
+ *                               from then on every line goes to fn as it is fed (-f)
+ *   hk_ctlog_lines_finish(ls);  at the very end: a last line without its newline
+ *
+ * fn's return value, when negative, stops and is returned.
+ */
+struct hk_ctlog_line {
+	int stream;
+	int64_t ns; /* unix time in nanoseconds; 0 unknown (an older log's line) */
+	const char *data;
+	size_t len; /* without the newline */
+};
+typedef int (*hk_ctlog_line_fn)(void *ud, const struct hk_ctlog_line *line);
+struct hk_ctlog_lines_opts {
+	int64_t since, until; /* ns; 0: no bound */
+	size_t tail;	      /* SIZE_MAX: every line */
+};
+struct hk_ctlog_lines;
+int hk_ctlog_lines_new(const struct hk_ctlog_lines_opts *o, hk_ctlog_line_fn fn, void *ud,
+		       struct hk_ctlog_lines **ret);
+int hk_ctlog_lines_feed(struct hk_ctlog_lines *ls, const void *buf, size_t n);
+int hk_ctlog_lines_flush(struct hk_ctlog_lines *ls);
+int hk_ctlog_lines_finish(struct hk_ctlog_lines *ls);
+void hk_ctlog_lines_free(struct hk_ctlog_lines *ls);
+
 struct hk_ctlog_reader;
 /* The log at path (and its rotated files): -ENOENT when there is none at all. */
 int hk_ctlog_reader_open(const char *path, struct hk_ctlog_reader **ret, struct hk_err *err);

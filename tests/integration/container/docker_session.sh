@@ -27,7 +27,8 @@ is "logs --tail 5 web: the last five lines, stderr apart" "$(h logs --tail 5 web
 	"line5 line6 line7 line8 "
 is "... and the stderr line on stderr" "$(h logs --tail 5 web 2>&1 >/dev/null)" oops
 if command -v script >/dev/null; then
-	out=$(script -qec "$HAKO --root $ROOT exec -it web sh -c 'echo in-\$(hostname); tty'" /dev/null | tr -d '\r\000')
+	out=$(script -qec "$HAKO --root $ROOT exec -it web sh -c 'echo in-\$(hostname); tty'" /dev/null | tr -d '\r\000' | sed 's/^\^@//')
+	# (a "^@" is sometimes echoed first: a NUL reached the terminal; not this test's subject)
 	is "exec -it web sh -c …" "$(echo "$out" | head -1)" "in-$(h exec web hostname)"
 else
 	skip "exec -it" "no script(1)"
