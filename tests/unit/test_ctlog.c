@@ -436,6 +436,65 @@ static void test_records(void)
 	TAP_OK(r.sec == 0 && r.len == 33, "an unknown stream: the line as it is");
 }
 
+static char got[1024];
+static int collect(void *ud, const struct hk_ctlog_line *l)
+{
+	(void)ud;
+	size_t o = strlen(got);
+	snprintf(got + o, sizeof(got) - o, "%d:%lld:%.*s;", l->stream,
+		 (long long)(l->ns / 1000000000LL), (int)l->len, l->data);
+	return 0;
+}
+
+static void lines_of(const char *log, size_t cut, const struct hk_ctlog_lines_opts *o,
+		     const char *after)
+{
+	struct hk_ctlog_lines *ls;
+	got[0] = 0;
+	if (hk_ctlog_lines_new(o, collect, NULL, &ls) < 0)
+		return;
+	hk_ctlog_lines_feed(ls, log, cut);
+	hk_ctlog_lines_feed(ls, log + cut, strlen(log) - cut);
+	hk_ctlog_lines_flush(ls);
+	if (after)
+		hk_ctlog_lines_feed(ls, after, strlen(after));
+	hk_ctlog_lines_finish(ls);
+	hk_ctlog_lines_free(ls);
+}
+
+static void test_lines(void)
+{
+	static const char log[] = "2026-12-02T21:04:40.000000000Z stdout F a\n"
+				  "2026-12-02T21:04:41.000000000Z stderr P e1\n"
+				  "2026-12-02T21:04:42.000000000Z stdout F b\n"
+				  "2026-12-02T21:04:43.000000000Z stderr F e2\n"
+				  "old plain line\n"
+				  "2026-12-02T21:04:45.000000000Z stdout F c";
+	struct hk_ctlog_lines_opts o = { .tail = SIZE_MAX };
+	lines_of(log, 20, &o, NULL);
+	TAP_EQ_STR(got,
+		   "1:1796245480:a;1:1796245482:b;2:1796245483:e1e2;1:0:old plain line;"
+		   "1:1796245485:c;",
+		   "lines: fed cut mid-record; parts joined (the last part's time); an older "
+		   "line; a last one without its newline");
+	o.since = 1796245482LL * 1000000000LL;
+	lines_of(log, sizeof(log) - 1, &o, NULL);
+	TAP_EQ_STR(got, "1:1796245482:b;2:1796245483:e1e2;1:0:old plain line;1:1796245485:c;",
+		   "lines: --since (a line of unknown time kept)");
+	o.since = 0;
+	o.until = 1796245482LL * 1000000000LL;
+	lines_of(log, sizeof(log) - 1, &o, NULL);
+	TAP_EQ_STR(got, "1:1796245480:a;1:1796245482:b;1:0:old plain line;", "lines: --until");
+	o.until = 0;
+	o.tail = 2;
+	lines_of(log, sizeof(log) - 1, &o, "\n2026-12-02T21:04:46.000000000Z stderr F after\n");
+	TAP_EQ_STR(got, "2:1796245483:e1e2;1:0:old plain line;1:1796245485:c;2:1796245486:after;",
+		   "lines: a tail of 2, then every line fed after the flush");
+	o.tail = 0;
+	lines_of(log, sizeof(log) - 1, &o, NULL);
+	TAP_EQ_STR(got, "1:1796245485:c;", "lines: a tail of 0, then what comes");
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/hako-test-ctlog.XXXXXX");
@@ -448,6 +507,7 @@ int main(void)
 	test_writes();
 	test_reader();
 	test_records();
+	test_lines();
 	clean();
 	rmdir(dir);
 	return tap_done();
