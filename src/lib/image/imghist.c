@@ -4,9 +4,14 @@
 
 #include <stdio.h>
 #include <json-c/json.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "base/fstree.h"
+#include "image_int.h"
 
 /* RFC 3339 ("2023-05-19T20:19:31.123456789Z", offsets too) -> unix seconds; 0 if unreadable */
 static int64_t rfc3339(const char *s)
@@ -32,6 +37,39 @@ static char *dup_str(struct json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) ? strdup(json_object_get_string(v)) : NULL;
 }
 
+/* The config blob image id keeps (store_image.h: image_blobs, kind "config"), read from the
+ * blob store (beneath its directory, a regular file only), malloc'ed; NULL if none. */
+static char *kept_config(struct hk_images *im, const char *id)
+{
+	struct hk_blob_row *b = NULL;
+	size_t n = 0;
+	struct hk_err e;
+	char *text = NULL;
+	if (hk_imgstore_blobs_get(im->st, id, &b, &n, &e) < 0)
+		return NULL;
+	for (size_t i = 0; i < n && !text; i++) {
+		if (strcmp(b[i].kind, "config") || strncmp(b[i].digest, HK_DIGEST_PREFIX, 7) ||
+		    b[i].size > (16u << 20))
+			continue;
+		struct stat st;
+		int fd = hk_open_regular_beneath(hk_blobstore_dirfd(im->bs), b[i].digest + 7, true,
+						 &st);
+		if (fd < 0)
+			continue;
+		text = malloc((size_t)st.st_size + 1);
+		ssize_t k = text ? read(fd, text, (size_t)st.st_size) : -1;
+		if (k != st.st_size) {
+			free(text);
+			text = NULL;
+		} else {
+			text[k] = 0;
+		}
+		close(fd);
+	}
+	free(b);
+	return text;
+}
+
 void hk_imghist_free(struct hk_imghist *h, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -50,7 +88,11 @@ int hk_imghist_get(struct hk_images *im, const char *ref, struct hk_imghist **re
 	if (r < 0)
 		return r;
 	snprintf(ret_id, HK_DIGEST_MAX, "%s", row.id);
-	struct json_object *cfg = json_tokener_parse(row.config), *hist = NULL, *v;
+	/* the history is in the config as received (a kept blob); hako's stored config keeps
+	 * only what it uses */
+	char *kept = kept_config(im, row.id);
+	struct json_object *cfg = json_tokener_parse(kept ? kept : row.config), *hist = NULL, *v;
+	free(kept);
 	size_t nh = cfg && json_object_object_get_ex(cfg, "history", &hist) &&
 				    json_object_is_type(hist, json_type_array)
 			    ? json_object_array_length(hist)

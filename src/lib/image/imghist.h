@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hako history: an image's history as `docker history` shows it, newest first, from its
- * config's "history" array (created, created_by, comment, empty_layer), each non-empty step
- * matched with its layer (bottom first) for the size and the layer's diff_id. An image with no
- * history (hako import, add-dir, bootstrap) gets one step per layer.
+ * config's "history" array (the config blob kept as received; hako's stored config drops it)
+ * (created, created_by, comment, empty_layer), each non-empty step matched with its layer (bottom
+ * first) for the size and the layer's diff_id. An image with no history (hako import, add-dir,
+ * bootstrap) gets one step per layer.
  */
 #ifndef HK_IMGHIST_H
 #define HK_IMGHIST_H

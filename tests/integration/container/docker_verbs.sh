@@ -47,6 +47,46 @@ is "image ls -q" "$(h image ls -q)" "$(h images -q)"
 is "images --format" "$(h images --format '{{.Repository}} {{.Tag}}')" "vb latest"
 is "images --format table: IMAGE ID title" "$(h images --format 'table {{.ID}}\t{{.Repository}}' | head -1 | tr -s ' ')" "IMAGE ID REPOSITORY"
 
+# history of an image whose config has one (two layers, an empty step between)
+python3 - "$T/hist" "$R" <<'PY'
+import hashlib, io, json, os, sys, tarfile
+root, R = sys.argv[1], sys.argv[2]
+b1 = io.BytesIO()
+with tarfile.open(fileobj=b1, mode="w", format=tarfile.PAX_FORMAT) as t:
+    t.add(R, arcname=".")
+b2 = io.BytesIO()
+with tarfile.open(fileobj=b2, mode="w", format=tarfile.PAX_FORMAT) as t:
+    d = b"hello\n"; ti = tarfile.TarInfo("hello.txt"); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
+l1, l2 = b1.getvalue(), b2.getvalue()
+sha = lambda b: "sha256:" + hashlib.sha256(b).hexdigest()
+os.makedirs(root + "/blobs/sha256")
+def put(b):
+    open(root + "/blobs/sha256/" + sha(b)[7:], "wb").write(b); return sha(b)
+hist = [{"created": "2024-01-02T03:04:05Z", "created_by": "ADD rootfs / # base"},
+        {"created": "2024-01-02T03:04:06Z", "created_by": "ENV A=1", "empty_layer": True},
+        {"created": "2024-01-02T03:04:07Z", "created_by": "COPY hello.txt /", "comment": "hi"}]
+cfg = json.dumps({"architecture": "amd64", "os": "linux", "created": "2024-01-02T03:04:07Z",
+    "config": {"Cmd": ["sh"]}, "history": hist,
+    "rootfs": {"type": "layers", "diff_ids": [sha(l1), sha(l2)]}}).encode()
+man = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": put(cfg), "size": len(cfg)},
+    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": put(l), "size": len(l)}
+               for l in (l1, l2)]}).encode()
+open(root + "/index.json", "w").write(json.dumps({"schemaVersion": 2, "manifests": [
+    {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": put(man), "size": len(man)}]}))
+open(root + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
+PY
+h image load "$T/hist" --name hist >/dev/null 2>&1 || not_ok "image load"
+sizes=$(h image inspect hist | jq -c '[.[0].layers[].size]')
+is "history -j: newest first, created_by, the empty step 0 bytes, layers' sizes" \
+	"$(h -j history hist | jq -c '[.[] | [.created_by, .size, .comment]]')" \
+	"$(echo "$sizes" | jq -c '[["COPY hello.txt /", .[1], "hi"], ["ENV A=1", 0, null], ["ADD rootfs / # base", .[0], null]]')"
+is "history: <missing> below the newest step" "$(h history hist | awk 'NR > 1 {print $1}' | tail -2 | tr '\n' ' ')" \
+	"<missing> <missing> "
+is "history --format '{{.CreatedAt}} {{.CreatedBy}}'" "$(h history --format '{{.CreatedAt}}|{{.CreatedBy}}' hist | tail -1)" \
+	"2024-01-02T03:04:05Z|ADD rootfs / # base"
+h rmi hist >/dev/null
+
 # container VERB
 is "container ls -aq = ps -aq" "$(h container ls -aq)" "$(h ps -aq)"
 is "container inspect -f" "$(h container inspect -f '{{.Name}}' dv)" /dv
