@@ -149,6 +149,8 @@ static int parse_pipe(struct gotmpl *t, const char *act, size_t n, struct pipe_ 
 	}
 	if (!p->ncmds || (c && !c->nargs))
 		return bad(t, "an empty action", act, n);
+	if (!c) /* it ended with "|" */
+		return bad(t, "an empty pipe stage in", act, n);
 	return 0;
 }
 
