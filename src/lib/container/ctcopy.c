@@ -193,6 +193,9 @@ static int put(int src, const struct stat *st, int dir, const char *name, bool a
 			r = set_meta(d, st, archive);
 		return r < 0 && !err->msg[0] ? hk_err_sys(err, r, "copy '%s'", name) : r;
 	}
+	if (!S_ISREG(st->st_mode) && !S_ISLNK(st->st_mode))
+		return hk_err_usage(err, "'%s' is not a regular file, a directory or a symlink",
+				    name);
 	if (exists && S_ISDIR(old.st_mode))
 		return hk_err_usage(err, "cannot overwrite the directory '%s' with a non-directory",
 				    name);
@@ -210,9 +213,6 @@ static int put(int src, const struct stat *st, int dir, const char *name, bool a
 			return hk_err_sys(err, -errno, "symlink '%s'", name);
 		return 0;
 	}
-	if (!S_ISREG(st->st_mode))
-		return hk_err_usage(err, "'%s' is not a regular file, a directory or a symlink",
-				    name);
 	_cleanup_close_ int in = reopen(src, O_RDONLY);
 	_cleanup_close_ int out =
 		openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);

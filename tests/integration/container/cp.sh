@@ -47,6 +47,10 @@ check_fail "cp CT:DIR onto a host file" 2 "cannot copy a directory onto" h cp we
 check_fail "cp of a missing container path: not found" 5 "No such file" h cp web:/nonexistent "$T/host/x"
 check_fail "cp of an unknown container" 5 "no such container: nosuch" h cp nosuch:/etc/hostname "$T/host/x"
 check_fail "cp HOST HOST: one side must be the container" 2 "must be CT:PATH" h cp "$T/host/hn" "$T/host/hn2"
+echo keep >"$T/host/dev"
+check_fail "cp CT:/dev/null (a device): refused, the destination kept" 2 "not a regular file" \
+	h cp web:/dev/null "$T/host/dev"
+is "the destination is untouched" "$(cat "$T/host/dev")" keep
 check_fail "cp --bogus" 2 "unknown option '--bogus'" h cp --bogus web:/etc/hostname "$T/host/x"
 
 echo from-host >"$T/host/up.txt"
