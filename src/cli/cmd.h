@@ -99,6 +99,10 @@ int cmd_container(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_image(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_commit(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_export(struct hk_ctx *ctx, int argc, char **argv);
+/* The image ref's inspect object (image inspect's keys and Docker's: Id, RepoTags, Created,
+ * Size, Config, RootFS, Architecture, Os): hako inspect IMAGE. */
+struct json_object;
+int cmd_image_inspect_obj(struct hk_ctx *ctx, const char *ref, struct json_object **ret);
 /* Registries (cmd_registry.c). */
 int cmd_pull(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_push(struct hk_ctx *ctx, int argc, char **argv);

@@ -369,6 +369,45 @@ static struct json_object *inspect_one(struct hk_store *st, const struct hk_imag
 	return o;
 }
 
+int cmd_image_inspect_obj(struct hk_ctx *ctx, const char *ref, struct json_object **ret)
+{
+	struct img_session s = { 0 };
+	struct hk_image_row row;
+	int r = img_open(ctx, &s);
+	if (r == 0 && (r = hk_image_find(s.im, ref, &row, &ctx->err)) == 0) {
+		struct json_object *o = inspect_one(s.st, &row), *cfg, *v;
+		/* Docker's keys beside hako's */
+		json_object_object_add(o, "Id", json_object_new_string(row.id));
+		struct json_object *tags = json_object_new_array(),
+				   *layers = json_object_new_array();
+		for (size_t i = 0; i < row.ntags; i++)
+			json_object_array_add(tags, json_object_new_string(row.tags[i]));
+		json_object_object_add(o, "RepoTags", tags);
+		char at[40];
+		hk_human_rfc3339(row.created, at, sizeof(at));
+		json_object_object_add(o, "Created", json_object_new_string(at));
+		json_object_object_add(o, "Size", json_object_new_int64((int64_t)row.size));
+		for (size_t i = 0; i < row.nlayers; i++)
+			json_object_array_add(layers, json_object_new_string(row.layers[i]));
+		struct json_object *rootfs = json_object_new_object();
+		json_object_object_add(rootfs, "Type", json_object_new_string("layers"));
+		json_object_object_add(rootfs, "Layers", layers);
+		json_object_object_add(o, "RootFS", rootfs);
+		if (json_object_object_get_ex(o, "config", &cfg)) {
+			if (json_object_object_get_ex(cfg, "config", &v))
+				json_object_object_add(o, "Config", json_object_get(v));
+			if (json_object_object_get_ex(cfg, "architecture", &v))
+				json_object_object_add(o, "Architecture", json_object_get(v));
+			if (json_object_object_get_ex(cfg, "os", &v))
+				json_object_object_add(o, "Os", json_object_get(v));
+		}
+		*ret = o;
+		hk_image_row_free(&row);
+	}
+	img_close(&s);
+	return r;
+}
+
 static int image_inspect(struct hk_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 1)

@@ -543,7 +543,7 @@ int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
-	const char *format = NULL;
+	const char *format = NULL, *type = NULL;
 	_cleanup_free_ char **keys = calloc((size_t)argc + 1, sizeof(char *));
 	int nkeys = 0;
 	/* "-": options before or after the containers, as docker inspect */
@@ -551,11 +551,10 @@ int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
 	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1) {
 		if (opt == 'f')
 			format = optarg;
-		else if (opt == 'T' && strcmp(optarg, "container"))
-			r = cmd_usage(ctx,
-				      "inspect: --type %s: only 'container' (images: hako image "
-				      "inspect)",
-				      optarg);
+		else if (opt == 'T' && strcmp(optarg, "container") && strcmp(optarg, "image"))
+			r = cmd_usage(ctx, "inspect: --type %s: container or image", optarg);
+		else if (opt == 'T')
+			type = optarg;
 		else if (opt == 1)
 			keys[nkeys++] = optarg;
 		else if (opt != 'T')
@@ -574,7 +573,19 @@ int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
 	struct json_object *arr = json_object_new_array();
 	for (int i = 0; r == 0 && i < nkeys; i++) {
 		struct hk_ct_row c;
-		r = hk_store_get(st, keys[i], &c, &ctx->err);
+		/* a container, else (as docker inspect) an image of that name */
+		r = type && !strcmp(type, "image") ? -ENOENT
+						   : hk_store_get(st, keys[i], &c, &ctx->err);
+		if (r == -ENOENT && !(type && !strcmp(type, "container"))) {
+			struct json_object *io = NULL;
+			r = cmd_image_inspect_obj(ctx, keys[i], &io);
+			if (r == 0)
+				json_object_array_add(arr, io);
+			else if (r == -ENOENT && !type)
+				r = hk_err_set(&ctx->err, -ENOENT, "no such container or image: %s",
+					       keys[i]);
+			continue;
+		}
 		if (r < 0)
 			break;
 		json_object_array_add(arr, inspect_one(st, &p, &c, &ctx->err));

@@ -106,7 +106,11 @@ check_fail "unsupported action (with)" 2 "unsupported action '\{\{with .State\}\
 check_fail "unsupported action (variable)" 2 "unsupported action" h ps --format '{{$x := .ID}}'
 check_fail "unsupported function (printf)" 2 "unsupported action" h inspect -f '{{printf "%s" .Id}}' web
 check_fail "range without end" 2 "without \{\{end\}\}" h inspect -f '{{range .Args}}x' web
-check_fail "inspect -f of an unknown container" 5 "no such container: nosuch" h inspect -f '{{.Id}}' nosuch
+check_fail "inspect -f of an unknown name" 5 "no such container or image: nosuch" h inspect -f '{{.Id}}' nosuch
+check_fail "inspect --type container of an image's name" 5 "no such container: fmtbb" h inspect --type container fmtbb
+is "inspect IMAGE (as docker inspect): Docker's keys" \
+	"$(h inspect -f '{{index .RepoTags 0}} {{len .RootFS.Layers}} {{.Os}}' fmtbb)" "fmtbb:latest 1 linux"
+is "inspect --type image" "$(h inspect --type image fmtbb | jq -r '.[0].Id')" "$(h image inspect fmtbb | jq -r '.[0].id')"
 
 # the docker user's cleanup
 check "rm -f \$(hako ps -aq)" h rm -f $(h ps -aq)
