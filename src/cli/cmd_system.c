@@ -85,6 +85,15 @@ static const char *gs(struct json_object *o, const char *path)
 	return json_object_get_string(o);
 }
 
+/* Ask on stderr, read the answer from stdin: true for y/Y. */
+static bool confirmed(const char *what)
+{
+	fprintf(stderr, "WARNING! This will remove:\n%s\nAre you sure you want to continue? [y/N] ",
+		what);
+	char line[16] = "";
+	return fgets(line, sizeof(line), stdin) && (line[0] == 'y' || line[0] == 'Y');
+}
+
 /* ---- hako version ---- */
 
 static void version_human(struct json_object *o)
@@ -294,19 +303,14 @@ static int sys_prune(struct hk_ctx *ctx, int argc, char **argv)
 		r = cmd_usage(ctx, "system prune: unexpected '%s'", argv[g.rest]);
 	if (r < 0)
 		return r;
-	if (!force) {
-		fprintf(stderr,
-			"WARNING! This will remove:\n  - all stopped containers\n  - all networks "
-			"not used by at least one container\n  - all %s\n\nAre you sure you want "
-			"to continue? [y/N] ",
-			all ? "images without at least one container associated to them"
-			    : "dangling images");
-		char line[16] = "";
-		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
-			return hk_err_set(&ctx->err, -ECANCELED,
-					  "system prune: not confirmed; nothing removed (-f: no "
-					  "question)");
-	}
+	if (!force && !confirmed(all ? "  - all stopped containers\n  - all networks not used by "
+				       "at least one container\n  - all images without at least "
+				       "one container associated to them\n"
+				     : "  - all stopped containers\n  - all networks not used by "
+				       "at least one container\n  - all dangling images\n"))
+		return hk_err_set(&ctx->err, -ECANCELED,
+				  "system prune: not confirmed; nothing removed (-f: no question)");
+
 	struct hk_paths p;
 	struct hk_store *st;
 	struct hk_prune_result res;
@@ -530,6 +534,47 @@ int cmd_rmi(struct hk_ctx *ctx, int argc, char **argv)
 	return with_verb(ctx, cmd_image, "rm", argc, argv);
 }
 
+/* hako container prune [-f]: every stopped container */
+static int ct_prune(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	bool force = false;
+	int opt, r = cmd_getopt_init(ctx, &g, "container prune", "+:f", opts, argc, argv);
+	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1)
+		r = opt == 'f' ? (force = true, 0) : cmd_getopt_bad(ctx, &g, opt);
+	if (r == 0 && g.rest < argc)
+		r = cmd_usage(ctx, "container prune: unexpected '%s'", argv[g.rest]);
+	if (r < 0)
+		return r;
+	if (!force && !confirmed("  - all stopped containers\n"))
+		return hk_err_set(
+			&ctx->err, -ECANCELED,
+			"container prune: not confirmed; nothing removed (-f: no question)");
+	struct hk_paths p;
+	struct hk_store *st;
+	struct hk_prune_result res = { 0 };
+	r = ct_open(ctx, &p, &st);
+	if (r == 0)
+		r = hk_container_prune(st, &p, &res, &ctx->err);
+	hk_store_close(st);
+	if (r < 0)
+		return r;
+	if (ctx->json) {
+		struct json_object *o = json_object_new_object();
+		add_i(o, "containers", (int64_t)res.containers);
+		add_i(o, "reclaimed", (int64_t)res.reclaimed);
+		return out_json_print(o);
+	}
+	char b[32];
+	hk_human_size(res.reclaimed, b, sizeof(b));
+	printf("Deleted: %zu containers\nTotal reclaimed space: %s\n", res.containers, b);
+	return out_flush();
+}
+
 /* docker container VERB: the top-level command of that name (ls and list are ps) */
 int cmd_container(struct hk_ctx *ctx, int argc, char **argv)
 {
@@ -548,6 +593,13 @@ int cmd_container(struct hk_ctx *ctx, int argc, char **argv)
 		       "ps)\n");
 		return 0;
 	}
+	if (!strcmp(v, "prune") && argc == 2 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: hako container prune [-f|--force]\n");
+		return 0;
+	}
+	if (!strcmp(v, "prune"))
+		return ct_prune(ctx, argc - 1, argv + 1);
 	for (size_t i = 0; i < HK_ARRAY_SIZE(verbs); i++)
 		if (!strcmp(v, verbs[i])) {
 			argv[0] = (char *)v;

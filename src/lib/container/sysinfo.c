@@ -182,10 +182,9 @@ int hk_sysdf_get(struct hk_store *st, const struct hk_paths *p, struct hk_sysdf 
 	return 0;
 }
 
-int hk_system_prune(struct hk_store *st, const struct hk_paths *p, bool all_images,
-		    struct hk_prune_result *ret, struct hk_err *err)
+int hk_container_prune(struct hk_store *st, const struct hk_paths *p, struct hk_prune_result *ret,
+		       struct hk_err *err)
 {
-	*ret = (struct hk_prune_result){ 0 };
 	struct hk_err e;
 	int first = 0;
 	struct hk_ct_row *rows;
@@ -213,6 +212,16 @@ int hk_system_prune(struct hk_store *st, const struct hk_paths *p, bool all_imag
 		}
 	}
 	hk_ct_rows_free(rows, n);
+	return first;
+}
+
+int hk_system_prune(struct hk_store *st, const struct hk_paths *p, bool all_images,
+		    struct hk_prune_result *ret, struct hk_err *err)
+{
+	*ret = (struct hk_prune_result){ 0 };
+	struct hk_err e;
+	size_t n;
+	int r, first = hk_container_prune(st, p, ret, err);
 	struct hk_net_row *nets;
 	if (hk_netstore_list(st, &nets, &n, &e) == 0) {
 		for (size_t i = 0; i < n; i++) {

@@ -41,6 +41,10 @@ struct hk_prune_result {
 	uint64_t reclaimed; /* bytes of the removed containers' changes and images */
 };
 
+/* Remove every stopped container (added to ret's containers and reclaimed; ret is not
+ * cleared). Goes on past a failure; the first one is returned. */
+int hk_container_prune(struct hk_store *st, const struct hk_paths *p, struct hk_prune_result *ret,
+		       struct hk_err *err);
 /* Remove stopped containers, networks no container uses (hako's default network kept),
  * images no container uses that are untagged (all of them with all_images), and layers no
  * image uses. Goes on past a failure; the first one is returned. */

@@ -92,6 +92,14 @@ is "container ls -aq = ps -aq" "$(h container ls -aq)" "$(h ps -aq)"
 is "container inspect -f" "$(h container inspect -f '{{.Name}}' dv)" /dv
 check_fail "container bogus" 2 "unknown verb 'bogus'" h container bogus
 
+# container prune: stopped containers only
+h run --name cp1 --rootfs "$R" -- true >/dev/null 2>&1
+out=$(h container prune </dev/null 2>&1)
+is "container prune without -f and no 'y': exit 1, nothing removed" "$?:$(h ps -aq | wc -l)" "1:3"
+is "container prune -f -j: the two stopped ones" "$(h -j container prune -f | jq .containers)" 2
+is "the running one stays" "$(h ps -a --format '{{.Names}}')" dv
+h run --name dead --rootfs "$R" -- true >/dev/null 2>&1
+
 # system df against -j and the image's size
 isize=$(h image inspect vb | jq '.[0].size')
 is "system df -j: Images total/active/size" \
