@@ -87,10 +87,25 @@ int cmd_ct_kill(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_rm(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_pause(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_unpause(struct hk_ctx *ctx, int argc, char **argv);
+/* hako cp (cmd_cp.c). */
+int cmd_ct_cp(struct hk_ctx *ctx, int argc, char **argv);
+/* version, system, info, diff, history, images, rmi, container (cmd_system.c). */
+int cmd_version(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_system(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_info(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_diff(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_history(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_images(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_rmi(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_container(struct hk_ctx *ctx, int argc, char **argv);
 /* Images (cmd_image.c). */
 int cmd_image(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_commit(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_export(struct hk_ctx *ctx, int argc, char **argv);
+/* The image ref's inspect object (image inspect's keys and Docker's: Id, RepoTags, Created,
+ * Size, Config, RootFS, Architecture, Os): hako inspect IMAGE. */
+struct json_object;
+int cmd_image_inspect_obj(struct hk_ctx *ctx, const char *ref, struct json_object **ret);
 /* Registries (cmd_registry.c). */
 int cmd_pull(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_push(struct hk_ctx *ctx, int argc, char **argv);

@@ -16,6 +16,8 @@
 #include "ct.h"
 #include "image.h"
 #include "out.h"
+#include "gotmpl.h"
+#include "base/human.h"
 
 struct img_session {
 	struct hk_paths paths;
@@ -249,31 +251,98 @@ static void ls_row(struct out_table *t, const struct hk_image_row *r, const char
 	out_int(t, C_BYTES, (int64_t)r->size);
 }
 
+/* image ls --format's object: Docker's keys */
+static struct json_object *ls_object(const struct hk_image_row *r, const char *name)
+{
+	struct json_object *o = json_object_new_object();
+	char id[16], size[32], at[40], ago[80], d[64];
+	const char *colon = name ? strrchr(name, ':') : NULL;
+	snprintf(id, sizeof(id), "%.12s", hk_digest_hex(r->id));
+	hk_human_size(r->size, size, sizeof(size));
+	hk_human_rfc3339(r->created, at, sizeof(at));
+	hk_human_duration((int64_t)time(NULL) - r->created, d, sizeof(d));
+	snprintf(ago, sizeof(ago), "%s ago", d);
+	json_object_object_add(o, "ID", json_object_new_string(id));
+	json_object_object_add(o, "Repository",
+			       colon ? json_object_new_string_len(name, (int)(colon - name))
+				     : json_object_new_string("<none>"));
+	json_object_object_add(o, "Tag", json_object_new_string(colon ? colon + 1 : "<none>"));
+	json_object_object_add(o, "CreatedAt", json_object_new_string(at));
+	json_object_object_add(o, "CreatedSince", json_object_new_string(ago));
+	json_object_object_add(o, "Size", json_object_new_string(size));
+	json_object_object_add(o, "Digest", json_object_new_string(r->id));
+	return o;
+}
+
+static const struct gotmpl_title ls_titles[] = { { "ID", "IMAGE ID" },
+						 { "CreatedSince", "CREATED" },
+						 { NULL, NULL } };
+
 static int image_ls(struct hk_ctx *ctx, int argc, char **argv)
 {
-	(void)argv;
-	if (argc > 0)
-		return cmd_usage(ctx, "image ls: takes no arguments");
+	static const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'F' },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	bool quiet = false;
+	const char *format = NULL;
+	int opt, r = cmd_getopt_init(ctx, &g, "image ls", "+:qa", opts, argc, argv);
+	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1) {
+		if (opt == 'q')
+			quiet = true;
+		else if (opt == 'F')
+			format = optarg;
+		else if (opt != 'a') /* every image is listed: -a changes nothing */
+			r = cmd_getopt_bad(ctx, &g, opt);
+	}
+	if (r == 0 && g.rest < argc)
+		r = cmd_usage(ctx, "image ls: unexpected '%s'", argv[g.rest]);
+	if (r < 0)
+		return r;
 	struct img_session s = { 0 };
 	struct hk_image_row *rows = NULL;
 	size_t n = 0;
-	int r = img_open(ctx, &s);
+	r = img_open(ctx, &s);
 	if (r == 0)
 		r = hk_imgstore_list(s.st, &rows, &n, &ctx->err);
 	img_close(&s);
 	if (r < 0)
 		return r;
 	struct out_table *t = out_table_new(ls_cols, HK_ARRAY_SIZE(ls_cols));
+	struct json_object **objs = NULL;
+	size_t nobj = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!rows[i].ntags)
-			ls_row(t, &rows[i], NULL);
-		for (size_t k = 0; k < rows[i].ntags; k++)
-			ls_row(t, &rows[i], rows[i].tags[k]);
+		if (quiet && !ctx->json) {
+			printf("%.12s\n", hk_digest_hex(rows[i].id)); /* one line per image */
+			continue;
+		}
+		for (size_t k = 0; k < (rows[i].ntags ? rows[i].ntags : 1); k++) {
+			const char *name = rows[i].ntags ? rows[i].tags[k] : NULL;
+			if (format && !ctx->json) {
+				objs = realloc(objs, (nobj + 1) * sizeof(*objs));
+				if (!objs)
+					abort();
+				objs[nobj++] = ls_object(&rows[i], name);
+			} else {
+				ls_row(t, &rows[i], name);
+			}
+		}
 	}
 	hk_image_rows_free(rows, n);
-	r = out_table_print(t, ctx->json, ctx->noheadings);
+	if (format && !ctx->json && !quiet)
+		r = gotmpl_run(ctx, format, objs, nobj, ls_titles);
+	else if (!quiet || ctx->json)
+		r = out_table_print(t, ctx->json, ctx->noheadings);
+	for (size_t i = 0; i < nobj; i++)
+		json_object_put(objs[i]);
+	free(objs);
 	out_table_free(t);
-	return r < 0 ? hk_err_sys(&ctx->err, r, "image ls") : 0;
+	if (r == -EINVAL)
+		return r;
+	return r < 0 ? hk_err_sys(&ctx->err, r, "image ls") : out_flush();
 }
 
 /* The blobs kept as received (store_image.h): [{kind, index, digest, media_type, size}]. */
@@ -320,6 +389,45 @@ static struct json_object *inspect_one(struct hk_store *st, const struct hk_imag
 	struct json_object *cfg = json_tokener_parse(r->config);
 	json_object_object_add(o, "config", cfg);
 	return o;
+}
+
+int cmd_image_inspect_obj(struct hk_ctx *ctx, const char *ref, struct json_object **ret)
+{
+	struct img_session s = { 0 };
+	struct hk_image_row row;
+	int r = img_open(ctx, &s);
+	if (r == 0 && (r = hk_image_find(s.im, ref, &row, &ctx->err)) == 0) {
+		struct json_object *o = inspect_one(s.st, &row), *cfg, *v;
+		/* Docker's keys beside hako's */
+		json_object_object_add(o, "Id", json_object_new_string(row.id));
+		struct json_object *tags = json_object_new_array(),
+				   *layers = json_object_new_array();
+		for (size_t i = 0; i < row.ntags; i++)
+			json_object_array_add(tags, json_object_new_string(row.tags[i]));
+		json_object_object_add(o, "RepoTags", tags);
+		char at[40];
+		hk_human_rfc3339(row.created, at, sizeof(at));
+		json_object_object_add(o, "Created", json_object_new_string(at));
+		json_object_object_add(o, "Size", json_object_new_int64((int64_t)row.size));
+		for (size_t i = 0; i < row.nlayers; i++)
+			json_object_array_add(layers, json_object_new_string(row.layers[i]));
+		struct json_object *rootfs = json_object_new_object();
+		json_object_object_add(rootfs, "Type", json_object_new_string("layers"));
+		json_object_object_add(rootfs, "Layers", layers);
+		json_object_object_add(o, "RootFS", rootfs);
+		if (json_object_object_get_ex(o, "config", &cfg)) {
+			if (json_object_object_get_ex(cfg, "config", &v))
+				json_object_object_add(o, "Config", json_object_get(v));
+			if (json_object_object_get_ex(cfg, "architecture", &v))
+				json_object_object_add(o, "Architecture", json_object_get(v));
+			if (json_object_object_get_ex(cfg, "os", &v))
+				json_object_object_add(o, "Os", json_object_get(v));
+		}
+		*ret = o;
+		hk_image_row_free(&row);
+	}
+	img_close(&s);
+	return r;
 }
 
 static int image_inspect(struct hk_ctx *ctx, int argc, char **argv)

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "base/cleanup.h"
+#include "base/human.h"
+#include "gotmpl.h"
 #include "ct.h"
 #include "netrun.h"
 #include "network.h"
@@ -161,7 +163,7 @@ static void net_row(struct out_table *t, const struct hk_net_row *n, size_t cts)
 	out_str(t, N_NAME, n->name);
 	out_str(t, N_DRIVER, n->driver);
 	out_str(t, N_SUBNET, n->subnet);
-	out_str(t, N_GW, n->gateway);
+	out_str(t, N_GW, n->gateway[0] ? n->gateway : NULL);
 	out_str(t, N_DEV, n->bridge[0] ? n->bridge : n->parent);
 	out_bool(t, N_INTERNAL, n->internal);
 	out_int(t, N_CTS, (int64_t)cts);
@@ -171,18 +173,45 @@ static void net_row(struct out_table *t, const struct hk_net_row *n, size_t cts)
 		out_int(t, N_MTU, n->mtu);
 	out_str(t, N_BRIDGE, n->bridge[0] ? n->bridge : NULL);
 	out_str(t, N_PARENT, n->parent[0] ? n->parent : NULL);
-	out_str(t, N_RANGE, n->iprange);
+	out_str(t, N_RANGE, n->iprange[0] ? n->iprange : NULL);
 }
+
+/* network ls --format's object: Docker's keys (a hako network's id is its name) */
+static struct json_object *ls_object(const struct hk_net_row *n)
+{
+	struct json_object *o = json_object_new_object();
+	char at[40];
+	hk_human_rfc3339(n->created, at, sizeof(at));
+	json_object_object_add(o, "ID", json_object_new_string(n->name));
+	json_object_object_add(o, "Name", json_object_new_string(n->name));
+	json_object_object_add(o, "Driver", json_object_new_string(n->driver));
+	json_object_object_add(o, "Scope", json_object_new_string("local"));
+	json_object_object_add(o, "IPv6", json_object_new_string(n->subnet6[0] ? "true" : "false"));
+	json_object_object_add(o, "Internal",
+			       json_object_new_string(n->internal ? "true" : "false"));
+	json_object_object_add(o, "Labels", json_object_new_string(""));
+	json_object_object_add(o, "CreatedAt", json_object_new_string(at));
+	return o;
+}
+
+static const struct gotmpl_title ls_titles[] = { { "ID", "NETWORK ID" }, { NULL, NULL } };
 
 static int net_ls(struct hk_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = { {} }; /* -q */
+	static const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "format", required_argument, NULL, 'F' },
+		{},
+	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	bool quiet = false;
+	const char *format = NULL;
 	int c, r = cmd_getopt_init(ctx, &g, "network ls", "+:q", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
 		if (c == 'q')
 			quiet = true;
+		else if (c == 'F')
+			format = optarg;
 		else
 			r = cmd_getopt_bad(ctx, &g, c);
 	}
@@ -203,6 +232,8 @@ static int net_ls(struct hk_ctx *ctx, int argc, char **argv)
 		r = hk_netstore_leases(st, NULL, NULL, &l, &nl, &ctx->err);
 	hk_store_close(st);
 	struct out_table *t = out_table_new(net_cols, HK_ARRAY_SIZE(net_cols));
+	struct json_object **objs = calloc(n + 1, sizeof(*objs));
+	bool tmpl = format && !quiet && !ctx->json;
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		if (quiet && !ctx->json) {
 			printf("%s\n", nets[i].name);
@@ -211,34 +242,57 @@ static int net_ls(struct hk_ctx *ctx, int argc, char **argv)
 		size_t cts = 0;
 		for (size_t k = 0; k < nl; k++)
 			cts += !strcmp(l[k].net, nets[i].name);
-		net_row(t, &nets[i], cts);
+		if (tmpl)
+			objs[i] = ls_object(&nets[i]);
+		else
+			net_row(t, &nets[i], cts);
 	}
-	if (r == 0 && !(quiet && !ctx->json))
+	if (r == 0 && tmpl)
+		r = gotmpl_run(ctx, format, objs, n, ls_titles);
+	else if (r == 0 && !(quiet && !ctx->json))
 		r = out_table_print(t, ctx->json, ctx->noheadings);
+	for (size_t i = 0; i < n; i++)
+		json_object_put(objs[i]);
+	free(objs);
 	out_table_free(t);
 	free(nets);
 	free(l);
 	return r;
 }
 
-static struct json_object *jstr(const char *s)
+/* a string key, absent when empty (docs/json.md: no "" placeholders) */
+static void jput(struct json_object *o, const char *k, const char *s)
 {
-	return json_object_new_string(s);
+	if (s && *s)
+		json_object_object_add(o, k, json_object_new_string(s));
+}
+
+/* "a b c" -> ["a", "b", "c"] */
+static struct json_object *words(const char *s)
+{
+	struct json_object *a = json_object_new_array();
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, " ");
+		if (n)
+			json_object_array_add(a, json_object_new_string_len(p, (int)n));
+		p += n + (p[n] == ' ');
+	}
+	return a;
 }
 
 static struct json_object *net_json(const struct hk_net_row *n, const struct hk_lease_row *l,
 				    size_t nl)
 {
 	struct json_object *o = json_object_new_object(), *cts = json_object_new_array();
-	json_object_object_add(o, "name", jstr(n->name));
-	json_object_object_add(o, "driver", jstr(n->driver));
-	json_object_object_add(o, "bridge", jstr(n->bridge));
-	json_object_object_add(o, "parent", jstr(n->parent));
-	json_object_object_add(o, "subnet", jstr(n->subnet));
-	json_object_object_add(o, "gateway", jstr(n->gateway));
-	json_object_object_add(o, "ip_range", jstr(n->iprange));
-	json_object_object_add(o, "subnet6", jstr(n->subnet6));
-	json_object_object_add(o, "gateway6", jstr(n->gateway6));
+	jput(o, "name", n->name);
+	jput(o, "driver", n->driver);
+	jput(o, "bridge", n->bridge);
+	jput(o, "parent", n->parent);
+	jput(o, "subnet", n->subnet);
+	jput(o, "gateway", n->gateway);
+	jput(o, "ip_range", n->iprange);
+	jput(o, "subnet6", n->subnet6);
+	jput(o, "gateway6", n->gateway6);
 	json_object_object_add(o, "internal", json_object_new_boolean(n->internal));
 	json_object_object_add(o, "mtu", json_object_new_int((int)n->mtu));
 	json_object_object_add(o, "created", json_object_new_int64(n->created));
@@ -246,13 +300,13 @@ static struct json_object *net_json(const struct hk_net_row *n, const struct hk_
 		if (strcmp(l[i].net, n->name))
 			continue;
 		struct json_object *c = json_object_new_object();
-		json_object_object_add(c, "id", jstr(l[i].ct));
-		json_object_object_add(c, "name", jstr(l[i].ct_name));
-		json_object_object_add(c, "ifname", jstr(l[i].ifname));
-		json_object_object_add(c, "host_ifname", jstr(l[i].hostif));
-		json_object_object_add(c, "address", jstr(l[i].addr));
-		json_object_object_add(c, "address6", jstr(l[i].addr6));
-		json_object_object_add(c, "aliases", jstr(l[i].aliases));
+		jput(c, "id", l[i].ct);
+		jput(c, "name", l[i].ct_name);
+		jput(c, "ifname", l[i].ifname);
+		jput(c, "host_ifname", l[i].hostif);
+		jput(c, "address", l[i].addr);
+		jput(c, "address6", l[i].addr6);
+		json_object_object_add(c, "aliases", words(l[i].aliases));
 		/* being made or undone right now, or left half-way by a killed hako */
 		json_object_object_add(c, "pending", json_object_new_boolean(l[i].owner_pid != 0));
 		json_object_array_add(cts, c);

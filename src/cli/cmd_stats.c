@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/human.h"
 #include "cglimits.h"
 #include "container.h"
 #include "ct.h"
@@ -52,6 +53,20 @@ int cmd_ct_stats(struct hk_ctx *ctx, int argc, char **argv)
 		       "Memory, CPU and pids of running containers (docs/parts/security.md).\n");
 		return 0;
 	}
+	static const struct option opts[] = {
+		{ "no-stream", no_argument, NULL, 'N' },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	/* --no-stream, as scripts give docker stats: hako's stats is one sample anyway */
+	int opt, rc = cmd_getopt_init(ctx, &g, "stats", "+:", opts, argc, argv);
+	while (rc == 0 && (opt = cmd_getopt_next(&g)) != -1)
+		if (opt != 'N')
+			rc = cmd_getopt_bad(ctx, &g, opt);
+	if (rc < 0)
+		return rc;
+	argc -= g.rest;
+	argv += g.rest;
 	for (int i = 0; i < argc; i++)
 		if (argv[i][0] == '-')
 			return cmd_usage(ctx, "stats: unknown option '%s'; hako [-j] stats [CT...]",
@@ -88,9 +103,12 @@ int cmd_ct_stats(struct hk_ctx *ctx, int argc, char **argv)
 		out_row(t);
 		out_str(t, C_ID, rows[i].id);
 		out_str(t, C_NAME, rows[i].name);
-		out_int(t, C_MEM, (int64_t)b.mem_usage);
+		char hb[32]; /* people read binary units (Docker's stats: 1.5MiB), JSON bytes */
+		hk_human_bytes(b.mem_usage, hb, sizeof(hb));
+		out_json(t, C_MEM, json_object_new_int64((int64_t)b.mem_usage), hb);
 		if (b.mem_limit > 0) {
-			out_int(t, C_LIMIT, b.mem_limit);
+			hk_human_bytes((uint64_t)b.mem_limit, hb, sizeof(hb));
+			out_json(t, C_LIMIT, json_object_new_int64(b.mem_limit), hb);
 			out_int(t, C_MEMPCT, (int64_t)(b.mem_usage * 100 / (uint64_t)b.mem_limit));
 		}
 		out_int(t, C_CPU, (int64_t)b.cpu_usec);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libsmartcols.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,12 +311,22 @@ int out_table_print(struct out_table *t, bool json, bool noheadings)
 {
 	if (json)
 		return print_json(t);
+	/* the text is UTF-8 (out_escape keeps only well-formed sequences): libsmartcols
+	 * measures it as such whatever the environment's locale (in "C" it would take each
+	 * byte of a character for a column, and loop on them when cutting) */
+	static bool utf8;
+	if (!utf8 && setlocale(LC_CTYPE, "C.UTF-8"))
+		utf8 = true;
 	struct libscols_table *tb = scols_new_table();
 	int *v = calloc(t->nshown + t->ncols, sizeof(int));
 	if (!tb || !v)
 		abort();
 	int n = shown(t, v), r = 0;
 	scols_table_enable_noheadings(tb, noheadings);
+	/* the cells' text is escaped already (out_escape: controls, backslash, bad UTF-8);
+	 * without a UTF-8 locale libsmartcols' own encoding stays (it escapes our escapes'
+	 * backslashes again, but never loops) */
+	scols_table_enable_noencoding(tb, utf8);
 	if (t->raw)
 		scols_table_enable_raw(tb, 1);
 	else
@@ -332,7 +343,21 @@ int out_table_print(struct out_table *t, bool json, bool noheadings)
 			abort();
 		for (int i = 0; i < n; i++) {
 			const char *s = t->cells[row * t->ncols + v[i]].text;
-			if (scols_line_set_data(ln, i, s ? s : "-") < 0)
+			if (!t->raw) {
+				if (scols_line_set_data(ln, i, s ? s : "-") < 0)
+					abort();
+				continue;
+			}
+			/* raw: blanks too become \x20, so that words are columns (lsns -r) */
+			s = s ? s : "-";
+			char *e = malloc(strlen(s) * 4 + 1), *o = e;
+			if (!e)
+				abort();
+			for (; *s; s++)
+				o = *s == ' ' || *s == '\t' ? o + sprintf(o, "\\x%02x", *s)
+							    : (*o++ = *s, o);
+			*o = 0;
+			if (scols_line_refer_data(ln, i, e) < 0)
 				abort();
 		}
 	}

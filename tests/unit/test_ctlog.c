@@ -367,6 +367,134 @@ static void test_reader(void)
 	hk_ctlog_close(NULL);
 }
 
+/* s through a pipe into the log as records of stream */
+static void feed_stream(struct hk_ctlog *l, const char *s, int stream)
+{
+	int fd[2];
+	struct hk_err err = { 0 };
+	if (pipe(fd) < 0)
+		return;
+	if (write(fd[1], s, strlen(s)) < 0)
+		printf("# write: %s\n", strerror(errno));
+	close(fd[1]);
+	hk_ctlog_drain_stream(l, fd[0], stream, &err);
+	close(fd[0]);
+}
+
+/* the records of the log's text, as "S F|P DATA;" each */
+static const char *records(const char *text)
+{
+	static char out[4096];
+	size_t o = 0;
+	out[0] = 0;
+	for (const char *p = text; *p && o < sizeof(out) - 64;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		struct hk_ctlog_rec r;
+		hk_ctlog_rec_parse(p, n, &r);
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%d %c %.*s;", r.stream,
+				      r.partial ? 'P' : 'F', (int)r.len, r.data);
+		p += n + (nl ? 1 : 0);
+	}
+	return out;
+}
+
+static void test_records(void)
+{
+	clean();
+	struct hk_ctlog *l = open_log(4096, 1, NULL);
+	feed_stream(l, "a\nbc", HK_CTLOG_STDOUT);
+	feed_stream(l, "d\n", HK_CTLOG_STDOUT);
+	feed_stream(l, "oops\n", HK_CTLOG_STDERR);
+	feed_stream(l, "\n", HK_CTLOG_STDOUT);
+	TAP_EQ_STR(records(slurp("log")), "1 F a;1 P bc;1 F d;2 F oops;1 F ;",
+		   "records: streams apart, a read that ends mid-line is a part (P)");
+	const char *t = slurp("log");
+	TAP_OK(strlen(t) > 31 && t[4] == '-' && t[10] == 'T' && t[29] == 'Z' && t[30] == ' ',
+	       "records: an RFC 3339 time with nanoseconds first");
+	struct hk_ctlog_rec r;
+	hk_ctlog_rec_parse(t, strcspn(t, "\n"), &r);
+	TAP_OK(r.sec > 1600000000 && r.nsec >= 0 && r.nsec < 1000000000,
+	       "records: the time parsed");
+	hk_ctlog_close(l);
+	/* a line longer than a file holds: parts, each file within max_size */
+	clean();
+	l = open_log(64, 3, NULL);
+	char big[200];
+	memset(big, 'x', sizeof(big) - 2);
+	big[sizeof(big) - 2] = '\n';
+	big[sizeof(big) - 1] = 0;
+	feed_stream(l, big, HK_CTLOG_STDERR);
+	TAP_OK(strlen(slurp("log")) <= 64 && strlen(slurp("log.1")) <= 64,
+	       "records: a long line cut in parts, no file past max-size");
+	TAP_OK(strstr(records(slurp("log")), "2 F x") != NULL, "records: its last part is F");
+	hk_ctlog_close(l);
+	hk_ctlog_rec_parse("plain old line", 14, &r);
+	TAP_OK(r.stream == HK_CTLOG_STDOUT && !r.partial && r.sec == 0 && r.len == 14,
+	       "an older log's line: stdout, whole, no time");
+	hk_ctlog_rec_parse("2026-12-02T21:04:49.5Z stdsth F x", 33, &r);
+	TAP_OK(r.sec == 0 && r.len == 33, "an unknown stream: the line as it is");
+}
+
+static char got[1024];
+static int collect(void *ud, const struct hk_ctlog_line *l)
+{
+	(void)ud;
+	size_t o = strlen(got);
+	snprintf(got + o, sizeof(got) - o, "%d:%lld:%.*s;", l->stream,
+		 (long long)(l->ns / 1000000000LL), (int)l->len, l->data);
+	return 0;
+}
+
+static void lines_of(const char *log, size_t cut, const struct hk_ctlog_lines_opts *o,
+		     const char *after)
+{
+	struct hk_ctlog_lines *ls;
+	got[0] = 0;
+	if (hk_ctlog_lines_new(o, collect, NULL, &ls) < 0)
+		return;
+	hk_ctlog_lines_feed(ls, log, cut);
+	hk_ctlog_lines_feed(ls, log + cut, strlen(log) - cut);
+	hk_ctlog_lines_flush(ls);
+	if (after)
+		hk_ctlog_lines_feed(ls, after, strlen(after));
+	hk_ctlog_lines_finish(ls);
+	hk_ctlog_lines_free(ls);
+}
+
+static void test_lines(void)
+{
+	static const char log[] = "2026-12-02T21:04:40.000000000Z stdout F a\n"
+				  "2026-12-02T21:04:41.000000000Z stderr P e1\n"
+				  "2026-12-02T21:04:42.000000000Z stdout F b\n"
+				  "2026-12-02T21:04:43.000000000Z stderr F e2\n"
+				  "old plain line\n"
+				  "2026-12-02T21:04:45.000000000Z stdout F c";
+	struct hk_ctlog_lines_opts o = { .tail = SIZE_MAX };
+	lines_of(log, 20, &o, NULL);
+	TAP_EQ_STR(got,
+		   "1:1796245480:a;1:1796245482:b;2:1796245483:e1e2;1:0:old plain line;"
+		   "1:1796245485:c;",
+		   "lines: fed cut mid-record; parts joined (the last part's time); an older "
+		   "line; a last one without its newline");
+	o.since = 1796245482LL * 1000000000LL;
+	lines_of(log, sizeof(log) - 1, &o, NULL);
+	TAP_EQ_STR(got, "1:1796245482:b;2:1796245483:e1e2;1:0:old plain line;1:1796245485:c;",
+		   "lines: --since (a line of unknown time kept)");
+	o.since = 0;
+	o.until = 1796245482LL * 1000000000LL;
+	lines_of(log, sizeof(log) - 1, &o, NULL);
+	TAP_EQ_STR(got, "1:1796245480:a;1:1796245482:b;1:0:old plain line;", "lines: --until");
+	o.until = 0;
+	o.tail = 2;
+	lines_of(log, sizeof(log) - 1, &o, "\n2026-12-02T21:04:46.000000000Z stderr F after\n");
+	TAP_EQ_STR(got, "2:1796245483:e1e2;1:0:old plain line;1:1796245485:c;2:1796245486:after;",
+		   "lines: a tail of 2, then every line fed after the flush");
+	o.tail = 0;
+	lines_of(log, sizeof(log) - 1, &o, NULL);
+	TAP_EQ_STR(got, "1:1796245485:c;", "lines: a tail of 0, then what comes");
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/hako-test-ctlog.XXXXXX");
@@ -378,6 +506,8 @@ int main(void)
 	test_rotation();
 	test_writes();
 	test_reader();
+	test_records();
+	test_lines();
 	clean();
 	rmdir(dir);
 	return tap_done();

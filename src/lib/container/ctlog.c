@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -110,6 +111,7 @@ struct hk_ctlog {
 	uint64_t size, dropped;
 	struct hk_err werr; /* the first write or rotation that failed */
 	struct hk_ctlog_opts o;
+	int err_fd; /* the read side of the container's stderr pipe, owned; -1: none */
 };
 
 /* path -> an O_PATH fd on its directory and its last component */
@@ -171,7 +173,7 @@ int hk_ctlog_open(const char *path, const struct hk_ctlog_opts *o, struct hk_ctl
 	if (!l)
 		return hk_err_sys(err, -ENOMEM, "log '%s'", path);
 	l->o = *o;
-	l->fd = l->dirfd = -1;
+	l->fd = l->dirfd = l->err_fd = -1;
 	snprintf(l->path, sizeof(l->path), "%s", path);
 	r = split(path, &l->dirfd, l->base, sizeof(l->base));
 	if (r == 0)
@@ -299,7 +301,301 @@ void hk_ctlog_close(struct hk_ctlog *l)
 		close(l->fd);
 	if (l->dirfd >= 0)
 		close(l->dirfd);
+	if (l->err_fd >= 0)
+		close(l->err_fd);
 	free(l);
+}
+
+/* --- records: stdout and stderr kept apart ------------------------------------------------ */
+
+void hk_ctlog_set_err_fd(struct hk_ctlog *l, int fd)
+{
+	if (l->err_fd >= 0)
+		close(l->err_fd);
+	l->err_fd = fd;
+}
+
+int hk_ctlog_err_fd(const struct hk_ctlog *l)
+{
+	return l->err_fd;
+}
+
+/* One record: "TIME STREAM F|P DATA\n"; a record longer than a file holds is cut in pieces
+ * (each a P record but the last), so put() never has to cut one. */
+static int put_record(struct hk_ctlog *l, const struct timespec *ts, int stream, bool partial,
+		      const char *p, size_t n)
+{
+	char head[64];
+	struct tm tm;
+	time_t t = ts->tv_sec;
+	gmtime_r(&t, &tm);
+	size_t h = strftime(head, sizeof(head), "%Y-%m-%dT%H:%M:%S", &tm);
+	h += (size_t)snprintf(head + h, sizeof(head) - h, ".%09ldZ %s ", ts->tv_nsec,
+			      stream == HK_CTLOG_STDERR ? "stderr" : "stdout");
+	uint64_t most = l->o.max_size == HK_CTLOG_UNLIMITED ? UINT64_MAX : l->o.max_size;
+	size_t chunk = most > h + 3 + PUMP_MAX ? PUMP_MAX : (size_t)(most - h - 3);
+	if (most < h + 4)
+		chunk = 1; /* a max-size smaller than one record: put() cuts it */
+	char rec[PUMP_MAX + 96];
+	do {
+		size_t k = n > chunk ? chunk : n;
+		bool last = k == n;
+		memcpy(rec, head, h);
+		rec[h] = last && !partial ? 'F' : 'P';
+		rec[h + 1] = ' ';
+		memcpy(rec + h + 2, p, k);
+		rec[h + 2 + k] = '\n';
+		int r = put(l, rec, h + 3 + k);
+		if (r < 0)
+			return r;
+		p += k;
+		n -= k;
+	} while (n);
+	return 0;
+}
+
+ssize_t hk_ctlog_pump_stream(struct hk_ctlog *l, int fd, int stream, struct hk_err *err)
+{
+	char buf[PUMP_MAX];
+	ssize_t n;
+	do
+		n = read(fd, buf, sizeof(buf));
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return -EAGAIN;
+	if (n < 0)
+		return hk_err_sys(err, -errno, "log '%s': read", l->path);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < (size_t)n;) {
+		const char *nl = memchr(buf + i, '\n', (size_t)n - i);
+		size_t e = nl ? (size_t)(nl - buf) : (size_t)n;
+		r = put_record(l, &ts, stream, !nl, buf + i, e - i);
+		i = e + (nl ? 1 : 0);
+	}
+	if (r < 0) {
+		l->dropped += (uint64_t)n;
+		if (!l->werr.code)
+			hk_err_sys(&l->werr, r, "log '%s': write", l->path);
+	}
+	return n;
+}
+
+int hk_ctlog_drain_stream(struct hk_ctlog *l, int fd, int stream, struct hk_err *err)
+{
+	for (;;) {
+		ssize_t n = hk_ctlog_pump_stream(l, fd, stream, err);
+		if (n == 0 || n == -EAGAIN)
+			return 0;
+		if (n < 0)
+			return (int)n;
+	}
+}
+
+/* "2026-12-02T21:04:49.123456789Z" -> seconds and nanoseconds; the end, or NULL */
+static const char *parse_time(const char *s, const char *end, int64_t *sec, long *nsec)
+{
+	struct tm tm = { 0 };
+	char buf[40];
+	size_t n = (size_t)(end - s) < sizeof(buf) - 1 ? (size_t)(end - s) : sizeof(buf) - 1;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	char *e = strptime(buf, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!e)
+		return NULL;
+	*nsec = 0;
+	if (*e == '.') {
+		long mul = 100000000;
+		for (e++; *e >= '0' && *e <= '9'; e++, mul /= 10)
+			*nsec += (*e - '0') * mul;
+	}
+	if (*e != 'Z')
+		return NULL;
+	*sec = (int64_t)timegm(&tm);
+	return s + (e + 1 - buf);
+}
+
+void hk_ctlog_rec_parse(const char *line, size_t len, struct hk_ctlog_rec *ret)
+{
+	const char *end = line + len, *p;
+	*ret = (struct hk_ctlog_rec){ .stream = HK_CTLOG_STDOUT, .data = line, .len = len };
+	int64_t sec;
+	long nsec;
+	if (!(p = parse_time(line, end, &sec, &nsec)) || p >= end || *p != ' ')
+		return; /* a log written before records: stdout, whole lines */
+	p++;
+	int stream;
+	if ((size_t)(end - p) >= 7 && !memcmp(p, "stdout ", 7))
+		stream = HK_CTLOG_STDOUT;
+	else if ((size_t)(end - p) >= 7 && !memcmp(p, "stderr ", 7))
+		stream = HK_CTLOG_STDERR;
+	else
+		return;
+	p += 7;
+	if (end - p < 2 || (p[0] != 'F' && p[0] != 'P') || p[1] != ' ')
+		return;
+	*ret = (struct hk_ctlog_rec){ .sec = sec,
+				      .nsec = nsec,
+				      .stream = stream,
+				      .partial = p[0] == 'P',
+				      .data = p + 2,
+				      .len = (size_t)(end - p - 2) };
+}
+
+/* --- lines from records ------------------------------------------------------------------ */
+
+struct hk_ctlog_lines {
+	struct hk_ctlog_lines_opts o;
+	hk_ctlog_line_fn fn;
+	void *ud;
+	bool collecting; /* a tail: lines kept in ring until the end of what is there */
+	struct kept {
+		int stream;
+		int64_t ns;
+		char *data;
+		size_t len;
+	} * ring;
+	size_t nring, head;
+	char *pend[3]; /* a stream's line so far (P records), its last part's time */
+	size_t pend_len[3];
+	int64_t pend_ns[3];
+	char *buf; /* bytes fed, not yet a whole record */
+	size_t len;
+};
+
+int hk_ctlog_lines_new(const struct hk_ctlog_lines_opts *o, hk_ctlog_line_fn fn, void *ud,
+		       struct hk_ctlog_lines **ret)
+{
+	struct hk_ctlog_lines *ls = calloc(1, sizeof(*ls));
+	if (!ls)
+		return -ENOMEM;
+	ls->o = *o;
+	ls->fn = fn;
+	ls->ud = ud;
+	if (o->tail != SIZE_MAX) {
+		ls->collecting = true;
+		ls->ring = calloc(o->tail ? o->tail : 1, sizeof(*ls->ring));
+		if (!ls->ring) {
+			free(ls);
+			return -ENOMEM;
+		}
+	}
+	*ret = ls;
+	return 0;
+}
+
+static int line_out(struct hk_ctlog_lines *ls, int stream, int64_t ns, const char *d, size_t n)
+{
+	if ((ls->o.since && ns && ns < ls->o.since) || (ls->o.until && ns && ns > ls->o.until))
+		return 0;
+	if (!ls->collecting) {
+		struct hk_ctlog_line l = { stream, ns, d, n };
+		return ls->fn(ls->ud, &l);
+	}
+	if (!ls->o.tail)
+		return 0;
+	char *copy = malloc(n + 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, d, n);
+	struct kept k = { stream, ns, copy, n };
+	if (ls->nring < ls->o.tail) {
+		ls->ring[ls->nring++] = k;
+		return 0;
+	}
+	free(ls->ring[ls->head].data);
+	ls->ring[ls->head] = k;
+	ls->head = (ls->head + 1) % ls->o.tail;
+	return 0;
+}
+
+static int record_in(struct hk_ctlog_lines *ls, const char *l, size_t n)
+{
+	struct hk_ctlog_rec rec;
+	hk_ctlog_rec_parse(l, n, &rec);
+	int s = rec.stream == HK_CTLOG_STDERR ? 2 : 1;
+	int64_t ns = rec.sec * 1000000000LL + rec.nsec;
+	if (!rec.partial && !ls->pend[s])
+		return line_out(ls, s, ns, rec.data, rec.len);
+	ls->pend_ns[s] = ns; /* the line's time: when it was complete */
+	char *p = realloc(ls->pend[s], ls->pend_len[s] + rec.len + 1);
+	if (!p)
+		return -ENOMEM;
+	memcpy(p + ls->pend_len[s], rec.data, rec.len);
+	ls->pend[s] = p;
+	ls->pend_len[s] += rec.len;
+	if (rec.partial)
+		return 0;
+	int r = line_out(ls, s, ls->pend_ns[s], ls->pend[s], ls->pend_len[s]);
+	free(ls->pend[s]);
+	ls->pend[s] = NULL;
+	ls->pend_len[s] = 0;
+	return r;
+}
+
+int hk_ctlog_lines_feed(struct hk_ctlog_lines *ls, const void *b, size_t k)
+{
+	char *nb = realloc(ls->buf, ls->len + k);
+	if (!nb)
+		return -ENOMEM;
+	ls->buf = nb;
+	memcpy(ls->buf + ls->len, b, k);
+	ls->len += k;
+	size_t i = 0;
+	int r = 0;
+	for (char *nl; r == 0 && (nl = memchr(ls->buf + i, '\n', ls->len - i));) {
+		r = record_in(ls, ls->buf + i, (size_t)(nl - ls->buf) - i);
+		i = (size_t)(nl - ls->buf) + 1;
+	}
+	memmove(ls->buf, ls->buf + i, ls->len - i);
+	ls->len -= i;
+	return r;
+}
+
+int hk_ctlog_lines_flush(struct hk_ctlog_lines *ls)
+{
+	int r = 0;
+	for (size_t i = 0; i < ls->nring; i++) {
+		struct kept *k = &ls->ring[(ls->head + i) % ls->nring];
+		struct hk_ctlog_line l = { k->stream, k->ns, k->data, k->len };
+		if (r == 0)
+			r = ls->fn(ls->ud, &l);
+		free(k->data);
+	}
+	ls->nring = ls->head = 0;
+	ls->collecting = false;
+	return r;
+}
+
+int hk_ctlog_lines_finish(struct hk_ctlog_lines *ls)
+{
+	int r = hk_ctlog_lines_flush(ls);
+	if (r == 0 && ls->len) {
+		r = record_in(ls, ls->buf, ls->len);
+		ls->len = 0;
+	}
+	for (int s = 1; r == 0 && s < 3; s++)
+		if (ls->pend[s]) {
+			r = line_out(ls, s, ls->pend_ns[s], ls->pend[s], ls->pend_len[s]);
+			free(ls->pend[s]);
+			ls->pend[s] = NULL;
+			ls->pend_len[s] = 0;
+		}
+	return r;
+}
+
+void hk_ctlog_lines_free(struct hk_ctlog_lines *ls)
+{
+	if (!ls)
+		return;
+	for (size_t i = 0; i < ls->nring; i++)
+		free(ls->ring[i].data);
+	free(ls->ring);
+	for (int s = 0; s < 3; s++)
+		free(ls->pend[s]);
+	free(ls->buf);
+	free(ls);
 }
 
 /* --- the reader ------------------------------------------------------------------------ */

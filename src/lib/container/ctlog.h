@@ -21,6 +21,15 @@
  *             `hako logs -f`, on through rotations (tail -F): when `log` is renamed under
  *             the reader, it finishes the old file, then reads what came after it.
  *
+ *   records   what the monitor pumps from the container (hk_ctlog_pump_stream) is kept as
+ *             the CRI logging format's lines (kubelet's, docs/parts/container.md):
+ *             "2026-12-02T21:04:49.123456789Z stdout F DATA\n", the time the monitor read
+ *             it (UTC, ns), the stream (stdout, stderr), F for a whole line or P for a part
+ *             (a read that ended mid-line; the line goes on in the next records of that
+ *             stream), then the bytes without the newline. So stdout and stderr stay apart
+ *             and each line has its time (logs -t, --since, --tail). A line not in that
+ *             form (a log written by an older hako) reads as stdout, whole.
+ *
  * Paths are used only under the directory fd taken at open (renameat/unlinkat/openat
  * with O_NOFOLLOW); files are made 0640, O_CLOEXEC.
  */
@@ -74,6 +83,59 @@ uint64_t hk_ctlog_dropped(const struct hk_ctlog *l, struct hk_err *ret_err);
 /* Bytes in the current `log` (tests). */
 uint64_t hk_ctlog_size(const struct hk_ctlog *l);
 void hk_ctlog_close(struct hk_ctlog *l);
+
+enum { HK_CTLOG_STDOUT = 1, HK_CTLOG_STDERR = 2 };
+/* As hk_ctlog_pump / hk_ctlog_drain, but what is read becomes records of stream (above). */
+ssize_t hk_ctlog_pump_stream(struct hk_ctlog *l, int fd, int stream, struct hk_err *err);
+int hk_ctlog_drain_stream(struct hk_ctlog *l, int fd, int stream, struct hk_err *err);
+/* The read side of the container's stderr pipe, kept (and closed) with the log; -1: none
+ * (stderr shares the stdout pipe). */
+void hk_ctlog_set_err_fd(struct hk_ctlog *l, int fd);
+int hk_ctlog_err_fd(const struct hk_ctlog *l);
+
+/* One record of the log, parsed (data points into the line given). */
+struct hk_ctlog_rec {
+	int64_t sec; /* unix time; 0: unknown (an older log's line) */
+	long nsec;
+	int stream; /* HK_CTLOG_STDOUT or HK_CTLOG_STDERR */
+	bool partial;
+	const char *data;
+	size_t len;
+};
+/* Parse one line of the log (without its newline). */
+void hk_ctlog_rec_parse(const char *line, size_t len, struct hk_ctlog_rec *ret);
+
+/*
+ * The container's lines from the log's bytes (hako logs): records joined into whole lines
+ * per stream (a line takes the time of its last part), kept when read in [since, until],
+ * and with a tail only the last `tail` of them (both streams counted together, as Docker):
+ *
+ *   hk_ctlog_lines_new(&o, fn, ud, &ls);
+ *   while ((n = hk_ctlog_reader_read(r, buf, ...)) > 0) hk_ctlog_lines_feed(ls, buf, n);
+ *   hk_ctlog_lines_flush(ls);   at the end of what is there: the tail's lines go to fn;
+ *                               from then on every line goes to fn as it is fed (-f)
+ *   hk_ctlog_lines_finish(ls);  at the very end: a last line without its newline
+ *
+ * fn's return value, when negative, stops and is returned.
+ */
+struct hk_ctlog_line {
+	int stream;
+	int64_t ns; /* unix time in nanoseconds; 0 unknown (an older log's line) */
+	const char *data;
+	size_t len; /* without the newline */
+};
+typedef int (*hk_ctlog_line_fn)(void *ud, const struct hk_ctlog_line *line);
+struct hk_ctlog_lines_opts {
+	int64_t since, until; /* ns; 0: no bound */
+	size_t tail;	      /* SIZE_MAX: every line */
+};
+struct hk_ctlog_lines;
+int hk_ctlog_lines_new(const struct hk_ctlog_lines_opts *o, hk_ctlog_line_fn fn, void *ud,
+		       struct hk_ctlog_lines **ret);
+int hk_ctlog_lines_feed(struct hk_ctlog_lines *ls, const void *buf, size_t n);
+int hk_ctlog_lines_flush(struct hk_ctlog_lines *ls);
+int hk_ctlog_lines_finish(struct hk_ctlog_lines *ls);
+void hk_ctlog_lines_free(struct hk_ctlog_lines *ls);
 
 struct hk_ctlog_reader;
 /* The log at path (and its rotated files): -ENOENT when there is none at all. */

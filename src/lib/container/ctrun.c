@@ -110,6 +110,13 @@ static int make_files(const struct hk_ct_create *c, struct hk_ct_run *x, struct 
 	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
 	x->log_rd = pfd[0];
 	spec->log_fd = pfd[1];
+	/* stderr through a pipe of its own, so the log keeps the two apart (ctlog.h) */
+	int efd[2];
+	if (spec->stdio[2] < 0 && pipe2(efd, O_CLOEXEC) == 0) {
+		fcntl(efd[0], F_SETFL, O_NONBLOCK);
+		hk_ctlog_set_err_fd(x->log, efd[0]);
+		spec->stdio[2] = efd[1];
+	}
 	return 0;
 }
 

@@ -83,15 +83,20 @@ int hk_ct_wait_logged(pid_t pid, struct hk_ctlog *log, int log_rd)
 	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	int status = 0;
 	struct hk_err e;
-	bool eof = false;
+	int err_rd = hk_ctlog_err_fd(log);
+	bool eof = false, eof2 = err_rd < 0;
 	for (; sfd >= 0;) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
-		struct pollfd pf[2] = { { sfd, POLLIN, 0 }, { eof ? -1 : log_rd, POLLIN, 0 } };
-		if (poll(pf, 2, -1) < 0 && errno != EINTR)
+		struct pollfd pf[3] = { { sfd, POLLIN, 0 },
+					{ eof ? -1 : log_rd, POLLIN, 0 },
+					{ eof2 ? -1 : err_rd, POLLIN, 0 } };
+		if (poll(pf, 3, -1) < 0 && errno != EINTR)
 			break;
-		if (pf[1].revents && hk_ctlog_pump(log, log_rd, &e) == 0)
+		if (pf[1].revents && hk_ctlog_pump_stream(log, log_rd, HK_CTLOG_STDOUT, &e) == 0)
 			eof = true;
+		if (pf[2].revents && hk_ctlog_pump_stream(log, err_rd, HK_CTLOG_STDERR, &e) == 0)
+			eof2 = true;
 		struct signalfd_siginfo si;
 		while ((pf[0].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si))
 			if (si.ssi_signo != SIGCHLD && si.ssi_signo != SIGWINCH)
@@ -99,6 +104,8 @@ int hk_ct_wait_logged(pid_t pid, struct hk_ctlog *log, int log_rd)
 	}
 	if (sfd < 0) /* out of fds: no forwarding, the log read after the end */
 		waitpid(pid, &status, 0);
-	hk_ctlog_drain(log, log_rd, &e);
+	hk_ctlog_drain_stream(log, log_rd, HK_CTLOG_STDOUT, &e);
+	if (err_rd >= 0)
+		hk_ctlog_drain_stream(log, err_rd, HK_CTLOG_STDERR, &e);
 	return hk_ct_exit_code(status);
 }

@@ -74,8 +74,10 @@ static __attribute__((noreturn)) void main_fn(const struct hk_ct_spec *spec, int
 	};
 	if (!spec->interactive)
 		p.stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (spec->log_fd >= 0)
+	if (spec->log_fd >= 0) /* stderr: its own pipe when the log has one (ctrun.c) */
 		p.stdio[1] = p.stdio[2] = spec->log_fd;
+	if (spec->log_fd >= 0 && spec->stdio[2] >= 0)
+		p.stdio[2] = spec->stdio[2];
 	if (spec->go_fd >= 0) { /* OCI: `start` gives the go through the exec fifo */
 		close(sync_fd);
 		p.go_fd = spec->go_fd;

@@ -405,7 +405,7 @@ int hk_store_list(struct hk_store *st, struct hk_ct_row **ret, size_t *ret_n, st
 {
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(
-		st->db, "SELECT " COLS " FROM containers ORDER BY created, name", -1, &s, NULL);
+		st->db, "SELECT " COLS " FROM containers ORDER BY created, rowid", -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return db_err(st, err, rc, "select");
 	struct hk_ct_row *rows = NULL;

@@ -3,8 +3,8 @@
 # distance over the command and option tables), one line, exit 2, nothing done; a word close
 # to nothing gets the plain message (the control).
 . "$HAKO_SRC/tests/lib/lib.sh"
-check_fail "group: images -> image" 2 "^hako: unknown command group 'images'; did you mean 'image'\?$" \
-	"$HAKO" images
+check_fail "group: imgae -> image" 2 "^hako: unknown command group 'imgae'; did you mean 'image'\?$" \
+	"$HAKO" imgae
 check_fail "group: a transposition (netwrok)" 2 "did you mean 'network'\?$" "$HAKO" netwrok ls
 check_fail "verb: shwo -> show" 2 "^hako: link: unknown verb 'shwo'; did you mean 'show'\?$" \
 	"$HAKO" link shwo

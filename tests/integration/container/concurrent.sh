@@ -18,7 +18,7 @@ for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
 on_exit h rm -f cc1 cc2 cc3 cc4 cc5 cc6 cc7 cc8 cc9 cc10
 is "10 concurrent run -d: all succeeded" "$fails $(cat "$HAKO_TEST_TMP"/err* | head -3)" "0 "
 is "10 distinct ids printed" "$(cat "$HAKO_TEST_TMP"/id* | sort -u | grep -c .)" 10
-is "10 rows, all running" "$(h ps | awk 'NR > 1 && $2 ~ /^cc/ && $3 == "running"' | wc -l)" 10
+is "10 rows, all running" "$(h ps --format '{{.ID}} {{.Names}} {{.State}}' | awk '$2 ~ /^cc/ && $3 == "running"' | wc -l)" 10
 if command -v sqlite3 >/dev/null; then
 	db=$ROOT/state/hako.db
 	is "database integrity_check" "$(sqlite3 "$db" 'pragma integrity_check')" ok

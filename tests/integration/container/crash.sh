@@ -4,12 +4,12 @@
 . "$HAKO_SRC/tests/integration/container/common.inc"
 "$HAKO" --root "$ROOT" run --name crash1 --rootfs "$R" -- sleep 1000 &
 hp=$!
-for i in $(seq 50); do h ps -q | grep -q crash1 && break; sleep 0.05; done
+for i in $(seq 50); do h ps --format '{{.Names}}' | grep -qx crash1 && break; sleep 0.05; done
 id=$(h inspect crash1 | sed -n 's/.*"id": "\(.*\)".*/\1/p')
 kill -9 $hp
 wait $hp 2>/dev/null
 sleep 0.2
-is "after kill -9 of hako run: exited" "$(h ps -a | awk '$2 == "crash1" {print $3}')" exited
+is "after kill -9 of hako run: exited" "$(h ps -a --format '{{.ID}} {{.Names}} {{.State}}' | awk '$2 == "crash1" {print $3}')" exited
 [ -z "$(grep "$id" /proc/self/mountinfo)" ] && ok "ns mounts repaired" || not_ok "ns mounts left"
 [ ! -e /run/netns/crash1 ] && ok "netns name repaired" || not_ok "netns left"
 h rm crash1 >/dev/null
@@ -27,7 +27,7 @@ for d in 0 0.001 0.002 0.004 0.006 0.008 0.01 0.015 0.02 0.03 0.05; do
 	wait $hp 2>/dev/null
 	id=$(sqlite3 "$db" "select id from containers where name='kr'" 2>/dev/null)
 	sleep 0.05 # the init dies with its parent (PDEATHSIG) asynchronously
-	st=$(h ps -a | awk '$2 == "kr" {print $3}')
+	st=$(h ps -a --format '{{.ID}} {{.Names}} {{.State}}' | awk '$2 == "kr" {print $3}')
 	case $st in "" | exited) ;; *) bad="$bad d=$d:state=$st" ;; esac
 	[ -n "$id" ] && [ -n "$(grep "$id" /proc/self/mountinfo; cgroup_dirs "$id")" ] && bad="$bad d=$d:left"
 	[ -e /run/netns/kr ] && bad="$bad d=$d:netns"

@@ -7,7 +7,7 @@ id=$(h run -d --name "$n" --rootfs "$R" -- sh -c 'echo hello-log; exec httpd -f 
 [ -n "$id" ] && ok "run -d prints the id" || not_ok "run -d prints the id"
 on_exit h rm -f "$n"
 pid=$(h inspect "$n" | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
-is "ps shows it running" "$(h ps | awk -v n="$n" '$2 == n {print $3}')" running
+is "ps shows it running" "$(h ps --format '{{.ID}} {{.Names}} {{.State}}' | awk -v n="$n" '$2 == n {print $3}')" running
 
 inside=$(h exec "$n" -- sh -c 'for x in cgroup ipc mnt net pid uts; do readlink /proc/self/ns/$x; done')
 outside=$(for x in cgroup ipc mnt net pid uts; do readlink /proc/$pid/ns/$x; done)
@@ -28,7 +28,7 @@ check_fail "duplicate name" 125 "already in use" h run -d --name "$n" --rootfs "
 
 h kill -s TERM "$n" >/dev/null
 sleep 0.3
-is "kill -s TERM -> exited 143" "$(h ps -a | awk -v n="$n" '$2 == n {print $3, $5}')" "exited 143"
+is "kill -s TERM -> exited 143" "$(h -j ps -a | jq -r --arg n "$n" '.[] | select(.name == $n) | "\(.state) \(.exit_code)"')" "exited 143"
 check_fail "exec into a stopped container" 125 "not running" h exec "$n" -- true
 [ -z "$(grep "$nsdir" /proc/self/mountinfo)" ] && ok "exited: ns files released" || not_ok "ns released"
 
@@ -38,7 +38,7 @@ on_exit h rm -f "$m"
 start=$(date +%s%N)
 h stop -t 1 "$m" >/dev/null
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
-is "stop escalates to KILL -> 137" "$(h ps -a | awk -v n="$m" '$2 == n {print $3, $5}')" "exited 137"
+is "stop escalates to KILL -> 137" "$(h -j ps -a | jq -r --arg n "$m" '.[] | select(.name == $n) | "\(.state) \(.exit_code)"')" "exited 137"
 [ "$ms" -ge 900 ] && [ "$ms" -lt 3000 ] && ok "stop -t 1 took ${ms} ms" || not_ok "stop took ${ms} ms"
 
 mid=$(h run -d --name rmme --rootfs "$R" -- sleep 1000)

@@ -17,7 +17,7 @@ frozen() {
 sleep 0.3
 check "pause" h pause p1
 is "the freezer: FROZEN" "$(frozen)" FROZEN
-is "ps: paused" "$(h ps | awk '$2 == "p1" {print $3}')" paused
+is "ps: paused" "$(h ps --format '{{.ID}} {{.Names}} {{.State}}' | awk '$2 == "p1" {print $3}')" paused
 check_fail "exec into a paused container is refused (125, as Docker)" 125 "is paused; unpause it before exec" h exec p1 true
 a=$(cat /proc/$pid/root/tmp/n)
 sleep 0.4
@@ -39,6 +39,6 @@ check_fail "pause of a stopped container" 2 "is not running" h pause p1
 h run -d --name p2 --rootfs "$RF" -- sleep 60 >/dev/null
 h pause p2
 check "kill of a paused container" h kill p2
-for i in $(seq 50); do h ps | grep -q ' p2 ' || break; sleep 0.1; done
+for i in $(seq 50); do h ps --format '{{.Names}}' | grep -qx p2 || break; sleep 0.1; done
 is "killed" "$(h ps -q | grep -c .)" 0
 h rm p1 p2 >/dev/null

@@ -124,7 +124,7 @@ r_state() {
 	local id st
 	id=$(sqlite3 "$ROOT/state/hako.db" "select id from containers where name='r'" 2>/dev/null)
 	sleep 0.05 # the init dies with its parent (PDEATHSIG) asynchronously
-	st=$(h ps -a | awk '$2 == "r" {print $3}')
+	st=$(h ps -a --format '{{.ID}} {{.Names}} {{.State}}' | awk '$2 == "r" {print $3}')
 	if [ -z "$id" ]; then
 		[ "$(nft -s list ruleset)" = "$nft_base" ] || { echo "no container but nft rules left"; return; }
 		[ -z "$(stray_veths)" ] || { echo "veths left: $(stray_veths)"; return; }

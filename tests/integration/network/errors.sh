@@ -14,7 +14,7 @@ web web1 a --ip 10.210.1.50 -p 8080:80
 web web2 a
 h run -d --name c1 --rootfs "$R" -- sleep 1000 >/dev/null
 snap() {
-	h ps -a
+	h ps -a --format '{{.ID}} {{.Names}} {{.State}} {{.Ports}}' # STATUS, CREATED: ages
 	h -j network ls
 	h -j network inspect a
 	nft -j list ruleset

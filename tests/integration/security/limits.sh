@@ -97,6 +97,8 @@ echo "$js" | jq -e '.[0] | .name == "lim-'$$'" and .memory_limit_bytes == 503316
 	.pids == 2 and .pids_limit == 33 and .cpu_percent >= 0 and .cpu_percent <= 65' \
 	>/dev/null && ok "stats -j: memory, limit, pids, CPU%" || not_ok "stats -j: $js"
 h stats | grep -q "lim-$$" && ok "stats: table" || not_ok "stats table"
+is "stats: the limit in binary units (48MiB, as Docker's stats)" \
+	"$(h stats "lim-$$" | awk 'NR == 2 {print $4}')" 48MiB
 h rm -f "lim-$$" >/dev/null
 [ -z "$(cgdir memory "$id")$(cgdir pids "$id")$(cgdir cpu "$id")" ] &&
 	ok "cgroups removed with the container" || not_ok "cgroups left for $id"

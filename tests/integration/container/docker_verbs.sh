@@ -1,0 +1,125 @@
+#!/bin/bash
+# Docker's everyday verbs beside a container's life: version, info, system info|df|prune, diff,
+# history, images, rmi, container VERB, image ls -q; oracles: uname, jq over -j, the files.
+. "$HAKO_SRC/tests/lib/lib.sh"
+. "$HAKO_SRC/tests/integration/container/common.inc"
+T=$HAKO_TEST_TMP
+command -v jq >/dev/null || { skip "docker verbs" "no jq"; exit 0; }
+tar -C "$R" -cf "$T/r.tar" . && h image import "$T/r.tar" --name vb >/dev/null || not_ok "import"
+on_exit "h rm -f dv dead >/dev/null 2>&1"
+
+# version, info
+is "version --format '{{.Server.KernelVersion}}' = uname -r" \
+	"$(h version --format '{{.Server.KernelVersion}}')" "$(uname -r)"
+is "version -j: Client.Version = hako -V's" "$(h -j version | jq -r .Client.Version)" \
+	"$("$HAKO" -V | grep -o '[0-9][0-9.]*' | head -1)"
+is "version: Docker's two parts" "$(h version | grep -c '^Client:\|^Server:')" 2
+check_fail "version --bogus" 2 "unknown option '--bogus'" h version --bogus
+h run -d --name dv vb sleep 300 >/dev/null || not_ok "run -d"
+h run --name dead --rootfs "$R" -- true >/dev/null 2>&1
+is "info: Containers / Running / Stopped / Images (-j)" \
+	"$(h -j info | jq -c '[.Containers, .ContainersRunning, .ContainersStopped, .Images]')" "[2,1,1,1]"
+is "system info --format '{{.NCPU}}' = nproc" "$(h system info --format '{{.NCPU}}')" "$(nproc)"
+is "info (human): Containers line" "$(h info | head -1)" "Containers: 2"
+
+is "stats --no-stream: one sample of the running one" "$(h stats --no-stream | awk 'NR > 1 {print $2}')" dv
+check_fail "stats --bogus" 2 "unknown option '--bogus'" h stats --bogus
+
+# diff: exactly what the container changed
+h exec dv sh -c 'echo n >/newfile; rm /bin/cat; mkdir /etc/newdir; echo y >>/etc/passwd'
+is "diff: A, C, D, sorted; hako's /etc binds left out" "$(h diff dv | tr '\n' ' ')" \
+	"C /bin D /bin/cat C /etc A /etc/newdir C /etc/passwd A /newfile "
+is "diff -j" "$(h -j diff dv | jq -c '[.[] | select(.path == "/newfile")]')" \
+	'[{"kind":"A","path":"/newfile"}]'
+check_fail "diff of a --rootfs container: nothing to compare with" 2 "not made of an image" \
+	h diff dead
+check_fail "diff of an unknown container" 5 "no such container" h diff nosuch
+
+# history, images, rmi
+lsize=$(h image inspect vb | jq '.[0].layers[0].size')
+is "history -j: one step, the layer's size (image inspect)" \
+	"$(h -j history vb | jq -c '[length, .[0].size]')" "[1,$lsize]"
+is "history -q: the image's 12 hex" "$(h history -q vb)" "$(h image inspect vb | jq -r '.[0].id' | sed 's/sha256://' | cut -c1-12)"
+is "history: Docker's header" "$(h history vb | head -1 | tr -s ' ')" "IMAGE CREATED CREATED BY SIZE COMMENT"
+check_fail "history of an unknown image" 5 "no such image" h history nosuch:1
+is "images -q = image ls -j ids" "$(h images -q)" "$(h -j image ls | jq -r '.[].id')"
+is "image ls -q" "$(h image ls -q)" "$(h images -q)"
+is "images --format" "$(h images --format '{{.Repository}} {{.Tag}}')" "vb latest"
+is "images --format table: IMAGE ID title" "$(h images --format 'table {{.ID}}\t{{.Repository}}' | head -1 | tr -s ' ')" "IMAGE ID REPOSITORY"
+
+# history of an image whose config has one (two layers, an empty step between)
+python3 - "$T/hist" "$R" <<'PY'
+import hashlib, io, json, os, sys, tarfile
+root, R = sys.argv[1], sys.argv[2]
+b1 = io.BytesIO()
+with tarfile.open(fileobj=b1, mode="w", format=tarfile.PAX_FORMAT) as t:
+    t.add(R, arcname=".")
+b2 = io.BytesIO()
+with tarfile.open(fileobj=b2, mode="w", format=tarfile.PAX_FORMAT) as t:
+    d = b"hello\n"; ti = tarfile.TarInfo("hello.txt"); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
+l1, l2 = b1.getvalue(), b2.getvalue()
+sha = lambda b: "sha256:" + hashlib.sha256(b).hexdigest()
+os.makedirs(root + "/blobs/sha256")
+def put(b):
+    open(root + "/blobs/sha256/" + sha(b)[7:], "wb").write(b); return sha(b)
+hist = [{"created": "2024-01-02T03:04:05Z", "created_by": "ADD rootfs / # base"},
+        {"created": "2024-01-02T03:04:06Z", "created_by": "ENV A=1", "empty_layer": True},
+        {"created": "2024-01-02T03:04:07Z", "created_by": "COPY hello.txt /", "comment": "hi"}]
+cfg = json.dumps({"architecture": "amd64", "os": "linux", "created": "2024-01-02T03:04:07Z",
+    "config": {"Cmd": ["sh"]}, "history": hist,
+    "rootfs": {"type": "layers", "diff_ids": [sha(l1), sha(l2)]}}).encode()
+man = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": put(cfg), "size": len(cfg)},
+    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": put(l), "size": len(l)}
+               for l in (l1, l2)]}).encode()
+open(root + "/index.json", "w").write(json.dumps({"schemaVersion": 2, "manifests": [
+    {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": put(man), "size": len(man)}]}))
+open(root + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
+PY
+h image load "$T/hist" --name hist >/dev/null 2>&1 || not_ok "image load"
+sizes=$(h image inspect hist | jq -c '[.[0].layers[].size]')
+is "history -j: newest first, created_by, the empty step 0 bytes, layers' sizes" \
+	"$(h -j history hist | jq -c '[.[] | [.created_by, .size, .comment]]')" \
+	"$(echo "$sizes" | jq -c '[["COPY hello.txt /", .[1], "hi"], ["ENV A=1", 0, null], ["ADD rootfs / # base", .[0], null]]')"
+is "history: <missing> below the newest step" "$(h history hist | awk 'NR > 1 {print $1}' | tail -2 | tr '\n' ' ')" \
+	"<missing> <missing> "
+is "history --format '{{.CreatedAt}} {{.CreatedBy}}'" "$(h history --format '{{.CreatedAt}}|{{.CreatedBy}}' hist | tail -1)" \
+	"2024-01-02T03:04:05Z|ADD rootfs / # base"
+h rmi hist >/dev/null
+
+# container VERB
+is "container ls -aq = ps -aq" "$(h container ls -aq)" "$(h ps -aq)"
+is "container inspect -f" "$(h container inspect -f '{{.Name}}' dv)" /dv
+check_fail "container bogus" 2 "unknown verb 'bogus'" h container bogus
+
+# container prune: stopped containers only
+h run --name cp1 --rootfs "$R" -- true >/dev/null 2>&1
+out=$(h container prune </dev/null 2>&1)
+is "container prune without -f and no 'y': exit 1, nothing removed" "$?:$(h ps -aq | wc -l)" "1:3"
+is "container prune -f -j: the two stopped ones" "$(h -j container prune -f | jq .containers)" 2
+is "the running one stays" "$(h ps -a --format '{{.Names}}')" dv
+h run --name dead --rootfs "$R" -- true >/dev/null 2>&1
+
+# system df against -j and the image's size
+isize=$(h image inspect vb | jq '.[0].size')
+is "system df -j: Images total/active/size" \
+	"$(h -j system df | jq -c '.[] | select(.type == "Images") | [.total, .active, .size]')" "[1,1,$isize]"
+is "system df: Docker's header" "$(h system df | head -1 | tr -s ' ')" "TYPE TOTAL ACTIVE SIZE RECLAIMABLE"
+
+# system prune: refused without an answer, then -f removes the stopped container only
+before=$(h ps -aq | sort)
+out=$(h system prune </dev/null 2>&1)
+is "prune without -f and no 'y': exit 1, nothing removed" "$?:$(h ps -aq | sort)" "1:$before"
+echo y | h system prune >/dev/null 2>&1
+is "prune, answered y: the stopped container is gone, the running one stays" \
+	"$(h ps -a --format '{{.Names}}')" dv
+h run --name dead2 --rootfs "$R" -- true >/dev/null 2>&1
+is "prune -f -j: one container" "$(h -j system prune -f | jq .containers)" 1
+is "the image a container uses is kept by prune -a" "$(h -j system prune -af | jq .images):$(h images -q | wc -l)" "0:1"
+h rm -f dv >/dev/null
+is "prune -af: the unused image goes" "$(h -j system prune -af | jq .images):$(h images -q | wc -l)" "1:0"
+check_fail "rmi of a missing image" 5 "no such image" h rmi vb
+h image import "$T/r.tar" --name vb2 >/dev/null
+out=$(h rmi -f vb2 2>&1)
+is "rmi -f IMAGE: removed, no complaint about -f (exit 0)" "$?:$out:$(h images -q | wc -l)" "0::0"
+check_fail "rmi --bogus: refused as an option, nothing removed" 2 "unknown option '--bogus'" h rmi --bogus vb2
