@@ -173,6 +173,12 @@ static const struct group groups[] = {
 	{ "neigh", "neighbour", cmd_neigh,
 	  "the neighbour tables: ARP and NDP entries (like ip neigh)" },
 	{ "run", NULL, cmd_ct_run, "run a command in a new container" },
+	{ "create", NULL, cmd_ct_create, "create a container without starting it" },
+	{ "start", NULL, cmd_ct_start, "start created or stopped containers" },
+	{ "restart", NULL, cmd_ct_restart, "stop and start containers" },
+	{ "wait", NULL, cmd_ct_wait, "wait for containers to stop, print their exit codes" },
+	{ "rename", NULL, cmd_ct_rename, "rename a container" },
+	{ "attach", NULL, cmd_ct_attach, "follow a detached container's output until it exits" },
 	{ "exec", NULL, cmd_ct_exec, "run a command in a running container" },
 	{ "ps", NULL, cmd_ct_ps, "list containers" },
 	{ "top", NULL, cmd_ct_top, "the processes of a container" },
@@ -198,6 +204,7 @@ static const struct group groups[] = {
 	{ "vm", NULL, cmd_vm, "virtual machines (qemu) on hako's taps and macvtaps" },
 	{ "lab", NULL, cmd_lab, "whole networks from one file (containerlab's format)" },
 	{ "tunnel", NULL, cmd_tunnel, "WireGuard-compatible VPN tunnels over TUN, driven by wg" },
+	{ "system", NULL, cmd_system, "host-wide tasks: boot (start restart-policy containers)" },
 };
 
 void cmd_print_help(FILE *f)

@@ -84,6 +84,13 @@ int cmd_ct_kill(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_rm(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_pause(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_unpause(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_create(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_start(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_restart(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_wait(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_rename(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_attach(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_system(struct hk_ctx *ctx, int argc, char **argv);
 /* Images (cmd_image.c). */
 int cmd_image(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_commit(struct hk_ctx *ctx, int argc, char **argv);

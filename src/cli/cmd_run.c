@@ -5,10 +5,17 @@
  * mark it running, and wait for it (foreground) or leave a monitor process waiting for it
  * (-d). Exit status: the container's, 125 for hako's own failures, 126/127 for a command
  * that cannot be executed / is not found (as Docker's).
+ *
+ * hako create records the container ("created", no process) with its options as given
+ * (the lifecycle record, store_ctlife.h); hako start, restart, system boot and a restart
+ * policy replay those options (run_replay) against the same row: the same id, name,
+ * configuration, root (an image's writable layer is kept) and network address. A detached
+ * container's monitor carries out its restart policy (monitor()).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <json-c/json.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,11 +25,13 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "base/parse.h"
 #include "container.h"
+#include "ctlife.h"
 #include "ctlog.h"
 #include "ctrun.h"
 #include "ctwait.h"
@@ -32,6 +41,10 @@
 #include "run_image.h"
 #include "netrun.h"
 #include "runsec.h"
+#include "store_ctlife.h"
+#include "store_net.h"
+#include "image.h"
+#include "cmd_run.h"
 
 #define MAX_ENV 256
 #define MAX_VOL 64
@@ -48,6 +61,22 @@ struct run_opts {
 	struct netrun netrun;	/* --network NET, --ip, -p, --network-alias (cmd_netrun.c) */
 	struct run_image image; /* hako run IMAGE [CMD...] (run_image.c) */
 	struct hk_runsec sec;	/* caps, seccomp, --read-only, --user, limits (runsec.c) */
+	/* the lifecycle (ctlife.h) */
+	const char *verb; /* "run" or "create" */
+	int argc;	  /* the options and operands as given (stored) */
+	char **argv;
+	int image_at;			  /* argv index of IMAGE, -1: --rootfs */
+	struct hk_restart_policy restart; /* --restart */
+	char restart_arg[32];
+	int stop_signal, stop_timeout; /* --stop-signal, --stop-timeout (-1: default) */
+	bool reuse;		       /* a start of reuse_row (run_replay) */
+	struct hk_ct_row reuse_row;    /* its pointers NULL */
+	char addr[64];		       /* the address its network gave it before */
+	bool quiet;		       /* a start: the monitor's parent prints nothing */
+	bool foreground;	       /* start -a -i: run in this process */
+	bool follow;		       /* run --restart without -d: the log copied out */
+	bool create;		       /* hako create */
+	bool owned_argv;	       /* argv (and its strings) malloc'ed: replay */
 };
 
 static int set_env(struct hk_ctx *ctx, struct run_opts *o, const char *kv)
@@ -117,7 +146,17 @@ static int parse_volume(struct hk_ctx *ctx, struct run_opts *o, char *arg)
 	return 0;
 }
 
-enum { OPT_NAME = 0x100, OPT_HOSTNAME, OPT_RM, OPT_NET, OPT_ROOTFS, OPT_PULL };
+enum {
+	OPT_NAME = 0x100,
+	OPT_HOSTNAME,
+	OPT_RM,
+	OPT_NET,
+	OPT_ROOTFS,
+	OPT_PULL,
+	OPT_RESTART,
+	OPT_STOP_SIGNAL,
+	OPT_STOP_TIMEOUT,
+};
 
 /* Every option of hako run. The values of the network options are taken by cmd_netrun.c,
  * those of the isolation options by runsec.c. */
@@ -136,6 +175,9 @@ static const struct option run_longopts[] = {
 	{ "network", required_argument, NULL, OPT_NET },
 	{ "rootfs", required_argument, NULL, OPT_ROOTFS },
 	{ "pull", required_argument, NULL, OPT_PULL },
+	{ "restart", required_argument, NULL, OPT_RESTART },
+	{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
+	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
 	/* hako networks (cmd_netrun.c) */
 	{ "ip", required_argument, NULL, NETRUN_IP },
 	{ "publish", required_argument, NULL, NETRUN_PUBLISH },
@@ -213,6 +255,24 @@ static int set_opt(struct hk_ctx *ctx, const struct cmd_getopt *g, struct run_op
 	case OPT_NET:
 		snprintf(o->net, sizeof(o->net), "%s", v);
 		return 0;
+	case OPT_RESTART:
+		snprintf(o->restart_arg, sizeof(o->restart_arg), "%s", v);
+		return hk_restart_parse(v, &o->restart, &ctx->err) < 0
+			       ? hk_err_prefix(&ctx->err, "%s", o->verb)
+			       : 0;
+	case OPT_STOP_SIGNAL:
+		if (!(o->stop_signal = ct_signal(v)))
+			return cmd_usage(ctx, "%s: --stop-signal: unknown signal '%s'", o->verb, v);
+		return 0;
+	case OPT_STOP_TIMEOUT: {
+		uint32_t t;
+		if (!strcmp(v, "-1"))
+			t = (uint32_t)-1;
+		else if (hk_parse_u32(v, 0, 3600, &t, "--stop-timeout", &ctx->err) < 0)
+			return hk_err_prefix(&ctx->err, "%s", o->verb);
+		o->stop_timeout = (int)t;
+		return 0;
+	}
 	case NETRUN_PUBLISH:
 	case NETRUN_IP:
 	case NETRUN_ALIAS:
@@ -230,7 +290,7 @@ static int set_opt(struct hk_ctx *ctx, const struct cmd_getopt *g, struct run_op
 static int parse_opts(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
 {
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
-	int c, r = cmd_getopt_init(ctx, &g, "run", run_shortopts, run_longopts, argc, argv);
+	int c, r = cmd_getopt_init(ctx, &g, o->verb, run_shortopts, run_longopts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&g)) != -1)
 		r = set_opt(ctx, &g, o, c, optarg);
 	return r < 0 ? r : g.rest;
@@ -268,8 +328,13 @@ static int parse(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
 	int i = parse_opts(ctx, o, argc, argv);
 	if (i < 0)
 		return i;
-	if (!o->rootfs_arg && i < argc)
+	o->argc = argc;
+	o->argv = argv;
+	o->image_at = -1;
+	if (!o->rootfs_arg && i < argc) {
+		o->image_at = i;
 		o->image.ref = argv[i++];
+	}
 	if (!o->rootfs_arg && !o->image.ref)
 		return cmd_usage(ctx, "run: expected IMAGE or --rootfs DIR");
 	if (o->rootfs_arg && hk_ct_spec_rootfs(&o->spec, o->rootfs_arg, o->rootfs, &ctx->err) < 0)
@@ -277,6 +342,26 @@ static int parse(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
 	if (i >= argc && !o->image.ref)
 		return cmd_usage(ctx,
 				 "run: missing command; hako run --rootfs DIR -- CMD [ARGS...]");
+	if (o->restart.mode != HK_RESTART_NO && o->rm)
+		return cmd_usage(ctx, "%s: conflicting options: --restart %s and --rm", o->verb,
+				 o->restart_arg);
+	if (o->reuse && o->foreground) { /* start -a -i: in this process, stdin attached */
+		o->spec.detach = false;
+		o->spec.interactive = true;
+	} else if (o->reuse || o->restart.mode != HK_RESTART_NO) {
+		/* a monitor of its own (start, a restart policy): detached, no terminal; run
+		 * without -d follows its output (hk_ct_follow) */
+		if (!o->reuse && !o->spec.detach && (o->spec.tty || o->spec.interactive))
+			return cmd_usage(ctx,
+					 "%s: -i and -t with --restart are not supported "
+					 "(the monitor keeps the output in the log): use -d "
+					 "and hako attach",
+					 o->verb);
+		o->follow = !o->reuse && !o->spec.detach && !o->create;
+		o->spec.detach = true;
+		o->spec.tty = false;
+		o->spec.interactive = false;
+	}
 	if (o->spec.detach && o->spec.tty)
 		return cmd_usage(ctx, "run: -t with -d is not supported");
 	o->spec.argv = argv + i;
@@ -285,19 +370,60 @@ static int parse(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
 	return r < 0 ? r : hk_runsec_prepare(&o->sec, &o->spec, ctx->root, &ctx->err);
 }
 
-/* Resolve the rest (the image's config, the user, defaults), then let the library create
- * the container (hk_ct_create) and start it. On failure every trace is removed; *ret_status
- * is 126/127 when the command could not be executed. */
-static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, int *ret_status)
+/* The options as given, IMAGE replaced by the image's id (a start uses the same image even
+ * when the name was moved to another one since): a JSON array, malloc'ed. */
+static char *args_json(const struct run_opts *o)
 {
-	int r = ct_open(ctx, &x->paths, &x->st);
+	struct json_object *a = json_object_new_array();
+	for (int i = 0; a && i < o->argc; i++)
+		json_object_array_add(
+			a, json_object_new_string(i == o->image_at ? o->image.id : o->argv[i]));
+	char *s = a ? strdup(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN)) : NULL;
+	json_object_put(a);
+	return s;
+}
+
+/* Resolve the rest (the image's config, the user, defaults): 0 or < 0. */
+static int resolve(struct hk_ctx *ctx, struct run_opts *o, struct hk_store *st,
+		   const struct hk_paths *paths)
+{
+	int r = 0;
+	if (o->image.ref)
+		r = run_image_defaults(ctx, st, &o->image, &o->spec, o->env, &o->nenv, MAX_ENV);
 	if (r == 0 && o->image.ref)
-		r = run_image_defaults(ctx, x->st, &o->image, &o->spec, o->env, &o->nenv, MAX_ENV);
-	if (r == 0 && o->image.ref)
-		r = run_image_user(ctx, x->st, &x->paths, &o->image, &o->sec);
+		r = run_image_user(ctx, st, paths, &o->image, &o->sec);
 	if (r < 0)
 		return r;
 	r = hk_ct_spec_defaults(&o->spec, o->env, &o->nenv, MAX_ENV, &ctx->err);
+	if (r == 0 && o->reuse) { /* the same container again */
+		snprintf(o->spec.id, sizeof(o->spec.id), "%s", o->reuse_row.id);
+		snprintf(o->spec.name, sizeof(o->spec.name), "%s", o->reuse_row.name);
+	}
+	return r;
+}
+
+/* The address its network gave it, kept for the next start (the lease goes at the exit). */
+static void keep_addr(struct hk_store *st, const struct run_opts *o, const char *id)
+{
+	struct hk_lease_row *l = NULL;
+	size_t n = 0;
+	struct hk_err e;
+	if (!o->netrun.net[0] || o->netrun.ip ||
+	    hk_netstore_leases(st, o->netrun.net, id, &l, &n, &e) < 0)
+		return;
+	if (n == 1 && l[0].addr[0])
+		hk_ctlife_set_addr(st, id, l[0].addr, &e);
+	free(l);
+}
+
+/* Let the library create the container (hk_ct_create) and start it. On failure every trace
+ * is removed (a start: the row is put back as it was); *ret_status is 126/127 when the
+ * command could not be executed. */
+static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, int *ret_status)
+{
+	int r = ct_open(ctx, &x->paths, &x->st);
+	if (r == 0)
+		r = resolve(ctx, o, x->st, &x->paths);
 	if (r < 0)
 		return r;
 	struct hk_ct_config_sec sec;
@@ -305,6 +431,10 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, in
 	struct hk_net_attach na;
 	sigset_t fwd;
 	hk_ct_fwd_sigset(&fwd);
+	struct hk_ctlife_row life = { .stop_signal = o->stop_signal,
+				      .stop_timeout = o->stop_timeout };
+	snprintf(life.restart, sizeof(life.restart), "%s",
+		 o->restart_arg[0] ? o->restart_arg : "no");
 	struct hk_ct_create c = {
 		.st = x->st,
 		.paths = &x->paths,
@@ -321,10 +451,23 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, in
 		.attach = netrun_attach_spec(&o->netrun, &na),
 		.block =
 			&fwd, /* the container exists: its signals are forwarded (hk_ct_wait_fwd) */
+		.reuse = o->reuse ? &o->reuse_row : NULL,
+		.life = o->reuse ? NULL : &life,
 	};
+	if (!o->reuse && !(life.args = args_json(o)))
+		return hk_err_sys(&ctx->err, -ENOMEM, "%s", o->verb);
+	if (o->create) {
+		c.block = NULL;
+		r = hk_ct_create_record(&c, x, &ctx->err);
+		free(life.args);
+		return r;
+	}
 	r = hk_ct_create(&c, x, &ctx->err);
+	free(life.args);
 	if (c.attach)
 		netrun_notes_out(&o->netrun, &x->notes);
+	if (r == 0 && !o->reuse)
+		keep_addr(x->st, o, x->row.id);
 	return r < 0 ? r : hk_ct_start(x, ret_status, &ctx->err);
 }
 
@@ -335,11 +478,13 @@ struct started {
 	char id[HK_CT_ID_LEN + 1];
 };
 
-static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
+/* One run of the container, up to its exit (recorded). *started: it ran at all. */
+static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd, bool *started)
 {
 	struct hk_ct_run x;
 	hk_ct_run_init(&x);
 	int status = 0;
+	*started = false;
 	int r = start(ctx, o, &x, &status);
 	if (result_fd >= 0) {
 		struct started s = { .status = r < 0 ? (status ? status : HK_EXIT_HAKO) : 0,
@@ -353,6 +498,7 @@ static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
 		hk_ct_run_free(&x);
 		return status ? status : HK_EXIT_HAKO;
 	}
+	*started = true;
 	/* the monitor does not hold the database open while the container runs */
 	hk_store_close(x.st);
 	x.st = NULL;
@@ -368,16 +514,137 @@ static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
 	return code;
 }
 
-static int detach(struct hk_ctx *ctx, struct run_opts *o)
+static void opts_free(struct run_opts *o)
+{
+	for (size_t i = 0; i < o->nenv; i++)
+		free(o->env[i]);
+	hk_ct_spec_close_fds(&o->spec);
+	run_image_free(&o->image);
+	hk_runsec_free(&o->sec);
+	if (o->owned_argv) {
+		for (int i = 0; i < o->argc; i++)
+			free(o->argv[i]);
+		free(o->argv);
+	}
+	free(o);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* After an exit: should the policy start it again? Then it is "restarting" (owned by this
+ * monitor) until the delay has passed; a user's stop, start or rm meanwhile ends that. On
+ * true *ret is the row to start again. */
+static bool restart_due(struct hk_ctx *ctx, const char *id, int code, int64_t ran_ms,
+			struct hk_ct_row *ret)
+{
+	struct hk_paths p;
+	struct hk_store *st;
+	struct hk_ctlife_row life;
+	struct hk_restart_policy pol;
+	struct hk_err e;
+	bool due = false;
+	if (ct_open(ctx, &p, &st) < 0)
+		return false;
+	if (hk_store_get(st, id, ret, &e) < 0)
+		goto out;
+	if (strcmp(ret->state, HK_CT_EXITED) || hk_ctlife_get(st, id, &life, &e) < 0) {
+		hk_ct_row_free(ret);
+		goto out;
+	}
+	due = hk_restart_parse(life.restart, &pol, &e) == 0 &&
+	      hk_restart_should(&pol, code, life.restarts, life.stopped);
+	unsigned delay = hk_restart_delay_ms(life.restarts, ran_ms);
+	hk_ctlife_row_free(&life);
+	if (due) {
+		strcpy(ret->state, HK_CT_RESTARTING);
+		ret->owner_pid = getpid();
+		ret->owner_start = hk_proc_start_time(ret->owner_pid);
+		due = hk_store_update_if(st, ret, HK_CT_EXITED, &e) == 0 &&
+		      hk_ctlife_set_restarts(st, id, life.restarts + 1, &e) == 0;
+	}
+	for (int64_t end = now_ms() + delay; due && now_ms() < end;) {
+		usleep(50000);
+		struct hk_ct_row cur;
+		bool stopped = false;
+		if (hk_store_get(st, id, &cur, &e) < 0)
+			due = false;
+		else {
+			due = !strcmp(cur.state, HK_CT_RESTARTING) && cur.owner_pid == getpid();
+			hk_ct_row_free(&cur);
+			if (hk_ctlife_get(st, id, &life, &e) == 0) {
+				stopped = life.stopped;
+				hk_ctlife_row_free(&life);
+			}
+		}
+		if (due && stopped) { /* hako stop meanwhile: it stays exited */
+			struct hk_ct_row back = *ret;
+			strcpy(back.state, HK_CT_EXITED);
+			back.owner_pid = 0;
+			back.owner_start = 0;
+			hk_store_update_if(st, &back, HK_CT_RESTARTING, &e);
+			due = false;
+		}
+	}
+	if (!due)
+		hk_ct_row_free(ret);
+out:
+	hk_store_close(st);
+	return due;
+}
+
+static int replay(struct hk_ctx *ctx, const struct hk_ct_row *row, bool foreground,
+		  struct run_opts **ret);
+
+/* The detached monitor: the container's runs, as its restart policy says. */
+static int monitor(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
+{
+	bool started;
+	int64_t t0 = now_ms();
+	int code = run(ctx, o, result_fd, &started);
+	char id[HK_CT_ID_LEN + 1];
+	snprintf(id, sizeof(id), "%s", o->spec.id);
+	opts_free(o);
+	struct hk_ct_row row;
+	while (started && restart_due(ctx, id, code, now_ms() - t0, &row)) {
+		struct run_opts *next = NULL;
+		int r = replay(ctx, &row, false, &next);
+		if (r == 0) {
+			t0 = now_ms();
+			code = run(ctx, next, -1, &started);
+		}
+		if (r < 0 || !started) { /* it cannot start again: it stays exited */
+			struct hk_paths p;
+			struct hk_store *st;
+			struct hk_err e;
+			if (ct_open(ctx, &p, &st) == 0)
+				hk_ct_finish(st, &row, &p, row.exit_code, &e);
+			hk_store_close(st);
+			started = false;
+		}
+		if (next)
+			opts_free(next);
+		hk_ct_row_free(&row);
+	}
+	return code;
+}
+
+/* Start o in a monitor process of its own (setsid); 0 once it started, its id in ret_id;
+ * else the exit status (125, 126, 127), ctx->err saying why. */
+static int detach(struct hk_ctx *ctx, struct run_opts *o, char ret_id[HK_CT_ID_LEN + 1])
 {
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return ct_fail(ctx, hk_err_sys(&ctx->err, -errno, "pipe") ? HK_EXIT_HAKO : 0);
+		return hk_err_sys(&ctx->err, -errno, "pipe") ? HK_EXIT_HAKO : 0;
 	netrun_keep_stderr(&o->netrun); /* the monitor's network notes still reach the user */
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0)
-		return ct_fail(ctx, hk_err_sys(&ctx->err, -errno, "fork") ? HK_EXIT_HAKO : 0);
+		return hk_err_sys(&ctx->err, -errno, "fork") ? HK_EXIT_HAKO : 0;
 	if (pid == 0) {
 		close(pfd[0]);
 		setsid();
@@ -385,7 +652,7 @@ static int detach(struct hk_ctx *ctx, struct run_opts *o)
 		dup2(null, 0);
 		dup2(null, 1);
 		dup2(null, 2);
-		_exit(run(ctx, o, pfd[1]) & 0xff);
+		_exit(monitor(ctx, o, pfd[1]) & 0xff);
 	}
 	close(pfd[1]);
 	struct started s;
@@ -393,40 +660,185 @@ static int detach(struct hk_ctx *ctx, struct run_opts *o)
 	close(pfd[0]);
 	if (k != (ssize_t)sizeof(s)) {
 		waitpid(pid, NULL, 0);
-		hk_err_set(&ctx->err, -EIO, "run: the monitor process died");
-		return ct_fail(ctx, HK_EXIT_HAKO);
+		hk_err_set(&ctx->err, -EIO, "%s: the monitor process died", o->verb);
+		return HK_EXIT_HAKO;
 	}
 	if (s.status) {
 		waitpid(pid, NULL, 0);
 		ctx->err = s.err;
-		return ct_fail(ctx, s.status);
+		return s.status;
 	}
-	printf("%s\n", s.id);
+	snprintf(ret_id, HK_CT_ID_LEN + 1, "%s", s.id);
 	return 0;
+}
+
+/* run --restart without -d: the monitor is detached (a kill of this process leaves the
+ * policy working); its output copied here until the first exit, whose code is ours. */
+static int follow(struct hk_ctx *ctx, const char *id)
+{
+	struct hk_paths p;
+	struct hk_store *st;
+	int code = HK_EXIT_HAKO;
+	int r = ct_open(ctx, &p, &st);
+	if (r == 0)
+		r = hk_ct_follow(st, &p, id, NULL, STDOUT_FILENO, &code, &ctx->err);
+	hk_store_close(st);
+	if (r < 0)
+		return ct_fail(ctx, HK_EXIT_HAKO);
+	return code < 0 ? HK_EXIT_HAKO : code;
+}
+
+static int go(struct hk_ctx *ctx, struct run_opts *o)
+{
+	if (o->create) {
+		struct hk_ct_run x;
+		hk_ct_run_init(&x);
+		int status = 0;
+		int r = start(ctx, o, &x, &status);
+		if (r == 0)
+			printf("%s\n", x.row.id);
+		hk_ct_run_free(&x);
+		return r < 0 ? ct_fail(ctx, HK_EXIT_HAKO) : 0;
+	}
+	if (o->spec.detach) {
+		char id[HK_CT_ID_LEN + 1];
+		bool fol = o->follow;
+		int r = detach(ctx, o, id);
+		if (r > 0)
+			return ct_fail(ctx, r);
+		if (!fol)
+			printf("%s\n", id);
+		return fol ? follow(ctx, id) : 0;
+	}
+	bool started;
+	int r = run(ctx, o, -1, &started);
+	if (ctx->err.msg[0] && r >= HK_EXIT_HAKO && r <= HK_EXIT_NOTFOUND)
+		ct_fail(ctx, r);
+	return r;
+}
+
+static struct run_opts *opts_new(const char *verb)
+{
+	struct run_opts *o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	hk_ct_spec_init(&o->spec);
+	o->image.lock = -1;
+	o->verb = verb;
+	o->stop_timeout = -1;
+	return o;
+}
+
+static int run_or_create(struct hk_ctx *ctx, int argc, char **argv, const char *verb)
+{
+	struct run_opts *o = opts_new(verb);
+	if (!o)
+		return hk_err_sys(&ctx->err, -ENOMEM, "%s", verb);
+	o->create = !strcmp(verb, "create");
+	int r = parse(ctx, o, argc, argv);
+	if (r < 0) {
+		opts_free(o);
+		return ct_fail(ctx, HK_EXIT_HAKO);
+	}
+	r = go(ctx, o);
+	opts_free(o); /* a monitor (forked) frees its own copy */
+	return r;
 }
 
 int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
 {
-	struct run_opts *o = calloc(1, sizeof(*o));
-	if (!o)
-		return hk_err_sys(&ctx->err, -ENOMEM, "run");
-	hk_ct_spec_init(&o->spec);
-	o->image.lock = -1;
-	int r = parse(ctx, o, argc, argv);
+	return run_or_create(ctx, argc, argv, "run");
+}
+
+int cmd_ct_create(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return run_or_create(ctx, argc, argv, "create");
+}
+
+/* The stored options of row, parsed again for a start of the same container. */
+static int replay(struct hk_ctx *ctx, const struct hk_ct_row *row, bool foreground,
+		  struct run_opts **ret)
+{
+	struct hk_paths p;
+	struct hk_store *st;
+	struct hk_ctlife_row life;
+	int r = ct_open(ctx, &p, &st);
+	if (r == 0 && (r = hk_ctlife_get(st, row->id, &life, &ctx->err)) == -ENOENT)
+		r = hk_err_usage(&ctx->err,
+				 "container '%s' was not made by hako run or create (no stored "
+				 "options): it cannot be started again",
+				 row->name);
+	hk_store_close(st);
 	if (r < 0)
-		r = ct_fail(ctx, HK_EXIT_HAKO);
-	else if (o->spec.detach)
-		r = detach(ctx, o);
-	else {
-		r = run(ctx, o, -1);
-		if (ctx->err.msg[0] && r >= HK_EXIT_HAKO && r <= HK_EXIT_NOTFOUND)
-			ct_fail(ctx, r);
+		return r;
+	struct run_opts *o = opts_new("start");
+	struct json_object *a = json_tokener_parse(life.args);
+	size_t n =
+		a && json_object_get_type(a) == json_type_array ? json_object_array_length(a) : 0;
+	if (o)
+		o->argv = calloc(n + 1, sizeof(char *));
+	if (!o || !o->argv) {
+		json_object_put(a);
+		hk_ctlife_row_free(&life);
+		if (o)
+			opts_free(o);
+		return hk_err_sys(&ctx->err, -ENOMEM, "start");
 	}
-	for (size_t i = 0; i < o->nenv; i++)
-		free(o->env[i]);
-	hk_ct_spec_close_fds(&o->spec);
-	run_image_free(&o->image);
-	hk_runsec_free(&o->sec);
-	free(o);
-	return r;
+	o->owned_argv = true;
+	for (size_t i = 0; i < n; i++)
+		o->argv[o->argc++] =
+			strdup(json_object_get_string(json_object_array_get_idx(a, i)));
+	json_object_put(a);
+	o->reuse = true;
+	o->foreground = foreground;
+	o->reuse_row = *row;
+	o->reuse_row.rootfs = o->reuse_row.command = o->reuse_row.config = NULL;
+	snprintf(o->addr, sizeof(o->addr), "%s", life.addr);
+	hk_ctlife_row_free(&life);
+	int argc = o->argc;
+	char **argv = o->argv;
+	o->quiet = true;
+	r = parse(ctx, o, argc, argv);
+	o->argc = argc;
+	o->argv = argv;
+	/* the same image (its id is stored), never pulled again; the same address */
+	o->image.pull = RUN_PULL_NEVER;
+	snprintf(o->spec.name, sizeof(o->spec.name), "%s", row->name);
+	snprintf(o->spec.hostname, sizeof(o->spec.hostname), "%s", row->hostname);
+	if (r == 0 && o->netrun.net[0] && !o->netrun.ip && o->addr[0])
+		o->netrun.ip = o->addr;
+	if (r < 0) {
+		opts_free(o);
+		return r;
+	}
+	*ret = o;
+	return 0;
+}
+
+int run_start(struct hk_ctx *ctx, const struct hk_ct_row *row, bool foreground, int *ret_code)
+{
+	struct run_opts *o = NULL;
+	*ret_code = 0;
+	int r = replay(ctx, row, foreground, &o);
+	if (r < 0)
+		return r;
+	struct hk_paths p;
+	struct hk_store *st;
+	struct hk_err e;
+	if (ct_open(ctx, &p, &st) == 0) { /* a start by a user: the policy counts anew */
+		hk_ctlife_set_stopped(st, row->id, false, &e);
+		hk_ctlife_set_restarts(st, row->id, 0, &e);
+	}
+	hk_store_close(st);
+	if (foreground) {
+		bool started;
+		*ret_code = run(ctx, o, -1, &started);
+		opts_free(o);
+		return started ? 0 : ctx->err.code < 0 ? ctx->err.code : -EIO;
+	}
+	char id[HK_CT_ID_LEN + 1];
+	r = detach(ctx, o, id);
+	opts_free(o);
+	*ret_code = r;
+	return r == 0 ? 0 : ctx->err.code < 0 ? ctx->err.code : -EIO;
 }

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: MIT
+/* Restart policies, Docker's STATUS text, waiting, following, renaming (ctlife.h). */
+#include "ctlife.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "container.h"
+#include "ctlog.h"
+#include "ctspec.h"
+#include "netns.h"
+#include "network.h"
+#include "store_net.h"
+
+int hk_restart_parse(const char *s, struct hk_restart_policy *ret, struct hk_err *err)
+{
+	*ret = (struct hk_restart_policy){ 0 };
+	if (!strcmp(s, "no"))
+		return 0;
+	if (!strcmp(s, "always")) {
+		ret->mode = HK_RESTART_ALWAYS;
+		return 0;
+	}
+	if (!strcmp(s, "unless-stopped")) {
+		ret->mode = HK_RESTART_UNLESS_STOPPED;
+		return 0;
+	}
+	if (!strncmp(s, "on-failure", 10) && (!s[10] || s[10] == ':')) {
+		ret->mode = HK_RESTART_ON_FAILURE;
+		if (!s[10])
+			return 0;
+		const char *v = s + 11;
+		char *end;
+		errno = 0;
+		unsigned long n = strtoul(v, &end, 10);
+		if (*v >= '0' && *v <= '9' && !*end && !errno && n <= 1000000) {
+			ret->max = (unsigned)n;
+			return 0;
+		}
+		return hk_err_usage(err, "--restart '%s': on-failure:N needs a number of retries",
+				    s);
+	}
+	if (!strncmp(s, "always:", 7) || !strncmp(s, "unless-stopped:", 15) ||
+	    !strncmp(s, "no:", 3))
+		return hk_err_usage(err,
+				    "--restart '%s': maximum retry count cannot be used with "
+				    "restart policy '%.*s'",
+				    s, (int)(strchr(s, ':') - s), s);
+	return hk_err_usage(err,
+			    "--restart '%s': expected no, on-failure[:N], always or "
+			    "unless-stopped",
+			    s);
+}
+
+bool hk_restart_should(const struct hk_restart_policy *p, int code, int restarts, bool stopped)
+{
+	if (stopped)
+		return false;
+	switch (p->mode) {
+	case HK_RESTART_ALWAYS:
+	case HK_RESTART_UNLESS_STOPPED:
+		return true;
+	case HK_RESTART_ON_FAILURE:
+		return code != 0 && (p->max == 0 || (unsigned)restarts < p->max);
+	default:
+		return false;
+	}
+}
+
+bool hk_restart_at_boot(const struct hk_restart_policy *p, bool stopped)
+{
+	return p->mode == HK_RESTART_ALWAYS || (p->mode == HK_RESTART_UNLESS_STOPPED && !stopped);
+}
+
+unsigned hk_restart_delay_ms(int restarts, int64_t ran_ms)
+{
+	if (ran_ms >= 10000 || restarts < 0)
+		return 100;
+	unsigned d = 100;
+	for (int i = 0; i < restarts && d < 60000; i++)
+		d *= 2;
+	return d < 60000 ? d : 60000;
+}
+
+void hk_human_duration(int64_t secs, char *buf, size_t len)
+{
+	int64_t minutes = secs / 60, hours = (secs + 1800) / 3600;
+	if (secs < 1)
+		snprintf(buf, len, "Less than a second");
+	else if (secs == 1)
+		snprintf(buf, len, "1 second");
+	else if (secs < 60)
+		snprintf(buf, len, "%lld seconds", (long long)secs);
+	else if (minutes == 1)
+		snprintf(buf, len, "About a minute");
+	else if (minutes < 60)
+		snprintf(buf, len, "%lld minutes", (long long)minutes);
+	else if (hours == 1)
+		snprintf(buf, len, "About an hour");
+	else if (hours < 48)
+		snprintf(buf, len, "%lld hours", (long long)hours);
+	else if (hours < 24 * 7 * 2)
+		snprintf(buf, len, "%lld days", (long long)(hours / 24));
+	else if (hours < 24 * 30 * 2)
+		snprintf(buf, len, "%lld weeks", (long long)(hours / 24 / 7));
+	else if (hours < 24 * 365 * 2)
+		snprintf(buf, len, "%lld months", (long long)(hours / 24 / 30));
+	else
+		snprintf(buf, len, "%lld years", (long long)(secs / 3600 / 24 / 365));
+}
+
+void hk_ct_status(const struct hk_ct_row *r, bool paused, time_t now, char *buf, size_t len)
+{
+	char d[64];
+	if (!strcmp(r->state, HK_CT_RUNNING)) {
+		hk_human_duration(now - r->started, d, sizeof(d));
+		snprintf(buf, len, "Up %s%s", d, paused ? " (Paused)" : "");
+	} else if (!strcmp(r->state, HK_CT_EXITED) || !strcmp(r->state, HK_CT_RESTARTING)) {
+		hk_human_duration(now - (r->finished ? r->finished : r->created), d, sizeof(d));
+		snprintf(buf, len, "%s (%d) %s ago",
+			 !strcmp(r->state, HK_CT_EXITED) ? "Exited" : "Restarting", r->exit_code,
+			 d);
+	} else if (!strcmp(r->state, HK_CT_REMOVING)) {
+		snprintf(buf, len, "Removal In Progress");
+	} else {
+		snprintf(buf, len, "Created"); /* created, creating */
+	}
+}
+
+bool hk_ct_active(const struct hk_ct_row *r)
+{
+	return !strcmp(r->state, HK_CT_RUNNING) || !strcmp(r->state, HK_CT_CREATING) ||
+	       !strcmp(r->state, HK_CT_CREATED) || !strcmp(r->state, HK_CT_RESTARTING);
+}
+
+/* One look at id: *done when it has stopped (its exit code in *code), *pid its init. */
+static int look(struct hk_store *st, const struct hk_paths *p, const char *id, int *code,
+		bool *done, pid_t *pid, uint64_t *pid_start, struct hk_err *err)
+{
+	struct hk_ct_row r;
+	int ret = hk_store_get(st, id, &r, err);
+	if (ret == -ENOENT) { /* removed (--rm): the last code seen */
+		hk_err_clear(err);
+		*done = true;
+		return 0;
+	}
+	if (ret < 0)
+		return ret;
+	bool running = !strcmp(r.state, HK_CT_RUNNING) || !strcmp(r.state, HK_CT_CREATING) ||
+		       !strcmp(r.state, HK_CT_CREATED);
+	*done = !running;
+	*code = r.exit_code;
+	*pid = r.pid;
+	*pid_start = r.pid_start;
+	bool orphan = running && r.pid && !hk_proc_alive(r.pid, r.pid_start) &&
+		      !hk_proc_alive(r.owner_pid, r.owner_start);
+	hk_ct_row_free(&r);
+	if (orphan) /* init and monitor gone: recorded exited now */
+		ret = hk_ct_reconcile(st, p, err);
+	return ret;
+}
+
+/* Sleep until pid exits or ms pass (a pidfd when there is one). */
+static void nap(pid_t pid, uint64_t start, int ms)
+{
+	if (pid > 0 && hk_proc_alive(pid, start)) {
+		int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+		if (fd >= 0) {
+			struct pollfd pf = { fd, POLLIN, 0 };
+			poll(&pf, 1, ms);
+			close(fd);
+			return;
+		}
+	}
+	usleep((useconds_t)ms * 1000);
+}
+
+int hk_ct_wait_stopped(struct hk_store *st, const struct hk_paths *p, const char *id, int *ret_code,
+		       struct hk_err *err)
+{
+	*ret_code = -1;
+	for (;;) {
+		bool done;
+		pid_t pid = 0;
+		uint64_t start = 0;
+		int r = look(st, p, id, ret_code, &done, &pid, &start, err);
+		if (r < 0 || done)
+			return r;
+		/* the monitor records the exit just after the init is gone */
+		nap(pid, start, hk_proc_alive(pid, start) ? 1000 : 20);
+	}
+}
+
+static void log_path(const struct hk_paths *p, const char *id, char *buf, size_t len)
+{
+	char dir[HK_PATH_MAX];
+	hk_ct_rundir(p, id, dir, sizeof(dir));
+	snprintf(buf, len, "%s/log", dir);
+}
+
+int hk_ct_log_end(const struct hk_paths *p, const char *id, struct hk_ctlog_reader **ret,
+		  struct hk_err *err)
+{
+	char path[HK_PATH_MAX + 8], buf[65536];
+	log_path(p, id, path, sizeof(path));
+	*ret = NULL;
+	if (access(path, F_OK) < 0)
+		return 0;
+	int r = hk_ctlog_reader_open(path, ret, err);
+	ssize_t n = 1;
+	while (r == 0 && n > 0)
+		n = hk_ctlog_reader_read(*ret, buf, sizeof(buf), err);
+	if (r == 0 && n < 0)
+		r = (int)n;
+	if (r < 0) {
+		hk_ctlog_reader_close(*ret);
+		*ret = NULL;
+	}
+	return r;
+}
+
+int hk_ct_follow(struct hk_store *st, const struct hk_paths *p, const char *id,
+		 struct hk_ctlog_reader *rd, int out_fd, int *ret_code, struct hk_err *err)
+{
+	char path[HK_PATH_MAX + 8];
+	log_path(p, id, path, sizeof(path));
+	char buf[65536];
+	*ret_code = -1;
+	int r = 0;
+	bool done = false;
+	for (int last = 0; r == 0 && last < 2;) {
+		if (!rd && access(path, F_OK) == 0 && hk_ctlog_reader_open(path, &rd, err) < 0) {
+			hk_err_clear(err);
+			rd = NULL;
+		}
+		ssize_t n = rd ? hk_ctlog_reader_read(rd, buf, sizeof(buf), err) : 0;
+		if (n < 0) {
+			r = (int)n;
+			break;
+		}
+		if (n > 0) {
+			for (ssize_t o = 0; o < n;) {
+				ssize_t w = write(out_fd, buf + o, (size_t)(n - o));
+				if (w <= 0) {
+					last = 2; /* the reader went away: stop following */
+					break;
+				}
+				o += w;
+			}
+			continue;
+		}
+		if (done) {
+			last++; /* what the monitor drained after the exit: read once more */
+			continue;
+		}
+		pid_t pid = 0;
+		uint64_t start = 0;
+		r = look(st, p, id, ret_code, &done, &pid, &start, err);
+		if (r == 0 && !done)
+			usleep(50000);
+	}
+	hk_ctlog_reader_close(rd);
+	return r;
+}
+
+static void hosts_update(struct hk_store *st, const struct hk_paths *p, const char *id)
+{
+	struct hk_lease_row *l = NULL;
+	size_t n = 0;
+	struct hk_err e;
+	if (hk_netstore_leases(st, NULL, id, &l, &n, &e) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		hk_network_hosts_update(st, p, l[i].net, &e);
+	free(l);
+}
+
+int hk_ct_rename(struct hk_store *st, const struct hk_paths *p, const struct hk_ct_row *r,
+		 const char *name, struct hk_err *err)
+{
+	if (!hk_ct_name_valid(name))
+		return hk_err_usage(err, "rename: invalid container name '%s' (%s)", name,
+				    "letters, digits, _ . -; at most 63");
+	if (!strcmp(r->name, name))
+		return hk_err_usage(err, "rename: '%s' is already its name", name);
+	struct hk_ct_row other;
+	if (hk_store_get(st, name, &other, err) == 0) {
+		bool taken = strcmp(other.id, r->id) || !strcmp(other.name, name);
+		hk_ct_row_free(&other);
+		if (taken)
+			return hk_err_set(err, -EEXIST, "container name '%s' is already in use",
+					  name);
+	}
+	hk_err_clear(err);
+	bool ns = hk_ct_own_net(r->net) && r->pid && hk_proc_alive(r->pid, r->pid_start);
+	char nsfile[HK_PATH_MAX];
+	snprintf(nsfile, sizeof(nsfile), "%s/%s", HK_NETNS_DIR, name);
+	if (ns && access(nsfile, F_OK) == 0)
+		return hk_err_set(err, -EEXIST, "network namespace '%s' already exists", name);
+	int ret = hk_store_rename(st, r->id, name, err);
+	if (ret < 0)
+		return ret;
+	if (ns) {
+		ret = hk_netns_attach(name, r->pid, err);
+		if (ret < 0) {
+			struct hk_err e2;
+			hk_store_rename(st, r->id, r->name, &e2);
+			return hk_err_prefix(err, "rename '%s'", r->name);
+		}
+		struct hk_err e2;
+		hk_netns_del(r->name, &e2);
+	}
+	hosts_update(st, p, r->id);
+	return 0;
+}
+
+void hk_ct_mark_stopped(struct hk_store *st, const char *id, bool stopped)
+{
+	struct hk_err e;
+	hk_ctlife_set_stopped(st, id, stopped, &e);
+}
