@@ -466,7 +466,7 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, in
 	free(life.args);
 	if (c.attach)
 		netrun_notes_out(&o->netrun, &x->notes);
-	if (r == 0 && !o->reuse)
+	if (r == 0 && (!o->reuse || !o->addr[0])) /* the first start on the network */
 		keep_addr(x->st, o, x->row.id);
 	return r < 0 ? r : hk_ct_start(x, ret_status, &ctx->err);
 }

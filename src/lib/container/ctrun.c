@@ -454,6 +454,12 @@ int hk_ct_end(struct hk_ct_run *x, int code, struct hk_err *err)
 		if (r < 0)
 			return r;
 	}
+	struct hk_ct_row cur; /* renamed meanwhile (hako rename): its netns has the new name */
+	struct hk_err e2;
+	if (hk_store_get(x->st, x->row.id, &cur, &e2) == 0) {
+		snprintf(x->row.name, sizeof(x->row.name), "%s", cur.name);
+		hk_ct_row_free(&cur);
+	}
 	if (x->rm)
 		return hk_ct_remove(x->st, &x->row, &x->paths, err);
 	return hk_ct_finish(x->st, &x->row, &x->paths, code, err);
