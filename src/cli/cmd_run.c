@@ -40,6 +40,7 @@
 #include "netns.h"
 #include "run_image.h"
 #include "netrun.h"
+#include "runflags.h"
 #include "runsec.h"
 #include "store_ctlife.h"
 #include "store_net.h"
@@ -77,6 +78,12 @@ struct run_opts {
 	bool follow;		       /* run --restart without -d: the log copied out */
 	bool create;		       /* hako create */
 	bool owned_argv;	       /* argv (and its strings) malloc'ed: replay */
+	/* the process and /dev flags (runflags.h), --entrypoint, --env-file, --cidfile */
+	struct hk_runflags flags;
+	char *envfile[MAX_ENV]; /* --env-file entries, K=V (applied after -e) */
+	size_t nenvfile;
+	char **ep_argv; /* --rootfs with --entrypoint: ENTRYPOINT CMD... */
+	const char *cidfile;
 };
 
 static int set_env(struct hk_ctx *ctx, struct run_opts *o, const char *kv)
@@ -110,6 +117,56 @@ static int set_env(struct hk_ctx *ctx, struct run_opts *o, const char *kv)
 	}
 	o->env[o->nenv++] = v;
 	return 0;
+}
+
+static int flag_r(struct hk_ctx *ctx, struct run_opts *o, int r)
+{
+	return r < 0 ? hk_err_prefix(&ctx->err, "%s", o->verb) : 0;
+}
+
+/* --env-file FILE: KEY=VALUE lines (KEY alone: from hako's environment, as -e KEY); blank
+ * lines and lines starting with # ignored; applied after every -e (which win, as Docker). */
+static int env_file(struct hk_ctx *ctx, struct run_opts *o, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return cmd_usage(ctx, "%s: --env-file '%s': %s", o->verb, path, strerror(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int r = 0, lineno = 0;
+	while (r == 0 && (n = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = 0;
+		char *l = line + strspn(line, " \t");
+		if (!*l || *l == '#')
+			continue;
+		const char *eq = strchr(l, '=');
+		size_t klen = eq ? (size_t)(eq - l) : strlen(l);
+		if (klen == 0 || memchr(l, ' ', klen) || memchr(l, '\t', klen)) {
+			r = cmd_usage(ctx, "%s: --env-file '%s' line %d: expected KEY=VALUE",
+				      o->verb, path, lineno);
+			break;
+		}
+		char *v = NULL;
+		if (eq)
+			v = strdup(l);
+		else if (getenv(l) && asprintf(&v, "%s=%s", l, getenv(l)) < 0)
+			v = NULL;
+		else if (!getenv(l))
+			continue;
+		if (!v)
+			r = hk_err_sys(&ctx->err, -ENOMEM, "%s", o->verb);
+		else if (o->nenvfile == MAX_ENV) {
+			free(v);
+			r = cmd_usage(ctx, "%s: --env-file: too many variables", o->verb);
+		} else
+			o->envfile[o->nenvfile++] = v;
+	}
+	free(line);
+	fclose(f);
+	return r;
 }
 
 static int parse_volume(struct hk_ctx *ctx, struct run_opts *o, char *arg)
@@ -156,11 +213,19 @@ enum {
 	OPT_RESTART,
 	OPT_STOP_SIGNAL,
 	OPT_STOP_TIMEOUT,
+	OPT_ENTRYPOINT,
+	OPT_ENV_FILE,
+	OPT_ULIMIT,
+	OPT_DEVICE,
+	OPT_SYSCTL,
+	OPT_SHM_SIZE,
+	OPT_CIDFILE,
+	OPT_INIT,
 };
 
 /* Every option of hako run. The values of the network options are taken by cmd_netrun.c,
  * those of the isolation options by runsec.c. */
-static const char run_shortopts[] = "+:dite:w:v:p:m:u:";
+static const char run_shortopts[] = "+:dite:w:v:p:m:u:l:";
 static const struct option run_longopts[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
@@ -178,6 +243,15 @@ static const struct option run_longopts[] = {
 	{ "restart", required_argument, NULL, OPT_RESTART },
 	{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
 	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
+	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
+	{ "env-file", required_argument, NULL, OPT_ENV_FILE },
+	{ "label", required_argument, NULL, 'l' },
+	{ "ulimit", required_argument, NULL, OPT_ULIMIT },
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "sysctl", required_argument, NULL, OPT_SYSCTL },
+	{ "shm-size", required_argument, NULL, OPT_SHM_SIZE },
+	{ "cidfile", required_argument, NULL, OPT_CIDFILE },
+	{ "init", no_argument, NULL, OPT_INIT },
 	/* hako networks (cmd_netrun.c) */
 	{ "ip", required_argument, NULL, NETRUN_IP },
 	{ "publish", required_argument, NULL, NETRUN_PUBLISH },
@@ -260,6 +334,33 @@ static int set_opt(struct hk_ctx *ctx, const struct cmd_getopt *g, struct run_op
 		return hk_restart_parse(v, &o->restart, &ctx->err) < 0
 			       ? hk_err_prefix(&ctx->err, "%s", o->verb)
 			       : 0;
+	case OPT_ENTRYPOINT:
+		o->image.entrypoint = v;
+		return 0;
+	case OPT_ENV_FILE:
+		return env_file(ctx, o, v);
+	case 'l':
+		return flag_r(ctx, o, hk_runflags_label(&o->flags, v, &ctx->err));
+	case OPT_ULIMIT:
+		return flag_r(ctx, o, hk_runflags_ulimit(&o->flags, v, &ctx->err));
+	case OPT_DEVICE:
+		return flag_r(ctx, o, hk_runflags_device(&o->flags, v, &ctx->err));
+	case OPT_SYSCTL:
+		return flag_r(ctx, o, hk_runflags_sysctl(&o->flags, v, &ctx->err));
+	case OPT_SHM_SIZE:
+		return flag_r(ctx, o, hk_runflags_shm(&o->flags, v, &ctx->err));
+	case OPT_CIDFILE:
+		if (o->reuse)
+			return 0; /* written once, at create */
+		if (access(v, F_OK) == 0)
+			return cmd_usage(ctx,
+					 "%s: --cidfile '%s': the file exists (another container's "
+					 "id?): remove it first",
+					 o->verb, v);
+		o->cidfile = v;
+		return 0;
+	case OPT_INIT:
+		return 0; /* hako's own init is always the container's PID 1 (docs) */
 	case OPT_STOP_SIGNAL:
 		if (!(o->stop_signal = ct_signal(v)))
 			return cmd_usage(ctx, "%s: --stop-signal: unknown signal '%s'", o->verb, v);
@@ -336,12 +437,34 @@ static int parse(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
 		o->image.ref = argv[i++];
 	}
 	if (!o->rootfs_arg && !o->image.ref)
-		return cmd_usage(ctx, "run: expected IMAGE or --rootfs DIR");
+		return cmd_usage(ctx, "%s: expected IMAGE or --rootfs DIR", o->verb);
+	for (size_t k = 0; k < o->nenvfile; k++) { /* -e wins over --env-file */
+		const char *kv = o->envfile[k];
+		size_t kl = (size_t)(strchr(kv, '=') - kv) + 1;
+		bool set = false;
+		for (size_t j = 0; j < o->nenv && !set; j++)
+			set = !strncmp(o->env[j], kv, kl);
+		if (!set && set_env(ctx, o, kv) < 0)
+			return -EINVAL;
+	}
 	if (o->rootfs_arg && hk_ct_spec_rootfs(&o->spec, o->rootfs_arg, o->rootfs, &ctx->err) < 0)
 		return hk_err_prefix(&ctx->err, "run");
-	if (i >= argc && !o->image.ref)
-		return cmd_usage(ctx,
-				 "run: missing command; hako run --rootfs DIR -- CMD [ARGS...]");
+	if (i >= argc && !o->image.ref && !(o->image.entrypoint && o->image.entrypoint[0]))
+		return cmd_usage(ctx, "%s: missing command; hako %s --rootfs DIR -- CMD [ARGS...]",
+				 o->verb, o->verb);
+	if (!o->image.ref && o->image.entrypoint) { /* --rootfs: ENTRYPOINT CMD... */
+		o->ep_argv = calloc((size_t)(argc - i) + 2, sizeof(char *));
+		if (!o->ep_argv)
+			return hk_err_sys(&ctx->err, -ENOMEM, "%s", o->verb);
+		size_t k = 0;
+		if (o->image.entrypoint[0])
+			o->ep_argv[k++] = (char *)o->image.entrypoint;
+		for (int j = i; j < argc; j++)
+			o->ep_argv[k++] = argv[j];
+		if (!k)
+			return cmd_usage(ctx, "%s: --entrypoint '' with no command", o->verb);
+		o->spec.argv = o->ep_argv;
+	}
 	if (o->restart.mode != HK_RESTART_NO && o->rm)
 		return cmd_usage(ctx, "%s: conflicting options: --restart %s and --rm", o->verb,
 				 o->restart_arg);
@@ -364,9 +487,14 @@ static int parse(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
 	}
 	if (o->spec.detach && o->spec.tty)
 		return cmd_usage(ctx, "run: -t with -d is not supported");
-	o->spec.argv = argv + i;
+	if (!o->ep_argv)
+		o->spec.argv = argv + i;
 	o->spec.mounts = o->vols;
 	int r = parse_net(ctx, o);
+	if (r == 0 && hk_runflags_check(&o->flags, o->spec.net, &ctx->err) < 0)
+		r = hk_err_prefix(&ctx->err, "%s", o->verb);
+	if (r == 0)
+		hk_runflags_apply(&o->flags, &o->spec, &o->sec.lim);
 	return r < 0 ? r : hk_runsec_prepare(&o->sec, &o->spec, ctx->root, &ctx->err);
 }
 
@@ -375,12 +503,48 @@ static int parse(struct hk_ctx *ctx, struct run_opts *o, int argc, char **argv)
 static char *args_json(const struct run_opts *o)
 {
 	struct json_object *a = json_object_new_array();
-	for (int i = 0; a && i < o->argc; i++)
-		json_object_array_add(
-			a, json_object_new_string(i == o->image_at ? o->image.id : o->argv[i]));
+	int end = o->image_at >= 0 ? o->image_at : o->argc; /* the options end before IMAGE */
+	/* --env-file's variables as read now (a start does not read the file again) */
+	for (size_t k = 0; a && k < o->nenvfile; k++) {
+		json_object_array_add(a, json_object_new_string("-e"));
+		json_object_array_add(a, json_object_new_string(o->envfile[k]));
+	}
+	for (int i = 0; a && i < o->argc; i++) {
+		const char *w = o->argv[i];
+		if (i < end && (!strcmp(w, "--env-file") || !strcmp(w, "--cidfile"))) {
+			i++; /* and its value */
+			continue;
+		}
+		if (i < end && (!strncmp(w, "--env-file=", 11) || !strncmp(w, "--cidfile=", 10)))
+			continue;
+		if (!strcmp(w, "--"))
+			end = i; /* the command's own words follow */
+		json_object_array_add(a,
+				      json_object_new_string(i == o->image_at ? o->image.id : w));
+	}
 	char *s = a ? strdup(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN)) : NULL;
 	json_object_put(a);
 	return s;
+}
+
+static int run_user_name(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *paths,
+			 struct run_opts *o)
+{
+	uid_t uid;
+	gid_t gid;
+	int r;
+	if (o->image.ref) {
+		struct hk_images *im = NULL;
+		r = hk_images_open(paths->state, st, &im, &ctx->err);
+		if (r == 0)
+			r = hk_image_user(im, o->image.id, o->sec.user_name, &uid, &gid, &ctx->err);
+		hk_images_close(im);
+	} else {
+		r = hk_ct_rootfs_user(o->spec.rootfs_fd, o->sec.user_name, &uid, &gid, &ctx->err);
+	}
+	if (r == 0)
+		r = hk_runsec_set_user(&o->sec, uid, gid, &ctx->err);
+	return r < 0 ? hk_err_prefix(&ctx->err, "%s", o->verb) : 0;
 }
 
 /* Resolve the rest (the image's config, the user, defaults): 0 or < 0. */
@@ -392,6 +556,8 @@ static int resolve(struct hk_ctx *ctx, struct run_opts *o, struct hk_store *st,
 		r = run_image_defaults(ctx, st, &o->image, &o->spec, o->env, &o->nenv, MAX_ENV);
 	if (r == 0 && o->image.ref)
 		r = run_image_user(ctx, st, paths, &o->image, &o->sec);
+	if (r == 0 && o->sec.user_name) /* --user NAME[:GROUP], in the container's /etc */
+		r = run_user_name(ctx, st, paths, o);
 	if (r < 0)
 		return r;
 	r = hk_ct_spec_defaults(&o->spec, o->env, &o->nenv, MAX_ENV, &ctx->err);
@@ -400,6 +566,19 @@ static int resolve(struct hk_ctx *ctx, struct run_opts *o, struct hk_store *st,
 		snprintf(o->spec.name, sizeof(o->spec.name), "%s", o->reuse_row.name);
 	}
 	return r;
+}
+
+/* --cidfile: the id, once the container exists (Docker's); a failure is said, not fatal. */
+static void write_cidfile(const struct run_opts *o, const char *id)
+{
+	if (!o->cidfile || o->reuse)
+		return;
+	int fd = open(o->cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 || write(fd, id, strlen(id)) != (ssize_t)strlen(id))
+		fprintf(stderr, "hako: %s: --cidfile '%s': %s\n", o->verb, o->cidfile,
+			strerror(errno));
+	if (fd >= 0)
+		close(fd);
 }
 
 /* The address its network gave it, kept for the next start (the lease goes at the exit). */
@@ -460,10 +639,14 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, in
 		c.block = NULL;
 		r = hk_ct_create_record(&c, x, &ctx->err);
 		free(life.args);
+		if (r == 0)
+			write_cidfile(o, x->row.id);
 		return r;
 	}
 	r = hk_ct_create(&c, x, &ctx->err);
 	free(life.args);
+	if (r == 0)
+		write_cidfile(o, x->row.id);
 	if (c.attach)
 		netrun_notes_out(&o->netrun, &x->notes);
 	if (r == 0 && (!o->reuse || !o->addr[0])) /* the first start on the network */
@@ -521,6 +704,10 @@ static void opts_free(struct run_opts *o)
 	hk_ct_spec_close_fds(&o->spec);
 	run_image_free(&o->image);
 	hk_runsec_free(&o->sec);
+	hk_runflags_free(&o->flags);
+	for (size_t i = 0; i < o->nenvfile; i++)
+		free(o->envfile[i]);
+	free(o->ep_argv);
 	if (o->owned_argv) {
 		for (int i = 0; i < o->argc; i++)
 			free(o->argv[i]);
