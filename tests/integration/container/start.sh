@@ -42,6 +42,15 @@ p3=$(ipid "$c")
 [ "$p3" != "$p2" ] && [ -d /proc/"$p3" ] && [ ! -d /proc/"$p2" ] &&
 	ok "restart: the old init gone, a new one ($p3)" || not_ok "restart: $p2 -> $p3"
 is "restart: running" "$(state "$c")" running
+is "exec into the restarted container" "$(h exec "$c" -- sh -c 'echo $$ >/dev/null; hostname')" "$c"
+
+# a container run in the foreground starts again detached, with its log
+f=fg$s
+h run --name "$f" --rootfs "$R" -- sh -c 'echo fg-run' >/dev/null
+on_exit h rm -f "$f"
+h start "$f" >/dev/null
+is "a foreground run, started again: exit code through wait" "$(h wait "$f")" 0
+is "and its output in the log now" "$(h logs "$f")" fg-run
 
 # --- an image's root: its changes are kept across a start ----------------------------------
 if h image add-dir "$R" --name bb$s >/dev/null 2>&1; then
@@ -145,6 +154,13 @@ if have_kind veth && have_kind bridge && command -v nft >/dev/null; then
 	a2n=$(ip -n "$n2" -j addr show eth0 | python3 -c 'import json,sys; print([a["local"] for a in json.load(sys.stdin)[0]["addr_info"] if a["family"]=="inet"][0])')
 	h rm -f "$n2" >/dev/null
 	h start "$n1" >/dev/null
+	# rename: the peers' /etc/hosts follow
+	h run -d --name "$n2" --network ln$s --rootfs "$R" -- sleep 1000 >/dev/null
+	h rename "$n1" "${n1}r"
+	h exec "$n2" -- cat /etc/hosts | grep -qw "${n1}r" && ok "rename: a peer's /etc/hosts has the new name" ||
+		not_ok "rename: peer hosts: $(h exec "$n2" -- cat /etc/hosts | tr '\n' ' ')"
+	h rename "${n1}r" "$n1"
+	h rm -f "$n2" >/dev/null
 	a2=$(ip -n "$n1" -j addr show eth0 | python3 -c 'import json,sys; print([a["local"] for a in json.load(sys.stdin)[0]["addr_info"] if a["family"]=="inet"][0])')
 	[ -n "$a1" ] && is "start again: the same address ($a1)" "$a2" "$a1" || not_ok "no address"
 	echo "# meanwhile another container got $a2n"
