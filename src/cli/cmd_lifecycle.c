@@ -271,9 +271,7 @@ int cmd_ct_stop(struct hk_ctx *ctx, int argc, char **argv)
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
-	int t;
-	int c, r = stop_opts(ctx, &g, "stop", opts, argc, argv, &t);
-	(void)c;
+	int t, r = stop_opts(ctx, &g, "stop", opts, argc, argv, &t);
 	if (r < 0)
 		return r;
 	if (g.rest >= argc)

@@ -73,7 +73,6 @@ struct run_opts {
 	bool reuse;		       /* a start of reuse_row (run_replay) */
 	struct hk_ct_row reuse_row;    /* its pointers NULL */
 	char addr[64];		       /* the address its network gave it before */
-	bool quiet;		       /* a start: the monitor's parent prints nothing */
 	bool foreground;	       /* start -a -i: run in this process */
 	bool follow;		       /* run --restart without -d: the log copied out */
 	bool create;		       /* hako create */
@@ -150,12 +149,13 @@ static int env_file(struct hk_ctx *ctx, struct run_opts *o, const char *path)
 			break;
 		}
 		char *v = NULL;
+		const char *host = eq ? NULL : getenv(l);
 		if (eq)
 			v = strdup(l);
-		else if (getenv(l) && asprintf(&v, "%s=%s", l, getenv(l)) < 0)
+		else if (!host)
+			continue; /* KEY unset here: nothing, as -e KEY */
+		else if (asprintf(&v, "%s=%s", l, host) < 0)
 			v = NULL;
-		else if (!getenv(l))
-			continue;
 		if (!v)
 			r = hk_err_sys(&ctx->err, -ENOMEM, "%s", o->verb);
 		else if (o->nenvfile == MAX_ENV) {
@@ -984,7 +984,6 @@ static int replay(struct hk_ctx *ctx, const struct hk_ct_row *row, bool foregrou
 	hk_ctlife_row_free(&life);
 	int argc = o->argc;
 	char **argv = o->argv;
-	o->quiet = true;
 	r = parse(ctx, o, argc, argv);
 	o->argc = argc;
 	o->argv = argv;
