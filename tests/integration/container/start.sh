@@ -129,6 +129,12 @@ out=$(echo hello | h start -a -i "$ci")
 rc=$?
 is "start -a -i: stdin attached" "$out" "got hello"
 is "start -a -i: its exit code" "$rc" 5
+ct=ct$s
+h create -t -i --name "$ct" --rootfs "$R" -- sh -c 'tty; read x; echo "got $x"' >/dev/null
+on_exit h rm -f "$ct"
+out=$(echo hello | timeout 20 "$HAKO" --root "$ROOT" start -a -i "$ct" | tr -d '\r')
+echo "$out" | grep -qx "got hello" && echo "$out" | grep -q '^/dev/' &&
+	ok "start -a -i of a -t container: a terminal, stdin attached" || not_ok "start -a -i -t: $out"
 
 # --- bad input changes nothing ------------------------------------------------------------
 check_fail "start: an unknown container" 5 "no such container" h start nosuch$s
