@@ -124,3 +124,20 @@ is "system boot starts always and unless-stopped (not stopped by a user)" \
 is "system boot: states" "$(state "$a") $(state "$b") $(state "$c") $(state "$e")" \
 	"running running exited exited"
 check_fail "system boot takes no operand" 2 "unexpected argument" h system boot x
+
+# hako restart keeps the policy: a kill -9 afterwards is restarted again
+pa=$(ipid "$a")
+h restart -t 0 "$a" >/dev/null
+pb2=$(wait_new "$a" "$pa") && ok "restart of an always container: a new init" || not_ok "restart"
+kill -9 "$(mainpid "$pb2")" 2>/dev/null
+wait_new "$a" "$pb2" >/dev/null && ok "after hako restart the policy still restarts it" ||
+	not_ok "policy after hako restart"
+# rm -f while the policy would restart it: gone for good, no monitor left behind
+h rm -f "$a" >/dev/null
+sleep 0.5
+is "rm -f of a policy container: no row comes back" "$(h ps -a | awk -v n="$a" '$2 == n' | wc -l)" 0
+# every container removed: no monitor (a hako process of this root) is left
+h rm -f "$b" "$c" "$d" "$e" >/dev/null
+sleep 0.5
+left=$(pgrep -f -- "--root $ROOT" | grep -vx $$ | tr '\n' ' ')
+[ -z "$left" ] && ok "no monitor left after rm -f" || not_ok "processes left: $left $(ps -o pid,args -p ${left// /,} 2>/dev/null)"
