@@ -581,6 +581,21 @@ static void write_cidfile(const struct run_opts *o, const char *id)
 		close(fd);
 }
 
+/* Is the address o was given before leased to another container now? */
+static bool addr_taken(struct hk_store *st, const struct run_opts *o)
+{
+	struct hk_lease_row *l = NULL;
+	size_t n = 0;
+	struct hk_err e;
+	bool taken = false;
+	if (hk_netstore_leases(st, o->netrun.net, NULL, &l, &n, &e) < 0)
+		return false;
+	for (size_t i = 0; i < n && !taken; i++)
+		taken = !strcmp(l[i].addr, o->addr) && strcmp(l[i].ct, o->reuse_row.id);
+	free(l);
+	return taken;
+}
+
 /* The address its network gave it, kept for the next start (the lease goes at the exit). */
 static void keep_addr(struct hk_store *st, const struct run_opts *o, const char *id)
 {
@@ -692,7 +707,10 @@ static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd, bool *star
 	if (hk_ct_oom_killed(&x, &limit))
 		fprintf(stderr, "container %s: killed: memory limit (%" PRId64 " bytes) reached\n",
 			x.row.name, limit);
-	hk_ct_end(&x, code, &ctx->err);
+	/* the exit is recorded here or nowhere (a reconcile would record -1): a database
+	 * busy past its timeout under load is tried again */
+	for (int t = 0; hk_ct_end(&x, code, &ctx->err) == -EBUSY && t < 10; t++)
+		usleep(200000);
 	hk_ct_run_free(&x);
 	return code;
 }
@@ -991,8 +1009,22 @@ static int replay(struct hk_ctx *ctx, const struct hk_ct_row *row, bool foregrou
 	o->image.pull = RUN_PULL_NEVER;
 	snprintf(o->spec.name, sizeof(o->spec.name), "%s", row->name);
 	snprintf(o->spec.hostname, sizeof(o->spec.hostname), "%s", row->hostname);
-	if (r == 0 && o->netrun.net[0] && !o->netrun.ip && o->addr[0])
-		o->netrun.ip = o->addr;
+	if (r == 0 && o->netrun.net[0] && !o->netrun.ip && o->addr[0]) {
+		o->netrun.ip = o->addr; /* not a --ip of the user's: another one if taken */
+		struct hk_paths p2;
+		struct hk_store *st2;
+		if (ct_open(ctx, &p2, &st2) == 0 && addr_taken(st2, o)) {
+			/* its old address went to another container while it was stopped: a
+			 * new one (Docker's), recorded for the next start */
+			fprintf(stderr,
+				"hako: container %s: its address %s is taken now; it gets "
+				"another\n",
+				row->name, o->addr);
+			o->netrun.ip = NULL;
+			o->addr[0] = 0;
+		}
+		hk_store_close(st2); /* before any fork */
+	}
 	if (r < 0) {
 		opts_free(o);
 		return r;

@@ -173,6 +173,15 @@ if have_kind veth && have_kind bridge && command -v nft >/dev/null; then
 	h restart -t 0 "$n1" >/dev/null
 	a3=$(ip -n "$n1" -j addr show eth0 | python3 -c 'import json,sys; print([a["local"] for a in json.load(sys.stdin)[0]["addr_info"] if a["family"]=="inet"][0])')
 	is "restart: the same address" "$a3" "$a1"
+	# its address taken meanwhile (another container's --ip): it gets another one, said
+	h stop -t 0 "$n1" >/dev/null
+	h run -d --name "$n2" --network ln$s --ip "$a1" --rootfs "$R" -- sleep 1000 >/dev/null
+	err=$(h start "$n1" 2>&1 >/dev/null)
+	a4=$(ip -n "$n1" -j addr show eth0 | python3 -c 'import json,sys; print([a["local"] for a in json.load(sys.stdin)[0]["addr_info"] if a["family"]=="inet"][0])')
+	[ "$(state "$n1")" = running ] && [ -n "$a4" ] && [ "$a4" != "$a1" ] &&
+		ok "address taken meanwhile: started with another ($a4)" || not_ok "taken address: $a4 ($err)"
+	echo "$err" | grep -q "is taken now" && ok "and said so" || not_ok "no note: $err"
+	h rm -f "$n2" >/dev/null
 	h rm -f "$n1" >/dev/null
 else
 	skip "the same address on every start" "no veth/bridge/nft"
