@@ -748,16 +748,29 @@ static bool restart_due(struct hk_ctx *ctx, const char *id, int code, int64_t ra
 			struct hk_ct_row *ret)
 {
 	struct hk_paths p;
-	struct hk_store *st;
+	struct hk_store *st = NULL;
 	struct hk_ctlife_row life;
 	struct hk_restart_policy pol;
 	struct hk_err e;
 	bool due = false;
-	if (ct_open(ctx, &p, &st) < 0)
-		return false;
-	if (hk_store_get(st, id, ret, &e) < 0)
+	/* under load the database may stay busy past its timeout for a moment: a policy is
+	 * not given up for that (only for a removed row, a user's stop or start) */
+	int r = -EBUSY;
+	for (int t = 0; r < 0 && r != -ENOENT && t < 25; t++) {
+		if (t)
+			usleep(200000);
+		hk_store_close(st);
+		st = NULL;
+		r = ct_open(ctx, &p, &st);
+		if (r == 0)
+			r = hk_store_get(st, id, ret, &e);
+		if (r == 0 && (r = hk_ctlife_get(st, id, &life, &e)) < 0)
+			hk_ct_row_free(ret);
+	}
+	if (r < 0)
 		goto out;
-	if (strcmp(ret->state, HK_CT_EXITED) || hk_ctlife_get(st, id, &life, &e) < 0) {
+	if (strcmp(ret->state, HK_CT_EXITED)) {
+		hk_ctlife_row_free(&life);
 		hk_ct_row_free(ret);
 		goto out;
 	}
@@ -769,16 +782,25 @@ static bool restart_due(struct hk_ctx *ctx, const char *id, int code, int64_t ra
 		strcpy(ret->state, HK_CT_RESTARTING);
 		ret->owner_pid = getpid();
 		ret->owner_start = hk_proc_start_time(ret->owner_pid);
-		due = hk_store_update_if(st, ret, HK_CT_EXITED, &e) == 0 &&
-		      hk_ctlife_set_restarts(st, id, life.restarts + 1, &e) == 0;
+		r = hk_store_update_if(st, ret, HK_CT_EXITED, &e);
+		for (int t = 0; r == -EBUSY && t < 25; t++) {
+			usleep(200000);
+			r = hk_store_update_if(st, ret, HK_CT_EXITED, &e);
+		}
+		due = r == 0;
+		if (due) { /* best effort: counts and the code for followers */
+			hk_ctlife_set_restarts(st, id, life.restarts + 1, &e);
+			hk_ctlife_set_last_exit(st, id, code, &e);
+		}
 	}
 	for (int64_t end = now_ms() + delay; due && now_ms() < end;) {
 		usleep(50000);
 		struct hk_ct_row cur;
 		bool stopped = false;
-		if (hk_store_get(st, id, &cur, &e) < 0)
-			due = false;
-		else {
+		r = hk_store_get(st, id, &cur, &e);
+		if (r == -ENOENT) {
+			due = false; /* removed */
+		} else if (r == 0) {
 			due = !strcmp(cur.state, HK_CT_RESTARTING) && cur.owner_pid == getpid();
 			hk_ct_row_free(&cur);
 			if (hk_ctlife_get(st, id, &life, &e) == 0) {
@@ -817,10 +839,22 @@ static int monitor(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
 	struct hk_ct_row row;
 	while (started && restart_due(ctx, id, code, now_ms() - t0, &row)) {
 		struct run_opts *next = NULL;
-		int r = replay(ctx, &row, false, &next);
-		if (r == 0) {
-			t0 = now_ms();
-			code = run(ctx, next, -1, &started);
+		int r = -EBUSY;
+		/* a busy database under load is waited out (the row is still ours) */
+		for (int t = 0; r == -EBUSY && t < 10; t++) {
+			if (t)
+				usleep(300000);
+			if (next)
+				opts_free(next);
+			next = NULL;
+			hk_err_clear(&ctx->err);
+			r = replay(ctx, &row, false, &next);
+			if (r == 0) {
+				t0 = now_ms();
+				code = run(ctx, next, -1, &started);
+				if (!started && ctx->err.code == -EBUSY)
+					r = -EBUSY;
+			}
 		}
 		if (r < 0 || !started) { /* it cannot start again: it stays exited */
 			struct hk_paths p;

@@ -141,8 +141,11 @@ bool hk_ct_active(const struct hk_ct_row *r)
 }
 
 /* One look at id: *done when it has stopped (its exit code in *code), *pid its init. */
+/* *seen: the init of the run being waited for (0: none seen yet); another one means a
+ * restart policy started it again between two looks: that run is over, its code kept by
+ * the monitor (last_exit). */
 static int look(struct hk_store *st, const struct hk_paths *p, const char *id, int *code,
-		bool *done, pid_t *pid, uint64_t *pid_start, struct hk_err *err)
+		bool *done, pid_t *pid, uint64_t *pid_start, pid_t *seen, struct hk_err *err)
 {
 	struct hk_ct_row r;
 	int ret = hk_store_get(st, id, &r, err);
@@ -159,6 +162,18 @@ static int look(struct hk_store *st, const struct hk_paths *p, const char *id, i
 	*code = r.exit_code;
 	*pid = r.pid;
 	*pid_start = r.pid_start;
+	if (running && r.pid && *seen && r.pid != *seen) {
+		struct hk_ctlife_row life;
+		struct hk_err e;
+		*done = true;
+		*code = -1;
+		if (hk_ctlife_get(st, id, &life, &e) == 0) {
+			*code = life.last_exit;
+			hk_ctlife_row_free(&life);
+		}
+	} else if (running && r.pid && !strcmp(r.state, HK_CT_RUNNING)) {
+		*seen = r.pid;
+	}
 	bool orphan = running && r.pid && !hk_proc_alive(r.pid, r.pid_start) &&
 		      !hk_proc_alive(r.owner_pid, r.owner_start);
 	hk_ct_row_free(&r);
@@ -186,11 +201,12 @@ int hk_ct_wait_stopped(struct hk_store *st, const struct hk_paths *p, const char
 		       struct hk_err *err)
 {
 	*ret_code = -1;
+	pid_t seen = 0;
 	for (;;) {
 		bool done;
 		pid_t pid = 0;
 		uint64_t start = 0;
-		int r = look(st, p, id, ret_code, &done, &pid, &start, err);
+		int r = look(st, p, id, ret_code, &done, &pid, &start, &seen, err);
 		if (r < 0 || done)
 			return r;
 		/* the monitor records the exit just after the init is gone */
@@ -235,6 +251,7 @@ int hk_ct_follow(struct hk_store *st, const struct hk_paths *p, const char *id,
 	*ret_code = -1;
 	int r = 0;
 	bool done = false;
+	pid_t seen = 0;
 	for (int last = 0; r == 0 && last < 2;) {
 		if (!rd && access(path, F_OK) == 0 && hk_ctlog_reader_open(path, &rd, err) < 0) {
 			hk_err_clear(err);
@@ -262,7 +279,7 @@ int hk_ct_follow(struct hk_store *st, const struct hk_paths *p, const char *id,
 		}
 		pid_t pid = 0;
 		uint64_t start = 0;
-		r = look(st, p, id, ret_code, &done, &pid, &start, err);
+		r = look(st, p, id, ret_code, &done, &pid, &start, &seen, err);
 		if (r == 0 && !done)
 			usleep(50000);
 	}

@@ -171,7 +171,7 @@ static int check(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_er
 			    !strcmp(old.state, c->reuse->state);
 		hk_ct_row_free(&old);
 		if (c->reuse && !same)
-			return hk_err_set(err, -EBUSY, "container '%s' changed state meanwhile",
+			return hk_err_set(err, -ESTALE, "container '%s' changed state meanwhile",
 					  c->spec->name);
 		if (!same)
 			return hk_err_set(err, -EEXIST, "container name '%s' is already in use",

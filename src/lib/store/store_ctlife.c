@@ -55,7 +55,7 @@ int hk_ctlife_get(struct hk_store *st, const char *id, struct hk_ctlife_row *ret
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(db,
 				    "SELECT args, restart, restarts, stopped, stop_signal,"
-				    " stop_timeout, addr FROM ct_life WHERE ct=?1",
+				    " stop_timeout, addr, last_exit FROM ct_life WHERE ct=?1",
 				    -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return dberr(db, err, rc, "ct_life select");
@@ -75,6 +75,7 @@ int hk_ctlife_get(struct hk_store *st, const char *id, struct hk_ctlife_row *ret
 		ret->stop_timeout = sqlite3_column_int(s, 5);
 		t = sqlite3_column_text(s, 6);
 		snprintf(ret->addr, sizeof(ret->addr), "%s", t ? (const char *)t : "");
+		ret->last_exit = sqlite3_column_int(s, 7);
 		if (!ret->args)
 			r = hk_err_sys(err, -ENOMEM, "ct_life");
 	} else if (rc == SQLITE_DONE) {
@@ -115,6 +116,11 @@ int hk_ctlife_set_stopped(struct hk_store *st, const char *id, bool stopped, str
 int hk_ctlife_set_restarts(struct hk_store *st, const char *id, int restarts, struct hk_err *err)
 {
 	return set1(st, "UPDATE ct_life SET restarts=?2 WHERE ct=?1", id, restarts, NULL, err);
+}
+
+int hk_ctlife_set_last_exit(struct hk_store *st, const char *id, int code, struct hk_err *err)
+{
+	return set1(st, "UPDATE ct_life SET last_exit=?2 WHERE ct=?1", id, code, NULL, err);
 }
 
 int hk_ctlife_set_addr(struct hk_store *st, const char *id, const char *addr, struct hk_err *err)
@@ -169,7 +175,7 @@ int hk_store_update_if(struct hk_store *st, const struct hk_ct_row *r, const cha
 	if (rc != SQLITE_DONE)
 		return dberr(db, err, rc, "update");
 	if (sqlite3_changes(db) == 0)
-		return hk_err_set(err, -EBUSY, "container '%s' changed state meanwhile (not %s)",
+		return hk_err_set(err, -ESTALE, "container '%s' changed state meanwhile (not %s)",
 				  r->name, expected);
 	return 0;
 }

@@ -96,6 +96,16 @@ on_exit h rm -f "$d"
 sleep 0.8
 is "on-failure: exit 0 is not restarted" "$(h logs "$d" | grep -c ok) $(state "$d")" "1 exited"
 
+# wait on a container with a policy: its first exit's code (Docker's), the policy going on
+g=rg$s
+h run -d --name "$g" --restart always --rootfs "$R" -- sh -c 'sleep 0.3; exit 5' >/dev/null
+on_exit h rm -f "$g"
+is "wait: the first exit's code" "$(timeout 20 "$HAKO" --root "$ROOT" wait "$g")" 5
+sleep 0.5
+[ "$(h logs "$g" 2>/dev/null | wc -l)" -ge 0 ] && [ "$(state "$g")" != exited ] &&
+	ok "and the policy goes on ($(state "$g"))" || not_ok "policy stopped: $(state "$g") $(h ps -a | grep "$g") $(h logs "$g" | wc -l)"
+h rm -f "$g" >/dev/null
+
 # --- bad input: refused, nothing made ----------------------------------------------------
 check_fail "--rm with --restart always" 125 "conflicting options: --restart always and --rm" \
 	h run -d --rm --restart always --name bad$s --rootfs "$R" -- true
