@@ -149,12 +149,14 @@ if have_kind veth && have_kind bridge && command -v nft >/dev/null; then
 	on_exit h network rm ln$s
 	n1=na$s
 	n2=nb$s
-	h create --name "$n1" --network ln$s --rootfs "$R" -- sleep 1000 >/dev/null
+	h create --name "$n1" --network ln$s -p 18081:80 --rootfs "$R" -- sleep 1000 >/dev/null
 	on_exit h rm -f "$n1"
 	on_exit h rm -f "$n2"
 	h start "$n1" >/dev/null
 	a1=$(ip -n "$n1" -j addr show eth0 | python3 -c 'import json,sys; print([a["local"] for a in json.load(sys.stdin)[0]["addr_info"] if a["family"]=="inet"][0])')
 	h stop -t 0 "$n1" >/dev/null
+	nft list ruleset | grep -q 'dport 18081' && not_ok "stopped: the port's rule is still there" ||
+		ok "stopped: the published port's rule is gone"
 	# another container meanwhile: the address must not go to it
 	h run -d --name "$n2" --network ln$s --rootfs "$R" -- sleep 1000 >/dev/null
 	a2n=$(ip -n "$n2" -j addr show eth0 | python3 -c 'import json,sys; print([a["local"] for a in json.load(sys.stdin)[0]["addr_info"] if a["family"]=="inet"][0])')
@@ -173,6 +175,8 @@ if have_kind veth && have_kind bridge && command -v nft >/dev/null; then
 	h restart -t 0 "$n1" >/dev/null
 	a3=$(ip -n "$n1" -j addr show eth0 | python3 -c 'import json,sys; print([a["local"] for a in json.load(sys.stdin)[0]["addr_info"] if a["family"]=="inet"][0])')
 	is "restart: the same address" "$a3" "$a1"
+	nft list ruleset | grep -q 'dport 18081' && ok "restart: the published port's rule is back (nft)" ||
+		not_ok "restart: no nft rule for 18081"
 	# its address taken meanwhile (another container's --ip): it gets another one, said
 	h stop -t 0 "$n1" >/dev/null
 	h run -d --name "$n2" --network ln$s --ip "$a1" --rootfs "$R" -- sleep 1000 >/dev/null
