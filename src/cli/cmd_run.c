@@ -83,6 +83,7 @@ struct run_opts {
 	size_t nenvfile;
 	char **ep_argv; /* --rootfs with --entrypoint: ENTRYPOINT CMD... */
 	const char *cidfile;
+	char *nets; /* a start: the networks connected later (netrun_rejoin) */
 };
 
 static int set_env(struct hk_ctx *ctx, struct run_opts *o, const char *kv)
@@ -666,6 +667,8 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, in
 		netrun_notes_out(&o->netrun, &x->notes);
 	if (r == 0 && (!o->reuse || !o->addr[0])) /* the first start on the network */
 		keep_addr(x->st, o, x->row.id);
+	if (r == 0 && o->nets && (r = netrun_rejoin(ctx, x->st, &x->paths, &x->row, o->nets)) < 0)
+		hk_ct_abort(x); /* the networks connected later: joined again, or no start */
 	return r < 0 ? r : hk_ct_start(x, ret_status, &ctx->err);
 }
 
@@ -726,6 +729,7 @@ static void opts_free(struct run_opts *o)
 	for (size_t i = 0; i < o->nenvfile; i++)
 		free(o->envfile[i]);
 	free(o->ep_argv);
+	free(o->nets);
 	if (o->owned_argv) {
 		for (int i = 0; i < o->argc; i++)
 			free(o->argv[i]);
@@ -1033,6 +1037,7 @@ static int replay(struct hk_ctx *ctx, const struct hk_ct_row *row, bool foregrou
 	o->reuse_row = *row;
 	o->reuse_row.rootfs = o->reuse_row.command = o->reuse_row.config = NULL;
 	snprintf(o->addr, sizeof(o->addr), "%s", life.addr);
+	o->nets = life.nets && strcmp(life.nets, "[]") ? strdup(life.nets) : NULL;
 	hk_ctlife_row_free(&life);
 	int argc = o->argc;
 	char **argv = o->argv;

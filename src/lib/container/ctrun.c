@@ -447,6 +447,11 @@ int hk_ct_start_created(struct hk_store *st, const struct hk_paths *p, struct hk
 	return 0;
 }
 
+void hk_ct_abort(struct hk_ct_run *x)
+{
+	undo(x);
+}
+
 int hk_ct_end(struct hk_ct_run *x, int code, struct hk_err *err)
 {
 	if (!x->st) {

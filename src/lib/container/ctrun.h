@@ -99,6 +99,9 @@ int hk_ct_created(struct hk_ct_run *run, struct hk_err *err);
  * its init is gone. */
 int hk_ct_start_created(struct hk_store *st, const struct hk_paths *p, struct hk_ct_row *row,
 			struct hk_err *err);
+/* Undo a created container that is not to start after all (as a failed hk_ct_create; a
+ * start of an existing one: its row put back as it was). */
+void hk_ct_abort(struct hk_ct_run *run);
 /* After the init exited with code: record the exit and release its runtime, or remove it
  * (rm). Reopens the store when the caller closed it (run->st NULL). */
 int hk_ct_end(struct hk_ct_run *run, int code, struct hk_err *err);

@@ -91,7 +91,7 @@ static const char *const migrations[] = {
 	" restart TEXT NOT NULL DEFAULT 'no', restarts INTEGER NOT NULL DEFAULT 0,"
 	" stopped INTEGER NOT NULL DEFAULT 0, stop_signal INTEGER NOT NULL DEFAULT 0,"
 	" stop_timeout INTEGER NOT NULL DEFAULT -1, addr TEXT NOT NULL DEFAULT '',"
-	" last_exit INTEGER NOT NULL DEFAULT -1);",
+	" last_exit INTEGER NOT NULL DEFAULT -1, nets TEXT NOT NULL DEFAULT '[]');",
 };
 
 static int db_err(struct hk_store *st, struct hk_err *err, int rc, const char *what)

@@ -16,6 +16,8 @@ void hk_ctlife_row_free(struct hk_ctlife_row *r)
 {
 	free(r->args);
 	r->args = NULL;
+	free(r->nets);
+	r->nets = NULL;
 }
 
 /* One statement, stepped to its end: 0, or the error (what). */
@@ -55,7 +57,7 @@ int hk_ctlife_get(struct hk_store *st, const char *id, struct hk_ctlife_row *ret
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(db,
 				    "SELECT args, restart, restarts, stopped, stop_signal,"
-				    " stop_timeout, addr, last_exit FROM ct_life WHERE ct=?1",
+				    " stop_timeout, addr, last_exit, nets FROM ct_life WHERE ct=?1",
 				    -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return dberr(db, err, rc, "ct_life select");
@@ -76,8 +78,12 @@ int hk_ctlife_get(struct hk_store *st, const char *id, struct hk_ctlife_row *ret
 		t = sqlite3_column_text(s, 6);
 		snprintf(ret->addr, sizeof(ret->addr), "%s", t ? (const char *)t : "");
 		ret->last_exit = sqlite3_column_int(s, 7);
-		if (!ret->args)
+		t = sqlite3_column_text(s, 8);
+		ret->nets = strdup(t ? (const char *)t : "[]");
+		if (!ret->args || !ret->nets) {
+			hk_ctlife_row_free(ret);
 			r = hk_err_sys(err, -ENOMEM, "ct_life");
+		}
 	} else if (rc == SQLITE_DONE) {
 		r = hk_err_set(err, -ENOENT, "container %s: no lifecycle record", id);
 	} else {
@@ -116,6 +122,11 @@ int hk_ctlife_set_stopped(struct hk_store *st, const char *id, bool stopped, str
 int hk_ctlife_set_restarts(struct hk_store *st, const char *id, int restarts, struct hk_err *err)
 {
 	return set1(st, "UPDATE ct_life SET restarts=?2 WHERE ct=?1", id, restarts, NULL, err);
+}
+
+int hk_ctlife_set_nets(struct hk_store *st, const char *id, const char *nets, struct hk_err *err)
+{
+	return set1(st, "UPDATE ct_life SET nets=?2 WHERE ct=?1", id, 0, nets, err);
 }
 
 int hk_ctlife_set_last_exit(struct hk_store *st, const char *id, int code, struct hk_err *err)

@@ -24,6 +24,7 @@ struct hk_ctlife_row {
 	int stop_signal;  /* 0: SIGTERM */
 	int stop_timeout; /* seconds; -1: the default (10) */
 	char addr[64];	  /* "" or the IPv4 address its hako network gave it */
+	char *nets;	  /* JSON: the networks joined later (network connect), for start */
 	int last_exit;	  /* the exit code of the run before a policy restart, -1 none */
 };
 
@@ -38,6 +39,7 @@ int hk_ctlife_delete(struct hk_store *st, const char *id, struct hk_err *err);
 /* The mutable fields alone. */
 int hk_ctlife_set_stopped(struct hk_store *st, const char *id, bool stopped, struct hk_err *err);
 int hk_ctlife_set_restarts(struct hk_store *st, const char *id, int restarts, struct hk_err *err);
+int hk_ctlife_set_nets(struct hk_store *st, const char *id, const char *nets, struct hk_err *err);
 int hk_ctlife_set_last_exit(struct hk_store *st, const char *id, int code, struct hk_err *err);
 int hk_ctlife_set_addr(struct hk_store *st, const char *id, const char *addr, struct hk_err *err);
 /* Rename container id (the containers row): -EEXIST "container name 'N' is already in use";

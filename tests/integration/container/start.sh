@@ -186,6 +186,17 @@ if have_kind veth && have_kind bridge && command -v nft >/dev/null; then
 		ok "address taken meanwhile: started with another ($a4)" || not_ok "taken address: $a4 ($err)"
 	echo "$err" | grep -q "is taken now" && ok "and said so" || not_ok "no note: $err"
 	h rm -f "$n2" >/dev/null
+	# a network connected later is joined again by start, with its address
+	h network create --subnet 10.214.$((RANDOM % 200)).0/24 lm$s >/dev/null 2>&1
+	on_exit h network rm lm$s
+	check "network connect" h network connect --alias side lm$s "$n1"
+	addrs() { ip -n "$n1" -j addr | python3 -c 'import json,sys; print(" ".join(sorted(a["local"] for l in json.load(sys.stdin) if l["ifname"] != "lo" for a in l["addr_info"] if a["family"]=="inet")))'; }
+	b1=$(addrs)
+	h restart -t 0 "$n1" >/dev/null
+	is "restart: both networks again, the same addresses ($b1)" "$(addrs)" "$b1"
+	check "network disconnect" h network disconnect lm$s "$n1"
+	h restart -t 0 "$n1" >/dev/null
+	is "after disconnect a restart joins only its own network" "$(addrs | wc -w)" 1
 	h rm -f "$n1" >/dev/null
 else
 	skip "the same address on every start" "no veth/bridge/nft"
