@@ -582,35 +582,6 @@ static void write_cidfile(const struct run_opts *o, const char *id)
 		close(fd);
 }
 
-/* Is the address o was given before leased to another container now? */
-static bool addr_taken(struct hk_store *st, const struct run_opts *o)
-{
-	struct hk_lease_row *l = NULL;
-	size_t n = 0;
-	struct hk_err e;
-	bool taken = false;
-	if (hk_netstore_leases(st, o->netrun.net, NULL, &l, &n, &e) < 0)
-		return false;
-	for (size_t i = 0; i < n && !taken; i++)
-		taken = !strcmp(l[i].addr, o->addr) && strcmp(l[i].ct, o->reuse_row.id);
-	free(l);
-	return taken;
-}
-
-/* The address its network gave it, kept for the next start (the lease goes at the exit). */
-static void keep_addr(struct hk_store *st, const struct run_opts *o, const char *id)
-{
-	struct hk_lease_row *l = NULL;
-	size_t n = 0;
-	struct hk_err e;
-	if (!o->netrun.net[0] || o->netrun.ip ||
-	    hk_netstore_leases(st, o->netrun.net, id, &l, &n, &e) < 0)
-		return;
-	if (n == 1 && l[0].addr[0])
-		hk_ctlife_set_addr(st, id, l[0].addr, &e);
-	free(l);
-}
-
 /* Let the library create the container (hk_ct_create) and start it. On failure every trace
  * is removed (a start: the row is put back as it was); *ret_status is 126/127 when the
  * command could not be executed. */
@@ -665,8 +636,8 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, in
 		write_cidfile(o, x->row.id);
 	if (c.attach)
 		netrun_notes_out(&o->netrun, &x->notes);
-	if (r == 0 && (!o->reuse || !o->addr[0])) /* the first start on the network */
-		keep_addr(x->st, o, x->row.id);
+	if (r == 0 && (!o->reuse || !o->addr[0]) && o->netrun.net[0] && !o->netrun.ip)
+		hk_ct_keep_addr(x->st, o->netrun.net, x->row.id); /* its first start there */
 	if (r == 0 && o->nets && (r = netrun_rejoin(ctx, x->st, &x->paths, &x->row, o->nets)) < 0)
 		hk_ct_abort(x); /* the networks connected later: joined again, or no start */
 	return r < 0 ? r : hk_ct_start(x, ret_status, &ctx->err);
@@ -745,87 +716,16 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* After an exit: should the policy start it again? Then it is "restarting" (owned by this
- * monitor) until the delay has passed; a user's stop, start or rm meanwhile ends that. On
- * true *ret is the row to start again. */
+/* After an exit: should the policy start it again (hk_ct_restart_due: it is "restarting"
+ * meanwhile)? On true *ret is the row to start again. */
 static bool restart_due(struct hk_ctx *ctx, const char *id, int code, int64_t ran_ms,
 			struct hk_ct_row *ret)
 {
 	struct hk_paths p;
-	struct hk_store *st = NULL;
-	struct hk_ctlife_row life;
-	struct hk_restart_policy pol;
 	struct hk_err e;
-	bool due = false;
-	/* under load the database may stay busy past its timeout for a moment: a policy is
-	 * not given up for that (only for a removed row, a user's stop or start) */
-	int r = -EBUSY;
-	for (int t = 0; r < 0 && r != -ENOENT && t < 25; t++) {
-		if (t)
-			usleep(200000);
-		hk_store_close(st);
-		st = NULL;
-		r = ct_open(ctx, &p, &st);
-		if (r == 0)
-			r = hk_store_get(st, id, ret, &e);
-		if (r == 0 && (r = hk_ctlife_get(st, id, &life, &e)) < 0)
-			hk_ct_row_free(ret);
-	}
-	if (r < 0)
-		goto out;
-	if (strcmp(ret->state, HK_CT_EXITED)) {
-		hk_ctlife_row_free(&life);
-		hk_ct_row_free(ret);
-		goto out;
-	}
-	due = hk_restart_parse(life.restart, &pol, &e) == 0 &&
-	      hk_restart_should(&pol, code, life.restarts, life.stopped);
-	unsigned delay = hk_restart_delay_ms(life.restarts, ran_ms);
-	hk_ctlife_row_free(&life);
-	if (due) {
-		strcpy(ret->state, HK_CT_RESTARTING);
-		ret->owner_pid = getpid();
-		ret->owner_start = hk_proc_start_time(ret->owner_pid);
-		r = hk_store_update_if(st, ret, HK_CT_EXITED, &e);
-		for (int t = 0; r == -EBUSY && t < 25; t++) {
-			usleep(200000);
-			r = hk_store_update_if(st, ret, HK_CT_EXITED, &e);
-		}
-		due = r == 0;
-		if (due) { /* best effort: counts and the code for followers */
-			hk_ctlife_set_restarts(st, id, life.restarts + 1, &e);
-			hk_ctlife_set_last_exit(st, id, code, &e);
-		}
-	}
-	for (int64_t end = now_ms() + delay; due && now_ms() < end;) {
-		usleep(50000);
-		struct hk_ct_row cur;
-		bool stopped = false;
-		r = hk_store_get(st, id, &cur, &e);
-		if (r == -ENOENT) {
-			due = false; /* removed */
-		} else if (r == 0) {
-			due = !strcmp(cur.state, HK_CT_RESTARTING) && cur.owner_pid == getpid();
-			hk_ct_row_free(&cur);
-			if (hk_ctlife_get(st, id, &life, &e) == 0) {
-				stopped = life.stopped;
-				hk_ctlife_row_free(&life);
-			}
-		}
-		if (due && stopped) { /* hako stop meanwhile: it stays exited */
-			struct hk_ct_row back = *ret;
-			strcpy(back.state, HK_CT_EXITED);
-			back.owner_pid = 0;
-			back.owner_start = 0;
-			hk_store_update_if(st, &back, HK_CT_RESTARTING, &e);
-			due = false;
-		}
-	}
-	if (!due)
-		hk_ct_row_free(ret);
-out:
-	hk_store_close(st);
-	return due;
+	if (hk_paths_init(&p, ctx->root, &e) < 0)
+		return false;
+	return hk_ct_restart_due(&p, id, code, ran_ms, ret, &e) > 0;
 }
 
 static int replay(struct hk_ctx *ctx, const struct hk_ct_row *row, bool foreground,
@@ -1052,7 +952,8 @@ static int replay(struct hk_ctx *ctx, const struct hk_ct_row *row, bool foregrou
 		o->netrun.ip = o->addr; /* not a --ip of the user's: another one if taken */
 		struct hk_paths p2;
 		struct hk_store *st2;
-		if (ct_open(ctx, &p2, &st2) == 0 && addr_taken(st2, o)) {
+		if (ct_open(ctx, &p2, &st2) == 0 &&
+		    hk_ct_addr_taken(st2, o->netrun.net, o->addr, row->id)) {
 			/* its old address went to another container while it was stopped: a
 			 * new one (Docker's), recorded for the next start */
 			fprintf(stderr,

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -342,4 +343,120 @@ void hk_ct_mark_stopped(struct hk_store *st, const char *id, bool stopped)
 {
 	struct hk_err e;
 	hk_ctlife_set_stopped(st, id, stopped, &e);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The row and the lifecycle record of id, the store opened; busy: tried again for 5 s. */
+static int open_both(const struct hk_paths *p, const char *id, struct hk_store **st,
+		     struct hk_ct_row *row, struct hk_ctlife_row *life, struct hk_err *err)
+{
+	int r = -EBUSY;
+	*st = NULL;
+	for (int t = 0; r == -EBUSY && t < 25; t++) {
+		if (t)
+			usleep(200000);
+		hk_store_close(*st);
+		*st = NULL;
+		r = hk_ct_open(p, st, err);
+		if (r == 0)
+			r = hk_store_get(*st, id, row, err);
+		if (r == 0 && (r = hk_ctlife_get(*st, id, life, err)) < 0)
+			hk_ct_row_free(row);
+	}
+	return r;
+}
+
+int hk_ct_restart_due(const struct hk_paths *p, const char *id, int code, int64_t ran_ms,
+		      struct hk_ct_row *ret, struct hk_err *err)
+{
+	struct hk_store *st;
+	struct hk_ctlife_row life;
+	struct hk_restart_policy pol;
+	struct hk_err e;
+	int r = open_both(p, id, &st, ret, &life, err);
+	if (r < 0) {
+		hk_store_close(st);
+		return r == -ENOENT ? 0 : r; /* removed, or no record: nothing to do */
+	}
+	bool due = !strcmp(ret->state, HK_CT_EXITED) &&
+		   hk_restart_parse(life.restart, &pol, &e) == 0 &&
+		   hk_restart_should(&pol, code, life.restarts, life.stopped);
+	unsigned delay = hk_restart_delay_ms(life.restarts, ran_ms);
+	int restarts = life.restarts;
+	hk_ctlife_row_free(&life);
+	if (due) {
+		strcpy(ret->state, HK_CT_RESTARTING);
+		ret->owner_pid = getpid();
+		ret->owner_start = hk_proc_start_time(ret->owner_pid);
+		r = hk_store_update_if(st, ret, HK_CT_EXITED, &e);
+		for (int t = 0; r == -EBUSY && t < 25; t++) {
+			usleep(200000);
+			r = hk_store_update_if(st, ret, HK_CT_EXITED, &e);
+		}
+		due = r == 0;
+		if (due) { /* best effort: the count, and the code for hk_ct_wait_stopped */
+			hk_ctlife_set_restarts(st, id, restarts + 1, &e);
+			hk_ctlife_set_last_exit(st, id, code, &e);
+		}
+	}
+	for (int64_t end = now_ms() + delay; due && now_ms() < end;) {
+		usleep(50000);
+		struct hk_ct_row cur;
+		bool stopped = false;
+		r = hk_store_get(st, id, &cur, &e);
+		if (r == -ENOENT) {
+			due = false; /* removed */
+		} else if (r == 0) { /* a user's start took it over, or rm is removing it */
+			due = !strcmp(cur.state, HK_CT_RESTARTING) && cur.owner_pid == getpid();
+			hk_ct_row_free(&cur);
+			if (hk_ctlife_get(st, id, &life, &e) == 0) {
+				stopped = life.stopped;
+				hk_ctlife_row_free(&life);
+			}
+		}
+		if (due && stopped) { /* hako stop meanwhile: it stays exited */
+			struct hk_ct_row back = *ret;
+			strcpy(back.state, HK_CT_EXITED);
+			back.owner_pid = 0;
+			back.owner_start = 0;
+			hk_store_update_if(st, &back, HK_CT_RESTARTING, &e);
+			due = false;
+		}
+	}
+	if (!due)
+		hk_ct_row_free(ret);
+	hk_store_close(st);
+	return due ? 1 : 0;
+}
+
+void hk_ct_keep_addr(struct hk_store *st, const char *net, const char *id)
+{
+	struct hk_lease_row *l = NULL;
+	size_t n = 0;
+	struct hk_err e;
+	if (hk_netstore_leases(st, net, id, &l, &n, &e) < 0)
+		return;
+	if (n == 1 && l[0].addr[0])
+		hk_ctlife_set_addr(st, id, l[0].addr, &e);
+	free(l);
+}
+
+bool hk_ct_addr_taken(struct hk_store *st, const char *net, const char *addr, const char *id)
+{
+	struct hk_lease_row *l = NULL;
+	size_t n = 0;
+	struct hk_err e;
+	bool taken = false;
+	if (hk_netstore_leases(st, net, NULL, &l, &n, &e) < 0)
+		return false;
+	for (size_t i = 0; i < n && !taken; i++)
+		taken = !strcmp(l[i].addr, addr) && strcmp(l[i].ct, id);
+	free(l);
+	return taken;
 }

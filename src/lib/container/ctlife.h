@@ -79,6 +79,19 @@ int hk_ct_log_end(const struct hk_paths *p, const char *id, struct hk_ctlog_read
 int hk_ct_rename(struct hk_store *st, const struct hk_paths *p, const struct hk_ct_row *r,
 		 const char *name, struct hk_err *err);
 
+/* The monitor, after container id's run exited with code (having lasted ran_ms): 1 when its
+ * restart policy starts it again; then it is "restarting", owned by the caller, for the
+ * policy's delay, and *ret is its row (to start with hk_ct_create .reuse). 0: not (no
+ * policy, or a user's stop, start or rm meanwhile: it stays as it is). A database busy
+ * under load is waited out: only those decide. < 0: it cannot be told (err). */
+int hk_ct_restart_due(const struct hk_paths *p, const char *id, int code, int64_t ran_ms,
+		      struct hk_ct_row *ret, struct hk_err *err);
+/* The address container id got on net, kept for its next start (its lease goes at the
+ * exit). */
+void hk_ct_keep_addr(struct hk_store *st, const char *net, const char *id);
+/* Is addr on net leased to a container other than id? */
+bool hk_ct_addr_taken(struct hk_store *st, const char *net, const char *addr, const char *id);
+
 /* Mark id stopped (or not) by a user; a container without a lifecycle record: nothing. */
 void hk_ct_mark_stopped(struct hk_store *st, const char *id, bool stopped);
 
