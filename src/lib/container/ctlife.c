@@ -2,7 +2,9 @@
 /* Restart policies, Docker's STATUS text, waiting, following, renaming (ctlife.h). */
 #include "ctlife.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,9 +152,10 @@ static int look(struct hk_store *st, const struct hk_paths *p, const char *id, i
 {
 	struct hk_ct_row r;
 	int ret = hk_store_get(st, id, &r, err);
-	if (ret == -ENOENT) { /* removed (--rm): the last code seen */
+	if (ret == -ENOENT) { /* removed (--rm): its noted code, else the last one seen */
 		hk_err_clear(err);
 		*done = true;
+		hk_ct_exit_noted(p, id, code);
 		return 0;
 	}
 	if (ret < 0)
@@ -459,4 +462,50 @@ bool hk_ct_addr_taken(struct hk_store *st, const char *net, const char *addr, co
 		taken = !strcmp(l[i].addr, addr) && strcmp(l[i].ct, id);
 	free(l);
 	return taken;
+}
+
+#define EXIT_NOTE_KEEP 60 /* seconds */
+
+void hk_ct_exit_note(const struct hk_paths *p, const char *id, int code)
+{
+	char dir[HK_PATH_MAX + 16], name[HK_CT_ID_LEN + 8], buf[16];
+	snprintf(dir, sizeof(dir), "%s/exited", p->run);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return;
+	_cleanup_close_ int d = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (d < 0)
+		return;
+	/* the old notes go as new ones come */
+	int dd = dup(d);
+	_cleanup_closedir_ DIR *ls = dd >= 0 ? fdopendir(dd) : NULL;
+	if (!ls && dd >= 0)
+		close(dd);
+	time_t now = time(NULL);
+	for (struct dirent *de; ls && (de = readdir(ls));) {
+		struct stat st;
+		if (de->d_name[0] != '.' && fstatat(d, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    now - st.st_mtime > EXIT_NOTE_KEEP)
+			unlinkat(d, de->d_name, 0);
+	}
+	snprintf(name, sizeof(name), "%s", id);
+	_cleanup_close_ int fd =
+		openat(d, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int n = snprintf(buf, sizeof(buf), "%d\n", code);
+	if (fd >= 0 && write(fd, buf, (size_t)n) < 0)
+		unlinkat(d, name, 0);
+}
+
+bool hk_ct_exit_noted(const struct hk_paths *p, const char *id, int *ret_code)
+{
+	char path[HK_PATH_MAX + 64], buf[16] = "";
+	snprintf(path, sizeof(path), "%s/exited/%s", p->run, id);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || read(fd, buf, sizeof(buf) - 1) <= 0)
+		return false;
+	char *end;
+	long v = strtol(buf, &end, 10);
+	if (end == buf || v < -1 || v > 255)
+		return false;
+	*ret_code = (int)v;
+	return true;
 }

@@ -92,6 +92,11 @@ void hk_ct_keep_addr(struct hk_store *st, const char *net, const char *id);
 /* Is addr on net leased to a container other than id? */
 bool hk_ct_addr_taken(struct hk_store *st, const char *net, const char *addr, const char *id);
 
+/* A --rm container's exit code outlives its row for a while (RUN/exited/<id>, kept a
+ * minute): hako wait started before its exit still prints it, as Docker's does. */
+void hk_ct_exit_note(const struct hk_paths *p, const char *id, int code);
+bool hk_ct_exit_noted(const struct hk_paths *p, const char *id, int *ret_code);
+
 /* Mark id stopped (or not) by a user; a container without a lifecycle record: nothing. */
 void hk_ct_mark_stopped(struct hk_store *st, const char *id, bool stopped);
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "ctlife.h"
 #include "netns.h"
 #include "store_ctlife.h"
 #include "tramp.h"
@@ -465,8 +466,10 @@ int hk_ct_end(struct hk_ct_run *x, int code, struct hk_err *err)
 		snprintf(x->row.name, sizeof(x->row.name), "%s", cur.name);
 		hk_ct_row_free(&cur);
 	}
-	if (x->rm)
+	if (x->rm) {
+		hk_ct_exit_note(&x->paths, x->row.id, code); /* for a hako wait (ctlife.h) */
 		return hk_ct_remove(x->st, &x->row, &x->paths, err);
+	}
 	return hk_ct_finish(x->st, &x->row, &x->paths, code, err);
 }
 

@@ -77,6 +77,10 @@ on_exit h rm -f "$w2"
 is "wait prints each exit code in order" "$(h wait "$w1" "$w2")" "7
 0"
 is "wait on an exited container: its code at once" "$(timeout 5 "$HAKO" --root "$ROOT" wait "$w1")" 7
+wr=wr$s
+h run -d --rm --name "$wr" --rootfs "$R" -- sh -c 'sleep 0.4; exit 3' >/dev/null
+is "wait on a --rm container: its code, though it is removed at its exit" "$(h wait "$wr")" 3
+is "and it is removed" "$(h ps -a | awk -v n="$wr" '$2 == n' | wc -l)" 0
 check_fail "wait on an unknown container" 5 "no such container" h wait "$w1" nosuch$s
 out=$("$HAKO" --root "$ROOT" wait "$w1" nosuch$s 2>/dev/null)
 is "wait: nothing printed when a name is unknown" "$out" ""
