@@ -206,13 +206,16 @@ int hk_ct_wait_stopped(struct hk_store *st, const struct hk_paths *p, const char
 {
 	*ret_code = -1;
 	pid_t seen = 0;
+	hk_ct_exit_want(p, id); /* a --rm one's code, after its row is gone */
 	for (;;) {
 		bool done;
 		pid_t pid = 0;
 		uint64_t start = 0;
 		int r = look(st, p, id, ret_code, &done, &pid, &start, &seen, err);
-		if (r < 0 || done)
+		if (r < 0 || done) {
+			hk_ct_exit_unwant(p, id);
 			return r;
+		}
 		/* the monitor records the exit just after the init is gone */
 		nap(pid, start, hk_proc_alive(pid, start) ? 1000 : 20);
 	}
@@ -256,6 +259,7 @@ int hk_ct_follow(struct hk_store *st, const struct hk_paths *p, const char *id,
 	int r = 0;
 	bool done = false;
 	pid_t seen = 0;
+	hk_ct_exit_want(p, id); /* a --rm one's code, after its row is gone */
 	for (int last = 0; r == 0 && last < 2;) {
 		if (!rd && access(path, F_OK) == 0 && hk_ctlog_reader_open(path, &rd, err) < 0) {
 			hk_err_clear(err);
@@ -288,6 +292,7 @@ int hk_ct_follow(struct hk_store *st, const struct hk_paths *p, const char *id,
 			usleep(50000);
 	}
 	hk_ctlog_reader_close(rd);
+	hk_ct_exit_unwant(p, id);
 	return r;
 }
 
@@ -464,18 +469,24 @@ bool hk_ct_addr_taken(struct hk_store *st, const char *net, const char *addr, co
 	return taken;
 }
 
-#define EXIT_NOTE_KEEP 60 /* seconds */
+#define EXIT_NOTE_KEEP 3600 /* seconds: a note left by a waiter that was killed */
 
-void hk_ct_exit_note(const struct hk_paths *p, const char *id, int code)
+static int exited_dir(const struct hk_paths *p, bool make)
 {
-	char dir[HK_PATH_MAX + 16], name[HK_CT_ID_LEN + 8], buf[16];
+	char dir[HK_PATH_MAX + 16];
 	snprintf(dir, sizeof(dir), "%s/exited", p->run);
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return;
-	_cleanup_close_ int d = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (make && mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	int d = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return d < 0 ? -errno : d;
+}
+
+void hk_ct_exit_want(const struct hk_paths *p, const char *id)
+{
+	_cleanup_close_ int d = exited_dir(p, true);
 	if (d < 0)
 		return;
-	/* the old notes go as new ones come */
+	/* notes of waiters killed long ago go as new ones come */
 	int dd = dup(d);
 	_cleanup_closedir_ DIR *ls = dd >= 0 ? fdopendir(dd) : NULL;
 	if (!ls && dd >= 0)
@@ -487,12 +498,19 @@ void hk_ct_exit_note(const struct hk_paths *p, const char *id, int code)
 		    now - st.st_mtime > EXIT_NOTE_KEEP)
 			unlinkat(d, de->d_name, 0);
 	}
-	snprintf(name, sizeof(name), "%s", id);
-	_cleanup_close_ int fd =
-		openat(d, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	_cleanup_close_ int fd = openat(d, id, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
+void hk_ct_exit_note(const struct hk_paths *p, const char *id, int code)
+{
+	_cleanup_close_ int d = exited_dir(p, false);
+	if (d < 0)
+		return; /* nobody waits */
+	_cleanup_close_ int fd = openat(d, id, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+	char buf[16];
 	int n = snprintf(buf, sizeof(buf), "%d\n", code);
 	if (fd >= 0 && write(fd, buf, (size_t)n) < 0)
-		unlinkat(d, name, 0);
+		return;
 }
 
 bool hk_ct_exit_noted(const struct hk_paths *p, const char *id, int *ret_code)
@@ -508,4 +526,13 @@ bool hk_ct_exit_noted(const struct hk_paths *p, const char *id, int *ret_code)
 		return false;
 	*ret_code = (int)v;
 	return true;
+}
+
+void hk_ct_exit_unwant(const struct hk_paths *p, const char *id)
+{
+	char dir[HK_PATH_MAX + 16], path[HK_PATH_MAX + 64];
+	snprintf(dir, sizeof(dir), "%s/exited", p->run);
+	snprintf(path, sizeof(path), "%s/%s", dir, id);
+	unlink(path);
+	rmdir(dir); /* when no other waiter has a note there */
 }

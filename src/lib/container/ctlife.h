@@ -92,10 +92,14 @@ void hk_ct_keep_addr(struct hk_store *st, const char *net, const char *id);
 /* Is addr on net leased to a container other than id? */
 bool hk_ct_addr_taken(struct hk_store *st, const char *net, const char *addr, const char *id);
 
-/* A --rm container's exit code outlives its row for a while (RUN/exited/<id>, kept a
- * minute): hako wait started before its exit still prints it, as Docker's does. */
+/* A --rm container's exit code for whoever waits for it (hako wait, start -a), though its
+ * row is removed at its exit, as Docker's wait sees it: the waiter asks for it first
+ * (RUN/exited/<id>, hk_ct_exit_want), the monitor writes it there (hk_ct_exit_note: only
+ * when asked), the waiter reads it and removes the file (hk_ct_exit_unwant). */
+void hk_ct_exit_want(const struct hk_paths *p, const char *id);
 void hk_ct_exit_note(const struct hk_paths *p, const char *id, int code);
 bool hk_ct_exit_noted(const struct hk_paths *p, const char *id, int *ret_code);
+void hk_ct_exit_unwant(const struct hk_paths *p, const char *id);
 
 /* Mark id stopped (or not) by a user; a container without a lifecycle record: nothing. */
 void hk_ct_mark_stopped(struct hk_store *st, const char *id, bool stopped);
