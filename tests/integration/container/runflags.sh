@@ -98,6 +98,7 @@ h stop ss$s >/dev/null
 is "--stop-signal USR1: stop sends it" "$(h logs ss$s)" got-usr1
 h run -d --name st$s --stop-timeout 1 --rootfs "$R" -- sh -c 'trap "" TERM; sleep 1000 & wait; sleep 1000' >/dev/null
 on_exit h rm -f st$s
+sleep 0.3 # its trap set
 t0=$(date +%s%N)
 h stop st$s >/dev/null
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
