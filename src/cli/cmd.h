@@ -98,6 +98,14 @@ int cmd_history(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_images(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_rmi(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_container(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_create(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_start(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_restart(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_wait(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_rename(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_attach(struct hk_ctx *ctx, int argc, char **argv);
+/* hako system boot (cmd_lifecycle.c), a verb of cmd_system. */
+int cmd_system_boot(struct hk_ctx *ctx, int argc, char **argv);
 /* Images (cmd_image.c). */
 int cmd_image(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_commit(struct hk_ctx *ctx, int argc, char **argv);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* hako stop, kill, rm, and the helpers shared by the container commands. */
+/* hako stop, kill, rm, start, restart, wait, rename, attach, and the helpers shared by the
+ * container commands. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -14,7 +15,10 @@
 #include "base/cleanup.h"
 #include "base/parse.h"
 #include "container.h"
+#include "cmd_run.h"
 #include "ct.h"
+#include "ctlife.h"
+#include "store_ctlife.h"
 #include "vm.h"
 
 int ct_open(struct hk_ctx *ctx, struct hk_paths *p, struct hk_store **st)
@@ -100,7 +104,7 @@ static int settle(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths
 			hk_err_clear(&ctx->err);
 			return 0; /* --rm: removed */
 		}
-		bool done = strcmp(r.state, HK_CT_RUNNING) != 0;
+		bool done = strcmp(r.state, HK_CT_RUNNING) && strcmp(r.state, HK_CT_RESTARTING);
 		bool owner = hk_proc_alive(r.owner_pid, r.owner_start);
 		hk_ct_row_free(&r);
 		if (done)
@@ -139,11 +143,26 @@ static int each_ct(struct hk_ctx *ctx, char **names, int n, each_fn *fn, const v
 static int stop_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		    struct hk_ct_row *c, const void *arg)
 {
-	int secs = *(const int *)arg;
+	int secs = *(const int *)arg, sig = SIGTERM;
+	/* a user's stop: its restart policy leaves it stopped (Docker's "manually stopped") */
+	hk_ct_mark_stopped(st, c->id, true);
+	struct hk_ctlife_row life;
+	struct hk_err e;
+	if (hk_ctlife_get(st, c->id, &life, &e) == 0) {
+		if (life.stop_signal > 0)
+			sig = life.stop_signal;
+		if (secs < 0 && life.stop_timeout >= 0)
+			secs = life.stop_timeout;
+		hk_ctlife_row_free(&life);
+	}
+	if (secs < 0)
+		secs = 10;
+	if (!strcmp(c->state, HK_CT_RESTARTING))
+		return settle(ctx, st, p, c->id); /* its monitor sees the mark and gives up */
 	if (strcmp(c->state, HK_CT_RUNNING) || !hk_proc_alive(c->pid, c->pid_start))
 		return 0;
 	bool paused = hk_ct_paused(c);
-	kill(c->pid, SIGTERM);
+	kill(c->pid, sig);
 	if (paused)
 		hk_ct_pause(c, false, &ctx->err);
 	if (!wait_gone(c->pid, c->pid_start, secs * 1000)) {
@@ -156,11 +175,11 @@ static int stop_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_pat
 static int kill_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		    struct hk_ct_row *c, const void *arg)
 {
-	(void)st;
 	(void)p;
 	if (strcmp(c->state, HK_CT_RUNNING) || !hk_proc_alive(c->pid, c->pid_start))
 		return hk_err_set(&ctx->err, -ESRCH, "container '%s' is not running", c->name);
 	bool paused = hk_ct_paused(c);
+	hk_ct_mark_stopped(st, c->id, true); /* as Docker's kill: no restart by its policy */
 	if (kill(c->pid, *(const int *)arg) < 0)
 		return hk_err_sys(&ctx->err, -errno, "kill container '%s'", c->name);
 	if (paused) /* a frozen process gets its signal once thawed, as Docker does */
@@ -223,6 +242,27 @@ static int rm_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths
 	return hk_ct_remove(st, c, p, &ctx->err);
 }
 
+/* -t SECS of stop and restart: *ret -1 when not given (the container's --stop-timeout, or
+ * 10). */
+static int stop_opts(struct hk_ctx *ctx, struct cmd_getopt *g, const char *name,
+		     const struct option *opts, int argc, char **argv, int *ret)
+{
+	uint32_t secs = 10;
+	*ret = -1;
+	int c, r = cmd_getopt_init(ctx, g, name, "+:t:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(g)) != -1) {
+		if (c == 't') {
+			char what[32];
+			snprintf(what, sizeof(what), "%s -t", name);
+			r = hk_parse_u32(optarg, 0, 3600, &secs, what, &ctx->err);
+			*ret = (int)secs;
+		} else {
+			r = cmd_getopt_bad(ctx, g, c);
+		}
+	}
+	return r;
+}
+
 /* stop, kill, rm: options end at the first CT, as before */
 int cmd_ct_stop(struct hk_ctx *ctx, int argc, char **argv)
 {
@@ -231,19 +271,11 @@ int cmd_ct_stop(struct hk_ctx *ctx, int argc, char **argv)
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
-	uint32_t secs = 10;
-	int c, r = cmd_getopt_init(ctx, &g, "stop", "+:t:", opts, argc, argv);
-	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
-		if (c == 't')
-			r = hk_parse_u32(optarg, 0, 3600, &secs, "stop -t", &ctx->err);
-		else
-			r = cmd_getopt_bad(ctx, &g, c);
-	}
+	int t, r = stop_opts(ctx, &g, "stop", opts, argc, argv, &t);
 	if (r < 0)
 		return r;
 	if (g.rest >= argc)
 		return cmd_usage(ctx, "stop: missing container; hako stop [-t SECS] CT...");
-	int t = (int)secs;
 	return each_ct(ctx, argv + g.rest, argc - g.rest, stop_one, &t);
 }
 
@@ -288,4 +320,324 @@ int cmd_ct_rm(struct hk_ctx *ctx, int argc, char **argv)
 	if (g.rest >= argc)
 		return cmd_usage(ctx, "rm: missing container; hako rm [-f] CT...");
 	return each_ct(ctx, argv + g.rest, argc - g.rest, rm_one, &force);
+}
+
+/* ---- start, restart, wait, rename, attach ---- */
+
+/* Start c (created or exited; running: nothing to do, as Docker). No store may be open in
+ * this process: the monitor is forked (an SQLite connection must not cross a fork). */
+static int start_row(struct hk_ctx *ctx, const struct hk_ct_row *c)
+{
+	if ((!strcmp(c->state, HK_CT_RUNNING) && hk_proc_alive(c->pid, c->pid_start)) ||
+	    !strcmp(c->state, HK_CT_RESTARTING))
+		return 0;
+	if (strcmp(c->state, HK_CT_CREATED) && strcmp(c->state, HK_CT_EXITED))
+		return hk_err_usage(&ctx->err, "container '%s' is %s: it cannot be started",
+				    c->name, c->state);
+	int code;
+	return run_start(ctx, c, false, &code);
+}
+
+static int start_key(struct hk_ctx *ctx, const char *key)
+{
+	struct hk_paths p;
+	struct hk_ct_row c;
+	int r = ct_get(ctx, key, &p, &c);
+	if (r < 0)
+		return r;
+	r = start_row(ctx, &c);
+	hk_ct_row_free(&c);
+	return r;
+}
+
+/* start -a: the output from now on, until it exits; -i: in this process, stdin attached. */
+static int start_attached(struct hk_ctx *ctx, const char *key, bool in, int *ret_code)
+{
+	struct hk_paths p;
+	struct hk_store *st = NULL;
+	struct hk_ct_row c;
+	struct hk_ctlog_reader *rd = NULL;
+	int r = ct_get(ctx, key, &p, &c);
+	if (r < 0)
+		return r;
+	bool running = !strcmp(c.state, HK_CT_RUNNING) || !strcmp(c.state, HK_CT_RESTARTING);
+	if (!running && strcmp(c.state, HK_CT_CREATED) && strcmp(c.state, HK_CT_EXITED))
+		r = hk_err_usage(&ctx->err, "container '%s' is %s: it cannot be started", c.name,
+				 c.state);
+	if (r == 0 && in && !running) {
+		r = run_start(ctx, &c, true, ret_code);
+		hk_ct_row_free(&c);
+		return r;
+	}
+	if (r == 0)
+		r = hk_ct_log_end(&p, c.id, &rd, &ctx->err);
+	if (r == 0 && !running)
+		r = run_start(ctx, &c, false, ret_code);
+	if (r == 0)
+		r = ct_open(ctx, &p, &st);
+	if (r == 0)
+		r = hk_ct_follow(st, &p, c.id, rd, STDOUT_FILENO, ret_code, &ctx->err);
+	else
+		hk_ctlog_reader_close(rd);
+	hk_ct_row_free(&c);
+	hk_store_close(st);
+	return r;
+}
+
+/* For each name: fn, its name printed when it succeeds; stops at the first failure. */
+static int each_key(struct hk_ctx *ctx, char **names, int n,
+		    int (*fn)(struct hk_ctx *ctx, const char *key, const void *arg),
+		    const void *arg)
+{
+	int r = 0;
+	for (int i = 0; r == 0 && i < n; i++) {
+		r = fn(ctx, names[i], arg);
+		if (r == 0)
+			printf("%s\n", names[i]);
+		fflush(stdout);
+	}
+	return r;
+}
+
+static int start_fn(struct hk_ctx *ctx, const char *key, const void *arg)
+{
+	(void)arg;
+	return start_key(ctx, key);
+}
+
+int cmd_ct_start(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "attach", no_argument, NULL, 'a' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	bool att = false, in = false;
+	int c, r = cmd_getopt_init(ctx, &g, "start", "+:ai", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == 'a')
+			att = true;
+		else if (c == 'i')
+			in = true;
+		else
+			r = cmd_getopt_bad(ctx, &g, c);
+	}
+	if (r < 0)
+		return r;
+	if (g.rest >= argc)
+		return cmd_usage(ctx, "start: missing container; hako start [-a] [-i] CT...");
+	if ((att || in) && argc - g.rest > 1)
+		return cmd_usage(ctx, "start: -a and -i take one container");
+	if (!att && !in)
+		return each_key(ctx, argv + g.rest, argc - g.rest, start_fn, NULL);
+	int code = 0;
+	r = start_attached(ctx, argv[g.rest], in, &code);
+	return r < 0 ? r : code < 0 ? 1 : code;
+}
+
+static int restart_fn(struct hk_ctx *ctx, const char *key, const void *arg)
+{
+	struct hk_paths p;
+	struct hk_store *st;
+	struct hk_ct_row c;
+	int r = ct_open(ctx, &p, &st);
+	if (r == 0)
+		r = hk_store_get(st, key, &c, &ctx->err);
+	if (r == 0) {
+		r = stop_one(ctx, st, &p, &c, arg);
+		hk_ct_row_free(&c);
+	}
+	hk_store_close(st);
+	return r < 0 ? r : start_key(ctx, key);
+}
+
+int cmd_ct_restart(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "time", required_argument, NULL, 't' },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	int t, r = stop_opts(ctx, &g, "restart", opts, argc, argv, &t);
+	if (r < 0)
+		return r;
+	if (g.rest >= argc)
+		return cmd_usage(ctx, "restart: missing container; hako restart [-t SECS] CT...");
+	return each_key(ctx, argv + g.rest, argc - g.rest, restart_fn, &t);
+}
+
+/* hako wait: each container's exit code, in order, once it stops (Docker's). */
+int cmd_ct_wait(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { {} };
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	int c, r = cmd_getopt_init(ctx, &g, "wait", "+:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1)
+		r = cmd_getopt_bad(ctx, &g, c);
+	if (r < 0)
+		return r;
+	if (g.rest >= argc)
+		return cmd_usage(ctx, "wait: missing container; hako wait CT...");
+	struct hk_paths p;
+	struct hk_store *st;
+	r = ct_open(ctx, &p, &st);
+	/* every name first: an unknown one fails before any wait (nothing waited for) */
+	char(*ids)[HK_CT_ID_LEN + 1] = calloc((size_t)(argc - g.rest), sizeof(*ids));
+	if (!ids && r == 0)
+		r = hk_err_sys(&ctx->err, -ENOMEM, "wait");
+	for (int i = g.rest; r == 0 && i < argc; i++) {
+		struct hk_ct_row row;
+		r = hk_store_get(st, argv[i], &row, &ctx->err);
+		if (r == 0) {
+			snprintf(ids[i - g.rest], sizeof(ids[0]), "%s", row.id);
+			hk_ct_row_free(&row);
+		}
+	}
+	for (int i = g.rest; r == 0 && i < argc; i++) {
+		int code;
+		r = hk_ct_wait_stopped(st, &p, ids[i - g.rest], &code, &ctx->err);
+		if (r == 0) {
+			printf("%d\n", code);
+			fflush(stdout);
+		}
+	}
+	free(ids);
+	hk_store_close(st);
+	return r;
+}
+
+int cmd_ct_rename(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { {} };
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	int c, r = cmd_getopt_init(ctx, &g, "rename", "+:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1)
+		r = cmd_getopt_bad(ctx, &g, c);
+	if (r < 0)
+		return r;
+	if (argc - g.rest != 2)
+		return cmd_usage(ctx, "rename: expected OLD NEW; hako rename CT NEW_NAME");
+	struct hk_paths p;
+	struct hk_store *st;
+	struct hk_ct_row row;
+	r = ct_open(ctx, &p, &st);
+	if (r == 0)
+		r = hk_store_get(st, argv[g.rest], &row, &ctx->err);
+	if (r == 0) {
+		r = hk_ct_rename(st, &p, &row, argv[g.rest + 1], &ctx->err);
+		hk_ct_row_free(&row);
+	}
+	hk_store_close(st);
+	return r;
+}
+
+/* hako attach: a running container's output from now on, until it exits; its exit code. */
+int cmd_ct_attach(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "no-stdin", no_argument, NULL, 'n' },
+		{ "sig-proxy", required_argument, NULL, 's' },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	int c, r = cmd_getopt_init(ctx, &g, "attach", "+:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == 's' && strcmp(optarg, "true") && strcmp(optarg, "false"))
+			r = cmd_usage(ctx, "attach: --sig-proxy: true or false, not '%s'", optarg);
+		else if (c != 'n' && c != 's')
+			r = cmd_getopt_bad(ctx, &g, c);
+	}
+	if (r < 0)
+		return r;
+	if (argc - g.rest != 1)
+		return cmd_usage(ctx, "attach: expected one container; hako attach CT");
+	struct hk_paths p;
+	struct hk_store *st;
+	struct hk_ct_row row;
+	struct hk_ctlog_reader *rd = NULL;
+	int code = -1;
+	r = ct_open(ctx, &p, &st);
+	if (r == 0)
+		r = hk_store_get(st, argv[g.rest], &row, &ctx->err);
+	if (r < 0) {
+		hk_store_close(st);
+		return r;
+	}
+	if (strcmp(row.state, HK_CT_RUNNING))
+		r = hk_err_usage(&ctx->err,
+				 "container '%s' is not running: you cannot attach to "
+				 "a stopped container, start it first",
+				 row.name);
+	else if (!row.detach)
+		r = hk_err_usage(&ctx->err,
+				 "container '%s' runs in the foreground of its hako run: "
+				 "its output goes there, not to a log",
+				 row.name);
+	if (r == 0)
+		r = hk_ct_log_end(&p, row.id, &rd, &ctx->err);
+	if (r == 0)
+		r = hk_ct_follow(st, &p, row.id, rd, STDOUT_FILENO, &code, &ctx->err);
+	hk_ct_row_free(&row);
+	hk_store_close(st);
+	return r < 0 ? r : code < 0 ? 1 : code;
+}
+
+/* ---- hako system boot ---- */
+
+/* The containers whose policy starts them at boot (always; unless-stopped not stopped by a
+ * user), after the reconcile of ct_open recorded the dead ones exited. */
+int cmd_system_boot(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { {} };
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	int c, r = cmd_getopt_init(ctx, &g, "system boot", "+:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1)
+		r = cmd_getopt_bad(ctx, &g, c);
+	if (r < 0)
+		return r;
+	if (g.rest < argc)
+		return cmd_usage(ctx, "system boot: unexpected argument '%s'", argv[g.rest]);
+	struct hk_paths p;
+	struct hk_store *st;
+	struct hk_ct_row *rows = NULL;
+	size_t n = 0;
+	r = ct_open(ctx, &p, &st);
+	if (r == 0)
+		r = hk_store_list(st, &rows, &n, &ctx->err);
+	bool *due = calloc(n + 1, sizeof(bool));
+	if (!due && r == 0)
+		r = hk_err_sys(&ctx->err, -ENOMEM, "system boot");
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		struct hk_ctlife_row life;
+		struct hk_restart_policy pol;
+		struct hk_err e;
+		if (strcmp(rows[i].state, HK_CT_EXITED) ||
+		    hk_ctlife_get(st, rows[i].id, &life, &e) < 0)
+			continue;
+		due[i] = hk_restart_parse(life.restart, &pol, &e) == 0 &&
+			 hk_restart_at_boot(&pol, life.stopped);
+		hk_ctlife_row_free(&life);
+	}
+	hk_store_close(st); /* before the monitors are forked */
+	st = NULL;
+	int failed = 0;
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (!due[i])
+			continue;
+		int code;
+		if (run_start(ctx, &rows[i], false, &code) == 0) {
+			printf("%s\n", rows[i].name);
+		} else {
+			fprintf(stderr, "hako: system boot: %s: %s\n", rows[i].name, ctx->err.msg);
+			hk_err_clear(&ctx->err);
+			failed++;
+		}
+	}
+	hk_ct_rows_free(rows, n);
+	free(due);
+	if (r == 0 && failed)
+		r = hk_err_set(&ctx->err, -EIO, "system boot: %d container%s could not be started",
+			       failed, failed == 1 ? "" : "s");
+	return r;
 }

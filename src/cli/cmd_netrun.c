@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "base/cleanup.h"
 #include "ct.h"
 #include "nat.h"
@@ -20,6 +22,7 @@
 #include "network.h"
 #include "out.h"
 #include "sockdiag.h"
+#include "store_ctlife.h"
 
 void netrun_notes(const struct hk_net_notes *notes)
 {
@@ -183,6 +186,131 @@ int netrun_attach(struct hk_ctx *ctx, struct netrun *n, struct hk_store *st,
 			   "netns:NAME, or a network of 'hako network ls')",
 			   n->net);
 	netrun_notes_out(n, &notes);
+	return r;
+}
+
+/* ---- networks joined later, joined again by start ---- */
+
+static struct json_object *nets_of(struct hk_store *st, const char *ct_id)
+{
+	struct hk_ctlife_row life;
+	struct hk_err e;
+	if (hk_ctlife_get(st, ct_id, &life, &e) < 0)
+		return NULL;
+	struct json_object *a = json_tokener_parse(life.nets);
+	hk_ctlife_row_free(&life);
+	if (a && json_object_get_type(a) != json_type_array) {
+		json_object_put(a);
+		a = NULL;
+	}
+	return a ? a : json_object_new_array();
+}
+
+static void nets_put(struct hk_store *st, const char *ct_id, struct json_object *a)
+{
+	struct hk_err e;
+	hk_ctlife_set_nets(st, ct_id, json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN),
+			   &e);
+}
+
+/* a without the entry for net */
+static struct json_object *nets_without(struct json_object *a, const char *net)
+{
+	struct json_object *b = json_object_new_array(), *v;
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *o = json_object_array_get_idx(a, i);
+		if (json_object_object_get_ex(o, "net", &v) &&
+		    !strcmp(json_object_get_string(v), net))
+			continue;
+		json_object_array_add(b, json_object_get(o));
+	}
+	return b;
+}
+
+void netrun_remember(struct hk_store *st, const struct netrun *n, const char *ct_id)
+{
+	struct json_object *a = nets_of(st, ct_id);
+	if (!a)
+		return; /* no lifecycle record: nothing kept */
+	struct hk_lease_row *l = NULL;
+	size_t nl = 0;
+	struct hk_err e;
+	char ip[64] = "";
+	if (hk_netstore_leases(st, n->net, ct_id, &l, &nl, &e) == 0 && nl == 1)
+		snprintf(ip, sizeof(ip), "%s", l[0].addr);
+	free(l);
+	struct json_object *b = nets_without(a, n->net), *o = json_object_new_object(),
+			   *ports = json_object_new_array();
+	json_object_put(a);
+	json_object_object_add(o, "net", json_object_new_string(n->net));
+	json_object_object_add(o, "ip", json_object_new_string(n->ip ? n->ip : ip));
+	json_object_object_add(o, "aliases", json_object_new_string(n->aliases));
+	for (size_t i = 0; i < n->n_ports; i++) {
+		const struct hk_port_row *p = &n->ports[i];
+		char spec[128];
+		bool v6 = strchr(p->host_ip, ':') != NULL;
+		snprintf(spec, sizeof(spec), "%s%s%s%s%u:%u/%s", v6 ? "[" : "", p->host_ip,
+			 v6 ? "]" : "", p->host_ip[0] ? ":" : "", p->host_port, p->ct_port,
+			 p->proto);
+		json_object_array_add(ports, json_object_new_string(spec));
+	}
+	json_object_object_add(o, "ports", ports);
+	json_object_array_add(b, o);
+	nets_put(st, ct_id, b);
+	json_object_put(b);
+}
+
+void netrun_forget(struct hk_store *st, const char *net, const char *ct_id)
+{
+	struct json_object *a = nets_of(st, ct_id);
+	if (!a)
+		return;
+	struct json_object *b = nets_without(a, net);
+	if (json_object_array_length(b) != json_object_array_length(a))
+		nets_put(st, ct_id, b);
+	json_object_put(a);
+	json_object_put(b);
+}
+
+static const char *jstr(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+	return json_object_object_get_ex(o, k, &v) && json_object_get_type(v) == json_type_string
+		       ? json_object_get_string(v)
+		       : "";
+}
+
+int netrun_rejoin(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
+		  const struct hk_ct_row *row, const char *nets)
+{
+	struct json_object *a = nets ? json_tokener_parse(nets) : NULL, *v;
+	int r = 0;
+	size_t n =
+		a && json_object_get_type(a) == json_type_array ? json_object_array_length(a) : 0;
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(a, i);
+		struct netrun nr = { 0 };
+		char aliases[256];
+		snprintf(aliases, sizeof(aliases), "%s", jstr(o, "aliases"));
+		r = netrun_network(ctx, &nr, jstr(o, "net"));
+		if (r == 0 && jstr(o, "ip")[0])
+			r = netrun_set(ctx, &nr, NETRUN_IP, jstr(o, "ip"));
+		char *save = NULL;
+		for (char *w = strtok_r(aliases, " ", &save); r == 0 && w;
+		     w = strtok_r(NULL, " ", &save))
+			r = netrun_set(ctx, &nr, NETRUN_ALIAS, w);
+		if (json_object_object_get_ex(o, "ports", &v) &&
+		    json_object_get_type(v) == json_type_array)
+			for (size_t k = 0; r == 0 && k < json_object_array_length(v); k++)
+				r = netrun_set(
+					ctx, &nr, NETRUN_PUBLISH,
+					json_object_get_string(json_object_array_get_idx(v, k)));
+		if (r == 0)
+			r = netrun_attach(ctx, &nr, st, p, row);
+		if (r < 0)
+			hk_err_prefix(&ctx->err, "start: join network '%s' again", jstr(o, "net"));
+	}
+	json_object_put(a);
 	return r;
 }
 

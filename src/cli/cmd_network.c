@@ -465,6 +465,8 @@ static int net_connect(struct hk_ctx *ctx, int argc, char **argv)
 	r = running_ct(ctx, st, pos[1], &c);
 	if (r == 0) {
 		r = netrun_attach(ctx, &o, st, &p, &c);
+		if (r == 0) /* joined again by a start (hako start) */
+			netrun_remember(st, &o, c.id);
 		hk_ct_row_free(&c);
 	}
 	hk_store_close(st);
@@ -497,6 +499,8 @@ static int net_disconnect(struct hk_ctx *ctx, int argc, char **argv)
 				      c.name, n.name);
 		if (r == 0)
 			r = hk_network_disconnect(st, &p, c.id, n.name, &ctx->err);
+		if (r == 0)
+			netrun_forget(st, n.name, c.id);
 		hk_ct_row_free(&c);
 	}
 	hk_store_close(st);

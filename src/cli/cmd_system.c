@@ -341,6 +341,7 @@ static const struct cmd_verb system_verbs[] = {
 	{ "info", NULL, sys_info },
 	{ "df", NULL, sys_df },
 	{ "prune", NULL, sys_prune },
+	{ "boot", NULL, cmd_system_boot }, /* cmd_lifecycle.c: restart policies at boot */
 };
 
 int cmd_system(struct hk_ctx *ctx, int argc, char **argv)

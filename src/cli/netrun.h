@@ -50,4 +50,13 @@ void netrun_notes(const struct hk_net_notes *notes);
  * the detached monitor (netrun_keep_stderr), which is closed then. */
 void netrun_notes_out(struct netrun *n, const struct hk_net_notes *notes);
 
+/* hako network connect: the attachment (network, the address it got, aliases, ports) kept in
+ * the container's lifecycle record, so that a start joins it again (netrun_rejoin);
+ * disconnect forgets it. Best effort: a container without a record keeps nothing. */
+void netrun_remember(struct hk_store *st, const struct netrun *n, const char *ct_id);
+void netrun_forget(struct hk_store *st, const char *net, const char *ct_id);
+/* hako start: join every network remembered (nets: their JSON), each with its address. */
+int netrun_rejoin(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
+		  const struct hk_ct_row *row, const char *nets);
+
 #endif

@@ -23,8 +23,11 @@ static int set_argv(struct hk_ctx *ctx, struct run_image *ri, struct hk_ct_spec 
 		    const struct hk_image_config *c)
 {
 	char **user = spec->argv;
-	char **tail = user && user[0] ? user : c->cmd;
-	size_t ne = strv_len(c->entrypoint), nt = strv_len(tail);
+	/* --entrypoint replaces the image's Entrypoint and drops its Cmd (Docker's) */
+	char *ep[2] = { (char *)ri->entrypoint, NULL };
+	char **entry = !ri->entrypoint ? c->entrypoint : ri->entrypoint[0] ? ep : NULL;
+	char **tail = user && user[0] ? user : ri->entrypoint ? NULL : c->cmd;
+	size_t ne = strv_len(entry), nt = strv_len(tail);
 	if (ne + nt == 0)
 		return cmd_usage(ctx, "run: image '%s' has no Cmd or Entrypoint: give a command",
 				 ri->ref);
@@ -33,7 +36,7 @@ static int set_argv(struct hk_ctx *ctx, struct run_image *ri, struct hk_ct_spec 
 		return hk_err_sys(&ctx->err, -ENOMEM, "run");
 	/* the strings stay owned by argv or by the kept config copy below */
 	for (size_t i = 0; i < ne; i++)
-		ri->argv[i] = strdup(c->entrypoint[i]);
+		ri->argv[i] = strdup(entry[i]);
 	for (size_t i = 0; i < nt; i++)
 		ri->argv[ne + i] = strdup(tail[i]);
 	for (size_t i = 0; i < ne + nt; i++)

@@ -24,6 +24,7 @@ struct run_image {
 	int lock; /* the image store's shared lock (hk_images_lock), -1: none; held until
 		   * the root is mounted (hk_ct_create closes it) */
 	const struct hk_userns *userns; /* --userns: idmapped layers (userns.h); NULL: none */
+	const char *entrypoint;		/* --entrypoint ("": none); NULL: the image's */
 };
 
 /* Resolve ri->ref and apply its config as defaults: spec->argv (Entrypoint + the user's

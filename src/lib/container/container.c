@@ -21,6 +21,7 @@
 #include "network.h"
 #include "container.h"
 #include "store.h"
+#include "store_ctlife.h"
 #include "trust.h"
 
 int hk_ct_open(const struct hk_paths *p, struct hk_store **ret, struct hk_err *err)
@@ -102,7 +103,11 @@ int hk_ct_remove(struct hk_store *st, const struct hk_ct_row *r, const struct hk
 	ret = hk_ctroot_remove(st, p->state, r->id, err); /* a root made of an image (image.h) */
 	if (ret < 0)
 		return ret;
-	return hk_store_delete(st, r->id, err);
+	ret = hk_store_delete(st, r->id, err);
+	struct hk_err e3;
+	if (ret == 0)
+		hk_ctlife_delete(st, r->id, &e3); /* its lifecycle record (store_ctlife.h) */
+	return ret;
 }
 
 int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p, int exit_code,
@@ -155,6 +160,10 @@ int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err
 			for (int t = 0; t < 500 && hk_proc_alive(c->pid, c->pid_start); t++)
 				usleep(10000);
 			r = hk_ct_remove(st, c, p, err);
+		} else if (!strcmp(c->state, HK_CT_CREATED) && c->pid == 0) {
+			continue; /* hako create: no process until hako start */
+		} else if (!strcmp(c->state, HK_CT_RESTARTING) && !owner) {
+			r = hk_ct_finish(st, c, p, c->exit_code, err); /* its monitor died */
 		} else if ((!strcmp(c->state, HK_CT_RUNNING) || !strcmp(c->state, HK_CT_CREATED)) &&
 			   !init && !owner) {
 			if (c->auto_remove)

@@ -119,6 +119,9 @@ struct hk_ct_spec {
 	unsigned long root_propagation;
 	const struct hk_ct_device *devices; /* linux.devices: made in the container's /dev */
 	size_t ndevices;
+	int64_t shm_size;	   /* /dev/shm's size in bytes (--shm-size); 0: 64 MiB */
+	const char *const *labels; /* --label KEY[=VALUE], kept in the stored config */
+	size_t nlabels;
 };
 
 /* A device node made in the container's /dev (an OCI config's linux.devices). */

@@ -76,6 +76,19 @@ char *hk_ct_config_json(const struct hk_ct_spec *spec, const struct hk_ct_config
 	json_object_object_add(c, "interactive", json_object_new_boolean(spec->interactive));
 	if (spec->cgroup_path)
 		json_object_object_add(c, "cgroup", json_object_new_string(spec->cgroup_path));
+	if (spec->nlabels) { /* --label KEY[=VALUE] */
+		struct json_object *l = json_object_new_object();
+		for (size_t i = 0; i < spec->nlabels; i++) {
+			const char *eq = strchr(spec->labels[i], '=');
+			char key[256];
+			snprintf(key, sizeof(key), "%.*s",
+				 (int)(eq ? (size_t)(eq - spec->labels[i])
+					  : strlen(spec->labels[i])),
+				 spec->labels[i]);
+			json_object_object_add(l, key, json_object_new_string(eq ? eq + 1 : ""));
+		}
+		json_object_object_add(c, "labels", l);
+	}
 	add_security(sec, c);
 	add_limits(sec, c);
 	char *s = strdup(json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN));

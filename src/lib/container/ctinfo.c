@@ -27,9 +27,13 @@ void hk_ctinfo_status(const struct hk_ct_row *c, int64_t now, char *buf, size_t 
 	if (!strcmp(s, "running") || !strcmp(s, "paused")) {
 		hk_human_duration(now - (c->started ? c->started : c->created), d, sizeof(d));
 		snprintf(buf, len, "Up %s%s", d, strcmp(s, "paused") ? "" : " (Paused)");
-	} else if (!strcmp(s, HK_CT_EXITED)) {
+	} else if (!strcmp(s, HK_CT_EXITED) || !strcmp(s, HK_CT_RESTARTING)) {
 		hk_human_duration(now - (c->finished ? c->finished : c->created), d, sizeof(d));
-		snprintf(buf, len, "Exited (%d) %s ago", c->exit_code < 0 ? 255 : c->exit_code, d);
+		snprintf(buf, len, "%s (%d) %s ago",
+			 strcmp(s, HK_CT_EXITED) ? "Restarting" : "Exited",
+			 c->exit_code < 0 ? 255 : c->exit_code, d);
+	} else if (!strcmp(s, HK_CT_REMOVING)) {
+		snprintf(buf, len, "Removal In Progress");
 	} else if (!strcmp(c->state, HK_CT_CREATING)) {
 		snprintf(buf, len, "Creating");
 	} else {

@@ -16,9 +16,11 @@
 #include "store.h"
 
 /* Docker's STATUS at unix time now: "Created", "Up 2 minutes", "Up 5 seconds (Paused)",
- * "Exited (0) 3 seconds ago", "Removing"; hako's "creating" is "Creating". */
+ * "Exited (0) 3 seconds ago", "Restarting (1) 2 seconds ago", "Removal In Progress";
+ * hako's "creating" is "Creating". */
 void hk_ctinfo_status(const struct hk_ct_row *c, int64_t now, char *buf, size_t len);
-/* Docker's State.Status: created, running, paused, exited, removing ("creating": created). */
+/* Docker's State.Status: created, running, paused, restarting, exited, removing
+ * ("creating": created). */
 const char *hk_ctinfo_state(const struct hk_ct_row *c);
 /* The image ct's root is made of: its first tag ("busybox:latest"), else the first 12 hex
  * digits of its id; "" for a --rootfs container. ret_id (may be NULL, HK_DIGEST_MAX bytes)

@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "ctlife.h"
 #include "netns.h"
+#include "store_ctlife.h"
 #include "tramp.h"
 #include "userns.h"
 
@@ -59,7 +61,7 @@ static int write_text(const char *path, const char *text, struct hk_err *err)
 static int make_files(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_err *err)
 {
 	struct hk_ct_spec *spec = c->spec;
-	if (mkdir(x->rundir, 0700) < 0)
+	if (mkdir(x->rundir, 0700) < 0 && !(errno == EEXIST && c->reuse)) /* start: kept */
 		return hk_err_sys(err, -errno, "mkdir '%s'", x->rundir);
 	char p[HK_PATH_MAX + 32], buf[8192];
 	snprintf(p, sizeof(p), "%s/hostname", x->rundir);
@@ -173,9 +175,17 @@ static int check(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_er
 {
 	struct hk_ct_row old;
 	if (hk_store_get(x->st, c->spec->name, &old, err) == 0) {
+		bool same = c->reuse && !strcmp(old.id, c->reuse->id) &&
+			    !strcmp(old.state, c->reuse->state);
 		hk_ct_row_free(&old);
-		return hk_err_set(err, -EEXIST, "container name '%s' is already in use",
-				  c->spec->name);
+		if (c->reuse && !same)
+			return hk_err_set(err, -ESTALE, "container '%s' changed state meanwhile",
+					  c->spec->name);
+		if (!same)
+			return hk_err_set(err, -EEXIST, "container name '%s' is already in use",
+					  c->spec->name);
+	} else if (c->reuse) {
+		return hk_err_set(err, -ENOENT, "no such container: %s", c->spec->name);
 	}
 	hk_err_clear(err);
 	if (hk_ct_own_net(c->net)) {
@@ -210,12 +220,70 @@ static int record(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_e
 	w->detach = spec->detach;
 	if (!w->rootfs || !w->command || !w->config)
 		return hk_err_sys(err, -ENOMEM, "run");
-	return hk_store_insert(x->st, w, err);
+	if (c->reuse) { /* hako start: the same row, taken over only if still as it was */
+		w->created = c->reuse->created;
+		return hk_store_update_if(x->st, w, c->reuse->state, err);
+	}
+	int r = hk_store_insert(x->st, w, err);
+	if (r == 0 && c->life) {
+		struct hk_ctlife_row l = *c->life;
+		snprintf(l.id, sizeof(l.id), "%s", w->id);
+		r = hk_ctlife_put(x->st, &l, err);
+		if (r < 0) {
+			struct hk_err e2;
+			hk_store_delete(x->st, w->id, &e2);
+		}
+	}
+	return r;
 }
 
-/* Undo: the init killed, then everything recorded under the row (hk_ct_remove). */
+int hk_ct_create_record(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_err *err)
+{
+	x->paths = *c->paths;
+	x->st = c->st;
+	x->rm = c->rm;
+	if (c->image_id)
+		hk_ctroot_merged(x->paths.state, c->spec->id, x->rootfs, sizeof(x->rootfs));
+	else
+		snprintf(x->rootfs, sizeof(x->rootfs), "%s", c->rootfs);
+	int r = check(c, x, err);
+	if (r == 0)
+		r = record(c, x, err);
+	if (r < 0)
+		return r;
+	strcpy(x->row.state, HK_CT_CREATED);
+	x->row.owner_pid = 0;
+	x->row.owner_start = 0;
+	r = hk_store_update(x->st, &x->row, err);
+	if (r < 0) {
+		struct hk_err e2;
+		hk_store_delete(x->st, x->row.id, &e2);
+		hk_ctlife_delete(x->st, x->row.id, &e2);
+	}
+	return r;
+}
+
+/* Undo: the init killed, then everything recorded under the row (hk_ct_remove); for a
+ * start of an existing container (reuse) its runtime released and its row put back. */
 static void undo(struct hk_ct_run *x)
 {
+	if (x->reuse) {
+		struct hk_err e2;
+		if (x->proc.sync_fd >= 0)
+			close(x->proc.sync_fd);
+		x->proc.sync_fd = -1;
+		if (x->proc.pid > 0) {
+			kill(x->proc.pid, SIGKILL);
+			waitpid(x->proc.pid, NULL, 0);
+		}
+		if (!x->recorded)
+			return; /* the row is someone else's now */
+		hk_network_ct_release(x->st, &x->paths, x->row.id, &e2);
+		hk_ct_release(&x->row, &x->paths, &e2);
+		struct hk_ct_row back = x->reuse_row;
+		hk_store_update(x->st, &back, &e2);
+		return;
+	}
 	struct hk_err e2;
 	if (x->proc.sync_fd >= 0)
 		close(x->proc.sync_fd);
@@ -252,11 +320,16 @@ int hk_ct_create(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_er
 	else
 		snprintf(x->rootfs, sizeof(x->rootfs), "%s", c->rootfs);
 	spec->rootfs = x->rootfs;
+	x->reuse = c->reuse != NULL;
+	if (c->reuse)
+		x->reuse_row = *c->reuse;
+	x->reuse_row.rootfs = x->reuse_row.command = x->reuse_row.config = NULL;
 	int r = check(c, x, err);
 	if (r == 0)
 		r = record(c, x, err);
 	if (r < 0)
 		return r;
+	x->recorded = true;
 	hk_ct_rundir(&x->paths, spec->id, x->rundir, sizeof(x->rundir));
 	hk_ct_nsdir(&x->paths, spec->id, x->nsdir, sizeof(x->nsdir));
 	if (spec->cgroup_path)
@@ -382,6 +455,11 @@ int hk_ct_start_created(struct hk_store *st, const struct hk_paths *p, struct hk
 	return 0;
 }
 
+void hk_ct_abort(struct hk_ct_run *x)
+{
+	undo(x);
+}
+
 int hk_ct_end(struct hk_ct_run *x, int code, struct hk_err *err)
 {
 	if (!x->st) {
@@ -389,8 +467,16 @@ int hk_ct_end(struct hk_ct_run *x, int code, struct hk_err *err)
 		if (r < 0)
 			return r;
 	}
-	if (x->rm)
+	struct hk_ct_row cur; /* renamed meanwhile (hako rename): its netns has the new name */
+	struct hk_err e2;
+	if (hk_store_get(x->st, x->row.id, &cur, &e2) == 0) {
+		snprintf(x->row.name, sizeof(x->row.name), "%s", cur.name);
+		hk_ct_row_free(&cur);
+	}
+	if (x->rm) {
+		hk_ct_exit_note(&x->paths, x->row.id, code); /* for a hako wait (ctlife.h) */
 		return hk_ct_remove(x->st, &x->row, &x->paths, err);
+	}
 	return hk_ct_finish(x->st, &x->row, &x->paths, code, err);
 }
 

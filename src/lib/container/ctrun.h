@@ -49,6 +49,12 @@ struct hk_ct_create {
 	 * RUN/<id>/exec.fifo for hk_ct_start_created (from another process) instead of on
 	 * hk_ct_start. */
 	bool created_only;
+	/* hako start of a container that exists (created or exited): its row, whose id and name
+	 * the spec has; the row is updated, not inserted, and a failure puts it back as it was
+	 * (nothing is removed) */
+	const struct hk_ct_row *reuse;
+	/* NULL, or its lifecycle record (store_ctlife.h), stored with a new row */
+	const struct hk_ctlife_row *life;
 };
 
 /* A created container, as its creator sees it. */
@@ -64,8 +70,11 @@ struct hk_ct_run {
 	int pty_master; /* -t: -1 otherwise */
 	int proxy[3];	/* without -t or -d: hako's ends of the stdio pipes (hk_stdio_pipes) */
 	int log_rd;	/* -d: the read side of the container's stdout/stderr pipe (O_NONBLOCK) */
-	struct hk_ctlog *log;	   /* -d: RUN/<id>/log, rotated (ctlog.h) */
-	struct hk_net_notes notes; /* what connecting to the network has to tell the user */
+	struct hk_ctlog *log;	    /* -d: RUN/<id>/log, rotated (ctlog.h) */
+	struct hk_net_notes notes;  /* what connecting to the network has to tell the user */
+	bool reuse;		    /* a start of an existing container (hk_ct_create.reuse) */
+	bool recorded;		    /* its row was written (undo puts reuse_row back) */
+	struct hk_ct_row reuse_row; /* the row as it was before (pointers NULL) */
 };
 
 /* Set every descriptor of run to -1 (before hk_ct_create, so hk_ct_run_free is safe). */
@@ -74,6 +83,10 @@ void hk_ct_run_init(struct hk_ct_run *run);
  * failure nothing of it is left (row, files, root, cgroup, namespaces, init). The spec's
  * descriptors for the init (pty slave, log, rootfs, stdio, bind sources) are closed. */
 int hk_ct_create(const struct hk_ct_create *c, struct hk_ct_run *ret, struct hk_err *err);
+/* hako create: the row only, state "created" with no process (pid 0), its lifecycle record
+ * (c->life) beside it; hako start makes the rest (hk_ct_create with c->reuse). The same
+ * checks as hk_ct_create (a taken name). */
+int hk_ct_create_record(const struct hk_ct_create *c, struct hk_ct_run *ret, struct hk_err *err);
 /* Mark it running and let its command exec. < 0 with *ret_status 0: hako failed (nothing is
  * left, as for hk_ct_create); < 0 with *ret_status 126/127: the command could not be
  * executed, the container is ended with that status (hk_ct_end). */
@@ -86,6 +99,9 @@ int hk_ct_created(struct hk_ct_run *run, struct hk_err *err);
  * its init is gone. */
 int hk_ct_start_created(struct hk_store *st, const struct hk_paths *p, struct hk_ct_row *row,
 			struct hk_err *err);
+/* Undo a created container that is not to start after all (as a failed hk_ct_create; a
+ * start of an existing one: its row put back as it was). */
+void hk_ct_abort(struct hk_ct_run *run);
 /* After the init exited with code: record the exit and release its runtime, or remove it
  * (rm). Reopens the store when the caller closed it (run->st NULL). */
 int hk_ct_end(struct hk_ct_run *run, int code, struct hk_err *err);

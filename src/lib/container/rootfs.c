@@ -195,6 +195,9 @@ static int setup_dev(int rfd, const struct hk_ct_spec *spec, bool tty, int pty_s
 		  01777 },
 		{ "mqueue", "mqueue", "mqueue", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, 0755 },
 	};
+	char shm[64]; /* --shm-size */
+	snprintf(shm, sizeof(shm), "mode=1777,size=%lldk",
+		 spec->shm_size > 0 ? (long long)((spec->shm_size + 1023) / 1024) : 65536LL);
 	for (size_t i = 0; i < HK_ARRAY_SIZE(subs); i++) {
 		if (mkdirat(dev, subs[i].dir, subs[i].mode) < 0)
 			return hk_err_sys(err, -errno, "mkdir /dev/%s", subs[i].dir);
@@ -202,8 +205,8 @@ static int setup_dev(int rfd, const struct hk_ct_spec *spec, bool tty, int pty_s
 			openat(dev, subs[i].dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (d < 0)
 			return hk_err_sys(err, -errno, "/dev/%s", subs[i].dir);
-		if (mount(subs[i].src, FD_PATH(p, d), subs[i].type, subs[i].flags, subs[i].data) <
-		    0)
+		if (mount(subs[i].src, FD_PATH(p, d), subs[i].type, subs[i].flags,
+			  !strcmp(subs[i].dir, "shm") ? shm : subs[i].data) < 0)
 			return hk_err_sys(err, -errno, "mount %s on /dev/%s", subs[i].type,
 					  subs[i].dir);
 	}

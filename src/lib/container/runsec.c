@@ -36,9 +36,34 @@ static int security_opt(struct hk_runsec *s, const char *v, struct hk_err *err)
 		s->allow_new_privs = true;
 		return 0;
 	}
+	/* AppArmor and SELinux: hako applies neither (the host here has neither enabled), so
+	 * the options scripts pass to turn them off are accepted as what they already are; a
+	 * profile or label to apply is refused where the host enforces one */
+	bool aa = !strncmp(v, "apparmor=", 9) || !strncmp(v, "apparmor:", 9);
+	bool label = !strncmp(v, "label=", 6) || !strncmp(v, "label:", 6);
+	if ((aa && !strcmp(v + 9, "unconfined")) || (label && !strcmp(v + 6, "disable")))
+		return 0;
+	if (aa || label) {
+		static const char *const lsm[] = { "/sys/module/apparmor/parameters/enabled",
+						   "/sys/fs/selinux/enforce" };
+		char b[4] = "";
+		FILE *f = fopen(lsm[aa ? 0 : 1], "re");
+		if (f) {
+			if (!fgets(b, sizeof(b), f))
+				b[0] = 0;
+			fclose(f);
+		}
+		if (b[0] == 'Y' || b[0] == '1')
+			return hk_err_set(err, -EOPNOTSUPP,
+					  "run: --security-opt '%s': hako does not apply %s "
+					  "profiles or labels (only %s is accepted)",
+					  v, aa ? "AppArmor" : "SELinux",
+					  aa ? "apparmor=unconfined" : "label=disable");
+		return 0; /* no such LSM on this host: nothing to apply, as Docker there */
+	}
 	return hk_err_usage(err,
-			    "run: --security-opt '%s': expected seccomp=unconfined|FILE or "
-			    "no-new-privileges[=true|false]",
+			    "run: --security-opt '%s': expected seccomp=unconfined|FILE, "
+			    "no-new-privileges[=true|false], apparmor=unconfined or label=disable",
 			    v);
 }
 
@@ -110,6 +135,14 @@ int hk_runsec_set(struct hk_runsec *s, int id, const char *v, struct hk_err *err
 		s->ntmpfs += r == 0;
 		return r < 0 ? hk_err_prefix(err, "run") : 0;
 	case HK_RUNSEC_USER:
+		/* NAME[:GROUP]: resolved later in the container's own /etc (hk_runsec_user_name) */
+		if (strspn(v, "0123456789:") != strlen(v) && *v && *v != ':' &&
+		    v[strlen(v) - 1] != ':' && strlen(v) < 256 && !strchr(v, '/')) {
+			s->user_name = v;
+			s->user.set = true;
+			return 0;
+		}
+		s->user_name = NULL;
 		return hk_caps_user_parse(v, &s->user, err);
 	case HK_RUNSEC_MEMORY:
 		return hk_cg_parse_bytes("--memory", v, &s->lim.memory, err);

@@ -26,6 +26,7 @@ struct hk_runsec {
 	bool privileged, allow_new_privs, read_only;
 	const char *seccomp; /* NULL: default; "unconfined"; a file */
 	struct hk_caps_user user;
+	const char *user_name; /* --user NAME[:GROUP] (a name in it), to resolve in the root */
 	struct hk_ct_tmpfs tmpfs[HK_RUNSEC_TMPFS_MAX];
 	size_t ntmpfs;
 	struct hk_cglimits lim;

@@ -86,6 +86,12 @@ static const char *const migrations[] = {
 	" owner_start INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
 	"CREATE TABLE lab_objects (lab TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
 	" name TEXT NOT NULL, node TEXT NOT NULL DEFAULT '', PRIMARY KEY (lab, seq));",
+	/* containers' lifecycle records: start, restart policies (store_ctlife.c) */
+	"CREATE TABLE ct_life (ct TEXT PRIMARY KEY, args TEXT NOT NULL,"
+	" restart TEXT NOT NULL DEFAULT 'no', restarts INTEGER NOT NULL DEFAULT 0,"
+	" stopped INTEGER NOT NULL DEFAULT 0, stop_signal INTEGER NOT NULL DEFAULT 0,"
+	" stop_timeout INTEGER NOT NULL DEFAULT -1, addr TEXT NOT NULL DEFAULT '',"
+	" last_exit INTEGER NOT NULL DEFAULT -1, nets TEXT NOT NULL DEFAULT '[]');",
 };
 
 static int db_err(struct hk_store *st, struct hk_err *err, int rc, const char *what)

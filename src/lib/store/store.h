@@ -30,6 +30,10 @@ struct hk_store;
  * command records it stopped, as a running one. */
 #define HK_CT_CREATED "created"
 #define HK_CT_EXITED "exited"
+/* "restarting": exited, and its monitor (owner_pid) is waiting to start it again (a restart
+ * policy, ctlife.h); if the monitor dies the next command records it exited. A "created"
+ * row with no init (pid 0) was made by `hako create` and waits for `hako start`. */
+#define HK_CT_RESTARTING "restarting"
 /* "removing": an rm recorded its intent; whoever sees it (the monitor, the next command)
  * finishes the removal, so a killed rm leaves nothing behind. */
 #define HK_CT_REMOVING "removing"

@@ -38,7 +38,8 @@ n=$(ls "$ROOT/state/seccomp/"*.bpf 2>/dev/null | wc -l)
 # --user
 is "--user 1000:1001" "$(ct --user 1000:1001 -- sh -c 'echo $(id -u):$(id -g) $(grep CapEff /proc/self/status | cut -f2)')" \
 	"1000:1001 0000000000000000"
-check_fail "--user garbage" 125 "expected UID" ct --user bob -- true
+check_fail "--user garbage" 125 "expected UID" ct --user 1:2:3 -- true
+check_fail "--user with a name the rootfs lacks" 125 "no user 'bob'" ct --user bob -- true
 
 # --read-only, --tmpfs
 out=$(ct --read-only --tmpfs /scratch --tmpfs /run:size=1m,mode=1777 -- sh -c '
@@ -63,7 +64,7 @@ check_fail "unknown capability" 125 "unknown capability 'FOO'" ct --cap-add FOO 
 echo '{"defaultAction": ' >"$HAKO_TEST_TMP/bad.json"
 check_fail "malformed seccomp file" 125 "seccomp profile .*bad.json" \
 	ct --security-opt "seccomp=$HAKO_TEST_TMP/bad.json" -- true
-check_fail "unknown --security-opt" 125 "expected seccomp=" ct --security-opt apparmor=x -- true
+check_fail "unknown --security-opt" 125 "expected seccomp=" ct --security-opt bogus=x -- true
 check_fail "--userns=VALUE refused clearly" 125 "expected --userns or --userns=host" \
 	ct --userns=private -- true
 is "nothing was created" "$(h ps -a -q | wc -l) $(ls "$ROOT/run" | grep -vc '^ns$')" "0 0"
