@@ -67,11 +67,15 @@ static const struct sockaddr *endpoint_sa(struct hk_tundev *d, struct hk_peer *p
 }
 
 /* Counted and timed for the timers (workers share these: relaxed atomics). */
-static void sent_bytes(struct hk_peer *p, size_t len, uint64_t now)
+static void sent_bytes(struct hk_peer *p, unsigned w, size_t len, uint64_t now)
 {
-	HK_STORE(p->last_sent_ms, now);
-	HK_STORE(p->keepalive_due_ms, 0);
-	HK_ADD(p->tx_bytes, len);
+	/* written only when they change: a line two workers write on every packet would
+	 * bounce between their CPUs */
+	if (HK_LOAD(p->last_sent_ms) != now)
+		HK_STORE(p->last_sent_ms, now);
+	if (HK_LOAD(p->keepalive_due_ms))
+		HK_STORE(p->keepalive_due_ms, 0);
+	p->bytes[w].v[HK_PEER_TX] += len; /* this worker's own line */
 }
 
 /* Transport = tcp: over the peer's connection, made when there is none (it must have an
@@ -98,7 +102,7 @@ static void send_tcp(struct hk_tundev *d, struct hk_peer *p, const void *buf, si
 		hk_tundev_conn_drop(d, p->conn);
 		return;
 	}
-	sent_bytes(p, len, now);
+	sent_bytes(p, 0, len, now); /* one worker over TCP */
 }
 
 static void send_to(struct hk_dp *l, struct hk_peer *p, const void *buf, size_t len, uint64_t now)
@@ -113,7 +117,7 @@ static void send_to(struct hk_dp *l, struct hk_peer *p, const void *buf, size_t 
 	const struct sockaddr *sa = endpoint_sa(d, p, &a6, &alen);
 	if (!sa || sendto(l->udp_fd, buf, len, 0, sa, alen) < 0)
 		return; /* like a lost packet: the timers retry */
-	sent_bytes(p, len, now);
+	sent_bytes(p, l->id, len, now);
 }
 
 /* Like send_to, bytes of datagrams of gso bytes each (the last may be shorter). */
@@ -144,7 +148,7 @@ static int send_to_gso(struct hk_dp *l, struct hk_peer *p, const void *buf, size
 			return -errno; /* no UDP GSO on this path */
 		return 0;	       /* like a lost packet */
 	}
-	sent_bytes(p, bytes, now);
+	sent_bytes(p, l->id, bytes, now);
 	return 0;
 }
 
@@ -578,9 +582,11 @@ static void on_data(struct hk_dp *l, uint8_t *msg, size_t len, const struct hk_e
 		hk_dp_unpark(l);
 	}
 	set_endpoint(l, p, from);
-	HK_STORE(p->last_recv_ms, now);
-	HK_STORE(p->unanswered_ms, 0);
-	HK_ADD(p->rx_bytes, len);
+	if (HK_LOAD(p->last_recv_ms) != now)
+		HK_STORE(p->last_recv_ms, now);
+	if (HK_LOAD(p->unanswered_ms))
+		HK_STORE(p->unanswered_ms, 0);
+	p->bytes[l->id].v[HK_PEER_RX] += len;
 	if (kp->initiator &&
 	    now - kp->born_ms >= d->t.reject_after - d->t.keepalive - d->t.rekey_timeout)
 		initiate(l, p, now, false);

@@ -72,6 +72,24 @@ void hk_peer_free(struct hk_peer *p)
 	free(p);
 }
 
+static uint64_t bytes(const struct hk_peer *p, int dir)
+{
+	uint64_t n = 0;
+	for (unsigned w = 0; w < HK_PEER_WORKERS; w++)
+		n += p->bytes[w].v[dir];
+	return n;
+}
+
+uint64_t hk_peer_rx(const struct hk_peer *p)
+{
+	return bytes(p, HK_PEER_RX);
+}
+
+uint64_t hk_peer_tx(const struct hk_peer *p)
+{
+	return bytes(p, HK_PEER_TX);
+}
+
 struct hk_keypair *hk_peer_install(struct hk_peer *p, struct hk_session_keys *keys, uint64_t now)
 {
 	struct hk_keypair *kp = calloc(1, sizeof(*kp));

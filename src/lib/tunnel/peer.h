@@ -60,7 +60,11 @@ struct hk_peer {
 	uint64_t keepalive_due_ms;	/* data received, nothing sent back yet: 0 none */
 	uint64_t unanswered_ms;		/* data sent, nothing received since: 0 none */
 	struct timespec last_handshake; /* wall clock */
-	uint64_t rx_bytes, tx_bytes;
+	/* bytes by worker (only worker w adds to bytes[w]; hk_peer_rx/tx sum them): 128 bytes
+	 * apart, two workers' counters never share a cache line */
+	struct {
+		uint64_t v[16];
+	} bytes[HK_PEER_WORKERS];
 	unsigned nworkers;	 /* cipher contexts per session (the tunnel's workers) */
 	uint8_t want_hs;	 /* a worker asks the first one for a handshake (HK_STORE) */
 	struct hk_tcpconn *conn; /* Transport = tcp: its connection (owned by the tundev) */
@@ -70,10 +74,16 @@ struct hk_peer {
 	size_t nqueue;
 };
 
+#define HK_PEER_RX 0
+#define HK_PEER_TX 1
+
 /* A peer for cfg under local (allowed IPs copied). NULL on failure with err set. */
 struct hk_peer *hk_peer_new(const struct hk_noise_local *local, const struct hk_tunconf_peer *cfg,
 			    struct hk_err *err);
 void hk_peer_free(struct hk_peer *p);
+/* Bytes received and sent, all workers (read with the workers parked). */
+uint64_t hk_peer_rx(const struct hk_peer *p);
+uint64_t hk_peer_tx(const struct hk_peer *p);
 /* Install a new session from keys (wiped); it becomes next (responder: until the first data
  * packet confirms it) or current (initiator). NULL on allocation failure. */
 struct hk_keypair *hk_peer_install(struct hk_peer *p, struct hk_session_keys *keys, uint64_t now);
