@@ -204,10 +204,12 @@ static _Noreturn void daemon_main(const struct hk_tunnel_up *u, int lock_fd, int
 	struct hk_err err = { 0 };
 	int r = hk_daemon_run(&d, uapi, &err);
 	unlink(sock);
+	/* the device and sockets go before the record: `down` returns when the record is gone,
+	 * and an `up` right after must find the name and port free */
+	hk_tundev_destroy(&d);
 	char rec[4096];
 	rec_path(u->run_dir, u->name, rec, sizeof(rec));
 	unlink(rec);
-	hk_tundev_destroy(&d);
 	_exit(r < 0 ? 1 : 0);
 }
 
