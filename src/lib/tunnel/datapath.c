@@ -394,8 +394,9 @@ void hk_datapath_from_tun(struct hk_dp *l, const struct virtio_net_hdr *h, size_
 		struct virtio_net_hdr hh = *h; /* the checksum is done */
 		if (hh.gso_type == VIRTIO_NET_HDR_GSO_NONE)
 			hh.flags &= (uint8_t)~VIRTIO_NET_HDR_F_NEEDS_CSUM;
-		hk_mq_handoff(l->mq, true, &hh, NULL, pkt,
-			      len); /* worker 0 queues it, shakes hands */
+		/* worker 0 queues it and shakes hands */
+		if (!hk_mq_handoff(l->mq, true, &hh, NULL, pkt, len))
+			HK_ADD(d->drops.queue, 1);
 		return;
 	}
 	if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
@@ -558,7 +559,8 @@ static void on_data(struct hk_dp *l, uint8_t *msg, size_t len, const struct hk_e
 	}
 	if (l->id && (kp == p->next || !same_endpoint(&p->ep, from))) {
 		/* a session to confirm or a new endpoint: worker 0 changes the peer */
-		hk_mq_handoff(l->mq, false, NULL, from, msg, len);
+		if (!hk_mq_handoff(l->mq, false, NULL, from, msg, len))
+			HK_ADD(d->drops.queue, 1);
 		return;
 	}
 	uint64_t ctr = le64toh(m->counter);
@@ -688,7 +690,8 @@ void hk_datapath_from_udp(struct hk_dp *l, uint8_t *msg, size_t len, const struc
 		return;
 	}
 	if (l->id) {
-		hk_mq_handoff(l->mq, false, NULL, from, msg, len);
+		if (!hk_mq_handoff(l->mq, false, NULL, from, msg, len))
+			HK_ADD(l->d->drops.queue, 1);
 		return;
 	}
 	hk_dp_park(l);

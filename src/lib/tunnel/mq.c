@@ -76,12 +76,18 @@ void hk_mq_check(struct hk_mq *m)
 	pthread_mutex_unlock(&m->mu);
 }
 
-void hk_mq_handoff(struct hk_mq *m, bool from_tun, const struct virtio_net_hdr *h,
+bool hk_mq_handoff(struct hk_mq *m, bool from_tun, const struct virtio_net_hdr *h,
 		   const struct hk_endpoint *from, const uint8_t *data, size_t len)
 {
+	if (__atomic_fetch_add(&m->pending, 1, __ATOMIC_RELAXED) >= HK_MQ_PENDING) {
+		__atomic_fetch_sub(&m->pending, 1, __ATOMIC_RELAXED);
+		return false;
+	}
 	struct hk_handoff *o = malloc(sizeof(*o) + len);
-	if (!o)
-		return;
+	if (!o) {
+		__atomic_fetch_sub(&m->pending, 1, __ATOMIC_RELAXED);
+		return false;
+	}
 	memset(o, 0, sizeof(*o));
 	o->from_tun = from_tun;
 	if (h)
@@ -95,6 +101,7 @@ void hk_mq_handoff(struct hk_mq *m, bool from_tun, const struct virtio_net_hdr *
 					    __ATOMIC_RELAXED))
 		;
 	hk_mq_wake(m, 0);
+	return true;
 }
 
 struct hk_handoff *hk_mq_take(struct hk_mq *m)
@@ -102,6 +109,7 @@ struct hk_handoff *hk_mq_take(struct hk_mq *m)
 	struct hk_handoff *h = __atomic_exchange_n(&m->inbox, NULL, __ATOMIC_ACQUIRE), *rev = NULL;
 	while (h) { /* pushed newest first: turned around */
 		struct hk_handoff *next = h->next;
+		__atomic_fetch_sub(&m->pending, 1, __ATOMIC_RELAXED);
 		h->next = rev;
 		rev = h;
 		h = next;

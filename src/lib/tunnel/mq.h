@@ -39,6 +39,7 @@ struct hk_mq {
 	pthread_cond_t cv;
 	int wake[HK_PEER_WORKERS]; /* an eventfd per worker */
 	struct hk_handoff *inbox;  /* to worker 0 (a Treiber stack) */
+	int pending;		   /* handed over, not yet taken (at most HK_MQ_PENDING) */
 };
 
 int hk_mq_init(struct hk_mq *m, unsigned n);
@@ -50,8 +51,11 @@ void hk_mq_unpark(struct hk_mq *m);
 void hk_mq_check(struct hk_mq *m);
 /* Wake worker w (its eventfd). */
 void hk_mq_wake(struct hk_mq *m, unsigned w);
-/* A copy of len bytes at data for worker 0 (dropped when memory is short). */
-void hk_mq_handoff(struct hk_mq *m, bool from_tun, const struct virtio_net_hdr *h,
+#define HK_MQ_PENDING 1024
+
+/* A copy of len bytes at data for worker 0. false: dropped (HK_MQ_PENDING waiting already,
+ * as under a flood of handshake messages, or no memory). */
+bool hk_mq_handoff(struct hk_mq *m, bool from_tun, const struct virtio_net_hdr *h,
 		   const struct hk_endpoint *from, const uint8_t *data, size_t len);
 /* Worker 0: everything handed over, oldest first (free each). */
 struct hk_handoff *hk_mq_take(struct hk_mq *m);
