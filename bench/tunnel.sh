@@ -1,7 +1,8 @@
 #!/bin/bash
 # Tunnel throughput: iperf3 between two namespaces ("hosts" A and B joined by a veth), through
 #   veth       the bare link (the ceiling)
-#   hako       hako tunnel (WireGuard protocol, src/lib/tunnel)
+#   hako       hako tunnel (WireGuard protocol, src/lib/tunnel), with 1 worker and with the
+#              default (a worker per CPU: multi-queue TUN)
 #   wg-go      Debian's wireguard-go (the userspace WireGuard reference)
 #   ovpn-gcm   OpenVPN 2.6, UDP, AES-256-GCM (TLS mode with self-signed certs + peer-fingerprint)
 #   ovpn-chacha  OpenVPN 2.6, UDP, CHACHA20-POLY1305
@@ -111,18 +112,25 @@ run() {
 
 run veth 192.0.2.2
 
-# hako
+# hako, twice: one worker (one TUN queue, one thread: the design before multi-queue) and the
+# default, a worker per CPU (multi-queue TUN, a thread and a SO_REUSEPORT socket per queue)
 for s in a b; do (umask 077 && "$HAKO" tunnel genkey >"$work/$s.key" && "$HAKO" tunnel pubkey <"$work/$s.key" >"$work/$s.pub"); done
-(umask 077 && printf '[Interface]\nPrivateKey = %s\nListenPort = 51820\nAddress = 10.10.0.1/24\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.10.0.2/32\nEndpoint = 192.0.2.2:51820\n' "$(cat "$work/a.key")" "$(cat "$work/b.pub")" >"$work/a.conf")
-(umask 077 && printf '[Interface]\nPrivateKey = %s\nListenPort = 51820\nAddress = 10.10.0.2/24\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.10.0.1/32\n' "$(cat "$work/b.key")" "$(cat "$work/a.pub")" >"$work/b.conf")
-"$HAKO" -n A tunnel up ha -c "$work/a.conf"
-"$HAKO" -n B tunnel up hb -c "$work/b.conf"
-nsx A ping -c 2 -W 2 10.10.0.2 >/dev/null
-hp=$("$HAKO" -j tunnel ls | python3 -c 'import json,sys; print(" ".join(str(o["pid"]) for o in json.load(sys.stdin)))')
-# shellcheck disable=SC2086
-run hako 10.10.0.2 $hp
-"$HAKO" tunnel down ha
-"$HAKO" tunnel down hb
+for workers in 1 default; do
+	w=
+	[ $workers = 1 ] && w='Workers = 1\n'
+	(umask 077 && printf "[Interface]\nPrivateKey = %s\nListenPort = 51820\nAddress = 10.10.0.1/24\n$w[Peer]\nPublicKey = %s\nAllowedIPs = 10.10.0.2/32\nEndpoint = 192.0.2.2:51820\n" "$(cat "$work/a.key")" "$(cat "$work/b.pub")" >"$work/a.conf")
+	(umask 077 && printf "[Interface]\nPrivateKey = %s\nListenPort = 51820\nAddress = 10.10.0.2/24\n$w[Peer]\nPublicKey = %s\nAllowedIPs = 10.10.0.1/32\n" "$(cat "$work/b.key")" "$(cat "$work/a.pub")" >"$work/b.conf")
+	"$HAKO" -n A tunnel up ha -c "$work/a.conf"
+	"$HAKO" -n B tunnel up hb -c "$work/b.conf"
+	nsx A ping -c 2 -W 2 10.10.0.2 >/dev/null
+	hp=$("$HAKO" -j tunnel ls | python3 -c 'import json,sys; print(" ".join(str(o["pid"]) for o in json.load(sys.stdin)))')
+	name="hako, 1 worker"
+	[ $workers = default ] && name="hako, $(ls /proc/"${hp%% *}"/task | wc -l) workers"
+	# shellcheck disable=SC2086
+	run "$name" 10.10.0.2 $hp
+	"$HAKO" tunnel down ha
+	"$HAKO" tunnel down hb
+done
 
 # wireguard-go
 # one mount namespace: the socket names (/run/wireguard/NAME.sock) must differ

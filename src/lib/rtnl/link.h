@@ -265,6 +265,11 @@ int hk_tuntap_open(const char *name, struct hk_err *err);
  * tun only: a tap's frames always come whole). */
 int hk_tun_attach(const char *name, int netns_fd, bool tap, bool offload, int *ret_fd,
 		  struct hk_err *err);
+/* The same for one queue of a multi-queue tun device (IFF_MULTI_QUEUE, offloads on): first
+ * makes the device, each later call adds a queue (one reader per queue, the kernel spreads
+ * flows over them). */
+int hk_tun_attach_queue(const char *name, int netns_fd, bool first, int *ret_fd,
+			struct hk_err *err);
 
 /* --- reading links (link.c) ------------------------------------------------------------- */
 

@@ -110,8 +110,8 @@ int hk_tuntap_create(const struct hk_link_req *req, int netns_fd, struct hk_err 
 	return r;
 }
 
-int hk_tun_attach(const char *name, int netns_fd, bool tap, bool offload, int *ret_fd,
-		  struct hk_err *err)
+static int tun_attach(const char *name, int netns_fd, bool tap, bool offload, short mq_flags,
+		      int *ret_fd, struct hk_err *err)
 {
 	_cleanup_close_ int fd = open_tun(netns_fd, err);
 	if (fd < 0)
@@ -121,8 +121,9 @@ int hk_tun_attach(const char *name, int netns_fd, bool tap, bool offload, int *r
 		return hk_err_usage(err, "tun '%s': name too long", name);
 	strcpy(ifr.ifr_name, name);
 	const char *kind = tap ? "tap" : "tun";
-	ifr.ifr_flags = (short)((tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI | IFF_TUN_EXCL |
-				(offload ? IFF_VNET_HDR : 0));
+	ifr.ifr_flags =
+		(short)((tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI | (offload ? IFF_VNET_HDR : 0) |
+			(mq_flags ? mq_flags : IFF_TUN_EXCL));
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		if (errno == EBUSY)
 			return hk_err_sys(err, -EEXIST, "create %s '%s'", kind, name);
@@ -139,6 +140,19 @@ int hk_tun_attach(const char *name, int netns_fd, bool tap, bool offload, int *r
 	}
 	*ret_fd = TAKE_FD(fd);
 	return 0;
+}
+
+int hk_tun_attach(const char *name, int netns_fd, bool tap, bool offload, int *ret_fd,
+		  struct hk_err *err)
+{
+	return tun_attach(name, netns_fd, tap, offload, 0, ret_fd, err);
+}
+
+int hk_tun_attach_queue(const char *name, int netns_fd, bool first, int *ret_fd, struct hk_err *err)
+{
+	/* the first queue makes the device (a taken name: -EEXIST); the others join it */
+	return tun_attach(name, netns_fd, false, true,
+			  (short)(IFF_MULTI_QUEUE | (first ? IFF_TUN_EXCL : 0)), ret_fd, err);
 }
 
 int hk_tuntap_open(const char *name, struct hk_err *err)

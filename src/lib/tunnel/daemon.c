@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,12 +37,20 @@ static int epoll_add(int ep, int fd)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
+/* Workers 1..N-1 stop here, between packets, while worker 0 changes peers. */
+static void check(struct hk_dp *l)
+{
+	if (l->id)
+		hk_mq_check(l->mq);
+}
+
 static void drain_tun(struct hk_dp *l)
 {
 	for (int i = 0; i < 256; i++) {
 		struct virtio_net_hdr h;
 		struct iovec iov[2] = { { &h, sizeof(h) }, { l->tx + HDR_LEN, HK_PKT_MAX } };
-		ssize_t n = readv(l->d->tun_fd, iov, 2);
+		check(l);
+		ssize_t n = readv(l->tun_fd, iov, 2);
 		if (n <= (ssize_t)sizeof(h))
 			return;
 		hk_datapath_from_tun(l, &h, (size_t)n - sizeof(h), now_ms());
@@ -55,6 +64,7 @@ static void drain_udp(struct hk_dp *l)
 	struct iovec iov[RX_BATCH];
 	char cbuf[RX_BATCH][CMSG_SPACE(sizeof(int))];
 	for (int round = 0; round < 16; round++) {
+		check(l);
 		for (int i = 0; i < RX_BATCH; i++) {
 			iov[i] = (struct iovec){ l->rx[i], sizeof(l->rx[i]) };
 			mm[i].msg_hdr = (struct msghdr){ .msg_name = &from[i],
@@ -65,7 +75,7 @@ static void drain_udp(struct hk_dp *l)
 							 .msg_controllen = sizeof(cbuf[i]) };
 			memset(&from[i], 0, sizeof(from[i]));
 		}
-		int got = recvmmsg(l->d->udp_fd, mm, RX_BATCH, MSG_DONTWAIT, NULL);
+		int got = recvmmsg(l->udp_fd, mm, RX_BATCH, MSG_DONTWAIT, NULL);
 		if (got <= 0)
 			break;
 		uint64_t now = now_ms();
@@ -130,6 +140,64 @@ static void conn_event(struct hk_dp *l, struct hk_tcpconn *c, uint32_t events)
 		hk_tundev_conn_drop(l->d, c);
 }
 
+static void worker_socket(struct hk_dp *l, int fd)
+{
+	int one = 1;
+	setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
+	epoll_add(l->ep, fd); /* the old one left the set when it was closed */
+	l->udp_fd = fd;
+}
+
+/* Worker 0: what the others handed over, with them parked. */
+static void take_handoffs(struct hk_dp *l)
+{
+	uint64_t v;
+	if (read(l->mq->wake[0], &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return;
+	struct hk_handoff *h = hk_mq_take(l->mq), *next;
+	if (!h)
+		return;
+	hk_dp_park(l);
+	uint64_t now = now_ms();
+	for (; h; h = next) {
+		next = h->next;
+		if (h->from_tun) {
+			memcpy(l->tx + HDR_LEN, h->data, h->len);
+			hk_datapath_from_tun(l, &h->h, h->len, now);
+		} else {
+			hk_datapath_from_udp(l, h->data, h->len, &h->from, now);
+		}
+		free(h);
+	}
+	hk_datapath_flush(l);
+	hk_dp_unpark(l);
+}
+
+/* Workers 1..N-1: the data path of one TUN queue and one socket. */
+static void *worker_main(void *arg)
+{
+	struct hk_dp *l = arg;
+	for (;;) {
+		hk_mq_check(l->mq);
+		if (__atomic_load_n(&l->mq->stop, __ATOMIC_ACQUIRE))
+			return NULL;
+		struct epoll_event ev[4];
+		int n = epoll_wait(l->ep, ev, 4, -1);
+		for (int i = 0; i < n; i++) {
+			int fd = ev[i].data.fd;
+			uint64_t v;
+			if (fd == l->mq->wake[l->id]) {
+				if (read(fd, &v, sizeof(v)) < 0)
+					continue; /* woken already */
+			} else if (fd == l->tun_fd) {
+				drain_tun(l);
+			} else if (fd == l->udp_fd) {
+				drain_udp(l);
+			}
+		}
+	}
+}
+
 static void serve_uapi(struct hk_dp *l, int ep, int uapi_fd)
 {
 	int c = accept4(uapi_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -139,10 +207,21 @@ static void serve_uapi(struct hk_dp *l, int ep, int uapi_fd)
 	struct timeval tv = { .tv_sec = 2 };
 	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	int wudp[HK_PEER_WORKERS];
+	memcpy(wudp, l->d->wudp, sizeof(wudp));
+	hk_dp_park(l);
 	hk_uapi_serve(l->d, c);
 	close(c);
-	if (l->d->udp_fd != udp && l->d->udp_fd >= 0)
+	if (l->d->udp_fd != udp && l->d->udp_fd >= 0) {
 		epoll_add(ep, l->d->udp_fd); /* listen_port changed: a new socket */
+		l->udp_fd = l->d->udp_fd;
+		int one = 1;
+		setsockopt(l->udp_fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
+	}
+	for (unsigned w = 1; l->mq && w < l->mq->n; w++)
+		if (l->d->wudp[w] != wudp[w]) /* and the workers' */
+			worker_socket(l->workers[w], l->d->wudp[w]);
+	hk_dp_unpark(l);
 	uint64_t now = now_ms();
 	for (size_t i = 0; i < l->d->n_peers; i++)
 		if (l->d->peers[i]->keepalive && !l->d->peers[i]->last_sent_ms)
@@ -151,24 +230,93 @@ static void serve_uapi(struct hk_dp *l, int ep, int uapi_fd)
 
 static int run(struct hk_dp *l, int uapi_fd, struct hk_err *err);
 
-int hk_daemon_run(struct hk_tundev *d, int uapi_fd, struct hk_err *err)
+static struct hk_dp *dp_new(struct hk_tundev *d, unsigned id)
 {
-	_cleanup_free_ struct hk_dp *l = calloc(1, sizeof(*l));
+	struct hk_dp *l = calloc(1, sizeof(*l));
 	if (!l)
-		return hk_err_set(err, -ENOMEM, "out of memory");
+		return NULL;
 	l->d = d;
+	l->id = id;
+	l->ep = -1;
 	const char *fl = hk_test_getenv("HAKO_TEST_TUNNEL_UNDER_LOAD");
 	l->force_load = fl && !strcmp(fl, "1");
 	l->seg_stride = HDR_LEN + ((d->mtu + 15) & ~(size_t)15) + HK_TAG_LEN;
 	/* the cutter writes at + HDR_LEN; tap mode keeps a frame's copy there (< 64 KiB) */
 	l->seg = malloc(GSO_MAX * l->seg_stride + HDR_LEN);
-	if (!l->seg)
-		return hk_err_set(err, -ENOMEM, "out of memory");
+	if (!l->seg) {
+		free(l);
+		return NULL;
+	}
+	l->tun_fd = id ? d->wtun[id] : d->tun_fd;
+	l->udp_fd = id ? d->wudp[id] : d->udp_fd;
 	int one = 1;
-	setsockopt(d->udp_fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
-	int r = run(l, uapi_fd, err);
+	setsockopt(l->udp_fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
+	return l;
+}
+
+static void dp_free(struct hk_dp *l)
+{
+	if (!l)
+		return;
+	if (l->ep >= 0)
+		close(l->ep);
 	free(l->seg);
 	hk_crypto_wipe(l->cookie_secret, sizeof(l->cookie_secret));
+	free(l);
+}
+
+int hk_daemon_run(struct hk_tundev *d, int uapi_fd, struct hk_err *err)
+{
+	/* blocked in every thread (they inherit it): the signalfd takes them */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	struct hk_mq mq;
+	struct hk_dp *w[HK_PEER_WORKERS] = { 0 };
+	pthread_t th[HK_PEER_WORKERS];
+	unsigned n = d->nworkers ? d->nworkers : 1, started = 1;
+	int r = n > 1 ? hk_mq_init(&mq, n) : 0;
+	if (r < 0) {
+		r = hk_err_sys(err, r, "tunnel '%s': eventfd", d->name);
+		goto out;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (!(w[i] = dp_new(d, i))) {
+			r = hk_err_set(err, -ENOMEM, "out of memory");
+			goto out;
+		}
+	w[0]->workers = w;
+	for (; started < n; started++) {
+		struct hk_dp *l = w[started];
+		l->mq = &mq;
+		l->ep = epoll_create1(EPOLL_CLOEXEC);
+		if (l->ep < 0 || (r = epoll_add(l->ep, l->tun_fd)) < 0 ||
+		    (r = epoll_add(l->ep, l->udp_fd)) < 0 ||
+		    (r = epoll_add(l->ep, mq.wake[started])) < 0 ||
+		    (r = -pthread_create(&th[started], NULL, worker_main, l)) < 0) {
+			r = hk_err_sys(err, r < 0 ? r : -errno, "tunnel '%s': worker %u", d->name,
+				       started);
+			goto out;
+		}
+	}
+	if (n > 1)
+		w[0]->mq = &mq;
+	r = run(w[0], uapi_fd, err);
+out:
+	if (n > 1) {
+		__atomic_store_n(&mq.stop, 1, __ATOMIC_RELEASE);
+		for (unsigned i = 1; i < started; i++)
+			hk_mq_wake(&mq, i);
+		for (unsigned i = 1; i < started; i++)
+			pthread_join(th[i], NULL);
+	}
+	for (unsigned i = 0; i < n; i++)
+		dp_free(w[i]);
+	if (n > 1)
+		hk_mq_fini(&mq);
 	return r;
 }
 
@@ -189,7 +337,8 @@ static int run(struct hk_dp *l, int uapi_fd, struct hk_err *err)
 	d->epfd = ep;
 	l->no_gso = d->tcp; /* over TCP one message at a time */
 	if ((r = epoll_add(ep, d->tun_fd)) < 0 || (r = epoll_add(ep, d->udp_fd)) < 0 ||
-	    (r = epoll_add(ep, uapi_fd)) < 0 || (r = epoll_add(ep, sfd)) < 0)
+	    (r = epoll_add(ep, uapi_fd)) < 0 || (r = epoll_add(ep, sfd)) < 0 ||
+	    (l->mq && (r = epoll_add(ep, l->mq->wake[0])) < 0))
 		return hk_err_sys(err, r, "tunnel '%s': epoll", d->name);
 	uint64_t period = d->t.rekey_timeout / 5, last_tick = 0;
 	if (period > 100)
@@ -218,6 +367,8 @@ static int run(struct hk_dp *l, int uapi_fd, struct hk_err *err)
 				drain_udp(l);
 			else if (fd == uapi_fd)
 				serve_uapi(l, ep, uapi_fd);
+			else if (l->mq && fd == l->mq->wake[0])
+				take_handoffs(l);
 			else if ((c = hk_tundev_conn_by_fd(d, fd)))
 				conn_event(l, c, ev[i].events);
 		}

@@ -7,6 +7,8 @@
  * data is opened in place, checked against the replay window and its peer's AllowedIPs, and
  * written to the device (TCP runs joined). Handshakes, cookies, timers. No allocation on the
  * path except for the few packets that wait for a handshake.
+ * Workers = N: one hk_dp per worker, each with its TUN queue and socket (mq.h says what only
+ * worker 0 does and how the others are parked meanwhile).
  */
 #ifndef HK_TUNNEL_DATAPATH_H
 #define HK_TUNNEL_DATAPATH_H
@@ -14,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mq.h"
 #include "offload.h"
 #include "tcpconn.h"
 #include "tundev.h"
@@ -24,7 +27,12 @@
 
 struct hk_dp {
 	struct hk_tundev *d;
-	bool force_load; /* test builds: HAKO_TEST_TUNNEL_UNDER_LOAD=1 */
+	unsigned id;		/* the worker (0: the one that also runs the control) */
+	struct hk_mq *mq;	/* NULL: a single worker */
+	int tun_fd, udp_fd;	/* this worker's TUN queue and socket */
+	int ep;			/* its epoll (workers 1..N-1) */
+	struct hk_dp **workers; /* worker 0: all of them */
+	bool force_load;	/* test builds: HAKO_TEST_TUNNEL_UNDER_LOAD=1 */
 	uint64_t load_window_ms, load_until_ms;
 	unsigned load_count;
 	uint8_t cookie_secret[HK_KEY_LEN];
@@ -52,6 +60,9 @@ void hk_datapath_from_udp(struct hk_dp *dp, uint8_t *msg, size_t len,
 void hk_datapath_tick(struct hk_dp *dp, struct hk_peer *p, uint64_t now);
 /* A keepalive to p now (a handshake first when there is no session). */
 void hk_datapath_keepalive(struct hk_dp *dp, struct hk_peer *p, uint64_t now);
+/* Worker 0: park the other workers around a change of peers or sessions (nested: counted). */
+void hk_dp_park(struct hk_dp *dp);
+void hk_dp_unpark(struct hk_dp *dp);
 /* Write what the TCP joiner gathered to the device. */
 void hk_datapath_flush(struct hk_dp *dp);
 

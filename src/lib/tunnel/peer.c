@@ -10,8 +10,10 @@ static void keypair_free(struct hk_keypair *kp)
 {
 	if (!kp)
 		return;
-	hk_aead_free(kp->send);
-	hk_aead_free(kp->recv);
+	for (unsigned w = 0; w < kp->nworkers; w++) {
+		hk_aead_free(kp->send[w]);
+		hk_aead_free(kp->recv[w]);
+	}
 	free(kp);
 }
 
@@ -31,6 +33,7 @@ struct hk_peer *hk_peer_new(const struct hk_noise_local *local, const struct hk_
 		return NULL;
 	}
 	p->ep = cfg->endpoint;
+	p->nworkers = 1;
 	p->keepalive = cfg->keepalive;
 	for (size_t i = 0; i < cfg->n_allowed; i++)
 		if (hk_peer_allow(p, &cfg->allowed[i]) < 0) {
@@ -69,12 +72,35 @@ void hk_peer_free(struct hk_peer *p)
 	free(p);
 }
 
+static uint64_t bytes(const struct hk_peer *p, int dir)
+{
+	uint64_t n = 0;
+	for (unsigned w = 0; w < HK_PEER_WORKERS; w++)
+		n += p->bytes[w].v[dir];
+	return n;
+}
+
+uint64_t hk_peer_rx(const struct hk_peer *p)
+{
+	return bytes(p, HK_PEER_RX);
+}
+
+uint64_t hk_peer_tx(const struct hk_peer *p)
+{
+	return bytes(p, HK_PEER_TX);
+}
+
 struct hk_keypair *hk_peer_install(struct hk_peer *p, struct hk_session_keys *keys, uint64_t now)
 {
 	struct hk_keypair *kp = calloc(1, sizeof(*kp));
+	bool ok = kp != NULL;
 	if (kp) {
-		kp->send = hk_aead_new(keys->send, true);
-		kp->recv = hk_aead_new(keys->recv, false);
+		kp->nworkers = p->nworkers ? p->nworkers : 1;
+		for (unsigned w = 0; w < kp->nworkers; w++) {
+			kp->send[w] = hk_aead_new(keys->send, true);
+			kp->recv[w] = hk_aead_new(keys->recv, false);
+			ok = ok && kp->send[w] && kp->recv[w];
+		}
 		kp->local_index = keys->local_index;
 		kp->remote_index = keys->remote_index;
 		kp->initiator = keys->initiator;
@@ -82,7 +108,7 @@ struct hk_keypair *hk_peer_install(struct hk_peer *p, struct hk_session_keys *ke
 		hk_replay_init(&kp->replay);
 	}
 	hk_crypto_wipe(keys, sizeof(*keys));
-	if (kp && (!kp->send || !kp->recv)) {
+	if (kp && !ok) {
 		keypair_free(kp);
 		return NULL;
 	}

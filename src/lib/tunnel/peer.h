@@ -18,11 +18,24 @@
 #include "tcpconn.h"
 #include "tunconf.h"
 
-/* One session: a pair of transport keys from one handshake. */
+/* Fields the workers of a multi-queue tunnel share while they run (daemon.c): counters and
+ * times, read and written whole, relaxed (no order is needed: the timers read them later). */
+#define HK_LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define HK_STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define HK_ADD(x, v) __atomic_fetch_add(&(x), (v), __ATOMIC_RELAXED)
+
+#define HK_PEER_WORKERS 16 /* HK_TUNCONF_WORKERS_MAX */
+
+/* One session: a pair of transport keys from one handshake. A cipher context is not shared by
+ * threads: one pair per worker (send[w], recv[w]). */
 struct hk_keypair {
-	struct hk_aead *send, *recv;
+	struct hk_aead *send[HK_PEER_WORKERS], *recv[HK_PEER_WORKERS];
+	unsigned nworkers;
 	uint32_t local_index, remote_index;
-	uint64_t send_ctr;
+	uint64_t send_ctr; /* taken by HK_ADD: every worker seals with its own nonces */
+	/* the replay window is checked by one worker at a time: a peer's datagrams come to one
+	 * socket (SO_REUSEPORT hashes its address), this flag covers the moment it roams */
+	uint8_t replay_busy;
 	struct hk_replay replay;
 	uint64_t born_ms;
 	bool initiator;
@@ -47,7 +60,13 @@ struct hk_peer {
 	uint64_t keepalive_due_ms;	/* data received, nothing sent back yet: 0 none */
 	uint64_t unanswered_ms;		/* data sent, nothing received since: 0 none */
 	struct timespec last_handshake; /* wall clock */
-	uint64_t rx_bytes, tx_bytes;
+	/* bytes by worker (only worker w adds to bytes[w]; hk_peer_rx/tx sum them): 128 bytes
+	 * apart, two workers' counters never share a cache line */
+	struct {
+		uint64_t v[16];
+	} bytes[HK_PEER_WORKERS];
+	unsigned nworkers;	 /* cipher contexts per session (the tunnel's workers) */
+	uint8_t want_hs;	 /* a worker asks the first one for a handshake (HK_STORE) */
 	struct hk_tcpconn *conn; /* Transport = tcp: its connection (owned by the tundev) */
 	/* packets waiting for a session */
 	uint8_t *queue[HK_PEER_QUEUE];
@@ -55,10 +74,16 @@ struct hk_peer {
 	size_t nqueue;
 };
 
+#define HK_PEER_RX 0
+#define HK_PEER_TX 1
+
 /* A peer for cfg under local (allowed IPs copied). NULL on failure with err set. */
 struct hk_peer *hk_peer_new(const struct hk_noise_local *local, const struct hk_tunconf_peer *cfg,
 			    struct hk_err *err);
 void hk_peer_free(struct hk_peer *p);
+/* Bytes received and sent, all workers (read with the workers parked). */
+uint64_t hk_peer_rx(const struct hk_peer *p);
+uint64_t hk_peer_tx(const struct hk_peer *p);
 /* Install a new session from keys (wiped); it becomes next (responder: until the first data
  * packet confirms it) or current (initiator). NULL on allocation failure. */
 struct hk_keypair *hk_peer_install(struct hk_peer *p, struct hk_session_keys *keys, uint64_t now);

@@ -92,8 +92,13 @@ int hk_tcpconn_flush(struct hk_tcpconn *c)
 		}
 		off += (size_t)n;
 	}
-	memmove(c->tx, c->tx + off, c->tlen - off);
-	c->tlen -= off;
+	/* only when something went out: an accepted connection that never sent has no buffer
+	 * (tx NULL), and memmove(NULL, NULL, 0) is undefined (UBSan, halting, kills the daemon
+	 * at its first EPOLLOUT) */
+	if (off) {
+		memmove(c->tx, c->tx + off, c->tlen - off);
+		c->tlen -= off;
+	}
 	return c->tlen ? 1 : 0;
 }
 

@@ -124,6 +124,12 @@ static int iface_key(struct hk_tunconf *c, const char *k, char *v, struct hk_err
 		c->mtu = u;
 		return 0;
 	}
+	if (!strcasecmp(k, "Workers")) {
+		if (hk_parse_u32(v, 1, HK_TUNCONF_WORKERS_MAX, &u, "Workers", err) < 0)
+			return err->code;
+		c->workers = u;
+		return 0;
+	}
 	if (!strcasecmp(k, "Transport")) {
 		if (strcasecmp(v, "udp") && strcasecmp(v, "tcp"))
 			return hk_err_usage(err, "Transport '%s': udp or tcp", v);

@@ -5,7 +5,7 @@
  *   [Interface] PrivateKey, ListenPort, Address, MTU
  *   [Peer]      PublicKey, PresharedKey, AllowedIPs, Endpoint, PersistentKeepalive
  * and two hako extensions in [Interface], which only work between hako peers: `Mode = tun|tap`
- * and `Transport = udp|tcp`.
+ * and `Transport = udp|tcp`; and `Workers = N` (threads and TUN queues, this end only).
  * Keys are case-insensitive, lists comma-separated, '#' starts a comment. Any error is bad
  * input, "FILE:LINE: reason" (exit 2), found before anything is created. The file holds
  * secrets, so it must be owned by root (or the caller) and not readable by group or others.
@@ -42,15 +42,18 @@ struct hk_tunconf_peer {
 	uint16_t keepalive;	     /* seconds, 0 off */
 };
 
+#define HK_TUNCONF_WORKERS_MAX 16
+
 struct hk_tunconf {
 	uint8_t priv[HK_KEY_LEN];
 	bool has_priv;
 	uint16_t listen_port; /* 0: any */
 	struct hk_prefix addr[HK_TUNCONF_ADDR_MAX];
 	size_t n_addr;
-	uint32_t mtu; /* 1420 unless set */
-	bool tap;     /* Mode = tap (a hako extension): Ethernet frames over a TAP device */
-	bool tcp;     /* Transport = tcp (a hako extension): messages over TCP */
+	uint32_t mtu;	  /* 1420 unless set */
+	bool tap;	  /* Mode = tap (a hako extension): Ethernet frames over a TAP device */
+	bool tcp;	  /* Transport = tcp (a hako extension): messages over TCP */
+	uint32_t workers; /* Workers = N (a hako setting): TUN queues and threads, 0: one per CPU */
 	struct hk_tunconf_peer *peers;
 	size_t n_peers;
 };

@@ -15,6 +15,9 @@ void hk_tundev_init(struct hk_tundev *d)
 	memset(d, 0, sizeof(*d));
 	d->tun_fd = d->udp_fd = d->sock_netns_fd = d->epfd = -1;
 	d->mtu = 1420;
+	d->nworkers = 1;
+	for (unsigned w = 0; w < HK_PEER_WORKERS; w++)
+		d->wtun[w] = d->wudp[w] = -1;
 	hk_timers_init(&d->t);
 }
 
@@ -31,6 +34,12 @@ void hk_tundev_destroy(struct hk_tundev *d)
 		close(d->udp_fd);
 	if (d->sock_netns_fd >= 0)
 		close(d->sock_netns_fd);
+	for (unsigned w = 0; w < HK_PEER_WORKERS; w++) {
+		if (d->wtun[w] >= 0)
+			close(d->wtun[w]);
+		if (d->wudp[w] >= 0)
+			close(d->wudp[w]);
+	}
 	hk_crypto_wipe(d, sizeof(*d));
 	d->tun_fd = d->udp_fd = d->sock_netns_fd = -1;
 }
@@ -69,6 +78,7 @@ int hk_tundev_add_peer(struct hk_tundev *d, const struct hk_tunconf_peer *cfg,
 	struct hk_peer *p = hk_peer_new(&d->local, cfg, err);
 	if (!p)
 		return err->code;
+	p->nworkers = d->nworkers;
 	for (size_t i = 0; i < p->n_allowed; i++)
 		hk_peers_disallow(d->peers, d->n_peers, &p->allowed[i], p);
 	d->peers[d->n_peers++] = p;
@@ -149,7 +159,8 @@ void hk_tundev_remove_peer(struct hk_tundev *d, struct hk_peer *p)
 		}
 }
 
-static int udp_socket(int family, uint16_t port, uint32_t fwmark, bool tcp, struct hk_err *err)
+static int udp_socket(int family, uint16_t port, uint32_t fwmark, bool tcp, bool reuseport,
+		      struct hk_err *err)
 {
 	int fd = socket(family, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -181,6 +192,10 @@ static int udp_socket(int family, uint16_t port, uint32_t fwmark, bool tcp, stru
 	int one = 1;
 	if (tcp)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* workers: a socket each on one port; the kernel hashes a peer's address to one of them,
+	 * so a peer's datagrams stay in order on one worker */
+	if (reuseport)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&a, alen) < 0 || (tcp && listen(fd, 64) < 0)) {
 		int e = -errno;
 		close(fd);
@@ -194,24 +209,43 @@ int hk_tundev_bind(struct hk_tundev *d, uint16_t port, struct hk_err *err)
 	int old, r = hk_thread_netns_enter(d->sock_netns_fd, &old, err);
 	if (r < 0)
 		return r;
+	bool rp = d->nworkers > 1 && !d->tcp;
 	int family = AF_INET6;
-	int fd = udp_socket(family, port, d->fwmark, d->tcp, err);
+	int fd = udp_socket(family, port, d->fwmark, d->tcp, rp, err);
 	if (fd == -EAFNOSUPPORT) {
 		family = AF_INET;
-		fd = udp_socket(family, port, d->fwmark, d->tcp, err);
+		fd = udp_socket(family, port, d->fwmark, d->tcp, rp, err);
 	}
-	hk_thread_netns_leave(old);
-	if (fd < 0)
-		return err->code ? err->code : hk_err_sys(err, fd, "UDP socket");
 	struct sockaddr_in6 a;
 	socklen_t alen = sizeof(a);
-	if (getsockname(fd, (struct sockaddr *)&a, &alen) < 0) {
+	if (fd >= 0 && getsockname(fd, (struct sockaddr *)&a, &alen) < 0) {
 		close(fd);
-		return hk_err_sys(err, -errno, "getsockname");
+		fd = hk_err_sys(err, -errno, "getsockname");
 	}
+	int w_fd[HK_PEER_WORKERS];
+	unsigned nw = 1;
+	for (; fd >= 0 && rp && nw < d->nworkers; nw++) {
+		w_fd[nw] = udp_socket(family, ntohs(a.sin6_port), d->fwmark, false, true, err);
+		if (w_fd[nw] < 0)
+			break;
+	}
+	hk_thread_netns_leave(old);
+	if (fd >= 0 && rp && nw < d->nworkers) {
+		while (--nw > 0)
+			close(w_fd[nw]);
+		close(fd);
+		return err->code;
+	}
+	if (fd < 0)
+		return err->code ? err->code : hk_err_sys(err, fd, "UDP socket");
 	if (d->udp_fd >= 0)
 		close(d->udp_fd);
 	d->udp_fd = fd;
+	for (unsigned w = 1; rp && w < d->nworkers; w++) {
+		if (d->wudp[w] >= 0)
+			close(d->wudp[w]);
+		d->wudp[w] = w_fd[w];
+	}
 	d->udp_family = family;
 	d->port = ntohs(a.sin6_port); /* same offset in sockaddr_in */
 	return 0;

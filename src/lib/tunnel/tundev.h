@@ -50,6 +50,10 @@ struct hk_tundev {
 	struct hk_peer **peers;
 	size_t n_peers;
 	int tun_fd, udp_fd;
+	/* Workers = N: worker w > 0 reads TUN queue wtun[w] and socket wudp[w] (SO_REUSEPORT on
+	 * one port); worker 0 has tun_fd and udp_fd */
+	unsigned nworkers;
+	int wtun[HK_PEER_WORKERS], wudp[HK_PEER_WORKERS];
 	int sock_netns_fd; /* where the UDP socket lives (-1: the daemon's own) */
 	int udp_family;
 	uint16_t port;
@@ -77,7 +81,7 @@ int hk_tundev_conn_add(struct hk_tundev *d, struct hk_tcpconn *c);
 void hk_tundev_conn_drop(struct hk_tundev *d, struct hk_tcpconn *c);
 struct hk_tcpconn *hk_tundev_conn_by_fd(const struct hk_tundev *d, int fd);
 /* (Re)open the UDP socket (Transport = tcp: the TCP listener) on port (0: any) in d->sock_netns_fd;
- * d->udp_fd and d->port. */
+ * d->udp_fd and d->port; with workers, one socket each on that port (d->wudp). */
 int hk_tundev_bind(struct hk_tundev *d, uint16_t port, struct hk_err *err);
 
 #endif

@@ -119,6 +119,14 @@ static int daemon_setup(const struct hk_tunnel_up *u, struct hk_tundev *d, int *
 	d->mtu = u->conf->mtu;
 	d->tap = u->conf->tap;
 	d->tcp = u->conf->tcp;
+	/* Workers: one per CPU unless set; a TAP device or the TCP transport keeps one (their
+	 * Ethernet table and connections are one thread's) */
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	d->nworkers = u->conf->workers ? u->conf->workers : (unsigned)(cpus > 0 ? cpus : 1);
+	if (d->nworkers > HK_PEER_WORKERS)
+		d->nworkers = HK_PEER_WORKERS;
+	if (d->tap || d->tcp)
+		d->nworkers = 1;
 	if ((r = hk_tundev_set_key(d, u->conf->priv, err)) < 0)
 		return r;
 	for (size_t i = 0; i < u->conf->n_peers; i++)
@@ -126,9 +134,16 @@ static int daemon_setup(const struct hk_tunnel_up *u, struct hk_tundev *d, int *
 			return r;
 	if ((r = hk_uapi_listen(u->name, ret_uapi, err)) < 0)
 		return r;
-	if ((r = hk_tun_attach(u->name, nsfd, u->conf->tap, true, &d->tun_fd, err)) < 0)
+	if (d->nworkers == 1)
+		r = hk_tun_attach(u->name, nsfd, u->conf->tap, true, &d->tun_fd, err);
+	else
+		r = hk_tun_attach_queue(u->name, nsfd, true, &d->tun_fd, err);
+	for (unsigned w = 1; r >= 0 && w < d->nworkers; w++)
+		r = hk_tun_attach_queue(u->name, nsfd, false, &d->wtun[w], err);
+	if (r < 0)
 		return r;
-	fcntl(d->tun_fd, F_SETFL, O_NONBLOCK);
+	for (unsigned w = 0; w < d->nworkers; w++)
+		fcntl(w ? d->wtun[w] : d->tun_fd, F_SETFL, O_NONBLOCK);
 	if ((r = configure(u, nsfd, err)) < 0)
 		return hk_err_prefix(err, "tunnel '%s'", u->name);
 	if ((r = hk_tundev_bind(d, u->conf->listen_port, err)) < 0)
@@ -189,10 +204,12 @@ static _Noreturn void daemon_main(const struct hk_tunnel_up *u, int lock_fd, int
 	struct hk_err err = { 0 };
 	int r = hk_daemon_run(&d, uapi, &err);
 	unlink(sock);
+	/* the device and sockets go before the record: `down` returns when the record is gone,
+	 * and an `up` right after must find the name and port free */
+	hk_tundev_destroy(&d);
 	char rec[4096];
 	rec_path(u->run_dir, u->name, rec, sizeof(rec));
 	unlink(rec);
-	hk_tundev_destroy(&d);
 	_exit(r < 0 ? 1 : 0);
 }
 

@@ -123,8 +123,8 @@ static void get(const struct hk_tundev *d, FILE *o)
 			fprintf(o, "endpoint=%s\n", hk_endpoint_str(&p->ep, ep, sizeof(ep)));
 		fprintf(o, "last_handshake_time_sec=%lld\nlast_handshake_time_nsec=%ld\n",
 			(long long)p->last_handshake.tv_sec, (long)p->last_handshake.tv_nsec);
-		fprintf(o, "tx_bytes=%" PRIu64 "\nrx_bytes=%" PRIu64 "\n", p->tx_bytes,
-			p->rx_bytes);
+		fprintf(o, "tx_bytes=%" PRIu64 "\nrx_bytes=%" PRIu64 "\n", hk_peer_tx(p),
+			hk_peer_rx(p));
 		fprintf(o, "persistent_keepalive_interval=%u\n", p->keepalive);
 		for (size_t j = 0; j < p->n_allowed; j++) {
 			char b[INET6_ADDRSTRLEN + 8];

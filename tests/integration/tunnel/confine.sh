@@ -15,7 +15,9 @@ check "tunnel up: device in C, socket in A" "$HAKO" -n C tunnel up tc -c "$WORK/
 is "C has only lo and the tunnel" "$(ip -n C -j link | python3 -c 'import json,sys; print(sorted(l["ifname"] for l in json.load(sys.stdin)))')" "['lo', 'tc']"
 is "C's default route is the tunnel" "$(ip -n C -j route show default | python3 -c 'import json,sys; print([r["dev"] for r in json.load(sys.stdin)])')" "['tc']"
 port=$("$HAKO" -j tunnel show tc | python3 -c 'import json,sys; print(json.load(sys.stdin)["listen_port"])')
-is "A has the socket on the tunnel's port" "$(ip netns exec A ss -Hulnp "sport = :$port" | grep -c hako)" "1"
+# one socket per worker (Workers: one per CPU by default), each a thread of the daemon
+pid=$("$HAKO" -j tunnel ls | python3 -c 'import json,sys; print([o["pid"] for o in json.load(sys.stdin) if o["name"] == "tc"][0])')
+is "A has the sockets on the tunnel's port, one per worker" "$(ip netns exec A ss -Hulnp "sport = :$port" | grep -c hako)" "$(ls /proc/"$pid"/task | wc -l)"
 is "C has no UDP socket" "$(ip netns exec C ss -Hula | wc -l)" "0"
 check "C reaches the far side through the tunnel" nsx C ping -c 2 -i 0.2 -W 2 10.9.0.2
 check "positive control: A reaches 192.0.2.1" nsx A ping -c 1 -W 1 192.0.2.1
