@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: MIT
+/* The embedded DNS resolver of a container: see resolver.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/nsswitch.h"
+#include "base/parse.h"
+#include "base/proc.h"
+#include "dnsmsg.h"
+#include "resolver.h"
+
+#define FWD_MAX 64
+#define UPSTREAM_MAX 4
+#define FWD_TIMEOUT_MS 2000
+#define TTL 600
+#define BUF 4096
+
+static void file_of(const struct hk_paths *p, const char *id, const char *name, char *buf,
+		    size_t len)
+{
+	hk_ct_rundir(p, id, buf, len);
+	size_t o = strlen(buf);
+	snprintf(buf + o, len - o, "/%s", name);
+}
+
+static bool read_pid(const char *path, pid_t *pid, unsigned long long *start)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	int v;
+	if (!f || fscanf(f, "%d %llu", &v, start) != 2 || v <= 0)
+		return false;
+	*pid = v;
+	return true;
+}
+
+bool hk_resolver_recorded(const struct hk_paths *p, const char *id, bool *ret_alive)
+{
+	char path[HK_PATH_MAX + 64];
+	pid_t pid;
+	unsigned long long start;
+	file_of(p, id, "dns.pid", path, sizeof(path));
+	bool there = read_pid(path, &pid, &start);
+	*ret_alive = there && hk_proc_alive(pid, start);
+	return there || access(path, F_OK) == 0;
+}
+
+/* ---- the resolver process ---- */
+
+struct name {
+	char name[256];
+	struct hk_dnsmsg_rr rr;
+};
+
+struct fwd {
+	int fd; /* -1: free */
+	struct sockaddr_storage client;
+	socklen_t clen;
+	uint8_t q[BUF];
+	size_t qlen;
+	int server; /* index into upstream[] */
+	struct timespec deadline;
+};
+
+struct res {
+	const char *id;
+	char hosts[HK_PATH_MAX + 64], pidfile[HK_PATH_MAX + 64], upfile[HK_PATH_MAX + 64];
+	int sock;
+	struct name *names;
+	size_t n_names;
+	struct timespec hosts_mtime;
+	struct sockaddr_storage up[UPSTREAM_MAX];
+	socklen_t uplen[UPSTREAM_MAX];
+	size_t n_up;
+	struct fwd fwd[FWD_MAX];
+};
+
+static void load_hosts(struct res *r)
+{
+	struct stat s;
+	if (stat(r->hosts, &s) < 0 || (s.st_mtim.tv_sec == r->hosts_mtime.tv_sec &&
+				       s.st_mtim.tv_nsec == r->hosts_mtime.tv_nsec && r->names))
+		return;
+	r->hosts_mtime = s.st_mtim;
+	_cleanup_fclose_ FILE *f = fopen(r->hosts, "re");
+	if (!f)
+		return;
+	free(r->names);
+	r->names = NULL;
+	r->n_names = 0;
+	char line[1024];
+	while (fgets(line, sizeof(line), f)) {
+		char *save, *ip = strtok_r(line, " \t\n", &save);
+		struct hk_dnsmsg_rr rr = { 0 };
+		if (!ip || ip[0] == '#')
+			continue;
+		if (inet_pton(AF_INET, ip, rr.raw) == 1)
+			rr.family = AF_INET;
+		else if (inet_pton(AF_INET6, ip, rr.raw) == 1)
+			rr.family = AF_INET6;
+		else
+			continue;
+		for (char *n = strtok_r(NULL, " \t\n", &save); n && n[0] != '#';
+		     n = strtok_r(NULL, " \t\n", &save)) {
+			struct name *nn = realloc(r->names, (r->n_names + 1) * sizeof(*nn));
+			if (!nn)
+				return;
+			r->names = nn;
+			snprintf(nn[r->n_names].name, sizeof(nn->name), "%s", n);
+			nn[r->n_names++].rr = rr;
+		}
+	}
+}
+
+/* nameserver lines of file (at most UPSTREAM_MAX), port 53 */
+static void load_upstream(struct res *r)
+{
+	_cleanup_fclose_ FILE *f = fopen(r->upfile, "re");
+	if (!f)
+		f = fopen("/etc/resolv.conf", "re");
+	r->n_up = 0;
+	char line[512], a[INET6_ADDRSTRLEN + 16];
+	while (f && r->n_up < UPSTREAM_MAX && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "nameserver %63s", a) != 1)
+			continue;
+		char *pct = strchr(a, '%'); /* a scope: not supported, dropped */
+		if (pct)
+			*pct = 0;
+		struct sockaddr_storage *ss = &r->up[r->n_up];
+		memset(ss, 0, sizeof(*ss));
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		if (inet_pton(AF_INET, a, &s4->sin_addr) == 1) {
+			s4->sin_family = AF_INET;
+			s4->sin_port = htons(53);
+			r->uplen[r->n_up++] = sizeof(*s4);
+		} else if (inet_pton(AF_INET6, a, &s6->sin6_addr) == 1) {
+			s6->sin6_family = AF_INET6;
+			s6->sin6_port = htons(53);
+			r->uplen[r->n_up++] = sizeof(*s6);
+		}
+	}
+}
+
+static void reply(struct res *r, const struct sockaddr_storage *to, socklen_t tolen,
+		  const uint8_t *m, size_t len)
+{
+	sendto(r->sock, m, len, MSG_DONTWAIT, (const struct sockaddr *)to, tolen);
+}
+
+static void servfail(struct res *r, const struct sockaddr_storage *to, socklen_t tolen,
+		     const uint8_t *q, size_t qlen)
+{
+	uint8_t out[HK_DNSMSG_MAX];
+	int k = hk_dnsmsg_error(q, qlen, 2, out, sizeof(out));
+	if (k > 0)
+		reply(r, to, tolen, out, (size_t)k);
+}
+
+static void deadline_in(struct timespec *t, int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+/* Send f's query to upstream server f->server and on; false: none left. */
+static bool fwd_send(struct res *r, struct fwd *f)
+{
+	for (; f->server < (int)r->n_up; f->server++) {
+		if (f->fd >= 0)
+			close(f->fd);
+		const struct sockaddr_storage *ss = &r->up[f->server];
+		f->fd = socket(ss->ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (f->fd >= 0 &&
+		    connect(f->fd, (const struct sockaddr *)ss, r->uplen[f->server]) == 0 &&
+		    send(f->fd, f->q, f->qlen, 0) == (ssize_t)f->qlen) {
+			deadline_in(&f->deadline, FWD_TIMEOUT_MS);
+			return true;
+		}
+	}
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	return false;
+}
+
+static void forward(struct res *r, const struct sockaddr_storage *from, socklen_t flen,
+		    const uint8_t *q, size_t qlen)
+{
+	struct fwd *f = NULL;
+	for (size_t i = 0; i < FWD_MAX && !f; i++)
+		if (r->fwd[i].fd < 0)
+			f = &r->fwd[i];
+	load_upstream(r);
+	if (!f || !r->n_up) {
+		servfail(r, from, flen, q, qlen);
+		return;
+	}
+	memcpy(&f->client, from, flen);
+	f->clen = flen;
+	memcpy(f->q, q, qlen);
+	f->qlen = qlen;
+	f->server = 0;
+	if (!fwd_send(r, f))
+		servfail(r, from, flen, q, qlen);
+}
+
+static void query(struct res *r)
+{
+	uint8_t q[BUF], out[HK_DNSMSG_MAX];
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	ssize_t k = recvfrom(r->sock, q, sizeof(q), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+	if (k <= 0)
+		return;
+	struct hk_dnsmsg_q mq;
+	if (hk_dnsmsg_parse(q, (size_t)k, &mq) < 0) {
+		int e = hk_dnsmsg_error(q, (size_t)k, 1 /* FORMERR */, out, sizeof(out));
+		if (e > 0)
+			reply(r, &from, flen, out, (size_t)e);
+		return;
+	}
+	load_hosts(r);
+	struct hk_dnsmsg_rr rr[16];
+	size_t n = 0;
+	bool known = false;
+	for (size_t i = 0; i < r->n_names; i++) {
+		if (strcasecmp(r->names[i].name, mq.name))
+			continue;
+		known = true;
+		bool dup = false;
+		for (size_t j = 0; j < n; j++)
+			dup |= !memcmp(&rr[j], &r->names[i].rr, sizeof(rr[j]));
+		if (!dup && n < HK_ARRAY_SIZE(rr))
+			rr[n++] = r->names[i].rr;
+	}
+	if (!known || mq.class != 1 /* IN */) {
+		forward(r, &from, flen, q, (size_t)k);
+		return;
+	}
+	/* a name of ours: its addresses of the type asked, or none (NODATA, never upstream) */
+	int e = hk_dnsmsg_answer(q, &mq, 0, rr, n, TTL, out, sizeof(out));
+	if (e > 0)
+		reply(r, &from, flen, out, (size_t)e);
+}
+
+static void upstream_reply(struct res *r, struct fwd *f)
+{
+	uint8_t m[BUF];
+	ssize_t k = recv(f->fd, m, sizeof(m), MSG_DONTWAIT);
+	/* the answer to our question: same id (the socket is connected to the server) */
+	if (k < 12 || memcmp(m, f->q, 2))
+		return;
+	reply(r, &f->client, f->clen, m, (size_t)k);
+	close(f->fd);
+	f->fd = -1;
+}
+
+static bool still_ours(const struct res *r)
+{
+	pid_t pid;
+	unsigned long long start;
+	return read_pid(r->pidfile, &pid, &start) && pid == getpid();
+}
+
+static int timespec_cmp(const struct timespec *a, const struct timespec *b)
+{
+	if (a->tv_sec != b->tv_sec)
+		return a->tv_sec < b->tv_sec ? -1 : 1;
+	return a->tv_nsec < b->tv_nsec ? -1 : a->tv_nsec > b->tv_nsec;
+}
+
+static volatile sig_atomic_t stop;
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void serve(struct res *r)
+{
+	struct pollfd pf[FWD_MAX + 1];
+	struct fwd *who[FWD_MAX + 1];
+	for (size_t i = 0; i < FWD_MAX; i++)
+		r->fwd[i].fd = -1;
+	while (!stop) {
+		size_t n = 0;
+		pf[n++] = (struct pollfd){ r->sock, POLLIN, 0 };
+		for (size_t i = 0; i < FWD_MAX; i++) {
+			if (r->fwd[i].fd < 0)
+				continue;
+			who[n] = &r->fwd[i];
+			pf[n++] = (struct pollfd){ r->fwd[i].fd, POLLIN, 0 };
+		}
+		int k = poll(pf, n, n > 1 ? 100 : 1000);
+		if (k < 0 && errno != EINTR)
+			break;
+		if (k == 0 && n == 1 && !still_ours(r))
+			break;
+		if (k > 0 && (pf[0].revents & POLLIN))
+			query(r);
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (size_t i = 1; i < n; i++) {
+			struct fwd *f = who[i];
+			if (k > 0 && (pf[i].revents & POLLIN))
+				upstream_reply(r, f);
+			if (f->fd >= 0 && timespec_cmp(&now, &f->deadline) >= 0) {
+				f->server++;
+				if (!fwd_send(r, f))
+					servfail(r, &f->client, f->clen, f->q, f->qlen);
+			}
+		}
+	}
+	if (still_ours(r))
+		unlink(r->pidfile);
+}
+
+/* The socket on 127.0.0.11:53 inside the namespace netns_fd. */
+static int bind_in(int netns_fd, struct hk_err *err)
+{
+	int old, r = hk_thread_netns_enter(netns_fd, &old, err);
+	if (r < 0)
+		return r;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int e = fd < 0 ? -errno : 0;
+	hk_thread_netns_leave(old);
+	if (fd < 0)
+		return hk_err_sys(err, e, "resolver: socket");
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(53) };
+	inet_pton(AF_INET, HK_RESOLVER_ADDR, &a.sin_addr);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		e = -errno;
+		close(fd);
+		return hk_err_sys(err, e, "resolver: bind %s:53 in the container",
+				  HK_RESOLVER_ADDR);
+	}
+	return fd;
+}
+
+static int write_pid(const char *path, struct hk_err *err)
+{
+	char tmp[HK_PATH_MAX + 80], text[64];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	snprintf(text, sizeof(text), "%d %llu\n", getpid(),
+		 (unsigned long long)hk_proc_start_time(getpid()));
+	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+	    rename(tmp, path) < 0)
+		return hk_err_sys(err, -errno, "resolver: '%s'", path);
+	return 0;
+}
+
+/* The daemon (the grandchild of the caller): bind, record, report, serve. */
+static _Noreturn void daemon_main(const struct hk_paths *p, const char *id, int netns_fd,
+				  int report)
+{
+	struct hk_err err = { 0 };
+	sigset_t none;
+	sigemptyset(&none);
+	for (int s = 1; s < _NSIG; s++)
+		signal(s, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	struct sigaction sa = { .sa_handler = on_term };
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	prctl(PR_SET_NAME, "hako-dns"); /* what ps shows */
+	static struct res r;
+	r.id = id;
+	file_of(p, id, "hosts", r.hosts, sizeof(r.hosts));
+	file_of(p, id, "dns.pid", r.pidfile, sizeof(r.pidfile));
+	file_of(p, id, "dns.upstream", r.upfile, sizeof(r.upfile));
+	r.sock = bind_in(netns_fd, &err);
+	int rc = r.sock < 0 ? r.sock : write_pid(r.pidfile, &err);
+	if (write(report, &err, sizeof(err)) < 0 || rc < 0)
+		_exit(1);
+	/* nothing of the caller's stays open: only the socket (as fd 3) and stdio on null */
+	if (dup2(r.sock, 3) < 0)
+		_exit(1);
+	r.sock = 3;
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	close_range(4, ~0U, 0);
+	serve(&r);
+	_exit(0);
+}
+
+int hk_resolver_start(const struct hk_paths *p, const char *id, int netns_fd, struct hk_err *err)
+{
+	bool alive;
+	if (hk_resolver_recorded(p, id, &alive) && alive)
+		return 0;
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return hk_err_sys(err, -errno, "resolver: pipe");
+	fflush(NULL);
+	pid_t c1 = fork();
+	if (c1 < 0) {
+		int e = -errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		return hk_err_sys(err, e, "resolver: fork");
+	}
+	if (c1 == 0) {
+		close(pfd[0]);
+		setsid();
+		pid_t c2 = fork();
+		if (c2 == 0)
+			daemon_main(p, id, netns_fd, pfd[1]);
+		_exit(c2 < 0);
+	}
+	close(pfd[1]);
+	int st;
+	waitpid(c1, &st, 0);
+	struct hk_err got;
+	ssize_t k = read(pfd[0], &got, sizeof(got));
+	close(pfd[0]);
+	if (k != (ssize_t)sizeof(got))
+		return hk_err_set(err, -EIO, "resolver of container %.12s: it did not start", id);
+	if (got.code) {
+		*err = got;
+		return hk_err_prefix(err, "container %.12s", id);
+	}
+	return 0;
+}
+
+void hk_resolver_stop(const struct hk_paths *p, const char *id)
+{
+	char path[HK_PATH_MAX + 64];
+	pid_t pid;
+	unsigned long long start;
+	file_of(p, id, "dns.pid", path, sizeof(path));
+	if (read_pid(path, &pid, &start) && hk_proc_alive(pid, start)) {
+		kill(pid, SIGTERM);
+		for (int i = 0; i < 100 && hk_proc_alive(pid, start); i++)
+			usleep(10000);
+		if (hk_proc_alive(pid, start))
+			kill(pid, SIGKILL);
+	}
+	unlink(path);
+}
