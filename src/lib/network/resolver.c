@@ -79,6 +79,9 @@ struct fwd {
 struct res {
 	const char *id;
 	char hosts[HK_PATH_MAX + 64], pidfile[HK_PATH_MAX + 64], upfile[HK_PATH_MAX + 64];
+	char resolv[HK_PATH_MAX + 64];
+	char search[6][256]; /* the container's search domains (its resolv.conf) */
+	size_t n_search;
 	int sock;
 	struct name *names;
 	size_t n_names;
@@ -124,6 +127,41 @@ static void load_hosts(struct res *r)
 			nn[r->n_names++].rr = rr;
 		}
 	}
+}
+
+/* The search domains of the container's resolv.conf: a name asked with one of them
+ * appended (busybox's nslookup asks only so) is one of ours when the rest is, as Docker's. */
+static void load_search(struct res *r)
+{
+	_cleanup_fclose_ FILE *f = fopen(r->resolv, "re");
+	char line[1024];
+	r->n_search = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		char *save, *w = strtok_r(line, " \t\n", &save);
+		if (!w || strcmp(w, "search"))
+			continue;
+		while ((w = strtok_r(NULL, " \t\n", &save)) &&
+		       r->n_search < HK_ARRAY_SIZE(r->search))
+			snprintf(r->search[r->n_search++], sizeof(r->search[0]), "%s", w);
+	}
+}
+
+/* The addresses of name (rr[], *n of cap), true when the name is one of ours. */
+static bool lookup(const struct res *r, const char *name, struct hk_dnsmsg_rr *rr, size_t cap,
+		   size_t *n)
+{
+	bool known = false;
+	for (size_t i = 0; i < r->n_names; i++) {
+		if (strcasecmp(r->names[i].name, name))
+			continue;
+		known = true;
+		bool dup = false;
+		for (size_t j = 0; j < *n; j++)
+			dup |= !memcmp(&rr[j], &r->names[i].rr, sizeof(rr[j]));
+		if (!dup && *n < cap)
+			rr[(*n)++] = r->names[i].rr;
+	}
+	return known;
 }
 
 /* nameserver lines of file (at most UPSTREAM_MAX), port 53 */
@@ -242,16 +280,17 @@ static void query(struct res *r)
 	load_hosts(r);
 	struct hk_dnsmsg_rr rr[16];
 	size_t n = 0;
-	bool known = false;
-	for (size_t i = 0; i < r->n_names; i++) {
-		if (strcasecmp(r->names[i].name, mq.name))
+	bool known = lookup(r, mq.name, rr, HK_ARRAY_SIZE(rr), &n);
+	if (!known)
+		load_search(r);
+	for (size_t i = 0; !known && i < r->n_search; i++) {
+		size_t ln = strlen(mq.name), ld = strlen(r->search[i]);
+		if (ln <= ld + 1 || mq.name[ln - ld - 1] != '.' ||
+		    strcasecmp(mq.name + ln - ld, r->search[i]))
 			continue;
-		known = true;
-		bool dup = false;
-		for (size_t j = 0; j < n; j++)
-			dup |= !memcmp(&rr[j], &r->names[i].rr, sizeof(rr[j]));
-		if (!dup && n < HK_ARRAY_SIZE(rr))
-			rr[n++] = r->names[i].rr;
+		char base[256];
+		snprintf(base, sizeof(base), "%.*s", (int)(ln - ld - 1), mq.name);
+		known = lookup(r, base, rr, HK_ARRAY_SIZE(rr), &n);
 	}
 	if (!known || mq.class != 1 /* IN */) {
 		forward(r, &from, flen, q, (size_t)k);
@@ -389,6 +428,7 @@ static _Noreturn void daemon_main(const struct hk_paths *p, const char *id, int 
 	file_of(p, id, "hosts", r.hosts, sizeof(r.hosts));
 	file_of(p, id, "dns.pid", r.pidfile, sizeof(r.pidfile));
 	file_of(p, id, "dns.upstream", r.upfile, sizeof(r.upfile));
+	file_of(p, id, "resolv.conf", r.resolv, sizeof(r.resolv));
 	r.sock = bind_in(netns_fd, &err);
 	int rc = r.sock < 0 ? r.sock : write_pid(r.pidfile, &err);
 	if (write(report, &err, sizeof(err)) < 0 || rc < 0)
