@@ -260,7 +260,13 @@ int hk_network_ensure_locked(struct hk_store *st, const char *name, struct hk_ne
 		memset(ret, 0, sizeof(*ret));
 		strcpy(ret->name, HK_NET_DEFAULT);
 		r = check_row(ret, true, err);
-		return r < 0 ? r : create_locked(st, ret, notes, err);
+		/* made implicitly by a run, as Docker's: forwarding switched on without a word
+		 * (a plain `hako run` prints nothing but its container's output) */
+		struct hk_net_notes quiet = { 0 };
+		r = r < 0 ? r : create_locked(st, ret, &quiet, err);
+		if (notes)
+			snprintf(notes->resolv, sizeof(notes->resolv), "%s", quiet.resolv);
+		return r;
 	}
 	if (r == 0 && !hk_netattach_bridge_ready(ret))
 		r = apply(ret, notes, err); /* recorded but gone (a reboot) or half-made: again */

@@ -306,6 +306,13 @@ static void upstream_reply(struct res *r, struct fwd *f)
 {
 	uint8_t m[BUF];
 	ssize_t k = recv(f->fd, m, sizeof(m), MSG_DONTWAIT);
+	if (k < 0 && errno != EAGAIN && errno != EINTR) {
+		/* refused (nothing listens there): the next server at once */
+		f->server++;
+		if (!fwd_send(r, f))
+			servfail(r, &f->client, f->clen, f->q, f->qlen);
+		return;
+	}
 	/* the answer to our question: same id (the socket is connected to the server) */
 	if (k < 12 || memcmp(m, f->q, 2))
 		return;
@@ -361,7 +368,7 @@ static void serve(struct res *r)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		for (size_t i = 1; i < n; i++) {
 			struct fwd *f = who[i];
-			if (k > 0 && (pf[i].revents & POLLIN))
+			if (k > 0 && (pf[i].revents & (POLLIN | POLLERR)))
 				upstream_reply(r, f);
 			if (f->fd >= 0 && timespec_cmp(&now, &f->deadline) >= 0) {
 				f->server++;
