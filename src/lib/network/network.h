@@ -163,6 +163,9 @@ int hk_network_ensure_locked(struct hk_store *st, const char *name, struct hk_ne
  * on the host (usage); ports' DNAT rules for lease l; undo attachment l completely (ports'
  * rules if ports, the host device, lease, /etc/hosts of the peers). */
 int hk_network_ports_free(const struct hk_port_row *ports, size_t n, struct hk_err *err);
+/* ... and a host port for each of ports without one (host_port 0: -p CTPORT, -P). */
+int hk_network_ports_pick(struct hk_store *st, struct hk_port_row *ports, size_t n,
+			  struct hk_err *err);
 int hk_network_ports_nat(const struct hk_net_row *n, const struct hk_lease_row *l,
 			 const struct hk_port_row *ports, size_t np, struct hk_err *err);
 int hk_network_detach_locked(struct hk_store *st, const struct hk_paths *p,

@@ -368,7 +368,8 @@ static void hosts_self(struct hk_store *st, const struct hk_paths *p, const char
 
 /* Host ports for ports asked without one (-p CTPORT, -P): one the kernel gives as free
  * (bind to port 0) that no published port of hako has either. */
-static int ports_pick(struct hk_store *st, struct hk_port_row *ports, size_t n, struct hk_err *err)
+int hk_network_ports_pick(struct hk_store *st, struct hk_port_row *ports, size_t n,
+			  struct hk_err *err)
 {
 	struct hk_port_row *all = NULL;
 	size_t na = 0;
@@ -441,7 +442,7 @@ static int connect_locked(struct hk_store *st, const struct hk_paths *p, const s
 	if (a->n_ports > HK_NET_PORTS_MAX)
 		return hk_err_usage(err, "too many published ports (at most %d)", HK_NET_PORTS_MAX);
 	memcpy(ports, a->ports, a->n_ports * sizeof(*ports));
-	r = ports_pick(st, ports, a->n_ports, err);
+	r = hk_network_ports_pick(st, ports, a->n_ports, err);
 	for (size_t i = 0; r == 0 && i < a->n_ports; i++)
 		r = port_free(&ports[i], err);
 	if (r < 0)
