@@ -546,14 +546,25 @@ int hk_network_detach_ext(struct hk_store *st, const struct hk_paths *p, const c
 	return r;
 }
 
-/* A container on no network any more has no resolver. */
+/* A container on no network any more has no resolver: its resolv.conf names the host's
+ * servers again (a container that is going away has no file left to rewrite). */
 static void resolver_settle(struct hk_store *st, const struct hk_paths *p, const char *id)
 {
 	struct hk_lease_row *l = NULL;
 	size_t n = 0;
 	struct hk_err e;
-	if (hk_netstore_leases(st, NULL, id, &l, &n, &e) == 0 && n == 0)
+	if (hk_netstore_leases(st, NULL, id, &l, &n, &e) == 0 && n == 0) {
+		bool alive;
+		bool had = hk_resolver_recorded(p, id, &alive);
 		hk_resolver_stop(p, id);
+		char out[8192], path[HK_PATH_MAX + 32];
+		hk_ct_rundir(p, id, path, sizeof(path));
+		strncat(path, "/resolv.conf", sizeof(path) - strlen(path) - 1);
+		if (had && access(path, F_OK) == 0) {
+			hk_network_resolv_text(NULL, false, out, sizeof(out), NULL);
+			rewrite(path, out);
+		}
+	}
 	free(l);
 }
 

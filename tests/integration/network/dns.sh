@@ -126,6 +126,8 @@ check_fail "--dns that is not an address" 125 "dns" h run --rm --dns not-an-ip -
 h network disconnect n1 own
 p_own=$(ls "$ROOT/run/$(h inspect own | jq -r '.[0].id')/dns.pid" 2>/dev/null)
 is "disconnected from its last network: no resolver recorded" "$p_own" ""
+is "and its resolv.conf names the host's servers again" \
+	"$(h exec own -- grep nameserver /etc/resolv.conf)" "nameserver 198.51.100.2"
 pids=$(cat "$ROOT"/run/*/dns.pid 2>/dev/null | awk '{print $1}')
 h rm -f web peer far gl own >/dev/null
 sleep 0.2
