@@ -82,7 +82,7 @@ struct res {
 	char resolv[HK_PATH_MAX + 64];
 	char search[6][256]; /* the container's search domains (its resolv.conf) */
 	size_t n_search;
-	int sock;
+	int sock, tsock; /* UDP and TCP on 127.0.0.11:53 in the container */
 	struct name *names;
 	size_t n_names;
 	struct timespec hosts_mtime;
@@ -262,20 +262,14 @@ static void forward(struct res *r, const struct sockaddr_storage *from, socklen_
 		servfail(r, from, flen, q, qlen);
 }
 
-static void query(struct res *r)
+/* The answer to query q[len] when its name is one of ours (> 0: its length in out[cap]);
+ * 0: not ours (to be relayed); < 0: not a query (*out holds a FORMERR of -ret bytes). */
+static int local(struct res *r, const uint8_t *q, size_t len, uint8_t *out, size_t cap)
 {
-	uint8_t q[BUF], out[HK_DNSMSG_MAX];
-	struct sockaddr_storage from;
-	socklen_t flen = sizeof(from);
-	ssize_t k = recvfrom(r->sock, q, sizeof(q), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
-	if (k <= 0)
-		return;
 	struct hk_dnsmsg_q mq;
-	if (hk_dnsmsg_parse(q, (size_t)k, &mq) < 0) {
-		int e = hk_dnsmsg_error(q, (size_t)k, 1 /* FORMERR */, out, sizeof(out));
-		if (e > 0)
-			reply(r, &from, flen, out, (size_t)e);
-		return;
+	if (hk_dnsmsg_parse(q, len, &mq) < 0) {
+		int e = hk_dnsmsg_error(q, len, 1 /* FORMERR */, out, cap);
+		return e > 0 ? -e : 0;
 	}
 	load_hosts(r);
 	struct hk_dnsmsg_rr rr[16];
@@ -292,14 +286,114 @@ static void query(struct res *r)
 		snprintf(base, sizeof(base), "%.*s", (int)(ln - ld - 1), mq.name);
 		known = lookup(r, base, rr, HK_ARRAY_SIZE(rr), &n);
 	}
-	if (!known || mq.class != 1 /* IN */) {
-		forward(r, &from, flen, q, (size_t)k);
-		return;
-	}
+	if (!known || mq.class != 1 /* IN */)
+		return 0;
 	/* a name of ours: its addresses of the type asked, or none (NODATA, never upstream) */
-	int e = hk_dnsmsg_answer(q, &mq, 0, rr, n, TTL, out, sizeof(out));
-	if (e > 0)
-		reply(r, &from, flen, out, (size_t)e);
+	int e = hk_dnsmsg_answer(q, &mq, 0, rr, n, TTL, out, cap);
+	return e > 0 ? e : 0;
+}
+
+static void query(struct res *r)
+{
+	uint8_t q[BUF], out[HK_DNSMSG_MAX];
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	ssize_t k = recvfrom(r->sock, q, sizeof(q), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+	if (k <= 0)
+		return;
+	int e = local(r, q, (size_t)k, out, sizeof(out));
+	if (e == 0)
+		forward(r, &from, flen, q, (size_t)k);
+	else
+		reply(r, &from, flen, out, (size_t)(e < 0 ? -e : e));
+}
+
+/* ---- DNS over TCP (RFC 7766: a client retries there after a truncated answer): one
+ * connection per child process, so a slow upstream never holds up the UDP side ---- */
+
+static bool io_full(int fd, uint8_t *buf, size_t n, bool wr, int ms)
+{
+	for (size_t o = 0; o < n;) {
+		struct pollfd pf = { fd, wr ? POLLOUT : POLLIN, 0 };
+		if (poll(&pf, 1, ms) != 1)
+			return false;
+		ssize_t k = wr ? write(fd, buf + o, n - o) : read(fd, buf + o, n - o);
+		if (k <= 0)
+			return false;
+		o += (size_t)k;
+	}
+	return true;
+}
+
+/* one length-prefixed message: its length, 0 on failure */
+static size_t tcp_read(int fd, uint8_t *m, size_t cap, int ms)
+{
+	uint8_t lb[2];
+	if (!io_full(fd, lb, 2, false, ms))
+		return 0;
+	size_t n = (size_t)lb[0] << 8 | lb[1];
+	return n >= 12 && n <= cap && io_full(fd, m, n, false, ms) ? n : 0;
+}
+
+static bool tcp_write(int fd, const uint8_t *m, size_t n)
+{
+	uint8_t lb[2] = { (uint8_t)(n >> 8), (uint8_t)n };
+	return io_full(fd, lb, 2, true, FWD_TIMEOUT_MS) &&
+	       io_full(fd, (uint8_t *)m, n, true, FWD_TIMEOUT_MS);
+}
+
+/* The upstream's answer to q over TCP, in m[cap]: its length, 0 when none answered. */
+static size_t tcp_forward(struct res *r, const uint8_t *q, size_t len, uint8_t *m, size_t cap)
+{
+	load_upstream(r);
+	for (size_t i = 0; i < r->n_up; i++) {
+		_cleanup_close_ int fd =
+			socket(r->up[i].ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			continue;
+		struct pollfd pf = { fd, POLLOUT, 0 };
+		int e = 0;
+		socklen_t el = sizeof(e);
+		if (connect(fd, (struct sockaddr *)&r->up[i], r->uplen[i]) < 0 &&
+		    (errno != EINPROGRESS || poll(&pf, 1, FWD_TIMEOUT_MS) != 1 ||
+		     getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e))
+			continue;
+		size_t n;
+		if (tcp_write(fd, q, len) && (n = tcp_read(fd, m, cap, FWD_TIMEOUT_MS)) &&
+		    !memcmp(m, q, 2))
+			return n;
+	}
+	return 0;
+}
+
+static void tcp_conn(struct res *r, int c)
+{
+	uint8_t q[BUF], out[BUF];
+	size_t len;
+	/* several queries may come on one connection; it ends when the client is idle */
+	while ((len = tcp_read(c, q, sizeof(q), 2000)) > 0) {
+		int e = local(r, q, len, out, sizeof(out));
+		size_t n = e ? (size_t)(e < 0 ? -e : e) : tcp_forward(r, q, len, out, sizeof(out));
+		if (!n && (e = hk_dnsmsg_error(q, len, 2 /* SERVFAIL */, out, sizeof(out))) > 0)
+			n = (size_t)e;
+		if (!n || !tcp_write(c, out, n))
+			break;
+	}
+}
+
+static void tcp_accept(struct res *r)
+{
+	int c = accept4(r->tsock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (c < 0)
+		return;
+	pid_t pid = fork(); /* reaped by the kernel: SIGCHLD is ignored */
+	if (pid == 0) {
+		close(r->sock);
+		close(r->tsock);
+		tcp_conn(r, c);
+		_exit(0);
+	}
+	close(c);
 }
 
 static void upstream_reply(struct res *r, struct fwd *f)
@@ -344,29 +438,32 @@ static void on_term(int sig)
 
 static void serve(struct res *r)
 {
-	struct pollfd pf[FWD_MAX + 1];
-	struct fwd *who[FWD_MAX + 1];
+	struct pollfd pf[FWD_MAX + 2];
+	struct fwd *who[FWD_MAX + 2];
 	for (size_t i = 0; i < FWD_MAX; i++)
 		r->fwd[i].fd = -1;
 	while (!stop) {
 		size_t n = 0;
 		pf[n++] = (struct pollfd){ r->sock, POLLIN, 0 };
+		pf[n++] = (struct pollfd){ r->tsock, POLLIN, 0 };
 		for (size_t i = 0; i < FWD_MAX; i++) {
 			if (r->fwd[i].fd < 0)
 				continue;
 			who[n] = &r->fwd[i];
 			pf[n++] = (struct pollfd){ r->fwd[i].fd, POLLIN, 0 };
 		}
-		int k = poll(pf, n, n > 1 ? 100 : 1000);
+		int k = poll(pf, n, n > 2 ? 100 : 1000);
 		if (k < 0 && errno != EINTR)
 			break;
-		if (k == 0 && n == 1 && !still_ours(r))
+		if (k == 0 && n == 2 && !still_ours(r))
 			break;
 		if (k > 0 && (pf[0].revents & POLLIN))
 			query(r);
+		if (k > 0 && (pf[1].revents & POLLIN))
+			tcp_accept(r);
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		for (size_t i = 1; i < n; i++) {
+		for (size_t i = 2; i < n; i++) {
 			struct fwd *f = who[i];
 			if (k > 0 && (pf[i].revents & (POLLIN | POLLERR)))
 				upstream_reply(r, f);
@@ -382,19 +479,23 @@ static void serve(struct res *r)
 }
 
 /* The socket on 127.0.0.11:53 inside the namespace netns_fd. */
-static int bind_in(int netns_fd, struct hk_err *err)
+static int bind_in(int netns_fd, int type, struct hk_err *err)
 {
 	int old, r = hk_thread_netns_enter(netns_fd, &old, err);
 	if (r < 0)
 		return r;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
 	int e = fd < 0 ? -errno : 0;
 	hk_thread_netns_leave(old);
 	if (fd < 0)
 		return hk_err_sys(err, e, "resolver: socket");
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(53) };
 	inet_pton(AF_INET, HK_RESOLVER_ADDR, &a.sin_addr);
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+	int one = 1; /* TCP: a new resolver binds while the old one's connections linger */
+	if (type == SOCK_STREAM)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    (type == SOCK_STREAM && listen(fd, 16) < 0)) {
 		e = -errno;
 		close(fd);
 		return hk_err_sys(err, e, "resolver: bind %s:53 in the container",
@@ -436,21 +537,25 @@ static _Noreturn void daemon_main(const struct hk_paths *p, const char *id, int 
 	file_of(p, id, "dns.pid", r.pidfile, sizeof(r.pidfile));
 	file_of(p, id, "dns.upstream", r.upfile, sizeof(r.upfile));
 	file_of(p, id, "resolv.conf", r.resolv, sizeof(r.resolv));
-	r.sock = bind_in(netns_fd, &err);
-	int rc = r.sock < 0 ? r.sock : write_pid(r.pidfile, &err);
+	signal(SIGCHLD, SIG_IGN); /* the TCP connections' children */
+	r.sock = bind_in(netns_fd, SOCK_DGRAM, &err);
+	r.tsock = r.sock < 0 ? -1 : bind_in(netns_fd, SOCK_STREAM, &err);
+	int rc = r.tsock < 0 ? -1 : write_pid(r.pidfile, &err);
 	if (write(report, &err, sizeof(err)) < 0 || rc < 0)
 		_exit(1);
-	/* nothing of the caller's stays open: only the socket (as fd 3) and stdio on null */
-	if (dup2(r.sock, 3) < 0)
+	/* nothing of the caller's stays open: only the sockets (as fds 3, 4), stdio on null */
+	int u = fcntl(r.sock, F_DUPFD_CLOEXEC, 10), t = fcntl(r.tsock, F_DUPFD_CLOEXEC, 10);
+	if (u < 0 || t < 0 || dup2(u, 3) < 0 || dup2(t, 4) < 0)
 		_exit(1);
 	r.sock = 3;
+	r.tsock = 4;
 	int null = open("/dev/null", O_RDWR);
 	if (null >= 0) {
 		dup2(null, 0);
 		dup2(null, 1);
 		dup2(null, 2);
 	}
-	close_range(4, ~0U, 0);
+	close_range(5, ~0U, 0);
 	serve(&r);
 	_exit(0);
 }

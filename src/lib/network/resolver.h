@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The embedded DNS resolver of a container on hako networks (docs/architecture.md, "Names"):
- * one small process per container, living in the host's namespaces, holding a UDP socket it
- * made inside the container's network namespace on 127.0.0.11:53 — the container side
+ * one small process per container, living in the host's namespaces, holding UDP and TCP
+ * sockets it made inside the container's network namespace on 127.0.0.11:53 — the container side
  * only, never the host's port 53. It answers A and AAAA for the names and aliases of the
  * container's hosts file (RUN/<id>/hosts: itself and its peers on every network it is on,
  * kept by network_ct.c), and relays every other query byte for byte to the upstream

@@ -3,7 +3,7 @@
 # and alias through DNS (nslookup against 127.0.0.11, glibc's getent through DNS), a name on
 # another network is not answered (it goes upstream, which says NXDOMAIN), other names are
 # relayed to the host's upstream server (a fake one this test runs in a namespace it made),
-# --dns replaces that upstream, --add-host/--dns-search/--dns-option reach the files; the
+# TCP works too, --dns replaces that upstream, --add-host/--dns-search/--dns-option reach the files; the
 # resolver listens only inside the container's namespace (not on the host); one killed -9 is
 # started again by the next hako command; nothing is left afterwards (processes, sockets).
 . "$HAKO_SRC/tests/lib/lib.sh"
@@ -16,13 +16,12 @@ up_init || { not_ok "upstream topology"; exit 1; }
 
 # the fake upstream: ext.example A 192.0.2.7, everything else NXDOMAIN; logs each name asked
 cat >"$HAKO_TEST_TMP/updns.py" <<'PY'
-import os, socket, struct, sys
+import os, socket, struct, sys, threading
 open(sys.argv[2], "w").write("%d\n" % os.getpid())
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("198.51.100.2", 53))
 log = open(sys.argv[1], "a", buffering=1)
-while True:
-    q, a = s.recvfrom(4096)
+def answer(q):
     i, names = 12, []
     while q[i]:
         names.append(q[i + 1:i + 1 + q[i]].decode()); i += 1 + q[i]
@@ -34,7 +33,19 @@ while True:
         r += b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton("192.0.2.7")
     else:
         r = q[:2] + b"\x81\x83" + struct.pack("!HHHH", 1, 0, 0, 0) + qd
-    s.sendto(r, a)
+    return r
+def tcp():
+    t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t.bind(("198.51.100.2", 53)); t.listen(8)
+    while True:
+        c, _ = t.accept()
+        n = struct.unpack("!H", c.recv(2))[0]
+        r = answer(c.recv(n))
+        c.sendall(struct.pack("!H", len(r)) + r); c.close()
+threading.Thread(target=tcp, daemon=True).start()
+while True:
+    q, a = s.recvfrom(4096)
+    s.sendto(answer(q), a)
 PY
 nsx up python3 "$HAKO_TEST_TMP/updns.py" "$HAKO_TEST_TMP/upqueries" "$HAKO_TEST_TMP/updns.pid" \
 	>/dev/null 2>&1 &
@@ -79,6 +90,22 @@ rm -f "$USR/etc/nsswitch.conf"
 is "getent hosts web (glibc, through DNS)" "$(h exec gl -- getent hosts web | awk '{print $1}')" 10.211.1.2
 is "getent ahostsv4 www" "$(h exec gl -- getent ahostsv4 www | awk 'NR==1 {print $1}')" 10.211.1.2
 
+# over TCP (a client's retry after a truncated answer): python3 of the host's /usr inside gl
+cat >"$USR/tcpq.py" <<'PY'
+import socket, struct, sys
+m = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00" + b"".join(
+    bytes([len(p)]) + p.encode() for p in sys.argv[1].split(".")) + b"\x00\x00\x01\x00\x01"
+s = socket.create_connection(("127.0.0.11", 53), timeout=8)
+s.sendall(struct.pack("!H", len(m)) + m)
+n = struct.unpack("!H", s.recv(2))[0]
+r = b""
+while len(r) < n:
+    r += s.recv(n - len(r))
+print(r[3] & 15, struct.unpack("!H", r[6:8])[0], socket.inet_ntoa(r[-4:]))
+PY
+is "TCP: a container's name" "$(h exec gl -- python3 /tcpq.py web 2>&1)" "0 1 10.211.1.2"
+is "TCP: forwarded to the upstream over TCP" "$(h exec gl -- python3 /tcpq.py ext.example 2>&1)" "0 1 192.0.2.7"
+
 is "a name on another network is not resolved" "$(nsl far web)" ""
 grep -q "^web" "$HAKO_TEST_TMP/upqueries" && ok "(it was asked upstream, which said NXDOMAIN)" ||
 	not_ok "the unknown name was not forwarded"
@@ -87,14 +114,14 @@ is "glibc through the resolver to the upstream" \
 	"$(h exec gl -- getent ahostsv4 ext.example | awk 'NR==1 {print $1}')" 192.0.2.7
 
 # the resolver listens in the container only
-ss -Hlnu | grep -q ':53 ' && not_ok "something listens on the host's port 53: $(ss -Hlnup | grep ':53 ')" ||
+ss -Hlntu | grep -q ':53 ' && not_ok "something listens on the host's port 53: $(ss -Hlnup | grep ':53 ')" ||
 	ok "nothing listens on the host's port 53"
 pidf=$ROOT/run/$(h inspect peer | jq -r '.[0].id')/dns.pid
 pid=$(awk '{print $1}' "$pidf")
 [ -n "$pid" ] && [ "$(readlink /proc/"$pid"/ns/net)" = "$(readlink /proc/self/ns/net)" ] &&
 	ok "the resolver process stays in the host's namespace" || not_ok "resolver pid '$pid'"
-is "its socket is in the container's namespace" \
-	"$(h exec peer -- netstat -lnu | awk '$4 == "127.0.0.11:53" {print "listening"}')" listening
+is "its sockets are in the container's namespace" \
+	"$(h exec peer -- netstat -lntu | awk '$4 == "127.0.0.11:53" {print $1}' | sort | tr '\n' ' ')" "tcp udp "
 
 # kill -9: the next command starts it again
 kill -9 "$pid"
