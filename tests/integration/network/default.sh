@@ -7,6 +7,9 @@
 # nothing is left after rm and network rm (veths, nft table, resolvers).
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/network/common.inc"
+# a private copy: the shared cached rootfs is replaced when a concurrent test changes it,
+# which would pull the root out from under this test's long-running containers
+cp -a "$R" "$HAKO_TEST_TMP/rootfs" && R=$HAKO_TEST_TMP/rootfs || { not_ok "rootfs copy"; exit 1; }
 
 needs_kinds "the default network" veth bridge
 needs_nft "the default network"

@@ -8,6 +8,9 @@
 # started again by the next hako command; nothing is left afterwards (processes, sockets).
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/network/common.inc"
+# a private copy: the shared cached rootfs is replaced when a concurrent test changes it,
+# which would pull the root out from under this test's long-running containers
+cp -a "$R" "$HAKO_TEST_TMP/rootfs" && R=$HAKO_TEST_TMP/rootfs || { not_ok "rootfs copy"; exit 1; }
 
 needs_kinds "the embedded resolver" veth bridge
 needs_nft "the embedded resolver"
