@@ -606,11 +606,11 @@ void hk_resolver_stop(const struct hk_paths *p, const char *id)
 	unsigned long long start;
 	file_of(p, id, "dns.pid", path, sizeof(path));
 	if (read_pid(path, &pid, &start) && hk_proc_alive(pid, start)) {
-		kill(pid, SIGTERM);
-		for (int i = 0; i < 100 && hk_proc_alive(pid, start); i++)
-			usleep(10000);
-		if (hk_proc_alive(pid, start))
-			kill(pid, SIGKILL);
+		/* nothing to flush: killed at once, and waited for until it is a zombie (its
+		 * sockets closed), so a resolver started right after binds the same address */
+		kill(pid, SIGKILL);
+		for (int i = 0; i < 1000 && hk_proc_alive(pid, start); i++)
+			usleep(1000);
 	}
 	unlink(path);
 }

@@ -27,8 +27,8 @@
 /* Start the resolver of container id (netns_fd: its network namespace) unless one runs:
  * returns once its socket is bound (or with why not). */
 int hk_resolver_start(const struct hk_paths *p, const char *id, int netns_fd, struct hk_err *err);
-/* Stop it (SIGTERM, waited for up to a second, then SIGKILL) and remove dns.pid: nothing
- * running is fine. */
+/* Stop it (SIGKILL, waited for until it has ended, at most a second) and remove dns.pid:
+ * nothing running is fine. */
 void hk_resolver_stop(const struct hk_paths *p, const char *id);
 /* Does container id have a resolver recorded (dns.pid), and is it alive? */
 bool hk_resolver_recorded(const struct hk_paths *p, const char *id, bool *ret_alive);
