@@ -280,6 +280,11 @@ static int parse_net(struct hk_ctx *ctx, struct run_opts *o)
 		o->spec.net = HK_NET_NONE;
 	} else if (!strcmp(o->net, "host")) {
 		o->spec.net = HK_NET_HOST;
+		if (o->netrun.n_ports || o->netrun.publish_all) /* as Docker: said, then run */
+			fprintf(stderr, "hako: warning: published ports are discarded with "
+					"--network host\n");
+		o->netrun.n_ports = 0;
+		o->netrun.publish_all = false;
 	} else if (!strncmp(o->net, "netns:", 6)) {
 		o->spec.net = HK_NET_NETNS;
 		o->spec.netns = o->net + 6;
