@@ -29,6 +29,10 @@
 #define FWD_TIMEOUT_MS 2000
 #define TTL 600
 #define BUF 4096
+/* what a container can make its resolver (root, on the host's side) hold: its hosts file is
+ * writable inside it */
+#define NAMES_MAX 8192
+#define TCP_CHILDREN_MAX 16
 
 static void file_of(const struct hk_paths *p, const char *id, const char *name, char *buf,
 		    size_t len)
@@ -83,6 +87,7 @@ struct res {
 	char search[6][256]; /* the container's search domains (its resolv.conf) */
 	size_t n_search;
 	int sock, tsock; /* UDP and TCP on 127.0.0.11:53 in the container */
+	int tcp_children;
 	struct name *names;
 	size_t n_names;
 	struct timespec hosts_mtime;
@@ -117,7 +122,8 @@ static void load_hosts(struct res *r)
 			rr.family = AF_INET6;
 		else
 			continue;
-		for (char *n = strtok_r(NULL, " \t\n", &save); n && n[0] != '#';
+		for (char *n = strtok_r(NULL, " \t\n", &save);
+		     n && n[0] != '#' && r->n_names < NAMES_MAX;
 		     n = strtok_r(NULL, " \t\n", &save)) {
 			struct name *nn = realloc(r->names, (r->n_names + 1) * sizeof(*nn));
 			if (!nn)
@@ -309,7 +315,8 @@ static void query(struct res *r)
 }
 
 /* ---- DNS over TCP (RFC 7766: a client retries there after a truncated answer): one
- * connection per child process, so a slow upstream never holds up the UDP side ---- */
+ * connection per child process (at most TCP_CHILDREN_MAX, reaped by the loop), so a slow
+ * upstream never holds up the UDP side ---- */
 
 static bool io_full(int fd, uint8_t *buf, size_t n, bool wr, int ms)
 {
@@ -386,13 +393,15 @@ static void tcp_accept(struct res *r)
 	int c = accept4(r->tsock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (c < 0)
 		return;
-	pid_t pid = fork(); /* reaped by the kernel: SIGCHLD is ignored */
+	/* a bounded number of connections at a time: the others are closed at once */
+	pid_t pid = r->tcp_children < TCP_CHILDREN_MAX ? fork() : -1;
 	if (pid == 0) {
 		close(r->sock);
 		close(r->tsock);
 		tcp_conn(r, c);
 		_exit(0);
 	}
+	r->tcp_children += pid > 0;
 	close(c);
 }
 
@@ -452,7 +461,9 @@ static void serve(struct res *r)
 			who[n] = &r->fwd[i];
 			pf[n++] = (struct pollfd){ r->fwd[i].fd, POLLIN, 0 };
 		}
-		int k = poll(pf, n, n > 2 ? 100 : 1000);
+		int k = poll(pf, n, n > 2 || r->tcp_children ? 100 : 1000);
+		while (r->tcp_children && waitpid(-1, NULL, WNOHANG) > 0)
+			r->tcp_children--;
 		if (k < 0 && errno != EINTR)
 			break;
 		if (k == 0 && n == 2 && !still_ours(r))
@@ -537,7 +548,6 @@ static _Noreturn void daemon_main(const struct hk_paths *p, const char *id, int 
 	file_of(p, id, "dns.pid", r.pidfile, sizeof(r.pidfile));
 	file_of(p, id, "dns.upstream", r.upfile, sizeof(r.upfile));
 	file_of(p, id, "resolv.conf", r.resolv, sizeof(r.resolv));
-	signal(SIGCHLD, SIG_IGN); /* the TCP connections' children */
 	r.sock = bind_in(netns_fd, SOCK_DGRAM, &err);
 	r.tsock = r.sock < 0 ? -1 : bind_in(netns_fd, SOCK_STREAM, &err);
 	int rc = r.tsock < 0 ? -1 : write_pid(r.pidfile, &err);

@@ -135,6 +135,13 @@ pid2=$(awk '{print $1}' "$pidf")
 	ok "resolver killed -9: started again by the next command" || not_ok "resolver after kill: '$pid2'"
 is "and it answers" "$(nsl peer web)" 10.211.1.2
 
+# a container writes its own /etc/hosts (it is writable there): bounded on the resolver's side
+h exec peer -- sh -c 'i=0; while [ $i -lt 30000 ]; do echo "10.9.9.9 junk$i"; i=$((i+1)); done >>/etc/hosts'
+is "a hosts file of 30000 more names: still answers" "$(nsl peer web)" 10.211.1.2
+rss=$(awk '/VmRSS/ {print $2}' /proc/"$(awk '{print $1}' "$pidf")"/status)
+[ -n "$rss" ] && [ "$rss" -lt 20000 ] && ok "and its memory stays bounded (${rss} kB)" ||
+	not_ok "resolver RSS ${rss} kB"
+
 # --dns: the resolver's upstream; --add-host, --dns-search, --dns-option
 sleeper own --network n1 --dns 198.51.100.9 --dns-search corp.test --dns-option ndots:2 \
 	--add-host db.local:192.0.2.50
