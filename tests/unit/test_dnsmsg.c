@@ -96,9 +96,32 @@ static void test_answer(void)
 	TAP_EQ_INT(hk_dnsmsg_error(m, 5, 1, out, sizeof(out)), -EINVAL, "no header: no error");
 }
 
+static void test_ptr(void)
+{
+	uint8_t m[512], out[512], a[4];
+	struct hk_dnsmsg_q q;
+	TAP_EQ_INT(hk_dnsmsg_ptr_addr("2.1.211.10.in-addr.arpa", a), 0, "a reverse name");
+	TAP_OK(a[0] == 10 && a[1] == 211 && a[2] == 1 && a[3] == 2, "its address, in order");
+	TAP_EQ_INT(hk_dnsmsg_ptr_addr("2.1.211.10.IN-ADDR.ARPA", a), 0, "any case");
+	TAP_EQ_INT(hk_dnsmsg_ptr_addr("2.1.211.in-addr.arpa", a), -EINVAL, "three octets");
+	TAP_EQ_INT(hk_dnsmsg_ptr_addr("2.1.211.300.in-addr.arpa", a), -EINVAL, "octet > 255");
+	TAP_EQ_INT(hk_dnsmsg_ptr_addr("2.1.211.10.in-addr.arpa.x", a), -EINVAL, "trailing");
+	TAP_EQ_INT(hk_dnsmsg_ptr_addr("2.1.211.10.ip6.arpa", a), -EINVAL, "not in-addr");
+	size_t n = query(m, "2.1.211.10.in-addr.arpa", HK_DNS_PTR);
+	hk_dnsmsg_parse(m, n, &q);
+	const char *names[] = { "web", "www" };
+	int k = hk_dnsmsg_answer_ptr(m, &q, names, 2, 600, out, sizeof(out));
+	TAP_EQ_INT(k, (int)n + 2 * (12 + 5), "two PTR records (web, www: 5 bytes each)");
+	TAP_OK(out[7] == 2, "ANCOUNT 2");
+	TAP_OK(out[n + 3] == HK_DNS_PTR && out[n + 11] == 5 && out[n + 12] == 3 &&
+		       !memcmp(out + n + 13, "web", 3) && out[n + 16] == 0,
+	       "the first is web");
+}
+
 int main(void)
 {
 	test_parse();
 	test_answer();
+	test_ptr();
 	return tap_done();
 }

@@ -7,6 +7,7 @@
 #include <resolv.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dnsmsg.h"
 
@@ -79,6 +80,55 @@ int hk_dnsmsg_answer(const uint8_t *msg, const struct hk_dnsmsg_q *q, int rcode,
 	}
 	put16(out + 6, an);
 	return (int)o;
+}
+
+int hk_dnsmsg_answer_ptr(const uint8_t *msg, const struct hk_dnsmsg_q *q, const char *const *names,
+			 size_t n, uint32_t ttl, uint8_t *out, size_t cap)
+{
+	int o = hk_dnsmsg_answer(msg, q, 0, NULL, 0, ttl, out, cap);
+	if (o < 0)
+		return o;
+	uint8_t *dnptrs[16] = { out, NULL };
+	uint16_t an = 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((size_t)o + 12 > cap) {
+			out[2] |= 0x02;
+			break;
+		}
+		put16(out + o, 0xc000 | NS_HFIXEDSZ);
+		put16(out + o + 2, HK_DNS_PTR);
+		put16(out + o + 4, ns_c_in);
+		put16(out + o + 6, (uint16_t)(ttl >> 16));
+		put16(out + o + 8, (uint16_t)ttl);
+		int k = dn_comp(names[i], out + o + 12, (int)(cap - (size_t)o - 12), dnptrs,
+				dnptrs + 15);
+		if (k < 0) {
+			out[2] |= 0x02;
+			break;
+		}
+		put16(out + o + 10, (uint16_t)k);
+		o += 12 + k;
+		an++;
+	}
+	put16(out + 6, an);
+	return o;
+}
+
+int hk_dnsmsg_ptr_addr(const char *name, uint8_t raw[4])
+{
+	unsigned a[4];
+	char tail[16];
+	int used = 0;
+	if (sscanf(name, "%3u.%3u.%3u.%3u.%15[-A-Za-z.]%n", &a[3], &a[2], &a[1], &a[0], tail,
+		   &used) != 5 ||
+	    name[used] || strcasecmp(tail, "in-addr.arpa"))
+		return -EINVAL;
+	for (int i = 0; i < 4; i++) {
+		if (a[i] > 255)
+			return -EINVAL;
+		raw[i] = (uint8_t)a[i];
+	}
+	return 0;
 }
 
 int hk_dnsmsg_error(const uint8_t *msg, size_t len, int rcode, uint8_t *out, size_t cap)

@@ -17,6 +17,7 @@
 #define HK_DNSMSG_MAX 512 /* a UDP message without EDNS0 */
 #define HK_DNS_A 1
 #define HK_DNS_AAAA 28
+#define HK_DNS_PTR 12
 
 struct hk_dnsmsg_q {
 	uint16_t id;
@@ -40,6 +41,13 @@ int hk_dnsmsg_parse(const uint8_t *msg, size_t len, struct hk_dnsmsg_q *ret);
 int hk_dnsmsg_answer(const uint8_t *msg, const struct hk_dnsmsg_q *q, int rcode,
 		     const struct hk_dnsmsg_rr *rr, size_t n, uint32_t ttl, uint8_t *out,
 		     size_t cap);
+/* The answer to PTR query q: one PTR record per name of names[n] (dotted, compressed
+ * against the message by libresolv's dn_comp). Returns its length, or -ENOSPC / -EINVAL (a
+ * name that cannot be encoded). */
+int hk_dnsmsg_answer_ptr(const uint8_t *msg, const struct hk_dnsmsg_q *q, const char *const *names,
+			 size_t n, uint32_t ttl, uint8_t *out, size_t cap);
+/* The IPv4 address that name ("4.3.2.1.in-addr.arpa", any case) stands for, in raw[4]. */
+int hk_dnsmsg_ptr_addr(const char *name, uint8_t raw[4]);
 /* A minimal FORMERR/SERVFAIL for a message that is at least a header: its id and opcode. */
 int hk_dnsmsg_error(const uint8_t *msg, size_t len, int rcode, uint8_t *out, size_t cap);
 

@@ -278,6 +278,17 @@ static int local(struct res *r, const uint8_t *q, size_t len, uint8_t *out, size
 		return e > 0 ? -e : 0;
 	}
 	load_hosts(r);
+	uint8_t a4[4];
+	if (mq.type == HK_DNS_PTR && mq.class == 1 && hk_dnsmsg_ptr_addr(mq.name, a4) == 0) {
+		/* the reverse of an address of ours: its names (others go upstream) */
+		const char *names[8];
+		size_t k = 0;
+		for (size_t i = 0; i < r->n_names && k < HK_ARRAY_SIZE(names); i++)
+			if (r->names[i].rr.family == AF_INET && !memcmp(r->names[i].rr.raw, a4, 4))
+				names[k++] = r->names[i].name;
+		int e = k ? hk_dnsmsg_answer_ptr(q, &mq, names, k, TTL, out, cap) : 0;
+		return e > 0 ? e : 0;
+	}
 	struct hk_dnsmsg_rr rr[16];
 	size_t n = 0;
 	bool known = lookup(r, mq.name, rr, HK_ARRAY_SIZE(rr), &n);

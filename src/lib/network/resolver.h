@@ -3,7 +3,7 @@
  * The embedded DNS resolver of a container on hako networks (docs/architecture.md, "Names"):
  * one small process per container, living in the host's namespaces, holding UDP and TCP
  * sockets it made inside the container's network namespace on 127.0.0.11:53 — the container side
- * only, never the host's port 53. It answers A and AAAA for the names and aliases of the
+ * only, never the host's port 53. It answers A, AAAA and PTR for the names and aliases of the
  * container's hosts file (RUN/<id>/hosts: itself and its peers on every network it is on,
  * kept by network_ct.c), and relays every other query byte for byte to the upstream
  * servers: those of RUN/<id>/dns.upstream (--dns), else the host's /etc/resolv.conf (read

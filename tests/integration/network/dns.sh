@@ -83,6 +83,11 @@ is "nslookup web.SEARCHDOMAIN (what busybox asks)" "$(nsl peer web.example.test)
 is "nslookup of an alias" "$(nsl peer www)" 10.211.1.2
 is "names are case-insensitive" "$(nsl peer WEB)" 10.211.1.2
 is "nslookup peer from web" "$(nsl web peer)" 10.211.1.3
+is "reverse (PTR) of a container's address: its names" \
+	"$(h exec peer -- timeout 8 nslookup 10.211.1.2 2>/dev/null | awk '/name =/ {print $NF}' | sort | tr '\n' ' ')" \
+	"web www "
+grep -q "in-addr" "$HAKO_TEST_TMP/upqueries" 2>/dev/null && not_ok "a reverse query of ours went upstream" ||
+	ok "never sent upstream"
 out=$(h exec peer -- timeout 8 nslookup -type=aaaa web 127.0.0.11 2>&1)
 echo "$out" | grep -q "NXDOMAIN\|can't find" && not_ok "AAAA of a known name: $out" ||
 	ok "AAAA of a name with IPv4 only: an empty answer, not NXDOMAIN"
