@@ -62,9 +62,13 @@ static int parse_port(struct hk_ctx *ctx, struct hk_port_row *p, const char *spe
 		strcpy(p->proto, slash);
 	}
 	char *ctp = strrchr(s, ':');
-	if (!ctp)
-		return cmd_usage(ctx, "run: -p '%s': expected [HOSTIP:]HOSTPORT:CTPORT[/tcp|udp]",
-				 spec);
+	uint32_t v;
+	if (!ctp) { /* -p CTPORT: a random host port (picked at connect) */
+		if (hk_parse_u32(s, 1, 65535, &v, "container port", &ctx->err) < 0)
+			return hk_err_prefix(&ctx->err, "run: -p '%s'", spec);
+		p->ct_port = (uint16_t)v;
+		return 0;
+	}
 	*ctp++ = 0;
 	char *hp = strrchr(s, ':');
 	if (hp) {
@@ -80,14 +84,67 @@ static int parse_port(struct hk_ctx *ctx, struct hk_port_row *p, const char *spe
 	} else {
 		hp = s;
 	}
-	uint32_t v;
-	if (hk_parse_u32(hp, 1, 65535, &v, "host port", &ctx->err) < 0)
+	v = 0; /* HOSTIP::CTPORT: a random host port */
+	if (hp[0] && hk_parse_u32(hp, 1, 65535, &v, "host port", &ctx->err) < 0)
 		return hk_err_prefix(&ctx->err, "run: -p '%s'", spec);
 	p->host_port = (uint16_t)v;
 	if (hk_parse_u32(ctp, 1, 65535, &v, "container port", &ctx->err) < 0)
 		return hk_err_prefix(&ctx->err, "run: -p '%s'", spec);
 	p->ct_port = (uint16_t)v;
 	return 0;
+}
+
+static int append(struct hk_ctx *ctx, char *buf, size_t cap, const char *sep, const char *w,
+		  const char *opt)
+{
+	size_t o = strlen(buf);
+	if (o + strlen(sep) + strlen(w) + 2 > cap)
+		return cmd_usage(ctx, "run: too many %s options", opt);
+	snprintf(buf + o, cap - o, "%s%s", o ? sep : "", w);
+	return 0;
+}
+
+/* A DNS name or search domain: letters, digits, '-', '_', '.'; at most 253. */
+static bool dns_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || n > 253 || s[0] == '.' || s[0] == '-')
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == n;
+}
+
+static int set_dns(struct hk_ctx *ctx, struct netrun *n, int id, const char *val)
+{
+	struct hk_prefix a;
+	if (id == NETRUN_DNS) {
+		if (hk_parse_addr(val, 0, &a, &ctx->err) < 0)
+			return hk_err_prefix(&ctx->err, "run: --dns");
+		return append(ctx, n->dns, sizeof(n->dns), " ", val, "--dns");
+	}
+	if (id == NETRUN_DNS_SEARCH) {
+		if (strcmp(val, ".") && !dns_name_ok(val))
+			return cmd_usage(ctx, "run: --dns-search '%s': not a domain name", val);
+		return append(ctx, n->dns_search, sizeof(n->dns_search), " ", val, "--dns-search");
+	}
+	if (id == NETRUN_DNS_OPTION) {
+		if (!val[0] || strpbrk(val, " \t\n#;"))
+			return cmd_usage(ctx, "run: --dns-option '%s': one resolv.conf option",
+					 val);
+		return append(ctx, n->dns_option, sizeof(n->dns_option), " ", val, "--dns-option");
+	}
+	/* --add-host NAME:IP (the IP may hold ':' itself: the name is before the first) */
+	const char *colon = strchr(val, ':');
+	char name[254];
+	if (!colon || colon == val || (size_t)(colon - val) >= sizeof(name))
+		return cmd_usage(ctx, "run: --add-host '%s': expected NAME:IP", val);
+	snprintf(name, sizeof(name), "%.*s", (int)(colon - val), val);
+	if (!dns_name_ok(name))
+		return cmd_usage(ctx, "run: --add-host '%s': '%s' is not a host name", val, name);
+	if (hk_parse_addr(colon + 1, 0, &a, &ctx->err) < 0)
+		return hk_err_prefix(&ctx->err, "run: --add-host '%s'", val);
+	char line[320];
+	snprintf(line, sizeof(line), "%s\t%s\n", colon + 1, name);
+	return append(ctx, n->add_hosts, sizeof(n->add_hosts), "", line, "--add-host");
 }
 
 int netrun_set(struct hk_ctx *ctx, struct netrun *n, int id, const char *val)
@@ -106,7 +163,7 @@ int netrun_set(struct hk_ctx *ctx, struct netrun *n, int id, const char *val)
 		int r = parse_port(ctx, p, val);
 		if (r < 0)
 			return r;
-		for (size_t i = 0; i < n->n_ports; i++)
+		for (size_t i = 0; i < n->n_ports && p->host_port; i++)
 			if (n->ports[i].host_port == p->host_port &&
 			    !strcmp(n->ports[i].proto, p->proto))
 				return cmd_usage(ctx, "run: -p: host port %u/%s given twice",
@@ -114,6 +171,12 @@ int netrun_set(struct hk_ctx *ctx, struct netrun *n, int id, const char *val)
 		n->n_ports++;
 		return 0;
 	}
+	if (id == NETRUN_PUBLISH_ALL) {
+		n->publish_all = true;
+		return 0;
+	}
+	if (id >= NETRUN_DNS && id <= NETRUN_ADD_HOST)
+		return set_dns(ctx, n, id, val);
 	if (id != NETRUN_ALIAS)
 		return cmd_usage(ctx, "run: option %d: not a network option", id);
 	struct hk_err e;
@@ -128,9 +191,48 @@ int netrun_set(struct hk_ctx *ctx, struct netrun *n, int id, const char *val)
 
 int netrun_check(struct hk_ctx *ctx, const struct netrun *n)
 {
-	if (!n->net[0] && (n->ip || n->n_ports || n->aliases[0]))
-		return cmd_usage(ctx, "run: --ip, -p and --network-alias need --network NET");
+	if (!n->net[0] && (n->ip || n->n_ports || n->publish_all || n->aliases[0]))
+		return cmd_usage(ctx, "run: --ip, -p, -P and --network-alias need a hako network "
+				      "(not --network none, host, container:NAME or netns:NAME)");
 	return 0;
+}
+
+int netrun_publish_all(struct hk_ctx *ctx, struct netrun *n, char **exposed)
+{
+	for (char **e = exposed; n->publish_all && e && *e; e++) {
+		char buf[32];
+		snprintf(buf, sizeof(buf), "%s", *e);
+		char *slash = strchr(buf, '/');
+		const char *proto = slash ? slash + 1 : "tcp";
+		if (slash)
+			*slash = 0;
+		uint32_t v;
+		if ((strcmp(proto, "tcp") && strcmp(proto, "udp")) ||
+		    hk_parse_u32(buf, 1, 65535, &v, "port", &ctx->err) < 0) {
+			hk_err_clear(&ctx->err);
+			continue; /* a range or an sctp port: not published */
+		}
+		bool have = false;
+		for (size_t i = 0; i < n->n_ports; i++)
+			have |= n->ports[i].ct_port == v && !strcmp(n->ports[i].proto, proto);
+		if (have)
+			continue;
+		if (n->n_ports == NETRUN_PORTS_MAX)
+			return cmd_usage(ctx, "run: -P: too many ports");
+		struct hk_port_row *p = &n->ports[n->n_ports++];
+		memset(p, 0, sizeof(*p));
+		p->ct_port = (uint16_t)v;
+		snprintf(p->proto, sizeof(p->proto), "%s", proto);
+	}
+	return 0;
+}
+
+const struct hk_dns_conf *netrun_dns(struct netrun *n)
+{
+	n->dnsconf = (struct hk_dns_conf){ .servers = n->dns,
+					   .search = n->dns_search,
+					   .options = n->dns_option };
+	return n->dns[0] || n->dns_search[0] || n->dns_option[0] ? &n->dnsconf : NULL;
 }
 
 void netrun_keep_stderr(struct netrun *n)
@@ -139,7 +241,7 @@ void netrun_keep_stderr(struct netrun *n)
 		n->notes_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 }
 
-const struct hk_net_attach *netrun_attach_spec(const struct netrun *n, struct hk_net_attach *buf)
+const struct hk_net_attach *netrun_attach_spec(struct netrun *n, struct hk_net_attach *buf)
 {
 	if (!n->net[0])
 		return NULL;
@@ -147,7 +249,8 @@ const struct hk_net_attach *netrun_attach_spec(const struct netrun *n, struct hk
 				       .ip = n->ip,
 				       .aliases = n->aliases,
 				       .ports = n->ports,
-				       .n_ports = n->n_ports };
+				       .n_ports = n->n_ports,
+				       .dns = netrun_dns(n) };
 	return buf;
 }
 

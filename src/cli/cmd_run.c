@@ -59,9 +59,11 @@ struct run_opts {
 	const char *rootfs_arg; /* --rootfs DIR as given */
 	char rootfs[PATH_MAX];	/* resolved (hk_ct_spec_rootfs) */
 	char net[300];
-	struct netrun netrun;	/* --network NET, --ip, -p, --network-alias (cmd_netrun.c) */
-	struct run_image image; /* hako run IMAGE [CMD...] (run_image.c) */
-	struct hk_runsec sec;	/* caps, seccomp, --read-only, --user, limits (runsec.c) */
+	char netns_path[HK_PATH_MAX]; /* --network container:NAME: its namespace */
+	char resolv[4096];	      /* --network container:NAME, --dns...: resolv.conf */
+	struct netrun netrun;	      /* --network NET, --ip, -p, --network-alias (cmd_netrun.c) */
+	struct run_image image;	      /* hako run IMAGE [CMD...] (run_image.c) */
+	struct hk_runsec sec;	      /* caps, seccomp, --read-only, --user, limits (runsec.c) */
 	/* the lifecycle (ctlife.h) */
 	const char *verb; /* "run" or "create" */
 	int argc;	  /* the options and operands as given (stored) */
@@ -226,7 +228,7 @@ enum {
 
 /* Every option of hako run. The values of the network options are taken by cmd_netrun.c,
  * those of the isolation options by runsec.c. */
-static const char run_shortopts[] = "+:dite:w:v:p:m:u:l:";
+static const char run_shortopts[] = "+:dite:w:v:p:m:u:l:P";
 static const struct option run_longopts[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
@@ -258,6 +260,11 @@ static const struct option run_longopts[] = {
 	{ "publish", required_argument, NULL, NETRUN_PUBLISH },
 	{ "network-alias", required_argument, NULL, NETRUN_ALIAS },
 	{ "alias", required_argument, NULL, NETRUN_ALIAS },
+	{ "publish-all", no_argument, NULL, NETRUN_PUBLISH_ALL },
+	{ "dns", required_argument, NULL, NETRUN_DNS },
+	{ "dns-search", required_argument, NULL, NETRUN_DNS_SEARCH },
+	{ "dns-option", required_argument, NULL, NETRUN_DNS_OPTION },
+	{ "add-host", required_argument, NULL, NETRUN_ADD_HOST },
 	/* isolation and limits (runsec.c) */
 	{ "privileged", no_argument, NULL, HK_RUNSEC_PRIVILEGED },
 	{ "read-only", no_argument, NULL, HK_RUNSEC_READ_ONLY },
@@ -378,6 +385,8 @@ static int set_opt(struct hk_ctx *ctx, const struct cmd_getopt *g, struct run_op
 	case NETRUN_PUBLISH:
 	case NETRUN_IP:
 	case NETRUN_ALIAS:
+	case NETRUN_PUBLISH_ALL:
+	case NETRUN_DNS ... NETRUN_ADD_HOST:
 		return netrun_set(ctx, &o->netrun, c, v);
 	case HK_RUNSEC_MEMORY:
 	case HK_RUNSEC_USER:
@@ -398,15 +407,46 @@ static int parse_opts(struct hk_ctx *ctx, struct run_opts *o, int argc, char **a
 	return r < 0 ? r : g.rest;
 }
 
+/* --network container:NAME: the namespace of a running container, and its resolv.conf. */
+static int net_of_container(struct hk_ctx *ctx, struct run_opts *o, const char *name)
+{
+	struct hk_paths p;
+	struct hk_ct_row c;
+	int r = ct_get(ctx, name, &p, &c);
+	if (r < 0)
+		return hk_err_prefix(&ctx->err, "run: --network container:%s", name);
+	bool running = !strcmp(c.state, HK_CT_RUNNING);
+	hk_ct_nsdir(&p, c.id, o->netns_path, sizeof(o->netns_path));
+	strncat(o->netns_path, "/net", sizeof(o->netns_path) - strlen(o->netns_path) - 1);
+	hk_network_ct_resolv(&p, c.id, o->resolv, sizeof(o->resolv));
+	hk_ct_row_free(&c);
+	if (!running)
+		return cmd_usage(ctx, "run: --network container:%s: it is not running", name);
+	o->spec.net = HK_NET_NETNS;
+	o->spec.netns = o->netns_path;
+	return 0;
+}
+
 static int parse_net(struct hk_ctx *ctx, struct run_opts *o)
 {
-	if (!o->net[0] || !strcmp(o->net, "new")) {
+	if (!o->net[0])
+		strcpy(o->net, "bridge"); /* Docker's default: the default network */
+	if (!strncmp(o->net, "container:", 10)) {
+		int r = net_of_container(ctx, o, o->net + 10);
+		if (r < 0)
+			return r;
+	} else if (!strcmp(o->net, "new")) {
 		strcpy(o->net, "new");
 		o->spec.net = HK_NET_NEW;
 	} else if (!strcmp(o->net, "none")) {
 		o->spec.net = HK_NET_NONE;
 	} else if (!strcmp(o->net, "host")) {
 		o->spec.net = HK_NET_HOST;
+		if (o->netrun.n_ports || o->netrun.publish_all) /* as Docker: said, then run */
+			fprintf(stderr, "hako: warning: published ports are discarded with "
+					"--network host\n");
+		o->netrun.n_ports = 0;
+		o->netrun.publish_all = false;
 	} else if (!strncmp(o->net, "netns:", 6)) {
 		o->spec.net = HK_NET_NETNS;
 		o->spec.netns = o->net + 6;
@@ -422,6 +462,10 @@ static int parse_net(struct hk_ctx *ctx, struct run_opts *o)
 		strcpy(o->net, "new");
 		o->spec.net = HK_NET_NEW;
 	}
+	/* without a hako network, --dns and --dns-search go straight into resolv.conf */
+	const struct hk_dns_conf *d = netrun_dns(&o->netrun);
+	if (!o->netrun.net[0] && d && o->spec.net != HK_NET_NETNS)
+		hk_network_resolv_text(d, false, o->resolv, sizeof(o->resolv), NULL);
 	return netrun_check(ctx, &o->netrun);
 }
 
@@ -559,6 +603,8 @@ static int resolve(struct hk_ctx *ctx, struct run_opts *o, struct hk_store *st,
 		r = run_image_user(ctx, st, paths, &o->image, &o->sec);
 	if (r == 0 && o->sec.user_name) /* --user NAME[:GROUP], in the container's /etc */
 		r = run_user_name(ctx, st, paths, o);
+	if (r == 0)
+		r = netrun_publish_all(ctx, &o->netrun, o->image.exposed);
 	if (r < 0)
 		return r;
 	r = hk_ct_spec_defaults(&o->spec, o->env, &o->nenv, MAX_ENV, &ctx->err);
@@ -615,6 +661,8 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, in
 		.log = &o->sec.log,
 		.sec = &sec,
 		.attach = netrun_attach_spec(&o->netrun, &na),
+		.resolv_conf = o->resolv[0] ? o->resolv : NULL,
+		.hosts_extra = o->netrun.add_hosts,
 		.block =
 			&fwd, /* the container exists: its signals are forwarded (hk_ct_wait_fwd) */
 		.reuse = o->reuse ? &o->reuse_row : NULL,

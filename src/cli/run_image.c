@@ -125,6 +125,8 @@ int run_image_defaults(struct hk_ctx *ctx, struct hk_store *st, struct run_image
 		spec->workdir = ri->workdir = strdup(c.workdir);
 	if (r == 0 && c.user && c.user[0] && !(ri->user = strdup(c.user)))
 		r = hk_err_sys(&ctx->err, -ENOMEM, "run");
+	ri->exposed = c.exposed_ports; /* kept for -P */
+	c.exposed_ports = NULL;
 	hk_image_config_free(&c);
 	return r;
 }
@@ -169,6 +171,10 @@ void run_image_free(struct run_image *ri)
 	free(ri->argv);
 	free(ri->workdir);
 	free(ri->user);
+	for (size_t i = 0; ri->exposed && ri->exposed[i]; i++)
+		free(ri->exposed[i]);
+	free(ri->exposed);
+	ri->exposed = NULL;
 	run_image_unlock(ri);
 	ri->argv = NULL;
 	ri->workdir = NULL;

@@ -21,6 +21,7 @@ struct run_image {
 	char **argv;		/* Entrypoint + (the user's args or Cmd), owned */
 	char *workdir;		/* the image's WorkingDir, owned */
 	char *user;		/* the image's User, owned; NULL: none */
+	char **exposed;		/* the image's ExposedPorts ("80/tcp"), owned; NULL: none */
 	int lock; /* the image store's shared lock (hk_images_lock), -1: none; held until
 		   * the root is mounted (hk_ct_create closes it) */
 	const struct hk_userns *userns; /* --userns: idmapped layers (userns.h); NULL: none */

@@ -77,8 +77,8 @@ static void test_good(void)
 	r = parse("{\"cniVersion\": \"1.0.0\", \"name\": \"hako\", \"ipam\": {\"type\": "
 		  "\"dhcp\"}}",
 		  &c, &code, &e);
-	TAP_OK(r == 0 && !strncmp(c.net, "cni-", 4), "so does hako's default network's (%s)",
-	       c.net);
+	TAP_OK(r == 0 && !strcmp(c.net, "hako"),
+	       "'hako' is a name like any other (the default network is bridge, above): %s", c.net);
 	if (r == 0)
 		hk_cni_conf_free(&c);
 }

@@ -425,7 +425,7 @@ static void net_name(struct hk_cni_conf *c)
 	size_t len = strlen(c->name);
 	if (len <= HK_NET_NAME_MAX)
 		memcpy(n.name, c->name, len + 1);
-	/* "hako" is hako's default network (bridge hako0), never a CNI network's */
+	/* "bridge" is hako's default network (device hako0), never a CNI network's */
 	if (len <= HK_NET_NAME_MAX && strcmp(c->name, HK_NET_DEFAULT) &&
 	    hk_network_check(&n, &e) == 0) {
 		snprintf(c->net, sizeof(c->net), "%s", c->name);

@@ -77,8 +77,8 @@ static void rm_rundir(const struct hk_paths *p, const char *id)
 {
 	char dir[HK_PATH_MAX], f[HK_PATH_MAX + 32];
 	hk_ct_rundir(p, id, dir, sizeof(dir));
-	static const char *const files[] = { "hostname", "hosts",     "resolv.conf",
-					     "log",	 "exec.fifo", "oci.json" };
+	static const char *const files[] = { "hostname",  "hosts",    "resolv.conf", "log",
+					     "exec.fifo", "oci.json", "dns.upstream" };
 	for (size_t i = 0; i < HK_ARRAY_SIZE(files); i++) {
 		snprintf(f, sizeof(f), "%s/%s", dir, files[i]);
 		unlink(f);

@@ -72,13 +72,15 @@ static int make_files(const struct hk_ct_create *c, struct hk_ct_run *x, struct 
 	snprintf(p, sizeof(p), "%s/hosts", x->rundir);
 	snprintf(buf, sizeof(buf),
 		 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-		 "127.0.1.1\t%s\n",
-		 spec->hostname);
+		 "127.0.1.1\t%s\n%s",
+		 spec->hostname, c->hosts_extra ? c->hosts_extra : "");
 	r = write_text(p, buf, err);
 	if (r < 0)
 		return r;
 	buf[0] = 0;
-	if (spec->net != HK_NET_NONE) {
+	if (c->resolv_conf) {
+		snprintf(buf, sizeof(buf), "%s", c->resolv_conf);
+	} else if (spec->net != HK_NET_NONE) {
 		_cleanup_close_ int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
 		ssize_t k = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : 0;
 		buf[k > 0 ? k : 0] = 0;

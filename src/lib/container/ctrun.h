@@ -44,7 +44,9 @@ struct hk_ct_create {
 	const struct hk_ctlog_opts *log;    /* spec->detach: the log's bounds */
 	const struct hk_ct_config_sec *sec; /* what the stored config records (ctconfig.h) */
 	const struct hk_net_attach *attach; /* NULL, or the hako network to connect it to */
-	const sigset_t *block; /* blocked once the init exists (the caller forwards them) */
+	const char *resolv_conf; /* NULL: the host's /etc/resolv.conf (a network rewrites it) */
+	const char *hosts_extra; /* NULL, or lines added to /etc/hosts (--add-host) */
+	const sigset_t *block;	 /* blocked once the init exists (the caller forwards them) */
 	/* An OCI runtime's create: the init outlives this process, and the command waits on
 	 * RUN/<id>/exec.fifo for hk_ct_start_created (from another process) instead of on
 	 * hk_ct_start. */

@@ -68,15 +68,16 @@ static int check_subnets(const struct hk_net_row *n, struct hk_err *err)
 	return r;
 }
 
-int hk_network_check(struct hk_net_row *n, struct hk_err *err)
+/* dflt: the default network, made by hako itself under its reserved name */
+static int check_row(struct hk_net_row *n, bool dflt, struct hk_err *err)
 {
 	if (hk_nat_check_name(n->name, "network name", err) < 0)
 		return -EINVAL;
 	if (strlen(n->name) > HK_NET_NAME_MAX)
 		return hk_err_usage(err, "network name '%s' is longer than %d bytes", n->name,
 				    HK_NET_NAME_MAX);
-	static const char *const reserved[] = { "none", "host", "new", "bridge", "default" };
-	for (size_t i = 0; i < HK_ARRAY_SIZE(reserved); i++)
+	static const char *const reserved[] = { "none", "host", "new", HK_NET_DEFAULT, "default" };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(reserved) && !dflt; i++)
 		if (!strcmp(n->name, reserved[i]))
 			return hk_err_usage(err, "network name '%s' is reserved", n->name);
 	if (!n->driver[0])
@@ -117,6 +118,11 @@ int hk_network_check(struct hk_net_row *n, struct hk_err *err)
 		}
 	}
 	return check_subnets(n, err);
+}
+
+int hk_network_check(struct hk_net_row *n, struct hk_err *err)
+{
+	return check_row(n, false, err);
 }
 
 static int nat_net(const struct hk_net_row *n, struct hk_nat_net *nn, struct hk_err *err)
@@ -253,8 +259,14 @@ int hk_network_ensure_locked(struct hk_store *st, const char *name, struct hk_ne
 		hk_err_clear(err);
 		memset(ret, 0, sizeof(*ret));
 		strcpy(ret->name, HK_NET_DEFAULT);
-		r = hk_network_check(ret, err);
-		return r < 0 ? r : create_locked(st, ret, notes, err);
+		r = check_row(ret, true, err);
+		/* made implicitly by a run, as Docker's: forwarding switched on without a word
+		 * (a plain `hako run` prints nothing but its container's output) */
+		struct hk_net_notes quiet = { 0 };
+		r = r < 0 ? r : create_locked(st, ret, &quiet, err);
+		if (notes)
+			snprintf(notes->resolv, sizeof(notes->resolv), "%s", quiet.resolv);
+		return r;
 	}
 	if (r == 0 && !hk_netattach_bridge_ready(ret))
 		r = apply(ret, notes, err); /* recorded but gone (a reboot) or half-made: again */

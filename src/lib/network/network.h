@@ -43,14 +43,31 @@ int hk_network_create(struct hk_store *st, const struct hk_paths *p, struct hk_n
 int hk_network_remove(struct hk_store *st, const struct hk_paths *p, const char *name,
 		      struct hk_err *err);
 
+/* The names options of a container (--dns, --dns-search, --dns-option): space separated,
+ * NULL or "": the host's. */
+struct hk_dns_conf {
+	const char *servers;
+	const char *search;
+	const char *options;
+};
+
+#define HK_NET_PORTS_MAX 64
+
 struct hk_net_attach {
 	const char *net;
-	const char *ip;	     /* static address or NULL */
-	const char *ip6;     /* static IPv6 address or NULL (a network with IPv6) */
-	const char *aliases; /* space separated or "" */
-	const struct hk_port_row *ports;
+	const char *ip;			 /* static address or NULL */
+	const char *ip6;		 /* static IPv6 address or NULL (a network with IPv6) */
+	const char *aliases;		 /* space separated or "" */
+	const struct hk_port_row *ports; /* host_port 0: one picked (a free one) */
 	size_t n_ports;
+	const struct hk_dns_conf *dns; /* NULL: the host's */
 };
+
+/* The text of a container's /etc/resolv.conf (out[cap]). embedded: the resolver's address
+ * (resolver.h) as its only nameserver, else d's servers or the host's that a container can
+ * reach (a warning in notes when there are none); search and options: d's, else the host's. */
+void hk_network_resolv_text(const struct hk_dns_conf *d, bool embedded, char *out, size_t cap,
+			    struct hk_net_notes *notes);
 
 /* A route of an attachment that is not a hako container's: dst (len 0: the default route)
  * via gw (family 0: the network's gateway of dst's family). */
@@ -74,7 +91,8 @@ struct hk_net_ext {
 };
 
 /* Connect running (or creating) container c to a network: lease, eth<N> in its namespace,
- * routes, published ports, /etc/hosts of every container on the network, resolv.conf. */
+ * routes, published ports, /etc/hosts of every container on the network, resolv.conf, and
+ * its DNS resolver (resolver.h) when it has none yet. */
 int hk_network_connect(struct hk_store *st, const struct hk_paths *p, const struct hk_ct_row *c,
 		       const struct hk_net_attach *a, struct hk_net_notes *notes,
 		       struct hk_err *err);
@@ -127,12 +145,16 @@ int hk_network_reconcile(struct hk_store *st, const struct hk_paths *p, struct h
  * is rolled back (nft rules, bridge, row), one left "removing" is finished (the same). */
 int hk_network_reconcile_nets(struct hk_store *st, const struct hk_paths *p, struct hk_err *err);
 
+/* The resolv.conf of container id (out[cap], "" when it has none): for one that joins its
+ * network namespace (--network container:NAME), whose resolver serves it too. */
+void hk_network_ct_resolv(const struct hk_paths *p, const char *id, char *out, size_t cap);
+
 /* Rewrite RUN/<id>/hosts of every container on net (write in place: it is bind mounted). */
 int hk_network_hosts_update(struct hk_store *st, const struct hk_paths *p, const char *net,
 			    struct hk_err *err);
 
 /* Internal to network*.c: the lock (an fd to close), and ensure with it held: the default
- * network "hako" (bridge hako0, first free /24 of 10.123.0.0/16) is created on first use; a
+ * network "bridge" (device hako0, first free /24 of 10.123.0.0/16) is created on first use; a
  * recorded network's bridge and rules are made again when gone (after a reboot). */
 int hk_network_lock(const struct hk_paths *p, struct hk_err *err);
 int hk_network_ensure_locked(struct hk_store *st, const char *name, struct hk_net_row *ret,
@@ -142,6 +164,9 @@ int hk_network_ensure_locked(struct hk_store *st, const char *name, struct hk_ne
  * on the host (usage); ports' DNAT rules for lease l; undo attachment l completely (ports'
  * rules if ports, the host device, lease, /etc/hosts of the peers). */
 int hk_network_ports_free(const struct hk_port_row *ports, size_t n, struct hk_err *err);
+/* ... and a host port for each of ports without one (host_port 0: -p CTPORT, -P). */
+int hk_network_ports_pick(struct hk_store *st, struct hk_port_row *ports, size_t n,
+			  struct hk_err *err);
 int hk_network_ports_nat(const struct hk_net_row *n, const struct hk_lease_row *l,
 			 const struct hk_port_row *ports, size_t np, struct hk_err *err);
 int hk_network_detach_locked(struct hk_store *st, const struct hk_paths *p,

@@ -22,6 +22,7 @@
 #include "store.h"
 #include "nat.h"
 #include "network.h"
+#include "resolver.h"
 #include "testpoint.h"
 
 #define HOSTS_MARK "# hako networks\n"
@@ -116,13 +117,17 @@ static bool loopback_ns(const char *line)
 	return !strncmp(a, "127.", 4) || !strcmp(a, "::1");
 }
 
-/* Append the non-loopback lines of file to out; count the nameservers kept and dropped. */
-static void resolv_filter(const char *file, char *out, size_t cap, int *kept, int *dropped)
+/* Append the lines of file to out that are not nameservers on loopback (nor, with only,
+ * of another keyword than only's); count the nameservers kept and dropped. */
+static void resolv_filter(const char *file, const char *only, char *out, size_t cap, int *kept,
+			  int *dropped)
 {
 	_cleanup_free_ char *text = slurp(file);
 	for (char *save, *line = text ? strtok_r(text, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		bool ns = !strncmp(line, "nameserver", 10);
+		if (only && strncmp(line, only, strlen(only)))
+			continue;
 		if (ns && loopback_ns(line)) {
 			(*dropped)++;
 			continue;
@@ -133,34 +138,86 @@ static void resolv_filter(const char *file, char *out, size_t cap, int *kept, in
 	}
 }
 
-/*
- * The container's resolv.conf: the host's, without loopback resolvers (127.0.0.53 of
- * systemd-resolved, a local dnsmasq): the container has its own loopback. With only such
- * resolvers, systemd-resolved's upstream list (/run/systemd/resolve/resolv.conf) is used, as
- * Docker does; failing that the container gets no nameserver and a warning. hako never puts
- * a public resolver there by itself.
- */
-static void resolv_write(const struct hk_paths *p, const char *id, struct hk_net_notes *notes)
+/* "KEYWORD w1 w2...\n" from a space separated list. */
+static void resolv_list(const char *kw, const char *list, char *out, size_t cap)
 {
-	char out[8192] = "", path[HK_PATH_MAX + 32];
+	size_t o = strlen(out);
+	snprintf(out + o, cap - o, "%s %s\n", kw, list);
+}
+
+/*
+ * A container's resolv.conf. Without the embedded resolver: the --dns servers, else the
+ * host's, without loopback resolvers (127.0.0.53 of systemd-resolved, a local dnsmasq): the
+ * container has its own loopback. With only such resolvers, systemd-resolved's upstream list
+ * (/run/systemd/resolve/resolv.conf) is used, as Docker does; failing that the container gets
+ * no nameserver and a warning. hako never puts a public resolver there by itself. With it:
+ * nameserver 127.0.0.11 only (it forwards to those). search and options: --dns-search and
+ * --dns-option, else the host's.
+ */
+void hk_network_resolv_text(const struct hk_dns_conf *d, bool embedded, char *out, size_t cap,
+			    struct hk_net_notes *notes)
+{
 	int kept = 0, dropped = 0;
-	resolv_filter("/etc/resolv.conf", out, sizeof(out), &kept, &dropped);
-	if (dropped && !kept) {
-		char up[8192] = "";
-		int k2 = 0, d2 = 0;
-		resolv_filter("/run/systemd/resolve/resolv.conf", up, sizeof(up), &k2, &d2);
-		if (k2) {
-			snprintf(out, sizeof(out), "%s", up);
-			kept = k2;
-		} else if (notes) {
-			snprintf(notes->resolv, sizeof(notes->resolv),
-				 "the host's resolvers are on loopback only, which a container "
-				 "cannot reach: its /etc/resolv.conf has no nameserver");
+	out[0] = 0;
+	if (embedded) {
+		snprintf(out, cap, "nameserver %s\n", HK_RESOLVER_ADDR);
+	} else if (d && d->servers && d->servers[0]) {
+		_cleanup_free_ char *copy = strdup(d->servers);
+		for (char *save, *w = copy ? strtok_r(copy, " ", &save) : NULL; w;
+		     w = strtok_r(NULL, " ", &save))
+			resolv_list("nameserver", w, out, cap);
+	} else {
+		resolv_filter("/etc/resolv.conf", "nameserver", out, cap, &kept, &dropped);
+		if (dropped && !kept) {
+			resolv_filter("/run/systemd/resolve/resolv.conf", "nameserver", out, cap,
+				      &kept, &dropped);
+			if (!kept && notes)
+				snprintf(notes->resolv, sizeof(notes->resolv),
+					 "the host's resolvers are on loopback only, which a "
+					 "container cannot reach: its /etc/resolv.conf has no "
+					 "nameserver");
 		}
 	}
+	if (d && d->search && d->search[0])
+		resolv_list("search", d->search, out, cap);
+	else
+		resolv_filter("/etc/resolv.conf", "search", out, cap, &kept, &dropped);
+	if (d && d->options && d->options[0])
+		resolv_list("options", d->options, out, cap);
+	else
+		resolv_filter("/etc/resolv.conf", "options", out, cap, &kept, &dropped);
+}
+
+void hk_network_ct_resolv(const struct hk_paths *p, const char *id, char *out, size_t cap)
+{
+	char path[HK_PATH_MAX + 32];
+	hk_ct_rundir(p, id, path, sizeof(path));
+	strncat(path, "/resolv.conf", sizeof(path) - strlen(path) - 1);
+	_cleanup_free_ char *text = slurp(path);
+	snprintf(out, cap, "%s", text ? text : "");
+}
+
+/* The container's resolv.conf on its first network: the embedded resolver's; --dns servers
+ * become the resolver's upstream (RUN/<id>/dns.upstream). */
+static int resolv_write(const struct hk_paths *p, const char *id, const struct hk_dns_conf *d,
+			struct hk_net_notes *notes, struct hk_err *err)
+{
+	char out[8192], path[HK_PATH_MAX + 32];
+	hk_ct_rundir(p, id, path, sizeof(path));
+	strncat(path, "/dns.upstream", sizeof(path) - strlen(path) - 1);
+	if (d && d->servers && d->servers[0]) {
+		hk_network_resolv_text(
+			&(struct hk_dns_conf){ .servers = d->servers, .search = "", .options = "" },
+			false, out, sizeof(out), NULL);
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write(fd, out, strlen(out)) != (ssize_t)strlen(out))
+			return hk_err_sys(err, -errno, "'%s'", path);
+	}
+	hk_network_resolv_text(d, true, out, sizeof(out), notes);
 	hk_ct_rundir(p, id, path, sizeof(path));
 	strncat(path, "/resolv.conf", sizeof(path) - strlen(path) - 1);
 	rewrite(path, out);
+	return 0;
 }
 
 /* Refuse a host port some process on the host holds already (as Docker's proxy would). */
@@ -309,6 +366,50 @@ static void hosts_self(struct hk_store *st, const struct hk_paths *p, const char
 	}
 }
 
+/* Host ports for ports asked without one (-p CTPORT, -P): one the kernel gives as free
+ * (bind to port 0) that no published port of hako has either. */
+int hk_network_ports_pick(struct hk_store *st, struct hk_port_row *ports, size_t n,
+			  struct hk_err *err)
+{
+	struct hk_port_row *all = NULL;
+	size_t na = 0;
+	bool any = false;
+	for (size_t i = 0; i < n; i++)
+		any |= ports[i].host_port == 0;
+	if (!any)
+		return 0;
+	int r = hk_netstore_ports(st, NULL, &all, &na, err);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		bool udp = !strcmp(ports[i].proto, "udp");
+		for (int tries = 0; ports[i].host_port == 0 && tries < 64; tries++) {
+			_cleanup_close_ int fd =
+				socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+			struct sockaddr_in a = { .sin_family = AF_INET };
+			socklen_t len = sizeof(a);
+			if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+			    getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
+				r = hk_err_sys(err, -errno, "a free host port");
+				break;
+			}
+			uint16_t v = ntohs(a.sin_port);
+			bool taken = false;
+			for (size_t k = 0; k < na; k++)
+				taken |= all[k].host_port == v &&
+					 !strcmp(all[k].proto, ports[i].proto);
+			for (size_t k = 0; k < n; k++)
+				taken |= ports[k].host_port == v &&
+					 !strcmp(ports[k].proto, ports[i].proto);
+			if (!taken)
+				ports[i].host_port = v;
+		}
+		if (r == 0 && ports[i].host_port == 0)
+			r = hk_err_set(err, -EADDRINUSE, "no free host port for %u/%s",
+				       ports[i].ct_port, ports[i].proto);
+	}
+	free(all);
+	return r;
+}
+
 /* Who is attached: a hako container (x NULL: its namespace, eth<k>, hosts files) or what x
  * describes (hk_network_attach_ext). */
 struct who {
@@ -336,9 +437,16 @@ static int connect_locked(struct hk_store *st, const struct hk_paths *p, const s
 				    "network '%s': ports can only be published on a bridge "
 				    "network with a way out",
 				    n.name);
-	for (size_t i = 0; i < a->n_ports; i++)
-		if ((r = port_free(&a->ports[i], err)) < 0)
-			return r;
+	/* -p CTPORT and -P: a host port picked now (ports[] is what is recorded) */
+	struct hk_port_row ports[HK_NET_PORTS_MAX];
+	if (a->n_ports > HK_NET_PORTS_MAX)
+		return hk_err_usage(err, "too many published ports (at most %d)", HK_NET_PORTS_MAX);
+	memcpy(ports, a->ports, a->n_ports * sizeof(*ports));
+	r = hk_network_ports_pick(st, ports, a->n_ports, err);
+	for (size_t i = 0; r == 0 && i < a->n_ports; i++)
+		r = port_free(&ports[i], err);
+	if (r < 0)
+		return r;
 	struct hk_lease_row l = { 0 };
 	snprintf(l.net, sizeof(l.net), "%s", n.name);
 	snprintf(l.ct, sizeof(l.ct), "%s", w->id);
@@ -357,20 +465,22 @@ static int connect_locked(struct hk_store *st, const struct hk_paths *p, const s
 	l.owner_pid = getpid();
 	l.owner_start = hk_proc_start_time(l.owner_pid);
 	bool first = !w->x && !strcmp(l.ifname, "eth0");
-	r = hk_netstore_lease(st, &l, a->ip, a->ports, a->n_ports, err);
+	r = hk_netstore_lease(st, &l, a->ip, ports, a->n_ports, err);
 	if (r < 0)
 		return r;
 	hk_test_point("connect-leased");
 	r = hk_netattach_ct(&n, &l, w->nsfd, w->x, err);
 	hk_test_point("connect-linked");
 	if (r == 0 && a->n_ports)
-		r = ports_nat(&n, &l, a->ports, a->n_ports, err);
+		r = ports_nat(&n, &l, ports, a->n_ports, err);
 	hk_test_point("connect-ported");
 	if (r == 0 && first)
-		resolv_write(p, w->id, notes);
+		r = resolv_write(p, w->id, a->dns, notes, err);
 	if (r == 0 && !w->x)
 		r = hk_network_hosts_update(st, p, n.name, err);
 	hk_test_point("connect-hosts");
+	if (r == 0 && !w->x)
+		r = hk_resolver_start(p, w->id, w->nsfd, err);
 	if (r == 0)
 		r = hk_netstore_set_owner(st, n.name, w->id, 0, 0, err);
 	if (r < 0) {
@@ -438,6 +548,28 @@ int hk_network_detach_ext(struct hk_store *st, const struct hk_paths *p, const c
 	return r;
 }
 
+/* A container on no network any more has no resolver: its resolv.conf names the host's
+ * servers again (a container that is going away has no file left to rewrite). */
+static void resolver_settle(struct hk_store *st, const struct hk_paths *p, const char *id)
+{
+	struct hk_lease_row *l = NULL;
+	size_t n = 0;
+	struct hk_err e;
+	if (hk_netstore_leases(st, NULL, id, &l, &n, &e) == 0 && n == 0) {
+		bool alive;
+		bool had = hk_resolver_recorded(p, id, &alive);
+		hk_resolver_stop(p, id);
+		char out[8192], path[HK_PATH_MAX + 32];
+		hk_ct_rundir(p, id, path, sizeof(path));
+		strncat(path, "/resolv.conf", sizeof(path) - strlen(path) - 1);
+		if (had && access(path, F_OK) == 0) {
+			hk_network_resolv_text(NULL, false, out, sizeof(out), NULL);
+			rewrite(path, out);
+		}
+	}
+	free(l);
+}
+
 /* A disconnect first marks the leases pending (owner: this process): a hako killed half-way
  * leaves them for hk_network_reconcile, which finishes the job. */
 int hk_network_disconnect(struct hk_store *st, const struct hk_paths *p, const char *ct_id,
@@ -473,13 +605,17 @@ int hk_network_disconnect(struct hk_store *st, const struct hk_paths *p, const c
 	if (r == 0)
 		hosts_self(st, p, ct_id);
 	free(l);
+	if (r == 0)
+		resolver_settle(st, p, ct_id);
 	return r;
 }
 
 int hk_network_ct_release(struct hk_store *st, const struct hk_paths *p, const char *ct_id,
 			  struct hk_err *err)
 {
-	return hk_network_disconnect(st, p, ct_id, NULL, err);
+	int r = hk_network_disconnect(st, p, ct_id, NULL, err);
+	hk_resolver_stop(p, ct_id); /* the container is going away: its resolver too */
+	return r;
 }
 
 /* Any pending lease whose owner is gone? (Outside the lock: only decides whether to look.) */
@@ -515,14 +651,43 @@ static int reconcile_leases(struct hk_store *st, const struct hk_paths *p, struc
 		r = detach_one(st, p, &l[i], nsfd, true, err);
 		if (nsfd >= 0)
 			close(nsfd);
-		if (r == 0)
+		if (r == 0) {
 			hosts_self(st, p, l[i].ct);
-		else
+			resolver_settle(st, p, l[i].ct);
+		} else
 			hk_err_prefix(err, "repair of container %.12s on network '%s'", l[i].ct,
 				      l[i].net);
 	}
 	free(l);
 	return r;
+}
+
+/* A resolver that died (kill -9) while its container runs on a network: started again. */
+static void reconcile_resolvers(struct hk_store *st, const struct hk_paths *p)
+{
+	struct hk_lease_row *l = NULL;
+	size_t n = 0;
+	struct hk_err e;
+	if (hk_netstore_leases(st, NULL, NULL, &l, &n, &e) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		bool alive, seen = false;
+		for (size_t k = 0; k < i; k++)
+			seen |= !strcmp(l[k].ct, l[i].ct);
+		if (seen || !hk_resolver_recorded(p, l[i].ct, &alive) || alive)
+			continue;
+		struct hk_ct_row c;
+		if (hk_store_get(st, l[i].ct, &c, &e) < 0)
+			continue;
+		bool running = !strcmp(c.state, HK_CT_RUNNING) && hk_proc_alive(c.pid, c.pid_start);
+		hk_ct_row_free(&c);
+		int nsfd = running ? ct_netns(p, l[i].ct, &e) : -1;
+		if (nsfd >= 0) {
+			hk_resolver_start(p, l[i].ct, nsfd, &e);
+			close(nsfd);
+		}
+	}
+	free(l);
 }
 
 int hk_network_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err *err)
@@ -531,6 +696,8 @@ int hk_network_reconcile(struct hk_store *st, const struct hk_paths *p, struct h
 	int r = orphans(st, &any, err);
 	if (r == 0 && any)
 		r = reconcile_leases(st, p, err);
+	if (r == 0)
+		reconcile_resolvers(st, p);
 	return r < 0 ? r : hk_network_reconcile_nets(st, p, err);
 }
 

@@ -32,7 +32,12 @@ static int tap_locked(struct hk_store *st, const struct hk_paths *p, const struc
 	if (t->n_ports && n->internal)
 		return hk_err_usage(err, "network '%s' is internal: no ports can be published",
 				    n->name);
-	if ((r = hk_network_ports_free(t->ports, t->n_ports, err)) < 0)
+	struct hk_port_row ports[HK_NET_PORTS_MAX]; /* with the host ports picked */
+	if (t->n_ports > HK_NET_PORTS_MAX)
+		return hk_err_usage(err, "too many published ports (at most %d)", HK_NET_PORTS_MAX);
+	memcpy(ports, t->ports, t->n_ports * sizeof(*ports));
+	if ((r = hk_network_ports_pick(st, ports, t->n_ports, err)) < 0 ||
+	    (r = hk_network_ports_free(ports, t->n_ports, err)) < 0)
 		return r;
 	if (if_nametoindex(t->ifname)) {
 		hk_err_usage(err, "tap '%s': a device of that name already exists", t->ifname);
@@ -45,14 +50,14 @@ static int tap_locked(struct hk_store *st, const struct hk_paths *p, const struc
 	snprintf(l->hostif, sizeof(l->hostif), "%s", t->ifname);
 	l->owner_pid = getpid();
 	l->owner_start = hk_proc_start_time(l->owner_pid);
-	r = hk_netstore_lease(st, l, t->ip, t->ports, t->n_ports, err);
+	r = hk_netstore_lease(st, l, t->ip, ports, t->n_ports, err);
 	if (r < 0)
 		return hk_err_prefix(err, "network '%s'", n->name);
 	hk_test_point("vm-leased");
 	_cleanup_close_ int fd = hk_tuntap_open(t->ifname, err);
 	r = fd < 0 ? fd : hk_netattach_port(n, t->ifname, err);
 	if (r == 0 && t->n_ports)
-		r = hk_network_ports_nat(n, l, t->ports, t->n_ports, err);
+		r = hk_network_ports_nat(n, l, ports, t->n_ports, err);
 	if (r == 0)
 		r = hk_network_hosts_update(st, p, n->name, err);
 	if (r == 0)

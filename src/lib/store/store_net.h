@@ -24,7 +24,7 @@ struct hk_paths;
 struct hk_ct_row;
 
 #define HK_NET_NAME_MAX 32
-#define HK_NET_DEFAULT "hako" /* the default network, created on first use */
+#define HK_NET_DEFAULT "bridge" /* the default network, created on first use */
 #define HK_NET_DEFAULT_BRIDGE "hako0"
 #define HK_NET_CREATING "creating" /* states of a network row; "" is a complete network */
 #define HK_NET_REMOVING "removing"

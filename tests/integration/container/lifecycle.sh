@@ -21,7 +21,9 @@ out=$(nsenter --net="$nsdir/net" ip -o link show lo)
 echo "$out" | grep -q "UP" && ok "nsenter --net=<persisted path> works" || not_ok "nsenter: $out"
 ip netns list | grep -qw "$n" && ok "netns is named in /run/netns" || not_ok "netns named"
 out=$(ip netns exec "$n" ip -o link show)
-is "ip netns exec CT ip link shows only lo" "$(echo "$out" | wc -l)" 1
+# no --network: the default network "bridge" (Docker's default), so lo and eth0
+is "ip netns exec CT ip link shows lo and eth0" \
+	"$(echo "$out" | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | tr '\n' ' ')" "lo eth0 "
 is "web server answers inside" "$(h exec "$n" -- wget -qO- http://127.0.0.1/)" "hello from hako"
 is "logs" "$(h logs "$n")" "hello-log"
 check_fail "duplicate name" 125 "already in use" h run -d --name "$n" --rootfs "$R" -- true

@@ -20,16 +20,16 @@ is "all $N containers got an address" "$(cat "$out"/[0-9]* | grep -c '^10\.123\.
 is "all addresses are distinct" "$(cat "$out"/[0-9]* | grep "^10\." | sort -u | wc -l)" "$N"
 errs=$(cat "$out"/*.err | grep -v forwarding)
 [ -z "$errs" ] && ok "no errors" || { not_ok "errors"; echo "$errs" | head -5 | diag; }
-is "the default network is hako on hako0" \
-	"$(h network ls | awk '$1=="hako" {print $2, $5}')" "bridge hako0"
-is "every lease is free afterwards" "$(h network ls | awk '$1=="hako" {print $7}')" 0
+is "the default network is bridge on hako0" \
+	"$(h network ls | awk '$1=="bridge" {print $2, $5}')" "bridge hako0"
+is "every lease is free afterwards" "$(h network ls | awk '$1=="bridge" {print $7}')" 0
 is "no veth left" "$(ip -o link show | grep -c '^[0-9]*: hk')" 0
 
 # kill -9 of hako run after the lease: the next command reclaims it
 h run --name victim --network bridge --rootfs "$R" -- sleep 100 &
 pid=$!
 for _ in $(seq 50); do
-	h network inspect hako | grep -q victim && break
+	h network inspect bridge | grep -q victim && break
 	sleep 0.1
 done
 kill -9 "$pid"
@@ -38,7 +38,7 @@ init=$(h inspect victim 2>/dev/null | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
 [ -n "$init" ] && kill -9 "$init" 2>/dev/null
 sleep 0.3
 is "lease of the killed run reclaimed by the next command" \
-	"$(h network ls | awk '$1=="hako" {print $7}')" 0
+	"$(h network ls | awk '$1=="bridge" {print $7}')" 0
 h rm -f victim >/dev/null 2>&1
-check "default network removed" h network rm hako
+check "default network removed" h network rm bridge
 is "nft list ruleset back to its original state" "$(nft -s list ruleset)" "$before"

@@ -24,7 +24,7 @@ nft_orig=$(nft -s list ruleset)
 on_exit "h rm -f a b >/dev/null 2>&1; h network rm kn"
 h network create kn --subnet $SUB.0/24 >/dev/null || { not_ok "network create"; exit 1; }
 web b kn || { not_ok "container b"; exit 1; }
-h run -d --name a --rootfs "$R" -- sleep 1000 >/dev/null || { not_ok "container a"; exit 1; }
+h run -d --name a --network new --rootfs "$R" -- sleep 1000 >/dev/null || { not_ok "container a"; exit 1; }
 A=$(h inspect a | jq -r ".[0].id")
 B=$(h inspect b | jq -r ".[0].id")
 nft_base=$(nft -s list ruleset)
@@ -194,7 +194,7 @@ net_gone() {
 }
 # net_steps BASE: every step of create and rm (and prune), each followed by another next
 # command; BASE: the ruleset without the network
-NEXT=("network ls" "ps" "run --rm --rootfs $R -- true" "-j network ls" "network inspect kn"
+NEXT=("network ls" "ps" "run --rm --network new --rootfs $R -- true" "-j network ls" "network inspect kn"
 	"network disconnect kn a" "network prune -f" "network create kh --subnet 10.231.8.0/24")
 # step_repaired WHAT STEP:WANT BASE ARGS...: hako ARGS killed at STEP must leave kh as WANT
 # (sig), and the next command (the next of NEXT) must leave it gone; problems go to $bad
@@ -278,18 +278,18 @@ h network disconnect kh a
 check "network rm kh" h network rm kh
 # the default network, made by run --network bridge
 bad=$(kill_at network-ruled run --rm --network bridge --rootfs "$R" -- true)
-is "run killed while making the default network: half-made" "$bad$(sig hako hako0)" \
+is "run killed while making the default network: half-made" "$bad$(sig bridge hako0)" \
 	creating/down/1/1
 h network ls >/dev/null
-is "rolled back by the next command" "$(net_gone hako hako0 "$nft_base")" gone
+is "rolled back by the next command" "$(net_gone bridge hako0 "$nft_base")" gone
 check "the next run --network bridge" h run --rm --network bridge --rootfs "$R" -- true
-is "the default network is complete" "$(sig hako hako0)" ok/up/1/1
-bad=$(kill_at network-rm-unruled network rm hako)
+is "the default network is complete" "$(sig bridge hako0)" ok/up/1/1
+bad=$(kill_at network-rm-unruled network rm bridge)
 check "run --network bridge after an rm killed half-way" \
 	h run --rm --network bridge --rootfs "$R" -- true
-is "the default network is complete again" "$(sig hako hako0)" ok/up/1/1
-check "network rm hako" h network rm hako
-is "no trace of the default network" "$(net_gone hako hako0 "$nft_base")" gone
+is "the default network is complete again" "$(sig bridge hako0)" ok/up/1/1
+check "network rm bridge" h network rm bridge
+is "no trace of the default network" "$(net_gone bridge hako0 "$nft_base")" gone
 
 # 6. every lease is free after rm; nft back to the original state after network rm
 h rm -f a b >/dev/null

@@ -80,9 +80,10 @@ fails "host port bound on one address by a host process" 125 \
 hold udp 0.0.0.0 9092
 fails "UDP host port bound by a host process" 125 "9092/udp is already in use on the host" \
 	h run --rm --network a -p 9092:80/udp --rootfs "$R" -- true
-fails "malformed -p" 125 "expected \[HOSTIP:\]HOSTPORT:CTPORT" \
-	h run --rm --network a -p 80 --rootfs "$R" -- true
-fails "-p without --network" 125 "need --network" h run --rm -p 80:80 --rootfs "$R" -- true
+fails "malformed -p" 125 "-p '80:http'.*container port" \
+	h run --rm --network a -p 80:http --rootfs "$R" -- true
+fails "-p with --network none" 125 "need a hako network" \
+	h run --rm --network none -p 80:80 --rootfs "$R" -- true
 fails "unknown network" 125 "no such network: nosuch" \
 	h run --rm --network nosuch --rootfs "$R" -- true
 fails "overlapping IPv6 subnet" 2 "subnet fd68:210::/32 overlaps network 'a'" \

@@ -24,7 +24,7 @@ check "vm rm of the dead VM" h vm rm k1
 check "network rm" h network rm cnet
 
 check "vm run with no network option" vm_run k0
-is "it is on the default network" "$(vm_field k0 net.network) $(vm_field k0 net.address | cut -d. -f1,2)" "hako 10.123"
+is "it is on the default network" "$(vm_field k0 net.network) $(vm_field k0 net.address | cut -d. -f1,2)" "bridge 10.123"
 check "vm rm" h vm rm -f k0
 
 check "vm run --tap" vm_run k2 --tap vmtap0
