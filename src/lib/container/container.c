@@ -169,9 +169,13 @@ int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err
 
 bool hk_ct_paused(const struct hk_ct_row *r)
 {
+	/* only a running container can be: the config's JSON is parsed for those alone
+	 * (hako ps asks for every row) */
+	if (strcmp(r->state, HK_CT_RUNNING))
+		return false;
 	char cg[HK_PATH_MAX];
 	hk_ct_row_cgroup(r, cg, sizeof(cg));
-	return !strcmp(r->state, HK_CT_RUNNING) && hk_cgroup_frozen(cg);
+	return hk_cgroup_frozen(cg);
 }
 
 int hk_ct_pause(const struct hk_ct_row *r, bool pause, struct hk_err *err)
