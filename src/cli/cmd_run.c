@@ -321,6 +321,7 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, in
 		.attach = netrun_attach_spec(&o->netrun, &na),
 		.block =
 			&fwd, /* the container exists: its signals are forwarded (hk_ct_wait_fwd) */
+		.start_now = true,
 	};
 	r = hk_ct_create(&c, x, &ctx->err);
 	if (c.attach)
@@ -353,9 +354,13 @@ static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
 		hk_ct_run_free(&x);
 		return status ? status : HK_EXIT_HAKO;
 	}
-	/* the monitor does not hold the database open while the container runs */
-	hk_store_close(x.st);
-	x.st = NULL;
+	/* run -d's monitor, which may live for months, does not hold the database open while
+	 * the container runs; a foreground run keeps its connection (no second open and schema
+	 * parse at exit: an idle WAL connection holds no lock) */
+	if (result_fd >= 0) {
+		hk_store_close(x.st);
+		x.st = NULL;
+	}
 	int code = x.log ? hk_ct_wait_logged(x.proc.pid, x.log, x.log_rd)
 			 : hk_ct_wait_fwd(x.proc.pid, o->spec.tty ? x.pty_master : -1,
 					  o->spec.interactive, x.proxy);

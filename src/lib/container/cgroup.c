@@ -140,6 +140,7 @@ int hk_cgroup_create(const char *path, struct hk_err *err)
 		return hk_err_set(err, -EOPNOTSUPP, "cgroup: no cgroup file system is mounted");
 	for (int i = 0; i < n; i++) {
 		char dir[HK_PATH_MAX];
+		bool cpuset = !v2[i] && is_cpuset(mnts[i]);
 		size_t base = (size_t)snprintf(dir, sizeof(dir), "%s/", mnts[i]);
 		if (snprintf(dir + base, sizeof(dir) - base, "%s", path) >=
 		    (int)(sizeof(dir) - base))
@@ -160,7 +161,7 @@ int hk_cgroup_create(const char *path, struct hk_err *err)
 				hk_cgroup_remove(path, NULL);
 				return hk_err_sys(err, r, "cgroup: mkdir '%s'", dir);
 			}
-			if (is_cpuset(mnts[i]))
+			if (cpuset)
 				cpuset_inherit(dir);
 			*c = was;
 			if (!was)
@@ -212,28 +213,28 @@ int hk_cgjoin_open(const char *path, struct hk_cgjoin *j, struct hk_err *err)
 	for (int i = 0; i < n; i++) {
 		char dir[HK_PATH_MAX], p[HK_PATH_MAX + 32];
 		if (snprintf(dir, sizeof(dir), "%s/%s", mnts[i], path) >= (int)sizeof(dir) ||
-		    access(dir, F_OK) < 0)
-			continue; /* skipped at create */
-		if (v2[i] && j->v2_fd < 0) {
-			j->v2_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			snprintf(j->v2_procs, sizeof(j->v2_procs), "%s/cgroup.procs", dir);
-			if (j->v2_fd < 0) {
-				int r = hk_err_sys(err, -errno, "cgroup: open '%s'", dir);
-				hk_cgjoin_close(j);
-				return r;
-			}
+		    (v2[i] && j->v2_fd >= 0) || (!v2[i] && j->n >= HK_CGJOIN_MAX))
 			continue;
+		int fd;
+		if (v2[i]) {
+			fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		} else {
+			snprintf(p, sizeof(p), "%s/tasks", dir);
+			fd = open(p, O_WRONLY | O_CLOEXEC);
 		}
-		if (v2[i] || j->n >= HK_CGJOIN_MAX)
-			continue;
-		snprintf(p, sizeof(p), "%s/tasks", dir);
-		j->fds[j->n] = open(p, O_WRONLY | O_CLOEXEC);
-		if (j->fds[j->n] < 0) {
+		if (fd < 0 && errno == ENOENT)
+			continue; /* skipped at create */
+		if (fd < 0) {
 			int r = hk_err_sys(err, -errno, "cgroup: join '%s'", dir);
 			hk_cgjoin_close(j);
 			return r;
 		}
-		j->n++;
+		if (v2[i]) {
+			j->v2_fd = fd;
+			snprintf(j->v2_procs, sizeof(j->v2_procs), "%s/cgroup.procs", dir);
+		} else {
+			j->fds[j->n++] = fd;
+		}
 	}
 	return 0;
 }

@@ -49,6 +49,11 @@ struct hk_ct_create {
 	 * RUN/<id>/exec.fifo for hk_ct_start_created (from another process) instead of on
 	 * hk_ct_start. */
 	bool created_only;
+	/* hk_ct_start follows at once (hako run; not an OCI runtime, whose hooks run between
+	 * the two): the command's go is given as soon as the container is assembled, before
+	 * waiting for its main process to report its restrictions applied, so that the main
+	 * process goes on to exec without waiting for this process to be scheduled again. */
+	bool start_now;
 };
 
 /* A created container, as its creator sees it. */
