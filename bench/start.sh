@@ -27,7 +27,8 @@
 # Runs inside a private mount+network namespace: nothing touches the host's network,
 # /run/netns or cgroup mounts. Writes bench/results/start-{v1,hybrid,v2}.{json,md},
 # start-1000.txt and start-summary.md. HAKO_BUILD=DIR: build (release) in DIR instead of
-# ./build-rel. The machine may be shared: compare within one run (the ratios), not across.
+# ./build-rel. HAKO_BASE=BINARY: another hako (an older build) in the v1 layout's run too.
+# The machine may be shared: compare within one run (the ratios), not across.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
@@ -79,11 +80,14 @@ layout() {
 hako_cmd() { echo "$HAKO --root $work/hako-$1 run --rm --rootfs $R -- /bin/true"; }
 floor="unshare -fpmnui --mount-proc=$R/proc chroot $R /bin/true"
 export -f layout hako_cmd
-export work here runs R HAKO floor nseq
+export work here runs R HAKO floor nseq HAKO_BASE
 
 unshare --mount --propagation private -- bash -c '
 	umount /sys/fs/cgroup/unified
-	layout v1 hako "$(hako_cmd v1)" \
+	base=()
+	[ -n "${HAKO_BASE:-}" ] && base=("hako (HAKO_BASE)" \
+		"$HAKO_BASE --root $work/hako-base run --rm --rootfs $R -- /bin/true")
+	layout v1 hako "$(hako_cmd v1)" "${base[@]}" \
 		"crun run" "crun --root $work/crun-state run --bundle $work/crun benchc" \
 		"crun run, cgroups disabled" \
 		"crun --cgroup-manager=disabled --root $work/crun-state run --bundle $work/crun benchd" \
