@@ -117,6 +117,14 @@ static int join_paths(const struct hk_ct_spec *spec, const int *ns_fd, struct hk
 	return 0;
 }
 
+/* Whether the init waits for its parent before going on: for --userns's id maps, or for
+ * the parent to put it into the v2 cgroup where clone3 could not (cg->v2_procs still set;
+ * clone_into). Otherwise it goes on at once, one hand-off fewer. */
+static bool spawn_waits(const struct hk_ct_spec *spec, const struct hk_cgjoin *cg)
+{
+	return spec->userns || cg->v2_procs[0];
+}
+
 static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, struct hk_cgjoin *cg,
 		  int sync_fd, int report_fd, int netns_fd, const int *ns_fd)
 {
@@ -128,7 +136,8 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, struct
 	 * seen below as EOF on the sync pipe.) */
 	if (!spec->survive_creator && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		_exit(HK_EXIT_HAKO);
-	if (read(sync_fd, &c, 1) != 1)
+	/* the parent's "1" once it has done what must precede the rest (spawn_waits) */
+	if (spawn_waits(spec, cg) && read(sync_fd, &c, 1) != 1)
 		_exit(HK_EXIT_HAKO); /* the parent gave up */
 	/* into the container's cgroups before anything else (cgroup.c: hk_cgjoin_self) */
 	int e = hk_cgjoin_self(cg);
@@ -279,12 +288,13 @@ static pid_t clone_into(unsigned long flags, struct hk_cgjoin *cg)
 		struct clone_args3 a = { .flags = flags | CLONE_INTO_CGROUP,
 					 .exit_signal = SIGCHLD,
 					 .cgroup = (uint64_t)cg->v2_fd };
+		char keep = cg->v2_procs[0];
+		cg->v2_procs[0] =
+			0; /* born there: nothing for the parent to do (also in the child) */
 		pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
-		if (pid >= 0) {
-			if (pid > 0)
-				cg->v2_procs[0] = 0;
+		if (pid >= 0)
 			return pid;
-		}
+		cg->v2_procs[0] = keep;
 	}
 	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
 }
@@ -393,7 +403,7 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 	/* a child that died already must not kill us with SIGPIPE */
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
 	sigaction(SIGPIPE, &ign, &old);
-	if (r == 0 && write(sync[1], "1", 1) != 1)
+	if (r == 0 && spawn_waits(spec, &cg) && write(sync[1], "1", 1) != 1)
 		r = hk_err_sys(err, -errno, "start the container");
 	sigaction(SIGPIPE, &old, NULL);
 	struct hk_exec_report m;
