@@ -49,10 +49,17 @@ int hk_ct_release(const struct hk_ct_row *r, const struct hk_paths *p, struct hk
 	struct hk_err e2 = {};
 	int ret = 0;
 	hk_ct_nsdir(p, r->id, buf, sizeof(buf));
+	/* RUN/ns: unmounted with the last container's namespaces; when this is the last, at
+	 * once with them (one umount less) */
+	char *slash = strrchr(buf, '/');
+	*slash = 0;
+	bool gone = hk_nsbase_release_but(buf, slash + 1);
+	*slash = '/';
 	if (hk_ns_unpersist(buf, &e2) < 0 && !ret)
 		ret = -1;
-	*strrchr(buf, '/') = 0;
-	hk_nsbase_release(buf); /* RUN/ns: unmounted with the last container's namespaces */
+	*slash = 0;
+	if (!gone)
+		hk_nsbase_release(buf);
 	if (hk_ct_own_net(r->net)) {
 		/* only our own name: a /run/netns/NAME someone else made for another ns stays */
 		char nsfile[HK_PATH_MAX];

@@ -186,6 +186,9 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
  * namespaces are gone, unmounts it when it is empty and nobody holds it. */
 int hk_nsbase_hold(const char *dir, struct hk_err *err);
 void hk_nsbase_release(const char *dir);
+/* The same, as if going (a container's directory under it, whose namespaces are being
+ * released) were gone already: true when dir was unmounted, going's mounts with it. */
+bool hk_nsbase_release_but(const char *dir, const char *going);
 
 /* Persist /proc/<pid>/ns/{...} under nsdir (bind mounts); remove them. */
 int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, bool with_user, struct hk_err *err);
