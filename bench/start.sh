@@ -23,6 +23,9 @@
 # (wall time of each; the 1000th against the 10th, and the medians of the first and last
 # hundred).
 #
+# The v1 layout is also measured interleaved (bench/interleave.py: one run of each command
+# in turn, RUNS rounds), which a shared machine's changing load disturbs less.
+#
 # Usage (root): bench/start.sh [RUNS]     default RUNS 200
 # Runs inside a private mount+network namespace: nothing touches the host's network,
 # /run/netns or cgroup mounts. Writes bench/results/start-{v1,hybrid,v2}.{json,md},
@@ -93,7 +96,16 @@ unshare --mount --propagation private -- bash -c '
 		"crun --cgroup-manager=disabled --root $work/crun-state run --bundle $work/crun benchd" \
 		"runc run" "runc --root $work/runc-state run --bundle $work/runc benchr" \
 		"bwrap --unshare-all" "bwrap --unshare-all --bind $R / --proc /proc --dev /dev /bin/true" \
-		floor "$floor"'
+		floor "$floor"
+	# the same commands in turn, round after round: a shared machine'"'"'s drifting load hits
+	# them alike (hyperfine runs each command'"'"'s runs in one block)
+	ib=()
+	[ -n "${HAKO_BASE:-}" ] && ib=("hako (HAKO_BASE)::$HAKO_BASE --root $work/hako-ibase run --rm --rootfs $R -- /bin/true")
+	python3 "$here/interleave.py" "$runs" "hako::$(hako_cmd v1i)" "${ib[@]}" \
+		"crun run::crun --root $work/crun-state run --bundle $work/crun benchic" \
+		"crun run, cgroups disabled::crun --cgroup-manager=disabled --root $work/crun-state run --bundle $work/crun benchid" \
+		"bwrap --unshare-all::bwrap --unshare-all --bind $R / --proc /proc --dev /dev /bin/true" \
+		"floor::$floor" >"$here/results/start-v1-interleaved.md"'
 layout hybrid hako "$(hako_cmd hybrid)" floor "$floor"
 unshare --mount --propagation private -- bash -c '
 	umount -R /sys/fs/cgroup
@@ -142,6 +154,10 @@ ratios() { # LAYOUT
 		echo
 		echo "Medians: $(ratios "$l")."
 	done
+	echo
+	echo "## Layout v1, interleaved (bench/interleave.py: the commands in turn, $runs rounds)"
+	echo
+	cat "$here/results/start-v1-interleaved.md"
 	echo
 	echo "## $nseq starts in a row (hybrid layout)"
 	echo
