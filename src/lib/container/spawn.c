@@ -288,9 +288,9 @@ static pid_t clone_into(unsigned long flags, struct hk_cgjoin *cg)
 		struct clone_args3 a = { .flags = flags | CLONE_INTO_CGROUP,
 					 .exit_signal = SIGCHLD,
 					 .cgroup = (uint64_t)cg->v2_fd };
+		/* born there: nothing for the parent to do (as the child sees it too) */
 		char keep = cg->v2_procs[0];
-		cg->v2_procs[0] =
-			0; /* born there: nothing for the parent to do (also in the child) */
+		cg->v2_procs[0] = 0;
 		pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
 		if (pid >= 0)
 			return pid;
