@@ -60,8 +60,8 @@ bundle runc "$work/runc"
 cat >"$work/hybrid.sh" <<EOF
 hyperfine -N --style basic --warmup 20 --runs $runs \\
 	--export-json "$here/results/run-hybrid.json" --export-markdown "$here/results/run-hybrid.md" \\
-	-n "hako (hybrid cgroups, state on tmpfs)" "$HAKO --root $work/hako-hybrid run --rm --rootfs $R -- /bin/true" \\
-	-n "hako (hybrid cgroups, state on disk)" "$HAKO --root $disk run --rm --rootfs $R -- /bin/true"
+	-n "hako (hybrid cgroups, state on tmpfs)" "$HAKO --root $work/hako-hybrid run --rm --network new --rootfs $R -- /bin/true" \\
+	-n "hako (hybrid cgroups, state on disk)" "$HAKO --root $disk run --rm --network new --rootfs $R -- /bin/true"
 EOF
 
 # the peers' cgroup layout: v1 only (see above)
@@ -70,12 +70,12 @@ inner() {
 	cd "$work"
 	hyperfine -N --style basic --warmup 20 --runs "$runs" \
 		--export-json "$here/results/run.json" --export-markdown "$here/results/run.md" \
-		-n "hako run" "$HAKO --root $work/hako run --rm --rootfs $R -- /bin/true" \
+		-n "hako run" "$HAKO --root $work/hako run --rm --network new --rootfs $R -- /bin/true" \
 		-n "crun run" "crun --root $work/crun-state run --bundle $work/crun benchc" \
 		-n "runc run" "runc --root $work/runc-state run --bundle $work/runc benchr" \
 		-n "bwrap --unshare-all" "bwrap --unshare-all --bind $R / --proc /proc --dev /dev /bin/true" \
 		-n "floor: unshare -fpmnui chroot" "unshare -fpmnui --mount-proc=$R/proc chroot $R /bin/true"
-	/usr/bin/time -v "$HAKO" --root "$work/hako" run --rm --rootfs "$R" -- /bin/true \
+	/usr/bin/time -v "$HAKO" --root "$work/hako" run --rm --network new --rootfs "$R" -- /bin/true \
 		2>"$work/time-v.txt"
 }
 export -f inner
@@ -83,7 +83,7 @@ export work here runs R HAKO
 unshare --mount --propagation private -- bash -c inner
 # hako alone on the host's hybrid layout as it is
 bash "$work/hybrid.sh"
-/usr/bin/time -v "$HAKO" --root "$work/hako-hybrid" run --rm --rootfs "$R" -- /bin/true \
+/usr/bin/time -v "$HAKO" --root "$work/hako-hybrid" run --rm --network new --rootfs "$R" -- /bin/true \
 	2>"$work/time-v-hybrid.txt"
 umount -l "$disk/run/ns" 2>/dev/null || true
 rm -rf "$disk"

@@ -79,6 +79,7 @@ struct run_opts {
 	bool follow;		       /* run --restart without -d: the log copied out */
 	bool create;		       /* hako create */
 	bool owned_argv;	       /* argv (and its strings) malloc'ed: replay */
+	bool monitored;		       /* run by the monitor (run -d, a restart policy) */
 	/* the process and /dev flags (runflags.h), --entrypoint, --env-file, --cidfile */
 	struct hk_runflags flags;
 	char *envfile[MAX_ENV]; /* --env-file entries, K=V (applied after -e) */
@@ -667,6 +668,7 @@ static int start(struct hk_ctx *ctx, struct run_opts *o, struct hk_ct_run *x, in
 			&fwd, /* the container exists: its signals are forwarded (hk_ct_wait_fwd) */
 		.reuse = o->reuse ? &o->reuse_row : NULL,
 		.life = o->reuse ? NULL : &life,
+		.start_now = true,
 	};
 	if (!o->reuse && !(life.args = args_json(o)))
 		return hk_err_sys(&ctx->err, -ENOMEM, "%s", o->verb);
@@ -719,9 +721,14 @@ static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd, bool *star
 		return status ? status : HK_EXIT_HAKO;
 	}
 	*started = true;
-	/* the monitor does not hold the database open while the container runs */
-	hk_store_close(x.st);
-	x.st = NULL;
+	/* the monitor of run -d or of a restart policy, which may live for months, does not
+	 * hold the database open while the container runs; a foreground run keeps its
+	 * connection (no second open and schema parse at exit: an idle WAL connection holds
+	 * no lock) */
+	if (result_fd >= 0 || o->monitored) {
+		hk_store_close(x.st);
+		x.st = NULL;
+	}
 	int code = x.log ? hk_ct_wait_logged(x.proc.pid, x.log, x.log_rd)
 			 : hk_ct_wait_fwd(x.proc.pid, o->spec.tty ? x.pty_master : -1,
 					  o->spec.interactive, x.proxy);
@@ -784,6 +791,7 @@ static int monitor(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
 {
 	bool started;
 	int64_t t0 = now_ms();
+	o->monitored = true;
 	int code = run(ctx, o, result_fd, &started);
 	char id[HK_CT_ID_LEN + 1];
 	snprintf(id, sizeof(id), "%s", o->spec.id);
@@ -803,6 +811,7 @@ static int monitor(struct hk_ctx *ctx, struct run_opts *o, int result_fd)
 			r = replay(ctx, &row, false, &next);
 			if (r == 0) {
 				t0 = now_ms();
+				next->monitored = true;
 				code = run(ctx, next, -1, &started);
 				if (!started && ctx->err.code == -EBUSY)
 					r = -EBUSY;

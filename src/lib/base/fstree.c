@@ -234,6 +234,9 @@ int hk_rm_rf(const char *path, struct hk_err *err)
 
 int hk_mkdir_p(const char *path, mode_t mode)
 {
+	/* the common case first: the parents (or the whole path) exist already */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
 	_cleanup_free_ char *p = strdup(path);
 	if (!p)
 		return -ENOMEM;

@@ -21,9 +21,45 @@
 
 #define MAX_HIER 16
 
+/* The cgroup hierarchies, read from /proc/self/mountinfo once per process: a command makes,
+ * joins and removes a cgroup in each of them, and the mount table of cgroups does not change
+ * under a command (each read costs a walk of every mount). */
+static struct {
+	bool done;
+	int n;
+	char mnts[MAX_HIER][256];
+	bool v2[MAX_HIER];
+} hier_cache;
+
+/* A v1 hierarchy with no controller (name=systemd): hako neither limits nor counts anything
+ * there, so its container has no cgroup in it (a mkdir and an rmdir less per container). */
+static bool no_controller(const char *super)
+{
+	char opts[512];
+	snprintf(opts, sizeof(opts), "%s", super);
+	opts[strcspn(opts, " \n")] = 0;
+	static const char *const plain[] = {
+		"rw", "ro", "xattr", "noprefix", "clone_children", "cpuset_v2_mode", "favordynmods"
+	};
+	char *save = NULL;
+	for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		bool known = !strncmp(o, "name=", 5) || !strncmp(o, "release_agent=", 14);
+		for (size_t i = 0; i < HK_ARRAY_SIZE(plain); i++)
+			known |= !strcmp(o, plain[i]);
+		if (!known)
+			return false; /* a controller */
+	}
+	return true;
+}
+
 /* Mount points of cgroup and cgroup2 file systems, from /proc/self/mountinfo. */
 static int hierarchies(char mnts[MAX_HIER][256], bool v2[MAX_HIER], struct hk_err *err)
 {
+	if (hier_cache.done) {
+		memcpy(mnts, hier_cache.mnts, sizeof(hier_cache.mnts));
+		memcpy(v2, hier_cache.v2, sizeof(hier_cache.v2));
+		return hier_cache.n;
+	}
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
 		return hk_err_sys(err, -errno, "cgroup: read /proc/self/mountinfo");
@@ -33,11 +69,11 @@ static int hierarchies(char mnts[MAX_HIER][256], bool v2[MAX_HIER], struct hk_er
 		char *sep = strstr(line, " - ");
 		if (!sep)
 			continue;
-		char fstype[32];
-		if (sscanf(sep + 3, "%31s", fstype) != 1)
+		char fstype[32], super[512] = "";
+		if (sscanf(sep + 3, "%31s %*s %511s", fstype, super) < 1)
 			continue;
 		bool is2 = !strcmp(fstype, "cgroup2");
-		if (!is2 && strcmp(fstype, "cgroup"))
+		if (!is2 && (strcmp(fstype, "cgroup") || no_controller(super)))
 			continue;
 		char mp[256];
 		if (sscanf(line, "%*s %*s %*s %*s %255s", mp) != 1)
@@ -50,6 +86,10 @@ static int hierarchies(char mnts[MAX_HIER][256], bool v2[MAX_HIER], struct hk_er
 		snprintf(mnts[n], 256, "%s", mp);
 		v2[n++] = is2;
 	}
+	memcpy(hier_cache.mnts, mnts, sizeof(hier_cache.mnts));
+	memcpy(hier_cache.v2, v2, sizeof(hier_cache.v2));
+	hier_cache.n = n;
+	hier_cache.done = true;
 	return n;
 }
 
@@ -100,6 +140,7 @@ int hk_cgroup_create(const char *path, struct hk_err *err)
 		return hk_err_set(err, -EOPNOTSUPP, "cgroup: no cgroup file system is mounted");
 	for (int i = 0; i < n; i++) {
 		char dir[HK_PATH_MAX];
+		bool cpuset = !v2[i] && is_cpuset(mnts[i]);
 		size_t base = (size_t)snprintf(dir, sizeof(dir), "%s/", mnts[i]);
 		if (snprintf(dir + base, sizeof(dir) - base, "%s", path) >=
 		    (int)(sizeof(dir) - base))
@@ -120,7 +161,7 @@ int hk_cgroup_create(const char *path, struct hk_err *err)
 				hk_cgroup_remove(path, NULL);
 				return hk_err_sys(err, r, "cgroup: mkdir '%s'", dir);
 			}
-			if (is_cpuset(mnts[i]))
+			if (cpuset)
 				cpuset_inherit(dir);
 			*c = was;
 			if (!was)
@@ -150,6 +191,79 @@ int hk_cgroup_attach(const char *path, pid_t pid, struct hk_err *err)
 			return hk_err_sys(err, r, "cgroup: join '%s'", dir);
 	}
 	return 0;
+}
+
+void hk_cgjoin_init(struct hk_cgjoin *j)
+{
+	j->v2_fd = -1;
+	j->n = 0;
+	for (int i = 0; i < HK_CGJOIN_MAX; i++)
+		j->fds[i] = -1;
+	j->v2_procs[0] = 0;
+}
+
+int hk_cgjoin_open(const char *path, struct hk_cgjoin *j, struct hk_err *err)
+{
+	char mnts[MAX_HIER][256];
+	bool v2[MAX_HIER];
+	hk_cgjoin_init(j);
+	int n = hierarchies(mnts, v2, err);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		char dir[HK_PATH_MAX], p[HK_PATH_MAX + 32];
+		if (snprintf(dir, sizeof(dir), "%s/%s", mnts[i], path) >= (int)sizeof(dir) ||
+		    (v2[i] && j->v2_fd >= 0) || (!v2[i] && j->n >= HK_CGJOIN_MAX))
+			continue;
+		int fd;
+		if (v2[i]) {
+			fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		} else {
+			snprintf(p, sizeof(p), "%s/tasks", dir);
+			fd = open(p, O_WRONLY | O_CLOEXEC);
+		}
+		if (fd < 0 && errno == ENOENT)
+			continue; /* skipped at create */
+		if (fd < 0) {
+			int r = hk_err_sys(err, -errno, "cgroup: join '%s'", dir);
+			hk_cgjoin_close(j);
+			return r;
+		}
+		if (v2[i]) {
+			j->v2_fd = fd;
+			snprintf(j->v2_procs, sizeof(j->v2_procs), "%s/cgroup.procs", dir);
+		} else {
+			j->fds[j->n++] = fd;
+		}
+	}
+	return 0;
+}
+
+int hk_cgjoin_self(struct hk_cgjoin *j)
+{
+	int r = 0;
+	for (int i = 0; i < j->n; i++) {
+		/* "0": the calling thread. Moving only itself, the kernel skips the global
+		 * threadgroup lock whose write side waits for an RCU grace period (~10 ms
+		 * here) on every migration by pid (cgroup_procs_write_start). */
+		if (r == 0 && write(j->fds[i], "0", 1) != 1)
+			r = -errno;
+		close(j->fds[i]);
+		j->fds[i] = -1;
+	}
+	j->n = 0;
+	return r;
+}
+
+void hk_cgjoin_close(struct hk_cgjoin *j)
+{
+	for (int i = 0; i < j->n; i++)
+		if (j->fds[i] >= 0)
+			close(j->fds[i]);
+	j->n = 0;
+	if (j->v2_fd >= 0)
+		close(j->v2_fd);
+	j->v2_fd = -1;
 }
 
 /* Read the pids of one cgroup directory's cgroup.procs. */

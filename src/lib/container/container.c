@@ -50,10 +50,17 @@ int hk_ct_release(const struct hk_ct_row *r, const struct hk_paths *p, struct hk
 	struct hk_err e2 = {};
 	int ret = 0;
 	hk_ct_nsdir(p, r->id, buf, sizeof(buf));
+	/* RUN/ns: unmounted with the last container's namespaces; when this is the last, at
+	 * once with them (one umount less) */
+	char *slash = strrchr(buf, '/');
+	*slash = 0;
+	bool gone = hk_nsbase_release_but(buf, slash + 1);
+	*slash = '/';
 	if (hk_ns_unpersist(buf, &e2) < 0 && !ret)
 		ret = -1;
-	*strrchr(buf, '/') = 0;
-	hk_nsbase_release(buf); /* RUN/ns: unmounted with the last container's namespaces */
+	*slash = 0;
+	if (!gone)
+		hk_nsbase_release(buf);
 	if (hk_ct_own_net(r->net)) {
 		/* only our own name: a /run/netns/NAME someone else made for another ns stays */
 		char nsfile[HK_PATH_MAX];
@@ -178,9 +185,13 @@ int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err
 
 bool hk_ct_paused(const struct hk_ct_row *r)
 {
+	/* only a running container can be: the config's JSON is parsed for those alone
+	 * (hako ps asks for every row) */
+	if (strcmp(r->state, HK_CT_RUNNING))
+		return false;
 	char cg[HK_PATH_MAX];
 	hk_ct_row_cgroup(r, cg, sizeof(cg));
-	return !strcmp(r->state, HK_CT_RUNNING) && hk_cgroup_frozen(cg);
+	return hk_cgroup_frozen(cg);
 }
 
 int hk_ct_pause(const struct hk_ct_row *r, bool pause, struct hk_err *err)

@@ -189,6 +189,9 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
  * namespaces are gone, unmounts it when it is empty and nobody holds it. */
 int hk_nsbase_hold(const char *dir, struct hk_err *err);
 void hk_nsbase_release(const char *dir);
+/* The same, as if going (a container's directory under it, whose namespaces are being
+ * released) were gone already: true when dir was unmounted, going's mounts with it. */
+bool hk_nsbase_release_but(const char *dir, const char *going);
 
 /* Persist /proc/<pid>/ns/{...} under nsdir (bind mounts); remove them. */
 int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, bool with_user, struct hk_err *err);
@@ -199,6 +202,23 @@ int hk_ns_unpersist(const char *nsdir, struct hk_err *err);
 int hk_cgroup_create(const char *path, struct hk_err *err);
 int hk_cgroup_attach(const char *path, pid_t pid, struct hk_err *err);
 int hk_cgroup_remove(const char *path, struct hk_err *err);
+/* Joining path's cgroups at birth, without the RCU grace period a migration by pid waits
+ * for: hk_cgjoin_open (before the clone) opens the v1 hierarchies' "tasks" files and the v2
+ * directory; the child calls hk_cgjoin_self first thing (it moves itself, single-threaded,
+ * into every v1 hierarchy), and the clone puts it into the v2 cgroup (clone3
+ * CLONE_INTO_CGROUP with v2_fd; where clone3 cannot, the parent writes the pid into
+ * v2_procs). */
+#define HK_CGJOIN_MAX 16
+struct hk_cgjoin {
+	int fds[HK_CGJOIN_MAX]; /* v1: <hierarchy>/<path>/tasks, O_WRONLY */
+	int n;
+	int v2_fd; /* v2: the cgroup directory, or -1 */
+	char v2_procs[HK_PATH_MAX + 32];
+};
+void hk_cgjoin_init(struct hk_cgjoin *j);
+int hk_cgjoin_open(const char *path, struct hk_cgjoin *j, struct hk_err *err);
+int hk_cgjoin_self(struct hk_cgjoin *j);
+void hk_cgjoin_close(struct hk_cgjoin *j);
 /* Freeze (pause) or thaw every process of path: the v1 freezer where it is mounted, else v2
  * cgroup.freeze; returns once the kernel reports it done (1 s at most). */
 int hk_cgroup_freeze(const char *path, bool freeze, struct hk_err *err);

@@ -372,6 +372,10 @@ int hk_ct_create(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_er
 		r = hk_netns_attach(x->row.name, x->proc.pid, err);
 	if (r == 0 && c->attach)
 		r = attach(c, x, err);
+	/* start_now: the go before the wait below (the row is marked running after it, by
+	 * hk_ct_start; a crash in between leaves a "creating" row the next command removes) */
+	if (r == 0 && c->start_now)
+		r = hk_ct_spawn_go(&x->proc, err);
 	/* the main process has dropped its privileges before anything (hako exec) can join */
 	if (r == 0)
 		r = hk_ct_wait_prepared(&x->proc, err);
@@ -391,7 +395,7 @@ int hk_ct_start(struct hk_ct_run *x, int *ret_status, struct hk_err *err)
 	w->pid_start = x->proc.start_time;
 	w->started = time(NULL);
 	int r = hk_store_update(x->st, w, err);
-	if (r == 0)
+	if (r == 0 && x->proc.sync_fd >= 0) /* not given already (start_now) */
 		r = hk_ct_spawn_go(&x->proc, err);
 	if (r < 0) {
 		undo(x);
@@ -465,7 +469,14 @@ void hk_ct_abort(struct hk_ct_run *x)
 int hk_ct_end(struct hk_ct_run *x, int code, struct hk_err *err)
 {
 	if (!x->st) {
-		int r = hk_ct_open(&x->paths, &x->st, err);
+		/* the store only, not hk_ct_open's reconcile pass over every row: repairing what
+		 * other commands left is theirs (and the next command's); this one ends its own
+		 * container */
+		char db[HK_PATH_MAX + 16];
+		snprintf(db, sizeof(db), "%s/hako.db", x->paths.state);
+		int r = hk_store_trusted(db, err);
+		if (r == 0)
+			r = hk_store_open(db, &x->st, err);
 		if (r < 0)
 			return r;
 	}

@@ -151,7 +151,7 @@ static int renew(int rfd, const char *path, bool file, struct hk_err *err)
 }
 
 int hk_inroot_bind(const char *root, const char *src, int src_fd, const char *path, bool ro,
-		   bool file, struct hk_err *err)
+		   bool file, bool in_order, struct hk_err *err)
 {
 	_cleanup_close_ int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rfd < 0)
@@ -163,7 +163,7 @@ int hk_inroot_bind(const char *root, const char *src, int src_fd, const char *pa
 		if (syscall(SYS_move_mount, src_fd, "", t, "",
 			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 			return hk_err_sys(err, -errno, "mount '%s' on '%s'", src, path);
-		return renew(rfd, path, file, err);
+		return in_order ? renew(rfd, path, file, err) : 0;
 	}
 	char at[40];
 	snprintf(at, sizeof(at), "/proc/self/fd/%d", t);

@@ -25,8 +25,10 @@ int hk_inroot_open(int root_fd, const char *path);
 
 /* Bind src (a host path) onto path inside root (a host directory), recursively; ro makes it
  * read-only, submounts too. src_fd >= 0: move that detached mount tree (open_tree) there
- * instead, as it is (--userns, userns.h). */
+ * instead, as it is (--userns, userns.h); with in_order, re-made once attached so that
+ * mountinfo lists it after the mounts made before it (an OCI config's order), at the price
+ * of an umount (an RCU grace period). */
 int hk_inroot_bind(const char *root, const char *src, int src_fd, const char *path, bool ro,
-		   bool file, struct hk_err *err);
+		   bool file, bool in_order, struct hk_err *err);
 
 #endif

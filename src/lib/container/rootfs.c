@@ -249,8 +249,10 @@ static int setup_etc(const struct hk_ct_spec *spec, const struct hk_userns *tree
 		struct stat st;
 		if (fstatat(etc, files[i], &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
 			unlinkat(etc, files[i], 0);
+		/* hako's own files, in no list whose order mountinfo must keep: not re-made
+		 * (which would cost an umount each, an RCU grace period, on every start) */
 		int r = hk_inroot_bind(root, src, hk_userns_src_fd(trees, src), dst, false, true,
-				       err);
+				       false, err);
 		if (r < 0)
 			return r;
 	}
@@ -348,7 +350,7 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 			return hk_err_sys(err, fd < 0 ? -EBADF : -errno, "volume '%s'", src);
 		/* resolved inside the rootfs: a symlink there cannot aim the bind out (inroot.h) */
 		r = hk_inroot_bind(root, src, fd, spec->mounts[i].ct, spec->mounts[i].ro,
-				   !S_ISDIR(st.st_mode), err);
+				   !S_ISDIR(st.st_mode), true, err);
 	}
 	if (r == 0)
 		r = pivot(root, err);
@@ -421,19 +423,26 @@ int hk_nsbase_hold(const char *dir, struct hk_err *err)
 	return fd;
 }
 
-void hk_nsbase_release(const char *dir)
+bool hk_nsbase_release_but(const char *dir, const char *going)
 {
 	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	/* a run between hk_nsbase_hold and its namespaces being bound keeps it */
 	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || !hk_is_mountpoint(dir))
-		return;
+		return false;
 	_cleanup_closedir_ DIR *d = hk_opendir_at(fd, ".");
 	struct dirent *de;
 	while (d && (de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			return; /* a container's namespaces are still there */
-	if (d)
-		umount2(dir, MNT_DETACH | UMOUNT_NOFOLLOW);
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    (!going || strcmp(de->d_name, going)))
+			return false; /* a container's namespaces are still there */
+	/* detached with everything mounted under it (going's namespaces): one umount, one
+	 * RCU grace period, for both */
+	return d && umount2(dir, MNT_DETACH | UMOUNT_NOFOLLOW) == 0;
+}
+
+void hk_nsbase_release(const char *dir)
+{
+	hk_nsbase_release_but(dir, NULL);
 }
 
 static const char *const ns_names[] = { "ipc", "uts", "net", "pid", "cgroup", "mnt", "user" };

@@ -119,8 +119,16 @@ static int join_paths(const struct hk_ct_spec *spec, const int *ns_fd, struct hk
 	return 0;
 }
 
-static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, int sync_fd,
-		  int report_fd, int netns_fd, const int *ns_fd)
+/* Whether the init waits for its parent before going on: for --userns's id maps, or for
+ * the parent to put it into the v2 cgroup where clone3 could not (cg->v2_procs still set;
+ * clone_into). Otherwise it goes on at once, one hand-off fewer. */
+static bool spawn_waits(const struct hk_ct_spec *spec, const struct hk_cgjoin *cg)
+{
+	return spec->userns || cg->v2_procs[0];
+}
+
+static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, struct hk_cgjoin *cg,
+		  int sync_fd, int report_fd, int netns_fd, const int *ns_fd)
 {
 	struct hk_err err = {};
 	char c;
@@ -130,8 +138,16 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, int sy
 	 * seen below as EOF on the sync pipe.) */
 	if (!spec->survive_creator && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		_exit(HK_EXIT_HAKO);
-	if (read(sync_fd, &c, 1) != 1)
+	/* the parent's "1" once it has done what must precede the rest (spawn_waits) */
+	if (spawn_waits(spec, cg) && read(sync_fd, &c, 1) != 1)
 		_exit(HK_EXIT_HAKO); /* the parent gave up */
+	/* into the container's cgroups before anything else (cgroup.c: hk_cgjoin_self) */
+	int e = hk_cgjoin_self(cg);
+	hk_cgjoin_close(cg);
+	if (e < 0) {
+		hk_err_sys(&err, e, "cgroup: join '%s'", spec->cgroup);
+		goto fail;
+	}
 	/* a session of its own (no controlling terminal: the operator's stays out of reach)
 	 * and no keyring of the operator's */
 	if (setsid() < 0) {
@@ -254,6 +270,37 @@ static void close_ns(int *ns_fd)
 			close(ns_fd[i]);
 }
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* clone3's arguments (linux/sched.h's struct clone_args, CLONE_ARGS_SIZE_VER2) */
+struct clone_args3 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+		set_tid_size, cgroup;
+};
+
+/* Like fork, in new namespaces (flags), and born in the v2 cgroup when there is one
+ * (CLONE_INTO_CGROUP: no migration, so no RCU grace period). Where clone3 or
+ * CLONE_INTO_CGROUP is refused (older kernels, a seccomp filter), plain clone, and
+ * cg->v2_procs stays set for the parent to write the pid in; else it is cleared. */
+static pid_t clone_into(unsigned long flags, struct hk_cgjoin *cg)
+{
+	if (cg->v2_fd >= 0) {
+		struct clone_args3 a = { .flags = flags | CLONE_INTO_CGROUP,
+					 .exit_signal = SIGCHLD,
+					 .cgroup = (uint64_t)cg->v2_fd };
+		/* born there: nothing for the parent to do (as the child sees it too) */
+		char keep = cg->v2_procs[0];
+		cg->v2_procs[0] = 0;
+		pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+		if (pid >= 0)
+			return pid;
+		cg->v2_procs[0] = keep;
+	}
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
 int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk_err *err)
 {
 	int sync[2], rep[2];
@@ -301,7 +348,11 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 	struct hk_userns *trees = spec->userns ? spec->userns : &local;
 	/* --userns with --net netns:NAME: the init, in its own user namespace, cannot join a
 	 * network namespace the host owns: it is cloned in it instead */
-	int r = open_trees(trees, spec, err), oldnet = -1;
+	struct hk_cgjoin cg;
+	hk_cgjoin_init(&cg);
+	int r = spec->cgroup ? hk_cgjoin_open(spec->cgroup, &cg, err) : 0, oldnet = -1;
+	if (r == 0)
+		r = open_trees(trees, spec, err);
 	if (r == 0 && spec->userns)
 		r = hk_thread_netns_enter(netns_fd, &oldnet, err);
 	/* a pid namespace by path: this process's children are born in it (undone below) */
@@ -318,15 +369,17 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 		close_ns(ns_fd);
 		hk_userns_close_trees(trees);
 		hk_userns_close(&local);
+		hk_cgjoin_close(&cg);
 		return r;
 	}
-	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+	pid_t pid = clone_into(flags, &cg);
 	if (pid == 0) {
 		close(sync[1]);
 		close(rep[0]);
-		child(spec, trees, sync[0], rep[1], spec->userns ? -1 : netns_fd, ns_fd);
+		child(spec, trees, &cg, sync[0], rep[1], spec->userns ? -1 : netns_fd, ns_fd);
 	}
 	int e = errno;
+	hk_cgjoin_close(&cg);
 	hk_thread_netns_leave(oldnet);
 	if (oldpid >= 0 && setns(oldpid, CLONE_NEWPID) < 0)
 		abort(); /* never: our own namespace; going on would put later children in it */
@@ -342,12 +395,17 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 		return hk_err_sys(err, -e, "clone the container's namespaces");
 	}
 	r = spec->userns ? hk_userns_write_maps(pid, spec->userns, err) : 0;
-	if (r == 0)
-		r = hk_cgroup_attach(spec->cgroup, pid, err);
+	if (r == 0 && cg.v2_procs[0]) { /* clone3 could not put it there */
+		char spid[24];
+		snprintf(spid, sizeof(spid), "%d", (int)pid);
+		_cleanup_close_ int fd = open(cg.v2_procs, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, spid, strlen(spid)) < 0)
+			r = hk_err_sys(err, -errno, "cgroup: join '%s'", cg.v2_procs);
+	}
 	/* a child that died already must not kill us with SIGPIPE */
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
 	sigaction(SIGPIPE, &ign, &old);
-	if (r == 0 && write(sync[1], "1", 1) != 1)
+	if (r == 0 && spawn_waits(spec, &cg) && write(sync[1], "1", 1) != 1)
 		r = hk_err_sys(err, -errno, "start the container");
 	sigaction(SIGPIPE, &old, NULL);
 	struct hk_exec_report m;

@@ -11,6 +11,9 @@
 /* mkdir -p: the missing directories above path 0755 (as mkdir -p), path itself mode */
 static int mkdirs(const char *path, mode_t mode)
 {
+	/* the common case first: it exists (each command makes sure, several times) */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
 	char buf[HK_PATH_MAX];
 	snprintf(buf, sizeof(buf), "%s", path);
 	for (char *s = buf + 1; *s; s++) {
