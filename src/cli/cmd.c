@@ -182,6 +182,7 @@ static const struct group groups[] = {
 	{ "rm", NULL, cmd_ct_rm, "remove containers" },
 	{ "pause", NULL, cmd_ct_pause, "freeze every process of containers" },
 	{ "unpause", NULL, cmd_ct_unpause, "thaw paused containers" },
+	{ "update", NULL, cmd_ct_update, "change the limits of running containers" },
 	{ "stats", NULL, cmd_ct_stats, "memory, CPU and pids usage of containers" },
 	{ "inspect", NULL, cmd_ct_inspect, "a container's state and configuration as JSON" },
 	{ "image", NULL, cmd_image, "images: import, load, save, ls, rm, prune, ..." },

@@ -84,6 +84,7 @@ int cmd_ct_kill(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_rm(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_pause(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_unpause(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_ct_update(struct hk_ctx *ctx, int argc, char **argv);
 /* Images (cmd_image.c). */
 int cmd_image(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_commit(struct hk_ctx *ctx, int argc, char **argv);

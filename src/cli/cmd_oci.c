@@ -15,6 +15,7 @@
 
 #include "base/cleanup.h"
 #include "base/parse.h"
+#include "cglimits.h"
 #include "cmd.h"
 #include "ct.h"
 #include "ociconfig.h"
@@ -429,6 +430,227 @@ static int oci_features(struct hk_ctx *ctx, int argc, char **argv)
 	return print_json(hk_oci_features());
 }
 
+/* an integer option value: min .. INT64_MAX, or -1 when minus_one */
+static int parse_i64(struct hk_ctx *ctx, const char *opt, const char *s, int64_t min,
+		     bool minus_one, int64_t *ret)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || (v < min && !(minus_one && v == -1)))
+		return cmd_usage(ctx, "oci update: %s '%s': expected an integer%s", opt, s,
+				 minus_one ? " (-1: unlimited)" : "");
+	*ret = v;
+	return 0;
+}
+
+/* --resources FILE|-: a linux.resources object */
+static int read_resources(struct hk_ctx *ctx, const char *file, struct hk_cglimits *l)
+{
+	struct json_object *o;
+	if (!strcmp(file, "-")) {
+		char *text = NULL;
+		size_t cap = 0, n = 0;
+		for (;;) {
+			if (n + 4096 + 1 > cap) {
+				char *t = realloc(text, cap = cap ? cap * 2 : 8192);
+				if (!t) {
+					free(text);
+					return hk_err_sys(&ctx->err, -ENOMEM, "oci update: stdin");
+				}
+				text = t;
+			}
+			ssize_t k = read(0, text + n, 4096);
+			if (k <= 0)
+				break;
+			n += (size_t)k;
+		}
+		if (!text)
+			return cmd_usage(ctx, "oci update: --resources -: nothing on stdin");
+		text[n] = 0;
+		o = json_tokener_parse(text);
+		free(text);
+	} else {
+		if (access(file, R_OK) < 0)
+			return hk_err_sys(&ctx->err, -errno, "oci update: --resources %s", file);
+		o = json_object_from_file(file);
+	}
+	if (!o)
+		return cmd_usage(ctx, "oci update: --resources %s: not valid JSON", file);
+	int r = hk_oci_resources(o, l, &ctx->err);
+	json_object_put(o);
+	return r < 0 ? hk_err_prefix(&ctx->err, "oci update: --resources %s", file) : 0;
+}
+
+enum {
+	U_CPU_PERIOD = 0x100,
+	U_CPU_QUOTA,
+	U_CPU_SHARES,
+	U_CPUSET_CPUS,
+	U_CPUSET_MEMS,
+	U_MEMORY,
+	U_MEMORY_SWAP,
+	U_MEMORY_RES,
+	U_PIDS,
+};
+
+static int oci_update(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "resources", required_argument, NULL, 'r' },
+		{ "cpu-period", required_argument, NULL, U_CPU_PERIOD },
+		{ "cpu-quota", required_argument, NULL, U_CPU_QUOTA },
+		{ "cpu-share", required_argument, NULL, U_CPU_SHARES },
+		{ "cpu-shares", required_argument, NULL, U_CPU_SHARES },
+		{ "cpuset-cpus", required_argument, NULL, U_CPUSET_CPUS },
+		{ "cpuset-mems", required_argument, NULL, U_CPUSET_MEMS },
+		{ "memory", required_argument, NULL, U_MEMORY },
+		{ "memory-swap", required_argument, NULL, U_MEMORY_SWAP },
+		{ "memory-reservation", required_argument, NULL, U_MEMORY_RES },
+		{ "pids-limit", required_argument, NULL, U_PIDS },
+		{},
+	};
+	struct hk_cglimits l = {};
+	const char *file = NULL;
+	int64_t v;
+	bool flags = false;
+	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
+	int c, r = cmd_getopt_init(ctx, &gg, "oci update", "+:r:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
+		flags = flags || c != 'r';
+		switch (c) {
+		case 'r':
+			file = optarg;
+			break;
+		case U_CPU_PERIOD:
+			r = parse_i64(ctx, "--cpu-period", optarg, 1, false, &v);
+			l.cpu_period = (uint64_t)v;
+			break;
+		case U_CPU_QUOTA:
+			r = parse_i64(ctx, "--cpu-quota", optarg, 1, true, &l.cpu_quota);
+			break;
+		case U_CPU_SHARES:
+			r = parse_i64(ctx, "--cpu-shares", optarg, 1, false, &v);
+			l.cpu_shares = (uint64_t)v;
+			break;
+		case U_CPUSET_CPUS:
+			r = hk_cg_parse_cpuset(optarg, l.cpuset, sizeof(l.cpuset), &ctx->err);
+			break;
+		case U_CPUSET_MEMS:
+			r = hk_cg_parse_cpuset(optarg, l.cpuset_mems, sizeof(l.cpuset_mems),
+					       &ctx->err);
+			break;
+		case U_MEMORY:
+			r = hk_cg_parse_bytes("--memory", optarg, &l.memory, &ctx->err);
+			break;
+		case U_MEMORY_SWAP:
+			r = hk_cg_parse_bytes("--memory-swap", optarg, &l.memory_swap, &ctx->err);
+			break;
+		case U_MEMORY_RES:
+			r = hk_cg_parse_bytes("--memory-reservation", optarg, &l.mem_reservation,
+					      &ctx->err);
+			break;
+		case U_PIDS:
+			r = parse_i64(ctx, "--pids-limit", optarg, 1, true, &l.pids);
+			break;
+		default:
+			return cmd_getopt_bad(ctx, &gg, c);
+		}
+	}
+	if (r < 0)
+		return r;
+	int i = one_id(ctx, "update", argc, argv, gg.rest);
+	if (i < 0)
+		return i;
+	if (file && flags)
+		return cmd_usage(ctx, "oci update: --resources and the limit options exclude each "
+				      "other");
+	if (file && (r = read_resources(ctx, file, &l)) < 0)
+		return r;
+	return hk_oci_update(g.root, argv[i], &l, &ctx->err);
+}
+
+/* --interval: Go's duration syntax as runc takes it (500ms, 5s, 1m, 1.5s) */
+static int parse_interval(struct hk_ctx *ctx, const char *s, long *ret_ms)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	double mul = !strcmp(end, "ms")	 ? 1
+		     : !strcmp(end, "s") ? 1000
+		     : !strcmp(end, "m") ? 60000
+		     : !strcmp(end, "h") ? 3600000
+					 : -1;
+	if (errno || end == s || mul < 0 || v * mul < 1 || v * mul > 86400000)
+		return cmd_usage(ctx,
+				 "oci events: --interval '%s': expected a duration such as "
+				 "500ms, 5s or 1m",
+				 s);
+	*ret_ms = (long)(v * mul);
+	return 0;
+}
+
+static void print_line(struct json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
+	fflush(stdout);
+	json_object_put(o);
+}
+
+static int oci_events(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { { "stats", no_argument, NULL, 's' },
+					      { "interval", required_argument, NULL, 'i' },
+					      {} };
+	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
+	bool once = false;
+	long ms = 5000;
+	int c, r = cmd_getopt_init(ctx, &gg, "oci events", "+:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
+		if (c == 's')
+			once = true;
+		else if (c == 'i')
+			r = parse_interval(ctx, optarg, &ms);
+		else
+			return cmd_getopt_bad(ctx, &gg, c);
+	}
+	if (r < 0)
+		return r;
+	int i = one_id(ctx, "events", argc, argv, gg.rest);
+	if (i < 0)
+		return i;
+	const char *id = argv[i];
+	struct json_object *e;
+	uint64_t ooms, last;
+	if ((r = hk_oci_stats(g.root, id, &e, &last, &ctx->err)) < 0)
+		return r;
+	print_line(e);
+	/* the stream: stats every interval, an "oom" event as soon as the count grows (looked
+	 * at every 250 ms at most); it ends when the container stops */
+	long step = ms < 250 ? ms : 250;
+	for (long waited = 0; !once;) {
+		usleep((useconds_t)step * 1000);
+		waited += step;
+		if (hk_oci_stats(g.root, id, &e, &ooms, &ctx->err) < 0)
+			return 0;
+		if (ooms > last) {
+			struct json_object *o = json_object_new_object();
+			json_object_object_add(o, "type", json_object_new_string("oom"));
+			json_object_object_add(o, "id", json_object_new_string(id));
+			print_line(o);
+			last = ooms;
+		}
+		if (waited >= ms) {
+			print_line(e);
+			waited = 0;
+		} else {
+			json_object_put(e);
+		}
+	}
+	return 0;
+}
+
 static const struct cmd_verb verbs[] = {
 	{ "create", NULL, oci_create },
 	{ "start", NULL, oci_start },
@@ -443,6 +665,8 @@ static const struct cmd_verb verbs[] = {
 	{ "ps", NULL, oci_ps },
 	{ "spec", NULL, oci_spec },
 	{ "features", NULL, oci_features },
+	{ "update", NULL, oci_update },
+	{ "events", NULL, oci_events },
 };
 
 /* --log FILE: the error, as runc writes it (conmon and containerd read it from there). */

@@ -478,7 +478,8 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 	return 0;
 }
 
-static int resources(struct hk_oci_config *c, struct json_object *res, struct hk_err *err)
+static int resources(struct hk_cglimits *lim, struct hk_cg_devrule *rules, size_t maxrules,
+		     struct json_object *res, struct hk_err *err)
 {
 	struct json_object *m = NULL, *cpu = NULL, *pids = NULL, *v = NULL;
 	/* the resources hako does not set: refused when they ask for anything */
@@ -507,11 +508,11 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 	if (m && (r = member(m, "limit", json_type_int, "linux.resources.memory", &v, err)) < 0)
 		return r;
 	if (m && v && json_object_get_int64(v) > 0)
-		c->sec.lim.memory = json_object_get_int64(v);
+		lim->memory = json_object_get_int64(v);
 	if (m && (r = member(m, "swap", json_type_int, "linux.resources.memory", &v, err)) < 0)
 		return r;
 	if (m && v && json_object_get_int64(v) != 0)
-		c->sec.lim.memory_swap = json_object_get_int64(v);
+		lim->memory_swap = json_object_get_int64(v);
 	static const struct {
 		const char *key;
 		size_t off;
@@ -524,7 +525,7 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 			return r;
 		int64_t x = v ? json_object_get_int64(v) : 0;
 		if (x > 0)
-			memcpy((char *)&c->sec.lim + mem[i].off, &x, sizeof(x));
+			memcpy((char *)lim + mem[i].off, &x, sizeof(x));
 	}
 	if (m &&
 	    (r = member(m, "swappiness", json_type_int, "linux.resources.memory", &v, err)) < 0)
@@ -533,13 +534,13 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 		return hk_err_usage(err,
 				    "config.json: linux.resources.memory.swappiness: 0 to 100");
 	if (m && v) {
-		c->sec.lim.swappiness_set = true;
-		c->sec.lim.swappiness = (unsigned)json_object_get_int64(v);
+		lim->swappiness_set = true;
+		lim->swappiness = (unsigned)json_object_get_int64(v);
 	}
 	if (m && (r = member(m, "disableOOMKiller", json_type_boolean, "linux.resources.memory", &v,
 			     err)) < 0)
 		return r;
-	c->sec.lim.oom_kill_disable = m && v && json_object_get_boolean(v);
+	lim->oom_kill_disable = m && v && json_object_get_boolean(v);
 	if (cpu) {
 		struct json_object *q = NULL, *per = NULL, *sh = NULL, *set = NULL;
 		if ((r = member(cpu, "quota", json_type_int, "linux.resources.cpu", &q, err)) < 0 ||
@@ -553,24 +554,24 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 		int64_t quota = q ? json_object_get_int64(q) : 0;
 		int64_t period = per ? json_object_get_int64(per) : 100000;
 		if (quota > 0 && period > 0) {
-			c->sec.lim.cpus_milli = (uint32_t)(quota * 1000 / period);
-			if (!c->sec.lim.cpus_milli)
-				c->sec.lim.cpus_milli = 1;
-			c->sec.lim.cpu_quota = quota; /* written as given */
-			c->sec.lim.cpu_period = (uint64_t)period;
+			lim->cpus_milli = (uint32_t)(quota * 1000 / period);
+			if (!lim->cpus_milli)
+				lim->cpus_milli = 1;
+			lim->cpu_quota = quota; /* written as given */
+			lim->cpu_period = (uint64_t)period;
 		}
 		if (sh && json_object_get_int64(sh) > 0)
-			c->sec.lim.cpu_shares = (uint64_t)json_object_get_int64(sh);
+			lim->cpu_shares = (uint64_t)json_object_get_int64(sh);
 		if (set && json_object_get_string(set)[0] &&
-		    hk_cg_parse_cpuset(json_object_get_string(set), c->sec.lim.cpuset,
-				       sizeof(c->sec.lim.cpuset), err) < 0)
+		    hk_cg_parse_cpuset(json_object_get_string(set), lim->cpuset,
+				       sizeof(lim->cpuset), err) < 0)
 			return hk_err_prefix(err, "config.json: linux.resources.cpu.cpus");
 		if ((r = member(cpu, "mems", json_type_string, "linux.resources.cpu", &set, err)) <
 		    0)
 			return r;
 		if (set && json_object_get_string(set)[0] &&
-		    hk_cg_parse_cpuset(json_object_get_string(set), c->sec.lim.cpuset_mems,
-				       sizeof(c->sec.lim.cpuset_mems), err) < 0)
+		    hk_cg_parse_cpuset(json_object_get_string(set), lim->cpuset_mems,
+				       sizeof(lim->cpuset_mems), err) < 0)
 			return hk_err_prefix(err, "config.json: linux.resources.cpu.mems");
 		static const char *const rt[] = { "realtimeRuntime", "realtimePeriod", "idle",
 						  "burst" };
@@ -607,26 +608,37 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 					    "config.json: %s: type a, b or c and access of r, w, "
 					    "m expected",
 					    path);
-		if (i == HK_ARRAY_SIZE(c->devrules))
+		if (!maxrules)
+			return hk_err_usage(err, "linux.resources.devices: an update cannot change "
+						 "device rules");
+		if (i == maxrules)
 			return hk_err_usage(err, "config.json: linux.resources.devices: too many");
 		if (ma)
 			snprintf(maj, sizeof(maj), "%" PRId64, json_object_get_int64(ma));
 		if (mi)
 			snprintf(min, sizeof(min), "%" PRId64, json_object_get_int64(mi));
-		struct hk_cg_devrule *dr = &c->devrules[i];
+		struct hk_cg_devrule *dr = &rules[i];
 		dr->allow = json_object_get_boolean(al);
 		if (t[0] == 'a')
 			snprintf(dr->rule, sizeof(dr->rule), "a");
 		else
 			snprintf(dr->rule, sizeof(dr->rule), "%c %s:%s %s", t[0], maj, min, acc);
-		c->sec.lim.devrules = c->devrules;
-		c->sec.lim.ndevrules = i + 1;
+		lim->devrules = rules;
+		lim->ndevrules = i + 1;
 	}
 	if (pids && (r = member(pids, "limit", json_type_int, "linux.resources.pids", &v, err)) < 0)
 		return r;
 	if (pids && v && json_object_get_int64(v) != 0)
-		c->sec.lim.pids = json_object_get_int64(v) < 0 ? -1 : json_object_get_int64(v);
+		lim->pids = json_object_get_int64(v) < 0 ? -1 : json_object_get_int64(v);
 	return 0;
+}
+
+int hk_oci_resources(struct json_object *res, struct hk_cglimits *lim, struct hk_err *err)
+{
+	*lim = (struct hk_cglimits){ 0 };
+	if (!json_object_is_type(res, json_type_object))
+		return hk_err_usage(err, "resources: expected a JSON object (linux.resources)");
+	return resources(lim, NULL, 0, res, err);
 }
 
 /* linux.sysctl: namespaced keys only (as runc: net.* with a network namespace of its own,
@@ -812,7 +824,7 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 	if (r == 0)
 		r = member(l, "resources", json_type_object, "linux", &v, err);
 	if (r == 0 && v)
-		r = resources(c, v, err);
+		r = resources(&c->sec.lim, c->devrules, HK_ARRAY_SIZE(c->devrules), v, err);
 	if (r == 0)
 		r = member(l, "sysctl", json_type_object, "linux", &v, err);
 	if (r == 0 && v && (r = sysctls(c, v, err)) < 0)

@@ -56,6 +56,10 @@ int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *
 		       struct hk_err *err);
 void hk_oci_config_free(struct hk_oci_config *c);
 
+/* A linux.resources object (`oci update --resources FILE`) into lim (zeroed first): the
+ * fields as create reads them, 0 for each one absent; device rules are refused. */
+int hk_oci_resources(struct json_object *res, struct hk_cglimits *lim, struct hk_err *err);
+
 /* The config.json `spec` writes: a busybox-friendly default like runc's (sh, the default
  * capabilities, namespaces pid, network, ipc, uts, mount, cgroup), owned JSON. */
 struct json_object *hk_oci_config_default(void);

@@ -23,6 +23,7 @@
 #include "ctspec.h"
 #include "ctwait.h"
 #include "ociconfig.h"
+#include "ocistats.h"
 #include "store.h"
 
 /* ---- ids, paths, the store ---- */
@@ -116,8 +117,8 @@ static const char *status_of(const struct hk_ct_row *r)
 	if (!strcmp(r->state, HK_CT_CREATED) && alive)
 		return "created";
 	if (!strcmp(r->state, HK_CT_RUNNING) && alive) {
-		char cg[64];
-		hk_ct_cgroup(r->id, cg, sizeof(cg));
+		char cg[HK_PATH_MAX];
+		hk_ct_row_cgroup(r, cg, sizeof(cg));
 		return hk_cgroup_frozen(cg) ? "paused" : "running";
 	}
 	return "stopped";
@@ -821,8 +822,8 @@ int hk_oci_pause(const char *root, const char *id, bool pause, struct hk_err *er
 	if (r == 0 && strcmp(status_of(&c.row), want))
 		r = hk_err_usage(err, "container '%s' is %s, not %s", id, status_of(&c.row), want);
 	if (r == 0) {
-		char cg[64];
-		hk_ct_cgroup(c.row.id, cg, sizeof(cg));
+		char cg[HK_PATH_MAX];
+		hk_ct_row_cgroup(&c.row, cg, sizeof(cg));
 		r = hk_cgroup_freeze(cg, pause, err);
 	}
 	oci_ct_close(&c);
@@ -835,6 +836,38 @@ int hk_oci_pids(const char *root, const char *id, int **ret, size_t *ret_n, stru
 	int r = lookup(root, id, &c, err);
 	if (r == 0)
 		r = hk_ct_pids(&c.row, ret, ret_n, err);
+	oci_ct_close(&c);
+	return r;
+}
+
+int hk_oci_update(const char *root, const char *id, const struct hk_cglimits *l, struct hk_err *err)
+{
+	struct oci_ct c;
+	int r = lookup(root, id, &c, err);
+	if (r == 0 && strcmp(status_of(&c.row), "stopped"))
+		r = hk_ct_update(&c.row, l, err);
+	else if (r == 0)
+		r = hk_err_usage(err, "container '%s' is not running", id);
+	oci_ct_close(&c);
+	return r;
+}
+
+int hk_oci_stats(const char *root, const char *id, struct json_object **ret,
+		 uint64_t *ret_oom_kills, struct hk_err *err)
+{
+	struct oci_ct c;
+	int r = lookup(root, id, &c, err);
+	if (r == 0 && !strcmp(status_of(&c.row), "stopped"))
+		r = hk_err_usage(err, "container '%s' is not running", id);
+	if (r == 0) {
+		char cg[HK_PATH_MAX];
+		hk_ct_row_cgroup(&c.row, cg, sizeof(cg));
+		struct json_object *e = json_object_new_object();
+		json_object_object_add(e, "type", json_object_new_string("stats"));
+		json_object_object_add(e, "id", json_object_new_string(id));
+		json_object_object_add(e, "data", hk_oci_stats_json(cg, ret_oom_kills));
+		*ret = e;
+	}
 	oci_ct_close(&c);
 	return r;
 }
