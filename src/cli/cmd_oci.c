@@ -15,6 +15,7 @@
 
 #include "base/cleanup.h"
 #include "base/parse.h"
+#include "caps.h"
 #include "cglimits.h"
 #include "cmd.h"
 #include "ct.h"
@@ -44,7 +45,7 @@ static int print_json(struct json_object *o)
 	return r;
 }
 
-enum { OPT_PID_FILE = 0x100, OPT_CONSOLE, OPT_PRESERVE, OPT_NO_PIVOT, OPT_NO_KEYRING };
+enum { OPT_PID_FILE = 0x100, OPT_CONSOLE, OPT_PRESERVE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_CONFIG };
 
 /* create and run: the options and the id; ret_detach for run's -d. */
 static int parse_create(struct hk_ctx *ctx, const char *verb, int argc, char **argv,
@@ -58,6 +59,7 @@ static int parse_create(struct hk_ctx *ctx, const char *verb, int argc, char **a
 		{ "detach", no_argument, NULL, 'd' },
 		{ "no-pivot", no_argument, NULL, OPT_NO_PIVOT },
 		{ "no-new-keyring", no_argument, NULL, OPT_NO_KEYRING },
+		{ "config", required_argument, NULL, OPT_CONFIG },
 		{},
 	};
 	char name[32];
@@ -88,6 +90,9 @@ static int parse_create(struct hk_ctx *ctx, const char *verb, int argc, char **a
 		case OPT_NO_PIVOT:
 			return cmd_usage(ctx, "oci %s: --no-pivot: hako always pivots the root",
 					 verb);
+		case OPT_CONFIG:
+			o->config = optarg;
+			break;
 		case OPT_NO_KEYRING:
 			break; /* hako always gives a container a session keyring of its own */
 		default:
@@ -149,13 +154,14 @@ static int oci_exec(struct hk_ctx *ctx, int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "no-new-privs", no_argument, NULL, E_NNP },
 		{ "preserve-fds", required_argument, NULL, E_PRESERVE },
+		{ "cap", required_argument, NULL, 'c' },
 		{},
 	};
 	struct hk_oci_exec_opts o = {};
 	char *env[65] = {};
 	size_t ne = 0;
 	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
-	int c, r = cmd_getopt_init(ctx, &gg, "oci exec", "+:p:dte:u:", opts, argc, argv);
+	int c, r = cmd_getopt_init(ctx, &gg, "oci exec", "+:p:dte:u:c:", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
 		switch (c) {
 		case 'p':
@@ -194,6 +200,19 @@ static int oci_exec(struct hk_ctx *ctx, int argc, char **argv)
 			o.user_set = true;
 			o.uid = uid;
 			o.gid = gid;
+			break;
+		}
+		case 'c': {
+			unsigned cap;
+			struct hk_err e2;
+			if (strncmp(optarg, "CAP_", 4) || hk_cap_parse(optarg, &cap, &e2) < 0)
+				fprintf(stderr,
+					"hako: warning: oci exec: --cap '%s' is not a capability "
+					"this "
+					"kernel knows: ignored\n",
+					optarg);
+			else
+				o.caps_add |= HK_CAP_BIT(cap);
 			break;
 		}
 		case E_NNP:
@@ -693,7 +712,36 @@ static void log_error(const char *msg)
 	fclose(f);
 }
 
-enum { G_ROOT = 0x100, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS };
+/* --systemd-cgroup, --cgroup-manager systemd: the driver places containers through systemd's
+ * D-Bus API, which hako does not speak; where systemd is not PID 1 there is nobody to speak
+ * to at all. Exit 3 either way, with the reason. */
+static int refuse_systemd(struct hk_ctx *ctx, const char *opt)
+{
+	char comm[32] = "";
+	FILE *f = fopen("/proc/1/comm", "re");
+	if (f) {
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = 0;
+		fclose(f);
+	}
+	comm[strcspn(comm, "\n")] = 0;
+	if (strcmp(comm, "systemd"))
+		return hk_err_set(&ctx->err, -EOPNOTSUPP,
+				  "oci: %s: systemd is not PID 1 on this host (PID 1 is '%s'), so "
+				  "there is no systemd cgroup driver; configure the engine for "
+				  "cgroupfs",
+				  opt, comm);
+	return hk_err_set(&ctx->err, -EOPNOTSUPP,
+			  "oci: %s: hako does not implement the systemd cgroup driver; "
+			  "configure the engine for cgroupfs",
+			  opt);
+}
+
+enum { G_ROOT = 0x100, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS, G_CGMANAGER };
+
+#ifndef HAKO_VERSION
+#define HAKO_VERSION "0.0.0"
+#endif
 
 int cmd_oci(struct hk_ctx *ctx, int argc, char **argv)
 {
@@ -704,13 +752,15 @@ int cmd_oci(struct hk_ctx *ctx, int argc, char **argv)
 		{ "debug", no_argument, NULL, G_DEBUG },
 		{ "systemd-cgroup", no_argument, NULL, G_SYSTEMD },
 		{ "rootless", required_argument, NULL, G_ROOTLESS },
+		{ "cgroup-manager", required_argument, NULL, G_CGMANAGER },
+		{ "version", no_argument, NULL, 'v' },
 		{},
 	};
 	g.root = ctx->root;
 	g.log = NULL;
 	g.log_json = false;
 	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
-	int c, r = cmd_getopt_init(ctx, &gg, "oci", "+:", opts, argc, argv);
+	int c, r = cmd_getopt_init(ctx, &gg, "oci", "+:v", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
 		switch (c) {
 		case G_ROOT:
@@ -729,8 +779,20 @@ int cmd_oci(struct hk_ctx *ctx, int argc, char **argv)
 		case G_DEBUG:
 			break; /* hako's messages are the same either way */
 		case G_SYSTEMD:
-			return cmd_usage(ctx, "oci: --systemd-cgroup: the systemd cgroup driver is "
-					      "not supported; configure the engine for cgroupfs");
+			return refuse_systemd(ctx, "--systemd-cgroup");
+		case 'v': /* runc's and crun's shape; crun's feature line (its tests read it) */
+			printf("hako-runtime version %s\nspec: 1.1.0\n+CAP +SECCOMP\n",
+			       HAKO_VERSION);
+			return 0;
+		case G_CGMANAGER: /* crun's spelling: cgroupfs, systemd or disabled */
+			if (!strcmp(optarg, "systemd"))
+				return refuse_systemd(ctx, "--cgroup-manager systemd");
+			if (strcmp(optarg, "cgroupfs"))
+				return cmd_usage(ctx,
+						 "oci: --cgroup-manager '%s': only cgroupfs is "
+						 "supported",
+						 optarg);
+			break;
 		case G_ROOTLESS:
 			if (strcmp(optarg, "false") && strcmp(optarg, "auto"))
 				return cmd_usage(ctx,

@@ -19,6 +19,7 @@
 #include "base/cleanup.h"
 #include "ctrun.h"
 #include "ctspec.h"
+#include "inroot.h"
 
 /* A member of o by key with the given type; NULL when absent (or null). A member of
  * another type is refused with its path. */
@@ -148,12 +149,17 @@ static int cap_sets(struct hk_oci_config *c, struct json_object *caps, struct hk
 						   ? json_object_get_string(n)
 						   : "";
 			unsigned cap;
-			/* only the spec's spelling: CAP_ and upper case */
-			if (strncmp(name, "CAP_", 4) || hk_cap_parse(name, &cap, err) < 0)
-				return hk_err_usage(err,
-						    "config.json: %s[%zu]: '%s' is not a "
-						    "capability",
-						    path, i, name);
+			struct hk_err e2;
+			/* only the spec's spelling: CAP_ and upper case. A name this kernel (or
+			 * hako) does not know is left out with a warning, as runc and crun do:
+			 * engines pass newer capabilities to older kernels */
+			if (strncmp(name, "CAP_", 4) || hk_cap_parse(name, &cap, &e2) < 0) {
+				fprintf(stderr,
+					"hako: warning: config.json: %s[%zu]: '%s' is not a "
+					"capability this kernel knows: ignored\n",
+					path, i, name);
+				continue;
+			}
 			set |= HK_CAP_BIT(cap);
 		}
 		memcpy((char *)&c->sec.caps_sets + sets[s].off, &set, sizeof(set));
@@ -330,7 +336,8 @@ static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err 
 		}
 		if (own_mount(dst) && !bind)
 			continue; /* proc, sysfs, devpts, ...: hako makes its own */
-		if (own_mount(dst) && bind && strncmp(dst, "/etc/", 5) && strcmp(dst, "/dev/shm"))
+		if (own_mount(dst) && bind && strncmp(dst, "/etc/", 5) && strcmp(dst, "/dev/shm") &&
+		    strcmp(dst, "/dev"))
 			return hk_err_usage(err,
 					    "config.json: %s: a bind mount on %s is not "
 					    "supported by hako",
@@ -440,6 +447,8 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 		seen_net |= kinds[k].slot == -1;
 		seen_mnt |= kinds[k].slot == HK_CT_NS_MNT;
 		seen_pid |= kinds[k].slot == HK_CT_NS_PID;
+		c->ipcns |= kinds[k].slot == HK_CT_NS_IPC;
+		c->utsns |= kinds[k].slot == HK_CT_NS_UTS;
 		if (!nspath[0])
 			continue;
 		if (nspath[0] != '/')
@@ -633,6 +642,35 @@ static int resources(struct hk_cglimits *lim, struct hk_cg_devrule *rules, size_
 	return 0;
 }
 
+void hk_oci_home(int root_fd, uid_t uid, char *buf, size_t len)
+{
+	snprintf(buf, len, "/");
+	int fd = root_fd >= 0 ? hk_inroot_open(root_fd, "/etc/passwd") : -1;
+	if (fd < 0)
+		return;
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	FILE *f = fopen(p, "re");
+	close(fd);
+	if (!f)
+		return;
+	char line[1024];
+	while (fgets(line, sizeof(line), f)) {
+		/* name:passwd:uid:gid:gecos:home:shell */
+		char *fld[7] = {}, *t = line;
+		size_t n = 0;
+		for (; n < 7 && (fld[n] = strsep(&t, ":\n")); n++)
+			;
+		char *end;
+		if (n < 6 || !fld[2][0] || strtoul(fld[2], &end, 10) != uid || *end)
+			continue;
+		if (fld[5][0])
+			snprintf(buf, len, "%s", fld[5]);
+		break;
+	}
+	fclose(f);
+}
+
 int hk_oci_resources(struct json_object *res, struct hk_cglimits *lim, struct hk_err *err)
 {
 	*lim = (struct hk_cglimits){ 0 };
@@ -659,9 +697,31 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 		own_net = a.st_ino != b.st_ino || a.st_dev != b.st_dev;
 	json_object_object_foreach(o, key, val)
 	{
-		bool ok = !strncmp(key, "fs.mqueue.", 10) || (!strncmp(key, "net.", 4) && own_net);
-		for (size_t i = 0; i < HK_ARRAY_SIZE(ipc) && !ok; i++)
-			ok = !strcmp(key, ipc[i]);
+		bool is_ipc = !strncmp(key, "fs.mqueue.", 10);
+		for (size_t i = 0; i < HK_ARRAY_SIZE(ipc) && !is_ipc; i++)
+			is_ipc = !strcmp(key, ipc[i]);
+		/* an IPC sysctl needs an ipc namespace in linux.namespaces (runc, crun) */
+		if (is_ipc && !c->ipcns)
+			return hk_err_usage(err,
+					    "config.json: linux.sysctl.%s: an IPC sysctl needs an "
+					    "ipc namespace in linux.namespaces",
+					    key);
+		/* kernel.domainname: with a uts namespace, and the config's domainname when it
+		 * sets one (crun); kernel.hostname is refused below (the hostname field sets it) */
+		bool is_uts = !strcmp(key, "kernel.domainname");
+		const char *name = c->spec.domainname;
+		if (is_uts && !c->utsns)
+			return hk_err_usage(
+				err,
+				"config.json: linux.sysctl.%s: needs a uts namespace in "
+				"linux.namespaces",
+				key);
+		if (is_uts && name[0] && val && strcmp(name, json_object_get_string(val)))
+			return hk_err_usage(err,
+					    "config.json: linux.sysctl.%s: '%s' conflicts with the "
+					    "config's '%s'",
+					    key, json_object_get_string(val), name);
+		bool ok = is_ipc || is_uts || (!strncmp(key, "net.", 4) && own_net);
 		if (!ok)
 			return hk_err_usage(err,
 					    "config.json: linux.sysctl.%s: not a sysctl of the "
@@ -896,15 +956,18 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 	return 0;
 }
 
-int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *state_root,
-		       struct hk_err *err)
+int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *config,
+		       const char *state_root, struct hk_err *err)
 {
 	memset(c, 0, sizeof(*c));
 	hk_ct_spec_init(&c->spec);
 	if (!realpath(bundle, c->bundle))
 		return hk_err_sys(err, -errno, "bundle '%s'", bundle);
-	char path[PATH_MAX + 16];
-	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
+	char path[2 * PATH_MAX];
+	if (config && config[0] == '/')
+		snprintf(path, sizeof(path), "%s", config);
+	else
+		snprintf(path, sizeof(path), "%s/%s", c->bundle, config ? config : "config.json");
 	c->root = json_object_from_file(path);
 	if (!c->root)
 		return hk_err_usage(err, "%s: %s", path, json_util_get_last_err());

@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/err.h"
 #include "cglimits.h"
@@ -23,6 +24,7 @@
 
 struct hk_oci_create_opts {
 	const char *bundle;	    /* default "." */
+	const char *config;	    /* crun's --config: NULL, config.json */
 	const char *pid_file;	    /* NULL: none */
 	const char *console_socket; /* process.terminal: where the pty master is sent */
 	int preserve_fds;	    /* fds 3 .. 3+N-1 passed to the container */
@@ -58,6 +60,9 @@ struct hk_oci_exec_opts {
 	bool tty;	     /* --tty (or process.terminal) */
 	bool user_set;	     /* --user UID[:GID] */
 	unsigned uid, gid;
+	uint64_t caps_add; /* --cap: into its bounding, effective and permitted sets */
+	gid_t groups[64];  /* --process's user.additionalGids */
+	size_t ngroups;
 	bool detach;		    /* --detach: return once it runs */
 	const char *pid_file;	    /* its pid */
 	const char *console_socket; /* tty: where the pty master goes (else it is copied) */
