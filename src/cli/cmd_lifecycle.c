@@ -327,7 +327,7 @@ int cmd_ct_update(struct hk_ctx *ctx, int argc, char **argv)
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	struct hk_cglimits l = {};
-	int64_t n;
+	int64_t n = 0;
 	int c, r = cmd_getopt_init(ctx, &g, "update", "+:m:", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
 		switch (c) {

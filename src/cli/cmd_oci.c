@@ -531,7 +531,7 @@ static int oci_update(struct hk_ctx *ctx, int argc, char **argv)
 	};
 	struct hk_cglimits l = {};
 	const char *file = NULL;
-	int64_t v;
+	int64_t v = 0;
 	bool flags = false;
 	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
 	int c, r = cmd_getopt_init(ctx, &gg, "oci update", "+:r:", opts, argc, argv);
