@@ -149,17 +149,14 @@ static int cap_sets(struct hk_oci_config *c, struct json_object *caps, struct hk
 						   ? json_object_get_string(n)
 						   : "";
 			unsigned cap;
-			struct hk_err e2;
-			/* only the spec's spelling: CAP_ and upper case. A name this kernel (or
-			 * hako) does not know is left out with a warning, as runc and crun do:
-			 * engines pass newer capabilities to older kernels */
-			if (strncmp(name, "CAP_", 4) || hk_cap_parse(name, &cap, &e2) < 0) {
-				fprintf(stderr,
-					"hako: warning: config.json: %s[%zu]: '%s' is not a "
-					"capability this kernel knows: ignored\n",
-					path, i, name);
-				continue;
-			}
+			/* only the spec's spelling: CAP_ and upper case. A name that is no
+			 * capability is an error, as the spec requires ("MUST cause an error";
+			 * runc and crun ignore it with a warning) */
+			if (strncmp(name, "CAP_", 4) || hk_cap_parse(name, &cap, err) < 0)
+				return hk_err_usage(err,
+						    "config.json: %s[%zu]: '%s' is not a "
+						    "capability",
+						    path, i, name);
 			set |= HK_CAP_BIT(cap);
 		}
 		memcpy((char *)&c->sec.caps_sets + sets[s].off, &set, sizeof(set));

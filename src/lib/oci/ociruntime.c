@@ -185,7 +185,8 @@ static int run_hook(struct json_object *h, const char *kind, size_t i, const cha
 	pid_t pid = fork();
 	if (pid == 0) {
 		dup2(in[0], 0);
-		execve(json_object_get_string(path), argv, envp);
+		/* no env: the runtime's own, as runc's and crun's hooks get it */
+		execve(json_object_get_string(path), argv, env ? envp : environ);
 		_exit(127);
 	}
 	int e = errno;

@@ -247,3 +247,11 @@ is "run with a failing prestart hook: refused, its caller alive" "$out" \
 	"hako: hooks.prestart[0] '/bin/false': exited with status 1
 rc=1 caller alive"
 is "nothing left by the failed run" "$(o list -q)" ""
+# a hook without env gets the runtime's environment (runc's and crun's); with env, only that
+python3 -c "import json; c=json.load(open('$B/other.json')); c['hooks']={'prestart':[ \
+{'path':'/bin/sh','args':['sh','-c','echo \"inherit:\$HAKO_HOOK_MARK\" >>$HAKO_TEST_TMP/hookenv']}, \
+{'path':'/bin/sh','args':['sh','-c','echo \"given:\$HAKO_HOOK_MARK\" >>$HAKO_TEST_TMP/hookenv'],'env':['A=1']}]}; \
+json.dump(c, open('$B/other.json','w'))"
+(cd "$B" && HAKO_HOOK_MARK=seen "$HAKO" oci --root "$OR" run --config other.json h2 </dev/null >/dev/null 2>&1)
+is "hooks: the runtime's environment without env, only env with it" "$(cat "$HAKO_TEST_TMP/hookenv" 2>/dev/null | tr '\n' ' ')" \
+	"inherit:seen given: "
