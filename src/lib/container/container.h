@@ -118,6 +118,10 @@ struct hk_ct_spec {
 	 * (recursively) after pivot_root (linux.rootfsPropagation). Everything was made
 	 * private before, so a shared root has no peer outside the container. */
 	unsigned long root_propagation;
+	/* an OCI config's `cgroup` mount: /sys/fs/cgroup made in the container (its cgroup
+	 * namespace's view: each v1 hierarchy on a tmpfs, or the v2 tree); cgroup_mount_rw:
+	 * read-write, else read-only. Not with a user namespace (v1 cannot be mounted there). */
+	bool cgroup_mount, cgroup_mount_rw;
 	const struct hk_ct_device *devices; /* linux.devices: made in the container's /dev */
 	size_t ndevices;
 };

@@ -331,6 +331,11 @@ static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err 
 			else if (!strcmp(opt, "ro"))
 				ro = true;
 		}
+		if (!strcmp(dst, "/sys/fs/cgroup") && !strcmp(type, "cgroup")) {
+			c->spec.cgroup_mount = true; /* made by hako: rootfs.c */
+			c->spec.cgroup_mount_rw = !ro;
+			continue;
+		}
 		if (own_mount(dst) && !bind)
 			continue; /* proc, sysfs, devpts, ...: hako makes its own */
 		if (own_mount(dst) && bind && strncmp(dst, "/etc/", 5) && strcmp(dst, "/dev/shm") &&

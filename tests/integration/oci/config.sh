@@ -149,3 +149,10 @@ cfg "c['linux']['cgroupsPath']='../escape'"
 check_fail "a cgroupsPath with .. is refused" 2 "linux.cgroupsPath: '../escape' is not a cgroup path" \
 	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create g2 </dev/null"
 is "nothing left" "$(o list -q)" ""
+
+# --- the config's cgroup mount: /sys/fs/cgroup as the container's cgroup namespace sees it
+# (its own cgroup at each hierarchy's root), read-only unless "rw"
+cfg "c['mounts']=[m for m in c['mounts'] if m['destination']!='/sys/fs/cgroup']+[{'destination':'/sys/fs/cgroup','type':'cgroup','source':'cgroup','options':['nosuid','noexec','nodev','ro']}]; \
+c['linux'].pop('cgroupsPath',None); c['linux']['resources']={'pids':{'limit':123}}; \
+c['process']['args']=['sh','-c','f=/sys/fs/cgroup/pids/pids.max; [ -e \$f ] || f=/sys/fs/cgroup/pids.max; cat \$f; (echo 7 >\$f) 2>&1 | grep -o Read-only']"
+is "cgroup mount: the container's own pids.max, read-only" "$(run_out cm1 | tr '\n' ' ')" "123 Read-only "
