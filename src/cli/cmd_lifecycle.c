@@ -14,6 +14,7 @@
 
 #include "base/cleanup.h"
 #include "base/parse.h"
+#include "cglimits.h"
 #include "container.h"
 #include "cmd_run.h"
 #include "ct.h"
@@ -640,4 +641,81 @@ int cmd_system_boot(struct hk_ctx *ctx, int argc, char **argv)
 		r = hk_err_set(&ctx->err, -EIO, "system boot: %d container%s could not be started",
 			       failed, failed == 1 ? "" : "s");
 	return r;
+}
+
+/* ---- update ---- */
+
+static int update_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
+		      struct hk_ct_row *c, const void *arg)
+{
+	(void)st;
+	(void)p;
+	return hk_ct_update(c, arg, &ctx->err);
+}
+
+/* --cpu-shares N, --pids-limit N (-1 or 0: unlimited, as Docker's update) */
+static int update_number(struct hk_ctx *ctx, const char *opt, const char *v, bool pids,
+			 int64_t *ret)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (errno || end == v || *end || (!pids && n <= 0) || n < -1)
+		return cmd_usage(ctx, "update: %s '%s': expected a positive number%s", opt, v,
+				 pids ? " (or -1: unlimited)" : "");
+	*ret = pids && n <= 0 ? -1 : n;
+	return 0;
+}
+
+int cmd_ct_update(struct hk_ctx *ctx, int argc, char **argv)
+{
+	enum { U_SWAP = 0x100, U_CPUS, U_SHARES, U_PIDS, U_CPUSET };
+	static const struct option opts[] = {
+		{ "memory", required_argument, NULL, 'm' },
+		{ "memory-swap", required_argument, NULL, U_SWAP },
+		{ "cpus", required_argument, NULL, U_CPUS },
+		{ "cpu-shares", required_argument, NULL, U_SHARES },
+		{ "pids-limit", required_argument, NULL, U_PIDS },
+		{ "cpuset-cpus", required_argument, NULL, U_CPUSET },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	struct hk_cglimits l = {};
+	int64_t n = 0;
+	int c, r = cmd_getopt_init(ctx, &g, "update", "+:m:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		switch (c) {
+		case 'm':
+			r = hk_cg_parse_bytes("--memory", optarg, &l.memory, &ctx->err);
+			break;
+		case U_SWAP:
+			r = hk_cg_parse_bytes("--memory-swap", optarg, &l.memory_swap, &ctx->err);
+			break;
+		case U_CPUS:
+			r = hk_cg_parse_cpus(optarg, &l.cpus_milli, &ctx->err);
+			/* Docker's --cpus: over its fixed period */
+			l.cpu_period = HK_CG_CPU_PERIOD;
+			break;
+		case U_SHARES:
+			r = update_number(ctx, "--cpu-shares", optarg, false, &n);
+			l.cpu_shares = (uint64_t)n;
+			break;
+		case U_PIDS:
+			r = update_number(ctx, "--pids-limit", optarg, true, &l.pids);
+			break;
+		case U_CPUSET:
+			r = hk_cg_parse_cpuset(optarg, l.cpuset, sizeof(l.cpuset), &ctx->err);
+			break;
+		default:
+			r = cmd_getopt_bad(ctx, &g, c);
+		}
+	}
+	if (r < 0)
+		return r;
+	if (g.rest >= argc)
+		return cmd_usage(ctx, "update: missing container; hako update [OPTIONS] CT...");
+	if (!l.memory && !l.memory_swap && !l.cpus_milli && !l.cpu_shares && !l.pids &&
+	    !l.cpuset[0])
+		return cmd_usage(ctx, "update: nothing to change: give at least one limit");
+	return each_ct(ctx, argv + g.rest, argc - g.rest, update_one, &l);
 }

@@ -15,6 +15,8 @@
 
 #include "base/cleanup.h"
 #include "base/parse.h"
+#include "caps.h"
+#include "cglimits.h"
 #include "cmd.h"
 #include "ct.h"
 #include "ociconfig.h"
@@ -43,7 +45,7 @@ static int print_json(struct json_object *o)
 	return r;
 }
 
-enum { OPT_PID_FILE = 0x100, OPT_CONSOLE, OPT_PRESERVE, OPT_NO_PIVOT, OPT_NO_KEYRING };
+enum { OPT_PID_FILE = 0x100, OPT_CONSOLE, OPT_PRESERVE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_CONFIG };
 
 /* create and run: the options and the id; ret_detach for run's -d. */
 static int parse_create(struct hk_ctx *ctx, const char *verb, int argc, char **argv,
@@ -57,6 +59,7 @@ static int parse_create(struct hk_ctx *ctx, const char *verb, int argc, char **a
 		{ "detach", no_argument, NULL, 'd' },
 		{ "no-pivot", no_argument, NULL, OPT_NO_PIVOT },
 		{ "no-new-keyring", no_argument, NULL, OPT_NO_KEYRING },
+		{ "config", required_argument, NULL, OPT_CONFIG },
 		{},
 	};
 	char name[32];
@@ -87,6 +90,9 @@ static int parse_create(struct hk_ctx *ctx, const char *verb, int argc, char **a
 		case OPT_NO_PIVOT:
 			return cmd_usage(ctx, "oci %s: --no-pivot: hako always pivots the root",
 					 verb);
+		case OPT_CONFIG:
+			o->config = optarg;
+			break;
 		case OPT_NO_KEYRING:
 			break; /* hako always gives a container a session keyring of its own */
 		default:
@@ -148,13 +154,14 @@ static int oci_exec(struct hk_ctx *ctx, int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "no-new-privs", no_argument, NULL, E_NNP },
 		{ "preserve-fds", required_argument, NULL, E_PRESERVE },
+		{ "cap", required_argument, NULL, 'c' },
 		{},
 	};
 	struct hk_oci_exec_opts o = {};
 	char *env[65] = {};
 	size_t ne = 0;
 	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
-	int c, r = cmd_getopt_init(ctx, &gg, "oci exec", "+:p:dte:u:", opts, argc, argv);
+	int c, r = cmd_getopt_init(ctx, &gg, "oci exec", "+:p:dte:u:c:", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
 		switch (c) {
 		case 'p':
@@ -193,6 +200,19 @@ static int oci_exec(struct hk_ctx *ctx, int argc, char **argv)
 			o.user_set = true;
 			o.uid = uid;
 			o.gid = gid;
+			break;
+		}
+		case 'c': {
+			unsigned cap;
+			struct hk_err e2;
+			if (strncmp(optarg, "CAP_", 4) || hk_cap_parse(optarg, &cap, &e2) < 0)
+				fprintf(stderr,
+					"hako: warning: oci exec: --cap '%s' is not a capability "
+					"this "
+					"kernel knows: ignored\n",
+					optarg);
+			else
+				o.caps_add |= HK_CAP_BIT(cap);
 			break;
 		}
 		case E_NNP:
@@ -431,6 +451,227 @@ static int oci_features(struct hk_ctx *ctx, int argc, char **argv)
 	return print_json(hk_oci_features());
 }
 
+/* an integer option value: min .. INT64_MAX, or -1 when minus_one */
+static int parse_i64(struct hk_ctx *ctx, const char *opt, const char *s, int64_t min,
+		     bool minus_one, int64_t *ret)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || (v < min && !(minus_one && v == -1)))
+		return cmd_usage(ctx, "oci update: %s '%s': expected an integer%s", opt, s,
+				 minus_one ? " (-1: unlimited)" : "");
+	*ret = v;
+	return 0;
+}
+
+/* --resources FILE|-: a linux.resources object */
+static int read_resources(struct hk_ctx *ctx, const char *file, struct hk_cglimits *l)
+{
+	struct json_object *o;
+	if (!strcmp(file, "-")) {
+		char *text = NULL;
+		size_t cap = 0, n = 0;
+		for (;;) {
+			if (n + 4096 + 1 > cap) {
+				char *t = realloc(text, cap = cap ? cap * 2 : 8192);
+				if (!t) {
+					free(text);
+					return hk_err_sys(&ctx->err, -ENOMEM, "oci update: stdin");
+				}
+				text = t;
+			}
+			ssize_t k = read(0, text + n, 4096);
+			if (k <= 0)
+				break;
+			n += (size_t)k;
+		}
+		if (!text)
+			return cmd_usage(ctx, "oci update: --resources -: nothing on stdin");
+		text[n] = 0;
+		o = json_tokener_parse(text);
+		free(text);
+	} else {
+		if (access(file, R_OK) < 0)
+			return hk_err_sys(&ctx->err, -errno, "oci update: --resources %s", file);
+		o = json_object_from_file(file);
+	}
+	if (!o)
+		return cmd_usage(ctx, "oci update: --resources %s: not valid JSON", file);
+	int r = hk_oci_resources(o, l, &ctx->err);
+	json_object_put(o);
+	return r < 0 ? hk_err_prefix(&ctx->err, "oci update: --resources %s", file) : 0;
+}
+
+enum {
+	U_CPU_PERIOD = 0x100,
+	U_CPU_QUOTA,
+	U_CPU_SHARES,
+	U_CPUSET_CPUS,
+	U_CPUSET_MEMS,
+	U_MEMORY,
+	U_MEMORY_SWAP,
+	U_MEMORY_RES,
+	U_PIDS,
+};
+
+static int oci_update(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "resources", required_argument, NULL, 'r' },
+		{ "cpu-period", required_argument, NULL, U_CPU_PERIOD },
+		{ "cpu-quota", required_argument, NULL, U_CPU_QUOTA },
+		{ "cpu-share", required_argument, NULL, U_CPU_SHARES },
+		{ "cpu-shares", required_argument, NULL, U_CPU_SHARES },
+		{ "cpuset-cpus", required_argument, NULL, U_CPUSET_CPUS },
+		{ "cpuset-mems", required_argument, NULL, U_CPUSET_MEMS },
+		{ "memory", required_argument, NULL, U_MEMORY },
+		{ "memory-swap", required_argument, NULL, U_MEMORY_SWAP },
+		{ "memory-reservation", required_argument, NULL, U_MEMORY_RES },
+		{ "pids-limit", required_argument, NULL, U_PIDS },
+		{},
+	};
+	struct hk_cglimits l = {};
+	const char *file = NULL;
+	int64_t v = 0;
+	bool flags = false;
+	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
+	int c, r = cmd_getopt_init(ctx, &gg, "oci update", "+:r:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
+		flags = flags || c != 'r';
+		switch (c) {
+		case 'r':
+			file = optarg;
+			break;
+		case U_CPU_PERIOD:
+			r = parse_i64(ctx, "--cpu-period", optarg, 1, false, &v);
+			l.cpu_period = (uint64_t)v;
+			break;
+		case U_CPU_QUOTA:
+			r = parse_i64(ctx, "--cpu-quota", optarg, 1, true, &l.cpu_quota);
+			break;
+		case U_CPU_SHARES:
+			r = parse_i64(ctx, "--cpu-shares", optarg, 1, false, &v);
+			l.cpu_shares = (uint64_t)v;
+			break;
+		case U_CPUSET_CPUS:
+			r = hk_cg_parse_cpuset(optarg, l.cpuset, sizeof(l.cpuset), &ctx->err);
+			break;
+		case U_CPUSET_MEMS:
+			r = hk_cg_parse_cpuset(optarg, l.cpuset_mems, sizeof(l.cpuset_mems),
+					       &ctx->err);
+			break;
+		case U_MEMORY:
+			r = hk_cg_parse_bytes("--memory", optarg, &l.memory, &ctx->err);
+			break;
+		case U_MEMORY_SWAP:
+			r = hk_cg_parse_bytes("--memory-swap", optarg, &l.memory_swap, &ctx->err);
+			break;
+		case U_MEMORY_RES:
+			r = hk_cg_parse_bytes("--memory-reservation", optarg, &l.mem_reservation,
+					      &ctx->err);
+			break;
+		case U_PIDS:
+			r = parse_i64(ctx, "--pids-limit", optarg, 1, true, &l.pids);
+			break;
+		default:
+			return cmd_getopt_bad(ctx, &gg, c);
+		}
+	}
+	if (r < 0)
+		return r;
+	int i = one_id(ctx, "update", argc, argv, gg.rest);
+	if (i < 0)
+		return i;
+	if (file && flags)
+		return cmd_usage(ctx, "oci update: --resources and the limit options exclude each "
+				      "other");
+	if (file && (r = read_resources(ctx, file, &l)) < 0)
+		return r;
+	return hk_oci_update(g.root, argv[i], &l, &ctx->err);
+}
+
+/* --interval: Go's duration syntax as runc takes it (500ms, 5s, 1m, 1.5s) */
+static int parse_interval(struct hk_ctx *ctx, const char *s, long *ret_ms)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	double mul = !strcmp(end, "ms")	 ? 1
+		     : !strcmp(end, "s") ? 1000
+		     : !strcmp(end, "m") ? 60000
+		     : !strcmp(end, "h") ? 3600000
+					 : -1;
+	if (errno || end == s || mul < 0 || v * mul < 1 || v * mul > 86400000)
+		return cmd_usage(ctx,
+				 "oci events: --interval '%s': expected a duration such as "
+				 "500ms, 5s or 1m",
+				 s);
+	*ret_ms = (long)(v * mul);
+	return 0;
+}
+
+static void print_line(struct json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
+	fflush(stdout);
+	json_object_put(o);
+}
+
+static int oci_events(struct hk_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { { "stats", no_argument, NULL, 's' },
+					      { "interval", required_argument, NULL, 'i' },
+					      {} };
+	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
+	bool once = false;
+	long ms = 5000;
+	int c, r = cmd_getopt_init(ctx, &gg, "oci events", "+:", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
+		if (c == 's')
+			once = true;
+		else if (c == 'i')
+			r = parse_interval(ctx, optarg, &ms);
+		else
+			return cmd_getopt_bad(ctx, &gg, c);
+	}
+	if (r < 0)
+		return r;
+	int i = one_id(ctx, "events", argc, argv, gg.rest);
+	if (i < 0)
+		return i;
+	const char *id = argv[i];
+	struct json_object *e;
+	uint64_t ooms, last;
+	if ((r = hk_oci_stats(g.root, id, &e, &last, &ctx->err)) < 0)
+		return r;
+	print_line(e);
+	/* the stream: stats every interval, an "oom" event as soon as the count grows (looked
+	 * at every 250 ms at most); it ends when the container stops */
+	long step = ms < 250 ? ms : 250;
+	for (long waited = 0; !once;) {
+		usleep((useconds_t)step * 1000);
+		waited += step;
+		if (hk_oci_stats(g.root, id, &e, &ooms, &ctx->err) < 0)
+			return 0;
+		if (ooms > last) {
+			struct json_object *o = json_object_new_object();
+			json_object_object_add(o, "type", json_object_new_string("oom"));
+			json_object_object_add(o, "id", json_object_new_string(id));
+			print_line(o);
+			last = ooms;
+		}
+		if (waited >= ms) {
+			print_line(e);
+			waited = 0;
+		} else {
+			json_object_put(e);
+		}
+	}
+	return 0;
+}
+
 static const struct cmd_verb verbs[] = {
 	{ "create", NULL, oci_create },
 	{ "start", NULL, oci_start },
@@ -445,6 +686,8 @@ static const struct cmd_verb verbs[] = {
 	{ "ps", NULL, oci_ps },
 	{ "spec", NULL, oci_spec },
 	{ "features", NULL, oci_features },
+	{ "update", NULL, oci_update },
+	{ "events", NULL, oci_events },
 };
 
 /* --log FILE: the error, as runc writes it (conmon and containerd read it from there). */
@@ -471,7 +714,36 @@ static void log_error(const char *msg)
 	fclose(f);
 }
 
-enum { G_ROOT = 0x100, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS };
+/* --systemd-cgroup, --cgroup-manager systemd: the driver places containers through systemd's
+ * D-Bus API, which hako does not speak; where systemd is not PID 1 there is nobody to speak
+ * to at all. Exit 3 either way, with the reason. */
+static int refuse_systemd(struct hk_ctx *ctx, const char *opt)
+{
+	char comm[32] = "";
+	FILE *f = fopen("/proc/1/comm", "re");
+	if (f) {
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = 0;
+		fclose(f);
+	}
+	comm[strcspn(comm, "\n")] = 0;
+	if (strcmp(comm, "systemd"))
+		return hk_err_set(&ctx->err, -EOPNOTSUPP,
+				  "oci: %s: systemd is not PID 1 on this host (PID 1 is '%s'), so "
+				  "there is no systemd cgroup driver; configure the engine for "
+				  "cgroupfs",
+				  opt, comm);
+	return hk_err_set(&ctx->err, -EOPNOTSUPP,
+			  "oci: %s: hako does not implement the systemd cgroup driver; "
+			  "configure the engine for cgroupfs",
+			  opt);
+}
+
+enum { G_ROOT = 0x100, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS, G_CGMANAGER };
+
+#ifndef HAKO_VERSION
+#define HAKO_VERSION "0.0.0"
+#endif
 
 int cmd_oci(struct hk_ctx *ctx, int argc, char **argv)
 {
@@ -482,13 +754,15 @@ int cmd_oci(struct hk_ctx *ctx, int argc, char **argv)
 		{ "debug", no_argument, NULL, G_DEBUG },
 		{ "systemd-cgroup", no_argument, NULL, G_SYSTEMD },
 		{ "rootless", required_argument, NULL, G_ROOTLESS },
+		{ "cgroup-manager", required_argument, NULL, G_CGMANAGER },
+		{ "version", no_argument, NULL, 'v' },
 		{},
 	};
 	g.root = ctx->root;
 	g.log = NULL;
 	g.log_json = false;
 	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
-	int c, r = cmd_getopt_init(ctx, &gg, "oci", "+:", opts, argc, argv);
+	int c, r = cmd_getopt_init(ctx, &gg, "oci", "+:v", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
 		switch (c) {
 		case G_ROOT:
@@ -507,8 +781,20 @@ int cmd_oci(struct hk_ctx *ctx, int argc, char **argv)
 		case G_DEBUG:
 			break; /* hako's messages are the same either way */
 		case G_SYSTEMD:
-			return cmd_usage(ctx, "oci: --systemd-cgroup: the systemd cgroup driver is "
-					      "not supported; configure the engine for cgroupfs");
+			return refuse_systemd(ctx, "--systemd-cgroup");
+		case 'v': /* runc's and crun's shape; crun's feature line (its tests read it) */
+			printf("hako-runtime version %s\nspec: 1.1.0\n+CAP +SECCOMP\n",
+			       HAKO_VERSION);
+			return 0;
+		case G_CGMANAGER: /* crun's spelling: cgroupfs, systemd or disabled */
+			if (!strcmp(optarg, "systemd"))
+				return refuse_systemd(ctx, "--cgroup-manager systemd");
+			if (strcmp(optarg, "cgroupfs"))
+				return cmd_usage(ctx,
+						 "oci: --cgroup-manager '%s': only cgroupfs is "
+						 "supported",
+						 optarg);
+			break;
 		case G_ROOTLESS:
 			if (strcmp(optarg, "false") && strcmp(optarg, "auto"))
 				return cmd_usage(ctx,

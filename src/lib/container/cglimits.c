@@ -550,3 +550,224 @@ int hk_cglimits_stats(const char *path, struct hk_cgstats *ret, struct hk_err *e
 		return hk_err_set(err, -ENOENT, "cgroup '%s': no memory accounting found", path);
 	return 0;
 }
+
+/* ---- changing the limits of a live cgroup ---- */
+
+#define UNLIMITED INT64_MAX
+
+/* The container's directory for ctrl, which must exist (no subtree_control write: the
+ * controller was enabled when the cgroup was made). */
+static int live_dir(const char *ctrl, const char *path, char dir[PATH_LEN], bool *ret_v2,
+		    struct hk_err *err)
+{
+	char mnt[MNT_MAX];
+	if (find_ctrl(ctrl, mnt, ret_v2) < 0)
+		return hk_err_set(err, -EOPNOTSUPP,
+				  "update: the '%s' cgroup controller is not available on this "
+				  "host",
+				  ctrl);
+	snprintf(dir, PATH_LEN, "%s/%s", mnt, path);
+	if (access(dir, F_OK) < 0)
+		return hk_err_sys(err, -errno, "update: cgroup '%s'", dir);
+	return 0;
+}
+
+/* A limit file's value: "max", "-1" and v1's page-rounded huge number are UNLIMITED. */
+static int read_limit(const char *dir, const char *file, int64_t *ret)
+{
+	int r = read_u64(dir, file, ret);
+	if (r == 0 && (*ret < 0 || *ret >= INT64_C(0x7ffffffffffff000)))
+		*ret = UNLIMITED;
+	return r;
+}
+
+static void fmt_limit(char *v, size_t n, int64_t x, bool v2)
+{
+	if (x == UNLIMITED || x < 0)
+		snprintf(v, n, "%s", v2 ? "max" : "-1");
+	else
+		snprintf(v, n, "%" PRId64, x);
+}
+
+static int update_memory(const char *path, const struct hk_cglimits *l, struct hk_err *err)
+{
+	char dir[PATH_LEN], v[32];
+	bool v2;
+	int r = live_dir("memory", path, dir, &v2, err);
+	if (r < 0)
+		return r;
+	const char *mfile = v2 ? "memory.max" : "memory.limit_in_bytes";
+	int64_t cur = UNLIMITED, mem, sw = 0;
+	if ((r = read_limit(dir, mfile, &cur)) < 0)
+		return hk_err_sys(err, r, "update: read %s/%s", dir, mfile);
+	mem = l->memory > 0 ? l->memory : l->memory < 0 ? UNLIMITED : cur;
+	if (v2) {
+		int64_t cursw = UNLIMITED;
+		bool has_swap = read_limit(dir, "memory.swap.max", &cursw) == 0;
+		if (l->memory_swap > 0 && mem == UNLIMITED)
+			return hk_err_usage(err, "--memory-swap needs a memory limit");
+		if (l->memory_swap && !has_swap)
+			return hk_err_set(err, -EOPNOTSUPP,
+					  "--memory-swap: this kernel does not account swap in "
+					  "the memory cgroup (swapaccount)");
+		fmt_limit(v, sizeof(v), mem, true);
+		if ((r = write_at(dir, mfile, v, err)) < 0 || !l->memory_swap)
+			return r; /* memory.swap.max is swap alone: its amount is kept */
+		fmt_limit(v, sizeof(v), l->memory_swap < 0 ? UNLIMITED : l->memory_swap - mem,
+			  true);
+		return write_at(dir, "memory.swap.max", v, err);
+	}
+	int64_t cursw = UNLIMITED;
+	bool has_swap = read_limit(dir, "memory.memsw.limit_in_bytes", &cursw) == 0;
+	if (l->memory_swap > 0 && mem == UNLIMITED)
+		return hk_err_usage(err, "--memory-swap needs a memory limit");
+	if (l->memory_swap && !has_swap)
+		return hk_err_set(err, -EOPNOTSUPP,
+				  "--memory-swap: this kernel does not account swap in the "
+				  "memory cgroup (swapaccount)");
+	if (l->memory_swap)
+		sw = l->memory_swap < 0 ? UNLIMITED : l->memory_swap;
+	else if (has_swap && cursw != UNLIMITED) /* keep the swap amount */
+		sw = mem == UNLIMITED || cur == UNLIMITED ? UNLIMITED : mem + (cursw - cur);
+	if (!sw) {
+		fmt_limit(v, sizeof(v), mem, false);
+		return write_at(dir, mfile, v, err);
+	}
+	/* memory <= memory+swap at every step: a raise writes memsw first, a cut memory */
+	char vs[32];
+	fmt_limit(v, sizeof(v), mem, false);
+	fmt_limit(vs, sizeof(vs), sw, false);
+	if (mem > cur) {
+		r = write_at(dir, "memory.memsw.limit_in_bytes", vs, err);
+		return r < 0 ? r : write_at(dir, mfile, v, err);
+	}
+	r = write_at(dir, mfile, v, err);
+	return r < 0 ? r : write_at(dir, "memory.memsw.limit_in_bytes", vs, err);
+}
+
+static int update_cpu(const char *path, const struct hk_cglimits *l, struct hk_err *err)
+{
+	char dir[PATH_LEN], v[64], q[32];
+	bool v2;
+	int r = live_dir("cpu", path, dir, &v2, err);
+	if (r < 0)
+		return r;
+	if (l->cpus_milli || l->cpu_quota || l->cpu_period) {
+		int64_t period = (int64_t)l->cpu_period, quota = l->cpu_quota;
+		if (v2) {
+			char cur[64] = "max 100000";
+			read_at(dir, "cpu.max", cur, sizeof(cur));
+			int64_t cp = 100000;
+			char cq[24] = "max";
+			sscanf(cur, "%23s %" SCNd64, cq, &cp);
+			if (!period)
+				period = cp;
+			if (!quota && !l->cpus_milli)
+				quota = strcmp(cq, "max") ? strtoll(cq, NULL, 10) : -1;
+		} else if (!period || (!quota && !l->cpus_milli)) {
+			int64_t cp = 100000, cq = -1;
+			read_u64(dir, "cpu.cfs_period_us", &cp);
+			read_u64(dir, "cpu.cfs_quota_us", &cq);
+			if (!period)
+				period = cp;
+			if (!quota && !l->cpus_milli)
+				quota = cq;
+		}
+		if (!quota) /* --cpus: over the period in force */
+			quota = (int64_t)l->cpus_milli * period / 1000;
+		fmt_limit(q, sizeof(q), quota, v2);
+		if (v2) {
+			snprintf(v, sizeof(v), "%s %" PRId64, q, period);
+			r = write_at(dir, "cpu.max", v, err);
+		} else {
+			/* the kernel checks quota/period as a pair: if period first is refused,
+			 * quota first */
+			snprintf(v, sizeof(v), "%" PRId64, period);
+			r = write_at(dir, "cpu.cfs_period_us", v, NULL);
+			if (r == 0)
+				r = write_at(dir, "cpu.cfs_quota_us", q, err);
+			else if ((r = write_at(dir, "cpu.cfs_quota_us", q, err)) == 0)
+				r = write_at(dir, "cpu.cfs_period_us", v, err);
+		}
+	}
+	if (r < 0 || !l->cpu_shares)
+		return r;
+	if (v2)
+		snprintf(v, sizeof(v), "%" PRIu64, 1 + (l->cpu_shares - 2) * 9999 / 262142);
+	else
+		snprintf(v, sizeof(v), "%" PRIu64, l->cpu_shares);
+	return write_at(dir, v2 ? "cpu.weight" : "cpu.shares", v, err);
+}
+
+int hk_cglimits_update(const char *path, const struct hk_cglimits *l, struct hk_err *err)
+{
+	if (l->mem_kernel || l->mem_kernel_tcp || l->swappiness_set || l->oom_kill_disable ||
+	    l->ndevrules || l->devices)
+		return hk_err_usage(err, "update: only the memory, swap, memory reservation, "
+					 "CPU, pids and cpuset limits can be changed");
+	if (l->memory > 0 && l->memory < HK_CG_MEMORY_MIN)
+		return hk_err_usage(err, "--memory %" PRId64 ": the minimum is 6m (%d bytes)",
+				    l->memory, HK_CG_MEMORY_MIN);
+	if (l->memory_swap > 0 && l->memory > 0 && l->memory_swap < l->memory)
+		return hk_err_usage(err,
+				    "--memory-swap (%" PRId64 ") must be at least --memory "
+				    "(%" PRId64 "): it is memory plus swap",
+				    l->memory_swap, l->memory);
+	if (l->cpu_shares && (l->cpu_shares < 2 || l->cpu_shares > 262144))
+		return hk_err_usage(err, "--cpu-shares %" PRIu64 ": expected 2 to 262144",
+				    l->cpu_shares);
+	if (l->cpu_period && (l->cpu_period < 1000 || l->cpu_period > 1000000))
+		return hk_err_usage(err,
+				    "--cpu-period %" PRIu64 ": expected 1000 to 1000000 "
+				    "microseconds",
+				    l->cpu_period);
+	if (l->cpu_quota > 0 && l->cpu_quota < 1000)
+		return hk_err_usage(err,
+				    "--cpu-quota %" PRId64 ": expected at least 1000 "
+				    "microseconds, or -1",
+				    l->cpu_quota);
+	int r = 0;
+	bool mem = l->memory || l->memory_swap || l->mem_reservation;
+	bool cpu = l->cpus_milli || l->cpu_quota || l->cpu_period || l->cpu_shares;
+	bool cpuset = l->cpuset[0] || l->cpuset_mems[0];
+	if (mem)
+		r = need("memory", "update", err);
+	if (r == 0 && cpu)
+		r = need("cpu", "update", err);
+	if (r == 0 && l->pids)
+		r = need("pids", "update", err);
+	if (r == 0 && cpuset)
+		r = need("cpuset", "update", err);
+	if (r == 0 && (l->memory || l->memory_swap))
+		r = update_memory(path, l, err);
+	char dir[PATH_LEN], v[32];
+	bool v2;
+	if (r == 0 && l->mem_reservation && (r = live_dir("memory", path, dir, &v2, err)) == 0) {
+		fmt_limit(v, sizeof(v), l->mem_reservation, v2);
+		r = write_at(dir, v2 ? "memory.low" : "memory.soft_limit_in_bytes", v, err);
+	}
+	if (r == 0 && cpu)
+		r = update_cpu(path, l, err);
+	if (r == 0 && l->pids && (r = live_dir("pids", path, dir, &v2, err)) == 0) {
+		fmt_limit(v, sizeof(v), l->pids, true); /* "max" on v1 too */
+		r = write_at(dir, "pids.max", v, err);
+	}
+	if (r == 0 && cpuset && (r = live_dir("cpuset", path, dir, &v2, err)) == 0) {
+		if (l->cpuset[0])
+			r = write_at(dir, "cpuset.cpus", l->cpuset, err);
+		if (r == 0 && l->cpuset_mems[0])
+			r = write_at(dir, "cpuset.mems", l->cpuset_mems, err);
+	}
+	return r;
+}
+
+int hk_cglimits_read(const char *path, const char *ctrl, const char *file, char *buf, size_t len,
+		     bool *ret_v2)
+{
+	char mnt[MNT_MAX], dir[PATH_LEN];
+	int r = find_ctrl(ctrl, mnt, ret_v2);
+	if (r < 0)
+		return r;
+	snprintf(dir, sizeof(dir), "%s/%s", mnt, path);
+	return read_at(dir, file, buf, len);
+}

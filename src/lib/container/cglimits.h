@@ -73,6 +73,22 @@ int hk_cglimits_apply(const char *path, const struct hk_cglimits *l, struct hk_e
 /* Did the kernel's OOM killer kill anything in the cgroup? ret_limit: the memory limit. */
 int hk_cglimits_oom(const char *path, bool *ret_oom, int64_t *ret_limit, struct hk_err *err);
 
+/* Change the limits of a live cgroup (hako update, hako oci update). Only what is set is
+ * written, everything else stays: memory (> 0, or -1 unlimited); memory_swap (memory plus
+ * swap: > 0, or -1 unlimited; when only memory changes, the swap amount in force is kept, v1
+ * and v2 alike); mem_reservation; cpus_milli (the quota over the period in force) or
+ * cpu_quota (-1 unlimited) and cpu_period; cpu_shares; pids (-1 unlimited); cpuset and
+ * cpuset_mems. The values are checked and each controller looked up before any write; the
+ * writes are ordered so the kernel takes a raise and a cut alike (v1: memory.limit_in_bytes
+ * <= memory.memsw.limit_in_bytes at every step). Any other field set: a usage error. */
+int hk_cglimits_update(const char *path, const struct hk_cglimits *l, struct hk_err *err);
+
+/* The text of controller ctrl's file in the cgroup at path ("memory", "memory.stat"), for
+ * the figures hk_cglimits_stats does not give (the OCI runtime's events); ret_v2: the v2
+ * tree answered. -ENOENT: no such controller or file. */
+int hk_cglimits_read(const char *path, const char *ctrl, const char *file, char *buf, size_t len,
+		     bool *ret_v2);
+
 struct hk_cgstats {
 	uint64_t mem_usage; /* bytes */
 	int64_t mem_limit;  /* bytes; -1: none */

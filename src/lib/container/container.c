@@ -233,3 +233,14 @@ int hk_ct_stats(const struct hk_ct_row *r, struct hk_cgstats *ret, struct hk_err
 	hk_ct_row_cgroup(r, cg, sizeof(cg));
 	return hk_cglimits_stats(cg, ret, err);
 }
+
+int hk_ct_update(const struct hk_ct_row *r, const struct hk_cglimits *l, struct hk_err *err)
+{
+	if ((strcmp(r->state, HK_CT_RUNNING) && strcmp(r->state, HK_CT_CREATED)) ||
+	    !hk_proc_alive(r->pid, r->pid_start))
+		return hk_err_usage(err, "container '%s' is not running", r->name);
+	char cg[HK_PATH_MAX];
+	hk_ct_row_cgroup(r, cg, sizeof(cg));
+	int rc = hk_cglimits_update(cg, l, err);
+	return rc < 0 ? hk_err_prefix(err, "container '%s'", r->name) : 0;
+}

@@ -27,6 +27,7 @@
 #include "store.h"
 
 struct hk_cgstats;
+struct hk_cglimits;
 struct hk_ct_sec;
 struct hk_ct_tmpfs;
 struct hk_userns;
@@ -117,6 +118,10 @@ struct hk_ct_spec {
 	 * (recursively) after pivot_root (linux.rootfsPropagation). Everything was made
 	 * private before, so a shared root has no peer outside the container. */
 	unsigned long root_propagation;
+	/* an OCI config's `cgroup` mount: /sys/fs/cgroup made in the container (its cgroup
+	 * namespace's view: each v1 hierarchy on a tmpfs, or the v2 tree); cgroup_mount_rw:
+	 * read-write, else read-only. Not with a user namespace (v1 cannot be mounted there). */
+	bool cgroup_mount, cgroup_mount_rw;
 	const struct hk_ct_device *devices; /* linux.devices: made in the container's /dev */
 	size_t ndevices;
 	int64_t shm_size;	   /* /dev/shm's size in bytes (--shm-size); 0: 64 MiB */
@@ -277,6 +282,10 @@ bool hk_ct_paused(const struct hk_ct_row *r);
 void hk_ct_row_cgroup(const struct hk_ct_row *r, char *buf, size_t len);
 /* The processes of container id (its cgroup's pids: hako top), malloc'ed. */
 int hk_ct_pids(const struct hk_ct_row *r, pid_t **ret, size_t *ret_n, struct hk_err *err);
+/* Change the limits of a running (or OCI-created) container's cgroup: hako update, hako oci
+ * update (hk_cglimits_update: only the fields set change). Not running: -EINVAL. The stored
+ * config keeps the values given at creation. */
+int hk_ct_update(const struct hk_ct_row *r, const struct hk_cglimits *l, struct hk_err *err);
 /* The usage of container id's cgroup (hako stats; cglimits.h). */
 int hk_ct_stats(const struct hk_ct_row *r, struct hk_cgstats *ret, struct hk_err *err);
 

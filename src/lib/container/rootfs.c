@@ -299,6 +299,81 @@ static int pivot(const char *root, struct hk_err *err)
 	return 0;
 }
 
+/* /sys/fs/cgroup as the container's cgroup namespace sees it (spec->cgroup_mount): on a v1
+ * or hybrid host a tmpfs with each hierarchy of /proc/self/mountinfo mounted under its own
+ * name (and the hybrid v2 tree as "unified"), on a pure v2 host the v2 tree itself. Made
+ * after the init joined its cgroup and unshared its cgroup namespace, so each mount's root
+ * is the container's cgroup, as runc and crun make it. */
+static int cgroup_fs(int rfd, bool rw, struct hk_err *err)
+{
+	char p[64], line[4096];
+	/* from the root: the walk crosses the sysfs just mounted on sys */
+	_cleanup_close_ int cg = openat(rfd, "sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cg < 0)
+		return hk_err_sys(err, -errno, "/sys/fs/cgroup");
+	unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC | (rw ? 0 : MS_RDONLY);
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return hk_err_sys(err, -errno, "/proc/self/mountinfo");
+	bool v1 = false, v2 = false;
+	while (fgets(line, sizeof(line), f)) {
+		char *sep = strstr(line, " - "), fs[16] = "";
+		if (sep && sscanf(sep + 3, "%15s", fs) == 1) {
+			v1 |= !strcmp(fs, "cgroup");
+			v2 |= !strcmp(fs, "cgroup2");
+		}
+	}
+	int r = 0;
+	if (!v1) {
+		fclose(f);
+		if (v2 && mount("cgroup2", FD_PATH(p, cg), "cgroup2", fl, NULL) < 0)
+			return hk_err_sys(err, -errno, "mount cgroup2 on /sys/fs/cgroup");
+		return 0;
+	}
+	if (mount("tmpfs", FD_PATH(p, cg), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") <
+	    0) {
+		fclose(f);
+		return hk_err_sys(err, -errno, "mount a tmpfs on /sys/fs/cgroup");
+	}
+	_cleanup_close_ int dir = openat(rfd, "sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rewind(f);
+	while (r == 0 && dir >= 0 && fgets(line, sizeof(line), f)) {
+		/* "... MOUNTPOINT OPTS ... - cgroup cgroup SUPEROPTS" */
+		char mp[1024], fs[16], src[64], sopts[512], *sep = strstr(line, " - ");
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %1023s", mp) != 1 ||
+		    sscanf(sep + 3, "%15s %63s %511s", fs, src, sopts) != 3 ||
+		    (strcmp(fs, "cgroup") && strcmp(fs, "cgroup2")) ||
+		    strncmp(mp, "/sys/fs/cgroup/", 15) || strchr(mp + 15, '/'))
+			continue;
+		const char *name = mp + 15;
+		char data[512] = "";
+		size_t len = 0;
+		for (char *save = NULL, *t = strtok_r(sopts, ",", &save); t;
+		     t = strtok_r(NULL, ",", &save))
+			if (strcmp(t, "rw") && strcmp(t, "ro") && len < sizeof(data))
+				len += (size_t)snprintf(data + len, sizeof(data) - len, "%s%s",
+							len ? "," : "", t);
+		if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST) {
+			r = hk_err_sys(err, -errno, "/sys/fs/cgroup/%s", name);
+			break;
+		}
+		_cleanup_close_ int d =
+			openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (d < 0 ||
+		    mount(fs, FD_PATH(p, d), fs, fl, !strcmp(fs, "cgroup") ? data : NULL) < 0)
+			r = hk_err_sys(err, -errno, "mount %s (%s) on /sys/fs/cgroup/%s", fs, data,
+				       name);
+	}
+	fclose(f);
+	if (r == 0 && dir < 0)
+		r = hk_err_sys(err, -errno, "/sys/fs/cgroup");
+	if (r == 0 && !rw &&
+	    mount(NULL, FD_PATH(p, dir), NULL,
+		  MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
+		r = hk_err_sys(err, -errno, "remount /sys/fs/cgroup read-only");
+	return r;
+}
+
 int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees,
 		    struct hk_err *err)
 {
@@ -333,6 +408,9 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 		r = bind_tree("/sys", sys, true, err);
 		if (r < 0)
 			return r;
+	} else if (spec->cgroup_mount && !spec->userns &&
+		   (r = cgroup_fs(rfd, spec->cgroup_mount_rw, err)) < 0) {
+		return r;
 	}
 	r = setup_etc(spec, trees, root, err);
 	for (size_t i = 0; r == 0 && i < spec->nmounts; i++) {

@@ -294,19 +294,17 @@ static int parse_line(struct listing *l, const char *s, char *chain, size_t chai
 static int list_table(struct hk_nat *nat, struct listing *l, struct hk_err *err)
 {
 	*l = (struct listing){ 0 };
-	_cleanup_free_ char *tables = NULL, *out = NULL;
-	int r = run(nat, "list tables inet", 0, &tables, "list tables", err);
-	if (r < 0)
-		return r;
-	bool found = false;
-	for (char *line = strtok(tables, "\n"); line; line = strtok(NULL, "\n"))
-		if (!strcmp(line, "table " T))
-			found = true;
-	if (!found)
+	_cleanup_free_ char *out = NULL;
+	/* one run, not "list tables" first: each run fills libnftables' cache from the kernel
+	 * again (a CNI ADD or DEL is a few such runs); a missing table is nft's ENOENT */
+	struct hk_err e2 = { 0 };
+	int r = run(nat, "list table " T, NFT_CTX_OUTPUT_HANDLE, &out, "list table " T, &e2);
+	if (r == -ENOENT)
 		return 0;
-	r = run(nat, "list table " T, NFT_CTX_OUTPUT_HANDLE, &out, "list table " T, err);
-	if (r < 0)
+	if (r < 0) {
+		*err = e2;
 		return r;
+	}
 	l->exists = true;
 	char chain[32] = "";
 	for (char *save = NULL, *line = strtok_r(out, "\n", &save); line;

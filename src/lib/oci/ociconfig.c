@@ -19,6 +19,7 @@
 #include "base/cleanup.h"
 #include "ctrun.h"
 #include "ctspec.h"
+#include "inroot.h"
 
 /* A member of o by key with the given type; NULL when absent (or null). A member of
  * another type is refused with its path. */
@@ -148,7 +149,9 @@ static int cap_sets(struct hk_oci_config *c, struct json_object *caps, struct hk
 						   ? json_object_get_string(n)
 						   : "";
 			unsigned cap;
-			/* only the spec's spelling: CAP_ and upper case */
+			/* only the spec's spelling: CAP_ and upper case. A name that is no
+			 * capability is an error, as the spec requires ("MUST cause an error";
+			 * runc and crun ignore it with a warning) */
 			if (strncmp(name, "CAP_", 4) || hk_cap_parse(name, &cap, err) < 0)
 				return hk_err_usage(err,
 						    "config.json: %s[%zu]: '%s' is not a "
@@ -328,9 +331,15 @@ static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err 
 			else if (!strcmp(opt, "ro"))
 				ro = true;
 		}
+		if (!strcmp(dst, "/sys/fs/cgroup") && !strcmp(type, "cgroup")) {
+			c->spec.cgroup_mount = true; /* made by hako: rootfs.c */
+			c->spec.cgroup_mount_rw = !ro;
+			continue;
+		}
 		if (own_mount(dst) && !bind)
 			continue; /* proc, sysfs, devpts, ...: hako makes its own */
-		if (own_mount(dst) && bind && strncmp(dst, "/etc/", 5) && strcmp(dst, "/dev/shm"))
+		if (own_mount(dst) && bind && strncmp(dst, "/etc/", 5) && strcmp(dst, "/dev/shm") &&
+		    strcmp(dst, "/dev"))
 			return hk_err_usage(err,
 					    "config.json: %s: a bind mount on %s is not "
 					    "supported by hako",
@@ -440,6 +449,8 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 		seen_net |= kinds[k].slot == -1;
 		seen_mnt |= kinds[k].slot == HK_CT_NS_MNT;
 		seen_pid |= kinds[k].slot == HK_CT_NS_PID;
+		c->ipcns |= kinds[k].slot == HK_CT_NS_IPC;
+		c->utsns |= kinds[k].slot == HK_CT_NS_UTS;
 		if (!nspath[0])
 			continue;
 		if (nspath[0] != '/')
@@ -478,7 +489,8 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 	return 0;
 }
 
-static int resources(struct hk_oci_config *c, struct json_object *res, struct hk_err *err)
+static int resources(struct hk_cglimits *lim, struct hk_cg_devrule *rules, size_t maxrules,
+		     struct json_object *res, struct hk_err *err)
 {
 	struct json_object *m = NULL, *cpu = NULL, *pids = NULL, *v = NULL;
 	/* the resources hako does not set: refused when they ask for anything */
@@ -507,11 +519,11 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 	if (m && (r = member(m, "limit", json_type_int, "linux.resources.memory", &v, err)) < 0)
 		return r;
 	if (m && v && json_object_get_int64(v) > 0)
-		c->sec.lim.memory = json_object_get_int64(v);
+		lim->memory = json_object_get_int64(v);
 	if (m && (r = member(m, "swap", json_type_int, "linux.resources.memory", &v, err)) < 0)
 		return r;
 	if (m && v && json_object_get_int64(v) != 0)
-		c->sec.lim.memory_swap = json_object_get_int64(v);
+		lim->memory_swap = json_object_get_int64(v);
 	static const struct {
 		const char *key;
 		size_t off;
@@ -524,7 +536,7 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 			return r;
 		int64_t x = v ? json_object_get_int64(v) : 0;
 		if (x > 0)
-			memcpy((char *)&c->sec.lim + mem[i].off, &x, sizeof(x));
+			memcpy((char *)lim + mem[i].off, &x, sizeof(x));
 	}
 	if (m &&
 	    (r = member(m, "swappiness", json_type_int, "linux.resources.memory", &v, err)) < 0)
@@ -533,13 +545,13 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 		return hk_err_usage(err,
 				    "config.json: linux.resources.memory.swappiness: 0 to 100");
 	if (m && v) {
-		c->sec.lim.swappiness_set = true;
-		c->sec.lim.swappiness = (unsigned)json_object_get_int64(v);
+		lim->swappiness_set = true;
+		lim->swappiness = (unsigned)json_object_get_int64(v);
 	}
 	if (m && (r = member(m, "disableOOMKiller", json_type_boolean, "linux.resources.memory", &v,
 			     err)) < 0)
 		return r;
-	c->sec.lim.oom_kill_disable = m && v && json_object_get_boolean(v);
+	lim->oom_kill_disable = m && v && json_object_get_boolean(v);
 	if (cpu) {
 		struct json_object *q = NULL, *per = NULL, *sh = NULL, *set = NULL;
 		if ((r = member(cpu, "quota", json_type_int, "linux.resources.cpu", &q, err)) < 0 ||
@@ -553,24 +565,24 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 		int64_t quota = q ? json_object_get_int64(q) : 0;
 		int64_t period = per ? json_object_get_int64(per) : 100000;
 		if (quota > 0 && period > 0) {
-			c->sec.lim.cpus_milli = (uint32_t)(quota * 1000 / period);
-			if (!c->sec.lim.cpus_milli)
-				c->sec.lim.cpus_milli = 1;
-			c->sec.lim.cpu_quota = quota; /* written as given */
-			c->sec.lim.cpu_period = (uint64_t)period;
+			lim->cpus_milli = (uint32_t)(quota * 1000 / period);
+			if (!lim->cpus_milli)
+				lim->cpus_milli = 1;
+			lim->cpu_quota = quota; /* written as given */
+			lim->cpu_period = (uint64_t)period;
 		}
 		if (sh && json_object_get_int64(sh) > 0)
-			c->sec.lim.cpu_shares = (uint64_t)json_object_get_int64(sh);
+			lim->cpu_shares = (uint64_t)json_object_get_int64(sh);
 		if (set && json_object_get_string(set)[0] &&
-		    hk_cg_parse_cpuset(json_object_get_string(set), c->sec.lim.cpuset,
-				       sizeof(c->sec.lim.cpuset), err) < 0)
+		    hk_cg_parse_cpuset(json_object_get_string(set), lim->cpuset,
+				       sizeof(lim->cpuset), err) < 0)
 			return hk_err_prefix(err, "config.json: linux.resources.cpu.cpus");
 		if ((r = member(cpu, "mems", json_type_string, "linux.resources.cpu", &set, err)) <
 		    0)
 			return r;
 		if (set && json_object_get_string(set)[0] &&
-		    hk_cg_parse_cpuset(json_object_get_string(set), c->sec.lim.cpuset_mems,
-				       sizeof(c->sec.lim.cpuset_mems), err) < 0)
+		    hk_cg_parse_cpuset(json_object_get_string(set), lim->cpuset_mems,
+				       sizeof(lim->cpuset_mems), err) < 0)
 			return hk_err_prefix(err, "config.json: linux.resources.cpu.mems");
 		static const char *const rt[] = { "realtimeRuntime", "realtimePeriod", "idle",
 						  "burst" };
@@ -607,26 +619,66 @@ static int resources(struct hk_oci_config *c, struct json_object *res, struct hk
 					    "config.json: %s: type a, b or c and access of r, w, "
 					    "m expected",
 					    path);
-		if (i == HK_ARRAY_SIZE(c->devrules))
+		if (!maxrules)
+			return hk_err_usage(err, "linux.resources.devices: an update cannot change "
+						 "device rules");
+		if (i == maxrules)
 			return hk_err_usage(err, "config.json: linux.resources.devices: too many");
 		if (ma)
 			snprintf(maj, sizeof(maj), "%" PRId64, json_object_get_int64(ma));
 		if (mi)
 			snprintf(min, sizeof(min), "%" PRId64, json_object_get_int64(mi));
-		struct hk_cg_devrule *dr = &c->devrules[i];
+		struct hk_cg_devrule *dr = &rules[i];
 		dr->allow = json_object_get_boolean(al);
 		if (t[0] == 'a')
 			snprintf(dr->rule, sizeof(dr->rule), "a");
 		else
 			snprintf(dr->rule, sizeof(dr->rule), "%c %s:%s %s", t[0], maj, min, acc);
-		c->sec.lim.devrules = c->devrules;
-		c->sec.lim.ndevrules = i + 1;
+		lim->devrules = rules;
+		lim->ndevrules = i + 1;
 	}
 	if (pids && (r = member(pids, "limit", json_type_int, "linux.resources.pids", &v, err)) < 0)
 		return r;
 	if (pids && v && json_object_get_int64(v) != 0)
-		c->sec.lim.pids = json_object_get_int64(v) < 0 ? -1 : json_object_get_int64(v);
+		lim->pids = json_object_get_int64(v) < 0 ? -1 : json_object_get_int64(v);
 	return 0;
+}
+
+void hk_oci_home(int root_fd, uid_t uid, char *buf, size_t len)
+{
+	snprintf(buf, len, "/");
+	int fd = root_fd >= 0 ? hk_inroot_open(root_fd, "/etc/passwd") : -1;
+	if (fd < 0)
+		return;
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	FILE *f = fopen(p, "re");
+	close(fd);
+	if (!f)
+		return;
+	char line[1024];
+	while (fgets(line, sizeof(line), f)) {
+		/* name:passwd:uid:gid:gecos:home:shell */
+		char *fld[7] = {}, *t = line;
+		size_t n = 0;
+		for (; n < 7 && (fld[n] = strsep(&t, ":\n")); n++)
+			;
+		char *end;
+		if (n < 6 || !fld[2][0] || strtoul(fld[2], &end, 10) != uid || *end)
+			continue;
+		if (fld[5][0])
+			snprintf(buf, len, "%s", fld[5]);
+		break;
+	}
+	fclose(f);
+}
+
+int hk_oci_resources(struct json_object *res, struct hk_cglimits *lim, struct hk_err *err)
+{
+	*lim = (struct hk_cglimits){ 0 };
+	if (!json_object_is_type(res, json_type_object))
+		return hk_err_usage(err, "resources: expected a JSON object (linux.resources)");
+	return resources(lim, NULL, 0, res, err);
 }
 
 /* linux.sysctl: namespaced keys only (as runc: net.* with a network namespace of its own,
@@ -647,9 +699,31 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 		own_net = a.st_ino != b.st_ino || a.st_dev != b.st_dev;
 	json_object_object_foreach(o, key, val)
 	{
-		bool ok = !strncmp(key, "fs.mqueue.", 10) || (!strncmp(key, "net.", 4) && own_net);
-		for (size_t i = 0; i < HK_ARRAY_SIZE(ipc) && !ok; i++)
-			ok = !strcmp(key, ipc[i]);
+		bool is_ipc = !strncmp(key, "fs.mqueue.", 10);
+		for (size_t i = 0; i < HK_ARRAY_SIZE(ipc) && !is_ipc; i++)
+			is_ipc = !strcmp(key, ipc[i]);
+		/* an IPC sysctl needs an ipc namespace in linux.namespaces (runc, crun) */
+		if (is_ipc && !c->ipcns)
+			return hk_err_usage(err,
+					    "config.json: linux.sysctl.%s: an IPC sysctl needs an "
+					    "ipc namespace in linux.namespaces",
+					    key);
+		/* kernel.domainname: with a uts namespace, and the config's domainname when it
+		 * sets one (crun); kernel.hostname is refused below (the hostname field sets it) */
+		bool is_uts = !strcmp(key, "kernel.domainname");
+		const char *name = c->spec.domainname;
+		if (is_uts && !c->utsns)
+			return hk_err_usage(
+				err,
+				"config.json: linux.sysctl.%s: needs a uts namespace in "
+				"linux.namespaces",
+				key);
+		if (is_uts && name[0] && val && strcmp(name, json_object_get_string(val)))
+			return hk_err_usage(err,
+					    "config.json: linux.sysctl.%s: '%s' conflicts with the "
+					    "config's '%s'",
+					    key, json_object_get_string(val), name);
+		bool ok = is_ipc || is_uts || (!strncmp(key, "net.", 4) && own_net);
 		if (!ok)
 			return hk_err_usage(err,
 					    "config.json: linux.sysctl.%s: not a sysctl of the "
@@ -812,7 +886,7 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 	if (r == 0)
 		r = member(l, "resources", json_type_object, "linux", &v, err);
 	if (r == 0 && v)
-		r = resources(c, v, err);
+		r = resources(&c->sec.lim, c->devrules, HK_ARRAY_SIZE(c->devrules), v, err);
 	if (r == 0)
 		r = member(l, "sysctl", json_type_object, "linux", &v, err);
 	if (r == 0 && v && (r = sysctls(c, v, err)) < 0)
@@ -884,15 +958,18 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 	return 0;
 }
 
-int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *state_root,
-		       struct hk_err *err)
+int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *config,
+		       const char *state_root, struct hk_err *err)
 {
 	memset(c, 0, sizeof(*c));
 	hk_ct_spec_init(&c->spec);
 	if (!realpath(bundle, c->bundle))
 		return hk_err_sys(err, -errno, "bundle '%s'", bundle);
-	char path[PATH_MAX + 16];
-	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
+	char path[2 * PATH_MAX];
+	if (config && config[0] == '/')
+		snprintf(path, sizeof(path), "%s", config);
+	else
+		snprintf(path, sizeof(path), "%s/%s", c->bundle, config ? config : "config.json");
 	c->root = json_object_from_file(path);
 	if (!c->root)
 		return hk_err_usage(err, "%s: %s", path, json_util_get_last_err());

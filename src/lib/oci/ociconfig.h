@@ -42,6 +42,8 @@ struct hk_oci_config {
 	char cgroup_path[256]; /* linux.cgroupsPath without its leading '/' ("": hako's) */
 	bool terminal;	       /* process.terminal */
 	bool userns;	       /* a new user namespace (linux.namespaces) */
+	bool ipcns;	       /* an ipc namespace listed (new or joined) */
+	bool utsns;	       /* a uts namespace listed */
 	bool mask_paths;       /* linux.maskedPaths/readonlyPaths given (non-empty) */
 	char **masked;	       /* linux.maskedPaths, NULL-terminated, pointing into root */
 	char **readonly;       /* linux.readonlyPaths, likewise */
@@ -49,12 +51,21 @@ struct hk_oci_config {
 	int oom_score_adj;
 };
 
-/* Read BUNDLE/config.json into c (zeroed by the caller is not needed). state_root: hako's
+/* Read BUNDLE/config.json (config: another file, relative to BUNDLE, as crun's --config)
+ * into c (zeroed by the caller is not needed). state_root: hako's
  * --root for the seccomp cache. Bad input: -EINVAL (usage class, exit 2) with the field's
  * path; nothing is created. */
-int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *state_root,
-		       struct hk_err *err);
+int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *config,
+		       const char *state_root, struct hk_err *err);
 void hk_oci_config_free(struct hk_oci_config *c);
+
+/* The home directory of uid in the rootfs at root_fd (its /etc/passwd, resolved inside the
+ * root), "/" when it has none: HOME when the process's env lacks it, as runc and crun. */
+void hk_oci_home(int root_fd, uid_t uid, char *buf, size_t len);
+
+/* A linux.resources object (`oci update --resources FILE`) into lim (zeroed first): the
+ * fields as create reads them, 0 for each one absent; device rules are refused. */
+int hk_oci_resources(struct json_object *res, struct hk_cglimits *lim, struct hk_err *err);
 
 /* The config.json `spec` writes: a busybox-friendly default like runc's (sh, the default
  * capabilities, namespaces pid, network, ipc, uts, mount, cgroup), owned JSON. */

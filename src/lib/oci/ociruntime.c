@@ -22,7 +22,9 @@
 #include "ctexec.h"
 #include "ctspec.h"
 #include "ctwait.h"
+#include "inroot.h"
 #include "ociconfig.h"
+#include "ocistats.h"
 #include "store.h"
 
 /* ---- ids, paths, the store ---- */
@@ -116,8 +118,8 @@ static const char *status_of(const struct hk_ct_row *r)
 	if (!strcmp(r->state, HK_CT_CREATED) && alive)
 		return "created";
 	if (!strcmp(r->state, HK_CT_RUNNING) && alive) {
-		char cg[64];
-		hk_ct_cgroup(r->id, cg, sizeof(cg));
+		char cg[HK_PATH_MAX];
+		hk_ct_row_cgroup(r, cg, sizeof(cg));
 		return hk_cgroup_frozen(cg) ? "paused" : "running";
 	}
 	return "stopped";
@@ -183,7 +185,8 @@ static int run_hook(struct json_object *h, const char *kind, size_t i, const cha
 	pid_t pid = fork();
 	if (pid == 0) {
 		dup2(in[0], 0);
-		execve(json_object_get_string(path), argv, envp);
+		/* no env: the runtime's own, as runc's and crun's hooks get it */
+		execve(json_object_get_string(path), argv, env ? envp : environ);
 		_exit(127);
 	}
 	int e = errno;
@@ -389,7 +392,7 @@ static int create(const char *root, const char *id, const struct hk_oci_create_o
 {
 	int r = check_id(id, err);
 	if (r == 0)
-		r = hk_oci_config_load(cfg, o->bundle ? o->bundle : ".",
+		r = hk_oci_config_load(cfg, o->bundle ? o->bundle : ".", o->config,
 				       root ? root : HK_OCI_DEFAULT_ROOT, err);
 	if (r < 0)
 		return r;
@@ -422,7 +425,28 @@ static int create(const char *root, const char *id, const struct hk_oci_create_o
 	if (!cfg->spec.hostname[0])
 		snprintf(cfg->spec.hostname, sizeof(cfg->spec.hostname), "%s",
 			 hk_ct_hostname_valid(name) ? name : "hako");
-	r = hk_ct_spec_defaults(&cfg->spec, cfg->env, &cfg->nenv, cfg->nenv + 7, err);
+	/* process.cwd missing from the rootfs: made, as runc and crun make it (inside the root,
+	 * symlinks resolved there) */
+	if (cfg->spec.workdir && strcmp(cfg->spec.workdir, "/")) {
+		int fd = hk_inroot_open(cfg->spec.rootfs_fd, cfg->spec.workdir);
+		if (fd < 0 &&
+		    (fd = hk_inroot_target(cfg->spec.rootfs_fd, cfg->spec.workdir, false, err)) < 0)
+			return hk_err_prefix(err, "config.json: process.cwd");
+		close(fd);
+	}
+	/* HOME: the user's home in the rootfs's /etc/passwd, else "/" (runc, crun) */
+	bool home = false;
+	for (size_t i = 0; i < cfg->nenv; i++)
+		home |= !strncmp(cfg->env[i], "HOME=", 5);
+	if (!home) {
+		char h[512], *e;
+		hk_oci_home(cfg->spec.rootfs_fd, cfg->sec.user.set ? cfg->sec.user.uid : 0, h,
+			    sizeof(h));
+		if (asprintf(&e, "HOME=%s", h) < 0)
+			return hk_err_sys(err, -ENOMEM, "create");
+		cfg->env[cfg->nenv++] = e;
+	}
+	r = hk_ct_spec_defaults(&cfg->spec, cfg->env, &cfg->nenv, cfg->nenv + 6, err);
 	if (r < 0)
 		return r;
 	struct hk_ct_config_sec cs;
@@ -482,8 +506,11 @@ static int create(const char *root, const char *id, const struct hk_oci_create_o
 		r = run_hooks(c->meta, &c->row, "prestart", err);
 	if (r < 0) {
 		struct hk_err e4;
-		kill(c->row.pid, SIGKILL);
-		for (int t = 0; t < 500 && hk_proc_alive(c->row.pid, c->row.pid_start); t++)
+		/* the init (never pid 0: kill(0) is this process's whole group, the engine's) */
+		pid_t init = c->row.pid > 0 ? c->row.pid : x->proc.pid;
+		if (init > 0)
+			kill(init, SIGKILL);
+		for (int t = 0; init > 0 && t < 500 && hk_proc_alive(init, c->row.pid_start); t++)
 			usleep(10000);
 		hk_ct_remove(c->st, &c->row, &c->paths, &e4);
 	}
@@ -640,7 +667,9 @@ int hk_oci_kill(const char *root, const char *id, int sig, bool all, struct hk_e
 			kill(pids[i], sig);
 		if (r == 0)
 			free(pids);
-	} else if (r == 0 && kill(c.row.pid, sig) < 0) {
+	} else if (r == 0 && (c.row.pid <= 0 || kill(c.row.pid, sig) < 0)) {
+		if (c.row.pid <= 0)
+			errno = ESRCH; /* never kill(0): the caller's process group */
 		r = hk_err_sys(err, -errno, "kill container '%s'", id);
 	}
 	oci_ct_close(&c);
@@ -662,7 +691,7 @@ int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *e
 	if (r == 0 && strcmp(status, "stopped") && !force)
 		r = hk_err_usage(err, "cannot delete container '%s' that is not stopped: %s", id,
 				 status);
-	if (r == 0 && strcmp(status, "stopped")) {
+	if (r == 0 && strcmp(status, "stopped") && c.row.pid > 0) {
 		kill(c.row.pid, SIGKILL);
 		for (int t = 0; t < 1000 && hk_proc_alive(c.row.pid, c.row.pid_start); t++)
 			usleep(5000);
@@ -717,6 +746,19 @@ static int read_process(const char *file, struct json_object **ret, char ***argv
 								 : 0;
 		o->gid = json_object_object_get_ex(u, "gid", &v) ? (unsigned)json_object_get_int(v)
 								 : 0;
+		struct json_object *g;
+		if (json_object_object_get_ex(u, "additionalGids", &g) && g &&
+		    json_object_get_type(g) == json_type_array) {
+			size_t ng = json_object_array_length(g);
+			if (ng > HK_ARRAY_SIZE(o->groups))
+				return hk_err_usage(
+					err, "--process %s: user.additionalGids: %zu at most", file,
+					HK_ARRAY_SIZE(o->groups));
+			for (size_t i = 0; i < ng; i++)
+				o->groups[i] = (gid_t)json_object_get_int64(
+					json_object_array_get_idx(g, i));
+			o->ngroups = ng;
+		}
 	}
 	return 0;
 }
@@ -737,20 +779,32 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 		r = read_process(o.process, &proc_json, &pargv, &penv, &o, err);
 	if (r == 0 && o.tty && !o.console_socket && o.detach)
 		r = hk_err_usage(err, "exec --tty --detach: --console-socket is required");
-	/* the environment: the process's, then -e */
-	size_t n = 0, ne = 0;
+	/* the environment: the process's (--process), else the container's, as runc; then -e
+	 * (replacing a variable of the same name) */
+	struct json_object *cconf = NULL, *cenv = NULL;
+	if (r == 0 && !penv && c.row.config && (cconf = json_tokener_parse(c.row.config)))
+		json_object_object_get_ex(cconf, "env", &cenv);
+	size_t n = 0, ne = 0, nc = cenv ? json_object_array_length(cenv) : 0;
 	for (char *const *e = penv; e && *e; e++)
 		n++;
 	for (char *const *e = o.env; e && *e; e++)
 		ne++;
-	if (r == 0 && !(env = calloc(n + ne + 2, sizeof(char *))))
+	if (r == 0 && !(env = calloc(n + nc + ne + 3, sizeof(char *))))
 		r = hk_err_sys(err, -ENOMEM, "exec");
+	size_t k = 0;
 	for (size_t i = 0; r == 0 && i < n; i++)
-		env[i] = penv[i];
-	for (size_t i = 0; r == 0 && i < ne; i++)
-		env[n + i] = o.env[i];
-	if (r == 0 && n + ne == 0)
-		env[0] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+		env[k++] = penv[i];
+	for (size_t i = 0; r == 0 && i < nc; i++)
+		env[k++] = (char *)json_object_get_string(json_object_array_get_idx(cenv, i));
+	for (size_t i = 0; r == 0 && i < ne; i++) {
+		size_t kl = (size_t)(strchr(o.env[i], '=') - o.env[i]) + 1, j = 0;
+		while (j < k && strncmp(env[j], o.env[i], kl))
+			j++;
+		env[j] = o.env[i];
+		k += j == k;
+	}
+	if (r == 0 && k == 0)
+		env[k++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	char *const *argv = pargv ? pargv : o.argv;
 	if (r == 0 && (!argv || !argv[0]))
 		r = hk_err_usage(err, "exec: a command or --process FILE is required");
@@ -759,6 +813,32 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 					  err);
 	if (r == 0 && o.user_set)
 		r = hk_runsec_set_user(&sec, o.uid, o.gid, err);
+	if (r == 0 && (o.caps_add || o.ngroups)) { /* the plan again, with them */
+		sec.caps |= o.caps_add;
+		if (o.ngroups) {
+			sec.user.ngroups = o.ngroups;
+			sec.user.groups = o.groups;
+		}
+		hk_caps_plan_free(sec.plan);
+		sec.plan = NULL;
+		r = hk_caps_plan_new(sec.caps, &sec.user, &sec.plan, err);
+		sec.sec.plan.caps = sec.plan;
+	}
+	/* HOME: the user's home in the container's /etc/passwd, else "/" (runc, crun) */
+	char home[520];
+	bool has_home = false;
+	for (size_t i = 0; r == 0 && i < k; i++)
+		has_home |= !strncmp(env[i], "HOME=", 5);
+	if (r == 0 && !has_home) {
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/%d/root", (int)c.row.pid);
+		int rfd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		strcpy(home, "HOME=");
+		hk_oci_home(rfd, sec.user.set ? sec.user.uid : 0, home + 5, sizeof(home) - 5);
+		if (rfd >= 0)
+			close(rfd);
+		env[k++] = home;
+	}
 	struct hk_ct_exec_proc proc = { .pid = -1, .pty_master = -1, .proxy = { -1, -1, -1 } };
 	/* what lives outside the container, opened before this process joins it */
 	int piddir = -1, console = -1;
@@ -809,6 +889,8 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 		close(console);
 	hk_runsec_free(&sec);
 	free(env);
+	if (cconf)
+		json_object_put(cconf);
 	free(pargv);
 	free(penv);
 	if (proc_json)
@@ -825,8 +907,8 @@ int hk_oci_pause(const char *root, const char *id, bool pause, struct hk_err *er
 	if (r == 0 && strcmp(status_of(&c.row), want))
 		r = hk_err_usage(err, "container '%s' is %s, not %s", id, status_of(&c.row), want);
 	if (r == 0) {
-		char cg[64];
-		hk_ct_cgroup(c.row.id, cg, sizeof(cg));
+		char cg[HK_PATH_MAX];
+		hk_ct_row_cgroup(&c.row, cg, sizeof(cg));
 		r = hk_cgroup_freeze(cg, pause, err);
 	}
 	oci_ct_close(&c);
@@ -839,6 +921,38 @@ int hk_oci_pids(const char *root, const char *id, int **ret, size_t *ret_n, stru
 	int r = lookup(root, id, &c, err);
 	if (r == 0)
 		r = hk_ct_pids(&c.row, ret, ret_n, err);
+	oci_ct_close(&c);
+	return r;
+}
+
+int hk_oci_update(const char *root, const char *id, const struct hk_cglimits *l, struct hk_err *err)
+{
+	struct oci_ct c;
+	int r = lookup(root, id, &c, err);
+	if (r == 0 && strcmp(status_of(&c.row), "stopped"))
+		r = hk_ct_update(&c.row, l, err);
+	else if (r == 0)
+		r = hk_err_usage(err, "container '%s' is not running", id);
+	oci_ct_close(&c);
+	return r;
+}
+
+int hk_oci_stats(const char *root, const char *id, struct json_object **ret,
+		 uint64_t *ret_oom_kills, struct hk_err *err)
+{
+	struct oci_ct c;
+	int r = lookup(root, id, &c, err);
+	if (r == 0 && !strcmp(status_of(&c.row), "stopped"))
+		r = hk_err_usage(err, "container '%s' is not running", id);
+	if (r == 0) {
+		char cg[HK_PATH_MAX];
+		hk_ct_row_cgroup(&c.row, cg, sizeof(cg));
+		struct json_object *e = json_object_new_object();
+		json_object_object_add(e, "type", json_object_new_string("stats"));
+		json_object_object_add(e, "id", json_object_new_string(id));
+		json_object_object_add(e, "data", hk_oci_stats_json(cg, ret_oom_kills));
+		*ret = e;
+	}
 	oci_ct_close(&c);
 	return r;
 }

@@ -14,13 +14,17 @@
 
 #include <json-c/json.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "base/err.h"
+#include "cglimits.h"
 
 #define HK_OCI_DEFAULT_ROOT "/run/hako-runtime"
 
 struct hk_oci_create_opts {
 	const char *bundle;	    /* default "." */
+	const char *config;	    /* crun's --config: NULL, config.json */
 	const char *pid_file;	    /* NULL: none */
 	const char *console_socket; /* process.terminal: where the pty master is sent */
 	int preserve_fds;	    /* fds 3 .. 3+N-1 passed to the container */
@@ -56,6 +60,9 @@ struct hk_oci_exec_opts {
 	bool tty;	     /* --tty (or process.terminal) */
 	bool user_set;	     /* --user UID[:GID] */
 	unsigned uid, gid;
+	uint64_t caps_add; /* --cap: into its bounding, effective and permitted sets */
+	gid_t groups[64];  /* --process's user.additionalGids */
+	size_t ngroups;
 	bool detach;		    /* --detach: return once it runs */
 	const char *pid_file;	    /* its pid */
 	const char *console_socket; /* tty: where the pty master goes (else it is copied) */
@@ -70,6 +77,15 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 int hk_oci_pause(const char *root, const char *id, bool pause, struct hk_err *err);
 /* The pids of its cgroup (`ps`), malloc'ed. */
 int hk_oci_pids(const char *root, const char *id, int **ret, size_t *ret_n, struct hk_err *err);
+/* update ID: change the limits of its cgroup (hk_ct_update: only the fields set). A stopped
+ * container: -EINVAL "not running". */
+int hk_oci_update(const char *root, const char *id, const struct hk_cglimits *l,
+		  struct hk_err *err);
+/* events --stats ID: one stats event, runc's {"type":"stats","id":ID,"data":{...}}
+ * (ocistats.h); *ret_oom_kills: the OOM killer's count so far, for the stream's "oom"
+ * events. A stopped container: -EINVAL "not running". */
+int hk_oci_stats(const char *root, const char *id, struct json_object **ret,
+		 uint64_t *ret_oom_kills, struct hk_err *err);
 /* `features`: what this runtime supports (runtime-spec features.md), owned JSON. */
 struct json_object *hk_oci_features(void);
 

@@ -297,13 +297,6 @@ int hk_caps_plan_new(uint64_t caps, const struct hk_caps_user *user, struct hk_c
 int hk_caps_plan_set_exact(struct hk_caps_plan *plan, const struct hk_caps_sets *sets,
 			   struct hk_err *err)
 {
-	uint64_t lost = sets->ambient & ~(sets->permitted & sets->inheritable);
-	for (unsigned c = 0; c < 64 && lost; c++)
-		if (lost & HK_CAP_BIT(c))
-			return hk_err_usage(err,
-					    "capabilities: ambient %s is not both permitted and "
-					    "inheritable",
-					    hk_cap_name(c) ? hk_cap_name(c) : "?");
 	cap_t proc = cap_init();
 	if (!proc)
 		return hk_err_sys(err, -ENOMEM, "capabilities");
@@ -330,7 +323,10 @@ int hk_caps_plan_set_exact(struct hk_caps_plan *plan, const struct hk_caps_sets 
 	plan->proc = proc;
 	plan->caps = sets->bounding;
 	plan->effective = sets->effective;
-	plan->ambient = sets->ambient;
+	/* the kernel raises an ambient capability only when it is permitted and inheritable:
+	 * any other is left out, as runc and crun leave it (runc's own `spec` asks for ambient
+	 * capabilities without inheritable ones) */
+	plan->ambient = sets->ambient & sets->permitted & sets->inheritable;
 	return 0;
 }
 

@@ -105,8 +105,8 @@ struct hk_caps_sets {
 
 /* Replace what hk_caps_plan_new chose by exactly these sets (the bounding set included),
  * whatever the user: hk_caps_plan_apply then sets them after the user switch and raises
- * each ambient capability (which the kernel allows only when it is permitted and
- * inheritable: one that is not is a usage error here, before anything is made). */
+ * each ambient capability that is permitted and inheritable (the kernel raises no other;
+ * the rest is left out, as runc and crun do). */
 int hk_caps_plan_set_exact(struct hk_caps_plan *plan, const struct hk_caps_sets *sets,
 			   struct hk_err *err);
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # podman (Debian's 4.3) with --runtime hako-runtime: run --rm, run -d + exec + logs + stop +
-# rm, run -it (a terminal through the console socket), exec -it, --memory, --read-only,
+# rm, run -it (a terminal through the console socket), exec -it, --memory, update, --read-only,
 # --user, --cap-drop, and -p on a CNI bridge network; each checked with podman's own view
 # and from the outside (/proc, the cgroup files, wget over the network the test made).
 # Everything podman keeps (storage, run root, CNI configs, exits) is in the test's tmpfs.
@@ -64,6 +64,15 @@ pid=$(p inspect m1 --format '{{.State.Pid}}')
 mcg=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' /proc/$pid/cgroup)
 is "--memory 64m: the container's memory cgroup" \
 	"$(cat /sys/fs/cgroup/memory$mcg/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup$mcg/memory.max)" 67108864
+# podman update: podman hands the runtime `update --resources FILE`
+check "podman update --memory 96m --cpu-quota 20000 --cpu-shares 512" \
+	p update --memory 96m --cpu-quota 20000 --cpu-shares 512 m1
+ccg=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ {print $3}' /proc/$pid/cgroup)
+is "update: the memory cgroup's new limit" \
+	"$(cat /sys/fs/cgroup/memory$mcg/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup$mcg/memory.max)" 100663296
+is "update: the cpu cgroup's quota and shares" \
+	"$(cat /sys/fs/cgroup/cpu$ccg/cpu.cfs_quota_us /sys/fs/cgroup/cpu$ccg/cpu.shares 2>/dev/null | tr '\n' ' ' ||
+		cat /sys/fs/cgroup$ccg/cpu.max)" "20000 512 "
 p rm -f m1 >/dev/null
 # -p on a CNI bridge network podman makes (in the test's own network namespace)
 if p network create hnet >/dev/null 2>&1; then
