@@ -37,6 +37,7 @@
 #include "ctwait.h"
 #include "ctspec.h"
 #include "ct.h"
+#include "usage.h"
 #include "netns.h"
 #include "run_image.h"
 #include "netrun.h"
@@ -945,14 +946,32 @@ static int run_or_create(struct hk_ctx *ctx, int argc, char **argv, const char *
 	return r;
 }
 
+/* `hako run help` (the only word): the usage, as `hako GROUP VERB help` elsewhere, rather
+ * than a pull of an image called "help" */
+static bool help_word(int argc, char **argv, const char *verb)
+{
+	if (argc != 1 || strcmp(argv[0], "help"))
+		return false;
+	const char *syn = cmd_synopsis(verb), *opts = cmd_options(verb);
+	printf("Usage:\n");
+	for (const char *l = syn ? syn : verb; *l;) {
+		size_t n = strcspn(l, "\n");
+		printf("  %.*s\n", (int)n, l);
+		l += n + (l[n] == '\n');
+	}
+	if (opts)
+		printf("\n%s\n", opts);
+	return true;
+}
+
 int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
 {
-	return run_or_create(ctx, argc, argv, "run");
+	return help_word(argc, argv, "run") ? 0 : run_or_create(ctx, argc, argv, "run");
 }
 
 int cmd_ct_create(struct hk_ctx *ctx, int argc, char **argv)
 {
-	return run_or_create(ctx, argc, argv, "create");
+	return help_word(argc, argv, "create") ? 0 : run_or_create(ctx, argc, argv, "create");
 }
 
 /* The stored options of row, parsed again for a start of the same container. */

@@ -21,3 +21,6 @@ check_fail "control: a verb close to nothing" 2 "unknown verb 'frobnicate'; try 
 	"$HAKO" link frobnicate
 check_fail "control: an option close to nothing" 2 "unknown option '--zzzzzz'; try 'hako ps --help'$" \
 	"$HAKO" ps --zzzzzz
+# `hako run help`: the usage, not a pull of an image called help
+out=$("$HAKO" run help 2>&1)
+[ $? = 0 ] && echo "$out" | grep -q "^  hako run \[--name N\]" && ok "run help: the usage" || not_ok "run help: $out"
