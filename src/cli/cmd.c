@@ -222,6 +222,7 @@ static const struct group groups[] = {
 	{ "cp", NULL, cmd_ct_cp, "copy files between a container and the host" },
 	{ "diff", NULL, cmd_ct_diff, "what a container changed in its root (A, C, D)" },
 	{ "update", NULL, cmd_ct_update, "change the limits of running containers" },
+	{ "events", NULL, cmd_events, "the containers' lifecycle events, as they happen" },
 	{ "stats", NULL, cmd_ct_stats, "memory, CPU and pids usage of containers" },
 	{ "inspect", NULL, cmd_ct_inspect, "a container's state and configuration as JSON" },
 	{ "image", NULL, cmd_image, "images: import, load, save, ls, rm, prune, ..." },

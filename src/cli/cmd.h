@@ -107,6 +107,8 @@ int cmd_ct_attach(struct hk_ctx *ctx, int argc, char **argv);
 /* hako system boot (cmd_lifecycle.c), a verb of cmd_system. */
 int cmd_system_boot(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_update(struct hk_ctx *ctx, int argc, char **argv);
+/* hako events (cmd_events.c). */
+int cmd_events(struct hk_ctx *ctx, int argc, char **argv);
 /* Images (cmd_image.c). */
 int cmd_image(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_commit(struct hk_ctx *ctx, int argc, char **argv);

@@ -16,6 +16,7 @@
 #include "base/parse.h"
 #include "cglimits.h"
 #include "container.h"
+#include "ctevents.h"
 #include "cmd_run.h"
 #include "ct.h"
 #include "ctlife.h"
@@ -141,6 +142,16 @@ static int each_ct(struct hk_ctx *ctx, char **names, int n, each_fn *fn, const v
 	return r;
 }
 
+/* docker events' "kill" with its signal's number */
+static void kill_event(struct hk_store *st, const struct hk_paths *p, const struct hk_ct_row *c,
+		       int sig)
+{
+	char n[16];
+	snprintf(n, sizeof(n), "%d", sig);
+	const char *const at[] = { "signal", n, NULL };
+	hk_ct_event(st, p, "kill", c, at);
+}
+
 static int stop_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		    struct hk_ct_row *c, const void *arg)
 {
@@ -164,25 +175,30 @@ static int stop_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_pat
 		return 0;
 	bool paused = hk_ct_paused(c);
 	kill(c->pid, sig);
+	kill_event(st, p, c, sig);
 	if (paused)
 		hk_ct_pause(c, false, &ctx->err);
 	if (!wait_gone(c->pid, c->pid_start, secs * 1000)) {
 		kill(c->pid, SIGKILL);
+		kill_event(st, p, c, SIGKILL);
 		wait_gone(c->pid, c->pid_start, 5000);
 	}
-	return settle(ctx, st, p, c->id);
+	int r = settle(ctx, st, p, c->id);
+	if (r == 0)
+		hk_ct_event(st, p, "stop", c, NULL);
+	return r;
 }
 
 static int kill_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		    struct hk_ct_row *c, const void *arg)
 {
-	(void)p;
 	if (strcmp(c->state, HK_CT_RUNNING) || !hk_proc_alive(c->pid, c->pid_start))
 		return hk_err_set(&ctx->err, -ESRCH, "container '%s' is not running", c->name);
 	bool paused = hk_ct_paused(c);
 	hk_ct_mark_stopped(st, c->id, true); /* as Docker's kill: no restart by its policy */
 	if (kill(c->pid, *(const int *)arg) < 0)
 		return hk_err_sys(&ctx->err, -errno, "kill container '%s'", c->name);
+	kill_event(st, p, c, *(const int *)arg);
 	if (paused) /* a frozen process gets its signal once thawed, as Docker does */
 		hk_ct_pause(c, false, &ctx->err);
 	return 0;
@@ -191,9 +207,11 @@ static int kill_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_pat
 static int pause_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		     struct hk_ct_row *c, const void *arg)
 {
-	(void)st;
-	(void)p;
-	return hk_ct_pause(c, *(const bool *)arg, &ctx->err);
+	bool pause = *(const bool *)arg;
+	int r = hk_ct_pause(c, pause, &ctx->err);
+	if (r == 0)
+		hk_ct_event(st, p, pause ? "pause" : "unpause", c, NULL);
+	return r;
 }
 
 static int pause_cmd(struct hk_ctx *ctx, int argc, char **argv, bool pause)

@@ -20,6 +20,7 @@
 #include "netns.h"
 #include "network.h"
 #include "container.h"
+#include "ctevents.h"
 #include "store.h"
 #include "store_ctlife.h"
 #include "trust.h"
@@ -112,8 +113,10 @@ int hk_ct_remove(struct hk_store *st, const struct hk_ct_row *r, const struct hk
 		return ret;
 	ret = hk_store_delete(st, r->id, err);
 	struct hk_err e3;
-	if (ret == 0)
+	if (ret == 0) {
 		hk_ctlife_delete(st, r->id, &e3); /* its lifecycle record (store_ctlife.h) */
+		hk_ct_event(NULL, p, "destroy", r, NULL); /* its image is forgotten already */
+	}
 	return ret;
 }
 

@@ -18,6 +18,7 @@
 
 #include "base/cleanup.h"
 #include "container.h"
+#include "ctevents.h"
 #include "ctlog.h"
 #include "ctspec.h"
 #include "netns.h"
@@ -326,6 +327,10 @@ int hk_ct_rename(struct hk_store *st, const struct hk_paths *p, const struct hk_
 		hk_netns_del(r->name, &e2);
 	}
 	hosts_update(st, p, r->id);
+	struct hk_ct_row now = *r;
+	snprintf(now.name, sizeof(now.name), "%s", name);
+	const char *const old[] = { "oldName", r->name, NULL };
+	hk_ct_event(st, p, "rename", &now, old);
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "ctevents.h"
 #include "ctlife.h"
 #include "netns.h"
 #include "store_ctlife.h"
@@ -261,6 +262,8 @@ int hk_ct_create_record(const struct hk_ct_create *c, struct hk_ct_run *x, struc
 		struct hk_err e2;
 		hk_store_delete(x->st, x->row.id, &e2);
 		hk_ctlife_delete(x->st, x->row.id, &e2);
+	} else {
+		hk_ct_event(x->st, &x->paths, "create", &x->row, NULL);
 	}
 	return r;
 }
@@ -401,6 +404,9 @@ int hk_ct_start(struct hk_ct_run *x, int *ret_status, struct hk_err *err)
 		undo(x);
 		return r;
 	}
+	if (!x->reuse) /* hako run: made and started at once (docker's create, then start) */
+		hk_ct_event(x->st, &x->paths, "create", w, NULL);
+	hk_ct_event(x->st, &x->paths, "start", w, NULL);
 	int status = 0;
 	r = hk_ct_wait_exec(&x->proc, &status, err);
 	if (r < 0) {
@@ -458,6 +464,7 @@ int hk_ct_start_created(struct hk_store *st, const struct hk_paths *p, struct hk
 	if (write(fd, "g", 1) != 1)
 		return hk_err_sys(err, -errno, "container '%s': start", row->name);
 	unlink(fifo);
+	hk_ct_event(st, p, "start", row, NULL);
 	return 0;
 }
 
@@ -486,6 +493,10 @@ int hk_ct_end(struct hk_ct_run *x, int code, struct hk_err *err)
 		snprintf(x->row.name, sizeof(x->row.name), "%s", cur.name);
 		hk_ct_row_free(&cur);
 	}
+	char codes[16];
+	snprintf(codes, sizeof(codes), "%d", code);
+	const char *const die[] = { "exitCode", codes, NULL };
+	hk_ct_event(x->st, &x->paths, "die", &x->row, die);
 	if (x->rm) {
 		hk_ct_exit_note(&x->paths, x->row.id, code); /* for a hako wait (ctlife.h) */
 		return hk_ct_remove(x->st, &x->row, &x->paths, err);

@@ -7,7 +7,7 @@
 groups=$("$HAKO" --help | sed -n '/^Groups:/,/^$/p' | awk 'NR>1 && NF {print $1}')
 [ -n "$groups" ] && ok "hako --help lists groups" || not_ok "hako --help lists groups"
 for g in $groups; do
-	verbs=$("$HAKO" "$g" help 2>/dev/null | awk -v g="$g" '$1=="hako" && $2==g {print $3}' | sort -u)
+	verbs=$("$HAKO" "$g" help 2>/dev/null | awk -v g="$g" '$1=="hako" && $2==g && $3 ~ /^[a-z]/ {print $3}' | sort -u)
 	if [ -z "$verbs" ]; then
 		# a single-verb command (run, exec, ps, ...): --help prints its usage, exit 0
 		if out=$("$HAKO" "$g" --help 2>&1) && printf '%s' "$out" | grep -qi "usage"; then ok "$g --help prints usage"
