@@ -335,14 +335,18 @@ int hk_store_insert(struct hk_store *st, const struct hk_ct_row *r, struct hk_er
 	return ret;
 }
 
-int hk_store_update(struct hk_store *st, const struct hk_ct_row *r, struct hk_err *err)
+/* The row's state and process columns; expected non-NULL: only while its state is that
+ * (-ESTALE otherwise), so that two processes cannot both take a container over. */
+static int update_row(struct hk_store *st, const struct hk_ct_row *r, const char *expected,
+		      struct hk_err *err)
 {
 	sqlite3_stmt *s;
-	int rc = sqlite3_prepare_v2(st->db,
-				    "UPDATE containers SET state=?2, owner_pid=?3, "
-				    "owner_start=?4, pid=?5, pid_start=?6, exit_code=?7, "
-				    "started=?8, finished=?9 WHERE id=?1",
-				    -1, &s, NULL);
+	int rc = sqlite3_prepare_v2(
+		st->db,
+		"UPDATE containers SET state=?2, owner_pid=?3, "
+		"owner_start=?4, pid=?5, pid_start=?6, exit_code=?7, "
+		"started=?8, finished=?9 WHERE id=?1 AND (?10 IS NULL OR state=?10)",
+		-1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return db_err(st, err, rc, "update");
 	sqlite3_bind_text(s, 1, r->id, -1, SQLITE_STATIC);
@@ -354,7 +358,26 @@ int hk_store_update(struct hk_store *st, const struct hk_ct_row *r, struct hk_er
 	sqlite3_bind_int(s, 7, r->exit_code);
 	sqlite3_bind_int64(s, 8, r->started);
 	sqlite3_bind_int64(s, 9, r->finished);
-	return write_stmt(st, s, "update", err);
+	if (expected)
+		sqlite3_bind_text(s, 10, expected, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 10);
+	int ret = write_stmt(st, s, "update", err);
+	if (ret == 0 && expected && sqlite3_changes(st->db) == 0)
+		return hk_err_set(err, -ESTALE, "container '%s' changed state meanwhile (not %s)",
+				  r->name, expected);
+	return ret;
+}
+
+int hk_store_update(struct hk_store *st, const struct hk_ct_row *r, struct hk_err *err)
+{
+	return update_row(st, r, NULL, err);
+}
+
+int hk_store_update_if(struct hk_store *st, const struct hk_ct_row *r, const char *expected,
+		       struct hk_err *err)
+{
+	return update_row(st, r, expected, err);
 }
 
 int hk_store_delete(struct hk_store *st, const char *id, struct hk_err *err)

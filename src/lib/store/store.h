@@ -73,6 +73,10 @@ void hk_store_close(struct hk_store *st);
 int hk_store_insert(struct hk_store *st, const struct hk_ct_row *r, struct hk_err *err);
 /* Rewrite the mutable fields (state, owner, pid, exit_code, times) of row r->id. */
 int hk_store_update(struct hk_store *st, const struct hk_ct_row *r, struct hk_err *err);
+/* Rewrite the mutable fields of r (as hk_store_update) only while its state is still
+ * expected: -ESTALE when another command changed it first (-EBUSY: the database is). */
+int hk_store_update_if(struct hk_store *st, const struct hk_ct_row *r, const char *expected,
+		       struct hk_err *err);
 /* Look up by exact name, exact id, or unique id prefix (>= 4 characters). -ENOENT:
  * "no such container: X". */
 int hk_store_get(struct hk_store *st, const char *key, struct hk_ct_row *ret, struct hk_err *err);

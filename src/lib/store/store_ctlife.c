@@ -158,35 +158,3 @@ int hk_store_rename(struct hk_store *st, const char *id, const char *name, struc
 		return hk_err_set(err, -ENOENT, "no such container: %s", id);
 	return 0;
 }
-
-int hk_store_update_if(struct hk_store *st, const struct hk_ct_row *r, const char *expected,
-		       struct hk_err *err)
-{
-	sqlite3 *db = DB(st);
-	sqlite3_stmt *s;
-	int rc = sqlite3_prepare_v2(db,
-				    "UPDATE containers SET state=?2, owner_pid=?3, "
-				    "owner_start=?4, pid=?5, pid_start=?6, exit_code=?7, "
-				    "started=?8, finished=?9 WHERE id=?1 AND state=?10",
-				    -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return dberr(db, err, rc, "update");
-	sqlite3_bind_text(s, 1, r->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, r->state, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, r->owner_pid);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)r->owner_start);
-	sqlite3_bind_int(s, 5, r->pid);
-	sqlite3_bind_int64(s, 6, (sqlite3_int64)r->pid_start);
-	sqlite3_bind_int(s, 7, r->exit_code);
-	sqlite3_bind_int64(s, 8, r->started);
-	sqlite3_bind_int64(s, 9, r->finished);
-	sqlite3_bind_text(s, 10, expected, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return dberr(db, err, rc, "update");
-	if (sqlite3_changes(db) == 0)
-		return hk_err_set(err, -ESTALE, "container '%s' changed state meanwhile (not %s)",
-				  r->name, expected);
-	return 0;
-}

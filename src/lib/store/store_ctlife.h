@@ -45,9 +45,5 @@ int hk_ctlife_set_addr(struct hk_store *st, const char *id, const char *addr, st
 /* Rename container id (the containers row): -EEXIST "container name 'N' is already in use";
  * -ENOENT: no such container. */
 int hk_store_rename(struct hk_store *st, const char *id, const char *name, struct hk_err *err);
-/* Rewrite the mutable fields of r (as hk_store_update) only while its state is still
- * expected: -ESTALE when another command changed it first (-EBUSY: the database is). */
-int hk_store_update_if(struct hk_store *st, const struct hk_ct_row *r, const char *expected,
-		       struct hk_err *err);
 
 #endif
