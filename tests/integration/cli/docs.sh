@@ -39,7 +39,7 @@ mkdir -p "$C/scripts" "$C/src"
 cp -r "$HAKO_SRC/docs" "$C/docs"
 cp -r "$HAKO_SRC/src/cli" "$C/src/cli"
 cp "$HAKO_SRC/scripts/gendoc.py" "$C/scripts/"
-sed -i 's/\[-q|--quiet\]//' "$C/docs/parts/container.md"
+sed -i 's/\[-q|--quiet\]//; /^- `-q, --quiet`/d' "$C/docs/parts/container.md"
 out=$(python3 "$C/scripts/gendoc.py" check 2>&1)
 [ $? = 1 ] && echo "$out" | grep -q "hako ps: option --quiet is accepted but not in its synopsis" &&
 	ok "an option missing from the docs is found" || not_ok "docs without --quiet: $out"
@@ -53,10 +53,11 @@ echo "stale" >>"$C/docs/cli.md"
 out=$(python3 "$C/scripts/gendoc.py" check 2>&1)
 [ $? = 1 ] && echo "$out" | grep -q "docs/cli.md: stale" && ok "a stale docs/cli.md is found" ||
 	not_ok "stale cli.md: $out"
-# --help prints the documented synopsis, the man page holds the same text
+# --help prints the documented synopsis (then the options' descriptions), the man page holds
+# the same text
 # (a long synopsis is wrapped at spaces: its lines joined give it back)
 is "hako ps --help is the synopsis of docs/parts" \
-	"$("$HAKO" ps --help | sed -n '2,$p' | sed 's/^ *//' | paste -sd ' ')" \
+	"$("$HAKO" ps --help | sed -n '2,/^$/p' | sed '/^$/d; s/^ *//' | paste -sd ' ')" \
 	"$(grep -o '^`hako ps [^`]*' "$HAKO_SRC/docs/parts/container.md" | tr -d '`')"
 if command -v groff >/dev/null; then
 	for m in "$(dirname "$HAKO")"/hako.1 "$(dirname "$HAKO")"/hako-*.8; do
