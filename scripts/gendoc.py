@@ -148,6 +148,8 @@ def plain(s):
 def gen_help(out):
     seen, options = {}, {}
     opts = section_options()
+    if 'run' in opts and 'create' not in opts:
+        opts['create'] = opts['run']  # create takes every option of run
     for f, cmd, primary, syn, _ in sections():
         if primary and cmd not in seen:
             wrapped = []
