@@ -9,14 +9,17 @@
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "addr.h"
 #include "base/cleanup.h"
+#include "base/parse.h"
 #include "brief.h"
 #include "cmd.h"
 #include "ifindex.h"
 #include "ifnames.h"
+#include "link.h"
 #include "out.h"
 #include "rows.h"
 
@@ -184,17 +187,52 @@ struct out_table *cli_addr_table1(struct hk_nl *nl, struct cli_names *cache,
 	return t;
 }
 
+/* -0 (ip's link layer): each device's link-layer address as a row of family "link"
+ * (ADDRESS "link/ether MAC"; JSON local: the MAC, link_type), as `ip -0 addr` lists them. */
+static int addr_link_layer(struct hk_ctx *ctx, const struct addr_sel *sel)
+{
+	_cleanup_free_ struct hk_link_info *v = NULL;
+	size_t n = 0, k = 0;
+	int r = hk_link_list(sel->nl, NULL, &v, &n, &ctx->err);
+	if (r < 0)
+		return r;
+	struct out_table *t = out_table_new(addr_cols, C_NCOLS);
+	for (size_t i = 0; i < n; i++) {
+		if ((sel->ifindex && v[i].index != sel->ifindex) || !v[i].maclen)
+			continue;
+		char mac[64], text[96];
+		hk_mac_str(v[i].mac, v[i].maclen, mac, sizeof(mac));
+		snprintf(text, sizeof(text), "link/%s %s", hk_link_type_str(v[i].type), mac);
+		out_row(t);
+		out_str(t, C_DEV, v[i].name);
+		out_str(t, C_FAMILY, "link");
+		out_json(t, C_CIDR, NULL, text);
+		out_int(t, C_IFINDEX, v[i].index);
+		out_str(t, C_LOCAL, mac);
+		k++;
+	}
+	r = out_table_print(t, ctx->json, ctx->noheadings || (!ctx->json && k == 0));
+	out_table_free(t);
+	return r;
+}
+
 static int cmd_addr_show(struct hk_ctx *ctx, int argc, char **argv)
 {
 	char what[256];
 	cli_describe(what, sizeof(what), "addr", "show", argc, argv);
 	struct addr_sel sel;
+	int fam = ctx->family;
+	if (fam == AF_PACKET)
+		ctx->family = 0; /* the devices, selected as for the addresses */
 	int r = addr_select(ctx, argc, argv, false, what, &sel);
+	ctx->family = fam;
 	_cleanup_free_ struct hk_addr_info *v = sel.v;
 	if (r < 0)
 		return r;
 	struct hk_nl *nl = sel.nl;
 	size_t n = sel.n;
+	if (fam == AF_PACKET)
+		return addr_link_layer(ctx, &sel);
 	if (ctx->brief)
 		return addr_brief(ctx, &sel);
 	struct cli_names cache = { .n = 0 };

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The global -4/-6/-0 before the group, as ip: hako -4 addr show lists what ip -4 addr shows;
-# a family after the verb wins; -0 is refused where nothing is link-layer; ls and lst are
+# a family after the verb wins; -0 shows link-layer addresses (addr) or is refused where
+# nothing is link-layer; ls and lst are
 # list wherever list is a verb or alias (route ls, addr lst, link ls, netns lst ...).
 . "$HAKO_SRC/tests/lib/lib.sh"
 ip link add f0 type veth peer name f1
@@ -20,7 +21,13 @@ is "hako -6 route show: IPv6 only" "$("$HAKO" -j -6 route show | fams)" "['inet6
 is "hako -4 route show: IPv4 only" "$("$HAKO" -j -4 route show | fams)" "['inet']"
 is "hako -4 neigh show" "$("$HAKO" -j -4 neigh show nud all | python3 -c 'import json,sys; print(all(":" not in d["dst"] for d in json.load(sys.stdin)))')" True
 check_fail "-0 route show" 2 "-0 \(link layer\)" "$HAKO" -0 route show
-check_fail "-0 addr show" 2 "-0 \(link layer\)" "$HAKO" -0 addr show
+# -0 addr show: each device's link-layer address, as ip -0 addr lists them
+is "-0 addr show dev f0: its MAC, as ip -0 addr" "$("$HAKO" -j -0 addr show dev f0 | jq -r '.[] | "\(.family) \(.local)"')" \
+	"link $(ip -0 -j addr show dev f0 | jq -r '.[0].address')"
+is "-0 addr show: every device with one, as ip" "$("$HAKO" -j -0 addr show | jq -r '[.[].ifname] | sort | join(",")')" \
+	"$(ip -0 -j addr show | jq -r '[.[] | select(.address != null and .address != "") | .ifname] | sort | join(",")')"
+"$HAKO" -0 addr show dev f0 | grep -q "^f0 *link *link/ether " && ok "-0 addr show: link/ether in the table" ||
+	not_ok "-0 table: $("$HAKO" -0 addr show dev f0)"
 check_fail "-5 is not an option" 2 "unknown option '-5'" "$HAKO" -5 addr show
 for c in "route ls" "route lst" "addr ls" "addr lst" "link ls" "link lst" "neigh ls" "rule lst" "netns ls" "tuntap lst"; do
 	set -- $c
