@@ -107,7 +107,9 @@ for c in test01 test02; do
 	mkdir -p "$demo_tmp/www-$c"
 	echo "hello from $c" >"$demo_tmp/www-$c/index.html"
 	# a new pid/net/uts/ipc/mnt/cgroup namespace each; the net one is named /run/netns/<name>
-	run $H run -d --name $c --hostname $c -v "$demo_tmp/www-$c:/www:ro" \
+	# and holds only lo (--network new: the talk wires it by hand; without it, hako joins
+	# the default bridge network, as docker does)
+	run $H run -d --name $c --hostname $c --network new -v "$demo_tmp/www-$c:/www:ro" \
 		--rootfs "$demo_tmp/rootfs" -- httpd -f -p 80 -h /www
 	# wire its network namespace with hako's own link commands, as the talk does with ip(8)
 	run $H link add $c-br master hkdemo-br0 up type veth peer name eth0 netns $c
