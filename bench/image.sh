@@ -13,6 +13,8 @@
 # Runs in a private mount+network namespace, state on tmpfs. Writes
 # bench/results/image-{run,import}.{json,md} and image-summary.md.
 # HAKO=path/to/hako uses that binary; otherwise HAKO_BUILD=DIR (default ./build) is built.
+# (every hako run with --network new: a namespace of its own with lo, as before the default
+# bridge network; joining a network is a cost of its own, not of what is measured here)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
@@ -41,8 +43,8 @@ R=$work/rootfs
 $H image add-dir "$R" --name bench >/dev/null
 hyperfine -N --style basic --warmup 5 --runs "$runs" \
 	--export-json "$here/results/image-run.json" --export-markdown "$here/results/image-run.md" \
-	-n "hako run --rm IMAGE" "$H run --rm bench /bin/true" \
-	-n "hako run --rm --rootfs DIR" "$H run --rm --rootfs $R /bin/true"
+	-n "hako run --rm IMAGE" "$H run --rm --network new bench /bin/true" \
+	-n "hako run --rm --rootfs DIR" "$H run --rm --network new --rootfs $R /bin/true"
 
 # 2. a ~100 MB rootfs tar
 big=$work/big

@@ -15,6 +15,8 @@
 # machine `nice -n -15 bench/security.sh` keeps the other load from preempting the runs (all
 # commands alike).
 # Writes bench/results/security.{json,md} and security-interleaved.md.
+# (every hako run with --network new: a namespace of its own with lo, as before the default
+# bridge network; joining a network is a cost of its own, not of what is measured here)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
@@ -53,19 +55,19 @@ hyperfine -N --style basic --warmup 10 --runs "$runs" \
 	--export-json "$here/results/security.json" --export-markdown "$here/results/security.md" \
 	--prepare true --prepare true --prepare "rm -rf $work/hako/state/seccomp" \
 	--prepare true --prepare true \
-	-n "hako run (defaults)" "$H run --rm --rootfs $R -- /bin/true" \
-	-n "hako run --privileged" "$H run --rm --privileged --rootfs $R -- /bin/true" \
-	-n "hako run (defaults, seccomp compiled each run)" "$H run --rm --rootfs $R -- /bin/true" \
+	-n "hako run (defaults)" "$H run --rm --network new --rootfs $R -- /bin/true" \
+	-n "hako run --privileged" "$H run --rm --network new --privileged --rootfs $R -- /bin/true" \
+	-n "hako run (defaults, seccomp compiled each run)" "$H run --rm --network new --rootfs $R -- /bin/true" \
 	-n "hako run (defaults, seccomp=unconfined)" \
-	"$H run --rm --security-opt seccomp=unconfined --rootfs $R -- /bin/true" \
+	"$H run --rm --network new --security-opt seccomp=unconfined --rootfs $R -- /bin/true" \
 	-n "crun run (crun spec)" "crun --root $work/crun-state run --bundle $work/crun benchs"
 # the same three hako variants and crun again, interleaved run by run (bench/interleave.py,
 # which also reports CPU time): on a shared machine the load drifts during a hyperfine run by
 # more than the ~1 ms measured here
 python3 "$here/interleave.py" "$runs" \
-	"hako run (defaults)::$H run --rm --rootfs $R -- /bin/true" \
-	"hako run --privileged::$H run --rm --privileged --rootfs $R -- /bin/true" \
-	"hako run (defaults, seccomp=unconfined)::$H run --rm --security-opt seccomp=unconfined --rootfs $R -- /bin/true" \
+	"hako run (defaults)::$H run --rm --network new --rootfs $R -- /bin/true" \
+	"hako run --privileged::$H run --rm --network new --privileged --rootfs $R -- /bin/true" \
+	"hako run (defaults, seccomp=unconfined)::$H run --rm --network new --security-opt seccomp=unconfined --rootfs $R -- /bin/true" \
 	"crun run (crun spec)::crun --root $work/crun-state run --bundle $work/crun benchs" \
 	>"$here/results/security-interleaved.md"
 cat "$here/results/security-interleaved.md"
