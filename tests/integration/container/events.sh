@@ -5,7 +5,8 @@
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/container/common.inc"
 h ps >/dev/null
-h -j events >"$HAKO_TEST_TMP/stream" 2>&1 &
+# (hako itself in the background, not the h function's subshell: $! must be hako)
+"$HAKO" --root "$ROOT" -j events >"$HAKO_TEST_TMP/stream" 2>&1 &
 ev=$!
 on_exit kill $ev
 sleep 0.5
@@ -18,6 +19,8 @@ h run --rm --network none --rootfs "$R" -- sh -c 'exit 3'
 for _ in $(seq 30); do grep -q '"Action":"destroy".*' "$HAKO_TEST_TMP/stream" &&
 	[ "$(grep -c '"Action":"destroy"' "$HAKO_TEST_TMP/stream")" = 2 ] && break; sleep 0.1; done
 kill $ev
+wait $ev 2>/dev/null
+kill -0 $ev 2>/dev/null && not_ok "hako events still runs after its kill" || ok "hako events ends on SIGTERM"
 is "the stream, in order" "$(jq -r '.Action' "$HAKO_TEST_TMP/stream" | tr '\n' ' ')" \
 	"create start pause unpause rename kill die stop destroy create start die destroy "
 is "Docker's keys" "$(head -1 "$HAKO_TEST_TMP/stream" | jq -c 'keys')" \
