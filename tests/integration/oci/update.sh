@@ -107,7 +107,7 @@ is "events: memory limit and pids as the cgroup files" \
 $v2 || is "events: memory.raw is memory.stat (rss)" \
 	"$(echo "$ev" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["memory"]["raw"]["total_rss"] >= 0)')" True
 # the stream: stats every --interval until the container stops
-o events --interval 200ms u1 >"$HAKO_TEST_TMP/stream" 2>&1 &
+"$HAKO" oci --root "$OR" events --interval 200ms u1 >"$HAKO_TEST_TMP/stream" 2>&1 & # hako itself: $! is it
 evpid=$!
 sleep 1.2
 kill $evpid 2>/dev/null
@@ -120,7 +120,7 @@ check_fail "events: a bad interval" 2 "expected a duration" o events --interval 
 # which reads /dev/zero looking for a newline until the OOM killer kills it.
 cfg "c['linux']['resources']={'memory':{'limit':16<<20,'swap':16<<20}}"
 (cd "$B" && o run -d u2 </dev/null >/dev/null 2>&1)
-o events --interval 10s u2 >"$HAKO_TEST_TMP/oom" 2>&1 &
+"$HAKO" oci --root "$OR" events --interval 10s u2 >"$HAKO_TEST_TMP/oom" 2>&1 &
 evpid=$!
 sleep 0.5
 o exec u2 tail /dev/zero >/dev/null 2>&1
