@@ -441,7 +441,8 @@ static int connect_locked(struct hk_store *st, const struct hk_paths *p, const s
 	struct hk_port_row ports[HK_NET_PORTS_MAX];
 	if (a->n_ports > HK_NET_PORTS_MAX)
 		return hk_err_usage(err, "too many published ports (at most %d)", HK_NET_PORTS_MAX);
-	memcpy(ports, a->ports, a->n_ports * sizeof(*ports));
+	if (a->n_ports)
+		memcpy(ports, a->ports, a->n_ports * sizeof(*ports));
 	r = hk_network_ports_pick(st, ports, a->n_ports, err);
 	for (size_t i = 0; r == 0 && i < a->n_ports; i++)
 		r = port_free(&ports[i], err);

@@ -35,7 +35,8 @@ static int tap_locked(struct hk_store *st, const struct hk_paths *p, const struc
 	struct hk_port_row ports[HK_NET_PORTS_MAX]; /* with the host ports picked */
 	if (t->n_ports > HK_NET_PORTS_MAX)
 		return hk_err_usage(err, "too many published ports (at most %d)", HK_NET_PORTS_MAX);
-	memcpy(ports, t->ports, t->n_ports * sizeof(*ports));
+	if (t->n_ports)
+		memcpy(ports, t->ports, t->n_ports * sizeof(*ports));
 	if ((r = hk_network_ports_pick(st, ports, t->n_ports, err)) < 0 ||
 	    (r = hk_network_ports_free(ports, t->n_ports, err)) < 0)
 		return r;

@@ -89,7 +89,7 @@ struct res {
 	int sock, tsock; /* UDP and TCP on 127.0.0.11:53 in the container */
 	int tcp_children;
 	struct name *names;
-	size_t n_names;
+	size_t n_names, cap_names;
 	struct timespec hosts_mtime;
 	struct sockaddr_storage up[UPSTREAM_MAX];
 	socklen_t uplen[UPSTREAM_MAX];
@@ -107,9 +107,7 @@ static void load_hosts(struct res *r)
 	_cleanup_fclose_ FILE *f = fopen(r->hosts, "re");
 	if (!f)
 		return;
-	free(r->names);
-	r->names = NULL;
-	r->n_names = 0;
+	r->n_names = 0; /* names[] is kept: a file that changes often costs no allocation */
 	char line[1024];
 	while (fgets(line, sizeof(line), f)) {
 		char *save, *ip = strtok_r(line, " \t\n", &save);
@@ -125,12 +123,17 @@ static void load_hosts(struct res *r)
 		for (char *n = strtok_r(NULL, " \t\n", &save);
 		     n && n[0] != '#' && r->n_names < NAMES_MAX;
 		     n = strtok_r(NULL, " \t\n", &save)) {
-			struct name *nn = realloc(r->names, (r->n_names + 1) * sizeof(*nn));
-			if (!nn)
-				return;
-			r->names = nn;
-			snprintf(nn[r->n_names].name, sizeof(nn->name), "%s", n);
-			nn[r->n_names++].rr = rr;
+			if (r->n_names == r->cap_names) { /* doubling: a hosts file of many names */
+				size_t cap = r->cap_names ? 2 * r->cap_names : 64;
+				struct name *nn = realloc(r->names, cap * sizeof(*nn));
+				if (!nn)
+					return;
+				r->names = nn;
+				r->cap_names = cap;
+			}
+			struct name *nn = &r->names[r->n_names++];
+			snprintf(nn->name, sizeof(nn->name), "%s", n);
+			nn->rr = rr;
 		}
 	}
 }
@@ -177,7 +180,7 @@ static void load_upstream(struct res *r)
 	if (!f)
 		f = fopen("/etc/resolv.conf", "re");
 	r->n_up = 0;
-	char line[512], a[INET6_ADDRSTRLEN + 16];
+	char line[512], a[64]; /* %63s below */
 	while (f && r->n_up < UPSTREAM_MAX && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "nameserver %63s", a) != 1)
 			continue;

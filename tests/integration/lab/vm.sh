@@ -81,8 +81,16 @@ as_before "after destroy: as before"
 
 # qemu killed (-9) under a running lab: the next command finds it, inspect says stopped
 check "deploy again" h lab deploy -q "$F"
-kill -9 "$(vm_field vmlab-rt pid)"
-for ((i = 0; i < 50; i++)); do [ "$(qemus)" = 0 ] && break; sleep 0.1; done
+P=$(vm_field vmlab-rt pid)
+kill -9 "$P"
+# gone or a zombie: a killed qemu spends a while in D (exiting) with its cmdline already
+# empty, so pgrep stops seeing it before it is dead
+gone() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -z "$st" ] || [ "$st" = Z ]
+}
+for ((i = 0; i < 100; i++)); do gone "$P" && break; sleep 0.1; done
 is "qemu killed: lab inspect says rt is stopped" \
 	"$(h -j lab inspect vmlab | jq -r '[.[] | select(.node == "rt") | .state] | unique | join(",")')" \
 	stopped
