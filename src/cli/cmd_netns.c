@@ -200,7 +200,8 @@ static int cmd_netns_pids(struct hk_ctx *ctx, int argc, char **argv)
 	r = hk_netns_pids(argv[0], &v, &n, &ctx->err);
 	if (r < 0)
 		return r;
-	static const struct out_col cols[] = { { "PID", "pid", true, false } };
+	/* one pid a line, unpadded, as ip netns pids (right-aligned, 4-digit pids got a space) */
+	static const struct out_col cols[] = { { "PID", "pid", false, false } };
 	struct out_table *t = out_table_new(cols, HK_ARRAY_SIZE(cols));
 	for (size_t i = 0; i < n; i++) {
 		out_row(t);
