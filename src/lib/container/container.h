@@ -103,6 +103,8 @@ struct hk_ct_spec {
 	bool survive_creator; /* the init outlives the process that created it (no
 			       * parent-death signal): the engine's subreaper collects it */
 	int umask;	      /* >= 0: the main process's umask (process.user.umask) */
+	int preserve_fds;     /* --preserve-fds N: the creator's fds 3 .. 3+N-1 reach the command */
+	bool listen_pid;      /* socket activation: LISTEN_PID set to the command's pid */
 	const struct hk_sysctl *sysctls; /* linux.sysctl: written in its namespaces */
 	size_t nsysctls;
 	const struct hk_rlimit *rlimits; /* process.rlimits, set before the exec */

@@ -35,6 +35,7 @@ static __attribute__((noreturn)) void child(const struct hk_ct_exec *x, int slav
 		.report_fd = report_fd,
 		.tramp_fd = tramp_fd,
 		.go_fd = -1,
+		.preserve_fds = x->preserve_fds,
 	};
 	if (slave < 0 && !x->interactive)
 		p.stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);

@@ -71,6 +71,8 @@ static __attribute__((noreturn)) void main_fn(const struct hk_ct_spec *spec, int
 		.report_fd = report_fd,
 		.tramp_fd = tramp_fd,
 		.go_fd = sync_fd,
+		.preserve_fds = spec->preserve_fds,
+		.listen_pid = spec->listen_pid,
 	};
 	if (!spec->interactive)
 		p.stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);

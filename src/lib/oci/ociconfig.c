@@ -187,7 +187,7 @@ static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err
 	size_t nenv = 0;
 	if (a && (r = string_array(a, "process.env", &env, &nenv, err)) < 0)
 		return r;
-	c->env = calloc(nenv + 8, sizeof(char *));
+	c->env = calloc(nenv + 10, sizeof(char *)); /* + LISTEN_FDS, HOME, defaults */
 	for (size_t i = 0; c->env && i < nenv; i++)
 		if (!(c->env[c->nenv++] = strdup(env[i])))
 			break;

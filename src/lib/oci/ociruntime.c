@@ -396,11 +396,24 @@ static int create(const char *root, const char *id, const struct hk_oci_create_o
 				       root ? root : HK_OCI_DEFAULT_ROOT, err);
 	if (r < 0)
 		return r;
-	if (o->preserve_fds > 0)
-		return hk_err_usage(err,
-				    "--preserve-fds %d: passing extra descriptors is not "
-				    "supported by hako yet",
-				    o->preserve_fds);
+	/* runc's semantics: fds 3 .. 3+N-1 of this process are the command's (preexec.h);
+	 * socket activation's follow them (systemd passes them from 3 up: --preserve-fds
+	 * with LISTEN_FDS is the engine's own fds, then the sockets) */
+	cfg->spec.preserve_fds = o->preserve_fds + o->listen_fds;
+	if (o->listen_fds > 0) {
+		char *e;
+		if (asprintf(&e, "LISTEN_FDS=%d", o->listen_fds) < 0)
+			return hk_err_sys(err, -ENOMEM, "create");
+		size_t i = 0;
+		while (i < cfg->nenv && strncmp(cfg->env[i], "LISTEN_FDS=", 11))
+			i++;
+		if (i < cfg->nenv)
+			free(cfg->env[i]);
+		else
+			cfg->nenv++;
+		cfg->env[i] = e;
+		cfg->spec.listen_pid = true;
+	}
 	if (cfg->terminal && !o->console_socket && !o->foreground)
 		return hk_err_usage(err, "process.terminal is true: --console-socket is required");
 	if (!o->foreground)
@@ -861,6 +874,7 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 			.interactive = true,
 			.sec = &sec.sec.plan,
 			.block = o.detach ? NULL : &fwd,
+			.preserve_fds = o.preserve_fds,
 		};
 		/* r < 0 with *ret_status set: it could not be executed (err says why, the
 		 * status is 125-127 as runc's) */
