@@ -105,6 +105,8 @@ struct hk_ct_spec {
 	int umask;	      /* >= 0: the main process's umask (process.user.umask) */
 	int preserve_fds;     /* --preserve-fds N: the creator's fds 3 .. 3+N-1 reach the command */
 	bool listen_pid;      /* socket activation: LISTEN_PID set to the command's pid */
+	int seccomp_sock; /* >= 0: the seccomp filter's notification fd (a profile's listenerPath)
+			   * is sent here by the main process, before its go (SCM_RIGHTS) */
 	const struct hk_sysctl *sysctls; /* linux.sysctl: written in its namespaces */
 	size_t nsysctls;
 	const struct hk_rlimit *rlimits; /* process.rlimits, set before the exec */

@@ -73,6 +73,7 @@ static __attribute__((noreturn)) void main_fn(const struct hk_ct_spec *spec, int
 		.go_fd = sync_fd,
 		.preserve_fds = spec->preserve_fds,
 		.listen_pid = spec->listen_pid,
+		.seccomp_sock = spec->seccomp_sock,
 	};
 	if (!spec->interactive)
 		p.stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);

@@ -948,6 +948,17 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 			return hk_err_sys(err, -ENOMEM, "config.json: linux.seccomp");
 		c->sec.profile_len = strlen(txt);
 		c->sec.seccomp = "config.json:linux.seccomp";
+		/* the profile's parser checks the types (and that SCMP_ACT_NOTIFY has a
+		 * listenerPath); the runtime connects there (ociruntime.c) */
+		struct json_object *lp, *lm;
+		if (json_object_object_get_ex(v, "listenerPath", &lp) &&
+		    json_object_is_type(lp, json_type_string) && *json_object_get_string(lp)) {
+			c->seccomp_listener = json_object_get_string(lp);
+			c->sec.seccomp_listener = true;
+		}
+		if (json_object_object_get_ex(v, "listenerMetadata", &lm) &&
+		    json_object_is_type(lm, json_type_string))
+			c->seccomp_metadata = json_object_get_string(lm);
 	} else {
 		c->sec.seccomp = "unconfined"; /* an OCI config without seccomp asks for none */
 	}
