@@ -744,8 +744,8 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 	return 0;
 }
 
-/* linux.devices: nodes made in the container's /dev, each allowed by its device cgroup
- * (after linux.resources.devices' rules, as runc). */
+/* linux.devices: nodes made in the container's /dev (or, outside it, in its root), each
+ * allowed by its device cgroup (after linux.resources.devices' rules, as runc). */
 static int devices(struct hk_oci_config *c, struct json_object *a, struct hk_err *err)
 {
 	int r = 0;
@@ -763,11 +763,13 @@ static int devices(struct hk_oci_config *c, struct json_object *a, struct hk_err
 		    (r = member(d, "gid", json_type_int, path, &g, err)) < 0)
 			return r;
 		const char *dp = str_or(p, ""), *ty = str_or(t, "");
-		if (strncmp(dp, "/dev/", 5) || !dp[5] || strstr(dp, "..") || strstr(dp, "//") ||
-		    dp[strlen(dp) - 1] == '/' || strlen(dp) >= 200)
+		size_t dl = strlen(dp);
+		if (dp[0] != '/' || dl < 2 || dl >= 200 || strstr(dp, "/../") || strstr(dp, "//") ||
+		    strstr(dp, "/./") || dp[dl - 1] == '/' || !strcmp(dp + dl - 2, "/.") ||
+		    (dl >= 3 && !strcmp(dp + dl - 3, "/..")) || !strcmp(dp, "/dev"))
 			return hk_err_usage(err,
-					    "config.json: %s.path: '%s': a path under /dev/ is "
-					    "required",
+					    "config.json: %s.path: '%s': an absolute path to a "
+					    "file is required (no '.' or '..' component)",
 					    path, dp);
 		mode_t type = !strcmp(ty, "c") || !strcmp(ty, "u") ? S_IFCHR
 			      : !strcmp(ty, "b")		   ? S_IFBLK

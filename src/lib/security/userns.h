@@ -25,6 +25,7 @@
 
 #define HK_USERNS_MAP_MAX 340 /* lines the kernel accepts in uid_map/gid_map */
 #define HK_USERNS_SRC_MAX 72
+#define HK_USERNS_DEV_MAX 32
 #define HK_USERNS_DEFAULT_SUBUID "/etc/subuid"
 #define HK_USERNS_DEFAULT_SUBGID "/etc/subgid"
 
@@ -50,6 +51,10 @@ struct hk_userns {
 		int fd;
 	} src[HK_USERNS_SRC_MAX];
 	size_t nsrc;
+	/* device nodes (an OCI config's linux.devices) made by the parent, each a detached
+	 * tree of one file: mknod is refused in a user namespace; dev_fd[i] is devices[i]'s */
+	int dev_fd[HK_USERNS_DEV_MAX];
+	size_t ndev;
 };
 
 void hk_userns_init(struct hk_userns *u);

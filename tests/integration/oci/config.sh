@@ -67,8 +67,8 @@ c['domainname']='example.org'; c['linux']['rootfsPropagation']='shared'; \
 c['process']['args']=['sh','-c','stat -c \"%F %t:%T %a %u:%g\" /dev/net/tun9; stat -c %F /dev/fifo1; echo \$(cat /proc/sys/kernel/domainname); grep -cE \"^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / [^ ]+ shared:\" /proc/self/mountinfo']"
 is "device nodes as given, domainname, a shared root" "$(run_out v1 | tr '\n' ' ')" \
 	"character special file a:c8 620 5:6 fifo example.org 1 "
-cfg "c['linux']['devices']=[{'path':'/etc/x','type':'c','major':1,'minor':3}]"
-check_fail "a device outside /dev is refused" 2 "linux.devices\[0\].path: '/etc/x': a path under /dev/" \
+cfg "c['linux']['devices']=[{'path':'/dev/../etc/x','type':'c','major':1,'minor':3}]"
+check_fail "a device path with '..' is refused" 2 "linux.devices\[0\].path: '/dev/../etc/x': an absolute path to a file is required" \
 	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create v2 </dev/null"
 cfg "c['linux'].pop('devices'); c.pop('domainname'); c['linux'].pop('rootfsPropagation')"
 
