@@ -435,6 +435,91 @@ static int cgroup_fs(int rfd, bool rw, struct hk_err *err)
 	return r;
 }
 
+int hk_cgroup_trees(const struct hk_ct_spec *spec, struct hk_userns *u, struct hk_err *err)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return hk_err_sys(err, -errno, "/proc/self/mountinfo");
+	int r = 0;
+	while (r == 0 && fgets(line, sizeof(line), f)) {
+		char mp[1024], fs[16], path[HK_PATH_MAX], *sep = strstr(line, " - ");
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %1023s", mp) != 1 ||
+		    sscanf(sep + 3, "%15s", fs) != 1 ||
+		    (strcmp(fs, "cgroup") && strcmp(fs, "cgroup2")))
+			continue;
+		const char *name = !strcmp(mp, "/sys/fs/cgroup")	 ? ""
+				   : !strncmp(mp, "/sys/fs/cgroup/", 15) ? mp + 15
+									 : NULL;
+		if (!name || strchr(name, '/') || strlen(name) >= sizeof(u->cg[0].name))
+			continue;
+		if (u->ncg == HK_USERNS_CG_MAX) {
+			r = hk_err_set(err, -E2BIG, "/sys/fs/cgroup: more than %d hierarchies",
+				       HK_USERNS_CG_MAX);
+			break;
+		}
+		snprintf(path, sizeof(path), "%s/%s", mp, spec->cgroup);
+		int fd = (int)syscall(SYS_open_tree, AT_FDCWD, path,
+				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+		if (fd < 0 && errno == ENOENT)
+			continue; /* a hierarchy the container has no cgroup of its own in */
+		if (fd < 0) {
+			r = hk_err_sys(err, -errno, "cgroup mount: open_tree '%s'", path);
+			break;
+		}
+		struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+		if (!spec->cgroup_mount_rw &&
+		    mount_setattr(fd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0) {
+			r = hk_err_sys(err, -errno, "cgroup mount: read-only '%s'", path);
+			close(fd);
+			break;
+		}
+		snprintf(u->cg[u->ncg].name, sizeof(u->cg[0].name), "%s", name);
+		u->cg[u->ncg++].fd = fd;
+	}
+	fclose(f);
+	return r;
+}
+
+/* The config's cgroup mount in a user namespace: the trees hk_cgroup_trees opened, each on
+ * its hierarchy's name in a tmpfs at /sys/fs/cgroup (read-only unless rw), or a v2-only
+ * host's one tree on /sys/fs/cgroup itself. */
+static int cgroup_trees_attach(int rfd, const struct hk_userns *u, bool rw, struct hk_err *err)
+{
+	char p[64];
+	_cleanup_close_ int cg = openat(rfd, "sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cg < 0)
+		return hk_err_sys(err, -errno, "/sys/fs/cgroup");
+	const int mv = MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH;
+	if (u->ncg == 1 && !u->cg[0].name[0]) {
+		if (move_mount(u->cg[0].fd, "", cg, "", mv) < 0)
+			return hk_err_sys(err, -errno, "attach the cgroup tree on /sys/fs/cgroup");
+		return 0;
+	}
+	if (mount("tmpfs", FD_PATH(p, cg), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") <
+	    0)
+		return hk_err_sys(err, -errno, "mount a tmpfs on /sys/fs/cgroup");
+	_cleanup_close_ int dir = openat(rfd, "sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return hk_err_sys(err, -errno, "/sys/fs/cgroup");
+	for (size_t i = 0; i < u->ncg; i++) {
+		const char *name = u->cg[i].name;
+		if (!name[0])
+			continue;
+		if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST)
+			return hk_err_sys(err, -errno, "/sys/fs/cgroup/%s", name);
+		_cleanup_close_ int d =
+			openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (d < 0 || move_mount(u->cg[i].fd, "", d, "", mv) < 0)
+			return hk_err_sys(err, -errno,
+					  "attach the cgroup tree on /sys/fs/cgroup/%s", name);
+	}
+	if (!rw && mount(NULL, FD_PATH(p, dir), NULL,
+			 MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
+		return hk_err_sys(err, -errno, "remount /sys/fs/cgroup read-only");
+	return 0;
+}
+
 int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees,
 		    struct hk_err *err)
 {
@@ -471,6 +556,9 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 			return r;
 	} else if (spec->cgroup_mount && !spec->userns &&
 		   (r = cgroup_fs(rfd, spec->cgroup_mount_rw, err)) < 0) {
+		return r;
+	} else if (spec->cgroup_mount && spec->userns &&
+		   (r = cgroup_trees_attach(rfd, trees, spec->cgroup_mount_rw, err)) < 0) {
 		return r;
 	}
 	r = setup_etc(spec, trees, root, err);

@@ -317,6 +317,8 @@ static int open_trees(struct hk_userns *u, const struct hk_ct_spec *spec, struct
 		if (!spec->mounts[i].tmpfs)
 			r = hk_userns_open_src(u, spec->mounts[i].host_fd, spec->mounts[i].host,
 					       spec->mounts[i].ro, spec->mounts[i].idmap, err);
+	if (r == 0 && spec->userns && spec->cgroup_mount)
+		r = hk_cgroup_trees(spec, u, err);
 	for (size_t i = 0; r == 0 && spec->userns && i < spec->ndevices; i++) {
 		if (u->ndev == HK_USERNS_DEV_MAX)
 			return hk_err_usage(err, "more than %d devices", HK_USERNS_DEV_MAX);

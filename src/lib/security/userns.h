@@ -26,6 +26,7 @@
 #define HK_USERNS_MAP_MAX 340 /* lines the kernel accepts in uid_map/gid_map */
 #define HK_USERNS_SRC_MAX 72
 #define HK_USERNS_DEV_MAX 32
+#define HK_USERNS_CG_MAX 24
 #define HK_USERNS_DEFAULT_SUBUID "/etc/subuid"
 #define HK_USERNS_DEFAULT_SUBGID "/etc/subgid"
 
@@ -55,6 +56,14 @@ struct hk_userns {
 	 * tree of one file: mknod is refused in a user namespace; dev_fd[i] is devices[i]'s */
 	int dev_fd[HK_USERNS_DEV_MAX];
 	size_t ndev;
+	/* an OCI config's cgroup mount: the container's own cgroup directory of each hierarchy
+	 * mounted under /sys/fs/cgroup (name: its mount's name there, "" for a v2-only host),
+	 * detached; v1 hierarchies cannot be mounted in a user namespace */
+	struct {
+		char name[64];
+		int fd;
+	} cg[HK_USERNS_CG_MAX];
+	size_t ncg;
 };
 
 void hk_userns_init(struct hk_userns *u);
