@@ -105,6 +105,22 @@ static int parse_create(struct hk_ctx *ctx, const char *verb, int argc, char **a
 	if (i < 0)
 		return i;
 	*id = argv[i];
+	/* socket activation (sd_listen_fds(3)): LISTEN_FDS for this process (LISTEN_PID unset
+	 * or ours), as runc and crun take it */
+	const char *lf = getenv("LISTEN_FDS"), *lp = getenv("LISTEN_PID");
+	char me[24];
+	snprintf(me, sizeof(me), "%d", (int)getpid());
+	if (lf && (!lp || !strcmp(lp, me))) {
+		int e = hk_parse_u32(lf, 0, 1024, &n, "LISTEN_FDS", &ctx->err);
+		if (e < 0)
+			return e;
+		if ((int)n + o->preserve_fds > 1024)
+			return cmd_usage(ctx,
+					 "oci %s: --preserve-fds %d with LISTEN_FDS %u: more than "
+					 "1024 descriptors",
+					 verb, o->preserve_fds, n);
+		o->listen_fds = (int)n;
+	}
 	return 0;
 }
 
@@ -217,13 +233,12 @@ static int oci_exec(struct hk_ctx *ctx, int argc, char **argv)
 		}
 		case E_NNP:
 			break; /* the container's no_new_privs applies to every exec anyway */
-		case E_PRESERVE:
-			if (strcmp(optarg, "0"))
-				return cmd_usage(ctx,
-						 "oci exec: --preserve-fds %s: passing extra "
-						 "descriptors is not supported by hako yet",
-						 optarg);
+		case E_PRESERVE: {
+			uint32_t n;
+			r = hk_parse_u32(optarg, 0, 1024, &n, "--preserve-fds", &ctx->err);
+			o.preserve_fds = (int)n;
 			break;
+		}
 		default:
 			return cmd_getopt_bad(ctx, &gg, c);
 		}

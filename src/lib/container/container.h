@@ -103,6 +103,10 @@ struct hk_ct_spec {
 	bool survive_creator; /* the init outlives the process that created it (no
 			       * parent-death signal): the engine's subreaper collects it */
 	int umask;	      /* >= 0: the main process's umask (process.user.umask) */
+	int preserve_fds;     /* --preserve-fds N: the creator's fds 3 .. 3+N-1 reach the command */
+	bool listen_pid;      /* socket activation: LISTEN_PID set to the command's pid */
+	int seccomp_sock; /* >= 0: the seccomp filter's notification fd (a profile's listenerPath)
+			   * is sent here by the main process, before its go (SCM_RIGHTS) */
 	const struct hk_sysctl *sysctls; /* linux.sysctl: written in its namespaces */
 	size_t nsysctls;
 	const struct hk_rlimit *rlimits; /* process.rlimits, set before the exec */
@@ -120,7 +124,8 @@ struct hk_ct_spec {
 	unsigned long root_propagation;
 	/* an OCI config's `cgroup` mount: /sys/fs/cgroup made in the container (its cgroup
 	 * namespace's view: each v1 hierarchy on a tmpfs, or the v2 tree); cgroup_mount_rw:
-	 * read-write, else read-only. Not with a user namespace (v1 cannot be mounted there). */
+	 * read-write, else read-only. With a user namespace (v1 cannot be mounted there) the
+	 * container's own cgroup directories are bound instead (hk_cgroup_trees). */
 	bool cgroup_mount, cgroup_mount_rw;
 	const struct hk_ct_device *devices; /* linux.devices: made in the container's /dev */
 	size_t ndevices;
@@ -187,6 +192,10 @@ int hk_bindsrc_open(const char *path, struct hk_err *err);
  * to mount the rootfs on. */
 int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees,
 		    struct hk_err *err);
+/* rootfs.c, the parent, before clone: for an OCI config's cgroup mount with a user namespace,
+ * the container's cgroup directory (spec->cgroup) of each hierarchy under /sys/fs/cgroup as a
+ * detached tree into u (read-only unless spec->cgroup_mount_rw); the init attaches them. */
+int hk_cgroup_trees(const struct hk_ct_spec *spec, struct hk_userns *u, struct hk_err *err);
 /* RUN/ns: a private bind mount of itself while containers have namespaces bound in it (a
  * mount namespace file cannot be bound where the bind would propagate). hk_nsbase_hold makes
  * it so and returns a descriptor holding a shared lock on it: keep it open until the new

@@ -35,6 +35,8 @@ static __attribute__((noreturn)) void child(const struct hk_ct_exec *x, int slav
 		.report_fd = report_fd,
 		.tramp_fd = tramp_fd,
 		.go_fd = -1,
+		.preserve_fds = x->preserve_fds,
+		.seccomp_sock = -1,
 	};
 	if (slave < 0 && !x->interactive)
 		p.stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -86,6 +88,13 @@ int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret
 		r = hk_keyring_new_session(err);
 	if (r == 0)
 		r = hk_sec_apply(x->sec, err);
+	if (r > 0) { /* the filter's notification fd: the caller's, never the child's */
+		if (x->seccomp_fd)
+			*x->seccomp_fd = r;
+		else
+			close(r);
+		r = 0;
+	}
 	if (r == 0 && x->block)
 		sigprocmask(SIG_BLOCK, x->block, NULL);
 	pid_t pid = r == 0 ? fork() : -1;

@@ -28,6 +28,10 @@ struct hk_ct_exec {
 	 * never holds more than the container's processes do */
 	const struct hk_sec_plan *sec;
 	const sigset_t *block; /* blocked before the fork (the caller forwards them) */
+	int preserve_fds;      /* this process's fds 3 .. 3+N-1 reach the command (preexec.h) */
+	/* the seccomp filter's notification fd, when it has one (a listenerPath), for the
+	 * caller to send to the agent and close; NULL: closed (notified calls fail ENOSYS) */
+	int *seccomp_fd;
 };
 
 struct hk_ct_exec_proc {

@@ -37,7 +37,7 @@ void hk_ct_run_init(struct hk_ct_run *run)
 void hk_ct_spec_close_fds(struct hk_ct_spec *spec)
 {
 	int *fds[] = { &spec->pty_slave, &spec->log_fd,	  &spec->rootfs_fd, &spec->go_fd,
-		       &spec->stdio[0],	 &spec->stdio[1], &spec->stdio[2] };
+		       &spec->stdio[0],	 &spec->stdio[1], &spec->stdio[2],  &spec->seccomp_sock };
 	for (size_t i = 0; i < HK_ARRAY_SIZE(fds); i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);

@@ -19,6 +19,7 @@ void hk_ct_spec_init(struct hk_ct_spec *spec)
 				     .pty_slave = -1,
 				     .stdio = { -1, -1, -1 },
 				     .go_fd = -1,
+				     .seccomp_sock = -1,
 				     .umask = -1 };
 }
 

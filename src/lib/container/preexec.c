@@ -5,8 +5,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/keyctl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -52,11 +54,11 @@ static int cmp_int(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
-/* Close every descriptor from 3 up but those in keep (n <= 8). */
-static void close_all_but(int *keep, size_t n)
+/* Close every descriptor from 3 + preserve up but those in keep (n <= 8). */
+static void close_all_but(int *keep, size_t n, int preserve)
 {
 	qsort(keep, n, sizeof(*keep), cmp_int);
-	unsigned from = 3;
+	unsigned from = 3 + (unsigned)preserve;
 	for (size_t i = 0; i < n; i++) {
 		if (keep[i] < (int)from)
 			continue;
@@ -67,10 +69,52 @@ static void close_all_but(int *keep, size_t n)
 	syscall(SYS_close_range, from, ~0U, 0U);
 }
 
+/* fd over the unix socket sock (SCM_RIGHTS, one byte of data). */
+static int send_fd(int sock, int fd)
+{
+	char b = 's';
+	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = {};
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.buf,
+			    .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &m, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+}
+
+/* env with LISTEN_PID=<this process's pid> (its pid namespace's: the command's own, as
+ * sd_listen_fds() compares it with getpid()) in place of any LISTEN_PID there; buf holds
+ * the string. NULL: out of memory. */
+static char *const *listen_env(char *const *env, char *buf, size_t len)
+{
+	size_t n = 0;
+	while (env && env[n])
+		n++;
+	char **e = calloc(n + 2, sizeof(*e));
+	if (!e)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(env[i], "LISTEN_PID=", 11))
+			e[k++] = env[i];
+	snprintf(buf, len, "LISTEN_PID=%d", (int)getpid());
+	e[k] = buf;
+	return e;
+}
+
 void hk_preexec_run(const struct hk_preexec *p)
 {
 	struct hk_err err = {};
 	int wd = p->workdir_fd;
+	char lpid[32];
 	const char *wdname = p->workdir ? p->workdir : "/";
 	char go;
 	if (p->pty_slave >= 0) {
@@ -92,8 +136,8 @@ void hk_preexec_run(const struct hk_preexec *p)
 	}
 	/* nothing of the host stays open: a directory fd here would be a way out through
 	 * /proc/self/fd/N (CVE-2024-21626) */
-	int keep[] = { p->report_fd, p->tramp_fd, p->go_fd, wd };
-	close_all_but(keep, HK_ARRAY_SIZE(keep));
+	int keep[] = { p->report_fd, p->tramp_fd, p->go_fd, wd, p->seccomp_sock };
+	close_all_but(keep, HK_ARRAY_SIZE(keep), p->preserve_fds > 0 ? p->preserve_fds : 0);
 	if (wd < 0 && (wd = hk_workdir_open(wdname, p->mkdir_workdir, &err)) < 0)
 		goto fail;
 	if (fchdir(wd) < 0) {
@@ -109,15 +153,31 @@ void hk_preexec_run(const struct hk_preexec *p)
 			   wdname);
 		goto fail;
 	}
-	if (p->sec && hk_sec_apply(p->sec, &err) < 0)
+	int nfd = p->sec ? hk_sec_apply(p->sec, &err) : 0;
+	if (nfd < 0)
 		goto fail;
+	if (nfd > 0) { /* the agent's: to the runtime, never kept (nor exec'd with) */
+		int k = p->seccomp_sock >= 0 ? send_fd(p->seccomp_sock, nfd) : 0;
+		close(nfd);
+		if (k < 0) {
+			hk_err_sys(&err, k, "seccomp: send the notification fd to the runtime");
+			goto fail;
+		}
+	}
+	if (p->seccomp_sock >= 0)
+		close(p->seccomp_sock);
 	if (p->go_fd >= 0) {
 		hk_exec_report_send(p->report_fd, HK_STEP_PREPARED, NULL);
 		if (read(p->go_fd, &go, 1) != 1)
 			_exit(HK_EXIT_HAKO); /* the parent gave up */
 	}
+	char *const *env = p->env;
+	if (p->listen_pid && !(env = listen_env(p->env, lpid, sizeof(lpid)))) {
+		hk_err_sys(&err, -ENOMEM, "LISTEN_PID");
+		goto fail;
+	}
 	/* execvp through the sealed trampoline: it reports an exec failure itself */
-	hk_tramp_exec(p->tramp_fd, p->report_fd, p->argv, p->env, &err);
+	hk_tramp_exec(p->tramp_fd, p->report_fd, p->argv, env, &err);
 fail:
 	hk_exec_report_send(p->report_fd, HK_STEP_SETUP, &err);
 	/* run: the namespaces must outlive the parent's persisting them (its go, or EOF) */

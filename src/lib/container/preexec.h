@@ -6,10 +6,14 @@
  *   1. a session of its own (setsid), or the -t pty as its controlling terminal: never the
  *      operator's terminal, process group or job;
  *   2. stdio: the pty, the -d log, proxy pipes or /dev/null — whatever the caller prepared;
- *   3. every other descriptor closed, but the report pipe, the go pipe and the trampoline;
+ *   3. every other descriptor closed, but the report pipe, the go pipe, the trampoline and
+ *      (an OCI runtime's --preserve-fds N) 3 .. 3+N-1, as they are: the caller's own,
+ *      inherited without FD_CLOEXEC, reach the command; hako's own there (O_CLOEXEC) do not;
  *   4. the working directory resolved inside the container's root (openat2 RESOLVE_IN_ROOT,
  *      no /proc magic links), fchdir'ed to, and checked to lie under the root;
  *   5. capabilities, no_new_privs, seccomp (security.h), unless the caller applied them;
+ *      a filter's notification fd (a profile's listenerPath) is sent over seccomp_sock
+ *      (SCM_RIGHTS) for the runtime to pass on to the agent, and closed here;
  *   6. [run] report HK_STEP_PREPARED and wait for the parent's go;
  *   7. exec through the sealed trampoline (tramp.h).
  * A failure is reported as {HK_STEP_SETUP, err} on the report pipe.
@@ -34,7 +38,11 @@ struct hk_preexec {
 	const struct hk_sec_plan *sec; /* NULL: the caller has applied it already */
 	int report_fd;		       /* CLOEXEC pipe: failures; EOF once the command runs */
 	int tramp_fd;		       /* hk_tramp_open() */
-	int go_fd; /* >= 0: report HK_STEP_PREPARED, then wait for a byte here */
+	int go_fd;	  /* >= 0: report HK_STEP_PREPARED, then wait for a byte here */
+	int preserve_fds; /* fds 3 .. 3+N-1 left open (step 3) */
+	int seccomp_sock; /* >= 0: the seccomp filter's notification fd goes there (step 5) */
+	bool listen_pid;  /* socket activation: LISTEN_PID=<its pid, as the container sees it>
+			   * set in env (replacing one there) */
 };
 
 /* Steps 1-7 above; returns never. */

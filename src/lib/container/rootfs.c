@@ -110,9 +110,53 @@ static int new_fs(const char *type, const char *const *opts, unsigned attrs, int
 	return 0;
 }
 
+/* The parent's node for devices[i] (a user namespace), or -1: mknod here. */
+static int dev_tree(const struct hk_userns *trees, size_t i)
+{
+	return trees && i < trees->ndev ? trees->dev_fd[i] : -1;
+}
+
+/* d's node at name in dir (an existing node of the same device is kept): made with mknod,
+ * or in a user namespace (tree >= 0: the parent's node, spawn.c) that tree moved onto an
+ * empty file. Nothing is followed: a symbolic link there is refused. */
+static int place_device(int dir, const char *name, const struct hk_ct_device *d, int tree,
+			struct hk_err *err)
+{
+	struct stat st;
+	if (tree >= 0) {
+		_cleanup_close_ int f = openat(
+			dir, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0000);
+		if (f < 0 && errno == EEXIST &&
+		    (f = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) >= 0 &&
+		    (fstat(f, &st) < 0 || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
+			return hk_err_set(err, -EEXIST, "device '%s': something else is there",
+					  d->path);
+		if (f < 0)
+			return hk_err_sys(err, -errno, "device '%s': create", d->path);
+		if (move_mount(tree, "", f, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+		    0)
+			return hk_err_sys(err, -errno, "device '%s': bind the node", d->path);
+		return 0;
+	}
+	dev_t rdev = makedev(d->major, d->minor);
+	if (mknodat(dir, name, d->type | d->mode, rdev) < 0) {
+		int e = errno;
+		if (e != EEXIST || fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    (st.st_mode & S_IFMT) != d->type || (d->type != S_IFIFO && st.st_rdev != rdev))
+			return e == EEXIST
+				       ? hk_err_set(err, -EEXIST,
+						    "device '%s': something else is there", d->path)
+				       : hk_err_sys(err, -e, "device '%s': mknod", d->path);
+	}
+	if (fchownat(dir, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    fchmodat(dir, name, d->mode, 0) < 0) /* the umask */
+		return hk_err_sys(err, -errno, "device '%s': owner and mode", d->path);
+	return 0;
+}
+
 /* One of linux.devices under the fresh /dev (its fd dev): the directories on the way made
  * there (a symlink is never followed), the node replacing one of hako's of that name. */
-static int make_device(int dev, const struct hk_ct_device *d, struct hk_err *err)
+static int make_device(int dev, const struct hk_ct_device *d, int tree, struct hk_err *err)
 {
 	char rel[HK_PATH_MAX];
 	snprintf(rel, sizeof(rel), "%s", d->path + strlen("/dev/"));
@@ -129,18 +173,34 @@ static int make_device(int dev, const struct hk_ct_device *d, struct hk_err *err
 	if (dir < 0)
 		return hk_err_sys(err, -errno, "device '%s'", d->path);
 	unlinkat(dir, name, 0); /* hako's own node of that name, if any */
-	if (mknodat(dir, name, d->type | d->mode, makedev(d->major, d->minor)) < 0)
-		return hk_err_sys(err, -errno, "device '%s': mknod", d->path);
-	if (fchownat(dir, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    fchmodat(dir, name, d->mode, 0) < 0) /* the umask */
-		return hk_err_sys(err, -errno, "device '%s': owner and mode", d->path);
-	return 0;
+	return place_device(dir, name, d, tree, err);
+}
+
+/* One of linux.devices outside /dev, in the rootfs (before it is made read-only): its
+ * directory resolved, and made, inside the root (inroot.h: a symbolic link on the way
+ * stays inside it), the node placed there without following anything. */
+static int root_device(int rfd, const struct hk_ct_device *d, int tree, struct hk_err *err)
+{
+	char parent[HK_PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", d->path);
+	char *slash = strrchr(parent, '/'), *name = slash + 1;
+	*slash = 0;
+	_cleanup_close_ int dir = parent[0] ? hk_inroot_target(rfd, parent, false, err)
+					    : fcntl(rfd, F_DUPFD_CLOEXEC, 3);
+	if (dir < 0)
+		return parent[0] ? hk_err_prefix(err, "device '%s'", d->path)
+				 : hk_err_sys(err, -errno, "device '%s'", d->path);
+	struct stat st;
+	if (fstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return hk_err_set(err, -ENOTDIR, "device '%s': '%s' is not a directory", d->path,
+				  parent);
+	return place_device(dir, name, d, tree, err);
 }
 
 /* A minimal /dev on a fresh tmpfs: everything below is made relative to its root fd, so
  * nothing in the rootfs (or a concurrent change to it) can redirect a node or a mount. */
-static int setup_dev(int rfd, const struct hk_ct_spec *spec, bool tty, int pty_slave,
-		     struct hk_err *err)
+static int setup_dev(int rfd, const struct hk_ct_spec *spec, const struct hk_userns *trees,
+		     bool tty, int pty_slave, struct hk_err *err)
 {
 	static const struct {
 		const char *name;
@@ -211,7 +271,8 @@ static int setup_dev(int rfd, const struct hk_ct_spec *spec, bool tty, int pty_s
 					  subs[i].dir);
 	}
 	for (size_t i = 0; i < spec->ndevices; i++)
-		if ((r = make_device(dev, &spec->devices[i], err)) < 0)
+		if (!strncmp(spec->devices[i].path, "/dev/", 5) &&
+		    (r = make_device(dev, &spec->devices[i], dev_tree(trees, i), err)) < 0)
 			return r;
 	if (tty && pty_slave >= 0) {
 		/* by path: the fd's mount is the caller's mount namespace's, not ours (EINVAL) */
@@ -374,6 +435,91 @@ static int cgroup_fs(int rfd, bool rw, struct hk_err *err)
 	return r;
 }
 
+int hk_cgroup_trees(const struct hk_ct_spec *spec, struct hk_userns *u, struct hk_err *err)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return hk_err_sys(err, -errno, "/proc/self/mountinfo");
+	int r = 0;
+	while (r == 0 && fgets(line, sizeof(line), f)) {
+		char mp[1024], fs[16], path[HK_PATH_MAX], *sep = strstr(line, " - ");
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %1023s", mp) != 1 ||
+		    sscanf(sep + 3, "%15s", fs) != 1 ||
+		    (strcmp(fs, "cgroup") && strcmp(fs, "cgroup2")))
+			continue;
+		const char *name = !strcmp(mp, "/sys/fs/cgroup")	 ? ""
+				   : !strncmp(mp, "/sys/fs/cgroup/", 15) ? mp + 15
+									 : NULL;
+		if (!name || strchr(name, '/') || strlen(name) >= sizeof(u->cg[0].name))
+			continue;
+		if (u->ncg == HK_USERNS_CG_MAX) {
+			r = hk_err_set(err, -E2BIG, "/sys/fs/cgroup: more than %d hierarchies",
+				       HK_USERNS_CG_MAX);
+			break;
+		}
+		snprintf(path, sizeof(path), "%s/%s", mp, spec->cgroup);
+		int fd = (int)syscall(SYS_open_tree, AT_FDCWD, path,
+				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+		if (fd < 0 && errno == ENOENT)
+			continue; /* a hierarchy the container has no cgroup of its own in */
+		if (fd < 0) {
+			r = hk_err_sys(err, -errno, "cgroup mount: open_tree '%s'", path);
+			break;
+		}
+		struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+		if (!spec->cgroup_mount_rw &&
+		    mount_setattr(fd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0) {
+			r = hk_err_sys(err, -errno, "cgroup mount: read-only '%s'", path);
+			close(fd);
+			break;
+		}
+		snprintf(u->cg[u->ncg].name, sizeof(u->cg[0].name), "%s", name);
+		u->cg[u->ncg++].fd = fd;
+	}
+	fclose(f);
+	return r;
+}
+
+/* The config's cgroup mount in a user namespace: the trees hk_cgroup_trees opened, each on
+ * its hierarchy's name in a tmpfs at /sys/fs/cgroup (read-only unless rw), or a v2-only
+ * host's one tree on /sys/fs/cgroup itself. */
+static int cgroup_trees_attach(int rfd, const struct hk_userns *u, bool rw, struct hk_err *err)
+{
+	char p[64];
+	_cleanup_close_ int cg = openat(rfd, "sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cg < 0)
+		return hk_err_sys(err, -errno, "/sys/fs/cgroup");
+	const int mv = MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH;
+	if (u->ncg == 1 && !u->cg[0].name[0]) {
+		if (move_mount(u->cg[0].fd, "", cg, "", mv) < 0)
+			return hk_err_sys(err, -errno, "attach the cgroup tree on /sys/fs/cgroup");
+		return 0;
+	}
+	if (mount("tmpfs", FD_PATH(p, cg), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") <
+	    0)
+		return hk_err_sys(err, -errno, "mount a tmpfs on /sys/fs/cgroup");
+	_cleanup_close_ int dir = openat(rfd, "sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return hk_err_sys(err, -errno, "/sys/fs/cgroup");
+	for (size_t i = 0; i < u->ncg; i++) {
+		const char *name = u->cg[i].name;
+		if (!name[0])
+			continue;
+		if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST)
+			return hk_err_sys(err, -errno, "/sys/fs/cgroup/%s", name);
+		_cleanup_close_ int d =
+			openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (d < 0 || move_mount(u->cg[i].fd, "", d, "", mv) < 0)
+			return hk_err_sys(err, -errno,
+					  "attach the cgroup tree on /sys/fs/cgroup/%s", name);
+	}
+	if (!rw && mount(NULL, FD_PATH(p, dir), NULL,
+			 MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
+		return hk_err_sys(err, -errno, "remount /sys/fs/cgroup read-only");
+	return 0;
+}
+
 int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees,
 		    struct hk_err *err)
 {
@@ -395,7 +541,7 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 	if (r < 0)
 		return hk_err_prefix(err, "/proc");
 	/* in the order runc's default config lists them: /proc, /dev (pts, shm, mqueue), /sys */
-	r = setup_dev(rfd, spec, spec->tty, spec->pty_slave, err);
+	r = setup_dev(rfd, spec, trees, spec->tty, spec->pty_slave, err);
 	if (r < 0)
 		return r;
 	sys = mount_point(rfd, "sys", err);
@@ -410,6 +556,9 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 			return r;
 	} else if (spec->cgroup_mount && !spec->userns &&
 		   (r = cgroup_fs(rfd, spec->cgroup_mount_rw, err)) < 0) {
+		return r;
+	} else if (spec->cgroup_mount && spec->userns &&
+		   (r = cgroup_trees_attach(rfd, trees, spec->cgroup_mount_rw, err)) < 0) {
 		return r;
 	}
 	r = setup_etc(spec, trees, root, err);
@@ -430,6 +579,10 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 		r = hk_inroot_bind(root, src, fd, spec->mounts[i].ct, spec->mounts[i].ro,
 				   !S_ISDIR(st.st_mode), true, err);
 	}
+	/* linux.devices outside /dev: after the mounts (as runc and crun), in the root */
+	for (size_t i = 0; r == 0 && i < spec->ndevices; i++)
+		if (strncmp(spec->devices[i].path, "/dev/", 5))
+			r = root_device(rfd, &spec->devices[i], dev_tree(trees, i), err);
 	if (r == 0)
 		r = pivot(root, err);
 	if (r == 0 && spec->root_propagation)

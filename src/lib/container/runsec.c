@@ -9,6 +9,7 @@
 #include "runsec.h"
 
 #include <errno.h>
+#include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,10 @@ static int compile(struct hk_err *err, struct hk_runsec *s, const struct hk_path
 	int r = hk_seccomp_disk_get(prof, s->caps, dir, &s->prog, &hit, err);
 	if (r < 0)
 		return hk_err_prefix(err, "run: seccomp");
+	if ((s->prog.flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) && !s->seccomp_listener)
+		return hk_err_usage(err,
+				    "run: --security-opt seccomp: listenerPath: a seccomp agent "
+				    "gets its descriptor from `hako oci` only");
 	s->sec.plan.seccomp = &s->prog;
 	return 0;
 }
@@ -354,6 +359,7 @@ int hk_runsec_from_config(struct hk_runsec *s, const char *config, const char *r
 		s->seccomp = c.profile_name;
 		s->profile_text = TAKE_PTR(c.profile_text);
 		s->profile_len = c.profile_len;
+		s->seccomp_listener = true; /* accepted at create: `hako oci` */
 		r = hk_paths_init(&p, root, err);
 		if (r == 0)
 			r = compile(err, s, &p);

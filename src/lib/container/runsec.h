@@ -47,6 +47,9 @@ struct hk_runsec {
 	size_t profile_len;
 	struct hk_seccomp_prog prog;
 	struct hk_ct_sec sec;
+	/* the profile may have a listenerPath: the caller sends the agent its notification fd
+	 * (hako oci); else such a profile is refused */
+	bool seccomp_listener;
 };
 
 /* The isolation options of `hako run`: the vals of their entries in cmd_run.c's option table

@@ -18,11 +18,13 @@
 #include <string.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -71,6 +73,9 @@ static __attribute__((noreturn)) void main_fn(const struct hk_ct_spec *spec, int
 		.report_fd = report_fd,
 		.tramp_fd = tramp_fd,
 		.go_fd = sync_fd,
+		.preserve_fds = spec->preserve_fds,
+		.listen_pid = spec->listen_pid,
+		.seccomp_sock = spec->seccomp_sock,
 	};
 	if (!spec->interactive)
 		p.stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -236,6 +241,59 @@ fail:
 	_exit(HK_EXIT_HAKO);
 }
 
+/* A device node for a user namespace's container (mknod is refused there): made here, in
+ * the run directory (root's, 0700), with the owner the container's ids map to, and taken as
+ * a detached tree of that one file (device nodes allowed in it, whatever the run
+ * directory's mount says). Its name, .device-I, stays until the init has attached the tree
+ * (a tree whose source is unlinked cannot be moved): unlink_devices. */
+static int device_tree(const struct hk_ct_spec *spec, size_t i, struct hk_err *err)
+{
+	const struct hk_ct_device *d = &spec->devices[i];
+	int64_t uid = hk_idmap_to_host(&spec->userns->uid, d->uid),
+		gid = hk_idmap_to_host(&spec->userns->gid, d->gid);
+	if (uid < 0 || gid < 0)
+		return hk_err_usage(err,
+				    "device '%s': owner %u:%u is not mapped in the user "
+				    "namespace",
+				    d->path, (unsigned)d->uid, (unsigned)d->gid);
+	_cleanup_close_ int dir = open(spec->rundir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
+		return hk_err_sys(err, -errno, "open '%s'", spec->rundir);
+	char n[32];
+	snprintf(n, sizeof(n), ".device-%zu", i);
+	unlinkat(dir, n, 0);
+	if (mknodat(dir, n, d->type | (d->mode & 07777), makedev(d->major, d->minor)) < 0)
+		return hk_err_sys(err, -errno, "device '%s': mknod", d->path);
+	int fd = -1, r = 0;
+	if (fchownat(dir, n, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    fchmodat(dir, n, d->mode & 07777, 0) < 0) /* the umask */
+		r = hk_err_sys(err, -errno, "device '%s': owner and mode", d->path);
+	if (r == 0 &&
+	    (fd = (int)syscall(SYS_open_tree, dir, n,
+			       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW)) < 0)
+		r = hk_err_sys(err, -errno, "device '%s': open_tree", d->path);
+	struct mount_attr a = { .attr_clr = MOUNT_ATTR_NODEV };
+	if (r == 0 && syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
+		r = hk_err_sys(err, -errno, "device '%s': allow device nodes", d->path);
+	if (r < 0 && fd >= 0)
+		close(fd);
+	return r < 0 ? r : fd;
+}
+
+/* The names device_tree left in the run directory. */
+static void unlink_devices(const struct hk_ct_spec *spec)
+{
+	_cleanup_close_ int dir =
+		spec->userns && spec->ndevices
+			? open(spec->rundir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+			: -1;
+	for (size_t i = 0; dir >= 0 && i < spec->ndevices; i++) {
+		char n[32];
+		snprintf(n, sizeof(n), ".device-%zu", i);
+		unlinkat(dir, n, 0);
+	}
+}
+
 /* The rootfs (from spec->rootfs_fd, unless --userns prepared it idmapped already), the run
  * directory's etc files and every -v source (from its host_fd) as detached trees (userns.h):
  * with or without --userns, the only way the init reaches host paths; nothing is looked up
@@ -259,6 +317,16 @@ static int open_trees(struct hk_userns *u, const struct hk_ct_spec *spec, struct
 		if (!spec->mounts[i].tmpfs)
 			r = hk_userns_open_src(u, spec->mounts[i].host_fd, spec->mounts[i].host,
 					       spec->mounts[i].ro, spec->mounts[i].idmap, err);
+	if (r == 0 && spec->userns && spec->cgroup_mount)
+		r = hk_cgroup_trees(spec, u, err);
+	for (size_t i = 0; r == 0 && spec->userns && i < spec->ndevices; i++) {
+		if (u->ndev == HK_USERNS_DEV_MAX)
+			return hk_err_usage(err, "more than %d devices", HK_USERNS_DEV_MAX);
+		int fd = device_tree(spec, i, err);
+		if (fd < 0)
+			return fd;
+		u->dev_fd[u->ndev++] = fd;
+	}
 	return r;
 }
 
@@ -370,6 +438,7 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 		hk_userns_close_trees(trees);
 		hk_userns_close(&local);
 		hk_cgjoin_close(&cg);
+		unlink_devices(spec);
 		return r;
 	}
 	pid_t pid = clone_into(flags, &cg);
@@ -392,6 +461,7 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 	if (pid < 0) {
 		close(sync[1]);
 		close(rep[0]);
+		unlink_devices(spec);
 		return hk_err_sys(err, -e, "clone the container's namespaces");
 	}
 	r = spec->userns ? hk_userns_write_maps(pid, spec->userns, err) : 0;
@@ -418,6 +488,7 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 			r = err->code ? err->code : -EIO;
 		}
 	}
+	unlink_devices(spec); /* attached by now (or never) */
 	if (r < 0) {
 		close(rep[0]);
 		close(sync[1]);

@@ -187,7 +187,7 @@ static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err
 	size_t nenv = 0;
 	if (a && (r = string_array(a, "process.env", &env, &nenv, err)) < 0)
 		return r;
-	c->env = calloc(nenv + 8, sizeof(char *));
+	c->env = calloc(nenv + 10, sizeof(char *)); /* + LISTEN_FDS, HOME, defaults */
 	for (size_t i = 0; c->env && i < nenv; i++)
 		if (!(c->env[c->nenv++] = strdup(env[i])))
 			break;
@@ -744,8 +744,8 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 	return 0;
 }
 
-/* linux.devices: nodes made in the container's /dev, each allowed by its device cgroup
- * (after linux.resources.devices' rules, as runc). */
+/* linux.devices: nodes made in the container's /dev (or, outside it, in its root), each
+ * allowed by its device cgroup (after linux.resources.devices' rules, as runc). */
 static int devices(struct hk_oci_config *c, struct json_object *a, struct hk_err *err)
 {
 	int r = 0;
@@ -763,11 +763,13 @@ static int devices(struct hk_oci_config *c, struct json_object *a, struct hk_err
 		    (r = member(d, "gid", json_type_int, path, &g, err)) < 0)
 			return r;
 		const char *dp = str_or(p, ""), *ty = str_or(t, "");
-		if (strncmp(dp, "/dev/", 5) || !dp[5] || strstr(dp, "..") || strstr(dp, "//") ||
-		    dp[strlen(dp) - 1] == '/' || strlen(dp) >= 200)
+		size_t dl = strlen(dp);
+		if (dp[0] != '/' || dl < 2 || dl >= 200 || strstr(dp, "/../") || strstr(dp, "//") ||
+		    strstr(dp, "/./") || dp[dl - 1] == '/' || !strcmp(dp + dl - 2, "/.") ||
+		    (dl >= 3 && !strcmp(dp + dl - 3, "/..")) || !strcmp(dp, "/dev"))
 			return hk_err_usage(err,
-					    "config.json: %s.path: '%s': a path under /dev/ is "
-					    "required",
+					    "config.json: %s.path: '%s': an absolute path to a "
+					    "file is required (no '.' or '..' component)",
 					    path, dp);
 		mode_t type = !strcmp(ty, "c") || !strcmp(ty, "u") ? S_IFCHR
 			      : !strcmp(ty, "b")		   ? S_IFBLK
@@ -948,6 +950,17 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 			return hk_err_sys(err, -ENOMEM, "config.json: linux.seccomp");
 		c->sec.profile_len = strlen(txt);
 		c->sec.seccomp = "config.json:linux.seccomp";
+		/* the profile's parser checks the types (and that SCMP_ACT_NOTIFY has a
+		 * listenerPath); the runtime connects there (ociruntime.c) */
+		struct json_object *lp, *lm;
+		if (json_object_object_get_ex(v, "listenerPath", &lp) &&
+		    json_object_is_type(lp, json_type_string) && *json_object_get_string(lp)) {
+			c->seccomp_listener = json_object_get_string(lp);
+			c->sec.seccomp_listener = true;
+		}
+		if (json_object_object_get_ex(v, "listenerMetadata", &lm) &&
+		    json_object_is_type(lm, json_type_string))
+			c->seccomp_metadata = json_object_get_string(lm);
 	} else {
 		c->sec.seccomp = "unconfined"; /* an OCI config without seccomp asks for none */
 	}

@@ -49,6 +49,9 @@ struct hk_oci_config {
 	char **readonly;       /* linux.readonlyPaths, likewise */
 	bool has_oom_score_adj;
 	int oom_score_adj;
+	/* linux.seccomp.listenerPath (NULL: none): the seccomp agent's socket, which gets the
+	 * filter's notification fd with the container process's state; listenerMetadata */
+	const char *seccomp_listener, *seccomp_metadata;
 };
 
 /* Read BUNDLE/config.json (config: another file, relative to BUNDLE, as crun's --config)

@@ -255,27 +255,32 @@ static int run_hooks(struct json_object *meta, const struct hk_ct_row *row, cons
 /* ---- create ---- */
 
 /* --console-socket: connected before anything joins the container (exec does). */
-static int console_connect(const char *sock, struct hk_err *err)
+/* A connected unix stream socket to path; what names it in errors. */
+static int unix_connect(const char *path, const char *what, struct hk_err *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (strlen(sock) >= sizeof(sa.sun_path))
-		return hk_err_usage(err, "--console-socket '%s': path too long", sock);
-	strcpy(sa.sun_path, sock);
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return hk_err_usage(err, "%s '%s': path too long", what, path);
+	strcpy(sa.sun_path, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int e = -errno;
 		if (fd >= 0)
 			close(fd);
-		return hk_err_sys(err, e, "--console-socket '%s'", sock);
+		return hk_err_sys(err, e, "%s '%s'", what, path);
 	}
 	return fd;
 }
 
-/* The pty master over the socket, as runc sends it (SCM_RIGHTS). */
-static int console_send(int fd, const char *sock, int master, struct hk_err *err)
+static int console_connect(const char *sock, struct hk_err *err)
 {
-	char name[] = "/dev/ptmx";
-	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
+	return unix_connect(sock, "--console-socket", err);
+}
+
+/* data with pass over the socket fd (SCM_RIGHTS). 0 or -errno. */
+static int send_with_fd(int fd, const void *data, size_t len, int pass)
+{
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
@@ -288,10 +293,133 @@ static int console_send(int fd, const char *sock, int master, struct hk_err *err
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	if (sendmsg(fd, &m, MSG_NOSIGNAL) < 0)
-		return hk_err_sys(err, -errno, "--console-socket '%s': send the terminal", sock);
-	return 0;
+	memcpy(CMSG_DATA(c), &pass, sizeof(int));
+	ssize_t k = sendmsg(fd, &m, MSG_NOSIGNAL);
+	if (k < 0)
+		return -errno;
+	return (size_t)k == len ? 0 : -EMSGSIZE;
+}
+
+/* The pty master over the socket, as runc sends it (SCM_RIGHTS). */
+static int console_send(int fd, const char *sock, int master, struct hk_err *err)
+{
+	int r = send_with_fd(fd, "/dev/ptmx", 9, master);
+	return r < 0 ? hk_err_sys(err, r, "--console-socket '%s': send the terminal", sock) : 0;
+}
+
+/* ---- the seccomp agent (runtime-spec config-linux.md "Seccomp", runtime.md) ---- */
+
+/* The notification fd the container's process sent over sock (preexec.h) once it had
+ * loaded its filter, and its pid as seen here (SO_PASSCRED's credentials). */
+static int seccomp_fd_recv(int sock, pid_t *ret_pid, struct hk_err *err)
+{
+	char b;
+	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} u = {};
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.buf,
+			    .msg_controllen = sizeof(u.buf) };
+	/* sent before the process reported itself prepared: there, or never */
+	ssize_t k = recvmsg(sock, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	if (k != 1)
+		return hk_err_sys(err, k < 0 ? -errno : -EIO,
+				  "seccomp: the container's process sent no notification fd");
+	int fd = -1;
+	*ret_pid = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+			struct ucred cr;
+			memcpy(&cr, CMSG_DATA(c), sizeof(cr));
+			*ret_pid = cr.pid;
+		}
+	}
+	if (fd < 0 || (m.msg_flags & MSG_CTRUNC)) {
+		if (fd >= 0)
+			close(fd);
+		return hk_err_set(err, -EIO,
+				  "seccomp: the container's process sent no notification fd");
+	}
+	return fd;
+}
+
+/* The container process's state to the agent connected on fd (at path), the notification
+ * fd nfd with it (SCM_RIGHTS): {ociVersion, fds: ["seccompFd"], pid, metadata, state}. The
+ * version is the one the runtime spec's example gives, and crun sends. */
+static int seccomp_agent_send(int fd, const char *path, const char *metadata, pid_t pid,
+			      struct json_object *state, int nfd, struct hk_err *err)
+{
+	struct json_object *m = json_object_new_object(), *fds = json_object_new_array();
+	json_object_object_add(m, "ociVersion", json_object_new_string("0.2.0"));
+	json_object_array_add(fds, json_object_new_string("seccompFd"));
+	json_object_object_add(m, "fds", fds);
+	json_object_object_add(m, "pid", json_object_new_int(pid));
+	json_object_object_add(m, "metadata", json_object_new_string(metadata ? metadata : ""));
+	json_object_object_add(m, "state", state);
+	const char *text = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN);
+	int r = send_with_fd(fd, text, strlen(text), nfd);
+	if (r < 0)
+		r = hk_err_sys(err, r, "linux.seccomp.listenerPath '%s': send", path);
+	json_object_put(m);
+	return r;
+}
+
+/* A connection to the agent at path (linux.seccomp.listenerPath). */
+static int seccomp_agent_connect(const char *path, struct hk_err *err)
+{
+	int fd = unix_connect(path, "linux.seccomp.listenerPath", err);
+	if (fd < 0 && err->cls != HK_ERR_USAGE) /* no agent there: it failed, not the bundle */
+		hk_err_class_set(err, HK_ERR_FAILED);
+	return fd;
+}
+
+/* create: the fd the container's process sent over sock, to the agent at cfg's
+ * listenerPath, with the state (status "creating"). */
+static int seccomp_agent_create(const struct hk_oci_config *cfg, const struct oci_ct *c, int sock,
+				struct hk_err *err)
+{
+	pid_t pid = 0;
+	int nfd = seccomp_fd_recv(sock, &pid, err);
+	if (nfd < 0)
+		return nfd;
+	int fd = seccomp_agent_connect(cfg->seccomp_listener, err), r = fd;
+	if (fd >= 0) {
+		struct json_object *st = state_json(&c->row, c->meta);
+		json_object_object_add(st, "status", json_object_new_string("creating"));
+		r = seccomp_agent_send(fd, cfg->seccomp_listener, cfg->seccomp_metadata, pid, st,
+				       nfd, err);
+		close(fd);
+	}
+	close(nfd);
+	return r;
+}
+
+/* exec: the listenerPath and listenerMetadata of the profile stored at create (NULL: none);
+ * the strings live in *ret_json (put by the caller). */
+static void stored_listener(const char *config, struct json_object **ret_json,
+			    const char **ret_path, const char **ret_meta)
+{
+	struct json_object *c = config ? json_tokener_parse(config) : NULL, *sec, *p, *prof = NULL;
+	*ret_path = *ret_meta = NULL;
+	if (c && json_object_object_get_ex(c, "security", &sec) &&
+	    json_object_object_get_ex(sec, "seccomp_profile", &p) &&
+	    json_object_is_type(p, json_type_string))
+		prof = json_tokener_parse(json_object_get_string(p));
+	if (c)
+		json_object_put(c);
+	*ret_json = prof;
+	if (prof && json_object_object_get_ex(prof, "listenerPath", &p) &&
+	    json_object_is_type(p, json_type_string) && *json_object_get_string(p))
+		*ret_path = json_object_get_string(p);
+	if (prof && *ret_path && json_object_object_get_ex(prof, "listenerMetadata", &p) &&
+	    json_object_is_type(p, json_type_string))
+		*ret_meta = json_object_get_string(p);
 }
 
 static int send_console(const char *sock, int master, struct hk_err *err)
@@ -385,10 +513,11 @@ static int write_meta(struct oci_ct *c, const char *id, const struct hk_oci_conf
 	return r;
 }
 
-/* create (or run's first half). x: the run, kept for run's wait. */
-static int create(const char *root, const char *id, const struct hk_oci_create_opts *o,
-		  struct hk_oci_config *cfg, struct oci_ct *c, struct hk_ct_run *x,
-		  const sigset_t *block, struct hk_err *err)
+/* create (or run's first half). x: the run, kept for run's wait. *agent: the socket the
+ * container's process sends its seccomp notification fd over (a listenerPath). */
+static int create_in(const char *root, const char *id, const struct hk_oci_create_opts *o,
+		     struct hk_oci_config *cfg, struct oci_ct *c, struct hk_ct_run *x,
+		     const sigset_t *block, int *agent, struct hk_err *err)
 {
 	int r = check_id(id, err);
 	if (r == 0)
@@ -396,11 +525,24 @@ static int create(const char *root, const char *id, const struct hk_oci_create_o
 				       root ? root : HK_OCI_DEFAULT_ROOT, err);
 	if (r < 0)
 		return r;
-	if (o->preserve_fds > 0)
-		return hk_err_usage(err,
-				    "--preserve-fds %d: passing extra descriptors is not "
-				    "supported by hako yet",
-				    o->preserve_fds);
+	/* runc's semantics: fds 3 .. 3+N-1 of this process are the command's (preexec.h);
+	 * socket activation's follow them (systemd passes them from 3 up: --preserve-fds
+	 * with LISTEN_FDS is the engine's own fds, then the sockets) */
+	cfg->spec.preserve_fds = o->preserve_fds + o->listen_fds;
+	if (o->listen_fds > 0) {
+		char *e;
+		if (asprintf(&e, "LISTEN_FDS=%d", o->listen_fds) < 0)
+			return hk_err_sys(err, -ENOMEM, "create");
+		size_t i = 0;
+		while (i < cfg->nenv && strncmp(cfg->env[i], "LISTEN_FDS=", 11))
+			i++;
+		if (i < cfg->nenv)
+			free(cfg->env[i]);
+		else
+			cfg->nenv++;
+		cfg->env[i] = e;
+		cfg->spec.listen_pid = true;
+	}
 	if (cfg->terminal && !o->console_socket && !o->foreground)
 		return hk_err_usage(err, "process.terminal is true: --console-socket is required");
 	if (!o->foreground)
@@ -467,6 +609,16 @@ static int create(const char *root, const char *id, const struct hk_oci_create_o
 		.block = block,
 		.created_only = !o->foreground,
 	};
+	if (cfg->seccomp_listener) {
+		int sp[2];
+		int one = 1;
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+			return hk_err_sys(err, -errno, "seccomp: socketpair");
+		*agent = sp[0];
+		cfg->spec.seccomp_sock = sp[1]; /* closed with the spec's (hk_ct_create) */
+		if (setsockopt(sp[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
+			return hk_err_sys(err, -errno, "seccomp: SO_PASSCRED");
+	}
 	c->st = NULL; /* the run holds it now */
 	r = hk_ct_create(&cc, x, err);
 	if (r == 0 && !o->foreground)
@@ -490,6 +642,8 @@ static int create(const char *root, const char *id, const struct hk_oci_create_o
 		}
 	}
 	r = write_meta(c, id, cfg, err);
+	if (r == 0 && *agent >= 0)
+		r = seccomp_agent_create(cfg, c, *agent, err);
 	if (r == 0 && cfg->terminal && o->console_socket) {
 		r = send_console(o->console_socket, x->pty_master, err);
 		close(x->pty_master);
@@ -514,6 +668,17 @@ static int create(const char *root, const char *id, const struct hk_oci_create_o
 			usleep(10000);
 		hk_ct_remove(c->st, &c->row, &c->paths, &e4);
 	}
+	return r;
+}
+
+static int create(const char *root, const char *id, const struct hk_oci_create_opts *o,
+		  struct hk_oci_config *cfg, struct oci_ct *c, struct hk_ct_run *x,
+		  const sigset_t *block, struct hk_err *err)
+{
+	int agent = -1;
+	int r = create_in(root, id, o, cfg, c, x, block, &agent, err);
+	if (agent >= 0)
+		close(agent);
 	return r;
 }
 
@@ -841,9 +1006,19 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 	}
 	struct hk_ct_exec_proc proc = { .pid = -1, .pty_master = -1, .proxy = { -1, -1, -1 } };
 	/* what lives outside the container, opened before this process joins it */
-	int piddir = -1, console = -1;
+	int piddir = -1, console = -1, agent = -1, nfd = -1;
 	if (r == 0 && o.pid_file && (piddir = dir_of(o.pid_file, err)) < 0)
 		r = piddir;
+	/* the seccomp agent (a listenerPath): connected here, sent the exec'd process's
+	 * filter fd once it runs */
+	struct json_object *lj = NULL;
+	const char *lpath = NULL, *lmeta = NULL;
+	if (r == 0)
+		stored_listener(c.row.config, &lj, &lpath, &lmeta);
+	if (r == 0 && lpath && (agent = seccomp_agent_connect(lpath, err)) < 0)
+		r = agent;
+	/* its state now: once in the container, this process no longer sees the host's /proc */
+	struct json_object *lstate = agent >= 0 ? state_json(&c.row, c.meta) : NULL;
 	if (r == 0 && o.tty && o.console_socket &&
 	    (console = console_connect(o.console_socket, err)) < 0)
 		r = console;
@@ -861,10 +1036,20 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 			.interactive = true,
 			.sec = &sec.sec.plan,
 			.block = o.detach ? NULL : &fwd,
+			.preserve_fds = o.preserve_fds,
+			.seccomp_fd = lpath ? &nfd : NULL,
 		};
 		/* r < 0 with *ret_status set: it could not be executed (err says why, the
 		 * status is 125-127 as runc's) */
 		r = hk_ct_exec(&x, &proc, ret_status, err);
+		if (r == 0 && agent >= 0) {
+			r = nfd < 0 ? hk_err_set(err, -EIO,
+						 "seccomp: the filter has no notification fd")
+				    : seccomp_agent_send(agent, lpath, lmeta, proc.pid,
+							 TAKE_PTR(lstate), nfd, err);
+			if (r < 0 && proc.pid > 0) /* failed: nothing of it stays */
+				kill(proc.pid, SIGKILL);
+		}
 		if (r == 0 && o.pid_file) {
 			char pid[32];
 			snprintf(pid, sizeof(pid), "%d", proc.pid);
@@ -887,6 +1072,14 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 		close(piddir);
 	if (console >= 0)
 		close(console);
+	if (agent >= 0)
+		close(agent);
+	if (nfd >= 0)
+		close(nfd);
+	if (lj)
+		json_object_put(lj);
+	if (lstate)
+		json_object_put(lstate);
 	hk_runsec_free(&sec);
 	free(env);
 	if (cconf)

@@ -28,8 +28,10 @@ struct hk_oci_create_opts {
 	const char *pid_file;	    /* NULL: none */
 	const char *console_socket; /* process.terminal: where the pty master is sent */
 	int preserve_fds;	    /* fds 3 .. 3+N-1 passed to the container */
-	bool foreground;	    /* `run`: this process waits for the container (no fifo) */
-	bool detach;		    /* `run -d` */
+	int listen_fds;	 /* socket activation (the runtime's LISTEN_FDS): the N fds after those
+			  * passed too, LISTEN_FDS=N and LISTEN_PID=<the command's pid> set */
+	bool foreground; /* `run`: this process waits for the container (no fifo) */
+	bool detach;	 /* `run -d` */
 };
 
 /* create ID. 0, or < 0 with err (exit 2 for bad input: nothing is left). */
@@ -66,6 +68,7 @@ struct hk_oci_exec_opts {
 	bool detach;		    /* --detach: return once it runs */
 	const char *pid_file;	    /* its pid */
 	const char *console_socket; /* tty: where the pty master goes (else it is copied) */
+	int preserve_fds;	    /* fds 3 .. 3+N-1 passed to the process */
 };
 
 /* exec ID: a process in a running container, under the container's restrictions

@@ -61,6 +61,8 @@ static uint32_t scmp_action(enum hk_sc_action a, int errno_ret)
 		return SCMP_ACT_LOG;
 	case HK_SC_ALLOW:
 		return SCMP_ACT_ALLOW;
+	case HK_SC_NOTIFY:
+		return SCMP_ACT_NOTIFY;
 	}
 	return SCMP_ACT_KILL_PROCESS;
 }
@@ -588,5 +590,6 @@ int hk_seccomp_apply(const struct hk_seccomp_prog *prog, struct hk_err *err)
 					  "or CAP_SYS_ADMIN)");
 		return hk_err_sys(err, e, "seccomp: install the filter");
 	}
-	return 0;
+	/* SECCOMP_FILTER_FLAG_NEW_LISTENER: the filter's notification fd */
+	return (prog->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) ? (int)r : 0;
 }

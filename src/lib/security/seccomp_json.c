@@ -3,8 +3,9 @@
  * Docker-format seccomp profiles (--security-opt seccomp=FILE), parsed with json-c into the
  * profile of seccomp_profile.h. The format is moby's (profiles/seccomp/default.json):
  *   defaultAction, defaultErrnoRet, architectures | archMap[{architecture,subArchitectures}],
- *   flags, syscalls[{names | name, action, errnoRet, args[{index,value,valueTwo,op}],
- *                    includes/excludes {caps, arches, minKernel}, comment}]
+ *   flags, listenerPath (SCMP_ACT_NOTIFY's agent: the filter gets a notification fd, which
+ *   the caller sends there), listenerMetadata (the caller's), syscalls[{names | name, action,
+ * errnoRet, args[{index,value,valueTwo,op}], includes/excludes {caps, arches, minKernel}, comment}]
  * Stricter than Docker in one way: an unknown key is an error (a misspelled "args" would
  * otherwise turn a conditional rule into an unconditional one), and so are unknown
  * capability and architecture names. Unknown syscall names are accepted (skipped at compile
@@ -171,6 +172,7 @@ static const struct {
 	{ "SCMP_ACT_TRACE", HK_SC_TRACE },
 	{ "SCMP_ACT_LOG", HK_SC_LOG },
 	{ "SCMP_ACT_ALLOW", HK_SC_ALLOW },
+	{ "SCMP_ACT_NOTIFY", HK_SC_NOTIFY },
 };
 
 static int get_action(struct pctx *c, json_object *o, const char *path, enum hk_sc_action *ret)
@@ -185,14 +187,10 @@ static int get_action(struct pctx *c, json_object *o, const char *path, enum hk_
 			return 0;
 		}
 	}
-	if (!strcmp(s, "SCMP_ACT_NOTIFY"))
-		return bad(c, path,
-			   "SCMP_ACT_NOTIFY needs a seccomp agent, which hako does not "
-			   "support");
 	return bad(c, path,
 		   "unknown action '%s' (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, "
 		   "SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_TRAP, SCMP_ACT_TRACE, "
-		   "SCMP_ACT_LOG)",
+		   "SCMP_ACT_LOG, SCMP_ACT_NOTIFY)",
 		   s);
 }
 
@@ -541,9 +539,12 @@ static int parse_top(struct pctx *c, json_object *root, struct hk_seccomp_profil
 		} else if (!strcmp(key, "flags")) {
 			r = parse_flags(c, val, p);
 		} else if (!strcmp(key, "listenerPath")) {
-			if (val && (!json_object_is_type(val, json_type_string) ||
-				    *json_object_get_string(val)))
-				r = bad(c, key, "seccomp agents are not supported");
+			/* a seccomp agent there gets the filter's notification fd (an OCI
+			 * runtime's: the caller sends it) */
+			const char *s = NULL;
+			r = get_string(c, val, key, &s);
+			if (r == 0 && *s)
+				p->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
 		} else if (strcmp(key, "listenerMetadata") != 0) {
 			r = bad(c, key, "unknown key");
 		}
@@ -552,6 +553,17 @@ static int parse_top(struct pctx *c, json_object *root, struct hk_seccomp_profil
 	}
 	if (!have_default)
 		return bad(c, "defaultAction", "missing (e.g. \"SCMP_ACT_ERRNO\")");
+	if (p->default_action == HK_SC_NOTIFY)
+		return bad(c, "defaultAction",
+			   "SCMP_ACT_NOTIFY cannot be the default action (the kernel's rule: the "
+			   "agent's own calls would wait for it)");
+	bool notify = false;
+	for (size_t i = 0; i < p->nrules; i++)
+		notify |= p->rules[i].action == HK_SC_NOTIFY;
+	if (notify && !(p->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))
+		return bad(c, "listenerPath",
+			   "missing: SCMP_ACT_NOTIFY needs a seccomp agent listening at "
+			   "listenerPath");
 	if (narches && p->narchmap)
 		return bad(c, "architectures",
 			   "give either 'architectures' or 'archMap', not both");

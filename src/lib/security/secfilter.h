@@ -36,6 +36,7 @@ enum hk_sc_action {
 	HK_SC_TRACE,
 	HK_SC_LOG,
 	HK_SC_ALLOW,
+	HK_SC_NOTIFY, /* SCMP_ACT_NOTIFY: a seccomp agent decides (the profile's listenerPath) */
 };
 
 /* A summary, for tests and for `hako` to show. */
@@ -105,7 +106,8 @@ static inline void hk_seccomp_cache_freep(struct hk_seccomp_cache **c)
 #define _cleanup_seccomp_cache_ __attribute__((cleanup(hk_seccomp_cache_freep)))
 
 /* In the child, as the last step before execve: install prog. Needs no_new_privs set or
- * CAP_SYS_ADMIN. One system call, no allocation. */
+ * CAP_SYS_ADMIN. One system call, no allocation. 0, or with SECCOMP_FILTER_FLAG_NEW_LISTENER
+ * (a profile's listenerPath) the filter's notification fd (> 0, close-on-exec). */
 int hk_seccomp_apply(const struct hk_seccomp_prog *prog, struct hk_err *err);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 static int apply_caps(const struct hk_sec_plan *plan, struct hk_err *err)
 {
@@ -18,8 +19,12 @@ int hk_sec_apply(const struct hk_sec_plan *plan, struct hk_err *err)
 {
 	int r;
 	if (!plan->no_new_privs) {
-		r = apply_seccomp(plan, err);
-		return r < 0 ? r : apply_caps(plan, err);
+		int fd = apply_seccomp(plan, err);
+		if (fd < 0 || (r = apply_caps(plan, err)) == 0)
+			return fd;
+		if (fd > 0)
+			close(fd);
+		return r;
 	}
 	r = apply_caps(plan, err);
 	if (r < 0)

@@ -25,6 +25,8 @@ struct hk_sec_plan {
 	bool no_new_privs;
 };
 
+/* 0, or the seccomp filter's notification fd (> 0) when it has one (hk_seccomp_apply): the
+ * caller sends it to the agent and closes it. */
 int hk_sec_apply(const struct hk_sec_plan *plan, struct hk_err *err);
 
 #endif

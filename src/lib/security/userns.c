@@ -46,6 +46,14 @@ void hk_userns_close_trees(struct hk_userns *u)
 			close(u->src[i].fd);
 		u->src[i].fd = -1;
 	}
+	for (size_t i = 0; i < u->ndev; i++)
+		if (u->dev_fd[i] >= 0)
+			close(u->dev_fd[i]);
+	u->ndev = 0;
+	for (size_t i = 0; i < u->ncg; i++)
+		if (u->cg[i].fd >= 0)
+			close(u->cg[i].fd);
+	u->ncg = 0;
 }
 
 void hk_userns_close(struct hk_userns *u)
@@ -61,6 +69,14 @@ void hk_userns_close(struct hk_userns *u)
 		free(u->src[i].path);
 	}
 	u->nsrc = 0;
+	for (size_t i = 0; i < u->ndev; i++)
+		if (u->dev_fd[i] >= 0)
+			close(u->dev_fd[i]);
+	u->ndev = 0;
+	for (size_t i = 0; i < u->ncg; i++)
+		if (u->cg[i].fd >= 0)
+			close(u->cg[i].fd);
+	u->ncg = 0;
 }
 
 static int num(const char **s, uint64_t *ret)

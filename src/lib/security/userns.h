@@ -25,6 +25,8 @@
 
 #define HK_USERNS_MAP_MAX 340 /* lines the kernel accepts in uid_map/gid_map */
 #define HK_USERNS_SRC_MAX 72
+#define HK_USERNS_DEV_MAX 32
+#define HK_USERNS_CG_MAX 24
 #define HK_USERNS_DEFAULT_SUBUID "/etc/subuid"
 #define HK_USERNS_DEFAULT_SUBGID "/etc/subgid"
 
@@ -50,6 +52,18 @@ struct hk_userns {
 		int fd;
 	} src[HK_USERNS_SRC_MAX];
 	size_t nsrc;
+	/* device nodes (an OCI config's linux.devices) made by the parent, each a detached
+	 * tree of one file: mknod is refused in a user namespace; dev_fd[i] is devices[i]'s */
+	int dev_fd[HK_USERNS_DEV_MAX];
+	size_t ndev;
+	/* an OCI config's cgroup mount: the container's own cgroup directory of each hierarchy
+	 * mounted under /sys/fs/cgroup (name: its mount's name there, "" for a v2-only host),
+	 * detached; v1 hierarchies cannot be mounted in a user namespace */
+	struct {
+		char name[64];
+		int fd;
+	} cg[HK_USERNS_CG_MAX];
+	size_t ncg;
 };
 
 void hk_userns_init(struct hk_userns *u);

@@ -67,8 +67,8 @@ c['domainname']='example.org'; c['linux']['rootfsPropagation']='shared'; \
 c['process']['args']=['sh','-c','stat -c \"%F %t:%T %a %u:%g\" /dev/net/tun9; stat -c %F /dev/fifo1; echo \$(cat /proc/sys/kernel/domainname); grep -cE \"^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / [^ ]+ shared:\" /proc/self/mountinfo']"
 is "device nodes as given, domainname, a shared root" "$(run_out v1 | tr '\n' ' ')" \
 	"character special file a:c8 620 5:6 fifo example.org 1 "
-cfg "c['linux']['devices']=[{'path':'/etc/x','type':'c','major':1,'minor':3}]"
-check_fail "a device outside /dev is refused" 2 "linux.devices\[0\].path: '/etc/x': a path under /dev/" \
+cfg "c['linux']['devices']=[{'path':'/dev/../etc/x','type':'c','major':1,'minor':3}]"
+check_fail "a device path with '..' is refused" 2 "linux.devices\[0\].path: '/dev/../etc/x': an absolute path to a file is required" \
 	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create v2 </dev/null"
 cfg "c['linux'].pop('devices'); c.pop('domainname'); c['linux'].pop('rootfsPropagation')"
 
@@ -156,3 +156,18 @@ cfg "c['mounts']=[m for m in c['mounts'] if m['destination']!='/sys/fs/cgroup']+
 c['linux'].pop('cgroupsPath',None); c['linux']['resources']={'pids':{'limit':123}}; \
 c['process']['args']=['sh','-c','f=/sys/fs/cgroup/pids/pids.max; [ -e \$f ] || f=/sys/fs/cgroup/pids.max; cat \$f; (echo 7 >\$f) 2>&1 | grep -o Read-only']"
 is "cgroup mount: the container's own pids.max, read-only" "$(run_out cm1 | tr '\n' ' ')" "123 Read-only "
+# with a user namespace (v1 hierarchies cannot be mounted there): the container's own cgroup
+# directories bound, read-only; writable with "rw" (as container root: EACCES, they are the
+# host's root's, which the positive control shows as a different error)
+cfg "c['linux']['namespaces'].append({'type':'user'}); \
+c['linux']['uidMappings']=[{'containerID':0,'hostID':200000,'size':65536}]; c['linux']['gidMappings']=[{'containerID':0,'hostID':300000,'size':65536}]; \
+c['process']['args']=['sh','-c','f=/sys/fs/cgroup/pids/pids.max; [ -e \$f ] || f=/sys/fs/cgroup/pids.max; cat \$f; (echo 7 >\$f) 2>&1 | grep -oE \"Read-only|Permission denied\"; grep -c \" /sys/fs/cgroup\" /proc/self/mountinfo']"
+out=$(run_out cm2 | tr '\n' ' ')
+case "$out" in
+"123 Read-only "[1-9]*) ok "cgroup mount with a user namespace: its own pids.max, read-only" ;;
+*) not_ok "cgroup mount with a user namespace: $out" ;;
+esac
+cfg "c['mounts'][-1]['options']=['nosuid','noexec','nodev','rw']"
+is "cgroup mount rw with a user namespace: not read-only (the host's root owns the files)" \
+	"$(run_out cm3 | head -2 | tr '\n' ' ')" "123 Permission denied "
+cfg "c['linux']['namespaces'].pop(); c['linux'].pop('uidMappings'); c['linux'].pop('gidMappings'); c['mounts'][-1]['options']=['nosuid','noexec','nodev','ro']"
