@@ -210,6 +210,13 @@ bool hk_nsbase_release_but(const char *dir, const char *going);
 /* Persist /proc/<pid>/ns/{...} under nsdir (bind mounts); remove them. */
 int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, bool with_user, struct hk_err *err);
 int hk_ns_unpersist(const char *nsdir, struct hk_err *err);
+/* A foreground run --rm's namespaces, while its init holds them: nsdir a plain directory,
+ * and, with a network namespace of its own, nsdir/net a symlink to its name under
+ * /run/netns (netns_name, NULL: none). The others are /proc/<init>/ns/TYPE (hk_ct_join):
+ * no mount to make, and none to take away (each umount waits for an RCU grace period).
+ * hk_ns_lazy_rename points nsdir/net at a new name (nothing when it is bound). */
+int hk_ns_persist_lazy(const char *nsdir, const char *netns_name, struct hk_err *err);
+int hk_ns_lazy_rename(const char *nsdir, const char *netns_name, struct hk_err *err);
 
 /* cgroup.c: create path (relative, e.g. "hako/<id>") in every hierarchy (v1 and v2);
  * move pid into it; remove it (killing what is left when force). */
@@ -241,10 +248,11 @@ bool hk_cgroup_frozen(const char *path);
 int hk_cgroup_pids(const char *path, pid_t **ret, size_t *ret_n, struct hk_err *err);
 
 /* nsjoin.c: make the calling process a member of a running container: join its cgroup,
- * namespaces (from nsdir) and root (/proc/<init>/root). The caller must fork after this
- * for the pid namespace to apply. */
-int hk_ct_join(pid_t init, const char *nsdir, const char *cgroup, bool with_net,
-	       struct hk_err *err);
+ * namespaces (from nsdir, else /proc/<init>/ns) and root (/proc/<init>/root), init_start
+ * (its start time, 0: unchecked) telling that init is still the same process once they
+ * are open. The caller must fork after this for the pid namespace to apply. */
+int hk_ct_join(pid_t init, uint64_t init_start, const char *nsdir, const char *cgroup,
+	       bool with_net, struct hk_err *err);
 
 /* pty.c */
 int hk_pty_open(int *ret_master, int *ret_slave, struct hk_err *err);

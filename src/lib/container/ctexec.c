@@ -69,7 +69,7 @@ int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret
 	 * (that /proc does not show it): check now, which also cancels the exit-time one */
 	__lsan_do_leak_check();
 #endif
-	r = hk_ct_join(init, nsdir, cg, own_net, err);
+	r = hk_ct_join(init, x->row->pid_start, nsdir, cg, own_net, err);
 	/* after joining: the pty comes from the container's own devpts (/dev/ptmx there), so
 	 * the command sees its terminal under /dev/pts (tty, ttyname work); without -t: pipes,
 	 * never our terminal */

@@ -324,6 +324,9 @@ int hk_ct_rename(struct hk_store *st, const struct hk_paths *p, const struct hk_
 			return hk_err_prefix(err, "rename '%s'", r->name);
 		}
 		struct hk_err e2;
+		char nsdir[HK_PATH_MAX];
+		hk_ct_nsdir(p, r->id, nsdir, sizeof(nsdir));
+		hk_ns_lazy_rename(nsdir, name, &e2); /* a foreground run --rm's RUN/ns/<id>/net */
 		hk_netns_del(r->name, &e2);
 	}
 	hosts_update(st, p, r->id);

@@ -346,12 +346,16 @@ int hk_ct_create(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_er
 	spec->nsdir = x->nsdir;
 	spec->cgroup = x->cgroup;
 	bool own_net = hk_ct_own_net(c->net);
+	/* a foreground run --rm: nothing outlives its init but the netns name, so its
+	 * namespaces are not bound (hk_ns_persist_lazy); a user namespace is (hk_ct_join
+	 * learns from the file that there is one) */
+	bool lazy = c->rm && c->start_now && !spec->detach && !spec->userns;
 	r = make_files(c, x, err);
 	if (r == 0 && c->image_id)
 		r = mount_image(c, x, err);
 	if (r == 0 && c->image_id && (spec->rootfs_fd = hk_rootfs_open(x->rootfs, err)) < 0)
 		r = spec->rootfs_fd;
-	if (r == 0 && (nsbase_fd = hk_nsbase_hold(nsbase, err)) < 0)
+	if (r == 0 && !lazy && (nsbase_fd = hk_nsbase_hold(nsbase, err)) < 0)
 		r = nsbase_fd;
 	if (r == 0)
 		r = hk_cgroup_create(x->cgroup, err);
@@ -367,7 +371,9 @@ int hk_ct_create(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_er
 	if (r == 0 && c->block)
 		sigprocmask(SIG_BLOCK, c->block, NULL);
 	hk_ct_spec_close_fds(spec);
-	if (r == 0)
+	if (r == 0 && lazy)
+		r = hk_ns_persist_lazy(x->nsdir, own_net ? x->row.name : NULL, err);
+	else if (r == 0)
 		r = hk_ns_persist(x->proc.pid, x->nsdir, own_net, spec->userns, err);
 	if (nsbase_fd >= 0)
 		close(nsbase_fd); /* before hk_ct_remove (undo), whose release may unmount RUN/ns */

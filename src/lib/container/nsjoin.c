@@ -2,7 +2,8 @@
 /*
  * Joining a running container (hako exec): every namespace file is opened first (from the
  * persisted copies under the run dir, so nothing depends on a /proc path staying valid
- * half-way), then the cgroup is joined (before the cgroup namespace, so the process lands
+ * half-way; a foreground run --rm's from /proc/<init>/ns, the init's start time checked
+ * after), then the cgroup is joined (before the cgroup namespace, so the process lands
  * in the container's cgroup), then setns in the order user-less runtimes use: ipc, uts,
  * net, pid, cgroup, mnt last (after it the host's paths are gone), then the container's
  * root via /proc/<init>/root (what the namespace's root is after pivot_root, and the only
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/proc.h"
 #include "userns.h"
 
 static const struct {
@@ -28,7 +30,8 @@ static const struct {
 
 #define NNS (sizeof(order) / sizeof(order[0]))
 
-int hk_ct_join(pid_t init, const char *nsdir, const char *cgroup, bool with_net, struct hk_err *err)
+int hk_ct_join(pid_t init, uint64_t init_start, const char *nsdir, const char *cgroup,
+	       bool with_net, struct hk_err *err)
 {
 	int fds[NNS];
 	int r = 0, userfd = -1;
@@ -48,15 +51,22 @@ int hk_ct_join(pid_t init, const char *nsdir, const char *cgroup, bool with_net,
 		else
 			snprintf(p, sizeof(p), "%s/%s", nsdir, order[i].name);
 		fds[i] = open(p, O_RDONLY | O_CLOEXEC);
-		if (fds[i] < 0 && errno == ENOENT && order[i].type == CLONE_NEWNS) {
-			/* not persisted (rootfs.c: hk_ns_persist) */
-			snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int)init);
+		if (fds[i] < 0 && errno == ENOENT) {
+			/* not persisted: a foreground run --rm (hk_ns_persist_lazy), or a mount
+			 * namespace the kernel would not bind (hk_ns_persist) */
+			snprintf(p, sizeof(p), "/proc/%d/ns/%s", (int)init, order[i].name);
 			fds[i] = open(p, O_RDONLY | O_CLOEXEC);
 		}
 		if (fds[i] < 0) {
 			r = hk_err_sys(err, -errno, "open namespace '%s'", p);
 			goto out;
 		}
+	}
+	/* still the same init (its pid not reused since it was looked up): the files opened
+	 * through /proc/<init> (its root too) are its namespaces */
+	if (init_start && !hk_proc_alive(init, init_start)) {
+		r = hk_err_set(err, -ESRCH, "the container's init is gone");
+		goto out;
 	}
 	r = hk_cgroup_attach(cgroup, getpid(), err);
 	if (r < 0)

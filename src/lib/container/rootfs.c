@@ -31,6 +31,7 @@
 #include "ctsec.h"
 #include "fstree.h"
 #include "inroot.h"
+#include "netns.h"
 #include "userns.h"
 
 static int do_mount(const char *src, const char *dst, const char *fs, unsigned long fl,
@@ -716,6 +717,39 @@ int hk_ns_persist(pid_t pid, const char *nsdir, bool with_net, bool with_user, s
 	return 0;
 }
 
+int hk_ns_persist_lazy(const char *nsdir, const char *netns_name, struct hk_err *err)
+{
+	int r = hk_mkdir_p(nsdir, 0700);
+	if (r < 0)
+		return hk_err_sys(err, r, "mkdir '%s'", nsdir);
+	if (!netns_name)
+		return 0;
+	char dst[HK_PATH_MAX], target[HK_PATH_MAX];
+	snprintf(dst, sizeof(dst), "%s/net", nsdir);
+	snprintf(target, sizeof(target), "%s/%s", HK_NETNS_DIR, netns_name);
+	if (symlink(target, dst) < 0)
+		return hk_err_sys(err, -errno, "symlink '%s'", dst);
+	return 0;
+}
+
+int hk_ns_lazy_rename(const char *nsdir, const char *netns_name, struct hk_err *err)
+{
+	char dst[HK_PATH_MAX], tmp[HK_PATH_MAX + 8], target[HK_PATH_MAX];
+	snprintf(dst, sizeof(dst), "%s/net", nsdir);
+	struct stat st;
+	if (lstat(dst, &st) < 0 || !S_ISLNK(st.st_mode))
+		return 0; /* bound (hk_ns_persist), or none */
+	snprintf(tmp, sizeof(tmp), "%s/net.new", nsdir);
+	snprintf(target, sizeof(target), "%s/%s", HK_NETNS_DIR, netns_name);
+	unlink(tmp);
+	if (symlink(target, tmp) < 0 || rename(tmp, dst) < 0) {
+		int e = -errno;
+		unlink(tmp);
+		return hk_err_sys(err, e, "symlink '%s'", dst);
+	}
+	return 0;
+}
+
 int hk_ns_unpersist(const char *nsdir, struct hk_err *err)
 {
 	int ret = 0;
@@ -726,7 +760,8 @@ int hk_ns_unpersist(const char *nsdir, struct hk_err *err)
 	for (size_t i = 0; i < HK_ARRAY_SIZE(ns_names); i++) {
 		char p[HK_PATH_MAX];
 		snprintf(p, sizeof(p), "%s/%s", nsdir, ns_names[i]);
-		while (umount2(p, MNT_DETACH) == 0)
+		/* NOFOLLOW: net may be a symlink to the netns name (hk_ns_persist_lazy) */
+		while (umount2(p, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
 			;
 		if (unlink(p) < 0 && errno != ENOENT && !ret)
 			ret = hk_err_sys(err, -errno, "remove '%s'", p);

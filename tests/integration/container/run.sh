@@ -48,6 +48,34 @@ h rm -f zomb >/dev/null
 is "--rm leaves no rows" "$(h ps -a -q | wc -l)" 0
 [ -z "$(grep "$ROOT/run/ns/" /proc/self/mountinfo)" ] && ok "no ns mounts left" || not_ok "no ns mounts left"
 
+# a foreground --rm: its namespaces are not bound (the netns name is); exec, nsenter through
+# RUN/ns/<id>/net, rename and ss work as for the others
+h run --rm --name fgrm --network new --rootfs "$R" -- sleep 1000 >/dev/null 2>&1 &
+fg=$!
+for _ in $(seq 300); do
+	[ "$(h -j ps | jq -r '.[] | select(.name == "fgrm") | .state')" = running ] && break
+	sleep 0.1
+done
+id=$(h -j inspect fgrm | jq -r '.[0].id')
+pid=$(h -j inspect fgrm | jq -r '.[0].pid')
+is "foreground --rm: RUN/ns/<id>/net is its netns name" "$(readlink "$ROOT/run/ns/$id/net")" \
+	/run/netns/fgrm
+[ -z "$(grep "$ROOT/run/ns" /proc/self/mountinfo)" ] && ok "foreground --rm: no ns mounts" ||
+	not_ok "foreground --rm: ns mounts"
+inside=$(h exec fgrm -- sh -c 'for x in cgroup ipc mnt net pid uts; do readlink /proc/self/ns/$x; done')
+outside=$(for x in cgroup ipc mnt net pid uts; do readlink /proc/$pid/ns/$x; done)
+is "foreground --rm: exec joins all the init's namespaces" "$inside" "$outside"
+is "foreground --rm: nsenter --net=RUN/ns/<id>/net" \
+	"$(nsenter --net="$ROOT/run/ns/$id/net" readlink /proc/self/ns/net)" "$(readlink /proc/$pid/ns/net)"
+h rename fgrm fgrm2 >/dev/null
+is "foreground --rm: renamed, net follows the name" "$(readlink "$ROOT/run/ns/$id/net")" \
+	/run/netns/fgrm2
+h ss fgrm2 >/dev/null && ok "foreground --rm: ss" || not_ok "foreground --rm: ss"
+h kill fgrm2 >/dev/null
+wait $fg
+[ ! -e "$ROOT/run/ns/$id" ] && [ ! -e /run/netns/fgrm2 ] && [ ! -e /run/netns/fgrm ] &&
+	ok "foreground --rm: nothing left" || not_ok "foreground --rm: left $(ls "$ROOT/run/ns" /run/netns)"
+
 # -t: a real pty, window size passed through (script(1) gives this test a terminal)
 if command -v script >/dev/null; then
 	out=$(script -qec "stty cols 91 rows 33; $HAKO --root $ROOT run --rm -t --rootfs $R -- sh -c 'stty size; exit 4'" /dev/null | tr -d '\r')
