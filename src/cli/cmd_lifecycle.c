@@ -16,6 +16,7 @@
 #include "base/parse.h"
 #include "cglimits.h"
 #include "container.h"
+#include "ctconfig.h"
 #include "ctevents.h"
 #include "cmd_run.h"
 #include "ct.h"
@@ -666,9 +667,8 @@ int cmd_system_boot(struct hk_ctx *ctx, int argc, char **argv)
 static int update_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		      struct hk_ct_row *c, const void *arg)
 {
-	(void)st;
 	(void)p;
-	return hk_ct_update(c, arg, &ctx->err);
+	return hk_ct_update_limits(st, c, arg, &ctx->err);
 }
 
 /* --cpu-shares N, --pids-limit N (-1 or 0: unlimited, as Docker's update) */

@@ -31,6 +31,7 @@
 #include "base/cleanup.h"
 #include "base/parse.h"
 #include "container.h"
+#include "ctconfig.h"
 #include "ctlife.h"
 #include "ctlog.h"
 #include "ctrun.h"
@@ -1020,6 +1021,9 @@ static int replay(struct hk_ctx *ctx, const struct hk_ct_row *row, bool foregrou
 	r = parse(ctx, o, argc, argv);
 	o->argc = argc;
 	o->argv = argv;
+	/* limits changed by hako update since the run (stored in its config) */
+	if (r == 0)
+		hk_ct_config_limits_get(row->config, &o->sec.lim);
 	/* the same image (its id is stored), never pulled again; the same address */
 	o->image.pull = RUN_PULL_NEVER;
 	snprintf(o->spec.name, sizeof(o->spec.name), "%s", row->name);

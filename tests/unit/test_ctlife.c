@@ -2,11 +2,14 @@
 /*
  * ctlife: restart policies as Docker parses and applies them, the backoff between restarts,
  * Docker's STATUS text and HumanDuration, and the namespaced-sysctl / ulimit / device checks
- * of runflags.c. Pure logic: no root, no kernel state (one stat of /dev/null).
+ * of runflags.c, the limits hako update writes into a stored config. Pure logic: no root, no kernel
+ * state (one stat of /dev/null).
  */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
+#include "ctconfig.h"
 #include "ctinfo.h"
 #include "ctlife.h"
 #include "runflags.h"
@@ -136,10 +139,41 @@ static void test_runflags(void)
 	hk_runflags_free(&f);
 }
 
+/* hako update's limits in a stored config, and back (what a later start replays) */
+static void test_config_limits(void)
+{
+	const char *cfg = "{\"env\":[\"A=1\"],\"limits\":{\"memory\":67108864,\"memory_swap\":0,"
+			  "\"cpus\":0.0,\"cpu_shares\":0,\"pids_limit\":30,\"cpuset_cpus\":\"\"}}";
+	struct hk_cglimits u = { .memory = 100 << 20, .cpus_milli = 1500, .pids = -1 };
+	char *out = hk_ct_config_limits_set(cfg, &u);
+	TAP_OK(out && strstr(out, "\"A=1\""), "the rest of the config is kept");
+	struct hk_cglimits l = { .cpu_shares = 7 };
+	hk_ct_config_limits_get(out, &l);
+	TAP_OK(l.memory == 100 << 20 && l.cpus_milli == 1500 && l.pids == 0 && l.cpu_shares == 0 &&
+		       l.memory_swap == 0 && !l.cpuset[0],
+	       "read back: memory, cpus 1.5, pids -1 as none, the stored zeros");
+	free(out);
+	struct hk_cglimits c = { .cpuset = "0-1" };
+	out = hk_ct_config_limits_set("{}", &c);
+	l = (struct hk_cglimits){ .memory = 5 };
+	hk_ct_config_limits_get(out, &l);
+	TAP_OK(out && !strcmp(l.cpuset, "0-1") && l.memory == 5,
+	       "a config without limits gets them; fields it lacks are left alone");
+	free(out);
+	TAP_OK(!hk_ct_config_limits_set(NULL, &c) && !hk_ct_config_limits_set("[", &c) &&
+		       !hk_ct_config_limits_set("[1]", &c),
+	       "no config, or not a JSON object: NULL");
+	l = (struct hk_cglimits){ .memory = 5 };
+	hk_ct_config_limits_get("{\"limits\":[]}", &l);
+	hk_ct_config_limits_get(NULL, &l);
+	TAP_OK(l.memory == 5, "nothing read from a config without a limits object");
+}
+
 int main(void)
 {
 	test_policy();
 	test_status();
 	test_runflags();
+	test_config_limits();
 	return tap_done();
 }

@@ -699,7 +699,7 @@ static int update_cpu(const char *path, const struct hk_cglimits *l, struct hk_e
 	return write_at(dir, v2 ? "cpu.weight" : "cpu.shares", v, err);
 }
 
-int hk_cglimits_update(const char *path, const struct hk_cglimits *l, struct hk_err *err)
+int hk_cglimits_update_check(const struct hk_cglimits *l, struct hk_err *err)
 {
 	if (l->mem_kernel || l->mem_kernel_tcp || l->swappiness_set || l->oom_kill_disable ||
 	    l->ndevrules || l->devices)
@@ -726,7 +726,14 @@ int hk_cglimits_update(const char *path, const struct hk_cglimits *l, struct hk_
 				    "--cpu-quota %" PRId64 ": expected at least 1000 "
 				    "microseconds, or -1",
 				    l->cpu_quota);
-	int r = 0;
+	return 0;
+}
+
+int hk_cglimits_update(const char *path, const struct hk_cglimits *l, struct hk_err *err)
+{
+	int r = hk_cglimits_update_check(l, err);
+	if (r < 0)
+		return r;
 	bool mem = l->memory || l->memory_swap || l->mem_reservation;
 	bool cpu = l->cpus_milli || l->cpu_quota || l->cpu_period || l->cpu_shares;
 	bool cpuset = l->cpuset[0] || l->cpuset_mems[0];

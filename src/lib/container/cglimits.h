@@ -82,6 +82,8 @@ int hk_cglimits_oom(const char *path, bool *ret_oom, int64_t *ret_limit, struct 
  * writes are ordered so the kernel takes a raise and a cut alike (v1: memory.limit_in_bytes
  * <= memory.memsw.limit_in_bytes at every step). Any other field set: a usage error. */
 int hk_cglimits_update(const char *path, const struct hk_cglimits *l, struct hk_err *err);
+/* The values hk_cglimits_update refuses (-EINVAL, nothing written). */
+int hk_cglimits_update_check(const struct hk_cglimits *l, struct hk_err *err);
 
 /* The text of controller ctrl's file in the cgroup at path ("memory", "memory.stat"), for
  * the figures hk_cglimits_stats does not give (the OCI runtime's events); ret_v2: the v2

@@ -301,7 +301,7 @@ void hk_ct_row_cgroup(const struct hk_ct_row *r, char *buf, size_t len);
 int hk_ct_pids(const struct hk_ct_row *r, pid_t **ret, size_t *ret_n, struct hk_err *err);
 /* Change the limits of a running (or OCI-created) container's cgroup: hako update, hako oci
  * update (hk_cglimits_update: only the fields set change). Not running: -EINVAL. The stored
- * config keeps the values given at creation. */
+ * config is not changed (ctconfig.h: hk_ct_update_limits does both). */
 int hk_ct_update(const struct hk_ct_row *r, const struct hk_cglimits *l, struct hk_err *err);
 /* The usage of container id's cgroup (hako stats; cglimits.h). */
 int hk_ct_stats(const struct hk_ct_row *r, struct hk_cgstats *ret, struct hk_err *err);

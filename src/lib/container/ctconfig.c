@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cleanup.h"
+#include "base/proc.h"
+#include "store_ctlife.h"
+
 static void add_security(const struct hk_ct_config_sec *s, struct json_object *c)
 {
 	char hex[HK_CAPS_HEX_LEN], user[32] = "";
@@ -157,4 +161,81 @@ void hk_ct_config_sec_read_free(struct hk_ct_config_sec_read *s)
 	free(s->profile_text);
 	free(s->profile_name);
 	s->profile_text = s->profile_name = NULL;
+}
+
+char *hk_ct_config_limits_set(const char *config, const struct hk_cglimits *l)
+{
+	struct json_object *c = config ? json_tokener_parse(config) : NULL, *lim;
+	if (!c || !json_object_is_type(c, json_type_object)) {
+		json_object_put(c);
+		return NULL;
+	}
+	if (!json_object_object_get_ex(c, "limits", &lim) ||
+	    !json_object_is_type(lim, json_type_object)) {
+		lim = json_object_new_object();
+		json_object_object_add(c, "limits", lim);
+	}
+	if (l->memory)
+		json_object_object_add(lim, "memory", json_object_new_int64(l->memory));
+	if (l->memory_swap)
+		json_object_object_add(lim, "memory_swap", json_object_new_int64(l->memory_swap));
+	if (l->cpus_milli)
+		json_object_object_add(lim, "cpus", json_object_new_double(l->cpus_milli / 1000.0));
+	if (l->cpu_shares)
+		json_object_object_add(lim, "cpu_shares",
+				       json_object_new_int64((int64_t)l->cpu_shares));
+	if (l->pids) /* -1: unlimited, as update takes it */
+		json_object_object_add(lim, "pids_limit",
+				       json_object_new_int64(l->pids < 0 ? 0 : l->pids));
+	if (l->cpuset[0])
+		json_object_object_add(lim, "cpuset_cpus", json_object_new_string(l->cpuset));
+	const char *t = json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN);
+	char *ret = t ? strdup(t) : NULL;
+	json_object_put(c);
+	return ret;
+}
+
+void hk_ct_config_limits_get(const char *config, struct hk_cglimits *lim)
+{
+	struct json_object *c = config ? json_tokener_parse(config) : NULL, *l, *v;
+	if (c && json_object_object_get_ex(c, "limits", &l) &&
+	    json_object_is_type(l, json_type_object)) {
+		if (json_object_object_get_ex(l, "memory", &v))
+			lim->memory = json_object_get_int64(v);
+		if (json_object_object_get_ex(l, "memory_swap", &v))
+			lim->memory_swap = json_object_get_int64(v);
+		if (json_object_object_get_ex(l, "cpus", &v)) {
+			double x = json_object_get_double(v);
+			lim->cpus_milli = x > 0 && x < 1e6 ? (uint32_t)(x * 1000 + 0.5) : 0;
+		}
+		if (json_object_object_get_ex(l, "cpu_shares", &v))
+			lim->cpu_shares = (uint64_t)json_object_get_int64(v);
+		if (json_object_object_get_ex(l, "pids_limit", &v))
+			lim->pids = json_object_get_int64(v);
+		if (json_object_object_get_ex(l, "cpuset_cpus", &v))
+			snprintf(lim->cpuset, sizeof(lim->cpuset), "%s", json_object_get_string(v));
+	}
+	json_object_put(c);
+}
+
+int hk_ct_update_limits(struct hk_store *st, const struct hk_ct_row *r, const struct hk_cglimits *l,
+			struct hk_err *err)
+{
+	if (!strcmp(r->state, HK_CT_CREATING) || !strcmp(r->state, HK_CT_REMOVING))
+		return hk_err_usage(err, "container '%s' is %s", r->name, r->state);
+	int rc = hk_cglimits_update_check(l, err);
+	if (rc < 0)
+		return hk_err_prefix(err, "container '%s'", r->name);
+	bool live = (!strcmp(r->state, HK_CT_RUNNING) || !strcmp(r->state, HK_CT_CREATED)) &&
+		    hk_proc_alive(r->pid, r->pid_start);
+	if (live && (rc = hk_ct_update(r, l, err)) < 0)
+		return rc;
+	/* what inspect shows and the next start replays (its options are the run's) */
+	_cleanup_free_ char *cfg = hk_ct_config_limits_set(r->config, l);
+	if (!cfg && !live)
+		return hk_err_usage(err, "container '%s' is not running and has no stored config",
+				    r->name);
+	if (cfg && (rc = hk_store_set_config(st, r->id, cfg, err)) < 0)
+		return hk_err_prefix(err, "container '%s'", r->name);
+	return 0;
 }

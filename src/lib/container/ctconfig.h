@@ -16,6 +16,7 @@
 #include "caps.h"
 #include "cglimits.h"
 #include "container.h"
+#include "store.h"
 #include "ctlog.h"
 #include "userns.h"
 
@@ -53,5 +54,19 @@ struct hk_ct_config_sec_read {
 int hk_ct_config_sec_read(const char *config, struct hk_ct_config_sec_read *ret,
 			  struct hk_err *err);
 void hk_ct_config_sec_read_free(struct hk_ct_config_sec_read *s);
+
+/* config with the limits l sets (hako update's: the non-zero fields) written into its
+ * "limits" object: a malloc'ed string; NULL: no config, not JSON, or out of memory. */
+char *hk_ct_config_limits_set(const char *config, const struct hk_cglimits *l);
+/* The "limits" of config into lim: memory, memory_swap, cpus, cpu_shares, pids_limit and
+ * cpuset_cpus as stored (a start replays them over its stored options); the fields config
+ * lacks are left as they are. */
+void hk_ct_config_limits_get(const char *config, struct hk_cglimits *lim);
+
+/* hako update: the limits l sets (checked first) in the cgroup of a running container, and
+ * in its stored config either way: inspect shows them and the next start (restart policy,
+ * hako start) applies them, as Docker's update of a running or stopped container. */
+int hk_ct_update_limits(struct hk_store *st, const struct hk_ct_row *r, const struct hk_cglimits *l,
+			struct hk_err *err);
 
 #endif

@@ -2,6 +2,8 @@
 /* Containers in Docker's words (ctinfo.h). */
 #include "ctinfo.h"
 
+#include "ctconfig.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,6 +285,16 @@ int hk_ctinfo_docker(struct hk_store *st, const struct hk_ct_row *c, struct json
 	add(o, "Config", cfg);
 	struct json_object *hc = json_object_new_object();
 	add(hc, "AutoRemove", json_object_new_boolean(c->auto_remove));
+	/* the limits in force (run's, or hako update's since), as Docker's HostConfig has them:
+	 * 0 none; MemorySwap -1 unlimited, 0 unset (twice Memory) */
+	struct hk_cglimits lim = {};
+	hk_ct_config_limits_get(c->config, &lim);
+	add(hc, "Memory", json_object_new_int64(lim.memory));
+	add(hc, "MemorySwap", json_object_new_int64(lim.memory_swap));
+	add(hc, "NanoCpus", json_object_new_int64((int64_t)lim.cpus_milli * 1000000));
+	add(hc, "CpuShares", json_object_new_int64((int64_t)lim.cpu_shares));
+	add(hc, "PidsLimit", json_object_new_int64(lim.pids > 0 ? lim.pids : 0));
+	add(hc, "CpusetCpus", str(lim.cpuset));
 	add(o, "HostConfig", hc);
 	net_settings(st, c, o);
 	return 0;

@@ -158,3 +158,22 @@ int hk_store_rename(struct hk_store *st, const char *id, const char *name, struc
 		return hk_err_set(err, -ENOENT, "no such container: %s", id);
 	return 0;
 }
+
+int hk_store_set_config(struct hk_store *st, const char *id, const char *config, struct hk_err *err)
+{
+	sqlite3 *db = DB(st);
+	sqlite3_stmt *s;
+	int rc =
+		sqlite3_prepare_v2(db, "UPDATE containers SET config=?2 WHERE id=?1", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return dberr(db, err, rc, "store the config");
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, config, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return dberr(db, err, rc, "store the config");
+	if (sqlite3_changes(db) == 0)
+		return hk_err_set(err, -ENOENT, "no such container: %s", id);
+	return 0;
+}

@@ -45,5 +45,8 @@ int hk_ctlife_set_addr(struct hk_store *st, const char *id, const char *addr, st
 /* Rename container id (the containers row): -EEXIST "container name 'N' is already in use";
  * -ENOENT: no such container. */
 int hk_store_rename(struct hk_store *st, const char *id, const char *name, struct hk_err *err);
+/* Replace the stored config (JSON) of row id (hako update's limits). */
+int hk_store_set_config(struct hk_store *st, const char *id, const char *config,
+			struct hk_err *err);
 
 #endif

@@ -182,5 +182,26 @@ is "pids.max: max" "$(cg $hpid pids.max pids.max)" max
 check_fail "hako update without a limit" 2 "nothing to change" h update up1
 check_fail "hako update --cpus too many" 2 "this machine has" h update --cpus 999 up1
 check_fail "hako update of an unknown container" 5 "no such container" h update --memory 64m nosuch
+# what inspect shows is what is in force (Docker's HostConfig, hako's config.limits)
+ins() { h inspect up1 | python3 -c 'import json,sys; c=json.load(sys.stdin)[0]; print('"$1"')'; }
+is "inspect after update: HostConfig" \
+	"$(ins '[c["HostConfig"][k] for k in ("Memory", "MemorySwap", "NanoCpus", "CpuShares", "PidsLimit")]')" \
+	"[$((96 << 20)), $((96 << 20)), 500000000, 256, 0]"
+is "inspect after update: config.limits.memory" "$(ins 'c["config"]["limits"]["memory"]')" $((96 << 20))
 h stop -t 1 up1 >/dev/null
-check_fail "hako update of a stopped container" 2 "is not running" h update --memory 64m up1
+# a stopped container: its stored limits change (Docker's update does), the next start applies
+# them together with the earlier update's
+is "hako update of a stopped container" "$(h update --memory 80m --memory-swap 80m up1)" up1
+is "inspect: the new memory" "$(ins 'c["HostConfig"]["Memory"]')" $((80 << 20))
+check_fail "a bad value for a stopped container" 2 "the minimum is 6m" h update --memory 1k up1
+is "the bad value changed nothing" "$(ins 'c["HostConfig"]["Memory"]')" $((80 << 20))
+check "start after the update" h start up1
+hpid=$(ins 'c["pid"]')
+is "started with the stopped update's memory" "$(cg $hpid memory.limit_in_bytes memory.max)" $((80 << 20))
+if $v2; then
+	is "and the running update's --cpus" "$(cg $hpid x cpu.max)" "50000 100000"
+else
+	is "and the running update's --cpus" "$(cg $hpid cpu.cfs_quota_us x)" 50000
+fi
+is "and no pids limit (the update's 0)" "$(cg $hpid pids.max pids.max)" max
+h rm -f up1 >/dev/null
