@@ -319,8 +319,8 @@ static int ct_dir(int root_fd, const char *ct_path, struct hk_err *err)
 		return hk_err_sys(err, -errno, "'%s'", ct_path);
 	if (!S_ISDIR(st.st_mode))
 		return hk_err_set(err, -ENOTDIR,
-				  "'%s': not a directory (with '-' both sides are "
-				  "a directory and a tar of its content)",
+				  "'%s': not a directory (a tar from '-' is extracted into "
+				  "a directory)",
 				  ct_path);
 	int fd = openat(p, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return fd >= 0 ? fd : hk_err_sys(err, -errno, "open '%s'", ct_path);
@@ -328,12 +328,29 @@ static int ct_dir(int root_fd, const char *ct_path, struct hk_err *err)
 
 int hk_ctcp_tar_out(int root_fd, const char *ct_path, int out_fd, struct hk_err *err)
 {
-	_cleanup_close_ int d = ct_dir(root_fd, ct_path, err);
-	if (d < 0)
-		return d;
+	struct split s;
+	int r = split_path(ct_path, &s);
+	if (r < 0)
+		return hk_err_sys(err, r, "'%s'", ct_path);
 	struct hk_tar_opts o = { .xattrs = false };
 	struct hk_tar_result res;
-	return hk_archive_write_dir(d, out_fd, &o, &res, err);
+	if (!s.name[0] || s.dot) { /* "/", "DIR/.": the directory's content */
+		_cleanup_close_ int d = ct_dir(root_fd, ct_path, err);
+		return d < 0 ? d : hk_archive_write_dir(d, out_fd, &o, &res, err);
+	}
+	if (s.slash) { /* "DIR/": a directory (followed), as the top entry DIR */
+		_cleanup_close_ int d = ct_dir(root_fd, ct_path, err);
+		return d < 0 ? d : hk_archive_write_entry(d, ".", s.name, out_fd, &o, &res, err);
+	}
+	/* the entry itself (a symlink as a symlink), as Docker's: a file, or a tree under its
+	 * name; its parent resolved inside the root */
+	_cleanup_close_ int parent = ct_dir(root_fd, s.parent, err);
+	if (parent < 0)
+		return parent;
+	struct stat st;
+	if (fstatat(parent, s.name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return hk_err_sys(err, -errno, "'%s'", ct_path);
+	return hk_archive_write_entry(parent, s.name, s.name, out_fd, &o, &res, err);
 }
 
 int hk_ctcp_tar_in(int root_fd, int in_fd, const char *ct_path, struct hk_err *err)

@@ -45,10 +45,12 @@ int hk_ctcp_from(int root_fd, const char *ct_path, const char *host_path,
 int hk_ctcp_to(int root_fd, const char *host_path, const char *ct_path,
 	       const struct hk_ctcp_opts *o, struct hk_err *err);
 
-/* docker cp's "-": the directory ct_path's content as a tar on out_fd (hkarchive.h's writer:
- * names relative to it, never following a symlink), or the tar on in_fd extracted into the
- * directory ct_path (hkarchive.h's hostile-input extraction, every parent opened beneath
- * that directory without following symlinks; owners kept). A file as ct_path: -ENOTDIR. */
+/* docker cp's "-": ct_path as a tar on out_fd (hkarchive.h's writer, never following a
+ * symlink), as Docker writes it: the entry itself under its name (a file, a symlink, or a
+ * directory with its tree: "etc/", "etc/passwd"); "DIR/." and "/": the directory's content,
+ * names relative to it. Or the tar on in_fd extracted into the directory ct_path
+ * (hkarchive.h's hostile-input extraction, every parent opened beneath that directory
+ * without following symlinks; owners kept): a file there is -ENOTDIR. */
 int hk_ctcp_tar_out(int root_fd, const char *ct_path, int out_fd, struct hk_err *err);
 int hk_ctcp_tar_in(int root_fd, int in_fd, const char *ct_path, struct hk_err *err);
 

@@ -362,12 +362,23 @@ static int put_dir(struct wctx *w, int dirfd, const char *name, const char *rel,
 	return walk(w, fd, rel);
 }
 
+static int put_as(struct wctx *w, int dirfd, const char *name, const char *prefix, const char *rel);
+
 static int put_one(struct wctx *w, int dirfd, const char *name, const char *prefix)
 {
 	char rel[PATH_MAX + 8];
-	struct stat st;
 	if (snprintf(rel, PATH_MAX, "%s%s%s", prefix, *prefix ? "/" : "", name) >= PATH_MAX)
 		return hk_err_set(w->err, -ENAMETOOLONG, "%s/%s: path too long", prefix, name);
+	return put_as(w, dirfd, name, prefix, rel);
+}
+
+/* Entry name of dirfd (never followed) as rel; prefix: rel's directory (whiteouts). */
+static int put_as(struct wctx *w, int dirfd, const char *name, const char *prefix,
+		  const char *rel_in)
+{
+	char rel[PATH_MAX + 8];
+	snprintf(rel, sizeof(rel), "%s", rel_in);
+	struct stat st;
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : hk_err_sys(w->err, -errno, "%s: stat", rel);
 	if (S_ISDIR(st.st_mode))
@@ -420,8 +431,27 @@ static int close_writers(struct wctx *w)
 	return 0;
 }
 
+static int write_tar(int dirfd, const char *name, const char *as, int out_fd,
+		     const struct hk_tar_opts *opts, struct hk_tar_result *ret, struct hk_err *err);
+
 int hk_archive_write_dir(int dirfd, int out_fd, const struct hk_tar_opts *opts,
 			 struct hk_tar_result *ret, struct hk_err *err)
+{
+	return write_tar(dirfd, NULL, NULL, out_fd, opts, ret, err);
+}
+
+int hk_archive_write_entry(int dirfd, const char *name, const char *as, int out_fd,
+			   const struct hk_tar_opts *opts, struct hk_tar_result *ret,
+			   struct hk_err *err)
+{
+	if (!*as || strchr(as, '/') || !strcmp(as, ".") || !strcmp(as, ".."))
+		return hk_err_set(err, -EINVAL, "write tar: '%s': not a name for the top entry",
+				  as);
+	return write_tar(dirfd, name, as, out_fd, opts, ret, err);
+}
+
+static int write_tar(int dirfd, const char *name, const char *as, int out_fd,
+		     const struct hk_tar_opts *opts, struct hk_tar_result *ret, struct hk_err *err)
 {
 	static const struct hk_tar_opts defaults = { 0 };
 	struct wctx w = { .out_fd = out_fd, .o = opts ? opts : &defaults, .err = err };
@@ -433,7 +463,8 @@ int hk_archive_write_dir(int dirfd, int out_fd, const struct hk_tar_opts *opts,
 	w.data = malloc(OUT_BUF);
 	if (!w.buf || !w.data)
 		hk_err_set(err, r, "out of memory");
-	else if ((r = open_writers(&w)) == 0 && (r = walk(&w, dirfd, "")) == 0)
+	else if ((r = open_writers(&w)) == 0 &&
+		 (r = name ? put_as(&w, dirfd, name, "", as) : walk(&w, dirfd, "")) == 0)
 		r = close_writers(&w);
 	if (w.tar)
 		archive_write_free(w.tar);

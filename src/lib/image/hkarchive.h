@@ -158,5 +158,11 @@ struct hk_tar_result {
  * (first name in order is the file); sockets skipped. Never follows symlinks. */
 int hk_archive_write_dir(int dirfd, int out_fd, const struct hk_tar_opts *opts,
 			 struct hk_tar_result *ret, struct hk_err *err);
+/* The same for one entry: name in dirfd (never followed; "." for dirfd itself) written as
+ * the top entry as (one name, no "/"), a directory with its tree under it: what
+ * `docker cp CT:PATH -` writes. */
+int hk_archive_write_entry(int dirfd, const char *name, const char *as, int out_fd,
+			   const struct hk_tar_opts *opts, struct hk_tar_result *ret,
+			   struct hk_err *err);
 
 #endif

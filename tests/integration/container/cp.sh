@@ -86,10 +86,21 @@ is "in the container /abs is now the file" "$(h exec web -- cat /abs 2>&1)" from
 is "the host's files are untouched" "$(snap)" "$before"
 is "the host's secret keeps its content" "$(cat "$T/victim/secret")" host-secret
 
-# --- "-": a tar of a directory's content, out and in (libarchive, hkarchive.h) ---
-is "cp CT:DIR -: a tar of its content (tar -t)" \
-	"$(h cp web:/srv/tree - | tar -tf - | sed 's,^\./,,; s,/$,,' | sort | grep . | tr '\n' ' ')" \
+# --- "-": a tar, out (Docker's entries) and in (libarchive, hkarchive.h) ---
+is "cp CT:DIR -: the directory under its name (tar -t)" \
+	"$(h cp web:/srv/tree - | tar -tf - | sed 's,/$,,' | sort | tr '\n' ' ')" \
+	"tree tree/a tree/link tree/sub tree/sub/b "
+is "cp CT:DIR/ -: the same" \
+	"$(h cp web:/srv/tree/ - | tar -tf - | sed 's,/$,,' | sort | tr '\n' ' ')" \
+	"tree tree/a tree/link tree/sub tree/sub/b "
+is "cp CT:DIR/. -: its content" \
+	"$(h cp web:/srv/tree/. - | tar -tf - | sed 's,^\./,,; s,/$,,' | sort | grep . | tr '\n' ' ')" \
 	"a link sub sub/b "
+is "cp CT:FILE -: one entry, its content" \
+	"$(h cp web:/srv/tree/sub/b - | tar -tf -) $(h cp web:/srv/tree/sub/b - | tar -xOf -)" "b two"
+is "cp CT:SYMLINK -: the symlink itself" \
+	"$(h cp web:/srv/tree/link - | tar -tvf - | awk '{print substr($1, 1, 1), $NF}')" "l a"
+check_fail "cp CT:MISSING -" 5 "No such file" h cp web:/srv/tree/nosuch -
 h exec web -- mkdir -p /opt/fromtar
 check "cp - CT:DIR (a tar on stdin)" sh -c "tar -C '$T/host/tree' -cf - . | '$HAKO' --root '$ROOT' cp - web:/opt/fromtar"
 is "its files are in the container" "$(h exec web -- cat /opt/fromtar/sub/b 2>&1)" two
@@ -112,8 +123,10 @@ check_fail "cp - CT:DIR with a '..' name: refused" 2 "\.\." \
 [ ! -e /tmp/hako-cp-escape ] && ok "nothing written outside" || not_ok "/tmp/hako-cp-escape exists"
 is "the host's secret is untouched by the tars" "$(cat "$T/victim/secret")" host-secret
 check_fail "cp CT:/magic/ - : refused" 1 "magic link" sh -c "'$HAKO' --root '$ROOT' cp web:/magic/ - >/dev/null"
-check_fail "cp CT:FILE -: a directory is needed" 1 "not a directory" \
-	sh -c "'$HAKO' --root '$ROOT' cp web:/etc/hostname - >/dev/null"
+is "cp CT:/magic - : the symlink itself, not followed" \
+	"$(h cp web:/magic - | tar -tvf - | awk '{print substr($1, 1, 1), $NF}')" "l /proc/1/root$T/victim"
+check_fail "cp CT:FILE/ -: a directory is needed" 1 "Not a directory" \
+	sh -c "'$HAKO' --root '$ROOT' cp web:/etc/hostname/ - >/dev/null"
 
 # --- a stopped container: its rootfs ---
 h stop -t 1 web >/dev/null 2>&1
