@@ -28,12 +28,26 @@ static char *own(struct hk_runflags *f, char *s)
 	return s;
 }
 
-int hk_runflags_sysctl(struct hk_runflags *f, const char *kv, struct hk_err *err)
+enum hk_sysctl_ns hk_sysctl_ns(const char *key)
 {
 	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb",
 					   "kernel.msgmni", "kernel.sem",
 					   "kernel.shmall", "kernel.shmmax",
 					   "kernel.shmmni", "kernel.shm_rmid_forced" };
+	if (!key[0] || key[0] == '.' || strstr(key, "..") || strchr(key, '/') || strlen(key) > 200)
+		return HK_SYSCTL_BAD;
+	if (!strncmp(key, "net.", 4))
+		return HK_SYSCTL_NET;
+	if (!strncmp(key, "fs.mqueue.", 10))
+		return HK_SYSCTL_IPC;
+	for (size_t i = 0; i < HK_ARRAY_SIZE(ipc); i++)
+		if (!strcmp(key, ipc[i]))
+			return HK_SYSCTL_IPC;
+	return !strcmp(key, "kernel.domainname") ? HK_SYSCTL_UTS : HK_SYSCTL_HOST;
+}
+
+int hk_runflags_sysctl(struct hk_runflags *f, const char *kv, struct hk_err *err)
+{
 	const char *eq = strchr(kv, '=');
 	if (!eq || eq == kv)
 		return hk_err_usage(err, "--sysctl '%s': expected KEY=VALUE", kv);
@@ -43,12 +57,10 @@ int hk_runflags_sysctl(struct hk_runflags *f, const char *kv, struct hk_err *err
 	for (char *p = key; *p; p++)
 		if (*p == '/')
 			*p = '.'; /* net/ipv4/ip_forward is net.ipv4.ip_forward (Docker's) */
-	if (strstr(key, "..") || key[0] == '.' || strlen(key) > 200)
+	enum hk_sysctl_ns ns = hk_sysctl_ns(key);
+	if (ns == HK_SYSCTL_BAD)
 		return hk_err_usage(err, "--sysctl '%s': not a sysctl name", kv);
-	bool ok = !strncmp(key, "fs.mqueue.", 10) || !strncmp(key, "net.", 4);
-	for (size_t i = 0; i < HK_ARRAY_SIZE(ipc) && !ok; i++)
-		ok = !strcmp(key, ipc[i]);
-	if (!ok)
+	if (ns != HK_SYSCTL_NET && ns != HK_SYSCTL_IPC)
 		return hk_err_usage(err,
 				    "--sysctl '%s': not allowed: only namespaced sysctls (net.*, "
 				    "kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*) can be "

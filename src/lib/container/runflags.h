@@ -36,6 +36,19 @@ struct hk_runflags {
  * fs.mqueue.*); anything else refused as Docker does. net.* is checked against the network
  * mode by hk_runflags_check. */
 int hk_runflags_sysctl(struct hk_runflags *f, const char *kv, struct hk_err *err);
+
+/* The namespace a sysctl key belongs to, for both front doors (--sysctl, an OCI config's
+ * linux.sysctl): net.*; the IPC ones (kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*);
+ * kernel.domainname (uts); HK_SYSCTL_HOST for any other name; HK_SYSCTL_BAD for what is no
+ * sysctl name ("..", "/", a leading ".", over 200 characters). */
+enum hk_sysctl_ns {
+	HK_SYSCTL_BAD = -1,
+	HK_SYSCTL_HOST,
+	HK_SYSCTL_NET,
+	HK_SYSCTL_IPC,
+	HK_SYSCTL_UTS
+};
+enum hk_sysctl_ns hk_sysctl_ns(const char *key);
 /* --ulimit NAME=SOFT[:HARD] (nofile, nproc, core, ...; -1 unlimited). Above hako's own hard
  * limit it needs CAP_SYS_RESOURCE: refused now when hako lacks it (what the kernel would
  * refuse at the container's start). */

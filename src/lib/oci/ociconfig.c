@@ -20,6 +20,7 @@
 #include "ctrun.h"
 #include "ctspec.h"
 #include "inroot.h"
+#include "runflags.h"
 
 /* A member of o by key with the given type; NULL when absent (or null). A member of
  * another type is refused with its path. */
@@ -685,10 +686,6 @@ int hk_oci_resources(struct json_object *res, struct hk_cglimits *lim, struct hk
  * the IPC ones, fs.mqueue.*), written in the container's namespaces (spawn.c). */
 static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err *err)
 {
-	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb",
-					   "kernel.msgmni", "kernel.sem",
-					   "kernel.shmall", "kernel.shmmax",
-					   "kernel.shmmni", "kernel.shm_rmid_forced" };
 	size_t n = 0;
 	/* net.*: in a network namespace of its own, or a joined one that is not ours (an
 	 * engine's, made for this container: CNI) */
@@ -699,9 +696,11 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 		own_net = a.st_ino != b.st_ino || a.st_dev != b.st_dev;
 	json_object_object_foreach(o, key, val)
 	{
-		bool is_ipc = !strncmp(key, "fs.mqueue.", 10);
-		for (size_t i = 0; i < HK_ARRAY_SIZE(ipc) && !is_ipc; i++)
-			is_ipc = !strcmp(key, ipc[i]);
+		enum hk_sysctl_ns ns = hk_sysctl_ns(key); /* runflags.h: one list for both */
+		if (ns == HK_SYSCTL_BAD)
+			return hk_err_usage(err, "config.json: linux.sysctl.%s: not a sysctl name",
+					    key);
+		bool is_ipc = ns == HK_SYSCTL_IPC;
 		/* an IPC sysctl needs an ipc namespace in linux.namespaces (runc, crun) */
 		if (is_ipc && !c->ipcns)
 			return hk_err_usage(err,
@@ -710,7 +709,7 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 					    key);
 		/* kernel.domainname: with a uts namespace, and the config's domainname when it
 		 * sets one (crun); kernel.hostname is refused below (the hostname field sets it) */
-		bool is_uts = !strcmp(key, "kernel.domainname");
+		bool is_uts = ns == HK_SYSCTL_UTS;
 		const char *name = c->spec.domainname;
 		if (is_uts && !c->utsns)
 			return hk_err_usage(
@@ -723,14 +722,11 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 					    "config.json: linux.sysctl.%s: '%s' conflicts with the "
 					    "config's '%s'",
 					    key, json_object_get_string(val), name);
-		bool ok = is_ipc || is_uts || (!strncmp(key, "net.", 4) && own_net);
+		bool ok = is_ipc || is_uts || (ns == HK_SYSCTL_NET && own_net);
 		if (!ok)
 			return hk_err_usage(err,
 					    "config.json: linux.sysctl.%s: not a sysctl of the "
 					    "container's own namespaces",
-					    key);
-		if (strstr(key, "..") || strchr(key, '/') || strlen(key) > 200)
-			return hk_err_usage(err, "config.json: linux.sysctl.%s: not a sysctl name",
 					    key);
 		if (!val || json_object_get_type(val) != json_type_string)
 			return hk_err_usage(err, "config.json: linux.sysctl.%s: expected a string",
