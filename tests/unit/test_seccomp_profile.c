@@ -478,7 +478,11 @@ static void test_json_bad(void)
 	bad_json("{}", "defaultAction: missing", "no defaultAction");
 	bad_json("{\"defaultAction\": \"SCMP_ACT_NOPE\"}", "unknown action 'SCMP_ACT_NOPE'",
 		 "unknown default action");
-	bad_json("{\"defaultAction\": \"SCMP_ACT_NOTIFY\"}", "seccomp agent", "notify refused");
+	bad_json("{\"defaultAction\": \"SCMP_ACT_NOTIFY\"}", "cannot be the default action",
+		 "notify as the default refused");
+	bad_json("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],"
+		 "\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+		 "needs a seccomp agent listening at listenerPath", "notify without listenerPath");
 	bad_json("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultAktion\": 1}",
 		 "defaultAktion: unknown key", "misspelt key");
 	bad_json("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": {}}",
@@ -532,8 +536,18 @@ static void test_json_bad(void)
 		 "unknown architecture 'SCMP_ARCH_VAX'", "unknown SCMP arch");
 	bad_json("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"flags\":[\"SECCOMP_FILTER_FLAG_NOPE\"]}",
 		 "unknown flag", "unknown flag");
-	bad_json("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"listenerPath\":\"/run/agent.sock\"}",
-		 "not supported", "listenerPath refused");
+	{ /* listenerPath: the filter gets a notification fd (the OCI runtime sends it there) */
+		struct hk_err e = { 0 };
+		struct hk_seccomp_profile *q = parse(
+			"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/a.sock\","
+			"\"listenerMetadata\":\"m\",\"syscalls\":[{\"names\":[\"mkdir\"],"
+			"\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+			&e);
+		TAP_OK(q && (q->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER),
+		       "listenerPath: a notification fd is asked for%s%s", q ? "" : ": ",
+		       q ? "" : e.msg);
+		hk_seccomp_profile_free(q);
+	}
 	bad_json("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":\"1\"}",
 		 "defaultErrnoRet: want a non-negative integer, got string", "errno as a string");
 
