@@ -224,6 +224,27 @@ static unsigned authz_gen(struct hk_regclient *rc)
 }
 
 /* Answer challenge ch: a token from its realm, or basic credentials. */
+
+/* Whether scope "TYPE:NAME:ACTIONS" (ours) already grants s: the same resource, and each of
+ * s's actions among ours. A registry's challenge may list them in any order ("push,pull":
+ * Docker's distribution builds it from a map), so they are compared as sets. */
+static bool scope_covered(const char *ours, const char *s)
+{
+	const char *oa = strrchr(ours, ':'), *sa = strrchr(s, ':');
+	if (!oa || !sa || oa - ours != sa - s || strncmp(ours, s, (size_t)(oa - ours)))
+		return false;
+	char have[256], want[256], one[258];
+	snprintf(have, sizeof(have), ",%s,", oa + 1); /* ",pull,push," */
+	snprintf(want, sizeof(want), "%s", sa + 1);
+	for (char *save = NULL, *a = strtok_r(want, ",", &save); a;
+	     a = strtok_r(NULL, ",", &save)) {
+		snprintf(one, sizeof(one), ",%s,", a);
+		if (!strstr(have, one))
+			return false;
+	}
+	return true;
+}
+
 static int authenticate(struct hk_regclient *rc, struct hk_http *h, const char *www,
 			struct hk_err *err)
 {
@@ -260,7 +281,7 @@ static int authenticate(struct hk_regclient *rc, struct hk_http *h, const char *
 	snprintf(all, sizeof(all), "%s %s", scope, ch.scope);
 	for (char *save = NULL, *s = strtok_r(all, " ", &save); s && n < sizeof(url);
 	     s = strtok_r(NULL, " ", &save)) {
-		if (s != all && !strcmp(s, scope))
+		if (s != all && scope_covered(scope, s))
 			continue;
 		_cleanup_free_ char *e = hk_http_escape(h, s);
 		if (!e)

@@ -70,7 +70,9 @@ is "the peers resolve each other by name" "$(h exec d1 -- timeout 8 nslookup d2 
 www "$HAKO_TEST_TMP/www-p" p8
 h run -d --name p1 -p 18080:80 -p 80 -v "$HAKO_TEST_TMP/www-p:/www" --rootfs "$R" -- httpd -f -p 80 -h /www >/dev/null
 on_exit h rm -f p1
-is "-p without --network: published on the default network" "$(timeout 3 $BB wget -qO- http://127.0.0.1:18080/)" p8
+# the server listens a moment after run -d returns: asked until it answers (3 s at most)
+get() { local i o; for i in $(seq 30); do o=$(timeout 3 $BB wget -qO- "$1" 2>/dev/null) && break; sleep 0.1; done; echo "$o"; }
+is "-p without --network: published on the default network" "$(get http://127.0.0.1:18080/)" p8
 rp=$(h -j port p1 | jq -r '.[] | select(.host_port != 18080) | .host_port')
 [ -n "$rp" ] && [ "$rp" -gt 0 ] && ok "-p 80: a random host port ($rp)" || not_ok "-p 80: port '$rp'"
 is "which reaches the container from the host" "$(timeout 3 $BB wget -qO- "http://127.0.0.1:$rp/")" p8
@@ -80,7 +82,7 @@ on_exit h rm -f pa
 is "-P: every exposed port published" "$(h -j port pa | jq -r '[.[] | "\(.container_port)/\(.proto)"] | sort | join(" ")')" \
 	"53/udp 80/tcp"
 pp=$(h -j port pa | jq -r '.[] | select(.container_port == 80) | .host_port')
-is "-P: the random port of 80/tcp reaches it" "$(timeout 3 $BB wget -qO- "http://127.0.0.1:$pp/")" exposed
+is "-P: the random port of 80/tcp reaches it" "$(get "http://127.0.0.1:$pp/")" exposed
 is "hako port shows them" "$(h port pa | awk 'NR>1 {print $1, $2}' | sort | tr '\n' ' ')" "53 udp 80 tcp "
 check_fail "-p with --network none is refused" 125 "need a hako network" \
 	h run --rm --network none -p 80 --rootfs "$R" -- true
