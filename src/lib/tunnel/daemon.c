@@ -198,34 +198,50 @@ static void *worker_main(void *arg)
 	}
 }
 
-static void serve_uapi(struct hk_dp *l, int ep, int uapi_fd)
+struct uapi_ctx {
+	struct hk_dp *l;
+	int ep, udp, wudp[HK_PEER_WORKERS];
+};
+
+static void uapi_park(void *p)
 {
-	int c = accept4(uapi_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (c < 0)
-		return;
-	int udp = l->d->udp_fd;
-	struct timeval tv = { .tv_sec = 2 };
-	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	int wudp[HK_PEER_WORKERS];
-	memcpy(wudp, l->d->wudp, sizeof(wudp));
-	hk_dp_park(l);
-	hk_uapi_serve(l->d, c);
-	close(c);
-	if (l->d->udp_fd != udp && l->d->udp_fd >= 0) {
-		epoll_add(ep, l->d->udp_fd); /* listen_port changed: a new socket */
+	struct uapi_ctx *u = p;
+	u->udp = u->l->d->udp_fd;
+	memcpy(u->wudp, u->l->d->wudp, sizeof(u->wudp));
+	hk_dp_park(u->l);
+}
+
+static void uapi_unpark(void *p)
+{
+	struct uapi_ctx *u = p;
+	struct hk_dp *l = u->l;
+	if (l->d->udp_fd != u->udp && l->d->udp_fd >= 0) {
+		epoll_add(u->ep, l->d->udp_fd); /* listen_port changed: a new socket */
 		l->udp_fd = l->d->udp_fd;
 		int one = 1;
 		setsockopt(l->udp_fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
 	}
 	for (unsigned w = 1; l->mq && w < l->mq->n; w++)
-		if (l->d->wudp[w] != wudp[w]) /* and the workers' */
+		if (l->d->wudp[w] != u->wudp[w]) /* and the workers' */
 			worker_socket(l->workers[w], l->d->wudp[w]);
 	hk_dp_unpark(l);
 	uint64_t now = now_ms();
 	for (size_t i = 0; i < l->d->n_peers; i++)
 		if (l->d->peers[i]->keepalive && !l->d->peers[i]->last_sent_ms)
 			hk_datapath_keepalive(l, l->d->peers[i], now);
+}
+
+static void serve_uapi(struct hk_dp *l, int ep, int uapi_fd)
+{
+	int c = accept4(uapi_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (c < 0)
+		return;
+	struct timeval tv = { .tv_sec = 2 };
+	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	struct uapi_ctx u = { .l = l, .ep = ep };
+	struct hk_uapi_hooks h = { .park = uapi_park, .unpark = uapi_unpark, .ctx = &u };
+	hk_uapi_serve(l->d, c, &h);
+	close(c);
 }
 
 static int run(struct hk_dp *l, int uapi_fd, struct hk_err *err);

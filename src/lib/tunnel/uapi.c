@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -274,61 +276,154 @@ static int set_line(struct set_state *s, char *line)
 	return set_peer(s, k, v);
 }
 
-void hk_uapi_serve(struct hk_tundev *d, int fd)
+/* Answer the one request in (its lines up to the blank line that ends it) into o; the errno
+ * it reports. */
+static int handle(struct hk_tundev *d, FILE *in, FILE *o)
 {
-	int dfd = dup(fd);
-	FILE *in = dfd >= 0 ? fdopen(dfd, "r") : NULL;
-	if (!in) {
-		if (dfd >= 0)
-			close(dfd);
-		return;
-	}
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	while ((n = getline(&line, &cap, in)) > 0) {
-		line[strcspn(line, "\n")] = 0;
-		char *out = NULL;
-		size_t outlen = 0;
-		FILE *o = open_memstream(&out, &outlen);
-		if (!o)
-			break;
-		int r = 0;
-		if (!strcmp(line, "get=1") || !strcmp(line, "hako_get=1")) {
-			bool hako = line[0] == 'h';
-			while ((n = getline(&line, &cap, in)) > 0 && strcmp(line, "\n"))
-				;
-			if (hako)
-				get_hako(d, o);
-			else
-				get(d, o);
-		} else if (!strcmp(line, "set=1")) {
-			struct set_state s = { .d = d };
-			while ((n = getline(&line, &cap, in)) > 0 && strcmp(line, "\n")) {
-				line[strcspn(line, "\n")] = 0;
-				if (!r)
-					r = set_line(&s, line);
-			}
-		} else {
-			r = -EPROTO;
+	int r = 0;
+	if ((n = getline(&line, &cap, in)) <= 0) {
+		free(line);
+		return -EPROTO;
+	}
+	line[strcspn(line, "\n")] = 0;
+	if (!strcmp(line, "get=1") || !strcmp(line, "hako_get=1")) {
+		if (line[0] == 'h')
+			get_hako(d, o);
+		else
+			get(d, o);
+	} else if (!strcmp(line, "set=1")) {
+		struct set_state s = { .d = d };
+		while ((n = getline(&line, &cap, in)) > 0 && strcmp(line, "\n")) {
+			line[strcspn(line, "\n")] = 0;
+			if (!r)
+				r = set_line(&s, line);
 		}
-		fprintf(o, "errno=%d\n\n", r);
-		fclose(o);
-		for (size_t off = 0; off < outlen;) {
-			ssize_t w = write(fd, out + off, outlen - off);
-			if (w <= 0)
-				break;
-			off += (size_t)w;
-		}
-		hk_crypto_wipe(out, outlen); /* get=1 carries the private key */
-		free(out);
-		if (r == -EPROTO)
-			break;
+	} else {
+		r = -EPROTO;
 	}
 	if (line)
 		hk_crypto_wipe(line, cap);
 	free(line);
-	fclose(in);
+	return r;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Read into b until it holds a whole request (up to its blank line, or to the end of the
+ * stream): its length; 0 at the end of the stream with nothing read; -ETIMEDOUT past the
+ * deadline, -E2BIG for a line or a request over the limits. */
+struct reqbuf {
+	char *b;
+	size_t len, cap, scanned, line_start;
+};
+
+static ssize_t read_request(int fd, struct reqbuf *q, uint64_t deadline)
+{
+	for (;;) {
+		for (; q->scanned < q->len; q->scanned++) {
+			size_t i = q->scanned;
+			if (q->b[i] != '\n')
+				continue;
+			if (i == q->line_start && i > 0) { /* the blank line */
+				q->scanned = q->line_start = i + 1;
+				return (ssize_t)(i + 1);
+			}
+			q->line_start = i + 1;
+		}
+		if (q->len - q->line_start > HK_UAPI_LINE_MAX || q->len > HK_UAPI_REQUEST_MAX)
+			return -E2BIG;
+		if (q->cap - q->len < 4096) {
+			size_t ncap = q->cap ? 2 * q->cap : 8192;
+			char *nb = malloc(ncap);
+			if (!nb)
+				return -ENOMEM;
+			if (q->b) {
+				memcpy(nb, q->b, q->len);
+				hk_crypto_wipe(q->b, q->cap);
+				free(q->b);
+			}
+			q->b = nb;
+			q->cap = ncap;
+		}
+		uint64_t now = mono_ms();
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int pr = poll(&pfd, 1, (int)(deadline - now));
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			return pr < 0 ? -errno : -ETIMEDOUT;
+		ssize_t n = recv(fd, q->b + q->len, q->cap - q->len, MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0) /* the end: what was read, if anything, is the request */
+			return (ssize_t)(q->scanned = q->line_start = q->len);
+		q->len += (size_t)n;
+	}
+}
+
+static void reply(int fd, const char *out, size_t len)
+{
+	for (size_t off = 0; off < len;) {
+		ssize_t w = send(fd, out + off, len - off, MSG_NOSIGNAL);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
+void hk_uapi_serve(struct hk_tundev *d, int fd, const struct hk_uapi_hooks *h)
+{
+	struct reqbuf q = { 0 };
+	uint64_t deadline = mono_ms() + HK_UAPI_TIMEOUT_MS;
+	for (;;) {
+		ssize_t n = read_request(fd, &q, deadline);
+		if (n == -E2BIG) {
+			char msg[32];
+			reply(fd, msg, (size_t)snprintf(msg, sizeof(msg), "errno=%d\n\n", -E2BIG));
+		}
+		if (n <= 0)
+			break;
+		FILE *in = fmemopen(q.b, (size_t)n, "r");
+		char *out = NULL;
+		size_t outlen = 0;
+		FILE *o = in ? open_memstream(&out, &outlen) : NULL;
+		if (!o) {
+			if (in)
+				fclose(in);
+			break;
+		}
+		h->park(h->ctx); /* the request is all here: the workers stop only to apply it */
+		int r = handle(d, in, o);
+		h->unpark(h->ctx);
+		fclose(in);
+		fprintf(o, "errno=%d\n\n", r);
+		fclose(o);
+		reply(fd, out, outlen);
+		hk_crypto_wipe(out, outlen); /* get=1 carries the private key, set=1 may */
+		free(out);
+		hk_crypto_wipe(q.b, (size_t)n);
+		memmove(q.b, q.b + n, q.len - (size_t)n);
+		q.len -= (size_t)n;
+		q.scanned -= (size_t)n;
+		q.line_start -= (size_t)n;
+		if (r == -EPROTO)
+			break;
+	}
+	if (q.b)
+		hk_crypto_wipe(q.b, q.cap);
+	free(q.b);
 }
 
 /* --- the client's side --- */

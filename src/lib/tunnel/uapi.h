@@ -20,8 +20,20 @@
 /* Bind and listen on the socket of name (the directory made 0700 when missing). A socket
  * file nobody listens on (a daemon killed with -9) is replaced; a live one: -EEXIST. */
 int hk_uapi_listen(const char *name, int *ret_fd, struct hk_err *err);
+/* A request is read whole, within HK_UAPI_TIMEOUT_MS of the connection's start, before
+ * park stops the workers to apply it; they run again (unpark) before the answer is written:
+ * a slow or silent client never holds the data path. A line over HK_UAPI_LINE_MAX bytes or
+ * a request over HK_UAPI_REQUEST_MAX is answered errno=-E2BIG and the connection closed. */
+#define HK_UAPI_TIMEOUT_MS 2000
+#define HK_UAPI_LINE_MAX 4096
+#define HK_UAPI_REQUEST_MAX (32u << 20)
+struct hk_uapi_hooks {
+	void (*park)(void *ctx);
+	void (*unpark)(void *ctx);
+	void *ctx;
+};
 /* Answer one connection's requests. */
-void hk_uapi_serve(struct hk_tundev *d, int fd);
+void hk_uapi_serve(struct hk_tundev *d, int fd, const struct hk_uapi_hooks *h);
 
 /* --- the client's side --- */
 void hk_uapi_path(const char *name, char *buf, size_t len);
