@@ -118,6 +118,14 @@ static int iface_key(struct hk_tunconf *c, const char *k, char *v, struct hk_err
 		c->listen_port = (uint16_t)u;
 		return 0;
 	}
+	if (!strcasecmp(k, "FwMark")) { /* as wg: a number (0x... hex) or "off" */
+		if (strcasecmp(v, "off") &&
+		    hk_parse_u32(v, 0, UINT32_MAX, &c->fwmark, "FwMark", err) < 0)
+			return err->code;
+		if (!strcasecmp(v, "off"))
+			c->fwmark = 0;
+		return 0;
+	}
 	if (!strcasecmp(k, "MTU")) {
 		if (hk_parse_u32(v, 576, 65535 - 80, &u, "MTU", err) < 0)
 			return err->code;

@@ -2,7 +2,7 @@
 /*
  * A tunnel's configuration file, in the format of `wg setconf` plus wg-quick's Address and
  * MTU, so existing WireGuard configs work:
- *   [Interface] PrivateKey, ListenPort, Address, MTU
+ *   [Interface] PrivateKey, ListenPort, FwMark, Address, MTU
  *   [Peer]      PublicKey, PresharedKey, AllowedIPs, Endpoint, PersistentKeepalive
  * and two hako extensions in [Interface], which only work between hako peers: `Mode = tun|tap`
  * and `Transport = udp|tcp`; and `Workers = N` (threads and TUN queues, this end only).
@@ -48,6 +48,7 @@ struct hk_tunconf {
 	uint8_t priv[HK_KEY_LEN];
 	bool has_priv;
 	uint16_t listen_port; /* 0: any */
+	uint32_t fwmark;      /* FwMark: SO_MARK on the sockets, 0: none */
 	struct hk_prefix addr[HK_TUNCONF_ADDR_MAX];
 	size_t n_addr;
 	uint32_t mtu;	  /* 1420 unless set */

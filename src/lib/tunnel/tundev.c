@@ -204,6 +204,17 @@ static int udp_socket(int family, uint16_t port, uint32_t fwmark, bool tcp, bool
 	return fd;
 }
 
+int hk_tundev_set_fwmark(struct hk_tundev *d, uint32_t m)
+{
+	d->fwmark = m;
+	for (unsigned w = 0; w < d->nworkers; w++) {
+		int fd = w ? d->wudp[w] : d->udp_fd;
+		if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &m, sizeof(m)) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
 int hk_tundev_bind(struct hk_tundev *d, uint16_t port, struct hk_err *err)
 {
 	int old, r = hk_thread_netns_enter(d->sock_netns_fd, &old, err);

@@ -117,6 +117,7 @@ static int daemon_setup(const struct hk_tunnel_up *u, struct hk_tundev *d, int *
 		return r;
 	snprintf(d->name, sizeof(d->name), "%s", u->name);
 	d->mtu = u->conf->mtu;
+	d->fwmark = u->conf->fwmark;
 	d->tap = u->conf->tap;
 	d->tcp = u->conf->tcp;
 	/* Workers: one per CPU unless set; a TAP device or the TCP transport keeps one (their

@@ -183,10 +183,7 @@ static int set_iface(struct set_state *s, const char *k, const char *v)
 		uint32_t m;
 		if (hk_parse_u32(v, 0, UINT32_MAX, &m, "fwmark", &e) < 0)
 			return -EINVAL;
-		d->fwmark = m;
-		if (d->udp_fd >= 0 && setsockopt(d->udp_fd, SOL_SOCKET, SO_MARK, &m, sizeof(m)) < 0)
-			return -errno;
-		return 0;
+		return hk_tundev_set_fwmark(d, m);
 	}
 	if (!strcmp(k, "replace_peers")) {
 		if (strcmp(v, "true"))
