@@ -44,6 +44,9 @@ struct hk_tunconf_peer {
 
 #define HK_TUNCONF_WORKERS_MAX 16
 
+/* a and b are the same prefix (family, length, address) */
+bool hk_prefix_same(const struct hk_prefix *a, const struct hk_prefix *b);
+
 struct hk_tunconf {
 	uint8_t priv[HK_KEY_LEN];
 	bool has_priv;

@@ -37,6 +37,23 @@ struct report {
 	struct hk_err err;
 };
 
+/* Whether the route for peer i's AllowedIPs j exists through the device already: an Address's
+ * prefix route, or the same prefix earlier in the peer. */
+static bool routed_here(const struct hk_tunconf *c, size_t i, size_t j)
+{
+	const struct hk_prefix *a = &c->peers[i].allowed[j];
+	for (size_t k = 0; k < c->n_addr; k++) {
+		struct hk_prefix p = c->addr[k];
+		hk_prefix_mask(&p);
+		if (hk_prefix_same(&p, a))
+			return true;
+	}
+	for (size_t k = 0; k < j; k++)
+		if (hk_prefix_same(&c->peers[i].allowed[k], a))
+			return true;
+	return false;
+}
+
 /* Device up with its MTU, addresses, and a route per AllowedIPs prefix. */
 static int configure(const struct hk_tunnel_up *u, int netns_fd, struct hk_err *err)
 {
@@ -81,10 +98,21 @@ static int configure(const struct hk_tunnel_up *u, int netns_fd, struct hk_err *
 			snprintf(rr.dev, sizeof(rr.dev), "%s", u->name);
 			hk_route_msg(&rr, index, HK_ROUTE_ADD, &m);
 			r = hk_nl_do(nl, &m, NULL, NULL, err);
-			if (r == -EEXIST) {
+			if (r == -EEXIST && routed_here(u->conf, i, j)) {
 				/* the prefix route of an Address covers it already */
 				hk_err_clear(err);
 				r = 0;
+			} else if (r == -EEXIST) {
+				/* a route of the namespace's (a default route): traffic for
+				 * the prefix would not go through the tunnel */
+				char b[64];
+				hk_err_clear(err);
+				r = hk_err_set(err, -EEXIST,
+					       "route %s: the namespace routes it already, not "
+					       "through the tunnel; hako tunnel does not take it "
+					       "over (confine with -n NETNS --socket-netns NS)",
+					       hk_prefix_str(&rr.dst, b, sizeof(b)));
+				goto out;
 			}
 			if (r < 0) {
 				char b[64];

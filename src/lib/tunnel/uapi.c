@@ -196,6 +196,11 @@ static int set_iface(struct set_state *s, const char *k, const char *v)
 		if (unhex(key, v) < 0)
 			return -EINVAL;
 		s->skip = s->created = false;
+		if (d->has_key && !memcmp(key, d->local.pub, HK_KEY_LEN)) {
+			s->p = NULL; /* our own key: ignored, as the kernel and wireguard-go do */
+			s->skip = true;
+			return 0;
+		}
 		s->p = hk_peer_by_key(d->peers, d->n_peers, key);
 		if (!s->p) {
 			struct hk_tunconf_peer cfg = { 0 };

@@ -64,6 +64,9 @@ is "bad requests left only the peers before them" "$(nsx A wg show ta peers)" "$
 nsx A wg set ta peer "$(pub c)" remove
 is "... and nothing else changed" "$(nsx A wg showconf ta)" "$before"
 
+check "wg set with the interface's own key as a peer: accepted" nsx A wg set ta peer "$(pub a)" allowed-ips 10.44.0.0/16
+is "... and ignored, as the kernel does" "$(nsx A wg show ta peers)" "$(pub b)"
+
 # many clients at once, one of them silent
 python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); time.sleep(3)' "$sock" &
 silent=$!
