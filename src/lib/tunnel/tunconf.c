@@ -262,13 +262,14 @@ static int check_peers(const struct hk_tunconf *c, const char *name, struct hk_e
 int hk_tunconf_parse(FILE *f, const char *name, struct hk_tunconf *c, struct hk_err *err)
 {
 	enum { NONE, IFACE, PEER } sec = NONE;
-	char line[4096];
+	char *line = NULL;
+	size_t cap = 0;
 	int lineno = 0, r = 0, mtu_line = 0, v6_line = 0;
 	memset(c, 0, sizeof(*c));
 	c->mtu = 1420;
 	if ((r = hk_crypto_load(err)) < 0)
 		return r;
-	while (fgets(line, sizeof(line), f)) {
+	while (getline(&line, &cap, f) > 0) { /* a line of any length, as wg reads */
 		lineno++;
 		char *h = strchr(line, '#');
 		if (h)
@@ -312,7 +313,9 @@ int hk_tunconf_parse(FILE *f, const char *name, struct hk_tunconf *c, struct hk_
 			break;
 		}
 	}
-	hk_crypto_wipe(line, sizeof(line));
+	if (line)
+		hk_crypto_wipe(line, cap);
+	free(line);
 	if (!r && ferror(f))
 		r = hk_err_sys(err, -EIO, "%s: read", name);
 	if (!r && !c->has_priv)

@@ -62,6 +62,11 @@ conf "$f" "[Interface]" "PrivateKey = $(key a)" "[Peer]" "PublicKey = $(pub a)" 
 check_fail "the interface's own key as a peer: exit 2" 2 "^hako: $f: \[Peer\] 1 has this interface's own public key" "$HAKO" tunnel up t0 -c "$f"
 nothing "wg-quick keys, shared AllowedIPs, small MTU, own key"
 
+# a long line (an AllowedIPs list of 400 prefixes, 5.7 KB) is one line, as wg reads it
+long=$(python3 -c 'print(", ".join("10.%d.%d.0/24" % (i // 256, i % 256) for i in range(400)))')
+conf "$f" "[Interface]" "PrivateKey = $(key a)" "[Peer]" "PublicKey = $(pub b)" "AllowedIPs = $long" "Bogus = 1"
+check_fail "a 5.7 KB line is read whole: the next line's error has its number" 2 "^hako: $f:6: unknown key 'Bogus' in \[Peer\]" "$HAKO" tunnel up t0 -c "$f"
+
 # AllowedIPs = 0.0.0.0/0 where the namespace has a default route: refused, not left unrouted
 hosts_init || not_ok "set up hosts"
 ip -n A route add default via 192.0.2.2
