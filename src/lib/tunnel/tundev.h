@@ -58,6 +58,9 @@ struct hk_tundev {
 	int udp_family;
 	uint16_t port;
 	uint32_t fwmark;
+	/* called after `wg set listen-port` moved the socket (tunnel.c rewrites the record) */
+	void (*port_changed)(struct hk_tundev *d, void *ctx);
+	void *port_ctx;
 	uint32_t mtu;
 	struct hk_timers t;
 	struct hk_tun_drops drops;

@@ -182,10 +182,21 @@ static int daemon_setup(const struct hk_tunnel_up *u, struct hk_tundev *d, int *
 
 static void write_rec(int fd, const struct hk_tunnel_up *u, const struct hk_tundev *d)
 {
-	if (ftruncate(fd, 0) < 0)
+	if (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0)
 		return;
 	dprintf(fd, "pid=%d\nnetns=%s\nsocket_netns=%s\nport=%u\n", (int)getpid(),
 		u->netns ? u->netns : "", u->sock_netns ? u->sock_netns : "", d->port);
+}
+
+struct rec_ctx {
+	const struct hk_tunnel_up *u;
+	int fd;
+};
+
+static void rec_port_changed(struct hk_tundev *d, void *p)
+{
+	struct rec_ctx *c = p;
+	write_rec(c->fd, c->u, d); /* `tunnel ls` shows the port the socket has now */
 }
 
 static void null_stdio(void)
@@ -230,6 +241,9 @@ static _Noreturn void daemon_main(const struct hk_tunnel_up *u, int lock_fd, int
 		_exit(1);
 	}
 	null_stdio();
+	struct rec_ctx rc = { .u = u, .fd = lock_fd };
+	d.port_changed = rec_port_changed;
+	d.port_ctx = &rc;
 	struct hk_err err = { 0 };
 	int r = hk_daemon_run(&d, uapi, &err);
 	unlink(sock);

@@ -177,7 +177,11 @@ static int set_iface(struct set_state *s, const char *k, const char *v)
 			return -EINVAL;
 		if (port == d->port && port)
 			return 0;
-		return hk_tundev_bind(d, (uint16_t)port, &e) < 0 ? -EADDRINUSE : 0;
+		if (hk_tundev_bind(d, (uint16_t)port, &e) < 0)
+			return -EADDRINUSE;
+		if (d->port_changed)
+			d->port_changed(d, d->port_ctx);
+		return 0;
 	}
 	if (!strcmp(k, "fwmark")) {
 		uint32_t m;
