@@ -231,17 +231,48 @@ static void uapi_unpark(void *p)
 			hk_datapath_keepalive(l, l->d->peers[i], now);
 }
 
-static void serve_uapi(struct hk_dp *l, int ep, int uapi_fd)
+/* Configuration socket clients: served as their bytes come, never waited on */
+#define UAPI_CLIENTS 16
+
+static void uapi_run(struct hk_dp *l, int ep, struct hk_uapi_client *c)
 {
-	int c = accept4(uapi_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (c < 0)
-		return;
-	struct timeval tv = { .tv_sec = 2 };
-	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	struct uapi_ctx u = { .l = l, .ep = ep };
 	struct hk_uapi_hooks h = { .park = uapi_park, .unpark = uapi_unpark, .ctx = &u };
-	hk_uapi_serve(l->d, c, &h);
-	close(c);
+	if (hk_uapi_client_run(l->d, c, &h) < 0)
+		hk_uapi_client_close(c);
+}
+
+static void uapi_close_all(struct hk_uapi_client *cl)
+{
+	for (unsigned k = 0; k < UAPI_CLIENTS; k++)
+		if (cl[k].fd >= 0)
+			hk_uapi_client_close(&cl[k]);
+}
+
+static void uapi_accept(struct hk_dp *l, int ep, int uapi_fd, struct hk_uapi_client *cl)
+{
+	for (;;) {
+		int fd = accept4(uapi_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0)
+			return;
+		struct hk_uapi_client *c = NULL, *oldest = &cl[0];
+		for (unsigned i = 0; i < UAPI_CLIENTS && !c; i++) {
+			if (cl[i].fd < 0)
+				c = &cl[i];
+			else if (cl[i].deadline_ms < oldest->deadline_ms)
+				oldest = &cl[i];
+		}
+		if (!c) { /* all taken: the oldest makes room */
+			hk_uapi_client_close(oldest);
+			c = oldest;
+		}
+		hk_uapi_client_init(c, fd);
+		if (epoll_add(ep, fd) < 0) {
+			hk_uapi_client_close(c);
+			continue;
+		}
+		uapi_run(l, ep, c); /* what came with the connection */
+	}
 }
 
 static int run(struct hk_dp *l, int uapi_fd, struct hk_err *err);
@@ -365,15 +396,23 @@ static int run(struct hk_dp *l, int uapi_fd, struct hk_err *err)
 	for (size_t i = 0; i < d->n_peers; i++)
 		if (d->peers[i]->keepalive)
 			hk_datapath_keepalive(l, d->peers[i], now);
+	struct hk_uapi_client cl[UAPI_CLIENTS];
+	for (unsigned k = 0; k < UAPI_CLIENTS; k++)
+		cl[k].fd = -1, cl[k].b = NULL;
 	for (;;) {
 		struct epoll_event ev[8];
 		int n = epoll_wait(ep, ev, 8, (int)period);
-		if (n < 0 && errno != EINTR)
-			return hk_err_sys(err, -errno, "tunnel '%s': epoll_wait", d->name);
+		if (n < 0 && errno != EINTR) {
+			r = hk_err_sys(err, -errno, "tunnel '%s': epoll_wait", d->name);
+			uapi_close_all(cl);
+			return r;
+		}
 		for (int i = 0; i < n; i++) {
 			int fd = ev[i].data.fd;
-			if (fd == sfd)
+			if (fd == sfd) {
+				uapi_close_all(cl);
 				return 0;
+			}
 			struct hk_tcpconn *c;
 			if (fd == d->tun_fd)
 				drain_tun(l);
@@ -382,15 +421,22 @@ static int run(struct hk_dp *l, int uapi_fd, struct hk_err *err)
 			else if (fd == d->udp_fd)
 				drain_udp(l);
 			else if (fd == uapi_fd)
-				serve_uapi(l, ep, uapi_fd);
+				uapi_accept(l, ep, uapi_fd, cl);
 			else if (l->mq && fd == l->mq->wake[0])
 				take_handoffs(l);
 			else if ((c = hk_tundev_conn_by_fd(d, fd)))
 				conn_event(l, c, ev[i].events);
+			else
+				for (unsigned k = 0; k < UAPI_CLIENTS; k++)
+					if (cl[k].fd == fd)
+						uapi_run(l, ep, &cl[k]);
 		}
 		now = now_ms();
 		if (now - last_tick >= period) {
 			last_tick = now;
+			for (unsigned k = 0; k < UAPI_CLIENTS; k++)
+				if (cl[k].fd >= 0 && hk_uapi_client_expired(&cl[k]))
+					hk_uapi_client_close(&cl[k]);
 			for (size_t i = 0; i < d->n_peers; i++)
 				hk_datapath_tick(l, d->peers[i], now);
 		}

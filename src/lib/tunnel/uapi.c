@@ -316,6 +316,50 @@ static int handle(struct hk_tundev *d, FILE *in, FILE *o)
 	return r;
 }
 
+/* Read what fd has into c: the length of a whole request at the start of c->b (up to its
+ * blank line, or to the end of the stream), 0 to wait for more, -ESHUTDOWN at the end of the
+ * stream with nothing read, -E2BIG for a line or a request over the limits. */
+static ssize_t read_request(struct hk_uapi_client *c)
+{
+	for (;;) {
+		for (; c->scanned < c->len; c->scanned++) {
+			size_t i = c->scanned;
+			if (c->b[i] != '\n')
+				continue;
+			if (i == c->line_start && i > 0) { /* the blank line */
+				c->scanned = c->line_start = i + 1;
+				return (ssize_t)(i + 1);
+			}
+			c->line_start = i + 1;
+		}
+		if (c->eof)
+			return c->len ? (ssize_t)(c->scanned = c->line_start = c->len) : -ESHUTDOWN;
+		if (c->len - c->line_start > HK_UAPI_LINE_MAX || c->len > HK_UAPI_REQUEST_MAX)
+			return -E2BIG;
+		if (c->cap - c->len < 4096) {
+			size_t ncap = c->cap ? 2 * c->cap : 8192;
+			char *nb = malloc(ncap);
+			if (!nb)
+				return -ENOMEM;
+			if (c->b) {
+				memcpy(nb, c->b, c->len);
+				hk_crypto_wipe(c->b, c->cap);
+				free(c->b);
+			}
+			c->b = nb;
+			c->cap = ncap;
+		}
+		ssize_t n = recv(c->fd, c->b + c->len, c->cap - c->len, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		if (n == 0)
+			c->eof = true;
+		c->len += (size_t)n;
+	}
+}
+
 static uint64_t mono_ms(void)
 {
 	struct timespec ts;
@@ -323,92 +367,57 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Read into b until it holds a whole request (up to its blank line, or to the end of the
- * stream): its length; 0 at the end of the stream with nothing read; -ETIMEDOUT past the
- * deadline, -E2BIG for a line or a request over the limits. */
-struct reqbuf {
-	char *b;
-	size_t len, cap, scanned, line_start;
-};
-
-static ssize_t read_request(int fd, struct reqbuf *q, uint64_t deadline)
-{
-	for (;;) {
-		for (; q->scanned < q->len; q->scanned++) {
-			size_t i = q->scanned;
-			if (q->b[i] != '\n')
-				continue;
-			if (i == q->line_start && i > 0) { /* the blank line */
-				q->scanned = q->line_start = i + 1;
-				return (ssize_t)(i + 1);
-			}
-			q->line_start = i + 1;
-		}
-		if (q->len - q->line_start > HK_UAPI_LINE_MAX || q->len > HK_UAPI_REQUEST_MAX)
-			return -E2BIG;
-		if (q->cap - q->len < 4096) {
-			size_t ncap = q->cap ? 2 * q->cap : 8192;
-			char *nb = malloc(ncap);
-			if (!nb)
-				return -ENOMEM;
-			if (q->b) {
-				memcpy(nb, q->b, q->len);
-				hk_crypto_wipe(q->b, q->cap);
-				free(q->b);
-			}
-			q->b = nb;
-			q->cap = ncap;
-		}
-		uint64_t now = mono_ms();
-		if (now >= deadline)
-			return -ETIMEDOUT;
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int pr = poll(&pfd, 1, (int)(deadline - now));
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr <= 0)
-			return pr < 0 ? -errno : -ETIMEDOUT;
-		ssize_t n = recv(fd, q->b + q->len, q->cap - q->len, MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0) /* the end: what was read, if anything, is the request */
-			return (ssize_t)(q->scanned = q->line_start = q->len);
-		q->len += (size_t)n;
-	}
-}
-
+/* The answer, written whole unless the client stops reading for HK_UAPI_TIMEOUT_MS. */
 static void reply(int fd, const char *out, size_t len)
 {
+	uint64_t deadline = mono_ms() + HK_UAPI_TIMEOUT_MS;
 	for (size_t off = 0; off < len;) {
-		ssize_t w = send(fd, out + off, len - off, MSG_NOSIGNAL);
-		if (w <= 0)
+		ssize_t w = send(fd, out + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w > 0) {
+			off += (size_t)w;
+			continue;
+		}
+		uint64_t now = mono_ms();
+		if (w == 0 || (errno != EAGAIN && errno != EINTR) || now >= deadline)
 			break;
-		off += (size_t)w;
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		poll(&pfd, 1, (int)(deadline - now));
 	}
 }
 
-void hk_uapi_serve(struct hk_tundev *d, int fd, const struct hk_uapi_hooks *h)
+void hk_uapi_client_init(struct hk_uapi_client *c, int fd)
 {
-	struct reqbuf q = { 0 };
-	uint64_t deadline = mono_ms() + HK_UAPI_TIMEOUT_MS;
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->deadline_ms = mono_ms() + HK_UAPI_TIMEOUT_MS;
+}
+
+bool hk_uapi_client_expired(const struct hk_uapi_client *c)
+{
+	return mono_ms() >= c->deadline_ms;
+}
+
+int hk_uapi_client_run(struct hk_tundev *d, struct hk_uapi_client *c, const struct hk_uapi_hooks *h)
+{
 	for (;;) {
-		ssize_t n = read_request(fd, &q, deadline);
+		ssize_t n = read_request(c);
+		if (n == 0)
+			return 0;
 		if (n == -E2BIG) {
 			char msg[32];
-			reply(fd, msg, (size_t)snprintf(msg, sizeof(msg), "errno=%d\n\n", -E2BIG));
+			reply(c->fd, msg,
+			      (size_t)snprintf(msg, sizeof(msg), "errno=%d\n\n", -E2BIG));
 		}
-		if (n <= 0)
-			break;
-		FILE *in = fmemopen(q.b, (size_t)n, "r");
+		if (n < 0)
+			return -1;
+		FILE *in = fmemopen(c->b, (size_t)n, "r");
 		char *out = NULL;
 		size_t outlen = 0;
 		FILE *o = in ? open_memstream(&out, &outlen) : NULL;
 		if (!o) {
 			if (in)
 				fclose(in);
-			break;
+			return -1;
 		}
 		h->park(h->ctx); /* the request is all here: the workers stop only to apply it */
 		int r = handle(d, in, o);
@@ -416,20 +425,28 @@ void hk_uapi_serve(struct hk_tundev *d, int fd, const struct hk_uapi_hooks *h)
 		fclose(in);
 		fprintf(o, "errno=%d\n\n", r);
 		fclose(o);
-		reply(fd, out, outlen);
+		reply(c->fd, out, outlen);
 		hk_crypto_wipe(out, outlen); /* get=1 carries the private key, set=1 may */
 		free(out);
-		hk_crypto_wipe(q.b, (size_t)n);
-		memmove(q.b, q.b + n, q.len - (size_t)n);
-		q.len -= (size_t)n;
-		q.scanned -= (size_t)n;
-		q.line_start -= (size_t)n;
-		if (r == -EPROTO)
-			break;
+		hk_crypto_wipe(c->b, (size_t)n);
+		memmove(c->b, c->b + n, c->len - (size_t)n);
+		c->len -= (size_t)n;
+		c->scanned -= (size_t)n;
+		c->line_start -= (size_t)n;
+		if (r == -EPROTO || (c->eof && !c->len))
+			return -1;
 	}
-	if (q.b)
-		hk_crypto_wipe(q.b, q.cap);
-	free(q.b);
+}
+
+void hk_uapi_client_close(struct hk_uapi_client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->b)
+		hk_crypto_wipe(c->b, c->cap);
+	free(c->b);
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
 }
 
 /* --- the client's side --- */
