@@ -160,8 +160,23 @@ static int iface_key(struct hk_tunconf *c, const char *k, char *v, struct hk_err
 		c->tap = !strcasecmp(v, "tap");
 		return 0;
 	}
-	if (!strcasecmp(k, "Address"))
-		return prefixes(v, c->addr, &c->n_addr, HK_TUNCONF_ADDR_MAX, false, err);
+	if (!strcasecmp(k, "Address")) {
+		size_t n_before = c->n_addr;
+		if (prefixes(v, c->addr, &c->n_addr, HK_TUNCONF_ADDR_MAX, false, err) < 0)
+			return err->code;
+		for (size_t i = n_before; i < c->n_addr; i++)
+			for (size_t j = 0; j < i; j++)
+				if (c->addr[i].family == c->addr[j].family &&
+				    !memcmp(c->addr[i].addr.raw, c->addr[j].addr.raw,
+					    c->addr[i].family == AF_INET ? 4 : 16)) {
+					char b[64];
+					struct hk_prefix a = c->addr[i];
+					a.has_len = false;
+					return hk_err_usage(err, "Address %s is listed twice",
+							    hk_prefix_str(&a, b, sizeof(b)));
+				}
+		return 0;
+	}
 	for (const char *const *q = wg_quick_only; *q; q++)
 		if (!strcasecmp(k, *q))
 			return hk_err_usage(

@@ -60,7 +60,9 @@ conf "$f" "[Interface]" "PrivateKey = $(key a)" "MTU = 1200" "Address = 10.9.0.1
 check_fail "MTU 1200 with an IPv6 Address: exit 2" 2 "^hako: $f:3: MTU 1200 is below 1280" "$HAKO" tunnel up t0 -c "$f"
 conf "$f" "[Interface]" "PrivateKey = $(key a)" "[Peer]" "PublicKey = $(pub a)" "AllowedIPs = 10.1.0.0/16"
 check_fail "the interface's own key as a peer: exit 2" 2 "^hako: $f: \[Peer\] 1 has this interface's own public key" "$HAKO" tunnel up t0 -c "$f"
-nothing "wg-quick keys, shared AllowedIPs, small MTU, own key"
+conf "$f" "[Interface]" "PrivateKey = $(key a)" "Address = 10.9.0.1/24, fd00:9::1/64" "Address = 10.9.0.1/16"
+check_fail "an Address twice: exit 2" 2 "^hako: $f:4: Address 10.9.0.1(/16)? is listed twice" "$HAKO" tunnel up t0 -c "$f"
+nothing "wg-quick keys, shared AllowedIPs, small MTU, own key, an address twice"
 
 # a long line (an AllowedIPs list of 400 prefixes, 5.7 KB) is one line, as wg reads it
 long=$(python3 -c 'print(", ".join("10.%d.%d.0/24" % (i // 256, i % 256) for i in range(400)))')
