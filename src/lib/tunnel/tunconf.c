@@ -265,6 +265,14 @@ static int check_peers(const struct hk_tunconf *c, const char *name, struct hk_e
 			return hk_err_usage(err,
 					    "%s: [Peer] %zu has this interface's own public key",
 					    name, i + 1);
+		uint8_t ss[HK_KEY_LEN];
+		int bad = hk_x25519(ss, c->priv, c->peers[i].pub);
+		hk_crypto_wipe(ss, sizeof(ss));
+		if (bad < 0)
+			return hk_err_usage(err,
+					    "%s: [Peer] %zu: PublicKey is not a usable public key "
+					    "(low-order point)",
+					    name, i + 1);
 		for (size_t j = 0; j < i; j++)
 			if (!memcmp(c->peers[i].pub, c->peers[j].pub, HK_KEY_LEN))
 				return hk_err_usage(err,

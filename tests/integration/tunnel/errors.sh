@@ -62,6 +62,8 @@ conf "$f" "[Interface]" "PrivateKey = $(key a)" "[Peer]" "PublicKey = $(pub a)" 
 check_fail "the interface's own key as a peer: exit 2" 2 "^hako: $f: \[Peer\] 1 has this interface's own public key" "$HAKO" tunnel up t0 -c "$f"
 conf "$f" "[Interface]" "PrivateKey = $(key a)" "Address = 10.9.0.1/24, fd00:9::1/64" "Address = 10.9.0.1/16"
 check_fail "an Address twice: exit 2" 2 "^hako: $f:4: Address 10.9.0.1(/16)? is listed twice" "$HAKO" tunnel up t0 -c "$f"
+conf "$f" "[Interface]" "PrivateKey = $(key a)" "[Peer]" "PublicKey = 4Ot6fDtBuK4WVuP68Z/EatoJjeucMrH9hmIFFl9JuAA=" "AllowedIPs = 10.1.0.1/32"
+check_fail "a low-order public key: exit 2, the file named" 2 "^hako: $f: \[Peer\] 1: PublicKey is not a usable public key" "$HAKO" tunnel up t0 -c "$f"
 nothing "wg-quick keys, shared AllowedIPs, small MTU, own key, an address twice"
 
 # a long line (an AllowedIPs list of 400 prefixes, 5.7 KB) is one line, as wg reads it
