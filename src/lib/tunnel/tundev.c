@@ -53,6 +53,10 @@ int hk_tundev_set_key(struct hk_tundev *d, const uint8_t *priv, struct hk_err *e
 		return hk_err_usage(err, "not a usable private key");
 	} else {
 		d->has_key = true;
+		/* a peer with the new key's public key goes, as in the kernel: no peer is us */
+		struct hk_peer *self = hk_peer_by_key(d->peers, d->n_peers, d->local.pub);
+		if (self)
+			hk_tundev_remove_peer(d, self);
 	}
 	for (size_t i = 0; i < d->n_peers; i++) {
 		struct hk_peer *p = d->peers[i];
@@ -60,8 +64,7 @@ int hk_tundev_set_key(struct hk_tundev *d, const uint8_t *priv, struct hk_err *e
 		memcpy(pub, p->np.pub, HK_KEY_LEN);
 		memcpy(psk, p->np.psk, HK_KEY_LEN);
 		hk_peer_clear(p);
-		/* a zero shared secret (the peer's key is our own, or low order) fails every
-		 * handshake, as it should */
+		/* a zero shared secret (a low-order key) fails every handshake, as it should */
 		hk_noise_peer_set(&p->np, &d->local, pub, psk);
 		hk_crypto_wipe(psk, sizeof(psk));
 	}

@@ -69,6 +69,12 @@ is "... and nothing else changed" "$(nsx A wg showconf ta)" "$before"
 check "wg set with the interface's own key as a peer: accepted" nsx A wg set ta peer "$(pub a)" allowed-ips 10.44.0.0/16
 is "... and ignored, as the kernel does" "$(nsx A wg show ta peers)" "$(pub b)"
 
+# a private key whose public key is a peer's: that peer goes, as in the kernel
+check "wg set ta peer C" nsx A wg set ta peer "$(pub c)" allowed-ips 10.45.0.0/16
+check "wg set ta private-key C's" nsx A wg set ta private-key "$WORK/c.key"
+is "C is no peer of itself" "$(nsx A wg show ta peers)" "$(pub b)"
+check "wg set ta private-key A's again" nsx A wg set ta private-key "$WORK/a.key"
+
 # many clients at once, ten of them silent: none waits on the silent ones
 silent=
 for i in $(seq 10); do
