@@ -579,8 +579,15 @@ int hk_uapi_get(const char *name, struct hk_uapi_state *ret, struct hk_err *err)
 	if (r < 0)
 		return r;
 	r = run_get(name, "get=1\n\n", ret, false, err);
-	if (r == 0)
-		r = run_get(name, "hako_get=1\n\n", ret, true, err);
+	if (r == 0 && (r = run_get(name, "hako_get=1\n\n", ret, true, err)) < 0) {
+		/* get=1 answered, hako's own request not: another WireGuard daemon's socket */
+		hk_err_clear(err);
+		r = hk_err_set(
+			err, -ENOENT,
+			"tunnel '%s' does not exist (%s/%s.sock is another WireGuard daemon's: "
+			"wg show %s)",
+			name, HK_UAPI_DIR, name, name);
+	}
 	if (r < 0)
 		hk_uapi_state_free(ret);
 	return r;
