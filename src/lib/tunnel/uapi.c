@@ -63,7 +63,12 @@ int hk_uapi_listen(const char *name, int *ret_fd, struct hk_err *err)
 	r = hk_uapi_connect(name, &probe, &e2);
 	if (r == 0) {
 		close(probe);
-		return hk_err_set(err, -EEXIST, "tunnel '%s' is already up", name);
+		/* hako's own tunnels of the name are refused by their record's lock before */
+		return hk_err_set(
+			err, -EEXIST,
+			"tunnel '%s': %s is in use (a WireGuard daemon of that name, such "
+			"as wireguard-go, or a hako tunnel of another HAKO_ROOT)",
+			name, a.sun_path);
 	}
 	if (r == -ECONNREFUSED)
 		unlink(a.sun_path); /* left by a daemon that was killed */
