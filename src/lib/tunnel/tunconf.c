@@ -112,8 +112,8 @@ bool hk_prefix_same(const struct hk_prefix *a, const struct hk_prefix *b)
 }
 
 /* wg-quick's own keys, which `wg setconf` refuses: hako does none of what they ask */
-static const char *const wg_quick_only[] = { "DNS",	"Table",    "PreUp",	  "PostUp",
-					     "PreDown", "PostDown", "SaveConfig", NULL };
+static const char *const wg_quick_only[] = { "DNS",	 "PreUp",      "PostUp", "PreDown",
+					     "PostDown", "SaveConfig", NULL };
 
 static int iface_key(struct hk_tunconf *c, const char *k, char *v, struct hk_err *err)
 {
@@ -134,6 +134,15 @@ static int iface_key(struct hk_tunconf *c, const char *k, char *v, struct hk_err
 			return err->code;
 		if (!strcasecmp(v, "off"))
 			c->fwmark = 0;
+		return 0;
+	}
+	if (!strcasecmp(k, "Table")) { /* wg-quick's: off (no routes) or auto (the default) */
+		if (strcasecmp(v, "off") && strcasecmp(v, "auto"))
+			return hk_err_usage(err,
+					    "Table '%s': off or auto (hako routes into the main "
+					    "table only)",
+					    v);
+		c->no_routes = !strcasecmp(v, "off");
 		return 0;
 	}
 	if (!strcasecmp(k, "MTU")) {
@@ -179,11 +188,10 @@ static int iface_key(struct hk_tunconf *c, const char *k, char *v, struct hk_err
 	}
 	for (const char *const *q = wg_quick_only; *q; q++)
 		if (!strcasecmp(k, *q))
-			return hk_err_usage(
-				err,
-				"'%s' is a wg-quick key hako tunnel does not implement "
-				"(no DNS, routing table, hook or save): remove the line",
-				*q);
+			return hk_err_usage(err,
+					    "'%s' is a wg-quick key hako tunnel does not implement "
+					    "(no DNS, hook or save): remove the line",
+					    *q);
 	return hk_err_usage(err, "unknown key '%s' in [Interface]", k);
 }
 

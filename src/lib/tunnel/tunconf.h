@@ -2,7 +2,7 @@
 /*
  * A tunnel's configuration file, in the format of `wg setconf` plus wg-quick's Address and
  * MTU, so existing WireGuard configs work:
- *   [Interface] PrivateKey, ListenPort, FwMark, Address, MTU
+ *   [Interface] PrivateKey, ListenPort, FwMark, Address, MTU, Table (off or auto)
  *   [Peer]      PublicKey, PresharedKey, AllowedIPs, Endpoint, PersistentKeepalive
  * and two hako extensions in [Interface], which only work between hako peers: `Mode = tun|tap`
  * and `Transport = udp|tcp`; and `Workers = N` (threads and TUN queues, this end only).
@@ -55,6 +55,7 @@ struct hk_tunconf {
 	struct hk_prefix addr[HK_TUNCONF_ADDR_MAX];
 	size_t n_addr;
 	uint32_t mtu;	  /* 1420 unless set */
+	bool no_routes;	  /* Table = off (wg-quick's): no route for AllowedIPs */
 	bool tap;	  /* Mode = tap (a hako extension): Ethernet frames over a TAP device */
 	bool tcp;	  /* Transport = tcp (a hako extension): messages over TCP */
 	uint32_t workers; /* Workers = N (a hako setting): TUN queues and threads, 0: one per CPU */

@@ -87,7 +87,7 @@ static int configure(const struct hk_tunnel_up *u, int netns_fd, struct hk_err *
 		}
 	}
 	/* tap: frames go by Ethernet address, AllowedIPs are no routes */
-	for (size_t i = 0; i < u->conf->n_peers && !u->conf->tap; i++)
+	for (size_t i = 0; i < u->conf->n_peers && !u->conf->tap && !u->conf->no_routes; i++)
 		for (size_t j = 0; j < u->conf->peers[i].n_allowed; j++) {
 			struct hk_route_req rr = { .dst = u->conf->peers[i].allowed[j],
 						   .scope = -1,

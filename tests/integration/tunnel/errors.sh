@@ -83,3 +83,10 @@ ip -n A route del default
 check "without the default route, 0.0.0.0/0 goes through the tunnel" "$HAKO" -n A tunnel up t3 -c "$f"
 is "the default route is t3's" "$(ip -n A route show default)" "default dev t3 scope link "
 check "down t3" "$HAKO" tunnel down t3
+# Table (wg-quick's): off makes no AllowedIPs routes, a table number is refused
+conf "$f" "[Interface]" "PrivateKey = $(key a)" "Address = 10.9.0.1/24" "Table = 51820" "[Peer]" "PublicKey = $(pub b)" "AllowedIPs = 10.77.0.0/16"
+check_fail "Table = 51820: exit 2" 2 "^hako: $f:4: Table '51820': off or auto" "$HAKO" -n A tunnel up t4 -c "$f"
+conf "$f" "[Interface]" "PrivateKey = $(key a)" "Address = 10.9.0.1/24" "Table = off" "[Peer]" "PublicKey = $(pub b)" "AllowedIPs = 10.77.0.0/16"
+check "Table = off: up" "$HAKO" -n A tunnel up t4 -c "$f"
+is "... no route for AllowedIPs, the Address's only" "$(ip -n A -4 route show dev t4)" "10.9.0.0/24 proto kernel scope link src 10.9.0.1 "
+check "down t4" "$HAKO" tunnel down t4
