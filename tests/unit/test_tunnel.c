@@ -150,7 +150,7 @@ static void test_conf(void)
 	const char *ok = "# comment\n[Interface]\nPrivateKey = "
 			 "YKH0OpDRb12KWIYjuWvLdHa0U1oa7kLYfb1Lr4+2r1o=\n"
 			 "listenport=51820\nAddress = 10.0.0.1/24, fd00::1/64\nMTU = 1380\n\n"
-			 "[Peer]\nPublicKey = 2IeWfIfUGDri/ZoW9Sfpirf34hsMxLIY1xiyjqe4QQE=\n"
+			 "[Peer]\nPublicKey = dpSKSmt4IFtnc9b57GIerSCQCktbT7mei/b/o28UmCI=\n"
 			 "AllowedIPs = 10.0.0.7/24,::/0\nEndpoint = [::1]:51821\n"
 			 "PersistentKeepalive = 25\n";
 	TAP_EQ_INT(parse(ok, &c, &e), 0, "a full config parses");
@@ -174,6 +174,12 @@ static void test_conf(void)
 		{ "[Interface]\nMode = l2\n", "t.conf:2: Mode 'l2': tun or tap" },
 		{ "[Interface]\nTransport = quic\n", "t.conf:2: Transport 'quic': udp or tcp" },
 		{ "[Interface]\nListenPort = 1\n", "t.conf: [Interface] has no PrivateKey" },
+		{ "[Interface]\nPrivateKey = YKH0OpDRb12KWIYjuWvLdHa0U1oa7kLYfb1Lr4+2r1o=\n[Peer]\n"
+		  "PublicKey = 2IeWfIfUGDri/ZoW9Sfpirf34hsMxLIY1xiyjqe4QQE=\n",
+		  "t.conf: [Peer] 1 has this interface's own public key" },
+		{ "[Interface]\nPrivateKey = YKH0OpDRb12KWIYjuWvLdHa0U1oa7kLYfb1Lr4+2r1o=\nDNS = "
+		  "1.1.1.1\n",
+		  "t.conf:3: 'DNS' is a wg-quick key" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		hk_err_clear(&e);

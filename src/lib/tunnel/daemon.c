@@ -198,34 +198,81 @@ static void *worker_main(void *arg)
 	}
 }
 
-static void serve_uapi(struct hk_dp *l, int ep, int uapi_fd)
+struct uapi_ctx {
+	struct hk_dp *l;
+	int ep, udp, wudp[HK_PEER_WORKERS];
+};
+
+static void uapi_park(void *p)
 {
-	int c = accept4(uapi_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (c < 0)
-		return;
-	int udp = l->d->udp_fd;
-	struct timeval tv = { .tv_sec = 2 };
-	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	int wudp[HK_PEER_WORKERS];
-	memcpy(wudp, l->d->wudp, sizeof(wudp));
-	hk_dp_park(l);
-	hk_uapi_serve(l->d, c);
-	close(c);
-	if (l->d->udp_fd != udp && l->d->udp_fd >= 0) {
-		epoll_add(ep, l->d->udp_fd); /* listen_port changed: a new socket */
+	struct uapi_ctx *u = p;
+	u->udp = u->l->d->udp_fd;
+	memcpy(u->wudp, u->l->d->wudp, sizeof(u->wudp));
+	hk_dp_park(u->l);
+}
+
+static void uapi_unpark(void *p)
+{
+	struct uapi_ctx *u = p;
+	struct hk_dp *l = u->l;
+	if (l->d->udp_fd != u->udp && l->d->udp_fd >= 0) {
+		epoll_add(u->ep, l->d->udp_fd); /* listen_port changed: a new socket */
 		l->udp_fd = l->d->udp_fd;
 		int one = 1;
 		setsockopt(l->udp_fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
 	}
 	for (unsigned w = 1; l->mq && w < l->mq->n; w++)
-		if (l->d->wudp[w] != wudp[w]) /* and the workers' */
+		if (l->d->wudp[w] != u->wudp[w]) /* and the workers' */
 			worker_socket(l->workers[w], l->d->wudp[w]);
 	hk_dp_unpark(l);
 	uint64_t now = now_ms();
 	for (size_t i = 0; i < l->d->n_peers; i++)
 		if (l->d->peers[i]->keepalive && !l->d->peers[i]->last_sent_ms)
 			hk_datapath_keepalive(l, l->d->peers[i], now);
+}
+
+/* Configuration socket clients: served as their bytes come, never waited on */
+#define UAPI_CLIENTS 16
+
+static void uapi_run(struct hk_dp *l, int ep, struct hk_uapi_client *c)
+{
+	struct uapi_ctx u = { .l = l, .ep = ep };
+	struct hk_uapi_hooks h = { .park = uapi_park, .unpark = uapi_unpark, .ctx = &u };
+	if (hk_uapi_client_run(l->d, c, &h) < 0)
+		hk_uapi_client_close(c);
+}
+
+static void uapi_close_all(struct hk_uapi_client *cl)
+{
+	for (unsigned k = 0; k < UAPI_CLIENTS; k++)
+		if (cl[k].fd >= 0)
+			hk_uapi_client_close(&cl[k]);
+}
+
+static void uapi_accept(struct hk_dp *l, int ep, int uapi_fd, struct hk_uapi_client *cl)
+{
+	for (;;) {
+		int fd = accept4(uapi_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0)
+			return;
+		struct hk_uapi_client *c = NULL, *oldest = &cl[0];
+		for (unsigned i = 0; i < UAPI_CLIENTS && !c; i++) {
+			if (cl[i].fd < 0)
+				c = &cl[i];
+			else if (cl[i].deadline_ms < oldest->deadline_ms)
+				oldest = &cl[i];
+		}
+		if (!c) { /* all taken: the oldest makes room */
+			hk_uapi_client_close(oldest);
+			c = oldest;
+		}
+		hk_uapi_client_init(c, fd);
+		if (epoll_add(ep, fd) < 0) {
+			hk_uapi_client_close(c);
+			continue;
+		}
+		uapi_run(l, ep, c); /* what came with the connection */
+	}
 }
 
 static int run(struct hk_dp *l, int uapi_fd, struct hk_err *err);
@@ -349,15 +396,23 @@ static int run(struct hk_dp *l, int uapi_fd, struct hk_err *err)
 	for (size_t i = 0; i < d->n_peers; i++)
 		if (d->peers[i]->keepalive)
 			hk_datapath_keepalive(l, d->peers[i], now);
+	struct hk_uapi_client cl[UAPI_CLIENTS];
+	for (unsigned k = 0; k < UAPI_CLIENTS; k++)
+		cl[k].fd = -1, cl[k].b = NULL;
 	for (;;) {
 		struct epoll_event ev[8];
 		int n = epoll_wait(ep, ev, 8, (int)period);
-		if (n < 0 && errno != EINTR)
-			return hk_err_sys(err, -errno, "tunnel '%s': epoll_wait", d->name);
+		if (n < 0 && errno != EINTR) {
+			r = hk_err_sys(err, -errno, "tunnel '%s': epoll_wait", d->name);
+			uapi_close_all(cl);
+			return r;
+		}
 		for (int i = 0; i < n; i++) {
 			int fd = ev[i].data.fd;
-			if (fd == sfd)
+			if (fd == sfd) {
+				uapi_close_all(cl);
 				return 0;
+			}
 			struct hk_tcpconn *c;
 			if (fd == d->tun_fd)
 				drain_tun(l);
@@ -366,15 +421,22 @@ static int run(struct hk_dp *l, int uapi_fd, struct hk_err *err)
 			else if (fd == d->udp_fd)
 				drain_udp(l);
 			else if (fd == uapi_fd)
-				serve_uapi(l, ep, uapi_fd);
+				uapi_accept(l, ep, uapi_fd, cl);
 			else if (l->mq && fd == l->mq->wake[0])
 				take_handoffs(l);
 			else if ((c = hk_tundev_conn_by_fd(d, fd)))
 				conn_event(l, c, ev[i].events);
+			else
+				for (unsigned k = 0; k < UAPI_CLIENTS; k++)
+					if (cl[k].fd == fd)
+						uapi_run(l, ep, &cl[k]);
 		}
 		now = now_ms();
 		if (now - last_tick >= period) {
 			last_tick = now;
+			for (unsigned k = 0; k < UAPI_CLIENTS; k++)
+				if (cl[k].fd >= 0 && hk_uapi_client_expired(&cl[k]))
+					hk_uapi_client_close(&cl[k]);
 			for (size_t i = 0; i < d->n_peers; i++)
 				hk_datapath_tick(l, d->peers[i], now);
 		}

@@ -105,6 +105,16 @@ static int prefixes(char *v, struct hk_prefix *arr, size_t *n, size_t max, bool 
 	return 0;
 }
 
+bool hk_prefix_same(const struct hk_prefix *a, const struct hk_prefix *b)
+{
+	return a->family == b->family && a->len == b->len &&
+	       !memcmp(a->addr.raw, b->addr.raw, a->family == AF_INET ? 4 : 16);
+}
+
+/* wg-quick's own keys, which `wg setconf` refuses: hako does none of what they ask */
+static const char *const wg_quick_only[] = { "DNS",	 "PreUp",      "PostUp", "PreDown",
+					     "PostDown", "SaveConfig", NULL };
+
 static int iface_key(struct hk_tunconf *c, const char *k, char *v, struct hk_err *err)
 {
 	uint32_t u;
@@ -116,6 +126,23 @@ static int iface_key(struct hk_tunconf *c, const char *k, char *v, struct hk_err
 		if (hk_parse_u32(v, 0, 65535, &u, "ListenPort", err) < 0)
 			return err->code;
 		c->listen_port = (uint16_t)u;
+		return 0;
+	}
+	if (!strcasecmp(k, "FwMark")) { /* as wg: a number (0x... hex) or "off" */
+		if (strcasecmp(v, "off") &&
+		    hk_parse_u32(v, 0, UINT32_MAX, &c->fwmark, "FwMark", err) < 0)
+			return err->code;
+		if (!strcasecmp(v, "off"))
+			c->fwmark = 0;
+		return 0;
+	}
+	if (!strcasecmp(k, "Table")) { /* wg-quick's: off (no routes) or auto (the default) */
+		if (strcasecmp(v, "off") && strcasecmp(v, "auto"))
+			return hk_err_usage(err,
+					    "Table '%s': off or auto (hako routes into the main "
+					    "table only)",
+					    v);
+		c->no_routes = !strcasecmp(v, "off");
 		return 0;
 	}
 	if (!strcasecmp(k, "MTU")) {
@@ -142,12 +169,52 @@ static int iface_key(struct hk_tunconf *c, const char *k, char *v, struct hk_err
 		c->tap = !strcasecmp(v, "tap");
 		return 0;
 	}
-	if (!strcasecmp(k, "Address"))
-		return prefixes(v, c->addr, &c->n_addr, HK_TUNCONF_ADDR_MAX, false, err);
+	if (!strcasecmp(k, "Address")) {
+		size_t n_before = c->n_addr;
+		if (prefixes(v, c->addr, &c->n_addr, HK_TUNCONF_ADDR_MAX, false, err) < 0)
+			return err->code;
+		for (size_t i = n_before; i < c->n_addr; i++)
+			for (size_t j = 0; j < i; j++)
+				if (c->addr[i].family == c->addr[j].family &&
+				    !memcmp(c->addr[i].addr.raw, c->addr[j].addr.raw,
+					    c->addr[i].family == AF_INET ? 4 : 16)) {
+					char b[64];
+					struct hk_prefix a = c->addr[i];
+					a.has_len = false;
+					return hk_err_usage(err, "Address %s is listed twice",
+							    hk_prefix_str(&a, b, sizeof(b)));
+				}
+		return 0;
+	}
+	for (const char *const *q = wg_quick_only; *q; q++)
+		if (!strcasecmp(k, *q))
+			return hk_err_usage(err,
+					    "'%s' is a wg-quick key hako tunnel does not implement "
+					    "(no DNS, hook or save): remove the line",
+					    *q);
 	return hk_err_usage(err, "unknown key '%s' in [Interface]", k);
 }
 
-static int peer_key(struct hk_tunconf_peer *p, const char *k, char *v, struct hk_err *err)
+/* A prefix of p's new AllowedIPs from n_before on that an earlier peer of c has too: wg
+ * would silently move it to the later peer, taking it from the one the file gave it first. */
+static int allowed_unique(const struct hk_tunconf *c, const struct hk_tunconf_peer *p,
+			  size_t n_before, struct hk_err *err)
+{
+	for (size_t i = n_before; i < p->n_allowed; i++)
+		for (const struct hk_tunconf_peer *q = c->peers; q < p; q++)
+			for (size_t j = 0; j < q->n_allowed; j++)
+				if (hk_prefix_same(&p->allowed[i], &q->allowed[j])) {
+					char b[64];
+					return hk_err_usage(
+						err, "AllowedIPs %s is [Peer] %zu's already",
+						hk_prefix_str(&p->allowed[i], b, sizeof(b)),
+						(size_t)(q - c->peers) + 1);
+				}
+	return 0;
+}
+
+static int peer_key(struct hk_tunconf *c, struct hk_tunconf_peer *p, const char *k, char *v,
+		    struct hk_err *err)
 {
 	uint32_t u;
 	if (!strcasecmp(k, "PublicKey"))
@@ -170,13 +237,15 @@ static int peer_key(struct hk_tunconf_peer *p, const char *k, char *v, struct hk
 	}
 	if (!strcasecmp(k, "AllowedIPs")) {
 		size_t room = p->n_allowed + 1;
-		for (const char *c = v; *c; c++)
-			room += *c == ',';
+		for (const char *ch = v; *ch; ch++)
+			room += *ch == ',';
 		struct hk_prefix *a = realloc(p->allowed, room * sizeof(*a));
 		if (!a)
 			return hk_err_set(err, -ENOMEM, "out of memory");
 		p->allowed = a;
-		return prefixes(v, p->allowed, &p->n_allowed, room, true, err);
+		size_t n_before = p->n_allowed;
+		int r = prefixes(v, p->allowed, &p->n_allowed, room, true, err);
+		return r < 0 ? r : allowed_unique(c, p, n_before, err);
 	}
 	return hk_err_usage(err, "unknown key '%s' in [Peer]", k);
 }
@@ -194,9 +263,24 @@ static int add_peer(struct hk_tunconf *c, struct hk_err *err)
 static int check_peers(const struct hk_tunconf *c, const char *name, struct hk_err *err)
 {
 	static const uint8_t zero[HK_KEY_LEN];
+	uint8_t self[HK_KEY_LEN];
+	if (hk_x25519_pub(self, c->priv) < 0)
+		return hk_err_usage(err, "%s: PrivateKey: not a usable key", name);
 	for (size_t i = 0; i < c->n_peers; i++) {
 		if (!memcmp(c->peers[i].pub, zero, HK_KEY_LEN))
 			return hk_err_usage(err, "%s: [Peer] %zu has no PublicKey", name, i + 1);
+		if (!memcmp(c->peers[i].pub, self, HK_KEY_LEN))
+			return hk_err_usage(err,
+					    "%s: [Peer] %zu has this interface's own public key",
+					    name, i + 1);
+		uint8_t ss[HK_KEY_LEN];
+		int bad = hk_x25519(ss, c->priv, c->peers[i].pub);
+		hk_crypto_wipe(ss, sizeof(ss));
+		if (bad < 0)
+			return hk_err_usage(err,
+					    "%s: [Peer] %zu: PublicKey is not a usable public key "
+					    "(low-order point)",
+					    name, i + 1);
 		for (size_t j = 0; j < i; j++)
 			if (!memcmp(c->peers[i].pub, c->peers[j].pub, HK_KEY_LEN))
 				return hk_err_usage(err,
@@ -209,13 +293,14 @@ static int check_peers(const struct hk_tunconf *c, const char *name, struct hk_e
 int hk_tunconf_parse(FILE *f, const char *name, struct hk_tunconf *c, struct hk_err *err)
 {
 	enum { NONE, IFACE, PEER } sec = NONE;
-	char line[4096];
-	int lineno = 0, r = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, r = 0, mtu_line = 0, v6_line = 0;
 	memset(c, 0, sizeof(*c));
 	c->mtu = 1420;
 	if ((r = hk_crypto_load(err)) < 0)
 		return r;
-	while (fgets(line, sizeof(line), f)) {
+	while (getline(&line, &cap, f) > 0) { /* a line of any length, as wg reads */
 		lineno++;
 		char *h = strchr(line, '#');
 		if (h)
@@ -243,21 +328,34 @@ int hk_tunconf_parse(FILE *f, const char *name, struct hk_tunconf *c, struct hk_
 				r = hk_err_usage(err, "'%s' outside of a section", k);
 			else if (!*v)
 				r = hk_err_usage(err, "'%s' has no value", k);
-			else if (sec == IFACE)
+			else if (sec == IFACE) {
+				size_t n_addr = c->n_addr;
 				r = iface_key(c, k, v, err);
-			else
-				r = peer_key(&c->peers[c->n_peers - 1], k, v, err);
+				if (!strcasecmp(k, "MTU"))
+					mtu_line = lineno;
+				for (size_t i = n_addr; !r && i < c->n_addr && !v6_line; i++)
+					if (c->addr[i].family == AF_INET6)
+						v6_line = lineno;
+			} else
+				r = peer_key(c, &c->peers[c->n_peers - 1], k, v, err);
 		}
 		if (r < 0) {
 			hk_err_prefix(err, "%s:%d", name, lineno);
 			break;
 		}
 	}
-	hk_crypto_wipe(line, sizeof(line));
+	if (line)
+		hk_crypto_wipe(line, cap);
+	free(line);
 	if (!r && ferror(f))
 		r = hk_err_sys(err, -EIO, "%s: read", name);
 	if (!r && !c->has_priv)
 		r = hk_err_usage(err, "%s: [Interface] has no PrivateKey", name);
+	if (!r && v6_line && c->mtu < 1280) /* the kernel would refuse the address */
+		r = hk_err_usage(
+			err,
+			"%s:%d: MTU %u is below 1280, the least an IPv6 Address (line %d) needs",
+			name, mtu_line, c->mtu, v6_line);
 	if (!r)
 		r = check_peers(c, name, err);
 	if (r < 0)

@@ -2,7 +2,7 @@
 /*
  * A tunnel's configuration file, in the format of `wg setconf` plus wg-quick's Address and
  * MTU, so existing WireGuard configs work:
- *   [Interface] PrivateKey, ListenPort, Address, MTU
+ *   [Interface] PrivateKey, ListenPort, FwMark, Address, MTU, Table (off or auto)
  *   [Peer]      PublicKey, PresharedKey, AllowedIPs, Endpoint, PersistentKeepalive
  * and two hako extensions in [Interface], which only work between hako peers: `Mode = tun|tap`
  * and `Transport = udp|tcp`; and `Workers = N` (threads and TUN queues, this end only).
@@ -44,13 +44,18 @@ struct hk_tunconf_peer {
 
 #define HK_TUNCONF_WORKERS_MAX 16
 
+/* a and b are the same prefix (family, length, address) */
+bool hk_prefix_same(const struct hk_prefix *a, const struct hk_prefix *b);
+
 struct hk_tunconf {
 	uint8_t priv[HK_KEY_LEN];
 	bool has_priv;
 	uint16_t listen_port; /* 0: any */
+	uint32_t fwmark;      /* FwMark: SO_MARK on the sockets, 0: none */
 	struct hk_prefix addr[HK_TUNCONF_ADDR_MAX];
 	size_t n_addr;
 	uint32_t mtu;	  /* 1420 unless set */
+	bool no_routes;	  /* Table = off (wg-quick's): no route for AllowedIPs */
 	bool tap;	  /* Mode = tap (a hako extension): Ethernet frames over a TAP device */
 	bool tcp;	  /* Transport = tcp (a hako extension): messages over TCP */
 	uint32_t workers; /* Workers = N (a hako setting): TUN queues and threads, 0: one per CPU */

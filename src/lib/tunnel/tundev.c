@@ -53,6 +53,10 @@ int hk_tundev_set_key(struct hk_tundev *d, const uint8_t *priv, struct hk_err *e
 		return hk_err_usage(err, "not a usable private key");
 	} else {
 		d->has_key = true;
+		/* a peer with the new key's public key goes, as in the kernel: no peer is us */
+		struct hk_peer *self = hk_peer_by_key(d->peers, d->n_peers, d->local.pub);
+		if (self)
+			hk_tundev_remove_peer(d, self);
 	}
 	for (size_t i = 0; i < d->n_peers; i++) {
 		struct hk_peer *p = d->peers[i];
@@ -60,8 +64,7 @@ int hk_tundev_set_key(struct hk_tundev *d, const uint8_t *priv, struct hk_err *e
 		memcpy(pub, p->np.pub, HK_KEY_LEN);
 		memcpy(psk, p->np.psk, HK_KEY_LEN);
 		hk_peer_clear(p);
-		/* a zero shared secret (the peer's key is our own, or low order) fails every
-		 * handshake, as it should */
+		/* a zero shared secret (a low-order key) fails every handshake, as it should */
 		hk_noise_peer_set(&p->np, &d->local, pub, psk);
 		hk_crypto_wipe(psk, sizeof(psk));
 	}
@@ -202,6 +205,17 @@ static int udp_socket(int family, uint16_t port, uint32_t fwmark, bool tcp, bool
 		return hk_err_sys(err, e, "bind %s port %u", tcp ? "TCP" : "UDP", port);
 	}
 	return fd;
+}
+
+int hk_tundev_set_fwmark(struct hk_tundev *d, uint32_t m)
+{
+	d->fwmark = m;
+	for (unsigned w = 0; w < d->nworkers; w++) {
+		int fd = w ? d->wudp[w] : d->udp_fd;
+		if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &m, sizeof(m)) < 0)
+			return -errno;
+	}
+	return 0;
 }
 
 int hk_tundev_bind(struct hk_tundev *d, uint16_t port, struct hk_err *err)

@@ -58,6 +58,9 @@ struct hk_tundev {
 	int udp_family;
 	uint16_t port;
 	uint32_t fwmark;
+	/* called after `wg set listen-port` moved the socket (tunnel.c rewrites the record) */
+	void (*port_changed)(struct hk_tundev *d, void *ctx);
+	void *port_ctx;
 	uint32_t mtu;
 	struct hk_timers t;
 	struct hk_tun_drops drops;
@@ -83,5 +86,7 @@ struct hk_tcpconn *hk_tundev_conn_by_fd(const struct hk_tundev *d, int fd);
 /* (Re)open the UDP socket (Transport = tcp: the TCP listener) on port (0: any) in d->sock_netns_fd;
  * d->udp_fd and d->port; with workers, one socket each on that port (d->wudp). */
 int hk_tundev_bind(struct hk_tundev *d, uint16_t port, struct hk_err *err);
+/* SO_MARK m (0: none) on every worker's socket and on sockets opened later. */
+int hk_tundev_set_fwmark(struct hk_tundev *d, uint32_t m);
 
 #endif

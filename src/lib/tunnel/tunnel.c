@@ -37,6 +37,23 @@ struct report {
 	struct hk_err err;
 };
 
+/* Whether the route for peer i's AllowedIPs j exists through the device already: an Address's
+ * prefix route, or the same prefix earlier in the peer. */
+static bool routed_here(const struct hk_tunconf *c, size_t i, size_t j)
+{
+	const struct hk_prefix *a = &c->peers[i].allowed[j];
+	for (size_t k = 0; k < c->n_addr; k++) {
+		struct hk_prefix p = c->addr[k];
+		hk_prefix_mask(&p);
+		if (hk_prefix_same(&p, a))
+			return true;
+	}
+	for (size_t k = 0; k < j; k++)
+		if (hk_prefix_same(&c->peers[i].allowed[k], a))
+			return true;
+	return false;
+}
+
 /* Device up with its MTU, addresses, and a route per AllowedIPs prefix. */
 static int configure(const struct hk_tunnel_up *u, int netns_fd, struct hk_err *err)
 {
@@ -70,7 +87,7 @@ static int configure(const struct hk_tunnel_up *u, int netns_fd, struct hk_err *
 		}
 	}
 	/* tap: frames go by Ethernet address, AllowedIPs are no routes */
-	for (size_t i = 0; i < u->conf->n_peers && !u->conf->tap; i++)
+	for (size_t i = 0; i < u->conf->n_peers && !u->conf->tap && !u->conf->no_routes; i++)
 		for (size_t j = 0; j < u->conf->peers[i].n_allowed; j++) {
 			struct hk_route_req rr = { .dst = u->conf->peers[i].allowed[j],
 						   .scope = -1,
@@ -81,10 +98,21 @@ static int configure(const struct hk_tunnel_up *u, int netns_fd, struct hk_err *
 			snprintf(rr.dev, sizeof(rr.dev), "%s", u->name);
 			hk_route_msg(&rr, index, HK_ROUTE_ADD, &m);
 			r = hk_nl_do(nl, &m, NULL, NULL, err);
-			if (r == -EEXIST) {
+			if (r == -EEXIST && routed_here(u->conf, i, j)) {
 				/* the prefix route of an Address covers it already */
 				hk_err_clear(err);
 				r = 0;
+			} else if (r == -EEXIST) {
+				/* a route of the namespace's (a default route): traffic for
+				 * the prefix would not go through the tunnel */
+				char b[64];
+				hk_err_clear(err);
+				r = hk_err_set(err, -EEXIST,
+					       "route %s: the namespace routes it already, not "
+					       "through the tunnel; hako tunnel does not take it "
+					       "over (confine with -n NETNS --socket-netns NS)",
+					       hk_prefix_str(&rr.dst, b, sizeof(b)));
+				goto out;
 			}
 			if (r < 0) {
 				char b[64];
@@ -117,6 +145,7 @@ static int daemon_setup(const struct hk_tunnel_up *u, struct hk_tundev *d, int *
 		return r;
 	snprintf(d->name, sizeof(d->name), "%s", u->name);
 	d->mtu = u->conf->mtu;
+	d->fwmark = u->conf->fwmark;
 	d->tap = u->conf->tap;
 	d->tcp = u->conf->tcp;
 	/* Workers: one per CPU unless set; a TAP device or the TCP transport keeps one (their
@@ -153,10 +182,21 @@ static int daemon_setup(const struct hk_tunnel_up *u, struct hk_tundev *d, int *
 
 static void write_rec(int fd, const struct hk_tunnel_up *u, const struct hk_tundev *d)
 {
-	if (ftruncate(fd, 0) < 0)
+	if (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0)
 		return;
 	dprintf(fd, "pid=%d\nnetns=%s\nsocket_netns=%s\nport=%u\n", (int)getpid(),
 		u->netns ? u->netns : "", u->sock_netns ? u->sock_netns : "", d->port);
+}
+
+struct rec_ctx {
+	const struct hk_tunnel_up *u;
+	int fd;
+};
+
+static void rec_port_changed(struct hk_tundev *d, void *p)
+{
+	struct rec_ctx *c = p;
+	write_rec(c->fd, c->u, d); /* `tunnel ls` shows the port the socket has now */
 }
 
 static void null_stdio(void)
@@ -201,6 +241,9 @@ static _Noreturn void daemon_main(const struct hk_tunnel_up *u, int lock_fd, int
 		_exit(1);
 	}
 	null_stdio();
+	struct rec_ctx rc = { .u = u, .fd = lock_fd };
+	d.port_changed = rec_port_changed;
+	d.port_ctx = &rc;
 	struct hk_err err = { 0 };
 	int r = hk_daemon_run(&d, uapi, &err);
 	unlink(sock);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -61,7 +63,12 @@ int hk_uapi_listen(const char *name, int *ret_fd, struct hk_err *err)
 	r = hk_uapi_connect(name, &probe, &e2);
 	if (r == 0) {
 		close(probe);
-		return hk_err_set(err, -EEXIST, "tunnel '%s' is already up", name);
+		/* hako's own tunnels of the name are refused by their record's lock before */
+		return hk_err_set(
+			err, -EEXIST,
+			"tunnel '%s': %s is in use (a WireGuard daemon of that name, such "
+			"as wireguard-go, or a hako tunnel of another HAKO_ROOT)",
+			name, a.sun_path);
 	}
 	if (r == -ECONNREFUSED)
 		unlink(a.sun_path); /* left by a daemon that was killed */
@@ -175,16 +182,17 @@ static int set_iface(struct set_state *s, const char *k, const char *v)
 			return -EINVAL;
 		if (port == d->port && port)
 			return 0;
-		return hk_tundev_bind(d, (uint16_t)port, &e) < 0 ? -EADDRINUSE : 0;
+		if (hk_tundev_bind(d, (uint16_t)port, &e) < 0)
+			return -EADDRINUSE;
+		if (d->port_changed)
+			d->port_changed(d, d->port_ctx);
+		return 0;
 	}
 	if (!strcmp(k, "fwmark")) {
 		uint32_t m;
 		if (hk_parse_u32(v, 0, UINT32_MAX, &m, "fwmark", &e) < 0)
 			return -EINVAL;
-		d->fwmark = m;
-		if (d->udp_fd >= 0 && setsockopt(d->udp_fd, SOL_SOCKET, SO_MARK, &m, sizeof(m)) < 0)
-			return -errno;
-		return 0;
+		return hk_tundev_set_fwmark(d, m);
 	}
 	if (!strcmp(k, "replace_peers")) {
 		if (strcmp(v, "true"))
@@ -197,6 +205,11 @@ static int set_iface(struct set_state *s, const char *k, const char *v)
 		if (unhex(key, v) < 0)
 			return -EINVAL;
 		s->skip = s->created = false;
+		if (d->has_key && !memcmp(key, d->local.pub, HK_KEY_LEN)) {
+			s->p = NULL; /* our own key: ignored, as the kernel and wireguard-go do */
+			s->skip = true;
+			return 0;
+		}
 		s->p = hk_peer_by_key(d->peers, d->n_peers, key);
 		if (!s->p) {
 			struct hk_tunconf_peer cfg = { 0 };
@@ -274,61 +287,171 @@ static int set_line(struct set_state *s, char *line)
 	return set_peer(s, k, v);
 }
 
-void hk_uapi_serve(struct hk_tundev *d, int fd)
+/* Answer the one request in (its lines up to the blank line that ends it) into o; the errno
+ * it reports. */
+static int handle(struct hk_tundev *d, FILE *in, FILE *o)
 {
-	int dfd = dup(fd);
-	FILE *in = dfd >= 0 ? fdopen(dfd, "r") : NULL;
-	if (!in) {
-		if (dfd >= 0)
-			close(dfd);
-		return;
-	}
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	while ((n = getline(&line, &cap, in)) > 0) {
-		line[strcspn(line, "\n")] = 0;
-		char *out = NULL;
-		size_t outlen = 0;
-		FILE *o = open_memstream(&out, &outlen);
-		if (!o)
-			break;
-		int r = 0;
-		if (!strcmp(line, "get=1") || !strcmp(line, "hako_get=1")) {
-			bool hako = line[0] == 'h';
-			while ((n = getline(&line, &cap, in)) > 0 && strcmp(line, "\n"))
-				;
-			if (hako)
-				get_hako(d, o);
-			else
-				get(d, o);
-		} else if (!strcmp(line, "set=1")) {
-			struct set_state s = { .d = d };
-			while ((n = getline(&line, &cap, in)) > 0 && strcmp(line, "\n")) {
-				line[strcspn(line, "\n")] = 0;
-				if (!r)
-					r = set_line(&s, line);
-			}
-		} else {
-			r = -EPROTO;
+	int r = 0;
+	if ((n = getline(&line, &cap, in)) <= 0) {
+		free(line);
+		return -EPROTO;
+	}
+	line[strcspn(line, "\n")] = 0;
+	if (!strcmp(line, "get=1") || !strcmp(line, "hako_get=1")) {
+		if (line[0] == 'h')
+			get_hako(d, o);
+		else
+			get(d, o);
+	} else if (!strcmp(line, "set=1")) {
+		struct set_state s = { .d = d };
+		while ((n = getline(&line, &cap, in)) > 0 && strcmp(line, "\n")) {
+			line[strcspn(line, "\n")] = 0;
+			if (!r)
+				r = set_line(&s, line);
 		}
-		fprintf(o, "errno=%d\n\n", r);
-		fclose(o);
-		for (size_t off = 0; off < outlen;) {
-			ssize_t w = write(fd, out + off, outlen - off);
-			if (w <= 0)
-				break;
-			off += (size_t)w;
-		}
-		hk_crypto_wipe(out, outlen); /* get=1 carries the private key */
-		free(out);
-		if (r == -EPROTO)
-			break;
+	} else {
+		r = -EPROTO;
 	}
 	if (line)
 		hk_crypto_wipe(line, cap);
 	free(line);
-	fclose(in);
+	return r;
+}
+
+/* Read what fd has into c: the length of a whole request at the start of c->b (up to its
+ * blank line, or to the end of the stream), 0 to wait for more, -ESHUTDOWN at the end of the
+ * stream with nothing read, -E2BIG for a line or a request over the limits. */
+static ssize_t read_request(struct hk_uapi_client *c)
+{
+	for (;;) {
+		for (; c->scanned < c->len; c->scanned++) {
+			size_t i = c->scanned;
+			if (c->b[i] != '\n')
+				continue;
+			if (i == c->line_start && i > 0) { /* the blank line */
+				c->scanned = c->line_start = i + 1;
+				return (ssize_t)(i + 1);
+			}
+			c->line_start = i + 1;
+		}
+		if (c->eof)
+			return c->len ? (ssize_t)(c->scanned = c->line_start = c->len) : -ESHUTDOWN;
+		if (c->len - c->line_start > HK_UAPI_LINE_MAX || c->len > HK_UAPI_REQUEST_MAX)
+			return -E2BIG;
+		if (c->cap - c->len < 4096) {
+			size_t ncap = c->cap ? 2 * c->cap : 8192;
+			char *nb = malloc(ncap);
+			if (!nb)
+				return -ENOMEM;
+			if (c->b) {
+				memcpy(nb, c->b, c->len);
+				hk_crypto_wipe(c->b, c->cap);
+				free(c->b);
+			}
+			c->b = nb;
+			c->cap = ncap;
+		}
+		ssize_t n = recv(c->fd, c->b + c->len, c->cap - c->len, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		if (n == 0)
+			c->eof = true;
+		c->len += (size_t)n;
+	}
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The answer, written whole unless the client stops reading for HK_UAPI_TIMEOUT_MS. */
+static void reply(int fd, const char *out, size_t len)
+{
+	uint64_t deadline = mono_ms() + HK_UAPI_TIMEOUT_MS;
+	for (size_t off = 0; off < len;) {
+		ssize_t w = send(fd, out + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w > 0) {
+			off += (size_t)w;
+			continue;
+		}
+		uint64_t now = mono_ms();
+		if (w == 0 || (errno != EAGAIN && errno != EINTR) || now >= deadline)
+			break;
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		poll(&pfd, 1, (int)(deadline - now));
+	}
+}
+
+void hk_uapi_client_init(struct hk_uapi_client *c, int fd)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->deadline_ms = mono_ms() + HK_UAPI_TIMEOUT_MS;
+}
+
+bool hk_uapi_client_expired(const struct hk_uapi_client *c)
+{
+	return mono_ms() >= c->deadline_ms;
+}
+
+int hk_uapi_client_run(struct hk_tundev *d, struct hk_uapi_client *c, const struct hk_uapi_hooks *h)
+{
+	for (;;) {
+		ssize_t n = read_request(c);
+		if (n == 0)
+			return 0;
+		if (n == -E2BIG) {
+			char msg[32];
+			reply(c->fd, msg,
+			      (size_t)snprintf(msg, sizeof(msg), "errno=%d\n\n", -E2BIG));
+		}
+		if (n < 0)
+			return -1;
+		FILE *in = fmemopen(c->b, (size_t)n, "r");
+		char *out = NULL;
+		size_t outlen = 0;
+		FILE *o = in ? open_memstream(&out, &outlen) : NULL;
+		if (!o) {
+			if (in)
+				fclose(in);
+			return -1;
+		}
+		h->park(h->ctx); /* the request is all here: the workers stop only to apply it */
+		int r = handle(d, in, o);
+		h->unpark(h->ctx);
+		fclose(in);
+		fprintf(o, "errno=%d\n\n", r);
+		fclose(o);
+		reply(c->fd, out, outlen);
+		hk_crypto_wipe(out, outlen); /* get=1 carries the private key, set=1 may */
+		free(out);
+		hk_crypto_wipe(c->b, (size_t)n);
+		memmove(c->b, c->b + n, c->len - (size_t)n);
+		c->len -= (size_t)n;
+		c->scanned -= (size_t)n;
+		c->line_start -= (size_t)n;
+		if (r == -EPROTO || (c->eof && !c->len))
+			return -1;
+	}
+}
+
+void hk_uapi_client_close(struct hk_uapi_client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->b)
+		hk_crypto_wipe(c->b, c->cap);
+	free(c->b);
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
 }
 
 /* --- the client's side --- */
@@ -461,8 +584,15 @@ int hk_uapi_get(const char *name, struct hk_uapi_state *ret, struct hk_err *err)
 	if (r < 0)
 		return r;
 	r = run_get(name, "get=1\n\n", ret, false, err);
-	if (r == 0)
-		r = run_get(name, "hako_get=1\n\n", ret, true, err);
+	if (r == 0 && (r = run_get(name, "hako_get=1\n\n", ret, true, err)) < 0) {
+		/* get=1 answered, hako's own request not: another WireGuard daemon's socket */
+		hk_err_clear(err);
+		r = hk_err_set(
+			err, -ENOENT,
+			"tunnel '%s' does not exist (%s/%s.sock is another WireGuard daemon's: "
+			"wg show %s)",
+			name, HK_UAPI_DIR, name, name);
+	}
 	if (r < 0)
 		hk_uapi_state_free(ret);
 	return r;

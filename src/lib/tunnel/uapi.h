@@ -20,8 +20,36 @@
 /* Bind and listen on the socket of name (the directory made 0700 when missing). A socket
  * file nobody listens on (a daemon killed with -9) is replaced; a live one: -EEXIST. */
 int hk_uapi_listen(const char *name, int *ret_fd, struct hk_err *err);
-/* Answer one connection's requests. */
-void hk_uapi_serve(struct hk_tundev *d, int fd);
+/* A connection of the configuration socket, served by the daemon's event loop without ever
+ * waiting on it: a request is gathered as it comes (non-blocking reads); once whole, park
+ * stops the workers to apply it, unpark lets them run again, and the answer is written. A
+ * connection has HK_UAPI_TIMEOUT_MS from its start; a line over HK_UAPI_LINE_MAX bytes or a
+ * request over HK_UAPI_REQUEST_MAX is answered errno=-E2BIG and the connection closed. */
+#define HK_UAPI_TIMEOUT_MS 2000
+#define HK_UAPI_LINE_MAX 4096
+#define HK_UAPI_REQUEST_MAX (32u << 20)
+struct hk_uapi_hooks {
+	void (*park)(void *ctx);
+	void (*unpark)(void *ctx);
+	void *ctx;
+};
+struct hk_uapi_client {
+	int fd;
+	char *b;
+	size_t len, cap, scanned, line_start;
+	bool eof;
+	uint64_t deadline_ms;
+};
+/* c for the accepted, non-blocking fd (c owns it). */
+void hk_uapi_client_init(struct hk_uapi_client *c, int fd);
+/* Read what the client has sent and answer its whole requests: 0 to wait for more, -1 when
+ * the connection is done (close it). */
+int hk_uapi_client_run(struct hk_tundev *d, struct hk_uapi_client *c,
+		       const struct hk_uapi_hooks *h);
+/* Past its time. */
+bool hk_uapi_client_expired(const struct hk_uapi_client *c);
+/* Close the fd, wipe and free the buffer; c->fd is -1 after. */
+void hk_uapi_client_close(struct hk_uapi_client *c);
 
 /* --- the client's side --- */
 void hk_uapi_path(const char *name, char *buf, size_t len);

@@ -8,7 +8,7 @@ hosts_init || { not_ok "set up hosts"; exit 1; }
 keypair a && keypair b
 conf "$WORK/a.conf" "[Interface]" "PrivateKey = $(key a)" "ListenPort = 51820" "Address = 10.9.0.1/24" "Workers = 3" \
 	"[Peer]" "PublicKey = $(pub b)" "AllowedIPs = 10.9.0.2/32" "Endpoint = 192.0.2.2:51821"
-conf "$WORK/b.conf" "[Interface]" "PrivateKey = $(key b)" "ListenPort = 51821" "Address = 10.9.0.2/24" "Workers = 2" \
+conf "$WORK/b.conf" "[Interface]" "PrivateKey = $(key b)" "ListenPort = 51821" "Address = 10.9.0.2/24" "Workers = 2" "FwMark = 0x51" \
 	"[Peer]" "PublicKey = $(pub a)" "AllowedIPs = 10.9.0.1/32"
 conf "$WORK/bad.conf" "[Interface]" "PrivateKey = $(key a)" "Workers = 17"
 out=$("$HAKO" -n A tunnel up tbad -c "$WORK/bad.conf" 2>&1)
@@ -24,6 +24,13 @@ is "B's daemon runs 2 threads" "$(ls /proc/"$(pid_of tb)"/task | wc -l)" "2"
 queues=$(ip -n A -d link show ta | grep -o 'multi_queue numqueues [0-9]*')
 is "ta is a multi-queue tun with 3 queues (ip -d)" "$queues" "multi_queue numqueues 3"
 is "A's 3 UDP sockets share port 51820 (ss)" "$(nsx A ss -Huan "sport = :51820" | wc -l)" "3"
+# FwMark (a wg setconf key) and `wg set fwmark` mark every worker's socket
+is "FwMark = 0x51: both of B's sockets marked (ss -e)" "$(nsx B ss -Huean "sport = :51821" 2>/dev/null | grep -c 'fwmark:0x51 ')" "2"
+is "wg show tb fwmark" "$(nsx B wg show tb fwmark)" "0x51"
+check "wg set ta fwmark 0x1234" nsx A wg set ta fwmark 0x1234
+is "all 3 of A's sockets marked" "$(nsx A ss -Huean "sport = :51820" 2>/dev/null | grep -c 'fwmark:0x1234 ')" "3"
+check "wg set ta fwmark off" nsx A wg set ta fwmark off
+is "none of A's sockets marked" "$(nsx A ss -Huean "sport = :51820" 2>/dev/null | grep -c fwmark)" "0"
 check "ping A -> B" nsx A ping -c 3 -i 0.2 -W 2 10.9.0.2
 check "ping B -> A" nsx B ping -c 3 -i 0.2 -W 2 10.9.0.1
 if command -v iperf3 >/dev/null; then

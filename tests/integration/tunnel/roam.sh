@@ -45,6 +45,7 @@ is "wireguard-go follows hako to its new address" "$(nsx B wg show wgb endpoints
 check "ping B -> A after the move" nsx B ping -c 2 -i 0.2 -W 2 10.9.0.1
 # and hako's own port (wg set on hako's socket: the UDP socket is opened again)
 check "wg set ta listen-port 51828" wg set ta listen-port 51828
+is "tunnel ls shows the new port" "$("$HAKO" -j tunnel ls | python3 -c 'import json,sys; print([o["listen_port"] for o in json.load(sys.stdin) if o["name"]=="ta"])')" "[51828]"
 check "ping A -> B from the new port" nsx A ping -c 2 -i 0.2 -W 2 10.9.0.2
 is "wireguard-go follows hako to its new port" "$(nsx B wg show wgb endpoints | cut -f2)" "192.0.2.4:51828"
 wait $pp

@@ -16,6 +16,9 @@ div=
 have_test_hooks && div=30
 check "tunnel up (hako, A)" env ${div:+HAKO_TEST_TUNNEL_TIME_DIV=$div} "$HAKO" -n A tunnel up ta1 -c "$WORK/a1.conf"
 wggo_up B wg1 || not_ok "wireguard-go wg1 up"
+check_fail "hako tunnel up of wireguard-go's name: exit 1, its socket in use" 1 "^hako: tunnel 'wg1': /var/run/wireguard/wg1.sock is in use \(a WireGuard daemon" "$HAKO" -n A tunnel up wg1 -c "$WORK/a1.conf"
+is "... nothing made in A" "$(ip -n A -o link show wg1 2>/dev/null)" ""
+check_fail "hako tunnel show of wireguard-go's socket: no such tunnel, exit 5" 5 "^hako: tunnel 'wg1' does not exist \(/var/run/wireguard/wg1.sock is another WireGuard daemon's" "$HAKO" tunnel show wg1
 nsx B wg set wg1 private-key "$WORK/b1.key" listen-port 51821 peer "$(pub a1)" allowed-ips 10.9.1.1/32
 nsx B ip addr add 10.9.1.2/24 dev wg1
 nsx B ip link set wg1 up
