@@ -330,9 +330,42 @@ int hk_route_parse(int argc, char **argv, enum hk_route_op op, struct hk_route_r
 	return 0;
 }
 
+/* [to] [root|match|exact] PREFIX|default at argv[*i] into f, as ip route show's selector */
+static int filter_dst(int argc, char **argv, int *i, struct hk_route_filter *f, struct hk_err *err)
+{
+	const char *w = argv[*i];
+	int r, start = *i;
+	if (!strcmp(w, "to") && (r = hk_next_arg(argc, argv, i, &w, err)) < 0)
+		return r;
+	bool root = !strcmp(w, "root"), match = !strcmp(w, "match");
+	if ((root || match || !strcmp(w, "exact")) && (r = hk_next_arg(argc, argv, i, &w, err)) < 0)
+		return r;
+	struct hk_prefix p = { 0 };
+	if (!strcmp(w, "default") || !strcmp(w, "all") || !strcmp(w, "any")) {
+		p.family = f->family; /* AF_UNSPEC: either family */
+		p.has_len = true;
+	} else if ((r = hk_parse_prefix(w, 0, &p, err)) < 0) {
+		if (argv[*i] != argv[start] || strchr(w, '.') || strchr(w, ':'))
+			return r; /* meant as a prefix: say what is wrong with it */
+		hk_err_clear(err);
+		return hk_err_usage(err, "unknown keyword '%s'", w);
+	}
+	if (!match) {
+		f->root = p;
+		f->has_root = true;
+	}
+	if (!root) {
+		f->match = p;
+		f->has_match = true;
+	}
+	return 0;
+}
+
 int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, struct hk_err *err)
 {
-	struct hk_route_filter f = { .table = RT_TABLE_MAIN, .family = AF_UNSPEC, .proto = -1 };
+	struct hk_route_filter f = {
+		.table = RT_TABLE_MAIN, .family = AF_UNSPEC, .proto = -1, .scope = -1
+	};
 	for (int i = 0; i < argc; i++) {
 		const char *v = NULL;
 		int r;
@@ -367,17 +400,66 @@ int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, st
 			    (r = hk_route_proto_parse(v, &p, err)) < 0)
 				return r;
 			f.proto = p;
-		} else {
-			return hk_err_usage(err, "unknown keyword '%s'", argv[i]);
+		} else if (!strcmp(argv[i], "scope")) {
+			uint8_t s;
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0 ||
+			    (r = hk_scope_parse(v, &s, err)) < 0)
+				return r;
+			f.scope = s;
+		} else if (!strcmp(argv[i], "via") || !strcmp(argv[i], "src")) {
+			bool via = argv[i][0] == 'v';
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0 ||
+			    (r = hk_parse_prefix(v, 0, via ? &f.via : &f.src, err)) < 0)
+				return r;
+			*(via ? &f.has_via : &f.has_src) = true;
+		} else if ((r = filter_dst(argc, argv, &i, &f, err)) < 0) {
+			return r;
 		}
 	}
 	*ret = f;
 	return 0;
 }
 
+/* Do the first bits of a and b agree? */
+static bool bits_equal(const uint8_t *a, const uint8_t *b, unsigned bits)
+{
+	unsigned bytes = bits / 8, rest = bits % 8;
+	if (memcmp(a, b, bytes))
+		return false;
+	return !rest || !((a[bytes] ^ b[bytes]) & (uint8_t)(0xff << (8 - rest)));
+}
+
+/* Is the address a (zero when a->family is 0) inside the prefix p? */
+static bool in_prefix(const struct hk_prefix *p, int family, const struct hk_prefix *a)
+{
+	static const uint8_t zero[16];
+	if (p->family && p->family != family)
+		return false;
+	return bits_equal(a->family ? a->addr.raw : zero, p->addr.raw, p->len);
+}
+
 bool hk_route_filter_match(const struct hk_route_filter *f, const struct hk_route_info *ri)
 {
-	return (!f->type || ri->type == f->type) && (f->proto < 0 || ri->protocol == f->proto);
+	if ((f->type && ri->type != f->type) || (f->proto >= 0 && ri->protocol != f->proto) ||
+	    (f->scope >= 0 && ri->scope != f->scope))
+		return false;
+	if ((f->has_via && !in_prefix(&f->via, ri->family, &ri->gw)) ||
+	    (f->has_src && !in_prefix(&f->src, ri->family, &ri->prefsrc)))
+		return false;
+	/* root P: the route's prefix lies inside P; match P: P lies inside the route's */
+	if (f->has_root &&
+	    (ri->dst.len < f->root.len || !in_prefix(&f->root, ri->family, &ri->dst)))
+		return false;
+	if (f->has_match) {
+		struct hk_prefix dst = ri->dst;
+		dst.family = ri->family;
+		if (ri->dst.len > f->match.len ||
+		    (f->match.family && f->match.family != ri->family))
+			return false;
+		if (!in_prefix(&dst, ri->family, &f->match))
+			return false;
+	}
+	return true;
 }
 
 /* ---- messages --------------------------------------------------------------------------- */

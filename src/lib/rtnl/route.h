@@ -71,8 +71,15 @@ struct hk_route_filter {
 	int family;	       /* AF_UNSPEC both */
 	uint8_t type;	       /* RTN_*, 0 any */
 	int proto;	       /* -1 any */
+	int scope;	       /* -1 any */
+	/* as ip route show: via and src match the gateway and preferred source within their
+	 * prefix; root P the routes inside P, match P the routes containing P, exact P (or a
+	 * bare P) both. family 0 with has_len: default with no family given (either). */
+	struct hk_prefix via, src, root, match;
+	bool has_via, has_src, has_root, has_match;
 };
-/* [table N|all] [dev DEV] [type TYPE] [proto P] [-4|-6] */
+/* [table N|all] [dev DEV] [type TYPE] [proto P] [scope S] [via PREFIX] [src PREFIX]
+ * [[to] [root|match|exact] PREFIX|default] [-4|-6] */
 int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, struct hk_err *err);
 
 struct hk_route_nh {
