@@ -86,8 +86,8 @@ static void neigh_row(struct out_table *t, struct hk_nl *nl, struct cli_names *c
 					ni->lladdr[k]);
 	if (ni->lladdr_len)
 		out_str(t, N_LLADDR, mac);
-	if (ni->flags & NTF_PROXY) { /* a proxy entry has no state, as ip shows it */
-		out_json(t, N_PROXY, json_object_new_string(""), "proxy");
+	if (ni->flags & NTF_PROXY) {	       /* a proxy entry has no state, as ip shows it */
+		out_null(t, N_PROXY, "proxy"); /* ip -j: "proxy": null */
 		return;
 	}
 	struct json_object *st = json_object_new_array();

@@ -32,6 +32,10 @@ check "flush nud all" "$HAKO" neigh flush dev nb0 nud all
 is "ip neigh after flush nud all: nothing" "$(ip neigh show dev nb0 nud all)" ""
 check "proxy add" "$HAKO" neigh add 10.77.0.9 proxy dev nb0
 is "ip neigh show proxy" "$(ip neigh show proxy dev nb0)" "10.77.0.9 proxy "
+"$HAKO" -j neigh show proxy >"$HAKO_TEST_TMP/pn.json"; ip -j neigh show proxy >"$HAKO_TEST_TMP/pi.json"
+check "hako -j neigh show proxy agrees with ip -j key by key (proxy: null)" \
+	python3 "$HAKO_SRC/tests/lib/jsondiff.py" shared "$HAKO_TEST_TMP/pn.json" "$HAKO_TEST_TMP/pi.json"
+is "the proxy key is null" "$("$HAKO" -j neigh show proxy | jq -c '[.[] | has("proxy"), .proxy]')" "[true,null]"
 check "proxy del" "$HAKO" neigh del 10.77.0.9 proxy dev nb0
 is "proxy gone" "$(ip neigh show proxy dev nb0)" ""
 # -n NETNS
