@@ -61,6 +61,9 @@ struct addr_sel {
 	int ifindex;
 	struct hk_addr_info *v;
 	size_t n;
+	bool selective; /* a family or label was asked for: devices without one left out */
+	int *had;	/* the devices that had addresses before the selectors (nhad) */
+	size_t nhad;
 };
 
 static int addr_select(struct hk_ctx *ctx, int argc, char **argv, bool need_dev, const char *what,
@@ -81,6 +84,20 @@ static int addr_select(struct hk_ctx *ctx, int argc, char **argv, bool need_dev,
 		return r;
 	if ((r = hk_addr_list(ret->nl, f.family, ret->ifindex, &ret->v, &ret->n, &ctx->err)) < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
+	struct cli_names cache = { .n = 0 };
+	size_t k = 0;
+	ret->selective = f.family != AF_UNSPEC || f.label;
+	if (!(ret->had = calloc(ret->n + 1, sizeof(*ret->had))))
+		return hk_err_sys(&ctx->err, -ENOMEM, "%s", what);
+	for (size_t i = 0; i < ret->n; i++)
+		ret->had[ret->nhad++] = ret->v[i].ifindex;
+	for (size_t i = 0; i < ret->n; i++) {
+		char buf[HK_IFNAMSIZ];
+		const char *name = cli_ifname(ret->nl, &cache, ret->v[i].ifindex, buf);
+		if (hk_addr_filter_match(&f, &ret->v[i], name))
+			ret->v[k++] = ret->v[i];
+	}
+	ret->n = k;
 	return 0;
 }
 
@@ -172,9 +189,19 @@ static int addr_brief(struct hk_ctx *ctx, const struct addr_sel *sel)
 	_cleanup_free_ const struct hk_link_info **rows = calloc(n + 1, sizeof(*rows));
 	if (!rows)
 		return hk_err_sys(&ctx->err, -ENOMEM, "addr show");
-	for (size_t i = 0; i < n; i++)
-		if (!sel->ifindex || v[i].index == sel->ifindex)
+	for (size_t i = 0; i < n; i++) {
+		if (sel->ifindex && v[i].index != sel->ifindex)
+			continue;
+		/* as ip: a device with a selected address, or with none at all when no family
+		 * was asked for (ip -br addr show scope global keeps an addressless veth) */
+		bool any = false, selected = false;
+		for (size_t j = 0; j < sel->nhad; j++)
+			any |= sel->had[j] == v[i].index;
+		for (size_t j = 0; j < sel->n; j++)
+			selected |= sel->v[j].ifindex == v[i].index;
+		if (selected || (!any && !sel->selective))
 			rows[k++] = &v[i];
+	}
 	return brief_addrs(ctx, v, n, rows, k, sel->v, sel->n);
 }
 
@@ -227,6 +254,7 @@ static int cmd_addr_show(struct hk_ctx *ctx, int argc, char **argv)
 	int r = addr_select(ctx, argc, argv, false, what, &sel);
 	ctx->family = fam;
 	_cleanup_free_ struct hk_addr_info *v = sel.v;
+	_cleanup_free_ int *had = sel.had;
 	if (r < 0)
 		return r;
 	struct hk_nl *nl = sel.nl;
@@ -255,6 +283,7 @@ static int cmd_addr_flush(struct hk_ctx *ctx, int argc, char **argv)
 	struct addr_sel sel;
 	int r = addr_select(ctx, argc, argv, true, what, &sel);
 	_cleanup_free_ struct hk_addr_info *v = sel.v;
+	_cleanup_free_ int *had = sel.had;
 	if (r < 0)
 		return r;
 	struct hk_nl *nl = sel.nl;
