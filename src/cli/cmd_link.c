@@ -625,7 +625,8 @@ static int cmd_link_show(struct hk_ctx *ctx, int argc, char **argv)
 		found = true;
 		if (f.kind[0] && (!kind_word(l) || strcmp(f.kind, kind_word(l))))
 			continue;
-		if (master && l->master != master)
+		if ((master && l->master != master) || (f.nomaster && l->master) ||
+		    (f.up && !(l->flags & IFF_UP)) || (f.has_group && l->group != f.group))
 			continue;
 		rows[k++] = l;
 	}

@@ -172,8 +172,12 @@ struct hk_link_filter {
 	char name[HK_IFNAMSIZ];	  /* "" all */
 	char kind[16];		  /* "" all; the word after "type" */
 	char master[HK_IFNAMSIZ]; /* "" all */
+	bool up;		  /* only devices with IFF_UP */
+	bool nomaster;		  /* only devices without a master */
+	bool has_group;
+	uint32_t group; /* with has_group: only that IFLA_GROUP */
 };
-/* [dev] [NAME] [type KIND] [master BR] */
+/* [dev] [NAME] [type KIND] [master BR|nomaster] [group G] [up], as ip link show */
 int hk_link_parse_show(int argc, char **argv, struct hk_link_filter *ret, struct hk_err *err);
 
 /* Helpers for kind parsers (the value after a keyword: hk_next_arg, base/parse.h).

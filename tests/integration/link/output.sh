@@ -73,3 +73,18 @@ echo "$("$HAKO" link add hx0 type veth help)" | grep -q "peer \[name\] PEER" && 
 	not_ok "veth help"
 is "help made nothing" "$(ip -j link | jq -c '[.[].ifname]')" "$before"
 check_fail "help of an unknown kind" 2 "unknown kind 'bogus'" "$HAKO" link add hx0 type bogus help
+
+# link show's selectors as ip link show's: up, nomaster, master BR, group G, combined
+ip -n "$a" link add sb0 type bridge
+ip -n "$a" link set v1 master sb0
+ip -n "$a" link set p0 group 7
+# ip -j leaves an empty object for each device a selector left out: the names only
+names() { jq -c '[.[] | select(.ifname) | .ifname]'; }
+for sel in "up" "nomaster" "master sb0" "group 7" "group default" "up nomaster" "type veth up" \
+	"group 7 up" "dev v0 up" "p0 up"; do
+	# shellcheck disable=SC2086
+	is "link show $sel (ip -j link show)" "$(hk -j link show $sel | names)" \
+		"$(ip -n "$a" -j link show $sel | names)"
+	# shellcheck disable=SC2086
+	is "-br link show $sel (ip -br)" "$(hk -br link show $sel)" "$(ip -n "$a" -br link show $sel)"
+done
