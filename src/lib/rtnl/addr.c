@@ -267,22 +267,12 @@ int hk_addr_parse_filter(int argc, char **argv, struct hk_addr_filter *ret, stru
 	return 0;
 }
 
-/* Are the first bits of a and b equal? */
-static bool bits_equal(const uint8_t *a, const uint8_t *b, unsigned bits)
-{
-	unsigned bytes = bits / 8, rest = bits % 8;
-	if (memcmp(a, b, bytes))
-		return false;
-	return !rest || !((a[bytes] ^ b[bytes]) & (uint8_t)(0xff << (8 - rest)));
-}
-
 bool hk_addr_filter_match(const struct hk_addr_filter *f, const struct hk_addr_info *ai,
 			  const char *ifname)
 {
 	if ((f->scope >= 0 && ai->scope != f->scope) || ((ai->flags ^ f->flags) & f->flagmask))
 		return false;
-	if (f->has_to && (ai->family != f->to.family ||
-			  !bits_equal(ai->local.addr.raw, f->to.addr.raw, f->to.len)))
+	if (f->has_to && (ai->family != f->to.family || !hk_prefix_has(&f->to, ai->local.addr.raw)))
 		return false;
 	/* as ip: the label, or the device's name when the address has none (IPv6) */
 	if (f->label && fnmatch(f->label, ai->label[0] ? ai->label : ifname, 0))

@@ -420,22 +420,13 @@ int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, st
 	return 0;
 }
 
-/* Do the first bits of a and b agree? */
-static bool bits_equal(const uint8_t *a, const uint8_t *b, unsigned bits)
-{
-	unsigned bytes = bits / 8, rest = bits % 8;
-	if (memcmp(a, b, bytes))
-		return false;
-	return !rest || !((a[bytes] ^ b[bytes]) & (uint8_t)(0xff << (8 - rest)));
-}
-
 /* Is the address a (zero when a->family is 0) inside the prefix p? */
 static bool in_prefix(const struct hk_prefix *p, int family, const struct hk_prefix *a)
 {
 	static const uint8_t zero[16];
 	if (p->family && p->family != family)
 		return false;
-	return bits_equal(a->family ? a->addr.raw : zero, p->addr.raw, p->len);
+	return hk_prefix_has(p, a->family ? a->addr.raw : zero);
 }
 
 bool hk_route_filter_match(const struct hk_route_filter *f, const struct hk_route_info *ri)
