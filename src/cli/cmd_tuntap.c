@@ -163,6 +163,11 @@ static int tuntap_show(struct hk_ctx *ctx, int argc, char **argv)
 				snprintf(human + strlen(human), sizeof(human) - strlen(human),
 					 "%s%s", human[0] ? "," : "", bools[k]);
 			}
+		/* ip prints "filter" when IFF_NOFILTER is clear: the same bit as IFF_NO_PI */
+		if (kv(&v[i], "pi", &u) && u) {
+			json_object_array_add(fl, json_object_new_string("filter"));
+			snprintf(human + strlen(human), sizeof(human) - strlen(human), ",filter");
+		}
 		out_json(t, T_FLAGS, fl, human);
 		if (kv(&v[i], "owner", &u))
 			out_int(t, T_USER, (int64_t)u);
