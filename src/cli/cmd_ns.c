@@ -142,16 +142,19 @@ static int cmd_ns_list(struct hk_ctx *ctx, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "output-all", no_argument, NULL, 'O' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "notruncate", no_argument, NULL, 'u' },
+		{ "nowrap", no_argument, NULL, 'W' },
 		{},
 	};
 	char *av[NS_MAX_ARGS + 1];
 	int ac = opt_argv(argc, argv, av, "list", ctx), c;
 	struct hk_ns_list_opts o = { 0 };
 	const char *cols = NULL;
-	bool raw = false;
+	bool raw = false, notrunc = false;
 	if (ac < 0)
 		return ac;
-	while ((c = getopt_long(ac, av, "t:p:fjno:r", opts, NULL)) != -1) {
+	while ((c = getopt_long(ac, av, "t:p:fjno:rluW", opts, NULL)) != -1) {
 		enum hk_ns_type type;
 		switch (c) {
 		case 't':
@@ -181,6 +184,12 @@ static int cmd_ns_list(struct hk_ctx *ctx, int argc, char **argv)
 		case 'r':
 			raw = true;
 			break;
+		case 'u':
+			notrunc = true;
+			break;
+		case 'l': /* lsns's list format: the only one here */
+		case 'W': /* lsns's no wrapping: nothing wraps here */
+			break;
 		default:
 			return bad_opt(ctx, "list", av);
 		}
@@ -198,6 +207,7 @@ static int cmd_ns_list(struct hk_ctx *ctx, int argc, char **argv)
 		return r;
 	}
 	out_table_raw(t, raw);
+	out_table_notrunc(t, notrunc);
 	/* NETNSID costs a netlink query per network namespace: only when it is shown */
 	o.nsids = ctx->json || (cols && strcasestr(cols, "NETNSID"));
 	struct hk_ns_entry *v;

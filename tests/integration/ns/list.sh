@@ -139,3 +139,11 @@ line=$(echo "$out" | grep "long$ns")
 	not_ok "width 80: '$line' (${#line})"
 [ "$("$HAKO" ns list -o NS,COMMAND,NAME -t net | grep "long$ns" | wc -c)" -gt 300 ] &&
 	ok "piped, nothing is cut" || not_ok "piped output cut"
+# lsns's -u/--notruncate: on the terminal too, nothing is cut; -l and -W (lsns's list format
+# and no wrapping, what hako always does) are accepted
+out=$(COLUMNS=80 script -qec "\"$HAKO\" ns list -u -o NS,TYPE,COMMAND,NAME -t net" /dev/null | tr -d '\r')
+line=$(echo "$out" | grep "long$ns")
+[ "${#line}" -gt 300 ] && ok "-u at width 80: the command whole" || not_ok "-u: '$line' (${#line})"
+is "-l -W --nowrap --notruncate: the same rows as without" \
+	"$("$HAKO" ns list -l -W --nowrap --notruncate -n -o NS,NAME -t net | sort)" \
+	"$("$HAKO" ns list -n -o NS,NAME -t net | sort)"
