@@ -364,7 +364,8 @@ static const struct out_col cols[] = {
 };
 
 /* -s (level 1, 2 for -s -s): stats64 as `ip -s -j link` gives it, and the human columns. */
-static void stats_cells(struct out_table *t, const struct rtnl_link_stats64 *s, int level)
+static void stats_cells(struct out_table *t, const struct hk_link_info *l,
+			const struct rtnl_link_stats64 *s, int level)
 {
 	/* ip's keys, in ip's order: direction, key, counter, the -s level that shows it */
 #define S(dir, key, field, lv)                                                                     \
@@ -409,6 +410,9 @@ static void stats_cells(struct out_table *t, const struct rtnl_link_stats64 *s, 
 			json_object_object_add(dir[keys[i].tx], keys[i].key,
 					       json_object_new_int64((int64_t)v));
 	}
+	if (level >= 2 && l->has_carrier_changes) /* ip -s -s: the last tx key */
+		json_object_object_add(dir[1], "carrier_changes",
+				       json_object_new_int64(l->carrier_changes));
 	struct json_object *rx = dir[0], *tx = dir[1];
 	json_object_object_add(o, "rx", rx);
 	json_object_object_add(o, "tx", tx);
@@ -644,7 +648,7 @@ static int cmd_link_show(struct hk_ctx *ctx, int argc, char **argv)
 		show_row(t, v, n, rows[i], &pns);
 		const struct hk_link_stats *s = hk_link_stats_find(st, nst, rows[i]->index);
 		if (s)
-			stats_cells(t, &s->s, ctx->stats);
+			stats_cells(t, rows[i], &s->s, ctx->stats);
 	}
 	const char *bad;
 	size_t blen;

@@ -365,6 +365,10 @@ static void fill_info(const struct nlmsghdr *nlh, struct hk_link_info *info)
 		info->txqlen = hk_attr_u32(tb[IFLA_TXQLEN]);
 	if (tb[IFLA_GROUP])
 		info->group = hk_attr_u32(tb[IFLA_GROUP]);
+	if (tb[IFLA_CARRIER_CHANGES]) {
+		info->carrier_changes = hk_attr_u32(tb[IFLA_CARRIER_CHANGES]);
+		info->has_carrier_changes = true;
+	}
 	if (tb[IFLA_IFALIAS] && hk_attr_len(tb[IFLA_IFALIAS]) < sizeof(info->alias)) {
 		memcpy(info->alias, hk_attr_data(tb[IFLA_IFALIAS]), hk_attr_len(tb[IFLA_IFALIAS]));
 		info->alias[hk_attr_len(tb[IFLA_IFALIAS])] = '\0';

@@ -301,7 +301,9 @@ struct hk_link_info {
 	int link_netnsid; /* -1: same namespace (or dying peer, see hk_link_dying) */
 	bool has_link_netnsid;
 	uint32_t txqlen;
-	uint32_t group;			      /* IFLA_GROUP */
+	uint32_t group;		  /* IFLA_GROUP */
+	uint32_t carrier_changes; /* IFLA_CARRIER_CHANGES */
+	bool has_carrier_changes;
 	char alias[HK_LINK_ALIAS_MAX];	      /* IFLA_IFALIAS, "" none */
 	struct hk_link_kv kv[HK_LINK_KV_MAX]; /* decoded IFLA_INFO_DATA */
 	int nkv;

@@ -36,9 +36,12 @@ is "flags of v0 as ip's" "$(hk -j link show v0 | jq -c '.[0].flags')" \
 # -s: the counters (lo carried the pings), as ip -s -j
 is "-s -j: stats64 of lo as ip -s -j" "$(hk -s -j link show lo | jq -c '.[0].stats64')" \
 	"$(ip -n "$a" -s -j link show lo | jq -c '.[0].stats64')"
-# (carrier_changes is not a stats64 counter: ip takes it from the link message; hako not)
+# (carrier_changes is not a stats64 counter: ip and hako take it from the link message)
 is "-s -s -j: the extra counters" "$(hk -s -s -j link show lo | jq -c '.[0].stats64 | [.rx, .tx] | map(keys) | add | sort')" \
-	"$(ip -n "$a" -s -s -j link show lo | jq -c '.[0].stats64 | [.rx, .tx] | map(keys) | add | sort - ["carrier_changes"]')"
+	"$(ip -n "$a" -s -s -j link show lo | jq -c '.[0].stats64 | [.rx, .tx] | map(keys) | add | sort')"
+is "-s -s -j: tx.carrier_changes of v0 (up, then its peer down) as ip's" \
+	"$(hk -s -s -j link show v0 | jq -c '.[0].stats64.tx.carrier_changes')" \
+	"$(ip -n "$a" -s -s -j link show v0 | jq -c '.[0].stats64.tx.carrier_changes')"
 rx=$(ip -n "$a" -s -j link show lo | jq '.[0].stats64.rx.packets')
 [ "$rx" -ge 4 ] && ok "lo counted the pings ($rx packets)" || not_ok "lo rx packets $rx"
 is "-s: RX-PACKETS column" "$(hk -s link show lo | awk 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "RX-PACKETS") c = i} NR == 2 {print $c}')" "$rx"
