@@ -754,6 +754,8 @@ int hk_route_parse_query(int argc, char **argv, struct hk_route_query *ret, stru
 	for (int i = 0; i < argc; i++) {
 		const char *kw = argv[i], *v;
 		int r;
+		if (!strcmp(kw, "dev")) /* ip route get's alias of oif */
+			kw = "oif";
 		if (!strcmp(kw, "from") || !strcmp(kw, "iif") || !strcmp(kw, "oif") ||
 		    !strcmp(kw, "mark") || !strcmp(kw, "to")) {
 			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
@@ -763,7 +765,7 @@ int hk_route_parse_query(int argc, char **argv, struct hk_route_query *ret, stru
 			kw = "to";
 		} else {
 			return hk_err_usage(
-				err, "unexpected '%s' (expected from, iif, oif or mark)", kw);
+				err, "unexpected '%s' (expected from, iif, oif, dev or mark)", kw);
 		}
 		if (!strcmp(kw, "to")) {
 			if (have_dst)
@@ -802,6 +804,8 @@ int hk_route_get(struct hk_nl *nl, const struct hk_route_query *q, struct hk_rou
 	size_t alen = addr->family == AF_INET ? 4 : 16;
 	rtm->rtm_family = (uint8_t)addr->family;
 	rtm->rtm_dst_len = (uint8_t)(alen * 8);
+	/* as ip: the answer names the table the route was found in (local, 100), not main */
+	rtm->rtm_flags |= RTM_F_LOOKUP_TABLE;
 	hk_nlmsg_put(&m, RTA_DST, alen, addr->addr.raw);
 	if (q->from.family) {
 		rtm->rtm_src_len = (uint8_t)(alen * 8);

@@ -60,9 +60,12 @@ is "show proto kernel: as ip" "$("$HAKO" -n "$B" -j -4 route show proto kernel |
 check_fail "show type bogus" 2 "type 'bogus'" "$HAKO" -n "$B" route show type bogus
 is "route ls is route show" "$("$HAKO" -n "$B" route ls)" "$("$HAKO" -n "$B" route show)"
 is "hako -4 route show: IPv4 only" "$("$HAKO" -n "$B" -4 -j route show | grep -c inet6)" 0
-# route get: from, oif; src (prefsrc) as ip shows it
+# route get: from, oif (dev), src (prefsrc) as ip shows it; the table the route was found in
+# (local for a local address, 100 through a rule), as ip asks for it (RTM_F_LOOKUP_TABLE)
+ip -n "$B" rule add to 10.10.0.0/16 table 100 pref 100
 for q in "10.9.1.1" "10.3.2.1" "10.0.0.5 from 10.1.0.1" "10.0.0.5 oif d0" "2001:db8:9::5" \
-	"2001:db8:1::5 from 2001:db8:2::1" "to 10.0.0.7 mark 7"; do
+	"2001:db8:1::5 from 2001:db8:2::1" "to 10.0.0.7 mark 7" "10.0.0.1" "10.4.4.4" "10.10.1.1" \
+	"10.0.0.5 dev d0"; do
 	"$HAKO" -n "$B" -j route get $q >"$HAKO_TEST_TMP/h.json"
 	ip -n "$B" -j route get $q >"$HAKO_TEST_TMP/i.json"
 	check "route get $q: shared keys with ip -j route get" $J shared "$HAKO_TEST_TMP/h.json" "$HAKO_TEST_TMP/i.json"
@@ -74,6 +77,9 @@ ip -n "$B" -j route get 10.9.1.1 from 10.1.0.7 iif d1 >"$HAKO_TEST_TMP/i.json"
 check "route get ... from ... iif d1: shared keys with ip" $J shared "$HAKO_TEST_TMP/h.json" "$HAKO_TEST_TMP/i.json"
 is "route get iif: a forwarded route via the multipath hops" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[0]; print(d["dev"] in ("d0","d1"), d["from"])' "$HAKO_TEST_TMP/h.json")" "True 10.1.0.7"
 is "route get shows prefsrc" "$("$HAKO" -n "$B" -j route get 10.9.1.1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["prefsrc"])')" 10.0.0.1
+is "route get: found in table 100 through the rule, as ip says" \
+	"$("$HAKO" -n "$B" -j route get 10.10.1.1 | jq -r '.[0].table')" "$(ip -n "$B" -j route get 10.10.1.1 | jq -r '.[0].table')"
+is "route get of a local address: table local" "$("$HAKO" -n "$B" -j route get 10.0.0.1 | jq -r '.[0].table')" local
 is "route get from: the from key" "$("$HAKO" -n "$B" -j route get 10.0.0.5 from 10.1.0.1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["from"])')" 10.1.0.1
 # del of typed and multipath routes, then equal again
 for r in "blackhole 10.8.0.0/16" "local 10.4.4.4 dev d0" "10.9.0.0/16" "prohibit 2001:db8:7::/48"; do
