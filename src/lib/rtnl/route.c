@@ -674,6 +674,14 @@ int hk_route_decode(const struct nlmsghdr *nlh, struct hk_route_info *ret)
 	}
 	if (tb[RTA_MULTIPATH])
 		decode_multipath(tb[RTA_MULTIPATH], &ri);
+	if (tb[RTA_PREF]) {
+		ri.has_pref = true;
+		ri.pref = hk_attr_u8(tb[RTA_PREF]);
+	}
+	if (tb[RTA_MARK]) {
+		ri.has_mark = true;
+		ri.mark = hk_attr_u32(tb[RTA_MARK]);
+	}
 	*ret = ri;
 	return 0;
 }

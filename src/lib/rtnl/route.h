@@ -104,6 +104,9 @@ struct hk_route_info {
 	bool has_metric;
 	struct hk_route_nh nh[HK_ROUTE_MAX_NH]; /* RTA_MULTIPATH, nnh 0: none */
 	size_t nnh;
+	bool has_pref, has_mark;
+	uint8_t pref;  /* RTA_PREF: an IPv6 route's router preference (ICMPV6_ROUTER_PREF_*) */
+	uint32_t mark; /* RTA_MARK: route get ... mark N, echoed */
 };
 
 /* Decode one RTM_NEWROUTE message. -EINVAL when it is not an IPv4/IPv6 route. */

@@ -47,9 +47,14 @@ for t in main 100 local; do
 	check "hako -j -4 route show table $t vs ip -j -d: shared keys (type, nexthops ...)" \
 		$J shared "$HAKO_TEST_TMP/h.json" "$HAKO_TEST_TMP/i.json"
 done
+# an IPv6 route's router preference (pref, RTA_PREF), as ip -j shows it for every one
+for ns in "$A" "$B"; do ip -n "$ns" -6 route add 2001:db8:5::/48 via 2001:db8:1::2 pref high; done
 "$HAKO" -n "$B" -j route show -6 >"$HAKO_TEST_TMP/h.json"
 ip -n "$B" -6 -j -d route show >"$HAKO_TEST_TMP/i.json"
 check "hako -j route show -6 vs ip -6 -j -d: shared keys" $J shared "$HAKO_TEST_TMP/h.json" "$HAKO_TEST_TMP/i.json"
+is "pref: the keys as ip -j's (high for the one added so)" "$(jq -c '[.[].pref]' "$HAKO_TEST_TMP/h.json")" \
+	"$(jq -c '[.[].pref]' "$HAKO_TEST_TMP/i.json")"
+is "route get mark 7: the mark echoed, as ip -j" "$("$HAKO" -n "$B" -j route get 10.0.0.7 mark 7 | jq -c '.[0].mark')" 7
 is "TYPE column: blackhole shown" "$("$HAKO" -n "$B" route show | awk '$1 == "10.8.0.0/16" {print $8}')" blackhole
 is "NEXTHOPS column: every hop" "$("$HAKO" -n "$B" route show | grep '^10.9.0.0/16' | grep -o 'via .*')" \
 	"via 10.0.0.2 dev d0 weight 2, via 10.1.0.2 dev d1 weight 1"
