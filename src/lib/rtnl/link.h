@@ -285,6 +285,12 @@ struct hk_link_kv {
 	uint64_t u;
 };
 
+/* The u32 attributes ip -d -j prints as they are: promiscuity, allmulti, min_mtu, max_mtu,
+ * num_tx_queues, num_rx_queues, gso_max_size, gso_max_segs, tso_max_size, tso_max_segs,
+ * gro_max_size (hk_link_u32_key(i): the JSON key of u32[i]). */
+#define HK_LINK_NU32 11
+const char *hk_link_u32_key(int i);
+
 struct hk_link_info {
 	int index;
 	char name[HK_IFNAMSIZ];
@@ -304,7 +310,13 @@ struct hk_link_info {
 	uint32_t group;		  /* IFLA_GROUP */
 	uint32_t carrier_changes; /* IFLA_CARRIER_CHANGES */
 	bool has_carrier_changes;
-	char alias[HK_LINK_ALIAS_MAX];	      /* IFLA_IFALIAS, "" none */
+	char qdisc[32];	  /* IFLA_QDISC, "" none */
+	uint8_t linkmode; /* IFLA_LINKMODE */
+	uint8_t brd[32];  /* IFLA_BROADCAST */
+	uint16_t brdlen;
+	uint32_t u32[HK_LINK_NU32];    /* the counts and limits of hk_link_u32_key, as read */
+	uint32_t has_u32;	       /* bit i: u32[i] was in the message */
+	char alias[HK_LINK_ALIAS_MAX]; /* IFLA_IFALIAS, "" none */
 	struct hk_link_kv kv[HK_LINK_KV_MAX]; /* decoded IFLA_INFO_DATA */
 	int nkv;
 };

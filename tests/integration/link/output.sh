@@ -77,6 +77,24 @@ echo "$("$HAKO" link add hx0 type veth help)" | grep -q "peer \[name\] PEER" && 
 is "help made nothing" "$(ip -j link | jq -c '[.[].ifname]')" "$before"
 check_fail "help of an unknown kind" 2 "unknown kind 'bogus'" "$HAKO" link add hx0 type bogus help
 
+# ip -j's keys qdisc, linkmode, broadcast, and -d's counts and limits (promiscuity, min_mtu,
+# num_tx_queues, gso_max_size, ...) hold ip's values; a promiscuous device counts 1
+ip -n "$a" link set v1 promisc on
+for o in "" "-d"; do
+	# shellcheck disable=SC2086
+	hk -j $o link show | jq "map(del(.linkinfo))" >"$HAKO_TEST_TMP/h.json"
+	# shellcheck disable=SC2086
+	ip -n "$a" -j $o link show | jq "map(del(.linkinfo))" >"$HAKO_TEST_TMP/i.json"
+	check "hako -j $o link show: ip -j $o's values for the keys both have (linkinfo left out)" \
+		python3 "$HAKO_SRC/tests/lib/jsondiff.py" shared "$HAKO_TEST_TMP/h.json" "$HAKO_TEST_TMP/i.json"
+done
+is "-d -j: the keys ip -d -j has (but inet6_addr_gen_mode)" \
+	"$(hk -d -j link show v1 | jq -c '.[0] | keys - ["linkinfo", "link"] | sort')" \
+	"$(ip -n "$a" -d -j link show v1 | jq -c '.[0] | keys - ["linkinfo", "link", "inet6_addr_gen_mode"] | sort')"
+is "-d -j: promiscuity 1 on v1, as ip" "$(hk -d -j link show v1 | jq '.[0].promiscuity')" 1
+is "without -d: no promiscuity key (as ip)" "$(hk -j link show v1 | jq '.[0] | has("promiscuity")')" false
+ip -n "$a" link set v1 promisc off
+
 # link show's selectors as ip link show's: up, nomaster, master BR, group G, combined
 ip -n "$a" link add sb0 type bridge
 ip -n "$a" link set v1 master sb0
