@@ -245,6 +245,8 @@ int hk_addr_parse_filter(int argc, char **argv, struct hk_addr_filter *ret, stru
 			f.has_to = true;
 			if (f.family == AF_UNSPEC) /* as ip: the prefix's family */
 				f.family = f.to.family;
+		} else if (!strcmp(argv[i], "up")) {
+			f.up = true;
 		} else if (!strcmp(argv[i], "label")) {
 			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
 				return r;

@@ -41,8 +41,9 @@ struct hk_addr_filter {
 	bool has_to;
 	const char *label;	  /* fnmatch pattern (points into argv), NULL any */
 	uint32_t flags, flagmask; /* IFA_F_* that must be set (flags) or clear, of flagmask */
+	bool up; /* "up": only the addresses of devices that are up (the caller's to check) */
 };
-/* ip address show's selectors: [dev] DEV, scope S|all, to PREFIX, label PATTERN, and the
+/* ip address show's selectors: [dev] DEV, up, scope S|all, to PREFIX, label PATTERN, and the
  * CONFFLAGs permanent, dynamic, primary, secondary, temporary, [-]tentative, [-]deprecated,
  * [-]dadfailed, ... (any IFA_F_* name, '-' for its absence) */
 int hk_addr_parse_filter(int argc, char **argv, struct hk_addr_filter *ret, struct hk_err *err);

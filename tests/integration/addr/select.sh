@@ -1,6 +1,6 @@
 #!/bin/bash
 # addr show's selectors, differentially against ip address show on the same addresses:
-# scope S|all, to PREFIX, label PATTERN and the CONFFLAGs (permanent, dynamic, primary,
+# up, scope S|all, to PREFIX, label PATTERN and the CONFFLAGs (permanent, dynamic, primary,
 # secondary, temporary, [-]nodad, noprefixroute, ...); -br (text and -j) picks the devices
 # ip -br picks and prints a peer as ip does (LOCAL peer PEER/LEN, JSON address); addr flush
 # with a selector deletes only what it selects.
@@ -18,18 +18,21 @@ ip addr add 10.2.0.1/16 dev as1 label as1:x
 ip addr add 2001:db8::1/64 dev as0 nodad
 ip addr add 2001:db8:1::1/64 dev as0 nodad noprefixroute
 ip addr add 2001:db8:2::1/64 dev as1 nodad
+ip addr add 10.3.0.1/16 dev as2 # as2 is down: up leaves it out
 # the addresses (local) ip -j lists with the selectors, and hako's flat array's
-ipl() { ip -j addr show "$@" | jq -c '[.[] | .addr_info[] | select(.local) | .local] | sort'; }
+ipl() { ip -j addr show "$@" | jq -c '[.[] | .addr_info[]? | select(.local) | .local] | sort'; }
 hkl() { "$HAKO" -j addr show "$@" | jq -c '[.[].local] | sort'; }
 for sel in "" "scope global" "scope link" "scope host" "scope all" "to 10.1.0.0/16" \
 	"to 10.1.1.2" "to 2001:db8::/32" "label as0:*" "label as1*" "label as0" "as0 label as0*" \
 	"permanent" "dynamic" "primary" "secondary" "temporary" "nodad" "-nodad" "noprefixroute" \
-	"dev as0 scope global primary" "deprecated" "-deprecated" "home"; do
+	"dev as0 scope global primary" "deprecated" "-deprecated" "home" "up" "up scope global" \
+	"dev as2 up"; do
 	# shellcheck disable=SC2086
 	is "addr show $sel (ip -j addr show)" "$(hkl $sel)" "$(ipl $sel)"
 done
 # -br: the same lines as ip -br, for selectors ip's brief output handles (not label)
-for sel in "" "scope global" "scope link" "to 10.1.0.0/16" "to 2001:db8::/32" "dynamic" "dev as0"; do
+for sel in "" "scope global" "scope link" "to 10.1.0.0/16" "to 2001:db8::/32" "dynamic" "dev as0" \
+	"up" "up scope global"; do
 	# shellcheck disable=SC2086
 	is "-br addr show $sel (ip -br)" "$("$HAKO" -br addr show $sel)" "$(ip -br addr show $sel)"
 done
