@@ -47,3 +47,11 @@ ip -n "$A" tuntap del tn0 mode tun
 check "tuntap del dev tn0" "$HAKO" -n "$B" tuntap del dev tn0
 ip -n "$B" link del v0
 is "after del: equal" "$(norm "$B")" "$(norm "$A")"
+# no name: the kernel's MODE%d, as ip tuntap add mode tap names it (tap0, then tap1)
+for m in tap tap tun; do
+	ip -n "$A" tuntap add mode "$m"
+	check "tuntap add mode $m (no name)" "$HAKO" -n "$B" tuntap add mode "$m"
+done
+is "the names ip gives" "$("$HAKO" -n "$B" -j tuntap show | jq -c '[.[].ifname] | sort')" \
+	"$(ip -n "$A" -j tuntap show | jq -c '[.[].ifname] | sort')"
+is "unnamed: equal dumps" "$(norm "$B")" "$(norm "$A")"
