@@ -98,7 +98,7 @@ static const struct out_col list_cols[L_NCOLS] = {
 };
 
 /* NAME: every persisted name ("/run/netns/NAME" -> NAME, other mount points as paths). */
-static void list_name(struct out_table *t, const struct hk_ns_entry *e)
+static void list_name(struct out_table *t, const struct hk_ns_entry *e, bool nsids)
 {
 	char buf[1024] = "";
 	size_t off = 0;
@@ -118,6 +118,8 @@ static void list_name(struct out_table *t, const struct hk_ns_entry *e)
 		out_int(t, L_FDPID, e->fd_pid);
 	if (e->netnsid >= 0)
 		out_int(t, L_NETNSID, e->netnsid);
+	else if (nsids && e->type == HK_NS_NET) /* lsns's word; JSON: no key */
+		out_json(t, L_NETNSID, NULL, "unassigned");
 	if (e->npaths) {
 		struct json_object *a = json_object_new_array();
 		off = 0;
@@ -229,7 +231,7 @@ static int cmd_ns_list(struct hk_ctx *ctx, int argc, char **argv)
 			out_str(t, L_USER, user_name(e->uid, ubuf, sizeof(ubuf)));
 			out_str(t, L_COMMAND, e->command);
 		}
-		list_name(t, e);
+		list_name(t, e, o.nsids);
 	}
 	hk_ns_list_free(v, n);
 	r = out_table_print(t, ctx->json, ctx->noheadings);

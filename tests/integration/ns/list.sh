@@ -119,6 +119,13 @@ want=$(lsns -n -o NS,NETNSID -t net | awk -v i="$ino" '$1 == i {print $2}')
 [ -z "$want" ] || is "NETNSID agrees with lsns where lsns lists it" "$got" "$want /run/netns/$ns"
 got=$("$HAKO" ns list -j -o NS,NETNSID,NSFS -t net | jq -c --argjson i "$ino" '.[] | select(.ns == $i)')
 is "-j -o: only those keys; nsfs an array" "$got" "{\"ns\":$ino,\"netnsid\":42,\"nsfs\":[\"/run/netns/$ns\"]}"
+# a network namespace with no id here: lsns's "unassigned" (this test's own namespace)
+self=$(stat -L -c %i /proc/self/ns/net)
+is "NETNSID of one without an id: unassigned, as lsns" \
+	"$("$HAKO" ns list -n -o NS,NETNSID -t net | awk -v i="$self" '$1 == i {print $2}')" \
+	"$(lsns -n -o NS,NETNSID -t net | awk -v i="$self" '$1 == i {print $2}')"
+is "... and no key in JSON" "$("$HAKO" ns list -j -o NS,NETNSID -t net | jq -c --argjson i "$self" '.[] | select(.ns == $i)')" \
+	"{\"ns\":$self}"
 is "+LIST appends to the default columns" \
 	"$("$HAKO" ns list -o +NETNSID -t net | head -1 | tr -s ' ' | sed 's/^ //')" \
 	"NS TYPE NPROCS PID USER COMMAND NAME NETNSID"
