@@ -160,7 +160,8 @@ static int route_keyword(int argc, char **argv, int *i, enum hk_route_op op,
 	int r;
 	if (!strcmp(kw, "via") || !strcmp(kw, "src") || !strcmp(kw, "dev") ||
 	    !strcmp(kw, "metric") || !strcmp(kw, "priority") || !strcmp(kw, "table") ||
-	    !strcmp(kw, "scope") || !strcmp(kw, "proto") || !strcmp(kw, "protocol")) {
+	    !strcmp(kw, "scope") || !strcmp(kw, "proto") || !strcmp(kw, "protocol") ||
+	    !strcmp(kw, "pref")) {
 		if ((r = hk_next_arg(argc, argv, i, &v, err)) < 0)
 			return r;
 	} else {
@@ -191,6 +192,21 @@ static int route_keyword(int argc, char **argv, int *i, enum hk_route_op op,
 		if ((r = hk_scope_parse(v, &u8, err)) < 0)
 			return r;
 		req->scope = u8;
+		return 0;
+	}
+	if (!strcmp(kw, "pref")) { /* as ip: the names, or the number */
+		static const char *const prefs[] = { "medium", "high", NULL, "low" };
+		for (uint8_t k = 0; k < 4; k++)
+			if (prefs[k] && !strcmp(v, prefs[k])) {
+				req->pref = k;
+				req->has_pref = true;
+				return 0;
+			}
+		uint32_t n;
+		if (hk_parse_u32(v, 0, 255, &n, "pref", err) < 0)
+			return hk_err_usage(err, "pref '%s': expected low, medium or high", v);
+		req->pref = (uint8_t)n;
+		req->has_pref = true;
 		return 0;
 	}
 	if (!strcmp(kw, "proto") || !strcmp(kw, "protocol")) {
@@ -553,6 +569,8 @@ void hk_route_msg(const struct hk_route_req *req, int oif, enum hk_route_op op, 
 		hk_nlmsg_put_u32(m, RTA_OIF, (uint32_t)oif);
 	if (req->has_metric)
 		hk_nlmsg_put_u32(m, RTA_PRIORITY, req->metric);
+	if (req->has_pref)
+		hk_nlmsg_put_u8(m, RTA_PREF, req->pref);
 	if (req->onlink)
 		rtm->rtm_flags |= RTNH_F_ONLINK;
 	if (req->nnh)

@@ -45,12 +45,14 @@ struct hk_route_req {
 	int scope;	/* -1 unset: add picks link without a gateway, else global */
 	int proto;	/* -1 unset: add uses boot, like iproute2 */
 	bool onlink;
+	bool has_pref;
+	uint8_t pref; /* RTA_PREF (pref low|medium|high): an IPv6 route's router preference */
 	struct hk_route_req_nh nh[HK_ROUTE_MAX_NH]; /* RTA_MULTIPATH, nnh 0: none */
 	size_t nnh;
 };
 
 /* [TYPE] PREFIX|default [via GW] [dev DEV] [metric N] [table N] [scope S] [proto P] [src IP]
- * [onlink] [nexthop via GW dev DEV weight W [onlink]]...
+ * [pref low|medium|high] [onlink] [nexthop via GW dev DEV weight W [onlink]]...
  * TYPE: unicast, local, blackhole, unreachable, prohibit, throw. The family comes from
  * PREFIX, via or src; they must agree. Usage errors: -EINVAL. */
 int hk_route_parse(int argc, char **argv, enum hk_route_op op, struct hk_route_req *ret,

@@ -48,7 +48,10 @@ for t in main 100 local; do
 		$J shared "$HAKO_TEST_TMP/h.json" "$HAKO_TEST_TMP/i.json"
 done
 # an IPv6 route's router preference (pref, RTA_PREF), as ip -j shows it for every one
-for ns in "$A" "$B"; do ip -n "$ns" -6 route add 2001:db8:5::/48 via 2001:db8:1::2 pref high; done
+ip -n "$A" -6 route add 2001:db8:5::/48 via 2001:db8:1::2 pref high
+check "add ... pref high" "$HAKO" -n "$B" route add 2001:db8:5::/48 via 2001:db8:1::2 pref high
+check_fail "pref bogus" 2 "pref 'bogus': expected low, medium or high" \
+	"$HAKO" -n "$B" route add 2001:db8:6::/48 via 2001:db8:1::2 pref bogus
 "$HAKO" -n "$B" -j route show -6 >"$HAKO_TEST_TMP/h.json"
 ip -n "$B" -6 -j -d route show >"$HAKO_TEST_TMP/i.json"
 check "hako -j route show -6 vs ip -6 -j -d: shared keys" $J shared "$HAKO_TEST_TMP/h.json" "$HAKO_TEST_TMP/i.json"
