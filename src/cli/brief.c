@@ -130,12 +130,18 @@ int brief_addrs(struct hk_ctx *ctx, const struct hk_link_info *all, size_t n,
 				continue;
 			char buf[INET6_ADDRSTRLEN];
 			inet_ntop(a[k].local.family, a[k].local.addr.raw, buf, sizeof(buf));
+			char peer[INET6_ADDRSTRLEN] = "";
+			if (a[k].peer.family) /* as ip: "LOCAL peer PEER/LEN" */
+				inet_ntop(a[k].peer.family, a[k].peer.addr.raw, peer, sizeof(peer));
 			if (!ctx->json) {
-				printf("%s/%u ", buf, a[k].prefixlen);
+				printf("%s%s%s/%u ", buf, peer[0] ? " peer " : "", peer,
+				       a[k].prefixlen);
 				continue;
 			}
 			struct json_object *x = json_object_new_object();
 			json_object_object_add(x, "local", json_object_new_string(buf));
+			if (peer[0])
+				json_object_object_add(x, "address", json_object_new_string(peer));
 			json_object_object_add(x, "prefixlen", json_object_new_int(a[k].prefixlen));
 			json_object_array_add(ai, x);
 		}

@@ -257,7 +257,7 @@ void cmd_print_help(FILE *f)
 		"  -j, --json          machine-readable JSON output (docs/json.md)\n"
 		"  -n, --netns NAME    act inside the named network namespace\n"
 		"  -4, -6, -0          IPv4, IPv6 or link-layer only (addr, route, neigh, rule)\n"
-		"  -all, --all-netns   every named network namespace (monitor, netns exec)\n"
+		"  -all, --all-netns   every named network namespace (monitor, netns exec|del)\n"
 		"  -b, --batch FILE    run one command per line from FILE (- for stdin)\n"
 		"      --root DIR      containers' state in DIR/state, runtime files in DIR/run\n"
 		"                      (env HAKO_ROOT; default /var/lib/hako and /run/hako)\n"

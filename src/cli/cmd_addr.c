@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -61,6 +62,10 @@ struct addr_sel {
 	int ifindex;
 	struct hk_addr_info *v;
 	size_t n;
+	bool selective; /* a family or label was asked for: devices without one left out */
+	bool up;	/* "up": devices that are down left out */
+	int *had;	/* the devices that had addresses before the selectors (nhad) */
+	size_t nhad;
 };
 
 static int addr_select(struct hk_ctx *ctx, int argc, char **argv, bool need_dev, const char *what,
@@ -81,6 +86,30 @@ static int addr_select(struct hk_ctx *ctx, int argc, char **argv, bool need_dev,
 		return r;
 	if ((r = hk_addr_list(ret->nl, f.family, ret->ifindex, &ret->v, &ret->n, &ctx->err)) < 0)
 		return hk_err_prefix(&ctx->err, "%s", what);
+	struct cli_names cache = { .n = 0 };
+	size_t k = 0;
+	ret->selective = f.family != AF_UNSPEC || f.label;
+	ret->up = f.up;
+	if (!(ret->had = calloc(ret->n + 1, sizeof(*ret->had))))
+		return hk_err_sys(&ctx->err, -ENOMEM, "%s", what);
+	for (size_t i = 0; i < ret->n; i++)
+		ret->had[ret->nhad++] = ret->v[i].ifindex;
+	_cleanup_free_ struct hk_link_info *links = NULL;
+	size_t nlinks = 0;
+	if (f.up && (r = hk_link_list(ret->nl, NULL, &links, &nlinks, &ctx->err)) < 0)
+		return hk_err_prefix(&ctx->err, "%s", what);
+	for (size_t i = 0; i < ret->n; i++) {
+		char buf[HK_IFNAMSIZ];
+		const char *name = cli_ifname(ret->nl, &cache, ret->v[i].ifindex, buf);
+		if (!hk_addr_filter_match(&f, &ret->v[i], name))
+			continue;
+		bool up = !f.up;
+		for (size_t j = 0; !up && j < nlinks; j++)
+			up = links[j].index == ret->v[i].ifindex && (links[j].flags & IFF_UP);
+		if (up)
+			ret->v[k++] = ret->v[i];
+	}
+	ret->n = k;
 	return 0;
 }
 
@@ -172,9 +201,20 @@ static int addr_brief(struct hk_ctx *ctx, const struct addr_sel *sel)
 	_cleanup_free_ const struct hk_link_info **rows = calloc(n + 1, sizeof(*rows));
 	if (!rows)
 		return hk_err_sys(&ctx->err, -ENOMEM, "addr show");
-	for (size_t i = 0; i < n; i++)
-		if (!sel->ifindex || v[i].index == sel->ifindex)
+	for (size_t i = 0; i < n; i++) {
+		if ((sel->ifindex && v[i].index != sel->ifindex) ||
+		    (sel->up && !(v[i].flags & IFF_UP)))
+			continue;
+		/* as ip: a device with a selected address, or with none at all when no family
+		 * was asked for (ip -br addr show scope global keeps an addressless veth) */
+		bool any = false, selected = false;
+		for (size_t j = 0; j < sel->nhad; j++)
+			any |= sel->had[j] == v[i].index;
+		for (size_t j = 0; j < sel->n; j++)
+			selected |= sel->v[j].ifindex == v[i].index;
+		if (selected || (!any && !sel->selective))
 			rows[k++] = &v[i];
+	}
 	return brief_addrs(ctx, v, n, rows, k, sel->v, sel->n);
 }
 
@@ -227,6 +267,7 @@ static int cmd_addr_show(struct hk_ctx *ctx, int argc, char **argv)
 	int r = addr_select(ctx, argc, argv, false, what, &sel);
 	ctx->family = fam;
 	_cleanup_free_ struct hk_addr_info *v = sel.v;
+	_cleanup_free_ int *had = sel.had;
 	if (r < 0)
 		return r;
 	struct hk_nl *nl = sel.nl;
@@ -255,6 +296,7 @@ static int cmd_addr_flush(struct hk_ctx *ctx, int argc, char **argv)
 	struct addr_sel sel;
 	int r = addr_select(ctx, argc, argv, true, what, &sel);
 	_cleanup_free_ struct hk_addr_info *v = sel.v;
+	_cleanup_free_ int *had = sel.had;
 	if (r < 0)
 		return r;
 	struct hk_nl *nl = sel.nl;

@@ -329,6 +329,11 @@ enum {
 	C_RXMC,
 	C_TXCARR,
 	C_TXCOLL,
+	/* JSON only, as ip -j: qdisc, linkmode, broadcast; with -d the counts and limits */
+	C_QDISC,
+	C_LINKMODE,
+	C_BRD,
+	C_U32, /* HK_LINK_NU32 of them: hk_link_u32_key */
 };
 static const struct out_col cols[] = {
 	[C_INDEX] = { "INDEX", "ifindex", true, false },
@@ -361,10 +366,26 @@ static const struct out_col cols[] = {
 	[C_RXMC] = { "RX-MCAST", "stats64.rx.multicast", true, true },
 	[C_TXCARR] = { "TX-CARRIER", "stats64.tx.carrier_errors", true, true },
 	[C_TXCOLL] = { "TX-COLLSNS", "stats64.tx.collisions", true, true },
+	[C_QDISC] = { "QDISC", "qdisc", false, true },
+	[C_LINKMODE] = { "LINKMODE", "linkmode", false, true },
+	[C_BRD] = { "BROADCAST", "broadcast", false, true },
+	[C_U32 + 0] = { "PROMISCUITY", "promiscuity", true, true },
+	[C_U32 + 1] = { "ALLMULTI", "allmulti", true, true },
+	[C_U32 + 2] = { "MIN-MTU", "min_mtu", true, true },
+	[C_U32 + 3] = { "MAX-MTU", "max_mtu", true, true },
+	[C_U32 + 4] = { "TX-QUEUES", "num_tx_queues", true, true },
+	[C_U32 + 5] = { "RX-QUEUES", "num_rx_queues", true, true },
+	[C_U32 + 6] = { "GSO-MAX-SIZE", "gso_max_size", true, true },
+	[C_U32 + 7] = { "GSO-MAX-SEGS", "gso_max_segs", true, true },
+	[C_U32 + 8] = { "TSO-MAX-SIZE", "tso_max_size", true, true },
+	[C_U32 + 9] = { "TSO-MAX-SEGS", "tso_max_segs", true, true },
+	[C_U32 + 10] = { "GRO-MAX-SIZE", "gro_max_size", true, true },
 };
+_Static_assert(HK_LINK_NU32 == 11, "one column per hk_link_u32_key");
 
 /* -s (level 1, 2 for -s -s): stats64 as `ip -s -j link` gives it, and the human columns. */
-static void stats_cells(struct out_table *t, const struct rtnl_link_stats64 *s, int level)
+static void stats_cells(struct out_table *t, const struct hk_link_info *l,
+			const struct rtnl_link_stats64 *s, int level)
 {
 	/* ip's keys, in ip's order: direction, key, counter, the -s level that shows it */
 #define S(dir, key, field, lv)                                                                     \
@@ -409,6 +430,9 @@ static void stats_cells(struct out_table *t, const struct rtnl_link_stats64 *s, 
 			json_object_object_add(dir[keys[i].tx], keys[i].key,
 					       json_object_new_int64((int64_t)v));
 	}
+	if (level >= 2 && l->has_carrier_changes) /* ip -s -s: the last tx key */
+		json_object_object_add(dir[1], "carrier_changes",
+				       json_object_new_int64(l->carrier_changes));
 	struct json_object *rx = dir[0], *tx = dir[1];
 	json_object_object_add(o, "rx", rx);
 	json_object_object_add(o, "tx", tx);
@@ -520,7 +544,7 @@ static const char *peer_ns_name(struct peer_ns *p, int nsid)
 }
 
 static void show_row(struct out_table *t, const struct hk_link_info *v, size_t n,
-		     const struct hk_link_info *l, struct peer_ns *pns)
+		     const struct hk_link_info *l, struct peer_ns *pns, bool details)
 {
 	char buf[256];
 	out_row(t);
@@ -586,6 +610,18 @@ static void show_row(struct out_table *t, const struct hk_link_info *v, size_t n
 	}
 	if (l->alias[0])
 		out_str(t, C_ALIAS, l->alias);
+	if (l->qdisc[0])
+		out_str(t, C_QDISC, l->qdisc);
+	static const char *const modes[] = { "DEFAULT", "DORMANT", "TESTING" };
+	if (l->linkmode < HK_ARRAY_SIZE(modes))
+		out_str(t, C_LINKMODE, modes[l->linkmode]);
+	else
+		out_int(t, C_LINKMODE, l->linkmode);
+	if (l->brdlen && !(l->flags & IFF_POINTOPOINT)) /* as ip: a peer's link has none */
+		out_str(t, C_BRD, hk_mac_str(l->brd, l->brdlen, buf, sizeof(buf)));
+	for (int i = 0; details && i < HK_LINK_NU32; i++)
+		if (l->has_u32 & (1u << i))
+			out_int(t, C_U32 + i, l->u32[i]);
 }
 
 struct out_table *cli_link_table1(const struct hk_link_info *l)
@@ -593,7 +629,7 @@ struct out_table *cli_link_table1(const struct hk_link_info *l)
 	struct out_table *t = out_table_new(cols, HK_ARRAY_SIZE(cols));
 	struct peer_ns pns = { 0 }; /* an event's peer elsewhere: its nsid, not its name */
 	pns.done = true;
-	show_row(t, l, 1, l, &pns);
+	show_row(t, l, 1, l, &pns, false);
 	return t;
 }
 
@@ -625,7 +661,8 @@ static int cmd_link_show(struct hk_ctx *ctx, int argc, char **argv)
 		found = true;
 		if (f.kind[0] && (!kind_word(l) || strcmp(f.kind, kind_word(l))))
 			continue;
-		if (master && l->master != master)
+		if ((master && l->master != master) || (f.nomaster && l->master) ||
+		    (f.up && !(l->flags & IFF_UP)) || (f.has_group && l->group != f.group))
 			continue;
 		rows[k++] = l;
 	}
@@ -640,10 +677,10 @@ static int cmd_link_show(struct hk_ctx *ctx, int argc, char **argv)
 	struct out_table *t = out_table_new(cols, HK_ARRAY_SIZE(cols));
 	struct peer_ns pns = { .nl = nl };
 	for (size_t i = 0; i < k; i++) {
-		show_row(t, v, n, rows[i], &pns);
+		show_row(t, v, n, rows[i], &pns, ctx->details);
 		const struct hk_link_stats *s = hk_link_stats_find(st, nst, rows[i]->index);
 		if (s)
-			stats_cells(t, &s->s, ctx->stats);
+			stats_cells(t, rows[i], &s->s, ctx->stats);
 	}
 	const char *bad;
 	size_t blen;

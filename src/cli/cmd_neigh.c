@@ -86,8 +86,8 @@ static void neigh_row(struct out_table *t, struct hk_nl *nl, struct cli_names *c
 					ni->lladdr[k]);
 	if (ni->lladdr_len)
 		out_str(t, N_LLADDR, mac);
-	if (ni->flags & NTF_PROXY) { /* a proxy entry has no state, as ip shows it */
-		out_json(t, N_PROXY, json_object_new_string(""), "proxy");
+	if (ni->flags & NTF_PROXY) {	       /* a proxy entry has no state, as ip shows it */
+		out_null(t, N_PROXY, "proxy"); /* ip -j: "proxy": null */
 		return;
 	}
 	struct json_object *st = json_object_new_array();
@@ -98,7 +98,7 @@ static void neigh_row(struct out_table *t, struct hk_nl *nl, struct cli_names *c
 			 json_object_get_string(json_object_array_get_idx(st, k)));
 	out_json(t, N_STATE, st, human);
 	if (ni->flags & NTF_ROUTER)
-		out_json(t, N_ROUTER, json_object_new_string(""), "router");
+		out_null(t, N_ROUTER, "router"); /* ip -j: "router": null */
 }
 
 struct out_table *cli_neigh_table1(struct hk_nl *nl, struct cli_names *cache,
@@ -120,8 +120,9 @@ static int list(struct hk_ctx *ctx, const char *verb, int argc, char **argv, str
 	if ((r = cli_family(ctx, &f.family, what)) < 0)
 		return r;
 	f.flush = !strcmp(verb, "flush");
-	if (f.flush && !f.dev[0])
-		return hk_err_usage(&ctx->err, "%s: flush needs 'dev DEV' (as ip neigh flush)",
+	if (f.flush && !f.dev[0] && !f.has_to)
+		return hk_err_usage(&ctx->err,
+				    "%s: flush needs 'dev DEV' or 'to PREFIX' (as ip neigh flush)",
 				    what);
 	int ifindex;
 	if ((r = cli_nl_ready(ctx, ret_nl)) < 0 ||

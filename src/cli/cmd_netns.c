@@ -77,8 +77,30 @@ static int cmd_netns_add(struct hk_ctx *ctx, int argc, char **argv)
 	return ctx_undo_netns_del(ctx, argv[0]);
 }
 
+/* hako -all netns del: every named namespace, as ip -all netns delete; the first failure
+ * stops it. */
+static int del_all(struct hk_ctx *ctx)
+{
+	_cleanup_free_ struct hk_netns_info *v = NULL;
+	size_t n;
+	int r = hk_netns_list(&v, &n, &ctx->err);
+	if (r < 0 || (r = ctx_flush(ctx)) < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		ctx_netns_forget(ctx, v[i].name);
+		if ((r = hk_netns_del(v[i].name, &ctx->err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int cmd_netns_del(struct hk_ctx *ctx, int argc, char **argv)
 {
+	if (ctx->all_netns) {
+		if (argc)
+			return cmd_usage(ctx, "netns del -all: unexpected '%s'", argv[0]);
+		return del_all(ctx);
+	}
 	int r = want_args(ctx, argc, 1, 1, "del NAME");
 	if (r < 0)
 		return r;

@@ -98,7 +98,7 @@ static const struct out_col list_cols[L_NCOLS] = {
 };
 
 /* NAME: every persisted name ("/run/netns/NAME" -> NAME, other mount points as paths). */
-static void list_name(struct out_table *t, const struct hk_ns_entry *e)
+static void list_name(struct out_table *t, const struct hk_ns_entry *e, bool nsids)
 {
 	char buf[1024] = "";
 	size_t off = 0;
@@ -118,6 +118,8 @@ static void list_name(struct out_table *t, const struct hk_ns_entry *e)
 		out_int(t, L_FDPID, e->fd_pid);
 	if (e->netnsid >= 0)
 		out_int(t, L_NETNSID, e->netnsid);
+	else if (nsids && e->type == HK_NS_NET) /* lsns's word; JSON: no key */
+		out_json(t, L_NETNSID, NULL, "unassigned");
 	if (e->npaths) {
 		struct json_object *a = json_object_new_array();
 		off = 0;
@@ -142,16 +144,19 @@ static int cmd_ns_list(struct hk_ctx *ctx, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "output-all", no_argument, NULL, 'O' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "notruncate", no_argument, NULL, 'u' },
+		{ "nowrap", no_argument, NULL, 'W' },
 		{},
 	};
 	char *av[NS_MAX_ARGS + 1];
 	int ac = opt_argv(argc, argv, av, "list", ctx), c;
 	struct hk_ns_list_opts o = { 0 };
 	const char *cols = NULL;
-	bool raw = false;
+	bool raw = false, notrunc = false;
 	if (ac < 0)
 		return ac;
-	while ((c = getopt_long(ac, av, "t:p:fjno:r", opts, NULL)) != -1) {
+	while ((c = getopt_long(ac, av, "t:p:fjno:rluW", opts, NULL)) != -1) {
 		enum hk_ns_type type;
 		switch (c) {
 		case 't':
@@ -181,6 +186,12 @@ static int cmd_ns_list(struct hk_ctx *ctx, int argc, char **argv)
 		case 'r':
 			raw = true;
 			break;
+		case 'u':
+			notrunc = true;
+			break;
+		case 'l': /* lsns's list format: the only one here */
+		case 'W': /* lsns's no wrapping: nothing wraps here */
+			break;
 		default:
 			return bad_opt(ctx, "list", av);
 		}
@@ -198,6 +209,7 @@ static int cmd_ns_list(struct hk_ctx *ctx, int argc, char **argv)
 		return r;
 	}
 	out_table_raw(t, raw);
+	out_table_notrunc(t, notrunc);
 	/* NETNSID costs a netlink query per network namespace: only when it is shown */
 	o.nsids = ctx->json || (cols && strcasestr(cols, "NETNSID"));
 	struct hk_ns_entry *v;
@@ -219,7 +231,7 @@ static int cmd_ns_list(struct hk_ctx *ctx, int argc, char **argv)
 			out_str(t, L_USER, user_name(e->uid, ubuf, sizeof(ubuf)));
 			out_str(t, L_COMMAND, e->command);
 		}
-		list_name(t, e);
+		list_name(t, e, o.nsids);
 	}
 	hk_ns_list_free(v, n);
 	r = out_table_print(t, ctx->json, ctx->noheadings);

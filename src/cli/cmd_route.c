@@ -73,6 +73,8 @@ enum {
 	C_FLAGS,
 	C_NEXTHOPS,
 	C_FROM,
+	C_PREF,
+	C_MARK,
 	C_NCOLS
 };
 
@@ -90,6 +92,8 @@ static const struct out_col route_cols[C_NCOLS] = {
 	[C_FLAGS] = { "FLAGS", "flags", .hidden = true },
 	[C_NEXTHOPS] = { "NEXTHOPS", "nexthops", .hidden = true },
 	[C_FROM] = { "FROM", "from", .hidden = true },
+	[C_PREF] = { "PREF", "pref", .hidden = true },
+	[C_MARK] = { "MARK", "mark", .hidden = true },
 };
 
 /* route get: the source the kernel picked (and the one asked with from) shown too */
@@ -107,6 +111,8 @@ static const struct out_col get_cols[C_NCOLS] = {
 	[C_FLAGS] = { "FLAGS", "flags", .hidden = true },
 	[C_NEXTHOPS] = { "NEXTHOPS", "nexthops", .hidden = true },
 	[C_FROM] = { "FROM", "from" },
+	[C_PREF] = { "PREF", "pref", .hidden = true },
+	[C_MARK] = { "MARK", "mark", .hidden = true },
 };
 
 static const char *addr_str(const struct hk_prefix *p, char *buf, size_t len)
@@ -194,6 +200,15 @@ static void route_row(struct out_table *t, struct hk_nl *nl, struct cli_names *c
 	}
 	if (ri->src.family)
 		out_str(t, C_FROM, addr_str(&ri->src, buf, sizeof(buf)));
+	if (ri->has_pref) { /* as ip -j: an IPv6 route's router preference */
+		static const char *const prefs[] = { "medium", "high", NULL, "low" };
+		if (ri->pref < 4 && prefs[ri->pref])
+			out_str(t, C_PREF, prefs[ri->pref]);
+		else
+			out_int(t, C_PREF, ri->pref);
+	}
+	if (ri->has_mark)
+		out_int(t, C_MARK, ri->mark);
 }
 
 struct out_table *cli_route_table1(struct hk_nl *nl, struct cli_names *cache,

@@ -256,10 +256,13 @@ static int list(struct hk_ctx *ctx, const char *verb, int argc, char **argv, str
 	return 0;
 }
 
-static bool same_prefix(const struct hk_prefix *a, const struct hk_prefix *b)
+/* As ip rule show's from/to: the rule's prefix lies inside the selector's (from 10.0.0.0/8
+ * lists from 10.1.2.3 too); a rule without one (from all) only for a /0. */
+static bool inside(const struct hk_prefix *sel, const struct hk_rule *r, const struct hk_prefix *p)
 {
-	return a->family == b->family && a->len == b->len &&
-	       !memcmp(a->addr.raw, b->addr.raw, a->family == AF_INET ? 4 : 16);
+	static const uint8_t zero[16];
+	return sel->family == r->family && p->len >= sel->len &&
+	       hk_prefix_has(sel, p->family ? p->addr.raw : zero);
 }
 
 /* Does rule r match the selectors given in f (those set)? */
@@ -269,9 +272,9 @@ static bool matches(const struct hk_rule *f, const struct hk_rule *r)
 		return false;
 	if (f->table && r->table != f->table)
 		return false;
-	if (f->src.family && !same_prefix(&f->src, &r->src))
+	if (f->src.family && !inside(&f->src, r, &r->src))
 		return false;
-	if (f->dst.family && !same_prefix(&f->dst, &r->dst))
+	if (f->dst.family && !inside(&f->dst, r, &r->dst))
 		return false;
 	if (f->iif[0] && strcmp(f->iif, r->iif))
 		return false;

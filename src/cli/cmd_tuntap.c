@@ -48,9 +48,30 @@ static int split(struct hk_ctx *ctx, int argc, char **argv, const char *verb, co
 	}
 	if (*mode && strcmp(*mode, "tun") && strcmp(*mode, "tap"))
 		return cmd_usage(ctx, "tuntap %s: mode '%s': expected tun or tap", verb, *mode);
-	if (!*name)
+	if (!*name && strcmp(verb, "add"))
 		return cmd_usage(ctx, "tuntap %s: missing NAME", verb);
 	return 0;
+}
+
+/* tuntap add without a name: MODE%d, the first not taken, as the kernel names it for
+ * `ip tuntap add mode tap` (tap0, tap1, ...). */
+static int free_name(struct hk_ctx *ctx, const char *mode, char *buf, size_t len)
+{
+	struct hk_nl *nl;
+	_cleanup_free_ struct hk_link_info *v = NULL;
+	size_t n = 0;
+	int r = cli_nl_ready(ctx, &nl);
+	if (r < 0 || (r = hk_link_list(nl, NULL, &v, &n, &ctx->err)) < 0)
+		return r;
+	for (unsigned k = 0; k < 4096; k++) {
+		snprintf(buf, len, "%s%u", mode, k);
+		bool taken = false;
+		for (size_t i = 0; i < n && !taken; i++)
+			taken = !strcmp(v[i].name, buf);
+		if (!taken)
+			return 0;
+	}
+	return hk_err_set(&ctx->err, -ENFILE, "tuntap add: no free name %s0..%s4095", mode, mode);
 }
 
 static int tuntap_add(struct hk_ctx *ctx, int argc, char **argv)
@@ -64,6 +85,12 @@ static int tuntap_add(struct hk_ctx *ctx, int argc, char **argv)
 		return r;
 	if (!mode)
 		return cmd_usage(ctx, "tuntap add: missing 'mode tun|tap'");
+	char auto_name[HK_IFNAMSIZ];
+	if (!name) {
+		if ((r = free_name(ctx, mode, auto_name, sizeof(auto_name))) < 0)
+			return r;
+		name = auto_name;
+	}
 	rest[0] = (char *)"add";
 	rest[1] = (char *)name;
 	rest[2] = (char *)"type";
@@ -163,6 +190,11 @@ static int tuntap_show(struct hk_ctx *ctx, int argc, char **argv)
 				snprintf(human + strlen(human), sizeof(human) - strlen(human),
 					 "%s%s", human[0] ? "," : "", bools[k]);
 			}
+		/* ip prints "filter" when IFF_NOFILTER is clear: the same bit as IFF_NO_PI */
+		if (kv(&v[i], "pi", &u) && u) {
+			json_object_array_add(fl, json_object_new_string("filter"));
+			snprintf(human + strlen(human), sizeof(human) - strlen(human), ",filter");
+		}
 		out_json(t, T_FLAGS, fl, human);
 		if (kv(&v[i], "owner", &u))
 			out_int(t, T_USER, (int64_t)u);

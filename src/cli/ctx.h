@@ -37,7 +37,7 @@ struct hk_ctx {
 	bool details;
 	bool oneline;
 	bool pretty;
-	bool all_netns;	   /* -all, --all-netns: every named namespace (monitor, netns exec) */
+	bool all_netns;	   /* -all, --all-netns: every named namespace (monitor, netns exec|del) */
 	int family;	   /* -4, -6, -0: AF_INET, AF_INET6, AF_PACKET; 0 every family */
 	const char *netns; /* -n NETNS for this command (line), NULL: the caller's */
 	const char *

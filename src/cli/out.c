@@ -24,6 +24,7 @@ struct out_table {
 	int *shown; /* -o: the columns shown, in order (NULL: every column not hidden) */
 	int nshown;
 	bool raw;
+	bool notrunc;
 };
 
 struct out_table *out_table_new(const struct out_col *cols, int ncols)
@@ -259,6 +260,11 @@ void out_table_raw(struct out_table *t, bool raw)
 	t->raw = raw;
 }
 
+void out_table_notrunc(struct out_table *t, bool notrunc)
+{
+	t->notrunc = notrunc;
+}
+
 const char *out_table_headers(const struct out_table *t)
 {
 	static char buf[512];
@@ -333,8 +339,9 @@ int out_table_print(struct out_table *t, bool json, bool noheadings)
 		scols_table_set_column_separator(tb, "  ");
 	for (int i = 0; i < n; i++) {
 		const struct out_col *c = &t->cols[v[i]];
-		int fl = (c->right ? SCOLS_FL_RIGHT : 0) | (c->trunc ? SCOLS_FL_TRUNC : 0);
-		if (!scols_table_new_column(tb, c->header, c->trunc ? 0.3 : 0, fl))
+		bool trunc = c->trunc && !t->notrunc;
+		int fl = (c->right ? SCOLS_FL_RIGHT : 0) | (trunc ? SCOLS_FL_TRUNC : 0);
+		if (!scols_table_new_column(tb, c->header, trunc ? 0.3 : 0, fl))
 			abort();
 	}
 	for (size_t row = 0; row < t->nrows; row++) {

@@ -65,6 +65,8 @@ int out_table_print(struct out_table *t, bool json, bool noheadings);
 int out_table_select(struct out_table *t, const char *list, const char **ret_bad, size_t *ret_len);
 /* --raw: one space between columns, no alignment, blanks and controls escaped (lsns -r). */
 void out_table_raw(struct out_table *t, bool raw);
+/* --notruncate: no column is cut to the terminal's width (lsns -u). */
+void out_table_notrunc(struct out_table *t, bool notrunc);
 /* "NAME, NAME, ...": the column headers, for a usage message. Static buffer. */
 const char *out_table_headers(const struct out_table *t);
 

@@ -29,12 +29,35 @@ static size_t distance(const char *a, size_t la, const char *b, size_t lb)
 	return d[la][lb];
 }
 
+/* iproute2's abbreviations (`addr sh`, `ro`): the candidate a short word begins, when one
+ * does or the others only extend it (`im`: image, images); *ret_many when several unrelated
+ * ones do (`link s`: set or show, no guess). */
+static const char *abbreviated(const char *word, size_t len, const char *const *cands, size_t n,
+			       bool *ret_many)
+{
+	const char *one = NULL;
+	*ret_many = false;
+	for (size_t i = 0; i < n; i++) /* the shortest candidate it begins */
+		if (!strncmp(word, cands[i], len) && strlen(cands[i]) > len &&
+		    (!one || strlen(cands[i]) < strlen(one)))
+			one = cands[i];
+	for (size_t i = 0; one && i < n; i++)
+		if (!strncmp(word, cands[i], len) && strncmp(one, cands[i], strlen(one))) {
+			*ret_many = true;
+			return NULL;
+		}
+	return one;
+}
+
 const char *suggest(const char *word, size_t len, const char *const *cands, size_t n)
 {
 	const char *best = NULL;
 	size_t bestd = (size_t)-1;
 	if (!len || len > WORD_MAX)
 		return NULL;
+	bool many;
+	if (len < 3 && ((best = abbreviated(word, len, cands, n, &many)) || many))
+		return best;
 	for (size_t i = 0; i < n; i++) {
 		size_t lc = strlen(cands[i]);
 		if (!lc || lc > WORD_MAX)

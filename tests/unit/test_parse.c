@@ -83,6 +83,20 @@ static void test_prefix(void)
 	hk_parse_prefix("fd00:1:2:3:4::1/50", 0, &p, &e);
 	hk_prefix_mask(&p);
 	TAP_EQ_STR(hk_prefix_str(&p, buf, sizeof(buf)), "fd00:1:2::/50", "mask v6 /50");
+	/* hk_prefix_has: the first len bits, a partial byte included */
+	struct hk_prefix a;
+	hk_parse_prefix("10.1.0.0/20", 0, &p, &e);
+	hk_parse_addr("10.1.15.255", 0, &a, &e);
+	TAP_OK(hk_prefix_has(&p, a.addr.raw), "10.1.15.255 in 10.1.0.0/20");
+	hk_parse_addr("10.1.16.0", 0, &a, &e);
+	TAP_OK(!hk_prefix_has(&p, a.addr.raw), "10.1.16.0 not in 10.1.0.0/20");
+	hk_parse_prefix("0.0.0.0/0", 0, &p, &e);
+	TAP_OK(hk_prefix_has(&p, a.addr.raw), "anything in /0");
+	hk_parse_prefix("fd00:1:2::/50", 0, &p, &e);
+	hk_parse_addr("fd00:1:2:3fff::1", 0, &a, &e);
+	TAP_OK(hk_prefix_has(&p, a.addr.raw), "v6 in /50");
+	hk_parse_addr("fd00:1:2:4000::1", 0, &a, &e);
+	TAP_OK(!hk_prefix_has(&p, a.addr.raw), "v6 past /50");
 }
 
 static void test_mac(void)

@@ -143,6 +143,14 @@ const char *hk_mac_str(const uint8_t *mac, size_t maclen, char *buf, size_t len)
 	return buf;
 }
 
+bool hk_prefix_has(const struct hk_prefix *p, const uint8_t *addr)
+{
+	unsigned bytes = p->len / 8, rest = p->len % 8;
+	if (memcmp(addr, p->addr.raw, bytes))
+		return false;
+	return !rest || !((addr[bytes] ^ p->addr.raw[bytes]) & (uint8_t)(0xff << (8 - rest)));
+}
+
 void hk_prefix_mask(struct hk_prefix *p)
 {
 	unsigned bytes = p->family == AF_INET ? 4 : 16;

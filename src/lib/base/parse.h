@@ -51,6 +51,10 @@ const char *hk_mac_str(const uint8_t *mac, size_t maclen, char *buf, size_t len)
 /* Zero the host bits of p (10.0.0.7/24 -> 10.0.0.0/24). */
 void hk_prefix_mask(struct hk_prefix *p);
 
+/* Do the first p->len bits of the address addr (16 bytes of raw, an IPv4 one in the first
+ * 4) equal p's? The family is the caller's to compare. */
+bool hk_prefix_has(const struct hk_prefix *p, const uint8_t *addr);
+
 /* Split a line into argv in place, honouring single and double quotes and backslash.
  * '#' at the start of a word begins a comment. Returns argc or -EINVAL on an unclosed quote. */
 int hk_split_args(char *line, char **argv, int max, struct hk_err *err);

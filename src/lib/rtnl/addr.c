@@ -2,6 +2,7 @@
 #include "addr.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -52,27 +53,33 @@ const char *hk_family_name(int family)
 	return family == AF_INET ? "inet" : family == AF_INET6 ? "inet6" : "unknown";
 }
 
+/* IFA_F_* names as iproute2 spells them (ifa_flag_names); "temporary" is secondary's IPv6
+ * name and "permanent" is what "dynamic" is the absence of: both only read, never shown. */
+static const struct {
+	uint32_t bit;
+	const char *name;
+} flag_names[] = {
+	{ IFA_F_SECONDARY, "secondary" },
+	{ IFA_F_NODAD, "nodad" },
+	{ IFA_F_OPTIMISTIC, "optimistic" },
+	{ IFA_F_DADFAILED, "dadfailed" },
+	{ IFA_F_HOMEADDRESS, "home" },
+	{ IFA_F_DEPRECATED, "deprecated" },
+	{ IFA_F_TENTATIVE, "tentative" },
+	{ IFA_F_MANAGETEMPADDR, "mngtmpaddr" },
+	{ IFA_F_NOPREFIXROUTE, "noprefixroute" },
+	{ IFA_F_MCAUTOJOIN, "autojoin" },
+	{ IFA_F_STABLE_PRIVACY, "stable-privacy" },
+	{ IFA_F_SECONDARY, "temporary" },
+	{ IFA_F_PERMANENT, "permanent" },
+};
+#define SHOWN_FLAGS 11 /* the first ones: the names output uses */
+
 void hk_addr_flags_each(uint32_t flags, void (*fn)(const char *name, void *data), void *data)
 {
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} names[] = {
-		{ IFA_F_SECONDARY, "secondary" },
-		{ IFA_F_NODAD, "nodad" },
-		{ IFA_F_OPTIMISTIC, "optimistic" },
-		{ IFA_F_DADFAILED, "dadfailed" },
-		{ IFA_F_HOMEADDRESS, "home" },
-		{ IFA_F_DEPRECATED, "deprecated" },
-		{ IFA_F_TENTATIVE, "tentative" },
-		{ IFA_F_MANAGETEMPADDR, "mngtmpaddr" },
-		{ IFA_F_NOPREFIXROUTE, "noprefixroute" },
-		{ IFA_F_MCAUTOJOIN, "autojoin" },
-		{ IFA_F_STABLE_PRIVACY, "stable-privacy" },
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (flags & names[i].bit)
-			fn(names[i].name, data);
+	for (size_t i = 0; i < SHOWN_FLAGS; i++)
+		if (flags & flag_names[i].bit)
+			fn(flag_names[i].name, data);
 	/* As iproute2: "permanent" is the normal case, so its absence is what is shown. */
 	if (!(flags & IFA_F_PERMANENT))
 		fn("dynamic", data);
@@ -187,9 +194,32 @@ int hk_addr_parse(int argc, char **argv, bool add, struct hk_addr_req *ret, stru
 	return 0;
 }
 
+/* An ip address show CONFFLAG (permanent, dynamic, primary, secondary, [-]tentative, ...)
+ * into f->flags/flagmask, as iproute2's get_filter. false: not one. */
+static bool filter_flag(const char *arg, struct hk_addr_filter *f)
+{
+	bool inv = arg[0] == '-';
+	arg += inv;
+	if (!strcmp(arg, "dynamic") || !strcmp(arg, "primary")) {
+		inv = !inv;
+		arg = arg[0] == 'd' ? "permanent" : "secondary";
+	}
+	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
+		if (strcmp(arg, flag_names[i].name))
+			continue;
+		f->flagmask |= flag_names[i].bit;
+		if (inv)
+			f->flags &= ~flag_names[i].bit;
+		else
+			f->flags |= flag_names[i].bit;
+		return true;
+	}
+	return false;
+}
+
 int hk_addr_parse_filter(int argc, char **argv, struct hk_addr_filter *ret, struct hk_err *err)
 {
-	struct hk_addr_filter f = { .family = AF_UNSPEC };
+	struct hk_addr_filter f = { .family = AF_UNSPEC, .scope = -1 };
 	for (int i = 0; i < argc; i++) {
 		const char *v = NULL;
 		int r;
@@ -197,6 +227,32 @@ int hk_addr_parse_filter(int argc, char **argv, struct hk_addr_filter *ret, stru
 			f.family = AF_INET;
 		} else if (!strcmp(argv[i], "-6")) {
 			f.family = AF_INET6;
+		} else if (!strcmp(argv[i], "scope")) {
+			uint8_t sc;
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
+				return r;
+			if (!strcmp(v, "all")) {
+				f.scope = -1;
+			} else {
+				if ((r = hk_scope_parse(v, &sc, err)) < 0)
+					return r;
+				f.scope = sc;
+			}
+		} else if (!strcmp(argv[i], "to")) {
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0 ||
+			    (r = hk_parse_prefix(v, 0, &f.to, err)) < 0)
+				return r;
+			f.has_to = true;
+			if (f.family == AF_UNSPEC) /* as ip: the prefix's family */
+				f.family = f.to.family;
+		} else if (!strcmp(argv[i], "up")) {
+			f.up = true;
+		} else if (!strcmp(argv[i], "label")) {
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
+				return r;
+			f.label = v;
+		} else if (filter_flag(argv[i], &f)) {
+			continue;
 		} else if (!strcmp(argv[i], "dev") || !f.dev[0]) {
 			if (!strcmp(argv[i], "dev") &&
 			    (r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
@@ -211,6 +267,19 @@ int hk_addr_parse_filter(int argc, char **argv, struct hk_addr_filter *ret, stru
 	}
 	*ret = f;
 	return 0;
+}
+
+bool hk_addr_filter_match(const struct hk_addr_filter *f, const struct hk_addr_info *ai,
+			  const char *ifname)
+{
+	if ((f->scope >= 0 && ai->scope != f->scope) || ((ai->flags ^ f->flags) & f->flagmask))
+		return false;
+	if (f->has_to && (ai->family != f->to.family || !hk_prefix_has(&f->to, ai->local.addr.raw)))
+		return false;
+	/* as ip: the label, or the device's name when the address has none (IPv6) */
+	if (f->label && fnmatch(f->label, ai->label[0] ? ai->label : ifname, 0))
+		return false;
+	return true;
 }
 
 /* ---- messages --------------------------------------------------------------------------- */

@@ -36,8 +36,22 @@ int hk_addr_parse(int argc, char **argv, bool add, struct hk_addr_req *ret, stru
 struct hk_addr_filter {
 	char dev[HK_IFNAMSIZ]; /* "" all */
 	int family;	       /* AF_UNSPEC all */
+	int scope;	       /* -1 any ("scope all") */
+	struct hk_prefix to;   /* "to PREFIX": the local address inside it */
+	bool has_to;
+	const char *label;	  /* fnmatch pattern (points into argv), NULL any */
+	uint32_t flags, flagmask; /* IFA_F_* that must be set (flags) or clear, of flagmask */
+	bool up; /* "up": only the addresses of devices that are up (the caller's to check) */
 };
+/* ip address show's selectors: [dev] DEV, up, scope S|all, to PREFIX, label PATTERN, and the
+ * CONFFLAGs permanent, dynamic, primary, secondary, temporary, [-]tentative, [-]deprecated,
+ * [-]dadfailed, ... (any IFA_F_* name, '-' for its absence) */
 int hk_addr_parse_filter(int argc, char **argv, struct hk_addr_filter *ret, struct hk_err *err);
+struct hk_addr_info;
+/* Does the address ai of the device ifname pass f's selectors (not dev and family: those
+ * hk_addr_list applies)? */
+bool hk_addr_filter_match(const struct hk_addr_filter *f, const struct hk_addr_info *ai,
+			  const char *ifname);
 
 /* The message for req on device ifindex: type RTM_NEWADDR (NLM_F_CREATE|NLM_F_EXCL) or
  * RTM_DELADDR (identifying attributes only: local, address, prefix length, label). Both

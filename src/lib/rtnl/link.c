@@ -151,6 +151,28 @@ int hk_link_set_msg(const struct hk_link_req *req, const struct hk_link_res *res
 	return check_overflow(m, req->name, err);
 }
 
+static const struct {
+	uint16_t attr;
+	const char *key;
+} u32_attrs[HK_LINK_NU32] = {
+	{ IFLA_PROMISCUITY, "promiscuity" },
+	{ IFLA_ALLMULTI, "allmulti" },
+	{ IFLA_MIN_MTU, "min_mtu" },
+	{ IFLA_MAX_MTU, "max_mtu" },
+	{ IFLA_NUM_TX_QUEUES, "num_tx_queues" },
+	{ IFLA_NUM_RX_QUEUES, "num_rx_queues" },
+	{ IFLA_GSO_MAX_SIZE, "gso_max_size" },
+	{ IFLA_GSO_MAX_SEGS, "gso_max_segs" },
+	{ IFLA_TSO_MAX_SIZE, "tso_max_size" },
+	{ IFLA_TSO_MAX_SEGS, "tso_max_segs" },
+	{ IFLA_GRO_MAX_SIZE, "gro_max_size" },
+};
+
+const char *hk_link_u32_key(int i)
+{
+	return i >= 0 && i < HK_LINK_NU32 ? u32_attrs[i].key : NULL;
+}
+
 static void fill_info(const struct nlmsghdr *nlh, struct hk_link_info *info);
 
 static int on_snap(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
@@ -365,6 +387,23 @@ static void fill_info(const struct nlmsghdr *nlh, struct hk_link_info *info)
 		info->txqlen = hk_attr_u32(tb[IFLA_TXQLEN]);
 	if (tb[IFLA_GROUP])
 		info->group = hk_attr_u32(tb[IFLA_GROUP]);
+	for (int i = 0; i < HK_LINK_NU32; i++)
+		if (tb[u32_attrs[i].attr]) {
+			info->u32[i] = hk_attr_u32(tb[u32_attrs[i].attr]);
+			info->has_u32 |= 1u << i;
+		}
+	if (tb[IFLA_QDISC] && hk_attr_str(tb[IFLA_QDISC]))
+		snprintf(info->qdisc, sizeof(info->qdisc), "%s", hk_attr_str(tb[IFLA_QDISC]));
+	if (tb[IFLA_LINKMODE])
+		info->linkmode = hk_attr_u8(tb[IFLA_LINKMODE]);
+	if (tb[IFLA_BROADCAST] && hk_attr_len(tb[IFLA_BROADCAST]) <= sizeof(info->brd)) {
+		info->brdlen = (uint16_t)hk_attr_len(tb[IFLA_BROADCAST]);
+		memcpy(info->brd, hk_attr_data(tb[IFLA_BROADCAST]), info->brdlen);
+	}
+	if (tb[IFLA_CARRIER_CHANGES]) {
+		info->carrier_changes = hk_attr_u32(tb[IFLA_CARRIER_CHANGES]);
+		info->has_carrier_changes = true;
+	}
 	if (tb[IFLA_IFALIAS] && hk_attr_len(tb[IFLA_IFALIAS]) < sizeof(info->alias)) {
 		memcpy(info->alias, hk_attr_data(tb[IFLA_IFALIAS]), hk_attr_len(tb[IFLA_IFALIAS]));
 		info->alias[hk_attr_len(tb[IFLA_IFALIAS])] = '\0';

@@ -172,8 +172,12 @@ struct hk_link_filter {
 	char name[HK_IFNAMSIZ];	  /* "" all */
 	char kind[16];		  /* "" all; the word after "type" */
 	char master[HK_IFNAMSIZ]; /* "" all */
+	bool up;		  /* only devices with IFF_UP */
+	bool nomaster;		  /* only devices without a master */
+	bool has_group;
+	uint32_t group; /* with has_group: only that IFLA_GROUP */
 };
-/* [dev] [NAME] [type KIND] [master BR] */
+/* [dev] [NAME] [type KIND] [master BR|nomaster] [group G] [up], as ip link show */
 int hk_link_parse_show(int argc, char **argv, struct hk_link_filter *ret, struct hk_err *err);
 
 /* Helpers for kind parsers (the value after a keyword: hk_next_arg, base/parse.h).
@@ -281,6 +285,12 @@ struct hk_link_kv {
 	uint64_t u;
 };
 
+/* The u32 attributes ip -d -j prints as they are: promiscuity, allmulti, min_mtu, max_mtu,
+ * num_tx_queues, num_rx_queues, gso_max_size, gso_max_segs, tso_max_size, tso_max_segs,
+ * gro_max_size (hk_link_u32_key(i): the JSON key of u32[i]). */
+#define HK_LINK_NU32 11
+const char *hk_link_u32_key(int i);
+
 struct hk_link_info {
 	int index;
 	char name[HK_IFNAMSIZ];
@@ -297,8 +307,16 @@ struct hk_link_info {
 	int link_netnsid; /* -1: same namespace (or dying peer, see hk_link_dying) */
 	bool has_link_netnsid;
 	uint32_t txqlen;
-	uint32_t group;			      /* IFLA_GROUP */
-	char alias[HK_LINK_ALIAS_MAX];	      /* IFLA_IFALIAS, "" none */
+	uint32_t group;		  /* IFLA_GROUP */
+	uint32_t carrier_changes; /* IFLA_CARRIER_CHANGES */
+	bool has_carrier_changes;
+	char qdisc[32];	  /* IFLA_QDISC, "" none */
+	uint8_t linkmode; /* IFLA_LINKMODE */
+	uint8_t brd[32];  /* IFLA_BROADCAST */
+	uint16_t brdlen;
+	uint32_t u32[HK_LINK_NU32];    /* the counts and limits of hk_link_u32_key, as read */
+	uint32_t has_u32;	       /* bit i: u32[i] was in the message */
+	char alias[HK_LINK_ALIAS_MAX]; /* IFLA_IFALIAS, "" none */
 	struct hk_link_kv kv[HK_LINK_KV_MAX]; /* decoded IFLA_INFO_DATA */
 	int nkv;
 };

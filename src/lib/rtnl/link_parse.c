@@ -383,6 +383,20 @@ int hk_link_parse_show(int argc, char **argv, struct hk_link_filter *ret, struct
 			}
 			continue;
 		}
+		if (!strcmp(w, "up") || !strcmp(w, "nomaster")) {
+			*(w[0] == 'u' ? &f.up : &f.nomaster) = true;
+			continue;
+		}
+		if (!strcmp(w, "group")) {
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
+				return r;
+			if (!strcmp(v, "default"))
+				f.group = 0;
+			else if (hk_parse_u32(v, 0, INT32_MAX, &f.group, "group", err) < 0)
+				return -EINVAL;
+			f.has_group = true;
+			continue;
+		}
 		if (!strcmp(w, "dev")) {
 			r = hk_next_arg(argc, argv, &i, &w, err);
 			if (r < 0)

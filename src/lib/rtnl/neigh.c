@@ -149,11 +149,20 @@ int hk_neigh_parse_filter(int argc, char **argv, struct hk_neigh_filter *ret, st
 			ret->family = AF_INET;
 		} else if (!strcmp(w, "-6")) {
 			ret->family = AF_INET6;
-		} else if (!ret->dev[0] && hk_parse_ifname(w, NULL) == 0 && strcmp(w, "to")) {
+		} else if (!strcmp(w, "to")) {
+			if ((r = want(argc, i, w, err)) == 0 &&
+			    (r = hk_parse_prefix(argv[++i], 0, &ret->to, err)) == 0)
+				ret->has_to = true;
+		} else if (!ret->has_to && hk_parse_prefix(w, 0, &ret->to, NULL) == 0) {
+			ret->has_to = true; /* ip neigh show PREFIX */
+		} else if (!ret->dev[0] && hk_parse_ifname(w, NULL) == 0) {
 			snprintf(ret->dev, sizeof(ret->dev), "%s", w); /* ip neigh show DEV */
 		} else {
-			r = hk_err_usage(err,
-					 "unexpected '%s' (expected dev, nud, proxy, -4 or -6)", w);
+			r = hk_err_usage(
+				err,
+				"unexpected '%s' (expected [to] PREFIX, dev, nud, proxy, -4 "
+				"or -6)",
+				w);
 		}
 		if (r < 0)
 			return r;
@@ -209,6 +218,9 @@ static int on_neigh(const struct nlmsghdr *nlh, void *data, struct hk_err *err)
 	if (l->f->family && ni.family != l->f->family)
 		return 0;
 	if (l->ifindex && ni.ifindex != l->ifindex)
+		return 0;
+	if (l->f->has_to &&
+	    (ni.family != l->f->to.family || !hk_prefix_has(&l->f->to, ni.dst.addr.raw)))
 		return 0;
 	if (!!(ni.flags & NTF_PROXY) != l->f->proxy)
 		return 0;

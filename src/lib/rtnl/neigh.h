@@ -43,8 +43,11 @@ struct hk_neigh_filter {
 	bool any_state;	       /* nud all */
 	bool proxy;	       /* proxy entries instead of neighbours */
 	bool flush;	       /* without nud: permanent entries are kept too (as ip) */
+	struct hk_prefix to;   /* [to] PREFIX: the entries inside it */
+	bool has_to;
 };
-/* [dev DEV] [nud STATE|all] [proxy] [-4|-6]  (show); flush takes the same. */
+/* [[to] PREFIX] [dev DEV] [nud STATE|all] [proxy] [-4|-6]  (show); flush takes the same.
+ * A bare word is a PREFIX when it reads as one (as ip), else a device name. */
 int hk_neigh_parse_filter(int argc, char **argv, struct hk_neigh_filter *ret, struct hk_err *err);
 
 struct hk_neigh_info {

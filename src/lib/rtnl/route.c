@@ -160,7 +160,8 @@ static int route_keyword(int argc, char **argv, int *i, enum hk_route_op op,
 	int r;
 	if (!strcmp(kw, "via") || !strcmp(kw, "src") || !strcmp(kw, "dev") ||
 	    !strcmp(kw, "metric") || !strcmp(kw, "priority") || !strcmp(kw, "table") ||
-	    !strcmp(kw, "scope") || !strcmp(kw, "proto") || !strcmp(kw, "protocol")) {
+	    !strcmp(kw, "scope") || !strcmp(kw, "proto") || !strcmp(kw, "protocol") ||
+	    !strcmp(kw, "pref")) {
 		if ((r = hk_next_arg(argc, argv, i, &v, err)) < 0)
 			return r;
 	} else {
@@ -191,6 +192,21 @@ static int route_keyword(int argc, char **argv, int *i, enum hk_route_op op,
 		if ((r = hk_scope_parse(v, &u8, err)) < 0)
 			return r;
 		req->scope = u8;
+		return 0;
+	}
+	if (!strcmp(kw, "pref")) { /* as ip: the names, or the number */
+		static const char *const prefs[] = { "medium", "high", NULL, "low" };
+		for (uint8_t k = 0; k < 4; k++)
+			if (prefs[k] && !strcmp(v, prefs[k])) {
+				req->pref = k;
+				req->has_pref = true;
+				return 0;
+			}
+		uint32_t n;
+		if (hk_parse_u32(v, 0, 255, &n, "pref", err) < 0)
+			return hk_err_usage(err, "pref '%s': expected low, medium or high", v);
+		req->pref = (uint8_t)n;
+		req->has_pref = true;
 		return 0;
 	}
 	if (!strcmp(kw, "proto") || !strcmp(kw, "protocol")) {
@@ -330,9 +346,42 @@ int hk_route_parse(int argc, char **argv, enum hk_route_op op, struct hk_route_r
 	return 0;
 }
 
+/* [to] [root|match|exact] PREFIX|default at argv[*i] into f, as ip route show's selector */
+static int filter_dst(int argc, char **argv, int *i, struct hk_route_filter *f, struct hk_err *err)
+{
+	const char *w = argv[*i];
+	int r, start = *i;
+	if (!strcmp(w, "to") && (r = hk_next_arg(argc, argv, i, &w, err)) < 0)
+		return r;
+	bool root = !strcmp(w, "root"), match = !strcmp(w, "match");
+	if ((root || match || !strcmp(w, "exact")) && (r = hk_next_arg(argc, argv, i, &w, err)) < 0)
+		return r;
+	struct hk_prefix p = { 0 };
+	if (!strcmp(w, "default") || !strcmp(w, "all") || !strcmp(w, "any")) {
+		p.family = f->family; /* AF_UNSPEC: either family */
+		p.has_len = true;
+	} else if ((r = hk_parse_prefix(w, 0, &p, err)) < 0) {
+		if (argv[*i] != argv[start] || strchr(w, '.') || strchr(w, ':'))
+			return r; /* meant as a prefix: say what is wrong with it */
+		hk_err_clear(err);
+		return hk_err_usage(err, "unknown keyword '%s'", w);
+	}
+	if (!match) {
+		f->root = p;
+		f->has_root = true;
+	}
+	if (!root) {
+		f->match = p;
+		f->has_match = true;
+	}
+	return 0;
+}
+
 int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, struct hk_err *err)
 {
-	struct hk_route_filter f = { .table = RT_TABLE_MAIN, .family = AF_UNSPEC, .proto = -1 };
+	struct hk_route_filter f = {
+		.table = RT_TABLE_MAIN, .family = AF_UNSPEC, .proto = -1, .scope = -1
+	};
 	for (int i = 0; i < argc; i++) {
 		const char *v = NULL;
 		int r;
@@ -367,17 +416,57 @@ int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, st
 			    (r = hk_route_proto_parse(v, &p, err)) < 0)
 				return r;
 			f.proto = p;
-		} else {
-			return hk_err_usage(err, "unknown keyword '%s'", argv[i]);
+		} else if (!strcmp(argv[i], "scope")) {
+			uint8_t s;
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0 ||
+			    (r = hk_scope_parse(v, &s, err)) < 0)
+				return r;
+			f.scope = s;
+		} else if (!strcmp(argv[i], "via") || !strcmp(argv[i], "src")) {
+			bool via = argv[i][0] == 'v';
+			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0 ||
+			    (r = hk_parse_prefix(v, 0, via ? &f.via : &f.src, err)) < 0)
+				return r;
+			*(via ? &f.has_via : &f.has_src) = true;
+		} else if ((r = filter_dst(argc, argv, &i, &f, err)) < 0) {
+			return r;
 		}
 	}
 	*ret = f;
 	return 0;
 }
 
+/* Is the address a (zero when a->family is 0) inside the prefix p? */
+static bool in_prefix(const struct hk_prefix *p, int family, const struct hk_prefix *a)
+{
+	static const uint8_t zero[16];
+	if (p->family && p->family != family)
+		return false;
+	return hk_prefix_has(p, a->family ? a->addr.raw : zero);
+}
+
 bool hk_route_filter_match(const struct hk_route_filter *f, const struct hk_route_info *ri)
 {
-	return (!f->type || ri->type == f->type) && (f->proto < 0 || ri->protocol == f->proto);
+	if ((f->type && ri->type != f->type) || (f->proto >= 0 && ri->protocol != f->proto) ||
+	    (f->scope >= 0 && ri->scope != f->scope))
+		return false;
+	if ((f->has_via && !in_prefix(&f->via, ri->family, &ri->gw)) ||
+	    (f->has_src && !in_prefix(&f->src, ri->family, &ri->prefsrc)))
+		return false;
+	/* root P: the route's prefix lies inside P; match P: P lies inside the route's */
+	if (f->has_root &&
+	    (ri->dst.len < f->root.len || !in_prefix(&f->root, ri->family, &ri->dst)))
+		return false;
+	if (f->has_match) {
+		struct hk_prefix dst = ri->dst;
+		dst.family = ri->family;
+		if (ri->dst.len > f->match.len ||
+		    (f->match.family && f->match.family != ri->family))
+			return false;
+		if (!in_prefix(&dst, ri->family, &f->match))
+			return false;
+	}
+	return true;
 }
 
 /* ---- messages --------------------------------------------------------------------------- */
@@ -480,6 +569,8 @@ void hk_route_msg(const struct hk_route_req *req, int oif, enum hk_route_op op, 
 		hk_nlmsg_put_u32(m, RTA_OIF, (uint32_t)oif);
 	if (req->has_metric)
 		hk_nlmsg_put_u32(m, RTA_PRIORITY, req->metric);
+	if (req->has_pref)
+		hk_nlmsg_put_u8(m, RTA_PREF, req->pref);
 	if (req->onlink)
 		rtm->rtm_flags |= RTNH_F_ONLINK;
 	if (req->nnh)
@@ -601,6 +692,14 @@ int hk_route_decode(const struct nlmsghdr *nlh, struct hk_route_info *ret)
 	}
 	if (tb[RTA_MULTIPATH])
 		decode_multipath(tb[RTA_MULTIPATH], &ri);
+	if (tb[RTA_PREF]) {
+		ri.has_pref = true;
+		ri.pref = hk_attr_u8(tb[RTA_PREF]);
+	}
+	if (tb[RTA_MARK]) {
+		ri.has_mark = true;
+		ri.mark = hk_attr_u32(tb[RTA_MARK]);
+	}
 	*ret = ri;
 	return 0;
 }
@@ -681,6 +780,8 @@ int hk_route_parse_query(int argc, char **argv, struct hk_route_query *ret, stru
 	for (int i = 0; i < argc; i++) {
 		const char *kw = argv[i], *v;
 		int r;
+		if (!strcmp(kw, "dev")) /* ip route get's alias of oif */
+			kw = "oif";
 		if (!strcmp(kw, "from") || !strcmp(kw, "iif") || !strcmp(kw, "oif") ||
 		    !strcmp(kw, "mark") || !strcmp(kw, "to")) {
 			if ((r = hk_next_arg(argc, argv, &i, &v, err)) < 0)
@@ -690,7 +791,7 @@ int hk_route_parse_query(int argc, char **argv, struct hk_route_query *ret, stru
 			kw = "to";
 		} else {
 			return hk_err_usage(
-				err, "unexpected '%s' (expected from, iif, oif or mark)", kw);
+				err, "unexpected '%s' (expected from, iif, oif, dev or mark)", kw);
 		}
 		if (!strcmp(kw, "to")) {
 			if (have_dst)
@@ -729,6 +830,8 @@ int hk_route_get(struct hk_nl *nl, const struct hk_route_query *q, struct hk_rou
 	size_t alen = addr->family == AF_INET ? 4 : 16;
 	rtm->rtm_family = (uint8_t)addr->family;
 	rtm->rtm_dst_len = (uint8_t)(alen * 8);
+	/* as ip: the answer names the table the route was found in (local, 100), not main */
+	rtm->rtm_flags |= RTM_F_LOOKUP_TABLE;
 	hk_nlmsg_put(&m, RTA_DST, alen, addr->addr.raw);
 	if (q->from.family) {
 		rtm->rtm_src_len = (uint8_t)(alen * 8);

@@ -45,12 +45,14 @@ struct hk_route_req {
 	int scope;	/* -1 unset: add picks link without a gateway, else global */
 	int proto;	/* -1 unset: add uses boot, like iproute2 */
 	bool onlink;
+	bool has_pref;
+	uint8_t pref; /* RTA_PREF (pref low|medium|high): an IPv6 route's router preference */
 	struct hk_route_req_nh nh[HK_ROUTE_MAX_NH]; /* RTA_MULTIPATH, nnh 0: none */
 	size_t nnh;
 };
 
 /* [TYPE] PREFIX|default [via GW] [dev DEV] [metric N] [table N] [scope S] [proto P] [src IP]
- * [onlink] [nexthop via GW dev DEV weight W [onlink]]...
+ * [pref low|medium|high] [onlink] [nexthop via GW dev DEV weight W [onlink]]...
  * TYPE: unicast, local, blackhole, unreachable, prohibit, throw. The family comes from
  * PREFIX, via or src; they must agree. Usage errors: -EINVAL. */
 int hk_route_parse(int argc, char **argv, enum hk_route_op op, struct hk_route_req *ret,
@@ -71,8 +73,15 @@ struct hk_route_filter {
 	int family;	       /* AF_UNSPEC both */
 	uint8_t type;	       /* RTN_*, 0 any */
 	int proto;	       /* -1 any */
+	int scope;	       /* -1 any */
+	/* as ip route show: via and src match the gateway and preferred source within their
+	 * prefix; root P the routes inside P, match P the routes containing P, exact P (or a
+	 * bare P) both. family 0 with has_len: default with no family given (either). */
+	struct hk_prefix via, src, root, match;
+	bool has_via, has_src, has_root, has_match;
 };
-/* [table N|all] [dev DEV] [type TYPE] [proto P] [-4|-6] */
+/* [table N|all] [dev DEV] [type TYPE] [proto P] [scope S] [via PREFIX] [src PREFIX]
+ * [[to] [root|match|exact] PREFIX|default] [-4|-6] */
 int hk_route_parse_filter(int argc, char **argv, struct hk_route_filter *ret, struct hk_err *err);
 
 struct hk_route_nh {
@@ -97,6 +106,9 @@ struct hk_route_info {
 	bool has_metric;
 	struct hk_route_nh nh[HK_ROUTE_MAX_NH]; /* RTA_MULTIPATH, nnh 0: none */
 	size_t nnh;
+	bool has_pref, has_mark;
+	uint8_t pref;  /* RTA_PREF: an IPv6 route's router preference (ICMPV6_ROUTER_PREF_*) */
+	uint32_t mark; /* RTA_MARK: route get ... mark N, echoed */
 };
 
 /* Decode one RTM_NEWROUTE message. -EINVAL when it is not an IPv4/IPv6 route. */

@@ -15,6 +15,13 @@ check_fail "option: --netwrok=x -> --network (run: 125, as docker)" 125 \
 	"$HAKO" run --netwrok=x --rootfs /nonexistent -- true
 check_fail "option: an abbreviation is refused, the full name offered" 2 \
 	"unknown option '--al'; did you mean '--all'\?$" "$HAKO" ps --al
+# iproute2's abbreviations are refused (exact verbs), but named: the one word a short one begins
+check_fail "ip's abbreviation: addr sh -> show" 2 "^hako: addr: unknown verb 'sh'; did you mean 'show'\?$" \
+	"$HAKO" addr sh
+check_fail "ip's abbreviation: ro -> route (not rm, one edit away)" 2 "did you mean 'route'\?$" "$HAKO" ro
+check_fail "ip's abbreviation: im -> image (images only extends it)" 2 "did you mean 'image'\?$" "$HAKO" im
+check_fail "an abbreviation of two verbs: no guess (link s: set, show)" 2 \
+	"unknown verb 's'; try 'hako link help'$" "$HAKO" link s
 check_fail "control: nothing close, the plain message" 2 \
 	"^hako: unknown command group 'xyzzy'; try 'hako --help'$" "$HAKO" xyzzy
 check_fail "control: a verb close to nothing" 2 "unknown verb 'frobnicate'; try 'hako link help'$" \

@@ -36,9 +36,12 @@ is "flags of v0 as ip's" "$(hk -j link show v0 | jq -c '.[0].flags')" \
 # -s: the counters (lo carried the pings), as ip -s -j
 is "-s -j: stats64 of lo as ip -s -j" "$(hk -s -j link show lo | jq -c '.[0].stats64')" \
 	"$(ip -n "$a" -s -j link show lo | jq -c '.[0].stats64')"
-# (carrier_changes is not a stats64 counter: ip takes it from the link message; hako not)
+# (carrier_changes is not a stats64 counter: ip and hako take it from the link message)
 is "-s -s -j: the extra counters" "$(hk -s -s -j link show lo | jq -c '.[0].stats64 | [.rx, .tx] | map(keys) | add | sort')" \
-	"$(ip -n "$a" -s -s -j link show lo | jq -c '.[0].stats64 | [.rx, .tx] | map(keys) | add | sort - ["carrier_changes"]')"
+	"$(ip -n "$a" -s -s -j link show lo | jq -c '.[0].stats64 | [.rx, .tx] | map(keys) | add | sort')"
+is "-s -s -j: tx.carrier_changes of v0 (up, then its peer down) as ip's" \
+	"$(hk -s -s -j link show v0 | jq -c '.[0].stats64.tx.carrier_changes')" \
+	"$(ip -n "$a" -s -s -j link show v0 | jq -c '.[0].stats64.tx.carrier_changes')"
 rx=$(ip -n "$a" -s -j link show lo | jq '.[0].stats64.rx.packets')
 [ "$rx" -ge 4 ] && ok "lo counted the pings ($rx packets)" || not_ok "lo rx packets $rx"
 is "-s: RX-PACKETS column" "$(hk -s link show lo | awk 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "RX-PACKETS") c = i} NR == 2 {print $c}')" "$rx"
@@ -73,3 +76,36 @@ echo "$("$HAKO" link add hx0 type veth help)" | grep -q "peer \[name\] PEER" && 
 	not_ok "veth help"
 is "help made nothing" "$(ip -j link | jq -c '[.[].ifname]')" "$before"
 check_fail "help of an unknown kind" 2 "unknown kind 'bogus'" "$HAKO" link add hx0 type bogus help
+
+# ip -j's keys qdisc, linkmode, broadcast, and -d's counts and limits (promiscuity, min_mtu,
+# num_tx_queues, gso_max_size, ...) hold ip's values; a promiscuous device counts 1
+ip -n "$a" link set v1 promisc on
+for o in "" "-d"; do
+	# shellcheck disable=SC2086
+	hk -j $o link show | jq "map(del(.linkinfo))" >"$HAKO_TEST_TMP/h.json"
+	# shellcheck disable=SC2086
+	ip -n "$a" -j $o link show | jq "map(del(.linkinfo))" >"$HAKO_TEST_TMP/i.json"
+	check "hako -j $o link show: ip -j $o's values for the keys both have (linkinfo left out)" \
+		python3 "$HAKO_SRC/tests/lib/jsondiff.py" shared "$HAKO_TEST_TMP/h.json" "$HAKO_TEST_TMP/i.json"
+done
+is "-d -j: the keys ip -d -j has (but inet6_addr_gen_mode)" \
+	"$(hk -d -j link show v1 | jq -c '.[0] | keys - ["linkinfo", "link"] | sort')" \
+	"$(ip -n "$a" -d -j link show v1 | jq -c '.[0] | keys - ["linkinfo", "link", "inet6_addr_gen_mode"] | sort')"
+is "-d -j: promiscuity 1 on v1, as ip" "$(hk -d -j link show v1 | jq '.[0].promiscuity')" 1
+is "without -d: no promiscuity key (as ip)" "$(hk -j link show v1 | jq '.[0] | has("promiscuity")')" false
+ip -n "$a" link set v1 promisc off
+
+# link show's selectors as ip link show's: up, nomaster, master BR, group G, combined
+ip -n "$a" link add sb0 type bridge
+ip -n "$a" link set v1 master sb0
+ip -n "$a" link set p0 group 7
+# ip -j leaves an empty object for each device a selector left out: the names only
+names() { jq -c '[.[] | select(.ifname) | .ifname]'; }
+for sel in "up" "nomaster" "master sb0" "group 7" "group default" "up nomaster" "type veth up" \
+	"group 7 up" "dev v0 up" "p0 up"; do
+	# shellcheck disable=SC2086
+	is "link show $sel (ip -j link show)" "$(hk -j link show $sel | names)" \
+		"$(ip -n "$a" -j link show $sel | names)"
+	# shellcheck disable=SC2086
+	is "-br link show $sel (ip -br)" "$(hk -br link show $sel)" "$(ip -n "$a" -br link show $sel)"
+done

@@ -23,7 +23,7 @@ is "table header" "$(head -1 <<<"$out" | tr -s ' ')" "INDEX NAME KIND STATE MTU 
 is "show type bridge" "$("$HAKO" -j link show type bridge | jq -r '[.[].ifname] | join(",")')" br0
 is "list alias" "$("$HAKO" -j link list w0 | jq -r '.[0].ifname')" w0
 is "JSON keys" "$("$HAKO" -j link show w0 | jq -r '.[0] | keys | sort | join(",")')" \
-	"address,flags,group,ifindex,ifname,link_index,link_netns,link_netnsid,link_type,linkinfo,mtu,operstate,txqlen"
+	"address,broadcast,flags,group,ifindex,ifname,link_index,link_netns,link_netnsid,link_type,linkinfo,linkmode,mtu,operstate,qdisc,txqlen"
 
 # batch: an atomic batch that fails on its last line is undone, link set included
 ip link add b0 type veth peer name b1

@@ -32,6 +32,10 @@ check "flush nud all" "$HAKO" neigh flush dev nb0 nud all
 is "ip neigh after flush nud all: nothing" "$(ip neigh show dev nb0 nud all)" ""
 check "proxy add" "$HAKO" neigh add 10.77.0.9 proxy dev nb0
 is "ip neigh show proxy" "$(ip neigh show proxy dev nb0)" "10.77.0.9 proxy "
+"$HAKO" -j neigh show proxy >"$HAKO_TEST_TMP/pn.json"; ip -j neigh show proxy >"$HAKO_TEST_TMP/pi.json"
+check "hako -j neigh show proxy agrees with ip -j key by key (proxy: null)" \
+	python3 "$HAKO_SRC/tests/lib/jsondiff.py" shared "$HAKO_TEST_TMP/pn.json" "$HAKO_TEST_TMP/pi.json"
+is "the proxy key is null" "$("$HAKO" -j neigh show proxy | jq -c '[.[] | has("proxy"), .proxy]')" "[true,null]"
 check "proxy del" "$HAKO" neigh del 10.77.0.9 proxy dev nb0
 is "proxy gone" "$(ip neigh show proxy dev nb0)" ""
 # -n NETNS
@@ -54,5 +58,19 @@ check_fail "bad lladdr" 2 "'zz' is not a MAC address" "$HAKO" neigh add 10.77.0.
 check_fail "bad state" 2 "nud 'bogus': expected" "$HAKO" neigh add 10.77.0.7 lladdr 02:00:00:00:77:07 nud bogus dev nb0
 check_fail "no dev" 2 "missing 'dev DEV'" "$HAKO" neigh add 10.77.0.7 lladdr 02:00:00:00:77:07
 check_fail "unknown device" 5 "device 'nosuch' does not exist" "$HAKO" neigh add 10.77.0.7 dev nosuch
-check_fail "flush without dev" 2 "flush needs 'dev DEV'" "$HAKO" neigh flush
+check_fail "flush without dev or to" 2 "flush needs 'dev DEV' or 'to PREFIX'" "$HAKO" neigh flush
 is "nothing was added by bad input" "$(ip neigh show 10.77.0.7)" ""
+# show's selectors as ip neigh show's: [to] PREFIX (a bare address: that entry), with dev;
+# a router entry's router key is null as in ip -j; flush to PREFIX without dev
+"$HAKO" neigh add 10.77.0.8 lladdr 02:00:00:00:77:08 dev nb0 router
+"$HAKO" neigh add 10.77.1.9 lladdr 02:00:00:00:77:09 dev nb0
+for sel in "" "10.77.0.8" "to 10.77.0.0/24" "10.77.0.0/16 dev nb0" "to fe80::/64" "10.77.9.9"; do
+	# shellcheck disable=SC2086
+	is "neigh show $sel (ip -j neigh show)" "$("$HAKO" -j neigh show $sel | jq -c '[.[].dst] | sort')" \
+		"$(ip -j neigh show $sel | jq -c '[.[].dst] | sort')"
+done
+"$HAKO" -j neigh show 10.77.0.8 >"$HAKO_TEST_TMP/rn.json"; ip -j neigh show 10.77.0.8 >"$HAKO_TEST_TMP/ri.json"
+check "a router entry agrees with ip -j key by key (router: null)" \
+	python3 "$HAKO_SRC/tests/lib/jsondiff.py" shared "$HAKO_TEST_TMP/rn.json" "$HAKO_TEST_TMP/ri.json"
+check "flush to 10.77.0.0/24 nud all" "$HAKO" neigh flush to 10.77.0.0/24 nud all
+is "ip neigh: 10.77.0.8 gone, 10.77.1.9 stays" "$(ip neigh show nud all | awk '/^10\.77\./ {print $1}')" 10.77.1.9

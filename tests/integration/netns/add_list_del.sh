@@ -75,3 +75,10 @@ check_fail "batch --atomic: fails on line 2" 1 "rolled back.*line 2" "$HAKO" --a
 is "batch --atomic: line 1 rolled back" "$(ls -A /run/netns)" ""
 printf 'netns add d%s\nnetns del d%s\nnetns add d%s\n' "$s" "$s" "$s" | "$HAKO" -b -
 is "batch: add, del, add the same name" "$(ip netns list | awk '{print $1}')" "d$s"
+# -all netns del: every name, as ip -all netns delete (the test's /run/netns is its own)
+ip netns add "e1$s"
+ip netns add "e2$s"
+check_fail "-all netns del NAME: no name with -all" 2 "unexpected 'e1$s'" "$HAKO" -all netns del "e1$s"
+check "-all netns del" "$HAKO" -all netns del
+is "ip netns list: none left" "$(ip netns list)" ""
+check "-all netns del with none: nothing to do" "$HAKO" -all netns del

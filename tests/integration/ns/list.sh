@@ -119,6 +119,13 @@ want=$(lsns -n -o NS,NETNSID -t net | awk -v i="$ino" '$1 == i {print $2}')
 [ -z "$want" ] || is "NETNSID agrees with lsns where lsns lists it" "$got" "$want /run/netns/$ns"
 got=$("$HAKO" ns list -j -o NS,NETNSID,NSFS -t net | jq -c --argjson i "$ino" '.[] | select(.ns == $i)')
 is "-j -o: only those keys; nsfs an array" "$got" "{\"ns\":$ino,\"netnsid\":42,\"nsfs\":[\"/run/netns/$ns\"]}"
+# a network namespace with no id here: lsns's "unassigned" (this test's own namespace)
+self=$(stat -L -c %i /proc/self/ns/net)
+is "NETNSID of one without an id: unassigned, as lsns" \
+	"$("$HAKO" ns list -n -o NS,NETNSID -t net | awk -v i="$self" '$1 == i {print $2}')" \
+	"$(lsns -n -o NS,NETNSID -t net | awk -v i="$self" '$1 == i {print $2}')"
+is "... and no key in JSON" "$("$HAKO" ns list -j -o NS,NETNSID -t net | jq -c --argjson i "$self" '.[] | select(.ns == $i)')" \
+	"{\"ns\":$self}"
 is "+LIST appends to the default columns" \
 	"$("$HAKO" ns list -o +NETNSID -t net | head -1 | tr -s ' ' | sed 's/^ //')" \
 	"NS TYPE NPROCS PID USER COMMAND NAME NETNSID"
@@ -139,3 +146,11 @@ line=$(echo "$out" | grep "long$ns")
 	not_ok "width 80: '$line' (${#line})"
 [ "$("$HAKO" ns list -o NS,COMMAND,NAME -t net | grep "long$ns" | wc -c)" -gt 300 ] &&
 	ok "piped, nothing is cut" || not_ok "piped output cut"
+# lsns's -u/--notruncate: on the terminal too, nothing is cut; -l and -W (lsns's list format
+# and no wrapping, what hako always does) are accepted
+out=$(COLUMNS=80 script -qec "\"$HAKO\" ns list -u -o NS,TYPE,COMMAND,NAME -t net" /dev/null | tr -d '\r')
+line=$(echo "$out" | grep "long$ns")
+[ "${#line}" -gt 300 ] && ok "-u at width 80: the command whole" || not_ok "-u: '$line' (${#line})"
+is "-l -W --nowrap --notruncate: the same rows as without" \
+	"$("$HAKO" ns list -l -W --nowrap --notruncate -n -o NS,NAME -t net | sort)" \
+	"$("$HAKO" ns list -n -o NS,NAME -t net | sort)"

@@ -47,9 +47,17 @@ for t in main 100 local; do
 	check "hako -j -4 route show table $t vs ip -j -d: shared keys (type, nexthops ...)" \
 		$J shared "$HAKO_TEST_TMP/h.json" "$HAKO_TEST_TMP/i.json"
 done
+# an IPv6 route's router preference (pref, RTA_PREF), as ip -j shows it for every one
+ip -n "$A" -6 route add 2001:db8:5::/48 via 2001:db8:1::2 pref high
+check "add ... pref high" "$HAKO" -n "$B" route add 2001:db8:5::/48 via 2001:db8:1::2 pref high
+check_fail "pref bogus" 2 "pref 'bogus': expected low, medium or high" \
+	"$HAKO" -n "$B" route add 2001:db8:6::/48 via 2001:db8:1::2 pref bogus
 "$HAKO" -n "$B" -j route show -6 >"$HAKO_TEST_TMP/h.json"
 ip -n "$B" -6 -j -d route show >"$HAKO_TEST_TMP/i.json"
 check "hako -j route show -6 vs ip -6 -j -d: shared keys" $J shared "$HAKO_TEST_TMP/h.json" "$HAKO_TEST_TMP/i.json"
+is "pref: the keys as ip -j's (high for the one added so)" "$(jq -c '[.[].pref]' "$HAKO_TEST_TMP/h.json")" \
+	"$(jq -c '[.[].pref]' "$HAKO_TEST_TMP/i.json")"
+is "route get mark 7: the mark echoed, as ip -j" "$("$HAKO" -n "$B" -j route get 10.0.0.7 mark 7 | jq -c '.[0].mark')" 7
 is "TYPE column: blackhole shown" "$("$HAKO" -n "$B" route show | awk '$1 == "10.8.0.0/16" {print $8}')" blackhole
 is "NEXTHOPS column: every hop" "$("$HAKO" -n "$B" route show | grep '^10.9.0.0/16' | grep -o 'via .*')" \
 	"via 10.0.0.2 dev d0 weight 2, via 10.1.0.2 dev d1 weight 1"
@@ -60,9 +68,12 @@ is "show proto kernel: as ip" "$("$HAKO" -n "$B" -j -4 route show proto kernel |
 check_fail "show type bogus" 2 "type 'bogus'" "$HAKO" -n "$B" route show type bogus
 is "route ls is route show" "$("$HAKO" -n "$B" route ls)" "$("$HAKO" -n "$B" route show)"
 is "hako -4 route show: IPv4 only" "$("$HAKO" -n "$B" -4 -j route show | grep -c inet6)" 0
-# route get: from, oif; src (prefsrc) as ip shows it
+# route get: from, oif (dev), src (prefsrc) as ip shows it; the table the route was found in
+# (local for a local address, 100 through a rule), as ip asks for it (RTM_F_LOOKUP_TABLE)
+ip -n "$B" rule add to 10.10.0.0/16 table 100 pref 100
 for q in "10.9.1.1" "10.3.2.1" "10.0.0.5 from 10.1.0.1" "10.0.0.5 oif d0" "2001:db8:9::5" \
-	"2001:db8:1::5 from 2001:db8:2::1" "to 10.0.0.7 mark 7"; do
+	"2001:db8:1::5 from 2001:db8:2::1" "to 10.0.0.7 mark 7" "10.0.0.1" "10.4.4.4" "10.10.1.1" \
+	"10.0.0.5 dev d0"; do
 	"$HAKO" -n "$B" -j route get $q >"$HAKO_TEST_TMP/h.json"
 	ip -n "$B" -j route get $q >"$HAKO_TEST_TMP/i.json"
 	check "route get $q: shared keys with ip -j route get" $J shared "$HAKO_TEST_TMP/h.json" "$HAKO_TEST_TMP/i.json"
@@ -74,6 +85,9 @@ ip -n "$B" -j route get 10.9.1.1 from 10.1.0.7 iif d1 >"$HAKO_TEST_TMP/i.json"
 check "route get ... from ... iif d1: shared keys with ip" $J shared "$HAKO_TEST_TMP/h.json" "$HAKO_TEST_TMP/i.json"
 is "route get iif: a forwarded route via the multipath hops" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[0]; print(d["dev"] in ("d0","d1"), d["from"])' "$HAKO_TEST_TMP/h.json")" "True 10.1.0.7"
 is "route get shows prefsrc" "$("$HAKO" -n "$B" -j route get 10.9.1.1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["prefsrc"])')" 10.0.0.1
+is "route get: found in table 100 through the rule, as ip says" \
+	"$("$HAKO" -n "$B" -j route get 10.10.1.1 | jq -r '.[0].table')" "$(ip -n "$B" -j route get 10.10.1.1 | jq -r '.[0].table')"
+is "route get of a local address: table local" "$("$HAKO" -n "$B" -j route get 10.0.0.1 | jq -r '.[0].table')" local
 is "route get from: the from key" "$("$HAKO" -n "$B" -j route get 10.0.0.5 from 10.1.0.1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["from"])')" 10.1.0.1
 # del of typed and multipath routes, then equal again
 for r in "blackhole 10.8.0.0/16" "local 10.4.4.4 dev d0" "10.9.0.0/16" "prohibit 2001:db8:7::/48"; do

@@ -79,3 +79,17 @@ check_fail "table and an action" 2 "exclude each other" "$HAKO" -n "$B" rule add
 check_fail "unknown keyword" 2 "unexpected 'bogus'" "$HAKO" -n "$B" rule add bogus
 check_fail "-0 is link layer" 2 "-0" "$HAKO" -n "$B" -0 rule show
 is "nothing added by bad input" "$(ip -n "$B" rule show | wc -l)" 1
+# show's from/to selectors as ip rule show's: the rules whose prefix lies inside the one given
+for r in "from 10.0.0.0/8 table 100 pref 100" "from 10.1.2.3 table 100 pref 101" \
+	"from 10.3.0.0/16 pref 102 blackhole" "to 10.2.0.0/16 table 200 pref 103" "to 10.2.3.0/24 table 9 pref 104"; do
+	ip -n "$B" rule add $r
+done
+for sel in "from 10.0.0.0/8" "from 10.1.2.3" "from 10.0.0.0/8 table 100" "to 10.0.0.0/8" \
+	"to 10.2.3.0/24" "from 0.0.0.0/0" "from 11.0.0.0/8"; do
+	# shellcheck disable=SC2086
+	is "rule show $sel (ip -4 -j rule show)" "$("$HAKO" -n "$B" -4 -j rule show $sel | jq -c '[.[].priority]')" \
+		"$(ip -n "$B" -4 -j rule show $sel | jq -c '[.[].priority]')"
+done
+check "flush from 10.0.0.0/8" "$HAKO" -n "$B" rule flush from 10.0.0.0/8
+is "ip: the from rules inside 10/8 gone, the to rules stay" "$(ip -n "$B" -4 -j rule show | jq -c '[.[].priority]')" \
+	"[0,103,104]"
