@@ -35,6 +35,15 @@ check_fail "diff of a --rootfs container: nothing to compare with" 2 "not made o
 	h diff dead
 check_fail "diff of an unknown container" 5 "no such container" h diff nosuch
 
+# create IMAGE: the container is the image's from the start (ps, inspect), and rmi refuses it
+h create --name dcr vb echo made >/dev/null || not_ok "create vb"
+vbid=$(h image inspect vb | jq -r '.[0].id')
+is "create: ps names the image, inspect has its id" \
+	"$(h ps -a --filter name=dcr --format '{{.Image}}') $(h inspect -f '{{.Image}}' dcr)" "vb:latest $vbid"
+check_fail "rmi of the image of a created container: refused" 1 "used by container 'dcr'" h rmi vb
+is "... and it starts from it" "$(h start -a dcr)" made
+h rm dcr >/dev/null
+
 # history, images, rmi
 lsize=$(h image inspect vb | jq '.[0].layers[0].size')
 is "history -j: one step, the layer's size (image inspect)" \
