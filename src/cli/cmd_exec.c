@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * hako exec [-t] [-i] [-e K=V] [-w DIR] CT -- CMD: the container's security from its
- * stored config, then hk_ct_exec (ctexec.h): this process joins the container and forks
- * the command, which lands in the container's pid namespace. Exit status: the command's;
- * 126/127 when it cannot be run; 125 for hako's own failures.
+ * hako exec [-t] [-i] [-e K=V] [-w DIR] CT -- CMD: the container's security, environment and
+ * working directory from its stored config (as Docker's exec: -e and -w over them), then
+ * hk_ct_exec (ctexec.h): this process joins the container and forks the command, which
+ * lands in the container's pid namespace. Exit status: the command's; 126/127 when it cannot
+ * be run; 125 for hako's own failures.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include "base/cleanup.h"
 #include "container.h"
 #include "ct.h"
+#include "ctconfig.h"
 #include "ctwait.h"
 #include "ctexec.h"
 #include "runsec.h"
@@ -28,8 +30,12 @@
 struct exec_opts {
 	bool tty, interactive;
 	const char *workdir;
-	char *env[MAX_ENV + 4];
+	const char *uenv[MAX_ENV]; /* -e: K=V, or K (hako's own value, as Docker's) */
+	size_t nuenv;
+	char *env[2 * MAX_ENV + 4]; /* what the command gets (build_env) */
 	size_t nenv;
+	char *owned[MAX_ENV]; /* the K=V of -e K */
+	size_t nowned;
 	char **argv;
 	const char *ct;
 	struct hk_runsec sec; /* the container's caps, no_new_privs, seccomp (runsec.c) */
@@ -45,8 +51,6 @@ static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
-	o->env[o->nenv++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	o->env[o->nenv++] = "HOME=/root";
 	/* options end at CT: the command's own follow it */
 	int c, r = cmd_getopt_init(ctx, &g, "exec", "+:tie:w:", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
@@ -61,10 +65,11 @@ static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
 			o->workdir = optarg;
 			break;
 		case 'e':
-			if (o->nenv < MAX_ENV && strchr(optarg, '='))
-				o->env[o->nenv++] = optarg;
+			if (o->nuenv < MAX_ENV && optarg[0] && optarg[0] != '=')
+				o->uenv[o->nuenv++] = optarg;
 			else
-				r = cmd_usage(ctx, "exec: -e '%s': expected KEY=VALUE", optarg);
+				r = cmd_usage(ctx, "exec: -e '%s': expected KEY=VALUE or KEY",
+					      optarg);
 			break;
 		default:
 			r = cmd_getopt_bad(ctx, &g, c);
@@ -81,10 +86,57 @@ static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
 		i++;
 	if (i >= argc)
 		return cmd_usage(ctx, "exec: missing command");
-	if (o->tty)
-		o->env[o->nenv++] = "TERM=xterm";
 	o->argv = argv + i;
 	return 0;
+}
+
+/* Do a and b (K=V or K) name the same variable? */
+static bool same_key(const char *a, const char *b)
+{
+	size_t ka = strcspn(a, "="), kb = strcspn(b, "=");
+	return ka == kb && !strncmp(a, b, ka);
+}
+
+static void env_put(struct exec_opts *o, char *kv)
+{
+	for (size_t i = 0; i < o->nenv; i++)
+		if (same_key(o->env[i], kv)) {
+			o->env[i] = kv;
+			return;
+		}
+	o->env[o->nenv++] = kv;
+}
+
+/* The container's stored environment (a container from before it was stored: PATH and HOME),
+ * then -e (K alone: hako's own value, left out when hako has none), then TERM with -t. */
+static void build_env(struct exec_opts *o, char **stored)
+{
+	static char path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+		    home[] = "HOME=/root", term[] = "TERM=xterm";
+	if (!stored) {
+		env_put(o, path);
+		env_put(o, home);
+	}
+	for (size_t i = 0; stored && stored[i] && o->nenv < MAX_ENV; i++)
+		env_put(o, stored[i]);
+	for (size_t i = 0; i < o->nuenv; i++) {
+		char *kv = (char *)o->uenv[i];
+		if (!strchr(kv, '=')) {
+			const char *v = getenv(kv);
+			if (!v || asprintf(&o->owned[o->nowned], "%s=%s", kv, v) < 0)
+				continue;
+			kv = o->owned[o->nowned++];
+		}
+		env_put(o, kv);
+	}
+	if (o->tty) {
+		bool has = false;
+		for (size_t i = 0; i < o->nenv; i++)
+			has |= same_key(o->env[i], term);
+		if (!has)
+			env_put(o, term);
+	}
+	o->env[o->nenv] = NULL;
 }
 
 static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
@@ -100,10 +152,15 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 		return -ESRCH;
 	}
 	r = hk_runsec_from_config(&o->sec, c.config, ctx->root, &ctx->err);
+	_cleanup_(hk_ct_config_env_freep) char **stored = NULL;
+	_cleanup_free_ char *workdir = NULL;
+	if (r == 0 && hk_ct_config_proc(c.config, &stored, &workdir) < 0)
+		r = hk_err_sys(&ctx->err, -ENOMEM, "exec");
 	if (r < 0) {
 		hk_ct_row_free(&c);
 		return r;
 	}
+	build_env(o, stored);
 	sigset_t fwd;
 	hk_ct_fwd_sigset(&fwd);
 	struct hk_ct_exec x = {
@@ -111,7 +168,7 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 		.row = &c,
 		.argv = o->argv,
 		.env = (char *const *)o->env,
-		.workdir = o->workdir,
+		.workdir = o->workdir ? o->workdir : workdir,
 		.tty = o->tty,
 		.interactive = o->interactive,
 		.sec = &o->sec.sec.plan,
@@ -138,5 +195,7 @@ int cmd_ct_exec(struct hk_ctx *ctx, int argc, char **argv)
 		return ct_fail(ctx, HK_EXIT_HAKO);
 	r = do_exec(ctx, &o);
 	hk_runsec_free(&o.sec);
+	for (size_t i = 0; i < o.nowned; i++)
+		free(o.owned[i]);
 	return r < 0 ? ct_fail(ctx, HK_EXIT_HAKO) : r;
 }

@@ -138,6 +138,21 @@ out=$(h inspect eqct | grep -oE '"(detach|interactive|memory)": [a-z0-9]+' | sor
 is "-di bundled, --memory=64m" "$out" '"detach": true "interactive": true "memory": 67108864 '
 is "exec CT CMD -d: -d is the command's" "$(h exec eqct ls -d /www)" /www
 is "exec -eK=V (attached value)" "$(h exec -eEQ=2 eqct sh -c 'echo $EQ')" 2
+# exec starts as Docker's: the container's environment and working directory, -e/-w over them
+h run -d --name=envct -e RUNV=1 -e SHARED=run -w /www --rootfs "$R" -- sleep 100 >/dev/null
+on_exit h rm -f envct
+main=$(pgrep -P "$(h inspect -f '{{.State.Pid}}' envct)" sleep)
+is "exec: the main process's environment (/proc/PID/environ), TERM aside" \
+	"$(h exec envct env | grep -v '^PWD=\|^SHLVL=' | sort)" "$(tr '\0' '\n' <"/proc/$main/environ" | sort)"
+is "exec: run's -e, HOSTNAME, run's -w" \
+	"$(h exec envct sh -c 'echo "$RUNV $SHARED $HOSTNAME $(pwd)"')" "1 run envct /www"
+is "exec -e over the container's, -w over its workdir" \
+	"$(h exec -e SHARED=exec -w / envct sh -c 'echo "$RUNV $SHARED $(pwd)"')" "1 exec /"
+is "exec -e KEY: hako's value; an unset KEY left out" \
+	"$(HK_FROM_HOST=yes h exec -e HK_FROM_HOST -e HK_UNSET_VAR envct sh -c 'echo "$HK_FROM_HOST ${HK_UNSET_VAR-unset}"')" \
+	"yes unset"
+check_fail "exec -e '=x': refused, naming it" 125 "-e '=x': expected KEY=VALUE or KEY" h exec -e =x envct true
+h rm -f envct >/dev/null
 check "stop --time=1" h stop --time=1 eqct
 check "rm --force" h rm --force eqct
 check_fail "an abbreviated option is refused" 125 "unknown option '--hostn'" \
