@@ -436,15 +436,36 @@ static const struct out_col port_cols[] = {
 	[P_NET] = { "NETWORK", "network" },
 };
 
+/* Docker's `port CT PORT[/PROTO]` (tcp by default): into *ret_port and ret_proto. */
+static int port_filter(struct hk_ctx *ctx, const char *arg, uint32_t *ret_port, char ret_proto[4])
+{
+	char num[16];
+	size_t n = strcspn(arg, "/");
+	const char *proto = arg[n] ? arg + n + 1 : "tcp";
+	if (n >= sizeof(num) || (strcmp(proto, "tcp") && strcmp(proto, "udp")))
+		return cmd_usage(ctx, "port: '%s': expected PORT or PORT/tcp|udp", arg);
+	snprintf(num, sizeof(num), "%.*s", (int)n, arg);
+	if (hk_parse_u32(num, 1, 65535, ret_port, "port", &ctx->err) < 0)
+		return hk_err_prefix(&ctx->err, "port '%s'", arg);
+	snprintf(ret_proto, 4, "%s", proto);
+	return 0;
+}
+
 int cmd_ct_port(struct hk_ctx *ctx, int argc, char **argv)
 {
-	if (argc != 1)
-		return cmd_usage(ctx, "port: expected one container; hako port CT");
+	if (argc != 1 && argc != 2)
+		return cmd_usage(ctx, "port: expected a container; hako port CT [PORT[/PROTO]]");
+	uint32_t want = 0;
+	char proto[4] = "";
+	if (argc == 2 && port_filter(ctx, argv[1], &want, proto) < 0)
+		return -EINVAL;
 	struct hk_paths p;
 	struct hk_ct_row c;
 	int r = get_ct(ctx, argv[0], &p, &c);
 	if (r < 0)
 		return r;
+	char name[sizeof(c.name)];
+	snprintf(name, sizeof(name), "%s", c.name);
 	struct hk_store *st;
 	struct hk_port_row *ports = NULL;
 	size_t n = 0;
@@ -455,6 +476,28 @@ int cmd_ct_port(struct hk_ctx *ctx, int argc, char **argv)
 	hk_ct_row_free(&c);
 	if (r < 0)
 		return r;
+	size_t k = 0; /* PORT/PROTO: only its bindings */
+	for (size_t i = 0; i < n; i++)
+		if (!want || (ports[i].ct_port == want && !strcmp(ports[i].proto, proto)))
+			ports[k++] = ports[i];
+	n = k;
+	if (want && !n) {
+		free(ports);
+		/* exit 1, as Docker's: the container is there, not this binding */
+		hk_err_set(&ctx->err, -ENOENT, "no public port '%u/%s' published for '%s'", want,
+			   proto, name);
+		hk_err_class_set(&ctx->err, HK_ERR_FAILED);
+		return -ENOENT;
+	}
+	if (want && !ctx->json) { /* Docker's: HOSTIP:HOSTPORT, a line each */
+		for (size_t i = 0; i < n; i++) {
+			const char *ip = ports[i].host_ip[0] ? ports[i].host_ip : "0.0.0.0";
+			printf(strchr(ip, ':') ? "[%s]:%u\n" : "%s:%u\n", ip,
+			       (unsigned)ports[i].host_port);
+		}
+		free(ports);
+		return 0;
+	}
 	struct out_table *t = out_table_new(port_cols, HK_ARRAY_SIZE(port_cols));
 	for (size_t i = 0; i < n; i++) {
 		out_row(t);

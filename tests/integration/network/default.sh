@@ -82,6 +82,16 @@ is "-P: every exposed port published" "$(h -j port pa | jq -r '[.[] | "\(.contai
 pp=$(h -j port pa | jq -r '.[] | select(.container_port == 80) | .host_port')
 is "-P: the random port of 80/tcp reaches it" "$(timeout 3 $BB wget -qO- "http://127.0.0.1:$pp/")" exposed
 is "hako port shows them" "$(h port pa | awk 'NR>1 {print $1, $2}' | sort | tr '\n' ' ')" "53 udp 80 tcp "
+# Docker's `port CT PORT[/PROTO]`: the host side, tcp unless /udp; exit 1 when not published
+is "port pa 80: 0.0.0.0:HOSTPORT (the -j row's)" "$(h port pa 80)" "0.0.0.0:$pp"
+is "port pa 53/udp: the udp one" "$(h port pa 53/udp)" \
+	"0.0.0.0:$(h -j port pa | jq -r '.[] | select(.proto == "udp") | .host_port')"
+is "port p1 80/tcp: both bindings of 80, a line each" "$(h port p1 80/tcp | sort | tr '\n' ' ')" \
+	"$(printf '0.0.0.0:%s\n' 18080 "$rp" | sort | tr '\n' ' ')"
+check_fail "port pa 53 (tcp): not published, exit 1" 1 "no public port '53/tcp' published for 'pa'" \
+	h port pa 53
+check_fail "port pa 80/sctp: refused, naming it" 2 "'80/sctp': expected PORT or PORT/tcp\|udp" \
+	h port pa 80/sctp
 check_fail "-p with --network none is refused" 125 "need a hako network" \
 	h run --rm --network none -p 80 --rootfs "$R" -- true
 is "-p with --network host: discarded with a warning, as Docker" \
