@@ -172,9 +172,17 @@ static int stop_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_pat
 		secs = 10;
 	if (!strcmp(c->state, HK_CT_RESTARTING))
 		return settle(ctx, st, p, c->id); /* its monitor sees the mark and gives up */
-	if (strcmp(c->state, HK_CT_RUNNING) || !hk_proc_alive(c->pid, c->pid_start))
+	if (strcmp(c->state, HK_CT_RUNNING))
 		return 0;
 	bool paused = hk_ct_paused(c);
+	if (!hk_proc_alive(c->pid, c->pid_start)) {
+		/* dying (its init gone, the exit not recorded yet): stopped once its monitor
+		 * says so, as Docker's stop returns once the container is; a cgroup frozen
+		 * meanwhile is thawed, or its processes could never finish dying */
+		if (paused)
+			hk_ct_pause(c, false, &ctx->err);
+		return settle(ctx, st, p, c->id);
+	}
 	kill(c->pid, sig);
 	kill_event(st, p, c, sig);
 	if (paused)
