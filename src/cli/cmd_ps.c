@@ -85,7 +85,7 @@ static struct json_object *command_json(const char *cmd)
 /* One container as ps --format sees it (Docker's keys). */
 static struct json_object *ps_object(const struct hk_ct_row *c, const char *image,
 				     const char *quoted, const char *ago, const char *status,
-				     const char *ports, const char *nets)
+				     const char *ports, const char *nets, const char *labels)
 {
 	struct json_object *o = json_object_new_object();
 	char at[64];
@@ -97,7 +97,7 @@ static struct json_object *ps_object(const struct hk_ct_row *c, const char *imag
 	json_object_object_add(o, "CreatedAt", json_object_new_string(at));
 	json_object_object_add(o, "ID", json_object_new_string(c->id));
 	json_object_object_add(o, "Image", json_object_new_string(image));
-	json_object_object_add(o, "Labels", json_object_new_string(""));
+	json_object_object_add(o, "Labels", json_object_new_string(labels));
 	json_object_object_add(o, "Names", json_object_new_string(c->name));
 	json_object_object_add(o, "Networks", json_object_new_string(nets));
 	json_object_object_add(o, "Ports", json_object_new_string(ports));
@@ -109,8 +109,8 @@ static struct json_object *ps_object(const struct hk_ct_row *c, const char *imag
 
 /* ps --filter KEY=VALUE (Docker's): the same key again is "or", another key "and" */
 #define PS_FILTERS_MAX 32
-static const char *const ps_filter_keys[] = { "status", "name",	   "id", "ancestor",
-					      "exited", "network", NULL };
+static const char *const ps_filter_keys[] = { "status", "name",	   "id",    "ancestor",
+					      "exited", "network", "label", NULL };
 
 static bool ps_match(const char *key, const char *v, const struct hk_ct_row *c, const char *image,
 		     const char *nets)
@@ -128,6 +128,8 @@ static bool ps_match(const char *key, const char *v, const struct hk_ct_row *c, 
 	}
 	if (!strcmp(key, "exited"))
 		return !strcmp(c->state, HK_CT_EXITED) && c->exit_code == atoi(v);
+	if (!strcmp(key, "label"))
+		return hk_ctinfo_label_match(c, v);
 	/* network */
 	size_t n = strlen(v);
 	for (const char *p = nets; (p = strstr(p, v)); p += n)
@@ -140,13 +142,17 @@ static bool ps_filtered(char *const *f, size_t nf, const struct hk_ct_row *c, co
 			const char *nets)
 {
 	for (const char *const *k = ps_filter_keys; *k; k++) {
-		bool any = false, hit = false;
+		/* label= given again narrows (Docker's: every label asked for) */
+		bool any = false, hit = false, all = !strcmp(*k, "label");
 		size_t kl = strlen(*k);
 		for (size_t i = 0; i < nf; i++) {
 			if (strncmp(f[i], *k, kl) || f[i][kl] != '=')
 				continue;
 			any = true;
-			hit |= ps_match(*k, f[i] + kl + 1, c, image, nets);
+			bool m = ps_match(*k, f[i] + kl + 1, c, image, nets);
+			if (all && !m)
+				return false;
+			hit |= m;
 		}
 		if (any && !hit)
 			return false;
@@ -182,7 +188,8 @@ int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 			if (!known || nf == PS_FILTERS_MAX)
 				r = cmd_usage(ctx,
 					      "ps: --filter '%s': expected status=, name=, id=, "
-					      "ancestor=, exited= or network= with a value",
+					      "ancestor=, exited=, network= or label= with a "
+					      "value",
 					      optarg);
 			else
 				filters[nf++] = optarg;
@@ -254,8 +261,10 @@ int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 		if (asprintf(&quoted, "\"%s\"", h ? h : "") < 0)
 			quoted = NULL;
 		if (tmpl) {
-			objs[nobj++] =
-				ps_object(c, image, quoted ? quoted : "", ago, status, ports, nets);
+			char labels[1024];
+			hk_ctinfo_labels(c, labels, sizeof(labels));
+			objs[nobj++] = ps_object(c, image, quoted ? quoted : "", ago, status, ports,
+						 nets, labels);
 		} else {
 			out_row(t);
 			out_str(t, C_ID, c->id);

@@ -278,6 +278,9 @@ int gotmpl_parse(struct hk_ctx *ctx, const char *fmt, struct gotmpl **ret)
 	const char *f = fmt;
 	while (*f == ' ')
 		f++;
+	/* Docker's `--format json` (ps, inspect, images, network ls, events): {{json .}} */
+	if (!strncmp(f, "json", 4) && !f[4 + strspn(f + 4, " ")])
+		f = "{{json .}}";
 	if (!strncmp(f, "table", 5) && (!f[5] || isspace((unsigned char)f[5]))) {
 		t->table = true;
 		f += 5;

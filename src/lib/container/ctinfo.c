@@ -67,6 +67,49 @@ void hk_ctinfo_image(struct hk_store *st, const char *ct, char *buf, size_t len,
 	hk_image_row_free(&row);
 }
 
+/* The "labels" object of c's stored config (a new reference), or NULL. */
+static struct json_object *labels_of(const struct hk_ct_row *c)
+{
+	struct json_object *cfg = c->config ? json_tokener_parse(c->config) : NULL, *l, *ret = NULL;
+	if (cfg && json_object_object_get_ex(cfg, "labels", &l) &&
+	    json_object_is_type(l, json_type_object))
+		ret = json_object_get(l);
+	json_object_put(cfg);
+	return ret;
+}
+
+void hk_ctinfo_labels(const struct hk_ct_row *c, char *buf, size_t len)
+{
+	struct json_object *l = labels_of(c);
+	size_t at = 0;
+	buf[0] = 0;
+	if (!l)
+		return;
+	json_object_object_foreach(l, k, v)
+	{
+		int n = snprintf(buf + at, len - at, "%s%s=%s", at ? "," : "", k,
+				 json_object_get_string(v));
+		if (n < 0 || (size_t)n >= len - at) {
+			buf[at] = 0; /* whole labels only */
+			break;
+		}
+		at += (size_t)n;
+	}
+	json_object_put(l);
+}
+
+bool hk_ctinfo_label_match(const struct hk_ct_row *c, const char *kv)
+{
+	struct json_object *l = labels_of(c), *v;
+	const char *eq = strchr(kv, '=');
+	char key[256];
+	snprintf(key, sizeof(key), "%.*s", (int)(eq ? (size_t)(eq - kv) : strlen(kv)), kv);
+	bool hit = l && json_object_object_get_ex(l, key, &v) &&
+		   (!eq || !strcmp(json_object_get_string(v), eq + 1));
+	json_object_put(l);
+	return hit;
+}
+
 void hk_ctinfo_ports(struct hk_store *st, const char *ct, char *buf, size_t len)
 {
 	struct hk_port_row *p = NULL;
@@ -253,6 +296,8 @@ int hk_ctinfo_docker(struct hk_store *st, const struct hk_ct_row *c, struct json
 	add(cfg, "WorkingDir",
 	    str(hako && json_object_object_get_ex(hako, "workdir", &v) ? json_object_get_string(v)
 								       : ""));
+	struct json_object *labels = labels_of(c);
+	add(cfg, "Labels", labels ? labels : json_object_new_object());
 	add(cfg, "Tty", json_object_new_boolean(c->tty));
 	add(cfg, "OpenStdin",
 	    json_object_new_boolean(hako && json_object_object_get_ex(hako, "interactive", &v) &&

@@ -54,6 +54,28 @@ is "ps --format '{{json .}}' is JSON with Docker's keys" \
 	"$id web fmtbb:latest 0.0.0.0:18080->80/tcp running"
 is "ps --format 'table {{.ID}}\\t{{.Names}}': header + aligned rows" \
 	"$(h ps --format 'table {{.ID}}\t{{.Names}}' | tr -s ' ')" "$(printf 'CONTAINER ID NAMES\n%s web' "$id")"
+is "ps --format json (Docker's spelling of {{json .}}), one object a line" \
+	"$(h ps --format json)" "$(h ps --format '{{json .}}')"
+is "inspect --format json: the object, compact" "$(h inspect --format json web | jq -r .Id)" "$id"
+
+# labels: ps's Labels, --filter label=, inspect's Config.Labels (the stored config's, jq)
+h run -d --name lab -l app=x -l tier --rootfs "$R" -- sleep 300 >/dev/null
+on_exit "h rm -f lab >/dev/null 2>&1"
+lid=$(h inspect -f '{{.Id}}' lab)
+is "inspect -f '{{json .Config.Labels}}': --label KEY=V and KEY" \
+	"$(h inspect -f '{{json .Config.Labels}}' lab | jq -c .)" '{"app":"x","tier":""}'
+is "... as stored (inspect's config.labels)" "$(h inspect lab | jq -c '.[0].config.labels')" \
+	'{"app":"x","tier":""}'
+is "inspect: no labels is {}" "$(h inspect -f '{{json .Config.Labels}}' web)" "{}"
+is "ps --format '{{.Labels}}': KEY=VALUE, comma separated" \
+	"$(h ps --filter name=lab --format '{{.Labels}}')" "app=x,tier="
+is "ps -q --filter label=app" "$(h ps -q --filter label=app)" "$lid"
+is "ps -q --filter label=app=x" "$(h ps -q --filter label=app=x)" "$lid"
+is "ps -q --filter label=app=y: none" "$(h ps -q --filter label=app=y | wc -l)" 0
+is "ps -q -f label=tier -f label=app=x: every label asked for (Docker's and)" \
+	"$(h ps -q -f label=tier -f label=app=x)" "$lid"
+is "ps -q -f label=tier -f label=nope: none" "$(h ps -q -f label=tier -f label=nope | wc -l)" 0
+h rm -f lab >/dev/null
 
 # inspect in Docker's shape, against oracles
 pid=$(h inspect -f '{{.State.Pid}}' web)
