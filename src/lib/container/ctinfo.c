@@ -10,6 +10,7 @@
 
 #include "base/human.h"
 #include "container.h"
+#include "store_ctlife.h"
 #include "store_image.h"
 #include "store_net.h"
 
@@ -340,6 +341,20 @@ int hk_ctinfo_docker(struct hk_store *st, const struct hk_ct_row *c, struct json
 	add(hc, "CpuShares", json_object_new_int64((int64_t)lim.cpu_shares));
 	add(hc, "PidsLimit", json_object_new_int64(lim.pids > 0 ? lim.pids : 0));
 	add(hc, "CpusetCpus", str(lim.cpuset));
+	/* the restart policy (Docker's Name and MaximumRetryCount) and RestartCount: the
+	 * policy's restarts since the last start by a user */
+	struct hk_ctlife_row life;
+	struct hk_err e;
+	bool have = st && hk_ctlife_get(st, c->id, &life, &e) == 0;
+	const char *pol = have ? life.restart : "no", *colon = strchr(pol, ':');
+	struct json_object *rp = json_object_new_object();
+	add(rp, "Name",
+	    json_object_new_string_len(pol, colon ? (int)(colon - pol) : (int)strlen(pol)));
+	add(rp, "MaximumRetryCount", json_object_new_int(colon ? atoi(colon + 1) : 0));
+	add(hc, "RestartPolicy", rp);
+	add(o, "RestartCount", json_object_new_int(have ? life.restarts : 0));
+	if (have)
+		hk_ctlife_row_free(&life);
 	add(o, "HostConfig", hc);
 	net_settings(st, c, o);
 	return 0;

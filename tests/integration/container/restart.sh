@@ -92,11 +92,17 @@ sleep 1
 is "on-failure:2: three runs, then it stays exited" \
 	"$(h logs "$c" | grep -c try) $(state "$c")" "3 exited"
 is "on-failure:2: the exit code kept" "$(psf "$c" exit_code)" 3
+is "inspect: RestartCount (the runs in the log, less the first) and HostConfig.RestartPolicy" \
+	"$(h inspect -f '{{.RestartCount}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}' "$c")" \
+	"$(($(h logs "$c" | grep -c try) - 1)) on-failure 2"
 d=rd$s
 h run -d --name "$d" --restart on-failure --rootfs "$R" -- sh -c 'echo ok; exit 0' >/dev/null
 on_exit h rm -f "$d"
 sleep 0.8
 is "on-failure: exit 0 is not restarted" "$(h logs "$d" | grep -c ok) $(state "$d")" "1 exited"
+is "inspect: on-failure without N: MaximumRetryCount 0, RestartCount 0" \
+	"$(h inspect -f '{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}} {{.RestartCount}}' "$d")" \
+	"on-failure 0 0"
 
 # wait on a container with a policy: its first exit's code (Docker's), the policy going on
 g=rg$s
