@@ -672,11 +672,24 @@ int cmd_system_boot(struct hk_ctx *ctx, int argc, char **argv)
 
 /* ---- update ---- */
 
+struct update_args {
+	struct hk_cglimits l;
+	bool limits;	     /* a limit given */
+	const char *restart; /* --restart POLICY; NULL: unchanged */
+};
+
 static int update_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		      struct hk_ct_row *c, const void *arg)
 {
 	(void)p;
-	return hk_ct_update_limits(st, c, arg, &ctx->err);
+	const struct update_args *u = arg;
+	int r = 0;
+	/* the policy first: checked whole (a --rm container refuses it) before any limit */
+	if (u->restart)
+		r = hk_ct_update_restart(st, c, u->restart, &ctx->err);
+	if (r == 0 && u->limits)
+		r = hk_ct_update_limits(st, c, &u->l, &ctx->err);
+	return r;
 }
 
 /* --cpu-shares N, --pids-limit N (-1 or 0: unlimited, as Docker's update) */
@@ -695,7 +708,7 @@ static int update_number(struct hk_ctx *ctx, const char *opt, const char *v, boo
 
 int cmd_ct_update(struct hk_ctx *ctx, int argc, char **argv)
 {
-	enum { U_SWAP = 0x100, U_CPUS, U_SHARES, U_PIDS, U_CPUSET };
+	enum { U_SWAP = 0x100, U_CPUS, U_SHARES, U_PIDS, U_CPUSET, U_RESTART };
 	static const struct option opts[] = {
 		{ "memory", required_argument, NULL, 'm' },
 		{ "memory-swap", required_argument, NULL, U_SWAP },
@@ -703,10 +716,13 @@ int cmd_ct_update(struct hk_ctx *ctx, int argc, char **argv)
 		{ "cpu-shares", required_argument, NULL, U_SHARES },
 		{ "pids-limit", required_argument, NULL, U_PIDS },
 		{ "cpuset-cpus", required_argument, NULL, U_CPUSET },
+		{ "restart", required_argument, NULL, U_RESTART },
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	struct update_args u = {};
 	struct hk_cglimits l = {};
+	struct hk_restart_policy pol;
 	int64_t n = 0;
 	int c, r = cmd_getopt_init(ctx, &g, "update", "+:m:", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
@@ -732,6 +748,11 @@ int cmd_ct_update(struct hk_ctx *ctx, int argc, char **argv)
 		case U_CPUSET:
 			r = hk_cg_parse_cpuset(optarg, l.cpuset, sizeof(l.cpuset), &ctx->err);
 			break;
+		case U_RESTART:
+			if ((r = hk_restart_parse(optarg, &pol, &ctx->err)) < 0)
+				hk_err_prefix(&ctx->err, "update");
+			u.restart = optarg;
+			break;
 		default:
 			r = cmd_getopt_bad(ctx, &g, c);
 		}
@@ -740,8 +761,10 @@ int cmd_ct_update(struct hk_ctx *ctx, int argc, char **argv)
 		return r;
 	if (g.rest >= argc)
 		return cmd_usage(ctx, "update: missing container; hako update [OPTIONS] CT...");
-	if (!l.memory && !l.memory_swap && !l.cpus_milli && !l.cpu_shares && !l.pids &&
-	    !l.cpuset[0])
-		return cmd_usage(ctx, "update: nothing to change: give at least one limit");
-	return each_ct(ctx, argv + g.rest, argc - g.rest, update_one, &l);
+	u.limits =
+		l.memory || l.memory_swap || l.cpus_milli || l.cpu_shares || l.pids || l.cpuset[0];
+	if (!u.limits && !u.restart)
+		return cmd_usage(ctx, "update: nothing to change: give a limit or --restart");
+	u.l = l;
+	return each_ct(ctx, argv + g.rest, argc - g.rest, update_one, &u);
 }
