@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * hako exec [-t] [-i] [-e K=V] [-w DIR] CT -- CMD: the container's security, environment and
- * working directory from its stored config (as Docker's exec: -e and -w over them), then
- * hk_ct_exec (ctexec.h): this process joins the container and forks the command, which
- * lands in the container's pid namespace. Exit status: the command's; 126/127 when it cannot
- * be run; 125 for hako's own failures.
+ * hako exec [-t] [-i] [-d] [-u USER] [-e K=V] [-w DIR] CT -- CMD: the container's security,
+ * environment and working directory from its stored config (as Docker's exec: -e and -w over them),
+ * then hk_ct_exec (ctexec.h): this process joins the container and forks the command, which lands
+ * in the container's pid namespace. Exit status: the command's; 126/127 when it cannot be run; 125
+ * for hako's own failures.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,13 +23,15 @@
 #include "ctconfig.h"
 #include "ctwait.h"
 #include "ctexec.h"
+#include "runflags.h"
 #include "runsec.h"
 
 #define MAX_ENV 256
 
 struct exec_opts {
-	bool tty, interactive;
+	bool tty, interactive, detach;
 	const char *workdir;
+	const char *user;	   /* -u USER[:GROUP]: names resolved in the container's /etc */
 	const char *uenv[MAX_ENV]; /* -e: K=V, or K (hako's own value, as Docker's) */
 	size_t nuenv;
 	char *env[2 * MAX_ENV + 4]; /* what the command gets (build_env) */
@@ -48,11 +50,13 @@ static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "env", required_argument, NULL, 'e' },
 		{ "workdir", required_argument, NULL, 'w' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "detach", no_argument, NULL, 'd' },
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	/* options end at CT: the command's own follow it */
-	int c, r = cmd_getopt_init(ctx, &g, "exec", "+:tie:w:", opts, argc, argv);
+	int c, r = cmd_getopt_init(ctx, &g, "exec", "+:tie:w:u:d", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
 		switch (c) {
 		case 't':
@@ -63,6 +67,12 @@ static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
 			break;
 		case 'w':
 			o->workdir = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'd':
+			o->detach = true;
 			break;
 		case 'e':
 			if (o->nuenv < MAX_ENV && optarg[0] && optarg[0] != '=')
@@ -86,6 +96,11 @@ static int parse(struct hk_ctx *ctx, struct exec_opts *o, int argc, char **argv)
 		i++;
 	if (i >= argc)
 		return cmd_usage(ctx, "exec: missing command");
+	if (o->detach && (o->tty || o->interactive))
+		return cmd_usage(ctx,
+				 "exec: -d with %s: a detached command has no terminal or "
+				 "input",
+				 o->tty ? "-t" : "-i");
 	o->argv = argv + i;
 	return 0;
 }
@@ -139,6 +154,24 @@ static void build_env(struct exec_opts *o, char **stored)
 	o->env[o->nenv] = NULL;
 }
 
+/* -u USER[:GROUP] (Docker's exec -u): numbers, or names in the running container's own
+ * /etc/passwd and /etc/group, read beneath its root; its capabilities as the container's
+ * for that user. */
+static int exec_user(struct hk_ctx *ctx, struct exec_opts *o, const struct hk_ct_row *c)
+{
+	char root[64];
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)c->pid);
+	_cleanup_close_ int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || !hk_proc_alive(c->pid, c->pid_start))
+		return hk_err_set(&ctx->err, -ESRCH, "container '%s' is not running", c->name);
+	uid_t uid;
+	gid_t gid;
+	int r = hk_ct_rootfs_user(fd, o->user, &uid, &gid, &ctx->err);
+	if (r == 0)
+		r = hk_runsec_set_user(&o->sec, uid, gid, &ctx->err);
+	return r < 0 ? hk_err_prefix(&ctx->err, "exec") : 0;
+}
+
 static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 {
 	struct hk_paths p;
@@ -160,6 +193,10 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 		hk_ct_row_free(&c);
 		return r;
 	}
+	if (o->user && (r = exec_user(ctx, o, &c)) < 0) {
+		hk_ct_row_free(&c);
+		return r;
+	}
 	build_env(o, stored);
 	sigset_t fwd;
 	hk_ct_fwd_sigset(&fwd);
@@ -171,6 +208,7 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 		.workdir = o->workdir ? o->workdir : workdir,
 		.tty = o->tty,
 		.interactive = o->interactive,
+		.detach = o->detach,
 		.sec = &o->sec.sec.plan,
 		.block = &fwd,
 	};
@@ -180,6 +218,8 @@ static int do_exec(struct hk_ctx *ctx, struct exec_opts *o)
 	hk_ct_row_free(&c);
 	if (r < 0)
 		return status ? ct_fail(ctx, status) : r;
+	if (o->detach) /* started: the container's init reaps it (Docker's exec -d) */
+		return 0;
 	int code =
 		hk_ct_wait_fwd(proc.pid, o->tty ? proc.pty_master : -1, o->interactive, proc.proxy);
 	if (proc.pty_master >= 0)

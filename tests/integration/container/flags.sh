@@ -153,6 +153,33 @@ is "exec -e KEY: hako's value; an unset KEY left out" \
 	"yes unset"
 check_fail "exec -e '=x': refused, naming it" 125 "-e '=x': expected KEY=VALUE or KEY" h exec -e =x envct true
 h rm -f envct >/dev/null
+# exec -u (Docker's): numbers or the container's own names, over the container's user
+h run -d --name=usrct -u nobody --rootfs "$R" -- sleep 100 >/dev/null
+on_exit h rm -f usrct
+is "exec: the container's user (run -u nobody)" "$(h exec usrct id -u)" 65534
+is "exec -u root: uid 0 and the container's capabilities (CapEff)" \
+	"$(h exec -u root usrct sh -c 'id -u; grep CapEff /proc/self/status' | tr -s '\t\n' '  ')" \
+	"0 CapEff: 00000000a80425fb "
+is "exec --user=1234:5678" "$(h exec --user=1234:5678 usrct sh -c 'echo $(id -u) $(id -g)')" "1234 5678"
+is "exec -u nobody:nogroup: names from the container's /etc" "$(h exec -u nobody:nogroup usrct sh -c 'echo $(id -u) $(id -g)')" \
+	"65534 $(awk -F: '$1 == "nogroup" {print $3}' "$R/etc/group")"
+check_fail "exec -u bogus: refused, naming it" 125 "no user 'bogus' in the container's /etc/passwd" \
+	h exec -u bogus usrct true
+# exec -d: started, not waited for; the command is the container init's child (reaped there)
+ipid=$(h inspect -f '{{.State.Pid}}' usrct)
+check "exec -d" h exec -d usrct sh -c 'sleep 0.5; echo done >/tmp/d'
+dpid=$(pgrep -P "$ipid" -f 'sleep 0.5')
+[ -n "$dpid" ] && ok "exec -d: its command's parent is the container's init (/proc)" ||
+	not_ok "exec -d: no child of the init runs it: $(ps -o pid,ppid,stat,args --ppid "$ipid")"
+for _ in $(seq 30); do h exec usrct test -e /tmp/d && break; sleep 0.1; done
+is "exec -d: it ran to its end" "$(h exec usrct cat /tmp/d)" done
+procs=$(cat "$(cgroup_dirs "$(h inspect -f '{{.Id}}' usrct)" | head -1)/cgroup.procs" | sort -u)
+states=$(for t in $procs; do awk '/^State:/ {print $2}' /proc/"$t"/status 2>/dev/null; done | tr -d '\n')
+is "exec -d: no zombie left in the container (the cgroup's processes: init, sleep)" "$states" SS
+check_fail "exec -d of a missing command: 127, named" 127 "'nosuchcmd': executable file not found" \
+	h exec -d usrct nosuchcmd
+check_fail "exec -d -t: refused" 125 "-d with -t" h exec -d -t usrct true
+h rm -f usrct >/dev/null
 check "stop --time=1" h stop --time=1 eqct
 check "rm --force" h rm --force eqct
 check_fail "an abbreviated option is refused" 125 "unknown option '--hostn'" \
