@@ -120,7 +120,9 @@ static int settle(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths
 }
 
 /* For each container named in names: look it up, call fn and print its name if fn
- * succeeds; stops at the first failure. */
+ * succeeds. A failure does not stop the others (Docker's rm, stop, kill ... of several:
+ * `rm -f $(ps -aq)` removes every container it can): each failure but the last is printed
+ * as it happens, the last one is returned (and printed by the caller). */
 typedef int each_fn(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		    struct hk_ct_row *c, const void *arg);
 
@@ -128,19 +130,30 @@ static int each_ct(struct hk_ctx *ctx, char **names, int n, each_fn *fn, const v
 {
 	struct hk_paths p;
 	struct hk_store *st;
-	int r = ct_open(ctx, &p, &st);
+	int r = ct_open(ctx, &p, &st), ret = r;
+	struct hk_err last = ctx->err;
 	for (int i = 0; r == 0 && i < n; i++) {
 		struct hk_ct_row c;
-		r = hk_store_get(st, names[i], &c, &ctx->err);
-		if (r < 0)
-			break;
-		r = fn(ctx, st, &p, &c, arg);
-		if (r == 0)
-			printf("%s\n", names[i]);
-		hk_ct_row_free(&c);
+		int k = hk_store_get(st, names[i], &c, &ctx->err);
+		if (k == 0) {
+			k = fn(ctx, st, &p, &c, arg);
+			if (k == 0)
+				printf("%s\n", names[i]);
+			hk_ct_row_free(&c);
+		}
+		if (k < 0) {
+			fflush(stdout);
+			if (ret < 0)
+				fprintf(stderr, "hako: %s\n", last.msg);
+			last = ctx->err;
+			ret = k;
+			hk_err_clear(&ctx->err);
+		}
 	}
+	if (ret < 0)
+		ctx->err = last;
 	hk_store_close(st);
-	return r;
+	return ret;
 }
 
 /* docker events' "kill" with its signal's number */
