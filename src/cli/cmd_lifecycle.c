@@ -345,14 +345,17 @@ int cmd_ct_rm(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "volumes", no_argument, NULL, 'v' },
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	bool force = false;
-	int c, r = cmd_getopt_init(ctx, &g, "rm", "+:f", opts, argc, argv);
+	int c, r = cmd_getopt_init(ctx, &g, "rm", "+:fv", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
 		if (c == 'f')
 			force = true;
+		else if (c == 'v')
+			; /* Docker's anonymous volumes: hako makes none */
 		else
 			r = cmd_getopt_bad(ctx, &g, c);
 	}

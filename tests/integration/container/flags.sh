@@ -182,6 +182,10 @@ check_fail "exec -d -t: refused" 125 "-d with -t" h exec -d -t usrct true
 h rm -f usrct >/dev/null
 check "stop --time=1" h stop --time=1 eqct
 check "rm --force" h rm --force eqct
+mkdir -p "$HAKO_TEST_TMP/keep" && echo kept >"$HAKO_TEST_TMP/keep/f"
+h run -d --name=rmv -v "$HAKO_TEST_TMP/keep:/k" --rootfs "$R" -- sleep 100 >/dev/null
+is "rm -fv (Docker's -v): removed, the bind's host directory kept" \
+	"$(h rm -fv rmv):$(h ps -aq --filter name=rmv | wc -l):$(cat "$HAKO_TEST_TMP/keep/f")" "rmv:0:kept"
 check_fail "an abbreviated option is refused" 125 "unknown option '--hostn'" \
 	h run --rm --hostn x --rootfs "$R" -- true
 check_fail "a value given to a flag is refused" 125 "--rm takes no value" \
