@@ -430,12 +430,59 @@ int cmd_image_inspect_obj(struct hk_ctx *ctx, const char *ref, struct json_objec
 	return r;
 }
 
+/* -f/--format: a template over each image as `hako inspect IMAGE` shows it (Docker's keys
+ * beside hako's), as `docker image inspect -f '{{.Id}}'` */
+static int image_inspect_format(struct hk_ctx *ctx, const char *format, char **refs, int n)
+{
+	struct gotmpl *t = NULL;
+	if (gotmpl_parse(ctx, format, &t) < 0)
+		return -EINVAL;
+	struct json_object **objs = calloc((size_t)n + 1, sizeof(*objs));
+	int r = objs ? 0 : hk_err_sys(&ctx->err, -ENOMEM, "image inspect"), k = 0;
+	for (int i = 0; r == 0 && i < n; i++)
+		if ((r = cmd_image_inspect_obj(ctx, refs[i], &objs[k])) == 0)
+			k++;
+	static const struct gotmpl_title titles[] = { { NULL, NULL } };
+	if (r == 0)
+		r = gotmpl_print(ctx, t, objs, (size_t)k, titles);
+	for (int i = 0; i < k; i++)
+		json_object_put(objs[i]);
+	free(objs);
+	gotmpl_free(t);
+	return r;
+}
+
 static int image_inspect(struct hk_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	const char *format = NULL;
+	_cleanup_free_ char **refs = calloc((size_t)argc + 1, sizeof(char *));
+	int n = 0;
+	/* "-": options before or after the images, as docker image inspect */
+	int c, r = refs ? cmd_getopt_init(ctx, &g, "image inspect", "-:f:", opts, argc, argv)
+			: hk_err_sys(&ctx->err, -ENOMEM, "image inspect");
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else if (c == 1)
+			refs[n++] = optarg;
+		else
+			r = cmd_getopt_bad(ctx, &g, c);
+	}
+	if (r < 0)
+		return r;
+	argv = refs;
+	argc = n;
 	if (argc < 1)
 		return cmd_usage(ctx, "image inspect: expected IMAGE...");
+	if (format)
+		return image_inspect_format(ctx, format, argv, argc);
 	struct img_session s = { 0 };
-	int r = img_open(ctx, &s);
+	r = img_open(ctx, &s);
 	struct json_object *a = json_object_new_array();
 	for (int i = 0; r == 0 && i < argc; i++) {
 		struct hk_image_row row;
@@ -516,12 +563,23 @@ static int image_tag(struct hk_ctx *ctx, int argc, char **argv)
 
 static int image_prune(struct hk_ctx *ctx, int argc, char **argv)
 {
-	(void)argv;
-	if (argc > 0)
-		return cmd_usage(ctx, "image prune: takes no arguments");
+	/* -f: Docker's "do not prompt" (hako's prune never asks) */
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	int c, r = cmd_getopt_init(ctx, &g, "image prune", "+:f", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1)
+		if (c != 'f')
+			r = cmd_getopt_bad(ctx, &g, c);
+	if (r < 0)
+		return r;
+	if (g.rest < argc)
+		return cmd_usage(ctx, "image prune: unexpected '%s'", argv[g.rest]);
 	struct img_session s = { 0 };
 	size_t ni = 0, nl = 0;
-	int r = img_open(ctx, &s);
+	r = img_open(ctx, &s);
 	if (r == 0)
 		r = hk_image_prune(s.im, &ni, &nl, &ctx->err);
 	img_close(&s);

@@ -44,6 +44,13 @@ check_fail "rmi of the image of a created container: refused" 1 "used by contain
 is "... and it starts from it" "$(h start -a dcr)" made
 h rm dcr >/dev/null
 
+# image inspect -f (before or after the image), image prune -f: options, never names
+is "image inspect -f '{{.Id}}' vb: the id (image inspect's JSON)" "$(h image inspect -f '{{.Id}}' vb)" "$vbid"
+is "image inspect vb --format '{{json .RepoTags}}'" "$(h image inspect vb --format '{{json .RepoTags}}')" '["vb:latest"]'
+check_fail "image inspect --bogus vb: refused as an option" 2 "unknown option '--bogus'" h image inspect --bogus vb
+is "image prune -f: accepted, the used image kept" "$(h -j image prune -f | jq .images):$(h images -q | wc -l)" "0:1"
+check_fail "image prune -x: refused as an option" 2 "unknown option '-x'" h image prune -x
+
 # history, images, rmi
 lsize=$(h image inspect vb | jq '.[0].layers[0].size')
 is "history -j: one step, the layer's size (image inspect)" \
