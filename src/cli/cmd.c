@@ -82,6 +82,22 @@ int cmd_getopt_next(struct cmd_getopt *g)
 	return c;
 }
 
+int cmd_no_options(struct hk_ctx *ctx, const char *name, int *argc, char ***argv)
+{
+	for (int i = 0; i < *argc; i++) {
+		const char *w = (*argv)[i];
+		if (!strcmp(w, "--")) {
+			memmove(*argv + i, *argv + i + 1, (size_t)(*argc - i) * sizeof(char *));
+			(*argc)--;
+			return 0;
+		}
+		if (w[0] == '-' && w[1])
+			return cmd_usage(ctx, "%s: unknown option '%.*s'; try 'hako %s --help'",
+					 name, (int)strcspn(w, "="), w, name);
+	}
+	return 0;
+}
+
 int cmd_getopt_bad(struct hk_ctx *ctx, const struct cmd_getopt *g, int c)
 {
 	const char *w = g->argv[g->word];

@@ -545,6 +545,8 @@ static int image_rm(struct hk_ctx *ctx, int argc, char **argv)
 
 static int image_tag(struct hk_ctx *ctx, int argc, char **argv)
 {
+	if (cmd_no_options(ctx, "image tag", &argc, &argv) < 0)
+		return -EINVAL;
 	char tag[HK_IMAGE_REF_MAX];
 	if (argc != 2)
 		return cmd_usage(ctx, "image tag: expected IMAGE NAME[:TAG]");
@@ -666,6 +668,8 @@ int cmd_image(struct hk_ctx *ctx, int argc, char **argv)
 
 static int ct_image_cmd(struct hk_ctx *ctx, bool commit, int argc, char **argv)
 {
+	if (cmd_no_options(ctx, commit ? "commit" : "export", &argc, &argv) < 0)
+		return -EINVAL;
 	char tag[HK_IMAGE_REF_MAX];
 	if (commit ? argc != 2 : argc != 1)
 		return cmd_usage(ctx,

@@ -453,6 +453,8 @@ static int port_filter(struct hk_ctx *ctx, const char *arg, uint32_t *ret_port, 
 
 int cmd_ct_port(struct hk_ctx *ctx, int argc, char **argv)
 {
+	if (cmd_no_options(ctx, "port", &argc, &argv) < 0)
+		return -EINVAL;
 	if (argc != 1 && argc != 2)
 		return cmd_usage(ctx, "port: expected a container; hako port CT [PORT[/PROTO]]");
 	uint32_t want = 0;

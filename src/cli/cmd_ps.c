@@ -337,6 +337,8 @@ static void proc_row(struct out_table *t, pid_t pid)
 
 int cmd_ct_top(struct hk_ctx *ctx, int argc, char **argv)
 {
+	if (cmd_no_options(ctx, "top", &argc, &argv) < 0)
+		return -EINVAL;
 	if (argc != 1)
 		return cmd_usage(ctx, "top: expected one container; hako top CT");
 	struct hk_paths p;

@@ -360,10 +360,10 @@ static const struct out_col diff_cols[] = {
 
 int cmd_ct_diff(struct hk_ctx *ctx, int argc, char **argv)
 {
-	if (argc != 1 || argv[0][0] == '-')
-		return argc == 1
-			       ? cmd_usage(ctx, "diff: unknown option '%s'; hako diff CT", argv[0])
-			       : cmd_usage(ctx, "diff: expected one container; hako diff CT");
+	if (cmd_no_options(ctx, "diff", &argc, &argv) < 0)
+		return -EINVAL;
+	if (argc != 1)
+		return cmd_usage(ctx, "diff: expected one container; hako diff CT");
 	struct hk_paths p;
 	struct hk_store *st;
 	struct hk_images *im = NULL;

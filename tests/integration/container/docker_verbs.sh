@@ -51,6 +51,21 @@ check_fail "image inspect --bogus vb: refused as an option" 2 "unknown option '-
 is "image prune -f: accepted, the used image kept" "$(h -j image prune -f | jq .images):$(h images -q | wc -l)" "0:1"
 check_fail "image prune -x: refused as an option" 2 "unknown option '-x'" h image prune -x
 
+# verbs without options: an option-looking word is refused as an option (exit 2), never
+# looked up as a container, image or network name; the object is untouched
+h network create dvnet >/dev/null && on_exit "h network rm dvnet >/dev/null 2>&1"
+for v in "top|dv" "diff|dv" "port|dv" "export|dv" "commit|dv x:1" "image tag|vb x:1" \
+	"network inspect|dvnet" "network rm|dvnet" "network disconnect|dvnet dv"; do
+	verb=${v%%|*} ops=${v#*|}
+	check_fail "$verb $ops --bogus: an unknown option" 2 "unknown option '--bogus'" \
+		h $verb $ops --bogus
+	check_fail "$verb -x $ops: an unknown option" 2 "unknown option '-x'" h $verb -x $ops
+done
+is "... and nothing changed: the network, the image's one name, dv running" \
+	"$(h network ls --format '{{.Name}}' | grep -c '^dvnet$') $(h images -q | wc -l) $(h inspect -f '{{.State.Status}}' dv)" \
+	"1 1 running"
+is "top -- dv: '--' ends the options" "$(h top -- dv | head -1 | awk '{print $1}')" PID
+
 # history, images, rmi
 lsize=$(h image inspect vb | jq '.[0].layers[0].size')
 is "history -j: one step, the layer's size (image inspect)" \
