@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,28 +279,95 @@ static const struct gotmpl_title ls_titles[] = { { "ID", "IMAGE ID" },
 						 { "CreatedSince", "CREATED" },
 						 { NULL, NULL } };
 
+/* image ls's selection, Docker's: [REPOSITORY[:TAG]], -f dangling=true|false,
+ * -f reference=PATTERN (a glob over NAME:TAG or NAME); the same key again: or. */
+struct ls_sel {
+	const char *repo; /* the operand */
+	int dangling;	  /* -1: any */
+	const char *refs[16];
+	size_t nrefs;
+};
+
+static int ls_filter(struct hk_ctx *ctx, struct ls_sel *sel, const char *f)
+{
+	if (!strcmp(f, "dangling=true") || !strcmp(f, "dangling=false")) {
+		sel->dangling = !strcmp(f, "dangling=true");
+		return 0;
+	}
+	if (!strncmp(f, "reference=", 10) && f[10] && sel->nrefs < HK_ARRAY_SIZE(sel->refs)) {
+		sel->refs[sel->nrefs++] = f + 10;
+		return 0;
+	}
+	return cmd_usage(ctx,
+			 "image ls: --filter '%s': expected dangling=true|false or "
+			 "reference=PATTERN",
+			 f);
+}
+
+/* Does tag (NAME:TAG; NULL for an untagged image) pass sel? */
+static bool ls_selected(const struct ls_sel *sel, const char *tag)
+{
+	if (sel->dangling >= 0 && sel->dangling != !tag)
+		return false;
+	if ((sel->repo || sel->nrefs) && !tag)
+		return false;
+	char name[HK_IMAGE_REF_MAX];
+	const char *colon = tag ? strrchr(tag, ':') : NULL;
+	snprintf(name, sizeof(name), "%.*s", colon ? (int)(colon - tag) : 0, tag ? tag : "");
+	if (sel->repo && strcmp(sel->repo, strchr(sel->repo, ':') ? tag : name))
+		return false;
+	bool hit = !sel->nrefs;
+	for (size_t i = 0; i < sel->nrefs; i++)
+		hit |= !fnmatch(sel->refs[i], tag, 0) || !fnmatch(sel->refs[i], name, 0);
+	return hit;
+}
+
+/* REPOSITORY[:TAG] as its familiar name is stored (no tag: every tag of it) */
+static int ls_repo(struct hk_ctx *ctx, struct ls_sel *sel, const char *arg, char *buf, size_t len)
+{
+	const char *slash = strrchr(arg, '/'), *colon = strrchr(arg, ':');
+	sel->repo = arg;
+	if (colon && (!slash || colon > slash)) {
+		if (hk_image_ref_normalize(arg, buf, len, &ctx->err) < 0)
+			return hk_err_prefix(&ctx->err, "image ls");
+		sel->repo = buf;
+	}
+	return 0;
+}
+
 static int image_ls(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "no-trunc", no_argument, NULL, 'T' },
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
-	bool quiet = false;
+	bool quiet = false, full = false;
 	const char *format = NULL;
-	int opt, r = cmd_getopt_init(ctx, &g, "image ls", "+:qa", opts, argc, argv);
+	struct ls_sel sel = { .dangling = -1 };
+	char repo[HK_IMAGE_REF_MAX];
+	/* "-": options before or after REPOSITORY, as docker images */
+	int opt, r = cmd_getopt_init(ctx, &g, "image ls", "-:qaf:", opts, argc, argv);
 	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1) {
 		if (opt == 'q')
 			quiet = true;
 		else if (opt == 'F')
 			format = optarg;
+		else if (opt == 'f')
+			r = ls_filter(ctx, &sel, optarg);
+		else if (opt == 'T')
+			full = true;
+		else if (opt == 1 && sel.repo)
+			r = cmd_usage(ctx, "image ls: unexpected '%s'", optarg);
+		else if (opt == 1)
+			r = ls_repo(ctx, &sel, optarg, repo, sizeof(repo));
 		else if (opt != 'a') /* every image is listed: -a changes nothing */
 			r = cmd_getopt_bad(ctx, &g, opt);
 	}
-	if (r == 0 && g.rest < argc)
-		r = cmd_usage(ctx, "image ls: unexpected '%s'", argv[g.rest]);
 	if (r < 0)
 		return r;
 	struct img_session s = { 0 };
@@ -315,12 +383,22 @@ static int image_ls(struct hk_ctx *ctx, int argc, char **argv)
 	struct json_object **objs = NULL;
 	size_t nobj = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (quiet && !ctx->json) {
-			printf("%.12s\n", hk_digest_hex(rows[i].id)); /* one line per image */
+		bool any = false;
+		for (size_t k = 0; k < (rows[i].ntags ? rows[i].ntags : 1); k++)
+			any |= ls_selected(&sel, rows[i].ntags ? rows[i].tags[k] : NULL);
+		if (!any)
+			continue;
+		if (quiet && !ctx->json) { /* one line per image; --no-trunc: the whole id */
+			if (full)
+				printf("%s\n", rows[i].id);
+			else
+				printf("%.12s\n", hk_digest_hex(rows[i].id));
 			continue;
 		}
 		for (size_t k = 0; k < (rows[i].ntags ? rows[i].ntags : 1); k++) {
 			const char *name = rows[i].ntags ? rows[i].tags[k] : NULL;
+			if (!ls_selected(&sel, name))
+				continue;
 			if (format && !ctx->json) {
 				objs = realloc(objs, (nobj + 1) * sizeof(*objs));
 				if (!objs)

@@ -66,6 +66,22 @@ is "... and nothing changed: the network, the image's one name, dv running" \
 	"1 1 running"
 is "top -- dv: '--' ends the options" "$(h top -- dv | head -1 | awk '{print $1}')" PID
 
+# images' selection (Docker's): REPOSITORY[:TAG], -f reference=GLOB, -f dangling=, --no-trunc
+h image tag vb me/app:1 && h image tag vb me/app:2 && h image tag vb other:1
+names() { h images "$@" --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' '; }
+is "images me/app: every tag of it" "$(names me/app)" "me/app:1 me/app:2 "
+is "images me/app:2" "$(names me/app:2)" "me/app:2 "
+is "images -f reference='*:1'" "$(names -f 'reference=*:1')" "me/app:1 other:1 "
+is "images --filter reference=me/*" "$(names --filter 'reference=me/*')" "me/app:1 me/app:2 "
+is "images -f dangling=true: none (every image named)" "$(h images -q -f dangling=true | wc -l)" 0
+is "images -q --no-trunc: the whole id (image inspect's)" "$(h images -q --no-trunc)" "$vbid"
+check_fail "images -f bogus=1: refused, naming it" 2 "--filter 'bogus=1'" h images -f bogus=1
+h rmi me/app:1 me/app:2 other:1 >/dev/null
+uid=$(h image import "$T/r.tar" 2>/dev/null | tail -1)
+is "images -f dangling=true -q: the untagged one only" "$(h images -q -f dangling=true)" \
+	"$(h -j image ls | jq -r '.[] | select(.name == null) | .id' | cut -c1-12)"
+h image prune -f >/dev/null
+
 # history, images, rmi
 lsize=$(h image inspect vb | jq '.[0].layers[0].size')
 is "history -j: one step, the layer's size (image inspect)" \
