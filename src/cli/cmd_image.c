@@ -109,8 +109,17 @@ static int parse_add(struct hk_ctx *ctx, const char *name, int argc, char **argv
 		{ "allow-devices", no_argument, NULL, OPT_ALLOW_DEVICES },
 		{},
 	};
+	static const struct option load_opts[] = {
+		{ "name", required_argument, NULL, 't' },
+		{ "allow-devices", no_argument, NULL, OPT_ALLOW_DEVICES },
+		{ "input", required_argument, NULL, 'i' }, /* as docker load -i FILE */
+		{},
+	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
-	int npos = 0, c, r = cmd_getopt_init(ctx, &g, name, "-:t:", opts, argc, argv);
+	int npos = 0, c,
+	    r = !strcmp(name, "image load")
+			? cmd_getopt_init(ctx, &g, "image load", "-:t:i:", load_opts, argc, argv)
+			: cmd_getopt_init(ctx, &g, name, "-:t:", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
 		switch (c) {
 		case 't':
@@ -118,7 +127,8 @@ static int parse_add(struct hk_ctx *ctx, const char *name, int argc, char **argv
 				r = hk_err_prefix(&ctx->err, "%s", name);
 			o->tag = tag;
 			break;
-		case 1: /* an operand */
+		case 'i': /* load -i FILE: the operand FILE */
+		case 1:	  /* an operand */
 			if (npos == maxpos)
 				r = cmd_usage(ctx, "%s: unexpected argument '%s'", name, optarg);
 			else
@@ -165,6 +175,8 @@ static int image_add(struct hk_ctx *ctx, enum add_kind kind, int argc, char **ar
 		if (hk_image_ref_normalize(pos[1], tag, sizeof(tag), &ctx->err) < 0)
 			return hk_err_prefix(&ctx->err, "image bootstrap");
 		o.tag = tag;
+	} else if (kind == ADD_LOAD && npos == 0 && !isatty(STDIN_FILENO)) {
+		pos[npos++] = "-"; /* docker load < FILE */
 	} else if (npos != 1) {
 		return cmd_usage(ctx, "image %s: expected one %s", verb,
 				 kind == ADD_DIR ? "DIR" : "FILE");

@@ -82,6 +82,17 @@ is "images -f dangling=true -q: the untagged one only" "$(h images -q -f danglin
 	"$(h -j image ls | jq -r '.[] | select(.name == null) | .id' | cut -c1-12)"
 h image prune -f >/dev/null
 
+# docker load -i FILE and docker load < FILE
+h image save -o "$T/vb.tar" vb
+# (the saved config's digest: an imported image's id is not kept by save, a known gap)
+lid=$(tar -xOf "$T/vb.tar" index.json | jq -r '.manifests[0].digest' | sed 's/sha256://')
+lid=$(tar -xOf "$T/vb.tar" "blobs/sha256/$lid" | jq -r .config.digest)
+is "image load -i FILE: the archive's image (its config's digest)" "$(h image load -i "$T/vb.tar" --name vbl:1)" "$lid"
+is "image load < FILE (stdin, not a terminal)" "$(h image load --name vbl:2 <"$T/vb.tar")" "$lid"
+is "... both named" "$(h images vbl --format '{{.Tag}}' | sort | tr '\n' ' ')" "1 2 "
+check_fail "image import -i: import's options have no -i" 2 "unknown option '-i'" h image import -i "$T/vb.tar"
+h rmi vbl:1 vbl:2 >/dev/null
+
 # history, images, rmi
 lsize=$(h image inspect vb | jq '.[0].layers[0].size')
 is "history -j: one step, the layer's size (image inspect)" \
