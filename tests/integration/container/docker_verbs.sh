@@ -24,6 +24,15 @@ is "info (human): Containers line" "$(h info | head -1)" "Containers: 2"
 
 is "stats --no-stream: one sample of the running one" "$(h stats --no-stream | awk 'NR > 1 {print $2}')" dv
 check_fail "stats --bogus" 2 "unknown option '--bogus'" h stats --bogus
+h run -d --name dvm -m 64m vb sleep 300 >/dev/null && on_exit "h rm -f dvm >/dev/null 2>&1"
+is "stats --format (Docker's keys): Name, the limit in MemUsage, PIDs as -j's" \
+	"$(h stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDs}}' dvm | sed 's/^dvm [^ ]* \//dvm/')" \
+	"dvm 64MiB $(h -j stats dvm | jq -r '.[0].pids')"
+is "stats --format 'table {{.Name}}\t{{.CPUPerc}}': Docker's titles" \
+	"$(h stats --no-stream --format 'table {{.Name}}\t{{.CPUPerc}}\t{{.MemPerc}}' dvm | head -1 | tr -s ' ')" "NAME CPU % MEM %"
+is "stats --format json: CPUPerc and MemPerc as Docker prints them (N.NN%)" \
+	"$(h stats --no-stream --format json dvm | jq -r '[.CPUPerc, .MemPerc] | map(test("^[0-9]+\\.[0-9]{2}%$")) | all')" true
+h rm -f dvm >/dev/null
 
 # diff: exactly what the container changed
 h exec dv sh -c 'echo n >/newfile; rm /bin/cat; mkdir /etc/newdir; echo y >>/etc/passwd'
