@@ -428,19 +428,31 @@ static int start_attached(struct hk_ctx *ctx, const char *key, bool in, int *ret
 	return r;
 }
 
-/* For each name: fn, its name printed when it succeeds; stops at the first failure. */
+/* For each name: fn, its name printed when it succeeds. As each_ct: a failure does not stop
+ * the others (Docker's start, restart of several); each failure but the last printed as it
+ * happens, the last one returned. */
 static int each_key(struct hk_ctx *ctx, char **names, int n,
 		    int (*fn)(struct hk_ctx *ctx, const char *key, const void *arg),
 		    const void *arg)
 {
-	int r = 0;
-	for (int i = 0; r == 0 && i < n; i++) {
-		r = fn(ctx, names[i], arg);
+	int ret = 0;
+	struct hk_err last = ctx->err;
+	for (int i = 0; i < n; i++) {
+		int r = fn(ctx, names[i], arg);
 		if (r == 0)
 			printf("%s\n", names[i]);
 		fflush(stdout);
+		if (r < 0) {
+			if (ret < 0)
+				fprintf(stderr, "hako: %s\n", last.msg);
+			last = ctx->err;
+			ret = r;
+			hk_err_clear(&ctx->err);
+		}
 	}
-	return r;
+	if (ret < 0)
+		ctx->err = last;
+	return ret;
 }
 
 static int start_fn(struct hk_ctx *ctx, const char *key, const void *arg)

@@ -63,6 +63,9 @@ out=$(h stop -t 1 nosuch1 m1$n 2>"$HAKO_TEST_TMP/m.err")
 is "stop nosuch m1: m1 stopped (printed, exited), exit 5" \
 	"$?:$out:$(h inspect -f '{{.State.Status}}' m1$n)" "5:m1$n:exited"
 is "... the unknown one named on stderr" "$(cat "$HAKO_TEST_TMP/m.err")" "hako: no such container: nosuch1"
+out=$(h start nosuch1 m1$n 2>/dev/null)
+is "start nosuch m1: m1 started (printed, running), exit 5" \
+	"$?:$out:$(h inspect -f '{{.State.Status}}' m1$n)" "5:m1$n:running"
 out=$(h rm -f nosuch1 m1$n nosuch2 m2$n 2>"$HAKO_TEST_TMP/m.err")
 is "rm -f nosuch1 m1 nosuch2 m2: both removed, exit 5" "$?:$(echo $out):$(h ps -aq | wc -l)" "5:m1$n m2$n:0"
 is "... each unknown one named once" "$(sort "$HAKO_TEST_TMP/m.err" | tr '\n' '|')" \
