@@ -175,6 +175,22 @@ int netrun_set(struct hk_ctx *ctx, struct netrun *n, int id, const char *val)
 		n->publish_all = true;
 		return 0;
 	}
+	if (id == NETRUN_EXPOSE) { /* Docker's --expose: a port -P publishes */
+		uint32_t v;
+		char num[16];
+		size_t k = strcspn(val, "/");
+		const char *proto = val[k] ? val + k + 1 : "tcp";
+		if (k >= sizeof(num) || (strcmp(proto, "tcp") && strcmp(proto, "udp")))
+			return cmd_usage(ctx, "run: --expose '%s': expected PORT or PORT/tcp|udp",
+					 val);
+		snprintf(num, sizeof(num), "%.*s", (int)k, val);
+		if (hk_parse_u32(num, 1, 65535, &v, "port", &ctx->err) < 0)
+			return hk_err_prefix(&ctx->err, "run: --expose '%s'", val);
+		if (n->n_expose == NETRUN_PORTS_MAX)
+			return cmd_usage(ctx, "run: too many --expose options");
+		snprintf(n->expose[n->n_expose++], sizeof(n->expose[0]), "%u/%s", v, proto);
+		return 0;
+	}
 	if (id >= NETRUN_DNS && id <= NETRUN_ADD_HOST)
 		return set_dns(ctx, n, id, val);
 	if (id != NETRUN_ALIAS)
@@ -199,9 +215,13 @@ int netrun_check(struct hk_ctx *ctx, const struct netrun *n)
 
 int netrun_publish_all(struct hk_ctx *ctx, struct netrun *n, char **exposed)
 {
-	for (char **e = exposed; n->publish_all && e && *e; e++) {
+	size_t ni = 0;
+	while (exposed && exposed[ni])
+		ni++;
+	for (size_t i = 0; n->publish_all && i < ni + n->n_expose; i++) {
+		const char *e = i < ni ? exposed[i] : n->expose[i - ni];
 		char buf[32];
-		snprintf(buf, sizeof(buf), "%s", *e);
+		snprintf(buf, sizeof(buf), "%s", e);
 		char *slash = strchr(buf, '/');
 		const char *proto = slash ? slash + 1 : "tcp";
 		if (slash)
@@ -213,8 +233,8 @@ int netrun_publish_all(struct hk_ctx *ctx, struct netrun *n, char **exposed)
 			continue; /* a range or an sctp port: not published */
 		}
 		bool have = false;
-		for (size_t i = 0; i < n->n_ports; i++)
-			have |= n->ports[i].ct_port == v && !strcmp(n->ports[i].proto, proto);
+		for (size_t k = 0; k < n->n_ports; k++)
+			have |= n->ports[k].ct_port == v && !strcmp(n->ports[k].proto, proto);
 		if (have)
 			continue;
 		if (n->n_ports == NETRUN_PORTS_MAX)

@@ -268,6 +268,7 @@ static const struct option run_longopts[] = {
 	{ "dns-search", required_argument, NULL, NETRUN_DNS_SEARCH },
 	{ "dns-option", required_argument, NULL, NETRUN_DNS_OPTION },
 	{ "add-host", required_argument, NULL, NETRUN_ADD_HOST },
+	{ "expose", required_argument, NULL, NETRUN_EXPOSE },
 	/* isolation and limits (runsec.c) */
 	{ "privileged", no_argument, NULL, HK_RUNSEC_PRIVILEGED },
 	{ "read-only", no_argument, NULL, HK_RUNSEC_READ_ONLY },
@@ -389,7 +390,7 @@ static int set_opt(struct hk_ctx *ctx, const struct cmd_getopt *g, struct run_op
 	case NETRUN_IP:
 	case NETRUN_ALIAS:
 	case NETRUN_PUBLISH_ALL:
-	case NETRUN_DNS ... NETRUN_ADD_HOST:
+	case NETRUN_DNS ... NETRUN_EXPOSE:
 		return netrun_set(ctx, &o->netrun, c, v);
 	case HK_RUNSEC_MEMORY:
 	case HK_RUNSEC_USER:

@@ -82,6 +82,19 @@ is "-P: every exposed port published" "$(h -j port pa | jq -r '[.[] | "\(.contai
 pp=$(h -j port pa | jq -r '.[] | select(.container_port == 80) | .host_port')
 is "-P: the random port of 80/tcp reaches it" "$(timeout 3 $BB wget -qO- "http://127.0.0.1:$pp/")" exposed
 is "hako port shows them" "$(h port pa | awk 'NR>1 {print $1, $2}' | sort | tr '\n' ' ')" "53 udp 80 tcp "
+# --expose (Docker's): -P publishes those ports too; without -P nothing is published
+h run -d --name px --expose 8081 --expose 5353/udp -P --rootfs "$R" -- sleep 100 >/dev/null
+on_exit h rm -f px
+is "--expose 8081 --expose 5353/udp -P: both published (hako -j port)" \
+	"$(h -j port px | jq -r '[.[] | "\(.container_port)/\(.proto)"] | sort | join(" ")')" "5353/udp 8081/tcp"
+nft list table inet hako | grep -q "tcp dport $(h port px 8081 | cut -d: -f2) dnat ip to .*:8081 " &&
+	ok "... its host port DNATs to 8081 in hako's nft table" || not_ok "no DNAT rule for px's 8081"
+h run -d --name px2 --expose 8081 --rootfs "$R" -- sleep 100 >/dev/null
+on_exit h rm -f px2
+is "--expose without -P: nothing published" "$(h -j port px2 | jq length)" 0
+check_fail "--expose 80/sctp: refused, naming it" 125 "--expose '80/sctp'" \
+	h run --rm --expose 80/sctp --rootfs "$R" -- true
+h rm -f px px2 >/dev/null
 # Docker's `port CT PORT[/PROTO]`: the host side, tcp unless /udp; exit 1 when not published
 is "port pa 80: 0.0.0.0:HOSTPORT (the -j row's)" "$(h port pa 80)" "0.0.0.0:$pp"
 is "port pa 53/udp: the udp one" "$(h port pa 53/udp)" \
