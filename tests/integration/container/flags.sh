@@ -183,6 +183,21 @@ h rm -f usrct >/dev/null
 check "stop --time=1" h stop --time=1 eqct
 check "rm --force" h rm --force eqct
 mkdir -p "$HAKO_TEST_TMP/keep" && echo kept >"$HAKO_TEST_TMP/keep/f"
+# --mount (Docker's long form of -v and --tmpfs); oracles: the container's own mount table
+is "--mount type=bind,src=,dst=,readonly: the host's file, read-only" \
+	"$(h run --rm --mount type=bind,src="$HAKO_TEST_TMP/keep",dst=/k,readonly --rootfs "$R" -- \
+		sh -c 'cat /k/f; grep " /k " /proc/mounts | grep -c "[ ,]ro[ ,]"')" "$(printf 'kept\n1')"
+h run --rm --mount type=bind,source="$HAKO_TEST_TMP/keep",target=/k --rootfs "$R" -- sh -c 'echo w >/k/w'
+is "--mount type=bind,source=,target=: writable, the write on the host" "$(cat "$HAKO_TEST_TMP/keep/w")" w
+is "--mount type=tmpfs,target=,tmpfs-size=1m: a tmpfs of 1 MiB (df)" \
+	"$(h run --rm --mount type=tmpfs,target=/tt,tmpfs-size=1m --rootfs "$R" -- df /tt | awk 'NR == 2 {print $1, $2}')" \
+	"tmpfs 1024"
+check_fail "--mount type=volume: refused (no named volumes)" 125 "hako has no named volumes" \
+	h run --rm --mount type=volume,source=v,target=/v --rootfs "$R" -- true
+check_fail "--mount of a missing bind source: refused (Docker's)" 125 "bind source path .* does not exist" \
+	h run --rm --mount type=bind,source=/nonexistent-$$,target=/v --rootfs "$R" -- true
+check_fail "--mount with an unknown key: refused, naming it" 125 "unknown key 'bogus'" \
+	h run --rm --mount type=bind,source=/tmp,target=/v,bogus=1 --rootfs "$R" -- true
 h run -d --name=rmv -v "$HAKO_TEST_TMP/keep:/k" --rootfs "$R" -- sleep 100 >/dev/null
 is "rm -fv (Docker's -v): removed, the bind's host directory kept" \
 	"$(h rm -fv rmv):$(h ps -aq --filter name=rmv | wc -l):$(cat "$HAKO_TEST_TMP/keep/f")" "rmv:0:kept"
