@@ -200,6 +200,12 @@ static int parse_volume(struct hk_ctx *ctx, struct run_opts *o, char *arg)
 				m->ro = !strcmp(w, "ro");
 		}
 	}
+	if (arg[0] != '/' && ct[0] == '/' && arg[0] && !strchr(arg, '/'))
+		return cmd_usage(
+			ctx,
+			"run: -v '%s:%s': '%s' would be a named volume: hako has none (give "
+			"an absolute host path)",
+			arg, ct, arg);
 	if (arg[0] != '/' || ct[0] != '/')
 		return cmd_usage(ctx, "run: -v '%s:%s': both paths must be absolute", arg, ct);
 	if (strstr(ct, "/..") || !strcmp(ct, "/"))

@@ -198,6 +198,10 @@ check_fail "--mount of a missing bind source: refused (Docker's)" 125 "bind sour
 	h run --rm --mount type=bind,source=/nonexistent-$$,target=/v --rootfs "$R" -- true
 check_fail "--mount with an unknown key: refused, naming it" 125 "unknown key 'bogus'" \
 	h run --rm --mount type=bind,source=/tmp,target=/v,bogus=1 --rootfs "$R" -- true
+check_fail "-v vol1:/data (a named volume): refused, saying so" 125 "'vol1' would be a named volume: hako has none" \
+	h run --rm -v vol1:/data --rootfs "$R" -- true
+check_fail "-v rel/dir:/data: refused, both paths absolute" 125 "both paths must be absolute" \
+	h run --rm -v rel/dir:/data --rootfs "$R" -- true
 h run -d --name=rmv -v "$HAKO_TEST_TMP/keep:/k" --rootfs "$R" -- sleep 100 >/dev/null
 is "rm -fv (Docker's -v): removed, the bind's host directory kept" \
 	"$(h rm -fv rmv):$(h ps -aq --filter name=rmv | wc -l):$(cat "$HAKO_TEST_TMP/keep/f")" "rmv:0:kept"
