@@ -582,7 +582,18 @@ int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
 	struct hk_store *st;
 	r = ct_open(ctx, &p, &st);
 	struct json_object *arr = json_object_new_array();
+	/* an unknown name does not hide the others (docker inspect): they are printed, each
+	 * unknown one named on stderr, the status the not-found one's */
+	int missing = 0;
+	struct hk_err last;
 	for (int i = 0; r == 0 && i < nkeys; i++) {
+		if (r == 0 && ctx->err.code == -ENOENT) {
+			if (missing)
+				fprintf(stderr, "hako: %s\n", last.msg);
+			last = ctx->err;
+			missing = -ENOENT;
+			hk_err_clear(&ctx->err);
+		}
 		struct hk_ct_row c;
 		/* a container, else (as docker inspect) an image of that name */
 		r = type && !strcmp(type, "image") ? -ENOENT
@@ -590,11 +601,18 @@ int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
 		if (r == -ENOENT && !(type && !strcmp(type, "container"))) {
 			struct json_object *io = NULL;
 			r = cmd_image_inspect_obj(ctx, keys[i], &io);
-			if (r == 0)
+			if (r == 0) {
 				json_object_array_add(arr, io);
-			else if (r == -ENOENT && !type)
-				r = hk_err_set(&ctx->err, -ENOENT, "no such container or image: %s",
-					       keys[i]);
+				hk_err_clear(&ctx->err); /* the container lookup's */
+			} else if (r == -ENOENT && !type)
+				hk_err_set(&ctx->err, -ENOENT, "no such container or image: %s",
+					   keys[i]);
+			if (r == -ENOENT)
+				r = 0; /* noted at the loop's top */
+			continue;
+		}
+		if (r == -ENOENT) {
+			r = 0;
 			continue;
 		}
 		if (r < 0)
@@ -603,6 +621,12 @@ int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
 		hk_ct_row_free(&c);
 	}
 	hk_store_close(st);
+	if (r == 0 && ctx->err.code == -ENOENT) { /* the last name's */
+		if (missing)
+			fprintf(stderr, "hako: %s\n", last.msg);
+		last = ctx->err;
+		missing = -ENOENT;
+	}
 	if (r == 0 && tmpl) {
 		size_t n = json_object_array_length(arr);
 		struct json_object **objs = calloc(n + 1, sizeof(*objs));
@@ -612,9 +636,14 @@ int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
 		free(objs);
 	}
 	gotmpl_free(tmpl);
-	if (r < 0 || tmpl) {
+	if (r == 0 && !tmpl)
+		r = out_json_print(arr);
+	else
 		json_object_put(arr);
-		return r;
+	if (r == 0 && missing) {
+		fflush(stdout);
+		ctx->err = last;
+		r = missing;
 	}
-	return out_json_print(arr);
+	return r;
 }

@@ -58,6 +58,16 @@ is "ps --format json (Docker's spelling of {{json .}}), one object a line" \
 	"$(h ps --format json)" "$(h ps --format '{{json .}}')"
 is "inspect --format json: the object, compact" "$(h inspect --format json web | jq -r .Id)" "$id"
 
+# inspect of several, one unknown: the others printed (docker inspect), the unknown one named
+out=$(h inspect -f '{{.Name}}' nosuch1 web nosuch2 2>"$T/insp.err")
+is "inspect -f nosuch1 web nosuch2: web printed, exit 5" "$?:$out" "5:/web"
+is "... each unknown one named on stderr, in order" "$(tr '\n' '|' <"$T/insp.err")" \
+	"hako: no such container or image: nosuch1|hako: no such container or image: nosuch2|"
+is "inspect web nosuch (JSON): an array of web's object" "$(h inspect web nosuch 2>/dev/null | jq -r '[.[].Name] | join(" ")')" /web
+out=$(h inspect -f '{{.Id}}' web fmtbb 2>&1)
+is "inspect web fmtbb (a container, an image): both ids, exit 0, nothing on stderr" \
+	"$?:$(echo "$out" | grep -c '^[0-9a-f]\{16\}$\|^sha256:'):$(echo "$out" | wc -l)" "0:2:2"
+
 # labels: ps's Labels, --filter label=, inspect's Config.Labels (the stored config's, jq)
 h run -d --name lab -l app=x -l tier --rootfs "$R" -- sleep 300 >/dev/null
 on_exit "h rm -f lab >/dev/null 2>&1"
