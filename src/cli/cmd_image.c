@@ -368,7 +368,7 @@ static int image_ls(struct hk_ctx *ctx, int argc, char **argv)
 		if (opt == 'q')
 			quiet = true;
 		else if (opt == 'F')
-			format = optarg;
+			format = gotmpl_listing(optarg);
 		else if (opt == 'f')
 			r = ls_filter(ctx, &sel, optarg);
 		else if (opt == 'T')

@@ -211,7 +211,7 @@ static int net_ls(struct hk_ctx *ctx, int argc, char **argv)
 		if (c == 'q')
 			quiet = true;
 		else if (c == 'F')
-			format = optarg;
+			format = gotmpl_listing(optarg);
 		else
 			r = cmd_getopt_bad(ctx, &g, c);
 	}

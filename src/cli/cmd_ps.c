@@ -204,7 +204,7 @@ int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 		else if (opt == 'q')
 			quiet = true;
 		else if (opt == 'F')
-			format = optarg;
+			format = gotmpl_listing(optarg);
 		else if (opt == 'T')
 			; /* hako never truncates */
 		else

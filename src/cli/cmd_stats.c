@@ -104,7 +104,7 @@ int cmd_ct_stats(struct hk_ctx *ctx, int argc, char **argv)
 	int opt, rc = cmd_getopt_init(ctx, &g, "stats", "+:", opts, argc, argv);
 	while (rc == 0 && (opt = cmd_getopt_next(&g)) != -1)
 		if (opt == 'F')
-			format = optarg;
+			format = gotmpl_listing(optarg);
 		else if (opt != 'N' && opt != 'T')
 			rc = cmd_getopt_bad(ctx, &g, opt);
 	if (rc < 0)

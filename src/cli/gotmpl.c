@@ -269,6 +269,14 @@ void gotmpl_free(struct gotmpl *t)
 	free(t);
 }
 
+const char *gotmpl_listing(const char *fmt)
+{
+	size_t b = fmt ? strspn(fmt, " ") : 0;
+	if (fmt && !strncmp(fmt + b, "table", 5) && !fmt[b + 5 + strspn(fmt + b + 5, " ")])
+		return NULL;
+	return fmt;
+}
+
 int gotmpl_parse(struct hk_ctx *ctx, const char *fmt, struct gotmpl **ret)
 {
 	struct gotmpl *t = calloc(1, sizeof(*t));

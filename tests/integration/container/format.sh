@@ -56,6 +56,8 @@ is "ps --format 'table {{.ID}}\\t{{.Names}}': header + aligned rows" \
 	"$(h ps --format 'table {{.ID}}\t{{.Names}}' | tr -s ' ')" "$(printf 'CONTAINER ID NAMES\n%s web' "$id")"
 is "ps --format json (Docker's spelling of {{json .}}), one object a line" \
 	"$(h ps --format json)" "$(h ps --format '{{json .}}')"
+is "ps --format table: the default table (Docker's)" "$(h ps --format table)" "$(h ps)"
+is "images --format table: the default table" "$(h images --format table)" "$(h images)"
 is "inspect --format json: the object, compact" "$(h inspect --format json web | jq -r .Id)" "$id"
 
 # inspect of several, one unknown: the others printed (docker inspect), the unknown one named
