@@ -147,6 +147,66 @@ static int set_dns(struct hk_ctx *ctx, struct netrun *n, int id, const char *val
 	return append(ctx, n->add_hosts, sizeof(n->add_hosts), "", line, "--add-host");
 }
 
+/* "A-B" (or "A"): the first port and how many; usage error naming spec otherwise. */
+static int port_span(struct hk_ctx *ctx, const char *w, const char *spec, uint32_t *first,
+		     uint32_t *count)
+{
+	char a[16], *dash;
+	snprintf(a, sizeof(a), "%s", w);
+	uint32_t last;
+	if ((dash = strchr(a, '-')))
+		*dash++ = 0;
+	if (strlen(w) >= sizeof(a) || hk_parse_u32(a, 1, 65535, first, "port", &ctx->err) < 0 ||
+	    hk_parse_u32(dash ? dash : a, 1, 65535, &last, "port", &ctx->err) < 0 || last < *first)
+		return cmd_usage(ctx, "run: -p '%s': '%s' is not a port or a range A-B", spec, w);
+	*count = last - *first + 1;
+	return 0;
+}
+
+/* Docker's port ranges: [IP:][H1-H2:]C1-C2[/PROTO] (host and container ranges of one
+ * length, or no host port: random ones), one -p each. */
+static int publish_range(struct hk_ctx *ctx, struct netrun *n, const char *spec)
+{
+	char buf[128], ip[80] = "";
+	snprintf(buf, sizeof(buf), "%s", spec);
+	char *proto = strrchr(buf, '/');
+	if (proto)
+		*proto++ = 0;
+	char *ct = strrchr(buf, ':'), *host = NULL;
+	if (ct) {
+		*ct++ = 0;
+		host = strrchr(buf, ':') ? strrchr(buf, ':') + 1 : buf;
+		if (host != buf)
+			snprintf(ip, sizeof(ip), "%.*s:", (int)(host - buf - 1), buf);
+	} else {
+		ct = buf;
+	}
+	uint32_t c0, cn, h0 = 0, hn = 0;
+	int r = port_span(ctx, ct, spec, &c0, &cn);
+	if (r == 0 && host && host[0])
+		r = port_span(ctx, host, spec, &h0, &hn);
+	if (r < 0)
+		return r;
+	if (hn && hn != cn)
+		return cmd_usage(
+			ctx, "run: -p '%s': the host and container ranges differ in length", spec);
+	for (uint32_t i = 0; i < cn; i++) {
+		char one[128];
+		if (hn)
+			snprintf(one, sizeof(one), "%s%u:%u%s%s", ip, h0 + i, c0 + i,
+				 proto ? "/" : "", proto ? proto : "");
+		else if (host)
+			snprintf(one, sizeof(one), "%s:%u%s%s", ip[0] ? ip : "", c0 + i,
+				 proto ? "/" : "", proto ? proto : "");
+		else
+			snprintf(one, sizeof(one), "%u%s%s", c0 + i, proto ? "/" : "",
+				 proto ? proto : "");
+		if ((r = netrun_set(ctx, n, NETRUN_PUBLISH, one)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int netrun_set(struct hk_ctx *ctx, struct netrun *n, int id, const char *val)
 {
 	if (id == NETRUN_IP) {
@@ -156,6 +216,8 @@ int netrun_set(struct hk_ctx *ctx, struct netrun *n, int id, const char *val)
 		n->ip = val;
 		return 0;
 	}
+	if (id == NETRUN_PUBLISH && strchr(val, '-'))
+		return publish_range(ctx, n, val);
 	if (id == NETRUN_PUBLISH) {
 		if (n->n_ports == NETRUN_PORTS_MAX)
 			return cmd_usage(ctx, "run: too many -p options");

@@ -95,6 +95,18 @@ is "--expose without -P: nothing published" "$(h -j port px2 | jq length)" 0
 check_fail "--expose 80/sctp: refused, naming it" 125 "--expose '80/sctp'" \
 	h run --rm --expose 80/sctp --rootfs "$R" -- true
 h rm -f px px2 >/dev/null
+# -p ranges (Docker's): one binding per port, host and container ranges side by side
+h run -d --name pr -p 18090-18091:80-81 -p 127.0.0.1::90-91/udp --rootfs "$R" -- sleep 100 >/dev/null
+on_exit h rm -f pr
+is "-p 18090-18091:80-81: 80 on 18090, 81 on 18091 (hako -j port)" \
+	"$(h -j port pr | jq -r '[.[] | select(.proto == "tcp") | "\(.host_port):\(.container_port)"] | sort | join(" ")')" \
+	"18090:80 18091:81"
+is "-p 127.0.0.1::90-91/udp: two random udp ports on 127.0.0.1" \
+	"$(h -j port pr | jq -r '[.[] | select(.proto == "udp") | "\(.host_ip):\(.container_port)"] | sort | join(" ")')" \
+	"127.0.0.1:90 127.0.0.1:91"
+check_fail "-p 18092-18094:80-81: ranges of other lengths refused" 125 "ranges differ in length" \
+	h run --rm -p 18092-18094:80-81 --rootfs "$R" -- true
+h rm -f pr >/dev/null
 # Docker's `port CT PORT[/PROTO]`: the host side, tcp unless /udp; exit 1 when not published
 is "port pa 80: 0.0.0.0:HOSTPORT (the -j row's)" "$(h port pa 80)" "0.0.0.0:$pp"
 is "port pa 53/udp: the udp one" "$(h port pa 53/udp)" \
