@@ -735,6 +735,12 @@ static int image_save(struct hk_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
+/* docker image history: hako history */
+static int image_history(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return cmd_history(ctx, argc, argv);
+}
+
 static const struct cmd_verb image_verbs[] = {
 	{ "ls", "list", image_ls },
 	{ "import", NULL, image_import },
@@ -746,6 +752,7 @@ static const struct cmd_verb image_verbs[] = {
 	{ "tag", NULL, image_tag },
 	{ "prune", NULL, image_prune },
 	{ "save", NULL, image_save },
+	{ "history", NULL, image_history },
 };
 
 int cmd_image(struct hk_ctx *ctx, int argc, char **argv)

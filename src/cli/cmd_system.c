@@ -535,6 +535,22 @@ int cmd_rmi(struct hk_ctx *ctx, int argc, char **argv)
 	return with_verb(ctx, cmd_image, "rm", argc, argv);
 }
 
+/* docker tag, save, load: image tag, save, load */
+int cmd_tag(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return with_verb(ctx, cmd_image, "tag", argc, argv);
+}
+
+int cmd_save(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return with_verb(ctx, cmd_image, "save", argc, argv);
+}
+
+int cmd_load(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return with_verb(ctx, cmd_image, "load", argc, argv);
+}
+
 /* hako container prune [-f]: every stopped container */
 static int ct_prune(struct hk_ctx *ctx, int argc, char **argv)
 {

@@ -93,7 +93,7 @@ h image prune -f >/dev/null
 
 # docker load -i FILE and docker load < FILE
 h image save -o "$T/vb.tar" vb
-# (the saved config's digest: an imported image's id is not kept by save, a known gap)
+# (the saved config's digest: an uncompressed import's id is not kept by save, docs/parts/image.md)
 lid=$(tar -xOf "$T/vb.tar" index.json | jq -r '.manifests[0].digest' | sed 's/sha256://')
 lid=$(tar -xOf "$T/vb.tar" "blobs/sha256/$lid" | jq -r .config.digest)
 is "image load -i FILE: the archive's image (its config's digest)" "$(h image load -i "$T/vb.tar" --name vbl:1)" "$lid"
@@ -101,6 +101,18 @@ is "image load < FILE (stdin, not a terminal)" "$(h image load --name vbl:2 <"$T
 is "... both named" "$(h images vbl --format '{{.Tag}}' | sort | tr '\n' ' ')" "1 2 "
 check_fail "image import -i: import's options have no -i" 2 "unknown option '-i'" h image import -i "$T/vb.tar"
 h rmi vbl:1 vbl:2 >/dev/null
+
+# docker tag, save, load and image history at hako's top level / in its image group
+check "tag vb vbt:1" h tag vb vbt:1
+check "save -o FILE vbt:1" h save -o "$T/vbt.tar" vbt:1
+is "save vbt:1: the archive is named vbt:1 (its ref.name), not the image's first name" \
+	"$(tar -xOf "$T/vbt.tar" index.json | jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]')" vbt:1
+h rmi vbt:1 >/dev/null
+is "load -i FILE: the saved image back, by its name" \
+	"$(h load -i "$T/vbt.tar" >/dev/null && h images vbt --format '{{.Repository}}:{{.Tag}}')" vbt:1
+is "image history -q = history -q" "$(h image history -q vb)" "$(h history -q vb)"
+check_fail "save --bogus: refused as an option" 2 "unknown option '--bogus'" h save --bogus
+h rmi vbt:1 >/dev/null
 
 # history, images, rmi
 lsize=$(h image inspect vb | jq '.[0].layers[0].size')
