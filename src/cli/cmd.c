@@ -82,6 +82,22 @@ int cmd_getopt_next(struct cmd_getopt *g)
 	return c;
 }
 
+int cmd_no_options(struct hk_ctx *ctx, const char *name, int *argc, char ***argv)
+{
+	for (int i = 0; i < *argc; i++) {
+		const char *w = (*argv)[i];
+		if (!strcmp(w, "--")) {
+			memmove(*argv + i, *argv + i + 1, (size_t)(*argc - i) * sizeof(char *));
+			(*argc)--;
+			return 0;
+		}
+		if (w[0] == '-' && w[1])
+			return cmd_usage(ctx, "%s: unknown option '%.*s'; try 'hako %s --help'",
+					 name, (int)strcspn(w, "="), w, name);
+	}
+	return 0;
+}
+
 int cmd_getopt_bad(struct hk_ctx *ctx, const struct cmd_getopt *g, int c)
 {
 	const char *w = g->argv[g->word];
@@ -228,6 +244,9 @@ static const struct group groups[] = {
 	{ "image", NULL, cmd_image, "images: import, load, save, ls, rm, prune, ..." },
 	{ "images", NULL, cmd_images, "the images (image ls)" },
 	{ "rmi", NULL, cmd_rmi, "remove images (image rm)" },
+	{ "tag", NULL, cmd_tag, "another name for an image (image tag)" },
+	{ "save", NULL, cmd_save, "an image as a tar (image save)" },
+	{ "load", NULL, cmd_load, "an image from a tar (image load)" },
 	{ "history", NULL, cmd_history, "the steps an image was made of" },
 	{ "container", NULL, cmd_container, "docker container VERB: the same as hako VERB" },
 	{ "system", NULL, cmd_system, "system info, df (disk usage), prune, boot" },

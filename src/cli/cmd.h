@@ -62,6 +62,11 @@ int cmd_getopt_next(struct cmd_getopt *g);
  * '--bogus'; try 'hako run --help'", "run: --name needs a value", "run: --rm takes no value". */
 int cmd_getopt_bad(struct hk_ctx *ctx, const struct cmd_getopt *g, int c);
 void cmd_getopt_free(struct cmd_getopt *g);
+/* A verb without options (top, diff, port, export, commit, image tag, network inspect ...):
+ * a word that looks like one ("-x", "--x"; not "-" alone) before a "--" is refused as an
+ * unknown option, as getopt would, never taken as a name; the "--" is dropped from *argv.
+ * 0, or the usage error. */
+int cmd_no_options(struct hk_ctx *ctx, const char *name, int *argc, char ***argv);
 
 /* Groups. Each returns 0 or a negative errno with ctx->err set. */
 int cmd_netns(struct hk_ctx *ctx, int argc, char **argv);
@@ -97,6 +102,9 @@ int cmd_ct_diff(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_history(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_images(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_rmi(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_tag(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_save(struct hk_ctx *ctx, int argc, char **argv);
+int cmd_load(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_container(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_create(struct hk_ctx *ctx, int argc, char **argv);
 int cmd_ct_start(struct hk_ctx *ctx, int argc, char **argv);

@@ -155,8 +155,6 @@ int cmd_events(struct hk_ctx *ctx, int argc, char **argv)
 		return r;
 	if (g.rest < argc)
 		return cmd_usage(ctx, "events: unexpected '%s'", argv[g.rest]);
-	if (format && !strcmp(format, "json"))
-		format = "{{json .}}";
 	if (format && (r = gotmpl_parse(ctx, format, &e.fmt)) < 0)
 		return r;
 	struct hk_paths p;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +109,17 @@ static int parse_add(struct hk_ctx *ctx, const char *name, int argc, char **argv
 		{ "allow-devices", no_argument, NULL, OPT_ALLOW_DEVICES },
 		{},
 	};
+	static const struct option load_opts[] = {
+		{ "name", required_argument, NULL, 't' },
+		{ "allow-devices", no_argument, NULL, OPT_ALLOW_DEVICES },
+		{ "input", required_argument, NULL, 'i' }, /* as docker load -i FILE */
+		{},
+	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
-	int npos = 0, c, r = cmd_getopt_init(ctx, &g, name, "-:t:", opts, argc, argv);
+	int npos = 0, c,
+	    r = !strcmp(name, "image load")
+			? cmd_getopt_init(ctx, &g, "image load", "-:t:i:", load_opts, argc, argv)
+			: cmd_getopt_init(ctx, &g, name, "-:t:", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
 		switch (c) {
 		case 't':
@@ -117,7 +127,8 @@ static int parse_add(struct hk_ctx *ctx, const char *name, int argc, char **argv
 				r = hk_err_prefix(&ctx->err, "%s", name);
 			o->tag = tag;
 			break;
-		case 1: /* an operand */
+		case 'i': /* load -i FILE: the operand FILE */
+		case 1:	  /* an operand */
 			if (npos == maxpos)
 				r = cmd_usage(ctx, "%s: unexpected argument '%s'", name, optarg);
 			else
@@ -164,6 +175,8 @@ static int image_add(struct hk_ctx *ctx, enum add_kind kind, int argc, char **ar
 		if (hk_image_ref_normalize(pos[1], tag, sizeof(tag), &ctx->err) < 0)
 			return hk_err_prefix(&ctx->err, "image bootstrap");
 		o.tag = tag;
+	} else if (kind == ADD_LOAD && npos == 0 && !isatty(STDIN_FILENO)) {
+		pos[npos++] = "-"; /* docker load < FILE */
 	} else if (npos != 1) {
 		return cmd_usage(ctx, "image %s: expected one %s", verb,
 				 kind == ADD_DIR ? "DIR" : "FILE");
@@ -278,28 +291,95 @@ static const struct gotmpl_title ls_titles[] = { { "ID", "IMAGE ID" },
 						 { "CreatedSince", "CREATED" },
 						 { NULL, NULL } };
 
+/* image ls's selection, Docker's: [REPOSITORY[:TAG]], -f dangling=true|false,
+ * -f reference=PATTERN (a glob over NAME:TAG or NAME); the same key again: or. */
+struct ls_sel {
+	const char *repo; /* the operand */
+	int dangling;	  /* -1: any */
+	const char *refs[16];
+	size_t nrefs;
+};
+
+static int ls_filter(struct hk_ctx *ctx, struct ls_sel *sel, const char *f)
+{
+	if (!strcmp(f, "dangling=true") || !strcmp(f, "dangling=false")) {
+		sel->dangling = !strcmp(f, "dangling=true");
+		return 0;
+	}
+	if (!strncmp(f, "reference=", 10) && f[10] && sel->nrefs < HK_ARRAY_SIZE(sel->refs)) {
+		sel->refs[sel->nrefs++] = f + 10;
+		return 0;
+	}
+	return cmd_usage(ctx,
+			 "image ls: --filter '%s': expected dangling=true|false or "
+			 "reference=PATTERN",
+			 f);
+}
+
+/* Does tag (NAME:TAG; NULL for an untagged image) pass sel? */
+static bool ls_selected(const struct ls_sel *sel, const char *tag)
+{
+	if (sel->dangling >= 0 && sel->dangling != !tag)
+		return false;
+	if ((sel->repo || sel->nrefs) && !tag)
+		return false;
+	char name[HK_IMAGE_REF_MAX];
+	const char *colon = tag ? strrchr(tag, ':') : NULL;
+	snprintf(name, sizeof(name), "%.*s", colon ? (int)(colon - tag) : 0, tag ? tag : "");
+	if (sel->repo && strcmp(sel->repo, strchr(sel->repo, ':') ? tag : name))
+		return false;
+	bool hit = !sel->nrefs;
+	for (size_t i = 0; i < sel->nrefs; i++)
+		hit |= !fnmatch(sel->refs[i], tag, 0) || !fnmatch(sel->refs[i], name, 0);
+	return hit;
+}
+
+/* REPOSITORY[:TAG] as its familiar name is stored (no tag: every tag of it) */
+static int ls_repo(struct hk_ctx *ctx, struct ls_sel *sel, const char *arg, char *buf, size_t len)
+{
+	const char *slash = strrchr(arg, '/'), *colon = strrchr(arg, ':');
+	sel->repo = arg;
+	if (colon && (!slash || colon > slash)) {
+		if (hk_image_ref_normalize(arg, buf, len, &ctx->err) < 0)
+			return hk_err_prefix(&ctx->err, "image ls");
+		sel->repo = buf;
+	}
+	return 0;
+}
+
 static int image_ls(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "no-trunc", no_argument, NULL, 'T' },
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
-	bool quiet = false;
+	bool quiet = false, full = false;
 	const char *format = NULL;
-	int opt, r = cmd_getopt_init(ctx, &g, "image ls", "+:qa", opts, argc, argv);
+	struct ls_sel sel = { .dangling = -1 };
+	char repo[HK_IMAGE_REF_MAX];
+	/* "-": options before or after REPOSITORY, as docker images */
+	int opt, r = cmd_getopt_init(ctx, &g, "image ls", "-:qaf:", opts, argc, argv);
 	while (r == 0 && (opt = cmd_getopt_next(&g)) != -1) {
 		if (opt == 'q')
 			quiet = true;
 		else if (opt == 'F')
-			format = optarg;
+			format = gotmpl_listing(optarg);
+		else if (opt == 'f')
+			r = ls_filter(ctx, &sel, optarg);
+		else if (opt == 'T')
+			full = true;
+		else if (opt == 1 && sel.repo)
+			r = cmd_usage(ctx, "image ls: unexpected '%s'", optarg);
+		else if (opt == 1)
+			r = ls_repo(ctx, &sel, optarg, repo, sizeof(repo));
 		else if (opt != 'a') /* every image is listed: -a changes nothing */
 			r = cmd_getopt_bad(ctx, &g, opt);
 	}
-	if (r == 0 && g.rest < argc)
-		r = cmd_usage(ctx, "image ls: unexpected '%s'", argv[g.rest]);
 	if (r < 0)
 		return r;
 	struct img_session s = { 0 };
@@ -315,12 +395,22 @@ static int image_ls(struct hk_ctx *ctx, int argc, char **argv)
 	struct json_object **objs = NULL;
 	size_t nobj = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (quiet && !ctx->json) {
-			printf("%.12s\n", hk_digest_hex(rows[i].id)); /* one line per image */
+		bool any = false;
+		for (size_t k = 0; k < (rows[i].ntags ? rows[i].ntags : 1); k++)
+			any |= ls_selected(&sel, rows[i].ntags ? rows[i].tags[k] : NULL);
+		if (!any)
+			continue;
+		if (quiet && !ctx->json) { /* one line per image; --no-trunc: the whole id */
+			if (full)
+				printf("%s\n", rows[i].id);
+			else
+				printf("%.12s\n", hk_digest_hex(rows[i].id));
 			continue;
 		}
 		for (size_t k = 0; k < (rows[i].ntags ? rows[i].ntags : 1); k++) {
 			const char *name = rows[i].ntags ? rows[i].tags[k] : NULL;
+			if (!ls_selected(&sel, name))
+				continue;
 			if (format && !ctx->json) {
 				objs = realloc(objs, (nobj + 1) * sizeof(*objs));
 				if (!objs)
@@ -430,12 +520,59 @@ int cmd_image_inspect_obj(struct hk_ctx *ctx, const char *ref, struct json_objec
 	return r;
 }
 
+/* -f/--format: a template over each image as `hako inspect IMAGE` shows it (Docker's keys
+ * beside hako's), as `docker image inspect -f '{{.Id}}'` */
+static int image_inspect_format(struct hk_ctx *ctx, const char *format, char **refs, int n)
+{
+	struct gotmpl *t = NULL;
+	if (gotmpl_parse(ctx, format, &t) < 0)
+		return -EINVAL;
+	struct json_object **objs = calloc((size_t)n + 1, sizeof(*objs));
+	int r = objs ? 0 : hk_err_sys(&ctx->err, -ENOMEM, "image inspect"), k = 0;
+	for (int i = 0; r == 0 && i < n; i++)
+		if ((r = cmd_image_inspect_obj(ctx, refs[i], &objs[k])) == 0)
+			k++;
+	static const struct gotmpl_title titles[] = { { NULL, NULL } };
+	if (r == 0)
+		r = gotmpl_print(ctx, t, objs, (size_t)k, titles);
+	for (int i = 0; i < k; i++)
+		json_object_put(objs[i]);
+	free(objs);
+	gotmpl_free(t);
+	return r;
+}
+
 static int image_inspect(struct hk_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	const char *format = NULL;
+	_cleanup_free_ char **refs = calloc((size_t)argc + 1, sizeof(char *));
+	int n = 0;
+	/* "-": options before or after the images, as docker image inspect */
+	int c, r = refs ? cmd_getopt_init(ctx, &g, "image inspect", "-:f:", opts, argc, argv)
+			: hk_err_sys(&ctx->err, -ENOMEM, "image inspect");
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else if (c == 1)
+			refs[n++] = optarg;
+		else
+			r = cmd_getopt_bad(ctx, &g, c);
+	}
+	if (r < 0)
+		return r;
+	argv = refs;
+	argc = n;
 	if (argc < 1)
 		return cmd_usage(ctx, "image inspect: expected IMAGE...");
+	if (format)
+		return image_inspect_format(ctx, format, argv, argc);
 	struct img_session s = { 0 };
-	int r = img_open(ctx, &s);
+	r = img_open(ctx, &s);
 	struct json_object *a = json_object_new_array();
 	for (int i = 0; r == 0 && i < argc; i++) {
 		struct hk_image_row row;
@@ -498,6 +635,8 @@ static int image_rm(struct hk_ctx *ctx, int argc, char **argv)
 
 static int image_tag(struct hk_ctx *ctx, int argc, char **argv)
 {
+	if (cmd_no_options(ctx, "image tag", &argc, &argv) < 0)
+		return -EINVAL;
 	char tag[HK_IMAGE_REF_MAX];
 	if (argc != 2)
 		return cmd_usage(ctx, "image tag: expected IMAGE NAME[:TAG]");
@@ -516,12 +655,23 @@ static int image_tag(struct hk_ctx *ctx, int argc, char **argv)
 
 static int image_prune(struct hk_ctx *ctx, int argc, char **argv)
 {
-	(void)argv;
-	if (argc > 0)
-		return cmd_usage(ctx, "image prune: takes no arguments");
+	/* -f: Docker's "do not prompt" (hako's prune never asks) */
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{},
+	};
+	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	int c, r = cmd_getopt_init(ctx, &g, "image prune", "+:f", opts, argc, argv);
+	while (r == 0 && (c = cmd_getopt_next(&g)) != -1)
+		if (c != 'f')
+			r = cmd_getopt_bad(ctx, &g, c);
+	if (r < 0)
+		return r;
+	if (g.rest < argc)
+		return cmd_usage(ctx, "image prune: unexpected '%s'", argv[g.rest]);
 	struct img_session s = { 0 };
 	size_t ni = 0, nl = 0;
-	int r = img_open(ctx, &s);
+	r = img_open(ctx, &s);
 	if (r == 0)
 		r = hk_image_prune(s.im, &ni, &nl, &ctx->err);
 	img_close(&s);
@@ -585,6 +735,12 @@ static int image_save(struct hk_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
+/* docker image history: hako history */
+static int image_history(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return cmd_history(ctx, argc, argv);
+}
+
 static const struct cmd_verb image_verbs[] = {
 	{ "ls", "list", image_ls },
 	{ "import", NULL, image_import },
@@ -596,6 +752,7 @@ static const struct cmd_verb image_verbs[] = {
 	{ "tag", NULL, image_tag },
 	{ "prune", NULL, image_prune },
 	{ "save", NULL, image_save },
+	{ "history", NULL, image_history },
 };
 
 int cmd_image(struct hk_ctx *ctx, int argc, char **argv)
@@ -608,6 +765,8 @@ int cmd_image(struct hk_ctx *ctx, int argc, char **argv)
 
 static int ct_image_cmd(struct hk_ctx *ctx, bool commit, int argc, char **argv)
 {
+	if (cmd_no_options(ctx, commit ? "commit" : "export", &argc, &argv) < 0)
+		return -EINVAL;
 	char tag[HK_IMAGE_REF_MAX];
 	if (commit ? argc != 2 : argc != 1)
 		return cmd_usage(ctx,

@@ -120,7 +120,9 @@ static int settle(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths
 }
 
 /* For each container named in names: look it up, call fn and print its name if fn
- * succeeds; stops at the first failure. */
+ * succeeds. A failure does not stop the others (Docker's rm, stop, kill ... of several:
+ * `rm -f $(ps -aq)` removes every container it can): each failure but the last is printed
+ * as it happens, the last one is returned (and printed by the caller). */
 typedef int each_fn(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		    struct hk_ct_row *c, const void *arg);
 
@@ -128,19 +130,30 @@ static int each_ct(struct hk_ctx *ctx, char **names, int n, each_fn *fn, const v
 {
 	struct hk_paths p;
 	struct hk_store *st;
-	int r = ct_open(ctx, &p, &st);
+	int r = ct_open(ctx, &p, &st), ret = r;
+	struct hk_err last = ctx->err;
 	for (int i = 0; r == 0 && i < n; i++) {
 		struct hk_ct_row c;
-		r = hk_store_get(st, names[i], &c, &ctx->err);
-		if (r < 0)
-			break;
-		r = fn(ctx, st, &p, &c, arg);
-		if (r == 0)
-			printf("%s\n", names[i]);
-		hk_ct_row_free(&c);
+		int k = hk_store_get(st, names[i], &c, &ctx->err);
+		if (k == 0) {
+			k = fn(ctx, st, &p, &c, arg);
+			if (k == 0)
+				printf("%s\n", names[i]);
+			hk_ct_row_free(&c);
+		}
+		if (k < 0) {
+			fflush(stdout);
+			if (ret < 0)
+				fprintf(stderr, "hako: %s\n", last.msg);
+			last = ctx->err;
+			ret = k;
+			hk_err_clear(&ctx->err);
+		}
 	}
+	if (ret < 0)
+		ctx->err = last;
 	hk_store_close(st);
-	return r;
+	return ret;
 }
 
 /* docker events' "kill" with its signal's number */
@@ -172,9 +185,17 @@ static int stop_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_pat
 		secs = 10;
 	if (!strcmp(c->state, HK_CT_RESTARTING))
 		return settle(ctx, st, p, c->id); /* its monitor sees the mark and gives up */
-	if (strcmp(c->state, HK_CT_RUNNING) || !hk_proc_alive(c->pid, c->pid_start))
+	if (strcmp(c->state, HK_CT_RUNNING))
 		return 0;
 	bool paused = hk_ct_paused(c);
+	if (!hk_proc_alive(c->pid, c->pid_start)) {
+		/* dying (its init gone, the exit not recorded yet): stopped once its monitor
+		 * says so, as Docker's stop returns once the container is; a cgroup frozen
+		 * meanwhile is thawed, or its processes could never finish dying */
+		if (paused)
+			hk_ct_pause(c, false, &ctx->err);
+		return settle(ctx, st, p, c->id);
+	}
 	kill(c->pid, sig);
 	kill_event(st, p, c, sig);
 	if (paused)
@@ -324,14 +345,17 @@ int cmd_ct_rm(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "volumes", no_argument, NULL, 'v' },
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
 	bool force = false;
-	int c, r = cmd_getopt_init(ctx, &g, "rm", "+:f", opts, argc, argv);
+	int c, r = cmd_getopt_init(ctx, &g, "rm", "+:fv", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
 		if (c == 'f')
 			force = true;
+		else if (c == 'v')
+			; /* Docker's anonymous volumes: hako makes none */
 		else
 			r = cmd_getopt_bad(ctx, &g, c);
 	}
@@ -404,19 +428,31 @@ static int start_attached(struct hk_ctx *ctx, const char *key, bool in, int *ret
 	return r;
 }
 
-/* For each name: fn, its name printed when it succeeds; stops at the first failure. */
+/* For each name: fn, its name printed when it succeeds. As each_ct: a failure does not stop
+ * the others (Docker's start, restart of several); each failure but the last printed as it
+ * happens, the last one returned. */
 static int each_key(struct hk_ctx *ctx, char **names, int n,
 		    int (*fn)(struct hk_ctx *ctx, const char *key, const void *arg),
 		    const void *arg)
 {
-	int r = 0;
-	for (int i = 0; r == 0 && i < n; i++) {
-		r = fn(ctx, names[i], arg);
+	int ret = 0;
+	struct hk_err last = ctx->err;
+	for (int i = 0; i < n; i++) {
+		int r = fn(ctx, names[i], arg);
 		if (r == 0)
 			printf("%s\n", names[i]);
 		fflush(stdout);
+		if (r < 0) {
+			if (ret < 0)
+				fprintf(stderr, "hako: %s\n", last.msg);
+			last = ctx->err;
+			ret = r;
+			hk_err_clear(&ctx->err);
+		}
 	}
-	return r;
+	if (ret < 0)
+		ctx->err = last;
+	return ret;
 }
 
 static int start_fn(struct hk_ctx *ctx, const char *key, const void *arg)
@@ -664,11 +700,24 @@ int cmd_system_boot(struct hk_ctx *ctx, int argc, char **argv)
 
 /* ---- update ---- */
 
+struct update_args {
+	struct hk_cglimits l;
+	bool limits;	     /* a limit given */
+	const char *restart; /* --restart POLICY; NULL: unchanged */
+};
+
 static int update_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		      struct hk_ct_row *c, const void *arg)
 {
 	(void)p;
-	return hk_ct_update_limits(st, c, arg, &ctx->err);
+	const struct update_args *u = arg;
+	int r = 0;
+	/* the policy first: checked whole (a --rm container refuses it) before any limit */
+	if (u->restart)
+		r = hk_ct_update_restart(st, c, u->restart, &ctx->err);
+	if (r == 0 && u->limits)
+		r = hk_ct_update_limits(st, c, &u->l, &ctx->err);
+	return r;
 }
 
 /* --cpu-shares N, --pids-limit N (-1 or 0: unlimited, as Docker's update) */
@@ -687,7 +736,7 @@ static int update_number(struct hk_ctx *ctx, const char *opt, const char *v, boo
 
 int cmd_ct_update(struct hk_ctx *ctx, int argc, char **argv)
 {
-	enum { U_SWAP = 0x100, U_CPUS, U_SHARES, U_PIDS, U_CPUSET };
+	enum { U_SWAP = 0x100, U_CPUS, U_SHARES, U_PIDS, U_CPUSET, U_RESTART };
 	static const struct option opts[] = {
 		{ "memory", required_argument, NULL, 'm' },
 		{ "memory-swap", required_argument, NULL, U_SWAP },
@@ -695,10 +744,13 @@ int cmd_ct_update(struct hk_ctx *ctx, int argc, char **argv)
 		{ "cpu-shares", required_argument, NULL, U_SHARES },
 		{ "pids-limit", required_argument, NULL, U_PIDS },
 		{ "cpuset-cpus", required_argument, NULL, U_CPUSET },
+		{ "restart", required_argument, NULL, U_RESTART },
 		{},
 	};
 	_cleanup_(cmd_getopt_free) struct cmd_getopt g = {};
+	struct update_args u = {};
 	struct hk_cglimits l = {};
+	struct hk_restart_policy pol;
 	int64_t n = 0;
 	int c, r = cmd_getopt_init(ctx, &g, "update", "+:m:", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&g)) != -1) {
@@ -724,6 +776,11 @@ int cmd_ct_update(struct hk_ctx *ctx, int argc, char **argv)
 		case U_CPUSET:
 			r = hk_cg_parse_cpuset(optarg, l.cpuset, sizeof(l.cpuset), &ctx->err);
 			break;
+		case U_RESTART:
+			if ((r = hk_restart_parse(optarg, &pol, &ctx->err)) < 0)
+				hk_err_prefix(&ctx->err, "update");
+			u.restart = optarg;
+			break;
 		default:
 			r = cmd_getopt_bad(ctx, &g, c);
 		}
@@ -732,8 +789,10 @@ int cmd_ct_update(struct hk_ctx *ctx, int argc, char **argv)
 		return r;
 	if (g.rest >= argc)
 		return cmd_usage(ctx, "update: missing container; hako update [OPTIONS] CT...");
-	if (!l.memory && !l.memory_swap && !l.cpus_milli && !l.cpu_shares && !l.pids &&
-	    !l.cpuset[0])
-		return cmd_usage(ctx, "update: nothing to change: give at least one limit");
-	return each_ct(ctx, argv + g.rest, argc - g.rest, update_one, &l);
+	u.limits =
+		l.memory || l.memory_swap || l.cpus_milli || l.cpu_shares || l.pids || l.cpuset[0];
+	if (!u.limits && !u.restart)
+		return cmd_usage(ctx, "update: nothing to change: give a limit or --restart");
+	u.l = l;
+	return each_ct(ctx, argv + g.rest, argc - g.rest, update_one, &u);
 }

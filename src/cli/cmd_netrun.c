@@ -147,6 +147,66 @@ static int set_dns(struct hk_ctx *ctx, struct netrun *n, int id, const char *val
 	return append(ctx, n->add_hosts, sizeof(n->add_hosts), "", line, "--add-host");
 }
 
+/* "A-B" (or "A"): the first port and how many; usage error naming spec otherwise. */
+static int port_span(struct hk_ctx *ctx, const char *w, const char *spec, uint32_t *first,
+		     uint32_t *count)
+{
+	char a[16], *dash;
+	snprintf(a, sizeof(a), "%s", w);
+	uint32_t last;
+	if ((dash = strchr(a, '-')))
+		*dash++ = 0;
+	if (strlen(w) >= sizeof(a) || hk_parse_u32(a, 1, 65535, first, "port", &ctx->err) < 0 ||
+	    hk_parse_u32(dash ? dash : a, 1, 65535, &last, "port", &ctx->err) < 0 || last < *first)
+		return cmd_usage(ctx, "run: -p '%s': '%s' is not a port or a range A-B", spec, w);
+	*count = last - *first + 1;
+	return 0;
+}
+
+/* Docker's port ranges: [IP:][H1-H2:]C1-C2[/PROTO] (host and container ranges of one
+ * length, or no host port: random ones), one -p each. */
+static int publish_range(struct hk_ctx *ctx, struct netrun *n, const char *spec)
+{
+	char buf[128], ip[80] = "";
+	snprintf(buf, sizeof(buf), "%s", spec);
+	char *proto = strrchr(buf, '/');
+	if (proto)
+		*proto++ = 0;
+	char *ct = strrchr(buf, ':'), *host = NULL;
+	if (ct) {
+		*ct++ = 0;
+		host = strrchr(buf, ':') ? strrchr(buf, ':') + 1 : buf;
+		if (host != buf)
+			snprintf(ip, sizeof(ip), "%.*s:", (int)(host - buf - 1), buf);
+	} else {
+		ct = buf;
+	}
+	uint32_t c0, cn, h0 = 0, hn = 0;
+	int r = port_span(ctx, ct, spec, &c0, &cn);
+	if (r == 0 && host && host[0])
+		r = port_span(ctx, host, spec, &h0, &hn);
+	if (r < 0)
+		return r;
+	if (hn && hn != cn)
+		return cmd_usage(
+			ctx, "run: -p '%s': the host and container ranges differ in length", spec);
+	for (uint32_t i = 0; i < cn; i++) {
+		char one[128];
+		if (hn)
+			snprintf(one, sizeof(one), "%s%u:%u%s%s", ip, h0 + i, c0 + i,
+				 proto ? "/" : "", proto ? proto : "");
+		else if (host)
+			snprintf(one, sizeof(one), "%s:%u%s%s", ip[0] ? ip : "", c0 + i,
+				 proto ? "/" : "", proto ? proto : "");
+		else
+			snprintf(one, sizeof(one), "%u%s%s", c0 + i, proto ? "/" : "",
+				 proto ? proto : "");
+		if ((r = netrun_set(ctx, n, NETRUN_PUBLISH, one)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int netrun_set(struct hk_ctx *ctx, struct netrun *n, int id, const char *val)
 {
 	if (id == NETRUN_IP) {
@@ -156,6 +216,8 @@ int netrun_set(struct hk_ctx *ctx, struct netrun *n, int id, const char *val)
 		n->ip = val;
 		return 0;
 	}
+	if (id == NETRUN_PUBLISH && strchr(val, '-'))
+		return publish_range(ctx, n, val);
 	if (id == NETRUN_PUBLISH) {
 		if (n->n_ports == NETRUN_PORTS_MAX)
 			return cmd_usage(ctx, "run: too many -p options");
@@ -173,6 +235,22 @@ int netrun_set(struct hk_ctx *ctx, struct netrun *n, int id, const char *val)
 	}
 	if (id == NETRUN_PUBLISH_ALL) {
 		n->publish_all = true;
+		return 0;
+	}
+	if (id == NETRUN_EXPOSE) { /* Docker's --expose: a port -P publishes */
+		uint32_t v;
+		char num[16];
+		size_t k = strcspn(val, "/");
+		const char *proto = val[k] ? val + k + 1 : "tcp";
+		if (k >= sizeof(num) || (strcmp(proto, "tcp") && strcmp(proto, "udp")))
+			return cmd_usage(ctx, "run: --expose '%s': expected PORT or PORT/tcp|udp",
+					 val);
+		snprintf(num, sizeof(num), "%.*s", (int)k, val);
+		if (hk_parse_u32(num, 1, 65535, &v, "port", &ctx->err) < 0)
+			return hk_err_prefix(&ctx->err, "run: --expose '%s'", val);
+		if (n->n_expose == NETRUN_PORTS_MAX)
+			return cmd_usage(ctx, "run: too many --expose options");
+		snprintf(n->expose[n->n_expose++], sizeof(n->expose[0]), "%u/%s", v, proto);
 		return 0;
 	}
 	if (id >= NETRUN_DNS && id <= NETRUN_ADD_HOST)
@@ -199,9 +277,13 @@ int netrun_check(struct hk_ctx *ctx, const struct netrun *n)
 
 int netrun_publish_all(struct hk_ctx *ctx, struct netrun *n, char **exposed)
 {
-	for (char **e = exposed; n->publish_all && e && *e; e++) {
+	size_t ni = 0;
+	while (exposed && exposed[ni])
+		ni++;
+	for (size_t i = 0; n->publish_all && i < ni + n->n_expose; i++) {
+		const char *e = i < ni ? exposed[i] : n->expose[i - ni];
 		char buf[32];
-		snprintf(buf, sizeof(buf), "%s", *e);
+		snprintf(buf, sizeof(buf), "%s", e);
 		char *slash = strchr(buf, '/');
 		const char *proto = slash ? slash + 1 : "tcp";
 		if (slash)
@@ -213,8 +295,8 @@ int netrun_publish_all(struct hk_ctx *ctx, struct netrun *n, char **exposed)
 			continue; /* a range or an sctp port: not published */
 		}
 		bool have = false;
-		for (size_t i = 0; i < n->n_ports; i++)
-			have |= n->ports[i].ct_port == v && !strcmp(n->ports[i].proto, proto);
+		for (size_t k = 0; k < n->n_ports; k++)
+			have |= n->ports[k].ct_port == v && !strcmp(n->ports[k].proto, proto);
 		if (have)
 			continue;
 		if (n->n_ports == NETRUN_PORTS_MAX)
@@ -436,15 +518,38 @@ static const struct out_col port_cols[] = {
 	[P_NET] = { "NETWORK", "network" },
 };
 
+/* Docker's `port CT PORT[/PROTO]` (tcp by default): into *ret_port and ret_proto. */
+static int port_filter(struct hk_ctx *ctx, const char *arg, uint32_t *ret_port, char ret_proto[4])
+{
+	char num[16];
+	size_t n = strcspn(arg, "/");
+	const char *proto = arg[n] ? arg + n + 1 : "tcp";
+	if (n >= sizeof(num) || (strcmp(proto, "tcp") && strcmp(proto, "udp")))
+		return cmd_usage(ctx, "port: '%s': expected PORT or PORT/tcp|udp", arg);
+	snprintf(num, sizeof(num), "%.*s", (int)n, arg);
+	if (hk_parse_u32(num, 1, 65535, ret_port, "port", &ctx->err) < 0)
+		return hk_err_prefix(&ctx->err, "port '%s'", arg);
+	snprintf(ret_proto, 4, "%s", proto);
+	return 0;
+}
+
 int cmd_ct_port(struct hk_ctx *ctx, int argc, char **argv)
 {
-	if (argc != 1)
-		return cmd_usage(ctx, "port: expected one container; hako port CT");
+	if (cmd_no_options(ctx, "port", &argc, &argv) < 0)
+		return -EINVAL;
+	if (argc != 1 && argc != 2)
+		return cmd_usage(ctx, "port: expected a container; hako port CT [PORT[/PROTO]]");
+	uint32_t want = 0;
+	char proto[4] = "";
+	if (argc == 2 && port_filter(ctx, argv[1], &want, proto) < 0)
+		return -EINVAL;
 	struct hk_paths p;
 	struct hk_ct_row c;
 	int r = get_ct(ctx, argv[0], &p, &c);
 	if (r < 0)
 		return r;
+	char name[sizeof(c.name)];
+	snprintf(name, sizeof(name), "%s", c.name);
 	struct hk_store *st;
 	struct hk_port_row *ports = NULL;
 	size_t n = 0;
@@ -455,6 +560,28 @@ int cmd_ct_port(struct hk_ctx *ctx, int argc, char **argv)
 	hk_ct_row_free(&c);
 	if (r < 0)
 		return r;
+	size_t k = 0; /* PORT/PROTO: only its bindings */
+	for (size_t i = 0; i < n; i++)
+		if (!want || (ports[i].ct_port == want && !strcmp(ports[i].proto, proto)))
+			ports[k++] = ports[i];
+	n = k;
+	if (want && !n) {
+		free(ports);
+		/* exit 1, as Docker's: the container is there, not this binding */
+		hk_err_set(&ctx->err, -ENOENT, "no public port '%u/%s' published for '%s'", want,
+			   proto, name);
+		hk_err_class_set(&ctx->err, HK_ERR_FAILED);
+		return -ENOENT;
+	}
+	if (want && !ctx->json) { /* Docker's: HOSTIP:HOSTPORT, a line each */
+		for (size_t i = 0; i < n; i++) {
+			const char *ip = ports[i].host_ip[0] ? ports[i].host_ip : "0.0.0.0";
+			printf(strchr(ip, ':') ? "[%s]:%u\n" : "%s:%u\n", ip,
+			       (unsigned)ports[i].host_port);
+		}
+		free(ports);
+		return 0;
+	}
 	struct out_table *t = out_table_new(port_cols, HK_ARRAY_SIZE(port_cols));
 	for (size_t i = 0; i < n; i++) {
 		out_row(t);

@@ -211,7 +211,7 @@ static int net_ls(struct hk_ctx *ctx, int argc, char **argv)
 		if (c == 'q')
 			quiet = true;
 		else if (c == 'F')
-			format = optarg;
+			format = gotmpl_listing(optarg);
 		else
 			r = cmd_getopt_bad(ctx, &g, c);
 	}
@@ -317,6 +317,8 @@ static struct json_object *net_json(const struct hk_net_row *n, const struct hk_
 
 static int net_inspect(struct hk_ctx *ctx, int argc, char **argv)
 {
+	if (cmd_no_options(ctx, "network inspect", &argc, &argv) < 0)
+		return -EINVAL;
 	if (argc < 1)
 		return cmd_usage(ctx, "network inspect: missing NAME");
 	struct hk_paths p;
@@ -345,6 +347,8 @@ static int net_inspect(struct hk_ctx *ctx, int argc, char **argv)
 
 static int net_rm(struct hk_ctx *ctx, int argc, char **argv)
 {
+	if (cmd_no_options(ctx, "network rm", &argc, &argv) < 0)
+		return -EINVAL;
 	if (argc < 1)
 		return cmd_usage(ctx, "network rm: missing NAME");
 	struct hk_paths p;
@@ -475,6 +479,8 @@ static int net_connect(struct hk_ctx *ctx, int argc, char **argv)
 
 static int net_disconnect(struct hk_ctx *ctx, int argc, char **argv)
 {
+	if (cmd_no_options(ctx, "network disconnect", &argc, &argv) < 0)
+		return -EINVAL;
 	if (argc != 2)
 		return cmd_usage(ctx, "network disconnect: expected NET CT");
 	struct hk_paths p;

@@ -85,7 +85,7 @@ static struct json_object *command_json(const char *cmd)
 /* One container as ps --format sees it (Docker's keys). */
 static struct json_object *ps_object(const struct hk_ct_row *c, const char *image,
 				     const char *quoted, const char *ago, const char *status,
-				     const char *ports, const char *nets)
+				     const char *ports, const char *nets, const char *labels)
 {
 	struct json_object *o = json_object_new_object();
 	char at[64];
@@ -97,7 +97,7 @@ static struct json_object *ps_object(const struct hk_ct_row *c, const char *imag
 	json_object_object_add(o, "CreatedAt", json_object_new_string(at));
 	json_object_object_add(o, "ID", json_object_new_string(c->id));
 	json_object_object_add(o, "Image", json_object_new_string(image));
-	json_object_object_add(o, "Labels", json_object_new_string(""));
+	json_object_object_add(o, "Labels", json_object_new_string(labels));
 	json_object_object_add(o, "Names", json_object_new_string(c->name));
 	json_object_object_add(o, "Networks", json_object_new_string(nets));
 	json_object_object_add(o, "Ports", json_object_new_string(ports));
@@ -109,8 +109,8 @@ static struct json_object *ps_object(const struct hk_ct_row *c, const char *imag
 
 /* ps --filter KEY=VALUE (Docker's): the same key again is "or", another key "and" */
 #define PS_FILTERS_MAX 32
-static const char *const ps_filter_keys[] = { "status", "name",	   "id", "ancestor",
-					      "exited", "network", NULL };
+static const char *const ps_filter_keys[] = { "status", "name",	   "id",    "ancestor",
+					      "exited", "network", "label", NULL };
 
 static bool ps_match(const char *key, const char *v, const struct hk_ct_row *c, const char *image,
 		     const char *nets)
@@ -128,6 +128,8 @@ static bool ps_match(const char *key, const char *v, const struct hk_ct_row *c, 
 	}
 	if (!strcmp(key, "exited"))
 		return !strcmp(c->state, HK_CT_EXITED) && c->exit_code == atoi(v);
+	if (!strcmp(key, "label"))
+		return hk_ctinfo_label_match(c, v);
 	/* network */
 	size_t n = strlen(v);
 	for (const char *p = nets; (p = strstr(p, v)); p += n)
@@ -140,13 +142,17 @@ static bool ps_filtered(char *const *f, size_t nf, const struct hk_ct_row *c, co
 			const char *nets)
 {
 	for (const char *const *k = ps_filter_keys; *k; k++) {
-		bool any = false, hit = false;
+		/* label= given again narrows (Docker's: every label asked for) */
+		bool any = false, hit = false, all = !strcmp(*k, "label");
 		size_t kl = strlen(*k);
 		for (size_t i = 0; i < nf; i++) {
 			if (strncmp(f[i], *k, kl) || f[i][kl] != '=')
 				continue;
 			any = true;
-			hit |= ps_match(*k, f[i] + kl + 1, c, image, nets);
+			bool m = ps_match(*k, f[i] + kl + 1, c, image, nets);
+			if (all && !m)
+				return false;
+			hit |= m;
 		}
 		if (any && !hit)
 			return false;
@@ -182,7 +188,8 @@ int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 			if (!known || nf == PS_FILTERS_MAX)
 				r = cmd_usage(ctx,
 					      "ps: --filter '%s': expected status=, name=, id=, "
-					      "ancestor=, exited= or network= with a value",
+					      "ancestor=, exited=, network= or label= with a "
+					      "value",
 					      optarg);
 			else
 				filters[nf++] = optarg;
@@ -197,7 +204,7 @@ int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 		else if (opt == 'q')
 			quiet = true;
 		else if (opt == 'F')
-			format = optarg;
+			format = gotmpl_listing(optarg);
 		else if (opt == 'T')
 			; /* hako never truncates */
 		else
@@ -254,8 +261,10 @@ int cmd_ct_ps(struct hk_ctx *ctx, int argc, char **argv)
 		if (asprintf(&quoted, "\"%s\"", h ? h : "") < 0)
 			quoted = NULL;
 		if (tmpl) {
-			objs[nobj++] =
-				ps_object(c, image, quoted ? quoted : "", ago, status, ports, nets);
+			char labels[1024];
+			hk_ctinfo_labels(c, labels, sizeof(labels));
+			objs[nobj++] = ps_object(c, image, quoted ? quoted : "", ago, status, ports,
+						 nets, labels);
 		} else {
 			out_row(t);
 			out_str(t, C_ID, c->id);
@@ -328,6 +337,8 @@ static void proc_row(struct out_table *t, pid_t pid)
 
 int cmd_ct_top(struct hk_ctx *ctx, int argc, char **argv)
 {
+	if (cmd_no_options(ctx, "top", &argc, &argv) < 0)
+		return -EINVAL;
 	if (argc != 1)
 		return cmd_usage(ctx, "top: expected one container; hako top CT");
 	struct hk_paths p;
@@ -571,7 +582,18 @@ int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
 	struct hk_store *st;
 	r = ct_open(ctx, &p, &st);
 	struct json_object *arr = json_object_new_array();
+	/* an unknown name does not hide the others (docker inspect): they are printed, each
+	 * unknown one named on stderr, the status the not-found one's */
+	int missing = 0;
+	struct hk_err last;
 	for (int i = 0; r == 0 && i < nkeys; i++) {
+		if (r == 0 && ctx->err.code == -ENOENT) {
+			if (missing)
+				fprintf(stderr, "hako: %s\n", last.msg);
+			last = ctx->err;
+			missing = -ENOENT;
+			hk_err_clear(&ctx->err);
+		}
 		struct hk_ct_row c;
 		/* a container, else (as docker inspect) an image of that name */
 		r = type && !strcmp(type, "image") ? -ENOENT
@@ -579,11 +601,18 @@ int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
 		if (r == -ENOENT && !(type && !strcmp(type, "container"))) {
 			struct json_object *io = NULL;
 			r = cmd_image_inspect_obj(ctx, keys[i], &io);
-			if (r == 0)
+			if (r == 0) {
 				json_object_array_add(arr, io);
-			else if (r == -ENOENT && !type)
-				r = hk_err_set(&ctx->err, -ENOENT, "no such container or image: %s",
-					       keys[i]);
+				hk_err_clear(&ctx->err); /* the container lookup's */
+			} else if (r == -ENOENT && !type)
+				hk_err_set(&ctx->err, -ENOENT, "no such container or image: %s",
+					   keys[i]);
+			if (r == -ENOENT)
+				r = 0; /* noted at the loop's top */
+			continue;
+		}
+		if (r == -ENOENT) {
+			r = 0;
 			continue;
 		}
 		if (r < 0)
@@ -592,6 +621,12 @@ int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
 		hk_ct_row_free(&c);
 	}
 	hk_store_close(st);
+	if (r == 0 && ctx->err.code == -ENOENT) { /* the last name's */
+		if (missing)
+			fprintf(stderr, "hako: %s\n", last.msg);
+		last = ctx->err;
+		missing = -ENOENT;
+	}
 	if (r == 0 && tmpl) {
 		size_t n = json_object_array_length(arr);
 		struct json_object **objs = calloc(n + 1, sizeof(*objs));
@@ -601,9 +636,14 @@ int cmd_ct_inspect(struct hk_ctx *ctx, int argc, char **argv)
 		free(objs);
 	}
 	gotmpl_free(tmpl);
-	if (r < 0 || tmpl) {
+	if (r == 0 && !tmpl)
+		r = out_json_print(arr);
+	else
 		json_object_put(arr);
-		return r;
+	if (r == 0 && missing) {
+		fflush(stdout);
+		ctx->err = last;
+		r = missing;
 	}
-	return out_json_print(arr);
+	return r;
 }

@@ -58,6 +58,8 @@ struct run_opts {
 	char *env[MAX_ENV + 1];
 	size_t nenv;
 	struct hk_mountspec vols[MAX_VOL];
+	char *mount_args[MAX_VOL + HK_RUNSEC_TMPFS_MAX]; /* --mount, as -v/--tmpfs words */
+	size_t nmount_args;
 	const char *rootfs_arg; /* --rootfs DIR as given */
 	char rootfs[PATH_MAX];	/* resolved (hk_ct_spec_rootfs) */
 	char net[300];
@@ -198,6 +200,12 @@ static int parse_volume(struct hk_ctx *ctx, struct run_opts *o, char *arg)
 				m->ro = !strcmp(w, "ro");
 		}
 	}
+	if (arg[0] != '/' && ct[0] == '/' && arg[0] && !strchr(arg, '/'))
+		return cmd_usage(
+			ctx,
+			"run: -v '%s:%s': '%s' would be a named volume: hako has none (give "
+			"an absolute host path)",
+			arg, ct, arg);
 	if (arg[0] != '/' || ct[0] != '/')
 		return cmd_usage(ctx, "run: -v '%s:%s': both paths must be absolute", arg, ct);
 	if (strstr(ct, "/..") || !strcmp(ct, "/"))
@@ -207,6 +215,66 @@ static int parse_volume(struct hk_ctx *ctx, struct run_opts *o, char *arg)
 	m->ct = ct;
 	o->spec.nmounts++;
 	return 0;
+}
+
+/* --mount type=bind|tmpfs,... (Docker's), as the -v or --tmpfs it means: bind: source|src,
+ * target|destination|dst, readonly|ro[=true|false]; the source must exist (Docker's). tmpfs:
+ * target, tmpfs-size, tmpfs-mode. Named volumes (type=volume, the default) are refused. */
+static int parse_mount(struct hk_ctx *ctx, struct run_opts *o, const char *arg)
+{
+	char type[16] = "volume", src[PATH_MAX] = "", dst[PATH_MAX] = "", opts[64] = "";
+	bool ro = false;
+	_cleanup_free_ char *copy = strdup(arg);
+	if (!copy)
+		return hk_err_sys(&ctx->err, -ENOMEM, "run");
+	char *save = NULL;
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(w, '=');
+		const char *v = eq ? eq + 1 : "";
+		if (eq)
+			*eq = 0;
+		if (!strcmp(w, "type"))
+			snprintf(type, sizeof(type), "%s", v);
+		else if (!strcmp(w, "source") || !strcmp(w, "src"))
+			snprintf(src, sizeof(src), "%s", v);
+		else if (!strcmp(w, "target") || !strcmp(w, "destination") || !strcmp(w, "dst"))
+			snprintf(dst, sizeof(dst), "%s", v);
+		else if ((!strcmp(w, "readonly") || !strcmp(w, "ro")) &&
+			 (!eq || !strcmp(v, "true") || !strcmp(v, "1")))
+			ro = true;
+		else if ((!strcmp(w, "readonly") || !strcmp(w, "ro")) &&
+			 (!strcmp(v, "false") || !strcmp(v, "0")))
+			ro = false;
+		else if (!strcmp(w, "tmpfs-size") || !strcmp(w, "tmpfs-mode"))
+			snprintf(opts + strlen(opts), sizeof(opts) - strlen(opts), "%s%s=%s",
+				 opts[0] ? "," : "", w[6] == 's' ? "size" : "mode", v);
+		else if (strcmp(w, "bind-propagation") && strcmp(w, "consistency"))
+			return cmd_usage(ctx, "run: --mount '%s': unknown key '%s'", arg, w);
+	}
+	if (!dst[0])
+		return cmd_usage(ctx, "run: --mount '%s': target= is required", arg);
+	bool bind = !strcmp(type, "bind"), tmpfs = !strcmp(type, "tmpfs");
+	if (!bind && !tmpfs)
+		return cmd_usage(ctx,
+				 "run: --mount '%s': type=%s: hako has no named volumes (type=bind "
+				 "or type=tmpfs)",
+				 arg, type);
+	if (bind && !src[0])
+		return cmd_usage(ctx, "run: --mount '%s': type=bind needs source=", arg);
+	if (bind && access(src, F_OK) < 0)
+		return cmd_usage(ctx, "run: --mount '%s': bind source path '%s' does not exist",
+				 arg, src);
+	if ((tmpfs && (src[0] || ro)) || (bind && opts[0]))
+		return cmd_usage(ctx, "run: --mount '%s': keys of another type", arg);
+	if (o->nmount_args == HK_ARRAY_SIZE(o->mount_args))
+		return cmd_usage(ctx, "run: too many --mount options");
+	char *w = NULL;
+	if (asprintf(&w, bind ? "%s:%s%s" : "%s%s%s", bind ? src : dst,
+		     bind ? dst : (opts[0] ? ":" : ""), bind ? (ro ? ":ro" : "") : opts) < 0)
+		return hk_err_sys(&ctx->err, -ENOMEM, "run");
+	o->mount_args[o->nmount_args++] = w;
+	return bind ? parse_volume(ctx, o, w)
+		    : hk_runsec_set(&o->sec, HK_RUNSEC_TMPFS, w, &ctx->err);
 }
 
 enum {
@@ -227,6 +295,7 @@ enum {
 	OPT_SHM_SIZE,
 	OPT_CIDFILE,
 	OPT_INIT,
+	OPT_MOUNT,
 };
 
 /* Every option of hako run. The values of the network options are taken by cmd_netrun.c,
@@ -258,6 +327,7 @@ static const struct option run_longopts[] = {
 	{ "shm-size", required_argument, NULL, OPT_SHM_SIZE },
 	{ "cidfile", required_argument, NULL, OPT_CIDFILE },
 	{ "init", no_argument, NULL, OPT_INIT },
+	{ "mount", required_argument, NULL, OPT_MOUNT },
 	/* hako networks (cmd_netrun.c) */
 	{ "ip", required_argument, NULL, NETRUN_IP },
 	{ "publish", required_argument, NULL, NETRUN_PUBLISH },
@@ -268,6 +338,7 @@ static const struct option run_longopts[] = {
 	{ "dns-search", required_argument, NULL, NETRUN_DNS_SEARCH },
 	{ "dns-option", required_argument, NULL, NETRUN_DNS_OPTION },
 	{ "add-host", required_argument, NULL, NETRUN_ADD_HOST },
+	{ "expose", required_argument, NULL, NETRUN_EXPOSE },
 	/* isolation and limits (runsec.c) */
 	{ "privileged", no_argument, NULL, HK_RUNSEC_PRIVILEGED },
 	{ "read-only", no_argument, NULL, HK_RUNSEC_READ_ONLY },
@@ -360,6 +431,8 @@ static int set_opt(struct hk_ctx *ctx, const struct cmd_getopt *g, struct run_op
 		return flag_r(ctx, o, hk_runflags_sysctl(&o->flags, v, &ctx->err));
 	case OPT_SHM_SIZE:
 		return flag_r(ctx, o, hk_runflags_shm(&o->flags, v, &ctx->err));
+	case OPT_MOUNT:
+		return parse_mount(ctx, o, v);
 	case OPT_CIDFILE:
 		if (o->reuse)
 			return 0; /* written once, at create */
@@ -389,7 +462,7 @@ static int set_opt(struct hk_ctx *ctx, const struct cmd_getopt *g, struct run_op
 	case NETRUN_IP:
 	case NETRUN_ALIAS:
 	case NETRUN_PUBLISH_ALL:
-	case NETRUN_DNS ... NETRUN_ADD_HOST:
+	case NETRUN_DNS ... NETRUN_EXPOSE:
 		return netrun_set(ctx, &o->netrun, c, v);
 	case HK_RUNSEC_MEMORY:
 	case HK_RUNSEC_USER:
@@ -748,6 +821,8 @@ static int run(struct hk_ctx *ctx, struct run_opts *o, int result_fd, bool *star
 
 static void opts_free(struct run_opts *o)
 {
+	for (size_t i = 0; i < o->nmount_args; i++)
+		free(o->mount_args[i]);
 	for (size_t i = 0; i < o->nenv; i++)
 		free(o->env[i]);
 	hk_ct_spec_close_fds(&o->spec);

@@ -360,10 +360,10 @@ static const struct out_col diff_cols[] = {
 
 int cmd_ct_diff(struct hk_ctx *ctx, int argc, char **argv)
 {
-	if (argc != 1 || argv[0][0] == '-')
-		return argc == 1
-			       ? cmd_usage(ctx, "diff: unknown option '%s'; hako diff CT", argv[0])
-			       : cmd_usage(ctx, "diff: expected one container; hako diff CT");
+	if (cmd_no_options(ctx, "diff", &argc, &argv) < 0)
+		return -EINVAL;
+	if (argc != 1)
+		return cmd_usage(ctx, "diff: expected one container; hako diff CT");
 	struct hk_paths p;
 	struct hk_store *st;
 	struct hk_images *im = NULL;
@@ -533,6 +533,22 @@ int cmd_images(struct hk_ctx *ctx, int argc, char **argv)
 int cmd_rmi(struct hk_ctx *ctx, int argc, char **argv)
 {
 	return with_verb(ctx, cmd_image, "rm", argc, argv);
+}
+
+/* docker tag, save, load: image tag, save, load */
+int cmd_tag(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return with_verb(ctx, cmd_image, "tag", argc, argv);
+}
+
+int cmd_save(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return with_verb(ctx, cmd_image, "save", argc, argv);
+}
+
+int cmd_load(struct hk_ctx *ctx, int argc, char **argv)
+{
+	return with_verb(ctx, cmd_image, "load", argc, argv);
 }
 
 /* hako container prune [-f]: every stopped container */

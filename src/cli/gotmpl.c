@@ -269,6 +269,14 @@ void gotmpl_free(struct gotmpl *t)
 	free(t);
 }
 
+const char *gotmpl_listing(const char *fmt)
+{
+	size_t b = fmt ? strspn(fmt, " ") : 0;
+	if (fmt && !strncmp(fmt + b, "table", 5) && !fmt[b + 5 + strspn(fmt + b + 5, " ")])
+		return NULL;
+	return fmt;
+}
+
 int gotmpl_parse(struct hk_ctx *ctx, const char *fmt, struct gotmpl **ret)
 {
 	struct gotmpl *t = calloc(1, sizeof(*t));
@@ -278,6 +286,9 @@ int gotmpl_parse(struct hk_ctx *ctx, const char *fmt, struct gotmpl **ret)
 	const char *f = fmt;
 	while (*f == ' ')
 		f++;
+	/* Docker's `--format json` (ps, inspect, images, network ls, events): {{json .}} */
+	if (!strncmp(f, "json", 4) && !f[4 + strspn(f + 4, " ")])
+		f = "{{json .}}";
 	if (!strncmp(f, "table", 5) && (!f[5] || isspace((unsigned char)f[5]))) {
 		t->table = true;
 		f += 5;

@@ -36,6 +36,9 @@ struct gotmpl_title {
 	const char *title;
 };
 
+/* --format VALUE as a listing takes it: Docker's "table" alone is the default table (NULL,
+ * as no --format); anything else is VALUE. */
+const char *gotmpl_listing(const char *fmt);
 /* Parse fmt; a usage error in ctx->err (exit 2) for what is not supported. */
 int gotmpl_parse(struct hk_ctx *ctx, const char *fmt, struct gotmpl **ret);
 void gotmpl_free(struct gotmpl *t);

@@ -19,6 +19,8 @@ struct netrun {
 	struct hk_port_row ports[NETRUN_PORTS_MAX];
 	size_t n_ports;
 	bool publish_all; /* -P: the image's exposed ports too (netrun_publish_all) */
+	char expose[NETRUN_PORTS_MAX][16]; /* --expose PORT[/PROTO]: "80/tcp", for -P */
+	size_t n_expose;
 	/* --dns, --dns-search, --dns-option (space separated), --add-host (hosts lines) */
 	char dns[256], dns_search[256], dns_option[256], add_hosts[1024];
 	struct hk_dns_conf dnsconf; /* pointing at those (netrun_attach_spec) */
@@ -38,6 +40,7 @@ enum netrun_opt {
 	NETRUN_DNS_SEARCH,	  /* --dns-search DOMAIN */
 	NETRUN_DNS_OPTION,	  /* --dns-option OPT */
 	NETRUN_ADD_HOST,	  /* --add-host NAME:IP */
+	NETRUN_EXPOSE,		  /* --expose PORT[/tcp|udp] */
 	NETRUN_PUBLISH_ALL = 'P', /* -P, --publish-all */
 };
 
@@ -46,8 +49,8 @@ int netrun_set(struct hk_ctx *ctx, struct netrun *n, int id, const char *val);
 /* --network VALUE that is not none/host/netns:NAME/new: a hako network ("bridge": the
  * default one). Validated (name syntax) now, resolved at attach. */
 int netrun_network(struct hk_ctx *ctx, struct netrun *n, const char *val);
-/* -P: each port of exposed ("80/tcp", NULL-terminated; the image's) not published yet gets
- * a random host port. */
+/* -P: each port of exposed ("80/tcp", NULL-terminated; the image's), then of --expose, not
+ * published yet gets a random host port. */
 int netrun_publish_all(struct hk_ctx *ctx, struct netrun *n, char **exposed);
 /* --dns, --dns-search, --dns-option as the library takes them (NULL: none given). */
 const struct hk_dns_conf *netrun_dns(struct netrun *n);

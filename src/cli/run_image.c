@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "regref.h"
 #include "testpoint.h"
 #include "userns.h"
 
@@ -88,6 +89,13 @@ int run_image_defaults(struct hk_ctx *ctx, struct hk_store *st, struct run_image
 	/* NAME[:TAG] first, then an id or id prefix (hk_image_find without the layer store) */
 	r = hk_image_ref_normalize(ri->ref, norm, sizeof(norm), &e2);
 	bool named = r == 0;
+	/* Docker's full spellings of a name kept in its familiar form (the name a pull gives
+	 * it): docker.io/library/busybox is busybox:latest, docker.io/user/app is user/app */
+	struct hk_regref rr;
+	char local[HK_IMAGE_REF_MAX];
+	if (named && hk_regref_parse(ri->ref, &rr, &e2) == 0 && !rr.digest[0] &&
+	    hk_regref_local(&rr, local, sizeof(local)))
+		snprintf(norm, sizeof(norm), "%s", local);
 	r = ri->pull == RUN_PULL_ALWAYS ? -ENOENT
 	    : named			? hk_imgstore_get(st, norm, &row, &ctx->err)
 					: -ENOENT;

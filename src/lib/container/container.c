@@ -199,9 +199,12 @@ bool hk_ct_paused(const struct hk_ct_row *r)
 
 int hk_ct_pause(const struct hk_ct_row *r, bool pause, struct hk_err *err)
 {
-	if (strcmp(r->state, HK_CT_RUNNING) || !hk_proc_alive(r->pid, r->pid_start))
-		return hk_err_usage(err, "container '%s' is not running", r->name);
 	bool paused = hk_ct_paused(r);
+	/* a thaw does not need the init alive: one frozen while it was dying (a pause right
+	 * after its main process exited) finishes dying only once thawed */
+	if (strcmp(r->state, HK_CT_RUNNING) ||
+	    (!hk_proc_alive(r->pid, r->pid_start) && !(!pause && paused)))
+		return hk_err_usage(err, "container '%s' is not running", r->name);
 	if (pause && paused)
 		return hk_err_usage(err, "container '%s' is already paused", r->name);
 	if (!pause && !paused)

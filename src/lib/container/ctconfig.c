@@ -106,6 +106,49 @@ static const char *jstr(struct json_object *o, const char *k)
 	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : NULL;
 }
 
+void hk_ct_config_env_free(char **env)
+{
+	for (size_t i = 0; env && env[i]; i++)
+		free(env[i]);
+	free(env);
+}
+
+int hk_ct_config_proc(const char *config, char ***ret_env, char **ret_workdir)
+{
+	*ret_env = NULL;
+	*ret_workdir = NULL;
+	struct json_object *c = config ? json_tokener_parse(config) : NULL, *v;
+	if (!c)
+		return 0;
+	int r = 0;
+	if (json_object_object_get_ex(c, "env", &v) && json_object_is_type(v, json_type_array)) {
+		size_t n = json_object_array_length(v), k = 0;
+		char **env = calloc(n + 1, sizeof(char *));
+		for (size_t i = 0; env && i < n; i++) {
+			struct json_object *e = json_object_array_get_idx(v, i);
+			if (!json_object_is_type(e, json_type_string) ||
+			    !strchr(json_object_get_string(e), '='))
+				continue;
+			if (!(env[k++] = strdup(json_object_get_string(e)))) {
+				hk_ct_config_env_free(env);
+				env = NULL;
+			}
+		}
+		if (!env)
+			r = -ENOMEM;
+		*ret_env = env;
+	}
+	const char *wd = jstr(c, "workdir");
+	if (r == 0 && wd && wd[0] && !(*ret_workdir = strdup(wd)))
+		r = -ENOMEM;
+	json_object_put(c);
+	if (r < 0) {
+		hk_ct_config_env_free(*ret_env);
+		*ret_env = NULL;
+	}
+	return r;
+}
+
 /* seccomp=FILE: the text stored at run (add_security). A container started before the
  * text was stored has only the path: refused rather than read again. */
 static int stored_profile(struct json_object *sec, const char *name,

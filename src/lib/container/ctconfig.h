@@ -55,6 +55,17 @@ int hk_ct_config_sec_read(const char *config, struct hk_ct_config_sec_read *ret,
 			  struct hk_err *err);
 void hk_ct_config_sec_read_free(struct hk_ct_config_sec_read *s);
 
+/* What `hako exec` starts from, as Docker's exec: the container's environment (the image's,
+ * then run's -e) and working directory as stored at create. *ret_env: a NULL-terminated
+ * array of malloc'ed K=V strings (hk_ct_config_env_free), NULL when config has none;
+ * *ret_workdir: malloc'ed, NULL when config has none. 0, or -ENOMEM. */
+int hk_ct_config_proc(const char *config, char ***ret_env, char **ret_workdir);
+void hk_ct_config_env_free(char **env);
+static inline void hk_ct_config_env_freep(char ***env)
+{
+	hk_ct_config_env_free(*env);
+}
+
 /* config with the limits l sets (hako update's: the non-zero fields) written into its
  * "limits" object: a malloc'ed string; NULL: no config, not JSON, or out of memory. */
 char *hk_ct_config_limits_set(const char *config, const struct hk_cglimits *l);

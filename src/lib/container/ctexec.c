@@ -40,6 +40,23 @@ static __attribute__((noreturn)) void child(const struct hk_ct_exec *x, int slav
 	};
 	if (slave < 0 && !x->interactive)
 		p.stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	for (int i = 1; x->detach && i < 3; i++)
+		p.stdio[i] = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (x->detach) {
+		/* exec -d: the command is forked once more, here in the container's pid
+		 * namespace, and this process exits: the command's orphan goes to the container's
+		 * init, which reaps it (an orphan of hako's own exec process would go to a reaper
+		 * outside and stay a zombie in the container). The report pipe is the command's. */
+		pid_t g = fork();
+		if (g < 0) {
+			struct hk_err e;
+			hk_err_sys(&e, -errno, "exec -d: fork");
+			hk_exec_report_send(report_fd, HK_STEP_SETUP, &e);
+			_exit(HK_EXIT_HAKO);
+		}
+		if (g > 0)
+			_exit(0);
+	}
 	hk_preexec_run(&p);
 }
 
@@ -73,9 +90,9 @@ int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret
 	/* after joining: the pty comes from the container's own devpts (/dev/ptmx there), so
 	 * the command sees its terminal under /dev/pts (tty, ttyname work); without -t: pipes,
 	 * never our terminal */
-	if (r == 0 && x->tty)
+	if (r == 0 && x->tty && !x->detach)
 		r = hk_pty_open(&master, &slave, err);
-	else if (r == 0)
+	else if (r == 0 && !x->detach)
 		r = hk_stdio_pipes(x->interactive, cstdio, proxy, err);
 	/* the working directory is resolved by the child (hk_preexec_run): only a process in
 	 * the container's pid namespace sees its own /proc/self, so a magic link such as
@@ -128,7 +145,13 @@ int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret
 		waitpid(pid, &status, 0);
 		hk_stdio_drain(proxy);
 		*ret_status = hk_ct_exit_code(status);
+		if (x->detach) /* the process waited for is the one between: the trampoline's */
+			*ret_status = m.step != HK_STEP_EXEC ? 0 : err->code == -ENOENT ? 127 : 126;
 		return err->code ? err->code : -EIO;
+	}
+	if (x->detach) { /* the one between, gone once it forked the command */
+		waitpid(pid, NULL, 0);
+		pid = -1;
 	}
 	ret->pid = pid;
 	ret->pty_master = TAKE_FD(master);

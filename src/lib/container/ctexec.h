@@ -23,6 +23,7 @@ struct hk_ct_exec {
 	char *const *env;
 	const char *workdir; /* NULL: "/"; must exist (exec creates nothing) */
 	bool tty, interactive;
+	bool detach; /* exec -d: stdin, stdout, stderr /dev/null (no tty, no pipes) */
 	/* the container's restrictions (from its stored config, ctconfig.h): this process
 	 * takes them before the fork, so the child, visible to the container from birth,
 	 * never holds more than the container's processes do */

@@ -10,6 +10,7 @@
 
 #include "base/human.h"
 #include "container.h"
+#include "store_ctlife.h"
 #include "store_image.h"
 #include "store_net.h"
 
@@ -65,6 +66,49 @@ void hk_ctinfo_image(struct hk_store *st, const char *ct, char *buf, size_t len,
 	else
 		snprintf(buf, len, "%.12s", hex);
 	hk_image_row_free(&row);
+}
+
+/* The "labels" object of c's stored config (a new reference), or NULL. */
+static struct json_object *labels_of(const struct hk_ct_row *c)
+{
+	struct json_object *cfg = c->config ? json_tokener_parse(c->config) : NULL, *l, *ret = NULL;
+	if (cfg && json_object_object_get_ex(cfg, "labels", &l) &&
+	    json_object_is_type(l, json_type_object))
+		ret = json_object_get(l);
+	json_object_put(cfg);
+	return ret;
+}
+
+void hk_ctinfo_labels(const struct hk_ct_row *c, char *buf, size_t len)
+{
+	struct json_object *l = labels_of(c);
+	size_t at = 0;
+	buf[0] = 0;
+	if (!l)
+		return;
+	json_object_object_foreach(l, k, v)
+	{
+		int n = snprintf(buf + at, len - at, "%s%s=%s", at ? "," : "", k,
+				 json_object_get_string(v));
+		if (n < 0 || (size_t)n >= len - at) {
+			buf[at] = 0; /* whole labels only */
+			break;
+		}
+		at += (size_t)n;
+	}
+	json_object_put(l);
+}
+
+bool hk_ctinfo_label_match(const struct hk_ct_row *c, const char *kv)
+{
+	struct json_object *l = labels_of(c), *v;
+	const char *eq = strchr(kv, '=');
+	char key[256];
+	snprintf(key, sizeof(key), "%.*s", (int)(eq ? (size_t)(eq - kv) : strlen(kv)), kv);
+	bool hit = l && json_object_object_get_ex(l, key, &v) &&
+		   (!eq || !strcmp(json_object_get_string(v), eq + 1));
+	json_object_put(l);
+	return hit;
 }
 
 void hk_ctinfo_ports(struct hk_store *st, const char *ct, char *buf, size_t len)
@@ -253,6 +297,8 @@ int hk_ctinfo_docker(struct hk_store *st, const struct hk_ct_row *c, struct json
 	add(cfg, "WorkingDir",
 	    str(hako && json_object_object_get_ex(hako, "workdir", &v) ? json_object_get_string(v)
 								       : ""));
+	struct json_object *labels = labels_of(c);
+	add(cfg, "Labels", labels ? labels : json_object_new_object());
 	add(cfg, "Tty", json_object_new_boolean(c->tty));
 	add(cfg, "OpenStdin",
 	    json_object_new_boolean(hako && json_object_object_get_ex(hako, "interactive", &v) &&
@@ -295,6 +341,20 @@ int hk_ctinfo_docker(struct hk_store *st, const struct hk_ct_row *c, struct json
 	add(hc, "CpuShares", json_object_new_int64((int64_t)lim.cpu_shares));
 	add(hc, "PidsLimit", json_object_new_int64(lim.pids > 0 ? lim.pids : 0));
 	add(hc, "CpusetCpus", str(lim.cpuset));
+	/* the restart policy (Docker's Name and MaximumRetryCount) and RestartCount: the
+	 * policy's restarts since the last start by a user */
+	struct hk_ctlife_row life;
+	struct hk_err e;
+	bool have = st && hk_ctlife_get(st, c->id, &life, &e) == 0;
+	const char *pol = have ? life.restart : "no", *colon = strchr(pol, ':');
+	struct json_object *rp = json_object_new_object();
+	add(rp, "Name",
+	    json_object_new_string_len(pol, colon ? (int)(colon - pol) : (int)strlen(pol)));
+	add(rp, "MaximumRetryCount", json_object_new_int(colon ? atoi(colon + 1) : 0));
+	add(hc, "RestartPolicy", rp);
+	add(o, "RestartCount", json_object_new_int(have ? life.restarts : 0));
+	if (have)
+		hk_ctlife_row_free(&life);
 	add(o, "HostConfig", hc);
 	net_settings(st, c, o);
 	return 0;

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdbool.h>
+
 #include "base/err.h"
 #include "store.h"
 
@@ -30,6 +32,10 @@ void hk_ctinfo_image(struct hk_store *st, const char *ct, char *buf, size_t len,
 void hk_ctinfo_ports(struct hk_store *st, const char *ct, char *buf, size_t len);
 /* ct's networks, comma separated ("" for none). */
 void hk_ctinfo_networks(struct hk_store *st, const char *ct, char *buf, size_t len);
+/* c's labels (run/create --label) as Docker's ps LABELS: "a=1,b=2" ("" for none). */
+void hk_ctinfo_labels(const struct hk_ct_row *c, char *buf, size_t len);
+/* ps --filter label=KEY or label=KEY=VALUE: has c that label (with that value)? */
+bool hk_ctinfo_label_match(const struct hk_ct_row *c, const char *kv);
 /* Add Docker's inspect keys (Id, Created, Path, Args, State, Image, Name, Config,
  * NetworkSettings, HostConfig, ...) to o, the object of hako's own keys. */
 int hk_ctinfo_docker(struct hk_store *st, const struct hk_ct_row *c, struct json_object *o,

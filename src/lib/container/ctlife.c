@@ -337,6 +337,31 @@ int hk_ct_rename(struct hk_store *st, const struct hk_paths *p, const struct hk_
 	return 0;
 }
 
+int hk_ct_update_restart(struct hk_store *st, const struct hk_ct_row *r, const char *policy,
+			 struct hk_err *err)
+{
+	struct hk_restart_policy pol;
+	int rc = hk_restart_parse(policy, &pol, err);
+	if (rc < 0)
+		return rc;
+	if (!strcmp(r->state, HK_CT_CREATING) || !strcmp(r->state, HK_CT_REMOVING))
+		return hk_err_usage(err, "container '%s' is %s", r->name, r->state);
+	if (r->auto_remove && pol.mode != HK_RESTART_NO)
+		return hk_err_usage(err,
+				    "container '%s': --restart %s with --rm (auto-remove): "
+				    "conflicting options",
+				    r->name, policy);
+	struct hk_ctlife_row life;
+	if (hk_ctlife_get(st, r->id, &life, err) < 0)
+		return hk_err_usage(err,
+				    "container '%s' was not made by hako run or create: it has no "
+				    "restart policy",
+				    r->name);
+	hk_ctlife_row_free(&life);
+	rc = hk_ctlife_set_restart(st, r->id, policy, err);
+	return rc < 0 ? hk_err_prefix(err, "container '%s'", r->name) : 0;
+}
+
 void hk_ct_mark_stopped(struct hk_store *st, const char *id, bool stopped)
 {
 	struct hk_err e;

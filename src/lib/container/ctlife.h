@@ -95,6 +95,12 @@ void hk_ct_exit_note(const struct hk_paths *p, const char *id, int code);
 bool hk_ct_exit_noted(const struct hk_paths *p, const char *id, int *ret_code);
 void hk_ct_exit_unwant(const struct hk_paths *p, const char *id);
 
+/* hako update --restart POLICY (Docker's): the policy r's monitor reads at its next exit
+ * and a later start keeps. Usage errors: a bad POLICY, a --rm container (a policy other
+ * than no), one being created or removed, one not made by run or create. */
+int hk_ct_update_restart(struct hk_store *st, const struct hk_ct_row *r, const char *policy,
+			 struct hk_err *err);
+
 /* Mark id stopped (or not) by a user; a container without a lifecycle record: nothing. */
 void hk_ct_mark_stopped(struct hk_store *st, const char *id, bool stopped);
 

@@ -23,6 +23,7 @@
 #include "ctlife.h"
 #include "netns.h"
 #include "store_ctlife.h"
+#include "store_image.h"
 #include "tramp.h"
 #include "userns.h"
 
@@ -254,6 +255,14 @@ int hk_ct_create_record(const struct hk_ct_create *c, struct hk_ct_run *x, struc
 		r = record(c, x, err);
 	if (r < 0)
 		return r;
+	/* its image from now on, as Docker's: ps and inspect name it, and image rm refuses
+	 * it while the container exists (the start that mounts the root sets it again) */
+	if (c->image_id && (r = hk_imgstore_ct_set(x->st, x->row.id, c->image_id, err)) < 0) {
+		struct hk_err e2;
+		hk_store_delete(x->st, x->row.id, &e2);
+		hk_ctlife_delete(x->st, x->row.id, &e2);
+		return r;
+	}
 	strcpy(x->row.state, HK_CT_CREATED);
 	x->row.owner_pid = 0;
 	x->row.owner_start = 0;
@@ -262,6 +271,7 @@ int hk_ct_create_record(const struct hk_ct_create *c, struct hk_ct_run *x, struc
 		struct hk_err e2;
 		hk_store_delete(x->st, x->row.id, &e2);
 		hk_ctlife_delete(x->st, x->row.id, &e2);
+		hk_imgstore_ct_del(x->st, x->row.id, &e2);
 	} else {
 		hk_ct_event(x->st, &x->paths, "create", &x->row, NULL);
 	}

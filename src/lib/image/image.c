@@ -623,9 +623,17 @@ int hk_image_save(struct hk_images *im, const char *ref, int out_fd, struct hk_e
 		else if (!(dirs[i] = strdup(p)))
 			r = hk_err_sys(err, -ENOMEM, "save");
 	}
-	char shortid[16];
+	char shortid[16], named[HK_IMAGE_REF_MAX];
 	snprintf(shortid, sizeof(shortid), "%.12s", hk_digest_hex(row.id));
-	struct hk_oci_save_spec spec = { .ref = row.ntags ? row.tags[0] : shortid,
+	/* the archive's name: the one ref gives (docker save vbt:1 is vbt:1, whatever other
+	 * names the image has), else (an id) its first name */
+	const char *name = row.ntags ? row.tags[0] : shortid;
+	struct hk_err e2;
+	for (size_t i = 0; i < row.ntags; i++)
+		if (hk_image_ref_normalize(ref, named, sizeof(named), &e2) == 0 &&
+		    !strcmp(named, row.tags[i]))
+			name = row.tags[i];
+	struct hk_oci_save_spec spec = { .ref = name,
 					 .config = &c,
 					 .layer_dirs = (const char *const *)dirs,
 					 .nlayers = row.nlayers,

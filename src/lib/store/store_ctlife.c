@@ -139,6 +139,12 @@ int hk_ctlife_set_addr(struct hk_store *st, const char *id, const char *addr, st
 	return set1(st, "UPDATE ct_life SET addr=?2 WHERE ct=?1", id, 0, addr, err);
 }
 
+int hk_ctlife_set_restart(struct hk_store *st, const char *id, const char *policy,
+			  struct hk_err *err)
+{
+	return set1(st, "UPDATE ct_life SET restart=?2 WHERE ct=?1", id, 0, policy, err);
+}
+
 int hk_store_rename(struct hk_store *st, const char *id, const char *name, struct hk_err *err)
 {
 	sqlite3 *db = DB(st);

@@ -42,6 +42,8 @@ int hk_ctlife_set_restarts(struct hk_store *st, const char *id, int restarts, st
 int hk_ctlife_set_nets(struct hk_store *st, const char *id, const char *nets, struct hk_err *err);
 int hk_ctlife_set_last_exit(struct hk_store *st, const char *id, int code, struct hk_err *err);
 int hk_ctlife_set_addr(struct hk_store *st, const char *id, const char *addr, struct hk_err *err);
+int hk_ctlife_set_restart(struct hk_store *st, const char *id, const char *policy,
+			  struct hk_err *err);
 /* Rename container id (the containers row): -EEXIST "container name 'N' is already in use";
  * -ENOENT: no such container. */
 int hk_store_rename(struct hk_store *st, const char *id, const char *name, struct hk_err *err);

@@ -20,6 +20,8 @@ else
 		not_ok "run -d --network $net: $(cat run.err)"
 fi
 id=$(cat run.out)
+is "run docker.io/library/busybox: the local busybox (Docker's full spelling of its name)" \
+	"$(h run --rm --pull never docker.io/library/busybox echo full 2>&1)" full
 is "run -d prints the container's id" "$(grep -cE '^[0-9a-f]{16}$' run.out)" 1
 is "ps -aq: ids, one a line" "$(h ps -aq)" "$id"
 for i in $(seq 50); do h logs web 2>&1 | grep -q oops && break; sleep 0.1; done

@@ -24,6 +24,15 @@ is "info (human): Containers line" "$(h info | head -1)" "Containers: 2"
 
 is "stats --no-stream: one sample of the running one" "$(h stats --no-stream | awk 'NR > 1 {print $2}')" dv
 check_fail "stats --bogus" 2 "unknown option '--bogus'" h stats --bogus
+h run -d --name dvm -m 64m vb sleep 300 >/dev/null && on_exit "h rm -f dvm >/dev/null 2>&1"
+is "stats --format (Docker's keys): Name, the limit in MemUsage, PIDs as -j's" \
+	"$(h stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDs}}' dvm | sed 's/^dvm [^ ]* \//dvm/')" \
+	"dvm 64MiB $(h -j stats dvm | jq -r '.[0].pids')"
+is "stats --format 'table {{.Name}}\t{{.CPUPerc}}': Docker's titles" \
+	"$(h stats --no-stream --format 'table {{.Name}}\t{{.CPUPerc}}\t{{.MemPerc}}' dvm | head -1 | tr -s ' ')" "NAME CPU % MEM %"
+is "stats --format json: CPUPerc and MemPerc as Docker prints them (N.NN%)" \
+	"$(h stats --no-stream --format json dvm | jq -r '[.CPUPerc, .MemPerc] | map(test("^[0-9]+\\.[0-9]{2}%$")) | all')" true
+h rm -f dvm >/dev/null
 
 # diff: exactly what the container changed
 h exec dv sh -c 'echo n >/newfile; rm /bin/cat; mkdir /etc/newdir; echo y >>/etc/passwd'
@@ -34,6 +43,76 @@ is "diff -j" "$(h -j diff dv | jq -c '[.[] | select(.path == "/newfile")]')" \
 check_fail "diff of a --rootfs container: nothing to compare with" 2 "not made of an image" \
 	h diff dead
 check_fail "diff of an unknown container" 5 "no such container" h diff nosuch
+
+# create IMAGE: the container is the image's from the start (ps, inspect), and rmi refuses it
+h create --name dcr vb echo made >/dev/null || not_ok "create vb"
+vbid=$(h image inspect vb | jq -r '.[0].id')
+is "create: ps names the image, inspect has its id" \
+	"$(h ps -a --filter name=dcr --format '{{.Image}}') $(h inspect -f '{{.Image}}' dcr)" "vb:latest $vbid"
+check_fail "rmi of the image of a created container: refused" 1 "used by container 'dcr'" h rmi vb
+is "... and it starts from it" "$(h start -a dcr)" made
+h rm dcr >/dev/null
+
+# image inspect -f (before or after the image), image prune -f: options, never names
+is "image inspect -f '{{.Id}}' vb: the id (image inspect's JSON)" "$(h image inspect -f '{{.Id}}' vb)" "$vbid"
+is "image inspect vb --format '{{json .RepoTags}}'" "$(h image inspect vb --format '{{json .RepoTags}}')" '["vb:latest"]'
+check_fail "image inspect --bogus vb: refused as an option" 2 "unknown option '--bogus'" h image inspect --bogus vb
+is "image prune -f: accepted, the used image kept" "$(h -j image prune -f | jq .images):$(h images -q | wc -l)" "0:1"
+check_fail "image prune -x: refused as an option" 2 "unknown option '-x'" h image prune -x
+
+# verbs without options: an option-looking word is refused as an option (exit 2), never
+# looked up as a container, image or network name; the object is untouched
+h network create dvnet >/dev/null && on_exit "h network rm dvnet >/dev/null 2>&1"
+for v in "top|dv" "diff|dv" "port|dv" "export|dv" "commit|dv x:1" "image tag|vb x:1" \
+	"network inspect|dvnet" "network rm|dvnet" "network disconnect|dvnet dv"; do
+	verb=${v%%|*} ops=${v#*|}
+	check_fail "$verb $ops --bogus: an unknown option" 2 "unknown option '--bogus'" \
+		h $verb $ops --bogus
+	check_fail "$verb -x $ops: an unknown option" 2 "unknown option '-x'" h $verb -x $ops
+done
+is "... and nothing changed: the network, the image's one name, dv running" \
+	"$(h network ls --format '{{.Name}}' | grep -c '^dvnet$') $(h images -q | wc -l) $(h inspect -f '{{.State.Status}}' dv)" \
+	"1 1 running"
+is "top -- dv: '--' ends the options" "$(h top -- dv | head -1 | awk '{print $1}')" PID
+
+# images' selection (Docker's): REPOSITORY[:TAG], -f reference=GLOB, -f dangling=, --no-trunc
+h image tag vb me/app:1 && h image tag vb me/app:2 && h image tag vb other:1
+names() { h images "$@" --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' '; }
+is "images me/app: every tag of it" "$(names me/app)" "me/app:1 me/app:2 "
+is "images me/app:2" "$(names me/app:2)" "me/app:2 "
+is "images -f reference='*:1'" "$(names -f 'reference=*:1')" "me/app:1 other:1 "
+is "images --filter reference=me/*" "$(names --filter 'reference=me/*')" "me/app:1 me/app:2 "
+is "images -f dangling=true: none (every image named)" "$(h images -q -f dangling=true | wc -l)" 0
+is "images -q --no-trunc: the whole id (image inspect's)" "$(h images -q --no-trunc)" "$vbid"
+check_fail "images -f bogus=1: refused, naming it" 2 "--filter 'bogus=1'" h images -f bogus=1
+h rmi me/app:1 me/app:2 other:1 >/dev/null
+uid=$(h image import "$T/r.tar" 2>/dev/null | tail -1)
+is "images -f dangling=true -q: the untagged one only" "$(h images -q -f dangling=true)" \
+	"$(h -j image ls | jq -r '.[] | select(.name == null) | .id' | cut -c1-12)"
+h image prune -f >/dev/null
+
+# docker load -i FILE and docker load < FILE
+h image save -o "$T/vb.tar" vb
+# (the saved config's digest: an uncompressed import's id is not kept by save, docs/parts/image.md)
+lid=$(tar -xOf "$T/vb.tar" index.json | jq -r '.manifests[0].digest' | sed 's/sha256://')
+lid=$(tar -xOf "$T/vb.tar" "blobs/sha256/$lid" | jq -r .config.digest)
+is "image load -i FILE: the archive's image (its config's digest)" "$(h image load -i "$T/vb.tar" --name vbl:1)" "$lid"
+is "image load < FILE (stdin, not a terminal)" "$(h image load --name vbl:2 <"$T/vb.tar")" "$lid"
+is "... both named" "$(h images vbl --format '{{.Tag}}' | sort | tr '\n' ' ')" "1 2 "
+check_fail "image import -i: import's options have no -i" 2 "unknown option '-i'" h image import -i "$T/vb.tar"
+h rmi vbl:1 vbl:2 >/dev/null
+
+# docker tag, save, load and image history at hako's top level / in its image group
+check "tag vb vbt:1" h tag vb vbt:1
+check "save -o FILE vbt:1" h save -o "$T/vbt.tar" vbt:1
+is "save vbt:1: the archive is named vbt:1 (its ref.name), not the image's first name" \
+	"$(tar -xOf "$T/vbt.tar" index.json | jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]')" vbt:1
+h rmi vbt:1 >/dev/null
+is "load -i FILE: the saved image back, by its name" \
+	"$(h load -i "$T/vbt.tar" >/dev/null && h images vbt --format '{{.Repository}}:{{.Tag}}')" vbt:1
+is "image history -q = history -q" "$(h image history -q vb)" "$(h history -q vb)"
+check_fail "save --bogus: refused as an option" 2 "unknown option '--bogus'" h save --bogus
+h rmi vbt:1 >/dev/null
 
 # history, images, rmi
 lsize=$(h image inspect vb | jq '.[0].layers[0].size')

@@ -138,8 +138,73 @@ out=$(h inspect eqct | grep -oE '"(detach|interactive|memory)": [a-z0-9]+' | sor
 is "-di bundled, --memory=64m" "$out" '"detach": true "interactive": true "memory": 67108864 '
 is "exec CT CMD -d: -d is the command's" "$(h exec eqct ls -d /www)" /www
 is "exec -eK=V (attached value)" "$(h exec -eEQ=2 eqct sh -c 'echo $EQ')" 2
+# exec starts as Docker's: the container's environment and working directory, -e/-w over them
+h run -d --name=envct -e RUNV=1 -e SHARED=run -w /www --rootfs "$R" -- sleep 100 >/dev/null
+on_exit h rm -f envct
+main=$(pgrep -P "$(h inspect -f '{{.State.Pid}}' envct)" sleep)
+is "exec: the main process's environment (/proc/PID/environ), TERM aside" \
+	"$(h exec envct env | grep -v '^PWD=\|^SHLVL=' | sort)" "$(tr '\0' '\n' <"/proc/$main/environ" | sort)"
+is "exec: run's -e, HOSTNAME, run's -w" \
+	"$(h exec envct sh -c 'echo "$RUNV $SHARED $HOSTNAME $(pwd)"')" "1 run envct /www"
+is "exec -e over the container's, -w over its workdir" \
+	"$(h exec -e SHARED=exec -w / envct sh -c 'echo "$RUNV $SHARED $(pwd)"')" "1 exec /"
+is "exec -e KEY: hako's value; an unset KEY left out" \
+	"$(HK_FROM_HOST=yes h exec -e HK_FROM_HOST -e HK_UNSET_VAR envct sh -c 'echo "$HK_FROM_HOST ${HK_UNSET_VAR-unset}"')" \
+	"yes unset"
+check_fail "exec -e '=x': refused, naming it" 125 "-e '=x': expected KEY=VALUE or KEY" h exec -e =x envct true
+h rm -f envct >/dev/null
+# exec -u (Docker's): numbers or the container's own names, over the container's user
+h run -d --name=usrct -u nobody --rootfs "$R" -- sleep 100 >/dev/null
+on_exit h rm -f usrct
+is "exec: the container's user (run -u nobody)" "$(h exec usrct id -u)" 65534
+is "exec -u root: uid 0 and the container's capabilities (CapEff)" \
+	"$(h exec -u root usrct sh -c 'id -u; grep CapEff /proc/self/status' | tr -s '\t\n' '  ')" \
+	"0 CapEff: 00000000a80425fb "
+is "exec --user=1234:5678" "$(h exec --user=1234:5678 usrct sh -c 'echo $(id -u) $(id -g)')" "1234 5678"
+is "exec -u nobody:nogroup: names from the container's /etc" "$(h exec -u nobody:nogroup usrct sh -c 'echo $(id -u) $(id -g)')" \
+	"65534 $(awk -F: '$1 == "nogroup" {print $3}' "$R/etc/group")"
+check_fail "exec -u bogus: refused, naming it" 125 "no user 'bogus' in the container's /etc/passwd" \
+	h exec -u bogus usrct true
+# exec -d: started, not waited for; the command is the container init's child (reaped there)
+ipid=$(h inspect -f '{{.State.Pid}}' usrct)
+check "exec -d" h exec -d usrct sh -c 'sleep 0.5; echo done >/tmp/d'
+dpid=$(pgrep -P "$ipid" -f 'sleep 0.5')
+[ -n "$dpid" ] && ok "exec -d: its command's parent is the container's init (/proc)" ||
+	not_ok "exec -d: no child of the init runs it: $(ps -o pid,ppid,stat,args --ppid "$ipid")"
+for _ in $(seq 30); do h exec usrct test -e /tmp/d && break; sleep 0.1; done
+is "exec -d: it ran to its end" "$(h exec usrct cat /tmp/d)" done
+procs=$(cat "$(cgroup_dirs "$(h inspect -f '{{.Id}}' usrct)" | head -1)/cgroup.procs" | sort -u)
+states=$(for t in $procs; do awk '/^State:/ {print $2}' /proc/"$t"/status 2>/dev/null; done | tr -d '\n')
+is "exec -d: no zombie left in the container (the cgroup's processes: init, sleep)" "$states" SS
+check_fail "exec -d of a missing command: 127, named" 127 "'nosuchcmd': executable file not found" \
+	h exec -d usrct nosuchcmd
+check_fail "exec -d -t: refused" 125 "-d with -t" h exec -d -t usrct true
+h rm -f usrct >/dev/null
 check "stop --time=1" h stop --time=1 eqct
 check "rm --force" h rm --force eqct
+mkdir -p "$HAKO_TEST_TMP/keep" && echo kept >"$HAKO_TEST_TMP/keep/f"
+# --mount (Docker's long form of -v and --tmpfs); oracles: the container's own mount table
+is "--mount type=bind,src=,dst=,readonly: the host's file, read-only" \
+	"$(h run --rm --mount type=bind,src="$HAKO_TEST_TMP/keep",dst=/k,readonly --rootfs "$R" -- \
+		sh -c 'cat /k/f; grep " /k " /proc/mounts | grep -c "[ ,]ro[ ,]"')" "$(printf 'kept\n1')"
+h run --rm --mount type=bind,source="$HAKO_TEST_TMP/keep",target=/k --rootfs "$R" -- sh -c 'echo w >/k/w'
+is "--mount type=bind,source=,target=: writable, the write on the host" "$(cat "$HAKO_TEST_TMP/keep/w")" w
+is "--mount type=tmpfs,target=,tmpfs-size=1m: a tmpfs of 1 MiB (df)" \
+	"$(h run --rm --mount type=tmpfs,target=/tt,tmpfs-size=1m --rootfs "$R" -- df /tt | awk 'NR == 2 {print $1, $2}')" \
+	"tmpfs 1024"
+check_fail "--mount type=volume: refused (no named volumes)" 125 "hako has no named volumes" \
+	h run --rm --mount type=volume,source=v,target=/v --rootfs "$R" -- true
+check_fail "--mount of a missing bind source: refused (Docker's)" 125 "bind source path .* does not exist" \
+	h run --rm --mount type=bind,source=/nonexistent-$$,target=/v --rootfs "$R" -- true
+check_fail "--mount with an unknown key: refused, naming it" 125 "unknown key 'bogus'" \
+	h run --rm --mount type=bind,source=/tmp,target=/v,bogus=1 --rootfs "$R" -- true
+check_fail "-v vol1:/data (a named volume): refused, saying so" 125 "'vol1' would be a named volume: hako has none" \
+	h run --rm -v vol1:/data --rootfs "$R" -- true
+check_fail "-v rel/dir:/data: refused, both paths absolute" 125 "both paths must be absolute" \
+	h run --rm -v rel/dir:/data --rootfs "$R" -- true
+h run -d --name=rmv -v "$HAKO_TEST_TMP/keep:/k" --rootfs "$R" -- sleep 100 >/dev/null
+is "rm -fv (Docker's -v): removed, the bind's host directory kept" \
+	"$(h rm -fv rmv):$(h ps -aq --filter name=rmv | wc -l):$(cat "$HAKO_TEST_TMP/keep/f")" "rmv:0:kept"
 check_fail "an abbreviated option is refused" 125 "unknown option '--hostn'" \
 	h run --rm --hostn x --rootfs "$R" -- true
 check_fail "a value given to a flag is refused" 125 "--rm takes no value" \

@@ -54,6 +54,40 @@ is "ps --format '{{json .}}' is JSON with Docker's keys" \
 	"$id web fmtbb:latest 0.0.0.0:18080->80/tcp running"
 is "ps --format 'table {{.ID}}\\t{{.Names}}': header + aligned rows" \
 	"$(h ps --format 'table {{.ID}}\t{{.Names}}' | tr -s ' ')" "$(printf 'CONTAINER ID NAMES\n%s web' "$id")"
+is "ps --format json (Docker's spelling of {{json .}}), one object a line" \
+	"$(h ps --format json)" "$(h ps --format '{{json .}}')"
+is "ps --format table: the default table (Docker's)" "$(h ps --format table)" "$(h ps)"
+is "images --format table: the default table" "$(h images --format table)" "$(h images)"
+is "inspect --format json: the object, compact" "$(h inspect --format json web | jq -r .Id)" "$id"
+
+# inspect of several, one unknown: the others printed (docker inspect), the unknown one named
+out=$(h inspect -f '{{.Name}}' nosuch1 web nosuch2 2>"$T/insp.err")
+is "inspect -f nosuch1 web nosuch2: web printed, exit 5" "$?:$out" "5:/web"
+is "... each unknown one named on stderr, in order" "$(tr '\n' '|' <"$T/insp.err")" \
+	"hako: no such container or image: nosuch1|hako: no such container or image: nosuch2|"
+is "inspect web nosuch (JSON): an array of web's object" "$(h inspect web nosuch 2>/dev/null | jq -r '[.[].Name] | join(" ")')" /web
+out=$(h inspect -f '{{.Id}}' web fmtbb 2>&1)
+is "inspect web fmtbb (a container, an image): both ids, exit 0, nothing on stderr" \
+	"$?:$(echo "$out" | grep -c '^[0-9a-f]\{16\}$\|^sha256:'):$(echo "$out" | wc -l)" "0:2:2"
+
+# labels: ps's Labels, --filter label=, inspect's Config.Labels (the stored config's, jq)
+h run -d --name lab -l app=x -l tier --rootfs "$R" -- sleep 300 >/dev/null
+on_exit "h rm -f lab >/dev/null 2>&1"
+lid=$(h inspect -f '{{.Id}}' lab)
+is "inspect -f '{{json .Config.Labels}}': --label KEY=V and KEY" \
+	"$(h inspect -f '{{json .Config.Labels}}' lab | jq -c .)" '{"app":"x","tier":""}'
+is "... as stored (inspect's config.labels)" "$(h inspect lab | jq -c '.[0].config.labels')" \
+	'{"app":"x","tier":""}'
+is "inspect: no labels is {}" "$(h inspect -f '{{json .Config.Labels}}' web)" "{}"
+is "ps --format '{{.Labels}}': KEY=VALUE, comma separated" \
+	"$(h ps --filter name=lab --format '{{.Labels}}')" "app=x,tier="
+is "ps -q --filter label=app" "$(h ps -q --filter label=app)" "$lid"
+is "ps -q --filter label=app=x" "$(h ps -q --filter label=app=x)" "$lid"
+is "ps -q --filter label=app=y: none" "$(h ps -q --filter label=app=y | wc -l)" 0
+is "ps -q -f label=tier -f label=app=x: every label asked for (Docker's and)" \
+	"$(h ps -q -f label=tier -f label=app=x)" "$lid"
+is "ps -q -f label=tier -f label=nope: none" "$(h ps -q -f label=tier -f label=nope | wc -l)" 0
+h rm -f lab >/dev/null
 
 # inspect in Docker's shape, against oracles
 pid=$(h inspect -f '{{.State.Pid}}' web)

@@ -53,3 +53,20 @@ is "rm: no rows" "$(h ps -a -q | wc -l)" 0
 if command -v sqlite3 >/dev/null; then
 	is "rm: no DB row" "$(sqlite3 "$ROOT/state/hako.db" 'select count(*) from containers')" 0
 fi
+
+# several containers, one unknown: the others are still done (Docker's rm, stop, kill of
+# several), each failure named on stderr, the exit status the failure's
+h run -d --name m1$n --rootfs "$R" -- sleep 100 >/dev/null
+h run -d --name m2$n --rootfs "$R" -- sleep 100 >/dev/null
+on_exit h rm -f m1$n m2$n
+out=$(h stop -t 1 nosuch1 m1$n 2>"$HAKO_TEST_TMP/m.err")
+is "stop nosuch m1: m1 stopped (printed, exited), exit 5" \
+	"$?:$out:$(h inspect -f '{{.State.Status}}' m1$n)" "5:m1$n:exited"
+is "... the unknown one named on stderr" "$(cat "$HAKO_TEST_TMP/m.err")" "hako: no such container: nosuch1"
+out=$(h start nosuch1 m1$n 2>/dev/null)
+is "start nosuch m1: m1 started (printed, running), exit 5" \
+	"$?:$out:$(h inspect -f '{{.State.Status}}' m1$n)" "5:m1$n:running"
+out=$(h rm -f nosuch1 m1$n nosuch2 m2$n 2>"$HAKO_TEST_TMP/m.err")
+is "rm -f nosuch1 m1 nosuch2 m2: both removed, exit 5" "$?:$(echo $out):$(h ps -aq | wc -l)" "5:m1$n m2$n:0"
+is "... each unknown one named once" "$(sort "$HAKO_TEST_TMP/m.err" | tr '\n' '|')" \
+	"hako: no such container: nosuch1|hako: no such container: nosuch2|"

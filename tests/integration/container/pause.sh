@@ -42,3 +42,29 @@ check "kill of a paused container" h kill p2
 for i in $(seq 50); do h ps --format '{{.Names}}' | grep -qx p2 || break; sleep 0.1; done
 is "killed" "$(h ps -q | grep -c .)" 0
 h rm p1 p2 >/dev/null
+
+# a container dying (its main process killed, the exit not recorded yet): stop returns once
+# it is stopped (ps says Exited, as after Docker's stop), and a pause in that window leaves a
+# container that unpause thaws, never a frozen one nothing can end
+bad=0
+for i in 1 2 3 4 5; do
+	h run -d --name d$i --rootfs "$R" -- sleep 100 >/dev/null
+	h kill -s TERM d$i >/dev/null
+	h stop d$i >/dev/null
+	st=$(h ps -a --filter name=d$i --format '{{.State}}')
+	[ "$st" = exited ] || { bad=1; echo "d$i: stop returned with state '$st'" | diag; }
+	h rm -f d$i >/dev/null
+done
+is "kill then stop: stopped (exited) when stop returns, 5 times" "$bad" 0
+bad=0
+for i in 1 2 3 4 5; do
+	h run -d --name q$i --rootfs "$R" -- sleep 100 >/dev/null
+	h kill -s TERM q$i >/dev/null
+	h pause q$i >/dev/null 2>&1
+	h unpause q$i >/dev/null 2>&1
+	for t in $(seq 50); do [ "$(h ps -a --filter name=q$i --format '{{.State}}')" = exited ] && break; sleep 0.1; done
+	st=$(h ps -a --filter name=q$i --format '{{.State}}')
+	[ "$st" = exited ] || { bad=1; echo "q$i: '$st' after kill, pause, unpause" | diag; }
+	h rm -f q$i >/dev/null
+done
+is "kill, pause, unpause: it ends (exited), 5 times" "$bad" 0

@@ -92,11 +92,17 @@ sleep 1
 is "on-failure:2: three runs, then it stays exited" \
 	"$(h logs "$c" | grep -c try) $(state "$c")" "3 exited"
 is "on-failure:2: the exit code kept" "$(psf "$c" exit_code)" 3
+is "inspect: RestartCount (the runs in the log, less the first) and HostConfig.RestartPolicy" \
+	"$(h inspect -f '{{.RestartCount}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}' "$c")" \
+	"$(($(h logs "$c" | grep -c try) - 1)) on-failure 2"
 d=rd$s
 h run -d --name "$d" --restart on-failure --rootfs "$R" -- sh -c 'echo ok; exit 0' >/dev/null
 on_exit h rm -f "$d"
 sleep 0.8
 is "on-failure: exit 0 is not restarted" "$(h logs "$d" | grep -c ok) $(state "$d")" "1 exited"
+is "inspect: on-failure without N: MaximumRetryCount 0, RestartCount 0" \
+	"$(h inspect -f '{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}} {{.RestartCount}}' "$d")" \
+	"on-failure 0 0"
 
 # wait on a container with a policy: its first exit's code (Docker's), the policy going on
 g=rg$s
@@ -107,6 +113,29 @@ sleep 0.5
 [ "$(h logs "$g" 2>/dev/null | wc -l)" -ge 0 ] && [ "$(state "$g")" != exited ] &&
 	ok "and the policy goes on ($(state "$g"))" || not_ok "policy stopped: $(state "$g") $(h ps -a | grep "$g") $(h logs "$g" | wc -l)"
 h rm -f "$g" >/dev/null
+
+# update --restart (Docker's): a -d container without a policy gets one, its monitor follows
+# it at the next exit; no again: it stays exited
+u=ru$s
+h run -d --name "$u" --rootfs "$R" -- sh -c 'echo run; sleep 0.5; exit 2' >/dev/null
+on_exit h rm -f "$u"
+check "update --restart always" h update --restart always "$u"
+for _ in $(seq 100); do [ "$(h logs "$u" | grep -c run)" -ge 2 ] && break; sleep 0.05; done
+is "update --restart always: run again by its monitor (a second line in the log)" \
+	"$(h logs "$u" | grep -c run)" 2
+check "update --restart no" h update --restart no "$u"
+for _ in $(seq 100); do [ "$(state "$u")" = exited ] && break; sleep 0.05; done
+n=$(h logs "$u" | grep -c run)
+sleep 1.5
+is "update --restart no: it stays exited, no run after" "$(state "$u") $(h logs "$u" | grep -c run)" "exited $n"
+is "inspect shows the policy" "$(h inspect -f '{{.HostConfig.RestartPolicy.Name}}' "$u")" no
+h rm -f "$u" >/dev/null
+h run -d --rm --name "$u" --rootfs "$R" -- sleep 100 >/dev/null
+check_fail "update --restart always of a --rm container: refused" 2 "with --rm" \
+	h update --restart always "$u"
+is "... and changed nothing" "$(h inspect -f '{{.HostConfig.RestartPolicy.Name}}' "$u")" no
+check_fail "update --restart bogus" 2 "update: --restart 'bogus'" h update --restart bogus "$u"
+h rm -f "$u" >/dev/null
 
 # --- bad input: refused, nothing made ----------------------------------------------------
 check_fail "--rm with --restart always" 125 "conflicting options: --restart always and --rm" \

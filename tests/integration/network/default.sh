@@ -84,6 +84,41 @@ is "-P: every exposed port published" "$(h -j port pa | jq -r '[.[] | "\(.contai
 pp=$(h -j port pa | jq -r '.[] | select(.container_port == 80) | .host_port')
 is "-P: the random port of 80/tcp reaches it" "$(get "http://127.0.0.1:$pp/")" exposed
 is "hako port shows them" "$(h port pa | awk 'NR>1 {print $1, $2}' | sort | tr '\n' ' ')" "53 udp 80 tcp "
+# --expose (Docker's): -P publishes those ports too; without -P nothing is published
+h run -d --name px --expose 8081 --expose 5353/udp -P --rootfs "$R" -- sleep 100 >/dev/null
+on_exit h rm -f px
+is "--expose 8081 --expose 5353/udp -P: both published (hako -j port)" \
+	"$(h -j port px | jq -r '[.[] | "\(.container_port)/\(.proto)"] | sort | join(" ")')" "5353/udp 8081/tcp"
+nft list table inet hako | grep -q "tcp dport $(h port px 8081 | cut -d: -f2) dnat ip to .*:8081 " &&
+	ok "... its host port DNATs to 8081 in hako's nft table" || not_ok "no DNAT rule for px's 8081"
+h run -d --name px2 --expose 8081 --rootfs "$R" -- sleep 100 >/dev/null
+on_exit h rm -f px2
+is "--expose without -P: nothing published" "$(h -j port px2 | jq length)" 0
+check_fail "--expose 80/sctp: refused, naming it" 125 "--expose '80/sctp'" \
+	h run --rm --expose 80/sctp --rootfs "$R" -- true
+h rm -f px px2 >/dev/null
+# -p ranges (Docker's): one binding per port, host and container ranges side by side
+h run -d --name pr -p 18090-18091:80-81 -p 127.0.0.1::90-91/udp --rootfs "$R" -- sleep 100 >/dev/null
+on_exit h rm -f pr
+is "-p 18090-18091:80-81: 80 on 18090, 81 on 18091 (hako -j port)" \
+	"$(h -j port pr | jq -r '[.[] | select(.proto == "tcp") | "\(.host_port):\(.container_port)"] | sort | join(" ")')" \
+	"18090:80 18091:81"
+is "-p 127.0.0.1::90-91/udp: two random udp ports on 127.0.0.1" \
+	"$(h -j port pr | jq -r '[.[] | select(.proto == "udp") | "\(.host_ip):\(.container_port)"] | sort | join(" ")')" \
+	"127.0.0.1:90 127.0.0.1:91"
+check_fail "-p 18092-18094:80-81: ranges of other lengths refused" 125 "ranges differ in length" \
+	h run --rm -p 18092-18094:80-81 --rootfs "$R" -- true
+h rm -f pr >/dev/null
+# Docker's `port CT PORT[/PROTO]`: the host side, tcp unless /udp; exit 1 when not published
+is "port pa 80: 0.0.0.0:HOSTPORT (the -j row's)" "$(h port pa 80)" "0.0.0.0:$pp"
+is "port pa 53/udp: the udp one" "$(h port pa 53/udp)" \
+	"0.0.0.0:$(h -j port pa | jq -r '.[] | select(.proto == "udp") | .host_port')"
+is "port p1 80/tcp: both bindings of 80, a line each" "$(h port p1 80/tcp | sort | tr '\n' ' ')" \
+	"$(printf '0.0.0.0:%s\n' 18080 "$rp" | sort | tr '\n' ' ')"
+check_fail "port pa 53 (tcp): not published, exit 1" 1 "no public port '53/tcp' published for 'pa'" \
+	h port pa 53
+check_fail "port pa 80/sctp: refused, naming it" 2 "'80/sctp': expected PORT or PORT/tcp\|udp" \
+	h port pa 80/sctp
 check_fail "-p with --network none is refused" 125 "need a hako network" \
 	h run --rm --network none -p 80 --rootfs "$R" -- true
 is "-p with --network host: discarded with a warning, as Docker" \
