@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/fdpass.h"
 #include "container.h"
 #include "inroot.h"
 #include "security.h"
@@ -67,27 +68,6 @@ static void close_all_but(int *keep, size_t n, int preserve)
 		from = (unsigned)keep[i] + 1;
 	}
 	syscall(SYS_close_range, from, ~0U, 0U);
-}
-
-/* fd over the unix socket sock (SCM_RIGHTS, one byte of data). */
-static int send_fd(int sock, int fd)
-{
-	char b = 's';
-	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u = {};
-	struct msghdr m = { .msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = u.buf,
-			    .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	return sendmsg(sock, &m, MSG_NOSIGNAL) == 1 ? 0 : -errno;
 }
 
 /* env with LISTEN_PID=<this process's pid> (its pid namespace's: the command's own, as
@@ -157,7 +137,7 @@ void hk_preexec_run(const struct hk_preexec *p)
 	if (nfd < 0)
 		goto fail;
 	if (nfd > 0) { /* the agent's: to the runtime, never kept (nor exec'd with) */
-		int k = p->seccomp_sock >= 0 ? send_fd(p->seccomp_sock, nfd) : 0;
+		int k = p->seccomp_sock >= 0 ? hk_fd_send(p->seccomp_sock, "s", 1, nfd) : 0;
 		close(nfd);
 		if (k < 0) {
 			hk_err_sys(&err, k, "seccomp: send the notification fd to the runtime");

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/fdpass.h"
 #include "base/proc.h"
 #include "container.h"
 #include "ctrun.h"
@@ -277,33 +278,10 @@ static int console_connect(const char *sock, struct hk_err *err)
 	return unix_connect(sock, "--console-socket", err);
 }
 
-/* data with pass over the socket fd (SCM_RIGHTS). 0 or -errno. */
-static int send_with_fd(int fd, const void *data, size_t len, int pass)
-{
-	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u = {};
-	struct msghdr m = { .msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = u.buf,
-			    .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &pass, sizeof(int));
-	ssize_t k = sendmsg(fd, &m, MSG_NOSIGNAL);
-	if (k < 0)
-		return -errno;
-	return (size_t)k == len ? 0 : -EMSGSIZE;
-}
-
 /* The pty master over the socket, as runc sends it (SCM_RIGHTS). */
 static int console_send(int fd, const char *sock, int master, struct hk_err *err)
 {
-	int r = send_with_fd(fd, "/dev/ptmx", 9, master);
+	int r = hk_fd_send(fd, "/dev/ptmx", 9, master);
 	return r < 0 ? hk_err_sys(err, r, "--console-socket '%s': send the terminal", sock) : 0;
 }
 
@@ -363,7 +341,7 @@ static int seccomp_agent_send(int fd, const char *path, const char *metadata, pi
 	json_object_object_add(m, "metadata", json_object_new_string(metadata ? metadata : ""));
 	json_object_object_add(m, "state", state);
 	const char *text = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN);
-	int r = send_with_fd(fd, text, strlen(text), nfd);
+	int r = hk_fd_send(fd, text, strlen(text), nfd);
 	if (r < 0)
 		r = hk_err_sys(err, r, "linux.seccomp.listenerPath '%s': send", path);
 	json_object_put(m);
