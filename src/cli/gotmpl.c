@@ -287,8 +287,13 @@ int gotmpl_parse(struct hk_ctx *ctx, const char *fmt, struct gotmpl **ret)
 	while (*f == ' ')
 		f++;
 	/* Docker's `--format json` (ps, inspect, images, network ls, events): {{json .}} */
-	if (!strncmp(f, "json", 4) && !f[4 + strspn(f + 4, " ")])
-		f = "{{json .}}";
+	if (!strncmp(f, "json", 4)) {
+		const char *e = f + 4; /* (strspn here: GCC's -Wstringop-overread under ASan) */
+		while (*e == ' ')
+			e++;
+		if (!*e)
+			f = "{{json .}}";
+	}
 	if (!strncmp(f, "table", 5) && (!f[5] || isspace((unsigned char)f[5]))) {
 		t->table = true;
 		f += 5;
