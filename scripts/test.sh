@@ -20,7 +20,13 @@ build() {
 run_suite() { # BUILDDIR LABEL [meson options]
 	local dir=$1 label=$2
 	shift 2
-	build "$dir" "$@" || { total_fail=$((total_fail + 1)); return; }
+	if ! build "$dir" "$@"; then
+		# say why: scripts/build.sh sends ninja's output to /dev/null
+		echo "$label: BUILD FAILED"
+		ninja -C "$dir" 2>&1 | grep -E 'error|FAILED' | head -20
+		total_fail=$((total_fail + 1))
+		return
+	fi
 	echo "== $label"
 	meson test -C "$dir" --print-errorlogs --num-processes 2 >"$dir/test-summary.txt" 2>&1
 	grep -E '^ *[0-9]+/[0-9]+ ' "$dir/test-summary.txt" | sed 's/^ *//'
