@@ -58,25 +58,13 @@ void hk_userns_close_trees(struct hk_userns *u)
 
 void hk_userns_close(struct hk_userns *u)
 {
+	hk_userns_close_trees(u); /* the trees' fds; then the idmap fd and the source paths */
 	if (u->idmap_fd >= 0)
 		close(u->idmap_fd);
-	if (u->root_fd >= 0)
-		close(u->root_fd);
-	u->idmap_fd = u->root_fd = -1;
-	for (size_t i = 0; i < u->nsrc; i++) {
-		if (u->src[i].fd >= 0)
-			close(u->src[i].fd);
+	u->idmap_fd = -1;
+	for (size_t i = 0; i < u->nsrc; i++)
 		free(u->src[i].path);
-	}
 	u->nsrc = 0;
-	for (size_t i = 0; i < u->ndev; i++)
-		if (u->dev_fd[i] >= 0)
-			close(u->dev_fd[i]);
-	u->ndev = 0;
-	for (size_t i = 0; i < u->ncg; i++)
-		if (u->cg[i].fd >= 0)
-			close(u->cg[i].fd);
-	u->ncg = 0;
 }
 
 static int num(const char **s, uint64_t *ret)
