@@ -2,8 +2,8 @@
 /*
  * The lab's container runtime and exec (see labops.h). A `linux` node's container is made
  * by this same hako binary running `run -d` (so it gets exactly `hako run`'s security
- * defaults, image resolution and monitor), removed by `rm -f`, stopped by `stop`; an exec
- * line runs in the container (`exec CT sh -c LINE`) or, for a namespace node, in the
+ * defaults, image resolution and monitor); the library stops and removes it (ctstop.h); an
+ * exec line runs in the container (`exec CT sh -c LINE`) or, for a namespace node, in the
  * namespace the way `ip netns exec` runs it. The child's last stderr line is the error.
  */
 #include "labops.h"
@@ -209,37 +209,6 @@ static int ct_start(void *data, const struct hk_lab *lab, const struct hk_lab_no
 	return r;
 }
 
-static int self_simple(struct labops_data *d, const char *verb, const char *flag, const char *ct,
-		       struct hk_err *err)
-{
-	struct argv_b a = { 0 };
-	self_argv(d->ctx, &a);
-	add(&a, verb);
-	if (flag)
-		add(&a, flag);
-	add(&a, ct);
-	return spawn(d->ctx, exec_self, &a, verb, err);
-}
-
-static int ct_remove(void *data, const char *ctname, struct hk_err *err)
-{
-	struct labops_data *d = data;
-	/* "rm -f" of a container that is not there fails: ask first */
-	struct argv_b a = { 0 };
-	self_argv(d->ctx, &a);
-	add(&a, "inspect");
-	add(&a, ctname);
-	struct hk_err e;
-	if (spawn(d->ctx, exec_self, &a, "inspect", &e) < 0)
-		return 0;
-	return self_simple(d, "rm", "-f", ctname, err);
-}
-
-static int ct_stop(void *data, const char *ctname, struct hk_err *err)
-{
-	return self_simple(data, "stop", NULL, ctname, err);
-}
-
 struct nsexec {
 	const char *netns;
 	char **cmd;
@@ -305,8 +274,6 @@ void labops_init(struct hk_lab_ops *ops, struct labops_data *data, struct hk_ctx
 	*ops = (struct hk_lab_ops){ .data = data,
 				    .paths = paths ? &data->paths : NULL,
 				    .ct_start = ct_start,
-				    .ct_remove = ct_remove,
-				    .ct_stop = ct_stop,
 				    .node_exec = node_exec,
 				    .progress = progress };
 }

@@ -12,7 +12,7 @@ struct labops_data {
 	struct hk_ctx *ctx;
 	bool bar; /* draw the progress bar (stderr is a terminal) */
 	bool drawn;
-	struct hk_paths paths; /* where a vm node's VM is kept */
+	struct hk_paths paths; /* where containers and VMs are kept */
 };
 
 /* ops over data (which must outlive it). */
