@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The lab's container runtime and exec (see labops.h). A `linux` node's container is made
- * by this same hako binary running `run -d` (so it gets exactly `hako run`'s security
- * defaults, image resolution and monitor); the library stops and removes it (ctstop.h); an
- * exec line runs in the container (`exec CT sh -c LINE`) or, for a namespace node, in the
- * namespace the way `ip netns exec` runs it. The child's last stderr line is the error.
+ * The lab's container runtime (see labops.h). A `linux` node's container is made by this
+ * same hako binary running `run -d` (so it gets exactly `hako run`'s security defaults,
+ * image resolution and monitor); the child's last stderr line is the error. The library
+ * stops and removes it and runs exec lines in it (labct.c). `hako lab exec` replaces this
+ * process by `hako exec CT CMD`, or by CMD in the node's namespace.
  */
 #include "labops.h"
 
@@ -209,44 +209,6 @@ static int ct_start(void *data, const struct hk_lab *lab, const struct hk_lab_no
 	return r;
 }
 
-struct nsexec {
-	const char *netns;
-	char **cmd;
-};
-
-static void exec_in_netns(void *arg)
-{
-	struct nsexec *x = arg;
-	struct hk_err e = { 0 };
-	if (hk_netns_enter_exec(x->netns, &e) < 0) {
-		fprintf(stderr, "hako: %s\n", e.msg);
-		_exit(1);
-	}
-	execvp(x->cmd[0], x->cmd);
-	fprintf(stderr, "hako: exec '%s': %s\n", x->cmd[0], strerror(errno));
-	_exit(127);
-}
-
-static int node_exec(void *data, const struct hk_lab *lab, const struct hk_lab_node *n,
-		     const char *cmd, struct hk_err *err)
-{
-	struct labops_data *d = data;
-	(void)lab;
-	if (n->kind == HK_LAB_LINUX) {
-		struct argv_b a = { 0 };
-		self_argv(d->ctx, &a);
-		add(&a, "exec");
-		add(&a, n->ctname);
-		add(&a, "sh");
-		add(&a, "-c");
-		add(&a, cmd);
-		return spawn(d->ctx, exec_self, &a, "exec", err);
-	}
-	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
-	struct nsexec x = { n->netns, argv };
-	return spawn(d->ctx, exec_in_netns, &x, "exec", err);
-}
-
 static void progress(void *data, const char *phase, size_t done, size_t total)
 {
 	struct labops_data *d = data;
@@ -274,7 +236,6 @@ void labops_init(struct hk_lab_ops *ops, struct labops_data *data, struct hk_ctx
 	*ops = (struct hk_lab_ops){ .data = data,
 				    .paths = paths ? &data->paths : NULL,
 				    .ct_start = ct_start,
-				    .node_exec = node_exec,
 				    .progress = progress };
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* What a lab needs from the front door (labops.c): containers made the way `hako run -d`
- * makes them, exec lines, the progress bar. */
+ * makes them, the progress bar; `hako lab exec`. */
 #ifndef HK_LABOPS_H
 #define HK_LABOPS_H
 

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A linux node's container, through the container library: the same functions `hako stop`,
- * `hako rm` call (ctstop.h). Private to the lab.
+ * `hako rm` and `hako exec` call (ctstop.h, ctexec.h). Private to the lab.
  */
 #ifndef HK_LABCT_H
 #define HK_LABCT_H
 
 #include "base/err.h"
+#include "lab.h"
 #include "store.h"
 
 /* Stop container ctname as `hako stop` does (its stop signal, 10 s, then SIGKILL). */
@@ -16,5 +17,11 @@ int hk_lab_ct_stop(struct hk_store *st, const struct hk_paths *p, const char *ct
  * success. */
 int hk_lab_ct_remove(struct hk_store *st, const struct hk_paths *p, const char *ctname,
 		     struct hk_err *err);
+/* Run cmd (a shell line, `sh -c`) in node n: in its container as `hako exec CT sh -c LINE`
+ * does (hk_ct_exec_start: the container's security, user, environment), else in its
+ * namespace as `ip netns exec` does. From a child process holding no descriptor of this one
+ * but its stdout (/dev/null) and stderr (a pipe: its last line is the error). */
+int hk_lab_node_exec(struct hk_store *st, const struct hk_paths *p, const struct hk_lab_node *n,
+		     const char *cmd, struct hk_err *err);
 
 #endif

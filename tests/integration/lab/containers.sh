@@ -22,6 +22,8 @@ topology:
     test01:
       kind: linux
       binds: ["www-test01:/www:ro"]
+      env: {GREETING: hi}
+      exec: ["grep -E '^(Cap|NoNewPrivs|Seccomp)' /proc/self/status >/dev/shm/exec-sec; echo \$GREETING >/dev/shm/exec-env"]
       interfaces:
         eth1: {ipv4: 10.30.0.1/24}
     test02:
@@ -48,6 +50,25 @@ c1=$(capeff test01) c2=$(capeff test02)
 [ $((c1 >> 12 & 1)) = 1 ] && [ $((c1 >> 21 & 1)) = 0 ] &&
 	ok "test01: NET_ADMIN, no SYS_ADMIN" || not_ok "test01 CapEff $c1"
 [ $((c2 >> 21 & 1)) = 1 ] && ok "test02 (cap-add: [SYS_ADMIN]): SYS_ADMIN" || not_ok "test02 CapEff $c2"
+# the lab's container gets exactly hako run's defaults plus NET_ADMIN: its init's
+# capabilities, no_new_privs and seccomp as a plain `hako run -d --cap-add NET_ADMIN`'s, and a
+# plain `hako run -d`'s but for NET_ADMIN
+sec() { grep -E '^(Cap|NoNewPrivs|Seccomp)' /proc/"$1"/status; }
+lab_pid=$(h inspect -f '{{.State.Pid}}' web-test01)
+h run -d --name labsec-na --cap-add NET_ADMIN --rootfs "$R" -- sleep 1000 >/dev/null
+h run -d --name labsec-plain --rootfs "$R" -- sleep 1000 >/dev/null
+na_pid=$(h inspect -f '{{.State.Pid}}' labsec-na)
+plain_pid=$(h inspect -f '{{.State.Pid}}' labsec-plain)
+is "test01's init: the security of run -d --cap-add NET_ADMIN" "$(sec "$lab_pid")" "$(sec "$na_pid")"
+capeff_of() { printf '%d' "0x$(awk '/^CapEff/ {print $2}' /proc/"$1"/status)"; }
+is "test01's init: run -d's capabilities plus NET_ADMIN" \
+	"$(capeff_of "$lab_pid")" "$(($(capeff_of "$plain_pid") | 1 << 12))"
+h rm -f labsec-na labsec-plain >/dev/null
+# an exec line runs as `hako exec` runs a command: the container's security and environment
+is "test01's exec line: the container's security" \
+	"$(h lab exec web test01 -- cat /dev/shm/exec-sec)" \
+	"$(h lab exec web test01 -- sh -c "grep -E '^(Cap|NoNewPrivs|Seccomp)' /proc/self/status")"
+is "test01's exec line: the node's env" "$(h lab exec web test01 -- cat /dev/shm/exec-env)" hi
 # (busybox 1.35 wget -T segfaults: the timeout comes from timeout(1))
 get() { timeout 5 ip netns exec "$1" "$R/bin/busybox" wget -q -O - "http://$2/" 2>&1; }
 for i in 1 2 3 4 5 6 7 8 9 10; do get web-test01 10.30.0.2 >/dev/null && break; sleep 0.2; done
