@@ -50,19 +50,25 @@ c1=$(capeff test01) c2=$(capeff test02)
 [ $((c1 >> 12 & 1)) = 1 ] && [ $((c1 >> 21 & 1)) = 0 ] &&
 	ok "test01: NET_ADMIN, no SYS_ADMIN" || not_ok "test01 CapEff $c1"
 [ $((c2 >> 21 & 1)) = 1 ] && ok "test02 (cap-add: [SYS_ADMIN]): SYS_ADMIN" || not_ok "test02 CapEff $c2"
-# the lab's container gets exactly hako run's defaults plus NET_ADMIN: its init's
-# capabilities, no_new_privs and seccomp as a plain `hako run -d --cap-add NET_ADMIN`'s, and a
-# plain `hako run -d`'s but for NET_ADMIN
+# the lab's container gets exactly hako run's defaults plus NET_ADMIN: its command's (and its
+# init's) capabilities, no_new_privs and seccomp as a plain `hako run -d --cap-add NET_ADMIN`'s,
+# and a plain `hako run -d`'s capabilities but for NET_ADMIN
 sec() { grep -E '^(Cap|NoNewPrivs|Seccomp)' /proc/"$1"/status; }
-lab_pid=$(h inspect -f '{{.State.Pid}}' web-test01)
-h run -d --name labsec-na --cap-add NET_ADMIN --rootfs "$R" -- sleep 1000 >/dev/null
-h run -d --name labsec-plain --rootfs "$R" -- sleep 1000 >/dev/null
-na_pid=$(h inspect -f '{{.State.Pid}}' labsec-na)
-plain_pid=$(h inspect -f '{{.State.Pid}}' labsec-plain)
-is "test01's init: the security of run -d --cap-add NET_ADMIN" "$(sec "$lab_pid")" "$(sec "$na_pid")"
+init_of() { h inspect -f '{{.State.Pid}}' "$1"; }
+main_of() { # the init's child: the container's command
+	local p
+	p=$(init_of "$1")
+	awk '{print $1}' /proc/"$p"/task/"$p"/children
+}
+h run -d --name labsec-na --net none --cap-add NET_ADMIN --rootfs "$R" -- sleep 1000 >/dev/null
+h run -d --name labsec-plain --net none --rootfs "$R" -- sleep 1000 >/dev/null
+is "test01's command: the security of run -d --cap-add NET_ADMIN" \
+	"$(sec "$(main_of web-test01)")" "$(sec "$(main_of labsec-na)")"
+is "test01's init: the security of run -d --cap-add NET_ADMIN's" \
+	"$(sec "$(init_of web-test01)")" "$(sec "$(init_of labsec-na)")"
 capeff_of() { printf '%d' "0x$(awk '/^CapEff/ {print $2}' /proc/"$1"/status)"; }
-is "test01's init: run -d's capabilities plus NET_ADMIN" \
-	"$(capeff_of "$lab_pid")" "$(($(capeff_of "$plain_pid") | 1 << 12))"
+is "test01's command: run -d's capabilities plus NET_ADMIN" \
+	"$(capeff_of "$(main_of web-test01)")" "$(($(capeff_of "$(main_of labsec-plain)") | 1 << 12))"
 h rm -f labsec-na labsec-plain >/dev/null
 # an exec line runs as `hako exec` runs a command: the container's security and environment
 is "test01's exec line: the container's security" \
