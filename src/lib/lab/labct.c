@@ -11,6 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/child.h"
+#include "base/cleanup.h"
+#include "base/parse.h"
 #include "container.h"
 #include "ctexec.h"
 #include "ctstop.h"
@@ -43,61 +46,6 @@ int hk_lab_ct_remove(struct hk_store *st, const struct hk_paths *p, const char *
 		hk_ct_row_free(&c);
 	}
 	return r < 0 ? hk_err_prefix(err, "rm") : 0;
-}
-
-/* Run child_fn in a child with stdin and stdout on /dev/null, stderr in a pipe and no other
- * descriptor; its exit status, and on failure err = its last stderr line. */
-static int spawn(void (*child_fn)(void *), void *arg, const char *what, struct hk_err *err)
-{
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return hk_err_sys(err, -errno, "%s: pipe", what);
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return hk_err_sys(err, -errno, "%s: fork", what);
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(pfd[1], 2);
-		close_range(3, ~0U, 0); /* the store, the lab's namespaces and sockets */
-		child_fn(arg);
-		_exit(127);
-	}
-	close(pfd[1]);
-	char buf[4096];
-	size_t n = 0;
-	ssize_t k;
-	while ((k = read(pfd[0], buf + n, sizeof(buf) - 1 - n)) > 0 || (k < 0 && errno == EINTR)) {
-		if (k < 0)
-			continue;
-		n += (size_t)k;
-		if (n == sizeof(buf) - 1) { /* keep the tail */
-			memmove(buf, buf + n / 2, n - n / 2);
-			n -= n / 2;
-		}
-	}
-	close(pfd[0]);
-	buf[n] = 0;
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return hk_err_sys(err, -errno, "%s: wait", what);
-	int status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	if (status == 0)
-		return 0;
-	while (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = 0;
-	char *line = strrchr(buf, '\n');
-	line = line ? line + 1 : buf;
-	if (!strncmp(line, "hako: ", 6))
-		line += 6;
-	hk_err_set(err, -EIO, "%s: %s", what, line[0] ? line : "failed");
-	return -EIO;
 }
 
 struct ctexec {
@@ -147,7 +95,7 @@ int hk_lab_node_exec(struct hk_store *st, const struct hk_paths *p, const struct
 	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
 	if (n->kind != HK_LAB_LINUX) {
 		struct nsexec x = { n->netns, argv };
-		return spawn(exec_in_netns, &x, "exec", err);
+		return hk_child_run(exec_in_netns, &x, "exec", err);
 	}
 	if (!p)
 		return hk_err_set(err, -EOPNOTSUPP, "exec: no container runtime");
@@ -156,7 +104,129 @@ int hk_lab_node_exec(struct hk_store *st, const struct hk_paths *p, const struct
 	if (r < 0)
 		return hk_err_prefix(err, "exec");
 	struct ctexec x = { p, &c, argv };
-	r = spawn(exec_in_ct, &x, "exec", err);
+	r = hk_child_run(exec_in_ct, &x, "exec", err);
 	hk_ct_row_free(&c);
 	return r;
+}
+
+struct words {
+	char **v;
+	size_t n, cap;
+	bool oom;
+};
+
+/* s is taken (freed when it cannot be kept) */
+static void add_own(struct words *w, char *s)
+{
+	if (!s || w->n + 1 >= w->cap) {
+		free(s);
+		w->oom = true;
+		return;
+	}
+	w->v[w->n++] = s;
+}
+
+static void add(struct words *w, const char *s)
+{
+	add_own(w, strdup(s));
+}
+
+static char *abs_path(const struct hk_lab *lab, const char *p)
+{
+	char *s;
+	if (p[0] == '/')
+		return strdup(p);
+	return asprintf(&s, "%s/%s", lab->dir, p) < 0 ? NULL : s;
+}
+
+static bool valid_hostname(const char *s)
+{
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") ==
+		       strlen(s) &&
+	       s[0] != '-';
+}
+
+#define CMD_WORDS_MAX 128
+
+/* Split a command line into words (quotes as a shell would). */
+static int add_words(struct words *w, const char *line, struct hk_err *err)
+{
+	_cleanup_free_ char *buf = strdup(line);
+	char *v[CMD_WORDS_MAX];
+	if (!buf)
+		return hk_err_sys(err, -ENOMEM, "lab");
+	int n = hk_split_args(buf, v, CMD_WORDS_MAX, err);
+	for (int i = 0; i < n; i++)
+		add(w, v[i]);
+	return n < 0 ? n : 0;
+}
+
+void hk_lab_run_args_free(char **args)
+{
+	for (size_t i = 0; args && args[i]; i++)
+		free(args[i]);
+	free(args);
+}
+
+int hk_lab_run_args(const struct hk_lab *lab, const struct hk_lab_node *n, char ***ret,
+		    struct hk_err *err)
+{
+	struct words w = { .cap = 16 + 2 * (n->ncap_add + n->nbinds + n->nenv) + CMD_WORDS_MAX };
+	*ret = NULL;
+	if (!(w.v = calloc(w.cap, sizeof(char *))))
+		return hk_err_sys(err, -ENOMEM, "lab");
+	/* a lab node configures its own network (containerlab's exec lines: ip addr add, ...):
+	 * hako run's defaults plus CAP_NET_ADMIN; more only where the file asks (cap-add:
+	 * FRR's daemons want SYS_ADMIN). containerlab runs its nodes privileged; hako does
+	 * not, since CAP_SYS_ADMIN in a container without a user namespace reaches the host
+	 * (a cgroup v1 release_agent, mounts) */
+	add(&w, "--cap-add");
+	add(&w, "NET_ADMIN");
+	for (size_t i = 0; i < n->ncap_add; i++) {
+		add(&w, "--cap-add");
+		add(&w, n->cap_add[i]);
+	}
+	add(&w, "--name");
+	add(&w, n->ctname);
+	if (valid_hostname(n->name)) {
+		add(&w, "--hostname");
+		add(&w, n->name);
+	}
+	char *net = NULL;
+	add(&w, "--net");
+	add_own(&w, asprintf(&net, "netns:%s", n->netns) < 0 ? NULL : net);
+	for (size_t i = 0; i < n->nbinds; i++) {
+		/* SRC:DST[:OPTS], SRC relative to the lab file */
+		const char *b = n->binds[i], *colon = strchr(b, ':');
+		if (!colon)
+			continue;
+		_cleanup_free_ char *src = strndup(b, (size_t)(colon - b));
+		_cleanup_free_ char *abs = src ? abs_path(lab, src) : NULL;
+		char *v = NULL;
+		add(&w, "-v");
+		add_own(&w, abs && asprintf(&v, "%s%s", abs, colon) >= 0 ? v : NULL);
+	}
+	for (size_t i = 0; i < n->nenv; i++) {
+		add(&w, "-e");
+		add(&w, n->env[i]);
+	}
+	int r = 0;
+	if (n->rootfs) {
+		add(&w, "--rootfs");
+		add_own(&w, abs_path(lab, n->rootfs));
+		add(&w, "--");
+		r = add_words(&w, n->cmd ? n->cmd : "sleep 2147483647", err);
+	} else {
+		add(&w, n->image);
+		if (n->cmd)
+			r = add_words(&w, n->cmd, err);
+	}
+	if (r == 0 && w.oom)
+		r = hk_err_sys(err, -ENOMEM, "lab");
+	if (r < 0) {
+		hk_lab_run_args_free(w.v);
+		return r;
+	}
+	*ret = w.v;
+	return 0;
 }

@@ -17,6 +17,15 @@ int hk_lab_ct_stop(struct hk_store *st, const struct hk_paths *p, const char *ct
  * success. */
 int hk_lab_ct_remove(struct hk_store *st, const struct hk_paths *p, const char *ctname,
 		     struct hk_err *err);
+/* The words after `hako run -d` that make node n's container, so that it gets exactly hako
+ * run's defaults: --cap-add NET_ADMIN and the node's cap-add, --name, --hostname (the node's
+ * name, when it is a valid one), --net netns:NAME, -v binds (SRC relative to the lab's
+ * file), -e env, then --rootfs DIR -- CMD (default: sleep forever) or IMAGE [CMD]; CMD split
+ * as a shell would. NULL-terminated, every word malloc'ed: hk_lab_run_args_free. */
+int hk_lab_run_args(const struct hk_lab *lab, const struct hk_lab_node *n, char ***ret,
+		    struct hk_err *err);
+void hk_lab_run_args_free(char **args);
+
 /* Run cmd (a shell line, `sh -c`) in node n: in its container as `hako exec CT sh -c LINE`
  * does (hk_ct_exec_start: the container's security, user, environment), else in its
  * namespace as `ip netns exec` does. From a child process holding no descriptor of this one
