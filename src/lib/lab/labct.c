@@ -20,6 +20,15 @@
 #include "ctwait.h"
 #include "netns.h"
 
+/* err prefixed with what; the lab's step failed (exit 1), whatever the container's error (a
+ * node stop of a container removed by hand is not a missing lab or node) */
+static int failed(struct hk_err *err, const char *what)
+{
+	hk_err_prefix(err, "%s", what);
+	hk_err_class_set(err, HK_ERR_FAILED);
+	return err->code < 0 ? err->code : -EIO;
+}
+
 int hk_lab_ct_stop(struct hk_store *st, const struct hk_paths *p, const char *ctname,
 		   struct hk_err *err)
 {
@@ -29,7 +38,7 @@ int hk_lab_ct_stop(struct hk_store *st, const struct hk_paths *p, const char *ct
 		r = hk_ct_stop(st, p, &c, -1, 0, err);
 		hk_ct_row_free(&c);
 	}
-	return r < 0 ? hk_err_prefix(err, "stop") : 0;
+	return r < 0 ? failed(err, "stop") : 0;
 }
 
 int hk_lab_ct_remove(struct hk_store *st, const struct hk_paths *p, const char *ctname,
@@ -45,7 +54,7 @@ int hk_lab_ct_remove(struct hk_store *st, const struct hk_paths *p, const char *
 		r = hk_ct_rm(st, p, &c, true, err);
 		hk_ct_row_free(&c);
 	}
-	return r < 0 ? hk_err_prefix(err, "rm") : 0;
+	return r < 0 ? failed(err, "rm") : 0;
 }
 
 struct ctexec {
@@ -102,7 +111,7 @@ int hk_lab_node_exec(struct hk_store *st, const struct hk_paths *p, const struct
 	struct hk_ct_row c;
 	int r = hk_store_get(st, n->ctname, &c, err);
 	if (r < 0)
-		return hk_err_prefix(err, "exec");
+		return failed(err, "exec");
 	struct ctexec x = { p, &c, argv };
 	r = hk_child_run(exec_in_ct, &x, "exec", err);
 	hk_ct_row_free(&c);

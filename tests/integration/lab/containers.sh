@@ -88,6 +88,24 @@ is "inspect: test02 stopped" \
 check "node start web test02" h lab node start web test02
 for i in 1 2 3 4 5 6 7 8 9 10; do get web-test01 10.30.0.2 >/dev/null && break; sleep 0.2; done
 is "test02 serves again after start" "$(get web-test01 10.30.0.2)" test02
+# the lab's container steps fail as one line, exit 1, whatever the container's error
+h rm -f web-test02 >/dev/null
+check_fail "node stop of a container removed by hand: exit 1" 1 \
+	"^hako: node 'test02': stop: no such container: web-test02$" h lab node stop web test02
+check_fail "lab exec in a container removed by hand: exit 125" 125 \
+	"^hako: no such container: web-test02$" h lab exec web test02 -- true
 check "destroy" h lab destroy web
+f=$(lab_file boom <<EOF2
+name: boom
+topology:
+  nodes:
+    c: {kind: linux, rootfs: $R, cmd: sleep 2147483647, exec: ["echo out; echo boom >&2; exit 4"]}
+EOF2
+)
+check_fail "an exec line that fails: its last stderr line, exit 1" 1 \
+	"^hako: lab 'boom': node 'c': exec 'echo out; echo boom >&2; exit 4': exec: boom$" \
+	h lab deploy -q "$f"
+is "... and nothing of it is left (labs, containers)" \
+	"$(h -j lab ls | jq length),$(h -j ps -a | jq '[.[] | select(.name | startswith("boom-"))] | length')" 0,0
 is "no container left" "$(h -j ps -a | jq -r '[.[] | select(.name | startswith("web-"))] | length')" 0
 as_before "after destroy, as before"
