@@ -495,7 +495,8 @@ static int cmd_lab_node(struct hk_ctx *ctx, int argc, char **argv)
 		r = hk_err_set(&ctx->err, -ENOENT, "lab '%s': no node '%s'", lab.name, argv[2]);
 		hk_err_class_set(&ctx->err, HK_ERR_NOTFOUND);
 	} else {
-		r = hk_lab_node_set(&lab, (size_t)i, !strcmp(argv[0], "start"), &ops, &ctx->err);
+		r = hk_lab_node_set(st, &lab, (size_t)i, !strcmp(argv[0], "start"), &ops,
+				    &ctx->err);
 	}
 	hk_lab_free(&lab);
 	return r;

@@ -21,6 +21,7 @@
 #include "cmd_run.h"
 #include "ct.h"
 #include "ctlife.h"
+#include "ctstop.h"
 #include "store_ctlife.h"
 #include "vm.h"
 
@@ -86,39 +87,6 @@ int ct_signal(const char *s)
 	return 0;
 }
 
-/* Wait until pid is gone, up to ms milliseconds. */
-static bool wait_gone(pid_t pid, uint64_t start, int ms)
-{
-	for (int t = 0; t < ms; t += 10) {
-		if (!hk_proc_alive(pid, start))
-			return true;
-		usleep(10000);
-	}
-	return !hk_proc_alive(pid, start);
-}
-
-/* After the init is gone: let its monitor record the exit (it knows the status); if the
- * monitor is gone too, reconcile does it. */
-static int settle(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p, const char *id)
-{
-	for (int t = 0; t < 300; t++) {
-		struct hk_ct_row r;
-		if (hk_store_get(st, id, &r, &ctx->err) < 0) {
-			hk_err_clear(&ctx->err);
-			return 0; /* --rm: removed */
-		}
-		bool done = strcmp(r.state, HK_CT_RUNNING) && strcmp(r.state, HK_CT_RESTARTING);
-		bool owner = hk_proc_alive(r.owner_pid, r.owner_start);
-		hk_ct_row_free(&r);
-		if (done)
-			return 0;
-		if (!owner)
-			return hk_ct_reconcile(st, p, &ctx->err);
-		usleep(10000);
-	}
-	return hk_ct_reconcile(st, p, &ctx->err);
-}
-
 /* For each container named in names: look it up, call fn and print its name if fn
  * succeeds. A failure does not stop the others (Docker's rm, stop, kill ... of several:
  * `rm -f $(ps -aq)` removes every container it can): each failure but the last is printed
@@ -156,74 +124,16 @@ static int each_ct(struct hk_ctx *ctx, char **names, int n, each_fn *fn, const v
 	return ret;
 }
 
-/* docker events' "kill" with its signal's number */
-static void kill_event(struct hk_store *st, const struct hk_paths *p, const struct hk_ct_row *c,
-		       int sig)
-{
-	char n[16];
-	snprintf(n, sizeof(n), "%d", sig);
-	const char *const at[] = { "signal", n, NULL };
-	hk_ct_event(st, p, "kill", c, at);
-}
-
 static int stop_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		    struct hk_ct_row *c, const void *arg)
 {
-	int secs = *(const int *)arg, sig = SIGTERM;
-	/* a user's stop: its restart policy leaves it stopped (Docker's "manually stopped") */
-	hk_ct_mark_stopped(st, c->id, true);
-	struct hk_ctlife_row life;
-	struct hk_err e;
-	if (hk_ctlife_get(st, c->id, &life, &e) == 0) {
-		if (life.stop_signal > 0)
-			sig = life.stop_signal;
-		if (secs < 0 && life.stop_timeout >= 0)
-			secs = life.stop_timeout;
-		hk_ctlife_row_free(&life);
-	}
-	if (secs < 0)
-		secs = 10;
-	if (!strcmp(c->state, HK_CT_RESTARTING))
-		return settle(ctx, st, p, c->id); /* its monitor sees the mark and gives up */
-	if (strcmp(c->state, HK_CT_RUNNING))
-		return 0;
-	bool paused = hk_ct_paused(c);
-	if (!hk_proc_alive(c->pid, c->pid_start)) {
-		/* dying (its init gone, the exit not recorded yet): stopped once its monitor
-		 * says so, as Docker's stop returns once the container is; a cgroup frozen
-		 * meanwhile is thawed, or its processes could never finish dying */
-		if (paused)
-			hk_ct_pause(c, false, &ctx->err);
-		return settle(ctx, st, p, c->id);
-	}
-	kill(c->pid, sig);
-	kill_event(st, p, c, sig);
-	if (paused)
-		hk_ct_pause(c, false, &ctx->err);
-	if (!wait_gone(c->pid, c->pid_start, secs * 1000)) {
-		kill(c->pid, SIGKILL);
-		kill_event(st, p, c, SIGKILL);
-		wait_gone(c->pid, c->pid_start, 5000);
-	}
-	int r = settle(ctx, st, p, c->id);
-	if (r == 0)
-		hk_ct_event(st, p, "stop", c, NULL);
-	return r;
+	return hk_ct_stop(st, p, c, *(const int *)arg, 0, &ctx->err);
 }
 
 static int kill_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		    struct hk_ct_row *c, const void *arg)
 {
-	if (strcmp(c->state, HK_CT_RUNNING) || !hk_proc_alive(c->pid, c->pid_start))
-		return hk_err_set(&ctx->err, -ESRCH, "container '%s' is not running", c->name);
-	bool paused = hk_ct_paused(c);
-	hk_ct_mark_stopped(st, c->id, true); /* as Docker's kill: no restart by its policy */
-	if (kill(c->pid, *(const int *)arg) < 0)
-		return hk_err_sys(&ctx->err, -errno, "kill container '%s'", c->name);
-	kill_event(st, p, c, *(const int *)arg);
-	if (paused) /* a frozen process gets its signal once thawed, as Docker does */
-		hk_ct_pause(c, false, &ctx->err);
-	return 0;
+	return hk_ct_kill(st, p, c, *(const int *)arg, &ctx->err);
 }
 
 static int pause_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
@@ -264,23 +174,7 @@ int cmd_ct_unpause(struct hk_ctx *ctx, int argc, char **argv)
 static int rm_one(struct hk_ctx *ctx, struct hk_store *st, const struct hk_paths *p,
 		  struct hk_ct_row *c, const void *arg)
 {
-	bool alive = hk_proc_alive(c->pid, c->pid_start);
-	if (alive && !*(const bool *)arg)
-		return hk_err_set(&ctx->err, -EBUSY,
-				  "container '%s' is running; stop it or "
-				  "use rm -f",
-				  c->name);
-	/* the intent first: if this rm is killed, the next command finishes it */
-	snprintf(c->state, sizeof(c->state), "%s", HK_CT_REMOVING);
-	int r = hk_store_update(st, c, &ctx->err);
-	if (r < 0)
-		return r;
-	if (alive) {
-		kill(c->pid, SIGKILL);
-		wait_gone(c->pid, c->pid_start, 5000);
-	}
-	/* the monitor may be removing it at the same time: both are idempotent */
-	return hk_ct_remove(st, c, p, &ctx->err);
+	return hk_ct_rm(st, p, c, *(const bool *)arg, &ctx->err);
 }
 
 /* -t SECS of stop and restart: *ret -1 when not given (the container's --stop-timeout, or

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* What a lab needs from the front door (labops.c): containers made the way `hako run -d`
- * makes them, exec lines, the progress bar. */
+ * makes them, the progress bar; `hako lab exec`. */
 #ifndef HK_LABOPS_H
 #define HK_LABOPS_H
 
@@ -12,7 +12,7 @@ struct labops_data {
 	struct hk_ctx *ctx;
 	bool bar; /* draw the progress bar (stderr is a terminal) */
 	bool drawn;
-	struct hk_paths paths; /* where a vm node's VM is kept */
+	struct hk_paths paths; /* where containers and VMs are kept */
 };
 
 /* ops over data (which must outlive it). */

@@ -2,11 +2,13 @@
 /* Lab files -> struct hk_lab (labfile.c) and the plan (labplan.c): the model, groups and
  * defaults, and every bad input refused with its FILE:LINE:COLUMN. No kernel state. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../unit/tap.h"
 #include "lab.h"
+#include "labct.h"
 #include "labgraph.h"
 
 static int parse(const char *text, struct hk_lab *lab, struct hk_err *err)
@@ -247,12 +249,62 @@ static void save_edits(void)
 	hk_lab_free(&lab);
 }
 
+/* A linux node's container: the words after `hako run -d` (labct.c): run's defaults plus
+ * NET_ADMIN and the file's cap-add, binds and rootfs relative to the file, the command split
+ * as a shell would. */
+static void run_args(void)
+{
+	struct hk_lab lab;
+	struct hk_err err;
+	const char *text = "name: m\n"
+			   "topology:\n"
+			   "  nodes:\n"
+			   "    r1:\n"
+			   "      kind: linux\n"
+			   "      rootfs: rfs\n"
+			   "      cmd: sh -c 'echo a b'\n"
+			   "      cap-add: [SYS_ADMIN]\n"
+			   "      binds: [\"www:/www:ro\", \"/abs:/abs\"]\n"
+			   "      env: {K: v}\n"
+			   "    r_2: {kind: linux, image: img:1}\n";
+	int r = parse(text, &lab, &err);
+	if (r == 0)
+		r = hk_lab_plan(&lab, &err);
+	TAP_EQ_INT(r, 0, "a lab with two linux nodes");
+	if (r < 0) {
+		printf("#   %s\n", err.msg);
+		return;
+	}
+	const char *want[2] = {
+		"--cap-add NET_ADMIN --cap-add SYS_ADMIN --name m-r1 --hostname r1 --net "
+		"netns:m-r1 "
+		"-v /labs/www:/www:ro -v /abs:/abs -e K=v --rootfs /labs/rfs -- sh -c |echo a b|",
+		"--cap-add NET_ADMIN --name m-r_2 --net netns:m-r_2 img:1",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		char **a, got[1024] = "";
+		r = hk_lab_run_args(&lab, &lab.nodes[i], &a, &err);
+		for (size_t k = 0; r == 0 && a[k]; k++) {
+			bool space = strchr(a[k], ' ') != NULL;
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s%s%s",
+				 k ? " " : "", space ? "|" : "", a[k], space ? "|" : "");
+		}
+		char name[128];
+		snprintf(name, sizeof(name), "%s: the words of run -d", lab.nodes[i].name);
+		TAP_EQ_STR(got, want[i], name);
+		if (r == 0)
+			hk_lab_run_args_free(a);
+	}
+	hk_lab_free(&lab);
+}
+
 int main(void)
 {
 	model();
 	mgmt_model();
 	save_edits();
 	vm_model();
+	run_args();
 	bad("name: x\ntopology:\n  nodes:\n    r: {kind: vm}\n",
 	    "t.yml:4:15: node 'r': kind vm needs a kernel", "a vm node without a kernel");
 	bad("name: x\ntopology:\n  nodes:\n    r: {kind: vm, kernel: k, accel: xen}\n",

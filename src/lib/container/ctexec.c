@@ -5,12 +5,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "container.h"
+#include "ctconfig.h"
 #include "preexec.h"
+#include "runflags.h"
+#include "runsec.h"
 #include "security.h"
 #include "tramp.h"
 
@@ -158,4 +163,121 @@ int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret
 	for (int i = 0; i < 3; i++)
 		ret->proxy[i] = proxy[i];
 	return 0;
+}
+
+#define EXEC_ENV_MAX 256
+
+struct exec_env {
+	char *v[2 * EXEC_ENV_MAX + 4]; /* what the command gets */
+	size_t n;
+	char *owned[EXEC_ENV_MAX]; /* the K=V of a K alone */
+	size_t nowned;
+};
+
+/* Do a and b (K=V or K) name the same variable? */
+static bool same_key(const char *a, const char *b)
+{
+	size_t ka = strcspn(a, "="), kb = strcspn(b, "=");
+	return ka == kb && !strncmp(a, b, ka);
+}
+
+static void env_put(struct exec_env *e, char *kv)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (same_key(e->v[i], kv)) {
+			e->v[i] = kv;
+			return;
+		}
+	e->v[e->n++] = kv;
+}
+
+/* The container's stored environment (a container from before it was stored: PATH and HOME),
+ * then the request's (K alone: this process's value, left out when it has none), then TERM
+ * with a tty. */
+static void build_env(struct exec_env *e, const struct hk_ct_exec_req *q, char **stored)
+{
+	static char path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+		    home[] = "HOME=/root", term[] = "TERM=xterm";
+	if (!stored) {
+		env_put(e, path);
+		env_put(e, home);
+	}
+	for (size_t i = 0; stored && stored[i] && e->n < EXEC_ENV_MAX; i++)
+		env_put(e, stored[i]);
+	for (size_t i = 0; i < q->nenv && i < EXEC_ENV_MAX; i++) {
+		char *kv = (char *)q->env[i];
+		if (!strchr(kv, '=')) {
+			const char *v = getenv(kv);
+			if (!v || asprintf(&e->owned[e->nowned], "%s=%s", kv, v) < 0)
+				continue;
+			kv = e->owned[e->nowned++];
+		}
+		env_put(e, kv);
+	}
+	if (q->tty) {
+		bool has = false;
+		for (size_t i = 0; i < e->n; i++)
+			has |= same_key(e->v[i], term);
+		if (!has)
+			env_put(e, term);
+	}
+	e->v[e->n] = NULL;
+}
+
+/* -u USER[:GROUP] (Docker's exec -u): numbers, or names in the running container's own
+ * /etc/passwd and /etc/group, read beneath its root; its capabilities as the container's
+ * for that user. */
+static int exec_user(struct hk_runsec *sec, const char *user, const struct hk_ct_row *c,
+		     struct hk_err *err)
+{
+	char root[64];
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)c->pid);
+	_cleanup_close_ int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || !hk_proc_alive(c->pid, c->pid_start))
+		return hk_err_set(err, -ESRCH, "container '%s' is not running", c->name);
+	uid_t uid;
+	gid_t gid;
+	int r = hk_ct_rootfs_user(fd, user, &uid, &gid, err);
+	if (r == 0)
+		r = hk_runsec_set_user(sec, uid, gid, err);
+	return r < 0 ? hk_err_prefix(err, "exec") : 0;
+}
+
+int hk_ct_exec_start(const struct hk_paths *p, const struct hk_ct_row *c,
+		     const struct hk_ct_exec_req *q, struct hk_ct_exec_proc *ret, int *ret_status,
+		     struct hk_err *err)
+{
+	*ret = (struct hk_ct_exec_proc){ .pid = -1, .pty_master = -1, .proxy = { -1, -1, -1 } };
+	*ret_status = 0;
+	if (strcmp(c->state, HK_CT_RUNNING) || !hk_proc_alive(c->pid, c->pid_start))
+		return hk_err_set(err, -ESRCH, "container '%s' is not running", c->name);
+	struct hk_runsec sec = {};
+	struct exec_env e = {};
+	_cleanup_(hk_ct_config_env_freep) char **stored = NULL;
+	_cleanup_free_ char *workdir = NULL;
+	int r = hk_runsec_from_config(&sec, c->config, p, err);
+	if (r == 0 && hk_ct_config_proc(c->config, &stored, &workdir) < 0)
+		r = hk_err_sys(err, -ENOMEM, "exec");
+	if (r == 0 && q->user)
+		r = exec_user(&sec, q->user, c, err);
+	if (r == 0) {
+		build_env(&e, q, stored);
+		struct hk_ct_exec x = {
+			.paths = p,
+			.row = c,
+			.argv = q->argv,
+			.env = (char *const *)e.v,
+			.workdir = q->workdir ? q->workdir : workdir,
+			.tty = q->tty,
+			.interactive = q->interactive,
+			.detach = q->detach,
+			.sec = &sec.sec.plan,
+			.block = q->block,
+		};
+		r = hk_ct_exec(&x, ret, ret_status, err);
+	}
+	hk_runsec_free(&sec);
+	for (size_t i = 0; i < e.nowned; i++)
+		free(e.owned[i]);
+	return r;
 }

@@ -48,4 +48,26 @@ struct hk_ct_exec_proc {
 int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret_status,
 	       struct hk_err *err);
 
+/* What `hako exec` asks for (and a lab's exec line), resolved against the container's
+ * stored config by hk_ct_exec_start, as Docker's exec: -e and -w over the container's. */
+struct hk_ct_exec_req {
+	char *const *argv;	/* NULL-terminated */
+	const char *const *env; /* -e: K=V, or K alone (this process's value; left out when
+				 * it has none) */
+	size_t nenv;
+	const char *workdir; /* NULL: the container's */
+	const char *user;    /* -u USER[:GROUP]: numbers, or names in the running container's
+			      * own /etc/passwd and /etc/group; NULL: the container's user */
+	bool tty, interactive, detach;
+	const sigset_t *block; /* as hk_ct_exec's */
+};
+
+/* c must be running (else -ESRCH). Its security (caps, no_new_privs, seccomp, user), its
+ * environment (the stored one, then q->env, then TERM with tty) and working directory from
+ * its stored config, then hk_ct_exec: ret and *ret_status as there; this process is inside
+ * the container afterwards either way (a caller that goes on forks first). */
+int hk_ct_exec_start(const struct hk_paths *p, const struct hk_ct_row *c,
+		     const struct hk_ct_exec_req *q, struct hk_ct_exec_proc *ret, int *ret_status,
+		     struct hk_err *err);
+
 #endif

@@ -339,7 +339,7 @@ void hk_runsec_config(const struct hk_runsec *s, struct hk_ct_config_sec *c)
 	};
 }
 
-int hk_runsec_from_config(struct hk_runsec *s, const char *config, const char *root,
+int hk_runsec_from_config(struct hk_runsec *s, const char *config, const struct hk_paths *p,
 			  struct hk_err *err)
 {
 	struct hk_ct_config_sec_read c;
@@ -354,15 +354,12 @@ int hk_runsec_from_config(struct hk_runsec *s, const char *config, const char *r
 		s->sec.plan.caps = s->plan;
 		s->sec.plan.no_new_privs = !s->allow_new_privs;
 	}
-	struct hk_paths p;
 	if (r == 0 && c.seccomp) {
 		s->seccomp = c.profile_name;
 		s->profile_text = TAKE_PTR(c.profile_text);
 		s->profile_len = c.profile_len;
 		s->seccomp_listener = true; /* accepted at create: `hako oci` */
-		r = hk_paths_init(&p, root, err);
-		if (r == 0)
-			r = compile(err, s, &p);
+		r = compile(err, s, p);
 	}
 	s->seccomp = NULL;
 	hk_ct_config_sec_read_free(&c);

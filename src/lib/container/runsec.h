@@ -91,9 +91,10 @@ void hk_runsec_config(const struct hk_runsec *s, struct hk_ct_config_sec *ret);
 /* --userns: maps resolved and validated, the --rootfs tree idmapped (before anything is
  * created); spec->userns set. No-op without --userns. */
 int hk_runsec_userns(struct hk_runsec *s, struct hk_ct_spec *spec, struct hk_err *err);
-/* hako exec: the container's security from its stored config, ready to apply. A
- * seccomp=FILE profile comes from the text stored at run, never from FILE again. */
-int hk_runsec_from_config(struct hk_runsec *s, const char *config, const char *root,
+/* hako exec: the container's security from its stored config, ready to apply (a seccomp
+ * profile compiled under p). A seccomp=FILE profile comes from the text stored at run,
+ * never from FILE again. */
+int hk_runsec_from_config(struct hk_runsec *s, const char *config, const struct hk_paths *p,
 			  struct hk_err *err);
 
 #endif

@@ -226,25 +226,24 @@ int hk_lab_plan_check_free(const struct hk_lab *lab, struct hk_err *err);
 /*
  * What a lab needs from its caller: containers are made by the same path as `hako run -d`
  * (its security defaults, image resolution and monitor), which lives in the front door; the
- * caller also draws progress. Each returns 0 or a negative errno with err set. (To make them
- * here instead, four pieces of the front door would move into the container layer first,
- * each then used by both: run -d's monitor (cmd_run.c: fork, create, start, report, wait
- * logged, end), an image's defaults (run_image.c; the pull with its progress stays out),
- * stop and rm -f (cmd_lifecycle.c: signal, wait, settle, remove), and exec's set-up.)
+ * library gives the words that describe a node's container (hk_lab_run_args). The caller
+ * also draws progress. Each returns 0 or a negative errno with err set. A node's container
+ * is stopped, removed and exec'ed into here, by the container library's hk_ct_stop, hk_ct_rm
+ * and hk_ct_exec_start (ctstop.h, ctexec.h: what `hako stop`, `hako rm -f` and `hako exec`
+ * call; labct.c). (To make them here too, more of the front door would move into the
+ * container layer first, each then used by both: run's option parser (the stored options a
+ * start or a restart policy replays are run's words), run -d's monitor (cmd_run.c: fork,
+ * create, start, report, wait logged, end) and an image's defaults (run_image.c; the pull
+ * with its progress stays out).)
  */
 struct hk_lab_ops {
 	void *data;
-	/* Start node n's container (n->ctname) in namespace n->netns. */
+	/* Start node n's container (n->ctname) in namespace n->netns: `hako run -d` with the
+	 * words hk_lab_run_args gives (labct.h). */
 	int (*ct_start)(void *data, const struct hk_lab *lab, const struct hk_lab_node *n,
 			struct hk_err *err);
-	/* Remove container ctname, running or not; a missing one is success. */
-	int (*ct_remove)(void *data, const char *ctname, struct hk_err *err);
-	/* Stop container ctname (node stop). */
-	int (*ct_stop)(void *data, const char *ctname, struct hk_err *err);
-	/* Run cmd (a shell line) in node n: its container, or its namespace. */
-	int (*node_exec)(void *data, const struct hk_lab *lab, const struct hk_lab_node *n,
-			 const char *cmd, struct hk_err *err);
-	/* The state and run directories VMs are made under (vm nodes), NULL: none. */
+	/* The state and run directories containers and VMs are kept under (linux and vm
+	 * nodes: stopped, removed and exec'ed into by the container library), NULL: none. */
 	const struct hk_paths *paths;
 	/* Progress: phase, done of total (may be NULL). */
 	void (*progress)(void *data, const char *phase, size_t done, size_t total);

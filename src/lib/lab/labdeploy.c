@@ -43,6 +43,7 @@
 #include "ifindex.h"
 #include "ipam.h"
 #include "lab.h"
+#include "labct.h"
 #include "labrun.h"
 #include "link.h"
 #include "netns.h"
@@ -958,10 +959,8 @@ static int containers(struct dep *d)
 		for (size_t k = 0;
 		     !nd->remote && !(nd->stopped && nd->kind == HK_LAB_LINUX) && k < nd->nexec;
 		     k++) {
-			int r = d->ops && d->ops->node_exec
-					? d->ops->node_exec(d->ops->data, lab, nd, nd->exec[k],
-							    d->err)
-					: hk_err_set(d->err, -EOPNOTSUPP, "no exec");
+			int r = hk_lab_node_exec(d->st, d->ops ? d->ops->paths : NULL, nd,
+						 nd->exec[k], d->err);
 			if (r < 0)
 				return hk_err_prefix(d->err, "lab '%s': node '%s': exec '%s'",
 						     lab->name, nd->name, nd->exec[k]);

@@ -19,6 +19,7 @@
 #include "base/proc.h"
 #include "base/testpoint.h"
 #include "lab.h"
+#include "labct.h"
 #include "link.h"
 #include "netns.h"
 #include "network.h"
@@ -76,7 +77,10 @@ static int remove_one(struct hk_store *st, struct hk_nl **host, const struct hk_
 	} else if (!strcmp(o->kind, HK_LABOBJ_NSLINK)) {
 		r = remove_nslink(o->name, err);
 	} else if (!strcmp(o->kind, HK_LABOBJ_CT)) {
-		r = ops && ops->ct_remove ? ops->ct_remove(ops->data, o->name, err) : 0;
+		if (!ops || !ops->paths)
+			return hk_err_set(err, -EOPNOTSUPP, "container '%s': no container runtime",
+					  o->name);
+		r = hk_lab_ct_remove(st, ops->paths, o->name, err);
 	} else if (!strcmp(o->kind, HK_LABOBJ_LINK)) {
 		if (!*host && (r = hk_nl_open(host, -1, err)) < 0)
 			return r;

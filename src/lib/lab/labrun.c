@@ -12,6 +12,7 @@
 #include "base/cleanup.h"
 #include "base/proc.h"
 #include "ifindex.h"
+#include "labct.h"
 #include "link.h"
 #include "netns.h"
 #include "store.h"
@@ -226,18 +227,20 @@ int hk_lab_link_set(const struct hk_lab *lab, const struct hk_lab_ep *ep, enum h
 	return r < 0 ? hk_err_prefix(err, "lab '%s': %s:%s", lab->name, nd->name, f->name) : 0;
 }
 
-int hk_lab_node_set(const struct hk_lab *lab, size_t node, bool start, const struct hk_lab_ops *ops,
-		    struct hk_err *err)
+int hk_lab_node_set(struct hk_store *st, const struct hk_lab *lab, size_t node, bool start,
+		    const struct hk_lab_ops *ops, struct hk_err *err)
 {
 	const struct hk_lab_node *nd = &lab->nodes[node];
 	if (nd->remote)
 		return hk_err_usage(err, "lab '%s': node '%s' runs on host '%s', not here",
 				    lab->name, nd->name, nd->host);
 	int r = 0;
-	if (nd->kind == HK_LAB_LINUX && !start && ops && ops->ct_stop)
-		r = ops->ct_stop(ops->data, nd->ctname, err);
-	if (nd->kind == HK_LAB_LINUX && start && ops && ops->ct_remove && ops->ct_start) {
-		r = ops->ct_remove(ops->data, nd->ctname, err);
+	if (nd->kind == HK_LAB_LINUX && (!ops || !ops->paths))
+		r = hk_err_set(err, -EOPNOTSUPP, "no container runtime");
+	else if (nd->kind == HK_LAB_LINUX && !start)
+		r = hk_lab_ct_stop(st, ops->paths, nd->ctname, err);
+	if (r == 0 && nd->kind == HK_LAB_LINUX && start && ops->ct_start) {
+		r = hk_lab_ct_remove(st, ops->paths, nd->ctname, err);
 		if (r == 0)
 			r = ops->ct_start(ops->data, lab, nd, err);
 	}

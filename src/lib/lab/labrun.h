@@ -41,9 +41,9 @@ enum hk_lab_link_op { HK_LAB_LINK_UP, HK_LAB_LINK_DOWN, HK_LAB_LINK_RATE };
 /* Set endpoint ep of lab up or down, or its egress rate (rate 0: none). */
 int hk_lab_link_set(const struct hk_lab *lab, const struct hk_lab_ep *ep, enum hk_lab_link_op op,
 		    uint64_t rate, struct hk_err *err);
-/* Stop node (its interfaces down, its container stopped) or start it again. */
-int hk_lab_node_set(const struct hk_lab *lab, size_t node, bool start, const struct hk_lab_ops *ops,
-		    struct hk_err *err);
+/* Stop node (its interfaces down, its container in st stopped) or start it again. */
+int hk_lab_node_set(struct hk_store *st, const struct hk_lab *lab, size_t node, bool start,
+		    const struct hk_lab_ops *ops, struct hk_err *err);
 
 /* The lab's file with what changed since deploy written back (lab save): an interface down
  * (interfaces.IF.state: down, or up again), an egress rate other than the file's

@@ -952,8 +952,7 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 	if (r == 0 && (!argv || !argv[0]))
 		r = hk_err_usage(err, "exec: a command or --process FILE is required");
 	if (r == 0)
-		r = hk_runsec_from_config(&sec, c.row.config, root ? root : HK_OCI_DEFAULT_ROOT,
-					  err);
+		r = hk_runsec_from_config(&sec, c.row.config, &c.paths, err);
 	if (r == 0 && o.user_set)
 		r = hk_runsec_set_user(&sec, o.uid, o.gid, err);
 	if (r == 0 && (o.caps_add || o.ngroups)) { /* the plan again, with them */
