@@ -608,6 +608,12 @@ static int create_in(const char *root, const char *id, const struct hk_oci_creat
 	c->row = x->row;
 	memset(&x->row, 0, sizeof(x->row));
 	c->have_row = true;
+	/* run: the row is marked running (with its pid) only by hk_ct_start; the hooks and the
+	 * seccomp agent below see the process's pid already, as they do after create */
+	if (c->row.pid <= 0) {
+		c->row.pid = x->proc.pid;
+		c->row.pid_start = x->proc.start_time;
+	}
 	if (cfg->has_oom_score_adj) {
 		oom_adj(x->proc.pid, cfg->oom_score_adj);
 		pid_t *pids;

@@ -28,7 +28,7 @@ is "run: its exit status" "$rc" 7
 is "run: removed when it ends (list)" "$(o list -q)" ""
 
 # --- create, state, start, kill, delete
-cfg "c['process']['args']=['sh','-c','echo started >/tmp/x; cat /proc/self/status | grep CapEff; sleep 60']"
+cfg "c['process']['args']=['sh','-c','trap \"exit 3\" TERM; echo started >/tmp/x; cat /proc/self/status | grep CapEff; sleep 60 & wait']"
 (cd "$B" && o create --pid-file "$HAKO_TEST_TMP/pid" c1 </dev/null >"$HAKO_TEST_TMP/c1.out" 2>&1)
 is "create: exit 0" "$?" 0
 st=$(o state c1)
@@ -51,9 +51,9 @@ is "state: running" "$(o state c1 | python3 -c 'import json,sys; print(json.load
 check_fail "start twice is refused" 2 "only a created container can be started" o start c1
 cg=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' /proc/$pid/cgroup)
 [ -n "$cg" ] && [ -d "/sys/fs/cgroup/pids$cg" ] && ok "its pids cgroup $cg" || not_ok "no pids cgroup: $(cat /proc/$pid/cgroup)"
-is "ps: the init and the command" "$(o ps --format json c1 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 2
+is "ps: the command (the state's pid) and its sleep" "$(o ps --format json c1 | python3 -c 'import json,sys; p=json.load(sys.stdin); print(len(p), '"$pid"' in p)')" "2 True"
 check_fail "delete of a running container is refused" 2 "not stopped: running" o delete c1
-check "kill TERM" o kill c1 TERM
+check "kill TERM (the command's trap: it has a handler, as PID 1 needs)" o kill c1 TERM
 for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 is "state: stopped" "$(o state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" stopped
 check_fail "kill of a stopped container is refused" 2 "is not running" o kill c1 KILL
