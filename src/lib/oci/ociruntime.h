@@ -48,8 +48,9 @@ int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts
 int hk_oci_state(const char *root, const char *id, struct json_object **ret, struct hk_err *err);
 /* Every container: their states, as `list` shows them. */
 int hk_oci_list(const char *root, struct json_object **ret, struct hk_err *err);
-/* kill ID SIG: to the init (which forwards it to the command); all: to every process of
- * its cgroup. A stopped container: -EINVAL "container not running". */
+/* kill ID SIG: to the container's process (its PID 1: without a handler for SIG, only
+ * KILL and STOP reach it, the kernel's rule for an init); all: to every process of its
+ * cgroup. A stopped container: -EINVAL "container not running". */
 int hk_oci_kill(const char *root, const char *id, int sig, bool all, struct hk_err *err);
 /* delete ID: a stopped (or created) container's runtime and files, its poststop hooks;
  * force: killed first when it runs. */
