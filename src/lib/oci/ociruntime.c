@@ -835,9 +835,10 @@ int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *e
 		return 0;
 	}
 	const char *status = r == 0 ? status_of(&c.row) : "";
-	/* created, running or paused: the spec's "MUST generate an error" (--force kills it
-	 * first) */
-	if (r == 0 && strcmp(status, "stopped") && !force)
+	/* running or paused: an error (the spec's "MUST"); --force kills it first. Created:
+	 * killed and removed, as runc (delete.go: Created -> destroy) and crun do, which is
+	 * what engines expect of `delete` after a create they give up on */
+	if (r == 0 && strcmp(status, "stopped") && strcmp(status, "created") && !force)
 		r = hk_err_usage(err, "cannot delete container '%s' that is not stopped: %s", id,
 				 status);
 	if (r == 0 && strcmp(status, "stopped") && c.row.pid > 0) {

@@ -52,8 +52,8 @@ int hk_oci_list(const char *root, struct json_object **ret, struct hk_err *err);
  * KILL and STOP reach it, the kernel's rule for an init); all: to every process of its
  * cgroup. A stopped container: -EINVAL "container not running". */
 int hk_oci_kill(const char *root, const char *id, int sig, bool all, struct hk_err *err);
-/* delete ID: a stopped (or created) container's runtime and files, its poststop hooks;
- * force: killed first when it runs. */
+/* delete ID: a stopped or created container's runtime and files (a created one's process
+ * killed first, as runc), its poststop hooks; force: a running or paused one too. */
 int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *err);
 struct hk_oci_exec_opts {
 	const char *process; /* --process FILE: a process object (config.json's) */

@@ -63,13 +63,19 @@ check "delete --force of a missing container succeeds (as runc)" o delete --forc
 [ -n "$cg" ] && [ ! -d "/sys/fs/cgroup/pids$cg" ] && ok "its cgroup is gone" || not_ok "cgroup $cg left"
 is "no namespace mount left" "$(findmnt -rn -o TARGET | grep -c "$OR")" 0
 
-# --- created, then delete --force (the engine gave up before start)
-(cd "$B" && o create c2 </dev/null >/dev/null 2>&1)
-pid=$(o state c2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
-check_fail "delete of a created container is refused (the spec)" 2 "not stopped: created" o delete c2
-check "delete --force of a created container" o delete --force c2
-for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$pid" 2>/dev/null && not_ok "its init still runs" || ok "its init is gone"
+# --- created, then delete (the engine gave up before start): killed and removed, as runc
+# (delete.go: Created -> destroy) and crun; then the same with --force
+for f in "" --force; do
+	(cd "$B" && o create c2 </dev/null >/dev/null 2>&1)
+	pid=$(o state c2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+	cg=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' /proc/$pid/cgroup)
+	[ -d "/proc/$pid" ] && ok "control: created c2's process runs" || not_ok "no /proc/$pid"
+	check "delete $f of a created container" o delete $f c2
+	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$pid" 2>/dev/null && not_ok "delete $f: its process still runs" || ok "delete $f: its process is gone"
+	check_fail "delete $f: state: not found" 5 "container 'c2' does not exist" o state c2
+	[ -n "$cg" ] && [ ! -d "/sys/fs/cgroup/pids$cg" ] && ok "delete $f: its cgroup is gone" || not_ok "cgroup '$cg' left"
+done
 
 # --- exec
 cfg "c['process']['args']=['sleep','60']"
