@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -854,6 +855,38 @@ int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *e
 			fprintf(stderr, "hako: warning: %s\n", e2.msg);
 	}
 	oci_ct_close(&c);
+	return r;
+}
+
+int hk_oci_delete_regex(const char *root, const char *regex, bool force, struct hk_err *err)
+{
+	regex_t re;
+	int e = regcomp(&re, regex, REG_EXTENDED | REG_NOSUB);
+	if (e) {
+		char m[256];
+		regerror(e, &re, m, sizeof(m));
+		return hk_err_usage(err, "delete --regex '%s': %s", regex, m);
+	}
+	struct json_object *list = NULL;
+	int r = hk_oci_list(root, &list, err);
+	size_t n = r == 0 ? json_object_array_length(list) : 0;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *id = NULL;
+		json_object_object_get_ex(json_object_array_get_idx(list, i), "id", &id);
+		if (!id || regexec(&re, json_object_get_string(id), 0, NULL, 0))
+			continue;
+		struct hk_err e2 = {};
+		int k = hk_oci_delete(root, json_object_get_string(id), force, &e2);
+		if (k == -ENOENT) /* deleted meanwhile */
+			continue;
+		if (k < 0 && r == 0) { /* the first failure; the others are still tried */
+			*err = e2;
+			r = k;
+		}
+	}
+	if (list)
+		json_object_put(list);
+	regfree(&re);
 	return r;
 }
 

@@ -77,6 +77,25 @@ for f in "" --force; do
 	[ -n "$cg" ] && [ ! -d "/sys/fs/cgroup/pids$cg" ] && ok "delete $f: its cgroup is gone" || not_ok "cgroup '$cg' left"
 done
 
+# --- delete --regex (crun's): every container whose id matches, and only those
+cfg "c['process']['args']=['sleep','60']"
+for id in rx-a rx-b keep-rx; do (cd "$B" && o run -d $id </dev/null >/dev/null 2>&1); done
+pids=$(for id in rx-a rx-b keep-rx; do o state $id | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'; done)
+check_fail "delete --regex of running ones without --force: refused" 2 "not stopped: running" o delete --regex '^rx-'
+is "delete --regex refused: all three still listed" "$(o list -q | sort | tr '\n' ' ')" "keep-rx rx-a rx-b "
+check_fail "delete --regex: an invalid expression" 2 "delete --regex" o delete --regex '('
+check_fail "delete --regex: one expression" 2 "one regular expression" o delete --regex a b
+check "delete -f --regex '^rx-'" o delete -f --regex '^rx-'
+is "delete --regex: keep-rx (not matching ^rx-) alone is left" "$(o list -q)" keep-rx
+for i in $(seq 50); do
+	n=0; for p in $pids; do kill -0 $p 2>/dev/null && n=$((n + 1)); done
+	[ $n -le 1 ] && break; sleep 0.1
+done
+is "delete --regex: one of the three processes runs (keep-rx's)" "$n" 1
+check "delete --regex matching nothing: exit 0" o delete --regex '^nothing$'
+check "delete -f --regex 'rx' (anywhere in the id)" o delete -f --regex rx
+is "nothing left" "$(o list -q)" ""
+
 # --- exec
 cfg "c['process']['args']=['sleep','60']"
 (cd "$B" && o run -d e1 </dev/null >/dev/null 2>&1)
