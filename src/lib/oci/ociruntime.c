@@ -876,13 +876,11 @@ int hk_oci_delete_regex(const char *root, const char *regex, bool force, struct 
 		if (!id || regexec(&re, json_object_get_string(id), 0, NULL, 0))
 			continue;
 		struct hk_err e2 = {};
+		/* as crun: a failure is a warning, the others are still deleted (ENOENT: one
+		 * deleted meanwhile) */
 		int k = hk_oci_delete(root, json_object_get_string(id), force, &e2);
-		if (k == -ENOENT) /* deleted meanwhile */
-			continue;
-		if (k < 0 && r == 0) { /* the first failure; the others are still tried */
-			*err = e2;
-			r = k;
-		}
+		if (k < 0 && k != -ENOENT)
+			fprintf(stderr, "hako: warning: %s\n", e2.msg);
 	}
 	if (list)
 		json_object_put(list);

@@ -56,8 +56,9 @@ int hk_oci_kill(const char *root, const char *id, int sig, bool all, struct hk_e
  * killed first, as runc), its poststop hooks; force: a running or paused one too. */
 int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *err);
 /* delete --regex (crun's): every container whose id the POSIX extended regex matches
- * (anywhere in the id, as regexec), as hk_oci_delete; all are tried, the first failure is
- * returned. A regex that does not compile: a usage error; none matching: 0. */
+ * (anywhere in the id, as regexec), as hk_oci_delete; as crun, one that cannot be deleted
+ * is a warning on stderr and the others are still deleted (0). A regex that does not
+ * compile: a usage error. */
 int hk_oci_delete_regex(const char *root, const char *regex, bool force, struct hk_err *err);
 struct hk_oci_exec_opts {
 	const char *process; /* --process FILE: a process object (config.json's) */
