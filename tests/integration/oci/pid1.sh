@@ -42,6 +42,10 @@ is "start: state.pid is unchanged" "$(state_pid c1)" "$pid"
 is "start: state.pid runs the command (host's /proc/PID/cmdline)" \
 	"$(tr '\0' ' ' </proc/$pid/cmdline | cut -d' ' -f1-3)" "sh -c trap"
 is "start: still PID 1 inside" "$(nspid_last "$pid")" 1
+# CVE-2019-5736: PID 1's executable is the command's file, never hako's binary
+ex=$(readlink /proc/$pid/exe)
+[ "${ex##*/}" = busybox ] && [ "$ex" != "$(readlink -f "$HAKO")" ] &&
+	ok "start: PID 1's exe is the command's file ($ex), not hako" || not_ok "PID 1's exe: '$ex'"
 # no host fd in PID 1: its fds are 0-2 only (stdio on /dev/null and the caller's pipes)
 is "start: PID 1 holds fds 0-2 only" "$(ls /proc/$pid/fd | sort -n | tr '\n' ' ')" "0 1 2 "
 is "start: no_new_privs and seccomp applied to PID 1" \
