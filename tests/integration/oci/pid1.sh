@@ -96,6 +96,28 @@ kill -KILL "$pid"
 wait "$rp"
 is "run: a process killed by KILL: 137" "$?" 137
 
+# --- hooks: the state's pid is the process, PID 1 of its namespace (create, and run, where
+# it was 0 before the row was marked running); the hook reads the host's /proc itself
+cat >"$HAKO_TEST_TMP/hook" <<'H'
+#!/bin/sh
+p=$(python3 -c 'import json,sys; print(json.load(sys.stdin).get("pid", 0))')
+echo "$1 $p $(awk '/^NSpid:/ {print $NF}' /proc/$p/status 2>/dev/null)" >>"$HOOKLOG"
+H
+chmod +x "$HAKO_TEST_TMP/hook"
+export HOOKLOG=$HAKO_TEST_TMP/hooks.log
+hk() { echo "{'path':'$HAKO_TEST_TMP/hook','args':['hook','$1'],'env':['HOOKLOG=$HOOKLOG','PATH=/usr/bin:/bin']}"; }
+cfg "c['process']['args']=['true']; c['hooks']={'createRuntime':[$(hk createRuntime)],'prestart':[$(hk prestart)]}"
+(cd "$B" && o create h1 </dev/null >/dev/null 2>&1)
+pid=$(state_pid h1)
+is "create: the hooks' state.pid is the process's, PID 1 inside" "$(tr '\n' ';' <"$HOOKLOG")" \
+	"createRuntime $pid 1;prestart $pid 1;"
+check "delete of created h1" o delete h1
+: >"$HOOKLOG"
+(cd "$B" && o run h2 </dev/null >/dev/null 2>&1)
+is "run: the hooks' state.pid is the process's (not 0), PID 1 inside" \
+	"$(awk '$2 > 0 && $3 == 1 {print $1}' "$HOOKLOG" | tr '\n' ' ')" "createRuntime prestart "
+cfg "c.pop('hooks')"
+
 # --- LISTEN_PID is the process's own pid: 1 (sd_listen_fds compares it with getpid())
 cfg "c['process']['args']=['sh','-c','echo \$LISTEN_PID \$\$ \$LISTEN_FDS; cat <&3']"
 echo three >"$HAKO_TEST_TMP/f3"
