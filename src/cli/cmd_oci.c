@@ -316,19 +316,28 @@ static int oci_kill(struct hk_ctx *ctx, int argc, char **argv)
 
 static int oci_delete(struct hk_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = { { "force", no_argument, NULL, 'f' }, {} };
+	static const struct option opts[] = { { "force", no_argument, NULL, 'f' },
+					      { "regex", no_argument, NULL, 'r' },
+					      {} };
 	_cleanup_(cmd_getopt_free) struct cmd_getopt gg = {};
-	bool force = false;
-	int c, r = cmd_getopt_init(ctx, &gg, "oci delete", "+:f", opts, argc, argv);
+	bool force = false, regex = false;
+	int c, r = cmd_getopt_init(ctx, &gg, "oci delete", "+:fr", opts, argc, argv);
 	while (r == 0 && (c = cmd_getopt_next(&gg)) != -1) {
-		if (c != 'f')
+		if (c == 'f')
+			force = true;
+		else if (c == 'r')
+			regex = true;
+		else
 			return cmd_getopt_bad(ctx, &gg, c);
-		force = true;
 	}
 	if (r < 0)
 		return r;
 	if (gg.rest >= argc)
 		return cmd_usage(ctx, "oci delete: missing container id");
+	if (regex && gg.rest + 1 != argc)
+		return cmd_usage(ctx, "oci delete --regex: one regular expression");
+	if (regex)
+		return hk_oci_delete_regex(g.root, argv[gg.rest], force, &ctx->err);
 	for (int i = gg.rest; r == 0 && i < argc; i++)
 		r = hk_oci_delete(g.root, argv[i], force, &ctx->err);
 	return r;

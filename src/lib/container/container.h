@@ -102,6 +102,9 @@ struct hk_ct_spec {
 			       * written by `start`) instead of on its creator's sync pipe */
 	bool survive_creator; /* the init outlives the process that created it (no
 			       * parent-death signal): the engine's subreaper collects it */
+	bool command_is_init; /* the set-up process execs the command itself, no hako-init:
+			       * the command is the container's init (PID 1 of a new pid
+			       * namespace), its pid the init's, as runc's and crun's (OCI) */
 	int umask;	      /* >= 0: the main process's umask (process.user.umask) */
 	int preserve_fds;     /* --preserve-fds N: the creator's fds 3 .. 3+N-1 reach the command */
 	bool listen_pid;      /* socket activation: LISTEN_PID set to the command's pid */

@@ -51,7 +51,9 @@ static __attribute__((noreturn)) void child(const struct hk_ct_exec *x, int slav
 		/* exec -d: the command is forked once more, here in the container's pid
 		 * namespace, and this process exits: the command's orphan goes to the container's
 		 * init, which reaps it (an orphan of hako's own exec process would go to a reaper
-		 * outside and stay a zombie in the container). The report pipe is the command's. */
+		 * outside and stay a zombie in the container). In a `hako oci` container the init
+		 * is the container's own process, which reaps it or not, as under runc. The
+		 * report pipe is the command's. */
 		pid_t g = fork();
 		if (g < 0) {
 			struct hk_err e;

@@ -43,7 +43,9 @@ int hk_pty_open(int *ret_master, int *ret_slave, struct hk_err *err)
 
 int hk_pty_become(int slave, struct hk_err *err)
 {
-	if (setsid() < 0)
+	/* a session leader already (an OCI container's PID 1: its set-up process made the
+	 * session, with no terminal) takes the pty as it is */
+	if (setsid() < 0 && !(errno == EPERM && getsid(0) == getpid()))
 		return hk_err_sys(err, -errno, "setsid");
 	if (ioctl(slave, TIOCSCTTY, 0) < 0)
 		return hk_err_sys(err, -errno, "make the pty the controlling terminal");

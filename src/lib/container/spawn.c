@@ -3,7 +3,9 @@
  * Starting a container: clone(2) with new pid, net, uts, ipc and mnt namespaces. The child
  * waits on a sync pipe until its parent has put it into its cgroup, then unshares the
  * cgroup namespace (so it sees that cgroup as its root), sets the hostname, makes its
- * mounts and pivots (rootfs.c), reports READY and becomes PID 1 (init.c). Failures travel
+ * mounts and pivots (rootfs.c), reports READY, forks the main process and becomes
+ * hako-init (initbin.c) — or, for an OCI container (spec->command_is_init), becomes the
+ * command itself, as runc and crun make it. Failures travel
  * to the parent as {step, struct hk_err} over a CLOEXEC pipe: after the command's execve
  * succeeds the pipe reads EOF.
  */
@@ -52,7 +54,8 @@ static void lo_up(void)
 	close(s);
 }
 
-/* The main process (PID 2): its stdio, then the shared pre-exec steps (preexec.h). */
+/* The main process (PID 2 under hako-init; the set-up process itself, PID 1, when
+ * spec->command_is_init): its stdio, then the shared pre-exec steps (preexec.h). */
 static __attribute__((noreturn)) void main_fn(const struct hk_ct_spec *spec, int report_fd,
 					      int sync_fd, int tramp_fd)
 {
@@ -220,6 +223,10 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, struct
 	if (tramp_fd < 0)
 		goto fail;
 	hk_exec_report_send(report_fd, HK_STEP_READY, NULL);
+	/* the OCI door: this process becomes the command (PID 1, its pid the init's, as runc's
+	 * and crun's), with every restriction of a main process applied before the exec */
+	if (spec->command_is_init)
+		main_fn(spec, report_fd, sync_fd, tramp_fd);
 	/* every signal blocked from here on: none is lost or kills us before hako-init waits */
 	sigset_t all;
 	sigfillset(&all);

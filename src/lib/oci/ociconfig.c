@@ -1061,6 +1061,8 @@ int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *
 	c->spec.interactive = true; /* stdin is the engine's, as are stdout and stderr */
 	c->spec.tty = c->terminal;
 	c->spec.survive_creator = true;
+	c->spec.command_is_init = true; /* PID 1 is the process (runc, crun): engines add an
+					 * init themselves when they want one */
 	c->spec.sec = NULL;
 	c->sec.log_set = false;
 	r = hk_runsec_prepare(&c->sec, &c->spec, state_root, err);

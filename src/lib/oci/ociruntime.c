@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -608,6 +609,12 @@ static int create_in(const char *root, const char *id, const struct hk_oci_creat
 	c->row = x->row;
 	memset(&x->row, 0, sizeof(x->row));
 	c->have_row = true;
+	/* run: the row is marked running (with its pid) only by hk_ct_start; the hooks and the
+	 * seccomp agent below see the process's pid already, as they do after create */
+	if (c->row.pid <= 0) {
+		c->row.pid = x->proc.pid;
+		c->row.pid_start = x->proc.start_time;
+	}
 	if (cfg->has_oom_score_adj) {
 		oom_adj(x->proc.pid, cfg->oom_score_adj);
 		pid_t *pids;
@@ -829,9 +836,10 @@ int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *e
 		return 0;
 	}
 	const char *status = r == 0 ? status_of(&c.row) : "";
-	/* created, running or paused: the spec's "MUST generate an error" (--force kills it
-	 * first) */
-	if (r == 0 && strcmp(status, "stopped") && !force)
+	/* running or paused: an error (the spec's "MUST"); --force kills it first. Created:
+	 * killed and removed, as runc (delete.go: Created -> destroy) and crun do, which is
+	 * what engines expect of `delete` after a create they give up on */
+	if (r == 0 && strcmp(status, "stopped") && strcmp(status, "created") && !force)
 		r = hk_err_usage(err, "cannot delete container '%s' that is not stopped: %s", id,
 				 status);
 	if (r == 0 && strcmp(status, "stopped") && c.row.pid > 0) {
@@ -847,6 +855,36 @@ int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *e
 			fprintf(stderr, "hako: warning: %s\n", e2.msg);
 	}
 	oci_ct_close(&c);
+	return r;
+}
+
+int hk_oci_delete_regex(const char *root, const char *regex, bool force, struct hk_err *err)
+{
+	regex_t re;
+	int e = regcomp(&re, regex, REG_EXTENDED | REG_NOSUB);
+	if (e) {
+		char m[256];
+		regerror(e, &re, m, sizeof(m));
+		return hk_err_usage(err, "delete --regex '%s': %s", regex, m);
+	}
+	struct json_object *list = NULL;
+	int r = hk_oci_list(root, &list, err);
+	size_t n = r == 0 ? json_object_array_length(list) : 0;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *id = NULL;
+		json_object_object_get_ex(json_object_array_get_idx(list, i), "id", &id);
+		if (!id || regexec(&re, json_object_get_string(id), 0, NULL, 0))
+			continue;
+		struct hk_err e2 = {};
+		/* as crun: a failure is a warning, the others are still deleted (ENOENT: one
+		 * deleted meanwhile) */
+		int k = hk_oci_delete(root, json_object_get_string(id), force, &e2);
+		if (k < 0 && k != -ENOENT)
+			fprintf(stderr, "hako: warning: %s\n", e2.msg);
+	}
+	if (list)
+		json_object_put(list);
+	regfree(&re);
 	return r;
 }
 

@@ -48,12 +48,18 @@ int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts
 int hk_oci_state(const char *root, const char *id, struct json_object **ret, struct hk_err *err);
 /* Every container: their states, as `list` shows them. */
 int hk_oci_list(const char *root, struct json_object **ret, struct hk_err *err);
-/* kill ID SIG: to the init (which forwards it to the command); all: to every process of
- * its cgroup. A stopped container: -EINVAL "container not running". */
+/* kill ID SIG: to the container's process (its PID 1: without a handler for SIG, only
+ * KILL and STOP reach it, the kernel's rule for an init); all: to every process of its
+ * cgroup. A stopped container: -EINVAL "container not running". */
 int hk_oci_kill(const char *root, const char *id, int sig, bool all, struct hk_err *err);
-/* delete ID: a stopped (or created) container's runtime and files, its poststop hooks;
- * force: killed first when it runs. */
+/* delete ID: a stopped or created container's runtime and files (a created one's process
+ * killed first, as runc), its poststop hooks; force: a running or paused one too. */
 int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *err);
+/* delete --regex (crun's): every container whose id the POSIX extended regex matches
+ * (anywhere in the id, as regexec), as hk_oci_delete; as crun, one that cannot be deleted
+ * is a warning on stderr and the others are still deleted (0). A regex that does not
+ * compile: a usage error. */
+int hk_oci_delete_regex(const char *root, const char *regex, bool force, struct hk_err *err);
 struct hk_oci_exec_opts {
 	const char *process; /* --process FILE: a process object (config.json's) */
 	char *const *argv;   /* else the command, NULL-terminated */

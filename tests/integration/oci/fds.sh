@@ -62,11 +62,11 @@ check "delete --force" o delete --force e1
 cfg "c['process']['args']=['sh','-c','echo \$LISTEN_FDS \$LISTEN_PID \$\$; cat <&3; cat <&4']"
 out=$(cd "$B" && LISTEN_FDS=2 o run s1 </dev/null 3<"$HAKO_TEST_TMP/f3" 4<"$HAKO_TEST_TMP/f4" 2>&1)
 is "LISTEN_FDS=2: LISTEN_FDS=2, LISTEN_PID the command's own pid, fds 3 and 4" \
-	"$(echo $out)" "2 2 2 three four"
+	"$(echo $out)" "2 1 1 three four"
 cfg "c['process']['args']=['sh','-c','echo \$LISTEN_FDS \$LISTEN_PID; cat <&5']"
 out=$(cd "$B" && LISTEN_FDS=1 o run --preserve-fds 2 s2 </dev/null 3<"$HAKO_TEST_TMP/f3" \
 	4<"$HAKO_TEST_TMP/f4" 5<"$HAKO_TEST_TMP/f5" 2>&1)
-is "LISTEN_FDS=1 with --preserve-fds 2: fd 5 is passed too" "$(echo $out)" "1 2 five"
+is "LISTEN_FDS=1 with --preserve-fds 2: fd 5 is passed too" "$(echo $out)" "1 1 five"
 cfg "c['process']['args']=['sh','-c','echo \${LISTEN_FDS:-none} \${LISTEN_PID:-none}; ls /proc/self/fd | tr \"\\\\n\" \" \"']"
 out=$(cd "$B" && LISTEN_FDS=1 LISTEN_PID=1 o run s3 </dev/null 3<"$HAKO_TEST_TMP/f3" 2>&1)
 is "LISTEN_FDS for another process (LISTEN_PID=1): nothing passed" "$(echo $out)" "none none 0 1 2 3"

@@ -33,17 +33,18 @@ is "run --rm: output and status" "$(p run --rm "${U[@]}" --network none localhos
 rc=3"
 is "the runtime podman used is hako's (no container left in its root)" \
 	"$("$T/hako-runtime" list -q 2>/dev/null | wc -l)" 0
-id=$(p run -d --name d1 "${U[@]}" --network none localhost/bb sh -c 'echo logged; exec sleep 100')
+id=$(p run -d --name d1 "${U[@]}" --network none localhost/bb sh -c 'trap "exit 143" TERM; echo logged; sleep 100 & wait')
 [ -n "$id" ] && ok "run -d" || not_ok "run -d"
 for i in $(seq 50); do p logs d1 2>/dev/null | grep -q logged && break; sleep 0.1; done
 is "logs" "$(p logs d1)" logged
 is "exec" "$(p exec d1 hostname)" "${id:0:12}"
-is "exec: in the container's pid namespace" "$(p exec d1 sh -c 'cat /proc/1/cmdline | tr "\0" " "')" "hako-init 2 "
+is "exec: in the container's pid namespace (PID 1 the command, as runc's)" "$(p exec d1 sh -c 'cat /proc/1/cmdline | tr "\0" " " | cut -d" " -f1-3')" "sh -c trap"
 pid=$(p inspect d1 --format '{{.State.Pid}}')
 [ -n "$pid" ] && [ "$(readlink /proc/$pid/ns/pid)" != "$(readlink /proc/self/ns/pid)" ] &&
 	ok "podman's pid is the container's init (own pid namespace)" || not_ok "pid '$pid'"
+is "podman's pid is the command itself" "$(tr '\0' ' ' </proc/$pid/cmdline | cut -d' ' -f1-3)" "sh -c trap"
 check "stop" p stop -t 2 d1
-is "stopped: exited (143: TERM)" "$(p inspect d1 --format '{{.State.Status}} {{.State.ExitCode}}')" "exited 143"
+is "stopped: exited 143 (stop's TERM reached the command's trap)" "$(p inspect d1 --format '{{.State.Status}} {{.State.ExitCode}}')" "exited 143"
 check "rm" p rm d1
 # the command lingers a moment so that conmon copies its output before the terminal goes;
 # under load a short-lived one can still lose it: up to three tries

@@ -28,7 +28,7 @@ is "run: its exit status" "$rc" 7
 is "run: removed when it ends (list)" "$(o list -q)" ""
 
 # --- create, state, start, kill, delete
-cfg "c['process']['args']=['sh','-c','echo started >/tmp/x; cat /proc/self/status | grep CapEff; sleep 60']"
+cfg "c['process']['args']=['sh','-c','trap \"exit 3\" TERM; echo started >/tmp/x; cat /proc/self/status | grep CapEff; sleep 60 & wait']"
 (cd "$B" && o create --pid-file "$HAKO_TEST_TMP/pid" c1 </dev/null >"$HAKO_TEST_TMP/c1.out" 2>&1)
 is "create: exit 0" "$?" 0
 st=$(o state c1)
@@ -51,9 +51,9 @@ is "state: running" "$(o state c1 | python3 -c 'import json,sys; print(json.load
 check_fail "start twice is refused" 2 "only a created container can be started" o start c1
 cg=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' /proc/$pid/cgroup)
 [ -n "$cg" ] && [ -d "/sys/fs/cgroup/pids$cg" ] && ok "its pids cgroup $cg" || not_ok "no pids cgroup: $(cat /proc/$pid/cgroup)"
-is "ps: the init and the command" "$(o ps --format json c1 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 2
+is "ps: the command (the state's pid) and its sleep" "$(o ps --format json c1 | python3 -c 'import json,sys; p=json.load(sys.stdin); print(len(p), '"$pid"' in p)')" "2 True"
 check_fail "delete of a running container is refused" 2 "not stopped: running" o delete c1
-check "kill TERM" o kill c1 TERM
+check "kill TERM (the command's trap: it has a handler, as PID 1 needs)" o kill c1 TERM
 for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 is "state: stopped" "$(o state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" stopped
 check_fail "kill of a stopped container is refused" 2 "is not running" o kill c1 KILL
@@ -63,13 +63,40 @@ check "delete --force of a missing container succeeds (as runc)" o delete --forc
 [ -n "$cg" ] && [ ! -d "/sys/fs/cgroup/pids$cg" ] && ok "its cgroup is gone" || not_ok "cgroup $cg left"
 is "no namespace mount left" "$(findmnt -rn -o TARGET | grep -c "$OR")" 0
 
-# --- created, then delete --force (the engine gave up before start)
-(cd "$B" && o create c2 </dev/null >/dev/null 2>&1)
-pid=$(o state c2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
-check_fail "delete of a created container is refused (the spec)" 2 "not stopped: created" o delete c2
-check "delete --force of a created container" o delete --force c2
-for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$pid" 2>/dev/null && not_ok "its init still runs" || ok "its init is gone"
+# --- created, then delete (the engine gave up before start): killed and removed, as runc
+# (delete.go: Created -> destroy) and crun; then the same with --force
+for f in "" --force; do
+	(cd "$B" && o create c2 </dev/null >/dev/null 2>&1)
+	pid=$(o state c2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+	cg=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' /proc/$pid/cgroup)
+	[ -d "/proc/$pid" ] && ok "control: created c2's process runs" || not_ok "no /proc/$pid"
+	check "delete $f of a created container" o delete $f c2
+	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$pid" 2>/dev/null && not_ok "delete $f: its process still runs" || ok "delete $f: its process is gone"
+	check_fail "delete $f: state: not found" 5 "container 'c2' does not exist" o state c2
+	[ -n "$cg" ] && [ ! -d "/sys/fs/cgroup/pids$cg" ] && ok "delete $f: its cgroup is gone" || not_ok "cgroup '$cg' left"
+done
+
+# --- delete --regex (crun's): every container whose id matches, and only those
+cfg "c['process']['args']=['sleep','60']"
+for id in rx-a rx-b keep-rx; do (cd "$B" && o run -d $id </dev/null >/dev/null 2>&1); done
+pids=$(for id in rx-a rx-b keep-rx; do o state $id | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'; done)
+out=$(o delete --regex '^rx-' 2>&1)
+is "delete --regex of running ones without --force: exit 0 (as crun), a warning each" \
+	"$?:$(echo "$out" | grep -c "warning: cannot delete container 'rx-.' that is not stopped: running")" 0:2
+is "delete --regex refused: all three still listed" "$(o list -q | sort | tr '\n' ' ')" "keep-rx rx-a rx-b "
+check_fail "delete --regex: an invalid expression" 2 "delete --regex" o delete --regex '('
+check_fail "delete --regex: one expression" 2 "one regular expression" o delete --regex a b
+check "delete -f --regex '^rx-'" o delete -f --regex '^rx-'
+is "delete --regex: keep-rx (not matching ^rx-) alone is left" "$(o list -q)" keep-rx
+for i in $(seq 50); do
+	n=0; for p in $pids; do kill -0 $p 2>/dev/null && n=$((n + 1)); done
+	[ $n -le 1 ] && break; sleep 0.1
+done
+is "delete --regex: one of the three processes runs (keep-rx's)" "$n" 1
+check "delete --regex matching nothing: exit 0" o delete --regex '^nothing$'
+check "delete -f --regex 'rx' (anywhere in the id)" o delete -f --regex rx
+is "nothing left" "$(o list -q)" ""
 
 # --- exec
 cfg "c['process']['args']=['sleep','60']"

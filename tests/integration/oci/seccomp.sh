@@ -50,7 +50,7 @@ is "the state: metadata" "$(j "$A.json" "m['metadata']")" meta-1
 is "the state: ociVersion" "$(j "$A.json" "m['ociVersion']")" 0.2.0
 is "the state: the container's id, status creating, bundle" \
 	"$(j "$A.json" "m['state']['id'], m['state']['status'], m['state']['bundle']")" "a1 creating $B"
-is "the state: pid is not the init's (the command's)" "$(j "$A.json" "m['pid'] != m['state']['pid'] and m['pid'] > 0")" True
+is "the state: pid is the init's, the command's process (PID 1 inside, as runc's)" "$(j "$A.json" "m['pid'] == m['state']['pid'] and m['pid'] > 0")" True
 
 # --- create + start: the fd goes to the agent at create; the agent answers after start
 agent "$A.sock" "$A.json" 13
@@ -60,7 +60,7 @@ is "create: exit 0" "$?" 0
 for i in $(seq 50); do [ -e "$A.json" ] && break; sleep 0.1; done
 is "create: the agent has the state before start" "$(j "$A.json" "m['state']['status'], m['nfds']")" "creating 1"
 pid=$(j "$A.json" "m['pid']")
-grep -q "^NSpid:.*[[:space:]]2$" /proc/$pid/status && ok "the state's pid is the command's process (PID 2 inside)" ||
+grep -q "^NSpid:.*[[:space:]]1$" /proc/$pid/status && ok "the state's pid is the command's process (PID 1 inside)" ||
 	not_ok "pid $pid: $(grep NSpid /proc/$pid/status)"
 check "start" o start c1
 wait "$agent_pid"
