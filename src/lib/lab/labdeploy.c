@@ -3,17 +3,20 @@
  * Deploying a lab (see lab.h): record every object, then make them, in phases that each go
  * to the kernel in as few sendmsg() calls as the batched netlink core allows:
  *
- *   1. the named namespaces, one per node (hk_netns_add: an unshare and a bind mount each),
- *      each with IPv6 address generation off for the devices made in it (the namespace's
- *      conf/default/addr_gen_mode): no link-local address, so no DAD, router or MLD
- *      solicitations flooding the lab's bridges; then the bridges, up;
+ *   1. the named namespaces, one per node (hk_netns_add: an unshare and a bind mount each);
+ *      where devices come up as they are made (a bridge's ports) or are made by others (a
+ *      VM's bridges and taps, a container's), with IPv6 address generation off for every
+ *      device made in it (the namespace's conf/default/addr_gen_mode): no link-local
+ *      address, so no DAD, router or MLD solicitations flooding the lab's bridges; then
+ *      the bridges, up;
  *   2. every veth pair, from one socket in the host's namespace, each end created straight
  *      in its node's namespace (IFLA_NET_NS_FD on both ends) with the ifindex the plan gave
  *      it, so no later step has to look a device up; the first end up from the start and,
  *      for a bridge port, already enslaved;
- *   3. per namespace, one batch: lo up, what creation could not do (the second end of each
- *      veth comes up, enslaved if it is a bridge port; an interface with an IPv6 address
- *      gets its address generation back first), addresses, qdiscs, routes;
+ *   3. per namespace, one batch: lo up, what creation could not do (an end not made up
+ *      comes up, enslaved if it is a bridge port, its IPv6 address generation set first:
+ *      off without an IPv6 address, back on with one where the namespace has it off),
+ *      addresses, qdiscs, routes;
  *   4. sysctls, VMs (a vm node: per interface a bridge, its veth end enslaved, in the
  *      node's namespace; the VM run from a thread in that namespace, so its taps are made
  *      there; the taps then enslaved), containers, exec lines.
@@ -56,7 +59,8 @@ struct dep {
 	const struct hk_lab_ops *ops;
 	struct hk_lab_stats *stats;
 	struct hk_err *err;
-	int *fds; /* per node: its namespace, -1 none (host) */
+	int *fds;  /* per node: its namespace, -1 none (host) */
+	bool ipv6; /* the kernel has IPv6 (no ipv6.disable=1): address generation to set */
 	/* the batch in flight: what each request does, for the error report */
 	char (*what)[160];
 	size_t nwhat, capwhat;
@@ -107,6 +111,17 @@ static int flush(struct dep *d, struct hk_nl *nl)
 	return d->failed ? (d->err->code < 0 ? d->err->code : -EIO) : 0;
 }
 
+/* Node nd's namespace has IPv6 address generation off for every device made in it: where
+ * its devices come up as they are made (a bridge's ports) or are made by others (a VM's
+ * bridges and taps, a container's). A netns node's devices are all the lab's and each gets
+ * its mode by netlink before it comes up (config_up), in the batch that brings it up: the
+ * sysctl's open costs more than the whole batch (the kernel's /proc/sys dentries of every
+ * namespace share one hash chain: the lookup walks them all, O(N) per namespace). */
+static bool ns_addrgen_off(const struct hk_lab_node *nd)
+{
+	return nd->kind != HK_LAB_HOST && nd->kind != HK_LAB_NETNS;
+}
+
 /* IN6_ADDR_GEN_MODE_NONE for every device made in the namespace from now on. A kernel
  * without IPv6 has no such file: nothing to turn off. */
 static int no_addrgen(int fd, struct hk_err *err)
@@ -152,7 +167,7 @@ static void *ns_worker(void *arg)
 		int r = hk_netns_add(nd->netns, &w->err);
 		if (r == 0)
 			r = hk_netns_open(nd->netns, &w->d->fds[i], &w->err);
-		if (r == 0)
+		if (r == 0 && ns_addrgen_off(nd))
 			r = no_addrgen(w->d->fds[i], &w->err);
 		if (r < 0)
 			w->r = hk_err_prefix(&w->err, "lab '%s': node '%s'", lab->name, nd->name);
@@ -261,11 +276,12 @@ static int make_links(struct dep *d, struct hk_nl *host)
 		const struct hk_lab_ep *ea = &l->ep[a], *eb = &l->ep[!a];
 		struct hk_lab_node *na = &lab->nodes[ea->node], *nb = &lab->nodes[eb->node];
 		struct hk_lab_if *fa = &na->ifs[ea->iface], *fb = &nb->ifs[eb->iface];
-		/* The first end comes up as it is made when it is in a lab namespace (address
-		 * generation already off there) and has no IPv6 address (which needs it back on
-		 * first). The peer cannot: the kernel opens it before the pair is joined
-		 * (veth_open: ENOTCONN); its namespace's batch brings it up. */
-		fa->made_up = na->kind != HK_LAB_HOST && !has_v6(fa);
+		/* The first end comes up as it is made when its namespace has address generation
+		 * off already (ns_addrgen_off: the kernel takes the mode only from a device that
+		 * exists, IFLA_AF_SPEC in a creation is EAFNOSUPPORT) and it has no IPv6 address
+		 * (which needs it back on first). The peer cannot: the kernel opens it before the
+		 * pair is joined (veth_open: ENOTCONN); its namespace's batch brings it up. */
+		fa->made_up = ns_addrgen_off(na) && !has_v6(fa);
 		fb->made_up = false;
 		struct hk_link_req req = { .kind = &hk_link_veth,
 					   .a = { .up = fa->made_up ? 1 : -1 } };
@@ -310,8 +326,8 @@ static void up_msg(int index, const char *name, int up, struct hk_nlmsg *m)
 	hk_link_set_msg(&req, &res, m, &e);
 }
 
-/* What creation could not do for interface f: its IPv6 address generation (off in the
- * host's namespace when it needs no IPv6, back on in a lab namespace when it does), its
+/* What creation could not do for interface f: its IPv6 address generation (off when it
+ * needs no IPv6, back on when it does in a namespace that has it off: ns_addrgen_off), its
  * bridge (the peer end of a veth between two bridges), up. */
 static int config_up(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd, struct hk_lab_if *f,
 		     int index)
@@ -319,7 +335,7 @@ static int config_up(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd, st
 	struct hk_nlmsg m;
 	int r;
 	bool v6 = has_v6(f);
-	if (v6 == (nd->kind != HK_LAB_HOST)) {
+	if (d->ipv6 && v6 == ns_addrgen_off(nd)) {
 		hk_link_addrgen_msg(index, f->name,
 				    v6 ? IN6_ADDR_GEN_MODE_EUI64 : IN6_ADDR_GEN_MODE_NONE, &m);
 		if ((r = queue(d, nl, &m, "%s:%s: IPv6 address generation", nd->name, f->name)) < 0)
@@ -1119,7 +1135,12 @@ int hk_lab_deploy(struct hk_store *st, struct hk_lab *lab, const struct hk_lab_o
 	if (r < 0)
 		return r;
 	hk_test_point("lab-recorded");
-	struct dep d = { .st = st, .lab = lab, .ops = ops, .stats = &stats, .err = err };
+	struct dep d = { .st = st,
+			 .lab = lab,
+			 .ops = ops,
+			 .stats = &stats,
+			 .err = err,
+			 .ipv6 = access("/proc/sys/net/ipv6", F_OK) == 0 };
 	d.fds = malloc((lab->nnodes + 1) * sizeof(int));
 	if (!d.fds)
 		r = hk_err_sys(err, -ENOMEM, "lab");
