@@ -53,13 +53,31 @@
 #include "qemu.h"
 #include "vm.h"
 
+/* The namespaces, made by a thread of their own while the deploying one makes the bridges and
+ * links of those already made (a pipeline): most of a namespace's creation (the
+ * kernel's setup_net) runs outside the RTNL lock the links are bound to, so the two
+ * share the CPUs. The thread switches only its own network namespace (nsswitch.h). */
+struct nsq {
+	pthread_t t;
+	bool thread; /* t runs */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t *order; /* node indexes, in the order they are made */
+	size_t *pos;   /* per node: its place in order */
+	size_t n, made;
+	bool stop;
+	int r;
+	struct hk_err err;
+};
+
 struct dep {
 	struct hk_store *st;
 	struct hk_lab *lab;
 	const struct hk_lab_ops *ops;
 	struct hk_lab_stats *stats;
 	struct hk_err *err;
-	int *fds;  /* per node: its namespace, -1 none (host) */
+	int *fds; /* per node: its namespace, -1 none (host) */
+	struct nsq nsq;
 	bool ipv6; /* the kernel has IPv6 (no ipv6.disable=1): address generation to set */
 	/* the batch in flight: what each request does, for the error report */
 	char (*what)[160];
@@ -148,58 +166,122 @@ static bool has_v6(const struct hk_lab_if *f)
 	return false;
 }
 
-/* One worker's share of the namespaces: nodes start, start + step, ... */
-struct ns_work {
-	struct dep *d;
-	size_t start, step, made;
-	int r;
-	struct hk_err err;
-};
-
-static void *ns_worker(void *arg)
+/* Node i's namespace: made, opened, address generation off where it has to be. */
+static int make_ns(struct dep *d, size_t i, int *ret_fd, struct hk_err *err)
 {
-	struct ns_work *w = arg;
-	struct hk_lab *lab = w->d->lab;
-	for (size_t i = w->start; w->r == 0 && i < lab->nnodes; i += w->step) {
-		struct hk_lab_node *nd = &lab->nodes[i];
-		if (!nd->netns[0])
-			continue;
-		int r = hk_netns_add(nd->netns, &w->err);
-		if (r == 0)
-			r = hk_netns_open(nd->netns, &w->d->fds[i], &w->err);
-		if (r == 0 && ns_addrgen_off(nd))
-			r = no_addrgen(w->d->fds[i], &w->err);
+	struct hk_lab_node *nd = &d->lab->nodes[i];
+	int r = hk_netns_add(nd->netns, err);
+	if (r == 0)
+		r = hk_netns_open(nd->netns, ret_fd, err);
+	if (r == 0 && ns_addrgen_off(nd))
+		r = no_addrgen(*ret_fd, err);
+	return r < 0 ? hk_err_prefix(err, "lab '%s': node '%s'", d->lab->name, nd->name) : 0;
+}
+
+static void *ns_maker(void *arg)
+{
+	struct dep *d = arg;
+	struct nsq *q = &d->nsq;
+	for (size_t k = 0; k < q->n; k++) {
+		pthread_mutex_lock(&q->mu);
+		bool stop = q->stop;
+		pthread_mutex_unlock(&q->mu);
+		if (stop)
+			break;
+		int fd = -1;
+		struct hk_err e = { 0 };
+		int r = make_ns(d, q->order[k], &fd, &e);
+		pthread_mutex_lock(&q->mu);
+		if (r < 0) {
+			q->r = r;
+			q->err = e;
+		} else {
+			d->fds[q->order[k]] = fd;
+			q->made = k + 1;
+		}
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
 		if (r < 0)
-			w->r = hk_err_prefix(&w->err, "lab '%s': node '%s'", lab->name, nd->name);
-		else if (++w->made == 1 && w->start == 0)
+			break;
+		if (k == 0)
 			hk_test_point("lab-netns");
 	}
 	return NULL;
 }
 
-/* The namespaces, by two threads: most of a namespace's creation (the kernel's
- * setup_net) runs outside the RTNL lock, so two go at once (1000 namespaces: 0.52 s alone,
- * 0.37 s by two). Each thread switches only its own network namespace (nsswitch.h). */
-static int make_netns(struct dep *d)
+/* Start making the namespaces, bridges' first (their ports are enslaved as the links are
+ * made), then the others in the file's order: by a thread of its own for a lab of 64 or
+ * more, here and now for a smaller one. */
+static int ns_start(struct dep *d)
 {
 	struct hk_lab *lab = d->lab;
-	struct ns_work w[2] = { { .d = d, .start = 0, .step = 2 },
-				{ .d = d, .start = 1, .step = 2 } };
-	pthread_t t;
-	bool two = lab->nnodes >= 64 && pthread_create(&t, NULL, ns_worker, &w[1]) == 0;
-	if (!two)
-		w[0].step = 1;
-	ns_worker(&w[0]);
-	if (two)
-		pthread_join(t, NULL);
-	d->stats->netns += w[0].made + w[1].made;
-	for (int k = 0; k < 2; k++) {
-		if (w[k].r < 0) {
-			*d->err = w[k].err;
-			return w[k].r;
-		}
+	struct nsq *q = &d->nsq;
+	q->order = malloc((lab->nnodes + 1) * sizeof(*q->order));
+	q->pos = malloc((lab->nnodes + 1) * sizeof(*q->pos));
+	if (!q->order || !q->pos)
+		return hk_err_sys(d->err, -ENOMEM, "lab");
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < lab->nnodes; i++)
+			if (lab->nodes[i].netns[0] &&
+			    (lab->nodes[i].kind == HK_LAB_BRIDGE) == (pass == 0)) {
+				q->pos[i] = q->n;
+				q->order[q->n++] = i;
+			}
+	if (q->n >= 64 && pthread_create(&q->t, NULL, ns_maker, d) == 0) {
+		q->thread = true;
+		return 0;
 	}
-	progress(d, "namespaces", d->stats->netns, d->stats->netns);
+	ns_maker(d);
+	if (q->r < 0)
+		*d->err = q->err;
+	return q->r;
+}
+
+/* Node i's namespace is made (d->fds[i] set), or the error that stopped the making. */
+static int ns_wait(struct dep *d, size_t i)
+{
+	struct nsq *q = &d->nsq;
+	if (!d->lab->nodes[i].netns[0])
+		return 0;
+	pthread_mutex_lock(&q->mu);
+	while (q->made <= q->pos[i] && q->r == 0)
+		pthread_cond_wait(&q->cv, &q->mu);
+	int r = q->made > q->pos[i] ? 0 : q->r;
+	if (r < 0)
+		*d->err = q->err;
+	pthread_mutex_unlock(&q->mu);
+	return r;
+}
+
+static bool ns_ready(struct dep *d, size_t i)
+{
+	struct nsq *q = &d->nsq;
+	if (!d->lab->nodes[i].netns[0])
+		return true;
+	pthread_mutex_lock(&q->mu);
+	bool ready = q->made > q->pos[i];
+	pthread_mutex_unlock(&q->mu);
+	return ready;
+}
+
+/* The making ends: all of it (ok), or as soon as the thread sees stop (a failure here). */
+static int ns_finish(struct dep *d, bool ok)
+{
+	struct nsq *q = &d->nsq;
+	if (q->thread) {
+		pthread_mutex_lock(&q->mu);
+		q->stop = !ok;
+		pthread_mutex_unlock(&q->mu);
+		pthread_join(q->t, NULL);
+		q->thread = false;
+	}
+	d->stats->netns = q->made;
+	if (ok && q->r < 0) {
+		*d->err = q->err;
+		return q->r;
+	}
+	if (ok)
+		progress(d, "namespaces", q->made, q->made);
 	return 0;
 }
 
@@ -259,8 +341,15 @@ static int make_links(struct dep *d, struct hk_nl *host)
 		bool r0 = lab->nodes[l->ep[0].node].remote, r1 = lab->nodes[l->ep[1].node].remote;
 		if (r0 && r1)
 			continue; /* another host's link */
+		int r = 0;
+		if (!ns_ready(d, l->ep[0].node) || !ns_ready(d, l->ep[1].node)) {
+			/* the kernel makes what is queued while the namespaces come */
+			if ((r = flush(d, host)) < 0 || (r = ns_wait(d, l->ep[0].node)) < 0 ||
+			    (r = ns_wait(d, l->ep[1].node)) < 0)
+				return r;
+		}
 		if (r0 || r1) {
-			int r = make_tunnel(d, host, i, &l->ep[r0 ? 1 : 0], &l->ep[r0 ? 0 : 1]);
+			r = make_tunnel(d, host, i, &l->ep[r0 ? 1 : 0], &l->ep[r0 ? 0 : 1]);
 			if (r < 0)
 				return r;
 			d->stats->links++;
@@ -300,7 +389,7 @@ static int make_links(struct dep *d, struct hk_nl *host)
 		if ((req.u.veth.peer_mtu = if_mtu(lab, fb)))
 			req.u.veth.has_peer_mtu = true;
 		struct hk_nlmsg m;
-		int r = hk_link_add_msg(&req, &res, &m, d->err);
+		r = hk_link_add_msg(&req, &res, &m, d->err);
 		if (r == 0)
 			r = queue(d, host, &m, "%s:%u: link %s:%s -- %s:%s: create", lab->file,
 				  l->pos.line, lab->nodes[ea->node].name, fa->name,
@@ -397,6 +486,9 @@ static int make_bridges(struct dep *d)
 		struct hk_lab_node *nd = &lab->nodes[i];
 		if (nd->kind != HK_LAB_BRIDGE || nd->remote)
 			continue;
+		int r = ns_wait(d, i);
+		if (r < 0)
+			return r;
 		struct hk_lab_if *self = NULL;
 		for (size_t k = 0; k < nd->nifs; k++)
 			if (nd->ifs[k].index == HK_LAB_IFINDEX_BASE)
@@ -414,7 +506,7 @@ static int make_bridges(struct dep *d)
 		snprintf(req.name, sizeof(req.name), "%.15s", nd->name);
 		struct hk_nlmsg m;
 		struct hk_nl *nl = NULL;
-		int r = hk_nl_open(&nl, d->fds[i], d->err);
+		r = hk_nl_open(&nl, d->fds[i], d->err);
 		if (r == 0)
 			r = hk_link_add_msg(&req, &res, &m, d->err);
 		if (r == 0)
@@ -1008,7 +1100,7 @@ static int downs(struct dep *d)
 static int deploy(struct hk_store *st, struct dep *d)
 {
 	struct hk_lab *lab = d->lab;
-	int r = make_netns(d);
+	int r = ns_start(d);
 	struct hk_nl *host = NULL;
 	if (r == 0)
 		r = make_bridges(d);
@@ -1017,6 +1109,9 @@ static int deploy(struct hk_store *st, struct dep *d)
 	if (r == 0)
 		r = make_links(d, host);
 	hk_nl_close(host);
+	int made = ns_finish(d, r == 0);
+	if (r == 0)
+		r = made;
 	if (r == 0)
 		r = configure(d);
 	if (r == 0)
@@ -1140,7 +1235,9 @@ int hk_lab_deploy(struct hk_store *st, struct hk_lab *lab, const struct hk_lab_o
 			 .ops = ops,
 			 .stats = &stats,
 			 .err = err,
-			 .ipv6 = access("/proc/sys/net/ipv6", F_OK) == 0 };
+			 .ipv6 = access("/proc/sys/net/ipv6", F_OK) == 0,
+			 .nsq = { .mu = PTHREAD_MUTEX_INITIALIZER,
+				  .cv = PTHREAD_COND_INITIALIZER } };
 	d.fds = malloc((lab->nnodes + 1) * sizeof(int));
 	if (!d.fds)
 		r = hk_err_sys(err, -ENOMEM, "lab");
@@ -1153,6 +1250,8 @@ int hk_lab_deploy(struct hk_store *st, struct hk_lab *lab, const struct hk_lab_o
 			close(d.fds[i]);
 	free(d.fds);
 	free(d.what);
+	free(d.nsq.order);
+	free(d.nsq.pos);
 	if (r < 0) {
 		struct hk_err e = { 0 };
 		hk_lab_destroy(st, lab->name, ops, &e); /* the first error is the one to tell */
