@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Deploying a lab (see lab.h): record every object, then make them, in phases that each go
- * to the kernel in as few sendmsg() calls as the batched netlink core allows:
+ * to the kernel in as few sendmsg() calls as the batched netlink core allows; 1 runs in a
+ * thread of its own (from 64 namespaces up) beside 2 and 3, which take each namespace as it
+ * comes (struct nsq):
  *
  *   1. the named namespaces, one per node (hk_netns_add: an unshare and a bind mount each);
  *      where devices come up as they are made (a bridge's ports) or are made by others (a
@@ -13,10 +15,10 @@
  *      in its node's namespace (IFLA_NET_NS_FD on both ends) with the ifindex the plan gave
  *      it, so no later step has to look a device up; the first end up from the start and,
  *      for a bridge port, already enslaved;
- *   3. per namespace, one batch: lo up, what creation could not do (an end not made up
- *      comes up, enslaved if it is a bridge port, its IPv6 address generation set first:
- *      off without an IPv6 address, back on with one where the namespace has it off),
- *      addresses, qdiscs, routes;
+ *   3. per namespace, once its links are made, one batch: lo up, what creation could not
+ *      do (an end not made up comes up, enslaved if it is a bridge port, its IPv6 address
+ *      generation set first: off without an IPv6 address, back on with one where the
+ *      namespace has it off), addresses, qdiscs, routes;
  *   4. sysctls, VMs (a vm node: per interface a bridge, its veth end enslaved, in the
  *      node's namespace; the VM run from a thread in that namespace, so its taps are made
  *      there; the taps then enslaved), containers, exec lines.
@@ -78,6 +80,10 @@ struct dep {
 	struct hk_err *err;
 	int *fds; /* per node: its namespace, -1 none (host) */
 	struct nsq nsq;
+	/* per node: its links not made yet (a link to itself counts twice), its batch sent */
+	size_t *left;
+	bool *configured;
+	size_t nconfigured;
 	bool ipv6; /* the kernel has IPv6 (no ipv6.disable=1): address generation to set */
 	/* the batch in flight: what each request does, for the error report */
 	char (*what)[160];
@@ -333,9 +339,15 @@ static int make_tunnel(struct dep *d, struct hk_nl *host, size_t li, const struc
 	return r;
 }
 
+static int links_made(struct dep *d, size_t from, size_t to);
+
+/* Every link, from one socket in the host's namespace, as the namespaces of its ends are
+ * made; after each sendmsg(), the batch of every node whose links are all made
+ * (links_made), while the namespaces still to come are being made. */
 static int make_links(struct dep *d, struct hk_nl *host)
 {
 	struct hk_lab *lab = d->lab;
+	size_t from = 0; /* the first link queued since the last flush */
 	for (size_t i = 0; i < lab->nlinks; i++) {
 		struct hk_lab_link *l = &lab->links[i];
 		bool r0 = lab->nodes[l->ep[0].node].remote, r1 = lab->nodes[l->ep[1].node].remote;
@@ -344,9 +356,11 @@ static int make_links(struct dep *d, struct hk_nl *host)
 		int r = 0;
 		if (!ns_ready(d, l->ep[0].node) || !ns_ready(d, l->ep[1].node)) {
 			/* the kernel makes what is queued while the namespaces come */
-			if ((r = flush(d, host)) < 0 || (r = ns_wait(d, l->ep[0].node)) < 0 ||
+			if ((r = flush(d, host)) < 0 || (r = links_made(d, from, i)) < 0 ||
+			    (r = ns_wait(d, l->ep[0].node)) < 0 ||
 			    (r = ns_wait(d, l->ep[1].node)) < 0)
 				return r;
+			from = i;
 		}
 		if (r0 || r1) {
 			r = make_tunnel(d, host, i, &l->ep[r0 ? 1 : 0], &l->ep[r0 ? 0 : 1]);
@@ -401,7 +415,7 @@ static int make_links(struct dep *d, struct hk_nl *host)
 	progress(d, "links", lab->nlinks, lab->nlinks);
 	int r = flush(d, host);
 	hk_test_point("lab-links");
-	return r;
+	return r < 0 ? r : links_made(d, from, lab->nlinks);
 }
 
 static void up_msg(int index, const char *name, int up, struct hk_nlmsg *m)
@@ -560,24 +574,51 @@ static int config_node(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd)
 	return r;
 }
 
-static int configure(struct dep *d)
+/* Node i's batch, in its namespace, once its links are made. */
+static int config_one(struct dep *d, size_t i)
 {
 	struct hk_lab *lab = d->lab;
-	for (size_t i = 0; i < lab->nnodes; i++) {
-		struct hk_lab_node *nd = &lab->nodes[i];
-		if ((nd->kind == HK_LAB_HOST && !nd->nifs) || nd->remote)
-			continue;
-		struct hk_nl *nl = NULL;
-		int r = hk_nl_open(&nl, d->fds[i], d->err);
-		if (r == 0)
-			r = config_node(d, nl, nd);
-		if (r == 0)
-			r = flush(d, nl);
-		hk_nl_close(nl);
+	struct hk_lab_node *nd = &lab->nodes[i];
+	d->configured[i] = true;
+	if (++d->nconfigured % 64 == 0 || d->nconfigured == lab->nnodes)
+		progress(d, "addresses", d->nconfigured, lab->nnodes);
+	if ((nd->kind == HK_LAB_HOST && !nd->nifs) || nd->remote)
+		return 0;
+	struct hk_nl *nl = NULL;
+	int r = ns_wait(d, i);
+	if (r == 0)
+		r = hk_nl_open(&nl, d->fds[i], d->err);
+	if (r == 0)
+		r = config_node(d, nl, nd);
+	if (r == 0)
+		r = flush(d, nl);
+	hk_nl_close(nl);
+	return r;
+}
+
+/* The links [from, to) are made: the nodes they were the last of get their batch. */
+static int links_made(struct dep *d, size_t from, size_t to)
+{
+	struct hk_lab *lab = d->lab;
+	for (size_t i = from; i < to; i++) {
+		for (int e = 0; e < 2; e++) {
+			size_t n = lab->links[i].ep[e].node;
+			int r;
+			if (!lab->nodes[n].remote && --d->left[n] == 0 &&
+			    (r = config_one(d, n)) < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* The nodes' batches not sent with the links (nodes without links). */
+static int configure(struct dep *d)
+{
+	for (size_t i = 0; i < d->lab->nnodes; i++) {
+		int r = d->configured[i] ? 0 : config_one(d, i);
 		if (r < 0)
 			return r;
-		if ((i + 1) % 64 == 0 || i + 1 == lab->nnodes)
-			progress(d, "addresses", i + 1, lab->nnodes);
 	}
 	hk_test_point("lab-configured");
 	return 0;
@@ -1100,6 +1141,14 @@ static int downs(struct dep *d)
 static int deploy(struct hk_store *st, struct dep *d)
 {
 	struct hk_lab *lab = d->lab;
+	d->left = calloc(lab->nnodes + 1, sizeof(*d->left));
+	d->configured = calloc(lab->nnodes + 1, sizeof(*d->configured));
+	if (!d->left || !d->configured)
+		return hk_err_sys(d->err, -ENOMEM, "lab");
+	for (size_t i = 0; i < lab->nlinks; i++)
+		for (int e = 0; e < 2; e++)
+			if (!lab->nodes[lab->links[i].ep[e].node].remote)
+				d->left[lab->links[i].ep[e].node]++;
 	int r = ns_start(d);
 	struct hk_nl *host = NULL;
 	if (r == 0)
@@ -1252,6 +1301,8 @@ int hk_lab_deploy(struct hk_store *st, struct hk_lab *lab, const struct hk_lab_o
 	free(d.what);
 	free(d.nsq.order);
 	free(d.nsq.pos);
+	free(d.left);
+	free(d.configured);
 	if (r < 0) {
 		struct hk_err e = { 0 };
 		hk_lab_destroy(st, lab->name, ops, &e); /* the first error is the one to tell */
