@@ -386,8 +386,10 @@ static int make_links(struct dep *d, struct hk_nl *host)
 		 * pair is joined (veth_open: ENOTCONN); its namespace's batch brings it up. */
 		fa->made_up = ns_addrgen_off(na) && !has_v6(fa);
 		fb->made_up = false;
+		/* one queue each way on both ends, as the kernel would leave them, without its
+		 * two RCU grace periods per pair (link.h) */
 		struct hk_link_req req = { .kind = &hk_link_veth,
-					   .a = { .up = fa->made_up ? 1 : -1 } };
+					   .a = { .up = fa->made_up ? 1 : -1, .queues = 1 } };
 		struct hk_link_res res;
 		hk_link_res_init(&res);
 		snprintf(req.name, sizeof(req.name), "%s", fa->name);
