@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
  * Deploying a lab (see lab.h): record every object, then make them, in phases that each go
- * to the kernel in as few sendmsg() calls as the batched netlink core allows:
+ * to the kernel in as few sendmsg() calls as the batched netlink core allows; 1 runs in a
+ * thread of its own (from 64 namespaces up) beside 2 and 3, which take each namespace as it
+ * comes (struct nsq):
  *
- *   1. the named namespaces, one per node (hk_netns_add: an unshare and a bind mount each),
- *      each with IPv6 address generation off for the devices made in it (the namespace's
- *      conf/default/addr_gen_mode): no link-local address, so no DAD, router or MLD
- *      solicitations flooding the lab's bridges; then the bridges, up;
+ *   1. the named namespaces, one per node (hk_netns_add: an unshare and a bind mount each);
+ *      where devices come up as they are made (a bridge's ports) or are made by others (a
+ *      VM's bridges and taps, a container's), with IPv6 address generation off for every
+ *      device made in it (the namespace's conf/default/addr_gen_mode): no link-local
+ *      address, so no DAD, router or MLD solicitations flooding the lab's bridges; then
+ *      the bridges, up;
  *   2. every veth pair, from one socket in the host's namespace, each end created straight
  *      in its node's namespace (IFLA_NET_NS_FD on both ends) with the ifindex the plan gave
  *      it, so no later step has to look a device up; the first end up from the start and,
  *      for a bridge port, already enslaved;
- *   3. per namespace, one batch: lo up, what creation could not do (the second end of each
- *      veth comes up, enslaved if it is a bridge port; an interface with an IPv6 address
- *      gets its address generation back first), addresses, qdiscs, routes;
+ *   3. per namespace, once its links are made, one batch: lo up, what creation could not
+ *      do (an end not made up comes up, enslaved if it is a bridge port, its IPv6 address
+ *      generation set first: off without an IPv6 address, back on with one where the
+ *      namespace has it off), addresses, qdiscs, routes;
  *   4. sysctls, VMs (a vm node: per interface a bridge, its veth end enslaved, in the
  *      node's namespace; the VM run from a thread in that namespace, so its taps are made
  *      there; the taps then enslaved), containers, exec lines.
@@ -51,6 +56,23 @@
 #include "qemu.h"
 #include "vm.h"
 
+/* The namespaces, made by a thread of their own while the deploying one makes the bridges and
+ * links of those already made (a pipeline): most of a namespace's creation (the
+ * kernel's setup_net) runs outside the RTNL lock the links are bound to, so the two
+ * share the CPUs. The thread switches only its own network namespace (nsswitch.h). */
+struct nsq {
+	pthread_t t;
+	bool thread; /* t runs */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t *order; /* node indexes, in the order they are made */
+	size_t *pos;   /* per node: its place in order */
+	size_t n, made;
+	bool stop;
+	int r;
+	struct hk_err err;
+};
+
 struct dep {
 	struct hk_store *st;
 	struct hk_lab *lab;
@@ -58,6 +80,12 @@ struct dep {
 	struct hk_lab_stats *stats;
 	struct hk_err *err;
 	int *fds; /* per node: its namespace, -1 none (host) */
+	struct nsq nsq;
+	/* per node: its links not made yet (a link to itself counts twice), its batch sent */
+	size_t *left;
+	bool *configured;
+	size_t nconfigured;
+	bool ipv6; /* the kernel has IPv6 (no ipv6.disable=1): address generation to set */
 	/* the batch in flight: what each request does, for the error report */
 	char (*what)[160];
 	size_t nwhat, capwhat;
@@ -108,6 +136,17 @@ static int flush(struct dep *d, struct hk_nl *nl)
 	return d->failed ? (d->err->code < 0 ? d->err->code : -EIO) : 0;
 }
 
+/* Node nd's namespace has IPv6 address generation off for every device made in it: where
+ * its devices come up as they are made (a bridge's ports) or are made by others (a VM's
+ * bridges and taps, a container's). A netns node's devices are all the lab's and each gets
+ * its mode by netlink before it comes up (config_up), in the batch that brings it up: the
+ * sysctl's open costs more than the whole batch (the kernel's /proc/sys dentries of every
+ * namespace share one hash chain: the lookup walks them all, O(N) per namespace). */
+static bool ns_addrgen_off(const struct hk_lab_node *nd)
+{
+	return nd->kind != HK_LAB_HOST && nd->kind != HK_LAB_NETNS;
+}
+
 /* IN6_ADDR_GEN_MODE_NONE for every device made in the namespace from now on. A kernel
  * without IPv6 has no such file: nothing to turn off. */
 static int no_addrgen(int fd, struct hk_err *err)
@@ -134,58 +173,122 @@ static bool has_v6(const struct hk_lab_if *f)
 	return false;
 }
 
-/* One worker's share of the namespaces: nodes start, start + step, ... */
-struct ns_work {
-	struct dep *d;
-	size_t start, step, made;
-	int r;
-	struct hk_err err;
-};
-
-static void *ns_worker(void *arg)
+/* Node i's namespace: made, opened, address generation off where it has to be. */
+static int make_ns(struct dep *d, size_t i, int *ret_fd, struct hk_err *err)
 {
-	struct ns_work *w = arg;
-	struct hk_lab *lab = w->d->lab;
-	for (size_t i = w->start; w->r == 0 && i < lab->nnodes; i += w->step) {
-		struct hk_lab_node *nd = &lab->nodes[i];
-		if (!nd->netns[0])
-			continue;
-		int r = hk_netns_add(nd->netns, &w->err);
-		if (r == 0)
-			r = hk_netns_open(nd->netns, &w->d->fds[i], &w->err);
-		if (r == 0)
-			r = no_addrgen(w->d->fds[i], &w->err);
+	struct hk_lab_node *nd = &d->lab->nodes[i];
+	int r = hk_netns_add(nd->netns, err);
+	if (r == 0)
+		r = hk_netns_open(nd->netns, ret_fd, err);
+	if (r == 0 && ns_addrgen_off(nd))
+		r = no_addrgen(*ret_fd, err);
+	return r < 0 ? hk_err_prefix(err, "lab '%s': node '%s'", d->lab->name, nd->name) : 0;
+}
+
+static void *ns_maker(void *arg)
+{
+	struct dep *d = arg;
+	struct nsq *q = &d->nsq;
+	for (size_t k = 0; k < q->n; k++) {
+		pthread_mutex_lock(&q->mu);
+		bool stop = q->stop;
+		pthread_mutex_unlock(&q->mu);
+		if (stop)
+			break;
+		int fd = -1;
+		struct hk_err e = { 0 };
+		int r = make_ns(d, q->order[k], &fd, &e);
+		pthread_mutex_lock(&q->mu);
+		if (r < 0) {
+			q->r = r;
+			q->err = e;
+		} else {
+			d->fds[q->order[k]] = fd;
+			q->made = k + 1;
+		}
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
 		if (r < 0)
-			w->r = hk_err_prefix(&w->err, "lab '%s': node '%s'", lab->name, nd->name);
-		else if (++w->made == 1 && w->start == 0)
+			break;
+		if (k == 0)
 			hk_test_point("lab-netns");
 	}
 	return NULL;
 }
 
-/* The namespaces, by two threads: most of a namespace's creation (the kernel's
- * setup_net) runs outside the RTNL lock, so two go at once (1000 namespaces: 0.52 s alone,
- * 0.37 s by two). Each thread switches only its own network namespace (nsswitch.h). */
-static int make_netns(struct dep *d)
+/* Start making the namespaces, bridges' first (their ports are enslaved as the links are
+ * made), then the others in the file's order: by a thread of its own for a lab of 64 or
+ * more, here and now for a smaller one. */
+static int ns_start(struct dep *d)
 {
 	struct hk_lab *lab = d->lab;
-	struct ns_work w[2] = { { .d = d, .start = 0, .step = 2 },
-				{ .d = d, .start = 1, .step = 2 } };
-	pthread_t t;
-	bool two = lab->nnodes >= 64 && pthread_create(&t, NULL, ns_worker, &w[1]) == 0;
-	if (!two)
-		w[0].step = 1;
-	ns_worker(&w[0]);
-	if (two)
-		pthread_join(t, NULL);
-	d->stats->netns += w[0].made + w[1].made;
-	for (int k = 0; k < 2; k++) {
-		if (w[k].r < 0) {
-			*d->err = w[k].err;
-			return w[k].r;
-		}
+	struct nsq *q = &d->nsq;
+	q->order = malloc((lab->nnodes + 1) * sizeof(*q->order));
+	q->pos = malloc((lab->nnodes + 1) * sizeof(*q->pos));
+	if (!q->order || !q->pos)
+		return hk_err_sys(d->err, -ENOMEM, "lab");
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < lab->nnodes; i++)
+			if (lab->nodes[i].netns[0] &&
+			    (lab->nodes[i].kind == HK_LAB_BRIDGE) == (pass == 0)) {
+				q->pos[i] = q->n;
+				q->order[q->n++] = i;
+			}
+	if (q->n >= 64 && pthread_create(&q->t, NULL, ns_maker, d) == 0) {
+		q->thread = true;
+		return 0;
 	}
-	progress(d, "namespaces", d->stats->netns, d->stats->netns);
+	ns_maker(d);
+	if (q->r < 0)
+		*d->err = q->err;
+	return q->r;
+}
+
+/* Node i's namespace is made (d->fds[i] set), or the error that stopped the making. */
+static int ns_wait(struct dep *d, size_t i)
+{
+	struct nsq *q = &d->nsq;
+	if (!d->lab->nodes[i].netns[0])
+		return 0;
+	pthread_mutex_lock(&q->mu);
+	while (q->made <= q->pos[i] && q->r == 0)
+		pthread_cond_wait(&q->cv, &q->mu);
+	int r = q->made > q->pos[i] ? 0 : q->r;
+	if (r < 0)
+		*d->err = q->err;
+	pthread_mutex_unlock(&q->mu);
+	return r;
+}
+
+static bool ns_ready(struct dep *d, size_t i)
+{
+	struct nsq *q = &d->nsq;
+	if (!d->lab->nodes[i].netns[0])
+		return true;
+	pthread_mutex_lock(&q->mu);
+	bool ready = q->made > q->pos[i];
+	pthread_mutex_unlock(&q->mu);
+	return ready;
+}
+
+/* The making ends: all of it (ok), or as soon as the thread sees stop (a failure here). */
+static int ns_finish(struct dep *d, bool ok)
+{
+	struct nsq *q = &d->nsq;
+	if (q->thread) {
+		pthread_mutex_lock(&q->mu);
+		q->stop = !ok;
+		pthread_mutex_unlock(&q->mu);
+		pthread_join(q->t, NULL);
+		q->thread = false;
+	}
+	d->stats->netns = q->made;
+	if (ok && q->r < 0) {
+		*d->err = q->err;
+		return q->r;
+	}
+	if (ok)
+		progress(d, "namespaces", q->made, q->made);
 	return 0;
 }
 
@@ -237,16 +340,31 @@ static int make_tunnel(struct dep *d, struct hk_nl *host, size_t li, const struc
 	return r;
 }
 
+static int links_made(struct dep *d, size_t from, size_t to);
+
+/* Every link, from one socket in the host's namespace, as the namespaces of its ends are
+ * made; after each sendmsg(), the batch of every node whose links are all made
+ * (links_made), while the namespaces still to come are being made. */
 static int make_links(struct dep *d, struct hk_nl *host)
 {
 	struct hk_lab *lab = d->lab;
+	size_t from = 0; /* the first link queued since the last flush */
 	for (size_t i = 0; i < lab->nlinks; i++) {
 		struct hk_lab_link *l = &lab->links[i];
 		bool r0 = lab->nodes[l->ep[0].node].remote, r1 = lab->nodes[l->ep[1].node].remote;
 		if (r0 && r1)
 			continue; /* another host's link */
+		int r = 0;
+		if (!ns_ready(d, l->ep[0].node) || !ns_ready(d, l->ep[1].node)) {
+			/* the kernel makes what is queued while the namespaces come */
+			if ((r = flush(d, host)) < 0 || (r = links_made(d, from, i)) < 0 ||
+			    (r = ns_wait(d, l->ep[0].node)) < 0 ||
+			    (r = ns_wait(d, l->ep[1].node)) < 0)
+				return r;
+			from = i;
+		}
 		if (r0 || r1) {
-			int r = make_tunnel(d, host, i, &l->ep[r0 ? 1 : 0], &l->ep[r0 ? 0 : 1]);
+			r = make_tunnel(d, host, i, &l->ep[r0 ? 1 : 0], &l->ep[r0 ? 0 : 1]);
 			if (r < 0)
 				return r;
 			d->stats->links++;
@@ -262,14 +380,17 @@ static int make_links(struct dep *d, struct hk_nl *host)
 		const struct hk_lab_ep *ea = &l->ep[a], *eb = &l->ep[!a];
 		struct hk_lab_node *na = &lab->nodes[ea->node], *nb = &lab->nodes[eb->node];
 		struct hk_lab_if *fa = &na->ifs[ea->iface], *fb = &nb->ifs[eb->iface];
-		/* The first end comes up as it is made when it is in a lab namespace (address
-		 * generation already off there) and has no IPv6 address (which needs it back on
-		 * first). The peer cannot: the kernel opens it before the pair is joined
-		 * (veth_open: ENOTCONN); its namespace's batch brings it up. */
-		fa->made_up = na->kind != HK_LAB_HOST && !has_v6(fa);
+		/* The first end comes up as it is made when its namespace has address generation
+		 * off already (ns_addrgen_off: the kernel takes the mode only from a device that
+		 * exists, IFLA_AF_SPEC in a creation is EAFNOSUPPORT) and it has no IPv6 address
+		 * (which needs it back on first). The peer cannot: the kernel opens it before the
+		 * pair is joined (veth_open: ENOTCONN); its namespace's batch brings it up. */
+		fa->made_up = ns_addrgen_off(na) && !has_v6(fa);
 		fb->made_up = false;
+		/* one queue each way on both ends, as the kernel would leave them, without its
+		 * two RCU grace periods per pair (link.h) */
 		struct hk_link_req req = { .kind = &hk_link_veth,
-					   .a = { .up = fa->made_up ? 1 : -1 } };
+					   .a = { .up = fa->made_up ? 1 : -1, .queues = 1 } };
 		struct hk_link_res res;
 		hk_link_res_init(&res);
 		snprintf(req.name, sizeof(req.name), "%s", fa->name);
@@ -285,7 +406,7 @@ static int make_links(struct dep *d, struct hk_nl *host)
 		if ((req.u.veth.peer_mtu = if_mtu(lab, fb)))
 			req.u.veth.has_peer_mtu = true;
 		struct hk_nlmsg m;
-		int r = hk_link_add_msg(&req, &res, &m, d->err);
+		r = hk_link_add_msg(&req, &res, &m, d->err);
 		if (r == 0)
 			r = queue(d, host, &m, "%s:%u: link %s:%s -- %s:%s: create", lab->file,
 				  l->pos.line, lab->nodes[ea->node].name, fa->name,
@@ -297,7 +418,7 @@ static int make_links(struct dep *d, struct hk_nl *host)
 	progress(d, "links", lab->nlinks, lab->nlinks);
 	int r = flush(d, host);
 	hk_test_point("lab-links");
-	return r;
+	return r < 0 ? r : links_made(d, from, lab->nlinks);
 }
 
 static void up_msg(int index, const char *name, int up, struct hk_nlmsg *m)
@@ -311,8 +432,8 @@ static void up_msg(int index, const char *name, int up, struct hk_nlmsg *m)
 	hk_link_set_msg(&req, &res, m, &e);
 }
 
-/* What creation could not do for interface f: its IPv6 address generation (off in the
- * host's namespace when it needs no IPv6, back on in a lab namespace when it does), its
+/* What creation could not do for interface f: its IPv6 address generation (off when it
+ * needs no IPv6, back on when it does in a namespace that has it off: ns_addrgen_off), its
  * bridge (the peer end of a veth between two bridges), up. */
 static int config_up(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd, struct hk_lab_if *f,
 		     int index)
@@ -320,7 +441,7 @@ static int config_up(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd, st
 	struct hk_nlmsg m;
 	int r;
 	bool v6 = has_v6(f);
-	if (v6 == (nd->kind != HK_LAB_HOST)) {
+	if (d->ipv6 && v6 == ns_addrgen_off(nd)) {
 		hk_link_addrgen_msg(index, f->name,
 				    v6 ? IN6_ADDR_GEN_MODE_EUI64 : IN6_ADDR_GEN_MODE_NONE, &m);
 		if ((r = queue(d, nl, &m, "%s:%s: IPv6 address generation", nd->name, f->name)) < 0)
@@ -382,6 +503,9 @@ static int make_bridges(struct dep *d)
 		struct hk_lab_node *nd = &lab->nodes[i];
 		if (nd->kind != HK_LAB_BRIDGE || nd->remote)
 			continue;
+		int r = ns_wait(d, i);
+		if (r < 0)
+			return r;
 		struct hk_lab_if *self = NULL;
 		for (size_t k = 0; k < nd->nifs; k++)
 			if (nd->ifs[k].index == HK_LAB_IFINDEX_BASE)
@@ -399,7 +523,7 @@ static int make_bridges(struct dep *d)
 		snprintf(req.name, sizeof(req.name), "%.15s", nd->name);
 		struct hk_nlmsg m;
 		struct hk_nl *nl = NULL;
-		int r = hk_nl_open(&nl, d->fds[i], d->err);
+		r = hk_nl_open(&nl, d->fds[i], d->err);
 		if (r == 0)
 			r = hk_link_add_msg(&req, &res, &m, d->err);
 		if (r == 0)
@@ -453,24 +577,51 @@ static int config_node(struct dep *d, struct hk_nl *nl, struct hk_lab_node *nd)
 	return r;
 }
 
-static int configure(struct dep *d)
+/* Node i's batch, in its namespace, once its links are made. */
+static int config_one(struct dep *d, size_t i)
 {
 	struct hk_lab *lab = d->lab;
-	for (size_t i = 0; i < lab->nnodes; i++) {
-		struct hk_lab_node *nd = &lab->nodes[i];
-		if ((nd->kind == HK_LAB_HOST && !nd->nifs) || nd->remote)
-			continue;
-		struct hk_nl *nl = NULL;
-		int r = hk_nl_open(&nl, d->fds[i], d->err);
-		if (r == 0)
-			r = config_node(d, nl, nd);
-		if (r == 0)
-			r = flush(d, nl);
-		hk_nl_close(nl);
+	struct hk_lab_node *nd = &lab->nodes[i];
+	d->configured[i] = true;
+	if (++d->nconfigured % 64 == 0 || d->nconfigured == lab->nnodes)
+		progress(d, "addresses", d->nconfigured, lab->nnodes);
+	if ((nd->kind == HK_LAB_HOST && !nd->nifs) || nd->remote)
+		return 0;
+	struct hk_nl *nl = NULL;
+	int r = ns_wait(d, i);
+	if (r == 0)
+		r = hk_nl_open(&nl, d->fds[i], d->err);
+	if (r == 0)
+		r = config_node(d, nl, nd);
+	if (r == 0)
+		r = flush(d, nl);
+	hk_nl_close(nl);
+	return r;
+}
+
+/* The links [from, to) are made: the nodes they were the last of get their batch. */
+static int links_made(struct dep *d, size_t from, size_t to)
+{
+	struct hk_lab *lab = d->lab;
+	for (size_t i = from; i < to; i++) {
+		for (int e = 0; e < 2; e++) {
+			size_t n = lab->links[i].ep[e].node;
+			int r;
+			if (!lab->nodes[n].remote && --d->left[n] == 0 &&
+			    (r = config_one(d, n)) < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* The nodes' batches not sent with the links (nodes without links). */
+static int configure(struct dep *d)
+{
+	for (size_t i = 0; i < d->lab->nnodes; i++) {
+		int r = d->configured[i] ? 0 : config_one(d, i);
 		if (r < 0)
 			return r;
-		if ((i + 1) % 64 == 0 || i + 1 == lab->nnodes)
-			progress(d, "addresses", i + 1, lab->nnodes);
 	}
 	hk_test_point("lab-configured");
 	return 0;
@@ -991,7 +1142,15 @@ static int downs(struct dep *d)
 static int deploy(struct hk_store *st, struct dep *d)
 {
 	struct hk_lab *lab = d->lab;
-	int r = make_netns(d);
+	d->left = calloc(lab->nnodes + 1, sizeof(*d->left));
+	d->configured = calloc(lab->nnodes + 1, sizeof(*d->configured));
+	if (!d->left || !d->configured)
+		return hk_err_sys(d->err, -ENOMEM, "lab");
+	for (size_t i = 0; i < lab->nlinks; i++)
+		for (int e = 0; e < 2; e++)
+			if (!lab->nodes[lab->links[i].ep[e].node].remote)
+				d->left[lab->links[i].ep[e].node]++;
+	int r = ns_start(d);
 	struct hk_nl *host = NULL;
 	if (r == 0)
 		r = make_bridges(d);
@@ -1000,6 +1159,9 @@ static int deploy(struct hk_store *st, struct dep *d)
 	if (r == 0)
 		r = make_links(d, host);
 	hk_nl_close(host);
+	int made = ns_finish(d, r == 0);
+	if (r == 0)
+		r = made;
 	if (r == 0)
 		r = configure(d);
 	if (r == 0)
@@ -1118,7 +1280,14 @@ int hk_lab_deploy(struct hk_store *st, struct hk_lab *lab, const struct hk_lab_o
 	if (r < 0)
 		return r;
 	hk_test_point("lab-recorded");
-	struct dep d = { .st = st, .lab = lab, .ops = ops, .stats = &stats, .err = err };
+	struct dep d = { .st = st,
+			 .lab = lab,
+			 .ops = ops,
+			 .stats = &stats,
+			 .err = err,
+			 .ipv6 = access("/proc/sys/net/ipv6", F_OK) == 0,
+			 .nsq = { .mu = PTHREAD_MUTEX_INITIALIZER,
+				  .cv = PTHREAD_COND_INITIALIZER } };
 	d.fds = malloc((lab->nnodes + 1) * sizeof(int));
 	if (!d.fds)
 		r = hk_err_sys(err, -ENOMEM, "lab");
@@ -1131,6 +1300,10 @@ int hk_lab_deploy(struct hk_store *st, struct hk_lab *lab, const struct hk_lab_o
 			close(d.fds[i]);
 	free(d.fds);
 	free(d.what);
+	free(d.nsq.order);
+	free(d.nsq.pos);
+	free(d.left);
+	free(d.configured);
 	if (r < 0) {
 		struct hk_err e = { 0 };
 		hk_lab_destroy(st, lab->name, ops, &e); /* the first error is the one to tell */

@@ -96,6 +96,10 @@ int hk_link_add_msg(const struct hk_link_req *req, const struct hk_link_res *res
 	put_common(req, res, ifi, m);
 	if (res->link)
 		hk_nlmsg_put_u32(m, IFLA_LINK, (uint32_t)res->link);
+	if (req->a.queues) {
+		hk_nlmsg_put_u32(m, IFLA_NUM_TX_QUEUES, req->a.queues);
+		hk_nlmsg_put_u32(m, IFLA_NUM_RX_QUEUES, req->a.queues);
+	}
 	struct nlattr *li = hk_nlmsg_nest_start(m, IFLA_LINKINFO);
 	hk_nlmsg_put_str(m, IFLA_INFO_KIND, req->kind->info_kind);
 	if (req->kind->fill) {

@@ -63,6 +63,10 @@ struct hk_link_attrs {
 	char netns[HK_NETNS_NAME_MAX]; /* "" unset: move to / create in this namespace */
 	char newname[HK_IFNAMSIZ];     /* set only: rename */
 	char link[HK_IFNAMSIZ];	       /* add only: lower device (macvlan, vlan, ipvlan) */
+	/* add only: numtxqueues and numrxqueues, 0 the kernel's; a veth's peer gets the same.
+	 * A veth's default is one per CPU, cut to one as it is made, through an RCU grace
+	 * period per end (veth_init_queues: synchronize_net() under the RTNL lock): 1 skips it */
+	uint32_t queues;
 	enum hk_onoff promisc, arp, multicast, allmulticast;
 	uint32_t txqlen;
 	bool has_txqlen;

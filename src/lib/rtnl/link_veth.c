@@ -72,6 +72,10 @@ static int veth_fill(const struct hk_link_req *req, const struct hk_link_res *re
 		hk_nlmsg_put(m, IFLA_ADDRESS, 6, v->peer_mac);
 	if (res->peer_netns_fd >= 0)
 		hk_nlmsg_put_u32(m, IFLA_NET_NS_FD, (uint32_t)res->peer_netns_fd);
+	if (req->a.queues) {
+		hk_nlmsg_put_u32(m, IFLA_NUM_TX_QUEUES, req->a.queues);
+		hk_nlmsg_put_u32(m, IFLA_NUM_RX_QUEUES, req->a.queues);
+	}
 	hk_nlmsg_nest_end(m, peer);
 	hk_nlmsg_nest_end(m, data);
 	return 0;

@@ -148,6 +148,26 @@ EOF2
 check_fail "a route the kernel refuses: exit 1" 1 "^hako: $HAKO_TEST_TMP/half.yml:8: node 'a': route '10.99.0.0/24 via 10.98.0.1': .*unreachable" \
 	h lab deploy "$f"
 as_before "the half-made lab is gone again"
+# the same half way in a 100-node star, whose namespaces a thread makes while the links and
+# node batches go on: the refused route is node s90's
+f=$(
+	{
+		echo "name: e13"
+		echo "topology:"
+		echo "  nodes:"
+		echo "    br0: {kind: bridge}"
+		for i in $(seq 1 100); do
+			r=
+			[ "$i" = 90 ] && r=', routes: ["10.99.0.0/24 via 10.98.0.1"]'
+			echo "    s$i: {kind: netns, interfaces: {eth0: {ipv4: 10.13.0.$i/24}}$r}"
+		done
+		echo "  links:"
+		for i in $(seq 1 100); do echo "    - endpoints: [\"s$i:eth0\", \"br0:p$i\"]"; done
+	} | lab_file star-half
+)
+check_fail "a 100-node star with a route the kernel refuses: exit 1" 1 "node 's90': route '10.99.0.0/24 via 10.98.0.1': .*unreachable" \
+	h lab deploy "$f"
+as_before "the half-made star is gone again"
 
 # delay needs netem
 if unshare --net sh -c 'ip link set lo up; tc qdisc add dev lo root netem delay 1ms' 2>/dev/null; then

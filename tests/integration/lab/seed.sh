@@ -77,6 +77,31 @@ check "a:eth1 (IPv4 only) has no IPv6 address" no_ll v6-a eth1
 check "a pings c over IPv4" nsx v6-a ping -c 1 -W 2 10.61.0.2
 check "destroy v6" h lab destroy v6
 
+# A 100-node star: from 64 namespaces up, a thread makes them while the links and node
+# batches of those already made go to the kernel
+star=$(
+	{
+		echo "name: star"
+		echo "topology:"
+		echo "  nodes:"
+		echo "    br0: {kind: bridge}"
+		for i in $(seq 1 100); do echo "    s$i: {kind: netns, interfaces: {eth0: {ipv4: 10.70.0.$i/24}}}"; done
+		echo "  links:"
+		for i in $(seq 1 100); do echo "    - endpoints: [\"s$i:eth0\", \"br0:p$i\"]"; done
+	} | lab_file star
+)
+check "deploy a 100-node star" h lab deploy -q "$star"
+is "100 ports on br0" "$(ip -n star-br0 -j link show master br0 | jq length)" 100
+is "every node's eth0 up with its address (s1, s50, s100)" \
+	"$(for i in 1 50 100; do ip -n star-s$i -j -4 addr show eth0 up | jq -r '.[0].addr_info[0].local'; done | xargs)" \
+	"10.70.0.1 10.70.0.50 10.70.0.100"
+check "s1 pings s100 across the bridge" nsx star-s1 ping -c 1 -W 2 10.70.0.100
+check "no IPv6 link-local on s100's eth0" no_ll star-s100 eth0
+is "s100's eth0: addrgenmode none" \
+	"$(ip -n star-s100 -d -j link show eth0 | jq -r '.[0].inet6_addr_gen_mode')" none
+check "no IPv6 link-local on a bridge port" no_ll star-br0 p100
+check "destroy the star" h lab destroy star
+
 check "destroy seed1 by name" h lab destroy seed1
 check "destroy seed2 by file" h lab destroy "$FX/seed-bridge.yml"
 as_before "after destroy: namespaces, links, mounts, state DB, nft as before"
