@@ -4,17 +4,11 @@
 # namespaces joined by path (ipc, uts, pid, mount), linux.cgroupsPath, exact cpu quota and
 # period, linux.resources.devices in order, the default mounts' sources and order. Oracles:
 # /proc/<pid>/status and ns links, /proc/self/mountinfo inside, the cgroup files, unshare(1).
-. "$HAKO_SRC/tests/lib/lib.sh"
-. "$HAKO_SRC/tests/integration/container/common.inc"
-OR=$HAKO_TEST_TMP/ociroot
-B=$HAKO_TEST_TMP/bundle
-o() { "$HAKO" oci --root "$OR" "$@"; }
+. "$HAKO_SRC/tests/integration/oci/common.inc"
 mkdir -p "$B/rootfs"
 mount --bind "$R" "$B/rootfs"
 on_exit umount "$B/rootfs"
 check "oci spec" o spec --bundle "$B"
-cfg() { python3 -c "import json,sys; c=json.load(open('$B/config.json')); $1; json.dump(c, open('$B/config.json','w'))"; }
-run_out() { (cd "$B" && o run "$1" </dev/null 2>&1); }
 state_pid() { o state "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])'; }
 cfg "c['root']['readonly']=False; c['mounts'].append({'destination':'/scratch','type':'tmpfs','source':'tmpfs','options':['size=1m']})"
 

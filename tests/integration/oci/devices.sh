@@ -4,18 +4,10 @@
 # refused there: the runtime makes the node and the container binds it onto an empty file).
 # Hostile bundles: a symbolic link on the way stays inside the root, one at the node's own
 # name is refused. Oracles: stat(1) inside the container and on the host, ls.
-. "$HAKO_SRC/tests/lib/lib.sh"
-. "$HAKO_SRC/tests/integration/container/common.inc"
-OR=$HAKO_TEST_TMP/ociroot
-B=$HAKO_TEST_TMP/bundle
+. "$HAKO_SRC/tests/integration/oci/common.inc"
 OUT=$HAKO_TEST_TMP/outside
-o() { "$HAKO" oci --root "$OR" "$@"; }
-mkdir -p "$B" "$OUT"
-cp -a "$R" "$B/rootfs"
-check "oci spec" o spec --bundle "$B"
-cfg() { python3 -c "import json,sys; c=json.load(open('$B/config.json')); $1; json.dump(c, open('$B/config.json','w'))"; }
-run_out() { (cd "$B" && o run "$1" </dev/null 2>&1); }
-on_exit "for c in \$(\"$HAKO\" oci --root \"$OR\" list -q 2>/dev/null); do \"$HAKO\" oci --root \"$OR\" delete --force \$c; done"
+mkdir -p "$OUT"
+oci_bundle
 ST='stat -c "%n %F %t:%T %a %u:%g"'
 
 # --- outside /dev, under a read-only root (crun's mknod-device)

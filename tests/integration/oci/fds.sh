@@ -4,17 +4,8 @@
 # activation (LISTEN_FDS in the runtime's environment) passes those too, with LISTEN_FDS and
 # LISTEN_PID (the receiving process's pid as the container sees it) in its environment.
 # Oracles: /proc/self/fd and readlink inside the container, the files' contents, printenv.
-. "$HAKO_SRC/tests/lib/lib.sh"
-. "$HAKO_SRC/tests/integration/container/common.inc"
-OR=$HAKO_TEST_TMP/ociroot
-B=$HAKO_TEST_TMP/bundle
-o() { "$HAKO" oci --root "$OR" "$@"; }
-mkdir -p "$B"
-cp -a "$R" "$B/rootfs"
-check "oci spec writes config.json" o spec --bundle "$B"
-cfg() { python3 -c "import json,sys; c=json.load(open('$B/config.json')); $1; json.dump(c, open('$B/config.json','w'))"; }
-cfg "c['root']['readonly']=False"
-on_exit "for c in \$(\"$HAKO\" oci --root \"$OR\" list -q 2>/dev/null); do \"$HAKO\" oci --root \"$OR\" delete --force \$c; done"
+. "$HAKO_SRC/tests/integration/oci/common.inc"
+oci_bundle
 echo three >"$HAKO_TEST_TMP/f3"
 echo four >"$HAKO_TEST_TMP/f4"
 echo five >"$HAKO_TEST_TMP/f5"

@@ -4,17 +4,8 @@
 # apart). Oracles: the host's /proc (cmdline, status's NSpid, fd), files the process writes
 # from its own signal handler, the shell's exit status; hako's state only as the thing
 # checked against them.
-. "$HAKO_SRC/tests/lib/lib.sh"
-. "$HAKO_SRC/tests/integration/container/common.inc"
-OR=$HAKO_TEST_TMP/ociroot
-B=$HAKO_TEST_TMP/bundle
-o() { "$HAKO" oci --root "$OR" "$@"; }
-mkdir -p "$B"
-cp -a "$R" "$B/rootfs"
-check "oci spec writes config.json" o spec --bundle "$B"
-cfg() { python3 -c "import json,sys; c=json.load(open('$B/config.json')); $1; json.dump(c, open('$B/config.json','w'))"; }
-cfg "c['root']['readonly']=False"
-on_exit "for c in \$(\"$HAKO\" oci --root \"$OR\" list -q 2>/dev/null); do \"$HAKO\" oci --root \"$OR\" delete --force \$c; done"
+. "$HAKO_SRC/tests/integration/oci/common.inc"
+oci_bundle
 state_pid() { o state "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("pid", 0))'; }
 nspid_last() { awk '/^NSpid:/ {print $NF}' "/proc/$1/status"; }
 

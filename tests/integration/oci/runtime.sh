@@ -3,11 +3,7 @@
 # made by `hako oci spec`, create / state / start / kill / delete, run, exec, hooks, the
 # console socket. Oracles: /proc (namespaces, capabilities, status), the cgroup files,
 # iproute2, python's json and a unix socket receiving the terminal.
-. "$HAKO_SRC/tests/lib/lib.sh"
-. "$HAKO_SRC/tests/integration/container/common.inc"
-OR=$HAKO_TEST_TMP/ociroot
-B=$HAKO_TEST_TMP/bundle
-o() { "$HAKO" oci --root "$OR" "$@"; }
+. "$HAKO_SRC/tests/integration/oci/common.inc"
 mkdir -p "$B/data"
 # the rootfs: a private copy of the test busybox tree (containers write to it: mount targets,
 # files), never the shared one
@@ -15,8 +11,6 @@ cp -a "$R" "$B/rootfs"
 echo "from the bundle" >"$B/data/file"
 check "oci spec writes config.json" o spec --bundle "$B"
 check_fail "oci spec refuses to overwrite" 2 "exists: remove it first" o spec --bundle "$B"
-# cfg PYTHON: edit the bundle's config.json (c is the dict)
-cfg() { python3 -c "import json,sys; c=json.load(open('$B/config.json')); $1; json.dump(c, open('$B/config.json','w'))"; }
 cfg "c['root']['readonly']=False"
 
 # --- run in the foreground: output, status, removed at the end

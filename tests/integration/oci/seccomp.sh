@@ -4,18 +4,9 @@
 # agent (seccomp_agent.py, python's socket and ioctl: an oracle independent of hako) answers
 # the notified calls. Refusals: NOTIFY without listenerPath, NOTIFY as the default action,
 # a listenerPath for `hako run`, an agent that is not listening (nothing left behind).
-. "$HAKO_SRC/tests/lib/lib.sh"
-. "$HAKO_SRC/tests/integration/container/common.inc"
-OR=$HAKO_TEST_TMP/ociroot
-B=$HAKO_TEST_TMP/bundle
+. "$HAKO_SRC/tests/integration/oci/common.inc"
 A=$HAKO_TEST_TMP/agent
-o() { "$HAKO" oci --root "$OR" "$@"; }
-mkdir -p "$B"
-cp -a "$R" "$B/rootfs"
-check "oci spec writes config.json" o spec --bundle "$B"
-cfg() { python3 -c "import json,sys; c=json.load(open('$B/config.json')); $1; json.dump(c, open('$B/config.json','w'))"; }
-cfg "c['root']['readonly']=False"
-on_exit "for c in \$(\"$HAKO\" oci --root \"$OR\" list -q 2>/dev/null); do \"$HAKO\" oci --root \"$OR\" delete --force \$c; done"
+oci_bundle
 # agent SOCK OUT ERRNO: started in the background, waited for until it listens
 agent() {
 	rm -f "$1" "$2" "$2.ready" "$2.answered"

@@ -4,15 +4,10 @@
 # JSON, the OOM event). Oracles: the kernel's cgroup files read from the host (v1 hierarchy
 # or v2 tree, found through /proc/PID/cgroup), python's json, and runc itself: the same
 # update on a runc container must give the same files.
-. "$HAKO_SRC/tests/lib/lib.sh"
-. "$HAKO_SRC/tests/integration/container/common.inc"
-OR=$HAKO_TEST_TMP/ociroot
-B=$HAKO_TEST_TMP/bundle
-o() { "$HAKO" oci --root "$OR" "$@"; }
+. "$HAKO_SRC/tests/integration/oci/common.inc"
 mkdir -p "$B"
 cp -a "$R" "$B/rootfs"
 o spec --bundle "$B" >/dev/null
-cfg() { python3 -c "import json; c=json.load(open('$B/config.json')); $1; json.dump(c, open('$B/config.json','w'))"; }
 cfg "c['root']['readonly']=False; c['process']['args']=['sleep','300']; \
 c['linux']['resources']={'memory':{'limit':64<<20,'swap':128<<20},'pids':{'limit':50}}"
 on_exit o delete --force u1
