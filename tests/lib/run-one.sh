@@ -17,6 +17,9 @@ exec unshare --mount --net --propagation private -- bash -c '
 	mount -t tmpfs hako-test-tmp "$tmp"
 	export HAKO_TEST_TMP=$tmp
 	ip link set lo up
+	# a new namespace copies forwarding from the initial namespace of the host: start from
+	# the values of a fresh machine whatever the host has (tests check that hako enables it)
+	sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
 	mounts() { findmnt -rn -o TARGET | sort; }
 	before=$(mounts)
 	set +e

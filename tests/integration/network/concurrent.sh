@@ -36,7 +36,12 @@ kill -9 "$pid"
 wait "$pid" 2>/dev/null
 init=$(h inspect victim 2>/dev/null | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
 [ -n "$init" ] && kill -9 "$init" 2>/dev/null
-sleep 0.3
+# the init of a pid namespace dies once every process in it is gone: wait for that (up to
+# 10 s under load; a zombie counts as gone), then one command must reclaim the lease
+for _ in $(seq 100); do
+	[ -z "$init" ] || ! [ -e "/proc/$init" ] || [ "$(awk '{print $3}' "/proc/$init/stat" 2>/dev/null)" = Z ] && break
+	sleep 0.1
+done
 is "lease of the killed run reclaimed by the next command" \
 	"$(h network ls | awk '$1=="bridge" {print $7}')" 0
 h rm -f victim >/dev/null 2>&1
