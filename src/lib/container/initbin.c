@@ -20,7 +20,7 @@
 
 #include "base/cleanup.h"
 #include "caps.h"
-#include "seccomp_allow.h"
+#include "secfilter.h"
 #include "testpoint.h"
 #include "tramp.h"
 
@@ -66,8 +66,14 @@ int hk_init_become(pid_t main_pid, struct hk_err *err)
 		if (sigaction(s, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
 			signal(s, SIG_DFL);
 	}
+	/* everything that allocates comes before the filter, which refuses mmap (an allocator
+	 * may map memory at any malloc or free: ASan's does): the program is built first, and
+	 * once installed never freed (the exec below, or this process's exit, takes it) */
+	struct hk_seccomp_prog prog;
 	struct hk_caps_plan *plan;
-	int r = hk_caps_plan_new(HK_CAP_BIT(CAP_KILL), NULL, &plan, err);
+	int r = hk_seccomp_allowlist(init_calls, HK_ARRAY_SIZE(init_calls), &prog, err);
+	if (r == 0)
+		r = hk_caps_plan_new(HK_CAP_BIT(CAP_KILL), NULL, &plan, err);
 	if (r == 0) {
 		r = hk_caps_plan_apply(plan, err);
 		hk_caps_plan_free(plan);
@@ -75,8 +81,9 @@ int hk_init_become(pid_t main_pid, struct hk_err *err)
 	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		r = hk_err_sys(err, -errno, "prctl PR_SET_NO_NEW_PRIVS");
 	if (r == 0)
-		r = hk_seccomp_load_allowlist(init_calls, HK_ARRAY_SIZE(init_calls), err);
+		r = hk_seccomp_apply(&prog, err);
 	if (r < 0) {
+		hk_seccomp_prog_release(&prog); /* not installed: freeing is safe */
 		close(fd);
 		return hk_err_prefix(err, "container init");
 	}

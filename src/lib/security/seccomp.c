@@ -257,6 +257,28 @@ static int export_prog(scmp_filter_ctx ctx, struct hk_seccomp_prog *ret, struct 
 	return 0;
 }
 
+int hk_seccomp_allowlist(const char *const *names, size_t n, struct hk_seccomp_prog *ret,
+			 struct hk_err *err)
+{
+	*ret = (struct hk_seccomp_prog){ 0 };
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+	if (!ctx)
+		return hk_err_set(err, -ENOMEM, "seccomp: seccomp_init failed");
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		int nr = seccomp_syscall_resolve_name(names[i]);
+		if (nr == __NR_SCMP_ERROR)
+			continue; /* not on this architecture */
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+		if (r < 0)
+			hk_err_sys(err, r, "seccomp: allow %s", names[i]);
+	}
+	if (r == 0)
+		r = export_prog(ctx, ret, err);
+	seccomp_release(ctx);
+	return r;
+}
+
 /* --- the front: plain ALLOW numbers as runs in a tree (seccomp_tree.c) ------------------ */
 
 struct u32set {

@@ -88,6 +88,12 @@ struct hk_seccomp_prog {
 int hk_seccomp_compile(const struct hk_seccomp_profile *p, uint64_t caps,
 		       struct hk_seccomp_prog *ret, struct hk_err *err);
 void hk_seccomp_prog_release(struct hk_seccomp_prog *prog);
+/* A program allowing only the named system calls (names unknown on this architecture are
+ * skipped); every other call fails with EPERM. For hako's container init (initbin.c), whose
+ * loop needs a handful: it is built, and libseccomp's context freed, before the filter is
+ * installed with hk_seccomp_apply(), so nothing allocates under a filter that refuses mmap. */
+int hk_seccomp_allowlist(const char *const *names, size_t n, struct hk_seccomp_prog *ret,
+			 struct hk_err *err);
 /* libseccomp's run-time version, "2.5.4" (part of the on-disk cache key). */
 void hk_seccomp_lib_version(char *buf, size_t len);
 
