@@ -26,7 +26,9 @@ is "every lease is free afterwards" "$(h network ls | awk '$1=="bridge" {print $
 is "no veth left" "$(ip -o link show | grep -c '^[0-9]*: hk')" 0
 
 # kill -9 of hako run after the lease: the next command reclaims it
-h run --name victim --network bridge --rootfs "$R" -- sleep 100 &
+# hako itself in the background, not the shell function h (whose $! is a subshell: killing
+# it left hako run alive, releasing the lease itself, later under load)
+"$HAKO" --root "$ROOT" run --name victim --network bridge --rootfs "$R" -- sleep 100 &
 pid=$!
 for _ in $(seq 50); do
 	h network inspect bridge | grep -q victim && break
