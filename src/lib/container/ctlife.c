@@ -300,12 +300,9 @@ int hk_ct_rename(struct hk_store *st, const struct hk_paths *p, const struct hk_
 	if (!strcmp(r->name, name))
 		return hk_err_usage(err, "rename: '%s' is already its name", name);
 	struct hk_ct_row other;
-	if (hk_store_get(st, name, &other, err) == 0) {
-		bool taken = strcmp(other.id, r->id) || !strcmp(other.name, name);
+	if (hk_store_get_name(st, name, &other, err) == 0) {
 		hk_ct_row_free(&other);
-		if (taken)
-			return hk_err_set(err, -EEXIST, "container name '%s' is already in use",
-					  name);
+		return hk_err_set(err, -EEXIST, "container name '%s' is already in use", name);
 	}
 	hk_err_clear(err);
 	bool ns = hk_ct_own_net(r->net) && r->pid && hk_proc_alive(r->pid, r->pid_start);

@@ -178,7 +178,7 @@ static char *join_args(char **argv)
 static int check(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_err *err)
 {
 	struct hk_ct_row old;
-	if (hk_store_get(x->st, c->spec->name, &old, err) == 0) {
+	if (hk_store_get_name(x->st, c->spec->name, &old, err) == 0) {
 		bool same = c->reuse && !strcmp(old.id, c->reuse->id) &&
 			    !strcmp(old.state, c->reuse->state);
 		hk_ct_row_free(&old);

@@ -33,7 +33,7 @@ int hk_lab_ct_stop(struct hk_store *st, const struct hk_paths *p, const char *ct
 		   struct hk_err *err)
 {
 	struct hk_ct_row c;
-	int r = hk_store_get(st, ctname, &c, err);
+	int r = hk_store_get_name(st, ctname, &c, err);
 	if (r == 0) {
 		r = hk_ct_stop(st, p, &c, -1, 0, err);
 		hk_ct_row_free(&c);
@@ -45,7 +45,7 @@ int hk_lab_ct_remove(struct hk_store *st, const struct hk_paths *p, const char *
 		     struct hk_err *err)
 {
 	struct hk_ct_row c;
-	int r = hk_store_get(st, ctname, &c, err);
+	int r = hk_store_get_name(st, ctname, &c, err);
 	if (r == -ENOENT) {
 		hk_err_clear(err);
 		return 0;
@@ -109,7 +109,7 @@ int hk_lab_node_exec(struct hk_store *st, const struct hk_paths *p, const struct
 	if (!p)
 		return hk_err_set(err, -EOPNOTSUPP, "exec: no container runtime");
 	struct hk_ct_row c;
-	int r = hk_store_get(st, n->ctname, &c, err);
+	int r = hk_store_get_name(st, n->ctname, &c, err);
 	if (r < 0)
 		return failed(err, "exec");
 	struct ctexec x = { p, &c, argv };

@@ -862,7 +862,7 @@ static int check_vms(struct hk_store *st, const struct hk_lab *lab, const struct
 		}
 		struct hk_vm_row v;
 		struct hk_err e;
-		if (r == 0 && hk_vmstore_get(st, nd->vmname, &v, &e) == 0)
+		if (r == 0 && hk_vmstore_get_name(st, nd->vmname, &v, &e) == 0)
 			r = hk_err_usage(err, "a vm named '%s' already exists", nd->vmname);
 		if (r < 0)
 			return hk_err_prefix(err, "lab '%s': node '%s'", lab->name, nd->name);

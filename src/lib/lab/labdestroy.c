@@ -57,8 +57,10 @@ static int remove_one(struct hk_store *st, struct hk_nl **host, const struct hk_
 	if (!strcmp(o->kind, HK_LABOBJ_VM)) {
 		if (!ops || !ops->paths)
 			return hk_err_set(err, -EOPNOTSUPP, "vm '%s': no VM runtime", o->name);
-		struct hk_vm_row v;
-		r = hk_vm_remove(st, ops->paths, o->name, true, &v, err);
+		struct hk_vm_row v, gone;
+		r = hk_vmstore_get_name(st, o->name, &v, err);
+		if (r == 0) /* by its id: a name that begins another VM's id is not that VM */
+			r = hk_vm_remove(st, ops->paths, v.id, true, &gone, err);
 		if (r == -ENOENT)
 			r = 0;
 	} else if (!strcmp(o->kind, HK_LABOBJ_MGMT) || !strcmp(o->kind, HK_LABOBJ_NET)) {

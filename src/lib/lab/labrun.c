@@ -82,7 +82,7 @@ static int node_status(struct hk_store *st, const struct hk_lab *lab, const stru
 	snprintf(s->state, sizeof(s->state), "running");
 	if (nd->kind == HK_LAB_LINUX) {
 		struct hk_ct_row row;
-		if (hk_store_get(st, nd->ctname, &row, &e) < 0)
+		if (hk_store_get_name(st, nd->ctname, &row, &e) < 0)
 			snprintf(s->state, sizeof(s->state), "stopped");
 		else {
 			if (strcmp(row.state, HK_CT_RUNNING))
@@ -92,7 +92,7 @@ static int node_status(struct hk_store *st, const struct hk_lab *lab, const stru
 	}
 	if (nd->kind == HK_LAB_VM) { /* its VM's state: running, stopped, or missing */
 		struct hk_vm_row v;
-		if (hk_vmstore_get(st, nd->vmname, &v, &e) < 0)
+		if (hk_vmstore_get_name(st, nd->vmname, &v, &e) < 0)
 			snprintf(s->state, sizeof(s->state), "missing");
 		else if (!strcmp(v.state, HK_VM_RUNNING) && !hk_proc_alive(v.pid, v.pid_start))
 			/* qemu died since the store's last repair: it is stopped, whatever the

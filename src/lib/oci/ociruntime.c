@@ -96,7 +96,7 @@ static int lookup(const char *root, const char *id, struct oci_ct *c, struct hk_
 	char name[HK_CT_NAME_MAX + 1];
 	row_name(id, name);
 	struct hk_err e2;
-	if (hk_store_get(c->st, name, &c->row, &e2) < 0 || strcmp(c->row.name, name)) {
+	if (hk_store_get_name(c->st, name, &c->row, &e2) < 0 || strcmp(c->row.name, name)) {
 		if (e2.code == 0)
 			hk_ct_row_free(&c->row);
 		return hk_err_set(err, -ENOENT, "container '%s' does not exist", id);
@@ -538,7 +538,7 @@ static int create_in(const char *root, const char *id, const struct hk_oci_creat
 	row_name(id, name);
 	struct hk_ct_row old;
 	struct hk_err e2;
-	if (hk_store_get(c->st, name, &old, &e2) == 0) {
+	if (hk_store_get_name(c->st, name, &old, &e2) == 0) {
 		hk_ct_row_free(&old);
 		return hk_err_set(err, -EEXIST, "container '%s' already exists", id);
 	}

@@ -410,13 +410,15 @@ int hk_store_delete(struct hk_store *st, const char *id, struct hk_err *err)
 	return write_stmt(st, s, "delete", err);
 }
 
-int hk_store_get(struct hk_store *st, const char *key, struct hk_ct_row *ret, struct hk_err *err)
+static int get_row(struct hk_store *st, const char *key, bool prefix, struct hk_ct_row *ret,
+		   struct hk_err *err)
 {
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(st->db,
-				    "SELECT " COLS " FROM containers WHERE name=?1 OR "
-				    "id=?1 OR (length(?1) >= 4 AND substr(id, 1, "
-				    "length(?1)) = ?1) ORDER BY name=?1 DESC LIMIT 2",
+				    prefix ? "SELECT " COLS " FROM containers WHERE name=?1 OR "
+					     "id=?1 OR (length(?1) >= 4 AND substr(id, 1, "
+					     "length(?1)) = ?1) ORDER BY name=?1 DESC LIMIT 2"
+					   : "SELECT " COLS " FROM containers WHERE name=?1",
 				    -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return db_err(st, err, rc, "select");
@@ -448,6 +450,17 @@ int hk_store_get(struct hk_store *st, const char *key, struct hk_ct_row *ret, st
 	if (r == -ENOMEM)
 		return hk_err_sys(err, r, "state database");
 	return hk_err_set(err, -ENOENT, "no such container: %s", key);
+}
+
+int hk_store_get(struct hk_store *st, const char *key, struct hk_ct_row *ret, struct hk_err *err)
+{
+	return get_row(st, key, true, ret, err);
+}
+
+int hk_store_get_name(struct hk_store *st, const char *name, struct hk_ct_row *ret,
+		      struct hk_err *err)
+{
+	return get_row(st, name, false, ret, err);
 }
 
 int hk_store_list(struct hk_store *st, struct hk_ct_row **ret, size_t *ret_n, struct hk_err *err)

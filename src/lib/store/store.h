@@ -80,6 +80,9 @@ int hk_store_update_if(struct hk_store *st, const struct hk_ct_row *r, const cha
 /* Look up by exact name, exact id, or unique id prefix (>= 4 characters). -ENOENT:
  * "no such container: X". */
 int hk_store_get(struct hk_store *st, const char *key, struct hk_ct_row *ret, struct hk_err *err);
+/* Look up by exact name only (a name to be taken: an id prefix is not a clash). */
+int hk_store_get_name(struct hk_store *st, const char *name, struct hk_ct_row *ret,
+		      struct hk_err *err);
 /* Every container, in the order they were made (created, then insertion). */
 int hk_store_list(struct hk_store *st, struct hk_ct_row **ret, size_t *ret_n, struct hk_err *err);
 int hk_store_delete(struct hk_store *st, const char *id, struct hk_err *err);

@@ -124,15 +124,16 @@ int hk_vmstore_delete(struct hk_store *st, const char *id, struct hk_err *err)
 }
 
 /* Rows matching key (NULL: all), at most max. */
-static int vm_select(struct hk_store *st, const char *key, size_t max, struct hk_vm_row **ret,
-		     size_t *ret_n, struct hk_err *err)
+static int vm_select(struct hk_store *st, const char *key, bool name_only, size_t max,
+		     struct hk_vm_row **ret, size_t *ret_n, struct hk_err *err)
 {
 	sqlite3 *db = DB(st);
 	sqlite3_stmt *s;
-	const char *sql = key ? "SELECT " VM_COLS " FROM vms WHERE name=?1 OR id=?1 OR"
-				" (length(?1) >= 4 AND substr(id, 1, length(?1)) = ?1)"
-				" ORDER BY name=?1 DESC, id=?1 DESC"
-			      : "SELECT " VM_COLS " FROM vms ORDER BY name";
+	const char *sql = !key	      ? "SELECT " VM_COLS " FROM vms ORDER BY name"
+			  : name_only ? "SELECT " VM_COLS " FROM vms WHERE name=?1"
+				      : "SELECT " VM_COLS " FROM vms WHERE name=?1 OR id=?1 OR"
+					" (length(?1) >= 4 AND substr(id, 1, length(?1)) = ?1)"
+					" ORDER BY name=?1 DESC, id=?1 DESC";
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
 		return dberr(db, err, SQLITE_ERROR, "select vms");
 	if (key)
@@ -162,14 +163,15 @@ static int vm_select(struct hk_store *st, const char *key, size_t max, struct hk
 
 int hk_vmstore_list(struct hk_store *st, struct hk_vm_row **ret, size_t *ret_n, struct hk_err *err)
 {
-	return vm_select(st, NULL, (size_t)-1, ret, ret_n, err);
+	return vm_select(st, NULL, false, (size_t)-1, ret, ret_n, err);
 }
 
-int hk_vmstore_get(struct hk_store *st, const char *key, struct hk_vm_row *ret, struct hk_err *err)
+static int vm_get(struct hk_store *st, const char *key, bool name_only, struct hk_vm_row *ret,
+		  struct hk_err *err)
 {
 	struct hk_vm_row *rows = NULL;
 	size_t n = 0;
-	int r = vm_select(st, key, 2, &rows, &n, err);
+	int r = vm_select(st, key, name_only, 2, &rows, &n, err);
 	if (r < 0)
 		return r;
 	bool exact = n > 0 && (!strcmp(rows[0].name, key) || !strcmp(rows[0].id, key));
@@ -184,4 +186,15 @@ int hk_vmstore_get(struct hk_store *st, const char *key, struct hk_vm_row *ret, 
 	if (n > 1 && !exact)
 		return hk_err_usage(err, "vm id prefix '%s' is ambiguous", key);
 	return 0;
+}
+
+int hk_vmstore_get(struct hk_store *st, const char *key, struct hk_vm_row *ret, struct hk_err *err)
+{
+	return vm_get(st, key, false, ret, err);
+}
+
+int hk_vmstore_get_name(struct hk_store *st, const char *name, struct hk_vm_row *ret,
+			struct hk_err *err)
+{
+	return vm_get(st, name, true, ret, err);
 }

@@ -55,6 +55,9 @@ int hk_vmstore_update(struct hk_store *st, const struct hk_vm_row *v, struct hk_
 /* By exact name, exact id or unique id prefix (>= 4 characters); -ENOENT, not-found class,
  * "no such vm: X". */
 int hk_vmstore_get(struct hk_store *st, const char *key, struct hk_vm_row *ret, struct hk_err *err);
+/* By exact name only (a name to be taken, or a lab's own VM: an id prefix is another VM). */
+int hk_vmstore_get_name(struct hk_store *st, const char *name, struct hk_vm_row *ret,
+			struct hk_err *err);
 /* Every VM, by name; *ret malloc'ed. */
 int hk_vmstore_list(struct hk_store *st, struct hk_vm_row **ret, size_t *ret_n, struct hk_err *err);
 int hk_vmstore_delete(struct hk_store *st, const char *id, struct hk_err *err);
