@@ -88,6 +88,7 @@ static void meta_path(const struct oci_ct *c, char *buf, size_t len)
 /* The container id names, with its oci.json. */
 static int lookup(const char *root, const char *id, struct oci_ct *c, struct hk_err *err)
 {
+	memset(c, 0, sizeof(*c)); /* a bad id: the caller's clean-up finds nothing to free */
 	int r = check_id(id, err);
 	if (r == 0)
 		r = open_store(root, c, err);

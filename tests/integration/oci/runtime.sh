@@ -282,3 +282,25 @@ json.dump(c, open('$B/other.json','w'))"
 (cd "$B" && HAKO_HOOK_MARK=seen "$HAKO" oci --root "$OR" run --config other.json h2 </dev/null >/dev/null 2>&1)
 is "hooks: the runtime's environment without env, only env with it" "$(cat "$HAKO_TEST_TMP/hookenv" 2>/dev/null | tr '\n' ' ')" \
 	"inherit:seen given: "
+
+# --- an id that begins another container's hako id is free to take (a lookup by exact name)
+cfg "c['process']['args']=['true']"
+(cd "$B" && o create p1 </dev/null >/dev/null 2>&1)
+rid=$("$HAKO" --root "$OR" inspect --format '{{.Id}}' p1)
+q=${rid:0:5}
+# (the created container keeps create's stdout and stderr, as runc's does: a file, not a pipe)
+(cd "$B" && o create "$q" </dev/null >"$HAKO_TEST_TMP/create.out" 2>&1)
+is "oci create <a prefix of another's id>: accepted" "$?|$(cat "$HAKO_TEST_TMP/create.out")" "0|"
+is "oci state of that id: its own" "$(o state "$q" | jq -r .id)" "$q"
+(cd "$B" && o create p1 </dev/null >"$HAKO_TEST_TMP/create.out" 2>&1)
+is "oci create <taken id>: refused, with the reason" "$(cat "$HAKO_TEST_TMP/create.out")" \
+	"hako: container 'p1' already exists"
+o delete --force "$q"
+o delete --force p1
+
+# --- a bad id is refused with the reason, before anything is looked up (an empty id once
+# crashed state and delete: their clean-up freed what the refused lookup never set)
+for v in state delete kill start pause; do
+	check_fail "oci $v '': refused" 2 "invalid container id ''" o $v ""
+done
+check_fail "oci delete --force '../x': refused" 2 "invalid container id '../x'" o delete --force ../x
