@@ -266,9 +266,10 @@ int hk_cni_ipam_supports(const char *cni_path, const char *type, const char *ver
 	json_object *o = json_tokener_parse(text), *v;
 	if (o && json_object_object_get_ex(o, "supportedVersions", &v) &&
 	    json_object_is_type(v, json_type_array))
-		for (size_t i = 0; i < json_object_array_length(v) && !*ret; i++)
-			*ret = !strcmp(json_object_get_string(json_object_array_get_idx(v, i)),
-				       version);
+		for (size_t i = 0; i < json_object_array_length(v) && !*ret; i++) {
+			const char *s = json_object_get_string(json_object_array_get_idx(v, i));
+			*ret = s && !strcmp(s, version); /* a null entry: not that version */
+		}
 	json_object_put(o);
 	return 0;
 }

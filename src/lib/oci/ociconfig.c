@@ -100,6 +100,57 @@ static int string_array(struct json_object *a, const char *path, char ***ret, si
 	return 0;
 }
 
+/* The hooks as the spec types them (each kind an array of {path, args, env, timeout});
+ * they are run later from the stored copy, so nothing but checked values gets there. */
+static int hooks(struct json_object *h, struct hk_err *err)
+{
+	static const char *const kinds[] = { "prestart",       "createRuntime", "createContainer",
+					     "startContainer", "poststart",	"poststop" };
+	for (size_t i = 0; h && i < HK_ARRAY_SIZE(kinds); i++) {
+		struct json_object *a, *p, *v;
+		char path[64];
+		snprintf(path, sizeof(path), "hooks");
+		int r = member(h, kinds[i], json_type_array, path, &a, err);
+		for (size_t k = 0; r == 0 && a && k < json_object_array_length(a); k++) {
+			struct json_object *e = json_object_array_get_idx(a, k);
+			snprintf(path, sizeof(path), "hooks.%s[%zu]", kinds[i], k);
+			if (!e || json_object_get_type(e) != json_type_object)
+				return hk_err_usage(err, "config.json: %s: expected an object",
+						    path);
+			if ((r = member(e, "path", json_type_string, path, &p, err)) < 0)
+				return r;
+			if (!p || json_object_get_string(p)[0] != '/')
+				return hk_err_usage(err,
+						    "config.json: %s.path: an absolute path is "
+						    "required",
+						    path);
+			static const char *const lists[] = { "args", "env" };
+			for (size_t l = 0; l < HK_ARRAY_SIZE(lists); l++) {
+				if ((r = member(e, lists[l], json_type_array, path, &v, err)) < 0)
+					return r;
+				for (size_t j = 0; v && j < json_object_array_length(v); j++) {
+					struct json_object *s = json_object_array_get_idx(v, j);
+					if (!s || json_object_get_type(s) != json_type_string)
+						return hk_err_usage(err,
+								    "config.json: %s.%s[%zu]: "
+								    "expected a string",
+								    path, lists[l], j);
+				}
+			}
+			if ((r = member(e, "timeout", json_type_int, path, &v, err)) < 0)
+				return r;
+			if (v && json_object_get_int64(v) <= 0)
+				return hk_err_usage(err,
+						    "config.json: %s.timeout: must be greater "
+						    "than zero",
+						    path);
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int res;
@@ -308,6 +359,7 @@ static bool own_mount(const char *dst)
 static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err *err)
 {
 	int r = 0;
+	c->spec.mounts = c->mounts; /* what is counted is freed, even after a refusal */
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
 		struct json_object *m = json_object_array_get_idx(a, i), *d = NULL, *t = NULL,
 				   *s = NULL, *o = NULL;
@@ -326,7 +378,12 @@ static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err 
 					    path);
 		bool bind = !strcmp(type, "bind"), ro = false;
 		for (size_t k = 0; o && k < json_object_array_length(o); k++) {
-			const char *opt = json_object_get_string(json_object_array_get_idx(o, k));
+			struct json_object *e = json_object_array_get_idx(o, k);
+			if (!e || json_object_get_type(e) != json_type_string)
+				return hk_err_usage(
+					err, "config.json: %s.options[%zu]: expected a string",
+					path, k);
+			const char *opt = json_object_get_string(e);
 			if (!strcmp(opt, "bind") || !strcmp(opt, "rbind"))
 				bind = true;
 			else if (!strcmp(opt, "ro"))
@@ -407,7 +464,6 @@ static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err 
 		ms->ct = c->mount_ct[c->spec.nmounts - 1];
 		ms->ro = ro;
 	}
-	c->spec.mounts = c->mounts;
 	return 0;
 }
 
@@ -1045,7 +1101,8 @@ int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *
 		return hk_err_usage(err, "config.json: linux: required on Linux");
 	if ((r = linux_section(c, l, err)) < 0)
 		return r;
-	if ((r = member(c->root, "hooks", json_type_object, "", &v, err)) < 0)
+	if ((r = member(c->root, "hooks", json_type_object, "", &v, err)) < 0 ||
+	    (r = hooks(v, err)) < 0)
 		return r;
 	static const char *const in_container[] = { "createContainer", "startContainer" };
 	for (size_t i = 0; v && i < HK_ARRAY_SIZE(in_container); i++) {

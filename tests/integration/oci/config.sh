@@ -165,3 +165,34 @@ cfg "c['mounts'][-1]['options']=['nosuid','noexec','nodev','rw']"
 is "cgroup mount rw with a user namespace: not read-only (the host's root owns the files)" \
 	"$(run_out cm3 | head -2 | tr '\n' ' ')" "123 Permission denied "
 cfg "c['linux']['namespaces'].pop(); c['linux'].pop('uidMappings'); c['linux'].pop('gidMappings'); c['mounts'][-1]['options']=['nosuid','noexec','nodev','ro']"
+
+# --- hostile values where a string, an array or an object is due: refused with the field's
+# path, exit 2, nothing created (each once crashed create: a null mount option and a bad
+# mount after a good bind were a segfault, a non-array hook kind json-c's abort)
+bad() { # bad NAME PYTHON: config.json with PYTHON applied, as $B/NAME.json
+	python3 -c "import json; c=json.load(open('$B/config.json')); $2; json.dump(c, open('$B/$1.json','w'))"
+}
+bad b1 "c['mounts'].append({'destination':'/m','source':'/tmp','options':['bind',None]})"
+bad b2 "c['mounts']+=[{'destination':'/m','source':'/tmp','options':['bind']},{'destination':'rel','source':'/tmp','options':['bind']}]"
+bad b3 "c['hooks']={'createContainer':5}"
+bad b4 "c['hooks']={'prestart':[{'path':'/bin/true','args':['true',None]}]}"
+bad b5 "c['hooks']={'poststop':['/bin/true']}"
+bad b6 "c['hooks']={'prestart':[{'path':'true'}]}"
+bad b7 "c['hooks']={'prestart':[{'path':'/bin/true','timeout':0}]}"
+want=("mounts\[[0-9]+\].options\[1\]: expected a string"
+	"mounts\[[0-9]+\].destination: an absolute path is required"
+	"hooks.createContainer: expected array"
+	"hooks.prestart\[0\].args\[1\]: expected a string"
+	"hooks.poststop\[0\]: expected an object"
+	"hooks.prestart\[0\].path: an absolute path is required"
+	"hooks.prestart\[0\].timeout: must be greater than zero")
+for i in 1 2 3 4 5 6 7; do
+	check_fail "hostile config b$i: refused with its path" 2 "${want[$((i - 1))]}" \
+		sh -c "cd '$B' && '$HAKO' oci --root '$OR' create --config b$i.json bad$i </dev/null"
+done
+is "hostile configs: nothing created" "$(o list -q | grep -c '^bad')" 0
+# the positive control: the same kinds of values, well typed, are accepted
+bad g1 "c['mounts'].append({'destination':'/m','source':'/tmp','options':['bind','ro']}); \
+c['hooks']={'prestart':[{'path':'/bin/true','args':['true','x'],'env':['A=1'],'timeout':5}],'poststop':[{'path':'/bin/true'}]}"
+check "well-typed mounts and hooks: created" sh -c "cd '$B' && '$HAKO' oci --root '$OR' create --config g1.json good1 </dev/null >/dev/null 2>&1"
+o delete --force good1
