@@ -39,6 +39,37 @@ static int member(struct json_object *o, const char *key, enum json_type t, cons
 	return 0;
 }
 
+/* A user or group id: an integer 0 .. 4294967294 (-1, "no change" to setresuid, and
+ * anything a 32-bit id cannot hold are refused, never truncated or taken as root). */
+int hk_oci_json_id(struct json_object *v, const char *origin, const char *path, uint32_t *ret,
+		   struct hk_err *err)
+{
+	int64_t x = v && json_object_get_type(v) == json_type_int ? json_object_get_int64(v) : -1;
+	if (x < 0 || x > 4294967294LL)
+		return hk_err_usage(err, "%s: %s: '%s' is not a user or group id", origin, path,
+				    v ? json_object_get_string(v) : "null");
+	*ret = (uint32_t)x;
+	return 0;
+}
+
+static int id_value(struct json_object *v, const char *path, uint32_t *ret, struct hk_err *err)
+{
+	return hk_oci_json_id(v, "config.json", path, ret, err);
+}
+
+/* Member key of o as an id (id_value); absent: 0. */
+static int id_member(struct json_object *o, const char *key, const char *path, uint32_t *ret,
+		     struct hk_err *err)
+{
+	struct json_object *v;
+	*ret = 0;
+	if (!o || !json_object_object_get_ex(o, key, &v) || !v)
+		return 0;
+	char full[96];
+	snprintf(full, sizeof(full), "%s.%s", path, key);
+	return id_value(v, full, ret, err);
+}
+
 static const char *str_or(struct json_object *v, const char *dflt)
 {
 	return v ? json_object_get_string(v) : dflt;
@@ -79,25 +110,30 @@ static int refuse_unsupported(struct json_object *o, const char *path, struct hk
 	return 0;
 }
 
-static int string_array(struct json_object *a, const char *path, char ***ret, size_t *ret_n,
-			struct hk_err *err)
+int hk_oci_json_strings(struct json_object *a, const char *origin, const char *path, char ***ret,
+			size_t *ret_n, struct hk_err *err)
 {
 	size_t n = json_object_array_length(a);
 	char **v = calloc(n + 1, sizeof(char *));
 	if (!v)
-		return hk_err_sys(err, -ENOMEM, "config.json");
+		return hk_err_sys(err, -ENOMEM, "%s", origin);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *s = json_object_array_get_idx(a, i);
 		if (!s || json_object_get_type(s) != json_type_string) {
 			free(v);
-			return hk_err_usage(err, "config.json: %s[%zu]: expected a string", path,
-					    i);
+			return hk_err_usage(err, "%s: %s[%zu]: expected a string", origin, path, i);
 		}
 		v[i] = (char *)json_object_get_string(s);
 	}
 	*ret = v;
 	*ret_n = n;
 	return 0;
+}
+
+static int string_array(struct json_object *a, const char *path, char ***ret, size_t *ret_n,
+			struct hk_err *err)
+{
+	return hk_oci_json_strings(a, "config.json", path, ret, ret_n, err);
 }
 
 /* The hooks as the spec types them (each kind an array of {path, args, env, timeout});
@@ -255,23 +291,28 @@ static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err
 	if ((r = member(p, "user", json_type_object, "process", &u, err)) < 0)
 		return r;
 	if (u) {
-		struct json_object *uid = NULL, *gid = NULL, *groups = NULL;
+		struct json_object *groups = NULL;
+		uint32_t uid, gid;
 		if ((r = refuse_unsupported(u, "process.user", err)) < 0 ||
-		    (r = member(u, "uid", json_type_int, "process.user", &uid, err)) < 0 ||
-		    (r = member(u, "gid", json_type_int, "process.user", &gid, err)) < 0 ||
+		    (r = id_member(u, "uid", "process.user", &uid, err)) < 0 ||
+		    (r = id_member(u, "gid", "process.user", &gid, err)) < 0 ||
 		    (r = member(u, "additionalGids", json_type_array, "process.user", &groups,
 				err)) < 0)
 			return r;
-		c->sec.user = (struct hk_caps_user){ .set = true,
-						     .uid = uid ? json_object_get_int(uid) : 0,
-						     .gid = gid ? json_object_get_int(gid) : 0 };
+		c->sec.user = (struct hk_caps_user){ .set = true, .uid = uid, .gid = gid };
 		size_t ng = groups ? json_object_array_length(groups) : 0;
 		if (ng > HK_OCI_GROUPS_MAX)
 			return hk_err_usage(
 				err, "config.json: process.user.additionalGids: more than %d",
 				HK_OCI_GROUPS_MAX);
-		for (size_t i = 0; i < ng; i++)
-			c->groups[i] = json_object_get_int(json_object_array_get_idx(groups, i));
+		for (size_t i = 0; i < ng; i++) {
+			char gp[64];
+			uint32_t g;
+			snprintf(gp, sizeof(gp), "process.user.additionalGids[%zu]", i);
+			if ((r = id_value(json_object_array_get_idx(groups, i), gp, &g, err)) < 0)
+				return r;
+			c->groups[i] = g;
+		}
 		c->sec.user.ngroups = ng;
 		c->sec.user.groups = c->groups;
 		if ((r = member(u, "umask", json_type_int, "process.user", &v, err)) < 0)
@@ -802,8 +843,8 @@ static int devices(struct hk_oci_config *c, struct json_object *a, struct hk_err
 {
 	int r = 0;
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
-		struct json_object *d = json_object_array_get_idx(a, i), *p, *t, *ma, *mi, *fm, *u,
-				   *g;
+		struct json_object *d = json_object_array_get_idx(a, i), *p, *t, *ma, *mi, *fm;
+		uint32_t duid, dgid;
 		char path[40];
 		snprintf(path, sizeof(path), "linux.devices[%zu]", i);
 		if ((r = member(d, "path", json_type_string, path, &p, err)) < 0 ||
@@ -811,8 +852,8 @@ static int devices(struct hk_oci_config *c, struct json_object *a, struct hk_err
 		    (r = member(d, "major", json_type_int, path, &ma, err)) < 0 ||
 		    (r = member(d, "minor", json_type_int, path, &mi, err)) < 0 ||
 		    (r = member(d, "fileMode", json_type_int, path, &fm, err)) < 0 ||
-		    (r = member(d, "uid", json_type_int, path, &u, err)) < 0 ||
-		    (r = member(d, "gid", json_type_int, path, &g, err)) < 0)
+		    (r = id_member(d, "uid", path, &duid, err)) < 0 ||
+		    (r = id_member(d, "gid", path, &dgid, err)) < 0)
 			return r;
 		const char *dp = str_or(p, ""), *ty = str_or(t, "");
 		size_t dl = strlen(dp);
@@ -843,8 +884,8 @@ static int devices(struct hk_oci_config *c, struct json_object *a, struct hk_err
 			.major = ma ? (unsigned)json_object_get_int64(ma) : 0,
 			.minor = mi ? (unsigned)json_object_get_int64(mi) : 0,
 			.mode = fm ? (mode_t)json_object_get_int64(fm) & 07777 : 0666,
-			.uid = u ? (uid_t)json_object_get_int64(u) : 0,
-			.gid = g ? (gid_t)json_object_get_int64(g) : 0,
+			.uid = duid,
+			.gid = dgid,
 		};
 		if (type == S_IFIFO)
 			continue;

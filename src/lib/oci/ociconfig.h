@@ -62,6 +62,15 @@ int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *
 		       const char *state_root, struct hk_err *err);
 void hk_oci_config_free(struct hk_oci_config *c);
 
+/* The checks config.json's values get, for other OCI JSON (exec --process FILE); origin
+ * begins the message ("config.json", "--process FILE"), path names the value. A user or group
+ * id: an integer 0 .. 4294967294. */
+int hk_oci_json_id(struct json_object *v, const char *origin, const char *path, uint32_t *ret,
+		   struct hk_err *err);
+/* An array of strings only: *ret (malloc'd, NULL-terminated) points into a. */
+int hk_oci_json_strings(struct json_object *a, const char *origin, const char *path, char ***ret,
+			size_t *ret_n, struct hk_err *err);
+
 /* The home directory of uid in the rootfs at root_fd (its /etc/passwd, resolved inside the
  * root), "/" when it has none: HOME when the process's env lacks it, as runc and crun. */
 void hk_oci_home(int root_fd, uid_t uid, char *buf, size_t len);

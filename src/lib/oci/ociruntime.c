@@ -894,51 +894,81 @@ static int read_process(const char *file, struct json_object **ret, char ***argv
 			struct hk_oci_exec_opts *o, struct hk_err *err)
 {
 	struct json_object *p = json_object_from_file(file), *v;
+	char origin[PATH_MAX + 16];
+	snprintf(origin, sizeof(origin), "--process %s", file);
 	if (!p || json_object_get_type(p) != json_type_object) {
 		if (p)
 			json_object_put(p);
-		return hk_err_usage(err, "--process %s: %s", file,
+		return hk_err_usage(err, "%s: %s", origin,
 				    p ? "expected an object" : json_util_get_last_err());
 	}
 	*ret = p;
+	/* every value as config.json's process gets it: a wrong type is refused, never taken
+	 * for an empty, zero (root) or truncated one */
+	size_t n = 0;
 	if (!json_object_object_get_ex(p, "args", &v) || !v ||
 	    json_object_get_type(v) != json_type_array || !json_object_array_length(v))
-		return hk_err_usage(err, "--process %s: args: at least one is required", file);
-	size_t n = json_object_array_length(v);
-	*argv = calloc(n + 1, sizeof(char *));
-	for (size_t i = 0; *argv && i < n; i++)
-		(*argv)[i] = (char *)json_object_get_string(json_object_array_get_idx(v, i));
-	size_t ne = json_object_object_get_ex(p, "env", &v) && v &&
-				    json_object_get_type(v) == json_type_array
-			    ? json_object_array_length(v)
-			    : 0;
-	*env = calloc(ne + 1, sizeof(char *));
-	for (size_t i = 0; *env && i < ne; i++)
-		(*env)[i] = (char *)json_object_get_string(json_object_array_get_idx(v, i));
-	if (!*argv || !*env)
-		return hk_err_sys(err, -ENOMEM, "--process %s", file);
-	if (!o->cwd && json_object_object_get_ex(p, "cwd", &v) && v)
-		o->cwd = json_object_get_string(v);
-	if (json_object_object_get_ex(p, "terminal", &v) && v && json_object_get_boolean(v))
-		o->tty = true;
+		return hk_err_usage(err, "%s: args: at least one is required", origin);
+	int r = hk_oci_json_strings(v, origin, "args", argv, &n, err);
+	if (r < 0)
+		return r;
+	if (json_object_object_get_ex(p, "env", &v) && v) {
+		if (json_object_get_type(v) != json_type_array)
+			return hk_err_usage(err, "%s: env: expected an array", origin);
+		if ((r = hk_oci_json_strings(v, origin, "env", env, &n, err)) < 0)
+			return r;
+		for (size_t i = 0; i < n; i++)
+			if (!strchr((*env)[i], '=') || (*env)[i][0] == '=')
+				return hk_err_usage(err, "%s: env[%zu]: '%s': expected KEY=VALUE",
+						    origin, i, (*env)[i]);
+	} else if (!(*env = calloc(1, sizeof(char *)))) {
+		return hk_err_sys(err, -ENOMEM, "%s", origin);
+	}
+	if (json_object_object_get_ex(p, "cwd", &v) && v) {
+		if (json_object_get_type(v) != json_type_string ||
+		    json_object_get_string(v)[0] != '/')
+			return hk_err_usage(err, "%s: cwd: an absolute path is required", origin);
+		if (!o->cwd)
+			o->cwd = json_object_get_string(v);
+	}
+	if (json_object_object_get_ex(p, "terminal", &v) && v) {
+		if (json_object_get_type(v) != json_type_boolean)
+			return hk_err_usage(err, "%s: terminal: expected a boolean", origin);
+		if (json_object_get_boolean(v))
+			o->tty = true;
+	}
 	struct json_object *u;
 	if (!o->user_set && json_object_object_get_ex(p, "user", &u) && u) {
+		if (json_object_get_type(u) != json_type_object)
+			return hk_err_usage(err, "%s: user: expected an object", origin);
+		uint32_t uid = 0, gid = 0;
+		if (json_object_object_get_ex(u, "uid", &v) &&
+		    (r = hk_oci_json_id(v, origin, "user.uid", &uid, err)) < 0)
+			return r;
+		if (json_object_object_get_ex(u, "gid", &v) &&
+		    (r = hk_oci_json_id(v, origin, "user.gid", &gid, err)) < 0)
+			return r;
 		o->user_set = true;
-		o->uid = json_object_object_get_ex(u, "uid", &v) ? (unsigned)json_object_get_int(v)
-								 : 0;
-		o->gid = json_object_object_get_ex(u, "gid", &v) ? (unsigned)json_object_get_int(v)
-								 : 0;
+		o->uid = uid;
+		o->gid = gid;
 		struct json_object *g;
-		if (json_object_object_get_ex(u, "additionalGids", &g) && g &&
-		    json_object_get_type(g) == json_type_array) {
+		if (json_object_object_get_ex(u, "additionalGids", &g) && g) {
+			if (json_object_get_type(g) != json_type_array)
+				return hk_err_usage(
+					err, "%s: user.additionalGids: expected an array", origin);
 			size_t ng = json_object_array_length(g);
 			if (ng > HK_ARRAY_SIZE(o->groups))
-				return hk_err_usage(
-					err, "--process %s: user.additionalGids: %zu at most", file,
-					HK_ARRAY_SIZE(o->groups));
-			for (size_t i = 0; i < ng; i++)
-				o->groups[i] = (gid_t)json_object_get_int64(
-					json_object_array_get_idx(g, i));
+				return hk_err_usage(err, "%s: user.additionalGids: %zu at most",
+						    origin, HK_ARRAY_SIZE(o->groups));
+			for (size_t i = 0; i < ng; i++) {
+				char path[48];
+				uint32_t id;
+				snprintf(path, sizeof(path), "user.additionalGids[%zu]", i);
+				if ((r = hk_oci_json_id(json_object_array_get_idx(g, i), origin,
+							path, &id, err)) < 0)
+					return r;
+				o->groups[i] = id;
+			}
 			o->ngroups = ng;
 		}
 	}

@@ -179,14 +179,20 @@ bad b4 "c['hooks']={'prestart':[{'path':'/bin/true','args':['true',None]}]}"
 bad b5 "c['hooks']={'poststop':['/bin/true']}"
 bad b6 "c['hooks']={'prestart':[{'path':'true'}]}"
 bad b7 "c['hooks']={'prestart':[{'path':'/bin/true','timeout':0}]}"
+bad b8 "c['process']['user']={'uid':-1,'gid':0}"
+bad b9 "c['process']['user']={'uid':0,'gid':0,'additionalGids':['wheel']}"
+bad b10 "c['linux']['devices']=[{'path':'/dev/x1','type':'c','major':1,'minor':3,'uid':2**40}]"
 want=("mounts\[[0-9]+\].options\[1\]: expected a string"
 	"mounts\[[0-9]+\].destination: an absolute path is required"
 	"hooks.createContainer: expected array"
 	"hooks.prestart\[0\].args\[1\]: expected a string"
 	"hooks.poststop\[0\]: expected an object"
 	"hooks.prestart\[0\].path: an absolute path is required"
-	"hooks.prestart\[0\].timeout: must be greater than zero")
-for i in 1 2 3 4 5 6 7; do
+	"hooks.prestart\[0\].timeout: must be greater than zero"
+	"process.user.uid: '-1' is not a user or group id"
+	"process.user.additionalGids\[0\]: 'wheel' is not a user or group id"
+	"linux.devices\[0\].uid: '1099511627776' is not a user or group id")
+for i in 1 2 3 4 5 6 7 8 9 10; do
 	check_fail "hostile config b$i: refused with its path" 2 "${want[$((i - 1))]}" \
 		sh -c "cd '$B' && '$HAKO' oci --root '$OR' create --config b$i.json bad$i </dev/null"
 done

@@ -102,6 +102,23 @@ out=$(o exec --process "$HAKO_TEST_TMP/p.json" e1 </dev/null 2>&1)
 rc=$?
 is "exec --process: cwd, env" "$(echo $out)" "/tmp from-process"
 is "exec --process: status" "$rc" 3
+# a process file's values typed as config.json's: refused with the path, nothing run (a null
+# argument once truncated the command, "uid": "x" or -1 ran it as root)
+pf=$HAKO_TEST_TMP/pbad.json
+for c in '{"args":[null]}|args\[0\]: expected a string' \
+	'{"args":["echo",null,"x"]}|args\[1\]: expected a string' \
+	'{"args":["true"],"env":[5]}|env\[0\]: expected a string' \
+	'{"args":["true"],"env":["NOEQUALS"]}|env\[0\]: .NOEQUALS.: expected KEY=VALUE' \
+	'{"args":["true"],"user":{"uid":"x"}}|user.uid: .x. is not a user or group id' \
+	'{"args":["true"],"user":{"uid":-1}}|user.uid: .-1. is not a user or group id' \
+	'{"args":["true"],"user":{"uid":5,"additionalGids":[4294967296]}}|user.additionalGids\[0\]: .4294967296. is not a user or group id' \
+	'{"args":["true"],"cwd":"tmp"}|cwd: an absolute path is required' \
+	'{"args":["true"],"terminal":"yes"}|terminal: expected a boolean'; do
+	echo "${c%%|*}" >"$pf"
+	check_fail "exec --process ${c%%|*}: refused" 2 "--process $pf: ${c#*|}" o exec --process "$pf" e1
+done
+echo '{"args":["id","-u"],"user":{"uid":4294967294}}' >"$pf"
+is "exec --process: the largest id is one (positive control)" "$(o exec --process "$pf" e1 </dev/null 2>&1)" 4294967294
 out=$(o exec e1 /nonexistent </dev/null 2>&1)
 is "exec of a missing command: 127" "$?" 127
 echo "$out" | grep -q "exec ./nonexistent.: executable file not found in container" &&
