@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* base/human.c: Docker's durations, sizes, times, and --since/--until parsing. */
+#include <errno.h>
 #include <string.h>
 
 #include "base/human.h"
@@ -62,6 +63,12 @@ int main(void)
 		       t == (1796245489LL - (21 * 3600 + 4 * 60 + 49)) * 1000000000LL,
 	       "a date");
 	TAP_OK(hk_human_parse_time("bogus", now, &t) < 0, "bogus refused");
+	/* past an int64 of nanoseconds (once undefined behaviour, found by scripts/fuzz.py) */
+	TAP_OK(hk_human_parse_time("4294967296h", now, &t) == -ERANGE,
+	       "a duration too long: ERANGE");
+	TAP_OK(hk_human_parse_time("99999999999999999999", now, &t) == -ERANGE,
+	       "unix seconds too large: ERANGE");
+	TAP_OK(hk_human_parse_time("2562047h", now, &t) == 0, "2562047h still fits");
 	TAP_OK(hk_human_parse_time("10x", now, &t) < 0, "an unknown unit refused");
 	TAP_OK(hk_human_parse_time("", now, &t) < 0, "empty refused");
 	TAP_OK(hk_human_parse_time("2026-12-02T21:04:49 junk", now, &t) < 0, "junk after a time");

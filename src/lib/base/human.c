@@ -102,6 +102,8 @@ static int go_duration(const char *s, int64_t *ret_ns)
 		total += v * units[k].ns;
 		s += best;
 	}
+	if (!(total < 9223372036854775807.0)) /* Go: "invalid duration" (an int64 of ns) */
+		return -ERANGE;
 	*ret_ns = (int64_t)total;
 	return 0;
 }
@@ -111,15 +113,20 @@ int hk_human_parse_time(const char *s, int64_t now_ns, int64_t *ret_ns)
 	if (!s || !*s)
 		return -EINVAL;
 	int64_t d;
-	if (go_duration(s, &d) == 0) {
+	int r = go_duration(s, &d);
+	if (r == 0) {
 		*ret_ns = now_ns - d;
 		return 0;
 	}
+	if (r == -ERANGE)
+		return r;
 	char *end;
 	if (strspn(s, "0123456789.") == strlen(s)) {
 		double v = strtod(s, &end);
 		if (*end)
 			return -EINVAL;
+		if (!(v * 1e9 < 9223372036854775807.0)) /* seconds past what an int64 holds */
+			return -ERANGE;
 		*ret_ns = (int64_t)(v * 1e9);
 		return 0;
 	}

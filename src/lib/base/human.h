@@ -24,7 +24,7 @@ void hk_human_rfc3339(int64_t t, char *buf, size_t len);
 /* A point in time as `docker logs --since/--until` takes it, into unix nanoseconds: RFC 3339
  * ("2026-12-02T21:04:49Z", fractions and offsets too, or a date "2026-12-02"), unix seconds
  * ("1796245489", "1796245489.5"), or a Go duration before now ("10m", "1h30m", "42s",
- * "1.5h", "250ms"). -EINVAL for anything else. */
+ * "1.5h", "250ms"). -EINVAL for anything else, -ERANGE past what an int64 of ns holds. */
 int hk_human_parse_time(const char *s, int64_t now_ns, int64_t *ret_ns);
 
 #endif
