@@ -124,9 +124,11 @@ is "no descriptor but 0-2 reaches the command" \
 
 # ---- 2: terminal and process group ----------------------------------------------------
 # the container's kill(0, SIGUSR1) reaches its own process group only (the job runs in a
-# session of its own, so that nothing here can signal the test itself)
-job='trap "echo HOST-GOT-USR1" USR1; (trap "echo SIBLING-GOT-USR1" USR1; sleep 2 & wait) &
-"$@"; wait'
+# session of its own, so that nothing here can signal the test itself). The sibling says
+# when its trap is set (under load it was not yet, 10 ms later, and USR1 killed it silently)
+job='trap "echo HOST-GOT-USR1" USR1; rdy=$(mktemp -u "$HAKO_TEST_TMP/sib.XXXXXX")
+(trap "echo SIBLING-GOT-USR1" USR1; : >"$rdy"; sleep 2 & wait) &
+while [ ! -e "$rdy" ]; do sleep 0.01; done; "$@"; wait'
 out=$(setsid bash -c "$job" job "$HAKO" --root "$ROOT" run --rm --rootfs "$R2" -- /esc pgkill 10 2>&1)
 echo "$out" | grep -q "ok signalled" && ! echo "$out" | grep -q "GOT-USR1" &&
 	ok "kill(0, SIGUSR1) in a container reaches no host process" ||
