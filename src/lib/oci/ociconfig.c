@@ -52,14 +52,9 @@ int hk_oci_json_id(struct json_object *v, const char *origin, const char *path, 
 	return 0;
 }
 
-static int id_value(struct json_object *v, const char *path, uint32_t *ret, struct hk_err *err)
-{
-	return hk_oci_json_id(v, "config.json", path, ret, err);
-}
-
-/* Member key of o as an id (id_value); absent: 0. */
-static int id_member(struct json_object *o, const char *key, const char *path, uint32_t *ret,
-		     struct hk_err *err)
+/* Member key of o as an id (hk_oci_json_id); absent: 0. */
+static int id_member(struct json_object *o, const char *key, const char *origin, const char *path,
+		     uint32_t *ret, struct hk_err *err)
 {
 	struct json_object *v;
 	*ret = 0;
@@ -67,7 +62,36 @@ static int id_member(struct json_object *o, const char *key, const char *path, u
 		return 0;
 	char full[96];
 	snprintf(full, sizeof(full), "%s.%s", path, key);
-	return id_value(v, full, ret, err);
+	return hk_oci_json_id(v, origin, full, ret, err);
+}
+
+int hk_oci_json_user(struct json_object *u, const char *origin, const char *path,
+		     struct hk_oci_user *ret, struct hk_err *err)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (json_object_get_type(u) != json_type_object)
+		return hk_err_usage(err, "%s: %s: expected an object", origin, path);
+	int r = id_member(u, "uid", origin, path, &ret->uid, err);
+	if (r == 0)
+		r = id_member(u, "gid", origin, path, &ret->gid, err);
+	struct json_object *g;
+	if (r < 0 || !json_object_object_get_ex(u, "additionalGids", &g) || !g)
+		return r;
+	if (json_object_get_type(g) != json_type_array)
+		return hk_err_usage(err, "%s: %s.additionalGids: expected an array", origin, path);
+	size_t ng = json_object_array_length(g);
+	if (ng > HK_ARRAY_SIZE(ret->groups))
+		return hk_err_usage(err, "%s: %s.additionalGids: more than %zu", origin, path,
+				    HK_ARRAY_SIZE(ret->groups));
+	for (size_t i = 0; i < ng; i++) {
+		char gp[96];
+		snprintf(gp, sizeof(gp), "%s.additionalGids[%zu]", path, i);
+		if ((r = hk_oci_json_id(json_object_array_get_idx(g, i), origin, gp,
+					&ret->groups[i], err)) < 0)
+			return r;
+	}
+	ret->ngroups = ng;
+	return 0;
 }
 
 static const char *str_or(struct json_object *v, const char *dflt)
@@ -144,11 +168,12 @@ static int hooks(struct json_object *h, struct hk_err *err)
 					     "startContainer", "poststart",	"poststop" };
 	for (size_t i = 0; h && i < HK_ARRAY_SIZE(kinds); i++) {
 		struct json_object *a, *p, *v;
-		char path[64];
-		snprintf(path, sizeof(path), "hooks");
-		int r = member(h, kinds[i], json_type_array, path, &a, err);
-		for (size_t k = 0; r == 0 && a && k < json_object_array_length(a); k++) {
+		int r = member(h, kinds[i], json_type_array, "hooks", &a, err);
+		if (r < 0)
+			return r;
+		for (size_t k = 0; a && k < json_object_array_length(a); k++) {
 			struct json_object *e = json_object_array_get_idx(a, k);
+			char path[64];
 			snprintf(path, sizeof(path), "hooks.%s[%zu]", kinds[i], k);
 			if (!e || json_object_get_type(e) != json_type_object)
 				return hk_err_usage(err, "config.json: %s: expected an object",
@@ -162,16 +187,14 @@ static int hooks(struct json_object *h, struct hk_err *err)
 						    path);
 			static const char *const lists[] = { "args", "env" };
 			for (size_t l = 0; l < HK_ARRAY_SIZE(lists); l++) {
-				if ((r = member(e, lists[l], json_type_array, path, &v, err)) < 0)
+				char lp[80], **strs;
+				size_t n;
+				snprintf(lp, sizeof(lp), "%s.%s", path, lists[l]);
+				if ((r = member(e, lists[l], json_type_array, path, &v, err)) < 0 ||
+				    (v && (r = string_array(v, lp, &strs, &n, err)) < 0))
 					return r;
-				for (size_t j = 0; v && j < json_object_array_length(v); j++) {
-					struct json_object *s = json_object_array_get_idx(v, j);
-					if (!s || json_object_get_type(s) != json_type_string)
-						return hk_err_usage(err,
-								    "config.json: %s.%s[%zu]: "
-								    "expected a string",
-								    path, lists[l], j);
-				}
+				if (v)
+					free(strs);
 			}
 			if ((r = member(e, "timeout", json_type_int, path, &v, err)) < 0)
 				return r;
@@ -181,8 +204,6 @@ static int hooks(struct json_object *h, struct hk_err *err)
 						    "than zero",
 						    path);
 		}
-		if (r < 0)
-			return r;
 	}
 	return 0;
 }
@@ -291,28 +312,14 @@ static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err
 	if ((r = member(p, "user", json_type_object, "process", &u, err)) < 0)
 		return r;
 	if (u) {
-		struct json_object *groups = NULL;
-		uint32_t uid, gid;
+		struct hk_oci_user ou;
 		if ((r = refuse_unsupported(u, "process.user", err)) < 0 ||
-		    (r = id_member(u, "uid", "process.user", &uid, err)) < 0 ||
-		    (r = id_member(u, "gid", "process.user", &gid, err)) < 0 ||
-		    (r = member(u, "additionalGids", json_type_array, "process.user", &groups,
-				err)) < 0)
+		    (r = hk_oci_json_user(u, "config.json", "process.user", &ou, err)) < 0)
 			return r;
-		c->sec.user = (struct hk_caps_user){ .set = true, .uid = uid, .gid = gid };
-		size_t ng = groups ? json_object_array_length(groups) : 0;
-		if (ng > HK_OCI_GROUPS_MAX)
-			return hk_err_usage(
-				err, "config.json: process.user.additionalGids: more than %d",
-				HK_OCI_GROUPS_MAX);
-		for (size_t i = 0; i < ng; i++) {
-			char gp[64];
-			uint32_t g;
-			snprintf(gp, sizeof(gp), "process.user.additionalGids[%zu]", i);
-			if ((r = id_value(json_object_array_get_idx(groups, i), gp, &g, err)) < 0)
-				return r;
-			c->groups[i] = g;
-		}
+		c->sec.user = (struct hk_caps_user){ .set = true, .uid = ou.uid, .gid = ou.gid };
+		size_t ng = ou.ngroups;
+		for (size_t i = 0; i < ng; i++)
+			c->groups[i] = ou.groups[i];
 		c->sec.user.ngroups = ng;
 		c->sec.user.groups = c->groups;
 		if ((r = member(u, "umask", json_type_int, "process.user", &v, err)) < 0)
@@ -852,8 +859,8 @@ static int devices(struct hk_oci_config *c, struct json_object *a, struct hk_err
 		    (r = member(d, "major", json_type_int, path, &ma, err)) < 0 ||
 		    (r = member(d, "minor", json_type_int, path, &mi, err)) < 0 ||
 		    (r = member(d, "fileMode", json_type_int, path, &fm, err)) < 0 ||
-		    (r = id_member(d, "uid", path, &duid, err)) < 0 ||
-		    (r = id_member(d, "gid", path, &dgid, err)) < 0)
+		    (r = id_member(d, "uid", "config.json", path, &duid, err)) < 0 ||
+		    (r = id_member(d, "gid", "config.json", path, &dgid, err)) < 0)
 			return r;
 		const char *dp = str_or(p, ""), *ty = str_or(t, "");
 		size_t dl = strlen(dp);

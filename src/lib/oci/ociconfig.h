@@ -67,6 +67,14 @@ void hk_oci_config_free(struct hk_oci_config *c);
  * id: an integer 0 .. 4294967294. */
 int hk_oci_json_id(struct json_object *v, const char *origin, const char *path, uint32_t *ret,
 		   struct hk_err *err);
+/* A process's user object (uid, gid, additionalGids), each id as hk_oci_json_id. */
+struct hk_oci_user {
+	uint32_t uid, gid;
+	uint32_t groups[HK_OCI_GROUPS_MAX];
+	size_t ngroups;
+};
+int hk_oci_json_user(struct json_object *u, const char *origin, const char *path,
+		     struct hk_oci_user *ret, struct hk_err *err);
 /* An array of strings only: *ret (malloc'd, NULL-terminated) points into a. */
 int hk_oci_json_strings(struct json_object *a, const char *origin, const char *path, char ***ret,
 			size_t *ret_n, struct hk_err *err);

@@ -97,11 +97,8 @@ static int lookup(const char *root, const char *id, struct oci_ct *c, struct hk_
 	char name[HK_CT_NAME_MAX + 1];
 	row_name(id, name);
 	struct hk_err e2;
-	if (hk_store_get_name(c->st, name, &c->row, &e2) < 0 || strcmp(c->row.name, name)) {
-		if (e2.code == 0)
-			hk_ct_row_free(&c->row);
+	if (hk_store_get_name(c->st, name, &c->row, &e2) < 0)
 		return hk_err_set(err, -ENOENT, "container '%s' does not exist", id);
-	}
 	c->have_row = true;
 	char p[HK_PATH_MAX + 16];
 	meta_path(c, p, sizeof(p));
@@ -939,38 +936,16 @@ static int read_process(const char *file, struct json_object **ret, char ***argv
 	}
 	struct json_object *u;
 	if (!o->user_set && json_object_object_get_ex(p, "user", &u) && u) {
-		if (json_object_get_type(u) != json_type_object)
-			return hk_err_usage(err, "%s: user: expected an object", origin);
-		uint32_t uid = 0, gid = 0;
-		if (json_object_object_get_ex(u, "uid", &v) &&
-		    (r = hk_oci_json_id(v, origin, "user.uid", &uid, err)) < 0)
-			return r;
-		if (json_object_object_get_ex(u, "gid", &v) &&
-		    (r = hk_oci_json_id(v, origin, "user.gid", &gid, err)) < 0)
+		struct hk_oci_user ou;
+		_Static_assert(HK_ARRAY_SIZE(ou.groups) <= HK_ARRAY_SIZE(o->groups), "groups");
+		if ((r = hk_oci_json_user(u, origin, "user", &ou, err)) < 0)
 			return r;
 		o->user_set = true;
-		o->uid = uid;
-		o->gid = gid;
-		struct json_object *g;
-		if (json_object_object_get_ex(u, "additionalGids", &g) && g) {
-			if (json_object_get_type(g) != json_type_array)
-				return hk_err_usage(
-					err, "%s: user.additionalGids: expected an array", origin);
-			size_t ng = json_object_array_length(g);
-			if (ng > HK_ARRAY_SIZE(o->groups))
-				return hk_err_usage(err, "%s: user.additionalGids: %zu at most",
-						    origin, HK_ARRAY_SIZE(o->groups));
-			for (size_t i = 0; i < ng; i++) {
-				char path[48];
-				uint32_t id;
-				snprintf(path, sizeof(path), "user.additionalGids[%zu]", i);
-				if ((r = hk_oci_json_id(json_object_array_get_idx(g, i), origin,
-							path, &id, err)) < 0)
-					return r;
-				o->groups[i] = id;
-			}
-			o->ngroups = ng;
-		}
+		o->uid = ou.uid;
+		o->gid = ou.gid;
+		for (size_t i = 0; i < ou.ngroups; i++)
+			o->groups[i] = ou.groups[i];
+		o->ngroups = ou.ngroups;
 	}
 	return 0;
 }
