@@ -6,7 +6,7 @@
 . "$HAKO_SRC/tests/lib/lib.sh"
 ip link add f0 type veth peer name f1
 ip link set f0 addrgenmode none up
-ip link set f1 up
+ip link set f1 addrgenmode none up # no link-local: no DAD flag changing between two snapshots
 ip addr add 10.61.0.1/24 dev f0
 ip addr add 2001:db8:61::1/64 dev f0 nodad
 addrs() { python3 -c '
