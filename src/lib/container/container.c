@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,6 +75,15 @@ int hk_ct_release(const struct hk_ct_row *r, const struct hk_paths *p, struct hk
 	hk_ct_row_cgroup(r, buf, sizeof(buf));
 	if (hk_cgroup_remove(buf, &e2) < 0 && !ret)
 		ret = -1;
+	/* a container in its creator's mount namespace (container.h: ns_share): its rootfs
+	 * tree, with everything mounted under it, at once; its processes are gone (above) */
+	hk_ct_rundir(p, r->id, buf, sizeof(buf));
+	size_t k = strlen(buf);
+	snprintf(buf + k, sizeof(buf) - k, "/%s", HK_CT_SHARED_ROOT);
+	while (umount2(buf, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+		;
+	if (errno != EINVAL && errno != ENOENT && !ret)
+		ret = hk_err_sys(&e2, -errno, "umount '%s'", buf);
 	if (ret < 0) {
 		*err = e2;
 		return hk_err_prefix(err, "container '%s': release", r->name);
@@ -96,6 +106,8 @@ static void rm_rundir(const struct hk_paths *p, const char *id)
 		if (unlink(f) < 0 && errno == ENOENT)
 			break;
 	}
+	snprintf(f, sizeof(f), "%s/%s", dir, HK_CT_SHARED_ROOT);
+	rmdir(f);
 	rmdir(dir);
 }
 

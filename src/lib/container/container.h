@@ -52,6 +52,9 @@ enum hk_ct_ns {
 	HK_CT_NS_MAX
 };
 
+/* RUN/<id>/root: the rootfs of a container sharing its creator's mount namespace. */
+#define HK_CT_SHARED_ROOT "root"
+
 /* Child set-up steps, reported on failure. */
 enum hk_step {
 	HK_STEP_READY = 0,    /* not a failure: namespaces and mounts are in place */
@@ -118,6 +121,13 @@ struct hk_ct_spec {
 	 * the pid one by the creator around clone (the init is not its PID 1 then), the
 	 * others by the init before its set-up (a joined mount namespace gets the rootfs) */
 	const char *ns_path[HK_CT_NS_MAX];
+	/* Namespaces shared with the creator, bits 1 << HK_CT_NS_* (an OCI config that does not
+	 * list them: the spec's "inherit the runtime's"; hako run: 0). Without its own mount
+	 * namespace the rootfs is mounted on RUN/<id>/root in the creator's, with every mount
+	 * of the container under it, and the init chroots into it (runc, crun); it is detached
+	 * when the container is released (hk_ct_release). Without its own uts namespace the
+	 * hostname is left as it is. */
+	unsigned ns_share;
 	/* NULL: hako's own cgroup (hako/<id>); else this path under each hierarchy's root (an
 	 * OCI config's linux.cgroupsPath, recorded in the stored config: hk_ct_config_cgroup) */
 	const char *cgroup_path;
@@ -128,7 +138,9 @@ struct hk_ct_spec {
 	/* an OCI config's `cgroup` mount: /sys/fs/cgroup made in the container (its cgroup
 	 * namespace's view: each v1 hierarchy on a tmpfs, or the v2 tree); cgroup_mount_rw:
 	 * read-write, else read-only. With a user namespace (v1 cannot be mounted there) the
-	 * container's own cgroup directories are bound instead (hk_cgroup_trees). */
+	 * container's own cgroup directories are bound instead (hk_cgroup_trees), and likewise
+	 * in the creator's cgroup namespace (ns_share), whose mounts would show the host's
+	 * whole hierarchies (hk_ct_cgroup_binds). */
 	bool cgroup_mount, cgroup_mount_rw;
 	const struct hk_ct_device *devices; /* linux.devices: made in the container's /dev */
 	size_t ndevices;
@@ -136,6 +148,13 @@ struct hk_ct_spec {
 	const char *const *labels; /* --label KEY[=VALUE], kept in the stored config */
 	size_t nlabels;
 };
+
+/* Whether an OCI config's cgroup mount binds the container's own cgroup directories
+ * rather than mounting the hierarchies (a user namespace, or the creator's cgroup one). */
+static inline bool hk_ct_cgroup_binds(const struct hk_ct_spec *spec)
+{
+	return spec->userns || (spec->ns_share & (1u << HK_CT_NS_CGROUP));
+}
 
 /* A device node made in the container's /dev (an OCI config's linux.devices). */
 struct hk_ct_device {

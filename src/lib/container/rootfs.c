@@ -7,6 +7,8 @@
  *   (hk_rootfs_open), moved onto the container's run directory; /proc, /sys read-only, a
  *   minimal /dev on a fresh tmpfs (never the host's), /etc/{hostname,hosts,resolv.conf}
  *   from the run dir, the -v binds, then pivot_root.
+ * An OCI container that shares its creator's mount namespace (no "mount" in its config)
+ * gets the same mounts under its rootfs tree, on RUN/<id>/root there, then a chroot.
  * Nothing is looked up by a rootfs path: every step goes through the tree's fd and the fds
  * of its directories; /proc, /sys and /dev must be directories (a symlink is refused) and
  * every other target is resolved inside the root (inroot.h). Whoever can write the rootfs
@@ -525,7 +527,10 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 		    struct hk_err *err)
 {
 	char root[64], p[64];
-	int r = do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err);
+	/* the creator's mount namespace (spec->ns_share): its propagation is not ours to
+	 * change; everything below is made under the rootfs tree, detached at the end */
+	bool own_mnt = !(spec->ns_share & (1u << HK_CT_NS_MNT));
+	int r = own_mnt ? do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err) : 0;
 	/* the rootfs tree the parent opened (once, from the checked fd) onto the run dir; from
 	 * here on the root is reached only through that tree's fd */
 	if (r == 0)
@@ -555,10 +560,10 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 		r = bind_tree("/sys", sys, true, err);
 		if (r < 0)
 			return r;
-	} else if (spec->cgroup_mount && !spec->userns &&
+	} else if (spec->cgroup_mount && !hk_ct_cgroup_binds(spec) &&
 		   (r = cgroup_fs(rfd, spec->cgroup_mount_rw, err)) < 0) {
 		return r;
-	} else if (spec->cgroup_mount && spec->userns &&
+	} else if (spec->cgroup_mount && hk_ct_cgroup_binds(spec) &&
 		   (r = cgroup_trees_attach(rfd, trees, spec->cgroup_mount_rw, err)) < 0) {
 		return r;
 	}
@@ -584,8 +589,10 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 	for (size_t i = 0; r == 0 && i < spec->ndevices; i++)
 		if (strncmp(spec->devices[i].path, "/dev/", 5))
 			r = root_device(rfd, &spec->devices[i], dev_tree(trees, i), err);
-	if (r == 0)
+	if (r == 0 && own_mnt)
 		r = pivot(root, err);
+	else if (r == 0 && (chdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0))
+		r = hk_err_sys(err, -errno, "chroot into the rootfs tree");
 	if (r == 0 && spec->root_propagation)
 		r = do_mount(NULL, "/", NULL, MS_REC | spec->root_propagation, NULL, err);
 	return r;

@@ -171,6 +171,22 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, struct
 		hk_err_sys(&err, -errno, "open '%s'", spec->rundir);
 		goto fail;
 	}
+	/* the creator's mount namespace: the rootfs goes on RUN/<id>/root, below hako's own
+	 * files (oci.json, exec.fifo), which the container must not reach */
+	if (spec->ns_share & (1u << HK_CT_NS_MNT)) {
+		int dir = trees->target_fd;
+		if (mkdirat(dir, HK_CT_SHARED_ROOT, 0700) < 0 && errno != EEXIST) {
+			hk_err_sys(&err, -errno, "mkdir '%s/%s'", spec->rundir, HK_CT_SHARED_ROOT);
+			goto fail;
+		}
+		trees->target_fd = openat(dir, HK_CT_SHARED_ROOT,
+					  O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(dir);
+		if (trees->target_fd < 0) {
+			hk_err_sys(&err, -errno, "open '%s/%s'", spec->rundir, HK_CT_SHARED_ROOT);
+			goto fail;
+		}
+	}
 	/* --userns: the maps are written; become container root (an id change clears the
 	 * parent-death signal: set it again) */
 	if (spec->userns && (hk_userns_become_root(&err) < 0 ||
@@ -180,17 +196,21 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, struct
 		hk_err_sys(&err, -errno, "join network namespace '%s'", spec->netns);
 		goto fail;
 	}
-	if (ns_fd[HK_CT_NS_CGROUP] < 0 && unshare(CLONE_NEWCGROUP) < 0) {
+	if (ns_fd[HK_CT_NS_CGROUP] < 0 && !(spec->ns_share & (1u << HK_CT_NS_CGROUP)) &&
+	    unshare(CLONE_NEWCGROUP) < 0) {
 		hk_err_sys(&err, -errno, "unshare the cgroup namespace");
 		goto fail;
 	}
 	if (spec->net == HK_NET_NEW || spec->net == HK_NET_NONE)
 		lo_up();
-	if (sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
+	/* the creator's uts namespace (an OCI config without one): its names stay */
+	bool uts = !(spec->ns_share & (1u << HK_CT_NS_UTS));
+	if (uts && sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
 		hk_err_sys(&err, -errno, "sethostname '%s'", spec->hostname);
 		goto fail;
 	}
-	if (spec->domainname[0] && setdomainname(spec->domainname, strlen(spec->domainname)) < 0) {
+	if (uts && spec->domainname[0] &&
+	    setdomainname(spec->domainname, strlen(spec->domainname)) < 0) {
 		hk_err_sys(&err, -errno, "setdomainname '%s'", spec->domainname);
 		goto fail;
 	}
@@ -324,7 +344,7 @@ static int open_trees(struct hk_userns *u, const struct hk_ct_spec *spec, struct
 		if (!spec->mounts[i].tmpfs)
 			r = hk_userns_open_src(u, spec->mounts[i].host_fd, spec->mounts[i].host,
 					       spec->mounts[i].ro, spec->mounts[i].idmap, err);
-	if (r == 0 && spec->userns && spec->cgroup_mount)
+	if (r == 0 && spec->cgroup_mount && hk_ct_cgroup_binds(spec))
 		r = hk_cgroup_trees(spec, u, err);
 	for (size_t i = 0; r == 0 && spec->userns && i < spec->ndevices; i++) {
 		if (u->ndev == HK_USERNS_DEV_MAX)
@@ -409,7 +429,7 @@ int hk_ct_spawn(const struct hk_ct_spec *spec, struct hk_ct_proc *ret, struct hk
 	}
 	unsigned long flags = 0;
 	for (int i = 0; i < HK_CT_NS_MAX; i++)
-		if (i != HK_CT_NS_CGROUP && ns_fd[i] < 0)
+		if (i != HK_CT_NS_CGROUP && ns_fd[i] < 0 && !(spec->ns_share & (1u << i)))
 			flags |= (unsigned long)ns_clone_flag[i];
 	if (spec->net == HK_NET_NEW || spec->net == HK_NET_NONE)
 		flags |= CLONE_NEWNET;

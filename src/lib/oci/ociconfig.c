@@ -517,7 +517,8 @@ static int mounts(struct hk_oci_config *c, struct json_object *a, struct hk_err 
 
 static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_err *err)
 {
-	bool seen_mnt = false, seen_pid = false, seen_net = false;
+	bool seen_net = false;
+	unsigned seen = 0; /* 1 << HK_CT_NS_*: listed, new or joined */
 	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
 		struct json_object *n = json_object_array_get_idx(a, i), *t = NULL, *p = NULL;
 		char path[48];
@@ -552,8 +553,8 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 					    path);
 		c->userns |= !strcmp(type, "user");
 		seen_net |= kinds[k].slot == -1;
-		seen_mnt |= kinds[k].slot == HK_CT_NS_MNT;
-		seen_pid |= kinds[k].slot == HK_CT_NS_PID;
+		if (kinds[k].slot >= 0)
+			seen |= 1u << kinds[k].slot;
 		c->ipcns |= kinds[k].slot == HK_CT_NS_IPC;
 		c->utsns |= kinds[k].slot == HK_CT_NS_UTS;
 		if (!nspath[0])
@@ -580,9 +581,15 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 		else
 			c->spec.ns_path[kinds[k].slot] = nspath;
 	}
-	if (!seen_mnt || !seen_pid)
-		return hk_err_usage(err, "config.json: linux.namespaces: hako containers always "
-					 "have their own mount and pid namespaces; list them");
+	/* not listed: the runtime's own (the spec's MUST), as runc and crun. Without a mount
+	 * namespace the rootfs is a chroot, its mounts made under it in hako's (container.h) */
+	c->spec.ns_share = ~seen & ((1u << HK_CT_NS_MAX) - 1);
+	if (!(seen & (1u << HK_CT_NS_UTS)) && c->spec.hostname[0])
+		return hk_err_usage(err, "config.json: hostname: needs a uts namespace in "
+					 "linux.namespaces (the runtime's would be renamed)");
+	if (!(seen & (1u << HK_CT_NS_UTS)) && c->spec.domainname[0])
+		return hk_err_usage(err, "config.json: domainname: needs a uts namespace in "
+					 "linux.namespaces (the runtime's would be renamed)");
 	if (!seen_net) {
 		c->spec.net = HK_NET_HOST; /* not listed: the runtime's own (the spec) */
 	} else if (c->netns[0]) {

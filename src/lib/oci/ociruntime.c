@@ -541,6 +541,11 @@ static int create_in(const char *root, const char *id, const struct hk_oci_creat
 		return hk_err_set(err, -EEXIST, "container '%s' already exists", id);
 	}
 	snprintf(cfg->spec.name, sizeof(cfg->spec.name), "%s", name);
+	/* the runtime's uts namespace (not listed): its name is the container's (HOSTNAME,
+	 * /etc/hostname), left as it is */
+	if (cfg->spec.ns_share & (1u << HK_CT_NS_UTS) &&
+	    gethostname(cfg->spec.hostname, sizeof(cfg->spec.hostname) - 1) < 0)
+		cfg->spec.hostname[0] = 0;
 	if (!cfg->spec.hostname[0])
 		snprintf(cfg->spec.hostname, sizeof(cfg->spec.hostname), "%s",
 			 hk_ct_hostname_valid(name) ? name : "hako");
