@@ -87,3 +87,20 @@ is "its /sys/fs/cgroup/pids is its own cgroup: its process 1 in it, no 'hako' be
 	"$(echo "$out" | tail -2 | tr '\n' ' ')" "has1 0 "
 cfg "c['linux']['namespaces'].append({'type':'cgroup'})"
 is "control: with a cgroup namespace listed, its cgroup is its root" "$(run_out c5 | head -1)" "$(grep :pids: /proc/self/cgroup | cut -d: -f1,2):/"
+
+# --- kill -9 of `create` after the mounts were made, the row still "creating": the next
+# command removes the process, the mounts under its root and its run directory
+if have_test_hooks; then
+	cfg "c['linux']['namespaces']=[]; c.pop('hostname', None); c['mounts']=[m for m in c['mounts'] if m['destination']!='/sys/fs/cgroup']
+c['process']['args']=['sleep','100']"
+	(cd "$B" && HAKO_TEST_KILL_AT=ct-spawned "$HAKO" oci --root "$OR" create k1 </dev/null >/dev/null 2>&1)
+	is "create killed at ct-spawned: exit 137" "$?" 137
+	n=$(findmnt -rn -o TARGET | grep -c "^$OR/run/[0-9a-f]*/root")
+	[ "$n" -ge 5 ] && ok "control: its mounts are there ($n)" || not_ok "only $n mounts"
+	is "the next command (list) shows nothing" "$(o list -q)" ""
+	is "and took its mounts away" "$(findmnt -rn -o TARGET | grep -c "^$OR/run/[0-9a-f]*/root")" 0
+	is "and its run directory" "$(ls "$OR/run" | grep -c '^[0-9a-f]\{16\}$')" 0
+	is "the host's mounts as before" "$(findmnt -rn | grep -v "^$OR/run/ns" | wc -l)" "$(echo "$mounts_before")"
+else
+	skip "kill -9 of create" "$HAKO has no test hooks (meson -Dtest_hooks=true)"
+fi
