@@ -385,11 +385,58 @@ bool hk_cgroup_frozen(const char *path)
 	return strstr(buf, "frozen 1") != NULL;
 }
 
+/* Processes of path's that someone moved into a frozen v1 freezer cgroup of another
+ * (crun's test_delete does, to make a delete hang) do not die of SIGKILL. Moved back into
+ * path's own freezer cgroup dir (thawed) they are thawed: v1's freezer_attach makes a task
+ * conform to its new cgroup. Only the processes missing from it are moved (a move by pid
+ * can wait for an RCU grace period). */
+static void thaw_strays(const char *path, const char *dir)
+{
+	pid_t *all = NULL, *ours = NULL;
+	size_t na = 0, no = 0;
+	struct hk_err e;
+	if (hk_cgroup_pids(path, &all, &na, &e) < 0)
+		return;
+	if (na && read_procs(dir, &ours, &no) == 0) {
+		char procs[HK_PATH_MAX + 80];
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+		_cleanup_close_ int fd = -1;
+		for (size_t i = 0; i < na; i++) {
+			size_t k = 0;
+			while (k < no && ours[k] != all[i])
+				k++;
+			if (k < no)
+				continue;
+			if (fd < 0 && (fd = open(procs, O_WRONLY | O_CLOEXEC)) < 0)
+				break;
+			char s[24];
+			int len = snprintf(s, sizeof(s), "%d", (int)all[i]);
+			if (write(fd, s, (size_t)len) < 0)
+				continue; /* gone meanwhile */
+		}
+	}
+	free(all);
+	free(ours);
+}
+
+void hk_cgroup_thaw_all(const char *path)
+{
+	char f[HK_PATH_MAX + 64];
+	bool v1;
+	if (freeze_file(path, f, sizeof(f), &v1) < 0)
+		return;
+	if (v1 ? read_is(f, "FROZEN") : hk_cgroup_frozen(path))
+		hk_cgroup_freeze(path, false, NULL);
+	if (v1) {
+		*strrchr(f, '/') = 0; /* the freezer directory */
+		thaw_strays(path, f);
+	}
+}
+
 int hk_cgroup_remove(const char *path, struct hk_err *err)
 {
 	/* frozen processes do not die of SIGKILL (v1): thaw them first */
-	if (hk_cgroup_frozen(path))
-		hk_cgroup_freeze(path, false, NULL);
+	hk_cgroup_thaw_all(path);
 	char mnts[MAX_HIER][256];
 	bool v2[MAX_HIER];
 	int n = hierarchies(mnts, v2, err);

@@ -266,6 +266,9 @@ void hk_cgjoin_close(struct hk_cgjoin *j);
  * cgroup.freeze; returns once the kernel reports it done (1 s at most). */
 int hk_cgroup_freeze(const char *path, bool freeze, struct hk_err *err);
 bool hk_cgroup_frozen(const char *path);
+/* Before killing path's processes: thaw its freezer, and any of its processes frozen in
+ * another v1 freezer cgroup (moved back into its own), so that SIGKILL reaches them all. */
+void hk_cgroup_thaw_all(const char *path);
 /* The pids in the container's cgroup (from the v2 or name=systemd/pids hierarchy). */
 int hk_cgroup_pids(const char *path, pid_t **ret, size_t *ret_n, struct hk_err *err);
 

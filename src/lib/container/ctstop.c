@@ -132,6 +132,10 @@ int hk_ct_rm(struct hk_store *st, const struct hk_paths *p, struct hk_ct_row *c,
 		return r;
 	if (alive) {
 		kill(c->pid, SIGKILL);
+		/* paused (or frozen elsewhere): it dies once thawed, as Docker's rm -f */
+		char cg[HK_PATH_MAX];
+		hk_ct_row_cgroup(c, cg, sizeof(cg));
+		hk_cgroup_thaw_all(cg);
 		wait_gone(c->pid, c->pid_start, 5000);
 	}
 	/* the monitor may be removing it at the same time: both are idempotent */

@@ -847,6 +847,10 @@ int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *e
 				 status);
 	if (r == 0 && strcmp(status, "stopped") && c.row.pid > 0) {
 		kill(c.row.pid, SIGKILL);
+		/* paused (or frozen elsewhere): it dies once thawed, as runc's delete -f */
+		char cg[HK_PATH_MAX];
+		hk_ct_row_cgroup(&c.row, cg, sizeof(cg));
+		hk_cgroup_thaw_all(cg);
 		for (int t = 0; t < 1000 && hk_proc_alive(c.row.pid, c.row.pid_start); t++)
 			usleep(5000);
 	}

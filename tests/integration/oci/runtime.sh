@@ -142,6 +142,29 @@ is "state: running again" "$(o state e1 | python3 -c 'import json,sys; print(jso
 o pause e1
 check "delete --force of a paused container" o delete --force e1
 
+# --- a process frozen in another v1 freezer cgroup (crun's test_delete does it, to make a
+# delete hang): delete --force moves it back into its own thawed one, and it dies
+fz=/sys/fs/cgroup/freezer/hako-test-frozen-$$
+if [ -n "$fcg" ] && mkdir "$fz" 2>/dev/null; then
+	on_exit "echo THAWED >$fz/freezer.state; for p in \$(cat $fz/cgroup.procs); do kill -9 \$p; done; rmdir $fz"
+	(cd "$B" && o run -d e2 </dev/null >/dev/null 2>&1)
+	pid=$(o state e2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+	cg=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' /proc/$pid/cgroup)
+	echo "$pid" >"$fz/cgroup.procs"
+	echo FROZEN >"$fz/freezer.state"
+	for i in $(seq 100); do [ "$(cat $fz/freezer.state)" = FROZEN ] && break; sleep 0.05; done
+	kill -9 "$pid"
+	[ "$(cat $fz/freezer.state)" = FROZEN ] && [ -d "/proc/$pid" ] &&
+		ok "control: frozen in $fz, SIGKILL leaves it there" || not_ok "not frozen: $(cat $fz/freezer.state)"
+	check "delete --force of a container whose process is frozen elsewhere" o delete --force e2
+	for i in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+	[ ! -d "/proc/$pid" ] && ok "its process is gone" || not_ok "process $pid left: $(grep State /proc/$pid/status)"
+	[ -n "$cg" ] && [ ! -d "/sys/fs/cgroup/pids$cg" ] && ok "its cgroups are gone" || not_ok "cgroup '$cg' left"
+	check_fail "state: not found" 5 "container 'e2' does not exist" o state e2
+else
+	skip "a process frozen elsewhere" "no v1 freezer hierarchy here"
+fi
+
 # --- the config: mounts, read-only root, network namespace by path, resources, seccomp
 ip netns add "ocins$$"
 on_exit ip netns del "ocins$$"
