@@ -46,6 +46,12 @@ is "podman's pid is the command itself" "$(tr '\0' ' ' </proc/$pid/cmdline | cut
 check "stop" p stop -t 2 d1
 is "stopped: exited 143 (stop's TERM reached the command's trap)" "$(p inspect d1 --format '{{.State.Status}} {{.State.ExitCode}}')" "exited 143"
 check "rm" p rm d1
+# --pid/--uts/--ipc=host: podman lists none of them, so each is the runtime's (the spec's
+# MUST; hako refused a config without a pid namespace until 2026-12-03)
+is "run --pid=host --uts=host --ipc=host: the host's namespaces and name" \
+	"$(p run --rm "${U[@]}" --network none --pid=host --uts=host --ipc=host localhost/bb \
+		sh -c 'for n in pid uts ipc; do readlink /proc/self/ns/$n; done; hostname' 2>&1 | tr '\n' ' ')" \
+	"$(for n in pid uts ipc; do readlink /proc/self/ns/$n; done | tr '\n' ' ')$(hostname) "
 # the command lingers a moment so that conmon copies its output before the terminal goes;
 # under load a short-lived one can still lose it: up to three tries
 for try in 1 2 3; do
