@@ -70,6 +70,24 @@ check "delete --force of a created one" o delete --force c2
 is "no mount left under its root" "$(findmnt -rn -o TARGET | grep -c "^$root")" 0
 is "the host's mounts as before" "$(findmnt -rn | wc -l)" "$mounts_before"
 
+# --- a hostile rootfs, in the host's mount namespace: a /proc symlink is refused, an /etc
+# symlink to a host directory is resolved inside the root (hako's /etc files land there)
+mkdir -p "$HAKO_TEST_TMP/hostdir"
+mv "$B/rootfs/proc" "$B/rootfs/proc.real"
+ln -s "$HAKO_TEST_TMP/hostdir" "$B/rootfs/proc"
+cfg "c['process']['args']=['true']"
+check_fail "a /proc symlink in the rootfs is refused" 1 "/proc is a symbolic link: refused" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' run h1 </dev/null"
+rm "$B/rootfs/proc" && mv "$B/rootfs/proc.real" "$B/rootfs/proc"
+mv "$B/rootfs/etc" "$B/rootfs/etc.real"
+ln -s "$HAKO_TEST_TMP/hostdir" "$B/rootfs/etc"
+is "control: an /etc symlink out of the root: the run works" "$(run_out h2; echo "rc=$?")" "rc=0"
+is "the host directory it names is untouched" "$(ls -A "$HAKO_TEST_TMP/hostdir")" ""
+[ -f "$B/rootfs$HAKO_TEST_TMP/hostdir/hostname" ] && ok "hako's /etc files were made inside the root" ||
+	not_ok "no $B/rootfs$HAKO_TEST_TMP/hostdir/hostname"
+rm "$B/rootfs/etc" && mv "$B/rootfs/etc.real" "$B/rootfs/etc"
+is "the host's mounts as before" "$(findmnt -rn | grep -v "^$OR/run/ns" | wc -l)" "$mounts_before"
+
 # --- positive control: with a uts namespace listed, the config's hostname is the container's
 cfg "c['linux']['namespaces']=[{'type':'uts'},{'type':'mount'}]; c['hostname']='inner'; c['process']['args']=['hostname']"
 is "control: a uts namespace listed: the config's hostname" "$(run_out c3)" inner
