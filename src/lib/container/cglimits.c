@@ -716,16 +716,18 @@ int hk_cglimits_update_check(const struct hk_cglimits *l, struct hk_err *err)
 	if (l->cpu_shares && (l->cpu_shares < 2 || l->cpu_shares > 262144))
 		return hk_err_usage(err, "--cpu-shares %" PRIu64 ": expected 2 to 262144",
 				    l->cpu_shares);
-	if (l->cpu_period && (l->cpu_period < 1000 || l->cpu_period > 1000000))
+	if (l->cpu_period &&
+	    (l->cpu_period < HK_CG_CPU_PERIOD_MIN || l->cpu_period > HK_CG_CPU_PERIOD_MAX))
 		return hk_err_usage(err,
 				    "--cpu-period %" PRIu64 ": expected 1000 to 1000000 "
 				    "microseconds",
 				    l->cpu_period);
-	if (l->cpu_quota > 0 && l->cpu_quota < 1000)
+	if (l->cpu_quota > 0 &&
+	    (l->cpu_quota < HK_CG_CPU_QUOTA_MIN || l->cpu_quota > HK_CG_CPU_QUOTA_MAX))
 		return hk_err_usage(err,
-				    "--cpu-quota %" PRId64 ": expected at least 1000 "
+				    "--cpu-quota %" PRId64 ": expected 1000 to %lld "
 				    "microseconds, or -1",
-				    l->cpu_quota);
+				    l->cpu_quota, HK_CG_CPU_QUOTA_MAX);
 	return 0;
 }
 

@@ -676,8 +676,20 @@ static int resources(struct hk_cglimits *lim, struct hk_cg_devrule *rules, size_
 			return r;
 		int64_t quota = q ? json_object_get_int64(q) : 0;
 		int64_t period = per ? json_object_get_int64(per) : 100000;
+		/* the kernel's ranges, checked before anything is made */
+		if (per && (period < HK_CG_CPU_PERIOD_MIN || period > HK_CG_CPU_PERIOD_MAX))
+			return hk_err_usage(err,
+					    "config.json: linux.resources.cpu.period: %" PRId64
+					    " is out of range (1000 to 1000000 microseconds)",
+					    period);
+		if (quota > 0 && (quota < HK_CG_CPU_QUOTA_MIN || quota > HK_CG_CPU_QUOTA_MAX))
+			return hk_err_usage(err,
+					    "config.json: linux.resources.cpu.quota: %" PRId64
+					    " is out of range (1000 to %lld microseconds, or -1)",
+					    quota, HK_CG_CPU_QUOTA_MAX);
 		if (quota > 0 && period > 0) {
-			lim->cpus_milli = (uint32_t)(quota * 1000 / period);
+			int64_t milli = quota * 1000 / period; /* < 2^54: no overflow */
+			lim->cpus_milli = milli > UINT32_MAX ? UINT32_MAX : (uint32_t)milli;
 			if (!lim->cpus_milli)
 				lim->cpus_milli = 1;
 			lim->cpu_quota = quota; /* written as given */

@@ -182,6 +182,8 @@ bad b7 "c['hooks']={'prestart':[{'path':'/bin/true','timeout':0}]}"
 bad b8 "c['process']['user']={'uid':-1,'gid':0}"
 bad b9 "c['process']['user']={'uid':0,'gid':0,'additionalGids':['wheel']}"
 bad b10 "c['linux']['devices']=[{'path':'/dev/x1','type':'c','major':1,'minor':3,'uid':2**40}]"
+bad b11 "c['linux'].setdefault('resources',{})['cpu']={'quota':2**64,'period':70000}"
+bad b12 "c['linux'].setdefault('resources',{})['cpu']={'quota':50000,'period':5}"
 want=("mounts\[[0-9]+\].options\[1\]: expected a string"
 	"mounts\[[0-9]+\].destination: an absolute path is required"
 	"hooks.createContainer: expected array"
@@ -191,14 +193,17 @@ want=("mounts\[[0-9]+\].options\[1\]: expected a string"
 	"hooks.prestart\[0\].timeout: must be greater than zero"
 	"process.user.uid: '-1' is not a user or group id"
 	"process.user.additionalGids\[0\]: 'wheel' is not a user or group id"
-	"linux.devices\[0\].uid: '1099511627776' is not a user or group id")
-for i in 1 2 3 4 5 6 7 8 9 10; do
+	"linux.devices\[0\].uid: '1099511627776' is not a user or group id"
+	"linux.resources.cpu.quota: 9223372036854775807 is out of range"
+	"linux.resources.cpu.period: 5 is out of range")
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
 	check_fail "hostile config b$i: refused with its path" 2 "${want[$((i - 1))]}" \
 		sh -c "cd '$B' && '$HAKO' oci --root '$OR' create --config b$i.json bad$i </dev/null"
 done
 is "hostile configs: nothing created" "$(o list -q | grep -c '^bad')" 0
 # the positive control: the same kinds of values, well typed, are accepted
 bad g1 "c['mounts'].append({'destination':'/m','source':'/tmp','options':['bind','ro']}); \
-c['hooks']={'prestart':[{'path':'/bin/true','args':['true','x'],'env':['A=1'],'timeout':5}],'poststop':[{'path':'/bin/true'}]}"
+c['hooks']={'prestart':[{'path':'/bin/true','args':['true','x'],'env':['A=1'],'timeout':5}],'poststop':[{'path':'/bin/true'}]}; \
+c['linux'].setdefault('resources',{})['cpu']={'quota':17592186044415,'period':1000000}"
 check "well-typed mounts and hooks: created" sh -c "cd '$B' && '$HAKO' oci --root '$OR' create --config g1.json good1 </dev/null >/dev/null 2>&1"
 o delete --force good1

@@ -86,6 +86,11 @@ check_fail "not JSON" 2 "not valid JSON" sh -c "echo '{' | '$HAKO' oci --root '$
 check_fail "--memory below the minimum" 2 "the minimum is 6m" o update --memory 1k u1
 check_fail "--memory-swap below --memory" 2 "must be at least --memory" o update --memory 64m --memory-swap 32m u1
 check_fail "--cpu-period out of range" 2 "expected 1000 to 1000000" o update --cpu-period 5 u1
+check_fail "--cpu-quota above the kernel's 2^44-1 microseconds" 2 "expected 1000 to 17592186044415" \
+	o update --memory 64m --cpu-quota 17592186044416 u1
+check_fail "--resources with a quota of 2^64 (JSON reads it as INT64_MAX)" 2 \
+	"linux.resources.cpu.quota: 9223372036854775807 is out of range" \
+	sh -c "echo '{\"memory\":{\"limit\":67108864},\"cpu\":{\"quota\":18446744073709551616}}' | '$HAKO' oci --root '$OR' update -r - u1"
 check_fail "--resources with a flag" 2 "exclude each other" o update -r "$HAKO_TEST_TMP/res.json" --memory 64m u1
 check_fail "an unknown container" 5 "container 'nosuch' does not exist" o update --memory 64m nosuch
 is "nothing changed by the refusals" "$(cg $pid memory.limit_in_bytes memory.max) $(cg $pid pids.max pids.max)" "100663296 44"
