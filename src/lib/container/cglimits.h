@@ -25,13 +25,13 @@
 #include "base/err.h"
 
 #define HK_CG_MEMORY_MIN (6 * 1024 * 1024) /* Docker's minimum; below it runs nothing */
+#define HK_CG_CPU_PERIOD 100000		   /* microseconds, as Docker */
 /* The kernel's CFS bandwidth ranges (kernel/sched/core.c): a period of 1 ms to 1 s, a
  * quota of at least 1 ms and at most 2^44 - 1 microseconds (max_cfs_runtime). */
 #define HK_CG_CPU_PERIOD_MIN 1000
 #define HK_CG_CPU_PERIOD_MAX 1000000
 #define HK_CG_CPU_QUOTA_MIN 1000
 #define HK_CG_CPU_QUOTA_MAX 17592186044415LL
-#define HK_CG_CPU_PERIOD 100000		   /* microseconds, as Docker */
 
 struct hk_cglimits {
 	int64_t memory;	      /* bytes; 0: none */
