@@ -425,7 +425,8 @@ void hk_cgroup_thaw_all(const char *path)
 	bool v1;
 	if (freeze_file(path, f, sizeof(f), &v1) < 0)
 		return;
-	if (v1 ? read_is(f, "FROZEN") : hk_cgroup_frozen(path))
+	/* v1: FREEZING too (a pause under way), which SIGKILL would not end either */
+	if (v1 ? !read_is(f, "THAWED") : hk_cgroup_frozen(path))
 		hk_cgroup_freeze(path, false, NULL);
 	if (v1) {
 		*strrchr(f, '/') = 0; /* the freezer directory */

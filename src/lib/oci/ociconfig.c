@@ -555,8 +555,6 @@ static int namespaces(struct hk_oci_config *c, struct json_object *a, struct hk_
 		seen_net |= kinds[k].slot == -1;
 		if (kinds[k].slot >= 0)
 			seen |= 1u << kinds[k].slot;
-		c->ipcns |= kinds[k].slot == HK_CT_NS_IPC;
-		c->utsns |= kinds[k].slot == HK_CT_NS_UTS;
 		if (!nspath[0])
 			continue;
 		if (nspath[0] != '/')
@@ -825,7 +823,7 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 					    key);
 		bool is_ipc = ns == HK_SYSCTL_IPC;
 		/* an IPC sysctl needs an ipc namespace in linux.namespaces (runc, crun) */
-		if (is_ipc && !c->ipcns)
+		if (is_ipc && c->spec.ns_share & (1u << HK_CT_NS_IPC))
 			return hk_err_usage(err,
 					    "config.json: linux.sysctl.%s: an IPC sysctl needs an "
 					    "ipc namespace in linux.namespaces",
@@ -834,7 +832,7 @@ static int sysctls(struct hk_oci_config *c, struct json_object *o, struct hk_err
 		 * sets one (crun); kernel.hostname is refused below (the hostname field sets it) */
 		bool is_uts = ns == HK_SYSCTL_UTS;
 		const char *name = c->spec.domainname;
-		if (is_uts && !c->utsns)
+		if (is_uts && c->spec.ns_share & (1u << HK_CT_NS_UTS))
 			return hk_err_usage(
 				err,
 				"config.json: linux.sysctl.%s: needs a uts namespace in "

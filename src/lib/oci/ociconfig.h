@@ -42,8 +42,6 @@ struct hk_oci_config {
 	char cgroup_path[256]; /* linux.cgroupsPath without its leading '/' ("": hako's) */
 	bool terminal;	       /* process.terminal */
 	bool userns;	       /* a new user namespace (linux.namespaces) */
-	bool ipcns;	       /* an ipc namespace listed (new or joined) */
-	bool utsns;	       /* a uts namespace listed */
 	bool mask_paths;       /* linux.maskedPaths/readonlyPaths given (non-empty) */
 	char **masked;	       /* linux.maskedPaths, NULL-terminated, pointing into root */
 	char **readonly;       /* linux.readonlyPaths, likewise */
