@@ -6,6 +6,9 @@
  * call succeeded, 1 when it failed.
  *   ct_probe keyctl | add_key | ptrace PID | bpf | userfaultfd | perf | kexec | swapoff |
  *            io_uring_setup
+ * and, for the OCI runtime's sd_notify relay (oci/notify.sh):
+ *   ct_probe notify K=V...    sends the assignments, a line each, to $NOTIFY_SOCKET, as
+ *                             sd_notify(3) does
  */
 #include <errno.h>
 #include <linux/bpf.h>
@@ -16,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +40,23 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return 2;
 	const char *p = argv[1];
+	if (!strcmp(p, "notify") && argc > 2) {
+		const char *path = getenv("NOTIFY_SOCKET");
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		if (!path || strlen(path) >= sizeof(sa.sun_path)) {
+			puts("no NOTIFY_SOCKET");
+			return 1;
+		}
+		strcpy(sa.sun_path, path);
+		char msg[1024] = ""; /* the arguments, one assignment per line */
+		for (int i = 2; i < argc; i++)
+			snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "%s%s",
+				 i > 2 ? "\n" : "", argv[i]);
+		int s = socket(AF_UNIX, SOCK_DGRAM, 0);
+		return verdict(
+			s < 0 ? -1
+			      : sendto(s, msg, strlen(msg), 0, (struct sockaddr *)&sa, sizeof(sa)));
+	}
 	if (!strcmp(p, "keyctl"))
 		return verdict(syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, "hako-probe"));
 	if (!strcmp(p, "add_key"))

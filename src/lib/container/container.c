@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/fstree.h"
 #include "cglimits.h"
 #include "ctlog.h"
 #include "image.h"
@@ -108,6 +110,10 @@ static void rm_rundir(const struct hk_paths *p, const char *id)
 	}
 	snprintf(f, sizeof(f), "%s/%s", dir, HK_CT_SHARED_ROOT);
 	rmdir(f);
+	/* sd_notify's directory: read-only in the container, but one with CAP_SYS_ADMIN can
+	 * remount it: whatever it made there too */
+	snprintf(f, sizeof(f), "%s/%s", dir, HK_CT_NOTIFY_DIR);
+	hk_rm_rf_at(AT_FDCWD, f);
 	rmdir(dir);
 }
 

@@ -54,6 +54,8 @@ enum hk_ct_ns {
 
 /* RUN/<id>/root: the rootfs of a container sharing its creator's mount namespace. */
 #define HK_CT_SHARED_ROOT "root"
+/* RUN/<id>/notify: the directory bound on hk_ct_spec.notify_dir in the container. */
+#define HK_CT_NOTIFY_DIR "notify"
 
 /* Child set-up steps, reported on failure. */
 enum hk_step {
@@ -113,6 +115,10 @@ struct hk_ct_spec {
 	bool listen_pid;      /* socket activation: LISTEN_PID set to the command's pid */
 	int seccomp_sock; /* >= 0: the seccomp filter's notification fd (a profile's listenerPath)
 			   * is sent here by the main process, before its go (SCM_RIGHTS) */
+	/* sd_notify (an OCI runtime's NOTIFY_SOCKET): RUN/<id>/notify (HK_CT_NOTIFY_DIR) is made
+	 * and bound on this directory in the container, after the mounts; the runtime binds
+	 * its datagram socket `notify` in it (oci/ocinotify.h). NULL: none. */
+	const char *notify_dir;
 	const struct hk_sysctl *sysctls; /* linux.sysctl: written in its namespaces */
 	size_t nsysctls;
 	const struct hk_rlimit *rlimits; /* process.rlimits, set before the exec */

@@ -90,6 +90,11 @@ static int make_files(const struct hk_ct_create *c, struct hk_ct_run *x, struct 
 	}
 	snprintf(p, sizeof(p), "%s/resolv.conf", x->rundir);
 	r = write_text(p, buf, err);
+	/* sd_notify: the directory the runtime's socket will be in, bound in the container;
+	 * searchable by every user there (the socket itself is 0777, oci/ocinotify.c) */
+	snprintf(p, sizeof(p), "%s/%s", x->rundir, HK_CT_NOTIFY_DIR);
+	if (r == 0 && spec->notify_dir && mkdir(p, 0755) < 0 && errno != EEXIST)
+		r = hk_err_sys(err, -errno, "mkdir '%s'", p);
 	if (r == 0 && c->created_only) {
 		/* the command's go, from `start` in another process: a fifo the main process
 		 * holds open for reading and writing, so `start`'s open never blocks */

@@ -585,6 +585,16 @@ int hk_rootfs_setup(const struct hk_ct_spec *spec, const struct hk_userns *trees
 		r = hk_inroot_bind(root, src, fd, spec->mounts[i].ct, spec->mounts[i].ro,
 				   !S_ISDIR(st.st_mode), true, err);
 	}
+	if (r == 0 && spec->notify_dir) { /* sd_notify's directory, after the mounts (crun) */
+		char src[HK_PATH_MAX];
+		snprintf(src, sizeof(src), "%s/%s", spec->rundir, HK_CT_NOTIFY_DIR);
+		int fd = hk_userns_src_fd_nth(trees, src, 0);
+		r = fd < 0 ? hk_err_set(err, -EBADF, "'%s': not opened", src)
+			   : hk_inroot_bind(root, src, fd, spec->notify_dir, true, false, false,
+					    err);
+		if (r < 0)
+			hk_err_prefix(err, "NOTIFY_SOCKET: %s", spec->notify_dir);
+	}
 	/* linux.devices outside /dev: after the mounts (as runc and crun), in the root */
 	for (size_t i = 0; r == 0 && i < spec->ndevices; i++)
 		if (strncmp(spec->devices[i].path, "/dev/", 5))

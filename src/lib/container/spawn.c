@@ -344,6 +344,11 @@ static int open_trees(struct hk_userns *u, const struct hk_ct_spec *spec, struct
 		if (!spec->mounts[i].tmpfs)
 			r = hk_userns_open_src(u, spec->mounts[i].host_fd, spec->mounts[i].host,
 					       spec->mounts[i].ro, spec->mounts[i].idmap, err);
+	if (r == 0 && spec->notify_dir) {
+		/* read-only: sending to a socket needs no write access to its mount */
+		snprintf(p, sizeof(p), "%s/%s", spec->rundir, HK_CT_NOTIFY_DIR);
+		r = hk_userns_open_src(u, -1, p, true, false, err);
+	}
 	if (r == 0 && spec->cgroup_mount && hk_ct_cgroup_binds(spec))
 		r = hk_cgroup_trees(spec, u, err);
 	for (size_t i = 0; r == 0 && spec->userns && i < spec->ndevices; i++) {

@@ -296,7 +296,8 @@ static int process(struct hk_oci_config *c, struct json_object *p, struct hk_err
 	size_t nenv = 0;
 	if (a && (r = string_array(a, "process.env", &env, &nenv, err)) < 0)
 		return r;
-	c->env = calloc(nenv + 10, sizeof(char *)); /* + LISTEN_FDS, HOME, defaults */
+	c->env =
+		calloc(nenv + 12, sizeof(char *)); /* + LISTEN_FDS, NOTIFY_SOCKET, HOME, defaults */
 	for (size_t i = 0; c->env && i < nenv; i++)
 		if (!(c->env[c->nenv++] = strdup(env[i])))
 			break;

@@ -40,6 +40,7 @@ struct hk_oci_config {
 	struct hk_ct_device devices[32];   /* linux.devices */
 	char netns[PATH_MAX];		   /* linux.namespaces network path, "" for a new one */
 	char cgroup_path[256]; /* linux.cgroupsPath without its leading '/' ("": hako's) */
+	char notify_dir[108];  /* sd_notify's directory in the container (spec.notify_dir) */
 	bool terminal;	       /* process.terminal */
 	bool userns;	       /* a new user namespace (linux.namespaces) */
 	bool mask_paths;       /* linux.maskedPaths/readonlyPaths given (non-empty) */

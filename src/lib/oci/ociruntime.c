@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,6 +28,7 @@
 #include "ctwait.h"
 #include "inroot.h"
 #include "ociconfig.h"
+#include "ocinotify.h"
 #include "ocistats.h"
 #include "store.h"
 
@@ -490,11 +493,30 @@ static int write_meta(struct oci_ct *c, const char *id, const struct hk_oci_conf
 	return r;
 }
 
+/* KEY=value in the process's environment, in place of the config's KEY if it has one. */
+static int set_env(struct hk_oci_config *cfg, const char *key, const char *value,
+		   struct hk_err *err)
+{
+	char *e;
+	if (asprintf(&e, "%s=%s", key, value) < 0)
+		return hk_err_sys(err, -ENOMEM, "create");
+	size_t i = 0, k = strlen(key);
+	while (i < cfg->nenv && !(!strncmp(cfg->env[i], key, k) && cfg->env[i][k] == '='))
+		i++;
+	if (i < cfg->nenv)
+		free(cfg->env[i]);
+	else
+		cfg->nenv++;
+	cfg->env[i] = e;
+	return 0;
+}
+
 /* create (or run's first half). x: the run, kept for run's wait. *agent: the socket the
- * container's process sends its seccomp notification fd over (a listenerPath). */
+ * container's process sends its seccomp notification fd over (a listenerPath). *notify:
+ * run's sd_notify socket (ocinotify.h; `start` binds its own). */
 static int create_in(const char *root, const char *id, const struct hk_oci_create_opts *o,
 		     struct hk_oci_config *cfg, struct oci_ct *c, struct hk_ct_run *x,
-		     const sigset_t *block, int *agent, struct hk_err *err)
+		     const sigset_t *block, int *agent, int *notify, struct hk_err *err)
 {
 	int r = check_id(id, err);
 	if (r == 0)
@@ -507,18 +529,21 @@ static int create_in(const char *root, const char *id, const struct hk_oci_creat
 	 * with LISTEN_FDS is the engine's own fds, then the sockets) */
 	cfg->spec.preserve_fds = o->preserve_fds + o->listen_fds;
 	if (o->listen_fds > 0) {
-		char *e;
-		if (asprintf(&e, "LISTEN_FDS=%d", o->listen_fds) < 0)
-			return hk_err_sys(err, -ENOMEM, "create");
-		size_t i = 0;
-		while (i < cfg->nenv && strncmp(cfg->env[i], "LISTEN_FDS=", 11))
-			i++;
-		if (i < cfg->nenv)
-			free(cfg->env[i]);
-		else
-			cfg->nenv++;
-		cfg->env[i] = e;
+		char n[16];
+		snprintf(n, sizeof(n), "%d", o->listen_fds);
+		if ((r = set_env(cfg, "LISTEN_FDS", n, err)) < 0)
+			return r;
 		cfg->spec.listen_pid = true;
+	}
+	if (o->notify_socket) { /* sd_notify through the runtime (ocinotify.h) */
+		char env[128];
+		r = hk_oci_notify_paths(o->notify_socket, cfg->notify_dir, sizeof(cfg->notify_dir),
+					env, sizeof(env), err);
+		if (r == 0)
+			r = set_env(cfg, "NOTIFY_SOCKET", env, err);
+		if (r < 0)
+			return r;
+		cfg->spec.notify_dir = cfg->notify_dir;
 	}
 	if (cfg->terminal && !o->console_socket && !o->foreground)
 		return hk_err_usage(err, "process.terminal is true: --console-socket is required");
@@ -637,6 +662,12 @@ static int create_in(const char *root, const char *id, const struct hk_oci_creat
 		close(x->pty_master);
 		x->pty_master = -1;
 	}
+	if (r == 0 && o->foreground && o->notify_socket) {
+		char dir[HK_PATH_MAX];
+		hk_ct_rundir(&c->paths, c->row.id, dir, sizeof(dir));
+		*notify = hk_oci_notify_listen(dir, err);
+		r = *notify < 0 ? *notify : 0;
+	}
 	if (r == 0 && o->pid_file) {
 		char pid[32];
 		snprintf(pid, sizeof(pid), "%d", c->row.pid);
@@ -661,13 +692,44 @@ static int create_in(const char *root, const char *id, const struct hk_oci_creat
 
 static int create(const char *root, const char *id, const struct hk_oci_create_opts *o,
 		  struct hk_oci_config *cfg, struct oci_ct *c, struct hk_ct_run *x,
-		  const sigset_t *block, struct hk_err *err)
+		  const sigset_t *block, int *notify, struct hk_err *err)
 {
 	int agent = -1;
-	int r = create_in(root, id, o, cfg, c, x, block, &agent, err);
+	*notify = -1;
+	int r = create_in(root, id, o, cfg, c, x, block, &agent, notify, err);
 	if (agent >= 0)
 		close(agent);
+	if (r < 0 && *notify >= 0)
+		close(*notify);
+	if (r < 0)
+		*notify = -1;
 	return r;
+}
+
+/* A pidfd of the container's process pid (started at start), -1 when it has ended. */
+static int pidfd_of(pid_t pid, uint64_t start)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd >= 0 && !hk_proc_alive(pid, start)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* run's relay of READY=1, in a thread while the process is waited for */
+struct notify_relay {
+	int sock, pidfd;
+	const char *host;
+	int r;
+	struct hk_err err;
+};
+
+static void *notify_relay_main(void *arg)
+{
+	struct notify_relay *n = arg;
+	n->r = hk_oci_notify_relay(n->sock, n->pidfd, n->host, &n->err);
+	return NULL;
 }
 
 int hk_oci_create(const char *root, const char *id, const struct hk_oci_create_opts *o,
@@ -679,7 +741,8 @@ int hk_oci_create(const char *root, const char *id, const struct hk_oci_create_o
 	struct oci_ct c = {};
 	struct hk_ct_run x;
 	hk_ct_run_init(&x);
-	int r = create(root, id, o, cfg, &c, &x, NULL, err);
+	int notify;
+	int r = create(root, id, o, cfg, &c, &x, NULL, &notify, err);
 	hk_ct_run_free(&x);
 	oci_ct_close(&c);
 	hk_oci_config_free(cfg);
@@ -687,7 +750,7 @@ int hk_oci_create(const char *root, const char *id, const struct hk_oci_create_o
 	return r;
 }
 
-int hk_oci_start(const char *root, const char *id, struct hk_err *err)
+int hk_oci_start(const char *root, const char *id, const char *notify_socket, struct hk_err *err)
 {
 	struct oci_ct c;
 	int r = lookup(root, id, &c, err);
@@ -696,8 +759,25 @@ int hk_oci_start(const char *root, const char *id, struct hk_err *err)
 				 "container '%s' is %s: only a created container can be "
 				 "started",
 				 id, status_of(&c.row));
+	/* sd_notify: the socket bound before the command runs, so no READY=1 is lost */
+	_cleanup_close_ int sock = -1, pidfd = -1;
+	if (r == 0 && notify_socket) {
+		char dir[HK_PATH_MAX];
+		hk_ct_rundir(&c.paths, c.row.id, dir, sizeof(dir));
+		sock = hk_oci_notify_listen(dir, err);
+		if (sock < 0 && sock != -ENOENT) /* -ENOENT: created without NOTIFY_SOCKET */
+			r = sock;
+		if (sock >= 0)
+			pidfd = pidfd_of(c.row.pid, c.row.pid_start);
+	}
 	if (r == 0)
 		r = hk_ct_start_created(c.st, &c.paths, &c.row, err);
+	if (r == 0 && sock >= 0 && pidfd >= 0) {
+		hk_store_close(c.st); /* not held while the container gets ready */
+		c.st = NULL;
+		r = hk_oci_notify_relay(sock, pidfd, notify_socket, err);
+		r = r < 0 ? r : 0;
+	}
 	if (r == 0) {
 		struct hk_err e2; /* poststart: a failure is a warning, the container runs */
 		if (run_hooks(c.meta, &c.row, "poststart", &e2) < 0)
@@ -715,7 +795,7 @@ int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts
 		struct hk_oci_create_opts d = *o;
 		d.foreground = false;
 		int r = hk_oci_create(root, id, &d, err);
-		return r < 0 ? r : hk_oci_start(root, id, err);
+		return r < 0 ? r : hk_oci_start(root, id, o->notify_socket, err);
 	}
 	struct hk_oci_config *cfg = calloc(1, sizeof(*cfg));
 	if (!cfg)
@@ -728,7 +808,11 @@ int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts
 	sigset_t fwd, old;
 	hk_ct_fwd_sigset(&fwd);
 	sigprocmask(SIG_SETMASK, NULL, &old);
-	int r = create(root, id, &f, cfg, &c, &x, &fwd, err), status = 0;
+	int notify = -1;
+	int r = create(root, id, &f, cfg, &c, &x, &fwd, &notify, err), status = 0;
+	struct notify_relay nr = { .sock = notify, .pidfd = -1, .host = o->notify_socket };
+	pthread_t relay;
+	bool relaying = false;
 	if (r == 0) {
 		x.row = c.row; /* hk_ct_start marks it running */
 		x.st = c.st;
@@ -738,6 +822,11 @@ int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts
 		memset(&x.row, 0, sizeof(x.row));
 		x.st = NULL;
 	}
+	if (r == 0 && notify >= 0) { /* READY=1 relayed while the process is waited for */
+		nr.pidfd = pidfd_of(x.proc.pid, x.proc.start_time);
+		relaying =
+			nr.pidfd >= 0 && pthread_create(&relay, NULL, notify_relay_main, &nr) == 0;
+	}
 	if (r == 0) {
 		struct hk_err e2;
 		if (run_hooks(c.meta, &c.row, "poststart", &e2) < 0)
@@ -746,6 +835,10 @@ int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts
 		c.st = NULL;
 		status = hk_ct_wait_fwd(x.proc.pid, cfg->terminal ? x.pty_master : -1, true,
 					x.proxy);
+		if (relaying) /* the process has ended: so has the relay */
+			pthread_join(relay, NULL);
+		if (relaying && nr.r < 0)
+			fprintf(stderr, "hako: warning: %s\n", nr.err.msg);
 		struct hk_err e3;
 		if (hk_ct_open(&c.paths, &c.st, &e3) == 0) {
 			hk_ct_remove(c.st, &c.row, &c.paths, &e3);
@@ -759,6 +852,10 @@ int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts
 		r = 0;
 	}
 	*ret_status = status;
+	if (nr.pidfd >= 0)
+		close(nr.pidfd);
+	if (notify >= 0)
+		close(notify);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	hk_ct_run_free(&x);
 	oci_ct_close(&c);

@@ -28,8 +28,11 @@ struct hk_oci_create_opts {
 	const char *pid_file;	    /* NULL: none */
 	const char *console_socket; /* process.terminal: where the pty master is sent */
 	int preserve_fds;	    /* fds 3 .. 3+N-1 passed to the container */
-	int listen_fds;	 /* socket activation (the runtime's LISTEN_FDS): the N fds after those
-			  * passed too, LISTEN_FDS=N and LISTEN_PID=<the command's pid> set */
+	int listen_fds; /* socket activation (the runtime's LISTEN_FDS): the N fds after those
+			 * passed too, LISTEN_FDS=N and LISTEN_PID=<the command's pid> set */
+	/* the runtime's NOTIFY_SOCKET (NULL: none): the container gets a socket of the runtime's
+	 * and its READY=1 is relayed there (ocinotify.h) */
+	const char *notify_socket;
 	bool foreground; /* `run`: this process waits for the container (no fifo) */
 	bool detach;	 /* `run -d` */
 };
@@ -37,8 +40,10 @@ struct hk_oci_create_opts {
 /* create ID. 0, or < 0 with err (exit 2 for bad input: nothing is left). */
 int hk_oci_create(const char *root, const char *id, const struct hk_oci_create_opts *o,
 		  struct hk_err *err);
-/* start ID: its command execs; poststart hooks run. */
-int hk_oci_start(const char *root, const char *id, struct hk_err *err);
+/* start ID: its command execs; poststart hooks run. notify_socket (the runtime's
+ * NOTIFY_SOCKET, NULL: none), for a container created with one: first the container's
+ * READY=1 is waited for and relayed there (ocinotify.h), or its process's end. */
+int hk_oci_start(const char *root, const char *id, const char *notify_socket, struct hk_err *err);
 /* run ID: create and start; in the foreground (not detach) wait for it and delete it.
  * *ret_status: the container's status (128+N for signal N). */
 int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts *o,

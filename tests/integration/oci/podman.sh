@@ -1,7 +1,7 @@
 #!/bin/bash
 # podman (Debian's 4.3) with --runtime hako-runtime: run --rm, run -d + exec + logs + stop +
-# rm, run -it (a terminal through the console socket), exec -it, --memory, update, --read-only,
-# --user, --cap-drop, and -p on a CNI bridge network; each checked with podman's own view
+# rm, --sdnotify=container, run -it (a terminal through the console socket), exec -it,
+# --memory, update, --read-only, --user, --cap-drop, and -p on a CNI bridge network; each checked with podman's own view
 # and from the outside (/proc, the cgroup files, wget over the network the test made).
 # Everything podman keeps (storage, run root, CNI configs, exits) is in the test's tmpfs.
 . "$HAKO_SRC/tests/lib/lib.sh"
@@ -46,6 +46,25 @@ is "podman's pid is the command itself" "$(tr '\0' ' ' </proc/$pid/cmdline | cut
 check "stop" p stop -t 2 d1
 is "stopped: exited 143 (stop's TERM reached the command's trap)" "$(p inspect d1 --format '{{.State.Status}} {{.State.ExitCode}}')" "exited 143"
 check "rm" p rm d1
+# --sdnotify=container: podman binds its own socket in the container and relays READY=1 (with
+# MAINPID) to its NOTIFY_SOCKET once the container sends it; a python3 socket is the host's
+cp "$HAKO_CT_PROBE" "$T/probe"
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
+open(sys.argv[2] + ".ready", "w").close(); s.settimeout(30)
+got = b""
+while b"READY=1" not in got:  # podman sends MAINPID=, then READY=1, apart
+    got += s.recv(4096) + b"\n"
+open(sys.argv[2], "wb").write(got)' "$T/sdnotify.sock" "$T/sdnotify.got" &
+on_exit "kill $! 2>/dev/null"
+for i in $(seq 100); do [ -e "$T/sdnotify.got.ready" ] && break; sleep 0.05; done
+NOTIFY_SOCKET=$T/sdnotify.sock p run -d --name n1 --sdnotify=container "${U[@]}" --network none \
+	-v "$T/probe:/probe:ro" localhost/bb sh -c '/probe notify READY=1; exec sleep 100' >/dev/null
+for i in $(seq 200); do [ -s "$T/sdnotify.got" ] && break; sleep 0.05; done
+grep -q '^READY=1$' "$T/sdnotify.got" 2>/dev/null && ok "run --sdnotify=container: the container's READY=1 reached podman's NOTIFY_SOCKET" ||
+	not_ok "--sdnotify=container: got '$(cat "$T/sdnotify.got" 2>/dev/null)'"
+p rm -f n1 >/dev/null 2>&1
 # --pid/--uts/--ipc=host: podman lists none of them, so each is the runtime's (the spec's
 # MUST; hako refused a config without a pid namespace until 2026-12-03)
 is "run --pid=host --uts=host --ipc=host: the host's namespaces and name" \

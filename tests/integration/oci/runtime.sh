@@ -270,7 +270,7 @@ ln -s "$HAKO" "$HAKO_TEST_TMP/hako-runtime"
 is "hako-runtime is the runtime (features)" \
 	"$("$HAKO_TEST_TMP/hako-runtime" --root "$OR" features | python3 -c 'import json,sys; print(json.load(sys.stdin)["ociVersionMax"])')" 1.1.0
 is "--version: runc's shape, crun's feature line" "$("$HAKO_TEST_TMP/hako-runtime" --version | sed -n '2,3p' | tr '\n' ' ')" \
-	"spec: 1.1.0 +CAP +SECCOMP "
+	"spec: 1.1.0 +CAP +SECCOMP +SYSTEMD "
 
 # --- what crun's own tests (docs/oci-conformance.md) found: crun's --config, process.cwd
 # made when missing, HOME from the rootfs's /etc/passwd, exec's environment from the
