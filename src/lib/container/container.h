@@ -119,6 +119,10 @@ struct hk_ct_spec {
 	 * and bound on this directory in the container, after the mounts; the runtime binds
 	 * its datagram socket `notify` in it (oci/ocinotify.h). NULL: none. */
 	const char *notify_dir;
+	/* The creator's supplementary groups stay the process's (an OCI config's annotation
+	 * run.oci.keep_original_groups, crun's: podman's --group-add keep-groups); otherwise
+	 * they are dropped first thing, and the process has its user's (additionalGids). */
+	bool keep_groups;
 	const struct hk_sysctl *sysctls; /* linux.sysctl: written in its namespaces */
 	size_t nsysctls;
 	const struct hk_rlimit *rlimits; /* process.rlimits, set before the exec */

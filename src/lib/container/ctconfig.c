@@ -30,6 +30,13 @@ static void add_security(const struct hk_ct_config_sec *s, struct json_object *c
 	if (s->user.set)
 		snprintf(user, sizeof(user), "%u:%u", (unsigned)s->user.uid, (unsigned)s->user.gid);
 	json_object_object_add(o, "user", json_object_new_string(user));
+	/* the process's supplementary groups (additionalGids): exec's too, as runc's */
+	if (s->user.set && s->user.ngroups) {
+		struct json_object *g = json_object_new_array();
+		for (size_t i = 0; i < s->user.ngroups; i++)
+			json_object_array_add(g, json_object_new_int64(s->user.groups[i]));
+		json_object_object_add(o, "groups", g);
+	}
 	char map[HK_USERNS_MAP_MAX * 34] = "";
 	if (s->userns)
 		hk_idmap_format(&s->userns->uid, map, sizeof(map));
@@ -188,6 +195,21 @@ int hk_ct_config_sec_read(const char *config, struct hk_ct_config_sec_read *s, s
 	int r = hk_caps_parse_hex(caps ? caps : "", &s->caps, err);
 	if (r == 0 && user && *user)
 		r = hk_caps_user_parse(user, &s->user, err);
+	struct json_object *g;
+	if (r == 0 && s->user.set && json_object_object_get_ex(o, "groups", &g) &&
+	    json_object_is_type(g, json_type_array)) {
+		size_t n = json_object_array_length(g);
+		n = n < HK_CAPS_GROUPS_MAX ? n : HK_CAPS_GROUPS_MAX;
+		for (size_t i = 0; r == 0 && i < n; i++) {
+			int64_t id = json_object_get_int64(json_object_array_get_idx(g, i));
+			if (id < 0 || id > UINT32_MAX - 1)
+				r = hk_err_set(err, -EINVAL, "stored config: security.groups[%zu]",
+					       i);
+			s->groups[i] = (gid_t)id;
+		}
+		s->user.ngroups = r == 0 ? n : 0;
+		s->user.groups = s->groups;
+	}
 	if (r == 0 && sc && strcmp(sc, "unconfined")) {
 		s->seccomp = true;
 		if (strcmp(sc, "default"))

@@ -43,7 +43,8 @@ struct hk_ct_config_sec_read {
 	bool present; /* false: a container from before security existed: nothing to replay */
 	uint64_t caps;
 	bool no_new_privs;
-	struct hk_caps_user user;
+	struct hk_caps_user user; /* user.groups points into groups */
+	gid_t groups[HK_CAPS_GROUPS_MAX];
 	bool seccomp;	    /* a filter is applied: the default one, or profile_text */
 	char *profile_text; /* seccomp=FILE: the text stored at run (never the file again) */
 	size_t profile_len;

@@ -106,10 +106,13 @@ int hk_ct_exec(const struct hk_ct_exec *x, struct hk_ct_exec_proc *ret, int *ret
 	 * /proc/self/fd/N is refused as one rather than found missing */
 	/* The child becomes visible to the container's processes the moment it is forked: it
 	 * must hold no more than they do. So this process takes the container's restrictions
-	 * now (a fresh session keyring, capabilities, user, no_new_privs, seccomp); it only
+	 * now (a fresh session keyring, no supplementary group of the operator's,
+	 * capabilities, user, no_new_privs, seccomp); it only
 	 * waits, forwards signals and copies the pty from here on. */
 	if (r == 0)
 		r = hk_keyring_new_session(err);
+	if (r == 0)
+		r = hk_groups_clear(err);
 	if (r == 0)
 		r = hk_sec_apply(x->sec, err);
 	if (r > 0) { /* the filter's notification fd: the caller's, never the child's */

@@ -94,7 +94,7 @@ int hk_ct_join(pid_t init, uint64_t init_start, const char *nsdir, const char *c
 		r = hk_err_sys(err, -errno, "join the user namespace");
 		goto out;
 	}
-	if (userfd >= 0 && (r = hk_userns_become_root(err)) < 0)
+	if (userfd >= 0 && (r = hk_userns_become_root(false, err)) < 0)
 		goto out;
 	for (size_t i = 0; i < NNS; i++) {
 		if (fds[i] < 0)

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/keyctl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,13 @@ int hk_keyring_new_session(struct hk_err *err)
 {
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
 		return hk_err_sys(err, -errno, "join a new session keyring");
+	return 0;
+}
+
+int hk_groups_clear(struct hk_err *err)
+{
+	if (setgroups(0, NULL) < 0)
+		return hk_err_sys(err, -errno, "setgroups: drop the supplementary groups");
 	return 0;
 }
 

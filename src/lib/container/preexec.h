@@ -55,5 +55,9 @@ int hk_workdir_open(const char *wd, bool create, struct hk_err *err);
 /* Join a new anonymous session keyring: the caller's keys (the operator's) are no longer
  * reachable. ENOSYS (no keyrings in this kernel) is not an error. */
 int hk_keyring_new_session(struct hk_err *err);
+/* Drop every supplementary group (the operator's: a host group grants host access, to a
+ * bind-mounted file or a device node, that the container must not inherit); the process's
+ * own come with its user (process.user.additionalGids, caps.h). */
+int hk_groups_clear(struct hk_err *err);
 
 #endif

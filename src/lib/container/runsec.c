@@ -349,6 +349,9 @@ int hk_runsec_from_config(struct hk_runsec *s, const char *config, const struct 
 	s->caps = c.caps;
 	s->allow_new_privs = !c.no_new_privs;
 	s->user = c.user;
+	for (size_t i = 0; i < c.user.ngroups; i++)
+		s->groups[i] = c.groups[i];
+	s->user.groups = s->groups;
 	r = hk_caps_plan_new(s->caps, &s->user, &s->plan, err);
 	if (r == 0) {
 		s->sec.plan.caps = s->plan;

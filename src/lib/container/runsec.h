@@ -24,8 +24,9 @@ struct hk_runsec {
 	const char *add[HK_RUNSEC_LIST_MAX], *drop[HK_RUNSEC_LIST_MAX];
 	size_t nadd, ndrop;
 	bool privileged, allow_new_privs, read_only;
-	const char *seccomp; /* NULL: default; "unconfined"; a file */
-	struct hk_caps_user user;
+	const char *seccomp;	  /* NULL: default; "unconfined"; a file */
+	struct hk_caps_user user; /* from a stored config: user.groups points into groups */
+	gid_t groups[HK_CAPS_GROUPS_MAX];
 	const char *user_name; /* --user NAME[:GROUP] (a name in it), to resolve in the root */
 	struct hk_ct_tmpfs tmpfs[HK_RUNSEC_TMPFS_MAX];
 	size_t ntmpfs;

@@ -156,13 +156,14 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, struct
 		hk_err_sys(&err, e, "cgroup: join '%s'", spec->cgroup);
 		goto fail;
 	}
-	/* a session of its own (no controlling terminal: the operator's stays out of reach)
-	 * and no keyring of the operator's */
+	/* a session of its own (no controlling terminal: the operator's stays out of reach),
+	 * no keyring and no supplementary group of the operator's */
 	if (setsid() < 0) {
 		hk_err_sys(&err, -errno, "setsid");
 		goto fail;
 	}
-	if (hk_keyring_new_session(&err) < 0 || join_paths(spec, ns_fd, &err) < 0)
+	if (hk_keyring_new_session(&err) < 0 || (!spec->keep_groups && hk_groups_clear(&err) < 0) ||
+	    join_paths(spec, ns_fd, &err) < 0)
 		goto fail;
 	/* where the rootfs tree goes: the run directory, trusted (0700, root's), opened
 	 * before --userns's id change */
@@ -189,7 +190,7 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, struct
 	}
 	/* --userns: the maps are written; become container root (an id change clears the
 	 * parent-death signal: set it again) */
-	if (spec->userns && (hk_userns_become_root(&err) < 0 ||
+	if (spec->userns && (hk_userns_become_root(spec->keep_groups, &err) < 0 ||
 			     (!spec->survive_creator && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)))
 		goto fail;
 	if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0) {

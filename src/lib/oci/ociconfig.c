@@ -1089,6 +1089,24 @@ static int linux_section(struct hk_oci_config *c, struct json_object *l, struct 
 	return 0;
 }
 
+/* crun's annotation run.oci.keep_original_groups (podman's --group-add keep-groups): any
+ * value but "0" keeps the runtime's supplementary groups for the process (additionalGids
+ * are then not set, as crun). */
+static int keep_groups(struct hk_oci_config *c, struct hk_err *err)
+{
+	struct json_object *a, *v;
+	int r = member(c->root, "annotations", json_type_object, "", &a, err);
+	if (r < 0 || !a)
+		return r;
+	if ((r = member(a, "run.oci.keep_original_groups", json_type_string, "annotations", &v,
+			err)) < 0 ||
+	    !v)
+		return r;
+	c->spec.keep_groups = strcmp(json_object_get_string(v), "0") != 0;
+	c->sec.user.keep_groups = c->spec.keep_groups;
+	return 0;
+}
+
 int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *config,
 		       const char *state_root, struct hk_err *err)
 {
@@ -1119,6 +1137,8 @@ int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *
 		r = hk_err_usage(err, "config.json: process: required");
 	if (r == 0)
 		r = process(c, p, err);
+	if (r == 0)
+		r = keep_groups(c, err);
 	if (r == 0)
 		r = member(c->root, "root", json_type_object, "", &root, err);
 	if (r == 0 && !root)

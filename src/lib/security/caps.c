@@ -346,7 +346,7 @@ static int switch_user(const struct hk_caps_user *u, struct hk_err *err)
 	 * choose from; the effective set is cleared by the kernel on the switch anyway. */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return hk_err_sys(err, -errno, "prctl PR_SET_KEEPCAPS");
-	if (setgroups(u->ngroups, u->ngroups ? u->groups : NULL) < 0)
+	if (!u->keep_groups && setgroups(u->ngroups, u->ngroups ? u->groups : NULL) < 0)
 		return hk_err_sys(err, -errno, "setgroups (%zu groups)", u->ngroups);
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
 		return hk_err_sys(err, -errno, "setgid %u", (unsigned)u->gid);

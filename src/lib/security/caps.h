@@ -73,12 +73,15 @@ const char *hk_caps_hex(uint64_t set, char buf[HK_CAPS_HEX_LEN]);
 int hk_caps_parse_hex(const char *s, uint64_t *ret, struct hk_err *err);
 
 /* The user the process becomes (--user UID[:GID]); unset keeps the current ids. */
+#define HK_CAPS_GROUPS_MAX 64 /* supplementary groups a container's process may be given */
+
 struct hk_caps_user {
 	bool set;
 	uid_t uid;
 	gid_t gid;
 	size_t ngroups; /* supplementary groups; 0 clears them */
 	const gid_t *groups;
+	bool keep_groups; /* the process's groups stay as they are (groups ignored) */
 };
 
 struct hk_caps_plan;

@@ -324,10 +324,10 @@ int hk_userns_write_maps(pid_t pid, const struct hk_userns *u, struct hk_err *er
 	return r < 0 ? r : write_map(pid, "uid_map", &u->uid, err);
 }
 
-int hk_userns_become_root(struct hk_err *err)
+int hk_userns_become_root(bool keep_groups, struct hk_err *err)
 {
 	/* the setgroups before the id change: it needs CAP_SETGID in the namespace */
-	if (setgroups(0, NULL) < 0 && errno != EPERM)
+	if (!keep_groups && setgroups(0, NULL) < 0 && errno != EPERM)
 		return hk_err_sys(err, -errno, "setgroups in the user namespace");
 	if (setresgid(0, 0, 0) < 0)
 		return hk_err_sys(err, -errno, "setresgid 0 in the user namespace");

@@ -100,8 +100,9 @@ int hk_userns_default(struct hk_userns *u, const char *subuid, const char *subgi
  * uid_map. */
 int hk_userns_write_maps(pid_t pid, const struct hk_userns *u, struct hk_err *err);
 /* The init (or an exec'ed process) inside the namespace: become container root (ids 0,
- * no supplementary groups). Keeps the capabilities (they are the namespace's now). */
-int hk_userns_become_root(struct hk_err *err);
+ * no supplementary groups unless keep_groups: the creator's stay, hk_ct_spec.keep_groups).
+ * Keeps the capabilities (they are the namespace's now). */
+int hk_userns_become_root(bool keep_groups, struct hk_err *err);
 /* A user namespace with u's maps (a short-lived helper's), as u->idmap_fd. */
 int hk_userns_make_fd(struct hk_userns *u, struct hk_err *err);
 /* The tree at dirfd (>= 0; path only names it in errors) or at path (recursive) as a
