@@ -254,18 +254,24 @@ static int cap_sets(struct hk_oci_config *c, struct json_object *caps, struct hk
 		uint64_t set = 0;
 		for (size_t i = 0; a && i < json_object_array_length(a); i++) {
 			struct json_object *n = json_object_array_get_idx(a, i);
-			const char *name = n && json_object_get_type(n) == json_type_string
-						   ? json_object_get_string(n)
-						   : "";
+			if (!n || json_object_get_type(n) != json_type_string)
+				return hk_err_usage(err, "config.json: %s[%zu]: expected a string",
+						    path, i);
+			const char *name = json_object_get_string(n);
 			unsigned cap;
-			/* only the spec's spelling: CAP_ and upper case. A name that is no
-			 * capability is an error, as the spec requires ("MUST cause an error";
-			 * runc and crun ignore it with a warning) */
-			if (strncmp(name, "CAP_", 4) || hk_cap_parse(name, &cap, err) < 0)
-				return hk_err_usage(err,
-						    "config.json: %s[%zu]: '%s' is not a "
-						    "capability",
-						    path, i, name);
+			struct hk_err e2;
+			/* only the spec's spelling: CAP_ and upper case. A name this kernel
+			 * has no capability for is skipped with a warning: the spec's MUST
+			 * since 1.1 ("logged as a warning", "SHOULD NOT fail"; 1.0 said "MUST
+			 * cause an error"), as runc and crun: a config made for a newer kernel
+			 * still runs, with less */
+			if (strncmp(name, "CAP_", 4) || hk_cap_parse(name, &cap, &e2) < 0) {
+				fprintf(stderr,
+					"hako: warning: config.json: %s[%zu]: '%s' is not a "
+					"capability this kernel knows: ignored\n",
+					path, i, name);
+				continue;
+			}
 			set |= HK_CAP_BIT(cap);
 		}
 		memcpy((char *)&c->sec.caps_sets + sets[s].off, &set, sizeof(set));

@@ -21,14 +21,20 @@ is "five sets as given, kept by a non-root user (ambient)" "$(run_out k1 | awk '
 cfg "c['process']['capabilities']['ambient']=[]; c['process']['capabilities']['inheritable']=[]"
 is "without ambient a non-root user keeps none" "$(run_out k2 | awk '/CapEff|CapBnd/ {print $1 $2}' | tr '\n' ' ')" \
 	"CapEff:0000000000000000 CapBnd:0000000000000420 "
-# an unknown name is refused with its path (the spec's MUST; runc and crun ignore it); an
-# ambient capability that is not inheritable is not raised (the kernel cannot), as runc and
-# crun, whose own `spec` asks for such ones
-cfg "c['process']['capabilities']['bounding'].append('CAP_BOGUS')"
-check_fail "an unknown capability is refused with its path" 2 \
-	"process.capabilities.bounding\[2\]: 'CAP_BOGUS' is not a capability" \
-	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create k3 </dev/null"
-cfg "c['process']['capabilities']['bounding'].pop(); c['process']['capabilities']['ambient']=['CAP_KILL']; \
+# a name this kernel has no capability for is skipped with a warning naming it (the spec's
+# MUST since 1.1, as runc and crun), the others apply; a value that is no string is refused;
+# an ambient capability that is not inheritable is not raised (the kernel cannot), as runc
+# and crun, whose own `spec` asks for such ones
+cfg "c['process']['capabilities']['bounding'].append('CAP_BOGUS'); c['process']['capabilities']['effective'].append('cap_bogus')"
+out=$(run_out k3)
+is "unknown capabilities: a warning each, with its path; the known ones apply" \
+	"$(echo "$out" | grep -c "hako: warning: config.json: process.capabilities.bounding\[2\]: 'CAP_BOGUS' is not a capability this kernel knows: ignored") $(echo "$out" | grep -c "effective\[2\]: 'cap_bogus' is not a capability") $(echo "$out" | awk '/CapEff|CapBnd/ {print $1 $2}' | tr '\n' ' ')" \
+	"1 1 CapEff:0000000000000000 CapBnd:0000000000000420 "
+cfg "c['process']['capabilities']['bounding'][2]=7"
+check_fail "a capability that is no string is refused with its path" 2 \
+	"process.capabilities.bounding\[2\]: expected a string" \
+	sh -c "cd '$B' && '$HAKO' oci --root '$OR' create k5 </dev/null"
+cfg "c['process']['capabilities']['bounding'].pop(); c['process']['capabilities']['effective'].pop(); c['process']['capabilities']['ambient']=['CAP_KILL']; \
 c['process']['capabilities']['inheritable']=[]; c['process']['args']=['grep','-E','CapBnd|CapAmb','/proc/self/status']"
 is "ambient without inheritable is not raised, the rest applies" "$(run_out k4 | grep Cap | awk '{print $1 $2}' | tr '\n' ' ')" \
 	"CapBnd:0000000000000420 CapAmb:0000000000000000 "
