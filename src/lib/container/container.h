@@ -110,7 +110,7 @@ struct hk_ct_spec {
 	bool command_is_init; /* the set-up process execs the command itself, no hako-init:
 			       * the command is the container's init (PID 1 of a new pid
 			       * namespace), its pid the init's, as runc's and crun's (OCI) */
-	int umask;	      /* >= 0: the main process's umask (process.user.umask) */
+	int umask;	      /* >= 0: the main process's umask (process.user.umask); -1: 0022 */
 	int preserve_fds;     /* --preserve-fds N: the creator's fds 3 .. 3+N-1 reach the command */
 	bool listen_pid;      /* socket activation: LISTEN_PID set to the command's pid */
 	int seccomp_sock; /* >= 0: the seccomp filter's notification fd (a profile's listenerPath)

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ static __attribute__((noreturn)) void child(const struct hk_ct_exec *x, int slav
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	umask(022); /* as Docker's and runc's exec: never the operator's */
 	struct hk_preexec p = {
 		.argv = x->argv,
 		.env = x->env,

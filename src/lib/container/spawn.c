@@ -90,8 +90,8 @@ static __attribute__((noreturn)) void main_fn(const struct hk_ct_spec *spec, int
 		close(sync_fd);
 		p.go_fd = spec->go_fd;
 	}
-	if (spec->umask >= 0)
-		umask((mode_t)spec->umask);
+	/* the config's umask, else 0022 as Docker, runc and crun give: never the operator's */
+	umask(spec->umask >= 0 ? (mode_t)spec->umask : 022);
 	for (size_t i = 0; i < spec->nrlimits; i++) {
 		const struct hk_rlimit *l = &spec->rlimits[i];
 		struct rlimit rl = { .rlim_cur = l->soft, .rlim_max = l->hard };
@@ -165,6 +165,9 @@ static void child(const struct hk_ct_spec *spec, struct hk_userns *trees, struct
 	if (hk_keyring_new_session(&err) < 0 || (!spec->keep_groups && hk_groups_clear(&err) < 0) ||
 	    join_paths(spec, ns_fd, &err) < 0)
 		goto fail;
+	/* what is made in the container's tree (mount points, /dev) gets the same modes
+	 * whatever the operator's umask; the command gets its own before its exec */
+	umask(022);
 	/* where the rootfs tree goes: the run directory, trusted (0700, root's), opened
 	 * before --userns's id change */
 	trees->target_fd = open(spec->rundir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -578,8 +578,11 @@ static int create_in(const char *root, const char *id, const struct hk_oci_creat
 	 * symlinks resolved there) */
 	if (cfg->spec.workdir && strcmp(cfg->spec.workdir, "/")) {
 		int fd = hk_inroot_open(cfg->spec.rootfs_fd, cfg->spec.workdir);
-		if (fd < 0 &&
-		    (fd = hk_inroot_target(cfg->spec.rootfs_fd, cfg->spec.workdir, false, err)) < 0)
+		mode_t um = umask(022); /* 0755 whatever the engine's umask */
+		if (fd < 0)
+			fd = hk_inroot_target(cfg->spec.rootfs_fd, cfg->spec.workdir, false, err);
+		umask(um);
+		if (fd < 0)
 			return hk_err_prefix(err, "config.json: process.cwd");
 		close(fd);
 	}
