@@ -1,8 +1,9 @@
 #!/bin/bash
 # podman (Debian's 4.3) with --runtime hako-runtime: run --rm, run -d + exec + logs + stop +
-# rm, --sdnotify=container, run -it (a terminal through the console socket), exec -it,
-# --memory, update, --read-only, --user, --cap-drop, and -p on a CNI bridge network; each checked with podman's own view
-# and from the outside (/proc, the cgroup files, wget over the network the test made).
+# rm, --sdnotify=container, --group-add, run -it (a terminal through the console socket),
+# exec -it, --memory, update, --read-only, --user, --cap-drop, and -p on a CNI bridge
+# network; each checked with podman's own view and from the outside (/proc, the cgroup
+# files, wget over the network the test made).
 # Everything podman keeps (storage, run root, CNI configs, exits) is in the test's tmpfs.
 . "$HAKO_SRC/tests/lib/lib.sh"
 if ! command -v podman >/dev/null || ! command -v conmon >/dev/null; then
@@ -65,6 +66,15 @@ for i in $(seq 200); do [ -s "$T/sdnotify.got" ] && break; sleep 0.05; done
 grep -q '^READY=1$' "$T/sdnotify.got" 2>/dev/null && ok "run --sdnotify=container: the container's READY=1 reached podman's NOTIFY_SOCKET" ||
 	not_ok "--sdnotify=container: got '$(cat "$T/sdnotify.got" 2>/dev/null)'"
 p rm -f n1 >/dev/null 2>&1
+# supplementary groups: the caller's (setpriv) never reach the container, unless podman asks
+# to keep them (--group-add keep-groups: crun's annotation, which hako honours)
+pg() { setpriv --groups 1,2,3 podman --root "$T/storage" --runroot "$T/run" --tmpdir "$T/tmp" \
+	--network-config-dir "$T/cni" --cgroup-manager cgroupfs --events-backend file \
+	--runtime "$T/hako-runtime" run --rm "${U[@]}" --network none "$@" localhost/bb \
+	sh -c 'sed -n "s/^Groups:[[:space:]]*//p" /proc/self/status | tr -s " " ,; echo .' |
+		tr -d "\n" 2>&1; }
+is "the caller's groups do not reach the container; --group-add 7 gives 7; keep-groups keeps them" \
+	"$(pg) $(pg --group-add 7) $(pg --group-add keep-groups)" ". 7,. 1,2,3,."
 # --pid/--uts/--ipc=host: podman lists none of them, so each is the runtime's (the spec's
 # MUST; hako refused a config without a pid namespace until 2026-12-03)
 is "run --pid=host --uts=host --ipc=host: the host's namespaces and name" \
