@@ -72,9 +72,9 @@ const char *hk_caps_hex(uint64_t set, char buf[HK_CAPS_HEX_LEN]);
 /* Parse a hex mask as in /proc/self/status ("00000000a80425fb"). */
 int hk_caps_parse_hex(const char *s, uint64_t *ret, struct hk_err *err);
 
-/* The user the process becomes (--user UID[:GID]); unset keeps the current ids. */
 #define HK_CAPS_GROUPS_MAX 64 /* supplementary groups a container's process may be given */
 
+/* The user the process becomes (--user UID[:GID]); unset keeps the current ids. */
 struct hk_caps_user {
 	bool set;
 	uid_t uid;
