@@ -670,6 +670,9 @@ static int create_in(const char *root, const char *id, const struct hk_oci_creat
 		hk_ct_rundir(&c->paths, c->row.id, dir, sizeof(dir));
 		*notify = hk_oci_notify_listen(dir, err);
 		r = *notify < 0 ? *notify : 0;
+		if (r == -ENOENT) /* made by hk_ct_create: only gone if removed meanwhile */
+			hk_err_set(err, r, "NOTIFY_SOCKET: '%s/%s' is missing", dir,
+				   HK_CT_NOTIFY_DIR);
 	}
 	if (r == 0 && o->pid_file) {
 		char pid[32];
@@ -816,6 +819,10 @@ int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts
 	struct notify_relay nr = { .sock = notify, .pidfd = -1, .host = o->notify_socket };
 	pthread_t relay;
 	bool relaying = false;
+	/* the pidfd before the go: a command that notifies and exits at once must not be seen
+	 * as gone before its READY=1 is read (our child: its pid stays ours until reaped) */
+	if (r == 0 && notify >= 0)
+		nr.pidfd = (int)syscall(SYS_pidfd_open, x.proc.pid, 0);
 	if (r == 0) {
 		x.row = c.row; /* hk_ct_start marks it running */
 		x.st = c.st;
@@ -825,11 +832,9 @@ int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts
 		memset(&x.row, 0, sizeof(x.row));
 		x.st = NULL;
 	}
-	if (r == 0 && notify >= 0) { /* READY=1 relayed while the process is waited for */
-		nr.pidfd = pidfd_of(x.proc.pid, x.proc.start_time);
-		relaying =
-			nr.pidfd >= 0 && pthread_create(&relay, NULL, notify_relay_main, &nr) == 0;
-	}
+	/* READY=1 relayed while the process is waited for */
+	relaying = r == 0 && nr.pidfd >= 0 &&
+		   pthread_create(&relay, NULL, notify_relay_main, &nr) == 0;
 	if (r == 0) {
 		struct hk_err e2;
 		if (run_hooks(c.meta, &c.row, "poststart", &e2) < 0)
