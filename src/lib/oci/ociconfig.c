@@ -1116,7 +1116,6 @@ static int keep_groups(struct hk_oci_config *c, struct hk_err *err)
 int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *config,
 		       const char *state_root, struct hk_err *err)
 {
-	memset(c, 0, sizeof(*c));
 	hk_ct_spec_init(&c->spec);
 	if (!realpath(bundle, c->bundle))
 		return hk_err_sys(err, -errno, "bundle '%s'", bundle);

@@ -54,7 +54,9 @@ struct hk_oci_config {
 };
 
 /* Read BUNDLE/config.json (config: another file, relative to BUNDLE, as crun's --config)
- * into c (zeroed by the caller is not needed). state_root: hako's
+ * into c, which must be zeroed (calloc): the struct is ~330 KB, mostly path buffers that a
+ * config rarely fills, and clearing it here would fault in every page of it on each
+ * create (about 80 page faults, ~0.5 ms on a VM). state_root: hako's
  * --root for the seccomp cache. Bad input: -EINVAL (usage class, exit 2) with the field's
  * path; nothing is created. */
 int hk_oci_config_load(struct hk_oci_config *c, const char *bundle, const char *config,
