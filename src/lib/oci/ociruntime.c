@@ -839,8 +839,9 @@ int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts
 		struct hk_err e2;
 		if (run_hooks(c.meta, &c.row, "poststart", &e2) < 0)
 			fprintf(stderr, "hako: warning: %s\n", e2.msg);
-		hk_store_close(c.st); /* not held while it runs */
-		c.st = NULL;
+		/* the connection is kept while it runs, as hako run's foreground does: an idle
+		 * WAL connection holds no lock, and no second open, WAL index rebuild, schema
+		 * parse and reconcile pass come at the exit */
 		status = hk_ct_wait_fwd(x.proc.pid, cfg->terminal ? x.pty_master : -1, true,
 					x.proxy);
 		if (relaying) /* the process has ended: so has the relay */
@@ -848,7 +849,7 @@ int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts
 		if (relaying && nr.r < 0)
 			fprintf(stderr, "hako: warning: %s\n", nr.err.msg);
 		struct hk_err e3;
-		if (hk_ct_open(&c.paths, &c.st, &e3) == 0) {
+		if (c.st || hk_ct_open(&c.paths, &c.st, &e3) == 0) {
 			hk_ct_remove(c.st, &c.row, &c.paths, &e3);
 			run_hooks(c.meta, &c.row, "poststop", &e3);
 		}
