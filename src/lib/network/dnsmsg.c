@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* DNS messages of the embedded resolver: see dnsmsg.h. The only libresolv user. */
+/* DNS messages of the embedded resolver: see dnsmsg.h. The only libresolv user (loaded on
+ * first use: dl_resolv.h). */
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <resolv.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "dl_resolv.h"
 #include "dnsmsg.h"
 
 int hk_dnsmsg_parse(const uint8_t *msg, size_t len, struct hk_dnsmsg_q *ret)
@@ -16,6 +17,9 @@ int hk_dnsmsg_parse(const uint8_t *msg, size_t len, struct hk_dnsmsg_q *ret)
 	ns_msg m;
 	ns_rr rr;
 	memset(ret, 0, sizeof(*ret));
+	struct hk_err e; /* a library that cannot be loaded: the resolver's start said so */
+	if (hk_dl_resolv(&e) < 0)
+		return -ENOSYS;
 	if (len < NS_HFIXEDSZ || len > 65535 || ns_initparse(msg, (int)len, &m) < 0)
 		return -EINVAL;
 	if (ns_msg_getflag(m, ns_f_qr) || ns_msg_getflag(m, ns_f_opcode) != ns_o_query ||

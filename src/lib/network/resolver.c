@@ -21,6 +21,7 @@
 #include "base/nsswitch.h"
 #include "base/parse.h"
 #include "base/proc.h"
+#include "dl_resolv.h"
 #include "dnsmsg.h"
 #include "resolver.h"
 
@@ -589,6 +590,11 @@ int hk_resolver_start(const struct hk_paths *p, const char *id, int netns_fd, st
 	bool alive;
 	if (hk_resolver_recorded(p, id, &alive) && alive)
 		return 0;
+	/* its message parser's library, loaded here: a failure is this one line, not every
+	 * query answered FORMERR */
+	int r = hk_dl_resolv(err);
+	if (r < 0)
+		return r;
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return hk_err_sys(err, -errno, "resolver: pipe");
