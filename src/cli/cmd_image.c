@@ -430,7 +430,7 @@ static int image_ls(struct hk_ctx *ctx, int argc, char **argv)
 		json_object_put(objs[i]);
 	free(objs);
 	out_table_free(t);
-	if (r == -EINVAL)
+	if (r == -EINVAL || (r < 0 && ctx->err.msg[0])) /* said already */
 		return r;
 	return r < 0 ? hk_err_sys(&ctx->err, r, "image ls") : out_flush();
 }

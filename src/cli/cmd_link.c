@@ -698,6 +698,8 @@ static int cmd_link_show(struct hk_ctx *ctx, int argc, char **argv)
 	r = out_table_print(t, ctx->json, ctx->noheadings);
 	out_table_free(t);
 	free(pns.v);
+	if (r < 0 && ctx->err.msg[0]) /* said already (the table's library) */
+		return r;
 	return r < 0 ? hk_err_sys(&ctx->err, r, "write to standard output") : 0;
 }
 

@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "cni_main.h"
 #include "ctx.h"
+#include "out.h"
 
 #ifndef HAKO_VERSION
 #define HAKO_VERSION "0.0.0"
@@ -72,6 +73,7 @@ int main(int argc, char **argv)
 	};
 	struct hk_ctx ctx;
 	ctx_init(&ctx);
+	out_set_err(&ctx.err); /* a table's library that cannot be loaded: the command's error */
 	const char *batch = NULL;
 	ctx.root = getenv("HAKO_ROOT");
 	int c, r;

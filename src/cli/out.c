@@ -3,12 +3,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <libsmartcols.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "dl_scols.h"
 
 struct cell {
 	char *text;	       /* human text, NULL = unset */
@@ -313,10 +314,21 @@ static int print_json(struct out_table *t)
 	return out_json_print(arr);
 }
 
+static struct hk_err *table_err; /* out_set_err */
+
+void out_set_err(struct hk_err *err)
+{
+	table_err = err;
+}
+
 int out_table_print(struct out_table *t, bool json, bool noheadings)
 {
 	if (json)
 		return print_json(t);
+	struct hk_err lost;
+	int r = hk_dl_scols(table_err ? table_err : &lost);
+	if (r < 0)
+		return r;
 	/* the text is UTF-8 (out_escape keeps only well-formed sequences): libsmartcols
 	 * measures it as such whatever the environment's locale (in "C" it would take each
 	 * byte of a character for a column, and loop on them when cutting) */
@@ -327,7 +339,7 @@ int out_table_print(struct out_table *t, bool json, bool noheadings)
 	int *v = calloc(t->nshown + t->ncols, sizeof(int));
 	if (!tb || !v)
 		abort();
-	int n = shown(t, v), r = 0;
+	int n = shown(t, v);
 	scols_table_enable_noheadings(tb, noheadings);
 	/* the cells' text is escaped already (out_escape: controls, backslash, bad UTF-8);
 	 * without a UTF-8 locale libsmartcols' own encoding stays (it escapes our escapes'

@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/err.h"
+
 struct out_col {
 	const char *header; /* human header, e.g. "NAME" */
 	const char *key;    /* JSON key, e.g. "ifname" */
@@ -75,6 +77,10 @@ int out_json_print(struct json_object *o);
 /* The iproute2 groups print JSON on one line, as `ip -j` does (`-p` pretty); the others
  * pretty, as docker and podman do. */
 void out_json_compact(bool compact);
+
+/* Where out_table_print reports that its library cannot be loaded (the command's error,
+ * set once by main). */
+void out_set_err(struct hk_err *err);
 
 /* Flush stdout and report write errors (EPIPE, ENOSPC) as a failure. */
 int out_flush(void);
