@@ -576,9 +576,13 @@ static void resolver_settle(struct hk_store *st, const struct hk_paths *p, const
 int hk_network_disconnect(struct hk_store *st, const struct hk_paths *p, const char *ct_id,
 			  const char *net, struct hk_err *err)
 {
+	bool idle;
+	int r = hk_netstore_idle(st, &idle, err);
+	if (r < 0 || idle)
+		return r;
 	struct hk_lease_row *l;
 	size_t n;
-	int r = hk_netstore_leases(st, net, ct_id, &l, &n, err);
+	r = hk_netstore_leases(st, net, ct_id, &l, &n, err);
 	if (r < 0)
 		return r;
 	if (n == 0) {
@@ -693,8 +697,11 @@ static void reconcile_resolvers(struct hk_store *st, const struct hk_paths *p)
 
 int hk_network_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err *err)
 {
-	bool any;
-	int r = orphans(st, &any, err);
+	bool idle, any;
+	int r = hk_netstore_idle(st, &idle, err);
+	if (r < 0 || idle)
+		return r;
+	r = orphans(st, &any, err);
 	if (r == 0 && any)
 		r = reconcile_leases(st, p, err);
 	if (r == 0)

@@ -323,6 +323,22 @@ int hk_netstore_pending(struct hk_store *st, struct hk_lease_row **ret, size_t *
 	return lease_select_p(DB(st), NULL, NULL, true, ret, ret_n, err);
 }
 
+int hk_netstore_idle(struct hk_store *st, bool *ret, struct hk_err *err)
+{
+	sqlite3 *db = DB(st);
+	sqlite3_stmt *s = prep(db,
+			       "SELECT NOT EXISTS (SELECT 1 FROM leases) AND"
+			       " NOT EXISTS (SELECT 1 FROM networks WHERE state != '')",
+			       NULL);
+	if (!s)
+		return dberr(db, err, SQLITE_ERROR, "select leases");
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*ret = sqlite3_column_int(s, 0) != 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : dberr(db, err, rc, "select leases");
+}
+
 /* -EBUSY naming the containers while net has leases. */
 static int in_use(sqlite3 *db, const char *name, struct hk_err *err)
 {

@@ -109,6 +109,11 @@ int hk_netstore_leases(struct hk_store *st, const char *net, const char *ct,
 /* Set the owner of ct's lease on net (NULL: every network of ct); pid 0 marks it complete. */
 int hk_netstore_set_owner(struct hk_store *st, const char *net, const char *ct, pid_t pid,
 			  uint64_t start, struct hk_err *err);
+/* *ret: no lease at all and no network half-made or half-removed, so neither a reconcile nor
+ * a disconnect has anything to do. One light query (no join, no sort) where those make
+ * three or four: the common case of a state with no network in use (hako-runtime's root,
+ * --network none). */
+int hk_netstore_idle(struct hk_store *st, bool *ret, struct hk_err *err);
 /* Every pending lease (owner_pid != 0), with its owner. */
 int hk_netstore_pending(struct hk_store *st, struct hk_lease_row **ret, size_t *ret_n,
 			struct hk_err *err);
