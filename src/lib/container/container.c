@@ -65,7 +65,7 @@ int hk_ct_release(const struct hk_ct_row *r, const struct hk_paths *p, struct hk
 	*slash = 0;
 	if (!gone)
 		hk_nsbase_release(buf);
-	if (hk_ct_own_net(r->net)) {
+	if (hk_ct_named_net(r->net)) {
 		/* only our own name: a /run/netns/NAME someone else made for another ns stays */
 		char nsfile[HK_PATH_MAX];
 		snprintf(nsfile, sizeof(nsfile), "%s/%s", HK_NETNS_DIR, r->name);

@@ -305,7 +305,7 @@ int hk_ct_rename(struct hk_store *st, const struct hk_paths *p, const struct hk_
 		return hk_err_set(err, -EEXIST, "container name '%s' is already in use", name);
 	}
 	hk_err_clear(err);
-	bool ns = hk_ct_own_net(r->net) && r->pid && hk_proc_alive(r->pid, r->pid_start);
+	bool ns = hk_ct_named_net(r->net) && r->pid && hk_proc_alive(r->pid, r->pid_start);
 	char nsfile[HK_PATH_MAX];
 	snprintf(nsfile, sizeof(nsfile), "%s/%s", HK_NETNS_DIR, name);
 	if (ns && access(nsfile, F_OK) == 0)

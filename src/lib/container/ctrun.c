@@ -198,7 +198,7 @@ static int check(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_er
 		return hk_err_set(err, -ENOENT, "no such container: %s", c->spec->name);
 	}
 	hk_err_clear(err);
-	if (hk_ct_own_net(c->net)) {
+	if (hk_ct_named_net(c->net)) {
 		char p[HK_PATH_MAX];
 		snprintf(p, sizeof(p), "%s/%s", HK_NETNS_DIR, c->spec->name);
 		if (access(p, F_OK) == 0)
@@ -361,11 +361,12 @@ int hk_ct_create(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_er
 	spec->rundir = x->rundir;
 	spec->nsdir = x->nsdir;
 	spec->cgroup = x->cgroup;
-	bool own_net = hk_ct_own_net(c->net);
-	/* a foreground run --rm: nothing outlives its init but the netns name, so its
-	 * namespaces are not bound (hk_ns_persist_lazy); a user namespace is (hk_ct_join
-	 * learns from the file that there is one) */
-	bool lazy = c->rm && c->start_now && !spec->detach && !spec->userns;
+	bool own_net = hk_ct_own_net(c->net), named_net = hk_ct_named_net(c->net);
+	/* a foreground run --rm, or an OCI run in the foreground: nothing outlives its init
+	 * but the netns name, so its namespaces are not bound (hk_ns_persist_lazy); a user
+	 * namespace is (hk_ct_join learns from the file that there is one) */
+	bool lazy =
+		((c->rm && c->start_now) || c->ends_with_caller) && !spec->detach && !spec->userns;
 	r = make_files(c, x, err);
 	if (r == 0 && c->image_id)
 		r = mount_image(c, x, err);
@@ -388,14 +389,14 @@ int hk_ct_create(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_er
 		sigprocmask(SIG_BLOCK, c->block, NULL);
 	hk_ct_spec_close_fds(spec);
 	if (r == 0 && lazy)
-		r = hk_ns_persist_lazy(x->nsdir, own_net ? x->row.name : NULL, err);
+		r = hk_ns_persist_lazy(x->nsdir, named_net ? x->row.name : NULL, err);
 	else if (r == 0)
 		r = hk_ns_persist(x->proc.pid, x->nsdir, own_net, spec->userns, err);
 	if (nsbase_fd >= 0)
 		close(nsbase_fd); /* before hk_ct_remove (undo), whose release may unmount RUN/ns */
 	if (r == 0)
 		hk_test_point("ct-spawned"); /* the init made, its row still "creating" */
-	if (r == 0 && own_net)
+	if (r == 0 && named_net)
 		r = hk_netns_attach(x->row.name, x->proc.pid, err);
 	if (r == 0 && c->attach)
 		r = attach(c, x, err);

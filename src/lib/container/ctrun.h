@@ -62,6 +62,10 @@ struct hk_ct_create {
 	 * waiting for its main process to report its restrictions applied, so that the main
 	 * process goes on to exec without waiting for this process to be scheduled again. */
 	bool start_now;
+	/* The caller waits for the init and then removes the container (an OCI runtime's run
+	 * in the foreground): nothing outlives the init but the netns name, so its namespaces
+	 * are not bound, as a foreground run --rm's (hk_ns_persist_lazy). */
+	bool ends_with_caller;
 };
 
 /* A created container, as its creator sees it. */

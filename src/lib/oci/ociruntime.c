@@ -604,7 +604,7 @@ static int create_in(const char *root, const char *id, const struct hk_oci_creat
 	struct hk_ct_config_sec cs;
 	hk_runsec_config(&cfg->sec, &cs);
 	char net[HK_PATH_MAX + 8];
-	snprintf(net, sizeof(net), cfg->netns[0] ? "netns:%s" : "none", cfg->netns);
+	snprintf(net, sizeof(net), cfg->netns[0] ? "netns:%s" : "private", cfg->netns);
 	if (cfg->spec.net == HK_NET_HOST)
 		snprintf(net, sizeof(net), "host");
 	struct hk_ct_create cc = {
@@ -618,6 +618,7 @@ static int create_in(const char *root, const char *id, const struct hk_oci_creat
 		.sec = &cs,
 		.block = block,
 		.created_only = !o->foreground,
+		.ends_with_caller = o->foreground,
 	};
 	if (cfg->seccomp_listener) {
 		int sp[2];

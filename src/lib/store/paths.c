@@ -72,5 +72,10 @@ void hk_ct_cgroup(const char *id, char *buf, size_t len)
 
 bool hk_ct_own_net(const char *net)
 {
+	return hk_ct_named_net(net) || !strcmp(net, "private");
+}
+
+bool hk_ct_named_net(const char *net)
+{
 	return !strcmp(net, "new") || !strcmp(net, "none");
 }

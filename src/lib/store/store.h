@@ -48,7 +48,7 @@ struct hk_ct_row {
 	uint64_t pid_start;
 	int exit_code; /* -1: unknown */
 	char hostname[65];
-	char net[300]; /* "new", "none", "host", "netns:NAME" */
+	char net[300]; /* "new", "none", "private", "host", "netns:NAME" */
 	char *rootfs;
 	char *command;	 /* arguments separated by '\x1f' */
 	char *config;	 /* JSON text: env, workdir, mounts, ... for inspect */
@@ -102,7 +102,12 @@ int hk_paths_init(struct hk_paths *p, const char *root, struct hk_err *err);
 void hk_ct_rundir(const struct hk_paths *p, const char *id, char *buf, size_t len);
 void hk_ct_nsdir(const struct hk_paths *p, const char *id, char *buf, size_t len);
 void hk_ct_cgroup(const char *id, char *buf, size_t len);
-/* "new"/"none" nets have their own namespace (persisted, named in /run/netns). */
+/* "new", "none" and "private" nets have a namespace of their own (persisted under RUN/ns,
+ * joined by exec); "new" and "none" also have it named /run/netns/<name>. "private" is an
+ * OCI runtime's new network namespace: not named, as runc and crun do not name it (a
+ * container id is not a netns name, and an `ip netns add` of the same name is no
+ * conflict). */
 bool hk_ct_own_net(const char *net);
+bool hk_ct_named_net(const char *net);
 
 #endif
