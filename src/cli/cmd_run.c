@@ -30,6 +30,7 @@
 
 #include "base/cleanup.h"
 #include "base/parse.h"
+#include "base/prefault.h"
 #include "container.h"
 #include "ctconfig.h"
 #include "ctlife.h"
@@ -1042,6 +1043,7 @@ static bool help_word(int argc, char **argv, const char *verb)
 
 int cmd_ct_run(struct hk_ctx *ctx, int argc, char **argv)
 {
+	hk_stack_prefault(); /* the start's stack in one call (base/prefault.h) */
 	return help_word(argc, argv, "run") ? 0 : run_or_create(ctx, argc, argv, "run");
 }
 

@@ -20,6 +20,7 @@
 
 #include "base/cleanup.h"
 #include "base/fdpass.h"
+#include "base/prefault.h"
 #include "base/proc.h"
 #include "container.h"
 #include "ctrun.h"
@@ -742,6 +743,7 @@ static void *notify_relay_main(void *arg)
 int hk_oci_create(const char *root, const char *id, const struct hk_oci_create_opts *o,
 		  struct hk_err *err)
 {
+	hk_stack_prefault(); /* the start's stack in one call (base/prefault.h) */
 	struct hk_oci_config *cfg = calloc(1, sizeof(*cfg));
 	if (!cfg)
 		return hk_err_sys(err, -ENOMEM, "create");
@@ -798,6 +800,7 @@ int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts
 	       int *ret_status, struct hk_err *err)
 {
 	*ret_status = 0;
+	hk_stack_prefault(); /* the start's stack in one call (base/prefault.h) */
 	if (o->detach) {
 		struct hk_oci_create_opts d = *o;
 		d.foreground = false;
