@@ -16,62 +16,27 @@
 #define MNT_MAX 256
 #define PATH_LEN 4200
 
-/* The cgroup mounts of /proc/self/mountinfo, read once per process (a command looks up
- * several controllers; the cgroup mounts do not change under it). */
-#define CG_MNTS 16
-static struct {
-	bool done;
-	int n;
-	struct {
-		char mp[MNT_MAX], opts[512];
-		bool v2;
-	} m[CG_MNTS];
-} cg_mnts;
-
-static int read_mnts(void)
-{
-	if (cg_mnts.done)
-		return 0;
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return -errno;
-	char line[4096];
-	int n = 0;
-	while (n < CG_MNTS && fgets(line, sizeof(line), f)) {
-		char *sep = strstr(line, " - ");
-		char fstype[32], src[64];
-		if (!sep ||
-		    sscanf(sep + 3, "%31s %63s %511s", fstype, src, cg_mnts.m[n].opts) != 3 ||
-		    sscanf(line, "%*s %*s %*s %*s %255s", cg_mnts.m[n].mp) != 1)
-			continue;
-		cg_mnts.m[n].v2 = !strcmp(fstype, "cgroup2");
-		if (cg_mnts.m[n].v2 || !strcmp(fstype, "cgroup"))
-			n++;
-	}
-	cg_mnts.n = n;
-	cg_mnts.done = true;
-	return 0;
-}
-
 /* Where controller ctrl lives: its mount point, and whether that is the v2 tree. */
 static int find_ctrl(const char *ctrl, char mnt[MNT_MAX], bool *ret_v2)
 {
-	int r = read_mnts();
-	if (r < 0)
-		return r;
+	const struct hk_cg_mount *m;
+	struct hk_err e;
+	int n = hk_cgroup_mounts(&m, &e);
+	if (n < 0)
+		return n;
 	char v2mnt[MNT_MAX] = "";
-	for (int i = 0; i < cg_mnts.n; i++) {
+	for (int i = 0; i < n; i++) {
 		char opts[512];
-		if (cg_mnts.m[i].v2) {
+		if (m[i].v2) {
 			if (!v2mnt[0])
-				snprintf(v2mnt, sizeof(v2mnt), "%s", cg_mnts.m[i].mp);
+				snprintf(v2mnt, sizeof(v2mnt), "%s", m[i].mp);
 			continue;
 		}
-		snprintf(opts, sizeof(opts), "%s", cg_mnts.m[i].opts);
+		snprintf(opts, sizeof(opts), "%s", m[i].opts);
 		for (char *save = NULL, *t = strtok_r(opts, ",", &save); t;
 		     t = strtok_r(NULL, ",", &save)) {
 			if (!strcmp(t, ctrl)) {
-				snprintf(mnt, MNT_MAX, "%s", cg_mnts.m[i].mp);
+				snprintf(mnt, MNT_MAX, "%s", m[i].mp);
 				*ret_v2 = false;
 				return 0;
 			}

@@ -107,4 +107,16 @@ struct hk_cgstats {
 
 int hk_cglimits_stats(const char *path, struct hk_cgstats *ret, struct hk_err *err);
 
+/* cgroup.c: the cgroup and cgroup2 mounts of /proc/self/mountinfo, read once per process
+ * (the one parser of them: a start makes, limits, joins and mounts cgroups; the cgroup
+ * mounts do not change under a command, and each read walks every mount). opts: the
+ * superblock's options ("rw,memory", "rw,name=systemd"); controller: a v1 hierarchy with a
+ * controller, or the v2 tree. *ret: the table (static), its length the return value. */
+#define HK_CG_MOUNTS_MAX 32
+struct hk_cg_mount {
+	char mp[256], opts[512];
+	bool v2, controller;
+};
+int hk_cgroup_mounts(const struct hk_cg_mount **ret, struct hk_err *err);
+
 #endif

@@ -18,18 +18,15 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "cglimits.h"
 
 #define MAX_HIER 16
 
-/* The cgroup hierarchies, read from /proc/self/mountinfo once per process: a command makes,
- * joins and removes a cgroup in each of them, and the mount table of cgroups does not change
- * under a command (each read costs a walk of every mount). */
 static struct {
 	bool done;
 	int n;
-	char mnts[MAX_HIER][256];
-	bool v2[MAX_HIER];
-} hier_cache;
+	struct hk_cg_mount m[HK_CG_MOUNTS_MAX];
+} cg_mounts;
 
 /* A v1 hierarchy with no controller (name=systemd): hako neither limits nor counts anything
  * there, so its container has no cgroup in it (a mkdir and an rmdir less per container). */
@@ -37,7 +34,6 @@ static bool no_controller(const char *super)
 {
 	char opts[512];
 	snprintf(opts, sizeof(opts), "%s", super);
-	opts[strcspn(opts, " \n")] = 0;
 	static const char *const plain[] = {
 		"rw", "ro", "xattr", "noprefix", "clone_children", "cpuset_v2_mode", "favordynmods"
 	};
@@ -52,45 +48,50 @@ static bool no_controller(const char *super)
 	return true;
 }
 
-/* Mount points of cgroup and cgroup2 file systems, from /proc/self/mountinfo. */
-static int hierarchies(char mnts[MAX_HIER][256], bool v2[MAX_HIER], struct hk_err *err)
+int hk_cgroup_mounts(const struct hk_cg_mount **ret, struct hk_err *err)
 {
-	if (hier_cache.done) {
-		memcpy(mnts, hier_cache.mnts, sizeof(hier_cache.mnts));
-		memcpy(v2, hier_cache.v2, sizeof(hier_cache.v2));
-		return hier_cache.n;
-	}
+	*ret = cg_mounts.m;
+	if (cg_mounts.done)
+		return cg_mounts.n;
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
 		return hk_err_sys(err, -errno, "cgroup: read /proc/self/mountinfo");
 	char line[4096];
 	int n = 0;
-	while (n < MAX_HIER && fgets(line, sizeof(line), f)) {
-		char *sep = strstr(line, " - ");
-		if (!sep)
+	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS ... - FSTYPE SOURCE SUPEROPTS" */
+	while (n < HK_CG_MOUNTS_MAX && fgets(line, sizeof(line), f)) {
+		struct hk_cg_mount *m = &cg_mounts.m[n];
+		char *sep = strstr(line, " - "), fstype[32], src[64];
+		if (!sep || sscanf(sep + 3, "%31s %63s %511s", fstype, src, m->opts) != 3 ||
+		    sscanf(line, "%*s %*s %*s %*s %255s", m->mp) != 1)
 			continue;
-		char fstype[32], super[512] = "";
-		if (sscanf(sep + 3, "%31s %*s %511s", fstype, super) < 1)
+		m->v2 = !strcmp(fstype, "cgroup2");
+		if (!m->v2 && strcmp(fstype, "cgroup"))
 			continue;
-		bool is2 = !strcmp(fstype, "cgroup2");
-		if (!is2 && (strcmp(fstype, "cgroup") || no_controller(super)))
-			continue;
-		char mp[256];
-		if (sscanf(line, "%*s %*s %*s %*s %255s", mp) != 1)
-			continue;
-		bool dup = false;
-		for (int i = 0; i < n; i++)
-			dup |= !strcmp(mnts[i], mp);
-		if (dup)
-			continue;
-		snprintf(mnts[n], 256, "%s", mp);
-		v2[n++] = is2;
+		m->controller = m->v2 || !no_controller(m->opts);
+		n++;
 	}
-	memcpy(hier_cache.mnts, mnts, sizeof(hier_cache.mnts));
-	memcpy(hier_cache.v2, v2, sizeof(hier_cache.v2));
-	hier_cache.n = n;
-	hier_cache.done = true;
+	cg_mounts.n = n;
+	cg_mounts.done = true;
 	return n;
+}
+
+/* Mount points of the hierarchies a container has a cgroup in (with a controller; a mount
+ * point once). */
+static int hierarchies(char mnts[MAX_HIER][256], bool v2[MAX_HIER], struct hk_err *err)
+{
+	const struct hk_cg_mount *m;
+	int k = hk_cgroup_mounts(&m, err), n = 0;
+	for (int i = 0; i < k && n < MAX_HIER; i++) {
+		bool dup = false;
+		for (int j = 0; j < n; j++)
+			dup |= !strcmp(mnts[j], m[i].mp);
+		if (!m[i].controller || dup)
+			continue;
+		snprintf(mnts[n], 256, "%s", m[i].mp);
+		v2[n++] = m[i].v2;
+	}
+	return k < 0 ? k : n;
 }
 
 static int write_file(const char *path, const char *s)

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "cglimits.h"
 #include "ctsec.h"
 #include "fstree.h"
 #include "inroot.h"
@@ -370,47 +371,42 @@ static int pivot(const char *root, struct hk_err *err)
  * is the container's cgroup, as runc and crun make it. */
 static int cgroup_fs(int rfd, bool rw, struct hk_err *err)
 {
-	char p[64], line[4096];
+	char p[64];
 	/* from the root: the walk crosses the sysfs just mounted on sys */
 	_cleanup_close_ int cg = openat(rfd, "sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (cg < 0)
 		return hk_err_sys(err, -errno, "/sys/fs/cgroup");
 	unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC | (rw ? 0 : MS_RDONLY);
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return hk_err_sys(err, -errno, "/proc/self/mountinfo");
+	const struct hk_cg_mount *m;
+	int n = hk_cgroup_mounts(&m, err);
+	if (n < 0)
+		return n;
 	bool v1 = false, v2 = false;
-	while (fgets(line, sizeof(line), f)) {
-		char *sep = strstr(line, " - "), fs[16] = "";
-		if (sep && sscanf(sep + 3, "%15s", fs) == 1) {
-			v1 |= !strcmp(fs, "cgroup");
-			v2 |= !strcmp(fs, "cgroup2");
-		}
+	for (int i = 0; i < n; i++) {
+		v1 |= !m[i].v2;
+		v2 |= m[i].v2;
 	}
-	int r = 0;
 	if (!v1) {
-		fclose(f);
 		if (v2 && mount("cgroup2", FD_PATH(p, cg), "cgroup2", fl, NULL) < 0)
 			return hk_err_sys(err, -errno, "mount cgroup2 on /sys/fs/cgroup");
 		return 0;
 	}
 	if (mount("tmpfs", FD_PATH(p, cg), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") <
-	    0) {
-		fclose(f);
+	    0)
 		return hk_err_sys(err, -errno, "mount a tmpfs on /sys/fs/cgroup");
-	}
 	_cleanup_close_ int dir = openat(rfd, "sys/fs/cgroup", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	rewind(f);
-	while (r == 0 && dir >= 0 && fgets(line, sizeof(line), f)) {
-		/* "... MOUNTPOINT OPTS ... - cgroup cgroup SUPEROPTS" */
-		char mp[1024], fs[16], src[64], sopts[512], *sep = strstr(line, " - ");
-		if (!sep || sscanf(line, "%*s %*s %*s %*s %1023s", mp) != 1 ||
-		    sscanf(sep + 3, "%15s %63s %511s", fs, src, sopts) != 3 ||
-		    (strcmp(fs, "cgroup") && strcmp(fs, "cgroup2")) ||
-		    strncmp(mp, "/sys/fs/cgroup/", 15) || strchr(mp + 15, '/'))
+	if (dir < 0)
+		return hk_err_sys(err, -errno, "/sys/fs/cgroup");
+	int r = 0;
+	for (int i = 0; r == 0 && i < n; i++) {
+		/* each hierarchy mounted at /sys/fs/cgroup/NAME, with its superblock's options
+		 * but rw/ro (the controllers, name=...) */
+		const char *mp = m[i].mp, *fs = m[i].v2 ? "cgroup2" : "cgroup";
+		if (strncmp(mp, "/sys/fs/cgroup/", 15) || strchr(mp + 15, '/'))
 			continue;
 		const char *name = mp + 15;
-		char data[512] = "";
+		char sopts[512], data[512] = "";
+		snprintf(sopts, sizeof(sopts), "%s", m[i].opts);
 		size_t len = 0;
 		for (char *save = NULL, *t = strtok_r(sopts, ",", &save); t;
 		     t = strtok_r(NULL, ",", &save))
@@ -423,14 +419,10 @@ static int cgroup_fs(int rfd, bool rw, struct hk_err *err)
 		}
 		_cleanup_close_ int d =
 			openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (d < 0 ||
-		    mount(fs, FD_PATH(p, d), fs, fl, !strcmp(fs, "cgroup") ? data : NULL) < 0)
+		if (d < 0 || mount(fs, FD_PATH(p, d), fs, fl, m[i].v2 ? NULL : data) < 0)
 			r = hk_err_sys(err, -errno, "mount %s (%s) on /sys/fs/cgroup/%s", fs, data,
 				       name);
 	}
-	fclose(f);
-	if (r == 0 && dir < 0)
-		r = hk_err_sys(err, -errno, "/sys/fs/cgroup");
 	if (r == 0 && !rw &&
 	    mount(NULL, FD_PATH(p, dir), NULL,
 		  MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
@@ -440,17 +432,11 @@ static int cgroup_fs(int rfd, bool rw, struct hk_err *err)
 
 int hk_cgroup_trees(const struct hk_ct_spec *spec, struct hk_userns *u, struct hk_err *err)
 {
-	char line[4096];
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return hk_err_sys(err, -errno, "/proc/self/mountinfo");
-	int r = 0;
-	while (r == 0 && fgets(line, sizeof(line), f)) {
-		char mp[1024], fs[16], path[HK_PATH_MAX], *sep = strstr(line, " - ");
-		if (!sep || sscanf(line, "%*s %*s %*s %*s %1023s", mp) != 1 ||
-		    sscanf(sep + 3, "%15s", fs) != 1 ||
-		    (strcmp(fs, "cgroup") && strcmp(fs, "cgroup2")))
-			continue;
+	const struct hk_cg_mount *m;
+	int n = hk_cgroup_mounts(&m, err), r = n < 0 ? n : 0;
+	for (int i = 0; r == 0 && i < n; i++) {
+		char path[HK_PATH_MAX];
+		const char *mp = m[i].mp;
 		const char *name = !strcmp(mp, "/sys/fs/cgroup")	 ? ""
 				   : !strncmp(mp, "/sys/fs/cgroup/", 15) ? mp + 15
 									 : NULL;
@@ -480,7 +466,6 @@ int hk_cgroup_trees(const struct hk_ct_spec *spec, struct hk_userns *u, struct h
 		snprintf(u->cg[u->ncg].name, sizeof(u->cg[0].name), "%s", name);
 		u->cg[u->ncg++].fd = fd;
 	}
-	fclose(f);
 	return r;
 }
 
