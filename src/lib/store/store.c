@@ -216,7 +216,7 @@ int hk_store_open(const char *path, struct hk_store **ret, struct hk_err *err)
 	 * is durable once checkpointed; a crash of hako loses nothing, a power loss at most the
 	 * last commits, never consistency). */
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-	sqlite3_exec(st->db, "PRAGMA wal_autocheckpoint=64", NULL, NULL, NULL);
+	sqlite3_wal_autocheckpoint(st->db, 64); /* the PRAGMA's effect, without a statement */
 	r = setup(st, err);
 	if (r < 0)
 		goto fail;
