@@ -57,10 +57,11 @@ struct hk_ct_create {
 	const struct hk_ct_row *reuse;
 	/* NULL, or its lifecycle record (store_ctlife.h), stored with a new row */
 	const struct hk_ctlife_row *life;
-	/* hk_ct_start follows at once (hako run; not an OCI runtime, whose hooks run between
-	 * the two): the command's go is given as soon as the container is assembled, before
-	 * waiting for its main process to report its restrictions applied, so that the main
-	 * process goes on to exec without waiting for this process to be scheduled again. */
+	/* hk_ct_start follows at once (hako run; an OCI runtime's run in the foreground with no
+	 * hook, agent or socket to serve between the two): the command's go is given as soon as the
+	 * container is assembled, before waiting for its main process to report its restrictions
+	 * applied, so that the main process goes on to exec without waiting for this process to be
+	 * scheduled again. */
 	bool start_now;
 	/* The caller waits for the init and then removes the container (an OCI runtime's run
 	 * in the foreground): nothing outlives the init but the netns name, so its namespaces

@@ -512,6 +512,15 @@ static int set_env(struct hk_oci_config *cfg, const char *key, const char *value
 	return 0;
 }
 
+/* Does the config have hooks of that kind? */
+static bool has_hooks(const struct hk_oci_config *cfg, const char *kind)
+{
+	struct json_object *h, *k;
+	return json_object_object_get_ex(cfg->root, "hooks", &h) &&
+	       json_object_object_get_ex(h, kind, &k) &&
+	       json_object_get_type(k) == json_type_array && json_object_array_length(k) > 0;
+}
+
 /* create (or run's first half). x: the run, kept for run's wait. *agent: the socket the
  * container's process sends its seccomp notification fd over (a listenerPath). *notify:
  * run's sd_notify socket (ocinotify.h; `start` binds its own). */
@@ -620,6 +629,13 @@ static int create_in(const char *root, const char *id, const struct hk_oci_creat
 		.block = block,
 		.created_only = !o->foreground,
 		.ends_with_caller = o->foreground,
+		/* run in the foreground with nothing to do between create and start (no hook
+		 * before the start, no seccomp agent, READY=1 listener or console to hand over):
+		 * the command's go as soon as it is assembled, as hako run's, so that it goes on
+		 * to exec while this process records it (hk_ct_create) */
+		.start_now = o->foreground && !has_hooks(cfg, "createRuntime") &&
+			     !has_hooks(cfg, "prestart") && !cfg->seccomp_listener &&
+			     !o->notify_socket && !(cfg->terminal && o->console_socket),
 	};
 	if (cfg->seccomp_listener) {
 		int sp[2];

@@ -4,6 +4,7 @@
 # namespace is not named under /run/netns (runc's and crun's behaviour), so an `ip netns add`
 # of the same name is no conflict. Controls: a detached create (bound, exec through the
 # binds), and after a kill -9 of the foreground runtime, exec and delete --force still work.
+# run's hooks in order, with and without one before the start (the go given early).
 # Oracles: findmnt (nsfs mounts), /proc/<pid>/ns links, iproute2's ip netns.
 . "$HAKO_SRC/tests/integration/oci/common.inc"
 oci_bundle
@@ -80,3 +81,26 @@ for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && not_ok "init $pid still there" || ok "its init is gone"
 is "nothing left under the root (list)" "$(o list -q)" ""
 is "no namespace mount left at the end" "$(nsfs_under_root)" 0
+
+# --- run's hooks: without a hook before the start the command goes as soon as it is
+# assembled (while the runtime records it); poststart still sees it running, poststop
+# stopped. With a prestart hook the go waits for it: prestart, poststart, poststop.
+cat >"$HAKO_TEST_TMP/hook" <<'H'
+#!/bin/sh
+python3 -c 'import json,sys; s=json.load(sys.stdin); print(sys.argv[1], s["id"], s["status"])' "$1" >>"$HOOKLOG"
+H
+chmod +x "$HAKO_TEST_TMP/hook"
+export HOOKLOG=$HAKO_TEST_TMP/hooks.log
+h() { echo "{'path':'$HAKO_TEST_TMP/hook','args':['hook','$1'],'env':['HOOKLOG=$HOOKLOG','PATH=/usr/bin:/bin']}"; }
+cfg "c['process']['args']=['echo','ran']; c['hooks']={'poststart':[$(h poststart)],'poststop':[$(h poststop)]}"
+: >"$HOOKLOG"
+is "run with poststart and poststop hooks only: its command's output" "$(run_out h1)" ran
+is "run without a hook before the start: poststart sees it running, then poststop stopped" \
+	"$(tr '\n' ';' <"$HOOKLOG")" "poststart h1 running;poststop h1 stopped;"
+cfg "c['hooks']['prestart']=[$(h prestart)]"
+: >"$HOOKLOG"
+is "run with a prestart hook: its command's output" "$(run_out h2)" ran
+is "run with a prestart hook: prestart, poststart, poststop in that order" \
+	"$(cut -d' ' -f1 "$HOOKLOG" | tr '\n' ';')" "prestart;poststart;poststop;"
+cfg "c.pop('hooks')"
+is "no container left after the hooks' runs" "$(o list -q)" ""
