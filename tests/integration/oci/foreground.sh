@@ -85,13 +85,7 @@ is "no namespace mount left at the end" "$(nsfs_under_root)" 0
 # --- run's hooks: without a hook before the start the command goes as soon as it is
 # assembled (while the runtime records it); poststart still sees it running, poststop
 # stopped. With a prestart hook the go waits for it: prestart, poststart, poststop.
-cat >"$HAKO_TEST_TMP/hook" <<'H'
-#!/bin/sh
-python3 -c 'import json,sys; s=json.load(sys.stdin); print(sys.argv[1], s["id"], s["status"])' "$1" >>"$HOOKLOG"
-H
-chmod +x "$HAKO_TEST_TMP/hook"
-export HOOKLOG=$HAKO_TEST_TMP/hooks.log
-h() { echo "{'path':'$HAKO_TEST_TMP/hook','args':['hook','$1'],'env':['HOOKLOG=$HOOKLOG','PATH=/usr/bin:/bin']}"; }
+hook_setup
 cfg "c['process']['args']=['echo','ran']; c['hooks']={'poststart':[$(h poststart)],'poststop':[$(h poststop)]}"
 : >"$HOOKLOG"
 is "run with poststart and poststop hooks only: its command's output" "$(run_out h1)" ran

@@ -189,13 +189,7 @@ is "linux.resources.pids.limit in its cgroup" "$(cat /sys/fs/cgroup/pids$pcg/pid
 check "delete --force" o delete --force n1
 
 # --- hooks: the state on stdin, in order
-cat >"$HAKO_TEST_TMP/hook" <<'H'
-#!/bin/sh
-python3 -c 'import json,sys; s=json.load(sys.stdin); print(sys.argv[1], s["id"], s["status"])' "$1" >>"$HOOKLOG"
-H
-chmod +x "$HAKO_TEST_TMP/hook"
-export HOOKLOG=$HAKO_TEST_TMP/hooks.log
-h() { echo "{'path':'$HAKO_TEST_TMP/hook','args':['hook','$1'],'env':['HOOKLOG=$HOOKLOG','PATH=/usr/bin:/bin']}"; }
+hook_setup
 cfg "c['process']['args']=['sleep','5']; c['hooks']={'createRuntime':[$(h createRuntime)],'prestart':[$(h prestart)],'poststart':[$(h poststart)],'poststop':[$(h poststop)]}"
 (cd "$B" && o create k1 </dev/null >/dev/null 2>&1) && o start k1 && o delete --force k1
 is "hooks ran in the spec's order with the state" "$(cat "$HOOKLOG" | tr '\n' ';')" \
