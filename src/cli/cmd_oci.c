@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/human.h"
 #include "base/parse.h"
 #include "caps.h"
 #include "cglimits.h"
@@ -724,10 +725,7 @@ static void log_error(const char *msg)
 	if (!f)
 		return;
 	char ts[64];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	hk_human_rfc3339((int64_t)time(NULL), ts, sizeof(ts));
 	if (g.log_json) {
 		struct json_object *o = json_object_new_object();
 		json_object_object_add(o, "level", json_object_new_string("error"));

@@ -67,7 +67,10 @@ void hk_human_rfc3339(int64_t t, char *buf, size_t len)
 	time_t tt = (time_t)t;
 	struct tm tm;
 	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* not strftime: it calls tzset(), which reads /etc/localtime (and stats it on every later
+	 * call) for a time in UTC */
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 /* Go's time.ParseDuration: a sequence of decimal numbers, each with a unit */

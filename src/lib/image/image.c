@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/human.h"
 #include "fstree.h"
 #include "image_int.h"
 
@@ -274,9 +275,7 @@ static void image_stamp(struct hk_image_config *c)
 {
 	if (!c->created) {
 		char buf[32];
-		time_t now = time(NULL);
-		struct tm tm;
-		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+		hk_human_rfc3339((int64_t)time(NULL), buf, sizeof(buf));
 		c->created = strdup(buf);
 	}
 	if (!c->os)

@@ -20,6 +20,7 @@
 
 #include "base/cleanup.h"
 #include "base/fdpass.h"
+#include "base/human.h"
 #include "base/prefault.h"
 #include "base/proc.h"
 #include "container.h"
@@ -477,10 +478,7 @@ static int write_meta(struct oci_ct *c, const char *id, const struct hk_oci_conf
 	json_object_object_add(m, "id", json_object_new_string(id));
 	json_object_object_add(m, "bundle", json_object_new_string(cfg->bundle));
 	char ts[64];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	hk_human_rfc3339((int64_t)time(NULL), ts, sizeof(ts));
 	json_object_object_add(m, "created", json_object_new_string(ts));
 	if (json_object_object_get_ex(cfg->root, "annotations", &v) && v)
 		json_object_object_add(m, "annotations", json_object_get(v));
