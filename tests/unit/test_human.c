@@ -44,6 +44,10 @@ int main(void)
 	TAP_EQ_STR(b, "0001-01-01T00:00:00Z", "time 0: Go's zero time");
 	hk_human_rfc3339(1796245489, b, sizeof(b));
 	TAP_EQ_STR(b, "2026-12-02T21:04:49Z", "time");
+	hk_human_rfc3339(951782400, b, sizeof(b)); /* a leap day, with single-digit fields */
+	TAP_EQ_STR(b, "2000-02-29T00:00:00Z", "time: zero-padded fields, a leap day");
+	hk_human_rfc3339(4102444799, b, sizeof(b));
+	TAP_EQ_STR(b, "2099-12-31T23:59:59Z", "time: the last second of a year");
 	int64_t now = 1796245489LL * 1000000000LL, t = 0;
 	TAP_OK(hk_human_parse_time("10m", now, &t) == 0 && t == now - 600LL * 1000000000LL,
 	       "since 10m");
