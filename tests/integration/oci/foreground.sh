@@ -86,12 +86,12 @@ is "no namespace mount left at the end" "$(nsfs_under_root)" 0
 # assembled (while the runtime records it); poststart still sees it running, poststop
 # stopped. With a prestart hook the go waits for it: prestart, poststart, poststop.
 hook_setup
-cfg "c['process']['args']=['echo','ran']; c['hooks']={'poststart':[$(h poststart)],'poststop':[$(h poststop)]}"
+cfg "c['process']['args']=['echo','ran']; c['hooks']={'poststart':[$(hook_json poststart)],'poststop':[$(hook_json poststop)]}"
 : >"$HOOKLOG"
 is "run with poststart and poststop hooks only: its command's output" "$(run_out h1)" ran
 is "run without a hook before the start: poststart sees it running, then poststop stopped" \
 	"$(tr '\n' ';' <"$HOOKLOG")" "poststart h1 running;poststop h1 stopped;"
-cfg "c['hooks']['prestart']=[$(h prestart)]"
+cfg "c['hooks']['prestart']=[$(hook_json prestart)]"
 : >"$HOOKLOG"
 is "run with a prestart hook: its command's output" "$(run_out h2)" ran
 is "run with a prestart hook: prestart, poststart, poststop in that order" \

@@ -190,7 +190,7 @@ check "delete --force" o delete --force n1
 
 # --- hooks: the state on stdin, in order
 hook_setup
-cfg "c['process']['args']=['sleep','5']; c['hooks']={'createRuntime':[$(h createRuntime)],'prestart':[$(h prestart)],'poststart':[$(h poststart)],'poststop':[$(h poststop)]}"
+cfg "c['process']['args']=['sleep','5']; c['hooks']={'createRuntime':[$(hook_json createRuntime)],'prestart':[$(hook_json prestart)],'poststart':[$(hook_json poststart)],'poststop':[$(hook_json poststop)]}"
 (cd "$B" && o create k1 </dev/null >/dev/null 2>&1) && o start k1 && o delete --force k1
 is "hooks ran in the spec's order with the state" "$(cat "$HOOKLOG" | tr '\n' ';')" \
 	"createRuntime k1 created;prestart k1 created;poststart k1 running;poststop k1 stopped;"
