@@ -30,13 +30,8 @@
 
 int hk_ct_open(const struct hk_paths *p, struct hk_store **ret, struct hk_err *err)
 {
-	char db[HK_PATH_MAX + 16];
-	snprintf(db, sizeof(db), "%s/hako.db", p->state);
 	struct hk_store *st;
-	int r = hk_store_trusted(db, err);
-	if (r < 0)
-		return r;
-	r = hk_store_open(db, &st, err);
+	int r = hk_store_open_paths(p, &st, err);
 	if (r < 0)
 		return r;
 	r = hk_ct_reconcile(st, p, err);

@@ -504,11 +504,7 @@ int hk_ct_end(struct hk_ct_run *x, int code, struct hk_err *err)
 		/* the store only, not hk_ct_open's reconcile pass over every row: repairing what
 		 * other commands left is theirs (and the next command's); this one ends its own
 		 * container */
-		char db[HK_PATH_MAX + 16];
-		snprintf(db, sizeof(db), "%s/hako.db", x->paths.state);
-		int r = hk_store_trusted(db, err);
-		if (r == 0)
-			r = hk_store_open(db, &x->st, err);
+		int r = hk_store_open_paths(&x->paths, &x->st, err);
 		if (r < 0)
 			return r;
 	}

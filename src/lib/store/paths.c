@@ -52,6 +52,12 @@ int hk_paths_init(struct hk_paths *p, const char *root, struct hk_err *err)
 	r = mkdirs(p->run, 0700);
 	if (r < 0)
 		return hk_err_sys(err, r, "run directory '%s'", p->run);
+	/* a state directory the OCI runtime made keeps its containers in files: whatever
+	 * command opens it (`hako --root R ps` too) */
+	char dir[HK_PATH_MAX + 16];
+	struct stat st;
+	snprintf(dir, sizeof(dir), "%s/containers", p->state);
+	p->ct_files = lstat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 	return 0;
 }
 

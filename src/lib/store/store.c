@@ -16,9 +16,14 @@
 #include <unistd.h>
 
 #include "base/trust.h"
+#include "store_int.h"
 
 struct hk_store {
 	sqlite3 *db;
+	/* paths' ct_files (store.h): the containers table in files, and the database (the
+	 * other tables) opened when first used (dbpath, hk_store_sqlite) */
+	struct hk_ctfiles *files;
+	char *dbpath;
 };
 
 /* Migration i brings the schema from version i to i + 1. Append only. */
@@ -183,7 +188,7 @@ static int setup(struct hk_store *st, struct hk_err *err)
 	return r;
 }
 
-int hk_store_open(const char *path, struct hk_store **ret, struct hk_err *err)
+static int db_open(struct hk_store *st, const char *path, struct hk_err *err)
 {
 	/* No page cache allocated ahead (SQLite's default: 20 pages at once, each written
 	 * into: ~60 page faults per command, more copy-on-write after a fork); pages come as
@@ -193,9 +198,6 @@ int hk_store_open(const char *path, struct hk_store **ret, struct hk_err *err)
 		configured = true;
 		sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
 	}
-	struct hk_store *st = calloc(1, sizeof(*st));
-	if (!st)
-		return hk_err_sys(err, -ENOMEM, "state database");
 	int rc = sqlite3_open_v2(path, &st->db,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 				 NULL);
@@ -203,7 +205,9 @@ int hk_store_open(const char *path, struct hk_store **ret, struct hk_err *err)
 	if (rc != SQLITE_OK) {
 		r = hk_err_set(err, -EIO, "state database '%s': %s", path,
 			       st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
-		goto fail;
+		sqlite3_close(st->db);
+		st->db = NULL;
+		return r;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
 	/* The last connection to close does not checkpoint, so the WAL and its index stay for
@@ -218,18 +222,100 @@ int hk_store_open(const char *path, struct hk_store **ret, struct hk_err *err)
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_wal_autocheckpoint(st->db, 64); /* the PRAGMA's effect, without a statement */
 	r = setup(st, err);
-	if (r < 0)
-		goto fail;
-	*ret = st;
-	return 0;
-fail:
-	hk_store_close(st);
+	if (r < 0) {
+		sqlite3_close(st->db);
+		st->db = NULL;
+	}
 	return r;
 }
 
-/* For the other store*.c files (store_net.c): the open database. */
+int hk_store_open(const char *path, struct hk_store **ret, struct hk_err *err)
+{
+	struct hk_store *st = calloc(1, sizeof(*st));
+	if (!st)
+		return hk_err_sys(err, -ENOMEM, "state database");
+	int r = db_open(st, path, err);
+	if (r < 0) {
+		free(st);
+		return r;
+	}
+	*ret = st;
+	return 0;
+}
+
+/* An older hako kept these containers in the database: their rows become files (once, when
+ * the containers directory is made), so that an upgrade leaves none behind. */
+static void import_rows(struct hk_store *st)
+{
+	struct hk_ctfiles *f = st->files;
+	struct hk_ct_row *rows;
+	size_t n;
+	struct hk_err e;
+	if (!hk_store_has_db(st) || !hk_store_sqlite(st))
+		return;
+	st->files = NULL; /* the table's SQL side */
+	if (hk_store_list(st, &rows, &n, &e) == 0) {
+		for (size_t i = 0; i < n; i++)
+			if (hk_ctfiles_insert(f, &rows[i], &e) == 0)
+				hk_store_delete(st, rows[i].id, &e);
+		hk_ct_rows_free(rows, n);
+	}
+	st->files = f;
+}
+
+int hk_store_open_paths(const struct hk_paths *p, struct hk_store **ret, struct hk_err *err)
+{
+	char db[HK_PATH_MAX + 16];
+	snprintf(db, sizeof(db), "%s/hako.db", p->state);
+	int r = hk_store_trusted(db, err);
+	if (r < 0 || !p->ct_files)
+		return r < 0 ? r : hk_store_open(db, ret, err);
+	struct hk_store *st = calloc(1, sizeof(*st));
+	if (!st || !(st->dbpath = strdup(db))) {
+		free(st);
+		return hk_err_sys(err, -ENOMEM, "state database");
+	}
+	bool made;
+	r = hk_ctfiles_open(p->state, &made, &st->files, err);
+	if (r < 0) {
+		hk_store_close(st);
+		return r;
+	}
+	if (made)
+		import_rows(st);
+	*ret = st;
+	return 0;
+}
+
+bool hk_store_has_db(struct hk_store *st)
+{
+	struct stat sb;
+	return st->db || (st->dbpath && lstat(st->dbpath, &sb) == 0);
+}
+
+struct hk_ctfiles *hk_store_ctfiles(struct hk_store *st)
+{
+	return st->files;
+}
+
+/* For the other store*.c files (store_net.c): the open database; with the containers in
+ * files, opened now. Should that fail (the state directory was checked and made by this
+ * command: a full disk), an empty database in memory stands in, with a warning, so that the
+ * caller's query finds nothing rather than crash. */
 void *hk_store_sqlite(struct hk_store *st)
 {
+	if (!st->db && st->dbpath) {
+		struct hk_err e = {};
+		int r = hk_store_trusted(st->dbpath, &e);
+		if (r == 0)
+			r = db_open(st, st->dbpath, &e);
+		if (r < 0) {
+			fprintf(stderr, "hako: warning: %s\n", e.msg);
+			struct hk_err e2;
+			if (db_open(st, ":memory:", &e2) < 0)
+				abort(); /* no memory */
+		}
+	}
 	return st->db;
 }
 
@@ -238,6 +324,8 @@ void hk_store_close(struct hk_store *st)
 	if (!st)
 		return;
 	sqlite3_close(st->db);
+	hk_ctfiles_close(st->files);
+	free(st->dbpath);
 	free(st);
 }
 
@@ -322,6 +410,8 @@ static int write_stmt(struct hk_store *st, sqlite3_stmt *s, const char *what, st
 
 int hk_store_insert(struct hk_store *st, const struct hk_ct_row *r, struct hk_err *err)
 {
+	if (st->files)
+		return hk_ctfiles_insert(st->files, r, err);
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(st->db,
 				    "INSERT INTO containers (" COLS ") VALUES "
@@ -360,6 +450,8 @@ int hk_store_insert(struct hk_store *st, const struct hk_ct_row *r, struct hk_er
 static int update_row(struct hk_store *st, const struct hk_ct_row *r, const char *expected,
 		      struct hk_err *err)
 {
+	if (st->files)
+		return hk_ctfiles_update(st->files, r, expected, err);
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(
 		st->db,
@@ -402,6 +494,8 @@ int hk_store_update_if(struct hk_store *st, const struct hk_ct_row *r, const cha
 
 int hk_store_delete(struct hk_store *st, const char *id, struct hk_err *err)
 {
+	if (st->files)
+		return hk_ctfiles_delete(st->files, id, err);
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(st->db, "DELETE FROM containers WHERE id=?1", -1, &s, NULL);
 	if (rc != SQLITE_OK)
@@ -413,6 +507,8 @@ int hk_store_delete(struct hk_store *st, const char *id, struct hk_err *err)
 static int get_row(struct hk_store *st, const char *key, bool prefix, struct hk_ct_row *ret,
 		   struct hk_err *err)
 {
+	if (st->files)
+		return hk_ctfiles_get(st->files, key, prefix, ret, err);
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(st->db,
 				    prefix ? "SELECT " COLS " FROM containers WHERE name=?1 OR "
@@ -465,6 +561,8 @@ int hk_store_get_name(struct hk_store *st, const char *name, struct hk_ct_row *r
 
 int hk_store_list(struct hk_store *st, struct hk_ct_row **ret, size_t *ret_n, struct hk_err *err)
 {
+	if (st->files)
+		return hk_ctfiles_list(st->files, ret, ret_n, err);
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(
 		st->db, "SELECT " COLS " FROM containers ORDER BY created, rowid", -1, &s, NULL);

@@ -20,6 +20,7 @@
 #define HK_PATH_MAX 4096
 
 struct hk_store;
+struct hk_paths;
 
 /* Container states. "creating": hako (owner_pid) is setting it up; if the owner dies the
  * next command removes it. */
@@ -68,6 +69,9 @@ int hk_store_open(const char *path, struct hk_store **ret, struct hk_err *err);
  * symlinks) only root may have written. Call before hk_store_open. */
 int hk_store_trusted(const char *db, struct hk_err *err);
 void hk_store_close(struct hk_store *st);
+/* The store of p: STATE/hako.db checked (hk_store_trusted) and opened, or with p->ct_files
+ * the containers' files, the database opened only when another table is used. */
+int hk_store_open_paths(const struct hk_paths *p, struct hk_store **ret, struct hk_err *err);
 
 /* Insert a new row; a taken name: -EEXIST "container name 'N' is already in use". */
 int hk_store_insert(struct hk_store *st, const struct hk_ct_row *r, struct hk_err *err);
@@ -92,6 +96,10 @@ int hk_store_delete(struct hk_store *st, const char *id, struct hk_err *err);
 struct hk_paths {
 	char state[HK_PATH_MAX]; /* STATE: hako.db */
 	char run[HK_PATH_MAX];	 /* RUN: <id>/ files, ns/<id>/ namespaces */
+	/* The containers table as files, runc-style (STATE/containers/<id>.json): set by the
+	 * OCI runtime for its --root, and by hk_paths_init where that directory exists. No
+	 * database is opened by a command that needs no other table. */
+	bool ct_files;
 };
 
 /* root NULL: /var/lib/hako and /run/hako; else ROOT/state and ROOT/run. Creates both

@@ -53,6 +53,8 @@ int hk_ctlife_put(struct hk_store *st, const struct hk_ctlife_row *r, struct hk_
 int hk_ctlife_get(struct hk_store *st, const char *id, struct hk_ctlife_row *ret,
 		  struct hk_err *err)
 {
+	if (!hk_store_has_db(st))
+		return hk_err_set(err, -ENOENT, "container %s: no lifecycle record", id);
 	sqlite3 *db = DB(st);
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(db,
@@ -111,6 +113,8 @@ static int set1(struct hk_store *st, const char *sql, const char *id, int n, con
 
 int hk_ctlife_delete(struct hk_store *st, const char *id, struct hk_err *err)
 {
+	if (!hk_store_has_db(st))
+		return 0;
 	return set1(st, "DELETE FROM ct_life WHERE ct=?1 AND ?2 = 0", id, 0, NULL, err);
 }
 
@@ -147,6 +151,8 @@ int hk_ctlife_set_restart(struct hk_store *st, const char *id, const char *polic
 
 int hk_store_rename(struct hk_store *st, const char *id, const char *name, struct hk_err *err)
 {
+	if (hk_store_ctfiles(st))
+		return hk_ctfiles_rename(hk_store_ctfiles(st), id, name, err);
 	sqlite3 *db = DB(st);
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(db, "UPDATE containers SET name=?2 WHERE id=?1", -1, &s, NULL);
@@ -167,6 +173,8 @@ int hk_store_rename(struct hk_store *st, const char *id, const char *name, struc
 
 int hk_store_set_config(struct hk_store *st, const char *id, const char *config, struct hk_err *err)
 {
+	if (hk_store_ctfiles(st))
+		return hk_ctfiles_set_config(hk_store_ctfiles(st), id, config, err);
 	sqlite3 *db = DB(st);
 	sqlite3_stmt *s;
 	int rc =

@@ -323,6 +323,8 @@ int hk_imgstore_ct_set(struct hk_store *st, const char *ct, const char *image, s
 
 int hk_imgstore_ct_get(struct hk_store *st, const char *ct, char ret[HK_DIGEST_MAX])
 {
+	if (!hk_store_has_db(st))
+		return -ENOENT;
 	const char *a[] = { ct, NULL };
 	sqlite3_stmt *s = prep(DB(st), "SELECT image FROM ct_images WHERE ct = ?", a);
 	int r = -ENOENT;

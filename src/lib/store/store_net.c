@@ -325,6 +325,10 @@ int hk_netstore_pending(struct hk_store *st, struct hk_lease_row **ret, size_t *
 
 int hk_netstore_idle(struct hk_store *st, bool *ret, struct hk_err *err)
 {
+	if (!hk_store_has_db(st)) {
+		*ret = true;
+		return 0;
+	}
 	sqlite3 *db = DB(st);
 	sqlite3_stmt *s = prep(db,
 			       "SELECT NOT EXISTS (SELECT 1 FROM leases) AND"
