@@ -10,7 +10,8 @@
  *   store.c   the state database (SQLite)
  *
  * Layout under the root pair (--root DIR: DIR/state and DIR/run):
- *   STATE/hako.db                     the containers table
+ *   STATE/hako.db                     the containers table (with the other tables)
+ *   STATE/containers/<id>.json        the OCI runtime's instead (store.h: ct_files)
  *   RUN/ns/                           a private bind mount of itself (ns files live here)
  *   RUN/ns/<id>/{pid,net,uts,ipc,mnt,cgroup}   persisted namespaces (+ user: --userns)
  *   RUN/<id>/{hostname,hosts,resolv.conf,log}  files bound into the container, the -d log

@@ -80,6 +80,7 @@ static int open_store(const char *root, struct oci_ct *c, struct hk_err *err)
 {
 	memset(c, 0, sizeof(*c));
 	int r = hk_paths_init(&c->paths, root ? root : HK_OCI_DEFAULT_ROOT, err);
+	c->paths.ct_files = true; /* runc-style state: a file per container (store.h) */
 	return r < 0 ? r : hk_ct_open(&c->paths, &c->st, err);
 }
 
@@ -814,13 +815,13 @@ int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts
 	       int *ret_status, struct hk_err *err)
 {
 	*ret_status = 0;
-	hk_stack_prefault(); /* the start's stack in one call (base/prefault.h) */
-	if (o->detach) {
+	if (o->detach) { /* (create prefaults its stack) */
 		struct hk_oci_create_opts d = *o;
 		d.foreground = false;
 		int r = hk_oci_create(root, id, &d, err);
 		return r < 0 ? r : hk_oci_start(root, id, o->notify_socket, err);
 	}
+	hk_stack_prefault(); /* the start's stack in one call (base/prefault.h) */
 	struct hk_oci_config *cfg = calloc(1, sizeof(*cfg));
 	if (!cfg)
 		return hk_err_sys(err, -ENOMEM, "run");
@@ -857,9 +858,8 @@ int hk_oci_run(const char *root, const char *id, const struct hk_oci_create_opts
 		struct hk_err e2;
 		if (run_hooks(c.meta, &c.row, "poststart", &e2) < 0)
 			fprintf(stderr, "hako: warning: %s\n", e2.msg);
-		/* the connection is kept while it runs, as hako run's foreground does: an idle
-		 * WAL connection holds no lock, and no second open, WAL index rebuild, schema
-		 * parse and reconcile pass come at the exit */
+		/* the store is kept open while it runs, as hako run's foreground does (it holds
+		 * no lock): no second open and reconcile pass come at the exit */
 		status = hk_ct_wait_fwd(x.proc.pid, cfg->terminal ? x.pty_master : -1, true,
 					x.proxy);
 		if (relaying) /* the process has ended: so has the relay */

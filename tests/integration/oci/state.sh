@@ -1,0 +1,52 @@
+#!/bin/bash
+# The OCI runtime's state is runc-style: a file per container under --root (no database), a
+# name taken by a symlink. Eight creates of one id at once: exactly one wins, the others say
+# why (control: eight different ids all made). hako's own commands read the same root. A row
+# file others could have written is refused, with the reason (control: the same file fixed).
+# Oracles: ls/stat/readlink, jq on the files, the runtime's list and state.
+. "$HAKO_SRC/tests/integration/oci/common.inc"
+oci_bundle
+cfg "c['process']['args']=['sleep','60']"
+
+(cd "$B" && o create s1 </dev/null >/dev/null 2>&1)
+is "create: made" "$(o state s1 | jq -r .status)" created
+id=$(readlink "$OR/state/names/s1")
+[[ "$id" =~ ^[0-9a-f]{16}$ ]] && ok "names/s1: a symlink to a 16-hex id" || not_ok "names/s1 -> '$id'"
+f=$OR/state/containers/$id.json
+is "its row: a file named by the id, root's, mode 0600" "$(stat -c '%u %a' "$f")" "0 600"
+is "the row: the name, the state, the init" "$(jq -r '[.name, .state, .pid] | join(" ")' "$f")" \
+	"s1 created $(o state s1 | jq -r .pid)"
+[ -e "$OR/state/hako.db" ] && not_ok "a database made for an OCI container" ||
+	ok "no database: nothing but the containers' files"
+is "hako's own ps reads the same root" "$("$HAKO" --root "$OR" ps -a --format '{{.Names}}')" s1
+
+# --- one id, eight creates at once: one wins; control: eight ids, eight made
+for i in $(seq 8); do
+	(cd "$B" && o create race </dev/null >"$HAKO_TEST_TMP/race.$i" 2>&1; echo $? >"$HAKO_TEST_TMP/race.$i.rc") &
+done
+wait
+wins=0 why=0
+for i in $(seq 8); do
+	[ "$(cat "$HAKO_TEST_TMP/race.$i.rc")" = 0 ] && wins=$((wins + 1))
+	grep -q "container name 'race' is already in use\|container 'race' already exists" "$HAKO_TEST_TMP/race.$i" &&
+		why=$((why + 1))
+done
+is "eight creates of one id: one made" "$wins" 1
+is "... the seven others refused, saying the id is taken" "$why" 7
+is "... one row, one name" "$(ls "$OR/state/names" | grep -c '^race$') $(jq -r .name "$OR"/state/containers/*.json | grep -c '^race$')" "1 1"
+for i in $(seq 8); do
+	(cd "$B" && o create "par$i" </dev/null >/dev/null 2>&1; echo $? >"$HAKO_TEST_TMP/par.$i.rc") &
+done
+wait
+is "control: eight ids at once, eight made" "$(cat "$HAKO_TEST_TMP"/par.*.rc | grep -c '^0$')" 8
+is "... eight listed" "$(o list -q | grep -c '^par')" 8
+for i in $(seq 8); do o delete --force "par$i"; done
+is "delete: their files and names gone" "$(ls "$OR/state/names" | grep -c '^par')" 0
+
+# --- a row others could have written is not believed
+chmod 0620 "$f"
+check_fail "a group-writable row: refused" 4 "writable by group or others" o state s1
+chmod 0600 "$f"
+is "control: the same row, fixed" "$(o state s1 | jq -r .status)" created
+check "delete --force" o delete --force s1
+is "nothing left of s1" "$(ls "$OR/state/names" "$OR/state/containers" | grep -c "s1\|$id")" 0
