@@ -3,11 +3,13 @@
 # bundle (from `crun spec`: /bin/true, pid/network/ipc/uts/mount/cgroup namespaces, no
 # seccomp), state on tmpfs:
 #   RUNTIME run --bundle B ID          create + start + wait + delete, straight through
+#   create, start, delete --force       the three commands an engine runs, from a sh script
 #   podman run --rm --runtime RUNTIME  the same image through podman (conmon, storage, ...)
 # crun 1.8.1 refuses the hybrid cgroup layout, so everything runs in a private mount namespace
 # with /sys/fs/cgroup/unified unmounted (as bench/security.sh).
 # Usage (root): bench/oci.sh [RUNS] (default 50). HAKO=path: a built hako.
-# Writes bench/results/oci.{json,md}, oci-podman.{json,md} and oci-interleaved.md.
+# Writes bench/results/oci.{json,md}, oci-steps.{json,md}, oci-podman.{json,md} and
+# oci-interleaved.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
@@ -45,6 +47,20 @@ hyperfine -N --style basic --warmup 10 --runs "$runs" \
 	-n "hako-runtime run" "$work/hako-runtime --root $work/h run --bundle $B b1" \
 	-n "crun run" "crun --root $work/c run --bundle $B b1" \
 	-n "runc run" "runc --root $work/r run --bundle $B b1"
+# the three commands an engine runs (create, start, delete --force: the container may still be
+# exiting), in one small shell script per runtime
+for rt in hako-runtime crun runc; do
+	bin=$rt
+	[ "$rt" = hako-runtime ] && bin=$work/hako-runtime
+	printf '#!/bin/sh\n%s --root %s create --bundle %s s1 </dev/null >/dev/null\n%s --root %s start s1\n%s --root %s delete --force s1\n' \
+		"$bin" "$work/s-$rt" "$B" "$bin" "$work/s-$rt" "$bin" "$work/s-$rt" >"$work/cs-$rt"
+	chmod +x "$work/cs-$rt"
+done
+hyperfine -N --style basic --warmup 5 --runs "$runs" \
+	--export-json "$here/results/oci-steps.json" --export-markdown "$here/results/oci-steps.md" \
+	-n "hako-runtime create+start+delete" "$work/cs-hako-runtime" \
+	-n "crun create+start+delete" "$work/cs-crun" \
+	-n "runc create+start+delete" "$work/cs-runc"
 python3 "$here/interleave.py" "$runs" \
 	"hako-runtime run::$work/hako-runtime --root $work/h run --bundle $B b1" \
 	"crun run::crun --root $work/c run --bundle $B b1" \
