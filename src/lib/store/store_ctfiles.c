@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/testpoint.h"
 #include "base/trust.h"
 #include "store.h"
 #include "store_int.h"
@@ -334,6 +335,8 @@ int hk_ctfiles_insert(struct hk_ctfiles *f, const struct hk_ct_row *r, struct hk
 		ret = hk_err_set(err, -EEXIST, "container id '%s' is already in use", r->id);
 	if (ret == 0)
 		ret = name_take(f, r->name, r->id, err);
+	if (ret == 0)
+		hk_test_point("ctfiles-named"); /* the name taken, its row not yet written */
 	if (ret == 0 && (ret = row_write(f, r, 0, err)) < 0)
 		name_drop(f, r->name, r->id);
 	unlock(f);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The OCI runtime's state is runc-style: a file per container under --root (no database), a
 # name taken by a symlink. Eight creates of one id at once: exactly one wins, the others say
-# why (control: eight different ids all made). hako's own commands read the same root. A row
+# why (control: eight different ids all made). hako's own commands read the same root. A
+# create killed between the name and the row leaves a stale name, taken over next. A row
 # file others could have written is refused, with the reason (control: the same file fixed).
 # Oracles: ls/stat/readlink, jq on the files, the runtime's list and state.
 . "$HAKO_SRC/tests/integration/oci/common.inc"
@@ -42,6 +43,17 @@ is "control: eight ids at once, eight made" "$(cat "$HAKO_TEST_TMP"/par.*.rc | g
 is "... eight listed" "$(o list -q | grep -c '^par')" 8
 for i in $(seq 8); do o delete --force "par$i"; done
 is "delete: their files and names gone" "$(ls "$OR/state/names" | grep -c '^par')" 0
+
+# --- a create killed between the name and the row: the stale name is no container, and is
+# taken over by the next create of that id
+(cd "$B" && HAKO_TEST_KILL_AT=ctfiles-named "$HAKO" oci --root "$OR" create k1 </dev/null >/dev/null 2>&1)
+is "killed at ctfiles-named: the name made, no row" \
+	"$([ -L "$OR/state/names/k1" ] && echo name) $(jq -r .name "$OR"/state/containers/*.json | grep -c '^k1$')" "name 0"
+check_fail "... state: no such container" 5 "container 'k1' does not exist|no such container" o state k1
+(cd "$B" && o create k1 </dev/null >/dev/null 2>&1)
+is "... a create of that id: made" "$(o state k1 | jq -r .status)" created
+is "... the name now points to its row" "$(jq -r .name "$OR/state/containers/$(readlink "$OR/state/names/k1").json")" k1
+check "... and it deletes" o delete --force k1
 
 # --- a row others could have written is not believed
 chmod 0620 "$f"
