@@ -314,6 +314,11 @@ static int lease_select(sqlite3 *db, const char *net, const char *ct, struct hk_
 int hk_netstore_leases(struct hk_store *st, const char *net, const char *ct,
 		       struct hk_lease_row **ret, size_t *ret_n, struct hk_err *err)
 {
+	if (!hk_store_has_db(st)) { /* none: the containers in files, no other table yet */
+		*ret = NULL;
+		*ret_n = 0;
+		return 0;
+	}
 	return lease_select(DB(st), net, ct, ret, ret_n, err);
 }
 
@@ -598,6 +603,11 @@ int hk_netstore_release(struct hk_store *st, const char *net, const char *ct, st
 int hk_netstore_ports(struct hk_store *st, const char *ct, struct hk_port_row **ret, size_t *ret_n,
 		      struct hk_err *err)
 {
+	if (!hk_store_has_db(st)) { /* as hk_netstore_leases */
+		*ret = NULL;
+		*ret_n = 0;
+		return 0;
+	}
 	sqlite3 *db = DB(st);
 	const char *args[] = { ct ? ct : "\x01", NULL };
 	sqlite3_stmt *s = prep(db,

@@ -127,6 +127,11 @@ int hk_vmstore_delete(struct hk_store *st, const char *id, struct hk_err *err)
 static int vm_select(struct hk_store *st, const char *key, bool name_only, size_t max,
 		     struct hk_vm_row **ret, size_t *ret_n, struct hk_err *err)
 {
+	if (!hk_store_has_db(st)) { /* none: the containers in files, no other table yet */
+		*ret = NULL;
+		*ret_n = 0;
+		return 0;
+	}
 	sqlite3 *db = DB(st);
 	sqlite3_stmt *s;
 	const char *sql = !key	      ? "SELECT " VM_COLS " FROM vms ORDER BY name"

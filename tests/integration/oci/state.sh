@@ -20,6 +20,9 @@ is "the row: the name, the state, the init" "$(jq -r '[.name, .state, .pid] | jo
 [ -e "$OR/state/hako.db" ] && not_ok "a database made for an OCI container" ||
 	ok "no database: nothing but the containers' files"
 is "hako's own ps reads the same root" "$("$HAKO" --root "$OR" ps -a --format '{{.Names}}')" s1
+is "... and inspect" "$("$HAKO" --root "$OR" inspect --format '{{.Name}}' s1)" /s1
+[ -e "$OR/state/hako.db" ] && not_ok "hako ps or inspect made a database" ||
+	ok "... neither makes a database (no network, image or VM table read from nothing)"
 
 # --- one id, eight creates at once: one wins; control: eight ids, eight made
 for i in $(seq 8); do
