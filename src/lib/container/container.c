@@ -17,6 +17,7 @@
 
 #include "base/cleanup.h"
 #include "base/fstree.h"
+#include "base/testpoint.h"
 #include "cglimits.h"
 #include "ctlog.h"
 #include "image.h"
@@ -156,6 +157,25 @@ int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths
 	return ret < 0 ? ret : r2;
 }
 
+/*
+ * Row c, as listed, is still the row: its owner and init were found dead after the list was
+ * read, and a dead process writes no more, so an unchanged row is its last word. One that
+ * changed meanwhile (a create that finished and exited between the list and the check,
+ * another command's repair) is left to the next command to judge.
+ */
+static bool unchanged(struct hk_store *st, const struct hk_ct_row *c)
+{
+	struct hk_ct_row now;
+	struct hk_err e;
+	if (hk_store_get(st, c->id, &now, &e) < 0)
+		return false;
+	bool same = !strcmp(now.id, c->id) && !strcmp(now.state, c->state) &&
+		    now.owner_pid == c->owner_pid && now.owner_start == c->owner_start &&
+		    now.pid == c->pid && now.pid_start == c->pid_start;
+	hk_ct_row_free(&now);
+	return same;
+}
+
 int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err *err)
 {
 	struct hk_ct_row *rows;
@@ -167,11 +187,12 @@ int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err
 	int r = hk_store_list(st, &rows, &n, err);
 	if (r < 0)
 		return r;
+	hk_test_delay("reconcile-listed");
 	for (size_t i = 0; i < n && r == 0; i++) {
 		struct hk_ct_row *c = &rows[i];
 		bool owner = hk_proc_alive(c->owner_pid, c->owner_start);
 		bool init = hk_proc_alive(c->pid, c->pid_start);
-		if (!strcmp(c->state, HK_CT_CREATING) && !owner) {
+		if (!strcmp(c->state, HK_CT_CREATING) && !owner && unchanged(st, c)) {
 			/* the hako that made it died half-way: undo everything */
 			if (init)
 				kill(c->pid, SIGKILL);
@@ -185,10 +206,10 @@ int hk_ct_reconcile(struct hk_store *st, const struct hk_paths *p, struct hk_err
 			r = hk_ct_remove(st, c, p, err);
 		} else if (!strcmp(c->state, HK_CT_CREATED) && c->pid == 0) {
 			continue; /* hako create: no process until hako start */
-		} else if (!strcmp(c->state, HK_CT_RESTARTING) && !owner) {
+		} else if (!strcmp(c->state, HK_CT_RESTARTING) && !owner && unchanged(st, c)) {
 			r = hk_ct_finish(st, c, p, c->exit_code, err); /* its monitor died */
 		} else if ((!strcmp(c->state, HK_CT_RUNNING) || !strcmp(c->state, HK_CT_CREATED)) &&
-			   !init && !owner) {
+			   !init && !owner && unchanged(st, c)) {
 			if (c->auto_remove)
 				r = hk_ct_remove(st, c, p, err);
 			else

@@ -394,8 +394,10 @@ int hk_ct_create(const struct hk_ct_create *c, struct hk_ct_run *x, struct hk_er
 		r = hk_ns_persist(x->proc.pid, x->nsdir, own_net, spec->userns, err);
 	if (nsbase_fd >= 0)
 		close(nsbase_fd); /* before hk_ct_remove (undo), whose release may unmount RUN/ns */
-	if (r == 0)
+	if (r == 0) {
 		hk_test_point("ct-spawned"); /* the init made, its row still "creating" */
+		hk_test_delay("ct-spawned");
+	}
 	if (r == 0 && named_net)
 		r = hk_netns_attach(x->row.name, x->proc.pid, err);
 	if (r == 0 && c->attach)

@@ -2,7 +2,8 @@
 # The OCI runtime's state is runc-style: a file per container under --root (no database), a
 # name taken by a symlink. Eight creates of one id at once: exactly one wins, the others say
 # why (control: eight different ids all made). hako's own commands read the same root. A
-# create killed between the name and the row leaves a stale name, taken over next. A row
+# create killed between the name and the row leaves a stale name, taken over next; one that
+# ends while another command's repair pass holds its old row is kept. A row
 # file others could have written is refused, with the reason (control: the same file fixed).
 # Oracles: ls/stat/readlink, jq on the files, the runtime's list and state.
 . "$HAKO_SRC/tests/integration/oci/common.inc"
@@ -57,6 +58,17 @@ check_fail "... state: no such container" 5 "container 'k1' does not exist|no su
 is "... a create of that id: made" "$(o state k1 | jq -r .status)" created
 is "... the name now points to its row" "$(jq -r .name "$OR/state/containers/$(readlink "$OR/state/names/k1").json")" k1
 check "... and it deletes" o delete --force k1
+
+# --- a create that ends while another command's repair pass holds its row as it was
+# ("creating", its owner alive when listed, gone when judged): the row is read again, and the
+# container kept
+(cd "$B" && HAKO_TEST_DELAY_AT=ct-spawned:700 "$HAKO" oci --root "$OR" create slow </dev/null >/dev/null 2>&1) &
+creator=$!
+sleep 0.3
+HAKO_TEST_DELAY_AT=reconcile-listed:1500 "$HAKO" oci --root "$OR" list -q >/dev/null 2>&1
+wait $creator
+is "a create finished during another's repair pass: kept" "$(o state slow 2>&1 | jq -r .status 2>&1)" created
+o delete --force slow
 
 # --- a row others could have written is not believed
 chmod 0620 "$f"
