@@ -160,6 +160,20 @@ static int id_only(struct hk_ctx *ctx, const char *verb, int argc, char **argv)
 
 enum { E_PID_FILE = 0x100, E_CONSOLE, E_CWD, E_NNP, E_PRESERVE };
 
+/* A boolean flag's value as runc (Go's strconv.ParseBool) takes it. */
+static int parse_go_bool(const char *s, bool *ret)
+{
+	static const char *const on[] = { "1", "t", "T", "true", "TRUE", "True" };
+	static const char *const off[] = { "0", "f", "F", "false", "FALSE", "False" };
+	for (size_t i = 0; i < HK_ARRAY_SIZE(on); i++) {
+		if (!strcmp(s, on[i]) || !strcmp(s, off[i])) {
+			*ret = !strcmp(s, on[i]);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 static int oci_exec(struct hk_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -171,7 +185,7 @@ static int oci_exec(struct hk_ctx *ctx, int argc, char **argv)
 		{ "cwd", required_argument, NULL, E_CWD },
 		{ "env", required_argument, NULL, 'e' },
 		{ "user", required_argument, NULL, 'u' },
-		{ "no-new-privs", no_argument, NULL, E_NNP },
+		{ "no-new-privs", optional_argument, NULL, E_NNP },
 		{ "preserve-fds", required_argument, NULL, E_PRESERVE },
 		{ "cap", required_argument, NULL, 'c' },
 		{},
@@ -234,8 +248,16 @@ static int oci_exec(struct hk_ctx *ctx, int argc, char **argv)
 				o.caps_add |= HK_CAP_BIT(cap);
 			break;
 		}
-		case E_NNP:
-			break; /* the container's no_new_privs applies to every exec anyway */
+		case E_NNP: { /* runc's boolean flag: --no-new-privs, --no-new-privs=false */
+			bool v = true;
+			if (optarg && parse_go_bool(optarg, &v) < 0)
+				return cmd_usage(ctx,
+						 "oci exec: --no-new-privs='%s': expected true or "
+						 "false",
+						 optarg);
+			o.no_new_privs = v ? 1 : -1;
+			break;
+		}
 		case E_PRESERVE: {
 			uint32_t n;
 			r = hk_parse_u32(optarg, 0, 1024, &n, "--preserve-fds", &ctx->err);

@@ -1019,7 +1019,7 @@ int hk_oci_delete_regex(const char *root, const char *regex, bool force, struct 
 	return r;
 }
 
-/* --process FILE: args, env, cwd, terminal, user of a process object. */
+/* --process FILE: args, env, cwd, terminal, noNewPrivileges, user of a process object. */
 static int read_process(const char *file, struct json_object **ret, char ***argv, char ***env,
 			struct hk_oci_exec_opts *o, struct hk_err *err)
 {
@@ -1066,6 +1066,12 @@ static int read_process(const char *file, struct json_object **ret, char ***argv
 			return hk_err_usage(err, "%s: terminal: expected a boolean", origin);
 		if (json_object_get_boolean(v))
 			o->tty = true;
+	}
+	if (json_object_object_get_ex(p, "noNewPrivileges", &v) && v) {
+		if (json_object_get_type(v) != json_type_boolean)
+			return hk_err_usage(err, "%s: noNewPrivileges: expected a boolean", origin);
+		if (!o->no_new_privs) /* --no-new-privs=BOOL comes first */
+			o->no_new_privs = json_object_get_boolean(v) ? 1 : -1;
 	}
 	struct json_object *u;
 	if (!o->user_set && json_object_object_get_ex(p, "user", &u) && u) {
@@ -1132,6 +1138,10 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 		r = hk_runsec_from_config(&sec, c.row.config, &c.paths, err);
 	if (r == 0 && o.user_set)
 		r = hk_runsec_set_user(&sec, o.uid, o.gid, err);
+	/* an explicit no_new_privs, as runc's exec; without one, the container's (crun's exec
+	 * drops it unless asked: runc's and Docker's keep it) */
+	if (r == 0 && o.no_new_privs)
+		sec.sec.plan.no_new_privs = o.no_new_privs > 0;
 	if (r == 0 && (o.caps_add || o.ngroups)) { /* the plan again, with them */
 		sec.caps |= o.caps_add;
 		if (o.ngroups) {

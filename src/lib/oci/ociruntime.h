@@ -80,6 +80,9 @@ struct hk_oci_exec_opts {
 	const char *pid_file;	    /* its pid */
 	const char *console_socket; /* tty: where the pty master goes (else it is copied) */
 	int preserve_fds;	    /* fds 3 .. 3+N-1 passed to the process */
+	/* no_new_privs: 0 the container's (process.noNewPrivileges of its config), 1 on, -1
+	 * off; --no-new-privs[=BOOL], over --process's noNewPrivileges, as runc's exec */
+	int no_new_privs;
 };
 
 /* exec ID: a process in a running container, under the container's restrictions

@@ -289,6 +289,26 @@ is "exec --cap CAP_KILL: bounding, effective, permitted" \
 	"0000000000000020 0000000000000020 0000000000000020 "
 echo '{"args":["id","-G"],"user":{"uid":0,"gid":0,"additionalGids":[432,433]},"cwd":"/"}' >"$HAKO_TEST_TMP/pg.json"
 is "exec --process: user.additionalGids" "$(o exec --process "$HAKO_TEST_TMP/pg.json" x1 </dev/null 2>&1)" "0 432 433"
+# an exec's no_new_privs, as runc's: the container's (x1's config: on) unless --no-new-privs[=BOOL]
+# or --process's noNewPrivileges says otherwise; oracle: the kernel's /proc/PID/status
+nnp() { o exec "$@" grep NoNewPrivs /proc/self/status </dev/null 2>&1 | awk '{print $NF}'; }
+nnp_json() { echo "{\"args\":[\"grep\",\"NoNewPrivs\",\"/proc/self/status\"],\"cwd\":\"/\",\"noNewPrivileges\":$1}" >"$HAKO_TEST_TMP/pn.json"; }
+is "exec: the container's no_new_privs (on)" "$(nnp x1)" 1
+is "exec --no-new-privs=false: off, as runc's" "$(nnp --no-new-privs=false x1)" 0
+nnp_json false
+is "exec --process, noNewPrivileges false: off" "$(nnp --process "$HAKO_TEST_TMP/pn.json" x1)" 0
+check_fail "exec --no-new-privs=maybe: refused, says why" 2 "--no-new-privs='maybe': expected true or false" \
+	o exec --no-new-privs=maybe x1 true
+nnp_json '"yes"'
+check_fail "exec --process, noNewPrivileges not a boolean: refused, says why" 2 "noNewPrivileges: expected a boolean" \
+	o exec --process "$HAKO_TEST_TMP/pn.json" x1
+o delete --force x1
+python3 -c "import json; c=json.load(open('$B/other.json')); c['process']['noNewPrivileges']=False; json.dump(c, open('$B/nnp.json','w'))"
+(cd "$B" && o run -d --config nnp.json x1 </dev/null >/dev/null 2>&1)
+is "exec: the container's no_new_privs (off)" "$(nnp x1)" 0
+is "exec --no-new-privs: on" "$(nnp --no-new-privs x1)" 1
+nnp_json true
+is "exec --process, noNewPrivileges true: on" "$(nnp --process "$HAKO_TEST_TMP/pn.json" x1)" 1
 o delete --force x1
 [ -f "$HAKO_TEST_TMP/passwd.orig" ] && cp "$HAKO_TEST_TMP/passwd.orig" "$B/rootfs/etc/passwd"
 python3 -c "import json; c=json.load(open('$B/other.json')); c['linux']['namespaces']=[n for n in c['linux']['namespaces'] if n['type']!='ipc']; \
