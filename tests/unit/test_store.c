@@ -164,6 +164,21 @@ static void test_files(const char *dir)
 	TAP_EQ_INT(symlink("0123456701234567", l), 0, "files: a name without its row");
 	TAP_EQ_INT(hk_store_get(st, "stale", &r, &e), -ENOENT, "files: ... is no container");
 	ct(st, "7777777777777777", "stale");
+	/* a row cut short (a crash before its data reached the disk): reported, and its delete
+	 * takes its name too */
+	snprintf(l, sizeof(l), "%s/containers/7777777777777777.json", dir);
+	TAP_EQ_INT(truncate(l, 0), 0, "files: a row cut short");
+	TAP_EQ_INT(hk_store_get(st, "stale", &r, &e), -EIO, "files: ... is reported");
+	TAP_EQ_STR(e.msg,
+		   "container state 'containers/7777777777777777.json': not a container's record",
+		   "files: ... with the reason");
+	char hid[HK_CT_ID_LEN + 1] = "";
+	TAP_EQ_INT(hk_store_name_id(st, "stale", hid), 0, "files: its name still leads to its id");
+	TAP_EQ_STR(hid, "7777777777777777", "files: ... that id");
+	TAP_EQ_INT(hk_store_delete(st, hid, &e), 0, "files: delete it");
+	TAP_EQ_INT(exists(dir, "containers/7777777777777777.json") + exists(dir, "names/stale"), 0,
+		   "files: ... its file and its name gone");
+	TAP_EQ_INT(hk_store_name_id(st, "stale", hid), -ENOENT, "files: the name leads nowhere");
 	snprintf(l, sizeof(l), "%s/names/../x", dir);
 	struct hk_ct_row bad = { .rootfs = "/", .command = "true", .config = "{}" };
 	snprintf(bad.id, sizeof(bad.id), "8888888888888888");

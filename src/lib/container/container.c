@@ -134,6 +134,43 @@ int hk_ct_remove(struct hk_store *st, const struct hk_ct_row *r, const struct hk
 	return ret;
 }
 
+int hk_ct_purge(struct hk_store *st, const struct hk_paths *p, const char *id, const char *name,
+		const char *cgroup, struct hk_err *err)
+{
+	struct hk_ct_row r = { .config = NULL };
+	snprintf(r.id, sizeof(r.id), "%s", id);
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	strcpy(r.state, HK_CT_EXITED);
+	struct json_object *conf = NULL;
+	/* what hk_ct_row_cgroup reads; never a hierarchy's root or outside it */
+	if (cgroup && cgroup[strspn(cgroup, "/")] && !strstr(cgroup, "..")) {
+		conf = json_object_new_object();
+		json_object_object_add(conf, "cgroup", json_object_new_string(cgroup));
+		r.config = (char *)json_object_to_json_string_ext(conf, JSON_C_TO_STRING_PLAIN);
+	}
+	/* its processes: what its cgroup holds (thawed, or a frozen one never dies) */
+	char cg[HK_PATH_MAX];
+	hk_ct_row_cgroup(&r, cg, sizeof(cg));
+	for (int t = 0; t < 1000; t++) {
+		pid_t *pids = NULL;
+		size_t n = 0;
+		struct hk_err e2;
+		if (hk_cgroup_pids(cg, &pids, &n, &e2) < 0 || n == 0) {
+			free(pids);
+			break;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (pids[i] > 0)
+				kill(pids[i], SIGKILL);
+		free(pids);
+		hk_cgroup_thaw_all(cg);
+		usleep(5000);
+	}
+	int ret = hk_ct_remove(st, &r, p, err);
+	json_object_put(conf);
+	return ret;
+}
+
 int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p, int exit_code,
 		 struct hk_err *err)
 {

@@ -323,6 +323,12 @@ int hk_ct_release(const struct hk_ct_row *r, const struct hk_paths *p, struct hk
 /* Release, then remove its files and its row. The init must be dead. */
 int hk_ct_remove(struct hk_store *st, const struct hk_ct_row *r, const struct hk_paths *p,
 		 struct hk_err *err);
+/* Remove container id, named name, whose record cannot be read (hk_store_get: -EIO, a file
+ * cut short by a crash or edited by hand): kill what runs in its cgroup (cgroup: the one the
+ * record named, when the caller knows it from elsewhere; NULL: hako's own for id), then
+ * hk_ct_remove, the record and its name included. */
+int hk_ct_purge(struct hk_store *st, const struct hk_paths *p, const char *id, const char *name,
+		const char *cgroup, struct hk_err *err);
 /* Record the init's exit (the monitor's job): state exited, exit code, release. */
 int hk_ct_finish(struct hk_store *st, struct hk_ct_row *r, const struct hk_paths *p, int exit_code,
 		 struct hk_err *err);

@@ -103,7 +103,12 @@ static int lookup(const char *root, const char *id, struct oci_ct *c, struct hk_
 	char name[HK_CT_NAME_MAX + 1];
 	row_name(id, name);
 	struct hk_err e2;
-	if (hk_store_get_name(c->st, name, &c->row, &e2) < 0)
+	r = hk_store_get_name(c->st, name, &c->row, &e2);
+	if (r == -EIO) { /* a record that cannot be read: say so (delete --force removes it) */
+		*err = e2;
+		return hk_err_prefix(err, "container '%s'", id);
+	}
+	if (r < 0)
 		return hk_err_set(err, -ENOENT, "container '%s' does not exist", id);
 	c->have_row = true;
 	char p[HK_PATH_MAX + 16];
@@ -481,6 +486,9 @@ static int write_meta(struct oci_ct *c, const char *id, const struct hk_oci_conf
 	char ts[64];
 	hk_human_rfc3339((int64_t)time(NULL), ts, sizeof(ts));
 	json_object_object_add(m, "created", json_object_new_string(ts));
+	char cg[HK_PATH_MAX]; /* for a delete --force that finds the record unreadable */
+	hk_ct_row_cgroup(&c->row, cg, sizeof(cg));
+	json_object_object_add(m, "cgroup", json_object_new_string(cg));
 	if (json_object_object_get_ex(cfg->root, "annotations", &v) && v)
 		json_object_object_add(m, "annotations", json_object_get(v));
 	if (json_object_object_get_ex(cfg->root, "hooks", &v) && v)
@@ -953,10 +961,42 @@ int hk_oci_kill(const char *root, const char *id, int sig, bool all, struct hk_e
 	return r;
 }
 
+/* delete --force of id, whose record lookup found unreadable (err says why): its
+ * processes killed in the cgroup its oci.json names, everything removed; a warning. */
+static int purge(struct oci_ct *c, const char *id, struct hk_err *err)
+{
+	char name[HK_CT_NAME_MAX + 1];
+	row_name(id, name);
+	char hid[HK_CT_ID_LEN + 1];
+	int r = hk_store_name_id(c->st, name, hid);
+	if (r < 0) /* removed meanwhile */
+		hk_err_clear(err);
+	else {
+		fprintf(stderr, "hako: warning: %s: removed\n", err->msg);
+		snprintf(c->row.id, sizeof(c->row.id), "%s", hid);
+		char p[HK_PATH_MAX + 16];
+		meta_path(c, p, sizeof(p));
+		struct json_object *m = json_object_from_file(p), *v = NULL;
+		const char *cg = NULL;
+		if (m && json_object_object_get_ex(m, "id", &v) &&
+		    !strcmp(json_object_get_string(v), id) &&
+		    json_object_object_get_ex(m, "cgroup", &v))
+			cg = json_object_get_string(v);
+		hk_err_clear(err);
+		r = hk_ct_purge(c->st, &c->paths, hid, name, cg, err);
+		json_object_put(m);
+	}
+	memset(&c->row, 0, sizeof(c->row));
+	oci_ct_close(c);
+	return r < 0 && r != -ENOENT ? r : 0;
+}
+
 int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *err)
 {
 	struct oci_ct c;
 	int r = lookup(root, id, &c, err);
+	if (r == -EIO && force)
+		return purge(&c, id, err);
 	if (r == -ENOENT && force) {
 		oci_ct_close(&c);
 		hk_err_clear(err);

@@ -504,6 +504,19 @@ int hk_store_delete(struct hk_store *st, const char *id, struct hk_err *err)
 	return write_stmt(st, s, "delete", err);
 }
 
+int hk_store_name_id(struct hk_store *st, const char *name, char id[HK_CT_ID_LEN + 1])
+{
+	if (st->files)
+		return hk_ctfiles_name_id(st->files, name, id);
+	struct hk_ct_row r;
+	struct hk_err e;
+	if (hk_store_get_name(st, name, &r, &e) < 0)
+		return -ENOENT;
+	memcpy(id, r.id, HK_CT_ID_LEN + 1);
+	hk_ct_row_free(&r);
+	return 0;
+}
+
 static int get_row(struct hk_store *st, const char *key, bool prefix, struct hk_ct_row *ret,
 		   struct hk_err *err)
 {

@@ -89,7 +89,12 @@ int hk_store_get_name(struct hk_store *st, const char *name, struct hk_ct_row *r
 		      struct hk_err *err);
 /* Every container, in the order they were made (created, then insertion). */
 int hk_store_list(struct hk_store *st, struct hk_ct_row **ret, size_t *ret_n, struct hk_err *err);
+/* Delete row id (with the containers in files: its name too, even when its file could not
+ * be read). */
 int hk_store_delete(struct hk_store *st, const char *id, struct hk_err *err);
+/* The id that name is given to, even when its row cannot be read (hk_store_get: -EIO, a
+ * file cut short by a crash or edited by hand), for the repair of such a row; -ENOENT: none. */
+int hk_store_name_id(struct hk_store *st, const char *name, char id[HK_CT_ID_LEN + 1]);
 
 /* ---- paths.c: the state and run directories ---- */
 

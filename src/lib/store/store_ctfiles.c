@@ -297,6 +297,27 @@ static void name_drop(struct hk_ctfiles *f, const char *name, const char *id)
 		unlinkat(f->names, name, 0);
 }
 
+/* Drop every name that points to id. */
+static void names_drop_id(struct hk_ctfiles *f, const char *id)
+{
+	int fd = openat(f->names, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	for (struct dirent *e; (e = readdir(d));)
+		if (e->d_name[0] != '.')
+			name_drop(f, e->d_name, id);
+	closedir(d);
+}
+
+int hk_ctfiles_name_id(struct hk_ctfiles *f, const char *name, char id[HK_CT_ID_LEN + 1])
+{
+	return name_lookup(f, name, id);
+}
+
 /* Take names/<name> for id; a name whose row is gone (or renamed) is stale and taken over. */
 static int name_take(struct hk_ctfiles *f, const char *name, const char *id, struct hk_err *err)
 {
@@ -464,6 +485,8 @@ int hk_ctfiles_delete(struct hk_ctfiles *f, const char *id, struct hk_err *err)
 		ret = hk_err_sys(err, -errno, "container state '%s'", file);
 	else if (had)
 		name_drop(f, cur.name, id);
+	else
+		names_drop_id(f, id); /* a record that could not be read: its name is unknown */
 	if (had)
 		hk_ct_row_free(&cur);
 	unlock(f);

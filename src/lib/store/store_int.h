@@ -51,6 +51,7 @@ int hk_ctfiles_insert(struct hk_ctfiles *f, const struct hk_ct_row *r, struct hk
 int hk_ctfiles_update(struct hk_ctfiles *f, const struct hk_ct_row *r, const char *expected,
 		      struct hk_err *err);
 int hk_ctfiles_delete(struct hk_ctfiles *f, const char *id, struct hk_err *err);
+int hk_ctfiles_name_id(struct hk_ctfiles *f, const char *name, char id[HK_CT_ID_LEN + 1]);
 int hk_ctfiles_get(struct hk_ctfiles *f, const char *key, bool prefix, struct hk_ct_row *ret,
 		   struct hk_err *err);
 int hk_ctfiles_list(struct hk_ctfiles *f, struct hk_ct_row **ret, size_t *ret_n,

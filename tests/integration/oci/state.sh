@@ -3,7 +3,8 @@
 # name taken by a symlink. Eight creates of one id at once: exactly one wins, the others say
 # why (control: eight different ids all made). hako's own commands read the same root. A
 # create killed between the name and the row leaves a stale name, taken over next; one that
-# ends while another command's repair pass holds its old row is kept. A row
+# ends while another command's repair pass holds its old row is kept. A row cut short is
+# reported, and removed by delete --force with its processes and cgroup. A row
 # file others could have written is refused, with the reason (control: the same file fixed).
 # Oracles: ls/stat/readlink, jq on the files, the runtime's list and state.
 . "$HAKO_SRC/tests/integration/oci/common.inc"
@@ -69,6 +70,31 @@ HAKO_TEST_DELAY_AT=reconcile-listed:1500 "$HAKO" oci --root "$OR" list -q >/dev/
 wait $creator
 is "a create finished during another's repair pass: kept" "$(o state slow 2>&1 | jq -r .status 2>&1)" created
 o delete --force slow
+
+# --- a row cut short (a crash before the kernel wrote it: rows are not fsync'ed, as runc's
+# state.json), in a cgroup of the config's: state and delete say why; delete --force removes
+# the container, its processes killed in the cgroup its oci.json names (oracles: the kernel's
+# cgroup directories and /proc, ls)
+cg=hakotest-$$
+on_exit "for d in /sys/fs/cgroup/*/$cg /sys/fs/cgroup/$cg; do rmdir \$d/p1 \$d 2>/dev/null; done"
+cfg "c['linux']['cgroupsPath']='/$cg/p1'"
+(cd "$B" && o run -d p1 </dev/null >/dev/null 2>&1)
+pid=$(o state p1 | jq -r .pid)
+pid_id=$(readlink "$OR/state/names/p1")
+: >"$OR/state/containers/$pid_id.json"
+check_fail "a row cut short: state says why" 1 "container 'p1': container state 'containers/$pid_id.json': not a container's record" o state p1
+check_fail "... delete says why" 1 "not a container's record" o delete p1
+is "... list leaves it out" "$(o list -q | grep -c '^p1$')" 0
+out=$(o delete --force p1 2>&1)
+is "... delete --force: removed, with a warning" "$?:$out" "0:hako: warning: container 'p1': container state 'containers/$pid_id.json': not a container's record: removed"
+for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done # reaped by its parent
+[ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && ok "... its process killed" || not_ok "... its process ($pid) is alive"
+is "... its row, name, run directory and cgroups gone" \
+	"$(ls "$OR/state/containers" "$OR/state/names" "$OR/run" | grep -c "p1\|$pid_id") $(ls -d /sys/fs/cgroup/*/$cg/p1 2>/dev/null | wc -l)" "0 0"
+(cd "$B" && o create p1 </dev/null >/dev/null 2>&1)
+is "... and the id is free again" "$(o state p1 | jq -r .status)" created
+o delete --force p1
+cfg "c['linux'].pop('cgroupsPath')"
 
 # --- a row others could have written is not believed
 chmod 0620 "$f"
