@@ -23,6 +23,7 @@
 #include "base/human.h"
 #include "base/prefault.h"
 #include "base/proc.h"
+#include "base/trust.h"
 #include "container.h"
 #include "ctrun.h"
 #include "ctexec.h"
@@ -91,6 +92,27 @@ static void meta_path(const struct oci_ct *c, char *buf, size_t len)
 	snprintf(buf, len, "%s/oci.json", dir);
 }
 
+/* Container hid's oci.json (RUN/<hid>/oci.json), believed only if nobody but root could
+ * have written it (trust.h: its hooks are run, its cgroup's processes killed). -ENOENT,
+ * without a message: none, or not JSON (being created or removed). */
+static int meta_read(const struct hk_paths *paths, const char *hid, struct json_object **ret,
+		     struct hk_err *err)
+{
+	char dir[HK_PATH_MAX], p[HK_PATH_MAX + 16];
+	hk_ct_rundir(paths, hid, dir, sizeof(dir));
+	snprintf(p, sizeof(p), "%s/oci.json", dir);
+	*ret = NULL;
+	_cleanup_close_ int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT
+				       : hk_err_sys(err, -errno, "container state '%s'", p);
+	int r = hk_trust_fd(fd, "container state", p, err);
+	if (r < 0)
+		return r;
+	*ret = json_object_from_fd(fd);
+	return *ret ? 0 : -ENOENT;
+}
+
 /* The container id names, with its oci.json. */
 static int lookup(const char *root, const char *id, struct oci_ct *c, struct hk_err *err)
 {
@@ -111,9 +133,9 @@ static int lookup(const char *root, const char *id, struct oci_ct *c, struct hk_
 	if (r < 0)
 		return hk_err_set(err, -ENOENT, "container '%s' does not exist", id);
 	c->have_row = true;
-	char p[HK_PATH_MAX + 16];
-	meta_path(c, p, sizeof(p));
-	c->meta = json_object_from_file(p);
+	r = meta_read(&c->paths, c->row.id, &c->meta, err);
+	if (r < 0 && r != -ENOENT)
+		return hk_err_prefix(err, "container '%s'", id);
 	struct json_object *v;
 	if (!c->meta || !json_object_object_get_ex(c->meta, "id", &v) ||
 	    strcmp(json_object_get_string(v), id))
@@ -922,18 +944,21 @@ int hk_oci_list(const char *root, struct json_object **ret, struct hk_err *err)
 		return r;
 	}
 	struct json_object *a = json_object_new_array();
-	for (size_t i = 0; i < n; i++) {
-		char p[HK_PATH_MAX + 16], dir[HK_PATH_MAX];
-		hk_ct_rundir(&c.paths, rows[i].id, dir, sizeof(dir));
-		snprintf(p, sizeof(p), "%s/oci.json", dir);
-		struct json_object *meta = json_object_from_file(p);
-		if (!meta)
-			continue; /* being created or removed */
-		json_object_array_add(a, state_json(&rows[i], meta));
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct json_object *meta;
+		r = meta_read(&c.paths, rows[i].id, &meta, err);
+		if (r == -ENOENT) /* being created or removed */
+			r = 0;
+		else if (r == 0)
+			json_object_array_add(a, state_json(&rows[i], meta));
 		json_object_put(meta);
 	}
 	hk_ct_rows_free(rows, n);
 	oci_ct_close(&c);
+	if (r < 0) {
+		json_object_put(a);
+		return r;
+	}
 	*ret = a;
 	return 0;
 }
@@ -965,30 +990,29 @@ int hk_oci_kill(const char *root, const char *id, int sig, bool all, struct hk_e
  * processes killed in the cgroup its oci.json names, everything removed; a warning. */
 static int purge(struct oci_ct *c, const char *id, struct hk_err *err)
 {
-	char name[HK_CT_NAME_MAX + 1];
+	char name[HK_CT_NAME_MAX + 1], hid[HK_CT_ID_LEN + 1];
 	row_name(id, name);
-	char hid[HK_CT_ID_LEN + 1];
+	struct hk_err why = *err;
+	hk_err_clear(err);
 	int r = hk_store_name_id(c->st, name, hid);
-	if (r < 0) /* removed meanwhile */
-		hk_err_clear(err);
-	else {
-		fprintf(stderr, "hako: warning: %s: removed\n", err->msg);
-		snprintf(c->row.id, sizeof(c->row.id), "%s", hid);
-		char p[HK_PATH_MAX + 16];
-		meta_path(c, p, sizeof(p));
-		struct json_object *m = json_object_from_file(p), *v = NULL;
+	if (r == 0) {
+		struct json_object *m = NULL, *v = NULL;
 		const char *cg = NULL;
+		struct hk_err e2; /* one others could have written: hako's own cgroup for hid */
+		int k = meta_read(&c->paths, hid, &m, &e2);
+		if (k < 0 && k != -ENOENT)
+			fprintf(stderr, "hako: warning: %s\n", e2.msg);
 		if (m && json_object_object_get_ex(m, "id", &v) &&
 		    !strcmp(json_object_get_string(v), id) &&
 		    json_object_object_get_ex(m, "cgroup", &v))
 			cg = json_object_get_string(v);
-		hk_err_clear(err);
 		r = hk_ct_purge(c->st, &c->paths, hid, name, cg, err);
+		if (r == 0)
+			fprintf(stderr, "hako: warning: %s: removed\n", why.msg);
 		json_object_put(m);
 	}
-	memset(&c->row, 0, sizeof(c->row));
 	oci_ct_close(c);
-	return r < 0 && r != -ENOENT ? r : 0;
+	return r == -ENOENT ? 0 : r; /* removed meanwhile */
 }
 
 int hk_oci_delete(const char *root, const char *id, bool force, struct hk_err *err)

@@ -101,5 +101,13 @@ chmod 0620 "$f"
 check_fail "a group-writable row: refused" 4 "writable by group or others" o state s1
 chmod 0600 "$f"
 is "control: the same row, fixed" "$(o state s1 | jq -r .status)" created
+# ... nor its oci.json (its hooks are run, its cgroup's processes killed by a purge)
+m=$OR/run/$id/oci.json
+mode=$(stat -c %a "$m")
+chmod g+w "$m"
+check_fail "a group-writable oci.json: refused" 4 "container state '$m': writable by group or others" o state s1
+check_fail "... list says why too" 4 "writable by group or others" o list
+chmod "$mode" "$m"
+is "control: the same oci.json, fixed" "$(o state s1 | jq -r .status)" created
 check "delete --force" o delete --force s1
 is "nothing left of s1" "$(ls "$OR/state/names" "$OR/state/containers" | grep -c "s1\|$id")" 0
