@@ -107,7 +107,8 @@ struct hk_cgstats {
 
 int hk_cglimits_stats(const char *path, struct hk_cgstats *ret, struct hk_err *err);
 
-/* cgroup.c: the cgroup and cgroup2 mounts of /proc/self/mountinfo, read once per process
+/* cgroup.c: the cgroup and cgroup2 hierarchies mounted (/proc/self/mountinfo), one mount
+ * each (the one of its root, under /sys/fs/cgroup if there is one), read once per process
  * (the one parser of them: a start makes, limits, joins and mounts cgroups; the cgroup
  * mounts do not change under a command, and each read walks every mount). opts: the
  * superblock's options ("rw,memory", "rw,name=systemd"); controller: a v1 hierarchy with a

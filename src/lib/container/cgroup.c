@@ -48,6 +48,13 @@ static bool no_controller(const char *super)
 	return true;
 }
 
+/* Which of two mounts of one hierarchy to use: one of its root ("/", not a bind of a
+ * subdirectory), then one under /sys/fs/cgroup. */
+static int rank(const char *root, const char *mp)
+{
+	return 2 * !strcmp(root, "/") + !strncmp(mp, "/sys/fs/cgroup", 14);
+}
+
 int hk_cgroup_mounts(const struct hk_cg_mount **ret, struct hk_err *err)
 {
 	*ret = cg_mounts.m;
@@ -56,20 +63,34 @@ int hk_cgroup_mounts(const struct hk_cg_mount **ret, struct hk_err *err)
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
 		return hk_err_sys(err, -errno, "cgroup: read /proc/self/mountinfo");
-	char line[4096];
-	int n = 0;
-	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS ... - FSTYPE SOURCE SUPEROPTS" */
-	while (n < HK_CG_MOUNTS_MAX && fgets(line, sizeof(line), f)) {
-		struct hk_cg_mount *m = &cg_mounts.m[n];
-		char *sep = strstr(line, " - "), fstype[32], src[64];
-		if (!sep || sscanf(sep + 3, "%31s %63s %511s", fstype, src, m->opts) != 3 ||
-		    sscanf(line, "%*s %*s %*s %*s %255s", m->mp) != 1)
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	int n = 0, rk[HK_CG_MOUNTS_MAX];
+	char dev[HK_CG_MOUNTS_MAX][32];
+	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS ... - FSTYPE SOURCE SUPEROPTS"; one entry
+	 * per hierarchy (MAJ:MIN, its superblock): a bind of it elsewhere (a chroot's
+	 * `mount --rbind /sys`) is the same hierarchy, and the table never fills with them */
+	while (getline(&line, &cap, f) > 0) {
+		struct hk_cg_mount m;
+		char *sep = strstr(line, " - "), fstype[32], src[64], d[32], root[256];
+		if (!sep || sscanf(sep + 3, "%31s %63s %511s", fstype, src, m.opts) != 3 ||
+		    sscanf(line, "%*s %*s %31s %255s %255s", d, root, m.mp) != 3)
 			continue;
-		m->v2 = !strcmp(fstype, "cgroup2");
-		if (!m->v2 && strcmp(fstype, "cgroup"))
+		m.v2 = !strcmp(fstype, "cgroup2");
+		if (!m.v2 && strcmp(fstype, "cgroup"))
 			continue;
-		m->controller = m->v2 || !no_controller(m->opts);
-		n++;
+		m.controller = m.v2 || !no_controller(m.opts);
+		int k = 0, r = rank(root, m.mp);
+		while (k < n && strcmp(dev[k], d))
+			k++;
+		if (k == n && n == HK_CG_MOUNTS_MAX)
+			continue; /* more hierarchies than the kernel has controllers and names */
+		if (k < n && r < rk[k]) /* a tie: the later, which a mount over the other hides */
+			continue;
+		cg_mounts.m[k] = m;
+		rk[k] = r;
+		snprintf(dev[k], sizeof(dev[k]), "%s", d);
+		n += k == n;
 	}
 	cg_mounts.n = n;
 	cg_mounts.done = true;

@@ -3,8 +3,9 @@
 # v1 hierarchy and is born in the v2 cgroup by clone3 CLONE_INTO_CGROUP): its init and main
 # process are in hako/<id> in every hierarchy with a controller, not in a controller-less
 # named one (name=systemd); the same on a pure v2 layout (a mount namespace with a cgroup2
-# mount on /sys/fs/cgroup); the directories are gone after rm. Oracle: /proc/<pid>/cgroup
-# read from the host, and the cgroup directories.
+# mount on /sys/fs/cgroup); the directories are gone after rm; binds of a hierarchy listed
+# before its own mount do not hide it. Oracle: /proc/<pid>/cgroup read from the host, and the
+# cgroup directories.
 . "$HAKO_SRC/tests/lib/lib.sh"
 . "$HAKO_SRC/tests/integration/container/common.inc"
 
@@ -55,4 +56,36 @@ if grep -q ' - cgroup2 ' /proc/self/mountinfo; then
 	is "pure v2: born in its cgroup, removed with it" "$(echo "$out" | awk '{print ($1 == $2)}')" 1
 else
 	skip "pure v2" "no cgroup2 file system here"
+fi
+
+# one entry per hierarchy: 40 binds of the memory hierarchy listed in mountinfo before
+# /sys/fs/cgroup's own mounts (made again after them) neither fill hako's table nor stand for
+# the hierarchy, nor the others; the container is in its memory cgroup with its limit, and in
+# hako/<id> in every hierarchy with a controller (oracle: the init's
+# /proc/PID/cgroup and the limit file, read from the host)
+if grep -q ' - cgroup .*memory' /proc/self/mountinfo; then
+	out=$(unshare --mount --propagation private -- sh -c '
+		grep " - cgroup " /proc/self/mountinfo | awk "{print \$5, \$NF}" >"$4/cg.list"
+		for i in $(seq 40); do
+			mkdir -p "$4/b/$i" && mount --bind /sys/fs/cgroup/memory "$4/b/$i" || exit 9
+		done
+		umount -R /sys/fs/cgroup && mount -t tmpfs cg /sys/fs/cgroup || exit 9
+		while read -r mp opts; do
+			mkdir -p "$mp" && mount -t cgroup -o "$opts" cgroup "$mp" || exit 9
+		done <"$4/cg.list"
+		"$1" --root "$2" run -d --name cgb --memory 64m --rootfs "$3" -- sleep 1000 >/dev/null || exit 8
+		j=$("$1" --root "$2" inspect cgb)
+		init=$(echo "$j" | python3 -c "import json,sys; print(json.load(sys.stdin)[0][\"pid\"])")
+		id=$(echo "$j" | python3 -c "import json,sys; print(json.load(sys.stdin)[0][\"id\"])")
+		echo "$(grep -c " - cgroup .*memory" /proc/self/mountinfo)" \
+			"$(sed -n "s/^[0-9]*:memory://p" /proc/$init/cgroup)" /hako/$id \
+			"$(cat /sys/fs/cgroup/memory/hako/$id/memory.limit_in_bytes)" \
+			"$(awk -F: -v want=/hako/$id "\$2 !~ /^name=/ && \$2 != \"\" && \$3 != want" /proc/$init/cgroup | wc -l)"
+		"$1" --root "$2" rm -f cgb >/dev/null' sh "$HAKO" "$ROOT" "$R" "$HAKO_TEST_TMP")
+	echo "$out" | awk '{exit !($1 > 32)}' && ok "40 binds of the memory hierarchy made first" ||
+		not_ok "the binds: '$out'"
+	is "... the container in its memory cgroup, with its limit" "$(echo "$out" | awk '{print ($2 == $3), $4}')" "1 67108864"
+	is "... and in its own cgroup in every other hierarchy with a controller" "$(echo "$out" | awk '{print $5}')" 0
+else
+	skip "binds of the memory hierarchy" "no v1 memory hierarchy here"
 fi
