@@ -585,7 +585,8 @@ static int create_in(const char *root, const char *id, const struct hk_oci_creat
 		cfg->spec.notify_dir = cfg->notify_dir;
 	}
 	if (cfg->terminal && !o->console_socket && !o->foreground)
-		return hk_err_usage(err, "process.terminal is true: --console-socket is required");
+		return hk_err_usage(err, "process.terminal is true: use --console-socket SOCK "
+					 "to receive its terminal (a detached container's)");
 	if (!o->foreground)
 		for (int i = 0; !cfg->terminal && i < 3; i++)
 			if (isatty(i))
@@ -1168,7 +1169,8 @@ int hk_oci_exec(const char *root, const char *id, const struct hk_oci_exec_opts 
 	if (r == 0 && o.process)
 		r = read_process(o.process, &proc_json, &pargv, &penv, &o, err);
 	if (r == 0 && o.tty && !o.console_socket && o.detach)
-		r = hk_err_usage(err, "exec --tty --detach: --console-socket is required");
+		r = hk_err_usage(err, "exec --tty --detach: use --console-socket SOCK to receive "
+				      "its terminal");
 	/* the environment: the process's (--process), else the container's, as runc; then -e
 	 * (replacing a variable of the same name) */
 	struct json_object *cconf = NULL, *cenv = NULL;

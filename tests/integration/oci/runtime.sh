@@ -97,6 +97,8 @@ cfg "c['process']['args']=['sleep','60']"
 (cd "$B" && o run -d e1 </dev/null >/dev/null 2>&1)
 is "exec: runs in the container" "$(o exec e1 hostname </dev/null 2>&1)" hako
 is "exec --user" "$(o exec --user 1000:1000 e1 id -u </dev/null 2>&1)" 1000
+check_fail "exec --tty --detach without --console-socket: refused, says what to do" 2 \
+	"exec --tty --detach: use --console-socket SOCK to receive its terminal" o exec -t -d e1 true
 echo '{"args":["sh","-c","pwd; echo $A; exit 3"],"env":["A=from-process","PATH=/bin"],"cwd":"/tmp"}' >"$HAKO_TEST_TMP/p.json"
 out=$(o exec --process "$HAKO_TEST_TMP/p.json" e1 </dev/null 2>&1)
 rc=$?
@@ -222,7 +224,7 @@ wait $cpid
 is "the container's terminal reached the console socket" "$(tail -1 "$HAKO_TEST_TMP/console.out")" terminal
 o delete --force t1
 cfg "c['process']['terminal']=False"
-check_fail "a terminal without --console-socket is refused" 2 "console-socket is required" \
+check_fail "a terminal without --console-socket is refused" 2 "process.terminal is true: use --console-socket SOCK" \
 	sh -c "cd '$B' && python3 -c \"import json; c=json.load(open('config.json')); c['process']['terminal']=True; json.dump(c,open('config.json','w'))\" && '$HAKO' oci --root '$OR' create t2 </dev/null"
 cfg "c['process']['terminal']=False"
 
